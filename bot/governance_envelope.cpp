@@ -179,9 +179,11 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
     Envelope envelope;
     envelope.content_hash = "sha256:" + *content;
     std::string version = document["tool"].value("version", std::string());
+    // The base too (issue #53, red team H2 item 9): the same head re-run after its base moved is
+    // another analysis, judged anew, not a replay of the first (nor a 409 for another body).
     auto key = sha256_hex(subject.repository + "\n" + std::to_string(subject.pull_request) + "\n" + subject.head_sha + "\n" +
                           envelope.content_hash + "\n" + version + "\n" + (include_sql ? "sql" : "no-sql") +
-                          (subject.job.empty() ? std::string() : "\njob " + subject.job));
+                          (subject.job.empty() ? std::string() : "\njob " + subject.job) + "\nbase " + subject.base_sha);
     if (!key) return key.error();
     envelope.idempotency_key = *key;
     envelope.body = nlohmann::json{

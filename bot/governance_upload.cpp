@@ -74,8 +74,8 @@ std::string refusal(int status, const std::string& message, std::size_t body_byt
     }
 }
 
-// Pgfence-Repository, Pgfence-Pull-Request, Pgfence-Head-Sha of the envelope; none unless all
-// three are plain (OWNER/NAME, a number, 40 lower-case hex), so no header carries anything else.
+// Pgfence-Repository, Pgfence-Pull-Request, Pgfence-Head-Sha of the envelope (and Pgfence-Job, its
+// `job`, when it has one); none unless all three are plain (OWNER/NAME, a number, 40 lower-case hex), so no header carries anything else.
 http::Headers head_headers(const nlohmann::json& body) {
     if (!body.is_object()) return {};
     const auto text = [&](const char* key) {
@@ -95,9 +95,13 @@ http::Headers head_headers(const nlohmann::json& body) {
                              return std::isdigit(c) || (c >= 'a' && c <= 'f');
                          });
     if (!number_ok || !repository_ok || !head_ok) return {};
-    return {{"Pgfence-Repository", repository},
-            {"Pgfence-Pull-Request", std::to_string(body["pull_request"].get<std::int64_t>())},
-            {"Pgfence-Head-Sha", head}};
+    http::Headers headers = {{"Pgfence-Repository", repository},
+                             {"Pgfence-Pull-Request", std::to_string(body["pull_request"].get<std::int64_t>())},
+                             {"Pgfence-Head-Sha", head}};
+    // --name's job too (issue #53): a refused upload, even one too large to read, is its job's decision.
+    const std::string job = text("job");
+    if (!job.empty() && job.size() <= 64 && std::all_of(job.begin(), job.end(), name_char)) headers.push_back({"Pgfence-Job", job});
+    return headers;
 }
 
 std::optional<std::chrono::milliseconds> retry_after(const http::Result& result, const UploadOptions& options) {

@@ -8,6 +8,7 @@
 #include "serve/head_decisions.hpp"
 #include "serve/metrics.hpp"
 #include "serve/payload.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/service.hpp"
 
 #include "annotate/escape.hpp"
@@ -36,6 +37,9 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     const std::string head = payload.value("head_sha", "");
     const std::int64_t number = payload.value("pull_request", std::int64_t{0});
     bool refused = payload.value("state", "") == "refused";
+    // A job's refused upload (serve/refused_jobs.hpp): its refusal is that job's decision, so the
+    // check is the worst of the head's decisions when another job's upload was accepted.
+    const bool job_refused = refused;
     // The pull request's base changed (serve/head_decisions.cpp): the head's decisions as they now stand.
     const bool base_changed = payload.value("state", "") == "base_changed";
     // The pull request was closed without merging: its decisions no longer stand for the head; the
@@ -55,11 +59,11 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         auto upload = accepted_upload(c, repository, head);
         if (!upload) return upload.error();
         decided = upload->has_value();
-        if (base_changed || closed) {
+        if (base_changed || closed || job_refused) {
             auto standing = head_decisions(c, repository, head);
             if (!standing) return standing.error();
             if (!standing->empty()) combined = combine(*standing);
-            else if (base_changed) return true;
+            else if (base_changed || (job_refused && decided)) return true;  // an upload of the job accepted since decides
         } else if (decided) {
             return true;
         }
@@ -84,7 +88,8 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         error = loaded.error().message;
         return false;
     }
-    if (closed ? false : base_changed ? !combined : decided) return true;  // a valid upload of this head decides its check
+    // A valid upload of this head decides its check (with every job's refusal that stands, above).
+    if (closed ? false : base_changed ? !combined : job_refused ? !combined && decided : decided) return true;
     auto access = token_for(repository, installation);
     if (!access) {
         error = access.error().message;
@@ -108,13 +113,11 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         refused = conclusion != "pending";  // completed: another decision for this head is worse than waiting
         output = {{"title", combined->title}, {"summary", combined->summary}};
         if (!combined->body.empty()) output["text"] = combined->body;
-        why = closed ? "pull request #" + std::to_string(number) + " was closed"
-                     : "the base of pull request #" + std::to_string(number) + " changed";
+        if (closed) why = "pull request #" + std::to_string(number) + " was closed";
+        else if (base_changed) why = "the base of pull request #" + std::to_string(number) + " changed";
     } else if (refused) {
-        output = {{"title", "The upload for this commit was refused"},
-                  {"summary", "The governance service refused the pgfence upload for this head commit, so nothing was "
-                              "reviewed here: " + annotate::md_text(why, 2000) +
-                              "\n\nFix the upload (the `pgfence pr --upload` step's log says the same) and run it again."}};
+        const HeadDecision said = refused_decision(number, payload.value("job", std::string()), why);
+        output = {{"title", said.title}, {"summary", said.summary}};
     } else if (closed) {
         why = "pull request #" + std::to_string(number) + " was closed";
         output = {{"title", "Pull request #" + std::to_string(number) + " was closed: its decision no longer counts"},

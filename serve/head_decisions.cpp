@@ -1,8 +1,11 @@
 #include "serve/head_decisions.hpp"
 
+#include <algorithm>
+
 #include "annotate/escape.hpp"
 #include "serve/audit.hpp"
 #include "serve/payload.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/service.hpp"
 
 namespace pgfence::serve {
@@ -24,9 +27,11 @@ int rank(const std::string& conclusion) {
 StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                        const HeadDecision& d) {
     if (d.upload_id) {
+        // This job's decision voided by a change of the base, or the one voided for the pull request
+        // as a whole (job '': no job had decided yet); another job's stays until that job uploads.
         auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3 "
-                               "AND upload_id IS NULL",
-                               {repository, head, std::to_string(d.pull_request)});
+                               "AND upload_id IS NULL AND (job = $4 OR job = '')",
+                               {repository, head, std::to_string(d.pull_request), d.job});
         if (!dropped) return db_error(c, dropped.error());
     }
     auto up = c.query("INSERT INTO pgfence_head_decisions (repository, head_sha, pull_request, job, upload_id, conclusion, title, "
@@ -41,11 +46,12 @@ StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& 
 }
 
 StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository, const std::string& head) {
-    auto r = c.query("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
-                     "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
-                     "ON p.repository = d.repository AND p.number = d.pull_request "
-                     "WHERE d.repository = $1 AND d.head_sha = $2 AND (p.number IS NULL OR (p.state = 'open' AND p.head_sha = d.head_sha)) "
-                     "ORDER BY d.pull_request, d.job",
+    // A job whose upload was refused after the one decided here: its refusal stands instead (serve/refused_jobs.hpp).
+    auto r = c.query(std::string("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
+                                 "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
+                                 "ON p.repository = d.repository AND p.number = d.pull_request "
+                                 "WHERE d.repository = $1 AND d.head_sha = $2 AND (p.number IS NULL OR (p.state = 'open' AND p.head_sha = d.head_sha)) "
+                                 "AND NOT ") + refused_after_decision_sql() + " ORDER BY d.pull_request, d.job",
                      {repository, head});
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> out;
@@ -53,6 +59,13 @@ StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, cons
         out.push_back({std::stoll(r->value(i, 0)), r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional(r->value(i, 2)),
                        r->value(i, 3), r->value(i, 4), r->value(i, 5), r->value(i, 6)});
     }
+    // Each job's refused upload is that job's decision, whatever the other jobs' uploads decided.
+    auto refused = refused_job_decisions(c, repository, head);
+    if (!refused) return refused.error();
+    out.insert(out.end(), refused->begin(), refused->end());
+    std::stable_sort(out.begin(), out.end(), [](const HeadDecision& a, const HeadDecision& b) {
+        return a.pull_request != b.pull_request ? a.pull_request < b.pull_request : a.job < b.job;
+    });
     return out;
 }
 
@@ -118,6 +131,10 @@ StoreResult<std::string> own_head_decision(trace::Connection& c, const std::stri
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> own;
     for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, "", std::nullopt, r->value(i, 0), "", "", ""});
+    // A job of it whose upload was refused (and not accepted since) decided failure.
+    auto refused = refused_job_decisions(c, repository, head, pull_request);
+    if (!refused) return refused.error();
+    own.insert(own.end(), refused->begin(), refused->end());
     return combine(own).conclusion;
 }
 
@@ -145,11 +162,20 @@ bool Service::handle_base_change(const json& payload, const std::string& deliver
                           "base_changed_at = now(), updated_at = now()",
                           {repository, std::to_string(*number), *head});
         if (!up) return db_error(c, up.error());
-        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2",
-                               {repository, std::to_string(*number)});
+        // Each job's decision for this head is voided in place (pending until that job uploads for
+        // the new base: one job's upload does not stand for another's, issue #53); those of older
+        // heads go; with none, one for the pull request as a whole.
+        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2 AND head_sha <> $3",
+                               {repository, std::to_string(*number), *head});
         if (!dropped) return db_error(c, dropped.error());
-        auto voided = record_head_decision(c, repository, *head, {*number, "", std::nullopt, "pending", title, summary, ""});
-        if (!voided) return voided.error();
+        auto jobs = c.query("UPDATE pgfence_head_decisions SET upload_id = NULL, conclusion = 'pending', title = $4, summary = $5, "
+                            "body = '', updated_at = now() WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 RETURNING 1",
+                            {repository, std::to_string(*number), *head, title, summary});
+        if (!jobs) return db_error(c, jobs.error());
+        if (jobs->rows() == 0) {
+            auto voided = record_head_decision(c, repository, *head, {*number, "", std::nullopt, "pending", title, summary, ""});
+            if (!voided) return voided.error();
+        }
         auto e = append_audit(c, repository, "base_changed", std::nullopt, *number,
                               {{"head_sha", *head}, {"from", from}, {"to", to}, {"delivery", delivery}});
         if (!e) return e.error();

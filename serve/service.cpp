@@ -31,6 +31,7 @@
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/body_budget.hpp"
 #include "serve/body_limits.hpp"
 #include "serve/upload_target.hpp"
@@ -244,16 +245,22 @@ void Service::upload_too_large(const httplib::Request& req, const std::string& t
     if (named && *named && lower(token_repository) == (*named)->repository) {
         const std::string key = req.get_header_value("Idempotency-Key");
         const bool key_ok = !key.empty() && key.size() <= 128 && printable_ascii(key);
-        note_refused_upload(**named, 413, why, key_ok ? key : "", true);
+        // Its job from the Pgfence-Job header (the body is not read): "" when absent or not one.
+        auto job = job_of_request(req);
+        note_refused_upload(**named, 413, why, key_ok ? key : "", job && *job ? **job : std::string(), true);
     }
     reply(res, 413, {{"message", why}});
 }
 
 void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
-                                  bool known_head_once) {
+                                  const std::string& job, bool known_head_once) {
     const std::vector<std::string> row = {head.repository, head.head_sha, std::to_string(head.pull_request),
                                           std::to_string(status), why, key};
     auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        // The job's decision, whether or not a webhook named the head yet: it stands in the head's
+        // check until that same job's upload is accepted (serve/refused_jobs.hpp).
+        auto news = record_refused_job(c, head, job, status, why);
+        if (!news) return news.error();
         if (known_head_once) {
             // Only the head GitHub's webhooks last named for that pull request, and only once per
             // head and status: the same head refused again changes nothing.
@@ -276,6 +283,8 @@ void Service::note_refused_upload(const UploadTarget& head, int status, const st
                                       "ORDER BY refused_at DESC, head_sha OFFSET " + std::to_string(k_unnoted_refusals) + ")",
                                       {head.repository});
                 if (!pruned) return db_error(c, pruned.error());
+                auto jobs_pruned = prune_refused_jobs(c, head.repository);
+                if (!jobs_pruned) return jobs_pruned.error();
                 return false;
             }
             auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
@@ -287,7 +296,7 @@ void Service::note_refused_upload(const UploadTarget& head, int status, const st
                                  "RETURNING 1",
                                  row);
             if (!first) return db_error(c, first.error());
-            if (first->rows() == 0) return false;
+            if (first->rows() == 0 && !*news) return false;  // neither the head's nor this job's news
         } else {
             // A refused envelope (422): noted each time, its latest reason the one the check gives.
             auto kept = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
@@ -299,10 +308,11 @@ void Service::note_refused_upload(const UploadTarget& head, int status, const st
             if (!kept) return db_error(c, kept.error());
         }
         auto e = append_audit(c, head.repository, "upload_refused", std::nullopt, head.pull_request,
-                              {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key}});
+                              {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key},
+                               {"job", job}});
         if (!e) return e.error();
         return enqueue(c, "head_check", {{"repository", head.repository}, {"head_sha", head.head_sha},
-                                         {"pull_request", head.pull_request}, {"state", "refused"}, {"why", why}});
+                                         {"pull_request", head.pull_request}, {"state", "refused"}, {"why", why}, {"job", job}});
     });
     if (!noted) std::fprintf(stderr, "pgfence serve: the refused upload was not recorded: %s\n", noted.error().message.c_str());
 }

@@ -39,11 +39,13 @@ private:
     // the Pgfence-* headers name when the token (of `token_repository`) uploads for that repository.
     void upload_too_large(const httplib::Request& req, const std::string& token_repository, const UploadBody& body,
                           httplib::Response& res);
-    // A refused upload of `head`: audited (upload_refused) and its failing head_check queued.
-    // With `known_head_once` (the 413 path, whose head only the headers name) only when `head` is
-    // the pull request's head as the webhooks last said, and once per (repository, head).
+    // A refused upload of `head` by `job` (`pgfence pr --name`, "" without): kept as that job's
+    // decision (serve/refused_jobs.hpp), audited (upload_refused) and its failing head_check queued.
+    // With `known_head_once` (the 413 path, whose head only the headers name) audited and queued
+    // only when `head` is the pull request's head as the webhooks last said, and once per
+    // (repository, head) and per job whose refusal was not standing.
     void note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
-                             bool known_head_once = false);
+                             const std::string& job, bool known_head_once = false);
     void work_loop();
     // A job that failed for good (serve/job_failure.cpp): the pull request's head gets a failing
     // check saying why (when it can still be posted) and the chain a `job_failed` event.

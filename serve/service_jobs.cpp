@@ -130,13 +130,15 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
                 auto queued = queue_closed_or_reopened(c, repository, *head, *number, action == "reopened", merged, content.has_value());
                 if (!queued || action == "closed" || content) return queued;
             }
-            if (action != "closed" && !content && governed->rows() > 0) {
+            if (action != "closed" && governed->rows() > 0) {
                 // Its upload refused before this webhook named it (the upload outran GitHub): the
-                // refusal is noted now, and the check fails saying why instead of waiting.
+                // refusal is noted now, and the check fails saying why instead of waiting; also when
+                // another job's upload of the head was accepted meanwhile (serve/refused_jobs.hpp).
                 auto refused = c.query("UPDATE pgfence_refused_heads SET noted = true WHERE repository = $1 AND head_sha = $2 "
                                        "AND pull_request = $3 AND NOT noted RETURNING status, why, idempotency_key",
                                        {repository, *head, std::to_string(*number)});
                 if (!refused) return db_error(c, refused.error());
+                if (refused->rows() == 0 && content) return true;
                 if (refused->rows() > 0) {
                     const std::string why = refused->value(0, 1);
                     auto noted = append_audit(c, repository, "upload_refused", std::nullopt, *number,

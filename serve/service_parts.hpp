@@ -34,6 +34,7 @@
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/body_budget.hpp"
 #include "serve/body_limits.hpp"
 #include "serve/upload_target.hpp"

@@ -106,9 +106,13 @@ analyze::Status Service::run() {
         if (envelope.is_discarded()) return refuse(422, "invalid", {{"message", "the body is not JSON"}});
         // A refused upload of a head this token may upload for leaves that head a failing check
         // saying why (issue #32): a head never shows success without a valid upload of its own.
+        // The job a refusal is the decision of (serve/refused_jobs.hpp): the envelope's, else the Pgfence-Job header's.
+        auto header_job = job_of_request(req);
+        const std::string named_job = header_job && *header_job ? **header_job : std::string();
         auto invalid = [&](json answer) {
             if (auto head = refused_head(envelope, lower(token_repository))) {
-                note_refused_upload(*head, 422, answer.value("message", std::string("the upload was refused")), key);
+                note_refused_upload(*head, 422, answer.value("message", std::string("the upload was refused")), key,
+                                    refused_job_of(envelope, named_job));
             }
             refuse(422, "invalid", std::move(answer));
         };
@@ -125,6 +129,10 @@ analyze::Status Service::run() {
         if (*named && **named != envelope_head) {
             return invalid({{"message", std::string(k_repository_header) + ", " + k_pull_request_header + " and " + k_head_header +
                                             " name another head than the envelope"}});
+        }
+        if (!header_job) return invalid({{"message", header_job.error().message}});
+        if (*header_job && **header_job != envelope.value("job", std::string())) {
+            return invalid({{"message", std::string(k_job_header) + " names another job than the envelope"}});
         }
         // PostgreSQL's jsonb cannot hold U+0000: refused here, by name, rather than failing to
         // store (pgfence pr replaces it with U+FFFD before uploading, as it does invalid UTF-8).
@@ -176,8 +184,11 @@ analyze::Status Service::run() {
         if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
         const json policy_source = policy->second;
 
+        // The key is kept per base (issue #53, red team H2 item 9): a re-run after the base moved
+        // is judged anew even when its client's key does not name the base (pgfence pr before it).
+        const std::string key_for_base = key + " base=" + envelope["base_sha"].get<std::string>();
         auto answer = m_store.record_upload(
-            target, envelope, key, sha256_hex(body),
+            target, envelope, key_for_base, sha256_hex(body),
             [&](trace::Connection& c, const std::string& upload_id) -> StoreResult<Answer> {
                 // The same migrations reviewed before on this pull request (a rebase, a push of other files).
                 auto earlier = c.query("SELECT head_sha FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "

@@ -63,6 +63,25 @@ analyze::Result<std::optional<UploadTarget>> target_of_request(const httplib::Re
                              header_of(req, k_head_header));
 }
 
+analyze::Result<std::optional<std::string>> job_of_header(const HeaderValue& job) {
+    using Answer = analyze::Result<std::optional<std::string>>;
+    if (job.count == 0) return Answer(std::optional<std::string>{});
+    const bool plain = job.count == 1 && !job.value.empty() && job.value.size() <= 64 &&
+                       std::all_of(job.value.begin(), job.value.end(), [](unsigned char c) {
+                           return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
+                       }) &&
+                       std::all_of(job.value.begin(), job.value.end(), [](unsigned char c) { return c < 0x80; });
+    if (!plain) {
+        return Answer(analyze::Error{std::string(k_job_header) + " must be sent once, 1 to 64 letters, digits, '.', '_' or '-'", "",
+                                     std::nullopt});
+    }
+    return Answer(std::optional<std::string>{job.value});
+}
+
+analyze::Result<std::optional<std::string>> job_of_request(const httplib::Request& req) {
+    return job_of_header(header_of(req, k_job_header));
+}
+
 UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
                             std::uint64_t limit, BodyShare* share) {
     UploadBody body;

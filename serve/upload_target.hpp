@@ -23,6 +23,9 @@ class BodyShare;
 inline constexpr const char* k_repository_header = "Pgfence-Repository";
 inline constexpr const char* k_pull_request_header = "Pgfence-Pull-Request";
 inline constexpr const char* k_head_header = "Pgfence-Head-Sha";
+// `pgfence pr --name`'s job, sent with the three above since issue #53 (serve/refused_jobs.hpp):
+// a refused upload is the decision of its job, also when its body is too large to read.
+inline constexpr const char* k_job_header = "Pgfence-Job";
 
 // The head an upload is for. The repository in lower case (one chain per repository).
 struct UploadTarget {
@@ -46,6 +49,11 @@ struct HeaderValue {
                                                                             const HeaderValue& head_sha);
 // The same, from a request.
 [[nodiscard]] analyze::Result<std::optional<UploadTarget>> target_of_request(const httplib::Request& req);
+
+// The job the Pgfence-Job header names: nothing when it was not sent, an error (never quoting it)
+// when it is repeated or not 1 to 64 of [A-Za-z0-9._-] (what the envelope's `job` may be).
+[[nodiscard]] analyze::Result<std::optional<std::string>> job_of_header(const HeaderValue& job);
+[[nodiscard]] analyze::Result<std::optional<std::string>> job_of_request(const httplib::Request& req);
 
 // An upload's body as read: whole (at most `limit` bytes), or too large (then `size` is the
 // Content-Length refused, or, `size_exact` false, the count at which reading stopped), or not

@@ -978,9 +978,10 @@ def check_envelope(s, envelope, request, sql_included=True):
     lines.sort(key=lambda line: line.split(" ", 1)[1].encode())
     content_hash = "sha256:" + sha256_hex("".join(lines).encode())
     check(envelope["content_hash"] == content_hash, f"content hash {envelope['content_hash']} != {content_hash}")
-    key = sha256_hex("\n".join([envelope["repository"], str(envelope["pull_request"]), envelope["head_sha"],
-                                 envelope["content_hash"], envelope["report"]["tool"]["version"],
-                                 "sql" if sql_included else "no-sql"]).encode())
+    # The base commit too (issue #53): a re-run after the base moved is judged anew, not a 409.
+    key = sha256_hex(("\n".join([envelope["repository"], str(envelope["pull_request"]), envelope["head_sha"],
+                                  envelope["content_hash"], envelope["report"]["tool"]["version"],
+                                  "sql" if sql_included else "no-sql"]) + "\nbase " + envelope["base_sha"]).encode())
     h = request["headers"]
     check(h.get("idempotency-key") == key, f"Idempotency-Key {h.get('idempotency-key')} != {key}")
     check(h.get("authorization") == f"Bearer {GOV_TOKEN}", "the upload carries the token as a Bearer")

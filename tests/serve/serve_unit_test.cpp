@@ -16,6 +16,7 @@
 #include "serve/config.hpp"
 #include "serve/crypto.hpp"
 #include "serve/github_app.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/upload_target.hpp"
 
 using namespace pgfence::serve;
@@ -564,6 +565,38 @@ TEST_CASE("upload target headers: all three or none, each exactly its shape", "[
     auto partial = target_of_headers({"octo/app", 1}, {}, {head, 1});
     REQUIRE_FALSE(partial);
     CHECK(partial.error().message.find("go together") != std::string::npos);
+}
+
+TEST_CASE("the Pgfence-Job header: none, or once and exactly --name's shape", "[serve][upload]") {
+    auto none = job_of_header({});
+    REQUIRE(none);
+    CHECK_FALSE(none->has_value());
+    auto named = job_of_header({"api-v2_x.1", 1});
+    REQUIRE(named);
+    REQUIRE(named->has_value());
+    CHECK(**named == "api-v2_x.1");
+    CHECK(job_of_header({std::string(64, 'j'), 1}));
+    for (const std::string& bad : {std::string(), std::string(65, 'j'), std::string("api\nX-A: b"), std::string("a b"),
+                                   std::string("api/web"), std::string("caf\xc3\xa9")}) {
+        auto refused = job_of_header({bad, 1});
+        CHECK_FALSE(refused);
+        if (!refused && !bad.empty()) CHECK(refused.error().message.find(bad) == std::string::npos);  // named, never quoted
+    }
+    CHECK_FALSE(job_of_header({"api", 2}));  // repeated
+}
+
+TEST_CASE("a refused upload's job: the envelope's when it is one, else the header's", "[serve][upload]") {
+    CHECK(refused_job_of(nlohmann::json{{"job", "api"}}, "web") == "api");
+    CHECK(refused_job_of(nlohmann::json{{"job", "api\n"}}, "web") == "web");
+    CHECK(refused_job_of(nlohmann::json{{"job", 7}}, "") == "");
+    CHECK(refused_job_of(nlohmann::json::array(), "web") == "web");
+    CHECK(refused_job_of(nlohmann::json::object(), "") == "");
+    const HeadDecision d = refused_decision(7, "api", "a file path of the report has a control character");
+    CHECK(d.conclusion == "failure");
+    CHECK(d.job == "api");
+    CHECK(d.summary.find("job `api`") != std::string::npos);
+    CHECK(d.summary.find("control character") != std::string::npos);
+    CHECK(refused_decision(7, "", "x").summary.find("job") == std::string::npos);
 }
 
 TEST_CASE("an oversize upload's reason names its size, the limit and what to do", "[serve][upload]") {
