@@ -75,7 +75,79 @@ def ci_k8s_job_relative(s):
           {("db/cleanup.sql", "delete-without-where", 2), ("db/cleanup.sql", "drop-table", 3)})
 
 
-SCENARIOS = {f.__name__: f for f in (ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
+def renamed(s, base_files, moves):
+    """A repository whose pull request only renames files (`git mv`, content unchanged)."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    for path, text in base_files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for old, new in moves.items():
+        os.makedirs(os.path.dirname(os.path.join(s.repo, new)), exist_ok=True)
+        git(s.repo, "mv", old, new)
+    git(s.repo, "commit", "-qm", "rename")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def rename_gated(s, base_files, moves, expected, folder):
+    """pr fails with `expected` ((path, rule, line)); `analyze --changed-since main` over `folder`
+    counts the renamed file as changed and fails with it too."""
+    renamed(s, base_files, moves)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check(expected in found, f"pr reports {expected}: {sorted(found)}\n{proc.stderr}")
+    s.all_requests_valid()
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", "--changed-since", "main", folder)
+    check(proc.returncode == 1, f"analyze --changed-since main fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(expected[0] in proc.stdout and expected[1] in proc.stdout, f"analyze reports {expected}:\n{proc.stdout}\n{proc.stderr}")
+
+
+RESET = "SET lock_timeout = '2s';\nTRUNCATE audit_log;\n"
+TABLES = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE TABLE audit_log (id bigint PRIMARY KEY, msg text);\n"
+
+
+def npm_down_rename(s):
+    """Red team H2, NPMDOWNREN: node-pg-migrate runs 1700000000001_reset.down.sql as the migration
+    named "1700000000001_reset.down" (src/migration.ts: the file's name without its extension); the
+    pull request renames it, and node-pg-migrate runs the TRUNCATE again."""
+    base = {"package.json": '{"name":"app","private":true,"scripts":{"migrate":"node-pg-migrate up --no-check-order"},'
+                            '"dependencies":{"node-pg-migrate":"^7","pg":"^8"}}\n',
+            "migrations/1700000000000_init.sql": "-- Up Migration\n" + TABLES + "-- Down Migration\n",
+            "migrations/1700000000001_reset.down.sql": "-- Up Migration\n" + RESET + "-- Down Migration\n"}
+    rename_gated(s, base, {"migrations/1700000000001_reset.down.sql": "migrations/1700000000001_reset-audit.down.sql"},
+                 ("migrations/1700000000001_reset-audit.down.sql", "truncate", 3), "migrations")
+
+
+def dbmate_down_rename(s):
+    """Red team H2, DBMATEDOWNREN: dbmate keys a migration by the digits its name starts with, as text
+    (pkg/dbmate/migration.go): 020240102000000_reset.down.sql is a new version, run again."""
+    base = {".env": "DATABASE_URL=postgres://localhost/app\n",
+            "db/migrations/20240101000000_init.sql": "-- migrate:up\n" + TABLES + "-- migrate:down\n",
+            "db/migrations/20240102000000_reset.down.sql": "-- migrate:up\n" + RESET + "-- migrate:down\n"}
+    rename_gated(s, base, {"db/migrations/20240102000000_reset.down.sql": "db/migrations/020240102000000_reset.down.sql"},
+                 ("db/migrations/020240102000000_reset.down.sql", "truncate", 3), "db/migrations")
+
+
+def golang_down_rename_control(s):
+    """golang-migrate's down half (000002_x.down.sql runs only on down): renaming its description
+    is no new migration; pr passes."""
+    base = {"db/schema/000001_init.up.sql": TABLES, "db/schema/000001_init.down.sql": "DROP TABLE users;\n",
+            "db/schema/000002_reset.up.sql": "SELECT 1;\n", "db/schema/000002_reset.down.sql": RESET}
+    renamed(s, base, {"db/schema/000002_reset.down.sql": "db/schema/000002_reset_audit.down.sql",
+                      "db/schema/000002_reset.up.sql": "db/schema/000002_reset_audit.up.sql"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    found = pr_findings(s)
+    check(not any(r == "truncate" for _, r, _ in found), f"the down half's TRUNCATE is not new: {sorted(found)}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 
@@ -81,6 +82,15 @@ TEST_CASE("tool_reach: psql in Buildkite, Cloud Build, Woodpecker, Kubernetes an
     // Not a manifest: a YAML file's psql line is no command.
     CHECK(folders(read_tool_dirs("docs/example.yaml", "run: psql -f db/cleanup.sql\n")).empty());
     CHECK(tool_settings_file("deploy/helm/templates/job.yaml"));
+}
+
+TEST_CASE("tool_reach: renames a tool records apart") {
+    CHECK(tool_reruns_rename("m/1700_reset.down.sql", "m/1700_reset-audit.down.sql", "node-pg-migrate"));
+    CHECK_FALSE(tool_reruns_rename("m/1700_reset.down.sql", "n/1700_reset.down.sql", "node-pg-migrate"));
+    CHECK(tool_reruns_rename("db/20240102_reset.down.sql", "db/020240102_reset.down.sql", "dbmate"));
+    CHECK_FALSE(tool_reruns_rename("db/20240102_reset.down.sql", "db/20240102_other.down.sql", "dbmate"));
+    CHECK_FALSE(tool_reruns_rename("db/00002_reset.down.sql", "db/2_other.down.sql", "goose"));
+    CHECK_FALSE(tool_reruns_rename("db/2_reset.down.sql", "db/2_other.down.sql", ""));
 }
 
 TEST_CASE("tool_reach: .db-migraterc and TYPEORM_MIGRATIONS") {
