@@ -147,7 +147,42 @@ def golang_down_rename_control(s):
     check(not any(r == "truncate" for _, r, _ in found), f"the down half's TRUNCATE is not new: {sorted(found)}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
+KNEX_BASE = {"knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } };\n",
+             "package.json": '{"name":"app","private":true,"scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n',
+             "migrations/20240101000000_init.js": "exports.up = function (knex) { return knex.raw('CREATE TABLE users (id bigint PRIMARY KEY, "
+                                                  "email text)'); };\nexports.down = function () {};\n",
+             "migrations/20240301000000_events.js": "exports.up = function (knex) { return knex.raw('CREATE TABLE events (id bigint PRIMARY KEY, "
+                                                    "kind text, payload text)'); };\nexports.down = function () {};\n"}
+KNEX_LATE = ("exports.up = async function (knex) {\n  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+             "  await knex.raw('CREATE TABLE IF NOT EXISTS events (id bigint PRIMARY KEY, kind text, payload text)');\n"
+             "  await knex.raw('CREATE INDEX events_kind ON events (kind)');\n};\nexports.down = function () {};\n")
+LATE = "migrations/20240201000000_events_kind.js"
+
+
+def late_findings(s, proc):
+    check(proc.returncode == 1, f"analyze fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check("create-index-without-concurrently" in proc.stdout and "20240201000000_events_kind.js" in proc.stdout,
+          f"the index on the existing events is found:\n{proc.stdout}\n{proc.stderr}")
+
+
+def knex_late_changed_since(s):
+    """Red team H2, KNEXLATE: a knex migration named 20240201 added after 20240301 ran: knex runs it
+    last (pending migrations, whatever their names), on the events table 20240301 made, so its plain
+    CREATE INDEX blocks writes to a table in use. `analyze --changed-since main` replays the
+    unchanged migrations, those named after it included, as pr replays the base's."""
+    repository(s, KNEX_BASE, {LATE: KNEX_LATE})
+    late_findings(s, run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", "--changed-since", "main", "."))
+
+
+def knex_late_uncommitted(s):
+    """The same file not yet committed, analysed alone in the repository: the committed migrations of
+    its folder are its history, the later-named one included."""
+    repository(s, KNEX_BASE, {"README.md": "app\n"})
+    write(os.path.join(s.repo, LATE), KNEX_LATE)
+    late_findings(s, run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", LATE))
+
+
+SCENARIOS = {f.__name__: f for f in (knex_late_changed_since, knex_late_uncommitted, npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
