@@ -10,6 +10,8 @@
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/migration_look.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
@@ -23,10 +25,19 @@ namespace fs = std::filesystem;
 // near its top, and a huge tree (a vendored folder) costs no more than this.
 constexpr std::size_t k_most_entries = 50000;
 
+// Files no reader of analyze reads, in which a migration tool's migrations are written (Django and
+// Alembic's Python, ActiveRecord's Ruby, Ecto's Elixir, Laravel's PHP, EF Core's C#).
+bool unread_language(std::string_view rel) {
+    for (std::string_view ext : {".py", ".rb", ".exs", ".ex", ".php", ".cs"}) {
+        if (rel.ends_with(ext)) return true;
+    }
+    return false;
+}
+
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
 // target and other hidden folders; and the files that may be migrations written as code
 // (tools/code_migrations.hpp) in `code`.
-void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code) {
+void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks) {
     std::error_code ec;
     std::size_t seen = 0;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
@@ -42,6 +53,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         const std::string rel = fs::relative(it->path(), root, ec).generic_string();
         if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
         if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
+        if (!ec && unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
     }
 }
 
@@ -51,7 +63,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     FollowedDirs out;
     // (settings file, the root its folders are relative to)
     std::vector<std::pair<std::string, fs::path>> settings;
-    std::vector<std::string> code;  // files that may be migrations written as code
+    std::vector<std::string> code;   // files that may be migrations written as code
+    std::vector<std::string> looks;  // files in a language no reader reads (Python, Ruby, ...)
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "src/main/resources/application.properties", "src/main/resources/application.yml",
                              "src/main/resources/application.yaml",
@@ -62,7 +75,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         std::error_code ec;
         if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
         std::vector<std::string> found;
-        find_settings(input, found, code);
+        find_settings(input, found, code, looks);
         for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
     }
     // Migrations written as code (a goose .go, a Flyway .java): each an unknown statement.
@@ -77,6 +90,35 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.notes.push_back(path + ": " + found->why);
         out.unknown.push_back(analyze_tool_settings(path, {}, options, text ? std::string_view(*text) : std::string_view(),
                                                     {SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+    }
+    // A file in such a language that is another tool's migration (tools/foreign_migrations.hpp: a
+    // Django or Alembic one, an ActiveRecord, Ecto, Laravel or EF Core one) or looks like one
+    // (tools/migration_look.hpp), beside the SQL analysed: unknown at its line, never left out in
+    // silence (`pr` reports the same, bot/unselected_migrations.hpp).
+    for (const auto& path : looks) {
+        std::error_code ec;
+        if (!code_read.insert(fs::absolute(path, ec).lexically_normal().generic_string()).second) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration");
+        const std::string_view shown = text ? std::string_view(*text) : std::string_view();
+        const ReadFile on_disk = [](const std::string& other) -> std::optional<std::string> {
+            std::error_code e;
+            if (fs::is_symlink(other, e) || !fs::is_regular_file(other, e)) return std::nullopt;
+            auto t = read_regular_file(other, k_most_settings_bytes, "a migration tool's file");
+            if (!t) return std::nullopt;
+            return std::move(*t);
+        };
+        SettingUnknown unknown;
+        if (auto found = read_foreign_migration(path, shown, !text, on_disk)) {
+            unknown = SettingUnknown{found->line, found->why, found->tool + " migration"};
+        } else if (std::string look = text ? migration_look(path, shown) : std::string(); !look.empty()) {
+            unknown = SettingUnknown{1, "this file looks like a migration (" + look + "), which pgfence does not read: review the SQL it runs",
+                                     "a file that looks like a migration"};
+        } else {
+            continue;
+        }
+        out.notes.push_back(path + ": " + unknown.why);
+        out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
     std::vector<std::string> folders;

@@ -182,7 +182,42 @@ def knex_late_uncommitted(s):
     late_findings(s, run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", LATE))
 
 
-SCENARIOS = {f.__name__: f for f in (knex_late_changed_since, knex_late_uncommitted, npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
+def analyze_unread(s, head, expected):
+    """`analyze --ci --max-risk low .` over a tree with SQL migrations and `head`'s migrations of a tool
+    analyze does not read: each is an unknown statement at `expected` ((path, line)), and analyze fails."""
+    repository(s, INIT, head)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = analyze_findings(s)
+    for path, line in expected:
+        check((path, "unknown-statement", line) in found, f"analyze reports {path}:{line} unknown: {sorted(found)}\n{proc.stderr}")
+
+
+def analyze_django_beside_sql(s):
+    """Red team H1, L_DJANGO: `analyze .` read the SQL migration and left the Django one out in silence."""
+    analyze_unread(s, {"shop/migrations/0002_drop.py": "from django.db import migrations\nclass Migration(migrations.Migration):\n"
+                                                      "    dependencies = [(\"shop\", \"0001_initial\")]\n"
+                                                      "    operations = [migrations.RunSQL(\"DROP TABLE users CASCADE\")]\n"},
+                   {("shop/migrations/0002_drop.py", 2)})
+
+
+def analyze_rails_beside_sql(s):
+    """Red team H1, L_RAILS: the same with an ActiveRecord migration, and a Python file that only looks
+    like one (an Alembic revision outside any alembic folder)."""
+    analyze_unread(s, {"db/migrate/20240201000000_drop_users.rb": "class DropUsers < ActiveRecord::Migration[6.1]\n  def up\n"
+                                                                 "    execute \"DROP TABLE users CASCADE\"\n  end\nend\n",
+                       "tools/fix_users.py": "from alembic import op\n\ndef upgrade():\n    op.execute('DROP TABLE users')\n"},
+                   {("db/migrate/20240201000000_drop_users.rb", 1), ("tools/fix_users.py", 1)})
+
+
+def analyze_plain_python_control(s):
+    """Ordinary Python and Ruby files beside the SQL are no migrations: analyze passes."""
+    repository(s, INIT, {"app/main.py": "def main():\n    print('hi')\n", "Rakefile": "task :x\n", "lib/x.rb": "class X; end\n"})
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (analyze_django_beside_sql, analyze_rails_beside_sql, analyze_plain_python_control, knex_late_changed_since, knex_late_uncommitted, npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
