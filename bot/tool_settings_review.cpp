@@ -1,4 +1,5 @@
 #include "bot/tool_settings_review.hpp"
+#include "bot/psql_includes_review.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -142,6 +143,8 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         if (!*text) continue;
         for (auto& d : tools::read_knex_module(path, **text, f.knexfile)) out.emplace_back(path, std::move(d));
     }
+    // The files the migrations include with psql's \i / \ir (bot/psql_includes_review.hpp).
+    if (auto included = add_psql_includes(repo, commit, max_bytes, out); !included) return included.error();
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "analyze/migrations/tool_dir_inputs.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
 #include "analyze/migrations/migration_look.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
@@ -54,6 +56,48 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
         if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
         if (!ec && unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
+    }
+}
+
+// The files the SQL files analysed (`files`, `scripts`) include with psql's \i / \ir
+// (tools/psql_includes.hpp), transitively, added to `scripts`: each a regular file reached through
+// no link (an include through a link may leave the folder), at most 256. Paths are made absolute
+// and read against the file system's root, `\i` against the working directory psql would run in.
+void add_psql_includes(const std::vector<std::string>& files, std::vector<std::string>& scripts, const AnalyzeOptions& options,
+                       std::vector<std::string>& notes) {
+    constexpr std::size_t k_most_included = 256;
+    std::error_code ec;
+    const std::string cwd = fs::current_path(ec).lexically_normal().generic_string();
+    std::deque<std::string> queue;
+    std::set<std::string> seen;
+    for (const std::vector<std::string>* list : {&files, static_cast<const std::vector<std::string>*>(&scripts)}) {
+        for (const auto& f : *list) {
+            if (!f.ends_with(".sql")) continue;
+            const std::string abs = fs::absolute(f, ec).lexically_normal().generic_string();
+            if (seen.insert(abs).second) queue.push_back(abs);
+        }
+    }
+    std::size_t included = 0;
+    while (!queue.empty()) {
+        const std::string path = std::move(queue.front());
+        queue.pop_front();
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration");
+        if (!text || !may_include(*text)) continue;
+        for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
+            if (!d.unknown.empty()) continue;  // the include line does not parse as SQL: a finding there
+            const std::string file = "/" + d.folder;
+            bool linked = false;
+            for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) linked = linked || fs::is_symlink(p, ec);
+            if (linked || !fs::is_regular_file(file, ec)) continue;
+            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) continue;
+            if (included >= k_most_included || !seen.insert(file).second) continue;
+            ++included;
+            notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
+            // As the other inputs are named: relative to the working directory when inside it.
+            const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
+            scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
+            queue.push_back(file);
+        }
     }
 }
 
@@ -191,13 +235,17 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
     }
-    if (folders.empty()) return out;
     std::vector<Error> ignored;
+    if (!folders.empty()) {
+        for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
+    }
+    add_psql_includes(files, scripts, options, out.notes);
+    if (scripts.empty()) return out;
     std::set<std::string> have;
-    for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());
-    for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
+    std::error_code ec;
+    for (const auto& f : files) have.insert(fs::absolute(f, ec).lexically_normal().generic_string());
     for (auto& f : scripts) {
-        if (have.insert(fs::path(f).lexically_normal().generic_string()).second) files.push_back(std::move(f));
+        if (have.insert(fs::absolute(f, ec).lexically_normal().generic_string()).second) files.push_back(std::move(f));
     }
     std::sort(files.begin(), files.end());
     return out;

@@ -6,6 +6,7 @@ and line that runs.
 
     test_read_reach.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import sys
 
@@ -217,7 +218,25 @@ def analyze_plain_python_control(s):
     check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (analyze_django_beside_sql, analyze_rails_beside_sql, analyze_plain_python_control, knex_late_changed_since, knex_late_uncommitted, npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
+def psql_include(s):
+    """A deploy runs `psql -1 -f db/deploy.sql`, which includes `\\ir changes/cleanup.sql` (psql reads
+    that file's SQL there: src/bin/psql/command.c exec_command_include). The pull request changes only
+    the included file: pr analyses it; `analyze db/deploy.sql` follows the include too."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: psql \"$DATABASE_URL\" -1 -f db/deploy.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow, "db/deploy.sql": "\\ir changes/cleanup.sql\n",
+                 "db/changes/cleanup.sql": "ANALYZE users;\n"})
+    gated(s, base, {"db/changes/cleanup.sql": "ANALYZE users;\n" + CLEANUP},
+          {("db/changes/cleanup.sql", "delete-without-where", 2), ("db/changes/cleanup.sql", "drop-table", 3)}, analyze=False)
+    proc = run(s, "analyze", "--no-config", "--format", "json", "db/deploy.sql")
+    check(proc.returncode in (1, 2), f"analyze db/deploy.sql fails: exit {proc.returncode}\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    found = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+    check(("db/changes/cleanup.sql", "drop-table", 3) in found, f"analyze follows the include: {sorted(found)}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (psql_include, analyze_django_beside_sql, analyze_rails_beside_sql, analyze_plain_python_control, knex_late_changed_since, knex_late_uncommitted, npm_down_rename, dbmate_down_rename, golang_down_rename_control, ci_buildkite, ci_cloudbuild, ci_woodpecker, ci_woodpecker_folder, ci_platformsh, ci_k8s_job, ci_k8s_job_relative)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

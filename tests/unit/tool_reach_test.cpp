@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
@@ -82,6 +83,16 @@ TEST_CASE("tool_reach: psql in Buildkite, Cloud Build, Woodpecker, Kubernetes an
     // Not a manifest: a YAML file's psql line is no command.
     CHECK(folders(read_tool_dirs("docs/example.yaml", "run: psql -f db/cleanup.sql\n")).empty());
     CHECK(tool_settings_file("deploy/helm/templates/job.yaml"));
+}
+
+TEST_CASE("tool_reach: psql includes") {
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\ir changes/a.sql\n\\i db/b.sql\nSELECT 1; \\include_relative 'c d.sql'\n")) ==
+          "psql:1:db/changes/a.sql;psql:2:db/b.sql;psql:3:db/c d.sql");
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\i db/b.sql\n", "sub")) == "psql:1:sub/db/b.sql");
+    // A variable, an absolute path, above the top: not known.
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\i :file\n\\i /etc/x.sql\n\\ir ../../x.sql\n")) == "psql:1:?;psql:2:?;psql:3:?");
+    // Other meta-commands and text in a literal are no includes.
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\if :x\n\\echo \\i x\nSELECT '\\i x.sql';\n")).empty());
 }
 
 TEST_CASE("tool_reach: renames a tool records apart") {
