@@ -2,6 +2,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/migration_look.hpp"
+#include "bot/changed_texts.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -23,27 +24,19 @@ bool script_file(std::string_view n) {
 analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                        const analyze::AnalyzeOptions& options, std::set<std::string>& listed,
                                                        std::vector<analyze::FileReport>& added) {
-    auto changed = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha,
-        [](std::string_view p) {
-            const std::string_view n = analyze::path_name(p);
-            return !vendored(p) && (n.ends_with(".sql") || script_file(n) || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
-                                    n.ends_with(".ex") || n.ends_with(".php") || n.ends_with(".cs"));
-        },
-        {}, options.max_file_bytes);
-    if (!changed) return changed.error();
-    for (const auto& file : *changed) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
-        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
-        if (!stored) return stored.error();
-        if (!*stored) continue;
-        const bool too_large = !(*stored)->text;
-        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
+    const auto select = [](std::string_view p) {
+        const std::string_view n = analyze::path_name(p);
+        return !vendored(p) && (n.ends_with(".sql") || script_file(n) || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
+                                n.ends_with(".ex") || n.ends_with(".php") || n.ends_with(".cs"));
+    };
+    return each_changed_text(repo, changes, select, options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+        const bool too_large = !read;
+        const std::string_view text = read.value_or(std::string_view());
         std::string look = analyze::tools::migration_look(file.path, text);
         if (look.empty() && too_large && !analyze::path_name(file.path).ends_with(".sql")) {
             look = "it is too large for pgfence to read, so whether it is a migration is not known";
         }
-        if (look.empty()) continue;
+        if (look.empty()) return;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(
             file.path, {}, options, text,
@@ -53,8 +46,7 @@ analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& r
                                          "code may: knex.migrate.latest({ directory }), Umzug, Django's MIGRATION_MODULES, a tool's API "
                                          "called from Go or Java): review it, or name its folder in pgfence's configuration (migrations)",
                                      "a file that looks like a migration"}}));
-    }
-    return true;
+    });
 }
 
 }  // namespace pgfence::bot
