@@ -178,7 +178,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     CommittedMigrations committed;
     if (!a.no_history) {
         committed = committed_migrations(files, settings.paths, settings.options,
-                                         a.history_from_index ? CommittedFrom::Index : CommittedFrom::HeadInWorkingTree);
+                                         a.history_from_index ? CommittedFrom::Index : CommittedFrom::HeadInWorkingTree,
+                                         !a.changed_since.empty());
         for (const auto& note : committed.notes) err << "note: " << annotate::printable(note) << "\n";
         if (!a.history.empty()) {
             std::vector<Error> ignored;

@@ -170,7 +170,7 @@ std::string history_too_large(const std::string& path, std::uint64_t bytes, std:
 }
 
 CommittedMigrations committed_migrations(const std::vector<std::string>& files, const std::vector<std::string>& paths_setting,
-                                         const AnalyzeOptions& options, CommittedFrom from) {
+                                         const AnalyzeOptions& options, CommittedFrom from, bool unchanged_ran) {
     CommittedMigrations out;
     if (files.empty()) return out;
     std::filesystem::path first = absolute_path(std::filesystem::path(files.front())).parent_path();
@@ -214,7 +214,26 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
         out.paths.push_back(root + file.path);
         ids.emplace(out.paths.back(), file.id);
     }
-    const std::vector<std::string> before = history_before(out.paths, files);
+    std::vector<std::string> before = history_before(out.paths, files);
+    // A file new to its set (changed since the --changed-since commit, or not committed at all) runs
+    // after every migration of the set that has run, whatever its name: knex, sequelize and dbmate
+    // run a pending migration named before applied ones last (knex/knex lib/migrations/migrate/
+    // Migrator.js _listAll minus _listCompleted, in name order), as `pr` replays the base's whole
+    // history before the pull request's files. So each committed file of such a set is its history.
+    std::unordered_set<std::string> late_sets;
+    {
+        std::unordered_set<std::string> committed_paths(out.paths.begin(), out.paths.end());
+        for (const auto& f : files) {
+            if (unchanged_ran || committed_paths.count(normal(f)) == 0) late_sets.insert(migration_set(f));
+        }
+    }
+    if (!late_sets.empty()) {
+        std::unordered_set<std::string> kept(before.begin(), before.end());
+        before.clear();
+        for (const auto& path : group_migration_sets(out.paths).files) {
+            if (analysed.count(path) == 0 && (kept.count(path) > 0 || late_sets.count(migration_set(path)) > 0)) before.push_back(path);
+        }
+    }
     if (before.empty()) return out;
     const std::unordered_set<std::string> copies = analysed_blob_ids(files, options.max_file_bytes);
     const char* where = from == CommittedFrom::Index ? "in the index" : "committed at HEAD";
@@ -334,6 +353,16 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         ToolOrdered ordered = group_in_tool_order(files, tool_of_file_on_disk);
         for (const auto& line : ordered.assumed) std::cerr << "note: " << annotate::printable(line) << "\n";
         MigrationSets sets = std::move(ordered.sets);
+        // A file not committed runs after the set's committed ones, which have run, whatever its
+        // name (committed_migrations: knex and the others run a pending migration last).
+        if (committed != nullptr && !committed->paths.empty()) {
+            const std::unordered_set<std::string> at_head(committed->paths.begin(), committed->paths.end());
+            for (std::size_t b = 0, e = 0; b < sets.files.size(); b = e) {
+                for (e = b + 1; e < sets.files.size() && sets.set_of[e] == sets.set_of[b];) ++e;
+                std::stable_partition(sets.files.begin() + static_cast<std::ptrdiff_t>(b), sets.files.begin() + static_cast<std::ptrdiff_t>(e),
+                                      [&](const std::string& f) { return at_head.count(normal(f)) > 0; });
+            }
+        }
         files = sets.files;
         run->chain = std::make_unique<HistoryChain>(sets.set_of, options.history);
         options.chain = run->chain.get();

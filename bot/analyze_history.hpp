@@ -80,11 +80,15 @@ enum class CommittedFrom {
     Index,
 };
 // Nothing outside a repository, before its first commit (HeadInWorkingTree), or when git
-// cannot be read (the files are analysed all the same).
+// cannot be read (the files are analysed all the same). A set with an analysed file that is not
+// committed, or every set with `unchanged_ran` (analyze --changed-since: the files not given are
+// unchanged, so they have run), has all its committed files as history, those named after the
+// analysed ones included: the new file runs after them, as the base's history in `pr`.
 [[nodiscard]] CommittedMigrations committed_migrations(const std::vector<std::string>& files,
                                                        const std::vector<std::string>& paths_setting,
                                                        const analyze::AnalyzeOptions& options,
-                                                       CommittedFrom from = CommittedFrom::HeadInWorkingTree);
+                                                       CommittedFrom from = CommittedFrom::HeadInWorkingTree,
+                                                       bool unchanged_ran = false);
 
 // The note for a history file whose blob is over --max-file-size (not escaped).
 [[nodiscard]] std::string history_too_large(const std::string& path, std::uint64_t bytes, std::uint64_t max_bytes);

@@ -1,4 +1,6 @@
 // pgfence analyze: the diagnosis and exit status, streamed reports, written plans, --changed-since (split from analyze_command.cpp).
+#include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/tool_renames.hpp"
 #include "bot/analyze_command_parts.hpp"
 
 namespace pgfence::bot {
@@ -276,14 +278,29 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
     // tool. A rename to another version, set or direction (a down half made an up migration) runs
     // as a new migration, as `pr` reads it (diff/changes.hpp, analyze::migration_identity).
     std::unordered_map<std::string, std::string> at_base;  // path -> blob id
-    std::unordered_set<std::string> moved_away;             // blob id + '\n' + identity of base paths now gone
+    // blob id + '\n' + identity of base paths now gone -> that base path
+    std::unordered_map<std::string, std::string> moved_away;
     for (const auto& file : *listed) {
         at_base.emplace(file.path, file.id);
         std::error_code gone;
         if (fs::symlink_status(root + file.path, gone).type() == fs::file_type::not_found) {
-            moved_away.insert(file.id + "\n" + analyze::migration_identity(file.path));
+            moved_away.emplace(file.id + "\n" + analyze::migration_identity(file.path), file.path);
         }
     }
+    // A down-named migration its tool runs whole (node-pg-migrate, dbmate), moved to a name its tool
+    // records apart, runs again (analyze/migrations/tool_renames.hpp), as `pr` reads it.
+    auto rerun = [&](const std::string& old_path, const std::string& path) {
+        if (!analyze::is_down_half(old_path)) return false;
+        const std::string tool = analyze::tools::rename_tool(root + path, [](const std::string& file) -> std::optional<std::string> {
+            std::error_code e;
+            if (fs::is_symlink(file, e) || !fs::is_regular_file(file, e) || fs::file_size(file, e) > analyze::tools::k_most_settings_bytes) {
+                return std::nullopt;
+            }
+            std::ifstream in(file, std::ios::binary);
+            return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        });
+        return analyze::tools::tool_reruns_rename(old_path, path, tool);
+    };
     std::vector<std::string> changed;
     for (const auto& f : files) {
         std::error_code ec;
@@ -295,9 +312,12 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
             auto id = diff::Repository::blob_id(bytes);
             std::string abs = fs::absolute(fs::path(f)).lexically_normal().generic_string();
             auto there = abs.starts_with(root) ? at_base.find(abs.substr(root.size())) : at_base.end();
-            same = id && ((there != at_base.end() && there->second == *id) ||
-                          (there == at_base.end() && abs.starts_with(root) &&
-                           moved_away.count(*id + "\n" + analyze::migration_identity(abs.substr(root.size()))) > 0));
+            same = id && there != at_base.end() && there->second == *id;
+            if (id && there == at_base.end() && abs.starts_with(root)) {
+                const std::string rel = abs.substr(root.size());
+                auto moved = moved_away.find(*id + "\n" + analyze::migration_identity(rel));
+                same = moved != moved_away.end() && !rerun(moved->second, rel);
+            }
         }
         if (!same) changed.push_back(f);
     }

@@ -54,6 +54,7 @@
 #include "bot/analyze_history.hpp"
 #include "bot/drizzle_journal.hpp"
 #include "bot/removed_migrations.hpp"
+#include "bot/tool_renames.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {
@@ -124,6 +125,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // The migrations the pull request's Flyway settings bring in (a location it added, a placeholder
     // value it changed) are changed migrations too.
     if (auto brought = add_settings_migrations(*repo, *changes, settings.options.max_file_bytes); !brought) return git_failed(brought.error());
+    // A down-named migration its tool runs whole, renamed to another record (bot/tool_renames.hpp): new.
+    if (auto renamed = mark_tool_renames(*repo, *changes, settings.options.max_file_bytes); !renamed) return git_failed(renamed.error());
     // Where the other tools' settings put their migrations: said, as what pgfence assumed.
     auto followed = followed_tool_dirs(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!followed) return git_failed(followed.error());

@@ -3,6 +3,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "bot/changed_texts.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -48,38 +49,32 @@ bool tool_settings_name(std::string_view p) {
 analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                 const analyze::AnalyzeOptions& options, std::set<std::string>& listed,
                                                 std::vector<analyze::FileReport>& added) {
-    auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, settings_like, {}, options.max_file_bytes);
-    if (!changed) return changed.error();
-    for (const auto& file : *changed) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
-        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
-        if (!stored) return stored.error();
-        if (!*stored) continue;
+    return each_changed_text(repo, changes, settings_like, options.max_file_bytes, listed, [&](const diff::ChangedFile& file,
+                                                                                              std::optional<std::string_view> read) {
         // A settings file too large for pgfence's settings readers (1 MiB; --max-file-size for the
         // text itself) is not read, so what it now sets is not known (red team H2: a knexfile padded
         // to 20 MB to hide a changed tableName).
-        const bool too_large = !(*stored)->text || (*stored)->text->size() > analyze::tools::k_most_settings_bytes;
+        const bool too_large = !read || read->size() > analyze::tools::k_most_settings_bytes;
         if (too_large && tool_settings_name(file.path)) {
             listed.insert(file.path);
-            const std::string shown = (*stored)->text ? std::string((*stored)->text->substr(0, 200)) : std::string();
+            const std::string shown = read ? std::string(read->substr(0, 200)) : std::string();
             added.push_back(analyze::analyze_tool_settings(
                 file.path, {}, options, shown,
                 {analyze::SettingUnknown{1, "this settings file is larger than pgfence reads settings files (1 MiB), so what it now sets for the "
                                             "migration tool (its folder, its table, its connections) is not known",
                                          "a settings file too large to read"}}));
-            continue;
+            return;
         }
-        if (!(*stored)->text) continue;
-        const std::string& text = *(*stored)->text;
+        if (!read) return;
+        const std::string_view text = *read;
         std::vector<analyze::SettingUnknown> unknown;
         for (auto& s : analyze::tools::session_setup_settings(text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "connection setup"});
         }
-        if (unknown.empty()) continue;
+        if (unknown.empty()) return;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text, std::move(unknown)));
-    }
-    return true;
+    });
 }
 
 }  // namespace pgfence::bot

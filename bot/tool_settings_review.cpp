@@ -1,4 +1,6 @@
 #include "bot/tool_settings_review.hpp"
+#include "bot/changed_texts.hpp"
+#include "bot/psql_includes_review.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -142,6 +144,8 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         if (!*text) continue;
         for (auto& d : tools::read_knex_module(path, **text, f.knexfile)) out.emplace_back(path, std::move(d));
     }
+    // The files the migrations include with psql's \i / \ir (bot/psql_includes_review.hpp).
+    if (auto included = add_psql_includes(repo, commit, max_bytes, out); !included) return included.error();
     return out;
 }
 
@@ -509,42 +513,30 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     }
     // Migrations written as code the pull request adds or changes (a goose .go, a Flyway .java):
     // pgfence does not read them, so each is an unknown statement (tools/code_migrations.hpp).
-    auto code = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha,
-        [](std::string_view p) { return tools::code_migration_candidate(p) && not_vendored(p); }, {}, options.max_file_bytes);
+    auto code = each_changed_text(
+        repo, changes, [](std::string_view p) { return tools::code_migration_candidate(p) && not_vendored(p); }, options.max_file_bytes,
+        listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            const std::string_view text = read.value_or(std::string_view());
+            auto found = tools::read_code_migration(file.path, text, !read);
+            if (!found) return;
+            listed.insert(file.path);
+            added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
+                                                           {analyze::SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+        });
     if (!code) return code.error();
-    for (const auto& file : *code) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
-        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
-        if (!stored) return stored.error();
-        if (!*stored) continue;
-        const bool too_large = !(*stored)->text;
-        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
-        auto found = tools::read_code_migration(file.path, text, too_large);
-        if (!found) continue;
-        listed.insert(file.path);
-        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
-                                                       {analyze::SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
-    }
     // Migrations of tools pgfence does not read (Liquibase, Sqitch, Atlas, pgroll, Rails, Alembic,
     // Django) the pull request adds or changes: each an unknown statement (tools/foreign_migrations.hpp).
-    auto foreign = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha,
-        [](std::string_view p) { return tools::foreign_migration_candidate(p) && not_vendored(p); }, {}, options.max_file_bytes);
+    auto foreign = each_changed_text(
+        repo, changes, [](std::string_view p) { return tools::foreign_migration_candidate(p) && not_vendored(p); }, options.max_file_bytes,
+        listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            const std::string_view text = read.value_or(std::string_view());
+            auto found = tools::read_foreign_migration(file.path, text, !read, reader_at(repo, changes.head_sha, options.max_file_bytes));
+            if (!found) return;
+            listed.insert(file.path);
+            added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
+                                                           {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
+        });
     if (!foreign) return foreign.error();
-    for (const auto& file : *foreign) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
-        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
-        if (!stored) return stored.error();
-        if (!*stored) continue;
-        const bool too_large = !(*stored)->text;
-        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
-        auto found = tools::read_foreign_migration(file.path, text, too_large, reader_at(repo, changes.head_sha, options.max_file_bytes));
-        if (!found) continue;
-        listed.insert(file.path);
-        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
-                                                       {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
-    }
     // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
     if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // Lines that give the tool's connections session settings or SQL (bot/session_setup_review.hpp).

@@ -1,8 +1,8 @@
 #include "bot/unselected_migrations.hpp"
 
-#include <cctype>
-
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/migration_look.hpp"
+#include "bot/changed_texts.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -11,14 +11,6 @@ bool vendored(std::string_view p) {
     return p.find("node_modules/") != std::string_view::npos || p.starts_with("vendor/") || p.find("/vendor/") != std::string_view::npos ||
            p.starts_with("target/") || p.find("/target/") != std::string_view::npos;
 }
-
-std::size_t leading_digits(std::string_view s) {
-    std::size_t n = 0;
-    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
-    return n;
-}
-
-bool has(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
 
 bool script_file(std::string_view n) {
     for (std::string_view ext : {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts"}) {
@@ -29,72 +21,22 @@ bool script_file(std::string_view n) {
 
 }  // namespace
 
-std::string migration_look(std::string_view path, std::string_view text) {
-    const std::string_view n = analyze::path_name(path);
-    if (n.ends_with(".sql")) {
-        std::string lower(n);
-        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (lower.ends_with(".down.sql") || lower == "down.sql" || lower.ends_with(".undo.sql") || lower.ends_with("_down.sql") ||
-            (lower.size() > 1 && lower[0] == 'u' && leading_digits(std::string_view(lower).substr(1)) > 0)) {
-            return {};
-        }
-        if (lower.ends_with(".up.sql") || lower == "up.sql") return "its name is an up migration's (" + std::string(lower.ends_with("up.sql") ? "up.sql" : "") + ")";
-        if (lower.size() > 1 && (lower[0] == 'v' || lower[0] == 'r') && (leading_digits(std::string_view(lower).substr(1)) > 0 || lower.starts_with("r__"))) {
-            return "its name is a versioned or repeatable migration's (Flyway's V<version>__ / R__)";
-        }
-        if (leading_digits(lower) >= 3) return "its name starts with a version, as migrations' names do";
-        return {};
-    }
-    if (script_file(n)) {
-        bool exports_up = false;
-        for (std::string_view mark : {"exports.up", "function up(", "function up (", "async up(", "async up (", " up: async", "\tup: async",
-                                      " up: function", "\tup: function", "up(queryInterface", "up(knex", "up(pgm", "up(queryRunner", "up(db"}) {
-            exports_up = exports_up || has(text, mark);
-        }
-        if (!exports_up) return {};
-        for (std::string_view api : {"knex", "queryInterface", "pgm.", "queryRunner", "runSql", "sql`", "db.query", "client.query"}) {
-            if (has(text, api)) return "it exports an up() that runs SQL through " + std::string(api == "sql`" ? "sql``" : api);
-        }
-        return {};
-    }
-    if (n.ends_with(".py")) {
-        if (has(text, "migrations.Migration")) return "it declares a Django migration (migrations.Migration)";
-        if (has(text, "def upgrade(") && (has(text, "from alembic") || has(text, "op."))) return "it is an Alembic revision (def upgrade)";
-        return {};
-    }
-    if (n.ends_with(".rb") && has(text, "ActiveRecord::Migration")) return "it declares an ActiveRecord migration";
-    if ((n.ends_with(".exs") || n.ends_with(".ex")) && has(text, "Ecto.Migration")) return "it is an Ecto migration (use Ecto.Migration)";
-    if (n.ends_with(".php") && has(text, "Migration") && (has(text, "Schema::") || has(text, "DB::"))) {
-        return "it is a Laravel migration (extends Migration, Schema:: or DB::)";
-    }
-    if (n.ends_with(".cs") && has(text, "MigrationBuilder")) return "it is an Entity Framework Core migration (MigrationBuilder)";
-    return {};
-}
-
 analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                        const analyze::AnalyzeOptions& options, std::set<std::string>& listed,
                                                        std::vector<analyze::FileReport>& added) {
-    auto changed = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha,
-        [](std::string_view p) {
-            const std::string_view n = analyze::path_name(p);
-            return !vendored(p) && (n.ends_with(".sql") || script_file(n) || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
-                                    n.ends_with(".ex") || n.ends_with(".php") || n.ends_with(".cs"));
-        },
-        {}, options.max_file_bytes);
-    if (!changed) return changed.error();
-    for (const auto& file : *changed) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
-        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
-        if (!stored) return stored.error();
-        if (!*stored) continue;
-        const bool too_large = !(*stored)->text;
-        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
-        std::string look = migration_look(file.path, text);
+    const auto select = [](std::string_view p) {
+        const std::string_view n = analyze::path_name(p);
+        return !vendored(p) && (n.ends_with(".sql") || script_file(n) || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
+                                n.ends_with(".ex") || n.ends_with(".php") || n.ends_with(".cs"));
+    };
+    return each_changed_text(repo, changes, select, options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+        const bool too_large = !read;
+        const std::string_view text = read.value_or(std::string_view());
+        std::string look = analyze::tools::migration_look(file.path, text);
         if (look.empty() && too_large && !analyze::path_name(file.path).ends_with(".sql")) {
             look = "it is too large for pgfence to read, so whether it is a migration is not known";
         }
-        if (look.empty()) continue;
+        if (look.empty()) return;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(
             file.path, {}, options, text,
@@ -104,8 +46,7 @@ analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& r
                                          "code may: knex.migrate.latest({ directory }), Umzug, Django's MIGRATION_MODULES, a tool's API "
                                          "called from Go or Java): review it, or name its folder in pgfence's configuration (migrations)",
                                      "a file that looks like a migration"}}));
-    }
-    return true;
+    });
 }
 
 }  // namespace pgfence::bot

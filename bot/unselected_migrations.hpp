@@ -20,9 +20,6 @@
 
 namespace pgfence::bot {
 
-// What makes `text` (the file at `path`) look like a migration, or "" when nothing does.
-[[nodiscard]] std::string migration_look(std::string_view path, std::string_view text);
-
 // Appends to `added` those files (not already in `listed`, which it extends).
 [[nodiscard]] analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                                      const analyze::AnalyzeOptions& options, std::set<std::string>& listed,

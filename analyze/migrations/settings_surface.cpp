@@ -120,6 +120,10 @@ bool command_file(std::string_view path) {
                                "Tiltfile", "skaffold.yaml", ".travis.yml", "buildspec.yml", "appveyor.yml"}) {
         if (name == n) return true;
     }
+    // Platform.sh runs an application's `hooks:` (build, deploy, post_deploy) as shell scripts in
+    // the application's folder, the one holding its .platform.app.yaml (docs.platform.sh
+    // "Hooks": "The hooks run in the application's root folder").
+    if (name == ".platform.app.yaml") return true;
     return runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash");
 }
 
@@ -128,6 +132,18 @@ bool runs_from_top(std::string_view path) {
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) return true;
     if (name == ".gitlab-ci.yml" || path == ".circleci/config.yml" || name == "bitbucket-pipelines.yml") return true;
+    // Buildkite's pipeline files: the agent's `pipeline upload` reads buildkite.yml or
+    // .buildkite/pipeline.yml (buildkite/agent clicommand/pipeline_upload.go, the default paths:
+    // buildkite.{yml,yaml}, .buildkite/pipeline.{yml,yaml}, buildkite/pipeline.{yml,yaml}), and a step
+    // uploads any other (`buildkite-agent pipeline upload .buildkite/deploy.yml`); steps run in the checkout.
+    if (yaml && (path.starts_with(".buildkite/") || path.starts_with("buildkite/") || name == "buildkite.yml" || name == "buildkite.yaml")) {
+        return true;
+    }
+    // Woodpecker: .woodpecker.yml, .woodpecker.yaml or every file of .woodpecker/ (woodpecker-ci
+    // server/forge/configFetcher.go, the default config paths); steps run in the checkout.
+    if (yaml && (path.starts_with(".woodpecker/") || name == ".woodpecker.yml" || name == ".woodpecker.yaml")) return true;
+    // Platform.sh's and Upsun's applications files, whose applications' root is the top by default.
+    if (path == ".platform/applications.yaml" || path == ".upsun/config.yaml") return true;
     return name.ends_with(".sh") || name.ends_with(".bash");
 }
 

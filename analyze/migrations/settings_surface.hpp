@@ -34,7 +34,9 @@ namespace pgfence::analyze::tools {
 
 // Whether `path` is a file that may start a migration tool with its command line: Makefile,
 // GNUmakefile, *.mk, justfile, Taskfile.yml, a shell script, a docker-compose file, a Dockerfile,
-// a CI workflow (.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml).
+// a CI workflow (.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml,
+// Buildkite's and Woodpecker's pipelines, Cloud Build's cloudbuild.yaml), a deploy platform's file
+// (fly.toml, render.yaml, Platform.sh's .platform.app.yaml hooks, ...).
 [[nodiscard]] bool command_file(std::string_view path);
 
 // Whether such a file's commands run from the repository's top rather than the file's folder

@@ -1,6 +1,7 @@
 #include "analyze/migrations/tool_dir_inputs.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,6 +11,9 @@
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/migration_look.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
@@ -23,10 +27,19 @@ namespace fs = std::filesystem;
 // near its top, and a huge tree (a vendored folder) costs no more than this.
 constexpr std::size_t k_most_entries = 50000;
 
+// Files no reader of analyze reads, in which a migration tool's migrations are written (Django and
+// Alembic's Python, ActiveRecord's Ruby, Ecto's Elixir, Laravel's PHP, EF Core's C#).
+bool unread_language(std::string_view rel) {
+    for (std::string_view ext : {".py", ".rb", ".exs", ".ex", ".php", ".cs"}) {
+        if (rel.ends_with(ext)) return true;
+    }
+    return false;
+}
+
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
 // target and other hidden folders; and the files that may be migrations written as code
 // (tools/code_migrations.hpp) in `code`.
-void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code) {
+void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks) {
     std::error_code ec;
     std::size_t seen = 0;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
@@ -42,6 +55,49 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         const std::string rel = fs::relative(it->path(), root, ec).generic_string();
         if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
         if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
+        if (!ec && unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
+    }
+}
+
+// The files the SQL files analysed (`files`, `scripts`) include with psql's \i / \ir
+// (tools/psql_includes.hpp), transitively, added to `scripts`: each a regular file reached through
+// no link (an include through a link may leave the folder), at most 256. Paths are made absolute
+// and read against the file system's root, `\i` against the working directory psql would run in.
+void add_psql_includes(const std::vector<std::string>& files, std::vector<std::string>& scripts, const AnalyzeOptions& options,
+                       std::vector<std::string>& notes) {
+    constexpr std::size_t k_most_included = 256;
+    std::error_code ec;
+    const std::string cwd = fs::current_path(ec).lexically_normal().generic_string();
+    std::deque<std::string> queue;
+    std::set<std::string> seen;
+    for (const std::vector<std::string>* list : {&files, static_cast<const std::vector<std::string>*>(&scripts)}) {
+        for (const auto& f : *list) {
+            if (!f.ends_with(".sql")) continue;
+            const std::string abs = fs::absolute(f, ec).lexically_normal().generic_string();
+            if (seen.insert(abs).second) queue.push_back(abs);
+        }
+    }
+    std::size_t included = 0;
+    while (!queue.empty()) {
+        const std::string path = std::move(queue.front());
+        queue.pop_front();
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration");
+        if (!text || !may_include(*text)) continue;
+        for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
+            if (!d.unknown.empty()) continue;  // the include line does not parse as SQL: a finding there
+            const std::string file = "/" + d.folder;
+            bool linked = false;
+            for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) linked = linked || fs::is_symlink(p, ec);
+            if (linked || !fs::is_regular_file(file, ec)) continue;
+            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) continue;
+            if (included >= k_most_included || !seen.insert(file).second) continue;
+            ++included;
+            notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
+            // As the other inputs are named: relative to the working directory when inside it.
+            const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
+            scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
+            queue.push_back(file);
+        }
     }
 }
 
@@ -51,7 +107,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     FollowedDirs out;
     // (settings file, the root its folders are relative to)
     std::vector<std::pair<std::string, fs::path>> settings;
-    std::vector<std::string> code;  // files that may be migrations written as code
+    std::vector<std::string> code;   // files that may be migrations written as code
+    std::vector<std::string> looks;  // files in a language no reader reads (Python, Ruby, ...)
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "src/main/resources/application.properties", "src/main/resources/application.yml",
                              "src/main/resources/application.yaml",
@@ -62,7 +119,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         std::error_code ec;
         if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
         std::vector<std::string> found;
-        find_settings(input, found, code);
+        find_settings(input, found, code, looks);
         for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
     }
     // Migrations written as code (a goose .go, a Flyway .java): each an unknown statement.
@@ -77,6 +134,35 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.notes.push_back(path + ": " + found->why);
         out.unknown.push_back(analyze_tool_settings(path, {}, options, text ? std::string_view(*text) : std::string_view(),
                                                     {SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+    }
+    // A file in such a language that is another tool's migration (tools/foreign_migrations.hpp: a
+    // Django or Alembic one, an ActiveRecord, Ecto, Laravel or EF Core one) or looks like one
+    // (tools/migration_look.hpp), beside the SQL analysed: unknown at its line, never left out in
+    // silence (`pr` reports the same, bot/unselected_migrations.hpp).
+    for (const auto& path : looks) {
+        std::error_code ec;
+        if (!code_read.insert(fs::absolute(path, ec).lexically_normal().generic_string()).second) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration");
+        const std::string_view shown = text ? std::string_view(*text) : std::string_view();
+        const ReadFile on_disk = [](const std::string& other) -> std::optional<std::string> {
+            std::error_code e;
+            if (fs::is_symlink(other, e) || !fs::is_regular_file(other, e)) return std::nullopt;
+            auto t = read_regular_file(other, k_most_settings_bytes, "a migration tool's file");
+            if (!t) return std::nullopt;
+            return std::move(*t);
+        };
+        SettingUnknown unknown;
+        if (auto found = read_foreign_migration(path, shown, !text, on_disk)) {
+            unknown = SettingUnknown{found->line, found->why, found->tool + " migration"};
+        } else if (std::string look = text ? migration_look(path, shown) : std::string(); !look.empty()) {
+            unknown = SettingUnknown{1, "this file looks like a migration (" + look + "), which pgfence does not read: review the SQL it runs",
+                                     "a file that looks like a migration"};
+        } else {
+            continue;
+        }
+        out.notes.push_back(path + ": " + unknown.why);
+        out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
     std::vector<std::string> folders;
@@ -149,13 +235,17 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
     }
-    if (folders.empty()) return out;
     std::vector<Error> ignored;
+    if (!folders.empty()) {
+        for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
+    }
+    add_psql_includes(files, scripts, options, out.notes);
+    if (scripts.empty()) return out;
     std::set<std::string> have;
-    for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());
-    for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
+    std::error_code ec;
+    for (const auto& f : files) have.insert(fs::absolute(f, ec).lexically_normal().generic_string());
     for (auto& f : scripts) {
-        if (have.insert(fs::path(f).lexically_normal().generic_string()).second) files.push_back(std::move(f));
+        if (have.insert(fs::absolute(f, ec).lexically_normal().generic_string()).second) files.push_back(std::move(f));
     }
     std::sort(files.begin(), files.end());
     return out;

@@ -11,6 +11,7 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/flyway_build_plugins.hpp"
 #include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/migrations/seed_dirs.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -728,6 +729,8 @@ bool tool_settings_file(std::string_view path) {
         return true;
     }
     if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
+    // Any YAML file may be a Kubernetes manifest whose Job runs psql (read_tool_dirs reads those).
+    if (name.ends_with(".yml") || name.ends_with(".yaml")) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
@@ -747,13 +750,17 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     // The SQL files psql runs (tools/psql_files.hpp), the same way.
     auto commands = [&](std::string_view base) {
         for (auto& d : read_seed_dirs(path, text, base, read)) out.push_back(std::move(d));
-        for (auto& d : read_psql_files(path, text, base)) out.push_back(std::move(d));
+        for (auto& d : read_psql_files(path, text, base, read)) out.push_back(std::move(d));
     };
     if (name == "package.json") {
         commands(path_folder(path));
     } else if (command_file(path)) {
         if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) commands(path_folder(path));
         if (runs_from_top(path) && !path_folder(path).empty()) commands("");
+    } else if ((name.ends_with(".yml") || name.ends_with(".yaml")) && kubernetes_manifest(text)) {
+        // A Kubernetes Job's or Pod's container running psql (yaml_exec.hpp): a relative file is
+        // read from the repository's top, as an image that copies the repository there runs it.
+        for (auto& d : read_psql_files(path, text, "", read)) out.push_back(std::move(d));
     }
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
     // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to

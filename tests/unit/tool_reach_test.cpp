@@ -7,6 +7,8 @@
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 
@@ -55,6 +57,51 @@ TEST_CASE("tool_reach: psql -f files, and a computed one unknown") {
     ToolDir one = read_tool_dirs("Makefile", "x:\n\tpsql -f db/post.sql\n").front();
     CHECK(in_tool_dir("db/post.sql", one));
     CHECK_FALSE(in_tool_dir("db/other.sql", one));
+}
+
+TEST_CASE("tool_reach: psql in Buildkite, Cloud Build, Woodpecker, Kubernetes and Platform.sh files") {
+    const std::string line = "    command: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/cleanup.sql\n";
+    CHECK(folders(read_tool_dirs(".buildkite/pipeline.yml", "steps:\n  - label: m\n" + line)) == "psql:3:db/cleanup.sql");
+    CHECK(folders(read_tool_dirs(".woodpecker.yml", "steps:\n  m:\n    commands:\n      - psql -f db/cleanup.sql\n")) == "psql:4:db/cleanup.sql");
+    CHECK(folders(read_tool_dirs(".woodpecker/deploy.yaml", "steps:\n  - psql -f db/cleanup.sql\n")) == "psql:2:db/cleanup.sql");
+    // Hooks run in the application's folder.
+    CHECK(folders(read_tool_dirs("api/.platform.app.yaml", "hooks:\n  deploy: |\n    psql -f db/cleanup.sql\n")) == "psql:3:api/db/cleanup.sql");
+    // Exec form: entrypoint + args (Cloud Build), a block list, command + args (Kubernetes).
+    CHECK(folders(read_tool_dirs("cloudbuild.yaml", "steps:\n  - name: postgres:15\n    entrypoint: psql\n"
+                                                    "    args: [\"$_URL\", \"-v\", \"ON_ERROR_STOP=1\", \"-f\", \"db/cleanup.sql\"]\n")) ==
+          "psql:3:db/cleanup.sql");
+    CHECK(folders(read_tool_dirs("cloudbuild.yaml", "steps:\n- name: postgres\n  entrypoint: psql\n  args:\n  - -f\n  - db/a.sql\n"
+                                                    "- name: postgres\n  entrypoint: bash\n  args: [\"-c\", \"echo\"]\n")) == "psql:3:db/a.sql");
+    const std::string job = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n"
+                            "          command: [\"psql\", \"$(DATABASE_URL)\"]\n          args:\n            - -f\n            - ";
+    CHECK(folders(read_tool_dirs("k8s/job.yaml", job + "db/cleanup.sql\n")) == "psql:8:db/cleanup.sql");
+    // A path inside the container: unknown, and the repository file it ends with is followed.
+    CHECK(folders(read_tool_dirs("k8s/job.yaml", job + "/app/db/cleanup.sql\n", files({{"db/cleanup.sql", "x"}}))) ==
+          "psql:8:?;psql:8:db/cleanup.sql");
+    CHECK(folders(read_tool_dirs("k8s/job.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - command: [\"psql\", \"-c\", \"DROP TABLE x\"]\n")) ==
+          "psql:5:?");
+    // Not a manifest: a YAML file's psql line is no command.
+    CHECK(folders(read_tool_dirs("docs/example.yaml", "run: psql -f db/cleanup.sql\n")).empty());
+    CHECK(tool_settings_file("deploy/helm/templates/job.yaml"));
+}
+
+TEST_CASE("tool_reach: psql includes") {
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\ir changes/a.sql\n\\i db/b.sql\nSELECT 1; \\include_relative 'c d.sql'\n")) ==
+          "psql:1:db/changes/a.sql;psql:2:db/b.sql;psql:3:db/c d.sql");
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\i db/b.sql\n", "sub")) == "psql:1:sub/db/b.sql");
+    // A variable, an absolute path, above the top: not known.
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\i :file\n\\i /etc/x.sql\n\\ir ../../x.sql\n")) == "psql:1:?;psql:2:?;psql:3:?");
+    // Other meta-commands and text in a literal are no includes.
+    CHECK(folders(read_psql_includes("db/deploy.sql", "\\if :x\n\\echo \\i x\nSELECT '\\i x.sql';\n")).empty());
+}
+
+TEST_CASE("tool_reach: renames a tool records apart") {
+    CHECK(tool_reruns_rename("m/1700_reset.down.sql", "m/1700_reset-audit.down.sql", "node-pg-migrate"));
+    CHECK_FALSE(tool_reruns_rename("m/1700_reset.down.sql", "n/1700_reset.down.sql", "node-pg-migrate"));
+    CHECK(tool_reruns_rename("db/20240102_reset.down.sql", "db/020240102_reset.down.sql", "dbmate"));
+    CHECK_FALSE(tool_reruns_rename("db/20240102_reset.down.sql", "db/20240102_other.down.sql", "dbmate"));
+    CHECK_FALSE(tool_reruns_rename("db/00002_reset.down.sql", "db/2_other.down.sql", "goose"));
+    CHECK_FALSE(tool_reruns_rename("db/2_reset.down.sql", "db/2_other.down.sql", ""));
 }
 
 TEST_CASE("tool_reach: .db-migraterc and TYPEORM_MIGRATIONS") {

@@ -1,0 +1,25 @@
+#pragma once
+// The files a migration run by psql includes (#53): `\i FILE` / `\include FILE` (relative to the
+// folder psql runs in: the repository's top, as a deploy runs it) and `\ir FILE` /
+// `\include_relative FILE` (relative to the including file's folder) make psql read FILE's SQL there
+// (postgres/postgres src/bin/psql/command.c exec_command_include, process_file with
+// use_relative_path). Each FILE that resolves inside the repository is followed as a migration, as
+// a `psql -f` file is (ToolDir tool "psql", psql_files.hpp); one named by an absolute path, above the
+// repository's top or by a psql variable (`\i :file`) is not known (`unknown` says why). The
+// include line itself is no SQL: where the including file is analysed it stays a statement pgfence
+// cannot parse, a finding at its line.
+#include <string_view>
+#include <vector>
+
+#include "analyze/migrations/tool_dirs.hpp"
+
+namespace pgfence::analyze::tools {
+
+// The includes of `text` (the SQL file at `path`, repository-relative), at most 64; `\i` resolved
+// against `top` (the folder psql runs in, repository-relative: "" for the top).
+[[nodiscard]] std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view text, std::string_view top = {});
+
+// Whether `text` may hold an include (a cheap test before reading it line by line).
+[[nodiscard]] bool may_include(std::string_view text);
+
+}  // namespace pgfence::analyze::tools
