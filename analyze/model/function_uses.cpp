@@ -81,27 +81,36 @@ namespace {
 // memo has doubled since it was last pruned (the LSP replays histories for as long as it runs).
 struct CalledBy {
     std::weak_ptr<const FunctionInfo> function;
-    std::vector<std::string> names;  // sorted, for binary_search
+    std::vector<std::string> names;
 };
 std::mutex g_called_mutex;
 std::unordered_map<const FunctionInfo*, CalledBy> g_called;
+// The other way round: by each name, the functions whose definition calls it, in the order they
+// were read. A catalog's functions are read in their order (Catalog::functions_added), each
+// after those before it, so when one of them is read all before it are (a catalog copies the
+// list and appends: a function at a place is the same object in every copy that has it).
+std::unordered_map<std::string, std::vector<std::weak_ptr<const FunctionInfo>>> g_callers;
 std::size_t g_called_prune_at = 1024;
 
-// Whether `function`'s definition calls `name`; g_called_mutex held.
-bool calls_name(const std::shared_ptr<const FunctionInfo>& function, const std::string& name) {
+// Whether `function` has been read (its entry is this object's); g_called_mutex held.
+bool was_read(const std::shared_ptr<const FunctionInfo>& function) {
     auto hit = g_called.find(function.get());
-    const bool same = hit != g_called.end() && !hit->second.function.owner_before(function) &&
-                      !function.owner_before(hit->second.function);
-    if (!same) {
-        if (hit == g_called.end() && g_called.size() >= g_called_prune_at) {
-            std::erase_if(g_called, [](const auto& entry) { return entry.second.function.expired(); });
-            g_called_prune_at = std::max<std::size_t>(1024, 2 * g_called.size());
+    return hit != g_called.end() && !hit->second.function.owner_before(function) && !function.owner_before(hit->second.function);
+}
+
+// Reads `function`'s definition into g_called and g_callers; g_called_mutex held.
+void read_calls(const std::shared_ptr<const FunctionInfo>& function) {
+    if (!g_called.contains(function.get()) && g_called.size() >= g_called_prune_at) {
+        std::erase_if(g_called, [](const auto& entry) { return entry.second.function.expired(); });
+        for (auto& [name, callers] : g_callers) {
+            std::erase_if(callers, [](const std::weak_ptr<const FunctionInfo>& f) { return f.expired(); });
         }
-        std::vector<std::string> names = called_names(function->definition);
-        std::sort(names.begin(), names.end());
-        hit = g_called.insert_or_assign(function.get(), CalledBy{function, std::move(names)}).first;
+        std::erase_if(g_callers, [](const auto& entry) { return entry.second.empty(); });
+        g_called_prune_at = std::max<std::size_t>(1024, 2 * g_called.size());
     }
-    return std::binary_search(hit->second.names.begin(), hit->second.names.end(), name);
+    std::vector<std::string> names = called_names(function->definition);
+    for (const std::string& name : names) g_callers[name].push_back(function);
+    g_called.insert_or_assign(function.get(), CalledBy{function, std::move(names)});
 }
 
 }  // namespace
@@ -120,10 +129,20 @@ std::vector<std::string> FunctionUses::of(const Catalog& catalog, const std::str
     std::vector<std::shared_ptr<const FunctionInfo>> calling;
     {
         std::lock_guard lock(g_called_mutex);
-        for (std::size_t i = 0; i < existing; ++i) {
-            if (calls_name(added[i], name)) calling.push_back(added[i]);
+        // Those not read yet are the last ones: back to the first read, then forward.
+        std::size_t first = existing;
+        while (first > 0 && !was_read(added[first - 1])) --first;
+        for (std::size_t i = first; i < existing; ++i) read_calls(added[i]);
+        // This catalog's own among every run's callers of the name: O(callers), not O(functions).
+        if (auto callers = g_callers.find(name); callers != g_callers.end()) {
+            for (const auto& weak : callers->second) {
+                std::shared_ptr<const FunctionInfo> f = weak.lock();
+                if (f && f->order < existing && added[f->order] == f) calling.push_back(std::move(f));
+            }
         }
     }
+    // In the catalog's order (each catalog's are read in it; sorted all the same).
+    std::stable_sort(calling.begin(), calling.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
     if (calling.empty()) return out;
     std::set<std::string> named;
     for (const auto& caller : calling) {
