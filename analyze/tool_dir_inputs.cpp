@@ -1,4 +1,4 @@
-#include "analyze/migrations/tool_dir_inputs.hpp"
+#include "analyze/tool_dir_inputs.hpp"
 
 #include <algorithm>
 #include <filesystem>
