@@ -92,7 +92,21 @@ std::string link_text(const std::string& path) {
 // and flyway.user.toml in its folder and each folder above it (and their conf/), packed for
 // prepare_source. Regular files only, within confine_to: a link's target is not the
 // repository's to choose.
-std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options) {
+FolderFacts::PathKind FolderFacts::kind_of(const std::string& path) {
+    std::lock_guard lock(path_mutex);
+    auto hit = path_kind.find(path);
+    if (hit != path_kind.end()) return hit->second;
+    PathKind kind;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+        kind.exists = true;
+        kind.link = S_ISLNK(st.st_mode);
+        kind.regular = kind.link ? ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) : S_ISREG(st.st_mode);
+    }
+    return path_kind.emplace(path, kind).first->second;
+}
+
+std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options, FolderFacts* folders) {
     std::vector<std::pair<std::string, std::string>> found;
     // A relative path is walked up from where it really is (`analyze .` inside db/migration finds
     // the project's flyway.conf above), up to the repository's top: the folder holding .git.
@@ -100,7 +114,7 @@ std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions
     fs::path where = fs::path(path).is_absolute() ? fs::path(path) : (fs::current_path(ec) / path).lexically_normal();
     fs::path top;
     for (fs::path up = where.parent_path(); !up.empty(); up = up.parent_path()) {
-        if (fs::exists(fs::symlink_status(up / ".git", ec))) {
+        if (folders ? folders->kind_of((up / ".git").string()).exists : fs::exists(fs::symlink_status(up / ".git", ec))) {
             top = up;
             break;
         }
@@ -110,7 +124,12 @@ std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions
     for (const std::string& candidate : tools::flyway_settings_candidates(fs::path(path).is_absolute() ? path : where.string())) {
         // Whether it is there first (one stat; most candidates are not), then where it really is
         // (a real-path question per component of its path, 12% of a corpus run when asked first).
-        if (fs::is_symlink(candidate, ec) || !fs::is_regular_file(candidate, ec)) continue;
+        if (folders) {
+            const FolderFacts::PathKind kind = folders->kind_of(candidate);
+            if (kind.link || !kind.regular) continue;
+        } else if (fs::is_symlink(candidate, ec) || !fs::is_regular_file(candidate, ec)) {
+            continue;
+        }
         if (!top.empty() && !path_inside(candidate, top.string())) continue;
         if (!options.confine_to.empty() && !path_inside(candidate, options.confine_to)) continue;
         bool ok = false;
@@ -182,7 +201,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         std::lock_guard guard(folders->beside_mutex);
         auto hit = folders->flyway_settings.find(std::string(folder));
         if (hit == folders->flyway_settings.end()) {
-            hit = folders->flyway_settings.emplace(std::string(folder), flyway_settings_beside(path, options)).first;
+            hit = folders->flyway_settings.emplace(std::string(folder), flyway_settings_beside(path, options, folders)).first;
         }
         return hit->second;
     };
@@ -236,13 +255,29 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         metadata = std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
     } else if (metadata.empty() && name.ends_with(".sql")) {
         auto said = [&] {
-            return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+            auto read = [&](const std::string& file) -> std::optional<std::string> {
                 if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return std::nullopt;
                 std::error_code ec;
-                if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) return std::nullopt;
+                if (folders) {
+                    const FolderFacts::PathKind kind = folders->kind_of(file);
+                    if (kind.link || !kind.regular) return std::nullopt;
+                } else if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
+                    return std::nullopt;
+                }
                 bool ok = false;
                 std::string text = read_whole(file, ok, tools::k_most_settings_bytes);
                 return ok ? std::optional<std::string>(std::move(text)) : std::nullopt;
+            };
+            return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+                if (!folders) return read(file);
+                // The same package.json or .env above many migration folders: read once a run.
+                {
+                    std::lock_guard lock(folders->path_mutex);
+                    if (auto hit = folders->settings_text.find(file); hit != folders->settings_text.end()) return hit->second;
+                }
+                std::optional<std::string> text = read(file);
+                std::lock_guard lock(folders->path_mutex);
+                return folders->settings_text.emplace(file, std::move(text)).first->second;
             });
         };
         if (folders) {

@@ -179,12 +179,25 @@ struct FolderFacts {
     std::unordered_map<std::string, std::string> flyway_settings;
     // The tool the project's files say runs a folder (tools/folder_tool.hpp), by folder as written.
     std::unordered_map<std::string, std::string> folder_tool;
+    // The settings files the walks above (Flyway's, the folder's tool's) look for, by path as
+    // written: those walks go up from every migration folder to the same few folders (a Prisma or
+    // Diesel history has a folder per migration: 70 stat calls and a package.json read again per
+    // file), so each path is asked about once a run. Under `path_mutex` (taken inside beside_mutex).
+    struct PathKind {
+        bool exists = false;   // lstat found it
+        bool link = false;     // it is a symbolic link
+        bool regular = false;  // it is, or a link to, a regular file (stat)
+    };
+    std::unordered_map<std::string, PathKind> path_kind;
+    std::unordered_map<std::string, std::optional<std::string>> settings_text;  // folder_tool's reads
+    std::mutex path_mutex;
+    [[nodiscard]] PathKind kind_of(const std::string& path);
 };
 
 bool sqlx_folder(const std::string& folder, const AnalyzeOptions& options);
 bool in_pgmi_project(const std::string& path, const std::string& confine_to, FolderFacts* folders);
 std::string link_text(const std::string& path);
-std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options);
+std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options, FolderFacts* folders = nullptr);
 void add_script_config(std::string& packed, const std::string& path, const AnalyzeOptions& options);
 
 // What a file's path says about how it runs, read from beside it: a diesel metadata.toml or the

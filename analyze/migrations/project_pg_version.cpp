@@ -155,8 +155,11 @@ std::vector<NamedVersion> project_pg_versions(const std::string& root) {
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
-        std::string rel = fs::relative(it->path(), root, ec).generic_string();
-        if (!ec && version_file(rel)) files.push_back(std::move(rel));
+        // Lexically: the walk follows no link below `root` (links are skipped above, and a
+        // directory link is not entered), so this is what fs::relative gives, without its real-path
+        // questions per component of both paths (12% of a 30,000-file run's CPU).
+        std::string rel = it->path().lexically_relative(root).generic_string();
+        if (version_file(rel)) files.push_back(std::move(rel));
     }
     std::sort(files.begin(), files.end());
     std::vector<NamedVersion> out;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "analyze/model/function_attach.hpp"
 
@@ -67,6 +69,52 @@ const ObjectWithArgs* altered_function(const pg::Node* stmt, std::string& change
     return o != nullptr && pg::length(o->objname) > 0 ? o : nullptr;
 }
 
+namespace {
+
+// The names each earlier migration's function calls, read from its definition once per process.
+// A chained run copies the catalog for every file, but the copies share each FunctionInfo (the
+// catalog holds them by shared_ptr), so a function made in file 3 is the same object in the
+// catalogs of files 4 to 4,000: reading its definition again for every file that creates or
+// alters a function made a history's cost grow with files x functions (9% of a corpus run in
+// called_names). Keyed by address and checked by owner through a weak_ptr: a function freed and
+// another made at its address is read again. Entries of freed functions are dropped when the
+// memo has doubled since it was last pruned (the LSP replays histories for as long as it runs).
+struct CalledBy {
+    std::weak_ptr<const FunctionInfo> function;
+    std::vector<std::string> names;
+};
+std::mutex g_called_mutex;
+std::unordered_map<const FunctionInfo*, CalledBy> g_called;
+// The other way round: by each name, the functions whose definition calls it, in the order they
+// were read. A catalog's functions are read in their order (Catalog::functions_added), each
+// after those before it, so when one of them is read all before it are (a catalog copies the
+// list and appends: a function at a place is the same object in every copy that has it).
+std::unordered_map<std::string, std::vector<std::weak_ptr<const FunctionInfo>>> g_callers;
+std::size_t g_called_prune_at = 1024;
+
+// Whether `function` has been read (its entry is this object's); g_called_mutex held.
+bool was_read(const std::shared_ptr<const FunctionInfo>& function) {
+    auto hit = g_called.find(function.get());
+    return hit != g_called.end() && !hit->second.function.owner_before(function) && !function.owner_before(hit->second.function);
+}
+
+// Reads `function`'s definition into g_called and g_callers; g_called_mutex held.
+void read_calls(const std::shared_ptr<const FunctionInfo>& function) {
+    if (!g_called.contains(function.get()) && g_called.size() >= g_called_prune_at) {
+        std::erase_if(g_called, [](const auto& entry) { return entry.second.function.expired(); });
+        for (auto& [name, callers] : g_callers) {
+            std::erase_if(callers, [](const std::weak_ptr<const FunctionInfo>& f) { return f.expired(); });
+        }
+        std::erase_if(g_callers, [](const auto& entry) { return entry.second.empty(); });
+        g_called_prune_at = std::max<std::size_t>(1024, 2 * g_called.size());
+    }
+    std::vector<std::string> names = called_names(function->definition);
+    for (const std::string& name : names) g_callers[name].push_back(function);
+    g_called.insert_or_assign(function.get(), CalledBy{function, std::move(names)});
+}
+
+}  // namespace
+
 std::vector<std::string> FunctionUses::of(const Catalog& catalog, const std::string& name, const std::string& schema) {
     std::vector<std::string> out = standing_uses(catalog, name, schema);
     if (const auto* uses = catalog.object_uses(name)) {
@@ -75,15 +123,29 @@ std::vector<std::string> FunctionUses::of(const Catalog& catalog, const std::str
             out.push_back(via);
         }
     }
+    // The earlier migrations' functions whose definition calls the name, in the order they were made.
     const auto& added = catalog.functions_added();
     const std::size_t existing = std::min(catalog.functions_existing(), added.size());
-    for (; m_indexed < existing; ++m_indexed) {
-        for (const std::string& called : called_names(added[m_indexed]->definition)) m_callers[called].push_back(added[m_indexed]);
+    std::vector<std::shared_ptr<const FunctionInfo>> calling;
+    {
+        std::lock_guard lock(g_called_mutex);
+        // Those not read yet are the last ones: back to the first read, then forward.
+        std::size_t first = existing;
+        while (first > 0 && !was_read(added[first - 1])) --first;
+        for (std::size_t i = first; i < existing; ++i) read_calls(added[i]);
+        // This catalog's own among every run's callers of the name: O(callers), not O(functions).
+        if (auto callers = g_callers.find(name); callers != g_callers.end()) {
+            for (const auto& weak : callers->second) {
+                std::shared_ptr<const FunctionInfo> f = weak.lock();
+                if (f && f->order < existing && added[f->order] == f) calling.push_back(std::move(f));
+            }
+        }
     }
-    auto callers = m_callers.find(name);
-    if (callers == m_callers.end()) return out;
+    // In the catalog's order (each catalog's are read in it; sorted all the same).
+    std::stable_sort(calling.begin(), calling.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
+    if (calling.empty()) return out;
     std::set<std::string> named;
-    for (const auto& caller : callers->second) {
+    for (const auto& caller : calling) {
         if (caller->name == name) continue;  // its own earlier body (a recursive call, its header)
         const std::string shown = (caller->schema.empty() ? "" : caller->schema + ".") + caller->name + "()";
         if (!named.insert(shown).second) continue;

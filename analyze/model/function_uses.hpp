@@ -24,13 +24,10 @@ public:
     // How each existing caller of `name` (schema as written, "" for any) reaches it, at most
     // k_max of them; the function's own earlier bodies are not callers of it.
     [[nodiscard]] std::vector<std::string> of(const Catalog& catalog, const std::string& name, const std::string& schema);
+    // The earlier migrations' functions (Catalog::functions_existing) are matched by the names
+    // their definitions call, each definition read once a process (function_uses.cpp), not once
+    // a file: a chained run's catalogs share them.
     static constexpr std::size_t k_max = 100;
-
-private:
-    // The earlier migrations' functions (Catalog::functions_existing) by each name their
-    // definition calls; each definition is read once, so a file stays linear in them.
-    std::size_t m_indexed = 0;
-    std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>> m_callers;
 };
 
 // The names `text` writes as calls: an identifier (unquoted, folded to lower case, or quoted)

@@ -315,6 +315,12 @@ bool has_word(std::string_view text, std::string_view word) {
     std::string upper(word);
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     for (std::size_t at = 0; at + upper.size() <= text.size(); ++at) {
+        // The first character ruled out here, ASCII case folded inline (3% of a corpus run called
+        // keyword_at, and toupper, for every byte of every step).
+        if (!upper.empty()) {
+            const char c = text[at];
+            if ((c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) != upper[0]) continue;
+        }
         if (rules::keyword_at(text, at, upper)) return true;
     }
     return false;

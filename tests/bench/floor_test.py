@@ -2,17 +2,20 @@
 """pgfence's CPU time against libpg_query's parse floor, on the same generated files, in one run
 (the quick form of bench/run.sh, LABELS bench).
 
-    floor_test.py --pgfence PATH --rawparse PATH [--files N] [--limit X]
+    floor_test.py --pgfence PATH --rawparse PATH [--files N] [--functions F] [--limit X]
 
 Writes a Flyway history of N one-statement files on a growing schema (bench/history_files.py,
-the shape whose cost grew with the square of the files) and a few files of many statements, then
+the shape whose cost grew with the square of the files), a few files of many statements, and a
+Prisma history of F migration folders each making a PL/pgSQL function (the shape whose cost grew
+with files x functions, and with a settings walk per folder: integ12 at 340d1007 takes 33 times
+the floor here, and fails), then
 times, alternating, `pgfence analyze --no-config --direction both --jobs 1 FILE...` (history on,
 the default) and `pgfence_rawparse json FILE...` (pg_query_parse on each file, bench/rawparse.c),
 each three times, and takes the least CPU time (user + system of the child, from getrusage) of
 each: the run the machine's load disturbed least. Fails when pgfence's time passes X times the
 floor's. X (17) is about twice the ratio of the code this test was written with (8.5 at load 13; main before
-it, 46: its cost grew with the square of the files), so a change that
-doubles pgfence's cost per file or per statement fails it.
+it, 46: its cost grew with the square of the files; with the function folders, 9.4 to 10.4 at
+load 7), so a change that doubles pgfence's cost per file or per statement fails it.
 """
 import argparse
 import os
@@ -43,11 +46,24 @@ def many_statements(i):
     return "\n".join(lines) + "\n"
 
 
+def function_migration(i):
+    """A Prisma migration (its own folder) making a PL/pgSQL function that calls the three before
+    it: the shape whose cost grew with files x functions (issue 55: each CREATE FUNCTION read every
+    earlier function's definition again, 18 s for 2,400 such folders against 1.3 s after)."""
+    lines = ["CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric NOT NULL DEFAULT 0);"] if i == 0 else []
+    calls = " + ".join(f"f_{j}(x)" for j in range(max(0, i - 3), i)) or "0"
+    lines.append(f"CREATE OR REPLACE FUNCTION f_{i}(x integer) RETURNS integer LANGUAGE plpgsql AS $$\n"
+                 f"DECLARE total integer := 0;\nBEGIN\n  -- {'padding ' * 40}\n"
+                 f"  SELECT count(*) INTO total FROM accounts WHERE balance > x;\n  RETURN total + {calls};\nEND $$;")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pgfence", required=True)
     ap.add_argument("--rawparse", required=True)
     ap.add_argument("--files", type=int, default=2500)
+    ap.add_argument("--functions", type=int, default=600)
     ap.add_argument("--limit", type=float, default=17.0)
     args = ap.parse_args()
     args.pgfence, args.rawparse = os.path.abspath(args.pgfence), os.path.abspath(args.rawparse)
@@ -61,6 +77,12 @@ def main():
             path = os.path.join("scripts", f"bulk_{i}.sql")
             with open(os.path.join(tmp, path), "w", encoding="ascii") as f:
                 f.write(many_statements(i))
+            files.append(path)
+        for i in range(args.functions):
+            path = os.path.join("prisma", "migrations", f"2024{i:06d}_fn_{i}", "migration.sql")
+            os.makedirs(os.path.dirname(os.path.join(tmp, path)))
+            with open(os.path.join(tmp, path), "w", encoding="ascii") as f:
+                f.write(function_migration(i))
             files.append(path)
         pgfence = [args.pgfence, "analyze", "--no-config", "--direction", "both", "--jobs", "1", *files]
         floor = [args.rawparse, "json", *files]

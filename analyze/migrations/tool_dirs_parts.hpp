@@ -1,0 +1,59 @@
+#pragma once
+// What tool_dirs.cpp and tool_dirs_commands.cpp share (split from tool_dirs.cpp, moves only): the
+// helpers that make a ToolDir, show a value and count lines, and the readers each file defines
+// for the other's read_tool_dirs. Not for use outside tool_dirs*.cpp: tool_dirs.hpp is the API.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/migrations/tool_dirs.hpp"
+
+namespace pgfence::analyze::tools::tool_dirs_detail {
+
+// `text` as shown in a reason: its first bytes, control characters and backquotes replaced.
+std::string shown(std::string_view text);
+// The folder a project's tool runs in when it is started from the project (tool_dirs.cpp).
+std::string project_folder(std::string_view path);
+// A ToolDir of `value`, a folder relative to `base` (unknown when it leaves the repository).
+ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts);
+// A ToolDir whose folder is not known, and why.
+ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts);
+
+// Line numbers by offset, in one pass over the text and a binary search per question.
+class Lines {
+public:
+    explicit Lines(std::string_view text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') m_ends.push_back(i);
+        }
+    }
+    [[nodiscard]] int at(std::size_t offset) const {
+        return 1 + static_cast<int>(std::lower_bound(m_ends.begin(), m_ends.end(), offset) - m_ends.begin());
+    }
+
+private:
+    std::vector<std::size_t> m_ends;  // the offsets of the newlines
+};
+
+// Calls `each(line_number, line)` for the lines of `text`.
+template <typename F>
+void lines(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        each(n, l);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+// tool_dirs_commands.cpp: sqlx::migrate!("path") in Rust sources, and the tools' command lines
+// in a package.json script, a Makefile, a compose file or a CI workflow.
+void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out);
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base);
+
+}  // namespace pgfence::analyze::tools::tool_dirs_detail
