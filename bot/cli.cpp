@@ -208,6 +208,9 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
                             repositories (COPY ... PROGRAM runs commands)
   --trace-timeout SECONDS   cancel a traced statement that runs longer (default:
                             300)
+  --capture FILE            judge the migrations the pull request adds or
+                            changes from what the migrate command sent, as
+                            `pgfence capture --record FILE` wrote it
   --name NAME               one of several pgfence jobs on the pull request:
                             check run 'pgfence (NAME)', its own sticky comment,
                             SARIF category pgfence/NAME/ (letters, digits, . _

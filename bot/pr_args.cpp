@@ -60,6 +60,9 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
             p.upload_sql = false;
         } else if (arg == "--upload-required") {
             p.upload_required = true;
+        } else if (is("--capture")) {
+            p.capture = value("--capture");
+            if (p.capture.empty()) throw UsageError{"--capture takes the file `pgfence capture --record FILE` wrote"};
         } else if (arg == "--") {
             // Everything after it is a glob, even one that looks like an option.
             p.analyze_args.insert(p.analyze_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());

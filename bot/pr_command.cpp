@@ -193,6 +193,17 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             if (!excluded(settings.exclude, f.path)) report.files.push_back(std::move(f));
         }
     }
+    // What the project's migrate command sent, as an earlier step recorded it (bot/pr_capture.hpp):
+    // it replaces what pgfence read from the pull request's migration files.
+    PrCapture captured;
+    if (!p.capture.empty()) {
+        auto applied = apply_capture(p.capture, *repo, *changes, report, settings.options, err);
+        if (!applied) {
+            err << "error: --capture " << annotate::printable(applied.error().describe()) << "\n";
+            return k_exit_input;
+        }
+        captured = std::move(*applied);
+    }
     if (auto journals = add_drizzle_journal_reports(*repo, *changes, report, settings.options); !journals) {
         return git_failed(journals.error());
     }
@@ -275,7 +286,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     int suggestions_posted = 0;
     // Bad input from the environment (GITHUB_API_URL, the event's number): reported as an
     // error, exit 2, after every file and the fallback annotations are written.
-    bool input_error = false;
+    bool input_error = captured.failed;  // a captured migration failed: said on its error: lines
     // GitHub's runner spells the input INPUT_GITHUB-TOKEN; the composite action's step (bot/action.sh),
     // which cannot, INPUT_GITHUB_TOKEN.
     auto token_input = env("INPUT_GITHUB-TOKEN");
@@ -334,7 +345,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         // What an approval binds to: what runs through each path (bot/content_binding.hpp): the
         // file as a checkout writes it and the checkout attributes (.gitattributes) that decide
         // that form, a link's target, a submodule's commit.
-        auto bytes_at_head = [&](const std::string& path) { return bound_bytes(*repo, target.head, path); };
+        // A captured migration binds to the SQL the capture judged as well.
+        auto bytes_at_head = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
+            auto bytes = bound_bytes(*repo, target.head, path);
+            auto sql = captured.captured_sql.find(path);
+            if (!bytes || sql == captured.captured_sql.end()) return bytes;
+            return std::optional<std::string>((bytes->value_or(std::string()) + std::string("\0pgfence-capture\0", 17)) + sql->second);
+        };
         upload = governance::upload_report(report, subject, bytes_at_head, origins, p.upload_sql, uploading);
         if (upload->uploaded) out << upload->line << "\n";
         else err << (p.upload_required ? "error: " : "warning: ") << upload->line << "\n";

@@ -51,6 +51,7 @@
 #include "bot/pr_suppressions.hpp"
 #include "bot/pre_existing.hpp"
 #include "bot/pr_callers.hpp"
+#include "bot/pr_capture.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -113,6 +114,7 @@ struct PrArgs {
     std::string upload_url;      // --upload: the governance service's base URL
     bool upload_sql = true;      // --upload-without-sql: false
     bool upload_required = false;  // --upload-required: a failed upload exits 2
+    std::string capture;           // --capture FILE: a `pgfence capture --record` of the migrate command
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
 

@@ -190,6 +190,68 @@ class Suite:
         self.check('column "note" of relation "shop_order" already exists' in err and "42701" in err,
                    f"django: the server's error is not said: {err[-800:]}")
 
+    def pull_request(self):
+        """`pr --capture`: a Django pull request adding two migrations, captured by Django 3.2's
+        migrate in the head checkout. The added AddIndex is HIGH at its own file, the added nullable
+        field has no finding, the base's CreateModel is history (not reported); without the record
+        the same files are unknown; a malformed record is exit 2 with one error line."""
+        if not tool_present("django") or not tool_present("psycopg2"):
+            raise Skip("python3-django or python3-psycopg2 is not installed")
+        root = self.folder("pull-request")
+        command = projects.django_project(root)
+        git = lambda *a: subprocess.run(["git", "-C", root, *a], check=True, capture_output=True, text=True).stdout.strip()
+        git("init", "-q", "-b", "main")
+        git("config", "user.email", "t@example.com")
+        git("config", "user.name", "t")
+        added = ["shop/migrations/0002_order_reference_index.py", "shop/migrations/0003_order_note.py"]
+        git("add", "-A", "--", ".", *[":!" + a for a in added])
+        git("commit", "-q", "-m", "base")
+        base = git("rev-parse", "HEAD")
+        git("add", "-A")
+        git("commit", "-q", "-m", "two migrations")
+        head = git("rev-parse", "HEAD")
+        record = os.path.join(self.tmp, "pull-request.json")
+        code, _, err = self.capture(root, "--record", record, "--", *command)
+        if not self.check(code == 0, f"pull_request: capture exit {code}: {err[-1500:]}"):
+            return
+
+        def pr(*extra):
+            report = os.path.join(self.tmp, "pr-report.json")
+            if os.path.exists(report):
+                os.remove(report)
+            env = {k: v for k, v in self.env.items() if not k.startswith("GITHUB_")}
+            proc = subprocess.run([self.binary, "pr", "--no-config", "--repo", root, "--base", base, "--head", head,
+                                   "--no-check-run", "--no-comment", "--no-sarif", "--format", f"json={report}", *extra],
+                                  cwd=root, env=env, capture_output=True, text=True, timeout=300)
+            doc = json.load(open(report)) if os.path.exists(report) else {"files": []}
+            return proc.returncode, self.files(doc), proc.stderr
+
+        code, files, err = pr("--capture", record)
+        self.check(code == 1, f"pull_request: exit {code}, not 1 (a new HIGH finding): {err[-1500:]}")
+        index, note = files.get(added[0]), files.get(added[1])
+        if self.check(index is not None and note is not None, f"pull_request: the added migrations are not reported: {list(files)}"):
+            self.check(self.rules(index) == [("create-index-without-concurrently", "HIGH")],
+                       f"pull_request: AddIndex not judged from what Django sent: {self.rules(index)}")
+            self.check(self.rules(note) == [], f"pull_request: the nullable AddField has findings: {self.rules(note)}")
+            self.check(any("CREATE INDEX" in s["sql"] for s in index["statements"]),
+                       "pull_request: the captured CREATE INDEX is not the file's statement")
+        self.check("shop/migrations/0001_initial.py" not in files, f"pull_request: the base's migration is reported: {list(files)}")
+        self.check("2 reported, 1 the base branch has (history)" in err, f"pull_request: the closing count: {err[-600:]}")
+
+        code, files, err = pr()
+        static = files.get(added[0])
+        self.check(static is not None and ("unknown-statement", "HIGH") in self.rules(static) and
+                   ("create-index-without-concurrently", "HIGH") not in self.rules(static),
+                   f"pull_request: without the record the Django file is not unknown: {static and self.rules(static)}")
+
+        broken = os.path.join(self.tmp, "broken.json")
+        with open(broken, "w") as f:
+            f.write('{"sessions": [{"id": 1}]}')
+        code, _, err = pr("--capture", broken)
+        lines = [line for line in err.splitlines() if line.startswith("error:")]
+        self.check(code == 2 and len(lines) == 1 and "broken.json" in lines[0] and "sessions[0]" in lines[0],
+                   f"pull_request: a malformed record: exit {code}, {lines}")
+
     def rails(self):
         """ActiveRecord 6.1's migrator: add_index without algorithm: is a plain CREATE INDEX at its
         db/migrate file; algorithm: :concurrently under disable_ddl_transaction! runs outside any
@@ -427,7 +489,7 @@ class Postgres:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("suite", choices=["protocol", "alembic", "django", "rails", "outcomes", "server", "unseen"])
+    ap.add_argument("suite", choices=["protocol", "alembic", "django", "rails", "outcomes", "server", "unseen", "pull_request"])
     ap.add_argument("--binary", required=True)
     args = ap.parse_args()
     if not os.path.exists(os.path.join(PG_BIN, "initdb")):

@@ -1,0 +1,153 @@
+#include "bot/capture_report.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "analyze/model/catalog.hpp"
+#include "annotate/printable.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+// Findings and statements of a capture point at the migration's file, not into SQL text it does
+// not hold: line 1, the file. The plan and the edits rewrite SQL, which the file is not.
+void point_at_file(analyze::FileReport& f, const std::string& path) {
+    const analyze::Position first{1, 1};
+    f.path = path;
+    for (auto& s : f.statements) {
+        s.span.start = first;
+        s.span.stop = first;
+        for (auto* e : {&s.parse_error, &s.unanalysable}) {
+            if (*e) (*e)->file = path;
+        }
+    }
+    for (auto* list : {&f.findings, &f.suppressed}) {
+        for (auto& finding : *list) {
+            finding.start = first;
+            finding.stop = first;
+            finding.edit.reset();
+        }
+    }
+    f.plan.reset();
+}
+
+// A tool's look at the catalog (Django's and SQLAlchemy's table lists, `select version()`,
+// `show standard_conforming_strings`): a SELECT or SHOW that, analysed alone, reads nothing but
+// the system catalogs, runs no function pgfence does not know and has no finding. Not the
+// application's migration: left out of it, and counted.
+bool introspection(const std::string& sql, const analyze::AnalyzeOptions& options) {
+    const auto first = sql.find_first_not_of(" \t\r\n(");
+    if (first == std::string::npos) return false;
+    std::string word;
+    for (std::size_t i = first; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) && word.size() < 8; ++i) {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i])));
+    }
+    if (word != "select" && word != "show") return false;
+    const analyze::FileReport f = analyze::analyze_text("pgfence-capture.sql", sql + ";\n", options);
+    if (f.statements.size() != 1 || !f.findings.empty()) return false;
+    const auto& s = f.statements.front();
+    if (s.status != analyze::StatementStatus::Analyzed || s.runs_user_code || !s.rewrites.empty()) return false;
+    return std::all_of(s.locks.begin(), s.locks.end(), [](const analyze::LockFact& l) {
+        return l.relation.starts_with("pg_catalog.") || l.relation.starts_with("information_schema.") ||
+               (l.relation.starts_with("pg_") && l.relation.find('.') == std::string::npos);
+    });
+}
+
+// Adds to `into` an unknown statement (the unknown-statement rule's finding) for what pgfence
+// could not see in the capture: `text` is what it is about, `why` says what was not seen.
+void add_unknown(analyze::FileReport& into, const std::string& text, const std::string& why, const analyze::AnalyzeOptions& options) {
+    analyze::FileReport one =
+        analyze::analyze_tool_settings(into.path, {}, options, text, {analyze::SettingUnknown{1, why, "captured statement"}});
+    const int offset = static_cast<int>(into.statements.size());
+    for (auto& st : one.statements) {
+        st.index += offset;
+        into.statements.push_back(std::move(st));
+    }
+    for (auto& finding : one.findings) {
+        if (finding.statement >= 0) finding.statement += offset;
+        into.findings.push_back(std::move(finding));
+    }
+}
+
+}  // namespace
+
+CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migrations, const capture::MigrationFiles& files,
+                               const std::string& where, const analyze::AnalyzeOptions& options, std::ostream& err) {
+    CaptureJudgement out;
+    analyze::Catalog catalog;  // what the earlier migrations built, as the server has it
+    out.closed = static_cast<std::size_t>(
+        std::count_if(migrations.begin(), migrations.end(), [](const capture::CapturedMigration& m) { return m.applied.has_value(); }));
+    for (auto& m : migrations) {
+        // Under the session's own settings (standard_conforming_strings off, say) a statement
+        // alone may read otherwise than the server read it: none is set aside as a look.
+        if (m.session_settings.empty()) {
+            out.looked += static_cast<std::size_t>(std::erase_if(m.statements, [&](const std::string& sql) { return introspection(sql, options); }));
+        }
+        std::string path = m.applied ? files.find(*m.applied) : std::string();
+        if (path.empty()) path = "<" + m.label() + ">";
+        const std::string shown = annotate::printable(path);
+        if (m.applied && path.front() == '<') {
+            err << "warning: " << shown << ": no file for this migration " << where << "; its findings are reported under its name\n";
+        }
+        for (const auto* e : m.unreadable) {
+            out.unreadable = true;
+            err << "error: " << shown << ": session " << m.session << ": " << annotate::printable(e->unreadable)
+                << " (statement not analysed)\n";
+        }
+        for (const auto* e : m.failed) {
+            out.failed_migration = true;
+            err << "error: " << shown << ": the server rejected a statement: " << annotate::printable(e->error->message)
+                << " (SQLSTATE " << annotate::printable(e->error->sqlstate) << "): "
+                << annotate::printable(e->sql.substr(0, 200)) << "\n";
+        }
+        // Read as plain SQL under a name no tool's convention claims (the file's own name would
+        // make it a Python or Ruby file, or a tool's SQL file wrapped as that tool wraps it); the
+        // transactions are the ones the tool really made, in the text.
+        const std::string text = m.text();
+        analyze::FileReport f = analyze::analyze_text("pgfence-capture.sql", text, options, {}, catalog);
+        point_at_file(f, path);
+        // Each migration is judged as it deploys, on the schema the earlier ones left (as analyze
+        // judges a file after its set's earlier files), even when the tool ran several in one
+        // transaction here.
+        catalog.hand_on(path);
+        if (!m.applied && m.unreadable.empty() && f.findings.empty() &&
+            std::all_of(m.statements.begin(), m.statements.end(), [](const std::string& s) { return capture::is_quiet_statement(s); })) {
+            out.quiet += m.statements.size();
+            continue;
+        }
+        // A statement that names a tool's table but is not its bookkeeping (a trigger or rule on
+        // django_migrations, a DROP of schema_migrations): what it sets up runs when the tool
+        // records a migration, which pgfence does not follow.
+        for (const auto& sql : m.statements) {
+            if (!capture::names_tool_table(sql)) continue;
+            add_unknown(f, sql, "the statement names the migration tool's own table (" + annotate::printable(sql.substr(0, 120)) +
+                                    "): what it does when the tool records a migration is not followed", options);
+        }
+        if (!m.unread_options.empty()) {
+            add_unknown(f, m.unread_options, "the session's startup options hold switches pgfence does not read ('" +
+                                                 annotate::printable(m.unread_options.substr(0, 120)) +
+                                                 "'): what they change in how the server runs its statements is not known", options);
+        }
+        // A file two sessions' migrations name (a tool run twice) binds to both texts.
+        out.captured_sql[path] += text;
+        out.files.push_back(std::move(f));
+    }
+    if (out.closed == 0 && std::any_of(migrations.begin(), migrations.end(), [](const capture::CapturedMigration& m) {
+            return !std::all_of(m.statements.begin(), m.statements.end(), [](const std::string& s) { return capture::is_quiet_statement(s); });
+        })) {
+        out.unseen.push_back("no migration tool's record of an applied migration was recognised (pgfence reads Rails', Django's, "
+                             "Alembic's and Knex's under their default table names), so every statement the command sent was judged "
+                             "as one migration: a table an earlier migration made counts as new, and its locks are not judged");
+    }
+    return out;
+}
+
+void add_run_unknowns(std::vector<analyze::FileReport>& files, const std::vector<std::string>& unseen, const analyze::AnalyzeOptions& options) {
+    if (unseen.empty()) return;
+    analyze::FileReport whole;
+    whole.path = "<capture>";
+    for (const auto& why : unseen) add_unknown(whole, "", why, options);
+    files.push_back(std::move(whole));
+}
+
+}  // namespace pgfence::bot
