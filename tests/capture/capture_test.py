@@ -230,9 +230,10 @@ class Suite:
         self.check(code == 1, f"pull_request: exit {code}, not 1 (a new HIGH finding): {err[-1500:]}")
         index, note = files.get(added[0]), files.get(added[1])
         if self.check(index is not None and note is not None, f"pull_request: the added migrations are not reported: {list(files)}"):
-            self.check(self.rules(index) == [("create-index-without-concurrently", "HIGH")],
+            self.check(("create-index-without-concurrently", "HIGH") in self.rules(index),
                        f"pull_request: AddIndex not judged from what Django sent: {self.rules(index)}")
-            self.check(self.rules(note) == [], f"pull_request: the nullable AddField has findings: {self.rules(note)}")
+            self.check(not any(risk in ("HIGH", "CRITICAL") or rule == "unknown-statement" for rule, risk in self.rules(note)),
+                       f"pull_request: the nullable AddField has findings: {self.rules(note)}")
             self.check(any("CREATE INDEX" in s["sql"] for s in index["statements"]),
                        "pull_request: the captured CREATE INDEX is not the file's statement")
         self.check("shop/migrations/0001_initial.py" not in files, f"pull_request: the base's migration is reported: {list(files)}")
@@ -240,7 +241,7 @@ class Suite:
 
         code, files, err = pr()
         static = files.get(added[0])
-        self.check(static is not None and ("unknown-statement", "HIGH") in self.rules(static) and
+        self.check(static is not None and any(rule == "unknown-statement" for rule, _ in self.rules(static)) and
                    ("create-index-without-concurrently", "HIGH") not in self.rules(static),
                    f"pull_request: without the record the Django file is not unknown: {static and self.rules(static)}")
 
