@@ -324,7 +324,13 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
         const std::optional<long long> sessions_after = g_stop_signal == 0 ? server.target_sessions() : std::nullopt;
         long long proxied = 0;
-        for (const auto& s : sessions) proxied += s.authenticated && s.database == server.target().database ? 1 : 0;
+        // A session the server ended during its start (an invalid `options` setting after the
+        // password) is not one pg_stat_database counts: counted here, it would hide one session
+        // that bypassed the proxy (red team I1, C_DIRECTSLACK). Left out, an uncounted one can
+        // only make pgfence say "unknown" where nothing bypassed it.
+        for (const auto& s : sessions) {
+            proxied += s.authenticated && !s.error && s.database == server.target().database ? 1 : 0;
+        }
         if (!sessions_before || !sessions_after) {
             bypass_unchecked = true;
         } else {

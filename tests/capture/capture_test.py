@@ -422,6 +422,30 @@ class Suite:
         code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
         unknown = [m for r, m in findings(doc, "<capture>") if r == "unknown-statement" and "without passing through" in m]
         self.check(code == 1 and unknown, f"unseen: a session that bypassed the proxy: exit {code}, {findings(doc, '<capture>')}: {err[-600:]}")
+        # 4b. The same, with one proxied session the server ends during its start (an invalid
+        # setting in its options): it must not count as a session the server saw (red team I1,
+        # C_DIRECTSLACK).
+        root = project("bypass-slack", """
+            port=$(psql -X -A -t -c 'SELECT inet_server_port()')
+            psql -X -q "$DATABASE_URL?options=-c%20work_mem%3Dbanana" -c 'SELECT 1' 2>/dev/null || true
+            psql -X -q -v ON_ERROR_STOP=1 -p "$port" -c 'DROP TABLE orders'
+            psql -X -q -v ON_ERROR_STOP=1 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        unknown = [m for r, m in findings(doc, "<capture>") if r == "unknown-statement" and "without passing through" in m]
+        self.check(code == 1 and unknown, f"unseen: a bypass beside a session refused at its start: exit {code}, {findings(doc, '<capture>')}: {err[-600:]}")
+        # 4c. A LOCK that names the tool's table first and the application's after a comma is the
+        # application's (red team I1, C_LOCKBK); so is a comma join after FROM.
+        root = project("lock-list", """
+            psql -X -q -v ON_ERROR_STOP=1 -c 'BEGIN' -c 'LOCK schema_migrations, orders IN ACCESS EXCLUSIVE MODE' \
+                 -c 'SELECT count(*) FROM schema_migrations s, orders' \
+                 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')" -c 'COMMIT'
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        f = self.files(doc).get(change)
+        sqls = [s["sql"] for s in f["statements"]] if f else []
+        self.check(code == 1 and any(s.startswith("LOCK") for s in sqls) and any("orders" in s and s.startswith("SELECT") for s in sqls),
+                   f"unseen: LOCK of the tool's table and orders: exit {code}, {sqls}: {err[-600:]}")
         # 5. A tool pgfence does not know records its migrations in its own table: the run is one
         # blob in which orders would be new; said, never judged clean.
         root = self.folder("unseen-custom")
