@@ -1,5 +1,5 @@
 // ALTER SEQUENCE seq MAXVALUE n, ... AS smallint / integer, ... NO CYCLE, ... INCREMENT BY a step of
-// 2^20 or more (either sign) on a sequence the migration
+// 2^20 or more (either sign), ... CACHE of 2^20 or more on a sequence the migration
 // did not create: the sequence's upper bound may now be at or just above the values it already
 // handed out, and once it is reached every nextval() fails "nextval: reached maximum value of
 // sequence", so does each INSERT of the application that takes its key from it (checked on
@@ -44,11 +44,29 @@ std::string lowered_bound(const DefElem* d) {
         if (const auto* number = pg::as<Float>(d->arg)) return "INCREMENT BY " + std::string(pg::text(number->fval));
         return {};
     }
+    // A cache so large that each session that calls nextval() takes a block of that many values
+    // (red team I1 Q_CACHEINT: CACHE 2000000000 on a serial, PG15: the third session's insert fails
+    // "reached maximum value"; Q_CACHE: CACHE 2^62 on a bigint one, the next insert spins in
+    // nextval and cannot be cancelled). From 2^20 on, an integer sequence serves at most 2048
+    // sessions, whatever it counted so far.
+    if (name == "cache" && d->arg != nullptr) {
+        if (const auto* number = pg::as<Integer>(d->arg); number != nullptr && number->ival >= (1 << 20)) {
+            return "CACHE " + std::to_string(number->ival);
+        }
+        if (const auto* number = pg::as<Float>(d->arg)) return "CACHE " + std::string(pg::text(number->fval));
+        return {};
+    }
     if (name == "cycle") {
         const auto* flag = pg::as<Boolean>(d->arg);
         if (flag != nullptr && !flag->boolval) return "NO CYCLE";
     }
     return {};
+}
+
+// A CACHE's own advice: every session takes a block of that many values.
+std::string cache_fix(const std::string& how) {
+    return how.find("CACHE") == std::string::npos ? std::string()
+                                                  : "; keep CACHE to tens of values, as each session that calls nextval() takes a block of that many";
 }
 
 // Made earlier in this file: CREATE SEQUENCE of the name, or CREATE TABLE t whose serial or
@@ -91,7 +109,7 @@ void check_identity(const AlterTableStmt* alter, const StatementContext& ctx, Si
         f.relation = table;
         f.subcommand = pg::index_of(alter->cmds, cmd);
         f.fix = "check the headroom first (SELECT max(" + quote_ident(pg::text(cmd->name)) + ") FROM " + table +
-                ") and keep the bound far above it";
+                ") and keep the bound far above it" + cache_fix(how);
     }
 }
 
@@ -114,14 +132,14 @@ void check(const StatementContext& ctx, Sink& sink) {
                                              "that takes its key from " + sequence + ", with no lock to show it");
     f.relation = sequence;
     f.fix = "check the headroom first (SELECT last_value FROM " + sequence +
-            ") and keep the bound far above it; to narrow a key's type, move to a new sequence in its own release";
+            ") and keep the bound far above it; to narrow a key's type, move to a new sequence in its own release" + cache_fix(how);
 }
 
 }  // namespace
 
 PGFENCE_RULE(sequence_limit_lowered) {
     return Rule{"sequence-limit-lowered", Risk::High,
-                "ALTER SEQUENCE ... MAXVALUE, AS smallint / integer, NO CYCLE or a huge INCREMENT BY can make the application's next inserts "
+                "ALTER SEQUENCE ... MAXVALUE, AS smallint / integer, NO CYCLE, a huge INCREMENT BY or CACHE can make the application's next inserts "
                 "fail once the sequence reaches its bound",
                 check, nullptr, true, "data-loss"};
 }
