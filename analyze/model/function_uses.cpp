@@ -38,7 +38,26 @@ std::vector<std::string> called_names(const std::string& text) {
             continue;
         }
         std::size_t next = i;
-        while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next])) != 0) ++next;
+        // Blanks and comments (block comments nest, scan.l) may stand between a name and its '('
+        // (red team I1 SB_COMMENT: `pg_terminate_backend/**/(pg_backend_pid())` runs the call).
+        for (;;) {
+            while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next])) != 0) ++next;
+            if (text.compare(next, 2, "/*") == 0) {
+                std::size_t depth = 1;
+                next += 2;
+                while (next < text.size() && depth > 0) {
+                    if (text.compare(next, 2, "/*") == 0) ++depth, next += 2;
+                    else if (text.compare(next, 2, "*/") == 0) --depth, next += 2;
+                    else ++next;
+                }
+                continue;
+            }
+            if (text.compare(next, 2, "--") == 0) {
+                while (next < text.size() && text[next] != '\n') ++next;
+                continue;
+            }
+            break;
+        }
         if (next < text.size() && text[next] == '(' && seen.insert(word).second) out.push_back(word);
     }
     return out;

@@ -68,7 +68,27 @@ std::vector<std::string> called_names(std::string_view text) {
         }
         std::string name(text.substr(last, j - last));
         std::size_t k = j;
-        while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+        // Blanks and comments may stand between a function's name and its '(' (red team I1
+        // SB_COMMENT: `pg_terminate_backend/**/(pg_backend_pid())` runs the call).
+        for (;;) {
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r' || text[k] == '\f')) ++k;
+            if (text.substr(k, 2) == "/*") {
+                // PostgreSQL's block comments nest (scan.l xcstart/xcinside).
+                std::size_t depth = 1;
+                k += 2;
+                while (k < text.size() && depth > 0) {
+                    if (text.substr(k, 2) == "/*") ++depth, k += 2;
+                    else if (text.substr(k, 2) == "*/") --depth, k += 2;
+                    else ++k;
+                }
+                continue;
+            }
+            if (text.substr(k, 2) == "--") {
+                while (k < text.size() && text[k] != '\n') ++k;
+                continue;
+            }
+            break;
+        }
         if (k < text.size() && text[k] == '(') {
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch); });
             if (seen.insert(name).second) out.push_back(std::move(name));
