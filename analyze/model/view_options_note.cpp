@@ -37,8 +37,8 @@ std::map<std::string, std::string> view_options(const ViewStmt* view) {
         }
         out[name] = value;
     }
-    if (view->withCheckOption == LOCAL_CHECK_OPTION) out["check_option"] = "local";
-    if (view->withCheckOption == CASCADED_CHECK_OPTION) out["check_option"] = "cascaded";
+    if (view->withCheckOption == LOCAL_CHECK_OPTION) out.insert_or_assign(std::string("check_option"), std::string("local"));
+    if (view->withCheckOption == CASCADED_CHECK_OPTION) out.insert_or_assign(std::string("check_option"), std::string("cascaded"));
     return out;
 }
 

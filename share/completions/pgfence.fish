@@ -54,6 +54,7 @@ complete -c pgfence -n '__fish_seen_subcommand_from pr' -l schema
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace-as-superuser
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace-timeout
+complete -c pgfence -n '__fish_seen_subcommand_from pr' -l capture
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l name
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l config-from
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l comment-author
