@@ -15,6 +15,32 @@ std::size_t leading_digits(std::string_view s) {
 
 bool has(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
 
+// golang-migrate's name: digits, '_', a title, `.up.` and any extension (migrate's
+// source/parse.go: ^([0-9]+)_(.*)\.(down|up)\.(.*)$), so `000002_drop.up.pgsql` runs too.
+bool golang_migrate_up(std::string_view lower) {
+    const std::size_t digits = leading_digits(lower);
+    if (digits == 0 || digits >= lower.size() || lower[digits] != '_') return false;
+    const std::size_t up = lower.find(".up.", digits);
+    return up != std::string_view::npos && up + 4 < lower.size();
+}
+
+// An `up` a script exports in any of the forms its tools call: `up(`, `up:` with a function, an
+// arrow or a name after it (red team I1 U_KNEXOBJ: `module.exports = { up: (k) => k.raw(...) }`).
+bool exports_an_up(std::string_view text) {
+    for (std::size_t at = text.find("up"); at != std::string_view::npos; at = text.find("up", at + 2)) {
+        if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_' || text[at - 1] == '$')) continue;
+        std::size_t k = at + 2;
+        while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+        if (k >= text.size()) break;
+        if (text[k] == '(') return true;
+        if (text[k] != ':') continue;
+        ++k;
+        while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+        if (k < text.size() && (text[k] == '(' || std::isalpha(static_cast<unsigned char>(text[k])) != 0 || text[k] == '_')) return true;
+    }
+    return false;
+}
+
 bool script_file(std::string_view n) {
     for (std::string_view ext : {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (n.ends_with(ext)) return !n.ends_with(".d.ts");
@@ -38,22 +64,37 @@ std::string migration_look(std::string_view path, std::string_view text) {
             return "its name is a versioned or repeatable migration's (Flyway's V<version>__ / R__)";
         }
         if (leading_digits(lower) >= 3) return "its name starts with a version, as migrations' names do";
+        // goose takes any number before '_' (goose's migration.go NumericComponent): `2_drop.sql`.
+        if (const std::size_t d = leading_digits(lower); d > 0 && d < lower.size() && lower[d] == '_') {
+            return "its name starts with a version and '_', as goose's migrations' names do";
+        }
         return {};
     }
+    {
+        std::string lower(n);
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (golang_migrate_up(lower)) return "its name is a golang-migrate up migration's (<version>_<title>.up.<any extension>)";
+    }
     if (script_file(n)) {
-        bool exports_up = false;
+        bool exports_up = exports_an_up(text);
         for (std::string_view mark : {"exports.up", "function up(", "function up (", "async up(", "async up (", " up: async", "\tup: async",
                                       " up: function", "\tup: function", "up(queryInterface", "up(knex", "up(pgm", "up(queryRunner", "up(db"}) {
             exports_up = exports_up || has(text, mark);
         }
         if (!exports_up) return {};
-        for (std::string_view api : {"knex", "queryInterface", "pgm.", "queryRunner", "runSql", "sql`", "db.query", "client.query"}) {
+        for (std::string_view api : {"knex", "queryInterface", "pgm.", "queryRunner", "runSql", "sql`", "db.query", "client.query", ".raw(",
+                                     ".query(", ".execute(", "sequelize"}) {
             if (has(text, api)) return "it exports an up() that runs SQL through " + std::string(api == "sql`" ? "sql``" : api);
         }
         return {};
     }
     if (n.ends_with(".py")) {
         if (has(text, "migrations.Migration")) return "it declares a Django migration (migrations.Migration)";
+        // Imported under another name (red team I1 U_DJANGOBASE: `from django.db.migrations import
+        // Migration as Base`): a class of django.db.migrations' Migration is one all the same.
+        if (has(text, "django.db.migrations") || (has(text, "from django.db import") && has(text, "migrations"))) {
+            if (has(text, "class ") && has(text, "operations")) return "it declares a Django migration (django.db.migrations)";
+        }
         if (has(text, "def upgrade(") && (has(text, "from alembic") || has(text, "op."))) return "it is an Alembic revision (def upgrade)";
         return {};
     }

@@ -46,6 +46,25 @@ def sql_and_ecto(s):
     check(not any(p == "db/schema/000002_drop.down.sql" for p, _, _ in found), f"the down file is not: {found}")
 
 
+def near_misses(s):
+    """Red team I1 item 3: ordinary spellings the first check missed, each run by its real tool
+    (knex 3, Django 3.2) or by the tool's own name rules (goose: any number before '_';
+    golang-migrate: `.up.` and any extension): an up exported as an object's arrow, a Django
+    Migration imported under another name, a one-digit goose version, an `.up.pgsql` file."""
+    base = dict(KNEX_BASE)
+    base.update({"db/schema/000001_init.up.sql": "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+                 "shop/__init__.py": "", "shop/migrations/__init__.py": ""})
+    head = {"db/changes/20240102000000_drop.js": "module.exports = { up: (k) => k.raw('DROP TABLE users'), down: () => {} };\n",
+            "shop/migrations/0002_drop.py": "from django.db.migrations import Migration as Base, RunSQL\n\n\n"
+                                            "class Migration(Base):\n    operations = [RunSQL('DROP TABLE shop_order')]\n",
+            "db/goose/2_drop.sql": "DROP TABLE users;\n",
+            "db/schema/000002_drop.up.pgsql": "DROP TABLE orders;\n"}
+    gated(s, base, head, {(path, "unknown-statement", 1) for path in head if not path.endswith(".py")}, analyze=False)
+    found = pr_findings(s)
+    check(any(p == "shop/migrations/0002_drop.py" and r == "unknown-statement" for p, r, _ in found),
+          f"the Django migration imported as Base is unknown: {found}")
+
+
 def ordinary_code_control(s):
     """Code that uses knex but is no migration (a repository module with a setup() helper) is not
     reported."""
@@ -58,7 +77,7 @@ def ordinary_code_control(s):
     check(not any(p == "src/users.js" for p, _, _ in pr_findings(s)), f"no finding at src/users.js: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (knex_programmatic, sql_and_ecto, ordinary_code_control)}
+SCENARIOS = {f.__name__: f for f in (knex_programmatic, sql_and_ecto, near_misses, ordinary_code_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
