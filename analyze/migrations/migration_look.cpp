@@ -76,12 +76,9 @@ std::string migration_look(std::string_view path, std::string_view text) {
         if (golang_migrate_up(lower)) return "its name is a golang-migrate up migration's (<version>_<title>.up.<any extension>)";
     }
     if (script_file(n)) {
-        bool exports_up = exports_an_up(text);
-        for (std::string_view mark : {"exports.up", "function up(", "function up (", "async up(", "async up (", " up: async", "\tup: async",
-                                      " up: function", "\tup: function", "up(queryInterface", "up(knex", "up(pgm", "up(queryRunner", "up(db"}) {
-            exports_up = exports_up || has(text, mark);
-        }
-        if (!exports_up) return {};
+        // `exports.up = ...`, or any up( / up: that exports_an_up reads (function up(, async up (,
+        // up: async, up(knex, ...).
+        if (!has(text, "exports.up") && !exports_an_up(text)) return {};
         for (std::string_view api : {"knex", "queryInterface", "pgm.", "queryRunner", "runSql", "sql`", "db.query", "client.query", ".raw(",
                                      ".query(", ".execute(", "sequelize"}) {
             if (has(text, api)) return "it exports an up() that runs SQL through " + std::string(api == "sql`" ? "sql``" : api);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analyze/model/function_calls.hpp"
+#include "analyze/model/function_uses.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/model/volatile_builtins.hpp"
 
@@ -41,61 +42,6 @@ std::string_view stored_builtin_effect(std::string_view name) {
         if (known == name) return effect;
     }
     return unmodelled_volatile_builtin(name);
-}
-
-std::vector<std::string> called_names(std::string_view text) {
-    std::vector<std::string> out;
-    std::set<std::string> seen;
-    auto ident_start = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; };
-    auto ident_char = [&](unsigned char c) { return ident_start(c) || (c >= '0' && c <= '9') || c == '$'; };
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (!ident_start(c) || (i > 0 && (ident_char(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '.'))) {
-            ++i;
-            continue;
-        }
-        // One dotted name: schema.name or name; the last part is the function's.
-        std::size_t last = i;
-        std::size_t j = i;
-        for (;;) {
-            while (j < text.size() && ident_char(static_cast<unsigned char>(text[j]))) ++j;
-            if (j + 1 < text.size() && text[j] == '.' && ident_start(static_cast<unsigned char>(text[j + 1]))) {
-                last = ++j;
-                continue;
-            }
-            break;
-        }
-        std::string name(text.substr(last, j - last));
-        std::size_t k = j;
-        // Blanks and comments may stand between a function's name and its '(' (red team I1
-        // SB_COMMENT: `pg_terminate_backend/**/(pg_backend_pid())` runs the call).
-        for (;;) {
-            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r' || text[k] == '\f')) ++k;
-            if (text.substr(k, 2) == "/*") {
-                // PostgreSQL's block comments nest (scan.l xcstart/xcinside).
-                std::size_t depth = 1;
-                k += 2;
-                while (k < text.size() && depth > 0) {
-                    if (text.substr(k, 2) == "/*") ++depth, k += 2;
-                    else if (text.substr(k, 2) == "*/") --depth, k += 2;
-                    else ++k;
-                }
-                continue;
-            }
-            if (text.substr(k, 2) == "--") {
-                while (k < text.size() && text[k] != '\n') ++k;
-                continue;
-            }
-            break;
-        }
-        if (k < text.size() && text[k] == '(') {
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch); });
-            if (seen.insert(name).second) out.push_back(std::move(name));
-        }
-        i = j;
-    }
-    return out;
 }
 
 std::string CallFollower::builtin_effect_of(const std::shared_ptr<const FunctionInfo>& function) {

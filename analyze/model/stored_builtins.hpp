@@ -18,12 +18,6 @@ namespace pgfence::analyze {
 // (random(), now(), nextval(): a DEFAULT's everyday calls); else what it does.
 [[nodiscard]] std::string_view stored_builtin_effect(std::string_view name);
 
-// The names written as calls in `text` (an identifier, maybe schema-qualified, directly followed by
-// `(` after blanks), lower-cased, the schema dropped, each once: a lexical reading of a function's
-// whole definition, its body's SQL or PL/pgSQL included, so that a body pgfence does not parse
-// (or parses only in part) is still looked through. Linear in `text`.
-[[nodiscard]] std::vector<std::string> called_names(std::string_view text);
-
 // The note on a statement for the stored-builtin-side-effect rule: the finding's message follows.
 inline constexpr std::string_view k_stored_builtin_note = "stored built-in with side effects: ";
 
