@@ -72,7 +72,11 @@ void add_unknown(analyze::FileReport& into, const std::string& text, const std::
 }  // namespace
 
 CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migrations, const capture::MigrationFiles& files,
-                               const std::string& where, const analyze::AnalyzeOptions& options, std::ostream& err) {
+                               const std::string& where, const analyze::AnalyzeOptions& given, std::ostream& err) {
+    // Captured SQL is plain SQL whatever the project's files are; no plan is offered for it.
+    analyze::AnalyzeOptions options = given;
+    options.input_format = analyze::orm::InputFormat::Sql;
+    options.check_plans = false;
     CaptureJudgement out;
     analyze::Catalog catalog;  // what the earlier migrations built, as the server has it
     out.closed = static_cast<std::size_t>(

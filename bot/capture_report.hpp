@@ -28,7 +28,8 @@ struct CaptureJudgement {
     std::size_t closed = 0;         // migrations recognised
 };
 
-// `where` names the files' place in messages ("under ./app (--root)", "at the head commit").
+// `where` names the files' place in messages ("under ./app (--root)", "in the head commit").
+// The statements are read as plain SQL (input_format Sql), with no plan check, whatever `options` say.
 [[nodiscard]] CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migrations,
                                              const capture::MigrationFiles& files, const std::string& where,
                                              const analyze::AnalyzeOptions& options, std::ostream& err);

@@ -36,11 +36,8 @@ analyze::Result<PrCapture> apply_capture(const std::string& record_path, const d
         return *(*blob)->text;
     });
 
-    analyze::AnalyzeOptions judged_options = options;
-    judged_options.input_format = analyze::orm::InputFormat::Sql;
-    judged_options.check_plans = false;
-    CaptureJudgement judged = judge_capture(migrations, files, "in the head commit", judged_options, err);
-    add_run_unknowns(judged.files, judged.unseen, judged_options);
+    CaptureJudgement judged = judge_capture(migrations, files, "in the head commit", options, err);
+    add_run_unknowns(judged.files, judged.unseen, options);
 
     // What the pull request adds or changes, whatever pgfence reads statically.
     auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view) { return true; });
