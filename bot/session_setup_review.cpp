@@ -1,5 +1,7 @@
 #include "bot/session_setup_review.hpp"
 
+#include <cctype>
+
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/session_setup.hpp"
@@ -8,24 +10,27 @@
 namespace pgfence::bot {
 namespace {
 
-// Files a project configures its tools, its application or its deploys in: scripts, settings,
-// CI and container files. Not SQL (a migration's own SET is analysed as SQL) nor documentation.
+// Files a project may configure its tools, its application or its deploys in: every text file
+// but SQL (a migration's own SET is analysed as SQL), documentation, lock files and dependencies.
+// Not a list of the extensions settings are written in: Terraform, Nomad, Helm templates, systemd
+// units and a script without an extension set PGOPTIONS as well (red team I1: a .tf file did).
 bool settings_like(std::string_view p) {
     if (p.find("node_modules/") != std::string_view::npos || p.starts_with("vendor/") || p.find("/vendor/") != std::string_view::npos) {
         return false;
     }
     const std::string_view n = analyze::path_name(p);
     if (n.ends_with(".d.ts")) return false;
-    for (std::string_view name : {"Dockerfile", "Procfile", "Makefile", "Jenkinsfile", "Containerfile"}) {
-        if (n == name || (n.starts_with(name) && n.size() > name.size() && n[name.size()] == '.')) return true;
+    for (std::string_view lock : {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "Gemfile.lock",
+                                  "poetry.lock", "composer.lock", "go.sum", "mix.lock", "Pipfile.lock", "uv.lock"}) {
+        if (n == lock) return false;
     }
-    if (n.starts_with(".env")) return true;
-    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json", ".yml", ".yaml", ".properties", ".env", ".toml",
-                                 ".conf", ".ini", ".cfg", ".py", ".rb", ".exs", ".ex", ".xml", ".gradle", ".kts", ".sh", ".go", ".rs",
-                                 ".java", ".kt", ".cs", ".php"}) {
-        if (n.ends_with(ext)) return true;
+    std::string lower(n);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view ext : {".sql", ".md", ".markdown", ".rst", ".adoc", ".txt", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf",
+                                 ".css", ".scss", ".html", ".snap", ".csv", ".map"}) {
+        if (lower.ends_with(ext)) return false;
     }
-    return false;
+    return true;
 }
 
 // A settings file a migration tool or the deploy reads (its name says so): one pgfence must read

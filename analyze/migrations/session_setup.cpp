@@ -6,55 +6,207 @@
 namespace pgfence::analyze::tools {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The value of `count` hex digits at `text[at]`, or -1.
+long hex_at(std::string_view text, std::size_t at, std::size_t count) {
+    if (at + count > text.size()) return -1;
+    long v = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const int d = hex_value(text[at + k]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+bool quote(char c) { return c == '\'' || c == '"' || c == '`'; }
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The end of a joint between two quoted pieces starting at the quote `text[at]`: a closing quote,
+// blanks, at most one concatenation operator (JavaScript's and Python's +, PHP's and Perl's ., Lua's
+// .., SQL's ||; none for Python's and C's adjacent literals, a shell's PG''OPTIONS), blanks and
+// the next piece's opening quote; or npos when none follows.
+std::size_t joint_end(std::string_view text, std::size_t at) {
+    std::size_t i = at + 1;
+    while (i < text.size() && blank(text[i])) ++i;
+    for (std::string_view op : {"||", "..", "+", "."}) {
+        if (text.substr(i).starts_with(op)) {
+            i += op.size();
+            break;
+        }
+    }
+    while (i < text.size() && blank(text[i])) ++i;
+    return i < text.size() && quote(text[i]) ? i : std::string_view::npos;
+}
+
+struct Line {
+    int number = 1;
+    std::string text;  // lower-cased, as the program reads it
+};
+
+// `text`'s lines as the program that reads them sees the words in them, lower-cased: the escapes
+// of the languages settings are written in decoded (\xNN, \uNNNN and \u{N} of JavaScript, JSON,
+// Python and Ruby, octal \NNN, a URL's %NN, XML's &#NN; and &#xNN;) where they stand for a
+// printable ASCII character; a backslash before a line break joins the lines, as a shell's and
+// Python's do, and other backslashes are dropped (a shell's PG\OPTIONS); quotes are dropped and
+// quoted pieces joined ('PG' + 'OPTIONS' is PGOPTIONS). Red team I1: a key spelled
+// "PG\u004fPTIONS" in JSON, "standard\x5fconforming_strings" in TypeScript or PG''OPTIONS in a
+// shell was not seen. Linear in the text: each character is looked at a bounded number of times.
+std::vector<Line> program_lines(std::string_view text) {
+    std::vector<Line> out;
+    Line current;
+    int number = 1;
+    auto emit = [&](long c, std::size_t from, std::size_t to, std::size_t& i) {
+        if (c >= 0x20 && c < 0x7f) {
+            current.text += static_cast<char>(std::tolower(static_cast<int>(c)));
+        } else {
+            current.text.append(text.substr(from, to - from));
+        }
+        i = to;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '\n') {
+            out.push_back(std::move(current));
+            current = Line{++number, {}};
+            ++i;
+        } else if (c == '\\' && i + 1 < text.size()) {
+            const char n = text[i + 1];
+            if (n == '\n' || (n == '\r' && i + 2 < text.size() && text[i + 2] == '\n')) {  // a continued line
+                i += n == '\n' ? 2 : 3;
+                ++number;
+            } else if (long v = n == 'x' ? hex_at(text, i + 2, 2) : -1; v >= 0) {
+                emit(v, i, i + 4, i);
+            } else if (long u = n == 'u' ? hex_at(text, i + 2, 4) : -1; u >= 0) {
+                emit(u, i, i + 6, i);
+            } else if (n == 'u' && i + 2 < text.size() && text[i + 2] == '{') {
+                std::size_t close = text.find('}', i + 3);
+                long w = close != std::string_view::npos && close - (i + 3) >= 1 && close - (i + 3) <= 6 ? hex_at(text, i + 3, close - (i + 3)) : -1;
+                if (w >= 0) {
+                    emit(w, i, close + 1, i);
+                } else {
+                    ++i;
+                }
+            } else if (n >= '0' && n <= '7') {
+                std::size_t end = i + 1;
+                long v8 = 0;
+                while (end < text.size() && end < i + 4 && text[end] >= '0' && text[end] <= '7') v8 = v8 * 8 + (text[end++] - '0');
+                emit(v8, i, end, i);
+            } else {
+                ++i;  // the backslash alone; what it escapes is read next
+            }
+        } else if (long p = c == '%' ? hex_at(text, i + 1, 2) : -1; p >= 0) {
+            emit(p, i, i + 3, i);
+        } else if (c == '&' && i + 2 < text.size() && text[i + 1] == '#') {
+            const bool hex = text[i + 2] == 'x' || text[i + 2] == 'X';
+            std::size_t digits = i + (hex ? 3 : 2);
+            std::size_t end = digits;
+            while (end < text.size() && end < digits + 6 && (hex ? hex_value(text[end]) >= 0 : std::isdigit(static_cast<unsigned char>(text[end])))) ++end;
+            if (end > digits && end < text.size() && text[end] == ';') {
+                long v = 0;
+                for (std::size_t k = digits; k < end; ++k) v = v * (hex ? 16 : 10) + (hex ? hex_value(text[k]) : text[k] - '0');
+                emit(v, i, end + 1, i);
+            } else {
+                current.text += '&';
+                ++i;
+            }
+        } else if (quote(c)) {
+            if (std::size_t end = joint_end(text, i); end != std::string_view::npos) {
+                for (std::size_t k = i; k < end; ++k) number += text[k] == '\n' ? 1 : 0;
+                i = end + 1;
+            } else {
+                ++i;
+            }
+        } else {
+            current.text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            ++i;
+        }
+    }
+    out.push_back(std::move(current));
     return out;
 }
 
-// What a line sets up, or "" when nothing. `l` is the line lower-cased; `pooled`: the file speaks
-// of a connection pool (Knex's pool.afterCreate, not a Sequelize model's afterCreate hook).
+// `l` without the characters that separate a key's words (standard_conforming_strings,
+// connection-init-sql, clientEncoding are one key each).
+std::string key_view(std::string_view l) {
+    std::string out;
+    out.reserve(l.size());
+    for (char c : l) {
+        if (c != '_' && c != '-') out += c;
+    }
+    return out;
+}
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Whether `s` opens with a setting's name and "=" (the server's "-cname=value", "--name=value";
+// a long option's hyphens are underscores to it: postgres.c process_postgres_switches).
+bool setting_at(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && (word_char(s[i]) || s[i] == '.' || s[i] == '-')) ++i;
+    return i > 0 && i < s.size() && s[i] == '=' && !std::isdigit(static_cast<unsigned char>(s[0]));
+}
+
+// The rest of `l` from its first word `options` (libpq's connection parameter, a driver's or a
+// URL's ?options=), or "": NODE_OPTIONS, JAVA_OPTIONS and sslOptions are other things.
+std::string_view options_value(std::string_view l) {
+    for (std::size_t at = l.find("options"); at != std::string_view::npos; at = l.find("options", at + 7)) {
+        if (at > 0 && word_char(l[at - 1])) continue;
+        return l.substr(at + 7);
+    }
+    return {};
+}
+
+// What a line sets up, or "" when nothing. `l` is the line as the program reads it, lower-cased;
+// `pooled`: the file speaks of a connection pool (Knex's pool.afterCreate, not a Sequelize model's
+// afterCreate hook).
 std::string setup_of(std::string_view l, bool pooled) {
-    if (l.find("standard_conforming_strings") != std::string_view::npos || l.find("standardconformingstrings") != std::string_view::npos ||
-        l.find("standard-conforming-strings") != std::string_view::npos) {
+    const std::string keys = key_view(l);
+    if (keys.find("standardconformingstrings") != std::string::npos) {
         return "it sets standard_conforming_strings for the tool's connections: with it off, PostgreSQL reads a backslash in '...' as an "
                "escape, so a migration's text may run otherwise than pgfence parsed it (scan.l)";
     }
-    if (l.find("pgoptions") != std::string_view::npos) {
+    if (keys.find("pgoptions") != std::string::npos) {
         return "PGOPTIONS gives every libpq connection session settings before any migration runs (libpq's options: -c name=value)";
     }
     // libpq's `options` connection parameter (also ?options= in a URL, a driver's `options`):
-    // the server reads "-c name=value" as a setting (postinit.c, pg_split_opts).
-    if (std::size_t at = l.find("options"); at != std::string_view::npos) {
-        const std::string_view rest = l.substr(at);
-        for (std::string_view mark : {"-c ", "-c%20", "-c+", "%2dc", "'-c", "\"-c", "=-c"}) {
-            if (rest.find(mark) != std::string_view::npos) {
+    // the server reads "-c name=value", "-cname=value" and "--name=value" as a setting
+    // (postinit.c pg_split_opts; postgres.c process_postgres_switches).
+    if (std::string_view rest = options_value(l); !rest.empty()) {
+        for (std::size_t dash = rest.find('-'); dash != std::string_view::npos; dash = rest.find('-', dash + 1)) {
+            if (dash > 0 && (word_char(rest[dash - 1]) || rest[dash - 1] == '-')) continue;
+            const std::string_view after = rest.substr(dash + 1);
+            if (after.starts_with('c') && after.size() > 1 && (after[1] == ' ' || after[1] == '\t' || after[1] == '+' || setting_at(after.substr(1)))) {
                 return "connection options set session settings (\"-c name=value\") for every migration the tool runs";
+            }
+            if (after.starts_with('-') && setting_at(after.substr(1))) {
+                return "connection options set session settings (\"--name=value\") for every migration the tool runs";
             }
         }
     }
     // Hooks that run on each new connection, each named as its library spells it.
-    static constexpr std::array<std::string_view, 6> k_hooks = {
-        "afterconnect",         // Sequelize: hooks.afterConnect(connection, config)
-        "connection-init-sql",  // Spring Boot / HikariCP: spring.datasource.hikari.connection-init-sql
-        "connectioninitsql",    // HikariCP's connectionInitSql, DBCP's connectionInitSqls
-        "connection_init_sql",
-        "initsql",              // Tomcat JDBC pool's initSQL
-        "init-sql",
+    static constexpr std::array<std::string_view, 3> k_hooks = {
+        "afterconnect",       // Sequelize: hooks.afterConnect(connection, config)
+        "connectioninitsql",  // Spring Boot / HikariCP: connection-init-sql, connectionInitSql; DBCP's connectionInitSqls
+        "initsql",            // Tomcat JDBC pool's initSQL, init-sql
     };
     for (auto hook : k_hooks) {
-        if (l.find(hook) != std::string_view::npos) {
+        if (keys.find(hook) != std::string::npos) {
             return "it runs SQL or code on each new connection of the tool (" + std::string(hook) +
                    ") before the migrations use it: what that sets or changes is not known";
         }
     }
-    if (pooled && l.find("aftercreate") != std::string_view::npos) {  // Knex (tarn): pool.afterCreate(conn, done)
+    if (pooled && keys.find("aftercreate") != std::string::npos) {  // Knex (tarn): pool.afterCreate(conn, done)
         return "the pool's afterCreate runs code, and SQL, on each new connection before the migrations use it: what that sets or "
                "changes is not known";
     }
-    for (std::string_view key : {"client_encoding", "clientencoding", "client-encoding"}) {
-        if (l.find(key) == std::string_view::npos) continue;
-        if (l.find("utf8") != std::string_view::npos || l.find("utf-8") != std::string_view::npos || l.find("unicode") != std::string_view::npos) continue;
+    if (keys.find("clientencoding") != std::string::npos && keys.find("utf8") == std::string::npos && keys.find("unicode") == std::string::npos) {
         return "it sets a client encoding other than UTF8 for the tool's connections: in some encodings a multibyte character can swallow "
                "the backslash before a quote, so a migration's text may run otherwise than pgfence parsed it";
     }
@@ -65,19 +217,11 @@ std::string setup_of(std::string_view l, bool pooled) {
 
 std::vector<SessionSetup> session_setup_settings(std::string_view text) {
     std::vector<SessionSetup> out;
-    const bool pooled = text.find("pool") != std::string_view::npos;
-    int line = 1;
-    std::size_t begin = 0;
-    while (begin <= text.size()) {
-        std::size_t end = text.find('\n', begin);
-        if (end == std::string_view::npos) end = text.size();
-        // Each line once; a line over 4 KiB is read in its first 4 KiB (minified files: the cost
-        // stays linear in the text).
-        const std::string_view raw = text.substr(begin, std::min<std::size_t>(end - begin, 4096));
-        if (std::string why = setup_of(lower(raw), pooled); !why.empty()) out.push_back(SessionSetup{line, std::move(why)});
-        if (end == text.size()) break;
-        begin = end + 1;
-        ++line;
+    const std::vector<Line> lines = program_lines(text);
+    bool pooled = false;
+    for (const auto& l : lines) pooled = pooled || l.text.find("pool") != std::string::npos;
+    for (const auto& l : lines) {
+        if (std::string why = setup_of(l.text, pooled); !why.empty()) out.push_back(SessionSetup{l.number, std::move(why)});
     }
     return out;
 }

@@ -92,10 +92,14 @@ std::vector<ExecCommand> yaml_exec_commands(std::string_view text) {
     auto flush = [&] {
         if (group) {
             std::string joined;
+            std::vector<std::string> all;
             for (const auto& list : group->words) {
-                for (const auto& w : list) joined += (joined.empty() ? "" : " ") + w;
+                for (const auto& w : list) {
+                    joined += (joined.empty() ? "" : " ") + w;
+                    all.push_back(w);
+                }
             }
-            if (!joined.empty()) out.push_back(ExecCommand{group->line, std::move(joined)});
+            if (!joined.empty()) out.push_back(ExecCommand{group->line, std::move(joined), std::move(all)});
         }
         group.reset();
         block = nullptr;

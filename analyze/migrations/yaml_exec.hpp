@@ -15,6 +15,7 @@ namespace pgfence::analyze::tools {
 struct ExecCommand {
     int line = 1;         // the mapping's first command key
     std::string command;  // its words joined by spaces, each as written without its quotes
+    std::vector<std::string> words;  // the same words, one each (the program's arguments)
 };
 
 // The exec-form commands of `text`, in line order; a word list longer than 256 words or a flow

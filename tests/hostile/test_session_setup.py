@@ -88,7 +88,67 @@ def model_hook_control(s):
     check(not any(p == "src/models/user.js" for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control)}
+def spelled_settings(s):
+    """Red team I1 item 1: the same settings spelled so that no line says them plainly. A JSON
+    escape (`PG\u004fPTIONS`), a TypeScript hex escape and a concatenation (`"PG" + "OPTIONS"`), a
+    shell's quotes (`PG''OPTIONS`), `--name=value` options, a key past the line's first 4 KiB, and
+    a Terraform file (not a settings file by its extension) each set the migrations' session; each
+    is unknown at its line. A Dockerfile's NODE_OPTIONS=--max-old-space-size is not."""
+    base = {".github/workflows/deploy.yml": WORKFLOW, "migrations/20240101000000_init.js": KNEX_INIT,
+            "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+            "package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n',
+            "Dockerfile": "FROM node:20\nCOPY . /app\n"}
+    head = {"config/deploy.json": '{\n  "env": {\n    "PG\\u004fPTIONS": "--search_path=archive"\n  }\n}\n',
+            "src/boot.ts": 'export function boot() {\n  process.env["PG" +\n    "OPTIONS"] = "--search_path=archive";\n'
+                           '  process.env.STANDARD = "standard\\x5fconforming\\x5fstrings";\n}\n',
+            "scripts/deploy.sh": "#!/bin/sh\nset -e\nPG''OPTIONS=--search_path=archive npm run migrate\n",
+            "config/db.yml": "production:\n  options: \"--search_path=archive\"\n",
+            "config/long.json": '{"pad": "' + "x" * 5000 + '", "options": "-c search_path=archive"}\n',
+            "infra/main.tf": 'resource "aws_ecs_task_definition" "migrate" {\n  environment = [\n'
+                             '    { name = "PGOPTIONS", value = "-c search_path=archive" },\n  ]\n}\n',
+            "Dockerfile": "FROM node:20\nENV NODE_OPTIONS=--max-old-space-size=4096\nCOPY . /app\n"}
+    gated(s, base, head, {("config/deploy.json", "unknown-statement", 3), ("src/boot.ts", "unknown-statement", 2),
+                          ("src/boot.ts", "unknown-statement", 4), ("scripts/deploy.sh", "unknown-statement", 3),
+                          ("config/db.yml", "unknown-statement", 2), ("config/long.json", "unknown-statement", 1),
+                          ("infra/main.tf", "unknown-statement", 3)}, analyze=False)
+    check(not any(p == "Dockerfile" for p, _, _ in pr_findings(s)), f"NODE_OPTIONS is not a session setting: {pr_findings(s)}")
+
+
+def psql_clients(s):
+    """Red team I1 item 2: SQL that psql or another client runs from a CI workflow, spelled as psql
+    reads its command line. A -c that opens with SELECT but goes on (`SELECT 1; DROP TABLE ...`), a
+    -c of `\\i`, combined short options (-Xqc), `-f -` from a pipe, a command continued over lines,
+    a YAML folded scalar, pg_restore --clean, pgbench -f and vacuumdb --full are each unknown at
+    their line; the `SELECT 1` wait for the server and a plain vacuumdb are not."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: until psql \"$DATABASE_URL\" -c 'SELECT 1'; do sleep 1; done\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f migrations/001_init.sql\n")
+    base = {".github/workflows/deploy.yml": workflow,
+            "migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric);\n"}
+    added = ("      - run: psql \"$DATABASE_URL\" -c \"SELECT 1; DROP TABLE orders\"\n"          # 10
+             "      - run: psql \"$DATABASE_URL\" -c '\\i db/cleanup.txt'\n"                      # 11
+             "      - run: psql \"$DATABASE_URL\" -Xqc 'TRUNCATE orders'\n"                       # 12
+             "      - run: cat db/cleanup.txt | psql \"$DATABASE_URL\" -f -\n"                   # 13
+             "      - run: |\n"                                                                   # 14
+             "          psql \"$DATABASE_URL\" \\\n"                                              # 15
+             "            -c 'DELETE FROM orders'\n"                                              # 16
+             "      - run: >\n"                                                                   # 17
+             "          psql \"$DATABASE_URL\"\n"                                                 # 18
+             "          -c 'DELETE FROM orders'\n"                                                # 19
+             "      - run: pg_restore --clean -d \"$DATABASE_URL\" db/snapshot.dump\n"            # 20
+             "      - run: pgbench -n -f db/load.sql \"$DATABASE_URL\"\n"                          # 21
+             "      - run: vacuumdb --full -d \"$DATABASE_URL\"\n"                                # 22
+             "      - run: vacuumdb --analyze -d \"$DATABASE_URL\"\n")                            # 23
+    head = {".github/workflows/deploy.yml": workflow + added, "db/cleanup.txt": "DELETE FROM orders;\n"}
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", n) for n in (10, 11, 12, 13, 15, 17, 20, 21, 22)},
+          analyze=False)
+    found = pr_findings(s)
+    for n in (8, 23):
+        check((".github/workflows/deploy.yml", "unknown-statement", n) not in found, f"line {n} is not unknown: {sorted(found)}")
+
+
+SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
+                                          spelled_settings, psql_clients)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
