@@ -128,6 +128,8 @@ case "$mode" in
     [ -n "$comment_author" ] && args+=(--comment-author "$comment_author")
     max_suggestions="$(input max-suggestions)"
     [ -n "$max_suggestions" ] && args+=(--max-suggestions "$max_suggestions")
+    capture_file="$(input capture-file)"
+    [ -n "$capture_file" ] && args+=(--capture "$capture_file")
     # The governance upload: the token goes in the environment pgfence reads it from, never in
     # its arguments (a command line is visible to every process on the machine).
     governance_url="$(input governance-url)"
@@ -146,6 +148,9 @@ case "$mode" in
     exit $?
     ;;
   analyze)
+    # A capture record is judged against a pull request's changes (pgfence pr --capture); on
+    # other events it would be read by nothing, so the step says so rather than pass it by.
+    [ -z "$(input capture-file)" ] || usage_error "capture-file is read on pull requests (mode pr); for other events run \`pgfence capture -- <migrate command>\` itself"
     [ "${#paths[@]}" -gt 0 ] || paths=(migrations)
     # In the workspace, named relative to it: a container action's $RUNNER_TEMP is not mounted
     # from the host, and the steps after this one see the workspace at another absolute path.

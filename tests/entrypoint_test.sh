@@ -119,6 +119,18 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
 status=$?
 check "max-suggestions: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --max-suggestions" "$tmp/stderr"'
 
+# capture-file reaches pgfence pr as --capture (a record it cannot read is its error: line, exit 2);
+# on other events it is a usage error, never silently unread.
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_CAPTURE-FILE=no-such-capture.json" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "capture-file: passed to pgfence pr as --capture" '[ "$status" -eq 2 ] && grep -q "^error: --capture.*no-such-capture.json" "$tmp/stderr"'
+env -i PATH="$PATH" GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_PATHS=db/migrations" "INPUT_CAPTURE-FILE=capture.json" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "capture-file on other events: one error line, exit 2" '[ "$status" -eq 2 ] && [ "$(grep -c "^error: capture-file" "$tmp/stderr")" -eq 1 ]'
+
 # The governance inputs reach pgfence pr: the URL and governance-sql as flags, the token only in
 # PGFENCE_GOVERNANCE_TOKEN. A wrapper records what pgfence was started with; a receiver on
 # 127.0.0.1 records what it was sent.

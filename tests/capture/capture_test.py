@@ -245,6 +245,8 @@ class Suite:
                    ("create-index-without-concurrently", "HIGH") not in self.rules(static),
                    f"pull_request: without the record the Django file is not unknown: {static and self.rules(static)}")
 
+        self.pull_request_binding(root, record, pr, added)
+
         broken = os.path.join(self.tmp, "broken.json")
         with open(broken, "w") as f:
             f.write('{"sessions": [{"id": 1}]}')
@@ -252,6 +254,54 @@ class Suite:
         lines = [line for line in err.splitlines() if line.startswith("error:")]
         self.check(code == 2 and len(lines) == 1 and "broken.json" in lines[0] and "sessions[0]" in lines[0],
                    f"pull_request: a malformed record: exit {code}, {lines}")
+
+    def pull_request_binding(self, root, record, pr, added):
+        """The governance upload of `pr --capture` binds each captured migration to the SQL the
+        capture judged, not only to its file: a second record that sends other SQL for the same
+        unchanged file (here the index under another name) moves that file's sha256 and the
+        content hash, so an approval of the first does not cover it; the other file's stays."""
+        import http.server
+        import threading
+        bodies = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                data = b'{"id": "1", "conclusion": "action_required", "items": 1}'
+                self.send_response(201)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            with open(record) as f:
+                text = f.read()
+            other = os.path.join(self.tmp, "pull-request-other.json")
+            changed = text.replace('CREATE INDEX \\"', 'CREATE INDEX \\"other_')
+            if not self.check(changed != text, "pull_request: the record holds no CREATE INDEX to change"):
+                return
+            with open(other, "w") as f:
+                f.write(changed)
+            self.env["PGFENCE_GOVERNANCE_TOKEN"] = "pgfgov_captureBinding42"
+            for rec in (record, other):
+                pr("--capture", rec, "--upload", url, "--repository", "octo/app", "--pr", "7")
+        finally:
+            server.shutdown()
+            self.env.pop("PGFENCE_GOVERNANCE_TOKEN", None)
+        if not self.check(len(bodies) == 2, f"pull_request: {len(bodies)} uploads, not 2"):
+            return
+        sha = [{f["path"]: f.get("sha256") for f in b["report"]["files"]} for b in bodies]
+        self.check(sha[0].get(added[0]) and sha[0].get(added[0]) != sha[1].get(added[0]),
+                   f"pull_request: other captured SQL for {added[0]} keeps its hash: {sha}")
+        self.check(sha[0].get(added[1]) and sha[0].get(added[1]) == sha[1].get(added[1]),
+                   f"pull_request: the unchanged capture of {added[1]} changed its hash: {sha}")
+        self.check(bodies[0].get("content_hash") != bodies[1].get("content_hash"), "pull_request: the content hash did not move")
 
     def rails(self):
         """ActiveRecord 6.1's migrator: add_index without algorithm: is a plain CREATE INDEX at its
