@@ -55,6 +55,16 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
         return;
     }
     if (using_column.empty()) return;
+    // CheckIndexCompatible does not compare an index's expressions or predicate and takes such an
+    // index as incompatible, so ATPostAlterTypeParse builds it again whatever the types (PostgreSQL
+    // 15, red team R67 A3: a varchar(255) to text change rebuilt users (lower(email)) and a
+    // partial index under ACCESS EXCLUSIVE; their relfilenodes changed, the table's did not).
+    std::vector<const RelationInfo*> expressions;
+    for (const RelationInfo* idx : using_column) {
+        if (idx->index->partial || std::find(idx->index->keys.begin(), idx->index->keys.end(), "") != idx->index->keys.end()) {
+            expressions.push_back(idx);
+        }
+    }
     if (!same_operator_class(from, to)) {
         facts.notes.push_back(index_rebuild_note(where, quote_ident(col), "their operator class changes", name_list(using_column)));
     } else if (collation_changes) {
@@ -62,6 +72,17 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
         // collation change builds it again (PostgreSQL 15: the index's relfilenode changes, the
         // table's does not; tests/hostile/test_collation_change.py).
         facts.notes.push_back(index_rebuild_note(where, quote_ident(col), "their collation changes", name_list(using_column)));
+    } else if (!expressions.empty()) {
+        facts.notes.push_back(index_rebuild_note(where, quote_ident(col),
+                                                 "PostgreSQL never reuses an index with an expression or a WHERE clause",
+                                                 name_list(expressions)));
+        if (expressions.size() < using_column.size()) {
+            std::vector<const RelationInfo*> kept;
+            for (const RelationInfo* idx : using_column) {
+                if (std::find(expressions.begin(), expressions.end(), idx) == expressions.end()) kept.push_back(idx);
+            }
+            facts.notes.push_back(where + ": the other indexes on " + quote_ident(col) + " are kept, not rebuilt: " + name_list(kept));
+        }
     } else {
         facts.notes.push_back(where + ": the indexes on " + quote_ident(col) + " are kept, not rebuilt: " +
                               name_list(using_column));

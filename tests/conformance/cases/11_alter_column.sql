@@ -181,3 +181,11 @@ ALTER TABLE users RENAME COLUMN nickname TO handle;
 
 -- case: rename_column_partitioned
 ALTER TABLE events RENAME COLUMN kind TO event_kind;
+
+-- case: type_array_element_widen
+ALTER TABLE measurements ADD COLUMN tags varchar(10)[];
+ALTER TABLE measurements ALTER COLUMN tags TYPE varchar(20)[];
+
+-- case: type_array_to_text_array
+ALTER TABLE measurements ADD COLUMN tags varchar(10)[];
+ALTER TABLE measurements ALTER COLUMN tags TYPE text[];
