@@ -53,7 +53,7 @@ bool unread_language(std::string_view rel) {
     for (std::string_view ext : {".py", ".rb", ".exs", ".ex", ".php", ".cs"}) {
         if (rel.ends_with(ext)) return true;
     }
-    return false;
+    return rel.size() > 4 && sql_in_another_case(rel.substr(rel.size() - 4));  // V2__x.SQL: Flyway runs it
 }
 
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,

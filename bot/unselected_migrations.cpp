@@ -26,7 +26,7 @@ analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& r
                                                        std::vector<analyze::FileReport>& added) {
     const auto select = [](std::string_view p) {
         const std::string_view n = analyze::path_name(p);
-        return !vendored(p) && (n.ends_with(".sql") || script_file(n) || n.find(".up.") != std::string_view::npos || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
+        return !vendored(p) && (n.ends_with(".sql") || (n.size() > 4 && analyze::tools::sql_in_another_case(n.substr(n.size() - 4))) || script_file(n) || n.find(".up.") != std::string_view::npos || n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".exs") ||
                                 n.ends_with(".ex") || n.ends_with(".php") || n.ends_with(".cs"));
     };
     return each_changed_text(repo, changes, select, options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {

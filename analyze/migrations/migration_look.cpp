@@ -50,8 +50,24 @@ bool script_file(std::string_view n) {
 
 }  // namespace
 
+bool sql_in_another_case(std::string_view ext) {
+    if (ext.size() != 4 || ext == ".sql" || ext[0] != '.') return false;
+    for (std::size_t i = 1; i < 4; ++i) {
+        if (std::tolower(static_cast<unsigned char>(ext[i])) != ".sql"[i]) return false;
+    }
+    return true;
+}
+
 std::string migration_look(std::string_view path, std::string_view text) {
     const std::string_view n = analyze::path_name(path);
+    // .SQL, .Sql: Flyway matches its suffixes without case (flyway-core StringUtils
+    // startsAndEndsWith upper-cases both sides; ResourceNameParser.stripSuffix alike), so
+    // V2__cleanup.SQL is migration 2 and afterMigrate.SQL a callback; psql runs any name. pgfence
+    // selects .sql only (red team R67 B1).
+    if (n.size() > 4 && sql_in_another_case(n.substr(n.size() - 4))) {
+        return "its extension is " + std::string(n.substr(n.size() - 4)) +
+               ", which Flyway runs as .sql (it matches suffixes without case) and pgfence does not read: rename it .sql";
+    }
     if (n.ends_with(".sql")) {
         std::string lower(n);
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

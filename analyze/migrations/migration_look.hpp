@@ -15,4 +15,7 @@ namespace pgfence::analyze::tools {
 // What makes `text` (the file at `path`) look like a migration, or "" when nothing does.
 [[nodiscard]] std::string migration_look(std::string_view path, std::string_view text);
 
+// Whether `ext` (a name's last four characters) is ".sql" in another case (.SQL, .Sql).
+[[nodiscard]] bool sql_in_another_case(std::string_view ext);
+
 }  // namespace pgfence::analyze::tools

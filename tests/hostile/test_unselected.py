@@ -77,7 +77,18 @@ def ordinary_code_control(s):
     check(not any(p == "src/users.js" for p, _, _ in pr_findings(s)), f"no finding at src/users.js: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (knex_programmatic, sql_and_ecto, near_misses, ordinary_code_control)}
+def flyway_suffix_case(s):
+    """Red team R67 B1: Flyway matches its SQL suffix without case (flyway-core StringUtils
+    startsAndEndsWith, ResourceNameParser.stripSuffix), so V2__cleanup.SQL is versioned migration 2
+    and afterMigrate.SQL a callback after every migrate. pgfence reads .sql files only: each is
+    unknown at line 1 in pr, and analyze of the project reports them too."""
+    base = {"flyway.conf": "flyway.locations=filesystem:db/migration\n",
+            "db/migration/V1__init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    head = {"db/migration/V2__cleanup.SQL": "DROP TABLE users;\n", "db/migration/afterMigrate.Sql": "TRUNCATE users;\n"}
+    gated(s, base, head, {(path, "unknown-statement", 1) for path in head})
+
+
+SCENARIOS = {f.__name__: f for f in (knex_programmatic, sql_and_ecto, near_misses, ordinary_code_control, flyway_suffix_case)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
