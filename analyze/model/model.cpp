@@ -1,4 +1,5 @@
 #include "analyze/model/model.hpp"
+#include "analyze/model/routine_note.hpp"
 
 #include <optional>
 
@@ -551,6 +552,7 @@ const RangeVar* schedules_sql(const pg::Node* node, const StatementFacts& facts)
 
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     ForeignKeyWatch watch = watch_foreign_keys(stmt, ctx);
+    note_routines(stmt, facts, ctx);
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
     if (const RangeVar* job = schedules_sql(stmt, facts)) {

@@ -1,0 +1,26 @@
+#pragma once
+// DROP, RENAME TO and SET SCHEMA of functions, procedures and aggregates (rules drop-function and
+// rename-function): for each routine the statement names, whether the migrations pgfence read made
+// it before this migration ("earlier"), in this migration ("here"), or not at all ("not-seen"), and
+// whether it returns trigger (no application calls a trigger function by its name; its triggers
+// hold it by OID). One note per routine:
+//   "routine: <earlier|here|not-seen> <trigger|callable> <name>(<argument types as written>)"
+#include <string>
+#include <string_view>
+
+#include "analyze/model/model.hpp"
+
+namespace pgfence::analyze::model {
+
+inline constexpr std::string_view k_routine_note = "routine: ";
+
+// Notes on `facts` for a DropStmt, RenameStmt or AlterObjectSchemaStmt of routines, read from the
+// catalog before the statement changes it.
+void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& ctx);
+
+// A routine's argument types, canonical ("int4,text"), as the catalog keys its overloads: of a
+// CREATE FUNCTION's parameters, or of an ObjectWithArgs's types.
+[[nodiscard]] std::string routine_signature(const List* parameters);
+[[nodiscard]] std::string routine_signature_of_types(const List* types);
+
+}  // namespace pgfence::analyze::model
