@@ -16,7 +16,13 @@ namespace pgfence::analyze::model {
 // object no longer a member, never miss one.
 void remember_extension_member(const AlterExtensionContentsStmt* stmt, Context& ctx);
 
-// DROP EXTENSION: a note for the drop-extension-members rule for each member the catalog holds.
+// CREATE EXTENSION: remembered in the catalog (with whether CASCADE made what it requires), so that
+// DROP EXTENSION x CASCADE knows the extensions it drops with x.
+void remember_extension_created(const CreateExtensionStmt* stmt, Context& ctx);
+
+// DROP EXTENSION: a note for the drop-extension-members rule for each member the catalog holds;
+// with CASCADE, for each extension the migrations made that requires it (its control file's
+// `requires`, for those pgfence knows), and for the members of those.
 void note_extension_members(const DropStmt* stmt, StatementFacts& facts, Context& ctx);
 
 inline constexpr std::string_view k_extension_member_note = "drops extension member: ";

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "analyze/model/function_calls.hpp"
+#include "analyze/model/stored_builtins.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 
@@ -342,6 +343,22 @@ void enable_triggers(RelationInfo& rel, const AlterTableCmd* cmd) {
 
 void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& attachments, Catalog& catalog) {
     record_event_trigger(stmt, catalog);  // fired by the DDL that follows (event_triggers.hpp)
+    if (const DefineStmt* define = pg::as<DefineStmt>(stmt); define != nullptr && define->kind == OBJECT_OPERATOR) {
+        // The function the operator runs, built-in or not, for the expressions that use it later
+        // (stored_builtins.hpp); a later CREATE OPERATOR of the name adds its own (another overload).
+        for (const DefElem* d : pg::each<DefElem>(define->definition)) {
+            const std::string_view option = pg::text(d->defname);
+            if ((option != "function" && option != "procedure") || d->arg == nullptr) continue;
+            const List* names = pg::as<TypeName>(d->arg) != nullptr ? pg::as<TypeName>(d->arg)->names : pg::as<List>(d->arg);
+            const int parts = pg::length(names);
+            std::string function = parts > 1 ? std::string(pg::text(pg::nth(names, parts - 2))) : std::string();
+            function += '\0';
+            if (parts > 0) function += pg::last_name(names);
+            else if (pg::is<String>(d->arg)) function += pg::text(d->arg);
+            else continue;
+            catalog.add_object_use(operator_function_key(pg::last_name(define->defnames)), function);
+        }
+    }
     if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
         if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();

@@ -73,13 +73,19 @@ private:
     // function's body analysed apart, and a note for the stored-call-writes rule when it writes.
     // Defined in stored_calls.cpp.
     void follow_stored(const pg::Node* stmt, StatementFacts& facts);
+    void follow_stored_functions(const pg::Node* stmt, const StoredTarget& target, StatementFacts& facts);
     // The built-ins with side effects `stmt` stores for `target` (stored_builtins.hpp), directly or
     // through the migrations' functions: a note for the stored-builtin-side-effect rule each.
     // Defined in stored_builtins.cpp, as builtin_effect_of.
     void note_stored_builtins(const pg::Node* stmt, const StoredTarget& target, StatementFacts& facts);
     // "f() calls pg_sleep(), which ..." when `function`'s definition, or a function of the
     // migrations it calls, calls such a built-in; "" else. Each function read once (m_builtin_effects).
-    std::string builtin_effect_of(const std::shared_ptr<const FunctionInfo>& function);
+    // `trigger`: for a trigger's function, where pg_notify() is what LISTEN/NOTIFY triggers are for.
+    std::string builtin_effect_of(const std::shared_ptr<const FunctionInfo>& function, bool trigger = false);
+    // After `function`'s body ran (its statements in m_out from `first` on), from run_indirect: a
+    // call of such a built-in that its definition's text does not show (SQL an EXECUTE folds to
+    // constant text, a trigger it fires) becomes what builtin_effect_of says of it.
+    void note_body_builtins(const std::shared_ptr<const FunctionInfo>& function, std::size_t first);
     // follow_calls, follow_attached and follow_stored of one statement, with the functions it runs now.
     void follow_statement(const pg::Node* stmt, StatementFacts& facts);
     // A function run indirectly, `via` a trigger, default, view...: its body is analysed apart
@@ -111,7 +117,7 @@ private:
     std::unique_ptr<BodyHooks> m_do_hooks;
     FunctionUses m_uses;  // what existing objects call, for CREATE / ALTER FUNCTION (function_uses.hpp)
     const Catalog* m_start = nullptr;
-    std::map<const FunctionInfo*, std::pair<std::shared_ptr<const FunctionInfo>, std::string>> m_builtin_effects;
+    std::map<std::pair<const FunctionInfo*, bool>, std::pair<std::shared_ptr<const FunctionInfo>, std::string>> m_builtin_effects;
     std::vector<Attachment> m_attached;  // what the statement being followed attaches (follow_attached)
     // The functions the statement being followed runs itself (a call, an attachment it runs now),
     // and the depth of calls it stands at.

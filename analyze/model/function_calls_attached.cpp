@@ -208,6 +208,9 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
     StatementFacts scratch = facts_inside(facts);
     std::size_t from = m_out != nullptr ? m_out->size() : 0;
     run_body(*function, scratch, via);
+    // Before a body that only reads gives its statements back: a built-in they call that the
+    // definition's text does not show (stored_builtins.cpp).
+    note_body_builtins(function, from);
     if (only_reads(scratch, m_out, from)) {
         if (m_out != nullptr) m_out->erase(m_out->begin() + static_cast<long>(from), m_out->end());
         StatementFacts reads;

@@ -491,6 +491,9 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_AlterSeqStmt:
             remember_sequence_owner(pg::as<AlterSeqStmt>(stmt), ctx);
             return model_misc(stmt, facts, ctx);
+        case T_CreateExtensionStmt:
+            remember_extension_created(pg::as<CreateExtensionStmt>(stmt), ctx);
+            return model_misc(stmt, facts, ctx);
         case T_AlterExtensionContentsStmt:
             remember_extension_member(pg::as<AlterExtensionContentsStmt>(stmt), ctx);
             return model_misc(stmt, facts, ctx);

@@ -21,4 +21,13 @@ namespace pgfence::analyze {
 // The note on a statement for the stored-builtin-side-effect rule: the finding's message follows.
 inline constexpr std::string_view k_stored_builtin_note = "stored built-in with side effects: ";
 
+// The catalog's key (Catalog::add_object_use) under which CREATE OPERATOR keeps the function an
+// operator runs (its schema as written, a NUL byte, its name), so that an expression stored later, in this file or a
+// later one, that uses the operator is judged by that function: `CREATE OPERATOR ### (RIGHTARG =
+// int, FUNCTION = pg_cancel_backend)` then `CHECK ((### pid) IS NOT NULL)`. A NUL byte starts it:
+// no function has such a name.
+[[nodiscard]] inline std::string operator_function_key(std::string_view op) {
+    return std::string("\0operator-function:", 19) + std::string(op);
+}
+
 }  // namespace pgfence::analyze

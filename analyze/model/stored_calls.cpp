@@ -54,6 +54,35 @@ std::string shown(const Catalog& catalog, const RangeVar* rv) {
     return info != nullptr ? info->display : pg::display_name(rv);
 }
 
+// Whether a body's note that a statement of it is unknown only repeats that statement's own note
+// ("DELETE (line 21)", plpgsql.cpp's hidden list): the statement's note says why.
+bool repeats_a_statement(std::string_view why) {
+    if (std::size_t line = why.rfind(" (line "); line != std::string_view::npos && why.ends_with(")")) why = why.substr(0, line);
+    if (why.ends_with("Stmt") && why.find(' ') == std::string_view::npos) return true;
+    return !why.empty() && std::all_of(why.begin(), why.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == ' '; });
+}
+
+// ": <why>" of the first thing `facts` (a body run apart) says pgfence cannot see; "" when it says
+// nothing but that a trigger fires itself again (the body is the one read already), or only
+// repeats a statement's note. `any`: whether it says anything at all.
+std::string first_hidden(const StatementFacts& facts, bool& any) {
+    constexpr std::string_view k_prefix = "not visible to static analysis: ";
+    any = false;
+    for (const std::string& note : facts.notes) {
+        if (!note.starts_with(k_prefix)) continue;
+        any = true;
+        if (note.ends_with(" while it runs: the recursion is not followed")) continue;
+        std::string why = note.substr(k_prefix.size());
+        // "inside f() (trigger t on users, which runs it ...): <why>": the why, which says what.
+        if (why.starts_with("inside ")) {
+            if (std::size_t cut = why.find(": "); cut != std::string::npos) why = why.substr(cut + 2);
+        }
+        if (repeats_a_statement(why)) continue;
+        return ": " + why.substr(0, 160) + (why.size() > 160 ? "..." : "");
+    }
+    return std::string();
+}
+
 StoredTarget on_relation(const Catalog& catalog, const Catalog* start, const RangeVar* rv, std::string object, std::string when) {
     StoredTarget t{std::move(object), std::move(when), false};
     t.reachable = rv != nullptr && application_uses(std::string(pg::relname(rv)), catalog, start);
@@ -208,7 +237,13 @@ void CallFollower::follow_stored(const pg::Node* stmt, StatementFacts& facts) {
     if (m_out == nullptr || stmt == nullptr) return;  // replaying history: nothing is reported
     const std::optional<StoredTarget> target = stored_target(stmt, m_ctx->catalog, m_start);
     if (!target || !target->reachable) return;
+    follow_stored_functions(stmt, *target, facts);
+    // After the bodies ran: a built-in their text does not show (EXECUTE of constant text) is known by now.
     note_stored_builtins(stmt, *target, facts);
+}
+
+void CallFollower::follow_stored_functions(const pg::Node* stmt, const StoredTarget& stored, StatementFacts& facts) {
+    const StoredTarget* target = &stored;
     // A file whose migrations made no function calls none of theirs.
     if (m_ctx->catalog.functions_added().empty()) return;
     const std::optional<std::vector<std::pair<std::string, std::string>>> found = stored_calls(stmt, m_attached);
@@ -249,14 +284,21 @@ void CallFollower::follow_stored(const pg::Node* stmt, StatementFacts& facts) {
                 if (writes++ == 0) first_write = c.facts.sql.empty() ? (c.facts.tag.empty() ? std::string(pg::kind_name(c.stmt)) : c.facts.tag) : c.facts.sql;
             }
             if (triggers_own) {
-                // What pgfence cannot read of it is reported where a write of the migration fires
-                // the trigger, as before: a trigger's function is no call hidden in an expression.
+                // Its statements are what CREATE TRIGGER means to run on every write, reported
+                // where a write of the migration fires it; but what pgfence cannot read of it (SQL
+                // an EXECUTE builds at run time, a function whose body is not known) runs on every
+                // write of the application too: the statement is unknown (issue 53, red team I1).
                 writes = 0;
                 const auto from = m_out->begin() + static_cast<long>(first);
                 m_out->erase(std::remove_if(from, m_out->end(), [](const rules::CalledStatement& c) {
                                  return c.facts.status == StatementStatus::Unknown;
                              }),
                              m_out->end());
+                bool said_any = false;
+                const std::string hidden = first_hidden(apart, said_any);
+                if (apart.status == StatementStatus::Unknown && (!hidden.empty() || !said_any)) {
+                    unknown(facts, "the body of " + shown_name + " runs where the " + via + ", and pgfence cannot read all of it" + hidden);
+                }
             } else if (apart.status == StatementStatus::Unknown) {
                 unknown(facts, "the body of " + shown_name + " runs where the " + via + ", and pgfence cannot read all of it");
             }

@@ -226,7 +226,11 @@ ParsedStatement parse_plpgsql_assignment(std::string_view text, const std::share
     return parsed_on_large_stack([&] { return parse_statement_here(text, into, PG_QUERY_PARSE_PLPGSQL_ASSIGN1); });
 }
 
-std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node) {
+namespace {
+
+// The names (parts as written) held in field `field` of every `kind` node of `node`'s tree:
+// libpg_query's writer of every node as JSON, read back. Nothing when too deep to read back.
+std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node, std::string_view kind, std::string_view field) {
     std::optional<std::vector<std::vector<std::string>>> out;
     auto collect = [&] {
         pg_query_init();
@@ -244,9 +248,9 @@ std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::N
             }
             if (!n.is_object()) return;
             for (const auto& [key, value] : n.items()) {
-                if (key == "FuncCall" && value.is_object()) {
+                if (key == kind && value.is_object()) {
                     std::vector<std::string> name;
-                    for (const auto& part : member(value, "funcname")) {
+                    for (const auto& part : member(value, field)) {
                         const Node& string = member(part, "String");
                         if (string.contains("sval")) name.push_back(string.value("sval", std::string()));
                     }
@@ -264,6 +268,12 @@ std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::N
     }
     return out;
 }
+
+}  // namespace
+
+std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node) { return names_in(node, "FuncCall", "funcname"); }
+
+std::optional<std::vector<std::vector<std::string>>> operators_in(const ::Node* node) { return names_in(node, "A_Expr", "name"); }
 
 ParsedStatement parse_plpgsql_body(std::string_view body) {
     return parsed_on_large_stack([&] { return parse_plpgsql_body_here(body); });

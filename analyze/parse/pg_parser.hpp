@@ -44,6 +44,9 @@ struct ParsedStatement {
 // node kind holds it: libpg_query's writer of every node as JSON, read back. Nothing when the
 // tree is too deep to read back.
 [[nodiscard]] std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node);
+// The same for every operator an expression of `node`'s tree names (`a ### b`, `OPERATOR(s.###)`,
+// `x = ANY(...)`): the name's parts as written.
+[[nodiscard]] std::optional<std::vector<std::vector<std::string>>> operators_in(const ::Node* node);
 // An arena for parse trees; freeing the last reference frees them all (from any thread).
 [[nodiscard]] std::shared_ptr<void> new_parse_arena();
 // The bytes an arena from new_parse_arena holds (its blocks, used or not).

@@ -27,7 +27,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(stored_builtin_side_effect) {
     return Rule{"stored-builtin-side-effect", Risk::High,
-                "A CHECK, DEFAULT, index, generated column, trigger WHEN, view or policy the application uses now calls a built-in that locks, kills, sleeps or changes session state",
+                "A CHECK, DEFAULT, index, generated column, trigger, view, policy, operator or cast the application uses now calls a built-in that locks, kills, sleeps or changes session state",
                 check, nullptr, true, "locking"};
 }
 

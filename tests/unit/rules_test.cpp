@@ -316,6 +316,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"rename-enum-value", "a release order: add the new value, move the code, then drop the old one"},
         {"rename-schema", "a release order: deploy code that finds its tables another way first"},
         {"rename-type", "a release order: keep the name, or deploy code that names the new one first"},
+        {"move-extension", "a release order: the new schema on the application's search_path first, then the move"},
         {"drop-database", "by hand, never in a migration"},
         {"drop-cascade-columns", "a release order: change or drop each column first, then drop without CASCADE"},
         {"drop-role", "a release order: reassign what the role owns, retire it once no code connects as it"},
