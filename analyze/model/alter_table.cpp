@@ -266,15 +266,21 @@ void add_constraint(const Constraint* con, const SubcommandLock& lock, const Tar
         return;
     case CONSTR_CHECK: {
         raise(acc, lock.mode, label, lock.recurses);
-        if (auto* rel = ctx.catalog.find(t.relname); rel != nullptr && !name.empty()) rel->checks[name] = !not_valid;
         std::string col = not_null_check_column(con);
+        // An unnamed CHECK on one column is named <table>_<column>_check (ChooseConstraintName),
+        // the name a later DROP CONSTRAINT gives.
+        const std::string key = !name.empty() ? name : col.empty() ? std::string() : t.relname + "_" + col + "_check";
+        if (auto* rel = ctx.catalog.find(t.relname); rel != nullptr && !key.empty()) {
+            rel->checks[key] = !not_valid;
+            // Which constraint proves the column NOT NULL, so that dropping it takes the proof
+            // away (red team R67 A4: a dropped CHECK still spared SET NOT NULL its scan).
+            if (!col.empty()) rel->not_null_checks[key] = col;
+        }
         if (!not_valid) {
             add_scan(facts, t.display, label + ": CHECK is evaluated for every row");
             if (!col.empty()) {
                 if (auto* c = ctx.catalog.column(t.relname, col)) c->has_not_null_check = true;
             }
-        } else if (!col.empty() && !name.empty()) {
-            if (auto* rel = ctx.catalog.find(t.relname)) rel->not_null_checks[name] = col;
         }
         return;
     }
@@ -510,6 +516,11 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
     }
     if (auto* rel = ctx.catalog.find(t.relname)) {
         rel->checks.erase(constraint);
+        if (auto nn = rel->not_null_checks.find(constraint); nn != rel->not_null_checks.end()) {
+            const std::string col = nn->second;
+            rel->not_null_checks.erase(nn);
+            if (auto* c = ctx.catalog.column(t.relname, col)) c->has_not_null_check = validated_not_null_check(rel, col);
+        }
         auto fk = rel->foreign_keys.find(constraint);
         if (fk != rel->foreign_keys.end()) {
             add_context_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_drop_triggers,

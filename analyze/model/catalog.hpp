@@ -141,7 +141,7 @@ struct RelationInfo {
     std::optional<IndexDef> index;          // for indexes, when known (created in the migration)
     std::string parent;                     // partitions and inheritance children: the (first) parent
     FewMap<std::map<std::string, ForeignKey>> foreign_keys;         // by constraint name
-    FewMap<std::map<std::string, std::string>> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
+    FewMap<std::map<std::string, std::string>> not_null_checks;     // CHECK (col IS NOT NULL), valid or not: name -> column
     FewMap<std::map<std::string, bool>> checks;                     // CHECK constraints by name: validated?
     std::string default_partition;          // its DEFAULT partition, if known
     Few<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read

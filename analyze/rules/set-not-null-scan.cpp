@@ -19,26 +19,48 @@ std::string not_null_column(const Constraint* con) {
     return pg::is<ColumnRef>(arg) && cols.size() == 1 ? cols[0] : std::string();
 }
 
-// What earlier statements of this file proved about NOT NULL on tables that existed before.
+// What earlier statements of this file proved about NOT NULL on tables that existed before, by
+// constraint name, so that a DROP CONSTRAINT takes its proof away (red team R67 A4).
 struct Proofs {
-    std::map<std::string, std::set<std::string>> columns;               // table -> columns with a validated CHECK
+    std::map<std::string, std::map<std::string, std::string>> valid;    // table -> validated CHECK name -> column
     std::map<std::string, std::map<std::string, std::string>> pending;  // table -> NOT VALID CHECK name -> column
-    std::set<std::string> validated;  // tables where a constraint defined elsewhere was validated
+    std::map<std::string, std::set<std::string>> validated;  // table -> constraints defined elsewhere, validated here
+
+    [[nodiscard]] bool proves(const std::string& table, const std::string& col) const {
+        if (auto v = validated.find(table); v != validated.end() && !v->second.empty()) return true;
+        auto it = valid.find(table);
+        if (it == valid.end()) return false;
+        for (const auto& [name, column] : it->second) {
+            if (column == col) return true;
+        }
+        return false;
+    }
 };
 
-void learn(const AlterTableCmd* cmd, const std::string& table, Proofs& proofs) {
+void learn(const AlterTableCmd* cmd, const std::string& table, std::string_view relname, Proofs& proofs) {
     if (cmd->subtype == AT_AddConstraint) {
         const auto* con = pg::as<Constraint>(cmd->def);
         if (con == nullptr || con->contype != CONSTR_CHECK) return;
         std::string col = not_null_column(con);
         if (col.empty()) return;
-        if (con->skip_validation) proofs.pending[table][std::string(pg::text(con->conname))] = col;
-        else proofs.columns[table].insert(col);
+        // An unnamed one is named <table>_<column>_check (ChooseConstraintName).
+        std::string name = con->conname != nullptr ? std::string(pg::text(con->conname)) : std::string(relname) + "_" + col + "_check";
+        if (con->skip_validation) proofs.pending[table][name] = col;
+        else proofs.valid[table][name] = col;
     } else if (cmd->subtype == AT_ValidateConstraint) {
         std::string name(pg::text(cmd->name));
         auto& pending = proofs.pending[table];
-        if (pending.count(name) > 0) proofs.columns[table].insert(pending[name]);
-        else proofs.validated.insert(table);
+        if (auto it = pending.find(name); it != pending.end()) {
+            proofs.valid[table][name] = it->second;
+            pending.erase(it);
+        } else {
+            proofs.validated[table].insert(name);
+        }
+    } else if (cmd->subtype == AT_DropConstraint) {
+        std::string name(pg::text(cmd->name));
+        proofs.valid[table].erase(name);
+        proofs.pending[table].erase(name);
+        proofs.validated[table].erase(name);
     }
 }
 
@@ -99,13 +121,13 @@ void check(const FileContext& ctx, Sink& sink) {
                 bare[table].erase(std::string(pg::text(cmd->name)));
             }
             if (cmd->subtype != AT_SetNotNull) {
-                learn(cmd, table, proofs);
+                learn(cmd, table, pg::relname(rv), proofs);
                 continue;
             }
             std::string col(pg::text(cmd->name));
             // The facts cannot see a CHECK on a table this file did not create: one proved or
             // validated earlier in this file lets PostgreSQL 12+ skip the scan.
-            bool proved = proofs.columns[table].count(col) > 0 || proofs.validated.count(table) > 0;
+            bool proved = proofs.proves(table, col);
             if (proved && ctx.options.pg_version >= 12) continue;
             report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), bare[table].count(col) > 0, sink);
         }
