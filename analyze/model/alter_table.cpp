@@ -18,6 +18,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/model/owner_note.hpp"
 #include "analyze/model/pk_using_index_note.hpp"
+#include "analyze/model/sequence_types.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -673,6 +674,13 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
     case AT_AddIdentity:
         raise(acc, lock.mode, label, lock.recurses);
         if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = true;
+        return;
+    case AT_SetIdentity:
+        // The identity's sequence has the column's type (sequence-limit-lowered weighs steps by it).
+        raise(acc, lock.mode, label, lock.recurses);
+        if (const ColumnInfo* c = ctx.catalog.column(t.relname, col); c != nullptr && sequence_bytes(c->type) != 0) {
+            facts.notes.push_back(sequence_type_note("column " + col, sequence_bytes(c->type)));
+        }
         return;
     default:
         raise(acc, lock.mode, label, lock.recurses);

@@ -125,6 +125,13 @@ struct RelationInfo {
     // Row-level security as ALTER TABLE last set it (pg_class.relrowsecurity, relforcerowsecurity).
     bool row_security = false;
     bool force_row_security = false;
+    // Sequences: their data type's size, 2, 4 or 8 (smallint, integer, bigint: CREATE SEQUENCE ...
+    // AS, a serial or identity column's type; analyze/model/sequence_types.hpp); 0: not known.
+    std::uint8_t sequence_bytes = 0;
+    // Columns the catalog does not list are nullable: a table made by CREATE TABLE AS or SELECT
+    // INTO (whose columns take no NOT NULL) or CREATE TABLE OF a type (whose attributes take none;
+    // WITH OPTIONS NOT NULL columns are listed). ADD PRIMARY KEY USING INDEX then sets NOT NULL.
+    bool columns_nullable = false;
     // For a new relation, how the CREATE named it (model::name_scope, as Catalog::scope_id keeps
     // it; 0: not known): a later statement names this very relation only when it names it alike
     // (the same schema written, or none under the same search_path); otherwise the name may stand

@@ -7,6 +7,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/search_paths.hpp"
+#include "analyze/model/sequence_types.hpp"
 #include "analyze/model/view_options_note.hpp"
 #include "analyze/model/view_rows.hpp"
 
@@ -208,6 +209,7 @@ void record_column(Context& ctx, const std::string& table, const ColumnDef* def)
     if (owns_sequence) {
         std::string seq = table + "_" + col + "_seq";
         register_relation(ctx, table, seq, "sequence");
+        if (auto* made = ctx.catalog.find(seq)) made->sequence_bytes = sequence_bytes(info.type);
         if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
     }
     for (const Constraint* con : pg::each<Constraint>(def->constraints)) record_constraint(ctx, table, col, con);

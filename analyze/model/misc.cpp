@@ -1,12 +1,14 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/collations.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
+#include "analyze/model/sequence_types.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -365,6 +367,14 @@ void lock_owner(const List* options, StatementFacts& facts, Context& ctx) {
     }
 }
 
+// The type an AS option names (2, 4, 8), or 0 when none does.
+std::uint8_t sequence_as(const List* options) {
+    for (const DefElem* d : pg::each<DefElem>(options)) {
+        if (pg::text(d->defname) == "as") return sequence_bytes(canonical_type(pg::as<TypeName>(d->arg)));
+    }
+    return 0;
+}
+
 bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Context& ctx) {
     const RangeVar* rv = stmt->sequence;
     lock_owner(stmt->options, facts, ctx);
@@ -374,6 +384,8 @@ bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Con
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), "sequence");
     mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
+    info.sequence_bytes = 8;  // bigint unless AS says otherwise
+    if (const std::uint8_t as = sequence_as(stmt->options); as != 0) info.sequence_bytes = as;
     lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
     return true;
 }
@@ -382,6 +394,15 @@ bool model_alter_sequence(const AlterSeqStmt* stmt, StatementFacts& facts, Conte
     lock_owner(stmt->options, facts, ctx);
     facts.tag = "ALTER SEQUENCE";
     lock_range_var(facts, ctx, stmt->sequence, M::ShareRowExclusive, "ALTER SEQUENCE", "sequence");
+    // Its type as it was (sequence-limit-lowered weighs INCREMENT and CACHE against it), then AS's.
+    const std::string relname(stmt->sequence != nullptr ? pg::relname(stmt->sequence) : std::string_view());
+    const RelationInfo* known = std::as_const(ctx.catalog).find(relname);
+    if (known != nullptr && known->kind == "sequence" && known->sequence_bytes != 0) {
+        facts.notes.push_back(sequence_type_note(relname, known->sequence_bytes));
+    }
+    if (const std::uint8_t as = sequence_as(stmt->options); as != 0 && known != nullptr && known->kind == "sequence") {
+        ctx.catalog.find(relname)->sequence_bytes = as;
+    }
     return true;
 }
 
