@@ -185,7 +185,9 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
             rewrite("domain " + quote_ident(base) + " has a volatile DEFAULT (" + volatile_default->back() +
                     "): every row gets its own value");
         } else if (constrained && *constrained) {
-            rewrite("domain " + quote_ident(base) + " has constraints: every row's value is checked");
+            // A qualified name (information_schema.cardinal_number) as written: canonical_type keeps its parts.
+            rewrite("domain " + (base.find('.') == std::string::npos ? quote_ident(base) : base) +
+                    " has constraints: every row's value is checked");
         } else if (!constrained && !plain_type(base) && !ctx.catalog.is_known_type(base) &&
                    !base.ends_with("serial") && base.find('.') == std::string::npos) {
             rewrite("rewrites the table if " + quote_ident(base) + " is a domain with constraints", false);

@@ -509,9 +509,11 @@ void record_type(const pg::Node* stmt, Context& ctx) {
     if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         if (pg::length(domain->domainname) == 0) return;
         bool constrained = false;
+        bool own_default = false;
         const std::string name(pg::last_name(domain->domainname));
         for (const Constraint* c : pg::each<Constraint>(domain->constraints)) {
             constrained = constrained || c->contype == CONSTR_CHECK || c->contype == CONSTR_NOTNULL;
+            own_default = own_default || c->contype == CONSTR_DEFAULT;
             // A volatile DEFAULT: a column of the domain added without a default of its own takes
             // it, one value per row, so the table is rewritten (tablecmds.c ATExecAddColumn:
             // build_column_default falls back to the domain's default; red team h1 T_DOMVOLDEF,
@@ -523,7 +525,15 @@ void record_type(const pg::Node* stmt, Context& ctx) {
                 ctx.catalog.add_object_use(domain_volatile_default_key(name), why);
             }
         }
-        ctx.catalog.add_domain(name, constrained);
+        // Over another domain: its constraints hold too (Catalog::domain_has_constraints follows
+        // the base), and without a DEFAULT of its own it takes the base's (typecmds.c DefineDomain).
+        const std::string base = type_base(canonical_type(domain->typeName));
+        const std::vector<std::string>* inherited = ctx.catalog.object_uses(domain_volatile_default_key(base));
+        if (!own_default && inherited != nullptr && !inherited->empty()) {
+            constrained = true;
+            ctx.catalog.add_object_use(domain_volatile_default_key(name), inherited->back());
+        }
+        ctx.catalog.add_domain(name, constrained, base);
     } else if (const CreateEnumStmt* e = pg::as<CreateEnumStmt>(stmt)) {
         if (pg::length(e->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(e->typeName)));
     } else if (const CreateRangeStmt* r = pg::as<CreateRangeStmt>(stmt)) {
