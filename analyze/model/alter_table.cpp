@@ -27,8 +27,13 @@ using M = LockMode;
 using alter::Accumulated;
 using alter::raise;
 
+// Where SET NOT NULL on a column the catalog does not list is kept (as a Catalog object use; no
+// name PostgreSQL stores holds a NUL byte), for a table of columns_nullable.
+std::string set_not_null_key(const std::string& table) { return std::string("\0set-not-null:", 14) + table; }
+
 // The key columns of index `index` on `table` the catalog knows nullable, quoted and joined ("" when
 // none, or when the index or a column is not known: then the scan stays uncertain).
+
 std::string nullable_index_keys(Context& ctx, const std::string& index, const std::string& table) {
     const RelationInfo* info = ctx.catalog.find(index);
     if (info == nullptr || !info->index || info->index_table != table) return {};
@@ -36,6 +41,15 @@ std::string nullable_index_keys(Context& ctx, const std::string& index, const st
     for (const std::string& key : info->index->keys) {
         if (key.empty()) continue;
         const ColumnInfo* column = ctx.catalog.column(table, key);
+        // A column the catalog does not list, of a table whose unlisted columns are nullable
+        // (CREATE TABLE AS, SELECT INTO, typed tables), unless SET NOT NULL was seen on it since.
+        if (column == nullptr) {
+            const RelationInfo* rel = ctx.catalog.find(table);
+            const std::vector<std::string>* set = ctx.catalog.object_uses(set_not_null_key(table));
+            if (rel == nullptr || !rel->columns_nullable || (set != nullptr && std::find(set->begin(), set->end(), key) != set->end())) continue;
+            out += (out.empty() ? "" : ", ") + quote_ident(key);
+            continue;
+        }
         if (column == nullptr || column->not_null || column->has_not_null_check) continue;
         out += (out.empty() ? "" : ", ") + quote_ident(key);
     }
@@ -473,6 +487,7 @@ void set_not_null(const std::string& col, const SubcommandLock& lock, const Targ
                  c != nullptr);
     }
     if (c) c->not_null = true;
+    if (!c && target != nullptr && target->columns_nullable) ctx.catalog.add_object_use(set_not_null_key(t.relname), col);
 }
 
 void validate_constraint(const std::string& constraint, const SubcommandLock& lock, const Target& t, Accumulated& acc,

@@ -396,6 +396,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
     info.sources = sources;
+    info.columns_nullable = !matview;
     query_columns(stmt->query, info.source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
     if (fills) {

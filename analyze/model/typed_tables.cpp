@@ -25,6 +25,7 @@ void remember_typed_table(const CreateStmt* stmt, Context& ctx) {
     RelationInfo* table = ctx.catalog.find(relname);
     if (table == nullptr) return;
     ctx.catalog.add_object_use(typed_key(type), relname);
+    table->columns_nullable = true;  // the type's attributes have no NOT NULL
     // Its columns are the type's attributes (the last CREATE TYPE of that name the catalog holds).
     const std::vector<std::string>* made = ctx.catalog.object_uses(composite_key(type));
     if (made == nullptr || made->empty() || !table->columns.empty()) return;
