@@ -276,7 +276,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
         facts.notes.push_back(display + ": a relation of that name exists already (" + known->display +
                               "); pgfence keeps judging statements on that name as on the existing one");
-        note_path_shadow(rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string("public"), display, *known, facts, ctx);
+        note_path_shadow(creation_schema(rv, ctx), display, *known, facts, ctx);
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table").is_new = true;
         return true;
     }
@@ -415,6 +415,18 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     auto sources = query_sources(stmt->query);
     RelationInfo* existing = ctx.catalog.find(relname);
     bool was_new = existing == nullptr || existing->is_new;
+    // An existing relation of that name that this CREATE cannot replace (a CREATE VIEW without
+    // OR REPLACE, or of a name a table has): in its schema the CREATE fails, so the view is made in
+    // another one; as for CREATE TABLE (model_create_table), the existing one stays what the name
+    // stands for, and a search_path the migrations set may put the view first.
+    if (existing != nullptr && !was_new && (!replace || existing->kind != "view")) {
+        const std::string display = pg::display_name(rv);
+        facts.notes.push_back(display + ": a relation of that name exists already (" + existing->display +
+                              "); pgfence keeps judging statements on that name as on the existing one");
+        note_path_shadow(creation_schema(rv, ctx), display, *existing, facts, ctx, "view");
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new view", "view").is_new = true;
+        return true;
+    }
     if (existing == nullptr) {
         existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
         mark_new(ctx, *existing);
