@@ -758,7 +758,10 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);
-    if (stmt->objtype == OBJECT_TYPE) alter_typed_tables(stmt, t, facts, ctx);
+    if (stmt->objtype == OBJECT_TYPE) {
+        alter_typed_tables(stmt, t, facts, ctx);
+        note_composite_columns(stmt, facts, ctx);
+    }
     if (acc.any_recursive && range_var_inh(rv)) {
         lock_descendants(facts, ctx, t.relname, acc.recursive_mode, "the same ALTER applies to every partition");
         for (auto& lock : facts.locks) {

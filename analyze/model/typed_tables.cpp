@@ -48,6 +48,25 @@ std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& 
     return out;
 }
 
+void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    if (stmt == nullptr || stmt->objtype != OBJECT_TYPE || stmt->relation == nullptr) return;
+    bool changes = false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        changes = changes || cmd->subtype == AT_AddColumn || cmd->subtype == AT_DropColumn;
+    }
+    if (!changes) return;
+    const std::string type(pg::relname(stmt->relation));
+    std::string columns;
+    for (const std::string& table : ctx.catalog.tables_using_type(type)) {
+        const RelationInfo* rel = ctx.catalog.find(table);
+        if (rel == nullptr || rel->is_new || (rel->kind != "table" && rel->kind != "partitioned table")) continue;
+        for (const ColumnInfo& c : rel->columns) {
+            if (type_base(c.type) == type) columns += (columns.empty() ? "" : ", ") + rel->display + "." + quote_ident(c.name);
+        }
+    }
+    if (!columns.empty()) facts.notes.push_back(std::string(k_composite_columns_note) + columns);
+}
+
 void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr || stmt->relation == nullptr || stmt->behavior != DROP_CASCADE) return;
     if (stmt->subname == nullptr || stmt->newname == nullptr) return;
