@@ -56,6 +56,10 @@ void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, c
     }
     if (!changes) return;
     const std::string type(pg::relname(stmt->relation));
+    if (!ctx.catalog.is_known_type(type)) {
+        facts.notes.emplace_back(k_composite_unknown_note);
+        return;
+    }
     std::string columns;
     for (const std::string& table : ctx.catalog.tables_using_type(type)) {
         const RelationInfo* rel = ctx.catalog.find(table);

@@ -21,9 +21,14 @@ void check(const StatementContext& ctx, Sink& sink) {
     const auto* alter = ctx.as<AlterTableStmt>();
     if (alter == nullptr || alter->objtype != OBJECT_TYPE || alter->relation == nullptr) return;
     std::string columns;
+    bool unknown = false;
     for (const auto& note : ctx.statement.notes) {
         if (note.starts_with(k_composite_columns_note)) columns = note.substr(k_composite_columns_note.size());
+        unknown = unknown || note == k_composite_unknown_note;
     }
+    // A type pgfence does not know (not made by the migrations it read): columns of the
+    // application's tables may have it; MEDIUM, as the harm is not certain.
+    if (unknown) columns = "every column of type " + pg::display_name(alter->relation) + " (pgfence does not know which tables have one)";
     if (columns.empty()) return;
     const std::string type = pg::display_name(alter->relation);
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
@@ -38,6 +43,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                       "too few columns\")");
             f.relation = type;
             f.subcommand = pg::index_of(alter->cmds, cmd);
+            if (unknown) f.risk = Risk::Medium;
             f.fix = "deploy application code that reads and writes the new field first, or add a new column of a new type "
                     "and move to it";
         } else if (cmd->subtype == AT_DropColumn) {
@@ -48,6 +54,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                      "writes that still give the field fail");
             f.relation = type;
             f.subcommand = pg::index_of(alter->cmds, cmd);
+            if (unknown) f.risk = Risk::Medium;
             f.fix = "copy the field's data out first (or keep the attribute), and deploy code that no longer uses it";
         }
     }

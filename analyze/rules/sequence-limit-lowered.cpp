@@ -169,8 +169,36 @@ void check_create(const CreateSeqStmt* create, const StatementContext& ctx, Sink
     f.fix = fix_for(o, "");
 }
 
+// An identity column made with sequence options (CREATE TABLE, ADD COLUMN: GENERATED ... AS
+// IDENTITY (INCREMENT BY n)): its new sequence has the column's type.
+void check_new_identity(const ColumnDef* def, const std::string& table, const StatementContext& ctx, Sink& sink, int subcommand) {
+    if (def == nullptr || def->typeName == nullptr) return;
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+        if (con->contype != CONSTR_IDENTITY) continue;
+        const Options o = read_options(con->options, sequence_bytes(canonical_type(def->typeName)), true);
+        if (o.steps.empty()) continue;
+        Finding& f = sink.add(ctx.statement, "identity column " + table + "." + quote_ident(pg::text(def->colname)) + " " + o.steps +
+                                                 harm(o, "its sequence", table));
+        f.relation = table;
+        if (subcommand >= 0) f.subcommand = subcommand;
+        f.fix = fix_for(o, "");
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
-    if (const auto* table = ctx.as<AlterTableStmt>()) return check_identity(table, ctx, sink);
+    if (const auto* create = ctx.as<CreateStmt>(); create != nullptr && create->relation != nullptr) {
+        for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) check_new_identity(def, ctx.display_name(create->relation), ctx, sink, -1);
+        return;
+    }
+    if (const auto* table = ctx.as<AlterTableStmt>()) {
+        if (table->relation != nullptr) {
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(table->cmds)) {
+                if (cmd->subtype != AT_AddColumn) continue;
+                check_new_identity(pg::as<ColumnDef>(cmd->def), ctx.display_name(table->relation), ctx, sink, pg::index_of(table->cmds, cmd));
+            }
+        }
+        return check_identity(table, ctx, sink);
+    }
     if (const auto* create = ctx.as<CreateSeqStmt>()) return check_create(create, ctx, sink);
     const auto* alter = ctx.as<AlterSeqStmt>();
     if (alter == nullptr || alter->sequence == nullptr) return;

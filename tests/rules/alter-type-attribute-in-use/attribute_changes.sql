@@ -5,3 +5,5 @@
 SET lock_timeout = '2s';
 ALTER TYPE address ADD ATTRIBUTE zip text;
 ALTER TYPE money_amount DROP ATTRIBUTE currency;
+-- A composite type the migrations do not show: which columns have it is not known (MEDIUM).
+ALTER TYPE shipping_label ADD ATTRIBUTE carrier text;
