@@ -18,6 +18,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/model/owner_note.hpp"
 #include "analyze/model/pk_using_index_note.hpp"
+#include "analyze/model/sequence_types.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -26,8 +27,13 @@ using M = LockMode;
 using alter::Accumulated;
 using alter::raise;
 
+// Where SET NOT NULL on a column the catalog does not list is kept (as a Catalog object use; no
+// name PostgreSQL stores holds a NUL byte), for a table of columns_nullable.
+std::string set_not_null_key(const std::string& table) { return std::string("\0set-not-null:", 14) + table; }
+
 // The key columns of index `index` on `table` the catalog knows nullable, quoted and joined ("" when
 // none, or when the index or a column is not known: then the scan stays uncertain).
+
 std::string nullable_index_keys(Context& ctx, const std::string& index, const std::string& table) {
     const RelationInfo* info = ctx.catalog.find(index);
     if (info == nullptr || !info->index || info->index_table != table) return {};
@@ -35,6 +41,15 @@ std::string nullable_index_keys(Context& ctx, const std::string& index, const st
     for (const std::string& key : info->index->keys) {
         if (key.empty()) continue;
         const ColumnInfo* column = ctx.catalog.column(table, key);
+        // A column the catalog does not list, of a table whose unlisted columns are nullable
+        // (CREATE TABLE AS, SELECT INTO, typed tables), unless SET NOT NULL was seen on it since.
+        if (column == nullptr) {
+            const RelationInfo* rel = ctx.catalog.find(table);
+            const std::vector<std::string>* set = ctx.catalog.object_uses(set_not_null_key(table));
+            if (rel == nullptr || !rel->columns_nullable || (set != nullptr && std::find(set->begin(), set->end(), key) != set->end())) continue;
+            out += (out.empty() ? "" : ", ") + quote_ident(key);
+            continue;
+        }
         if (column == nullptr || column->not_null || column->has_not_null_check) continue;
         out += (out.empty() ? "" : ", ") + quote_ident(key);
     }
@@ -184,7 +199,9 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
             rewrite("domain " + quote_ident(base) + " has a volatile DEFAULT (" + volatile_default->back() +
                     "): every row gets its own value");
         } else if (constrained && *constrained) {
-            rewrite("domain " + quote_ident(base) + " has constraints: every row's value is checked");
+            // A qualified name (information_schema.cardinal_number) as written: canonical_type keeps its parts.
+            rewrite("domain " + (base.find('.') == std::string::npos ? quote_ident(base) : base) +
+                    " has constraints: every row's value is checked");
         } else if (!constrained && !plain_type(base) && !ctx.catalog.is_known_type(base) &&
                    !base.ends_with("serial") && base.find('.') == std::string::npos) {
             rewrite("rewrites the table if " + quote_ident(base) + " is a domain with constraints", false);
@@ -476,6 +493,7 @@ void set_not_null(const std::string& col, const SubcommandLock& lock, const Targ
                  c != nullptr);
     }
     if (c) c->not_null = true;
+    if (!c && target != nullptr && target->columns_nullable) ctx.catalog.add_object_use(set_not_null_key(t.relname), col);
 }
 
 void validate_constraint(const std::string& constraint, const SubcommandLock& lock, const Target& t, Accumulated& acc,
@@ -685,6 +703,13 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         raise(acc, lock.mode, label, lock.recurses);
         if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = true;
         return;
+    case AT_SetIdentity:
+        // The identity's sequence has the column's type (sequence-limit-lowered weighs steps by it).
+        raise(acc, lock.mode, label, lock.recurses);
+        if (const ColumnInfo* c = ctx.catalog.column(t.relname, col); c != nullptr && sequence_bytes(c->type) != 0) {
+            facts.notes.push_back(sequence_type_note("column " + col, sequence_bytes(c->type)));
+        }
+        return;
     default:
         raise(acc, lock.mode, label, lock.recurses);
         return;
@@ -744,7 +769,10 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);
-    if (stmt->objtype == OBJECT_TYPE) alter_typed_tables(stmt, t, facts, ctx);
+    if (stmt->objtype == OBJECT_TYPE) {
+        alter_typed_tables(stmt, t, facts, ctx);
+        note_composite_columns(stmt, facts, ctx);
+    }
     if (acc.any_recursive && range_var_inh(rv)) {
         lock_descendants(facts, ctx, t.relname, acc.recursive_mode, "the same ALTER applies to every partition");
         for (auto& lock : facts.locks) {

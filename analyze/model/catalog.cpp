@@ -47,6 +47,7 @@ void Catalog::begin_trial() {
     m_trial.emplace();
     m_trial->domains = m_domains;
     m_trial->domain_functions = m_domain_functions;
+    m_trial->domain_bases = m_domain_bases;
     m_trial->types = m_types;
     m_trial->functions = m_functions;
     m_trial->event_triggers = m_event_triggers;
@@ -66,6 +67,7 @@ void Catalog::undo_trial() {
     }
     m_domains = std::move(trial.domains);
     m_domain_functions = std::move(trial.domain_functions);
+    m_domain_bases = std::move(trial.domain_bases);
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
     m_event_triggers = std::move(trial.event_triggers);
@@ -256,9 +258,11 @@ void Catalog::overlay(const Catalog& over) {
         m_domains[name] = has_constraints;
     }
     for (const auto& [name, functions] : over.m_domain_functions) m_domain_functions[name] = functions;
+    for (const auto& [name, base] : over.m_domain_bases) m_domain_bases[name] = base;
     for (const std::string& name : over.m_types) {
         m_domains.erase(name);
         m_domain_functions.erase(name);
+        m_domain_bases.erase(name);
         m_types.insert(name);
     }
     for (const auto& [name, trigger] : over.m_event_triggers) m_event_triggers[name] = trigger;
@@ -273,19 +277,41 @@ void Catalog::overlay(const Catalog& over) {
     }
 }
 
-void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
+void Catalog::add_domain(const std::string& name, bool has_constraints, const std::string& base) {
+    m_domains[name] = has_constraints;
+    if (!base.empty()) m_domain_bases[name] = base;
+}
 
 void Catalog::remove_domain(const std::string& name) {
     m_domains.erase(name);
+    m_domain_bases.erase(name);
     m_domain_collations.erase(name);
     m_domain_functions.erase(name);
     m_types.erase(name);
 }
 
 std::optional<bool> Catalog::domain_has_constraints(const std::string& name) const {
-    auto it = m_domains.find(name);
-    if (it == m_domains.end()) return std::nullopt;
-    return it->second;
+    // information_schema's domains (PostgreSQL 15 catalog/information_schema.sql): cardinal_number
+    // has CHECK (VALUE >= 0), yes_or_no CHECK (VALUE IN ('YES', 'NO')); the others none.
+    static const std::map<std::string, bool, std::less<>> k_builtin = {
+        {"information_schema.cardinal_number", true}, {"information_schema.yes_or_no", true},
+        {"information_schema.character_data", false}, {"information_schema.sql_identifier", false},
+        {"information_schema.time_stamp", false}};
+    std::string key = name;
+    // A domain over a domain has its base's constraints too (PostgreSQL checks the whole chain,
+    // typcache.c load_domaintype_info): followed down to a type that is no domain the catalog knows.
+    for (int depth = 0; depth < 32; ++depth) {
+        if (auto builtin = k_builtin.find(key); builtin != k_builtin.end()) return builtin->second;
+        // A schema-qualified name: the catalog keeps domains by last name.
+        if (const auto dot = key.rfind('.'); dot != std::string::npos && m_domains.count(key) == 0) key = key.substr(dot + 1);
+        auto it = m_domains.find(key);
+        if (it == m_domains.end()) return depth == 0 ? std::nullopt : std::optional<bool>(false);
+        if (it->second) return true;
+        auto base = m_domain_bases.find(key);
+        if (base == m_domain_bases.end()) return false;
+        key = base->second;
+    }
+    return true;  // a cycle PostgreSQL would not allow; take the rewrite
 }
 
 void Catalog::add_domain_functions(const std::string& name, const std::vector<std::string>& functions) {

@@ -125,6 +125,13 @@ struct RelationInfo {
     // Row-level security as ALTER TABLE last set it (pg_class.relrowsecurity, relforcerowsecurity).
     bool row_security = false;
     bool force_row_security = false;
+    // Sequences: their data type's size, 2, 4 or 8 (smallint, integer, bigint: CREATE SEQUENCE ...
+    // AS, a serial or identity column's type; analyze/model/sequence_types.hpp); 0: not known.
+    std::uint8_t sequence_bytes = 0;
+    // Columns the catalog does not list are nullable: a table made by CREATE TABLE AS or SELECT
+    // INTO (whose columns take no NOT NULL) or CREATE TABLE OF a type (whose attributes take none;
+    // WITH OPTIONS NOT NULL columns are listed). ADD PRIMARY KEY USING INDEX then sets NOT NULL.
+    bool columns_nullable = false;
     // For a new relation, how the CREATE named it (model::name_scope, as Catalog::scope_id keeps
     // it; 0: not known): a later statement names this very relation only when it names it alike
     // (the same schema written, or none under the same search_path); otherwise the name may stand
@@ -316,10 +323,13 @@ public:
     void undo_trial();
     [[nodiscard]] bool in_trial() const { return m_trial.has_value(); }
 
-    // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL):
-    // a column of such a domain needs every row checked when it is added.
-    void add_domain(const std::string& name, bool has_constraints);
+    // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL) of
+    // their own, and the type they are over (canonical base name; "" when not a domain's): a column
+    // of such a domain, or of one over it, needs every row checked when it is added.
+    void add_domain(const std::string& name, bool has_constraints, const std::string& base = {});
     void remove_domain(const std::string& name);
+    // Its own constraints or those of the domains below it (information_schema's included);
+    // empty when `name` is no domain the catalog knows.
     [[nodiscard]] std::optional<bool> domain_has_constraints(const std::string& name) const;
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
@@ -383,6 +393,7 @@ private:
         std::map<std::string, std::shared_ptr<const RelationInfo>> relations;  // as they were; null for one added in the trial
         std::map<std::string, bool> domains;
         std::map<std::string, std::vector<std::string>> domain_functions;
+        std::map<std::string, std::string> domain_bases;
         std::set<std::string> types;
         FunctionMap functions;
         std::map<std::string, EventTriggerInfo> event_triggers;
@@ -418,6 +429,7 @@ private:
     std::map<std::string, std::string> m_view_queries;  // relname -> its query's statement, as view_query() says
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
+    std::map<std::string, std::string> m_domain_bases;  // domain -> the type it is over, as add_domain says
     std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;

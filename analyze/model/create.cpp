@@ -7,6 +7,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/search_paths.hpp"
+#include "analyze/model/sequence_types.hpp"
 #include "analyze/model/view_options_note.hpp"
 #include "analyze/model/view_rows.hpp"
 
@@ -208,6 +209,7 @@ void record_column(Context& ctx, const std::string& table, const ColumnDef* def)
     if (owns_sequence) {
         std::string seq = table + "_" + col + "_seq";
         register_relation(ctx, table, seq, "sequence");
+        if (auto* made = ctx.catalog.find(seq)) made->sequence_bytes = sequence_bytes(info.type);
         if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
     }
     for (const Constraint* con : pg::each<Constraint>(def->constraints)) record_constraint(ctx, table, col, con);
@@ -274,7 +276,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
         facts.notes.push_back(display + ": a relation of that name exists already (" + known->display +
                               "); pgfence keeps judging statements on that name as on the existing one");
-        note_path_shadow(rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string("public"), display, *known, facts, ctx);
+        note_path_shadow(creation_schema(rv, ctx), display, *known, facts, ctx);
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table").is_new = true;
         return true;
     }
@@ -394,6 +396,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
     info.sources = sources;
+    info.columns_nullable = !matview;
     query_columns(stmt->query, info.source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
     if (fills) {
@@ -412,6 +415,18 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     auto sources = query_sources(stmt->query);
     RelationInfo* existing = ctx.catalog.find(relname);
     bool was_new = existing == nullptr || existing->is_new;
+    // An existing relation of that name that this CREATE cannot replace (a CREATE VIEW without
+    // OR REPLACE, or of a name a table has): in its schema the CREATE fails, so the view is made in
+    // another one; as for CREATE TABLE (model_create_table), the existing one stays what the name
+    // stands for, and a search_path the migrations set may put the view first.
+    if (existing != nullptr && !was_new && (!replace || existing->kind != "view")) {
+        const std::string display = pg::display_name(rv);
+        facts.notes.push_back(display + ": a relation of that name exists already (" + existing->display +
+                              "); pgfence keeps judging statements on that name as on the existing one");
+        note_path_shadow(creation_schema(rv, ctx), display, *existing, facts, ctx, "view");
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new view", "view").is_new = true;
+        return true;
+    }
     if (existing == nullptr) {
         existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
         mark_new(ctx, *existing);

@@ -60,6 +60,7 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
         RelationInfo& info = ctx.catalog.add(std::string(pg::relname(rv)), pg::display_name(rv), "table");
         mark_new(ctx, info, is_temporary(rv));
         info.temporary = is_temporary(rv);
+        info.columns_nullable = true;
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "SELECT INTO: the new table");
     }
     std::string why;

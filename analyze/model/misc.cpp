@@ -1,12 +1,14 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/collations.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
+#include "analyze/model/sequence_types.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -365,6 +367,14 @@ void lock_owner(const List* options, StatementFacts& facts, Context& ctx) {
     }
 }
 
+// The type an AS option names (2, 4, 8), or 0 when none does.
+std::uint8_t sequence_as(const List* options) {
+    for (const DefElem* d : pg::each<DefElem>(options)) {
+        if (pg::text(d->defname) == "as") return sequence_bytes(canonical_type(pg::as<TypeName>(d->arg)));
+    }
+    return 0;
+}
+
 bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Context& ctx) {
     const RangeVar* rv = stmt->sequence;
     lock_owner(stmt->options, facts, ctx);
@@ -374,6 +384,8 @@ bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Con
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), "sequence");
     mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
+    info.sequence_bytes = 8;  // bigint unless AS says otherwise
+    if (const std::uint8_t as = sequence_as(stmt->options); as != 0) info.sequence_bytes = as;
     lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
     return true;
 }
@@ -382,6 +394,15 @@ bool model_alter_sequence(const AlterSeqStmt* stmt, StatementFacts& facts, Conte
     lock_owner(stmt->options, facts, ctx);
     facts.tag = "ALTER SEQUENCE";
     lock_range_var(facts, ctx, stmt->sequence, M::ShareRowExclusive, "ALTER SEQUENCE", "sequence");
+    // Its type as it was (sequence-limit-lowered weighs INCREMENT and CACHE against it), then AS's.
+    const std::string relname(stmt->sequence != nullptr ? pg::relname(stmt->sequence) : std::string_view());
+    const RelationInfo* known = std::as_const(ctx.catalog).find(relname);
+    if (known != nullptr && known->kind == "sequence" && known->sequence_bytes != 0) {
+        facts.notes.push_back(sequence_type_note(relname, known->sequence_bytes));
+    }
+    if (const std::uint8_t as = sequence_as(stmt->options); as != 0 && known != nullptr && known->kind == "sequence") {
+        ctx.catalog.find(relname)->sequence_bytes = as;
+    }
     return true;
 }
 
@@ -488,9 +509,11 @@ void record_type(const pg::Node* stmt, Context& ctx) {
     if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         if (pg::length(domain->domainname) == 0) return;
         bool constrained = false;
+        bool own_default = false;
         const std::string name(pg::last_name(domain->domainname));
         for (const Constraint* c : pg::each<Constraint>(domain->constraints)) {
             constrained = constrained || c->contype == CONSTR_CHECK || c->contype == CONSTR_NOTNULL;
+            own_default = own_default || c->contype == CONSTR_DEFAULT;
             // A volatile DEFAULT: a column of the domain added without a default of its own takes
             // it, one value per row, so the table is rewritten (tablecmds.c ATExecAddColumn:
             // build_column_default falls back to the domain's default; red team h1 T_DOMVOLDEF,
@@ -502,7 +525,15 @@ void record_type(const pg::Node* stmt, Context& ctx) {
                 ctx.catalog.add_object_use(domain_volatile_default_key(name), why);
             }
         }
-        ctx.catalog.add_domain(name, constrained);
+        // Over another domain: its constraints hold too (Catalog::domain_has_constraints follows
+        // the base), and without a DEFAULT of its own it takes the base's (typecmds.c DefineDomain).
+        const std::string base = type_base(canonical_type(domain->typeName));
+        const std::vector<std::string>* inherited = ctx.catalog.object_uses(domain_volatile_default_key(base));
+        if (!own_default && inherited != nullptr && !inherited->empty()) {
+            constrained = true;
+            ctx.catalog.add_object_use(domain_volatile_default_key(name), inherited->back());
+        }
+        ctx.catalog.add_domain(name, constrained, base);
     } else if (const CreateEnumStmt* e = pg::as<CreateEnumStmt>(stmt)) {
         if (pg::length(e->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(e->typeName)));
     } else if (const CreateRangeStmt* r = pg::as<CreateRangeStmt>(stmt)) {

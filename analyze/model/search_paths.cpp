@@ -55,19 +55,47 @@ void remember_search_path(const pg::Node* stmt, Context& ctx) {
         set = db->setstmt;
         who = "database " + quote_ident(pg::text(db->dbname));
     }
-    if (set == nullptr || set->kind != VAR_SET_VALUE || set->name == nullptr || pg::text(set->name) != "search_path") return;
+    if (set == nullptr) return;
+    // RESET ALL, RESET search_path, SET search_path TO DEFAULT: the role or database has no path of
+    // its own from then on; kept as an entry without schemas, which hides the earlier ones.
+    const bool reset = set->kind == VAR_RESET_ALL ||
+                       ((set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) && set->name != nullptr && pg::text(set->name) == "search_path");
+    if (reset) {
+        ctx.catalog.add_object_use(key(), who);
+        return;
+    }
+    if (set->kind != VAR_SET_VALUE || set->name == nullptr || pg::text(set->name) != "search_path") return;
     ctx.catalog.add_object_use(key(), entry(who, set));
 }
 
+std::string creation_schema(const RangeVar* rv, const Context& ctx) {
+    if (rv != nullptr && rv->schemaname != nullptr) return std::string(rv->schemaname);
+    // The first schema of the session's path (namespace.c: an unqualified CREATE goes to the first
+    // existing one); "$user" is skipped, as name_scope does (the role is not known here).
+    for (const std::string& schema : ctx.search_path) {
+        if (schema != "$user") return schema;
+    }
+    return "public";
+}
+
 void note_path_shadow(const std::string& schema, const std::string& display, const RelationInfo& existing,
-                      StatementFacts& facts, const Context& ctx) {
+                      StatementFacts& facts, const Context& ctx, std::string_view made) {
     const std::string theirs = schema_of(existing.display);
     if (theirs == schema) return;  // the same schema: the CREATE fails
     const std::vector<std::string>* paths = ctx.catalog.object_uses(key());
     if (paths == nullptr) return;
-    for (const std::string& path : *paths) {
+    for (std::size_t i = 0; i < paths->size(); ++i) {
+        const std::string& path = (*paths)[i];
         const std::size_t end = path.find('\n');
-        if (end == std::string::npos) continue;
+        if (end == std::string::npos) continue;  // a RESET
+        // A later SET or RESET for the same role or database replaces this path.
+        const std::string who = path.substr(0, end);
+        bool replaced = false;
+        for (std::size_t j = i + 1; j < paths->size() && !replaced; ++j) {
+            const std::string& later = (*paths)[j];
+            replaced = later.substr(0, later.find('\n')) == who;
+        }
+        if (replaced) continue;
         int mine_at = -1, theirs_at = -1, at = 0;
         for (std::size_t begin = end + 1; begin <= path.size(); ++at) {
             const std::size_t stop = std::min(path.find('\n', begin), path.size());
@@ -81,7 +109,8 @@ void note_path_shadow(const std::string& schema, const std::string& display, con
                               ", which the search_path the migrations gave " + path.substr(0, end) + " lists before " +
                               quote_ident(theirs) + ", where " + existing.display + " is: that path's sessions (the "
                               "application's) resolve the unqualified name " + quote_ident(existing.relname) +
-                              " to the new, empty table from the moment it commits");
+                              (made == "view" ? " to the new view" : " to the new, empty table") +
+                              " from the moment it commits");
     }
 }
 

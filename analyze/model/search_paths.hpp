@@ -16,13 +16,18 @@
 
 namespace pgfence::analyze::model {
 
-// ALTER ROLE / ALTER DATABASE ... SET search_path: remembered (RESET is not taken back: a later
-// CREATE may be reported for a path no longer set, never missed).
+// ALTER ROLE / ALTER DATABASE ... SET search_path: remembered; a later SET, RESET (search_path or
+// ALL) or SET ... TO DEFAULT for the same role or database replaces it.
 void remember_search_path(const pg::Node* stmt, Context& ctx);
+
+// The schema a CREATE of `rv` makes its relation in: the one written, else the first schema of the
+// session's SET search_path (ctx.search_path: a RESET or SET ... TO DEFAULT empties it), else public.
+[[nodiscard]] std::string creation_schema(const RangeVar* rv, const Context& ctx);
 
 // CREATE TABLE `created` (schema `schema`, "public" when unqualified) while `existing`, of the same
 // relname, is known: a note for each remembered path that lists `schema` before the existing one's.
+// `made`: what the CREATE makes, "table" or "view".
 void note_path_shadow(const std::string& schema, const std::string& display, const RelationInfo& existing,
-                      StatementFacts& facts, const Context& ctx);
+                      StatementFacts& facts, const Context& ctx, std::string_view made = "table");
 
 }  // namespace pgfence::analyze::model

@@ -25,6 +25,7 @@ void remember_typed_table(const CreateStmt* stmt, Context& ctx) {
     RelationInfo* table = ctx.catalog.find(relname);
     if (table == nullptr) return;
     ctx.catalog.add_object_use(typed_key(type), relname);
+    table->columns_nullable = true;  // the type's attributes have no NOT NULL
     // Its columns are the type's attributes (the last CREATE TYPE of that name the catalog holds).
     const std::vector<std::string>* made = ctx.catalog.object_uses(composite_key(type));
     if (made == nullptr || made->empty() || !table->columns.empty()) return;
@@ -45,6 +46,29 @@ std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& 
         if (!seen) out.push_back(table);
     }
     return out;
+}
+
+void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    if (stmt == nullptr || stmt->objtype != OBJECT_TYPE || stmt->relation == nullptr) return;
+    bool changes = false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        changes = changes || cmd->subtype == AT_AddColumn || cmd->subtype == AT_DropColumn;
+    }
+    if (!changes) return;
+    const std::string type(pg::relname(stmt->relation));
+    if (!ctx.catalog.is_known_type(type)) {
+        facts.notes.emplace_back(k_composite_unknown_note);
+        return;
+    }
+    std::string columns;
+    for (const std::string& table : ctx.catalog.tables_using_type(type)) {
+        const RelationInfo* rel = ctx.catalog.find(table);
+        if (rel == nullptr || rel->is_new || (rel->kind != "table" && rel->kind != "partitioned table")) continue;
+        for (const ColumnInfo& c : rel->columns) {
+            if (type_base(c.type) == type) columns += (columns.empty() ? "" : ", ") + rel->display + "." + quote_ident(c.name);
+        }
+    }
+    if (!columns.empty()) facts.notes.push_back(std::string(k_composite_columns_note) + columns);
 }
 
 void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {

@@ -27,6 +27,13 @@ void remember_typed_table(const CreateStmt* stmt, Context& ctx);
 // The typed tables of composite type `type` (relnames) that the catalog still holds.
 [[nodiscard]] std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& type);
 
+// ALTER TYPE t ADD | DROP ATTRIBUTE: the columns of existing tables whose type is t (or t[]), in a
+// note (k_composite_columns_note). PostgreSQL changes their values' shape in place, with no lock on
+// those tables and no rewrite (checked on PostgreSQL 15): after ADD ATTRIBUTE a literal or ROW()
+// of the old field count fails ("malformed record literal", "Input has too few columns"); DROP
+// ATTRIBUTE removes the field's data from every row.
+void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx);
+
 // ALTER TYPE ... RENAME ATTRIBUTE a TO b CASCADE: each typed table's column is renamed, under ACCESS EXCLUSIVE.
 void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx);
 

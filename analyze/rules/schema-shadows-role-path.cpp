@@ -59,18 +59,22 @@ void roles_of_file(const StatementContext& ctx, std::set<std::string>& named, st
 
 // CREATE TABLE of a name an existing relation has in another schema, in a schema a search_path the
 // migrations set lists first (analyze/model/search_paths.hpp notes it).
-void check_path_shadow(const StatementContext& ctx, Sink& sink) {
+// A view likewise (CREATE VIEW app.orders over a public.orders table): the application's reads get
+// the view's rows, and its writes go to the view (or fail where it is not updatable).
+void check_path_shadow(const StatementContext& ctx, Sink& sink, bool view) {
     for (const std::string& note : ctx.statement.notes) {
         if (!note.starts_with(k_path_shadow_note)) continue;
-        Finding& f = sink.add(ctx.statement, "CREATE TABLE: " + note.substr(k_path_shadow_note.size()) +
-                                                 ": its reads return none of the old table's rows, and its writes go to the new one");
-        f.fix = "give the new table a name no schema of that path has, or create it in a schema the path lists after the "
+        Finding& f = sink.add(ctx.statement, (view ? "CREATE VIEW: " : "CREATE TABLE: ") + note.substr(k_path_shadow_note.size()) +
+                                                 (view ? ": its reads return the view's rows instead of the old relation's, and its "
+                                                         "writes go through the view, or fail where the view cannot take them"
+                                                       : ": its reads return none of the old table's rows, and its writes go to the new one"));
+        f.fix = std::string(view ? "give the new view" : "give the new table") + " a name no schema of that path has, or create it in a schema the path lists after the "
                 "existing one; qualify the names the application uses";
     }
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.as<CreateStmt>() != nullptr) return check_path_shadow(ctx, sink);
+    if (ctx.as<CreateStmt>() != nullptr || ctx.as<ViewStmt>() != nullptr) return check_path_shadow(ctx, sink, ctx.as<ViewStmt>() != nullptr);
     const auto* schema = ctx.as<CreateSchemaStmt>();
     if (schema == nullptr) return;
     const RoleSpec* auth = schema->authrole;
@@ -97,7 +101,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(schema_shadows_role_path) {
     return Rule{"schema-shadows-role-path", Risk::High,
-                "A schema named after a role comes first in that role's default search_path, or a new table in a schema a search_path lists before an existing one's, and takes its unqualified names",
+                "A schema named after a role comes first in that role's default search_path, or a new table or view in a schema a search_path lists before an existing one's, and takes its unqualified names",
                 check, nullptr, true, "data-loss"};
 }
 

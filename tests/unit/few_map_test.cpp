@@ -46,7 +46,8 @@ TEST_CASE("FewMap: empty costs a pointer, and reads, finds, inserts and erases a
 
 TEST_CASE("a relation keeps its empty lists and maps as a pointer each") {
     // 16 of them (policies the 16th): kept for every index a migration creates (issue #32, long inputs).
-    STATIC_REQUIRE(sizeof(RelationInfo) <= 600);
+    // 608: a sequence's type and columns_nullable (issue #53) took the bools' last padding and 8 bytes more.
+    STATIC_REQUIRE(sizeof(RelationInfo) <= 608);
     Catalog catalog;
     RelationInfo& t = catalog.add("t", "t", "table");
     CHECK(t.foreign_keys.empty());

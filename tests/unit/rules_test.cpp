@@ -340,6 +340,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"constraint-rejects-inserts", "a condition the application's rows meet is the author's choice"},
         {"constraint-deferred", "when its errors are raised is the author's choice: SET CONSTRAINTS in the transactions that need it"},
         {"schema-shadows-role-path", "a schema's name, or a role's search_path, is the author's choice"},
+        {"alter-type-attribute-in-use", "a release order: code that reads and writes the new shape deployed first"},
         {"text-search-config-changed", "a release order: a new configuration, its indexes rebuilt, then the queries switched"},
         {"collation-equality-change", "which rows may become equal, and what the queries expect, is the author's to check: a new column, its rows checked, the queries moved"},
         {"replaced-function-in-use", "a review by hand: what the new body returns for every row is not in the SQL"},
