@@ -1,5 +1,6 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 
 namespace pgfence::analyze {
 
@@ -96,6 +97,20 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 source.one_query = false;
                 std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
             }
+        }
+    }
+    if (!script) {
+        // A psql include whose file pgfence cannot name (tools/psql_includes.hpp): an unknown
+        // statement of its own, and the SQL after it the statement psql sends next.
+        bool added = false;
+        for (auto& u : tools::unfollowed_psql_includes(path, source.text)) {
+            std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(u.begin), source.text.begin() + static_cast<std::ptrdiff_t>(u.end), ' ');
+            source.refusals.push_back(ToolRefusal{source.replaced.to_file(u.begin), std::move(u.why), "psql include"});
+            added = true;
+        }
+        if (added) {
+            std::stable_sort(source.refusals.begin(), source.refusals.end(),
+                             [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
         }
     }
     report.tool = source.tool;
@@ -329,7 +344,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.span.stop = lines.position(end > r.offset ? end - 1 : r.offset);
             facts.sql = std::string(text.substr(r.offset, end - r.offset));
             facts.status = StatementStatus::Unknown;
-            facts.tag = std::string(tool_name(source.tool)) + " marker";
+            facts.tag = r.tag.empty() ? std::string(tool_name(source.tool)) + " marker" : r.tag;
             facts.transaction = state.transaction();
             facts.settings = shared_settings();
             facts.notes.push_back("not visible to static analysis: " + r.why);
