@@ -56,9 +56,21 @@ bool unread_language(std::string_view rel) {
     return false;
 }
 
+// The hidden folders whose files run migrations or name their folders: CI systems' (GitHub
+// Actions, GitLab's included files, CircleCI, Buildkite, Woodpecker: settings_surface.cpp
+// runs_from_top), Platform.sh's and Upsun's, and .config/prisma.ts. `pr` reads every file of the
+// repository (bot/tool_settings_review.cpp tool_dirs_at); other hidden folders (.git, .venv,
+// .cache) hold no project settings.
+bool settings_folder(std::string_view name) {
+    for (std::string_view n : {".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker", ".platform", ".upsun", ".config"}) {
+        if (name == n) return true;
+    }
+    return false;
+}
+
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
-// target and other hidden folders; and the files that may be migrations written as code
-// (tools/code_migrations.hpp) in `code`.
+// target and other hidden folders but settings_folder's; and the files that may be migrations
+// written as code (tools/code_migrations.hpp) in `code`, outside hidden folders.
 void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks) {
     std::error_code ec;
     std::size_t seen = 0;
@@ -68,7 +80,9 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         const std::string name = it->path().filename().string();
         if (it->is_symlink(ec)) continue;
         if (it->is_directory(ec)) {
-            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != ".")) it.disable_recursion_pending();
+            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != "." && !settings_folder(name))) {
+                it.disable_recursion_pending();
+            }
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
@@ -77,6 +91,8 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
         if (tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        // In a hidden settings folder: its settings only.
+        if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
         if (unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
     }
