@@ -63,7 +63,8 @@ std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view 
     return out;
 }
 
-std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text) {
+std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top,
+                                                        const std::function<bool(const std::string&)>& found) {
     std::vector<UnfollowedInclude> out;
     if (!may_include(text)) return out;
     if (path.starts_with('/')) path.remove_prefix(1);  // an absolute path: every file below the root is inside
@@ -81,10 +82,13 @@ std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, s
         std::size_t end = line_end;
         while (end > t.begin && (text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
         if (at_start) {
-            for (const auto& d : read_psql_includes(path, text.substr(t.begin, end - t.begin))) {
-                if (d.unknown.empty()) continue;
+            for (const auto& d : read_psql_includes(path, text.substr(t.begin, end - t.begin), top)) {
+                if (d.unknown.empty() && (!found || found(d.folder))) continue;
                 out.push_back(UnfollowedInclude{t.begin, end, "psql runs the SQL of another file here (" + d.setting +
-                                                                  "), which pgfence does not follow: " + d.unknown});
+                                                                  "), which pgfence does not follow: " +
+                                                                  (d.unknown.empty() ? "the file it names is not a regular file of the "
+                                                                                       "repository reached through no link"
+                                                                                     : d.unknown)});
             }
         }
         tokens = Tokenizer(text, line_end);

@@ -9,6 +9,7 @@
 // include line itself is no SQL: where the including file is analysed an include of a file named
 // as a constant stays a statement pgfence cannot parse, and one whose file pgfence cannot name is
 // an unknown statement (unfollowed_psql_includes).
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,10 @@ struct UnfollowedInclude {
     std::size_t end = 0;
     std::string why;  // printable
 };
-[[nodiscard]] std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text);
+// `found`, when given, is asked of each file an include names (as read_psql_includes resolves it
+// against `top`): false makes that include unfollowed too (no such file, a link on the way).
+[[nodiscard]] std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top = {},
+                                                                      const std::function<bool(const std::string&)>& found = {});
 
 // Whether `text` may hold an include (a cheap test before reading it line by line).
 [[nodiscard]] bool may_include(std::string_view text);
