@@ -7,8 +7,9 @@ runs `pgfence pr` against the GitHub double, or `pgfence analyze` over the check
   migration whose name a getter, `Object.assign(this, ...)`, the constructor or a class
   expression's binding changes runs again (migration-tool-settings-changed at the line that
   decides it); a name pgfence cannot evaluate is an unknown statement there, never clean.
-- psql_include_*: `\\i :file` (a psql variable) is an unknown statement of its own, and the SQL
-  after it is read; `analyze`'s history replays what an included file creates.
+- psql_include_*: `\\i :file` (a psql variable) or `\\i other.sql` the repository lacks is an
+  unknown statement of its own, and the SQL after it is read; `analyze`'s history replays what an
+  included file creates.
 - ci_hidden_*: `analyze .` reads the CI files in hidden folders (.github/workflows, .circleci,
   .buildkite, .woodpecker) as `pr` does: a file they run with psql is analysed.
 
@@ -94,6 +95,18 @@ def psql_include_variable(s):
     check(expected <= found, f"analyze reports {sorted(expected)}: {sorted(found)}")
 
 
+def psql_include_missing(s):
+    """PSQLMISSING: `\\i db/other.sql` names a file the repository does not have: unknown at its line,
+    the DROP TABLE after it read."""
+    head = {"migrations/002_cleanup.sql": "\\i db/other.sql\nDROP TABLE users;\n"}
+    expected = {("migrations/002_cleanup.sql", "unknown-statement", 1), ("migrations/002_cleanup.sql", "drop-table", 2)}
+    gated(s, INIT, {}, head, expected)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = analyze_findings(s)
+    check(expected <= found, f"analyze reports {sorted(expected)}: {sorted(found)}")
+
+
 EVENTS = ("CREATE TABLE events (id bigint PRIMARY KEY, kind text);\n"
           "CREATE VIEW event_kinds AS SELECT kind FROM events;\n")
 DROP_KIND = "ALTER TABLE events DROP COLUMN kind CASCADE;\n"
@@ -159,7 +172,7 @@ def ci_hidden_control(s):
 
 
 SCENARIOS = {f.__name__: f for f in (typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
-                                     typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_history,
+                                     typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_missing, psql_include_history,
                                      ci_hidden_github, ci_hidden_circleci, ci_hidden_buildkite, ci_hidden_woodpecker, ci_hidden_control)}
 
 if __name__ == "__main__":
