@@ -1,6 +1,6 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
-#include "analyze/migrations/psql_includes.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze {
 
@@ -99,34 +99,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             }
         }
     }
-    if (!script) {
-        // A psql include whose file pgfence cannot name (tools/psql_includes.hpp): an unknown
-        // statement of its own, and the SQL after it the statement psql sends next.
-        // Or one whose file is not one analyze follows (tool_dir_inputs.cpp add_psql_includes): not
-        // a regular file reached through no link inside --confine-to. `\i` is read against the
-        // working directory, as psql run there reads it.
-        bool added = false;
-        std::error_code cwd_error;
-        const std::string cwd = path.starts_with('/') ? fs::current_path(cwd_error).lexically_normal().generic_string() : std::string();
-        const std::string_view top = std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size()));
-        const auto found = [&](const std::string& file) {
-            const fs::path p = path.starts_with('/') ? fs::path("/" + file) : fs::path(file);
-            std::error_code ec;
-            for (fs::path q = p; !q.empty() && q != q.root_path(); q = q.parent_path()) {
-                if (fs::is_symlink(q, ec)) return false;
-            }
-            return fs::is_regular_file(p, ec) && (options.confine_to.empty() || path_inside(p.generic_string(), options.confine_to));
-        };
-        for (auto& u : tools::unfollowed_psql_includes(path, source.text, top, found)) {
-            std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(u.begin), source.text.begin() + static_cast<std::ptrdiff_t>(u.end), ' ');
-            source.refusals.push_back(ToolRefusal{source.replaced.to_file(u.begin), std::move(u.why), "psql include"});
-            added = true;
-        }
-        if (added) {
-            std::stable_sort(source.refusals.begin(), source.refusals.end(),
-                             [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
-        }
-    }
+    // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
+    // it the statement psql sends next (psql_includes_on_disk.hpp).
+    if (!script) refuse_unfollowed_includes(path, source, options);
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
     report.skipped = source.skipped;

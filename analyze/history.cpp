@@ -1,6 +1,6 @@
 #include "analyze/history.hpp"
 
-#include "analyze/history_includes.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 #include <utility>
 
@@ -102,7 +102,7 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
         std::string cleaned;
         if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
             // A migration's `\ir other.sql` runs the other file's SQL there: replayed in its
-            // place when the file is on disk (history_includes.hpp); else, or when another
+            // place when the file is on disk (psql_includes_on_disk.hpp); else, or when another
             // meta-command changes what runs, the schema is not known whole from here (issue #53:
             // a table it made counted as new to a later DROP TABLE IF EXISTS; CREATE TABLE).
             bool unfollowed = false;

@@ -26,7 +26,7 @@ public:
     // `metadata`: what the analyzer is given beside the file (sibling_metadata: a Flyway
     // migration's settings files, so its placeholders replay with their values).
     // `on_disk`: `path` names the file on disk whose text this is (a committed version of it), so
-    // the files its psql includes name are read beside it (history_includes.hpp).
+    // the files its psql includes name are read beside it (psql_includes_on_disk.hpp).
     void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {}, bool on_disk = false);
     // Reads the file (within options' size limit and confine_to) and replays it.
     void replay_file(const std::string& path);
@@ -45,7 +45,7 @@ public:
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }
 
 private:
-    // `on_disk`: `path` is the file read, whose psql includes are followed (history_includes.hpp).
+    // `on_disk`: `path` is the file read, whose psql includes are followed (psql_includes_on_disk.hpp).
     void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {}, bool on_disk = false);
     [[nodiscard]] bool readable(const std::string& path, std::string& text);
 

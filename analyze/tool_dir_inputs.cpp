@@ -18,6 +18,7 @@
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -124,12 +125,9 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
         auto text = read_regular_file(path, options.max_file_bytes, "a migration");
         if (!text || !may_include(*text)) continue;
         for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
-            if (!d.unknown.empty()) continue;  // the include line does not parse as SQL: a finding there
+            if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
             const std::string file = "/" + d.folder;
-            bool linked = false;
-            for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) linked = linked || fs::is_symlink(p, ec);
-            if (linked || !fs::is_regular_file(file, ec)) continue;
-            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) continue;
+            if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
             if (included >= k_most_included || !seen.insert(file).second) continue;
             ++included;
             notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");

@@ -1,4 +1,4 @@
-#include "analyze/history_includes.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -37,12 +37,7 @@ std::optional<std::string> included_file(const std::string& abs, std::string_vie
     auto dirs = tools::read_psql_includes(std::string_view(abs).substr(1), line, top);
     if (dirs.size() != 1 || !dirs.front().unknown.empty()) return std::nullopt;
     const std::string file = "/" + dirs.front().folder;
-    std::error_code ec;
-    for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-        if (fs::is_symlink(p, ec)) return std::nullopt;
-    }
-    if (!fs::is_regular_file(file, ec)) return std::nullopt;
-    if (!in.options.confine_to.empty() && !path_inside(file, in.options.confine_to)) return std::nullopt;
+    if (!include_followed(file, in.options)) return std::nullopt;
     return file;
 }
 
@@ -86,6 +81,35 @@ std::string inlined(const std::string& abs, std::string_view text, Inlining& in)
 }
 
 }  // namespace
+
+bool include_followed(const std::string& file, const AnalyzeOptions& options) {
+    std::error_code ec;
+    for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+        if (fs::is_symlink(p, ec)) return false;
+    }
+    return fs::is_regular_file(file, ec) && (options.confine_to.empty() || path_inside(file, options.confine_to));
+}
+
+void refuse_unfollowed_includes(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
+    // Paths as analyze names them: an absolute one read against the root (`\i` against the
+    // working directory), a relative one against the working directory.
+    const bool absolute = path.starts_with('/');
+    std::error_code ec;
+    const std::string cwd = absolute ? fs::current_path(ec).lexically_normal().generic_string() : std::string();
+    const std::string_view top = std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size()));
+    const auto found = [&](const std::string& file) {
+        return include_followed(absolute ? "/" + file : fs::absolute(file, ec).lexically_normal().generic_string(), options);
+    };
+    bool added = false;
+    for (auto& u : tools::unfollowed_psql_includes(path, source.text, top, found)) {
+        std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(u.begin), source.text.begin() + static_cast<std::ptrdiff_t>(u.end), ' ');
+        source.refusals.emplace_back(source.replaced.to_file(u.begin), std::move(u.why), "psql include");
+        added = true;
+    }
+    if (added) {
+        std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
+    }
+}
 
 std::string with_psql_includes(const std::string& path, std::string_view text, const AnalyzeOptions& options, bool& unfollowed) {
     std::error_code ec;
