@@ -1,12 +1,13 @@
 #pragma once
 // TypeORM records a migration that ran by its name, not by its file (issue #53, red team h2 item 3):
 // typeorm/typeorm src/migration/MigrationExecutor.ts getMigrations takes
-// `migration.name || migration.constructor.name` (the class's `name` property, else the class
-// name), and a migration whose name the migrations table does not hold is pending and runs. A
-// pull request that renames a merged migration's class, or adds or changes its `name`, makes
-// TypeORM run it again: a rename of the migration, HIGH (migration-tool-settings-changed), as
-// bot/removed_migrations.hpp reports a renamed file. A name pgfence cannot read (a getter that
-// computes it, a base class, a constructor that hands `this` on) is an unknown statement there.
+// `migration.name ?? migration.constructor.name` (`||` before 1.0: the instance's `name`, else
+// the class name; analyze/migrations/typeorm_names.hpp lists what decides it), and a migration
+// whose name the migrations table does not hold is pending and runs. A pull request that renames
+// a merged migration's class, or adds or changes its `name`, makes TypeORM run it again: a rename
+// of the migration, HIGH (migration-tool-settings-changed), as bot/removed_migrations.hpp reports
+// a renamed file. A name pgfence cannot read (a getter that computes it, a base class, a
+// constructor that hands `this` on) is an unknown statement there.
 #include <string>
 #include <string_view>
 #include <vector>

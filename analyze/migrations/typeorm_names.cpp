@@ -371,7 +371,7 @@ private:
             if (s.value != last.value) return Setting{std::nullopt, last.line, "its `name` is set in more than one place"};
         }
         if (last.value->empty()) {
-            return Setting{std::nullopt, last.line, "its `name` is empty: TypeORM 0.3.26 and later keep it (`??`), earlier ones take the class name (`||`)"};
+            return Setting{std::nullopt, last.line, "its `name` is empty: TypeORM 1.0 and later keep it (`??`), earlier ones take the class name (`||`)"};
         }
         return last;
     }

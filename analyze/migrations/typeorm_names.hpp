@@ -1,7 +1,7 @@
 #pragma once
 // The name TypeORM records a migration class by (issue #53, red team I1 TYCLASS/TYNAME).
 // typeorm/typeorm src/migration/MigrationExecutor.ts getMigrations takes `migration.name ??
-// migration.constructor.name` (`||` before 0.3.26) of each instance
+// migration.constructor.name` (`||` before 1.0) of each instance
 // (src/connection/ConnectionMetadataBuilder.ts buildMigrations: `new migrationClass()`), so the
 // name is decided, in this order, by:
 // - the instance's `name`: a class field (`name = "X"`), a getter (`get name() { return "X" }`),
