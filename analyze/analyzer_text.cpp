@@ -1,5 +1,6 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze {
 
@@ -98,6 +99,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             }
         }
     }
+    // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
+    // it the statement psql sends next (psql_includes_on_disk.hpp).
+    if (!script) refuse_unfollowed_includes(path, source, options);
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
     report.skipped = source.skipped;
@@ -329,7 +333,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.span.stop = lines.position(end > r.offset ? end - 1 : r.offset);
             facts.sql = std::string(text.substr(r.offset, end - r.offset));
             facts.status = StatementStatus::Unknown;
-            facts.tag = std::string(tool_name(source.tool)) + " marker";
+            facts.tag = r.tag.empty() ? std::string(tool_name(source.tool)) + " marker" : r.tag;
             facts.transaction = state.transaction();
             facts.settings = shared_settings();
             facts.notes.push_back("not visible to static analysis: " + r.why);

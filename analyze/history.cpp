@@ -1,5 +1,7 @@
 #include "analyze/history.hpp"
 
+#include "analyze/psql_includes_on_disk.hpp"
+
 #include <utility>
 
 #include "analyze/migrations/migration_names.hpp"
@@ -67,13 +69,13 @@ Replay::Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalo
     if (start) m_catalog = *start;
 }
 
-void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata) {
-    replay(path, text, false, metadata);
+void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata, bool on_disk) {
+    replay(path, text, false, metadata, on_disk);
 }
 
 void Replay::replay_schema_text(const std::string& source, std::string_view text) { replay(source, text, true); }
 
-void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata) {
+void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata, bool on_disk) {
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
@@ -99,14 +101,18 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
         // A schema from pg_dump carries psql's \restrict and \unrestrict lines.
         std::string cleaned;
         if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
-            // A migration's `\ir other.sql` ran SQL this replay does not read: the schema is not
-            // known whole from here (issue #53: a table it made counted as new to a later
-            // DROP TABLE IF EXISTS; CREATE TABLE).
-            if (!schema && has_unfollowed_psql_meta_command(text)) {
+            // A migration's `\ir other.sql` runs the other file's SQL there: replayed in its
+            // place when the file is on disk (psql_includes_on_disk.hpp); else, or when another
+            // meta-command changes what runs, the schema is not known whole from here (issue #53:
+            // a table it made counted as new to a later DROP TABLE IF EXISTS; CREATE TABLE).
+            bool unfollowed = false;
+            if (!schema && on_disk) cleaned = with_psql_includes(path, text, m_options, unfollowed);
+            else unfollowed = !schema && has_unfollowed_psql_meta_command(text);
+            if (unfollowed) {
                 m_catalog.clear_all_fills();
                 m_catalog.mark_unknown();
             }
-            cleaned = without_psql_meta_commands(text);
+            if (schema || !on_disk) cleaned = without_psql_meta_commands(text);
             text = cleaned;
         }
         PreparedSource source = prepare_source(path, text, Direction::Up, schema ? std::string_view{} : metadata);
@@ -155,7 +161,7 @@ bool Replay::readable(const std::string& path, std::string& text) {
 
 void Replay::replay_file(const std::string& path) {
     std::string text;
-    if (readable(path, text)) replay(path, text, false, sibling_metadata(path, m_options));
+    if (readable(path, text)) replay(path, text, false, sibling_metadata(path, m_options), true);
 }
 
 void Replay::replay_schema_file(const std::string& path) {

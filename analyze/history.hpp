@@ -25,7 +25,9 @@ public:
     // One migration's text: its up direction, by the conventions its path names.
     // `metadata`: what the analyzer is given beside the file (sibling_metadata: a Flyway
     // migration's settings files, so its placeholders replay with their values).
-    void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {});
+    // `on_disk`: `path` names the file on disk whose text this is (a committed version of it), so
+    // the files its psql includes name are read beside it (psql_includes_on_disk.hpp).
+    void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {}, bool on_disk = false);
     // Reads the file (within options' size limit and confine_to) and replays it.
     void replay_file(const std::string& path);
     // A schema rather than a migration (a pg_dump --schema-only file, a Rails structure.sql, the
@@ -43,7 +45,8 @@ public:
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }
 
 private:
-    void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {});
+    // `on_disk`: `path` is the file read, whose psql includes are followed (psql_includes_on_disk.hpp).
+    void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {}, bool on_disk = false);
     [[nodiscard]] bool readable(const std::string& path, std::string& text);
 
     const AnalyzeOptions& m_options;

@@ -18,6 +18,7 @@
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -56,9 +57,21 @@ bool unread_language(std::string_view rel) {
     return rel.size() > 4 && sql_in_another_case(rel.substr(rel.size() - 4));  // V2__x.SQL: Flyway runs it
 }
 
+// The hidden folders whose files run migrations or name their folders: CI systems' (GitHub
+// Actions, GitLab's included files, CircleCI, Buildkite, Woodpecker: settings_surface.cpp
+// runs_from_top), Platform.sh's and Upsun's, and .config/prisma.ts. `pr` reads every file of the
+// repository (bot/tool_settings_review.cpp tool_dirs_at); other hidden folders (.git, .venv,
+// .cache) hold no project settings.
+bool settings_folder(std::string_view name) {
+    for (std::string_view n : {".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker", ".platform", ".upsun", ".config"}) {
+        if (name == n) return true;
+    }
+    return false;
+}
+
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
-// target and other hidden folders; and the files that may be migrations written as code
-// (tools/code_migrations.hpp) in `code`.
+// target and other hidden folders but settings_folder's; and the files that may be migrations
+// written as code (tools/code_migrations.hpp) in `code`, outside hidden folders.
 void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks) {
     std::error_code ec;
     std::size_t seen = 0;
@@ -68,7 +81,9 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         const std::string name = it->path().filename().string();
         if (it->is_symlink(ec)) continue;
         if (it->is_directory(ec)) {
-            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != ".")) it.disable_recursion_pending();
+            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != "." && !settings_folder(name))) {
+                it.disable_recursion_pending();
+            }
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
@@ -77,6 +92,8 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
         if (tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        // In a hidden settings folder: its settings only.
+        if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
         if (unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
     }
@@ -108,12 +125,9 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
         auto text = read_regular_file(path, options.max_file_bytes, "a migration");
         if (!text || !may_include(*text)) continue;
         for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
-            if (!d.unknown.empty()) continue;  // the include line does not parse as SQL: a finding there
+            if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
             const std::string file = "/" + d.folder;
-            bool linked = false;
-            for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) linked = linked || fs::is_symlink(p, ec);
-            if (linked || !fs::is_regular_file(file, ec)) continue;
-            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) continue;
+            if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
             if (included >= k_most_included || !seen.insert(file).second) continue;
             ++included;
             notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");

@@ -341,7 +341,7 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
             // Each with its settings as the analysed files get theirs (a Flyway migration's
             // placeholders take their values, so the replayed schema is the one that ran).
             for (const auto& [path, text] : committed->before) {
-                run->replay->replay_text(path, text, analyze::sibling_metadata(path, options));
+                run->replay->replay_text(path, text, analyze::sibling_metadata(path, options), true);
             }
         });
         options.history = run->replay->snapshot();

@@ -4,6 +4,7 @@
 // the file in a transaction.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyze/model/facts.hpp"
@@ -18,8 +19,12 @@ enum class Direction { Up, Down, Both };
 // space, dbmate's section without a down block): what runs then is not what pgfence reads, so the
 // analyzer reports it as an unknown statement at that line.
 struct ToolRefusal {
+    ToolRefusal() = default;
+    ToolRefusal(std::size_t at, std::string because, std::string statement_tag = {})
+        : offset(at), why(std::move(because)), tag(std::move(statement_tag)) {}
     std::size_t offset = 0;  // the line's first byte; the text's size for what the file lacks at its end
     std::string why;
+    std::string tag;         // the statement's tag; "<tool> marker" when empty
 };
 
 struct PreparedSource {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -58,6 +59,39 @@ std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view 
             continue;
         }
         out.push_back(folder_dir("psql", setting, n, relative ? path_folder(path) : top, arg, false));
+    }
+    return out;
+}
+
+std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top,
+                                                        const std::function<bool(const std::string&)>& found) {
+    std::vector<UnfollowedInclude> out;
+    if (!may_include(text)) return out;
+    if (path.starts_with('/')) path.remove_prefix(1);  // an absolute path: every file below the root is inside
+    Tokenizer tokens(text);
+    Token t;
+    bool at_start = true;  // no SQL in psql's query buffer since the last `;`
+    while (tokens.next(t) && out.size() < k_most_includes) {
+        if (t.is_comment()) continue;
+        if (t.kind != TokenKind::Symbol || text[t.begin] != '\\') {
+            at_start = t.is_symbol(text, ';');
+            continue;
+        }
+        std::size_t line_end = text.find('\n', t.begin);
+        if (line_end == std::string_view::npos) line_end = text.size();
+        std::size_t end = line_end;
+        while (end > t.begin && (text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+        if (at_start) {
+            for (const auto& d : read_psql_includes(path, text.substr(t.begin, end - t.begin), top)) {
+                if (d.unknown.empty() && (!found || found(d.folder))) continue;
+                out.push_back(UnfollowedInclude{t.begin, end, "psql runs the SQL of another file here (" + d.setting +
+                                                                  "), which pgfence does not follow: " +
+                                                                  (d.unknown.empty() ? "the file it names is not a regular file of the "
+                                                                                       "repository reached through no link"
+                                                                                     : d.unknown)});
+            }
+        }
+        tokens = Tokenizer(text, line_end);
     }
     return out;
 }

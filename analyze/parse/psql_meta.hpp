@@ -14,4 +14,7 @@ namespace pgfence::analyze {
 // may exist.
 [[nodiscard]] bool has_unfollowed_psql_meta_command(std::string_view text);
 
+// Whether the meta-command `name` (without its backslash) only prints or sets psql's own state.
+[[nodiscard]] bool psql_meta_command_harmless(std::string_view name);
+
 }  // namespace pgfence::analyze

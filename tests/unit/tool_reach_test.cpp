@@ -3,6 +3,7 @@
 // files of any name, the migrations of tools pgfence does not read and schema synchronisation.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -93,6 +94,25 @@ TEST_CASE("tool_reach: psql includes") {
     CHECK(folders(read_psql_includes("db/deploy.sql", "\\i :file\n\\i /etc/x.sql\n\\ir ../../x.sql\n")) == "psql:1:?;psql:2:?;psql:3:?");
     // Other meta-commands and text in a literal are no includes.
     CHECK(folders(read_psql_includes("db/deploy.sql", "\\if :x\n\\echo \\i x\nSELECT '\\i x.sql';\n")).empty());
+}
+
+TEST_CASE("tool_reach: psql includes pgfence does not follow") {
+    // "begin-end" of each, as psql finds a meta-command: at a statement's start, outside quotes and comments.
+    auto spans = [](std::string_view text, const std::function<bool(const std::string&)>& found = {}) {
+        std::string out;
+        for (const auto& u : unfollowed_psql_includes("db/deploy.sql", text, {}, found)) {
+            out += (out.empty() ? "" : ";") + std::to_string(u.begin) + "-" + std::to_string(u.end);
+        }
+        return out;
+    };
+    CHECK(spans("\\i :file\nDROP TABLE users;\n") == "0-8");
+    CHECK(spans("SELECT 1;\n\\ir ../../x.sql \r\n") == "10-25");
+    CHECK(spans("\\i db/b.sql\n").empty());
+    // Named as a constant but not found: unfollowed only when `found` says so.
+    CHECK(spans("\\i db/b.sql\n", [](const std::string& f) { return f != "db/b.sql"; }) == "0-11");
+    CHECK(spans("\\ir b.sql\n", [](const std::string& f) { return f == "db/b.sql"; }).empty());
+    // In a literal, a comment, or inside a statement (psql appends the file to the query): not these.
+    CHECK(spans("SELECT '\n\\i :x';\n-- \\i :y\n/* \n\\i :z */\nSELECT 1\n\\i :w\n;\n").empty());
 }
 
 TEST_CASE("tool_reach: renames a tool records apart") {

@@ -1,0 +1,34 @@
+#pragma once
+// psql includes of a migration on disk (issue #53, red team I1): psql runs the included file's SQL
+// where `\i` / `\ir` / `\include` / `\include_relative` stands. analyze follows the file an include
+// names when it is a regular file reached through no link inside --confine-to
+// (tool_dir_inputs.cpp); one it does not follow is an unknown statement where the including file
+// is analysed, and history replays a followed one in the include's place.
+#include <string>
+#include <string_view>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/migrations/conventions.hpp"
+
+namespace pgfence::analyze {
+
+// Whether analyze follows an include to `file` (absolute): a regular file reached through no link,
+// inside --confine-to.
+[[nodiscard]] bool include_followed(const std::string& file, const AnalyzeOptions& options);
+
+// Each include of `source` (the SQL file at `path`, on disk or at the same path below the working
+// directory) that analyze does not follow (tools::unfollowed_psql_includes, include_followed):
+// blanked in source.text, so the SQL after it is the statement psql sends next, and a refusal
+// (an unknown statement) at its line saying what was not followed.
+void refuse_unfollowed_includes(const std::string& path, PreparedSource& source, const AnalyzeOptions& options);
+
+// `text` (the SQL file at `path`, on disk) as psql runs it: each include at a statement's start
+// replaced by the included file's SQL, found as analyze follows the includes it analyses
+// (include_followed, within --max-file-size; `\i` against the working directory), its own
+// includes the same way (at most 256 files in all, none inside itself); every other psql
+// meta-command blanked as without_psql_meta_commands does. `unfollowed` is set when an include
+// was not followed, or another meta-command changes what runs (psql_meta.hpp).
+[[nodiscard]] std::string with_psql_includes(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                                             bool& unfollowed);
+
+}  // namespace pgfence::analyze
