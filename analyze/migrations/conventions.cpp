@@ -410,6 +410,18 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         } else {
             out.regions.push_back(Region{0, out.text.size(), false, undo});
         }
+    } else if (name.ends_with(".down.sql")) {
+        // A down half by its name whatever the tool (authelia's V0006.Name.down.sql beside its
+        // .up.sql, a runner of the project's own): no tool runs it on the way up, and read as
+        // a migration it would undo its up half for the files after it (a DBA's review of
+        // authelia: its up files' DROP TABLEs were judged against tables the down files had
+        // dropped).
+        if (!want(direction, false)) {
+            out.skipped = true;
+            out.skip_reason = "down migration (.down.sql)";
+        } else {
+            out.regions.push_back(Region{0, out.text.size(), false, true});
+        }
     } else {
         out.regions.push_back(Region{0, out.text.size(), false});
     }

@@ -81,7 +81,52 @@ const RelationInfo* Catalog::find(const std::string& relname) const {
     return slot == nullptr ? nullptr : slot->get();
 }
 
+namespace {
+
+// The schema a relation's display names ("" for none), with public taken as none: an unqualified
+// name under the default search_path is public's.
+std::string display_schema(const std::string& display, const std::string& relname) {
+    const std::string bare = quote_ident(relname);
+    if (display.size() <= bare.size() + 1 || !display.ends_with("." + bare)) return {};
+    std::string schema = display.substr(0, display.size() - bare.size() - 1);
+    return schema == "public" || schema == "\"public\"" ? std::string() : schema;
+}
+
+}  // namespace
+
+void Catalog::pick_schema(const std::string& relname, const std::string& schema) {
+    auto aside = m_aside.find(relname);
+    if (aside == m_aside.end()) return;
+    const std::string wanted = schema == "public" ? std::string() : schema;
+    const auto* current = m_relations.get(relname);
+    const std::string current_schema = current != nullptr && *current ? display_schema((*current)->display, relname) : std::string();
+    auto same = [&](const std::string& a) { return a == wanted || a == quote_ident(wanted); };
+    if (current != nullptr && same(current_schema)) return;
+    for (auto& [other_schema, slot] : aside->second) {
+        if (!same(other_schema)) continue;
+        remember(relname);
+        m_touched.push_back(relname);
+        std::shared_ptr<const RelationInfo> back = slot;
+        if (current != nullptr) {
+            slot = *current;
+            other_schema = current_schema;
+        }
+        m_relations.insert_or_assign(relname, std::move(back));
+        return;
+    }
+}
+
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
+    // Another schema's relation of this relname is put aside, not forgotten (pick_schema).
+    if (const auto* existing = m_relations.get(relname); existing != nullptr && *existing) {
+        const std::string before = display_schema((*existing)->display, relname);
+        const std::string now = display_schema(display, relname);
+        if (before != now) {
+            auto& list = m_aside[relname];
+            std::erase_if(list, [&](const auto& entry) { return entry.first == before; });
+            list.emplace_back(before, *existing);
+        }
+    }
     m_owners.erase(relname);
     m_view_queries.erase(relname);
     auto info = std::make_shared<RelationInfo>();
