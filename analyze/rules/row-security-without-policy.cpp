@@ -52,7 +52,7 @@ bool grants(const CreatePolicyStmt* policy) {
 // restrictive one narrows the reads (policy_filter.hpp), and what the reading ones filter.
 struct FilePolicies {
     bool any = false;    // the file creates a policy for the table
-    unsigned writes = 0;  // the write commands a permissive one grants: k_insert | k_update | k_delete
+    unsigned writes = 0;  // the write commands a permissive one grants: bit i for k_writes[i]
     bool reads = false;
     bool admits = false;
     bool restricted = false;
