@@ -661,6 +661,10 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
     case AT_DropInherit:
         change_parent(cmd, lock, t, acc, facts, ctx);
         return;
+    case AT_SetStorage:
+        raise(acc, lock.mode, label, lock.recurses);
+        alter::note_storage(col, t, facts, ctx);
+        return;
     case AT_ColumnDefault:
         raise(acc, lock.mode, label, lock.recurses);
         // SET DEFAULT NULL stores no default either (StoreAttrDefault skips a NULL constant): a DROP DEFAULT.

@@ -78,5 +78,8 @@ void drop_policy(const RelationInfo& info, const std::string& name, const std::s
 // DROP DEFAULT of a column the migrations show: whether it is NOT NULL, as a note for
 // drop-column-default (analyze/drop_default_note.hpp; drop_default.cpp). `identity`: DROP IDENTITY (NOT NULL).
 void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx, bool identity = false);
+// SET STORAGE of a column the migrations show: its type, as a note for set-storage-plain
+// (analyze/model/storage_note.hpp; column_storage.cpp).
+void note_storage(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx);
 
 }  // namespace pgfence::analyze::model::alter

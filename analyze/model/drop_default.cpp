@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyze/model/drop_default_note.hpp"
+#include "analyze/model/integrity_note.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/parse/names.hpp"
 
@@ -13,6 +14,15 @@ void note_drop_default(const std::string& col, const Target& t, StatementFacts& 
     if (rel == nullptr || rel->is_new) return;
     const ColumnInfo* c = ctx.catalog.column(t.relname, col);
     if (c == nullptr) return;
+    // A column of a domain with constraints (a NOT NULL or CHECK): SET DEFAULT NULL stores a
+    // default there, NULL coerced to the domain, which overrides the domain's own default
+    // (AddRelationNewConstraints keeps a CoerceToDomain, unlike a bare NULL), and each insert that
+    // leaves the column out checks NULL against the domain (drop-column-default reads the note).
+    std::string domain = c->type;
+    if (const auto paren = domain.find('('); paren != std::string::npos) domain.resize(paren);
+    if (const std::optional<bool> constrained = ctx.catalog.domain_has_constraints(domain); constrained && *constrained) {
+        facts.notes.push_back(domain_default_note(t.display, quote_ident(col), quote_ident(domain)));
+    }
     // The migrations show the column has no default (made without one, or dropped already): DROP
     // DEFAULT changes nothing (Sequelize's changeColumn sends it for every column it changes
     // without a defaultValue: sequelize/src/dialects/postgres/query-generator.js, changeColumnQuery).

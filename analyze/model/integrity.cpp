@@ -90,6 +90,16 @@ void note_key_default(const std::string& relname, const std::string& display, co
         if (const std::optional<bool> constrained = ctx.catalog.domain_has_constraints(domain); constrained && *constrained) {
             facts.notes.push_back(domain_default_note(display, quote_ident(col), quote_ident(domain)));
         }
+        const bool key = std::find(rel->primary_key.begin(), rel->primary_key.end(), col) != rel->primary_key.end();
+        facts.notes.push_back(default_target_note(display, quote_ident(col), c->not_null || key ? "the column is NOT NULL" : "the column may be NULL"));
+    }
+    for (const auto& [name, fk] : rel->foreign_keys) {
+        if (fk.columns.size() != 1 || fk.columns[0] != col) continue;
+        const RelationInfo* target = ctx.catalog.find(fk.target);
+        facts.notes.push_back(default_target_note(display, quote_ident(col),
+                                                  "in foreign key " + quote_ident(name) + " to " +
+                                                      (target != nullptr ? target->display : quote_ident(fk.target))));
+        break;
     }
     std::string kind;
     if (rel->primary_key.size() == 1 && rel->primary_key[0] == col) kind = "primary key";

@@ -67,6 +67,25 @@ struct DroppedConstraint {
     return std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " + std::string(relation) +
            ", of domain " + std::string(domain) + " with constraints";
 }
+// "integrity: SET DEFAULT on <column> of <relation>: the column is NOT NULL" (or "may be NULL"),
+// as the migrations show it, and "...: in a foreign key to <table>" for a column of a one-column
+// foreign key: what a new default must satisfy on each insert that leaves the column out
+// (default-breaks-inserts).
+[[nodiscard]] inline std::string default_target_note(std::string_view relation, std::string_view column, std::string_view what) {
+    return std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " + std::string(relation) +
+           ": " + std::string(what);
+}
+// Every <what> of such notes for `column`.
+[[nodiscard]] inline std::vector<std::string> read_default_target_notes(const StatementFacts& statement, std::string_view relation,
+                                                                        std::string_view column) {
+    const std::string head = default_target_note(relation, column, "");
+    std::vector<std::string> out;
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(head)) out.push_back(note.substr(head.size()));
+    }
+    return out;
+}
+
 // The domain domain_default_note names for `column`, or "".
 [[nodiscard]] inline std::string read_domain_default_note(const StatementFacts& statement, std::string_view relation,
                                                           std::string_view column) {

@@ -18,8 +18,16 @@ inline constexpr std::string_view k_no_read_policy = "no policy of it lets a rol
 // (policy_filter.hpp): enabling row security hides the rest.
 inline constexpr std::string_view k_filtering_policies = "no policy of it shows every row to every role: ";
 
-[[nodiscard]] inline bool policy_lets_read(bool permissive, std::string_view command, std::string_view roles) {
-    if (!permissive || (command != "all" && command != "select")) return false;
+// How the model's row_security_known_note (clause "<ENABLE|FORCE> ROW LEVEL SECURITY for writes")
+// says which write commands no permissive policy of the table grants: "no permissive policy of it
+// grants INSERT, UPDATE, DELETE: <its policies>". Row security denies each of them to every role
+// it applies to (an INSERT fails, an UPDATE or DELETE matches no row).
+inline constexpr std::string_view k_no_write_policy = "no permissive policy of it grants ";
+
+// Does a policy grant `wanted` ("select", "insert", "update", "delete") to a role row security
+// filters (as policy_lets_read for reads)?
+[[nodiscard]] inline bool policy_grants(bool permissive, std::string_view command, std::string_view roles, std::string_view wanted) {
+    if (!permissive || (command != "all" && command != wanted)) return false;
     if (roles.empty()) return true;  // PUBLIC
     std::size_t at = 0;
     while (at <= roles.size()) {
@@ -30,6 +38,10 @@ inline constexpr std::string_view k_filtering_policies = "no policy of it shows 
         at = comma + 1;
     }
     return false;
+}
+
+[[nodiscard]] inline bool policy_lets_read(bool permissive, std::string_view command, std::string_view roles) {
+    return policy_grants(permissive, command, roles, "select");
 }
 
 }  // namespace pgfence::analyze

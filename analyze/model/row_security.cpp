@@ -113,6 +113,25 @@ void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts
             admits = admits || admits_every_row(policy.permissive, policy.command, policy.roles, policy.filter);
             restricted = restricted || restricts_reads(policy.permissive, policy.command, policy.filter);
         }
+        // The write commands no permissive policy grants: row security denies each once it applies
+        // (ENABLE: to every role but the owner; FORCE of a table with row security on: the owner too).
+        if (!flag && !info->policies.empty() && (!force || info->row_security)) {
+            std::string denied;
+            for (const std::string_view command : {"insert", "update", "delete"}) {
+                bool granted = false;
+                for (const auto& [name, policy] : info->policies) {
+                    granted = granted || policy_grants(policy.permissive, policy.command, policy.roles, command);
+                }
+                if (granted) continue;
+                std::string upper(command);
+                for (char& ch : upper) ch = static_cast<char>(ch - 'a' + 'A');
+                denied += (denied.empty() ? "" : ", ") + upper;
+            }
+            if (!denied.empty()) {
+                facts.notes.push_back(row_security_known_note(clause + " for writes", t.display,
+                                                              std::string(k_no_write_policy) + denied + ": " + policies_of(*info)));
+            }
+        }
         if (reads && (!admits || restricted) && !flag) {
             // Policies that read, none showing every row: the rule reports which filter and how.
             facts.notes.push_back(row_security_known_note(clause, t.display, std::string(k_filtering_policies) + read_filters(*info)));

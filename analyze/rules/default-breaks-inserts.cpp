@@ -120,26 +120,50 @@ bool known_safe_function(std::string_view fn) {
     return false;
 }
 
+// current_setting(name, missing_ok) with missing_ok not literally false: NULL when the setting is
+// absent from the session (guc.c GetConfigOptionByName: "if missing_ok, return NULL").
+bool null_when_missing(const FuncCall* call) {
+    if (pg::last_name(call->funcname) != "current_setting" || pg::length(call->args) != 2) return false;
+    const auto* flag = pg::as<A_Const>(uncast(pg::nth(call->args, 1)));
+    return !(flag != nullptr && !flag->isnull && flag->val.node.type == T_Boolean && !flag->val.boolval.boolval);
+}
+
 // What a non-key column's new default does to the application's inserts: "error" when it
 // fails for every row (a division by the literal zero), "unknown" when pgfence cannot evaluate
-// it, "" when it is made of constants, known safe functions and arithmetic (allowlist).
+// it, "null" when it is NULL in a session that lacks a setting (current_setting(x, true)), ""
+// when it is made of constants, known safe functions and arithmetic (allowlist).
 std::string default_fails(const pg::Node* node, int depth = 0) {
     if (node == nullptr) return {};
     if (depth > 100) return "unknown";
     if (pg::is<A_Const>(node) || pg::is<SQLValueFunction>(node)) return {};
     if (const auto* cast = pg::as<TypeCast>(node)) return default_fails(cast->arg, depth + 1);
+    std::string null;  // "null" once a part may be NULL; "error" and "unknown" win over it
+    const auto fold = [&](const pg::Node* part) {
+        std::string why = default_fails(part, depth + 1);
+        if (why == "null") null = why;
+        return why == "null" ? std::string() : why;
+    };
     if (const auto* list = pg::as<A_ArrayExpr>(node)) {
         for (const pg::Node* item : pg::each(list->elements)) {
-            if (std::string why = default_fails(item, depth + 1); !why.empty()) return why;
+            if (std::string why = default_fails(item, depth + 1); !why.empty() && why != "null") return why;
         }
         return {};
+    }
+    if (const auto* co = pg::as<CoalesceExpr>(node)) {
+        for (const pg::Node* arg : pg::each(co->args)) {
+            if (std::string why = fold(arg); !why.empty()) return why;
+        }
+        // COALESCE(..., 'eu'): a constant last argument is never NULL.
+        const auto* last = pg::as<A_Const>(uncast(pg::last(co->args)));
+        if (last != nullptr && !last->isnull) null.clear();
+        return null;
     }
     if (const auto* call = pg::as<FuncCall>(node)) {
         if (!known_safe_function(pg::last_name(call->funcname))) return "unknown";
         for (const pg::Node* arg : pg::each(call->args)) {
-            if (std::string why = default_fails(arg, depth + 1); !why.empty()) return why;
+            if (std::string why = fold(arg); !why.empty()) return why;
         }
-        return {};
+        return null_when_missing(call) ? std::string("null") : null;
     }
     const auto* e = pg::as<A_Expr>(node);
     if (e == nullptr || e->kind != AEXPR_OP) return "unknown";
@@ -155,9 +179,9 @@ std::string default_fails(const pg::Node* node, int depth = 0) {
         return "unknown";
     }
     for (const pg::Node* side : {e->lexpr, e->rexpr}) {
-        if (std::string why = default_fails(side, depth + 1); !why.empty()) return why;
+        if (std::string why = fold(side); !why.empty()) return why;
     }
-    return {};
+    return null;
 }
 
 // SET DEFAULT on a column that is not a key: a default the inserts that leave the column out
@@ -172,8 +196,38 @@ void plain_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt
     if (constant != nullptr && constant->isnull) return;  // SET DEFAULT NULL: drop-column-default
     const std::string domain = read_domain_default_note(ctx.statement, table, column);
     const std::string fails = default_fails(cmd->def);
+    bool foreign = false;
+    const std::vector<std::string> targets = read_default_target_notes(ctx.statement, table, column);
+    const auto target = [&](std::string_view head) -> std::string {
+        for (const std::string& t : targets) {
+            if (t.starts_with(head)) return t;
+        }
+        return {};
+    };
     std::string message;
-    if (fails == "error") {
+    bool medium = false;
+    if (fails == "null" && domain.empty()) {
+        // NULL in a session without the setting: a NOT NULL column refuses it; a nullable one stores it.
+        const bool not_null = !target("the column is NOT NULL").empty();
+        if (!not_null && !target("the column may be NULL").empty()) return;
+        message = "SET DEFAULT on " + table + "." + column + ": current_setting(name, true) is NULL in a session that has "
+                  "not set it (the application's, unless it sets it on every connection), so every INSERT of the application "
+                  "that leaves " + column + " out gets NULL, and " +
+                  (not_null ? "the column is NOT NULL, as the migrations show it: each fails \"null value in column violates "
+                              "not-null constraint\""
+                            : "pgfence does not know the column: when it is NOT NULL each fails \"null value in column violates "
+                              "not-null constraint\"");
+        medium = !not_null;
+    } else if (const std::string fk = target("in foreign key "); !fk.empty() && fails.empty() && domain.empty() &&
+                                                                   pg::as<A_Const>(uncast(cmd->def)) != nullptr) {
+        // A constant on a foreign key's column: every insert that leaves it out references that key,
+        // which the referenced table must hold; pgfence does not see its rows.
+        message = "SET DEFAULT on " + table + "." + column + ", a column of " + fk.substr(3) + ": every INSERT of the application that "
+                  "leaves " + column + " out references the new default, and unless the referenced table holds a row with that "
+                  "key (pgfence does not see its rows) each fails \"violates foreign key constraint\"";
+        medium = true;
+        foreign = true;
+    } else if (fails == "error") {
         message = "SET DEFAULT on " + table + "." + column + ": the new default divides by zero, so every INSERT of the "
                   "application that leaves " + column + " out fails \"division by zero\"";
     } else if (!domain.empty()) {
@@ -187,10 +241,14 @@ void plain_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt
         return;
     }
     Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
-    if (fails == "unknown" && domain.empty()) f.risk = Risk::Medium;
+    if (medium || (fails == "unknown" && domain.empty())) f.risk = Risk::Medium;
     f.relation = table;
     f.subcommand = pg::index_of(alter->cmds, cmd);
-    f.fix = "check the new default first (SELECT <default>::<column type>) on a copy of the schema";
+    f.fix = fails == "null" ? "give current_setting() a fallback (coalesce(current_setting('...', true), '<value>')), or "
+                              "call it without missing_ok so a session that lacks the setting fails loudly"
+                  : foreign ? "make sure the referenced row exists before the default does (insert it earlier in this migration), "
+                              "or leave the column without a default and have the application write it"
+                            : "check the new default first (SELECT <default>::<column type>) on a copy of the schema";
 }
 
 void key_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter) {

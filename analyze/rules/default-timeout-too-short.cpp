@@ -2,7 +2,8 @@
 // idle_in_transaction_session_timeout, idle_session_timeout, lock_timeout) below a second: every new session of the database (or
 // role) starts with it, and the application's ordinary queries are cancelled ("canceling
 // statement due to statement timeout", checked on PostgreSQL 15 with a role's statement_timeout
-// of 1) or its sessions terminated. No lock is taken.
+// of 1) or its sessions terminated. idle_session_timeout at any value above 0 (idle_session): a
+// pool's idle connections are killed. No lock is taken.
 #include <string>
 
 #include "analyze/parse/names.hpp"
@@ -43,6 +44,23 @@ std::optional<long> value_ms(const VariableSetStmt* set) {
     return std::nullopt;
 }
 
+// idle_session_timeout at any value: a pool keeps connections idle between requests by design, so
+// the server closes them under it and the pool hands out dead ones (checked on PostgreSQL 15 with a
+// role's idle_session_timeout = '2s': a query after 3 s idle fails "FATAL: terminating connection
+// due to idle-session timeout"). PostgreSQL's documentation warns against enforcing it on
+// connections made through connection-pooling software (runtime-config-client.html).
+void idle_session(const StatementContext& ctx, Sink& sink, const std::string& scope, long ms) {
+    Finding& f = sink.add(ctx.statement, "idle_session_timeout = " + std::to_string(ms) + "ms for " + scope +
+                                             ": every new session starts with it, and each session that sits idle that "
+                                             "long between two statements is terminated by the server; a connection pool "
+                                             "keeps its connections idle between requests by design, so it hands the "
+                                             "application dead connections (\"terminating connection due to idle-session "
+                                             "timeout\", \"connection to server was lost\"), from its next connection on, "
+                                             "with no lock to show it");
+    f.fix = "leave idle_session_timeout at 0 for the application's roles and databases; close idle connections in the "
+            "pool (its idle timeout) or the pooler instead";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     std::string scope;
     const VariableSetStmt* set = nullptr;
@@ -62,7 +80,9 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string_view effect = effect_of(name);
     if (effect.empty()) return;
     const std::optional<long> ms = value_ms(set);
-    if (!ms || *ms <= 0 || *ms >= k_too_short_ms) return;  // 0 turns it off
+    if (!ms || *ms <= 0) return;  // 0 turns it off
+    if (name == "idle_session_timeout") return idle_session(ctx, sink, scope, *ms);
+    if (*ms >= k_too_short_ms) return;
     Finding& f = sink.add(ctx.statement, name + " = " + std::to_string(*ms) + "ms for " + scope +
                                              ": every new session starts with it, and " + std::string(effect) +
                                              ": the application's ordinary queries fail from its next connection on, "
@@ -75,8 +95,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(default_timeout_too_short) {
     return Rule{"default-timeout-too-short", Risk::High,
-                "ALTER DATABASE / ROLE / SYSTEM ... SET statement_timeout (or a like timeout) under a second fails the "
-                "application's queries",
+                "ALTER DATABASE / ROLE / SYSTEM ... SET statement_timeout (or a like timeout) under a second, or "
+                "idle_session_timeout at any value, fails the application's queries or kills its pooled connections",
                 check, nullptr, true, "locking"};
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "analyze/model/drop_default_note.hpp"
+#include "analyze/model/integrity_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -102,6 +103,23 @@ void check(const StatementContext& ctx, Sink& sink) {
         const std::string_view name = pg::text(cmd->name);
         if (changed_again(ctx, stmt, name, true) || added_earlier(ctx, stmt, name)) continue;
         const std::string column = quote_ident(name);
+        if (set_null) {
+            // A column of a domain with constraints: NULL is stored as its default, over the domain's.
+            const std::string domain = read_domain_default_note(ctx.statement, table, column);
+            if (!domain.empty()) {
+                Finding& f = sink.add(ctx.statement,
+                                      "SET DEFAULT NULL on " + table + "." + column + ", a column of domain " + domain +
+                                          " with constraints: on a domain column PostgreSQL stores NULL as the column's "
+                                          "default, which overrides the domain's own default, so every INSERT of the running "
+                                          "release that leaves " + column + " out gets NULL instead of the default it got, "
+                                          "and when the domain is NOT NULL each fails \"domain " + domain +
+                                          " does not allow null values\", with no lock to show it");
+                f.relation = table;
+                f.subcommand = pg::index_of(stmt->cmds, cmd);
+                f.fix = "DROP DEFAULT instead (the domain's default applies again), or SET DEFAULT to the value meant";
+                continue;
+            }
+        }
         if (read_no_default_note(ctx.statement, table, column)) continue;
         const std::optional<DroppedDefault> known = read_drop_default_note(ctx.statement, table, column);
         // DROP NOT NULL in the file too: the inserts that leave it out store NULL (the intent, usually).

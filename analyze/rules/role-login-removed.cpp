@@ -1,4 +1,4 @@
-// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0, ... VALID UNTIL a past date, ... PASSWORD, ... NOINHERIT, and ALTER DATABASE
+// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0 (any limit but -1: report_limit), ... VALID UNTIL a past date, ... PASSWORD, ... NOINHERIT, and ALTER DATABASE
 // app ALLOW_CONNECTIONS false or CONNECTION LIMIT 0: the role's (the database's) new connections
 // are refused, the application's pool included, with no lock taken.
 #include <cctype>
@@ -7,6 +7,7 @@
 
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -37,6 +38,45 @@ std::optional<bool> boolean_value(const DefElem* d) {
     return std::nullopt;
 }
 
+// A connection limit under this many is HIGH: below two instances of the common pools' default
+// size (HikariCP's maximumPoolSize, node-postgres' Pool max: 10 each) or one PgBouncer
+// default_pool_size (20), so most applications' connections are refused at once. At or above it,
+// MEDIUM: pgfence does not know the pool sizes, and a deploy that starts new instances before
+// stopping the old ones needs twice as many.
+constexpr int k_pool_floor = 20;
+
+// ALTER ROLE / DATABASE ... CONNECTION LIMIT n, n > 0 (-1 is no limit, 0 closes it: reported
+// below): every connection past n but a superuser's is refused (checked on PostgreSQL 15: with
+// CONNECTION LIMIT 2 the third connection of role app fails "FATAL: too many connections for role
+// "app""; postinit.c checks rolconnlimit and datconnlimit at each login).
+void report_limit(const StatementContext& ctx, Sink& sink, const std::string& statement, const std::string& who,
+                  const std::string& error, int limit) {
+    Finding& f = sink.add(ctx.statement, statement + " CONNECTION LIMIT " + std::to_string(limit) + ": " + who +
+                                             " accepts at most " + std::to_string(limit) +
+                                             " connections (superusers' aside): each connection past them (a pool larger "
+                                             "than that, a second instance, the new release starting while the old one "
+                                             "runs) fails \"" + error + "\", with no lock to show it; pgfence does not know "
+                                             "the application's pool sizes" +
+                                             (limit < k_pool_floor ? ", and " + std::to_string(limit) + " is below one "
+                                                                     "common pool's default (20)"
+                                                                   : std::string()));
+    if (limit >= k_pool_floor) f.risk = Risk::Medium;
+    f.fix = "size a connection limit from every instance's pool (instances x pool size, twice that during a deploy) "
+            "and set it outside migrations, with the pools' sizes changed first";
+}
+
+// Was role `name` created (CREATE ROLE / USER / GROUP) by an earlier statement of this file? No
+// session uses it yet: its limit is its setup.
+bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
+    bool found = false;
+    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        const auto* create = pg::as<CreateRoleStmt>(stmt);
+        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
+        return found;
+    });
+    return found;
+}
+
 // ALTER DATABASE app ALLOW_CONNECTIONS false, ... CONNECTION LIMIT 0: every new connection to
 // the database is refused (checked on PostgreSQL 15: "database "app" is not currently accepting
 // connections", "too many connections for database "app"").
@@ -47,6 +87,11 @@ void check_database(const AlterDatabaseStmt* alter, const StatementContext& ctx,
         const auto* number = pg::as<Integer>(d->arg);
         if (name == "allow_connections" && boolean_value(d) == std::optional<bool>(false)) how = "ALLOW_CONNECTIONS false";
         if (name == "connection_limit" && number != nullptr && number->ival == 0) how = "CONNECTION LIMIT 0";
+        if (name == "connection_limit" && number != nullptr && number->ival > 0) {
+            const std::string db = quote_ident(pg::text(alter->dbname));
+            report_limit(ctx, sink, "ALTER DATABASE " + db, "database " + db,
+                         "too many connections for database " + std::string(pg::text(alter->dbname)), number->ival);
+        }
     }
     if (how.empty()) return;
     Finding& f = sink.add(ctx.statement, "ALTER DATABASE ... " + how + ": database " + quote_ident(pg::text(alter->dbname)) +
@@ -92,6 +137,20 @@ void check(const StatementContext& ctx, Sink& sink) {
         const auto* number = pg::as<Integer>(d->arg);
         if (name == "canlogin" && flag != nullptr && !flag->boolval) how = "NOLOGIN";
         if (name == "connectionlimit" && number != nullptr && number->ival == 0) how = "CONNECTION LIMIT 0";
+        if (name == "connectionlimit" && number != nullptr && number->ival > 0 &&
+            !(alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING &&
+              role_created_earlier(ctx, pg::text(alter->role->rolename)))) {
+            report_limit(ctx, sink,
+                         "ALTER ROLE " + (alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING
+                                              ? quote_ident(pg::text(alter->role->rolename))
+                                              : role_name(alter->role)),
+                         role_name(alter->role),
+                         "too many connections for role " +
+                             (alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING
+                                  ? std::string(pg::text(alter->role->rolename))
+                                  : std::string("...")),
+                         number->ival);
+        }
         if (name == "validUntil") how = "VALID UNTIL (a date that may be past)";
         // A new password (or none): the application logs in with the one it is configured
         // with, which no longer matches (checked on PostgreSQL 15: "password authentication
@@ -131,7 +190,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(role_login_removed) {
     return Rule{"role-login-removed", Risk::High,
-                "ALTER ROLE ... NOLOGIN, CONNECTION LIMIT 0, PASSWORD or NOINHERIT, ALTER DATABASE ... ALLOW_CONNECTIONS false: the application's connections or queries are refused", check, nullptr,
+                "ALTER ROLE ... NOLOGIN, CONNECTION LIMIT 0 (or a small limit), PASSWORD or NOINHERIT, ALTER DATABASE ... ALLOW_CONNECTIONS false or CONNECTION LIMIT: the application's connections or queries are refused", check, nullptr,
                 true, "locking"};
 }
 

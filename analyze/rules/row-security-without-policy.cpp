@@ -10,6 +10,7 @@
 // hides the rows a permissive policy granted or shows the rows a restrictive one hid; quiet where
 // the catalog shows row security off, and MEDIUM where another permissive policy provably still
 // grants the same command to the same roles (row_security.cpp's notes).
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -50,14 +51,30 @@ bool grants(const CreatePolicyStmt* policy) {
 // one lets a role read it (grants), whether one shows every row to every role and no
 // restrictive one narrows the reads (policy_filter.hpp), and what the reading ones filter.
 struct FilePolicies {
+    bool any = false;    // the file creates a policy for the table
+    unsigned writes = 0;  // the write commands a permissive one grants: bit i for k_writes[i]
     bool reads = false;
     bool admits = false;
     bool restricted = false;
     std::string filters;  // "name: how", for the message
 };
 
+constexpr std::string_view k_writes[] = {"insert", "update", "delete"};
+
 void add_policy(FilePolicies& out, const CreatePolicyStmt* policy) {
     const std::string_view command = policy->cmd_name != nullptr ? std::string_view(policy->cmd_name) : "all";
+    out.any = true;
+    if (policy->qual == nullptr || could_be_true(policy->qual)) {
+        std::string granted;
+        bool is_public = pg::length(policy->roles) == 0;
+        for (const RoleSpec* role : pg::each<RoleSpec>(policy->roles)) {
+            if (role->roletype == ROLESPEC_PUBLIC) is_public = true;
+            granted += (granted.empty() ? "" : ",") + (role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->rolename)) : "current role");
+        }
+        for (std::size_t i = 0; i < std::size(k_writes); ++i) {
+            if (policy_grants(policy->permissive, command, is_public ? std::string() : granted, k_writes[i])) out.writes |= 1U << i;
+        }
+    }
     const bool reads = command == "all" || command == "select";
     const std::string filter = policy_filter(policy->qual);
     std::string roles;
@@ -229,6 +246,58 @@ void report_filtered(const StatementContext& ctx, Sink& sink, const std::string&
             "once row security is on, before turning it on; have a reviewer sign the change off";
 }
 
+// ENABLE / FORCE ROW LEVEL SECURITY on an existing table whose policies grant some commands but not
+// INSERT, UPDATE or DELETE (a table with only FOR SELECT policies): row security's default deny
+// applies per command, so from the commit on each such write by the roles it applies to fails or
+// matches nothing (checked on PostgreSQL 15, red team R67 A17: with only `FOR SELECT USING (true)`,
+// the application's role read its row, its INSERT failed "new row violates row-level security
+// policy for table", its UPDATE and DELETE reported 0 rows). The commands come from the model's
+// note (the catalog's policies at the statement), less those a policy this file creates grants;
+// a table the catalog shows without policies is judged by the file's policies alone.
+// Only where the policies let roles read: where they do not, the statement's finding says so already.
+void check_writes(const StatementContext& ctx, Sink& sink, const std::string& table, bool force, const FilePolicies& here,
+                  bool catalog_policies) {
+    const std::string clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
+    const auto why = row_security_known_why(ctx.statement, clause + " for writes", table);
+    std::string policies;
+    unsigned denied = 0;
+    if (why && why->starts_with(k_no_write_policy)) {
+        const std::string rest = why->substr(k_no_write_policy.size());
+        const std::size_t colon = rest.find(": ");
+        const std::string commands = rest.substr(0, colon);
+        if (colon != std::string::npos) policies = rest.substr(colon + 2);
+        if (commands.find("INSERT") != std::string::npos) denied |= 1U;
+        if (commands.find("UPDATE") != std::string::npos) denied |= 2U;
+        if (commands.find("DELETE") != std::string::npos) denied |= 4U;
+    } else if (!catalog_policies && !force && here.any) {
+        denied = 7U;
+        policies = "the ones this migration creates";
+    }
+    denied &= ~here.writes;
+    if (denied == 0) return;
+    std::string list;
+    std::string effects;
+    const char* names[] = {"INSERT", "UPDATE", "DELETE"};
+    for (unsigned i = 0; i < 3; ++i) {
+        if ((denied & (1U << i)) == 0) continue;
+        list += std::string(list.empty() ? "" : ", ") + names[i];
+    }
+    if ((denied & 1U) != 0) effects = "each INSERT fails \"new row violates row-level security policy\"";
+    if ((denied & 6U) != 0) {
+        effects += std::string(effects.empty() ? "each " : ", and each ") + ((denied & 6U) == 6U ? "UPDATE and DELETE" : (denied & 2U) != 0 ? "UPDATE" : "DELETE") +
+                   " matches no row (0 rows, no error)";
+    }
+    Finding& f = sink.add(ctx.statement, clause + " on " + table + ": no permissive policy of it grants " + list + " (its policies: " +
+                                             policies + "), and row security denies a command no policy grants: from the moment it "
+                                             "commits, for " +
+                                             (force ? std::string("the table's owner, exempt until now (an application that connects as the owner)")
+                                                    : std::string("every role other than the table's owner (or a superuser or a BYPASSRLS one), the application's included")) +
+                                             ", " + effects + ", with no lock to show it");
+    f.relation = table;
+    f.fix = "create the policies the application's writes need (CREATE POLICY ... FOR INSERT WITH CHECK (...), FOR UPDATE, "
+            "FOR DELETE, or FOR ALL) before turning row security on, and check them with SET ROLE";
+}
+
 // DISABLE / NO FORCE ROW LEVEL SECURITY (checked on PostgreSQL 15: a role filtered to 1 row by a
 // policy sees all 3 after DISABLE; the owner, filtered under FORCE, sees all 3 after NO FORCE).
 void check_turned_off(const StatementContext& ctx, const AlterTableStmt* stmt, const std::string& table, Sink& sink) {
@@ -331,6 +400,12 @@ void check(const StatementContext& ctx, Sink& sink) {
         const bool known = known_why && !no_read && (!filtering || force);  // FORCE: the owner, report_owner_subject
         const bool already = known && already_in_force(ctx.statement);
         const FilePolicies here = policies_for(ctx, std::string(pg::relname(stmt->relation)));
+        const bool reads = (known_why && !known_why->starts_with(k_no_read_policy)) || here.reads;
+        if (!already_in_force(ctx.statement) && reads) {
+            ctx.subcommand = index;
+            check_writes(ctx, sink, table, force, here, known_why.has_value());
+            ctx.subcommand = -1;
+        }
         // Shows every row: the catalog's policies do (known), or the file makes one that does.
         const bool shows_all = (known && !already_in_force(ctx.statement)) || (here.admits && !here.restricted);
         if (!force && !already && !shows_all && (filtering || (!known && here.reads))) {
@@ -373,7 +448,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(row_security_without_policy) {
     return Rule{"row-security-without-policy", Risk::High,
-                "Row security changed on a table in use: ENABLE or FORCE with no policy hides every row; DISABLE, NO FORCE or DROP POLICY shows or hides rows", check,
+                "Row security changed on a table in use: ENABLE or FORCE with no policy hides every row (with none for INSERT, UPDATE or DELETE, refuses those); DISABLE, NO FORCE or DROP POLICY shows or hides rows", check,
                 nullptr, true, "locking"};
 }
 

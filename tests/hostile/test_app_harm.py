@@ -125,6 +125,8 @@ ALTER TABLE orders ALTER COLUMN total SET DEFAULT 0;
 ALTER TABLE things ALTER COLUMN nm SET DEFAULT 'n-' || md5(random()::text);
 CREATE POLICY orders_sel ON orders FOR SELECT USING (true);
 CREATE POLICY orders_ins ON orders FOR INSERT WITH CHECK (true);
+CREATE POLICY orders_upd ON orders FOR UPDATE USING (true);
+CREATE POLICY orders_del ON orders FOR DELETE USING (true);
 ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
 CREATE SCHEMA reporting;
 CREATE TEXT SEARCH CONFIGURATION newts (COPY = english);

@@ -330,6 +330,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"default-timeout-too-short", "configuration, not a migration: the migration's own SET instead"},
         {"harmful-session-default", "configuration, not a migration: the migration's own SET instead"},
         {"sequence-limit-lowered", "a headroom only the live sequence shows: check it, keep the bound far above"},
+        {"set-storage-plain", "keep the column's strategy (EXTENDED or MAIN): nothing to rewrite, the statement goes"},
         {"drop-column-default", "a release order: deploy code that always writes the column first"},
         {"integrity-not-enforced", "the constraint is the author's: keep it, or add its replacement before the drop"},
         {"default-breaks-inserts", "the key's generator or the domain's default is the author's choice"},

@@ -6,3 +6,7 @@ ALTER ROLE ALL SET transaction_timeout = '100ms';
 ALTER SYSTEM SET statement_timeout = '900';
 ALTER ROLE app_user SET idle_session_timeout = 1;
 ALTER ROLE app_user SET lock_timeout = '100ms';
+-- idle_session_timeout at any value: a pool's idle connections are killed.
+ALTER ROLE app_user SET idle_session_timeout = '5s';
+ALTER DATABASE app SET idle_session_timeout = 600000;
+ALTER SYSTEM SET idle_session_timeout = '1h';
