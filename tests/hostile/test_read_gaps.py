@@ -171,7 +171,24 @@ def ci_hidden_control(s):
     check(not any(p == "db/cleanup.psql" for p, _, _ in found), f"nothing runs db/cleanup.psql: {sorted(found)}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
+def down_halves(s):
+    """A DBA's review of authelia (its own runner, V0001.Name.up.sql beside V0001.Name.down.sql):
+    the down halves were read as migrations, so a later up file's DROP TABLE IF EXISTS of a live
+    table met a table the down half had dropped and was reported clean. A .down.sql file is a
+    down half whatever the tool: not run on the way up, not history for the files after it."""
+    files = {"db/V0001.Init.up.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n",
+             "db/V0001.Init.down.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n",
+             "db/V0002.Cleanup.up.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n",
+             "db/V0002.Cleanup.down.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n"}
+    repository(s, files, {})
+    proc = run(s, "analyze", "--no-config", "--ci", "db")
+    check(proc.returncode == 1, f"analyze fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = analyze_findings(s)
+    check(("db/V0002.Cleanup.up.sql", "drop-table", 1) in found, f"the up file's DROP TABLE is reported: {sorted(found)}")
+    check(not any(p.endswith(".down.sql") for p, _, _ in found), f"no finding in a down half: {sorted(found)}")
+
+
+SCENARIOS = {f.__name__: f for f in (down_halves, typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
                                      typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_missing, psql_include_history,
                                      ci_hidden_github, ci_hidden_circleci, ci_hidden_buildkite, ci_hidden_woodpecker, ci_hidden_control)}
 
