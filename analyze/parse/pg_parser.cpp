@@ -19,6 +19,8 @@ char* pg_query_node_to_json(const void* obj);
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "analyze/parse/json_access.hpp"
 #include "analyze/parse/limits.hpp"
@@ -279,15 +281,54 @@ ParsedStatement parse_plpgsql_body(std::string_view body) {
     return parsed_on_large_stack([&] { return parse_plpgsql_body_here(body); });
 }
 
+namespace {
+// The functions parsed last on this thread, by their CREATE statement's text. A trigger
+// function's body is parsed again for every statement of every later migration that writes its
+// table, and a called function's for every call: the same few texts (a tenth of a corpus run's
+// instructions). The parse depends on the text only, so the tree is kept and shared (a
+// ParsedStatement's `arena` keeps it alive), for the last k_kept_functions texts and at most
+// k_kept_function_bytes of them (a tree takes some ten times its text).
+constexpr std::size_t k_kept_functions = 64;
+constexpr std::size_t k_kept_function_bytes = std::size_t{256} << 10;
+
+struct KeptFunction {
+    std::string text;
+    std::shared_ptr<ParsedStatement> parsed;
+};
+
+ParsedStatement shared_copy(const std::shared_ptr<ParsedStatement>& parsed) {
+    ParsedStatement out;
+    out.kind = parsed->kind;
+    out.failure = parsed->failure;
+    out.arena = parsed;  // keeps the tree `node` points into
+    out.node = parsed->node;
+    return out;
+}
+}  // namespace
+
 ParsedStatement parse_plpgsql_function(std::string_view create_sql) {
-    return parsed_on_large_stack([&] {
+    thread_local std::vector<KeptFunction> kept;  // oldest first
+    thread_local std::size_t kept_bytes = 0;
+    for (const KeptFunction& k : kept) {
+        if (k.text == create_sql) return shared_copy(k.parsed);
+    }
+    auto parsed = std::make_shared<ParsedStatement>(parsed_on_large_stack([&] {
         if (auto deep = sql_too_deep(create_sql)) {
             ParsedStatement out;
             out.failure = ParseFailure{deep->message, deep->offset};
             return out;
         }
         return parse_plpgsql_text(std::string(create_sql), true);
-    });
+    }));
+    if (create_sql.size() <= k_kept_function_bytes / 4) {
+        while (!kept.empty() && (kept.size() >= k_kept_functions || kept_bytes + create_sql.size() > k_kept_function_bytes)) {
+            kept_bytes -= kept.front().text.size();
+            kept.erase(kept.begin());
+        }
+        kept.push_back(KeptFunction{std::string(create_sql), parsed});
+        kept_bytes += create_sql.size();
+    }
+    return shared_copy(parsed);
 }
 
 bool is_constant_select(const ::Node* stmt) {

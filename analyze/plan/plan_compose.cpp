@@ -1,9 +1,34 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include <filesystem>
 
 namespace pgfence::analyze {
 
 namespace plan_detail {
+namespace {
+const std::vector<std::string> k_no_siblings;  // for `cond ? siblings() : k_no_siblings`, a reference either way
+
+// The text of a migration of the set (nullptr when it is not a regular file, is over 16 MiB or
+// cannot be read). The files of a set are read again for each plan that drops a table only in a
+// later release: the texts read last on this thread are kept, up to k_kept_sibling_bytes.
+constexpr std::size_t k_kept_sibling_bytes = std::size_t{4} << 20;
+const std::string* sibling_text(const std::string& path) {
+    thread_local std::map<std::string, std::string, std::less<>> kept;
+    thread_local std::size_t kept_bytes = 0;
+    if (auto it = kept.find(path); it != kept.end()) return &it->second;
+    std::error_code ec;
+    std::ifstream in(path, std::ios::binary);
+    if (!std::filesystem::is_regular_file(path, ec) || std::filesystem::file_size(path, ec) > (16u << 20) || !in) return nullptr;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (kept_bytes + text.size() > k_kept_sibling_bytes) {
+        kept.clear();
+        kept_bytes = 0;
+    }
+    kept_bytes += text.size();
+    return &kept.insert_or_assign(path, std::move(text)).first->second;
+}
+}  // namespace
+
 // The down file of a migration the plan adds: undoing one step of a split migration is not
 // something pgfence can derive, so reverting it stops with that said, not with a file the tool
 // cannot run (diesel answers a down.sql of comments only with "Received an empty query") or one
@@ -226,12 +251,16 @@ Plan Composer::compose() {
                            "need new names: by hand, make the change in migrations named after the set's last one");
         }
     }
-    std::set<std::string, std::less<>> sibling_names;  // read for migrations 2 and later only
-    for (const auto& sibling : migrations > 1 ? siblings() : std::vector<std::string>{}) {
-        std::string_view n = path_name(sibling);
-        if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
-        sibling_names.emplace(n);
-    }
+    // Whether a migration of the set is named `name` (asked for migrations 2 and later only: a
+    // search through the set's names for each, not a set of them built for every plan).
+    auto sibling_named = [&](std::string_view name) {
+        for (const auto& sibling : siblings()) {
+            std::string_view n = path_name(sibling);
+            if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
+            if (n == name) return true;
+        }
+        return false;
+    };
     std::vector<int> later;  // migrations written under later-release/
     std::vector<int> held;   // migrations written under after-out-of-band/
     bool behind_band = false;  // an out-of-band step after a migration has come
@@ -267,7 +296,7 @@ Plan Composer::compose() {
             step.path = under("after-out-of-band/", step.path);
             held.push_back(migration);
         }
-        if (migration > 1 && sibling_names.count(new_name) > 0) {
+        if (migration > 1 && sibling_named(new_name)) {
             m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
                               std::to_string(migration) + " of the plan before adding it");
         }
@@ -319,7 +348,7 @@ Plan Composer::compose() {
             return st.after_release && contains_ci(st.sql, "DROP VIEW");
         });
         const std::string self = absolute_path(std::filesystem::path(m_report.path)).lexically_normal().generic_string();
-        for (const auto& sibling : view_in_place ? siblings() : std::vector<std::string>{}) {
+        for (const auto& sibling : view_in_place ? siblings() : k_no_siblings) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
             std::string_view name = path_name(sibling);
             if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
@@ -340,15 +369,14 @@ Plan Composer::compose() {
             }
         }
         bool unread = false;
-        for (const auto& sibling : dropped.empty() ? std::vector<std::string>{} : siblings()) {
+        for (const auto& sibling : dropped.empty() ? k_no_siblings : siblings()) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
-            std::error_code ec;
-            std::ifstream in(sibling, std::ios::binary);
-            if (!std::filesystem::is_regular_file(sibling, ec) || std::filesystem::file_size(sibling, ec) > (16u << 20) || !in) {
+            const std::string* read = sibling_text(sibling);
+            if (read == nullptr) {
                 unread = true;
                 continue;
             }
-            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const std::string& text = *read;
             for (const auto& table : dropped) {
                 if (!has_word(text, table)) continue;
                 std::string_view name = path_name(sibling);
