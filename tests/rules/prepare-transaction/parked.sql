@@ -1,0 +1,6 @@
+-- A deploy that prepares its transaction instead of committing it: users stays ACCESS EXCLUSIVE
+-- locked, by no session, until someone runs COMMIT PREPARED 'deploy_42'.
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN nickname text;
+PREPARE TRANSACTION 'deploy_42';
