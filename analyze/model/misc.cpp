@@ -6,7 +6,6 @@
 #include "analyze/model/collations.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
-#include "analyze/model/publication_identity.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -583,7 +582,6 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             return model_alter_domain(pg::as<AlterDomainStmt>(stmt), facts, ctx);
         case T_CreatePublicationStmt:
             facts.tag = "CREATE PUBLICATION";
-            note_published_without_key(pg::as<CreatePublicationStmt>(stmt), facts, ctx);
             return model_publication(pg::as<CreatePublicationStmt>(stmt)->pubobjects, facts, ctx);
         case T_AlterPublicationStmt:
             facts.tag = "ALTER PUBLICATION";
