@@ -54,6 +54,17 @@ void check(const FileContext& ctx, Sink& sink) {
         }
         if (held.size() > 8) locks += ", ...";
         const int until = resolved_at(ctx, last, gid);
+        // A later statement of the same session that needs a lock the parked transaction holds
+        // waits for it too: nothing in the file releases it before (checked on PostgreSQL 15: the
+        // SELECT after PREPARE waits until lock_timeout).
+        int stuck = 0;
+        for (std::size_t k = last + 1; k < statements.size() && stuck == 0; ++k) {
+            if (until > 0 && statements[k].span.start.line >= until) break;
+            for (const LockFact& l : statements[k].locks) {
+                auto it = std::find_if(held.begin(), held.end(), [&](const auto& h) { return h.first == l.relation; });
+                if (it != held.end() && conflicts(it->second, l.mode)) stuck = statements[k].span.start.line;
+            }
+        }
         std::string message = "PREPARE TRANSACTION " + quote_literal(gid) +
                               " does not commit: PostgreSQL parks the transaction with every lock it took" +
                               (locks.empty() ? std::string() : " (" + locks + ")") +
@@ -65,6 +76,10 @@ void check(const FileContext& ctx, Sink& sink) {
         } else {
             message += ", which this file never does: the runner exits successfully, its changes are not applied, and "
                        "every session that needs a conflicting lock on these tables waits for it";
+        }
+        if (stuck > 0) {
+            message += "; the statement at line " + std::to_string(stuck) +
+                       " needs a lock it holds, so this very session waits for it (until lock_timeout, or for ever)";
         }
         Finding& f = sink.add(statements[last], message);
         if (until > 0) f.risk = Risk::Medium;

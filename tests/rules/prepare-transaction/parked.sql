@@ -4,3 +4,5 @@ BEGIN;
 SET LOCAL lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN nickname text;
 PREPARE TRANSACTION 'deploy_42';
+-- The same session then waits for the lock the parked transaction keeps.
+SELECT count(*) FROM users;
