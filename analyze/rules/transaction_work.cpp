@@ -312,6 +312,12 @@ const LockFact* read_table(const FileContext& ctx, int index, const StatementFac
     return nullptr;
 }
 
+// A system catalog (pg_catalog's, information_schema's, an unqualified pg_* name): small, and not
+// the application's rows.
+bool system_catalog(std::string_view relation) {
+    return relation.starts_with("pg_") || relation.starts_with("pg_catalog.") || relation.starts_with("information_schema.");
+}
+
 // A plain SELECT that reads whole tables: no WHERE, no LIMIT, a FROM of tables and joins of
 // tables (a join reads each side whole unless an index serves the other). The first such
 // table it locks, or nullptr.
@@ -338,7 +344,7 @@ const LockFact* whole_select(const FileContext& ctx, int index, const SelectStmt
     }
     for (const std::string& t : tables) {
         const LockFact* l = lock_on(s, t);
-        if (l != nullptr && !l->empty && (l->kind == "table" || l->kind == "partitioned table" || l->kind == "materialized view") &&
+        if (l != nullptr && !l->empty && !system_catalog(t) && (l->kind == "table" || l->kind == "partitioned table" || l->kind == "materialized view") &&
             (!l->is_new || filled_from_query(ctx, index, t))) {
             return l;
         }
@@ -374,6 +380,7 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
         if (const LockFact* l = whole_select(ctx, index, select, s)) {
             return TableWork{l->relation, "reads every row of " + l->relation + " (a query with no WHERE and no LIMIT)"};
         }
+        if (select->intoClause == nullptr) return std::nullopt;  // its scan facts are what whole_select judged
     }
     if (const auto* refresh = pg::as<RefreshMatViewStmt>(stmt); refresh != nullptr && !refresh->skipData) {
         // REFRESH runs the view's whole query again (CONCURRENTLY then compares it with the old
@@ -426,6 +433,11 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     }
     for (const auto& e : s.scans) {
         if (!e.certain || e.fails_on_any_row || !effect_counts(ctx, index, s, e)) continue;
+        // A DO block's queries read only tables they lock (a catalog's rows are not a table's).
+        if (pg::is<DoStmt>(stmt) && (lock_on(s, e.relation) == nullptr || lock_on(s, e.relation)->empty ||
+                                     system_catalog(e.relation))) {
+            continue;
+        }
         if (pg::is<IndexStmt>(stmt)) return TableWork{e.relation, "builds an index on " + e.relation};
         return TableWork{e.relation, "scans every row of " + e.relation};
     }

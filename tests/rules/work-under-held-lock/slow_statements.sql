@@ -31,3 +31,8 @@ SET LOCAL lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN nickname6 text;
 ANALYZE events;
 COMMIT;
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN nickname7 text;
+DO $$ BEGIN PERFORM count(*) FROM events; END $$;
+COMMIT;
