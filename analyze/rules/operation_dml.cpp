@@ -130,6 +130,15 @@ void report_merge(const StatementContext& ctx, Sink& sink, CmdType command) {
     }
 }
 
+// Is every function of the FROM item generate_series?
+bool generates_series(const RangeFunction* range) {
+    for (const List* item : pg::each<List>(range->functions)) {
+        const auto* call = pg::as<FuncCall>(pg::nth(item, 0));
+        if (call == nullptr || pg::last_name(call->funcname) != "generate_series") return false;
+    }
+    return true;
+}
+
 // generate_series(a, b) with constant bounds less than k_few_keys apart generates few keys.
 constexpr long long k_few_keys = 1000;
 bool few_keys(const RangeFunction* range) {
@@ -178,7 +187,8 @@ std::optional<UpsertReach> upsert_reach(const StatementContext& ctx) {
             items.push_back(join->larg);
             items.push_back(join->rarg);
         } else if (const auto* range = pg::as<RangeFunction>(item)) {
-            if (!bounded && out.source.empty() && !few_keys(range)) out.source = "a generated series of keys";
+            if (!generates_series(range)) bounded = true;  // unnest(...), a function: its rows are not counted
+            else if (!bounded && out.source.empty() && !few_keys(range)) out.source = "a generated series of keys";
         }
     }
     const pg::Node* update_where = insert->onConflictClause->whereClause;

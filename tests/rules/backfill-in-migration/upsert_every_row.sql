@@ -7,3 +7,4 @@ INSERT INTO users SELECT * FROM users ON CONFLICT (id) DO UPDATE SET plan = NULL
 INSERT INTO users (id, email) SELECT l.id, l.email FROM legacy_users l ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email;
 INSERT INTO users (id, email) SELECT id, email FROM legacy_users WHERE plan = 'pro'
 ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email;
+INSERT INTO users (id, email) SELECT id, 'x' FROM unnest(ARRAY[1, 2]) AS id ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email;
