@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -92,6 +93,8 @@ struct SessionState {
     // The positions of the open savepoints of each name, innermost last: finding one is O(1)
     // however many are open (a file of 200,000 SAVEPOINTs stays linear).
     std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+    // The gids PREPARE TRANSACTION gave in this file and no COMMIT/ROLLBACK PREPARED ended yet.
+    std::set<std::string> prepared;
 
     Transaction transaction() const { return explicit_block ? Transaction::Explicit : base; }
     int savepoint_depth() const { return static_cast<int>(savepoints.size()); }

@@ -46,9 +46,28 @@ void apply_transaction(const TransactionStmt* stmt, SessionState& state, Stateme
             else state.begin();
             break;
         case TRANS_STMT_COMMIT:
-        case TRANS_STMT_PREPARE:
             state.commit();
             if (stmt->chain) state.begin();
+            break;
+        case TRANS_STMT_PREPARE:
+            // The session leaves the transaction as at COMMIT (its SET values stay: PrepareTransaction
+            // runs AtEOXact_GUC(true)), but nothing is committed: the prepare-transaction rule
+            // reports the parked transaction and its locks.
+            if (state.explicit_block || state.base != Transaction::None) state.prepared.insert(std::string(pg::text(stmt->gid)));
+            state.commit();
+            break;
+        case TRANS_STMT_COMMIT_PREPARED:
+        case TRANS_STMT_ROLLBACK_PREPARED:
+            // Ends a transaction another session (or an earlier run) prepared: what it holds and
+            // what committing it changes are not visible here.
+            if (state.prepared.erase(std::string(pg::text(stmt->gid))) == 0) {
+                facts.notes.push_back(std::string("not visible to static analysis: ") +
+                                      (stmt->kind == TRANS_STMT_COMMIT_PREPARED ? "COMMIT" : "ROLLBACK") +
+                                      " PREPARED of a transaction this file did not prepare: the locks it releases and "
+                                      "the changes it " + (stmt->kind == TRANS_STMT_COMMIT_PREPARED ? "applies" : "discards") +
+                                      " are not known");
+                if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+            }
             break;
         case TRANS_STMT_ROLLBACK:
             if (state.explicit_block) state.rollback();

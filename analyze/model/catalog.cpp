@@ -51,6 +51,8 @@ void Catalog::begin_trial() {
     m_trial->types = m_types;
     m_trial->functions = m_functions;
     m_trial->event_triggers = m_event_triggers;
+    m_trial->publications = m_publications;
+    m_trial->replica_identities = m_replica_identities;
     m_trial->view_queries = m_view_queries;
     m_trial->collations = m_collations;
     m_trial->domain_collations = m_domain_collations;
@@ -71,6 +73,8 @@ void Catalog::undo_trial() {
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
     m_event_triggers = std::move(trial.event_triggers);
+    m_publications = std::move(trial.publications);
+    m_replica_identities = std::move(trial.replica_identities);
     m_view_queries = std::move(trial.view_queries);
     m_collations = std::move(trial.collations);
     m_domain_collations = std::move(trial.domain_collations);
@@ -311,6 +315,8 @@ void Catalog::overlay(const Catalog& over) {
         m_types.insert(name);
     }
     for (const auto& [name, trigger] : over.m_event_triggers) m_event_triggers[name] = trigger;
+    for (const auto& [name, publication] : over.m_publications) m_publications[name] = publication;
+    for (const auto& [name, identity] : over.m_replica_identities) m_replica_identities[name] = identity;
     for (const auto& [name, deterministic] : over.m_collations) m_collations[name] = deterministic;
     for (const auto& [name, collation] : over.m_domain_collations) m_domain_collations[name] = collation;
     for (const auto& [name, overloads] : over.m_functions) {

@@ -215,6 +215,15 @@ struct EventTriggerInfo {
     bool enabled = true;   // ALTER EVENT TRIGGER ... DISABLE
 };
 
+// A publication (CREATE PUBLICATION), as ALTER PUBLICATION last changed it
+// (analyze/model/publication_identity.cpp keeps it).
+struct PublicationInfo {
+    bool changes = true;     // publishes UPDATE or DELETE (pg_publication.pubupdate, pubdelete)
+    bool all_tables = false;  // FOR ALL TABLES
+    std::set<std::string> tables;   // FOR TABLE: relnames
+    std::set<std::string> schemas;  // FOR TABLES IN SCHEMA
+};
+
 // Relations by relname. A copy of a catalog shares them until one is changed (copy on write), and
 // shares the map's nodes too (analyze/persistent_map.hpp: a copy costs O(1), a change O(log n)):
 // a migration's catalog starts as the history's, most of which it only reads.
@@ -387,6 +396,21 @@ public:
     }
     [[nodiscard]] const std::map<std::string, EventTriggerInfo>& event_triggers() const { return m_event_triggers; }
 
+    // Publications by name; and each table's REPLICA IDENTITY as ALTER TABLE last set it
+    // (pg_class.relreplident: 'd' default, 'n', 'f', 'i'; a table never given one: 'd').
+    void set_publication(const std::string& name, PublicationInfo info) { m_publications[name] = std::move(info); }
+    void remove_publication(const std::string& name) { m_publications.erase(name); }
+    [[nodiscard]] PublicationInfo* publication(const std::string& name) {
+        auto it = m_publications.find(name);
+        return it == m_publications.end() ? nullptr : &it->second;
+    }
+    [[nodiscard]] const std::map<std::string, PublicationInfo>& publications() const { return m_publications; }
+    void set_replica_identity(const std::string& relname, char identity) { m_replica_identities[relname] = identity; }
+    [[nodiscard]] char replica_identity(const std::string& relname) const {
+        auto it = m_replica_identities.find(relname);
+        return it == m_replica_identities.end() ? 'd' : it->second;
+    }
+
 private:
     bool m_unknown_seen = false;
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
@@ -403,6 +427,8 @@ private:
         std::set<std::string> types;
         FunctionMap functions;
         std::map<std::string, EventTriggerInfo> event_triggers;
+        std::map<std::string, PublicationInfo> publications;
+        std::map<std::string, char> replica_identities;
         std::map<std::string, std::string> view_queries;
         std::map<std::string, bool> collations;
         std::map<std::string, std::string> domain_collations;
@@ -444,6 +470,8 @@ private:
     std::set<std::string> m_types;
     FunctionMap m_functions;
     std::map<std::string, EventTriggerInfo> m_event_triggers;
+    std::map<std::string, PublicationInfo> m_publications;
+    std::map<std::string, char> m_replica_identities;
     std::string m_source;
     std::map<std::string, std::string> m_relexed;
 };

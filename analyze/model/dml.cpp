@@ -55,6 +55,12 @@ namespace dml_detail {
 bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = stmt->intoClause != nullptr ? "SELECT INTO" : "SELECT";
     lock_query(facts, ctx, reinterpret_cast<const pg::Node*>(stmt), QueryUse::Execute, "SELECT reads it");
+    // The tables a plain query reads whole (no WHERE an index serves, no LIMIT), as an INSERT ...
+    // SELECT's: a count(*) of a history table takes as long under a held lock (R67 A10).
+    if (stmt->intoClause == nullptr && stmt->fromClause != nullptr) {
+        std::vector<std::string> ctes;
+        dml_detail::source_scans(stmt, facts, ctx, ctes, "the query");
+    }
     if (stmt->intoClause != nullptr) {
         const RangeVar* rv = stmt->intoClause->rel;
         RelationInfo& info = ctx.catalog.add(std::string(pg::relname(rv)), pg::display_name(rv), "table");
@@ -124,11 +130,12 @@ bool inner_join_covers(const JoinExpr* join, const RangeVar* side, const Context
 // reads one table with no WHERE and no LIMIT, as UPDATE and DELETE without WHERE are read;
 // otherwise the rows its query selects (an index or a join may bound them). Set operations
 // (UNION) scan each of their queries; CTEs, sub-selects and views are not followed.
-void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx, std::vector<std::string>& ctes) {
+void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx, std::vector<std::string>& ctes,
+                  std::string_view label) {
     if (select == nullptr || select->valuesLists != nullptr) return;
     if (select->op != SETOP_NONE) {
-        source_scans(select->larg, facts, ctx, ctes);
-        source_scans(select->rarg, facts, ctx, ctes);
+        source_scans(select->larg, facts, ctx, ctes, label);
+        source_scans(select->rarg, facts, ctx, ctes, label);
         return;
     }
     std::size_t outer = ctes.size();
@@ -171,9 +178,9 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
         const bool kept = preserved && select->limitCount == nullptr &&
                           (select->whereClause == nullptr || reads_whole_table(select->whereClause, rv, false, ctx));
         add_scan(facts, table,
-                 unindexed ? "INSERT ... SELECT reads every row of " + table + ": no index of " + table + " serves its WHERE"
-                 : whole || kept ? "INSERT ... SELECT reads every row of " + table
-                                 : "INSERT ... SELECT reads the rows its query selects from " + table,
+                 unindexed ? std::string(label) + " reads every row of " + table + ": no index of " + table + " serves its WHERE"
+                 : whole || kept ? std::string(label) + " reads every row of " + table
+                                 : std::string(label) + " reads the rows its query selects from " + table,
                  whole || kept, unindexed || (kept && select->whereClause != nullptr));
     }
     ctes.resize(outer);

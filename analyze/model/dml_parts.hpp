@@ -251,7 +251,8 @@ std::string covering_foreign_key(const Context& ctx, const std::string& from, co
 
 std::string_view item_name(const RangeVar* rv);
 bool inner_join_covers(const JoinExpr* join, const RangeVar* side, const Context& ctx);
-void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx, std::vector<std::string>& ctes);
+void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx, std::vector<std::string>& ctes,
+                  std::string_view label = "INSERT ... SELECT");
 
 void sublink_scans(const pg::Node* node, const std::string& tag, StatementFacts& facts, Context& ctx,
                    const std::vector<std::string>& ctes);

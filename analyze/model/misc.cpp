@@ -14,6 +14,7 @@
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/model/domain_columns.hpp"
 #include "analyze/model/policy_filter.hpp"
+#include "analyze/model/trigger_enable.hpp"
 #include "analyze/model/plpgsql/plpgsql.hpp"
 #include "analyze/parse/splitter.hpp"
 
@@ -97,7 +98,13 @@ bool model_refresh(const RefreshMatViewStmt* stmt, StatementFacts& facts, Contex
 void note_trigger_function(const CreateTrigStmt* stmt, StatementFacts& facts, const Context& ctx) {
     constexpr int k_before = 2;
     if (!stmt->row || (stmt->timing & k_before) == 0 || (stmt->events & (4 | 8 | 16)) == 0) return;
-    const std::string name(pg::last_name(stmt->funcname));
+    note_trigger_function_named(std::string(pg::last_name(stmt->funcname)), facts, ctx);
+}
+
+}  // namespace
+
+// The same note for a trigger function by name (ENABLE TRIGGER, trigger_enable.hpp).
+void note_trigger_function_named(const std::string& name, StatementFacts& facts, const Context& ctx) {
     const auto* overloads = ctx.catalog.functions(name);
     if (overloads == nullptr) return;
     const FunctionInfo* function = nullptr;
@@ -124,6 +131,8 @@ void note_trigger_function(const CreateTrigStmt* stmt, StatementFacts& facts, co
         facts.notes.push_back(trigger_function_note(name, "returns NULL at the top level of its body" + from));
     }
 }
+
+namespace {
 
 bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& ctx) {
     note_trigger_function(stmt, facts, ctx);
@@ -614,7 +623,6 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             return model_alter_domain(pg::as<AlterDomainStmt>(stmt), facts, ctx);
         case T_CreatePublicationStmt:
             facts.tag = "CREATE PUBLICATION";
-            note_published_without_key(pg::as<CreatePublicationStmt>(stmt), facts, ctx);
             return model_publication(pg::as<CreatePublicationStmt>(stmt)->pubobjects, facts, ctx);
         case T_AlterPublicationStmt:
             facts.tag = "ALTER PUBLICATION";

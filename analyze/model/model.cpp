@@ -10,7 +10,9 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/extension_members.hpp"
+#include "analyze/model/publication_identity.hpp"
 #include "analyze/model/search_paths.hpp"
+#include "analyze/model/trigger_enable.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/rename_kind.hpp"
 
@@ -461,6 +463,8 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
     if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
     if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt)) remember_search_path(stmt, ctx);
+    note_publication_identity(stmt, facts, ctx);  // publications, REPLICA IDENTITY (publication_identity.hpp)
+    note_enabled_triggers(stmt, facts, ctx);      // ENABLE TRIGGER of a disabled trigger (trigger_enable.hpp)
     // Judged by the relation the name resolves to (rename_kind.hpp): the rules read this tree too.
     if (const auto* move = pg::as<AlterObjectSchemaStmt>(stmt)) set_schema_by_catalog_kind(const_cast<AlterObjectSchemaStmt*>(move), ctx);
     switch (stmt->type) {

@@ -1,9 +1,11 @@
 #pragma once
-// CREATE PUBLICATION's tables without a primary key, as notes (publication_identity.cpp).
+// Publications' tables without a replica identity, and replica identities taken away, as notes
+// (publication_identity.cpp); the catalog keeps publications and replica identities.
 #include "analyze/model/model.hpp"
 
 namespace pgfence::analyze::model {
 
-void note_published_without_key(const CreatePublicationStmt* stmt, StatementFacts& facts, Context& ctx);
+// CREATE / ALTER / DROP PUBLICATION and ALTER TABLE ... REPLICA IDENTITY; other statements: nothing.
+void note_publication_identity(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 
 }  // namespace pgfence::analyze::model

@@ -13,6 +13,11 @@ namespace pgfence::analyze {
 
 inline constexpr std::string_view k_publication_note_prefix = "publishes a table without a primary key, as the migrations show it: ";
 
+// ALTER PUBLICATION of a publication that publishes no UPDATE or DELETE (WITH (publish = ...)).
+inline constexpr std::string_view k_publication_inserts_only_note = "the publication publishes no UPDATE or DELETE";
+// ALTER TABLE ... REPLICA IDENTITY DEFAULT of a table without a primary key that had FULL or USING INDEX.
+inline constexpr std::string_view k_identity_removed_note = "replica identity removed, no primary key as the migrations show it: ";
+
 // "publishes a table without a primary key, as the migrations show it: <table>"
 [[nodiscard]] inline std::string publication_note(std::string_view table) {
     return std::string(k_publication_note_prefix) + std::string(table);

@@ -52,15 +52,15 @@ constexpr std::array k_judgements = {
     SubcommandJudgement{AT_SetRelOptions, J::Rules, "view-options-changed"},  // a table's storage options: harmless
     SubcommandJudgement{AT_ResetRelOptions, J::Rules, "view-options-changed"},
     SubcommandJudgement{AT_ReplaceRelOptions, J::Rules, "view-options-changed"},
-    SubcommandJudgement{AT_EnableTrig, J::Harmless, "turns back on a trigger whose body is judged where it is created"},
+    SubcommandJudgement{AT_EnableTrig, J::Rules, "create-trigger"},
     SubcommandJudgement{AT_EnableAlwaysTrig, J::Unknown,
                         "ENABLE ALWAYS TRIGGER fires the trigger in replication's apply sessions too, where its writes are "
                         "applied again on the subscriber"},
     SubcommandJudgement{AT_EnableReplicaTrig, J::Rules, "integrity-not-enforced"},
     SubcommandJudgement{AT_DisableTrig, J::Rules, "integrity-not-enforced"},
-    SubcommandJudgement{AT_EnableTrigAll, J::Harmless, "turns back on triggers whose bodies are judged where they are created"},
+    SubcommandJudgement{AT_EnableTrigAll, J::Rules, "create-trigger"},
     SubcommandJudgement{AT_DisableTrigAll, J::Rules, "integrity-not-enforced"},
-    SubcommandJudgement{AT_EnableTrigUser, J::Harmless, "turns back on triggers whose bodies are judged where they are created"},
+    SubcommandJudgement{AT_EnableTrigUser, J::Rules, "create-trigger"},
     SubcommandJudgement{AT_DisableTrigUser, J::Rules, "integrity-not-enforced"},
     SubcommandJudgement{AT_EnableRule, J::Unknown,
                         "ENABLE RULE makes a rule rewrite the table's queries again: what reads and writes do changes"},

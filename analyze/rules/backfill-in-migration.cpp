@@ -134,6 +134,26 @@ void insert_select(const StatementContext& ctx, Sink& sink) {
     const bool refresh = insert->onConflictClause != nullptr && insert->onConflictClause->action == ONCONFLICT_UPDATE &&
                          insert->onConflictClause->whereClause == nullptr && select != nullptr &&
                          select->groupClause != nullptr;
+    // Any other ON CONFLICT DO UPDATE is an UPDATE of each row its inserted rows meet: HIGH, as
+    // update-without-where, when they can meet every row; MEDIUM when their number is not known.
+    if (const auto reach = refresh ? std::nullopt : operation::upsert_reach(ctx)) {
+        Finding& f = sink.add(ctx.statement,
+                              "INSERT INTO " + table + " ... ON CONFLICT DO UPDATE" +
+                                  (reach->every ? " inserts rows from " + reach->source + ": every one whose key is already in " +
+                                                      table + " updates that row instead, so it writes a new version of every "
+                                                      "row of " + table
+                                                : " inserts rows from a query whose rows pgfence cannot count: each one whose "
+                                                  "key is already in " + table + " updates that row, possibly every row of " + table) +
+                                  " in the migration's transaction: it takes " + a_lock(*reach->lock) +
+                                  ", each row it writes stays locked until the migration commits (other writers of those rows "
+                                  "wait), every new row version goes to WAL at once (replicas fall behind), and a dead copy of "
+                                  "every row it updates stays behind (bloat until VACUUM)");
+        f.relation = table;
+        f.risk = reach->every ? Risk::High : Risk::Medium;
+        f.fix = "insert only the new keys (ON CONFLICT DO NOTHING, or WHERE NOT EXISTS), or update the existing rows in "
+                "batches of keys out of band (each batch its own transaction) after the migration";
+        return;
+    }
     for (const TableEffect& e : ctx.statement.scans) {
         if (!e.certain || e.filtered || existing(ctx.statement, e.relation) == nullptr) continue;
         Finding& f = sink.add(ctx.statement,

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "analyze/model/integrity_note.hpp"
+#include "analyze/model/trigger_enable.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/model/plpgsql/plpgsql.hpp"
@@ -73,7 +74,68 @@ void check_overwrite(const CreateTrigStmt* stmt, const StatementContext& ctx, Fi
             "(IF NEW.x IS DISTINCT FROM OLD.x THEN ...); a value every row must have is a DEFAULT or a CHECK";
 }
 
+// Did a statement of the file before this one disable `trigger` on `relname` by name (DISABLE
+// TRIGGER, or ENABLE REPLICA)? Then ENABLE puts back what the file itself changed. DISABLE TRIGGER
+// ALL or USER does not count: the trigger may have been disabled before it, and then ENABLE turns
+// on what an earlier migration parked.
+bool disabled_here(const StatementContext& ctx, std::string_view relname, std::string_view trigger) {
+    if (ctx.stmts == nullptr) return false;
+    const std::size_t to = std::min(static_cast<std::size_t>(ctx.statement.index), ctx.stmts->size());
+    for (std::size_t i = 0; i < to; ++i) {
+        const auto* alter = pg::as<AlterTableStmt>((*ctx.stmts)[i]);
+        if (alter == nullptr || alter->relation == nullptr || pg::relname(alter->relation) != relname) continue;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if ((cmd->subtype == AT_DisableTrig || cmd->subtype == AT_EnableReplicaTrig) && cmd->name != nullptr &&
+                trigger == cmd->name) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// ALTER TABLE ... ENABLE TRIGGER of a trigger an earlier migration disabled: from then on it runs
+// as if created here (the model's notes, analyze/model/trigger_enable.hpp). One this file disabled
+// is only put back.
+void check_enable(const AlterTableStmt* alter, const StatementContext& ctx, Sink& sink) {
+    const std::string& table = ctx.display_name(alter->relation);
+    const LockFact* lock = existing(ctx.statement, table);
+    if (lock == nullptr) return;
+    for (const auto& note : ctx.statement.notes) {
+        if (!note.starts_with(model::k_trigger_enabled_note)) continue;
+        const std::string rest = note.substr(model::k_trigger_enabled_note.size());
+        const std::size_t at = rest.find("(): ");
+        if (at == std::string::npos) continue;
+        const std::string function = rest.substr(0, at);
+        const std::string what = rest.substr(at + 4);
+        // "trigger <name> on ...": the name as quote_ident wrote it.
+        const std::size_t name_at = what.find("trigger ") + 8, name_end = what.find(" on ", name_at);
+        std::string name = what.substr(name_at, name_end - name_at);
+        if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
+        if (disabled_here(ctx, pg::relname(alter->relation), name)) continue;
+        Finding& f = sink.add(ctx.statement, "ENABLE TRIGGER turns back on a disabled trigger: " + what +
+                                                 " again from the moment this commits, as if it were created here: a slow "
+                                                 "or failing function slows or fails those writes");
+        f.relation = table;
+        f.fix = "read " + function + "() as it is now before turning its trigger back on, and set lock_timeout before this";
+        const auto known = trigger_function_why(ctx.statement, function);
+        if (known && known->starts_with("returns NULL")) {
+            f.message = "ENABLE TRIGGER turns back on a disabled trigger: " + what + ", and " + function +
+                        "() returns NULL at the top level of its body: each such write is silently skipped (\"INSERT 0 0\"), "
+                        "the application's included, from the moment it commits";
+            f.risk = Risk::High;
+            f.fix = "return NEW (OLD for DELETE) from " + function + "() for the rows to keep before turning its trigger back on";
+        } else if (known) {
+            f.message += "; " + function + "() is " + *known + ": if it returns NULL for a row, that write is silently skipped";
+        }
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* alter = ctx.as<AlterTableStmt>(); alter != nullptr && alter->relation != nullptr) {
+        check_enable(alter, ctx, sink);
+        return;
+    }
     const auto* stmt = ctx.as<CreateTrigStmt>();
     if (stmt == nullptr) return;
     const std::string& table = ctx.display_name(stmt->relation);

@@ -130,7 +130,72 @@ void report_merge(const StatementContext& ctx, Sink& sink, CmdType command) {
     }
 }
 
+// Is every function of the FROM item generate_series?
+bool generates_series(const RangeFunction* range) {
+    for (const List* item : pg::each<List>(range->functions)) {
+        const auto* call = pg::as<FuncCall>(pg::nth(item, 0));
+        if (call == nullptr || pg::last_name(call->funcname) != "generate_series") return false;
+    }
+    return true;
+}
+
+// generate_series(a, b) with constant bounds less than k_few_keys apart generates few keys.
+constexpr long long k_few_keys = 1000;
+bool few_keys(const RangeFunction* range) {
+    for (const List* item : pg::each<List>(range->functions)) {
+        const auto* call = pg::as<FuncCall>(pg::nth(item, 0));
+        if (call == nullptr || pg::last_name(call->funcname) != "generate_series" || pg::length(call->args) < 2) return false;
+        const auto* a = pg::as<A_Const>(pg::nth(call->args, 0));
+        const auto* b = pg::as<A_Const>(pg::nth(call->args, 1));
+        if (a == nullptr || b == nullptr || a->isnull || b->isnull || a->val.node.type != T_Integer ||
+            b->val.node.type != T_Integer) {
+            return false;
+        }
+        const long long span = static_cast<long long>(b->val.ival.ival) - a->val.ival.ival;
+        if (span < -k_few_keys || span > k_few_keys) return false;
+    }
+    return true;
+}
+
 }  // namespace
+
+std::optional<UpsertReach> upsert_reach(const StatementContext& ctx) {
+    const auto* insert = ctx.as<InsertStmt>();
+    if (insert == nullptr || insert->relation == nullptr || insert->onConflictClause == nullptr ||
+        insert->onConflictClause->action != ONCONFLICT_UPDATE) {
+        return std::nullopt;
+    }
+    const auto* select = pg::as<SelectStmt>(insert->selectStmt);
+    if (select == nullptr || select->valuesLists != nullptr || select->fromClause == nullptr) return std::nullopt;
+    UpsertReach out;
+    out.table = pg::display_name(insert->relation);
+    out.lock = existing(ctx.statement, out.table);
+    if (out.lock == nullptr || out.lock->empty) return std::nullopt;
+    const std::string target(pg::relname(insert->relation));
+    bool bounded = select->whereClause != nullptr || select->limitCount != nullptr || select->op != SETOP_NONE;
+    std::vector<const pg::Node*> items;
+    for (const pg::Node* item : pg::each(select->fromClause)) items.push_back(item);
+    while (!items.empty()) {
+        const pg::Node* item = items.back();
+        items.pop_back();
+        if (const auto* rv = pg::as<RangeVar>(item)) {
+            const LockFact* read = lock_on(ctx.statement, pg::display_name(rv));
+            if (pg::relname(rv) == target) out.source = out.table + " itself";
+            else if (read != nullptr && read->is_new) bounded = true;  // made here: its rows are not counted
+            else if (!bounded && out.source.empty()) out.source = "every row of " + pg::display_name(rv);
+        } else if (const auto* join = pg::as<JoinExpr>(item)) {
+            items.push_back(join->larg);
+            items.push_back(join->rarg);
+        } else if (const auto* range = pg::as<RangeFunction>(item)) {
+            if (!generates_series(range)) bounded = true;  // unnest(...), a function: its rows are not counted
+            else if (!bounded && out.source.empty() && !few_keys(range)) out.source = "a generated series of keys";
+        }
+    }
+    const pg::Node* update_where = insert->onConflictClause->whereClause;
+    out.every = !out.source.empty() && (update_where == nullptr || !names_a_column(update_where));
+    if (out.source.empty() && !bounded) return std::nullopt;  // a few generated keys
+    return out;
+}
 
 void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind) {
     if (ctx.stmt == nullptr || ctx.stmts == nullptr) return;

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include "analyze/rules/transaction_work.hpp"
 
+#include <cstdlib>
 #include <optional>
+#include <regex>
 #include <set>
 
 #include "analyze/model/join_rows.hpp"
@@ -296,10 +298,110 @@ const TableEffect* per_row_loop(const StatementFacts& s) {
     return nullptr;
 }
 
+namespace {
+
+// An existing table with rows the statement locks (not made here unless filled from a query, not
+// proven empty), other than `except`; nullptr when there is none.
+const LockFact* read_table(const FileContext& ctx, int index, const StatementFacts& s, const std::string& except = {}) {
+    for (const auto& l : s.locks) {
+        if (l.relation == except || l.empty || (l.kind != "table" && l.kind != "partitioned table" && l.kind != "materialized view")) {
+            continue;
+        }
+        if (!l.is_new || filled_from_query(ctx, index, l.relation)) return &l;
+    }
+    return nullptr;
+}
+
+// A system catalog (pg_catalog's, information_schema's, an unqualified pg_* name): small, and not
+// the application's rows.
+bool system_catalog(std::string_view relation) {
+    return relation.starts_with("pg_") || relation.starts_with("pg_catalog.") || relation.starts_with("information_schema.");
+}
+
+// A plain SELECT that reads whole tables: no WHERE, no LIMIT, a FROM of tables and joins of
+// tables (a join reads each side whole unless an index serves the other). The first such
+// table it locks, or nullptr.
+const LockFact* whole_select(const FileContext& ctx, int index, const SelectStmt* select, const StatementFacts& s) {
+    if (select == nullptr || select->whereClause != nullptr || select->limitCount != nullptr || select->fromClause == nullptr ||
+        select->withClause != nullptr || select->op != SETOP_NONE || select->intoClause != nullptr) {
+        return nullptr;
+    }
+    // The FROM items in order, joins opened (a stack, so the rightmost item first is pushed first).
+    std::vector<const pg::Node*> items;
+    for (const pg::Node* item : pg::each(select->fromClause)) items.insert(items.begin(), item);
+    std::vector<std::string> tables;
+    while (!items.empty()) {
+        const pg::Node* item = items.back();
+        items.pop_back();
+        if (const auto* rv = pg::as<RangeVar>(item)) {
+            tables.push_back(pg::display_name(rv));
+        } else if (const auto* join = pg::as<JoinExpr>(item)) {
+            items.push_back(join->rarg);
+            items.push_back(join->larg);
+        } else {
+            return nullptr;  // a sub-select or function: not judged here
+        }
+    }
+    for (const std::string& t : tables) {
+        const LockFact* l = lock_on(s, t);
+        if (l != nullptr && !l->empty && !system_catalog(t) && (l->kind == "table" || l->kind == "partitioned table" || l->kind == "materialized view") &&
+            (!l->is_new || filled_from_query(ctx, index, t))) {
+            return l;
+        }
+    }
+    return nullptr;
+}
+
+// pg_sleep(n) with a constant of at least k_sleep_seconds, pg_sleep_for or pg_sleep_until, in
+// the statement's text (a DO body's too): time spent doing nothing while the locks stay held.
+constexpr double k_sleep_seconds = 5;
+std::optional<std::string> long_sleep(const StatementFacts& s) {
+    static const std::regex k_sleep(R"(pg_sleep(_for|_until)?\s*\(\s*'?([0-9]*\.?[0-9]*))", std::regex::icase);
+    for (std::sregex_iterator it(s.sql.begin(), s.sql.end(), k_sleep), end; it != end; ++it) {
+        if ((*it)[1].length() > 0) return "calls pg_sleep" + (*it)[1].str() + "()";
+        const std::string n = (*it)[2].str();
+        if (n.empty() || n == ".") return std::string("calls pg_sleep() for a time pgfence cannot read");
+        if (std::strtod(n.c_str(), nullptr) >= k_sleep_seconds) return "sleeps " + n + " s (pg_sleep)";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     if (auto work = backfill(ctx, index)) return work;
     const pg::Node* stmt = node_at(ctx, index);
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    // Time that does not grow with a table but passes under the locks all the same.
+    if (pg::is<SelectStmt>(stmt) || pg::is<DoStmt>(stmt) || pg::is<CallStmt>(stmt)) {
+        if (auto sleep = long_sleep(s)) return TableWork{"", *sleep};
+    }
+    if (const auto* select = pg::as<SelectStmt>(stmt)) {
+        if (const LockFact* l = whole_select(ctx, index, select, s)) {
+            return TableWork{l->relation, "reads every row of " + l->relation + " (a query with no WHERE and no LIMIT)"};
+        }
+        if (select->intoClause == nullptr) return std::nullopt;  // its scan facts are what whole_select judged
+    }
+    if (const auto* refresh = pg::as<RefreshMatViewStmt>(stmt); refresh != nullptr && !refresh->skipData) {
+        // REFRESH runs the view's whole query again (CONCURRENTLY then compares it with the old
+        // contents, row by row): every table the query reads is read as the query reads it.
+        const std::string view = refresh->relation != nullptr ? pg::display_name(refresh->relation) : std::string();
+        if (const LockFact* l = read_table(ctx, index, s, view)) {
+            return TableWork{l->relation, "runs the query of materialized view " + view + " again, reading " + l->relation +
+                                              (refresh->concurrent ? ", and compares every row of the result with the old one" : "")};
+        }
+    }
+    if (const auto* vacuum = pg::as<VacuumStmt>(stmt); vacuum != nullptr && !vacuum->is_vacuumcmd) {
+        // ANALYZE reads a sample of up to 300 x default_statistics_target rows (30,000 pages at
+        // random on a large table): seconds to minutes, under the locks held.
+        for (const auto& e : s.scans) {
+            const LockFact* lock = lock_on(s, e.relation);
+            if (lock != nullptr && !lock->empty && effect_counts(ctx, index, s, e)) {
+                return TableWork{e.relation, "reads a sample of up to 30,000 pages of " + e.relation + " (ANALYZE)"};
+            }
+        }
+        return std::nullopt;
+    }
     if (pg::is<InsertStmt>(stmt) || pg::is<UpdateStmt>(stmt) || pg::is<DeleteStmt>(stmt)) {
         // INSERT ... SELECT of a whole table, or a WHERE no index serves: the rows it reads (the
         // scan facts say when it is every one). A table proven empty has none.
@@ -331,6 +433,11 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     }
     for (const auto& e : s.scans) {
         if (!e.certain || e.fails_on_any_row || !effect_counts(ctx, index, s, e)) continue;
+        // A DO block's queries read only tables they lock (a catalog's rows are not a table's).
+        if (pg::is<DoStmt>(stmt) && (lock_on(s, e.relation) == nullptr || lock_on(s, e.relation)->empty ||
+                                     system_catalog(e.relation))) {
+            continue;
+        }
         if (pg::is<IndexStmt>(stmt)) return TableWork{e.relation, "builds an index on " + e.relation};
         return TableWork{e.relation, "scans every row of " + e.relation};
     }
@@ -450,10 +557,25 @@ bool instant_catalog_change(const FileContext& ctx, int index) {
         return l.is_new || l.empty || l.kind == "index" || l.kind == "sequence" || l.kind == "schema";
     });
     if ((is_dml(stmt) || pg::is<SelectStmt>(stmt)) && rowless) return true;
-    if (is_dml(stmt) || pg::is<SelectStmt>(stmt) || pg::is<CopyStmt>(stmt) || pg::is<DoStmt>(stmt) ||
-        pg::is<CallStmt>(stmt) || pg::is<LockStmt>(stmt) || pg::is<VacuumStmt>(stmt)) {
-        return false;
-    }
+    // An allow-list: catalog changes whose only table-sized work the lock model shows as a
+    // rewrite or scan fact. Anything else (a query, DO, CALL, COPY, REFRESH, ANALYZE, CLUSTER,
+    // REINDEX, EXPLAIN ANALYZE, CREATE EXTENSION's script, LOCK, ...) may take real time.
+    static const std::set<NodeTag> k_catalog_only = {
+        T_AlterTableStmt, T_RenameStmt, T_CommentStmt, T_GrantStmt, T_GrantRoleStmt, T_AlterOwnerStmt,
+        T_AlterObjectSchemaStmt, T_CreateStmt, T_DropStmt, T_ViewStmt, T_CreateFunctionStmt, T_AlterFunctionStmt,
+        T_CreateTrigStmt, T_IndexStmt, T_CreateSeqStmt, T_AlterSeqStmt, T_CreateEnumStmt, T_AlterEnumStmt,
+        T_CreateDomainStmt, T_AlterDomainStmt, T_CompositeTypeStmt, T_CreateRangeStmt, T_DefineStmt, T_CreateSchemaStmt,
+        T_CreatePolicyStmt, T_AlterPolicyStmt, T_RuleStmt, T_CreatePublicationStmt, T_AlterPublicationStmt,
+        T_CreateStatsStmt, T_AlterStatsStmt, T_CreateRoleStmt, T_AlterRoleStmt, T_AlterRoleSetStmt, T_DropRoleStmt,
+        T_AlterDefaultPrivilegesStmt, T_TruncateStmt, T_CreateTableAsStmt, T_CreateEventTrigStmt, T_AlterEventTrigStmt,
+        T_SecLabelStmt, T_CreateCastStmt, T_ConstraintsSetStmt, T_AlterTypeStmt, T_AlterCollationStmt, T_CreateOpClassStmt,
+        T_CreateOpFamilyStmt, T_AlterOpFamilyStmt, T_AlterOperatorStmt, T_AlterTSConfigurationStmt,
+        T_AlterTSDictionaryStmt, T_CreateConversionStmt, T_CreateTransformStmt, T_CreatePLangStmt, T_CreateAmStmt,
+        T_NotifyStmt, T_ListenStmt, T_UnlistenStmt, T_DeallocateStmt, T_PrepareStmt, T_DiscardStmt,
+        T_CreateForeignTableStmt, T_CreateFdwStmt, T_AlterFdwStmt, T_CreateForeignServerStmt,
+        T_AlterForeignServerStmt, T_CreateUserMappingStmt, T_AlterUserMappingStmt, T_DropUserMappingStmt,
+        T_DropOwnedStmt, T_ReassignOwnedStmt, T_AlterExtensionStmt, T_AlterExtensionContentsStmt};
+    if (k_catalog_only.count(stmt->type) == 0) return false;
     for (const auto* effects : {&s.rewrites, &s.scans}) {
         for (const auto& e : *effects) {
             if (effect_counts(ctx, index, s, e)) return false;

@@ -76,9 +76,10 @@ struct ExclusiveTables {
 };
 [[nodiscard]] ExclusiveTables exclusive_tables(const FileContext& ctx, const TransactionScope& scope);
 
-// An instant catalog change (rename, OWNER TO, COMMENT, GRANT, nullable ADD COLUMN, DROP, ...),
-// a SET/SHOW/transaction statement, or a query of tables made or proven empty in this migration:
-// no rows read or written, no user code run.
+// An instant catalog change (rename, OWNER TO, COMMENT, GRANT, nullable ADD COLUMN, DROP, ...:
+// an allow-list of statement kinds, with no rewrite or scan fact), a SET/SHOW/transaction
+// statement, or a query of tables made or proven empty in this migration: no rows read or
+// written, no user code run. A query, DO, CALL, REFRESH, ANALYZE and every kind not listed is not.
 [[nodiscard]] bool instant_catalog_change(const FileContext& ctx, int index);
 
 // A lock of statement `index` that blocks reads or writes on an existing relation other than

@@ -53,7 +53,9 @@ TEST_CASE("subcommand judgement: an unjudged subcommand on an existing table is 
         "ALTER TABLE t NO INHERIT p;", "ALTER TABLE t INHERIT p;", "ALTER TABLE t DISABLE RULE r;",
         "ALTER TABLE t ENABLE RULE r;", "ALTER TABLE t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;",
         "ALTER TABLE t ALTER CONSTRAINT k NOT ENFORCED;", "ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (a + 1);",
-        "ALTER TABLE t ENABLE ALWAYS TRIGGER tr;"};
+        "ALTER TABLE t ENABLE ALWAYS TRIGGER tr;",
+        // A trigger the migrations do not show may be one an earlier migration parked (R67 A9).
+        "ALTER TABLE t ENABLE TRIGGER tr;", "ALTER TABLE t ENABLE TRIGGER ALL;"};
     for (const char* sql : unjudged) {
         INFO(sql);
         FileReport existing = analyze_text("m.sql", sql, AnalyzeOptions{});
@@ -65,7 +67,7 @@ TEST_CASE("subcommand judgement: an unjudged subcommand on an existing table is 
         CHECK(fresh.statements[1].status != StatementStatus::Unknown);
     }
     const char* judged[] = {"ALTER TABLE t ALTER COLUMN a SET STATISTICS 100;", "ALTER TABLE t SET (fillfactor = 70);",
-                            "ALTER TABLE t ENABLE TRIGGER tr;", "ALTER TABLE t CLUSTER ON t_idx;"};
+                            "ALTER TABLE t CLUSTER ON t_idx;"};
     for (const char* sql : judged) {
         INFO(sql);
         FileReport report = analyze_text("m.sql", sql, AnalyzeOptions{});

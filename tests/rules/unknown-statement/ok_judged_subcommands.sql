@@ -3,7 +3,6 @@
 SET lock_timeout = '2s';
 ALTER TABLE orders ALTER COLUMN total SET STATISTICS 500;
 ALTER TABLE orders CLUSTER ON orders_pkey;
-ALTER TABLE orders ENABLE TRIGGER orders_audit;
 CREATE TABLE fresh (id bigint, parent_id bigint);
 ALTER TABLE fresh ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;
 ALTER TABLE fresh DISABLE RULE fresh_rule;

@@ -11,7 +11,7 @@ exports.setup = function (options, seedLink) {
 };
 
 exports.up = async function (db) {
-  await db.runSql("SELECT count(*) FROM posts");
+  await db.runSql("SELECT count(*) FROM posts WHERE user_id = 1");
 };
 
 exports.down = function () {

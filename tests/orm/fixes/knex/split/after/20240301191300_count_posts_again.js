@@ -1,5 +1,5 @@
 exports.up = async function (knex) {
-  await knex.raw('SELECT count(*) FROM posts');
+  await knex.raw('SELECT count(*) FROM posts WHERE user_id = 1');
 };
 
 exports.down = async function () {};

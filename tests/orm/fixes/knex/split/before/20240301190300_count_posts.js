@@ -3,7 +3,7 @@ exports.up = async function (knex) {
   await knex.schema.alterTable('users', (table) => {
     table.integer('post_count');
   });
-  await knex.raw('SELECT count(*) FROM posts');
+  await knex.raw('SELECT count(*) FROM posts WHERE user_id = 1');
 };
 
 exports.down = async function () {};
