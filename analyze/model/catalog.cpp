@@ -186,6 +186,14 @@ void Catalog::mark_existing() {
         if (slot->is_new) fresh.push_back(name);
     }
     for (const std::string& name : fresh) edit(name).is_new = false;
+    for (auto& [relname, list] : m_aside) {  // those put aside for another schema's, alike
+        for (auto& [schema, slot] : list) {
+            if (!slot || !slot->is_new) continue;
+            auto copy = std::make_shared<RelationInfo>(*slot);
+            copy->is_new = false;
+            slot = std::move(copy);
+        }
+    }
 }
 
 // The next migration file runs in a session of its own (another deploy, or the tool's next
@@ -265,6 +273,16 @@ void Catalog::hand_on(const std::string& path) {
         }
         for (auto& [name, policy] : info.policies) {
             if (policy.source.empty()) policy.source = path;
+        }
+    }
+    // The relations put aside for another schema's (add) are handed on alike.
+    for (auto& [relname, list] : m_aside) {
+        for (auto& [schema, slot] : list) {
+            if (!slot || !slot->is_new) continue;
+            auto copy = std::make_shared<RelationInfo>(*slot);
+            if (copy->source.empty()) copy->source = path;
+            copy->is_new = false;
+            slot = std::move(copy);
         }
     }
     // What this hand_on changed is sourced and not new: nothing for the next one to look at.

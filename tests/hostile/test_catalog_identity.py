@@ -36,6 +36,9 @@ CREATE POLICY users_fn ON users AS RESTRICTIVE USING (can_see(id));
 CREATE FUNCTION next_ref() RETURNS text LANGUAGE sql AS $$ SELECT 'r' || floor(random() * 1000)::text $$;
 CREATE DOMAIN ref_code AS text DEFAULT next_ref();
 CREATE TABLE tickets (id bigserial PRIMARY KEY, ref ref_code);
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id bigint PRIMARY KEY, ref integer NOT NULL, note text);
+CREATE TABLE public.invoices (id bigint PRIMARY KEY, ref varchar(10) NOT NULL, note text NOT NULL);
 """
 
 DELETE_BODY = "$$ BEGIN DELETE FROM orders; RETURN {}; END $$"
@@ -55,6 +58,13 @@ PULL_REQUESTS = {
                                 "CREATE TABLE orders (id int); END IF; END $$;\nDROP TABLE orders;\n", "drop-table", "orders"),
         "if_false": ("DO $$ BEGIN IF false THEN CREATE TABLE audit_log (id int); END IF; END $$;\nDROP TABLE audit_log;\n",
                      "drop-table", "audit_log"),
+    },
+    # Red team R67 A16: two tables of one relname in two schemas; the statement naming billing's is
+    # judged on billing's columns, not on public's made after it (PostgreSQL 15 rewrote, then
+    # scanned billing.invoices).
+    "same_relname": {
+        "type": ("ALTER TABLE billing.invoices ALTER COLUMN ref TYPE text;\n", "alter-column-type-rewrite", "billing.invoices"),
+        "not_null": ("ALTER TABLE billing.invoices ALTER COLUMN note SET NOT NULL;\n", "set-not-null-scan", "note"),
     },
     "declare_default": {
         "delete": ("CREATE FUNCTION zap() RETURNS int LANGUAGE sql AS 'DELETE FROM orders RETURNING 1';\n"
@@ -93,6 +103,7 @@ DO $$ DECLARE v int := 1; w text DEFAULT upper('x'); BEGIN NULL; END $$;
 CREATE FUNCTION report_total() RETURNS numeric LANGUAGE sql AS 'SELECT coalesce(sum(total), 0) FROM orders';
 ALTER FUNCTION norm_email() COST 10;
 CREATE OR REPLACE FUNCTION can_see(uid bigint) RETURNS bool LANGUAGE sql AS 'SELECT true';
+ALTER TABLE invoices ALTER COLUMN ref TYPE text;
 """
 
 

@@ -176,11 +176,11 @@ def down_halves(s):
     the down halves were read as migrations, so a later up file's DROP TABLE IF EXISTS of a live
     table met a table the down half had dropped and was reported clean. A .down.sql file is a
     down half whatever the tool: not run on the way up, not history for the files after it."""
-    files = {"db/V0001.Init.up.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n",
-             "db/V0001.Init.down.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n",
-             "db/V0002.Cleanup.up.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n",
-             "db/V0002.Cleanup.down.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n"}
-    repository(s, files, {})
+    base = {"db/V0001.Init.up.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n",
+            "db/V0001.Init.down.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n"}
+    head = {"db/V0002.Cleanup.up.sql": "DROP TABLE IF EXISTS oauth2_sessions;\n",
+            "db/V0002.Cleanup.down.sql": "CREATE TABLE oauth2_sessions (id bigint PRIMARY KEY, subject text);\n"}
+    repository(s, base, head)
     proc = run(s, "analyze", "--no-config", "--ci", "db")
     check(proc.returncode == 1, f"analyze fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     found = analyze_findings(s)
