@@ -459,7 +459,12 @@ std::string help_for(const std::string& command) {
     // The synopsis is the entry's first column (20 wide) ("analyze PATH...", "policy check REPORT").
     std::string synopsis = entry.substr(2, std::min({std::size_t{20}, entry.find("  ", 2) - 2, entry.find('\n') - 2}));
     while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
-    std::string out = "usage: pgfence " + synopsis + " [options]\n\n" + entry + section(command);
+    // Options go before a "--" that hands the rest to a command (capture -- COMMAND...): after it
+    // they are the command's.
+    const std::size_t dashes = synopsis.find("-- ");
+    std::string usage_line = dashes == std::string::npos ? synopsis + " [options]"
+                                                    : synopsis.substr(0, dashes) + "[options] " + synopsis.substr(dashes) + "...";
+    std::string out = "usage: pgfence " + usage_line + "\n\n" + entry + section(command);
     if (command == "pre-commit") out += section("analyze");
     if (command == "pr") {
         // pr takes analyze's options, not its exit codes (its own are in its section).

@@ -26,8 +26,10 @@ bool settings_like(std::string_view p) {
     }
     std::string lower(n);
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Nor reports (pgfence's own SARIF and JSON among them): their messages name settings.
+    if (lower == "pgfence-report.json") return false;
     for (std::string_view ext : {".sql", ".md", ".markdown", ".rst", ".adoc", ".txt", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf",
-                                 ".css", ".scss", ".html", ".snap", ".csv", ".map"}) {
+                                 ".css", ".scss", ".html", ".snap", ".csv", ".map", ".sarif", ".log"}) {
         if (lower.ends_with(ext)) return false;
     }
     return true;

@@ -672,6 +672,10 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         else note_key_default(t.relname, t.display, col, facts, ctx);
         // What the column's default is from here on (SET DEFAULT NULL stores none: ATExecColumnDefault).
         if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = cmd.def != nullptr && !is_null_const(cmd.def);
+        // pg_dump's serial: ALTER TABLE ONLY t ALTER COLUMN id SET DEFAULT nextval('t_id_seq'::regclass).
+        if (std::string seq = cmd.def != nullptr ? nextval_sequence(cmd.def) : std::string(); !seq.empty()) {
+            if (auto* rel = ctx.catalog.find(t.relname)) rel->default_sequences.push_back(seq);
+        }
         return;
     case AT_ChangeOwner:
         raise(acc, lock.mode, label, lock.recurses);

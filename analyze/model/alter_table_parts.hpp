@@ -83,3 +83,8 @@ void note_drop_default(const std::string& col, const Target& t, StatementFacts& 
 void note_storage(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx);
 
 }  // namespace pgfence::analyze::model::alter
+
+namespace pgfence::analyze::model {
+// The sequence a nextval('name') default calls, or "" (create.cpp).
+[[nodiscard]] std::string nextval_sequence(const pg::Node* expr);
+}  // namespace pgfence::analyze::model

@@ -57,6 +57,8 @@ std::vector<std::string> string_list(const List* list) {
     return out;
 }
 
+}  // namespace
+
 // The sequence a nextval('name') default calls, or "".
 std::string nextval_sequence(const pg::Node* expr) {
     const FuncCall* call = pg::as<FuncCall>(expr);
@@ -69,8 +71,6 @@ std::string nextval_sequence(const pg::Node* expr) {
     auto dot = text.rfind('.');
     return dot == std::string::npos ? text : text.substr(dot + 1);
 }
-
-}  // namespace
 
 bool is_serial_type(const ColumnDef* column_def) {
     if (column_def == nullptr || column_def->typeName == nullptr || pg::length(column_def->typeName->names) != 1) {

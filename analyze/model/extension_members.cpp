@@ -169,6 +169,21 @@ void note_extension_members(const DropStmt* stmt, StatementFacts& facts, Context
             const std::vector<std::string>* owned = ctx.catalog.object_uses(owner_key(table));
             if (owned == nullptr) continue;
             for (const std::string& sequence : *owned) {
+                // Only a sequence another table's DEFAULT calls harms beyond the table dropped:
+                // serial's own sequence, OWNED BY its column as pg_dump writes it, goes with the
+                // table and nothing else uses it (a DBA's review of docs.rs: its DROP TABLE of a
+                // queue was reported for the queue's own id sequence).
+                const std::size_t open = sequence.find(" (");
+                std::string shown = sequence.substr(9, open == std::string::npos ? std::string::npos : open - 9);
+                std::string bare = shown.substr(shown.rfind('.') == std::string::npos ? 0 : shown.rfind('.') + 1);
+                std::erase(bare, '"');
+                bool used_elsewhere = false;
+                for (const auto& [relname, info] : ctx.catalog.relations()) {
+                    if (relname == table) continue;
+                    used_elsewhere = used_elsewhere || std::find(info->default_sequences.begin(), info->default_sequences.end(), bare) !=
+                                                           info->default_sequences.end();
+                }
+                if (!used_elsewhere) continue;
                 facts.notes.push_back(std::string(k_extension_member_note) + "DROP TABLE " + pg::qualified_name(names) + " also drops " +
                                       sequence + ": the DEFAULTs that call nextval() on it go with it, and every later insert "
                                       "that leaves such a column out fails");
