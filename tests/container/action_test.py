@@ -439,6 +439,10 @@ def scenario_context(args, tmp, runner):
         check(rewrites(text, "accounts"), f"history none: the base commit's migrations are not replayed:\n{text}")
         check(not rewrites(text, "legacy"), f"schema-file: legacy's type comes from the schema:\n{text}")
         ok("history: none analyses without the base history; schema-file makes legacy known")
+        proc, outputs, _ = runner.run({"capture-file": "no-such-capture.json"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 2 and "error: --capture" in proc.stderr and "no-such-capture.json" in proc.stderr,
+              f"capture-file reaches pgfence pr as --capture: exit {proc.returncode}\n{proc.stderr[-1500:]}")
+        ok("capture-file: pgfence pr reads the record it names (a missing one is its error: line, exit 2)")
         double.all_valid()
     finally:
         double.stop()
@@ -454,6 +458,11 @@ def scenario_context(args, tmp, runner):
     check("may rewrite legacy" not in report and "may rewrite accounts" not in report,
           "analyze: the schema file and the committed migrations make both tables known")
     ok("push: schema-file and exclude reach pgfence analyze")
+    proc, outputs, _ = runner.run({"paths": "migrations", "capture-file": "capture.json"}, workspace, "push", event,
+                                  "http://host.containers.internal:9")
+    check(proc.returncode == 2 and "error: capture-file" in proc.stderr,
+          f"push: capture-file is a usage error, never left unread: exit {proc.returncode}\n{proc.stderr[-1500:]}")
+    ok("push: capture-file is an error: line (a record is judged on pull requests)")
 
 
 def scenario_folder(args, tmp, runner):
