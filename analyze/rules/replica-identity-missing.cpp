@@ -56,8 +56,9 @@ std::string bare(const std::string& display) {
     return name;
 }
 
-void check_publication(const CreatePublicationStmt* stmt, const StatementContext& ctx, Sink& sink) {
-    if (!publishes_changes(stmt)) return;
+// The finding for the tables `name` starts publishing the changes of (`verb`: "publishes",
+// "starts publishing") that have no primary key and were given no replica identity; false when none.
+bool report_unkeyed(const StatementContext& ctx, Sink& sink, const std::string& name, const std::string& verb, const std::string& fix) {
     const std::set<std::string> given = given_identity(ctx);
     std::string tables;
     int count = 0;
@@ -65,19 +66,22 @@ void check_publication(const CreatePublicationStmt* stmt, const StatementContext
         if (given.count(bare(table)) > 0) continue;
         tables += (count++ == 0 ? "" : ", ") + table;
     }
+    if (count == 0) return false;
+    Finding& f = sink.add(ctx.statement, name + " " + verb + " UPDATE and DELETE of " + tables + ", which " + (count == 1 ? "has" : "have") +
+                                             " no primary key, as the migrations show it, and so no replica identity: "
+                                             "from the moment it commits every UPDATE and DELETE of the application on " +
+                                             (count == 1 ? "it" : "them") +
+                                             " fails (\"cannot update table because it does not have a replica identity "
+                                             "and publishes updates\"), with no lock to show it");
+    f.fix = "give each such table a replica identity first (a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL / "
+            "USING INDEX), or " + fix;
+    return true;
+}
+
+void check_publication(const CreatePublicationStmt* stmt, const StatementContext& ctx, Sink& sink) {
+    if (!publishes_changes(stmt)) return;
     const std::string name = "CREATE PUBLICATION " + quote_ident(pg::text(stmt->pubname));
-    if (count > 0) {
-        Finding& f = sink.add(ctx.statement, name + " publishes UPDATE and DELETE of " + tables + ", which " +
-                                                 (count == 1 ? "has" : "have") +
-                                                 " no primary key, as the migrations show it, and so no replica identity: "
-                                                 "from the moment it commits every UPDATE and DELETE of the application on " +
-                                                 (count == 1 ? "it" : "them") +
-                                                 " fails (\"cannot update table because it does not have a replica identity "
-                                                 "and publishes updates\"), with no lock to show it");
-        f.fix = "give each such table a replica identity first (a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL / "
-                "USING INDEX), or publish only inserts (WITH (publish = 'insert'))";
-        return;
-    }
+    if (report_unkeyed(ctx, sink, name, "publishes", "publish only inserts (WITH (publish = 'insert'))")) return;
     bool by_schema = false;
     for (const PublicationObjSpec* spec : pg::each<PublicationObjSpec>(stmt->pubobjects)) {
         by_schema = by_schema || spec->pubobjtype == PUBLICATIONOBJ_TABLES_IN_SCHEMA ||
@@ -98,24 +102,9 @@ void check_publication(const CreatePublicationStmt* stmt, const StatementContext
 // ALTER PUBLICATION ... ADD / SET TABLE, TABLES IN SCHEMA, or SET (publish = ...): the model
 // notes the tables it starts publishing the changes of, with the publication's publish list.
 void check_alter_publication(const AlterPublicationStmt* stmt, const StatementContext& ctx, Sink& sink) {
-    const std::set<std::string> given = given_identity(ctx);
-    std::string tables;
-    int count = 0;
-    for (const std::string& table : published_without_key(ctx.statement)) {
-        if (given.count(bare(table)) > 0) continue;
-        tables += (count++ == 0 ? "" : ", ") + table;
-    }
     const std::string name = "ALTER PUBLICATION " + quote_ident(pg::text(stmt->pubname));
-    if (count > 0) {
-        Finding& f = sink.add(ctx.statement, name + " starts publishing UPDATE and DELETE of " + tables + ", which " +
-                                                 (count == 1 ? "has" : "have") +
-                                                 " no primary key, as the migrations show it, and so no replica identity: "
-                                                 "from the moment it commits every UPDATE and DELETE of the application on " +
-                                                 (count == 1 ? "it" : "them") +
-                                                 " fails (\"cannot update table because it does not have a replica identity "
-                                                 "and publishes updates\"), with no lock to show it");
-        f.fix = "give each such table a replica identity first (a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL / "
-                "USING INDEX), or publish it through a publication of inserts only (WITH (publish = 'insert'))";
+    if (report_unkeyed(ctx, sink, name, "starts publishing",
+                       "publish it through a publication of inserts only (WITH (publish = 'insert'))")) {
         return;
     }
     constexpr std::string_view inserts_only = k_publication_inserts_only_note;
