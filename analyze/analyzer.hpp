@@ -38,6 +38,9 @@ struct AnalyzeOptions {
     // the file started from (plan.hpp: check_plan); one that keeps a finding it claims to resolve,
     // or adds a HIGH one, is declined. Off for the plan's own migrations.
     bool check_plans = true;
+    // Whether a plan is composed at all (report.plan): off for the plan's own migrations, whose
+    // findings check_plan reads and whose plans nothing does.
+    bool compose_plans = true;
     rules::Options rules;                 // which rules, and their settings
     orm::InputFormat input_format = orm::InputFormat::Auto;  // SQL, or an ORM's .ts/.js migrations
     // Columns as they are before the migration, from outside it (a stats snapshot), or none.

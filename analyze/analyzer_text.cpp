@@ -561,7 +561,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                        " already, so it may have run on databases: a plan would rewrite it, and its new migrations would run "
                        "again there and fail on what the original made; the findings are for the next migration like it (--plan-merged plans it all the same)";
         }
-        if (!declined.empty()) {
+        if (!options.compose_plans) {
+            // The plan's own migrations, analysed by check_plan: their findings only.
+        } else if (!declined.empty()) {
             if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);

@@ -104,6 +104,7 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
     step_options.chain = nullptr;
     step_options.single_transaction = false;
     step_options.check_plans = false;
+    step_options.compose_plans = false;
     std::set<std::string, std::less<>> replaced(plan.replaced.begin(), plan.replaced.end());
     std::set<std::string, std::less<>> original_high;  // rules with HIGH findings the plan does not resolve
     for (const auto& f : original.findings) {
