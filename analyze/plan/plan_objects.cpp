@@ -1,5 +1,8 @@
 #include "analyze/plan/plan_objects.hpp"
 
+#include <map>
+#include <string>
+
 #include "analyze/model/catalog.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -30,6 +33,24 @@ bool catalog_has(const Catalog& catalog, const std::string& key, bool attaching)
     if (rel->foreign_keys.count(name) > 0 || rel->not_null_checks.count(name) > 0) return true;
     const RelationInfo* index = attaching ? nullptr : catalog.find(name);
     return index != nullptr && index->kind == "index" && index->index_table == table;
+}
+
+// The trees of the statements read last on this thread, by text: the composer reads a plan's
+// steps and the file's statements, and check_plan the same texts again right after (parsing
+// them anew was a twentieth of a corpus run). Each tree has an arena of its own; at most
+// k_kept_trees of them, or k_kept_tree_bytes of text, are kept, then all are let go.
+constexpr std::size_t k_kept_trees = 256;
+constexpr std::size_t k_kept_tree_bytes = std::size_t{1} << 20;
+const pg::Node* parsed_tree(std::string_view sql) {
+    thread_local std::map<std::string, ParsedStatement, std::less<>> kept;
+    thread_local std::size_t kept_bytes = 0;
+    if (auto it = kept.find(sql); it != kept.end()) return it->second.stmt;
+    if (kept.size() >= k_kept_trees || kept_bytes + sql.size() > k_kept_tree_bytes) {
+        kept.clear();
+        kept_bytes = 0;
+    }
+    kept_bytes += sql.size();
+    return kept.emplace(std::string(sql), parse_statement(sql)).first->second.stmt;
 }
 
 bool relation_object(ObjectType type) {
@@ -63,8 +84,7 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
     std::vector<std::string> out;
     for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false, false})) {
         if (raw.unterminated_quote) continue;
-        ParsedStatement parsed = parse_statement(sql.substr(raw.begin, raw.end - raw.begin));
-        const pg::Node* node = parsed.stmt;
+        const pg::Node* node = parsed_tree(sql.substr(raw.begin, raw.end - raw.begin));
         if (node == nullptr) continue;
         if (const auto* create_table = pg::as<CreateStmt>(node)) {
             // A temporary table is gone when its session ends, whatever the plan does with it.
