@@ -251,15 +251,20 @@ Plan Composer::compose() {
                            "need new names: by hand, make the change in migrations named after the set's last one");
         }
     }
-    // Whether a migration of the set is named `name` (asked for migrations 2 and later only: a
-    // search through the set's names for each, not a set of them built for every plan).
+    // Whether a migration of the set is named `name` (asked for migrations 2 and later only: the
+    // set's names listed once, as views into siblings(), and searched for each).
+    std::optional<std::vector<std::string_view>> sibling_names;
     auto sibling_named = [&](std::string_view name) {
-        for (const auto& sibling : siblings()) {
-            std::string_view n = path_name(sibling);
-            if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
-            if (n == name) return true;
+        if (!sibling_names) {
+            sibling_names.emplace();
+            sibling_names->reserve(siblings().size());
+            for (const auto& sibling : siblings()) {
+                std::string_view n = path_name(sibling);
+                if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
+                sibling_names->push_back(n);
+            }
         }
-        return false;
+        return std::find(sibling_names->begin(), sibling_names->end(), name) != sibling_names->end();
     };
     std::vector<int> later;  // migrations written under later-release/
     std::vector<int> held;   // migrations written under after-out-of-band/
