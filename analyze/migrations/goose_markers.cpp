@@ -18,6 +18,9 @@ std::size_t go_space(std::string_view s, bool back) {
     if (s.empty()) return 0;
     unsigned char c = static_cast<unsigned char>(back ? s.back() : s.front());
     if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return 1;
+    // Every wide space below begins and ends with a byte of 0x80 or more: none at an ASCII one
+    // (most of every line, which prepare_goose reads through this, character by character).
+    if (c < 0x80) return 0;
     static constexpr std::array<std::string_view, 17> k_wide = {
         "\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
         "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
