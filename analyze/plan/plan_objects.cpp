@@ -39,7 +39,7 @@ bool catalog_has(const Catalog& catalog, const std::string& key, bool attaching)
 // steps and the file's statements, and check_plan the same texts again right after (parsing
 // them anew was a twentieth of a corpus run). Each tree has an arena of its own; at most
 // k_kept_trees of them, or k_kept_tree_bytes of text, are kept, then all are let go.
-constexpr std::size_t k_kept_trees = 256;
+constexpr std::size_t k_kept_trees = 64;
 constexpr std::size_t k_kept_tree_bytes = std::size_t{1} << 20;
 const pg::Node* parsed_tree(std::string_view sql) {
     thread_local std::map<std::string, ParsedStatement, std::less<>> kept;
