@@ -356,6 +356,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"drop-extension-members", "which objects leave the extension first is the author's choice"},
         {"create-event-trigger", "a review by hand: when the function fails is not in the SQL"},
         {"prepare-transaction", "COMMIT in its place is the author's change: whether a transaction manager needs two-phase commit is not in the SQL"},
+        {"session-setting-outlives-migration", "SET LOCAL or a RESET at the end is the author's edit: where the setting must end is not in the SQL"},
         {"unknown-statement", "a review by hand"},
         {"unparsable-statement", "a review by hand"},
         {"migration-not-a-file", "the file itself committed in place of the link"},
