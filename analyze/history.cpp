@@ -7,6 +7,7 @@
 #include "analyze/migrations/migration_names.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/migrations/conventions.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/model/function_attach.hpp"
 #include "analyze/model/function_calls.hpp"
 #include "analyze/parse/limits.hpp"
@@ -69,13 +70,15 @@ Replay::Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalo
     if (start) m_catalog = *start;
 }
 
-void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata, bool on_disk) {
-    replay(path, text, false, metadata, on_disk);
+void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata, bool on_disk,
+                         const tools::ReadFile* included) {
+    replay(path, text, false, metadata, on_disk, included);
 }
 
 void Replay::replay_schema_text(const std::string& source, std::string_view text) { replay(source, text, true); }
 
-void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata, bool on_disk) {
+void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata, bool on_disk,
+                    const tools::ReadFile* included) {
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
@@ -102,17 +105,20 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
         std::string cleaned;
         if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
             // A migration's `\ir other.sql` runs the other file's SQL there: replayed in its
-            // place when the file is on disk (psql_includes_on_disk.hpp); else, or when another
+            // place when the file is on disk (psql_includes_on_disk.hpp) or in the commit's tree
+            // the caller reads (`included`); else, or when another
             // meta-command changes what runs, the schema is not known whole from here (issue #53:
             // a table it made counted as new to a later DROP TABLE IF EXISTS; CREATE TABLE).
             bool unfollowed = false;
+            const bool follows = !schema && (on_disk || included != nullptr);
             if (!schema && on_disk) cleaned = with_psql_includes(path, text, m_options, unfollowed);
+            else if (!schema && included != nullptr) cleaned = tools::with_included_files(path, text, {}, *included, unfollowed);
             else unfollowed = !schema && has_unfollowed_psql_meta_command(text);
             if (unfollowed) {
                 m_catalog.clear_all_fills();
                 m_catalog.mark_unknown();
             }
-            if (schema || !on_disk) cleaned = without_psql_meta_commands(text);
+            if (!follows) cleaned = without_psql_meta_commands(text);
             text = cleaned;
         }
         PreparedSource source = prepare_source(path, text, Direction::Up, schema ? std::string_view{} : metadata);

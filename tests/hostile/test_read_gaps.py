@@ -130,6 +130,24 @@ def psql_include_history(s):
     cascade_found(s, proc, "analyze --history")
 
 
+
+def psql_include_pr_history(s):
+    """PSQLPRHIST: the base's 001 drops any old events table, then makes it with `\\i db/events.sql`
+    (kind text); the pull request's 002 changes kind to bigint, which rewrites events. `pgfence pr`
+    replays the base commit's migrations from git objects, with each include read from the base
+    commit's tree where it stands (before: the include left the base's schema unknown after the
+    DROP, and the rewrite was only "may rewrite", MEDIUM)."""
+    base = {"migrations/001_init.sql": "DROP TABLE IF EXISTS events;\n\\i db/events.sql\n",
+            "db/events.sql": "CREATE TABLE events (id bigint PRIMARY KEY, kind text);\n"}
+    repository(s, base, {"migrations/002_kind.sql": "ALTER TABLE events ALTER COLUMN kind TYPE bigint USING kind::bigint;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    risks = [(x["risk"], x["message"]) for f in report["files"] for x in f["findings"] if x["rule"] == "alter-column-type-rewrite"]
+    check(any(r == "HIGH" for r, _ in risks), f"pr: kind is text at the base, so the change rewrites events (HIGH): {risks}\n{proc.stderr}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
 CLEANUP = "DELETE FROM users;\nDROP TABLE users;\n"
 PSQL = 'psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f db/cleanup.psql'
 
@@ -190,6 +208,7 @@ def down_halves(s):
 
 SCENARIOS = {f.__name__: f for f in (down_halves, typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
                                      typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_missing, psql_include_history,
+                                     psql_include_pr_history,
                                      ci_hidden_github, ci_hidden_circleci, ci_hidden_buildkite, ci_hidden_woodpecker, ci_hidden_control)}
 
 if __name__ == "__main__":
