@@ -32,8 +32,10 @@ void refuse_unfollowed_includes(const std::string& path, PreparedSource& source,
         return include_followed(absolute ? "/" + file : fs::absolute(file, ec).lexically_normal().generic_string(), options);
     };
     bool added = false;
-    for (auto& u : tools::unfollowed_psql_includes(path, source.text, top, found)) {
+    for (auto& u : tools::psql_include_lines(path, source.text, top, found)) {
+        // A followed include is no statement: its file's SQL is analysed as that file (tool_dir_inputs.cpp).
         std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(u.begin), source.text.begin() + static_cast<std::ptrdiff_t>(u.end), ' ');
+        if (u.why.empty()) continue;
         source.refusals.emplace_back(source.replaced.to_file(u.begin), std::move(u.why), "psql include");
         added = true;
     }

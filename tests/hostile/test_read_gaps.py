@@ -148,6 +148,18 @@ def psql_include_pr_history(s):
     check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
 
 
+def psql_include_followed(s):
+    """PSQLFOLLOWED: a migration runs `\\i db/cleanup.sql`, a file of the repository: its DROP TABLE is
+    reported in db/cleanup.sql, and the include line itself is no statement (before: also one
+    statement pgfence could not parse, HIGH, at the include's line)."""
+    head = {"migrations/002_cleanup.sql": "\\i db/cleanup.sql\nSELECT 1;\n", "db/cleanup.sql": "DROP TABLE users;\n"}
+    gated(s, INIT, {}, head, {("db/cleanup.sql", "drop-table", 1)})
+    found = pr_findings(s)
+    check(not any(p == "migrations/002_cleanup.sql" for p, _, _ in found), f"pr: nothing at the include: {sorted(found)}")
+    found = analyze_findings(s)
+    check(("db/cleanup.sql", "drop-table", 1) in found, f"analyze reports the included DROP TABLE: {sorted(found)}")
+    check(not any(p == "migrations/002_cleanup.sql" for p, _, _ in found), f"analyze: nothing at the include: {sorted(found)}")
+
 CLEANUP = "DELETE FROM users;\nDROP TABLE users;\n"
 PSQL = 'psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f db/cleanup.psql'
 
@@ -208,7 +220,7 @@ def down_halves(s):
 
 SCENARIOS = {f.__name__: f for f in (down_halves, typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
                                      typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_missing, psql_include_history,
-                                     psql_include_pr_history,
+                                     psql_include_pr_history, psql_include_followed,
                                      ci_hidden_github, ci_hidden_circleci, ci_hidden_buildkite, ci_hidden_woodpecker, ci_hidden_control)}
 
 if __name__ == "__main__":
