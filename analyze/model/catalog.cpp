@@ -383,6 +383,17 @@ std::optional<bool> Catalog::domain_has_constraints(const std::string& name) con
     return true;  // a cycle PostgreSQL would not allow; take the rewrite
 }
 
+std::vector<std::string> Catalog::domains_over(const std::string& name) const {
+    std::vector<std::string> out{name};
+    // Breadth first, each domain once: a cycle PostgreSQL would not allow ends too.
+    for (std::size_t i = 0; i < out.size() && out.size() < 256; ++i) {
+        for (const auto& [domain, base] : m_domain_bases) {
+            if (base == out[i] && std::find(out.begin(), out.end(), domain) == out.end()) out.push_back(domain);
+        }
+    }
+    return out;
+}
+
 void Catalog::add_domain_functions(const std::string& name, const std::vector<std::string>& functions) {
     auto& list = m_domain_functions[name];
     for (const std::string& f : functions) {

@@ -346,6 +346,10 @@ public:
     // Its own constraints or those of the domains below it (information_schema's included);
     // empty when `name` is no domain the catalog knows.
     [[nodiscard]] std::optional<bool> domain_has_constraints(const std::string& name) const;
+    // `name` and the domains the catalog knows over it, directly or through others (a domain over
+    // a domain): a constraint added to `name` is checked on their values too (typecmds.c
+    // validateDomainCheckConstraint reads every column whose type has `name` below it).
+    [[nodiscard]] std::vector<std::string> domains_over(const std::string& name) const;
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;

@@ -1,0 +1,49 @@
+"""What `pgfence pr` learns from the base commit's migrations (issue #53 open items), on real
+pull requests: a real git repository (base commit on main, the pull request's commit on feature)
+reviewed by `pgfence pr` against the GitHub double. Each scenario fails on the binary before its fix.
+
+- domain_chain: ALTER DOMAIN d ADD CONSTRAINT validates the columns of the domains built on d too
+  (PostgreSQL 15: "column "points" of table "scores" contains values that violate the new
+  constraint" for a column of a domain over d, under a SHARE lock on its table).
+
+    test_history_schema.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import pr_findings, repository  # noqa: E402
+
+TIMEOUTS = "SET lock_timeout = '2s';\nSET statement_timeout = '30s';\n"
+
+
+def review(s, base, head):
+    """`pgfence pr` of the pull request; its JSON report's findings as (path, rule, line, risk, message)."""
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    found = [(f["path"], x["rule"], x["start"]["line"], x.get("risk", x.get("level", "")), x["message"])
+             for f in report["files"] for x in f["findings"]]
+    return proc, found
+
+
+def domain_chain(s):
+    """The base makes positive_int, score_t over it, and scores (points score_t); the pull request adds a
+    CHECK to positive_int: PostgreSQL validates scores.points too, under SHARE on scores."""
+    base = {"migrations/001_init.sql": "CREATE DOMAIN positive_int AS integer;\nCREATE DOMAIN score_t AS positive_int;\n"
+                                       "CREATE TABLE scores (id bigint PRIMARY KEY, points score_t);\n"}
+    head = {"migrations/002_check.sql": TIMEOUTS + "ALTER DOMAIN positive_int ADD CONSTRAINT positive_int_check CHECK (VALUE > 0);\n"}
+    proc, found = review(s, base, head)
+    messages = [m for p, rule, line, _, m in found if rule == "add-domain-constraint"]
+    check(messages and all("scores" in m for m in messages),
+          f"add-domain-constraint names the table of the derived domain's column: {messages}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (domain_chain,)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
