@@ -336,6 +336,8 @@ public:
     // relations the trial touches are saved. One at a time; begin_trial() in a trial does nothing.
     void begin_trial();
     void undo_trial();
+    // Ends the trial keeping what it changed (history's transaction block that commits).
+    void keep_trial() { m_trial.reset(); }
     [[nodiscard]] bool in_trial() const { return m_trial.has_value(); }
 
     // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL) of

@@ -5,6 +5,8 @@ reviewed by `pgfence pr` against the GitHub double. Each scenario fails on the b
 - domain_chain: ALTER DOMAIN d ADD CONSTRAINT validates the columns of the domains built on d too
   (PostgreSQL 15: "column "points" of table "scores" contains values that violate the new
   constraint" for a column of a domain over d, under a SHARE lock on its table).
+- prepared_history: a base migration's transaction ended by PREPARE TRANSACTION is parked, not
+  committed: the column type it changes is still the old one for the pull request's change.
 
     test_history_schema.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -43,7 +45,23 @@ def domain_chain(s):
           f"add-domain-constraint names the table of the derived domain's column: {messages}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (domain_chain,)}
+def prepared_history(s):
+    """The base's 002 changes legacy.payload to bigint in a transaction it ends with PREPARE TRANSACTION:
+    parked, not committed, so payload is still text; the pull request's same change rewrites legacy
+    (before: the history applied the parked change, and the pull request's ALTER was read as a change
+    to the type the column already had: no finding)."""
+    change = "ALTER TABLE legacy ALTER COLUMN payload TYPE bigint USING payload::bigint;\n"
+    base = {"migrations/001_init.sql": "CREATE TABLE legacy (id bigint PRIMARY KEY, payload text);\n",
+            "migrations/002_park.sql": "BEGIN;\n" + change + "PREPARE TRANSACTION 'payload_bigint';\n"}
+    head = {"migrations/003_payload.sql": TIMEOUTS + change}
+    proc, found = review(s, base, head)
+    check(any(p == "migrations/003_payload.sql" and rule == "alter-column-type-rewrite" and line == 3 and risk == "HIGH"
+              for p, rule, line, risk, _ in found),
+          f"the pull request's ALTER COLUMN TYPE rewrites legacy (HIGH): {found}\n{proc.stderr}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (domain_chain, prepared_history)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
