@@ -240,7 +240,8 @@ public:
     // one of them by its schema (`schema`, "" when unqualified: public's) brings that one back
     // first (red team R67 A16: ALTER TABLE billing.invoices was judged against public.invoices,
     // the one made last). A schema with no relation of that relname aside changes nothing.
-    void pick_schema(const std::string& relname, const std::string& schema);
+    // True when the relation `relname` stands for now is that schema's, or none is aside.
+    bool pick_schema(const std::string& relname, const std::string& schema);
     // The role the last ALTER ... OWNER TO of the migrations gave a relation ("" when none did, or
     // it was made again since: add() forgets it). Kept beside the relations, not in RelationInfo,
     // whose size counts; a rename forgets it too (pgfence then does not know the owner).

@@ -7,6 +7,8 @@ reviewed by `pgfence pr` against the GitHub double. Each scenario fails on the b
   constraint" for a column of a domain over d, under a SHARE lock on its table).
 - prepared_history: a base migration's transaction ended by PREPARE TRANSACTION is parked, not
   committed: the column type it changes is still the old one for the pull request's change.
+- same_relname_index: two tables of one relname in two schemas, the partitioned one made first; the
+  pull request indexes it without CONCURRENTLY: HIGH, with the partitioned table's recipe.
 
     test_history_schema.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -61,7 +63,35 @@ def prepared_history(s):
     check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (domain_chain, prepared_history)}
+def same_relname_index(s):
+    """The base's 001 makes public.invoices, partitioned (invoices_2024 holds its rows), and then
+    archive.invoices, a plain table of the same relname; the pull request indexes public.invoices
+    without CONCURRENTLY, naming it by its schema and, under the default search_path, without.
+    Each is HIGH with the partitioned table's recipe (an index ON ONLY the parent, each partition's
+    built concurrently and attached): PostgreSQL 15 refuses CREATE INDEX CONCURRENTLY on a
+    partitioned table ("cannot create index on partitioned table "invoices" concurrently"), the
+    recipe pgfence gave when it judged the statement on archive.invoices, the relation made last."""
+    base = {"migrations/001_init.sql": "CREATE TABLE invoices (id bigint, ref integer NOT NULL, note text, created date NOT NULL)"
+                                       " PARTITION BY RANGE (created);\n"
+                                       "CREATE TABLE invoices_2024 PARTITION OF invoices FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+                                       "CREATE SCHEMA archive;\n"
+                                       "CREATE TABLE archive.invoices (id bigint PRIMARY KEY, ref integer NOT NULL);\n"}
+    head = {"migrations/002_index.sql": TIMEOUTS + "CREATE INDEX invoices_ref_idx ON public.invoices (ref);\n"
+                                        "CREATE INDEX invoices_note_idx ON invoices (note);\n"}
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    found = {x["start"]["line"]: x for f in report["files"] for x in f["findings"] if x["rule"] == "create-index-without-concurrently"}
+    for line in (3, 4):
+        x = found.get(line)
+        check(x is not None and x["risk"] == "HIGH", f"the index build on public.invoices at line {line} is HIGH: {found}\n{proc.stderr}")
+        summary = (x.get("recipe") or {}).get("summary", "")
+        check("partition" in summary, f"line {line}: the partitioned table's recipe, not CONCURRENTLY on it: {summary!r}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (domain_chain, prepared_history, same_relname_index)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
