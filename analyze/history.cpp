@@ -7,6 +7,7 @@
 #include "analyze/migrations/migration_names.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/migrations/conventions.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/model/function_attach.hpp"
 #include "analyze/model/function_calls.hpp"
 #include "analyze/parse/limits.hpp"
@@ -35,12 +36,54 @@ bool is_down_file(std::string_view path) {
 // `calls` follows what it runs (a CALL, SELECT f(), a DO block's PERFORM, a trigger) as the
 // analysed file's statements are followed (analyzer.cpp): a table a procedure made is in the
 // catalog, and a CREATE TABLE IF NOT EXISTS of its name later is no new table (red team F1 E_PROC).
-bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx, int line, CallFollower& calls) {
+// A transaction PREPARE TRANSACTION ends is parked, not committed (R67 A8): what it changed
+// exists only after a COMMIT PREPARED pgfence may never see, so its changes are undone in the
+// replayed schema (a catalog trial from its BEGIN, or from the file's start where the tool wraps
+// the file in one), and the schema is not known whole from there. A COMMIT or ROLLBACK keeps
+// them, as replay always did. Watched only in a file that names PREPARE (a trial costs copies).
+void track_transaction(const TransactionStmt* t, Catalog& catalog) {
+    switch (t->kind) {
+        case TRANS_STMT_BEGIN:
+        case TRANS_STMT_START:
+            catalog.begin_trial();
+            break;
+        case TRANS_STMT_COMMIT:
+        case TRANS_STMT_ROLLBACK:
+            catalog.keep_trial();
+            if (t->chain) catalog.begin_trial();
+            break;
+        case TRANS_STMT_PREPARE:
+            if (!catalog.in_trial()) break;  // no transaction in progress: PostgreSQL only warns
+            catalog.undo_trial();
+            catalog.clear_all_fills();
+            catalog.mark_unknown();
+            break;
+        default:
+            break;
+    }
+}
+
+bool names_prepare(std::string_view text) {
+    constexpr std::string_view k_word = "prepare";
+    for (std::size_t at = text.find_first_of("pP"); at != std::string_view::npos; at = text.find_first_of("pP", at + 1)) {
+        std::size_t i = 0;
+        while (i < k_word.size() && at + i < text.size() && (text[at + i] | 0x20) == k_word[i]) ++i;
+        if (i == k_word.size()) return true;
+    }
+    return false;
+}
+
+bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx, int line, CallFollower& calls,
+                      bool transactions = false) {
     ParsedStatement parsed = parse_statement(sql, arena);
     if (parsed.failure) {
         ctx.catalog.clear_all_fills();
         ctx.catalog.mark_unknown();
         return false;
+    }
+    if (const TransactionStmt* t = transactions ? pg::as<TransactionStmt>(parsed.stmt) : nullptr) {
+        track_transaction(t, ctx.catalog);
+        return true;
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)
@@ -69,19 +112,22 @@ Replay::Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalo
     if (start) m_catalog = *start;
 }
 
-void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata, bool on_disk) {
-    replay(path, text, false, metadata, on_disk);
+void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata, bool on_disk,
+                         const tools::ReadFile* included) {
+    replay(path, text, false, metadata, on_disk, included);
 }
 
 void Replay::replay_schema_text(const std::string& source, std::string_view text) { replay(source, text, true); }
 
-void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata, bool on_disk) {
+void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata, bool on_disk,
+                    const tools::ReadFile* included) {
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
     CallFollower calls(arena, nullptr);
+    bool transactions = false;  // PREPARE TRANSACTION is watched for (track_transaction)
     auto one = [&](std::string_view sql, int line) {
-        if (replay_statement(sql, arena, ctx, line, calls)) ++m_counts.statements;
+        if (replay_statement(sql, arena, ctx, line, calls, transactions)) ++m_counts.statements;
         else ++m_counts.skipped_statements;
     };
     m_catalog.set_source(path);
@@ -102,17 +148,20 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
         std::string cleaned;
         if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
             // A migration's `\ir other.sql` runs the other file's SQL there: replayed in its
-            // place when the file is on disk (psql_includes_on_disk.hpp); else, or when another
+            // place when the file is on disk (psql_includes_on_disk.hpp) or in the commit's tree
+            // the caller reads (`included`); else, or when another
             // meta-command changes what runs, the schema is not known whole from here (issue #53:
             // a table it made counted as new to a later DROP TABLE IF EXISTS; CREATE TABLE).
             bool unfollowed = false;
+            const bool follows = !schema && (on_disk || included != nullptr);
             if (!schema && on_disk) cleaned = with_psql_includes(path, text, m_options, unfollowed);
+            else if (!schema && included != nullptr) cleaned = tools::with_included_files(path, text, {}, *included, unfollowed);
             else unfollowed = !schema && has_unfollowed_psql_meta_command(text);
             if (unfollowed) {
                 m_catalog.clear_all_fills();
                 m_catalog.mark_unknown();
             }
-            if (schema || !on_disk) cleaned = without_psql_meta_commands(text);
+            if (!follows) cleaned = without_psql_meta_commands(text);
             text = cleaned;
         }
         PreparedSource source = prepare_source(path, text, Direction::Up, schema ? std::string_view{} : metadata);
@@ -122,11 +171,14 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
             return;
         }
         LineIndex lines(source.text);
+        transactions = !schema && names_prepare(source.text);
+        if (transactions && source.wrapped_in_transaction) m_catalog.begin_trial();
         for (const Region& region : source.regions) {
             for (const RawStatement& raw : split_statements(source.text, region)) {
                 one(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), lines.position(raw.begin).line);
             }
         }
+        m_catalog.keep_trial();
     }
     if (m_counts.statements + m_counts.skipped_statements == before) ++m_counts.skipped_files;
     else ++m_counts.files;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/model/catalog.hpp"
 
 namespace pgfence::analyze {
@@ -27,7 +28,11 @@ public:
     // migration's settings files, so its placeholders replay with their values).
     // `on_disk`: `path` names the file on disk whose text this is (a committed version of it), so
     // the files its psql includes name are read beside it (psql_includes_on_disk.hpp).
-    void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {}, bool on_disk = false);
+    // `included`: else, where given, reads the files its psql includes name by their paths relative
+    // to the same root as `path` (a commit's tree: `pgfence pr`'s base), as psql would run them
+    // (tools::with_included_files); nullopt for one not followed.
+    void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {}, bool on_disk = false,
+                     const tools::ReadFile* included = nullptr);
     // Reads the file (within options' size limit and confine_to) and replays it.
     void replay_file(const std::string& path);
     // A schema rather than a migration (a pg_dump --schema-only file, a Rails structure.sql, the
@@ -46,7 +51,8 @@ public:
 
 private:
     // `on_disk`: `path` is the file read, whose psql includes are followed (psql_includes_on_disk.hpp).
-    void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {}, bool on_disk = false);
+    void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {}, bool on_disk = false,
+                const tools::ReadFile* included = nullptr);
     [[nodiscard]] bool readable(const std::string& path, std::string& text);
 
     const AnalyzeOptions& m_options;

@@ -421,6 +421,16 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     if (!history.empty()) {
         for (const auto& file : expand_inputs(history, errors, options.input_format)) run->replay->replay_file(file);
     }
+    // A base migration's psql includes run the base's files (issue #53): a regular file of the
+    // base commit's tree reached through no link (git_tree_entry_bypath walks trees only, so a
+    // link on the way finds nothing), within --max-file-size; anything else is not followed.
+    const tools::ReadFile read_included = [&](const std::string& file) -> std::optional<std::string> {
+        auto entry = repo.entry_at(changes.base_sha, file);
+        if (!entry || !*entry || (*entry)->kind != diff::TreeEntryInfo::Kind::file) return std::nullopt;
+        auto stored = repo.read_file_bounded(changes.base_sha, file, options.max_file_bytes);
+        if (!stored || !*stored || !(*stored)->text) return std::nullopt;
+        return std::move((*stored)->text);
+    };
     std::optional<Error> failure;
     // The parser and the tree walkers recurse once per nesting level.
     run_on_large_stack([&] {
@@ -443,7 +453,7 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
                 failure = settings.error();
                 return;
             }
-            if (blob->text) run->replay->replay_text(path, *blob->text, *settings);
+            if (blob->text) run->replay->replay_text(path, *blob->text, *settings, false, &read_included);
             else {
                 notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
                 run->replay->left_out();  // it may have made a table a later DROP ... IF EXISTS finds

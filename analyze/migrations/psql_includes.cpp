@@ -1,14 +1,20 @@
 #include "analyze/migrations/psql_includes.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
+#include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/parse/psql_meta.hpp"
+#include "analyze/parse/splitter.hpp"
 #include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
 
 constexpr std::size_t k_most_includes = 64;
+constexpr std::size_t k_most_inlined = 256;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -63,36 +69,109 @@ std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view 
     return out;
 }
 
-std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top,
-                                                        const std::function<bool(const std::string&)>& found) {
-    std::vector<UnfollowedInclude> out;
-    if (!may_include(text)) return out;
-    if (path.starts_with('/')) path.remove_prefix(1);  // an absolute path: every file below the root is inside
+void each_meta_command(std::string_view text, const std::function<bool(const MetaCommand&)>& fn) {
+    if (text.find('\\') == std::string_view::npos) return;
     Tokenizer tokens(text);
     Token t;
     bool at_start = true;  // no SQL in psql's query buffer since the last `;`
-    while (tokens.next(t) && out.size() < k_most_includes) {
+    while (tokens.next(t)) {
         if (t.is_comment()) continue;
         if (t.kind != TokenKind::Symbol || text[t.begin] != '\\') {
             at_start = t.is_symbol(text, ';');
             continue;
         }
-        std::size_t line_end = text.find('\n', t.begin);
-        if (line_end == std::string_view::npos) line_end = text.size();
-        std::size_t end = line_end;
-        while (end > t.begin && (text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
-        if (at_start) {
-            for (const auto& d : read_psql_includes(path, text.substr(t.begin, end - t.begin), top)) {
-                if (d.unknown.empty() && (!found || found(d.folder))) continue;
-                out.push_back(UnfollowedInclude{t.begin, end, "psql runs the SQL of another file here (" + d.setting +
-                                                                  "), which pgfence does not follow: " +
-                                                                  (d.unknown.empty() ? "the file it names is not a regular file of the "
-                                                                                       "repository reached through no link"
-                                                                                     : d.unknown)});
+        MetaCommand m;
+        m.begin = t.begin;
+        m.line_end = text.find('\n', t.begin);
+        if (m.line_end == std::string_view::npos) m.line_end = text.size();
+        m.end = m.line_end;
+        while (m.end > t.begin && (text[m.end - 1] == '\r' || text[m.end - 1] == ' ' || text[m.end - 1] == '\t')) --m.end;
+        std::size_t name_end = t.begin + 1;
+        while (name_end < m.line_end && (std::isalpha(static_cast<unsigned char>(text[name_end])) != 0 || text[name_end] == '_')) ++name_end;
+        m.name = text.substr(t.begin + 1, name_end - t.begin - 1);
+        m.at_start = at_start;
+        if (!fn(m)) return;
+        tokens = Tokenizer(text, m.line_end);
+    }
+}
+
+bool is_include_command(std::string_view name) {
+    return name == "i" || name == "ir" || name == "include" || name == "include_relative";
+}
+
+std::vector<IncludeLine> psql_include_lines(std::string_view path, std::string_view text, std::string_view top,
+                                            const std::function<bool(const std::string&)>& found) {
+    std::vector<IncludeLine> out;
+    if (!may_include(text)) return out;
+    if (path.starts_with('/')) path.remove_prefix(1);  // an absolute path: every file below the root is inside
+    each_meta_command(text, [&](const MetaCommand& m) {
+        if (!m.at_start || !is_include_command(m.name)) return true;
+        for (const auto& d : read_psql_includes(path, text.substr(m.begin, m.end - m.begin), top)) {
+            IncludeLine line{m.begin, m.end, {}};
+            if (!d.unknown.empty() || (found && !found(d.folder))) {
+                line.why = "psql runs the SQL of another file here (" + d.setting + "), which pgfence does not follow: " +
+                           (d.unknown.empty() ? "the file it names is not a regular file of the repository reached through no link"
+                                              : d.unknown);
+            }
+            out.push_back(std::move(line));
+        }
+        return out.size() < k_most_includes;
+    });
+    return out;
+}
+
+std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top,
+                                                        const std::function<bool(const std::string&)>& found) {
+    std::vector<UnfollowedInclude> out = psql_include_lines(path, text, top, found);
+    std::erase_if(out, [](const IncludeLine& l) { return l.why.empty(); });
+    return out;
+}
+
+namespace {
+
+struct Inlining {
+    const ReadFile& read;
+    std::string_view top;
+    std::vector<std::string> chain;  // the files being inlined, outermost first
+    std::size_t budget = k_most_inlined;
+    bool unfollowed = false;
+};
+
+std::string inlined(const std::string& path, std::string_view text, Inlining& in) {
+    std::string out = without_psql_meta_commands(text);
+    std::vector<std::pair<std::size_t, std::string>> inserts;  // (offset, SQL), in order
+    each_meta_command(text, [&](const MetaCommand& m) {
+        if (!is_include_command(m.name)) {
+            in.unfollowed = in.unfollowed || !psql_meta_command_harmless(m.name);
+            return true;
+        }
+        bool done = false;
+        auto dirs = m.at_start ? read_psql_includes(path, text.substr(m.begin, m.end - m.begin), in.top) : std::vector<ToolDir>();
+        if (dirs.size() == 1 && dirs.front().unknown.empty() && in.budget > 0 &&
+            std::find(in.chain.begin(), in.chain.end(), dirs.front().folder) == in.chain.end()) {
+            const std::string file = dirs.front().folder;
+            --in.budget;
+            if (auto read = in.read(file)) {
+                in.chain.push_back(file);
+                inserts.emplace_back(m.begin, "\n" + inlined(file, *read, in) + "\n");
+                in.chain.pop_back();
+                done = true;
             }
         }
-        tokens = Tokenizer(text, line_end);
-    }
+        in.unfollowed = in.unfollowed || !done;
+        return true;
+    });
+    for (auto it = inserts.rbegin(); it != inserts.rend(); ++it) out.insert(it->first, it->second);
+    return out;
+}
+
+}  // namespace
+
+std::string with_included_files(std::string_view path, std::string_view text, std::string_view top, const ReadFile& read,
+                                bool& unfollowed) {
+    Inlining in{read, top, {std::string(path)}, k_most_inlined, false};
+    std::string out = inlined(std::string(path), text, in);
+    unfollowed = in.unfollowed;
     return out;
 }
 

@@ -6,10 +6,11 @@
 // use_relative_path). Each FILE that resolves inside the repository is followed as a migration, as
 // a `psql -f` file is (ToolDir tool "psql", psql_files.hpp); one named by an absolute path, above the
 // repository's top or by a psql variable (`\i :file`) is not known (`unknown` says why). The
-// include line itself is no SQL: where the including file is analysed an include of a file named
-// as a constant stays a statement pgfence cannot parse, and one whose file pgfence cannot name is
-// an unknown statement (unfollowed_psql_includes).
+// include line itself is no SQL: where the including file is analysed it is blanked, and one
+// whose file pgfence does not follow is an unknown statement (psql_include_lines).
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,20 +23,51 @@ namespace pgfence::analyze::tools {
 // against `top` (the folder psql runs in, repository-relative: "" for the top).
 [[nodiscard]] std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view text, std::string_view top = {});
 
-// An include at the start of a statement of `text` (the SQL file at `path`) whose file
-// read_psql_includes cannot name (a psql variable, a command's output, an absolute path, a path
-// above the repository's top): [begin, end) is the meta-command, up to its line's end, found as
-// psql finds one (a backslash outside quotes and comments). The analyzer reads it as an unknown
-// statement of its own (issue #53), and the SQL after it as the statement psql sends next.
-struct UnfollowedInclude {
+// One psql meta-command of a file, found as psql finds one: a backslash outside quotes and
+// comments, running to its line's end (postgres/postgres src/bin/psql/psqlscan.l, mainloop.c).
+struct MetaCommand {
+    std::size_t begin = 0;     // the backslash
+    std::size_t end = 0;       // its line's end, trailing blanks and '\r' left out
+    std::size_t line_end = 0;  // the '\n' that ends it, or the text's end
+    std::string_view name;     // without the backslash, letters and '_' only: "i", "include_relative", "set"
+    bool at_start = false;     // nothing in psql's query buffer since the last `;` (comments aside)
+};
+// Calls `fn` with each meta-command of `text` in order, until it returns false. The one walk that
+// unfollowed_psql_includes, with_included_files and analyze's on-disk reader share.
+void each_meta_command(std::string_view text, const std::function<bool(const MetaCommand&)>& fn);
+// Whether the meta-command `name` includes a file: i, include, ir, include_relative (command.c).
+[[nodiscard]] bool is_include_command(std::string_view name);
+
+// An include at the start of a statement of `text` (the SQL file at `path`): [begin, end) is the
+// meta-command, up to its line's end. `why` (printable) is set when pgfence does not follow it:
+// read_psql_includes cannot name its file (a psql variable, a command's output, an absolute path,
+// a path above the repository's top), or `found` says no. The analyzer blanks each of them, so the
+// SQL after it is the statement psql sends next; one not followed is an unknown statement of its
+// own (issue #53), one followed is analysed as its own file, no statement here.
+struct IncludeLine {
     std::size_t begin = 0;
     std::size_t end = 0;
-    std::string why;  // printable
+    std::string why;  // printable; empty: followed
 };
+using UnfollowedInclude = IncludeLine;
 // `found`, when given, is asked of each file an include names (as read_psql_includes resolves it
 // against `top`): false makes that include unfollowed too (no such file, a link on the way).
+[[nodiscard]] std::vector<IncludeLine> psql_include_lines(std::string_view path, std::string_view text, std::string_view top = {},
+                                                          const std::function<bool(const std::string&)>& found = {});
+// Those of psql_include_lines that are not followed.
 [[nodiscard]] std::vector<UnfollowedInclude> unfollowed_psql_includes(std::string_view path, std::string_view text, std::string_view top = {},
                                                                       const std::function<bool(const std::string&)>& found = {});
+
+// `text` (the file at `path`, relative to the root `read` reads from) as psql runs it: each
+// include at a statement's start replaced by the SQL of the file it names (resolved against
+// `top`, as read_psql_includes does), when `read` gives that file's text (nullopt: not followed,
+// as a file that is no regular file of the repository, or one reached through a link); the
+// included files' own includes the same way, at most 256 files in all, none inside itself; every
+// other meta-command blanked (without_psql_meta_commands). `unfollowed` is set when an include was
+// not followed, or another meta-command changes what runs (parse/psql_meta.hpp). History reads
+// the files from disk (psql_includes_on_disk.hpp) or from a commit's tree (`pgfence pr`'s base).
+[[nodiscard]] std::string with_included_files(std::string_view path, std::string_view text, std::string_view top,
+                                              const ReadFile& read, bool& unfollowed);
 
 // Whether `text` may hold an include (a cheap test before reading it line by line).
 [[nodiscard]] bool may_include(std::string_view text);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/model/relation_pick.hpp"
 #include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/cascade_note.hpp"
@@ -760,7 +761,7 @@ void alter_typed_tables(const AlterTableStmt* stmt, const Target& type, Statemen
 bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr || stmt->relation == nullptr) return false;
     const RangeVar* rv = stmt->relation;
-    ctx.catalog.pick_schema(std::string(pg::relname(rv)), rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string());
+    pick_relation(ctx, std::string(pg::relname(rv)), rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string());
     Target t{std::string(pg::relname(rv)), pg::display_name(rv), ""};
     ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(t.relname) == nullptr};
     auto object = std::find_if(k_objects.begin(), k_objects.end(),

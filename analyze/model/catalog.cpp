@@ -98,14 +98,14 @@ std::string display_schema(const std::string& display, const std::string& relnam
 
 }  // namespace
 
-void Catalog::pick_schema(const std::string& relname, const std::string& schema) {
+bool Catalog::pick_schema(const std::string& relname, const std::string& schema) {
     auto aside = m_aside.find(relname);
-    if (aside == m_aside.end()) return;
+    if (aside == m_aside.end() || aside->second.empty()) return true;
     const std::string wanted = schema == "public" ? std::string() : schema;
     const auto* current = m_relations.get(relname);
     const std::string current_schema = current != nullptr && *current ? display_schema((*current)->display, relname) : std::string();
     auto same = [&](const std::string& a) { return a == wanted || a == quote_ident(wanted); };
-    if (current != nullptr && same(current_schema)) return;
+    if (current != nullptr && same(current_schema)) return true;
     for (auto& [other_schema, slot] : aside->second) {
         if (!same(other_schema)) continue;
         remember(relname);
@@ -116,8 +116,9 @@ void Catalog::pick_schema(const std::string& relname, const std::string& schema)
             other_schema = current_schema;
         }
         m_relations.insert_or_assign(relname, std::move(back));
-        return;
+        return true;
     }
+    return false;
 }
 
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
@@ -381,6 +382,17 @@ std::optional<bool> Catalog::domain_has_constraints(const std::string& name) con
         key = base->second;
     }
     return true;  // a cycle PostgreSQL would not allow; take the rewrite
+}
+
+std::vector<std::string> Catalog::domains_over(const std::string& name) const {
+    std::vector<std::string> out{name};
+    // Breadth first, each domain once: a cycle PostgreSQL would not allow ends too.
+    for (std::size_t i = 0; i < out.size() && out.size() < 256; ++i) {
+        for (const auto& [domain, base] : m_domain_bases) {
+            if (base == out[i] && std::find(out.begin(), out.end(), domain) == out.end()) out.push_back(domain);
+        }
+    }
+    return out;
 }
 
 void Catalog::add_domain_functions(const std::string& name, const std::vector<std::string>& functions) {

@@ -240,7 +240,8 @@ public:
     // one of them by its schema (`schema`, "" when unqualified: public's) brings that one back
     // first (red team R67 A16: ALTER TABLE billing.invoices was judged against public.invoices,
     // the one made last). A schema with no relation of that relname aside changes nothing.
-    void pick_schema(const std::string& relname, const std::string& schema);
+    // True when the relation `relname` stands for now is that schema's, or none is aside.
+    bool pick_schema(const std::string& relname, const std::string& schema);
     // The role the last ALTER ... OWNER TO of the migrations gave a relation ("" when none did, or
     // it was made again since: add() forgets it). Kept beside the relations, not in RelationInfo,
     // whose size counts; a rename forgets it too (pgfence then does not know the owner).
@@ -336,6 +337,8 @@ public:
     // relations the trial touches are saved. One at a time; begin_trial() in a trial does nothing.
     void begin_trial();
     void undo_trial();
+    // Ends the trial keeping what it changed (history's transaction block that commits).
+    void keep_trial() { m_trial.reset(); }
     [[nodiscard]] bool in_trial() const { return m_trial.has_value(); }
 
     // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL) of
@@ -346,6 +349,10 @@ public:
     // Its own constraints or those of the domains below it (information_schema's included);
     // empty when `name` is no domain the catalog knows.
     [[nodiscard]] std::optional<bool> domain_has_constraints(const std::string& name) const;
+    // `name` and the domains the catalog knows over it, directly or through others (a domain over
+    // a domain): a constraint added to `name` is checked on their values too (typecmds.c
+    // validateDomainCheckConstraint reads every column whose type has `name` below it).
+    [[nodiscard]] std::vector<std::string> domains_over(const std::string& name) const;
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;

@@ -309,8 +309,9 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         if (con == nullptr || con->contype != CONSTR_CHECK || pg::length(domain->typeName) == 0) return out;
         std::string name(pg::last_name(domain->typeName));
         std::size_t first = out.size();
-        // Validated: every column of the domain is checked now.
-        bool checks = !con->skip_validation && !catalog.tables_using_type(name).empty();
+        // Validated: every column of the domain, or of a domain over it, is checked now.
+        bool checks = false;
+        for (const std::string& d : catalog.domains_over(name)) checks = checks || (!con->skip_validation && !catalog.tables_using_type(d).empty());
         c.add("", con->raw_expr, "domain " + name + "'s CHECK", k_row_check, checks);
         for (std::size_t i = first; i < out.size(); ++i) out[i].domain = name;
     }

@@ -343,14 +343,23 @@ bool model_alter_domain(const AlterDomainStmt* stmt, StatementFacts& facts, Cont
     if (sub == 'C' || sub == 'O') ctx.catalog.add_domain(base, true);
     if (sub == 'N') facts.notes.push_back(domain_columns_note(name, domain_columns(ctx.catalog, base)));
     if (checks_rows) {
-        for (const auto& t : ctx.catalog.tables_using_type(base)) {
+        // The columns of the domains over it too: PostgreSQL 15 validates a domain over this one
+        // as well (typecmds.c validateDomainCheckConstraint / validateDomainNotNullConstraint
+        // via get_rels_with_domain, which follows the domains built on it).
+        std::vector<std::string> tables;
+        for (const auto& domain : ctx.catalog.domains_over(base)) {
+            for (const auto& t : ctx.catalog.tables_using_type(domain)) {
+                if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
+            }
+        }
+        for (const auto& t : tables) {
             const RelationInfo* info = ctx.catalog.find(t);
             std::string display = info ? info->display : quote_ident(t);
             add_lock(facts, ctx, t, display, M::Share, "", "ALTER DOMAIN: checks every row of the columns that use it");
             add_scan(facts, display, "ALTER DOMAIN: existing values are checked against the new constraint");
         }
         facts.notes.push_back("every table with a column of domain " + name +
-                              " is locked SHARE (blocks writes) and scanned");
+                              " or of a domain over it is locked SHARE (blocks writes) and scanned");
     }
     return true;
 }

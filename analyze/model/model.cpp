@@ -1,4 +1,6 @@
 #include "analyze/model/model.hpp"
+
+#include "analyze/model/relation_pick.hpp"
 #include "analyze/model/routine_note.hpp"
 
 #include <optional>
@@ -558,6 +560,7 @@ const RangeVar* schedules_sql(const pg::Node* node, const StatementFacts& facts)
 }  // namespace
 
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    pick_named_relations(stmt, ctx);  // one relname in two schemas: the one the statement names
     ForeignKeyWatch watch = watch_foreign_keys(stmt, ctx);
     note_routines(stmt, facts, ctx);
     bool known = model_node(stmt, facts, ctx);

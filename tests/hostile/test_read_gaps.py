@@ -130,6 +130,36 @@ def psql_include_history(s):
     cascade_found(s, proc, "analyze --history")
 
 
+
+def psql_include_pr_history(s):
+    """PSQLPRHIST: the base's 001 drops any old events table, then makes it with `\\i db/events.sql`
+    (kind text); the pull request's 002 changes kind to bigint, which rewrites events. `pgfence pr`
+    replays the base commit's migrations from git objects, with each include read from the base
+    commit's tree where it stands (before: the include left the base's schema unknown after the
+    DROP, and the rewrite was only "may rewrite", MEDIUM)."""
+    base = {"migrations/001_init.sql": "DROP TABLE IF EXISTS events;\n\\i db/events.sql\n",
+            "db/events.sql": "CREATE TABLE events (id bigint PRIMARY KEY, kind text);\n"}
+    repository(s, base, {"migrations/002_kind.sql": "ALTER TABLE events ALTER COLUMN kind TYPE bigint USING kind::bigint;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    risks = [(x["risk"], x["message"]) for f in report["files"] for x in f["findings"] if x["rule"] == "alter-column-type-rewrite"]
+    check(any(r == "HIGH" for r, _ in risks), f"pr: kind is text at the base, so the change rewrites events (HIGH): {risks}\n{proc.stderr}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
+def psql_include_followed(s):
+    """PSQLFOLLOWED: a migration runs `\\i db/cleanup.sql`, a file of the repository: its DROP TABLE is
+    reported in db/cleanup.sql, and the include line itself is no statement (before: also one
+    statement pgfence could not parse, HIGH, at the include's line)."""
+    head = {"migrations/002_cleanup.sql": "\\i db/cleanup.sql\nSELECT 1;\n", "db/cleanup.sql": "DROP TABLE users;\n"}
+    gated(s, INIT, {}, head, {("db/cleanup.sql", "drop-table", 1)})
+    found = pr_findings(s)
+    check(not any(p == "migrations/002_cleanup.sql" for p, _, _ in found), f"pr: nothing at the include: {sorted(found)}")
+    found = analyze_findings(s)
+    check(("db/cleanup.sql", "drop-table", 1) in found, f"analyze reports the included DROP TABLE: {sorted(found)}")
+    check(not any(p == "migrations/002_cleanup.sql" for p, _, _ in found), f"analyze: nothing at the include: {sorted(found)}")
+
 CLEANUP = "DELETE FROM users;\nDROP TABLE users;\n"
 PSQL = 'psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f db/cleanup.psql'
 
@@ -190,6 +220,7 @@ def down_halves(s):
 
 SCENARIOS = {f.__name__: f for f in (down_halves, typeorm_getter, typeorm_assign, typeorm_constructor, typeorm_class_expression, typeorm_computed_name,
                                      typeorm_extends, typeorm_name_control, psql_include_variable, psql_include_missing, psql_include_history,
+                                     psql_include_pr_history, psql_include_followed,
                                      ci_hidden_github, ci_hidden_circleci, ci_hidden_buildkite, ci_hidden_woodpecker, ci_hidden_control)}
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
@@ -113,6 +114,39 @@ TEST_CASE("tool_reach: psql includes pgfence does not follow") {
     CHECK(spans("\\ir b.sql\n", [](const std::string& f) { return f == "db/b.sql"; }).empty());
     // In a literal, a comment, or inside a statement (psql appends the file to the query): not these.
     CHECK(spans("SELECT '\n\\i :x';\n-- \\i :y\n/* \n\\i :z */\nSELECT 1\n\\i :w\n;\n").empty());
+}
+
+TEST_CASE("tool_reach: each psql meta-command, and whether it starts a statement") {
+    std::string seen;
+    each_meta_command("\\set x 1\nSELECT 1;\n-- \\i no\n\\i a.sql \r\nSELECT\n\\ir b.sql\n;\n", [&](const MetaCommand& m) {
+        seen += std::string(m.name) + (m.at_start ? "@" : "+") + std::to_string(m.begin) + "-" + std::to_string(m.end) + ";";
+        return true;
+    });
+    CHECK(seen == "set@0-8;i@28-36;ir+46-55;");
+}
+
+TEST_CASE("tool_reach: psql includes inlined as psql runs them") {
+    std::map<std::string, std::string> files = {{"db/a.sql", "CREATE TABLE a (id int);\n\\ir b.sql\n"},
+                                                {"db/b.sql", "CREATE TABLE b (id int);\n"},
+                                                {"db/c.sql", "\\ir c.sql\nSELECT 1;\n"}};
+    const ReadFile read = [&](const std::string& f) -> std::optional<std::string> {
+        auto it = files.find(f);
+        if (it == files.end()) return std::nullopt;
+        return it->second;
+    };
+    bool unfollowed = true;
+    std::string out = with_included_files("migrations/1.sql", "\\i db/a.sql\nDROP TABLE a;\n", {}, read, unfollowed);
+    CHECK_FALSE(unfollowed);
+    CHECK(out.find("CREATE TABLE a") < out.find("CREATE TABLE b"));
+    CHECK(out.find("CREATE TABLE b") < out.find("DROP TABLE a"));
+    CHECK(out.find('\\') == std::string::npos);
+    // A file the reader does not give, a file inside itself, a psql variable: not followed.
+    (void)with_included_files("migrations/1.sql", "\\i db/none.sql\n", {}, read, unfollowed);
+    CHECK(unfollowed);
+    (void)with_included_files("db/c.sql", files.at("db/c.sql"), {}, read, unfollowed);
+    CHECK(unfollowed);
+    (void)with_included_files("migrations/1.sql", "\\i :file\n", {}, read, unfollowed);
+    CHECK(unfollowed);
 }
 
 TEST_CASE("tool_reach: renames a tool records apart") {
