@@ -312,8 +312,10 @@ capture options (pgfence capture [options] -- COMMAND...):
                             the current folder)
   --timeout SECONDS         kill the command when it runs longer (default: 3600)
   --record FILE             also write every session's messages as JSON
-  --max-message-size MB     a larger message passes, recorded as unreadable
-                            (default: 16)
+  --max-message-size MB     a message of the command larger than this many MiB
+                            passes through to the server, recorded as
+                            unreadable: its statement is not analysed and the
+                            run fails (exit 2) (default: 16)
   --format text|json        output format (default: text); -o FILE and --color
                             as for analyze
   --ci, --max-risk LEVEL    as for analyze
