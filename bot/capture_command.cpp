@@ -99,7 +99,7 @@ CaptureArgs parse_capture(const std::vector<std::string>& args) {
         } else if (is("--timeout")) {
             a.timeout_seconds = parse_int("--timeout", value("--timeout"), 1, 86400);
         } else if (is("--max-message-size")) {
-            a.max_message = parse_max_file_size(value("--max-message-size"));
+            a.max_message = parse_max_file_size(value("--max-message-size"), "--max-message-size");
         } else {
             throw UsageError{"unknown option '" + arg.substr(0, arg.find('=')) + "' for capture (see 'pgfence capture --help')",
                              arg.substr(0, arg.find('='))};

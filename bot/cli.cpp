@@ -49,7 +49,7 @@ commands:
   pre-commit          what that hook runs: analyse the migrations among the
                       NUL-separated paths on standard input (git diff --cached
                       --name-only -z), analyze options apply
-  policy check REPORT
+  policy check --policy FILE REPORT
                       apply the governance policy to a JSON report: which new
                       findings need a sign-off, which guardrails it breaks
   serve               the governance service: uploads, the GitHub App's webhooks
@@ -192,8 +192,9 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
                             skip one output
   --upload-sarif            also upload the SARIF to code scanning (needs
                             security-events: write)
-  --summary FILE, --outputs FILE   job summary / step outputs (default:
-                                   $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
+  --summary FILE, --outputs FILE
+                            job summary / step outputs (default:
+                            $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
   --fail-on-pre-existing    findings on lines the pull request did not touch
                             count too
   --no-history              do not replay the base commit's unchanged migrations
@@ -311,8 +312,10 @@ capture options (pgfence capture [options] -- COMMAND...):
                             the current folder)
   --timeout SECONDS         kill the command when it runs longer (default: 3600)
   --record FILE             also write every session's messages as JSON
-  --max-message-size MB     a larger message passes, recorded as unreadable
-                            (default: 16)
+  --max-message-size MB     a message of the command larger than this many MiB
+                            passes through to the server, recorded as
+                            unreadable: its statement is not analysed and the
+                            run fails (exit 2) (default: 16)
   --format text|json        output format (default: text); -o FILE and --color
                             as for analyze
   --ci, --max-risk LEVEL    as for analyze
@@ -423,6 +426,42 @@ int run_rules_list(std::ostream& out) {
     return k_exit_ok;
 }
 
+// analyze's options section as pr takes it: without the rows of the options pr refuses or does
+// not heed (analyze_options_not_in_pr) or that pr's own section lists (`own`: its --format,
+// --schema), and without analyze's exit codes (pr's own are in its section). A row is an option
+// line ("  --max-risk LEVEL  ...") and the lines under it.
+std::string options_for_pr(const std::string& analyze, const std::string& own) {
+    const std::vector<std::string> own_options = options_in(own);
+    auto left_out = [&](const std::string& column) {
+        // "-o, --output FILE": every option the row names is left out.
+        for (std::size_t at = 0; at < column.size();) {
+            std::size_t comma = column.find(", ", at);
+            if (comma == std::string::npos) comma = column.size();
+            const std::string word = column.substr(at, std::min(comma, column.find_first_of(" =", at)) - at);
+            const auto& options = analyze_options_not_in_pr();
+            if (std::none_of(options.begin(), options.end(), [&](const auto& o) { return o.option == word; }) &&
+                std::find(own_options.begin(), own_options.end(), word) == own_options.end()) {
+                return false;
+            }
+            at = comma + 2;
+        }
+        return true;
+    };
+    std::string out;
+    bool keep = true;
+    for (std::size_t at = 0; at < analyze.size();) {
+        std::size_t end = analyze.find('\n', at);
+        if (end == std::string::npos) end = analyze.size();
+        const std::string line = analyze.substr(at, end - at);
+        at = end + 1;
+        if (line.starts_with("  exit codes:")) break;
+        if (line.starts_with("  ") && line[2] != ' ') keep = !left_out(line.substr(2, line.find("  ", 2) - 2));
+        else if (!line.starts_with("   ")) keep = true;
+        if (keep) out += line + "\n";
+    }
+    return out;
+}
+
 // `pgfence COMMAND --help`: the command's lines of the command list, then its options section
 // ("COMMAND options..." up to the next section); pre-commit takes analyze's options, and pr
 // analyze's besides its own. Empty for a command the text does not list.
@@ -456,8 +495,9 @@ std::string help_for(const std::string& command) {
         while (out.ends_with("\n\n")) out.pop_back();
         return out;
     };
-    // The synopsis is the entry's first column (20 wide) ("analyze PATH...", "policy check REPORT").
-    std::string synopsis = entry.substr(2, std::min({std::size_t{20}, entry.find("  ", 2) - 2, entry.find('\n') - 2}));
+    // The synopsis is the entry's first column ("analyze PATH..."), or its whole first line when
+    // the text starts below it ("policy check --policy FILE REPORT").
+    std::string synopsis = entry.substr(2, std::min(entry.find("  ", 2), entry.find('\n')) - 2);
     while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
     // Options go before a "--" that hands the rest to a command (capture -- COMMAND...): after it
     // they are the command's.
@@ -466,12 +506,7 @@ std::string help_for(const std::string& command) {
                                                     : synopsis.substr(0, dashes) + "[options] " + synopsis.substr(dashes) + "...";
     std::string out = "usage: pgfence " + usage_line + "\n\n" + entry + section(command);
     if (command == "pre-commit") out += section("analyze");
-    if (command == "pr") {
-        // pr takes analyze's options, not its exit codes (its own are in its section).
-        std::string analyze = section("analyze");
-        const std::size_t codes = analyze.find("\n  exit codes:");
-        out += codes == std::string::npos ? analyze : analyze.substr(0, codes + 1);
-    }
+    if (command == "pr") out += options_for_pr(section("analyze"), section("pr"));
     return out;
 }
 

@@ -40,8 +40,9 @@ inline int parse_int(const std::string& flag, const std::string& value, int lo, 
     return static_cast<int>(v);
 }
 
-// --max-file-size: a whole number of MiB ("16", "16MB" or "16MiB"), as bytes.
-inline std::uint64_t parse_max_file_size(const std::string& value) {
+// --max-file-size (or `flag`, --max-message-size): a whole number of MiB ("16", "16MB" or
+// "16MiB"), as bytes.
+inline std::uint64_t parse_max_file_size(const std::string& value, const std::string& flag = "--max-file-size") {
     std::string digits = value;
     for (const char* unit : {"MiB", "MB", "M"}) {
         std::string u(unit);
@@ -50,7 +51,7 @@ inline std::uint64_t parse_max_file_size(const std::string& value) {
             break;
         }
     }
-    return static_cast<std::uint64_t>(parse_int("--max-file-size", digits, 1, 4096)) << 20;
+    return static_cast<std::uint64_t>(parse_int(flag, digits, 1, 4096)) << 20;
 }
 
 // Where a command writes its report: `out`, or the file of -o/--output (opened into `file`

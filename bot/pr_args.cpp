@@ -3,6 +3,26 @@
 
 namespace pgfence::bot {
 
+std::span<const AnalyzeOptionNotInPr> analyze_options_not_in_pr() {
+    static constexpr AnalyzeOptionNotInPr k_options[] = {
+        {"-o", true, "pr writes each format to its own file, --format FORMAT=FILE (and --sarif, --summary)"},
+        {"--output", true, "pr writes each format to its own file, --format FORMAT=FILE (and --sarif, --summary)"},
+        {"--changed-since", true, "pr reports what the pull request changed"},
+        {"--baseline", true, "pr reports what the pull request changed"},
+        {"--update-baseline", true, "pr reports what the pull request changed"},
+        {"--db-url", true, "pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit)"},
+        // pr's table is never coloured nor compact, it always gates, and its files come from git.
+        {"-v", false, "pr's table is always the statement table"},
+        {"--verbose", false, "pr's table is always the statement table"},
+        {"--color", false, "pr's table is never coloured"},
+        {"--ci", false, "pr always fails on a new finding above --max-risk"},
+        {"-", false, "pr reads the pull request's files from git"},
+        {"--stdin-filename", false, "pr reads the pull request's files from git"},
+        {"--plan-merged", false, "pr writes no plans"},
+    };
+    return k_options;
+}
+
 namespace pr_detail {
 std::string env(const char* name) {
     const char* v = std::getenv(name);
@@ -88,9 +108,15 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
                 }
             }
             p.formats.emplace_back(format, file);
-        } else if (arg == "-o" || is("--output"))
-            throw UsageError{"pr writes each format to its own file: --format FORMAT=FILE (and --sarif, --summary), not " + arg};
-        else p.analyze_args.push_back(arg);
+        } else {
+            // Never the value after '=': --db-url's may hold a password.
+            const std::string option = arg.substr(0, arg.find('='));
+            for (const auto& o : analyze_options_not_in_pr()) {
+                if (o.refused && option == o.option)
+                    throw UsageError{option + " is analyze's, not accepted by pr: " + std::string(o.why) + " (see 'pgfence pr --help')"};
+            }
+            p.analyze_args.push_back(arg);
+        }
     }
     if (p.upload_url.empty() && (!p.upload_sql || p.upload_required))
         throw UsageError{std::string(!p.upload_sql ? "--upload-without-sql" : "--upload-required") + " needs --upload URL"};

@@ -86,13 +86,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     Identity identity = identity_of(p.name);
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
+    // --changed-since, --baseline, --db-url and -o never reach it: parse_pr refuses them
+    // (analyze_options_not_in_pr).
     AnalyzeArgs a = parse_analyze(p.analyze_args);
-    if (!a.changed_since.empty() || !a.baseline.empty()) {
-        throw UsageError{"pr reports what the pull request changed: --changed-since and --baseline are analyze's"};
-    }
-    if (!a.db_url.empty()) {
-        throw UsageError{"pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit), not --db-url"};
-    }
     Target target = locate(p);
     governance::UploadOptions uploading = p.upload_url.empty() ? governance::UploadOptions{} : upload_options(p);
     if (!p.upload_url.empty() && (!target.number || target.repository.empty()))

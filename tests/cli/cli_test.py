@@ -317,6 +317,21 @@ class Suite(Harness):
                 self.check(helps[0] == helps[1] == helps[2], f"{command}: --help, -h and help {command} say the same")
                 wide = [l for l in helps[0].decode().splitlines() if len(l) > 80 or re.match(r"^ \S", l)]
                 self.check(not wide, f"{command} --help fits 80 columns, its lines in their columns: {wide}")
+                # An option's row: its text starts at column 28, on the option's line or, when the
+                # option's column is longer, on the lines under it, which start there too.
+                misaligned, in_row = [], False
+                for line in helps[0].decode().splitlines():
+                    if line.startswith("  -"):
+                        in_row = True
+                        gap = re.match(r"  \S+(?: \S+)*( {2,})\S", line)
+                        if gap and gap.end(1) != 28:
+                            misaligned.append(line)
+                    elif in_row and line.startswith("   "):
+                        if len(line) - len(line.lstrip(" ")) != 28:
+                            misaligned.append(line)
+                    else:
+                        in_row = False
+                self.check(not misaligned, f"{command} --help: every option's text at column 28: {misaligned}")
                 # The first column of its option lines: "  -o, --output FILE   what it does".
                 columns = [line[2:].split("  ", 1)[0] for line in helps[0].decode().splitlines() if line.startswith("  -")]
                 options = sorted({w.encode() for c in columns for w in re.split(r"[ ,=]+", c) if re.fullmatch(r"--?[a-z][a-z0-9-]*", w)})
@@ -330,8 +345,33 @@ class Suite(Harness):
                         continue
                     words = [command] + (["check"] if command == "policy" else ["verify"] if command == "audit" else [])
                     code, out, err = self.run(*words, option.decode(), cwd=empty)
-                    self.check(b"unknown option" not in err and b"takes only" not in err,
+                    self.check(b"unknown option" not in err and b"takes only" not in err and b"not accepted" not in err,
                                f"{command} {option.decode()}: listed in its help, so known: {err[:300]!r}")
+                if command == "pr":
+                    # analyze's options that pr refuses are not in its help, and are refused so.
+                    for option in (b"-o", b"--output", b"--changed-since", b"--baseline", b"--update-baseline", b"--db-url"):
+                        self.check(option not in options, f"pr --help does not list {option.decode()}, which pr refuses")
+                        code, out, err = self.run("pr", option.decode(), "x", cwd=empty)
+                        lines = self.error_lines(err)
+                        self.check(code == 2 and len(lines) == 1 and
+                                   lines[0].startswith(f"error: {option.decode()} is analyze's, not accepted by pr: "),
+                                   f"pr {option.decode()}: one 'not accepted by pr' error line: {code} {err!r}")
+                    code, out, err = self.run("pr", "--db-url=postgres://u:hunter2@h/db", cwd=empty)
+                    self.check(code == 2 and b"not accepted by pr" in err and b"hunter2" not in err, f"pr --db-url=URL: {err!r}")
+                    # The ones it takes but that change nothing there are not listed either.
+                    for option in (b"--ci", b"--color", b"--verbose", b"--stdin-filename", b"--plan-merged"):
+                        self.check(option not in options, f"pr --help does not list {option.decode()}, which changes nothing in pr")
+                    self.check(b"--max-risk" in options and b"--pg-version" in options and b"--schema" in options,
+                               f"pr --help lists the analyze options pr takes: {options}")
+                    # Each once: where pr's own section lists one (--format, --schema), analyze's row is left out.
+                    words = [w for c in columns for w in re.split(r"[ ,=]+", c) if re.fullmatch(r"--?[a-z][a-z0-9-]*", w)]
+                    self.check(len(words) == len(set(words)), f"pr --help lists each option once: {sorted(words)}")
+        code, out, err = self.run("policy", "--help")
+        self.check(out.startswith(b"usage: pgfence policy check --policy FILE REPORT [options]\n"),
+                   f"policy --help's synopsis names --policy, which policy check needs: {out[:120]!r}")
+        code, out, err = self.run("capture", "--max-message-size", "0", "--", "true")
+        self.check(code == 2 and b"error: --max-message-size takes a whole number from 1 to 4096" in err,
+                   f"capture --max-message-size 0 names its own option: {err!r}")
         for args, wanted in ((["anlyze", "x"], "did you mean 'analyze'?"),
                              (["analyze", "--formt", "json", "x"], "did you mean '--format'?"),
                              (["pr", "--no-comments"], "did you mean '--no-comment'?"),
