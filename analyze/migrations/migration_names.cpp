@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "analyze/migrations/migration_order.hpp"
 #include "analyze/base/path_parts.hpp"
@@ -298,12 +299,21 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
     std::optional<std::string> next;
     std::string next_name;
     std::vector<std::pair<std::string, std::string>> later;  // version, name: the set's migrations after the file
+    // Each sibling's version, per path: every plan of a set reads every other file's name.
+    thread_local std::unordered_map<std::string, std::optional<std::string>> sibling_versions;
+    if (sibling_versions.size() > 65536) sibling_versions.clear();
     for (const auto& s : siblings) {
-        std::string_view n = sibling_name(s);
-        auto sp = version_span(n, false);
-        if (!sp) continue;
-        std::string v = digits_of(n.substr(sp->begin, sp->end - sp->begin));
+        auto known = sibling_versions.find(s);
+        if (known == sibling_versions.end()) {
+            std::string_view n = sibling_name(s);
+            auto sp = version_span(n, false);
+            known = sibling_versions.emplace(s, sp ? std::optional<std::string>(digits_of(n.substr(sp->begin, sp->end - sp->begin)))
+                                                   : std::nullopt).first;
+        }
+        if (!known->second) continue;
+        const std::string& v = *known->second;
         if (compare_number(v, own) <= 0) continue;
+        std::string_view n = sibling_name(s);
         later.emplace_back(v, std::string(n));
         if (!next || compare_number(v, *next) < 0) {
             next = v;

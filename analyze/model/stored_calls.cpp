@@ -1,6 +1,7 @@
 #include "analyze/model/stored_calls.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "analyze/model/function_calls.hpp"
@@ -11,6 +12,24 @@
 namespace pgfence::analyze {
 
 namespace calls {
+
+namespace {
+using KeptNames = std::map<const pg::Node*, std::optional<CallsAndOperators>>;
+thread_local KeptNames* t_kept_names = nullptr;
+}  // namespace
+
+NamesKept::NamesKept() : m_outer(t_kept_names) { t_kept_names = new KeptNames(); }
+NamesKept::~NamesKept() {
+    delete t_kept_names;
+    t_kept_names = static_cast<KeptNames*>(m_outer);
+}
+
+std::optional<CallsAndOperators> names_in(const pg::Node* node) {
+    if (t_kept_names == nullptr) return calls_and_operators_in(node);
+    auto it = t_kept_names->find(node);
+    if (it == t_kept_names->end()) it = t_kept_names->emplace(node, calls_and_operators_in(node)).first;
+    return it->second;
+}
 
 StatementFacts facts_inside(const StatementFacts& facts) {
     StatementFacts inner;
@@ -191,9 +210,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> stored_calls(con
         if (seen.emplace(name, schema).second) out.emplace_back(std::move(name), std::move(schema));
     };
     auto add_all = [&](const pg::Node* node) {
-        std::optional<std::vector<std::vector<std::string>>> found = function_calls_in(node);
+        std::optional<CallsAndOperators> found = calls::names_in(node);
         if (!found) return false;
-        for (const std::vector<std::string>& parts : *found) add(parts.back(), parts.size() > 1 ? parts[parts.size() - 2] : std::string());
+        for (const std::vector<std::string>& parts : found->calls) add(parts.back(), parts.size() > 1 ? parts[parts.size() - 2] : std::string());
         return true;
     };
     if (const auto* alter = pg::as<AlterTableStmt>(stmt)) {
@@ -237,6 +256,7 @@ void CallFollower::follow_stored(const pg::Node* stmt, StatementFacts& facts) {
     if (m_out == nullptr || stmt == nullptr) return;  // replaying history: nothing is reported
     const std::optional<StoredTarget> target = stored_target(stmt, m_ctx->catalog, m_start);
     if (!target || !target->reachable) return;
+    const calls::NamesKept kept;  // each node's names read once for both
     follow_stored_functions(stmt, *target, facts);
     // After the bodies ran: a built-in their text does not show (EXECUTE of constant text) is known by now.
     note_stored_builtins(stmt, *target, facts);
