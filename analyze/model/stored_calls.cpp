@@ -1,4 +1,5 @@
 #include "analyze/model/stored_calls.hpp"
+#include <utility>
 
 #include <algorithm>
 #include <map>
@@ -61,7 +62,7 @@ namespace {
 // file made it again under a name that existed when the file began (DROP VIEW v; CREATE VIEW v),
 // or it is a partition or child of one the application uses (rows written there reach it).
 bool application_uses(const std::string& relname, const Catalog& catalog, const Catalog* start, int depth = 0) {
-    const RelationInfo* now = catalog.find(relname);
+    const RelationInfo* now = std::as_const(catalog).find(relname);
     if (now == nullptr || !now->is_new) return true;
     if (start != nullptr && start->find(relname) != nullptr) return true;
     if (depth < 8 && !now->parent.empty() && now->parent != relname) return application_uses(now->parent, catalog, start, depth + 1);
@@ -69,7 +70,7 @@ bool application_uses(const std::string& relname, const Catalog& catalog, const 
 }
 
 std::string shown(const Catalog& catalog, const RangeVar* rv) {
-    const RelationInfo* info = catalog.find(std::string(pg::relname(rv)));
+    const RelationInfo* info = std::as_const(catalog).find(std::string(pg::relname(rv)));
     return info != nullptr ? info->display : pg::display_name(rv);
 }
 
