@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 #include "analyze/migrations/migration_order.hpp"
 #include "analyze/base/path_parts.hpp"
@@ -297,14 +298,25 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
     const std::string own = digits_of(written);
     std::optional<std::string> next;
     std::string next_name;
-    std::vector<std::pair<std::string, std::string>> later;  // version, name: the set's migrations after the file
+    // Version, name: the set's migrations after the file (into sibling_versions and `siblings`,
+    // read only when the plan's versions do not fit).
+    std::vector<std::pair<const std::string*, std::string_view>> later;
+    // Each sibling's version, per path: every plan of a set reads every other file's name.
+    thread_local std::unordered_map<std::string, std::optional<std::string>> sibling_versions;
+    if (sibling_versions.size() > 65536) sibling_versions.clear();
     for (const auto& s : siblings) {
-        std::string_view n = sibling_name(s);
-        auto sp = version_span(n, false);
-        if (!sp) continue;
-        std::string v = digits_of(n.substr(sp->begin, sp->end - sp->begin));
+        auto known = sibling_versions.find(s);
+        if (known == sibling_versions.end()) {
+            std::string_view n = sibling_name(s);
+            auto sp = version_span(n, false);
+            known = sibling_versions.emplace(s, sp ? std::optional<std::string>(digits_of(n.substr(sp->begin, sp->end - sp->begin)))
+                                                   : std::nullopt).first;
+        }
+        if (!known->second) continue;
+        const std::string& v = *known->second;
         if (compare_number(v, own) <= 0) continue;
-        later.emplace_back(v, std::string(n));
+        std::string_view n = sibling_name(s);
+        later.emplace_back(&v, n);
         if (!next || compare_number(v, *next) < 0) {
             next = v;
             next_name = std::string(n);
@@ -322,9 +334,9 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
                    std::to_string(count + 1) + " by hand";
     } else if (!fits) {
         std::vector<std::string> in_the_way;
-        std::sort(later.begin(), later.end(), [](const auto& a, const auto& b) { return compare_number(a.first, b.first) < 0; });
+        std::sort(later.begin(), later.end(), [](const auto& a, const auto& b) { return compare_number(*a.first, *b.first) < 0; });
         for (const auto& [v, n] : later) {
-            if (compare_number(v, current) <= 0) in_the_way.push_back(n);
+            if (compare_number(*v, current) <= 0) in_the_way.emplace_back(n);
         }
         if (in_the_way.empty()) in_the_way.push_back(next_name);
         out.note = "no free version between this file's (" + std::string(written) + ") and the next migration's (" + next_name +

@@ -182,7 +182,17 @@ std::string_view set_folder(std::string_view path) {
 
 std::string migration_set(std::string_view path) {
     std::string_view folder = set_folder(path);
-    return normal_path(folder.empty() && path.starts_with('/') ? fs::path("/") : fs::path(folder));
+    if (folder.empty() && path.starts_with('/')) return normal_path(fs::path("/"));
+    // The folder made absolute and normal, per folder: a run asks it of each file several times
+    // (the set's list, the plan's hint, each file's own analysis), and files of a set share their
+    // folder. It depends on the folder's text and the working directory only (read once,
+    // path_parts.hpp), so the answers are kept, per thread, a bounded number of them.
+    thread_local std::unordered_map<std::string, std::string> normal_folders;
+    if (auto it = normal_folders.find(std::string(folder)); it != normal_folders.end()) return it->second;
+    std::string out = normal_path(fs::path(folder));
+    if (normal_folders.size() >= 4096) normal_folders.clear();
+    normal_folders.emplace(std::string(folder), out);
+    return out;
 }
 
 namespace {

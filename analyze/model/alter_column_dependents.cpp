@@ -1,4 +1,5 @@
 #include <set>
+#include <utility>
 #include <algorithm>
 #include <map>
 
@@ -107,7 +108,7 @@ void drop_column_indexes(const Target& t, const std::string& column, StatementFa
 // that table locked ACCESS EXCLUSIVE up front ("we'll need AccessExclusiveLock for the DROP
 // CONSTRAINT step").
 void retype_foreign_keys(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx) {
-    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(t.relname);
     if (rel == nullptr) return;
     for (const auto& [name, fk] : rel->foreign_keys) {
         if (fk.target == t.relname || std::find(fk.columns.begin(), fk.columns.end(), column) == fk.columns.end()) continue;
@@ -141,7 +142,7 @@ void drop_column_views(const Target& t, const std::string& column, bool cascade,
                 continue;
             }
             others = true;
-            const RelationInfo* other = ctx.catalog.find(source);
+            const RelationInfo* other = std::as_const(ctx.catalog).find(source);
             if (other == nullptr || other->columns.empty() || other->column_index.count(column) > 0) ambiguous = true;
         }
         bool names = info->source_columns.count(column) > 0;
@@ -167,7 +168,7 @@ void drop_column_views(const Target& t, const std::string& column, bool cascade,
         }
     }
     for (const std::string& name : dropped) {
-        const RelationInfo* info = ctx.catalog.find(name);
+        const RelationInfo* info = std::as_const(ctx.catalog).find(name);
         add_lock(facts, ctx, name, info->display, M::AccessExclusive, info->kind,
                  "DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + info->display + ", which uses the column");
         ctx.reshape(name);
@@ -192,13 +193,13 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
         }
     }
     if (!cascade) return;
-    const RelationInfo* idx = ctx.catalog.find(index);
+    const RelationInfo* idx = std::as_const(ctx.catalog).find(index);
     bool unique_index = idx && idx->kind == "index" && idx->index_table == t.relname;
     if (!unique_index && column.empty()) return;
     // The unique index a foreign key depends on (PostgreSQL's conindid): the primary key's when
     // it names no columns, else one whose keys are the columns it references. An index of the
     // table whose keys are not known may be it.
-    const RelationInfo* table = ctx.catalog.find(t.relname);
+    const RelationInfo* table = std::as_const(ctx.catalog).find(t.relname);
     auto depends_on_index = [&](const ForeignKey& fk) {
         if (!idx->index || std::find(idx->index->keys.begin(), idx->index->keys.end(), "") != idx->index->keys.end()) return true;
         std::vector<std::string> referenced = fk.target_columns;

@@ -1,4 +1,5 @@
 #include "analyze/model/alter_table_parts.hpp"
+#include <utility>
 #include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model::alter {
@@ -14,7 +15,7 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
         lock_range_var(facts, ctx, part, k_partition, "ATTACH PARTITION: the partition's index", "index");
         // Both indexes' tables are opened to check that they match.
         for (const std::string& index : {t.relname, part_name}) {
-            const RelationInfo* info = ctx.catalog.find(index);
+            const RelationInfo* info = std::as_const(ctx.catalog).find(index);
             if (info && !info->index_table.empty()) {
                 add_lock(facts, ctx, info->index_table, display_of(ctx, info->index_table), M::AccessShare, "",
                          "ATTACH PARTITION: the index's table");
@@ -26,7 +27,7 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
     lock_descendants(facts, ctx, part_name, k_partition, "ATTACH PARTITION: the table becoming a partition");
     // A CHECK validated by an earlier migration may prove the bound (PartConstraintImpliedByRelConstraint):
     // then no row is read. The plan's own shape (attach-partition-scan's recipe) is such a CHECK.
-    const RelationInfo* partition = ctx.catalog.find(std::string(pg::relname(part)));
+    const RelationInfo* partition = std::as_const(ctx.catalog).find(std::string(pg::relname(part)));
     auto validated = partition == nullptr ? std::map<std::string, bool>::const_iterator{}
                                           : std::find_if(partition->checks.begin(), partition->checks.end(),
                                                          [](const auto& c) { return c.second; });
@@ -41,8 +42,8 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
     partition_foreign_keys(t.relname, true, "ATTACH PARTITION", facts, ctx);
     // The new partition's constraint includes its parent's own (generate_partition_qual),
     // which opens every partitioned table above it.
-    for (std::string above = t.relname; const RelationInfo* p = ctx.catalog.find(above);) {
-        const RelationInfo* up = ctx.catalog.find(p->parent);
+    for (std::string above = t.relname; const RelationInfo* p = std::as_const(ctx.catalog).find(above);) {
+        const RelationInfo* up = std::as_const(ctx.catalog).find(p->parent);
         if (up == nullptr || up->kind != "partitioned table" || above == p->parent) break;
         add_lock(facts, ctx, p->parent, up->display, M::AccessShare, "",
                  "ATTACH PARTITION: the partition constraint of " + p->display + " comes from its own parent");

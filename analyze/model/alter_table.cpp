@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 #include <array>
 #include <map>
 #include <optional>
@@ -36,7 +37,7 @@ std::string set_not_null_key(const std::string& table) { return std::string("\0s
 // none, or when the index or a column is not known: then the scan stays uncertain).
 
 std::string nullable_index_keys(Context& ctx, const std::string& index, const std::string& table) {
-    const RelationInfo* info = ctx.catalog.find(index);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(index);
     if (info == nullptr || !info->index || info->index_table != table) return {};
     std::string out;
     for (const std::string& key : info->index->keys) {
@@ -45,7 +46,7 @@ std::string nullable_index_keys(Context& ctx, const std::string& index, const st
         // A column the catalog does not list, of a table whose unlisted columns are nullable
         // (CREATE TABLE AS, SELECT INTO, typed tables), unless SET NOT NULL was seen on it since.
         if (column == nullptr) {
-            const RelationInfo* rel = ctx.catalog.find(table);
+            const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
             const std::vector<std::string>* set = ctx.catalog.object_uses(set_not_null_key(table));
             if (rel == nullptr || !rel->columns_nullable || (set != nullptr && std::find(set->begin(), set->end(), key) != set->end())) continue;
             out += (out.empty() ? "" : ", ") + quote_ident(key);
@@ -58,7 +59,7 @@ std::string nullable_index_keys(Context& ctx, const std::string& index, const st
 }
 
 bool existing_rel_is_new(Context& ctx, const std::string& table) {
-    const RelationInfo* info = ctx.catalog.find(table);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(table);
     return info != nullptr && info->is_new;
 }
 using alter::Target;
@@ -450,7 +451,7 @@ void set_expression(const std::string& col, const SubcommandLock& lock, const Ta
 void alter_enforceability(const ATAlterConstraint& alter, const Target& t, StatementFacts& facts, Context& ctx) {
     std::string label = "ALTER CONSTRAINT " + quote_ident(std::string(pg::text(alter.conname))) +
                         (alter.is_enforced ? " ENFORCED" : " NOT ENFORCED");
-    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(t.relname);
     const ForeignKey* fk = nullptr;
     if (rel != nullptr) {
         auto it = rel->foreign_keys.find(std::string(pg::text(alter.conname)));
@@ -476,7 +477,7 @@ void set_not_null(const std::string& col, const SubcommandLock& lock, const Targ
     std::string name = quote_ident(col);
     ColumnInfo* c = ctx.catalog.column(t.relname, col);
     // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
-    const RelationInfo* target = ctx.catalog.find(t.relname);
+    const RelationInfo* target = std::as_const(ctx.catalog).find(t.relname);
     bool skip_children = target && target->kind == "partitioned table" && c && c->not_null;
     raise(acc, lock.mode, "ALTER COLUMN " + name + " " + std::string(lock.label), lock.recurses && !skip_children);
     std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(ctx, t.relname, t.display, col);
@@ -525,7 +526,7 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
     std::string constraint(pg::text(cmd.name));
     raise(acc, lock.mode, std::string(lock.label) + " " + quote_ident(constraint), lock.recurses);
     note_dropped_constraint(t.relname, t.display, constraint, facts, ctx);
-    if (ctx.catalog.find(t.relname) == nullptr) {
+    if (std::as_const(ctx.catalog).find(t.relname) == nullptr) {
         facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
                                             " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));
         if (cmd.behavior == DROP_CASCADE) {
@@ -548,7 +549,7 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
         }
     }
     drop_foreign_keys(t, "", constraint, cmd.behavior == DROP_CASCADE, facts, ctx);
-    if (const RelationInfo* idx = ctx.catalog.find(constraint); idx && idx->kind == "index" && idx->index_table == t.relname) {
+    if (const RelationInfo* idx = std::as_const(ctx.catalog).find(constraint); idx && idx->kind == "index" && idx->index_table == t.relname) {
         ctx.catalog.remove(constraint);
     }
 }
@@ -606,7 +607,7 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         drop_foreign_keys(t, col, "", cmd.behavior == DROP_CASCADE, facts, ctx);
         drop_column_indexes(t, col, facts, ctx);
         drop_column_views(t, col, cmd.behavior == DROP_CASCADE, facts, ctx);
-        if (ctx.catalog.find(t.relname) == nullptr) {
+        if (std::as_const(ctx.catalog).find(t.relname) == nullptr) {
             facts.notes.push_back(needs_context("indexes using " + quote_ident(col) +
                                                 " are dropped with it, and a foreign key using it locks the table on its "
                                                 "other side ACCESS EXCLUSIVE"));
@@ -682,7 +683,7 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         raise(acc, lock.mode, label, lock.recurses);
         // The owner the migrations gave it: OWNER TO that same role again changes nothing (the
         // revoke-privileges rule reads the note). A role named by CURRENT_USER & co. is not known.
-        if (ctx.catalog.find(t.relname) != nullptr && cmd.newowner != nullptr) {
+        if (std::as_const(ctx.catalog).find(t.relname) != nullptr && cmd.newowner != nullptr) {
             const std::string to = cmd.newowner->roletype == ROLESPEC_CSTRING ? std::string(pg::text(cmd.newowner->rolename))
                                                                               : std::string();
             if (!to.empty() && ctx.catalog.owner(t.relname) == to) {
@@ -763,7 +764,7 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
     const RangeVar* rv = stmt->relation;
     pick_relation(ctx, std::string(pg::relname(rv)), rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string());
     Target t{std::string(pg::relname(rv)), pg::display_name(rv), ""};
-    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(t.relname) == nullptr};
+    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && std::as_const(ctx.catalog).find(t.relname) == nullptr};
     auto object = std::find_if(k_objects.begin(), k_objects.end(),
                                [&](const AlteredObject& o) { return o.type == stmt->objtype; });
     t.kind = object != k_objects.end() ? object->kind : relation_kind(ctx, t.relname, "table");

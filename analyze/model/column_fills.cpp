@@ -1,4 +1,5 @@
 #include "analyze/model/column_fills.hpp"
+#include <utility>
 
 #include <algorithm>
 #include <cctype>
@@ -54,7 +55,7 @@ void forget(Catalog& catalog, const std::string& relname, const std::string& col
     catalog.clear_fills(relname, column);
     for (const std::string& below : catalog.descendants(relname)) catalog.clear_fills(below, column);
     std::set<std::string> seen{relname};
-    for (const RelationInfo* rel = catalog.find(relname); rel != nullptr && !rel->parent.empty() && seen.insert(rel->parent).second;
+    for (const RelationInfo* rel = std::as_const(catalog).find(relname); rel != nullptr && !rel->parent.empty() && seen.insert(rel->parent).second;
          rel = catalog.find(rel->parent)) {
         catalog.clear_fills(rel->parent, column);
     }
@@ -106,7 +107,7 @@ void track_alter(const AlterTableStmt* alter, Context& ctx, int line) {
 void track_update(const UpdateStmt* update, Context& ctx, int line) {
     Catalog& catalog = ctx.catalog;
     const std::string relname(pg::relname(update->relation));
-    const RelationInfo* rel = catalog.find(relname);
+    const RelationInfo* rel = std::as_const(catalog).find(relname);
     // Every row, and nothing else that could write it: no WHERE, no FROM (an empty one updates
     // no row), not ONLY a parent.
     const bool whole = update->whereClause == nullptr && update->fromClause == nullptr && range_var_inh(update->relation);
@@ -170,7 +171,7 @@ void track_fills(const pg::Node* stmt, const StatementFacts& facts, Context& ctx
     if (const auto* copy = pg::as<CopyStmt>(stmt); copy != nullptr && copy->is_from) target = copy->relation;
     if (target == nullptr) return;
     const std::string relname(pg::relname(target));
-    const RelationInfo* rel = catalog.find(relname);
+    const RelationInfo* rel = std::as_const(catalog).find(relname);
     // A write through a view or a table not known, or one that runs triggers, rules or the
     // migrations' functions, or a data-modifying WITH: what it writes is not known here.
     const pg::Node* with = nullptr;

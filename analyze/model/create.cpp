@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 #include <set>
 
 #include "analyze/model/if_not_exists.hpp"
@@ -38,7 +39,7 @@ std::string schema_prefix(const std::string& display) {
 
 void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind,
                        std::optional<IndexDef> index) {
-    const RelationInfo* t = ctx.catalog.find(table);
+    const RelationInfo* t = std::as_const(ctx.catalog).find(table);
     bool table_is_new = t && t->is_new;
     std::string display = schema_prefix(t ? t->display : std::string()) + quote_ident(name);
     RelationInfo& info = ctx.catalog.add(name, display, kind);
@@ -145,7 +146,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
                 (rel->checks.count(candidate) > 0 || rel->foreign_keys.count(candidate) > 0 || rel->not_null_checks.count(candidate) > 0)) {
                 return true;
             }
-            const RelationInfo* other = ctx.catalog.find(candidate);
+            const RelationInfo* other = std::as_const(ctx.catalog).find(candidate);
             if (other == nullptr) return false;
             return type != CONSTR_PRIMARY || (other->kind == "index" && other->index_table != table);
         };
@@ -254,7 +255,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     std::string display = pg::display_name(rv);
     bool partitioned = stmt->partspec != nullptr;
     facts.tag = foreign ? "CREATE FOREIGN TABLE" : "CREATE TABLE";
-    if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
+    if (stmt->if_not_exists && std::as_const(ctx.catalog).find(relname) != nullptr) {
         facts.notes.push_back(exists_already_note(display));
         return true;
     }
@@ -262,7 +263,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // existing table stays what that name stands for (a statement naming `public.big` must not
     // be read as one on the new, empty temporary table; one naming the temporary table is judged
     // as on the real one, which only over-reports).
-    if (is_temporary(rv) && ctx.catalog.find(relname) != nullptr) {
+    if (is_temporary(rv) && std::as_const(ctx.catalog).find(relname) != nullptr) {
         facts.notes.push_back("temporary table " + display + " shadows a table of the same name; pgfence keeps judging "
                               "statements on " + display + " as on the existing table");
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new temporary table").is_new = true;
@@ -273,7 +274,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // another schema, which the catalog, knowing relations by relname, cannot hold beside it. The
     // existing one stays what the name stands for, as for a temporary table above: statements
     // naming it are judged as on the existing table, which only over-reports.
-    if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
+    if (const RelationInfo* known = std::as_const(ctx.catalog).find(relname); known != nullptr && !known->is_new) {
         facts.notes.push_back(display + ": a relation of that name exists already (" + known->display +
                               "); pgfence keeps judging statements on that name as on the existing one");
         note_path_shadow(creation_schema(rv, ctx), display, *known, facts, ctx);
@@ -345,7 +346,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
             record_constraint(ctx, relname, "", con);
         } else if (const TableLikeClause* like = pg::as<TableLikeClause>(elt)) {
             lock_range_var(facts, ctx, like->relation, M::AccessShare, "LIKE: the source table");
-            const RelationInfo* src = ctx.catalog.find(std::string(pg::relname(like->relation)));
+            const RelationInfo* src = std::as_const(ctx.catalog).find(std::string(pg::relname(like->relation)));
             if (src) {
                 auto cols = src->columns;
                 // LIKE copies the defaults only with INCLUDING DEFAULTS (or ALL).
@@ -365,13 +366,13 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     bool matview = stmt->objtype == OBJECT_MATVIEW;
     facts.tag = matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
     std::string relname(pg::relname(rv));
-    if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
+    if (stmt->if_not_exists && std::as_const(ctx.catalog).find(relname) != nullptr) {
         facts.notes.push_back(exists_already_note(pg::display_name(rv)));
         return true;
     }
     // A temporary relation named as an existing one shadows it (see model_create_table): the
     // catalog keeps the existing one, which the name goes on standing for.
-    if (is_temporary(rv) && ctx.catalog.find(relname) != nullptr) {
+    if (is_temporary(rv) && std::as_const(ctx.catalog).find(relname) != nullptr) {
         facts.notes.push_back("temporary table " + pg::display_name(rv) + " shadows a table of the same name; pgfence keeps "
                               "judging statements on " + pg::display_name(rv) + " as on the existing table");
         lock_query(facts, ctx, stmt->query, !into->skipData ? QueryUse::Execute : QueryUse::Rewrite,
@@ -382,7 +383,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     // WITH NO DATA: the query is analysed and rewritten but never run.
     lock_query(facts, ctx, stmt->query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
     auto sources = query_sources(stmt->query);
-    if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
+    if (const RelationInfo* known = std::as_const(ctx.catalog).find(relname); known != nullptr && !known->is_new) {
         // As in model_create_table: the existing relation stays what the name stands for.
         facts.notes.push_back(pg::display_name(rv) + ": a relation of that name exists already (" + known->display +
                               "); pgfence keeps judging statements on that name as on the existing one");

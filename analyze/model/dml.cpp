@@ -1,4 +1,5 @@
 #include <map>
+#include <utility>
 #include "analyze/model/dml_parts.hpp"
 #include <optional>
 #include <tuple>
@@ -84,8 +85,8 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
 // none). Its name, or "" when there is none. A join on it restricts no row of `from`.
 std::string covering_foreign_key(const Context& ctx, const std::string& from, const std::string& column,
                                  const std::string& to, const std::string& key) {
-    const RelationInfo* rel = ctx.catalog.find(from);
-    const RelationInfo* target = ctx.catalog.find(to);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(from);
+    const RelationInfo* target = std::as_const(ctx.catalog).find(to);
     if (rel == nullptr || target == nullptr) return {};
     auto at = rel->column_index.find(column);
     if (at == rel->column_index.end() || !rel->columns[at->second].not_null) return {};
@@ -172,7 +173,7 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     }
     for (const auto& [rv, preserved] : tables) {
         if (names_cte(rv, ctes)) continue;
-        const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)));
+        const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(rv)));
         if (info != nullptr && info->kind == "view") continue;
         std::string table = pg::display_name(rv);
         const bool kept = preserved && select->limitCount == nullptr &&

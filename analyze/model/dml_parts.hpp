@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <utility>
 #include <optional>
 #include <tuple>
 #include <set>
@@ -36,7 +37,7 @@ public:
     void relation(const std::string& relname, const std::string& display, M mode, bool inh, int depth = 0) {
         add_lock(m_facts, m_ctx, relname, display, mode, "", m_reason);
         if (depth > 8) return;
-        const RelationInfo* info = m_ctx.catalog.find(relname);
+        const RelationInfo* info = std::as_const(m_ctx.catalog).find(relname);
         if (info == nullptr) return;
         // The rewriter replaces a view by its query and opens the tables it reads.
         if (m_use != QueryUse::Parse && (info->kind == "view")) {
@@ -144,7 +145,7 @@ private:
     // The rewriter adds the actions of the table's rules on the statement's event (MERGE is
     // refused on a table with rules).
     void rule_actions(const std::string& relname, NodeTag kind) {
-        const RelationInfo* info = m_ctx.catalog.find(relname);
+        const RelationInfo* info = std::as_const(m_ctx.catalog).find(relname);
         if (info == nullptr || info->rules.empty()) return;
         CmdType event = kind == T_InsertStmt ? CMD_INSERT : kind == T_UpdateStmt ? CMD_UPDATE : kind == T_DeleteStmt ? CMD_DELETE : CMD_UNKNOWN;
         std::vector<RuleInfo::Lock> locks;
@@ -180,7 +181,7 @@ private:
     // New or changed referencing values are checked with SELECT ... FOR KEY SHARE on the
     // referenced table (ROW SHARE).
     void foreign_key_checks(const std::string& table, const std::set<std::string>& changed, bool all) {
-        const RelationInfo* info = m_ctx.catalog.find(table);
+        const RelationInfo* info = std::as_const(m_ctx.catalog).find(table);
         if (info == nullptr) return;
         for (const auto& [name, fk] : std::map<std::string, ForeignKey>(info->foreign_keys)) {
             if (fk.target == table || (!all && !overlaps(fk.columns, changed))) continue;
@@ -194,7 +195,7 @@ private:
     // NULL/DEFAULT change them (ROW EXCLUSIVE), cascading further.
     void referencing_actions(const std::string& table, const std::set<std::string>& changed, bool deleting, int depth) {
         if (depth > 8) return;
-        const RelationInfo* info = m_ctx.catalog.find(table);
+        const RelationInfo* info = std::as_const(m_ctx.catalog).find(table);
         std::vector<std::string> key_columns;
         for (const auto& ref : m_ctx.catalog.foreign_keys_to(table)) {
             const std::string& relname = ref.relname;
@@ -227,9 +228,9 @@ private:
     void partition_parent(const std::string& table) {
         std::string current = table;
         for (int depth = 0; depth < 8; ++depth) {
-            const RelationInfo* info = m_ctx.catalog.find(current);
+            const RelationInfo* info = std::as_const(m_ctx.catalog).find(current);
             if (info == nullptr || info->parent.empty()) return;
-            const RelationInfo* parent = m_ctx.catalog.find(info->parent);
+            const RelationInfo* parent = std::as_const(m_ctx.catalog).find(info->parent);
             if (parent == nullptr || parent->kind != "partitioned table") return;
             add_conditional_lock(m_facts, m_ctx, info->parent, parent->display, M::AccessShare,
                                  "rows written to a partition are checked against its bound");

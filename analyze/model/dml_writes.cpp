@@ -1,5 +1,6 @@
 // INSERT, UPDATE, DELETE, MERGE, COPY and LOCK: the rows a write reaches (EveryRow) and what it locks (split from dml.cpp).
 #include "analyze/model/dml_parts.hpp"
+#include <utility>
 
 namespace pgfence::analyze::model {
 
@@ -333,7 +334,7 @@ private:
     }
 
     const ColumnInfo* column_info(const std::string& column) const {
-        const RelationInfo* rel = m_ctx.catalog.find(std::string(m_relname));
+        const RelationInfo* rel = std::as_const(m_ctx.catalog).find(std::string(m_relname));
         if (rel == nullptr) return nullptr;
         auto it = rel->column_index.find(column);
         return it == rel->column_index.end() ? nullptr : &rel->columns[it->second];
@@ -416,7 +417,7 @@ const RangeVar* whole_table_read(const pg::Node* query, Context& ctx) {
     }
     const auto* rv = pg::as<RangeVar>(pg::nth(select->fromClause, 0));
     if (rv == nullptr) return nullptr;
-    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)));
+    const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(rv)));
     return info != nullptr && info->kind == "view" ? nullptr : rv;
 }
 
@@ -498,7 +499,7 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         push_cte_names(stmt, ctes);
         source_scans(pg::as<SelectStmt>(insert->selectStmt), facts, ctx, ctes);
     }
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     if (kind == T_InsertStmt && info && info->kind == "partitioned table") {
         facts.notes.push_back("each partition that receives rows is locked ROW EXCLUSIVE as the first row reaches it");
     }

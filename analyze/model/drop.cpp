@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 #include <map>
 
 #include "analyze/model/cascade_note.hpp"
@@ -89,7 +90,7 @@ void drop_relation(const std::string& relname, const std::string& display, const
     if (info == nullptr || depth > 8) return;
     // A partition: queries on the partitioned table must not see it half gone, and the
     // default partition's implicit constraint changes.
-    if (const RelationInfo* parent = ctx.catalog.find(info->parent); parent && parent->kind == "partitioned table") {
+    if (const RelationInfo* parent = std::as_const(ctx.catalog).find(info->parent); parent && parent->kind == "partitioned table") {
         add_lock(facts, ctx, info->parent, parent->display, M::AccessExclusive, "",
                  "DROP of a partition: locks the partitioned table");
         if (!parent->default_partition.empty() && parent->default_partition != relname) {
@@ -109,7 +110,7 @@ void drop_relation(const std::string& relname, const std::string& display, const
     std::vector<std::string> dropped = children;
     dropped.push_back(relname);
     for (const auto& gone : dropped) {
-        const RelationInfo* g = ctx.catalog.find(gone);
+        const RelationInfo* g = std::as_const(ctx.catalog).find(gone);
         if (g == nullptr) continue;
         for (const auto& [name, fk] : std::map<std::string, ForeignKey>(g->foreign_keys)) {
             if (fk.target == gone) continue;
@@ -144,7 +145,7 @@ void drop_relation(const std::string& relname, const std::string& display, const
 // on its table), as DROP COLUMN ... CASCADE would drop it: with the views that use it.
 void drop_type_columns(const std::string& name, const std::string& tag, StatementFacts& facts, Context& ctx) {
     for (const auto& t : ctx.catalog.tables_using_type(name)) {
-        const RelationInfo* info = ctx.catalog.find(t);  // there: the catalog named it
+        const RelationInfo* info = std::as_const(ctx.catalog).find(t);  // there: the catalog named it
         alter::Target target{t, info->display, info->kind};
         const bool is_new = names_new(ctx, info, t, info->display);
         add_lock(facts, ctx, t, target.display, M::AccessExclusive, "", tag + ": drops the columns that use it");
@@ -184,7 +185,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
         for (const pg::Node* o : pg::each(objects)) {
             auto [relname, display] = object_name(o);
             if (relname.empty()) continue;
-            ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(relname) == nullptr};
+            ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && std::as_const(ctx.catalog).find(relname) == nullptr};
             if (maybe.on) facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             if (type == OBJECT_SEQUENCE && cascade) {
                 // Column defaults calling nextval() on it are dropped with it.
@@ -219,7 +220,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
         for (const pg::Node* o : pg::each(objects)) {
             auto [index, display] = object_name(o);
             if (index.empty()) continue;
-            const RelationInfo* info = ctx.catalog.find(index);
+            const RelationInfo* info = std::as_const(ctx.catalog).find(index);
             std::string table = info ? info->index_table : std::string();
             M table_mode = concurrent ? M::ShareUpdateExclusive : M::AccessExclusive;
             ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && info == nullptr};

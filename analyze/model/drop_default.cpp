@@ -1,6 +1,7 @@
 // ALTER TABLE ... ALTER COLUMN c DROP DEFAULT: what the migrations show of c, for the
 // drop-column-default rule (inserts that leave c out fail when it is NOT NULL, store NULL otherwise).
 #include <algorithm>
+#include <utility>
 
 #include "analyze/model/drop_default_note.hpp"
 #include "analyze/model/integrity_note.hpp"
@@ -10,7 +11,7 @@
 namespace pgfence::analyze::model::alter {
 
 void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx, bool identity) {
-    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(t.relname);
     if (rel == nullptr || rel->is_new) return;
     const ColumnInfo* c = ctx.catalog.column(t.relname, col);
     if (c == nullptr) return;

@@ -1,4 +1,5 @@
 #include "analyze/model/empty_tables.hpp"
+#include <utility>
 
 #include <algorithm>
 
@@ -60,7 +61,7 @@ void keep_deleted(const pg::Node* stmt, const StatementFacts& facts, Context& ct
         return;
     }
     std::string relname(pg::relname(d->relation));
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     if (info == nullptr || !info->triggers.empty()) return;
     if (ctx.exclusive_held.count(quote_ident(relname)) > 0) {
         ctx.empty_tables[relname] = "the DELETE at line " + std::to_string(facts.span.start.line) + " deleted every row";

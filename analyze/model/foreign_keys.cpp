@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
@@ -14,7 +15,7 @@ ForeignKeyWatch watch_foreign_keys(const pg::Node* stmt, const Context& ctx) {
     }
     if (rv == nullptr) return watch;
     watch.table = std::string(pg::relname(rv));
-    if (const RelationInfo* rel = ctx.catalog.find(watch.table)) {
+    if (const RelationInfo* rel = std::as_const(ctx.catalog).find(watch.table)) {
         for (const auto& [name, fk] : rel->foreign_keys) watch.before.insert(name);
     }
     return watch;
@@ -22,7 +23,7 @@ ForeignKeyWatch watch_foreign_keys(const pg::Node* stmt, const Context& ctx) {
 
 void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& facts, const Context& ctx) {
     if (watch.table.empty()) return;
-    const RelationInfo* rel = ctx.catalog.find(watch.table);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(watch.table);
     if (rel == nullptr || (rel->kind != "table" && rel->kind != "partitioned table")) return;
     // The indexes are looked up (a pass over the catalog) only for a statement that added a key.
     bool added = std::any_of(rel->foreign_keys.begin(), rel->foreign_keys.end(),
@@ -37,7 +38,7 @@ void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& fac
         // An index whose columns the catalog does not know may serve it: say nothing.
         bool unknown = std::any_of(indexes.begin(), indexes.end(), [](const RelationInfo* idx) { return !idx->index; });
         if (served || unknown) continue;
-        const RelationInfo* target = ctx.catalog.find(fk.target);
+        const RelationInfo* target = std::as_const(ctx.catalog).find(fk.target);
         std::string referenced = target ? target->display : quote_ident(fk.target);
         facts.unindexed_foreign_keys.push_back(
             UnindexedForeignKey{rel->display, rel->relname, name, fk.columns, referenced, rel->is_new});
@@ -52,7 +53,7 @@ void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& fac
 // triggers on the referencing table (RemoveTriggerById: ACCESS EXCLUSIVE).
 void partition_foreign_keys(const std::string& parent, bool joining, const std::string& what, StatementFacts& facts,
                             Context& ctx) {
-    const RelationInfo* info = ctx.catalog.find(parent);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(parent);
     if (info == nullptr || info->kind != "partitioned table") return;
     std::vector<std::string> referenced;
     for (const auto& [name, fk] : info->foreign_keys) {

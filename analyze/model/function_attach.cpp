@@ -140,7 +140,7 @@ private:
 };
 
 std::string display_of(const Catalog& catalog, const RangeVar* rv) {
-    const RelationInfo* info = catalog.find(std::string(pg::relname(rv)));
+    const RelationInfo* info = std::as_const(catalog).find(std::string(pg::relname(rv)));
     return info != nullptr ? info->display : pg::display_name(rv);
 }
 
@@ -505,7 +505,7 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
         return false;
     };
     auto fire = [&](const std::string& relname, unsigned events) {
-        const RelationInfo* rel = catalog.find(relname);
+        const RelationInfo* rel = std::as_const(catalog).find(relname);
         if (rel == nullptr || rel->attached.empty()) return;
         if (rel->attached.size() > k_max_attached) {
             if (seen.insert("!" + relname).second) out.overflowed.push_back(rel->display);
@@ -559,7 +559,7 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
             std::string relname(pg::relname(alter->relation));
             if (!facts.rewrites.empty()) fire(relname, Event::Rewrite);
             // VALIDATE CONSTRAINT checks every row with the CHECK's functions.
-            const RelationInfo* rel = catalog.find(relname);
+            const RelationInfo* rel = std::as_const(catalog).find(relname);
             for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
                 if (rel == nullptr || cmd->subtype != AT_ValidateConstraint || cmd->name == nullptr) continue;
                 for (const AttachedFunction& f : rel->attached) {
@@ -580,7 +580,7 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
     }
     if (query != nullptr) {
         for (const std::string& relname : relations_in(query)) {
-            const RelationInfo* rel = catalog.find(relname);
+            const RelationInfo* rel = std::as_const(catalog).find(relname);
             if (rel != nullptr && rel->kind == "view") fire(relname, Event::Read);
         }
     }

@@ -1,5 +1,6 @@
 // CallFollower: triggers and rules attached to the tables a statement writes, and running a function's body (split from function_calls.cpp).
 #include "analyze/model/function_calls_parts.hpp"
+#include <utility>
 
 namespace pgfence::analyze {
 
@@ -22,7 +23,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     keep_outside(stmt, attached);
     for (const std::string& relname : fired.written) {
         auto outside = m_outside.find(relname);
-        if (outside == m_outside.end() || m_ctx->catalog.find(relname) != nullptr) continue;
+        if (outside == m_outside.end() || std::as_const(m_ctx->catalog).find(relname) != nullptr) continue;
         const unsigned events = write_events(stmt);
         for (const AttachedFunction& f : outside->second) {
             if ((f.events & events) != 0) fired.functions.push_back(f);
@@ -181,7 +182,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     // The model's "fires the table's triggers; locks their functions take are not shown" gives
     // way when every trigger's function was followed.
     for (const std::string& relname : fired.written) {
-        const RelationInfo* rel = m_ctx->catalog.find(relname);
+        const RelationInfo* rel = std::as_const(m_ctx->catalog).find(relname);
         if (rel == nullptr || rel->triggers.empty() || rel->triggers.size() > k_max_attached) continue;
         bool all = std::all_of(rel->triggers.begin(), rel->triggers.end(), [&](const auto& t) {
             return m_ctx->catalog.functions(t.second) != nullptr || is_known_function(t.second);

@@ -1,5 +1,6 @@
 // CallFollower: the calls of a statement followed into the functions they run (split from function_calls.cpp).
 #include "analyze/model/function_calls_parts.hpp"
+#include <utility>
 
 namespace pgfence::analyze {
 
@@ -183,7 +184,7 @@ void CallFollower::keep_outside(const pg::Node* stmt, const std::vector<Attachme
         detach(std::string(pg::relname(rule->relation)), "rule " + std::string(pg::text(rule->rulename)), true);
     }
     for (const Attachment& a : attached) {
-        if (a.relname.empty() || a.function.events == 0 || m_ctx->catalog.find(a.relname) != nullptr) continue;
+        if (a.relname.empty() || a.function.events == 0 || std::as_const(m_ctx->catalog).find(a.relname) != nullptr) continue;
         std::vector<AttachedFunction>& list = m_outside[a.relname];
         if (list.size() <= k_max_attached) list.push_back(a.function);
     }

@@ -13,24 +13,31 @@ namespace pgfence::analyze {
 std::vector<std::string> called_names(const std::string& text) {
     std::vector<std::string> out;
     std::set<std::string> seen;
-    auto word_char = [](unsigned char c) { return std::isalnum(c) != 0 || c == '_' || c == '$' || c >= 0x80; };
+    // The C locale's classes (pgfence never sets another), inline: this reads every byte of
+    // every body a run follows.
+    auto alpha = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    auto word_char = [&](unsigned char c) { return alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80; };
+    auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    const std::size_t size = text.size();
     std::size_t i = 0;
-    while (i < text.size()) {
+    std::string word;
+    while (i < size) {
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        std::string word;
+        word.clear();
         if (c == '"') {
             std::size_t end = i + 1;
-            while (end < text.size()) {
-                if (text[end] == '"' && (end + 1 >= text.size() || text[end + 1] != '"')) break;
+            while (end < size) {
+                if (text[end] == '"' && (end + 1 >= size || text[end + 1] != '"')) break;
                 word += text[end];
                 end += text[end] == '"' ? 2 : 1;
             }
             i = end + 1;
-        } else if (std::isalpha(c) != 0 || c == '_' || c >= 0x80) {
+        } else if (alpha(c) || c == '_' || c >= 0x80) {
             std::size_t end = i;
-            while (end < text.size() && word_char(static_cast<unsigned char>(text[end]))) {
-                word += static_cast<char>(std::tolower(static_cast<unsigned char>(text[end])));
-                ++end;
+            while (end < size && word_char(static_cast<unsigned char>(text[end]))) ++end;
+            word.assign(text, i, end - i);
+            for (char& ch : word) {
+                if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
             }
             i = end;
         } else {
@@ -41,11 +48,11 @@ std::vector<std::string> called_names(const std::string& text) {
         // Blanks and comments (block comments nest, scan.l) may stand between a name and its '('
         // (red team I1 SB_COMMENT: `pg_terminate_backend/**/(pg_backend_pid())` runs the call).
         for (;;) {
-            while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next])) != 0) ++next;
+            while (next < size && space(static_cast<unsigned char>(text[next]))) ++next;
             if (text.compare(next, 2, "/*") == 0) {
                 std::size_t depth = 1;
                 next += 2;
-                while (next < text.size() && depth > 0) {
+                while (next < size && depth > 0) {
                     if (text.compare(next, 2, "/*") == 0) ++depth, next += 2;
                     else if (text.compare(next, 2, "*/") == 0) --depth, next += 2;
                     else ++next;
@@ -53,12 +60,12 @@ std::vector<std::string> called_names(const std::string& text) {
                 continue;
             }
             if (text.compare(next, 2, "--") == 0) {
-                while (next < text.size() && text[next] != '\n') ++next;
+                while (next < size && text[next] != '\n') ++next;
                 continue;
             }
             break;
         }
-        if (next < text.size() && text[next] == '(' && seen.insert(word).second) out.push_back(word);
+        if (next < size && text[next] == '(' && seen.insert(word).second) out.push_back(word);
     }
     return out;
 }

@@ -1,4 +1,5 @@
 #include "analyze/model/model.hpp"
+#include <utility>
 #include "analyze/model/if_not_exists.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/parse/names.hpp"
@@ -20,13 +21,13 @@ bool has_option(const List* params, std::string_view name) {
 
 // The table an index belongs to, from the catalog; "" when the index predates the migration.
 std::string table_of_index(Context& ctx, const std::string& index) {
-    const RelationInfo* info = ctx.catalog.find(index);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(index);
     return info ? info->index_table : std::string();
 }
 
 // Where the catalog's definition of the index came from (RelationInfo::source).
 std::string source_of(Context& ctx, const std::string& relname) {
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     return info ? info->source : std::string();
 }
 
@@ -111,7 +112,7 @@ std::string generated_index_name(Context& ctx, const std::string& table, const I
     }
     base += "_idx";
     std::string name = base;
-    for (int n = 1; ctx.catalog.find(name) != nullptr && n < 100; ++n) name = base + std::to_string(n);
+    for (int n = 1; std::as_const(ctx.catalog).find(name) != nullptr && n < 100; ++n) name = base + std::to_string(n);
     return name.size() <= 63 ? name : std::string();
 }
 
@@ -163,11 +164,11 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
     std::string reason = concurrent ? "CREATE INDEX CONCURRENTLY: blocks only DDL and VACUUM while it builds"
                                     : "CREATE INDEX: blocks writes while it builds";
     lock_range_var(facts, ctx, rv, mode, reason);
-    if (stmt->if_not_exists && !idxname.empty() && ctx.catalog.find(idxname) != nullptr) {
+    if (stmt->if_not_exists && !idxname.empty() && std::as_const(ctx.catalog).find(idxname) != nullptr) {
         facts.notes.push_back(exists_already_note(quote_ident(idxname)));
         return true;
     }
-    const RelationInfo* t = ctx.catalog.find(table);
+    const RelationInfo* t = std::as_const(ctx.catalog).find(table);
     bool partitioned = t && t->kind == "partitioned table";
     if (range_var_inh(rv)) lock_descendants(facts, ctx, table, mode, "CREATE INDEX on a partitioned table indexes every partition");
     if (!partitioned) {

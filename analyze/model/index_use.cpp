@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
@@ -141,7 +142,7 @@ private:
 
 bool reads_whole_table(const pg::Node* where, const RangeVar* table, bool sole, const Context& ctx) {
     if (where == nullptr || table == nullptr) return false;
-    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(table)));
+    const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(table)));
     if (info == nullptr || (info->kind != "table" && info->kind != "partitioned table") || !info->children.empty()) return false;
     std::string qualifier = table->alias != nullptr ? std::string(pg::text(table->alias->aliasname)) : std::string(pg::relname(table));
     IndexUse use(ctx.catalog, *info, qualifier, sole);

@@ -1,5 +1,6 @@
 // Integrity checks removed from existing tables: what the catalog says they were (integrity.hpp).
 #include "analyze/model/integrity.hpp"
+#include <utility>
 
 #include <algorithm>
 #include <optional>
@@ -26,7 +27,7 @@ bool same_columns(std::vector<std::string> a, std::vector<std::string> b) {
 
 void note_dropped_constraint(const std::string& relname, const std::string& display, const std::string& constraint,
                              StatementFacts& facts, const Context& ctx) {
-    const RelationInfo* rel = ctx.catalog.find(relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
     if (rel == nullptr || rel->is_new) return;
     DroppedConstraint what{"unknown", ""};
     if (auto fk = rel->foreign_keys.find(constraint); fk != rel->foreign_keys.end()) {
@@ -36,7 +37,7 @@ void note_dropped_constraint(const std::string& relname, const std::string& disp
         what = {c != nullptr && c->not_null ? "not-null check" : "check", quote_ident(check->second)};
     } else if (rel->checks.count(constraint) > 0) {
         what = {"check", ""};
-    } else if (const RelationInfo* idx = ctx.catalog.find(constraint); idx != nullptr && idx->kind == "index" &&
+    } else if (const RelationInfo* idx = std::as_const(ctx.catalog).find(constraint); idx != nullptr && idx->kind == "index" &&
                                                                          idx->index_table == relname && idx->index) {
         const bool primary = !rel->primary_key.empty() && same_columns(idx->index->keys, std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end())) &&
                              constraint.ends_with("pkey");
@@ -49,7 +50,7 @@ void note_dropped_constraint(const std::string& relname, const std::string& disp
 
 void note_dropped_index(const std::string& table, const std::string& index, const std::string& display,
                         const RelationInfo& info, StatementFacts& facts, const Context& ctx) {
-    const RelationInfo* rel = ctx.catalog.find(table);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
     if (rel == nullptr || rel->is_new || info.is_new || !info.index) return;
     if (info.index->unique) {
         facts.notes.push_back(dropped_constraint_note(rel->display, display, DroppedConstraint{"unique", joined(info.index->keys)}));
@@ -64,7 +65,7 @@ void note_dropped_index(const std::string& table, const std::string& index, cons
             return idx->relname != index && index_leads_with(*idx->index, fk.columns);
         });
         if (other) continue;
-        const RelationInfo* target = ctx.catalog.find(fk.target);
+        const RelationInfo* target = std::as_const(ctx.catalog).find(fk.target);
         UnindexedForeignKey lost{rel->display, rel->relname, name, fk.columns,
                                  target ? target->display : quote_ident(fk.target), false};
         lost.dropped_index = display;
@@ -74,14 +75,14 @@ void note_dropped_index(const std::string& table, const std::string& index, cons
 
 void note_disabled_trigger(const std::string& relname, const std::string& display, const std::string& trigger,
                            StatementFacts& facts, const Context& ctx) {
-    const RelationInfo* rel = ctx.catalog.find(relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
     if (rel == nullptr || rel->triggers.count(trigger) == 0) return;
     facts.notes.push_back(known_trigger_note(display, quote_ident(trigger)));
 }
 
 void note_key_default(const std::string& relname, const std::string& display, const std::string& col,
                       StatementFacts& facts, const Context& ctx) {
-    const RelationInfo* rel = ctx.catalog.find(relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
     if (rel == nullptr || rel->is_new) return;
     // A column of a domain with constraints: the new default is checked against them on each insert.
     if (const ColumnInfo* c = ctx.catalog.column(relname, col)) {
@@ -95,7 +96,7 @@ void note_key_default(const std::string& relname, const std::string& display, co
     }
     for (const auto& [name, fk] : rel->foreign_keys) {
         if (fk.columns.size() != 1 || fk.columns[0] != col) continue;
-        const RelationInfo* target = ctx.catalog.find(fk.target);
+        const RelationInfo* target = std::as_const(ctx.catalog).find(fk.target);
         facts.notes.push_back(default_target_note(display, quote_ident(col),
                                                   "in foreign key " + quote_ident(name) + " to " +
                                                       (target != nullptr ? target->display : quote_ident(fk.target))));
@@ -124,7 +125,7 @@ void note_tsvector_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, co
     const bool by_column = function == "tsvector_update_trigger_column";
     if (function != "tsvector_update_trigger" && !by_column) return;
     const std::string relname(pg::relname(stmt->relation));
-    const RelationInfo* rel = ctx.catalog.find(relname);
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
     constexpr int k_before = 2;
     std::string why;
     // The checks of tsvector_update_trigger (src/backend/utils/adt/tsvector_op.c), in its order.

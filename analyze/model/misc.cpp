@@ -82,7 +82,7 @@ bool model_refresh(const RefreshMatViewStmt* stmt, StatementFacts& facts, Contex
                    "materialized view");
     if (!concurrent) add_rewrite(facts, pg::display_name(rv), "REFRESH fills new storage and swaps it in");
     if (stmt->skipData) return true;  // WITH NO DATA: the query is not run
-    if (const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)))) {
+    if (const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(rv)))) {
         for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>(info->sources)) {
             lock_relation(facts, ctx, name, display, M::AccessShare, QueryUse::Execute, "REFRESH runs the view's query over it");
         }
@@ -317,7 +317,7 @@ std::string domain_columns(const Catalog& catalog, const std::string& base) {
     std::string out;
     int shown = 0;
     for (const auto& t : catalog.tables_using_type(base)) {
-        const RelationInfo* info = catalog.find(t);
+        const RelationInfo* info = std::as_const(catalog).find(t);
         if (info == nullptr) continue;
         for (const auto& c : info->columns) {
             if (type_base(c.type) != base) continue;
@@ -353,7 +353,7 @@ bool model_alter_domain(const AlterDomainStmt* stmt, StatementFacts& facts, Cont
             }
         }
         for (const auto& t : tables) {
-            const RelationInfo* info = ctx.catalog.find(t);
+            const RelationInfo* info = std::as_const(ctx.catalog).find(t);
             std::string display = info ? info->display : quote_ident(t);
             add_lock(facts, ctx, t, display, M::Share, "", "ALTER DOMAIN: checks every row of the columns that use it");
             add_scan(facts, display, "ALTER DOMAIN: existing values are checked against the new constraint");

@@ -1,5 +1,7 @@
 #include "analyze/model/model.hpp"
 
+#include <utility>
+
 #include "analyze/model/relation_pick.hpp"
 #include "analyze/model/routine_note.hpp"
 
@@ -21,7 +23,7 @@
 namespace pgfence::analyze::model {
 
 std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback) {
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     return info ? info->kind : fallback;
 }
 
@@ -54,7 +56,7 @@ LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& re
     LockFact fact;
     fact.relation = display;
     fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     fact.is_new = names_new(ctx, info, relname, display);
     // Proven empty only under the name the proof was made with, unqualified (empty_tables.cpp).
     fact.empty = !fact.is_new && ctx.empty_tables.count(relname) > 0 && display == quote_ident(relname);
@@ -180,7 +182,7 @@ std::vector<std::string> searched_names(const Context& ctx, const std::string& r
 std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
                                            const std::string& column) {
     if (ctx.known_schema == nullptr || ctx.is_reshaped(relname, column)) return std::nullopt;
-    if (const RelationInfo* r = ctx.catalog.find(relname); r != nullptr && r->is_new) return std::nullopt;
+    if (const RelationInfo* r = std::as_const(ctx.catalog).find(relname); r != nullptr && r->is_new) return std::nullopt;
     for (const std::string& written : searched_names(ctx, relname, display)) {
         if (auto found = ctx.known_schema->current_column(written, column)) return found;
     }
@@ -194,7 +196,7 @@ std::string needs_context(const std::string& what, bool snapshot_knows) {
 }
 
 std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display) {
-    if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.is_reshaped(index)) {
+    if (ctx.known_schema == nullptr || std::as_const(ctx.catalog).find(index) != nullptr || ctx.is_reshaped(index)) {
         return std::nullopt;
     }
     for (const std::string& written : searched_names(ctx, index, display)) {
@@ -216,14 +218,14 @@ LockFact& add_context_lock(StatementFacts& facts, Context& ctx, const std::strin
 }
 
 std::string display_of(Context& ctx, const std::string& relname) {
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     return info ? info->display : quote_ident(relname);
 }
 
 void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
                       const std::string& reason) {
     for (const auto& child : ctx.catalog.descendants(relname)) {
-        const RelationInfo* info = ctx.catalog.find(child);
+        const RelationInfo* info = std::as_const(ctx.catalog).find(child);
         add_lock(facts, ctx, child, info ? info->display : quote_ident(child), mode, "", reason);
     }
 }
@@ -250,7 +252,7 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
                       const std::string& reason, bool certain) {
     add_rewrite(facts, display, reason, certain);
     for (const auto& child : ctx.catalog.descendants(relname)) {
-        const RelationInfo* info = ctx.catalog.find(child);
+        const RelationInfo* info = std::as_const(ctx.catalog).find(child);
         if (info && info->kind == "partitioned table") continue;  // no storage of its own
         add_rewrite(facts, display_of(ctx, child), reason + " (a partition or child table)", certain);
     }

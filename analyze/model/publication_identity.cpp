@@ -10,6 +10,7 @@
 // identity away (checked on PostgreSQL 15: UPDATE then fails "does not have a replica identity
 // and publishes updates").
 #include "analyze/model/publication_identity.hpp"
+#include <utility>
 
 #include <cctype>
 #include <optional>
@@ -96,7 +97,7 @@ void note_tables(const PublicationInfo& objects, StatementFacts& facts, const Co
         }
     }
     for (const std::string& table : objects.tables) {
-        const RelationInfo* rel = ctx.catalog.find(table);
+        const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
         if (rel != nullptr && without_key(*rel, ctx.catalog)) note(rel->display);
     }
 }
@@ -146,7 +147,7 @@ void replica_identity(const AlterTableStmt* stmt, StatementFacts& facts, Context
         const auto* identity = pg::as<ReplicaIdentityStmt>(cmd->def);
         if (cmd->subtype != AT_ReplicaIdentity || identity == nullptr) continue;
         const char before = ctx.catalog.replica_identity(relname);
-        const RelationInfo* rel = ctx.catalog.find(relname);
+        const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
         if (identity->identity_type == 'd' && (before == 'f' || before == 'i') && rel != nullptr && rel->primary_key.empty() &&
             (rel->kind == "table" || rel->kind == "partitioned table")) {
             facts.notes.push_back(std::string(k_identity_removed_note) + rel->display);

@@ -1,4 +1,5 @@
 #include <map>
+#include <utility>
 
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
@@ -38,7 +39,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     const RangeVar* rv = stmt->relation;
     std::string relname(pg::relname(rv));
-    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(relname) == nullptr};
+    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && std::as_const(ctx.catalog).find(relname) == nullptr};
     if (type == OBJECT_INDEX) {
         facts.tag = "ALTER INDEX RENAME";
         lock_range_var(facts, ctx, rv, ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive,
@@ -103,7 +104,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
                 }
             }
             // A PRIMARY KEY, UNIQUE or EXCLUDE constraint renames its index too.
-            if (const RelationInfo* idx = ctx.catalog.find(sub); idx && idx->kind == "index" && idx->index_table == relname) {
+            if (const RelationInfo* idx = std::as_const(ctx.catalog).find(sub); idx && idx->kind == "index" && idx->index_table == relname) {
                 ctx.catalog.rename(sub, newname);
             }
         }

@@ -1,4 +1,5 @@
 #include "analyze/model/rename_kind.hpp"
+#include <utility>
 
 #include <optional>
 #include <string>
@@ -22,7 +23,7 @@ std::optional<ObjectType> kind_of(const std::string& kind) {
 
 void rename_by_catalog_kind(RenameStmt* stmt, const Context& ctx) {
     if (stmt == nullptr || stmt->relation == nullptr) return;
-    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(stmt->relation)));
+    const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(stmt->relation)));
     if (info == nullptr) return;
     const std::optional<ObjectType> actual = kind_of(info->kind);
     if (!actual) return;
@@ -41,7 +42,7 @@ void rename_by_catalog_kind(RenameStmt* stmt, const Context& ctx) {
 
 void set_schema_by_catalog_kind(AlterObjectSchemaStmt* stmt, const Context& ctx) {
     if (stmt == nullptr || stmt->relation == nullptr || stmt->objectType != OBJECT_TABLE) return;
-    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(stmt->relation)));
+    const RelationInfo* info = std::as_const(ctx.catalog).find(std::string(pg::relname(stmt->relation)));
     if (info == nullptr) return;
     const std::optional<ObjectType> actual = kind_of(info->kind);
     if (actual == OBJECT_VIEW || actual == OBJECT_MATVIEW || actual == OBJECT_SEQUENCE) stmt->objectType = *actual;

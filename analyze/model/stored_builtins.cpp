@@ -171,14 +171,13 @@ void CallFollower::note_stored_builtins(const pg::Node* stmt, const StoredTarget
     };
     std::vector<Reached> reached;
     auto add_all = [&](const pg::Node* node) {
-        std::optional<std::vector<std::vector<std::string>>> calls = function_calls_in(node);
-        std::optional<std::vector<std::vector<std::string>>> operators = operators_in(node);
-        if (!calls || !operators) return false;
-        for (const std::vector<std::string>& parts : *calls) {
+        std::optional<CallsAndOperators> found = calls::names_in(node);
+        if (!found) return false;
+        for (const std::vector<std::string>& parts : found->calls) {
             reached.push_back({parts.size() > 1 ? parts[parts.size() - 2] : std::string(), parts.back(), std::string()});
         }
         std::set<std::string> looked_up;
-        for (const std::vector<std::string>& parts : *operators) {
+        for (const std::vector<std::string>& parts : found->operators) {
             if (!looked_up.insert(parts.back()).second) continue;
             const std::vector<std::string>* functions = m_ctx->catalog.object_uses(operator_function_key(parts.back()));
             if (functions == nullptr) continue;

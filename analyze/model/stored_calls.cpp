@@ -1,6 +1,8 @@
 #include "analyze/model/stored_calls.hpp"
+#include <utility>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "analyze/model/function_calls.hpp"
@@ -11,6 +13,24 @@
 namespace pgfence::analyze {
 
 namespace calls {
+
+namespace {
+using KeptNames = std::map<const pg::Node*, std::optional<CallsAndOperators>>;
+thread_local KeptNames* t_kept_names = nullptr;
+}  // namespace
+
+NamesKept::NamesKept() : m_outer(t_kept_names) { t_kept_names = new KeptNames(); }
+NamesKept::~NamesKept() {
+    delete t_kept_names;
+    t_kept_names = static_cast<KeptNames*>(m_outer);
+}
+
+std::optional<CallsAndOperators> names_in(const pg::Node* node) {
+    if (t_kept_names == nullptr) return calls_and_operators_in(node);
+    auto it = t_kept_names->find(node);
+    if (it == t_kept_names->end()) it = t_kept_names->emplace(node, calls_and_operators_in(node)).first;
+    return it->second;
+}
 
 StatementFacts facts_inside(const StatementFacts& facts) {
     StatementFacts inner;
@@ -42,7 +62,7 @@ namespace {
 // file made it again under a name that existed when the file began (DROP VIEW v; CREATE VIEW v),
 // or it is a partition or child of one the application uses (rows written there reach it).
 bool application_uses(const std::string& relname, const Catalog& catalog, const Catalog* start, int depth = 0) {
-    const RelationInfo* now = catalog.find(relname);
+    const RelationInfo* now = std::as_const(catalog).find(relname);
     if (now == nullptr || !now->is_new) return true;
     if (start != nullptr && start->find(relname) != nullptr) return true;
     if (depth < 8 && !now->parent.empty() && now->parent != relname) return application_uses(now->parent, catalog, start, depth + 1);
@@ -50,7 +70,7 @@ bool application_uses(const std::string& relname, const Catalog& catalog, const 
 }
 
 std::string shown(const Catalog& catalog, const RangeVar* rv) {
-    const RelationInfo* info = catalog.find(std::string(pg::relname(rv)));
+    const RelationInfo* info = std::as_const(catalog).find(std::string(pg::relname(rv)));
     return info != nullptr ? info->display : pg::display_name(rv);
 }
 
@@ -191,9 +211,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> stored_calls(con
         if (seen.emplace(name, schema).second) out.emplace_back(std::move(name), std::move(schema));
     };
     auto add_all = [&](const pg::Node* node) {
-        std::optional<std::vector<std::vector<std::string>>> found = function_calls_in(node);
+        std::optional<CallsAndOperators> found = calls::names_in(node);
         if (!found) return false;
-        for (const std::vector<std::string>& parts : *found) add(parts.back(), parts.size() > 1 ? parts[parts.size() - 2] : std::string());
+        for (const std::vector<std::string>& parts : found->calls) add(parts.back(), parts.size() > 1 ? parts[parts.size() - 2] : std::string());
         return true;
     };
     if (const auto* alter = pg::as<AlterTableStmt>(stmt)) {
@@ -237,6 +257,7 @@ void CallFollower::follow_stored(const pg::Node* stmt, StatementFacts& facts) {
     if (m_out == nullptr || stmt == nullptr) return;  // replaying history: nothing is reported
     const std::optional<StoredTarget> target = stored_target(stmt, m_ctx->catalog, m_start);
     if (!target || !target->reachable) return;
+    const calls::NamesKept kept;  // each node's names read once for both
     follow_stored_functions(stmt, *target, facts);
     // After the bodies ran: a built-in their text does not show (EXECUTE of constant text) is known by now.
     note_stored_builtins(stmt, *target, facts);

@@ -19,6 +19,7 @@
 #include "analyze/model/catalog.hpp"
 #include "analyze/model/facts.hpp"
 #include "analyze/model/function_attach.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze {
@@ -64,6 +65,21 @@ namespace calls {
 // The catalog's functions a call of `name` may run (all overloads); none for pg_catalog's.
 [[nodiscard]] std::vector<std::shared_ptr<const FunctionInfo>> matching(const Catalog& catalog, const std::string& name,
                                                                         const std::string& schema);
+// The function calls and operators of `node`'s tree (calls_and_operators_in, pg_parser.hpp),
+// read once per node while a NamesKept is alive on this thread: follow_stored asks them of a
+// statement's nodes twice (the functions it stores, the built-ins it stores), each reading a
+// write of the whole tree as JSON and its decoding.
+[[nodiscard]] std::optional<CallsAndOperators> names_in(const pg::Node* node);
+class NamesKept {
+public:
+    NamesKept();
+    ~NamesKept();
+    NamesKept(const NamesKept&) = delete;
+    NamesKept& operator=(const NamesKept&) = delete;
+
+private:
+    void* m_outer;
+};
 }  // namespace calls
 
 }  // namespace pgfence::analyze

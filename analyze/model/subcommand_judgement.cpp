@@ -1,4 +1,5 @@
 #include "analyze/model/subcommand_judgement.hpp"
+#include <utility>
 
 #include <algorithm>
 #include <array>
@@ -112,7 +113,7 @@ const SubcommandJudgement* subcommand_judgement(AlterTableType subtype) {
 
 void note_unjudged_subcommand(const AlterTableCmd& cmd, const std::string& relname, const std::string& display,
                               StatementFacts& facts, Context& ctx) {
-    const RelationInfo* info = ctx.catalog.find(relname);
+    const RelationInfo* info = std::as_const(ctx.catalog).find(relname);
     if (info != nullptr && info->is_new) return;  // created in this migration: nobody relies on it yet
     std::string why;
     const SubcommandJudgement* row = subcommand_judgement(cmd.subtype);

@@ -6,6 +6,7 @@
 // know on an existing table (a table it does not know, for ALL and USER) runs what pgfence cannot
 // see: unknown.
 #include "analyze/model/trigger_enable.hpp"
+#include <utility>
 
 #include "analyze/parse/names.hpp"
 
@@ -35,7 +36,7 @@ void unknown(StatementFacts& facts, const std::string& what) {
 void note_enabled_triggers(const pg::Node* stmt, StatementFacts& facts, const Context& ctx) {
     const auto* alter = pg::as<AlterTableStmt>(stmt);
     if (alter == nullptr || alter->relation == nullptr) return;
-    const RelationInfo* rel = ctx.catalog.find(std::string(pg::relname(alter->relation)));
+    const RelationInfo* rel = std::as_const(ctx.catalog).find(std::string(pg::relname(alter->relation)));
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
         const bool every = cmd->subtype == AT_EnableTrigAll || cmd->subtype == AT_EnableTrigUser;
         if (cmd->subtype != AT_EnableTrig && !every) continue;

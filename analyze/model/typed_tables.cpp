@@ -1,4 +1,5 @@
 #include "analyze/model/typed_tables.hpp"
+#include <utility>
 
 #include "analyze/model/catalog.hpp"
 #include "analyze/parse/names.hpp"
@@ -40,7 +41,7 @@ std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& 
     const std::vector<std::string>* tables = ctx.catalog.object_uses(typed_key(type));
     if (tables == nullptr) return out;
     for (const std::string& table : *tables) {
-        if (ctx.catalog.find(table) == nullptr) continue;  // dropped (or renamed) since
+        if (std::as_const(ctx.catalog).find(table) == nullptr) continue;  // dropped (or renamed) since
         bool seen = false;
         for (const std::string& o : out) seen = seen || o == table;
         if (!seen) out.push_back(table);
@@ -62,7 +63,7 @@ void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, c
     }
     std::string columns;
     for (const std::string& table : ctx.catalog.tables_using_type(type)) {
-        const RelationInfo* rel = ctx.catalog.find(table);
+        const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
         if (rel == nullptr || rel->is_new || (rel->kind != "table" && rel->kind != "partitioned table")) continue;
         for (const ColumnInfo& c : rel->columns) {
             if (type_base(c.type) == type) columns += (columns.empty() ? "" : ", ") + rel->display + "." + quote_ident(c.name);

@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -115,7 +116,7 @@ void register_unparsed_create(std::string_view sql, StatementFacts& facts, Conte
     }
     if (name.empty()) return;
     const std::string& relname = name.back();
-    if (ctx.catalog.find(relname) != nullptr) return;  // known already: the text changes nothing
+    if (std::as_const(ctx.catalog).find(relname) != nullptr) return;  // known already: the text changes nothing
     RelationInfo& info = ctx.catalog.add(relname, display_of_parts(name), kind);
     mark_new(ctx, info);
     if (!table.empty()) info.index_table = table.back();

@@ -18,6 +18,8 @@ char* pg_query_node_to_json(const void* obj);
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
@@ -230,10 +232,12 @@ ParsedStatement parse_plpgsql_assignment(std::string_view text, const std::share
 
 namespace {
 
-// The names (parts as written) held in field `field` of every `kind` node of `node`'s tree:
-// libpg_query's writer of every node as JSON, read back. Nothing when too deep to read back.
-std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node, std::string_view kind, std::string_view field) {
-    std::optional<std::vector<std::vector<std::string>>> out;
+// The names (parts as written) held in field `field` of every `kind` node of `node`'s tree, for
+// each (kind, field) asked: libpg_query's writer of every node as JSON, read back once for all of
+// them. Nothing when too deep to read back.
+std::optional<std::vector<std::vector<std::vector<std::string>>>> names_in(
+    const ::Node* node, std::initializer_list<std::pair<std::string_view, std::string_view>> asked) {
+    std::optional<std::vector<std::vector<std::vector<std::string>>>> out;
     auto collect = [&] {
         pg_query_init();
         std::shared_ptr<void> scratch = new_parse_arena();
@@ -242,7 +246,7 @@ std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node
         MemoryContextSwitchTo(previous);
         ParseTree tree = ParseTree::decode(json != nullptr ? json : "");
         if (!tree.ok()) return;
-        out.emplace();
+        out.emplace(asked.size());
         auto walk = [&](auto&& self, const Node& n) -> void {
             if (n.is_array()) {
                 for (const auto& item : n) self(self, item);
@@ -250,13 +254,17 @@ std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node
             }
             if (!n.is_object()) return;
             for (const auto& [key, value] : n.items()) {
-                if (key == kind && value.is_object()) {
-                    std::vector<std::string> name;
-                    for (const auto& part : member(value, field)) {
-                        const Node& string = member(part, "String");
-                        if (string.contains("sval")) name.push_back(string.value("sval", std::string()));
+                std::size_t k = 0;
+                for (const auto& [kind, field] : asked) {
+                    if (key == kind && value.is_object()) {
+                        std::vector<std::string> name;
+                        for (const auto& part : member(value, field)) {
+                            const Node& string = member(part, "String");
+                            if (string.contains("sval")) name.push_back(string.value("sval", std::string()));
+                        }
+                        if (!name.empty()) (*out)[k].push_back(std::move(name));
                     }
-                    if (!name.empty()) out->push_back(std::move(name));
+                    ++k;
                 }
                 self(self, value);
             }
@@ -271,11 +279,23 @@ std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node
     return out;
 }
 
+std::optional<std::vector<std::vector<std::string>>> names_in(const ::Node* node, std::string_view kind, std::string_view field) {
+    auto found = names_in(node, {{kind, field}});
+    if (!found) return std::nullopt;
+    return std::move(found->front());
+}
+
 }  // namespace
 
 std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node) { return names_in(node, "FuncCall", "funcname"); }
 
 std::optional<std::vector<std::vector<std::string>>> operators_in(const ::Node* node) { return names_in(node, "A_Expr", "name"); }
+
+std::optional<CallsAndOperators> calls_and_operators_in(const ::Node* node) {
+    auto found = names_in(node, {{"FuncCall", "funcname"}, {"A_Expr", "name"}});
+    if (!found) return std::nullopt;
+    return CallsAndOperators{std::move((*found)[0]), std::move((*found)[1])};
+}
 
 ParsedStatement parse_plpgsql_body(std::string_view body) {
     return parsed_on_large_stack([&] { return parse_plpgsql_body_here(body); });

@@ -47,6 +47,12 @@ struct ParsedStatement {
 // The same for every operator an expression of `node`'s tree names (`a ### b`, `OPERATOR(s.###)`,
 // `x = ANY(...)`): the name's parts as written.
 [[nodiscard]] std::optional<std::vector<std::vector<std::string>>> operators_in(const ::Node* node);
+// Both at once, from one reading of the tree (the names as the two above give them).
+struct CallsAndOperators {
+    std::vector<std::vector<std::string>> calls;
+    std::vector<std::vector<std::string>> operators;
+};
+[[nodiscard]] std::optional<CallsAndOperators> calls_and_operators_in(const ::Node* node);
 // An arena for parse trees; freeing the last reference frees them all (from any thread).
 [[nodiscard]] std::shared_ptr<void> new_parse_arena();
 // The bytes an arena from new_parse_arena holds (its blocks, used or not).

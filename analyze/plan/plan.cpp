@@ -1,4 +1,5 @@
 #include "analyze/plan/plan.hpp"
+#include <utility>
 #include "analyze/plan/plan_composer.hpp"
 #include "analyze/plan/plan_temporal.hpp"
 
@@ -96,7 +97,7 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
         for (const auto& lock : s.locks) {
             if (lock.kind != "table" || lock.is_new || lock.relation.find('"') != std::string::npos) continue;
             std::string relname = lock.relation.substr(lock.relation.rfind('.') == std::string::npos ? 0 : lock.relation.rfind('.') + 1);
-            if (!relname.empty() && catalog.find(relname) == nullptr) (void)catalog.add(relname, lock.relation, "table");
+            if (!relname.empty() && std::as_const(catalog).find(relname) == nullptr) (void)catalog.add(relname, lock.relation, "table");
         }
     }
     AnalyzeOptions step_options = options;

@@ -1,4 +1,5 @@
 #include "analyze/plan/plan_objects.hpp"
+#include <utility>
 
 #include <map>
 #include <string>
@@ -27,7 +28,7 @@ bool catalog_has(const Catalog& catalog, const std::string& key, bool attaching)
     if (dot == std::string_view::npos) return false;
     std::string table(rest.substr(0, dot));
     std::string name(rest.substr(dot + 1));
-    const RelationInfo* rel = catalog.find(table);
+    const RelationInfo* rel = std::as_const(catalog).find(table);
     if (rel == nullptr) return false;
     if (key[0] == 'k') return rel->column_index.count(name) > 0;
     if (rel->foreign_keys.count(name) > 0 || rel->not_null_checks.count(name) > 0) return true;

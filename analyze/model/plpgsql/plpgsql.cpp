@@ -100,8 +100,10 @@ void note_session_setting(Walk& w, const pg::Node* stmt, const json* where) {
     }
 }
 
-void model_sql(Walk& w, const std::string& sql, const json& where) {
-    ParsedStatement parsed = w.hooks ? parse_statement(sql, w.hooks->arena()) : parse_statement(sql);
+// `read`: `sql` parsed already, as this would parse it (into the hooks' arena when there are
+// hooks, else into one of its own): model_query's parse, not done twice.
+void model_sql(Walk& w, const std::string& sql, const json& where, ParsedStatement* read = nullptr) {
+    ParsedStatement parsed = read != nullptr ? std::move(*read) : w.hooks ? parse_statement(sql, w.hooks->arena()) : parse_statement(sql);
     if (parsed.failure) {
         w.hidden.push_back("a statement that does not parse" + at_line(w, where) + ": " + parsed.failure->message);
         return;
@@ -136,10 +138,11 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
 }
 
 // Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).
-void model_expression(Walk& w, const std::string& expr) {
+// `read`: `expr` parsed already into the same arena (model_query's parse).
+void model_expression(Walk& w, const std::string& expr, ParsedStatement* read = nullptr) {
     static const std::shared_ptr<void> k_none;
     const std::shared_ptr<void>& arena = w.hooks ? w.hooks->arena() : k_none;
-    ParsedStatement parsed = parse_statement(expr, arena);
+    ParsedStatement parsed = read != nullptr ? std::move(*read) : parse_statement(expr, arena);
     if (parsed.failure) parsed = parse_statement("SELECT " + expr, arena);
     // An assignment, "target[subscripts] := value", parsed as PostgreSQL parses it: the calls of
     // its target's subscripts run as its value's do (`a[f()] := 1` runs f()); its value reads.
@@ -197,10 +200,10 @@ bool modifies_in_with(const pg::Node* stmt) {
 void model_query(Walk& w, const std::string& query, const json& where) {
     ParsedStatement parsed = parse_statement(query, arena_of(w));
     if (parsed.failure || (pg::as<SelectStmt>(parsed.stmt) != nullptr && !modifies_in_with(parsed.stmt))) {
-        model_expression(w, query);
+        model_expression(w, query, &parsed);
         return;
     }
-    model_sql(w, query, where);
+    model_sql(w, query, where, &parsed);
 }
 
 // EXECUTE of text that folds to a constant (a literal, `||` of literals, format() with constant
