@@ -164,7 +164,7 @@ struct RelationInfo {
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
-    std::string owned_by;                         // sequences: the table whose column owns it
+    std::string owned_by;  // sequences: the table whose column owns it; indexes: the table whose constraint it backs
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
     // or "" for the analysed migration itself (README "Schema context").
     std::string source;

@@ -112,6 +112,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
             // USING INDEX: the index is renamed to the constraint's name.
             std::string index(con->indexname);
             if (!name.empty() && name != index) ctx.catalog.rename(index, name);
+            if (RelationInfo* idx = ctx.catalog.find(name.empty() ? index : name); idx != nullptr && idx->kind == "index") idx->owned_by = table;
             return {};
         }
         if (type == CONSTR_EXCLUSION) {
@@ -176,6 +177,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
         }
         def.unique = true;  // a primary key's, UNIQUE or EXCLUDE constraint's index
         register_relation(ctx, table, index, "index", def);
+        if (RelationInfo* idx = ctx.catalog.find(index)) idx->owned_by = table;  // the constraint's (catalog.hpp)
         return index;
     }
     return {};

@@ -300,6 +300,8 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         }
         if (volatility.empty() && !not_inlined && !strict && !definer) return;
         for (FunctionInfo& f : named_overloads(o, catalog)) {
+            // Added again, after the migration's own: one made before it stays one (routine_note.hpp).
+            f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
             if (!volatility.empty()) f.volatility = volatility;
             if (definer) f.security_definer = *definer;
             if (not_inlined && f.inlining.rfind("inlined", 0) == 0) f.inlining = "not-inlined";

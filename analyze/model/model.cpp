@@ -14,6 +14,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/extension_members.hpp"
+#include "analyze/model/extension_scripts.hpp"
 #include "analyze/model/publication_identity.hpp"
 #include "analyze/model/search_paths.hpp"
 #include "analyze/model/trigger_enable.hpp"
@@ -501,7 +502,9 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             return model_misc(stmt, facts, ctx);
         case T_CreateExtensionStmt:
             remember_extension_created(pg::as<CreateExtensionStmt>(stmt), ctx);
-            return model_misc(stmt, facts, ctx);
+            return model_misc(stmt, facts, ctx) && model_extension_script(stmt, facts);
+        case T_AlterExtensionStmt:
+            return model_misc(stmt, facts, ctx) && model_extension_script(stmt, facts);
         case T_AlterExtensionContentsStmt:
             remember_extension_member(pg::as<AlterExtensionContentsStmt>(stmt), ctx);
             return model_misc(stmt, facts, ctx);

@@ -1,6 +1,7 @@
 #include <map>
 #include <utility>
 
+#include "analyze/model/renamed_constraint.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
@@ -25,6 +26,25 @@ const std::map<ObjectType, RenamedRelation>& renamed_relations() {
     return k_map;
 }
 
+// The index's name is one PostgreSQL chooses for a constraint's index (ChooseIndexName's labels
+// "pkey", "key", "excl", with a number after a clash).
+bool constraint_index_name(std::string_view name) {
+    while (!name.empty() && name.back() >= '0' && name.back() <= '9') name.remove_suffix(1);
+    return name.ends_with("_pkey") || name.ends_with("_key") || name.ends_with("_excl");
+}
+
+// renamed_constraint.hpp: the constraint an index rename renames with it.
+void note_constraint_index(const RangeVar* rv, const std::string& relname, bool guess, StatementFacts& facts, const Context& ctx) {
+    const RelationInfo* idx = ctx.catalog.find(relname);
+    if (idx != nullptr && idx->kind == "index" && !idx->owned_by.empty()) {  // create.cpp record_constraint
+        const RelationInfo* table = ctx.catalog.find(idx->owned_by);
+        facts.notes.push_back(std::string(k_renamed_constraint_note) + "known " + quote_ident(relname) + " of " +
+                              (table != nullptr ? table->display : quote_ident(idx->owned_by)));
+    } else if (guess && (idx == nullptr || (idx->kind == "index" && !idx->index)) && constraint_index_name(relname)) {
+        facts.notes.push_back(std::string(k_renamed_constraint_note) + "maybe " + pg::display_name(rv));
+    }
+}
+
 }  // namespace
 
 bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
@@ -42,6 +62,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && std::as_const(ctx.catalog).find(relname) == nullptr};
     if (type == OBJECT_INDEX) {
         facts.tag = "ALTER INDEX RENAME";
+        note_constraint_index(rv, relname, true, facts, ctx);
         lock_range_var(facts, ctx, rv, ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive,
                        "ALTER INDEX ... RENAME", "index");
         ctx.catalog.rename(relname, newname);
@@ -52,6 +73,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     auto rel = renamed_relations().find(type);
     if (rel != renamed_relations().end()) {
         facts.tag = rel->second.tag;
+        if (type == OBJECT_TABLE) note_constraint_index(rv, relname, false, facts, ctx);  // ALTER TABLE index RENAME TO
         std::string kind = type == OBJECT_TABLE ? relation_kind(ctx, relname, "table") : rel->second.kind;
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME: every query naming the old name breaks", kind);
         ctx.catalog.rename(relname, newname);

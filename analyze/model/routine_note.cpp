@@ -57,6 +57,8 @@ void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& c
         note(pg::as<ObjectWithArgs>(rename->object), facts, ctx);
     } else if (const auto* move = pg::as<AlterObjectSchemaStmt>(stmt); move != nullptr && routine_kind(move->objectType)) {
         note(pg::as<ObjectWithArgs>(move->object), facts, ctx);
+    } else if (const auto* alter = pg::as<AlterFunctionStmt>(stmt)) {
+        note(alter->func, facts, ctx);
     }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// DROP, RENAME TO and SET SCHEMA of functions, procedures and aggregates (rules drop-function and
-// rename-function): for each routine the statement names, whether the migrations pgfence read made
+// DROP, RENAME TO, SET SCHEMA and ALTER FUNCTION of functions, procedures and aggregates (rules
+// drop-function, rename-function and function-options-changed): for each routine the statement names, whether the migrations pgfence read made
 // it before this migration ("earlier"), in this migration ("here"), or not at all ("not-seen"), and
 // whether it returns trigger (no application calls a trigger function by its name; its triggers
 // hold it by OID). One note per routine:
@@ -14,7 +14,7 @@ namespace pgfence::analyze::model {
 
 inline constexpr std::string_view k_routine_note = "routine: ";
 
-// Notes on `facts` for a DropStmt, RenameStmt or AlterObjectSchemaStmt of routines, read from the
+// Notes on `facts` for a DropStmt, RenameStmt, AlterObjectSchemaStmt or AlterFunctionStmt of routines, read from the
 // catalog before the statement changes it.
 void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& ctx);
 

@@ -1,5 +1,5 @@
-// REVOKE on tables, schemas, sequences, functions or the database, and REVOKE of a role's
-// membership: the application's queries that relied on the privilege fail ("permission denied")
+// REVOKE on tables, schemas, sequences, functions or the database, ALTER DEFAULT PRIVILEGES ...
+// REVOKE (for the objects made from now on), and REVOKE of a role's membership: the application's queries that relied on the privilege fail ("permission denied")
 // from the moment it commits, with no lock to show it. ALTER ... OWNER TO and REASSIGN OWNED take
 // privileges too: the old owner's, which it held as owner and not by a GRANT.
 #include <cctype>
@@ -27,6 +27,8 @@ const char* object_kind(ObjectType type) {
         case OBJECT_FUNCTION:
         case OBJECT_PROCEDURE:
         case OBJECT_ROUTINE: return "functions";
+        case OBJECT_TYPE:
+        case OBJECT_DOMAIN: return "types";
         default: return "objects";
     }
 }
@@ -205,7 +207,40 @@ void check_reassign(const StatementContext& ctx, const ReassignOwnedStmt* stmt, 
             "connects as it";
 }
 
+// ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] REVOKE ... ON TABLES | SEQUENCES | FUNCTIONS |
+// TYPES | SCHEMAS FROM role: the objects that exist keep their privileges, but every one made from
+// now on (by those roles, in those schemas) lacks them: the application's first query of a table a
+// later migration creates fails "permission denied" (red team R68 B22, checked on PostgreSQL 15).
+// pgfence does not track default privileges: every such REVOKE is reported, as REVOKE is.
+void check_default_revoke(const StatementContext& ctx, const AlterDefaultPrivilegesStmt* stmt, Sink& sink) {
+    const GrantStmt* grant = stmt->action;
+    std::string scope;
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) {
+        const List* names = pg::as<List>(d->arg);
+        if (pg::text(d->defname) == "roles") scope += " by " + role_list(names);
+        if (pg::text(d->defname) != "schemas") continue;
+        std::string schemas;
+        for (const pg::Node* n : pg::each(names)) schemas += (schemas.empty() ? "" : ", ") + quote_ident(pg::text(n));
+        scope += " in schema " + schemas;
+    }
+    const std::string kind = object_kind(grant->objtype);
+    const std::string who = role_list(grant->grantees);
+    const std::string what = grant->grant_option ? "the grant option" : "privileges";
+    Finding& f = sink.add(ctx.statement, "ALTER DEFAULT PRIVILEGES REVOKE takes " + what + " on future " + kind + " (those created" +
+                                             scope + " from now on) from " + who +
+                                             ": the existing ones keep theirs, but each one a later migration creates is not "
+                                             "accessible to " + who + ", and the application's queries of it fail with "
+                                             "\"permission denied\"");
+    if (grant->grant_option || ddl_only(grant->privileges)) f.risk = Risk::Medium;
+    f.fix = "keep the default privileges the application relies on, or grant what it needs on each new object in the "
+            "migration that creates it; revoke only once no later migration relies on them";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* defaults = ctx.as<AlterDefaultPrivilegesStmt>(); defaults != nullptr && defaults->action != nullptr) {
+        if (!defaults->action->is_grant) check_default_revoke(ctx, defaults, sink);
+        return;
+    }
     if (const auto* alter = ctx.as<AlterTableStmt>()) return check_alter_table_owner(ctx, alter, sink);
     if (const auto* owner = ctx.as<AlterOwnerStmt>()) return check_owner(ctx, owner, sink);
     if (const auto* reassign = ctx.as<ReassignOwnedStmt>()) return check_reassign(ctx, reassign, sink);

@@ -1,6 +1,6 @@
 #pragma once
-// The routines a DROP, RENAME TO or SET SCHEMA names, as model/routine_note.hpp noted them, for
-// drop-function and rename-function.
+// The routines a DROP, RENAME TO, SET SCHEMA or ALTER FUNCTION names, as model/routine_note.hpp
+// noted them, for drop-function, rename-function and function-options-changed.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -336,6 +336,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"default-breaks-inserts", "the key's generator or the domain's default is the author's choice"},
         {"rename-view", "a release order: the new view beside the old one, then drop the old one"},
         {"rename-function", "a release order: the routine under its new name beside the old one, then drop the old one"},
+        {"rename-constraint", "a release order: deploy code that names the columns (ON CONFLICT (...)) or the new name first"},
+        {"function-options-changed", "a release order: the routine with the new options under a new name, then the callers moved"},
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
         {"view-options-changed", "who the view's reads run as is the author's choice: a review with SET ROLE"},
         {"constraint-rejects-inserts", "a condition the application's rows meet is the author's choice"},

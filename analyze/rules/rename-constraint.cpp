@@ -1,0 +1,113 @@
+// ALTER TABLE t RENAME CONSTRAINT a TO b of a constraint the migration did not make, and ALTER INDEX
+// a RENAME TO b of the index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint (which renames the
+// constraint with it: model/renamed_constraint.hpp): running code names constraints (INSERT ... ON
+// CONFLICT ON CONSTRAINT a, SET CONSTRAINTS a, error handlers that match a violation's constraint
+// name), and from the moment the rename commits that code fails, "constraint "a" for table "t" does
+// not exist" (red team R68 B13, checked on PostgreSQL 15).
+#include <string>
+#include <string_view>
+
+#include "analyze/model/renamed_constraint.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+// The name PostgreSQL gives an unnamed constraint of `table` (ChooseConstraintName's labels), as
+// far as a rename's target tells: <table>_..._<label>, with a number after a clash.
+bool generated_name(std::string_view name, std::string_view table, ConstrType type) {
+    const char* label = type == CONSTR_PRIMARY ? "_pkey" : type == CONSTR_UNIQUE ? "_key" : type == CONSTR_EXCLUSION ? "_excl"
+                      : type == CONSTR_CHECK ? "_check" : type == CONSTR_FOREIGN ? "_fkey" : nullptr;
+    if (label == nullptr || !name.starts_with(table) || name.size() <= table.size() || name[table.size()] != '_') return false;
+    while (!name.empty() && name.back() >= '0' && name.back() <= '9') name.remove_suffix(1);
+    return name.ends_with(label);
+}
+
+// Did an earlier statement of this file make the constraint (or give it its name)? `table` empty:
+// on any table (an index whose table pgfence does not know).
+bool made_earlier(const StatementContext& ctx, std::string_view table, std::string_view name) {
+    bool made = false;
+    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        if (const auto* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->newname != nullptr) {
+            made = pg::text(rename->newname) == name &&
+                   (rename->renameType == OBJECT_TABCONSTRAINT || rename->renameType == OBJECT_INDEX || rename->renameType == OBJECT_TABLE);
+        } else if (const auto* index = pg::as<IndexStmt>(stmt); index != nullptr && index->idxname != nullptr) {
+            made = pg::text(index->idxname) == name;  // a later ADD CONSTRAINT ... USING INDEX takes it
+        } else if (const auto* alter = pg::as<AlterTableStmt>(stmt); alter != nullptr && alter->relation != nullptr) {
+            const std::string_view on = pg::relname(alter->relation);
+            if (!table.empty() && on != table) return false;
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                const auto* con = cmd->subtype == AT_AddConstraint ? pg::as<Constraint>(cmd->def) : nullptr;
+                if (con == nullptr) continue;
+                if (con->conname != nullptr) made = made || pg::text(con->conname) == name;
+                else if (con->indexname != nullptr) made = made || pg::text(con->indexname) == name;
+                else made = made || generated_name(name, on, con->contype);
+            }
+        }
+        return made;
+    });
+    return made;
+}
+
+// `table` empty: not known.
+std::string harm(const std::string& constraint, const std::string& table) {
+    return "running code that names it fails from the moment it commits, with no lock to show it: INSERT ... ON CONFLICT ON "
+           "CONSTRAINT " + constraint + " (\"constraint " + constraint + (table.empty() ? "" : " for table " + table) +
+           " does not exist\"), SET CONSTRAINTS " + constraint + ", and error handlers that match a violation's constraint name";
+}
+
+const std::string k_fix = "keep the name; or deploy code that no longer names the constraint (ON CONFLICT (its columns) instead "
+                          "of ON CONSTRAINT) or names the new one first, then rename it in a later migration";
+
+void check(const StatementContext& ctx, Sink& sink) {
+    const auto* rename = ctx.as<RenameStmt>();
+    if (rename == nullptr || rename->relation == nullptr || rename->newname == nullptr) return;
+    const std::string to = quote_ident(pg::text(rename->newname));
+    if (rename->renameType == OBJECT_TABCONSTRAINT && rename->subname != nullptr) {
+        const std::string table = pg::display_name(rename->relation);
+        if (operation::existing(ctx.statement, table) == nullptr) return;  // a table made in this migration
+        if (made_earlier(ctx, pg::relname(rename->relation), pg::text(rename->subname))) return;
+        const std::string from = quote_ident(pg::text(rename->subname));
+        Finding& f = sink.add(ctx.statement, "renaming constraint " + from + " of " + table + " to " + to + ": " + harm(from, table));
+        f.relation = table;
+        f.fix = k_fix;
+        return;
+    }
+    for (const std::string& note : ctx.statement.notes) {
+        if (!note.starts_with(model::k_renamed_constraint_note)) continue;
+        const std::string_view rest = std::string_view(note).substr(model::k_renamed_constraint_note.size());
+        const bool known = rest.starts_with("known ");
+        const std::string index = pg::display_name(rename->relation);
+        if (operation::existing(ctx.statement, index) == nullptr) return;  // an index made in this migration
+        const std::string from = quote_ident(pg::relname(rename->relation));
+        std::string table;
+        if (known) {
+            const std::size_t of = rest.find(" of ");
+            if (of != std::string_view::npos) table = std::string(rest.substr(of + 4));
+        }
+        if (made_earlier(ctx, {}, pg::relname(rename->relation))) return;
+        const std::string what = known ? " renames the constraint " + from + " of " + table + " with it (a PRIMARY KEY, UNIQUE or "
+                                                                                          "EXCLUDE constraint and its index share their name): "
+                                       : ": pgfence does not know the index, and its name is the one PostgreSQL gives the index of a "
+                                         "PRIMARY KEY, UNIQUE or EXCLUDE constraint; if it backs one, the constraint is renamed with "
+                                         "it, and ";
+        Finding& f = sink.add(ctx.statement, "ALTER INDEX " + index + " RENAME TO " + to + what + harm(from, table));
+        if (known) f.relation = table;
+        f.fix = k_fix;
+        return;
+    }
+}
+
+}  // namespace
+
+PGFENCE_RULE(rename_constraint) {
+    return Rule{"rename-constraint", Risk::High,
+                "Renaming a constraint (or the index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint) breaks the code that names it: "
+                "ON CONFLICT ON CONSTRAINT, SET CONSTRAINTS",
+                check, nullptr, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules
