@@ -19,6 +19,7 @@
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
@@ -126,9 +127,10 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
                                                                                  const std::string& commit,
                                                                                  std::uint64_t max_bytes) {
     std::vector<std::pair<std::string, tools::ToolDir>> out;
-    // Scripts that may run psql (Ruby, Python, #! scripts: tools/psql_scripts.hpp) are read too.
+    // Scripts that may run psql (Ruby, Python, #! scripts: tools/psql_scripts.hpp), Liquibase's XML
+    // and JSON changelogs and sqitch.conf (tools/changelog_dirs.hpp) are read too.
     auto files = repo.list_files(commit, [](std::string_view p) {
-        return (tools::tool_settings_file(p) || tools::psql_script_name(p)) && not_vendored(p);
+        return (tools::tool_settings_file(p) || tools::psql_script_name(p) || tools::changelog_file_name(p)) && not_vendored(p);
     });
     if (!files) return files.error();
     for (const auto& path : *files) {
