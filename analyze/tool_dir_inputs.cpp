@@ -15,6 +15,7 @@
 #include "analyze/migrations/foreign_migrations.hpp"
 #include "analyze/migrations/migration_look.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/psql_scripts.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
@@ -91,7 +92,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // directory link is not entered), so this is what fs::relative gives, without its real-path
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
-        if (tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (tool_settings_file(rel) || psql_script_name(rel)) out.push_back((root / rel).lexically_normal().generic_string());
         // In a hidden settings folder: its settings only.
         if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());

@@ -22,9 +22,12 @@ bool script(std::string_view p) {
     // workflows and compose files, Procfile, Dockerfiles, shell scripts, Makefiles, fly.toml's
     // release_command and the like.
     if (n.ends_with(".prisma")) return true;
-    for (std::string_view ext : {".yml", ".yaml", ".sh", ".toml", ".dockerfile"}) {
+    // Hibernate's settings (application*.properties, persistence.xml, hibernate.cfg.xml) and the
+    // JPA entities they synchronise.
+    for (std::string_view ext : {".yml", ".yaml", ".sh", ".toml", ".dockerfile", ".properties", ".java", ".kt"}) {
         if (n.ends_with(ext)) return true;
     }
+    if (n == "persistence.xml" || n == "hibernate.cfg.xml") return true;
     return n == "Procfile" || n.starts_with("Dockerfile") || n == "Containerfile" || n == "Makefile" || n == "justfile";
 }
 

@@ -18,6 +18,8 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
@@ -125,7 +127,11 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
                                                                                  const std::string& commit,
                                                                                  std::uint64_t max_bytes) {
     std::vector<std::pair<std::string, tools::ToolDir>> out;
-    auto files = repo.list_files(commit, [](std::string_view p) { return tools::tool_settings_file(p) && not_vendored(p); });
+    // Scripts that may run psql (Ruby, Python, #! scripts: tools/psql_scripts.hpp), Liquibase's XML
+    // and JSON changelogs and sqitch.conf (tools/changelog_dirs.hpp) are read too.
+    auto files = repo.list_files(commit, [](std::string_view p) {
+        return (tools::tool_settings_file(p) || tools::psql_script_name(p) || tools::changelog_file_name(p)) && not_vendored(p);
+    });
     if (!files) return files.error();
     for (const auto& path : *files) {
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));

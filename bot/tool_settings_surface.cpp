@@ -112,13 +112,32 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (tools::spring_settings_name(name)) {
         // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
         // line number (other_tool_changes, tools::spring_migration_lines).
-        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos || line.find("liquibase") != std::string_view::npos; };
+        // Hibernate's schema management and Spring Boot's SQL initialization decide what runs at
+        // start too (red team R68 B2, B3; tools/schema_sync.hpp, tools/changelog_dirs.hpp).
+        return [](std::string_view line) {
+            for (std::string_view key : {"flyway", "liquibase", "ddl-auto", "hbm2ddl", "schema-generation", "generate-ddl", "sql.init",
+                                         "initialization-mode", "schema-locations", "data-locations"}) {
+                if (line.find(key) != std::string_view::npos) return true;
+            }
+            return false;
+        };
     }
     // node-config's whole file set, which node-pg-migrate reads its section from
     // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
     if (node_config_only(path)) return tools::node_pg_migrate_line;
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
+    // Sqitch's project settings and plan (sqitchers/sqitch lib/App/Sqitch/Target.pm: top_dir,
+    // plan_file, deploy_dir; the plan lists the changes deploy runs), Alembic's alembic.ini and the
+    // migration environment its script_location holds: env.py runs at every `alembic upgrade`
+    // (opens the connection, may run SQL before context.run_migrations()), script.py.mako makes
+    // each new revision (red team R68 B6, B7). Alembic's script_location is `alembic` or
+    // `migrations` (Flask-Migrate) by its templates' defaults.
+    if (name == "sqitch.conf" || name == "sqitch.plan" || name == "alembic.ini") return any;
+    if ((name == "env.py" || name == "script.py.mako") &&
+        (analyze::path_name(analyze::path_folder(path)) == "alembic" || analyze::path_name(analyze::path_folder(path)) == "migrations")) {
+        return any;
+    }
     // db-migrate's .db-migraterc: every setting of it overrides the command line's (its
     // migrations-dir, its `table`, which a new name makes every merged migration run again).
     // TypeORM 0.2's ormconfig.env: every TYPEORM_ variable is an option (ConnectionOptionsEnvReader.ts).

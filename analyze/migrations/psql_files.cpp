@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
@@ -13,7 +14,8 @@ namespace {
 
 // Whether `text` names psql or one of the other clients other_client reads.
 bool mentions_client(std::string_view text) {
-    for (std::string_view p : {"psql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "dropuser", "pg_repack"}) {
+    for (std::string_view p : {"psql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "dropuser", "pg_repack", "prisma",
+                               "heroku", "dbshell", "rails", "usql", "psqldef", "atlas", "dbmate"}) {
         if (text.find(p) != std::string_view::npos) return true;
     }
     return false;
@@ -171,32 +173,147 @@ bool read_only_command(std::string_view sql) {
 
 bool runs_psql(std::string_view w) { return runs(w, "psql"); }
 
+// What one command file's reading carries from line to line: where its commands run, its
+// `for VAR in WORDS` loops (a later `psql -f "$VAR"` runs each word), the entries found.
+struct Reading {
+    std::string_view base;
+    const ReadFile& read;
+    std::vector<ToolDir>& out;
+    std::vector<std::pair<std::string, std::vector<std::string>>> loops;
+};
+
+constexpr std::string_view k_computed_file =
+    "the SQL file psql runs here is computed when the line runs, so pgfence does not see which file it is";
+constexpr std::string_view k_any_sql =
+    "a command of the project runs an SQL file with psql whose name it computes when it runs (pgfence names it in a note), so this "
+    ".sql file may be one it runs, which pgfence does not read as one: review it";
+
+// A run whose file is computed: unknown at the line, and any .sql file a pull request adds or
+// changes may be one it runs (ToolDir::loads_unread).
+void add_computed(Reading& r, const std::string& setting, int n) {
+    ToolDir d = unknown_dir("psql", setting, n, std::string(k_computed_file), false);
+    d.loads_unread = k_any_sql;
+    r.out.push_back(std::move(d));
+}
+
+// The words of a `for VAR in ...` loop whose variable `file` is ("$f", "${f}"), or none.
+const std::vector<std::string>* loop_words(const Reading& r, std::string_view file) {
+    if (!file.starts_with('$')) return nullptr;
+    file.remove_prefix(1);
+    if (file.starts_with('{') && file.ends_with('}')) file = file.substr(1, file.size() - 2);
+    for (auto it = r.loops.rbegin(); it != r.loops.rend(); ++it) {
+        if (it->first == file) return &it->second;
+    }
+    return nullptr;
+}
+
+bool glob_word(std::string_view w) { return w.find_first_of("*?[") != std::string_view::npos; }
+
 // A file named by an absolute path (a container's `/app/db/x.sql`, a runner's checkout path) is
-// not a repository path: unknown at the line; the repository files it may be (a path the absolute
-// one ends with, through `read`) are followed too.
-void add_file(std::vector<ToolDir>& out, const std::string& setting, int n, std::string_view base, std::string_view file, const ReadFile& read,
-              bool computed) {
-    if (computed || file.find_first_of("$`*?[{(") != std::string_view::npos) {
-        out.push_back(unknown_dir("psql", setting, n,
-                                  "the SQL file psql runs here is computed when the line runs, so pgfence does not see which file it is", false));
+// not a repository path: unknown at the line; the repository files it may be (a path it ends with,
+// through `read`) are followed too. A loop variable is each of its loop's words; a glob
+// (`db/patches/*.sql`, as the shell expands it, or find's `db/**/*.sql`) selects the files it matches.
+void add_file(Reading& r, const std::string& setting, int n, std::string_view file, bool computed, int depth = 0) {
+    if (const auto* words = depth == 0 ? loop_words(r, file) : nullptr) {
+        for (const auto& w : *words) add_file(r, setting + " (for " + std::string(file) + " in " + w + ")", n, w, false, 1);
+        if (words->empty()) add_computed(r, setting, n);
         return;
     }
-    out.push_back(folder_dir("psql", setting, n, base, file, false));
-    if (!file.starts_with('/') || !read) return;
+    if (computed || file.find_first_of("$`{(") != std::string_view::npos || (glob_word(file) && file.starts_with('/'))) {
+        add_computed(r, setting, n);
+        return;
+    }
+    r.out.push_back(folder_dir("psql", setting, n, r.base, file, false));
+    if (!file.starts_with('/') || !r.read) return;
     for (std::size_t slash = file.find('/', 1); slash != std::string_view::npos; slash = file.find('/', slash + 1)) {
         const std::string tail(file.substr(slash + 1));
-        if (!tail.empty() && read(tail)) out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
+        if (!tail.empty() && r.read(tail)) r.out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
     }
 }
 
-// One psql command: its options read as psql's getopt_long reads them (startup.c
-// parse_psql_options: "aAbc:d:eEf:F:h:HlL:no:p:P:qR:sStT:U:v:VwWxXz?01", the long options that take
-// a value), so `-Xqc "DROP ..."`, `-f-` and `--file=x.sql` are read as psql reads them.
-void read_psql(const Command& c, std::size_t i, int n, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out) {
+// The index of a command's program among its words: past a YAML list item's `-` and key (`- run:`,
+// `command:`) and the environment assignments before it (`PGOPTIONS=x psql`); words.size() when none.
+std::size_t program_at(const std::vector<std::string>& w) {
+    std::size_t k = 0;
+    while (k < w.size() && (w[k] == "-" || w[k].ends_with(':') || (w[k].find('=') != std::string::npos && !w[k].starts_with('-')))) ++k;
+    return k;
+}
+
+// The files `find DIR... -name PATTERN` selects, as globs add_file reads (DIR/**/PATTERN; DIR/PATTERN
+// with -maxdepth 1), from the command's words at `i` (find). A test pgfence does not read (-path,
+// -regex, a computed folder) leaves them computed ("$").
+std::vector<std::string> find_files(const std::vector<std::string>& w, std::size_t i) {
+    std::vector<std::string> dirs;
+    std::string name = "*";
+    bool shallow = false;
+    std::size_t j = i + 1;
+    for (; j < w.size() && !w[j].starts_with('-') && w[j] != "(" && w[j] != "!"; ++j) dirs.push_back(w[j]);
+    for (; j < w.size(); ++j) {
+        if (w[j] == "-exec" || w[j] == "-execdir" || w[j] == "-print0" || w[j] == "-print") break;
+        if ((w[j] == "-name" || w[j] == "-iname") && j + 1 < w.size()) {
+            name = w[++j];
+        } else if (w[j] == "-maxdepth" && j + 1 < w.size()) {
+            shallow = w[++j] == "1";
+        } else if (w[j] == "-type" && j + 1 < w.size()) {
+            ++j;
+        } else if (w[j] == "-mindepth" && j + 1 < w.size()) {
+            ++j;
+        } else {
+            return {"$"};
+        }
+    }
+    if (dirs.empty()) dirs.push_back(".");
+    std::vector<std::string> out;
+    for (auto& d : dirs) {
+        if (name.find('/') != std::string::npos) return {"$"};
+        std::string folder = d == "." ? std::string() : d;
+        while (folder.ends_with('/')) folder.pop_back();
+        out.push_back((folder.empty() ? std::string() : folder + "/") + (shallow ? "" : "**/") + name);
+    }
+    return out;
+}
+
+// The files the commands before `at` in its pipeline hand it on standard input or as names
+// (`cat a.sql b.sql | psql`, `find db -name '*.sql' | xargs psql -f`), as add_file reads them;
+// nullopt when the pipeline's source is something else (`pg_dump | psql`, `curl | psql`).
+std::optional<std::vector<std::string>> piped_files(const std::vector<Command>& cmds, std::size_t at) {
+    std::size_t i = at;
+    while (i > 0 && cmds[i].piped) {
+        --i;
+        const auto& w = cmds[i].words;
+        const std::size_t p = program_at(w);
+        if (p >= w.size()) return std::nullopt;
+        if (runs(w[p], "sort") || runs(w[p], "uniq")) continue;
+        if (runs(w[p], "cat")) {
+            std::vector<std::string> files;
+            for (std::size_t j = p + 1; j < w.size(); ++j) {
+                if (!w[j].starts_with('-')) files.push_back(w[j]);
+            }
+            if (!cmds[i].stdin_file.empty()) files.push_back(cmds[i].stdin_computed ? "$" : cmds[i].stdin_file);
+            if (files.empty()) return std::nullopt;
+            return files;
+        }
+        if (runs(w[p], "find")) return find_files(w, p);
+        if (runs(w[p], "ls")) return std::vector<std::string>{"$(ls)"};
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// One psql command (`cmds[at]`, psql its word `i`): its options read as psql's getopt_long reads them
+// (startup.c parse_psql_options: "aAbc:d:eEf:F:h:HlL:no:p:P:qR:sStT:U:v:VwWxXz?01", the long options
+// that take a value), so `-Xqc "DROP ..."`, `-f-` and `--file=x.sql` are read as psql reads them.
+// Another psql-like client (usql, heroku pg:psql) takes -c/-f the same way.
+void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, int n, Reading& r) {
     static constexpr std::string_view k_with_value = "cdfFhLopPRTUv";
+    const Command& c = cmds[at];
     std::vector<std::string> commands;
     std::vector<std::pair<std::string, std::string>> files;  // setting, file
     const auto& w = c.words;
+    // Names another command hands psql: find's -exec ... {}, xargs' appended arguments.
+    const std::size_t program = program_at(w);
+    const bool by_find = program < w.size() && runs(w[program], "find");
+    const bool by_xargs = std::any_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(i), [](const std::string& x) { return runs(x, "xargs"); });
     auto take = [&](char opt, const std::string& value) {
         if (opt == 'c') commands.push_back(value);
         if (opt == 'f') files.emplace_back("psql -f", value);
@@ -225,10 +342,10 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
     bool reads_stdin = commands.empty() && files.empty();
     for (const auto& sql : commands) {
         if (read_only_command(sql)) continue;
-        out.push_back(unknown_dir("psql", "psql -c", n,
-                                  "psql runs SQL given on its command line, which pgfence does not read as a migration: review it, or move "
-                                  "it into a migration file",
-                                  false));
+        r.out.push_back(unknown_dir("psql", "psql -c", n,
+                                    "psql runs SQL given on its command line, which pgfence does not read as a migration: review it, or move "
+                                    "it into a migration file",
+                                    false));
         break;
     }
     for (const auto& [setting, file] : files) {
@@ -236,47 +353,160 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
             reads_stdin = true;
             continue;
         }
-        add_file(out, setting, n, base, file, read, false);
+        if (by_find && file == "{}") {
+            for (const auto& f : find_files(w, program)) add_file(r, "find -exec psql -f", n, f, false, 1);
+            continue;
+        }
+        if (by_xargs && (file.empty() || file == "{}")) {
+            const auto named = piped_files(cmds, at);
+            if (!named) add_computed(r, "xargs psql -f", n);
+            else for (const auto& f : *named) add_file(r, "xargs psql -f", n, f, false, 1);
+            continue;
+        }
+        add_file(r, setting, n, file, false);
     }
-    if (!reads_stdin) return;
+    if (!reads_stdin || by_xargs) return;
     if (c.here) {
-        out.push_back(unknown_dir("psql", "psql <<", n,
-                                  "psql runs SQL given in a here-document, which pgfence does not read as a migration: review it, or move "
-                                  "it into a migration file",
-                                  false));
+        r.out.push_back(unknown_dir("psql", "psql <<", n,
+                                    "psql runs SQL given in a here-document, which pgfence does not read as a migration: review it, or move "
+                                    "it into a migration file",
+                                    false));
     } else if (!c.stdin_file.empty()) {
-        add_file(out, "psql < FILE", n, base, c.stdin_file, read, c.stdin_computed);
+        add_file(r, "psql < FILE", n, c.stdin_file, c.stdin_computed);
     } else if (c.piped || !files.empty()) {
-        out.push_back(unknown_dir("psql", "| psql", n,
-                                  "psql runs the SQL piped into it, which pgfence does not read as a migration: review it, or give psql "
-                                  "the file with -f",
-                                  false));
+        // A file piped in is that file (`cat F | psql`, `cat db/*.sql | docker exec -i db psql`).
+        if (const auto named = c.piped ? piped_files(cmds, at) : std::nullopt) {
+            for (const auto& f : *named) add_file(r, "cat FILE | psql", n, f, false, 1);
+            return;
+        }
+        r.out.push_back(unknown_dir("psql", "| psql", n,
+                                    "psql runs the SQL piped into it, which pgfence does not read as a migration: review it, or give psql "
+                                    "the file with -f",
+                                    false));
     }
+}
+
+// A client that reads a whole SQL file the way psql does or sends it as one command (`prisma db
+// execute --file F`, Django's `manage.py dbshell < F` and Rails' `rails dbconsole < F`, which start
+// psql), or a declarative applier that computes DDL from a desired-state file (`psqldef --file F`,
+// `atlas schema apply --to file://F`, `dbmate load`). Returns whether `w[i]` is one (its files added).
+bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::size_t i, int n, Reading& r) {
+    const Command& c = cmds[at];
+    const auto& w = c.words;
+    auto after = [&](std::string_view word) { return i + 1 < w.size() && w[i + 1] == word; };
+    // The value of --name / --name=V / -s V after the program.
+    auto option = [&](std::initializer_list<std::string_view> names) -> std::optional<std::string> {
+        for (std::size_t j = i + 1; j < w.size(); ++j) {
+            for (auto name : names) {
+                if (w[j] == name && j + 1 < w.size()) return w[j + 1];
+                if (name.starts_with("--") && w[j].starts_with(std::string(name) + "=")) return w[j].substr(name.size() + 1);
+            }
+        }
+        return std::nullopt;
+    };
+    auto stdin_file = [&](const std::string& setting) {
+        if (!c.stdin_file.empty()) add_file(r, setting, n, c.stdin_file, c.stdin_computed);
+        else if (c.here || c.piped) add_file(r, setting, n, "$", true);
+    };
+    auto desired = [&](const std::string& tool, const std::string& setting, std::string_view file, bool computed) {
+        if (computed || file.find_first_of("$`{(*?[") != std::string_view::npos) {
+            ToolDir d = unknown_dir(tool, setting, n, tool + " computes the DDL it runs from a desired-state file whose name this line computes", false);
+            d.loads_unread = k_any_sql;
+            r.out.push_back(std::move(d));
+            return;
+        }
+        ToolDir d = folder_dir(tool, setting, n, r.base, file, false);
+        if (d.unknown.empty()) {
+            d.loads_unread = tool + " computes the DDL it runs (drops included) from this desired-state file, when the line runs: pgfence does "
+                                    "not see that DDL, review it";
+        }
+        r.out.push_back(std::move(d));
+    };
+    const std::string_view p = w[i];
+    if (runs(p, "prisma") && after("db") && i + 2 < w.size() && w[i + 2] == "execute") {
+        if (auto f = option({"--file"})) add_file(r, "prisma db execute --file", n, *f, false);
+        else if (option({"--stdin"}) || std::find(w.begin(), w.end(), "--stdin") != w.end()) stdin_file("prisma db execute --stdin");
+        return true;
+    }
+    if (runs(p, "heroku") && i + 1 < w.size() && (w[i + 1] == "pg:psql" || w[i + 1] == "psql")) {
+        if (auto f = option({"-f", "--file"})) add_file(r, "heroku pg:psql -f", n, *f, false);
+        else if (auto cmd = option({"-c", "--command"})) {
+            if (!read_only_command(*cmd)) r.out.push_back(unknown_dir("psql", "heroku pg:psql -c", n, "heroku pg:psql runs SQL given on its command line, which pgfence does not read as a migration: review it", false));
+        } else {
+            stdin_file("heroku pg:psql < FILE");
+        }
+        return true;
+    }
+    if (p == "dbshell" || ((runs(p, "rails") || runs(p, "rake")) && (after("dbconsole") || after("db")))) {
+        stdin_file(std::string(p == "dbshell" ? "manage.py dbshell" : "rails dbconsole") + " < FILE");
+        return true;
+    }
+    if (runs(p, "usql")) {
+        read_psql(cmds, at, i, n, r);
+        return true;
+    }
+    if (runs(p, "psqldef")) {
+        if (auto f = option({"--file", "-f"})) desired("psqldef", "psqldef --file", *f, false);
+        else if (!c.stdin_file.empty()) desired("psqldef", "psqldef < FILE", c.stdin_file, c.stdin_computed);
+        else desired("psqldef", "psqldef", "$", true);
+        return true;
+    }
+    if (runs(p, "atlas") && after("schema") && i + 2 < w.size() && w[i + 2] == "apply") {
+        auto to = option({"--to", "-u", "--url"});
+        if (to && to->starts_with("file://")) desired("atlas", "atlas schema apply --to", to->substr(7), false);
+        else if (!to || to->find("://") == std::string::npos) desired("atlas", "atlas schema apply --to", "$", true);
+        return true;
+    }
+    if (runs(p, "dbmate") && std::find(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(), "load") != w.end()) {
+        // dbmate's schema file: --schema-file / -s, else DBMATE_SCHEMA_FILE, else ./db/schema.sql (amacneil/dbmate main.go).
+        auto f = option({"--schema-file", "-s"});
+        desired("dbmate", "dbmate load", f ? *f : std::string("db/schema.sql"), false);
+        return true;
+    }
+    return false;
 }
 
 // The words of one command: psql, another client, or a word that is itself a shell line with one
 // of them (`sh -c "psql ..."`, a package.json script, a compose `command:` string).
-void read_words(const Command& c, int n, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out, int depth) {
+void read_words(const std::vector<Command>& cmds, std::size_t at, int n, Reading& r, int depth) {
+    const Command& c = cmds[at];
     for (std::size_t i = 0; i < c.words.size(); ++i) {
         const std::string& w = c.words[i];
         if (runs_psql(w)) {
-            read_psql(c, i, n, base, read, out);
+            read_psql(cmds, at, i, n, r);
             return;
         }
+        if (read_other_runner(cmds, at, i, n, r)) return;
         if (std::string why = other_client(c.words, i); !why.empty()) {
-            out.push_back(unknown_dir("psql", w, n, why + ", outside the migrations pgfence reads: review it", false));
+            r.out.push_back(unknown_dir("psql", w, n, why + ", outside the migrations pgfence reads: review it", false));
             return;
         }
         if (depth < 2 && w.find_first_of(" \t") != std::string::npos && mentions_client(w)) {
-            for (const auto& inner : shell_commands(w)) read_words(inner, n, base, read, out, depth + 1);
+            const auto inner = shell_commands(w);
+            for (std::size_t k = 0; k < inner.size(); ++k) read_words(inner, k, n, r, depth + 1);
         }
     }
 }
 
-// One shell command line (or an exec-form command joined, yaml_exec.hpp) at line `n`.
-void read_line(std::string_view l, int n, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out) {
+// One shell command line (or an exec-form command joined, yaml_exec.hpp) at line `n`: its `for`
+// loops are kept for the lines after.
+void read_line(std::string_view l, int n, Reading& r) {
+    const bool loop = l.find("for ") != std::string_view::npos;
+    if (!loop && !mentions_client(l)) return;
+    const auto cmds = shell_commands(l);
+    for (const auto& c : cmds) {
+        std::size_t k = program_at(c.words);
+        while (k < c.words.size() && (c.words[k] == "do" || c.words[k] == "then")) ++k;
+        if (k + 2 < c.words.size() && c.words[k] == "for" && c.words[k + 2] == "in") {
+            std::vector<std::string> words;
+            for (std::size_t j = k + 3; j < c.words.size() && c.words[j] != "do"; ++j) {
+                words.push_back(c.words[j].find_first_of("$`") != std::string::npos ? std::string("$") : c.words[j]);
+            }
+            r.loops.emplace_back(c.words[k + 1], std::move(words));
+        }
+    }
     if (!mentions_client(l)) return;
-    for (const auto& c : shell_commands(l)) read_words(c, n, base, read, out, 0);
+    for (std::size_t k = 0; k < cmds.size(); ++k) read_words(cmds, k, n, r, 0);
 }
 
 struct LogicalLine {
@@ -351,10 +581,11 @@ bool same_dir(const ToolDir& a, const ToolDir& b) {
 std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view text, std::string_view base, const ReadFile& read) {
     std::vector<ToolDir> out;
     if (!mentions_client(text)) return out;
+    Reading r{base, read, out, {}};
     const std::string_view name = path_name(path);
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     for (const auto& l : logical_lines(text, yaml)) {
-        read_line(l.text, l.number, base, read, out);
+        read_line(l.text, l.number, r);
         if (out.size() >= k_most_psql_entries) break;
     }
     // A YAML file's exec-form commands (a Kubernetes container's command and args, a Cloud Build
@@ -364,12 +595,28 @@ std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view tex
             if (out.size() >= k_most_psql_entries) break;
             if (!mentions_client(c.command)) continue;
             std::vector<ToolDir> more;
-            read_words(Command{c.words, false, false, {}, false}, c.line, base, read, more, 0);
+            Reading m{base, read, more, {}};
+            read_words({Command{c.words, false, false, {}, false}}, 0, c.line, m, 0);
             for (auto& d : more) {
                 if (std::none_of(out.begin(), out.end(), [&](const ToolDir& o) { return same_dir(o, d); })) out.push_back(std::move(d));
             }
         }
     }
+    cap_entries(out);
+    return out;
+}
+
+void read_psql_shell_line(std::string_view line, int n, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out) {
+    Reading r{base, read, out, {}};
+    read_line(line, n, r);
+}
+
+void read_psql_argv(const std::vector<std::string>& words, int n, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out) {
+    Reading r{base, read, out, {}};
+    read_words({Command{words, false, false, {}, false}}, 0, n, r, 0);
+}
+
+void cap_entries(std::vector<ToolDir>& out) {
     if (out.size() >= k_most_psql_entries) {
         out.erase(out.begin() + static_cast<std::ptrdiff_t>(k_most_psql_entries - 1), out.end());
         out.push_back(unknown_dir("psql", "psql", 1,
@@ -377,7 +624,73 @@ std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view tex
                                       std::to_string(k_most_psql_entries - 1) + "): review the rest",
                                   false));
     }
-    return out;
+}
+
+// A glob's segments match the path's: `*`, `?` and `[...]` within one segment, `**` any number of
+// segments (find's recursion).
+bool psql_runs_file(std::string_view file, std::string_view folder) {
+    if (!glob_word(folder)) return file == folder;
+    auto segments = [](std::string_view s) {
+        std::vector<std::string_view> out;
+        for (std::size_t at = 0; at <= s.size();) {
+            const std::size_t slash = s.find('/', at);
+            out.push_back(s.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at));
+            at = slash == std::string_view::npos ? s.size() + 1 : slash + 1;
+        }
+        return out;
+    };
+    const auto f = segments(file), g = segments(folder);
+    // one segment against one pattern segment (fnmatch without flags, iteratively)
+    auto one = [](std::string_view s, std::string_view p) {
+        std::size_t si = 0, pi = 0, star = std::string_view::npos, mark = 0;
+        while (si < s.size()) {
+            if (pi < p.size() && p[pi] == '[') {
+                const std::size_t close = p.find(']', pi + 1);
+                if (close != std::string_view::npos) {
+                    std::string_view set = p.substr(pi + 1, close - pi - 1);
+                    const bool negate = !set.empty() && (set[0] == '!' || set[0] == '^');
+                    if (negate) set.remove_prefix(1);
+                    bool hit = false;
+                    for (std::size_t k = 0; k < set.size(); ++k) {
+                        if (k + 2 < set.size() && set[k + 1] == '-') {
+                            hit = hit || (s[si] >= set[k] && s[si] <= set[k + 2]);
+                            k += 2;
+                        } else {
+                            hit = hit || s[si] == set[k];
+                        }
+                    }
+                    if (hit != negate) {
+                        ++si;
+                        pi = close + 1;
+                        continue;
+                    }
+                }
+            } else if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+                ++si;
+                ++pi;
+                continue;
+            } else if (pi < p.size() && p[pi] == '*') {
+                star = pi++;
+                mark = si;
+                continue;
+            }
+            if (star == std::string_view::npos) return false;
+            pi = star + 1;
+            si = ++mark;
+        }
+        while (pi < p.size() && p[pi] == '*') ++pi;
+        return pi == p.size() && !(s.starts_with('.') && !p.starts_with('.'));
+    };
+    // segments with ** (dynamic programming over positions; paths are short)
+    std::vector<std::vector<char>> ok(g.size() + 1, std::vector<char>(f.size() + 1, 0));
+    ok[g.size()][f.size()] = 1;
+    for (std::size_t gi = g.size(); gi-- > 0;) {
+        for (std::size_t fi = f.size() + 1; fi-- > 0;) {
+            if (g[gi] == "**") ok[gi][fi] = ok[gi + 1][fi] || (fi < f.size() && ok[gi][fi + 1]);
+            else ok[gi][fi] = fi < f.size() && one(f[fi], g[gi]) && ok[gi + 1][fi + 1];
+        }
+    }
+    return ok[0][0] != 0;
 }
 
 }  // namespace pgfence::analyze::tools

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -93,6 +95,53 @@ const SyncCommand k_sync_commands[] = {
     {"typeorm", {"schema:sync"}, "TypeORM's `schema:sync` makes the database match the entities"},
 };
 
+// Hibernate's schema management at start (red team R68 B2): `spring.jpa.hibernate.ddl-auto`
+// (Spring Boot: none, validate, update, create, create-drop), `hibernate.hbm2ddl.auto` (also under
+// spring.jpa.properties., in persistence.xml or hibernate.cfg.xml), `jakarta.persistence.
+// schema-generation.database.action` (and javax.), Quarkus' `quarkus.hibernate-orm.database.
+// generation`, `spring.jpa.generate-ddl=true`. create drops every entity's table and creates it
+// empty (Hibernate ORM org.hibernate.tool.schema.Action: CREATE "Database dropping will be
+// generated followed by database creation"), create-drop / drop drop them, update alters the
+// tables to match the entities: DDL computed from the @Entity classes at every start.
+void read_hibernate(std::string_view text, std::vector<SchemaSync>& out) {
+    static constexpr std::string_view k_keys[] = {"ddl-auto", "ddl_auto", "ddlAuto", "hbm2ddl.auto", "schema-generation.database.action",
+                                                  "database.generation", "generate-ddl", "generate_ddl", "generateDdl"};
+    for (std::size_t at = 0; at <= text.size();) {
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        const std::size_t start = at;
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        for (std::string_view key : k_keys) {
+            const std::size_t k = l.find(key);
+            if (k == std::string_view::npos) continue;
+            // The value: after = or : (properties, YAML), or an XML property's value="...".
+            std::string_view rest = l.substr(k + key.size());
+            if (const std::size_t v = rest.find("value="); v != std::string_view::npos) rest = rest.substr(v + 6);
+            const std::size_t b = rest.find_first_not_of(" \t\"'=:>");
+            if (b == std::string_view::npos) break;
+            rest = rest.substr(b);
+            std::string value;
+            for (char c : rest) {
+                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '$' || c == '{')) break;
+                value += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            const bool generate = key.starts_with("generate");
+            const bool on = generate ? value == "true" || value.starts_with("$")
+                                     : value.starts_with("create") || value == "drop" || value == "update" || value.starts_with("drop-and") ||
+                                           value.starts_with("$");
+            if (on) {
+                out.push_back(SchemaSync{line_at(text, start + k),
+                                         "Hibernate's schema management (" + shown(l.substr(l.find_first_not_of(" \t") == std::string_view::npos ? 0 : l.find_first_not_of(" \t"))) +
+                                             ") makes Hibernate " + (value.starts_with("$") ? std::string("possibly (the value is set at run time) ") : std::string()) +
+                                             "drop, create or alter every @Entity class's table when the application starts (DDL computed "
+                                             "at run time, dropped tables and columns included): pgfence does not see it",
+                                         "hibernate"});
+            }
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
@@ -152,10 +201,20 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
             break;
         }
     }
+    read_hibernate(text, out);
     return out;
 }
 
 ModelDecl model_declaration(std::string_view path, std::string_view text) {
+    // A JPA entity (jakarta.persistence.Entity / javax.persistence.Entity) in Java or Kotlin.
+    if (path.ends_with(".java") || path.ends_with(".kt")) {
+        for (std::size_t at = text.find("@Entity"); at != std::string_view::npos; at = text.find("@Entity", at + 7)) {
+            const std::size_t end = at + 7;
+            if (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) continue;
+            return {line_at(text, at), "hibernate"};
+        }
+        return {};
+    }
     for (std::string_view mark : {"@Entity(", "@ViewEntity(", "@ChildEntity("}) {
         if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "typeorm"};
     }

@@ -12,6 +12,8 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/flyway_build_plugins.hpp"
 #include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/migrations/seed_dirs.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
@@ -113,7 +115,7 @@ constexpr std::size_t k_most_dirs = 64;
 constexpr int k_deepest_value = 16;
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
-    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}};
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}};
     std::string why;
     d.folder = resolve(base, value, why);
     if (d.folder.empty()) d.unknown = why;
@@ -121,7 +123,7 @@ ToolDir make(std::string tool, std::string setting, int line, std::string_view b
 }
 
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
-    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}};
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}};
 }
 
 // A TOML or .env quoted value: its text, or nothing when it is not one quoted string.
@@ -592,6 +594,10 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
         // read from the repository's top, as an image that copies the repository there runs it.
         for (auto& d : read_psql_files(path, text, "", read)) out.push_back(std::move(d));
     }
+    // psql in scripts other than shell (Ruby, Python, #! scripts) and Ansible tasks (psql_scripts.hpp).
+    for (auto& d : read_script_psql_files(path, text, read)) out.push_back(std::move(d));
+    // Liquibase's includeAll / include of .sql files, Sqitch's deploy_dir (changelog_dirs.hpp).
+    for (auto& d : read_changelog_dirs(path, text)) out.push_back(std::move(d));
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
     // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
     // that file's folder (diesel_cli/src/config.rs Config::file_path, set_relative_path_base).
@@ -705,8 +711,8 @@ std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view tex
 }
 
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
-    if (dir.folder.empty()) return false;
-    if (dir.tool == "psql") return file == dir.folder;  // one file (tools/psql_files.hpp)
+    if (dir.folder.empty() || !dir.loads_unread.empty()) return false;
+    if (dir.tool == "psql") return psql_runs_file(file, dir.folder);  // one file or a glob (tools/psql_files.hpp)
     if (dir.folder != "." && !(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) {
         return false;
     }
@@ -725,6 +731,7 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
 
 std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
+    if (!dir.loads_unread.empty()) return dir.loads_unread;
     const std::string ext = lower_ext(file);
     return dir.tool + " loads every file of " + shown(dir.folder) + " as a migration (this one, " +
            (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
@@ -734,6 +741,7 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
 
 bool tool_loads(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir)) return true;
+    if (!dir.loads_unread.empty()) return dir.folder.empty() ? lower_ext(file) == ".sql" : psql_runs_file(file, dir.folder);
     if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
     // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
     // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern
@@ -749,6 +757,7 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
+    if (!dir.loads_unread.empty() && dir.unknown.empty()) return where + " makes " + shown(dir.folder) + " a file " + dir.tool + " runs: " + dir.loads_unread;
     if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);

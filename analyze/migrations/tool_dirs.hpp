@@ -25,6 +25,11 @@ struct ToolDir {
     // The file a TypeORM CLI's `-d FILE` names (repository-relative), while it is not yet read:
     // read_tool_dirs with a reader replaces the entry by what that file's DataSource names.
     std::string data_source;
+    // Why the files this entry selects run but are not read (then each the pull request adds or
+    // changes is an unknown statement at its line 1), printable: a psql run whose file is computed
+    // (`for f in $(ls)`: `folder` empty, any .sql file), a declarative applier's desired-state file
+    // (`psqldef --file F`: `folder` is F), whose DDL the tool computes.
+    std::string loads_unread;
 };
 
 // A file of the same repository by its repository-relative path; nullopt when it is not a regular

@@ -170,7 +170,7 @@ std::optional<ToolDir> typeorm_cli_data_source(std::string_view package_path, in
                 while (v < rest.size() && (rest[v] == ' ' || rest[v] == '=')) ++v;
                 const std::string_view value = rest.substr(v, rest.find(' ', v) == std::string_view::npos ? std::string_view::npos
                                                                                                        : rest.find(' ', v) - v);
-                ToolDir d{"typeorm", "typeorm " + std::string(flag), line, {}, {}, true, {}};
+                ToolDir d{"typeorm", "typeorm " + std::string(flag), line, {}, {}, true, {}, {}};
                 std::optional<std::string> file;
                 if (!value.empty() && value.find_first_of("$`'\\*?[{") == std::string_view::npos) file = join(path_folder(package_path), value);
                 if (!file) d.unknown = "its value " + printable(value) + " is computed, quoted or outside the repository, and not read";

@@ -47,8 +47,8 @@ def workflow_pgoptions(s):
 
 def workflow_psql_inline(s):
     """Red team H1, CI_PSQLC / CI_PSQLPIPE: the deploy workflow runs SQL through psql that is in no
-    file: `psql -c "TRUNCATE orders CASCADE"` and `cat cleanup.txt | psql`. Each is unknown at its
-    line; the job's `psql -c 'SELECT 1'` wait for the server is a read and is not."""
+    file: `psql -c "TRUNCATE orders CASCADE"` and `cat cleanup.txt | psql`. The first is unknown at its
+    line (the file cat pipes in is analysed); the job's `psql -c 'SELECT 1'` wait for the server is a read and is not."""
     workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
                 "      - uses: actions/checkout@v4\n      - run: until psql \"$DATABASE_URL\" -c 'SELECT 1'; do sleep 1; done\n"
                 "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f migrations/001_init.sql\n")
@@ -57,8 +57,9 @@ def workflow_psql_inline(s):
     head = {".github/workflows/deploy.yml": workflow + "      - run: psql \"$DATABASE_URL\" -c \"TRUNCATE orders CASCADE\"\n"
                                                        "      - run: cat db/cleanup.txt | psql \"$DATABASE_URL\"\n",
             "db/cleanup.txt": "DELETE FROM orders;\n"}
+    # The piped file is that file (red team R68 B9): analysed, its DELETE found.
     gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10),
-                          (".github/workflows/deploy.yml", "unknown-statement", 11)}, analyze=False)
+                          ("db/cleanup.txt", "delete-without-where", 1)}, analyze=False)
     check((".github/workflows/deploy.yml", "unknown-statement", 8) not in pr_findings(s), f"the SELECT 1 wait is not unknown: {pr_findings(s)}")
 
 
@@ -140,8 +141,9 @@ def psql_clients(s):
              "      - run: vacuumdb --full -d \"$DATABASE_URL\"\n"                                # 22
              "      - run: vacuumdb --analyze -d \"$DATABASE_URL\"\n")                            # 23
     head = {".github/workflows/deploy.yml": workflow + added, "db/cleanup.txt": "DELETE FROM orders;\n"}
-    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", n) for n in (10, 11, 12, 13, 15, 17, 20, 21, 22)},
-          analyze=False)
+    # Line 13 pipes db/cleanup.txt into psql: the file is analysed (red team R68 B9).
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", n) for n in (10, 11, 12, 15, 17, 20, 21, 22)} |
+          {("db/cleanup.txt", "delete-without-where", 1)}, analyze=False)
     found = pr_findings(s)
     for n in (8, 23):
         check((".github/workflows/deploy.yml", "unknown-statement", n) not in found, f"line {n} is not unknown: {sorted(found)}")

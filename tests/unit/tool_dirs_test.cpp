@@ -109,7 +109,7 @@ TEST_CASE("tool_dirs: which files a folder holds for its tool") {
     ToolDir scripts{"knex", "migrations.directory", 1, "db/k", "", true, {}};
     CHECK(in_tool_dir("db/k/1_x.js", scripts));
     CHECK_FALSE(in_tool_dir("db/k/types.d.ts", scripts));
-    CHECK_FALSE(in_tool_dir("db/k/1_x.sql", ToolDir{"knex", "x", 1, "", "computed", true, {}}));
+    CHECK_FALSE(in_tool_dir("db/k/1_x.sql", ToolDir{"knex", "x", 1, "", "computed", true, {}, {}}));
 }
 
 TEST_CASE("tool_dirs: hostile settings files cost linear time and give a bounded answer") {

@@ -1,0 +1,277 @@
+#include "analyze/migrations/changelog_dirs.hpp"
+
+#include <cctype>
+#include <string>
+
+#include "analyze/base/path_parts.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+int line_at(std::string_view text, std::size_t at) {
+    int n = 1;
+    for (std::size_t i = 0; i < at && i < text.size(); ++i) n += text[i] == '\n';
+    return n;
+}
+
+// The value of attribute/key `key` in `span` (XML `key="v"`, YAML `key: v`, JSON `"key": "v"`) and
+// its offset in `span`; nullopt when none.
+std::optional<std::pair<std::string, std::size_t>> value_of(std::string_view span, std::string_view key) {
+    for (std::size_t at = span.find(key); at != std::string_view::npos; at = span.find(key, at + 1)) {
+        if (at > 0 && (std::isalnum(static_cast<unsigned char>(span[at - 1])) || span[at - 1] == '_')) continue;
+        std::size_t i = at + key.size();
+        if (i < span.size() && span[i] == '"') ++i;
+        while (i < span.size() && (span[i] == ' ' || span[i] == '\t')) ++i;
+        if (i >= span.size() || (span[i] != '=' && span[i] != ':')) continue;
+        ++i;
+        while (i < span.size() && (span[i] == ' ' || span[i] == '\t')) ++i;
+        if (i < span.size() && (span[i] == '"' || span[i] == '\'')) {
+            const std::size_t end = span.find(span[i], i + 1);
+            if (end == std::string_view::npos) return std::nullopt;
+            return std::make_pair(std::string(span.substr(i + 1, end - i - 1)), i);
+        }
+        const std::size_t end = span.find_first_of(" \t\r\n,}", i);
+        return std::make_pair(std::string(trim(span.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i))), i);
+    }
+    return std::nullopt;
+}
+
+// The folders a changelog's relative path may be read from: the changelog's own folder with
+// relativeToChangelogFile, else the classpath's roots (src/main/resources, src/test/resources
+// above it) and the repository's top.
+std::vector<std::string> roots(std::string_view path, bool relative) {
+    if (relative) return {std::string(path_folder(path))};
+    std::vector<std::string> out;
+    for (std::string_view marker : {"src/main/resources", "src/test/resources"}) {
+        const std::size_t at = path.find(marker);
+        if (at != std::string_view::npos && (at == 0 || path[at - 1] == '/')) out.emplace_back(path.substr(0, at + marker.size()));
+    }
+    out.emplace_back();
+    return out;
+}
+
+void add(std::vector<ToolDir>& out, std::string tool, const std::string& setting, int line, const std::string& base, std::string value,
+         const std::string& why, bool folder) {
+    if (value.starts_with("classpath:")) value.erase(0, 10);
+    while (value.starts_with("/") && !base.empty()) value.erase(0, 1);
+    while (value.ends_with("/")) value.pop_back();
+    if (value.find_first_of("${") != std::string::npos) {
+        ToolDir d = unknown_dir(tool, setting, line, "it names " + value + ", which pgfence does not resolve", false);
+        d.loads_unread = why;
+        out.push_back(std::move(d));
+        return;
+    }
+    ToolDir d = folder_dir(std::move(tool), setting, line, base, value.empty() ? std::string(".") : value, false);
+    if (!d.unknown.empty()) return;
+    if (folder) d.folder = (d.folder == "." || d.folder.empty() ? std::string() : d.folder + "/") + "**/*.sql";
+    d.loads_unread = why;
+    out.push_back(std::move(d));
+}
+
+void read_liquibase(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (std::string_view tag : {std::string_view("includeAll"), std::string_view("include")}) {
+        for (std::size_t at = text.find(tag); at != std::string_view::npos; at = text.find(tag, at + 1)) {
+            const std::size_t after = at + tag.size();
+            if (tag == "include" && after < text.size() && text[after] == 'A') continue;  // includeAll
+            if (after < text.size() && (std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '_')) continue;
+            // The element's span: to the next include or change set, at most 600 bytes.
+            std::size_t end = std::min(text.size(), at + 600);
+            for (std::string_view next : {"include", "changeSet"}) {
+                const std::size_t n = text.find(next, after);
+                if (n != std::string_view::npos) end = std::min(end, n);
+            }
+            const std::string_view span = text.substr(at, end - at);
+            const auto v = value_of(span, tag == "includeAll" ? "path" : "file");
+            if (!v) continue;
+            if (tag == "include" && !lowered(v->first).ends_with(".sql")) continue;
+            const bool relative = lowered(span).find("relativetochangelogfile") != std::string::npos &&
+                                  value_of(span, "relativeToChangelogFile").value_or(std::make_pair(std::string(), std::size_t{0})).first == "true";
+            const int line = line_at(text, at + v->second);
+            const std::string why =
+                tag == "includeAll"
+                    ? "Liquibase runs every .sql file of the folder " + std::string(path) + "'s includeAll names (" + v->first +
+                          "), each whole as one change set (SqlChangeLogParser): a Liquibase migration pgfence does not read: review it"
+                    : "Liquibase runs this .sql file whole as one change set (" + std::string(path) + " includes it): a Liquibase migration pgfence does not read: review it";
+            for (const auto& root : roots(path, relative)) add(out, "liquibase", std::string(tag) + " " + (tag == "includeAll" ? "path" : "file"), line, root, v->first, why, tag == "includeAll");
+        }
+    }
+}
+
+// sqitch.conf (git-config format): [core], [engine "pg"], [target "x"] top_dir / deploy_dir.
+void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    struct Section {
+        std::string name;
+        std::string top, deploy;
+        int top_line = 0, deploy_line = 0;
+    };
+    std::vector<Section> sections{{"core", {}, {}, 0, 0}};
+    Section* current = nullptr;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (l.empty() || l.front() == '#' || l.front() == ';') continue;
+        if (l.front() == '[') {
+            std::string name = lowered(trim(l.substr(1, l.find(']') == std::string_view::npos ? std::string_view::npos : l.find(']') - 1)));
+            current = nullptr;
+            if (name == "core" || name.starts_with("engine \"pg\"") || name.starts_with("target ")) {
+                if (name != "core") sections.push_back({name, {}, {}, 0, 0});
+                current = name == "core" ? &sections.front() : &sections.back();
+            }
+            continue;
+        }
+        if (!current) continue;
+        const std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos) continue;
+        const std::string key = lowered(trim(l.substr(0, eq)));
+        std::string value(trim(l.substr(eq + 1)));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        if (key == "top_dir") {
+            current->top = value;
+            current->top_line = n;
+        } else if (key == "deploy_dir") {
+            current->deploy = value;
+            current->deploy_line = n;
+        }
+    }
+    const Section& core = sections.front();
+    const std::string base(path_folder(path));
+    for (const auto& s : sections) {
+        const std::string top = !s.top.empty() ? s.top : !core.top.empty() ? core.top : std::string(".");
+        const bool own_deploy = !s.deploy.empty();
+        const std::string deploy = own_deploy ? s.deploy : !core.deploy.empty() ? core.deploy : (top == "." ? std::string() : top + "/") + "deploy";
+        const int line = own_deploy ? s.deploy_line : s.top_line ? s.top_line : core.deploy_line ? core.deploy_line : core.top_line ? core.top_line : 1;
+        add(out, "sqitch", "[" + s.name + "] deploy_dir", line, base, deploy,
+            "a Sqitch deploy script (" + std::string(path) + " puts Sqitch's deploy scripts in " + deploy + "): a Sqitch migration pgfence does not read: review it",
+            true);
+    }
+}
+
+// Spring Boot's SQL initialization (red team R68 B3): with spring.sql.init.mode=always (Boot 2.5+;
+// spring.datasource.initialization-mode=always before) it runs classpath schema.sql and data.sql,
+// their -${platform} variants, or the files spring.sql.init.schema-locations / data-locations
+// name, at every start (Spring Boot how-to "Initialize a Database Using Basic SQL Scripts";
+// SqlInitializationProperties). Those files are migrations, analysed as SQL (tool "psql": read whole).
+void read_spring_sql_init(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    int on = 0;
+    int n = 0;
+    std::vector<std::pair<int, std::string>> locations;
+    bool under_init = false;  // YAML: inside spring.sql.init
+    std::size_t init_indent = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view raw = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        const std::size_t indent = raw.find_first_not_of(" \t");
+        if (indent == std::string_view::npos) continue;
+        const std::string l = lowered(trim(raw));
+        if (l.starts_with("#")) continue;
+        if (under_init && indent <= init_indent) under_init = false;
+        if (l == "init:") {
+            under_init = true;
+            init_indent = indent;
+            continue;
+        }
+        const bool init_key = l.find("sql.init.") != std::string::npos || under_init;
+        if ((init_key && l.find("mode") != std::string::npos && l.find("always") != std::string::npos) ||
+            (l.find("initialization-mode") != std::string::npos && l.find("always") != std::string::npos)) {
+            on = n;
+        }
+        if ((init_key || l.find("datasource.") != std::string::npos) && (l.find("schema-locations") != std::string::npos ||
+                                                                         l.find("data-locations") != std::string::npos)) {
+            std::string_view v = trim(raw);
+            v = v.substr(std::min(v.size(), v.find_first_of("=:") + 1));
+            std::size_t start = 0;
+            const std::string value(trim(v));
+            while (start <= value.size()) {
+                const std::size_t comma = value.find(',', start);
+                std::string one(trim(std::string_view(value).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+                if (one.size() >= 2 && (one.front() == '"' || one.front() == '\'') && one.back() == one.front()) one = one.substr(1, one.size() - 2);
+                if (one.starts_with("- ")) one = std::string(trim(std::string_view(one).substr(2)));
+                if (!one.empty()) locations.emplace_back(n, one);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
+        }
+    }
+    if (on == 0) return;
+    std::vector<std::string> classpath = roots(path, false);
+    if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder
+    else classpath.pop_back();
+    auto add_sql = [&](const std::string& setting, int line, std::string value) {
+        for (std::string_view prefix : {"optional:", "classpath*:", "classpath:", "file:"}) {
+            if (value.starts_with(prefix)) value.erase(0, prefix.size());
+        }
+        if (value.find_first_of("${") != std::string::npos) {
+            out.push_back(unknown_dir("psql", setting, line, "it names " + value + ", which pgfence does not resolve", false));
+            return;
+        }
+        for (const auto& root : classpath) {
+            while (value.starts_with("/")) value.erase(0, 1);
+            out.push_back(folder_dir("psql", setting, line, root, value, false));
+        }
+    };
+    if (locations.empty()) {
+        for (std::string_view f : {"schema.sql", "data.sql", "schema-*.sql", "data-*.sql"}) add_sql("spring.sql.init.mode=always", on, std::string(f));
+    }
+    for (const auto& [line, value] : locations) add_sql("spring.sql.init locations", line, value);
+}
+
+// Flyway on the classpath (flyway-core or org.flywaydb in pom.xml or build.gradle): Spring Boot's
+// FlywayProperties.locations, and Flyway's own `locations`, default to classpath:db/migration,
+// which Flyway scans with its subfolders (red team R68 B20). A location set elsewhere is read as
+// well; this default is followed beside it.
+void read_boot_flyway(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    const std::size_t at = text.find("flyway-core");
+    const std::size_t group = text.find("org.flywaydb");
+    if (at == std::string_view::npos && group == std::string_view::npos) return;
+    const int line = line_at(text, at != std::string_view::npos ? at : group);
+    ToolDir d = folder_dir("flyway", "flyway-core on the classpath (default location classpath:db/migration)", line, path_folder(path),
+                           "src/main/resources/db/migration", false);
+    if (d.unknown.empty()) out.push_back(std::move(d));
+}
+
+}  // namespace
+
+bool changelog_file_name(std::string_view path) {
+    const std::string name = lowered(path_name(path));
+    if (name == "sqitch.conf") return true;
+    if (!name.ends_with(".xml") && !name.ends_with(".json")) return false;
+    const std::string low = lowered(path);
+    return low.find("changelog") != std::string::npos || low.find("liquibase") != std::string::npos;
+}
+
+std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view text) {
+    std::vector<ToolDir> out;
+    if (path_name(path) == "sqitch.conf") {
+        read_sqitch(path, text, out);
+        return out;
+    }
+    const std::string name = lowered(path_name(path));
+    if (name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts") read_boot_flyway(path, text, out);
+    if (name.starts_with("application") && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))) {
+        read_spring_sql_init(path, text, out);
+    }
+    if (!(name.ends_with(".xml") || name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))) return out;
+    if (text.find("databaseChangeLog") == std::string_view::npos) return out;
+    read_liquibase(path, text, out);
+    if (out.size() > 64) out.resize(64);
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,126 @@
+"""SQL files a deploy runs through a runner pgfence must read (issue #53, red team R68 B9, B10, B12):
+psql command lines in scripts that are not shell command files (a #! script without an extension,
+Rake, Capistrano, Fabric, subprocess argv lists, Ansible's postgresql_script), a psql run over a
+folder (a `for` loop's glob, find -exec, cat ... | psql), and the other clients that run a file's SQL
+(prisma db execute, heroku pg:psql, manage.py dbshell, rails dbconsole, usql) or compute DDL from a
+desired-state file (psqldef, atlas schema apply, dbmate load). In each scenario the base branch
+holds the runner, unchanged, and the pull request edits or adds only the SQL file: the file is
+analysed (its DROP TABLE found), or, where pgfence cannot read what runs, unknown at line 1.
+
+    test_runner_reach.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import gated, pr_findings  # noqa: E402
+
+INIT = {"db/migrations/001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"}
+DROP = "DROP TABLE users;\n"
+
+
+def edits(files):
+    """Base: `files` (the runners) and scripts/sN.sql = SELECT 1 for each N named; the pull request
+    makes each scripts/sN.sql a DROP TABLE."""
+    base = dict(INIT)
+    base.update(files)
+    sql = sorted({m for text in files.values() for m in re.findall(r"scripts/s[0-9]+\.sql", text)})
+    for f in sql:
+        base[f] = "SELECT 1;\n"
+    return base, {f: DROP for f in sql}, sql
+
+
+def script_runners(s):
+    """Red team R68 B12: psql -f in a #! script without an extension, a Rakefile and a .rake task
+    (`sh "psql ..."`, with Ruby's #{...}), Capistrano's config/deploy.rb (`execute "..."`), a
+    fabfile (`c.run("...")`), a Python subprocess argv list and an Ansible postgresql_script task.
+    Each SQL file the pull request edits is analysed."""
+    base, head, sql = edits({
+        "tools/post-deploy": '#!/usr/bin/env bash\nset -e\npsql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f scripts/s1.sql\n',
+        "Rakefile": 'namespace :db do\n  task :post do\n    sh "psql #{ENV[\'DATABASE_URL\']} -v ON_ERROR_STOP=1 -f scripts/s2.sql"\n  end\nend\n',
+        "lib/tasks/db.rake": 'namespace :db do\n  task :post2 do\n    sh "psql $DATABASE_URL -v ON_ERROR_STOP=1 -f scripts/s3.sql"\n  end\nend\n',
+        "config/deploy.rb": ('namespace :deploy do\n  task :post_sql do\n    on roles(:db) do\n'
+                             '      execute "psql $DATABASE_URL -v ON_ERROR_STOP=1 -f scripts/s4.sql"\n    end\n  end\nend\n'),
+        "fabfile.py": 'from fabric import task\n@task\ndef post(c):\n    c.run("psql $DATABASE_URL -v ON_ERROR_STOP=1 -f scripts/s5.sql")\n',
+        "tools/post_deploy.py": ('import subprocess\nsubprocess.run(\n    ["psql", "-v", "ON_ERROR_STOP=1",\n     "-f", "scripts/s6.sql"],\n'
+                                 '    check=True)\n'),
+        "ansible/deploy.yml": ("- hosts: db\n  tasks:\n    - name: post deploy sql\n      community.postgresql.postgresql_script:\n"
+                               "        db: app\n        path: scripts/s7.sql\n"),
+    })
+    check(len(sql) == 7, f"seven SQL files: {sql}")
+    gated(s, base, head, {(f, "drop-table", 1) for f in sql}, analyze=False)
+
+
+def folder_runners(s):
+    """Red team R68 B9 and B10's addendum: an unchanged deploy script runs psql over a folder (a
+    `for` loop over a glob, find -exec with its -name, cat of a glob piped into psql) and pipes one
+    fixed file into psql inside a container. The pull request adds a file to each folder and edits
+    the piped file: each is analysed, as the files the runner runs."""
+    base = dict(INIT)
+    base.update({
+        "scripts/deploy.sh": ("#!/bin/sh\nset -e\nfor f in db/patches/*.sql; do\n  psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$f\"\ndone\n"
+                              "find db/fixes -name '*.sql' -exec psql \"$DATABASE_URL\" -f {} \\;\n"
+                              "cat db/seeds/*.sql | psql \"$DATABASE_URL\"\n"
+                              "cat db/post.sql | docker exec -i db psql -U app app\n"),
+        "db/patches/readme_check.sql": "SELECT 1;\n",
+        "db/fixes/a.sql": "SELECT 1;\n",
+        "db/seeds/a.sql": "SELECT 1;\n",
+        "db/post.sql": "SELECT 1;\n",
+    })
+    head = {"db/patches/cleanup.sql": DROP, "db/fixes/2024/cleanup.sql": DROP, "db/seeds/cleanup.sql": DROP, "db/post.sql": DROP}
+    gated(s, base, head, {(f, "drop-table", 1) for f in head}, analyze=False)
+
+
+def computed_runner(s):
+    """Red team R68 B9: a psql run whose file the line computes (`-f "$(ls ... | tail -1)"`, a loop
+    over a command's output) cannot be resolved: every .sql file the pull request adds or changes,
+    wherever it is, is unknown at line 1 (no longer only a note)."""
+    base = dict(INIT)
+    base["scripts/deploy.sh"] = ("#!/bin/sh\nset -e\npsql \"$DATABASE_URL\" -f \"$(ls -t ops/*.sql | head -1)\"\n"
+                                 "for f in $(cat ops/list); do psql -f \"$f\"; done\n")
+    gated(s, base, {"ops/2024/cleanup.sql": "SELECT 1;\n"}, {("ops/2024/cleanup.sql", "unknown-statement", 1)}, analyze=False)
+
+
+def other_clients(s):
+    """Red team R68 B10: prisma db execute --file, heroku pg:psql -f, manage.py dbshell < F, rails
+    dbconsole < F and usql -f run the file's SQL (analysed); psqldef --file, atlas schema apply --to
+    file:// and dbmate load compute DDL from the desired-state file (unknown at line 1)."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: npx prisma db execute --file scripts/s1.sql --schema prisma/schema.prisma\n"
+                "      - run: heroku pg:psql -a myapp -f scripts/s2.sql\n"
+                "      - run: python manage.py dbshell < scripts/s3.sql\n"
+                "      - run: bin/rails dbconsole -p < scripts/s4.sql\n"
+                "      - run: usql \"$DATABASE_URL\" -f scripts/s5.sql\n"
+                "      - run: psqldef -U app app --enable-drop --file scripts/s6.sql\n"
+                "      - run: atlas schema apply -u \"$DATABASE_URL\" --to file://scripts/s7.sql --auto-approve\n"
+                "      - run: dbmate --schema-file scripts/s8.sql load\n")
+    base, head, sql = edits({".github/workflows/deploy.yml": workflow})
+    check(len(sql) == 8, f"eight SQL files: {sql}")
+    expected = {(f, "drop-table", 1) for f in sql[:5]} | {(f, "unknown-statement", 1) for f in sql[5:]}
+    gated(s, base, head, expected, analyze=False)
+
+
+def plain_scripts_control(s):
+    """Python and Ruby files that only mention psql in a message, and a #! script that runs a
+    read-only psql -c, give nothing: the pull request that edits an unrelated .sql file under docs/
+    passes."""
+    base = dict(INIT)
+    base.update({"app/main.py": 'print("install psql first")\n', "lib/x.rb": "puts 'psql is needed'\n",
+                 "bin/wait-db": "#!/bin/sh\nuntil psql \"$DATABASE_URL\" -c 'SELECT 1'; do sleep 1; done\n",
+                 "docs/example.sql": "SELECT 1;\n"})
+    from test_tool_reach import repository
+    repository(s, base, {"docs/example.sql": "SELECT 2;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(not pr_findings(s), f"no findings: {pr_findings(s)}")
+
+
+SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))

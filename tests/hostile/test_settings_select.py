@@ -1,0 +1,114 @@
+"""Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20): a
+Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in sqitch.conf,
+Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL initialization
+(schema.sql/data.sql), Alembic's env.py, and Flyway's default location on a Maven classpath. Each
+scenario builds a real git repository (base on main, the pull request on feature) and runs `pgfence
+pr`: what the setting makes run is analysed, unknown, or the changed setting is HIGH.
+
+    test_settings_select.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import gated, pr_findings, repository  # noqa: E402
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
+RES = "src/main/resources/"
+
+
+def liquibase_include_all(s):
+    """Red team R68 B5: a base changelog's includeAll names db/changelog/sql/ (from the classpath
+    root); the pull request adds a descriptively named plain .sql file there, which Liquibase runs
+    whole: unknown at line 1. An `include file:` of a .sql file in an XML changelog likewise."""
+    base = {RES + "db/changelog/db.changelog-master.yaml": "databaseChangeLog:\n  - includeAll:\n      path: db/changelog/sql/\n",
+            RES + "application.properties": "spring.liquibase.change-log=classpath:db/changelog/db.changelog-master.yaml\n",
+            RES + "db/changelog/sql/001-users.sql": USERS,
+            "db/liquibase/master.xml": ('<?xml version="1.0"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n'
+                                        '  <include file="post/cleanup.sql" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n'),
+            "db/liquibase/post/cleanup.sql": "SELECT 1;\n"}
+    head = {RES + "db/changelog/sql/cleanup-sessions.sql": "DROP TABLE users;\n", "db/liquibase/post/cleanup.sql": "DROP TABLE users;\n"}
+    gated(s, base, head, {(RES + "db/changelog/sql/cleanup-sessions.sql", "unknown-statement", 1),
+                          ("db/liquibase/post/cleanup.sql", "unknown-statement", 1)}, analyze=False)
+
+
+def sqitch_top_dir(s):
+    """Red team R68 B7: sqitch.conf sets top_dir = db with the plan at the top; the pull request
+    adds db/deploy/cleanup.sql (unknown at line 1) and a line to sqitch.plan (HIGH)."""
+    base = {"sqitch.conf": "[core]\n\tengine = pg\n\ttop_dir = db\n\tplan_file = sqitch.plan\n",
+            "sqitch.plan": "%syntax-version=1.0.0\n%project=app\n\nusers 2024-01-01T00:00:00Z Dev <dev@example.com> # users\n",
+            "db/deploy/users.sql": "BEGIN; " + USERS.strip() + " COMMIT;\n", "db/revert/users.sql": "BEGIN; DROP TABLE users; COMMIT;\n"}
+    head = {"sqitch.plan": base["sqitch.plan"] + "cleanup [users] 2024-02-01T00:00:00Z Dev <dev@example.com> # tidy\n",
+            "db/deploy/cleanup.sql": "BEGIN; DROP TABLE users CASCADE; COMMIT;\n", "db/revert/cleanup.sql": "SELECT 1;\n"}
+    gated(s, base, head, {("db/deploy/cleanup.sql", "unknown-statement", 1), ("sqitch.plan", "migration-tool-settings-changed", 5)},
+          analyze=False)
+
+
+ENTITY = "package com.acme;\nimport jakarta.persistence.*;\n@Entity @Table(name = \"users\")\npublic class User { @Id Long id; String email; }\n"
+APP_YML = ("spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/app\n  flyway:\n    locations: classpath:db/migration\n"
+           "  jpa:\n    hibernate:\n      ddl-auto: {}\n")
+
+
+def hibernate_ddl_auto(s):
+    """Red team R68 B2: the pull request changes ddl-auto from validate to create (Hibernate drops
+    and recreates every entity table at start): HIGH at the line."""
+    base = {RES + "application.yml": APP_YML.format("validate"), RES + "db/migration/V1__init.sql": USERS,
+            "src/main/java/com/acme/User.java": ENTITY}
+    gated(s, base, {RES + "application.yml": APP_YML.format("create")},
+          {(RES + "application.yml", "migration-tool-settings-changed", 8)}, analyze=False)
+
+
+def hibernate_entity(s):
+    """While ddl-auto is update (base), a changed @Entity class is unknown at its annotation: the
+    DDL Hibernate computes from it at start is not seen."""
+    base = {RES + "application.yml": APP_YML.format("update"), RES + "db/migration/V1__init.sql": USERS,
+            "src/main/java/com/acme/User.java": ENTITY}
+    gated(s, base, {"src/main/java/com/acme/User.java": ENTITY.replace(" String email;", " String nickname;")},
+          {("src/main/java/com/acme/User.java", "unknown-statement", 3)}, analyze=False)
+
+
+def spring_sql_init(s):
+    """Red team R68 B3: with spring.sql.init.mode=always, data.sql runs at every start: the pull
+    request's TRUNCATE there is analysed."""
+    base = {RES + "application.properties": ("spring.datasource.url=jdbc:postgresql://db:5432/app\nspring.flyway.locations=classpath:db/migration\n"
+                                             "spring.sql.init.mode=always\n"),
+            RES + "db/migration/V1__init.sql": USERS + "CREATE TABLE plans (code text PRIMARY KEY);\n",
+            RES + "data.sql": "INSERT INTO plans (code) VALUES ('free') ON CONFLICT DO NOTHING;\n"}
+    gated(s, base, {RES + "data.sql": base[RES + "data.sql"] + "TRUNCATE users CASCADE;\n"}, {(RES + "data.sql", "truncate-cascade", 2)},
+          analyze=False)
+
+
+def alembic_env(s):
+    """Red team R68 B6: the pull request adds a statement to alembic/env.py, which runs at every
+    `alembic upgrade`: HIGH at the line."""
+    env = ("from alembic import context\nfrom sqlalchemy import text\n\ndef run_migrations_online(connection):\n"
+           "    with context.begin_transaction():\n        context.run_migrations()\n")
+    base = {"alembic.ini": "[alembic]\nscript_location = alembic\n", "alembic/env.py": env}
+    head = {"alembic/env.py": env.replace("        context.run_migrations()\n",
+                                          "        connection.execute(text(\"TRUNCATE users CASCADE\"))\n        context.run_migrations()\n")}
+    gated(s, base, head, {("alembic/env.py", "migration-tool-settings-changed", 6)}, analyze=False)
+
+
+def flyway_default_location(s):
+    """Red team R68 B20: flyway-core in pom.xml makes src/main/resources/db/migration Flyway's
+    location with its subfolders, though the base configuration's paths list only the top folder."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql"]\n',
+            RES + "application.properties": "spring.flyway.enabled=true\n",
+            "pom.xml": ("<project><dependencies><dependency><groupId>org.flywaydb</groupId><artifactId>flyway-core</artifactId>"
+                        "</dependency></dependencies></project>\n"),
+            RES + "db/migration/V1__init.sql": USERS}
+    repository(s, base, {RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)  # the base's .pgfence.toml applies
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check((RES + "db/migration/2024/V2__cleanup.sql", "drop-table", 1) in found, f"the subfolder's migration is analysed: {sorted(found)}")
+
+
+SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
+                                     alembic_env, flyway_default_location)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
