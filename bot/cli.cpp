@@ -49,7 +49,7 @@ commands:
   pre-commit          what that hook runs: analyse the migrations among the
                       NUL-separated paths on standard input (git diff --cached
                       --name-only -z), analyze options apply
-  policy check REPORT
+  policy check --policy FILE REPORT
                       apply the governance policy to a JSON report: which new
                       findings need a sign-off, which guardrails it breaks
   serve               the governance service: uploads, the GitHub App's webhooks
@@ -495,8 +495,9 @@ std::string help_for(const std::string& command) {
         while (out.ends_with("\n\n")) out.pop_back();
         return out;
     };
-    // The synopsis is the entry's first column (20 wide) ("analyze PATH...", "policy check REPORT").
-    std::string synopsis = entry.substr(2, std::min({std::size_t{20}, entry.find("  ", 2) - 2, entry.find('\n') - 2}));
+    // The synopsis is the entry's first column ("analyze PATH..."), or its whole first line when
+    // the text starts below it ("policy check --policy FILE REPORT").
+    std::string synopsis = entry.substr(2, std::min(entry.find("  ", 2), entry.find('\n')) - 2);
     while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
     // Options go before a "--" that hands the rest to a command (capture -- COMMAND...): after it
     // they are the command's.

@@ -366,6 +366,9 @@ class Suite(Harness):
                     # Each once: where pr's own section lists one (--format, --schema), analyze's row is left out.
                     words = [w for c in columns for w in re.split(r"[ ,=]+", c) if re.fullmatch(r"--?[a-z][a-z0-9-]*", w)]
                     self.check(len(words) == len(set(words)), f"pr --help lists each option once: {sorted(words)}")
+        code, out, err = self.run("policy", "--help")
+        self.check(out.startswith(b"usage: pgfence policy check --policy FILE REPORT [options]\n"),
+                   f"policy --help's synopsis names --policy, which policy check needs: {out[:120]!r}")
         code, out, err = self.run("capture", "--max-message-size", "0", "--", "true")
         self.check(code == 2 and b"error: --max-message-size takes a whole number from 1 to 4096" in err,
                    f"capture --max-message-size 0 names its own option: {err!r}")
