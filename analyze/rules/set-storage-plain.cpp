@@ -128,7 +128,7 @@ PGFENCE_RULE(set_storage_plain) {
     return Rule{"set-storage-plain", Risk::High,
                 "ALTER COLUMN ... SET STORAGE PLAIN on a column of text, bytea, json or an array: every write of a value "
                 "that no longer fits a page fails \"row is too big\"",
-                check, nullptr, true, "data-loss"};
+                check, nullptr, true, "locking"};
 }
 
 }  // namespace pgfence::analyze::rules
