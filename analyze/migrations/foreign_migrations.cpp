@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/model/lock_mode.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -50,7 +51,7 @@ std::string joined(std::string_view folder, std::string_view name) {
 }
 
 std::string why(std::string_view tool, std::string_view what) {
-    return std::string(what) + ": a " + std::string(tool) +
+    return std::string(what) + ": " + with_article(tool) +
            " migration pgfence does not read: review it, or capture what the tool sends (a later release)";
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "analyze/base/regular_file.hpp"
+#include "analyze/model/lock_mode.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -125,7 +126,7 @@ std::optional<OtherDatabase> other_database(std::string_view migration, const Re
 }
 
 std::string describe_other_database(const OtherDatabase& set) {
-    std::string out = "a " + shown(set.database) + " migration set, not analysed as PostgreSQL: ";
+    std::string out = with_article(shown(set.database)) + " migration set, not analysed as PostgreSQL: ";
     if (set.line > 0) {
         out += set.said_by + ":" + std::to_string(set.line) + " says provider = \"" + shown(set.database) + "\"";
     } else {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyze/model/facts.hpp"
+#include "analyze/model/lock_mode.hpp"
 
 namespace pgfence::analyze {
 
@@ -22,21 +23,22 @@ struct DroppedConstraint {
     std::string columns;
 };
 
-// "integrity: <object> of <relation> is a <kind> (<columns>)"
+// "integrity: <object> of <relation> is a <kind> (<columns>)" ("an exclusion (...)")
 [[nodiscard]] inline std::string dropped_constraint_note(std::string_view relation, std::string_view object,
                                                          const DroppedConstraint& what) {
-    return std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is a " +
-           what.kind + " (" + what.columns + ")";
+    return std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is " +
+           with_article(what.kind) + " (" + what.columns + ")";
 }
 
 // What the note on the statement says of `object` (quoted as in the note) of `relation`.
 [[nodiscard]] inline std::optional<DroppedConstraint> read_dropped_constraint_note(const StatementFacts& statement,
                                                                                   std::string_view relation,
                                                                                   std::string_view object) {
-    const std::string head = std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is a ";
+    const std::string head = std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is ";
     for (const auto& note : statement.notes) {
         if (!note.starts_with(head) || !note.ends_with(")")) continue;
-        const std::string rest = note.substr(head.size(), note.size() - head.size() - 1);
+        std::string rest = note.substr(head.size(), note.size() - head.size() - 1);
+        rest.erase(0, rest.starts_with("an ") ? 3 : rest.starts_with("a ") ? 2 : 0);
         const auto open = rest.find(" (");
         if (open == std::string::npos) continue;
         return DroppedConstraint{rest.substr(0, open), rest.substr(open + 2)};

@@ -1,5 +1,6 @@
 #include "analyze/model/lock_mode.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -50,8 +51,17 @@ std::string normalise(std::string_view text) {
 }  // namespace
 
 std::string_view lock_mode_name(LockMode mode) { return k_names[static_cast<int>(mode)]; }
+// By the text's first sound: "an Ecto migration", "a unique constraint".
 std::string with_article(std::string_view text) {
     bool vowel = !text.empty() && std::string_view("AEIOUaeiou").find(text[0]) != std::string_view::npos;
+    // A vowel letter that sounds "you" or "won": a unique, a user, a one-off.
+    for (std::string_view consonant : {"uni", "use", "usu", "one"}) {
+        if (text.size() >= consonant.size() && std::equal(consonant.begin(), consonant.end(), text.begin(), [](char c, char t) {
+                return c == std::tolower(static_cast<unsigned char>(t));
+            })) {
+            vowel = false;
+        }
+    }
     return (vowel ? "an " : "a ") + std::string(text);
 }
 

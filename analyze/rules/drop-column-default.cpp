@@ -22,6 +22,7 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -86,22 +87,21 @@ bool added_earlier(const StatementContext& ctx, const AlterTableStmt* stmt, std:
     return added;
 }
 
+// Each subcommand of an ALTER TABLE of a table the migration did not create (the finding is
+// about that subcommand: schema::each_alter_cmd says which).
 void check(const StatementContext& ctx, Sink& sink) {
-    const auto* stmt = ctx.as<AlterTableStmt>();
-    if (stmt == nullptr || stmt->relation == nullptr) return;
-    const std::string& table = ctx.display_name(stmt->relation);
-    const LockFact* lock = lock_on(ctx.statement, table);
-    if (lock == nullptr || lock->is_new) return;
-    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+    schema::each_alter_cmd(ctx, schema::TableEffectNeeded::none, [&](const schema::AlteredTable& altered, const AlterTableCmd* cmd) {
+        const AlterTableStmt* stmt = altered.stmt;
+        const std::string& table = altered.table;
         const bool identity = cmd->subtype == AT_DropIdentity;
         const bool expression = cmd->subtype == AT_DropExpression;
         const bool set_null = cmd->subtype == AT_ColumnDefault && cmd->def != nullptr && null_constant(cmd->def);
         if (cmd->name == nullptr ||
             !(identity || expression || set_null || (cmd->subtype == AT_ColumnDefault && cmd->def == nullptr))) {
-            continue;
+            return;
         }
         const std::string_view name = pg::text(cmd->name);
-        if (changed_again(ctx, stmt, name, true) || added_earlier(ctx, stmt, name)) continue;
+        if (changed_again(ctx, stmt, name, true) || added_earlier(ctx, stmt, name)) return;
         const std::string column = quote_ident(name);
         if (set_null) {
             // A column of a domain with constraints: NULL is stored as its default, over the domain's.
@@ -115,12 +115,11 @@ void check(const StatementContext& ctx, Sink& sink) {
                                           "and when the domain is NOT NULL each fails \"domain " + domain +
                                           " does not allow null values\", with no lock to show it");
                 f.relation = table;
-                f.subcommand = pg::index_of(stmt->cmds, cmd);
                 f.fix = "DROP DEFAULT instead (the domain's default applies again), or SET DEFAULT to the value meant";
-                continue;
+                return;
             }
         }
-        if (read_no_default_note(ctx.statement, table, column)) continue;
+        if (read_no_default_note(ctx.statement, table, column)) return;
         const std::optional<DroppedDefault> known = read_drop_default_note(ctx.statement, table, column);
         // DROP NOT NULL in the file too: the inserts that leave it out store NULL (the intent, usually).
         // An identity column is NOT NULL whatever the migrations show (DROP IDENTITY keeps that).
@@ -147,10 +146,9 @@ void check(const StatementContext& ctx, Sink& sink) {
         Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
         if (nullable || (!known && !identity)) f.risk = Risk::Medium;
         f.relation = table;
-        f.subcommand = pg::index_of(stmt->cmds, cmd);
         f.fix = "deploy code that always writes " + column + " first, and drop the default in a later migration; to "
                 "change the default, SET DEFAULT to the new one instead";
-    }
+    });
 }
 
 }  // namespace

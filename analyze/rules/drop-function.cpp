@@ -70,7 +70,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(drop_function) {
     return Rule{"drop-function", Risk::High, "DROP FUNCTION breaks the calls of code that still calls the routine", check, nullptr, true,
-                "data-loss"};
+                "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -64,7 +64,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(drop_view) {
     return Rule{"drop-view", Risk::High, "DROP VIEW breaks the queries of code that still reads the view", check, nullptr, true,
-                "data-loss"};
+                "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -75,18 +75,6 @@ std::string path_text(const VariableSetStmt* set) {
     return out;
 }
 
-// Was role `name` created (CREATE ROLE / USER / GROUP) by an earlier statement of this file? Then
-// no session uses it yet: its settings are its setup, not a change.
-bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
-    bool found = false;
-    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
-        const auto* create = pg::as<CreateRoleStmt>(stmt);
-        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
-        return found;
-    });
-    return found;
-}
-
 // Settings whose per-role or per-database default changes neither the result of the application's
 // queries nor whether its sessions start (PostgreSQL 15, runtime-config-*.html): resource limits
 // that only spill to disk (work_mem, maintenance_work_mem, temp_buffers, hash_mem_multiplier,
@@ -154,21 +142,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         sessions = "every new session of database " + quote_ident(pg::text(db->dbname)) + ", the application's included,";
     } else if (const auto* role = ctx.as<AlterRoleSetStmt>()) {
         set = role->setstmt;
-        if (role->role != nullptr && role->role->roletype == ROLESPEC_CSTRING &&
-            role_created_earlier(ctx, pg::text(role->role->rolename))) {
-            return;
-        }
-        // ALTER ROLE ALL has no RoleSpec; CURRENT_USER, SESSION_USER and CURRENT_ROLE have no name.
-        std::string who;
-        if (role->role != nullptr) {
-            switch (role->role->roletype) {
-                case ROLESPEC_CSTRING: who = quote_ident(pg::text(role->role->rolename)); break;
-                case ROLESPEC_CURRENT_ROLE: who = "CURRENT_ROLE"; break;
-                case ROLESPEC_CURRENT_USER: who = "CURRENT_USER"; break;
-                case ROLESPEC_SESSION_USER: who = "SESSION_USER"; break;
-                case ROLESPEC_PUBLIC: who = "PUBLIC"; break;
-            }
-        }
+        // A role created earlier in the file: its settings are its setup, not a change.
+        if (operation::role_created_earlier(ctx, role->role)) return;
+        // ALTER ROLE ALL has no RoleSpec (who is empty).
+        const std::string who = operation::role_spec_text(role->role);
         scope = who.empty() ? std::string("ALTER ROLE ALL") : "ALTER ROLE " + who;
         if (role->database != nullptr) scope += " IN DATABASE " + quote_ident(pg::text(role->database));
         sessions = who.empty() ? std::string("every new session of every role, the application's included,")

@@ -191,7 +191,7 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
     if (replaced(ctx, pg::relname(alter->relation), name, what)) return;
     Finding& f = sink.add(ctx.statement, "DROP CONSTRAINT " + quote_ident(name) + " on " + table + " (" +
                                              (what.kind == "unknown" ? std::string("a constraint")
-                                                                       : "a " + what.kind + (what.kind == "check" ? "" : " constraint")) +
+                                                                       : with_article(what.kind) + (what.kind == "check" ? "" : " constraint")) +
                                              "): " + what_stops(what, table) + ", with no lock to show it");
     // A table's CHECK is also dropped by recipes once something else enforces it (a partition's
     // bound after ATTACH, NOT NULL after SET NOT NULL): MEDIUM, a review rather than a block.

@@ -65,6 +65,30 @@ bool schema_created_earlier(const StatementContext& ctx, const std::string& name
     return found;
 }
 
+bool role_created_earlier(const StatementContext& ctx, const RoleSpec* role) {
+    if (role == nullptr || role->roletype != ROLESPEC_CSTRING) return false;
+    const std::string_view name = pg::text(role->rolename);
+    bool found = false;
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        const auto* create = pg::as<CreateRoleStmt>(stmt);
+        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
+        return found;
+    });
+    return found;
+}
+
+std::string role_spec_text(const RoleSpec* role) {
+    if (role == nullptr) return {};
+    switch (role->roletype) {
+        case ROLESPEC_CSTRING: return quote_ident(pg::text(role->rolename));
+        case ROLESPEC_PUBLIC: return "PUBLIC";
+        case ROLESPEC_CURRENT_ROLE: return "CURRENT_ROLE";
+        case ROLESPEC_CURRENT_USER: return "CURRENT_USER";
+        case ROLESPEC_SESSION_USER: return "SESSION_USER";
+    }
+    return {};
+}
+
 namespace {
 // Does the statement make type `type` (an enum, a composite, a domain, a range)?
 bool makes_type(const pg::Node* node, const schema::QualifiedName& type) {

@@ -48,6 +48,13 @@ void for_each_around(const StatementContext& ctx, bool later,
                      FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit);
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
+// Was `role`, by its name, created (CREATE ROLE / USER / GROUP) by an earlier statement of this
+// file? Then no session uses it yet: what the migration sets on it is its setup, not a change.
+// False for PUBLIC, CURRENT_USER and the like, and without a role (ALTER ROLE ALL).
+[[nodiscard]] bool role_created_earlier(const StatementContext& ctx, const RoleSpec* role);
+// The role as the statement names it: its quoted name, PUBLIC, CURRENT_ROLE, CURRENT_USER or
+// SESSION_USER; empty without one (ALTER ROLE ALL).
+[[nodiscard]] std::string role_spec_text(const RoleSpec* role);
 // Was type `type` (an enum, a composite, a domain, a range) made by an earlier statement of this
 // file? Then no deployed code names it, or knows its values, yet.
 [[nodiscard]] bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type);

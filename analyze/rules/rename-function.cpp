@@ -47,7 +47,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(rename_function) {
     return Rule{"rename-function", Risk::High, "ALTER FUNCTION ... RENAME TO or SET SCHEMA breaks the calls of code that still calls the routine by its old name",
-                check, nullptr, true, "data-loss"};
+                check, nullptr, true, "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -97,7 +97,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(rename_view) {
     return Rule{"rename-view", Risk::High,
                 "ALTER VIEW ... RENAME TO, SET SCHEMA or RENAME COLUMN breaks the queries of code that still reads the view by its names",
-                check, nullptr, true, "data-loss"};
+                check, nullptr, true, "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

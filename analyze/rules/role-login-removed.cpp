@@ -13,16 +13,10 @@
 namespace pgfence::analyze::rules {
 namespace {
 
+// "role app", PUBLIC, CURRENT_USER ..., or "the role".
 std::string role_name(const RoleSpec* role) {
     if (role == nullptr) return "the role";
-    switch (role->roletype) {
-        case ROLESPEC_CSTRING: return "role " + quote_ident(pg::text(role->rolename));
-        case ROLESPEC_PUBLIC: return "PUBLIC";
-        case ROLESPEC_CURRENT_ROLE: return "CURRENT_ROLE";
-        case ROLESPEC_CURRENT_USER: return "CURRENT_USER";
-        case ROLESPEC_SESSION_USER: return "SESSION_USER";
-    }
-    return "the role";
+    return role->roletype == ROLESPEC_CSTRING ? "role " + operation::role_spec_text(role) : operation::role_spec_text(role);
 }
 
 // A DefElem's value read as PostgreSQL's defGetBoolean reads it (commands/define.c): 0 or 1, or
@@ -63,18 +57,6 @@ void report_limit(const StatementContext& ctx, Sink& sink, const std::string& st
     if (limit >= k_pool_floor) f.risk = Risk::Medium;
     f.fix = "size a connection limit from every instance's pool (instances x pool size, twice that during a deploy) "
             "and set it outside migrations, with the pools' sizes changed first";
-}
-
-// Was role `name` created (CREATE ROLE / USER / GROUP) by an earlier statement of this file? No
-// session uses it yet: its limit is its setup.
-bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
-    bool found = false;
-    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
-        const auto* create = pg::as<CreateRoleStmt>(stmt);
-        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
-        return found;
-    });
-    return found;
 }
 
 // ALTER DATABASE app ALLOW_CONNECTIONS false, ... CONNECTION LIMIT 0: every new connection to
@@ -137,13 +119,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         const auto* number = pg::as<Integer>(d->arg);
         if (name == "canlogin" && flag != nullptr && !flag->boolval) how = "NOLOGIN";
         if (name == "connectionlimit" && number != nullptr && number->ival == 0) how = "CONNECTION LIMIT 0";
-        if (name == "connectionlimit" && number != nullptr && number->ival > 0 &&
-            !(alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING &&
-              role_created_earlier(ctx, pg::text(alter->role->rolename)))) {
+        // A role created earlier in the file: no session uses it yet, its limit is its setup.
+        if (name == "connectionlimit" && number != nullptr && number->ival > 0 && !operation::role_created_earlier(ctx, alter->role)) {
             report_limit(ctx, sink,
-                         "ALTER ROLE " + (alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING
-                                              ? quote_ident(pg::text(alter->role->rolename))
-                                              : role_name(alter->role)),
+                         "ALTER ROLE " + (alter->role != nullptr ? operation::role_spec_text(alter->role) : role_name(nullptr)),
                          role_name(alter->role),
                          "too many connections for role " +
                              (alter->role != nullptr && alter->role->roletype == ROLESPEC_CSTRING

@@ -17,17 +17,6 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-// Was role `name` created by an earlier statement of this file?
-bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
-    bool found = false;
-    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
-        const auto* create = pg::as<CreateRoleStmt>(stmt);
-        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
-        return found;
-    });
-    return found;
-}
-
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* alter = ctx.as<AlterRoleStmt>();
     if (alter == nullptr) return;
@@ -41,7 +30,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     if (!no_bypass && !no_superuser) return;
     const RoleSpec* role = alter->role;
-    if (role != nullptr && role->roletype == ROLESPEC_CSTRING && role_created_earlier(ctx, pg::text(role->rolename))) return;
+    if (operation::role_created_earlier(ctx, role)) return;
     const std::string who = role == nullptr ? std::string("the role")
                             : role->roletype == ROLESPEC_CSTRING ? "role " + quote_ident(pg::text(role->rolename))
                                                                  : std::string("the current role");

@@ -22,6 +22,7 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_type.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -72,8 +73,7 @@ Size value_size(std::string type) {
 
 bool plain(const pg::Node* def) { return pg::is<String>(def) && lower(pg::text(def)) == "plain"; }
 
-void report(const StatementContext& ctx, Sink& sink, const AlterTableStmt* stmt, const AlterTableCmd* cmd,
-            const std::string& table, const std::string& column, const std::optional<std::string>& type, bool added) {
+void report(const StatementContext& ctx, Sink& sink, const std::string& table, const std::string& column, const std::optional<std::string>& type, bool added) {
     const Size size = type ? value_size(*type) : Size::unknown;
     if (size == Size::bounded) return;
     const std::string what = table + "." + column;
@@ -92,34 +92,31 @@ void report(const StatementContext& ctx, Sink& sink, const AlterTableStmt* stmt,
     Finding& f = sink.add(ctx.statement, message);
     if (size == Size::unknown || added) f.risk = Risk::Medium;
     f.relation = table;
-    f.subcommand = pg::index_of(stmt->cmds, cmd);
     f.fix = "keep the column's storage EXTENDED (the default), or MAIN (compressed, moved out of line only when the row "
             "cannot fit otherwise); PLAIN is for types of fixed length";
 }
 
+// Each subcommand of an ALTER TABLE of a table the migration did not create (the finding is
+// about that subcommand: schema::each_alter_cmd says which).
 void check(const StatementContext& ctx, Sink& sink) {
-    const auto* stmt = ctx.as<AlterTableStmt>();
-    if (stmt == nullptr || stmt->relation == nullptr) return;
-    const std::string& table = ctx.display_name(stmt->relation);
-    const LockFact* lock = lock_on(ctx.statement, table);
-    if (lock == nullptr || lock->is_new) return;
-    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+    schema::each_alter_cmd(ctx, schema::TableEffectNeeded::none, [&](const schema::AlteredTable& altered, const AlterTableCmd* cmd) {
+        const std::string& table = altered.table;
         if (cmd->subtype == AT_SetStorage && cmd->name != nullptr && plain(cmd->def)) {
             const std::string column = quote_ident(pg::text(cmd->name));
-            report(ctx, sink, stmt, cmd, table, column, read_storage_note(ctx.statement, table, column), false);
-            continue;
+            report(ctx, sink, table, column, read_storage_note(ctx.statement, table, column), false);
+            return;
         }
         const auto* def = pg::as<ColumnDef>(cmd->def);
         if (cmd->subtype != AT_AddColumn || def == nullptr || def->storage_name == nullptr ||
             lower(def->storage_name) != "plain") {
-            continue;
+            return;
         }
         std::optional<std::string> type;
         for (const ColumnType& c : column_types(ctx)) {
             if (c.column == pg::text(def->colname) && c.action == "ADD COLUMN") type = c.type;
         }
-        report(ctx, sink, stmt, cmd, table, quote_ident(pg::text(def->colname)), type, true);
-    }
+        report(ctx, sink, table, quote_ident(pg::text(def->colname)), type, true);
+    });
 }
 
 }  // namespace
@@ -128,7 +125,7 @@ PGFENCE_RULE(set_storage_plain) {
     return Rule{"set-storage-plain", Risk::High,
                 "ALTER COLUMN ... SET STORAGE PLAIN on a column of text, bytea, json or an array: every write of a value "
                 "that no longer fits a page fails \"row is too big\"",
-                check, nullptr, true, "data-loss"};
+                check, nullptr, true, "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

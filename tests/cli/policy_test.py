@@ -214,7 +214,7 @@ def main():
         code, _, err = run("policy", "verify")
         check(code == 2 and err.startswith("error: policy: expected 'policy check"), f"policy verify: {code} {err!r}")
         code, out, _ = run("help")
-        check("policy check REPORT" in out, "help names the command")
+        check("policy check --policy FILE REPORT" in out, "help names the command with the --policy it needs")
         code, out, _ = run("help", "policy")
         check("pgfence policy check --policy FILE" in out, "help policy gives its options")
 

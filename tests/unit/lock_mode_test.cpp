@@ -40,3 +40,13 @@ TEST_CASE("lock mode names parse in every spelling") {
         CHECK(parse_lock_mode(lock_mode_pg_name(mode)) == mode);
     }
 }
+
+TEST_CASE("with_article goes by the first sound") {
+    CHECK(with_article("ACCESS EXCLUSIVE lock") == "an ACCESS EXCLUSIVE lock");
+    CHECK(with_article("SHARE lock") == "a SHARE lock");
+    CHECK(with_article("Ecto") == "an Ecto");
+    CHECK(with_article("exclusion") == "an exclusion");
+    CHECK(with_article("unique") == "a unique");
+    CHECK(with_article("unknown") == "an unknown");
+    CHECK(with_article("") == "a ");
+}

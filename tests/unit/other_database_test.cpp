@@ -91,3 +91,9 @@ TEST_CASE("other_database: set aside, one report per set, PostgreSQL's files kep
     CHECK(sets[0].findings.empty());
     CHECK(sets[0].skip_reason.find("not analysed as PostgreSQL") != std::string::npos);
 }
+
+TEST_CASE("other_database: the set is named with its article") {
+    CHECK(describe_other_database(OtherDatabase{"db/oracle", "oracle", "db/oracle", 0, "db/postgres"})
+              .starts_with("an oracle migration set, not analysed as PostgreSQL: the folder is named after the oracle driver"));
+    CHECK(describe_other_database(OtherDatabase{"db/mysql", "mysql", "db/mysql", 0, "db/postgres"}).starts_with("a mysql migration set"));
+}

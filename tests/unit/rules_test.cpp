@@ -219,6 +219,29 @@ TEST_CASE("rule ids are unique, kebab-case, and documented with a PostgreSQL lin
     }
 }
 
+// A rule's category (SARIF's tags) names its kind of harm: "data-loss" only where rows or values
+// are gone. Code that names an object by a name it no longer has fails, and nothing is lost: the
+// rename rules' category; writes refused while what is stored stays: read-only-default's.
+TEST_CASE("rules that break code or refuse writes are not data-loss") {
+    const auto category = [](std::string_view id) {
+        const rules::Rule* rule = rules::find_rule(id);
+        REQUIRE(rule != nullptr);
+        return std::string(rule->category);
+    };
+    for (std::string_view id : {"rename-table", "rename-schema", "rename-type", "rename-enum-value", "rename-view",
+                                "rename-function", "move-extension", "drop-view", "drop-function"}) {
+        INFO("rule " << id);
+        CHECK(category(id) == category("rename-column"));
+    }
+    CHECK(category("set-storage-plain") == category("read-only-default"));
+    CHECK(category("rename-column") != "data-loss");
+    CHECK(category("read-only-default") != "data-loss");
+    for (std::string_view id : {"drop-table", "drop-column", "truncate", "alter-type-attribute-in-use"}) {
+        INFO("rule " << id);
+        CHECK(category(id) == "data-loss");
+    }
+}
+
 TEST_CASE("golden findings per rule, and recipes that come back clean") {
     const char* update_env = std::getenv("PGFENCE_UPDATE_GOLDEN");
     std::set<std::string> proven_fix;                          // rules with a fix followed and analysed again

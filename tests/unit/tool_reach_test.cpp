@@ -199,6 +199,19 @@ TEST_CASE("tool_reach: migrations of tools pgfence does not read, and look-alike
     CHECK(tool("shop/migrations/__init__.py", "class Migration(x):\n", none).empty());
 }
 
+TEST_CASE("tool_reach: the reason names the tool with its article") {
+    const ReadFile none = files({});
+    auto why = [&](std::string_view path, std::string_view text) {
+        auto m = read_foreign_migration(path, text, false, none);
+        return m ? m->why : std::string();
+    };
+    CHECK(why("priv/repo/migrations/2_x.exs", "defmodule X do\n  use Ecto.Migration\nend\n") ==
+          "an Ecto migration: an Ecto migration pgfence does not read: review it, or capture what the tool sends (a later release)");
+    CHECK(why("v/b2.py", "revision = 'b2'\ndown_revision = 'a1'\n").starts_with("an Alembic revision: an Alembic migration pgfence"));
+    CHECK(why("db/migrate/2_x.rb", "class X < ActiveRecord::Migration[7.1]\nend\n").starts_with("an Active Record migration: a Rails (Active Record) migration"));
+    CHECK(why("m/2.json", "{\"name\":\"2\",\"operations\":[{\"drop_table\":{\"name\":\"t\"}}]}\n").starts_with("a pgroll migration: a pgroll migration"));
+}
+
 TEST_CASE("tool_reach: schema synchronisation settings and models") {
     CHECK(schema_sync_settings("new DataSource({ type: 'postgres', synchronize: true })").size() == 1);
     CHECK(schema_sync_settings("new DataSource({ synchronize: false, dropSchema: false })").empty());
