@@ -200,7 +200,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
   --no-history              do not replay the base commit's unchanged migrations
                             before the files
   --schema FILE             the existing schema (as for analyze), read from the
-                            checkout
+                            base commit
   --trace                   also run the changed migrations on a throwaway
                             PostgreSQL 15 and put the verdicts in the check run
                             and comment (a mismatch fails the run)
