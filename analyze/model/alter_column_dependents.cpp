@@ -4,6 +4,7 @@
 #include <map>
 
 #include "analyze/model/cascade_note.hpp"
+#include "analyze/model/check_constraints.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/parse/names.hpp"
 
@@ -88,6 +89,25 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
         facts.notes.push_back(where + ": the indexes on " + quote_ident(col) + " are kept, not rebuilt: " +
                               name_list(using_column));
     }
+}
+
+// ATPostAlterTypeCleanup drops and re-adds every constraint that depends on the column, from
+// pg_get_constraintdef's text: a validated CHECK comes back validated, and ATAddCheckConstraint
+// queues it for phase 3, which reads every row under the ACCESS EXCLUSIVE lock even when the
+// table is not rewritten (PostgreSQL 15: varchar(10) to varchar(20), then to text, each ran a
+// CHECK's function once per row; a NOT VALID one comes back NOT VALID and reads none).
+void recheck_constraints(const std::string& where, const std::string& col, const Target& t, StatementFacts& facts, Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    if (rel == nullptr) return;
+    std::string names;
+    for (const auto& [name, check] : rel->checks) {
+        if (!check.validated || std::find(check.columns.begin(), check.columns.end(), col) == check.columns.end()) continue;
+        names += (names.empty() ? "" : ", ") + quote_ident(name);
+    }
+    if (names.empty()) return;
+    std::string reason = where + std::string(k_recheck_marker) + names + " on " + quote_ident(col);
+    add_scan(facts, t.display, reason);
+    facts.notes.push_back(std::move(reason));
 }
 
 // Indexes that use a dropped column go with it, CASCADE or not (their dependency on the

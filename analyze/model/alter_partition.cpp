@@ -28,9 +28,9 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
     // A CHECK validated by an earlier migration may prove the bound (PartConstraintImpliedByRelConstraint):
     // then no row is read. The plan's own shape (attach-partition-scan's recipe) is such a CHECK.
     const RelationInfo* partition = std::as_const(ctx.catalog).find(std::string(pg::relname(part)));
-    auto validated = partition == nullptr ? std::map<std::string, bool>::const_iterator{}
+    auto validated = partition == nullptr ? std::map<std::string, CheckInfo>::const_iterator{}
                                           : std::find_if(partition->checks.begin(), partition->checks.end(),
-                                                         [](const auto& c) { return c.second; });
+                                                         [](const auto& c) { return c.second.validated; });
     if (partition != nullptr && validated != partition->checks.end()) {
         facts.notes.push_back("ATTACH PARTITION: the validated CHECK " + quote_ident(validated->first) + " on " +
                               pg::display_name(part) + " is taken as proof of the bound if it implies it; if not, every row is read");

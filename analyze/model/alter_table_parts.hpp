@@ -52,6 +52,9 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
 // DROP COLUMN: drops the indexes that use the column, locking each.
 void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
 // ALTER COLUMN ... TYPE: the foreign keys on the column are re-created, locking their other table.
+// ALTER COLUMN ... TYPE that keeps the rows: the validated CHECKs that name the column are
+// re-added and read every row (a scan, and a note: check_constraints.hpp k_recheck_marker).
+void recheck_constraints(const std::string& where, const std::string& col, const Target& t, StatementFacts& facts, Context& ctx);
 void retype_foreign_keys(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
 // DROP COLUMN: records the views that use the column (StatementFacts::dependent_views); with
 // CASCADE drops them and the views over them, locking each.

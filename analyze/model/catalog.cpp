@@ -557,6 +557,8 @@ void Catalog::drop_column(const std::string& relname, const std::string& column)
     }
     set_columns(*rel, kept);
     if (rel->fills.count(column) > 0) rel->fills.erase(column);
+    // A CHECK that names the column goes with it (its dependency on the column is automatic).
+    erase_if(rel->checks, [&](const auto& check) { return contains(check.second.columns, column); });
 }
 
 void Catalog::rename_column(const std::string& relname, const std::string& from, const std::string& to) {
@@ -571,6 +573,13 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
     // Indexes and foreign keys refer to the column by number: they follow the new name.
     for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
+    // So do CHECKs; their expression as written names the old column: not tested any more.
+    for (auto& [n, check] : rel->checks) {
+        if (!contains(check.columns, from)) continue;
+        std::replace(check.columns.begin(), check.columns.end(), from, to);
+        std::sort(check.columns.begin(), check.columns.end());
+        check.expression.clear();
+    }
     // So do the keys that point at it, and views (which store column numbers).
     struct Mention {
         std::string name;

@@ -59,6 +59,15 @@ struct IndexDef {
 // actions): a full B-tree whose leading keys are exactly them, in any order, or a hash index on the one column?
 [[nodiscard]] bool index_leads_with(const IndexDef& index, const std::vector<std::string>& columns);
 
+// A CHECK constraint, as pg_constraint holds what later statements need of it.
+struct CheckInfo {
+    bool validated = false;            // not NOT VALID, or validated since
+    std::vector<std::string> columns;  // the columns its expression names, sorted, once each
+    // Its expression as written, without the parentheses ("" when not known): a column default
+    // is tested against it (model/check_constraints.hpp).
+    std::string expression;
+};
+
 // A rule on INSERT, UPDATE or DELETE: the rewriter adds its actions to every such statement
 // on the table, and they open their relations when it runs (AcquireRewriteLocks).
 struct RuleInfo {
@@ -149,7 +158,7 @@ struct RelationInfo {
     std::string parent;                     // partitions and inheritance children: the (first) parent
     FewMap<std::map<std::string, ForeignKey>> foreign_keys;         // by constraint name
     FewMap<std::map<std::string, std::string>> not_null_checks;     // CHECK (col IS NOT NULL), valid or not: name -> column
-    FewMap<std::map<std::string, bool>> checks;                     // CHECK constraints by name: validated?
+    FewMap<std::map<std::string, CheckInfo>> checks;                // CHECK constraints by name
     std::string default_partition;          // its DEFAULT partition, if known
     Few<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
     FewMap<std::set<std::string>> source_columns;  // views: the column names their query mentions, "*" for a star

@@ -2,6 +2,7 @@
 #include <utility>
 #include <set>
 
+#include "analyze/model/check_constraints.hpp"
 #include "analyze/model/if_not_exists.hpp"
 #include "analyze/model/collations.hpp"
 #include "analyze/model/model.hpp"
@@ -88,8 +89,12 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
     std::vector<std::string> keys = string_list(con->keys);
     if (keys.empty() && !column.empty()) keys.push_back(column);
     RelationInfo* rel = ctx.catalog.find(table);
-    // A named CHECK: its name is taken (an unnamed UNIQUE of the table gets another one).
-    if (type == CONSTR_CHECK && rel != nullptr && !name.empty() && rel->checks.count(name) == 0) rel->checks[name] = !con->skip_validation;
+    // A CHECK, under its name or the one PostgreSQL gives it: the columns it names, its expression.
+    if (type == CONSTR_CHECK && rel != nullptr) {
+        CheckInfo check = check_info(con);
+        const std::string key = name.empty() ? unnamed_check_name(rel, table, check) : name;
+        if (rel->checks.count(key) == 0) rel->checks.insert_or_assign(key, std::move(check));
+    }
     if (type == CONSTR_FOREIGN && con->pktable != nullptr) {
         ForeignKey fk;
         fk.columns = string_list(con->fk_attrs);

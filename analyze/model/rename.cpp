@@ -87,6 +87,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
                          : type == OBJECT_ATTRIBUTE ? "type" : relation_kind(ctx, relname, "table");
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME COLUMN " + quote_ident(sub), kind);
         if (range_var_inh(rv)) lock_descendants(facts, ctx, relname, M::AccessExclusive, "RENAME COLUMN applies to every partition");
+        if (type == OBJECT_ATTRIBUTE) note_renamed_attribute_columns(stmt, facts, ctx);  // before the rename
         ctx.catalog.rename_column(relname, sub, newname);
         ctx.reshape(relname, sub);
         ctx.reshape(relname, newname);

@@ -49,14 +49,9 @@ std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& 
     return out;
 }
 
-void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx) {
-    if (stmt == nullptr || stmt->objtype != OBJECT_TYPE || stmt->relation == nullptr) return;
-    bool changes = false;
-    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
-        changes = changes || cmd->subtype == AT_AddColumn || cmd->subtype == AT_DropColumn;
-    }
-    if (!changes) return;
-    const std::string type(pg::relname(stmt->relation));
+namespace {
+
+void note_columns_of_type(const std::string& type, StatementFacts& facts, const Context& ctx) {
     if (!ctx.catalog.is_known_type(type)) {
         facts.notes.emplace_back(k_composite_unknown_note);
         return;
@@ -70,6 +65,22 @@ void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, c
         }
     }
     if (!columns.empty()) facts.notes.push_back(std::string(k_composite_columns_note) + columns);
+}
+
+}  // namespace
+
+void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    if (stmt == nullptr || stmt->objtype != OBJECT_TYPE || stmt->relation == nullptr) return;
+    bool changes = false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        changes = changes || cmd->subtype == AT_AddColumn || cmd->subtype == AT_DropColumn;
+    }
+    if (changes) note_columns_of_type(std::string(pg::relname(stmt->relation)), facts, ctx);
+}
+
+void note_renamed_attribute_columns(const RenameStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    if (stmt == nullptr || stmt->renameType != OBJECT_ATTRIBUTE || stmt->relation == nullptr) return;
+    note_columns_of_type(std::string(pg::relname(stmt->relation)), facts, ctx);
 }
 
 void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {

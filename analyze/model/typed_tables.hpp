@@ -33,6 +33,9 @@ void remember_typed_table(const CreateStmt* stmt, Context& ctx);
 // of the old field count fails ("malformed record literal", "Input has too few columns"); DROP
 // ATTRIBUTE removes the field's data from every row.
 void note_composite_columns(const AlterTableStmt* stmt, StatementFacts& facts, const Context& ctx);
+// The same note on ALTER TYPE ... RENAME ATTRIBUTE: the running code's reads of the field by its
+// old name ((col).a, in SQL and in function bodies) fail "column ... not found in data type".
+void note_renamed_attribute_columns(const RenameStmt* stmt, StatementFacts& facts, const Context& ctx);
 
 // ALTER TYPE ... RENAME ATTRIBUTE a TO b CASCADE: each typed table's column is renamed, under ACCESS EXCLUSIVE.
 void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx);

@@ -2,6 +2,7 @@
 #include <optional>
 
 #include "analyze/model/catalog.hpp"
+#include "analyze/model/check_constraints.hpp"
 #include "analyze/model/typed_table_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -44,6 +45,19 @@ TypeChangeText type_change_text(std::string_view sql, const ColumnDef* def) {
 bool rebuilds_either_way(const ColumnDef* def) {
     if (def == nullptr || def->typeName == nullptr || def->raw_default != nullptr) return false;
     return pg::last_name(def->typeName->names) == "citext";
+}
+
+// The CHECKs the model says the type change checks again on column `col` (quoted): "a, b", or "".
+std::string rechecked(const StatementFacts& statement, const std::string& col) {
+    const std::string prefix = "ALTER COLUMN " + col + " TYPE ";
+    const std::string tail = " on " + col;
+    for (const std::string& note : statement.notes) {
+        const std::size_t at = note.find(model::k_recheck_marker);
+        if (!note.starts_with(prefix) || at == std::string::npos || !note.ends_with(tail)) continue;
+        const std::size_t from = at + model::k_recheck_marker.size();
+        return note.substr(from, note.size() - tail.size() - from);
+    }
+    return {};
 }
 
 Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const ColumnDef* def, const RangeVar* rv) {
@@ -163,9 +177,23 @@ void check(const StatementContext& ctx, Sink& sink) {
             // not, and pg_locks shows AccessExclusiveLock on both during the statement): as costly
             // for traffic as a CREATE INDEX without CONCURRENTLY, and worse.
             std::optional<std::string> indexes = rebuilt_indexes(ctx.statement, col);
-            if (!indexes) return;  // catalog only
+            const std::string checks = rechecked(ctx.statement, col);
+            if (!indexes && checks.empty()) return;  // catalog only
+            if (!indexes) {
+                // Only the CHECKs that name it: re-added, each reads every row (model/check_constraints.hpp).
+                Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type + " keeps the rows of " + t.table +
+                                                         " but reads every row again to check CHECK " + checks +
+                                                         " (PostgreSQL drops and re-adds the CHECKs that name the column) while "
+                                                         "holding " + describe_lock(t.lock) + ": reads and writes wait for the whole scan");
+                f.relation = t.table;
+                f.fix = "in one transaction drop " + checks + ", change the type and add each CHECK back NOT VALID (no row is "
+                        "read); then VALIDATE CONSTRAINT in a later migration, under a lock that lets reads and writes go on";
+                return;
+            }
             Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type + " keeps the rows of " + t.table +
-                                                     " but builds its indexes on " + col + " again (" + *indexes + ") while holding " + describe_lock(t.lock) +
+                                                     " but builds its indexes on " + col + " again (" + *indexes + ")" +
+                                                     (checks.empty() ? "" : " and reads every row again to check CHECK " + checks) +
+                                                     " while holding " + describe_lock(t.lock) +
                                                      ": reads and writes wait for the whole index build");
             f.relation = t.table;
             f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, build "

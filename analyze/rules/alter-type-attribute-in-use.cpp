@@ -6,7 +6,10 @@
 // field, and the application's writes that give the value with the old number of fields fail
 // ('(1,2)' "malformed record literal ... Too few columns", ROW(1, 2) "Input has too few
 // columns"). DROP ATTRIBUTE removes that field's data from every row of every such column, even
-// without CASCADE. Typed tables (CREATE TABLE ... OF t) are drop-column's and the lock model's.
+// without CASCADE. RENAME ATTRIBUTE breaks the reads of the field by its old name (renamed below).
+// ALTER ATTRIBUTE ... TYPE is refused while a column has the type ("cannot alter type addr because
+// column people.home uses it", PostgreSQL 15): nothing changes. Typed tables (CREATE TABLE ... OF
+// t) are drop-column's, rename-column's and the lock model's.
 #include <string>
 
 #include "analyze/model/typed_table_note.hpp"
@@ -17,18 +20,49 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-void check(const StatementContext& ctx, Sink& sink) {
-    const auto* alter = ctx.as<AlterTableStmt>();
-    if (alter == nullptr || alter->objtype != OBJECT_TYPE || alter->relation == nullptr) return;
+// The columns the model's note names ("" when none), or, for a type pgfence does not know (not
+// made by the migrations it read), every column of the type: `unknown` then (MEDIUM, as the harm
+// is not certain).
+std::string columns_of(const StatementContext& ctx, const RangeVar* type, bool& unknown) {
     std::string columns;
-    bool unknown = false;
     for (const auto& note : ctx.statement.notes) {
         if (note.starts_with(k_composite_columns_note)) columns = note.substr(k_composite_columns_note.size());
         unknown = unknown || note == k_composite_unknown_note;
     }
-    // A type pgfence does not know (not made by the migrations it read): columns of the
-    // application's tables may have it; MEDIUM, as the harm is not certain.
-    if (unknown) columns = "every column of type " + pg::display_name(alter->relation) + " (pgfence does not know which tables have one)";
+    if (unknown) columns = "every column of type " + pg::display_name(type) + " (pgfence does not know which tables have one)";
+    return columns;
+}
+
+// ALTER TYPE t RENAME ATTRIBUTE a TO b: the stored values keep their data, but from the commit
+// on the running code's reads of the field by its old name fail, as after a column rename
+// (PostgreSQL 15: SELECT (home).street FROM people, and a SQL function reading (p.home).street,
+// fail "column \"street\" not found in data type addr").
+void renamed(const StatementContext& ctx, const RenameStmt* rename, Sink& sink) {
+    bool unknown = false;
+    const std::string columns = columns_of(ctx, rename->relation, unknown);
+    if (columns.empty()) return;
+    const std::string type = pg::display_name(rename->relation);
+    const std::string from = quote_ident(pg::text(rename->subname));
+    Finding& f = sink.add(ctx.statement, "ALTER TYPE " + type + " RENAME ATTRIBUTE " + from + " TO " +
+                                             quote_ident(pg::text(rename->newname)) + " renames a field of " + columns +
+                                             ": from the moment it commits, the running code's reads of it by the old name "
+                                             "((col)." + from + ", in queries and function bodies) fail with \"column " + from +
+                                             " not found in data type\", as after a column rename");
+    f.relation = type;
+    if (unknown) f.risk = Risk::Medium;
+    f.fix = "keep the attribute's name, or rename it in a release whose running code no longer reads the field by " + from;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* rename = ctx.as<RenameStmt>();
+        rename != nullptr && rename->renameType == OBJECT_ATTRIBUTE && rename->relation != nullptr && rename->subname != nullptr &&
+        rename->newname != nullptr) {
+        return renamed(ctx, rename, sink);
+    }
+    const auto* alter = ctx.as<AlterTableStmt>();
+    if (alter == nullptr || alter->objtype != OBJECT_TYPE || alter->relation == nullptr) return;
+    bool unknown = false;
+    const std::string columns = columns_of(ctx, alter->relation, unknown);
     if (columns.empty()) return;
     const std::string type = pg::display_name(alter->relation);
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
@@ -64,8 +98,9 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(alter_type_attribute_in_use) {
     return Rule{"alter-type-attribute-in-use", Risk::High,
-                "ALTER TYPE ... ADD or DROP ATTRIBUTE on a composite type that columns of existing tables have changes "
-                "their values in place: writes of the old shape fail, or the field's data is gone",
+                "ALTER TYPE ... ADD, DROP or RENAME ATTRIBUTE on a composite type that columns of existing tables have "
+                "changes their values in place: writes of the old shape fail, the field's data is gone, or reads by "
+                "the old name fail",
                 check, nullptr, true, "data-loss"};
 }
 

@@ -20,11 +20,15 @@
 //   INSERT fails (checked on PostgreSQL 15: ALTER DOMAIN posint SET DEFAULT 0 on a domain with
 //   CHECK (VALUE > 0), then INSERT leaving the column out fails "value for domain posint violates
 //   check constraint"); with DROP DEFAULT the inserts store NULL, or fail on a NOT NULL domain.
+// - ADD COLUMN ... DEFAULT <constant> or SET DEFAULT <constant> that a CHECK of the table, as the
+//   migrations show it, rejects (evaluated on the constant: model/check_constraints.hpp), also on
+//   a table the file made: every INSERT that leaves the column out fails (rejected_default).
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyze/model/check_constraints.hpp"
 #include "analyze/model/integrity_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -251,12 +255,47 @@ void plain_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt
                             : "check the new default first (SELECT <default>::<column type>) on a copy of the schema";
 }
 
+// A constant default that a CHECK of the table rejects (the model's note, evaluated on the
+// constant: model/check_constraints.hpp): every INSERT that leaves the column out fails "new row
+// for relation violates check constraint" (PostgreSQL 15: SET DEFAULT -1 with CHECK (s >= 0),
+// then INSERT without s). ADD COLUMN ... DEFAULT gives the default to every existing row too, so
+// on a table with rows the statement itself fails. True when it reported.
+bool rejected_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter, const AlterTableCmd* cmd,
+                      const std::string& table) {
+    const auto* def = pg::as<ColumnDef>(cmd->def);
+    const bool add = cmd->subtype == AT_AddColumn && def != nullptr;
+    if (!add && (cmd->subtype != AT_ColumnDefault || cmd->def == nullptr || cmd->name == nullptr)) return false;
+    const std::string column = quote_ident(pg::text(add ? def->colname : cmd->name));
+    const std::string head = std::string(model::k_default_rejected_note) + column + " ";
+    for (const std::string& note : ctx.statement.notes) {
+        const std::size_t colon = note.rfind(": ");
+        if (!note.starts_with(head) || colon == std::string::npos || colon < head.size()) continue;
+        const std::string value = note.substr(head.size(), colon - head.size());
+        std::string check = note.substr(colon + 2);
+        const bool not_valid = check.ends_with(model::k_not_valid);
+        if (not_valid) check.resize(check.size() - model::k_not_valid.size());
+        Finding& f = sink.add(ctx.statement,
+                              std::string(add ? "ADD COLUMN " : "SET DEFAULT on ") + (add ? column + " of " + table : table + "." + column) +
+                                  ": CHECK " + check + " rejects the default " + value + ", so every INSERT of the application "
+                                  "that leaves " + column + " out fails \"violates check constraint\"" +
+                                  (!add ? std::string(", with no lock to show it")
+                                   : not_valid ? " (the existing rows get it too, unchecked: the CHECK is NOT VALID)"
+                                               : " (and on a table with rows the ALTER itself fails: each existing row gets the default)"));
+        f.relation = table;
+        f.subcommand = pg::index_of(alter->cmds, cmd);
+        f.fix = "give " + column + " a default that CHECK " + check + " accepts, or change the CHECK first";
+        return true;
+    }
+    return false;
+}
+
 void key_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter) {
     if (alter->relation == nullptr) return;
     const std::string& table = ctx.display_name(alter->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
-    if (lock == nullptr || lock->is_new) return;
+    if (lock == nullptr) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (rejected_default(ctx, sink, alter, cmd, table) || lock->is_new) continue;
         if (cmd->subtype != AT_ColumnDefault || cmd->def == nullptr || cmd->name == nullptr) continue;
         const std::string column = quote_ident(pg::text(cmd->name));
         const std::optional<KeyDefault> key = read_key_default_note(ctx.statement, table, column);

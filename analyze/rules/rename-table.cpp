@@ -148,9 +148,50 @@ void report_moves(const FileContext& ctx, Sink& sink) {
     }
 }
 
+// ALTER SEQUENCE s RENAME TO t, or ALTER TABLE s RENAME TO t on what the migrations show is a
+// sequence: a column DEFAULT nextval('s'::regclass) stores the sequence itself and keeps working
+// (PostgreSQL 15: after the rename the default's text reads nextval('t'::regclass)); a call that
+// names it (the application's nextval('s'), currval, setval, an ORM's sequence allocation) is
+// looked up by name and fails. Quiet when a sequence of this file takes the old name back later.
+// True when `i` renames a sequence (reported or not).
+bool report_sequence_rename(const FileContext& ctx, std::size_t i, Sink& sink) {
+    const auto* rename = pg::as<RenameStmt>(ctx.stmts[i]);
+    if (rename == nullptr || rename->relation == nullptr || rename->newname == nullptr ||
+        (rename->renameType != OBJECT_SEQUENCE && rename->renameType != OBJECT_TABLE)) {
+        return false;
+    }
+    const StatementFacts& s = ctx.file.statements[i];
+    const std::string old_name = pg::display_name(rename->relation);
+    const LockFact* lock = lock_on(s, old_name);
+    if (rename->renameType == OBJECT_TABLE && (lock == nullptr || lock->kind != "sequence")) return false;
+    if (lock == nullptr || lock->is_new) return true;
+    const QualifiedName from = name_of_range_var(rename->relation);
+    for (std::size_t j = i + 1; j < ctx.stmts.size(); ++j) {
+        const auto* later = pg::as<RenameStmt>(ctx.stmts[j]);
+        const auto* made = pg::as<CreateSeqStmt>(ctx.stmts[j]);
+        if (later != nullptr && later->relation != nullptr && later->newname != nullptr &&
+            (later->renameType == OBJECT_SEQUENCE || later->renameType == OBJECT_TABLE) &&
+            same_name({name_of_range_var(later->relation).schema, std::string(pg::text(later->newname))}, from)) {
+            return true;
+        }
+        if (made != nullptr && made->sequence != nullptr && same_name(name_of_range_var(made->sequence), from)) return true;
+    }
+    const std::string new_name = quote_ident(pg::text(rename->newname));
+    Finding& f = sink.add(s, "renaming sequence " + old_name + " to " + new_name + " breaks every nextval(), currval() or "
+                             "setval() that names it as before (the application's, an ORM's sequence allocation): \"relation " +
+                             old_name + " does not exist\"; the columns' DEFAULTs keep working, as they store the sequence itself");
+    f.relation = old_name;
+    f.fix = "deploy code that names " + new_name + " first, then rename the sequence in a later migration; or keep its name";
+    return true;
+}
+
 void check(const FileContext& ctx, Sink& sink) {
     report_chains(ctx, sink);
     report_moves(ctx, sink);
+    std::vector<bool> sequences(ctx.stmts.size(), false);
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
+        sequences[i] = report_sequence_rename(ctx, i, sink);
+    }
     std::vector<EventAt> events;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         for (NameEvent& e : events_of(ctx.stmts[i])) events.push_back({i, std::move(e)});
@@ -158,7 +199,7 @@ void check(const FileContext& ctx, Sink& sink) {
     for (std::size_t at = 0; at < events.size(); ++at) {
         const std::size_t i = events[at].statement;
         const NameEvent& e = events[at].event;
-        if (e.kind != NameEvent::RenameTable) continue;
+        if (e.kind != NameEvent::RenameTable || sequences[i]) continue;
         const StatementFacts& s = ctx.file.statements[i];
         const RangeVar* rv = table_rename(ctx.stmts[i])->relation;
         if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
