@@ -15,10 +15,12 @@
 namespace pgfence::analyze {
 namespace {
 
+// ASCII lower case, inline: the C locale's tolower (pgfence sets no other), without a call per byte.
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     return out;
 }
 
