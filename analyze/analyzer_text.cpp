@@ -1,6 +1,7 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
+#include "analyze/rules/unknown_consequences.hpp"
 
 namespace pgfence::analyze {
 
@@ -570,6 +571,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_statement_findings(report.findings, text);
+        // What follows from a statement pgfence could not read is that statement's to report
+        // (rules/unknown_consequences.hpp): judged on the schema the file started from.
+        if (start != nullptr) {
+            rules::cap_consequences_of_unknowns(report, [&](const std::string& relname) { return start->find(relname) != nullptr; });
+        }
     }
     return report;
 }
