@@ -1,6 +1,8 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
+#include "analyze/model/unknown_reach.hpp"
+#include "analyze/rules/unknown_consequences.hpp"
 
 namespace pgfence::analyze {
 
@@ -293,7 +295,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                                   "otherwise than pgfence parsed it (standard_conforming_strings on, UTF8): what it runs is not known");
         }
         model::track_fills(parsed.failure ? nullptr : parsed.stmt, facts, ctx, facts.span.start.line);
-        if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unknown();
+        // SQL whose text shows it changed no relation's existence (model::unknown_may_create: DSpace's
+        // DO block that EXECUTEs an ALTER TABLE ... DROP CONSTRAINT) leaves the catalog sure.
+        if (facts.status != StatementStatus::Analyzed &&
+            (script || facts.status == StatementStatus::Unparsable || model::unknown_may_create(facts.sql))) {
+            ctx.catalog.mark_unknown();
+        }
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
         // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
         // parse it again from facts.sql, so that must be the very text parsed here.
@@ -570,6 +577,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_statement_findings(report.findings, text);
+        // What follows from a statement pgfence could not read is that statement's to report
+        // (rules/unknown_consequences.hpp): judged on the schema the file started from.
+        if (start != nullptr) {
+            rules::cap_consequences_of_unknowns(report, [&](const std::string& relname) { return start->find(relname) != nullptr; });
+        }
     }
     return report;
 }

@@ -20,6 +20,7 @@
 #include "analyze/base/regular_file.hpp"
 #include "analyze/parse/source_text.hpp"
 #include "analyze/parse/splitter.hpp"
+#include "analyze/model/unknown_reach.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -102,7 +103,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     }
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
-    if (facts.status == StatementStatus::Unknown) ctx.catalog.mark_unknown();
+    if (facts.status == StatementStatus::Unknown && model::unknown_may_create(sql)) ctx.catalog.mark_unknown();
     return read;
 }
 

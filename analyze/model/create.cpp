@@ -294,7 +294,8 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // migration's own): that one may have made the name, and then this CREATE does nothing and
     // the statements after it act on the existing table (red team F1 E_PROC: a table a skipped
     // CALL made, then `CREATE TABLE IF NOT EXISTS ledger; TRUNCATE ledger` judged as on a new
-    // table). A table is the migration's own only where its CREATE certainly made it.
+    // table). A table is the migration's own only where its CREATE certainly made it. Only a
+    // statement that may have made relations marks the catalog so (model/unknown_reach.hpp).
     if (stmt->if_not_exists && !is_temporary(rv) && ctx.catalog.unknown_seen()) {
         // Either way the CREATE itself harms nothing (it makes an empty table or does nothing):
         // what matters is how the statements after it are judged, so it is no unknown of its

@@ -160,6 +160,13 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
         items.pop_back();
         if (const auto* rv = pg::as<RangeVar>(item)) {
             tables.emplace_back(rv, preserved);
+        } else if (const auto* sub = pg::as<RangeSubselect>(item)) {
+            // FROM (SELECT ... GROUP BY) AS s with nothing outside to bound it: every row the
+            // sub-select makes is used, so its own tables are read as its query reads them
+            // (docs.rs's release_build_status filled from releases LEFT JOIN builds).
+            if (preserved && !sub->lateral && select->whereClause == nullptr && select->limitCount == nullptr) {
+                source_scans(pg::as<SelectStmt>(sub->subquery), facts, ctx, ctes, label);
+            }
         } else if (const auto* join = pg::as<JoinExpr>(item)) {
             whole = false;  // a join may read the other side through an index
             // An inner join on a NOT NULL foreign key keeps every row of the referencing side.

@@ -1,6 +1,7 @@
 // INSERT, UPDATE, DELETE, MERGE, COPY and LOCK: the rows a write reaches (EveryRow) and what it locks (split from dml.cpp).
 #include "analyze/model/dml_parts.hpp"
 #include <utility>
+#include "analyze/model/pinned_key.hpp"
 
 namespace pgfence::analyze::model {
 
@@ -486,6 +487,14 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         if (proof == Proof::Probable) {
             for (auto& e : facts.scans.edit()) {
                 if (e.relation == table) e.likely_every_row = why;
+            }
+        }
+        // `WHERE resource_type_id = 2`: an index finds the rows, but the column is no key.
+        if (where != nullptr && !every && !unindexed && proof != Proof::Probable) {
+            if (std::string column = pinned_non_key(where, rv, ctx); !column.empty()) {
+                for (auto& e : facts.scans.edit()) {
+                    if (e.relation == table) e.likely_every_row = pinned_non_key_reason(column, table);
+                }
             }
         }
         if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analyze/model/model.hpp"
+#include "analyze/model/pinned_key.hpp"
 #include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
@@ -147,6 +148,83 @@ bool reads_whole_table(const pg::Node* where, const RangeVar* table, bool sole, 
     std::string qualifier = table->alias != nullptr ? std::string(pg::text(table->alias->aliasname)) : std::string(pg::relname(table));
     IndexUse use(ctx.catalog, *info, qualifier, sole);
     return use.indexes_known() && use.of(where) == Use::unserved;
+}
+
+namespace {
+
+// A constant, or a scalar subquery (one value: `schema_id = (SELECT id FROM schemas WHERE ...)`).
+bool constant_value(const pg::Node* node) {
+    while (const auto* cast = pg::as<TypeCast>(node)) node = cast->arg;
+    if (const auto* sub = pg::as<SubLink>(node)) return sub->subLinkType == EXPR_SUBLINK;
+    return pg::is<A_Const>(node) || pg::is<ParamRef>(node);
+}
+
+// The column of `table` a conjunct pins to constants (c = k, c IN (k, ...), c = ANY (k)), or "".
+std::string pinned_column(const pg::Node* node, const RelationInfo& table, std::string_view qualifier) {
+    const auto* e = pg::as<A_Expr>(node);
+    if (e == nullptr || pg::last_name(e->name) != "=") return {};
+    auto own = [&](const pg::Node* n) -> std::string {
+        const auto* ref = pg::as<ColumnRef>(n);
+        if (ref == nullptr || !pg::is<String>(pg::last(ref->fields))) return {};
+        const int fields = pg::length(ref->fields);
+        if (fields > 2 || (fields == 2 && pg::text(pg::nth(ref->fields, 0)) != qualifier)) return {};
+        std::string column(pg::text(pg::last(ref->fields)));
+        // A column the migrations show (one they do not may be another table's of the query).
+        return table.column_index.find(column) != table.column_index.end() ? column : std::string();
+    };
+    if (e->kind == AEXPR_OP) {
+        if (constant_value(e->rexpr)) return own(e->lexpr);
+        if (constant_value(e->lexpr)) return own(e->rexpr);
+        return {};
+    }
+    if (e->kind == AEXPR_IN) {
+        const auto* list = pg::as<List>(e->rexpr);
+        if (list == nullptr) return {};
+        for (const pg::Node* item : pg::each(list)) {
+            if (!constant_value(item)) return {};
+        }
+        return own(e->lexpr);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string pinned_non_key(const pg::Node* where, const RangeVar* table, const Context& ctx) {
+    if (where == nullptr || table == nullptr) return {};
+    const Catalog& catalog = ctx.catalog;  // looked at, not changed
+    const RelationInfo* info = catalog.find(std::string(pg::relname(table)));
+    if (info == nullptr || info->kind != "table" || info->columns.empty()) return {};
+    const std::string qualifier = table->alias != nullptr ? std::string(pg::text(table->alias->aliasname)) : std::string(pg::relname(table));
+    std::set<std::string> pinned;
+    std::string first;
+    auto conjunct = [&](const pg::Node* node) {
+        std::string column = pinned_column(node, *info, qualifier);
+        if (column.empty()) return;
+        if (first.empty()) first = column;
+        pinned.insert(std::move(column));
+    };
+    if (const auto* b = pg::as<BoolExpr>(where)) {
+        if (b->boolop != AND_EXPR) return {};
+        for (const pg::Node* arg : pg::each(b->args)) conjunct(arg);
+    } else {
+        conjunct(where);
+    }
+    if (pinned.empty() || pinned.count("ctid") > 0) return {};
+    auto covered = [&](const auto& columns) {
+        return !columns.empty() && std::all_of(columns.begin(), columns.end(), [&](const std::string& c) { return pinned.count(c) > 0; });
+    };
+    if (covered(info->primary_key)) return {};
+    for (const auto& [name, fk] : info->foreign_keys) {
+        if (covered(fk.columns)) return {};
+    }
+    // Asked last: a walk of the catalog's relations.
+    const std::vector<const RelationInfo*> indexes = catalog.indexes_of(info->relname);
+    if (!std::all_of(indexes.begin(), indexes.end(), [](const RelationInfo* i) { return i->index.has_value(); })) return {};
+    for (const RelationInfo* i : indexes) {
+        if (i->index->unique && !i->index->partial && covered(i->index->keys)) return {};
+    }
+    return first;
 }
 
 }  // namespace pgfence::analyze::model

@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "analyze/model/renamed_constraint.hpp"
+#include "analyze/model/rename_note.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
@@ -76,6 +77,13 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
         if (type == OBJECT_TABLE) note_constraint_index(rv, relname, false, facts, ctx);  // ALTER TABLE index RENAME TO
         std::string kind = type == OBJECT_TABLE ? relation_kind(ctx, relname, "table") : rel->second.kind;
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME: every query naming the old name breaks", kind);
+        // The columns the running code may name, for a copy-and-swap's new table to keep.
+        if (const RelationInfo* info = ctx.catalog.find(relname);
+            type == OBJECT_TABLE && info != nullptr && !info->is_new && !info->columns.empty()) {
+            std::vector<std::string> columns;
+            for (const ColumnInfo& c : info->columns) columns.push_back(c.name);
+            facts.notes.push_back(renamed_columns_note(pg::display_name(rv), columns));
+        }
         ctx.catalog.rename(relname, newname);
         ctx.reshape(relname);
         ctx.reshape(newname);

@@ -321,7 +321,13 @@ bool sequelize_call(const Node& call, Emitter& e) {
     int index = e.add_call(call, name, false);
     auto table = table_of(arg(call, 0), e);
     if (!table) {
-        e.unknown(call, index, "queryInterface." + m + "() on a table the extractor cannot read");
+        // A helper of the project's own handed the queryInterface first (metriport's
+        // shared.createTable(queryInterface, "patient_cohort", ...)): what it sends is not read, but
+        // the table it names is said, so that what the file does to that table next is read as
+        // possibly its doing (rules/unknown_consequences.hpp).
+        auto named = arg(call, 0) != nullptr && arg(call, 0)->kind != NodeKind::Object ? table_of(arg(call, 1), e) : std::nullopt;
+        e.unknown(call, index, named ? name + "() on table " + *named + ", a helper pgfence does not read, handed the migration's queryInterface"
+                                     : "queryInterface." + m + "() on a table the extractor cannot read");
         return true;
     }
     Builder b(e, *table);

@@ -89,6 +89,26 @@ bool bounded(const pg::Node* node) {
     return found;
 }
 
+// A DELETE ... USING a query that groups and keeps only the groups a HAVING picks (`USING (SELECT
+// k, max(ctid) FROM t GROUP BY k HAVING count(*) > 1) d`, or a CTE of that shape): it deletes
+// the extra rows of the duplicated keys, DSpace's dedup before a new unique constraint. Few rows
+// unless most are duplicates: no "may delete every row".
+bool deletes_duplicates(const DeleteStmt* remove) {
+    auto grouped = [](const pg::Node* query) {
+        const auto* select = pg::as<SelectStmt>(query);
+        return select != nullptr && select->op == SETOP_NONE && select->groupClause != nullptr && select->havingClause != nullptr;
+    };
+    for (const pg::Node* item : pg::each(remove->usingClause)) {
+        if (const auto* sub = pg::as<RangeSubselect>(item); sub != nullptr && grouped(sub->subquery)) return true;
+        const auto* rv = pg::as<RangeVar>(item);
+        if (rv == nullptr || rv->schemaname != nullptr || remove->withClause == nullptr) continue;
+        for (const CommonTableExpr* cte : pg::each<CommonTableExpr>(remove->withClause->ctes)) {
+            if (pg::text(cte->ctename) == pg::relname(rv) && grouped(cte->ctequery)) return true;
+        }
+    }
+    return false;
+}
+
 // The target of an INSERT, UPDATE, DELETE or MERGE, when it existed before the migration.
 const LockFact* existing_target(const StatementContext& ctx, std::string& table) {
     const pg::Node* stmt = ctx.stmt;
@@ -344,7 +364,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     // tautology is undecidable, so anything but an equality or IN against constants on a column
     // (an OR of them) is read as possibly every row. An UPDATE rewrites rows and keeps them: a
     // backfill, left MEDIUM.
-    if (remove != nullptr && (!likely.empty() || !narrow(where))) {
+    const bool dedup = remove != nullptr && deletes_duplicates(remove);
+    if (remove != nullptr && !dedup && (!likely.empty() || !narrow(where))) {
         Finding& f = sink.add(ctx.statement,
                               "DELETE FROM " + table + " WHERE " + shortened(split.where, 60) + " may delete every row of " +
                                   table + likely + ": pgfence cannot show that its WHERE picks a few rows (only an "
@@ -365,7 +386,9 @@ void check(const StatementContext& ctx, Sink& sink) {
                           verb + table + " WHERE " + shortened(split.where, 60) +
                               (scan_only ? " reads every row of " + table + " to find the rows it " +
                                                (update ? "writes" : "deletes") + " (no index of " + table + " serves its WHERE)"
-                                         : " may touch most rows of " + table + likely) +
+                                         : dedup ? " deletes the extra rows of the keys its GROUP BY ... HAVING finds "
+                                                   "duplicated, reading every row of " + table + " to find them"
+                                                 : " may touch most rows of " + table + likely) +
                               ", in the migration's transaction: each row it " + (update ? "writes" : "deletes") +
                               " stays locked until the migration commits (other writers of those rows wait), and every "
                               "row version goes to WAL at once (replicas fall behind)");

@@ -1,8 +1,10 @@
+#include <map>
 #include <set>
 
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/renamed_aside.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -61,9 +63,18 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::optional<Drop> drop = drop_of(ctx, OBJECT_TABLE);
     if (!drop) return;
     std::set<std::string> dropped;
-    for (const List* o : pg::each<List>(drop->objects)) dropped.insert(pg::qualified_name(o));
+    std::map<std::string, schema::QualifiedName> names;
+    for (const List* o : pg::each<List>(drop->objects)) {
+        dropped.insert(pg::qualified_name(o));
+        names.emplace(pg::qualified_name(o), schema::name_of_list(o));
+    }
+    const auto at = static_cast<std::size_t>(ctx.statement.index);
+    const bool in_file = ctx.stmts != nullptr && at < ctx.stmts->size() && (*ctx.stmts)[at] == ctx.stmt;
     for (const auto& table : dropped) {
         if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration
+        // The old table a copy-and-swap of this file renamed aside and copied into the new one
+        // (renamed_aside.hpp): its rows live on there, and no running code names the aside name.
+        if (in_file && renamed_aside_to(*ctx.stmts, ctx.file.statements, at, names.at(table))) continue;
         if (const Bookkeeping* b = bookkeeping_table(ctx.file, table)) {
             Finding& f = sink.add(ctx.statement, "DROP TABLE " + table + " drops " + std::string(b->tool) +
                                                      (b->lock ? "'s lock table (the row it locks while it migrates), "

@@ -23,6 +23,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/model/plpgsql/plpgsql_trigger_body.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/renamed_aside.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -189,6 +190,13 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
     if (what.kind.empty() || what.kind == "unknown") what = {kind_from_name(name), what.columns};
     if (what.kind == "not-null check") return;  // the column is NOT NULL: the check proved nothing more
     if (replaced(ctx, pg::relname(alter->relation), name, what)) return;
+    // The old table of a copy-and-swap later in the file (renamed_aside.hpp): it is renamed aside,
+    // and the application's writes go to the new table, whose constraints are its own.
+    const auto at = static_cast<std::size_t>(ctx.statement.index);
+    if (ctx.stmts != nullptr && at < ctx.stmts->size() && (*ctx.stmts)[at] == ctx.stmt &&
+        renamed_aside_after(*ctx.stmts, ctx.file.statements, at + 1, schema::name_of_range_var(alter->relation))) {
+        return;
+    }
     Finding& f = sink.add(ctx.statement, "DROP CONSTRAINT " + quote_ident(name) + " on " + table + " (" +
                                              (what.kind == "unknown" ? std::string("a constraint")
                                                                        : with_article(what.kind) + (what.kind == "check" ? "" : " constraint")) +

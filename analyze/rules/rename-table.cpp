@@ -1,5 +1,6 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rename_chains.hpp"
+#include "analyze/rules/renamed_aside.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -185,6 +186,48 @@ bool report_sequence_rename(const FileContext& ctx, std::size_t i, Sink& sink) {
     return true;
 }
 
+// A copy-and-swap (renamed_aside.hpp): the name stays, so the rename breaks only what the new
+// table lacks. In a transaction nothing sees the gap (the copy's time under its locks is
+// work-under-held-lock's); outside one, queries meet no table, then a partly filled one.
+void report_renamed_aside(const FileContext& ctx, const RenamedAside& swap, const std::string& old_table, Sink& sink) {
+    const StatementFacts& s = ctx.file.statements[swap.rename_at];
+    const std::string aside = quote_ident(swap.aside.name);
+    const std::string copy_line = std::to_string(ctx.file.statements[swap.copy_at].span.start.line);
+    if (swap.columns_known && !swap.missing.empty()) {
+        std::string list;
+        for (std::size_t n = 0; n < swap.missing.size(); ++n) list += (n == 0 ? "" : ", ") + quote_ident(swap.missing[n]);
+        Finding& f = sink.add(s, "renaming " + old_table + " to " + aside + " and creating " + old_table + " anew (line " +
+                                     std::to_string(ctx.file.statements[swap.create_at].span.start.line) + ") without " + list +
+                                     ", which the old " + old_table + " had (as the migrations show it): code deployed "
+                                     "before this migration that names " + (swap.missing.size() == 1 ? "it" : "them") +
+                                     " fails until it is replaced");
+        f.relation = old_table;
+        f.fix = "keep every column in the new " + old_table + " until no deployed code names the ones to drop, and drop "
+                "them in a later migration";
+        return;
+    }
+    const bool in_transaction = s.transaction != Transaction::None && ctx.file.statements[swap.copy_at].transaction != Transaction::None;
+    if (swap.columns_known && in_transaction) return;
+    std::string message = "renaming " + old_table + " to " + aside + ", creating " + old_table + " anew and copying " + aside +
+                          "'s rows into it (line " + copy_line + ") keeps the name " + old_table;
+    if (!swap.columns_known) {
+        message += ", but pgfence does not know the old " + old_table + "'s columns: code deployed before this migration "
+                   "fails if it names one the new " + old_table + " lacks";
+    }
+    if (!in_transaction) {
+        message += std::string(swap.columns_known ? ", but" : "; and") + " outside a transaction: from line " +
+                   std::to_string(s.span.start.line) + " to " + copy_line + " queries on " + old_table +
+                   " fail (no such table), then find it empty or partly filled for as long as the copy of every row of " +
+                   aside + " takes";
+    }
+    Finding& f = sink.add(s, message);
+    f.risk = Risk::Medium;
+    f.relation = old_table;
+    f.fix = in_transaction ? "check that the new " + old_table + " has every column deployed code names"
+                           : "run the rename, the CREATE TABLE and the copy in one transaction (BEGIN ... COMMIT), or have "
+                             "the migration tool wrap the file in one";
+}
+
 void check(const FileContext& ctx, Sink& sink) {
     report_chains(ctx, sink);
     report_moves(ctx, sink);
@@ -231,6 +274,10 @@ void check(const FileContext& ctx, Sink& sink) {
         }
         if (kept) continue;
         std::string old_table = pg::display_name(rv);
+        if (auto swap = renamed_aside_from(ctx.stmts, ctx.file.statements, i)) {
+            report_renamed_aside(ctx, *swap, old_table, sink);
+            continue;
+        }
         Finding& f = sink.add(s, "renaming " + old_table + " to " + quote_ident(e.to.name) +
                                      " breaks every query that still names " + old_table +
                                      ": code deployed before this migration fails until it is replaced");

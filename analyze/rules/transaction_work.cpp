@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analyze/model/join_rows.hpp"
+#include "analyze/model/pinned_key.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/model/target_columns.hpp"
 #include "analyze/rules/common.hpp"
@@ -414,6 +415,13 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
             }
             return TableWork{e.relation, "reads every row of " + e.relation +
                                              (e.filtered ? " (no index of " + e.relation + " serves its WHERE)" : "")};
+        }
+        // `WHERE resource_type_id = 2`: an index finds the rows, but one value of a column that is
+        // no key may be most of the table (model::pinned_non_key).
+        for (const auto& e : s.scans) {
+            const LockFact* lock = lock_on(s, e.relation);
+            if (!is_pinned_non_key(e) || (lock != nullptr && lock->empty) || !effect_counts(ctx, index, s, e)) continue;
+            return TableWork{e.relation, "writes the rows of " + e.relation + " its WHERE picks (" + e.likely_every_row + ")"};
         }
         return std::nullopt;
     }

@@ -1,0 +1,43 @@
+#pragma once
+// The note the lock model leaves on ALTER TABLE t RENAME TO b of a table whose columns the
+// migrations show (analyze/model/rename.cpp), for the rules that judge a copy-and-swap (ALTER
+// TABLE t RENAME TO b; CREATE TABLE t; INSERT INTO t SELECT ... FROM b): whether the new t keeps
+// every column the running code may name (analyze/rules/renamed_aside.hpp).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/model/facts.hpp"
+
+namespace pgfence::analyze {
+
+inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
+
+// "RENAME of <relation>: its columns, as the migrations show them: a, b, c"
+[[nodiscard]] inline std::string renamed_columns_note(std::string_view relation, const std::vector<std::string>& columns) {
+    std::string out = std::string(k_renamed_columns_prefix) + std::string(relation) + ": its columns, as the migrations show them: ";
+    for (std::size_t i = 0; i < columns.size(); ++i) out += (i == 0 ? "" : ", ") + columns[i];
+    return out;
+}
+
+// The columns the note names for `relation` (as written in the note), or nothing when the
+// statement has none (the migrations do not show the table's columns).
+[[nodiscard]] inline std::optional<std::vector<std::string>> read_renamed_columns_note(const StatementFacts& statement,
+                                                                                     std::string_view relation) {
+    const std::string head = renamed_columns_note(relation, {});
+    for (const auto& n : statement.notes) {
+        if (!n.starts_with(head)) continue;
+        std::vector<std::string> columns;
+        std::string_view rest = std::string_view(n).substr(head.size());
+        while (!rest.empty()) {
+            const std::size_t comma = rest.find(", ");
+            columns.emplace_back(rest.substr(0, comma));
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+        }
+        return columns;
+    }
+    return std::nullopt;
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,16 @@
+-- pgfence-test: schema=shop.schema
+-- DSpace's dedups before a new unique constraint (DS-2701's collection2item, V7.6's workspaceitem):
+-- the DELETE joins a GROUP BY ... HAVING count(*) > 1 query, so it deletes only the extra rows of
+-- duplicated keys: a backfill that reads the whole table (MEDIUM), not one that may empty it. A
+-- DELETE joined to a query that keeps every group (no HAVING) may still delete every row (HIGH).
+SET lock_timeout = '2s';
+DELETE FROM orders a USING (
+    SELECT max(ctid) AS ctid, user_id, total FROM orders GROUP BY user_id, total HAVING count(*) > 1
+) b
+WHERE a.user_id = b.user_id AND a.total = b.total AND a.ctid <> b.ctid;
+WITH dedup AS (
+    SELECT user_id, min(id) AS id FROM orders GROUP BY user_id HAVING count(id) > 1
+)
+DELETE FROM orders USING dedup WHERE orders.user_id = dedup.user_id AND orders.id <> dedup.id;
+DELETE FROM orders a USING (SELECT max(id) AS id, user_id FROM orders GROUP BY user_id) b
+WHERE a.user_id = b.user_id AND a.id <> b.id;
