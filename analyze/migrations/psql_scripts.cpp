@@ -269,7 +269,7 @@ bool psql_script_name(std::string_view path) {
 
 bool may_run_sql(std::string_view path, std::string_view text) {
     const std::string_view name = path_name(path);
-    if (name == "sqitch.conf" || text.find("databaseChangeLog") != std::string_view::npos) return true;
+    if (name == "sqitch.conf" || name == "alembic.ini" || text.find("databaseChangeLog") != std::string_view::npos) return true;
     return psql_script_name(path) && mentions(text) && language_of(path, text) != Language::none;
 }
 

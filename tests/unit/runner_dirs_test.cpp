@@ -74,5 +74,7 @@ TEST_CASE("read_changelog_dirs: includeAll, include, sqitch.conf, Spring SQL ini
     CHECK(listed(read_changelog_dirs("src/main/resources/application.properties", "spring.sql.init.mode=always\n")).find(
               "psql:1:src/main/resources/data.sql") != std::string::npos);
     CHECK(read_changelog_dirs("src/main/resources/application.properties", "spring.sql.init.mode=never\n").empty());
+    CHECK(listed(read_changelog_dirs("alembic.ini", "[alembic]\nscript_location = %(here)s/db/env\n")) ==
+          "alembic:2:db/env/env.py!;alembic:2:db/env/script.py.mako!");
     CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>flyway-core</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
 }
