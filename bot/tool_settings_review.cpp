@@ -127,12 +127,22 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
                                                                                  const std::string& commit,
                                                                                  std::uint64_t max_bytes) {
     std::vector<std::pair<std::string, tools::ToolDir>> out;
-    // Scripts that may run psql (Ruby, Python, #! scripts: tools/psql_scripts.hpp), Liquibase's XML
-    // and JSON changelogs and sqitch.conf (tools/changelog_dirs.hpp) are read too.
-    auto files = repo.list_files(commit, [](std::string_view p) {
-        return (tools::tool_settings_file(p) || tools::psql_script_name(p) || tools::changelog_file_name(p)) && not_vendored(p);
-    });
+    auto files = repo.list_files(commit, [](std::string_view p) { return tools::tool_settings_file(p) && not_vendored(p); });
     if (!files) return files.error();
+    // Scripts that may run psql (Ruby, Python, #! scripts: tools/psql_scripts.hpp), Liquibase's XML
+    // and JSON changelogs and sqitch.conf (tools/changelog_dirs.hpp) are read too: their stored
+    // bytes first (a Python project has thousands of modules; reading each as a checkout writes it
+    // costs milliseconds), as a checkout writes them only those that name a runner.
+    auto more = repo.list_blobs(commit, [](std::string_view p) {
+        return !tools::tool_settings_file(p) && (tools::psql_script_name(p) || tools::changelog_file_name(p)) && not_vendored(p);
+    });
+    if (!more) return more.error();
+    for (const auto& f : *more) {
+        auto blob = repo.read_blob(f.id, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!blob) return blob.error();
+        if (blob->text && !tools::may_run_sql(f.path, *blob->text)) continue;
+        files->push_back(f.path);
+    }
     for (const auto& path : *files) {
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();

@@ -246,11 +246,49 @@ void read_boot_flyway(std::string_view path, std::string_view text, std::vector<
     if (d.unknown.empty()) out.push_back(std::move(d));
 }
 
+// Alembic's migration environment (red team R68 B6): alembic.ini's [alembic] script_location
+// (relative to the ini's folder, `%(here)s` that folder) holds env.py, which runs at every `alembic
+// upgrade` (it opens the connection and may run SQL before context.run_migrations()), and
+// script.py.mako, from which each new revision is made. A change to either is unknown at line 1; a
+// package location (`myapp:migrations`) is not resolved.
+void read_alembic(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    bool in_section = false;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (l.starts_with("[")) {
+            in_section = l == "[alembic]";
+            continue;
+        }
+        if (!in_section || !l.starts_with("script_location")) continue;
+        const std::size_t eq = l.find_first_of("=:");
+        if (eq == std::string_view::npos) continue;
+        std::string value(trim(l.substr(eq + 1)));
+        if (value.starts_with("%(here)s")) value.erase(0, 8);
+        while (value.starts_with("/")) value.erase(0, 1);
+        const std::string why = "Alembic runs its migration environment at every `alembic upgrade` (" + std::string(path) +
+                                "'s script_location): a change to it changes what every migration runs with, which pgfence does not read: review it";
+        if (value.find_first_of(":%$") != std::string::npos) {
+            ToolDir d = unknown_dir("alembic", "[alembic] script_location", n, "it names " + value + ", which pgfence does not resolve", false);
+            out.push_back(std::move(d));
+            return;
+        }
+        for (std::string_view file : {"env.py", "script.py.mako"}) {
+            add(out, "alembic", "[alembic] script_location", n, std::string(path_folder(path)), (value.empty() ? std::string() : value + "/") + std::string(file),
+                why, false);
+        }
+        return;
+    }
+}
+
 }  // namespace
 
 bool changelog_file_name(std::string_view path) {
     const std::string name = lowered(path_name(path));
-    if (name == "sqitch.conf") return true;
+    if (name == "sqitch.conf" || name == "alembic.ini") return true;
     if (!name.ends_with(".xml") && !name.ends_with(".json")) return false;
     const std::string low = lowered(path);
     return low.find("changelog") != std::string::npos || low.find("liquibase") != std::string::npos;
@@ -258,6 +296,10 @@ bool changelog_file_name(std::string_view path) {
 
 std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view text) {
     std::vector<ToolDir> out;
+    if (path_name(path) == "alembic.ini") {
+        read_alembic(path, text, out);
+        return out;
+    }
     if (path_name(path) == "sqitch.conf") {
         read_sqitch(path, text, out);
         return out;

@@ -500,7 +500,11 @@ void read_line(std::string_view l, int n, Reading& r) {
         if (k + 2 < c.words.size() && c.words[k] == "for" && c.words[k + 2] == "in") {
             std::vector<std::string> words;
             for (std::size_t j = k + 3; j < c.words.size() && c.words[j] != "do"; ++j) {
-                words.push_back(c.words[j].find_first_of("$`") != std::string::npos ? std::string("$") : c.words[j]);
+                words.push_back(c.words[j]);
+            }
+            // A command's output (`$(ls db)`, split at its blanks), a variable: the set is computed.
+            if (std::any_of(words.begin(), words.end(), [](const std::string& x) { return x.find_first_of("$`") != std::string::npos; })) {
+                words = {"$"};
             }
             r.loops.emplace_back(c.words[k + 1], std::move(words));
         }

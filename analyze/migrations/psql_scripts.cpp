@@ -267,6 +267,12 @@ bool psql_script_name(std::string_view path) {
     return name.ends_with(".py") || name.ends_with(".rb") || name.ends_with(".rake") || name == "Rakefile" || name == "Capfile";
 }
 
+bool may_run_sql(std::string_view path, std::string_view text) {
+    const std::string_view name = path_name(path);
+    if (name == "sqitch.conf" || name == "alembic.ini" || text.find("databaseChangeLog") != std::string_view::npos) return true;
+    return psql_script_name(path) && mentions(text) && language_of(path, text) != Language::none;
+}
+
 std::vector<ToolDir> read_script_psql_files(std::string_view path, std::string_view text, const ReadFile& read) {
     std::vector<ToolDir> out;
     const std::string_view name = path_name(path);

@@ -20,6 +20,11 @@ namespace pgfence::analyze::tools {
 // *.rake, Rakefile, Capfile, *.py.
 [[nodiscard]] bool psql_script_name(std::string_view path);
 
+// Whether the text of such a script, or of a changelog file (changelog_dirs.hpp), may select files
+// to run: it names a client psql_files.hpp reads (a script without an extension also starts with
+// #!), or it is a Liquibase changelog or sqitch.conf. A cheap test before reading it whole.
+[[nodiscard]] bool may_run_sql(std::string_view path, std::string_view text);
+
 // The files the scripts' psql commands (and those of other clients psql_files.hpp reads) run,
 // relative to the script's folder and to the repository's top (where a deploy runs it from), and
 // the SQL files an Ansible YAML file's postgresql_script / postgresql_query tasks run.

@@ -1,6 +1,8 @@
 #pragma once
 // Schema synchronisation from an ORM's models: TypeORM's `synchronize: true` (and `dropSchema`)
-// and Sequelize's `sync({ alter: true })` / `sync({ force: true })` make the ORM compute DDL from
+// and Sequelize's `sync({ alter: true })` / `sync({ force: true })`, Hibernate's ddl-auto /
+// hbm2ddl.auto / schema-generation action set to create, drop or update (tool "hibernate", its
+// models the Java and Kotlin @Entity classes) make the ORM compute DDL from
 // the entity and model files every time the application starts, outside any migration pgfence
 // reads. Where a project turns it on, the setting is an unknown statement (the DDL is computed at
 // run time), and in `pr` an entity or model file the pull request changes is one too.

@@ -757,7 +757,7 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
-    if (!dir.loads_unread.empty() && dir.unknown.empty()) return where + " makes " + shown(dir.folder) + " a file " + dir.tool + " runs: " + dir.loads_unread;
+    if (!dir.loads_unread.empty() && dir.unknown.empty()) return where + " makes " + dir.tool + " run " + shown(dir.folder) + ": " + dir.loads_unread;
     if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);

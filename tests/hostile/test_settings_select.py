@@ -107,8 +107,17 @@ def flyway_default_location(s):
     check((RES + "db/migration/2024/V2__cleanup.sql", "drop-table", 1) in found, f"the subfolder's migration is analysed: {sorted(found)}")
 
 
+def alembic_env_location(s):
+    """alembic.ini's script_location names another folder (`%(here)s/db/env`): a change to its env.py
+    is unknown at line 1."""
+    env = ("from alembic import context\n\ndef run(connection):\n    with context.begin_transaction():\n        context.run_migrations()\n")
+    base = {"alembic.ini": "[alembic]\nscript_location = %(here)s/db/env\n", "db/env/env.py": env}
+    gated(s, base, {"db/env/env.py": env.replace("def run", "import os\n\ndef run")}, {("db/env/env.py", "unknown-statement", 1)},
+          analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, flyway_default_location)}
+                                     alembic_env, alembic_env_location, flyway_default_location)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

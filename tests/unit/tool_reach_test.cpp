@@ -55,7 +55,9 @@ TEST_CASE("tool_reach: seed commands follow the seed folder") {
 TEST_CASE("tool_reach: psql -f files, and a computed one unknown") {
     CHECK(folders(read_tool_dirs("Makefile", "deploy:\n\tpsql \"$DATABASE_URL\" -1 -f db/post.sql\n")) == "psql:2:db/post.sql");
     CHECK(folders(read_tool_dirs("Makefile", "x:\n\tpsql --file=a.sql && psql $URL < b.sql\n")) == "psql:2:a.sql;psql:2:b.sql");
-    CHECK(folders(read_tool_dirs("Makefile", "x:\n\tfor f in m/*.sql; do psql -f \"$f\"; done\n")) == "psql:2:?");
+    // A loop over a glob runs the files the glob matches (red team R68 B9); over a command's output it is unknown.
+    CHECK(folders(read_tool_dirs("Makefile", "x:\n\tfor f in m/*.sql; do psql -f \"$f\"; done\n")) == "psql:2:m/*.sql");
+    CHECK(folders(read_tool_dirs("Makefile", "x:\n\tfor f in $(ls m); do psql -f \"$f\"; done\n")) == "psql:2:?");
     ToolDir one = read_tool_dirs("Makefile", "x:\n\tpsql -f db/post.sql\n").front();
     CHECK(in_tool_dir("db/post.sql", one));
     CHECK_FALSE(in_tool_dir("db/other.sql", one));

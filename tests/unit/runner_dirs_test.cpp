@@ -1,0 +1,80 @@
+// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20 (analyze/migrations/
+// psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp): which files each selects, and which it
+// leaves unknown.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analyze/migrations/changelog_dirs.hpp"
+#include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/psql_scripts.hpp"
+
+using namespace pgfence::analyze::tools;
+
+namespace {
+
+std::string listed(const std::vector<ToolDir>& dirs) {
+    std::string out;
+    for (const auto& d : dirs) {
+        out += (out.empty() ? "" : ";") + d.tool + ":" + std::to_string(d.line) + ":" + (d.unknown.empty() ? d.folder : "?") +
+               (d.loads_unread.empty() ? "" : "!");
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("psql_runs_file: one file, globs within a folder, ** across folders") {
+    CHECK(psql_runs_file("db/x.sql", "db/x.sql"));
+    CHECK_FALSE(psql_runs_file("db/y.sql", "db/x.sql"));
+    CHECK(psql_runs_file("db/patches/a.sql", "db/patches/*.sql"));
+    CHECK_FALSE(psql_runs_file("db/patches/2024/a.sql", "db/patches/*.sql"));
+    CHECK_FALSE(psql_runs_file("db/patches/.a.sql", "db/patches/*.sql"));
+    CHECK(psql_runs_file("db/fixes/a.sql", "db/fixes/**/*.sql"));
+    CHECK(psql_runs_file("db/fixes/2024/01/a.sql", "db/fixes/**/*.sql"));
+    CHECK_FALSE(psql_runs_file("db/fixes/a.txt", "db/fixes/**/*.sql"));
+    CHECK(psql_runs_file("db/p/v2.sql", "db/p/v[0-9].sql"));
+}
+
+TEST_CASE("read_psql_files: loops, find, cat pipes and computed files") {
+    CHECK(listed(read_psql_files("deploy.sh", "for f in db/p/*.sql; do\n  psql -f \"$f\"\ndone\n", "")) == "psql:2:db/p/*.sql");
+    CHECK(listed(read_psql_files("deploy.sh", "find db/f -name '*.sql' -exec psql -f {} \\;\n", "")) == "psql:1:db/f/**/*.sql");
+    CHECK(listed(read_psql_files("deploy.sh", "cat db/a.sql | docker exec -i db psql\n", "")) == "psql:1:db/a.sql");
+    CHECK(listed(read_psql_files("w.yml", "      - run: cat db/s/*.sql | psql \"$URL\"\n", "")) == "psql:1:db/s/*.sql");
+    CHECK(listed(read_psql_files("deploy.sh", "psql -f \"$(ls db/*.sql | tail -1)\"\n", "")) == "psql:1:?!");
+    CHECK(listed(read_psql_files("deploy.sh", "pg_dump src | psql dst\n", "")) == "psql:1:?");
+}
+
+TEST_CASE("read_psql_files: other clients and desired-state appliers") {
+    CHECK(listed(read_psql_files("d.sh", "npx prisma db execute --file db/x.sql\n", "")) == "psql:1:db/x.sql");
+    CHECK(listed(read_psql_files("d.sh", "python manage.py dbshell < db/x.sql\n", "")) == "psql:1:db/x.sql");
+    CHECK(listed(read_psql_files("d.sh", "psqldef app --file db/schema.sql\n", "")) == "psqldef:1:db/schema.sql!");
+    CHECK(listed(read_psql_files("d.sh", "dbmate load\n", "")) == "dbmate:1:db/schema.sql!");
+}
+
+TEST_CASE("read_script_psql_files: Ruby, Python, #! scripts, Ansible") {
+    CHECK(listed(read_script_psql_files("Rakefile", "task :x do\n  sh \"psql #{ENV['U']} -f db/a.sql\"\nend\n")) == "psql:2:db/a.sql");
+    CHECK(listed(read_script_psql_files("ops/run.py", "subprocess.run([\n  \"psql\", \"-f\",\n  \"db/a.sql\"])\n")) ==
+          "psql:2:ops/db/a.sql;psql:2:db/a.sql");
+    CHECK(listed(read_script_psql_files("run.py", "subprocess.run([\"psql\", \"-f\", path])\n")) == "psql:1:?!");
+    CHECK(listed(read_script_psql_files("run.py", "c.run(f\"psql -f {path}\")\n")) == "psql:1:?!");
+    CHECK(listed(read_script_psql_files("bin/deploy", "#!/usr/bin/env bash\npsql -f db/a.sql\n")) == "psql:2:bin/db/a.sql;psql:2:db/a.sql");
+    CHECK(read_script_psql_files("bin/notes", "psql -f db/a.sql\n").empty());  // no #!: not a script
+    CHECK(listed(read_script_psql_files("deploy.yml", "- community.postgresql.postgresql_script:\n    path: db/a.sql\n")) == "psql:2:db/a.sql");
+    CHECK_FALSE(psql_script_name("Makefile"));
+    CHECK(psql_script_name("bin/deploy"));
+}
+
+TEST_CASE("read_changelog_dirs: includeAll, include, sqitch.conf, Spring SQL init, Flyway's default") {
+    CHECK(listed(read_changelog_dirs("src/main/resources/db/master.yaml", "databaseChangeLog:\n  - includeAll:\n      path: db/sql/\n")) ==
+          "liquibase:3:src/main/resources/db/sql/**/*.sql!;liquibase:3:db/sql/**/*.sql!");
+    CHECK(listed(read_changelog_dirs("db/master.xml", "<databaseChangeLog>\n<include file=\"x.sql\" relativeToChangelogFile=\"true\"/>\n")) ==
+          "liquibase:2:db/x.sql!");
+    CHECK(listed(read_changelog_dirs("sqitch.conf", "[core]\n\tengine = pg\n\ttop_dir = db\n")) == "sqitch:3:db/deploy/**/*.sql!");
+    CHECK(listed(read_changelog_dirs("src/main/resources/application.properties", "spring.sql.init.mode=always\n")).find(
+              "psql:1:src/main/resources/data.sql") != std::string::npos);
+    CHECK(read_changelog_dirs("src/main/resources/application.properties", "spring.sql.init.mode=never\n").empty());
+    CHECK(listed(read_changelog_dirs("alembic.ini", "[alembic]\nscript_location = %(here)s/db/env\n")) ==
+          "alembic:2:db/env/env.py!;alembic:2:db/env/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>flyway-core</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
+}
