@@ -196,10 +196,15 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
     static constexpr std::string_view k_with_value = "cdfFhLopPRTUv";
     std::vector<std::string> commands;
     std::vector<std::pair<std::string, std::string>> files;  // setting, file
+    std::vector<std::string> constants;                      // -v name=value (startup.c: 'v', "set", "variable")
     const auto& w = c.words;
     auto take = [&](char opt, const std::string& value) {
         if (opt == 'c') commands.push_back(value);
         if (opt == 'f') files.emplace_back("psql -f", value);
+        const std::size_t eq = value.find('=');
+        if (opt == 'v' && eq != std::string::npos && eq > 0 && value.find_first_of("$`") == std::string::npos) {
+            constants.push_back(value.substr(0, eq));
+        }
     };
     for (std::size_t j = i + 1; j < w.size(); ++j) {
         const std::string& a = w[j];
@@ -211,7 +216,7 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
                                                                        "port", "pset", "record-separator", "table-attr", "username", "set", "variable"};
             if (std::find(k_long.begin(), k_long.end(), name) == k_long.end()) continue;
             std::string value = eq != std::string::npos ? a.substr(eq + 1) : j + 1 < w.size() ? w[++j] : std::string();
-            take(name == "command" ? 'c' : name == "file" ? 'f' : '-', value);
+            take(name == "command" ? 'c' : name == "file" ? 'f' : name == "set" || name == "variable" ? 'v' : '-', value);
             continue;
         }
         if (a.size() < 2 || a[0] != '-') continue;
@@ -222,6 +227,12 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
             break;
         }
     }
+    // Each file this command runs, with the variables the command sets.
+    auto add = [&](const std::string& setting, std::string_view file, bool computed) {
+        std::size_t k = out.size();
+        add_file(out, setting, n, base, file, read, computed);
+        for (; k < out.size(); ++k) out[k].psql_constants = constants;
+    };
     bool reads_stdin = commands.empty() && files.empty();
     for (const auto& sql : commands) {
         if (read_only_command(sql)) continue;
@@ -236,7 +247,7 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
             reads_stdin = true;
             continue;
         }
-        add_file(out, setting, n, base, file, read, false);
+        add(setting, file, false);
     }
     if (!reads_stdin) return;
     if (c.here) {
@@ -245,7 +256,7 @@ void read_psql(const Command& c, std::size_t i, int n, std::string_view base, co
                                   "it into a migration file",
                                   false));
     } else if (!c.stdin_file.empty()) {
-        add_file(out, "psql < FILE", n, base, c.stdin_file, read, c.stdin_computed);
+        add("psql < FILE", c.stdin_file, c.stdin_computed);
     } else if (c.piped || !files.empty()) {
         out.push_back(unknown_dir("psql", "| psql", n,
                                   "psql runs the SQL piped into it, which pgfence does not read as a migration: review it, or give psql "

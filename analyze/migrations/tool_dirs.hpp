@@ -25,6 +25,10 @@ struct ToolDir {
     // The file a TypeORM CLI's `-d FILE` names (repository-relative), while it is not yet read:
     // read_tool_dirs with a reader replaces the entry by what that file's DataSource names.
     std::string data_source;
+    // psql (tool "psql"): the variables its command line sets to a constant (`-v name=value`,
+    // `--set`, `--variable`; a value with `$` or a backquote is computed, not constant), which the
+    // file's `:name` then stands for (parse/psql_variables.hpp).
+    std::vector<std::string> psql_constants;
 };
 
 // A file of the same repository by its repository-relative path; nullopt when it is not a regular
