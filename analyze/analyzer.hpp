@@ -29,6 +29,12 @@ inline constexpr int k_newest_pg_version = 18;
 
 inline constexpr std::uint64_t k_default_max_file_bytes = std::uint64_t{16} << 20;
 
+// A psql command line that runs an SQL file (AnalyzeOptions::psql_runs).
+struct PsqlRun {
+    std::string file;
+    std::vector<std::string> constants;  // the variables it sets to a constant (-v name=value)
+};
+
 struct AnalyzeOptions {
     int pg_version = 15;                  // target server major version, 11 to 18
     Direction direction = Direction::Up;  // which half of up/down migrations to read
@@ -72,6 +78,11 @@ struct AnalyzeOptions {
     // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
     // called. Not owned.
     const std::vector<std::string>* sqlx_folders = nullptr;
+    // The SQL files psql runs (tools/psql_files.hpp), one entry per command that runs one, with the
+    // variables that command sets to a constant: a `:name` psql would interpolate in the file
+    // (parse/psql_variables.hpp) is unknown unless every run of it sets the name. Paths as given.
+    // Not owned.
+    const std::vector<PsqlRun>* psql_runs = nullptr;
     // The configuration's `tool`: which tool runs the project's `<version>_<name>.sql` files when
     // what the project says leaves two readings: "" (read the project: tools/sqlx_crate.hpp),
     // "sqlx" or "golang-migrate".

@@ -1,10 +1,47 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/parse/psql_variables.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
 
 namespace pgfence::analyze {
+
+namespace {
+
+// The runs of `path` by psql (AnalyzeOptions::psql_runs); each `:name`, `:'name'` or `:"name"` psql
+// would interpolate there whose name not every run sets to a constant on its command line: psql
+// sends the variable's value (its own LAST_ERROR_MESSAGE, a psqlrc's, a `\set`'s) where pgfence
+// reads the file's text (red team R68 B24).
+void refuse_psql_variables(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
+    if (options.psql_runs == nullptr || options.psql_runs->empty()) return;
+    std::error_code ec;
+    const std::string self = std::filesystem::absolute(path, ec).lexically_normal().generic_string();
+    std::vector<const PsqlRun*> runs;
+    for (const PsqlRun& r : *options.psql_runs) {
+        if (std::filesystem::absolute(r.file, ec).lexically_normal().generic_string() == self) runs.push_back(&r);
+    }
+    if (runs.empty()) return;
+    bool added = false;
+    for (const PsqlVariableUse& use : psql_variable_uses(source.text)) {
+        const bool constant = std::all_of(runs.begin(), runs.end(), [&](const PsqlRun* r) {
+            return std::find(r->constants.begin(), r->constants.end(), use.name) != r->constants.end();
+        });
+        if (constant) continue;
+        source.refusals.emplace_back(source.replaced.to_file(use.offset),
+                                     "psql runs this file and replaces " + use.written + " with the value of its variable " + use.name +
+                                         " before the server sees the statement (psql sets some itself, such as LAST_ERROR_MESSAGE after "
+                                         "an error; a psqlrc or \\set others), and the command line does not set it to a constant "
+                                         "(-v " + use.name + "=...): what the statement becomes is not known",
+                                     "psql variable");
+        added = true;
+    }
+    if (added) {
+        std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
+    }
+}
+
+}  // namespace
 
 namespace analyzer_detail {
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
@@ -104,6 +141,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
     // it the statement psql sends next (psql_includes_on_disk.hpp).
     if (!script) refuse_unfollowed_includes(path, source, options);
+    // A `:name` psql interpolates in a file it runs: an unknown statement at its line.
+    if (!script) refuse_psql_variables(path, source, options);
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
     report.skipped = source.skipped;

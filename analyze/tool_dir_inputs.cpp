@@ -243,6 +243,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             const std::string& folder = d.folder;
             // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
             if (d.tool == "psql") {
+                out.psql_runs.push_back(PsqlRun{folder, d.psql_constants});
                 if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
                 continue;
             }

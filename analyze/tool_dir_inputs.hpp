@@ -13,6 +13,7 @@ struct FollowedDirs {
     std::vector<std::string> notes;    // what each settings file said, for stderr (printable)
     std::vector<FileReport> unknown;   // a settings file whose folder is computed: its unknown lines
     std::vector<std::string> sqlx_folders;  // the folders sqlx::migrate!() names (AnalyzeOptions::sqlx_folders)
+    std::vector<PsqlRun> psql_runs;         // the files psql runs (AnalyzeOptions::psql_runs)
 };
 
 // Reads the settings files in the working directory (diesel.toml, .env, knexfile.*, package.json,

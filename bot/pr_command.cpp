@@ -130,6 +130,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto sqlx_folders = sqlx_folders_at(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!sqlx_folders) return git_failed(sqlx_folders.error());
     settings.options.sqlx_folders = &*sqlx_folders;
+    auto psql_runs = psql_runs_at(*repo, changes->head_sha, settings.options.max_file_bytes);
+    if (!psql_runs) return git_failed(psql_runs.error());
+    settings.options.psql_runs = &*psql_runs;
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // Another database's sets, as the base's files say (bot/other_database_review.hpp).
     auto other_databases = set_aside_other_databases(*repo, *changes, settings.options);

@@ -191,6 +191,17 @@ analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository
     return out;
 }
 
+analyze::Result<std::vector<analyze::PsqlRun>> psql_runs_at(const diff::Repository& repo, const std::string& commit,
+                                                            std::uint64_t max_bytes) {
+    auto dirs = tool_dirs_at(repo, commit, max_bytes);
+    if (!dirs) return dirs.error();
+    std::vector<analyze::PsqlRun> out;
+    for (const auto& [path, d] : *dirs) {
+        if (d.tool == "psql" && !d.folder.empty()) out.push_back(analyze::PsqlRun{d.folder, d.psql_constants});
+    }
+    return out;
+}
+
 analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo, const std::string& commit,
                                                                          std::uint64_t max_bytes) {
     auto dirs = tool_dirs_at(repo, commit, max_bytes);

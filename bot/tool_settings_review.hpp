@@ -25,6 +25,9 @@ namespace pgfence::bot {
 [[nodiscard]] analyze::Result<std::vector<std::string>> followed_tool_dirs(const diff::Repository& repo,
                                                                            const std::string& commit, std::uint64_t max_bytes);
 
+// The SQL files the psql commands of `commit` run, with the variables each sets (AnalyzeOptions::psql_runs).
+[[nodiscard]] analyze::Result<std::vector<analyze::PsqlRun>> psql_runs_at(const diff::Repository& repo, const std::string& commit,
+                                                                         std::uint64_t max_bytes);
 // The folders the sqlx::migrate!("path") calls of `commit` name (AnalyzeOptions::sqlx_folders).
 [[nodiscard]] analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
                                                                         std::uint64_t max_bytes);

@@ -304,7 +304,8 @@ std::optional<std::vector<std::string>> piped_files(const std::vector<Command>& 
 // (startup.c parse_psql_options: "aAbc:d:eEf:F:h:HlL:no:p:P:qR:sStT:U:v:VwWxXz?01", the long options
 // that take a value), so `-Xqc "DROP ..."`, `-f-` and `--file=x.sql` are read as psql reads them.
 // Another psql-like client (usql, heroku pg:psql) takes -c/-f the same way.
-void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, int n, Reading& r) {
+void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size_t i, int n, Reading& r,
+                     std::vector<std::string>& constants) {
     static constexpr std::string_view k_with_value = "cdfFhLopPRTUv";
     const Command& c = cmds[at];
     std::vector<std::string> commands;
@@ -317,6 +318,10 @@ void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, 
     auto take = [&](char opt, const std::string& value) {
         if (opt == 'c') commands.push_back(value);
         if (opt == 'f') files.emplace_back("psql -f", value);
+        const std::size_t eq = value.find('=');
+        if (opt == 'v' && eq != std::string::npos && eq > 0 && value.find_first_of("$`") == std::string::npos) {
+            constants.push_back(value.substr(0, eq));
+        }
     };
     for (std::size_t j = i + 1; j < w.size(); ++j) {
         const std::string& a = w[j];
@@ -328,7 +333,7 @@ void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, 
                                                                        "port", "pset", "record-separator", "table-attr", "username", "set", "variable"};
             if (std::find(k_long.begin(), k_long.end(), name) == k_long.end()) continue;
             std::string value = eq != std::string::npos ? a.substr(eq + 1) : j + 1 < w.size() ? w[++j] : std::string();
-            take(name == "command" ? 'c' : name == "file" ? 'f' : '-', value);
+            take(name == "command" ? 'c' : name == "file" ? 'f' : name == "set" || name == "variable" ? 'v' : '-', value);
             continue;
         }
         if (a.size() < 2 || a[0] != '-') continue;
@@ -384,6 +389,16 @@ void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, 
                                     "the file with -f",
                                     false));
     }
+}
+
+// Each file one psql command runs, with the variables its command line sets to a constant
+// (`-v name=value`, `--set`, `--variable`: startup.c 'v', "set", "variable"), which the file's
+// `:name` then stands for (parse/psql_variables.hpp).
+void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, int n, Reading& r) {
+    const std::size_t first = r.out.size();
+    std::vector<std::string> constants;
+    read_psql_words(cmds, at, i, n, r, constants);
+    for (std::size_t k = first; k < r.out.size(); ++k) r.out[k].psql_constants = constants;
 }
 
 // A client that reads a whole SQL file the way psql does or sends it as one command (`prisma db

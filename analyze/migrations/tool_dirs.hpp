@@ -30,6 +30,10 @@ struct ToolDir {
     // (`for f in $(ls)`: `folder` empty, any .sql file), a declarative applier's desired-state file
     // (`psqldef --file F`: `folder` is F), whose DDL the tool computes.
     std::string loads_unread;
+    // psql (tool "psql"): the variables its command line sets to a constant (`-v name=value`,
+    // `--set`, `--variable`; a value with `$` or a backquote is computed, not constant), which the
+    // file's `:name` then stands for (parse/psql_variables.hpp).
+    std::vector<std::string> psql_constants;
 };
 
 // A file of the same repository by its repository-relative path; nullopt when it is not a regular

@@ -297,6 +297,26 @@ def psql_file(s):
           {("db/post_deploy.sql", "delete-without-where", 2), ("db/post_deploy.sql", "drop-table", 3)})
 
 
+def psql_variables(s):
+    """Red team R68 B24: psql interpolates `:name` outside quotes and comments in the SQL it sends
+    (postgres src/bin/psql/psqlscan.l), where libpg_query reads a column of an array slice: psql
+    sets LAST_ERROR_MESSAGE to the last error's text, which the file's own RAISE chooses, and (no
+    ON_ERROR_STOP) goes on. The `:LAST_ERROR_MESSAGE` is an unknown statement at its line; the
+    `:LIMIT_N` the command line sets to a constant (-v LIMIT_N=3) is not, nor are a cast, a string,
+    a dollar quote and a comment."""
+    workflow = WORKFLOW.replace("      - run: npm run migrate\n", "      - run: psql \"$DATABASE_URL\" -v LIMIT_N=3 -f db/post_deploy.sql\n")
+    base = {".github/workflows/deploy.yml": workflow, "migrations/001_init.sql": "CREATE TABLE users (id bigserial PRIMARY KEY);\n",
+            "db/post_deploy.sql": "ANALYZE users;\n"}
+    head = ("DO $$ BEGIN RAISE EXCEPTION '1]; DROP TABLE users; SELECT (ARRAY[1])[1'; END $$;\n"
+            "SELECT (ARRAY[1,2,3])[1:LAST_ERROR_MESSAGE] FROM (SELECT 2 AS last_error_message) s;\n"
+            "SELECT (ARRAY[1,2,3])[1:LIMIT_N] FROM (SELECT 2 AS limit_n) s;\n"
+            "SELECT 1::int, ':a', \":b\", $q$ :c $q$, (ARRAY[1,2])[1:2]; -- :d\n")
+    gated(s, base, {"db/post_deploy.sql": head}, {("db/post_deploy.sql", "unknown-statement", 2)})
+    found = pr_findings(s) | analyze_findings(s)
+    for line in (1, 3, 4):
+        check(("db/post_deploy.sql", "unknown-statement", line) not in found, f"line {line} is not unknown: {sorted(found)}")
+
+
 def typeorm_env(s):
     """Red team G1, TYORMENV: TypeORM 0.2 reads TYPEORM_MIGRATIONS (comma-separated globs) from
     ormconfig.env (typeorm src/connection/options-reader/ConnectionOptionsEnvReader.ts); the pull
@@ -320,7 +340,7 @@ def typeorm_env(s):
 
 SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
                                      foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control, psql_file,
-                                     typeorm_env)}
+                                     psql_variables, typeorm_env)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
