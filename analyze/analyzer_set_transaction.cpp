@@ -58,6 +58,10 @@ HeldStatements held_of(const Catalog& catalog) {
 }
 
 std::string set_transaction_of(MigrationTool tool, std::string_view source_kind, const AnalyzeOptions& options) {
+    // Only where the project's settings were read for it: `pr` reads them (marker_tools and the
+    // one-transaction settings come from the same scan, bot/tool_settings_review.hpp); `analyze`
+    // still reads each file apart.
+    if (options.marker_tools == nullptr) return {};
     // salsita/node-pg-migrate src/runner.ts: `else if (options.singleTransaction) { await
     // db.query('BEGIN'); await runMigrations(toRun, 'apply', ...); await db.query('COMMIT') }`,
     // singleTransaction on unless --no-single-transaction (src/cli/options.ts).

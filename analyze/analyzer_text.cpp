@@ -107,10 +107,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // golang-migrate with x-multi-statement=true (migrations/golang_migrate_split.hpp): the file
     // is cut at every `;` byte and each piece sent alone, each its own implicit transaction; a
     // `;` inside a comment or quote cuts too. Where the URL is only known at run time it may be on.
-    if (!script && source.tool == MigrationTool::GolangMigrate && !source.skipped && !options.golang_multi_statement_off) {
-        const bool on = !options.golang_multi_statement.empty();
+    // options.golang_multi_statement: "<file>:<line>" where a URL turns it on, "?<file>:<line>" where a
+    // `migrate -database` URL is only known at run time; "" when no file turns it on or may.
+    if (!script && source.tool == MigrationTool::GolangMigrate && !source.skipped && !options.golang_multi_statement.empty()) {
+        const bool on = !options.golang_multi_statement.starts_with('?');
         const std::string why = on ? "x-multi-statement=true (" + options.golang_multi_statement + ")"
-                                   : "x-multi-statement may be on (the database URL golang-migrate runs with is only known at run time)";
+                                   : "x-multi-statement may be on (" + options.golang_multi_statement.substr(1) +
+                                         " gives golang-migrate a database URL only known at run time)";
         for (const Region& region : source.regions) {
             for (auto& r : tools::golang_migrate_hidden_cuts(source.text, region.begin, region.end, why)) source.refusals.push_back(std::move(r));
         }

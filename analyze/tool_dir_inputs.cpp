@@ -205,7 +205,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     }
     std::set<std::string> read;
     bool multi_off = false;
-    bool multi_computed = false;
+    std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
     std::vector<std::string> scripts;
     for (const auto& [path, root] : settings) {
@@ -220,7 +220,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
             if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
             multi_off = multi_off || l.state == MultiStatementLine::State::Off;
-            multi_computed = multi_computed || l.state == MultiStatementLine::State::Computed;
+            if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
         }
         std::vector<SettingUnknown> unknown;
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
@@ -285,7 +285,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     if (!folders.empty()) {
         for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
     }
-    out.golang_multi_statement_off = out.golang_multi_statement.empty() && multi_off && !multi_computed;
+    out.golang_multi_statement_off = out.golang_multi_statement.empty() && multi_off && multi_computed.empty();
+    if (out.golang_multi_statement.empty() && !multi_computed.empty()) out.golang_multi_statement = "?" + multi_computed;
     add_psql_includes(files, scripts, options, out.notes);
     if (scripts.empty()) return out;
     std::set<std::string> have;

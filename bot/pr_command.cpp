@@ -156,7 +156,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         std::string on;
         bool off = false;
         if (auto multi = golang_multi_statement_at(*repo, *commit, settings.options.max_file_bytes, on, off); !multi) return git_failed(multi.error());
-        if (settings.options.golang_multi_statement.empty()) settings.options.golang_multi_statement = on;
+        // On at either commit wins over may be on ("?<where>"), which wins over neither.
+        const std::string& had = settings.options.golang_multi_statement;
+        if (had.empty() || (had.starts_with('?') && !on.empty() && !on.starts_with('?'))) settings.options.golang_multi_statement = on;
         settings.options.golang_multi_statement_off = (first || settings.options.golang_multi_statement_off) && off;
     }
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });

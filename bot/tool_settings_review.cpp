@@ -188,7 +188,7 @@ analyze::Result<bool> golang_multi_statement_at(const diff::Repository& repo, co
     });
     if (!files) return files.error();
     bool any_off = false;
-    bool computed = false;
+    std::string computed;  // where a URL is only known at run time
     for (const auto& path : *files) {
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
@@ -196,10 +196,12 @@ analyze::Result<bool> golang_multi_statement_at(const diff::Repository& repo, co
         for (const Line& l : tools::golang_multi_statement_lines(**text)) {
             if (l.state == Line::State::On && on.empty()) on = path + ":" + std::to_string(l.line);
             any_off = any_off || l.state == Line::State::Off;
-            computed = computed || l.state == Line::State::Computed;
+            if (l.state == Line::State::Computed && computed.empty()) computed = path + ":" + std::to_string(l.line);
         }
     }
-    off = on.empty() && any_off && !computed;
+    off = on.empty() && any_off && computed.empty();
+    // May be on: "?<where>" (AnalyzeOptions::golang_multi_statement).
+    if (on.empty() && !computed.empty()) on = "?" + computed;
     return true;
 }
 
