@@ -36,7 +36,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // statement at line 1, never a silent skip.
     const std::string_view head = text.substr(0, 8000);
     if (std::count(head.begin(), head.end(), '\0') >= 8) {
-        return analyze_tool_settings(path, {}, options, {},
+        // Shown as a stand-in, never its bytes (a span of the stand-in, at line 1).
+        return analyze_tool_settings(path, {}, options, "<binary file>",
                                      {SettingUnknown{1, "binary file (NUL bytes), not analysed: its migration tool may run the text around them, "
                                                         "and git shows no diff of it",
                                                      "a migration pgfence does not read"}});
