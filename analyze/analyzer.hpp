@@ -78,9 +78,10 @@ struct AnalyzeOptions {
     std::string tool;
     // golang-migrate's x-multi-statement as the project's files set it (migrations/
     // golang_migrate_split.hpp): `golang_multi_statement` is "<file>:<line>" where a database URL
-    // turns it on ("" when none does); `golang_multi_statement_off` that every URL the files give
-    // golang-migrate is written out and leaves it off. Neither: it may be on (a URL only known at
-    // run time), and a `;` inside a comment or quote is a cut pgfence does not see.
+    // turns it on, "?<file>:<line>" where a URL is only known at run time (it may be on), "" when
+    // no file does either: then a `;` inside a comment or quote is no cut. On or may be on, each
+    // such `;` is an unknown statement. `golang_multi_statement_off`: every URL the files give
+    // golang-migrate is written out and leaves it off (said, not read by the analyzer).
     std::string golang_multi_statement;
     bool golang_multi_statement_off = false;
     // pr: the tools with up/down markers (goose, dbmate, node-pg-migrate) the project's files name
