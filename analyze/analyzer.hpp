@@ -87,6 +87,28 @@ struct AnalyzeOptions {
     // what the project says leaves two readings: "" (read the project: tools/sqlx_crate.hpp),
     // "sqlx" or "golang-migrate".
     std::string tool;
+    // golang-migrate's x-multi-statement as the project's files set it (migrations/
+    // golang_migrate_split.hpp): `golang_multi_statement` is "<file>:<line>" where a database URL
+    // turns it on, "?<file>:<line>" where a URL is only known at run time (it may be on), "" when
+    // no file does either: then a `;` inside a comment or quote is no cut. On or may be on, each
+    // such `;` is an unknown statement. `golang_multi_statement_off`: every URL the files give
+    // golang-migrate is written out and leaves it off (said, not read by the analyzer).
+    std::string golang_multi_statement;
+    bool golang_multi_statement_off = false;
+    // pr: the tools with up/down markers (goose, dbmate, node-pg-migrate) the project's files name
+    // anywhere, each with the first file that names it (bot/tool_settings_review.hpp
+    // marker_tools_at). A file's own markers decide what runs only for a tool named here: none
+    // named, its down part is read as running. Null (analyze): the markers decide. Not owned.
+    const std::vector<std::pair<std::string, std::string>>* marker_tools = nullptr;
+    // Tools that run every pending migration of a set in one transaction, as the project's files
+    // set them (bot/tool_settings_review.hpp one_transaction_settings_at): node-pg-migrate unless
+    // --no-single-transaction / singleTransaction: false (salsita/node-pg-migrate src/runner.ts:
+    // `if (options.singleTransaction) { BEGIN; runMigrations(toRun); COMMIT }`), Flyway with
+    // group=true, TypeORM unless migrationsTransactionMode "each"/"none" (its default is "all");
+    // drizzle's migrator always. The set's files then hold each other's locks.
+    bool npm_single_transaction = true;
+    bool flyway_group = false;
+    bool typeorm_transaction_all = true;
     // Files (absolute, normal) the repository's mainline already holds with these bytes
     // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a
     // database gets no plan. `merged_in` names the commit (e.g. "origin/main"). Not owned.

@@ -158,6 +158,29 @@ std::optional<std::string> not_read_yet(std::string_view path, std::string_view 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment);
 
+// analyzer_set_transaction.cpp: tools that run every pending migration of a set in one
+// transaction. Who does for a file of `tool` (`source_kind`: "typeorm" for a TypeORM script), ""
+// when its tool runs each file apart.
+std::string set_transaction_of(MigrationTool tool, std::string_view source_kind, const AnalyzeOptions& options);
+// Puts the statements the set's earlier files left holding locks (catalog.held(), when held by
+// `who`) before the file's, for the rules; returns how many. take_back_held removes them again
+// after the rules, with the findings on them.
+// Who holds them (set_transaction_of), and the statements of the set's earlier files whose locks
+// the set's one transaction still holds, each noted with its file (rules k_held_from).
+using HeldStatements = std::pair<std::string, std::shared_ptr<const std::vector<StatementFacts>>>;
+// What the catalog carries from the file before (on the connection's side channel, next to the
+// reading settings: Catalog::relexed, under a key no setting has); k_held_key is that key.
+inline constexpr std::string_view k_held_key = "\x01pgfence held locks";
+HeldStatements held_of(const Catalog& catalog);
+std::size_t lend_held(FileReport& report, std::vector<const pg::Node*>& stmts, std::vector<rules::CalledStatement>& called,
+                      const HeldStatements& held_before, const std::string& who, const std::shared_ptr<void>& arena);
+void take_back_held(FileReport& report, std::vector<const pg::Node*>& stmts, std::vector<rules::CalledStatement>& called,
+                    std::size_t lent);
+// What the next file of the set finds held: the earlier files' statements and this file's that
+// took locks in the set's transaction (none past a COMMIT or ROLLBACK of the file's own).
+void hand_on_held(const FileReport& report, const std::vector<bool>& down_part, Catalog& catalog, const std::string& who,
+                  const std::string& path);
+
 FileReport analyze_text_from(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment);
 

@@ -1,6 +1,7 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/parse/psql_variables.hpp"
+#include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
@@ -67,13 +68,18 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     FileReport report;
     report.path = path;
     // NUL bytes in the first 8 KB, as git tests for a binary file (eight of them, so that a
-    // migration with a stray NUL in a string is still read and its findings still shown): no
-    // migration, whatever its name says; read as SQL it would only print its bytes back.
+    // migration with a stray NUL in a string is still read and its findings still shown): read as
+    // SQL it would only print its bytes back. But the file was selected as a migration, and its
+    // tool may well run it (goose skips comment lines before a statement, psql drops what follows
+    // a NUL on its line: red team R68 B4), while git and GitHub show no diff of it: an unknown
+    // statement at line 1, never a silent skip.
     const std::string_view head = text.substr(0, 8000);
     if (std::count(head.begin(), head.end(), '\0') >= 8) {
-        report.skipped = true;
-        report.skip_reason = "binary file, not analysed";
-        return report;
+        // Shown as a stand-in, never its bytes (a span of the stand-in, at line 1).
+        return analyze_tool_settings(path, {}, options, "<binary file>",
+                                     {SettingUnknown{1, "binary file (NUL bytes), not analysed: its migration tool may run the text around them, "
+                                                        "and git shows no diff of it",
+                                                     "a migration pgfence does not read"}});
     }
     // Migrations written in Ruby or Python: their SQL is built by the framework at run time, and
     // read as SQL they would be one unparsable statement. Said in one line, with the SQL that can
@@ -138,6 +144,28 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             }
         }
     }
+    // golang-migrate with x-multi-statement=true (migrations/golang_migrate_split.hpp): the file
+    // is cut at every `;` byte and each piece sent alone, each its own implicit transaction; a
+    // `;` inside a comment or quote cuts too. Where the URL is only known at run time it may be on.
+    // options.golang_multi_statement: "<file>:<line>" where a URL turns it on, "?<file>:<line>" where a
+    // `migrate -database` URL is only known at run time; "" when no file turns it on or may.
+    if (!script && source.tool == MigrationTool::GolangMigrate && !source.skipped && !options.golang_multi_statement.empty()) {
+        const bool on = !options.golang_multi_statement.starts_with('?');
+        const std::string why = on ? "x-multi-statement=true (" + options.golang_multi_statement + ")"
+                                   : "x-multi-statement may be on (" + options.golang_multi_statement.substr(1) +
+                                         " gives golang-migrate a database URL only known at run time)";
+        for (const Region& region : source.regions) {
+            for (auto& r : tools::golang_migrate_hidden_cuts(source.text, region.begin, region.end, why)) source.refusals.push_back(std::move(r));
+        }
+        std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
+        if (on) {
+            source.wrapped_in_transaction = false;
+            source.one_query = false;
+            std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
+            source.notes.push_back("golang-migrate: " + why + ": the file is cut at every `;` and each piece is sent alone, "
+                                   "each its own implicit transaction");
+        }
+    }
     // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
     // it the statement psql sends next (psql_includes_on_disk.hpp).
     if (!script) refuse_unfollowed_includes(path, source, options);
@@ -182,7 +210,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // every file of a run on one connection (database/postgres/postgres.go WithInstance:
     // instance.Conn(ctx), then Run: p.conn.ExecContext), and goose, dbmate and Flyway run them one
     // after another on their connection or pool, which hands the same idle connection back.
-    for (const auto& [setting, what] : catalog.relexed()) state.relexed[setting] = SessionState::Relexing{what, what, false};
+    for (const auto& [setting, what] : catalog.relexed()) {
+        if (setting != k_held_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
+    }
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
@@ -224,6 +254,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         source.notes.assign(1, deployment + ": this file runs inside the deployment's one transaction, with the files "
                                             "before and after it: its locks are held until the last file ends");
     }
+    // A tool that runs every pending file of the set in one transaction (analyzer_set_transaction.cpp):
+    // the earlier files' locks are held through this one, and its own through the files after it.
+    const std::string set_transaction =
+        deployment.empty() && report.wrapped_in_transaction
+            ? set_transaction_of(report.source_kind == "node-pg-migrate" ? MigrationTool::NodePgMigrate : source.tool, report.source_kind, options)
+            : std::string();
+    const HeldStatements held_before = held_of(catalog);
     // One statement through the parser, the lock model and the session state; `where` maps
     // an offset in parse_text to its position in the file.
     std::vector<std::string> search_path;
@@ -483,8 +520,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             if (setting == kMaybeRelexed && state.maybe_file_only) continue;
             if (!r.local || state.explicit_block) carried.emplace(setting, r.at);
         }
+        // The held locks' id stays for hand_on_held, which replaces it.
+        if (auto held = catalog.relexed().find(std::string(k_held_key)); held != catalog.relexed().end()) carried.insert(*held);
         catalog.set_relexed(std::move(carried));
     }
+    hand_on_held(report, down_part, catalog, set_transaction, path);
     tools::mark_unknown_placeholders(report, source, path);
     report.settings_files = source.settings_files;
     // An ORM script's followed imports decide what it runs as its settings do: each named as the
@@ -557,13 +597,17 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
         if (script) {
+            const std::size_t lent = lend_held(report, stmts, called, held_before, set_transaction, arena);
             rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options, called);
+            take_back_held(report, stmts, called, lent);
             // The SQL sits in a string literal of the script, with the script's own escapes.
             for (auto* findings : {&report.findings, &report.suppressed}) {
                 for (auto& f : *findings) f.edit.reset();
             }
         } else {
+            const std::size_t lent = lend_held(report, stmts, called, held_before, set_transaction, arena);
             rules::apply_rules(report, stmts, text, rule_options, called);
+            take_back_held(report, stmts, called, lent);
             // Flyway's placeholder values put in: a statement's text is not the file's at its span.
             if (source.replaced.values) {
                 for (auto* findings : {&report.findings, &report.suppressed}) {

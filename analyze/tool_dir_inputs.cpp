@@ -13,6 +13,7 @@
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/migrations/migration_look.hpp"
 #include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
@@ -204,6 +205,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
+    bool multi_off = false;
+    std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
     std::vector<std::string> scripts;
     for (const auto& [path, root] : settings) {
@@ -215,6 +218,11 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
         if (!text) continue;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
+        for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
+            if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
+            multi_off = multi_off || l.state == MultiStatementLine::State::Off;
+            if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
+        }
         std::vector<SettingUnknown> unknown;
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
@@ -279,6 +287,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     if (!folders.empty()) {
         for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
     }
+    out.golang_multi_statement_off = out.golang_multi_statement.empty() && multi_off && multi_computed.empty();
+    if (out.golang_multi_statement.empty() && !multi_computed.empty()) out.golang_multi_statement = "?" + multi_computed;
     add_psql_includes(files, scripts, options, out.notes);
     if (scripts.empty()) return out;
     std::set<std::string> have;

@@ -14,6 +14,9 @@ struct FollowedDirs {
     std::vector<FileReport> unknown;   // a settings file whose folder is computed: its unknown lines
     std::vector<std::string> sqlx_folders;  // the folders sqlx::migrate!() names (AnalyzeOptions::sqlx_folders)
     std::vector<PsqlRun> psql_runs;         // the files psql runs (AnalyzeOptions::psql_runs)
+    // golang-migrate's x-multi-statement as the settings files read set it (AnalyzeOptions::golang_multi_statement*).
+    std::string golang_multi_statement;
+    bool golang_multi_statement_off = false;
 };
 
 // Reads the settings files in the working directory (diesel.toml, .env, knexfile.*, package.json,

@@ -455,6 +455,10 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
     std::string header = file.path;
     std::string detail = file.source_kind != "sql" ? file.source_kind : std::string(tool_name(file.tool));
     if (file.wrapped_in_transaction) detail += ", runs in one transaction";
+    // The set's one transaction (node-pg-migrate, Flyway group=true, TypeORM, drizzle, psql -1).
+    if (file.wrapped_in_transaction && !file.deployment_transaction.empty()) {
+        detail += " with the files before and after it (" + file.deployment_transaction + ")";
+    }
     out << paint(header, "1") << "  (" << detail << ")\n";
     if (file.error) {
         out << "  error: " << file.error->message << "\n\n";

@@ -119,6 +119,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
     settings.options.psql_runs = &followed.psql_runs;
+    settings.options.golang_multi_statement = followed.golang_multi_statement;
+    settings.options.golang_multi_statement_off = followed.golang_multi_statement_off;
     // A folder sqlx is only assumed to run: said once, with how to say otherwise (tools/sqlx_crate.hpp).
     if (settings.options.tool.empty()) {
         for (const auto& note : analyze::tools::sqlx_assumptions(files, settings.options.confine_to)) {

@@ -33,11 +33,27 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
         return std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
     }
     if (name.ends_with(".sql")) {
-        return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+        std::string said = tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
             auto read = repo.read_file(commit, file);
             if (!read || !read->has_value() || (*read)->size() > tools::k_most_settings_bytes) return std::nullopt;
             return **read;
         });
+        // No file says which tool runs the folder: a file's own markers decide what runs only for
+        // a tool the project's files name (red team R68 B26: goose markers in a file sqlx-cli or a
+        // psql loop runs whole hid the DROP TABLE after `-- +goose Down`). One named: only its
+        // markers mark; none: the file is read whole, the part after a down marker included.
+        if (said.empty() && options.marker_tools != nullptr) {
+            const auto& named = *options.marker_tools;
+            if (named.size() == 1) {
+                said = std::string(tools::k_folder_tool) + named[0].first + "\n" + named[0].first +
+                       " is the only tool with up/down markers the project's files name (" + named[0].second + ")";
+            } else if (named.empty()) {
+                said = std::string(tools::k_folder_tool) +
+                       "\nno file of the project names goose, dbmate or node-pg-migrate, whose markers would say which part of "
+                       "it runs (set `tool` in the configuration if one of them runs it)";
+            }
+        }
+        return said;
     }
     return std::string();
 }

@@ -133,6 +133,33 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto psql_runs = psql_runs_at(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!psql_runs) return git_failed(psql_runs.error());
     settings.options.psql_runs = &*psql_runs;
+    // The marker tools the merge base's files name: only their markers decide what runs
+    // (pr_changes.cpp); a name the pull request adds (a comment in a script) does not count.
+    auto marker_tools = marker_tools_at(*repo, changes->merge_base_sha, settings.options.max_file_bytes);
+    if (!marker_tools) return git_failed(marker_tools.error());
+    settings.options.marker_tools = &*marker_tools;
+    // Tools that run every pending migration in one transaction, and golang-migrate's
+    // x-multi-statement (golang_migrate_split.hpp), as the merge base's and the head's files set
+    // them: the stricter reading of the two (a pull request that turns either off is itself a
+    // changed setting).
+    for (const std::string* commit : {&changes->merge_base_sha, &changes->head_sha}) {
+        analyze::AnalyzeOptions at = settings.options;
+        at.npm_single_transaction = true;
+        at.flyway_group = false;
+        at.typeorm_transaction_all = true;
+        if (auto one = one_transaction_settings_at(*repo, *commit, settings.options.max_file_bytes, at); !one) return git_failed(one.error());
+        const bool first = commit == &changes->merge_base_sha;
+        settings.options.npm_single_transaction = (!first && settings.options.npm_single_transaction) || at.npm_single_transaction;
+        settings.options.flyway_group = (!first && settings.options.flyway_group) || at.flyway_group;
+        settings.options.typeorm_transaction_all = (!first && settings.options.typeorm_transaction_all) || at.typeorm_transaction_all;
+        std::string on;
+        bool off = false;
+        if (auto multi = golang_multi_statement_at(*repo, *commit, settings.options.max_file_bytes, on, off); !multi) return git_failed(multi.error());
+        // On at either commit wins over may be on ("?<where>"), which wins over neither.
+        const std::string& had = settings.options.golang_multi_statement;
+        if (had.empty() || (had.starts_with('?') && !on.empty() && !on.starts_with('?'))) settings.options.golang_multi_statement = on;
+        settings.options.golang_multi_statement_off = (first || settings.options.golang_multi_statement_off) && off;
+    }
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // Another database's sets, as the base's files say (bot/other_database_review.hpp).
     auto other_databases = set_aside_other_databases(*repo, *changes, settings.options);

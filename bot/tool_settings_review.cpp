@@ -3,9 +3,11 @@
 #include "bot/psql_includes_review.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 
 #include "analyze/migrations/conventions.hpp"
@@ -15,6 +17,7 @@
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/flyway_script_config.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
@@ -185,8 +188,10 @@ analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository
     auto dirs = tool_dirs_at(repo, commit, max_bytes);
     if (!dirs) return dirs.error();
     std::vector<std::string> out;
+    // A Cargo.toml's default (sqlx-cli's ./migrations) only where no migrate!() names a folder.
+    const bool macro = std::any_of(dirs->begin(), dirs->end(), [](const auto& d) { return d.second.tool == "sqlx" && d.second.setting == "migrate!"; });
     for (const auto& [path, d] : *dirs) {
-        if (d.tool == "sqlx" && !d.folder.empty()) out.push_back(d.folder);
+        if (d.tool == "sqlx" && !d.folder.empty() && !(macro && d.setting == tools::k_cargo_sqlx_default)) out.push_back(d.folder);
     }
     return out;
 }
@@ -200,6 +205,87 @@ analyze::Result<std::vector<analyze::PsqlRun>> psql_runs_at(const diff::Reposito
         if (d.tool == "psql" && !d.folder.empty()) out.push_back(analyze::PsqlRun{d.folder, d.psql_constants});
     }
     return out;
+}
+
+analyze::Result<bool> golang_multi_statement_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
+                                                std::string& on, bool& off) {
+    using Line = tools::MultiStatementLine;
+    auto files = repo.list_files(commit, [](std::string_view p) {
+        return (tools::tool_settings_file(p) || analyze::path_name(p).starts_with(".env")) && not_vendored(p);
+    });
+    if (!files) return files.error();
+    bool any_off = false;
+    std::string computed;  // where a URL is only known at run time
+    for (const auto& path : *files) {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text || (*text)->find("x-multi-statement") == std::string::npos && (*text)->find("migrate") == std::string::npos) continue;
+        for (const Line& l : tools::golang_multi_statement_lines(**text)) {
+            if (l.state == Line::State::On && on.empty()) on = path + ":" + std::to_string(l.line);
+            any_off = any_off || l.state == Line::State::Off;
+            if (l.state == Line::State::Computed && computed.empty()) computed = path + ":" + std::to_string(l.line);
+        }
+    }
+    off = on.empty() && any_off && computed.empty();
+    // May be on: "?<where>" (AnalyzeOptions::golang_multi_statement).
+    if (on.empty() && !computed.empty()) on = "?" + computed;
+    return true;
+}
+
+analyze::Result<std::vector<std::pair<std::string, std::string>>> marker_tools_at(const diff::Repository& repo, const std::string& commit,
+                                                                                   std::uint64_t max_bytes) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto files = repo.list_files(commit, [](std::string_view p) {
+        const std::string_view name = analyze::path_name(p);
+        return (tools::tool_settings_file(p) || name.starts_with(".env") || name == "go.mod") && not_vendored(p);
+    });
+    if (!files) return files.error();
+    for (const auto& path : *files) {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        std::string lower = std::move(**text);
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        // goose: pressly/goose in go.mod or an import, the goose command, GOOSE_* variables.
+        for (std::string_view tool : {"goose", "dbmate", "node-pg-migrate"}) {
+            if (lower.find(tool) == std::string::npos) continue;
+            if (std::none_of(out.begin(), out.end(), [&](const auto& t) { return t.first == tool; })) out.emplace_back(tool, path);
+        }
+    }
+    return out;
+}
+
+analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
+                                                  analyze::AnalyzeOptions& options) {
+    // salsita/node-pg-migrate src/cli/options.ts `--no-single-transaction`, RunnerOption singleTransaction.
+    static const std::regex k_npm_off(R"((--no-single-transaction|singleTransaction["']?\s*[:=]\s*false|single-transaction["']?\s*[:=]\s*false))");
+    // Flyway's group: flyway.group=true, FLYWAY_GROUP=true, spring.flyway.group: true, -group=true, TOML `group = true`.
+    static const std::regex k_flyway_group(R"((flyway\.group|flyway_group|-group|^\s*group)["']?\s*[:=]\s*["']?true)",
+                                           std::regex::icase | std::regex::multiline);
+    // typeorm DataSourceOptions.migrationsTransactionMode, `typeorm migration:run -t each` / --transaction.
+    static const std::regex k_typeorm_each(R"((migrationsTransactionMode["']?\s*[:=]\s*["'](each|none)|migration:run[^\n]*(-t|--transaction)[ =]+(each|none)))");
+    auto files = repo.list_files(commit, [](std::string_view p) {
+        const std::string_view name = analyze::path_name(p);
+        return (tools::tool_settings_file(p) || name.starts_with(".env") || name.ends_with(".conf") || name.ends_with(".toml") ||
+                name.ends_with(".properties")) && not_vendored(p);
+    });
+    if (!files) return files.error();
+    for (const auto& path : *files) {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        const std::string& t = **text;
+        if (t.find("ingle") != std::string::npos && std::regex_search(t, k_npm_off)) options.npm_single_transaction = false;
+        if ((t.find("roup") != std::string::npos || t.find("ROUP") != std::string::npos) && std::regex_search(t, k_flyway_group)) {
+            // A TOML `group = true` counts in a Flyway settings file only.
+            const std::string_view name = analyze::path_name(path);
+            if (t.find("lyway") != std::string::npos || t.find("LYWAY") != std::string::npos || name.starts_with("flyway")) options.flyway_group = true;
+        }
+        if (t.find("each") != std::string::npos || t.find("none") != std::string::npos) {
+            if (std::regex_search(t, k_typeorm_each)) options.typeorm_transaction_all = false;
+        }
+    }
+    return true;
 }
 
 analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo, const std::string& commit,

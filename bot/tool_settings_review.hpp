@@ -32,6 +32,27 @@ namespace pgfence::bot {
 [[nodiscard]] analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
                                                                         std::uint64_t max_bytes);
 
+// golang-migrate's x-multi-statement as the settings, CI, compose, Makefile, .env and script files of
+// `commit` set it (analyze/migrations/golang_migrate_split.hpp): fills `on` ("<file>:<line>" of a URL
+// that turns it on) and `off` (every URL they give is written out and leaves it off).
+[[nodiscard]] analyze::Result<bool> golang_multi_statement_at(const diff::Repository& repo, const std::string& commit,
+                                                              std::uint64_t max_bytes, std::string& on, bool& off);
+
+// The tools with up/down markers (goose, dbmate, node-pg-migrate) the files of `commit` name (a
+// settings, CI, compose, Makefile, .env, script, package.json or go.mod file that runs, configures
+// or depends on it), each with the first file naming it (AnalyzeOptions::marker_tools).
+[[nodiscard]] analyze::Result<std::vector<std::pair<std::string, std::string>>> marker_tools_at(const diff::Repository& repo,
+                                                                                                const std::string& commit,
+                                                                                                std::uint64_t max_bytes);
+
+// How the tools that can run every pending migration in one transaction are set in `commit`'s files
+// (AnalyzeOptions::npm_single_transaction, flyway_group, typeorm_transaction_all): node-pg-migrate's
+// `--no-single-transaction` / `singleTransaction: false`, Flyway's `group=true` (flyway.conf,
+// flyway.toml, FLYWAY_GROUP, spring.flyway.group, -group=true), TypeORM's migrationsTransactionMode
+// / `migration:run -t each|none`.
+[[nodiscard]] analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, const std::string& commit,
+                                                                std::uint64_t max_bytes, analyze::AnalyzeOptions& options);
+
 // Whether a path of `commit` lies in a folder the other tools' settings files of `commit` name
 // (and is a file that tool runs): a migration however the globs are set.
 [[nodiscard]] analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo,

@@ -19,6 +19,7 @@
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/sqlx_crate.hpp"
 #include "analyze/migrations/typeorm_classes.hpp"
 #include "analyze/migrations/typeorm_data_source.hpp"
 
@@ -556,7 +557,7 @@ bool data_source_text(std::string_view text) {
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" ||
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" || name == "Cargo.toml" ||
         name.ends_with(".rs")) {
         return true;
     }
@@ -653,7 +654,15 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
     else if (name == "package.json") read_package_json(path, text, out, path_folder(path));
-    else if (command_file(path)) {
+    else if (name == "Cargo.toml") {
+        // A crate that depends on sqlx for PostgreSQL: sqlx-cli (`sqlx migrate run`) reads
+        // ./migrations of the crate by default (sqlx-cli/src/opt.rs MigrationSourceOpt) and runs a
+        // simple migration whole; the folders its migrate!() calls name come from the .rs files
+        // (read_rust), and a caller drops this default where one names another folder.
+        if (cargo_depends_on_sqlx(text) && text.find("postgres") != std::string_view::npos) {
+            out.push_back(make("sqlx", std::string(k_cargo_sqlx_default), 1, path_folder(path), "migrations", false));
+        }
+    } else if (command_file(path)) {
         // A workflow runs from the top, a script from the top or its own folder: both are followed.
         if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
             read_package_json(path, text, out, path_folder(path));

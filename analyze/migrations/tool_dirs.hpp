@@ -36,6 +36,10 @@ struct ToolDir {
     std::vector<std::string> psql_constants;
 };
 
+// The setting of the ToolDir a Cargo.toml that depends on sqlx gives: sqlx-cli's default folder,
+// `migrations` beside it, which holds only where no migrate!() of the project names a folder.
+inline constexpr std::string_view k_cargo_sqlx_default = "Cargo.toml: sqlx dependency, sqlx-cli's default --source";
+
 // A file of the same repository by its repository-relative path; nullopt when it is not a regular
 // file within the size limit.
 using ReadFile = std::function<std::optional<std::string>(const std::string& path)>;

@@ -68,6 +68,11 @@ const std::vector<Cli>& clis() {
         {"diesel", {"diesel"}, {"--migration-dir"}, {"--config-file"}, false},
         {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
         {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
+        // sqlx-cli (launchbadge/sqlx sqlx-cli/src/opt.rs: `migrate run` and `database setup|reset`
+        // take MigrationSourceOpt `--source`, "Defaults to `migrations/`" unless sqlx.toml sets
+        // another; `cargo sqlx` is the same binary). A simple migration is run whole (sqlx-postgres/src/migrate.rs
+        // execute_migration: conn.execute(migration.sql)): no up/down markers of other tools.
+        {"sqlx", {"sqlx"}, {"--source"}, {}, false},
     };
     return all;
 }
@@ -152,6 +157,12 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
             // node-pg-migrate with no -m reads ./migrations of the folder it runs in (salsita/
             // node-pg-migrate bin/node-pg-migrate.ts: migrations-dir defaults to join(cwd(),
             // 'migrations')); its files are all loaded (tool_loads), whatever their names.
+            // sqlx-cli with no --source reads ./migrations where it runs (sqlx-cli/src/opt.rs
+            // MigrationSourceOpt::resolve_path).
+            if (cli.tool == "sqlx" && (rest.starts_with(" migrate run") || rest.starts_with(" database setup") || rest.starts_with(" database reset"))) {
+                out.push_back(make(tool, "sqlx (default --source)", n, base, "migrations", false));
+                return;
+            }
             if (cli.tool == "node-pg-migrate" &&
                 (rest.find(" up") != std::string_view::npos || rest.find(" down") != std::string_view::npos || rest.find(" redo") != std::string_view::npos)) {
                 out.push_back(make(tool, tool + " (default migrations-dir)", n, base, "migrations", true));

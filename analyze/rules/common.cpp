@@ -188,7 +188,13 @@ std::string no_transaction_fix(const FileReport& file, Transaction where) {
                                   : "start the file with `-- no-transaction` (its first bytes), with this statement in a migration of its own";
         case MigrationTool::GolangMigrate: {
             std::string fix = "move this statement into a migration of its own, whose .up.sql holds only this statement (golang-migrate sends a file as one query, so a file of several statements runs in one transaction)";
-            if (where == Transaction::Implicit) fix += ", or turn on `x-multi-statement=true` in the database URL, so that the driver sends each statement of the file by itself";
+            // x-multi-statement=true also cuts at every `;` inside comments and quotes (golang-migrate
+            // database/multistmt/parse.go): advised only with that caveat (red team R68 B1).
+            if (where == Transaction::Implicit) {
+                fix += "; `x-multi-statement=true` in the database URL also sends each statement by itself, but then golang-migrate cuts "
+                       "every migration at each `;` byte, inside comments, strings and function bodies too, so it suits only files "
+                       "with no `;` but the statements' own";
+            }
             return fix;
         }
         case MigrationTool::Pop: return "run this statement outside pop's migrator (it runs every migration in a transaction)";

@@ -469,7 +469,10 @@ std::string held_locks_clause(const std::vector<std::pair<const LockFact*, const
     for (const auto& [lock, by] : locks) {
         auto it = std::find_if(modes.begin(), modes.end(), [&](const auto& m) { return m.first == lock->mode; });
         if (it == modes.end()) it = modes.insert(modes.end(), {lock->mode, {}});
-        it->second.push_back(lock->relation + " (line " + std::to_string(by->span.start.line) + ")");
+        // A lock an earlier file of the set took, in the one transaction the tool runs the set in.
+        std::string file;
+        if (!by->notes.empty() && by->notes.front().starts_with(k_held_from)) file = by->notes.front().substr(k_held_from.size()) + " ";
+        it->second.push_back(lock->relation + " (" + file + "line " + std::to_string(by->span.start.line) + ")");
         (blocks_of(lock->mode).reads ? read_blocked : write_blocked).push_back(lock->relation);
     }
     auto list = [](const std::vector<std::string>& items) {

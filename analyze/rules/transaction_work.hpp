@@ -12,6 +12,10 @@
 
 namespace pgfence::analyze::rules {
 
+// The first note of a statement an earlier file of the set ran in the transaction this file runs
+// in (analyzer_set_transaction.cpp): "<this prefix><its file>". held_locks_clause names its file.
+inline constexpr std::string_view k_held_from = "held from an earlier file of the same transaction: ";
+
 // Work proportional to a table's size, done by one statement.
 struct TableWork {
     std::string relation;  // the table it reads or writes, as the facts name it

@@ -128,7 +128,7 @@ def npm_down_rename(s):
 def dbmate_down_rename(s):
     """Red team H2, DBMATEDOWNREN: dbmate keys a migration by the digits its name starts with, as text
     (pkg/dbmate/migration.go): 020240102000000_reset.down.sql is a new version, run again."""
-    base = {".env": "DATABASE_URL=postgres://localhost/app\n",
+    base = {".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=db/migrations\n",
             "db/migrations/20240101000000_init.sql": "-- migrate:up\n" + TABLES + "-- migrate:down\n",
             "db/migrations/20240102000000_reset.down.sql": "-- migrate:up\n" + RESET + "-- migrate:down\n"}
     rename_gated(s, base, {"db/migrations/20240102000000_reset.down.sql": "db/migrations/020240102000000_reset.down.sql"},

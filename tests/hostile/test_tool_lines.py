@@ -158,7 +158,9 @@ def control(s):
             "-- +goose Down\r\nDROP TABLE orders;\r\n"
     dbmate = "-- migrate:up\r\nSET lock_timeout = '2s';\r\nSELECT 1;\r\n-- migrate:down\r\nDROP TABLE orders;\r\n"
     npm = "-- Up Migration\r\nSET lock_timeout = '2s';\r\nSELECT 1;\r\n-- Down Migration\r\nDROP TABLE orders;\r\n"
-    repository(s, {"migrations/001_init.sql": "-- +goose Up\n" + ORDERS},
+    # The project names each tool for its folder: only then do their markers decide (R68 B26).
+    makefile = "migrate:\n\tgoose -dir migrations postgres up\n\tdbmate -d db up\n\tnode-pg-migrate -m pgm up\n"
+    repository(s, {"Makefile": makefile, "migrations/001_init.sql": "-- +goose Up\n" + ORDERS},
                {"migrations/002_goose.sql": goose, "db/20240202000000_dbmate.sql": dbmate,
                 "pgm/1700000000001_npm.sql": npm})
     for path in ("migrations/002_goose.sql", "db/20240202000000_dbmate.sql", "pgm/1700000000001_npm.sql"):

@@ -55,13 +55,17 @@ def findings(files, path):
 # -- item 7: markers read as the tool reads them ---------------------------------------------------
 
 
+GOOSE_ENV = "GOOSE_DRIVER=postgres\nGOOSE_MIGRATION_DIR=migrations\n"
+
+
 def goose_leading_space(s):
     """goose requires its annotations in column 1 (internal/sqlparser/parser.go extractAnnotation: an
     annotation with leading white space is refused; before v3.19 it was a comment): ` -- +goose Down`
     opens no down part, and the DROP TABLE below it is reviewed as the up migration it is in."""
     text = ("-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
             " -- +goose Down\nDROP TABLE users;\n")
-    repository(s, {"migrations/00001_users.sql": "-- +goose Up\n" + USERS},
+    # The project names goose (.env): only then do a file's goose markers decide what runs (R68 B26).
+    repository(s, {".env": GOOSE_ENV, "migrations/00001_users.sql": "-- +goose Up\n" + USERS},
                {"migrations/00002_note.sql": text})
     proc, files = pr(s)
     found = findings(files, "migrations/00002_note.sql")
@@ -77,7 +81,7 @@ def dbmate_case(s):
     text = ("-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
             "-- migrate:DOWN\nDROP TABLE users;\n -- migrate:down\nDROP TABLE accounts;\n"
             "-- migrate:down\nALTER TABLE users DROP COLUMN note;\n")
-    repository(s, {"db/migrations/20240101000000_users.sql": "-- migrate:up\n" + USERS + "-- migrate:down\n"},
+    repository(s, {"Makefile": "migrate:\n\tdbmate up\n", "db/migrations/20240101000000_users.sql": "-- migrate:up\n" + USERS + "-- migrate:down\n"},
                {"db/migrations/20240202000000_note.sql": text})
     proc, files = pr(s, "db/migrations/*.sql")
     found = findings(files, "db/migrations/20240202000000_note.sql")
@@ -213,7 +217,7 @@ def tool_setting_changed(s):
     """`-- +goose NO TRANSACTION` added above an unchanged DROP TABLE: goose now runs it in
     autocommit, not in the file's transaction, and its finding is new."""
     text = "-- +goose Up\n{}SET lock_timeout = '2s';\nDROP TABLE sessions;\n"
-    repository(s, {"migrations/00001_users.sql": "-- +goose Up\n" + USERS, "migrations/00002_x.sql": text.format("")},
+    repository(s, {".env": GOOSE_ENV, "migrations/00001_users.sql": "-- +goose Up\n" + USERS, "migrations/00002_x.sql": text.format("")},
                {"migrations/00002_x.sql": text.format("-- +goose NO TRANSACTION\n")})
     proc, files = pr(s)
     found = flags(files, "migrations/00002_x.sql")
