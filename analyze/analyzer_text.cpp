@@ -1,6 +1,7 @@
 // analyze_text_here: one file's text analysed statement by statement (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/parse/psql_variables.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
@@ -14,14 +15,20 @@ namespace {
 // would interpolate there whose name not every run sets to a constant on its command line: psql
 // sends the variable's value (its own LAST_ERROR_MESSAGE, a psqlrc's, a `\set`'s) where pgfence
 // reads the file's text (red team R68 B24).
-void refuse_psql_variables(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
-    if (options.psql_runs == nullptr || options.psql_runs->empty()) return;
+std::vector<const PsqlRun*> psql_runs_of(const std::string& path, const AnalyzeOptions& options) {
+    std::vector<const PsqlRun*> runs;
+    if (options.psql_runs == nullptr || options.psql_runs->empty()) return runs;
     std::error_code ec;
     const std::string self = std::filesystem::absolute(path, ec).lexically_normal().generic_string();
-    std::vector<const PsqlRun*> runs;
     for (const PsqlRun& r : *options.psql_runs) {
-        if (std::filesystem::absolute(r.file, ec).lexically_normal().generic_string() == self) runs.push_back(&r);
+        // One file, or a glob a loop or find runs (`for f in db/patches/*.sql`, tools/psql_files.hpp).
+        if (tools::psql_runs_file(self, std::filesystem::absolute(r.file, ec).lexically_normal().generic_string())) runs.push_back(&r);
     }
+    return runs;
+}
+
+void refuse_psql_variables(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
+    const std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
     if (runs.empty()) return;
     bool added = false;
     for (const PsqlVariableUse& use : psql_variable_uses(source.text)) {
@@ -142,6 +149,48 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 source.one_query = false;
                 std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
             }
+        }
+        // A name says another database's pop file (`2_x.mysql.up.sql`), but no file of its version
+        // is one pop or popx would run on PostgreSQL instead: golang-migrate, which takes any
+        // `N_name.up.ext` (source/parse.go Regex: name "x.mysql"), runs it. Read as its file: the
+        // name the pull request chose does not decide that it never runs (red team R68 B28).
+        PopName pop_self;
+        if (source.skipped && (source.tool == MigrationTool::Pop || source.tool == MigrationTool::Popx) &&
+            options.known_migrations != nullptr && pop_name(self_name, pop_self) && !pop_self.down && !pop_self.dialect.empty() &&
+            !postgres_dialect(pop_self.dialect)) {
+            bool twin = false;
+            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
+                const std::string name = lower_ascii(path_name(sibling));
+                PopName other;
+                if (name != self_name && pop_name(name, other) && other.version == pop_self.version && !other.down &&
+                    (other.dialect.empty() || postgres_dialect(other.dialect))) {
+                    twin = true;
+                }
+            }
+            if (!twin && options.direction != Direction::Down) {
+                source.skipped = false;
+                source.skip_reason.clear();
+                source.tool = MigrationTool::GolangMigrate;
+                source.wrapped_in_transaction = true;
+                source.one_query = true;
+                source.regions = {Region{0, source.text.size(), false, false}};
+                source.notes.push_back("named like pop's " + std::string(pop_self.dialect) + " migration, but no file of version " +
+                                       std::string(pop_self.version) + " is one pop would run on PostgreSQL instead: golang-migrate "
+                                       "runs it, read as its file (set `tool` in the configuration if pop runs this folder)");
+            }
+        }
+        // A file psql runs (a loop over the folder, a find, a fixed -f): psql runs it whole, so a
+        // name that says "down", "undo" or another database to a migration tool says nothing
+        // (red team R68 B28: `0002_x.down.sql` and `U0002__x.sql` under `for f in db/*.sql`).
+        if (source.skipped && options.direction != Direction::Down && !psql_runs_of(path, options).empty()) {
+            source.notes.push_back("psql runs this file (a command of the project selects it), whole: " + source.skip_reason +
+                                   " is what its name would mean to a migration tool, not to psql");
+            source.skipped = false;
+            source.skip_reason.clear();
+            source.tool = MigrationTool::Plain;
+            source.wrapped_in_transaction = false;
+            source.one_query = false;
+            source.regions = {Region{0, source.text.size(), false, false}};
         }
     }
     // golang-migrate with x-multi-statement=true (migrations/golang_migrate_split.hpp): the file

@@ -83,6 +83,11 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
             std::vector<std::string> columns;
             for (const ColumnInfo& c : info->columns) columns.push_back(c.name);
             facts.notes.push_back(renamed_columns_note(pg::display_name(rv), columns));
+            std::string protections;
+            if (info->row_security || info->force_row_security) protections = "row-level security";
+            if (!info->policies.empty()) protections += std::string(protections.empty() ? "" : ", ") + "policies";
+            if (!info->referenced_by.empty()) protections += std::string(protections.empty() ? "" : ", ") + "other tables' foreign keys";
+            if (!protections.empty()) facts.notes.push_back(renamed_protections_note(pg::display_name(rv), protections));
         }
         ctx.catalog.rename(relname, newname);
         ctx.reshape(relname);

@@ -40,4 +40,20 @@ inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
     return std::nullopt;
 }
 
+
+// "RENAME of <relation>: it has what a copy under its name would not: ..." on a rename of a table
+// with row-level security, policies or other tables' foreign keys pointing at it: a copy-and-swap
+// of it loses them (red team R69 C11), so the rules never take it as one.
+inline constexpr std::string_view k_renamed_protections = ": it has what a new table under its name would not have: ";
+[[nodiscard]] inline std::string renamed_protections_note(std::string_view relation, std::string_view what) {
+    return std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_protections) + std::string(what);
+}
+[[nodiscard]] inline bool has_renamed_protections_note(const StatementFacts& statement, std::string_view relation) {
+    const std::string head = std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_protections);
+    for (const auto& n : statement.notes) {
+        if (n.starts_with(head)) return true;
+    }
+    return false;
+}
+
 }  // namespace pgfence::analyze

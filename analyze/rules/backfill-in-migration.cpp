@@ -93,10 +93,24 @@ bool bounded(const pg::Node* node) {
 // k, max(ctid) FROM t GROUP BY k HAVING count(*) > 1) d`, or a CTE of that shape): it deletes
 // the extra rows of the duplicated keys, DSpace's dedup before a new unique constraint. Few rows
 // unless most are duplicates: no "may delete every row".
+// Only a HAVING that keeps the duplicated keys counts: count(...) > 1 or count(...) >= 2 (red team
+// R69 C2: `HAVING count(*) >= 1` keeps every group, and the DELETE took every row).
+bool keeps_duplicates_only(const pg::Node* having) {
+    const auto* e = pg::as<A_Expr>(having);
+    if (e == nullptr || e->kind != AEXPR_OP || pg::length(e->name) != 1) return false;
+    const auto* count = pg::as<FuncCall>(e->lexpr);
+    const auto* bound = pg::as<A_Const>(e->rexpr);
+    if (count == nullptr || bound == nullptr || bound->isnull || bound->val.node.type != T_Integer) return false;
+    if (pg::text(pg::last(count->funcname)) != "count") return false;
+    const std::string_view sign = pg::text(pg::nth(e->name, 0));
+    return (sign == ">" && bound->val.ival.ival == 1) || (sign == ">=" && bound->val.ival.ival == 2);
+}
+
 bool deletes_duplicates(const DeleteStmt* remove) {
     auto grouped = [](const pg::Node* query) {
         const auto* select = pg::as<SelectStmt>(query);
-        return select != nullptr && select->op == SETOP_NONE && select->groupClause != nullptr && select->havingClause != nullptr;
+        return select != nullptr && select->op == SETOP_NONE && select->groupClause != nullptr &&
+               keeps_duplicates_only(select->havingClause);
     };
     for (const pg::Node* item : pg::each(remove->usingClause)) {
         if (const auto* sub = pg::as<RangeSubselect>(item); sub != nullptr && grouped(sub->subquery)) return true;

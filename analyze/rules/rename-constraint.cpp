@@ -54,7 +54,7 @@ bool made_earlier(const StatementContext& ctx, std::string_view table, std::stri
 
 // `table` empty: not known.
 std::string harm(const std::string& constraint, const std::string& table) {
-    return "running code that names it fails from the moment it commits, with no lock to show it: INSERT ... ON CONFLICT ON "
+    return "running code that names it fails from the moment it commits: INSERT ... ON CONFLICT ON "
            "CONSTRAINT " + constraint + " (\"constraint " + constraint + (table.empty() ? "" : " for table " + table) +
            " does not exist\"), SET CONSTRAINTS " + constraint + ", and error handlers that match a violation's constraint name";
 }
@@ -71,6 +71,21 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (operation::existing(ctx.statement, table) == nullptr) return;  // a table made in this migration
         if (made_earlier(ctx, pg::relname(rename->relation), pg::text(rename->subname))) return;
         const std::string from = quote_ident(pg::text(rename->subname));
+        // A foreign key's or CHECK's name as PostgreSQL gives it: no index backs it, so no ON
+        // CONFLICT can name it (PostgreSQL 15: "constraint in ON CONFLICT clause has no associated
+        // index"), and SET CONSTRAINTS names only deferrable ones: what breaks is an error handler
+        // that matches a violation's constraint name (a DBA's review of Lemmy and Outline).
+        const std::string_view sub = pg::text(rename->subname);
+        if (sub.ends_with("_fkey") || sub.ends_with("_check")) {
+            Finding& f = sink.add(ctx.statement, "renaming constraint " + from + " of " + table + " to " + to +
+                                                     ": code that matches a violation's constraint name (an error handler, a "
+                                                     "test) no longer recognises it, and SET CONSTRAINTS " + from +
+                                                     " fails if the constraint is deferrable");
+            f.risk = Risk::Medium;
+            f.relation = table;
+            f.fix = k_fix;
+            return;
+        }
         Finding& f = sink.add(ctx.statement, "renaming constraint " + from + " of " + table + " to " + to + ": " + harm(from, table));
         f.relation = table;
         f.fix = k_fix;
@@ -107,7 +122,7 @@ PGFENCE_RULE(rename_constraint) {
     return Rule{"rename-constraint", Risk::High,
                 "Renaming a constraint (or the index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint) breaks the code that names it: "
                 "ON CONFLICT ON CONSTRAINT, SET CONSTRAINTS",
-                check, nullptr, true, "data-loss"};
+                check, nullptr, true, "locking"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -54,10 +54,23 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
         }
         const auto* select = pg::as<SelectStmt>(insert->selectStmt);
         if (select == nullptr || select->valuesLists != nullptr || !names(insert->selectStmt, out.aside)) continue;
+        // Every row, or no copy-and-swap: a plain SELECT from the aside table alone, with no WHERE,
+        // LIMIT, OFFSET, grouping, DISTINCT or ON CONFLICT that could leave rows behind (red team
+        // R69 C1: `SELECT * FROM b LIMIT 0` copied nothing, and b was then dropped).
+        const auto* from = pg::length(select->fromClause) == 1 ? pg::as<RangeVar>(pg::nth(select->fromClause, 0)) : nullptr;
+        if (select->op != SETOP_NONE || from == nullptr || !schema::same_name(schema::name_of_range_var(from), out.aside) ||
+            select->whereClause != nullptr || select->limitCount != nullptr || select->limitOffset != nullptr ||
+            select->groupClause != nullptr || select->havingClause != nullptr || select->distinctClause != nullptr ||
+            select->withClause != nullptr || insert->onConflictClause != nullptr || insert->withClause != nullptr) {
+            return std::nullopt;
+        }
         out.copy_at = i;
         break;
     }
     if (create == nullptr || out.copy_at == 0) return std::nullopt;
+    // The old t's row-level security, policies and the other tables' foreign keys stay with b, not
+    // the new t (red team R69 C11): no copy-and-swap pgfence lets pass.
+    if (rename_at < facts.size() && has_renamed_protections_note(facts[rename_at], pg::display_name(rename->relation))) return std::nullopt;
     // The old t's columns (the lock model's note on the rename) against the new t's.
     if (rename_at < facts.size()) {
         if (auto old = read_renamed_columns_note(facts[rename_at], pg::display_name(rename->relation))) {

@@ -60,7 +60,8 @@ bool default_search_path(std::string value) {
     for (char c : lowered(value)) {
         if (c != ' ' && c != '"') bare += c;
     }
-    return bare == "$user,public";
+    // `public` alone differs only where a schema is named after the role: not what breaks a deploy.
+    return bare == "$user,public" || bare == "public";
 }
 
 void apply(const pg::Node* stmt, std::size_t at, CarriedSet& now, std::optional<CarriedSet>& at_begin) {
@@ -131,8 +132,11 @@ void check(const FileContext& ctx, Sink& sink) {
                                      "migration tool runs the later migrations of the same deploy on the same connection"
                                      ": " + consequence);
         f.risk = risk;
-        f.fix = "set it for this migration's transaction only (SET LOCAL " + name + " = ...), or put `RESET " + name +
-                ";` at the end of the file";
+        // SET LOCAL lasts for a transaction: outside one (a file the tool runs without one) it does nothing.
+        f.fix = s.transaction == Transaction::None
+                    ? "put `RESET " + name + ";` at the end of the file (outside a transaction SET LOCAL does nothing)"
+                    : "set it for this migration's transaction only (SET LOCAL " + name + " = ...), or put `RESET " + name +
+                          ";` at the end of the file";
     }
 }
 

@@ -317,6 +317,19 @@ def psql_variables(s):
         check(("db/post_deploy.sql", "unknown-statement", line) not in found, f"line {line} is not unknown: {sorted(found)}")
 
 
+def psql_variables_loop(s):
+    """psql_variables through a loop the deploy runs over a folder (`for f in db/patches/*.sql; do
+    psql -f "$f"; done`): the file the pull request adds there is run by psql as well, so its
+    `:LAST_ERROR_MESSAGE` is unknown at its line, as for a file named on psql's command line."""
+    workflow = WORKFLOW.replace("      - run: npm run migrate\n",
+                                "      - run: for f in db/patches/*.sql; do psql \"$DATABASE_URL\" -f \"$f\"; done\n")
+    base = {".github/workflows/deploy.yml": workflow, "migrations/001_init.sql": "CREATE TABLE users (id bigserial PRIMARY KEY);\n",
+            "db/patches/000_analyze.sql": "ANALYZE users;\n"}
+    head = ("DO $$ BEGIN RAISE EXCEPTION '1]; DROP TABLE users; SELECT (ARRAY[1])[1'; END $$;\n"
+            "SELECT (ARRAY[1,2,3])[1:LAST_ERROR_MESSAGE] FROM (SELECT 2 AS last_error_message) s;\n")
+    gated(s, base, {"db/patches/001_fix.sql": head}, {("db/patches/001_fix.sql", "unknown-statement", 2)}, analyze=False)
+
+
 def typeorm_env(s):
     """Red team G1, TYORMENV: TypeORM 0.2 reads TYPEORM_MIGRATIONS (comma-separated globs) from
     ormconfig.env (typeorm src/connection/options-reader/ConnectionOptionsEnvReader.ts); the pull
@@ -340,7 +353,7 @@ def typeorm_env(s):
 
 SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
                                      foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control, psql_file,
-                                     psql_variables, typeorm_env)}
+                                     psql_variables, psql_variables_loop, typeorm_env)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

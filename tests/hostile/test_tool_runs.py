@@ -16,6 +16,8 @@ runs `pgfence pr` against the GitHub double.
 - sqlx_*: sqlx-cli (`sqlx migrate run`, or a Cargo.toml that depends on sqlx) runs a simple
   migration whole (launchbadge/sqlx sqlx-postgres/src/migrate.rs execute_migration): another
   tool's `-- +goose Down` in it is a comment, and the DROP TABLE after it runs.
+- pop_*, psql_loop_names: a name that means "another database" or "down" to one tool is no skip
+  where the project's tool runs the file (golang-migrate, a psql loop), red team R68 B28.
 
     test_tool_runs.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -161,9 +163,43 @@ def one_transaction_flyway_group(s):
     gated(s, base, {}, head, {("db/migration/V3__cents.sql", "work-under-held-lock", 1)})
 
 
+def pop_name_golang_migrate(s):
+    """B28: CI runs golang-migrate over db/migrations; the pull request names its file like pop's
+    MySQL migration (`000002_cleanup.mysql.up.sql`), which golang-migrate runs (source/parse.go
+    Regex: version 2, name "cleanup.mysql", up). No file of version 2 is one pop would run on
+    PostgreSQL instead, so it is read as golang-migrate's file."""
+    base = dict(GOLANG_BASE)
+    base[".github/workflows/deploy.yml"] = workflow("postgres://app@db/app?sslmode=disable")
+    gated(s, base, {}, {"db/migrations/000002_cleanup.mysql.up.sql": "DROP TABLE users;\n",
+                        "db/migrations/000002_cleanup.mysql.down.sql": "SELECT 1;\n"},
+          {("db/migrations/000002_cleanup.mysql.up.sql", "drop-table", 1)})
+
+
+def pop_twin_control(s):
+    """A version with its PostgreSQL file (ory's popx layout): the MySQL one is pop's, never run here."""
+    base = dict(GOLANG_BASE)
+    repository(s, base, {"db/migrations/000002_cleanup.mysql.up.sql": "DROP TABLE users;\n",
+                             "db/migrations/000002_cleanup.postgres.up.sql": "SELECT 1;\n"})
+    s.start_double()
+    s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    found = pr_findings(s)
+    check(not any(r == "drop-table" for _, r, _ in found), f"the MySQL file of a version with a PostgreSQL one is not run: {sorted(found)}")
+
+
+def psql_loop_names(s):
+    """B28: the project runs every .sql file of the folder with psql (a Makefile loop): a `.down.sql`
+    or Flyway `U` name says nothing to psql, which runs the file on the way up."""
+    base = {"Makefile": "migrate:\n\tfor f in db/migrations/*.sql; do psql \"$$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$$f\"; done\n",
+            "db/migrations/0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
+                                            "CREATE TABLE orders (id bigint PRIMARY KEY);\n"}
+    gated(s, base, {}, {"db/migrations/0002_cleanup.down.sql": "DROP TABLE users;\n", "db/migrations/U0003__cleanup.sql": "DROP TABLE orders;\n"},
+          {("db/migrations/0002_cleanup.down.sql", "drop-table", 1), ("db/migrations/U0003__cleanup.sql", "drop-table", 1)})
+
+
 SCENARIOS = {f.__name__: f for f in (golang_multi_on, golang_multi_parse_bool, golang_multi_runtime, golang_multi_off_control,
                                      binary_migration, sqlx_cli_goose_markers, sqlx_cli_source, sqlx_cargo_goose_markers,
-                                     one_transaction_npm, one_transaction_npm_off_control, one_transaction_flyway_group)}
+                                     one_transaction_npm, one_transaction_npm_off_control, one_transaction_flyway_group,
+                                     pop_name_golang_migrate, pop_twin_control, psql_loop_names)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

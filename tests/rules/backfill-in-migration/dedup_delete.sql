@@ -14,3 +14,6 @@ WITH dedup AS (
 DELETE FROM orders USING dedup WHERE orders.user_id = dedup.user_id AND orders.id <> dedup.id;
 DELETE FROM orders a USING (SELECT max(id) AS id, user_id FROM orders GROUP BY user_id) b
 WHERE a.user_id = b.user_id AND a.id <> b.id;
+-- A HAVING that keeps every group (red team R69 C2: it deleted all 1,000 rows): HIGH.
+DELETE FROM orders a USING (SELECT user_id FROM orders GROUP BY user_id HAVING count(*) >= 1) b
+WHERE a.user_id = b.user_id;

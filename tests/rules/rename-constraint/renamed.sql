@@ -10,3 +10,4 @@ ALTER INDEX bookings_room_during_excl RENAME TO bookings_no_overlap;
 ALTER TABLE bookings_pkey RENAME TO bookings_pk;
 -- An index no history names, whose name is PostgreSQL's for a constraint's index.
 ALTER INDEX invoices_number_key RENAME TO invoices_number_uniq;
+ALTER TABLE users RENAME CONSTRAINT users_team_id_fkey TO users_team_fk;
