@@ -199,6 +199,7 @@ void add_computed(Reading& r, const std::string& setting, int n) {
 // The words of a `for VAR in ...` loop whose variable `file` is ("$f", "${f}"), or none.
 const std::vector<std::string>* loop_words(const Reading& r, std::string_view file) {
     if (!file.starts_with('$')) return nullptr;
+    if (file.starts_with("$$")) file.remove_prefix(1);  // a Makefile recipe's `$$f` is the shell's `$f`
     file.remove_prefix(1);
     if (file.starts_with('{') && file.ends_with('}')) file = file.substr(1, file.size() - 2);
     for (auto it = r.loops.rbegin(); it != r.loops.rend(); ++it) {

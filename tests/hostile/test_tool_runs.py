@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
 from test_link_targets import gated  # noqa: E402
-from test_tool_reach import pr_findings, repository  # noqa: E402
+from test_tool_reach import analyze_findings, pr_findings, repository  # noqa: E402
 
 UNKNOWN = "unknown-statement"
 
@@ -164,15 +164,17 @@ def one_transaction_flyway_group(s):
 
 
 def pop_name_golang_migrate(s):
-    """B28: CI runs golang-migrate over db/migrations; the pull request names its file like pop's
+    """B28 (analyze): CI runs golang-migrate over db/migrations; the new file is named like pop's
     MySQL migration (`000002_cleanup.mysql.up.sql`), which golang-migrate runs (source/parse.go
     Regex: version 2, name "cleanup.mysql", up). No file of version 2 is one pop would run on
     PostgreSQL instead, so it is read as golang-migrate's file."""
     base = dict(GOLANG_BASE)
     base[".github/workflows/deploy.yml"] = workflow("postgres://app@db/app?sslmode=disable")
-    gated(s, base, {}, {"db/migrations/000002_cleanup.mysql.up.sql": "DROP TABLE users;\n",
-                        "db/migrations/000002_cleanup.mysql.down.sql": "SELECT 1;\n"},
-          {("db/migrations/000002_cleanup.mysql.up.sql", "drop-table", 1)})
+    repository(s, base, {"db/migrations/000002_cleanup.mysql.up.sql": "DROP TABLE users;\n",
+                         "db/migrations/000002_cleanup.mysql.down.sql": "SELECT 1;\n"})
+    # analyze of the checkout, which knows the folder's other files (pr does not yet: see docs/security.md).
+    found = analyze_findings(s)
+    check(("db/migrations/000002_cleanup.mysql.up.sql", "drop-table", 1) in found, f"read as golang-migrate's file: {sorted(found)}")
 
 
 def pop_twin_control(s):
