@@ -57,6 +57,8 @@ if [[ ! -d "$corpus" ]]; then
     exit 0
 fi
 corpus="$(cd "$corpus" && pwd)"
+# The runs happen in the corpus folder: a relative --pgfence is the caller's, made absolute here.
+if [[ -n "$pgfence" && "$pgfence" != /* ]]; then pgfence="$(pwd)/$pgfence"; fi
 
 # --- tools -------------------------------------------------------------------------------
 if [[ ! -x /usr/bin/time ]]; then
@@ -277,6 +279,7 @@ say ""
 for tool in pgfence pgfence-json pgfence-history pgfence-json-history; do
     if tr ',' '\n' <<<"${code[$tool]}" | awk '$1 > 2 { bad = 1 } END { exit !bad }'; then
         say "WARNING: $tool ended with exit ${code[$tool]} (a crash, or an error other than 'did not parse'): its numbers do not count"
+        failed_tools+=" $tool"
         say "  stderr of the last run: $(head -c 300 "$work/$tool.stderr" | tr '\n' ' ')"
     fi
 done
@@ -304,8 +307,11 @@ for floor in parse-json parse-raw; do
     done
 done
 target_lines=()
-verdict_at_least() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r >= t) ? "met" : "NOT met" }'; }
-verdict_at_most() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r <= t) ? "met" : "NOT met" }'; }
+# A pgfence run that failed measured nothing: no target is met by it.
+verdict_at_least() { [[ -z "${failed_tools:-}" ]] || { echo "NOT measured (pgfence failed:${failed_tools})"; return; }
+                     awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r >= t) ? "met" : "NOT met" }'; }
+verdict_at_most() { [[ -z "${failed_tools:-}" ]] || { echo "NOT measured (pgfence failed:${failed_tools})"; return; }
+                    awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r <= t) ? "met" : "NOT met" }'; }
 for mine in pgfence pgfence-json pgfence-history pgfence-json-history; do
     case "$mine" in
         pgfence) what="text output" ;;
@@ -324,10 +330,10 @@ for mine in pgfence pgfence-json pgfence-history pgfence-json-history; do
 done
 if [[ -n "${wall[squawk]:-}" ]]; then
     t=$(ratio "${wall[squawk]}" "${wall[pgfence]}")
-    verdict=$(awk -v r="$t" 'BEGIN { print (r >= 2.5) ? "met" : "NOT met" }')
+    verdict=$(verdict_at_least "$t" 2.5)
     target_lines+=("target >= 2.5x faster than squawk (text output): ${t}x, $verdict")
     t=$(ratio "${wall[squawk]}" "${wall[pgfence-json]}")
-    verdict=$(awk -v r="$t" 'BEGIN { print (r >= 2.5) ? "met" : "NOT met" }')
+    verdict=$(verdict_at_least "$t" 2.5)
     target_lines+=("target >= 2.5x faster than squawk (JSON output): ${t}x, $verdict")
 fi
 c=$(ratio "${cpu[pgfence-history]}" "${cpu[pgfence]}")
