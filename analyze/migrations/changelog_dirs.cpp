@@ -81,19 +81,22 @@ void add(std::vector<ToolDir>& out, std::string tool, const std::string& setting
 }
 
 void read_liquibase(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
-    for (std::string_view tag : {std::string_view("includeAll"), std::string_view("include")}) {
+    // sqlFile (XML `<sqlFile path=...>`, YAML `- sqlFile: path:`): a change set that runs that SQL file,
+    // again whenever the file changes under runOnChange or at every update under runAlways (red team
+    // R69 C6: a pull request that edits only that file re-runs it).
+    for (std::string_view tag : {std::string_view("includeAll"), std::string_view("include"), std::string_view("sqlFile")}) {
         for (std::size_t at = text.find(tag); at != std::string_view::npos; at = text.find(tag, at + 1)) {
             const std::size_t after = at + tag.size();
             if (tag == "include" && after < text.size() && text[after] == 'A') continue;  // includeAll
             if (after < text.size() && (std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '_')) continue;
             // The element's span: to the next include or change set, at most 600 bytes.
             std::size_t end = std::min(text.size(), at + 600);
-            for (std::string_view next : {"include", "changeSet"}) {
+            for (std::string_view next : {"include", "changeSet", "sqlFile"}) {
                 const std::size_t n = text.find(next, after);
                 if (n != std::string_view::npos) end = std::min(end, n);
             }
             const std::string_view span = text.substr(at, end - at);
-            const auto v = value_of(span, tag == "includeAll" ? "path" : "file");
+            const auto v = value_of(span, tag == "include" ? "file" : "path");
             if (!v) continue;
             if (tag == "include" && !lowered(v->first).ends_with(".sql")) continue;
             const bool relative = lowered(span).find("relativetochangelogfile") != std::string::npos &&
@@ -103,8 +106,11 @@ void read_liquibase(std::string_view path, std::string_view text, std::vector<To
                 tag == "includeAll"
                     ? "Liquibase runs every .sql file of the folder " + std::string(path) + "'s includeAll names (" + v->first +
                           "), each whole as one change set (SqlChangeLogParser): a Liquibase migration pgfence does not read: review it"
+                : tag == "sqlFile"
+                    ? "Liquibase runs this SQL file in a change set of " + std::string(path) + " (sqlFile; with runOnChange or "
+                          "runAlways, again when it changes): a Liquibase migration pgfence does not read: review it"
                     : "Liquibase runs this .sql file whole as one change set (" + std::string(path) + " includes it): a Liquibase migration pgfence does not read: review it";
-            for (const auto& root : roots(path, relative)) add(out, "liquibase", std::string(tag) + " " + (tag == "includeAll" ? "path" : "file"), line, root, v->first, why, tag == "includeAll");
+            for (const auto& root : roots(path, relative)) add(out, "liquibase", std::string(tag) + " " + (tag == "include" ? "file" : "path"), line, root, v->first, why, tag == "includeAll");
         }
     }
 }

@@ -27,11 +27,17 @@ def liquibase_include_all(s):
             RES + "application.properties": "spring.liquibase.change-log=classpath:db/changelog/db.changelog-master.yaml\n",
             RES + "db/changelog/sql/001-users.sql": USERS,
             "db/liquibase/master.xml": ('<?xml version="1.0"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n'
-                                        '  <include file="post/cleanup.sql" relativeToChangelogFile="true"/>\n</databaseChangeLog>\n'),
-            "db/liquibase/post/cleanup.sql": "SELECT 1;\n"}
-    head = {RES + "db/changelog/sql/cleanup-sessions.sql": "DROP TABLE users;\n", "db/liquibase/post/cleanup.sql": "DROP TABLE users;\n"}
+                                        '  <include file="post/cleanup.sql" relativeToChangelogFile="true"/>\n'
+                                        '  <changeSet id="views" author="dev" runOnChange="true">\n'
+                                        '    <sqlFile path="db/liquibase/views/report.sql"/>\n  </changeSet>\n</databaseChangeLog>\n'),
+            "db/liquibase/post/cleanup.sql": "SELECT 1;\n",
+            "db/liquibase/views/report.sql": "CREATE OR REPLACE VIEW report AS SELECT 1 AS n;\n"}
+    # Red team R69 C6: the pull request edits only the file a runOnChange change set's sqlFile names.
+    head = {RES + "db/changelog/sql/cleanup-sessions.sql": "DROP TABLE users;\n", "db/liquibase/post/cleanup.sql": "DROP TABLE users;\n",
+            "db/liquibase/views/report.sql": "DROP TABLE users;\n"}
     gated(s, base, head, {(RES + "db/changelog/sql/cleanup-sessions.sql", "unknown-statement", 1),
-                          ("db/liquibase/post/cleanup.sql", "unknown-statement", 1)}, analyze=False)
+                          ("db/liquibase/post/cleanup.sql", "unknown-statement", 1),
+                          ("db/liquibase/views/report.sql", "unknown-statement", 1)}, analyze=False)
 
 
 def sqitch_top_dir(s):
