@@ -634,6 +634,11 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
         out.push_back(computed(std::move(tool), std::move(setting), line,
                                "the file names more than " + std::to_string(k_most_dirs) + " migration folders, and the rest are not read",
                                scripts));
+        // What the unread rest selects is not known: any .sql file the pull request adds or changes
+        // may be one of them (red team R69 C12: a script's 40th `psql -f` file, edited, ran unread).
+        out.back().loads_unread = "a settings or script file names more than " + std::to_string(k_most_dirs) +
+                                  " migration folders or files, and pgfence reads the first " + std::to_string(k_most_dirs) +
+                                  ": this .sql file may be one of the rest: review it";
     }
     return out;
 }

@@ -120,7 +120,17 @@ def plain_scripts_control(s):
     check(not pr_findings(s), f"no findings: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control)}
+def many_fixed_runs(s):
+    """Red team R69 C12: a post-deploy script with 40 fixed `psql -f` lines names more files than
+    pgfence follows from one file (64 entries, two each here): the pull request edits the 40th,
+    which is past the cap, and it is unknown at line 1, never only a note."""
+    lines = "".join(f'psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f scripts/s{i}.sql\n' for i in range(1, 41))
+    base, _, sql = edits({"tools/post-deploy.sh": "#!/bin/sh\nset -e\n" + lines})
+    check(len(sql) == 40, f"forty SQL files: {len(sql)}")
+    gated(s, base, {"scripts/s40.sql": DROP}, {("scripts/s40.sql", "unknown-statement", 1)}, analyze=False)
+
+
+SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
