@@ -4,20 +4,28 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/ascii.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
-
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
     return s;
+}
+
+// Each line of `text`, trimmed, with its number, until `fn` returns false.
+template <class Fn>
+void each_trimmed_line(std::string_view text, Fn&& fn) {
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        const std::string_view l = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!fn(n, l)) return;
+    }
 }
 
 int line_at(std::string_view text, std::size_t at) {
@@ -124,13 +132,8 @@ void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolD
     };
     std::vector<Section> sections{{"core", {}, {}, 0, 0}};
     Section* current = nullptr;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (l.empty() || l.front() == '#' || l.front() == ';') continue;
+    each_trimmed_line(text, [&](int n, std::string_view l) {
+        if (l.empty() || l.front() == '#' || l.front() == ';') return true;
         if (l.front() == '[') {
             std::string name = lowered(trim(l.substr(1, l.find(']') == std::string_view::npos ? std::string_view::npos : l.find(']') - 1)));
             current = nullptr;
@@ -138,11 +141,11 @@ void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolD
                 if (name != "core") sections.push_back({name, {}, {}, 0, 0});
                 current = name == "core" ? &sections.front() : &sections.back();
             }
-            continue;
+            return true;
         }
-        if (!current) continue;
+        if (!current) return true;
         const std::size_t eq = l.find('=');
-        if (eq == std::string_view::npos) continue;
+        if (eq == std::string_view::npos) return true;
         const std::string key = lowered(trim(l.substr(0, eq)));
         std::string value(trim(l.substr(eq + 1)));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
@@ -153,7 +156,8 @@ void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolD
             current->deploy = value;
             current->deploy_line = n;
         }
-    }
+        return true;
+    });
     const Section& core = sections.front();
     const std::string base(path_folder(path));
     for (const auto& s : sections) {
@@ -259,19 +263,14 @@ void read_boot_flyway(std::string_view path, std::string_view text, std::vector<
 // package location (`myapp:migrations`) is not resolved.
 void read_alembic(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     bool in_section = false;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    each_trimmed_line(text, [&](int n, std::string_view l) {
         if (l.starts_with("[")) {
             in_section = l == "[alembic]";
-            continue;
+            return true;
         }
-        if (!in_section || !l.starts_with("script_location")) continue;
+        if (!in_section || !l.starts_with("script_location")) return true;
         const std::size_t eq = l.find_first_of("=:");
-        if (eq == std::string_view::npos) continue;
+        if (eq == std::string_view::npos) return true;
         std::string value(trim(l.substr(eq + 1)));
         if (value.starts_with("%(here)s")) value.erase(0, 8);
         while (value.starts_with("/")) value.erase(0, 1);
@@ -280,14 +279,14 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
         if (value.find_first_of(":%$") != std::string::npos) {
             ToolDir d = unknown_dir("alembic", "[alembic] script_location", n, "it names " + value + ", which pgfence does not resolve", false);
             out.push_back(std::move(d));
-            return;
+            return false;
         }
         for (std::string_view file : {"env.py", "script.py.mako"}) {
             add(out, "alembic", "[alembic] script_location", n, std::string(path_folder(path)), (value.empty() ? std::string() : value + "/") + std::string(file),
                 why, false);
         }
-        return;
-    }
+        return false;
+    });
 }
 
 }  // namespace

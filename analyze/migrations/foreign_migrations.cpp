@@ -3,17 +3,12 @@
 #include <cctype>
 #include <string>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/model/lock_mode.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
-
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\f')) s.remove_prefix(1);

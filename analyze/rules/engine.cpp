@@ -106,6 +106,18 @@ void point_at_subcommands(std::vector<Finding>& findings, const FileReport& repo
 
 }  // namespace
 
+void recompute_risks(FileReport& report) {
+    report.risk = Risk::None;
+    for (auto& s : report.statements) s.risk = Risk::None;
+    for (const auto& f : report.findings) {
+        report.risk = std::max(report.risk, f.risk);
+        if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < report.statements.size()) {
+            auto& s = report.statements[static_cast<std::size_t>(f.statement)];
+            s.risk = std::max(s.risk, f.risk);
+        }
+    }
+}
+
 void order_findings(std::vector<Finding>& findings) {
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
         return std::tie(a.start.line, a.start.column, b.risk, a.rule) < std::tie(b.start.line, b.start.column, a.risk, b.rule);
@@ -285,15 +297,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     order_findings(report.findings);
     order_findings(report.suppressed);
 
-    report.risk = Risk::None;
-    for (auto& s : report.statements) s.risk = Risk::None;
-    for (const auto& f : report.findings) {
-        report.risk = std::max(report.risk, f.risk);
-        if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < report.statements.size()) {
-            auto& s = report.statements[static_cast<std::size_t>(f.statement)];
-            s.risk = std::max(s.risk, f.risk);
-        }
-    }
+    recompute_risks(report);
 }
 
 }  // namespace pgfence::analyze::rules

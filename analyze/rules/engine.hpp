@@ -21,6 +21,9 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
 // first, then rule id. Stable: findings alike in all four keep their order.
 void order_findings(std::vector<Finding>& findings);
 
+// The file's and each statement's risk: the highest of the findings on it (None without any).
+void recompute_risks(FileReport& report);
+
 // A rule runs when it is enabled by default or by options.enabled, and not disabled.
 [[nodiscard]] bool rule_active(const Rule& rule, const Options& options);
 

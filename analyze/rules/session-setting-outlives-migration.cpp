@@ -19,18 +19,13 @@
 #include <string>
 #include <string_view>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/parse/set_config.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
-
-std::string lowered(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 struct Carried {
     std::size_t at = 0;  // the statement that set it

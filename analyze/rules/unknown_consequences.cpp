@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/engine.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -88,15 +89,7 @@ bool cap_consequences_of_unknowns(FileReport& report, const std::function<bool(c
         }
     }
     if (!changed) return false;
-    report.risk = Risk::None;
-    for (auto& s : report.statements) s.risk = Risk::None;
-    for (const auto& f : report.findings) {
-        report.risk = std::max(report.risk, f.risk);
-        if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < report.statements.size()) {
-            auto& s = report.statements[static_cast<std::size_t>(f.statement)];
-            s.risk = std::max(s.risk, f.risk);
-        }
-    }
+    recompute_risks(report);
     return true;
 }
 
