@@ -254,6 +254,31 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
     return out;
 }
 
+analyze::Result<std::vector<std::string>> head_known_migrations(const diff::Repository& repo, const diff::ChangeSet& changes) {
+    std::unordered_set<std::string> sets;
+    std::unordered_set<std::string> kinds;
+    for (const auto& f : changes.files) {
+        if (f.status == diff::ChangeStatus::Deleted) continue;
+        const std::string set = migration_set(f.path);
+        sets.insert(set);
+        kinds.insert(set + "\n" + std::filesystem::path(f.path).extension().string());
+    }
+    std::vector<std::string> out;
+    if (sets.empty()) return out;
+    auto listed = repo.list_files(changes.head_sha, [&](std::string_view path) {
+        const std::string set = migration_set(path);
+        if (sets.count(set) == 0) return false;
+        const std::string_view file = path_name(path);
+        const bool versioned = !file.empty() && file[0] >= '0' && file[0] <= '9';
+        const std::string extension = std::filesystem::path(std::string(path)).extension().string();
+        return versioned || extension == ".fizz" || kinds.count(set + "\n" + extension) > 0;
+    });
+    if (!listed) return listed.error();
+    out.reserve(listed->size());
+    for (const auto& path : *listed) out.push_back(normal(path));
+    return out;
+}
+
 std::vector<std::string> known_migrations(const std::vector<std::string>& files, const std::vector<std::string>& history,
                                           const CommittedMigrations& committed, orm::InputFormat format,
                                           const std::string& confine_to) {

@@ -103,6 +103,14 @@ enum class CommittedFrom {
                                                         analyze::orm::InputFormat format,
                                                         const std::string& confine_to = {});
 
+// pr's known_migrations: the head commit's files in the sets of the changed migrations, chosen
+// as known_migrations chooses a set's folder entries (the kinds analysed there, pop's .fizz, a
+// name that starts with a version), absolute and normal as analyze's are. With them a changed
+// file's siblings decide what analyze lets them decide (a pop name golang-migrate runs, a free
+// version for a plan's new files), as they do for `analyze` (red team R68 B28).
+[[nodiscard]] analyze::Result<std::vector<std::string>> head_known_migrations(const diff::Repository& repo,
+                                                                             const diff::ChangeSet& changes);
+
 // Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
 // error in `errors`), adds `context` (add_schema_context; its errors in `schema_errors`) and, when `chain` and the direction is not down, orders `files` by
 // migration set and sets options.chain so that each file starts from the files before it in its set.

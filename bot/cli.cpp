@@ -202,8 +202,9 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
   --schema FILE             the existing schema (as for analyze), read from the
                             base commit
   --trace                   also run the changed migrations on a throwaway
-                            PostgreSQL 15 and put the verdicts in the check run
-                            and comment (a mismatch fails the run)
+                            PostgreSQL of the target version (from
+                            /usr/lib/postgresql/<N>/bin) and put the verdicts in
+                            the check run and comment (a mismatch fails the run)
   --trace-as-superuser      --trace, with the SQL run as the server's superuser
                             instead of a plain database owner: only for trusted
                             repositories (COPY ... PROGRAM runs commands)

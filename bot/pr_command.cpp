@@ -52,6 +52,7 @@
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 #include "bot/analyze_history.hpp"
+#include "analyze/migrations/known_migrations.hpp"
 #include "bot/drizzle_journal.hpp"
 #include "bot/removed_migrations.hpp"
 #include "bot/tool_renames.hpp"
@@ -130,6 +131,11 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto sqlx_folders = sqlx_folders_at(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!sqlx_folders) return git_failed(sqlx_folders.error());
     settings.options.sqlx_folders = &*sqlx_folders;
+    // The changed migrations' sets as the head commit holds them, as analyze knows a folder's files.
+    auto head_known = head_known_migrations(*repo, *changes);
+    if (!head_known) return git_failed(head_known.error());
+    const analyze::KnownMigrations known(std::move(*head_known));
+    settings.options.known_migrations = &known;
     auto psql_runs = psql_runs_at(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!psql_runs) return git_failed(psql_runs.error());
     settings.options.psql_runs = &*psql_runs;

@@ -25,6 +25,16 @@ bool script_file(std::string_view path) {
 
 bool starts_with_digit(std::string_view name) { return !name.empty() && name[0] >= '0' && name[0] <= '9'; }
 
+// The version a name starts with, its leading zeros dropped: 000001_a.up.sql and 1_a.down.sql
+// are one version, whose up and down files sort by name in either order.
+std::string_view leading_version(std::string_view name) {
+    std::size_t end = 0;
+    while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+    std::size_t start = 0;
+    while (start + 1 < end && name[start] == '0') ++start;
+    return name.substr(start, end - start);
+}
+
 }  // namespace
 
 bool name_before(std::string_view a, std::string_view b) { return path_name(a) < path_name(b); }
@@ -112,7 +122,9 @@ ToolOrdered group_in_tool_order(const std::vector<std::string>& files, const Fil
         // Only names that start with their version: the two orders differ on them alone.
         bool disagree = false;
         for (std::size_t i = b + 1; i < e && !disagree; ++i) {
-            disagree = starts_with_digit(path_name(f[i - 1])) && starts_with_digit(path_name(f[i])) && name_before(f[i], f[i - 1]);
+            const auto a = path_name(f[i - 1]), b2 = path_name(f[i]);
+            disagree = starts_with_digit(a) && starts_with_digit(b2) && leading_version(a) != leading_version(b2) &&
+                       name_before(f[i], f[i - 1]);
         }
         if (!disagree) continue;
         std::string tool;
@@ -128,7 +140,8 @@ ToolOrdered group_in_tool_order(const std::vector<std::string>& files, const Fil
             std::stable_sort(f.begin() + static_cast<std::ptrdiff_t>(b), f.begin() + static_cast<std::ptrdiff_t>(e),
                              [](const std::string& x, const std::string& y) { return name_before(x, y); });
         } else if (tool.empty()) {
-            out.assumed.push_back("the files of " + std::string(set_folder(f[b])) +
+            const auto folder = set_folder(f[b]);
+            out.assumed.push_back("the files in " + (folder.empty() ? std::string("the top folder") : std::string(folder) + "/") +
                                   " are in another order by version number than by name, and no file says which tool runs them: "
                                   "read in version order (goose, Flyway, golang-migrate, sqlx, node-pg-migrate); knex, sequelize and dbmate run them by name");
         }

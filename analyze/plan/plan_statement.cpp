@@ -67,7 +67,9 @@ void Composer::statement(std::size_t i) {
             } else if (m_declined.empty()) {
                 m_declined = "line " + std::to_string(s.span.start.line) + " sets " + name +
                              " after the file's last statement, for the migrations after it; the plan's migrations would "
-                             "run under it too; by hand: move it to the next migration, or to the start of this one";
+                             "run under it too; by hand: if it is meant for this file, move it to the file's start and end the file "
+                             "with RESET " + name + " (as session-setting-outlives-migration says); if for the migrations after it, "
+                             "set it at the start of each";
             }
             return;
         }

@@ -365,7 +365,27 @@ def suite_sqlx_without_cargo(binary):
               f"sqlx: the -- no-transaction file runs alone: {rules_of(own)}")
 
 
+def suite_version_order_note(binary):
+    """The "another order by version number than by name" note: not for a golang-migrate folder
+    whose only disagreement is a version's .down before its .up; yes for 1_, 2_, 10_ with no tool."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for n in ("000001", "000002"):
+            files[f"gm/{n}_t{n}.up.sql"] = f"CREATE TABLE t{n} (id int);\n"
+            files[f"gm/{n}_t{n}.down.sql"] = f"DROP TABLE t{n};\n"
+        for n in ("1", "2", "10"):
+            files[f"plain/{n}_p{n}.sql"] = f"CREATE TABLE p{n} (id int);\n"
+        repo(tmp, files)
+        code, report, stderr = analyze(binary, tmp, "gm")
+        check(code == 0 and "another order" not in stderr,
+              f"version order: no note for up/down pairs of one version: exit {code} {stderr[:400]}")
+        code, report, stderr = analyze(binary, tmp, "plain")
+        check("the files in plain/ are in another order by version number than by name" in stderr,
+              f"version order: 10_ sorts before 2_ by name, and no tool is named: {stderr[:400]}")
+
+
 SUITES = {
+    "version_order_note": suite_version_order_note,
     "sqlx_without_cargo": suite_sqlx_without_cargo,
     "flyway_locations": suite_flyway_locations,
     "popx_dialects": suite_popx_dialects,

@@ -172,9 +172,14 @@ def pop_name_golang_migrate(s):
     base[".github/workflows/deploy.yml"] = workflow("postgres://app@db/app?sslmode=disable")
     repository(s, base, {"db/migrations/000002_cleanup.mysql.up.sql": "DROP TABLE users;\n",
                          "db/migrations/000002_cleanup.mysql.down.sql": "SELECT 1;\n"})
-    # analyze of the checkout, which knows the folder's other files (pr does not yet: see docs/security.md).
+    # analyze of the checkout and pr of the commits: each knows the folder's other files.
     found = analyze_findings(s)
     check(("db/migrations/000002_cleanup.mysql.up.sql", "drop-table", 1) in found, f"read as golang-migrate's file: {sorted(found)}")
+    s.start_double()
+    s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    found = pr_findings(s)
+    check(("db/migrations/000002_cleanup.mysql.up.sql", "drop-table", 1) in found,
+          f"pr: read as golang-migrate's file: {sorted(found)}")
 
 
 def pop_twin_control(s):
