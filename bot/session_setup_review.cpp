@@ -51,6 +51,13 @@ bool tool_settings_name(std::string_view p) {
            p.starts_with(".github/workflows/") || p.starts_with("config/") || p.find("/config/") != std::string_view::npos;
 }
 
+bool psqlrc_name(std::string_view p) {
+    std::string lower(analyze::path_name(p));
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.starts_with('.')) lower.erase(0, 1);
+    return lower == "psqlrc" || lower.starts_with("psqlrc-") || lower.starts_with("psqlrc.");
+}
+
 }  // namespace
 
 analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
@@ -75,6 +82,13 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
         if (!read) return;
         const std::string_view text = *read;
         std::vector<analyze::SettingUnknown> unknown;
+        // psql's start-up file by its names (psql's startup.c: .psqlrc, .psqlrc-<version>, the
+        // system-wide psqlrc): what it holds runs before every file psql is given (red team R70 F5).
+        if (psqlrc_name(file.path)) {
+            unknown.push_back(analyze::SettingUnknown{1, "a psql start-up file: psql runs its SQL and meta-commands before every file it "
+                                                         "is given where HOME or PSQLRC points here, and pgfence does not read it",
+                                                      "a psql start-up file"});
+        }
         for (auto& s : analyze::tools::session_setup_settings(text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "connection setup"});
         }

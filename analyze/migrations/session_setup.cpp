@@ -163,11 +163,37 @@ std::string_view options_value(std::string_view l) {
     return {};
 }
 
+// Whether `l` sets HOME: `HOME=...` (a shell's assignment, a Dockerfile's ENV HOME=), `HOME: ...`
+// (a workflow's or compose's env), `ENV HOME ...`, `home = ...` (a TOML or HCL env table).
+bool sets_home(std::string_view l) {
+    for (std::size_t at = l.find("home"); at != std::string_view::npos; at = l.find("home", at + 4)) {
+        if (at > 0 && (word_char(l[at - 1]) || l[at - 1] == '$' || l[at - 1] == '{' || l[at - 1] == '/' || l[at - 1] == '.')) continue;
+        std::size_t after = at + 4;
+        if (after < l.size() && word_char(l[after])) continue;
+        while (after < l.size() && (l[after] == ' ' || l[after] == '\t')) ++after;
+        if (after < l.size() && (l[after] == '=' || l[after] == ':')) return true;
+        if (after > at + 4 && l.substr(0, at).find("env") != std::string_view::npos) return true;  // ENV HOME /srv/db
+    }
+    return false;
+}
+
 // What a line sets up, or "" when nothing. `l` is the line as the program reads it, lower-cased;
 // `pooled`: the file speaks of a connection pool (Knex's pool.afterCreate, not a Sequelize model's
-// afterCreate hook).
-std::string setup_of(std::string_view l, bool pooled) {
+// afterCreate hook); `psql`: the file names psql.
+std::string setup_of(std::string_view l, bool pooled, bool psql) {
     const std::string keys = key_view(l);
+    // psql runs its start-up file before the files it is given, unless -X: $PSQLRC, else
+    // $HOME/.psqlrc (and .psqlrc-<version>), and the system-wide psqlrc (psql's startup.c
+    // process_psqlrc; the psql manual, "Files"). Red team R70 F5: `PSQLRC: db/psqlrc` in a
+    // workflow, `HOME=$PWD/db psql -f ...`, ran a DROP before the reviewed file.
+    if (keys.find("psqlrc") != std::string::npos) {
+        return "it names psql's start-up file (PSQLRC, ~/.psqlrc, psqlrc): psql runs that file's SQL before every file it is given "
+               "(unless -X), and pgfence does not read it";
+    }
+    if (psql && sets_home(l)) {
+        return "it sets HOME where psql runs: psql runs $HOME/.psqlrc before every file it is given (unless -X), and pgfence does not "
+               "read it";
+    }
     if (keys.find("standardconformingstrings") != std::string::npos) {
         return "it sets standard_conforming_strings for the tool's connections: with it off, PostgreSQL reads a backslash in '...' as an "
                "escape, so a migration's text may run otherwise than pgfence parsed it (scan.l)";
@@ -219,9 +245,13 @@ std::vector<SessionSetup> session_setup_settings(std::string_view text) {
     std::vector<SessionSetup> out;
     const std::vector<Line> lines = program_lines(text);
     bool pooled = false;
-    for (const auto& l : lines) pooled = pooled || l.text.find("pool") != std::string::npos;
+    bool psql = false;
     for (const auto& l : lines) {
-        if (std::string why = setup_of(l.text, pooled); !why.empty()) out.push_back(SessionSetup{l.number, std::move(why)});
+        pooled = pooled || l.text.find("pool") != std::string::npos;
+        psql = psql || l.text.find("psql") != std::string::npos;
+    }
+    for (const auto& l : lines) {
+        if (std::string why = setup_of(l.text, pooled, psql); !why.empty()) out.push_back(SessionSetup{l.number, std::move(why)});
     }
     return out;
 }

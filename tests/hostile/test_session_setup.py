@@ -149,8 +149,32 @@ def psql_clients(s):
         check((".github/workflows/deploy.yml", "unknown-statement", n) not in found, f"line {n} is not unknown: {sorted(found)}")
 
 
+def psql_startup_file(s):
+    """Red team R70 F5: psql runs its start-up file before every file it is given (unless -X):
+    $PSQLRC, else $HOME/.psqlrc. The pull request points PSQLRC at a file of its own in the
+    workflow's env, and a deploy script runs psql with HOME in the repository, whose db/.psqlrc
+    truncates users (real psql 15 did both). Each line and each start-up file is unknown; a HOME
+    in a file that runs no psql is not."""
+    workflow = ("name: deploy\non: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: for f in db/migrations/*.sql; do psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$f\"; done\n")
+    base = {".github/workflows/deploy.yml": workflow,
+            "deploy.sh": "#!/bin/sh\nset -e\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "build.sh": "#!/bin/sh\nnpm ci\n",
+            "db/release.sql": "SELECT 1;\n",
+            "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    head = {".github/workflows/deploy.yml": workflow + "        env:\n          PSQLRC: db/psqlrc\n",
+            "db/psqlrc": "\\set QUIET on\nDROP TABLE users;\n",
+            "deploy.sh": "#!/bin/sh\nset -e\nHOME=$PWD/db psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "build.sh": "#!/bin/sh\nexport HOME=/tmp/build\nnpm ci\n",
+            "db/.psqlrc": "TRUNCATE users;\n"}
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10), ("db/psqlrc", "unknown-statement", 1),
+                          ("deploy.sh", "unknown-statement", 3), ("db/.psqlrc", "unknown-statement", 1)}, analyze=False)
+    check(("build.sh", "unknown-statement", 2) not in pr_findings(s), f"HOME where no psql runs is not unknown: {sorted(pr_findings(s))}")
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
-                                          spelled_settings, psql_clients)}
+                                          spelled_settings, psql_clients, psql_startup_file)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
