@@ -1,6 +1,7 @@
 #include "bot/cli.hpp"
 
 #include <algorithm>
+#include <unistd.h>
 #include <cctype>
 #include <iostream>
 
@@ -418,11 +419,36 @@ std::vector<std::string> options_in(const std::string& help) {
 }
 
 int run_rules_list(std::ostream& out) {
+    // On a terminal (or with $COLUMNS) narrower than a rule's row, the summary goes under the row,
+    // indented and wrapped at word breaks; through a pipe each rule stays one line.
+    const int width = terminal_width(isatty(STDOUT_FILENO) != 0);
     for (const auto& r : rules::all_rules()) {
         std::string id(r.id);
-        out << id << std::string(id.size() < 40 ? 40 - id.size() : 1, ' ') << risk_name(r.default_risk)
-            << std::string(10 - risk_name(r.default_risk).size(), ' ') << (r.default_enabled ? "on    " : r.strict ? "strict" : "off   ") << "  "
-            << r.summary << "\n";
+        std::string row = id + std::string(id.size() < 40 ? 40 - id.size() : 1, ' ') + std::string(risk_name(r.default_risk)) +
+                          std::string(10 - risk_name(r.default_risk).size(), ' ') +
+                          (r.default_enabled ? "on    " : r.strict ? "strict" : "off   ");
+        const std::string_view summary = r.summary;
+        if (width <= 0 || row.size() + 2 + summary.size() <= static_cast<std::size_t>(width)) {
+            out << row << "  " << summary << "\n";
+            continue;
+        }
+        while (!row.empty() && row.back() == ' ') row.pop_back();
+        out << row << "\n";
+        const std::size_t room = std::max<std::size_t>(20, static_cast<std::size_t>(width) - 4);
+        std::string line;
+        for (std::size_t at = 0; at < summary.size();) {
+            std::size_t end = summary.find(' ', at);
+            if (end == std::string_view::npos) end = summary.size();
+            const std::string_view word = summary.substr(at, end - at);
+            if (!line.empty() && line.size() + 1 + word.size() > room) {
+                out << "    " << line << "\n";
+                line.clear();
+            }
+            if (!line.empty()) line += ' ';
+            line += word;
+            at = end + 1;
+        }
+        if (!line.empty()) out << "    " << line << "\n";
     }
     return k_exit_ok;
 }

@@ -115,6 +115,16 @@ def main():
         check(not wide and "migrations/002_change.sql:2:1: HIGH" in out, f"--format compact, COLUMNS=60: {wide}\n{out}")
         out = subprocess.run([binary, "analyze", "--no-config", "migrations"], cwd=tmp, env=env, capture_output=True, text=True).stdout
         check("line    statement" in out, "piped, the default text is the table")
+        # `pgfence rules` at $COLUMNS=80: every line fits, each rule's summary wrapped under its row;
+        # without $COLUMNS through a pipe each rule is one line.
+        narrow = subprocess.run([binary, "rules"], env=dict(os.environ, COLUMNS="80"), capture_output=True, text=True).stdout
+        plain = subprocess.run([binary, "rules"], env={k: v for k, v in os.environ.items() if k != "COLUMNS"},
+                               capture_output=True, text=True).stdout
+        ids = [l.split()[0] for l in plain.splitlines() if l.strip()]
+        check(len(ids) > 50 and all(len(l) > 80 for l in plain.splitlines()[:3]), f"rules through a pipe, one line each: {plain[:300]}")
+        check(not [l for l in narrow.splitlines() if len(l) > 80], f"rules at 80 columns: {[l for l in narrow.splitlines() if len(l) > 80][:3]}")
+        rows = [l.split()[0] for l in narrow.splitlines() if l and not l.startswith(" ")]
+        check(rows == ids, f"rules at 80 columns: every rule's row, in order: {rows[:5]} {ids[:5]}")
         # An ORM script's finding shows the script's line that holds the SQL, the caret on the
         # statement's first character, as a SQL file's does; its control bytes cleaned.
         scripts = os.path.join(tmp, "src", "migrations")
