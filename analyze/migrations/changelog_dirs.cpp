@@ -257,10 +257,16 @@ void read_boot_flyway(std::string_view path, std::string_view text, std::vector<
 }
 
 // Alembic's migration environment (red team R68 B6): alembic.ini's [alembic] script_location
-// (relative to the ini's folder, `%(here)s` that folder) holds env.py, which runs at every `alembic
-// upgrade` (it opens the connection and may run SQL before context.run_migrations()), and
-// script.py.mako, from which each new revision is made. A change to either is unknown at line 1; a
-// package location (`myapp:migrations`) is not resolved.
+// holds env.py, which runs at every `alembic upgrade` (it opens the connection and may run SQL
+// before context.run_migrations()), and script.py.mako, from which each new revision is made. A
+// change to either is unknown at line 1; a package location (`myapp:migrations`) is not resolved.
+// `%(here)s` is the ini's folder; a plain relative location is relative to the directory Alembic
+// runs in, not to the ini (sqlalchemy/alembic alembic/script/base.py ScriptDirectory.from_config
+// hands util.coerce_resource_to_filename(script_location), which leaves a path without a colon as
+// it is, to ScriptDirectory, which opens it and its env.py relative to the working directory; the
+// tutorial: "If the location is a relative path, it's interpreted as relative to the current
+// directory"). `alembic -c config/alembic.ini` run from the top reads <top>/db/mig (red team R69
+// C7): the top and the ini's folder are both taken for what runs.
 void read_alembic(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     bool in_section = false;
     each_trimmed_line(text, [&](int n, std::string_view l) {
@@ -272,7 +278,8 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
         const std::size_t eq = l.find_first_of("=:");
         if (eq == std::string_view::npos) return true;
         std::string value(trim(l.substr(eq + 1)));
-        if (value.starts_with("%(here)s")) value.erase(0, 8);
+        const bool here = value.starts_with("%(here)s");
+        if (here) value.erase(0, 8);
         while (value.starts_with("/")) value.erase(0, 1);
         const std::string why = "Alembic runs its migration environment at every `alembic upgrade` (" + std::string(path) +
                                 "'s script_location): a change to it changes what every migration runs with, which pgfence does not read: review it";
@@ -281,9 +288,12 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
             out.push_back(std::move(d));
             return false;
         }
-        for (std::string_view file : {"env.py", "script.py.mako"}) {
-            add(out, "alembic", "[alembic] script_location", n, std::string(path_folder(path)), (value.empty() ? std::string() : value + "/") + std::string(file),
-                why, false);
+        std::vector<std::string> bases{std::string(path_folder(path))};
+        if (!here && !bases.front().empty()) bases.emplace_back();  // the top, where CI runs `alembic -c dir/alembic.ini`
+        for (const auto& base : bases) {
+            for (std::string_view file : {"env.py", "script.py.mako"}) {
+                add(out, "alembic", "[alembic] script_location", n, base, (value.empty() ? std::string() : value + "/") + std::string(file), why, false);
+            }
         }
         return false;
     });

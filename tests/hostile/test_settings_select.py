@@ -1,9 +1,10 @@
-"""Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20): a
-Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in sqitch.conf,
-Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL initialization
-(schema.sql/data.sql), Alembic's env.py, and Flyway's default location on a Maven classpath. Each
-scenario builds a real git repository (base on main, the pull request on feature) and runs `pgfence
-pr`: what the setting makes run is analysed, unknown, or the changed setting is HIGH.
+"""Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20; R69
+C7): a Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in
+sqitch.conf, Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL
+initialization (schema.sql/data.sql), Alembic's env.py (its script_location from the top too), and
+Flyway's default location on a Maven classpath. Each scenario builds a real git repository (base
+on main, the pull request on feature) and runs `pgfence pr`: what the setting makes run is
+analysed, unknown, or the changed setting is HIGH.
 
     test_settings_select.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -121,9 +122,28 @@ def alembic_env_location(s):
     gated(s, base, {"db/env/env.py": env.replace("def run", "import os\n\ndef run")}, {("db/env/env.py", "unknown-statement", 1)},
           analyze=False)
 
+def alembic_ini_outside_top(s):
+    """Red team R69 C7: config/alembic.ini's plain relative script_location is relative to the
+    directory Alembic runs in, the top for the workflow's `alembic -c config/alembic.ini`: the pull
+    request's change to db/mig/env.py (not config/db/mig/env.py) is unknown at line 1."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    base = {"config/alembic.ini": "[alembic]\nscript_location = db/mig\n",
+            ".github/workflows/deploy.yml": ("on: push\njobs:\n  m:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                                             "      - run: alembic -c config/alembic.ini upgrade head\n"),
+            "db/mig/env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:]}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1)}, analyze=False)
+
+
+ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
+ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
+           "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
+
 
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location)}
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -1,6 +1,6 @@
-// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20 (analyze/migrations/
-// psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp): which files each selects, and which it
-// leaves unknown.
+// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20, R69 C7
+// (analyze/migrations/psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp, spring_env.hpp): which
+// files each selects, and which it leaves unknown.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -77,4 +77,12 @@ TEST_CASE("read_changelog_dirs: includeAll, include, sqitch.conf, Spring SQL ini
     CHECK(listed(read_changelog_dirs("alembic.ini", "[alembic]\nscript_location = %(here)s/db/env\n")) ==
           "alembic:2:db/env/env.py!;alembic:2:db/env/script.py.mako!");
     CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>flyway-core</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
+}
+
+TEST_CASE("read_changelog_dirs: Alembic's plain relative script_location from the top too") {
+    // Relative to the directory Alembic runs in: the ini's folder and the top (red team R69 C7).
+    CHECK(listed(read_changelog_dirs("config/alembic.ini", "[alembic]\nscript_location = db/mig\n")) ==
+          "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!;alembic:2:db/mig/env.py!;alembic:2:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("config/alembic.ini", "[alembic]\nscript_location = %(here)s/db/mig\n")) ==
+          "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!");
 }
