@@ -5,6 +5,8 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/ascii.hpp"
+#include "analyze/migrations/spring_env.hpp"
+#include "analyze/migrations/spring_flyway.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -176,7 +178,8 @@ void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolD
 // their -${platform} variants, or the files spring.sql.init.schema-locations / data-locations
 // name, at every start (Spring Boot how-to "Initialize a Database Using Basic SQL Scripts";
 // SqlInitializationProperties). Those files are migrations, analysed as SQL (tool "psql": read whole).
-void read_spring_sql_init(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+// `classpath`: the folders classpath: names (src/main/resources above the file, else its folder).
+void read_spring_sql_init(std::string_view text, const std::vector<std::string>& classpath, std::vector<ToolDir>& out) {
     int on = 0;
     int n = 0;
     std::vector<std::pair<int, std::string>> locations;
@@ -220,9 +223,6 @@ void read_spring_sql_init(std::string_view path, std::string_view text, std::vec
         }
     }
     if (on == 0) return;
-    std::vector<std::string> classpath = roots(path, false);
-    if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder
-    else classpath.pop_back();
     auto add_sql = [&](const std::string& setting, int line, std::string value) {
         for (std::string_view prefix : {"optional:", "classpath*:", "classpath:", "file:"}) {
             if (value.starts_with(prefix)) value.erase(0, prefix.size());
@@ -299,6 +299,32 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
     });
 }
 
+// Spring Boot's settings set as environment variables (tools/spring_env.hpp; red team R69 C7) in a
+// compose file, Kubernetes manifest, Dockerfile or CI workflow, read as application.properties
+// lines are: SPRING_SQL_INIT_MODE=always runs schema.sql / data.sql, SPRING_FLYWAY_LOCATIONS names
+// Flyway's folders. The project they apply to is the file's folder or the repository's top (a
+// deploy/ or k8s/ folder beside the project): both are followed, src/main/resources the classpath.
+void read_spring_env(std::string_view path, const std::string& env, std::vector<ToolDir>& out) {
+    std::vector<std::string> projects{std::string(path_folder(path))};
+    if (!projects.front().empty()) projects.emplace_back();
+    std::vector<std::string> classpath;
+    for (const auto& p : projects) classpath.push_back(p.empty() ? std::string("src/main/resources") : p + "/src/main/resources");
+    read_spring_sql_init(env, classpath, out);
+    for (const auto& s : spring_flyway_settings("environment.properties", env)) {
+        const std::string setting = s.key + " (set through the environment)";
+        if (!s.unknown.empty()) {
+            out.push_back(unknown_dir("flyway", setting, s.line, s.unknown, false));
+            continue;
+        }
+        for (const auto& p : projects) {
+            for (const auto& f : s.folders) {
+                ToolDir d = folder_dir("flyway", setting, s.line, p, f, false);
+                if (d.unknown.empty()) out.push_back(std::move(d));
+            }
+        }
+    }
+}
+
 }  // namespace
 
 bool changelog_file_name(std::string_view path) {
@@ -322,7 +348,12 @@ std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view
     const std::string name = lowered(path_name(path));
     if (name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts") read_boot_flyway(path, text, out);
     if (name.starts_with("application") && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))) {
-        read_spring_sql_init(path, text, out);
+        std::vector<std::string> classpath = roots(path, false);
+        if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder
+        else classpath.pop_back();
+        read_spring_sql_init(text, classpath, out);
+    } else if (const std::string env = spring_env_properties(text); !env.empty()) {
+        read_spring_env(path, env, out);
     }
     if (!(name.ends_with(".xml") || name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))) return out;
     if (text.find("databaseChangeLog") == std::string_view::npos) return out;

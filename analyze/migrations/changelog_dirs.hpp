@@ -11,7 +11,8 @@
 // Spring Boot's settings also select SQL files pgfence does read: with spring.sql.init.mode=always
 // the classpath's schema.sql / data.sql (and -platform variants, or *-locations) run at every start
 // (tool "psql": analysed as SQL; red team R68 B3), and flyway-core beside spring-boot in pom.xml or
-// build.gradle makes src/main/resources/db/migration (recursively) Flyway's default location (B20).
+// build.gradle makes src/main/resources/db/migration (recursively) Flyway's default location (B20);
+// Spring's settings set as environment variables are read too (red team R69 C7).
 #include <string_view>
 #include <vector>
 
