@@ -1,5 +1,6 @@
 #include "analyze/migrations/changelog_dirs.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -245,13 +246,30 @@ void read_spring_sql_init(std::string_view text, const std::vector<std::string>&
 // Flyway on the classpath (flyway-core or org.flywaydb in pom.xml or build.gradle): Spring Boot's
 // FlywayProperties.locations, and Flyway's own `locations`, default to classpath:db/migration,
 // which Flyway scans with its subfolders (red team R68 B20). A location set elsewhere is read as
-// well; this default is followed beside it.
+// well; this default is followed beside it. The build names Flyway by its coordinate
+// (org.flywaydb:flyway-core, <groupId>org.flywaydb</groupId>), by Spring Boot 4's
+// spring-boot-starter-flyway, or through a Gradle version catalog (red team R69 C13): the
+// catalog (gradle/libs.versions.toml, or one settings.gradle declares) holds the coordinate, and
+// the build script names its accessor, `libs.flyway.core`, `libs.bundles.flyway` (Gradle's
+// version catalogs: an alias's `-`, `_` and `.` become the accessor's dots).
 void read_boot_flyway(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
-    const std::size_t at = text.find("flyway-core");
-    const std::size_t group = text.find("org.flywaydb");
-    if (at == std::string_view::npos && group == std::string_view::npos) return;
-    const int line = line_at(text, at != std::string_view::npos ? at : group);
-    ToolDir d = folder_dir("flyway", "flyway-core on the classpath (default location classpath:db/migration)", line, path_folder(path),
+    const std::string name = lowered(path_name(path));
+    std::size_t at = std::string_view::npos;
+    for (std::string_view mark : {"flyway-core", "org.flywaydb", "spring-boot-starter-flyway"}) at = std::min(at, text.find(mark));
+    if (name.starts_with("build.gradle")) {
+        // A catalog accessor naming Flyway: libs.flyway.core, libs.flywayCore, libs.bundles.flyway.
+        for (std::size_t l = text.find("libs."); l != std::string_view::npos && l < at; l = text.find("libs.", l + 5)) {
+            if (l > 0 && (std::isalnum(static_cast<unsigned char>(text[l - 1])) || text[l - 1] == '_' || text[l - 1] == '.')) continue;
+            std::size_t end = l + 5;
+            while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.')) ++end;
+            if (lowered(text.substr(l, end - l)).find("flyway") != std::string::npos) at = l;
+        }
+    }
+    if (at == std::string_view::npos) return;
+    // A catalog in gradle/ belongs to the build above it.
+    std::string_view project = path_folder(path);
+    if (name.ends_with(".versions.toml") && path_name(project) == "gradle") project = path_folder(project);
+    ToolDir d = folder_dir("flyway", "flyway-core on the classpath (default location classpath:db/migration)", line_at(text, at), project,
                            "src/main/resources/db/migration", false);
     if (d.unknown.empty()) out.push_back(std::move(d));
 }
@@ -327,6 +345,12 @@ void read_spring_env(std::string_view path, const std::string& env, std::vector<
 
 }  // namespace
 
+bool flyway_build_name(std::string_view path) {
+    const std::string name = lowered(path_name(path));
+    return name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts" || name == "settings.gradle" || name == "settings.gradle.kts" ||
+           (name.ends_with(".versions.toml") && path_name(path_folder(path)) == "gradle");
+}
+
 bool changelog_file_name(std::string_view path) {
     const std::string name = lowered(path_name(path));
     if (name == "sqitch.conf" || name == "alembic.ini") return true;
@@ -346,7 +370,7 @@ std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view
         return out;
     }
     const std::string name = lowered(path_name(path));
-    if (name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts") read_boot_flyway(path, text, out);
+    if (flyway_build_name(path)) read_boot_flyway(path, text, out);
     if (name.starts_with("application") && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))) {
         std::vector<std::string> classpath = roots(path, false);
         if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder

@@ -1,10 +1,11 @@
 """Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20; R69
-C7): a Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in
+C7, C13): a Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in
 sqitch.conf, Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL
 initialization (schema.sql/data.sql), Alembic's env.py (its script_location from the top too), and
-Flyway's default location on a Maven classpath; the Spring settings set as environment variables as
-well. Each scenario builds a real git repository (base on main, the pull request on feature) and
-runs `pgfence pr`: what the setting makes run is analysed, unknown, or the changed setting is HIGH.
+Flyway's default location on a Maven or Gradle classpath (a version catalog's too); the Spring
+settings set as environment variables as well. Each scenario builds a real git repository (base on
+main, the pull request on feature) and runs `pgfence pr`: what the setting makes run is analysed,
+unknown, or the changed setting is HIGH.
 
     test_settings_select.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -122,6 +123,7 @@ def alembic_env_location(s):
     gated(s, base, {"db/env/env.py": env.replace("def run", "import os\n\ndef run")}, {("db/env/env.py", "unknown-statement", 1)},
           analyze=False)
 
+
 def alembic_ini_outside_top(s):
     """Red team R69 C7: config/alembic.ini's plain relative script_location is relative to the
     directory Alembic runs in, the top for the workflow's `alembic -c config/alembic.ini`: the pull
@@ -140,11 +142,6 @@ def alembic_ini_outside_top(s):
 ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
 ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
            "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
-
-ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
-ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
-           "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
-
 
 
 def hibernate_env(s):
@@ -173,6 +170,7 @@ def hibernate_env(s):
                           ("Dockerfile", "migration-tool-settings-changed", 3), (".github/workflows/it.yml", "migration-tool-settings-changed", 7)},
           analyze=False)
 
+
 def hibernate_env_entity(s):
     """While SPRING_JPA_HIBERNATE_DDL_AUTO is update in the base's compose file, a changed @Entity
     class is unknown at its annotation (red team R69 C7), as with ddl-auto in application.yml."""
@@ -180,6 +178,7 @@ def hibernate_env_entity(s):
             "docker-compose.yml": ENV_COMPOSE + "      SPRING_JPA_HIBERNATE_DDL_AUTO: update\n", "src/main/java/com/acme/User.java": ENTITY}
     gated(s, base, {"src/main/java/com/acme/User.java": ENTITY.replace(" String email;", " String nickname;")},
           {("src/main/java/com/acme/User.java", "unknown-statement", 3)}, analyze=False)
+
 
 def spring_env_files(s):
     """Red team R69 C7: Spring's SQL initialization and Flyway's locations set through the
@@ -203,9 +202,47 @@ def spring_env_files(s):
         check(e in found, f"pr reports {e}: {sorted(found)}")
 
 
+def flyway_version_catalog(s):
+    """Red team R69 C13: the build names Flyway through a Gradle version catalog
+    (gradle/libs.versions.toml's org.flywaydb:flyway-core, `implementation(libs.flyway.core)`):
+    Spring Boot's default location db/migration is still Flyway's, with its subfolders, though the
+    base configuration's paths list only the top folder. A subproject naming libs.flyway.core
+    without the catalog beside it counts too."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql", "app/src/main/resources/db/migration/*.sql"]\n',
+            "gradle/libs.versions.toml": ('[libraries]\nflyway-core = { module = "org.flywaydb:flyway-core", version = "10.20.1" }\n'
+                                          'flyway-postgresql = { module = "org.flywaydb:flyway-database-postgresql", version = "10.20.1" }\n'),
+            "build.gradle.kts": ('plugins { id("org.springframework.boot") version "3.3.5" }\ndependencies {\n    implementation(libs.flyway.core)\n'
+                                 '    runtimeOnly(libs.flyway.postgresql)\n}\n'),
+            "app/build.gradle.kts": "dependencies {\n    implementation(libs.bundles.flyway)\n}\n",
+            RES + "db/migration/V1__init.sql": USERS, "app/" + RES + "db/migration/V1__init.sql": USERS}
+    head = {RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n", "app/" + RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n"}
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    for path in (RES + "db/migration/2024/V2__cleanup.sql", "app/" + RES + "db/migration/2024/V2__cleanup.sql"):
+        check((path, "drop-table", 1) in found, f"the subfolder's migration {path} is analysed: {sorted(found)}")
+
+
+def flyway_boot_starter(s):
+    """Red team R69 C13: Spring Boot 4's spring-boot-starter-flyway (group org.springframework.boot,
+    no flyway-core or org.flywaydb in pom.xml) puts Flyway on the classpath as well."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql"]\n',
+            "pom.xml": ("<project><dependencies><dependency><groupId>org.springframework.boot</groupId>"
+                        "<artifactId>spring-boot-starter-flyway</artifactId></dependency></dependencies></project>\n"),
+            RES + "db/migration/V1__init.sql": USERS}
+    repository(s, base, {RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check((RES + "db/migration/2024/V2__cleanup.sql", "drop-table", 1) in found, f"the subfolder's migration is analysed: {sorted(found)}")
+
+
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
                                      alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, hibernate_env,
-                                     hibernate_env_entity, spring_env_files)}
+                                     hibernate_env_entity, spring_env_files, flyway_version_catalog, flyway_boot_starter)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

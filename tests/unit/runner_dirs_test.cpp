@@ -1,4 +1,4 @@
-// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20, R69 C7
+// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20, R69 C7, C13
 // (analyze/migrations/psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp, spring_env.hpp): which
 // files each selects, and which it leaves unknown.
 #include <catch2/catch.hpp>
@@ -87,6 +87,18 @@ TEST_CASE("read_changelog_dirs: Alembic's plain relative script_location from th
           "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!;alembic:2:db/mig/env.py!;alembic:2:db/mig/script.py.mako!");
     CHECK(listed(read_changelog_dirs("config/alembic.ini", "[alembic]\nscript_location = %(here)s/db/mig\n")) ==
           "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!");
+}
+
+TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
+    // R69 C13: a version catalog in gradle/ belongs to the build above it; a catalog accessor.
+    CHECK(listed(read_changelog_dirs("gradle/libs.versions.toml", "[libraries]\nfw = { module = \"org.flywaydb:flyway-core\" }\n")) ==
+          "flyway:2:src/main/resources/db/migration");
+    CHECK(listed(read_changelog_dirs("app/build.gradle.kts", "dependencies {\n  implementation(libs.flywayCore)\n}\n")) ==
+          "flyway:2:app/src/main/resources/db/migration");
+    CHECK(read_changelog_dirs("build.gradle.kts", "dependencies {\n  implementation(libs.postgresql)\n  // myflyway.core\n}\n").empty());
+    CHECK(flyway_build_name("settings.gradle.kts"));
+    CHECK_FALSE(flyway_build_name("config/libs.versions.toml"));
+    CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>spring-boot-starter-flyway</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
 }
 
 TEST_CASE("spring_env_properties: Spring's and Quarkus' settings as environment variables") {
