@@ -1,10 +1,13 @@
 #include "analyze/migrations/changelog_dirs.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/ascii.hpp"
+#include "analyze/migrations/spring_env.hpp"
+#include "analyze/migrations/spring_flyway.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -176,7 +179,8 @@ void read_sqitch(std::string_view path, std::string_view text, std::vector<ToolD
 // their -${platform} variants, or the files spring.sql.init.schema-locations / data-locations
 // name, at every start (Spring Boot how-to "Initialize a Database Using Basic SQL Scripts";
 // SqlInitializationProperties). Those files are migrations, analysed as SQL (tool "psql": read whole).
-void read_spring_sql_init(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+// `classpath`: the folders classpath: names (src/main/resources above the file, else its folder).
+void read_spring_sql_init(std::string_view text, const std::vector<std::string>& classpath, std::vector<ToolDir>& out) {
     int on = 0;
     int n = 0;
     std::vector<std::pair<int, std::string>> locations;
@@ -220,9 +224,6 @@ void read_spring_sql_init(std::string_view path, std::string_view text, std::vec
         }
     }
     if (on == 0) return;
-    std::vector<std::string> classpath = roots(path, false);
-    if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder
-    else classpath.pop_back();
     auto add_sql = [&](const std::string& setting, int line, std::string value) {
         for (std::string_view prefix : {"optional:", "classpath*:", "classpath:", "file:"}) {
             if (value.starts_with(prefix)) value.erase(0, prefix.size());
@@ -245,22 +246,45 @@ void read_spring_sql_init(std::string_view path, std::string_view text, std::vec
 // Flyway on the classpath (flyway-core or org.flywaydb in pom.xml or build.gradle): Spring Boot's
 // FlywayProperties.locations, and Flyway's own `locations`, default to classpath:db/migration,
 // which Flyway scans with its subfolders (red team R68 B20). A location set elsewhere is read as
-// well; this default is followed beside it.
+// well; this default is followed beside it. The build names Flyway by its coordinate
+// (org.flywaydb:flyway-core, <groupId>org.flywaydb</groupId>), by Spring Boot 4's
+// spring-boot-starter-flyway, or through a Gradle version catalog (red team R69 C13): the
+// catalog (gradle/libs.versions.toml, or one settings.gradle declares) holds the coordinate, and
+// the build script names its accessor, `libs.flyway.core`, `libs.bundles.flyway` (Gradle's
+// version catalogs: an alias's `-`, `_` and `.` become the accessor's dots).
 void read_boot_flyway(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
-    const std::size_t at = text.find("flyway-core");
-    const std::size_t group = text.find("org.flywaydb");
-    if (at == std::string_view::npos && group == std::string_view::npos) return;
-    const int line = line_at(text, at != std::string_view::npos ? at : group);
-    ToolDir d = folder_dir("flyway", "flyway-core on the classpath (default location classpath:db/migration)", line, path_folder(path),
+    const std::string name = lowered(path_name(path));
+    std::size_t at = std::string_view::npos;
+    for (std::string_view mark : {"flyway-core", "org.flywaydb", "spring-boot-starter-flyway"}) at = std::min(at, text.find(mark));
+    if (name.starts_with("build.gradle")) {
+        // A catalog accessor naming Flyway: libs.flyway.core, libs.flywayCore, libs.bundles.flyway.
+        for (std::size_t l = text.find("libs."); l != std::string_view::npos && l < at; l = text.find("libs.", l + 5)) {
+            if (l > 0 && (std::isalnum(static_cast<unsigned char>(text[l - 1])) || text[l - 1] == '_' || text[l - 1] == '.')) continue;
+            std::size_t end = l + 5;
+            while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.')) ++end;
+            if (lowered(text.substr(l, end - l)).find("flyway") != std::string::npos) at = l;
+        }
+    }
+    if (at == std::string_view::npos) return;
+    // A catalog in gradle/ belongs to the build above it.
+    std::string_view project = path_folder(path);
+    if (name.ends_with(".versions.toml") && path_name(project) == "gradle") project = path_folder(project);
+    ToolDir d = folder_dir("flyway", "flyway-core on the classpath (default location classpath:db/migration)", line_at(text, at), project,
                            "src/main/resources/db/migration", false);
     if (d.unknown.empty()) out.push_back(std::move(d));
 }
 
 // Alembic's migration environment (red team R68 B6): alembic.ini's [alembic] script_location
-// (relative to the ini's folder, `%(here)s` that folder) holds env.py, which runs at every `alembic
-// upgrade` (it opens the connection and may run SQL before context.run_migrations()), and
-// script.py.mako, from which each new revision is made. A change to either is unknown at line 1; a
-// package location (`myapp:migrations`) is not resolved.
+// holds env.py, which runs at every `alembic upgrade` (it opens the connection and may run SQL
+// before context.run_migrations()), and script.py.mako, from which each new revision is made. A
+// change to either is unknown at line 1; a package location (`myapp:migrations`) is not resolved.
+// `%(here)s` is the ini's folder; a plain relative location is relative to the directory Alembic
+// runs in, not to the ini (sqlalchemy/alembic alembic/script/base.py ScriptDirectory.from_config
+// hands util.coerce_resource_to_filename(script_location), which leaves a path without a colon as
+// it is, to ScriptDirectory, which opens it and its env.py relative to the working directory; the
+// tutorial: "If the location is a relative path, it's interpreted as relative to the current
+// directory"). `alembic -c config/alembic.ini` run from the top reads <top>/db/mig (red team R69
+// C7): the top and the ini's folder are both taken for what runs.
 void read_alembic(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     bool in_section = false;
     each_trimmed_line(text, [&](int n, std::string_view l) {
@@ -272,7 +296,8 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
         const std::size_t eq = l.find_first_of("=:");
         if (eq == std::string_view::npos) return true;
         std::string value(trim(l.substr(eq + 1)));
-        if (value.starts_with("%(here)s")) value.erase(0, 8);
+        const bool here = value.starts_with("%(here)s");
+        if (here) value.erase(0, 8);
         while (value.starts_with("/")) value.erase(0, 1);
         const std::string why = "Alembic runs its migration environment at every `alembic upgrade` (" + std::string(path) +
                                 "'s script_location): a change to it changes what every migration runs with, which pgfence does not read: review it";
@@ -281,15 +306,50 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
             out.push_back(std::move(d));
             return false;
         }
-        for (std::string_view file : {"env.py", "script.py.mako"}) {
-            add(out, "alembic", "[alembic] script_location", n, std::string(path_folder(path)), (value.empty() ? std::string() : value + "/") + std::string(file),
-                why, false);
+        std::vector<std::string> bases{std::string(path_folder(path))};
+        if (!here && !bases.front().empty()) bases.emplace_back();  // the top, where CI runs `alembic -c dir/alembic.ini`
+        for (const auto& base : bases) {
+            for (std::string_view file : {"env.py", "script.py.mako"}) {
+                add(out, "alembic", "[alembic] script_location", n, base, (value.empty() ? std::string() : value + "/") + std::string(file), why, false);
+            }
         }
         return false;
     });
 }
 
+// Spring Boot's settings set as environment variables (tools/spring_env.hpp; red team R69 C7) in a
+// compose file, Kubernetes manifest, Dockerfile or CI workflow, read as application.properties
+// lines are: SPRING_SQL_INIT_MODE=always runs schema.sql / data.sql, SPRING_FLYWAY_LOCATIONS names
+// Flyway's folders. The project they apply to is the file's folder or the repository's top (a
+// deploy/ or k8s/ folder beside the project): both are followed, src/main/resources the classpath.
+void read_spring_env(std::string_view path, const std::string& env, std::vector<ToolDir>& out) {
+    std::vector<std::string> projects{std::string(path_folder(path))};
+    if (!projects.front().empty()) projects.emplace_back();
+    std::vector<std::string> classpath;
+    for (const auto& p : projects) classpath.push_back(p.empty() ? std::string("src/main/resources") : p + "/src/main/resources");
+    read_spring_sql_init(env, classpath, out);
+    for (const auto& s : spring_flyway_settings("environment.properties", env)) {
+        const std::string setting = s.key + " (set through the environment)";
+        if (!s.unknown.empty()) {
+            out.push_back(unknown_dir("flyway", setting, s.line, s.unknown, false));
+            continue;
+        }
+        for (const auto& p : projects) {
+            for (const auto& f : s.folders) {
+                ToolDir d = folder_dir("flyway", setting, s.line, p, f, false);
+                if (d.unknown.empty()) out.push_back(std::move(d));
+            }
+        }
+    }
+}
+
 }  // namespace
+
+bool flyway_build_name(std::string_view path) {
+    const std::string name = lowered(path_name(path));
+    return name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts" || name == "settings.gradle" || name == "settings.gradle.kts" ||
+           (name.ends_with(".versions.toml") && path_name(path_folder(path)) == "gradle");
+}
 
 bool changelog_file_name(std::string_view path) {
     const std::string name = lowered(path_name(path));
@@ -310,9 +370,14 @@ std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view
         return out;
     }
     const std::string name = lowered(path_name(path));
-    if (name == "pom.xml" || name == "build.gradle" || name == "build.gradle.kts") read_boot_flyway(path, text, out);
+    if (flyway_build_name(path)) read_boot_flyway(path, text, out);
     if (name.starts_with("application") && (name.ends_with(".properties") || name.ends_with(".yml") || name.ends_with(".yaml"))) {
-        read_spring_sql_init(path, text, out);
+        std::vector<std::string> classpath = roots(path, false);
+        if (classpath.size() == 1) classpath = {std::string(path_folder(path))};  // no src/main/resources above: the file's folder
+        else classpath.pop_back();
+        read_spring_sql_init(text, classpath, out);
+    } else if (const std::string env = spring_env_properties(text); !env.empty()) {
+        read_spring_env(path, env, out);
     }
     if (!(name.ends_with(".xml") || name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))) return out;
     if (text.find("databaseChangeLog") == std::string_view::npos) return out;

@@ -11,13 +11,19 @@
 // Spring Boot's settings also select SQL files pgfence does read: with spring.sql.init.mode=always
 // the classpath's schema.sql / data.sql (and -platform variants, or *-locations) run at every start
 // (tool "psql": analysed as SQL; red team R68 B3), and flyway-core beside spring-boot in pom.xml or
-// build.gradle makes src/main/resources/db/migration (recursively) Flyway's default location (B20).
+// build.gradle (or a Gradle version catalog, red team R69 C13) makes src/main/resources/db/migration
+// (recursively) Flyway's default location (B20); Spring's settings set as environment variables are
+// read too (red team R69 C7).
 #include <string_view>
 #include <vector>
 
 #include "analyze/migrations/tool_dirs.hpp"
 
 namespace pgfence::analyze::tools {
+
+// Whether `path` is a build file that may put Flyway on the classpath: pom.xml, build.gradle(.kts),
+// settings.gradle(.kts), a Gradle version catalog gradle/*.versions.toml.
+[[nodiscard]] bool flyway_build_name(std::string_view path);
 
 // Whether `path` may be a Liquibase XML or JSON changelog (its name or folder says "changelog" or
 // "liquibase") or a sqitch.conf: files tool_settings_file does not already select.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "analyze/migrations/spring_env.hpp"
+
 namespace pgfence::analyze::tools {
 namespace {
 
@@ -103,14 +105,22 @@ const SyncCommand k_sync_commands[] = {
 // empty (Hibernate ORM org.hibernate.tool.schema.Action: CREATE "Database dropping will be
 // generated followed by database creation"), create-drop / drop drop them, update alters the
 // tables to match the entities: DDL computed from the @Entity classes at every start.
-void read_hibernate(std::string_view text, std::vector<SchemaSync>& out) {
+// `shown_text` is the text whose lines the messages show: `text` itself, or the file whose
+// environment variables spring_env_properties wrote as `text`'s property lines.
+void read_hibernate(std::string_view text, std::vector<SchemaSync>& out, std::string_view shown_text) {
     static constexpr std::string_view k_keys[] = {"ddl-auto", "ddl_auto", "ddlAuto", "hbm2ddl.auto", "schema-generation.database.action",
                                                   "database.generation", "generate-ddl", "generate_ddl", "generateDdl"};
+    std::size_t shown_at = 0;
     for (std::size_t at = 0; at <= text.size();) {
         const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         const std::size_t start = at;
         at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        // This line of `shown_text` (the same line number).
+        const std::size_t shown_nl = shown_at > shown_text.size() ? std::string_view::npos : shown_text.find('\n', shown_at);
+        const std::string_view shown_line =
+            shown_at > shown_text.size() ? std::string_view() : shown_text.substr(shown_at, shown_nl == std::string_view::npos ? std::string_view::npos : shown_nl - shown_at);
+        shown_at = shown_nl == std::string_view::npos ? shown_text.size() + 1 : shown_nl + 1;
+        std::string_view l = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
         for (std::string_view key : k_keys) {
             const std::size_t k = l.find(key);
             if (k == std::string_view::npos) continue;
@@ -130,9 +140,11 @@ void read_hibernate(std::string_view text, std::vector<SchemaSync>& out) {
                                      : value.starts_with("create") || value == "drop" || value == "update" || value.starts_with("drop-and") ||
                                            value.starts_with("$");
             if (on) {
+                const std::size_t lead = shown_line.find_first_not_of(" \t");
+                const std::string setting = shown(shown_line.substr(lead == std::string_view::npos ? 0 : lead)) +
+                                            (shown_line == l ? std::string() : ", which is " + shown(l));
                 out.push_back(SchemaSync{line_at(text, start + k),
-                                         "Hibernate's schema management (" + shown(l.substr(l.find_first_not_of(" \t") == std::string_view::npos ? 0 : l.find_first_not_of(" \t"))) +
-                                             ") makes Hibernate " + (value.starts_with("$") ? std::string("possibly (the value is set at run time) ") : std::string()) +
+                                         "Hibernate's schema management (" + setting + ") makes Hibernate " + (value.starts_with("$") ? std::string("possibly (the value is set at run time) ") : std::string()) +
                                              "drop, create or alter every @Entity class's table when the application starts (DDL computed "
                                              "at run time, dropped tables and columns included): pgfence does not see it",
                                          "hibernate"});
@@ -201,7 +213,10 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
             break;
         }
     }
-    read_hibernate(text, out);
+    read_hibernate(text, out, text);
+    // The same settings as environment variables (SPRING_JPA_HIBERNATE_DDL_AUTO in a compose file,
+    // a Kubernetes env list, a Dockerfile's ENV: red team R69 C7).
+    if (const std::string env = spring_env_properties(text); !env.empty()) read_hibernate(env, out, text);
     return out;
 }
 

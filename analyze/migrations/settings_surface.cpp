@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/spring_env.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -156,6 +157,9 @@ bool tool_command_line(std::string_view line) {
     for (std::string_view env : {"GOOSE_", "DBMATE_", "FLYWAY_", "DIESEL_", "SPRING_FLYWAY", "SPRING_LIQUIBASE", "LIQUIBASE_", "NODE_CONFIG"}) {
         if (l.find(env) != std::string_view::npos) return true;
     }
+    // Hibernate's schema management and Spring's SQL initialization set through the environment
+    // (SPRING_JPA_HIBERNATE_DDL_AUTO, SPRING_SQL_INIT_MODE: tools/spring_env.hpp, red team R69 C7).
+    if (spring_env_line(l)) return true;
     for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
                                   "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx"}) {
         if (has_word(l, tool)) return true;

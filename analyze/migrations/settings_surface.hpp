@@ -46,7 +46,8 @@ namespace pgfence::analyze::tools {
 // Whether a line of such a file runs a migration tool (goose, dbmate, golang-migrate's migrate
 // with -path / -source / -database, flyway, liquibase, node-pg-migrate, knex, sequelize,
 // typeorm, diesel, sqlx) or sets one of their environment variables (GOOSE_*, DBMATE_*, FLYWAY_*,
-// DIESEL_*, SPRING_FLYWAY_* / SPRING_LIQUIBASE_*, DATABASE_URL is not one).
+// DIESEL_*, SPRING_FLYWAY_* / SPRING_LIQUIBASE_*, Spring's schema and SQL-initialization variables of
+// spring_env.hpp, DATABASE_URL is not one).
 [[nodiscard]] bool tool_command_line(std::string_view line);
 
 // A settings file a tool's command line names (in a package.json script or a command file): knex's

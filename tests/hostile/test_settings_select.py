@@ -1,9 +1,11 @@
-"""Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20): a
-Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in sqitch.conf,
-Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL initialization
-(schema.sql/data.sql), Alembic's env.py, and Flyway's default location on a Maven classpath. Each
-scenario builds a real git repository (base on main, the pull request on feature) and runs `pgfence
-pr`: what the setting makes run is analysed, unknown, or the changed setting is HIGH.
+"""Tool settings that decide which files run (issue #53, red team R68 B2, B3, B5, B6, B7, B20; R69
+C7, C13): a Liquibase changelog's includeAll of plain .sql files, Sqitch's top_dir/deploy_dir in
+sqitch.conf, Hibernate's ddl-auto and the @Entity classes it synchronises, Spring Boot's SQL
+initialization (schema.sql/data.sql), Alembic's env.py (its script_location from the top too), and
+Flyway's default location on a Maven or Gradle classpath (a version catalog's too); the Spring
+settings set as environment variables as well. Each scenario builds a real git repository (base on
+main, the pull request on feature) and runs `pgfence pr`: what the setting makes run is analysed,
+unknown, or the changed setting is HIGH.
 
     test_settings_select.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -122,8 +124,125 @@ def alembic_env_location(s):
           analyze=False)
 
 
+def alembic_ini_outside_top(s):
+    """Red team R69 C7: config/alembic.ini's plain relative script_location is relative to the
+    directory Alembic runs in, the top for the workflow's `alembic -c config/alembic.ini`: the pull
+    request's change to db/mig/env.py (not config/db/mig/env.py) is unknown at line 1."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    base = {"config/alembic.ini": "[alembic]\nscript_location = db/mig\n",
+            ".github/workflows/deploy.yml": ("on: push\njobs:\n  m:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                                             "      - run: alembic -c config/alembic.ini upgrade head\n"),
+            "db/mig/env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:]}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1)}, analyze=False)
+
+
+ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
+ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
+           "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
+
+
+def hibernate_env(s):
+    """Red team R69 C7: Hibernate's schema management set through the environment (Spring Boot's
+    relaxed binding ranks an OS variable above application.properties): the pull request adds
+    SPRING_JPA_HIBERNATE_DDL_AUTO to a compose file's environment map and a compose list, a
+    Kubernetes env name/value pair, SPRING_JPA_PROPERTIES_HIBERNATE_HBM2DDL_AUTO as a Dockerfile
+    ENV, QUARKUS_HIBERNATE_ORM_DATABASE_GENERATION in a workflow's env: HIGH at each line, as
+    the application.properties spelling is. Changing only a Kubernetes `value:` line (validate to
+    create) is unknown at that line."""
+    props = "spring.flyway.locations=classpath:db/migration\nspring.jpa.hibernate.ddl-auto=validate\n"
+    worker = ENV_K8S.replace("SPRING_PROFILES_ACTIVE", "SPRING_JPA_HIBERNATE_DDL_AUTO").replace("value: prod", "value: validate")
+    base = {RES + "application.properties": props, RES + "db/migration/V1__init.sql": USERS,
+            "docker-compose.yml": ENV_COMPOSE, "compose.worker.yml": "services:\n  worker:\n    image: acme/app\n    environment:\n      - A=1\n",
+            "k8s/app.yaml": ENV_K8S, "k8s/worker.yaml": worker,
+            "Dockerfile": "FROM eclipse-temurin:21\nCOPY app.jar /app.jar\n",
+            ".github/workflows/it.yml": "on: push\njobs:\n  it:\n    runs-on: ubuntu-latest\n    env:\n      A: 1\n    steps:\n      - run: ./gradlew bootRun\n"}
+    head = {"docker-compose.yml": ENV_COMPOSE + "      SPRING_JPA_HIBERNATE_DDL_AUTO: create\n",
+            "compose.worker.yml": base["compose.worker.yml"] + '      - "SPRING_JPA_HIBERNATE_DDL_AUTO=create-drop"\n',
+            "k8s/app.yaml": ENV_K8S + "            - name: SPRING_JPA_HIBERNATE_DDL_AUTO\n              value: \"create\"\n",
+            "k8s/worker.yaml": worker.replace("value: validate", "value: create"),
+            "Dockerfile": base["Dockerfile"] + "ENV SPRING_JPA_PROPERTIES_HIBERNATE_HBM2DDL_AUTO=update\n",
+            ".github/workflows/it.yml": base[".github/workflows/it.yml"].replace("      A: 1\n", "      A: 1\n      QUARKUS_HIBERNATE_ORM_DATABASE_GENERATION: drop-and-create\n")}
+    gated(s, base, head, {("docker-compose.yml", "migration-tool-settings-changed", 6), ("compose.worker.yml", "migration-tool-settings-changed", 6),
+                          ("k8s/app.yaml", "migration-tool-settings-changed", 12), ("k8s/worker.yaml", "unknown-statement", 11),
+                          ("Dockerfile", "migration-tool-settings-changed", 3), (".github/workflows/it.yml", "migration-tool-settings-changed", 7)},
+          analyze=False)
+
+
+def hibernate_env_entity(s):
+    """While SPRING_JPA_HIBERNATE_DDL_AUTO is update in the base's compose file, a changed @Entity
+    class is unknown at its annotation (red team R69 C7), as with ddl-auto in application.yml."""
+    base = {RES + "application.properties": "spring.flyway.locations=classpath:db/migration\n", RES + "db/migration/V1__init.sql": USERS,
+            "docker-compose.yml": ENV_COMPOSE + "      SPRING_JPA_HIBERNATE_DDL_AUTO: update\n", "src/main/java/com/acme/User.java": ENTITY}
+    gated(s, base, {"src/main/java/com/acme/User.java": ENTITY.replace(" String email;", " String nickname;")},
+          {("src/main/java/com/acme/User.java", "unknown-statement", 3)}, analyze=False)
+
+
+def spring_env_files(s):
+    """Red team R69 C7: Spring's SQL initialization and Flyway's locations set through the
+    environment select files: SPRING_SQL_INIT_MODE=always in the base's compose list runs
+    data.sql, whose TRUNCATE the pull request adds (analysed); SPRING_FLYWAY_LOCATIONS in a
+    Kubernetes env names classpath:db/prod beside db/migration, where the pull request adds a
+    migration the base configuration's paths glob leaves out (analysed)."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql"]\n',
+            RES + "application.properties": "spring.flyway.locations=classpath:db/migration\n",
+            RES + "db/migration/V1__init.sql": USERS + "CREATE TABLE plans (code text PRIMARY KEY);\n",
+            RES + "data.sql": "INSERT INTO plans (code) VALUES ('free') ON CONFLICT DO NOTHING;\n",
+            "docker-compose.yml": "services:\n  app:\n    image: acme/app\n    environment:\n      - SPRING_SQL_INIT_MODE=always\n",
+            "deploy/app.yaml": ENV_K8S + "            - name: SPRING_FLYWAY_LOCATIONS\n              value: classpath:db/migration,classpath:db/prod\n"}
+    head = {RES + "data.sql": base[RES + "data.sql"] + "TRUNCATE users CASCADE;\n", RES + "db/prod/V2__drop.sql": "DROP TABLE plans;\n"}
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)  # the base's .pgfence.toml applies
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    for e in ((RES + "data.sql", "truncate-cascade", 2), (RES + "db/prod/V2__drop.sql", "drop-table", 1)):
+        check(e in found, f"pr reports {e}: {sorted(found)}")
+
+
+def flyway_version_catalog(s):
+    """Red team R69 C13: the build names Flyway through a Gradle version catalog
+    (gradle/libs.versions.toml's org.flywaydb:flyway-core, `implementation(libs.flyway.core)`):
+    Spring Boot's default location db/migration is still Flyway's, with its subfolders, though the
+    base configuration's paths list only the top folder. A subproject naming libs.flyway.core
+    without the catalog beside it counts too."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql", "app/src/main/resources/db/migration/*.sql"]\n',
+            "gradle/libs.versions.toml": ('[libraries]\nflyway-core = { module = "org.flywaydb:flyway-core", version = "10.20.1" }\n'
+                                          'flyway-postgresql = { module = "org.flywaydb:flyway-database-postgresql", version = "10.20.1" }\n'),
+            "build.gradle.kts": ('plugins { id("org.springframework.boot") version "3.3.5" }\ndependencies {\n    implementation(libs.flyway.core)\n'
+                                 '    runtimeOnly(libs.flyway.postgresql)\n}\n'),
+            "app/build.gradle.kts": "dependencies {\n    implementation(libs.bundles.flyway)\n}\n",
+            RES + "db/migration/V1__init.sql": USERS, "app/" + RES + "db/migration/V1__init.sql": USERS}
+    head = {RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n", "app/" + RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n"}
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    for path in (RES + "db/migration/2024/V2__cleanup.sql", "app/" + RES + "db/migration/2024/V2__cleanup.sql"):
+        check((path, "drop-table", 1) in found, f"the subfolder's migration {path} is analysed: {sorted(found)}")
+
+
+def flyway_boot_starter(s):
+    """Red team R69 C13: Spring Boot 4's spring-boot-starter-flyway (group org.springframework.boot,
+    no flyway-core or org.flywaydb in pom.xml) puts Flyway on the classpath as well."""
+    base = {".pgfence.toml": 'paths = ["src/main/resources/db/migration/*.sql"]\n',
+            "pom.xml": ("<project><dependencies><dependency><groupId>org.springframework.boot</groupId>"
+                        "<artifactId>spring-boot-starter-flyway</artifactId></dependency></dependencies></project>\n"),
+            RES + "db/migration/V1__init.sql": USERS}
+    repository(s, base, {RES + "db/migration/2024/V2__cleanup.sql": "DROP TABLE users;\n"})
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}", no_config=False)
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check((RES + "db/migration/2024/V2__cleanup.sql", "drop-table", 1) in found, f"the subfolder's migration is analysed: {sorted(found)}")
+
+
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location)}
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, hibernate_env,
+                                     hibernate_env_entity, spring_env_files, flyway_version_catalog, flyway_boot_starter)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

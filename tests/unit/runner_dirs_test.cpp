@@ -1,6 +1,6 @@
-// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20 (analyze/migrations/
-// psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp): which files each selects, and which it
-// leaves unknown.
+// The runners of red team R68 B9, B10, B12 and the settings of B5, B7, B3, B20, R69 C7, C13
+// (analyze/migrations/psql_files.hpp, psql_scripts.hpp, changelog_dirs.hpp, spring_env.hpp): which
+// files each selects, and which it leaves unknown.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -8,6 +8,8 @@
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/schema_sync.hpp"
+#include "analyze/migrations/spring_env.hpp"
 
 using namespace pgfence::analyze::tools;
 
@@ -77,4 +79,51 @@ TEST_CASE("read_changelog_dirs: includeAll, include, sqitch.conf, Spring SQL ini
     CHECK(listed(read_changelog_dirs("alembic.ini", "[alembic]\nscript_location = %(here)s/db/env\n")) ==
           "alembic:2:db/env/env.py!;alembic:2:db/env/script.py.mako!");
     CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>flyway-core</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
+}
+
+TEST_CASE("read_changelog_dirs: Alembic's plain relative script_location from the top too") {
+    // Relative to the directory Alembic runs in: the ini's folder and the top (red team R69 C7).
+    CHECK(listed(read_changelog_dirs("config/alembic.ini", "[alembic]\nscript_location = db/mig\n")) ==
+          "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!;alembic:2:db/mig/env.py!;alembic:2:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("config/alembic.ini", "[alembic]\nscript_location = %(here)s/db/mig\n")) ==
+          "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!");
+}
+
+TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
+    // R69 C13: a version catalog in gradle/ belongs to the build above it; a catalog accessor.
+    CHECK(listed(read_changelog_dirs("gradle/libs.versions.toml", "[libraries]\nfw = { module = \"org.flywaydb:flyway-core\" }\n")) ==
+          "flyway:2:src/main/resources/db/migration");
+    CHECK(listed(read_changelog_dirs("app/build.gradle.kts", "dependencies {\n  implementation(libs.flywayCore)\n}\n")) ==
+          "flyway:2:app/src/main/resources/db/migration");
+    CHECK(read_changelog_dirs("build.gradle.kts", "dependencies {\n  implementation(libs.postgresql)\n  // myflyway.core\n}\n").empty());
+    CHECK(flyway_build_name("settings.gradle.kts"));
+    CHECK_FALSE(flyway_build_name("config/libs.versions.toml"));
+    CHECK(listed(read_changelog_dirs("pom.xml", "<artifactId>spring-boot-starter-flyway</artifactId>\n")) == "flyway:1:src/main/resources/db/migration");
+}
+
+TEST_CASE("spring_env_properties: Spring's and Quarkus' settings as environment variables") {
+    CHECK(spring_env_properties("environment:\n  SPRING_JPA_HIBERNATE_DDL_AUTO: create\n") == "\nspring.jpa.hibernate.ddl-auto=create\n");
+    CHECK(spring_env_properties("  - \"SPRING_SQL_INIT_MODE=always\"\n") == "spring.sql.init.mode=always\n");
+    CHECK(spring_env_properties("ENV A=1 SPRING_JPA_HIBERNATEDDLAUTO=update B=2\n") == "spring.jpa.hibernate.ddl-auto=update\n");
+    CHECK(spring_env_properties("ENV QUARKUS_HIBERNATE_ORM_DATABASE_GENERATION drop-and-create") ==
+          "quarkus.hibernate-orm.database.generation=drop-and-create");
+    CHECK(spring_env_properties("- name: SPRING_FLYWAY_LOCATIONS\n  value: classpath:db/a,classpath:db/b\n") ==
+          "\nspring.flyway.locations=classpath:db/a,classpath:db/b\n");
+    CHECK(spring_env_properties("- name: SPRING_JPA_HIBERNATE_DDL_AUTO\n  valueFrom:\n    configMapKeyRef: {}\n") ==
+          "\nspring.jpa.hibernate.ddl-auto=${valueFrom}\n\n");
+    CHECK(spring_env_properties("{\"name\": \"SPRING_LIQUIBASE_CHANGE_LOG\", \"value\": \"classpath:db/x.yaml\"}") ==
+          "spring.liquibase.change-log=classpath:db/x.yaml");
+    CHECK(spring_env_properties("SPRING_PROFILES_ACTIVE: prod\nMY_SPRING_JPA_HIBERNATE_DDL_AUTO: create\n# SPRING_SQL_INIT_MODE=always\n").empty());
+    CHECK(spring_env_line("      - SPRING_JPA_HIBERNATE_DDL_AUTO=create"));
+    CHECK_FALSE(spring_env_line("      SPRING_PROFILES_ACTIVE: prod"));
+    // Read by the schema synchronisation and SQL initialization readers at the variable's line.
+    const auto sync = schema_sync_settings("services:\n  app:\n    environment:\n      SPRING_JPA_HIBERNATE_DDL_AUTO: create\n");
+    REQUIRE(sync.size() == 1);
+    CHECK(sync.front().line == 4);
+    CHECK(sync.front().why.find("SPRING_JPA_HIBERNATE_DDL_AUTO: create") != std::string::npos);
+    CHECK(schema_sync_settings("environment:\n  SPRING_JPA_HIBERNATE_DDL_AUTO: validate\n").empty());
+    CHECK(listed(read_changelog_dirs("docker-compose.yml", "environment:\n  - SPRING_SQL_INIT_MODE=always\n")).find(
+              "psql:2:src/main/resources/data.sql") != std::string::npos);
+    CHECK(listed(read_changelog_dirs("deploy/app.yaml", "env:\n  SPRING_FLYWAY_LOCATIONS: classpath:db/prod\n")) ==
+          "flyway:2:deploy/src/main/resources/db/prod;flyway:2:src/main/resources/db/prod");
 }
