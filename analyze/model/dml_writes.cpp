@@ -18,11 +18,14 @@ public:
         : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins), m_from(from) {}
 
     Proof holds(const pg::Node* where, std::string& why) {
+        if (m_top == nullptr) m_top = where;  // the whole WHERE: its conjuncts are asked next
         if (Proof p = shape(where, why); p != Proof::None) return p;
         // A predicate that names no column of the target row (a constant expression, an
         // uncorrelated subquery, a function of nothing) has one value for every row: it
         // selects every row or none (`WHERE NOT false`, `WHERE EXISTS (SELECT 1)`, `WHERE 2 > 1`).
+        // Not a condition on a table joined in: each target row meets its own partner row there.
         if (where == nullptr || names_target(where) || plainly_not_true(where)) return Proof::None;
+        if (pg::length(m_from) > 0 && names_other_table_column(where, m_relname, m_alias) && names_target(m_top)) return Proof::None;
         why = "the WHERE names no column of " + std::string(m_alias.empty() ? m_relname : m_alias) +
               ": it holds for every row or for none";
         return Proof::Certain;
@@ -406,6 +409,7 @@ private:
     std::string_view m_alias;
     bool m_joins;
     const List* m_from;  // an UPDATE's FROM or a DELETE's USING items
+    const pg::Node* m_top = nullptr;  // the WHERE first asked about
 };
 
 }  // namespace dml_detail

@@ -14,8 +14,9 @@ namespace model {
 struct Context;
 
 // The column the WHERE pins to one constant (c = 2, c IN (1, 2)) when no conjunct pins a key the
-// migrations show (the primary key, a full unique index's columns, a foreign key's columns: one
-// parent's rows): one value of such a column may be most of the table, whatever index finds it.
+// migrations show (every column of the primary key or of a full unique index; a foreign key's
+// columns are none: one parent's rows, most of the table for a lookup table's status_id): one
+// value of such a column may be most of the table, whatever index finds it.
 // "" when a key is pinned, nothing is, or the catalog cannot tell (the table's columns or an
 // index's definition not known).
 [[nodiscard]] std::string pinned_non_key(const pg::Node* where, const RangeVar* table, const Context& ctx);

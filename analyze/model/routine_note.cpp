@@ -3,6 +3,10 @@
 #include "analyze/model/function_calls_parts.hpp"
 #include "analyze/parse/pg_parser.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+
 namespace pgfence::analyze::model {
 namespace {
 
@@ -45,7 +49,117 @@ void note(const ObjectWithArgs* o, StatementFacts& facts, const Context& ctx) {
     facts.notes.push_back(std::string(k_routine_note) + made + " " + (trigger ? "trigger " : "callable ") + shown(o));
 }
 
+// A setting's value as written: the constants of SET name = a, b, or "FROM CURRENT" (the value
+// of the session that runs the statement, never known here).
+std::string setting_value(const VariableSetStmt* set) {
+    if (set->kind == VAR_SET_CURRENT) return "FROM CURRENT";
+    std::string out;
+    for (const pg::Node* arg : pg::each(set->args)) {
+        while (const auto* cast = pg::as<TypeCast>(arg)) arg = cast->arg;
+        const auto* c = pg::as<A_Const>(arg);
+        std::string one = "?";
+        if (c != nullptr && !c->isnull) {
+            switch (c->val.node.type) {
+                case T_String: one = std::string(pg::text(c->val.sval.sval)); break;
+                case T_Integer: one = std::to_string(c->val.ival.ival); break;
+                case T_Float: one = std::string(pg::text(c->val.fval.fval)); break;
+                case T_Boolean: one = c->val.boolval.boolval ? "true" : "false"; break;
+                default: break;
+            }
+        }
+        out += (out.empty() ? "" : ", ") + one;
+    }
+    return out;
+}
+
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string setting_name(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+// The options a CREATE FUNCTION spells that a replacement resets.
+struct Options {
+    bool definer = false;
+    bool strict = false;
+    std::string volatility = "volatile";
+    std::vector<std::string> settings;  // "name=value"
+};
+
+Options options_of(const CreateFunctionStmt* create) {
+    Options out;
+    for (const DefElem* d : pg::each<DefElem>(create->options)) {
+        const std::string_view option = pg::text(d->defname);
+        const auto* flag = pg::as<Boolean>(d->arg);
+        const bool on = flag == nullptr || flag->boolval;
+        if (option == "security") out.definer = on;
+        if (option == "strict") out.strict = on;
+        if (option == "volatility") out.volatility = std::string(pg::text(d->arg));
+        if (option == "set") apply_routine_setting(out.settings, pg::as<VariableSetStmt>(d->arg));
+    }
+    return out;
+}
+
+// CREATE OR REPLACE of a routine made before this migration: each option the old one had (as the
+// catalog shows it) that the new definition drops or changes.
+void note_replaced_options(const CreateFunctionStmt* create, StatementFacts& facts, const Context& ctx) {
+    if (!create->replace || pg::length(create->funcname) == 0) return;
+    const auto* overloads = ctx.catalog.functions(std::string(pg::last_name(create->funcname)));
+    if (overloads == nullptr) return;
+    const std::string schema = function_calls_detail::schema_of(create->funcname);
+    const std::string signature = function_calls_detail::signature_of(create->parameters);
+    for (const auto& old : *overloads) {
+        if (old->signature != signature || (!old->schema.empty() && !schema.empty() && old->schema != schema)) continue;
+        if (!old->pre_existing && old->order >= ctx.catalog.functions_existing()) return;  // made by this migration
+        const Options now = options_of(create);
+        // The old one's: SECURITY DEFINER and volatility as the catalog keeps them (a later ALTER
+        // FUNCTION included), STRICT and SET as its CREATE spelled them (a later ALTER FUNCTION ...
+        // SET or STRICT is not kept: not seen here).
+        ParsedStatement parsed = parse_statement(old->definition);
+        const auto* before = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
+        if (before == nullptr) return;
+        const Options was = options_of(before);
+        const bool definer = now.definer, strict = now.strict;
+        const std::string& volatility = now.volatility;
+        const std::vector<std::string>& settings = now.settings;
+        const std::string kind = returns_trigger(create) ? "trigger " : "callable ";
+        auto add = [&](const std::string& change) { facts.notes.push_back(std::string(k_replaced_option_note) + kind + change); };
+        if (old->security_definer && !definer) add("SECURITY INVOKER");
+        for (const std::string& had : was.settings) {
+            const std::string name = setting_name(had);
+            const auto same = std::find_if(settings.begin(), settings.end(), [&](const std::string& s) { return setting_name(s) == name; });
+            if (same == settings.end()) add("RESET " + name);
+            else if (*same != had || had.ends_with("=FROM CURRENT")) add("SET " + name);
+        }
+        for (const std::string& set : settings) {
+            const std::string name = setting_name(set);
+            if (std::none_of(was.settings.begin(), was.settings.end(), [&](const std::string& s) { return setting_name(s) == name; })) {
+                add("SET " + name);
+            }
+        }
+        if (strict && !was.strict) add("STRICT");
+        if (volatility != old->volatility) add(lowered(volatility) == "volatile" ? "VOLATILE" : volatility == "stable" ? "STABLE" : "IMMUTABLE");
+        return;
+    }
+}
+
 }  // namespace
+
+void apply_routine_setting(std::vector<std::string>& settings, const VariableSetStmt* set) {
+    if (set == nullptr) return;
+    if (set->kind == VAR_RESET_ALL) {
+        settings.clear();
+        return;
+    }
+    if (set->name == nullptr) return;
+    const std::string name = lowered(pg::text(set->name));
+    std::erase_if(settings, [&](const std::string& s) { return setting_name(s) == name; });
+    // RESET name and SET name TO DEFAULT remove it from proconfig (AlterFunction: GUCArrayDelete).
+    if (set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) return;
+    settings.push_back(name + "=" + setting_value(set));
+}
 
 std::string routine_signature(const List* parameters) { return function_calls_detail::signature_of(parameters); }
 std::string routine_signature_of_types(const List* types) { return signature_of_types(types); }
@@ -59,6 +173,8 @@ void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& c
         note(pg::as<ObjectWithArgs>(move->object), facts, ctx);
     } else if (const auto* alter = pg::as<AlterFunctionStmt>(stmt)) {
         note(alter->func, facts, ctx);
+    } else if (const auto* create = pg::as<CreateFunctionStmt>(stmt)) {
+        note_replaced_options(create, facts, ctx);
     }
 }
 

@@ -7,12 +7,22 @@
 //   "routine: <earlier|here|not-seen> <trigger|callable> <name>(<argument types as written>)"
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyze/model/model.hpp"
 
 namespace pgfence::analyze::model {
 
 inline constexpr std::string_view k_routine_note = "routine: ";
+
+// A CREATE OR REPLACE FUNCTION | PROCEDURE of a routine the migrations made before this one gives
+// it every option the new definition spells and the default of every other (PostgreSQL's
+// ProcedureCreate replaces the pg_proc row: checked on PostgreSQL 15, prosecdef, proconfig,
+// proisstrict and provolatile all reset). One note per option that so changes, as ALTER FUNCTION
+// would spell the change ("SECURITY INVOKER", "RESET search_path", "SET search_path", "STRICT",
+// "VOLATILE"), for function-options-changed; a returned trigger function is said so:
+//   "replaced routine option: <trigger|callable> <change>"
+inline constexpr std::string_view k_replaced_option_note = "replaced routine option: ";
 
 // Notes on `facts` for a DropStmt, RenameStmt, AlterObjectSchemaStmt or AlterFunctionStmt of routines, read from the
 // catalog before the statement changes it.
@@ -22,5 +32,9 @@ void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& c
 // CREATE FUNCTION's parameters, or of an ObjectWithArgs's types.
 [[nodiscard]] std::string routine_signature(const List* parameters);
 [[nodiscard]] std::string routine_signature_of_types(const List* types);
+
+// A routine's SET options (pg_proc.proconfig) after `set` (of CREATE FUNCTION ... SET, or SET |
+// RESET as ALTER FUNCTION spells them): "name=value" entries, one per setting, in the order first set.
+void apply_routine_setting(std::vector<std::string>& settings, const VariableSetStmt* set);
 
 }  // namespace pgfence::analyze::model

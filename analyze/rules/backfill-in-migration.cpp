@@ -1,3 +1,8 @@
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/rules/added_columns.hpp"
 #include "analyze/parse/names.hpp"
@@ -49,6 +54,48 @@ bool pinned(const pg::Node* where) {
             if (!constant(item)) return false;
         }
         return true;
+    }
+    return false;
+}
+
+// An UPDATE ... FROM's or DELETE ... USING's WHERE that pins the target `own` (its alias or name):
+// a pin of its own column (qualified by `own`, or unqualified), or of a joined table's column that
+// a conjunct equates with the target's (t.c = s.id AND s.id = 1). A pin on a joined table alone
+// (t.status_id = s.id AND s.name = 'completed': every order of one status) picks the target's
+// rows as a filter on a non-key column does: most of them, maybe (red team #54).
+bool pins_target(const pg::Node* where, std::string_view own) {
+    std::vector<const pg::Node*> conjuncts;
+    if (const auto* b = pg::as<BoolExpr>(where)) {
+        if (b->boolop != AND_EXPR) return false;
+        for (const pg::Node* arg : pg::each(b->args)) conjuncts.push_back(arg);
+    } else {
+        conjuncts.push_back(where);
+    }
+    // "q.c" of a column reference; "" for one of the target (unqualified, or qualified by `own`).
+    auto table_of = [&](const pg::Node* n) -> std::optional<std::string> {
+        const auto* ref = pg::as<ColumnRef>(n);
+        if (ref == nullptr || !pg::is<String>(pg::last(ref->fields))) return std::nullopt;
+        const int fields = pg::length(ref->fields);
+        if (fields == 1) return std::string();
+        if (fields != 2 || !pg::is<String>(pg::nth(ref->fields, 0))) return std::nullopt;
+        const std::string_view q = pg::text(pg::nth(ref->fields, 0));
+        return q == own ? std::string() : std::string(q) + "." + std::string(pg::text(pg::last(ref->fields)));
+    };
+    std::set<std::string> other_pins;
+    for (const pg::Node* c : conjuncts) {
+        if (!pinned(c)) continue;
+        const auto* e = pg::as<A_Expr>(c);
+        if (e == nullptr) return true;  // a subquery pinned one level down: as before
+        const pg::Node* column = pg::is<ColumnRef>(e->lexpr) ? e->lexpr : e->rexpr;
+        const std::optional<std::string> table = table_of(column);
+        if (!table || table->empty()) return true;
+        other_pins.insert(*table);
+    }
+    for (const pg::Node* c : conjuncts) {
+        const auto* e = pg::as<A_Expr>(c);
+        if (e == nullptr || e->kind != AEXPR_OP || pg::last_name(e->name) != "=") continue;
+        const std::optional<std::string> l = table_of(e->lexpr), r = table_of(e->rexpr);
+        if (l && r && ((l->empty() && other_pins.count(*r) > 0) || (r->empty() && other_pins.count(*l) > 0))) return true;
     }
     return false;
 }
@@ -358,12 +405,15 @@ void check(const StatementContext& ctx, Sink& sink) {
     // the table serves it (the lock model's scan fact), it reads every row and may write most.
     // A column this file added above, pinned to a constant, has no index yet: the same.
     const std::string own = rv->alias != nullptr ? std::string(pg::text(rv->alias->aliasname)) : std::string(pg::relname(rv));
+    // With a FROM or USING, only a pin of the target's rows counts (pins_target).
+    const bool joined = update != nullptr ? pg::length(update->fromClause) > 0 : pg::length(remove->usingClause) > 0;
+    const bool pins = where != nullptr && (joined ? pins_target(where, own) : pinned(where));
     const bool unindexed = (scan != nullptr && scan->certain && scan->filtered) ||
-                           (where != nullptr && ctx.stmts != nullptr && pinned(where) &&
+                           (where != nullptr && ctx.stmts != nullptr && pins &&
                             pinned_only_by_added_columns(where, *ctx.stmts, ctx.statement.index, table, own, ctx.memo));
-    if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
+    if (where == nullptr || (likely.empty() && !unindexed && pins)) return;
     // Pinned to constants yet unindexed: it may pick few rows, but reads them all to find them.
-    const bool scan_only = likely.empty() && unindexed && pinned(where);
+    const bool scan_only = likely.empty() && unindexed && pins;
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
     // `WHERE c IS NULL` right after `ADD COLUMN c ... DEFAULT 'x'`: every existing row holds 'x'.
     if (ctx.stmts != nullptr && matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return;
@@ -379,7 +429,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     // (an OR of them) is read as possibly every row. An UPDATE rewrites rows and keeps them: a
     // backfill, left MEDIUM.
     const bool dedup = remove != nullptr && deletes_duplicates(remove);
-    if (remove != nullptr && !dedup && (!likely.empty() || !narrow(where))) {
+    if (remove != nullptr && !dedup && (!likely.empty() || !narrow(where) || (joined && !pins && could_be_true(where)))) {
         Finding& f = sink.add(ctx.statement,
                               "DELETE FROM " + table + " WHERE " + shortened(split.where, 60) + " may delete every row of " +
                                   table + likely + ": pgfence cannot show that its WHERE picks a few rows (only an "

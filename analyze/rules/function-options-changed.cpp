@@ -7,12 +7,16 @@
 // IMMUTABLE (a body that writes fails: "INSERT is not allowed in a non-volatile function"; the
 // planner may reuse one result). VOLATILE breaks no call but may change plans (MEDIUM). COST, ROWS,
 // PARALLEL, LEAKPROOF and SUPPORT are left alone, as is SECURITY DEFINER (revoke-privileges reports a
-// new owner).
+// new owner). A CREATE OR REPLACE of such a routine that does not spell an option it had (SECURITY
+// DEFINER, a SET) resets it as the ALTER would, and one that spells another STRICT or volatility
+// sets it (red team R69 C8, PostgreSQL 15: prosecdef and proconfig reset, "permission denied for
+// table users").
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyze/model/routine_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/routine_notes.hpp"
@@ -33,66 +37,121 @@ std::string setting_change(const VariableSetStmt* set) {
     }
 }
 
-void check(const StatementContext& ctx, Sink& sink) {
-    const auto* alter = ctx.as<AlterFunctionStmt>();
-    if (alter == nullptr || alter->func == nullptr) return;
-    const std::vector<NamedRoutine> routines = named_routines(ctx.statement);
-    if (routines.empty() || routines.front().made == "here") return;  // made in this migration: nothing calls it yet
-    std::string changes, effects;
-    bool breaks = false;
-    auto add = [&](const std::string& change, const std::string& effect, bool high) {
-        changes += (changes.empty() ? "" : ", ") + change;
-        effects += (effects.empty() ? "" : "; ") + effect;
-        breaks = breaks || high;
-    };
+// What an option change (as ALTER FUNCTION spells it) does to every call, and whether it may make
+// calls fail (HIGH) or only plan differently (VOLATILE: MEDIUM).
+struct Effect {
+    std::string text;
+    bool high = true;
+};
+Effect effect_of(const std::string& change) {
+    if (change == "SECURITY INVOKER") {
+        return {"its body now runs with the caller's privileges instead of its owner's: a caller without rights on what it "
+                "reads or writes gets \"permission denied\""};
+    }
+    if (change.starts_with("SET ") || change.starts_with("RESET ")) {
+        return {"its body now runs under other settings: a search_path that no longer finds the objects it names unqualified "
+                "makes it fail (\"relation does not exist\"), another setting changes its results or errors"};
+    }
+    if (change == "STRICT") {
+        return {"a call with any NULL argument now returns NULL without running its body (its writes and checks skipped)"};
+    }
+    if (change == "VOLATILE") {
+        return {"the planner no longer folds it or uses it in index conditions: a query that filters on it may read the whole "
+                "table", false};
+    }
+    return {"a body that writes now fails (\"INSERT is not allowed in a non-volatile function\"), and the planner may reuse "
+            "one result for many calls (" + change + ")"};
+}
+
+std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The changes an ALTER FUNCTION's options make, as written.
+std::vector<std::string> altered(const AlterFunctionStmt* alter) {
+    std::vector<std::string> out;
     for (const DefElem* d : pg::each<DefElem>(alter->actions)) {
         const std::string_view option = pg::text(d->defname);
         const auto* flag = pg::as<Boolean>(d->arg);
         const bool on = flag == nullptr || flag->boolval;
-        if (option == "security" && !on) {
-            add("SECURITY INVOKER", "its body now runs with the caller's privileges instead of its owner's: a caller without "
-                                    "rights on what it reads or writes gets \"permission denied\"", true);
-        } else if (option == "set") {
-            if (const auto* set = pg::as<VariableSetStmt>(d->arg)) {
-                add(setting_change(set), "its body now runs under other settings: a search_path that no longer finds the objects "
-                                         "it names unqualified makes it fail (\"relation does not exist\"), another setting "
-                                         "changes its results or errors", true);
-            }
-        } else if (option == "strict" && on) {
-            add("STRICT", "a call with any NULL argument now returns NULL without running its body (its writes and checks "
-                          "skipped)", true);
-        } else if (option == "volatility") {
-            const std::string level(pg::text(d->arg));
-            if (level == "volatile") {
-                add("VOLATILE", "the planner no longer folds it or uses it in index conditions: a query that filters on it "
-                                "may read the whole table", false);
-            } else {
-                std::string shown = level;
-                for (char& c : shown) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                add(shown, "a body that writes now fails (\"INSERT is not allowed in a non-volatile function\"), and the "
-                           "planner may reuse one result for many calls (" + shown + ")", true);
-            }
+        if (option == "security" && !on) out.emplace_back("SECURITY INVOKER");
+        if (option == "set") {
+            if (const auto* set = pg::as<VariableSetStmt>(d->arg)) out.push_back(setting_change(set));
         }
+        if (option == "strict" && on) out.emplace_back("STRICT");
+        if (option == "volatility") out.push_back(upper(std::string(pg::text(d->arg))));
     }
+    return out;
+}
+
+const std::string k_fix = "make the routine with the new options under a new name beside the old one and move the callers to "
+                          "it, or check every call (the application's, as its role) against the new options before this "
+                          "migration runs";
+
+void report(const StatementContext& ctx, Sink& sink, const std::string& head, const std::vector<std::string>& changes,
+            const std::string& it, bool trigger) {
+    std::string listed, effects;
+    bool breaks = false;
+    for (const std::string& change : changes) {
+        const Effect e = effect_of(change);
+        listed += (listed.empty() ? "" : ", ") + change;
+        if (effects.find(e.text) == std::string::npos) effects += (effects.empty() ? "" : "; ") + e.text;
+        breaks = breaks || e.high;
+    }
+    Finding& f = sink.add(ctx.statement, head + listed + " changes what every call of " + it + " does, the running application's and its " +
+                                             (trigger ? "triggers'" : "triggers', defaults', views' and policies'") +
+                                             ", from the moment it commits, with no lock to show it: " + effects);
+    if (!breaks) f.risk = Risk::Medium;
+    f.fix = k_fix;
+}
+
+// CREATE OR REPLACE of a routine made before the migration, without options it had: PostgreSQL
+// resets each option the new definition does not spell (model/routine_note.hpp, red team R69 C8).
+void check_replace(const StatementContext& ctx, const CreateFunctionStmt* create, Sink& sink) {
+    std::vector<std::string> changes;
+    bool trigger = false;
+    for (const std::string& note : ctx.statement.notes) {
+        if (!note.starts_with(model::k_replaced_option_note)) continue;
+        std::string_view rest = std::string_view(note).substr(model::k_replaced_option_note.size());
+        trigger = rest.starts_with("trigger ");
+        const std::size_t space = rest.find(' ');
+        if (space != std::string_view::npos) changes.emplace_back(rest.substr(space + 1));
+    }
+    if (changes.empty()) return;
+    const std::string kind = create->is_procedure ? "PROCEDURE " : "FUNCTION ";
+    std::string arguments;
+    for (char c : model::routine_signature(create->parameters)) arguments += c == ',' ? std::string(", ") : std::string(1, c);
+    report(ctx, sink,
+           "CREATE OR REPLACE " + kind + pg::qualified_name(create->funcname) + "(" + arguments + ") gives the routine the "
+           "migrations made earlier every option it spells and the default of every other, so against the routine as they "
+           "show it ",
+           changes, "it", trigger);
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* create = ctx.as<CreateFunctionStmt>(); create != nullptr && create->replace) {
+        check_replace(ctx, create, sink);
+        return;
+    }
+    const auto* alter = ctx.as<AlterFunctionStmt>();
+    if (alter == nullptr || alter->func == nullptr) return;
+    const std::vector<NamedRoutine> routines = named_routines(ctx.statement);
+    if (routines.empty() || routines.front().made == "here") return;  // made in this migration: nothing calls it yet
+    const std::vector<std::string> changes = altered(alter);
     if (changes.empty()) return;
     const NamedRoutine& r = routines.front();
     const std::string kind = alter->objtype == OBJECT_PROCEDURE ? "PROCEDURE" : alter->objtype == OBJECT_ROUTINE ? "ROUTINE" : "FUNCTION";
-    Finding& f = sink.add(ctx.statement, "ALTER " + kind + " " + r.name + " " + changes + " changes what every call of " +
-                                             (r.made == "earlier" ? "it" : "it (a routine the migrations pgfence read never made)") +
-                                             " does, the running application's and its " +
-                                             (r.trigger ? "triggers'" : "triggers', defaults', views' and policies'") +
-                                             ", from the moment it commits, with no lock to show it: " + effects);
-    if (!breaks) f.risk = Risk::Medium;
-    f.fix = "make the routine with the new options under a new name beside the old one and move the callers to it, or check "
-            "every call (the application's, as its role) against the new options before this migration runs";
+    report(ctx, sink, "ALTER " + kind + " " + r.name + " ", changes,
+           r.made == "earlier" ? "it" : "it (a routine the migrations pgfence read never made)", r.trigger);
 }
 
 }  // namespace
 
 PGFENCE_RULE(function_options_changed) {
     return Rule{"function-options-changed", Risk::High,
-                "ALTER FUNCTION ... SECURITY INVOKER, SET / RESET, STRICT or a new volatility changes what the running "
-                "application's calls of the routine do: they may fail",
+                "ALTER FUNCTION ... SECURITY INVOKER, SET / RESET, STRICT or a new volatility, or a CREATE OR REPLACE that "
+                "drops such an option, changes what the running application's calls of the routine do: they may fail",
                 check, nullptr, true, "data-loss"};
 }
 
