@@ -495,9 +495,10 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         }
         // `WHERE resource_type_id = 2`: an index finds the rows, but the column is no key.
         if (where != nullptr && !every && !unindexed && proof != Proof::Probable) {
-            if (std::string column = pinned_non_key(where, rv, ctx); !column.empty()) {
+            bool foreign_key = false;
+            if (std::string column = pinned_non_key(where, rv, ctx, &foreign_key); !column.empty()) {
                 for (auto& e : facts.scans.edit()) {
-                    if (e.relation == table) e.likely_every_row = pinned_non_key_reason(column, table);
+                    if (e.relation == table) e.likely_every_row = pinned_non_key_reason(column, table, foreign_key);
                 }
             }
         }

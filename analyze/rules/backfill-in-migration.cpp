@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "analyze/parse/literal_truth.hpp"
+#include "analyze/model/pinned_key.hpp"
 #include "analyze/rules/added_columns.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -429,7 +430,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     // (an OR of them) is read as possibly every row. An UPDATE rewrites rows and keeps them: a
     // backfill, left MEDIUM.
     const bool dedup = remove != nullptr && deletes_duplicates(remove);
-    if (remove != nullptr && !dedup && (!likely.empty() || !narrow(where) || (joined && !pins && could_be_true(where)))) {
+    // One parent's rows (`WHERE status_id = 1`, `WHERE item_uuid = '...'`): most of the table for a
+    // lookup table's key, a few for one item of many; pgfence cannot tell which, so MEDIUM, said.
+    const bool one_parent = scan != nullptr && is_pinned_foreign_key(*scan);
+    if (remove != nullptr && !dedup && ((!likely.empty() && !one_parent) || !narrow(where) || (joined && !pins && could_be_true(where)))) {
         Finding& f = sink.add(ctx.statement,
                               "DELETE FROM " + table + " WHERE " + shortened(split.where, 60) + " may delete every row of " +
                                   table + likely + ": pgfence cannot show that its WHERE picks a few rows (only an "
