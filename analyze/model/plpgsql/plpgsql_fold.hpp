@@ -11,6 +11,8 @@
 
 namespace pgfence::analyze {
 
+class Catalog;
+
 // The constant text of the body's variables at a point of the walk, by name.
 using FoldedVariables = std::map<std::string, std::string, std::less<>>;
 
@@ -24,8 +26,12 @@ struct FoldBudget {
 // built only of string and number constants, `variables`, `||`, concat(), concat_ws(),
 // format() (%s, %I, %L, %%, positions such as %1$s), quote_ident(), quote_literal(),
 // quote_nullable() and casts to text; nullopt for anything else (a column, a function call, a
-// NULL where PostgreSQL would fail) or past the budget.
+// NULL where PostgreSQL would fail) or past the budget. Each type, operator and function must
+// certainly be pg_catalog's: `catalog` holds what the migrations and the history made, whose
+// same-named types, `||` operators and functions leave the text unfolded; a number folds only
+// when it is written as PostgreSQL prints it.
 [[nodiscard]] std::optional<std::string> fold_text(std::string_view expr, const FoldedVariables& variables,
-                                                   FoldBudget& budget, const std::shared_ptr<void>& arena);
+                                                   FoldBudget& budget, const std::shared_ptr<void>& arena,
+                                                   const Catalog* catalog);
 
 }  // namespace pgfence::analyze
