@@ -103,6 +103,13 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
         "DO $$ BEGIN EXECUTE format('DROP TABLE users_archive_%s', 1); END $$;\n",
         "CREATE FUNCTION public.quote_ident(t text) RETURNS text LANGUAGE sql AS $f$ SELECT 'users' $f$;\n"
         "DO $$ DECLARE t text := 'DROP TABLE ' || quote_ident('users_archive'); BEGIN EXECUTE t; END $$;\n",
+        // A base or shell type of the name (CREATE TYPE app.text (INPUT = ..., OUTPUT = ...)).
+        "CREATE SCHEMA app;\nCREATE TYPE app.text;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
+        // A search_path that puts another schema before pg_catalog: whatever app holds (made by
+        // something pgfence did not read) is found first for an unqualified name.
+        "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
+        "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users_archive'; END $$;\n",
+        "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE format('DROP TABLE %s', 'users_archive'); END $$;\n",
     };
     for (const char* sql : made) {
         INFO(sql);
@@ -111,6 +118,14 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
         CHECK(r.statements.back().status == StatementStatus::Unknown);
         CHECK(finding(r, "unknown-statement") != nullptr);
         CHECK(finding(r, "drop-table") == nullptr);
+    }
+    // pg_catalog first (not named, or named first): folded, the DROP TABLE seen.
+    for (const char* path : {"app, public", "pg_catalog, app"}) {
+        INFO(path);
+        FileReport r = analysed(std::string("SET search_path = ") + path +
+                                ";\nDO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users_archive'::text; END $$;\n");
+        CHECK(finding(r, "unknown-statement") == nullptr);
+        CHECK(finding(r, "drop-table") != nullptr);
     }
 }
 

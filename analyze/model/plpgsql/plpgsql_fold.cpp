@@ -1,9 +1,11 @@
 #include "analyze/model/plpgsql/plpgsql_fold.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
 #include "analyze/model/catalog.hpp"
+#include "analyze/model/model.hpp"
 #include "analyze/model/stored_builtins.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -22,6 +24,7 @@ struct Folder {
     const FoldedVariables& variables;
     FoldBudget& budget;
     const Catalog* catalog;   // what the migrations (and the history) created; null: nothing known
+    bool catalog_first;       // pg_catalog is searched before any other schema (search_path)
     std::string_view source;  // the text parsed: the constants' locations are into it
 
     // Takes the bytes of a new value from the budget; false past it.
@@ -148,7 +151,7 @@ bool Folder::builtin_text_type(const TypeName* type) const {
     if (name != "text" && name != "varchar") return false;
     const int parts = pg::length(type->names);
     if (parts == 2) return pg::text(pg::nth(type->names, 0)) == "pg_catalog";
-    return parts == 1 && (catalog == nullptr || !catalog->is_known_type(std::string(name)));
+    return parts == 1 && catalog_first && (catalog == nullptr || !catalog->is_known_type(std::string(name)));
 }
 
 // `||` as pg_catalog's: written without a schema or as OPERATOR(pg_catalog.||), and no `||` of the
@@ -157,7 +160,9 @@ bool Folder::builtin_text_type(const TypeName* type) const {
 // which schema the catalog's is in). OPERATOR(app.||) runs app's function (red team r70 F1-B).
 bool Folder::builtin_concat(const List* name) const {
     const int parts = pg::length(name);
-    if (pg::text(pg::last(name)) != "||" || (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1)) return false;
+    if (pg::text(pg::last(name)) != "||" || (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1 || !catalog_first)) {
+        return false;
+    }
     const std::vector<std::string>* made = catalog != nullptr ? catalog->object_uses(operator_function_key("||")) : nullptr;
     return made == nullptr || made->empty();
 }
@@ -168,7 +173,7 @@ bool Folder::builtin_concat(const List* name) const {
 // argument match; red team r70 F1-C).
 bool Folder::builtin_function(const List* name) const {
     const int parts = pg::length(name);
-    if (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1) return false;
+    if (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1 || !catalog_first) return false;
     const auto* made = catalog != nullptr ? catalog->functions(std::string(pg::text(pg::last(name)))) : nullptr;
     return made == nullptr || made->empty();
 }
@@ -257,7 +262,7 @@ std::optional<Value> Folder::format(const std::vector<Value>& args) {
 }  // namespace
 
 std::optional<std::string> fold_text(std::string_view expr, const FoldedVariables& variables, FoldBudget& budget,
-                                     const std::shared_ptr<void>&, const Catalog* catalog) {
+                                     const std::shared_ptr<void>&, const model::Context* ctx) {
     // An arena of its own, freed on return: only the folded text is kept, so a block of many
     // EXECUTEs does not keep every expression's tree until the file ends.
     const std::string source = "SELECT " + std::string(expr);
@@ -269,7 +274,15 @@ std::optional<std::string> fold_text(std::string_view expr, const FoldedVariable
     }
     const ResTarget* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
     if (target == nullptr) return std::nullopt;
-    Folder folder{variables, budget, catalog, source};
+    // pg_catalog comes first unless a SET search_path lists it after another schema (namespace.c:
+    // it is searched first when the path does not name it).
+    bool catalog_first = true;
+    if (ctx != nullptr) {
+        const auto& path = ctx->search_path;
+        const auto at = std::find(path.begin(), path.end(), "pg_catalog");
+        catalog_first = at == path.end() || at == path.begin();
+    }
+    Folder folder{variables, budget, ctx != nullptr ? &ctx->catalog : nullptr, catalog_first, source};
     auto value = folder.fold(target->val);
     if (!value || value->null) return std::nullopt;  // EXECUTE of NULL is an error
     return std::move(value->text);
