@@ -360,6 +360,9 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             catalog.add_object_use(operator_function_key(pg::last_name(define->defnames)), function);
         }
     }
+    if (const DefineStmt* define = pg::as<DefineStmt>(stmt); define != nullptr && define->kind == OBJECT_AGGREGATE) {
+        catalog.add_object_use(aggregate_key(pg::last_name(define->defnames)), pg::qualified_name(define->defnames));
+    }
     if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
         if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();

@@ -30,4 +30,11 @@ inline constexpr std::string_view k_stored_builtin_note = "stored built-in with 
     return std::string("\0operator-function:", 19) + std::string(op);
 }
 
+// The catalog's key under which CREATE AGGREGATE keeps an aggregate's name (its qualified name as
+// the value): a call of that name may be the aggregate (PostgreSQL 15 picks a public.format(text,
+// int) aggregate for format('SELECT %s', 1)), which EXECUTE's folding must not read as the built-in.
+[[nodiscard]] inline std::string aggregate_key(std::string_view name) {
+    return std::string("\0aggregate:", 11) + std::string(name);
+}
+
 }  // namespace pgfence::analyze

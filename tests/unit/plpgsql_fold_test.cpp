@@ -103,6 +103,10 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
         "DO $$ BEGIN EXECUTE format('DROP TABLE users_archive_%s', 1); END $$;\n",
         "CREATE FUNCTION public.quote_ident(t text) RETURNS text LANGUAGE sql AS $f$ SELECT 'users' $f$;\n"
         "DO $$ DECLARE t text := 'DROP TABLE ' || quote_ident('users_archive'); BEGIN EXECUTE t; END $$;\n",
+        // An aggregate of the name: PostgreSQL 15 runs its state function for format('...%s', 1).
+        "CREATE FUNCTION sf(s text, f text, n int) RETURNS text LANGUAGE sql AS $f$ SELECT 'DROP TABLE users' $f$;\n"
+        "CREATE AGGREGATE public.format(text, int) (SFUNC = sf, STYPE = text);\n"
+        "DO $$ BEGIN EXECUTE format('DROP TABLE users_archive%s', 1); END $$;\n",
         // A base or shell type of the name (CREATE TYPE app.text (INPUT = ..., OUTPUT = ...)).
         "CREATE SCHEMA app;\nCREATE TYPE app.text;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
         // A search_path that puts another schema before pg_catalog: whatever app holds (made by

@@ -167,15 +167,18 @@ bool Folder::builtin_concat(const List* name) const {
     return made == nullptr || made->empty();
 }
 
-// A call of pg_catalog's function: written without a schema or with pg_catalog, and no function
-// or procedure of that name the migrations or the history made: `public.format(text, int)`
+// A call of pg_catalog's function: written without a schema or with pg_catalog, and no function,
+// procedure or aggregate of that name the migrations or the history made: `public.format(text, int)`
 // is chosen over pg_catalog.format(text, VARIADIC "any") for format('SELECT %s', 1) (one exact
 // argument match; red team r70 F1-C).
 bool Folder::builtin_function(const List* name) const {
     const int parts = pg::length(name);
     if (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1 || !catalog_first) return false;
-    const auto* made = catalog != nullptr ? catalog->functions(std::string(pg::text(pg::last(name)))) : nullptr;
-    return made == nullptr || made->empty();
+    if (catalog == nullptr) return true;
+    const std::string last(pg::text(pg::last(name)));
+    const auto* made = catalog->functions(last);
+    const std::vector<std::string>* aggregates = catalog->object_uses(aggregate_key(last));
+    return (made == nullptr || made->empty()) && (aggregates == nullptr || aggregates->empty());
 }
 
 std::optional<Value> Folder::call(const FuncCall* f) {
