@@ -107,6 +107,13 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
         "CREATE FUNCTION sf(s text, f text, n int) RETURNS text LANGUAGE sql AS $f$ SELECT 'DROP TABLE users' $f$;\n"
         "CREATE AGGREGATE public.format(text, int) (SFUNC = sf, STYPE = text);\n"
         "DO $$ BEGIN EXECUTE format('DROP TABLE users_archive%s', 1); END $$;\n",
+        "CREATE FUNCTION sf(s text, f text, n int) RETURNS text LANGUAGE sql AS $f$ SELECT 'DROP TABLE users' $f$;\n"
+        "CREATE AGGREGATE agg(text, int) (SFUNC = sf, STYPE = text);\nALTER AGGREGATE agg(text, int) RENAME TO format;\n"
+        "DO $$ BEGIN EXECUTE format('DROP TABLE users_archive%s', 1); END $$;\n",
+        // A cast the migrations made from integer to text: `'t' || 5` runs it (anytextcat casts).
+        "CREATE FUNCTION i2t(i int) RETURNS text LANGUAGE sql AS $f$ SELECT 'users' $f$;\n"
+        "CREATE CAST (integer AS text) WITH FUNCTION i2t(int);\n"
+        "DO $$ BEGIN EXECUTE 'DROP TABLE users_archive' || 5; END $$;\n",
         // A base or shell type of the name (CREATE TYPE app.text (INPUT = ..., OUTPUT = ...)).
         "CREATE SCHEMA app;\nCREATE TYPE app.text;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
         // A search_path that puts another schema before pg_catalog: whatever app holds (made by
