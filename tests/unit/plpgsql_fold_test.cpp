@@ -121,6 +121,7 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
         "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
         "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users_archive'; END $$;\n",
         "SET search_path = app, pg_catalog, public;\nDO $$ BEGIN EXECUTE format('DROP TABLE %s', 'users_archive'); END $$;\n",
+        "ALTER ROLE CURRENT_USER SET search_path = app, pg_catalog;\nDO $$ BEGIN EXECUTE 'DROP TABLE users_archive'::text; END $$;\n",
     };
     for (const char* sql : made) {
         INFO(sql);
@@ -133,7 +134,7 @@ TEST_CASE("fold: only pg_catalog's types, || and functions (red team r70 F1)") {
     // pg_catalog first (not named, or named first): folded, the DROP TABLE seen.
     for (const char* path : {"app, public", "pg_catalog, app"}) {
         INFO(path);
-        FileReport r = analysed(std::string("SET search_path = ") + path +
+        FileReport r = analysed(std::string("ALTER ROLE CURRENT_USER SET search_path = ") + path + ";\nSET search_path = " + path +
                                 ";\nDO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users_archive'::text; END $$;\n");
         CHECK(finding(r, "unknown-statement") == nullptr);
         CHECK(finding(r, "drop-table") != nullptr);

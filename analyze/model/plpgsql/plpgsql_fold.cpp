@@ -6,6 +6,7 @@
 
 #include "analyze/model/catalog.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/model/search_paths.hpp"
 #include "analyze/model/stored_builtins.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -284,12 +285,13 @@ std::optional<std::string> fold_text(std::string_view expr, const FoldedVariable
     const ResTarget* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
     if (target == nullptr) return std::nullopt;
     // pg_catalog comes first unless a SET search_path lists it after another schema (namespace.c:
-    // it is searched first when the path does not name it).
+    // it is searched first when the path does not name it), or a role's or database's remembered
+    // path does (the sessions of a later migration may get it).
     bool catalog_first = true;
     if (ctx != nullptr) {
         const auto& path = ctx->search_path;
         const auto at = std::find(path.begin(), path.end(), "pg_catalog");
-        catalog_first = at == path.end() || at == path.begin();
+        catalog_first = (at == path.end() || at == path.begin()) && !model::remembered_path_puts_catalog_later(ctx->catalog);
     }
     Folder folder{variables, budget, ctx != nullptr ? &ctx->catalog : nullptr, catalog_first, source};
     auto value = folder.fold(target->val);
