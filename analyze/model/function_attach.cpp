@@ -360,6 +360,17 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             catalog.add_object_use(operator_function_key(pg::last_name(define->defnames)), function);
         }
     }
+    if (const CreateCastStmt* cast = pg::as<CreateCastStmt>(stmt); cast != nullptr && cast->sourcetype != nullptr && cast->targettype != nullptr) {
+        catalog.add_object_use(created_casts_key(), std::string(pg::last_name(cast->sourcetype->names)) + " " +
+                                                        std::string(pg::last_name(cast->targettype->names)));
+    }
+    if (const DefineStmt* define = pg::as<DefineStmt>(stmt); define != nullptr && define->kind == OBJECT_AGGREGATE) {
+        catalog.add_object_use(aggregate_key(pg::last_name(define->defnames)), pg::qualified_name(define->defnames));
+    }
+    if (const RenameStmt* rename = pg::as<RenameStmt>(stmt);
+        rename != nullptr && rename->renameType == OBJECT_AGGREGATE && rename->newname != nullptr) {
+        catalog.add_object_use(aggregate_key(pg::text(rename->newname)), std::string(pg::text(rename->newname)) + " (renamed)");
+    }
     if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
         if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();

@@ -558,6 +558,8 @@ void record_type(const pg::Node* stmt, Context& ctx) {
         if (pg::length(r->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(r->typeName)));
     } else if (const CompositeTypeStmt* c = pg::as<CompositeTypeStmt>(stmt)) {
         ctx.catalog.add_type(std::string(pg::relname(c->typevar)));
+    } else if (const DefineStmt* d = pg::as<DefineStmt>(stmt); d != nullptr && d->kind == OBJECT_TYPE && pg::length(d->defnames) > 0) {
+        ctx.catalog.add_type(std::string(pg::last_name(d->defnames)));  // a base or shell type (CREATE TYPE app.text)
     }
 }
 

@@ -68,6 +68,26 @@ void remember_search_path(const pg::Node* stmt, Context& ctx) {
     ctx.catalog.add_object_use(key(), entry(who, set));
 }
 
+bool remembered_path_puts_catalog_later(const Catalog& catalog) {
+    const std::vector<std::string>* entries = catalog.object_uses(key());
+    if (entries == nullptr) return false;
+    // Each entry: who, then its schemas one a line (entry above). An earlier entry a later one
+    // replaced counts too: which role a later migration connects as is not known.
+    for (const std::string& e : *entries) {
+        std::size_t line = e.find('\n');
+        for (bool first = true; line != std::string::npos; first = false) {
+            const std::size_t next = e.find('\n', line + 1);
+            const std::string_view schema = std::string_view(e).substr(line + 1, next == std::string::npos ? std::string::npos : next - line - 1);
+            if (schema == "pg_catalog") {
+                if (!first) return true;
+                break;
+            }
+            line = next;
+        }
+    }
+    return false;
+}
+
 std::string creation_schema(const RangeVar* rv, const Context& ctx) {
     if (rv != nullptr && rv->schemaname != nullptr) return std::string(rv->schemaname);
     // The first schema of the session's path (namespace.c: an unqualified CREATE goes to the first

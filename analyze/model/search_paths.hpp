@@ -20,6 +20,11 @@ namespace pgfence::analyze::model {
 // ALL) or SET ... TO DEFAULT for the same role or database replaces it.
 void remember_search_path(const pg::Node* stmt, Context& ctx);
 
+// Whether a search_path remembered for a role or database lists another schema before pg_catalog
+// (ALTER ROLE app SET search_path = app, pg_catalog): the sessions that get it find that schema's
+// types, operators and functions before pg_catalog's for an unqualified name.
+[[nodiscard]] bool remembered_path_puts_catalog_later(const Catalog& catalog);
+
 // The schema a CREATE of `rv` makes its relation in: the one written, else the first schema of the
 // session's SET search_path (ctx.search_path: a RESET or SET ... TO DEFAULT empties it), else public.
 [[nodiscard]] std::string creation_schema(const RangeVar* rv, const Context& ctx);

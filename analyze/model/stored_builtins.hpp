@@ -30,4 +30,18 @@ inline constexpr std::string_view k_stored_builtin_note = "stored built-in with 
     return std::string("\0operator-function:", 19) + std::string(op);
 }
 
+// The catalog's key under which CREATE AGGREGATE keeps an aggregate's name (its qualified name as
+// the value): a call of that name may be the aggregate (PostgreSQL 15 picks a public.format(text,
+// int) aggregate for format('SELECT %s', 1)), which EXECUTE's folding must not read as the built-in.
+[[nodiscard]] inline std::string aggregate_key(std::string_view name) {
+    return std::string("\0aggregate:", 11) + std::string(name);
+}
+
+// The catalog's key under which CREATE CAST keeps each cast the migrations made ("source target",
+// last names): PostgreSQL has no pg_cast entry for integer or numeric to text (it converts through
+// their output functions), so CREATE CAST (integer AS text) WITH FUNCTION f is allowed, and then
+// `5::text` and `'t' || 5` run f (textanycat, behind `text || anynonarray`, is `SELECT $1 ||
+// $2::pg_catalog.text`): checked on PostgreSQL 15, both gave f's text. Folding then reads no number.
+[[nodiscard]] inline std::string created_casts_key() { return std::string("\0casts", 6); }
+
 }  // namespace pgfence::analyze

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyze/orm/js_numbers.hpp"
+
 namespace pgfence::analyze::orm {
 namespace {
 
@@ -55,6 +57,15 @@ void count_uses(std::string_view text, const std::vector<Token>& tokens, std::ma
     }
 }
 
+// A number literal, a negated one, or a + or - with one inside.
+bool numeric(const Node& n) {
+    if (n.kind == NodeKind::Number) return true;
+    if ((n.kind == NodeKind::Unary || n.kind == NodeKind::Binary) && (n.name == "-" || n.name == "+")) {
+        return std::any_of(n.kids.begin(), n.kids.end(), [](const Node& k) { return numeric(k); });
+    }
+    return false;
+}
+
 bool holds_literal(const Node& n) {
     if (n.kind == NodeKind::String || n.kind == NodeKind::Template) return true;
     if (n.kind == NodeKind::Binary && n.name == "+") return holds_literal(n.kids[0]) || holds_literal(n.kids[1]);
@@ -62,6 +73,14 @@ bool holds_literal(const Node& n) {
 }
 
 }  // namespace
+
+// Certainly a string in JavaScript: a string or template literal, a `const` of one, or a + with
+// one of those on either side.
+bool Emitter::string_valued(const Node& n) const {
+    if (n.kind == NodeKind::String || n.kind == NodeKind::Template) return true;
+    if (n.kind == NodeKind::Ident) return !scope.contains(n.name) && m_constants.contains(n.name);
+    return n.kind == NodeKind::Binary && n.name == "+" && (string_valued(n.kids[0]) || string_valued(n.kids[1]));
+}
 
 std::string quote_ident(std::string_view name) {
     std::string out = "\"";
@@ -154,7 +173,7 @@ std::optional<std::string> Emitter::string_of(const Node& n) const {
                 auto l = string_of(n.kids[0]);
                 auto r = l ? string_of(n.kids[1]) : std::nullopt;
                 if (l && r) return *l + *r;
-                if (l && n.kids[1].kind == NodeKind::Number) return *l + n.kids[1].name;
+                if (auto number = l && n.kids[1].kind == NodeKind::Number ? js_number_text(n.kids[1].name) : std::nullopt) return *l + *number;
             }
             return std::nullopt;
         default: return std::nullopt;
@@ -162,8 +181,12 @@ std::optional<std::string> Emitter::string_of(const Node& n) const {
 }
 
 std::optional<std::string> Emitter::number_of(const Node& n) const {
-    if (n.kind == NodeKind::Number) return n.name;
-    if (n.kind == NodeKind::Unary && n.name == "-" && n.kids[0].kind == NodeKind::Number) return "-" + n.kids[0].name;
+    if (n.kind == NodeKind::Number) return js_number_text(n.name);
+    if (n.kind == NodeKind::Unary && n.name == "-" && n.kids[0].kind == NodeKind::Number) {
+        auto number = js_number_text(n.kids[0].name);
+        if (!number || *number == "0") return number;  // String(-0) is "0"
+        return "-" + *number;
+    }
     return std::nullopt;
 }
 
@@ -199,8 +222,8 @@ bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& ho
                     piece.sql.append(it->second, part.expr_begin);
                 } else if (single && single->kind == NodeKind::String) {
                     piece.sql.append(parsed.tokens[static_cast<std::size_t>(single->token)].string.value, part.expr_begin);
-                } else if (single && single->kind == NodeKind::Number) {
-                    piece.sql.append(single->name, part.expr_begin);
+                } else if (auto number = single && single->kind == NodeKind::Number ? js_number_text(single->name) : std::nullopt) {
+                    piece.sql.append(*number, part.expr_begin);
                 } else {
                     hole(part.expr_begin - 2, "${" + trimmed + "}");
                 }
@@ -215,9 +238,24 @@ bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& ho
             hole(n.begin, n.name);
             return true;
         }
-        case NodeKind::Number: piece.sql.append(n.name, n.begin); return true;
+        case NodeKind::Number:
+            // As JavaScript turns the number into text: `"DROP TABLE users" + 0x10` sends users16.
+            if (auto number = js_number_text(n.name)) {
+                piece.sql.append(*number, n.begin);
+                return true;
+            }
+            why = "SQL built with the number " + n.name + ", whose text pgfence does not compute as JavaScript does";
+            return false;
         case NodeKind::Binary:
-            if (n.name == "+") return sql_part(n.kids[0], piece, why, holes) && sql_part(n.kids[1], piece, why, holes);
+            if (n.name == "+") {
+                // `1 + 2 + "..."` and `"..." + (n + 1)`: a + of two numbers adds them (JavaScript
+                // evaluates left to right), so the digits are not spliced side by side.
+                if (!string_valued(n.kids[0]) && !string_valued(n.kids[1]) && (numeric(n.kids[0]) || numeric(n.kids[1]))) {
+                    why = "SQL built with a + that may add numbers (" + source(n) + ")";
+                    return false;
+                }
+                return sql_part(n.kids[0], piece, why, holes) && sql_part(n.kids[1], piece, why, holes);
+            }
             break;
         default: break;
     }

@@ -66,6 +66,7 @@ public:
     bool down = false;    // the calls being read are in the down() function
 
 private:
+    [[nodiscard]] bool string_valued(const Node& n) const;
     bool sql_part(const Node& n, SqlPiece& piece, std::string& why, int& holes) const;
 
     const JsFile& m_file;

@@ -4,6 +4,7 @@
 #include "analyze/orm/walker_impl.hpp"
 
 #include "analyze/orm/escapes.hpp"
+#include "analyze/orm/js_numbers.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -340,7 +341,7 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
         bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
                        (a->kind == NodeKind::Template && m_e.string_of(*a));
         if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
-        if (a->kind == NodeKind::Number) scope[func.params[i]] = a->name;
+        if (a->kind == NodeKind::Number) scope[func.params[i]] = js_number_text(a->name);  // as JavaScript prints it
         else if (literal) scope[func.params[i]] = m_e.string_of(*a);
     }
     std::swap(scope, m_e.scope);

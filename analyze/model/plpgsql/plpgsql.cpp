@@ -210,7 +210,7 @@ void model_query(Walk& w, const std::string& query, const json& where) {
 // arguments, variables holding a constant) is static SQL after all; anything else is not visible.
 // `form` names the statement: EXECUTE, OPEN ... FOR EXECUTE, RETURN QUERY EXECUTE.
 void model_dynamic(Walk& w, const json& stmt, const std::string& expr, std::string_view form) {
-    if (auto sql = fold_text(expr, w.constants, w.budget, arena_of(w))) {
+    if (auto sql = fold_text(expr, w.constants, w.budget, arena_of(w), &w.ctx)) {
         ParsedStatement literal = parse_statement("SELECT " + expr);  // freed on return, like fold_text's
         const SelectStmt* select = pg::as<SelectStmt>(literal.stmt);
         const ResTarget* target = select != nullptr ? pg::as<ResTarget>(pg::nth(select->targetList, 0)) : nullptr;
@@ -401,7 +401,7 @@ void foldable_variables(Walk& w, const json& function) {
         if (!w.followed.contains(name)) continue;
         const std::string value = member(member(var, "default_val"), "PLpgSQL_expr").value("query", std::string());
         if (value.empty()) continue;
-        auto folded = fold_text(value, fixed, w.budget, arena_of(w));
+        auto folded = fold_text(value, fixed, w.budget, arena_of(w), &w.ctx);
         if (!folded) continue;
         w.constants[name] = *folded;
         if (!assigned.contains(name)) fixed[name] = std::move(*folded);
@@ -428,7 +428,7 @@ void assign(Walk& w, const json& stmt) {
     std::erase_if(target, [](unsigned char c) { return std::isspace(c); });
     std::transform(target.begin(), target.end(), target.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (target != name) return;  // an element or field, a quoted name: not followed
-    if (auto value = fold_text(text.substr(op + skip), w.constants, w.budget, arena_of(w))) w.constants[name] = std::move(*value);
+    if (auto value = fold_text(text.substr(op + skip), w.constants, w.budget, arena_of(w), &w.ctx)) w.constants[name] = std::move(*value);
 }
 
 // DECLARE v type := expr / DEFAULT expr: PostgreSQL evaluates it each time its block is entered

@@ -1,8 +1,13 @@
 #include "analyze/model/plpgsql/plpgsql_fold.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/model.hpp"
+#include "analyze/model/search_paths.hpp"
+#include "analyze/model/stored_builtins.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/pg_tree.hpp"
@@ -19,6 +24,9 @@ struct Value {
 struct Folder {
     const FoldedVariables& variables;
     FoldBudget& budget;
+    const Catalog* catalog;   // what the migrations (and the history) created; null: nothing known
+    bool catalog_first;       // pg_catalog is searched before any other schema (search_path)
+    std::string_view source;  // the text parsed: the constants' locations are into it
 
     // Takes the bytes of a new value from the budget; false past it.
     bool spend(std::size_t bytes) {
@@ -33,6 +41,10 @@ struct Folder {
     }
 
     std::optional<Value> fold(const pg::Node* node);
+    std::optional<Value> number(const A_Const* c);
+    bool builtin_text_type(const TypeName* type) const;
+    bool builtin_concat(const List* name) const;
+    bool builtin_function(const List* name) const;
     std::optional<Value> call(const FuncCall* call);
     std::optional<Value> format(const std::vector<Value>& args);
 };
@@ -67,8 +79,8 @@ std::optional<Value> Folder::fold(const pg::Node* node) {
         if (c->isnull) return Value{true, {}};
         switch (c->val.node.type) {
             case T_String: return made(std::string(pg::text(c->val.sval.sval)));
-            case T_Integer: return made(std::to_string(c->val.ival.ival));
-            case T_Float: return made(std::string(pg::text(c->val.fval.fval)));
+            case T_Integer:
+            case T_Float: return number(c);
             case T_Boolean: return made(c->val.boolval.boolval ? "true" : "false");
             default: return std::nullopt;
         }
@@ -79,17 +91,11 @@ std::optional<Value> Folder::fold(const pg::Node* node) {
         return made(it->second);
     }
     if (const TypeCast* cast = pg::as<TypeCast>(node)) {
-        std::string_view type = cast->typeName != nullptr ? pg::text(pg::last(cast->typeName->names)) : std::string_view();
-        // Only casts that keep every character: `::varchar(17)` and `::name` (63 bytes) cut the
-        // text PostgreSQL runs, so a longer constant is not what EXECUTE receives.
-        if (cast->typeName == nullptr || cast->typeName->arrayBounds != nullptr || cast->typeName->typmods != nullptr ||
-            (type != "text" && type != "varchar")) {
-            return std::nullopt;
-        }
+        if (!builtin_text_type(cast->typeName)) return std::nullopt;
         return fold(cast->arg);
     }
     if (const A_Expr* e = pg::as<A_Expr>(node)) {
-        if (e->kind != AEXPR_OP || pg::text(pg::last(e->name)) != "||" || e->lexpr == nullptr) return std::nullopt;
+        if (e->kind != AEXPR_OP || !builtin_concat(e->name) || e->lexpr == nullptr) return std::nullopt;
         auto left = fold(e->lexpr);
         if (!left) return std::nullopt;
         auto right = fold(e->rexpr);
@@ -101,13 +107,93 @@ std::optional<Value> Folder::fold(const pg::Node* node) {
     return std::nullopt;
 }
 
+// A number as PostgreSQL prints it where text takes it (int4out, int8out, numeric_out): the
+// constant as written, and only when that already is the printed form. `2024e0`, `1e2`, `.5`,
+// `5.` and `007` print as 2024, 100, 0.5, 5 and 7 (`'DROP TABLE events_' || 2024e0` drops
+// events_2024); `0x10`, `0o17`, `0b1` and `1_000` are PostgreSQL 16's forms of 16, 15, 1 and 1000,
+// which 15 rejects ("trailing junk after numeric literal") and 11 to 14 read as `0` followed by a
+// column alias. None of those is folded (red team r70 F13). `1.50` prints as 1.50 (numeric keeps
+// its scale); a negative zero prints without its sign, so it is not folded either.
+std::optional<Value> Folder::number(const A_Const* c) {
+    // A cast the migrations made (CREATE CAST (integer AS text) WITH FUNCTION f) turns a number
+    // into f's text, for `::text` and for `'t' || 5` alike (stored_builtins.hpp created_casts_key).
+    if (const std::vector<std::string>* casts = catalog != nullptr ? catalog->object_uses(created_casts_key()) : nullptr;
+        casts != nullptr && !casts->empty()) {
+        return std::nullopt;
+    }
+    std::string text = c->val.node.type == T_Integer ? std::to_string(c->val.ival.ival) : std::string(pg::text(c->val.fval.fval));
+    const auto digit = [&](std::size_t at) { return at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) != 0; };
+    std::size_t i = !text.empty() && text.front() == '-' ? 1 : 0;
+    const std::size_t first = i;
+    while (digit(i)) ++i;
+    if (i == first || (text[first] == '0' && i - first > 1)) return std::nullopt;  // no digits, or a leading zero
+    if (i < text.size() && text[i] == '.') {
+        const std::size_t fraction = ++i;
+        while (digit(i)) ++i;
+        if (i == fraction) return std::nullopt;  // `5.` prints as 5
+    }
+    if (i != text.size()) return std::nullopt;  // an exponent, an underscore, another base
+    if (first == 1 && text.find_first_not_of("0.", 1) == std::string::npos) return std::nullopt;  // -0.0
+    // The source must hold the same text (the parser gives `0x10` as 16, `- 5` as -5): a
+    // negative constant's location is its sign's (gram.y doNegate).
+    if (c->location < 0) return std::nullopt;
+    const auto at = static_cast<std::size_t>(c->location);
+    if (at > source.size() || source.substr(at, text.size()) != text) return std::nullopt;
+    const std::size_t after = at + text.size();
+    if (after < source.size() && (std::isalnum(static_cast<unsigned char>(source[after])) != 0 || source[after] == '_' || source[after] == '.')) {
+        return std::nullopt;
+    }
+    return made(std::move(text));
+}
+
+// Only a cast to pg_catalog's text or varchar without a length keeps every character:
+// `::varchar(17)` and `::name` (63 bytes) cut the text PostgreSQL runs. A type of that name in
+// another schema is another type (a DOMAIN app.text AS varchar(16): an explicit cast to it applies
+// the length, red team r70 F1), and an unqualified name of a type or domain the migrations or the
+// history made may be that one (search_path can put its schema before pg_catalog): not folded.
+// `varchar` and `character varying` are written as pg_catalog.varchar by the parser.
+bool Folder::builtin_text_type(const TypeName* type) const {
+    if (type == nullptr || type->arrayBounds != nullptr || type->typmods != nullptr || type->setof || type->pct_type) return false;
+    const std::string_view name = pg::text(pg::last(type->names));
+    if (name != "text" && name != "varchar") return false;
+    const int parts = pg::length(type->names);
+    if (parts == 2) return pg::text(pg::nth(type->names, 0)) == "pg_catalog";
+    return parts == 1 && catalog_first && (catalog == nullptr || !catalog->is_known_type(std::string(name)));
+}
+
+// `||` as pg_catalog's: written without a schema or as OPERATOR(pg_catalog.||), and no `||` of the
+// migrations' or the history's own (CREATE OPERATOR, in any schema: PostgreSQL picks among every
+// candidate on the search_path the one whose argument types match best, and pgfence does not know
+// which schema the catalog's is in). OPERATOR(app.||) runs app's function (red team r70 F1-B).
+bool Folder::builtin_concat(const List* name) const {
+    const int parts = pg::length(name);
+    if (pg::text(pg::last(name)) != "||" || (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1 || !catalog_first)) {
+        return false;
+    }
+    const std::vector<std::string>* made = catalog != nullptr ? catalog->object_uses(operator_function_key("||")) : nullptr;
+    return made == nullptr || made->empty();
+}
+
+// A call of pg_catalog's function: written without a schema or with pg_catalog, and no function,
+// procedure or aggregate of that name the migrations or the history made: `public.format(text, int)`
+// is chosen over pg_catalog.format(text, VARIADIC "any") for format('SELECT %s', 1) (one exact
+// argument match; red team r70 F1-C).
+bool Folder::builtin_function(const List* name) const {
+    const int parts = pg::length(name);
+    if (parts == 2 ? pg::text(pg::nth(name, 0)) != "pg_catalog" : parts != 1 || !catalog_first) return false;
+    if (catalog == nullptr) return true;
+    const std::string last(pg::text(pg::last(name)));
+    const auto* made = catalog->functions(last);
+    const std::vector<std::string>* aggregates = catalog->object_uses(aggregate_key(last));
+    return (made == nullptr || made->empty()) && (aggregates == nullptr || aggregates->empty());
+}
+
 std::optional<Value> Folder::call(const FuncCall* f) {
     if (f->agg_order != nullptr || f->agg_filter != nullptr || f->over != nullptr || f->agg_star || f->agg_distinct ||
         f->func_variadic) {
         return std::nullopt;
     }
-    const int parts = pg::length(f->funcname);
-    if (parts > 2 || (parts == 2 && pg::text(pg::nth(f->funcname, 0)) != "pg_catalog")) return std::nullopt;
+    if (!builtin_function(f->funcname)) return std::nullopt;
     const std::string_view name = pg::text(pg::last(f->funcname));
     std::vector<Value> args;
     for (const pg::Node* a : pg::each(f->args)) {
@@ -186,10 +272,11 @@ std::optional<Value> Folder::format(const std::vector<Value>& args) {
 }  // namespace
 
 std::optional<std::string> fold_text(std::string_view expr, const FoldedVariables& variables, FoldBudget& budget,
-                                     const std::shared_ptr<void>&) {
+                                     const std::shared_ptr<void>&, const model::Context* ctx) {
     // An arena of its own, freed on return: only the folded text is kept, so a block of many
     // EXECUTEs does not keep every expression's tree until the file ends.
-    ParsedStatement parsed = parse_statement("SELECT " + std::string(expr));
+    const std::string source = "SELECT " + std::string(expr);
+    ParsedStatement parsed = parse_statement(source);
     const SelectStmt* select = pg::as<SelectStmt>(parsed.stmt);
     if (parsed.failure || select == nullptr || pg::length(select->targetList) != 1 || select->fromClause != nullptr ||
         select->whereClause != nullptr || select->op != SETOP_NONE) {
@@ -197,7 +284,16 @@ std::optional<std::string> fold_text(std::string_view expr, const FoldedVariable
     }
     const ResTarget* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
     if (target == nullptr) return std::nullopt;
-    Folder folder{variables, budget};
+    // pg_catalog comes first unless a SET search_path lists it after another schema (namespace.c:
+    // it is searched first when the path does not name it), or a role's or database's remembered
+    // path does (the sessions of a later migration may get it).
+    bool catalog_first = true;
+    if (ctx != nullptr) {
+        const auto& path = ctx->search_path;
+        const auto at = std::find(path.begin(), path.end(), "pg_catalog");
+        catalog_first = (at == path.end() || at == path.begin()) && !model::remembered_path_puts_catalog_later(ctx->catalog);
+    }
+    Folder folder{variables, budget, ctx != nullptr ? &ctx->catalog : nullptr, catalog_first, source};
     auto value = folder.fold(target->val);
     if (!value || value->null) return std::nullopt;  // EXECUTE of NULL is an error
     return std::move(value->text);
