@@ -154,18 +154,40 @@ const std::string k_fetch_all = "use `fetch-depth: 0` in actions/checkout";
 Repository::Repository(git_repository* repo, std::string dir)
     : m_repo(repo, git_repository_free), m_dir(std::move(dir)) {}
 
+namespace {
+// Whether git_repository_open_ext (flags 0) could find a repository from `dir`: it looks, in the
+// folder (its real path) and each folder above it, for a `.git` entry, or for the folder being
+// a repository's own (HEAD, objects, refs). False only when no folder there has a `.git` or a
+// `HEAD` entry, so that an analysis outside any repository does not set libgit2 up (its start
+// reads every CA certificate of the system: a twentieth of a small run's instructions).
+bool may_find_repository(const std::string& dir) {
+    std::error_code error;
+    std::filesystem::path at = std::filesystem::canonical(dir, error);
+    if (error) return true;  // libgit2 says why
+    for (;;) {
+        if (std::filesystem::exists(at / ".git", error) || error) return true;
+        if (std::filesystem::exists(at / "HEAD", error) || error) return true;
+        if (!at.has_relative_path()) return false;
+        at = at.parent_path();
+    }
+}
+
+std::string not_a_repository(const std::string& dir) {
+    std::error_code ignored;
+    std::string shown = std::filesystem::absolute(dir, ignored).lexically_normal().string();
+    return "not a git repository: " + (shown.empty() ? dir : shown) +
+           " (run pgfence inside the repository's working tree; in Actions, after actions/checkout)";
+}
+}  // namespace
+
 Result<Repository> Repository::open(const std::string& dir) {
     if (auto missing = open_libgit2()) return Error{*missing, "", std::nullopt};
+    if (!may_find_repository(dir)) return Error{not_a_repository(dir), "", std::nullopt};
     ensure_library();
     return guarded([&]() -> Repository {
         git_repository* raw = nullptr;
         int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
-        if (rc == GIT_ENOTFOUND) {
-            std::error_code ignored;
-            std::string shown = std::filesystem::absolute(dir, ignored).lexically_normal().string();
-            throw GitFailure{"not a git repository: " + (shown.empty() ? dir : shown) +
-                             " (run pgfence inside the repository's working tree; in Actions, after actions/checkout)"};
-        }
+        if (rc == GIT_ENOTFOUND) throw GitFailure{not_a_repository(dir)};
         if (rc == GIT_EOWNER) {
             throw GitFailure{"git refuses the repository " + dir + " (dubious ownership): " + last_message()};
         }

@@ -298,13 +298,17 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
     const std::string own = digits_of(written);
     std::optional<std::string> next;
     std::string next_name;
-    // Version, name: the set's migrations after the file (into sibling_versions and `siblings`,
-    // read only when the plan's versions do not fit).
+    // Version, name: the set's migrations after the file (into sibling_versions and `siblings`),
+    // listed only when the plan's versions do not fit.
     std::vector<std::pair<const std::string*, std::string_view>> later;
     // Each sibling's version, per path: every plan of a set reads every other file's name.
     thread_local std::unordered_map<std::string, std::optional<std::string>> sibling_versions;
     if (sibling_versions.size() > 65536) sibling_versions.clear();
-    for (const auto& s : siblings) {
+    std::vector<const std::string*> versions_of(siblings.size(), nullptr);  // into sibling_versions, this call only
+    const std::string* next_version = nullptr;
+    std::size_t next_at = 0;
+    for (std::size_t i = 0; i < siblings.size(); ++i) {
+        const std::string& s = siblings[i];
         auto known = sibling_versions.find(s);
         if (known == sibling_versions.end()) {
             std::string_view n = sibling_name(s);
@@ -315,13 +319,21 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
         if (!known->second) continue;
         const std::string& v = *known->second;
         if (compare_number(v, own) <= 0) continue;
-        std::string_view n = sibling_name(s);
-        later.emplace_back(&v, n);
-        if (!next || compare_number(v, *next) < 0) {
-            next = v;
-            next_name = std::string(n);
+        versions_of[i] = &v;
+        if (next_version == nullptr || compare_number(v, *next_version) < 0) {
+            next_version = &v;
+            next_at = i;
         }
     }
+    if (next_version != nullptr) {
+        next = *next_version;
+        next_name = std::string(sibling_name(siblings[next_at]));
+    }
+    auto list_later = [&] {
+        for (std::size_t i = 0; i < siblings.size(); ++i) {
+            if (versions_of[i] != nullptr) later.emplace_back(versions_of[i], sibling_name(siblings[i]));
+        }
+    };
     std::string current = own;
     bool fits = true;
     for (int k = 0; k < count; ++k) {
@@ -333,6 +345,7 @@ PlanVersions plan_versions(std::string_view name, bool flyway, int count, const 
         out.note = "the versions after this file's (" + std::string(written) + ") need one digit more: name the plan's migrations 2 to " +
                    std::to_string(count + 1) + " by hand";
     } else if (!fits) {
+        list_later();
         std::vector<std::string> in_the_way;
         std::sort(later.begin(), later.end(), [](const auto& a, const auto& b) { return compare_number(*a.first, *b.first) < 0; });
         for (const auto& [v, n] : later) {

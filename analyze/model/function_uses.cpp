@@ -10,7 +10,33 @@
 
 namespace pgfence::analyze {
 
+namespace {
+std::vector<std::string> read_called_names(const std::string& text);
+}  // namespace
+
 std::vector<std::string> called_names(const std::string& text) {
+    // The same texts are read again and again: a trigger's or called function's definition for
+    // every file after the one that made it (builtin_effect_of, per file), a body statement for
+    // every statement that runs it. The names depend on the text only: kept by text on this
+    // thread, up to k_kept_bytes of texts, then all let go. Short texts are read, not looked up.
+    constexpr std::size_t k_short = 64;
+    constexpr std::size_t k_kept_bytes = std::size_t{8} << 20;
+    if (text.size() < k_short) return read_called_names(text);
+    thread_local std::unordered_map<std::string, std::vector<std::string>> kept;
+    thread_local std::size_t kept_bytes = 0;
+    if (auto it = kept.find(text); it != kept.end()) return it->second;
+    std::vector<std::string> names = read_called_names(text);
+    if (kept_bytes + text.size() > k_kept_bytes) {
+        kept.clear();
+        kept_bytes = 0;
+    }
+    kept_bytes += text.size();
+    kept.emplace(text, names);
+    return names;
+}
+
+namespace {
+std::vector<std::string> read_called_names(const std::string& text) {
     std::vector<std::string> out;
     std::set<std::string> seen;
     // The C locale's classes (pgfence never sets another), inline: this reads every byte of
@@ -69,6 +95,7 @@ std::vector<std::string> called_names(const std::string& text) {
     }
     return out;
 }
+}  // namespace
 
 const ObjectWithArgs* altered_function(const pg::Node* stmt, std::string& change) {
     auto is_function = [](ObjectType t) { return t == OBJECT_FUNCTION || t == OBJECT_PROCEDURE || t == OBJECT_ROUTINE; };

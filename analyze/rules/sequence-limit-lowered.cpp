@@ -192,9 +192,11 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     if (const auto* table = ctx.as<AlterTableStmt>()) {
         if (table->relation != nullptr) {
-            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(table->cmds)) {
-                if (cmd->subtype != AT_AddColumn) continue;
-                check_new_identity(pg::as<ColumnDef>(cmd->def), ctx.display_name(table->relation), ctx, sink, pg::index_of(table->cmds, cmd));
+            // By position: looking each clause's position up made one ALTER TABLE of n clauses n² steps.
+            for (int i = 0; i < pg::length(table->cmds); ++i) {
+                const auto* cmd = pg::as<AlterTableCmd>(pg::nth(table->cmds, i));
+                if (cmd == nullptr || cmd->subtype != AT_AddColumn) continue;
+                check_new_identity(pg::as<ColumnDef>(cmd->def), ctx.display_name(table->relation), ctx, sink, i);
             }
         }
         return check_identity(table, ctx, sink);

@@ -222,3 +222,37 @@ TEST_CASE("parse tree: a SELECT of constants is recognised, and releasing its tr
     parse_and_release(100000);
     CHECK(parse_arena_bytes(arena) == after_some);
 }
+
+// calls_and_operators_in reads libpg_query's JSON text for the names without decoding it when it
+// can (pg_parser.cpp quick_names), and decodes it otherwise: both give each kind's names in the
+// order the tree holds them.
+TEST_CASE("names in a tree: calls and operators in the tree's order, read with or without decoding") {
+    auto names_of = [](const std::string& sql) {
+        ParsedStatement parsed = parse_statement(sql);
+        REQUIRE(parsed.stmt != nullptr);
+        auto found = calls_and_operators_in(parsed.stmt);
+        REQUIRE(found.has_value());
+        return *found;
+    };
+    using Names = std::vector<std::vector<std::string>>;
+    SECTION("nested calls, a qualified one, operators of every form") {
+        auto found = names_of("SELECT lower(upper(x)) + 1, s.f(a = b) FROM t WHERE y OPERATOR(myschema.###) z AND w IN (1, 2)");
+        CHECK(found.calls == Names{{"lower"}, {"upper"}, {"s", "f"}});
+        CHECK(found.operators == Names{{"+"}, {"="}, {"myschema", "###"}, {"="}});
+    }
+    SECTION("a name with an escaped character is read from the decoded tree, the same way") {
+        auto found = names_of(R"(SELECT "we""ird"(1), plain(2) - 3)");
+        CHECK(found.calls == Names{{"we\"ird"}, {"plain"}});
+        CHECK(found.operators == Names{{"-"}});
+    }
+    SECTION("a string that looks like the JSON of a call is no call") {
+        auto found = names_of(R"(SELECT 'x"FuncCall":{"funcname":[{"String":{"sval":"evil"}}]}' AS t, real_one())");
+        CHECK(found.calls == Names{{"real_one"}});
+        CHECK(found.operators.empty());
+    }
+    SECTION("a statement with neither") {
+        auto found = names_of("CREATE TABLE t (id int PRIMARY KEY, name text)");
+        CHECK(found.calls.empty());
+        CHECK(found.operators.empty());
+    }
+}
