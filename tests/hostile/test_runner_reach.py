@@ -130,7 +130,25 @@ def many_fixed_runs(s):
     gated(s, base, {"scripts/s40.sql": DROP}, {("scripts/s40.sql", "unknown-statement", 1)}, analyze=False)
 
 
-SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs)}
+def psql_cd(s):
+    r"""Red team R69 C9: `\cd db/lib` then `\i cleanup.sql` runs db/lib/cleanup.sql, which the pull
+    request edits: analysed. An include of a file the tree does not hold at the path pgfence
+    resolves (psql runs from another folder) makes a file of that name the pull request edits
+    unknown at line 1."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/deploy.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/main.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/deploy.sql": "\\cd db/lib\n\\i cleanup.sql\n", "db/lib/cleanup.sql": "SELECT 1;\n",
+                 "db/main.sql": "\\i tables/orders.sql\n", "db/tables/orders.sql": "SELECT 1;\n"})
+    head = {"db/lib/cleanup.sql": DROP, "db/tables/orders.sql": DROP}
+    gated(s, base, head, {("db/lib/cleanup.sql", "drop-table", 1), ("db/tables/orders.sql", "unknown-statement", 1)}, analyze=False)
+
+
+SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
+                                     psql_cd)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
