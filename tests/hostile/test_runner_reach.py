@@ -130,6 +130,27 @@ def many_fixed_runs(s):
     gated(s, base, {"scripts/s40.sql": DROP}, {("scripts/s40.sql", "unknown-statement", 1)}, analyze=False)
 
 
+def ansible_capistrano(s):
+    """Red team R69 C4: Ansible's shell and command modules running psql (with `args: chdir:`),
+    postgresql_db `state: restore` of a target, Capistrano's SSHKit `execute :psql, ..., "-f", F`
+    and Ruby's %x(...) run the SQL file: each is analysed."""
+    base, head, sql = edits({
+        "ansible/deploy.yml": ("- hosts: db\n  tasks:\n    - name: apply patch\n"
+                               "      ansible.builtin.shell: psql app -v ON_ERROR_STOP=1 -f scripts/s1.sql\n"
+                               "      args:\n        chdir: /srv/app\n"
+                               "    - name: load patch\n      community.postgresql.postgresql_db:\n        name: app\n"
+                               "        target: scripts/s2.sql\n        state: restore\n"
+                               ),
+        "config/deploy.rb": ('namespace :db do\n  task :patch do\n    on roles(:db) do\n      within release_path do\n'
+                             '        execute :psql, "$DATABASE_URL", "-v", "ON_ERROR_STOP=1", "-f", "scripts/s3.sql"\n'
+                             '      end\n    end\n  end\nend\n'),
+        "lib/tasks/patch.rake": "task :patch do\n  %x(psql $DATABASE_URL -v ON_ERROR_STOP=1 -f scripts/s4.sql)\nend\n",
+    })
+    check(len(sql) == 4, f"four SQL files: {sql}")
+    expected = {(f, "drop-table", 1) for f in sql}
+    gated(s, base, head, expected, analyze=False)
+
+
 def psql_cd(s):
     r"""Red team R69 C9: `\cd db/lib` then `\i cleanup.sql` runs db/lib/cleanup.sql, which the pull
     request edits: analysed. An include of a file the tree does not hold at the path pgfence
@@ -148,7 +169,7 @@ def psql_cd(s):
 
 
 SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
-                                     psql_cd)}
+                                     ansible_capistrano, psql_cd)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
