@@ -231,7 +231,7 @@ void read_strings(std::string_view text, Language lang, std::string_view base, c
         if (i + 1 < toks.size() && toks[i + 1].kind == Token::punct && (toks[i + 1].text == "+" || toks[i + 1].text == "%" || toks[i + 1].text == ".")) {
             line += "$";
         }
-        int n = tok.line - static_cast<int>(std::count(tok.text.begin(), tok.text.end(), '\n'));
+        int n = tok.line;  // the line the string starts on (tokens() keeps it)
         for (std::size_t at = 0; at <= line.size(); ++n) {
             const std::size_t nl = line.find('\n', at);
             std::string part = line.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
