@@ -243,19 +243,28 @@ void add_file(Reading& r, const std::string& setting, int n, std::string_view fi
     }
     r.out.push_back(folder_dir("psql", setting, n, r.base, file, false));
     if (!file.starts_with('/')) return;
-    // What an absolute path names is a copy of a repository file put there when the deploy runs
-    // (a checkout, a volume): any file of the same name the pull request adds or changes may be it
-    // (red team R69 C4: `-f /srv/app/db/patches/fix.sql` under Ansible's chdir).
-    if (r.out.back().unknown.empty()) return;
-    r.out.back().loads_unread = "a command of the project runs " + std::string(file) +
-                                " with psql, by an absolute path (in a container or on a server), and this file of the same name may be "
-                                "the one it runs: review it";
-    r.out.back().folder = "**/" + std::string(path_name(file));
-    if (path_name(file).empty()) r.out.back().folder = "**";
-    if (!r.read) return;
-    for (std::size_t slash = file.find('/', 1); slash != std::string_view::npos; slash = file.find('/', slash + 1)) {
-        const std::string tail(file.substr(slash + 1));
-        if (!tail.empty() && r.read(tail)) r.out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
+    const std::size_t entry = r.out.size() - 1;
+    bool tail_found = false;
+    if (r.read) {
+        for (std::size_t slash = file.find('/', 1); slash != std::string_view::npos; slash = file.find('/', slash + 1)) {
+            const std::string tail(file.substr(slash + 1));
+            if (tail.empty() || !r.read(tail)) continue;
+            r.out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
+            tail_found = true;
+        }
+    }
+    // An absolute path names a copy of a repository file a deploy put there (a checkout, a volume,
+    // a COPY): one whose path ends in a repository file's is that file, and any file of the same
+    // name the pull request adds or changes may be it; one that ends in none is a computed file,
+    // as C3 reads those (red team R69 C4: `-f /srv/app/db/patches/fix.sql` under Ansible's chdir).
+    ToolDir& d = r.out[entry];
+    if (!d.unknown.empty()) {
+        const std::string name(path_name(file));
+        d.loads_unread = "a command of the project runs " + std::string(file) + " with psql, by an absolute path (in a container or on a server)" +
+                         (tail_found && !name.empty() ? ", and this file of the same name may be the one it runs: review it"
+                                                      : " that ends in no repository file's path, so this file may be the one it runs (a deploy "
+                                                        "step may copy it there): review it");
+        d.folder = tail_found && !name.empty() ? "**/" + name : std::string("**");
     }
 }
 

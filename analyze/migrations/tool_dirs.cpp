@@ -755,7 +755,9 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
 
 bool documentation_file(std::string_view file) {
     const std::string ext = lower_ext(file);
-    for (std::string_view e : {".md", ".markdown", ".rst", ".adoc", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".pdf"}) {
+    for (std::string_view e : {".md", ".markdown", ".rst", ".adoc", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".pdf",
+                               ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm", ".zip", ".jar", ".class", ".so", ".dll",
+                               ".exe", ".dylib", ".wasm"}) {
         if (ext == e) return true;
     }
     const std::string_view name = path_name(file);

@@ -85,8 +85,9 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // files, any extension). Such a file is an unknown statement at its line 1.
 [[nodiscard]] bool tool_loads(std::string_view file, const ToolDir& dir);
 
-// Whether `file` is documentation or an image (.md, .rst, .txt, .png, ..., LICENSE, README): no
-// file a "**" selection (ToolDir::loads_unread) takes for one psql may run.
+// Whether `file` is documentation, an image or another binary file (.md, .rst, .txt, .png, .woff,
+// .jar, ..., LICENSE, README): no file a "**" selection (ToolDir::loads_unread) takes for one psql
+// may run, as psql runs text.
 [[nodiscard]] bool documentation_file(std::string_view file);
 
 // Why `file` is a file the tool loads from `dir` that pgfence does not read (printable), or "".
