@@ -248,6 +248,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 unknown.push_back(SettingUnknown{d.line, describe(path, d), {}});
                 continue;
             }
+            // A selection whose files run unread (a desired-state folder): named in the note, not analysed as migrations.
+            if (!d.loads_unread.empty()) continue;
             const std::string& folder = d.folder;
             // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
             if (d.tool == "psql") {

@@ -32,7 +32,20 @@ analyze::Result<bool> add_psql_includes(const diff::Repository& repo, const std:
         if (!stored) return stored.error();
         if (!*stored || !(*stored)->text || !tools::may_include(*(*stored)->text)) continue;
         for (auto& d : tools::read_psql_includes(path, *(*stored)->text)) {
-            const std::string file = d.folder;
+            // An include naming no file of the tree: psql reads it from another folder than pgfence
+            // resolved (a `cd` before psql, a \cd it did not follow), so a file of that name may be
+            // the one it runs (red team R69 C9).
+            if (d.unknown.empty() && !d.folder.empty()) {
+                auto there = repo.read_file_bounded(commit, d.folder, 0);
+                if (!there) return there.error();
+                if (!there->has_value()) {
+                    const std::string named = d.folder;
+                    d.unknown = "psql includes " + named + ", which is no file of the repository: psql reads it from the folder it runs in, "
+                                "which pgfence does not know";
+                    tools::mark_unresolved_include(d, named);
+                }
+            }
+            const std::string file = d.unknown.empty() ? d.folder : std::string();
             dirs.emplace_back(path, std::move(d));
             if (!file.empty() && included < k_most_included && seen.insert(file).second) {
                 ++included;

@@ -202,7 +202,7 @@ analyze::Result<std::vector<analyze::PsqlRun>> psql_runs_at(const diff::Reposito
     if (!dirs) return dirs.error();
     std::vector<analyze::PsqlRun> out;
     for (const auto& [path, d] : *dirs) {
-        if (d.tool == "psql" && !d.folder.empty()) out.push_back(analyze::PsqlRun{d.folder, d.psql_constants});
+        if (d.tool == "psql" && !d.folder.empty() && d.unknown.empty() && d.loads_unread.empty()) out.push_back(analyze::PsqlRun{d.folder, d.psql_constants});
     }
     return out;
 }

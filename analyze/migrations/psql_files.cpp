@@ -15,7 +15,7 @@ namespace {
 // Whether `text` names psql or one of the other clients other_client reads.
 bool mentions_client(std::string_view text) {
     for (std::string_view p : {"psql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "dropuser", "pg_repack", "prisma",
-                               "heroku", "dbshell", "rails", "usql", "psqldef", "atlas", "dbmate"}) {
+                               "heroku", "dbshell", "rails", "usql", "psqldef", "atlas", "dbmate", "pg-schema-diff", "pgschema"}) {
         if (text.find(p) != std::string_view::npos) return true;
     }
     return false;
@@ -187,12 +187,29 @@ constexpr std::string_view k_computed_file =
 constexpr std::string_view k_any_sql =
     "a command of the project runs an SQL file with psql whose name it computes when it runs (pgfence names it in a note), so this "
     ".sql file may be one it runs, which pgfence does not read as one: review it";
+constexpr std::string_view k_any_file =
+    "a command of the project runs a file with psql whose name it computes when it runs (pgfence names it in a note), and psql runs "
+    "a file of any name, so this file may be one it runs, which pgfence does not read as one: review it";
 
-// A run whose file is computed: unknown at the line, and any .sql file a pull request adds or
-// changes may be one it runs (ToolDir::loads_unread).
-void add_computed(Reading& r, const std::string& setting, int n) {
+// The folder a computed file's name spells before its first computed part, resolved against the
+// run's folder (`db/patches/$f`: db/patches), as a loads_unread selection (tool_dirs.hpp): "**"
+// (any file but documentation) when it spells none, or an absolute one.
+std::string spelled_folder(const Reading& r, std::string_view file) {
+    const std::size_t computed = file.find_first_of("$`{(*?[");
+    const std::size_t slash = file.starts_with('/') ? std::string_view::npos : file.rfind('/', computed);
+    if (slash == std::string_view::npos || slash == 0) return "**";
+    const ToolDir d = folder_dir("psql", {}, 0, r.base, file.substr(0, slash), false);
+    return !d.unknown.empty() || d.folder.empty() || d.folder == "." ? std::string("**") : d.folder + "/**";
+}
+
+// A run whose file is computed: unknown at the line, and any file under the folder its name spells
+// (any file but documentation when it spells none) that a pull request adds or changes may be one
+// it runs, whatever its extension: psql runs any file it is given (red team R69 C3: `db/patches/$f`
+// ran a new .psql file unread). ToolDir::loads_unread.
+void add_computed(Reading& r, const std::string& setting, int n, std::string_view file = "$") {
     ToolDir d = unknown_dir("psql", setting, n, std::string(k_computed_file), false);
-    d.loads_unread = k_any_sql;
+    d.loads_unread = k_any_file;
+    d.folder = spelled_folder(r, file);
     r.out.push_back(std::move(d));
 }
 
@@ -221,14 +238,33 @@ void add_file(Reading& r, const std::string& setting, int n, std::string_view fi
         return;
     }
     if (computed || file.find_first_of("$`{(") != std::string_view::npos || (glob_word(file) && file.starts_with('/'))) {
-        add_computed(r, setting, n);
+        add_computed(r, setting, n, file);
         return;
     }
     r.out.push_back(folder_dir("psql", setting, n, r.base, file, false));
-    if (!file.starts_with('/') || !r.read) return;
-    for (std::size_t slash = file.find('/', 1); slash != std::string_view::npos; slash = file.find('/', slash + 1)) {
-        const std::string tail(file.substr(slash + 1));
-        if (!tail.empty() && r.read(tail)) r.out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
+    if (!file.starts_with('/')) return;
+    const std::size_t entry = r.out.size() - 1;
+    bool tail_found = false;
+    if (r.read) {
+        for (std::size_t slash = file.find('/', 1); slash != std::string_view::npos; slash = file.find('/', slash + 1)) {
+            const std::string tail(file.substr(slash + 1));
+            if (tail.empty() || !r.read(tail)) continue;
+            r.out.push_back(folder_dir("psql", setting + " (" + tail + ")", n, "", tail, false));
+            tail_found = true;
+        }
+    }
+    // An absolute path names a copy of a repository file a deploy put there (a checkout, a volume,
+    // a COPY): one whose path ends in a repository file's is that file, and any file of the same
+    // name the pull request adds or changes may be it; one that ends in none is a computed file,
+    // as C3 reads those (red team R69 C4: `-f /srv/app/db/patches/fix.sql` under Ansible's chdir).
+    ToolDir& d = r.out[entry];
+    if (!d.unknown.empty()) {
+        const std::string name(path_name(file));
+        d.loads_unread = "a command of the project runs " + std::string(file) + " with psql, by an absolute path (in a container or on a server)" +
+                         (tail_found && !name.empty() ? ", and this file of the same name may be the one it runs: review it"
+                                                      : " that ends in no repository file's path, so this file may be the one it runs (a deploy "
+                                                        "step may copy it there): review it");
+        d.folder = tail_found && !name.empty() ? "**/" + name : std::string("**");
     }
 }
 
@@ -402,6 +438,18 @@ void read_psql(const std::vector<Command>& cmds, std::size_t at, std::size_t i, 
     for (std::size_t k = first; k < r.out.size(); ++k) r.out[k].psql_constants = constants;
 }
 
+// Every value of the options `names` after the program `w[i]` (--name V, --name=V, -s V).
+std::vector<std::string> all_options(const std::vector<std::string>& w, std::size_t i, std::initializer_list<std::string_view> names) {
+    std::vector<std::string> out;
+    for (std::size_t j = i + 1; j < w.size(); ++j) {
+        for (auto name : names) {
+            if (w[j] == name && j + 1 < w.size()) out.push_back(w[j + 1]);
+            else if (name.starts_with("--") && w[j].starts_with(std::string(name) + "=")) out.push_back(w[j].substr(name.size() + 1));
+        }
+    }
+    return out;
+}
+
 // A client that reads a whole SQL file the way psql does or sends it as one command (`prisma db
 // execute --file F`, Django's `manage.py dbshell < F` and Rails' `rails dbconsole < F`, which start
 // psql), or a declarative applier that computes DDL from a desired-state file (`psqldef --file F`,
@@ -433,7 +481,7 @@ bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::si
         }
         ToolDir d = folder_dir(tool, setting, n, r.base, file, false);
         if (d.unknown.empty()) {
-            d.loads_unread = tool + " computes the DDL it runs (drops included) from this desired-state file, when the line runs: pgfence does "
+            d.loads_unread = tool + " computes the DDL it runs (drops included) from this desired-state file or folder, when the line runs: pgfence does "
                                     "not see that DDL, review it";
         }
         r.out.push_back(std::move(d));
@@ -453,6 +501,17 @@ bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::si
         }
         return true;
     }
+    // Django's dbshell hands the words after `--` to the client it starts, psql for PostgreSQL
+    // (django/core/management/commands/dbshell.py: `parameters` after the divider, to
+    // DatabaseClient.runshell), so `manage.py dbshell -- -f F` is `psql -f F` (red team R69 C5).
+    if (p == "dbshell" && std::find(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(), "--") != w.end()) {
+        std::vector<Command> as_psql = cmds;
+        std::vector<std::string>& words = as_psql[at].words;
+        words.erase(words.begin(), std::find(words.begin() + static_cast<std::ptrdiff_t>(i), words.end(), "--"));
+        words.front() = "psql";
+        read_psql(as_psql, at, 0, n, r);
+        return true;
+    }
     if (p == "dbshell" || ((runs(p, "rails") || runs(p, "rake")) && (after("dbconsole") || after("db")))) {
         stdin_file(std::string(p == "dbshell" ? "manage.py dbshell" : "rails dbconsole") + " < FILE");
         return true;
@@ -467,10 +526,32 @@ bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::si
         else desired("psqldef", "psqldef", "$", true);
         return true;
     }
+    // atlas's desired state: each --to URL (a file:// names an HCL or SQL file or a folder of them),
+    // or the older -f / --file paths (ariga/atlas cmd/atlas/internal/cmdapi/schema.go, schemaApplyFlags);
+    // -u / --url is the database it changes (red team R69 C5: the -u value was read as the desired
+    // state, and a .hcl file was never selected).
     if (runs(p, "atlas") && after("schema") && i + 2 < w.size() && w[i + 2] == "apply") {
-        auto to = option({"--to", "-u", "--url"});
-        if (to && to->starts_with("file://")) desired("atlas", "atlas schema apply --to", to->substr(7), false);
-        else if (!to || to->find("://") == std::string::npos) desired("atlas", "atlas schema apply --to", "$", true);
+        auto to = all_options(w, i, {"--to"});
+        if (to.empty()) to = all_options(w, i, {"--file", "-f"});
+        if (to.empty()) desired("atlas", "atlas schema apply --to", "$", true);
+        for (const auto& t : to) {
+            if (t.starts_with("file://")) desired("atlas", "atlas schema apply --to", std::string_view(t).substr(7), false);
+            else if (t.find("://") == std::string::npos) desired("atlas", "atlas schema apply --to", t, false);
+        }
+        return true;
+    }
+    // stripe's pg-schema-diff: `apply` runs the DDL it computes from the .sql files of --schema-dir
+    // (or the newer --to-dir) against the database (stripe/pg-schema-diff cmd/pg-schema-diff
+    // plan_cmd.go schemaSourceFlagsVar, getDDLFromPath); `plan` only prints it.
+    if (runs(p, "pg-schema-diff") && std::find(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(), "apply") != w.end()) {
+        for (const auto& dir : all_options(w, i, {"--schema-dir", "--to-dir"})) desired("pg-schema-diff", "pg-schema-diff apply --schema-dir", dir, false);
+        return true;
+    }
+    // pgschema (pgschema/pgschema): `apply --file F` applies the desired state F.
+    if (runs(p, "pgschema") && std::find(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(), "apply") != w.end()) {
+        auto f = all_options(w, i, {"--file", "-f"});
+        if (f.empty()) desired("pgschema", "pgschema apply --file", "$", true);
+        for (const auto& file : f) desired("pgschema", "pgschema apply --file", file, false);
         return true;
     }
     if (runs(p, "dbmate") && std::find(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(), "load") != w.end()) {

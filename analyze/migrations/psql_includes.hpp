@@ -20,8 +20,16 @@
 namespace pgfence::analyze::tools {
 
 // The includes of `text` (the SQL file at `path`, repository-relative), at most 64; `\i` resolved
-// against `top` (the folder psql runs in, repository-relative: "" for the top).
+// against `top` (the folder psql runs in, repository-relative: "" for the top) as a `\cd DIR`
+// before it changes it (psql's `\i` reads from its current folder, `\cd` changes that folder); after
+// a `\cd` pgfence does not resolve, a `\i` is unknown (mark_unresolved_include).
 [[nodiscard]] std::vector<ToolDir> read_psql_includes(std::string_view path, std::string_view text, std::string_view top = {});
+
+// Makes the include `d` (whose argument was `named`) one that pgfence did not find: any file of
+// that name a pull request adds or changes may be the one psql runs there (loads_unread, folder
+// `**/NAME`), as psql reads it from a folder pgfence does not know (a `cd` before psql runs, a
+// `\cd`). `pgfence pr` marks so an include naming no file of the tree.
+void mark_unresolved_include(ToolDir& d, std::string_view named);
 
 // One psql meta-command of a file, found as psql finds one: a backslash outside quotes and
 // comments, running to its line's end (postgres/postgres src/bin/psql/psqlscan.l, mainloop.c).

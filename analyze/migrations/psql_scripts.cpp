@@ -6,6 +6,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -52,6 +53,41 @@ std::vector<Token> tokens(std::string_view t, Language lang) {
         if (c == ' ' || c == '\t' || c == '\r') continue;
         if (c == '#') {
             while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+            continue;
+        }
+        // Ruby's percent literals: %x(...) runs a shell command as backticks do (red team R69 C4),
+        // %Q(...) and %q(...) are strings; bracket delimiters nest, any other closes itself.
+        if (lang == Language::ruby && c == '%' && i + 2 < t.size() && std::string_view("xQq").find(t[i + 1]) != std::string_view::npos &&
+            std::string_view("([{<|!/").find(t[i + 2]) != std::string_view::npos) {
+            const char open = t[i + 2];
+            const char close = open == '(' ? ')' : open == '[' ? ']' : open == '{' ? '}' : open == '<' ? '>' : open;
+            const bool interpolates = t[i + 1] != 'q';
+            Token tok{Token::string, {}, line, false};
+            int depth = 0;
+            for (i += 3; i < t.size(); ++i) {
+                if (t[i] == '\n') ++line;
+                if (t[i] == '\\' && i + 1 < t.size()) {
+                    tok.text += t[++i];
+                    continue;
+                }
+                if (open != close && t[i] == open) {
+                    ++depth;
+                } else if (t[i] == close) {
+                    if (depth == 0) break;
+                    --depth;
+                }
+                if (interpolates && t[i] == '#' && i + 1 < t.size() && t[i + 1] == '{') {
+                    const std::size_t end = t.find('}', i);
+                    if (end != std::string_view::npos && t.substr(i, end - i).find('\n') == std::string_view::npos) {
+                        tok.computed = true;
+                        tok.text += "$RUBY";
+                        i = end;
+                        continue;
+                    }
+                }
+                tok.text += t[i];
+            }
+            out.push_back(std::move(tok));
             continue;
         }
         if (c == '"' || c == '\'' || c == '`') {
@@ -111,7 +147,7 @@ bool names_client(std::string_view s) {
     const std::size_t slash = s.rfind('/');
     const std::string_view p = slash == std::string_view::npos ? s : s.substr(slash + 1);
     for (std::string_view c : {"psql", "usql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "psqldef", "prisma",
-                               "heroku", "atlas", "dbmate", "rails", "sh", "bash"}) {
+                               "heroku", "atlas", "dbmate", "rails", "sh", "bash", "pg-schema-diff", "pgschema"}) {
         if (p == c) return true;
     }
     return false;
@@ -119,10 +155,45 @@ bool names_client(std::string_view s) {
 
 bool mentions(std::string_view s) {
     for (std::string_view c : {"psql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "prisma", "heroku", "dbshell",
-                               "rails", "psqldef", "atlas", "dbmate"}) {
+                               "rails", "psqldef", "atlas", "dbmate", "pg-schema-diff", "pgschema"}) {
         if (s.find(c) != std::string_view::npos) return true;
     }
     return false;
+}
+
+// The words of an argv list from toks[j] on, one per comma-separated item: a literal string's
+// text, a Ruby symbol's name (`:psql`), "$" for anything else. It ends at the bracket that closes
+// it, or, unbracketed (`execute :psql, "-f", "x.sql"`), where a line ends after an item; `j` is
+// left there.
+std::vector<std::string> argv_words(const std::vector<Token>& toks, std::size_t& j, bool bracketed) {
+    std::vector<std::string> words;
+    std::string word;
+    bool literal = true;
+    int depth = 0;
+    for (const std::size_t first = j; j < toks.size(); ++j) {
+        const Token& x = toks[j];
+        if (!bracketed && depth == 0 && j > first && x.line != toks[j - 1].line && toks[j - 1].text != ",") break;
+        if (x.kind == Token::punct && (x.text == "[" || x.text == "(" || x.text == "{")) ++depth;
+        if (x.kind == Token::punct && (x.text == "]" || x.text == ")" || x.text == "}")) {
+            if (depth == 0) break;
+            --depth;
+        }
+        if (depth == 0 && x.kind == Token::punct && x.text == ",") {
+            words.push_back(literal ? word : std::string("$"));
+            word.clear();
+            literal = true;
+            continue;
+        }
+        if (x.kind == Token::punct && x.text == ":" && j + 1 < toks.size() && toks[j + 1].kind == Token::other && word.empty() && literal) {
+            word = toks[++j].text;
+        } else if (x.kind == Token::string && !x.computed && word.empty() && literal) {
+            word = x.text;
+        } else {
+            literal = false;
+        }
+    }
+    if (!word.empty() || !literal) words.push_back(literal ? word : std::string("$"));
+    return words;
 }
 
 // The strings and argv lists of a Ruby or Python script, read as psql_files.hpp reads shell lines.
@@ -130,34 +201,25 @@ void read_strings(std::string_view text, Language lang, std::string_view base, c
     const auto toks = tokens(text, lang);
     for (std::size_t i = 0; i < toks.size(); ++i) {
         const Token& tok = toks[i];
+        // Capistrano's SSHKit runs a command given as a symbol and its arguments: `execute :psql,
+        // "$DATABASE_URL", "-f", "db/x.sql"` (capistrano/sshkit lib/sshkit/backends/abstract.rb
+        // execute, command_map), with or without parentheses (red team R69 C4).
+        if (lang == Language::ruby && tok.kind == Token::punct && tok.text == ":" && i > 0 && i + 2 < toks.size() &&
+            toks[i + 1].kind == Token::other && names_client(toks[i + 1].text) && toks[i + 2].text == "," &&
+            (toks[i - 1].text == "execute" || toks[i - 1].text == "capture" || toks[i - 1].text == "test" ||
+             (toks[i - 1].text == "(" && i > 1 && (toks[i - 2].text == "execute" || toks[i - 2].text == "capture" || toks[i - 2].text == "test")))) {
+            std::size_t j = i;
+            const auto words = argv_words(toks, j, toks[i - 1].text == "(");
+            read_psql_argv(words, tok.line, base, read, out);
+            i = j > i ? j - 1 : i;
+            continue;
+        }
         if (tok.kind != Token::string || !mentions(tok.text)) continue;
         const bool opens = i > 0 && toks[i - 1].kind == Token::punct && (toks[i - 1].text == "[" || toks[i - 1].text == "(");
         // An argv list: ["psql", "-f", "x.sql"], system("psql", "-f", path).
         if (opens && names_client(tok.text) && i + 1 < toks.size() && toks[i + 1].text == ",") {
-            const std::string close = toks[i - 1].text == "[" ? "]" : ")";
-            std::vector<std::string> words;
-            std::string word;
-            bool literal = true;
-            int depth = 0;
             std::size_t j = i;
-            for (; j < toks.size(); ++j) {
-                const Token& x = toks[j];
-                if (x.kind == Token::punct && (x.text == "[" || x.text == "(" || x.text == "{")) ++depth;
-                if (x.kind == Token::punct && (x.text == "]" || x.text == ")" || x.text == "}")) {
-                    if (depth == 0) break;
-                    --depth;
-                }
-                if (depth == 0 && x.kind == Token::punct && x.text == ",") {
-                    words.push_back(literal ? word : std::string("$"));
-                    word.clear();
-                    literal = true;
-                    continue;
-                }
-                if (x.kind == Token::string && !x.computed && word.empty() && literal) word = x.text;
-                else literal = false;
-            }
-            if (!word.empty() || !literal) words.push_back(literal ? word : std::string("$"));
-            (void)close;
+            const auto words = argv_words(toks, j, true);
             read_psql_argv(words, tok.line, base, read, out);
             i = j;
             continue;
@@ -169,7 +231,7 @@ void read_strings(std::string_view text, Language lang, std::string_view base, c
         if (i + 1 < toks.size() && toks[i + 1].kind == Token::punct && (toks[i + 1].text == "+" || toks[i + 1].text == "%" || toks[i + 1].text == ".")) {
             line += "$";
         }
-        int n = tok.line - static_cast<int>(std::count(tok.text.begin(), tok.text.end(), '\n'));
+        int n = tok.line;  // the line the string starts on (tokens() keeps it)
         for (std::size_t at = 0; at <= line.size(); ++n) {
             const std::size_t nl = line.find('\n', at);
             std::string part = line.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
@@ -199,11 +261,20 @@ std::string unquoted(std::string_view v) {
 // runs SQL given in the task (ansible-collections/community.postgresql plugins/modules). The file
 // is followed from the repository's top and from the playbook's folder; a templated one
 // (`{{ ... }}`) is computed.
+// postgresql_db with `state: restore` restores its `target`: a .sql file (or one compressed) by
+// running psql on it, a dump by pg_restore (community.postgresql plugins/modules/postgresql_db.py
+// db_restore); either way the target's SQL runs (red team R69 C4).
 void read_ansible(std::string_view path, std::string_view text, const ReadFile& read, std::vector<ToolDir>& out) {
-    if (text.find("postgresql_script") == std::string_view::npos && text.find("postgresql_query") == std::string_view::npos) return;
+    if (text.find("postgresql_script") == std::string_view::npos && text.find("postgresql_query") == std::string_view::npos &&
+        text.find("postgresql_db") == std::string_view::npos) {
+        return;
+    }
     std::size_t module_indent = std::string_view::npos;
     std::string module;
     int n = 0;
+    // postgresql_db's keys, in either order: restored when its block ends with state restore.
+    std::string db_state, db_target;
+    int db_line = 0;
     auto add = [&](const std::string& setting, const std::string& value, int line) {
         for (std::string_view base : {std::string_view(), path_folder(path)}) {
             std::vector<ToolDir> found;
@@ -216,6 +287,11 @@ void read_ansible(std::string_view path, std::string_view text, const ReadFile& 
             }
             if (base.empty() && path_folder(path).empty()) break;
         }
+    };
+    auto restore = [&] {
+        if (module == "postgresql_db" && db_state == "restore" && !db_target.empty()) add("postgresql_db state: restore target", db_target, db_line);
+        db_state.clear();
+        db_target.clear();
     };
     for (std::size_t at = 0; at <= text.size();) {
         ++n;
@@ -230,10 +306,34 @@ void read_ansible(std::string_view path, std::string_view text, const ReadFile& 
             body = trim_view(body.substr(2));
             column += 2;
         }
-        if (module_indent != std::string_view::npos && column <= module_indent) module_indent = std::string_view::npos;
+        if (module_indent != std::string_view::npos && column <= module_indent) {
+            restore();
+            module_indent = std::string_view::npos;
+        }
         const std::size_t colon = body.find(':');
         const std::string_view key = colon == std::string_view::npos ? body : body.substr(0, colon);
         const std::string_view value = colon == std::string_view::npos ? std::string_view() : trim_view(body.substr(colon + 1));
+        if (key.ends_with("postgresql_db")) {
+            module = "postgresql_db";
+            module_indent = column;
+            // The free form: `postgresql_db: name=app state=restore target=x.sql`.
+            for (std::string_view word : {std::string_view("state="), std::string_view("target=")}) {
+                const std::size_t p = value.find(word);
+                if (p == std::string_view::npos || (p > 0 && value[p - 1] != ' ')) continue;
+                const std::string_view rest = value.substr(p + word.size());
+                (word == "state=" ? db_state : db_target) = unquoted(rest.substr(0, rest.find(' ')));
+                db_line = n;
+            }
+            continue;
+        }
+        if (module == "postgresql_db" && module_indent != std::string_view::npos) {
+            if (key == "state") db_state = unquoted(value);
+            if (key == "target") {
+                db_target = unquoted(value);
+                db_line = n;
+            }
+            continue;
+        }
         if (key.ends_with("postgresql_script") || key.ends_with("postgresql_query")) {
             module = key.ends_with("postgresql_script") ? "postgresql_script" : "postgresql_query";
             module_indent = column;
@@ -256,6 +356,18 @@ void read_ansible(std::string_view path, std::string_view text, const ReadFile& 
                                       false));
         }
     }
+    if (module_indent != std::string_view::npos) restore();
+}
+
+// Whether a YAML file other than a command file or a Kubernetes manifest is Ansible tasks whose
+// shell or command module may run psql: `ansible.builtin.shell: psql ... -f F`, `command:`,
+// `shell: |` blocks (docs.ansible.com, ansible.builtin.shell and ansible.builtin.command).
+bool ansible_commands(std::string_view path, std::string_view text) {
+    if (command_file(path) || kubernetes_manifest(text) || !mentions(text)) return false;
+    for (std::string_view key : {"shell:", "command:", "ansible.builtin.", "raw:"}) {
+        if (text.find(key) != std::string_view::npos) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -278,6 +390,19 @@ std::vector<ToolDir> read_script_psql_files(std::string_view path, std::string_v
     const std::string_view name = path_name(path);
     if (name.ends_with(".yml") || name.ends_with(".yaml")) {
         read_ansible(path, text, read, out);
+        // The shell and command modules' lines, read as a CI workflow's are (psql_files.hpp), from the
+        // repository's top and the playbook's folder (red team R69 C4); a chdir outside the
+        // repository makes a relative file one the checkout there holds.
+        if (ansible_commands(path, text)) {
+            for (std::string_view base : {std::string_view(), path_folder(path)}) {
+                for (auto& d : read_psql_files(path, text, base, read)) {
+                    if (std::none_of(out.begin(), out.end(), [&](const ToolDir& o) { return o.line == d.line && o.folder == d.folder && o.unknown == d.unknown; })) {
+                        out.push_back(std::move(d));
+                    }
+                }
+                if (path_folder(path).empty()) break;
+            }
+        }
         cap_entries(out);
         return out;
     }

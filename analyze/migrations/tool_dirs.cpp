@@ -755,9 +755,30 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
            "give it a .js, .ts or .sql name pgfence reads)";
 }
 
+bool documentation_file(std::string_view file) {
+    const std::string ext = lower_ext(file);
+    for (std::string_view e : {".md", ".markdown", ".rst", ".adoc", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".pdf",
+                               ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm", ".zip", ".jar", ".class", ".so", ".dll",
+                               ".exe", ".dylib", ".wasm"}) {
+        if (ext == e) return true;
+    }
+    const std::string_view name = path_name(file);
+    for (std::string_view n : {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS", "README", "CHANGELOG"}) {
+        if (name == n) return true;
+    }
+    return false;
+}
+
 bool tool_loads(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir)) return true;
-    if (!dir.loads_unread.empty()) return dir.folder.empty() ? lower_ext(file) == ".sql" : psql_runs_file(file, dir.folder);
+    if (!dir.loads_unread.empty()) {
+        // No folder: any .sql file (and an HCL one for atlas, whose desired state is either).
+        if (dir.folder.empty()) return lower_ext(file) == ".sql" || (dir.tool == "atlas" && lower_ext(file) == ".hcl");
+        // "**": any file but documentation (a psql run whose file's name spells no folder).
+        if (dir.folder == "**") return !documentation_file(file);
+        // A file, a glob, or a folder (a desired-state folder, a computed psql file's folder/**).
+        return psql_runs_file(file, dir.folder) || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/');
+    }
     if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
     // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
     // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern

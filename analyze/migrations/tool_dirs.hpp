@@ -17,8 +17,8 @@ struct ToolDir {
     std::string tool;     // "diesel", "knex", "dbmate", "sqlx", "typeorm", "node-pg-migrate", "goose"
     std::string setting;  // the setting as the tool names it: "[migrations_directory] dir", "DBMATE_MIGRATIONS_DIR"
     int line = 1;         // where the settings file sets it
-    // Relative to the same root as the settings file's path ("" with `unknown` set): a folder of
-    // the repository, never absolute and never above its top.
+    // Relative to the same root as the settings file's path ("" with `unknown` set, unless
+    // loads_unread says what it selects): a folder of the repository, never absolute and never above its top.
     std::string folder;
     std::string unknown;   // why the folder is not known (then `folder` is empty), printable
     bool scripts = false;  // the tool also runs JavaScript/TypeScript files from it (knex, TypeORM, node-pg-migrate)
@@ -28,7 +28,10 @@ struct ToolDir {
     // Why the files this entry selects run but are not read (then each the pull request adds or
     // changes is an unknown statement at its line 1), printable: a psql run whose file is computed
     // (`for f in $(ls)`: `folder` empty, any .sql file), a declarative applier's desired-state file
-    // (`psqldef --file F`: `folder` is F), whose DDL the tool computes.
+    // (`psqldef --file F`: `folder` is F), whose DDL the tool computes. With it `folder` selects a
+    // file, a glob, or every file below a folder, also where `unknown` is set: "" any .sql file, "**"
+    // any file but documentation (documentation_file), `db/patches/**` a computed psql file's folder,
+    // `**/fix.sql` a file an absolute path or an unresolved include names.
     std::string loads_unread;
     // psql (tool "psql"): the variables its command line sets to a constant (`-v name=value`,
     // `--set`, `--variable`; a value with `$` or a backquote is computed, not constant), which the
@@ -81,6 +84,11 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // that pgfence does not read as its migrations (node-pg-migrate's folder: every file but dot
 // files, any extension). Such a file is an unknown statement at its line 1.
 [[nodiscard]] bool tool_loads(std::string_view file, const ToolDir& dir);
+
+// Whether `file` is documentation, an image or another binary file (.md, .rst, .txt, .png, .woff,
+// .jar, ..., LICENSE, README): no file a "**" selection (ToolDir::loads_unread) takes for one psql
+// may run, as psql runs text.
+[[nodiscard]] bool documentation_file(std::string_view file);
 
 // Why `file` is a file the tool loads from `dir` that pgfence does not read (printable), or "".
 [[nodiscard]] std::string unread_loaded_file(std::string_view file, const ToolDir& dir);

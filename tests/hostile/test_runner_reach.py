@@ -130,7 +130,104 @@ def many_fixed_runs(s):
     gated(s, base, {"scripts/s40.sql": DROP}, {("scripts/s40.sql", "unknown-statement", 1)}, analyze=False)
 
 
-SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs)}
+def not_unknown(s, paths):
+    """None of `paths` is among the pull request's findings."""
+    found = pr_findings(s)
+    for p in paths:
+        check(not any(f[0] == p for f in found), f"{p} is not reported: {sorted(found)}")
+
+
+def computed_any_name(s):
+    """Red team R69 C3: `for f in $(cat db/patches/ORDER)` runs `psql -f "db/patches/$f"`; psql runs
+    a file of any name, so a .psql file the pull request adds under db/patches is unknown at line 1
+    (not only .sql files); a file outside the folder the line spells, and documentation, are not."""
+    base = dict(INIT)
+    base.update({
+        "scripts/post-deploy.sh": ('#!/bin/sh\nset -e\nfor f in $(cat db/patches/ORDER); do\n'
+                                   '  psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f "db/patches/$f"\ndone\n'),
+        "db/patches/001_check.psql": "SELECT 1;\n", "db/patches/ORDER": "001_check.psql\n",
+        "app/notes.psql": "SELECT 1;\n", "docs/ops.md": "# ops\n",
+    })
+    head = {"db/patches/002_cleanup.psql": DROP, "db/patches/ORDER": "001_check.psql\n002_cleanup.psql\n",
+            "app/notes.psql": "SELECT 2;\n", "docs/ops.md": "# ops\nmore\n"}
+    gated(s, base, head, {("db/patches/002_cleanup.psql", "unknown-statement", 1), ("db/patches/ORDER", "unknown-statement", 1)},
+          analyze=False)
+    not_unknown(s, ["app/notes.psql", "docs/ops.md"])
+
+
+def computed_no_folder(s):
+    """Red team R69 C3: `ls ops | while read f; do psql -f "$f"; done` spells no folder: any file the
+    pull request adds or changes but documentation may be the one psql runs (a .pgsql one here)."""
+    base = dict(INIT)
+    base.update({"scripts/post-deploy.sh": '#!/bin/sh\nset -e\nls ops | while read f; do psql "$DATABASE_URL" -f "$f"; done\n',
+                 "docs/ops.md": "# ops\n"})
+    head = {"ops/cleanup.pgsql": DROP, "docs/ops.md": "# ops\nmore\n"}
+    gated(s, base, head, {("ops/cleanup.pgsql", "unknown-statement", 1)}, analyze=False)
+    not_unknown(s, ["docs/ops.md"])
+
+
+def ansible_capistrano(s):
+    """Red team R69 C4: Ansible's shell and command modules running psql (with `args: chdir:`),
+    postgresql_db `state: restore` of a target, Capistrano's SSHKit `execute :psql, ..., "-f", F`
+    and Ruby's %x(...) run the SQL file: each is analysed. A file named by an absolute path that
+    ends in a repository path is that file; one that does not makes each file of its name unknown."""
+    base, head, sql = edits({
+        "ansible/deploy.yml": ("- hosts: db\n  tasks:\n    - name: apply patch\n"
+                               "      ansible.builtin.shell: psql app -v ON_ERROR_STOP=1 -f scripts/s1.sql\n"
+                               "      args:\n        chdir: /srv/app\n"
+                               "    - name: load patch\n      community.postgresql.postgresql_db:\n        name: app\n"
+                               "        target: scripts/s2.sql\n        state: restore\n"
+                               "    - name: absolute\n      ansible.builtin.command: psql app -f /srv/app/scripts/s5.sql\n"
+                               "    - name: elsewhere\n      ansible.builtin.command: psql app -f /opt/sql/s6.sql\n"),
+        "config/deploy.rb": ('namespace :db do\n  task :patch do\n    on roles(:db) do\n      within release_path do\n'
+                             '        execute :psql, "$DATABASE_URL", "-v", "ON_ERROR_STOP=1", "-f", "scripts/s3.sql"\n'
+                             '      end\n    end\n  end\nend\n'),
+        "lib/tasks/patch.rake": "task :patch do\n  %x(psql $DATABASE_URL -v ON_ERROR_STOP=1 -f scripts/s4.sql)\nend\n",
+    })
+    check(len(sql) == 5, f"five SQL files: {sql}")
+    base["scripts/s6.sql"] = "SELECT 1;\n"
+    head["scripts/s6.sql"] = DROP
+    expected = {(f, "drop-table", 1) for f in sql} | {("scripts/s6.sql", "unknown-statement", 1)}
+    gated(s, base, head, expected, analyze=False)
+
+
+def desired_state_clients(s):
+    """Red team R69 C5: atlas schema apply with an HCL desired state (`-u` before `--to`),
+    pg-schema-diff apply --schema-dir, and Django's `dbshell -- -f F` (psql's own -f). The pull
+    request edits only the files: the desired-state ones are unknown at line 1, F is analysed."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: atlas schema apply -u \"$DATABASE_URL\" --to file://db/schema.pg.hcl --auto-approve\n"
+                "      - run: pg-schema-diff apply --dsn \"$DATABASE_URL\" --schema-dir db/desired --allow-hazards DELETES_DATA\n"
+                "      - run: python manage.py dbshell -- -v ON_ERROR_STOP=1 -f scripts/s1.sql\n")
+    base, head, sql = edits({".github/workflows/deploy.yml": workflow})
+    table = 'table "orders" {\n  schema = schema.public\n  column "id" { type = bigint }\n}\n'
+    base.update({"db/schema.pg.hcl": 'schema "public" {}\n' + table,
+                 "db/desired/tables.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE invoices (id bigint PRIMARY KEY);\n"})
+    head.update({"db/schema.pg.hcl": 'schema "public" {}\n', "db/desired/tables.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\n"})
+    gated(s, base, head, {("scripts/s1.sql", "drop-table", 1), ("db/schema.pg.hcl", "unknown-statement", 1),
+                          ("db/desired/tables.sql", "unknown-statement", 1)}, analyze=False)
+
+
+def psql_cd(s):
+    r"""Red team R69 C9: `\cd db/lib` then `\i cleanup.sql` runs db/lib/cleanup.sql, which the pull
+    request edits: analysed. An include of a file the tree does not hold at the path pgfence
+    resolves (psql runs from another folder) makes a file of that name the pull request edits
+    unknown at line 1."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/deploy.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/main.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/deploy.sql": "\\cd db/lib\n\\i cleanup.sql\n", "db/lib/cleanup.sql": "SELECT 1;\n",
+                 "db/main.sql": "\\i tables/orders.sql\n", "db/tables/orders.sql": "SELECT 1;\n"})
+    head = {"db/lib/cleanup.sql": DROP, "db/tables/orders.sql": DROP}
+    gated(s, base, head, {("db/lib/cleanup.sql", "drop-table", 1), ("db/tables/orders.sql", "unknown-statement", 1)}, analyze=False)
+
+
+SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
+                                     computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
