@@ -769,13 +769,29 @@ bool documentation_file(std::string_view file) {
     return false;
 }
 
+// A program's source or a structured settings file (.ts, .py, .go, .json, .yaml, ...): read by its
+// own tool and reviewed as code; no file psql is given by a name a command computes (fed to psql
+// it stops at its first line). Not .sql, .psql, .pgsql, .ddl, a name without an extension or any
+// other: psql runs text whatever it is named.
+bool program_file(std::string_view file) {
+    const std::string ext = lower_ext(file);
+    for (std::string_view e : {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".pyi", ".rb", ".go", ".java", ".kt", ".kts",
+                               ".scala", ".groovy", ".gradle", ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".cs", ".fs", ".php",
+                               ".swift", ".m", ".ex", ".exs", ".erl", ".hs", ".clj", ".dart", ".lua", ".pl", ".r", ".vue", ".svelte", ".astro",
+                               ".css", ".scss", ".sass", ".less", ".html", ".htm", ".erb", ".json", ".jsonc", ".json5", ".yml", ".yaml", ".toml",
+                               ".xml", ".lock", ".map", ".snap", ".proto", ".graphql", ".gql", ".tf", ".hcl", ".ini", ".cfg", ".properties"}) {
+        if (ext == e) return true;
+    }
+    return false;
+}
+
 bool tool_loads(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir)) return true;
     if (!dir.loads_unread.empty()) {
         // No folder: any .sql file (and an HCL one for atlas, whose desired state is either).
         if (dir.folder.empty()) return lower_ext(file) == ".sql" || (dir.tool == "atlas" && lower_ext(file) == ".hcl");
         // "**": any file but documentation (a psql run whose file's name spells no folder).
-        if (dir.folder == "**") return !documentation_file(file);
+        if (dir.folder == "**") return !documentation_file(file) && !program_file(file);
         // A file, a glob, or a folder (a desired-state folder, a computed psql file's folder/**).
         return psql_runs_file(file, dir.folder) || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/');
     }
