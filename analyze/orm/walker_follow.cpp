@@ -336,9 +336,15 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
         if (func.params[i].empty()) continue;
         scope[func.params[i]] = std::nullopt;
         if (a == nullptr) continue;
-        // The runner, and literals (a table name the helper is given) are bound.
+        // The runner, and literals (a table name the helper is given) are bound; a literal not
+        // when the helper binds the name again inside (a loop variable, a closure's parameter),
+        // where the name stands for something else (red team R70 F11).
         bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
                        (a->kind == NodeKind::Template && m_e.string_of(*a));
+        if (literal && m_e.bindings_in(func, func.params[i]) >
+                           static_cast<std::size_t>(std::count(func.params.begin(), func.params.end(), func.params[i]))) {
+            continue;
+        }
         if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
         if (a->kind == NodeKind::Number) scope[func.params[i]] = a->name;
         else if (literal) scope[func.params[i]] = m_e.string_of(*a);

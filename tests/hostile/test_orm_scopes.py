@@ -1,0 +1,102 @@
+"""What an ORM migration's names and bindings stand for when JavaScript or the ORM decides it
+differently from a plain reading (red team R70):
+
+- F11: a `const SQL = "SELECT 1"` is not what a same-named loop variable (`for (const SQL of ...)`,
+  `for (let SQL = ...;;)`, `for (const [SQL] of ...)`), `catch (SQL)` or parameter holds: the call is
+  unknown, never read as the constant (TypeORM and knex send the loop's `DROP TABLE users`).
+
+Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
+the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
+carries that finding.
+
+    test_orm_scopes.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+# F11: each binding shadows the module's and up()'s `SQL`; TypeORM 0.3.20 sends DROP TABLE users,
+# TRUNCATE users, DELETE FROM users (red team R70, /tmp/r70/F11).
+SCOPES_TYPEORM = """import { MigrationInterface, QueryRunner } from "typeorm";
+const SQL = "SELECT 1";
+export class Scopes1700000000005 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    for (const SQL of ["DROP TABLE users"]) await queryRunner.query(SQL); // expect: unknown-statement
+    for (let SQL = "DROP TABLE orders", i = 0; i < 1; i++) await queryRunner.query(SQL); // expect: unknown-statement
+    for (const [SQL] of [["DELETE FROM users"]]) { await queryRunner.query(SQL); } // expect: unknown-statement
+    try {
+      throw "TRUNCATE users";
+    } catch (SQL) {
+      await queryRunner.query(SQL); // expect: unknown-statement
+    }
+    const run = async (SQL: string) => { await queryRunner.query(SQL); }; // expect: unknown-statement
+    await run("DROP TABLE carts");
+    ["TRUNCATE sessions"].forEach(async function (SQL) { await queryRunner.query(SQL); }); // expect: unknown-statement
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+SCOPES_DEFAULT = """import { MigrationInterface, QueryRunner } from "typeorm";
+const SQL = "SELECT 1";
+export class Default1700000000006 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner, SQL = "DROP TABLE users"): Promise<void> {
+    await queryRunner.query(SQL); // expect: unknown-statement
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+SCOPES_KNEX = """const SQL = "SELECT 1";
+async function rebuild(knex, table) {
+  for (const table of ["users"]) await knex.raw(`DROP TABLE ${table}`); // expect: unknown-statement|drop-table
+}
+exports.up = async function (knex) {
+  for (const SQL of ["DROP TABLE users"]) { await knex.raw(SQL); } // expect: unknown-statement
+  await rebuild(knex, "audit_archive");
+};
+exports.down = async function () {};
+"""
+
+# Precision kept: a constant nothing rebinds is still read.
+SCOPES_PLAIN = """const SQL = "DROP TABLE carts";
+exports.up = async function (knex) {
+  await knex.raw(SQL); // expect: drop-table
+};
+exports.down = async function () {};
+"""
+
+
+def scopes_typeorm(s):
+    gate_pull_request(s, "src/migrations/1700000000005-Scopes.ts", SCOPES_TYPEORM)
+
+
+def scopes_default(s):
+    gate_pull_request(s, "src/migrations/1700000000006-Default.ts", SCOPES_DEFAULT)
+
+
+def scopes_knex(s):
+    report = gate_pull_request(s, "migrations/20240501000000_scopes.js", SCOPES_KNEX,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    sql = [st.get("sql", "") for f in report["files"] for st in f.get("statements", [])]
+    check(not any("audit_archive" in q for q in sql), f"the helper's loop variable is not read as its parameter: {sql}")
+
+
+def scopes_plain(s):
+    gate_pull_request(s, "migrations/20240501000000_plain.js", SCOPES_PLAIN,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
+
+
+SCENARIOS = {
+    "scopes_typeorm": scopes_typeorm,
+    "scopes_default": scopes_default,
+    "scopes_knex": scopes_knex,
+    "scopes_plain": scopes_plain,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
