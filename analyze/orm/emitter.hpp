@@ -106,6 +106,12 @@ extern const char* const k_sequelize_unresolved_where;
 // the ORM escapes it; values not known statically become $n parameters.
 void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
 
+// knex.raw(sql, bindings) (an array or an object): the SQL knex 3 sends to PostgreSQL, identifier
+// bindings spliced wherever knex splices them (comments and literals too); false, with the piece
+// made unknown, when an identifier binding's value or the bindings' shape is not known
+// (knex_bindings.cpp).
+bool knex_raw_bindings(SqlPiece& piece, const Node& bindings, Emitter& e);
+
 // The object value under `key`, or nullptr.
 [[nodiscard]] const Node* property(const Node& object, std::string_view key);
 // An option's boolean (`{truncate: true}`): false when absent, nullopt when it is not a literal

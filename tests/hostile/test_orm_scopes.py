@@ -4,6 +4,9 @@ differently from a plain reading (red team R70):
 - F11: a `const SQL = "SELECT 1"` is not what a same-named loop variable (`for (const SQL of ...)`,
   `for (let SQL = ...;;)`, `for (const [SQL] of ...)`), `catch (SQL)` or parameter holds: the call is
   unknown, never read as the constant (TypeORM and knex send the loop's `DROP TABLE users`).
+- F26: knex splices identifier bindings (`??`, `:name:`) into the whole SQL text, comments and
+  string literals included (knex/lib/formatter/rawFormatter.js): a value holding `*/` ends the
+  comment and its `DROP TABLE users` runs; pgfence reads the text knex builds.
 
 Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
 the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
@@ -91,11 +94,34 @@ def scopes_plain(s):
                       {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
 
 
+# F26: knex 3.1 sends `SELECT 1 /* "*/; DROP TABLE users; /*" */` and `SELECT 1 -- "x\n; TRUNCATE
+# audit; --"` (DEBUG=knex:query), and builds `SELECT '"x'; DROP TABLE orders; --"'` for the literal.
+BINDINGS_KNEX = """exports.up = async function (knex) {
+  await knex.raw("SELECT 1 /* ?? */", ["*/; DROP TABLE users; /*"]); // expect: drop-table
+  await knex.raw("SELECT 1 -- :col:\\n", { col: "x\\n; TRUNCATE audit; --" }); // expect: truncate
+  await knex.raw("SELECT '??' AS note", ["x'; DROP TABLE orders; --"]); // expect: drop-table
+  await knex.raw("SELECT 1 /* ?? */", "*/; DROP TABLE carts; /*"); // expect: drop-table
+  await knex.raw("SELECT ':note:' AS n", { note: "x'; DROP TABLE coupons; --" }); // expect: drop-table
+  await knex.raw("SELECT 1 /* ?? */", [process.env.NOTE]); // expect: unknown-statement
+  await knex.raw("TRUNCATE ??", ["sessions"]); // expect: truncate
+};
+exports.down = async function () {};
+"""
+
+
+def bindings_knex(s):
+    report = gate_pull_request(s, "migrations/20240501000000_note.js", BINDINGS_KNEX,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    sql = [st.get("sql", "") for f in report["files"] for st in f.get("statements", [])]
+    check(any(q.strip().lower().startswith('truncate "sessions"') for q in sql), f"`TRUNCATE ??` reads as knex wraps it: {sql}")
+
+
 SCENARIOS = {
     "scopes_typeorm": scopes_typeorm,
     "scopes_default": scopes_default,
     "scopes_knex": scopes_knex,
     "scopes_plain": scopes_plain,
+    "bindings_knex": bindings_knex,
 }
 
 if __name__ == "__main__":
