@@ -7,6 +7,9 @@ differently from a plain reading (red team R70):
 - F26: knex splices identifier bindings (`??`, `:name:`) into the whole SQL text, comments and
   string literals included (knex/lib/formatter/rawFormatter.js): a value holding `*/` ends the
   comment and its `DROP TABLE users` runs; pgfence reads the text knex builds.
+- F22: a migration whose up() comes from another module (a TypeORM class that inherits it, knex's
+  `exports.up = h.up`, `module.exports = { up, down }` of an import, `{ ...require() }`) is
+  unknown where it takes it, never "skipped: no migration".
 
 Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
 the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
@@ -116,12 +119,57 @@ def bindings_knex(s):
     check(any(q.strip().lower().startswith('truncate "sessions"') for q in sql), f"`TRUNCATE ??` reads as knex wraps it: {sql}")
 
 
+# F22: up() taken from another module the base branch already has (red team R70, /tmp/r70/F22).
+BASE_TS = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Base implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP TABLE users");
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+INHERITS = """import { Base } from "../lib/base";
+export class S1700000000060 extends Base {} // expect: unknown-statement
+"""
+RESET_JS = """exports.up = async function (knex) { await knex.raw("DROP TABLE users"); };
+exports.down = async function () {};
+"""
+KNEX_BORROWED = {
+    "migrations/20240301000000_a.js": 'const h = require("../lib/reset");\nexports.up = h.up; // expect: unknown-statement\nexports.down = h.down;\n',
+    "migrations/20240301000001_b.js": 'const { up, down } = require("../lib/reset");\nmodule.exports = { up, down }; // expect: unknown-statement\n',
+    "migrations/20240301000002_c.js": 'module.exports = { ...require("../lib/reset") }; // expect: unknown-statement\n',
+    "migrations/20240301000003_d.mjs": 'export { up, down } from "../lib/reset.mjs"; // expect: unknown-statement\n',
+}
+
+
+def inherits_typeorm(s):
+    report = gate_pull_request(s, "src/migrations/1700000000060-S.ts", INHERITS,
+                               {"src/lib/base.ts": BASE_TS,
+                                "package.json": '{"dependencies": {"typeorm": "0.3.20"}, "scripts": {"migrate": "typeorm migration:run -d src/data-source.ts"}}\n'})
+    mine = [f for f in report["files"] if f["path"] == "src/migrations/1700000000060-S.ts"]
+    check(mine and not mine[0]["skipped"], f"the inheriting migration is not skipped: {mine}")
+
+
+def borrowed(path):
+    def run(s):
+        gate_pull_request(s, path, KNEX_BORROWED[path],
+                          {"lib/reset.js": RESET_JS, "lib/reset.mjs": RESET_JS.replace("exports.", "export const ").replace(" = async function", " = async function"),
+                           "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+                           "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
+    return run
+
+
 SCENARIOS = {
     "scopes_typeorm": scopes_typeorm,
     "scopes_default": scopes_default,
     "scopes_knex": scopes_knex,
     "scopes_plain": scopes_plain,
     "bindings_knex": bindings_knex,
+    "inherits_typeorm": inherits_typeorm,
+    "borrowed_knex_member": borrowed("migrations/20240301000000_a.js"),
+    "borrowed_knex_object": borrowed("migrations/20240301000001_b.js"),
+    "borrowed_knex_spread": borrowed("migrations/20240301000002_c.js"),
+    "borrowed_esm_reexport": borrowed("migrations/20240301000003_d.mjs"),
 }
 
 if __name__ == "__main__":
