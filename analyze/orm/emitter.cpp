@@ -134,14 +134,13 @@ const Node* Emitter::literal_of(const Node& n) const {
     return literal_node(*at) ? at : nullptr;
 }
 
-std::size_t Emitter::bindings_in(const Node& n, const std::string& name) const {
+std::map<std::string, std::size_t, std::less<>> Emitter::bindings_in(const Node& n) const {
     const auto& t = m_file.tokens;
     auto first = std::lower_bound(t.begin(), t.end(), n.begin, [](const Token& k, std::size_t at) { return k.begin < at; });
     auto last = std::lower_bound(first, t.end(), n.end, [](const Token& k, std::size_t at) { return k.begin < at; });
     BindingCounts counts;
     count_bindings(m_text, t, static_cast<std::size_t>(first - t.begin()), static_cast<std::size_t>(last - t.begin()), counts);
-    auto it = counts.find(name);
-    return it == counts.end() ? 0 : it->second;
+    return counts;
 }
 
 std::string Emitter::source(const Node& n) const {

@@ -29,9 +29,9 @@ public:
     [[nodiscard]] const Node* literal_of(const Node& n) const;
     // A number literal's text.
     [[nodiscard]] std::optional<std::string> number_of(const Node& n) const;
-    // How often `name` is bound within a node's text (js_bindings.hpp): a parameter of a function
-    // and a loop variable of the same name inside it make two.
-    [[nodiscard]] std::size_t bindings_in(const Node& n, const std::string& name) const;
+    // How often each name is bound within a node's text (js_bindings.hpp): a parameter of a
+    // function and a loop variable of the same name inside it make two.
+    [[nodiscard]] std::map<std::string, std::size_t, std::less<>> bindings_in(const Node& n) const;
     // The script text of a node.
     [[nodiscard]] std::string source(const Node& n) const;
     [[nodiscard]] const Token& token(const Node& n) const { return m_file.tokens[static_cast<std::size_t>(n.token)]; }

@@ -12,6 +12,7 @@ public:
     BindingScan(std::string_view text, const std::vector<Token>& tokens, std::size_t first, std::size_t last, BindingCounts& out)
         : m_text(text), m_t(tokens), m_first(first), m_last(std::min(last, tokens.size())), m_out(out) {
         m_match.assign(m_t.size(), m_last);
+        m_bound.assign(m_t.size(), false);
         std::vector<std::size_t> stack;
         for (std::size_t k = m_first; k < m_last; ++k) {
             if (is_open(k)) stack.push_back(k);
@@ -33,6 +34,7 @@ public:
                 }
             }
             if (punct("(", i)) parameters(i);
+            if ((punct("[", i) || punct("{", i)) && m_match[i] < m_last && assigns(m_match[i] + 1) && !indexes(i)) bind_inside(i);  // [a, SQL] = ...
             if (t.kind != TokenKind::Ident || member(i)) continue;
             const std::string& w = t.text;
             if (w == "let" || w == "const" || w == "var") {
@@ -47,6 +49,8 @@ public:
                 }
             } else if (punct("=>", i + 1)) {
                 bind(i);  // x => ...
+            } else if (assigns(i + 1) || ((word("of", i + 1) || word("in", i + 1)) && loop_head(i))) {
+                bind(i);  // SQL = ... of an undeclared (global) or outer variable; for (SQL of ...)
             }
         }
     }
@@ -70,7 +74,35 @@ private:
         if (k == 0 || k >= m_last) return false;
         return m_text.substr(m_t[k - 1].end, m_t[k].begin - m_t[k - 1].end).find('\n') != std::string_view::npos;
     }
-    void bind(std::size_t k) { ++m_out[m_t[k].text]; }
+    bool word(std::string_view w, std::size_t k) const { return ident(k) && m_t[k].text == w; }
+    // An assignment operator at k (not `==`, `=>`).
+    bool assigns(std::size_t k) const {
+        if (k >= m_last || m_t[k].kind != TokenKind::Punct) return false;
+        static const char* const k_ops[] = {"=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "?\?="};
+        for (const char* op : k_ops) {
+            if (m_t[k].text == op) return true;
+        }
+        return false;
+    }
+    // `for (x` / `for await (x`: the name at k heads a loop.
+    bool loop_head(std::size_t k) const {
+        if (k < m_first + 2 || !punct("(", k - 1)) return false;
+        return word("for", k - 2) || (word("await", k - 2) && k >= m_first + 3 && word("for", k - 3));
+    }
+    // The bracket at k indexes or calls what precedes it (`a[i] = ...`), not a pattern.
+    bool indexes(std::size_t k) const {
+        if (k == m_first) return false;
+        const Token& before = m_t[k - 1];
+        if (before.kind == TokenKind::Ident) return !(before.text == "return" || before.text == "typeof" || before.text == "void");
+        return before.kind == TokenKind::String || before.kind == TokenKind::Number || before.kind == TokenKind::Template ||
+               is_close(k - 1);
+    }
+    // Each token counts once, however many rules see it.
+    void bind(std::size_t k) {
+        if (m_bound[k]) return;
+        m_bound[k] = true;
+        ++m_out[m_t[k].text];
+    }
 
     // Every name inside the bracket at `open` (a pattern or a parameter list): bound. Brackets are
     // nested or apart, and the outer one comes first, so each token is marked at most once.
@@ -150,6 +182,7 @@ private:
     std::size_t m_last;
     BindingCounts& m_out;
     std::vector<std::size_t> m_match;
+    std::vector<bool> m_bound;
     std::size_t m_covered = 0;
 };
 

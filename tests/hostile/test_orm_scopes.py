@@ -68,6 +68,21 @@ exports.up = async function (knex) {
 exports.down = async function () {};
 """
 
+# A const of another function is not what the name means in up(): there it is the global the
+# helper assigns (sloppy mode), or an outer variable a destructuring assignment sets.
+SCOPES_GLOBAL = """function note() { const SQL = "SELECT 1"; return SQL; }
+function setup() { SQL = "DROP TABLE users"; }
+function other() { const T = "SELECT 2"; return T; }
+let T;
+exports.up = async function (knex) {
+  setup();
+  await knex.raw(SQL); // expect: unknown-statement
+  [T] = ["TRUNCATE sessions"];
+  await knex.raw(T); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+
 # Precision kept: a constant nothing rebinds is still read.
 SCOPES_PLAIN = """const SQL = "DROP TABLE carts";
 exports.up = async function (knex) {
@@ -90,6 +105,11 @@ def scopes_knex(s):
                                {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
     sql = [st.get("sql", "") for f in report["files"] for st in f.get("statements", [])]
     check(not any("audit_archive" in q for q in sql), f"the helper's loop variable is not read as its parameter: {sql}")
+
+
+def scopes_global(s):
+    gate_pull_request(s, "migrations/20240501000000_global.js", SCOPES_GLOBAL,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
 
 
 def scopes_plain(s):
@@ -163,6 +183,7 @@ SCENARIOS = {
     "scopes_typeorm": scopes_typeorm,
     "scopes_default": scopes_default,
     "scopes_knex": scopes_knex,
+    "scopes_global": scopes_global,
     "scopes_plain": scopes_plain,
     "bindings_knex": bindings_knex,
     "inherits_typeorm": inherits_typeorm,
