@@ -127,6 +127,7 @@ BINDINGS_KNEX = """exports.up = async function (knex) {
   await knex.raw("SELECT ':note:' AS n", { note: "x'; DROP TABLE coupons; --" }); // expect: drop-table
   await knex.raw("SELECT 1 /* ?? */", [process.env.NOTE]); // expect: unknown-statement
   await knex.raw("TRUNCATE ??", ["sessions"]); // expect: truncate
+  await knex.schema.raw("SELECT 1 /* ?? */", ["*/; DROP TABLE invoices; /*"]); // expect: drop-table
 };
 exports.down = async function () {};
 """
