@@ -2,25 +2,34 @@
 
 #include <algorithm>
 
+#include "analyze/orm/js_bindings.hpp"
 #include "analyze/orm/js_numbers.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
 
-// `const NAME = <string>` anywhere in the file; a name declared twice is not a constant.
+// Whether the file binds `name` more than once (js_bindings.hpp): a loop variable, a parameter or
+// a `catch` of that name may stand where the constant is used.
+bool rebound(const BindingCounts& bindings, const std::string& name) {
+    auto it = bindings.find(name);
+    return it != bindings.end() && it->second > 1;
+}
+
+// `const NAME = <string>` anywhere in the file; a name declared twice, or bound anywhere else
+// (a parameter, a loop variable), is not a constant.
 void collect_constants(const std::vector<Node>& nodes, const Emitter& e, std::map<std::string, std::string>& out,
-                       std::map<std::string, int>& seen) {
+                       std::map<std::string, int>& seen, const BindingCounts& bindings) {
     for (const Node& n : nodes) {
         if (n.kind == NodeKind::Binary && n.name == "=" && n.context == "const" && n.kids.size() == 2 &&
             n.kids[0].kind == NodeKind::Ident) {
             const std::string& name = n.kids[0].name;
-            if (++seen[name] == 1) {
+            if (++seen[name] == 1 && !rebound(bindings, name)) {
                 if (auto v = e.string_of(n.kids[1])) out[name] = *v;
             } else {
                 out.erase(name);
             }
         }
-        collect_constants(n.kids, e, out, seen);
+        collect_constants(n.kids, e, out, seen, bindings);
     }
 }
 
@@ -31,17 +40,19 @@ bool literal_node(const Node& n) {
 
 // `const NAME = <object, array, boolean>` anywhere in the file (also an alias of another name,
 // resolved by literal_of()); a name declared twice is dropped.
-void collect_literals(const Node& n, std::map<std::string, const Node*, std::less<>>& out, std::map<std::string, int>& seen) {
+void collect_literals(const Node& n, std::map<std::string, const Node*, std::less<>>& out, std::map<std::string, int>& seen,
+                      const BindingCounts& bindings) {
     if (n.kind == NodeKind::Binary && n.name == "=" && (n.context == "const" || n.context == "let") && n.kids.size() == 2 &&
         n.kids[0].kind == NodeKind::Ident) {
         const std::string& name = n.kids[0].name;
-        if (++seen[name] == 1 && n.context == "const" && (literal_node(n.kids[1]) || n.kids[1].kind == NodeKind::Ident)) out[name] = &n.kids[1];
+        if (++seen[name] == 1 && n.context == "const" && !rebound(bindings, name) &&
+            (literal_node(n.kids[1]) || n.kids[1].kind == NodeKind::Ident)) out[name] = &n.kids[1];
         else out.erase(name);
     }
     if (n.kind == NodeKind::Func) {
         for (const auto& p : n.params) ++seen[p], out.erase(p);  // a parameter of that name hides it
     }
-    for (const Node& k : n.kids) collect_literals(k, out, seen);
+    for (const Node& k : n.kids) collect_literals(k, out, seen, bindings);
 }
 
 void count_uses(std::string_view text, const std::vector<Token>& tokens, std::map<std::string, std::size_t, std::less<>>& uses, int nesting) {
@@ -118,13 +129,15 @@ std::optional<bool> literal_flag(const Node* opts, std::string_view key) {
 }
 
 Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m_file(file), m_text(text), m_out(out) {
+    BindingCounts bindings;
+    count_bindings(text, file.tokens, 0, file.tokens.size(), bindings);
     std::map<std::string, int> seen;
     // Two passes: a constant may be built from one declared before it.
-    collect_constants(file.statements, *this, m_constants, seen);
+    collect_constants(file.statements, *this, m_constants, seen, bindings);
     seen.clear();
-    collect_constants(file.statements, *this, m_constants, seen);
+    collect_constants(file.statements, *this, m_constants, seen, bindings);
     seen.clear();
-    for (const Node& n : file.statements) collect_literals(n, m_literals, seen);
+    for (const Node& n : file.statements) collect_literals(n, m_literals, seen, bindings);
     count_uses(text, file.tokens, m_uses, 0);
 }
 
@@ -137,6 +150,15 @@ const Node* Emitter::literal_of(const Node& n) const {
         at = it->second;
     }
     return literal_node(*at) ? at : nullptr;
+}
+
+std::map<std::string, std::size_t, std::less<>> Emitter::bindings_in(const Node& n) const {
+    const auto& t = m_file.tokens;
+    auto first = std::lower_bound(t.begin(), t.end(), n.begin, [](const Token& k, std::size_t at) { return k.begin < at; });
+    auto last = std::lower_bound(first, t.end(), n.end, [](const Token& k, std::size_t at) { return k.begin < at; });
+    BindingCounts counts;
+    count_bindings(m_text, t, static_cast<std::size_t>(first - t.begin()), static_cast<std::size_t>(last - t.begin()), counts);
+    return counts;
 }
 
 std::string Emitter::source(const Node& n) const {

@@ -29,6 +29,9 @@ public:
     [[nodiscard]] const Node* literal_of(const Node& n) const;
     // A number literal's text.
     [[nodiscard]] std::optional<std::string> number_of(const Node& n) const;
+    // How often each name is bound within a node's text (js_bindings.hpp): a parameter of a
+    // function and a loop variable of the same name inside it make two.
+    [[nodiscard]] std::map<std::string, std::size_t, std::less<>> bindings_in(const Node& n) const;
     // The script text of a node.
     [[nodiscard]] std::string source(const Node& n) const;
     [[nodiscard]] const Token& token(const Node& n) const { return m_file.tokens[static_cast<std::size_t>(n.token)]; }
@@ -103,6 +106,12 @@ extern const char* const k_sequelize_unresolved_where;
 // Substitutes :name (an object) or ? (an array) bindings into a raw piece's SQL, each value as
 // the ORM escapes it; values not known statically become $n parameters.
 void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
+
+// knex.raw(sql, bindings) (an array or an object): the SQL knex 3 sends to PostgreSQL, identifier
+// bindings spliced wherever knex splices them (comments and literals too); false, with the piece
+// made unknown, when an identifier binding's value or the bindings' shape is not known
+// (knex_bindings.cpp).
+bool knex_raw_bindings(SqlPiece& piece, const Node& bindings, Emitter& e);
 
 // The object value under `key`, or nullptr.
 [[nodiscard]] const Node* property(const Node& object, std::string_view key);

@@ -1,10 +1,12 @@
 #include "analyze/orm/export_writes.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
 #include <string_view>
 
+#include "analyze/orm/borrowed_up.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/project_tool.hpp"
 
@@ -113,6 +115,8 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
             }
         }
     }
+    for (auto& borrowed : borrowed_up(t)) out.push_back(std::move(borrowed));
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -332,14 +332,28 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
     m_budget.work += cost;
     Aliases bound;
     std::map<std::string, std::optional<std::string>, std::less<>> scope;  // for `${param}` in its templates
+    std::optional<std::map<std::string, std::size_t, std::less<>>> bindings;
     for (std::size_t i = 0; i < func.params.size(); ++i) {
         const Node* a = arg(call, i);
         if (func.params[i].empty()) continue;
         scope[func.params[i]] = std::nullopt;
         if (a == nullptr) continue;
-        // The runner, and literals (a table name the helper is given) are bound.
+        // The runner, and literals (a table name the helper is given) are bound; a literal not
+        // when the helper binds the name again inside (a loop variable, a closure's parameter),
+        // where the name stands for something else (red team R70 F11).
         bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
                        (a->kind == NodeKind::Template && m_e.string_of(*a));
+        if (literal && !bindings) {  // once per follow: linear in the helper
+            bindings = m_e.bindings_in(func);
+            for (const auto& p : func.params) {
+                auto it = bindings->find(p);
+                if (it != bindings->end() && it->second > 0) --it->second;  // the parameters themselves
+            }
+        }
+        if (literal) {
+            auto count = bindings->find(func.params[i]);
+            if (count != bindings->end() && count->second > 0) continue;
+        }
         if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
         if (a->kind == NodeKind::Number) scope[func.params[i]] = js_number_text(a->name);  // as JavaScript prints it
         else if (literal) scope[func.params[i]] = m_e.string_of(*a);

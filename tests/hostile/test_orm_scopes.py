@@ -1,0 +1,198 @@
+"""What an ORM migration's names and bindings stand for when JavaScript or the ORM decides it
+differently from a plain reading (red team R70):
+
+- F11: a `const SQL = "SELECT 1"` is not what a same-named loop variable (`for (const SQL of ...)`,
+  `for (let SQL = ...;;)`, `for (const [SQL] of ...)`), `catch (SQL)` or parameter holds: the call is
+  unknown, never read as the constant (TypeORM and knex send the loop's `DROP TABLE users`).
+- F26: knex splices identifier bindings (`??`, `:name:`) into the whole SQL text, comments and
+  string literals included (knex/lib/formatter/rawFormatter.js): a value holding `*/` ends the
+  comment and its `DROP TABLE users` runs; pgfence reads the text knex builds.
+- F22: a migration whose up() comes from another module (a TypeORM class that inherits it, knex's
+  `exports.up = h.up`, `module.exports = { up, down }` of an import, `{ ...require() }`) is
+  unknown where it takes it, never "skipped: no migration".
+
+Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
+the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
+carries that finding.
+
+    test_orm_scopes.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+# F11: each binding shadows the module's and up()'s `SQL`; TypeORM 0.3.20 sends DROP TABLE users,
+# TRUNCATE users, DELETE FROM users (red team R70, /tmp/r70/F11).
+SCOPES_TYPEORM = """import { MigrationInterface, QueryRunner } from "typeorm";
+const SQL = "SELECT 1";
+export class Scopes1700000000005 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    for (const SQL of ["DROP TABLE users"]) await queryRunner.query(SQL); // expect: unknown-statement
+    for (let SQL = "DROP TABLE orders", i = 0; i < 1; i++) await queryRunner.query(SQL); // expect: unknown-statement
+    for (const [SQL] of [["DELETE FROM users"]]) { await queryRunner.query(SQL); } // expect: unknown-statement
+    try {
+      throw "TRUNCATE users";
+    } catch (SQL) {
+      await queryRunner.query(SQL); // expect: unknown-statement
+    }
+    const run = async (SQL: string) => { await queryRunner.query(SQL); }; // expect: unknown-statement
+    await run("DROP TABLE carts");
+    ["TRUNCATE sessions"].forEach(async function (SQL) { await queryRunner.query(SQL); }); // expect: unknown-statement
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+SCOPES_DEFAULT = """import { MigrationInterface, QueryRunner } from "typeorm";
+const SQL = "SELECT 1";
+export class Default1700000000006 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner, SQL = "DROP TABLE users"): Promise<void> {
+    await queryRunner.query(SQL); // expect: unknown-statement
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+SCOPES_KNEX = """const SQL = "SELECT 1";
+async function rebuild(knex, table) {
+  for (const table of ["users"]) await knex.raw(`DROP TABLE ${table}`); // expect: unknown-statement|drop-table
+}
+exports.up = async function (knex) {
+  for (const SQL of ["DROP TABLE users"]) { await knex.raw(SQL); } // expect: unknown-statement
+  await rebuild(knex, "audit_archive");
+};
+exports.down = async function () {};
+"""
+
+# A const of another function is not what the name means in up(): there it is the global the
+# helper assigns (sloppy mode), or an outer variable a destructuring assignment sets.
+SCOPES_GLOBAL = """function note() { const SQL = "SELECT 1"; return SQL; }
+function setup() { SQL = "DROP TABLE users"; }
+function other() { const T = "SELECT 2"; return T; }
+let T;
+exports.up = async function (knex) {
+  setup();
+  await knex.raw(SQL); // expect: unknown-statement
+  [T] = ["TRUNCATE sessions"];
+  await knex.raw(T); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+
+# Precision kept: a constant nothing rebinds is still read.
+SCOPES_PLAIN = """const SQL = "DROP TABLE carts";
+exports.up = async function (knex) {
+  await knex.raw(SQL); // expect: drop-table
+};
+exports.down = async function () {};
+"""
+
+
+def scopes_typeorm(s):
+    gate_pull_request(s, "src/migrations/1700000000005-Scopes.ts", SCOPES_TYPEORM)
+
+
+def scopes_default(s):
+    gate_pull_request(s, "src/migrations/1700000000006-Default.ts", SCOPES_DEFAULT)
+
+
+def scopes_knex(s):
+    report = gate_pull_request(s, "migrations/20240501000000_scopes.js", SCOPES_KNEX,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    sql = [st.get("sql", "") for f in report["files"] for st in f.get("statements", [])]
+    check(not any("audit_archive" in q for q in sql), f"the helper's loop variable is not read as its parameter: {sql}")
+
+
+def scopes_global(s):
+    gate_pull_request(s, "migrations/20240501000000_global.js", SCOPES_GLOBAL,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
+def scopes_plain(s):
+    gate_pull_request(s, "migrations/20240501000000_plain.js", SCOPES_PLAIN,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
+
+
+# F26: knex 3.1 sends `SELECT 1 /* "*/; DROP TABLE users; /*" */` and `SELECT 1 -- "x\n; TRUNCATE
+# audit; --"` (DEBUG=knex:query), and builds `SELECT '"x'; DROP TABLE orders; --"'` for the literal.
+BINDINGS_KNEX = """exports.up = async function (knex) {
+  await knex.raw("SELECT 1 /* ?? */", ["*/; DROP TABLE users; /*"]); // expect: drop-table
+  await knex.raw("SELECT 1 -- :col:\\n", { col: "x\\n; TRUNCATE audit; --" }); // expect: truncate
+  await knex.raw("SELECT '??' AS note", ["x'; DROP TABLE orders; --"]); // expect: drop-table
+  await knex.raw("SELECT 1 /* ?? */", "*/; DROP TABLE carts; /*"); // expect: drop-table
+  await knex.raw("SELECT ':note:' AS n", { note: "x'; DROP TABLE coupons; --" }); // expect: drop-table
+  await knex.raw("SELECT 1 /* ?? */", [process.env.NOTE]); // expect: unknown-statement
+  await knex.raw("TRUNCATE ??", ["sessions"]); // expect: truncate
+  await knex.schema.raw("SELECT 1 /* ?? */", ["*/; DROP TABLE invoices; /*"]); // expect: drop-table
+};
+exports.down = async function () {};
+"""
+
+
+def bindings_knex(s):
+    report = gate_pull_request(s, "migrations/20240501000000_note.js", BINDINGS_KNEX,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    sql = [st.get("sql", "") for f in report["files"] for st in f.get("statements", [])]
+    check(any(q.strip().lower().startswith('truncate "sessions"') for q in sql), f"`TRUNCATE ??` reads as knex wraps it: {sql}")
+
+
+# F22: up() taken from another module the base branch already has (red team R70, /tmp/r70/F22).
+BASE_TS = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Base implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP TABLE users");
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+INHERITS = """import { Base } from "../lib/base";
+export class S1700000000060 extends Base {} // expect: unknown-statement
+"""
+RESET_JS = """exports.up = async function (knex) { await knex.raw("DROP TABLE users"); };
+exports.down = async function () {};
+"""
+KNEX_BORROWED = {
+    "migrations/20240301000000_a.js": 'const h = require("../lib/reset");\nexports.up = h.up; // expect: unknown-statement\nexports.down = h.down;\n',
+    "migrations/20240301000001_b.js": 'const { up, down } = require("../lib/reset");\nmodule.exports = { up, down }; // expect: unknown-statement\n',
+    "migrations/20240301000002_c.js": 'module.exports = { ...require("../lib/reset") }; // expect: unknown-statement\n',
+    "migrations/20240301000003_d.mjs": 'export { up, down } from "../lib/reset.mjs"; // expect: unknown-statement\n',
+}
+
+
+def inherits_typeorm(s):
+    report = gate_pull_request(s, "src/migrations/1700000000060-S.ts", INHERITS,
+                               {"src/lib/base.ts": BASE_TS,
+                                "package.json": '{"dependencies": {"typeorm": "0.3.20"}, "scripts": {"migrate": "typeorm migration:run -d src/data-source.ts"}}\n'})
+    mine = [f for f in report["files"] if f["path"] == "src/migrations/1700000000060-S.ts"]
+    check(mine and not mine[0]["skipped"], f"the inheriting migration is not skipped: {mine}")
+
+
+def borrowed(path):
+    def run(s):
+        gate_pull_request(s, path, KNEX_BORROWED[path],
+                          {"lib/reset.js": RESET_JS, "lib/reset.mjs": RESET_JS.replace("exports.", "export const ").replace(" = async function", " = async function"),
+                           "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+                           "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
+    return run
+
+
+SCENARIOS = {
+    "scopes_typeorm": scopes_typeorm,
+    "scopes_default": scopes_default,
+    "scopes_knex": scopes_knex,
+    "scopes_global": scopes_global,
+    "scopes_plain": scopes_plain,
+    "bindings_knex": bindings_knex,
+    "inherits_typeorm": inherits_typeorm,
+    "borrowed_knex_member": borrowed("migrations/20240301000000_a.js"),
+    "borrowed_knex_object": borrowed("migrations/20240301000001_b.js"),
+    "borrowed_knex_spread": borrowed("migrations/20240301000002_c.js"),
+    "borrowed_esm_reexport": borrowed("migrations/20240301000003_d.mjs"),
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
