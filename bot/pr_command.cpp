@@ -240,7 +240,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         return git_failed(journals.error());
     }
     history->count_into(report);
-    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
+    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, p.trace_budget, err);
     mark_rehearsals(report, trace);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, said_block, err);
@@ -416,7 +416,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
     if (diagnosis.failed || input_error || (upload && !upload->uploaded && p.upload_required)) return k_exit_input;
     if (trace.failed) {
-        err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";
+        err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected, or stopped at its run budget\n";
         return k_exit_findings;
     }
     if (conclusion == "failure") {
