@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "analyze/model/unseen.hpp"
 #include "annotate/annotations.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/exemptions.hpp"
@@ -31,11 +32,9 @@ const char* level_of(Severity s) {
 
 struct Counts {
     std::size_t findings = 0, pre_existing = 0, failing = 0, errors = 0;
-    std::size_t unseen = 0;  // new unknown-statement findings: SQL pgfence could not see
+    std::size_t unseen = 0;  // new unknown- and unparsable-statement findings: SQL pgfence could not see
     std::size_t by_risk[5] = {0, 0, 0, 0, 0};
 };
-
-constexpr std::string_view k_unknown_rule = "unknown-statement";
 
 Counts count(const Report& report, Risk max_risk, bool unknown_fails) {
     Counts c;
@@ -48,7 +47,7 @@ Counts count(const Report& report, Risk max_risk, bool unknown_fails) {
                 continue;
             }
             ++c.by_risk[static_cast<int>(f.risk)];
-            const bool unseen = f.rule == k_unknown_rule;
+            const bool unseen = analyze::unseen_rule(f.rule);
             c.unseen += unseen ? 1 : 0;
             if (f.risk > max_risk || (unseen && unknown_fails)) ++c.failing;
         }

@@ -125,7 +125,7 @@ struct Diagnosis {
     bool over = false;     // a finding (not pre-existing) above max_risk
     bool scripts = false;  // ORM scripts were read: print the coverage line
     Coverage coverage;
-    std::size_t unseen = 0;  // new unknown-statement findings: statements pgfence could not see
+    std::size_t unseen = 0;  // new unknown- and unparsable-statement findings: statements pgfence could not see
 
     Diagnosis& operator+=(const Diagnosis& other);
 };

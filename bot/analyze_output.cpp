@@ -1,5 +1,6 @@
 // pgfence analyze: the diagnosis and exit status, streamed reports, written plans, --changed-since (split from analyze_command.cpp).
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/model/unseen.hpp"
 #include "analyze/migrations/tool_renames.hpp"
 #include "bot/analyze_command_parts.hpp"
 
@@ -44,7 +45,7 @@ void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool 
     }
     for (const auto& finding : f.findings) {
         d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
-        d.unseen += !finding.pre_existing && finding.rule == "unknown-statement" ? 1 : 0;
+        d.unseen += !finding.pre_existing && analyze::unseen_rule(finding.rule) ? 1 : 0;
     }
 }
 

@@ -211,6 +211,8 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
                             repositories (COPY ... PROGRAM runs commands)
   --trace-timeout SECONDS   cancel a traced statement that runs longer (default:
                             300)
+  --trace-budget SECONDS    stop the whole trace after this long: the rest is
+                            not run and the trace fails (default: 1800)
   --capture FILE            judge the migrations the pull request adds or
                             changes from what the migrate command sent, as
                             `pgfence capture --record FILE` wrote it
@@ -288,6 +290,10 @@ trace options (pgfence trace PATH...):
   --trace-timeout SECONDS   cancel a statement (of --setup too) that runs
                             longer; its verdict is error, SQLSTATE 57014
                             (default: 300)
+  --trace-budget SECONDS    the whole run's limit, setup included: past it the
+                            statement running is cancelled, the rest is not
+                            run, and trace fails (exit 1) saying so
+                            (default: 1800)
   --max-file-size MB        as for analyze (also applies to --setup files)
                             (default: 16)
   --format text|json        output format (default: text); -o FILE and --color

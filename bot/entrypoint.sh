@@ -120,6 +120,8 @@ case "$mode" in
     is_true "$(input trace-as-superuser)" && args+=(--trace-as-superuser)
     trace_timeout="$(input trace-timeout)"
     [ -n "$trace_timeout" ] && args+=(--trace-timeout "$trace_timeout")
+    trace_budget="$(input trace-budget)"
+    [ -n "$trace_budget" ] && args+=(--trace-budget "$trace_budget")
     job_name="$(input name)"
     [ -n "$job_name" ] && args+=(--name "$job_name")
     config_from="$(input config-from)"

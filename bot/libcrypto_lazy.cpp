@@ -11,7 +11,13 @@
 // declaration does not compile.
 #define PGFENCE_LIBCRYPTO_FUNCTIONS(X) \
     X(int, EVP_Digest, (const void *data, size_t count, unsigned char *md, unsigned int *size, const EVP_MD *type, ENGINE *impl), (data, count, md, size, type, impl)) \
-    X(const EVP_MD *, EVP_sha256, (void), ())
+    X(const EVP_MD *, EVP_sha256, (void), ()) \
+    X(EVP_MD_CTX *, EVP_MD_CTX_new, (void), ()) \
+    X(void, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx)) \
+    X(int, EVP_DigestInit_ex, (EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl), (ctx, type, impl)) \
+    X(int, EVP_DigestUpdate, (EVP_MD_CTX *ctx, const void *d, size_t cnt), (ctx, d, cnt)) \
+    X(int, EVP_DigestFinal_ex, (EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s), (ctx, md, s)) \
+    X(int, EVP_MD_CTX_copy_ex, (EVP_MD_CTX *out, const EVP_MD_CTX *in), (out, in))
 
 namespace {
 

@@ -62,6 +62,7 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
         else if (arg == "--trace") p.trace = true;
         else if (arg == "--trace-as-superuser") p.trace = p.trace_as_superuser = true;
         else if (is("--trace-timeout")) p.trace_timeout = std::to_string(parse_int("--trace-timeout", value("--trace-timeout"), 1, 86400));
+        else if (is("--trace-budget")) p.trace_budget = std::to_string(parse_int("--trace-budget", value("--trace-budget"), 1, 86400));
         else if (is("--name")) p.name = checked_name(value("--name"));
         else if (is("--config-from")) {
             std::string from = value("--config-from");

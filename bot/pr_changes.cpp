@@ -235,7 +235,7 @@ std::vector<std::string> migrations_in_tree(const std::string& root, const std::
 
 TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
                            const Settings& settings, bool as_superuser, const std::string& timeout,
-                           std::ostream& err) {
+                           const std::string& budget, std::ostream& err) {
     TraceOutcome t;
     std::string root = changes.repo_root;
     std::vector<std::string> changed;
@@ -252,6 +252,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
                                   std::to_string(settings.options.max_file_bytes >> 20)};
     if (as_superuser) args.push_back("--trace-as-superuser");
     if (!timeout.empty()) args.insert(args.end(), {"--trace-timeout", timeout});
+    if (!budget.empty()) args.insert(args.end(), {"--trace-budget", budget});
     for (const auto& path : migrations_in_tree(root, globs)) {
         if (!analyze::sql_migration_name(path) || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
         args.push_back("--setup");

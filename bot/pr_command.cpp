@@ -49,6 +49,7 @@
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
+#include "bot/config_review.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 #include "bot/analyze_history.hpp"
@@ -110,7 +111,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!base_sha) return git_failed(base_sha.error());
     auto head_sha = repo->resolve_commit(target.head, "head");
     if (!head_sha) return git_failed(head_sha.error());
-    PrConfigPlace place{&*repo, *base_sha, *head_sha, p.config_from};
+    std::vector<std::string> config_files;  // the configuration's files in the repository (bot/config_review.hpp)
+    PrConfigPlace place{&*repo, *base_sha, *head_sha, p.config_from, &config_files};
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
     // pr gates a pull request: SQL pgfence could not see fails it unless `unknown = "warn"` (issue #53).
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
@@ -214,6 +216,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     report = std::move(*analysed);
     for (auto& set : *other_databases) report.files.push_back(std::move(set));
     if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
+    // A change of pgfence's own configuration that is not only stricter (bot/config_review.hpp).
+    if (auto configs = add_config_change_reports(*repo, *changes, config_files, report, settings.options); !configs) {
+        return git_failed(configs.error());
+    }
     // What looks like a migration where no setting pgfence read runs one (bot/unselected_migrations.hpp),
     // unless the configuration's `paths` or the command's globs say which files are migrations.
     if (settings.paths.empty()) {
@@ -240,7 +246,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         return git_failed(journals.error());
     }
     history->count_into(report);
-    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
+    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, p.trace_budget, err);
     mark_rehearsals(report, trace);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, said_block, err);
@@ -416,7 +422,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
     if (diagnosis.failed || input_error || (upload && !upload->uploaded && p.upload_required)) return k_exit_input;
     if (trace.failed) {
-        err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";
+        err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected, or stopped at its run budget\n";
         return k_exit_findings;
     }
     if (conclusion == "failure") {

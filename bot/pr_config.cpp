@@ -168,6 +168,7 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
         fs::path folder = config->relative ? fs::path(folder_of(*config->relative)) : fs::path();
         fs::path files = config->relative ? root / folder : fs::path(config->shown).parent_path();
         apply_config(s, *loaded, folder, files);
+        if (place.read_files && config->relative) place.read_files->push_back(*config->relative);
         err << "pgfence: config: " << annotate::printable(config->shown) << " from "
             << (config->from_base ? base_name : std::string("outside the repository")) << "\n";
     }
@@ -175,6 +176,7 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
     if (s.stats_file.empty()) return true;
     auto named = read_named(place, root, s.stats_file, analyze::k_stats_max_bytes, "the stats snapshot");
     if (!named) return report_error(named.error(), err);
+    if (place.read_files && named->relative) place.read_files->push_back(*named->relative);
     if (!named->text) {
         err << "warning: " << annotate::printable(named->shown) << " is not in " << base_name
             << ": no stats snapshot for this review (the pull request adds it)\n";

@@ -23,6 +23,10 @@ struct PrConfigPlace {
     std::string base_sha;  // full ids
     std::string head_sha;
     ConfigFrom from = ConfigFrom::Base;
+    // Filled when set: the repository files the configuration was read from (the configuration
+    // file, the stats snapshot it names), whose change by the pull request is itself reviewed
+    // (bot/config_review.hpp).
+    std::vector<std::string>* read_files = nullptr;
 };
 
 // Settings for the review: defaults, then the configuration file, then the command line, with

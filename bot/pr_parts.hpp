@@ -107,6 +107,7 @@ struct PrArgs {
     bool trace = false;
     bool trace_as_superuser = false;
     std::string trace_timeout;  // seconds, passed on to trace as it is (trace checks it)
+    std::string trace_budget;   // --trace-budget: the whole trace's seconds, passed on the same way
     std::string name;  // --name: tells this job's posts from another pgfence job's
     ConfigFrom config_from = ConfigFrom::Base;  // --config-from: whose configuration reviews
     std::string comment_author;  // --comment-author: the token's login when /user cannot say
@@ -163,7 +164,7 @@ struct TraceOutcome {
 
 TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
                            const Settings& settings, bool as_superuser, const std::string& timeout,
-                           std::ostream& err);
+                           const std::string& budget, std::ostream& err);
 
 void mark_rehearsals(Report& report, const TraceOutcome& trace);
 std::string trace_section(const TraceOutcome& trace);

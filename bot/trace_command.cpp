@@ -24,6 +24,7 @@
 #include "trace/interrupt.hpp"
 #include "trace/pg_binaries.hpp"
 #include "trace/pg_instance.hpp"
+#include "trace/pq_connection.hpp"
 #include "trace/proof_scope.hpp"
 #include "trace/render.hpp"
 #include "trace/tracer.hpp"
@@ -46,6 +47,9 @@ struct TraceArgs {
     bool as_superuser = false;
     bool plan = false;
     int timeout_seconds = 300;
+    // The whole run's (red team r70 F10): N statements each just under --trace-timeout cannot take
+    // N times it. Past it the rest is not run and the trace fails, saying why.
+    int budget_seconds = 1800;
     bool verbose = false;
     std::uint64_t max_file_bytes = analyze::k_default_max_file_bytes;
 };
@@ -96,6 +100,8 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.as_superuser = true;
         } else if (is("--trace-timeout")) {
             a.timeout_seconds = parse_int("--trace-timeout", value("--trace-timeout"), 1, 86400);
+        } else if (is("--trace-budget")) {
+            a.budget_seconds = parse_int("--trace-budget", value("--trace-budget"), 1, 86400);
         } else if (arg == "-v" || arg == "--verbose") {
             a.verbose = true;
         } else if (arg == "--") {
@@ -213,6 +219,11 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
                    : std::vector<std::string>{});
         if (a.plan) trace_options.analyze.known_migrations = &known;
         trace::Tracer tracer(**instance, std::move(trace_options));
+        // From here the repository's SQL runs (the setup files first): the run budget counts.
+        trace::set_run_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(a.budget_seconds), a.budget_seconds);
+        struct NoDeadline {
+            ~NoDeadline() { trace::set_run_deadline(std::nullopt, 0); }
+        } no_deadline_after;
         if (auto s = tracer.prepare(setup); !s) {
             trace::stop_server_on_signals(nullptr);
             err << "error: " << s.error().message << "\n";
@@ -223,12 +234,22 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         Progress progress(err, a.plan ? "trace --plan" : "trace", files.size());
         for (std::size_t at = 0; at < files.size(); ++at) {
             const std::string& path = files[at];
+            if (trace::run_deadline_passed()) {
+                report.stopped = trace::run_budget_text() + ": " + std::to_string(files.size() - at) + " of " +
+                                 std::to_string(files.size()) + " files not traced";
+                break;
+            }
             progress.step(at, path);
             std::size_t first = report.files.size();
             if (a.plan) {
                 // The files after it are the repository's later migrations: they must still apply.
                 std::vector<std::string> later(files.begin() + static_cast<std::ptrdiff_t>(at) + 1, files.end());
                 trace::TracedPlan plan = tracer.trace_plan(path, report.files, later);
+                // A rehearsal cut short by the run budget proves nothing.
+                if (trace::run_deadline_passed() && plan.verdict == "proven") {
+                    plan.verdict = "unchecked";
+                    plan.reason = trace::run_budget_text() + " during its rehearsal";
+                }
                 if (!plan.steps.empty() || plan.verdict == "declined") report.plans.push_back(std::move(plan));
             } else {
                 report.files.push_back(tracer.trace_file(path));
@@ -242,6 +263,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
             }
         }
         progress.clear();
+        if (report.stopped.empty() && trace::run_deadline_passed()) report.stopped = trace::run_budget_text() + " (the last file's end cut short)";
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         trace::stop_server_on_signals(nullptr);  // from here the watchdog covers an interruption
         instance->reset();                       // stopped and removed before the report is written
@@ -275,6 +297,11 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     if (a.ci && risky > 0 && !report.failed()) {
         err << "pgfence: trace found " << risky << " statement(s) with a risk above --max-risk "
             << analyze::risk_name(*a.max_risk) << "\n";
+        return k_exit_findings;
+    }
+    if (!report.stopped.empty()) {
+        // Not every statement ran: no verdict stands for the rest, with or without --ci.
+        err << "pgfence: trace stopped: " << annotate::printable(report.stopped) << "\n";
         return k_exit_findings;
     }
     if (a.ci && report.failed()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "analyze/model/unseen.hpp"
 #include "analyze/rules/common.hpp"
 #include "governance/report_facts.hpp"
 #include "stats/units.hpp"
@@ -134,7 +135,7 @@ std::string summary_of(const Decision& d, std::size_t new_findings) {
     for (const auto& item : d.items) {
         if (item.kind == ItemKind::Signoff) {
             const bool at_threshold = d.policy.signoff_at && item.risk >= *d.policy.signoff_at;
-            ++(item.rule == k_unknown_rule && !at_threshold ? unseen : signoffs);
+            ++(analyze::unseen_rule(item.rule) && !at_threshold ? unseen : signoffs);
             continue;
         }
         ++guardrails;
@@ -240,8 +241,9 @@ Decision evaluate(const Policy& policy, const nlohmann::json& report, std::strin
             // A finding that breaks a guardrail already fails the check: it is not listed twice.
             if (!guarded && p.signoff_at && f.risk >= *p.signoff_at) {
                 items.push_back({ItemKind::Signoff, std::nullopt, file.path, f.line, f.rule, f.risk, f.message});
-            } else if (!guarded && p.unknown_needs_signoff && f.rule == k_unknown_rule) {
-                // What pgfence could not see is never clean: a person signs it off, whatever its risk.
+            } else if (!guarded && p.unknown_needs_signoff && analyze::unseen_rule(f.rule)) {
+                // What pgfence could not see (unknown or unparsable) is never clean: a person signs
+                // it off, whatever its risk.
                 items.push_back({ItemKind::Signoff, std::nullopt, file.path, f.line, f.rule, f.risk,
                                  "needs sign-off whatever signoff_at says (unknown_needs_signoff): " + f.message});
             }

@@ -22,6 +22,34 @@ int rank(const std::string& conclusion) {
     return 4;  // anything else is taken for the worst
 }
 
+// The jobs (`pgfence pr --name`) of `pull_request` that decided for an earlier head of it but have
+// no decision for `head`: each stands as pending ("waiting for job ..."), so a job that did not
+// upload for the new head (skipped, failed, cancelled, timed out) never leaves the check to the jobs
+// that did, and its unapproved findings are not forgotten (red team r70 F24).
+StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const std::string& repository, const std::string& head,
+                                                    std::int64_t pull_request, const std::vector<HeadDecision>& present) {
+    auto r = c.query("SELECT DISTINCT o.job FROM pgfence_head_decisions o WHERE o.repository = $1 AND o.pull_request = $2 "
+                     "AND o.head_sha <> $3 AND (o.job <> '' OR o.upload_id IS NOT NULL) ORDER BY o.job",
+                     {repository, std::to_string(pull_request), head});
+    if (!r) return db_error(c, r.error());
+    std::vector<HeadDecision> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        const std::string job = r->value(i, 0);
+        const bool there = std::any_of(present.begin(), present.end(),
+                                       [&](const HeadDecision& d) { return d.pull_request == pull_request && d.job == job; });
+        if (there) continue;
+        const std::string named = job.empty() ? std::string("the pgfence job without --name") : "job " + annotate::md_code_span(job);
+        out.push_back({pull_request, job, std::nullopt, "pending", "Waiting for " + (job.empty() ? std::string("the unnamed job") : "job " + job),
+                       "Pull request #" + std::to_string(pull_request) + "'s " + named +
+                           " decided for an earlier head but has not uploaded for this one: the check waits for its upload of "
+                           "this head, since what it reviews may still need a sign-off. A job that does not run on every push "
+                           "(a path filter, an `if:`) must still run `pgfence pr --upload` on each head: with nothing to review "
+                           "it uploads a success.",
+                       ""});
+    }
+    return out;
+}
+
 }  // namespace
 
 StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
@@ -63,6 +91,15 @@ StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, cons
     auto refused = refused_job_decisions(c, repository, head);
     if (!refused) return refused.error();
     out.insert(out.end(), refused->begin(), refused->end());
+    std::vector<std::int64_t> pull_requests;
+    for (const auto& d : out) {
+        if (std::find(pull_requests.begin(), pull_requests.end(), d.pull_request) == pull_requests.end()) pull_requests.push_back(d.pull_request);
+    }
+    for (std::int64_t number : pull_requests) {
+        auto missing = missing_jobs(c, repository, head, number, out);
+        if (!missing) return missing.error();
+        out.insert(out.end(), missing->begin(), missing->end());
+    }
     std::stable_sort(out.begin(), out.end(), [](const HeadDecision& a, const HeadDecision& b) {
         return a.pull_request != b.pull_request ? a.pull_request < b.pull_request : a.job < b.job;
     });
@@ -126,15 +163,21 @@ StoreResult<bool> queue_closed_or_reopened(trace::Connection& c, const std::stri
 
 StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                            std::int64_t pull_request) {
-    auto r = c.query("SELECT conclusion FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3",
+    auto r = c.query("SELECT conclusion, job FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3",
                      {repository, head, std::to_string(pull_request)});
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> own;
-    for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, "", std::nullopt, r->value(i, 0), "", "", ""});
+    for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, r->value(i, 1), std::nullopt, r->value(i, 0), "", "", ""});
     // A job of it whose upload was refused (and not accepted since) decided failure.
     auto refused = refused_job_decisions(c, repository, head, pull_request);
     if (!refused) return refused.error();
     own.insert(own.end(), refused->begin(), refused->end());
+    // A job that decided for an earlier head only: this head is not reviewed whole.
+    if (!own.empty()) {
+        auto missing = missing_jobs(c, repository, head, pull_request, own);
+        if (!missing) return missing.error();
+        own.insert(own.end(), missing->begin(), missing->end());
+    }
     return combine(own).conclusion;
 }
 

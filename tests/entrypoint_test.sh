@@ -111,6 +111,11 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
   bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
 status=$?
 check "trace-timeout: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --trace-timeout" "$tmp/stderr"'
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_TRACE=true" "INPUT_TRACE-BUDGET=0" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "trace-budget: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --trace-budget" "$tmp/stderr"'
 
 # max-suggestions reaches pgfence pr: a value it refuses names the flag.
 env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \

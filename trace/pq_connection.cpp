@@ -19,7 +19,21 @@ std::string trimmed(const char* message) {
     return out;
 }
 
+std::optional<std::chrono::steady_clock::time_point> g_run_deadline;
+int g_budget_seconds = 0;
+
 }  // namespace
+
+void set_run_deadline(std::optional<std::chrono::steady_clock::time_point> deadline, int budget_seconds) {
+    g_run_deadline = deadline;
+    g_budget_seconds = budget_seconds;
+}
+
+bool run_deadline_passed() { return g_run_deadline && std::chrono::steady_clock::now() >= *g_run_deadline; }
+
+std::string run_budget_text() {
+    return "the trace's run budget of " + std::to_string(g_budget_seconds) + " s (--trace-budget) is used up";
+}
 
 void QueryResult::Clear::operator()(pg_result* r) const { PQclear(r); }
 
@@ -72,7 +86,8 @@ Result<QueryResult> Connection::query(std::string_view sql) {
 
 std::optional<std::chrono::steady_clock::time_point> Connection::deadline() const {
     if (m_time_limit.count() <= 0) return std::nullopt;
-    return std::chrono::steady_clock::now() + m_time_limit;
+    const auto own = std::chrono::steady_clock::now() + m_time_limit;
+    return g_run_deadline && *g_run_deadline < own ? *g_run_deadline : own;
 }
 
 bool Connection::wait_readable(std::optional<std::chrono::steady_clock::time_point> until) {
@@ -147,6 +162,7 @@ Result<QueryResult> Connection::collect(bool keep_rows, std::optional<std::chron
     }
     if (timed_out) {
         m_last_sqlstate = "57014";
+        if (run_deadline_passed()) return Error{"cancelled: " + run_budget_text(), "", std::nullopt};
         return Error{"cancelled: still running after " + std::to_string(m_time_limit.count() / 1000) +
                          " s (the trace's time limit per statement)",
                      "", std::nullopt};

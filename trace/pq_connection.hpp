@@ -93,6 +93,15 @@ private:
     bool m_discard_rows = false;
 };
 
+// The whole trace's deadline (--trace-budget, red team r70 F10): a query of a connection with a
+// time limit (the repository's SQL) is cancelled there too, whichever comes first, and its error
+// says the budget is used up. Process-wide (one trace runs per process); nullopt: none.
+void set_run_deadline(std::optional<std::chrono::steady_clock::time_point> deadline, int budget_seconds);
+// Whether the run's deadline has passed.
+[[nodiscard]] bool run_deadline_passed();
+// "the trace's run budget of 1800 s (--trace-budget) is used up".
+[[nodiscard]] std::string run_budget_text();
+
 // True when a server answers at `conninfo` and accepts connections (PQping).
 [[nodiscard]] bool server_accepts(const std::string& conninfo);
 

@@ -135,6 +135,7 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                 {"seconds", report.seconds},
                 {"summary", summary},
                 {"failed", report.failed()},
+                {"stopped", report.stopped.empty() ? json(nullptr) : json(report.stopped)},
                 {"files", files},
                 {"plans", plans}};
     // Invalid UTF-8 in a migration or a server message is replaced, never a thrown exception.

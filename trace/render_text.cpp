@@ -149,6 +149,7 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
     if (int skipped = report.count(Verdict::Skipped)) out << ", " << skipped << " skipped";
     if (int refused = report.count(Verdict::NeedsSuperuser)) out << ", " << refused << " needs a superuser";
     out << " (PostgreSQL " << shown(report.server_version) << ")\n";
+    if (!report.stopped.empty()) out << "trace: stopped, failed: " << shown(report.stopped) << "\n";
 }
 
 }  // namespace pgfence::trace

@@ -214,6 +214,12 @@ TracedFile Tracer::trace_file(const std::string& path) {
                     s.verdict = Verdict::Skipped;
                     s.risk = s.static_risk;
                     s.note = "not run: an earlier statement of the file failed";
+                } else if (run_deadline_passed()) {
+                    // Never proven: the run stops here (trace_command reports the run failed).
+                    stopped = true;
+                    s.verdict = Verdict::Skipped;
+                    s.risk = s.static_risk;
+                    s.note = "not run: " + run_budget_text();
                 } else if (facts.kind == "TransactionStmt") {
                     s.verdict = Verdict::StaticOnly;
                     s.risk = s.static_risk;

@@ -105,7 +105,7 @@ void agree_with_steps(TracedPlan& plan) {
 }
 
 bool TraceReport::failed() const {
-    return count(Verdict::Mismatch) > 0 || count(Verdict::Error) > 0 ||
+    return !stopped.empty() || count(Verdict::Mismatch) > 0 || count(Verdict::Error) > 0 ||
            std::any_of(plans.begin(), plans.end(), [](const TracedPlan& p) { return !p.ok(); });
 }
 

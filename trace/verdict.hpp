@@ -103,6 +103,9 @@ struct TraceReport {
     std::vector<TracedFile> files;   // with --plan, a plan's migrations too ("plan of F: <path>")
     std::vector<TracedPlan> plans;   // trace --plan: each file that has a plan
     double seconds = 0;  // server start included
+    // Why the run stopped before its end (its run budget, --trace-budget, used up), "" when it did
+    // not: a failure, whatever the verdicts of what ran.
+    std::string stopped;
     [[nodiscard]] int count(Verdict verdict) const;
     // With --ci: a mismatch or a statement the server rejected.
     // With --ci: a mismatch, a statement the server rejected, or a plan whose writers were hurt.

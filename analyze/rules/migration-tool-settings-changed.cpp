@@ -17,6 +17,18 @@ void check(const FileContext& ctx, Sink& sink) {
                     "what the tool records in production";
             continue;
         }
+        // pgfence's own configuration or governance policy (bot/config_review.hpp): a change that is
+        // not only stricter reviews every later pull request with fewer or lower findings.
+        if (constexpr std::string_view own = "pgfence's configuration: "; change.what.starts_with(own)) {
+            Finding& f = sink.add_at(Position{change.line, 1}, Position{change.line, 1},
+                                     "the pull request changes pgfence's own configuration in a way that is not only stricter: " +
+                                         change.what.substr(own.size()) +
+                                         ". Once merged it reviews every later pull request: a rule turned off, a lower risk, "
+                                         "an excluded file or a relaxed unknown or sign-off setting there passes what it hides");
+            f.fix = "check that the new configuration still reports what the owners of the migrations want gated; the change "
+                    "needs their sign-off (governance)";
+            continue;
+        }
         Finding& f = sink.add_at(Position{change.line, 1}, Position{change.line, 1},
                                  "the pull request changes the migration tool's settings: " + change.what +
                                      ". What the tool runs (its placeholders' values, the folders it reads, the database it "

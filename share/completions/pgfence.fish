@@ -54,6 +54,7 @@ complete -c pgfence -n '__fish_seen_subcommand_from pr' -l schema
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace-as-superuser
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace-timeout
+complete -c pgfence -n '__fish_seen_subcommand_from pr' -l trace-budget
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l capture
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l name
 complete -c pgfence -n '__fish_seen_subcommand_from pr' -l config-from
@@ -90,6 +91,7 @@ complete -c pgfence -n '__fish_seen_subcommand_from trace' -l isolated
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l plan
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-as-superuser
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-timeout
+complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-budget
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l max-file-size
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l format
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -s v

@@ -81,7 +81,9 @@ def config_from_base(s):
     s.start_double()
     proc = s.run_pr(no_config=False)
     check(proc.returncode == 1, f"the base config reviews the pull request: exit {proc.returncode}\n{proc.stderr}")
-    check(s.outputs_dict().get("files") == "1", f"the migration is selected by the base's paths: {s.outputs_dict()}")
+    # The migration the base's paths select, and the weakened .pgfence.toml itself (red team r70 F15:
+    # each weakened key a migration-tool-settings-changed finding).
+    check(s.outputs_dict().get("files") == "2", f"the migration is selected by the base's paths: {s.outputs_dict()}")
     check(f"from the base commit {s.base[:7]}" in proc.stderr, proc.stderr)
     # The action's config input names the file: still the base commit's version.
     proc = s.run_pr("--config", ".pgfence.toml", no_config=False)

@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import http.server
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_inputs as gen  # noqa: E402
@@ -434,7 +436,78 @@ def scenario_knex_scaling(binary, tmp):
                                      f"{cost[1]:.2f} s), bound {SCALING_BOUND}x: superlinear")
 
 
+class UploadSink(http.server.BaseHTTPRequestHandler):
+    """Takes a governance upload whole and answers 201, as the service does."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"conclusion":"success"}'
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def pr_usage(binary, repo, tmp, *extra):
+    """Exit code, user+system CPU seconds and peak RSS (MiB) of one `pgfence pr` run on `repo`."""
+    env = dict(os.environ, PGFENCE_GOVERNANCE_TOKEN="t")
+    env = {k: v for k, v in env.items() if not k.startswith("GITHUB_")}
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen([binary, "pr", "--base", "main", "--head", "pr", "--repo", repo, "--no-config",
+                                 "--no-check-run", "--no-comment", "--no-sarif", "--summary", os.path.join(tmp, "summary.md"),
+                                 "--outputs", os.path.join(tmp, "outputs.txt"), *extra],
+                                cwd=tmp, env=env, stdout=null, stderr=null, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def scenario_pr_upload_scaling(binary, tmp):
+    """Red team r70 F3: `pr --upload` hashed each statement's context (the file up to its end, the
+    whole file when Flyway wraps it in one transaction) from the file's start: quadratic (1.2 MB of
+    one-line UPDATEs, 60 s). A Flyway migration of 16,000 statements costs about four times the CPU of
+    one of 4,000 with --upload, and the upload costs a small multiple of the same review without it."""
+    sink = http.server.HTTPServer(("127.0.0.1", 0), UploadSink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{sink.server_address[1]}"
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=tmp, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+    cost, plain, rss = {}, {}, {}
+    try:
+        for n in (4000, 16000):
+            repo = os.path.join(tmp, f"repo{n}")
+            git = lambda *a: subprocess.run(["git", "-C", repo, *a], env=env, check=True, capture_output=True)  # noqa: E731
+            os.makedirs(repo)
+            git("init", "-q", "-b", "main")
+            write(os.path.join(repo, "db", "migration", "V1__init.sql"), "CREATE TABLE t (id int);\n")
+            git("add", "-A")
+            git("commit", "-qm", "base")
+            git("checkout", "-qb", "pr")
+            write(os.path.join(repo, "db", "migration", "V2__big.sql"), "".join(f"UPDATE t SET id = {i} WHERE id = 0;\n" for i in range(n)))
+            git("add", "-A")
+            git("commit", "-qm", "pr")
+            # The smaller of two runs: what the work costs, less what the machine's load adds.
+            up = [pr_usage(binary, repo, tmp, "--repository", "o/r", "--pr", "1", "--upload", url) for _ in range(2)]
+            check(all(code in (0, 1) for code, _, _ in up), f"{n} statements, --upload: exit {[c for c, _, _ in up]}")
+            cost[n], rss[n] = min(t for _, t, _ in up), min(m for _, _, m in up)
+            no = [pr_usage(binary, repo, tmp) for _ in range(2)]
+            plain[n] = min(t for _, t, _ in no)
+            print(f"{n} statements: --upload {cost[n]:.2f} s of CPU, {rss[n]:.0f} MiB; without {plain[n]:.2f} s")
+    finally:
+        sink.shutdown()
+    ratio = cost[16000] / max(cost[4000], 0.2)
+    check(ratio < SCALING_BOUND, f"--upload: 16,000 statements cost {ratio:.1f}x the CPU of 4,000 ({cost[16000]:.2f} s against "
+                                 f"{cost[4000]:.2f} s), bound {SCALING_BOUND}x: superlinear")
+    over = cost[16000] / max(plain[16000], 0.2)
+    check(over < 4.0, f"--upload costs {over:.1f}x the CPU of the same review without it ({cost[16000]:.2f} s against "
+                      f"{plain[16000]:.2f} s), bound 4x")
+
+
 SCENARIOS = {
+    "pr_upload_scaling": scenario_pr_upload_scaling,
     "sql_nesting": scenario_sql_nesting,
     "js_nesting": scenario_js_nesting,
     "file_size": scenario_file_size,

@@ -207,7 +207,53 @@ def pr_orm_import(s):
     check(proc.returncode == 1 and "(1 unknown)" in proc.stdout, f"analyze --ci: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (pr_folds_and_blocks, pr_dynamic_only, pr_unknown_warn, policy_signoff, pr_orm_import)}
+# SQL the tool sends that pgfence's parser rejects (red team r70 F8): psql runs each row of the
+# SELECT as SQL (`\gexec`), and PostgreSQL runs a WHERE nested past pgfence's 1000 levels.
+GEXEC = "SELECT 'DROP TABLE users' \\gexec\n"
+DEEP = "DELETE FROM users WHERE " + "(" * 1001 + "true" + ")" * 1001 + ";\n"
+
+
+def policy_unparsable(s):
+    """An unparsable-statement is SQL pgfence did not see, as an unknown-statement is: under
+    signoff_at = "critical" it needs sign-off all the same (unknown_needs_signoff), and
+    `analyze --ci --unparsable warn --max-risk critical` fails on it (--unknown block)."""
+    repo_with(s, {"migrations/002_cleanup.sql": GEXEC, "migrations/003_purge.sql": DEEP})
+    report_path = os.path.join(s.tmp, "report.json")
+    proc = run(s, "pr", "--no-config", "--base", "main", "--head", "feature", "--format", "json=" + report_path,
+               "migrations/*.sql")
+    check(proc.returncode in (1, 2) and os.path.exists(report_path), f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+    with open(report_path) as f:
+        report = json.load(f)
+    rules = sorted((file["path"], f["rule"]) for file in report["files"] for f in file["findings"] if not f["pre_existing"])
+    check(("migrations/002_cleanup.sql", "unparsable-statement") in rules and ("migrations/003_purge.sql", "unparsable-statement") in rules,
+          f"both files are unparsable: {rules}")
+    for name, text in (("critical.toml", '[policy]\nsignoff_at = "critical"\n'),
+                       ("org.toml", '[policy]\nsignoff_at = "high"\n[repositories."octo/legacy"]\nsignoff_at = "critical"\n'),
+                       ("never.toml", '[policy]\nsignoff_at = "never"\n')):
+        policy = os.path.join(s.tmp, name)
+        write(policy, text)
+        proc = run(s, "policy", "check", "--policy", policy, "--repository", "octo/legacy", "--format", "json", report_path)
+        check(proc.returncode == 1, f"{name}: needs sign-off: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+        d = json.loads(proc.stdout)
+        items = sorted((i["kind"], i["path"], i["rule"]) for i in d["items"])
+        check(d["conclusion"] == "action_required" and
+              items == [("signoff", "migrations/002_cleanup.sql", "unparsable-statement"),
+                        ("signoff", "migrations/003_purge.sql", "unparsable-statement")], f"{name}: decision: {d}")
+        check("could not see" in d["summary"], f"{name}: summary says why: {d['summary']}")
+    relaxed = os.path.join(s.tmp, "relaxed.toml")
+    write(relaxed, '[policy]\nsignoff_at = "critical"\nunknown_needs_signoff = false\n')
+    proc = run(s, "policy", "check", "--policy", relaxed, report_path)
+    check(proc.returncode == 0, f"unknown_needs_signoff = false relaxes it: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+
+    proc = run(s, "analyze", "--no-config", "--ci", "--unparsable", "warn", "--max-risk", "critical", "migrations/002_cleanup.sql")
+    check(proc.returncode == 1 and "pgfence could not see" in proc.stderr, f"analyze --ci blocks it: exit {proc.returncode}\n{proc.stderr}")
+    proc = run(s, "analyze", "--no-config", "--ci", "--unparsable", "warn", "--unknown", "warn", "--max-risk", "critical",
+               "migrations/002_cleanup.sql")
+    check(proc.returncode == 0, f"--unknown warn relaxes it: exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (pr_folds_and_blocks, pr_dynamic_only, pr_unknown_warn, policy_signoff, pr_orm_import,
+                                             policy_unparsable)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -30,6 +30,8 @@ Scenarios:
                 closed pull request posts nothing; PR #9 opened from the same head is not "reviewed"
                 by #7's sign-off (its merge is audited reviewed false, the check never says success);
                 #7 reopened is evaluated again (alice's approval, asked of GitHub anew, counts)
+  job_missing   two jobs: api's DROP TABLE needs sign-off on head 1; on head 2 only web uploads: the
+                check waits for api (pending), never success, until api uploads for head 2
   fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
                 check run named 'pgfence governance' on the head first: the service never takes it
                 for its own (it lists only its App's runs) and posts its decision in a run of its
@@ -390,16 +392,56 @@ def scenario_jobs_signoff(w):
     head3 = git(w.repo, "rev-parse", "HEAD")
     w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head3, base_sha=main)
     upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
-    wait_for_jobs(w, url, token, {"api": "action_required"})
+    # web decided for earlier heads: until it uploads for this one, it stands as pending (r70 F24).
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "pending"})
     review(w, url, "alice", head_sha=head3, body="api's cascade", review_id=905)
-    wait_for_jobs(w, url, token, {"api": "success"})
+    wait_for_jobs(w, url, token, {"api": "success", "web": "pending"})
+    check(all(r.get("conclusion") != "success" for r in w.governance_checks(head3)), "no success before web uploads")
     upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
     wait_for_jobs(w, url, token, {"api": "success", "web": "action_required"})
     run = w.wait_for_text(head3, "action_required", "not there when it was given")
     ok("an approval given before web's upload arrived covers api's findings only: web's need their own sign-off")
 
 
-SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
+def scenario_job_missing(w):
+    """Red team r70 F24: head 1, job api drops a table (action_required) and job web has nothing new;
+    head 2 changes only web's folder and only web uploads. The check of head 2 waits for api (pending,
+    "Waiting for job api"), never success, and api's upload for head 2 brings back its action_required."""
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n"},
+           "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+               "web/migrations/002_note.sql": "SELECT 1;\n"}, "drop users")
+    head = git(w.repo, "rev-parse", "HEAD")
+    main = git(w.repo, "rev-parse", "main")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    w.wait_for_check(head, "action_required")
+    ok("head 1: api's DROP TABLE needs sign-off")
+
+    commit(w, {"web/migrations/003_more.sql": "SELECT 1;\n"}, "web only")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head2, base_sha=main)
+    proc, _ = upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "pending", "web": "success"})
+    time.sleep(2)
+    runs = w.governance_checks(head2)
+    check(runs and all(r.get("conclusion") != "success" for r in runs), f"head 2 is never success: {[r.get('conclusion') for r in runs]}")
+    check(runs[-1].get("status") == "in_progress" and "Waiting for job api" in runs[-1]["output"]["title"],
+          f"head 2 waits for api: {runs[-1].get('status')} {runs[-1]['output']['title']}")
+    ok("head 2 with only web's upload: the check waits for job api")
+
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    w.wait_for_check(head2, "action_required")
+    ok("api's upload for head 2: its DROP TABLE needs sign-off again")
+
+
+SCENARIOS = {"job_missing": scenario_job_missing, "fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
              "two_jobs": scenario_two_jobs, "closed": scenario_closed,
              "jobs_signoff": scenario_jobs_signoff}
 
