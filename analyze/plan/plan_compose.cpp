@@ -317,6 +317,15 @@ Plan Composer::compose() {
                 step.extra_files.emplace_back(join_path(folder, "metadata.toml"), "run_in_transaction = false\n");
             } else if (m_layout.tool == MigrationTool::Flyway) {
                 step.extra_files.emplace_back(step.path + ".conf", "executeInTransaction=false\n");
+                // Flyway 9.1.2 added flyway.postgresql.transactional.lock, true by default: the
+                // migrate holds pg_try_advisory_xact_lock in a transaction left open throughout
+                // (flyway-core PostgreSQLAdvisoryLockTemplate.execute), and a CONCURRENTLY build
+                // waits for every older transaction: it never ends (flyway/flyway#3497, #3682).
+                const std::string lock_note =
+                    "on Flyway 9.1.2 and later, set flyway.postgresql.transactional.lock=false (FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK, "
+                    "or spring.flyway.postgresql.transactional-lock) before deploying the no-transaction migrations: by default Flyway "
+                    "holds its lock in a transaction open for the whole migrate, which a CONCURRENTLY build waits for forever";
+                if (std::find(m_notes.begin(), m_notes.end(), lock_note) == m_notes.end()) m_notes.push_back(lock_note);
             }
         }
         if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::Diesel && migration > 1) {
