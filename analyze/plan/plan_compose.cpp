@@ -241,7 +241,13 @@ Plan Composer::compose() {
     };
     std::string_view own_name = folder_named ? path_name(path_folder(m_report.path)) : path_name(m_report.path);
     PlanVersions versions;
-    if (versioned && migrations > 1) {
+    // Prisma has no version numbers: `migrate deploy` applies the folders in the order of their
+    // names as strings (prisma 7.9.1 cli.js sorts them with localeCompare; the DBA review dba70,
+    // ghostfolio 20241130164334 and rallly 20250614062854), so `<the folder's name>_2` sorts right
+    // after the folder and before the next one, whatever the next one's timestamp: no free number
+    // is needed, unlike diesel, which refuses two folders of one version.
+    const bool string_ordered = m_report.tool == MigrationTool::Prisma;
+    if (versioned && migrations > 1 && !string_ordered) {
         versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings());
         // A version the set already uses, or one that sorts after the next migration, cannot be
         // deployed as written (diesel refuses two folders of one version; the order changes):
@@ -304,6 +310,16 @@ Plan Composer::compose() {
         if (migration > 1 && sibling_named(new_name)) {
             m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
                               std::to_string(migration) + " of the plan before adding it");
+        } else if (migration > 1 && string_ordered) {
+            // A folder of the set whose name sorts between the file's and this one's runs between them.
+            for (std::string_view n : *sibling_names) {
+                if (n > own_name && n < new_name) {
+                    m_notes.push_back(std::string(n) + " sorts between " + std::string(own_name) + " and " + std::string(new_name) +
+                                      ", so Prisma would run it between the plan's migrations: rename migration " +
+                                      std::to_string(migration) + " of the plan before adding it");
+                    break;
+                }
+            }
         }
         if (migration == 1 && step.path != m_report.path) {
             m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + runner_name(m_layout) +

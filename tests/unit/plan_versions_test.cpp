@@ -94,11 +94,31 @@ TEST_CASE("plan versions: after the file's, below the next migration's, none tak
                                                              "/repo/db/migration/V2.0.2__email_3.sql"});
         CHECK(notes(r).find("free version") == std::string::npos);
     }
-    SECTION("prisma: the next folder's timestamp is taken") {
+    SECTION("prisma: folders sort by name, so the next folder's timestamp one second later leaves room") {
+        // Prisma applies the folders in the order of their names as text (the DBA review dba70:
+        // ghostfolio's 20241130164334 and rallly's 20250614062854 were declined "no free version").
         FileReport r = planned("/repo/prisma/migrations/20240101120000_email/migration.sql", k_set_not_null,
                                {"/repo/prisma/migrations/20240101120001_orders/migration.sql"});
         REQUIRE(r.plan);
-        CHECK(r.plan->declined.find("20240101120001_orders already uses or precedes") != std::string::npos);
+        CHECK(r.plan->declined.empty());
+        CHECK(migration_paths(r) == std::vector<std::string>{"/repo/prisma/migrations/20240101120000_email/migration.sql",
+                                                             "/repo/prisma/migrations/20240101120000_email_2/migration.sql",
+                                                             "/repo/prisma/migrations/20240101120000_email_3/migration.sql"});
+        CHECK(notes(r).find("free version") == std::string::npos);
+        CHECK(notes(r).find("sorts between") == std::string::npos);
+    }
+    SECTION("prisma: a folder whose name sorts between the file's and a new one's is named") {
+        FileReport r = planned("/repo/prisma/migrations/20240101120000_email/migration.sql", k_set_not_null,
+                               {"/repo/prisma/migrations/20240101120000_email_1_fix/migration.sql"});
+        REQUIRE(r.plan);
+        CHECK(notes(r).find("20240101120000_email_1_fix sorts between 20240101120000_email and 20240101120000_email_2") !=
+              std::string::npos);
+    }
+    SECTION("diesel: a version taken one second later is still no room (diesel refuses two folders of one version)") {
+        FileReport r = planned("/repo/migrations/2024-01-01-120000_email/up.sql", k_set_not_null,
+                               {"/repo/migrations/2024-01-01-120001_orders/up.sql"});
+        REQUIRE(r.plan);
+        CHECK(r.plan->declined.find("2024-01-01-120001_orders already uses or precedes") != std::string::npos);
     }
     SECTION("diesel: dashes kept, seconds stepped") {
         FileReport r = planned("/repo/migrations/2024-01-01-235959_email/up.sql", k_set_not_null,
