@@ -1,5 +1,6 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/migrations/flyway_java_versions.hpp"
 #include <filesystem>
 
 namespace pgfence::analyze {
@@ -248,7 +249,15 @@ Plan Composer::compose() {
     // is needed, unlike diesel, which refuses two folders of one version.
     const bool string_ordered = m_report.tool == MigrationTool::Prisma;
     if (versioned && migrations > 1 && !string_ordered) {
-        versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings());
+        if (m_report.tool == MigrationTool::Flyway) {
+            // The project's Java migrations take versions too (tools/flyway_java_versions.hpp; the
+            // DBA review dba70: marquez's V44 plan took 44.1 to 44.3, its Java classes' versions).
+            std::vector<std::string> taken = siblings();
+            for (std::string& java : tools::flyway_java_versions(m_report.path)) taken.push_back(std::move(java));
+            versions = plan_versions(own_name, true, migrations - 1, taken);
+        } else {
+            versions = plan_versions(own_name, false, migrations - 1, siblings());
+        }
         // A version the set already uses, or one that sorts after the next migration, cannot be
         // deployed as written (diesel refuses two folders of one version; the order changes):
         // no plan, rather than one to renumber (lemmy's 2025-08-01-0000NN folders leave no room).
