@@ -3,6 +3,7 @@
 #include "analyze/parse/psql_variables.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/golang_migrate_split.hpp"
+#include "analyze/migrations/flyway_transactions.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
@@ -283,6 +284,54 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         });
         region_statements.push_back(n);
         sql_statements += n;
+    }
+    // Flyway decides by itself, from the statements, whether it runs the script in a transaction
+    // (tools/flyway_transactions.hpp; flyway-core ParserSqlScript.parse and executeInTransaction):
+    // every statement one it cannot run in a transaction (a lone CREATE INDEX CONCURRENTLY) runs
+    // the script without one; both kinds fail the migration unless flyway.mixed is true, which
+    // runs each statement on its own, committed as it ends.
+    const tools::FlywayTransactionSettings flyway =
+        !script && source.tool == MigrationTool::Flyway && !source.skipped ? tools::flyway_transaction_settings(sibling_metadata)
+                                                                           : tools::FlywayTransactionSettings{false, false, false};
+    if (flyway.none && deployment.empty()) {
+        source.wrapped_in_transaction = false;
+        report.wrapped_in_transaction = false;
+        state.base = Transaction::None;
+        source.notes.push_back("flyway: executeInTransaction=false in its settings, each statement runs in its own transaction");
+    }
+    if (flyway.decides && deployment.empty() && sql_statements > 0) {
+        std::size_t outside = 0;
+        int mixed_line = 0;
+        bool seen_in = false;
+        bool seen_out = false;
+        for (const Region& region : source.regions) {
+            for_each_statement(source.text, region, [&](const RawStatement& raw) {
+                bool in = tools::flyway_runs_in_transaction(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin),
+                                                            options.pg_version);
+                outside += in ? 0 : 1;
+                seen_in = seen_in || in;
+                seen_out = seen_out || !in;
+                if (seen_in && seen_out && mixed_line == 0) mixed_line = static_cast<int>(lines.position(source.replaced.to_file(raw.begin)).line);
+                return true;
+            });
+        }
+        if (outside == sql_statements) {
+            source.wrapped_in_transaction = false;
+            source.notes.push_back("flyway: every statement is one Flyway runs outside a transaction (CONCURRENTLY, VACUUM, ...), "
+                                   "so it runs the script without one");
+        } else if (outside > 0 && flyway.mixed) {
+            source.wrapped_in_transaction = false;
+            source.notes.push_back("flyway: mixed=true and the script holds statements Flyway cannot run in a transaction: "
+                                   "it runs every statement on its own, each committed as it ends");
+        } else if (outside > 0) {
+            // flyway-core ParserSqlScript.parse: "Detected both transactional and non-transactional
+            // statements within the same migration (even though mixed is false)".
+            source.notes.push_back(std::string(tools::k_flyway_refuses_note) + ": it holds statements Flyway runs in a transaction "
+                                   "and others it cannot (CONCURRENTLY, VACUUM, ...), and flyway.mixed is not true; Flyway names "
+                                   "the statement at line " + std::to_string(mixed_line) + " and runs none of the file");
+        }
+        report.wrapped_in_transaction = source.wrapped_in_transaction;
+        state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.

@@ -1,5 +1,6 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/migrations/flyway_java_versions.hpp"
 #include <filesystem>
 
 namespace pgfence::analyze {
@@ -241,8 +242,22 @@ Plan Composer::compose() {
     };
     std::string_view own_name = folder_named ? path_name(path_folder(m_report.path)) : path_name(m_report.path);
     PlanVersions versions;
-    if (versioned && migrations > 1) {
-        versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings());
+    // Prisma has no version numbers: `migrate deploy` applies the folders in the order of their
+    // names as strings (prisma 7.9.1 cli.js sorts them with localeCompare; the DBA review dba70,
+    // ghostfolio 20241130164334 and rallly 20250614062854), so `<the folder's name>_2` sorts right
+    // after the folder and before the next one, whatever the next one's timestamp: no free number
+    // is needed, unlike diesel, which refuses two folders of one version.
+    const bool string_ordered = m_report.tool == MigrationTool::Prisma;
+    if (versioned && migrations > 1 && !string_ordered) {
+        if (m_report.tool == MigrationTool::Flyway) {
+            // The project's Java migrations take versions too (tools/flyway_java_versions.hpp; the
+            // DBA review dba70: marquez's V44 plan took 44.1 to 44.3, its Java classes' versions).
+            std::vector<std::string> taken = siblings();
+            for (std::string& java : tools::flyway_java_versions(m_report.path)) taken.push_back(std::move(java));
+            versions = plan_versions(own_name, true, migrations - 1, taken);
+        } else {
+            versions = plan_versions(own_name, false, migrations - 1, siblings());
+        }
         // A version the set already uses, or one that sorts after the next migration, cannot be
         // deployed as written (diesel refuses two folders of one version; the order changes):
         // no plan, rather than one to renumber (lemmy's 2025-08-01-0000NN folders leave no room).
@@ -304,6 +319,16 @@ Plan Composer::compose() {
         if (migration > 1 && sibling_named(new_name)) {
             m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
                               std::to_string(migration) + " of the plan before adding it");
+        } else if (migration > 1 && string_ordered) {
+            // A folder of the set whose name sorts between the file's and this one's runs between them.
+            for (std::string_view n : *sibling_names) {
+                if (n > own_name && n < new_name) {
+                    m_notes.push_back(std::string(n) + " sorts between " + std::string(own_name) + " and " + std::string(new_name) +
+                                      ", so Prisma would run it between the plan's migrations: rename migration " +
+                                      std::to_string(migration) + " of the plan before adding it");
+                    break;
+                }
+            }
         }
         if (migration == 1 && step.path != m_report.path) {
             m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + runner_name(m_layout) +
@@ -317,6 +342,15 @@ Plan Composer::compose() {
                 step.extra_files.emplace_back(join_path(folder, "metadata.toml"), "run_in_transaction = false\n");
             } else if (m_layout.tool == MigrationTool::Flyway) {
                 step.extra_files.emplace_back(step.path + ".conf", "executeInTransaction=false\n");
+                // Flyway 9.1.2 added flyway.postgresql.transactional.lock, true by default: the
+                // migrate holds pg_try_advisory_xact_lock in a transaction left open throughout
+                // (flyway-core PostgreSQLAdvisoryLockTemplate.execute), and a CONCURRENTLY build
+                // waits for every older transaction: it never ends (flyway/flyway#3497, #3682).
+                const std::string lock_note =
+                    "on Flyway 9.1.2 and later, set flyway.postgresql.transactional.lock=false (FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK, "
+                    "or spring.flyway.postgresql.transactional-lock) before deploying the no-transaction migrations: by default Flyway "
+                    "holds its lock in a transaction open for the whole migrate, which a CONCURRENTLY build waits for forever";
+                if (std::find(m_notes.begin(), m_notes.end(), lock_note) == m_notes.end()) m_notes.push_back(lock_note);
             }
         }
         if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::Diesel && migration > 1) {

@@ -181,7 +181,17 @@ std::string no_transaction_fix(const FileReport& file, Transaction where) {
             return file.one_query ? "split the migration: this statement in a migration of its own, with `run_in_transaction = false` in its metadata.toml (diesel sends a file as one query, so a file of several statements runs in one transaction all the same)"
                                   : "put `run_in_transaction = false` in the migration's metadata.toml, with this statement in a migration of its own";
         case MigrationTool::Prisma: return "move this statement into a migration folder of its own, whose migration.sql holds only this statement (Prisma sends migration.sql as one query, so a file of several statements runs in one transaction)";
-        case MigrationTool::Flyway: return "move this statement into a migration of its own with `executeInTransaction=false` in its script configuration file";
+        case MigrationTool::Flyway:
+            // Flyway runs a script whose every statement is one it cannot run in a transaction
+            // without one (flyway-core ParserSqlScript.executeInTransaction); from Flyway 9.1.2 its
+            // default flyway.postgresql.transactional.lock holds pg_try_advisory_xact_lock in an
+            // open transaction for the whole migrate (PostgreSQLAdvisoryLockTemplate.execute), which
+            // a CONCURRENTLY build waits for forever (flyway/flyway#3497, #3682).
+            return "move this statement into a migration of its own with `executeInTransaction=false` in its script configuration "
+                   "file (without it Flyway runs a migration holding only CREATE or DROP INDEX CONCURRENTLY, VACUUM and a few "
+                   "others outside a transaction by itself, but not REINDEX ... CONCURRENTLY); on Flyway 9.1.2 and later set "
+                   "flyway.postgresql.transactional.lock=false, or a CONCURRENTLY build waits forever for the transaction that "
+                   "holds Flyway's lock";
         case MigrationTool::Drizzle: return "run this statement outside Drizzle's migrator (its migrations always run in a transaction)";
         case MigrationTool::Sqlx:
             return file.one_query ? "split the migration: this statement in a migration of its own that starts with `-- no-transaction` (sqlx sends a file as one query, so a file of several statements runs in one transaction all the same)"

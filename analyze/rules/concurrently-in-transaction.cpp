@@ -1,3 +1,6 @@
+#include <algorithm>
+
+#include "analyze/migrations/flyway_transactions.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -16,6 +19,21 @@ void check(const StatementContext& ctx, Sink& sink) {
                                   (ctx.file.tool == MigrationTool::Dbmate ? "section" : "file") + " as one query)"
                             : "in the transaction " + file_runner(ctx.file) + " wraps this file in";
     std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
+    const bool refused = ctx.file.tool == MigrationTool::Flyway && !ctx.file.statements.empty() &&
+                         std::any_of(ctx.file.statements.front().notes.begin(), ctx.file.statements.front().notes.end(),
+                                     [](const std::string& n) { return n.starts_with(tools::k_flyway_refuses_note); });
+    if (refused && s.transaction == Transaction::Implicit) {
+        // Flyway refuses the script before it runs any of it (flyway-core ParserSqlScript.parse:
+        // "Detected both transactional and non-transactional statements within the same migration
+        // (even though mixed is false)"): the deploy stops at this migration.
+        Finding& f = sink.add(s, what + " cannot run inside a transaction block, and the file also holds statements Flyway runs "
+                                        "in one: Flyway refuses a migration mixing both unless flyway.mixed is true: the migration "
+                                        "fails to deploy, and nothing of it runs");
+        f.fix = "move this statement into a migration of its own (Flyway runs a migration whose every statement is one it cannot "
+                "run in a transaction without one), or set flyway.mixed=true, which runs every statement of this migration on its "
+                "own, committed as it ends (a failure half-way then leaves the first ones applied)";
+        return;
+    }
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");
     f.fix = deployment.empty() ? no_transaction_fix(ctx.file, s.transaction)

@@ -37,14 +37,40 @@ void check(const StatementContext& ctx, Sink& sink) {
         // IF NOT EXISTS would take for the index on the tool's retry, and the migration would
         // pass without it (the outside DBA's atuin: its upsert's ON CONFLICT then found no unique
         // index). Without it the retry fails, as the original's would not be silent either.
+        // The author's own IF NOT EXISTS goes for the same reason (the DBA review of atuin and
+        // marquez, reproduced on PostgreSQL 15: a cancelled build left history_deleted_index
+        // INVALID, the retry printed "already exists, skipping", the tool recorded the migration
+        // applied and the index stayed indisvalid = f); the comment below is then true.
         std::string sql = insert_after_keyword(ctx.statement.sql, "INDEX", "CONCURRENTLY");
-        sql += ";\n-- If it fails it leaves an INVALID index behind, and running it again fails: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
-               (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
+        std::string dropped_guard;
+        if (stmt->if_not_exists) {
+            std::size_t from = after_keyword(sql, 0, std::string_view::npos, "INDEX", {"CONCURRENTLY"});
+            std::size_t to = after_keyword(sql, 0, std::string_view::npos, "INDEX", {"CONCURRENTLY", "IF", "NOT", "EXISTS"});
+            if (from != std::string_view::npos && to != std::string_view::npos && to > from) {
+                sql.erase(from, to - from);
+                dropped_guard = "\n-- IF NOT EXISTS is left out: after a failed build it would keep the INVALID index, and the\n"
+                                "-- migration would pass without a usable one. Where the index may exist already, run the\n"
+                                "-- DROP INDEX below in a migration of its own before this one.";
+            }
+        }
+        std::string name = index.empty() ? std::string("<index>")
+                           : stmt->relation != nullptr && stmt->relation->schemaname != nullptr && *stmt->relation->schemaname != '\0'
+                               ? quote_ident(pg::text(stmt->relation->schemaname)) + "." + quote_ident(index)
+                               : quote_ident(index);
+        sql += ";" + dropped_guard + "\n-- If it fails it leaves an INVALID index behind, and running it again fails: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
+               name + "; and run it again.";
         recipe.steps.push_back({"Migration", sql, false});
         // The edit is the fix's first half; whether the file runs outside a transaction is for
         // the one who applies it to know (pgfence pr proves it by analysing the edited file).
         std::size_t at = after_keyword(ctx.statement.sql, 0, std::string_view::npos, "INDEX");
-        if (at != std::string_view::npos) f.edit = insert_in_statement(ctx.statement, at, " CONCURRENTLY", "add CONCURRENTLY");
+        std::size_t guard_end = stmt->if_not_exists ? after_keyword(ctx.statement.sql, 0, std::string_view::npos, "INDEX", {"IF", "NOT", "EXISTS"})
+                                                    : at;
+        if (at != std::string_view::npos && guard_end != std::string_view::npos && guard_end > at && !dropped_guard.empty()) {
+            f.edit = insert_in_statement(ctx.statement, at, " CONCURRENTLY", "add CONCURRENTLY, remove IF NOT EXISTS");
+            f.edit->end = f.edit->begin + (guard_end - at);
+        } else if (at != std::string_view::npos) {
+            f.edit = insert_in_statement(ctx.statement, at, " CONCURRENTLY", "add CONCURRENTLY");
+        }
     }
     f.recipe = std::move(recipe);
     f.fix = partitioned ? "build the index per partition with CONCURRENTLY and attach it" : "use CREATE INDEX CONCURRENTLY in a migration that runs outside a transaction";

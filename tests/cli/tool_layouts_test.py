@@ -333,8 +333,45 @@ def suite_dbmate_runner(binary, run, tmp):
         pg.stop()
 
 
+def suite_flyway_marquez(binary, run, tmp):
+    """Marquez's Flyway layout (the DBA review dba70, issue #54): a SQL folder under
+    src/main/resources beside Java migrations under src/main/java. Flyway runs a script of only
+    CREATE INDEX CONCURRENTLY without a transaction by itself (V47: no finding), refuses one mixing
+    it with other statements (V48: CRITICAL, "refuses"), and a plan's new versions avoid the Java
+    classes' (44.1 by name, 44.3 by getVersion())."""
+    repo = os.path.join(tmp, "marquez")
+    sql = os.path.join(repo, "api", "src", "main", "resources", "marquez", "db", "migration")
+    java = os.path.join(repo, "api", "src", "main", "java", "marquez", "db", "migrations")
+    write(os.path.join(sql, "V1__init.sql"),
+          "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE TABLE lineage_events (id bigint PRIMARY KEY, event_time timestamptz);\n")
+    write(os.path.join(sql, "V44__email.sql"), "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n")
+    write(os.path.join(sql, "V47__add_lineage_event_indexes.sql"),
+          "CREATE INDEX CONCURRENTLY lineage_events_event_time\n    on lineage_events(event_time DESC);\n")
+    write(os.path.join(sql, "V48__mixed.sql"),
+          "ALTER TABLE users ADD COLUMN nick text;\nCREATE INDEX CONCURRENTLY users_nick ON users (nick);\n")
+    write(os.path.join(java, "V44_1__UpdateRunsWithJobUUID.java"),
+          "public class V44_1__UpdateRunsWithJobUUID extends BaseJavaMigration {}\n")
+    write(os.path.join(java, "V44_3_BackfillJobsWithParents.java"),
+          "public class V44_3_BackfillJobsWithParents implements JavaMigration {\n"
+          "  public MigrationVersion getVersion() { return MigrationVersion.fromVersion(\"44.3\"); }\n}\n")
+    folder = "api/src/main/resources/marquez/db/migration"
+    code, out, err = run(repo, binary, "analyze", "--no-config", "--format", "json", folder)
+    report = json.loads(out) if out.startswith("{") else {}
+    by_file = {os.path.basename(f.get("path", "")): f for f in report.get("files", [])}
+    v47 = by_file.get("V47__add_lineage_event_indexes.sql", {})
+    check(v47 and not v47.get("wrapped_in_transaction", True), f"Flyway runs V47 without a transaction: {json.dumps(v47)[:600]} {err[-300:]}")
+    rules47 = [f.get("rule") for f in v47.get("findings", [])]
+    check("concurrently-in-transaction" not in rules47, f"V47 has no concurrently-in-transaction: {rules47}")
+    v48 = by_file.get("V48__mixed.sql", {})
+    mixed = [f for f in v48.get("findings", []) if f.get("rule") == "concurrently-in-transaction"]
+    check(len(mixed) == 1 and "refuses" in mixed[0].get("message", ""), f"V48: Flyway refuses the mixed script: {json.dumps(mixed)[:600]}")
+    code, out, err = run(repo, binary, "analyze", "--no-config", "--color", "never", folder)
+    check("V44.0.1__email_2.sql" in out and "V44.0.2__email_3.sql" in out and "V44.1__" not in out,
+          f"the plan's versions avoid the Java migrations' 44.1 and 44.3:\n{out[-3000:]}{err[-300:]}")
+
+
 SUITES = {"sqlx_subfolder": suite_sqlx_subfolder, "temporal_manifest": suite_temporal_manifest,
-          "dbmate_runner": suite_dbmate_runner}
+          "dbmate_runner": suite_dbmate_runner, "flyway_marquez": suite_flyway_marquez}
 
 
 def main():

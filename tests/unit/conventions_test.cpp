@@ -8,6 +8,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/migrations/conventions.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
 
 using namespace pgfence::analyze;
 
@@ -330,4 +331,53 @@ TEST_CASE("conventions: a plain SQL file is not wrapped") {
     CHECK_FALSE(report.wrapped_in_transaction);
     CHECK(all_in(report, Transaction::None));
     CHECK(tool_name(MigrationTool::Plain) == "sql");
+}
+
+// Flyway decides by itself whether a script runs in a transaction (flyway-core
+// PostgreSQLParser.detectCanExecuteInTransaction, ParserSqlScript.parse/executeInTransaction):
+// marquez's V47, one CREATE INDEX CONCURRENTLY and no .conf, runs without one (the DBA review
+// dba70; pgfence took it for wrapped and reported the migration failing).
+TEST_CASE("conventions: flyway runs a script of only non-transactional statements without a transaction") {
+    const std::string path = "api/src/main/resources/marquez/db/migration/V47__add_lineage_event_indexes.sql";
+    auto only = run(path,
+                    "-- comment\ncreate index concurrently if not exists lineage_events_event_time\n"
+                    "    on lineage_events(event_time DESC);\nDROP /* x */ UNIQUE INDEX CONCURRENTLY IF EXISTS old_idx;\n"
+                    "VACUUM lineage_events;\n");
+    CHECK(only.tool == MigrationTool::Flyway);
+    CHECK_FALSE(only.wrapped_in_transaction);
+    CHECK(all_in(only, Transaction::None));
+    CHECK_FALSE(has_note(only, "refuses"));
+    CHECK(has_note(only, "runs the script without one"));
+
+    // Both kinds, flyway.mixed not set: Flyway refuses the script, naming the statement where
+    // the second kind appears (line 2).
+    auto mixed = run(path, "ALTER TABLE t ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n");
+    CHECK(mixed.wrapped_in_transaction);
+    CHECK(has_note(mixed, "Flyway refuses this migration"));
+    CHECK(has_note(mixed, "the statement at line 2 "));
+
+    // flyway.mixed=true: every statement on its own.
+    auto allowed = run(path, "ALTER TABLE t ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n", Direction::Up,
+                       tools::pack_flyway_files({{"flyway.conf", "flyway.mixed=true\n"}}));
+    CHECK_FALSE(allowed.wrapped_in_transaction);
+    CHECK(all_in(allowed, Transaction::None));
+    CHECK_FALSE(has_note(allowed, "refuses"));
+
+    // flyway.executeInTransaction=false in the settings: no script runs in a transaction.
+    auto global = run(path, "ALTER TABLE t ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n", Direction::Up,
+                      tools::pack_flyway_files({{"flyway.conf", "flyway.executeInTransaction=false\n"}}));
+    CHECK_FALSE(global.wrapped_in_transaction);
+    CHECK(all_in(global, Transaction::None));
+    CHECK_FALSE(has_note(global, "refuses"));
+
+    // The script's .conf decides over Flyway's detection.
+    auto conf = run(path, "CREATE INDEX CONCURRENTLY t_a ON t (a);\n", Direction::Up,
+                    tools::pack_flyway_files({{std::string(path) + ".conf", "executeInTransaction=true\n"}}));
+    CHECK(conf.wrapped_in_transaction);
+
+    // Not in Flyway's list: REINDEX TABLE ... CONCURRENTLY runs in its transaction, a plain
+    // statement naming CONCURRENTLY later does too.
+    CHECK(run(path, "REINDEX TABLE CONCURRENTLY t;\n").wrapped_in_transaction);
+    CHECK(run(path, "CREATE INDEX \"concurrently\" ON t (a);\n").wrapped_in_transaction);
+    CHECK(run(path, "SELECT 'CREATE INDEX CONCURRENTLY x';\n").wrapped_in_transaction);
 }

@@ -3,6 +3,10 @@
 // renumber when there is not; popx's autocommit files for what runs outside a transaction.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -94,11 +98,31 @@ TEST_CASE("plan versions: after the file's, below the next migration's, none tak
                                                              "/repo/db/migration/V2.0.2__email_3.sql"});
         CHECK(notes(r).find("free version") == std::string::npos);
     }
-    SECTION("prisma: the next folder's timestamp is taken") {
+    SECTION("prisma: folders sort by name, so the next folder's timestamp one second later leaves room") {
+        // Prisma applies the folders in the order of their names as text (the DBA review dba70:
+        // ghostfolio's 20241130164334 and rallly's 20250614062854 were declined "no free version").
         FileReport r = planned("/repo/prisma/migrations/20240101120000_email/migration.sql", k_set_not_null,
                                {"/repo/prisma/migrations/20240101120001_orders/migration.sql"});
         REQUIRE(r.plan);
-        CHECK(r.plan->declined.find("20240101120001_orders already uses or precedes") != std::string::npos);
+        CHECK(r.plan->declined.empty());
+        CHECK(migration_paths(r) == std::vector<std::string>{"/repo/prisma/migrations/20240101120000_email/migration.sql",
+                                                             "/repo/prisma/migrations/20240101120000_email_2/migration.sql",
+                                                             "/repo/prisma/migrations/20240101120000_email_3/migration.sql"});
+        CHECK(notes(r).find("free version") == std::string::npos);
+        CHECK(notes(r).find("sorts between") == std::string::npos);
+    }
+    SECTION("prisma: a folder whose name sorts between the file's and a new one's is named") {
+        FileReport r = planned("/repo/prisma/migrations/20240101120000_email/migration.sql", k_set_not_null,
+                               {"/repo/prisma/migrations/20240101120000_email_1_fix/migration.sql"});
+        REQUIRE(r.plan);
+        CHECK(notes(r).find("20240101120000_email_1_fix sorts between 20240101120000_email and 20240101120000_email_2") !=
+              std::string::npos);
+    }
+    SECTION("diesel: a version taken one second later is still no room (diesel refuses two folders of one version)") {
+        FileReport r = planned("/repo/migrations/2024-01-01-120000_email/up.sql", k_set_not_null,
+                               {"/repo/migrations/2024-01-01-120001_orders/up.sql"});
+        REQUIRE(r.plan);
+        CHECK(r.plan->declined.find("2024-01-01-120001_orders already uses or precedes") != std::string::npos);
     }
     SECTION("diesel: dashes kept, seconds stepped") {
         FileReport r = planned("/repo/migrations/2024-01-01-235959_email/up.sql", k_set_not_null,
@@ -155,4 +179,29 @@ TEST_CASE("popx: autocommit names, detection, and the plan's files") {
     FileReport pop = planned("/repo/migrations/20240101120000000000_x.postgres.up.sql",
                              "CREATE INDEX users_email_idx ON users (email);\n", {});
     CHECK(pop.tool == MigrationTool::Pop);
+}
+
+TEST_CASE("plan versions: flyway avoids the versions of the project's Java migrations") {
+    // marquez (the DBA review dba70): V44's plan took 44.1 to 44.3, which the Java migrations of
+    // api/src/main/java/marquez/db/migrations declare (by name, and by getVersion()), and Flyway
+    // refuses two migrations of one version.
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("pgfence_java_versions_" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    const fs::path java = root / "api/src/main/java/marquez/db/migrations";
+    const fs::path sql = root / "api/src/main/resources/marquez/db/migration";
+    fs::create_directories(java);
+    fs::create_directories(sql);
+    std::ofstream(java / "V44_1__UpdateRunsWithJobUUID.java") << "public class V44_1__UpdateRunsWithJobUUID extends BaseJavaMigration {}\n";
+    std::ofstream(java / "V44_3_BackfillJobsWithParents.java")
+        << "public class V44_3_BackfillJobsWithParents implements JavaMigration {\n"
+           "  public MigrationVersion getVersion() { return MigrationVersion.fromVersion(\"44.3\"); }\n}\n";
+    const std::string path = (sql / "V44__runs_job_versions_add_job_uuid.sql").string();
+    std::ofstream(path) << k_set_not_null;
+    FileReport r = planned(path, k_set_not_null, {path});
+    fs::remove_all(root);
+    REQUIRE(r.plan);
+    CHECK(r.plan->declined.empty());
+    CHECK(migration_paths(r) == std::vector<std::string>{path, (sql / "V44.0.1__runs_job_versions_add_job_uuid_2.sql").string(),
+                                                         (sql / "V44.0.2__runs_job_versions_add_job_uuid_3.sql").string()});
 }

@@ -84,8 +84,12 @@ TEST_CASE("create-index-without-concurrently: CONCURRENTLY after INDEX, wherever
           "create unique index CONCURRENTLY\n  users_email on users (email);\n");
     CHECK(edited("CREATE INDEX /* by email */ ON users (email);\n", "create-index-without-concurrently") ==
           "CREATE INDEX CONCURRENTLY /* by email */ ON users (email);\n");
+    // The author's IF NOT EXISTS goes: after a failed concurrent build it would keep the INVALID
+    // index on the retry (the DBA review dba70, reproduced on PostgreSQL 15).
     CHECK(edited("-- the index\n  CREATE INDEX IF NOT EXISTS e ON users (email);", "create-index-without-concurrently") ==
-          "-- the index\n  CREATE INDEX CONCURRENTLY IF NOT EXISTS e ON users (email);");
+          "-- the index\n  CREATE INDEX CONCURRENTLY e ON users (email);");
+    CHECK(edited("create unique index /* x */ if not exists e on users (email);", "create-index-without-concurrently") ==
+          "create unique index CONCURRENTLY e on users (email);");
     // Inside a transaction the edit is still the fix's first half: `pgfence pr` proves it
     // before offering it, and there it raises concurrently-in-transaction.
     CHECK(edited("BEGIN;\nCREATE INDEX e ON users (email);\nCOMMIT;\n", "create-index-without-concurrently") ==
