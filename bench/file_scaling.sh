@@ -32,7 +32,7 @@ limit=9
 shapes="history,folders,monorepo"
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --pgfence) pgfence="$2"; shift 2 ;;
+        --pgfence) pgfence="$(realpath -- "$2")"; shift 2 ;;
         --n) n="$2"; shift 2 ;;
         --monorepo-n) monorepo_n="$2"; shift 2 ;;
         --set-size) set_size="$2"; shift 2 ;;

@@ -345,8 +345,8 @@ target_lines+=("target peak RSS < 64 MB: $(printf '%.1f' "$peak") MB, $(awk -v p
 # 8 folders, and a monorepo of 50-file sets up to 30,000 files.
 if [[ $use_file_scaling -eq 1 ]]; then
     say ""
-    say "files: synthetic histories, N to 8N files (bench/file_scaling.sh --n 500 --runs 1)"
-    scaling_out="$(bash "$here/file_scaling.sh" --pgfence "$pgfence" --n 500 --runs 1 || true)"
+    say "files: synthetic histories, N to 8N files (bench/file_scaling.sh --n 500 --runs 3)"
+    scaling_out="$(bash "$here/file_scaling.sh" --pgfence "$pgfence" --n 500 --runs 3 || true)"
     say "$scaling_out"
     while read -r shape r; do
         target_lines+=("target CPU time linear in the files ($shape, 8N over N files, linear about 8): ${r}x, $(verdict_at_most "$r" 9)")
