@@ -25,7 +25,7 @@ public:
         // selects every row or none (`WHERE NOT false`, `WHERE EXISTS (SELECT 1)`, `WHERE 2 > 1`).
         // Not a condition on a table joined in: each target row meets its own partner row there.
         if (where == nullptr || names_target(where) || plainly_not_true(where)) return Proof::None;
-        if (pg::length(m_from) > 0 && names_other_table_column(where, m_relname, m_alias) && names_target(m_top)) return Proof::None;
+        if (pg::length(m_from) > 0 && names_other_table_column(where, m_relname, m_alias) && joins_target(m_top)) return Proof::None;
         why = "the WHERE names no column of " + std::string(m_alias.empty() ? m_relname : m_alias) +
               ": it holds for every row or for none";
         return Proof::Certain;
@@ -95,6 +95,23 @@ private:
     }
 
     bool names_target(const pg::Node* node) const { return names_target_column(node, m_relname, m_alias); }
+
+    // Does a conjunct of the WHERE relate the target's row to a joined table's (`o.user_id = u.id`)?
+    // Without one the FROM is a cross join: each target row meets every row the joined table's
+    // conditions keep, so those conditions pick no target rows (`FROM users u WHERE u.id = 1 AND
+    // o.id IS NOT NULL` wrote every order: red team R71 F4).
+    bool joins_target(const pg::Node* where) const {
+        auto relates = [&](const pg::Node* c) {
+            return names_target_column(c, m_relname, m_alias) && names_other_table_column(c, m_relname, m_alias);
+        };
+        if (const auto* b = pg::as<BoolExpr>(where); b != nullptr && b->boolop == AND_EXPR) {
+            for (const pg::Node* arg : pg::each(b->args)) {
+                if (relates(arg)) return true;
+            }
+            return false;
+        }
+        return relates(where);
+    }
 
     // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`): it
     // selects no row, a no-op rather than a data loss.
