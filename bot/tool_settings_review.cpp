@@ -671,11 +671,24 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     for (const auto& file : *loaded) {
         if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
         std::string why;
+        std::string by_content;  // the why of a "**" selection: any file psql would run as SQL
         for (const auto& [settings, d] : *head_dirs) {
-            if (why.empty()) why = tools::unread_loaded_file(file.path, d);
+            std::string w = tools::unread_loaded_file(file.path, d);
+            if (d.folder == "**") {
+                if (by_content.empty()) by_content = std::move(w);
+            } else if (why.empty()) {
+                why = std::move(w);
+            }
         }
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
         if (!text) return text.error();
+        // Chosen only because a command computes the name of a file psql runs: one whose text psql
+        // would not run as SQL (a Dockerfile, a shell script, a CSV) is not it (red team R71 N1); one
+        // too large to read, or of SQL whatever its name (R71 F1), is.
+        if (why.empty()) {
+            if (*text && !tools::psql_runs_text(**text)) continue;
+            why = by_content;
+        }
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text->value_or(""),
                                                        {analyze::SettingUnknown{1, why, "a file the migration tool loads"}}));

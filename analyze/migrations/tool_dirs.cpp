@@ -755,43 +755,14 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
            "give it a .js, .ts or .sql name pgfence reads)";
 }
 
-bool documentation_file(std::string_view file) {
-    const std::string ext = lower_ext(file);
-    for (std::string_view e : {".md", ".markdown", ".rst", ".adoc", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".pdf",
-                               ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm", ".zip", ".jar", ".class", ".so", ".dll",
-                               ".exe", ".dylib", ".wasm"}) {
-        if (ext == e) return true;
-    }
-    const std::string_view name = path_name(file);
-    for (std::string_view n : {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS", "README", "CHANGELOG"}) {
-        if (name == n) return true;
-    }
-    return false;
-}
-
-// A program's source or a structured settings file (.ts, .py, .go, .json, .yaml, ...): read by its
-// own tool and reviewed as code; no file psql is given by a name a command computes (fed to psql
-// it stops at its first line). Not .sql, .psql, .pgsql, .ddl, a name without an extension or any
-// other: psql runs text whatever it is named.
-bool program_file(std::string_view file) {
-    const std::string ext = lower_ext(file);
-    for (std::string_view e : {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".pyi", ".rb", ".go", ".java", ".kt", ".kts",
-                               ".scala", ".groovy", ".gradle", ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".cs", ".fs", ".php",
-                               ".swift", ".m", ".ex", ".exs", ".erl", ".hs", ".clj", ".dart", ".lua", ".pl", ".r", ".vue", ".svelte", ".astro",
-                               ".css", ".scss", ".sass", ".less", ".html", ".htm", ".erb", ".json", ".jsonc", ".json5", ".yml", ".yaml", ".toml",
-                               ".xml", ".lock", ".map", ".snap", ".proto", ".graphql", ".gql", ".tf", ".hcl", ".ini", ".cfg", ".properties"}) {
-        if (ext == e) return true;
-    }
-    return false;
-}
-
 bool tool_loads(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir)) return true;
     if (!dir.loads_unread.empty()) {
         // No folder: any .sql file (and an HCL one for atlas, whose desired state is either).
         if (dir.folder.empty()) return lower_ext(file) == ".sql" || (dir.tool == "atlas" && lower_ext(file) == ".hcl");
-        // "**": any file but documentation (a psql run whose file's name spells no folder).
-        if (dir.folder == "**") return !documentation_file(file) && !program_file(file);
+        // "**": any file (a psql run whose file's name spells no folder): psql reads text whatever
+        // the name, so which of them it would run as SQL is decided by their content (psql_runs_text).
+        if (dir.folder == "**") return true;
         // A file, a glob, or a folder (a desired-state folder, a computed psql file's folder/**).
         return psql_runs_file(file, dir.folder) || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/');
     }

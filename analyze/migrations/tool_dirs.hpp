@@ -30,7 +30,7 @@ struct ToolDir {
     // (`for f in $(ls)`: `folder` empty, any .sql file), a declarative applier's desired-state file
     // (`psqldef --file F`: `folder` is F), whose DDL the tool computes. With it `folder` selects a
     // file, a glob, or every file below a folder, also where `unknown` is set: "" any .sql file, "**"
-    // any file but documentation (documentation_file), `db/patches/**` a computed psql file's folder,
+    // any file whose content psql would run (psql_runs_text), `db/patches/**` a computed psql file's folder,
     // `**/fix.sql` a file an absolute path or an unresolved include names.
     std::string loads_unread;
     // psql (tool "psql"): the variables its command line sets to a constant (`-v name=value`,
@@ -85,10 +85,13 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // files, any extension). Such a file is an unknown statement at its line 1.
 [[nodiscard]] bool tool_loads(std::string_view file, const ToolDir& dir);
 
-// Whether `file` is documentation, an image or another binary file (.md, .rst, .txt, .png, .woff,
-// .jar, ..., LICENSE, README): no file a "**" selection (ToolDir::loads_unread) takes for one psql
-// may run, as psql runs text.
-[[nodiscard]] bool documentation_file(std::string_view file);
+// Whether psql, given `text` as a file, would run SQL or a meta-command of it: a line that opens
+// with a backslash, or a statement (split as PostgreSQL's lexer splits them) that parses. A
+// Dockerfile, a shell script, a CSV or an .env file does neither (each piece is a syntax error);
+// a file of SQL named .yaml or .md does. How a "**" selection (a psql file whose name a command
+// computes, with no folder spelled) picks the files it may run, by content, not by name (red team
+// R71 F1 and N1).
+[[nodiscard]] bool psql_runs_text(std::string_view text);
 
 // Why `file` is a file the tool loads from `dir` that pgfence does not read (printable), or "".
 [[nodiscard]] std::string unread_loaded_file(std::string_view file, const ToolDir& dir);

@@ -161,9 +161,17 @@ def computed_no_folder(s):
     base = dict(INIT)
     base.update({"scripts/post-deploy.sh": '#!/bin/sh\nset -e\nls ops | while read f; do psql "$DATABASE_URL" -f "$f"; done\n',
                  "docs/ops.md": "# ops\n"})
-    head = {"ops/cleanup.pgsql": DROP, "docs/ops.md": "# ops\nmore\n"}
-    gated(s, base, head, {("ops/cleanup.pgsql", "unknown-statement", 1)}, analyze=False)
-    not_unknown(s, ["docs/ops.md"])
+    base.update({"Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci; npm run build\n", "scripts/build.sh": "#!/bin/sh\nset -e\nnpm ci\n",
+                 "seed/users.csv": "id,email\n1,a@example.com\n", ".env.example": "PORT=3000\n"})
+    # Which file psql runs is known only by its text (red team R71 F1 and N1): SQL under any name
+    # (.yaml, .md) may be it; a Dockerfile, a shell script, a CSV or an .env file psql would not run.
+    head = {"ops/cleanup.pgsql": DROP, "docs/ops.md": "# ops\nmore\n", "ops/purge.yaml": DROP, "ops/wipe.md": DROP,
+            "Dockerfile": "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci; npm run build\n",
+            "scripts/build.sh": "#!/bin/sh\nset -e\nnpm ci; echo built\n", "seed/users.csv": "id,email\n1,b@example.com\n",
+            ".env.example": "PORT=3001\n"}
+    gated(s, base, head, {("ops/cleanup.pgsql", "unknown-statement", 1), ("ops/purge.yaml", "unknown-statement", 1),
+                          ("ops/wipe.md", "unknown-statement", 1)}, analyze=False)
+    not_unknown(s, ["docs/ops.md", "Dockerfile", "scripts/build.sh", "seed/users.csv", ".env.example"])
 
 
 def ansible_capistrano(s):
