@@ -365,6 +365,10 @@ def scenario_trace(args, tmp, runner):
         check(proc.returncode == 2 and "error: --trace-timeout" in proc.stderr,
               f"trace-timeout reaches pgfence pr (0 is refused): {proc.returncode}\n{proc.stderr[-800:]}")
         ok("trace-timeout: passed to pgfence pr")
+        proc, _, _ = runner.run({"trace": "true", "trace-budget": "0"}, repo, "pull_request", event, double.url)
+        check(proc.returncode == 2 and "error: --trace-budget" in proc.stderr,
+              f"trace-budget reaches pgfence pr (0 is refused): {proc.returncode}\n{proc.stderr[-800:]}")
+        ok("trace-budget: passed to pgfence pr")
     finally:
         double.stop()
     # A setting only a superuser may change: not traced as the plain owner, traced as the superuser.
