@@ -44,6 +44,17 @@ struct Token {
 std::vector<Token> tokens(std::string_view t, Language lang) {
     std::vector<Token> out;
     int line = 1;
+    // Ruby's interpolation "#{...}" at t[i], on one line: a computed value ($ for the shell
+    // reading); `i` is left on its closing brace.
+    auto interpolation = [&](std::size_t& i, Token& tok) {
+        if (t[i] != '#' || i + 1 >= t.size() || t[i + 1] != '{') return false;
+        const std::size_t end = t.find('}', i);
+        if (end == std::string_view::npos || t.substr(i, end - i).find('\n') != std::string_view::npos) return false;
+        tok.computed = true;
+        tok.text += "$RUBY";
+        i = end;
+        return true;
+    };
     for (std::size_t i = 0; i < t.size(); ++i) {
         const char c = t[i];
         if (c == '\n') {
@@ -76,15 +87,7 @@ std::vector<Token> tokens(std::string_view t, Language lang) {
                     if (depth == 0) break;
                     --depth;
                 }
-                if (interpolates && t[i] == '#' && i + 1 < t.size() && t[i + 1] == '{') {
-                    const std::size_t end = t.find('}', i);
-                    if (end != std::string_view::npos && t.substr(i, end - i).find('\n') == std::string_view::npos) {
-                        tok.computed = true;
-                        tok.text += "$RUBY";
-                        i = end;
-                        continue;
-                    }
-                }
+                if (interpolates && interpolation(i, tok)) continue;
                 tok.text += t[i];
             }
             out.push_back(std::move(tok));
@@ -111,16 +114,7 @@ std::vector<Token> tokens(std::string_view t, Language lang) {
                     tok.text += e == 'n' ? '\n' : e == 't' ? '\t' : e;
                     continue;
                 }
-                // Ruby's interpolation "#{...}": a computed value ($ for the shell reading).
-                if (c != '\'' && lang == Language::ruby && t[i] == '#' && i + 1 < t.size() && t[i + 1] == '{') {
-                    const std::size_t end = t.find('}', i);
-                    if (end != std::string_view::npos && t.substr(i, end - i).find('\n') == std::string_view::npos) {
-                        tok.computed = true;
-                        tok.text += "$RUBY";
-                        i = end;
-                        continue;
-                    }
-                }
+                if (c != '\'' && lang == Language::ruby && interpolation(i, tok)) continue;
                 tok.text += t[i];
             }
             i += close.size() - 1;
