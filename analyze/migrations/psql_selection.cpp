@@ -1,6 +1,5 @@
 #include <string>
 
-#include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/splitter.hpp"
