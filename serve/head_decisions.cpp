@@ -22,15 +22,16 @@ int rank(const std::string& conclusion) {
     return 4;  // anything else is taken for the worst
 }
 
-// The jobs (`pgfence pr --name`) of `pull_request` that decided for an earlier head of it but have
-// no decision for `head`: each stands as pending ("waiting for job ..."), so a job that did not
-// upload for the new head (skipped, failed, cancelled, timed out) never leaves the check to the jobs
-// that did, and its unapproved findings are not forgotten (red team r70 F24).
-StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const std::string& repository, const std::string& head,
-                                                    std::int64_t pull_request, const std::vector<HeadDecision>& present) {
-    auto r = c.query("SELECT DISTINCT o.job FROM pgfence_head_decisions o WHERE o.repository = $1 AND o.pull_request = $2 "
-                     "AND o.head_sha <> $3 AND (o.job <> '' OR o.upload_id IS NOT NULL) ORDER BY o.job",
-                     {repository, std::to_string(pull_request), head});
+// The jobs (`pgfence pr --name`) that ever decided for `pull_request` (pgfence_pull_request_jobs)
+// but have no decision for `head`: each stands as pending ("waiting for job ..."), so a job that did
+// not upload for the new head (skipped, failed, cancelled, timed out) never leaves the check to the
+// jobs that did, and its unapproved findings are not forgotten (red team r70 F24). The set is the
+// pull request's, not read from the rows of its other heads: a change of the base drops those, and
+// the job they alone remembered was forgotten (red team r71 F9).
+StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const std::string& repository, std::int64_t pull_request,
+                                                    const std::vector<HeadDecision>& present) {
+    auto r = c.query("SELECT job FROM pgfence_pull_request_jobs WHERE repository = $1 AND pull_request = $2 ORDER BY job",
+                     {repository, std::to_string(pull_request)});
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> out;
     for (int i = 0; i < r->rows(); ++i) {
@@ -41,8 +42,9 @@ StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const 
         const std::string named = job.empty() ? std::string("the pgfence job without --name") : "job " + annotate::md_code_span(job);
         out.push_back({pull_request, job, std::nullopt, "pending", "Waiting for " + (job.empty() ? std::string("the unnamed job") : "job " + job),
                        "Pull request #" + std::to_string(pull_request) + "'s " + named +
-                           " decided for an earlier head but has not uploaded for this one: the check waits for its upload of "
-                           "this head, since what it reviews may still need a sign-off. A job that does not run on every push "
+                           " decided for this pull request before (for an earlier head, or for another base) but has not "
+                           "uploaded for this head: the check waits for its upload of this head, since what it reviews may still "
+                           "need a sign-off. A job that does not run on every push "
                            "(a path filter, an `if:`) must still run `pgfence pr --upload` on each head: with nothing to review "
                            "it uploads a success.",
                        ""});
@@ -51,6 +53,14 @@ StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const 
 }
 
 }  // namespace
+
+StoreResult<bool> note_pull_request_job(trace::Connection& c, const std::string& repository, std::int64_t pull_request,
+                                        const std::string& job) {
+    auto r = c.query("INSERT INTO pgfence_pull_request_jobs (repository, pull_request, job) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     {repository, std::to_string(pull_request), job});
+    if (!r) return db_error(c, r.error());
+    return true;
+}
 
 StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                        const HeadDecision& d) {
@@ -61,6 +71,12 @@ StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& 
                                "AND upload_id IS NULL AND (job = $4 OR job = '')",
                                {repository, head, std::to_string(d.pull_request), d.job});
         if (!dropped) return db_error(c, dropped.error());
+    }
+    // A job's decision makes it one of the pull request's jobs for good (not the pending stand-in
+    // for the whole pull request after a change of the base: job '' without an upload).
+    if (d.upload_id || !d.job.empty()) {
+        auto noted = note_pull_request_job(c, repository, d.pull_request, d.job);
+        if (!noted) return noted.error();
     }
     auto up = c.query("INSERT INTO pgfence_head_decisions (repository, head_sha, pull_request, job, upload_id, conclusion, title, "
                       "summary, body) VALUES ($1, $2, $3, $4, NULLIF($5, '')::uuid, $6, $7, $8, $9) "
@@ -96,7 +112,7 @@ StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, cons
         if (std::find(pull_requests.begin(), pull_requests.end(), d.pull_request) == pull_requests.end()) pull_requests.push_back(d.pull_request);
     }
     for (std::int64_t number : pull_requests) {
-        auto missing = missing_jobs(c, repository, head, number, out);
+        auto missing = missing_jobs(c, repository, number, out);
         if (!missing) return missing.error();
         out.insert(out.end(), missing->begin(), missing->end());
     }
@@ -174,7 +190,7 @@ StoreResult<std::string> own_head_decision(trace::Connection& c, const std::stri
     own.insert(own.end(), refused->begin(), refused->end());
     // A job that decided for an earlier head only: this head is not reviewed whole.
     if (!own.empty()) {
-        auto missing = missing_jobs(c, repository, head, pull_request, own);
+        auto missing = missing_jobs(c, repository, pull_request, own);
         if (!missing) return missing.error();
         own.insert(own.end(), missing->begin(), missing->end());
     }
@@ -207,7 +223,8 @@ bool Service::handle_base_change(const json& payload, const std::string& deliver
         if (!up) return db_error(c, up.error());
         // Each job's decision for this head is voided in place (pending until that job uploads for
         // the new base: one job's upload does not stand for another's, issue #53); those of older
-        // heads go; with none, one for the pull request as a whole.
+        // heads go; with none, one for the pull request as a whole. The pull request's jobs stay
+        // (pgfence_pull_request_jobs): one only waited for on this head is waited for still (r71 F9).
         auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2 AND head_sha <> $3",
                                {repository, std::to_string(*number), *head});
         if (!dropped) return db_error(c, dropped.error());

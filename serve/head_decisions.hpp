@@ -24,8 +24,15 @@ struct HeadDecision {
     std::string title, summary, body;
 };
 
+// Inside a Store transaction: `job` decided for `pull_request` (an accepted upload, or a refused
+// one): from now on every head of the pull request, for any base, waits for that job's upload
+// (pgfence_pull_request_jobs, serve/migrations/012_pull_request_jobs.sql; red team r71 F9).
+[[nodiscard]] StoreResult<bool> note_pull_request_job(trace::Connection& c, const std::string& repository,
+                                                      std::int64_t pull_request, const std::string& job);
+
 // Inside a Store transaction: records `decision` as the decision of its pull request and job for
-// `head` (a voided one of that pull request, for another base, is dropped).
+// `head` (a voided one of that pull request, for another base, is dropped), and its job as one of
+// the pull request's (note_pull_request_job).
 [[nodiscard]] StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                                      const HeadDecision& decision);
 

@@ -27,6 +27,9 @@ StoreResult<bool> record_refused_job(trace::Connection& c, const UploadTarget& h
                                         "AND j.pull_request = $3 AND j.job = $4 AND ") + k_standing,
                             key);
     if (!standing) return db_error(c, standing.error());
+    // A refusal is the job's decision: the pull request's later heads and bases wait for it too.
+    auto noted = note_pull_request_job(c, head.repository, head.pull_request, job);
+    if (!noted) return noted.error();
     auto up = c.query("INSERT INTO pgfence_refused_jobs (repository, head_sha, pull_request, job, status, why) "
                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (repository, head_sha, pull_request, job) DO UPDATE SET "
                       "status = EXCLUDED.status, why = EXCLUDED.why, refused_at = now()",

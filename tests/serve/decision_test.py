@@ -32,6 +32,9 @@ Scenarios:
                 #7 reopened is evaluated again (alice's approval, asked of GitHub anew, counts)
   job_missing   two jobs: api's DROP TABLE needs sign-off on head 1; on head 2 only web uploads: the
                 check waits for api (pending), never success, until api uploads for head 2
+  job_missing_retarget  as job_missing, then the base is edited (main -> x) and only web uploads
+                for x: the check still waits for api (the jobs a pull request has had are its own:
+                red team r71 F9), until api's upload for x needs sign-off again
   fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
                 check run named 'pgfence governance' on the head first: the service never takes it
                 for its own (it lists only its App's runs) and posts its decision in a run of its
@@ -441,7 +444,55 @@ def scenario_job_missing(w):
     ok("api's upload for head 2: its DROP TABLE needs sign-off again")
 
 
-SCENARIOS = {"job_missing": scenario_job_missing, "fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
+def scenario_job_missing_retarget(w):
+    """Red team r71 F9: as job_missing, head 2 waits for api (only web uploaded). Then the base is
+    edited (main -> x, x is main plus a README): the service drops the decisions of head 1 (api's
+    only one) and voids head 2's. web uploads for x: api is still waited for, never success, since
+    the jobs a pull request has had are its own, not those of the head rows that happen to be kept."""
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n"},
+           "base")
+    git(w.repo, "checkout", "-qb", "x")
+    commit(w, {"README.md": "release branch\n"}, "x")
+    git(w.repo, "checkout", "-q", "main")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+               "web/migrations/002_note.sql": "SELECT 1;\n"}, "drop users")
+    head, main, x = git(w.repo, "rev-parse", "HEAD"), git(w.repo, "rev-parse", "main"), git(w.repo, "rev-parse", "x")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    w.wait_for_check(head, "action_required")
+    ok("head 1: api's DROP TABLE needs sign-off")
+
+    commit(w, {"web/migrations/003_more.sql": "SELECT 1;\n"}, "web only")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head2, base_sha=main)
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "pending", "web": "success"})
+    ok("head 2 with only web's upload: api is waited for")
+
+    edited_base(w, url, 7, head2, x, "x", "main", main)
+    w.wait_for_event(url, token, "base_changed")
+    proc, _ = upload_pr(w, url, token, 7, "x", "--name", "web", "web/migrations")
+    check("governance: uploaded (conclusion success" in proc.stdout, f"web has nothing new for x: {proc.stdout[-400:]}")
+    wait_for_jobs(w, url, token, {"api": "pending", "web": "success"})
+    time.sleep(2)
+    runs = w.governance_checks(head2)
+    check(runs and all(r.get("conclusion") != "success" for r in runs), f"head 2 is never success: {[r.get('conclusion') for r in runs]}")
+    check(runs[-1].get("status") == "in_progress" and "Waiting for job api" in runs[-1]["output"]["title"],
+          f"head 2 into x waits for api: {runs[-1].get('status')} {runs[-1]['output']['title']}")
+    ok("base edited to x, web's upload for x: the check still waits for job api (its decisions went with the old base)")
+
+    upload_pr(w, url, token, 7, "x", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    w.wait_for_check(head2, "action_required")
+    ok("api's upload for x: its DROP TABLE needs sign-off")
+
+
+SCENARIOS = {"job_missing": scenario_job_missing, "job_missing_retarget": scenario_job_missing_retarget, "fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
              "two_jobs": scenario_two_jobs, "closed": scenario_closed,
              "jobs_signoff": scenario_jobs_signoff}
 

@@ -8,8 +8,9 @@ Scenarios:
   refused_job   one pull request, two jobs. api/migrations/002_x<LF>.sql drops users: job api's
                 upload is refused (422, a control character in a path); job web uploads nothing risky.
                 api first, web after: the check stays failure, naming both jobs. On the next head,
-                web first, api's refusal after: the success turns to failure. Neither web's success
-                nor a waiting check ever replaces api's refusal
+                web first: the check waits for api (a refusal is a decision of the job: r71 F9), never
+                success; api's refusal after: failure. Neither web's success nor a waiting check ever
+                replaces api's refusal
   too_large_job one pull request, two jobs: web uploads success, then api's report (a DROP TABLE
                 after 2.4 MB of COMMENTs) is above max_upload_bytes (413, the body unread: its job is
                 the Pgfence-Job header's): the check turns failure; web uploading again changes nothing;
@@ -120,14 +121,18 @@ def scenario_refused_job(w):
           f"the refusal is audited as job api's: {events[-1]['data']}")
     ok("api's upload refused (422), then web's accepted with nothing new: the check stays failure, naming both jobs")
 
-    # The next head: web first (success), then api's refusal.
+    # The next head: web first (success; the check waits for api, refused before), then api's refusal.
     commit(w, {"web/README.md": "web, again\n"}, "docs")
     head2 = git(w.repo, "rev-parse", "HEAD")
     w.webhook(url, "pull_request", "synchronize", author=AUTHOR, head_sha=head2, base_sha=git(w.repo, "rev-parse", "main"))
     w.wait_for_event(url, token, "pull_request", count=2)
     proc, _ = run_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
     uploaded(proc, "job web's upload of the next head")
-    w.wait_for_check(head2, "success")
+    # api's refusal of head 1 was its decision: head 2 waits for api's upload (red team r71 F9).
+    runs = checks_settled(w, url, token, head2)
+    check(runs and all(r.get("conclusion") != "success" for r in runs), f"head 2 is never success: {[r.get('conclusion') for r in runs]}")
+    check(runs[-1].get("status") == "in_progress" and "Waiting for job api" in runs[-1]["output"]["title"],
+          f"head 2 waits for api, refused on head 1: {runs[-1].get('status')} {runs[-1]['output']['title']}")
     proc, _ = run_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
     refused(proc, 422, "job api's upload of the next head")
     w.wait_for_check(head2, "failure")
