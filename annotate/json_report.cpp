@@ -99,7 +99,10 @@ void size_facts(JsonWriter& w, const SizeFacts& z) {
     w.end_object();
 }
 
-void finding(JsonWriter& w, const Finding& f) {
+// `no_sql`, when not empty, stands for every SQL text (an upload without SQL); `subject` is the
+// upload's subject_sha256 of the finding, `on_base` its suppression_on_base (suppressed entries).
+void finding(JsonWriter& w, const Finding& f, std::string_view no_sql = {}, std::string_view subject = {},
+             std::optional<bool> on_base = std::nullopt) {
     w.begin_object();
     position(w, "end", f.stop);
     w.key("fix").string_or_null(f.fix);
@@ -115,7 +118,8 @@ void finding(JsonWriter& w, const Finding& f) {
         w.key("steps").begin_array();
         for (const auto& st : f.recipe->steps) {
             w.begin_object();
-            w.member("in_transaction", st.in_transaction).member("sql", st.sql).member("title", st.title);
+            w.member("in_transaction", st.in_transaction).member("sql", no_sql.empty() ? std::string_view(st.sql) : no_sql);
+            w.member("title", st.title);
             w.end_object();
         }
         w.end_array();
@@ -132,16 +136,17 @@ void finding(JsonWriter& w, const Finding& f) {
     w.key("statement");
     if (f.statement >= 0) w.number(static_cast<std::int64_t>(f.statement));
     else w.null();
-    if (by) {
-        w.member("suppression_line", by->line);
-        w.key("until").string_or_null(by->until);
-    }
+    if (!subject.empty()) w.member("subject_sha256", subject);
+    if (by) w.member("suppression_line", by->line);
+    if (on_base) w.member("suppression_on_base", *on_base);
+    if (by) w.key("until").string_or_null(by->until);
     w.end_object();
 }
 
-void statement(JsonWriter& w, const StatementFacts& s) {
+void statement(JsonWriter& w, const StatementFacts& s, std::string_view no_sql = {}, std::string_view context = {}) {
     w.begin_object();
     blocks(w, s.blocks());
+    if (!context.empty()) w.member("context_sha256", context);
     w.member("index", s.index);
     w.key("kind").string_or_null(s.kind);
     w.key("locks").begin_array();
@@ -179,7 +184,7 @@ void statement(JsonWriter& w, const StatementFacts& s) {
     w.member("length", s.span.end - s.span.begin).member("offset", s.span.begin);
     position(w, "start", s.span.start);
     w.end_object();
-    w.member("sql", s.sql).member("status", status_name(s.status));
+    w.member("sql", no_sql.empty() ? std::string_view(s.sql) : no_sql).member("status", status_name(s.status));
     w.key("tag").string_or_null(s.tag);
     w.key("transaction").begin_object();
     w.member("no_transaction_block", s.no_transaction_block).member("savepoint_depth", s.savepoint_depth);
@@ -191,7 +196,7 @@ void statement(JsonWriter& w, const StatementFacts& s) {
 }
 
 // The file's migration plan (analyze/plan.hpp): null when no finding has a safe rewrite.
-void plan(JsonWriter& w, const std::optional<Plan>& p) {
+void plan(JsonWriter& w, const std::optional<Plan>& p, std::string_view no_sql = {}) {
     w.key("plan");
     if (!p) {
         w.null();
@@ -213,13 +218,14 @@ void plan(JsonWriter& w, const std::optional<Plan>& p) {
         w.key("files").begin_array();
         auto file = [&](const std::string& path, const std::string& text) {
             w.begin_object();
-            w.member("path", path).member("text", text);
+            w.member("path", path).member("text", no_sql.empty() ? std::string_view(text) : no_sql);
             w.end_object();
         };
         file(st.path, st.file_text);
         for (const auto& [path, text] : st.extra_files) file(path, text);
         w.end_array();
-        w.member("path", st.path).member("run", plan_run_name(st.run)).member("sql", st.sql).member("title", st.title);
+        w.member("path", st.path).member("run", plan_run_name(st.run)).member("sql", no_sql.empty() ? std::string_view(st.sql) : no_sql);
+        w.member("title", st.title);
         w.end_object();
     }
     w.end_array();
@@ -228,8 +234,12 @@ void plan(JsonWriter& w, const std::optional<Plan>& p) {
 }
 
 // `piece`, when given, is called after each finding and statement: where the text written so
-// far may be handed on (JsonReportStream::stream_text).
-void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>& piece = {}) {
+// far may be handed on (JsonReportStream::stream_text). `upload`: what an upload's envelope adds.
+void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>& piece = {},
+                 const UploadFileExtras* upload = nullptr, std::string_view no_sql = {}) {
+    const auto nth = [](const auto& list, std::size_t i) -> std::string_view {
+        return i < list.size() ? std::string_view(list[i]) : std::string_view();
+    };
     w.begin_object();
     // ORM scripts only (additive): which ORM, and how much of it could be read statically.
     bool orm = f.source_kind != "sql";
@@ -248,28 +258,31 @@ void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>
     if (f.error) w.string(f.error->message);
     else w.null();
     w.key("findings").begin_array();
-    for (const auto& x : f.findings) {
-        finding(w, x);
+    for (std::size_t i = 0; i < f.findings.size(); ++i) {
+        finding(w, f.findings[i], no_sql, upload ? nth(upload->subject_sha256, i) : std::string_view());
         if (piece) piece();
     }
     w.end_array();
     w.member("path", f.path);
-    plan(w, f.plan);
+    plan(w, f.plan, no_sql);
     w.member("risk", risk_name(f.risk));
+    if (upload) w.member("sha256", upload->sha256);
     w.key("skip_reason");
     if (f.skipped) w.string(f.skip_reason);
     else w.null();
     w.member("skipped", f.skipped);
     if (orm) w.member("source_kind", f.source_kind);
     w.key("statements").begin_array();
-    for (const auto& s : f.statements) {
-        statement(w, s);
+    for (std::size_t i = 0; i < f.statements.size(); ++i) {
+        statement(w, f.statements[i], no_sql, upload ? nth(upload->context_sha256, i) : std::string_view());
         if (piece) piece();
     }
     w.end_array();
     w.key("suppressed").begin_array();
-    for (const auto& x : f.suppressed) {
-        finding(w, x);
+    for (std::size_t i = 0; i < f.suppressed.size(); ++i) {
+        std::optional<bool> on_base;
+        if (upload) on_base = i < upload->suppression_on_base.size() && upload->suppression_on_base[i];
+        finding(w, f.suppressed[i], no_sql, {}, on_base);
         if (piece) piece();
     }
     w.end_array();
@@ -363,11 +376,12 @@ void JsonReportStream::stream_text(std::ostream& out, const FileReport& file) {
     hand_on();
 }
 
-// `summary` comes last: its counts are known only once every file is written.
-void JsonReportStream::end(std::ostream& out) {
-    const ReportTotals& t = totals();
-    std::string tail = t.files == 0 ? "],\n  \"summary\": " : "\n  ],\n  \"summary\": ";
-    JsonWriter w(tail, 2);
+namespace {
+
+// The report's `summary`.
+void summary(JsonWriter& w, const ReportTotals& t, const std::optional<analyze::HistoryCounts>& history,
+             const std::optional<analyze::HistoryCounts>& schema, const std::optional<analyze::HistoryCounts>& snapshot,
+             const std::string& sizes) {
     w.begin_object();
     w.member("file_errors", t.file_errors).member("files", t.files);
     auto counts = [&](const char* key, const std::optional<analyze::HistoryCounts>& h) {
@@ -377,18 +391,51 @@ void JsonReportStream::end(std::ostream& out) {
         w.member("skipped_statements", h->skipped_statements).member("statements", h->statements);
         w.end_object();
     };
-    counts("history", history());
-    counts("schema", schema());
-    counts("snapshot", snapshot());
-    if (!sizes().empty()) w.member("sizes", sizes());
+    counts("history", history);
+    counts("schema", schema);
+    counts("snapshot", snapshot);
+    if (!sizes.empty()) w.member("sizes", sizes);
     w.member("statements", t.statements).member("unknown", t.unknown).member("unparsable", t.unparsable);
     w.end_object();
+}
+
+}  // namespace
+
+// `summary` comes last: its counts are known only once every file is written.
+void JsonReportStream::end(std::ostream& out) {
+    const ReportTotals& t = totals();
+    std::string tail = t.files == 0 ? "],\n  \"summary\": " : "\n  ],\n  \"summary\": ";
+    JsonWriter w(tail, 2);
+    summary(w, t, history(), schema(), snapshot(), sizes());
     out << tail << "\n}\n";
 }
 
 void write_json_report(const Report& report, std::ostream& out) {
     JsonReportStream stream(report.pg_version);
     write_report(stream, report, out);
+}
+
+void write_upload_report(JsonWriter& w, const UploadReport& upload, const std::function<void()>& piece) {
+    const Report& report = *upload.report;
+    // The members in byte order, "files" first: the layout of the DOM the envelope once was.
+    w.begin_object();
+    ReportTotals totals;
+    w.key("files").begin_array();
+    for (std::size_t i = 0; i < report.files.size(); ++i) {
+        const UploadFileExtras* extras = i < upload.files->size() ? &(*upload.files)[i] : nullptr;
+        file_report(w, report.files[i], piece, extras, upload.sql_left_out);
+        totals.add(report.files[i]);
+        if (piece) piece();
+    }
+    w.end_array();
+    w.member("parser_version", parser_version()).member("pg_version", report.pg_version);
+    w.member("schema_version", k_json_schema_version);
+    w.key("summary");
+    summary(w, totals, report.history, report.schema, report.snapshot, {});
+    w.key("tool").begin_object();
+    w.member("name", "pgfence").member("version", PGFENCE_VERSION);
+    w.end_object();
+    w.end_object();
 }
 
 }  // namespace pgfence::annotate

@@ -58,7 +58,7 @@ std::size_t plain_run_end(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-void append_json_escaped(std::string& out, std::string_view s) {
+void append_json_escaped(std::string& out, std::string_view s, bool nul_replaced) {
     static const char* k_hex = "0123456789abcdef";
     std::size_t i = 0;
     while (i < s.size()) {
@@ -93,6 +93,13 @@ void append_json_escaped(std::string& out, std::string_view s) {
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
+        case '\0':
+            if (nul_replaced) {
+                out += "\xEF\xBF\xBD";
+                break;
+            }
+            out += "\\u0000";
+            break;
         default:
             out += "\\u00";
             out += k_hex[c >> 4];
@@ -102,7 +109,9 @@ void append_json_escaped(std::string& out, std::string_view s) {
     }
 }
 
-void JsonWriter::newline_indent(std::size_t depth) { line_start(false, depth, {}); }
+void JsonWriter::newline_indent(std::size_t depth) {
+    if (m_base >= 0) line_start(false, depth, {});
+}
 
 void JsonWriter::misplaced_key() const {
     if (m_levels.empty() || !m_levels.back().object || m_after_key) throw std::logic_error("JsonWriter: a key outside an object");

@@ -14,8 +14,12 @@ namespace pgfence::annotate {
 
 class JsonWriter {
 public:
-    // Writes into `out`; every line after the first is indented by `base_indent` spaces.
+    // Writes into `out`; every line after the first is indented by `base_indent` spaces. With
+    // k_compact, no line breaks nor spaces at all: nlohmann's dump(-1) layout.
+    static constexpr int k_compact = -1;
     explicit JsonWriter(std::string& out, int base_indent = 0) : m_out(out), m_base(base_indent) {}
+    // A NUL byte in a string is written as U+FFFD, not \u0000 (PostgreSQL's jsonb cannot hold it).
+    void nul_as_replacement(bool on) { m_nul_replaced = on; }
 
     void begin_object();
     void end_object();
@@ -77,11 +81,21 @@ private:
     int m_base;
     std::vector<Level> m_levels;
     bool m_after_key = false;
+    bool m_nul_replaced = false;
 };
 
 inline void JsonWriter::line_start(bool comma, std::size_t depth, std::string_view key) {
     // One write for a member's whole lead-in (",\n" + indent + "\"key\": "): the report has
     // millions of them, and separate appends cost more than the bytes.
+    if (m_base < 0) {
+        if (comma) m_out += ',';
+        if (!key.empty()) {
+            m_out += '"';
+            m_out.append(key.data(), key.size());
+            m_out += "\":";
+        }
+        return;
+    }
     const std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
     const std::size_t quoted = key.empty() ? 0 : key.size() + 4;
     const std::size_t at = m_out.size();
@@ -142,12 +156,13 @@ inline void JsonWriter::null() {
 
 // Appends `s` as a JSON string body (no quotes) the way nlohmann's dump does with
 // error_handler_t::replace: control bytes as \uXXXX, invalid UTF-8 as U+FFFD.
-void append_json_escaped(std::string& out, std::string_view s);
+// With `nul_replaced`, a NUL byte as U+FFFD.
+void append_json_escaped(std::string& out, std::string_view s, bool nul_replaced = false);
 
 inline void JsonWriter::string(std::string_view s) {
     before_value();
     m_out += '"';
-    append_json_escaped(m_out, s);
+    append_json_escaped(m_out, s, m_nul_replaced);
     m_out += '"';
 }
 

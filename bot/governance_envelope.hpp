@@ -2,14 +2,13 @@
 // The body of `pr --upload` (notes: README "Uploads"): the report of the files pr analysed,
 // each with the SHA-256 of its bytes at the head commit, the content hash over them, and the
 // idempotency key that makes a retried or repeated upload one analysis at the service.
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analyze/base/error.hpp"
 #include "analyze/model/facts.hpp"
@@ -34,11 +33,24 @@ struct Subject {
     std::string head_tree;
 };
 
+// A sink for the body's text, a piece at a time; false stops the writing (the connection failed).
+using BodySink = std::function<bool(std::string_view piece)>;
+
 struct Envelope {
-    nlohmann::json body;
+    Subject subject;
     std::string content_hash;     // "sha256:<64 hex>"
     std::string idempotency_key;  // 64 hex
+    // The body (compact JSON) is never held whole: its report is a hundred times the migration's
+    // bytes (red team r71 F12: a DOM of it took 650 bytes per byte of a 1.2 MB migration).
+    // write_body hands it to a sink about a megabyte at a time, the same bytes on every call (a
+    // retry sends it again); body_size is their number. It reads the report build_envelope was
+    // given, which must outlive the envelope.
+    std::function<void(const BodySink&)> write_body;
+    std::size_t body_size = 0;
 };
+
+// The whole body as one string (tests, small reports).
+[[nodiscard]] std::string body_text(const Envelope& envelope);
 
 // A file's bytes at the head commit; nothing when the head has no such regular file (deleted).
 using BytesAtHead = std::function<analyze::Result<std::optional<std::string>>(const std::string& path)>;
@@ -48,15 +60,14 @@ using BytesAtHead = std::function<analyze::Result<std::optional<std::string>>(co
 // carries it as suppression_on_base; the service lets no other suppression lift its policy.
 using SuppressionOrigins = std::map<std::string, std::vector<bool>>;
 
-// The envelope for `report`. A file without bytes at the head (deleted by the pull request, or
+// The envelope for `report` (kept by reference: it must outlive the envelope). Without
+// `include_sql` every SQL text (statements, recipe steps, plan steps and the files they write)
+// is k_sql_left_out; findings and everything else stay. A file without bytes at the head (deleted by the pull request, or
 // a link) hashes as no bytes, so every file entry has its sha256 and the deletion still moves
 // the content hash. An Error when a file cannot be read or libcrypto is missing.
 [[nodiscard]] analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Subject& subject,
                                                        const BytesAtHead& bytes_at_head, const SuppressionOrigins& origins,
                                                        bool include_sql);
 
-// Replaces every SQL text of a report document (statements, recipe steps, plan steps and the
-// files they write) with k_sql_left_out; findings and everything else stay.
-void strip_sql(nlohmann::json& report);
 
 }  // namespace pgfence::bot::governance

@@ -35,6 +35,15 @@ public:
         req.path = request.path;
         for (const auto& [name, value] : request.headers) req.set_header(name, value);
         req.body = request.body;
+        if (request.write_body) {
+            // The body as it is written, body_size bytes from offset 0 in one call.
+            req.content_length_ = request.body_size;
+            req.content_provider_ = [&request](size_t offset, size_t, httplib::DataSink& sink) {
+                if (offset != 0) return false;  // it wrote less than it said: the request is cancelled
+                request.write_body([&](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
+                return true;
+            };
+        }
         auto response = m_client.send(req);
         Result out;
         if (!response) {

@@ -3,8 +3,11 @@
 // module of their own, pgfence-http.so, opened the first time a command talks to GitHub: a
 // run of `pgfence analyze` never pays for loading them (analyze/shared_library.hpp says why).
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,11 @@ struct Request {
     std::string path;  // already encoded
     Headers headers;
     std::string body;
+    // A body too large to hold (a governance upload), instead of `body`: written to the connection
+    // by write_body a piece at a time (false from the sink: stop), body_size bytes in all, the
+    // same ones on each send.
+    std::function<void(const std::function<bool(std::string_view)>&)> write_body;
+    std::size_t body_size = 0;
 };
 
 // Why no response came.

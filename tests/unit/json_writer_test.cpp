@@ -76,3 +76,29 @@ TEST_CASE("json writer: escaping equals nlohmann's, invalid UTF-8 included") {
         CHECK(ours == nlohmann_dump(nlohmann::json(s), -1));
     }
 }
+
+TEST_CASE("json writer: compact is nlohmann's dump(-1); a NUL may be written as U+FFFD") {
+    std::string out;
+    JsonWriter w(out, JsonWriter::k_compact);
+    w.begin_object();
+    w.key("a").begin_array();
+    w.number(std::int64_t{1});
+    w.begin_object();
+    w.end_object();
+    w.null();
+    w.end_array();
+    w.member("b", std::string("x\ny", 3)).member("c", std::string("n\0l", 3));
+    w.key("d").begin_object();
+    w.member("e", 2.5);
+    w.end_object();
+    w.end_object();
+    nlohmann::json expected = {{"a", {1, nlohmann::json::object(), nullptr}}, {"b", "x\ny"}, {"c", std::string("n\0l", 3)},
+                               {"d", {{"e", 2.5}}}};
+    CHECK(out == nlohmann_dump(expected, -1));
+
+    std::string replaced;
+    JsonWriter r(replaced, JsonWriter::k_compact);
+    r.nul_as_replacement(true);
+    r.string(std::string("n\0l", 3));
+    CHECK(replaced == "\"n\xEF\xBF\xBDl\"");
+}
