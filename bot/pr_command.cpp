@@ -14,6 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+
+#include <unistd.h>
 #include <map>
 #include <optional>
 #include <set>
@@ -285,7 +288,16 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             diagnosis.failed = true;
         }
     }
-    if (table) annotate::render_terminal(report, out, annotate::TerminalOptions{false});
+    if (table) {
+        // As analyze prints it: on a terminal narrower than the statement table, each finding as a
+        // compiler prints a diagnostic, wrapped to the terminal's width; never coloured.
+        bool tty = &out == &std::cout && isatty(STDOUT_FILENO);
+        int width = terminal_width(tty);
+        annotate::TerminalOptions options{false};
+        options.compact = tty && width > 0 && width < annotate::k_table_width;
+        options.width = width > 0 ? width : 80;
+        annotate::render_terminal(report, out, options);
+    }
     if (trace.ran && table) out << trace.text;
     Counts counts = count(report);
     std::string conclusion = annotate::check_conclusion(
