@@ -88,6 +88,9 @@ std::string checked_name(const std::string& name) {
 
 int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     PrArgs p = parse_pr(args);
+    // The action passes its trace inputs whenever they are set: say when they change nothing.
+    if (!p.trace && !p.trace_timeout.empty()) err << "warning: --trace-timeout does nothing without --trace\n";
+    if (!p.trace && !p.trace_budget.empty()) err << "warning: --trace-budget does nothing without --trace\n";
     Identity identity = identity_of(p.name);
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
