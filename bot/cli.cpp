@@ -63,8 +63,8 @@ commands:
   lsp                 the language server for editors (LSP over standard input
                       and output): diagnostics, hover, lock lenses and quick
                       fixes as you type (docs/editors.md)
-  rules               list every rule: id, default risk, whether it is on by
-                      default, summary
+  rules [RULE...]     list every rule (or the ones named): id, default risk,
+                      whether it is on by default, summary
   help                show this text
   version             print the version
 
@@ -209,10 +209,11 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
   --trace-as-superuser      --trace, with the SQL run as the server's superuser
                             instead of a plain database owner: only for trusted
                             repositories (COPY ... PROGRAM runs commands)
-  --trace-timeout SECONDS   cancel a traced statement that runs longer (default:
-                            300)
-  --trace-budget SECONDS    stop the whole trace after this long: the rest is
-                            not run and the trace fails (default: 1800)
+  --trace-timeout SECONDS   with --trace: cancel a traced statement that runs
+                            longer, 1 to 86400 (default: 300)
+  --trace-budget SECONDS    with --trace: stop the whole trace after this long,
+                            1 to 86400: the rest is not run and the trace fails
+                            (exit 1) (default: 1800)
   --capture FILE            judge the migrations the pull request adds or
                             changes from what the migrate command sent, as
                             `pgfence capture --record FILE` wrote it
@@ -237,9 +238,11 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
   --                        everything after it is a GLOB, even one starting
                             with '-'
   exit codes: 0 nothing new above --max-risk; 1 a new finding above it, or a
-              new statement pgfence could not see (unless --unknown warn);
-              2 usage, configuration, repository (not a repository, shallow
-              clone) or input error (the event payload, GITHUB_API_URL)
+              new statement pgfence could not see (unless --unknown warn),
+              or with --trace a mismatch, a statement the server rejected or
+              a used-up --trace-budget; 2 usage, configuration, repository
+              (not a repository, shallow clone) or input error (the event
+              payload, GITHUB_API_URL)
 
 extract-stats options (pgfence extract-stats --db-url URL):
   --db-url URL              libpq URL or key=value string (default:
@@ -288,12 +291,12 @@ trace options (pgfence trace PATH...):
                             'needs a superuser: not traced'); only for trusted
                             SQL: a superuser's COPY ... PROGRAM runs commands
   --trace-timeout SECONDS   cancel a statement (of --setup too) that runs
-                            longer; its verdict is error, SQLSTATE 57014
-                            (default: 300)
-  --trace-budget SECONDS    the whole run's limit, setup included: past it the
-                            statement running is cancelled, the rest is not
-                            run, and trace fails (exit 1) saying so
-                            (default: 1800)
+                            longer, 1 to 86400; its verdict is error, SQLSTATE
+                            57014 (default: 300)
+  --trace-budget SECONDS    the whole run's limit, setup included, 1 to 86400:
+                            past it the statement running is cancelled, the
+                            rest is not run, and trace fails (exit 1, without
+                            --ci too) saying so (default: 1800)
   --max-file-size MB        as for analyze (also applies to --setup files)
                             (default: 16)
   --format text|json        output format (default: text); -o FILE and --color
@@ -305,9 +308,9 @@ trace options (pgfence trace PATH...):
   --max-risk LEVEL          with --ci, also exit 1 when a statement's traced
                             risk (the higher of the predicted and the observed)
                             is above LEVEL
-  exit codes: 0 traced; 1 with --ci, a mismatch, an execution error or a risk
-              above --max-risk; 2 usage or input error, or the server could not
-              be started
+  exit codes: 0 traced; 1 a used-up --trace-budget, or with --ci a mismatch,
+              an execution error or a risk above --max-risk; 2 usage or input
+              error, or the server could not be started
 
 capture options (pgfence capture [options] -- COMMAND...):
   --server URL              an existing server (a CI job's service): capture
@@ -424,11 +427,28 @@ std::vector<std::string> options_in(const std::string& help) {
     return options;
 }
 
-int run_rules_list(std::ostream& out) {
+int run_rules_list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    // `pgfence rules [RULE...]`: every rule, or the ones named, in the order named.
+    std::vector<const rules::Rule*> shown;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (!args[i].empty() && args[i][0] == '-') {
+            err << "error: rules takes rule ids, not '" << annotate::printable(args[i]) << "'\n";
+            return k_exit_input;
+        }
+        const rules::Rule* rule = rules::find_rule(args[i]);
+        if (rule == nullptr) {
+            err << "error: no rule is named '" << annotate::printable(args[i]) << "' (pgfence rules lists them)\n";
+            return k_exit_input;
+        }
+        shown.push_back(rule);
+    }
+    if (shown.empty())
+        for (const auto& r : rules::all_rules()) shown.push_back(&r);
     // On a terminal (or with $COLUMNS) narrower than a rule's row, the summary goes under the row,
     // indented and wrapped at word breaks; through a pipe each rule stays one line.
     const int width = terminal_width(isatty(STDOUT_FILENO) != 0);
-    for (const auto& r : rules::all_rules()) {
+    for (const rules::Rule* rule : shown) {
+        const rules::Rule& r = *rule;
         std::string id(r.id);
         std::string row = id + std::string(id.size() < 40 ? 40 - id.size() : 1, ' ') + std::string(risk_name(r.default_risk)) +
                           std::string(10 - risk_name(r.default_risk).size(), ' ') +
@@ -623,7 +643,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return k_exit_ok;
         }
         if (args[0] == "analyze") return run_analyze(parse_analyze(args), out, err);
-        if (args[0] == "rules") return run_rules_list(out);
+        if (args[0] == "rules") return run_rules_list(args, out, err);
         if (args[0] == "trace") return run_trace(args, out, err);
         if (args[0] == "capture") return run_capture(args, out, err);
         if (args[0] == "extract-stats") return run_extract_stats(args, out, err);

@@ -11,9 +11,10 @@ std::span<const AnalyzeOptionNotInPr> analyze_options_not_in_pr() {
         {"--baseline", true, "pr reports what the pull request changed"},
         {"--update-baseline", true, "pr reports what the pull request changed"},
         {"--db-url", true, "pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit)"},
-        // pr's table is never coloured nor compact, it always gates, and its files come from git.
-        {"-v", false, "pr's table is always the statement table"},
-        {"--verbose", false, "pr's table is always the statement table"},
+        // pr's table is never coloured, compact only on a terminal narrower than the table, it
+        // always gates, and its files come from git.
+        {"-v", false, "pr prints the statement table unless its output is a terminal narrower than the table (pipe it to keep the table)"},
+        {"--verbose", false, "pr prints the statement table unless its output is a terminal narrower than the table (pipe it to keep the table)"},
         {"--color", false, "pr's table is never coloured"},
         {"--ci", false, "pr always fails on a new finding above --max-risk"},
         {"-", false, "pr reads the pull request's files from git"},

@@ -14,6 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+
+#include <unistd.h>
 #include <map>
 #include <optional>
 #include <set>
@@ -85,6 +88,9 @@ std::string checked_name(const std::string& name) {
 
 int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     PrArgs p = parse_pr(args);
+    // The action passes its trace inputs whenever they are set: say when they change nothing.
+    if (!p.trace && !p.trace_timeout.empty()) err << "warning: --trace-timeout does nothing without --trace\n";
+    if (!p.trace && !p.trace_budget.empty()) err << "warning: --trace-budget does nothing without --trace\n";
     Identity identity = identity_of(p.name);
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
@@ -285,7 +291,16 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             diagnosis.failed = true;
         }
     }
-    if (table) annotate::render_terminal(report, out, annotate::TerminalOptions{false});
+    if (table) {
+        // As analyze prints it: on a terminal narrower than the statement table, each finding as a
+        // compiler prints a diagnostic, wrapped to the terminal's width; never coloured.
+        bool tty = &out == &std::cout && isatty(STDOUT_FILENO);
+        int width = terminal_width(tty);
+        annotate::TerminalOptions options{false};
+        options.compact = tty && width > 0 && width < annotate::k_table_width;
+        options.width = width > 0 ? width : 80;
+        annotate::render_terminal(report, out, options);
+    }
     if (trace.ran && table) out << trace.text;
     Counts counts = count(report);
     std::string conclusion = annotate::check_conclusion(

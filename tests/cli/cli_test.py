@@ -212,6 +212,15 @@ class Suite(Harness):
             code, out, err = self.run("analyze", self.fixture(name))
             self.check(code == 0 and err == b"", f"{name}: exit 0 and no stderr, got {code} {err!r}")
 
+        # pgfence rules: the rules named, in that order; an unknown id or an option is an error line, exit 2.
+        code, out, err = self.run("rules", "truncate", "drop-table")
+        rows = [l.split()[0] for l in out.decode().splitlines() if l and not l.startswith(" ")]
+        self.check(code == 0 and rows == ["truncate", "drop-table"], f"rules truncate drop-table: {code} {rows}")
+        for bad in ("nosuch", "--foo"):
+            code, out, err = self.run("rules", bad)
+            lines = self.error_lines(err)
+            self.check(code == 2 and out == b"" and len(lines) == 1 and bad in lines[0], f"rules {bad}: exit {code}, {lines}")
+
         missing = self.fixture("plain/does_not_exist.sql")
         code, out, err = self.run("analyze", missing)
         lines = self.error_lines(err)

@@ -105,6 +105,26 @@ def main():
             plain, joined = term.run(80, command + ["--verbose"], tmp)
             check("line    statement" in plain, f"80 columns, --verbose: the statement table:\n{plain}")
             check(plain != joined, "80 columns, --verbose: the table is wider than the terminal (it wraps)")
+            # pgfence pr prints as analyze does: compact on a terminal narrower than the table.
+            def git(*a):
+                subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *a], cwd=tmp, check=True,
+                               capture_output=True)
+            git("init", "-q", "-b", "main")
+            git("add", "migrations/001_create.sql")
+            git("commit", "-q", "-m", "base")
+            git("checkout", "-q", "-b", "feature")
+            git("add", "migrations/002_change.sql")
+            git("commit", "-q", "-m", "change")
+            # Standard output only: pr's log lines on standard error are not the report.
+            pr = ["bash", "-c", "'" + binary.replace("'", "'\\''") + "' pr --base main --head feature 2>/dev/null"]
+            plain, joined = term.run(80, pr, tmp)
+            lines = plain.splitlines()
+            check("migrations/002_change.sql:2:1: HIGH create-index-without-concurrently" in lines,
+                  f"pr, 80 columns: the compact form's finding line:\n{plain}")
+            check("line    statement" not in plain, f"pr, 80 columns: no statement table:\n{plain}")
+            check(plain == joined, f"pr, 80 columns: no line was wrapped by the terminal:\n{plain}\n---\n{joined}")
+            plain, joined = term.run(200, pr, tmp)
+            check("line    statement" in plain, f"pr, 200 columns: the statement table:\n{plain}")
         finally:
             term.close()
         # Through a pipe: --format compact wraps at $COLUMNS, the default text is the table.

@@ -78,6 +78,11 @@ def pr_trace(binary, tmp):
                           cwd=tmp, env=env, capture_output=True, text=True, timeout=120)
     check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr[-2000:]}")
     check("run budget" in proc.stdout + proc.stderr, f"the run says why:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    # Without --trace the budget changes nothing, and a warning says so (the action passes it whenever set).
+    proc = subprocess.run([binary, "pr", "--base", "main", "--head", "pr", "--repo", repo, "--no-config", "--no-check-run",
+                           "--no-comment", "--no-sarif", "--trace-budget", BUDGET], cwd=tmp, env=env, capture_output=True,
+                          text=True, timeout=120)
+    check("warning: --trace-budget does nothing without --trace" in proc.stderr, f"the warning:\n{proc.stderr[-2000:]}")
 
 
 SCENARIOS = {"trace": trace, "pr_trace": pr_trace}
