@@ -119,25 +119,34 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
             if (seen.insert(abs).second) queue.push_back(abs);
         }
     }
-    std::size_t included = 0;
-    while (!queue.empty()) {
-        const std::string path = std::move(queue.front());
-        queue.pop_front();
+    // Each run walked as psql runs it, a `\cd` in an included file holding for the includer's later
+    // `\i` (tools::PsqlIncludeWalk); a file read once per folder it starts in.
+    const ReadFile read = [&](const std::string& file) -> std::optional<std::string> {
+        const std::string at = "/" + file;
+        if (!include_followed(at, options)) return std::nullopt;
+        auto text = read_regular_file(at, options.max_file_bytes, "a migration");
+        if (!text) return std::nullopt;
+        return std::move(*text);
+    };
+    PsqlIncludeWalk walk(read, cwd.substr(std::min<std::size_t>(1, cwd.size())));
+    for (const auto& path : queue) {
         if (!file_may_include(path)) continue;
         auto text = read_regular_file(path, options.max_file_bytes, "a migration");
-        if (!text || !may_include(*text)) continue;
-        for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
-            if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
-            const std::string file = "/" + d.folder;
-            if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
-            if (included >= k_most_included || !seen.insert(file).second) continue;
-            ++included;
-            notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
-            // As the other inputs are named: relative to the working directory when inside it.
-            const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
-            scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
-            queue.push_back(file);
-        }
+        if (!text || (!may_include(*text) && text->find("\\cd") == std::string::npos)) continue;
+        (void)walk.run(path.substr(1), *text, true);
+    }
+    std::size_t included = 0;
+    for (const auto& r : walk.reached()) {
+        const ToolDir& d = r.dir;
+        if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
+        const std::string file = "/" + d.folder;
+        if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
+        if (included >= k_most_included || !seen.insert(file).second) continue;
+        ++included;
+        notes.push_back("/" + r.includer + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
+        // As the other inputs are named: relative to the working directory when inside it.
+        const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
+        scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
     }
 }
 

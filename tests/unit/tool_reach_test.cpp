@@ -99,6 +99,33 @@ TEST_CASE("tool_reach: psql includes") {
     CHECK(folders(read_psql_includes("db/deploy.sql", "\\if :x\n\\echo \\i x\nSELECT '\\i x.sql';\n")).empty());
 }
 
+TEST_CASE("tool_reach: a \\cd in an included file holds for the includer's later includes") {
+    // Red team R71 F10, as psql 15 ran it: db/setup.sql's `\cd db/lib` moves `\i cleanup.sql` to
+    // db/lib, and `\ir extra.sql` (db/deploy.sql held as "db/deploy.sql") to db/lib/db/extra.sql.
+    const ReadFile read = files({{"db/setup.sql", "\\set ON_ERROR_STOP on\n\\cd db/lib\n"}, {"db/env.sql", "\\cd :target\n"},
+                                 {"db/lib/cleanup.sql", "\\i more.sql\n"}});
+    PsqlIncludeWalk walk(read, "");
+    CHECK(walk.run("db/deploy.sql", "\\i db/setup.sql\n\\i cleanup.sql\n\\ir extra.sql\n") == std::optional<std::string>("db/lib"));
+    std::vector<ToolDir> reached;
+    for (const auto& r : walk.reached()) reached.push_back(r.dir);
+    CHECK(folders(reached) == "psql:1:db/setup.sql;psql:2:db/lib/cleanup.sql;psql:1:db/lib/more.sql;psql:3:db/lib/db/extra.sql");
+    // A `\cd` pgfence cannot resolve in an included file: the includer's later `\i` is unknown, and
+    // selects any file of its name; `\ir` of a file held by its place stays beside it.
+    PsqlIncludeWalk unknown(read, "");
+    CHECK_FALSE(unknown.run("db/main.sql", "\\i db/env.sql\n\\i tables.sql\n\\ir beside.sql\n", true).has_value());
+    reached.clear();
+    for (const auto& r : unknown.reached()) reached.push_back(r.dir);
+    CHECK(folders(reached) == "psql:1:db/env.sql;psql:2:?;psql:3:db/beside.sql");
+    CHECK(unknown.reached()[1].dir.folder == "**/tables.sql");
+    // Each file is walked once per folder it starts in: a file included many times is read once.
+    int reads = 0;
+    PsqlIncludeWalk counted([&](const std::string&) -> std::optional<std::string> { ++reads; return std::string("SELECT 1;\n"); }, "");
+    std::string many;
+    for (int i = 0; i < 50; ++i) many += "\\i db/a.sql\n";
+    (void)counted.run("db/m.sql", many);
+    CHECK(reads == 1);
+}
+
 TEST_CASE("tool_reach: psql includes pgfence does not follow") {
     // "begin-end" of each, as psql finds a meta-command: at a statement's start, outside quotes and comments.
     auto spans = [](std::string_view text, const std::function<bool(const std::string&)>& found = {}) {
