@@ -126,6 +126,14 @@ TEST_CASE("tool_reach: a \\cd in an included file holds for the includer's later
     CHECK(reads == 1);
 }
 
+TEST_CASE("tool_reach: what psql would run of a file, found with the one meta-command reader") {
+    CHECK(psql_runs_text("# notes\n  \\i db/fix.sql\n"));
+    CHECK(psql_runs_text("DROP TABLE users;\n"));
+    // A backslash that opens a line inside a quoted literal or a comment is no meta-command (as psql reads it).
+    CHECK_FALSE(psql_runs_text("echo 'one\n\\i two'\n"));
+    CHECK_FALSE(psql_runs_text("FROM node:22\n/* \n\\! rm */\nRUN make \\\n  all\n"));
+}
+
 TEST_CASE("tool_reach: psql includes pgfence does not follow") {
     // "begin-end" of each, as psql finds a meta-command: at a statement's start, outside quotes and comments.
     auto spans = [](std::string_view text, const std::function<bool(const std::string&)>& found = {}) {
