@@ -5,6 +5,7 @@
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_includes.hpp"
 #include "diff/glob.hpp"
 
@@ -15,8 +16,16 @@ namespace tools = analyze::tools;
 analyze::Result<bool> add_psql_includes(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
                                         std::vector<std::pair<std::string, tools::ToolDir>>& dirs) {
     const std::vector<std::pair<std::string, tools::ToolDir>> followed = dirs;
+    // A file psql runs (`psql -f ops/boot`, the start-up file a PSQLRC names, a loop's glob): any name.
+    auto psql_file = [&](std::string_view p) {
+        return std::any_of(followed.begin(), followed.end(), [&](const auto& d) {
+            return d.second.tool == "psql" && d.second.unknown.empty() && tools::in_tool_dir(p, d.second);
+        });
+    };
     auto migrations = repo.list_files(commit, [&](std::string_view p) {
-        if (!analyze::path_name(p).ends_with(".sql") || p.find("node_modules/") != std::string_view::npos) return false;
+        if (p.find("node_modules/") != std::string_view::npos) return false;
+        if (psql_file(p)) return true;
+        if (!analyze::path_name(p).ends_with(".sql")) return false;
         return diff::selects(diff::default_migration_globs(), p) ||
                std::any_of(followed.begin(), followed.end(), [&](const auto& d) { return tools::in_tool_dir(p, d.second); });
     });
@@ -38,8 +47,23 @@ analyze::Result<bool> add_psql_includes(const diff::Repository& repo, const std:
         auto text = read(path);
         if (failed) return *failed;
         if (!text || (!tools::may_include(*text) && text->find("\\cd") == std::string::npos)) continue;
-        (void)walk.run(path, *text);
+        const std::optional<std::string> end = walk.run(path, *text);
         if (failed) return *failed;
+        // psql runs the start-up file before the files it is given: a `\cd` it leaves behind moves the
+        // folder every `-f` file of the run is read from, which pgfence does not follow.
+        const bool psqlrc = std::any_of(followed.begin(), followed.end(), [&](const auto& d) {
+            return d.second.tool == "psql" && d.second.setting.starts_with("PSQLRC") && tools::psql_runs_file(path, d.second.folder);
+        });
+        if (psqlrc && end != std::optional<std::string>(std::string())) {
+            tools::ToolDir d = tools::unknown_dir("psql", "PSQLRC \\cd", 1,
+                                                  "the psql start-up file " + path + " changes psql's folder (\\cd), so the files psql is then given "
+                                                  "are read from a folder pgfence does not follow",
+                                                  false);
+            d.loads_unread = "the psql start-up file " + path + " changes the folder psql reads the files it is given from (\\cd): this file may be "
+                             "one it runs there, which pgfence does not read as one: review it";
+            d.folder = "**";
+            dirs.emplace_back(path, std::move(d));
+        }
     }
     std::map<std::string, bool> exists;
     std::set<std::string> listed;  // a file included from several runs is listed once

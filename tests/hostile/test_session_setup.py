@@ -164,17 +164,62 @@ def psql_startup_file(s):
             "db/release.sql": "SELECT 1;\n",
             "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
     head = {".github/workflows/deploy.yml": workflow + "        env:\n          PSQLRC: db/psqlrc\n",
-            "db/psqlrc": "\\set QUIET on\nDROP TABLE users;\n",
+            "db/psqlrc": "DROP TABLE users;\n",
             "deploy.sh": "#!/bin/sh\nset -e\nHOME=$PWD/db psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
             "build.sh": "#!/bin/sh\nexport HOME=/tmp/build\nnpm ci\n",
             "db/.psqlrc": "TRUNCATE users;\n"}
-    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10), ("db/psqlrc", "unknown-statement", 1),
+    # db/psqlrc, which the pull request's PSQLRC names, is followed and analysed (red team R71 F5).
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10), ("db/psqlrc", "drop-table", 1),
                           ("deploy.sh", "unknown-statement", 3), ("db/.psqlrc", "unknown-statement", 1)}, analyze=False)
     check(("build.sh", "unknown-statement", 2) not in pr_findings(s), f"HOME where no psql runs is not unknown: {sorted(pr_findings(s))}")
 
 
+RC_BASE = "SET lock_timeout = '5s';\n"
+
+
+def psqlrc_named_file(s):
+    """Red team R71 F5: the base branch already sets PSQLRC (a job's `env:`, a step's
+    `${{ github.workspace }}/...`, `export PSQLRC="$PWD/..."` in a deploy script, `PSQLRC=x psql`, a
+    Dockerfile's ENV by a path in the image) to files of any name; psql runs the file before every
+    file it is given (real psql 15 dropped users from both the job's and the script's). The pull
+    request edits only those files, adds the version-specific name psql 15 tries first
+    (`ops/step.rc-15`), and edits a file one of them includes (`\\ir`): each is analysed.
+    PSQLRC=/dev/null runs nothing: a new .conf of SQL is not made unknown by it."""
+    workflow = ("name: deploy\non: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    env:\n      PSQLRC: db/session-defaults.sql\n"
+                "    steps:\n      - uses: actions/checkout@v4\n"
+                "      - run: for f in db/migrations/*.sql; do psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$f\"; done\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n"
+                "        env:\n          PSQLRC: ${{ github.workspace }}/ops/step.rc\n")
+    base = {".github/workflows/deploy.yml": workflow,
+            "deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=\"$PWD/ops/boot\"\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "scripts/inline.sh": "#!/bin/sh\nPSQLRC=db/inline.rc psql \"$DATABASE_URL\" -f db/release.sql\n",
+            "scripts/quiet.sh": "#!/bin/sh\nPSQLRC=/dev/null psql \"$DATABASE_URL\" -f db/release.sql\n",
+            "Dockerfile": "FROM postgres:15\nCOPY . /app\nENV PSQLRC=/app/db/docker.psqlrc\nCMD [\"psql\", \"-f\", \"/app/db/release.sql\"]\n",
+            "db/session-defaults.sql": RC_BASE, "ops/boot": RC_BASE, "ops/step.rc": RC_BASE, "db/inline.rc": RC_BASE,
+            "db/docker.psqlrc": RC_BASE + "\\ir docker/extra.sql\n", "db/docker/extra.sql": "SELECT 1;\n", "db/release.sql": "SELECT 1;\n",
+            "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    drop = RC_BASE + "DROP TABLE users;\n"
+    head = {"db/session-defaults.sql": drop, "ops/boot": drop, "ops/step.rc-15": "DROP TABLE users;\n", "db/inline.rc": drop,
+            "db/docker.psqlrc": RC_BASE + "\\ir docker/extra.sql\n" + "DROP TABLE users;\n", "db/docker/extra.sql": "DROP TABLE users;\n",
+            "notes/todo.conf": "DROP TABLE users;\n",
+            "db/migrations/002_idx.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"}
+    gated(s, base, head, {("db/session-defaults.sql", "drop-table", 2), ("ops/boot", "drop-table", 2), ("ops/step.rc-15", "drop-table", 1),
+                          ("db/inline.rc", "drop-table", 2), ("db/docker.psqlrc", "drop-table", 3), ("db/docker/extra.sql", "drop-table", 1)},
+          analyze=False)
+    found = pr_findings(s)
+    check(not any(f[0] == "notes/todo.conf" for f in found), f"PSQLRC=/dev/null makes no file unknown: {sorted(found)}")
+
+
+def psqlrc_unresolved(s):
+    """Red team R71 F5: a PSQLRC pgfence cannot resolve (`$HOME/...` in a deploy script) may name
+    any file: a file of SQL the pull request adds, whatever its name, is unknown at line 1."""
+    base = {"deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=\"$HOME/app/session.rc\"\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "db/release.sql": "SELECT 1;\n", "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    gated(s, base, {"ops/session.rc": "TRUNCATE users;\n"}, {("ops/session.rc", "unknown-statement", 1)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
-                                          spelled_settings, psql_clients, psql_startup_file)}
+                                          spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

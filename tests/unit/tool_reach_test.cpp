@@ -9,7 +9,9 @@
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/psqlrc_files.hpp"
 #include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
@@ -132,6 +134,32 @@ TEST_CASE("tool_reach: what psql would run of a file, found with the one meta-co
     // A backslash that opens a line inside a quoted literal or a comment is no meta-command (as psql reads it).
     CHECK_FALSE(psql_runs_text("echo 'one\n\\i two'\n"));
     CHECK_FALSE(psql_runs_text("FROM node:22\n/* \n\\! rm */\nRUN make \\\n  all\n"));
+}
+
+TEST_CASE("tool_reach: the start-up file a PSQLRC names") {
+    auto dirs = [](std::string_view path, std::string_view text, const ReadFile& read = {}) {
+        std::string out;
+        for (const auto& d : read_tool_dirs(path, text, read)) {
+            if (d.setting.starts_with("PSQLRC")) out += (out.empty() ? "" : ";") + std::to_string(d.line) + ":" + d.folder + (d.unknown.empty() ? "" : "?");
+        }
+        return out;
+    };
+    CHECK(dirs(".github/workflows/deploy.yml", "jobs:\n  m:\n    env:\n      PSQLRC: db/session-defaults.sql\n") ==
+          "4:db/session-defaults.sql;4:db/session-defaults.sql-[0-9]*");
+    CHECK(dirs("deploy.sh", "export PSQLRC=\"$PWD/ops/boot\"\npsql -f x.sql\n") == "1:ops/boot;1:ops/boot-[0-9]*");
+    CHECK(dirs(".github/workflows/d.yml", "      env:\n        PSQLRC: ${{ github.workspace }}/ops/rc\n") == "2:ops/rc;2:ops/rc-[0-9]*");
+    CHECK(dirs("Dockerfile", "ENV PSQLRC /app/db/rc.sql\n", files({{"db/rc.sql", "x"}})) == "1:db/rc.sql;1:db/rc.sql-[0-9]*;1:**/rc.sql?");
+    CHECK(dirs("k8s/job.yaml", "kind: Job\n        env:\n        - name: PSQLRC\n          value: db/rc\n") ==
+          "4:db/rc;4:db/rc-[0-9]*;4:k8s/db/rc;4:k8s/db/rc-[0-9]*");
+    // Not resolved: any file psql would run (folder "**"). Read or unset, /dev/null, empty: nothing.
+    CHECK(dirs("deploy.sh", "export PSQLRC=\"$HOME/rc\"\n") == "1:**?");
+    CHECK(dirs("deploy.sh", "PSQLRC=~/rc psql -f x.sql\n") == "1:**?");
+    CHECK(dirs("tools/main.go", "os.Setenv(\"PSQLRC\", rc)\n") == "1:**?");
+    CHECK(dirs("deploy.sh", "echo \"PSQLRC is $PSQLRC\"\nx=$(getenv PSQLRC)\n") == "");
+    CHECK(dirs("deploy.sh", "echo \"$PSQLRC\"\nunset PSQLRC\nPSQLRC=/dev/null psql -f x.sql\nPSQLRC= psql -f x.sql\n# PSQLRC=x\n") == "");
+    CHECK(psql_runs_file("db/rc-15", psqlrc_versions("db/rc")));
+    CHECK(psql_runs_file("db/rc-15.20 (Debian 15.20-0+deb12u1)", psqlrc_versions("db/rc")));
+    CHECK_FALSE(psql_runs_file("db/rc-old", psqlrc_versions("db/rc")));
 }
 
 TEST_CASE("tool_reach: psql includes pgfence does not follow") {
