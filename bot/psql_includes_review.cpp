@@ -16,11 +16,18 @@ namespace tools = analyze::tools;
 analyze::Result<bool> add_psql_includes(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
                                         std::vector<std::pair<std::string, tools::ToolDir>>& dirs) {
     const std::vector<std::pair<std::string, tools::ToolDir>> followed = dirs;
-    // A file psql runs (`psql -f ops/boot`, the start-up file a PSQLRC names, a loop's glob): any name.
+    // The files psql runs (`psql -f ops/boot`, the start-up file a PSQLRC names, a loop's glob), of
+    // any name: one by its path, a glob by matching (few), each start-up file apart.
+    std::set<std::string, std::less<>> psql_paths;
+    std::vector<const tools::ToolDir*> psql_globs, psqlrc;
+    for (const auto& [settings, d] : followed) {
+        if (d.tool != "psql" || !d.unknown.empty() || !d.loads_unread.empty() || d.folder.empty()) continue;
+        if (d.setting.starts_with("PSQLRC")) psqlrc.push_back(&d);
+        if (d.folder.find_first_of("*?[") == std::string::npos) psql_paths.insert(d.folder);
+        else psql_globs.push_back(&d);
+    }
     auto psql_file = [&](std::string_view p) {
-        return std::any_of(followed.begin(), followed.end(), [&](const auto& d) {
-            return d.second.tool == "psql" && d.second.unknown.empty() && tools::in_tool_dir(p, d.second);
-        });
+        return psql_paths.contains(p) || std::any_of(psql_globs.begin(), psql_globs.end(), [&](const auto* d) { return tools::psql_runs_file(p, d->folder); });
     };
     auto migrations = repo.list_files(commit, [&](std::string_view p) {
         if (p.find("node_modules/") != std::string_view::npos) return false;
@@ -51,16 +58,14 @@ analyze::Result<bool> add_psql_includes(const diff::Repository& repo, const std:
         if (failed) return *failed;
         // psql runs the start-up file before the files it is given: a `\cd` it leaves behind moves the
         // folder every `-f` file of the run is read from, which pgfence does not follow.
-        const bool psqlrc = std::any_of(followed.begin(), followed.end(), [&](const auto& d) {
-            return d.second.tool == "psql" && d.second.setting.starts_with("PSQLRC") && tools::psql_runs_file(path, d.second.folder);
-        });
-        if (psqlrc && end != std::optional<std::string>(std::string())) {
+        const bool start_up = std::any_of(psqlrc.begin(), psqlrc.end(), [&](const auto* d) { return tools::psql_runs_file(path, d->folder); });
+        if (start_up && end != std::optional<std::string>(std::string())) {
             tools::ToolDir d = tools::unknown_dir("psql", "PSQLRC \\cd", 1,
-                                                  "the psql start-up file " + path + " changes psql's folder (\\cd), so the files psql is then given "
-                                                  "are read from a folder pgfence does not follow",
+                                                  "this psql start-up file changes psql's folder (\\cd), so the files psql is then given are read "
+                                                  "from a folder pgfence does not follow",
                                                   false);
-            d.loads_unread = "the psql start-up file " + path + " changes the folder psql reads the files it is given from (\\cd): this file may be "
-                             "one it runs there, which pgfence does not read as one: review it";
+            d.loads_unread = "a psql start-up file changes the folder psql reads the files it is given from (\\cd): this file may be one it "
+                             "runs there, which pgfence does not read as one: review it";
             d.folder = "**";
             dirs.emplace_back(path, std::move(d));
         }

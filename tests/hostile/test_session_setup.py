@@ -218,8 +218,19 @@ def psqlrc_unresolved(s):
     gated(s, base, {"ops/session.rc": "TRUNCATE users;\n"}, {("ops/session.rc", "unknown-statement", 1)}, analyze=False)
 
 
+def psqlrc_cd(s):
+    r"""Red team R71 F5: psql runs its start-up file before it opens the files it is given, so a
+    `\cd db` there makes `psql -f release.sql` run db/release.sql (checked with psql 15). pgfence
+    does not follow where the files then are: a file of SQL the pull request edits is unknown."""
+    base = {"deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=ops/rc\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f release.sql\n",
+            "ops/rc": "\\cd db\n", "release.sql": "SELECT 1;\n", "db/release.sql": "SELECT 1;\n",
+            "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    gated(s, base, {"db/release.sql": "DROP TABLE users;\n"}, {("db/release.sql", "unknown-statement", 1)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
-                                          spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved)}
+                                          spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved,
+                                          psqlrc_cd)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
