@@ -228,9 +228,62 @@ def psqlrc_cd(s):
     gated(s, base, {"db/release.sql": "DROP TABLE users;\n"}, {("db/release.sql", "unknown-statement", 1)}, analyze=False)
 
 
+PSQL_BASE = {".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                              "      - uses: actions/checkout@v4\n      - run: ./deploy.sh\n",
+             "deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=ops/psqlrc\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+             "ops/psqlrc": "SET lock_timeout = '5s';\n", "db/release.sql": "SELECT 1;\n", "db/part.sql": "SELECT 1;\n",
+             "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n"}
+
+
+def psql_settings(s):
+    r"""A file psql runs (`psql -f`, its `\i`, the start-up file PSQLRC names) that opens with psql's
+    own settings (`\set ON_ERROR_STOP on`, `\timing on`, `\pset pager off`, `\echo`, `\x`): psql
+    carries them out and sends the server nothing (checked with psql 15), so they are no statement:
+    no unparsable-statement, pr does not fail, and the CREATE INDEX CONCURRENTLY after them is read
+    (it was one unparsable statement with them, exit 2)."""
+    head = {"db/release.sql": "\\set ON_ERROR_STOP on\n\\timing on\n\\pset pager off\n\\echo 'migrating users'\n\\x auto\n"
+                              "-- the index\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n\\i db/part.sql\n",
+            "db/part.sql": "\\set VERBOSITY verbose\r\n\\qecho part\r\nCREATE INDEX CONCURRENTLY users_name ON users (name);\r\n",
+            "ops/psqlrc": "\\set QUIET on\n\\set ECHO queries\n\\warn start\n\\conninfo\nSET lock_timeout = '5s';\n"}
+    repository(s, PSQL_BASE, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check(not any(f[1] in ("unparsable-statement", "unknown-statement") for f in found), f"psql's settings are no statement: {sorted(found)}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    files = {f["path"]: f for f in report["files"]}
+    for path, line, tag in (("db/release.sql", 7, "CREATE INDEX CONCURRENTLY"), ("db/part.sql", 3, "CREATE INDEX CONCURRENTLY"),
+                            ("ops/psqlrc", 5, "SET")):
+        check(path in files, f"{path} is analysed: {sorted(files)}")
+        statements = files[path].get("statements", [])
+        lines = [st["span"]["start"]["line"] for st in statements if st.get("status") == "analyzed" and st.get("tag") == tag]
+        check(lines == [line], f"{path}: one statement, the {tag} at line {line}: {lines}\n{json.dumps(statements)[:2000]}")
+    s.all_requests_valid()
+
+
+
+def psql_settings_control(s):
+    r"""Control for psql_settings: a meta-command that changes what runs stays what it was (a shell
+    command `\!`, `\gexec`, a `\set` of a variable of the file's own, a backquoted shell command in
+    `\echo`, and `\timing on \\ DROP TABLE users;`, whose `\\` makes the rest of its line SQL):
+    each is a finding at its line and pr fails; only the leading `\set ON_ERROR_STOP on` is none."""
+    head = {"db/release.sql": "\\set ON_ERROR_STOP on\n\\! rm -rf /srv/data\nSELECT 1;\n\\timing on \\\\ DROP TABLE users;\n"
+                              "\\echo `psql -c 'DROP TABLE users'`\nSELECT 2;\n\\set tbl users\nSELECT 3;\n\\gexec\nSELECT 4;\n"}
+    repository(s, PSQL_BASE, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode != 0, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    held = {line for path, rule, line in found if path == "db/release.sql" and rule in ("unparsable-statement", "unknown-statement")}
+    for line in (2, 4, 5, 7, 9):
+        check(line in held, f"db/release.sql:{line} is unparsable or unknown: {sorted(found)}")
+    check(1 not in held, f"db/release.sql:1 (\\set ON_ERROR_STOP on) is no statement: {sorted(found)}")
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
                                           spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved,
-                                          psqlrc_cd)}
+                                          psqlrc_cd, psql_settings, psql_settings_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -11,6 +11,7 @@
 #include "analyze/migrations/foreign_migrations.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/psql_settings.hpp"
 #include "analyze/migrations/psqlrc_files.hpp"
 #include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
@@ -188,6 +189,40 @@ TEST_CASE("tool_reach: each psql meta-command, and whether it starts a statement
         return true;
     });
     CHECK(seen == "set@0-8;i@28-36;ir+46-55;");
+}
+
+TEST_CASE("tool_reach: psql's own settings in a file psql runs are no statement") {
+    // Each line alone: whether it opens the file as one of psql's settings.
+    auto setting = [](std::string_view line) {
+        const std::string text = std::string(line) + "\nSELECT 1;\n";
+        const auto lines = psql_setting_lines(text);
+        return lines.size() == 1 && lines.front().first == 0 && lines.front().second == line.size();
+    };
+    for (std::string_view ok : {"\\set ON_ERROR_STOP on", "\\set ON_ERROR_STOP", "\\set ECHO all", "\\set QUIET 1", "\\set VERBOSITY verbose",
+                                "\\set SHOW_CONTEXT never", "\\set", "\\timing", "\\timing on", "\\x", "\\x auto", "\\pset pager off",
+                                "\\pset null '(null)'", "\\echo 'migrating users'", "\\echo :foo", "\\qecho done", "\\warn careful",
+                                "\\conninfo", "\\encoding"}) {
+        INFO(ok);
+        CHECK(setting(ok));
+    }
+    // What changes what runs, or what pgfence does not read as psql would: not one.
+    for (std::string_view no : {"\\set tbl users", "\\set AUTOCOMMIT off", "\\set ON_ERROR_ROLLBACK on", "\\set FETCH_COUNT 10",
+                                "\\set on_error_stop on", "\\set ECHO :x", "\\set ECHO 'all'", "\\set ECHO all more",
+                                "\\echo `psql -c 'DROP TABLE users'`", "\\set ECHO `cmd`", "\\timing on \\\\ DROP TABLE users;",
+                                "\\echo a \\echo b", "\\timing1 on", "\\x :v", "\\encoding SJIS", "\\conninfo x", "\\! rm -rf /",
+                                "\\gexec", "\\copy t from 'f'", "\\c other", "\\connect other", "\\if :x", "\\o /tmp/out", "\\i a.sql",
+                                "\\ir a.sql", "\\cd db", "\\unset ECHO", "\\g", "\\setenv PGOPTIONS x"}) {
+        INFO(no);
+        CHECK_FALSE(setting(no));
+    }
+    // A setting the file interpolates reads its value there; one inside a statement, in a quote or a comment is psql's query.
+    CHECK(psql_setting_lines("\\set ECHO all\nSELECT :'ECHO';\n").empty());
+    CHECK(psql_setting_lines("SELECT 1\n\\timing on\n;\n").empty());
+    CHECK(psql_setting_lines("SELECT '\n\\timing on\n';\n-- \\timing on\n").empty());
+    const auto crlf = psql_setting_lines("\\set ON_ERROR_STOP on\r\n\\timing on \r\nSELECT 1;\r\n");
+    REQUIRE(crlf.size() == 2);
+    CHECK(crlf[0] == std::pair<std::size_t, std::size_t>{0, 21});
+    CHECK(crlf[1] == std::pair<std::size_t, std::size_t>{23, 33});
 }
 
 TEST_CASE("tool_reach: psql includes inlined as psql runs them") {
