@@ -260,7 +260,12 @@ def psql_settings(s):
         lines = [st["span"]["start"]["line"] for st in statements if st.get("status") == "analyzed" and st.get("tag") == tag]
         check(lines == [line], f"{path}: one statement, the {tag} at line {line}: {lines}\n{json.dumps(statements)[:2000]}")
     s.all_requests_valid()
-
+    # analyze of the checkout reads them so too, the included db/part.sql among them.
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}\n{proc.stdout[:3000]}\n{proc.stderr}")
+    analysed = {f["path"].removeprefix("./"): f for f in json.loads(proc.stdout)["files"]}
+    for path in ("db/release.sql", "db/part.sql", "ops/psqlrc"):
+        check(path in analysed and not analysed[path]["findings"], f"analyze: {path} read with no finding: {sorted(analysed)}\n{proc.stderr}")
 
 
 def psql_settings_control(s):
