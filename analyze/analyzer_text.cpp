@@ -2,6 +2,7 @@
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/parse/psql_variables.hpp"
 #include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/psql_settings.hpp"
 #include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/migrations/flyway_transactions.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
@@ -28,8 +29,17 @@ std::vector<const PsqlRun*> psql_runs_of(const std::string& path, const AnalyzeO
     return runs;
 }
 
-void refuse_psql_variables(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
-    const std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
+// A meta-command of a file psql runs that only sets how psql prints or reports (`\set
+// ON_ERROR_STOP on`, `\timing on`, `\pset pager off`, `\echo`: tools/psql_settings.hpp): psql
+// carries it out and sends the server nothing, so it is blanked, no statement. Only in a file psql
+// runs: a migration tool sends a file's text to the server, where a backslash does not parse.
+void skip_psql_settings(PreparedSource& source) {
+    for (const auto& [begin, end] : tools::psql_setting_lines(source.text)) {
+        std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(begin), source.text.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+    }
+}
+
+void refuse_psql_variables(PreparedSource& source, const std::vector<const PsqlRun*>& runs) {
     if (runs.empty()) return;
     bool added = false;
     for (const PsqlVariableUse& use : psql_variable_uses(source.text)) {
@@ -219,8 +229,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
     // it the statement psql sends next (psql_includes_on_disk.hpp).
     if (!script) refuse_unfollowed_includes(path, source, options);
-    // A `:name` psql interpolates in a file it runs: an unknown statement at its line.
-    if (!script) refuse_psql_variables(path, source, options);
+    if (!script) {
+        const std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
+        // psql's own settings in a file it runs: no statement (before the variables: `\echo :x` prints).
+        if (!runs.empty()) skip_psql_settings(source);
+        // A `:name` psql interpolates in a file it runs: an unknown statement at its line.
+        refuse_psql_variables(source, runs);
+    }
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
     report.skipped = source.skipped;

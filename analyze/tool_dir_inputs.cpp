@@ -106,7 +106,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
 // no link (an include through a link may leave the folder), at most 256. Paths are made absolute
 // and read against the file system's root, `\i` against the working directory psql would run in.
 void add_psql_includes(const std::vector<std::string>& files, std::vector<std::string>& scripts, const AnalyzeOptions& options,
-                       std::vector<std::string>& notes) {
+                       std::vector<std::string>& notes, std::vector<PsqlRun>& runs) {
     constexpr std::size_t k_most_included = 256;
     std::error_code ec;
     const std::string cwd = fs::current_path(ec).lexically_normal().generic_string();
@@ -119,25 +119,38 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
             if (seen.insert(abs).second) queue.push_back(abs);
         }
     }
-    std::size_t included = 0;
-    while (!queue.empty()) {
-        const std::string path = std::move(queue.front());
-        queue.pop_front();
+    // Each run walked as psql runs it, a `\cd` in an included file holding for the includer's later
+    // `\i` (tools::PsqlIncludeWalk); a file read once per folder it starts in.
+    const ReadFile read = [&](const std::string& file) -> std::optional<std::string> {
+        const std::string at = "/" + file;
+        if (!include_followed(at, options)) return std::nullopt;
+        auto text = read_regular_file(at, options.max_file_bytes, "a migration");
+        if (!text) return std::nullopt;
+        return std::move(*text);
+    };
+    PsqlIncludeWalk walk(read, cwd.substr(std::min<std::size_t>(1, cwd.size())));
+    for (const auto& path : queue) {
         if (!file_may_include(path)) continue;
         auto text = read_regular_file(path, options.max_file_bytes, "a migration");
-        if (!text || !may_include(*text)) continue;
-        for (const auto& d : read_psql_includes(path.substr(1), *text, std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size())))) {
-            if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
-            const std::string file = "/" + d.folder;
-            if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
-            if (included >= k_most_included || !seen.insert(file).second) continue;
-            ++included;
-            notes.push_back(path + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
-            // As the other inputs are named: relative to the working directory when inside it.
-            const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
-            scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
-            queue.push_back(file);
-        }
+        if (!text || (!may_include(*text) && text->find("\\cd") == std::string::npos)) continue;
+        (void)walk.run(path.substr(1), *text, true);
+    }
+    std::size_t included = 0;
+    std::set<std::string> run_files;
+    for (const auto& r : walk.reached()) {
+        const ToolDir& d = r.dir;
+        if (!d.unknown.empty()) continue;  // an unknown statement there (psql_includes_on_disk.hpp)
+        const std::string file = "/" + d.folder;
+        if (!include_followed(file, options)) continue;  // the analyzer reports it unknown there
+        // A file psql runs, as `pgfence pr` lists an include: its psql settings are no statement, its
+        // variables psql's (analyzer_text.cpp), also where it is a migration of its own.
+        if (run_files.insert(file).second) runs.push_back(PsqlRun{file, {}});
+        if (included >= k_most_included || !seen.insert(file).second) continue;
+        ++included;
+        notes.push_back("/" + r.includer + ":" + std::to_string(d.line) + " (" + d.setting + ") runs the SQL file " + file + " with psql");
+        // As the other inputs are named: relative to the working directory when inside it.
+        const std::string rel = fs::path(file).lexically_relative(cwd).generic_string();
+        scripts.push_back(!rel.empty() && !rel.starts_with("..") ? rel : file);
     }
 }
 
@@ -291,7 +304,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     }
     out.golang_multi_statement_off = out.golang_multi_statement.empty() && multi_off && multi_computed.empty();
     if (out.golang_multi_statement.empty() && !multi_computed.empty()) out.golang_multi_statement = "?" + multi_computed;
-    add_psql_includes(files, scripts, options, out.notes);
+    add_psql_includes(files, scripts, options, out.notes, out.psql_runs);
     if (scripts.empty()) return out;
     std::set<std::string> have;
     std::error_code ec;

@@ -10,6 +10,7 @@
 // whose file pgfence does not follow is an unknown statement (psql_include_lines).
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,40 @@ using UnfollowedInclude = IncludeLine;
 // the files from disk (psql_includes_on_disk.hpp) or from a commit's tree (`pgfence pr`'s base).
 [[nodiscard]] std::string with_included_files(std::string_view path, std::string_view text, std::string_view top,
                                               const ReadFile& read, bool& unfollowed);
+
+// The includes psql reaches when it runs files, depth first as it runs them: an included file that
+// `read` gives is walked where its include stands, so a `\cd` in it moves the folder the includer's
+// later `\i` reads from (psql has one current folder for the whole run: red team R71 F10), and one
+// pgfence cannot resolve there makes those later includes unknown (mark_unresolved_include). Each
+// file is walked once per folder it starts in (at most 256 walks; an include past them leaves the
+// folder unknown), so the walk is linear in what it reads.
+struct ReachedInclude {
+    std::string includer;  // the file whose include it is
+    ToolDir dir;           // read_psql_includes' entry: the file it reads, or why that is unknown
+};
+class PsqlIncludeWalk {
+public:
+    // `top`: the folder psql starts in, relative to the root `read` reads from.
+    PsqlIncludeWalk(ReadFile read, std::string top);
+    // Runs `path` (its text `text`) as `psql -f path` from `top` does (`by_place`: as a file named by
+    // its place, whose `\ir` no `\cd` moves), adding what it includes to reached(); returns the
+    // folder psql is in after it (nullopt: not known).
+    std::optional<std::string> run(const std::string& path, std::string_view text, bool by_place = false);
+    [[nodiscard]] const std::vector<ReachedInclude>& reached() const { return m_reached; }
+
+private:
+    struct End {
+        std::optional<std::string> cwd;
+        bool in_progress = false;
+    };
+    static constexpr std::size_t k_most_reached = 4096;
+    void walk(const std::string& path, const std::string& held, std::string_view text, std::optional<std::string>& cwd);
+    ReadFile m_read;
+    std::string m_top;
+    std::map<std::string, End> m_ends;  // "file\nheld\n=cwd": where a walk of it ended
+    std::size_t m_walks = 0;
+    std::vector<ReachedInclude> m_reached;
+};
 
 // Whether `text` may hold an include (a cheap test before reading it line by line).
 [[nodiscard]] bool may_include(std::string_view text);

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/splitter.hpp"
@@ -10,15 +11,16 @@ bool psql_runs_text(std::string_view text) {
     // A NUL in the first 8 KB: git's test for a binary file (an image, an archive), which psql
     // does not run as SQL.
     if (text.substr(0, 8000).find('\0') != std::string_view::npos) return false;
-    // A meta-command (`\i`, `\!`, `\copy`): psql runs it wherever a line opens with one.
-    for (std::size_t at = 0; at < text.size();) {
-        std::size_t start = at;
-        while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
-        if (start < text.size() && text[start] == '\\') return true;
-        const std::size_t nl = text.find('\n', at);
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
+    // A meta-command (`\i`, `\!`, `\copy`) that opens its line: psql runs it. Found by the one
+    // reader of psql's meta-commands (psql_includes.hpp each_meta_command: outside quotes and comments).
+    bool meta = false;
+    each_meta_command(text, [&](const MetaCommand& m) {
+        std::size_t start = m.begin;
+        while (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t')) --start;
+        meta = start == 0 || text[start - 1] == '\n';
+        return !meta;
+    });
+    if (meta) return true;
     bool runs = false;
     for_each_statement(text, Region{0, text.size(), false, false}, [&](const RawStatement& s) {
         if (s.end <= s.begin) return true;

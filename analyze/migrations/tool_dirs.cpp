@@ -13,6 +13,7 @@
 #include "analyze/migrations/flyway_build_plugins.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/psqlrc_files.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/migrations/seed_dirs.hpp"
@@ -599,6 +600,8 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     }
     // psql in scripts other than shell (Ruby, Python, #! scripts) and Ansible tasks (psql_scripts.hpp).
     for (auto& d : read_script_psql_files(path, text, read)) out.push_back(std::move(d));
+    // The start-up file a PSQLRC names (psqlrc_files.hpp), read from the folders the file's commands run in.
+    for (auto& d : read_psqlrc_files(path, text, read)) out.push_back(std::move(d));
     // Liquibase's includeAll / include of .sql files, Sqitch's deploy_dir (changelog_dirs.hpp).
     for (auto& d : read_changelog_dirs(path, text)) out.push_back(std::move(d));
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the

@@ -234,8 +234,33 @@ def psql_cd(s):
     gated(s, base, head, {("db/lib/cleanup.sql", "drop-table", 1), ("db/tables/orders.sql", "unknown-statement", 1)}, analyze=False)
 
 
+def psql_cd_in_include(s):
+    r"""Red team R71 F10: psql's `\cd` is the process's chdir, so one in an included file holds for
+    the rest of the run. db/deploy.sql includes db/setup.sql (`\cd db/lib`), then `\i cleanup.sql`
+    reads db/lib/cleanup.sql, not the top's cleanup.sql; its `\ir extra.sql` joins the name psql
+    holds for db/deploy.sql (db/extra.sql) and opens it from db/lib: db/lib/db/extra.sql (real psql
+    15 ran both). db/main.sql includes db/env.sql, whose `\cd :target` pgfence cannot resolve: its
+    later `\i tables.sql` may be any tables.sql. The pull request edits only the files psql runs."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/deploy.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -v target=db/x -f db/main.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/deploy.sql": "\\i db/setup.sql\n\\i cleanup.sql\n\\ir extra.sql\n",
+                 "db/setup.sql": "\\set ON_ERROR_STOP on\n\\cd db/lib\n",
+                 "cleanup.sql": "SELECT 2;\n", "db/lib/cleanup.sql": "SELECT 1;\n",
+                 "db/extra.sql": "SELECT 1;\n", "db/lib/db/extra.sql": "SELECT 1;\n",
+                 "db/main.sql": "\\i db/env.sql\n\\i tables.sql\n", "db/env.sql": "\\cd :target\n",
+                 "tables.sql": "SELECT 1;\n", "db/x/tables.sql": "SELECT 1;\n"})
+    head = {"db/lib/cleanup.sql": DROP, "db/lib/db/extra.sql": DROP, "db/x/tables.sql": DROP}
+    gated(s, base, head, {("db/lib/cleanup.sql", "drop-table", 1), ("db/lib/db/extra.sql", "drop-table", 1),
+                          ("db/x/tables.sql", "unknown-statement", 1)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
-                                     computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd)}
+                                     computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd,
+                                     psql_cd_in_include)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -164,17 +164,131 @@ def psql_startup_file(s):
             "db/release.sql": "SELECT 1;\n",
             "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
     head = {".github/workflows/deploy.yml": workflow + "        env:\n          PSQLRC: db/psqlrc\n",
-            "db/psqlrc": "\\set QUIET on\nDROP TABLE users;\n",
+            "db/psqlrc": "DROP TABLE users;\n",
             "deploy.sh": "#!/bin/sh\nset -e\nHOME=$PWD/db psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
             "build.sh": "#!/bin/sh\nexport HOME=/tmp/build\nnpm ci\n",
             "db/.psqlrc": "TRUNCATE users;\n"}
-    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10), ("db/psqlrc", "unknown-statement", 1),
+    # db/psqlrc, which the pull request's PSQLRC names, is followed and analysed (red team R71 F5).
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10), ("db/psqlrc", "drop-table", 1),
                           ("deploy.sh", "unknown-statement", 3), ("db/.psqlrc", "unknown-statement", 1)}, analyze=False)
     check(("build.sh", "unknown-statement", 2) not in pr_findings(s), f"HOME where no psql runs is not unknown: {sorted(pr_findings(s))}")
 
 
+RC_BASE = "SET lock_timeout = '5s';\n"
+
+
+def psqlrc_named_file(s):
+    """Red team R71 F5: the base branch already sets PSQLRC (a job's `env:`, a step's
+    `${{ github.workspace }}/...`, `export PSQLRC="$PWD/..."` in a deploy script, `PSQLRC=x psql`, a
+    Dockerfile's ENV by a path in the image) to files of any name; psql runs the file before every
+    file it is given (real psql 15 dropped users from both the job's and the script's). The pull
+    request edits only those files, adds the version-specific name psql 15 tries first
+    (`ops/step.rc-15`), and edits a file one of them includes (`\\ir`): each is analysed.
+    PSQLRC=/dev/null runs nothing: a new .conf of SQL is not made unknown by it."""
+    workflow = ("name: deploy\non: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    env:\n      PSQLRC: db/session-defaults.sql\n"
+                "    steps:\n      - uses: actions/checkout@v4\n"
+                "      - run: for f in db/migrations/*.sql; do psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f \"$f\"; done\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n"
+                "        env:\n          PSQLRC: ${{ github.workspace }}/ops/step.rc\n")
+    base = {".github/workflows/deploy.yml": workflow,
+            "deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=\"$PWD/ops/boot\"\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "scripts/inline.sh": "#!/bin/sh\nPSQLRC=db/inline.rc psql \"$DATABASE_URL\" -f db/release.sql\n",
+            "scripts/quiet.sh": "#!/bin/sh\nPSQLRC=/dev/null psql \"$DATABASE_URL\" -f db/release.sql\n",
+            "Dockerfile": "FROM postgres:15\nCOPY . /app\nENV PSQLRC=/app/db/docker.psqlrc\nCMD [\"psql\", \"-f\", \"/app/db/release.sql\"]\n",
+            "db/session-defaults.sql": RC_BASE, "ops/boot": RC_BASE, "ops/step.rc": RC_BASE, "db/inline.rc": RC_BASE,
+            "db/docker.psqlrc": RC_BASE + "\\ir docker/extra.sql\n", "db/docker/extra.sql": "SELECT 1;\n", "db/release.sql": "SELECT 1;\n",
+            "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    drop = RC_BASE + "DROP TABLE users;\n"
+    head = {"db/session-defaults.sql": drop, "ops/boot": drop, "ops/step.rc-15": "DROP TABLE users;\n", "db/inline.rc": drop,
+            "db/docker.psqlrc": RC_BASE + "\\ir docker/extra.sql\n" + "DROP TABLE users;\n", "db/docker/extra.sql": "DROP TABLE users;\n",
+            "notes/todo.conf": "DROP TABLE users;\n",
+            "db/migrations/002_idx.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"}
+    gated(s, base, head, {("db/session-defaults.sql", "drop-table", 2), ("ops/boot", "drop-table", 2), ("ops/step.rc-15", "drop-table", 1),
+                          ("db/inline.rc", "drop-table", 2), ("db/docker.psqlrc", "drop-table", 3), ("db/docker/extra.sql", "drop-table", 1)},
+          analyze=False)
+    found = pr_findings(s)
+    check(not any(f[0] == "notes/todo.conf" for f in found), f"PSQLRC=/dev/null makes no file unknown: {sorted(found)}")
+
+
+def psqlrc_unresolved(s):
+    """Red team R71 F5: a PSQLRC pgfence cannot resolve (`$HOME/...` in a deploy script) may name
+    any file: a file of SQL the pull request adds, whatever its name, is unknown at line 1."""
+    base = {"deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=\"$HOME/app/session.rc\"\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+            "db/release.sql": "SELECT 1;\n", "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    gated(s, base, {"ops/session.rc": "TRUNCATE users;\n"}, {("ops/session.rc", "unknown-statement", 1)}, analyze=False)
+
+
+def psqlrc_cd(s):
+    r"""Red team R71 F5: psql runs its start-up file before it opens the files it is given, so a
+    `\cd db` there makes `psql -f release.sql` run db/release.sql (checked with psql 15). pgfence
+    does not follow where the files then are: a file of SQL the pull request edits is unknown."""
+    base = {"deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=ops/rc\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f release.sql\n",
+            "ops/rc": "\\cd db\n", "release.sql": "SELECT 1;\n", "db/release.sql": "SELECT 1;\n",
+            "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    gated(s, base, {"db/release.sql": "DROP TABLE users;\n"}, {("db/release.sql", "unknown-statement", 1)}, analyze=False)
+
+
+PSQL_BASE = {".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                              "      - uses: actions/checkout@v4\n      - run: ./deploy.sh\n",
+             "deploy.sh": "#!/bin/sh\nset -e\nexport PSQLRC=ops/psqlrc\npsql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/release.sql\n",
+             "ops/psqlrc": "SET lock_timeout = '5s';\n", "db/release.sql": "SELECT 1;\n", "db/part.sql": "SELECT 1;\n",
+             "db/migrations/001_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n"}
+
+
+def psql_settings(s):
+    r"""A file psql runs (`psql -f`, its `\i`, the start-up file PSQLRC names) that opens with psql's
+    own settings (`\set ON_ERROR_STOP on`, `\timing on`, `\pset pager off`, `\echo`, `\x`): psql
+    carries them out and sends the server nothing (checked with psql 15), so they are no statement:
+    no unparsable-statement, pr does not fail, and the CREATE INDEX CONCURRENTLY after them is read
+    (it was one unparsable statement with them, exit 2)."""
+    head = {"db/release.sql": "\\set ON_ERROR_STOP on\n\\timing on\n\\pset pager off\n\\echo 'migrating users'\n\\x auto\n"
+                              "-- the index\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n\\i db/part.sql\n",
+            "db/part.sql": "\\set VERBOSITY verbose\r\n\\qecho part\r\nCREATE INDEX CONCURRENTLY users_name ON users (name);\r\n",
+            "ops/psqlrc": "\\set QUIET on\n\\set ECHO queries\n\\warn start\n\\conninfo\nSET lock_timeout = '5s';\n"}
+    repository(s, PSQL_BASE, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check(not any(f[1] in ("unparsable-statement", "unknown-statement") for f in found), f"psql's settings are no statement: {sorted(found)}")
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    files = {f["path"]: f for f in report["files"]}
+    for path, line, tag in (("db/release.sql", 7, "CREATE INDEX CONCURRENTLY"), ("db/part.sql", 3, "CREATE INDEX CONCURRENTLY"),
+                            ("ops/psqlrc", 5, "SET")):
+        check(path in files, f"{path} is analysed: {sorted(files)}")
+        statements = files[path].get("statements", [])
+        lines = [st["span"]["start"]["line"] for st in statements if st.get("status") == "analyzed" and st.get("tag") == tag]
+        check(lines == [line], f"{path}: one statement, the {tag} at line {line}: {lines}\n{json.dumps(statements)[:2000]}")
+    s.all_requests_valid()
+    # analyze of the checkout reads them so too, the included db/part.sql among them.
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}\n{proc.stdout[:3000]}\n{proc.stderr}")
+    analysed = {f["path"].removeprefix("./"): f for f in json.loads(proc.stdout)["files"]}
+    for path in ("db/release.sql", "db/part.sql", "ops/psqlrc"):
+        check(path in analysed and not analysed[path]["findings"], f"analyze: {path} read with no finding: {sorted(analysed)}\n{proc.stderr}")
+
+
+def psql_settings_control(s):
+    r"""Control for psql_settings: a meta-command that changes what runs stays what it was (a shell
+    command `\!`, `\gexec`, a `\set` of a variable of the file's own, a backquoted shell command in
+    `\echo`, and `\timing on \\ DROP TABLE users;`, whose `\\` makes the rest of its line SQL):
+    each is a finding at its line and pr fails; only the leading `\set ON_ERROR_STOP on` is none."""
+    head = {"db/release.sql": "\\set ON_ERROR_STOP on\n\\! rm -rf /srv/data\nSELECT 1;\n\\timing on \\\\ DROP TABLE users;\n"
+                              "\\echo `psql -c 'DROP TABLE users'`\nSELECT 2;\n\\set tbl users\nSELECT 3;\n\\gexec\nSELECT 4;\n"}
+    repository(s, PSQL_BASE, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode != 0, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    held = {line for path, rule, line in found if path == "db/release.sql" and rule in ("unparsable-statement", "unknown-statement")}
+    for line in (2, 4, 5, 7, 9):
+        check(line in held, f"db/release.sql:{line} is unparsable or unknown: {sorted(found)}")
+    check(1 not in held, f"db/release.sql:1 (\\set ON_ERROR_STOP on) is no statement: {sorted(found)}")
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
-                                          spelled_settings, psql_clients, psql_startup_file)}
+                                          spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved,
+                                          psqlrc_cd, psql_settings, psql_settings_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -9,7 +9,10 @@
 #include <string>
 
 #include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/psql_settings.hpp"
+#include "analyze/migrations/psqlrc_files.hpp"
 #include "analyze/migrations/tool_renames.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
@@ -99,6 +102,67 @@ TEST_CASE("tool_reach: psql includes") {
     CHECK(folders(read_psql_includes("db/deploy.sql", "\\if :x\n\\echo \\i x\nSELECT '\\i x.sql';\n")).empty());
 }
 
+TEST_CASE("tool_reach: a \\cd in an included file holds for the includer's later includes") {
+    // Red team R71 F10, as psql 15 ran it: db/setup.sql's `\cd db/lib` moves `\i cleanup.sql` to
+    // db/lib, and `\ir extra.sql` (db/deploy.sql held as "db/deploy.sql") to db/lib/db/extra.sql.
+    const ReadFile read = files({{"db/setup.sql", "\\set ON_ERROR_STOP on\n\\cd db/lib\n"}, {"db/env.sql", "\\cd :target\n"},
+                                 {"db/lib/cleanup.sql", "\\i more.sql\n"}});
+    PsqlIncludeWalk walk(read, "");
+    CHECK(walk.run("db/deploy.sql", "\\i db/setup.sql\n\\i cleanup.sql\n\\ir extra.sql\n") == std::optional<std::string>("db/lib"));
+    std::vector<ToolDir> reached;
+    for (const auto& r : walk.reached()) reached.push_back(r.dir);
+    CHECK(folders(reached) == "psql:1:db/setup.sql;psql:2:db/lib/cleanup.sql;psql:1:db/lib/more.sql;psql:3:db/lib/db/extra.sql");
+    // A `\cd` pgfence cannot resolve in an included file: the includer's later `\i` is unknown, and
+    // selects any file of its name; `\ir` of a file held by its place stays beside it.
+    PsqlIncludeWalk unknown(read, "");
+    CHECK_FALSE(unknown.run("db/main.sql", "\\i db/env.sql\n\\i tables.sql\n\\ir beside.sql\n", true).has_value());
+    reached.clear();
+    for (const auto& r : unknown.reached()) reached.push_back(r.dir);
+    CHECK(folders(reached) == "psql:1:db/env.sql;psql:2:?;psql:3:db/beside.sql");
+    CHECK(unknown.reached()[1].dir.folder == "**/tables.sql");
+    // Each file is walked once per folder it starts in: a file included many times is read once.
+    int reads = 0;
+    PsqlIncludeWalk counted([&](const std::string&) -> std::optional<std::string> { ++reads; return std::string("SELECT 1;\n"); }, "");
+    std::string many;
+    for (int i = 0; i < 50; ++i) many += "\\i db/a.sql\n";
+    (void)counted.run("db/m.sql", many);
+    CHECK(reads == 1);
+}
+
+TEST_CASE("tool_reach: what psql would run of a file, found with the one meta-command reader") {
+    CHECK(psql_runs_text("# notes\n  \\i db/fix.sql\n"));
+    CHECK(psql_runs_text("DROP TABLE users;\n"));
+    // A backslash that opens a line inside a quoted literal or a comment is no meta-command (as psql reads it).
+    CHECK_FALSE(psql_runs_text("echo 'one\n\\i two'\n"));
+    CHECK_FALSE(psql_runs_text("FROM node:22\n/* \n\\! rm */\nRUN make \\\n  all\n"));
+}
+
+TEST_CASE("tool_reach: the start-up file a PSQLRC names") {
+    auto dirs = [](std::string_view path, std::string_view text, const ReadFile& read = {}) {
+        std::string out;
+        for (const auto& d : read_tool_dirs(path, text, read)) {
+            if (d.setting.starts_with("PSQLRC")) out += (out.empty() ? "" : ";") + std::to_string(d.line) + ":" + d.folder + (d.unknown.empty() ? "" : "?");
+        }
+        return out;
+    };
+    CHECK(dirs(".github/workflows/deploy.yml", "jobs:\n  m:\n    env:\n      PSQLRC: db/session-defaults.sql\n") ==
+          "4:db/session-defaults.sql;4:db/session-defaults.sql-[0-9]*");
+    CHECK(dirs("deploy.sh", "export PSQLRC=\"$PWD/ops/boot\"\npsql -f x.sql\n") == "1:ops/boot;1:ops/boot-[0-9]*");
+    CHECK(dirs(".github/workflows/d.yml", "      env:\n        PSQLRC: ${{ github.workspace }}/ops/rc\n") == "2:ops/rc;2:ops/rc-[0-9]*");
+    CHECK(dirs("Dockerfile", "ENV PSQLRC /app/db/rc.sql\n", files({{"db/rc.sql", "x"}})) == "1:db/rc.sql;1:db/rc.sql-[0-9]*;1:**/rc.sql?");
+    CHECK(dirs("k8s/job.yaml", "kind: Job\n        env:\n        - name: PSQLRC\n          value: db/rc\n") ==
+          "4:db/rc;4:db/rc-[0-9]*;4:k8s/db/rc;4:k8s/db/rc-[0-9]*");
+    // Not resolved: any file psql would run (folder "**"). Read or unset, /dev/null, empty: nothing.
+    CHECK(dirs("deploy.sh", "export PSQLRC=\"$HOME/rc\"\n") == "1:**?");
+    CHECK(dirs("deploy.sh", "PSQLRC=~/rc psql -f x.sql\n") == "1:**?");
+    CHECK(dirs("tools/main.go", "os.Setenv(\"PSQLRC\", rc)\n") == "1:**?");
+    CHECK(dirs("deploy.sh", "echo \"PSQLRC is $PSQLRC\"\nx=$(getenv PSQLRC)\n") == "");
+    CHECK(dirs("deploy.sh", "echo \"$PSQLRC\"\nunset PSQLRC\nPSQLRC=/dev/null psql -f x.sql\nPSQLRC= psql -f x.sql\n# PSQLRC=x\n") == "");
+    CHECK(psql_runs_file("db/rc-15", psqlrc_versions("db/rc")));
+    CHECK(psql_runs_file("db/rc-15.20 (Debian 15.20-0+deb12u1)", psqlrc_versions("db/rc")));
+    CHECK_FALSE(psql_runs_file("db/rc-old", psqlrc_versions("db/rc")));
+}
+
 TEST_CASE("tool_reach: psql includes pgfence does not follow") {
     // "begin-end" of each, as psql finds a meta-command: at a statement's start, outside quotes and comments.
     auto spans = [](std::string_view text, const std::function<bool(const std::string&)>& found = {}) {
@@ -125,6 +189,40 @@ TEST_CASE("tool_reach: each psql meta-command, and whether it starts a statement
         return true;
     });
     CHECK(seen == "set@0-8;i@28-36;ir+46-55;");
+}
+
+TEST_CASE("tool_reach: psql's own settings in a file psql runs are no statement") {
+    // Each line alone: whether it opens the file as one of psql's settings.
+    auto setting = [](std::string_view line) {
+        const std::string text = std::string(line) + "\nSELECT 1;\n";
+        const auto lines = psql_setting_lines(text);
+        return lines.size() == 1 && lines.front().first == 0 && lines.front().second == line.size();
+    };
+    for (std::string_view ok : {"\\set ON_ERROR_STOP on", "\\set ON_ERROR_STOP", "\\set ECHO all", "\\set QUIET 1", "\\set VERBOSITY verbose",
+                                "\\set SHOW_CONTEXT never", "\\set", "\\timing", "\\timing on", "\\x", "\\x auto", "\\pset pager off",
+                                "\\pset null '(null)'", "\\echo 'migrating users'", "\\echo :foo", "\\qecho done", "\\warn careful",
+                                "\\conninfo", "\\encoding"}) {
+        INFO(ok);
+        CHECK(setting(ok));
+    }
+    // What changes what runs, or what pgfence does not read as psql would: not one.
+    for (std::string_view no : {"\\set tbl users", "\\set AUTOCOMMIT off", "\\set ON_ERROR_ROLLBACK on", "\\set FETCH_COUNT 10",
+                                "\\set on_error_stop on", "\\set ECHO :x", "\\set ECHO 'all'", "\\set ECHO all more",
+                                "\\echo `psql -c 'DROP TABLE users'`", "\\set ECHO `cmd`", "\\timing on \\\\ DROP TABLE users;",
+                                "\\echo a \\echo b", "\\timing1 on", "\\x :v", "\\encoding SJIS", "\\conninfo x", "\\! rm -rf /",
+                                "\\gexec", "\\copy t from 'f'", "\\c other", "\\connect other", "\\if :x", "\\o /tmp/out", "\\i a.sql",
+                                "\\ir a.sql", "\\cd db", "\\unset ECHO", "\\g", "\\setenv PGOPTIONS x"}) {
+        INFO(no);
+        CHECK_FALSE(setting(no));
+    }
+    // A setting the file interpolates reads its value there; one inside a statement, in a quote or a comment is psql's query.
+    CHECK(psql_setting_lines("\\set ECHO all\nSELECT :'ECHO';\n").empty());
+    CHECK(psql_setting_lines("SELECT 1\n\\timing on\n;\n").empty());
+    CHECK(psql_setting_lines("SELECT '\n\\timing on\n';\n-- \\timing on\n").empty());
+    const auto crlf = psql_setting_lines("\\set ON_ERROR_STOP on\r\n\\timing on \r\nSELECT 1;\r\n");
+    REQUIRE(crlf.size() == 2);
+    CHECK(crlf[0] == std::pair<std::size_t, std::size_t>{0, 21});
+    CHECK(crlf[1] == std::pair<std::size_t, std::size_t>{23, 33});
 }
 
 TEST_CASE("tool_reach: psql includes inlined as psql runs them") {
