@@ -536,6 +536,12 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             continue;
         }
         const std::string& sql = piece.sql.value;
+        // The script offsets of the expressions JavaScript splices into this text, sorted; each
+        // makes the statement holding it unknown, and one that none holds (between statements,
+        // in a comment after the last) the call.
+        std::vector<std::pair<std::size_t, std::string>> spliced = piece.spliced;
+        std::sort(spliced.begin(), spliced.end());
+        std::vector<char> placed(spliced.size(), 0);
         for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false})) {
             OrmStatement s;
             base(s);
@@ -552,8 +558,29 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
                 if (state == '"') quoted.push_back(expr);
                 else if (state == 0) bare.push_back(expr);
             }
-            if (!quoted.empty()) {
-                s.unknown = "identifier interpolated from `" + quoted.front() + "`";
+            // JavaScript's text of an expression pgfence cannot evaluate is SQL, not a bound
+            // value: `"SELECT " + String("1; DROP TABLE users")` runs the DROP (red team R71 F11).
+            std::vector<std::string> spliced_quoted, spliced_bare;
+            for (std::size_t k = raw.begin; !spliced.empty() && k < raw.end; ++k) {
+                auto it = std::lower_bound(spliced.begin(), spliced.end(), piece.sql.offsets[k],
+                                           [](const std::pair<std::size_t, std::string>& h, std::size_t v) { return h.first < v; });
+                if (it == spliced.end() || it->first != piece.sql.offsets[k] || (k > raw.begin && piece.sql.offsets[k - 1] == it->first)) continue;
+                placed[static_cast<std::size_t>(it - spliced.begin())] = 1;
+                // Where it stands decides only the reason given: read for the first few (each
+                // read is the statement's length, so a statement of many stays linear).
+                bool few = spliced_quoted.size() + spliced_bare.size() < 4;
+                char state = few ? quote_state(std::string_view(sql).substr(raw.begin, raw.end - raw.begin), k - raw.begin) : 0;
+                (state == '"' ? spliced_quoted : spliced_bare).push_back(it->second);
+            }
+            if (!quoted.empty() || !spliced_quoted.empty()) {
+                s.unknown = "identifier interpolated from `" + (quoted.empty() ? spliced_quoted.front() : quoted.front()) + "`";
+                s.no_transaction_block = outside_transaction_block(s.sql);
+            } else if (!spliced_bare.empty()) {
+                ParsedStatement parsed = parse_statement(s.sql);
+                s.unknown = parsed.failure ? "interpolated `" + spliced_bare.front() + "` is not a value the SQL can be read without"
+                                           : "interpolated `" + spliced_bare.front() +
+                                                 "` is JavaScript text spliced into the SQL, not a bound parameter: what it adds to "
+                                                 "the statement is not known";
                 s.no_transaction_block = outside_transaction_block(s.sql);
             } else if (!bare.empty()) {
                 ParsedStatement parsed = parse_statement(s.sql);
@@ -562,6 +589,18 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             }
             if (!s.unknown.empty()) s.sql.clear();  // shown as written in the script
             out.push_back(std::move(s));
+        }
+        for (std::size_t k = 0; k < spliced.size(); ++k) {
+            if (placed[k]) continue;
+            OrmStatement s;  // outside every statement: it may start one of its own
+            base(s);
+            s.begin = piece.begin;
+            s.end = piece.end;
+            s.last = piece.end > piece.begin ? piece.end - 1 : piece.begin;
+            s.unknown = "interpolated `" + spliced[k].second + "` is JavaScript text spliced into the SQL outside its statements: "
+                        "what it adds is not known";
+            out.push_back(std::move(s));
+            break;
         }
     }
     for (std::size_t at : extraction.too_deep) {
