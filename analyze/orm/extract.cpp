@@ -11,6 +11,7 @@
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/reexports.hpp"
 #include "analyze/orm/seeds.hpp"
 #include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
@@ -385,8 +386,45 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
 }
 
 Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
+    FollowLimits limits;
+    limits.work_left = 4 * text.size() + 65536;
+    return extract_module(text, format, direction, path, {}, limits);
+}
+
+namespace {
+
+// The class of a module whose migration `only` names (reexports.hpp): its name; "" for all of the
+// module's (`*`, an anonymous default class); k_no_class when the module declares none by that name.
+constexpr std::string_view k_no_class = "\x01";
+std::string only_class(const std::vector<Token>& t, std::string_view only) {
+    if (only.empty() || only == "*") return {};
+    auto is = [&](std::size_t i, std::string_view s) {
+        return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Punct) && t[i].text == s;
+    };
+    auto ident = [&](std::size_t i) { return i < t.size() && t[i].kind == TokenKind::Ident; };
+    int depth = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+        if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+        if (depth != 0 || (i > 0 && is(i - 1, "."))) continue;
+        if (only != "default" && is(i, "class") && ident(i + 1) && t[i + 1].text == only) return std::string(only);
+        if (only == "default" && is(i, "export") && is(i + 1, "default")) {
+            bool named = is(i + 2, "class") && ident(i + 3) && !is(i + 3, "extends") && !is(i + 3, "implements");
+            if (named) return t[i + 3].text;
+            if (is(i + 2, "class")) return {};
+            if (ident(i + 2) && t[i + 2].text != "default") return only_class(t, t[i + 2].text);  // export default Local
+        }
+    }
+    return std::string(k_no_class);
+}
+
+}  // namespace
+
+Extraction extract_module(std::string_view text, InputFormat format, Direction direction, std::string_view path, std::string_view only,
+                          FollowLimits& limits) {
     Extraction out;
     out.format = format;
+    std::vector<ReExport> re;  // exports of classes from other modules (reexports.hpp)
     if (format == InputFormat::Auto && defines_up(text)) {
         // A script that defines an up() whose tool neither its words, nor its runner's uses,
         // nor the project's settings decide: a migration pgfence cannot read, unknown at its up().
@@ -402,6 +440,20 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
             emitter.unknown(*at, index, "this script defines an up() but pgfence cannot tell which migration tool runs it "
                                         "(no TypeORM, Knex, Sequelize, db-migrate or node-pg-migrate use or setting decides it): "
                                         "what it runs is not read");
+            return out;
+        }
+    }
+    if (format == InputFormat::Auto) {
+        // A module that only exports classes of others: read as the tool of the first it takes
+        // one from; unknown at each export when none names a tool, never skipped.
+        re = reexports(lex_js(text));
+        std::erase_if(re, [&](const ReExport& r) { return r.beside && limits.depth == 0; });
+        if (!re.empty()) format = out.format = reexported_format(re, path);
+        if (!re.empty() && format == InputFormat::Auto) {
+            JsFile file = parse_js(text);
+            Emitter emitter(file, text, out);
+            follow_reexports(re, text, emitter, format, direction, path, limits, out.imported_files);
+            mark_hidden_uses(file, text, emitter);
             return out;
         }
     }
@@ -442,15 +494,23 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
     out.unreadable = file.unreadable;
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
-    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
+    const std::string only_cls = only_class(file.tokens, only);
+    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path, only_cls);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
     out.imported_files = std::move(walked.imported_files);
-    if (!walked.found_function && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
+    re = reexports(file.tokens);
+    std::erase_if(re, [&](const ReExport& r) { return r.beside && limits.depth == 0; });
+    if (!only.empty() && only != "*") {
+        // One export wanted: a class of this module, or the re-export of that name.
+        std::erase_if(re, [&](const ReExport& r) { return only_cls != k_no_class || r.exported != only; });
+    }
+    follow_reexports(re, text, emitter, format, direction, path, limits, out.imported_files);
+    if (!walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
-    if (!walked.found_up && direction != Direction::Down && !file.statements.empty()) {
+    if (!walked.found_up && (walked.found_function || re.empty()) && direction != Direction::Down && !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
         // key, a function defined elsewhere and assigned, a base class in another file).
         const Node& first = file.statements.front();
