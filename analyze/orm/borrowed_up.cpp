@@ -1,14 +1,18 @@
 #include "analyze/orm/borrowed_up.hpp"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <string_view>
+
+#include "analyze/orm/imports.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
 
 class Scan {
 public:
-    explicit Scan(const std::vector<Token>& t) : m_t(t) {
+    explicit Scan(const std::vector<Token>& t) : m_t(t), m_imports(imported_names(t)) {
         m_match.assign(t.size(), t.size());
         std::vector<std::size_t> stack;
         for (std::size_t k = 0; k < t.size(); ++k) {
@@ -46,6 +50,21 @@ public:
         }
         return std::move(m_out);
     }
+
+    // The module's exports of imported classes and re-exports (reexports.hpp).
+    std::vector<ReExport> reexports() {
+        int depth = 0;
+        for (std::size_t i = 0; i < m_t.size(); ++i) {
+            if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+            if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+            if (depth != 0 || member(i)) continue;
+            if (is(i, "const") || is(i, "let") || is(i, "var")) alias(i + 1);
+            if (is(i, "export")) esm(i);
+            if (std::size_t after = exports_at(i); after != 0) commonjs(i, after);
+        }
+        return std::move(m_reexports);
+    }
+
 
 private:
     bool is(std::size_t k, std::string_view s) const {
@@ -97,13 +116,9 @@ private:
         }
     }
 
-    // `export * from`, `export { up } from`, `export { x as up }`, `export const up = h.up`.
+    // `export { up } from`, `export { x as up }`, `export const up = h.up`.
     void esm_export(std::size_t i) {
-        if (is(i + 1, "*")) {
-            if (beside(i + 1)) return;
-            flag(i, "`export * from` re-exports another module's names, among them the up() the tool may run: pgfence does not read it");
-            return;
-        }
+        if (is(i + 1, "*")) return;  // followed to the module, or unknown there (reexports.hpp)
         if (is(i + 1, "{") && m_match[i + 1] < m_t.size()) {
             std::size_t close = m_match[i + 1];
             bool from = is(close + 1, "from");
@@ -132,8 +147,7 @@ private:
     bool beside(std::size_t k) const {
         while (k < m_t.size() && m_t[k].kind != TokenKind::String && !is(k, ";")) ++k;
         if (k >= m_t.size() || m_t[k].kind != TokenKind::String) return false;
-        const std::string& module = m_t[k].string.value;
-        return module.starts_with("./") && module.find('/', 2) == std::string::npos;
+        return beside_module(m_t[k].string.value);
     }
 
     // `class S extends Base { ... }` with no up() of its own and Base not a class of this file.
@@ -158,8 +172,128 @@ private:
                 "pgfence does not read it");
     }
 
+    // --- reexports() ------------------------------------------------------------------------
+
+    bool migration_function(const std::string& name) const { return name == "up" || name == "down"; }
+
+    // A value that is only the name at k (`= Base;`, `= Base` before the next declaration).
+    bool ends_at(std::size_t k) const {
+        static const std::string_view k_next[] = {";", "}", "export", "import", "const", "let", "var", "class", "function",
+                                                  "module", "exports", "Object", "async"};
+        if (k >= m_t.size()) return true;
+        return m_t[k].kind != TokenKind::String &&
+               std::any_of(std::begin(k_next), std::end(k_next), [&](std::string_view w) { return m_t[k].text == w; });
+    }
+
+    // The module a string at or after k names (`from '...'`), "" when none.
+    std::string module_after(std::size_t k) const {
+        for (std::size_t j = k; j < m_t.size() && j < k + 4; ++j) {
+            if (m_t[j].kind == TokenKind::String) return m_t[j].string.value;
+        }
+        return {};
+    }
+    // A module of the same folder (`./init`): a barrel of the migrations folder, whose modules
+    // pgfence reads as migrations themselves.
+    static bool beside_module(const std::string& module) {
+        return module.starts_with("./") && module.find('/', 2) == std::string::npos;
+    }
+
+    // What the name at k stands for when it is imported (directly, through `ns.X` of a namespace
+    // import, or through a top-level `const A = B` of one).
+    bool imported(std::size_t k, Import& out) const {
+        if (!ident(k)) return false;
+        std::string name = m_t[k].text;
+        for (int hops = 0; hops < 8; ++hops) {
+            auto alias = m_aliases.find(name);
+            if (alias == m_aliases.end()) break;
+            name = alias->second;
+        }
+        auto it = m_imports.find(name);
+        if (it == m_imports.end()) return false;
+        out = it->second;
+        if (out.remote == "*" && is(k + 1, ".") && ident(k + 2)) out.remote = m_t[k + 2].text;
+        return true;
+    }
+    std::size_t value_end(std::size_t k) const { return is(k + 1, ".") && ident(k + 2) ? k + 3 : k + 1; }
+
+    void add(std::size_t at, Import what, std::string exported) {
+        if (what.module.empty() || migration_function(what.remote)) return;
+        bool beside = beside_module(what.module);
+        m_reexports.push_back(ReExport{m_t[at].begin, std::move(what.module), std::move(what.remote), std::move(exported), beside});
+    }
+
+    // `const A = B` at the top: A stands for B (followed when exported).
+    void alias(std::size_t k) {
+        if (ident(k) && is(k + 1, "=") && ident(k + 2) && !is(k + 3, ".") && ends_at(k + 3)) m_aliases[m_t[k].text] = m_t[k + 2].text;
+    }
+
+    void esm(std::size_t i) {
+        if (is(i + 1, "type")) return;  // export type { X }: no value
+        if (is(i + 1, "*")) {
+            std::string module = module_after(i + 2);
+            std::string as = is(i + 2, "as") && ident(i + 3) ? m_t[i + 3].text : "*";
+            add(i, Import{module, "*"}, as);
+            return;
+        }
+        if (is(i + 1, "{") && m_match[i + 1] < m_t.size()) {
+            std::size_t close = m_match[i + 1];
+            std::string from = is(close + 1, "from") ? module_after(close + 2) : std::string();
+            for (std::size_t k = i + 2; k < close; ++k) {
+                if (!ident(k) || is(k, "as") || is(k, "type") || is(k - 1, "as") || is(k - 1, "type")) continue;
+                std::string exported = is(k + 1, "as") && ident(k + 2) ? m_t[k + 2].text : m_t[k].text;
+                if (migration_function(exported)) continue;  // borrowed_up.hpp judges these
+                Import what;
+                if (is(close + 1, "from")) add(i, Import{from, m_t[k].text}, exported);
+                else if (imported(k, what)) add(i, what, exported);
+            }
+            return;
+        }
+        std::size_t k = i + 1;
+        if (is(k, "default")) {
+            Import what;
+            if (imported(k + 1, what) && ends_at(value_end(k + 1))) add(i, what, "default");
+            return;
+        }
+        if (is(k, "const") || is(k, "let") || is(k, "var")) ++k;
+        Import what;
+        if (ident(k) && is(k + 1, "=") && imported(k + 2, what) && ends_at(value_end(k + 2)) && !migration_function(m_t[k].text)) {
+            add(i, what, m_t[k].text);
+        }
+    }
+
+
+    void commonjs(std::size_t i, std::size_t after) {
+        Import what;
+        if (is(after, "=") && imported(after + 1, what) && ends_at(value_end(after + 1))) {
+            add(i, what, "module.exports");  // module.exports = Base
+            return;
+        }
+        if (is(after, ".") && ident(after + 1) && is(after + 2, "=") && !is(after + 3, "=") && !migration_function(m_t[after + 1].text) &&
+            imported(after + 3, what) && ends_at(value_end(after + 3))) {
+            add(i, what, m_t[after + 1].text);  // exports.S = Base
+            return;
+        }
+        if (is(after, "=") && is(after + 1, "{") && m_match[after + 1] < m_t.size()) {
+            // module.exports = { S: Base, Base }
+            std::size_t close = m_match[after + 1];
+            for (std::size_t k = after + 2; k < close; ++k) {
+                if (is(k, "(") || is(k, "[") || is(k, "{")) {
+                    k = m_match[k];
+                    continue;
+                }
+                bool key = is(k - 1, "{") || is(k - 1, ",");
+                if (!key || !ident(k) || migration_function(m_t[k].text)) continue;
+                if (is(k + 1, ":") && imported(k + 2, what) && (is(value_end(k + 2), ",") || value_end(k + 2) == close)) add(i, what, m_t[k].text);
+                else if ((is(k + 1, ",") || k + 1 == close) && imported(k, what)) add(i, what, m_t[k].text);
+            }
+        }
+    }
+
     const std::vector<Token>& m_t;
     std::vector<std::size_t> m_match;
+    ImportedNames m_imports;
+    std::map<std::string, std::string, std::less<>> m_aliases;  // const A = B at the top
+    std::vector<ReExport> m_reexports;
     std::set<std::string, std::less<>> m_functions;
     std::set<std::string, std::less<>> m_classes;
     std::vector<std::pair<std::size_t, std::string>> m_out;
@@ -168,5 +302,7 @@ private:
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens) { return Scan(tokens).run(); }
+
+std::vector<ReExport> reexports(const std::vector<Token>& tokens) { return Scan(tokens).reexports(); }
 
 }  // namespace pgfence::analyze::orm

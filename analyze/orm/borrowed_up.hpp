@@ -2,7 +2,7 @@
 // Migrations whose up() is defined in another module: a class that inherits it (`export class
 // S extends Base {}`, Base imported: TypeORM's MigrationExecutor calls `instance.up(queryRunner)`,
 // the base's), `exports.up = h.up`, `module.exports = { up, down }` with up imported,
-// `module.exports = { ...require('./x') }`, `export { up } from './x'`, `export * from './x'`.
+// `module.exports = { ...require('./x') }`, `export { up } from './x'` (`export * from './x'`: reexports.hpp).
 // The tool runs the other module's up(); pgfence does not read it there, so each is unknown at its
 // place (red team R70 F22), never "no migration found".
 #include <cstddef>
@@ -16,5 +16,22 @@ namespace pgfence::analyze::orm {
 
 // Offsets of such exports and classes, with why.
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens);
+
+// A class the module exports from another (reexports.hpp follows it).
+struct ReExport {
+    std::size_t at = 0;      // the export's offset
+    std::string module;      // the module it is taken from
+    std::string remote;      // its name there ("*": every export, "default")
+    std::string exported;    // the name this module exports it as
+    // A module of the same folder (`./init`): in a migrations folder a barrel, whose modules are
+    // read as migrations themselves (not followed from the migration: read twice).
+    bool beside = false;
+};
+
+// The module's top-level exports of imported names (`export { Base as S }`, `export const W = Base`,
+// `export default Base`, `exports.S = Base`, `module.exports = { S: Base }`) and re-exports of other
+// modules (`export { X } from`, `export * from`): not the up/down functions borrowed_up() judges,
+// not type-only exports.
+[[nodiscard]] std::vector<ReExport> reexports(const std::vector<Token>& tokens);
 
 }  // namespace pgfence::analyze::orm

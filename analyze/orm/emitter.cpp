@@ -218,8 +218,9 @@ int Emitter::add_call(const Node& call, std::string name, bool literal) {
 }
 
 bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& holes) const {
+    // An expression JavaScript turns into text here: no parameter (extract.hpp, SqlPiece::spliced).
     auto hole = [&](std::size_t at, std::string expr) {
-        piece.holes.emplace_back(piece.sql.value.size(), expr);
+        piece.spliced.emplace_back(at, expr);
         piece.sql.append("$" + std::to_string(++holes), at);
     };
     switch (n.kind) {
@@ -252,12 +253,16 @@ bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& ho
             }
             return true;
         case NodeKind::Ident: {
+            // A helper's parameter hides the file's constant of its name (as in a template).
+            auto bound = scope.find(n.name);
             auto it = m_constants.find(n.name);
-            if (it != m_constants.end()) {
+            if (bound != scope.end() && bound->second) {
+                piece.sql.append(*bound->second, n.begin);
+            } else if (bound == scope.end() && it != m_constants.end()) {
                 piece.sql.append(it->second, n.begin);
-                return true;
+            } else {
+                hole(n.begin, n.name);
             }
-            hole(n.begin, n.name);
             return true;
         }
         case NodeKind::Number:
@@ -324,6 +329,7 @@ SqlPiece& Emitter::raw(const Node& call, const std::string& name, const Node* sq
         piece.unknown = why;
         piece.sql = MappedText{};
         piece.holes.clear();
+        piece.spliced.clear();
     }
     m_out.pieces.push_back(std::move(piece));
     return m_out.pieces.back();
@@ -376,6 +382,7 @@ void Emitter::adopt(const Extraction& other, const Node& at, const std::string& 
         piece.begin = at.begin;
         piece.end = at.end;
         piece.sql.offsets.assign(piece.sql.value.size(), at.begin);  // the helper's offsets are another file's
+        for (auto& s : piece.spliced) s.first = at.begin;  // (every statement of the piece then holds it: unknown)
         const CallRecord* call = p.call >= 0 ? &other.calls[static_cast<std::size_t>(p.call)] : nullptr;
         piece.call = add_call(at, prefix + " -> " + (call ? call->name : std::string("?")), call && call->holds_literal);
         piece.notes.push_back(note);

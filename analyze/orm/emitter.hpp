@@ -107,11 +107,13 @@ extern const char* const k_sequelize_unresolved_where;
 // the ORM escapes it; values not known statically become $n parameters.
 void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
 
-// knex.raw(sql, bindings) (an array or an object): the SQL knex 3 sends to PostgreSQL, identifier
-// bindings spliced wherever knex splices them (comments and literals too); false, with the piece
-// made unknown, when an identifier binding's value or the bindings' shape is not known
+// knex.raw(sql, bindings) (an array, an object or one value; nullptr: none): the SQL knex 3 sends
+// to PostgreSQL, identifier bindings spliced wherever knex splices them (comments and literals
+// too), a value binding that is a knex.raw() spliced as its SQL, a plain value a parameter; false
+// when there are none, or, with the piece made unknown, when an identifier binding's value, a value
+// binding that may be SQL (a builder, a ref, a variable) or the bindings' shape is not known
 // (knex_bindings.cpp).
-bool knex_raw_bindings(SqlPiece& piece, const Node& bindings, Emitter& e);
+bool knex_raw_bindings(SqlPiece& piece, const Node* bindings, Emitter& e);
 
 // The object value under `key`, or nullptr.
 [[nodiscard]] const Node* property(const Node& object, std::string_view key);

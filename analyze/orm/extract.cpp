@@ -11,6 +11,7 @@
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/reexports.hpp"
 #include "analyze/orm/seeds.hpp"
 #include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
@@ -385,8 +386,45 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
 }
 
 Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
+    FollowLimits limits;
+    limits.work_left = 4 * text.size() + 65536;
+    return extract_module(text, format, direction, path, {}, limits);
+}
+
+namespace {
+
+// The class of a module whose migration `only` names (reexports.hpp): its name; "" for all of the
+// module's (`*`, an anonymous default class); k_no_class when the module declares none by that name.
+constexpr std::string_view k_no_class = "\x01";
+std::string only_class(const std::vector<Token>& t, std::string_view only) {
+    if (only.empty() || only == "*") return {};
+    auto is = [&](std::size_t i, std::string_view s) {
+        return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Punct) && t[i].text == s;
+    };
+    auto ident = [&](std::size_t i) { return i < t.size() && t[i].kind == TokenKind::Ident; };
+    int depth = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+        if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+        if (depth != 0 || (i > 0 && is(i - 1, "."))) continue;
+        if (only != "default" && is(i, "class") && ident(i + 1) && t[i + 1].text == only) return std::string(only);
+        if (only == "default" && is(i, "export") && is(i + 1, "default")) {
+            bool named = is(i + 2, "class") && ident(i + 3) && !is(i + 3, "extends") && !is(i + 3, "implements");
+            if (named) return t[i + 3].text;
+            if (is(i + 2, "class")) return {};
+            if (ident(i + 2) && t[i + 2].text != "default") return only_class(t, t[i + 2].text);  // export default Local
+        }
+    }
+    return std::string(k_no_class);
+}
+
+}  // namespace
+
+Extraction extract_module(std::string_view text, InputFormat format, Direction direction, std::string_view path, std::string_view only,
+                          FollowLimits& limits) {
     Extraction out;
     out.format = format;
+    std::vector<ReExport> re;  // exports of classes from other modules (reexports.hpp)
     if (format == InputFormat::Auto && defines_up(text)) {
         // A script that defines an up() whose tool neither its words, nor its runner's uses,
         // nor the project's settings decide: a migration pgfence cannot read, unknown at its up().
@@ -402,6 +440,20 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
             emitter.unknown(*at, index, "this script defines an up() but pgfence cannot tell which migration tool runs it "
                                         "(no TypeORM, Knex, Sequelize, db-migrate or node-pg-migrate use or setting decides it): "
                                         "what it runs is not read");
+            return out;
+        }
+    }
+    if (format == InputFormat::Auto) {
+        // A module that only exports classes of others: read as the tool of the first it takes
+        // one from; unknown at each export when none names a tool, never skipped.
+        re = reexports(lex_js(text));
+        std::erase_if(re, [&](const ReExport& r) { return r.beside && limits.depth == 0; });
+        if (!re.empty()) format = out.format = reexported_format(re, path);
+        if (!re.empty() && format == InputFormat::Auto) {
+            JsFile file = parse_js(text);
+            Emitter emitter(file, text, out);
+            follow_reexports(re, text, emitter, format, direction, path, limits, out.imported_files);
+            mark_hidden_uses(file, text, emitter);
             return out;
         }
     }
@@ -442,15 +494,23 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
     out.unreadable = file.unreadable;
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
-    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
+    const std::string only_cls = only_class(file.tokens, only);
+    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path, only_cls);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
     out.imported_files = std::move(walked.imported_files);
-    if (!walked.found_function && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
+    re = reexports(file.tokens);
+    std::erase_if(re, [&](const ReExport& r) { return r.beside && limits.depth == 0; });
+    if (!only.empty() && only != "*") {
+        // One export wanted: a class of this module, or the re-export of that name.
+        std::erase_if(re, [&](const ReExport& r) { return only_cls != k_no_class || r.exported != only; });
+    }
+    follow_reexports(re, text, emitter, format, direction, path, limits, out.imported_files);
+    if (!walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
-    if (!walked.found_up && direction != Direction::Down && !file.statements.empty()) {
+    if (!walked.found_up && (walked.found_function || re.empty()) && direction != Direction::Down && !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
         // key, a function defined elsewhere and assigned, a base class in another file).
         const Node& first = file.statements.front();
@@ -536,6 +596,12 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             continue;
         }
         const std::string& sql = piece.sql.value;
+        // The script offsets of the expressions JavaScript splices into this text, sorted; each
+        // makes the statement holding it unknown, and one that none holds (between statements,
+        // in a comment after the last) the call.
+        std::vector<std::pair<std::size_t, std::string>> spliced = piece.spliced;
+        std::sort(spliced.begin(), spliced.end());
+        std::vector<char> placed(spliced.size(), 0);
         for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false})) {
             OrmStatement s;
             base(s);
@@ -552,8 +618,29 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
                 if (state == '"') quoted.push_back(expr);
                 else if (state == 0) bare.push_back(expr);
             }
-            if (!quoted.empty()) {
-                s.unknown = "identifier interpolated from `" + quoted.front() + "`";
+            // JavaScript's text of an expression pgfence cannot evaluate is SQL, not a bound
+            // value: `"SELECT " + String("1; DROP TABLE users")` runs the DROP (red team R71 F11).
+            std::vector<std::string> spliced_quoted, spliced_bare;
+            for (std::size_t k = raw.begin; !spliced.empty() && k < raw.end; ++k) {
+                auto it = std::lower_bound(spliced.begin(), spliced.end(), piece.sql.offsets[k],
+                                           [](const std::pair<std::size_t, std::string>& h, std::size_t v) { return h.first < v; });
+                if (it == spliced.end() || it->first != piece.sql.offsets[k] || (k > raw.begin && piece.sql.offsets[k - 1] == it->first)) continue;
+                placed[static_cast<std::size_t>(it - spliced.begin())] = 1;
+                // Where it stands decides only the reason given: read for the first few (each
+                // read is the statement's length, so a statement of many stays linear).
+                bool few = spliced_quoted.size() + spliced_bare.size() < 4;
+                char state = few ? quote_state(std::string_view(sql).substr(raw.begin, raw.end - raw.begin), k - raw.begin) : 0;
+                (state == '"' ? spliced_quoted : spliced_bare).push_back(it->second);
+            }
+            if (!quoted.empty() || !spliced_quoted.empty()) {
+                s.unknown = "identifier interpolated from `" + (quoted.empty() ? spliced_quoted.front() : quoted.front()) + "`";
+                s.no_transaction_block = outside_transaction_block(s.sql);
+            } else if (!spliced_bare.empty()) {
+                ParsedStatement parsed = parse_statement(s.sql);
+                s.unknown = parsed.failure ? "interpolated `" + spliced_bare.front() + "` is not a value the SQL can be read without"
+                                           : "interpolated `" + spliced_bare.front() +
+                                                 "` is JavaScript text spliced into the SQL, not a bound parameter: what it adds to "
+                                                 "the statement is not known";
                 s.no_transaction_block = outside_transaction_block(s.sql);
             } else if (!bare.empty()) {
                 ParsedStatement parsed = parse_statement(s.sql);
@@ -562,6 +649,18 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             }
             if (!s.unknown.empty()) s.sql.clear();  // shown as written in the script
             out.push_back(std::move(s));
+        }
+        for (std::size_t k = 0; k < spliced.size(); ++k) {
+            if (placed[k]) continue;
+            OrmStatement s;  // outside every statement: it may start one of its own
+            base(s);
+            s.begin = piece.begin;
+            s.end = piece.end;
+            s.last = piece.end > piece.begin ? piece.end - 1 : piece.begin;
+            s.unknown = "interpolated `" + spliced[k].second + "` is JavaScript text spliced into the SQL outside its statements: "
+                        "what it adds is not known";
+            out.push_back(std::move(s));
+            break;
         }
     }
     for (std::size_t at : extraction.too_deep) {

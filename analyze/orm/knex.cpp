@@ -430,27 +430,7 @@ bool is_schema_method(const std::string& m) {
 // client's raw with the same bindings): the SQL with its bindings as knex builds it.
 void raw_with_bindings(const Node& call, const std::string& name, Emitter& e) {
     SqlPiece& piece = e.raw(call, name, arg(call, 0));
-    const Node* bindings = arg(call, 1);
-    if (bindings != nullptr && bindings->kind == NodeKind::Ident && bindings->name == "undefined") bindings = nullptr;
-    if (piece.unknown.empty() && bindings != nullptr) {
-        // raw.js set(): an object (not a builder) is named bindings, anything else one
-        // value unless already an array.
-        const Node* literal = e.literal_of(*bindings);
-        Node one;
-        if (literal != nullptr && (literal->kind == NodeKind::Array || literal->kind == NodeKind::Object)) {
-            bindings = literal;
-        } else if (e.string_of(*bindings) || bindings->kind == NodeKind::Number) {
-            one.kind = NodeKind::Array;
-            one.kids.push_back(*bindings);
-            bindings = &one;
-        } else if (bindings->kind != NodeKind::Array && bindings->kind != NodeKind::Object) {
-            bindings = nullptr;
-            piece.unknown = "knex bindings from a value pgfence does not read: what knex splices into the SQL is not known";
-            piece.sql = MappedText{};
-            piece.holes.clear();
-        }
-        if (bindings != nullptr && knex_raw_bindings(piece, *bindings, e)) piece.notes.push_back("bindings substituted as knex escapes them");
-    }
+    if (piece.unknown.empty() && knex_raw_bindings(piece, arg(call, 1), e)) piece.notes.push_back("bindings substituted as knex escapes them");
 }
 
 void schema_call(const Segment& seg, const std::string& schema, const std::string& name, Emitter& e) {

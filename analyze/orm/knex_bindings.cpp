@@ -113,25 +113,120 @@ bool inherited_key(const std::string& k) {
     return false;
 }
 
-}  // namespace
+// raw.js set(): the bindings a knex.raw(sql, bindings) call passes: nullptr for none
+// (undefined), the array or object (a `const` of a literal read through), a single value as a
+// one-element array; nullptr with `why` set when what they are is not known.
+const Node* bindings_of(const Node* b, Emitter& e, Node& one, std::string& why) {
+    if (b == nullptr || (b->kind == NodeKind::Ident && b->name == "undefined")) return nullptr;
+    const Node* literal = e.literal_of(*b);
+    if (literal != nullptr && literal->kind == NodeKind::Object) {
+        for (const auto& k : literal->keys) {
+            // An object with toSQL is one value (raw.js set()), spliced as SQL when it also has isRawInstance.
+            if (k == "toSQL" || k == "isRawInstance") {
+                why = "knex bindings object with `" + k + "`: knex may splice its toSQL() as SQL text, which pgfence does not read";
+                return nullptr;
+            }
+        }
+        return literal;
+    }
+    if (literal != nullptr && literal->kind == NodeKind::Array) return literal;
+    if (e.string_of(*b) || b->kind == NodeKind::Number || b->kind == NodeKind::Call ||
+        (literal != nullptr && literal->kind == NodeKind::Ident)) {
+        one.kind = NodeKind::Array;
+        one.kids.push_back(literal != nullptr ? *literal : *b);
+        return &one;
+    }
+    if (b->kind == NodeKind::Array || b->kind == NodeKind::Object) return b;
+    why = "knex bindings from a value pgfence does not read: what knex splices into the SQL is not known";
+    return nullptr;
+}
 
-bool knex_raw_bindings(SqlPiece& piece, const Node& bindings, Emitter& e) {
-    const std::string& sql = piece.sql.value;
+// A value knex's client.parameter() binds as a parameter (wrappingFormatter.js unwrapRaw): a
+// string (a literal, or a + with one), a number, a boolean, null, or a plain array of those. Any
+// other value may be a Raw, a builder, a function or an object with isRawInstance, whose SQL
+// knex splices into the text (red team R71 F2).
+bool bound_value(const Node& v, Emitter& e, int depth = 0) {
+    if (depth > 16) return false;
+    switch (v.kind) {
+        case NodeKind::String:
+        case NodeKind::Template:  // untagged: a tagged template is a call
+        case NodeKind::Number: return true;
+        case NodeKind::Ident: {
+            if (v.name == "true" || v.name == "false" || v.name == "null" || v.name == "undefined" || e.string_of(v)) return true;
+            const Node* literal = e.literal_of(v);
+            return literal != nullptr && literal != &v && literal->kind != NodeKind::Object && bound_value(*literal, e, depth + 1);
+        }
+        case NodeKind::Unary: return (v.name == "-" || v.name == "+") && v.kids.size() == 1 && v.kids[0].kind == NodeKind::Number;
+        case NodeKind::Binary:
+            return v.name == "+" && v.kids.size() == 2 &&
+                   (v.kids[0].kind == NodeKind::String || v.kids[0].kind == NodeKind::Template ||
+                    v.kids[1].kind == NodeKind::String || v.kids[1].kind == NodeKind::Template);
+        case NodeKind::Array:
+            for (const Node& k : v.kids) {
+                if (!bound_value(k, e, depth + 1)) return false;  // a spread too
+            }
+            return true;
+        default: return false;
+    }
+}
+
+// `<x>.raw(sql, bindings?)` (knex.raw, trx.raw; not knex.schema.raw, a builder of its own): a Raw.
+bool raw_value(const Node& v) {
+    if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "raw") return false;
+    std::string name = dotted_name(v.kids[0]);
+    return !name.empty() && name.find("schema") == std::string::npos;
+}
+
+// The text replaceRawArrBindings / replaceKeyBindings make (raw.js toSQL()), each value binding a
+// `?` at the position recorded in `values`.
+struct Replaced {
     MappedText out;
     std::vector<std::pair<std::size_t, const Node*>> values;  // each value binding's '?' in out
-    auto fail = [&](std::string why) {
-        piece.unknown = std::move(why);
-        piece.sql = MappedText{};
-        piece.holes.clear();
-        return false;
-    };
+};
+
+std::string replace_bindings(const MappedText& text, const Node& bindings, Emitter& e, Replaced& r, int depth);
+
+// A value binding: a parameter `?`, or a Raw's SQL spliced as knex does (its own bindings
+// replaced first, its values kept as parameters in order); "" when read, else why not.
+std::string value_binding(const Node* v, std::size_t at, Emitter& e, Replaced& r, int depth) {
+    if (v == nullptr || bound_value(*v, e)) {
+        r.values.emplace_back(r.out.value.size(), v);
+        r.out.append('?', at);
+        return {};
+    }
+    std::string shown = e.source(*v);
+    if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+    std::string why = "knex splices the value binding `" + shown + "` into the SQL text as SQL (a knex.raw(), ref, builder, function "
+                      "or object is no parameter), and pgfence does not know its text";
+    if (!raw_value(*v) || depth >= 8) return why;
+    SqlPiece inner;
+    std::string unread;
+    if (arg(*v, 0) == nullptr || !e.sql_of(*arg(*v, 0), inner, unread) || !inner.spliced.empty()) return why;
+    Node one;
+    std::string bad;
+    const Node* b = bindings_of(arg(*v, 1), e, one, bad);
+    if (!bad.empty()) return bad;
+    if (b == nullptr) {  // toSQL() without bindings: its text as written
+        r.out.append(inner.sql);
+        return {};
+    }
+    Replaced nested;
+    if (std::string failed = replace_bindings(inner.sql, *b, e, nested, depth + 1); !failed.empty()) return failed;
+    for (auto& [at, node] : nested.values) r.values.emplace_back(r.out.value.size() + at, node);
+    r.out.append(nested.out);
+    return {};
+}
+
+std::string replace_bindings(const MappedText& text, const Node& bindings, Emitter& e, Replaced& r, int depth) {
+    const std::string& sql = text.value;
+    MappedText& out = r.out;
     if (bindings.kind == NodeKind::Array) {
         for (const Node& k : bindings.kids) {
-            if (k.kind == NodeKind::Unary && k.name == "...") return fail("knex bindings from a spread: which value each `?` takes is not known");
+            if (k.kind == NodeKind::Unary && k.name == "...") return "knex bindings from a spread: which value each `?` takes is not known";
         }
         std::size_t index = 0;
         for (std::size_t i = 0; i < sql.size(); ++i) {
-            std::size_t at = piece.sql.offsets[i];
+            std::size_t at = text.offsets[i];
             bool escaped = sql[i] == '\\' && i + 1 < sql.size() && sql[i + 1] == '?';
             if (escaped && !(i + 2 < sql.size() && sql[i + 2] == '?')) {  // `\?` stays
                 out.append(sql.substr(i, 2), at);
@@ -148,57 +243,78 @@ bool knex_raw_bindings(SqlPiece& piece, const Node& bindings, Emitter& e) {
             if (!escaped && i + 1 < sql.size() && sql[i + 1] == '?') {
                 ++i;
                 auto id = v ? columnize(*v, e) : std::nullopt;
-                if (!id) return fail("knex splices the identifier binding `??` into the SQL text (comments and literals too) from a value pgfence does not know");
+                if (!id) return "knex splices the identifier binding `??` into the SQL text (comments and literals too) from a value pgfence does not know";
                 out.append(*id, at);
                 continue;
             }
             if (escaped) ++i;
-            values.emplace_back(out.value.size(), v);
-            out.append('?', at);
+            if (std::string why = value_binding(v, at, e, r, depth); !why.empty()) return why;
         }
-        if (index != bindings.kids.size()) return fail("knex throws: the SQL has " + std::to_string(index) + " bindings, the call passes " +
-                                                       std::to_string(bindings.kids.size()));
-    } else {
-        for (const auto& k : bindings.keys) {
-            if (k == "..." || k.starts_with("[computed]")) return fail("knex named bindings from a spread or computed key: which `:name` each replaces is not known");
+        if (index != bindings.kids.size()) {
+            return "knex throws: the SQL has " + std::to_string(index) + " bindings, the call passes " + std::to_string(bindings.kids.size());
         }
-        for (std::size_t i = 0; i < sql.size(); ++i) {
-            std::size_t at = piece.sql.offsets[i];
-            bool escaped = sql[i] == '\\' && i + 2 < sql.size() && sql[i + 1] == ':' && word_char(sql[i + 2]);
-            std::size_t colon = escaped ? i + 1 : i;
-            if (!escaped && !(sql[i] == ':' && i + 1 < sql.size() && word_char(sql[i + 1]))) {
-                out.append(sql[i], at);
-                continue;
-            }
-            std::size_t j = colon + 1;
-            while (j < sql.size() && word_char(sql[j])) ++j;
-            std::string key = sql.substr(colon + 1, j - colon - 1);
-            bool identifier = j < sql.size() && sql[j] == ':' &&
-                              (j + 1 >= sql.size() || sql[j + 1] != ':' || (j + 2 < sql.size() && sql[j + 2] == ':'));
-            std::size_t end = identifier ? j + 1 : j;
-            if (escaped) {  // `\:name` loses its backslash and stays
-                for (std::size_t k = colon; k < end; ++k) out.append(sql[k], piece.sql.offsets[k]);
-                i = end - 1;
-                continue;
-            }
-            const Node* v = property(bindings, key);
-            if (v == nullptr && inherited_key(key)) return fail("knex named binding `:" + key + "` reads an inherited property");
-            if (v == nullptr || (v->kind == NodeKind::Ident && v->name == "undefined")) {
-                for (std::size_t k = i; k < end; ++k) out.append(sql[k], piece.sql.offsets[k]);
-                i = end - 1;
-                continue;
-            }
-            if (identifier) {
-                auto id = columnize(*v, e);
-                if (!id) return fail("knex splices the identifier binding `:" + key + ":` into the SQL text (comments and literals too) from a value pgfence does not know");
-                out.append(*id, at);
-            } else {
-                values.emplace_back(out.value.size(), v);
-                out.append('?', at);
-            }
-            i = end - 1;
-        }
+        return {};
     }
+    for (const auto& k : bindings.keys) {
+        if (k == "..." || k.starts_with("[computed]")) return "knex named bindings from a spread or computed key: which `:name` each replaces is not known";
+    }
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        std::size_t at = text.offsets[i];
+        bool escaped = sql[i] == '\\' && i + 2 < sql.size() && sql[i + 1] == ':' && word_char(sql[i + 2]);
+        std::size_t colon = escaped ? i + 1 : i;
+        if (!escaped && !(sql[i] == ':' && i + 1 < sql.size() && word_char(sql[i + 1]))) {
+            out.append(sql[i], at);
+            continue;
+        }
+        std::size_t j = colon + 1;
+        while (j < sql.size() && word_char(sql[j])) ++j;
+        std::string key = sql.substr(colon + 1, j - colon - 1);
+        bool identifier = j < sql.size() && sql[j] == ':' &&
+                          (j + 1 >= sql.size() || sql[j + 1] != ':' || (j + 2 < sql.size() && sql[j + 2] == ':'));
+        std::size_t end = identifier ? j + 1 : j;
+        if (escaped) {  // `\:name` loses its backslash and stays
+            for (std::size_t k = colon; k < end; ++k) out.append(sql[k], text.offsets[k]);
+            i = end - 1;
+            continue;
+        }
+        const Node* v = property(bindings, key);
+        if (v == nullptr && inherited_key(key)) return "knex named binding `:" + key + "` reads an inherited property";
+        if (v == nullptr || (v->kind == NodeKind::Ident && v->name == "undefined")) {
+            for (std::size_t k = i; k < end; ++k) out.append(sql[k], text.offsets[k]);
+            i = end - 1;
+            continue;
+        }
+        if (identifier) {
+            auto id = columnize(*v, e);
+            if (!id) return "knex splices the identifier binding `:" + key + ":` into the SQL text (comments and literals too) from a value pgfence does not know";
+            out.append(*id, at);
+        } else {
+            if (std::string why = value_binding(v, at, e, r, depth); !why.empty()) return why;
+        }
+        i = end - 1;
+    }
+    return {};
+}
+
+}  // namespace
+
+bool knex_raw_bindings(SqlPiece& piece, const Node* given, Emitter& e) {
+    auto fail = [&](std::string why) {
+        piece.unknown = std::move(why);
+        piece.sql = MappedText{};
+        piece.holes.clear();
+        piece.spliced.clear();
+        return false;
+    };
+    Node one;
+    std::string why;
+    const Node* bindings = bindings_of(given, e, one, why);
+    if (!why.empty()) return fail(why);
+    if (bindings == nullptr) return false;
+    Replaced replaced;
+    if (std::string failed = replace_bindings(piece.sql, *bindings, e, replaced, 0); !failed.empty()) return fail(failed);
+    const MappedText& out = replaced.out;
+    const auto& values = replaced.values;
     // positionBindings: every `?` after an even run of backslashes becomes $n (the run dropped),
     // after an odd run `?`; spliced identifiers included.
     MappedText positioned;

@@ -17,7 +17,18 @@ void Walker::collect(const std::vector<Node>& nodes, const std::vector<Token>& t
     find_foreign(nodes);
 }
 
+void Walker::only_class(std::string name) {
+    // A class with no up() of its own runs its base's: followed within this file (a few steps).
+    for (int steps = 0; steps < 16; ++steps) {
+        auto it = m_classes.find(name);
+        if (it == m_classes.end() || it->second.methods.count("up") != 0 || !m_classes.contains(it->second.base)) break;
+        name = it->second.base;
+    }
+    m_only = std::move(name);
+}
+
 void Walker::scan(const Node& n, Half half) {
+    if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down") && !m_only.empty() && m_class != m_only) return;
     if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
         half = n.name == "up" ? Half::Up : Half::Down;
         result.found_function = true;
@@ -525,11 +536,12 @@ using detail::Walker;
 
 
 WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format, Direction direction,
-                          const ScriptForm& form, std::string_view path) {
+                          const ScriptForm& form, std::string_view path, std::string_view only_class) {
     Budget budget;
     budget.work_limit = 4 * text.size() + 65536;
     Walker walker(emitter, text, format, direction, form, std::string(path), budget, 0);
     walker.collect(file.statements, file.tokens);
+    if (!only_class.empty()) walker.only_class(std::string(only_class));
     for (const Node& n : file.statements) walker.scan(n, Half::None);
     for (const Node& n : file.statements) walker.scan_top(n);
     report_reach(file, text, emitter, direction, path, budget.work_limit);

@@ -30,9 +30,11 @@ struct WalkResult {
     std::vector<std::string> imported_files;
 };
 
-// `path` names the script, for the helpers it imports ("" for none: they are unknown).
+// `path` names the script, for the helpers it imports ("" for none: they are unknown);
+// `only_class`, when not empty, the one class whose up() and down() are read (reexports.hpp).
 [[nodiscard]] WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format,
-                                        Direction direction, const ScriptForm& form, std::string_view path);
+                                        Direction direction, const ScriptForm& form, std::string_view path,
+                                        std::string_view only_class = {});
 
 // Knex's query builder on the runner (`knex("users").del()`, `.truncate()`, `.update({...})`):
 // the SQL knex's PostgreSQL dialect sends, or an unknown statement; false when `call` is no

@@ -60,6 +60,9 @@ public:
     void scan_top(const Node& n);
 
     WalkResult result;
+    // Non-empty: only this class's up() and down() are read (a class another module re-exports,
+    // reexports.hpp), or its base's in this file when it has none of its own.
+    void only_class(std::string name);
 
 private:
     static bool is_class(const Node& n);
@@ -186,6 +189,7 @@ private:
     int m_depth;  // imported files followed to reach this one
     Aliases m_this;  // this.x = queryRunner
     std::string m_class;
+    std::string m_only;  // only_class()
     std::vector<const Node*> m_stack;
     bool m_splitting = false;  // reading one branch of a conditional argument
     mutable std::map<const Node*, std::set<std::string, std::less<>>> m_returns;  // names each helper returns

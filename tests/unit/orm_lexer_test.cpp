@@ -87,9 +87,22 @@ TEST_CASE("calls are attributed to up() or down() in every declaration form") {
 TEST_CASE("concatenation, constants and interpolations") {
     std::string text = "const T = 'users'\nexports.up = (knex) => knex.raw('ALTER TABLE ' + T + \" ADD COLUMN \\\"a\\\" int\")";
     CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"ALTER TABLE users ADD COLUMN \"a\" int"});
-    // A value position parses as a parameter; an identifier position cannot be known.
+    // An interpolation is JavaScript's text spliced into the SQL, never a bound parameter: in a
+    // value position, in a literal, an identifier, the statement is unknown (red team R71 F11).
     std::string values = "exports.up = (knex) => knex.raw(`UPDATE t SET a = ${v} WHERE b = '${w}'`)";
-    CHECK(sql_of(values, InputFormat::Knex) == std::vector<std::string>{"UPDATE t SET a = $1 WHERE b = '$2'"});
+    auto spliced = sql_of(values, InputFormat::Knex);
+    REQUIRE(spliced.size() == 1);
+    CHECK(spliced[0].starts_with("?interpolated `${v}` is JavaScript text spliced into the SQL"));
+    std::string in_literal = "exports.up = (knex) => knex.raw(`SELECT 1 WHERE b = '${w}'; SELECT 2`)";
+    auto literal = sql_of(in_literal, InputFormat::Knex);
+    REQUIRE(literal.size() == 2);
+    CHECK(literal[0].starts_with("?interpolated `${w}`"));
+    CHECK(literal[1] == "SELECT 2");
+    std::string trailing = "exports.up = (knex) => knex.raw('SELECT 1; -- ' + note)";
+    auto after = sql_of(trailing, InputFormat::Knex);
+    REQUIRE(after.size() == 2);  // the unknown stands at the call, which starts before the statement
+    CHECK(after[0].starts_with("?interpolated `note`"));
+    CHECK(after[1] == "SELECT 1");
     std::string ident = "exports.up = (knex) => knex.raw(`ALTER TABLE ${t} ADD COLUMN a int`)";
     auto got = sql_of(ident, InputFormat::Knex);
     REQUIRE(got.size() == 1);

@@ -1,0 +1,165 @@
+"""Text JavaScript or the ORM splices into an ORM migration's SQL, and classes a migration file takes
+from another module (red team R71):
+
+- F2: a knex `?` / `:name` value binding whose value is a `knex.raw(...)` (or a ref, a builder, an
+  object with isRawInstance, a variable that may hold one) is spliced by knex as SQL text
+  (knex/lib/formatter/wrappingFormatter.js unwrapRaw): `knex.raw("... > ?", [knex.raw("0; DROP TABLE
+  users")])` runs the DROP. pgfence reads the text knex builds when the raw's text is known, else the
+  call is unknown; only a literal string, number, boolean, null or array of those is a parameter.
+- F3: a TypeORM migration file that exports a class it imports (`export { Base as S... }`,
+  `export const W = Base`, `export { X } from`, `export *`, `exports.S = Base`) runs that class's up():
+  followed to the class when its module is a file of the repository, else unknown at the export,
+  never "skipped".
+- F11: a JavaScript expression the folder cannot evaluate, concatenated or interpolated into the SQL
+  (`String(...)`, `2024 * 1`, `[x]`, `${Math.abs(x)}`), is text, not a bound parameter `$n`: the
+  statement is unknown.
+
+Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
+the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
+carries that finding.
+
+    test_orm_splices.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+KNEX_PROJECT = {
+    "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+    "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n',
+}
+
+
+def statements(report, path):
+    return [st for f in report["files"] if f["path"] == path for st in f.get("statements", [])]
+
+
+# F2: knex 3.1 (toSQL().toNative(), /tmp/r71/F2) sends `... WHERE id > 0; DROP TABLE users`,
+# `... > 0; TRUNCATE audit`, `SELECT 1 WHERE 1 > $1; DROP TABLE carts` [5] and `... > 0; DROP TABLE
+# coupons` for the raws below; `knex.ref("id")` becomes `"id"`.
+RAW_BINDINGS = """exports.up = async function (knex) {
+  await knex.raw("SELECT count(*) FROM audit WHERE id > ?", [knex.raw("0; DROP TABLE users")]); // expect: drop-table
+  await knex.raw("SELECT count(*) FROM audit WHERE id > :min", { min: knex.raw("0; TRUNCATE audit") }); // expect: truncate
+  await knex.schema.raw("SELECT 1 WHERE 1 > ?", [knex.raw("0; DROP TABLE orders")]); // expect: drop-table
+  await knex.raw("SELECT 1 WHERE 1 > ?", [knex.raw("?; DROP TABLE carts", [5])]); // expect: drop-table
+  await knex.raw("SELECT 1 WHERE 1 > ?", knex.raw("0; DROP TABLE coupons")); // expect: drop-table
+  await knex.raw("SELECT 1 WHERE 1 > ?", [knex.ref("id")]); // expect: unknown-statement
+  await knex.raw("SELECT 1 WHERE 1 > ?", [cutoff]); // expect: unknown-statement
+  await knex.raw("SELECT 1 WHERE 1 > :x", { x: { isRawInstance: true, toSQL: () => ({ sql: "0; DROP TABLE x" }) } }); // expect: unknown-statement
+  await knex.raw("SELECT count(*) FROM audit WHERE id > ?", [5]);
+  await knex.raw("SELECT count(*) FROM audit WHERE note = ?", ["0; DROP TABLE sessions"]);
+};
+exports.down = async function () {};
+"""
+
+
+def raw_bindings_knex(s):
+    path = "migrations/20240501000000_note.js"
+    report = gate_pull_request(s, path, RAW_BINDINGS, KNEX_PROJECT)
+    sql = [st.get("sql", "") for st in statements(report, path)]
+    check(any(q.strip() == "SELECT count(*) FROM audit WHERE id > 5" for q in sql), f"a number binding stays a value: {sql}")
+    check(any("note = '0; DROP TABLE sessions'" in q for q in sql), f"a string binding stays a literal: {sql}")
+    check(not any("DROP TABLE sessions" in q and "note" not in q for q in sql), f"a string binding is no SQL: {sql}")
+
+
+# F11: knex 3.1 sends `SELECT 1; DROP TABLE users` and `DROP TABLE events_2024` (/tmp/r71/F11).
+SPLICED_KNEX = """exports.up = async function (knex) {
+  await knex.raw("SELECT " + String("1; DROP TABLE users")); // expect: unknown-statement
+  await knex.raw("CREATE TABLE events_$1 (id bigint)");
+  await knex.raw("DROP TABLE events_" + 2024 * 1); // expect: unknown-statement
+  await knex.raw(`SELECT ${Math.abs(-1)}`); // expect: unknown-statement
+  await knex.raw(`SELECT ${2024 * 1}`); // expect: unknown-statement
+  await knex.raw("SELECT " + [1]); // expect: unknown-statement
+  await knex.raw("SELECT 1 -- " + note + "\\n"); // expect: unknown-statement
+  await knex.raw("SELECT 1 WHERE 1 = ?", [2]);
+};
+exports.down = async function () {};
+"""
+
+SPLICED_TYPEORM = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Spliced1700000000070 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("SELECT " + String("1; DROP TABLE users")); // expect: unknown-statement
+    await queryRunner.query(`UPDATE users SET note = ${Number(process.env.N)}`); // expect: unknown-statement
+    await queryRunner.query("SELECT count(*) FROM users WHERE id > $1", [5]);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+
+def spliced_knex(s):
+    path = "migrations/20240501000000_check.js"
+    report = gate_pull_request(s, path, SPLICED_KNEX, KNEX_PROJECT)
+    got = statements(report, path)
+    check(not any(st.get("sql", "").strip() in ("SELECT $1", "DROP TABLE events_$1") for st in got),
+          f"a spliced expression is no parameter: {[st.get('sql') for st in got]}")
+    check(any(st.get("sql", "").strip() == "SELECT 1 WHERE 1 = 2" for st in got), f"a real binding is still read: {[st.get('sql') for st in got]}")
+
+
+def spliced_typeorm(s):
+    path = "src/migrations/1700000000070-Spliced.ts"
+    report = gate_pull_request(s, path, SPLICED_TYPEORM, {"package.json": '{"dependencies": {"typeorm": "0.3.20"}}\n'})
+    got = statements(report, path)
+    check(any("WHERE id > $1" in st.get("sql", "") for st in got), f"a parameters array's $1 is still read: {[st.get('sql') for st in got]}")
+
+
+# F3: TypeORM 0.3.20 runs Base's `DROP TABLE users` for each (/tmp/r71/F3).
+BASE_TS = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Base implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP TABLE users");
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+export class Other implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("TRUNCATE orders");
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+TYPEORM_PROJECT = {
+    "src/lib/base.ts": BASE_TS,
+    "src/lib/barrel.ts": 'export { Base as Shared } from "./base";\n',
+    "package.json": '{"dependencies": {"typeorm": "0.3.20"}, "scripts": {"migrate": "typeorm migration:run -d src/data-source.ts"}}\n',
+}
+REEXPORTS = {
+    "named": 'import { Base } from "../lib/base";\nObject.defineProperty(Base, "name", { value: "S1700000000060" });\n'
+             'export { Base as S1700000000060 }; // expect: drop-table\n',
+    "const": 'import { Base } from "../lib/base";\nexport const W1700000000064 = Base; // expect: drop-table\n',
+    "from": 'export { Base as S1700000000061 } from "../lib/base"; // expect: drop-table\n',
+    "chain": 'export { Shared as S1700000000065 } from "../lib/barrel"; // expect: drop-table\n',
+    "star": 'export * from "../lib/base"; // expect: drop-table|truncate\n',
+    "commonjs": 'const { Base } = require("../lib/base");\nexports.S1700000000063 = Base; // expect: drop-table\n',
+    "missing": 'export { Gone as S1700000000062 } from "../lib/gone"; // expect: unknown-statement\n',
+    "package": 'import { Base } from "shared-migrations";\nexport { Base as S1700000000066 }; // expect: unknown-statement\n',
+}
+
+
+def reexport(kind):
+    def run(s):
+        path = f"src/migrations/17000000000{60 + list(REEXPORTS).index(kind)}-S.ts"
+        text = REEXPORTS[kind]
+        report = gate_pull_request(s, path, text, TYPEORM_PROJECT, unknown=kind in ("missing", "package"))
+        mine = [f for f in report["files"] if f["path"] == path]
+        check(mine and not mine[0]["skipped"], f"the re-exporting migration is not skipped: {mine}")
+        sql = " ".join(st.get("sql", "") for st in statements(report, path)).lower()
+        if kind not in ("missing", "package", "star"):
+            check("truncate" not in sql, f"only the class exported is read, not its module's others: {sql}")
+    return run
+
+
+SCENARIOS = {
+    "raw_bindings_knex": raw_bindings_knex,
+    "spliced_knex": spliced_knex,
+    "spliced_typeorm": spliced_typeorm,
+    **{f"reexport_{kind}": reexport(kind) for kind in REEXPORTS},
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
