@@ -1,6 +1,8 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
 #include "analyze/migrations/flyway_java_versions.hpp"
+#include "analyze/plan/plan_index_order.hpp"
+#include "analyze/plan/plan_prisma.hpp"
 #include <filesystem>
 
 namespace pgfence::analyze {
@@ -121,7 +123,13 @@ Plan Composer::compose() {
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     find_readded_columns();
     find_write_changes();
-    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+    // Builds before the drops of the indexes they replace (plan_index_order.hpp).
+    const plan_index_order::Order order = plan_index_order::planned_order(m_stmts, m_down, m_report.statements.size(), m_start);
+    if (order.moved) {
+        m_notes.push_back("the plan builds the file's new indexes before it drops the old ones, so that queries keep an index at "
+                          "every step (for a while the table holds both: mind the disk space)");
+    }
+    for (std::size_t i : order.statements) {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;
         statement(i);
@@ -157,7 +165,20 @@ Plan Composer::compose() {
     }
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
-    out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
+    if (m_layout.tool == MigrationTool::Prisma && !m_backfill.empty()) {
+        // `prisma migrate deploy` runs the folders and nothing else: the batched walk becomes a
+        // folder of its own (one DO block, alone in its query, outside any transaction block, as
+        // Prisma sends it), and other work by hand declines the plan (plan_prisma.hpp).
+        for (Unit& u : m_backfill) {
+            if (!plan_prisma::is_walk(u.sql)) return no_plan(plan_prisma::by_hand_decline(u.sql));
+            u.sql = plan_walk::in_prisma_folder(std::move(u.sql));
+            u.transaction = false;
+            u.alone = true;
+        }
+        group(m_backfill, "Migration (the batched backfill)", steps);
+    } else {
+        out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
+    }
     group(m_settle, "Migration (after the backfill)", steps);
     group(m_validate, "Migration (validation)", steps);
     group(m_finish, "Migration (after the validation)", steps);
@@ -218,8 +239,9 @@ Plan Composer::compose() {
         for (std::size_t k = 0; k < m_backfilled.size(); ++k) {
             columns += (k == 0 ? "" : k + 1 == m_backfilled.size() ? " and " : ", ") + m_backfilled[k];
         }
-        m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the out-of-band "
-                          "backfill included (the later-release ones excepted): until the batched walk reaches a row, that row "
+        m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the " +
+                          (m_layout.tool == MigrationTool::Prisma ? "backfill's migration" : "out-of-band backfill") +
+                          " included (the later-release ones excepted): until the batched walk reaches a row, that row "
                           "keeps what it held before (the column's DEFAULT, or NULL), not the value the original gives it");
     }
 
@@ -367,6 +389,9 @@ Plan Composer::compose() {
         }
     }
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
+    if (m_layout.tool == MigrationTool::Prisma) {
+        if (std::string note = plan_prisma::failure_note(steps); !note.empty()) m_notes.push_back(std::move(note));
+    }
     // openmeter's golang-migrate folder is also Atlas's: Atlas refuses a folder whose files no
     // longer match its atlas.sum, so new migration files need the sum made again.
     if (migrations > 1 && m_layout.source_kind == "sql") {

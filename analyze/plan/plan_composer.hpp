@@ -184,8 +184,8 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter);
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const Catalog* catalog, const KnownMigrations* known)
-        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog) {}
+             const Catalog* catalog, const KnownMigrations* known, const Catalog* start = nullptr)
+        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog), m_start(start) {}
 
     Plan compose();
 
@@ -239,6 +239,7 @@ private:
     const std::vector<bool>& m_down;
     const KnownMigrations* m_known;  // the repository's other migrations, or none known
     const Catalog* m_catalog;
+    const Catalog* m_start;  // the schema the file started from (plan_index_order.hpp), or none
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::string fold_blocker(const std::string& table) const;
