@@ -158,6 +158,11 @@ Plan Composer::compose() {
     }
     if (!m_declined.empty()) return no_plan(m_declined);
     std::vector<PlanStep> steps;
+    // The file's column drops wait for the release too, where the plan has one for a table the
+    // file drops (the DBA review dba70, atuin's remove-email-verification: users.verified_at
+    // dropped before the release that stops using it, user_verification_token after it): the
+    // old release reads and writes both until then (defer_column_drops).
+    std::vector<std::string> deferred_columns = defer_column_drops();
     // A release that waits for the later-release steps comes first when nothing else does.
     if (m_later.empty() || (m_now.empty() && m_settle.empty() && m_validate.empty() && m_finish.empty())) {
         for (auto& u : m_release) push_unit(m_before, std::move(u));
@@ -432,6 +437,7 @@ Plan Composer::compose() {
                 if (pg::length(items) > 0) dropped.emplace_back(pg::last_name(items));
             }
         }
+        for (auto& column : deferred_columns) dropped.push_back(std::move(column));
         bool unread = false;
         for (const auto& sibling : dropped.empty() ? k_no_siblings : siblings()) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
@@ -447,7 +453,7 @@ Plan Composer::compose() {
                 if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
                 return no_plan("the plan drops " + table + " only in a later release, but " + std::string(name) +
                                " comes after this file in its set, names " + table + ", and would run before that drop, "
-                               "while the old table still exists; by hand: drop it in this migration, or make this the "
+                               "while the old one still exists; by hand: drop it in this migration, or make this the "
                                "set's last migration");
             }
         }

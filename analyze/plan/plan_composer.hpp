@@ -218,6 +218,11 @@ private:
     // remade_apart: why the plan cannot stand when a dropped view, function or trigger is made
     // again in another step ("" when not); step_of: the step holding statement i.
     std::string remade_apart(const std::vector<PlanStep>& steps) const;
+    // Moves the units of the quick migrations that only drop columns to the later-release ones,
+    // where those drop a table after the release (plan_releases.cpp): the old release uses both
+    // until it is gone. Returns the columns' names, for the check of the set's later migrations;
+    // a column named by any other unit of the plan (added again, read by a fill) stays.
+    std::vector<std::string> defer_column_drops();
     std::size_t step_of(std::size_t i, const std::vector<PlanStep>& steps) const;
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
     std::string prefix(bool outside) const;
