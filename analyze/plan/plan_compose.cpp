@@ -190,6 +190,12 @@ Plan Composer::compose() {
     out_of_band(m_release, "Before the later-release migrations: application release", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
+    // Nothing Prisma would not run: SQL in any step out of band (the walk is a folder by now).
+    if (m_layout.tool == MigrationTool::Prisma) {
+        for (const PlanStep& st : steps) {
+            if (st.run == PlanRun::out_of_band && executable(st.sql)) return no_plan(plan_prisma::by_hand_decline(st.sql));
+        }
+    }
     // The copy-before-drop reason first, where both hold: it names what would be lost.
     if (!m_join_failed.empty()) {
         std::string split = copy_split_from_drop(steps);
