@@ -769,7 +769,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else if (!declined.empty()) {
             if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {
-            compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
+            compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get());
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_statement_findings(report.findings, text);

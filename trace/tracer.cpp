@@ -9,6 +9,10 @@ namespace pgfence::trace {
 namespace {
 
 constexpr const char* k_in_transaction_block = "25001";  // active_sql_transaction
+// A COMMIT inside a DO block or procedure run in a transaction block (SPI_commit's "invalid
+// transaction termination"): run alone, outside one, as a tool that sends the file as one
+// statement does (the plan's batched walk in a Prisma folder of its own), it commits.
+constexpr const char* k_invalid_termination = "2D000";  // invalid_transaction_termination
 constexpr const char* k_insufficient_privilege = "42501";
 
 // The server's message without its severity, on one line: a DETAIL or HINT on the next line
@@ -197,7 +201,7 @@ TracedFile Tracer::trace_file(const std::string& path) {
         if (!session || !observer) {
             file.error = Error{"cannot connect: " + (session ? observer.error() : session.error()).message, path, std::nullopt};
         } else {
-            Target target{db, *session, *observer};
+            Target target{db, *session, *observer, !file.report.wrapped_in_transaction && !file.report.one_query};
             bool stopped = false;
             for (std::size_t i = 0; i < file.report.statements.size(); ++i) {
                 const auto& facts = file.report.statements[i];
@@ -258,6 +262,7 @@ void Tracer::run(Target& target, TracedStatement& s) {
     if (!seen) {
         (void)target.session.execute("ROLLBACK");
         if (state == k_in_transaction_block) return run_autocommit(target, s);
+        if (state == k_invalid_termination && target.alone) return run_autocommit(target, s);
         if (refused_for_privilege(s, seen.error().message, state)) return;
         return fail(seen.error().message, state);
     }

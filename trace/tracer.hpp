@@ -70,6 +70,9 @@ private:
         std::string db;
         Connection& session;
         Connection& observer;
+        // The file runs outside any transaction block as its tool runs it (one statement sent
+        // alone, plain SQL): a DO block or CALL that COMMITs runs there, as it would.
+        bool alone = false;
     };
     [[nodiscard]] std::vector<analyze::StatementFacts> predict(const analyze::FileReport& alone) const;
     // How repository SQL connects: the migration role, or the superuser with as_superuser.

@@ -39,8 +39,10 @@ namespace pgfence::analyze {
 // (AnalyzeOptions::known_migrations), or none known: the new migrations' versions avoid theirs
 // (migration_names.hpp: plan_versions).
 class Catalog;
+// `start`: the schema the file started from (none: not known), where the plan learns which
+// indexes it drops are unique (plan_index_order.hpp).
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog = nullptr, const KnownMigrations* known = nullptr);
+                  const Catalog* catalog = nullptr, const KnownMigrations* known = nullptr, const Catalog* start = nullptr);
 
 // A plan that is not offered: no steps, and `why` (what to do by hand) as Plan::declined.
 [[nodiscard]] Plan no_plan(std::string why);

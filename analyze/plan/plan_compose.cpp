@@ -1,6 +1,8 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
 #include "analyze/migrations/flyway_java_versions.hpp"
+#include "analyze/plan/plan_index_order.hpp"
+#include "analyze/plan/plan_prisma.hpp"
 #include <filesystem>
 
 namespace pgfence::analyze {
@@ -121,7 +123,13 @@ Plan Composer::compose() {
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     find_readded_columns();
     find_write_changes();
-    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+    // Builds before the drops of the indexes they replace (plan_index_order.hpp).
+    const plan_index_order::Order order = plan_index_order::planned_order(m_stmts, m_down, m_report.statements.size(), m_start);
+    if (order.moved) {
+        m_notes.push_back("the plan builds the file's new indexes before it drops the old ones, so that queries keep an index at "
+                          "every step (for a while the table holds both: mind the disk space)");
+    }
+    for (std::size_t i : order.statements) {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;
         statement(i);
@@ -150,6 +158,11 @@ Plan Composer::compose() {
     }
     if (!m_declined.empty()) return no_plan(m_declined);
     std::vector<PlanStep> steps;
+    // The file's column drops wait for the release too, where the plan has one for a table the
+    // file drops (the DBA review dba70, atuin's remove-email-verification: users.verified_at
+    // dropped before the release that stops using it, user_verification_token after it): the
+    // old release reads and writes both until then (defer_column_drops).
+    std::vector<std::string> deferred_columns = defer_column_drops();
     // A release that waits for the later-release steps comes first when nothing else does.
     if (m_later.empty() || (m_now.empty() && m_settle.empty() && m_validate.empty() && m_finish.empty())) {
         for (auto& u : m_release) push_unit(m_before, std::move(u));
@@ -157,13 +170,32 @@ Plan Composer::compose() {
     }
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
-    out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
+    if (m_layout.tool == MigrationTool::Prisma && !m_backfill.empty()) {
+        // `prisma migrate deploy` runs the folders and nothing else: the batched walk becomes a
+        // folder of its own (one DO block, alone in its query, outside any transaction block, as
+        // Prisma sends it), and other work by hand declines the plan (plan_prisma.hpp).
+        for (Unit& u : m_backfill) {
+            if (!plan_prisma::is_walk(u.sql)) return no_plan(plan_prisma::by_hand_decline(u.sql));
+            u.sql = plan_walk::in_prisma_folder(std::move(u.sql));
+            u.transaction = false;
+            u.alone = true;
+        }
+        group(m_backfill, "Migration (the batched backfill)", steps);
+    } else {
+        out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
+    }
     group(m_settle, "Migration (after the backfill)", steps);
     group(m_validate, "Migration (validation)", steps);
     group(m_finish, "Migration (after the validation)", steps);
     out_of_band(m_release, "Before the later-release migrations: application release", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
+    // Nothing Prisma would not run: SQL in any step out of band (the walk is a folder by now).
+    if (m_layout.tool == MigrationTool::Prisma) {
+        for (const PlanStep& st : steps) {
+            if (st.run == PlanRun::out_of_band && executable(st.sql)) return no_plan(plan_prisma::by_hand_decline(st.sql));
+        }
+    }
     // The copy-before-drop reason first, where both hold: it names what would be lost.
     if (!m_join_failed.empty()) {
         std::string split = copy_split_from_drop(steps);
@@ -218,8 +250,9 @@ Plan Composer::compose() {
         for (std::size_t k = 0; k < m_backfilled.size(); ++k) {
             columns += (k == 0 ? "" : k + 1 == m_backfilled.size() ? " and " : ", ") + m_backfilled[k];
         }
-        m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the out-of-band "
-                          "backfill included (the later-release ones excepted): until the batched walk reaches a row, that row "
+        m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the " +
+                          (m_layout.tool == MigrationTool::Prisma ? "backfill's migration" : "out-of-band backfill") +
+                          " included (the later-release ones excepted): until the batched walk reaches a row, that row "
                           "keeps what it held before (the column's DEFAULT, or NULL), not the value the original gives it");
     }
 
@@ -367,6 +400,9 @@ Plan Composer::compose() {
         }
     }
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
+    if (m_layout.tool == MigrationTool::Prisma) {
+        if (std::string note = plan_prisma::failure_note(steps); !note.empty()) m_notes.push_back(std::move(note));
+    }
     // openmeter's golang-migrate folder is also Atlas's: Atlas refuses a folder whose files no
     // longer match its atlas.sum, so new migration files need the sum made again.
     if (migrations > 1 && m_layout.source_kind == "sql") {
@@ -407,6 +443,7 @@ Plan Composer::compose() {
                 if (pg::length(items) > 0) dropped.emplace_back(pg::last_name(items));
             }
         }
+        for (auto& column : deferred_columns) dropped.push_back(std::move(column));
         bool unread = false;
         for (const auto& sibling : dropped.empty() ? k_no_siblings : siblings()) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
@@ -422,7 +459,7 @@ Plan Composer::compose() {
                 if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
                 return no_plan("the plan drops " + table + " only in a later release, but " + std::string(name) +
                                " comes after this file in its set, names " + table + ", and would run before that drop, "
-                               "while the old table still exists; by hand: drop it in this migration, or make this the "
+                               "while the old one still exists; by hand: drop it in this migration, or make this the "
                                "set's last migration");
             }
         }

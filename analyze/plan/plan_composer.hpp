@@ -184,8 +184,8 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter);
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const Catalog* catalog, const KnownMigrations* known)
-        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog) {}
+             const Catalog* catalog, const KnownMigrations* known, const Catalog* start = nullptr)
+        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog), m_start(start) {}
 
     Plan compose();
 
@@ -218,6 +218,11 @@ private:
     // remade_apart: why the plan cannot stand when a dropped view, function or trigger is made
     // again in another step ("" when not); step_of: the step holding statement i.
     std::string remade_apart(const std::vector<PlanStep>& steps) const;
+    // Moves the units of the quick migrations that only drop columns to the later-release ones,
+    // where those drop a table after the release (plan_releases.cpp): the old release uses both
+    // until it is gone. Returns the columns' names, for the check of the set's later migrations;
+    // a column named by any other unit of the plan (added again, read by a fill) stays.
+    std::vector<std::string> defer_column_drops();
     std::size_t step_of(std::size_t i, const std::vector<PlanStep>& steps) const;
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
     std::string prefix(bool outside) const;
@@ -239,6 +244,7 @@ private:
     const std::vector<bool>& m_down;
     const KnownMigrations* m_known;  // the repository's other migrations, or none known
     const Catalog* m_catalog;
+    const Catalog* m_start;  // the schema the file started from (plan_index_order.hpp), or none
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::string fold_blocker(const std::string& table) const;

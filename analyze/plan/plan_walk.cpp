@@ -47,8 +47,7 @@ std::string keyset_walk(std::string_view update_sql, const UpdateStmt* update, c
     std::string vars = variables(key.size());
     std::string descending = joined(key, "", " DESC");
     std::string out;
-    out += "-- Out of band, not in a migration: run it alone, outside a transaction block (psql -f, or\n"
-           "-- autocommit), so that it commits after each batch. It walks " + one_line(table) + " by its primary key (" +
+    out += std::string(k_out_of_band_opening) + " It walks " + one_line(table) + " by its primary key (" +
            one_line(columns) + "),\n-- 5000 keys per batch: each batch's row locks end when it commits, and VACUUM can reclaim the\n"
            "-- old row versions between batches. It may be stopped and run again.\n";
     out += "DO $pgfence_walk$\nDECLARE\n    pgfence_first boolean := true;\n";
@@ -83,6 +82,18 @@ std::string violators_only(std::string_view update_sql, const UpdateStmt* update
         return {};
     }
     return head + "\n WHERE " + (condition.empty() ? std::string() : "(" + condition + ")\n   AND ") + std::string(check) + " IS FALSE;";
+}
+
+std::string in_prisma_folder(std::string walk) {
+    std::size_t at = walk.find(k_out_of_band_opening);
+    if (at == std::string::npos) return walk;
+    walk.replace(at, k_out_of_band_opening.size(),
+                 "-- Alone in its Prisma folder: `prisma migrate deploy` sends migration.sql as one query, and\n"
+                 "-- PostgreSQL runs a query of one statement outside any transaction block, so the walk commits\n"
+                 "-- after each batch (nothing may join it in this file: two statements are one implicit transaction,\n"
+                 "-- where its COMMIT fails). Stopped part-way, it is a failed migration: every later deploy stops\n"
+                 "-- with P3009 until `prisma migrate resolve --rolled-back <this folder's name>`, then deploy again.\n--");
+    return walk;
 }
 
 }  // namespace pgfence::analyze::plan_walk

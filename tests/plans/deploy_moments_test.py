@@ -25,6 +25,11 @@ Each case is a realistic migration folder in its tool's layout, analysed with
   version, the tool's execution, the traffic, the release order, application semantics and data
   shapes not covered; analyze's note and the plan folder's README: what a rehearsal covers).
 
+- drops_after_release (goose; the DBA review dba70, atuin's remove-email-verification): a table
+  and a column of another table dropped. The table's drop waits for the release that stops using
+  it; the column's drop was left before that release, so the old release's reads and writes of it
+  failed from the first migration on. Both wait for the release now; rehearsed, it is proven.
+
 usage: deploy_moments_test.py PGFENCE"""
 import glob
 import json
@@ -88,6 +93,15 @@ ALTER TABLE accounts DROP COLUMN plan;
         "CREATE INDEX accounts_email_idx ON accounts (email);\n"
         "DROP TABLE signup_events;\n"
         "-- +goose Down\nDROP INDEX accounts_email_idx;\n",
+    },
+    "drops_after_release": {
+        "db/migrations/00001_init.sql": "-- +goose Up\n"
+        "CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, verified_at timestamptz);\n"
+        "CREATE TABLE user_verification_token (id bigserial PRIMARY KEY, user_id bigint NOT NULL, token text NOT NULL);\n"
+        "-- +goose Down\nDROP TABLE user_verification_token;\nDROP TABLE users;\n",
+        "db/migrations/00002_remove_email_verification.sql": "-- +goose Up\n"
+        "drop table if exists user_verification_token;\n"
+        "alter table users drop column if exists verified_at;\n",
     },
 }
 
@@ -221,6 +235,27 @@ def check_release_between(binary, root, problems, with_server):
         problems.append("release_between: the text verdict does not say where the release goes and what was proven:\n" + text[-2500:])
 
 
+def check_drops_after_release(binary, root, problems, with_server):
+    path = "db/migrations/00002_remove_email_verification.sql"
+    plan = analyze(binary, root, "db/migrations").get(path)
+    if not plan or plan.get("declined"):
+        return
+    steps = plan["steps"]
+    release = next((i for i, s in enumerate(steps) if "application release" in s["title"]), None)
+    for what in ("drop table if exists user_verification_token", "drop column if exists verified_at"):
+        at = next((i for i, s in enumerate(steps) if what in s["sql"].lower() and "application release" not in s["title"]), None)
+        if release is None or at is None or at < release:
+            problems.append(f"drops_after_release: {what!r} is step {at}, the release step {release}: the old release still "
+                            f"uses it before the release: {[(s['title'], s['sql'][-120:]) for s in steps]}")
+    if not with_server:
+        return
+    doc = trace(binary, root, "db/migrations")
+    plan = next((p for p in doc.get("plans", []) if p["path"].endswith(path)), None)
+    verdict = (plan or {}).get("verdict") or {}
+    if verdict.get("result") != "proven" or any(not s["ok"] for s in (plan or {}).get("steps", [])):
+        problems.append(f"drops_after_release: rehearsed: {verdict}")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -229,7 +264,8 @@ def main():
     with_server = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     problems = []
     checks = {"fill_then_not_null": check_fill_then_not_null, "index_concurrently": check_index_concurrently,
-              "release_before_fill": check_release_before_fill, "release_between": check_release_between}
+              "release_before_fill": check_release_before_fill, "release_between": check_release_between,
+              "drops_after_release": check_drops_after_release}
     for name, files in CASES.items():
         with tempfile.TemporaryDirectory() as root:
             write_case(root, files)

@@ -575,6 +575,11 @@ int walk(Walk& w, const json& node) {
         } else if (key == "PLpgSQL_stmt_assign") {
             leaves |= walk(w, value);  // what its expression reads
             assign(w, value);
+        } else if ((key == "PLpgSQL_stmt_commit" || key == "PLpgSQL_stmt_rollback") && w.what == "DO block") {
+            // A DO block that COMMITs runs only outside a transaction block, alone in its query
+            // (PostgreSQL's SPI_commit: "invalid transaction termination" inside one); the plan's
+            // batched walk is such a block.
+            w.facts.no_transaction_block = true;
         } else if (key == "PLpgSQL_stmt_call" && w.hooks) {
             // The procedure is followed like any call (function_calls.cpp).
             model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);
