@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
@@ -55,6 +56,11 @@ std::vector<int> context_lines(std::string_view path, std::string_view text) {
     if (spring_keys_file(path)) out = tools::spring_migration_lines(analyze::path_name(path), text);
     auto more = tools::container_tool_lines(path, text);
     out.insert(out.end(), more.begin(), more.end());
+    // Alembic's [tool.alembic] table in pyproject.toml (tools/changelog_dirs.hpp).
+    if (analyze::path_name(path) == "pyproject.toml") {
+        more = tools::alembic_pyproject_lines(text);
+        out.insert(out.end(), more.begin(), more.end());
+    }
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -134,6 +140,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // each new revision (red team R68 B6, B7). Alembic's script_location is `alembic` or
     // `migrations` (Flask-Migrate) by its templates' defaults.
     if (name == "sqitch.conf" || name == "sqitch.plan" || name == "alembic.ini") return any;
+    // Alembic 1.16's pyproject.toml: the lines of its [tool.alembic] table (context_lines).
+    if (name == "pyproject.toml") return [](std::string_view) { return false; };
     if ((name == "env.py" || name == "script.py.mako") &&
         (analyze::path_name(analyze::path_folder(path)) == "alembic" || analyze::path_name(analyze::path_folder(path)) == "migrations")) {
         return any;

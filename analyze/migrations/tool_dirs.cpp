@@ -562,6 +562,8 @@ bool tool_settings_file(std::string_view path) {
         return true;
     }
     if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
+    // Alembic 1.16's [tool.alembic] (changelog_dirs.hpp).
+    if (name == "pyproject.toml") return true;
     // settings.gradle and a Gradle version catalog may name flyway-core (changelog_dirs.hpp).
     if (flyway_build_name(path)) return true;
     // Any YAML file may be a Kubernetes manifest whose Job runs psql (read_tool_dirs reads those).

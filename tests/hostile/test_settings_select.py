@@ -139,6 +139,22 @@ def alembic_ini_outside_top(s):
     gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1)}, analyze=False)
 
 
+def alembic_pyproject(s):
+    """Red team R71 F8: Alembic 1.16's pyproject.toml [tool.alembic] script_location
+    (`%(here)s/db/mig`, alembic.ini left with its logging sections only): the pull request's TRUNCATE
+    in db/mig/env.py is unknown at line 1, as under alembic.ini's [alembic]; the line it adds to
+    [tool.alembic] changes Alembic's settings: HIGH at the line."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    base = {"pyproject.toml": '[project]\nname = "app"\n\n[tool.alembic]\nscript_location = "%(here)s/db/mig"\n',
+            "alembic.ini": "[loggers]\nkeys = root\n", "deploy.sh": "#!/bin/sh\nalembic upgrade head\n", "db/mig/env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:],
+            "pyproject.toml": base["pyproject.toml"] + 'prepend_sys_path = ["src"]\n'}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1), ("pyproject.toml", "migration-tool-settings-changed", 6)},
+          analyze=False)
+
+
 ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
 ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
            "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
@@ -241,7 +257,7 @@ def flyway_boot_starter(s):
 
 
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, hibernate_env,
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, hibernate_env,
                                      hibernate_env_entity, spring_env_files, flyway_version_catalog, flyway_boot_starter)}
 
 if __name__ == "__main__":

@@ -89,6 +89,20 @@ TEST_CASE("read_changelog_dirs: Alembic's plain relative script_location from th
           "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!");
 }
 
+TEST_CASE("read_changelog_dirs: Alembic's [tool.alembic] in pyproject.toml") {
+    // R71 F8: Alembic 1.16 reads [tool.alembic]; %(here)s is pyproject.toml's folder.
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[project]\nname = \"a\"\n\n[tool.alembic]\nscript_location = \"%(here)s/db/mig\"\n")) ==
+          "alembic:5:db/mig/env.py!;alembic:5:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("svc/pyproject.toml", "[tool.alembic]\nscript_location = 'db/mig'  # x\n")) ==
+          "alembic:2:svc/db/mig/env.py!;alembic:2:svc/db/mig/script.py.mako!;alembic:2:db/mig/env.py!;alembic:2:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool]\nalembic.script_location = \"myapp:migrations\"\n")) == "alembic:2:?");
+    CHECK(read_changelog_dirs("pyproject.toml", "[tool.poetry]\nscript_location = \"db/mig\"\nalembic = \"^1.16\"\n").empty());
+    // The lines that set Alembic's settings: the table's and its subtables', not the project's.
+    CHECK(alembic_pyproject_lines("[project]\ndependencies = [\"alembic\"]\n[tool.alembic]\nscript_location = \"m\"\n"
+                                  "version_locations = [\n  \"a\",\n]\n\n[[tool.alembic.post_write_hooks]]\nname = \"ruff\"\n[tool.ruff]\nx = 1\n") ==
+          std::vector<int>{3, 4, 5, 6, 7, 9, 10});
+}
+
 TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
     // R69 C13: a version catalog in gradle/ belongs to the build above it; a catalog accessor.
     CHECK(listed(read_changelog_dirs("gradle/libs.versions.toml", "[libraries]\nfw = { module = \"org.flywaydb:flyway-core\" }\n")) ==
