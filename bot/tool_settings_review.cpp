@@ -157,6 +157,16 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
     auto surface = settings_surface_at(repo, commit, max_bytes);
     if (!surface) return surface.error();
     for (const auto& [path, f] : surface->files) {
+        // An environment file a compose service, docker --env-file, a systemd unit or a
+        // kustomization loads (tools/env_files.hpp): Spring's settings there, as a dotenv file's.
+        if (f.environment && !tools::tool_settings_file(path)) {
+            auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+            if (!text) return text.error();
+            if (*text) {
+                for (auto& d : tools::read_changelog_dirs(path, **text)) out.emplace_back(path, std::move(d));
+            }
+            continue;
+        }
         if (f.knexfile.empty()) continue;
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
