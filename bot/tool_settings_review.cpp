@@ -272,6 +272,11 @@ analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, 
     // Flyway's group: flyway.group=true, FLYWAY_GROUP=true, spring.flyway.group: true, -group=true, TOML `group = true`.
     static const std::regex k_flyway_group(R"((flyway\.group|flyway_group|-group|^\s*group)["']?\s*[:=]\s*["']?true)",
                                            std::regex::icase | std::regex::multiline);
+    // Flyway's mixed (flyway-core ParserSqlScript.parse): flyway.mixed=true, FLYWAY_MIXED=true,
+    // spring.flyway.mixed / SPRING_FLYWAY_MIXED (Spring Boot's FlywayProperties.mixed), -mixed=true,
+    // TOML / YAML `mixed = true` (red team r71).
+    static const std::regex k_flyway_mixed(R"((flyway\.mixed|flyway_mixed|-mixed|^\s*mixed)["']?\s*[:=]\s*["']?true)",
+                                           std::regex::icase | std::regex::multiline);
     // typeorm DataSourceOptions.migrationsTransactionMode, `typeorm migration:run -t each` / --transaction.
     static const std::regex k_typeorm_each(R"((migrationsTransactionMode["']?\s*[:=]\s*["'](each|none)|migration:run[^\n]*(-t|--transaction)[ =]+(each|none)))");
     auto files = repo.list_files(commit, [](std::string_view p) {
@@ -290,6 +295,10 @@ analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, 
             // A TOML `group = true` counts in a Flyway settings file only.
             const std::string_view name = analyze::path_name(path);
             if (t.find("lyway") != std::string::npos || t.find("LYWAY") != std::string::npos || name.starts_with("flyway")) options.flyway_group = true;
+        }
+        if ((t.find("ixed") != std::string::npos || t.find("IXED") != std::string::npos) && std::regex_search(t, k_flyway_mixed)) {
+            const std::string_view name = analyze::path_name(path);
+            if (t.find("lyway") != std::string::npos || t.find("LYWAY") != std::string::npos || name.starts_with("flyway")) options.flyway_mixed = true;
         }
         if (t.find("each") != std::string::npos || t.find("none") != std::string::npos) {
             if (std::regex_search(t, k_typeorm_each)) options.typeorm_transaction_all = false;
