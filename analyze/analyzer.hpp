@@ -108,6 +108,10 @@ struct AnalyzeOptions {
     // drizzle's migrator always. The set's files then hold each other's locks.
     bool npm_single_transaction = true;
     bool flyway_group = false;
+    // Flyway's mixed=true set where the migration's own settings files do not say it (Spring's
+    // spring.flyway.mixed / SPRING_FLYWAY_MIXED, FLYWAY_MIXED, -mixed=true; one_transaction_settings_at):
+    // a script holding both kinds of statements runs each on its own instead of being refused.
+    bool flyway_mixed = false;
     bool typeorm_transaction_all = true;
     // Files (absolute, normal) the repository's mainline already holds with these bytes
     // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a

@@ -334,7 +334,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             source.wrapped_in_transaction = false;
             source.notes.push_back("flyway: every statement is one Flyway runs outside a transaction (CONCURRENTLY, VACUUM, ...), "
                                    "so it runs the script without one");
-        } else if (outside > 0 && flyway.mixed) {
+        } else if (outside > 0 && (flyway.mixed || options.flyway_mixed)) {
             source.wrapped_in_transaction = false;
             source.notes.push_back("flyway: mixed=true and the script holds statements Flyway cannot run in a transaction: "
                                    "it runs every statement on its own, each committed as it ends");

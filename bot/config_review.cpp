@@ -246,8 +246,36 @@ analyze::Result<bool> add_config_change_reports(const diff::Repository& repo, co
         if (!(*stored)->text) return std::optional<std::string>("\x01too large " + std::to_string((*stored)->size));
         return std::move((*stored)->text);
     };
+    auto named_file = [&](std::string_view p) { return std::find(named.begin(), named.end(), p) != named.end(); };
     for (const auto& file : *changed) {
         if (file.kind != diff::EntryKind::file || listed.contains(file.path)) continue;
+        // A rename is reviewed by both paths (red team R71 F13): away from the old one, it is that
+        // configuration's deletion (what it set falls back to a folder above, or to none), even
+        // with the same text (a configuration governs its own folder); at the new one, when that
+        // is a configuration's name, its addition for its new folder.
+        if (file.status == diff::ChangeStatus::Renamed && file.old_path != file.path) {
+            if (pgfence_config_name(file.old_path) && listed.insert(file.old_path).second) {
+                report.files.push_back(analyze::analyze_tool_settings(
+                    file.old_path,
+                    {change_at(1, "the pull request moves this configuration file to " + annotate::printable(file.path) +
+                                      ": its folder no longer has it, and what it set falls back to the configuration of a "
+                                      "folder above, or to none")},
+                    options));
+            } else if (named_file(file.old_path) && listed.insert(file.old_path).second) {
+                report.files.push_back(analyze::analyze_tool_settings(
+                    file.old_path, {change_at(1, "the pull request moves the stats snapshot the configuration names: its table sizes decide "
+                                                 "size-aware risks")},
+                    options));
+            }
+            if (!pgfence_config_name(file.path) || listed.contains(file.path)) continue;
+            auto now = text_at(changes.head_sha, file.path);
+            if (!now) return now.error();
+            std::vector<analyze::SettingChange> found = config_weakenings(file.path, std::nullopt, *now);
+            if (found.empty()) continue;
+            listed.insert(file.path);
+            report.files.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options));
+            continue;
+        }
         std::optional<std::string> base, head;
         if (file.status != diff::ChangeStatus::Added) {
             auto old = text_at(changes.merge_base_sha, file.old_path);

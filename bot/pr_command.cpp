@@ -160,11 +160,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         analyze::AnalyzeOptions at = settings.options;
         at.npm_single_transaction = true;
         at.flyway_group = false;
+        at.flyway_mixed = false;
         at.typeorm_transaction_all = true;
         if (auto one = one_transaction_settings_at(*repo, *commit, settings.options.max_file_bytes, at); !one) return git_failed(one.error());
         const bool first = commit == &changes->merge_base_sha;
         settings.options.npm_single_transaction = (!first && settings.options.npm_single_transaction) || at.npm_single_transaction;
         settings.options.flyway_group = (!first && settings.options.flyway_group) || at.flyway_group;
+        settings.options.flyway_mixed = (!first && settings.options.flyway_mixed) || at.flyway_mixed;
         settings.options.typeorm_transaction_all = (!first && settings.options.typeorm_transaction_all) || at.typeorm_transaction_all;
         std::string on;
         bool off = false;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 
@@ -28,6 +29,8 @@ bool script(std::string_view p) {
         if (n.ends_with(ext)) return true;
     }
     if (n == "persistence.xml" || n == "hibernate.cfg.xml") return true;
+    // Spring's settings as variables in a dotenv file (tools/env_files.hpp; red team R71 F6).
+    if (tools::dotenv_name(p)) return true;
     return n == "Procfile" || n.starts_with("Dockerfile") || n == "Containerfile" || n == "Makefile" || n == "justfile";
 }
 

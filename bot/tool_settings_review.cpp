@@ -157,6 +157,16 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
     auto surface = settings_surface_at(repo, commit, max_bytes);
     if (!surface) return surface.error();
     for (const auto& [path, f] : surface->files) {
+        // An environment file a compose service, docker --env-file, a systemd unit or a
+        // kustomization loads (tools/env_files.hpp): Spring's settings there, as a dotenv file's.
+        if (f.environment && !tools::tool_settings_file(path)) {
+            auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+            if (!text) return text.error();
+            if (*text) {
+                for (auto& d : tools::read_changelog_dirs(path, **text)) out.emplace_back(path, std::move(d));
+            }
+            continue;
+        }
         if (f.knexfile.empty()) continue;
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
@@ -262,6 +272,11 @@ analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, 
     // Flyway's group: flyway.group=true, FLYWAY_GROUP=true, spring.flyway.group: true, -group=true, TOML `group = true`.
     static const std::regex k_flyway_group(R"((flyway\.group|flyway_group|-group|^\s*group)["']?\s*[:=]\s*["']?true)",
                                            std::regex::icase | std::regex::multiline);
+    // Flyway's mixed (flyway-core ParserSqlScript.parse): flyway.mixed=true, FLYWAY_MIXED=true,
+    // spring.flyway.mixed / SPRING_FLYWAY_MIXED (Spring Boot's FlywayProperties.mixed), -mixed=true,
+    // TOML / YAML `mixed = true` (red team r71).
+    static const std::regex k_flyway_mixed(R"((flyway\.mixed|flyway_mixed|-mixed|^\s*mixed)["']?\s*[:=]\s*["']?true)",
+                                           std::regex::icase | std::regex::multiline);
     // typeorm DataSourceOptions.migrationsTransactionMode, `typeorm migration:run -t each` / --transaction.
     static const std::regex k_typeorm_each(R"((migrationsTransactionMode["']?\s*[:=]\s*["'](each|none)|migration:run[^\n]*(-t|--transaction)[ =]+(each|none)))");
     auto files = repo.list_files(commit, [](std::string_view p) {
@@ -280,6 +295,10 @@ analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, 
             // A TOML `group = true` counts in a Flyway settings file only.
             const std::string_view name = analyze::path_name(path);
             if (t.find("lyway") != std::string::npos || t.find("LYWAY") != std::string::npos || name.starts_with("flyway")) options.flyway_group = true;
+        }
+        if ((t.find("ixed") != std::string::npos || t.find("IXED") != std::string::npos) && std::regex_search(t, k_flyway_mixed)) {
+            const std::string_view name = analyze::path_name(path);
+            if (t.find("lyway") != std::string::npos || t.find("LYWAY") != std::string::npos || name.starts_with("flyway")) options.flyway_mixed = true;
         }
         if (t.find("each") != std::string::npos || t.find("none") != std::string::npos) {
             if (std::regex_search(t, k_typeorm_each)) options.typeorm_transaction_all = false;

@@ -48,7 +48,8 @@ namespace pgfence::bot {
 // How the tools that can run every pending migration in one transaction are set in `commit`'s files
 // (AnalyzeOptions::npm_single_transaction, flyway_group, typeorm_transaction_all): node-pg-migrate's
 // `--no-single-transaction` / `singleTransaction: false`, Flyway's `group=true` (flyway.conf,
-// flyway.toml, FLYWAY_GROUP, spring.flyway.group, -group=true), TypeORM's migrationsTransactionMode
+// flyway.toml, FLYWAY_GROUP, spring.flyway.group, -group=true) and `mixed=true` (the same spellings:
+// flyway_mixed), TypeORM's migrationsTransactionMode
 // / `migration:run -t each|none`.
 [[nodiscard]] analyze::Result<bool> one_transaction_settings_at(const diff::Repository& repo, const std::string& commit,
                                                                 std::uint64_t max_bytes, analyze::AnalyzeOptions& options);

@@ -6,8 +6,11 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/env_files.hpp"
+#include "analyze/migrations/spring_env.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
@@ -41,6 +44,18 @@ bool sequelize_default_config(std::string_view path) {
 }
 
 
+// A line of a dotenv or environment file that sets a migration tool's variable.
+bool dotenv_line(std::string_view line) {
+    // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
+    // NODE_CONFIG_DIR / NODE_CONFIG move or replace node-config's files (node-config lib/util.js).
+    // Spring's and Quarkus' settings as variables (tools/spring_env.hpp; red team R71 F6).
+    return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
+           line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
+           line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
+           line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos ||
+           tools::container_tool_line(line) || tools::spring_env_line(line);
+}
+
 // A YAML or properties file, whose spring.flyway / spring.liquibase keys count.
 bool spring_keys_file(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
@@ -55,6 +70,11 @@ std::vector<int> context_lines(std::string_view path, std::string_view text) {
     if (spring_keys_file(path)) out = tools::spring_migration_lines(analyze::path_name(path), text);
     auto more = tools::container_tool_lines(path, text);
     out.insert(out.end(), more.begin(), more.end());
+    // Alembic's [tool.alembic] table in pyproject.toml (tools/changelog_dirs.hpp).
+    if (analyze::path_name(path) == "pyproject.toml") {
+        more = tools::alembic_pyproject_lines(text);
+        out.insert(out.end(), more.begin(), more.end());
+    }
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -134,6 +154,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // each new revision (red team R68 B6, B7). Alembic's script_location is `alembic` or
     // `migrations` (Flask-Migrate) by its templates' defaults.
     if (name == "sqitch.conf" || name == "sqitch.plan" || name == "alembic.ini") return any;
+    // Alembic 1.16's pyproject.toml: the lines of its [tool.alembic] table (context_lines).
+    if (name == "pyproject.toml") return [](std::string_view) { return false; };
     if ((name == "env.py" || name == "script.py.mako") &&
         (analyze::path_name(analyze::path_folder(path)) == "alembic" || analyze::path_name(analyze::path_folder(path)) == "migrations")) {
         return any;
@@ -144,17 +166,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc" || name == "ormconfig.env") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
-    if (name == ".env" || name.starts_with(".env.")) {
-        return [](std::string_view line) {
-            // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
-            // NODE_CONFIG_DIR / NODE_CONFIG move or replace node-config's files (node-config lib/util.js).
-            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
-                   line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
-                   line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
-                   line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos ||
-                   tools::container_tool_line(line);
-        };
-    }
+    if (name == ".env" || name.starts_with(".env.") || tools::dotenv_name(path)) return dotenv_line;
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
     // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a
     // spring.flyway / spring.liquibase key path count (other_tool_changes).
@@ -254,7 +266,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
         return not_vendored(p) && (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".env" || name.ends_with(".toml") ||
-                                   sequelize_default_config(p) || name == "package.json" || tools::command_file(p));
+                                   sequelize_default_config(p) || name == "package.json" || tools::env_file_source(p));
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
@@ -287,6 +299,16 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
+        // The files it loads into an application's environment (tools/env_files.hpp; red team R71
+        // F6): Spring's settings may be set there.
+        if (tools::env_file_source(path)) {
+            for (const auto& u : tools::env_file_uses(path, **text)) {
+                if (out.size() >= k_most_modules || out.contains(u.file)) continue;
+                SurfaceFile f{path + ":" + std::to_string(u.line) + " (" + u.how + ") loads it into the environment", false, {}, true};
+                out.emplace(u.file, std::move(f));
+            }
+            if (name != "package.json" && !tools::command_file(path)) continue;
+        }
         if (name == "package.json" || tools::command_file(path)) {
             // The settings file a tool's command line names (knex --knexfile db/knex.js, flyway
             // -configFiles=conf/prod.conf): every line of it, and its modules.
@@ -305,6 +327,8 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 surface.env_names.insert(surface.env_names.end(), vars.begin(), vars.end());
                 for (const auto& e : tools::compose_env_files(**text)) {
                     std::string file = tools::repository_path(folder, e.value);
+                    // A migration tool's: every line counts, not only the Spring and tool variables.
+                    if (auto it = out.find(file); it != out.end() && it->second.environment) out.erase(it);
                     if (!file.empty()) add(file, path + ":" + std::to_string(e.line) + " (env_file) names it", false);
                 }
             }
@@ -471,6 +495,7 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         else s.why = node_config_why;
         const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
         auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
+                      : s.environment ? std::function<bool(std::string_view)>(dotenv_line)
                       : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
                                   if (l.starts_with("export ")) l.remove_prefix(7);
                                   if (env_any) return !l.empty() && l.front() != '#' && l.find('=') != std::string_view::npos;

@@ -54,6 +54,7 @@ struct SurfaceFile {
     std::string why;        // "knexfile.js:1 loads it", printable
     bool storage = false;   // a sequelize configuration: only its migrationStorage* / seederStorage* lines count
     std::string knexfile;   // the knexfile that loads it, when one does (its settings are knex's)
+    bool environment = false;  // an application's environment file (tools/env_files.hpp): its tool and Spring variables count
 };
 
 // What a settings script reads that pgfence follows no further: a module by a computed name

@@ -285,6 +285,26 @@ void read_boot_flyway(std::string_view path, std::string_view text, std::vector<
 // tutorial: "If the location is a relative path, it's interpreted as relative to the current
 // directory"). `alembic -c config/alembic.ini` run from the top reads <top>/db/mig (red team R69
 // C7): the top and the ini's folder are both taken for what runs.
+// The folder one script_location names (`setting` says where), read as Alembic reads it.
+void alembic_location(std::string_view path, const std::string& setting, int n, std::string value, std::vector<ToolDir>& out) {
+    const bool here = value.starts_with("%(here)s");
+    if (here) value.erase(0, 8);
+    while (value.starts_with("/")) value.erase(0, 1);
+    const std::string why = "Alembic runs its migration environment at every `alembic upgrade` (" + std::string(path) +
+                            "'s script_location): a change to it changes what every migration runs with, which pgfence does not read: review it";
+    if (value.find_first_of(":%$") != std::string::npos) {
+        out.push_back(unknown_dir("alembic", setting, n, "it names " + value + ", which pgfence does not resolve", false));
+        return;
+    }
+    std::vector<std::string> bases{std::string(path_folder(path))};
+    if (!here && !bases.front().empty()) bases.emplace_back();  // the top, where CI runs `alembic -c dir/alembic.ini`
+    for (const auto& base : bases) {
+        for (std::string_view file : {"env.py", "script.py.mako"}) {
+            add(out, "alembic", setting, n, base, (value.empty() ? std::string() : value + "/") + std::string(file), why, false);
+        }
+    }
+}
+
 void read_alembic(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     bool in_section = false;
     each_trimmed_line(text, [&](int n, std::string_view l) {
@@ -295,27 +315,86 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
         if (!in_section || !l.starts_with("script_location")) return true;
         const std::size_t eq = l.find_first_of("=:");
         if (eq == std::string_view::npos) return true;
-        std::string value(trim(l.substr(eq + 1)));
-        const bool here = value.starts_with("%(here)s");
-        if (here) value.erase(0, 8);
-        while (value.starts_with("/")) value.erase(0, 1);
-        const std::string why = "Alembic runs its migration environment at every `alembic upgrade` (" + std::string(path) +
-                                "'s script_location): a change to it changes what every migration runs with, which pgfence does not read: review it";
-        if (value.find_first_of(":%$") != std::string::npos) {
-            ToolDir d = unknown_dir("alembic", "[alembic] script_location", n, "it names " + value + ", which pgfence does not resolve", false);
-            out.push_back(std::move(d));
-            return false;
-        }
-        std::vector<std::string> bases{std::string(path_folder(path))};
-        if (!here && !bases.front().empty()) bases.emplace_back();  // the top, where CI runs `alembic -c dir/alembic.ini`
-        for (const auto& base : bases) {
-            for (std::string_view file : {"env.py", "script.py.mako"}) {
-                add(out, "alembic", "[alembic] script_location", n, base, (value.empty() ? std::string() : value + "/") + std::string(file), why, false);
-            }
-        }
+        alembic_location(path, "[alembic] script_location", n, std::string(trim(l.substr(eq + 1))), out);
         return false;
     });
 }
+
+// Each line of a TOML file with its table's dotted name ("tool.alembic", "" above the first) and
+// the dotted key it sets there ("" for a header, a comment or a continuation), until `fn` is false.
+template <class Fn>
+void each_toml_key(std::string_view text, Fn&& fn) {
+    std::string table;
+    each_trimmed_line(text, [&](int n, std::string_view l) {
+        if (l.starts_with("[")) {
+            table.clear();
+            for (char c : l) {
+                if (c == ']' && !table.empty()) break;
+                if (c != '[' && c != ']' && c != ' ' && c != '\t' && c != '"' && c != '\'') table += c;
+            }
+            return fn(n, l, std::string_view(table), std::string());
+        }
+        const std::size_t eq = l.find('=');
+        std::string key;
+        if (eq != std::string_view::npos && !l.starts_with("#")) {
+            for (char c : l.substr(0, eq)) {
+                if (c != ' ' && c != '\t' && c != '"' && c != '\'') key += c;
+            }
+        }
+        return fn(n, l, std::string_view(table), std::move(key));
+    });
+}
+
+bool alembic_table(std::string_view table) { return table == "tool.alembic" || table.starts_with("tool.alembic."); }
+
+// Alembic 1.16 and later also read their settings from pyproject.toml's [tool.alembic] table
+// (red team R71 F8; sqlalchemy/alembic alembic/config.py Config.toml_alembic_config reads
+// toml_data["tool"]["alembic"], get_alembic_option takes the ini's [alembic] first, then it;
+// `%(here)s` there is pyproject.toml's folder, toml_args["here"]; CommandLine._inis_from_config
+// opens ./pyproject.toml by default, or the one -c / ALEMBIC_CONFIG names). Its script_location is
+// read as the ini's is; version_locations only lists where revisions are, which pgfence finds by
+// their content (foreign_migrations.hpp).
+void read_alembic_pyproject(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    each_toml_key(text, [&](int n, std::string_view l, std::string_view table, const std::string& local) {
+        if (local.empty()) return true;
+        const std::string key = table.empty() ? local : std::string(table) + "." + local;
+        if (key != "tool.alembic.script_location") return true;
+        const std::size_t eq = l.find('=');
+        std::string_view value = trim(l.substr(eq + 1));
+        if (std::size_t hash = value.find(" #"); hash != std::string_view::npos && (value.empty() || (value.front() != '"' && value.front() != '\''))) {
+            value = trim(value.substr(0, hash));
+        }
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
+            const std::size_t end = value.find(value.front(), 1);
+            value = value.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+            if (value.find('\\') != std::string_view::npos) {
+                out.push_back(unknown_dir("alembic", "[tool.alembic] script_location", n, "it names " + std::string(value) + ", which pgfence does not resolve", false));
+                return false;
+            }
+        }
+        alembic_location(path, "[tool.alembic] script_location", n, std::string(value), out);
+        return false;
+    });
+}
+
+}  // namespace
+
+std::vector<int> alembic_pyproject_lines(std::string_view text) {
+    std::vector<int> out;
+    if (text.find("alembic") == std::string_view::npos) return out;
+    bool in_table = false;  // a line inside a [tool.alembic...] table: a multi-line value's lines too
+    each_toml_key(text, [&](int n, std::string_view l, std::string_view table, const std::string& local) {
+        if (l.starts_with("[")) in_table = alembic_table(table);
+        const std::string key = table.empty() ? local : std::string(table) + "." + local;
+        if (in_table || (!local.empty() && (key.starts_with("tool.alembic.") || key == "tool.alembic"))) {
+            if (!l.empty() && !l.starts_with("#")) out.push_back(n);
+        }
+        return true;
+    });
+    return out;
+}
+
+namespace {
 
 // Spring Boot's settings set as environment variables (tools/spring_env.hpp; red team R69 C7) in a
 // compose file, Kubernetes manifest, Dockerfile or CI workflow, read as application.properties
@@ -363,6 +442,10 @@ std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view
     std::vector<ToolDir> out;
     if (path_name(path) == "alembic.ini") {
         read_alembic(path, text, out);
+        return out;
+    }
+    if (path_name(path) == "pyproject.toml") {
+        if (text.find("alembic") != std::string_view::npos) read_alembic_pyproject(path, text, out);
         return out;
     }
     if (path_name(path) == "sqitch.conf") {

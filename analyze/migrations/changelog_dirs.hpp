@@ -29,6 +29,10 @@ namespace pgfence::analyze::tools {
 // "liquibase") or a sqitch.conf: files tool_settings_file does not already select.
 [[nodiscard]] bool changelog_file_name(std::string_view path);
 
+// The 1-based lines (sorted) of a pyproject.toml that set Alembic's settings: those of its
+// [tool.alembic] table and its subtables (Alembic 1.16 and later read them; alembic/config.py).
+[[nodiscard]] std::vector<int> alembic_pyproject_lines(std::string_view text);
+
 // The folders and files the changelog or sqitch.conf at `path` makes Liquibase's or Sqitch's.
 // (and the Spring Boot settings and build files above).
 [[nodiscard]] std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view text);

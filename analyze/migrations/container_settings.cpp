@@ -557,10 +557,10 @@ std::vector<std::string> compose_variables(std::string_view text) {
     return out;
 }
 
-std::vector<EnvFileRef> compose_env_files(std::string_view text) {
+std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_service) {
     std::vector<EnvFileRef> out;
     for (const auto& svc : compose_services(text)) {
-        if (!svc.tool) continue;
+        if (!svc.tool && !every_service) continue;
         std::size_t env_indent = std::string_view::npos;
         for (std::size_t i = 1; i < svc.lines.size() && out.size() < 64; ++i) {
             const Line& l = svc.lines[i];

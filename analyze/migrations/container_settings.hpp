@@ -51,7 +51,8 @@ struct EnvFileRef {
     int line = 1;
     std::string value;
 };
-[[nodiscard]] std::vector<EnvFileRef> compose_env_files(std::string_view text);
+// With `every_service`, every service's (an application's too: env_files.hpp).
+[[nodiscard]] std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_service = false);
 
 // A migration tool's folder inside a container, mapped back to the repository folder it comes from:
 // the folder the tool reads (golang-migrate's -path / -source file://, goose's -dir or

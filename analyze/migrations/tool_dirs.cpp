@@ -1,3 +1,4 @@
+#include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
@@ -563,6 +564,9 @@ bool tool_settings_file(std::string_view path) {
         return true;
     }
     if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
+    // Alembic 1.16's [tool.alembic] (changelog_dirs.hpp); dotenv files, whose Spring variables
+    // changelog_dirs.hpp reads (env_files.hpp).
+    if (name == "pyproject.toml" || dotenv_name(path)) return true;
     // settings.gradle and a Gradle version catalog may name flyway-core (changelog_dirs.hpp).
     if (flyway_build_name(path)) return true;
     // Any YAML file may be a Kubernetes manifest whose Job runs psql (read_tool_dirs reads those).

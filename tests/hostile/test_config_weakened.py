@@ -104,6 +104,34 @@ def config_added_deleted(s):
     check(any("deletes this configuration file" in f["message"] for f in deleted), f"the deleted file: {deleted}")
 
 
+def config_renamed(s):
+    """Red team r71 F13: a renamed configuration is reviewed by both paths. Moved to a name that is no
+    configuration's, it is the root configuration's deletion (HIGH, as `git rm`); moved unchanged into a
+    subfolder, it is the root's deletion plus an addition that governs only that subfolder."""
+    strict = 'max_risk = "low"\nunparsable = "fail"\n\n[rules.drop-table]\nrisk = "critical"\n'
+    pr_repo(s, {".pgfence.toml": strict}, {"README.md": "notes\n"})
+    git(s.repo, "mv", ".pgfence.toml", "docs-old-config.txt")
+    git(s.repo, "commit", "-qm", "archive the old config")
+    proc, _, report = pr_report(s)
+    gone = config_findings(report, ".pgfence.toml")
+    check(any("moves this configuration file to docs-old-config.txt" in f["message"] and f["risk"] == "HIGH" for f in gone),
+          f"the rename away is the root configuration's deletion: {report['files']}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+    git(s.repo, "checkout", "-qb", "moved", "main")
+    os.makedirs(os.path.join(s.repo, "docs"), exist_ok=True)
+    git(s.repo, "mv", ".pgfence.toml", "docs/.pgfence.toml")
+    git(s.repo, "commit", "-qm", "move the config")
+    path = os.path.join(s.tmp, "moved.json")
+    proc = run(s, "pr", "--base", "main", "--head", "moved", "--format", "json=" + path)
+    with open(path) as f:
+        report = json.load(f)
+    check(any("moves this configuration file to docs/.pgfence.toml" in f["message"] for f in config_findings(report, ".pgfence.toml")),
+          f"the root configuration is gone: {report['files']}")
+    check(any("adds this configuration file" in f["message"] for f in config_findings(report, "docs/.pgfence.toml")),
+          f"the same text in docs/ is an addition for docs/: {report['files']}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
 def policy_weakened(s):
     """A governance policy file kept in the repository: signoff_at raised to CRITICAL is a finding;
     unknown_needs_signoff turned on is not."""
@@ -116,7 +144,7 @@ def policy_weakened(s):
     check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (config_weakened, config_stricter, config_added_deleted, policy_weakened)}
+SCENARIOS = {f.__name__: f for f in (config_weakened, config_stricter, config_added_deleted, config_renamed, policy_weakened)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

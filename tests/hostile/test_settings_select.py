@@ -139,6 +139,22 @@ def alembic_ini_outside_top(s):
     gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1)}, analyze=False)
 
 
+def alembic_pyproject(s):
+    """Red team R71 F8: Alembic 1.16's pyproject.toml [tool.alembic] script_location
+    (`%(here)s/db/mig`, alembic.ini left with its logging sections only): the pull request's TRUNCATE
+    in db/mig/env.py is unknown at line 1, as under alembic.ini's [alembic]; the line it adds to
+    [tool.alembic] changes Alembic's settings: HIGH at the line."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    base = {"pyproject.toml": '[project]\nname = "app"\n\n[tool.alembic]\nscript_location = "%(here)s/db/mig"\n',
+            "alembic.ini": "[loggers]\nkeys = root\n", "deploy.sh": "#!/bin/sh\nalembic upgrade head\n", "db/mig/env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:],
+            "pyproject.toml": base["pyproject.toml"] + 'prepend_sys_path = ["src"]\n'}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1), ("pyproject.toml", "migration-tool-settings-changed", 6)},
+          analyze=False)
+
+
 ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
 ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
            "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
@@ -202,6 +218,51 @@ def spring_env_files(s):
         check(e in found, f"pr reports {e}: {sorted(found)}")
 
 
+ENV_FILE_COMPOSE = ("services:\n  app:\n    image: acme/app\n    env_file: .env.prod\n  worker:\n    image: acme/app\n    env_file:\n"
+                    "      - path: ./deploy/app.vars\n        required: false\n")
+
+
+def spring_env_file(s):
+    """Red team R71 F6: Spring's settings in the files a deploy loads into the environment. A compose
+    service's `env_file: .env.prod` sets SPRING_SQL_INIT_MODE=always: the pull request's TRUNCATE in
+    data.sql is analysed; another service's long-syntax `env_file: [{path: ./deploy/app.vars}]` sets
+    SPRING_SQL_INIT_DATA_LOCATIONS=classpath:seed/prod.sql: the pull request's DROP TABLE there is
+    analysed."""
+    base = {RES + "application.properties": "spring.flyway.locations=classpath:db/migration\n",
+            RES + "db/migration/V1__init.sql": USERS + "CREATE TABLE plans (code text PRIMARY KEY);\n",
+            RES + "data.sql": "SELECT 1;\n", RES + "seed/prod.sql": "SELECT 1;\n", "docker-compose.yml": ENV_FILE_COMPOSE,
+            ".env.prod": "SPRING_PROFILES_ACTIVE=prod\nSPRING_SQL_INIT_MODE=always\n",
+            "deploy/app.vars": "SPRING_SQL_INIT_MODE=always\nSPRING_SQL_INIT_DATA_LOCATIONS=classpath:seed/prod.sql\n"}
+    head = {RES + "data.sql": "SELECT 1;\nTRUNCATE users CASCADE;\n", RES + "seed/prod.sql": "SELECT 1;\nDROP TABLE plans;\n"}
+    gated(s, base, head, {(RES + "data.sql", "truncate-cascade", 2), (RES + "seed/prod.sql", "drop-table", 2)}, analyze=False)
+
+
+ENV_FILE_BASE = {"docker-compose.yml": "services:\n  app:\n    image: acme/app\n    env_file: .env.prod\n",
+                 ".env.prod": "SPRING_PROFILES_ACTIVE=prod\nSERVER_PORT=8080\n",
+                 "deploy.sh": "#!/bin/sh\ndocker run --env-file ops/app.vars acme/app\n", "ops/app.vars": "A=1\n",
+                 "k8s/kustomization.yaml": "configMapGenerator:\n  - name: app\n    envs:\n      - app-env.txt\n", "k8s/app-env.txt": "A=1\n",
+                 RES + "application.properties": "spring.flyway.locations=classpath:db/migration\n", RES + "db/migration/V1__init.sql": USERS}
+
+
+def spring_env_file_changed(s):
+    """Red team R71 F6: the pull request adds SPRING_JPA_HIBERNATE_DDL_AUTO=create to a compose
+    env_file (.env.prod), to the file `docker run --env-file` loads, and to a kustomization's
+    configMapGenerator `envs:` file: HIGH at each line, as in a compose `environment:`."""
+    head = {p: ENV_FILE_BASE[p] + "SPRING_JPA_HIBERNATE_DDL_AUTO=create\n" for p in (".env.prod", "ops/app.vars", "k8s/app-env.txt")}
+    gated(s, ENV_FILE_BASE, head, {(".env.prod", "migration-tool-settings-changed", 3), ("ops/app.vars", "migration-tool-settings-changed", 2),
+                                   ("k8s/app-env.txt", "migration-tool-settings-changed", 2)}, analyze=False)
+
+
+def spring_env_file_other(s):
+    """The same files with a variable no migration tool or Spring setting pgfence reads (LOG_LEVEL)
+    added: no finding, pr passes."""
+    head = {p: ENV_FILE_BASE[p] + "LOG_LEVEL=debug\n" for p in (".env.prod", "ops/app.vars", "k8s/app-env.txt")}
+    repository(s, ENV_FILE_BASE, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0 and not pr_findings(s), f"pr passes: exit {proc.returncode} {sorted(pr_findings(s))}\n{proc.stderr}")
+
+
 def flyway_version_catalog(s):
     """Red team R69 C13: the build names Flyway through a Gradle version catalog
     (gradle/libs.versions.toml's org.flywaydb:flyway-core, `implementation(libs.flyway.core)`):
@@ -241,8 +302,9 @@ def flyway_boot_starter(s):
 
 
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, hibernate_env,
-                                     hibernate_env_entity, spring_env_files, flyway_version_catalog, flyway_boot_starter)}
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, hibernate_env,
+                                     hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
+                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

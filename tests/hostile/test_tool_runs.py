@@ -163,6 +163,44 @@ def one_transaction_flyway_group(s):
     gated(s, base, {}, head, {("db/migration/V3__cents.sql", "work-under-held-lock", 1)})
 
 
+MIXED_V2 = "CREATE INDEX CONCURRENTLY users_email ON users (email);\nALTER TABLE users ADD COLUMN nick text;\n"
+
+
+def mixed_repository(s, extra):
+    res = "src/main/resources/"
+    base = {res + "application.properties": "spring.flyway.locations=classpath:db/migration\n",
+            res + "db/migration/V1__init.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"}
+    for path, text in extra.items():
+        base[path] = base.get(path, "") + text
+    repository(s, base, {res + "db/migration/V2__nick.sql": MIXED_V2})
+    s.start_double()
+    s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    return pr_findings(s)
+
+
+def one_transaction_flyway_mixed(s):
+    """Red team r71: Flyway's mixed=true set through Spring (spring.flyway.mixed in
+    application.properties): a migration with CREATE INDEX CONCURRENTLY and an ALTER TABLE runs each
+    statement on its own (flyway-core ParserSqlScript), not refused: no concurrently-in-transaction;
+    its ALTER still lacks a lock_timeout."""
+    found = mixed_repository(s, {"src/main/resources/application.properties": "spring.flyway.mixed=true\n"})
+    check(not any(r == "concurrently-in-transaction" for _, r, _ in found), f"mixed=true: not refused: {sorted(found)}")
+    check(("src/main/resources/db/migration/V2__nick.sql", "lock-timeout-missing", 2) in found, f"the ALTER is still analysed: {sorted(found)}")
+
+
+def one_transaction_flyway_mixed_env(s):
+    """The same with SPRING_FLYWAY_MIXED: "true" in a compose service's environment."""
+    found = mixed_repository(s, {"docker-compose.yml": "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_FLYWAY_MIXED: \"true\"\n"})
+    check(not any(r == "concurrently-in-transaction" for _, r, _ in found), f"mixed=true: not refused: {sorted(found)}")
+
+
+def one_transaction_flyway_mixed_control(s):
+    """With SPRING_FLYWAY_MIXED "false", Flyway refuses the same migration: concurrently-in-transaction
+    (the deploy stops)."""
+    found = mixed_repository(s, {"docker-compose.yml": "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_FLYWAY_MIXED: \"false\"\n"})
+    check(("src/main/resources/db/migration/V2__nick.sql", "concurrently-in-transaction", 1) in found, f"refused: {sorted(found)}")
+
+
 def pop_name_golang_migrate(s):
     """B28 (analyze): CI runs golang-migrate over db/migrations; the new file is named like pop's
     MySQL migration (`000002_cleanup.mysql.up.sql`), which golang-migrate runs (source/parse.go
@@ -206,6 +244,7 @@ def psql_loop_names(s):
 SCENARIOS = {f.__name__: f for f in (golang_multi_on, golang_multi_parse_bool, golang_multi_runtime, golang_multi_off_control,
                                      binary_migration, sqlx_cli_goose_markers, sqlx_cli_source, sqlx_cargo_goose_markers,
                                      one_transaction_npm, one_transaction_npm_off_control, one_transaction_flyway_group,
+                                     one_transaction_flyway_mixed, one_transaction_flyway_mixed_env, one_transaction_flyway_mixed_control,
                                      pop_name_golang_migrate, pop_twin_control, psql_loop_names)}
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analyze/migrations/changelog_dirs.hpp"
+#include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
 #include "analyze/migrations/schema_sync.hpp"
@@ -89,6 +90,20 @@ TEST_CASE("read_changelog_dirs: Alembic's plain relative script_location from th
           "alembic:2:config/db/mig/env.py!;alembic:2:config/db/mig/script.py.mako!");
 }
 
+TEST_CASE("read_changelog_dirs: Alembic's [tool.alembic] in pyproject.toml") {
+    // R71 F8: Alembic 1.16 reads [tool.alembic]; %(here)s is pyproject.toml's folder.
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[project]\nname = \"a\"\n\n[tool.alembic]\nscript_location = \"%(here)s/db/mig\"\n")) ==
+          "alembic:5:db/mig/env.py!;alembic:5:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("svc/pyproject.toml", "[tool.alembic]\nscript_location = 'db/mig'  # x\n")) ==
+          "alembic:2:svc/db/mig/env.py!;alembic:2:svc/db/mig/script.py.mako!;alembic:2:db/mig/env.py!;alembic:2:db/mig/script.py.mako!");
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool]\nalembic.script_location = \"myapp:migrations\"\n")) == "alembic:2:?");
+    CHECK(read_changelog_dirs("pyproject.toml", "[tool.poetry]\nscript_location = \"db/mig\"\nalembic = \"^1.16\"\n").empty());
+    // The lines that set Alembic's settings: the table's and its subtables', not the project's.
+    CHECK(alembic_pyproject_lines("[project]\ndependencies = [\"alembic\"]\n[tool.alembic]\nscript_location = \"m\"\n"
+                                  "version_locations = [\n  \"a\",\n]\n\n[[tool.alembic.post_write_hooks]]\nname = \"ruff\"\n[tool.ruff]\nx = 1\n") ==
+          std::vector<int>{3, 4, 5, 6, 7, 9, 10});
+}
+
 TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
     // R69 C13: a version catalog in gradle/ belongs to the build above it; a catalog accessor.
     CHECK(listed(read_changelog_dirs("gradle/libs.versions.toml", "[libraries]\nfw = { module = \"org.flywaydb:flyway-core\" }\n")) ==
@@ -126,4 +141,41 @@ TEST_CASE("spring_env_properties: Spring's and Quarkus' settings as environment 
               "psql:2:src/main/resources/data.sql") != std::string::npos);
     CHECK(listed(read_changelog_dirs("deploy/app.yaml", "env:\n  SPRING_FLYWAY_LOCATIONS: classpath:db/prod\n")) ==
           "flyway:2:deploy/src/main/resources/db/prod;flyway:2:src/main/resources/db/prod");
+}
+
+namespace {
+
+std::string uses(std::string_view path, std::string_view text) {
+    std::string out;
+    for (const auto& u : env_file_uses(path, text)) out += (out.empty() ? "" : ";") + std::to_string(u.line) + ":" + u.how + ":" + u.file;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("env_file_uses: the files a deploy loads into an application's environment") {
+    // R71 F6: dotenv names, not the examples beside them.
+    CHECK(dotenv_name(".env.prod"));
+    CHECK(dotenv_name("deploy/app.env"));
+    CHECK(dotenv_name(".env"));
+    CHECK_FALSE(dotenv_name(".env.example"));
+    CHECK_FALSE(dotenv_name("sample.env"));
+    CHECK_FALSE(dotenv_name("environment.yml"));
+    // Compose: every service's env_file (string, list, long syntax), relative to the compose file's folder.
+    CHECK(uses("ops/docker-compose.yml", "services:\n  app:\n    image: acme/app\n    env_file: .env.prod\n  w:\n    image: acme/w\n"
+                                         "    env_file:\n      - path: ./w.vars\n        required: false\n      - ../shared.env\n") ==
+          "4:env_file:ops/.env.prod;8:env_file:ops/w.vars;10:env_file:shared.env");
+    CHECK(uses("compose.yaml", "services:\n  app:\n    env_file: [a.env, \"${X}.env\"]\n") == "3:env_file:a.env");
+    // docker run --env-file, from the script's folder (the top for a workflow).
+    CHECK(uses("deploy.sh", "docker run --env-file ops/app.vars acme/app\ndocker compose --env-file=.env.stage up\n") ==
+          "1:--env-file:ops/app.vars;2:--env-file:.env.stage");
+    CHECK(uses(".github/workflows/d.yml", "      - run: docker run --env-file \"$F\" x\n").empty());
+    // systemd: a relative EnvironmentFile from the unit's folder; an absolute one is outside.
+    CHECK(uses("deploy/app.service", "[Service]\nEnvironmentFile=-app.vars\nEnvironmentFile=/etc/app/env\n") == "2:EnvironmentFile:deploy/app.vars");
+    // A kustomization's configMapGenerator envs: (block or flow list) and env:.
+    CHECK(uses("k8s/kustomization.yaml", "configMapGenerator:\n  - name: app\n    envs:\n      - app-env.txt\n      - ../x.env\n"
+                                         "secretGenerator:\n  - name: s\n    envs: [s.txt]\n  - name: t\n    env: t.txt\n") ==
+          "4:envs:k8s/app-env.txt;5:envs:x.env;8:envs:k8s/s.txt;10:envs:k8s/t.txt");
+    // Spring's variables in such a file are read as application.properties lines.
+    CHECK(listed(read_changelog_dirs(".env.prod", "SPRING_SQL_INIT_MODE=always\n")).find("psql:1:src/main/resources/data.sql") != std::string::npos);
 }

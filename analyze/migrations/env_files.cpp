@@ -1,0 +1,151 @@
+#include "analyze/migrations/env_files.hpp"
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+constexpr std::size_t k_most_uses = 64;
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view unquoted(std::string_view s) {
+    s = trim(s);
+    if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
+    return s;
+}
+
+template <typename F>
+void each_line(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        const std::size_t nl = text.find('\n', at);
+        each(n, text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+void push(std::vector<EnvFileUse>& out, int line, std::string_view how, std::string_view base, std::string_view value) {
+    value = unquoted(value);
+    if (value.empty() || value.find_first_of("$`{}") != std::string_view::npos || out.size() >= k_most_uses) return;
+    std::string file = repository_path(base, value);
+    if (file.empty()) return;
+    for (const auto& u : out) {
+        if (u.file == file) return;
+    }
+    out.push_back(EnvFileUse{line, std::string(how), std::move(file)});
+}
+
+bool systemd_unit(std::string_view name) { return name.ends_with(".service"); }
+
+bool kustomization(std::string_view name) {
+    return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization";
+}
+
+// `--env-file x`, `--env-file=x` on each line of a command file.
+void read_env_file_flags(std::string_view text, std::string_view base, std::vector<EnvFileUse>& out) {
+    constexpr std::string_view flag = "--env-file";
+    each_line(text, [&](int n, std::string_view l) {
+        for (std::size_t at = l.find(flag); at != std::string_view::npos; at = l.find(flag, at + 1)) {
+            std::size_t v = at + flag.size();
+            if (at > 0 && l[at - 1] != ' ' && l[at - 1] != '\t' && l[at - 1] != '"' && l[at - 1] != '\'' && l[at - 1] != '[') continue;
+            if (v >= l.size() || (l[v] != ' ' && l[v] != '=' && l[v] != '"' && l[v] != '\'' && l[v] != ',')) continue;
+            while (v < l.size() && (l[v] == ' ' || l[v] == '=' || l[v] == '"' || l[v] == '\'' || l[v] == ',')) ++v;
+            const std::size_t end = l.find_first_of(" \t\"';&|,]", v);
+            push(out, n, "--env-file", base, l.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v));
+        }
+    });
+}
+
+// systemd's EnvironmentFile=[-]path: a relative one from the unit's folder.
+void read_unit(std::string_view text, std::string_view base, std::vector<EnvFileUse>& out) {
+    each_line(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (!l.starts_with("EnvironmentFile")) return;
+        const std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != "EnvironmentFile") return;
+        std::string_view v = trim(l.substr(eq + 1));
+        if (v.starts_with("-")) v.remove_prefix(1);
+        if (v.starts_with("/")) return;
+        push(out, n, "EnvironmentFile", base, v);
+    });
+}
+
+// A kustomization's `envs:` items (a block list or a flow list) and `env: x`.
+void read_kustomization(std::string_view text, std::string_view base, std::vector<EnvFileUse>& out) {
+    std::size_t list_indent = std::string_view::npos;
+    each_line(text, [&](int n, std::string_view raw) {
+        const std::size_t indent = raw.find_first_not_of(" \t");
+        if (indent == std::string_view::npos) return;
+        std::string_view l = trim(raw.substr(indent));
+        if (l.starts_with("#")) return;
+        if (list_indent != std::string_view::npos) {
+            if (l.starts_with("- ") && indent >= list_indent) {
+                push(out, n, "envs", base, l.substr(2));
+                return;
+            }
+            list_indent = std::string_view::npos;
+        }
+        if (l.starts_with("- ")) l = trim(l.substr(2));
+        for (std::string_view key : {"envs:", "env:"}) {
+            if (!l.starts_with(key)) continue;
+            std::string_view v = trim(l.substr(key.size()));
+            if (v.empty()) {
+                list_indent = indent;
+            } else if (v.front() == '[') {
+                v = trim(v.substr(1, v.find(']') == std::string_view::npos ? std::string_view::npos : v.find(']') - 1));
+                while (!v.empty()) {
+                    const std::size_t comma = v.find(',');
+                    push(out, n, "envs", base, v.substr(0, comma));
+                    if (comma == std::string_view::npos) break;
+                    v.remove_prefix(comma + 1);
+                }
+            } else {
+                push(out, n, "envs", base, v);
+            }
+        }
+    });
+}
+
+}  // namespace
+
+bool dotenv_name(std::string_view path) {
+    const std::string_view name = path_name(path);
+    if (!(name == ".env" || name.starts_with(".env.") || (name.size() > 4 && name.ends_with(".env")))) return false;
+    for (std::string_view example : {"example", "sample", "template", "dist", "defaults"}) {
+        if (name.find(example) != std::string_view::npos) return false;
+    }
+    return true;
+}
+
+bool env_file_source(std::string_view path) {
+    const std::string_view name = path_name(path);
+    return compose_name(path) || command_file(path) || systemd_unit(name) || kustomization(name);
+}
+
+std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text) {
+    std::vector<EnvFileUse> out;
+    const std::string_view name = path_name(path);
+    const std::string_view folder = path_folder(path);
+    if (text.find("env") == std::string_view::npos && text.find("Env") == std::string_view::npos) return out;
+    if (compose_name(path)) {
+        for (const auto& e : compose_env_files(text, true)) push(out, e.line, "env_file", folder, e.value);
+    }
+    if (command_file(path) && text.find("--env-file") != std::string_view::npos) {
+        // Where the command runs: a script's folder or the top, a workflow's top (as named_settings_files).
+        if (!runs_from_top(path) || folder.empty() || name.ends_with(".sh") || name.ends_with(".bash")) read_env_file_flags(text, folder, out);
+        if (runs_from_top(path) && !folder.empty()) read_env_file_flags(text, "", out);
+    }
+    if (systemd_unit(name)) read_unit(text, folder, out);
+    if (kustomization(name)) read_kustomization(text, folder, out);
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

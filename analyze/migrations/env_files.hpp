@@ -1,0 +1,39 @@
+#pragma once
+// Files of KEY=VALUE lines that a deploy loads into a program's environment (red team R71 F6):
+// Spring Boot binds SPRING_SQL_INIT_MODE or SPRING_JPA_HIBERNATE_DDL_AUTO from there exactly as
+// from a compose `environment:` (spring_env.hpp). They are
+// - dotenv files by name: `.env`, `.env.<x>`, `<x>.env` (not the examples committed beside them);
+// - the files a compose service's `env_file:` names: a string, a list, or the long syntax's
+//   `- path: x` / `required: false` items, relative to the compose file's folder (compose
+//   specification, services.env_file; Compose 2.24 added `required`);
+// - `--env-file x` / `--env-file=x` of `docker run`, `docker compose`, `podman run` in a command
+//   file, relative to the folder the command runs in (docker/cli opts.ParseEnvFile reads it from
+//   the working directory);
+// - systemd's `EnvironmentFile=` in a *.service unit (a leading `-` makes it optional;
+//   systemd.exec(5) requires an absolute path, which is outside the repository: only a relative
+//   one is taken, from the unit's folder);
+// - a kustomization's configMapGenerator / secretGenerator `envs:` items (and the older `env:`),
+//   relative to the kustomization's folder: the ConfigMap a Deployment's `envFrom` loads.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze::tools {
+
+// Whether `path` is a dotenv file by its name (see above).
+[[nodiscard]] bool dotenv_name(std::string_view path);
+
+// Whether `path` may name such files: a compose file, a command file, a systemd unit, a kustomization.
+[[nodiscard]] bool env_file_source(std::string_view path);
+
+// A file `path` loads into an environment: the repository path it names, at its line.
+struct EnvFileUse {
+    int line = 1;
+    std::string how;   // "env_file", "--env-file", "EnvironmentFile", "envs"
+    std::string file;  // repository-relative, '/'-separated
+};
+// Each file the compose file, command file, unit or kustomization at `path` loads (at most 64); a
+// name spelt with a variable, or outside the repository, is left out.
+[[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text);
+
+}  // namespace pgfence::analyze::tools
