@@ -200,6 +200,12 @@ struct FunctionInfo {
     // SECURITY DEFINER, as CREATE FUNCTION or a later ALTER FUNCTION declared it: the body runs
     // with its owner's rights, so a new owner changes what it may do.
     bool security_definer = false;
+    // Roles GRANT EXECUTE (or ALL) ON FUNCTION | PROCEDURE | ROUTINE it gave its EXECUTE to, as
+    // written lower-case (PUBLIC not among them), and whether a REVOKE took it from PUBLIC (which a
+    // new routine has): a CREATE OR REPLACE keeps them (PostgreSQL keeps proacl), a DROP and CREATE
+    // loses them (function-options-changed).
+    std::vector<std::string> grantees;
+    bool public_revoked = false;
     // Made by a CREATE OR REPLACE that gave another body to a function earlier migrations (or the
     // history) made (function_calls.cpp replaces_existing_body): the objects that call it run the
     // new body from the moment it commits (replaced-function-in-use).
@@ -391,6 +397,19 @@ public:
     void remove_function(const std::string& name, const std::string& schema, const std::optional<std::string>& signature);
     // Every overload of `name` (unqualified), in creation order; none: nullptr.
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
+    // Routines a DROP in the analysed migrations (not the history: Catalog::source() empty)
+    // removed, as they were just before it, until a CREATE makes one of the same name, schema and
+    // signature again (take_dropped_function): a DROP and CREATE is compared with the dropped
+    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7).
+    void add_dropped_function(const FunctionInfo& info);
+    [[nodiscard]] std::shared_ptr<const FunctionInfo> dropped_function(const std::string& name, const std::string& schema,
+                                                                       const std::string& signature) const;
+    void take_dropped_function(const std::string& name, const std::string& schema, const std::string& signature);
+    // ALTER DEFAULT PRIVILEGES [FOR ROLE ...] REVOKE EXECUTE ON FUNCTIONS | ROUTINES FROM PUBLIC (not IN
+    // SCHEMA, which cannot take away the built-in default) in the migrations: a routine created later
+    // gives PUBLIC no EXECUTE (a GRANT ... TO PUBLIC puts it back).
+    void set_routines_public_by_default(bool on) { m_routines_public_by_default = on; }
+    [[nodiscard]] bool routines_public_by_default() const { return m_routines_public_by_default; }
 
     // Every function add_function was given, in order (replaced and dropped ones too), and how
     // many of them were added before the last mark_existing / hand_on: those are the earlier
@@ -442,6 +461,8 @@ private:
         std::map<std::string, std::string> domain_bases;
         std::set<std::string> types;
         FunctionMap functions;
+        FunctionMap dropped_functions;
+        bool routines_public_by_default = true;
         std::map<std::string, EventTriggerInfo> event_triggers;
         std::map<std::string, PublicationInfo> publications;
         std::map<std::string, char> replica_identities;
@@ -485,6 +506,8 @@ private:
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;
     FunctionMap m_functions;
+    FunctionMap m_dropped_functions;  // as dropped_function() says
+    bool m_routines_public_by_default = true;
     std::map<std::string, EventTriggerInfo> m_event_triggers;
     std::map<std::string, PublicationInfo> m_publications;
     std::map<std::string, char> m_replica_identities;
