@@ -173,6 +173,10 @@ struct RelationInfo {
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
+    // Roles a GRANT ... ON [TABLE] it (or ON ALL TABLES IN SCHEMA) gave privileges on it, as written
+    // lower-case ("public" for PUBLIC); REVOKE ALL takes a role off. A new table under its name
+    // gets none of them (only the default privileges): renamed_aside.hpp's copy-and-swap.
+    Few<std::string> grantees;
     std::string owned_by;  // sequences: the table whose column owns it; indexes: the table whose constraint it backs
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
     // or "" for the analysed migration itself (README "Schema context").
@@ -371,6 +375,10 @@ public:
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
+    // Roles ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT ... ON TABLES to: a table created
+    // later gets their privileges too (lower-case, "public" for PUBLIC).
+    void add_default_table_grantee(const std::string& role) { m_default_table_grantees.insert(role); }
+    [[nodiscard]] const std::set<std::string>& default_table_grantees() const { return m_default_table_grantees; }
     // Collations created in the migration (CREATE COLLATION), by last name: whether each is
     // deterministic (pg_collation.collisdeterministic). And the collation a domain's COLLATE names.
     void add_collation(const std::string& name, bool deterministic) { m_collations[name] = deterministic; }
@@ -469,6 +477,7 @@ private:
         std::map<std::string, std::string> view_queries;
         std::map<std::string, bool> collations;
         std::map<std::string, std::string> domain_collations;
+        std::set<std::string> default_table_grantees;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -503,6 +512,7 @@ private:
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::map<std::string, std::string> m_domain_bases;  // domain -> the type it is over, as add_domain says
     std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
+    std::set<std::string> m_default_table_grantees;           // as default_table_grantees() says
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;
     FunctionMap m_functions;
