@@ -50,12 +50,15 @@ void Catalog::begin_trial() {
     m_trial->domain_bases = m_domain_bases;
     m_trial->types = m_types;
     m_trial->functions = m_functions;
+    m_trial->dropped_functions = m_dropped_functions;
+    m_trial->routines_public_by_default = m_routines_public_by_default;
     m_trial->event_triggers = m_event_triggers;
     m_trial->publications = m_publications;
     m_trial->replica_identities = m_replica_identities;
     m_trial->view_queries = m_view_queries;
     m_trial->collations = m_collations;
     m_trial->domain_collations = m_domain_collations;
+    m_trial->default_table_grantees = m_default_table_grantees;
 }
 
 void Catalog::undo_trial() {
@@ -72,12 +75,15 @@ void Catalog::undo_trial() {
     m_domain_bases = std::move(trial.domain_bases);
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
+    m_dropped_functions = std::move(trial.dropped_functions);
+    m_routines_public_by_default = trial.routines_public_by_default;
     m_event_triggers = std::move(trial.event_triggers);
     m_publications = std::move(trial.publications);
     m_replica_identities = std::move(trial.replica_identities);
     m_view_queries = std::move(trial.view_queries);
     m_collations = std::move(trial.collations);
     m_domain_collations = std::move(trial.domain_collations);
+    m_default_table_grantees = std::move(trial.default_table_grantees);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -338,6 +344,7 @@ void Catalog::overlay(const Catalog& over) {
     for (const auto& [name, identity] : over.m_replica_identities) m_replica_identities[name] = identity;
     for (const auto& [name, deterministic] : over.m_collations) m_collations[name] = deterministic;
     for (const auto& [name, collation] : over.m_domain_collations) m_domain_collations[name] = collation;
+    m_default_table_grantees.insert(over.m_default_table_grantees.begin(), over.m_default_table_grantees.end());
     for (const auto& [name, overloads] : over.m_functions) {
         for (const auto& f : overloads) add_function(*f);
     }
@@ -439,6 +446,35 @@ void Catalog::remove_function(const std::string& name, const std::string& schema
         return (schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature);
     });
     if (it->second.empty()) m_functions.erase(it);
+}
+
+namespace {
+bool same_routine(const FunctionInfo& f, const std::string& schema, const std::string& signature) {
+    return (schema.empty() || f.schema.empty() || f.schema == schema) && f.signature == signature;
+}
+}  // namespace
+
+void Catalog::add_dropped_function(const FunctionInfo& info) {
+    auto& dropped = m_dropped_functions.try_emplace(info.name).first->second;
+    std::erase_if(dropped, [&](const std::shared_ptr<const FunctionInfo>& f) { return same_routine(*f, info.schema, info.signature); });
+    dropped.push_back(std::make_shared<const FunctionInfo>(info));
+}
+
+std::shared_ptr<const FunctionInfo> Catalog::dropped_function(const std::string& name, const std::string& schema,
+                                                              const std::string& signature) const {
+    auto it = m_dropped_functions.find(name);
+    if (it == m_dropped_functions.end()) return nullptr;
+    for (auto f = it->second.rbegin(); f != it->second.rend(); ++f) {
+        if (same_routine(**f, schema, signature)) return *f;
+    }
+    return nullptr;
+}
+
+void Catalog::take_dropped_function(const std::string& name, const std::string& schema, const std::string& signature) {
+    auto it = m_dropped_functions.find(name);
+    if (it == m_dropped_functions.end()) return;
+    std::erase_if(it->second, [&](const std::shared_ptr<const FunctionInfo>& f) { return same_routine(*f, schema, signature); });
+    if (it->second.empty()) m_dropped_functions.erase(it);
 }
 
 const std::vector<std::shared_ptr<const FunctionInfo>>* Catalog::functions(const std::string& name) const {

@@ -173,6 +173,10 @@ struct RelationInfo {
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
+    // Roles a GRANT ... ON [TABLE] it (or ON ALL TABLES IN SCHEMA) gave privileges on it, as written
+    // lower-case ("public" for PUBLIC); REVOKE ALL takes a role off. A new table under its name
+    // gets none of them (only the default privileges): renamed_aside.hpp's copy-and-swap.
+    Few<std::string> grantees;
     std::string owned_by;  // sequences: the table whose column owns it; indexes: the table whose constraint it backs
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
     // or "" for the analysed migration itself (README "Schema context").
@@ -200,6 +204,12 @@ struct FunctionInfo {
     // SECURITY DEFINER, as CREATE FUNCTION or a later ALTER FUNCTION declared it: the body runs
     // with its owner's rights, so a new owner changes what it may do.
     bool security_definer = false;
+    // Roles GRANT EXECUTE (or ALL) ON FUNCTION | PROCEDURE | ROUTINE it gave its EXECUTE to, as
+    // written lower-case (PUBLIC not among them), and whether a REVOKE took it from PUBLIC (which a
+    // new routine has): a CREATE OR REPLACE keeps them (PostgreSQL keeps proacl), a DROP and CREATE
+    // loses them (function-options-changed).
+    std::vector<std::string> grantees;
+    bool public_revoked = false;
     // Made by a CREATE OR REPLACE that gave another body to a function earlier migrations (or the
     // history) made (function_calls.cpp replaces_existing_body): the objects that call it run the
     // new body from the moment it commits (replaced-function-in-use).
@@ -365,6 +375,10 @@ public:
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
+    // Roles ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT ... ON TABLES to: a table created
+    // later gets their privileges too (lower-case, "public" for PUBLIC).
+    void add_default_table_grantee(const std::string& role) { m_default_table_grantees.insert(role); }
+    [[nodiscard]] const std::set<std::string>& default_table_grantees() const { return m_default_table_grantees; }
     // Collations created in the migration (CREATE COLLATION), by last name: whether each is
     // deterministic (pg_collation.collisdeterministic). And the collation a domain's COLLATE names.
     void add_collation(const std::string& name, bool deterministic) { m_collations[name] = deterministic; }
@@ -391,6 +405,19 @@ public:
     void remove_function(const std::string& name, const std::string& schema, const std::optional<std::string>& signature);
     // Every overload of `name` (unqualified), in creation order; none: nullptr.
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
+    // Routines a DROP in the analysed migrations (not the history: Catalog::source() empty)
+    // removed, as they were just before it, until a CREATE makes one of the same name, schema and
+    // signature again (take_dropped_function): a DROP and CREATE is compared with the dropped
+    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7).
+    void add_dropped_function(const FunctionInfo& info);
+    [[nodiscard]] std::shared_ptr<const FunctionInfo> dropped_function(const std::string& name, const std::string& schema,
+                                                                       const std::string& signature) const;
+    void take_dropped_function(const std::string& name, const std::string& schema, const std::string& signature);
+    // ALTER DEFAULT PRIVILEGES [FOR ROLE ...] REVOKE EXECUTE ON FUNCTIONS | ROUTINES FROM PUBLIC (not IN
+    // SCHEMA, which cannot take away the built-in default) in the migrations: a routine created later
+    // gives PUBLIC no EXECUTE (a GRANT ... TO PUBLIC puts it back).
+    void set_routines_public_by_default(bool on) { m_routines_public_by_default = on; }
+    [[nodiscard]] bool routines_public_by_default() const { return m_routines_public_by_default; }
 
     // Every function add_function was given, in order (replaced and dropped ones too), and how
     // many of them were added before the last mark_existing / hand_on: those are the earlier
@@ -442,12 +469,15 @@ private:
         std::map<std::string, std::string> domain_bases;
         std::set<std::string> types;
         FunctionMap functions;
+        FunctionMap dropped_functions;
+        bool routines_public_by_default = true;
         std::map<std::string, EventTriggerInfo> event_triggers;
         std::map<std::string, PublicationInfo> publications;
         std::map<std::string, char> replica_identities;
         std::map<std::string, std::string> view_queries;
         std::map<std::string, bool> collations;
         std::map<std::string, std::string> domain_collations;
+        std::set<std::string> default_table_grantees;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -482,9 +512,12 @@ private:
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::map<std::string, std::string> m_domain_bases;  // domain -> the type it is over, as add_domain says
     std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
+    std::set<std::string> m_default_table_grantees;           // as default_table_grantees() says
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;
     FunctionMap m_functions;
+    FunctionMap m_dropped_functions;  // as dropped_function() says
+    bool m_routines_public_by_default = true;
     std::map<std::string, EventTriggerInfo> m_event_triggers;
     std::map<std::string, PublicationInfo> m_publications;
     std::map<std::string, char> m_replica_identities;

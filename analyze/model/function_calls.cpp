@@ -156,6 +156,59 @@ std::vector<FunctionInfo> named_overloads(const ObjectWithArgs* o, const Catalog
     return out;
 }
 
+// The overloads a CREATE of `info` replaces: the same name, schema (or either unwritten) and
+// argument types.
+std::vector<FunctionInfo> named_overloads_of(const FunctionInfo& info, const Catalog& catalog) {
+    std::vector<FunctionInfo> out;
+    const auto* overloads = catalog.functions(info.name);
+    for (std::size_t i = 0; overloads != nullptr && i < overloads->size(); ++i) {
+        const FunctionInfo& f = *(*overloads)[i];
+        if ((info.schema.empty() || f.schema.empty() || f.schema == info.schema) && f.signature == info.signature) out.push_back(f);
+    }
+    return out;
+}
+
+// GRANT | REVOKE EXECUTE (or ALL) ON FUNCTION | PROCEDURE | ROUTINE f(...): the roles that may
+// call it (FunctionInfo::grantees; PUBLIC, which a new routine has, as public_revoked). A REVOKE of
+// EXECUTE takes a role's EXECUTE away whatever else it names. ON ALL FUNCTIONS IN SCHEMA is not
+// followed: the grants are then not known, and none is said lost.
+void record_routine_grant(const GrantStmt* grant, Catalog& catalog) {
+    if (grant->targtype == ACL_TARGET_DEFAULTS && grant->objtype == OBJECT_FUNCTION) {  // ALTER DEFAULT PRIVILEGES
+        bool execute = pg::length(grant->privileges) == 0;
+        for (const AccessPriv* p : pg::each<AccessPriv>(grant->privileges)) execute = execute || pg::text(p->priv_name) == "execute";
+        for (const RoleSpec* role : pg::each<RoleSpec>(grant->grantees)) {
+            if (execute && role->roletype == ROLESPEC_PUBLIC && !(grant->grant_option && !grant->is_grant)) {
+                catalog.set_routines_public_by_default(grant->is_grant);
+            }
+        }
+        return;
+    }
+    if (grant->targtype != ACL_TARGET_OBJECT ||
+        (grant->objtype != OBJECT_FUNCTION && grant->objtype != OBJECT_PROCEDURE && grant->objtype != OBJECT_ROUTINE)) {
+        return;
+    }
+    bool execute = pg::length(grant->privileges) == 0;  // ALL [PRIVILEGES]
+    for (const AccessPriv* p : pg::each<AccessPriv>(grant->privileges)) execute = execute || pg::text(p->priv_name) == "execute";
+    if (!execute || (!grant->is_grant && grant->grant_option)) return;  // REVOKE GRANT OPTION FOR keeps EXECUTE
+    for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(grant->objects)) {
+        if (pg::length(o->objname) == 0) continue;
+        for (FunctionInfo& f : named_overloads(o, catalog)) {
+            f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
+            for (const RoleSpec* role : pg::each<RoleSpec>(grant->grantees)) {
+                if (role->roletype == ROLESPEC_PUBLIC) {
+                    f.public_revoked = !grant->is_grant;
+                    continue;
+                }
+                if (role->roletype != ROLESPEC_CSTRING) continue;
+                const std::string name(pg::text(role->rolename));
+                std::erase(f.grantees, name);
+                if (grant->is_grant) f.grantees.push_back(name);
+            }
+            catalog.add_function(std::move(f));
+        }
+    }
+}
+
 // Whether PostgreSQL's planner inlines a call of the function (inline_function in
 // optimizer/util/clauses.c: LANGUAGE sql, not SECURITY DEFINER, no SET, not
 // RETURNS SETOF, a body that is one SELECT of one expression with no other clause), and then
@@ -263,7 +316,25 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         info.definition = std::string(sql);
         info.inlining = inlining(create, info.language, body, catalog);
         info.replaced_existing = create->replace && replaces_existing_body(create, info, body, catalog);
+        // A replacement keeps the old one's privileges (ProcedureCreate keeps proacl); a CREATE of
+        // one an earlier DROP removed starts from the defaults (routine_note.hpp).
+        for (const FunctionInfo& old : create->replace ? named_overloads_of(info, catalog) : std::vector<FunctionInfo>{}) {
+            info.grantees = old.grantees;
+            info.public_revoked = old.public_revoked;
+        }
+        catalog.take_dropped_function(info.name, info.schema, info.signature);
         catalog.add_function(std::move(info));
+        return;
+    }
+    if (const GrantStmt* grant = pg::as<GrantStmt>(stmt)) {
+        record_routine_grant(grant, catalog);
+        return;
+    }
+    if (const auto* defaults = pg::as<AlterDefaultPrivilegesStmt>(stmt)) {
+        // IN SCHEMA s adds to the global defaults and cannot take PUBLIC's EXECUTE away.
+        bool in_schema = false;
+        for (const DefElem* d : pg::each<DefElem>(defaults->options)) in_schema = in_schema || pg::text(d->defname) == "schemas";
+        if (!in_schema && defaults->action != nullptr) record_routine_grant(defaults->action, catalog);
         return;
     }
     if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
@@ -318,6 +389,13 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             if (pg::length(o->objname) == 0 || is_rule_function_name(pg::last_name(o->objname))) continue;
             std::optional<std::string> signature;
             if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+            // Dropped by the analysed migrations: kept for a CREATE of it again (routine_note.hpp).
+            if (catalog.source().empty()) {
+                for (FunctionInfo& f : named_overloads(o, catalog)) {
+                    f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
+                    catalog.add_dropped_function(f);
+                }
+            }
             catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         }
         return;

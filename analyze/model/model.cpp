@@ -4,6 +4,7 @@
 
 #include "analyze/model/relation_pick.hpp"
 #include "analyze/model/routine_note.hpp"
+#include "analyze/model/grants.hpp"
 
 #include <optional>
 
@@ -570,6 +571,7 @@ void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) 
     note_routines(stmt, facts, ctx);
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
+    record_privileges(stmt, ctx.catalog);
     if (const RangeVar* job = schedules_sql(stmt, facts)) {
         facts.notes.push_back("not visible to static analysis: writes into " + pg::display_name(job) +
                               ", a job scheduler's table: the command of the row runs later, on the scheduler's "

@@ -88,6 +88,11 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
             if (!info->policies.empty()) protections += std::string(protections.empty() ? "" : ", ") + "policies";
             if (!info->referenced_by.empty()) protections += std::string(protections.empty() ? "" : ", ") + "other tables' foreign keys";
             if (!protections.empty()) facts.notes.push_back(renamed_protections_note(pg::display_name(rv), protections));
+            std::vector<std::string> grants;
+            for (const std::string& role : info->grantees) {
+                if (ctx.catalog.default_table_grantees().count(role) == 0) grants.push_back(role);
+            }
+            if (!grants.empty()) facts.notes.push_back(renamed_grants_note(pg::display_name(rv), grants));
         }
         ctx.catalog.rename(relname, newname);
         ctx.reshape(relname);

@@ -104,22 +104,38 @@ Options options_of(const CreateFunctionStmt* create) {
 
 // CREATE OR REPLACE of a routine made before this migration: each option the old one had (as the
 // catalog shows it) that the new definition drops or changes.
+// Or a CREATE (OR REPLACE) of a routine a DROP earlier in the analysed migrations removed, made
+// before them: the same against the dropped one, with the privileges it had (red team R71 F7).
 void note_replaced_options(const CreateFunctionStmt* create, StatementFacts& facts, const Context& ctx) {
-    if (!create->replace || pg::length(create->funcname) == 0) return;
-    const auto* overloads = ctx.catalog.functions(std::string(pg::last_name(create->funcname)));
-    if (overloads == nullptr) return;
+    if (pg::length(create->funcname) == 0) return;
+    const std::string name(pg::last_name(create->funcname));
     const std::string schema = function_calls_detail::schema_of(create->funcname);
     const std::string signature = function_calls_detail::signature_of(create->parameters);
-    for (const auto& old : *overloads) {
+    std::vector<std::shared_ptr<const FunctionInfo>> candidates;
+    if (const auto* overloads = ctx.catalog.functions(name)) candidates = *overloads;
+    const bool live = std::any_of(candidates.begin(), candidates.end(), [&](const auto& f) {
+        return f->signature == signature && (f->schema.empty() || schema.empty() || f->schema == schema);
+    });
+    std::shared_ptr<const FunctionInfo> dropped = live ? nullptr : ctx.catalog.dropped_function(name, schema, signature);
+    if (dropped != nullptr) candidates = {dropped};
+    else if (!create->replace) return;
+    for (const auto& old : candidates) {
         if (old->signature != signature || (!old->schema.empty() && !schema.empty() && old->schema != schema)) continue;
         if (!old->pre_existing && old->order >= ctx.catalog.functions_existing()) return;  // made by this migration
+        if (dropped != nullptr) {
+            std::string roles;
+            for (const std::string& role : old->grantees) roles += (roles.empty() ? "" : ",") + role;
+            facts.notes.push_back(std::string(k_recreated_routine_note) + (old->security_definer ? "definer " : "invoker ") +
+                                  (old->public_revoked ? "public-revoked " : "public ") + (roles.empty() ? "-" : roles) +
+                                  (ctx.catalog.routines_public_by_default() ? " new-public" : " new-no-public"));
+        }
         const Options now = options_of(create);
         // The old one's: SECURITY DEFINER and volatility as the catalog keeps them (a later ALTER
         // FUNCTION included), STRICT and SET as its CREATE spelled them (a later ALTER FUNCTION ...
         // SET or STRICT is not kept: not seen here).
         ParsedStatement parsed = parse_statement(old->definition);
         const auto* before = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
-        if (before == nullptr) return;
+        if (before == nullptr) return;  // (a dropped one's note above is kept: its grants are known)
         const Options was = options_of(before);
         const bool definer = now.definer, strict = now.strict;
         const std::string& volatility = now.volatility;

@@ -24,6 +24,16 @@ inline constexpr std::string_view k_routine_note = "routine: ";
 //   "replaced routine option: <trigger|callable> <change>"
 inline constexpr std::string_view k_replaced_option_note = "replaced routine option: ";
 
+// A CREATE [OR REPLACE] FUNCTION | PROCEDURE of a routine that a DROP earlier in the analysed
+// migrations removed (the same name, schema and argument types; Catalog::dropped_function), made
+// before this migration: a new routine, with the options it spells (the notes above, against the
+// dropped one) and only the default privileges (EXECUTE to PUBLIC; no GRANT it had). Whether the
+// dropped one was SECURITY DEFINER, whether a REVOKE had taken EXECUTE from PUBLIC, and the roles
+// GRANTs gave EXECUTE ("-": none), as the migrations show them, and whether the new routine gives
+// PUBLIC EXECUTE (no ALTER DEFAULT PRIVILEGES took it away: Catalog::routines_public_by_default):
+//   "recreated routine: <definer|invoker> <public|public-revoked> <role,role|-> <new-public|new-no-public>"
+inline constexpr std::string_view k_recreated_routine_note = "recreated routine: ";
+
 // Notes on `facts` for a DropStmt, RenameStmt, AlterObjectSchemaStmt or AlterFunctionStmt of routines, read from the
 // catalog before the statement changes it.
 void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& ctx);

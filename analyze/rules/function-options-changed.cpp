@@ -11,6 +11,7 @@
 // DEFINER, a SET) resets it as the ALTER would, and one that spells another STRICT or volatility
 // sets it (red team R69 C8, PostgreSQL 15: prosecdef and proconfig reset, "permission denied for
 // table users").
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -89,8 +90,8 @@ const std::string k_fix = "make the routine with the new options under a new nam
                           "it, or check every call (the application's, as its role) against the new options before this "
                           "migration runs";
 
-void report(const StatementContext& ctx, Sink& sink, const std::string& head, const std::vector<std::string>& changes,
-            const std::string& it, bool trigger) {
+Finding& report(const StatementContext& ctx, Sink& sink, const std::string& head, const std::vector<std::string>& changes,
+                const std::string& it, bool trigger) {
     std::string listed, effects;
     bool breaks = false;
     for (const std::string& change : changes) {
@@ -104,13 +105,13 @@ void report(const StatementContext& ctx, Sink& sink, const std::string& head, co
                                              ", from the moment it commits, with no lock to show it: " + effects);
     if (!breaks) f.risk = Risk::Medium;
     f.fix = k_fix;
+    return f;
 }
 
-// CREATE OR REPLACE of a routine made before the migration, without options it had: PostgreSQL
-// resets each option the new definition does not spell (model/routine_note.hpp, red team R69 C8).
-void check_replace(const StatementContext& ctx, const CreateFunctionStmt* create, Sink& sink) {
+// The options the notes on a CREATE say it changes (model/routine_note.hpp), and whether the
+// routine is a trigger function.
+std::vector<std::string> replaced_options(const StatementContext& ctx, bool& trigger) {
     std::vector<std::string> changes;
-    bool trigger = false;
     for (const std::string& note : ctx.statement.notes) {
         if (!note.starts_with(model::k_replaced_option_note)) continue;
         std::string_view rest = std::string_view(note).substr(model::k_replaced_option_note.size());
@@ -118,20 +119,128 @@ void check_replace(const StatementContext& ctx, const CreateFunctionStmt* create
         const std::size_t space = rest.find(' ');
         if (space != std::string_view::npos) changes.emplace_back(rest.substr(space + 1));
     }
-    if (changes.empty()) return;
-    const std::string kind = create->is_procedure ? "PROCEDURE " : "FUNCTION ";
+    return changes;
+}
+
+std::string shown_signature(const CreateFunctionStmt* create) {
     std::string arguments;
     for (char c : model::routine_signature(create->parameters)) arguments += c == ',' ? std::string(", ") : std::string(1, c);
+    return pg::qualified_name(create->funcname) + "(" + arguments + ")";
+}
+
+// CREATE OR REPLACE of a routine made before the migration, without options it had: PostgreSQL
+// resets each option the new definition does not spell (model/routine_note.hpp, red team R69 C8).
+void check_replace(const StatementContext& ctx, const CreateFunctionStmt* create, Sink& sink) {
+    bool trigger = false;
+    const std::vector<std::string> changes = replaced_options(ctx, trigger);
+    if (changes.empty()) return;
+    const std::string kind = create->is_procedure ? "PROCEDURE " : "FUNCTION ";
     report(ctx, sink,
-           "CREATE OR REPLACE " + kind + pg::qualified_name(create->funcname) + "(" + arguments + ") gives the routine the "
+           "CREATE OR REPLACE " + kind + shown_signature(create) + " gives the routine the "
            "migrations made earlier every option it spells and the default of every other, so against the routine as they "
            "show it ",
            changes, "it", trigger);
 }
 
+// What the file grants on routines named `name` after statement `from`: the roles given EXECUTE,
+// and whether EXECUTE is revoked from PUBLIC.
+void granted_later(const StatementContext& ctx, std::string_view name, std::vector<std::string>& roles, bool& public_revoked) {
+    if (ctx.stmts == nullptr) return;
+    const std::size_t from = static_cast<std::size_t>(ctx.statement.index) + 1;
+    for (std::size_t i = from; i < ctx.stmts->size() && i < from + 2000; ++i) {
+        const auto* grant = pg::as<GrantStmt>((*ctx.stmts)[i]);
+        if (grant == nullptr || grant->targtype != ACL_TARGET_OBJECT) continue;
+        if (grant->objtype != OBJECT_FUNCTION && grant->objtype != OBJECT_PROCEDURE && grant->objtype != OBJECT_ROUTINE) continue;
+        bool names_it = false;
+        for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(grant->objects)) {
+            names_it = names_it || (pg::length(o->objname) > 0 && pg::last_name(o->objname) == name);
+        }
+        if (!names_it) continue;
+        for (const RoleSpec* role : pg::each<RoleSpec>(grant->grantees)) {
+            if (role->roletype == ROLESPEC_PUBLIC && !grant->is_grant) public_revoked = true;
+            if (role->roletype == ROLESPEC_CSTRING && grant->is_grant) roles.emplace_back(pg::text(role->rolename));
+        }
+    }
+}
+
+bool spells_definer(const CreateFunctionStmt* create) {
+    bool definer = false;
+    for (const DefElem* d : pg::each<DefElem>(create->options)) {
+        const auto* flag = pg::as<Boolean>(d->arg);
+        if (pg::text(d->defname) == "security") definer = flag == nullptr || flag->boolval;
+    }
+    return definer;
+}
+
+// CREATE [OR REPLACE] of a routine a DROP earlier in the migrations removed (red team R71 F7): a
+// new routine, with the options it spells (as check_replace) and the default privileges (PostgreSQL
+// 15: proacl NULL, EXECUTE to PUBLIC; a GRANT EXECUTE the dropped one had is gone: "permission
+// denied for function").
+bool check_recreated(const StatementContext& ctx, const CreateFunctionStmt* create, Sink& sink) {
+    std::string_view rest;
+    for (const std::string& note : ctx.statement.notes) {
+        if (note.starts_with(model::k_recreated_routine_note)) rest = std::string_view(note).substr(model::k_recreated_routine_note.size());
+    }
+    if (rest.empty()) return false;
+    rest = rest.substr(rest.find(' ') + 1);
+    const bool public_revoked = rest.starts_with("public-revoked ");
+    rest = rest.substr(rest.find(' ') + 1);
+    std::vector<std::string> had;
+    const std::size_t roles_end = rest.find(' ');
+    std::string_view roles = rest.substr(0, roles_end);
+    const bool new_public = roles_end != std::string_view::npos && rest.substr(roles_end + 1) == "new-public";
+    while (!roles.empty() && roles != "-") {
+        const std::size_t comma = roles.find(',');
+        had.emplace_back(roles.substr(0, comma));
+        roles = comma == std::string_view::npos ? std::string_view{} : roles.substr(comma + 1);
+    }
+    std::vector<std::string> again;
+    bool revoked_again = false;
+    granted_later(ctx, pg::last_name(create->funcname), again, revoked_again);
+    // Without PUBLIC's EXECUTE on the new routine (default privileges, or a REVOKE after it), a
+    // role the dropped one was granted to and this file does not grant again cannot call it.
+    const bool public_now = new_public && !revoked_again;
+    std::string lost;
+    for (const std::string& role : public_now ? std::vector<std::string>{} : had) {
+        if (std::find(again.begin(), again.end(), role) == again.end()) lost += (lost.empty() ? "" : ", ") + quote_ident(role);
+    }
+    bool trigger = false;
+    const std::vector<std::string> changes = replaced_options(ctx, trigger);
+    std::string privileges;
+    if (!lost.empty()) {
+        privileges = "EXECUTE is no longer granted to " + lost + " (as the migrations show the dropped routine's GRANTs), and the new "
+                     "routine gives PUBLIC none: calls as " + (lost.find(',') == std::string::npos ? "that role" : "those roles") +
+                     " fail with \"permission denied for function\"";
+    }
+    if (public_revoked && public_now) {
+        privileges += std::string(privileges.empty() ? "" : "; ") + "EXECUTE is PUBLIC's again (the dropped routine's was revoked from " +
+                      "PUBLIC): every role may call it" + (spells_definer(create) ? ", with its owner's rights (SECURITY DEFINER)" : "");
+    }
+    if (changes.empty() && privileges.empty()) return true;
+    const std::string head = "DROP and CREATE of " + std::string(create->is_procedure ? "PROCEDURE " : "FUNCTION ") +
+                             shown_signature(create) + " (an earlier DROP in these migrations removed it) makes a new routine, "
+                             "with only the options it spells and the default privileges (" + (new_public ? "EXECUTE to PUBLIC, " : "") +
+                             "none of the dropped one's GRANTs)";
+    Finding* f = nullptr;
+    if (!changes.empty()) {
+        f = &report(ctx, sink, head + ", so against the routine as the migrations show it before the drop ", changes, "it", trigger);
+        if (!privileges.empty()) {
+            f->message += "; and " + privileges;
+            if (!lost.empty()) f->risk = Risk::High;
+        }
+    } else {
+        f = &sink.add(ctx.statement, head + ": " + privileges + ", from the moment it commits");
+        // Only PUBLIC's EXECUTE back on a routine that runs with the caller's rights: MEDIUM.
+        if (lost.empty() && !spells_definer(create)) f->risk = Risk::Medium;
+    }
+    f->fix = "CREATE OR REPLACE the routine instead of dropping it (it keeps its privileges) spelling every option it had, or "
+             "spell them in the CREATE and GRANT / REVOKE its privileges again right after it, in the same transaction";
+    return true;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
-    if (const auto* create = ctx.as<CreateFunctionStmt>(); create != nullptr && create->replace) {
-        check_replace(ctx, create, sink);
+    if (const auto* create = ctx.as<CreateFunctionStmt>()) {
+        if (!check_recreated(ctx, create, sink) && create->replace) check_replace(ctx, create, sink);
         return;
     }
     const auto* alter = ctx.as<AlterFunctionStmt>();
@@ -150,8 +259,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(function_options_changed) {
     return Rule{"function-options-changed", Risk::High,
-                "ALTER FUNCTION ... SECURITY INVOKER, SET / RESET, STRICT or a new volatility, or a CREATE OR REPLACE that "
-                "drops such an option, changes what the running application's calls of the routine do: they may fail",
+                "ALTER FUNCTION ... SECURITY INVOKER, SET / RESET, STRICT or a new volatility, or a CREATE OR REPLACE (or a DROP "
+                "and CREATE, which also resets the routine's privileges) that drops such an option, changes what the running application's calls of the routine do: they may fail",
                 check, nullptr, true, "data-loss"};
 }
 

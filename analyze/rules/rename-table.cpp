@@ -193,6 +193,21 @@ void report_renamed_aside(const FileContext& ctx, const RenamedAside& swap, cons
     const StatementFacts& s = ctx.file.statements[swap.rename_at];
     const std::string aside = quote_ident(swap.aside.name);
     const std::string copy_line = std::to_string(ctx.file.statements[swap.copy_at].span.start.line);
+    if (!swap.lost_grants.empty()) {
+        std::string roles;
+        for (std::size_t n = 0; n < swap.lost_grants.size(); ++n) roles += (n == 0 ? "" : ", ") + quote_ident(swap.lost_grants[n]);
+        Finding& f = sink.add(s, "renaming " + old_table + " to " + aside + " and creating " + old_table + " anew (line " +
+                                     std::to_string(ctx.file.statements[swap.create_at].span.start.line) +
+                                     ") leaves the new " + old_table + " without the privileges GRANTs gave " + roles +
+                                     " on the old one (as the migrations show them): privileges stay with the table, not "
+                                     "its name, and the new one gets only its owner's and the default privileges, so " +
+                                     (swap.lost_grants.size() == 1 ? "that role's" : "those roles'") +
+                                     " queries on " + old_table + " fail with \"permission denied for table\" from the moment "
+                                     "it commits");
+        f.relation = old_table;
+        f.fix = "GRANT the same privileges ON " + old_table + " TO " + roles + " right after the CREATE TABLE, in the same "
+                "transaction";
+    }
     if (swap.columns_known && !swap.missing.empty()) {
         std::string list;
         for (std::size_t n = 0; n < swap.missing.size(); ++n) list += (n == 0 ? "" : ", ") + quote_ident(swap.missing[n]);

@@ -4,7 +4,8 @@
 // name t still stands after the migration, filled with b's rows: the rename breaks no query that
 // names t when the new t keeps every column the old one had, b's drop loses none of the rows
 // copied out of it, and the constraints dropped from the old t before the rename are the new t's
-// to enforce. What is left is the copy's duration (work-under-held-lock in a transaction).
+// to enforce. What is left is the copy's duration (work-under-held-lock in a transaction), and the
+// old t's grants, which do not follow the name (lost_grants).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct RenamedAside {
     schema::QualifiedName aside;  // b
     bool columns_known = false;   // the migrations show the old t's columns
     std::vector<std::string> missing;  // the old t's columns the new t lacks (when known)
+    // Roles GRANTs gave privileges on the old t (as the migrations show them) that the new t does
+    // not get: neither default privileges nor a GRANT on it later in the file (red team R69 C11).
+    std::vector<std::string> lost_grants;
 };
 
 // The copy-and-swap that the table rename at `rename_at` starts, or nothing.
