@@ -69,7 +69,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (options.known_migrations != nullptr && !options.known_migrations->empty()) {
         if (const auto* unread = options.known_migrations->unread_in_set(migration_set(path))) {
             const std::string self = absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
-            for (std::size_t i : *unread) unread_siblings = unread_siblings || options.known_migrations->paths()[i] != self;
+            unread_siblings = std::any_of(unread->begin(), unread->end(), [&](std::size_t i) { return options.known_migrations->paths()[i] != self; });
         }
     }
     const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
@@ -127,18 +127,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate ||
              source.tool == MigrationTool::Popx) && options.known_migrations != nullptr &&
             pop_name(self_name, self)) {
-            bool popx = source.tool == MigrationTool::Popx;
-            bool pop = source.tool == MigrationTool::Pop;
-            bool replaced = false;
-            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                std::string name = lower_ascii(path_name(sibling));
-                PopName other;
-                if (!pop_name(name, other)) continue;
-                popx = popx || other.autocommit;
-                pop = pop || !other.dialect.empty() || name.ends_with(".fizz");
-                replaced = replaced || (self.dialect.empty() && postgres_dialect(other.dialect) &&
-                                        other.version == self.version && other.down == self.down);
-            }
+            const PopSiblings siblings = pop_siblings(path, options.known_migrations, self);
+            bool popx = source.tool == MigrationTool::Popx || siblings.autocommit;
+            bool pop = source.tool == MigrationTool::Pop || siblings.pop;
+            bool replaced = siblings.postgres_file;
             if (replaced) {
                 source.skipped = true;
                 source.skip_reason = std::string(popx ? "popx" : "pop") +
@@ -159,15 +151,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (source.skipped && (source.tool == MigrationTool::Pop || source.tool == MigrationTool::Popx) &&
             options.known_migrations != nullptr && pop_name(self_name, pop_self) && !pop_self.down && !pop_self.dialect.empty() &&
             !postgres_dialect(pop_self.dialect)) {
-            bool twin = false;
-            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                const std::string name = lower_ascii(path_name(sibling));
-                PopName other;
-                if (name != self_name && pop_name(name, other) && other.version == pop_self.version && !other.down &&
-                    (other.dialect.empty() || postgres_dialect(other.dialect))) {
-                    twin = true;
-                }
-            }
+            const bool twin = pop_siblings(path, options.known_migrations, pop_self).postgres_runs;
             if (!twin && options.direction != Direction::Down) {
                 source.skipped = false;
                 source.skip_reason.clear();
