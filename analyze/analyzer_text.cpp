@@ -7,6 +7,7 @@
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
+#include "analyze/plan/plan_objects.hpp"
 
 namespace pgfence::analyze {
 
@@ -248,6 +249,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (setting != k_held_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
     }
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
+    std::vector<std::size_t> parsed_as_written;  // those of stmts parsed from their statement's own text
     std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
     // Statements of the functions the file's statements call, for the rules (function_calls.hpp).
@@ -466,6 +468,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             release_constant_select(kept);
             kept = constant_select_stand_in();
         }
+        if (kept != nullptr && facts.sql == parse_text) parsed_as_written.push_back(stmts.size());
         stmts.push_back(kept);
         down_part.push_back(down);
         report.statements.push_back(std::move(facts));
@@ -738,6 +741,16 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else if (!declined.empty()) {
             if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {
+            // The trees parsed from each statement's own text, lent to the plan's PlanObjects, but
+            // those the model rewrote in place (a RENAME or SET SCHEMA judged by the object's
+            // kind: model/rename_kind.hpp), which a parse of the text would not give.
+            ParsedTexts parsed;
+            for (std::size_t i : parsed_as_written) {
+                if (i < stmts.size() && stmts[i] != nullptr && !pg::is<RenameStmt>(stmts[i]) && !pg::is<AlterObjectSchemaStmt>(stmts[i])) {
+                    parsed.emplace(report.statements[i].sql, stmts[i]);
+                }
+            }
+            LentTrees lent(parsed);
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
             decline_unsafe_plan(report, options, before);
         }
