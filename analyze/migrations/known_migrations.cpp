@@ -41,8 +41,10 @@ KnownMigrations::KnownMigrations(std::vector<std::string> paths) : m_paths(std::
         set.any_pop = true;
         if (pop.autocommit) set.pop.autocommit.push_back(i);
         if (!pop.dialect.empty() || name.ends_with(".fizz")) set.pop.pop.push_back(i);
-        if (postgres_dialect(pop.dialect)) ++set.pop.postgres[std::string(pop.version) + (pop.down ? " down" : " up")];
-        if (!pop.down && (pop.dialect.empty() || postgres_dialect(pop.dialect))) ++set.pop.runs_on_postgres[std::string(pop.version)];
+        if (postgres_dialect(pop.dialect)) ++set.pop.postgres.try_emplace(std::string(pop.version) + (pop.down ? " down" : " up"), 0).first->second;
+        if (!pop.down && (pop.dialect.empty() || postgres_dialect(pop.dialect))) {
+            ++set.pop.runs_on_postgres.try_emplace(std::string(pop.version), 0).first->second;
+        }
     }
 }
 
