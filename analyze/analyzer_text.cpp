@@ -8,6 +8,7 @@
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
+#include "analyze/plan/plan_objects.hpp"
 
 namespace pgfence::analyze {
 
@@ -79,7 +80,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (options.known_migrations != nullptr && !options.known_migrations->empty()) {
         if (const auto* unread = options.known_migrations->unread_in_set(migration_set(path))) {
             const std::string self = absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
-            for (std::size_t i : *unread) unread_siblings = unread_siblings || options.known_migrations->paths()[i] != self;
+            unread_siblings = std::any_of(unread->begin(), unread->end(), [&](std::size_t i) { return options.known_migrations->paths()[i] != self; });
         }
     }
     const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
@@ -137,18 +138,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate ||
              source.tool == MigrationTool::Popx) && options.known_migrations != nullptr &&
             pop_name(self_name, self)) {
-            bool popx = source.tool == MigrationTool::Popx;
-            bool pop = source.tool == MigrationTool::Pop;
-            bool replaced = false;
-            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                std::string name = lower_ascii(path_name(sibling));
-                PopName other;
-                if (!pop_name(name, other)) continue;
-                popx = popx || other.autocommit;
-                pop = pop || !other.dialect.empty() || name.ends_with(".fizz");
-                replaced = replaced || (self.dialect.empty() && postgres_dialect(other.dialect) &&
-                                        other.version == self.version && other.down == self.down);
-            }
+            const PopSiblings siblings = pop_siblings(path, options.known_migrations, self);
+            bool popx = source.tool == MigrationTool::Popx || siblings.autocommit;
+            bool pop = source.tool == MigrationTool::Pop || siblings.pop;
+            bool replaced = siblings.postgres_file;
             if (replaced) {
                 source.skipped = true;
                 source.skip_reason = std::string(popx ? "popx" : "pop") +
@@ -169,15 +162,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (source.skipped && (source.tool == MigrationTool::Pop || source.tool == MigrationTool::Popx) &&
             options.known_migrations != nullptr && pop_name(self_name, pop_self) && !pop_self.down && !pop_self.dialect.empty() &&
             !postgres_dialect(pop_self.dialect)) {
-            bool twin = false;
-            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                const std::string name = lower_ascii(path_name(sibling));
-                PopName other;
-                if (name != self_name && pop_name(name, other) && other.version == pop_self.version && !other.down &&
-                    (other.dialect.empty() || postgres_dialect(other.dialect))) {
-                    twin = true;
-                }
-            }
+            const bool twin = pop_siblings(path, options.known_migrations, pop_self).postgres_runs;
             if (!twin && options.direction != Direction::Down) {
                 source.skipped = false;
                 source.skip_reason.clear();
@@ -279,6 +264,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (setting != k_held_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
     }
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
+    std::vector<std::size_t> parsed_as_written;  // those of stmts parsed from their statement's own text
     std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
     // Statements of the functions the file's statements call, for the rules (function_calls.hpp).
@@ -497,6 +483,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             release_constant_select(kept);
             kept = constant_select_stand_in();
         }
+        if (kept != nullptr && facts.sql == parse_text) parsed_as_written.push_back(stmts.size());
         stmts.push_back(kept);
         down_part.push_back(down);
         report.statements.push_back(std::move(facts));
@@ -769,6 +756,16 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else if (!declined.empty()) {
             if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {
+            // The trees parsed from each statement's own text, lent to the plan's PlanObjects, but
+            // those the model rewrote in place (a RENAME or SET SCHEMA judged by the object's
+            // kind: model/rename_kind.hpp), which a parse of the text would not give.
+            ParsedTexts parsed;
+            for (std::size_t i : parsed_as_written) {
+                if (i < stmts.size() && stmts[i] != nullptr && !pg::is<RenameStmt>(stmts[i]) && !pg::is<AlterObjectSchemaStmt>(stmts[i])) {
+                    parsed.emplace(report.statements[i].sql, stmts[i]);
+                }
+            }
+            LentTrees lent(parsed);
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get());
             decline_unsafe_plan(report, options, before);
         }

@@ -79,7 +79,8 @@ struct Table {
 };
 Table g_table;
 // git_libgit2_opts takes its value through "...", which cannot be forwarded as such: the
-// options pgfence sets take one int, and only those are passed on (below).
+// options pgfence sets take one int, but for GIT_OPT_SET_CACHE_OBJECT_LIMIT (an object type and
+// a size_t), and only those are passed on (below).
 int (*g_opts)(int, ...) = nullptr;
 
 constexpr pgfence::LazyLibraryInfo k_info{PGFENCE_LIBGIT2_SONAME, "PGFENCE_LIBGIT2", "pgfence pr (reading the pull request's commits)", PGFENCE_LIBGIT2_PACKAGE};
@@ -110,6 +111,12 @@ extern "C" int git_libgit2_opts(int option, ...) {
     }
     va_list values;
     va_start(values, option);
+    if (option == GIT_OPT_SET_CACHE_OBJECT_LIMIT) {
+        int type = va_arg(values, int);
+        std::size_t size = va_arg(values, std::size_t);
+        va_end(values);
+        return g_opts(option, type, size);
+    }
     int value = va_arg(values, int);
     va_end(values);
     return g_opts(option, value);

@@ -50,6 +50,12 @@ struct Library {
         // so the check protects nothing here, and we cannot ask the user to edit a global
         // safe.directory inside our container.
         git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+        // libgit2 keeps in memory only trees under 4 KiB: a folder of a few hundred migrations
+        // (its tree is ~50 bytes an entry) was inflated, hashed and parsed again on every file
+        // read below it, and `pr` reads each migration several times: time quadratic in the
+        // files (red team R71 F14). Any tree up to 32 MiB is kept (the cache's total stays
+        // libgit2's 256 MiB).
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(32) << 20);
     }
     ~Library() { git_libgit2_shutdown(); }
     Library(const Library&) = delete;

@@ -289,6 +289,29 @@ std::vector<std::string> set_siblings(std::string_view path, const KnownMigratio
     return out;
 }
 
+PopSiblings pop_siblings(std::string_view path, const KnownMigrations* known, const PopName& self) {
+    PopSiblings out;
+    if (known == nullptr || known->empty()) return out;
+    const KnownMigrations::PopFiles* files = known->pop_files(migration_set(path));
+    if (files == nullptr) return out;
+    const std::string me = absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
+    // Another than the file itself: the first path that is not its own (paths are listed once).
+    auto other = [&](const std::vector<std::size_t>& of) {
+        return std::any_of(of.begin(), of.end(), [&](std::size_t i) { return known->paths()[i] != me; });
+    };
+    out.autocommit = other(files->autocommit);
+    out.pop = other(files->pop);
+    // The file itself is never counted in these: its own dialect is none (postgres_file) or
+    // another database's (postgres_runs).
+    if (self.dialect.empty()) {
+        out.postgres_file = files->postgres.contains(std::string(self.version) + (self.down ? " down" : " up"));
+    }
+    if (!self.down && !self.dialect.empty() && !postgres_dialect(self.dialect)) {
+        out.postgres_runs = files->runs_on_postgres.contains(std::string(self.version));
+    }
+    return out;
+}
+
 PlanVersions plan_versions(std::string_view name, bool flyway, int count, const std::vector<std::string>& siblings) {
     PlanVersions out;
     auto span = version_span(name, flyway);

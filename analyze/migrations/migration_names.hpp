@@ -45,6 +45,20 @@ struct PopName {
 // out; `known` holds absolute, lexically normal paths. Costs the set's size, not all of `known`.
 [[nodiscard]] std::vector<std::string> set_siblings(std::string_view path, const KnownMigrations* known);
 
+// What the other known files of `path`'s set (set_siblings's) say by their pop names, for a
+// file whose own is `self`; costs the set's pop names of `self`'s version, not the whole set.
+struct PopSiblings {
+    bool autocommit = false;  // one is popx's `.autocommit.` file
+    bool pop = false;         // one is pop's: a dialect in its name, or `.fizz`
+    // Only when `self` has no dialect: one of its version and direction is PostgreSQL's, which
+    // pop and popx run instead of it.
+    bool postgres_file = false;
+    // Only when `self` is an up file of another database's dialect: an up file of its version has
+    // no dialect or PostgreSQL's (one pop and popx would run on PostgreSQL).
+    bool postgres_runs = false;
+};
+[[nodiscard]] PopSiblings pop_siblings(std::string_view path, const KnownMigrations* known, const PopName& self);
+
 // The versions of a plan's migrations 2..1+count. `name` is the original's file name (its
 // folder's name for Prisma and diesel), `flyway` says how its version is written
 // (V<1.2>__x.sql), `siblings` the set's other migrations. Each version is the text that replaces

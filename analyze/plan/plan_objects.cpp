@@ -54,12 +54,17 @@ const pg::Node* parsed_tree(std::string_view sql) {
     return kept.emplace(std::string(sql), parse_statement(sql)).first->second.stmt;
 }
 
+thread_local const ParsedTexts* t_lent = nullptr;
+
 bool relation_object(ObjectType type) {
     return type == OBJECT_TABLE || type == OBJECT_INDEX || type == OBJECT_VIEW || type == OBJECT_SEQUENCE ||
            type == OBJECT_MATVIEW;
 }
 
 }  // namespace
+
+LentTrees::LentTrees(const ParsedTexts& parsed) : m_previous(t_lent) { t_lent = &parsed; }
+LentTrees::~LentTrees() { t_lent = m_previous; }
 
 void PlanObjects::create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out,
                          bool attaching) {
@@ -85,7 +90,9 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
     std::vector<std::string> out;
     for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false, false})) {
         if (raw.unterminated_quote) continue;
-        const pg::Node* node = parsed_tree(sql.substr(raw.begin, raw.end - raw.begin));
+        const std::string_view text = sql.substr(raw.begin, raw.end - raw.begin);
+        const auto lent = t_lent != nullptr ? t_lent->find(text) : ParsedTexts::const_iterator();
+        const pg::Node* node = t_lent != nullptr && lent != t_lent->end() ? lent->second : parsed_tree(text);
         if (node == nullptr) continue;
         if (const auto* create_table = pg::as<CreateStmt>(node)) {
             // A temporary table is gone when its session ends, whatever the plan does with it.

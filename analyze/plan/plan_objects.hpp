@@ -7,11 +7,33 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+struct Node;  // PostgreSQL's parse node (analyze/pg_tree.hpp)
 
 namespace pgfence::analyze {
 
 class Catalog;
+
+// Statements already parsed, by the very text parse_statement was given: the analyzer's trees of
+// a file's statements, but those its model rewrote in place.
+using ParsedTexts = std::unordered_map<std::string_view, const ::Node*>;
+
+// While one lives, PlanObjects::read on this thread takes a statement's tree from `parsed` when
+// its text is there, instead of parsing the text again: the analyzer lends the file's trees to
+// the plan it composes and checks (the file's statements were parsed a second time there, a
+// twentieth of a corpus run). The texts and trees must outlive it.
+class LentTrees {
+public:
+    explicit LentTrees(const ParsedTexts& parsed);
+    ~LentTrees();
+    LentTrees(const LentTrees&) = delete;
+    LentTrees& operator=(const LentTrees&) = delete;
+
+private:
+    const ParsedTexts* m_previous;
+};
 
 class PlanObjects {
 public:

@@ -516,7 +516,50 @@ def scenario_pr_upload_scaling(binary, tmp):
                       f"{plain[16000]:.2f} s), bound 4x")
 
 
+def scenario_pr_migration_files_scaling(binary, tmp):
+    """Red team r71 F14: `pr` read each golang-migrate file of the head below its folder's tree,
+    which libgit2 inflated, hashed and parsed again per read (it kept trees under 4 KiB only), and
+    `pr` reads every migration several times: CPU quadratic in the folder's files (400 pairs added
+    beside 800: 27 s). A pull request adding 300 up/down pairs beside 600 costs about four times
+    the CPU of one adding 75 beside 150."""
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=tmp, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+
+    def pairs(folder, first, last):
+        for i in range(first, last + 1):
+            write(os.path.join(folder, f"{i:06d}_m{i}.up.sql"), f"CREATE TABLE t{i} (id int);\n")
+            write(os.path.join(folder, f"{i:06d}_m{i}.down.sql"), f"DROP TABLE t{i};\n")
+
+    cost = {}
+    for existing in (150, 600):
+        repo = os.path.join(tmp, f"repo{existing}")
+        git = lambda *a: subprocess.run(["git", "-C", repo, *a], env=env, check=True, capture_output=True)  # noqa: E731
+        os.makedirs(repo)
+        git("init", "-q", "-b", "main")
+        write(os.path.join(repo, "migrate.sh"), '#!/bin/sh\nmigrate -path db/migrations -database "$DATABASE_URL" up\n')
+        pairs(os.path.join(repo, "db", "migrations"), 1, existing)
+        git("add", "-A")
+        git("commit", "-qm", "base")
+        git("checkout", "-qb", "pr")
+        pairs(os.path.join(repo, "db", "migrations"), existing + 1, existing + existing // 2)
+        git("add", "-A")
+        git("commit", "-qm", "pr")
+        # The smaller of two runs: what the work costs, less what the machine's load adds.
+        runs = [pr_usage(binary, repo, tmp, "--jobs", "1") for _ in range(2)]
+        check(all(code in (0, 1) for code, _, _ in runs), f"{existing} pairs: exit {[c for c, _, _ in runs]}")
+        with open(os.path.join(tmp, "summary.md")) as f:
+            summary = f.read()
+        # Each added pair: its up file's CREATE TABLE read (the down file is golang-migrate's down part).
+        check(f"({existing // 2} statements" in summary, f"{existing} pairs: not every added migration read\n{summary[-2000:]}")
+        cost[existing] = min(t for _, t, _ in runs)
+        print(f"{existing} pairs and {existing // 2} added: {cost[existing]:.2f} s of CPU")
+    ratio = cost[600] / max(cost[150], 0.2)
+    check(ratio < SCALING_BOUND, f"pr: 600 + 300 migration pairs cost {ratio:.1f}x the CPU of 150 + 75 ({cost[600]:.2f} s against "
+                                 f"{cost[150]:.2f} s), bound {SCALING_BOUND}x: superlinear")
+
+
 SCENARIOS = {
+    "pr_migration_files_scaling": scenario_pr_migration_files_scaling,
     "pr_upload_scaling": scenario_pr_upload_scaling,
     "sql_nesting": scenario_sql_nesting,
     "js_nesting": scenario_js_nesting,
