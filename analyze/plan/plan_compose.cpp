@@ -231,7 +231,9 @@ Plan Composer::compose() {
     // The versions of migrations 2 and later: after the file's, before the next migration of
     // its set, none of them taken.
     const bool folder_named = m_report.tool == MigrationTool::Prisma || m_report.tool == MigrationTool::Diesel;
-    const bool versioned = m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse;
+    // TypeORM orders by the class name's last 13 digits, a millisecond timestamp (class_name).
+    const bool versioned = (m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse) ||
+                           m_report.source_kind == "typeorm";
     // The set's other migrations, listed only for the plans that ask (more than one migration,
     // a view in a table's place, a table dropped later): a list per plan was quadratic in the
     // set's size for a set of CREATE INDEX migrations, each planned as one migration.

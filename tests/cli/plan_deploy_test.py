@@ -233,6 +233,34 @@ def main():
         check("plan: 2 migrations for typeorm" in out and 'set migrationsTransactionMode to "each"' in out,
               "a TypeORM plan of several migrations names migrationsTransactionMode:\n" + out + err)
 
+        # TypeORM orders migrations by parseInt of the class name's last 13 characters
+        # (MigrationExecutor.getMigrations): each step's class ends in a millisecond timestamp
+        # after the file's and before the next migration's (newcomer nw71 N2: AddFkStep117000001000002
+        # read as 7000001000002, the year 2191, so a later migration ran before the steps).
+        write(os.path.join(to, "src", "migrations", "1700000000005-Later.ts"),
+              'import { MigrationInterface, QueryRunner } from "typeorm";\n\n'
+              'export class Later1700000000005 implements MigrationInterface {\n'
+              '    public async up(queryRunner: QueryRunner): Promise<void> {}\n'
+              '    public async down(queryRunner: QueryRunner): Promise<void> {}\n}\n')
+        plans = os.path.join(tmp, "to-plans")
+        code, out, err = run(to, binary, "analyze", "--no-config", "--color", "never", "--schema", "schema.sql", "--format", "plan",
+                             "-o", plans, "src/migrations")
+        stamps = []
+        for root, _, files in os.walk(plans):
+            for name in files:
+                if name.endswith(".ts"):
+                    with open(os.path.join(root, name)) as f:
+                        for line in f:
+                            if line.startswith("export class "):
+                                cls = line.split()[2]
+                                stamps.append((name, cls, int(cls[-13:])))
+        stamps.sort()
+        check(len(stamps) == 2, "two TypeORM migrations in the plan:\n" + repr(stamps) + out + err)
+        check([s[2] for s in stamps] == [1700000000000, 1700000000001],
+              "each class name ends in its own 13-digit timestamp, after the file's: " + repr(stamps))
+        check(all(s[0].startswith(str(s[2])) for s in stamps), "each file is named by its class's timestamp: " + repr(stamps))
+        check(all(s[2] < 1700000000005 for s in stamps), "before the next migration's timestamp: " + repr(stamps))
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
