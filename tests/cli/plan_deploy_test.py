@@ -260,6 +260,18 @@ def main():
               "each class name ends in its own 13-digit timestamp, after the file's: " + repr(stamps))
         check(all(s[0].startswith(str(s[2])) for s in stamps), "each file is named by its class's timestamp: " + repr(stamps))
         check(all(s[2] < 1700000000005 for s in stamps), "before the next migration's timestamp: " + repr(stamps))
+        # The plan's down halves (newcomer nw71 N5): a script's plan says its down() functions are
+        # empty; a golang-migrate plan names the original's .down.sql, which still undoes it all.
+        check("the plan's migrations have empty down() functions" in out, "a TypeORM plan says its downs are empty:\n" + out + err)
+        gm = os.path.join(tmp, "gm", "migrations")
+        write(os.path.join(gm, "000001_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n")
+        write(os.path.join(gm, "000001_users.down.sql"), "DROP TABLE users;\n")
+        write(os.path.join(gm, "000002_users_idx.up.sql"), "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
+              "CREATE INDEX users_email_idx ON users (email);\n")
+        write(os.path.join(gm, "000002_users_idx.down.sql"), "DROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN note;\n")
+        code, out, err = run(os.path.join(tmp, "gm"), binary, "analyze", "--no-config", "--color", "never", "migrations")
+        check("000002_users_idx.down.sql still undoes the whole original file" in out,
+              "a golang-migrate plan names the original's down file:\n" + out + err)
 
     for f in failures:
         print("FAIL:", f)
