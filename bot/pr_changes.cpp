@@ -2,6 +2,7 @@
 #include "bot/pr_parts.hpp"
 
 #include <cstdlib>
+#include <utility>
 
 #include "analyze/base/safe_write.hpp"
 
@@ -230,13 +231,15 @@ public:
     }
     // An error line, or empty once written; `migrations` are the selected files, sorted.
     std::string write(const diff::Repository& repo, const std::string& root, const std::string& commit,
-                      const std::vector<std::string>& globs, std::uint64_t max_bytes) {
+                      const std::vector<std::string>& globs, const std::vector<std::string>& changed, std::uint64_t max_bytes) {
         const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
         auto selected = repo.list_files(commit, [&](std::string_view p) { return diff::selects(patterns, p); });
         if (!selected) return selected.error().describe();
         migrations = std::move(*selected);
         std::set<std::string> folders;
-        for (const auto& p : migrations) folders.insert(std::string(p.substr(0, p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1)));
+        for (const std::vector<std::string>* list : {&std::as_const(migrations), &changed}) {
+            for (const auto& p : *list) folders.insert(p.substr(0, p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1));
+        }
         auto files = repo.list_files(commit, [&](std::string_view p) {
             auto slash = p.rfind('/');
             return folders.contains(std::string(p.substr(0, slash == std::string_view::npos ? 0 : slash + 1)));
@@ -251,7 +254,9 @@ public:
             auto stored = repo.read_file_bounded(commit, path, max_bytes);
             if (!stored) return stored.error().describe();
             if (!*stored || !(*stored)->text) {
-                if (std::binary_search(migrations.begin(), migrations.end(), path) && *stored) {
+                const bool traced = std::binary_search(migrations.begin(), migrations.end(), path) ||
+                                    std::find(changed.begin(), changed.end(), path) != changed.end();
+                if (traced && *stored) {
                     return path + ": " + analyze::file_too_large((*stored)->size, max_bytes);
                 }
                 continue;
@@ -283,7 +288,7 @@ TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& 
     }
     if (changed.empty()) return t;
     HeadFiles head;
-    if (std::string problem = head.write(repo, changes.repo_root, changes.head_sha, globs, settings.options.max_file_bytes); !problem.empty()) {
+    if (std::string problem = head.write(repo, changes.repo_root, changes.head_sha, globs, changed, settings.options.max_file_bytes); !problem.empty()) {
         err << "error: --trace: the head commit's migrations: " << annotate::printable(problem) << "\n";
         t.ran = true;
         t.failed = true;
