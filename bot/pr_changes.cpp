@@ -1,6 +1,11 @@
 // pgfence pr: the changed migrations analysed (and traced) at the pull request's head (split from pr_command.cpp).
 #include "bot/pr_parts.hpp"
 
+#include <cstdlib>
+#include <utility>
+
+#include "analyze/base/safe_write.hpp"
+
 namespace pgfence::bot {
 
 namespace pr_detail {
@@ -211,33 +216,68 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
     return report;
 }
 
-// The repository's migrations in the working tree, sorted: `globs` (or the defaults) on
-// repository-relative paths.
-std::vector<std::string> migrations_in_tree(const std::string& root, const std::vector<std::string>& globs) {
-    namespace fs = std::filesystem;
-    const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (it->is_directory() && (name == ".git" || name == "node_modules")) {
-            it.disable_recursion_pending();
-            continue;
-        }
-        if (!it->is_regular_file()) continue;
-        std::string rel = fs::relative(it->path(), root).generic_string();
-        if (diff::selects(patterns, rel)) out.push_back(rel);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
+namespace {
 
-TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
+// The head commit's files the trace runs, written to a temporary folder (removed with it):
+// the repository's migrations (`globs`, or the defaults) and the other files of their folders
+// (a diesel metadata.toml, Flyway's settings), as `analyze` reads them at the head commit. The
+// checkout may be another commit (CI's merge commit, another branch) or hold edits that are
+// not the pull request's.
+class HeadFiles {
+public:
+    ~HeadFiles() {
+        std::error_code ec;
+        if (!m_folder.empty()) std::filesystem::remove_all(m_folder, ec);
+    }
+    // An error line, or empty once written; `migrations` are the selected files, sorted.
+    std::string write(const diff::Repository& repo, const std::string& root, const std::string& commit,
+                      const std::vector<std::string>& globs, const std::vector<std::string>& changed, std::uint64_t max_bytes) {
+        const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
+        auto selected = repo.list_files(commit, [&](std::string_view p) { return diff::selects(patterns, p); });
+        if (!selected) return selected.error().describe();
+        migrations = std::move(*selected);
+        std::set<std::string> folders;
+        for (const std::vector<std::string>* list : {&std::as_const(migrations), &changed}) {
+            for (const auto& p : *list) folders.insert(p.substr(0, p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1));
+        }
+        auto files = repo.list_files(commit, [&](std::string_view p) {
+            auto slash = p.rfind('/');
+            return folders.contains(std::string(p.substr(0, slash == std::string_view::npos ? 0 : slash + 1)));
+        });
+        if (!files) return files.error().describe();
+        // In the work tree (removed after): a psql include and the tools' settings are read
+        // there only inside the checkout (untrusted_checkout) in CI.
+        std::string pattern = (std::filesystem::path(root) / ".pgfence-trace-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) return "cannot make a temporary folder for the head commit's migrations";
+        m_folder = pattern;
+        for (const auto& path : *files) {
+            auto stored = repo.read_file_bounded(commit, path, max_bytes);
+            if (!stored) return stored.error().describe();
+            if (!*stored || !(*stored)->text) {
+                const bool traced = std::binary_search(migrations.begin(), migrations.end(), path) ||
+                                    std::find(changed.begin(), changed.end(), path) != changed.end();
+                if (traced && *stored) {
+                    return path + ": " + analyze::file_too_large((*stored)->size, max_bytes);
+                }
+                continue;
+            }
+            if (auto w = analyze::write_file_under(m_folder, path, *(*stored)->text); !w) return w.error().describe();
+        }
+        return {};
+    }
+    const std::string& folder() const { return m_folder; }
+    std::vector<std::string> migrations;
+
+private:
+    std::string m_folder;
+};
+
+}  // namespace
+
+TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& changes, const std::vector<std::string>& globs,
                            const Settings& settings, bool as_superuser, const std::string& timeout,
                            const std::string& budget, std::ostream& err) {
     TraceOutcome t;
-    std::string root = changes.repo_root;
     std::vector<std::string> changed;
     for (const auto& c : changes.files) {
         // A link or submodule is reported (migration-not-a-file), never run.
@@ -247,14 +287,29 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
         }
     }
     if (changed.empty()) return t;
+    HeadFiles head;
+    if (std::string problem = head.write(repo, changes.repo_root, changes.head_sha, globs, changed, settings.options.max_file_bytes); !problem.empty()) {
+        err << "error: --trace: the head commit's migrations: " << annotate::printable(problem) << "\n";
+        t.ran = true;
+        t.failed = true;
+        t.text = "(the trace could not run: see the log)\n";
+        return t;
+    }
+    const std::string root = head.folder();
     std::vector<std::string> args{"trace", "--ci", "--plan", "--color", "never", "--pg-version",
                                   std::to_string(settings.options.pg_version), "--max-file-size",
                                   std::to_string(settings.options.max_file_bytes >> 20)};
     if (as_superuser) args.push_back("--trace-as-superuser");
     if (!timeout.empty()) args.insert(args.end(), {"--trace-timeout", timeout});
     if (!budget.empty()) args.insert(args.end(), {"--trace-budget", budget});
-    for (const auto& path : migrations_in_tree(root, globs)) {
-        if (!analyze::sql_migration_name(path) || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
+    for (const auto& path : head.migrations) {
+        // The schema the changed files run on: the other migrations on the way up, never a
+        // down half (golang-migrate's x.down.sql would undo its up half), as history replay and
+        // `trace` itself leave them out.
+        if (!analyze::sql_migration_name(path) || analyze::is_down_half(path) ||
+            std::find(changed.begin(), changed.end(), path) != changed.end()) {
+            continue;
+        }
         args.push_back("--setup");
         args.push_back((std::filesystem::path(root) / path).string());
     }
@@ -267,6 +322,12 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     t.text = out.str();
     // Paths as the pull request shows them.
     std::string prefix = (std::filesystem::path(root) / "").string();
+    // A folder a plan writes apart puts the path below it without its '/':
+    // later-release/<root>/migrations/x.sql.
+    for (const std::string apart : {"later-release/", "after-out-of-band/"}) {
+        const std::string written = apart + prefix.substr(prefix.find_first_not_of('/'));
+        for (std::size_t at; (at = t.text.find(written)) != std::string::npos;) t.text.replace(at, written.size(), apart);
+    }
     for (std::size_t at; (at = t.text.find(prefix)) != std::string::npos;) t.text.erase(at, prefix.size());
     if (status == k_exit_input) t.text += "\n(the trace could not run: see the log)\n";
     return t;

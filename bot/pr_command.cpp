@@ -254,7 +254,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         return git_failed(journals.error());
     }
     history->count_into(report);
-    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, p.trace_budget, err);
+    if (p.trace) trace = trace_changes(*repo, *changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, p.trace_budget, err);
     mark_rehearsals(report, trace);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, said_block, err);

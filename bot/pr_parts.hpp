@@ -150,19 +150,18 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
                                         std::vector<annotate::PullRequestSuppression>& self_suppressed,
                                         FileStarts* starts = nullptr, governance::SuppressionOrigins* origins = nullptr);
 
-std::vector<std::string> migrations_in_tree(const std::string& root, const std::vector<std::string>& globs);
-
 // Trace mode for the pull request: its changed SQL migrations run on a throwaway PostgreSQL
-// after the repository's other SQL migrations (the schema they change), with --ci verdicts.
+// after the repository's other SQL migrations (the schema they change), with --ci verdicts; all
+// as the head commit has them, whatever the checkout holds.
 struct TraceOutcome {
     bool ran = false;
     bool failed = false;  // a mismatch or a statement the server rejected, or no server
     std::string text;     // the trace report, for the log, summary, comment and check run
-    std::string root;     // the checkout the traced paths lie in
+    std::string root;     // the folder the traced paths lay in (removed once traced)
     std::vector<PlanRehearsal> rehearsals;  // the oracle's verdict on each changed file's plan
 };
 
-TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
+TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& changes, const std::vector<std::string>& globs,
                            const Settings& settings, bool as_superuser, const std::string& timeout,
                            const std::string& budget, std::ostream& err);
 

@@ -102,6 +102,8 @@ std::string call_lines(std::string_view fix, const ScriptIndex& index, std::vect
         std::size_t digits = hit + 5, end = digits;
         while (end < fix.size() && std::isdigit(static_cast<unsigned char>(fix[end]))) ++end;
         if (end == digits || end - digits > 9 || (hit > 0 && std::isalnum(static_cast<unsigned char>(fix[hit - 1])))) continue;
+        // Already a call's line (split's wording, read again): "the call at the call at line 4".
+        if (fix.substr(0, hit).ends_with("the call at ")) continue;
         const ScriptCall* call = index.at_line(std::stoi(std::string(fix.substr(digits, end - digits))));
         if (call == nullptr) continue;
         if (calls != nullptr) calls->push_back(call->index);

@@ -264,7 +264,9 @@ Plan Composer::compose() {
     // The versions of migrations 2 and later: after the file's, before the next migration of
     // its set, none of them taken.
     const bool folder_named = m_report.tool == MigrationTool::Prisma || m_report.tool == MigrationTool::Diesel;
-    const bool versioned = m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse;
+    // TypeORM orders by the class name's last 13 digits, a millisecond timestamp (class_name).
+    const bool versioned = (m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse) ||
+                           m_report.source_kind == "typeorm";
     // The set's other migrations, listed only for the plans that ask (more than one migration,
     // a view in a table's place, a table dropped later): a list per plan was quadratic in the
     // set's size for a set of CREATE INDEX migrations, each planned as one migration.
@@ -402,6 +404,30 @@ Plan Composer::compose() {
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
     if (m_layout.tool == MigrationTool::Prisma) {
         if (std::string note = plan_prisma::failure_note(steps); !note.empty()) m_notes.push_back(std::move(note));
+    }
+    // The original's down half still undoes the whole file (newcomer nw71 N5): after the plan
+    // only migration 1 is left of it, and the other migrations' downs stop for a revert by hand.
+    if (migrations > 1 && m_layout.source_kind == "sql") {
+        std::string_view name = path_name(m_report.path);
+        std::string down;
+        if (m_layout.tool == MigrationTool::Diesel && name == "up.sql") {
+            down = std::string(path_name(path_folder(m_report.path))) + "/down.sql";
+        } else if (name.ends_with(".up.sql")) {
+            down = std::string(name.substr(0, name.size() - 7)) + ".down.sql";
+        }
+        const std::string_view down_name = path_name(down);
+        const bool exists = !down.empty() && std::any_of(siblings().begin(), siblings().end(), [&](const std::string& sibling) {
+            return path_name(sibling) == down_name && (m_layout.tool != MigrationTool::Diesel || path_name(path_folder(sibling)) == path_folder(down));
+        });
+        if (exists) {
+            m_notes.push_back(down + " still undoes the whole original file: rewrite it to undo migration 1 alone (the "
+                              "plan's other migrations have down files that stop, to be reverted by hand)");
+        }
+    } else if (migrations > 1 && file_reads_units(m_layout) && m_layout.source_kind != "sql") {
+        // A script's down() is not read on the way up: said of every script's plan.
+        m_notes.push_back("the plan's migrations have empty down() functions, the one that replaces the original's too: a "
+                          "rollback of them undoes nothing; write each one's down() by hand (what the original's undid, split by "
+                          "migration) before relying on a rollback");
     }
     // openmeter's golang-migrate folder is also Atlas's: Atlas refuses a folder whose files no
     // longer match its atlas.sum, so new migration files need the sum made again.

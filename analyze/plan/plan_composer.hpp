@@ -170,7 +170,7 @@ std::string popx_suffix(std::string suffix, bool outside);
 std::string migration_path(const FileReport& r, int k, int total, const std::vector<std::string>& versions, bool outside);
 std::string out_of_band_path(const FileReport& r, int k, int after);
 std::string template_literal(std::string_view sql);
-std::string class_name(std::string_view file, int k);
+std::string class_name(std::string_view file);
 bool has_dollar_quote(std::string_view sql);
 std::string runner_name(const Layout& l);
 std::string written_apart_note(const std::vector<int>& migrations, bool later, const Layout& l);

@@ -5,8 +5,9 @@
 // one has been open for 2 s and leaves an INVALID index behind, which makes the same migration
 // fail when it is run again. Its own lock (SHARE UPDATE EXCLUSIVE) queues no reads or writes, so
 // the plan's 2 s guard protects nothing there: a migration made only of such statements runs
-// without it (the file's own lock_timeout, where it set one, stays, and the retry is spelled out
-// beside the statement).
+// without it (a SQL file's own lock_timeout, where it set one, stays; a knex, TypeORM, Sequelize
+// or db-migrate script's goes, RESET where it was a session SET an earlier step repeats), and the
+// retry is spelled out beside the statement.
 #include <string>
 #include <vector>
 

@@ -133,7 +133,7 @@ std::string migration_path(const FileReport& r, int k, int total, const std::vec
         default: break;
     }
     std::string suffix = ends_with_one_of(name, {".up.sql", ".sql.postgres", ".sql", ".ts", ".js", ".cjs", ".mjs"});
-    bool versioned = r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse;
+    bool versioned = (r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse) || r.source_kind == "typeorm";
     return join_path(folder, numbered(name, suffix, k, total, versioned, version));
 }
 
@@ -160,13 +160,28 @@ std::string template_literal(std::string_view sql) {
     return out + "`";
 }
 
-// A class name for TypeORM: letters of the file name, then the timestamp.
-std::string class_name(std::string_view file, int k) {
-    std::string digits, letters;
+// A class name for TypeORM: the letters of the file name, "Step", the step's number, then the
+// file's leading timestamp (plan_versions gave each step one after the file's): TypeORM orders
+// migrations by parseInt of the class name's last 13 characters (typeorm
+// src/migration/MigrationExecutor.ts getMigrations), so nothing may follow the timestamp.
+std::string class_name(std::string_view file) {
+    std::string_view stem = file.substr(0, file.find('.'));
+    std::size_t lead = 0;
+    while (lead < stem.size() && std::isdigit(static_cast<unsigned char>(stem[lead]))) ++lead;
+    // numbered()'s "_<k>" at the end says the step; the original (step 1) has none.
+    std::string_view rest = stem.substr(lead);
+    std::string step = "1";
+    if (std::size_t u = rest.rfind('_'); u != std::string_view::npos && u + 1 < rest.size() &&
+        std::all_of(rest.begin() + static_cast<std::ptrdiff_t>(u) + 1, rest.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        std::string_view k = rest.substr(u + 1);
+        step = std::string(k.substr(std::min(k.find_first_not_of('0'), k.size() - 1)));  // _02 is step 2
+        rest = rest.substr(0, u);
+    }
+    std::string letters;
     bool upper = true;
-    for (char c : file.substr(0, file.find('.'))) {
+    for (char c : rest) {
         if (std::isdigit(static_cast<unsigned char>(c))) {
-            digits += c;
+            continue;
         } else if (std::isalpha(static_cast<unsigned char>(c))) {
             letters += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
             upper = false;
@@ -175,7 +190,7 @@ std::string class_name(std::string_view file, int k) {
         }
     }
     if (letters.empty()) letters = "Migration";
-    return letters + "Step" + std::to_string(k) + digits;
+    return letters + "Step" + step + std::string(stem.substr(0, lead));
 }
 
 bool has_dollar_quote(std::string_view sql) {
@@ -254,7 +269,7 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
             return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" + config;
         }
         if (l.source_kind == "typeorm") {
-            std::string name = class_name(path_name(path), 1);
+            std::string name = class_name(path_name(path));
             return head + "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\nexport class " + name +
                    " implements MigrationInterface {\n" +
                    (outside ? "    // Outside TypeORM's transaction (migrationsTransactionMode \"each\"): CONCURRENTLY cannot run inside one.\n"

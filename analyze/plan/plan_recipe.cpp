@@ -334,11 +334,21 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         step.title = std::string(suffix);
         bool alone_in_query = !open->transaction && m_layout.one_query;
         std::string pre = alone_in_query || step.run == PlanRun::out_of_band ? std::string() : prefix(!open->transaction);
-        // Concurrent index work alone: not under the plan's 2s lock_timeout (plan_concurrent.hpp).
-        const bool unguarded = !open->transaction && !open->session_timeout && m_lock_timeout_default &&
-                               m_settings.count("lock_timeout") == 0 && plan_concurrent::only_concurrent_index_work(open->units);
+        // Concurrent index work alone: under no lock_timeout, the plan's 2s or the file's own
+        // (plan_concurrent.hpp; newcomer nw71 N4: the SET lock_timeout the lock-timeout-missing
+        // fix adds to a knex or TypeORM file came back before CREATE INDEX CONCURRENTLY).
+        // The file's own stays in a SQL plan (issue #54); a script's plan repeats it as a call
+        // the lock-timeout-missing fix had the user add, so it goes.
+        const bool own_timeout = m_settings.count("lock_timeout") > 0 && file_reads_units(m_layout) && m_layout.source_kind != "sql";
+        const bool default_timeout = m_lock_timeout_default && m_settings.count("lock_timeout") == 0;
+        const bool unguarded = !open->transaction && !open->session_timeout && (default_timeout || own_timeout) &&
+                               plan_concurrent::only_concurrent_index_work(open->units);
         if (unguarded && !pre.empty()) {
-            pre = plan_concurrent::without_default_timeout(pre);
+            // Outside a transaction the prefix holds lock_timeout only. The file's session SET,
+            // which the plan's earlier steps repeat, holds on their connection after they
+            // commit: put back the server's setting instead.
+            pre = own_timeout ? (local_file_timeout() ? std::string() : std::string("RESET lock_timeout;\n"))
+                              : plan_concurrent::without_default_timeout(pre);
             if (!m_unguarded_noted) m_notes.push_back(plan_concurrent::unguarded_note());
             m_unguarded_noted = true;
         }

@@ -233,6 +233,46 @@ def main():
         check("plan: 2 migrations for typeorm" in out and 'set migrationsTransactionMode to "each"' in out,
               "a TypeORM plan of several migrations names migrationsTransactionMode:\n" + out + err)
 
+        # TypeORM orders migrations by parseInt of the class name's last 13 characters
+        # (MigrationExecutor.getMigrations): each step's class ends in a millisecond timestamp
+        # after the file's and before the next migration's (newcomer nw71 N2: AddFkStep117000001000002
+        # read as 7000001000002, the year 2191, so a later migration ran before the steps).
+        write(os.path.join(to, "src", "migrations", "1700000000005-Later.ts"),
+              'import { MigrationInterface, QueryRunner } from "typeorm";\n\n'
+              'export class Later1700000000005 implements MigrationInterface {\n'
+              '    public async up(queryRunner: QueryRunner): Promise<void> {}\n'
+              '    public async down(queryRunner: QueryRunner): Promise<void> {}\n}\n')
+        plans = os.path.join(tmp, "to-plans")
+        code, out, err = run(to, binary, "analyze", "--no-config", "--color", "never", "--schema", "schema.sql", "--format", "plan",
+                             "-o", plans, "src/migrations")
+        stamps = []
+        for root, _, files in os.walk(plans):
+            for name in files:
+                if name.endswith(".ts"):
+                    with open(os.path.join(root, name)) as f:
+                        for line in f:
+                            if line.startswith("export class "):
+                                cls = line.split()[2]
+                                stamps.append((name, cls, int(cls[-13:])))
+        stamps.sort()
+        check(len(stamps) == 2, "two TypeORM migrations in the plan:\n" + repr(stamps) + out + err)
+        check([s[2] for s in stamps] == [1700000000000, 1700000000001],
+              "each class name ends in its own 13-digit timestamp, after the file's: " + repr(stamps))
+        check(all(s[0].startswith(str(s[2])) for s in stamps), "each file is named by its class's timestamp: " + repr(stamps))
+        check(all(s[2] < 1700000000005 for s in stamps), "before the next migration's timestamp: " + repr(stamps))
+        # The plan's down halves (newcomer nw71 N5): a script's plan says its down() functions are
+        # empty; a golang-migrate plan names the original's .down.sql, which still undoes it all.
+        check("the plan's migrations have empty down() functions" in out, "a TypeORM plan says its downs are empty:\n" + out + err)
+        gm = os.path.join(tmp, "gm", "migrations")
+        write(os.path.join(gm, "000001_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n")
+        write(os.path.join(gm, "000001_users.down.sql"), "DROP TABLE users;\n")
+        write(os.path.join(gm, "000002_users_idx.up.sql"), "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
+              "CREATE INDEX users_email_idx ON users (email);\n")
+        write(os.path.join(gm, "000002_users_idx.down.sql"), "DROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN note;\n")
+        code, out, err = run(os.path.join(tmp, "gm"), binary, "analyze", "--no-config", "--color", "never", "migrations")
+        check("000002_users_idx.down.sql still undoes the whole original file" in out,
+              "a golang-migrate plan names the original's down file:\n" + out + err)
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")

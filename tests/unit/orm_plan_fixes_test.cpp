@@ -1,0 +1,105 @@
+// A knex or TypeORM migration's plan and fix wording after the user has followed pgfence's own
+// advice (newcomer nw71): the plan's view swap, applied, gets no advice to split it (N3), a fix
+// names a call's line once, and the SET lock_timeout the lock-timeout-missing fix adds does not
+// come back before CREATE INDEX CONCURRENTLY (N4).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/model/catalog.hpp"
+
+using namespace pgfence::analyze;
+
+namespace {
+
+// users and orders as earlier migrations made them: existing tables, not new ones.
+Catalog existing_schema(const AnalyzeOptions& options) {
+    Catalog catalog;
+    (void)analyze_text("schema.sql",
+                       "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n"
+                       "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n",
+                       options, {}, catalog);
+    catalog.mark_existing();
+    return catalog;
+}
+
+const Finding* finding_of(const FileReport& r, std::string_view rule) {
+    for (const auto& f : r.findings) {
+        if (f.rule == rule) return &f;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a knex fix names the call that sends two statements once") {
+    AnalyzeOptions options;
+    Catalog catalog = existing_schema(options);
+    FileReport r = analyze_text("migrations/20240101000000_x.js",
+                                "exports.up = async function (knex) {\n"
+                                "  await knex.raw(`SET lock_timeout = '2s'`);\n"
+                                "  await knex.raw(`ALTER TABLE users ADD COLUMN a text; ALTER TABLE users ADD COLUMN b text;`);\n"
+                                "};\n"
+                                "exports.down = async function () {};\n",
+                                options, {}, catalog);
+    const Finding* f = finding_of(r, "statement-after-access-exclusive");
+    REQUIRE(f != nullptr);
+    CHECK(f->fix.starts_with("the call at line 3 sends this statement"));
+    CHECK(f->fix.find("the call at the call") == std::string::npos);
+}
+
+TEST_CASE("a knex view swap in one call is not advised to be split") {
+    AnalyzeOptions options;
+    Catalog catalog = existing_schema(options);
+    FileReport r = analyze_text("migrations/20240101000000_x.js",
+                                "exports.up = async function (knex) {\n"
+                                "  await knex.raw(`SET lock_timeout = '2s'`);\n"
+                                "  await knex.raw(`ALTER TABLE users RENAME TO users_base;\n"
+                                "ALTER TABLE users_base RENAME COLUMN name TO full_name;\n"
+                                "CREATE VIEW users AS SELECT *, full_name AS name FROM users_base;`);\n"
+                                "};\n"
+                                "exports.down = async function () {};\n",
+                                options, {}, catalog);
+    CHECK(finding_of(r, "statement-after-access-exclusive") == nullptr);
+}
+
+TEST_CASE("an ORM plan's concurrent index step runs without the file's own lock_timeout") {
+    AnalyzeOptions options;
+    const std::string knex =
+        "exports.up = async function (knex) {\n"
+        "  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+        "  await knex.raw('ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()');\n"
+        "  await knex.raw('CREATE INDEX users_email_idx ON users (email)');\n"
+        "};\n"
+        "exports.down = async function () {};\n";
+    const std::string typeorm =
+        "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\n"
+        "export class AddIdx1700000100000 implements MigrationInterface {\n"
+        "    public async up(queryRunner: QueryRunner): Promise<void> {\n"
+        "        await queryRunner.query(\"SET lock_timeout = '2s'\");\n"
+        "        await queryRunner.query(`ALTER TABLE \"users\" ADD \"createdAt\" TIMESTAMP NOT NULL DEFAULT now()`);\n"
+        "        await queryRunner.query(`CREATE INDEX \"IDX_users_email\" ON \"users\" (\"email\")`);\n"
+        "    }\n"
+        "    public async down(queryRunner: QueryRunner): Promise<void> {}\n"
+        "}\n";
+    for (const auto& [path, text] : {std::pair<std::string, std::string>{"migrations/20240101000000_x.js", knex},
+                                     {"src/migrations/1700000100000-AddIdx.ts", typeorm}}) {
+        INFO(path);
+        Catalog catalog = existing_schema(options);
+        FileReport r = analyze_text(path, text, options, {}, catalog);
+        REQUIRE(r.plan);
+        bool concurrent = false;
+        for (const auto& step : r.plan->steps) {
+            if (step.sql.find("CONCURRENTLY") == std::string::npos || step.run != PlanRun::no_transaction) continue;
+            concurrent = true;
+            INFO(step.sql);
+            CHECK(step.sql.find("\nSET lock_timeout") == std::string::npos);
+            CHECK(step.sql.starts_with("RESET lock_timeout;"));
+        }
+        CHECK(concurrent);
+        bool noted = false;
+        for (const auto& n : r.plan->notes) noted = noted || n.starts_with("concurrent index work");
+        CHECK(noted);
+    }
+}
