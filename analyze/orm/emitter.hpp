@@ -92,6 +92,9 @@ bool knex_call(const Node& call, Emitter& e);
 bool sequelize_call(const Node& call, Emitter& e);
 bool db_migrate_call(const Node& call, Emitter& e);
 bool node_pg_migrate_call(const Node& call, Emitter& e);  // node_pg_migrate.cpp
+// Sequelize's sequelize.query(sql, { replacements }) call named `name` (sequelize_replacements.cpp).
+void sequelize_raw_query(const Node& call, const std::string& name, Emitter& e);
+
 // Sequelize's queryInterface.createFunction(...) call named `name` (sequelize_function.cpp).
 void sequelize_create_function(const Node& call, const std::string& name, Emitter& e);
 
@@ -104,8 +107,16 @@ enum class SequelizeWhere { Some, None, Unresolved };
 [[nodiscard]] SequelizeWhere sequelize_where(const Node* where, const Emitter& e);
 extern const char* const k_sequelize_unresolved_where;
 // Substitutes :name (an object) or ? (an array) bindings into a raw piece's SQL, each value as
-// the ORM escapes it; values not known statically become $n parameters.
-void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
+// the ORM escapes it; values not known statically become $n parameters (db-migrate's runSql: the
+// pg driver's values). With `sequelize`, a value Sequelize may splice as SQL (its escape() pastes
+// a literal(), fn(), col(), ...) is a literal()'s known text, else the piece is made unknown.
+void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e, bool sequelize = false);
+
+// A value an ORM binds or escapes as a value, never as SQL text: a string (a literal, a + with
+// one, an untagged template, JSON.stringify()), a number, a boolean, null, undefined, or a plain
+// array of those
+// (knex_bindings.cpp; knex's value bindings, Sequelize's replacements).
+[[nodiscard]] bool plain_value(const Node& v, Emitter& e, int depth = 0);
 
 // knex.raw(sql, bindings) (an array, an object or one value; nullptr: none): the SQL knex 3 sends
 // to PostgreSQL, identifier bindings spliced wherever knex splices them (comments and literals

@@ -162,25 +162,54 @@ std::vector<std::size_t> runner_defaults(const std::vector<Token>& t, const std:
     return out;
 }
 
-const Node* node_at(const std::vector<Node>& nodes, std::size_t offset) {
-    const Node* best = nullptr;
-    const std::vector<Node>* level = &nodes;
-    for (int depth = 0; depth < 512; ++depth) {
-        const Node* inside = nullptr;
-        for (const Node& n : *level) {
-            if (n.begin <= offset && offset < n.end) inside = &n;
-        }
-        if (inside == nullptr) break;
-        if (best == nullptr || inside->kind == NodeKind::Call || (inside->kind == NodeKind::Binary && inside->name == "=")) best = inside;
-        level = &inside->kids;
+namespace {
+
+// One level of nodes_at: for the offsets `which` (indices into `offsets`, ascending by offset),
+// the last node of `level` holding each, then into that node's kids. Each node of a level is
+// weighed once per run of offsets its parent holds (a binary search), never once per offset.
+void locate(const std::vector<Node>& level, const std::vector<std::size_t>& offsets, const std::vector<std::size_t>& which,
+            std::vector<const Node*>& best, int depth) {
+    if (depth >= 512 || which.empty()) return;
+    std::vector<const Node*> inside(which.size(), nullptr);
+    for (const Node& n : level) {
+        auto from = std::partition_point(which.begin(), which.end(), [&](std::size_t k) { return offsets[k] < n.begin; });
+        for (auto it = from; it != which.end() && offsets[*it] < n.end; ++it) inside[static_cast<std::size_t>(it - which.begin())] = &n;
     }
+    for (std::size_t i = 0; i < which.size();) {
+        const Node* node = inside[i];
+        std::size_t j = i;
+        std::vector<std::size_t> run;
+        for (; j < which.size() && inside[j] == node; ++j) run.push_back(which[j]);
+        if (node != nullptr) {
+            for (std::size_t k : run) {
+                if (best[k] == nullptr || node->kind == NodeKind::Call || (node->kind == NodeKind::Binary && node->name == "=")) best[k] = node;
+            }
+            locate(node->kids, offsets, run, best, depth + 1);
+        }
+        i = j;
+    }
+}
+
+}  // namespace
+
+std::vector<const Node*> nodes_at(const std::vector<Node>& nodes, const std::vector<std::size_t>& offsets) {
+    std::vector<std::size_t> which(offsets.size());
+    for (std::size_t k = 0; k < which.size(); ++k) which[k] = k;
+    std::stable_sort(which.begin(), which.end(), [&](std::size_t a, std::size_t b) { return offsets[a] < offsets[b]; });
+    std::vector<const Node*> best(offsets.size(), nullptr);
+    locate(nodes, offsets, which, best, 0);
     return best;
 }
 
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter) {
     // Writes to the exports the walker does not read as definitions: unknown at their line.
-    for (const auto& [at, why] : hidden_export_writes(file.tokens)) {
-        if (const Node* n = node_at(file.statements, at)) emitter.unknown(*n, emitter.add_call(*n, "exports", false), why);
+    const auto writes = hidden_export_writes(file.tokens);
+    std::vector<std::size_t> offsets;
+    offsets.reserve(writes.size());
+    for (const auto& write : writes) offsets.push_back(write.first);
+    const std::vector<const Node*> nodes = nodes_at(file.statements, offsets);
+    for (std::size_t k = 0; k < writes.size(); ++k) {
+        if (const Node* n = nodes[k]) emitter.unknown(*n, emitter.add_call(*n, "exports", false), writes[k].second);
     }
     for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
         Node use;

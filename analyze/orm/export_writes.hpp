@@ -29,8 +29,9 @@ namespace pgfence::analyze::orm {
 // function gets the runner without being handed it. The offsets of those defaults.
 [[nodiscard]] std::vector<std::size_t> runner_defaults(const std::vector<Token>& tokens, const std::set<std::string>& runners);
 
-// The innermost call or assignment of `nodes` that holds `offset`, else the statement holding it.
-[[nodiscard]] const Node* node_at(const std::vector<Node>& nodes, std::size_t offset);
+// For each of `offsets`, the innermost call or assignment of `nodes` that holds it, else the
+// statement holding it, else null. All at once: linear in the nodes and offsets, not their product.
+[[nodiscard]] std::vector<const Node*> nodes_at(const std::vector<Node>& nodes, const std::vector<std::size_t>& offsets);
 
 class Emitter;
 struct JsFile;

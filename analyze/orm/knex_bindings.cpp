@@ -141,35 +141,6 @@ const Node* bindings_of(const Node* b, Emitter& e, Node& one, std::string& why) 
     return nullptr;
 }
 
-// A value knex's client.parameter() binds as a parameter (wrappingFormatter.js unwrapRaw): a
-// string (a literal, or a + with one), a number, a boolean, null, or a plain array of those. Any
-// other value may be a Raw, a builder, a function or an object with isRawInstance, whose SQL
-// knex splices into the text (red team R71 F2).
-bool bound_value(const Node& v, Emitter& e, int depth = 0) {
-    if (depth > 16) return false;
-    switch (v.kind) {
-        case NodeKind::String:
-        case NodeKind::Template:  // untagged: a tagged template is a call
-        case NodeKind::Number: return true;
-        case NodeKind::Ident: {
-            if (v.name == "true" || v.name == "false" || v.name == "null" || v.name == "undefined" || e.string_of(v)) return true;
-            const Node* literal = e.literal_of(v);
-            return literal != nullptr && literal != &v && literal->kind != NodeKind::Object && bound_value(*literal, e, depth + 1);
-        }
-        case NodeKind::Unary: return (v.name == "-" || v.name == "+") && v.kids.size() == 1 && v.kids[0].kind == NodeKind::Number;
-        case NodeKind::Binary:
-            return v.name == "+" && v.kids.size() == 2 &&
-                   (v.kids[0].kind == NodeKind::String || v.kids[0].kind == NodeKind::Template ||
-                    v.kids[1].kind == NodeKind::String || v.kids[1].kind == NodeKind::Template);
-        case NodeKind::Array:
-            for (const Node& k : v.kids) {
-                if (!bound_value(k, e, depth + 1)) return false;  // a spread too
-            }
-            return true;
-        default: return false;
-    }
-}
-
 // `<x>.raw(sql, bindings?)` (knex.raw, trx.raw; not knex.schema.raw, a builder of its own): a Raw.
 bool raw_value(const Node& v) {
     if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "raw") return false;
@@ -189,7 +160,7 @@ std::string replace_bindings(const MappedText& text, const Node& bindings, Emitt
 // A value binding: a parameter `?`, or a Raw's SQL spliced as knex does (its own bindings
 // replaced first, its values kept as parameters in order); "" when read, else why not.
 std::string value_binding(const Node* v, std::size_t at, Emitter& e, Replaced& r, int depth) {
-    if (v == nullptr || bound_value(*v, e)) {
+    if (v == nullptr || plain_value(*v, e)) {
         r.values.emplace_back(r.out.value.size(), v);
         r.out.append('?', at);
         return {};
@@ -297,6 +268,38 @@ std::string replace_bindings(const MappedText& text, const Node& bindings, Emitt
 }
 
 }  // namespace
+
+// knex's client.parameter() binds such a value as a parameter (wrappingFormatter.js unwrapRaw), and
+// Sequelize's escape() quotes it; any other value may be a knex Raw, builder, function or object
+// with isRawInstance, or a Sequelize literal(), fn() or col(), whose SQL the ORM splices into the
+// text (red team R71 F2).
+bool plain_value(const Node& v, Emitter& e, int depth) {
+    if (depth > 16) return false;
+    switch (v.kind) {
+        case NodeKind::String:
+        case NodeKind::Template:  // untagged: a tagged template is a call
+        case NodeKind::Number: return true;
+        case NodeKind::Ident: {
+            if (v.name == "true" || v.name == "false" || v.name == "null" || v.name == "undefined" || e.string_of(v)) return true;
+            const Node* literal = e.literal_of(v);
+            return literal != nullptr && literal != &v && literal->kind != NodeKind::Object && plain_value(*literal, e, depth + 1);
+        }
+        case NodeKind::Unary: return (v.name == "-" || v.name == "+") && v.kids.size() == 1 && v.kids[0].kind == NodeKind::Number;
+        case NodeKind::Binary:
+            return v.name == "+" && v.kids.size() == 2 &&
+                   (v.kids[0].kind == NodeKind::String || v.kids[0].kind == NodeKind::Template ||
+                    v.kids[1].kind == NodeKind::String || v.kids[1].kind == NodeKind::Template);
+        case NodeKind::Array:
+            for (const Node& k : v.kids) {
+                if (!plain_value(k, e, depth + 1)) return false;  // a spread too
+            }
+            return true;
+        case NodeKind::Call:  // JSON.stringify(x): a string (or undefined), never SQL
+            return !v.kids.empty() && v.kids[0].kind == NodeKind::Member && v.kids[0].name == "stringify" &&
+                   dotted_name(v.kids[0]) == "JSON.stringify";
+        default: return false;
+    }
+}
 
 bool knex_raw_bindings(SqlPiece& piece, const Node* given, Emitter& e) {
     auto fail = [&](std::string why) {

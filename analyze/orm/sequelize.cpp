@@ -1,9 +1,8 @@
-// Sequelize: sequelize.query(sql, {replacements}) and the queryInterface builder calls, as
+// Sequelize: the queryInterface builder calls (sequelize.query(sql, {replacements}): sequelize_replacements.cpp), as
 // Sequelize's PostgreSQL query generator writes them (quoted identifiers, upper-case keywords).
 #include <cctype>
 
 #include "analyze/orm/emitter.hpp"
-#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -187,114 +186,6 @@ std::string field_name(const Node& f, Emitter& e, bool& ok, std::string* order =
     return "?";
 }
 
-// The value of a replacement as Sequelize escapes it for PostgreSQL; nullopt when unknown.
-std::optional<std::string> escaped(const Node& v, Emitter& e) {
-    if (auto s = e.string_of(v)) return quote_literal(*s);
-    if (auto n = e.number_of(v)) return *n;
-    if (v.kind == NodeKind::Ident && (v.name == "true" || v.name == "false")) return v.name;
-    if (v.kind == NodeKind::Ident && (v.name == "null" || v.name == "undefined")) return "NULL";
-    if (v.kind == NodeKind::Array) {
-        std::string out;
-        for (const Node& k : v.kids) {
-            auto one = escaped(k, e);
-            if (!one) return std::nullopt;
-            out += (out.empty() ? "" : ", ") + *one;
-        }
-        return out.empty() ? std::optional<std::string>("NULL") : out;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
-void replace_parameters(SqlPiece& piece, const Node& replacements, Emitter& e) {
-    const std::string& sql = piece.sql.value;
-    MappedText out;
-    int unknown = 0;
-    bool named = replacements.kind != NodeKind::Array;
-    std::size_t positional = 0;
-    // Replacements are read outside quotes and comments only.
-    analyze::Tokenizer tokens(sql);
-    analyze::Token token;
-    bool more = tokens.next(token);
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-        char c = sql[i];
-        std::size_t at = piece.sql.offsets[i];
-        while (more && token.end <= i) more = tokens.next(token);
-        if (more && token.is_opaque() && token.begin <= i) {
-            out.append(c, at);
-            continue;
-        }
-        if (named && c == ':' && i + 1 < sql.size() && (i == 0 || sql[i - 1] != ':') && sql[i + 1] != ':' &&
-            (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
-            std::size_t j = i + 1;
-            while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-            std::string key = sql.substr(i + 1, j - i - 1);
-            const Node* v = replacements.kind == NodeKind::Object ? property(replacements, key) : nullptr;
-            if (replacements.kind == NodeKind::Object && v == nullptr) {
-                // shorthand or spread objects: the key is still a replacement, value unknown
-                bool spread = false;
-                for (const auto& k : replacements.keys) spread = spread || k == "...";
-                if (!spread) {
-                    out.append(c, at);
-                    continue;
-                }
-            }
-            auto value = v ? escaped(*v, e) : std::nullopt;
-            if (value) out.append(*value, at);
-            else {
-                piece.holes.emplace_back(out.value.size(), ":" + key);
-                out.append("$" + std::to_string(++unknown), at);
-            }
-            i = j - 1;
-            continue;
-        }
-        if (!named && c == '?') {
-            const Node* v = positional < replacements.kids.size() ? &replacements.kids[positional] : nullptr;
-            ++positional;
-            if (i + 1 < sql.size() && sql[i + 1] == '?') {  // knex: ?? binds an identifier
-                ++i;
-                auto name = v ? e.string_of(*v) : std::nullopt;
-                if (name) out.append(quote_qualified(*name), at);
-                else {
-                    piece.holes.emplace_back(out.value.size(), "??");
-                    out.append("\"$" + std::to_string(++unknown) + "\"", at);
-                }
-                continue;
-            }
-            auto value = v ? escaped(*v, e) : std::nullopt;
-            if (value) out.append(*value, at);
-            else {
-                piece.holes.emplace_back(out.value.size(), "?");
-                out.append("$" + std::to_string(++unknown), at);
-            }
-            continue;
-        }
-        out.append(c, at);
-    }
-    piece.sql = std::move(out);
-}
-
-namespace {
-
-void raw_query(const Node& call, const std::string& name, Emitter& e) {
-    SqlPiece& piece = e.raw(call, name, arg(call, 0));
-    const Node* options = arg(call, 1);
-    if (!piece.unknown.empty() || options == nullptr || options->kind != NodeKind::Object) return;
-    if (const Node* r = property(*options, "replacements")) {
-        if (r->kind == NodeKind::Object || r->kind == NodeKind::Array) {
-            replace_parameters(piece, *r, e);
-        } else {
-            Node unknown_values;  // replacements from a variable: every :name is an unknown value
-            unknown_values.kind = NodeKind::Object;
-            unknown_values.keys.push_back("...");
-            unknown_values.kids.emplace_back();
-            replace_parameters(piece, unknown_values, e);
-        }
-        piece.notes.push_back("replacements substituted as Sequelize escapes them");
-    }
-}
-
 }  // namespace
 
 bool sequelize_call(const Node& call, Emitter& e) {
@@ -304,7 +195,7 @@ bool sequelize_call(const Node& call, Emitter& e) {
     if (name.empty()) name = e.source(callee);
     const std::string& m = callee.name;
     if (m == "query") {
-        raw_query(call, name, e);
+        sequelize_raw_query(call, name, e);
         return true;
     }
     static const char* k_methods[] = {"addColumn", "removeColumn", "changeColumn", "renameColumn", "addIndex",

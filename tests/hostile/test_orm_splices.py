@@ -10,6 +10,9 @@ from another module (red team R71):
   `export const W = Base`, `export { X } from`, `export *`, `exports.S = Base`) runs that class's up():
   followed to the class when its module is a file of the repository, else unknown at the export,
   never "skipped".
+- Sequelize `replacements` (`sequelize.query(sql, { replacements })`): a value that is a
+  `literal()` is spliced as its text (Sequelize 7's escape()), an fn(), object, variable or call
+  makes the query unknown; a string, number, boolean, null or array of those stays a value.
 - F11: a JavaScript expression the folder cannot evaluate, concatenated or interpolated into the SQL
   (`String(...)`, `2024 * 1`, `[x]`, `${Math.abs(x)}`), is text, not a bound parameter `$n`: the
   statement is unknown.
@@ -108,6 +111,45 @@ def spliced_typeorm(s):
     check(any("WHERE id > $1" in st.get("sql", "") for st in got), f"a parameters array's $1 is still read: {[st.get('sql') for st in got]}")
 
 
+# Sequelize's replacements: escape() quotes a string, prints a number or boolean, NULL for null,
+# an array as a list, and splices a literal() (or fn(), col(), ...) as SQL (Sequelize 7
+# query-generator-typescript.ts escape() -> formatSqlExpression; Sequelize 6 throws "Invalid
+# value" for one). A literal of known text is read as spliced; any other value that is not a
+# plain value (an fn, an object, a variable, a call) makes the query unknown, never a parameter $n.
+SEQUELIZE_PROJECT = {
+    "package.json": '{"dependencies": {"sequelize": "6.37.0", "sequelize-cli": "6.6.0", "pg": "8.11.0"}, '
+                    '"scripts": {"migrate": "sequelize-cli db:migrate"}}\n',
+}
+REPLACEMENTS = """module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.sequelize.query("SELECT count(*) FROM audit WHERE id > :min", { replacements: { min: Sequelize.literal("0; DROP TABLE users") } }); // expect: drop-table
+    await queryInterface.sequelize.query("SELECT count(*) FROM audit WHERE id > ?", { replacements: [queryInterface.sequelize.literal("0; DROP TABLE orders")] }); // expect: drop-table
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 IN (:ids)", { replacements: { ids: [1, Sequelize.literal("2); TRUNCATE carts; SELECT (3")] } }); // expect: truncate
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 > :min", { replacements: { min: Sequelize.fn("now") } }); // expect: unknown-statement
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 > :min", { replacements: { min: cutoff } }); // expect: unknown-statement
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 > :min", { replacements: { min: { toString: () => "0" } } }); // expect: unknown-statement
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 > ?", { replacements: [values()] }); // expect: unknown-statement
+    await queryInterface.sequelize.query("SELECT 1 WHERE 1 > ?", { replacements: shared }); // expect: unknown-statement
+    await queryInterface.sequelize.query("SELECT count(*) FROM audit WHERE id > :min", { replacements: { min: 5 } });
+    await queryInterface.sequelize.query("SELECT count(*) FROM audit WHERE note = ?", { replacements: ["0; DROP TABLE sessions"] });
+    await queryInterface.sequelize.query("SELECT count(*) FROM audit WHERE note = :note", { replacements: { note: "n-" + suffix } });
+  },
+  async down() {},
+};
+"""
+
+
+def replacements_sequelize(s):
+    path = "migrations/20240501000000-replacements.js"
+    report = gate_pull_request(s, path, REPLACEMENTS, SEQUELIZE_PROJECT)
+    sql = [st.get("sql", "") for st in statements(report, path)]
+    check(any(q.strip() == "SELECT count(*) FROM audit WHERE id > 5" for q in sql), f"a number replacement stays a value: {sql}")
+    check(any("note = '0; DROP TABLE sessions'" in q for q in sql), f"a string replacement stays a literal: {sql}")
+    check(not any("DROP TABLE sessions" in q and "note" not in q for q in sql), f"a string replacement is no SQL: {sql}")
+    check(any(q.strip() == "SELECT count(*) FROM audit WHERE note = $1" for q in sql), f"a string of unknown text stays a value: {sql}")
+    check(not any("> $" in q for q in sql), f"no replacement that may be SQL is read as a parameter: {sql}")
+
+
 # F3: TypeORM 0.3.20 runs Base's `DROP TABLE users` for each (/tmp/r71/F3).
 BASE_TS = """import { MigrationInterface, QueryRunner } from "typeorm";
 export class Base implements MigrationInterface {
@@ -156,6 +198,7 @@ def reexport(kind):
 
 SCENARIOS = {
     "raw_bindings_knex": raw_bindings_knex,
+    "replacements_sequelize": replacements_sequelize,
     "spliced_knex": spliced_knex,
     "spliced_typeorm": spliced_typeorm,
     **{f"reexport_{kind}": reexport(kind) for kind in REEXPORTS},
