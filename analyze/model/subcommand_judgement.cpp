@@ -98,6 +98,29 @@ constexpr std::array k_judgements = {
     SubcommandJudgement{AT_ReAddStatistics, J::Internal, "tablecmds.c"},
 };
 
+// The first value ADD GENERATED AS IDENTITY's new sequence hands out: the constant of RESTART,
+// else of START WITH (sequence.c, init_params: a RESTART without a value restarts at the start),
+// "" when the statement names neither (the sequence starts at 1).
+std::string identity_first_value(const AlterTableCmd& cmd) {
+    const auto* identity = pg::as<Constraint>(cmd.def);
+    if (identity == nullptr) return "";
+    auto constant = [](const pg::Node* arg) -> std::string {
+        if (const auto* number = pg::as<Integer>(arg)) return std::to_string(number->ival);
+        if (const auto* number = pg::as<Float>(arg)) return std::string(pg::text(number->fval));
+        return "";
+    };
+    std::string start, restart;
+    bool restarts = false;
+    for (const DefElem* d : pg::each<DefElem>(identity->options)) {
+        if (pg::text(d->defname) == "start") start = constant(d->arg);
+        if (pg::text(d->defname) == "restart") {
+            restarts = true;
+            restart = constant(d->arg);
+        }
+    }
+    return restarts && !restart.empty() ? restart : start;
+}
+
 }  // namespace
 
 // The note of a subcommand whose effect is not judged: written and recognised here only.
@@ -119,6 +142,10 @@ void note_unjudged_subcommand(const AlterTableCmd& cmd, const std::string& relna
     const SubcommandJudgement* row = subcommand_judgement(cmd.subtype);
     if (row == nullptr) {
         why = "a subcommand pgfence does not know";
+    } else if (const std::string first = cmd.subtype == AT_AddIdentity ? identity_first_value(cmd) : ""; !first.empty()) {
+        why = "ADD GENERATED AS IDENTITY on a column with rows: its sequence starts at " + first + ", so inserts that leave "
+              "the column out may collide with existing keys at or above it, and GENERATED ALWAYS refuses inserts that "
+              "supply it";
     } else if (row->how == J::Unknown) {
         why = std::string(row->what);
     } else if (const auto* alter = pg::as<ATAlterConstraint>(cmd.def); cmd.subtype == AT_AlterConstraint && alter != nullptr) {

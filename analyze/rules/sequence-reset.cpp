@@ -83,7 +83,19 @@ bool made_here(const StatementContext& ctx, const std::string& sequence) {
     return false;
 }
 
-void report(const StatementContext& ctx, Sink& sink, const std::string& sequence, const std::string& how) {
+// ALTER SEQUENCE ... RESTART WITH <constant>'s constant as written, "" for any other RESTART.
+std::string restart_constant(const DefElem* d) {
+    if (const auto* number = pg::as<Integer>(d->arg)) return std::to_string(number->ival);
+    if (const auto* number = pg::as<Float>(d->arg)) return std::string(pg::text(number->fval));
+    return "";
+}
+
+// `restart`: the constant an ALTER SEQUENCE ... RESTART WITH names. Often a deliberate move
+// forward (ente's 24_bump_ids: RESTART WITH 10000000), which setval(max(id)) would undo, so the
+// fix also gives the form that keeps the move and never goes below the table's keys (checked on
+// PostgreSQL 15: it hands out the constant on an empty table, max(id) + 1 above it).
+void report(const StatementContext& ctx, Sink& sink, const std::string& sequence, const std::string& how,
+            const std::string& restart = "") {
     if (made_here(ctx, sequence)) return;
     Finding& f = sink.add(ctx.statement, how + " sets sequence " + sequence + " back to a constant: when that is below the "
                                                "values it already handed out, the application's next INSERTs that take "
@@ -92,6 +104,11 @@ void report(const StatementContext& ctx, Sink& sink, const std::string& sequence
     f.relation = sequence;
     f.fix = "set it from the table instead: SELECT setval('" + sequence + "', (SELECT max(id) FROM <table>)); or leave the "
             "sequence alone";
+    if (!restart.empty()) {
+        f.fix = "set it from the table instead: SELECT setval('" + sequence + "', (SELECT max(id) FROM <table>)); to move it "
+                "forward to " + restart + " on purpose, never below the table's keys: SELECT setval('" + sequence +
+                "', GREATEST(" + restart + ", (SELECT max(id) + 1 FROM <table>)), false); or leave the sequence alone";
+    }
 }
 
 // Is the option INCREMENT BY a negative number?
@@ -166,7 +183,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* alter = ctx.as<AlterSeqStmt>()) {
         const std::string sequence = pg::display_name(alter->sequence);
         for (const DefElem* d : pg::each<DefElem>(alter->options)) {
-            if (pg::text(d->defname) == "restart") report(ctx, sink, sequence, "ALTER SEQUENCE ... RESTART");
+            if (pg::text(d->defname) == "restart") report(ctx, sink, sequence, "ALTER SEQUENCE ... RESTART", restart_constant(d));
             if (negative_increment(d) && !made_here(ctx, sequence)) report_negative(ctx, sink, sequence, "ALTER SEQUENCE ... INCREMENT BY a negative number");
         }
         return;
