@@ -17,19 +17,23 @@ bool rebound(const BindingCounts& bindings, const std::string& name) {
 
 // `const NAME = <string>` anywhere in the file; a name declared twice, or bound anywhere else
 // (a parameter, a loop variable), is not a constant.
+// `const NAME = <number>` likewise into `numbers`, as JavaScript prints it (a template's `${NAME}`).
 void collect_constants(const std::vector<Node>& nodes, const Emitter& e, std::map<std::string, std::string>& out,
-                       std::map<std::string, int>& seen, const BindingCounts& bindings) {
+                       std::map<std::string, std::string, std::less<>>& numbers, std::map<std::string, int>& seen,
+                       const BindingCounts& bindings) {
     for (const Node& n : nodes) {
         if (n.kind == NodeKind::Binary && n.name == "=" && n.context == "const" && n.kids.size() == 2 &&
             n.kids[0].kind == NodeKind::Ident) {
             const std::string& name = n.kids[0].name;
             if (++seen[name] == 1 && !rebound(bindings, name)) {
                 if (auto v = e.string_of(n.kids[1])) out[name] = *v;
+                else if (auto number = e.number_of(n.kids[1])) numbers.insert_or_assign(name, *number);
             } else {
                 out.erase(name);
+                numbers.erase(name);
             }
         }
-        collect_constants(n.kids, e, out, seen, bindings);
+        collect_constants(n.kids, e, out, numbers, seen, bindings);
     }
 }
 
@@ -40,19 +44,56 @@ bool literal_node(const Node& n) {
 
 // `const NAME = <object, array, boolean>` anywhere in the file (also an alias of another name,
 // resolved by literal_of()); a name declared twice is dropped.
-void collect_literals(const Node& n, std::map<std::string, const Node*, std::less<>>& out, std::map<std::string, int>& seen,
+// Any other `const NAME = <value>` into `values` (Emitter::const_value).
+void collect_literals(const Node& n, std::map<std::string, const Node*, std::less<>>& out,
+                      std::map<std::string, const Node*, std::less<>>& values, std::map<std::string, int>& seen,
                       const BindingCounts& bindings) {
     if (n.kind == NodeKind::Binary && n.name == "=" && (n.context == "const" || n.context == "let") && n.kids.size() == 2 &&
         n.kids[0].kind == NodeKind::Ident) {
         const std::string& name = n.kids[0].name;
-        if (++seen[name] == 1 && n.context == "const" && !rebound(bindings, name) &&
-            (literal_node(n.kids[1]) || n.kids[1].kind == NodeKind::Ident)) out[name] = &n.kids[1];
+        bool once = ++seen[name] == 1 && n.context == "const" && !rebound(bindings, name);
+        if (once && (literal_node(n.kids[1]) || n.kids[1].kind == NodeKind::Ident)) out[name] = &n.kids[1];
         else out.erase(name);
+        if (once && !literal_node(n.kids[1]) && n.kids[1].kind != NodeKind::Ident) values.insert_or_assign(name, &n.kids[1]);
+        else values.erase(name);
     }
     if (n.kind == NodeKind::Func) {
-        for (const auto& p : n.params) ++seen[p], out.erase(p);  // a parameter of that name hides it
+        for (const auto& p : n.params) ++seen[p], out.erase(p), values.erase(p);  // a parameter of that name hides it
     }
-    for (const Node& k : n.kids) collect_literals(k, out, seen, bindings);
+    for (const Node& k : n.kids) collect_literals(k, out, values, seen, bindings);
+}
+
+// A literal element of a loop's array: a string, a (negated) number, true, false or null.
+bool literal_element(const std::vector<Token>& t, std::size_t& i, std::size_t close) {
+    if (i < close && t[i].kind == TokenKind::Punct && t[i].text == "-") ++i;
+    if (i >= close) return false;
+    const Token& k = t[i++];
+    return k.kind == TokenKind::String || k.kind == TokenKind::Number ||
+           (k.kind == TokenKind::Ident && (k.text == "true" || k.text == "false" || k.text == "null"));
+}
+
+// `for (const NAME of [<literal>, ...])` in the file's tokens: NAME -> whether every element is
+// a literal (a name seen twice: false).
+void collect_loop_literals(const std::vector<Token>& t, std::map<std::string, bool, std::less<>>& out) {
+    auto punct = [&](std::size_t i, const char* p) { return i < t.size() && t[i].kind == TokenKind::Punct && t[i].text == p; };
+    auto word = [&](std::size_t i, const char* w) { return i < t.size() && t[i].kind == TokenKind::Ident && t[i].text == w; };
+    for (std::size_t i = 0; i + 5 < t.size(); ++i) {
+        if (!word(i, "for") || !punct(i + 1, "(") || !word(i + 2, "const") || t[i + 3].kind != TokenKind::Ident ||
+            !word(i + 4, "of") || !punct(i + 5, "[")) continue;
+        std::size_t j = i + 6;
+        bool literal = true;
+        while (j < t.size() && !punct(j, "]")) {
+            if (!literal_element(t, j, t.size()) || !(punct(j, ",") || punct(j, "]"))) {
+                literal = false;
+                break;
+            }
+            if (punct(j, ",")) ++j;
+        }
+        literal = literal && punct(j, "]") && punct(j + 1, ")");
+        auto [it, fresh] = out.try_emplace(t[i + 3].text, literal);
+        if (!fresh) it->second = false;
+        i = j > i ? j - 1 : i;
+    }
 }
 
 void count_uses(std::string_view text, const std::vector<Token>& tokens, std::map<std::string, std::size_t, std::less<>>& uses, int nesting) {
@@ -129,17 +170,32 @@ std::optional<bool> literal_flag(const Node* opts, std::string_view key) {
 }
 
 Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m_file(file), m_text(text), m_out(out) {
-    BindingCounts bindings;
+    BindingCounts& bindings = m_bindings;
     count_bindings(text, file.tokens, 0, file.tokens.size(), bindings);
     std::map<std::string, int> seen;
     // Two passes: a constant may be built from one declared before it.
-    collect_constants(file.statements, *this, m_constants, seen, bindings);
+    collect_constants(file.statements, *this, m_constants, m_numbers, seen, bindings);
     seen.clear();
-    collect_constants(file.statements, *this, m_constants, seen, bindings);
+    collect_constants(file.statements, *this, m_constants, m_numbers, seen, bindings);
     seen.clear();
-    for (const Node& n : file.statements) collect_literals(n, m_literals, seen, bindings);
+    for (const Node& n : file.statements) collect_literals(n, m_literals, m_values, seen, bindings);
     count_uses(text, file.tokens, m_uses, 0);
+    collect_loop_literals(file.tokens, m_loop_literals);
 }
+
+const Node* Emitter::const_value(const Node& n) const {
+    if (n.kind != NodeKind::Ident || scope.contains(n.name)) return nullptr;
+    auto it = m_values.find(n.name);
+    return it == m_values.end() ? nullptr : it->second;
+}
+
+bool Emitter::literal_loop_variable(const Node& n) const {
+    if (n.kind != NodeKind::Ident || scope.contains(n.name) || rebound(m_bindings, n.name)) return false;
+    auto it = m_loop_literals.find(n.name);
+    return it != m_loop_literals.end() && it->second;
+}
+
+bool Emitter::global_name(const std::string& name) const { return !scope.contains(name) && !m_bindings.contains(name); }
 
 const Node* Emitter::literal_of(const Node& n) const {
     const Node* at = &n;
@@ -180,8 +236,10 @@ std::optional<std::string> Emitter::string_of(const Node& n) const {
                 while (!expr.empty() && std::isspace(static_cast<unsigned char>(expr.back()))) expr.pop_back();
                 while (!expr.empty() && std::isspace(static_cast<unsigned char>(expr.front()))) expr.erase(0, 1);
                 auto it = m_constants.find(expr);
-                if (it == m_constants.end()) return std::nullopt;
-                out += it->second;
+                auto number = scope.contains(expr) ? m_numbers.end() : m_numbers.find(expr);
+                if (it != m_constants.end()) out += it->second;
+                else if (number != m_numbers.end()) out += number->second;
+                else return std::nullopt;
             }
             return out;
         }
@@ -243,6 +301,8 @@ bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& ho
                     hole(part.expr_begin - 2, "${" + trimmed + "}");
                 } else if (it != m_constants.end()) {
                     piece.sql.append(it->second, part.expr_begin);
+                } else if (auto number = m_numbers.find(trimmed); number != m_numbers.end()) {
+                    piece.sql.append(number->second, part.expr_begin);  // as JavaScript prints it
                 } else if (single && single->kind == NodeKind::String) {
                     piece.sql.append(parsed.tokens[static_cast<std::size_t>(single->token)].string.value, part.expr_begin);
                 } else if (auto number = single && single->kind == NodeKind::Number ? js_number_text(single->name) : std::nullopt) {

@@ -29,6 +29,16 @@ public:
     [[nodiscard]] const Node* literal_of(const Node& n) const;
     // A number literal's text.
     [[nodiscard]] std::optional<std::string> number_of(const Node& n) const;
+    // What a name stands for when it is the file's one binding, a `const` whose value is no
+    // object, array or other name (those: literal_of): `const limit = 100`, `const now = new
+    // Date()`; nullptr otherwise (also when a helper's parameter hides it). Such a value cannot
+    // change after its declaration.
+    [[nodiscard]] const Node* const_value(const Node& n) const;
+    // A name that is the file's one binding, the variable of `for (const NAME of [...])` over an
+    // array literal of strings, numbers, booleans and nulls.
+    [[nodiscard]] bool literal_loop_variable(const Node& n) const;
+    // A name the file binds nowhere (nor a helper's parameter): JavaScript's global of that name.
+    [[nodiscard]] bool global_name(const std::string& name) const;
     // How often each name is bound within a node's text (js_bindings.hpp): a parameter of a
     // function and a loop variable of the same name inside it make two.
     [[nodiscard]] std::map<std::string, std::size_t, std::less<>> bindings_in(const Node& n) const;
@@ -78,6 +88,10 @@ private:
     std::map<std::string, std::string> m_constants;
     std::map<std::string, const Node*, std::less<>> m_literals;  // const NAME = {...} / [...] / true
     std::map<std::string, std::size_t, std::less<>> m_uses;      // identifier tokens (not after '.') by name
+    std::map<std::string, std::string, std::less<>> m_numbers;   // const NAME = <number>: as JavaScript prints it
+    std::map<std::string, const Node*, std::less<>> m_values;    // const NAME = <anything else> (const_value)
+    std::map<std::string, std::size_t, std::less<>> m_bindings;  // how often the file binds each name
+    std::map<std::string, bool, std::less<>> m_loop_literals;    // for (const NAME of [literals])
     // Unknown pieces by (span, down, reason): their index and the calls they were reached from.
     std::map<std::tuple<std::size_t, std::size_t, bool, std::string>, std::pair<std::size_t, std::vector<std::string>>> m_unknowns;
 };
@@ -113,8 +127,10 @@ extern const char* const k_sequelize_unresolved_where;
 void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e, bool sequelize = false);
 
 // A value an ORM binds or escapes as a value, never as SQL text: a string (a literal, a + with
-// one, an untagged template, JSON.stringify()), a number, a boolean, null, undefined, or a plain
-// array of those
+// one, an untagged template), a number, a boolean, null, undefined, a plain array of those, a
+// call of a global that always returns a primitive (Number, String, Boolean, parseInt,
+// parseFloat, JSON.stringify, Math.<fn>, Date.now) or `new Date(...)` (a driver value), a `const`
+// of one of those or the variable of a `for (const x of [literals])` loop (red team r72 N1)
 // (knex_bindings.cpp; knex's value bindings, Sequelize's replacements).
 [[nodiscard]] bool plain_value(const Node& v, Emitter& e, int depth = 0);
 

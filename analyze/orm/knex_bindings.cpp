@@ -130,8 +130,10 @@ const Node* bindings_of(const Node* b, Emitter& e, Node& one, std::string& why) 
         return literal;
     }
     if (literal != nullptr && literal->kind == NodeKind::Array) return literal;
+    const Node* value = e.const_value(*b);  // `const limit = 100`: one value (not a `new Date()`: an object)
     if (e.string_of(*b) || b->kind == NodeKind::Number || b->kind == NodeKind::Call ||
-        (literal != nullptr && literal->kind == NodeKind::Ident)) {
+        (literal != nullptr && literal->kind == NodeKind::Ident) || e.literal_loop_variable(*b) ||
+        (value != nullptr && value->kind != NodeKind::New && value->kind != NodeKind::Other && plain_value(*b, e))) {
         one.kind = NodeKind::Array;
         one.kids.push_back(literal != nullptr ? *literal : *b);
         return &one;
@@ -146,6 +148,50 @@ bool raw_value(const Node& v) {
     if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "raw") return false;
     std::string name = dotted_name(v.kids[0]);
     return !name.empty() && name.find("schema") == std::string::npos;
+}
+
+// The callee of a call that always returns a primitive, never SQL: a global's Number(),
+// String(), Boolean(), parseInt(), parseFloat(), JSON.stringify() (a string or undefined), a
+// Math function, Date.now().
+bool primitive_call(const Node& callee, Emitter& e) {
+    static const char* const k_functions[] = {"Number", "String", "Boolean", "parseInt", "parseFloat"};
+    static const char* const k_math[] = {"abs", "ceil", "floor", "round", "trunc", "max", "min", "pow", "sqrt", "sign", "random", "log", "exp"};
+    if (callee.kind == NodeKind::Ident) {
+        for (const char* f : k_functions) {
+            if (callee.name == f) return e.global_name(callee.name);
+        }
+        return false;
+    }
+    if (callee.kind != NodeKind::Member || callee.kids.empty() || callee.kids[0].kind != NodeKind::Ident) return false;
+    const std::string& object = callee.kids[0].name;
+    if (!e.global_name(object)) return false;
+    if (object == "JSON") return callee.name == "stringify";
+    if (object == "Date") return callee.name == "now";
+    if (object != "Math") return false;
+    for (const char* f : k_math) {
+        if (callee.name == f) return true;
+    }
+    return false;
+}
+
+// knex.fn.now(precision?) (functionhelper.js now()): a Raw of `CURRENT_TIMESTAMP`, or
+// `CURRENT_TIMESTAMP(<precision>)` for a number (as JavaScript prints it); nullopt for any other
+// call or a precision pgfence does not know.
+std::optional<std::string> knex_now(const Node& v, Emitter& e) {
+    if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "now") return std::nullopt;
+    const Node& fn = v.kids[0].kids.empty() ? v.kids[0] : v.kids[0].kids[0];
+    if (fn.kind != NodeKind::Member || fn.name != "fn" || fn.kids.empty() || fn.kids[0].kind != NodeKind::Ident) return std::nullopt;
+    const Node* precision = arg(v, 0);
+    if (precision != nullptr && precision->kind == NodeKind::Ident) {
+        if (const Node* value = e.const_value(*precision)) precision = value;
+    }
+    if (precision == nullptr || precision->kind == NodeKind::String ||
+        (precision->kind == NodeKind::Ident && (precision->name == "undefined" || precision->name == "null" ||
+                                                precision->name == "true" || precision->name == "false"))) {
+        return "CURRENT_TIMESTAMP";
+    }
+    if (auto number = e.number_of(*precision)) return "CURRENT_TIMESTAMP(" + *number + ")";
+    return std::nullopt;
 }
 
 // The text replaceRawArrBindings / replaceKeyBindings make (raw.js toSQL()), each value binding a
@@ -163,6 +209,10 @@ std::string value_binding(const Node* v, std::size_t at, Emitter& e, Replaced& r
     if (v == nullptr || plain_value(*v, e)) {
         r.values.emplace_back(r.out.value.size(), v);
         r.out.append('?', at);
+        return {};
+    }
+    if (auto now = knex_now(*v, e)) {  // a Raw whose SQL knex writes in place of the `?`
+        r.out.append(*now, at);
         return {};
     }
     std::string shown = e.source(*v);
@@ -281,10 +331,16 @@ bool plain_value(const Node& v, Emitter& e, int depth) {
         case NodeKind::Number: return true;
         case NodeKind::Ident: {
             if (v.name == "true" || v.name == "false" || v.name == "null" || v.name == "undefined" || e.string_of(v)) return true;
+            if (e.literal_loop_variable(v)) return true;
+            if (const Node* value = e.const_value(v)) return plain_value(*value, e, depth + 1);
             const Node* literal = e.literal_of(v);
             return literal != nullptr && literal != &v && literal->kind != NodeKind::Object && plain_value(*literal, e, depth + 1);
         }
-        case NodeKind::Unary: return (v.name == "-" || v.name == "+") && v.kids.size() == 1 && v.kids[0].kind == NodeKind::Number;
+        case NodeKind::Unary:
+            return (v.name == "-" || v.name == "+" || v.name == "!") && v.kids.size() == 1 &&
+                   (v.kids[0].kind == NodeKind::Number || v.name == "!");
+        case NodeKind::New:  // new Date(...): a Date, which the driver binds as a value
+            return !v.kids.empty() && v.kids[0].kind == NodeKind::Ident && v.kids[0].name == "Date" && e.global_name("Date");
         case NodeKind::Binary:
             return v.name == "+" && v.kids.size() == 2 &&
                    (v.kids[0].kind == NodeKind::String || v.kids[0].kind == NodeKind::Template ||
@@ -294,9 +350,7 @@ bool plain_value(const Node& v, Emitter& e, int depth) {
                 if (!plain_value(k, e, depth + 1)) return false;  // a spread too
             }
             return true;
-        case NodeKind::Call:  // JSON.stringify(x): a string (or undefined), never SQL
-            return !v.kids.empty() && v.kids[0].kind == NodeKind::Member && v.kids[0].name == "stringify" &&
-                   dotted_name(v.kids[0]) == "JSON.stringify";
+        case NodeKind::Call: return !v.kids.empty() && primitive_call(v.kids[0], e);
         default: return false;
     }
 }

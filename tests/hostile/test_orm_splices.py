@@ -13,6 +13,11 @@ from another module (red team R71):
 - Sequelize `replacements` (`sequelize.query(sql, { replacements })`): a value that is a
   `literal()` is spliced as its text (Sequelize 7's escape()), an fn(), object, variable or call
   makes the query unknown; a string, number, boolean, null or array of those stays a value.
+- r72 N1: a value binding that can never be SQL stays a parameter: a `const` of a literal or of a
+  `new Date()` / `Number()` / `String()` / `parseInt()` / `JSON.stringify()` / `Math.*()` call, the
+  variable of `for (const x of [literals])`; `knex.fn.now()` is spliced as knex writes it
+  (CURRENT_TIMESTAMP, `CURRENT_TIMESTAMP(3)` for `now(3)`: knex/lib/knex-builder/FunctionHelper.js).
+  A numeric const in a TypeORM template is folded as JavaScript prints it. Such a migration passes.
 - F11: a JavaScript expression the folder cannot evaluate, concatenated or interpolated into the SQL
   (`String(...)`, `2024 * 1`, `[x]`, `${Math.abs(x)}`), is text, not a bound parameter `$n`: the
   statement is unknown.
@@ -23,13 +28,15 @@ carries that finding.
 
     test_orm_splices.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
-from test_orm_coverage import gate_pull_request  # noqa: E402
+from test_orm_coverage import gate_pull_request, pull_request  # noqa: E402
 
 KNEX_PROJECT = {
     "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
@@ -53,6 +60,12 @@ RAW_BINDINGS = """exports.up = async function (knex) {
   await knex.raw("SELECT 1 WHERE 1 > ?", [knex.ref("id")]); // expect: unknown-statement
   await knex.raw("SELECT 1 WHERE 1 > ?", [cutoff]); // expect: unknown-statement
   await knex.raw("SELECT 1 WHERE 1 > :x", { x: { isRawInstance: true, toSQL: () => ({ sql: "0; DROP TABLE x" }) } }); // expect: unknown-statement
+  const held = knex.raw("0; DROP TABLE held");
+  const parseInt = (v) => knex.raw(v);
+  await knex.raw("SELECT 1 WHERE 1 > ?", [held]);
+  for (const each of [knex.ref("id")]) await knex.raw("SELECT 1 WHERE 1 > ?", [each]); // expect: unknown-statement
+  await knex.raw("SELECT 1 WHERE 1 > ?", [helpers.fn.later()]); // expect: unknown-statement
+  await knex.raw("SELECT 1 WHERE 1 > ?", [parseInt(x)]); // expect: unknown-statement
   await knex.raw("SELECT count(*) FROM audit WHERE id > ?", [5]);
   await knex.raw("SELECT count(*) FROM audit WHERE note = ?", ["0; DROP TABLE sessions"]);
 };
@@ -67,6 +80,76 @@ def raw_bindings_knex(s):
     check(any(q.strip() == "SELECT count(*) FROM audit WHERE id > 5" for q in sql), f"a number binding stays a value: {sql}")
     check(any("note = '0; DROP TABLE sessions'" in q for q in sql), f"a string binding stays a literal: {sql}")
     check(not any("DROP TABLE sessions" in q and "note" not in q for q in sql), f"a string binding is no SQL: {sql}")
+    check(not any("$" in q for q in sql), f"a raw held in a const, a loop variable, a shadowed parseInt are no parameter: {sql}")
+
+
+
+# r72 N1: knex 3.1's toSQL().toNative() binds each of these as $n ([1], ["1970-..."], [100], [5],
+# ["{\"a\":1}"]) and writes knex.fn.now() as CURRENT_TIMESTAMP (/tmp/r72/N1).
+PLAIN_BINDINGS = """const limit = 100;
+const started = new Date();
+exports.up = async function (knex) {
+  for (const id of [1, 2, 3]) {
+    await knex.raw("SELECT count(*) FROM audit WHERE id = ?", [id]);
+  }
+  await knex.raw("SELECT count(*) FROM audit WHERE id < ?", [limit]);
+  await knex.raw("SELECT count(*) FROM audit WHERE id < ?", limit);
+  await knex.raw("SELECT count(*) FROM audit WHERE created_at < ?", [started]);
+  await knex.raw("SELECT count(*) FROM audit WHERE created_at < ?", [new Date(0)]);
+  await knex.raw("SELECT count(*) FROM audit WHERE created_at < ?", [knex.fn.now()]);
+  await knex.raw("SELECT count(*) FROM audit WHERE created_at < ?", [knex.fn.now(3)]);
+  await knex.raw("SELECT count(*) FROM audit WHERE id < ?", [Number(process.env.X || 5)]);
+  await knex.raw("SELECT count(*) FROM audit WHERE id < ?", [parseInt(process.env.X, 10)]);
+  await knex.raw("SELECT count(*) FROM audit WHERE note = ?", [String(process.env.X)]);
+  await knex.raw("SELECT count(*) FROM audit WHERE note = ?", [JSON.stringify({ a: 1 })]);
+  await knex.raw("SELECT count(*) FROM audit WHERE id < ?", [Math.floor(limit / 2)]);
+};
+exports.down = async function () {};
+"""
+
+PLAIN_TYPEORM = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Batch1700000000080 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    const batch = 1000;
+    const scale = 1e3;
+    await queryRunner.query(`SELECT id FROM users WHERE id < ${batch} LIMIT ${scale}`);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+
+def passing_pull_request(s, path, text, base_files):
+    """The pull request adding `path` passes `analyze --ci --unknown block --max-risk low` and `pr`
+    with the same gate: nothing unknown, no finding. Returns analyze's JSON report."""
+    pull_request(s, path, text, base_files)
+    gate = ["--ci", "--unknown", "block", "--max-risk", "low"]
+    analyze = subprocess.run([s.args.binary, "analyze", "--no-config", *gate, "--output", "json", path], cwd=s.repo,
+                             capture_output=True, text=True, timeout=120)
+    report = json.loads(analyze.stdout)
+    check(report["summary"]["unknown"] == 0, f"no unknown statement: {report['summary']} {report['files']}")
+    check(analyze.returncode == 0, f"analyze --ci --unknown block exits 0: {analyze.returncode}\n{analyze.stderr}")
+    s.start_double()
+    proc = s.run_pr(*gate)
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout[-800:]}\n{proc.stderr[-800:]}")
+    return report
+
+
+def plain_bindings_knex(s):
+    path = "migrations/20240501000000_counts.js"
+    report = passing_pull_request(s, path, PLAIN_BINDINGS, KNEX_PROJECT)
+    sql = [" ".join(st.get("sql", "").split()) for st in statements(report, path)]
+    check(len(sql) == 12, f"every call is read: {sql}")
+    check("SELECT count(*) FROM audit WHERE created_at < CURRENT_TIMESTAMP" in sql, f"knex.fn.now() is spliced: {sql}")
+    check("SELECT count(*) FROM audit WHERE created_at < CURRENT_TIMESTAMP(3)" in sql, f"knex.fn.now(3) is spliced: {sql}")
+    check(sum(q.endswith("$1") for q in sql) == 10, f"the other bindings stay parameters: {sql}")
+
+
+def plain_template_typeorm(s):
+    path = "src/migrations/1700000000080-Batch.ts"
+    report = passing_pull_request(s, path, PLAIN_TYPEORM, {"package.json": '{"dependencies": {"typeorm": "0.3.20"}}\n'})
+    sql = [" ".join(st.get("sql", "").split()) for st in statements(report, path)]
+    check("SELECT id FROM users WHERE id < 1000 LIMIT 1000" in sql, f"numeric consts are folded as JavaScript prints them: {sql}")
 
 
 # F11: knex 3.1 sends `SELECT 1; DROP TABLE users` and `DROP TABLE events_2024` (/tmp/r71/F11).
@@ -198,6 +281,8 @@ def reexport(kind):
 
 SCENARIOS = {
     "raw_bindings_knex": raw_bindings_knex,
+    "plain_bindings_knex": plain_bindings_knex,
+    "plain_template_typeorm": plain_template_typeorm,
     "replacements_sequelize": replacements_sequelize,
     "spliced_knex": spliced_knex,
     "spliced_typeorm": spliced_typeorm,
