@@ -174,26 +174,6 @@ bool primitive_call(const Node& callee, Emitter& e) {
     return false;
 }
 
-// knex.fn.now(precision?) (functionhelper.js now()): a Raw of `CURRENT_TIMESTAMP`, or
-// `CURRENT_TIMESTAMP(<precision>)` for a number (as JavaScript prints it); nullopt for any other
-// call or a precision pgfence does not know.
-std::optional<std::string> knex_now(const Node& v, Emitter& e) {
-    if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "now") return std::nullopt;
-    const Node& fn = v.kids[0].kids.empty() ? v.kids[0] : v.kids[0].kids[0];
-    if (fn.kind != NodeKind::Member || fn.name != "fn" || fn.kids.empty() || fn.kids[0].kind != NodeKind::Ident) return std::nullopt;
-    const Node* precision = arg(v, 0);
-    if (precision != nullptr && precision->kind == NodeKind::Ident) {
-        if (const Node* value = e.const_value(*precision)) precision = value;
-    }
-    if (precision == nullptr || precision->kind == NodeKind::String ||
-        (precision->kind == NodeKind::Ident && (precision->name == "undefined" || precision->name == "null" ||
-                                                precision->name == "true" || precision->name == "false"))) {
-        return "CURRENT_TIMESTAMP";
-    }
-    if (auto number = e.number_of(*precision)) return "CURRENT_TIMESTAMP(" + *number + ")";
-    return std::nullopt;
-}
-
 // The text replaceRawArrBindings / replaceKeyBindings make (raw.js toSQL()), each value binding a
 // `?` at the position recorded in `values`.
 struct Replaced {
@@ -209,10 +189,6 @@ std::string value_binding(const Node* v, std::size_t at, Emitter& e, Replaced& r
     if (v == nullptr || plain_value(*v, e)) {
         r.values.emplace_back(r.out.value.size(), v);
         r.out.append('?', at);
-        return {};
-    }
-    if (auto now = knex_now(*v, e)) {  // a Raw whose SQL knex writes in place of the `?`
-        r.out.append(*now, at);
         return {};
     }
     std::string shown = e.source(*v);
