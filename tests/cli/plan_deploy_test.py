@@ -298,6 +298,17 @@ def main():
                 # The step outside a transaction (CIC) that fails is recorded as failed by Flyway.
                 check("`flyway repair`" in out, f"{layout} {given}: the Flyway plan says a failed CIC needs `flyway repair`:\n{out}{err}")
 
+        # `trace` given two Flyway folders runs them merged by version, as one Flyway migrate does
+        # (db/data's V2 adds the column db/main's V3 names), not one folder after the other.
+        if os.path.isdir(PG_BIN):
+            tr = os.path.join(tmp, "fw-trace")
+            write(os.path.join(tr, "db", "main", "V1__t.sql"), "CREATE TABLE t (id int);\n")
+            write(os.path.join(tr, "db", "main", "V3__note.sql"), "COMMENT ON COLUMN t.c IS 'x';\n")
+            write(os.path.join(tr, "db", "data", "V2__c.sql"), "ALTER TABLE t ADD COLUMN c int;\n")
+            code, out, err = run(tr, binary, "trace", "--pg-version", "15", "--pg-bin", PG_BIN, "db/main", "db/data")
+            check(" 0 error" in out and out.find("V2__c.sql") < out.find("V3__note.sql"),
+                  f"trace runs the two Flyway folders merged by version ({code}):\n{out}{err}")
+
         # What a step that fails part-way leaves behind, per tool (the DBA review dba71, problem 3):
         # golang-migrate's dirty version, goose's and dbmate's file run again from its start.
         idx = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
