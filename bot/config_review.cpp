@@ -248,6 +248,20 @@ analyze::Result<bool> add_config_change_reports(const diff::Repository& repo, co
     };
     auto named_file = [&](std::string_view p) { return std::find(named.begin(), named.end(), p) != named.end(); };
     for (const auto& file : *changed) {
+        // A configuration made a link or a submodule (red team R72 F6): pgfence reads a
+        // configuration only as a regular file, so what the base commit's set is gone once merged,
+        // and what the link names is not reviewed.
+        if (file.kind != diff::EntryKind::file && file.status != diff::ChangeStatus::Deleted &&
+            (pgfence_config_name(file.path) || named_file(file.path)) && listed.insert(file.path).second) {
+            report.files.push_back(analyze::analyze_tool_settings(
+                file.path,
+                {change_at(1, std::string("the pull request makes this ") + (named_file(file.path) ? "stats snapshot" : "configuration file") +
+                                  (file.kind == diff::EntryKind::link ? " a symbolic link" : " a submodule") +
+                                  ": pgfence reads it only as a file, so what it set falls back to the configuration of a folder "
+                                  "above, or to none, and what the link names is not reviewed")},
+                options));
+            continue;
+        }
         if (file.kind != diff::EntryKind::file || listed.contains(file.path)) continue;
         // A rename is reviewed by both paths (red team R71 F13): away from the old one, it is that
         // configuration's deletion (what it set falls back to a folder above, or to none), even

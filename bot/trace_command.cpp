@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/conventions.hpp"
 #include "analyze/migrations/migration_order.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
@@ -161,7 +163,21 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!input_errors.empty()) return k_exit_input;
     // Each migration set in the order its tool applies it (V1_9 before V1_10), not by name.
-    files = analyze::group_migration_sets(files).files;
+    {
+        analyze::MigrationSets sets = analyze::group_migration_sets(files);
+        files = std::move(sets.files);
+        // Flyway loads all its locations as one set ordered by version: folders of Flyway files
+        // given together run merged by version, as one migrate runs them (the DBA review dba71:
+        // conductor's data location's V13.2 runs before the main location's V14, not after V18).
+        const bool several = std::any_of(sets.set_of.begin(), sets.set_of.end(), [](std::size_t s) { return s != 0; });
+        const bool flyway = std::all_of(files.begin(), files.end(), [](const std::string& f) {
+            const std::string_view name = analyze::path_name(f);
+            return !name.empty() && name[0] != 'U' && name[0] != 'u' && analyze::flyway_name(name);
+        });
+        if (several && flyway) std::stable_sort(files.begin(), files.end(), [](const std::string& x, const std::string& y) {
+            return analyze::migration_before(x, y);
+        });
+    }
 
     std::vector<trace::SetupFile> setup;
     for (const auto& path : a.setup) {

@@ -19,4 +19,22 @@ namespace pgfence::analyze::tools {
 // for plan_versions' `siblings`; empty when `sql_path` is not under src/main/resources.
 [[nodiscard]] std::vector<std::string> flyway_java_versions(std::string_view sql_path);
 
+// The versioned Flyway SQL migrations (V<version>__x.sql) outside the folder `sql_path` sits in
+// that one deploy may load beside it: Flyway loads all its locations as one set ordered by
+// version and refuses two migrations of one version ("Found more than one migration with
+// version 18.1", CompositeMigrationResolver.checkForIncompatibilities; the DBA review dba71:
+// conductor's migration_postgres and migration_postgres_data). Which locations a deploy names is
+// often set in code or the environment pgfence does not run, so every folder of Flyway-named
+// files counts: under the `src/main/resources` folder the file sits in (every classpath:
+// location is there), else under the folder above the file's own (db/main beside db/data), but
+// not when the file's folder is a repository's top or that folder is right under the file
+// system's top (/tmp, /home).
+// Build output (target/, build/), .git and node_modules are not read; a walk past 50,000
+// entries stops with what it found.
+struct FlywayOtherLocations {
+    std::string root;                // the folder read ("" when none was)
+    std::vector<std::string> files;  // their paths, lexically normal, sorted
+};
+[[nodiscard]] FlywayOtherLocations flyway_other_locations(std::string_view sql_path);
+
 }  // namespace pgfence::analyze::tools

@@ -102,9 +102,19 @@ void each_include(const PsqlFile& f, std::string_view text, std::optional<std::s
     if (!may_include(text) && text.find("\\cd") == std::string_view::npos) return;
     int n = 1;
     std::size_t counted = 0;
+    // psql's `\if` blocks (each begins and ends in one file): whether a `\cd` inside one runs
+    // depends on a condition pgfence does not evaluate, so after it the folder is unknown (red
+    // team R72 F5: a `\cd` in a `\if false` branch was carried to the includer's later `\i`).
+    int conditional = 0;
     each_meta_command(text, [&](const MetaCommand& m) {
         n += static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted), text.begin() + static_cast<std::ptrdiff_t>(m.begin), '\n'));
         counted = m.begin;
+        if (m.name == "if") ++conditional;
+        else if (m.name == "endif" && conditional > 0) --conditional;
+        if (m.name == "cd" && conditional > 0) {
+            cwd.reset();
+            return true;
+        }
         std::string held;
         auto d = include_of(f, text, m, n, cwd, held);
         return !d || fn(m, *d, held);

@@ -413,8 +413,34 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         if (!o->args_unspecified) signature = signature_of_types(o->objargs);
         catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         for (FunctionInfo& f : moved) {
+            // Moved aside by the analysed migrations: a CREATE of the old name is compared with it
+            // as after a DROP (red team R72 F3: RENAME TO f_old, then CREATE f without its options).
+            if (catalog.source().empty()) {
+                FunctionInfo aside = f;
+                aside.pre_existing = aside.pre_existing || aside.order < catalog.functions_existing();
+                catalog.add_dropped_function(aside);
+            }
             // The definition still names the old function; only its body is read from it.
             f.name = rename->newname;
+            catalog.add_function(std::move(f));
+        }
+        return;
+    }
+    // ALTER FUNCTION ... SET SCHEMA: the name is free in the old schema, as after a DROP (R72 F3).
+    if (const AlterObjectSchemaStmt* moved = pg::as<AlterObjectSchemaStmt>(stmt)) {
+        if (moved->objectType != OBJECT_FUNCTION && moved->objectType != OBJECT_PROCEDURE && moved->objectType != OBJECT_ROUTINE) return;
+        const ObjectWithArgs* o = pg::as<ObjectWithArgs>(moved->object);
+        if (o == nullptr || pg::length(o->objname) == 0 || moved->newschema == nullptr || !catalog.source().empty()) return;
+        if (is_rule_function_name(pg::last_name(o->objname))) return;
+        std::vector<FunctionInfo> overloads = named_overloads(o, catalog);
+        std::optional<std::string> signature;
+        if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+        catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
+        for (FunctionInfo& f : overloads) {
+            FunctionInfo aside = f;
+            aside.pre_existing = aside.pre_existing || aside.order < catalog.functions_existing();
+            catalog.add_dropped_function(aside);
+            f.schema = moved->newschema;
             catalog.add_function(std::move(f));
         }
     }

@@ -1,8 +1,10 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/migrations/conventions.hpp"
 #include "analyze/migrations/flyway_java_versions.hpp"
 #include "analyze/plan/plan_index_order.hpp"
 #include "analyze/plan/plan_prisma.hpp"
+#include "analyze/plan/plan_tool_notes.hpp"
 #include <filesystem>
 
 namespace pgfence::analyze {
@@ -289,7 +291,35 @@ Plan Composer::compose() {
             // DBA review dba70: marquez's V44 plan took 44.1 to 44.3, its Java classes' versions).
             std::vector<std::string> taken = siblings();
             for (std::string& java : tools::flyway_java_versions(m_report.path)) taken.push_back(std::move(java));
-            versions = plan_versions(own_name, true, migrations - 1, taken);
+            const PlanVersions own_set = plan_versions(own_name, true, migrations - 1, taken);
+            // And the project's other Flyway locations: Flyway loads them with this folder as one
+            // set (the DBA review dba71: conductor's V18 plan took 18.1, which its data location's
+            // V18.1__index_backfill_end_time.sql has, and Flyway refused to start). The folders
+            // given with this one (the known migrations of other sets), and every folder of
+            // Flyway-named files near it (tools::flyway_other_locations).
+            std::vector<std::string> others;
+            if (m_known != nullptr) {
+                std::error_code ec;
+                const std::string own_folder =
+                    std::filesystem::absolute(std::filesystem::path(m_report.path), ec).lexically_normal().parent_path().generic_string();
+                for (const auto& known : m_known->paths()) {
+                    std::string_view n = path_name(known);
+                    if (n.size() > 1 && (n[0] == 'V' || n[0] == 'v') && n[1] >= '0' && n[1] <= '9' && flyway_name(n) &&
+                        path_folder(known) != own_folder) {
+                        others.push_back(known);
+                    }
+                }
+            }
+            const tools::FlywayOtherLocations near = tools::flyway_other_locations(m_report.path);
+            others.insert(others.end(), near.files.begin(), near.files.end());
+            versions = own_set;
+            if (!others.empty()) {
+                taken.insert(taken.end(), others.begin(), others.end());
+                versions = plan_versions(own_name, true, migrations - 1, taken);
+                if (versions.versions != own_set.versions && versions.note.empty()) {
+                    m_notes.push_back(plan_tool_notes::flyway_locations_note(own_set.versions, versions.versions, others, near.root));
+                }
+            }
         } else {
             versions = plan_versions(own_name, false, migrations - 1, siblings());
         }
@@ -402,9 +432,7 @@ Plan Composer::compose() {
         }
     }
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
-    if (m_layout.tool == MigrationTool::Prisma) {
-        if (std::string note = plan_prisma::failure_note(steps); !note.empty()) m_notes.push_back(std::move(note));
-    }
+    if (std::string note = plan_tool_notes::failure_note(m_layout.tool, steps); !note.empty()) m_notes.push_back(std::move(note));
     // The original's down half still undoes the whole file (newcomer nw71 N5): after the plan
     // only migration 1 is left of it, and the other migrations' downs stop for a revert by hand.
     if (migrations > 1 && m_layout.source_kind == "sql") {

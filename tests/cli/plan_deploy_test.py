@@ -4,7 +4,10 @@
 - inside a git repository `analyze FILE` replays the committed rest of the set as history;
 - `analyze` says a plan is composed, not rehearsed, with the `pgfence trace --plan` command
   that rehearses it (text, Markdown, the plan folder's README), and that command, run as written
-  on PostgreSQL 15, rehearses the plan (skipped without /usr/lib/postgresql/15/bin).
+  on PostgreSQL 15, rehearses the plan (skipped without /usr/lib/postgresql/15/bin);
+- a Flyway plan's versions avoid those of the project's other Flyway folders (db/data/V2.1 beside
+  db/main/V2: V2.0.1, not V2.1), and the plans of golang-migrate, Flyway, goose and dbmate say what a
+  step that fails part-way leaves and how to resume (the DBA review dba71, problems 1 and 3).
 
     plan_deploy_test.py --binary build/bot/pgfence
 """
@@ -272,6 +275,59 @@ def main():
         code, out, err = run(os.path.join(tmp, "gm"), binary, "analyze", "--no-config", "--color", "never", "migrations")
         check("000002_users_idx.down.sql still undoes the whole original file" in out,
               "a golang-migrate plan names the original's down file:\n" + out + err)
+
+        # Flyway loads all its locations as one set ordered by version, and two migrations of one
+        # version stop it ("Found more than one migration with version 2.1"): a plan's versions
+        # avoid those of the project's other folders of Flyway files (the DBA review dba71:
+        # conductor's V18 plan took 18.1, which its data location's V18.1__index_backfill has).
+        for layout, top in (("maven", os.path.join("src", "main", "resources", "db")), ("plain", "db")):
+            fw = os.path.join(tmp, "fw-" + layout)
+            write(os.path.join(fw, top, "main", "V1__init.sql"), "CREATE TABLE t (id int);\n")
+            write(os.path.join(fw, top, "main", "V2__add.sql"), "ALTER TABLE t ADD COLUMN c int;\nCREATE INDEX t_c ON t (c);\n")
+            write(os.path.join(fw, top, "data", "V2.1__backfill.sql"), "UPDATE t SET c = id;\n")
+            write(os.path.join(fw, "src", "main", "java", "x", "C.java"),
+                  'class C { void f() { config.locations("classpath:db/main", "classpath:db/data"); } }\n')
+            for given in ([os.path.join(top, "main")], [os.path.join(top, "main"), os.path.join(top, "data")]):
+                out_dir = os.path.join(tmp, "fw-plans-" + layout + str(len(given)))
+                code, out, err = run(fw, binary, "analyze", "--no-config", "--color", "never", "--format", "plan", "-o", out_dir, *given)
+                names = sorted(os.listdir(os.path.join(out_dir, top, "main"))) if os.path.isdir(os.path.join(out_dir, top, "main")) else []
+                check("V2.1__add_2.sql" not in names and "V2.0.1__add_2.sql" in names,
+                      f"{layout} {given}: the plan's second migration avoids data/V2.1: {names}\n{out}{err}")
+                check("data/V2.1__backfill.sql, in a folder Flyway may load with this one, already has that version" in out,
+                      f"{layout} {given}: a note names the other location's file:\n{out}{err}")
+                # The step outside a transaction (CIC) that fails is recorded as failed by Flyway.
+                check("`flyway repair`" in out, f"{layout} {given}: the Flyway plan says a failed CIC needs `flyway repair`:\n{out}{err}")
+
+        # `trace` given two Flyway folders runs them merged by version, as one Flyway migrate does
+        # (db/data's V2 adds the column db/main's V3 names), not one folder after the other.
+        if os.path.isdir(PG_BIN):
+            tr = os.path.join(tmp, "fw-trace")
+            write(os.path.join(tr, "db", "main", "V1__t.sql"), "CREATE TABLE t (id int);\n")
+            write(os.path.join(tr, "db", "main", "V3__note.sql"), "COMMENT ON COLUMN t.c IS 'x';\n")
+            write(os.path.join(tr, "db", "data", "V2__c.sql"), "ALTER TABLE t ADD COLUMN c int;\n")
+            code, out, err = run(tr, binary, "trace", "--pg-version", "15", "--pg-bin", PG_BIN, "db/main", "db/data")
+            check(" 0 error" in out and out.find("V2__c.sql") < out.find("V3__note.sql"),
+                  f"trace runs the two Flyway folders merged by version ({code}):\n{out}{err}")
+
+        # What a step that fails part-way leaves behind, per tool (the DBA review dba71, problem 3):
+        # golang-migrate's dirty version, goose's and dbmate's file run again from its start.
+        idx = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+        add = "ALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_email_idx ON users (email);\n"
+        cases = {
+            "gm": ({"000001_users.up.sql": idx, "000001_users.down.sql": "DROP TABLE users;\n",
+                    "000002_idx.up.sql": add, "000002_idx.down.sql": "SELECT 1;\n"}, "`migrate force <the version before it>`"),
+            "goose": ({"001_users.sql": "-- +goose Up\n" + idx, "002_idx.sql": "-- +goose Up\n" + add},
+                      "the next `goose up` runs the whole file again"),
+            "dbmate": ({"20240101000000_users.sql": "-- migrate:up\n" + idx + "-- migrate:down\n",
+                        "20240102000000_idx.sql": "-- migrate:up\n" + add + "-- migrate:down\n"},
+                       "the next `dbmate up` runs the whole file again"),
+        }
+        for tool, (files, said) in cases.items():
+            folder = os.path.join(tmp, "fail-" + tool)
+            for name, text in files.items():
+                write(os.path.join(folder, "db", "migrations", name), text)
+            code, out, err = run(folder, binary, "analyze", "--no-config", "--color", "never", "--format", "plan", "-o", "plans", "db/migrations")
+            check(said in out, f"{tool}: the plan says what a failed step leaves and how to resume ({said}):\n{out}{err}")
 
     for f in failures:
         print("FAIL:", f)

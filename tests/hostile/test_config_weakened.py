@@ -144,7 +144,24 @@ def policy_weakened(s):
     check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (config_weakened, config_stricter, config_added_deleted, config_renamed, policy_weakened)}
+def config_linked(s):
+    """Red team r72 F6: a configuration made a symbolic link is reviewed (HIGH): pgfence reads a
+    configuration only as a file, so once merged what the base commit's set is gone."""
+    strict = 'max_risk = "low"\nunparsable = "fail"\n\n[rules.drop-table]\nrisk = "critical"\n'
+    pr_repo(s, {".pgfence.toml": strict}, {"README.md": "notes\n"})
+    os.remove(os.path.join(s.repo, ".pgfence.toml"))
+    os.symlink("# shared settings", os.path.join(s.repo, ".pgfence.toml"))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "share the config")
+    proc, _, report = pr_report(s)
+    found = config_findings(report, ".pgfence.toml")
+    check(any("a symbolic link" in f["message"] and f["risk"] == "HIGH" for f in found),
+          f"the link is the configuration's loss: {report['files']}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (config_weakened, config_stricter, config_added_deleted, config_renamed, policy_weakened,
+                                     config_linked)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

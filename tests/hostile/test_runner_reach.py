@@ -258,9 +258,30 @@ def psql_cd_in_include(s):
                           ("db/x/tables.sql", "unknown-statement", 1)}, analyze=False)
 
 
+def psql_cd_in_if(s):
+    r"""Red team R72 F5: a `\cd` inside a `\if` block runs or not by a condition pgfence does not
+    evaluate (`\if false`: psql skips it), so the folder after it is unknown, in the included file
+    and for its includer: the next `\i cleanup.sql` may be the top's cleanup.sql (real psql 15 ran
+    that one) or db/lib's. The pull request edits the top's cleanup.sql, and another file's
+    `\if false ... \cd ... \endif` before its own `\i cleanup2.sql`."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/deploy.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/main.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/deploy.sql": "\\i db/setup.sql\n\\i cleanup.sql\n",
+                 "db/setup.sql": "\\set ON_ERROR_STOP on\n\\if false\n\\cd db/lib\n\\endif\n",
+                 "cleanup.sql": "SELECT 2;\n", "db/lib/cleanup.sql": "SELECT 1;\n",
+                 "db/main.sql": "\\if false\n\\cd db/lib\n\\endif\n\\i cleanup2.sql\n",
+                 "cleanup2.sql": "SELECT 2;\n", "db/lib/cleanup2.sql": "SELECT 1;\n"})
+    head = {"cleanup.sql": DROP, "cleanup2.sql": DROP}
+    gated(s, base, head, {("cleanup.sql", "unknown-statement", 1), ("cleanup2.sql", "unknown-statement", 1)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
                                      computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd,
-                                     psql_cd_in_include)}
+                                     psql_cd_in_include, psql_cd_in_if)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
