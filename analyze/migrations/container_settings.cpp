@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
 namespace pgfence::analyze::tools {
@@ -17,23 +18,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
-// Each line with its 1-based number.
-template <typename F>
-void each_line(std::string_view text, F each) {
-    int n = 1;
-    for (std::size_t at = 0; at <= text.size(); ++n) {
-        const std::size_t nl = text.find('\n', at);
-        each(n, text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
-}
 
 bool comment(std::string_view body) { return body.empty() || body.front() == '#'; }
 
@@ -57,7 +41,7 @@ std::vector<Service> compose_services(std::string_view text) {
     each_line(text, [&](int n, std::string_view l) {
         const std::size_t indent = l.find_first_not_of(" \t");
         if (indent == std::string_view::npos) return;
-        std::string_view body = trim(l.substr(indent));
+        std::string_view body = trim_blanks(l.substr(indent));
         if (comment(body)) return;
         if (indent == 0 && (body == "services:" || body.starts_with("services: "))) has_services = true;
         lines.push_back(Line{n, indent, body});
@@ -134,7 +118,7 @@ std::vector<int> compose_lines(std::string_view text) {
 std::vector<int> dockerfile_lines(std::string_view text) {
     bool tool = false;
     each_line(text, [&](int, std::string_view l) {
-        const std::string_view b = trim(l);
+        const std::string_view b = trim_blanks(l);
         if (!comment(b) && (tool_image_text(b) || tool_command_line(b))) tool = true;
     });
     std::vector<int> out;
@@ -142,7 +126,7 @@ std::vector<int> dockerfile_lines(std::string_view text) {
     bool continued = false;  // a line ending in a backslash continues the instruction above
     bool counted = false;
     each_line(text, [&](int n, std::string_view l) {
-        const std::string_view b = trim(l);
+        const std::string_view b = trim_blanks(l);
         if (!continued) {
             const std::string word = lower(b.substr(0, b.find_first_of(" \t")));
             counted = word == "from" || word == "copy" || word == "add" || word == "workdir" || word == "env" || word == "arg" ||
@@ -186,7 +170,7 @@ std::vector<int> pom_lines(std::string_view text) {
     each_line(text, [&](int n, std::string_view l) {
         const std::size_t from = offset, to = offset + l.size();
         offset = to + 1;
-        const std::string_view b = trim(l);
+        const std::string_view b = trim_blanks(l);
         if (b.empty() || b.starts_with("<!--")) return;
         bool in = lower(b).find("<flyway.") != std::string::npos;
         // The ranges are in order: the first that does not end before this line.
@@ -207,7 +191,7 @@ std::vector<int> gradle_lines(std::string_view text) {
     std::vector<bool> blocks;  // open braces: whether each was opened inside / on a flyway line
     std::size_t flyway_blocks = 0;  // how many of them are
     each_line(text, [&](int n, std::string_view l) {
-        const std::string_view b = trim(l);
+        const std::string_view b = trim_blanks(l);
         const bool inside = flyway_blocks > 0;
         const bool names = lower(b).find("flyway") != std::string::npos;
         if (!b.empty() && !b.starts_with("//") && (inside || names)) out.push_back(n);
@@ -400,18 +384,18 @@ std::vector<ContainerDir> compose_dirs(std::string_view text) {
             if (volumes_indent != std::string_view::npos && (l.indent < volumes_indent || (l.indent == volumes_indent && !b.starts_with("-")))) {
                 volumes_indent = std::string_view::npos;
             }
-            if (b.starts_with("working_dir:")) cwd = container_path("/", trim(b.substr(12)));
+            if (b.starts_with("working_dir:")) cwd = container_path("/", trim_blanks(b.substr(12)));
             if (b.starts_with("volumes:")) {
                 volumes_indent = l.indent;
                 b.remove_prefix(8);
             }
             if (volumes_indent != std::string_view::npos) {
                 // The long syntax: source then target, in either order, one item each.
-                std::string_view item = b.starts_with("- ") ? trim(b.substr(2)) : b;
+                std::string_view item = b.starts_with("- ") ? trim_blanks(b.substr(2)) : b;
                 if (b.starts_with("- ")) source.clear();
-                if (item.starts_with("source:")) source = std::string(trim(item.substr(7)));
+                if (item.starts_with("source:")) source = std::string(trim_blanks(item.substr(7)));
                 if (item.starts_with("target:") && !source.empty()) {
-                    maps.push_back(Mapping{source, container_path("/", trim(item.substr(7))), l.n, "volume " + source.substr(0, 80)});
+                    maps.push_back(Mapping{source, container_path("/", trim_blanks(item.substr(7))), l.n, "volume " + source.substr(0, 80)});
                     continue;
                 }
                 for (auto w : words(b)) {
@@ -440,10 +424,10 @@ std::vector<ContainerDir> dockerfile_dirs(std::string_view text) {
     std::optional<std::string> dir;
     int dir_line = 1;
     each_line(text, [&](int n, std::string_view l) {
-        const std::string_view b = trim(l);
+        const std::string_view b = trim_blanks(l);
         if (comment(b)) return;
         const std::string word = lower(b.substr(0, b.find_first_of(" \t")));
-        const std::string_view rest = trim(b.substr(std::min(b.size(), word.size())));
+        const std::string_view rest = trim_blanks(b.substr(std::min(b.size(), word.size())));
         if (word == "from") cwd = "/";  // a new stage
         if (word == "workdir") cwd = container_path(cwd, rest);
         if (word == "copy" || word == "add") {
@@ -501,7 +485,7 @@ bool tool_image_text(std::string_view text) {
 }
 
 bool container_tool_line(std::string_view line) {
-    const std::string l = lower(trim(line));
+    const std::string l = lower(trim_blanks(line));
     if (l.empty() || l.front() == '#') return false;
     if (l.find("x-migrations") != std::string::npos) return true;
     const bool run = l.find("docker run") != std::string::npos || l.find("podman run") != std::string::npos ||
@@ -574,8 +558,8 @@ std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_serv
             } else if (env_indent == std::string_view::npos) {
                 continue;
             }
-            std::string_view item = b.starts_with("- ") ? trim(b.substr(2)) : trim(b);
-            if (item.starts_with("path:")) item = trim(item.substr(5));
+            std::string_view item = b.starts_with("- ") ? trim_blanks(b.substr(2)) : trim_blanks(b);
+            if (item.starts_with("path:")) item = trim_blanks(item.substr(5));
             else if (item.starts_with("required:")) continue;
             for (auto w : words(item)) {
                 if (!w.empty() && w != "-") out.push_back(EnvFileRef{l.n, std::string(w)});

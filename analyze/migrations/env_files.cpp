@@ -1,6 +1,7 @@
 #include "analyze/migrations/env_files.hpp"
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -9,28 +10,12 @@ namespace {
 
 constexpr std::size_t k_most_uses = 64;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
 std::string_view unquoted(std::string_view s) {
-    s = trim(s);
+    s = trim_blanks(s);
     if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
     return s;
 }
 
-template <typename F>
-void each_line(std::string_view text, F each) {
-    int n = 1;
-    for (std::size_t at = 0; at <= text.size(); ++n) {
-        const std::size_t nl = text.find('\n', at);
-        each(n, text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
-}
 
 void push(std::vector<EnvFileUse>& out, int line, std::string_view how, std::string_view base, std::string_view value) {
     value = unquoted(value);
@@ -67,11 +52,11 @@ void read_env_file_flags(std::string_view text, std::string_view base, std::vect
 // systemd's EnvironmentFile=[-]path: a relative one from the unit's folder.
 void read_unit(std::string_view text, std::string_view base, std::vector<EnvFileUse>& out) {
     each_line(text, [&](int n, std::string_view l) {
-        l = trim(l);
+        l = trim_blanks(l);
         if (!l.starts_with("EnvironmentFile")) return;
         const std::size_t eq = l.find('=');
-        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != "EnvironmentFile") return;
-        std::string_view v = trim(l.substr(eq + 1));
+        if (eq == std::string_view::npos || trim_blanks(l.substr(0, eq)) != "EnvironmentFile") return;
+        std::string_view v = trim_blanks(l.substr(eq + 1));
         if (v.starts_with("-")) v.remove_prefix(1);
         if (v.starts_with("/")) return;
         push(out, n, "EnvironmentFile", base, v);
@@ -84,7 +69,7 @@ void read_kustomization(std::string_view text, std::string_view base, std::vecto
     each_line(text, [&](int n, std::string_view raw) {
         const std::size_t indent = raw.find_first_not_of(" \t");
         if (indent == std::string_view::npos) return;
-        std::string_view l = trim(raw.substr(indent));
+        std::string_view l = trim_blanks(raw.substr(indent));
         if (l.starts_with("#")) return;
         if (list_indent != std::string_view::npos) {
             if (l.starts_with("- ") && indent >= list_indent) {
@@ -93,14 +78,14 @@ void read_kustomization(std::string_view text, std::string_view base, std::vecto
             }
             list_indent = std::string_view::npos;
         }
-        if (l.starts_with("- ")) l = trim(l.substr(2));
+        if (l.starts_with("- ")) l = trim_blanks(l.substr(2));
         for (std::string_view key : {"envs:", "env:"}) {
             if (!l.starts_with(key)) continue;
-            std::string_view v = trim(l.substr(key.size()));
+            std::string_view v = trim_blanks(l.substr(key.size()));
             if (v.empty()) {
                 list_indent = indent;
             } else if (v.front() == '[') {
-                v = trim(v.substr(1, v.find(']') == std::string_view::npos ? std::string_view::npos : v.find(']') - 1));
+                v = trim_blanks(v.substr(1, v.find(']') == std::string_view::npos ? std::string_view::npos : v.find(']') - 1));
                 while (!v.empty()) {
                     const std::size_t comma = v.find(',');
                     push(out, n, "envs", base, v.substr(0, comma));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
 
 namespace pgfence::analyze::tools {
@@ -14,15 +15,9 @@ std::string printable(std::string_view v) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
 // One location as a folder of the project (as spring_flyway.cpp reads spring.flyway.locations).
 void location(std::string_view v, PluginLocation& out) {
-    v = trim(v);
+    v = trim_blanks(v);
     // The project's own folder written out (Gradle's $projectDir, Maven's ${project.basedir}).
     std::string text(v);
     for (std::string_view dir : {"$projectDir/", "${projectDir}/", "${project.basedir}/", "${basedir}/"}) {
@@ -55,17 +50,6 @@ void location(std::string_view v, PluginLocation& out) {
     out.folders.push_back(base + std::string(v));
 }
 
-// Each line with its 1-based number.
-template <typename F>
-void each_line(std::string_view text, F each) {
-    int n = 1;
-    for (std::size_t at = 0; at <= text.size(); ++n) {
-        const std::size_t nl = text.find('\n', at);
-        each(n, text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
-}
 
 }  // namespace
 
@@ -77,17 +61,17 @@ std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::
         // The plugin reads the flyway.* project properties too (flyway-gradle-plugin
         // AbstractFlywayTask: the task, then the extension, then the project's properties).
         each_line(text, [&](int n, std::string_view l) {
-            std::string_view b = trim(l);
+            std::string_view b = trim_blanks(l);
             if (!b.starts_with("flyway.locations")) return;
             b.remove_prefix(16);
-            b = trim(b);
+            b = trim_blanks(b);
             if (b.empty() || (b.front() != '=' && b.front() != ':')) return;
             b.remove_prefix(1);
             PluginLocation p{n, "flyway.locations", {}, {}};
             for (std::size_t s = 0; s <= b.size();) {
                 std::size_t c = b.find(',', s);
                 if (c == std::string_view::npos) c = b.size();
-                if (!trim(b.substr(s, c - s)).empty()) location(b.substr(s, c - s), p);
+                if (!trim_blanks(b.substr(s, c - s)).empty()) location(b.substr(s, c - s), p);
                 s = c + 1;
             }
             out.push_back(std::move(p));
@@ -112,12 +96,12 @@ std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::
                         break;
                     }
                     std::string_view value = l.substr(v, end - v);
-                    if (trim(value).empty()) continue;
+                    if (trim_blanks(value).empty()) continue;
                     p.key = std::string(tag);
                     for (std::size_t s = 0; s <= value.size();) {
                         std::size_t c = value.find(',', s);
                         if (c == std::string_view::npos) c = value.size();
-                        if (!trim(value.substr(s, c - s)).empty()) location(value.substr(s, c - s), p);
+                        if (!trim_blanks(value.substr(s, c - s)).empty()) location(value.substr(s, c - s), p);
                         s = c + 1;
                     }
                 }
@@ -125,7 +109,7 @@ std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::
         } else {
             // locations = ['a', 'b'] / arrayOf("a", "b") / locations = "a": the string literals.
             const std::size_t at = l.find("locations");
-            if (at == std::string_view::npos || trim(l).starts_with("//")) return;
+            if (at == std::string_view::npos || trim_blanks(l).starts_with("//")) return;
             p.key = "locations";
             std::string_view rest = l.substr(at + 9);
             bool any = false;
@@ -136,7 +120,7 @@ std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::
                 any = true;
                 q = e;
             }
-            if (!any) p.unknown = "its value " + printable(trim(rest)) + " is computed when the build runs";
+            if (!any) p.unknown = "its value " + printable(trim_blanks(rest)) + " is computed when the build runs";
         }
         if (!p.key.empty()) out.push_back(std::move(p));
     });
