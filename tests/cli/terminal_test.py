@@ -25,6 +25,9 @@ class Tmux:
 
     def __init__(self, folder):
         self.socket = os.path.join(folder, "tmux.sock")
+        # A session that lives as long as the test: killing the last session makes the server exit,
+        # and a new-session sent while it exits can fail (seen once in CI as an empty capture).
+        self.tmux("new-session", "-d", "-s", "keep", "sleep", "100000")
 
     def tmux(self, *args):
         return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args],
@@ -36,7 +39,14 @@ class Tmux:
         name = f"w{width}_{time.monotonic_ns()}"
         quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in command)
         script = f"cd '{cwd}' && {quoted}; echo __END__ $?; sleep 180"
-        self.tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", "300", "bash", "--norc", "-c", script)
+        for attempt in range(3):
+            started = self.tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", "300",
+                                "bash", "--norc", "-c", script)
+            if started.returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            return f"(tmux new-session failed: {started.stderr.strip()})", ""
         self.tmux("set-option", "-t", name, "history-limit", "5000")
         deadline = time.monotonic() + 120
         plain = ""
