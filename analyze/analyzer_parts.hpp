@@ -83,6 +83,9 @@ struct SessionState {
         std::string what;    // "SET standard_conforming_strings = off (line 3)"
         std::string at;      // the same with its file, for the next file (Catalog::relexed)
         bool local = false;  // by SET LOCAL: it ends with the transaction
+        // The default of later sessions it is (LexingChange::lasting, "database app"): not carried
+        // as the connection's (Catalog::lasting_relexed gives it to each file), ended by that RESET.
+        std::string lasting;
     };
     std::map<std::string, Relexing> relexed;
     bool maybe_file_only = false;  // relexed[kMaybeRelexed] is not carried to the next file

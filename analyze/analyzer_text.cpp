@@ -263,6 +263,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     for (const auto& [setting, what] : catalog.relexed()) {
         if (setting != k_held_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
     }
+    // And the defaults an earlier migration gave every later session (ALTER DATABASE ... SET),
+    // whatever connection this file runs on.
+    for (const auto& [key, what] : catalog.lasting_relexed()) {
+        state.relexed.try_emplace(key.substr(key.find('\n') + 1), SessionState::Relexing{what, what, false, key.substr(0, key.find('\n'))});
+    }
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<std::size_t> parsed_as_written;  // those of stmts parsed from their statement's own text
     std::vector<bool> down_part;                // parallel too: from a down/undo part
@@ -445,16 +450,31 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                                       "fold (it may be session_replication_role, search_path, role ...): what it changes is not known");
                 if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
             }
-            if (change.changes) {
+            if (!change.lasting.empty() && change.changes) {
+                catalog.set_lasting_relexed(change.lasting, change.setting,
+                                            change.what + " (" + path + ", line " + std::to_string(facts.span.start.line) + ")");
+            } else if (!change.lasting.empty() && change.restores) {
+                catalog.reset_lasting_relexed(change.lasting, change.setting);
+            }
+            auto held = state.relexed.find(change.setting);
+            // A default set over the session's own SET leaves that SET in force (a later RESET of the default does not end it).
+            const bool session_set = held != state.relexed.end() && held->second.lasting.empty();
+            if (change.changes && !(session_set && !change.lasting.empty())) {
                 const std::string line = std::to_string(facts.span.start.line);
                 const auto* set = pg::as<VariableSetStmt>(parsed.stmt);
                 state.relexed[change.setting] = SessionState::Relexing{change.what + " (line " + line + ")",
                                                                        change.what + " (" + path + ", line " + line + ")",
-                                                                       set != nullptr && set->is_local};
+                                                                       set != nullptr && set->is_local, change.lasting};
             }
             // Each setting is put back on its own (client_encoding = UTF8 leaves the strings off).
-            if (change.restores && change.setting.empty()) state.relexed.clear();  // the maybe too
-            else if (change.restores) state.relexed.erase(change.setting);
+            // An ALTER ... RESET ends only that default (taken to reach this session too, as its SET was).
+            if (change.restores && change.lasting.empty() && change.setting.empty()) state.relexed.clear();  // the maybe too
+            else if (change.restores && change.lasting.empty()) state.relexed.erase(change.setting);
+            else if (change.restores) {
+                std::erase_if(state.relexed, [&](const auto& kv) {
+                    return kv.second.lasting == change.lasting && (change.setting.empty() || kv.first == change.setting);
+                });
+            }
             if (change.changes) {
                 facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
                                       "literals of every statement after it on this connection (this file's and the next files')");
@@ -618,6 +638,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         std::map<std::string, std::string> carried;
         for (const auto& [setting, r] : state.relexed) {
             if (setting == kMaybeRelexed && state.maybe_file_only) continue;
+            if (!r.lasting.empty()) continue;  // Catalog::lasting_relexed gives it to the next file while in force
             if (!r.local || state.explicit_block) carried.emplace(setting, r.at);
         }
         // The held locks' id stays for hand_on_held, which replaces it.

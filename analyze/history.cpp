@@ -10,6 +10,7 @@
 #include "analyze/migrations/psql_includes.hpp"
 #include "analyze/model/function_attach.hpp"
 #include "analyze/model/function_calls.hpp"
+#include "analyze/parse/lexing_settings.hpp"
 #include "analyze/parse/limits.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
@@ -85,6 +86,14 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     if (const TransactionStmt* t = transactions ? pg::as<TransactionStmt>(parsed.stmt) : nullptr) {
         track_transaction(t, ctx.catalog);
         return true;
+    }
+    if (pg::is<AlterDatabaseSetStmt>(parsed.stmt) || pg::is<AlterRoleSetStmt>(parsed.stmt) || pg::is<AlterSystemStmt>(parsed.stmt)) {
+        // A reading setting made the default of later sessions reaches the migrations analysed
+        // now, whatever connection runs them (Catalog::lasting_relexed; red team R72 F2).
+        LexingChange change = lexing_change(parsed.stmt, sql);
+        const std::string at = " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")";
+        if (!change.lasting.empty() && change.changes) ctx.catalog.set_lasting_relexed(change.lasting, change.setting, change.what + at);
+        else if (!change.lasting.empty() && change.restores) ctx.catalog.reset_lasting_relexed(change.lasting, change.setting);
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)

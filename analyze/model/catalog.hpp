@@ -302,6 +302,20 @@ public:
     // By setting (standard_conforming_strings, client_encoding).
     void set_relexed(std::map<std::string, std::string> what) { m_relexed = std::move(what); }
     [[nodiscard]] const std::map<std::string, std::string>& relexed() const { return m_relexed; }
+    // Reading settings an ALTER DATABASE / ROLE / SYSTEM ... SET made the default of later sessions
+    // (LexingChange::lasting): by whose default and setting ("database app\nstandard_conforming_strings"),
+    // what set it with its file and line. Unlike relexed they outlast the connection: every later
+    // file starts with them, the history's too (history.cpp), until the same ALTER ... RESET.
+    void set_lasting_relexed(const std::string& who, const std::string& setting, std::string what) {
+        m_lasting_relexed[who + "\n" + setting] = std::move(what);
+    }
+    // RESET of `setting` for `who`; "" for RESET ALL.
+    void reset_lasting_relexed(const std::string& who, const std::string& setting) {
+        std::erase_if(m_lasting_relexed, [&](const auto& kv) {
+            return kv.first.starts_with(who + "\n") && (setting.empty() || kv.first.substr(who.size() + 1) == setting);
+        });
+    }
+    [[nodiscard]] const std::map<std::string, std::string>& lasting_relexed() const { return m_lasting_relexed; }
     // What add() records as a new relation's source (RelationInfo::source); "" by default.
     void set_source(std::string source) { m_source = std::move(source); }
     [[nodiscard]] const std::string& source() const { return m_source; }
@@ -523,6 +537,7 @@ private:
     std::map<std::string, char> m_replica_identities;
     std::string m_source;
     std::map<std::string, std::string> m_relexed;
+    std::map<std::string, std::string> m_lasting_relexed;
 };
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog

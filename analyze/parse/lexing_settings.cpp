@@ -121,9 +121,51 @@ bool reads_differently(std::string_view sql) {
     return false;
 }
 
+namespace {
+
+// The SET or RESET an ALTER DATABASE / ROLE / SYSTEM makes the default of later sessions, and
+// whose default it is ("" for any other statement).
+const VariableSetStmt* lasting_set(const pg::Node* stmt, std::string& who, std::string& written) {
+    if (const auto* db = pg::as<AlterDatabaseSetStmt>(stmt)) {
+        who = "database " + std::string(pg::text(db->dbname));
+        written = "ALTER DATABASE " + std::string(pg::text(db->dbname));
+        return db->setstmt;
+    }
+    if (const auto* role = pg::as<AlterRoleSetStmt>(stmt)) {
+        const std::string name = role->role == nullptr                        ? std::string("ALL")
+                                 : role->role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->role->rolename))
+                                                                            : std::string("CURRENT_USER");
+        who = "role " + name;
+        written = "ALTER ROLE " + name;
+        if (role->database != nullptr) {
+            who += " in database " + std::string(pg::text(role->database));
+            written += " IN DATABASE " + std::string(pg::text(role->database));
+        }
+        return role->setstmt;
+    }
+    if (const auto* sys = pg::as<AlterSystemStmt>(stmt)) {
+        who = "the server";
+        written = "ALTER SYSTEM";
+        return sys->setstmt;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
     LexingChange out;
     if (pg::as<VariableShowStmt>(stmt) != nullptr) return out;
+    std::string who, shown;
+    if (const VariableSetStmt* set = lasting_set(stmt, who, shown); set != nullptr) {
+        // Read as the SET it makes the default; the statements after it in this file are taken
+        // to read it too (a pool may hand them a new connection).
+        LexingChange inner = lexing_change(reinterpret_cast<const pg::Node*>(set), {});
+        if (!inner.changes && !inner.restores) return out;
+        inner.lasting = who;
+        if (inner.changes) inner.what = shown + " " + inner.what;  // "ALTER DATABASE app SET standard_conforming_strings = off"
+        return inner;
+    }
     if (const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt)) {
         const std::string name = lower(pg::text(set->name));
         if (set->kind == VAR_RESET_ALL) {

@@ -30,6 +30,10 @@ struct LexingChange {
     bool maybe = false;
     // The statement itself sets a setting pgfence cannot name (set_config of a computed name): unknown.
     bool unnamed_setting = false;
+    // ALTER DATABASE / ALTER ROLE / ALTER SYSTEM ... SET or RESET of a reading setting: the default
+    // of every later session, whatever connection a later migration runs on (red team R72 F2). Whose
+    // default it is ("database app", "role app", "the server"); `setting` is "" for RESET ALL.
+    std::string lasting;
 };
 
 // What `stmt` (its text `sql`) does to how the rest of the session is read: a SET or RESET of

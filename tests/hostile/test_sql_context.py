@@ -348,6 +348,50 @@ GOOSE_ENVSUB = ("-- +goose Up\n"                                                
                 "SELECT 1;\n")
 
 
+# A default for later sessions, merged earlier (red team R72 F2): ALTER DATABASE / ROLE ... SET
+# standard_conforming_strings = off outlasts the connection and the deploy, so every later
+# migration's sessions read 'a\'' as PostgreSQL does with it off (checked on PostgreSQL 15: a new
+# session after ALTER DATABASE ... SET shows it off). The pull request's file names no setting.
+LASTING = ("SET lock_timeout = '2s';\n"
+           "-- pgfence-ignore: unknown-statement -- the legacy import needs backslash escapes\n"
+           "ALTER ROLE app IN DATABASE app SET standard_conforming_strings = off;\n")
+
+
+def lexing_lasting_default(s):
+    repo_with(s, {"migrations/003_seed.sql": SMUGGLED}, base={"migrations/002_legacy.sql": LASTING})
+    proc = pr_fails(s, "a merged ALTER ROLE ... SET reads the next pull request's file otherwise")
+    check("could not see" in proc.stderr, f"stderr says why: {proc.stderr}")
+    runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+    notes = [a for a in runs[0]["body"]["output"].get("annotations", []) if a["path"] == "migrations/003_seed.sql"]
+    check(sorted(a["start_line"] for a in notes) == [1, 2, 3], f"each of 003's statements is unknown: {notes}")
+    check(notes and all("002_legacy.sql, line 3" in a["message"] for a in notes),
+          f"naming the merged ALTER ROLE's file and line: {[a['message'] for a in notes]}")
+
+
+# The same default put back by a later merged migration (ALTER DATABASE ... RESET): the next files
+# read as written (a control: this passes without the feature too, and fails if the default
+# were kept past its RESET).
+RESET = "ALTER DATABASE app SET standard_conforming_strings = off;\nALTER DATABASE app RESET standard_conforming_strings;\n"
+
+
+def lexing_lasting_reset(s):
+    repo_with(s, {"migrations/004_seed.sql": "INSERT INTO audit (id, at) VALUES (2, now());\nSELECT 'b\\' AS note;\n"},
+              base={"migrations/002_off.sql": RESET.split("\n")[0] + "\n", "migrations/003_reset.sql": RESET.split("\n")[1] + "\n"})
+    s.start_double()
+    proc = s.run_pr()
+    runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+    notes = [a for a in runs[0]["body"]["output"].get("annotations", []) if a["path"] == "migrations/004_seed.sql"] if runs else None
+    check(runs and not [a for a in notes if "unknown" in a.get("title", "") + a["message"]],
+          f"after the RESET the file reads as written: {notes}\n{proc.stdout}")
+    report = analyze_json(s, "migrations/001_init.sql", "migrations/002_off.sql", "migrations/003_reset.sql",
+                          "migrations/004_seed.sql")
+    check(not [f for f in findings(report, "004_seed.sql") if f["rule"] == "unknown-statement"],
+          f"analyze over the history too: {rules_at(report, '004_seed.sql')}")
+    role = analyze_json(s, "migrations/001_init.sql", "migrations/002_off.sql", "migrations/004_seed.sql")
+    check([f["start"]["line"] for f in findings(role, "004_seed.sql") if f["rule"] == "unknown-statement"] == [1, 2],
+          f"without the RESET, 004 is unknown: {rules_at(role, '004_seed.sql')}")
+
+
 def goose_envsub(s):
     repo_with(s, {"migrations/00002_cleanup_test_user.sql": GOOSE_ENVSUB})
     report = analyze_json(s, "migrations/00002_cleanup_test_user.sql")
@@ -468,7 +512,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 1, f"a change after the DELETE in its transaction makes it new: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, lexing_carried, lexing_local_not_carried, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, lexing_carried, lexing_local_not_carried, lexing_lasting_default, lexing_lasting_reset, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
