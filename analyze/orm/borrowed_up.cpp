@@ -65,6 +65,20 @@ public:
         return std::move(m_reexports);
     }
 
+    // Top-level exports whose value may be a class from elsewhere that reexports() does not follow
+    // (borrowed_up.hpp unfollowed_exports).
+    std::vector<std::pair<std::size_t, std::string>> unfollowed() {
+        declarations();
+        int depth = 0;
+        for (std::size_t i = 0; i < m_t.size(); ++i) {
+            if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+            if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+            if (depth != 0 || member(i)) continue;
+            if (is(i, "export")) esm_value(i);
+            else if (std::size_t after = exports_at(i); after != 0) commonjs_value(i, after);
+        }
+        return std::move(m_out);
+    }
 
 private:
     bool is(std::size_t k, std::string_view s) const {
@@ -121,8 +135,9 @@ private:
         if (is(i + 1, "*")) return;  // followed to the module, or unknown there (reexports.hpp)
         if (is(i + 1, "{") && m_match[i + 1] < m_t.size()) {
             std::size_t close = m_match[i + 1];
+            // From a module of the same folder too: the tool runs that module's up() as this
+            // migration's (knex's Migrator calls `migration.up` of each file), again.
             bool from = is(close + 1, "from");
-            if (from && beside(close + 1)) return;
             for (std::size_t k = i + 2; k < close; ++k) {
                 if (!is(k, "up") && !is(k, "down")) continue;
                 bool renamed = is(k - 1, "as");
@@ -289,10 +304,213 @@ private:
         }
     }
 
+    // --- unfollowed() ---------------------------------------------------------------------
+
+    // The top-level `const|let|var NAME (: T)? = VALUE` of the file: NAME's value span. A name
+    // declared twice, or declared without a value, has an empty span (what it holds is not read).
+    void declarations() {
+        int depth = 0;
+        for (std::size_t i = 0; i < m_t.size(); ++i) {
+            if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+            if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+            if (depth != 0 || member(i) || !(is(i, "const") || is(i, "let") || is(i, "var"))) continue;
+            for (std::size_t k = i + 1; ident(k);) {
+                std::size_t eq = k + 1;
+                if (is(eq, "!")) ++eq;
+                if (is(eq, ":")) eq = type_end(eq + 1);
+                std::pair<std::size_t, std::size_t> span{0, 0};
+                if (is(eq, "=")) span = {eq + 1, value_stop(eq + 1)};
+                auto [it, fresh] = m_values.emplace(m_t[k].text, span);
+                if (!fresh) it->second = {0, 0};
+                std::size_t next = is(eq, "=") ? span.second : eq;
+                if (!is(next, ",")) break;
+                k = next + 1;
+            }
+        }
+    }
+
+    // After a type annotation starting at k: the `=`, `,` or `;` that ends it at its own depth.
+    std::size_t type_end(std::size_t k) const {
+        int angle = 0;
+        for (; k < m_t.size(); ++k) {
+            if (is(k, "(") || is(k, "[") || is(k, "{")) {
+                if (m_match[k] >= m_t.size()) return m_t.size();
+                k = m_match[k];
+                continue;
+            }
+            if (is(k, "<")) ++angle;
+            if (is(k, ">") && angle > 0) --angle;
+            if (is(k, ">>") && angle > 0) angle = std::max(0, angle - 2);
+            if (angle == 0 && (is(k, "=") || is(k, ",") || is(k, ";") || is(k, ")") || is(k, "}"))) return k;
+        }
+        return k;
+    }
+
+    // Where a value starting at k ends: a `,` or `;` at its depth, the end of an enclosing
+    // bracket, or a word that starts the next statement (a script without semicolons).
+    std::size_t value_stop(std::size_t k) const {
+        static const std::string_view k_next[] = {"export", "import", "const", "let", "var", "class", "function", "module",
+                                                  "exports", "if", "for", "while", "return", "try", "switch"};
+        for (std::size_t j = k; j < m_t.size(); ++j) {
+            if (is(j, "(") || is(j, "[") || is(j, "{")) {
+                if (m_match[j] >= m_t.size()) return m_t.size();
+                j = m_match[j];
+                continue;
+            }
+            if (is(j, ",") || is(j, ";") || is(j, ")") || is(j, "]") || is(j, "}")) return j;
+            if (j > k && ident(j) && !member(j) &&
+                std::any_of(std::begin(k_next), std::end(k_next), [&](std::string_view w) { return m_t[j].text == w; })) {
+                // `class`/`function` right after an operator is an expression (`x || class {}`).
+                bool after_operator = m_t[j - 1].kind == TokenKind::Punct && !is(j - 1, ")") && !is(j - 1, "]") && !is(j - 1, "}");
+                if (!after_operator || is(j, "export") || is(j, "import")) return j;
+            }
+        }
+        return m_t.size();
+    }
+
+    // The value [k, end) is exactly an imported name (`Base`, `ns.Base`): reexports() follows it.
+    bool followed_import(std::size_t k, std::size_t end) const {
+        Import what;
+        return imported(k, what) && value_end(k) == end;
+    }
+
+    // Why the value [k, end) may hold a class pgfence does not read, or "" when it cannot: a
+    // class, function or arrow written here; literals; names of this file's classes and
+    // functions and of its constants holding such values. Anything else (an imported name in
+    // an expression, a call's result, a global) may be a class from elsewhere.
+    std::string opaque(std::size_t k, std::size_t end, int depth = 0) const {
+        static const std::set<std::string_view> k_plain = {
+            "true", "false", "null", "undefined", "void", "typeof", "NaN", "Infinity", "as", "satisfies", "const", "new",
+            "in", "instanceof", "of", "any", "unknown", "never", "string", "number", "boolean", "object", "symbol", "bigint"};
+        if (k >= end) return {};
+        if (is(k, "class") || is(k, "function") || is(k, "async") || function_at(k)) return {};
+        if (depth > 64) return "a chain of constants too long to follow";
+        for (std::size_t j = k; j < end && j < m_t.size(); ++j) {
+            if (is(j, "class") || is(j, "function")) {  // written here: its body is not the value
+                while (j < end && !is(j, "{")) ++j;
+                if (j < end && m_match[j] < m_t.size()) j = m_match[j];
+                continue;
+            }
+            if (is(j, "=>") && is(j + 1, "{") && m_match[j + 1] < m_t.size()) {
+                j = m_match[j + 1];
+                continue;
+            }
+            if (!ident(j) || member(j)) continue;
+            const std::string& name = m_t[j].text;
+            if (k_plain.contains(name)) {
+                if ((name == "as" || name == "satisfies") && ident(j + 1)) ++j;  // the type after it
+                continue;
+            }
+            if (is(j + 1, ":") && (is(j - 1, "{") || is(j - 1, ","))) continue;  // a key
+            if (is(j + 1, "(") || is(j + 1, "`")) return "the result of calling `" + name + "`";
+            Import what;
+            if (imported(j, what)) return "`" + name + "`, imported from '" + what.module + "', in an expression";
+            if (m_classes.contains(name) || m_functions.contains(name)) continue;
+            if (std::string why = constant(name, depth); !why.empty()) return why;
+        }
+        return {};
+    }
+
+    // opaque() of the constant `name`'s value, once per name (a name met again while it is judged
+    // is a cycle, judged as it stands): linear in the file however the constants refer to each other.
+    std::string constant(const std::string& name, int depth) const {
+        if (auto known = m_judged.find(name); known != m_judged.end()) return known->second;
+        auto value = m_values.find(name);
+        if (value == m_values.end()) return "`" + name + "`, which this file does not define";
+        if (value->second.first == 0) return "`" + name + "`, whose value pgfence does not follow";
+        if (followed_import(value->second.first, value->second.second)) return "`" + name + "`, a constant holding an imported name";
+        m_judged[name] = {};
+        std::string why = opaque(value->second.first, value->second.second, depth + 1);
+        m_judged[name] = why;
+        return why;
+    }
+
+    void unfollowed_at(std::size_t at, const std::string& exported, const std::string& why) {
+        if (why.empty()) return;
+        flag(at, "the module exports " + (exported.empty() ? std::string("a value") : "`" + exported + "`") +
+                     " that may be a class pgfence does not follow (" + why +
+                     "): TypeORM runs every class a migration file exports, in an object or array too, "
+                     "so an up() may run from it unread");
+    }
+
+    // A name of `export { name }`: the class or function of this file, an import reexports()
+    // follows, or a constant whose value is judged.
+    void exported_name(std::size_t at, std::size_t k, const std::string& exported) {
+        Import what;
+        const std::string& name = m_t[k].text;
+        if (imported(k, what) || m_classes.contains(name) || m_functions.contains(name)) return;
+        auto value = m_values.find(name);
+        if (value == m_values.end()) return unfollowed_at(at, exported, "`" + name + "`, which this file does not define");
+        if (value->second.first == 0) return unfollowed_at(at, exported, "`" + name + "`, whose value pgfence does not follow");
+        if (followed_import(value->second.first, value->second.second)) return;  // `const A = Base; export { A }`
+        unfollowed_at(at, exported, constant(name, 0));  // once per name, however often it is exported
+    }
+
+    void esm_value(std::size_t i) {
+        static const std::set<std::string_view> k_declared = {"type", "interface", "declare", "enum", "abstract", "class",
+                                                              "function", "async", "namespace", "module", "*", "import"};
+        if (i + 1 >= m_t.size() || k_declared.contains(m_t[i + 1].text)) return;
+        if (is(i + 1, "{") && m_match[i + 1] < m_t.size()) {
+            std::size_t close = m_match[i + 1];
+            if (is(close + 1, "from")) return;  // reexports() follows it
+            for (std::size_t k = i + 2; k < close; ++k) {
+                if (!ident(k) || is(k, "as") || is(k, "type") || is(k - 1, "as") || is(k - 1, "type")) continue;
+                std::string exported = is(k + 1, "as") && ident(k + 2) ? m_t[k + 2].text : m_t[k].text;
+                if (!migration_function(exported)) exported_name(i, k, exported);
+            }
+            return;
+        }
+        if (is(i + 1, "default") || is(i + 1, "=")) {
+            std::size_t v = i + 2;
+            if (is(v, "class") || is(v, "function") || is(v, "async") || is(v, "abstract") || is(v, "interface")) return;
+            std::size_t end = value_stop(v);
+            // `export default Base` is followed (reexports()); TypeScript's `export = Base` is not.
+            if (is(i + 1, "=") || !followed_import(v, end)) unfollowed_at(i, is(i + 1, "=") ? "export =" : "default", opaque(v, end));
+            return;
+        }
+        if (!(is(i + 1, "const") || is(i + 1, "let") || is(i + 1, "var"))) return;
+        if (is(i + 2, "{") || is(i + 2, "[")) return unfollowed_at(i, "", "names taken apart from another value");
+        for (std::size_t k = i + 2; ident(k);) {
+            auto value = m_values.find(m_t[k].text);
+            if (migration_function(m_t[k].text) || value == m_values.end()) break;  // up/down: borrowed_up judges them
+            exported_name(i, k, m_t[k].text);
+            std::size_t next = value->second.first == 0 ? k + 1 : value->second.second;
+            if (!is(next, ",")) break;
+            k = next + 1;
+        }
+    }
+
+    // `exports.S = VALUE`, `module.exports.S = VALUE`, `module.exports = { S: VALUE, T }`; the
+    // whole exports set to anything else is hidden_export_writes()'s.
+    void commonjs_value(std::size_t i, std::size_t after) {
+        if (is(after, ".") && ident(after + 1) && is(after + 2, "=") && !is(after + 3, "=")) {
+            const std::string& exported = m_t[after + 1].text;
+            if (migration_function(exported) || exported == "__esModule") return;
+            std::size_t v = after + 3, end = value_stop(v);
+            if (!followed_import(v, end)) unfollowed_at(i, exported, opaque(v, end));
+            return;
+        }
+        if (!is(after, "=") || !is(after + 1, "{") || m_match[after + 1] >= m_t.size()) return;
+        std::size_t close = m_match[after + 1];
+        for (std::size_t k = after + 2; k < close;) {
+            std::size_t end = value_stop(k);  // this property: to its `,` or the closing `}`
+            if (end > close) end = close;
+            const bool keyed = ident(k) && is(k + 1, ":");
+            const std::string key = ident(k) ? m_t[k].text : std::string();
+            if (!migration_function(key) && !is(k, "...")) {
+                if (keyed && !followed_import(k + 2, end)) unfollowed_at(i, key, opaque(k + 2, end));
+                if (ident(k) && k + 1 == end) exported_name(i, k, key);  // shorthand `{ S }`
+            }
+            k = end + 1;
+        }
+    }
+
     const std::vector<Token>& m_t;
     std::vector<std::size_t> m_match;
     ImportedNames m_imports;
     std::map<std::string, std::string, std::less<>> m_aliases;  // const A = B at the top
+    std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> m_values;  // top-level constants' value spans
+    mutable std::map<std::string, std::string, std::less<>> m_judged;  // constant(): each name's reason
     std::vector<ReExport> m_reexports;
     std::set<std::string, std::less<>> m_functions;
     std::set<std::string, std::less<>> m_classes;
@@ -304,5 +522,7 @@ private:
 std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens) { return Scan(tokens).run(); }
 
 std::vector<ReExport> reexports(const std::vector<Token>& tokens) { return Scan(tokens).reexports(); }
+
+std::vector<std::pair<std::size_t, std::string>> unfollowed_exports(const std::vector<Token>& tokens) { return Scan(tokens).unfollowed(); }
 
 }  // namespace pgfence::analyze::orm

@@ -34,4 +34,13 @@ struct ReExport {
 // not type-only exports.
 [[nodiscard]] std::vector<ReExport> reexports(const std::vector<Token>& tokens);
 
+// The module's top-level exports whose value may be a class of another module that reexports()
+// does not follow: an imported name inside an expression (`(Base)`, `Base as any`, `<any>Base`,
+// `Base!`, `c ? A : B`, `[Base]`, `{ S: Base }` of an ESM object, `export = ...`), a call's result,
+// a global, a name assigned elsewhere. TypeORM's loader takes every function a migration file
+// exports, and those in exported arrays and objects (typeorm src/util/DirectoryExportedClassesLoader.ts
+// importClassesFromDirectories, loadFileClasses): each is unknown at its export, with why
+// (red team R72 F1). Classes, functions and literals written in the file are not.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> unfollowed_exports(const std::vector<Token>& tokens);
+
 }  // namespace pgfence::analyze::orm

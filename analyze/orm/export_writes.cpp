@@ -201,16 +201,27 @@ std::vector<const Node*> nodes_at(const std::vector<Node>& nodes, const std::vec
     return best;
 }
 
+void mark_unknown_at(const JsFile& file, const std::vector<std::pair<std::size_t, std::string>>& found, std::string_view call, Emitter& emitter) {
+    std::vector<std::size_t> offsets;
+    offsets.reserve(found.size());
+    for (const auto& one : found) offsets.push_back(one.first);
+    const std::vector<const Node*> nodes = nodes_at(file.statements, offsets);
+    for (std::size_t k = 0; k < found.size(); ++k) {
+        Node word;  // none holds it (the `export` of a declaration): its own token
+        if (nodes[k] == nullptr) {
+            auto token = std::lower_bound(file.tokens.begin(), file.tokens.end(), offsets[k],
+                                          [](const Token& t, std::size_t at) { return t.begin < at; });
+            word.begin = offsets[k];
+            word.end = token != file.tokens.end() && token->begin == offsets[k] ? token->end : offsets[k] + 1;
+        }
+        const Node& n = nodes[k] != nullptr ? *nodes[k] : word;
+        emitter.unknown(n, emitter.add_call(n, std::string(call), false), found[k].second);
+    }
+}
+
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter) {
     // Writes to the exports the walker does not read as definitions: unknown at their line.
-    const auto writes = hidden_export_writes(file.tokens);
-    std::vector<std::size_t> offsets;
-    offsets.reserve(writes.size());
-    for (const auto& write : writes) offsets.push_back(write.first);
-    const std::vector<const Node*> nodes = nodes_at(file.statements, offsets);
-    for (std::size_t k = 0; k < writes.size(); ++k) {
-        if (const Node* n = nodes[k]) emitter.unknown(*n, emitter.add_call(*n, "exports", false), writes[k].second);
-    }
+    mark_unknown_at(file, hidden_export_writes(file.tokens), "exports", emitter);
     for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
         Node use;
         use.begin = at;

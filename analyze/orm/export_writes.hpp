@@ -38,4 +38,7 @@ struct JsFile;
 // Each of the above, unknown at its place in the script `file` (extract.cpp, after the walk).
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter);
 
+// Each of `found` (offset, why), unknown at the statement or call holding it in `file`, named `call`.
+void mark_unknown_at(const JsFile& file, const std::vector<std::pair<std::size_t, std::string>>& found, std::string_view call, Emitter& emitter);
+
 }  // namespace pgfence::analyze::orm

@@ -457,6 +457,19 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             return out;
         }
     }
+    if (format == InputFormat::Auto) {
+        // No tool's words and no up(), but exports that may be a class of another module pgfence
+        // does not follow (borrowed_up.hpp unfollowed_exports): where TypeORM may run the file,
+        // which runs every class it exports, unknown at each (red team R72 F1), never skipped.
+        auto unfollowed = unfollowed_exports(lex_js(text));
+        if (!unfollowed.empty() && typeorm_may_run(path)) {
+            JsFile file = parse_js(text);
+            Emitter emitter(file, text, out);
+            mark_unknown_at(file, unfollowed, "exports", emitter);
+            mark_hidden_uses(file, text, emitter);
+            return out;
+        }
+    }
     if (format == InputFormat::Auto && !hidden_export_writes(lex_js(text)).empty()) {
         // No up() read, but the module's exports are written in a way pgfence does not read (an
         // alias's computed key, a call or an import as the exports): unknown there, not skipped.
@@ -505,12 +518,17 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         std::erase_if(re, [&](const ReExport& r) { return only_cls != k_no_class || r.exported != only; });
     }
     follow_reexports(re, text, emitter, format, direction, path, limits, out.imported_files);
-    if (!walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
+    // TypeORM runs every class the file exports: those pgfence does not follow are unknown.
+    const auto unfollowed = format == InputFormat::TypeOrm ? unfollowed_exports(file.tokens) : decltype(unfollowed_exports(file.tokens)){};
+    mark_unknown_at(file, unfollowed, "exports", emitter);
+    if (!walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty() &&
+        unfollowed.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
-    if (!walked.found_up && (walked.found_function || re.empty()) && direction != Direction::Down && !file.statements.empty()) {
+    if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
+        !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
         // key, a function defined elsewhere and assigned, a base class in another file).
         const Node& first = file.statements.front();

@@ -102,6 +102,11 @@ std::set<InputFormat> project_tools(std::string_view path) {
 
 }  // namespace
 
+bool typeorm_may_run(std::string_view path) {
+    std::set<InputFormat> named = project_tools(path);
+    return named.empty() || named.count(InputFormat::TypeOrm) > 0;
+}
+
 bool defines_up(std::string_view text) {
     std::vector<Token> t = lex_js(text);
     for (std::size_t i = 0; i < t.size(); ++i) {

@@ -23,4 +23,7 @@ namespace pgfence::analyze::orm {
 // (the script is then unknown at its up(), never skipped).
 [[nodiscard]] InputFormat decide_tool(std::string_view path, std::string_view text);
 
+// Whether TypeORM may run the script at `path`: its project names TypeORM, or names no tool.
+[[nodiscard]] bool typeorm_may_run(std::string_view path);
+
 }  // namespace pgfence::analyze::orm

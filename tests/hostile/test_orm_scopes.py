@@ -160,6 +160,8 @@ KNEX_BORROWED = {
     "migrations/20240301000001_b.js": 'const { up, down } = require("../lib/reset");\nmodule.exports = { up, down }; // expect: unknown-statement\n',
     "migrations/20240301000002_c.js": 'module.exports = { ...require("../lib/reset") }; // expect: unknown-statement\n',
     "migrations/20240301000003_d.mjs": 'export { up, down } from "../lib/reset.mjs"; // expect: unknown-statement\n',
+    # R72: from a module of the migrations folder itself: knex runs its up() as this migration's.
+    "migrations/20240301000004_e.mjs": 'export { up, down } from "./reset.mjs"; // expect: unknown-statement\n',
 }
 
 
@@ -173,8 +175,10 @@ def inherits_typeorm(s):
 
 def borrowed(path):
     def run(s):
+        esm_reset = RESET_JS.replace("exports.", "export const ")
         gate_pull_request(s, path, KNEX_BORROWED[path],
-                          {"lib/reset.js": RESET_JS, "lib/reset.mjs": RESET_JS.replace("exports.", "export const ").replace(" = async function", " = async function"),
+                          {"lib/reset.js": RESET_JS, "lib/reset.mjs": esm_reset,
+                           **({"migrations/reset.mjs": esm_reset} if "./reset.mjs" in KNEX_BORROWED[path] else {}),
                            "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
                            "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
     return run
@@ -192,6 +196,7 @@ SCENARIOS = {
     "borrowed_knex_object": borrowed("migrations/20240301000001_b.js"),
     "borrowed_knex_spread": borrowed("migrations/20240301000002_c.js"),
     "borrowed_esm_reexport": borrowed("migrations/20240301000003_d.mjs"),
+    "borrowed_esm_beside": borrowed("migrations/20240301000004_e.mjs"),
 }
 
 if __name__ == "__main__":

@@ -264,11 +264,36 @@ REEXPORTS = {
 }
 
 
+# R72 F1: an imported class exported through an expression pgfence does not follow. TypeORM takes
+# every function a migration file exports, and those in exported arrays and objects
+# (src/util/DirectoryExportedClassesLoader.ts loadFileClasses), so each runs Base's DROP TABLE:
+# unknown at its export, never "skipped". No TypeORM word in the files: the project names the tool.
+IMPORT_BASE = 'import { Base } from "../lib/base";\n'
+UNFOLLOWED = {
+    "paren": IMPORT_BASE + "export const S1700000000070 = (Base); // expect: unknown-statement\n",
+    "as_any": IMPORT_BASE + "export const S1700000000071 = Base as any; // expect: unknown-statement\n",
+    "angle": IMPORT_BASE + "export const S1700000000072 = <any>Base; // expect: unknown-statement\n",
+    "bang": IMPORT_BASE + "export const S1700000000073 = Base!; // expect: unknown-statement\n",
+    "satisfies": IMPORT_BASE + "export const S1700000000074 = Base satisfies object; // expect: unknown-statement\n",
+    "conditional": IMPORT_BASE + "export const S1700000000075 = process.env.CI ? Base : Base; // expect: unknown-statement\n",
+    "indexed": IMPORT_BASE + "export const S1700000000076 = [Base][0]; // expect: unknown-statement\n",
+    "export_equals": IMPORT_BASE + "export = Base; // expect: unknown-statement\n",
+    "object": IMPORT_BASE + "export const all = { S1700000000078: Base }; // expect: unknown-statement\n",
+    "array": IMPORT_BASE + "export default [Base]; // expect: unknown-statement\n",
+    "commonjs_object": 'const { Base } = require("../lib/base");\nmodule.exports = { S1700000000080: (Base) }; // expect: unknown-statement\n',
+    "assigned_later": IMPORT_BASE + "let S1700000000081: any;\nS1700000000081 = Base;\nexport { S1700000000081 }; // expect: unknown-statement\n",
+    "through_constant": IMPORT_BASE + "const Alias = Base as any;\nexport const S1700000000082 = Alias; // expect: unknown-statement\n",
+    "call": 'import { make } from "../lib/base";\nexport const S1700000000083 = make(); // expect: unknown-statement\n',
+    "required": 'exports.S1700000000084 = require("../lib/base").Base; // expect: unknown-statement\n',
+}
+REEXPORTS.update(UNFOLLOWED)
+
+
 def reexport(kind):
     def run(s):
         path = f"src/migrations/17000000000{60 + list(REEXPORTS).index(kind)}-S.ts"
         text = REEXPORTS[kind]
-        report = gate_pull_request(s, path, text, TYPEORM_PROJECT, unknown=kind in ("missing", "package"))
+        report = gate_pull_request(s, path, text, TYPEORM_PROJECT, unknown=kind in ("missing", "package", *UNFOLLOWED))
         mine = [f for f in report["files"] if f["path"] == path]
         check(mine and not mine[0]["skipped"], f"the re-exporting migration is not skipped: {mine}")
         sql = " ".join(st.get("sql", "") for st in statements(report, path)).lower()
@@ -277,7 +302,46 @@ def reexport(kind):
     return run
 
 
+# What TypeORM loads from a migration file and pgfence reads in full: its own class, and exports that
+# cannot be a class of another module (literals, a name for the file's own class, the compiled
+# CommonJS form of `export class`). None is unknown; the class's DROP TABLE is the finding.
+OWN_EXPORTS = """import { MigrationInterface, QueryRunner } from "typeorm";
+export const VERSION = 3;
+export const NOTE = `v${VERSION}` as const;
+export const LIMITS = { rows: 1000, names: ["a", "b"], off: null };
+export class Own1700000000090 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP TABLE users"); // expect: drop-table
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+export { Own1700000000090 as Alias1700000000090 };
+"""
+COMPILED_OWN = """"use strict";
+exports.Own1700000000091 = void 0;
+class Own1700000000091 {
+    async up(queryRunner) {
+        await queryRunner.query("DROP TABLE users"); // expect: drop-table
+    }
+    async down(queryRunner) {}
+}
+exports.Own1700000000091 = Own1700000000091;
+"""
+
+
+def own_exports(path, text):
+    def run(s):
+        report = gate_pull_request(s, path, text, TYPEORM_PROJECT, unknown=False)
+        rules = [f["rule"] for f in report["files"] if f["path"] == path for f in f["findings"]]
+        status = [st["status"] for st in statements(report, path)]
+        check("unknown-statement" not in rules and status == ["analyzed"],
+              f"{path}: exports written in the file are not unknown: {rules} {status}")
+    return run
+
+
 SCENARIOS = {
+    "own_exports_ts": own_exports("src/migrations/1700000000090-Own.ts", OWN_EXPORTS),
+    "own_exports_js": own_exports("src/migrations/1700000000091-Own.js", COMPILED_OWN),
     "raw_bindings_knex": raw_bindings_knex,
     "plain_bindings_knex": plain_bindings_knex,
     "plain_template_typeorm": plain_template_typeorm,
