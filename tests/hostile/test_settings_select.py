@@ -155,6 +155,27 @@ def alembic_pyproject(s):
           analyze=False)
 
 
+def alembic_pyproject_toml(s):
+    """Red team R72 L1: pyproject.toml is read as TOML reads it (Alembic loads it with tomllib). Its
+    [tool.alembic] script_location is a multi-line string (three quotes, then `%(here)s/db/mig` and
+    three quotes on the next line: TOML drops the first newline), after a file_template whose string
+    holds a `[deploy]` line, and the project's description holds a decoy `[tool.alembic]` table inside
+    a string. The pull request's TRUNCATE in db/mig/env.py is unknown at line 1, and the line it
+    changes in the prepend_sys_path array (below the string's `[deploy]`) is HIGH at that line."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    pyproject = ('[project]\nname = "app"\ndescription = """\n[tool.alembic]\nscript_location = "decoy"\n"""\n\n'
+                 '[tool.alembic]\nfile_template = """%%(year)d_%%(rev)s\n[deploy]"""\nprepend_sys_path = [\n    ".",  # the app\n]\n'
+                 'script_location = """\n%(here)s/db/mig"""\n')
+    base = {"pyproject.toml": pyproject, "alembic.ini": "[loggers]\nkeys = root\n", "deploy.sh": "#!/bin/sh\nalembic upgrade head\n",
+            "db/mig/env.py": env, "decoy/env.py": env, "env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:],
+            "pyproject.toml": pyproject.replace('".",  # the app', '"src",  # the app')}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1), ("pyproject.toml", "migration-tool-settings-changed", 12)},
+          analyze=False)
+
+
 ENV_COMPOSE = "services:\n  app:\n    image: acme/app\n    environment:\n      SPRING_PROFILES_ACTIVE: prod\n"
 ENV_K8S = ("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: acme/app\n"
            "          env:\n            - name: SPRING_PROFILES_ACTIVE\n              value: prod\n")
@@ -302,8 +323,8 @@ def flyway_boot_starter(s):
 
 
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, hibernate_env,
-                                     hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, alembic_pyproject_toml,
+                                     hibernate_env, hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
                                      spring_env_file_other, flyway_version_catalog, flyway_boot_starter)}
 
 if __name__ == "__main__":

@@ -102,6 +102,18 @@ TEST_CASE("read_changelog_dirs: Alembic's [tool.alembic] in pyproject.toml") {
     CHECK(alembic_pyproject_lines("[project]\ndependencies = [\"alembic\"]\n[tool.alembic]\nscript_location = \"m\"\n"
                                   "version_locations = [\n  \"a\",\n]\n\n[[tool.alembic.post_write_hooks]]\nname = \"ruff\"\n[tool.ruff]\nx = 1\n") ==
           std::vector<int>{3, 4, 5, 6, 7, 9, 10});
+    // R72 L1: read as TOML reads it. A multi-line string (its first newline and a line-ending
+    // backslash dropped), a `[x]` line inside a string, an escaped key, a comment after a value.
+    const std::string forms = "[project]\ndescription = \"\"\"\n[tool.alembic]\nscript_location = \"decoy\"\n\"\"\"\n"
+                              "[tool.alembic]\nfile_template = \"\"\"%%(rev)s\n[deploy]\"\"\"\nscript_location = \"\"\"\n%(here)s/db/\\\n   mig\"\"\"\n";
+    CHECK(listed(read_changelog_dirs("pyproject.toml", forms)) == "alembic:9:db/mig/env.py!;alembic:9:db/mig/script.py.mako!");
+    CHECK(alembic_pyproject_lines(forms) == std::vector<int>{6, 7, 8, 9, 10, 11});
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.\"\\u0061lembic\"]\nscript_location = 'db/x' # 'db/y'\n")) ==
+          "alembic:2:db/x/env.py!;alembic:2:db/x/script.py.mako!");
+    // Not TOML: unknown at the line its reader stops, and every line counts as Alembic's.
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.alembic]\nscript_location = \"db/mig\n")) == "alembic:2:?");
+    CHECK(alembic_pyproject_lines("[tool.alembic]\n\nscript_location = 'a' 'b'\n") == std::vector<int>{1, 3});
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.alembic]\nscript_location = [\"db/mig\"]\n")) == "alembic:2:?");
 }
 
 TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
