@@ -11,6 +11,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
+#include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
 #include "analyze/migrations/golang_migrate_split.hpp"
@@ -93,7 +94,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // directory link is not entered), so this is what fs::relative gives, without its real-path
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
-        if (tool_settings_file(rel) || psql_script_name(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (tool_settings_file(rel) || psql_script_name(rel) || env_file_source(rel)) out.push_back((root / rel).lexically_normal().generic_string());
         // In a hidden settings folder: its settings only.
         if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
@@ -222,7 +223,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
     std::vector<std::string> scripts;
-    for (const auto& [path, root] : settings) {
+    // By index: a settings file may add the environment files it loads (below).
+    for (std::size_t at = 0; at < settings.size(); ++at) {
+        const std::string path = settings[at].first;
+        const fs::path root = settings[at].second;
         std::error_code ec;
         const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
         if (!read.insert(normal).second) continue;
@@ -231,6 +235,18 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
         if (!text) continue;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
+        // The files a compose file's env_file, a `--env-file`, a systemd unit's EnvironmentFile or a
+        // kustomization's envs load into a program's environment (tools/env_files.hpp) are read as
+        // settings files in turn, as `pgfence pr` reads them (red team R72 L2): Spring's and the
+        // tools' variables there (SPRING_FLYWAY_LOCATIONS, SPRING_JPA_HIBERNATE_DDL_AUTO, a
+        // DATABASE_URL's x-multi-statement) count as in a dotenv file. Each reached through no link.
+        if (env_file_source(rel)) {
+            for (const auto& u : env_file_uses(rel, *text)) {
+                bool linked = false;
+                for (fs::path p = fs::path(u.file); !p.empty() && !linked; p = p.parent_path()) linked = fs::is_symlink(root / p, ec);
+                if (!linked) settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
+            }
+        }
         for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
             if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
             multi_off = multi_off || l.state == MultiStatementLine::State::Off;

@@ -6,6 +6,8 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/ascii.hpp"
+#include "analyze/base/text_lines.hpp"
+#include "analyze/base/toml_values.hpp"
 #include "analyze/migrations/spring_env.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 
@@ -320,77 +322,78 @@ void read_alembic(std::string_view path, std::string_view text, std::vector<Tool
     });
 }
 
-// Each line of a TOML file with its table's dotted name ("tool.alembic", "" above the first) and
-// the dotted key it sets there ("" for a header, a comment or a continuation), until `fn` is false.
-template <class Fn>
-void each_toml_key(std::string_view text, Fn&& fn) {
-    std::string table;
-    each_trimmed_line(text, [&](int n, std::string_view l) {
-        if (l.starts_with("[")) {
-            table.clear();
-            for (char c : l) {
-                if (c == ']' && !table.empty()) break;
-                if (c != '[' && c != ']' && c != ' ' && c != '\t' && c != '"' && c != '\'') table += c;
-            }
-            return fn(n, l, std::string_view(table), std::string());
-        }
-        const std::size_t eq = l.find('=');
-        std::string key;
-        if (eq != std::string_view::npos && !l.starts_with("#")) {
-            for (char c : l.substr(0, eq)) {
-                if (c != ' ' && c != '\t' && c != '"' && c != '\'') key += c;
-            }
-        }
-        return fn(n, l, std::string_view(table), std::move(key));
-    });
+// Whether a pyproject.toml may set Alembic's settings: it names alembic, or spells a key with an
+// escape TOML reads as one (a key spelt `"\u..."`: tomllib and toml++ decode it).
+bool may_name_alembic(std::string_view text) {
+    return text.find("alembic") != std::string_view::npos || text.find("\\u") != std::string_view::npos ||
+           text.find("\\U") != std::string_view::npos;
 }
 
-bool alembic_table(std::string_view table) { return table == "tool.alembic" || table.starts_with("tool.alembic."); }
+// A value under pyproject.toml's [tool.alembic] (its subtables' too), as TOML reads the file.
+bool alembic_value(const TomlValue& v) { return v.keys.size() >= 2 && v.keys[0] == "tool" && v.keys[1] == "alembic"; }
+
+// `text` printable for a reason: control characters and bytes outside ASCII as '?', its first 120.
+std::string printable(std::string_view text) {
+    std::string out(text.substr(0, 120));
+    for (char& c : out) c = static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F ? '?' : c;
+    return out;
+}
 
 // Alembic 1.16 and later also read their settings from pyproject.toml's [tool.alembic] table
-// (red team R71 F8; sqlalchemy/alembic alembic/config.py Config.toml_alembic_config reads
-// toml_data["tool"]["alembic"], get_alembic_option takes the ini's [alembic] first, then it;
-// `%(here)s` there is pyproject.toml's folder, toml_args["here"]; CommandLine._inis_from_config
-// opens ./pyproject.toml by default, or the one -c / ALEMBIC_CONFIG names). Its script_location is
-// read as the ini's is; version_locations only lists where revisions are, which pgfence finds by
-// their content (foreign_migrations.hpp).
+// (red team R71 F8; sqlalchemy/alembic alembic/config.py Config.toml_alembic_config loads the file
+// with tomllib and reads toml_data["tool"]["alembic"], get_alembic_option takes the ini's [alembic]
+// first, then it; `%(here)s` there is pyproject.toml's folder, toml_args["here"];
+// CommandLine._inis_from_config opens ./pyproject.toml by default, or the one -c / ALEMBIC_CONFIG
+// names). The file is read as TOML, not line by line (red team R72 L1: a multi-line string,
+// `"""\n%(here)s/db/mig"""`, or a `[x]` line inside one, misread it); one pgfence cannot read as
+// TOML is unknown at the line its reader stops. Its script_location is read as the ini's is;
+// version_locations only lists where revisions are, which pgfence finds by their content
+// (foreign_migrations.hpp).
 void read_alembic_pyproject(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
-    each_toml_key(text, [&](int n, std::string_view l, std::string_view table, const std::string& local) {
-        if (local.empty()) return true;
-        const std::string key = table.empty() ? local : std::string(table) + "." + local;
-        if (key != "tool.alembic.script_location") return true;
-        const std::size_t eq = l.find('=');
-        std::string_view value = trim(l.substr(eq + 1));
-        if (std::size_t hash = value.find(" #"); hash != std::string_view::npos && (value.empty() || (value.front() != '"' && value.front() != '\''))) {
-            value = trim(value.substr(0, hash));
+    if (!may_name_alembic(text)) return;
+    const std::string setting = "[tool.alembic] script_location";
+    auto values = toml_values(text);
+    if (!values) {
+        const int line = values.error().where ? values.error().where->line : 1;
+        out.push_back(unknown_dir("alembic", "pyproject.toml", line,
+                                  "pgfence cannot read the file as TOML (" + values.error().message +
+                                      "), so what its [tool.alembic] sets (Alembic's script_location) is not known",
+                                  false));
+        return;
+    }
+    for (const auto& v : *values) {
+        if (!alembic_value(v) || v.keys.size() != 3 || v.keys[2] != "script_location" || v.item >= 0) continue;
+        if (v.kind != TomlValue::Kind::String) {
+            out.push_back(unknown_dir("alembic", setting, v.first_line, "it is not a string, which pgfence does not resolve", false));
+        } else if (std::any_of(v.text.begin(), v.text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\\'; })) {
+            out.push_back(unknown_dir("alembic", setting, v.first_line, "it names " + printable(v.text) + ", which pgfence does not resolve", false));
+        } else {
+            alembic_location(path, setting, v.first_line, v.text, out);
         }
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
-            const std::size_t end = value.find(value.front(), 1);
-            value = value.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
-            if (value.find('\\') != std::string_view::npos) {
-                out.push_back(unknown_dir("alembic", "[tool.alembic] script_location", n, "it names " + std::string(value) + ", which pgfence does not resolve", false));
-                return false;
-            }
-        }
-        alembic_location(path, "[tool.alembic] script_location", n, std::string(value), out);
-        return false;
-    });
+    }
 }
 
 }  // namespace
 
 std::vector<int> alembic_pyproject_lines(std::string_view text) {
     std::vector<int> out;
-    if (text.find("alembic") == std::string_view::npos) return out;
-    bool in_table = false;  // a line inside a [tool.alembic...] table: a multi-line value's lines too
-    each_toml_key(text, [&](int n, std::string_view l, std::string_view table, const std::string& local) {
-        if (l.starts_with("[")) in_table = alembic_table(table);
-        const std::string key = table.empty() ? local : std::string(table) + "." + local;
-        if (in_table || (!local.empty() && (key.starts_with("tool.alembic.") || key == "tool.alembic"))) {
-            if (!l.empty() && !l.starts_with("#")) out.push_back(n);
-        }
-        return true;
-    });
+    if (!may_name_alembic(text)) return out;
+    auto values = toml_values(text);
+    if (!values) {
+        // Not TOML as pgfence reads it: any line may be Alembic's.
+        each_line(text, [&](int n, std::string_view l) {
+            if (!trim_blanks(l).empty()) out.push_back(n);
+        });
+        return out;
+    }
+    // Each key of the table and its subtables, from its line to its value's last (a multi-line
+    // string's or array's lines too), and their headers.
+    for (const auto& v : *values) {
+        if (!alembic_value(v)) continue;
+        for (int n = v.first_line; n <= v.last_line; ++n) out.push_back(n);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
@@ -445,7 +448,7 @@ std::vector<ToolDir> read_changelog_dirs(std::string_view path, std::string_view
         return out;
     }
     if (path_name(path) == "pyproject.toml") {
-        if (text.find("alembic") != std::string_view::npos) read_alembic_pyproject(path, text, out);
+        read_alembic_pyproject(path, text, out);
         return out;
     }
     if (path_name(path) == "sqitch.conf") {

@@ -363,7 +363,47 @@ std::optional<std::pair<std::string, std::string>> split_mount(std::string_view 
     return std::make_pair(src, dst);
 }
 
-std::vector<ContainerDir> compose_dirs(std::string_view text) {
+// The files one compose service loads its environment from (`env_file: x`, `env_file: [a, b]`, a
+// list below, or the long syntax's `path: x`), in the order compose loads them, at most 64 in all.
+void service_env_files(const Service& svc, std::vector<EnvFileRef>& out) {
+    std::size_t env_indent = std::string_view::npos;
+    for (std::size_t i = 1; i < svc.lines.size() && out.size() < 64; ++i) {
+        const Line& l = svc.lines[i];
+        std::string_view b = l.body;
+        if (env_indent != std::string_view::npos && (l.indent < env_indent || (l.indent == env_indent && !b.starts_with("-")))) {
+            env_indent = std::string_view::npos;
+        }
+        if (b.starts_with("env_file:")) {
+            env_indent = l.indent;
+            b.remove_prefix(9);
+        } else if (env_indent == std::string_view::npos) {
+            continue;
+        }
+        std::string_view item = b.starts_with("- ") ? trim_blanks(b.substr(2)) : trim_blanks(b);
+        if (item.starts_with("path:")) item = trim_blanks(item.substr(5));
+        else if (item.starts_with("required:")) continue;
+        for (auto w : words(item)) {
+            if (!w.empty() && w != "-") out.push_back(EnvFileRef{l.n, std::string(w)});
+        }
+    }
+}
+
+// The value an environment file (KEY=VALUE lines, compose's env_file format) gives `key`, the last
+// line that sets it winning; nullopt when none does.
+std::optional<std::string> env_file_value(std::string_view text, std::string_view key) {
+    std::optional<std::string> out;
+    each_line(text, [&](int, std::string_view l) {
+        l = trim_blanks(l);
+        if (l.starts_with("export ")) l = trim_blanks(l.substr(7));
+        if (!l.starts_with(key) || l.size() <= key.size() || l[key.size()] != '=') return;
+        std::string_view v = trim_blanks(l.substr(key.size() + 1));
+        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+        out = std::string(v);
+    });
+    return out;
+}
+
+std::vector<ContainerDir> compose_dirs(std::string_view text, std::string_view folder, const ReadFile& read) {
     std::vector<ContainerDir> out;
     for (const auto& svc : compose_services(text)) {
         if (!svc.tool) continue;
@@ -407,6 +447,31 @@ std::vector<ContainerDir> compose_dirs(std::string_view text) {
                 if (auto d = named_dir(words(b))) {
                     dir = d;
                     dir_line = l.n;
+                }
+            }
+        }
+        // Its environment files, where its own lines name no folder (`environment:` and the command's
+        // flags take precedence over env_file: compose specification, services.env_file): goose's
+        // GOOSE_MIGRATION_DIR, dbmate's DBMATE_MIGRATIONS_DIR set there, a later file over an earlier
+        // one (red team R72 L2). One pgfence cannot read in the repository (left out of it, spelt
+        // with a variable) may set it: unknown at the line naming it.
+        const std::string_view var = tool == "goose" ? "GOOSE_MIGRATION_DIR" : tool == "dbmate" ? "DBMATE_MIGRATIONS_DIR" : "";
+        if (!dir && !var.empty() && read) {
+            std::vector<EnvFileRef> files;
+            service_env_files(svc, files);
+            for (const auto& f : files) {
+                const std::string file = f.value.find_first_of("$`{}") == std::string::npos ? repository_path(folder, f.value) : std::string();
+                const std::optional<std::string> env = file.empty() ? std::nullopt : read(file);
+                if (!env) {
+                    out.push_back(ContainerDir{tool, "env_file " + f.value.substr(0, 80), f.line, {},
+                                               "the service loads its environment from " + f.value.substr(0, 80) +
+                                                   ", which pgfence cannot read in the repository: it may set " + std::string(var) +
+                                                   ", the folder " + tool + " reads"});
+                    continue;
+                }
+                if (auto v = env_file_value(*env, var)) {
+                    dir = *v;
+                    dir_line = f.line;
                 }
             }
         }
@@ -544,33 +609,13 @@ std::vector<std::string> compose_variables(std::string_view text) {
 std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_service) {
     std::vector<EnvFileRef> out;
     for (const auto& svc : compose_services(text)) {
-        if (!svc.tool && !every_service) continue;
-        std::size_t env_indent = std::string_view::npos;
-        for (std::size_t i = 1; i < svc.lines.size() && out.size() < 64; ++i) {
-            const Line& l = svc.lines[i];
-            std::string_view b = l.body;
-            if (env_indent != std::string_view::npos && (l.indent < env_indent || (l.indent == env_indent && !b.starts_with("-")))) {
-                env_indent = std::string_view::npos;
-            }
-            if (b.starts_with("env_file:")) {
-                env_indent = l.indent;
-                b.remove_prefix(9);
-            } else if (env_indent == std::string_view::npos) {
-                continue;
-            }
-            std::string_view item = b.starts_with("- ") ? trim_blanks(b.substr(2)) : trim_blanks(b);
-            if (item.starts_with("path:")) item = trim_blanks(item.substr(5));
-            else if (item.starts_with("required:")) continue;
-            for (auto w : words(item)) {
-                if (!w.empty() && w != "-") out.push_back(EnvFileRef{l.n, std::string(w)});
-            }
-        }
+        if (svc.tool || every_service) service_env_files(svc, out);
     }
     return out;
 }
 
-std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text) {
-    std::vector<ContainerDir> out = compose_name(path) ? compose_dirs(text) : dockerfile_name(path) ? dockerfile_dirs(text)
+std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text, const ReadFile& read) {
+    std::vector<ContainerDir> out = compose_name(path) ? compose_dirs(text, path_folder(path), read) : dockerfile_name(path) ? dockerfile_dirs(text)
                                     : command_file(path)                    ? run_dirs(text)
                                                                             : std::vector<ContainerDir>{};
     // What is shown comes from the repository: control bytes and non-ASCII shown as '?'.

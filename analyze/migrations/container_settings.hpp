@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/migrations/tool_dirs.hpp"
+
 namespace pgfence::analyze::tools {
 
 // Whether `text` names a migration tool's container image or binary (migrate/migrate, goose,
@@ -67,7 +69,10 @@ struct ContainerDir {
     std::string folder;   // the host folder as written (relative), "" when unknown
     std::string unknown;  // why it is not known: a named volume, an absolute host path, no mapping
 };
-// Each such folder of the compose file, Dockerfile or command file at `path`.
-[[nodiscard]] std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text);
+// Each such folder of the compose file, Dockerfile or command file at `path`. With `read`
+// (repository-relative paths), a goose or dbmate service's env_file is read too: GOOSE_MIGRATION_DIR
+// or DBMATE_MIGRATIONS_DIR set there maps as the service's own environment does, and an env_file
+// pgfence cannot read is unknown at its line (red team R72 L2).
+[[nodiscard]] std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text, const ReadFile& read = {});
 
 }  // namespace pgfence::analyze::tools

@@ -6,8 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
+#include "analyze/parse/lexing_settings.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -268,6 +271,126 @@ void add_file(Reading& r, const std::string& setting, int n, std::string_view fi
     }
 }
 
+// psql runs the files of one command in one session, one after another (startup.c: each -f is an
+// ACT_FILE handed to process_file in order; `cat a.sql b.sql | psql` is one stream): a `\cd` in one
+// is psql's chdir, so a later `-f NAME` is opened from the folder it moved to and its `\i` read from
+// there, and a SET of standard_conforming_strings or client_encoding holds for the later files'
+// text (red team R72 L3). Each file after the first is read from the state the ones before left:
+// its folder, the includes it reaches from there; one whose folder pgfence does not resolve, or
+// whose text the earlier files may make PostgreSQL read otherwise, is unknown at the command's line.
+struct Session {
+    std::string start;                // the folder the command runs in
+    std::optional<std::string> cwd;   // psql's current folder now (nullopt: not known)
+    std::string moved_by;             // the file whose `\cd` moved it, for the messages
+    std::string reading_changed_by;   // a file before that may change how the text after it is read
+    bool opens_from_cwd = true;       // psql opens the names (-f), not the shell (`cat a b | psql`)
+};
+
+// Whether SQL `text` may change how PostgreSQL reads the text after it in its session: it names
+// standard_conforming_strings or client_encoding (SET, set_config, ALTER ... SET), pg_settings, a
+// SET NAMES, or psql's \encoding (parse/lexing_settings.hpp reads the statements themselves; this
+// is a test on the words, comments too).
+bool may_change_reading(std::string_view text) {
+    const std::string low = lowered(text);
+    for (std::string_view w : {"standard_conforming_strings", "client_encoding", "pg_settings", "set_config", "\\encoding"}) {
+        if (low.find(w) != std::string::npos) return true;
+    }
+    for (std::size_t at = low.find("names"); at != std::string::npos; at = low.find("names", at + 1)) {
+        std::size_t b = at;
+        while (b > 0 && std::isspace(static_cast<unsigned char>(low[b - 1])) != 0) --b;
+        if (b < at && b >= 3 && low.compare(b - 3, 3, "set") == 0 && (b == 3 || !(std::isalnum(static_cast<unsigned char>(low[b - 4])) != 0 || low[b - 4] == '_'))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A name from the repository as a reason shows it: its first 120 bytes, control characters as '?'.
+std::string shown_name(std::string_view name) {
+    std::string out(name.substr(0, 120));
+    for (char& c : out) c = static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    return out;
+}
+
+// Whether an entry add_file added names one file of the repository, not a glob.
+bool one_known_file(const ToolDir& d) {
+    return d.unknown.empty() && d.loads_unread.empty() && d.folder.find_first_of("*?[") == std::string::npos;
+}
+
+// `file` run by psql in `session` (see Session): added as add_file adds it, from the folder psql is
+// in; `more` when a file follows it in the session, whose start this one's end is.
+void add_session_file(Reading& r, Session& session, const std::string& setting, int n, std::string_view file, bool more) {
+    const std::size_t first = r.out.size();
+    const bool absolute = file.starts_with('/');
+    const bool moved = session.cwd != session.start;  // psql is no longer where the command started it
+    if (!session.opens_from_cwd || absolute || (session.cwd && *session.cwd == session.start)) {
+        add_file(r, setting, n, file, false);
+    } else if (session.cwd) {
+        const std::string_view held_base = r.base;
+        r.base = *session.cwd;
+        add_file(r, setting + " (after the \\cd of " + shown_name(session.moved_by) + ")", n, file, false);
+        r.base = held_base;
+    } else {
+        const std::string name(path_name(file));
+        ToolDir d = unknown_dir("psql", setting, n,
+                                "psql opens " + shown_name(file) + " from the folder a \\cd in " + shown_name(session.moved_by) +
+                                    " moved it to, which pgfence does not resolve: what it runs is not seen",
+                                false);
+        d.loads_unread = "a command of the project runs a file named " + shown_name(name.empty() ? file : std::string_view(name)) +
+                         " with psql from a folder pgfence does not resolve (a \\cd before it), so this file may be the one it runs: review it";
+        d.folder = name.empty() ? std::string("**") : "**/" + name;
+        r.out.push_back(std::move(d));
+    }
+    const std::size_t added = r.out.size();
+    const bool known_file = added == first + 1 && one_known_file(r.out[first]);
+    const std::string path = known_file ? r.out[first].folder : std::string();
+    std::optional<std::string> text;
+    if (known_file && r.read && (more || moved || !session.reading_changed_by.empty())) text = r.read(path);
+    // Read in a session an earlier file may have changed: where its text reads otherwise (or is not
+    // read), not a file pgfence reads, but one whose change is unknown at its line 1 (`pgfence pr`),
+    // and unknown at the command's line.
+    if (!session.reading_changed_by.empty() && !(text && !reads_differently(*text))) {
+        for (std::size_t k = first; k < added; ++k) {
+            if (!r.out[k].unknown.empty()) continue;
+            const std::string why = "psql runs " + shown_name(file) + " in the session " + shown_name(session.reading_changed_by) +
+                                    " ran before it, which may change how PostgreSQL reads the text after it (standard_conforming_strings, "
+                                    "client_encoding), and pgfence reads a file as PostgreSQL does by default: review it";
+            r.out[k].unknown = why;
+            r.out[k].loads_unread = why;
+        }
+    }
+    if (!more && !moved) return;
+    // Where this file leaves the session, and the includes it reaches from where it starts.
+    if (!known_file) {
+        // A glob, a computed or unresolved file: which `\cd` it runs is not known, nor, but for a
+        // glob (whose files pgfence reads one by one), which SET.
+        const bool glob = added == first + 1 && r.out[first].unknown.empty() && r.out[first].loads_unread.empty();
+        session.cwd.reset();
+        session.moved_by = std::string(file);
+        if (!glob && session.reading_changed_by.empty()) session.reading_changed_by = std::string(file);
+        return;
+    }
+    if (!r.read) return;  // nothing to read it with: as before
+    if (!text) return;    // no such file: psql says so and goes on where it was
+    const std::optional<std::string> before = session.cwd;
+    PsqlIncludeWalk walk(r.read, session.start);
+    session.cwd = walk.run_from(path, session.opens_from_cwd && !absolute ? std::string(file) : std::string(), *text, session.cwd);
+    if (session.cwd != before) session.moved_by = path;
+    if (session.reading_changed_by.empty() && may_change_reading(*text)) session.reading_changed_by = path;
+    // The files it includes, as psql reached them from where it started (red team R72 L3): read where
+    // that is not the command's own folder, as the walk from there does not.
+    for (const auto& reached : walk.reached()) {
+        if (moved) {
+            ToolDir d = reached.dir;
+            d.setting = setting + " " + shown_name(file) + ", " + d.setting;
+            d.line = n;
+            r.out.push_back(std::move(d));
+        }
+        if (!session.reading_changed_by.empty() || !reached.dir.unknown.empty() || !reached.dir.loads_unread.empty()) continue;
+        if (auto included = r.read(reached.dir.folder); included && may_change_reading(*included)) session.reading_changed_by = reached.dir.folder;
+    }
+}
+
 // The index of a command's program among its words: past a YAML list item's `-` and key (`- run:`,
 // `command:`) and the environment assignments before it (`PGOPTIONS=x psql`); words.size() when none.
 std::size_t program_at(const std::vector<std::string>& w) {
@@ -390,9 +513,14 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
                                     false));
         break;
     }
-    for (const auto& [setting, file] : files) {
+    Session session{std::string(r.base), std::string(r.base), {}, {}, true};
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        const auto& [setting, file] = files[k];
         if (file == "-") {
             reads_stdin = true;
+            session.cwd.reset();  // standard input, which pgfence does not read, may `\cd`
+            session.moved_by = "standard input";
+            if (session.reading_changed_by.empty()) session.reading_changed_by = "standard input";
             continue;
         }
         if (by_find && file == "{}") {
@@ -405,7 +533,7 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
             else for (const auto& f : *named) add_file(r, "xargs psql -f", n, f, false, 1);
             continue;
         }
-        add_file(r, setting, n, file, false);
+        add_session_file(r, session, setting, n, file, k + 1 < files.size());
     }
     if (!reads_stdin || by_xargs) return;
     if (c.here) {
@@ -418,7 +546,12 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
     } else if (c.piped || !files.empty()) {
         // A file piped in is that file (`cat F | psql`, `cat db/*.sql | docker exec -i db psql`).
         if (const auto named = c.piped ? piped_files(cmds, at) : std::nullopt) {
-            for (const auto& f : *named) add_file(r, "cat FILE | psql", n, f, false, 1);
+            // One stream: the shell opens the names, psql reads them as one session.
+            Session stream{std::string(r.base), std::string(r.base), {}, {}, false};
+            for (std::size_t k = 0; k < named->size(); ++k) {
+                if (loop_words(r, (*named)[k])) add_file(r, "cat FILE | psql", n, (*named)[k], false, 1);
+                else add_session_file(r, stream, "cat FILE | psql", n, (*named)[k], k + 1 < named->size());
+            }
             return;
         }
         r.out.push_back(unknown_dir("psql", "| psql", n,

@@ -253,6 +253,12 @@ std::optional<std::string> PsqlIncludeWalk::run(const std::string& path, std::st
     return cwd;
 }
 
+std::optional<std::string> PsqlIncludeWalk::run_from(const std::string& path, const std::string& named, std::string_view text,
+                                                     std::optional<std::string> from) {
+    walk(path, named, text, from);
+    return from;
+}
+
 void PsqlIncludeWalk::walk(const std::string& path, const std::string& held, std::string_view text, std::optional<std::string>& cwd) {
     each_include(PsqlFile{path, held}, text, cwd, [&](const MetaCommand&, ToolDir& d, const std::string& callee_held) {
         const std::string file = d.unknown.empty() ? d.folder : std::string();

@@ -96,6 +96,11 @@ public:
     // its place, whose `\ir` no `\cd` moves), adding what it includes to reached(); returns the
     // folder psql is in after it (nullopt: not known).
     std::optional<std::string> run(const std::string& path, std::string_view text, bool by_place = false);
+    // Runs `path` as a later file of the same psql session does (`psql -f a.sql -f b.sql`): from the
+    // folder `from` the files before it left psql in (nullopt: not known), `named` the name psql
+    // holds for it (the -f argument, which `\ir` is relative to; "" for one named by its place).
+    std::optional<std::string> run_from(const std::string& path, const std::string& named, std::string_view text,
+                                        std::optional<std::string> from);
     [[nodiscard]] const std::vector<ReachedInclude>& reached() const { return m_reached; }
 
 private:

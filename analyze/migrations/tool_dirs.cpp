@@ -541,7 +541,7 @@ void read_config(std::string_view path, std::string_view text, std::vector<ToolD
 using namespace tool_dirs_detail;
 namespace {
 
-std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text, const ReadFile& read);
 
 }  // namespace
 
@@ -580,7 +580,7 @@ bool tool_settings_file(std::string_view path) {
 
 std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read) {
     std::vector<ToolDir> out;
-    for (auto& d : read_all(path, text)) {
+    for (auto& d : read_all(path, text, read)) {
         if (d.data_source.empty()) out.push_back(std::move(d));
         else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
     }
@@ -654,7 +654,7 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
 
 namespace {
 
-std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text, const ReadFile& read) {
     std::vector<ToolDir> out;
     const std::string_view name = path_name(path);
     if (name == "diesel.toml") read_diesel(path, text, out);
@@ -700,7 +700,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     // COPY, a docker run -v (tools/container_settings.hpp).
     if (command_file(path)) {
         const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
-        for (auto& c : container_dirs(path, text)) {
+        for (auto& c : container_dirs(path, text, read)) {
             out.push_back(c.unknown.empty() ? make(c.tool, c.setting, c.line, base, c.folder, false)
                                             : computed(c.tool, c.setting, c.line, c.unknown, false));
         }

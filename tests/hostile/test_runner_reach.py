@@ -279,9 +279,31 @@ def psql_cd_in_if(s):
     gated(s, base, head, {("cleanup.sql", "unknown-statement", 1), ("cleanup2.sql", "unknown-statement", 1)}, analyze=False)
 
 
+def psql_session_files(s):
+    r"""Red team R72 L3: psql runs the -f files of one command in one session, in order (startup.c:
+    each -f an ACT_FILE for process_file). db/setup.sql's `\cd db/lib` makes the next `-f deploy.sql`
+    open db/lib/deploy.sql, not the top's deploy.sql, and its `\i cleanup.sql` read db/lib/cleanup.sql:
+    the pull request's DROP TABLE in each is analysed. db/legacy.sql's `SET standard_conforming_strings
+    = off` holds for the next file: the pull request's `SELECT 'a\''; DROP TABLE users; --';` in
+    db/backfill.sql, one literal to a default reading and a DROP TABLE to the server, is unknown."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/setup.sql -f deploy.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/legacy.sql -f db/backfill.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/setup.sql": "\\set ON_ERROR_STOP on\n\\cd db/lib\n", "deploy.sql": "SELECT 2;\n", "cleanup.sql": "SELECT 2;\n",
+                 "db/lib/deploy.sql": "\\i cleanup.sql\nSELECT 1;\n", "db/lib/cleanup.sql": "SELECT 1;\n",
+                 "db/legacy.sql": "SET standard_conforming_strings = off;\n", "db/backfill.sql": "SELECT 1;\n"})
+    head = {"db/lib/deploy.sql": "\\i cleanup.sql\n" + DROP, "db/lib/cleanup.sql": DROP,
+            "db/backfill.sql": "SELECT 'a\\''; DROP TABLE users; --';\n"}
+    gated(s, base, head, {("db/lib/deploy.sql", "drop-table", 2), ("db/lib/cleanup.sql", "drop-table", 1),
+                          ("db/backfill.sql", "unknown-statement", 1)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
                                      computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd,
-                                     psql_cd_in_include, psql_cd_in_if)}
+                                     psql_cd_in_include, psql_cd_in_if, psql_session_files)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

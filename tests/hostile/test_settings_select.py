@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
-from test_tool_reach import gated, pr_findings, repository  # noqa: E402
+from test_tool_reach import analyze_findings, gated, pr_findings, repository, run  # noqa: E402
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
 RES = "src/main/resources/"
@@ -152,6 +152,27 @@ def alembic_pyproject(s):
     head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:],
             "pyproject.toml": base["pyproject.toml"] + 'prepend_sys_path = ["src"]\n'}
     gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1), ("pyproject.toml", "migration-tool-settings-changed", 6)},
+          analyze=False)
+
+
+def alembic_pyproject_toml(s):
+    """Red team R72 L1: pyproject.toml is read as TOML reads it (Alembic loads it with tomllib). Its
+    [tool.alembic] script_location is a multi-line string (three quotes, then `%(here)s/db/mig` and
+    three quotes on the next line: TOML drops the first newline), after a file_template whose string
+    holds a `[deploy]` line, and the project's description holds a decoy `[tool.alembic]` table inside
+    a string. The pull request's TRUNCATE in db/mig/env.py is unknown at line 1, and the line it
+    changes in the prepend_sys_path array (below the string's `[deploy]`) is HIGH at that line."""
+    env = "from alembic import context\ncontext.run_migrations()\n"
+    pyproject = ('[project]\nname = "app"\ndescription = """\n[tool.alembic]\nscript_location = "decoy"\n"""\n\n'
+                 '[tool.alembic]\nfile_template = """%%(year)d_%%(rev)s\n[deploy]"""\nprepend_sys_path = [\n    ".",  # the app\n]\n'
+                 'script_location = """\n%(here)s/db/mig"""\n')
+    base = {"pyproject.toml": pyproject, "alembic.ini": "[loggers]\nkeys = root\n", "deploy.sh": "#!/bin/sh\nalembic upgrade head\n",
+            "db/mig/env.py": env, "decoy/env.py": env, "env.py": env,
+            "db/mig/versions/a1_users.py": ('revision = "a1"\ndown_revision = None\nfrom alembic import op\ndef upgrade():\n'
+                                            '    op.execute("CREATE TABLE users (id bigint PRIMARY KEY)")\n')}
+    head = {"db/mig/env.py": "from alembic import context\nfrom sqlalchemy import text\ncontext.execute(text(\"TRUNCATE users CASCADE\"))\n" + env[27:],
+            "pyproject.toml": pyproject.replace('".",  # the app', '"src",  # the app')}
+    gated(s, base, head, {("db/mig/env.py", "unknown-statement", 1), ("pyproject.toml", "migration-tool-settings-changed", 12)},
           analyze=False)
 
 
@@ -301,10 +322,39 @@ def flyway_boot_starter(s):
     check((RES + "db/migration/2024/V2__cleanup.sql", "drop-table", 1) in found, f"the subfolder's migration is analysed: {sorted(found)}")
 
 
+def env_files_analyze(s):
+    """Red team R72 L2: `pgfence analyze` reads the files a deploy loads into a program's environment,
+    as `pgfence pr` does. The compose file's app service loads deploy/app.vars (env_file), which sets
+    SPRING_JPA_HIBERNATE_DDL_AUTO=update: Hibernate computes DDL at start, unknown at that line. The
+    goose service loads deploy/goose.vars, whose GOOSE_MIGRATION_DIR=/migrations/extra maps through
+    its volume to db/extra (named in analyze's notes), and deploy/secrets.vars (`required: false`),
+    which the repository does not hold: it may set GOOSE_MIGRATION_DIR, unknown at the line naming
+    it. A systemd unit's EnvironmentFile (deploy/app.env.conf) sets SPRING_FLYWAY_LOCATIONS from a
+    variable: unknown there."""
+    compose = ("services:\n  app:\n    image: acme/app\n    env_file: deploy/app.vars\n"
+               "  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n    env_file:\n      - deploy/goose.vars\n"
+               "      - path: deploy/secrets.vars\n        required: false\n    volumes:\n      - ./db/extra:/migrations/extra\n")
+    base = {"docker-compose.yml": compose, "deploy/app.vars": "SPRING_PROFILES_ACTIVE=prod\nSPRING_JPA_HIBERNATE_DDL_AUTO=update\n",
+            "deploy/goose.vars": "GOOSE_DRIVER=postgres\nGOOSE_MIGRATION_DIR=/migrations/extra\n",
+            "deploy/app.service": "[Service]\nEnvironmentFile=app.env.conf\nExecStart=/usr/bin/java -jar app.jar\n",
+            "deploy/app.env.conf": "SPRING_FLYWAY_LOCATIONS=filesystem:${FLYWAY_DIR}\n",
+            "db/extra/00001_init.sql": "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n"}
+    repository(s, base, {"db/extra/00002_orders.sql": "-- +goose Up\nCREATE TABLE orders (id bigint PRIMARY KEY);\n"})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    check(proc.returncode in (0, 1), f"analyze --format json: exit {proc.returncode}\n{proc.stderr}")
+    found = analyze_findings(s)
+    unknown = {(p, line) for p, rule, line in found if rule == "unknown-statement"}
+    for e in (("deploy/app.vars", 2), ("docker-compose.yml", 9), ("deploy/app.env.conf", 1)):
+        check(e in unknown, f"analyze reports {e} unknown: {sorted(found)}\n{proc.stderr}")
+    check("db/extra" in proc.stderr and "goose" in proc.stderr, f"analyze names goose's folder db/extra:\n{proc.stderr}")
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+
+
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
-                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, hibernate_env,
-                                     hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
-                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter)}
+                                     alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, alembic_pyproject_toml,
+                                     hibernate_env, hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
+                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -3,6 +3,7 @@
 // folders mapped to the tool's folder, the Flyway plugins' locations.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 
 #include "analyze/migrations/container_settings.hpp"
@@ -49,6 +50,24 @@ TEST_CASE("container_settings: a compose service of a migration tool, every line
     REQUIRE(env.size() == 2);
     CHECK(env[0].value == "ops/a.env");
     CHECK(env[1].value == "b.env");
+}
+
+TEST_CASE("container_settings: a goose or dbmate service's folder set in its env_file") {
+    // R72 L2: read through the reader, relative to the compose file's folder, the last file that sets it winning.
+    const std::string compose =
+        "services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker\n    env_file:\n      - goose.vars\n      - path: secrets.vars\n"
+        "        required: false\n    volumes:\n      - ./db/extra:/migrations/extra\n";
+    const ReadFile read = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "ops/goose.vars") return std::string("GOOSE_DRIVER=postgres\n# GOOSE_MIGRATION_DIR=/nowhere\nGOOSE_MIGRATION_DIR=\"/migrations/extra\"\n");
+        return std::nullopt;
+    };
+    // secrets.vars is not in the repository: it may set the folder, unknown at its line.
+    CHECK(dirs_of(container_dirs("ops/docker-compose.yml", compose, read)) == "goose:6:?;goose:9:./db/extra");
+    // Its own environment takes precedence: the env_file is not read for the folder.
+    const std::string own = compose + "    environment:\n      GOOSE_MIGRATION_DIR: /migrations/extra\n";
+    CHECK(dirs_of(container_dirs("ops/docker-compose.yml", own, read)) == "goose:9:./db/extra");
+    // Without a reader, as before.
+    CHECK(dirs_of(container_dirs("ops/docker-compose.yml", compose)).empty());
 }
 
 TEST_CASE("container_settings: a Dockerfile's COPY into the folder the tool reads") {

@@ -3,6 +3,8 @@
 // files each selects, and which it leaves unknown.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "analyze/migrations/changelog_dirs.hpp"
@@ -46,6 +48,32 @@ TEST_CASE("read_psql_files: loops, find, cat pipes and computed files") {
     CHECK(listed(read_psql_files("w.yml", "      - run: cat db/s/*.sql | psql \"$URL\"\n", "")) == "psql:1:db/s/*.sql");
     CHECK(listed(read_psql_files("deploy.sh", "psql -f \"$(ls db/*.sql | tail -1)\"\n", "")) == "psql:1:?!");
     CHECK(listed(read_psql_files("deploy.sh", "pg_dump src | psql dst\n", "")) == "psql:1:?");
+}
+
+TEST_CASE("read_psql_files: the files of one psql command run in one session") {
+    // R72 L3: a `\cd` in the first file moves where psql opens the second and reads its `\i` from.
+    std::map<std::string, std::string> tree{{"db/setup.sql", "\\cd db/lib\n"}, {"db/lib/deploy.sql", "\\i cleanup.sql\n"},
+                                            {"db/lib/cleanup.sql", "SELECT 1;\n"}, {"deploy.sql", "SELECT 2;\n"},
+                                            {"db/off.sql", "SET standard_conforming_strings = off;\n"},
+                                            {"db/after.sql", "SELECT 'a\\''; DROP TABLE users; --';\n"}, {"db/plain.sql", "SELECT 1;\n"},
+                                            {"db/env.sql", "\\cd :target\n"}};
+    const ReadFile read = [&](const std::string& p) -> std::optional<std::string> {
+        auto it = tree.find(p);
+        if (it == tree.end()) return std::nullopt;
+        return it->second;
+    };
+    CHECK(listed(read_psql_files("deploy.sh", "psql -f db/setup.sql -f deploy.sql\n", "", read)) ==
+          "psql:1:db/setup.sql;psql:1:db/lib/deploy.sql;psql:1:db/lib/cleanup.sql");
+    // A SET that changes how text is read holds for the later files: one whose text reads otherwise is unknown.
+    CHECK(listed(read_psql_files("deploy.sh", "psql -f db/off.sql -f db/after.sql -f db/plain.sql\n", "", read)) ==
+          "psql:1:db/off.sql;psql:1:?!;psql:1:db/plain.sql");
+    // A `\cd` pgfence does not resolve: the next file is any file of its name.
+    CHECK(listed(read_psql_files("deploy.sh", "psql -f db/env.sql -f x.sql\n", "", read)) == "psql:1:db/env.sql;psql:1:?!");
+    // One stream: the shell opens the names, psql reads the second's `\i` from where the first moved it.
+    CHECK(listed(read_psql_files("deploy.sh", "cat db/setup.sql db/lib/deploy.sql | psql\n", "", read)) ==
+          "psql:1:db/setup.sql;psql:1:db/lib/deploy.sql;psql:1:db/lib/cleanup.sql");
+    // Without a `\cd` nor a SET, each file as before.
+    CHECK(listed(read_psql_files("deploy.sh", "psql -f db/plain.sql -f deploy.sql\n", "", read)) == "psql:1:db/plain.sql;psql:1:deploy.sql");
 }
 
 TEST_CASE("read_psql_files: other clients and desired-state appliers") {
@@ -102,6 +130,18 @@ TEST_CASE("read_changelog_dirs: Alembic's [tool.alembic] in pyproject.toml") {
     CHECK(alembic_pyproject_lines("[project]\ndependencies = [\"alembic\"]\n[tool.alembic]\nscript_location = \"m\"\n"
                                   "version_locations = [\n  \"a\",\n]\n\n[[tool.alembic.post_write_hooks]]\nname = \"ruff\"\n[tool.ruff]\nx = 1\n") ==
           std::vector<int>{3, 4, 5, 6, 7, 9, 10});
+    // R72 L1: read as TOML reads it. A multi-line string (its first newline and a line-ending
+    // backslash dropped), a `[x]` line inside a string, an escaped key, a comment after a value.
+    const std::string forms = "[project]\ndescription = \"\"\"\n[tool.alembic]\nscript_location = \"decoy\"\n\"\"\"\n"
+                              "[tool.alembic]\nfile_template = \"\"\"%%(rev)s\n[deploy]\"\"\"\nscript_location = \"\"\"\n%(here)s/db/\\\n   mig\"\"\"\n";
+    CHECK(listed(read_changelog_dirs("pyproject.toml", forms)) == "alembic:9:db/mig/env.py!;alembic:9:db/mig/script.py.mako!");
+    CHECK(alembic_pyproject_lines(forms) == std::vector<int>{6, 7, 8, 9, 10, 11});
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.\"\\u0061lembic\"]\nscript_location = 'db/x' # 'db/y'\n")) ==
+          "alembic:2:db/x/env.py!;alembic:2:db/x/script.py.mako!");
+    // Not TOML: unknown at the line its reader stops, and every line counts as Alembic's.
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.alembic]\nscript_location = \"db/mig\n")) == "alembic:2:?");
+    CHECK(alembic_pyproject_lines("[tool.alembic]\n\nscript_location = 'a' 'b'\n") == std::vector<int>{1, 3});
+    CHECK(listed(read_changelog_dirs("pyproject.toml", "[tool.alembic]\nscript_location = [\"db/mig\"]\n")) == "alembic:2:?");
 }
 
 TEST_CASE("read_changelog_dirs: Flyway named through a Gradle version catalog or Boot's starter") {
