@@ -18,7 +18,7 @@ using analyze::Risk;
 
 constexpr std::string_view k_keys =
     "signoff_at, unknown_needs_signoff, require_lock_timeout, critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, "
-    "min_approvals, author_may_approve, exemption_granters, max_exemption_days, jobs";
+    "min_approvals, author_may_approve, exemption_granters, max_exemption_days";
 
 struct PolicyError {
     std::string message;
@@ -105,28 +105,6 @@ std::vector<std::string> expect_people(const toml::node& value, const std::strin
     return out;
 }
 
-// `pgfence pr --name` values as the service accepts them (serve/service.cpp), or "" for the job
-// without --name; each once.
-std::vector<std::string> expect_jobs(const toml::node& value, const std::string& name) {
-    const std::string problem = name + " must be a list of job names (pgfence pr --name; \"\" for the job without it)";
-    auto array = value.as_array();
-    if (!array) throw PolicyError{problem, value.source()};
-    std::vector<std::string> out;
-    for (const auto& item : *array) {
-        auto text = item.as_string();
-        if (!text) throw PolicyError{problem, item.source()};
-        const std::string& job = text->get();
-        const bool valid = job.size() <= 64 && std::all_of(job.begin(), job.end(), [](unsigned char c) {
-                               return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-                           });
-        if (!valid) throw PolicyError{name + ": '" + job + "' is not a job name (1 to 64 letters, digits, '.', '_' or '-', or \"\")", item.source()};
-        if (std::find(out.begin(), out.end(), job) == out.end()) out.push_back(job);
-    }
-    // A check that waits for no job at all would let any one job's upload stand for the head.
-    if (out.empty()) throw PolicyError{name + " must name at least one job (without the key: every job that decided for the pull request)", value.source()};
-    return out;
-}
-
 // Applies the keys of one `[policy]` or `[repositories."..."]` table; `table_name` prefixes
 // the key in messages.
 void apply(const toml::table& table, const std::string& table_name, PolicySettings& settings) {
@@ -144,7 +122,6 @@ void apply(const toml::table& table, const std::string& table_name, PolicySettin
         else if (k == "author_may_approve") settings.author_may_approve = expect_bool(value, name);
         else if (k == "exemption_granters") settings.exemption_granters = expect_people(value, name);
         else if (k == "max_exemption_days") settings.max_exemption_days = expect_int(value, name, 1, 3650);
-        else if (k == "jobs") settings.jobs = expect_jobs(value, name);
         else throw PolicyError{"unknown key " + name + " (expected " + std::string(k_keys) + ")", key.source()};
     }
 }

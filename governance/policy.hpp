@@ -35,11 +35,6 @@ struct PolicySettings {
     // Who may grant an exemption with `/pgfence exempt` (nullopt: the approvers), and for how long.
     std::optional<std::vector<std::string>> exemption_granters;
     int max_exemption_days = 30;
-    // The pgfence jobs (`pgfence pr --name`; "" is the job without it) whose upload of each head
-    // the service's check waits for. nullopt, the default: every job that ever decided for the
-    // pull request. Set, the jobs it names and no others: a job the workflow renamed or removed
-    // stops being waited for when the policy stops naming it (issue #53, red team R72).
-    std::optional<std::vector<std::string>> jobs;
 
     // The granters in force: exemption_granters, else the approvers.
     [[nodiscard]] const std::vector<std::string>& granters() const { return exemption_granters ? *exemption_granters : approvers; }

@@ -31,7 +31,6 @@ json policy_json(const PolicySettings& p) {
         {"author_may_approve", p.author_may_approve},
         {"exemption_granters", p.granters()},
         {"max_exemption_days", p.max_exemption_days},
-        {"jobs", p.jobs ? json(*p.jobs) : json(nullptr)},
     };
 }
 
@@ -49,12 +48,6 @@ std::string item_label(const Item& item) {
 }
 
 }  // namespace
-
-json to_json(const Policy& policy) {
-    json repositories = json::object();
-    for (const auto& [name, settings] : policy.repositories) repositories[name] = policy_json(settings);
-    return {{"policy", policy_json(policy.settings)}, {"repositories", std::move(repositories)}};
-}
 
 std::string utc_text(std::chrono::system_clock::time_point at) {
     std::time_t t = std::chrono::system_clock::to_time_t(at);

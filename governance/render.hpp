@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/decision.hpp"
-#include "governance/policy.hpp"
 
 namespace pgfence::governance {
 
@@ -18,11 +17,6 @@ namespace pgfence::governance {
 
 // {"conclusion", "summary", "items", "policy", "exempted", "ignored_exemptions"}.
 [[nodiscard]] nlohmann::json to_json(const Decision& decision);
-
-// The values of every table of `policy`, as the decision's `policy` writes them:
-// {"policy": {...}, "repositories": {"owner/name": {...}}}. The service compares it to notice
-// that the policy in force changed (serve/policy_change.cpp).
-[[nodiscard]] nlohmann::json to_json(const Policy& policy);
 
 // One line per item, `path:line rule RISK — message`, then notes on exemptions and the summary.
 [[nodiscard]] std::string to_text(const Decision& decision);

@@ -314,7 +314,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (auto locked = lock_head(c); !locked) return locked.error();
         auto recorded = record_head_decision(c, repository, head_sha, own);
         if (!recorded) return recorded.error();
-        auto standing = head_decisions(c, repository, head_sha, settings.jobs);
+        auto standing = head_decisions(c, repository, head_sha);
         if (!standing) return standing.error();
         combined = combine(*standing);
         return true;
@@ -364,9 +364,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (auto locked = lock_head(c); !locked) return locked.error();
         // Another job's decision recorded since this one combined them (and posted before this
         // run did): the check is posted again, with what now stands.
-        auto standing = head_decisions(c, repository, head_sha, settings.jobs);
+        auto standing = head_decisions(c, repository, head_sha);
         if (!standing) return standing.error();
-        if (!standing->decisions.empty() && combine(*standing).decisions != combined.decisions) {
+        if (!standing->empty() && combine(*standing).decisions != combined.decisions) {
             auto again = enqueue(c, "check", {{"upload_id", upload_id}, {"repository", repository}, {"head_sha", head_sha},
                                               {"pull_request", number}});
             if (!again) return again.error();
@@ -391,14 +391,11 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                                    {"why", "what it covers changed after it was granted"}});
             if (!e) return e.error();
         }
-        json data = {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
-                     {"own_conclusion", own_conclusion}, {"decisions", combined.decisions},
-                     {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
-                     {"policy", policy->second}};
-        // The jobs it stopped waiting for (the policy's `jobs` no longer names them): the chain says
-        // why it decided without them, under which policy.
-        if (!combined.dropped_jobs.empty()) data["dropped_jobs"] = combined.dropped_jobs;
-        auto event = append_audit(c, repository, "check", content_hash, number, std::move(data));
+        auto event = append_audit(c, repository, "check", content_hash, number,
+                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
+                                   {"own_conclusion", own_conclusion}, {"decisions", combined.decisions},
+                                   {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
+                                   {"policy", policy->second}});
         if (!event) return event.error();
         return true;
     });

@@ -33,8 +33,6 @@ analyze::Result<Policies> Policies::load(const std::string& toml_text, const std
     return out;
 }
 
-nlohmann::json Policies::values() const { return governance::to_json(m_state->policy); }
-
 const governance::PolicySettings& Policies::settings_for(const std::string& repository) const {
     return m_state->policy.for_repository(repository);
 }

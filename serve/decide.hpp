@@ -31,9 +31,6 @@ public:
                                                   const std::string& head_sha, const std::string& web_url,
                                                   std::span<const governance::Exemption> exemptions = {},
                                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
-    // The values of every table, as governance::to_json(Policy) writes them: what the service
-    // compares to notice that the policy in force changed (serve/policy_change.cpp).
-    [[nodiscard]] nlohmann::json values() const;
     // The keys that hold for `repository`: who may approve and grant exemptions.
     [[nodiscard]] const governance::PolicySettings& settings_for(const std::string& repository) const;
 

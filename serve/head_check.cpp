@@ -52,16 +52,6 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         give_up = true;
         return false;
     }
-    // The jobs the policy has the check wait for, where the head's decisions are combined.
-    AwaitedJobs awaited;
-    if (base_changed || closed || job_refused) {
-        auto policy = current_policy();
-        if (!policy) {
-            error = policy.error().message;
-            return false;
-        }
-        awaited = policy->first->settings_for(repository).jobs;
-    }
     bool decided = false;
     std::optional<std::int64_t> check_run_id;
     std::optional<std::int64_t> installation;
@@ -70,9 +60,9 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         if (!upload) return upload.error();
         decided = upload->has_value();
         if (base_changed || closed || job_refused) {
-            auto standing = head_decisions(c, repository, head, awaited);
+            auto standing = head_decisions(c, repository, head);
             if (!standing) return standing.error();
-            if (!standing->decisions.empty()) combined = combine(*standing);
+            if (!standing->empty()) combined = combine(*standing);
             else if (base_changed || (job_refused && decided)) return true;  // an upload of the job accepted since decides
         } else if (decided) {
             return true;

@@ -22,61 +22,31 @@ int rank(const std::string& conclusion) {
     return 4;  // anything else is taken for the worst
 }
 
-bool named(const AwaitedJobs& awaited, const std::string& job) {
-    return !awaited || std::find(awaited->begin(), awaited->end(), job) != awaited->end();
-}
-
-std::string job_words(std::int64_t pull_request, const std::string& job) {
-    return "Pull request #" + std::to_string(pull_request) + "'s " +
-           (job.empty() ? std::string("pgfence job without --name") : "job " + annotate::md_code_span(job));
-}
-
-// The jobs awaited for `pull_request` that have no decision for `head`: each stands as pending
-// ("waiting for job ..."), so a job that did not upload for the new head (skipped, failed,
-// cancelled, timed out) never leaves the check to the jobs that did, and its unapproved findings
-// are not forgotten (red team r70 F24). Without the policy's `jobs`, the awaited jobs are those
-// that ever decided for the pull request: the pull request's set, not read from the rows of its
-// other heads, which a change of the base drops (red team r71 F9). With it, the jobs it names,
-// and a job that decided before but that it no longer names is `dropped` instead: the workflow
-// renamed or removed it, and nothing else could ever end the wait (red team R72).
+// The jobs (`pgfence pr --name`) that ever decided for `pull_request` (pgfence_pull_request_jobs)
+// but have no decision for `head`: each stands as pending ("waiting for job ..."), so a job that did
+// not upload for the new head (skipped, failed, cancelled, timed out) never leaves the check to the
+// jobs that did, and its unapproved findings are not forgotten (red team r70 F24). The set is the
+// pull request's, not read from the rows of its other heads: a change of the base drops those, and
+// the job they alone remembered was forgotten (red team r71 F9).
 StoreResult<std::vector<HeadDecision>> missing_jobs(trace::Connection& c, const std::string& repository, std::int64_t pull_request,
-                                                    const std::vector<HeadDecision>& present, const AwaitedJobs& awaited,
-                                                    std::vector<DroppedJob>& dropped) {
+                                                    const std::vector<HeadDecision>& present) {
     auto r = c.query("SELECT job FROM pgfence_pull_request_jobs WHERE repository = $1 AND pull_request = $2 ORDER BY job",
                      {repository, std::to_string(pull_request)});
     if (!r) return db_error(c, r.error());
-    auto there = [&](const std::string& job) {
-        return std::any_of(present.begin(), present.end(),
-                           [&](const HeadDecision& d) { return d.pull_request == pull_request && d.job == job; });
-    };
     std::vector<HeadDecision> out;
     for (int i = 0; i < r->rows(); ++i) {
         const std::string job = r->value(i, 0);
-        if (there(job)) continue;
-        if (!named(awaited, job)) {
-            dropped.push_back({pull_request, job});
-            continue;
-        }
-        if (awaited) continue;  // below, with the policy's words
+        const bool there = std::any_of(present.begin(), present.end(),
+                                       [&](const HeadDecision& d) { return d.pull_request == pull_request && d.job == job; });
+        if (there) continue;
+        const std::string named = job.empty() ? std::string("the pgfence job without --name") : "job " + annotate::md_code_span(job);
         out.push_back({pull_request, job, std::nullopt, "pending", "Waiting for " + (job.empty() ? std::string("the unnamed job") : "job " + job),
-                       job_words(pull_request, job) +
+                       "Pull request #" + std::to_string(pull_request) + "'s " + named +
                            " decided for this pull request before (for an earlier head, or for another base) but has not "
                            "uploaded for this head: the check waits for its upload of this head, since what it reviews may still "
                            "need a sign-off. A job that does not run on every push "
                            "(a path filter, an `if:`) must still run `pgfence pr --upload` on each head: with nothing to review "
-                           "it uploads a success. A job the workflow no longer has (renamed or removed) is waited for until the "
-                           "policy's `jobs` for this repository names the jobs to wait for without it.",
-                       ""});
-    }
-    if (!awaited) return out;
-    for (const auto& job : *awaited) {
-        if (there(job)) continue;
-        out.push_back({pull_request, job, std::nullopt, "pending", "Waiting for " + (job.empty() ? std::string("the unnamed job") : "job " + job),
-                       job_words(pull_request, job) +
-                           " has not uploaded for this head, and the policy's `jobs` for this repository names it: the check "
-                           "waits for its upload of this head. Every job it names must run `pgfence pr --upload` on each head "
-                           "(with nothing to review it uploads a success); a job the workflow no longer has is dropped from "
-                           "`jobs` in the policy.",
+                           "it uploads a success.",
                        ""});
     }
     return out;
@@ -119,8 +89,7 @@ StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& 
     return true;
 }
 
-StoreResult<StandingDecisions> head_decisions(trace::Connection& c, const std::string& repository, const std::string& head,
-                                             const AwaitedJobs& awaited) {
+StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository, const std::string& head) {
     // A job whose upload was refused after the one decided here: its refusal stands instead (serve/refused_jobs.hpp).
     auto r = c.query(std::string("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
                                  "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
@@ -129,19 +98,10 @@ StoreResult<StandingDecisions> head_decisions(trace::Connection& c, const std::s
                                  "AND NOT ") + refused_after_decision_sql() + " ORDER BY d.pull_request, d.job",
                      {repository, head});
     if (!r) return db_error(c, r.error());
-    StandingDecisions standing;
-    std::vector<HeadDecision>& out = standing.decisions;
+    std::vector<HeadDecision> out;
     for (int i = 0; i < r->rows(); ++i) {
-        HeadDecision d{std::stoll(r->value(i, 0)), r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional(r->value(i, 2)),
-                       r->value(i, 3), r->value(i, 4), r->value(i, 5), r->value(i, 6)};
-        // A job's decision voided by a change of the base waits for that job's upload for the new
-        // base, unless the policy no longer names the job. (The stand-in for the pull request as a
-        // whole, job '' with no job decided yet, waits for any job's upload and stays.)
-        if (!d.upload_id && !d.job.empty() && !named(awaited, d.job)) {
-            standing.dropped.push_back({d.pull_request, d.job});
-            continue;
-        }
-        out.push_back(std::move(d));
+        out.push_back({std::stoll(r->value(i, 0)), r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional(r->value(i, 2)),
+                       r->value(i, 3), r->value(i, 4), r->value(i, 5), r->value(i, 6)});
     }
     // Each job's refused upload is that job's decision, whatever the other jobs' uploads decided.
     auto refused = refused_job_decisions(c, repository, head);
@@ -151,23 +111,15 @@ StoreResult<StandingDecisions> head_decisions(trace::Connection& c, const std::s
     for (const auto& d : out) {
         if (std::find(pull_requests.begin(), pull_requests.end(), d.pull_request) == pull_requests.end()) pull_requests.push_back(d.pull_request);
     }
-    const std::vector<HeadDecision> present = out;
     for (std::int64_t number : pull_requests) {
-        auto missing = missing_jobs(c, repository, number, present, awaited, standing.dropped);
+        auto missing = missing_jobs(c, repository, number, out);
         if (!missing) return missing.error();
         out.insert(out.end(), missing->begin(), missing->end());
     }
     std::stable_sort(out.begin(), out.end(), [](const HeadDecision& a, const HeadDecision& b) {
         return a.pull_request != b.pull_request ? a.pull_request < b.pull_request : a.job < b.job;
     });
-    // A job dropped for its voided decision and again as one of the pull request's jobs is said once.
-    std::sort(standing.dropped.begin(), standing.dropped.end(), [](const DroppedJob& a, const DroppedJob& b) {
-        return a.pull_request != b.pull_request ? a.pull_request < b.pull_request : a.job < b.job;
-    });
-    standing.dropped.erase(std::unique(standing.dropped.begin(), standing.dropped.end(),
-                                       [](const DroppedJob& a, const DroppedJob& b) { return a.pull_request == b.pull_request && a.job == b.job; }),
-                           standing.dropped.end());
-    return standing;
+    return out;
 }
 
 CombinedCheck combine(const std::vector<HeadDecision>& decisions) {
@@ -194,25 +146,6 @@ CombinedCheck combine(const std::vector<HeadDecision>& decisions) {
         out.title = "#" + std::to_string(worst->pull_request) + (worst->job.empty() ? "" : " " + worst->job) + ": " + worst->title;
         out.summary = list + "\n" + out.summary;
     }
-    return out;
-}
-
-CombinedCheck combine(const StandingDecisions& standing) {
-    CombinedCheck out = combine(standing.decisions);
-    if (standing.dropped.empty() || out.conclusion.empty()) return out;
-    std::string names;
-    std::string list;
-    for (const auto& d : standing.dropped) {
-        names += (names.empty() ? "" : ", ") + (d.job.empty() ? std::string("the unnamed job") : d.job);
-        out.dropped_jobs.push_back({{"pull_request", d.pull_request}, {"job", d.job}});
-        list += "- " + job_words(d.pull_request, d.job) + " decided for it before (an earlier head or base) but the policy's `jobs` "
-                "for this repository no longer names it: it is not waited for, and its decisions for other heads do not stand "
-                "for this one.\n";
-    }
-    // Said where the check is read first: a check that stopped waiting never looks like an ordinary success.
-    out.title += " (not waiting for " + std::string(standing.dropped.size() == 1 ? "job " : "jobs ") + names + ": not in the policy's jobs)";
-    out.summary = "**Jobs no longer waited for** (the workflow renamed or removed them; the policy names the jobs to wait for):\n\n" +
-                  list + "\nThe check is decided on the other jobs' uploads of this head.\n\n" + out.summary;
     return out;
 }
 
@@ -245,24 +178,19 @@ StoreResult<bool> queue_closed_or_reopened(trace::Connection& c, const std::stri
 }
 
 StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
-                                           std::int64_t pull_request, const AwaitedJobs& awaited) {
+                                           std::int64_t pull_request) {
     auto r = c.query("SELECT conclusion, job FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3",
                      {repository, head, std::to_string(pull_request)});
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> own;
-    std::vector<DroppedJob> dropped;
-    for (int i = 0; i < r->rows(); ++i) {
-        // A voided decision (pending) of a job the policy no longer names is not waited for (head_decisions).
-        if (r->value(i, 0) == "pending" && !r->value(i, 1).empty() && !named(awaited, r->value(i, 1))) continue;
-        own.push_back({pull_request, r->value(i, 1), std::nullopt, r->value(i, 0), "", "", ""});
-    }
+    for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, r->value(i, 1), std::nullopt, r->value(i, 0), "", "", ""});
     // A job of it whose upload was refused (and not accepted since) decided failure.
     auto refused = refused_job_decisions(c, repository, head, pull_request);
     if (!refused) return refused.error();
     own.insert(own.end(), refused->begin(), refused->end());
     // A job that decided for an earlier head only: this head is not reviewed whole.
     if (!own.empty()) {
-        auto missing = missing_jobs(c, repository, pull_request, own, awaited, dropped);
+        auto missing = missing_jobs(c, repository, pull_request, own);
         if (!missing) return missing.error();
         own.insert(own.end(), missing->begin(), missing->end());
     }

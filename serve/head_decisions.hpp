@@ -24,25 +24,6 @@ struct HeadDecision {
     std::string title, summary, body;
 };
 
-// The jobs whose upload of each head a pull request's check waits for: the policy's `jobs` for
-// its repository (governance/policy.hpp). nullopt, without that key: every job that ever decided
-// for the pull request (pgfence_pull_request_jobs).
-using AwaitedJobs = std::optional<std::vector<std::string>>;
-
-// A job that decided for the pull request before (an earlier head, another base) but that the
-// policy's `jobs` no longer names: it is not waited for, and the check says so (red team R72:
-// a job renamed or removed in the workflow was otherwise waited for on every later head, forever).
-struct DroppedJob {
-    std::int64_t pull_request = 0;
-    std::string job;
-};
-
-// The decisions that stand for a head, and the jobs no longer waited for.
-struct StandingDecisions {
-    std::vector<HeadDecision> decisions;
-    std::vector<DroppedJob> dropped;
-};
-
 // Inside a Store transaction: `job` decided for `pull_request` (an accepted upload, or a refused
 // one): from now on every head of the pull request, for any base, waits for that job's upload
 // (pgfence_pull_request_jobs, serve/migrations/012_pull_request_jobs.sql; red team r71 F9).
@@ -56,14 +37,13 @@ struct StandingDecisions {
                                                      const HeadDecision& decision);
 
 // Inside a Store transaction: the decisions that stand for `head`: those of pull requests that are
-// open with this head (or not known yet from a webhook), by pull request and job, each `awaited`
-// job without one as pending; and the jobs that decided before but are no longer awaited.
-[[nodiscard]] StoreResult<StandingDecisions> head_decisions(trace::Connection& c, const std::string& repository,
-                                                            const std::string& head, const AwaitedJobs& awaited);
+// open with this head (or not known yet from a webhook), by pull request and job.
+[[nodiscard]] StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository,
+                                                                    const std::string& head);
 
 // Inside a Store transaction: the worst of `pull_request`'s own decisions for `head` ("" when none).
 [[nodiscard]] StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
-                                                         std::int64_t pull_request, const AwaitedJobs& awaited);
+                                                         std::int64_t pull_request);
 
 // Inside a Store transaction, for a pull request's `closed` or `reopened` webhook: closed without
 // merging, its decisions no longer stand for `head` (head_decisions reads open pull requests
@@ -79,10 +59,7 @@ struct CombinedCheck {
     std::string title, summary, body;
     std::optional<std::string> upload_id;  // of the worst decision
     nlohmann::json decisions = nlohmann::json::array();  // [{pull_request, job, conclusion}] for the audit
-    nlohmann::json dropped_jobs = nlohmann::json::array();  // [{pull_request, job}]: no longer waited for
 };
 [[nodiscard]] CombinedCheck combine(const std::vector<HeadDecision>& decisions);
-// The same, saying in the title and summary which jobs are no longer waited for and why.
-[[nodiscard]] CombinedCheck combine(const StandingDecisions& standing);
 
 }  // namespace pgfence::serve

@@ -87,11 +87,6 @@ private:
     // organisation's file in policy_repository, read through the App at most every five minutes
     // (the last copy read is kept while GitHub cannot be reached).
     [[nodiscard]] analyze::Result<std::pair<std::shared_ptr<const Policies>, nlohmann::json>> current_policy();
-    // A change of the policy in force (serve/policy_change.cpp), looked at by the workers at start
-    // and every minute: new values are recorded and the `policy_changed` job queued, which
-    // evaluates every open pull request's head again under them (recheck_for_policy).
-    void look_at_policy();
-    bool recheck_for_policy(const nlohmann::json& payload, std::string& error, bool& give_up);
 
     Config m_config;
     Store& m_store;
@@ -102,9 +97,6 @@ private:
     std::mutex m_policy_fetch_mutex;
     std::chrono::steady_clock::time_point m_policy_failed{};
     std::string m_policy_error;
-    std::mutex m_policy_look_mutex;                          // look_at_policy, one worker at a time:
-    std::chrono::steady_clock::time_point m_policy_looked{};  //   when it last looked
-    std::string m_policy_noted;                              //   the values it recorded ("sha256:...")
     std::unique_ptr<GitHubApp> m_app;
     std::mutex m_membership_mutex;
     std::map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>> m_memberships;

@@ -5,7 +5,6 @@ namespace pgfence::serve {
 
 void Service::work_loop() {
     while (!m_stopping) {
-        look_at_policy();
         auto job = m_store.claim_job();
         if (!job || !*job) {
             // Nothing due, or the database is away: look again soon.
@@ -38,7 +37,6 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
         if (job.kind == "webhook") return handle_webhook(job.payload, error, give_up);
         if (job.kind == "expire") return expire_exemption(job.payload, error, give_up);
         if (job.kind == "head_check") return post_head_check(job.payload, error, give_up);
-        if (job.kind == "policy_changed") return recheck_for_policy(job.payload, error, give_up);
         error = "unknown job kind " + job.kind;
         give_up = true;
         return false;
@@ -78,12 +76,6 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         if (!valid_login(author)) author.clear();
         std::string sender = lower(text_at(payload, {"sender", "login"}).value_or(""));
         if (!valid_login(sender)) sender.clear();
-        // The jobs the policy has the check wait for, for the closed pull request's own decision;
-        // without a policy read yet, every job that decided for it.
-        AwaitedJobs awaited;
-        if (action == "closed") {
-            if (auto policy = current_policy()) awaited = policy->first->settings_for(repository).jobs;
-        }
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             // An older event than the one recorded (a redelivery, a replay) changes nothing.
             auto up = c.query("INSERT INTO pgfence_pull_requests AS p (repository, number, head_sha, state, installation_id, "
@@ -120,7 +112,7 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
             if (action == "closed") {
                 // This pull request's own decision for the head (its jobs' worst), not another pull
                 // request's with the same head: reviewed only when it was success (serve/head_decisions.hpp).
-                auto own = own_head_decision(c, repository, *head, *number, awaited);
+                auto own = own_head_decision(c, repository, *head, *number);
                 if (!own) return own.error();
                 data["decision"] = own->empty() ? json(nullptr) : json(*own);
                 data["reviewed"] = *own == "success";

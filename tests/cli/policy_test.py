@@ -125,7 +125,7 @@ def main():
         check(d.get("policy") == {"signoff_at": "high", "unknown_needs_signoff": True, "require_lock_timeout": False, "critical_needs_exemption": True,
                                   "concurrently_above_bytes": 0, "exemptable": None, "approvers": [],
                                   "min_approvals": 1, "author_may_approve": False, "exemption_granters": [],
-                                  "max_exemption_days": 30, "jobs": None}, f"effective policy: {d.get('policy')}")
+                                  "max_exemption_days": 30}, f"effective policy: {d.get('policy')}")
         signoffs = [i for i in d.get("items", []) if i["kind"] == "signoff"]
         check([i["rule"] for i in signoffs] == ["add-foreign-key-without-not-valid"], f"HIGH needs sign-off: {signoffs}")
 

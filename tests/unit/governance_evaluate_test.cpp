@@ -306,7 +306,7 @@ TEST_CASE("the decision as JSON, text and a check run's Markdown", "[governance]
     CHECK(j["policy"] == json{{"signoff_at", "high"}, {"unknown_needs_signoff", true}, {"require_lock_timeout", true}, {"critical_needs_exemption", true},
                               {"concurrently_above_bytes", 5000}, {"exemptable", nullptr},
                               {"approvers", json::array()}, {"min_approvals", 1}, {"author_may_approve", false},
-                              {"exemption_granters", json::array()}, {"max_exemption_days", 30}, {"jobs", nullptr}});
+                              {"exemption_granters", json::array()}, {"max_exemption_days", 30}});
 
     std::string text = to_text(d);
     CHECK(text.find(a.path + ":2 create-index-without-concurrently HIGH \xE2\x80\x94 " + d.items[1].message + "\n") != std::string::npos);

@@ -101,7 +101,7 @@ TEST_CASE("each mistake in a policy file is one error naming the file and line",
     CHECK(error_of("[policy]\nsignof_at = \"high\"\n") ==
           "gov.toml:2:1: unknown key policy.signof_at (expected signoff_at, unknown_needs_signoff, require_lock_timeout, "
           "critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, min_approvals, author_may_approve, exemption_granters, "
-          "max_exemption_days, jobs)");
+          "max_exemption_days)");
     CHECK(error_of("[policy]\nsignoff_at = \"severe\"\n") ==
           "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
     CHECK(error_of("[policy]\nsignoff_at = 3\n") == "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
@@ -202,30 +202,4 @@ TEST_CASE("sign-off keys: each mistake is one error at its line and column", "[g
               .rfind("gov.toml:2:23: repositories.\"a/b\".exemption_granters must be a list", 0) == 0);
     CHECK(error_of("[policy]\nmax_exemption_days = 4000\n") ==
           "gov.toml:2:22: policy.max_exemption_days must be a whole number from 1 to 3650");
-}
-
-TEST_CASE("jobs: the pgfence jobs the service's check waits for, per repository", "[governance]") {
-    auto defaults = parse_policy("", "gov.toml");
-    REQUIRE(defaults);
-    CHECK_FALSE(defaults->settings.jobs.has_value());  // every job that decided for the pull request
-
-    auto policy = parse_policy(R"(
-[policy]
-jobs = ["api", "web", "api"]
-[repositories."acme/api"]
-jobs = ["backend", ""]
-)", "gov.toml");
-    REQUIRE(policy);
-    CHECK(policy->settings.jobs == std::vector<std::string>{"api", "web"});  // each once
-    CHECK(policy->for_repository("acme/web").jobs == std::vector<std::string>{"api", "web"});
-    CHECK(policy->for_repository("ACME/api").jobs == std::vector<std::string>{"backend", ""});  // "": the job without --name
-    CHECK(error_of("[policy]\njobs = []\n") ==
-          "gov.toml:2:8: policy.jobs must name at least one job (without the key: every job that decided for the pull request)");
-
-    CHECK(error_of("[policy]\njobs = \"api\"\n") ==
-          "gov.toml:2:8: policy.jobs must be a list of job names (pgfence pr --name; \"\" for the job without it)");
-    CHECK(error_of("[policy]\njobs = [\"api\", 1]\n").rfind("gov.toml:2:16: policy.jobs must be a list of job names", 0) == 0);
-    CHECK(error_of("[policy]\njobs = [\"a b\"]\n") ==
-          "gov.toml:2:9: policy.jobs: 'a b' is not a job name (1 to 64 letters, digits, '.', '_' or '-', or \"\")");
-    CHECK(error_of("[policy]\njobs = [\"" + std::string(65, 'x') + "\"]\n").rfind("gov.toml:2:9: policy.jobs: '", 0) == 0);
 }
