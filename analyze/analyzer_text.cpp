@@ -265,9 +265,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     // And the defaults an earlier migration gave every later session (ALTER DATABASE ... SET),
     // whatever connection this file runs on.
-    for (const auto& [key, what] : catalog.lasting_relexed()) {
-        state.relexed.try_emplace(key.substr(key.find('\n') + 1), SessionState::Relexing{what, what, false, key.substr(0, key.find('\n'))});
-    }
+    // (A history statement that may have set one: as a change pgfence could not rule out, kMaybeRelexed.)
+    auto lasting_defaults = [&](std::string_view only) {
+        for (const auto& [key, what] : catalog.lasting_relexed()) {
+            const std::string setting = key.substr(key.find('\n') + 1);
+            if (!only.empty() && setting != only && setting != kMaybeRelexed) continue;
+            state.relexed.try_emplace(setting, SessionState::Relexing{what, what, false, key.substr(0, key.find('\n'))});
+        }
+    };
+    lasting_defaults({});
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<std::size_t> parsed_as_written;  // those of stmts parsed from their statement's own text
     std::vector<bool> down_part;                // parallel too: from a down/undo part
@@ -475,6 +481,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                     return kv.second.lasting == change.lasting && (change.setting.empty() || kv.first == change.setting);
                 });
             }
+            // RESET / SET ... TO DEFAULT / RESET ALL go back to the session's default: a role's or
+            // database's default an earlier migration made off is in force again (red team R73 F5).
+            if (change.restores && change.lasting.empty() && change.to_default) lasting_defaults(change.setting);
             if (change.changes) {
                 facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
                                       "literals of every statement after it on this connection (this file's and the next files')");

@@ -94,6 +94,11 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
         const std::string at = " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")";
         if (!change.lasting.empty() && change.changes) ctx.catalog.set_lasting_relexed(change.lasting, change.setting, change.what + at);
         else if (!change.lasting.empty() && change.restores) ctx.catalog.reset_lasting_relexed(change.lasting, change.setting);
+    } else if (std::string what = may_set_lasting(parsed.stmt, sql); !what.empty()) {
+        // Not known either way: the later files read as after a change pgfence could not rule
+        // out (from the first statement PostgreSQL would read differently on).
+        const std::string at = " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")";
+        ctx.catalog.set_lasting_relexed("?", "?", what + at);
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)

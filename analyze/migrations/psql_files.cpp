@@ -292,8 +292,15 @@ struct Session {
 // is a test on the words, comments too).
 bool may_change_reading(std::string_view text) {
     const std::string low = lowered(text);
-    for (std::string_view w : {"standard_conforming_strings", "client_encoding", "pg_settings", "set_config", "\\encoding"}) {
+    // `execute`: dynamic SQL may SET either by a name it builds ('standard_' || ...) (red team R73 F4).
+    for (std::string_view w : {"standard_conforming_strings", "client_encoding", "pg_settings", "set_config", "\\encoding", "execute"}) {
         if (low.find(w) != std::string::npos) return true;
+    }
+    // A psql variable (`SET :name = off`, `:'v'`, `:"v"`): its value, set elsewhere, may name either.
+    for (std::size_t at = low.find(':'); at != std::string::npos && at + 1 < low.size(); at = low.find(':', at + 1)) {
+        const char next = low[at + 1];
+        const bool cast = next == ':' || (at > 0 && low[at - 1] == ':');
+        if (!cast && (std::isalpha(static_cast<unsigned char>(next)) != 0 || next == '_' || next == '\'' || next == '"' || next == '{')) return true;
     }
     for (std::size_t at = low.find("names"); at != std::string::npos; at = low.find("names", at + 1)) {
         std::size_t b = at;
@@ -514,6 +521,10 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
         break;
     }
     Session session{std::string(r.base), std::string(r.base), {}, {}, true};
+    // A -c runs in the same session as the -f files (in the order given; taken to come first).
+    for (const auto& sql : commands) {
+        if (session.reading_changed_by.empty() && may_change_reading(sql)) session.reading_changed_by = "psql -c";
+    }
     for (std::size_t k = 0; k < files.size(); ++k) {
         const auto& [setting, file] = files[k];
         if (file == "-") {

@@ -40,6 +40,13 @@ public:
             if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
             if (depth != 0 || member(i)) continue;
             std::size_t after = exports_at(i);
+            if (after == 0 && is(i, "this")) after = i + 1;  // a CommonJS module's top-level `this` is its exports
+            if (after != 0 && is(after, "[") && after + 2 < m_t.size() && m_t[after + 1].kind == TokenKind::String &&
+                (m_t[after + 1].string.value == "up" || m_t[after + 1].string.value == "down") && is(after + 2, "]") &&
+                is(after + 3, "=") && !is(after + 4, "=") && !local_function(after + 4)) {
+                flag(i, "`exports['" + m_t[after + 1].string.value + "']` is set to a function defined elsewhere: the tool runs it, "
+                        "pgfence does not read it");
+            }
             if (after != 0 && is(after, ".") && (is(after + 1, "up") || is(after + 1, "down")) && is(after + 2, "=") &&
                 !is(after + 3, "=") && !local_function(after + 3)) {
                 flag(i, "`exports." + m_t[after + 1].text + "` is set to a function defined elsewhere (another module's, or a value "
@@ -73,6 +80,17 @@ public:
         for (std::size_t i = 0; i < m_t.size(); ++i) {
             if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
             if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+            // Anywhere: what replaces a class's up() or its prototype at run time (red team R73 F1).
+            if ((is(i, "up") || is(i, "down")) && member(i) && is(i + 1, "=") && !is(i + 2, "=") && !local_function(i + 2)) {
+                flag(i, "an `" + m_t[i].text + "` set at run time to a function defined elsewhere: TypeORM calls the instance's up(), "
+                        "pgfence does not read it");
+            }
+            if ((is(i, "setPrototypeOf") || is(i, "__proto__")) && !is(i - 1, "function")) {
+                flag(i, "a prototype set at run time: the class's up() may then be another module's, which pgfence does not read");
+            }
+            if (depth == 0 && is(i, "@") && ident(i + 1)) {
+                flag(i, "a decorator, which may replace the class TypeORM runs with another: its up() is not read");
+            }
             if (depth != 0 || member(i)) continue;
             if (is(i, "export")) esm_value(i);
             else if (std::size_t after = exports_at(i); after != 0) commonjs_value(i, after);
@@ -169,9 +187,10 @@ private:
     void inherits(std::size_t i) {
         std::size_t k = i + 1;
         if (ident(k) && !is(k, "extends")) ++k;
-        if (!is(k, "extends") || !ident(k + 1)) return;
-        std::string base = m_t[k + 1].text;
-        bool dotted = is(k + 2, ".");
+        if (!is(k, "extends")) return;
+        // `extends (Base)`, `extends mixin(Base)`: an expression, whatever it holds (red team R73 F1).
+        std::string base = ident(k + 1) ? m_t[k + 1].text : std::string("an expression");
+        bool dotted = !ident(k + 1) || is(k + 2, ".") || is(k + 2, "(");
         while (k < m_t.size() && !is(k, "{")) {
             if (is(k, "(")) k = m_match[k];
             ++k;
@@ -447,9 +466,25 @@ private:
     }
 
     void esm_value(std::size_t i) {
-        static const std::set<std::string_view> k_declared = {"type", "interface", "declare", "enum", "abstract", "class",
-                                                              "function", "async", "namespace", "module", "*", "import"};
+        static const std::set<std::string_view> k_declared = {"type", "interface", "declare", "abstract", "class", "function", "async", "*"};
         if (i + 1 >= m_t.size() || k_declared.contains(m_t[i + 1].text)) return;
+        // TypeScript's namespaces and enums are objects TypeORM looks into; `export import A = B`
+        // exports what B holds (red team R73 F1).
+        if (is(i + 1, "namespace") || is(i + 1, "module") || is(i + 1, "import")) {
+            return unfollowed_at(i, ident(i + 2) ? m_t[i + 2].text : std::string(), "a TypeScript " + m_t[i + 1].text + " export");
+        }
+        if (is(i + 1, "enum") || (is(i + 1, "const") && is(i + 2, "enum"))) {
+            std::size_t open = i + 1;
+            while (open < m_t.size() && !is(open, "{") && !is(open, ";")) ++open;
+            if (!is(open, "{") || m_match[open] >= m_t.size()) return;
+            for (std::size_t k = open + 1; k < m_match[open]; ++k) {
+                if (!is(k, "=")) continue;
+                const std::size_t end = std::min(value_stop(k + 1), m_match[open]);
+                if (std::string why = opaque(k + 1, end); !why.empty()) return unfollowed_at(i, "enum", why);
+                k = end;
+            }
+            return;
+        }
         if (is(i + 1, "{") && m_match[i + 1] < m_t.size()) {
             std::size_t close = m_match[i + 1];
             if (is(close + 1, "from")) return;  // reexports() follows it

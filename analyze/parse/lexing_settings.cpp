@@ -103,6 +103,25 @@ bool every_set_config_constant(std::string_view text) {
 
 }  // namespace
 
+std::string may_set_lasting(const pg::Node* stmt, std::string_view sql) {
+    const bool body = pg::is<DoStmt>(stmt) || pg::is<CreateFunctionStmt>(stmt);
+    const bool catalog_write = !pg::is<SelectStmt>(stmt) && !pg::is<VariableShowStmt>(stmt);
+    if (!body && !catalog_write) return {};
+    // Only statements that can name these: a cheap look before the text is lowered.
+    auto has = [&](std::string_view word) {
+        return std::search(sql.begin(), sql.end(), word.begin(), word.end(),
+                           [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }) != sql.end();
+    };
+    if (catalog_write && has("pg_db_role_setting")) return "a statement that writes pg_db_role_setting (the defaults of roles and databases)";
+    if (!body) return {};
+    if (has("execute") || (has("alter") && (has("database") || has("role") || has("system"))) || has("conforming") || has("encoding") ||
+        has("set_config") || has("u&\"")) {
+        return std::string(pg::is<DoStmt>(stmt) ? "a DO block" : "a routine") +
+               " that may set a role's or database's default of standard_conforming_strings or client_encoding (pgfence does not follow it)";
+    }
+    return {};
+}
+
 bool reads_differently(std::string_view sql) {
     bool backslash = false;
     bool high = false;
@@ -162,6 +181,10 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         // to read it too (a pool may hand them a new connection).
         LexingChange inner = lexing_change(reinterpret_cast<const pg::Node*>(set), {});
         if (!inner.changes && !inner.restores) return out;
+        // CURRENT_USER, SESSION_USER, CURRENT_ROLE name whoever runs it (SET ROLE changes that):
+        // its RESET is not known to end the default an earlier one set (red team R73 F3).
+        const auto* role = pg::as<AlterRoleSetStmt>(stmt);
+        if (inner.restores && role != nullptr && role->role != nullptr && role->role->roletype != ROLESPEC_CSTRING) return out;
         inner.lasting = who;
         if (inner.changes) inner.what = shown + " " + inner.what;  // "ALTER DATABASE app SET standard_conforming_strings = off"
         return inner;
@@ -170,12 +193,14 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         const std::string name = lower(pg::text(set->name));
         if (set->kind == VAR_RESET_ALL) {
             out.restores = true;
+            out.to_default = true;
             return out;
         }
         if (name != "standard_conforming_strings" && name != "client_encoding") return out;
         out.setting = name;
         if (set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) {
             out.restores = true;  // the server's default: on, and the connection's encoding
+            out.to_default = true;  // unless a role's or database's default says otherwise
             return out;
         }
         const std::string value = first_value(set);

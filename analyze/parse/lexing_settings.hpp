@@ -34,7 +34,16 @@ struct LexingChange {
     // of every later session, whatever connection a later migration runs on (red team R72 F2). Whose
     // default it is ("database app", "role app", "the server"); `setting` is "" for RESET ALL.
     std::string lasting;
+    // RESET, SET ... TO DEFAULT, RESET ALL: back to the session's default, which an ALTER DATABASE
+    // / ROLE ... SET may have made off (red team R73 F5), not necessarily to on.
+    bool to_default = false;
 };
+
+// A statement of the history (the earlier deploys) that may have set a reading setting as the
+// default of later sessions without pgfence seeing which (red team R73 F3): a DO block or a
+// routine whose body may ALTER DATABASE / ROLE / SYSTEM or EXECUTE text, or one that writes
+// pg_db_role_setting. What it is, "" when none.
+[[nodiscard]] std::string may_set_lasting(const pg::Node* stmt, std::string_view sql);
 
 // What `stmt` (its text `sql`) does to how the rest of the session is read: a SET or RESET of
 // standard_conforming_strings or client_encoding (SET NAMES) is read; any other statement that

@@ -162,6 +162,9 @@ KNEX_BORROWED = {
     "migrations/20240301000003_d.mjs": 'export { up, down } from "../lib/reset.mjs"; // expect: unknown-statement\n',
     # R72: from a module of the migrations folder itself: knex runs its up() as this migration's.
     "migrations/20240301000004_e.mjs": 'export { up, down } from "./reset.mjs"; // expect: unknown-statement\n',
+    # R73 F2: a CommonJS module's top-level `this` is its exports; a string key is a key.
+    "migrations/20240301000005_f.js": 'const r = require("../lib/reset");\nthis.up = r.up; // expect: unknown-statement\nthis.down = r.down;\n',
+    "migrations/20240301000006_g.js": 'const r = require("../lib/reset");\nexports["up"] = r.up; // expect: unknown-statement\nexports["down"] = r.down;\n',
 }
 
 
@@ -197,6 +200,8 @@ SCENARIOS = {
     "borrowed_knex_spread": borrowed("migrations/20240301000002_c.js"),
     "borrowed_esm_reexport": borrowed("migrations/20240301000003_d.mjs"),
     "borrowed_esm_beside": borrowed("migrations/20240301000004_e.mjs"),
+    "borrowed_this": borrowed("migrations/20240301000005_f.js"),
+    "borrowed_string_key": borrowed("migrations/20240301000006_g.js"),
 }
 
 if __name__ == "__main__":

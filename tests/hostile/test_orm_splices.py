@@ -285,6 +285,18 @@ UNFOLLOWED = {
     "through_constant": IMPORT_BASE + "const Alias = Base as any;\nexport const S1700000000082 = Alias; // expect: unknown-statement\n",
     "call": 'import { make } from "../lib/base";\nexport const S1700000000083 = make(); // expect: unknown-statement\n',
     "required": 'exports.S1700000000084 = require("../lib/base").Base; // expect: unknown-statement\n',
+    # R73 F1: a base class written as an expression, TypeScript namespaces, enums and `export import`,
+    # a decorator, a prototype set at run time, an up() assigned in the constructor.
+    "extends_expression": IMPORT_BASE + "export class S1700000000085 extends (Base) {} // expect: unknown-statement\n",
+    "namespace": IMPORT_BASE + "export namespace N { export const S1700000000086 = Base; } // expect: unknown-statement\n",
+    "enum": IMPORT_BASE + "export enum E { S1700000000087 = Base as any } // expect: unknown-statement\n",
+    "export_import": 'import * as lib from "../lib/base";\nexport import S1700000000088 = lib.Base; // expect: unknown-statement\n',
+    "decorator": 'import { swap } from "../lib/base";\n@swap // expect: unknown-statement\n'
+                 "export class S1700000000089 { async up(q: any) { await q.query('SELECT 1'); } }\n",
+    "prototype": IMPORT_BASE + "export class S1700000000090 {}\n"
+                 "Object.setPrototypeOf(S1700000000090.prototype, Base.prototype); // expect: unknown-statement\n",
+    "constructor_up": IMPORT_BASE + "export class S1700000000091 { constructor() { (this as any).up = Base.prototype.up; } } "
+                      "// expect: unknown-statement\n",
 }
 REEXPORTS.update(UNFOLLOWED)
 

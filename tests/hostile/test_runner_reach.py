@@ -301,9 +301,28 @@ def psql_session_files(s):
                           ("db/backfill.sql", "unknown-statement", 1)}, analyze=False)
 
 
+def psql_session_reading(s):
+    r"""Red team R73 F4: what else in one psql session may change how a later -f file is read: a -c
+    command (run in the same session), a DO block that EXECUTEs a SET whose name it builds, a psql
+    variable that names the setting (`-v scs=standard_conforming_strings`, `SET :scs = off`; psql 15 ran
+    the DROP TABLE for each). The pull request's db/backfill*.sql is unknown after each."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n"
+                "      - run: psql \"$DATABASE_URL\" -c \"SET standard_conforming_strings = off\" -f db/backfill1.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -f db/legacy2.sql -f db/backfill2.sql\n"
+                "      - run: psql \"$DATABASE_URL\" -v scs=standard_conforming_strings -f db/legacy3.sql -f db/backfill3.sql\n")
+    base = dict(INIT)
+    base.update({".github/workflows/deploy.yml": workflow,
+                 "db/legacy2.sql": "DO $$ BEGIN EXECUTE 'SET standard_' || 'conforming_strings = off'; END $$;\n",
+                 "db/legacy3.sql": "SET :scs = off;\n",
+                 **{f"db/backfill{k}.sql": "SELECT 1;\n" for k in (1, 2, 3)}})
+    head = {f"db/backfill{k}.sql": "SELECT 'a\\''; DROP TABLE users; --';\n" for k in (1, 2, 3)}
+    gated(s, base, head, {(f"db/backfill{k}.sql", "unknown-statement", 1) for k in (1, 2, 3)}, analyze=False)
+
+
 SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
                                      computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd,
-                                     psql_cd_in_include, psql_cd_in_if, psql_session_files)}
+                                     psql_cd_in_include, psql_cd_in_if, psql_session_files, psql_session_reading)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -392,6 +392,42 @@ def lexing_lasting_reset(s):
           f"without the RESET, 004 is unknown: {rules_at(role, '004_seed.sql')}")
 
 
+# Red team R73 F3/F5: other shapes of a merged default, and a session's RESET back to it. A DO
+# block or routine whose body may ALTER ... SET (here by EXECUTE), a write to pg_db_role_setting,
+# and an ALTER ROLE CURRENT_USER RESET after SET ROLE (another role's default) leave the later
+# files read as after a change pgfence could not rule out; RESET, SET ... TO DEFAULT and RESET ALL
+# go back to the role's default, off (all checked on PostgreSQL 15).
+IGNORE = "-- pgfence-ignore: unknown-statement -- the legacy import needs backslash escapes\n"
+LASTING_SHAPES = {
+    "do_execute": IGNORE + "DO $$ BEGIN EXECUTE 'ALTER DATABASE ' || quote_ident(current_database()) || "
+                  "' SET standard_conforming_strings = off'; END $$;\n",
+    "routine": IGNORE + "CREATE FUNCTION legacy_mode() RETURNS void LANGUAGE sql AS $$ ALTER ROLE app SET "
+               "standard_conforming_strings = off $$;\n" + IGNORE + "SELECT legacy_mode();\n",
+    "catalog_write": IGNORE + "INSERT INTO pg_catalog.pg_db_role_setting (setdatabase, setrole, setconfig) SELECT oid, 0, "
+                     "ARRAY['standard_' || 'conforming_strings=off'] FROM pg_database WHERE datname = current_database();\n",
+    "current_user_reset": IGNORE + "ALTER ROLE SESSION_USER SET standard_conforming_strings = off;\nSET ROLE owner;\n"
+                          "ALTER ROLE CURRENT_USER RESET standard_conforming_strings;\nRESET ROLE;\n",
+    "session_reset": LASTING,
+    "session_default": LASTING,
+    "session_reset_all": LASTING,
+}
+LASTING_HEADS = {"session_reset": "RESET standard_conforming_strings;\n", "session_default": "SET standard_conforming_strings TO DEFAULT;\n",
+                 "session_reset_all": "RESET ALL;\n"}
+
+
+def lasting_shape(kind):
+    def run(s):
+        head = LASTING_HEADS.get(kind, "") + SMUGGLED
+        repo_with(s, {"migrations/003_seed.sql": head}, base={"migrations/002_legacy.sql": LASTING_SHAPES[kind]})
+        pr_fails(s, f"{kind}: the merged default may read the next pull request's file otherwise")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        drop = head.count("\n")  # the smuggled DROP is on the last line
+        notes = [a for a in runs[0]["body"]["output"].get("annotations", []) if a["path"] == "migrations/003_seed.sql"]
+        check(any(a["start_line"] == drop and "unknown" in (a.get("title", "") + a["message"]) for a in notes),
+              f"{kind}: the statement holding the DROP (line {drop}) is unknown: {[(a['start_line'], a['message'][:120]) for a in notes]}")
+    return run
+
+
 def goose_envsub(s):
     repo_with(s, {"migrations/00002_cleanup_test_user.sql": GOOSE_ENVSUB})
     report = analyze_json(s, "migrations/00002_cleanup_test_user.sql")
@@ -513,6 +549,8 @@ def nested_savepoint_still_undone(s):
 
 
 SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, lexing_carried, lexing_local_not_carried, lexing_lasting_default, lexing_lasting_reset, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+
+SCENARIOS.update({f"lexing_lasting_{kind}": lasting_shape(kind) for kind in LASTING_SHAPES})
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
