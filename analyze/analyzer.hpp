@@ -61,6 +61,11 @@ struct AnalyzeOptions {
     // A folder pgfence made for itself (standard input's copy, resolved as confine_to is): its
     // files are read wherever it lies, since no checkout chose them.
     std::string own_folder;
+    // The folder the migrations are deployed from, for paths pgfence's working directory would
+    // otherwise stand for: psql's `\i` names a file against it (psql_includes_on_disk.hpp), and
+    // settings are looked for no higher where no .git marks the repository's top. Empty: the
+    // working directory. `pr --trace` sets its copy of the head commit (bot/pr_changes.cpp).
+    std::string run_folder;
     // --single-transaction: every file runs inside one transaction of the deployment (psql -1
     // over all of them, a deploy script's BEGIN ... COMMIT around the whole set).
     bool single_transaction = false;

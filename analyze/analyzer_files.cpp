@@ -120,7 +120,9 @@ std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions
         }
         if (up == up.root_path()) break;
     }
-    if (top.empty()) top = fs::current_path(ec);  // no repository: no higher than where pgfence runs
+    // No repository: no higher than where the migrations run from (pgfence's working directory,
+    // or the run folder: `pr --trace`'s copy of the head commit has no .git).
+    if (top.empty()) top = options.run_folder.empty() ? fs::current_path(ec) : fs::path(options.run_folder);
     for (const std::string& candidate : tools::flyway_settings_candidates(fs::path(path).is_absolute() ? path : where.string())) {
         // Whether it is there first (one stat; most candidates are not), then where it really is
         // (a real-path question per component of its path, 12% of a corpus run when asked first).

@@ -13,6 +13,11 @@ namespace pgfence::analyze {
 
 namespace fs = std::filesystem;
 
+std::string psql_run_folder(const AnalyzeOptions& options) {
+    std::error_code ec;
+    return (options.run_folder.empty() ? fs::current_path(ec) : fs::path(options.run_folder)).lexically_normal().generic_string();
+}
+
 bool include_followed(const std::string& file, const AnalyzeOptions& options) {
     std::error_code ec;
     for (fs::path p(file); !p.empty() && p != p.root_path(); p = p.parent_path()) {
@@ -23,16 +28,18 @@ bool include_followed(const std::string& file, const AnalyzeOptions& options) {
 
 void refuse_unfollowed_includes(const std::string& path, PreparedSource& source, const AnalyzeOptions& options) {
     // Paths as analyze names them: an absolute one read against the root (`\i` against the
-    // working directory), a relative one against the working directory.
-    const bool absolute = path.starts_with('/');
+    // run folder), a relative one against the working directory (as `\i` is when no run folder is
+    // set; with one, the path is made absolute).
     std::error_code ec;
-    const std::string cwd = absolute ? fs::current_path(ec).lexically_normal().generic_string() : std::string();
+    const bool absolute = path.starts_with('/') || !options.run_folder.empty();
+    const std::string named = path.starts_with('/') || !absolute ? path : fs::absolute(path, ec).lexically_normal().generic_string();
+    const std::string cwd = absolute ? psql_run_folder(options) : std::string();
     const std::string_view top = std::string_view(cwd).substr(std::min<std::size_t>(1, cwd.size()));
     const auto found = [&](const std::string& file) {
         return include_followed(absolute ? "/" + file : fs::absolute(file, ec).lexically_normal().generic_string(), options);
     };
     bool added = false;
-    for (auto& u : tools::psql_include_lines(path, source.text, top, found)) {
+    for (auto& u : tools::psql_include_lines(named, source.text, top, found)) {
         // A followed include is no statement: its file's SQL is analysed as that file (tool_dir_inputs.cpp).
         std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(u.begin), source.text.begin() + static_cast<std::ptrdiff_t>(u.end), ' ');
         if (u.why.empty()) continue;
@@ -45,9 +52,9 @@ void refuse_unfollowed_includes(const std::string& path, PreparedSource& source,
 }
 
 std::string with_psql_includes(const std::string& path, std::string_view text, const AnalyzeOptions& options, bool& unfollowed) {
-    // Paths below the root, as read_psql_includes takes them: `\i` against the working directory.
+    // Paths below the root, as read_psql_includes takes them: `\i` against the run folder.
     std::error_code ec;
-    const std::string cwd = fs::current_path(ec).lexically_normal().generic_string();
+    const std::string cwd = psql_run_folder(options);
     const std::string abs = fs::absolute(path, ec).lexically_normal().generic_string();
     const tools::ReadFile read = [&](const std::string& file) -> std::optional<std::string> {
         const std::string at = "/" + file;

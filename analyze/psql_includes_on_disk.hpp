@@ -12,6 +12,10 @@
 
 namespace pgfence::analyze {
 
+// The folder psql runs in, which `\i` names files against: AnalyzeOptions::run_folder, else the
+// working directory; absolute and normal.
+[[nodiscard]] std::string psql_run_folder(const AnalyzeOptions& options);
+
 // Whether analyze follows an include to `file` (absolute): a regular file reached through no link,
 // inside --confine-to.
 [[nodiscard]] bool include_followed(const std::string& file, const AnalyzeOptions& options);
@@ -24,7 +28,7 @@ void refuse_unfollowed_includes(const std::string& path, PreparedSource& source,
 
 // `text` (the SQL file at `path`, on disk) as psql runs it: each include at a statement's start
 // replaced by the included file's SQL, found as analyze follows the includes it analyses
-// (include_followed, within --max-file-size; `\i` against the working directory), its own
+// (include_followed, within --max-file-size; `\i` against run_folder), its own
 // includes the same way (at most 256 files in all, none inside itself); every other psql
 // meta-command blanked as without_psql_meta_commands does. `unfollowed` is set when an include
 // was not followed, or another meta-command changes what runs (psql_meta.hpp).

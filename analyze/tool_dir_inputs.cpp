@@ -105,12 +105,12 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
 // The files the SQL files analysed (`files`, `scripts`) include with psql's \i / \ir
 // (tools/psql_includes.hpp), transitively, added to `scripts`: each a regular file reached through
 // no link (an include through a link may leave the folder), at most 256. Paths are made absolute
-// and read against the file system's root, `\i` against the working directory psql would run in.
+// and read against the file system's root, `\i` against the folder psql would run in (psql_run_folder).
 void add_psql_includes(const std::vector<std::string>& files, std::vector<std::string>& scripts, const AnalyzeOptions& options,
                        std::vector<std::string>& notes, std::vector<PsqlRun>& runs) {
     constexpr std::size_t k_most_included = 256;
     std::error_code ec;
-    const std::string cwd = fs::current_path(ec).lexically_normal().generic_string();
+    const std::string cwd = psql_run_folder(options);
     std::deque<std::string> queue;
     std::set<std::string> seen;
     for (const std::vector<std::string>* list : {&files, static_cast<const std::vector<std::string>*>(&scripts)}) {

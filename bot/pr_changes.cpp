@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analyze/base/safe_write.hpp"
+#include "trace/temporary_folder.hpp"
 
 namespace pgfence::bot {
 
@@ -218,20 +219,36 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
 
 namespace {
 
-// The head commit's files the trace runs, written to a temporary folder (removed with it):
-// the repository's migrations (`globs`, or the defaults) and the other files of their folders
-// (a diesel metadata.toml, Flyway's settings), as `analyze` reads them at the head commit. The
-// checkout may be another commit (CI's merge commit, another branch) or hold edits that are
-// not the pull request's.
+// The files the analysis looks for in the folders above a migration's (analyzer_files.cpp), as
+// `folder`'s ('/'-terminated, "" for the top) Flyway settings (tools::flyway_settings_candidates)
+// and pgmi's project files of each folder up to the top.
+std::set<std::string> settings_above(const std::string& folder) {
+    std::set<std::string> out;
+    for (auto& candidate : tools::flyway_settings_candidates(folder + "x.sql")) out.insert(std::move(candidate));
+    for (std::string up = folder;;) {
+        out.insert(up + "pgmi.yaml");
+        out.insert(up + "deploy.sql");
+        if (up.empty()) break;
+        up.pop_back();
+        up.erase(up.rfind('/') == std::string::npos ? 0 : up.rfind('/') + 1);
+    }
+    return out;
+}
+
+// The head commit's files the trace runs, written to a private temporary folder, never into the
+// checkout (red team R72 N2): a read-only checkout cannot hold them, and a copy left there by a
+// pgfence killed mid-trace is in the work tree a later step commits or reads. The folder is
+// removed with the object, or by its watchdog when pgfence is killed (trace/temporary_folder.hpp).
+// It holds the repository's migrations (`globs`, or the defaults) and the other files of their
+// folders (a diesel metadata.toml, Flyway's settings), as `analyze` reads them at the head commit,
+// and the settings looked for above those folders (Flyway's, pgmi's), which the trace found in the
+// checkout around its copy while the copy lay there. The checkout may be another commit (CI's
+// merge commit, another branch) or hold edits that are not the pull request's.
 class HeadFiles {
 public:
-    ~HeadFiles() {
-        std::error_code ec;
-        if (!m_folder.empty()) std::filesystem::remove_all(m_folder, ec);
-    }
     // An error line, or empty once written; `migrations` are the selected files, sorted.
-    std::string write(const diff::Repository& repo, const std::string& root, const std::string& commit,
-                      const std::vector<std::string>& globs, const std::vector<std::string>& changed, std::uint64_t max_bytes) {
+    std::string write(const diff::Repository& repo, const std::string& commit, const std::vector<std::string>& globs,
+                      const std::vector<std::string>& changed, std::uint64_t max_bytes) {
         const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
         auto selected = repo.list_files(commit, [&](std::string_view p) { return diff::selects(patterns, p); });
         if (!selected) return selected.error().describe();
@@ -245,11 +262,10 @@ public:
             return folders.contains(std::string(p.substr(0, slash == std::string_view::npos ? 0 : slash + 1)));
         });
         if (!files) return files.error().describe();
-        // In the work tree (removed after): a psql include and the tools' settings are read
-        // there only inside the checkout (untrusted_checkout) in CI.
-        std::string pattern = (std::filesystem::path(root) / ".pgfence-trace-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) return "cannot make a temporary folder for the head commit's migrations";
-        m_folder = pattern;
+        auto made = trace::TemporaryFolder::make("pgfence-trace-");
+        if (!made) return made.error().describe();
+        m_folder = std::move(*made);
+        // write_file_under: no link followed below the folder, none written.
         for (const auto& path : *files) {
             auto stored = repo.read_file_bounded(commit, path, max_bytes);
             if (!stored) return stored.error().describe();
@@ -261,15 +277,25 @@ public:
                 }
                 continue;
             }
-            if (auto w = analyze::write_file_under(m_folder, path, *(*stored)->text); !w) return w.error().describe();
+            if (auto w = analyze::write_file_under(m_folder->path(), path, *(*stored)->text); !w) return w.error().describe();
+        }
+        std::set<std::string> above;
+        for (const auto& folder : folders) above.merge(settings_above(folder));
+        for (const auto& file : *files) above.erase(file);
+        for (const auto& path : above) {
+            auto stored = repo.read_file_bounded(commit, path, max_bytes);
+            if (!stored) return stored.error().describe();
+            if (!*stored || !(*stored)->text) continue;
+            if (auto w = analyze::write_file_under(m_folder->path(), path, *(*stored)->text); !w) return w.error().describe();
         }
         return {};
     }
-    const std::string& folder() const { return m_folder; }
+    // Absolute, its links resolved.
+    const std::string& folder() const { return m_folder->path(); }
     std::vector<std::string> migrations;
 
 private:
-    std::string m_folder;
+    std::unique_ptr<trace::TemporaryFolder> m_folder;
 };
 
 }  // namespace
@@ -288,7 +314,7 @@ TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& 
     }
     if (changed.empty()) return t;
     HeadFiles head;
-    if (std::string problem = head.write(repo, changes.repo_root, changes.head_sha, globs, changed, settings.options.max_file_bytes); !problem.empty()) {
+    if (std::string problem = head.write(repo, changes.head_sha, globs, changed, settings.options.max_file_bytes); !problem.empty()) {
         err << "error: --trace: the head commit's migrations: " << annotate::printable(problem) << "\n";
         t.ran = true;
         t.failed = true;
@@ -315,7 +341,7 @@ TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& 
     }
     for (const auto& path : changed) args.push_back((std::filesystem::path(root) / path).string());
     std::ostringstream out;
-    int status = run_trace(args, out, err, nullptr, &t.rehearsals);
+    int status = run_trace(args, out, err, nullptr, &t.rehearsals, root);
     t.ran = true;
     t.root = root;
     t.failed = status != k_exit_ok;

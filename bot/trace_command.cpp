@@ -156,7 +156,8 @@ bool read_text(const std::string& path, std::string& text) {
 }
 
 int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
-                  std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals) {
+                  std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals,
+                  const std::string& copy) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<analyze::Error> input_errors;
     std::vector<std::string> files = analyze::expand_inputs(a.paths, input_errors);
@@ -224,7 +225,8 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         trace_options.isolated = a.isolated;
         trace_options.as_superuser = a.as_superuser;
-        trace_options.analyze.confine_to = untrusted_checkout();
+        trace_options.analyze.confine_to = copy.empty() ? untrusted_checkout() : copy;
+        trace_options.analyze.run_folder = copy;
         trace_options.statement_limit = std::chrono::seconds(a.timeout_seconds);
         trace_options.analyze.max_file_bytes = a.max_file_bytes;
         trace_options.tamper = std::move(tamper);
@@ -337,9 +339,10 @@ int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-              std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals) {
+              std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals,
+              const std::string& copy) {
     try {
-        return trace_command(parse_trace(args), out, err, std::move(tamper), rehearsals);
+        return trace_command(parse_trace(args), out, err, std::move(tamper), rehearsals, copy);
     } catch (const UsageError& e) {
         // An unknown option: run_cli adds the nearest one to its line.
         if (!e.unknown_option.empty()) throw;

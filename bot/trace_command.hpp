@@ -29,9 +29,11 @@ struct PlanRehearsal {
 
 // The same, with every prediction passed through `tamper` before it is compared (only the
 // test build's pgfence_trace_inject uses it, to prove a wrong model is caught), and the plans'
-// verdicts added to `rehearsals` when it is given.
+// verdicts added to `rehearsals` when it is given. `copy`, when set, is the folder pgfence made
+// for the files it traces (`pr --trace`'s copy of the head commit): they are read only inside it,
+// as a checkout's are in CI (untrusted_checkout), and run from its top (AnalyzeOptions::run_folder).
 [[nodiscard]] int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                             std::function<void(analyze::StatementFacts&)> tamper,
-                            std::vector<PlanRehearsal>* rehearsals = nullptr);
+                            std::vector<PlanRehearsal>* rehearsals = nullptr, const std::string& copy = {});
 
 }  // namespace pgfence::bot

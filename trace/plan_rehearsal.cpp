@@ -1,7 +1,5 @@
 // trace --plan: a file's migration plan run on the throwaway server in the file's place, with
 // rows in the tables it touches and a writer and a reader working on them meanwhile.
-#include <stdlib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -16,6 +14,7 @@
 #include "analyze/history.hpp"
 #include "analyze/plan/plan.hpp"
 #include "trace/plan_oracle.hpp"
+#include "trace/temporary_folder.hpp"
 #include "trace/tracer.hpp"
 
 namespace pgfence::trace {
@@ -627,23 +626,22 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     // The verdict is then never proven, and says why.
     std::string fails_on_rows;
     if (copied && drop_bare.made && on_bare) fails_on_rows = original_fails(report, base);
-    // The plan's files, written where its tool's conventions see them.
-    std::string pattern = (fs::temp_directory_path() / "pgfence-plan-XXXXXX").string();
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (mkdtemp(buffer.data()) == nullptr) {
+    // The plan's files, written where its tool's conventions see them, in a folder removed even
+    // when pgfence is killed during the rehearsal (temporary_folder.hpp).
+    auto made = TemporaryFolder::make("pgfence-plan-");
+    if (!made) {
         PlanStepTrace failed;
         failed.ok = false;
         failed.outcome = "failed: cannot make a temporary folder";
         out.steps.push_back(failed);
         return out;
     }
-    fs::path folder(buffer.data());
+    std::unique_ptr<TemporaryFolder> plan_files = std::move(*made);
+    const fs::path folder(plan_files->path());
     // The plan's files are pgfence's own, in a folder it just made: the checkout confinement
     // (no link out of the repository) holds them to that folder instead.
     std::string confined = m_options.analyze.confine_to;
-    std::error_code canonical_error;
-    m_options.analyze.confine_to = fs::weakly_canonical(folder, canonical_error).string();
+    m_options.analyze.confine_to = plan_files->path();
     // The plan of a sqlx migration is sqlx's wherever it is written: the temporary folder has no
     // crate around it (tools/sqlx_crate.hpp), and a step without `-- no-transaction` must run in
     // sqlx's transaction, not as plain SQL's statements one by one.
@@ -691,8 +689,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     }
     m_options.analyze.confine_to = confined;
     m_options.analyze.sqlx_folders = sqlx_folders;
-    std::error_code ec;
-    fs::remove_all(folder, ec);
+    plan_files.reset();
     if (copied) {
         prove(report, later, base, out);
         (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
