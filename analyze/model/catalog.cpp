@@ -461,11 +461,12 @@ void Catalog::add_dropped_function(const FunctionInfo& info) {
 }
 
 std::shared_ptr<const FunctionInfo> Catalog::dropped_function(const std::string& name, const std::string& schema,
-                                                              const std::string& signature) const {
+                                                              const std::string& signature, const std::string& unqualified) const {
     auto it = m_dropped_functions.find(name);
     if (it == m_dropped_functions.end()) return nullptr;
+    const std::string& wanted = schema.empty() ? unqualified : schema;
     for (auto f = it->second.rbegin(); f != it->second.rend(); ++f) {
-        if (same_routine(**f, schema, signature)) return *f;
+        if ((*f)->signature == signature && ((*f)->schema.empty() ? unqualified : (*f)->schema) == wanted) return *f;
     }
     return nullptr;
 }

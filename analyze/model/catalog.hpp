@@ -408,10 +408,13 @@ public:
     // Routines a DROP in the analysed migrations (not the history: Catalog::source() empty)
     // removed, as they were just before it, until a CREATE makes one of the same name, schema and
     // signature again (take_dropped_function): a DROP and CREATE is compared with the dropped
-    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7).
+    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7). dropped_function
+    // matches the schemas as PostgreSQL resolves them: an unqualified name ("") stands for
+    // `unqualified`, the schema a CREATE makes it in (public by default; red team R72 F3).
     void add_dropped_function(const FunctionInfo& info);
     [[nodiscard]] std::shared_ptr<const FunctionInfo> dropped_function(const std::string& name, const std::string& schema,
-                                                                       const std::string& signature) const;
+                                                                       const std::string& signature,
+                                                                       const std::string& unqualified) const;
     void take_dropped_function(const std::string& name, const std::string& schema, const std::string& signature);
     // ALTER DEFAULT PRIVILEGES [FOR ROLE ...] REVOKE EXECUTE ON FUNCTIONS | ROUTINES FROM PUBLIC (not IN
     // SCHEMA, which cannot take away the built-in default) in the migrations: a routine created later
