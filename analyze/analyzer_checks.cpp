@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "analyze/model/grants.hpp"
+#include "analyze/model/table_swap.hpp"
 
 namespace pgfence::analyze {
 
@@ -119,65 +119,18 @@ bool takes_values_of(const std::string& made, const std::string& was) {
 }
 
 // What the old table had that stays with it, not its name, and that the file does not give the
-// new one (red team R69 C11, R71; checked on PostgreSQL 15): the roles GRANTs gave privileges on
-// it (a new table gives none but its owner's and the default privileges: "permission denied for
-// table"), its row-level security and policies (the new one shows every row to whoever may read
-// it), its triggers (what they did on each write stops). What the file does on the new table's
-// name or the copy's (`names`) after the CREATE at `at` counts as given; default privileges
-// before it too.
+// new one (red team R69 C11, R71, R72 F4; model/table_swap.hpp): the privileges GRANTs gave each
+// role, its row-level security and policies, its triggers that fire. What the file does on the new
+// table's name or the copy's (`names`) after the CREATE at `at` counts as given; default privileges
+// set before it too.
 std::vector<std::string> lost_with_old_table(const RelationInfo& old, const Catalog& start, const std::vector<const pg::Node*>& stmts,
                                              std::size_t at, const std::vector<std::string>& names) {
-    auto names_new = [&](const RangeVar* rv) {
-        return rv != nullptr && std::find(names.begin(), names.end(), pg::display_name(rv)) != names.end();
-    };
-    std::set<std::string> granted(start.default_table_grantees().begin(), start.default_table_grantees().end());
-    bool policies = false, row_security = false;
-    std::set<std::string> triggers;
-    for (std::size_t k = 0; k < stmts.size(); ++k) {
-        const GrantStmt* grant = nullptr;
-        bool covers = false;
-        if (const auto* defaults = pg::as<AlterDefaultPrivilegesStmt>(stmts[k]); defaults != nullptr && k < at) {
-            bool for_role = false;
-            for (const DefElem* d : pg::each<DefElem>(defaults->options)) for_role = for_role || pg::text(d->defname) == "roles";
-            grant = for_role ? nullptr : defaults->action;
-            covers = true;
-        } else if (const auto* g = pg::as<GrantStmt>(stmts[k]); g != nullptr && k > at) {
-            grant = g;
-            covers = g->targtype == ACL_TARGET_ALL_IN_SCHEMA;
-            for (const RangeVar* rv : pg::each<RangeVar>(g->targtype == ACL_TARGET_OBJECT ? g->objects : nullptr)) covers = covers || names_new(rv);
-        }
-        if (grant != nullptr && covers && grant->is_grant && grant->objtype == OBJECT_TABLE) {
-            for (const pg::Node* role : pg::each(grant->grantees)) {
-                if (std::string r = model::grantee_name(role); !r.empty()) granted.insert(r);
-            }
-        }
-        if (k <= at) continue;
-        if (const auto* p = pg::as<CreatePolicyStmt>(stmts[k]); p != nullptr && names_new(p->table)) policies = true;
-        if (const auto* t = pg::as<CreateTrigStmt>(stmts[k]); t != nullptr && names_new(t->relation)) triggers.insert(std::string(pg::text(t->trigname)));
-        if (const auto* a = pg::as<AlterTableStmt>(stmts[k]); a != nullptr && names_new(a->relation)) {
-            for (const AlterTableCmd* c : pg::each<AlterTableCmd>(a->cmds)) {
-                row_security = row_security || c->subtype == AT_EnableRowSecurity || c->subtype == AT_ForceRowSecurity;
-            }
-        }
-    }
-    std::vector<std::string> out;
-    std::string roles;
-    for (const std::string& role : old.grantees) {
-        if (granted.count(role) == 0) roles += (roles.empty() ? "" : ", ") + quote_ident(role);
-    }
-    if (!roles.empty()) {
-        out.push_back("the privileges GRANTs gave " + roles + " on it are not granted again: they stay with the dropped table, and " +
-                      "those queries get \"permission denied for table\"");
-    }
-    if ((old.row_security || old.force_row_security || !old.policies.empty()) && !policies && !row_security) {
-        out.push_back("its row-level security and policies are not made again: the new one shows every row to whoever may read it");
-    }
-    std::string lost_triggers;
-    for (const auto& [trigger, function] : old.triggers) {
-        if (triggers.count(trigger) == 0) lost_triggers += (lost_triggers.empty() ? "" : ", ") + quote_ident(trigger);
-    }
-    if (!lost_triggers.empty()) out.push_back("its triggers " + lost_triggers + " are not made again: what they did on each write stops");
-    return out;
+    const model::TableKeeps now = model::new_table_keeps(
+        start.default_table_privileges(), stmts, 0, at, [&](std::string_view schema, std::string_view relname) {
+            const std::string display = (schema.empty() ? std::string() : quote_ident(schema) + ".") + quote_ident(relname);
+            return std::find(names.begin(), names.end(), display) != names.end();
+        });
+    return model::lost_in_swap(model::keeps_of(old), now).clauses("dropped table");
 }
 
 // A DROP TABLE of an existing table that a later CREATE TABLE of the file makes again (a

@@ -58,7 +58,7 @@ void Catalog::begin_trial() {
     m_trial->view_queries = m_view_queries;
     m_trial->collations = m_collations;
     m_trial->domain_collations = m_domain_collations;
-    m_trial->default_table_grantees = m_default_table_grantees;
+    m_trial->default_table_privileges = m_default_table_privileges;
 }
 
 void Catalog::undo_trial() {
@@ -83,7 +83,7 @@ void Catalog::undo_trial() {
     m_view_queries = std::move(trial.view_queries);
     m_collations = std::move(trial.collations);
     m_domain_collations = std::move(trial.domain_collations);
-    m_default_table_grantees = std::move(trial.default_table_grantees);
+    m_default_table_privileges = std::move(trial.default_table_privileges);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -344,7 +344,7 @@ void Catalog::overlay(const Catalog& over) {
     for (const auto& [name, identity] : over.m_replica_identities) m_replica_identities[name] = identity;
     for (const auto& [name, deterministic] : over.m_collations) m_collations[name] = deterministic;
     for (const auto& [name, collation] : over.m_domain_collations) m_domain_collations[name] = collation;
-    m_default_table_grantees.insert(over.m_default_table_grantees.begin(), over.m_default_table_grantees.end());
+    for (const auto& [role, privileges] : over.m_default_table_privileges) m_default_table_privileges[role] |= privileges;
     for (const auto& [name, overloads] : over.m_functions) {
         for (const auto& f : overloads) add_function(*f);
     }
@@ -461,11 +461,12 @@ void Catalog::add_dropped_function(const FunctionInfo& info) {
 }
 
 std::shared_ptr<const FunctionInfo> Catalog::dropped_function(const std::string& name, const std::string& schema,
-                                                              const std::string& signature) const {
+                                                              const std::string& signature, const std::string& unqualified) const {
     auto it = m_dropped_functions.find(name);
     if (it == m_dropped_functions.end()) return nullptr;
+    const std::string& wanted = schema.empty() ? unqualified : schema;
     for (auto f = it->second.rbegin(); f != it->second.rend(); ++f) {
-        if (same_routine(**f, schema, signature)) return *f;
+        if ((*f)->signature == signature && ((*f)->schema.empty() ? unqualified : (*f)->schema) == wanted) return *f;
     }
     return nullptr;
 }

@@ -121,6 +121,10 @@ struct ColumnFill {
     int line = 0;        // the statement's line in `source` (0: not known)
 };
 
+// A table's privileges by role (the role's name, "public" for PUBLIC), as GRANT and REVOKE leave
+// them: one bit per privilege (model/grants.hpp).
+using TableAcl = std::map<std::string, unsigned>;
+
 // Kept for every relation the catalog knows, indexes included: the lists and maps most relations
 // leave empty are one pointer each until they hold something (analyze/few.hpp, few_map.hpp).
 struct RelationInfo {
@@ -173,10 +177,10 @@ struct RelationInfo {
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
-    // Roles a GRANT ... ON [TABLE] it (or ON ALL TABLES IN SCHEMA) gave privileges on it, as written
-    // lower-case ("public" for PUBLIC); REVOKE ALL takes a role off. A new table under its name
-    // gets none of them (only the default privileges): renamed_aside.hpp's copy-and-swap.
-    Few<std::string> grantees;
+    // The privileges a GRANT ... ON [TABLE] it (or ON ALL TABLES IN SCHEMA) gave roles on it, as a
+    // REVOKE left them. A new table under its name gets none of them (only the default
+    // privileges): a copy-and-swap's (model/table_swap.hpp).
+    FewMap<TableAcl> grantees;
     std::string owned_by;  // sequences: the table whose column owns it; indexes: the table whose constraint it backs
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
     // or "" for the analysed migration itself (README "Schema context").
@@ -389,10 +393,10 @@ public:
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
-    // Roles ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT ... ON TABLES to: a table created
-    // later gets their privileges too (lower-case, "public" for PUBLIC).
-    void add_default_table_grantee(const std::string& role) { m_default_table_grantees.insert(role); }
-    [[nodiscard]] const std::set<std::string>& default_table_grantees() const { return m_default_table_grantees; }
+    // The privileges ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT | REVOKE ... ON TABLES left
+    // roles: a table created later gets them too.
+    void set_default_table_privileges(TableAcl acl) { m_default_table_privileges = std::move(acl); }
+    [[nodiscard]] const TableAcl& default_table_privileges() const { return m_default_table_privileges; }
     // Collations created in the migration (CREATE COLLATION), by last name: whether each is
     // deterministic (pg_collation.collisdeterministic). And the collation a domain's COLLATE names.
     void add_collation(const std::string& name, bool deterministic) { m_collations[name] = deterministic; }
@@ -422,10 +426,13 @@ public:
     // Routines a DROP in the analysed migrations (not the history: Catalog::source() empty)
     // removed, as they were just before it, until a CREATE makes one of the same name, schema and
     // signature again (take_dropped_function): a DROP and CREATE is compared with the dropped
-    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7).
+    // routine as a CREATE OR REPLACE is with the one it replaces (red team R71 F7). dropped_function
+    // matches the schemas as PostgreSQL resolves them: an unqualified name ("") stands for
+    // `unqualified`, the schema a CREATE makes it in (public by default; red team R72 F3).
     void add_dropped_function(const FunctionInfo& info);
     [[nodiscard]] std::shared_ptr<const FunctionInfo> dropped_function(const std::string& name, const std::string& schema,
-                                                                       const std::string& signature) const;
+                                                                       const std::string& signature,
+                                                                       const std::string& unqualified) const;
     void take_dropped_function(const std::string& name, const std::string& schema, const std::string& signature);
     // ALTER DEFAULT PRIVILEGES [FOR ROLE ...] REVOKE EXECUTE ON FUNCTIONS | ROUTINES FROM PUBLIC (not IN
     // SCHEMA, which cannot take away the built-in default) in the migrations: a routine created later
@@ -491,7 +498,7 @@ private:
         std::map<std::string, std::string> view_queries;
         std::map<std::string, bool> collations;
         std::map<std::string, std::string> domain_collations;
-        std::set<std::string> default_table_grantees;
+        TableAcl default_table_privileges;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -526,7 +533,7 @@ private:
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::map<std::string, std::string> m_domain_bases;  // domain -> the type it is over, as add_domain says
     std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
-    std::set<std::string> m_default_table_grantees;           // as default_table_grantees() says
+    TableAcl m_default_table_privileges;                      // as default_table_privileges() says
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;
     FunctionMap m_functions;

@@ -389,13 +389,7 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             if (pg::length(o->objname) == 0 || is_rule_function_name(pg::last_name(o->objname))) continue;
             std::optional<std::string> signature;
             if (!o->args_unspecified) signature = signature_of_types(o->objargs);
-            // Dropped by the analysed migrations: kept for a CREATE of it again (routine_note.hpp).
-            if (catalog.source().empty()) {
-                for (FunctionInfo& f : named_overloads(o, catalog)) {
-                    f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
-                    catalog.add_dropped_function(f);
-                }
-            }
+            // (Kept for a CREATE of it again by the lock model: routine_note.hpp keep_routines_aside.)
             catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         }
         return;
@@ -413,33 +407,29 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         if (!o->args_unspecified) signature = signature_of_types(o->objargs);
         catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         for (FunctionInfo& f : moved) {
-            // Moved aside by the analysed migrations: a CREATE of the old name is compared with it
-            // as after a DROP (red team R72 F3: RENAME TO f_old, then CREATE f without its options).
-            if (catalog.source().empty()) {
-                FunctionInfo aside = f;
-                aside.pre_existing = aside.pre_existing || aside.order < catalog.functions_existing();
-                catalog.add_dropped_function(aside);
-            }
-            // The definition still names the old function; only its body is read from it.
+            // The definition still names the old function; only its body is read from it. (The old
+            // name is free: routine_note.hpp keep_routines_aside.)
+            f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
             f.name = rename->newname;
             catalog.add_function(std::move(f));
         }
         return;
     }
-    // ALTER FUNCTION ... SET SCHEMA: the name is free in the old schema, as after a DROP (R72 F3).
+    // ALTER FUNCTION | PROCEDURE | ROUTINE ... SET SCHEMA: the routine, its options and privileges
+    // move to the new schema (it keeps its OID; ALTER FUNCTION: "new_schema: The new schema for
+    // the function"), and its name is free in the old one, as after a DROP (red team R72 F3;
+    // routine_note.hpp keep_routines_aside).
     if (const AlterObjectSchemaStmt* moved = pg::as<AlterObjectSchemaStmt>(stmt)) {
         if (moved->objectType != OBJECT_FUNCTION && moved->objectType != OBJECT_PROCEDURE && moved->objectType != OBJECT_ROUTINE) return;
         const ObjectWithArgs* o = pg::as<ObjectWithArgs>(moved->object);
-        if (o == nullptr || pg::length(o->objname) == 0 || moved->newschema == nullptr || !catalog.source().empty()) return;
+        if (o == nullptr || pg::length(o->objname) == 0 || moved->newschema == nullptr) return;
         if (is_rule_function_name(pg::last_name(o->objname))) return;
         std::vector<FunctionInfo> overloads = named_overloads(o, catalog);
         std::optional<std::string> signature;
         if (!o->args_unspecified) signature = signature_of_types(o->objargs);
         catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         for (FunctionInfo& f : overloads) {
-            FunctionInfo aside = f;
-            aside.pre_existing = aside.pre_existing || aside.order < catalog.functions_existing();
-            catalog.add_dropped_function(aside);
+            f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();  // added again: as the ALTER above
             f.schema = moved->newschema;
             catalog.add_function(std::move(f));
         }

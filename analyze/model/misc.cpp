@@ -9,6 +9,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
 #include "analyze/model/sequence_types.hpp"
+#include "analyze/model/table_swap.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
@@ -156,8 +157,9 @@ bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& c
     return true;
 }
 
-// A policy's TO list as PolicyInfo::roles keeps it: "" for PUBLIC (no TO, or PUBLIC among the
-// names), else the names, sorted, comma-separated.
+}  // namespace
+
+// As table_swap.hpp says (a CREATE POLICY on a copy-and-swap's new table is compared there).
 std::string policy_roles(const List* roles) {
     std::set<std::string> names;
     for (const RoleSpec* role : pg::each<RoleSpec>(roles)) {
@@ -205,8 +207,6 @@ std::string roles_kept(const PolicyInfo& kept, const std::string& roles) {
     }
     return {};
 }
-
-}  // namespace
 
 bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* with_check, StatementFacts& facts,
                   Context& ctx) {

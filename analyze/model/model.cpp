@@ -569,6 +569,7 @@ void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) 
     pick_named_relations(stmt, ctx);  // one relname in two schemas: the one the statement names
     ForeignKeyWatch watch = watch_foreign_keys(stmt, ctx);
     note_routines(stmt, facts, ctx);
+    keep_routines_aside(stmt, ctx);
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
     record_privileges(stmt, ctx.catalog);

@@ -3,6 +3,7 @@
 
 #include "analyze/model/renamed_constraint.hpp"
 #include "analyze/model/rename_note.hpp"
+#include "analyze/model/table_swap.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
@@ -83,16 +84,13 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
             std::vector<std::string> columns;
             for (const ColumnInfo& c : info->columns) columns.push_back(c.name);
             facts.notes.push_back(renamed_columns_note(pg::display_name(rv), columns));
-            std::string protections;
-            if (info->row_security || info->force_row_security) protections = "row-level security";
-            if (!info->policies.empty()) protections += std::string(protections.empty() ? "" : ", ") + "policies";
-            if (!info->referenced_by.empty()) protections += std::string(protections.empty() ? "" : ", ") + "other tables' foreign keys";
-            if (!protections.empty()) facts.notes.push_back(renamed_protections_note(pg::display_name(rv), protections));
-            std::vector<std::string> grants;
-            for (const std::string& role : info->grantees) {
-                if (ctx.catalog.default_table_grantees().count(role) == 0) grants.push_back(role);
+            // Other tables' foreign keys stay pointing at it: no new table takes them (red team R69 C11).
+            if (!info->referenced_by.empty()) {
+                facts.notes.push_back(renamed_protections_note(pg::display_name(rv), "other tables' foreign keys"));
             }
-            if (!grants.empty()) facts.notes.push_back(renamed_grants_note(pg::display_name(rv), grants));
+            // Its privileges, row-level security, policies and triggers, for renamed_aside.hpp to
+            // compare the new table with (table_swap.hpp).
+            note_table_keeps(pg::display_name(rv), keeps_of(*info), ctx.catalog.default_table_privileges(), facts);
         }
         ctx.catalog.rename(relname, newname);
         ctx.reshape(relname);

@@ -41,9 +41,11 @@ inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
 }
 
 
-// "RENAME of <relation>: it has what a copy under its name would not: ..." on a rename of a table
-// with row-level security, policies or other tables' foreign keys pointing at it: a copy-and-swap
-// of it loses them (red team R69 C11), so the rules never take it as one.
+// "RENAME of <relation>: it has what a new table under its name would not have: ..." on a rename of
+// a table other tables' foreign keys point at: they stay with it, and no statement on the new table
+// makes them again (red team R69 C11), so the rules never take it as a copy-and-swap. (What the
+// new table can be given again, its privileges, row-level security, policies and triggers, is
+// compared: table_swap.hpp.)
 inline constexpr std::string_view k_renamed_protections = ": it has what a new table under its name would not have: ";
 [[nodiscard]] inline std::string renamed_protections_note(std::string_view relation, std::string_view what) {
     return std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_protections) + std::string(what);
@@ -54,31 +56,6 @@ inline constexpr std::string_view k_renamed_protections = ": it has what a new t
         if (n.starts_with(head)) return true;
     }
     return false;
-}
-
-// "RENAME of <relation>: its grants, as the migrations show them, that a new table would not get:
-// app, reporting" on a rename of a table that GRANTs (model/grants.hpp) gave privileges to roles
-// the default privileges do not cover: a copy-and-swap's new table lacks them unless the file
-// grants them again (renamed_aside.hpp).
-inline constexpr std::string_view k_renamed_grants = ": its grants, as the migrations show them, that a new table would not get: ";
-[[nodiscard]] inline std::string renamed_grants_note(std::string_view relation, const std::vector<std::string>& roles) {
-    std::string out = std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_grants);
-    for (std::size_t i = 0; i < roles.size(); ++i) out += (i == 0 ? "" : ", ") + roles[i];
-    return out;
-}
-[[nodiscard]] inline std::vector<std::string> read_renamed_grants_note(const StatementFacts& statement, std::string_view relation) {
-    const std::string head = renamed_grants_note(relation, {});
-    std::vector<std::string> roles;
-    for (const auto& n : statement.notes) {
-        if (!n.starts_with(head)) continue;
-        std::string_view rest = std::string_view(n).substr(head.size());
-        while (!rest.empty()) {
-            const std::size_t comma = rest.find(", ");
-            roles.emplace_back(rest.substr(0, comma));
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
-        }
-    }
-    return roles;
 }
 
 }  // namespace pgfence::analyze

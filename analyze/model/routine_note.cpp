@@ -1,6 +1,8 @@
 #include "analyze/model/routine_note.hpp"
 
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/rule_actions.hpp"
+#include "analyze/model/search_paths.hpp"
 #include "analyze/parse/pg_parser.hpp"
 
 #include <algorithm>
@@ -111,16 +113,24 @@ void note_replaced_options(const CreateFunctionStmt* create, StatementFacts& fac
     const std::string name(pg::last_name(create->funcname));
     const std::string schema = function_calls_detail::schema_of(create->funcname);
     const std::string signature = function_calls_detail::signature_of(create->parameters);
+    // The schema each name stands for: as written, else the one an unqualified CREATE makes it in
+    // (the first schema of the session's search_path, public by default; CREATE FUNCTION: "Otherwise
+    // it is created in the current schema"). A routine moved by ALTER FUNCTION ... SET SCHEMA is
+    // in the schema it names, so a CREATE of its old name in the old schema makes another routine
+    // (red team R72 F3, checked on PostgreSQL 15: archive.user_count kept prosecdef and proacl, the
+    // new public.user_count has neither).
+    const std::string unqualified = creation_schema(nullptr, ctx);
+    const std::string& here = schema.empty() ? unqualified : schema;
+    auto in_schema = [&](const FunctionInfo& f) { return (f.schema.empty() ? unqualified : f.schema) == here; };
     std::vector<std::shared_ptr<const FunctionInfo>> candidates;
     if (const auto* overloads = ctx.catalog.functions(name)) candidates = *overloads;
-    const bool live = std::any_of(candidates.begin(), candidates.end(), [&](const auto& f) {
-        return f->signature == signature && (f->schema.empty() || schema.empty() || f->schema == schema);
-    });
-    std::shared_ptr<const FunctionInfo> dropped = live ? nullptr : ctx.catalog.dropped_function(name, schema, signature);
+    const bool live =
+        std::any_of(candidates.begin(), candidates.end(), [&](const auto& f) { return f->signature == signature && in_schema(*f); });
+    std::shared_ptr<const FunctionInfo> dropped = live ? nullptr : ctx.catalog.dropped_function(name, schema, signature, unqualified);
     if (dropped != nullptr) candidates = {dropped};
     else if (!create->replace) return;
     for (const auto& old : candidates) {
-        if (old->signature != signature || (!old->schema.empty() && !schema.empty() && old->schema != schema)) continue;
+        if (old->signature != signature || !in_schema(*old)) continue;
         if (!old->pre_existing && old->order >= ctx.catalog.functions_existing()) return;  // made by this migration
         if (dropped != nullptr) {
             std::string roles;
@@ -179,6 +189,29 @@ void apply_routine_setting(std::vector<std::string>& settings, const VariableSet
 
 std::string routine_signature(const List* parameters) { return function_calls_detail::signature_of(parameters); }
 std::string routine_signature_of_types(const List* types) { return signature_of_types(types); }
+
+void keep_routines_aside(const pg::Node* stmt, Context& ctx) {
+    if (!ctx.catalog.source().empty()) return;
+    // As record_function takes them out of the catalog: not aggregates, which it does not keep.
+    auto kind = [](ObjectType t) { return routine_kind(t) && t != OBJECT_AGGREGATE; };
+    std::vector<const ObjectWithArgs*> named;
+    if (const auto* drop = pg::as<DropStmt>(stmt); drop != nullptr && kind(drop->removeType)) {
+        for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(drop->objects)) named.push_back(o);
+    } else if (const auto* rename = pg::as<RenameStmt>(stmt); rename != nullptr && kind(rename->renameType)) {
+        named.push_back(pg::as<ObjectWithArgs>(rename->object));
+    } else if (const auto* move = pg::as<AlterObjectSchemaStmt>(stmt); move != nullptr && kind(move->objectType)) {
+        named.push_back(pg::as<ObjectWithArgs>(move->object));
+    }
+    for (const ObjectWithArgs* o : named) {
+        if (o == nullptr || pg::length(o->objname) == 0 || is_rule_function_name(pg::last_name(o->objname))) continue;
+        const std::string written = function_calls_detail::schema_of(o->objname);
+        for (FunctionInfo& f : function_calls_detail::named_overloads(o, ctx.catalog)) {
+            f.pre_existing = f.pre_existing || f.order < ctx.catalog.functions_existing();
+            if (f.schema.empty()) f.schema = written.empty() ? creation_schema(nullptr, ctx) : written;
+            ctx.catalog.add_dropped_function(f);
+        }
+    }
+}
 
 void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& ctx) {
     if (const auto* drop = pg::as<DropStmt>(stmt); drop != nullptr && routine_kind(drop->removeType)) {

@@ -38,6 +38,13 @@ inline constexpr std::string_view k_recreated_routine_note = "recreated routine:
 // catalog before the statement changes it.
 void note_routines(const pg::Node* stmt, StatementFacts& facts, const Context& ctx);
 
+// DROP, RENAME TO or SET SCHEMA of routines in the analysed migrations (not the history): each
+// as it was, kept for a CREATE of its name in its schema to be compared with (Catalog::
+// add_dropped_function; red team R71 F7, R72 F3), before record_function changes the catalog. Its
+// schema is the one it was made in, else the one the statement names, else the one its
+// unqualified name stands for now (creation_schema: the session's search_path, public by default).
+void keep_routines_aside(const pg::Node* stmt, Context& ctx);
+
 // A routine's argument types, canonical ("int4,text"), as the catalog keys its overloads: of a
 // CREATE FUNCTION's parameters, or of an ObjectWithArgs's types.
 [[nodiscard]] std::string routine_signature(const List* parameters);

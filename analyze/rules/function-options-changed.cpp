@@ -218,7 +218,8 @@ bool check_recreated(const StatementContext& ctx, const CreateFunctionStmt* crea
     }
     if (changes.empty() && privileges.empty()) return true;
     const std::string head = "DROP and CREATE of " + std::string(create->is_procedure ? "PROCEDURE " : "FUNCTION ") +
-                             shown_signature(create) + " (an earlier DROP or RENAME in these migrations took the name) makes a new routine, "
+                             shown_signature(create) + " (an earlier DROP, RENAME or SET SCHEMA in these migrations took the name) "
+                             "makes a new routine, "
                              "with only the options it spells and the default privileges (" + (new_public ? "EXECUTE to PUBLIC, " : "") +
                              "none of the dropped one's GRANTs)";
     Finding* f = nullptr;

@@ -193,20 +193,29 @@ void report_renamed_aside(const FileContext& ctx, const RenamedAside& swap, cons
     const StatementFacts& s = ctx.file.statements[swap.rename_at];
     const std::string aside = quote_ident(swap.aside.name);
     const std::string copy_line = std::to_string(ctx.file.statements[swap.copy_at].span.start.line);
-    if (!swap.lost_grants.empty()) {
-        std::string roles;
-        for (std::size_t n = 0; n < swap.lost_grants.size(); ++n) roles += (n == 0 ? "" : ", ") + quote_ident(swap.lost_grants[n]);
-        Finding& f = sink.add(s, "renaming " + old_table + " to " + aside + " and creating " + old_table + " anew (line " +
-                                     std::to_string(ctx.file.statements[swap.create_at].span.start.line) +
-                                     ") leaves the new " + old_table + " without the privileges GRANTs gave " + roles +
+    const std::string anew = "renaming " + old_table + " to " + aside + " and creating " + old_table + " anew (line " +
+                             std::to_string(ctx.file.statements[swap.create_at].span.start.line) + ")";
+    if (!swap.lost.privileges.empty()) {
+        const bool one = swap.lost.privilege_roles == 1;
+        Finding& f = sink.add(s, anew + " leaves the new " + old_table + " without the privileges GRANTs gave " + swap.lost.privileges +
                                      " on the old one (as the migrations show them): privileges stay with the table, not "
                                      "its name, and the new one gets only its owner's and the default privileges, so " +
-                                     (swap.lost_grants.size() == 1 ? "that role's" : "those roles'") +
-                                     " queries on " + old_table + " fail with \"permission denied for table\" from the moment "
-                                     "it commits");
+                                     (one ? "that role's" : "those roles'") + " queries on " + old_table +
+                                     " that need them fail with \"permission denied for table\" from the moment it commits");
         f.relation = old_table;
-        f.fix = "GRANT the same privileges ON " + old_table + " TO " + roles + " right after the CREATE TABLE, in the same "
+        f.fix = "GRANT the same privileges ON " + old_table + " to the same roles right after the CREATE TABLE, in the same "
                 "transaction";
+    }
+    // Its row-level security, policies and triggers: one finding each, as the drop of a swapped
+    // table says them (table_swap.hpp).
+    model::LostWithTable rest = swap.lost;
+    rest.privileges.clear();
+    for (const std::string& clause : rest.clauses("old table")) {
+        Finding& f = sink.add(s, anew + " leaves the new " + old_table + " without what the old one had (as the migrations show " +
+                                     "it), from the moment it commits: " + clause);
+        f.relation = old_table;
+        f.fix = "make them again on the new " + old_table + " right after the CREATE TABLE (ENABLE / FORCE ROW LEVEL SECURITY, "
+                "CREATE POLICY, CREATE TRIGGER), in the same transaction";
     }
     if (swap.columns_known && !swap.missing.empty()) {
         std::string list;

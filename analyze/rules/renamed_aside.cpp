@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "analyze/model/grants.hpp"
 #include "analyze/model/rename_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
@@ -69,33 +68,19 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
         break;
     }
     if (create == nullptr || out.copy_at == 0) return std::nullopt;
-    // The old t's row-level security, policies and the other tables' foreign keys stay with b, not
-    // the new t (red team R69 C11): no copy-and-swap pgfence lets pass.
+    // The other tables' foreign keys stay with b, not the new t (red team R69 C11): no copy-and-swap
+    // pgfence lets pass.
     if (rename_at < facts.size() && has_renamed_protections_note(facts[rename_at], pg::display_name(rename->relation))) return std::nullopt;
-    // The old t's grants (the lock model's note on the rename) that the file does not give the new
-    // t: a GRANT on it (or on all tables of its schema) after it is made, or default privileges set
-    // before it is.
-    if (rename_at < facts.size()) out.lost_grants = read_renamed_grants_note(facts[rename_at], pg::display_name(rename->relation));
-    for (std::size_t i = rename_at + 1; i < stmts.size() && !out.lost_grants.empty(); ++i) {
-        const GrantStmt* grant = pg::as<GrantStmt>(stmts[i]);
-        bool for_role = false;
-        if (const auto* defaults = pg::as<AlterDefaultPrivilegesStmt>(stmts[i]); defaults != nullptr && i < out.create_at) {
-            for (const DefElem* d : pg::each<DefElem>(defaults->options)) for_role = for_role || pg::text(d->defname) == "roles";
-            grant = defaults->action;
-        } else if (grant != nullptr && i > out.create_at) {
-            bool names_table = grant->targtype == ACL_TARGET_ALL_IN_SCHEMA;
-            for (const RangeVar* rv : pg::each<RangeVar>(grant->targtype == ACL_TARGET_OBJECT ? grant->objects : nullptr)) {
-                names_table = names_table || schema::same_name(schema::name_of_range_var(rv), out.table);
-            }
-            if (!names_table) continue;
-        } else {
-            continue;
-        }
-        if (for_role || grant == nullptr || !grant->is_grant || grant->objtype != OBJECT_TABLE) continue;
-        for (const pg::Node* g : pg::each(grant->grantees)) {
-            const std::string role = model::grantee_name(g);
-            std::erase(out.lost_grants, role);
-        }
+    // What stays with b (the lock model's notes on the rename) that the file does not give the new t:
+    // default privileges set before it is made count, and what the statements after it do to it.
+    if (rename_at < facts.size()) {
+        TableAcl defaults;
+        const model::TableKeeps old = model::read_table_keeps(facts[rename_at], pg::display_name(rename->relation), defaults);
+        auto names_it = [&](std::string_view schema, std::string_view relname) {
+            return schema::same_name({std::string(schema), std::string(relname)}, out.table);
+        };
+        const model::TableKeeps now = model::new_table_keeps(std::move(defaults), stmts, rename_at + 1, out.create_at, names_it);
+        out.lost = model::lost_in_swap(old, now);
     }
     // The old t's columns (the lock model's note on the rename) against the new t's.
     if (rename_at < facts.size()) {

@@ -4,13 +4,15 @@
 // name t still stands after the migration, filled with b's rows: the rename breaks no query that
 // names t when the new t keeps every column the old one had, b's drop loses none of the rows
 // copied out of it, and the constraints dropped from the old t before the rename are the new t's
-// to enforce. What is left is the copy's duration (work-under-held-lock in a transaction), and the
-// old t's grants, which do not follow the name (lost_grants).
+// to enforce. What is left is the copy's duration (work-under-held-lock in a transaction), and what
+// stays with the old t, not its name, that the file does not give the new one: its privileges,
+// row-level security, policies and triggers (lost; model/table_swap.hpp).
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analyze/model/table_swap.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -24,9 +26,10 @@ struct RenamedAside {
     schema::QualifiedName aside;  // b
     bool columns_known = false;   // the migrations show the old t's columns
     std::vector<std::string> missing;  // the old t's columns the new t lacks (when known)
-    // Roles GRANTs gave privileges on the old t (as the migrations show them) that the new t does
-    // not get: neither default privileges nor a GRANT on it later in the file (red team R69 C11).
-    std::vector<std::string> lost_grants;
+    // What the old t had (as the migrations show it) that the new t does not get: neither from the
+    // default privileges nor from the file's statements on it after its CREATE (red team R69 C11,
+    // R72 F4).
+    model::LostWithTable lost;
 };
 
 // The copy-and-swap that the table rename at `rename_at` starts, or nothing.

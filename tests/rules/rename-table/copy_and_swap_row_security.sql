@@ -1,7 +1,7 @@
 -- pgfence-test: schema=rls.schema path=migrations/V0005.Documents.up.sql
 -- A copy-and-swap of a table with row-level security and a policy (red team R69 C11): the new
--- documents has neither, so every tenant reads every row: not the copy-and-swap pgfence lets
--- pass; the rename is reported as a rename.
+-- documents has neither, so every tenant reads every row (reported as what the swap loses, red
+-- team R72 F4).
 SET lock_timeout = '2s';
 BEGIN;
 ALTER TABLE documents RENAME TO _bkp_documents;
