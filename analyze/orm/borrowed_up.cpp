@@ -12,7 +12,8 @@ namespace {
 
 class Scan {
 public:
-    explicit Scan(const std::vector<Token>& t) : m_t(t), m_imports(imported_names(t)) {
+    explicit Scan(const std::vector<Token>& t, const std::set<std::string, std::less<>>* aliases = nullptr)
+        : m_t(t), m_imports(imported_names(t)), m_exports_aliases(aliases) {
         m_match.assign(t.size(), t.size());
         std::vector<std::size_t> stack;
         for (std::size_t k = 0; k < t.size(); ++k) {
@@ -42,15 +43,20 @@ public:
             std::size_t after = exports_at(i);
             if (after == 0 && is(i, "this")) after = i + 1;  // a CommonJS module's top-level `this` is its exports
             if (after != 0 && is(after, "[") && after + 2 < m_t.size() && m_t[after + 1].kind == TokenKind::String &&
-                (m_t[after + 1].string.value == "up" || m_t[after + 1].string.value == "down") && is(after + 2, "]") &&
-                is(after + 3, "=") && !is(after + 4, "=") && !local_function(after + 4)) {
-                flag(i, "`exports['" + m_t[after + 1].string.value + "']` is set to a function defined elsewhere: the tool runs it, "
-                        "pgfence does not read it");
+                (m_t[after + 1].string.value == "up" || m_t[after + 1].string.value == "down") && is(after + 2, "]")) {
+                std::size_t value = assigns_at(after + 3);
+                if (value != 0 && (value != after + 4 || !local_function(value))) {
+                    flag(i, "`exports['" + m_t[after + 1].string.value + "']` is set to a function defined elsewhere: the tool runs it, "
+                            "pgfence does not read it");
+                }
             }
-            if (after != 0 && is(after, ".") && (is(after + 1, "up") || is(after + 1, "down")) && is(after + 2, "=") &&
-                !is(after + 3, "=") && !local_function(after + 3)) {
-                flag(i, "`exports." + m_t[after + 1].text + "` is set to a function defined elsewhere (another module's, or a value "
-                        "pgfence does not read as one): the tool runs it, pgfence does not read it");
+            if (after != 0 && is(after, ".") && (is(after + 1, "up") || is(after + 1, "down"))) {
+                // A logical assignment is never read as the definition, whatever its value.
+                std::size_t value = assigns_at(after + 2);
+                if (value != 0 && (value != after + 3 || !local_function(value))) {
+                    flag(i, "`exports." + m_t[after + 1].text + "` is set to a function defined elsewhere (another module's, or a value "
+                            "pgfence does not read as one): the tool runs it, pgfence does not read it");
+                }
             }
             if (after != 0 && (after == i + 3 || is(i, "exports")) && is(after, "=") && is(after + 1, "{")) exported_object(i, after + 1);
             if (is(i, "export")) esm_export(i);
@@ -106,10 +112,21 @@ private:
     bool member(std::size_t k) const { return k > 0 && (is(k - 1, ".") || is(k - 1, "?.")); }
     void flag(std::size_t k, std::string why) { m_out.emplace_back(m_t[k].begin, std::move(why)); }
 
-    // `exports` or `module.exports` at k: the index after it, else 0.
+    // `exports` or `module.exports` at k, or a name the caller knows holds them (`const e =
+    // module.exports`, red team R73 F2): the index after it, else 0.
     std::size_t exports_at(std::size_t k) const {
         if (is(k, "exports")) return k + 1;
         if (is(k, "module") && is(k + 1, ".") && is(k + 2, "exports")) return k + 3;
+        if (m_exports_aliases != nullptr && ident(k) && m_exports_aliases->contains(m_t[k].text)) {
+            return is(k + 1, ".") && is(k + 2, "exports") ? k + 3 : k + 1;
+        }
+        return 0;
+    }
+    // `=` at k, or a logical assignment (`??=`, `||=`, `&&=`: two tokens), which sets the export
+    // whenever it is unset, as a require() of the file leaves it: the index of the value, else 0.
+    std::size_t assigns_at(std::size_t k) const {
+        if (is(k, "=") && !is(k + 1, "=")) return k + 1;
+        if ((is(k, "??") || is(k, "||") || is(k, "&&")) && is(k + 1, "=") && !is(k + 2, "=")) return k + 2;
         return 0;
     }
 
@@ -543,6 +560,7 @@ private:
     const std::vector<Token>& m_t;
     std::vector<std::size_t> m_match;
     ImportedNames m_imports;
+    const std::set<std::string, std::less<>>* m_exports_aliases = nullptr;  // names holding the exports (export_writes.cpp)
     std::map<std::string, std::string, std::less<>> m_aliases;  // const A = B at the top
     std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> m_values;  // top-level constants' value spans
     mutable std::map<std::string, std::string, std::less<>> m_judged;  // constant(): each name's reason
@@ -554,7 +572,10 @@ private:
 
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens) { return Scan(tokens).run(); }
+std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens,
+                                                             const std::set<std::string, std::less<>>& exports_aliases) {
+    return Scan(tokens, &exports_aliases).run();
+}
 
 std::vector<ReExport> reexports(const std::vector<Token>& tokens) { return Scan(tokens).reexports(); }
 

@@ -6,6 +6,8 @@
 // The tool runs the other module's up(); pgfence does not read it there, so each is unknown at its
 // place (red team R70 F22), never "no migration found".
 #include <cstddef>
+#include <functional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,8 +16,10 @@
 
 namespace pgfence::analyze::orm {
 
-// Offsets of such exports and classes, with why.
-[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens);
+// Offsets of such exports and classes, with why. `exports_aliases`: names that hold the module's
+// exports (`const e = module.exports`), whose `e.up = h.up` is judged as `exports.up = h.up`.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> borrowed_up(const std::vector<Token>& tokens,
+                                                                         const std::set<std::string, std::less<>>& exports_aliases = {});
 
 // A class the module exports from another (reexports.hpp follows it).
 struct ReExport {

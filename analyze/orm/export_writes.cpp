@@ -84,13 +84,57 @@ bool read_as_module(const std::vector<Token>& t, std::size_t v, const Aliases& a
     return false;
 }
 
+// Each bracket's closing one (t.size() when unclosed).
+std::vector<std::size_t> closing_brackets(const std::vector<Token>& t) {
+    std::vector<std::size_t> close(t.size(), t.size()), stack;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        if (is(t, k, "(") || is(t, k, "[") || is(t, k, "{")) stack.push_back(k);
+        else if ((is(t, k, ")") || is(t, k, "]") || is(t, k, "}")) && !stack.empty()) {
+            close[stack.back()] = k;
+            stack.pop_back();
+        }
+    }
+    return close;
+}
+
+// Is the member ending before k a target: the head of `for (x of|in ...)`, or an element of an
+// object or array pattern that an `=` after it assigns (`({ a: { up: x } } = v)`, `[x = d] = v`)?
+// The patterns around it are looked through to eight levels; deeper counts as one.
+bool destructured(const std::vector<Token>& t, std::size_t k, const std::vector<std::size_t>& open,
+                  const std::vector<std::size_t>& close) {
+    if (is(t, k, "of") || is(t, k, "in")) return !open.empty() && is(t, open.back(), "(") && open.back() > 0 && is(t, open.back() - 1, "for");
+    if (!(is(t, k, ",") || is(t, k, "}") || is(t, k, "]") || is(t, k, "="))) return false;
+    for (std::size_t level = 0; level < open.size(); ++level) {
+        const std::size_t o = open[open.size() - 1 - level];
+        if (is(t, o, "(")) return false;
+        if (level >= 8) return true;
+        const std::size_t c = close[o];
+        if (c >= t.size()) return false;
+        if (is(t, c + 1, "=") && !is(t, c + 2, "=") && !is(t, c + 2, ">")) return true;
+        if (!(is(t, c + 1, ",") || is(t, c + 1, "}") || is(t, c + 1, "]") || is(t, c + 1, "="))) return false;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t) {
     std::vector<std::pair<std::size_t, std::string>> out;
     const Aliases a = aliases_of(t);
+    const std::vector<std::size_t> close = closing_brackets(t);
+    std::vector<std::size_t> open;  // the brackets open at i, innermost last
     for (std::size_t i = 0; i < t.size(); ++i) {
+        if (is(t, i, "(") || is(t, i, "[") || is(t, i, "{")) open.push_back(i);
+        if ((is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) && !open.empty()) open.pop_back();
         std::size_t after = exports_at(t, i, a);
+        // `({ up: exports.up } = require(...))`, `[exports.up] = ...`, `for (exports.up of ...)`:
+        // the export is a target the walker does not read as a definition (red team R73 F2).
+        if (after != 0 && is(t, after, ".") && (is(t, after + 1, "up") || is(t, after + 1, "down")) &&
+            destructured(t, after + 2, open, close)) {
+            out.emplace_back(t[i].begin, "`exports." + t[after + 1].text + "` is set by a destructuring assignment or a loop: "
+                                         "the tool runs what it holds, which pgfence does not read");
+            continue;
+        }
         if (after != 0 && is(t, after, "[")) {
             bool literal = after + 2 < t.size() && t[after + 1].kind == TokenKind::String && is(t, after + 2, "]");
             if (!literal) out.emplace_back(t[i].begin, "a property of the module's exports is set under a computed key: it may be the up() the tool runs, which pgfence does not read");
@@ -115,7 +159,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
             }
         }
     }
-    for (auto& borrowed : borrowed_up(t)) out.push_back(std::move(borrowed));
+    for (auto& borrowed : borrowed_up(t, a.names)) out.push_back(std::move(borrowed));
     std::sort(out.begin(), out.end());
     return out;
 }

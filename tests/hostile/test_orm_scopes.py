@@ -165,6 +165,11 @@ KNEX_BORROWED = {
     # R73 F2: a CommonJS module's top-level `this` is its exports; a string key is a key.
     "migrations/20240301000005_f.js": 'const r = require("../lib/reset");\nthis.up = r.up; // expect: unknown-statement\nthis.down = r.down;\n',
     "migrations/20240301000006_g.js": 'const r = require("../lib/reset");\nexports["up"] = r.up; // expect: unknown-statement\nexports["down"] = r.down;\n',
+    # R73 F2: through a name that holds the exports, a destructuring target, a logical assignment, a loop's head.
+    "migrations/20240301000007_h.js": 'const r = require("../lib/reset");\nconst e = module.exports;\ne.up = r.up; // expect: unknown-statement\ne.down = r.down;\n',
+    "migrations/20240301000008_i.js": '({ up: exports.up, down: exports.down } = require("../lib/reset")); // expect: unknown-statement\n',
+    "migrations/20240301000009_j.js": 'const r = require("../lib/reset");\nexports.up ??= r.up; // expect: unknown-statement\nexports.down = async function () {};\n',
+    "migrations/20240301000010_k.js": 'for (exports.up of [require("../lib/reset").up]) {} // expect: unknown-statement\nexports.down = async function () {};\n',
 }
 
 
@@ -202,6 +207,10 @@ SCENARIOS = {
     "borrowed_esm_beside": borrowed("migrations/20240301000004_e.mjs"),
     "borrowed_this": borrowed("migrations/20240301000005_f.js"),
     "borrowed_string_key": borrowed("migrations/20240301000006_g.js"),
+    "borrowed_alias": borrowed("migrations/20240301000007_h.js"),
+    "borrowed_destructure": borrowed("migrations/20240301000008_i.js"),
+    "borrowed_logical_assign": borrowed("migrations/20240301000009_j.js"),
+    "borrowed_loop_head": borrowed("migrations/20240301000010_k.js"),
 }
 
 if __name__ == "__main__":
