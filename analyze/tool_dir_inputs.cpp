@@ -219,6 +219,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
+    std::set<std::size_t> extended_compose;  // the entries of `settings` that a compose file's services extend
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
@@ -229,7 +230,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         const fs::path root = settings[at].second;
         std::error_code ec;
         const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
-        if (!read.insert(normal).second) continue;
+        // A compose file a service extends is read as one, whatever its name, for the environment
+        // files it loads only (red team R73 F6); as a settings file it is read on its own.
+        const bool extended = extended_compose.contains(at);
+        if (!read.insert(extended ? "extends:" + normal : normal).second) continue;
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
@@ -240,13 +244,16 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // settings files in turn, as `pgfence pr` reads them (red team R72 L2): Spring's and the
         // tools' variables there (SPRING_FLYWAY_LOCATIONS, SPRING_JPA_HIBERNATE_DDL_AUTO, a
         // DATABASE_URL's x-multi-statement) count as in a dotenv file. Each reached through no link.
-        if (env_file_source(rel)) {
-            for (const auto& u : env_file_uses(rel, *text)) {
+        if (env_file_source(rel) || extended) {
+            for (const auto& u : env_file_uses(rel, *text, extended)) {
                 bool linked = false;
                 for (fs::path p = fs::path(u.file); !p.empty() && !linked; p = p.parent_path()) linked = fs::is_symlink(root / p, ec);
-                if (!linked) settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
+                if (linked) continue;
+                if (u.how == "extends") extended_compose.insert(settings.size());
+                settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
             }
         }
+        if (extended) continue;
         for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
             if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
             multi_off = multi_off || l.state == MultiStatementLine::State::Off;

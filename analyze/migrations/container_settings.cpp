@@ -608,8 +608,22 @@ std::vector<std::string> compose_variables(std::string_view text) {
 
 std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_service) {
     std::vector<EnvFileRef> out;
+    if (every_service) {
+        // Every `env_file:` of the file, in a service or not: an extension field (`x-common:`) or
+        // an anchored block that YAML's merge key `<<: *common` puts into a service (red team R73 F6).
+        Service whole;
+        whole.lines.push_back(Line{0, 0, {}});  // service_env_files skips a service's key line
+        each_line(text, [&](int n, std::string_view l) {
+            const std::size_t indent = l.find_first_not_of(" \t");
+            if (indent == std::string_view::npos) return;
+            std::string_view body = trim_blanks(l.substr(indent));
+            if (!comment(body)) whole.lines.push_back(Line{n, indent, body});
+        });
+        service_env_files(whole, out);
+        return out;
+    }
     for (const auto& svc : compose_services(text)) {
-        if (svc.tool || every_service) service_env_files(svc, out);
+        if (svc.tool) service_env_files(svc, out);
     }
     return out;
 }

@@ -53,7 +53,7 @@ struct EnvFileRef {
     int line = 1;
     std::string value;
 };
-// With `every_service`, every service's (an application's too: env_files.hpp).
+// With `every_service`, every env_file of the file, any service's or none's (env_files.hpp).
 [[nodiscard]] std::vector<EnvFileRef> compose_env_files(std::string_view text, bool every_service = false);
 
 // A migration tool's folder inside a container, mapped back to the repository folder it comes from:

@@ -99,6 +99,36 @@ void read_kustomization(std::string_view text, std::string_view base, std::vecto
     });
 }
 
+// The compose files a compose file's services extend (`extends: {file: x, service: y}`, or `file:`
+// in an `extends:` block): compose merges the extended service's env_file into the service
+// (compose specification, services.extends), relative to the extending file's folder.
+void read_extends(std::string_view text, std::string_view base, std::vector<EnvFileUse>& out) {
+    std::size_t block = std::string_view::npos;  // the indent of an `extends:` block being read
+    each_line(text, [&](int n, std::string_view raw) {
+        const std::size_t indent = raw.find_first_not_of(" \t");
+        if (indent == std::string_view::npos) return;
+        std::string_view l = trim_blanks(raw.substr(indent));
+        if (l.starts_with("#")) return;
+        if (block != std::string_view::npos) {
+            if (indent > block) {
+                if (l.starts_with("file:")) push(out, n, "extends", base, l.substr(5));
+                return;
+            }
+            block = std::string_view::npos;
+        }
+        if (!l.starts_with("extends:")) return;
+        std::string_view v = trim_blanks(l.substr(8));
+        if (v.empty()) {
+            block = indent;
+        } else if (v.front() == '{') {
+            const std::size_t f = v.find("file:");
+            if (f == std::string_view::npos) return;
+            v = v.substr(f + 5);
+            push(out, n, "extends", base, v.substr(0, v.find_first_of(",}")));
+        }
+    });
+}
+
 }  // namespace
 
 bool dotenv_name(std::string_view path) {
@@ -115,13 +145,17 @@ bool env_file_source(std::string_view path) {
     return compose_name(path) || command_file(path) || systemd_unit(name) || kustomization(name);
 }
 
-std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text) {
+std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose) {
     std::vector<EnvFileUse> out;
     const std::string_view name = path_name(path);
     const std::string_view folder = path_folder(path);
-    if (text.find("env") == std::string_view::npos && text.find("Env") == std::string_view::npos) return out;
-    if (compose_name(path)) {
+    if (text.find("env") == std::string_view::npos && text.find("Env") == std::string_view::npos &&
+        text.find("extends") == std::string_view::npos) {
+        return out;
+    }
+    if (compose || compose_name(path)) {
         for (const auto& e : compose_env_files(text, true)) push(out, e.line, "env_file", folder, e.value);
+        if (text.find("extends") != std::string_view::npos) read_extends(text, folder, out);
     }
     if (command_file(path) && text.find("--env-file") != std::string_view::npos) {
         // Where the command runs: a script's folder or the top, a workflow's top (as named_settings_files).

@@ -29,11 +29,14 @@ namespace pgfence::analyze::tools {
 // A file `path` loads into an environment: the repository path it names, at its line.
 struct EnvFileUse {
     int line = 1;
-    std::string how;   // "env_file", "--env-file", "EnvironmentFile", "envs"
+    std::string how;   // "env_file", "--env-file", "EnvironmentFile", "envs", "extends" (a compose file)
     std::string file;  // repository-relative, '/'-separated
 };
 // Each file the compose file, command file, unit or kustomization at `path` loads (at most 64); a
-// name spelt with a variable, or outside the repository, is left out.
-[[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text);
+// name spelt with a variable, or outside the repository, is left out. In a compose file: every
+// env_file, a service's or not (an `x-` field that `<<: *anchor` merges into one, red team R73
+// F6), and the compose files its services extend (how "extends": read as compose files in turn,
+// whatever their names, with `compose` set).
+[[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose = false);
 
 }  // namespace pgfence::analyze::tools

@@ -351,10 +351,36 @@ def env_files_analyze(s):
     check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
 
 
+def env_files_merged(kind):
+    """Red team R73 F6: a compose service's env_file reached through YAML's merge key (`<<: *common`
+    from an `x-common:` extension field) or through `extends: {file: ...}` (compose merges the
+    extended service's env_file, relative to its own file): deploy/goose.vars sets PGOPTIONS with
+    standard_conforming_strings=off, which changes how every later migration is read: unknown at its
+    line, and `analyze --ci --unknown block` fails."""
+    def scenario(s):
+        goose = ("  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n    volumes:\n      - ./db/migrations:/migrations\n")
+        files = {"deploy/goose.vars": "GOOSE_DRIVER=postgres\nPGOPTIONS=-c standard_conforming_strings=off\n",
+                 "db/migrations/00001_init.sql": "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n"}
+        if kind == "anchor":
+            files["docker-compose.yml"] = "x-common: &common\n  env_file: deploy/goose.vars\nservices:\n" + goose + "    <<: *common\n"
+        else:
+            files["docker-compose.yml"] = "services:\n" + goose + "    extends:\n      file: deploy/common.yml\n      service: base\n"
+            files["deploy/common.yml"] = "services:\n  base:\n    env_file: goose.vars\n"
+        repository(s, files, {"db/migrations/00002_seed.sql": "-- +goose Up\nSELECT 'a\\''; DROP TABLE users; --';\n"})
+        proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+        found = analyze_findings(s)
+        check(("deploy/goose.vars", "unknown-statement", 2) in found, f"PGOPTIONS in deploy/goose.vars is unknown: {sorted(found)}\n{proc.stderr}")
+        proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--max-risk", "low", ".")
+        check(proc.returncode == 1, f"analyze --ci --unknown block fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    scenario.__name__ = "env_files_" + kind
+    return scenario
+
+
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
                                      alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, alembic_pyproject_toml,
                                      hibernate_env, hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
-                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze)}
+                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
+                                     env_files_merged("anchor"), env_files_merged("extends"))}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
