@@ -87,18 +87,18 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
         track_transaction(t, ctx.catalog);
         return true;
     }
+    // Where a lasting change was merged, as its later findings name it.
+    auto merged_at = [&] { return " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")"; };
     if (pg::is<AlterDatabaseSetStmt>(parsed.stmt) || pg::is<AlterRoleSetStmt>(parsed.stmt) || pg::is<AlterSystemStmt>(parsed.stmt)) {
         // A reading setting made the default of later sessions reaches the migrations analysed
         // now, whatever connection runs them (Catalog::lasting_relexed; red team R72 F2).
         LexingChange change = lexing_change(parsed.stmt, sql);
-        const std::string at = " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")";
-        if (!change.lasting.empty() && change.changes) ctx.catalog.set_lasting_relexed(change.lasting, change.setting, change.what + at);
+        if (!change.lasting.empty() && change.changes) ctx.catalog.set_lasting_relexed(change.lasting, change.setting, change.what + merged_at());
         else if (!change.lasting.empty() && change.restores) ctx.catalog.reset_lasting_relexed(change.lasting, change.setting);
     } else if (std::string what = may_set_lasting(parsed.stmt, sql); !what.empty()) {
         // Not known either way: the later files read as after a change pgfence could not rule
         // out (from the first statement PostgreSQL would read differently on).
-        const std::string at = " (" + ctx.catalog.source() + (line > 0 ? ", line " + std::to_string(line) : std::string()) + ")";
-        ctx.catalog.set_lasting_relexed("?", "?", what + at);
+        ctx.catalog.set_lasting_relexed("?", "?", what + merged_at());
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)
