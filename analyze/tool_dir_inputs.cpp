@@ -11,6 +11,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
+#include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
@@ -253,13 +254,19 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
             }
         }
-        if (extended) continue;
+        std::vector<SettingUnknown> unknown;
+        if (extended || compose_name(rel)) {
+            for (auto& [line, why] : compose_env_unread(*text)) unknown.push_back(SettingUnknown{line, std::move(why), "env_file"});
+        }
+        if (extended) {
+            if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
+            continue;
+        }
         for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
             if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
             multi_off = multi_off || l.state == MultiStatementLine::State::Off;
             if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
         }
-        std::vector<SettingUnknown> unknown;
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).

@@ -1,5 +1,7 @@
 #include "analyze/migrations/env_files.hpp"
 
+#include <cctype>
+
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
@@ -129,7 +131,53 @@ void read_extends(std::string_view text, std::string_view base, std::vector<EnvF
     });
 }
 
+// Does `l` hold `word` as a whole word (not part of a longer name)?
+bool has_word(std::string_view l, std::string_view word) {
+    auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+    for (std::size_t at = l.find(word); at != std::string_view::npos; at = l.find(word, at + 1)) {
+        const bool before = at == 0 || !name_char(l[at - 1]);
+        const bool after = at + word.size() >= l.size() || !name_char(l[at + word.size()]);
+        if (before && after) return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view text) {
+    std::vector<std::pair<int, std::string>> out;
+    if (text.find("env_file") == std::string_view::npos && text.find("extends") == std::string_view::npos) return out;
+    each_line(text, [&](int n, std::string_view raw) {
+        std::string_view l = trim_blanks(raw);
+        if (l.empty() || l.front() == '#' || out.size() >= k_most_uses) return;
+        if (l.starts_with("- ")) l = trim_blanks(l.substr(2));
+        if (has_word(l, "env_file")) {
+            const bool read = l.starts_with("env_file:") && !trim_blanks(l.substr(9)).starts_with("*");
+            if (!read) {
+                out.emplace_back(n, "this line names env_file in a form pgfence does not read (a quoted or complex key, a flow "
+                                    "mapping, an alias): the file it loads into the service's environment may set how its "
+                                    "migrations run, unread");
+            }
+        }
+        if (has_word(l, "extends")) {
+            bool read = false;
+            if (l.starts_with("extends:")) {
+                const std::string_view v = trim_blanks(l.substr(8));
+                const bool flow = !v.empty() && v.front() == '{';
+                // A block (`file:` below), a service of the same file, or a flow mapping closed on this line.
+                read = v.empty() || (!flow && v.front() != '*' && v.front() != '&' && v.front() != '"' && v.front() != '\'') ||
+                       (flow && v.find('}') != std::string_view::npos &&
+                        (v.find("file:") != std::string_view::npos || !has_word(v, "file")));
+            }
+            if (!read) {
+                out.emplace_back(n, "this line names extends in a form pgfence does not read (a quoted key, an alias, a flow "
+                                    "mapping over lines): the service it extends may load an env_file that sets how its "
+                                    "migrations run, unread");
+            }
+        }
+    });
+    return out;
+}
 
 bool dotenv_name(std::string_view path) {
     const std::string_view name = path_name(path);

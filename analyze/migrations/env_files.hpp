@@ -16,6 +16,7 @@
 //   relative to the kustomization's folder: the ConfigMap a Deployment's `envFrom` loads.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgfence::analyze::tools {
@@ -38,5 +39,10 @@ struct EnvFileUse {
 // F6), and the compose files its services extend (how "extends": read as compose files in turn,
 // whatever their names, with `compose` set).
 [[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose = false);
+
+// The lines of a compose file that name env_file or extends in a form env_file_uses does not read
+// (a quoted or complex key, a flow mapping, an alias `*x`, a flow mapping over lines), with why:
+// each is unknown at its line (red team R74 F2), at most 64.
+[[nodiscard]] std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view text);
 
 }  // namespace pgfence::analyze::tools

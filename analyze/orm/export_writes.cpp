@@ -84,6 +84,30 @@ bool read_as_module(const std::vector<Token>& t, std::size_t v, const Aliases& a
     return false;
 }
 
+// The local names an ES module exports as up or down (`export function up`, `export let up`,
+// `export { f as up }`): the bindings are live, so a later `up = r.up` changes what the tool calls.
+std::set<std::string, std::less<>> esm_up_bindings(const std::vector<Token>& t) {
+    std::set<std::string, std::less<>> out;
+    auto migration = [](std::string_view n) { return n == "up" || n == "down"; };
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+        if (!is(t, i, "export") || (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?.")))) continue;
+        std::size_t k = i + 1;
+        if (is(t, k, "async")) ++k;
+        if (is(t, k, "function") || is(t, k, "let") || is(t, k, "var")) {
+            ++k;
+            if (is(t, k, "*")) ++k;
+            if (k < t.size() && t[k].kind == TokenKind::Ident && migration(t[k].text)) out.insert(t[k].text);
+        } else if (is(t, k, "{")) {
+            for (std::size_t j = k + 1; j < t.size() && j < k + 4096 && !is(t, j, "}"); ++j) {
+                if (t[j].kind != TokenKind::Ident || !migration(t[j].text)) continue;
+                if (is(t, j - 1, "as") && j >= 2 && t[j - 2].kind == TokenKind::Ident) out.insert(t[j - 2].text);
+                else if (!is(t, j + 1, "as")) out.insert(t[j].text);
+            }
+        }
+    }
+    return out;
+}
+
 // Each bracket's closing one (t.size() when unclosed).
 std::vector<std::size_t> closing_brackets(const std::vector<Token>& t) {
     std::vector<std::size_t> close(t.size(), t.size()), stack;
@@ -122,10 +146,25 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
     std::vector<std::pair<std::size_t, std::string>> out;
     const Aliases a = aliases_of(t);
     const std::vector<std::size_t> close = closing_brackets(t);
+    const std::set<std::string, std::less<>> live = esm_up_bindings(t);
     std::vector<std::size_t> open;  // the brackets open at i, innermost last
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (is(t, i, "(") || is(t, i, "[") || is(t, i, "{")) open.push_back(i);
         if ((is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) && !open.empty()) open.pop_back();
+        // `export function up() {}` then `up = r.up` (or `({ up } = r)`): the module's export is
+        // then what the assignment gives (red team R74 F1).
+        if (t[i].kind == TokenKind::Ident && live.contains(t[i].text) && i > 0 &&
+            !(is(t, i - 1, ".") || is(t, i - 1, "?.") || is(t, i - 1, "let") || is(t, i - 1, "const") || is(t, i - 1, "var") ||
+              is(t, i - 1, "function") || is(t, i - 1, "export") || is(t, i - 1, "*"))) {
+            const bool assigned = (is(t, i + 1, "=") && !is(t, i + 2, "=")) ||
+                                  ((is(t, i + 1, "??") || is(t, i + 1, "||") || is(t, i + 1, "&&")) && is(t, i + 2, "="));
+            const bool pattern = is(t, i - 1, "{") || is(t, i - 1, "[") || is(t, i - 1, ",") || is(t, i - 1, ":");
+            if (assigned || (pattern && destructured(t, i + 1, open, close))) {
+                out.emplace_back(t[i].begin, "the module's exported `" + t[i].text + "` is assigned here: an ES module's exports are live, "
+                                             "so the tool calls what it holds then, which pgfence does not read");
+                continue;
+            }
+        }
         std::size_t after = exports_at(t, i, a);
         // `({ up: exports.up } = require(...))`, `[exports.up] = ...`, `for (exports.up of ...)`:
         // the export is a target the walker does not read as a definition (red team R73 F2).

@@ -496,6 +496,24 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             return out;
         }
     }
+    if (format == InputFormat::Auto) {
+        // No tool's words, but a project whose tool loads each file of its migrations folder and
+        // calls its up(): a file with code sets it in a way pgfence does not read (`require(x)(exports)`,
+        // `exports.__proto__ = ...`; red team R74 F1). Unknown at its first statement, never skipped.
+        if (const std::string loaders = folder_loaders(path); !loaders.empty()) {
+            JsFile file = parse_js(text);
+            if (!file.statements.empty()) {
+                Emitter emitter(file, text, out);
+                const Node& first = file.statements.front();
+                int index = emitter.add_call(first, "up", false);
+                emitter.unknown(first, index, "the project's " + loaders + " loads each file of its migrations folder and calls its up(), "
+                                              "which pgfence did not find in this one: it is set in a way pgfence does not read, and "
+                                              "what it runs is not seen");
+                mark_hidden_uses(file, text, emitter);
+                return out;
+            }
+        }
+    }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
@@ -521,13 +539,27 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     // TypeORM runs every class the file exports: those pgfence does not follow are unknown.
     const auto unfollowed = format == InputFormat::TypeOrm ? unfollowed_exports(file.tokens) : decltype(unfollowed_exports(file.tokens)){};
     mark_unknown_at(file, unfollowed, "exports", emitter);
-    if (!walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty() &&
-        unfollowed.empty()) {
+    const bool none_found = !walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() &&
+                            hidden_export_writes(file.tokens).empty() && unfollowed.empty();
+    // TypeORM runs the classes a file exports and passes over a file with none. The other tools
+    // load every file of their folder and call its up() (knex's Migrator refuses a module without
+    // up and down functions; umzug, db-migrate and node-pg-migrate call it): a file with code in
+    // which pgfence found none sets its up() in a way pgfence does not read (a helper given the
+    // exports, a write through an expression; red team R74 F1), so it is unknown, never skipped.
+    // Only a file of comments alone, where nothing runs, is.
+    if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
-    if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
+    if (none_found) {
+        const Node& first = file.statements.front();
+        const std::string function = direction == Direction::Down ? "down" : "up";
+        int index = emitter.add_call(first, function, false);
+        emitter.unknown(first, index, std::string(input_format_name(format)) + " loads each file of its migrations folder and calls its " +
+                                          function + "(), which pgfence did not find in this one: it is set in a way pgfence does not "
+                                          "read, and what it runs is not seen");
+    } else if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
         !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
         // key, a function defined elsewhere and assigned, a base class in another file).

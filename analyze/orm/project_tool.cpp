@@ -107,6 +107,15 @@ bool typeorm_may_run(std::string_view path) {
     return named.empty() || named.count(InputFormat::TypeOrm) > 0;
 }
 
+std::string folder_loaders(std::string_view path) {
+    std::string out;
+    for (InputFormat f : project_tools(path)) {
+        if (f == InputFormat::TypeOrm) continue;
+        out += (out.empty() ? "" : ", ") + std::string(input_format_name(f));
+    }
+    return out;
+}
+
 bool defines_up(std::string_view text) {
     std::vector<Token> t = lex_js(text);
     for (std::size_t i = 0; i < t.size(); ++i) {

@@ -26,4 +26,9 @@ namespace pgfence::analyze::orm {
 // Whether TypeORM may run the script at `path`: its project names TypeORM, or names no tool.
 [[nodiscard]] bool typeorm_may_run(std::string_view path);
 
+// The tools the project of `path` names that load every file of their migrations folder and call
+// its up() (knex, Sequelize, db-migrate, node-pg-migrate; not TypeORM, which runs only the classes
+// a file exports), joined by ", "; empty when it names none.
+[[nodiscard]] std::string folder_loaders(std::string_view path);
+
 }  // namespace pgfence::analyze::orm

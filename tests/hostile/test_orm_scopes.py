@@ -170,6 +170,13 @@ KNEX_BORROWED = {
     "migrations/20240301000008_i.js": '({ up: exports.up, down: exports.down } = require("../lib/reset")); // expect: unknown-statement\n',
     "migrations/20240301000009_j.js": 'const r = require("../lib/reset");\nexports.up ??= r.up; // expect: unknown-statement\nexports.down = async function () {};\n',
     "migrations/20240301000010_k.js": 'for (exports.up of [require("../lib/reset").up]) {} // expect: unknown-statement\nexports.down = async function () {};\n',
+    # R74 F1: knex loads every file of its folder and calls its up(): one pgfence finds none in is
+    # unknown, whatever writes it (a helper given the exports, a write through an expression), and
+    # an ES module's live export reassigned is too.
+    "migrations/20240301000011_l.js": 'require("../lib/install")(exports); // expect: unknown-statement\n',
+    "migrations/20240301000012_m.js": 'const r = require("../lib/reset"); // expect: unknown-statement\n(0, exports).up = r.up;\n(0, exports).down = r.down;\n',
+    "migrations/20240301000013_n.mjs": ('import * as r from "../lib/reset.mjs";\nexport function up(knex) {}\nexport function down() {}\n'
+                                        'up = r.up; // expect: unknown-statement\n'),
 }
 
 
@@ -186,6 +193,7 @@ def borrowed(path):
         esm_reset = RESET_JS.replace("exports.", "export const ")
         gate_pull_request(s, path, KNEX_BORROWED[path],
                           {"lib/reset.js": RESET_JS, "lib/reset.mjs": esm_reset,
+                           "lib/install.js": 'module.exports = function (e) { const r = require("./reset"); e.up = r.up; e.down = r.down; };\n',
                            **({"migrations/reset.mjs": esm_reset} if "./reset.mjs" in KNEX_BORROWED[path] else {}),
                            "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
                            "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
@@ -211,6 +219,9 @@ SCENARIOS = {
     "borrowed_destructure": borrowed("migrations/20240301000008_i.js"),
     "borrowed_logical_assign": borrowed("migrations/20240301000009_j.js"),
     "borrowed_loop_head": borrowed("migrations/20240301000010_k.js"),
+    "borrowed_helper_given_exports": borrowed("migrations/20240301000011_l.js"),
+    "borrowed_expression_target": borrowed("migrations/20240301000012_m.js"),
+    "borrowed_esm_live_binding": borrowed("migrations/20240301000013_n.mjs"),
 }
 
 if __name__ == "__main__":
