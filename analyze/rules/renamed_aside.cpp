@@ -1,6 +1,7 @@
 #include "analyze/rules/renamed_aside.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "analyze/model/rename_note.hpp"
 #include "analyze/parse/names.hpp"
@@ -22,6 +23,60 @@ bool names(const pg::Node* node, const QualifiedName& table) {
     bool found = false;
     pg::each_child(node, [&](const pg::Node* child) { found = found || names(child, table); });
     return found;
+}
+
+// Does the copy put each old column's values into the column of the same name, and does every
+// row reach the new t (red team R74 F3)? Not when a column of the old t that the new one has is
+// left out (it takes NULL or its default: the old values are lost with b), a column is filled from
+// another or from an expression (`SELECT id, 'x' FROM b`), `SELECT *` meets a new t whose columns
+// are in another order, or a rule or trigger made on the new t before the copy may change or
+// discard what it inserts (`ON INSERT DO INSTEAD NOTHING`).
+bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, const CreateStmt* create,
+                        const std::vector<const pg::Node*>& stmts, const RenamedAside& out, const std::vector<StatementFacts>& facts,
+                        std::size_t rename_at, const std::string& old_name, std::size_t copy_at) {
+    for (std::size_t k = out.create_at + 1; k < copy_at; ++k) {
+        const auto* rule = pg::as<RuleStmt>(stmts[k]);
+        // A row trigger BEFORE or INSTEAD OF the insert may change or drop each row (2:
+        // TRIGGER_TYPE_BEFORE, 64: TRIGGER_TYPE_INSTEAD, catalog/pg_trigger.h); one AFTER it cannot.
+        const auto* trigger = pg::as<CreateTrigStmt>(stmts[k]);
+        if (trigger != nullptr && !(trigger->row && (trigger->timing & (2 | 64)) != 0)) trigger = nullptr;
+        const RangeVar* on = rule != nullptr ? rule->relation : trigger != nullptr ? trigger->relation : nullptr;
+        if (on != nullptr && schema::same_name(schema::name_of_range_var(on), out.table)) return false;
+    }
+    std::vector<std::string> made;  // the new t's columns, in order
+    for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) made.emplace_back(pg::text(def->colname));
+    std::vector<std::string> targets;  // the columns the INSERT fills, in order
+    if (insert->cols != nullptr) {
+        for (const ResTarget* c : pg::each<ResTarget>(insert->cols)) targets.emplace_back(c->name != nullptr ? c->name : "");
+    } else {
+        targets = made;
+    }
+    const std::optional<std::vector<std::string>> old =
+        rename_at < facts.size() ? read_renamed_columns_note(facts[rename_at], old_name) : std::nullopt;
+    std::vector<std::string> sources;  // each value's column of b, "" for anything else
+    for (const ResTarget* rt : pg::each<ResTarget>(select->targetList)) {
+        const auto* ref = rt != nullptr ? pg::as<ColumnRef>(rt->val) : nullptr;
+        const pg::Node* field = ref != nullptr ? pg::last(ref->fields) : nullptr;
+        if (field != nullptr && pg::is<A_Star>(field)) {
+            // b's columns in their order: known only from the migrations.
+            if (!old || pg::length(select->targetList) != 1) return false;
+            sources = *old;
+            break;
+        }
+        sources.emplace_back(field != nullptr && pg::is<String>(field) ? std::string(pg::text(field)) : std::string());
+    }
+    std::set<std::string> copied;
+    for (std::size_t k = 0; k < targets.size() && k < sources.size(); ++k) {
+        if (sources[k] != targets[k]) return false;  // into another column, or not a column of b
+        copied.insert(targets[k]);
+    }
+    if (old) {
+        for (const std::string& column : *old) {
+            const bool kept = std::find(made.begin(), made.end(), column) != made.end();
+            if (kept && copied.count(column) == 0) return false;  // the new t has it, but not its values
+        }
+    }
+    return true;
 }
 
 }  // namespace
@@ -64,6 +119,7 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
             select->withClause != nullptr || insert->onConflictClause != nullptr || insert->withClause != nullptr) {
             return std::nullopt;
         }
+        if (!copies_each_column(insert, select, create, stmts, out, facts, rename_at, pg::display_name(rename->relation), i)) return std::nullopt;
         out.copy_at = i;
         break;
     }

@@ -1,8 +1,9 @@
 -- pgfence-test: schema=keeps.schema path=migrations/V0003.Swap.up.sql
 -- The same copy-and-swaps giving each new table what the old one had: every privilege (auditor's
 -- on the whole table now), row-level security forced with both policies (other names), the
--- triggers that fired (one under another name, the same function; one disabled for the copy and
--- enabled again). Nothing is lost (red team R72 F4).
+-- triggers that fired (one under another name, the same function, made after the copy, which a
+-- BEFORE trigger could rewrite; one disabled for the copy and enabled again). Nothing is lost (red
+-- team R72 F4).
 SET lock_timeout = '2s';
 BEGIN;
 ALTER TABLE orders RENAME TO _bkp_orders;
@@ -23,9 +24,9 @@ DROP TABLE _bkp_documents;
 ALTER TABLE events RENAME TO _bkp_events;
 CREATE TABLE events (id bigserial PRIMARY KEY, kind text);
 CREATE TRIGGER events_audit AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION audit();
-CREATE TRIGGER events_stamp_v2 BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stamp();
 ALTER TABLE events DISABLE TRIGGER events_audit;
 INSERT INTO events (id, kind) SELECT id, kind FROM _bkp_events;
 ALTER TABLE events ENABLE TRIGGER events_audit;
+CREATE TRIGGER events_stamp_v2 BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stamp();
 DROP TABLE _bkp_events;
 COMMIT;
