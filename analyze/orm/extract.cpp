@@ -418,6 +418,16 @@ std::string only_class(const std::vector<Token>& t, std::string_view only) {
     return std::string(k_no_class);
 }
 
+// A script `tool` loads, calling its `function`, in which pgfence found none it reads: one unknown
+// at its first statement (which the caller makes sure exists), never skipped (red team R74 F1).
+void unknown_without_migration(const JsFile& file, Emitter& emitter, const std::string& tool, std::string_view function) {
+    const Node& first = file.statements.front();
+    int index = emitter.add_call(first, std::string(function), false);
+    emitter.unknown(first, index, tool + " loads each file of its migrations folder and calls its " + std::string(function) +
+                                      "(), which pgfence did not find in this one: it is set in a way pgfence does not read, and what "
+                                      "it runs is not seen");
+}
+
 }  // namespace
 
 Extraction extract_module(std::string_view text, InputFormat format, Direction direction, std::string_view path, std::string_view only,
@@ -504,11 +514,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             JsFile file = parse_js(text);
             if (!file.statements.empty()) {
                 Emitter emitter(file, text, out);
-                const Node& first = file.statements.front();
-                int index = emitter.add_call(first, "up", false);
-                emitter.unknown(first, index, "the project's " + loaders + " loads each file of its migrations folder and calls its up(), "
-                                              "which pgfence did not find in this one: it is set in a way pgfence does not read, and "
-                                              "what it runs is not seen");
+                unknown_without_migration(file, emitter, "the project's " + loaders, "up");
                 mark_hidden_uses(file, text, emitter);
                 return out;
             }
@@ -553,12 +559,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         return out;
     }
     if (none_found) {
-        const Node& first = file.statements.front();
-        const std::string function = direction == Direction::Down ? "down" : "up";
-        int index = emitter.add_call(first, function, false);
-        emitter.unknown(first, index, std::string(input_format_name(format)) + " loads each file of its migrations folder and calls its " +
-                                          function + "(), which pgfence did not find in this one: it is set in a way pgfence does not "
-                                          "read, and what it runs is not seen");
+        unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
     } else if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
         !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
