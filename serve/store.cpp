@@ -293,15 +293,24 @@ StoreResult<std::optional<Job>> Store::claim_job() {
         // Claimed by pushing run_after out: a replica that dies holding it lets it run again later.
         // A pull request's webhooks are handled in the order they arrived, one at a time: an
         // approval handled before the synchronize that names its approver a pusher would count.
+        // A head commit's check runs are posted one job at a time, in the order queued (`check`,
+        // `head_check`): a job whose decisions were combined before another job's was recorded
+        // posts a new waiting run, and the other, running at once, updated the run it had read
+        // before that one, leaving the newest run (the one branch protection reads) waiting
+        // after both uploads, or not, by the order of their GitHub calls (red team R72).
         // One claimed k_job_attempts times without finishing (its worker died each time) blocks no longer.
+        const std::string attempts = std::to_string(k_job_attempts);
         auto r = c.query(
             "UPDATE pgfence_jobs SET run_after = now() + interval '5 minutes', attempts = attempts + 1 "
             "WHERE id = (SELECT j.id FROM pgfence_jobs j WHERE j.done_at IS NULL AND j.run_after <= now() "
             "AND NOT (j.kind = 'webhook' AND EXISTS (SELECT 1 FROM pgfence_jobs e WHERE e.kind = 'webhook' "
-            "AND e.done_at IS NULL AND e.id < j.id AND e.attempts < " + std::to_string(k_job_attempts) + " "
+            "AND e.done_at IS NULL AND e.id < j.id AND e.attempts < " + attempts + " "
             "AND e.payload #>> '{payload,repository,full_name}' = j.payload #>> '{payload,repository,full_name}' "
             "AND COALESCE(e.payload #>> '{payload,pull_request,number}', e.payload #>> '{payload,issue,number}') = "
             "COALESCE(j.payload #>> '{payload,pull_request,number}', j.payload #>> '{payload,issue,number}'))) "
+            "AND NOT (j.kind IN ('check', 'head_check') AND EXISTS (SELECT 1 FROM pgfence_jobs e "
+            "WHERE e.kind IN ('check', 'head_check') AND e.done_at IS NULL AND e.id < j.id AND e.attempts < " + attempts + " "
+            "AND e.payload ->> 'repository' = j.payload ->> 'repository' AND e.payload ->> 'head_sha' = j.payload ->> 'head_sha')) "
             "ORDER BY j.run_after, j.id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, kind, payload, attempts");
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0) return true;

@@ -32,6 +32,11 @@ Scenarios:
                 #7 reopened is evaluated again (alice's approval, asked of GitHub anew, counts)
   job_missing   two jobs: api's DROP TABLE needs sign-off on head 1; on head 2 only web uploads: the
                 check waits for api (pending), never success, until api uploads for head 2
+  jobs_order    as job_missing, then both jobs upload for head 2, their checks forced into the order
+                that left the newest run waiting (the test holds head 2's pgfence_checks row, so web's
+                check stops after posting its "Waiting for job api" run; api's check reads the run
+                before it): api's check waits for web's to finish, reads web's run and decides it
+                (action_required); without that wait the newest run stays waiting for job api
   job_missing_retarget  as job_missing, then the base is edited (main -> x) and only web uploads
                 for x: the check still waits for api (the jobs a pull request has had are its own:
                 red team r71 F9), until api's upload for x needs sign-off again
@@ -50,15 +55,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, http, ok, review, run_world, write  # noqa: E402
+from original_readme_test import PG_BIN, Postgres  # noqa: E402
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
 
 
-def start(w, policy='approvers = ["alice"]\n'):
+def start(w, policy='approvers = ["alice"]\n', database_url=None):
     seed = {"teams": [{"team": "octo/dba", "members": ["carol"]}],
             "collaborators": [{"repo": REPO, "login": login, "permission": "write"} for login in ("alice", "dave")]}
     w.start_double(**seed)
-    config = w.config(extra="membership_cache_seconds = 0", policy=policy)
+    config = w.config(database_url=database_url, extra="membership_cache_seconds = 0", policy=policy)
     token = w.token(config)
     _, url = w.start_service(config)
     w.repo = os.path.join(w.tmp, "repo")
@@ -444,6 +450,114 @@ def scenario_job_missing(w):
     ok("api's upload for head 2: its DROP TABLE needs sign-off again")
 
 
+
+class Session:
+    """A psql session of the test's own on the service's database, to hold a lock while its workers run."""
+
+    def __init__(self, pg):
+        self.proc = subprocess.Popen([os.path.join(PG_BIN, "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                      "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-d", "postgres"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def run(self, statement):
+        self.proc.stdin.write(statement + "\n\\echo -- done\n")
+        self.proc.stdin.flush()
+        out = []
+        while (line := self.proc.stdout.readline()) and line.rstrip("\n") != "-- done":
+            out.append(line.rstrip("\n"))
+        check(self.proc.poll() is None, f"the test's psql session ended: {out}")
+        return out
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+
+
+def scalar(w, query):
+    """The one value `query` returns (psql's aligned output: a header, a rule, the value)."""
+    return w.pg.sql("postgres", query).splitlines()[2].strip()
+
+
+def waiting(w, locktype):
+    """How many of the database's sessions wait for a lock of `locktype` ('advisory', 'transactionid')."""
+    return int(scalar(w, f"SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = '{locktype}'"))
+
+
+def until(condition, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def scenario_jobs_order(w):
+    """Red team R72: two jobs' checks of one head posted at once decided the newest run by the order of
+    their steps. Web's check, alone (api's upload not recorded yet), posts a new run "Waiting for job
+    api"; api's check, on the other worker, read the head's run before web's was recorded, so it decides
+    the older run and records it: the newest run, the one branch protection reads, stays waiting. The
+    test forces that order: it holds head 2's pgfence_checks row, so web's check stops (holding the
+    head's lock) before recording its run, and lets it go once api's check has read the run and waits
+    for the head's lock. A head's checks are run one at a time: api's waits for web's to finish."""
+    w.pg = Postgres(w.tmp)
+    token, url = start(w, database_url=w.pg.url("postgres", "postgres"))
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n"},
+           "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+               "web/migrations/002_note.sql": "SELECT 1;\n"}, "drop users")
+    head = git(w.repo, "rev-parse", "HEAD")
+    main = git(w.repo, "rev-parse", "main")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    w.wait_for_check(head, "action_required")
+
+    commit(w, {"web/migrations/003_more.sql": "SELECT 1;\n", "api/migrations/003_note.sql": "SELECT 2;\n"}, "both jobs")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head2, base_sha=main)
+    w.wait_for_event(url, token, "pull_request", count=2)
+    row = f"FROM pgfence_checks WHERE repository = '{REPO}' AND head_sha = '{head2}'"
+    check(until(lambda: scalar(w, f"SELECT count(*) {row}") == "1", 60),
+          "head 2's waiting run is recorded")
+    check(until(lambda: json.loads(http("GET", url + "/healthz")[1]).get("jobs_queued") == 0, 60), "the queue is empty")
+
+    held = Session(w.pg)
+    try:
+        held.run(f"BEGIN; SELECT check_run_id {row} FOR UPDATE;")
+        upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+        check(until(lambda: waiting(w, "transactionid") >= 1, 60),
+              "web's check has posted its run and waits to record it (the row the test holds)")
+        check(w.governance_checks(head2)[-1].get("status") == "in_progress"
+              and "Waiting for job api" in w.governance_checks(head2)[-1]["output"]["title"],
+              f"web's check alone posted a run waiting for api: {w.governance_checks(head2)[-1]['output']['title']}")
+        upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+        # Without one check at a time, api's check reads the head's run and then waits for the head's
+        # lock, which web's holds; with it, api's check is not claimed while web's runs.
+        raced = until(lambda: waiting(w, "advisory") >= 1, 10)
+        if not raced:
+            queued = scalar(w, "SELECT count(*) FROM pgfence_jobs WHERE kind = 'check' AND done_at IS NULL "
+                                  f"AND attempts = 0 AND payload->>'head_sha' = '{head2}'")
+            check(queued == "1", f"api's check neither waits for the head's lock nor waits in the queue: {queued}")
+    finally:
+        held.run("ROLLBACK;")
+        held.close()
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
+    check(until(lambda: json.loads(http("GET", url + "/healthz")[1]).get("jobs_queued") == 0, 60), "the queue is empty")
+    time.sleep(2)
+    runs = w.governance_checks(head2)
+    check(runs[-1].get("conclusion") == "action_required",
+          f"the newest run of head 2 says both jobs' decisions (action_required), not waiting for api: "
+          f"{runs[-1].get('status')} {runs[-1].get('conclusion')} {runs[-1]['output']['title']!r}"
+          f" (runs: {[(r.get('status'), r.get('conclusion')) for r in runs]})")
+    ok("web's check posted a run waiting for api, then api's check decided that run: action_required "
+       + ("(api's check had read the head's run before web's was recorded)" if raced else "(api's check waited in the queue)"))
+
+
 def scenario_job_missing_retarget(w):
     """Red team r71 F9: as job_missing, head 2 waits for api (only web uploaded). Then the base is
     edited (main -> x, x is main plus a README): the service drops the decisions of head 1 (api's
@@ -492,7 +606,7 @@ def scenario_job_missing_retarget(w):
     ok("api's upload for x: its DROP TABLE needs sign-off")
 
 
-SCENARIOS = {"job_missing": scenario_job_missing, "job_missing_retarget": scenario_job_missing_retarget, "fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
+SCENARIOS = {"job_missing": scenario_job_missing, "jobs_order": scenario_jobs_order, "job_missing_retarget": scenario_job_missing_retarget, "fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
              "two_jobs": scenario_two_jobs, "closed": scenario_closed,
              "jobs_signoff": scenario_jobs_signoff}
 
