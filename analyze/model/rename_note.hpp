@@ -41,6 +41,35 @@ inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
 }
 
 
+// "RENAME of <relation>: its column types, as the migrations show them: int8; text; varchar(20)",
+// in the columns' order (the catalog's canonical_type; "" where not known), for a copy-and-swap's
+// new table to take each column's values unchanged (red team R75 F9).
+[[nodiscard]] inline std::string renamed_column_types_note(std::string_view relation, const std::vector<std::string>& types) {
+    std::string out = std::string(k_renamed_columns_prefix) + std::string(relation) + ": its column types, as the migrations show them: ";
+    for (std::size_t i = 0; i < types.size(); ++i) out += (i == 0 ? "" : "; ") + types[i];
+    return out;
+}
+
+// The types the note names for `relation`, or nothing when the statement has none.
+[[nodiscard]] inline std::optional<std::vector<std::string>> read_renamed_column_types_note(const StatementFacts& statement,
+                                                                                          std::string_view relation) {
+    const std::string head = renamed_column_types_note(relation, {});
+    for (const auto& n : statement.notes) {
+        if (!n.starts_with(head)) continue;
+        std::vector<std::string> types;
+        std::string_view rest = std::string_view(n).substr(head.size());
+        for (;;) {
+            const std::size_t semi = rest.find("; ");
+            types.emplace_back(rest.substr(0, semi));
+            if (semi == std::string_view::npos) break;
+            rest = rest.substr(semi + 2);
+        }
+        return types;
+    }
+    return std::nullopt;
+}
+
+
 // "RENAME of <relation>: it has what a new table under its name would not have: ..." on a rename of
 // a table other tables' foreign keys point at: they stay with it, and no statement on the new table
 // makes them again (red team R69 C11), so the rules never take it as a copy-and-swap. (What the

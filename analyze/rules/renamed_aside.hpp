@@ -22,6 +22,7 @@ struct RenamedAside {
     std::size_t rename_at = 0;  // ALTER TABLE t RENAME TO b
     std::size_t create_at = 0;  // CREATE TABLE t
     std::size_t copy_at = 0;    // INSERT INTO t ... SELECT ... FROM b
+    std::size_t drop_at = 0;    // DROP TABLE b after it, 0 when none
     schema::QualifiedName table;  // t
     schema::QualifiedName aside;  // b
     bool columns_known = false;   // the migrations show the old t's columns
