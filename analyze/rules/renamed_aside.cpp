@@ -70,13 +70,13 @@ bool keeps_rows(AlterTableType subtype) {
 // it. One made after it fires only on later writes, which the file makes none of here.
 bool proven_between(const std::vector<const pg::Node*>& stmts, const std::vector<StatementFacts>& facts, const RenamedAside& out,
                     std::size_t end) {
-    std::map<std::string, bool> fires;  // the new t's triggers made before the copy
+    std::map<std::string, model::TriggerKept> fires;  // the new t's triggers made before the copy
     for (std::size_t k = out.rename_at + 1; k < end && k < stmts.size() && k < facts.size(); ++k) {
         if (k == out.create_at) continue;
         const StatementFacts& f = facts[k];
         if (f.status != StatementStatus::Analyzed || f.runs_user_code) return false;
         if (k == out.copy_at) {
-            if (std::any_of(fires.begin(), fires.end(), [](const auto& t) { return t.second; })) return false;
+            if (std::any_of(fires.begin(), fires.end(), [](const auto& t) { return t.second.fires; })) return false;
             continue;
         }
         const pg::Node* node = stmts[k];
@@ -100,22 +100,14 @@ bool proven_between(const std::vector<const pg::Node*>& stmts, const std::vector
             continue;
         }
         if (const auto* trigger = pg::as<CreateTrigStmt>(node)) {
-            if (k < out.copy_at || out.copy_at == 0) fires[std::string(pg::text(trigger->trigname))] = true;
+            if (k < out.copy_at || out.copy_at == 0) fires[std::string(pg::text(trigger->trigname))] = {};
             continue;
         }
         const auto* alter = pg::as<AlterTableStmt>(node);
         if (alter == nullptr || alter->relation == nullptr) return false;
         for (const AlterTableCmd* c : pg::each<AlterTableCmd>(alter->cmds)) {
             if (!keeps_rows(c->subtype)) return false;
-            const bool every = c->subtype == AT_EnableTrigAll || c->subtype == AT_DisableTrigAll || c->subtype == AT_EnableTrigUser ||
-                               c->subtype == AT_DisableTrigUser;
-            const bool on = c->subtype == AT_EnableTrig || c->subtype == AT_EnableAlwaysTrig || c->subtype == AT_EnableTrigAll ||
-                            c->subtype == AT_EnableTrigUser;
-            const bool off = c->subtype == AT_EnableReplicaTrig || c->subtype == AT_DisableTrig || c->subtype == AT_DisableTrigAll ||
-                             c->subtype == AT_DisableTrigUser;
-            for (auto& [name, firing] : fires) {
-                if ((on || off) && (every || (c->name != nullptr && name == c->name))) firing = on;
-            }
+            model::enable_triggers(fires, c);
         }
     }
     return true;
