@@ -71,10 +71,11 @@ bool keeps_rows(AlterTableType subtype) {
 bool proven_between(const std::vector<const pg::Node*>& stmts, const std::vector<StatementFacts>& facts, const RenamedAside& out,
                     std::size_t end) {
     std::map<std::string, model::TriggerKept> fires;  // the new t's triggers made before the copy
-    for (std::size_t k = out.rename_at + 1; k < end && k < stmts.size() && k < facts.size(); ++k) {
-        if (k == out.create_at) continue;
+    for (std::size_t k = out.rename_at; k < end && k < stmts.size() && k < facts.size(); ++k) {
+        // The rename and the CREATE too: an event trigger may run where they do.
         const StatementFacts& f = facts[k];
         if (f.status != StatementStatus::Analyzed || f.runs_user_code) return false;
+        if (k == out.rename_at || k == out.create_at) continue;
         if (k == out.copy_at) {
             if (std::any_of(fires.begin(), fires.end(), [](const auto& t) { return t.second.fires; })) return false;
             continue;
