@@ -318,25 +318,25 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
     return out;
 }
 
+std::optional<TriggerSwitch> trigger_switch(const AlterTableCmd* cmd) {
+    switch (cmd->subtype) {
+        case AT_EnableTrig: case AT_EnableAlwaysTrig: return TriggerSwitch{true, false};
+        case AT_EnableReplicaTrig: case AT_DisableTrig: return TriggerSwitch{false, false};
+        case AT_EnableTrigAll: case AT_EnableTrigUser: return TriggerSwitch{true, true};
+        case AT_DisableTrigAll: case AT_DisableTrigUser: return TriggerSwitch{false, true};
+        default: return std::nullopt;
+    }
+}
+
 namespace {
 
-// ALTER TABLE ... ENABLE / DISABLE TRIGGER on the triggers the catalog attached (tablecmds.c
-// ATExecEnableDisableTrigger: a name, ALL, or USER, the triggers that are not internal ones, which
-// are all the migrations' own). ENABLE REPLICA fires only when session_replication_role is replica
-// (trigger.c TriggerEnabled), so a migration's session, in the default origin role, does not fire it.
+// ALTER TABLE ... ENABLE / DISABLE TRIGGER on the triggers the catalog attached (trigger_switch).
 void enable_triggers(RelationInfo& rel, const AlterTableCmd* cmd) {
-    std::optional<bool> disabled;
-    bool every = false;
-    switch (cmd->subtype) {
-        case AT_EnableTrig: case AT_EnableAlwaysTrig: disabled = false; break;
-        case AT_EnableReplicaTrig: case AT_DisableTrig: disabled = true; break;
-        case AT_EnableTrigAll: case AT_EnableTrigUser: disabled = false, every = true; break;
-        case AT_DisableTrigAll: case AT_DisableTrigUser: disabled = true, every = true; break;
-        default: return;
-    }
+    const std::optional<TriggerSwitch> change = trigger_switch(cmd);
+    if (!change) return;
     for (AttachedFunction& f : rel.attached) {
         if (f.trigger.empty() || f.via.starts_with("rule ")) continue;
-        if (every || (cmd->name != nullptr && f.trigger == cmd->name)) f.disabled = *disabled;
+        if (change->every || (cmd->name != nullptr && f.trigger == cmd->name)) f.disabled = !change->fires;
     }
 }
 

@@ -6,6 +6,7 @@
 // The attachments with a relation are kept in the catalog (RelationInfo::attached), and the
 // statements that later write, read or rebuild the relation fire them; CallFollower
 // (function_calls.hpp) runs their bodies there, as it runs a direct call's.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ struct Attachment {
 // Keeps `attachments` (of `stmt`) in the catalog; DROP TRIGGER and ALTER TRIGGER ... RENAME
 // update what a trigger left there.
 void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& attachments, Catalog& catalog);
+
+// What ALTER TABLE ... ENABLE / DISABLE TRIGGER name | ALL | USER does (tablecmds.c
+// ATExecEnableDisableTrigger; ALL and USER name every trigger the migrations made, none of them
+// internal): whether the triggers it names fire after it in the migration's and the application's
+// sessions (ENABLE REPLICA fires only when session_replication_role is replica, trigger.c
+// TriggerEnabled), and whether it names them all. Nothing for another subcommand.
+struct TriggerSwitch {
+    bool fires = true;
+    bool every = false;
+};
+[[nodiscard]] std::optional<TriggerSwitch> trigger_switch(const AlterTableCmd* cmd);
 
 // At most this many attachments are kept per relation; past it, each statement that fires the
 // relation's functions is unknown (a hostile file stays linear).

@@ -82,8 +82,10 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
         if (const RelationInfo* info = ctx.catalog.find(relname);
             type == OBJECT_TABLE && info != nullptr && !info->is_new && !info->columns.empty()) {
             std::vector<std::string> columns;
-            for (const ColumnInfo& c : info->columns) columns.push_back(c.name);
+            std::vector<std::string> types;
+            for (const ColumnInfo& c : info->columns) columns.push_back(c.name), types.push_back(c.type);
             facts.notes.push_back(renamed_columns_note(pg::display_name(rv), columns));
+            facts.notes.push_back(renamed_column_types_note(pg::display_name(rv), types));
             // Other tables' foreign keys stay pointing at it: no new table takes them (red team R69 C11).
             if (!info->referenced_by.empty()) {
                 facts.notes.push_back(renamed_protections_note(pg::display_name(rv), "other tables' foreign keys"));

@@ -21,25 +21,45 @@ inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
     return out;
 }
 
-// The columns the note names for `relation` (as written in the note), or nothing when the
-// statement has none (the migrations do not show the table's columns).
-[[nodiscard]] inline std::optional<std::vector<std::string>> read_renamed_columns_note(const StatementFacts& statement,
-                                                                                     std::string_view relation) {
-    const std::string head = renamed_columns_note(relation, {});
+// The items of the first note of `statement` that starts with `head`, split at `separator`, or
+// nothing when it has none.
+[[nodiscard]] inline std::optional<std::vector<std::string>> read_note_list(const StatementFacts& statement, std::string_view head,
+                                                                          std::string_view separator) {
     for (const auto& n : statement.notes) {
         if (!n.starts_with(head)) continue;
-        std::vector<std::string> columns;
+        std::vector<std::string> items;
         std::string_view rest = std::string_view(n).substr(head.size());
         while (!rest.empty()) {
-            const std::size_t comma = rest.find(", ");
-            columns.emplace_back(rest.substr(0, comma));
-            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+            const std::size_t at = rest.find(separator);
+            items.emplace_back(rest.substr(0, at));
+            rest = at == std::string_view::npos ? std::string_view{} : rest.substr(at + separator.size());
         }
-        return columns;
+        return items;
     }
     return std::nullopt;
 }
 
+// The columns the note names for `relation` (as written in the note), or nothing when the
+// statement has none (the migrations do not show the table's columns).
+[[nodiscard]] inline std::optional<std::vector<std::string>> read_renamed_columns_note(const StatementFacts& statement,
+                                                                                     std::string_view relation) {
+    return read_note_list(statement, renamed_columns_note(relation, {}), ", ");
+}
+
+// "RENAME of <relation>: its column types, as the migrations show them: int8; text; varchar(20)",
+// in the columns' order (the catalog's canonical_type; "" where not known), for a copy-and-swap's
+// new table to take each column's values unchanged (red team R75 F9).
+[[nodiscard]] inline std::string renamed_column_types_note(std::string_view relation, const std::vector<std::string>& types) {
+    std::string out = std::string(k_renamed_columns_prefix) + std::string(relation) + ": its column types, as the migrations show them: ";
+    for (std::size_t i = 0; i < types.size(); ++i) out += (i == 0 ? "" : "; ") + types[i];
+    return out;
+}
+
+// The types the note names for `relation`, or nothing when the statement has none.
+[[nodiscard]] inline std::optional<std::vector<std::string>> read_renamed_column_types_note(const StatementFacts& statement,
+                                                                                          std::string_view relation) {
+    return read_note_list(statement, renamed_column_types_note(relation, {}), "; ");
+}
 
 // "RENAME of <relation>: it has what a new table under its name would not have: ..." on a rename of
 // a table other tables' foreign keys point at: they stay with it, and no statement on the new table

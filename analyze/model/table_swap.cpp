@@ -4,6 +4,7 @@
 #include <charconv>
 #include <optional>
 
+#include "analyze/model/function_attach.hpp"
 #include "analyze/model/grants.hpp"
 #include "analyze/model/policy_filter.hpp"
 #include "analyze/model/rename_note.hpp"
@@ -36,24 +37,6 @@ PolicyInfo policy_of(const CreatePolicyStmt* policy) {
     PolicyInfo out{"", policy->permissive, "all", policy_roles(policy->roles), policy_filter(policy->qual)};
     if (policy->cmd_name != nullptr) out.command = std::string(pg::text(policy->cmd_name));
     return out;
-}
-
-// ALTER TABLE ... ENABLE / DISABLE TRIGGER name | ALL | USER (function_attach.cpp enable_triggers:
-// ENABLE REPLICA fires only where session_replication_role is replica, not in the application's
-// sessions).
-void enable_triggers(std::map<std::string, TriggerKept>& triggers, const AlterTableCmd* cmd) {
-    std::optional<bool> fires;
-    bool every = false;
-    switch (cmd->subtype) {
-        case AT_EnableTrig: case AT_EnableAlwaysTrig: fires = true; break;
-        case AT_EnableReplicaTrig: case AT_DisableTrig: fires = false; break;
-        case AT_EnableTrigAll: case AT_EnableTrigUser: fires = true, every = true; break;
-        case AT_DisableTrigAll: case AT_DisableTrigUser: fires = false, every = true; break;
-        default: return;
-    }
-    for (auto& [name, trigger] : triggers) {
-        if (every || (cmd->name != nullptr && name == cmd->name)) trigger.fires = *fires;
-    }
 }
 
 // What one statement of the file after the new table's CREATE gives it or takes from it.
@@ -146,6 +129,15 @@ std::string_view take_word(std::string_view& rest) {
 }
 
 }  // namespace
+
+// ALTER TABLE ... ENABLE / DISABLE TRIGGER name | ALL | USER (function_attach.hpp trigger_switch).
+void enable_triggers(std::map<std::string, TriggerKept>& triggers, const AlterTableCmd* cmd) {
+    const std::optional<TriggerSwitch> change = trigger_switch(cmd);
+    if (!change) return;
+    for (auto& [name, trigger] : triggers) {
+        if (change->every || (cmd->name != nullptr && name == cmd->name)) trigger.fires = change->fires;
+    }
+}
 
 TableKeeps keeps_of(const RelationInfo& table) {
     TableKeeps out;

@@ -39,6 +39,10 @@ struct TableKeeps {
     std::map<std::string, TriggerKept> triggers;  // by name
 };
 
+// ALTER TABLE ... ENABLE / DISABLE TRIGGER name | ALL | USER on `triggers` (function_attach.hpp
+// trigger_switch); nothing for another subcommand.
+void enable_triggers(std::map<std::string, TriggerKept>& triggers, const AlterTableCmd* cmd);
+
 // What `table` has, as the catalog shows it.
 [[nodiscard]] TableKeeps keeps_of(const RelationInfo& table);
 

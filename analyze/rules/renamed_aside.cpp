@@ -1,6 +1,7 @@
 #include "analyze/rules/renamed_aside.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "analyze/model/rename_note.hpp"
@@ -25,26 +26,120 @@ bool names(const pg::Node* node, const QualifiedName& table) {
     return found;
 }
 
-// Does the copy put each old column's values into the column of the same name, and does every
-// row reach the new t (red team R74 F3)? Not when a column of the old t that the new one has is
-// left out (it takes NULL or its default: the old values are lost with b), a column is filled from
-// another or from an expression (`SELECT id, 'x' FROM b`), `SELECT *` meets a new t whose columns
-// are in another order, or a rule or trigger made on the new t before the copy may change or
-// discard what it inserts (`ON INSERT DO INSTEAD NOTHING`).
-bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, const CreateStmt* create,
-                        const std::vector<const pg::Node*>& stmts, const RenamedAside& out, const std::vector<StatementFacts>& facts,
-                        std::size_t rename_at, const std::string& old_name, std::size_t copy_at) {
-    for (std::size_t k = out.create_at + 1; k < copy_at; ++k) {
-        const auto* rule = pg::as<RuleStmt>(stmts[k]);
-        // A row trigger BEFORE or INSTEAD OF the insert may change or drop each row (2:
-        // TRIGGER_TYPE_BEFORE, 64: TRIGGER_TYPE_INSTEAD, catalog/pg_trigger.h); one AFTER it cannot.
-        const auto* trigger = pg::as<CreateTrigStmt>(stmts[k]);
-        if (trigger != nullptr && !(trigger->row && (trigger->timing & (2 | 64)) != 0)) trigger = nullptr;
-        const RangeVar* on = rule != nullptr ? rule->relation : trigger != nullptr ? trigger->relation : nullptr;
-        if (on != nullptr && schema::same_name(schema::name_of_range_var(on), out.table)) return false;
+// The schema a name written with `schema` ("" for none) stands for at `at`: the one written, else
+// public under the database's own search_path or one whose first schema is public (as the lock
+// model's name_scope reads it, model.hpp), else "" (not known: another schema may come first).
+std::string resolved_schema(const std::string& schema, const StatementFacts& at) {
+    if (!schema.empty()) return schema;
+    if (!at.settings->search_path) return "public";
+    const std::vector<std::string> path = search_path_schemas(*at.settings->search_path);
+    const auto first = std::find_if(path.begin(), path.end(), [](const std::string& s) { return s != "$user"; });
+    return (first == path.end() ? path.empty() : *first == "public") ? "public" : "";
+}
+
+// A lock on a relation of that name, in any schema (LockFact::relation is as written).
+bool locks_name(const StatementFacts& statement, const std::string& name) {
+    const std::string bare = quote_ident(name);
+    return std::any_of(statement.locks.begin(), statement.locks.end(),
+                       [&](const LockFact& l) { return l.relation == bare || l.relation.ends_with("." + bare); });
+}
+
+// ALTER TABLE subcommands on the new t that change neither its rows nor its columns, nor what a
+// write to it does (a constraint that does not hold makes the statement fail; the triggers' are
+// followed in proven_between).
+bool keeps_rows(AlterTableType subtype) {
+    switch (subtype) {
+        case AT_EnableRowSecurity: case AT_DisableRowSecurity: case AT_ForceRowSecurity: case AT_NoForceRowSecurity:
+        case AT_EnableTrig: case AT_EnableAlwaysTrig: case AT_EnableReplicaTrig: case AT_DisableTrig:
+        case AT_EnableTrigAll: case AT_DisableTrigAll: case AT_EnableTrigUser: case AT_DisableTrigUser:
+        case AT_AddConstraint: case AT_ValidateConstraint: case AT_SetStatistics: case AT_ReplicaIdentity:
+        case AT_SetRelOptions: case AT_ResetRelOptions: case AT_ClusterOn:
+            return true;
+        default:
+            return false;
     }
+}
+
+// Proof that nothing from the rename up to `end` (the DROP of b, or the file's end) but the
+// CREATE and the copy changes what the new t holds (red team R75 F10, F11): each statement read
+// (no DO block, CALL, function or statement the lock model does not know: what they do is not
+// seen), none writing rows or dropping with CASCADE, none touching b, and of those touching a
+// relation named t, only GRANT, COMMENT, indexes, policies, triggers made or dropped and the
+// subcommands of keeps_rows. No rule on t, and no trigger of t that fires at the copy (an AFTER
+// trigger may delete what the copy wrote): a trigger made before the copy must be disabled for
+// it. One made after it fires only on later writes, which the file makes none of here.
+bool proven_between(const std::vector<const pg::Node*>& stmts, const std::vector<StatementFacts>& facts, const RenamedAside& out,
+                    std::size_t end) {
+    std::map<std::string, model::TriggerKept> fires;  // the new t's triggers made before the copy
+    for (std::size_t k = out.rename_at; k < end && k < stmts.size() && k < facts.size(); ++k) {
+        // The rename and the CREATE too: an event trigger may run where they do.
+        const StatementFacts& f = facts[k];
+        if (f.status != StatementStatus::Analyzed || f.runs_user_code) return false;
+        if (k == out.rename_at || k == out.create_at) continue;
+        if (k == out.copy_at) {
+            if (std::any_of(fires.begin(), fires.end(), [](const auto& t) { return t.second.fires; })) return false;
+            continue;
+        }
+        const pg::Node* node = stmts[k];
+        if (pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node) || pg::is<DeleteStmt>(node) || pg::is<MergeStmt>(node) ||
+            pg::is<TruncateStmt>(node) || pg::is<CopyStmt>(node) || pg::is<RuleStmt>(node) || pg::is<CreateEventTrigStmt>(node) ||
+            pg::is<DoStmt>(node) || pg::is<CallStmt>(node) || pg::is<ExecuteStmt>(node)) {
+            return false;
+        }
+        if (const auto* drop = pg::as<DropStmt>(node); drop != nullptr && drop->behavior == DROP_CASCADE) return false;
+        // Another role may not own b: its row-level security then shows the copy only the rows
+        // its policies admit (the owner bypasses it, unless FORCE; CREATE POLICY).
+        if (const auto* set = pg::as<VariableSetStmt>(node);
+            set != nullptr && (pg::text(set->name) == "role" || pg::text(set->name) == "session_authorization")) {
+            return false;
+        }
+        if (locks_name(f, out.aside.name)) return false;
+        if (!locks_name(f, out.table.name)) continue;
+        if (pg::is<GrantStmt>(node) || pg::is<CommentStmt>(node) || pg::is<IndexStmt>(node) || pg::is<CreatePolicyStmt>(node) ||
+            pg::is<AlterPolicyStmt>(node)) {
+            continue;
+        }
+        if (const auto* drop = pg::as<DropStmt>(node);
+            drop != nullptr && (drop->removeType == OBJECT_TRIGGER || drop->removeType == OBJECT_POLICY || drop->removeType == OBJECT_INDEX)) {
+            if (drop->removeType == OBJECT_TRIGGER) {
+                for (const List* items : pg::each<List>(drop->objects)) fires.erase(std::string(pg::last_name(items)));
+            }
+            continue;
+        }
+        if (const auto* trigger = pg::as<CreateTrigStmt>(node)) {
+            if (k < out.copy_at || out.copy_at == 0) fires[std::string(pg::text(trigger->trigname))] = {};
+            continue;
+        }
+        const auto* alter = pg::as<AlterTableStmt>(node);
+        if (alter == nullptr || alter->relation == nullptr) return false;
+        for (const AlterTableCmd* c : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (!keeps_rows(c->subtype)) return false;
+            model::enable_triggers(fires, c);
+        }
+    }
+    return true;
+}
+
+// Does the copy put each old column's values into the column of the same name and type, and does
+// every row reach the new t (red team R74 F3, R75 F9)? Not when a column of the old t that the new
+// one has is left out (it takes NULL or its default: the old values are lost with b), a column is
+// filled from another or from an expression (`SELECT id, 'x' FROM b`), `SELECT *` meets a new t
+// whose columns are in another order, a kept column's type is another ("char" keeps one byte of
+// text, smallint refuses what does not fit, and an ALTER TYPE is refused by proven_between), or
+// the new t's columns are not all written in its CREATE (LIKE, INHERITS). The new t's columns at
+// the copy are its CREATE's: proven_between refuses every statement that changes them.
+bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, const CreateStmt* create,
+                        const std::vector<StatementFacts>& facts, std::size_t rename_at, const std::string& old_name) {
+    if (create->inhRelations != nullptr) return false;
     std::vector<std::string> made;  // the new t's columns, in order
-    for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) made.emplace_back(pg::text(def->colname));
+    std::map<std::string, std::string> made_types;
+    for (const pg::Node* element : pg::each(create->tableElts)) {
+        if (pg::is<Constraint>(element)) continue;
+        const auto* def = pg::as<ColumnDef>(element);
+        if (def == nullptr) return false;  // LIKE: columns pgfence does not list here
+        made.emplace_back(pg::text(def->colname));
+        made_types.emplace(made.back(), canonical_type(def->typeName));
+    }
     std::vector<std::string> targets;  // the columns the INSERT fills, in order
     if (insert->cols != nullptr) {
         for (const ResTarget* c : pg::each<ResTarget>(insert->cols)) targets.emplace_back(c->name != nullptr ? c->name : "");
@@ -53,6 +148,8 @@ bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, cons
     }
     const std::optional<std::vector<std::string>> old =
         rename_at < facts.size() ? read_renamed_columns_note(facts[rename_at], old_name) : std::nullopt;
+    const std::optional<std::vector<std::string>> old_types =
+        rename_at < facts.size() ? read_renamed_column_types_note(facts[rename_at], old_name) : std::nullopt;
     std::vector<std::string> sources;  // each value's column of b, "" for anything else
     for (const ResTarget* rt : pg::each<ResTarget>(select->targetList)) {
         const auto* ref = rt != nullptr ? pg::as<ColumnRef>(rt->val) : nullptr;
@@ -71,9 +168,12 @@ bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, cons
         copied.insert(targets[k]);
     }
     if (old) {
-        for (const std::string& column : *old) {
-            const bool kept = std::find(made.begin(), made.end(), column) != made.end();
-            if (kept && copied.count(column) == 0) return false;  // the new t has it, but not its values
+        if (!old_types || old_types->size() != old->size()) return false;
+        for (std::size_t k = 0; k < old->size(); ++k) {
+            auto it = made_types.find((*old)[k]);
+            if (it == made_types.end()) continue;
+            if (copied.count(it->first) == 0) return false;  // the new t has it, but not its values
+            if ((*old_types)[k].empty() || it->second != (*old_types)[k]) return false;  // another type
         }
     }
     return true;
@@ -83,12 +183,19 @@ bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, cons
 
 std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*>& stmts, const std::vector<StatementFacts>& facts,
                                                std::size_t rename_at) {
-    const RenameStmt* rename = rename_at < stmts.size() ? table_rename(stmts[rename_at]) : nullptr;
+    const RenameStmt* rename = rename_at < stmts.size() && rename_at < facts.size() ? table_rename(stmts[rename_at]) : nullptr;
     if (rename == nullptr) return std::nullopt;
     RenamedAside out;
     out.rename_at = rename_at;
     out.table = schema::name_of_range_var(rename->relation);
     out.aside = {out.table.schema, std::string(pg::text(rename->newname))};
+    // The new t, the copy's target and its source all in the old t's schema (red team R75 F7: a
+    // CREATE TABLE other.t, or one under SET search_path = other, leaves the old t's name empty).
+    const std::string home = resolved_schema(out.table.schema, facts[rename_at]);
+    auto at_home = [&](const RangeVar* rv, std::size_t at) {
+        return !home.empty() && at < facts.size() && resolved_schema(schema::name_of_range_var(rv).schema, facts[at]) == home;
+    };
+    if (home.empty()) return std::nullopt;
     const CreateStmt* create = nullptr;
     for (std::size_t i = rename_at + 1; i < stmts.size(); ++i) {
         const pg::Node* node = stmts[i];
@@ -96,6 +203,7 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
             const auto* c = pg::as<CreateStmt>(node);
             if (c != nullptr && c->relation != nullptr && c->partbound == nullptr && c->ofTypename == nullptr &&
                 schema::same_name(schema::name_of_range_var(c->relation), out.table)) {
+                if (!at_home(c->relation, i)) return std::nullopt;
                 create = c;
                 out.create_at = i;
             } else if (table_rename(node) != nullptr && names(node, out.aside)) {
@@ -110,43 +218,53 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
         const auto* select = pg::as<SelectStmt>(insert->selectStmt);
         if (select == nullptr || select->valuesLists != nullptr || !names(insert->selectStmt, out.aside)) continue;
         // Every row, or no copy-and-swap: a plain SELECT from the aside table alone, with no WHERE,
-        // LIMIT, OFFSET, grouping, DISTINCT or ON CONFLICT that could leave rows behind (red team
-        // R69 C1: `SELECT * FROM b LIMIT 0` copied nothing, and b was then dropped).
+        // LIMIT, OFFSET, grouping, DISTINCT, locking clause (SKIP LOCKED leaves rows behind) or ON
+        // CONFLICT that could leave rows behind (red team R69 C1: `SELECT * FROM b LIMIT 0` copied
+        // nothing, and b was then dropped); and no OVERRIDING USER VALUE, which gives identity
+        // columns new values instead of b's (red team R75 F8).
         const auto* from = pg::length(select->fromClause) == 1 ? pg::as<RangeVar>(pg::nth(select->fromClause, 0)) : nullptr;
         if (select->op != SETOP_NONE || from == nullptr || !schema::same_name(schema::name_of_range_var(from), out.aside) ||
             select->whereClause != nullptr || select->limitCount != nullptr || select->limitOffset != nullptr ||
             select->groupClause != nullptr || select->havingClause != nullptr || select->distinctClause != nullptr ||
-            select->withClause != nullptr || insert->onConflictClause != nullptr || insert->withClause != nullptr) {
+            select->withClause != nullptr || select->lockingClause != nullptr || insert->onConflictClause != nullptr ||
+            insert->withClause != nullptr || insert->override == OVERRIDING_USER_VALUE || !at_home(insert->relation, i) ||
+            !at_home(from, i)) {
             return std::nullopt;
         }
-        if (!copies_each_column(insert, select, create, stmts, out, facts, rename_at, pg::display_name(rename->relation), i)) return std::nullopt;
+        if (!copies_each_column(insert, select, create, facts, rename_at, pg::display_name(rename->relation))) return std::nullopt;
         out.copy_at = i;
         break;
     }
     if (create == nullptr || out.copy_at == 0) return std::nullopt;
+    // The DROP of b after the copy, in b's schema; the proof runs up to it (or the file's end).
+    for (std::size_t i = out.copy_at + 1; i < stmts.size() && out.drop_at == 0; ++i) {
+        const auto* drop = pg::as<DropStmt>(stmts[i]);
+        if (drop == nullptr || drop->removeType != OBJECT_TABLE) continue;
+        for (const List* items : pg::each<List>(drop->objects)) {
+            const QualifiedName dropped = schema::name_of_list(items);
+            if (schema::same_name(dropped, out.aside) && i < facts.size() && resolved_schema(dropped.schema, facts[i]) == home) out.drop_at = i;
+        }
+    }
+    if (!proven_between(stmts, facts, out, out.drop_at != 0 ? out.drop_at : stmts.size())) return std::nullopt;
     // The other tables' foreign keys stay with b, not the new t (red team R69 C11): no copy-and-swap
     // pgfence lets pass.
-    if (rename_at < facts.size() && has_renamed_protections_note(facts[rename_at], pg::display_name(rename->relation))) return std::nullopt;
+    if (has_renamed_protections_note(facts[rename_at], pg::display_name(rename->relation))) return std::nullopt;
     // What stays with b (the lock model's notes on the rename) that the file does not give the new t:
     // default privileges set before it is made count, and what the statements after it do to it.
-    if (rename_at < facts.size()) {
-        TableAcl defaults;
-        const model::TableKeeps old = model::read_table_keeps(facts[rename_at], pg::display_name(rename->relation), defaults);
-        auto names_it = [&](std::string_view schema, std::string_view relname) {
-            return schema::same_name({std::string(schema), std::string(relname)}, out.table);
-        };
-        const model::TableKeeps now = model::new_table_keeps(std::move(defaults), stmts, rename_at + 1, out.create_at, names_it);
-        out.lost = model::lost_in_swap(old, now);
-    }
+    TableAcl defaults;
+    const model::TableKeeps old = model::read_table_keeps(facts[rename_at], pg::display_name(rename->relation), defaults);
+    auto names_it = [&](std::string_view schema, std::string_view relname) {
+        return schema::same_name({std::string(schema), std::string(relname)}, out.table);
+    };
+    const model::TableKeeps now = model::new_table_keeps(std::move(defaults), stmts, rename_at + 1, out.create_at, names_it);
+    out.lost = model::lost_in_swap(old, now);
     // The old t's columns (the lock model's note on the rename) against the new t's.
-    if (rename_at < facts.size()) {
-        if (auto old = read_renamed_columns_note(facts[rename_at], pg::display_name(rename->relation))) {
-            out.columns_known = true;
-            std::vector<std::string> now;
-            for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) now.emplace_back(pg::text(def->colname));
-            for (const std::string& column : *old) {
-                if (std::find(now.begin(), now.end(), column) == now.end()) out.missing.push_back(column);
-            }
+    if (auto columns = read_renamed_columns_note(facts[rename_at], pg::display_name(rename->relation))) {
+        out.columns_known = true;
+        std::vector<std::string> now_columns;
+        for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) now_columns.emplace_back(pg::text(def->colname));
+        for (const std::string& column : *columns) {
+            if (std::find(now_columns.begin(), now_columns.end(), column) == now_columns.end()) out.missing.push_back(column);
         }
     }
     return out;
@@ -175,8 +293,10 @@ std::optional<RenamedAside> renamed_aside_to(const std::vector<const pg::Node*>&
         if (rename == nullptr || !schema::same_name({schema::name_of_range_var(rename->relation).schema, std::string(pg::text(rename->newname))}, aside)) {
             continue;
         }
+        // The DROP at `before` must be the one the proof ran up to, and pgfence must know the old
+        // t's columns: otherwise nothing shows that the copy took every one of them.
         auto found = renamed_aside_from(stmts, facts, i);
-        if (found && found->copy_at < before) return found;
+        if (found && found->copy_at < before && found->drop_at == before && found->columns_known) return found;
         return std::nullopt;
     }
     return std::nullopt;

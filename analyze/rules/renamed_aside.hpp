@@ -6,7 +6,11 @@
 // copied out of it, and the constraints dropped from the old t before the rename are the new t's
 // to enforce. What is left is the copy's duration (work-under-held-lock in a transaction), and what
 // stays with the old t, not its name, that the file does not give the new one: its privileges,
-// row-level security, policies and triggers (lost; model/table_swap.hpp).
+// row-level security, policies and triggers (lost; model/table_swap.hpp). Taken as one only on
+// proof (red team R75): t made anew, copied into and b dropped in the old t's schema, each kept
+// column copied from itself with the same type, and from the rename to the DROP of b nothing
+// unread, no write but the copy, no trigger of the new t firing at it, and nothing changing the
+// new t's columns (renamed_aside.cpp).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -22,6 +26,7 @@ struct RenamedAside {
     std::size_t rename_at = 0;  // ALTER TABLE t RENAME TO b
     std::size_t create_at = 0;  // CREATE TABLE t
     std::size_t copy_at = 0;    // INSERT INTO t ... SELECT ... FROM b
+    std::size_t drop_at = 0;    // DROP TABLE b after it, 0 when none
     schema::QualifiedName table;  // t
     schema::QualifiedName aside;  // b
     bool columns_known = false;   // the migrations show the old t's columns
@@ -42,8 +47,8 @@ struct RenamedAside {
                                                               const std::vector<StatementFacts>& facts, std::size_t from,
                                                               const schema::QualifiedName& table);
 
-// The copy-and-swap whose aside name `aside` is, renamed before `before` and copied out of
-// before it, or nothing.
+// The copy-and-swap whose aside name `aside` is, renamed before `before`, copied out of before
+// it and first dropped at `before`, of an old t whose columns the migrations show, or nothing.
 [[nodiscard]] std::optional<RenamedAside> renamed_aside_to(const std::vector<const pg::Node*>& stmts,
                                                            const std::vector<StatementFacts>& facts, std::size_t before,
                                                            const schema::QualifiedName& aside);
