@@ -10,6 +10,7 @@ CREATE TABLE documents (id bigserial PRIMARY KEY, tenant_id bigint NOT NULL, bod
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON documents USING (tenant_id = current_setting('app.tenant')::bigint);
 GRANT SELECT, INSERT ON documents TO app;
+ALTER TABLE _bkp_documents NO FORCE ROW LEVEL SECURITY;
 INSERT INTO documents (id, tenant_id, body) SELECT id, tenant_id, body FROM _bkp_documents;
 DROP TABLE _bkp_documents;
 COMMIT;

@@ -2,8 +2,8 @@
 -- The same copy-and-swaps giving each new table what the old one had: every privilege (auditor's
 -- on the whole table now), row-level security forced with both policies (other names), the
 -- triggers that fired (one under another name, the same function, made after the copy, which a
--- BEFORE trigger could rewrite; one disabled for the copy and enabled again). Nothing is lost (red
--- team R72 F4).
+-- BEFORE trigger could rewrite; one disabled for the copy and enabled again). The old documents'
+-- FORCE is lifted for the copy, so its owner reads every row. Nothing is lost (red team R72 F4).
 SET lock_timeout = '2s';
 BEGIN;
 ALTER TABLE orders RENAME TO _bkp_orders;
@@ -19,6 +19,7 @@ ALTER TABLE documents ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON documents USING (tenant_id = current_setting('app.tenant')::bigint);
 CREATE POLICY app_only ON documents AS RESTRICTIVE TO app USING (current_user = 'app');
 GRANT SELECT, INSERT ON documents TO app;
+ALTER TABLE _bkp_documents NO FORCE ROW LEVEL SECURITY;
 INSERT INTO documents (id, tenant_id, body) SELECT id, tenant_id, body FROM _bkp_documents;
 DROP TABLE _bkp_documents;
 ALTER TABLE events RENAME TO _bkp_events;
