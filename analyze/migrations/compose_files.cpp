@@ -257,4 +257,119 @@ ComposeFiles compose_file_variable(std::string_view text, std::string_view folde
     return out;
 }
 
+ComposeFiles compose_command_files(std::string_view text, std::string_view folder) {
+    ComposeFiles out;
+    if (text.find("compose") == std::string_view::npos && text.find("COMPOSE_FILE") == std::string_view::npos) return out;
+    auto unread = [&](int n, const std::string& why) {
+        if (out.unread.size() < k_most) out.unread.emplace_back(n, why);
+    };
+    // One run's files: each relative to the folder the command runs in, all of them resolving their
+    // own paths from `project` or the first one's folder.
+    auto add = [&](int n, const std::vector<std::string>& files, const std::optional<std::string>& project) {
+        std::optional<std::string> base;
+        if (project) {
+            if (std::string why = unfollowed(*project, folder); !why.empty()) {
+                return unread(n, "this command's --project-directory is " + why + ": the env_file paths of its compose files resolve "
+                                 "from there, unread");
+            }
+            base = repository_path(folder, *project);
+        }
+        for (const auto& f : files) {
+            if (f == "-") {
+                unread(n, "this command reads its compose file from standard input, which pgfence does not see: an env_file there may set "
+                          "how migrations run, unread");
+                continue;
+            }
+            if (std::string why = unfollowed(f, folder); !why.empty()) {
+                unread(n, "this command names " + why + " as a compose file: an env_file there may set how migrations run, unread");
+                continue;
+            }
+            std::string file = repository_path(folder, f);
+            if (!base) base = std::string(path_folder(file));
+            if (out.files.size() < k_most) out.files.push_back(ComposeFileRef{n, std::move(file), *base});
+        }
+    };
+    auto bare = [](std::string_view w) {
+        if (w.size() >= 2 && (w.front() == '"' || w.front() == '\'') && w.back() == w.front()) w = w.substr(1, w.size() - 2);
+        return std::string(w);
+    };
+    each_line(text, [&](int n, std::string_view l) {
+        // The words of the line, at blanks.
+        std::vector<std::string_view> w;
+        for (std::size_t at = l.find_first_not_of(" \t\r"); at != std::string_view::npos && w.size() < 256; at = l.find_first_not_of(" \t\r", at)) {
+            const std::size_t end = l.find_first_of(" \t\r", at);
+            w.push_back(l.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+            if (end == std::string_view::npos) break;
+            at = end;
+        }
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            // COMPOSE_FILE=a:b (export, an env prefix) or COMPOSE_FILE: a:b (a workflow's env:).
+            std::string_view word = w[i];
+            if (word.starts_with("\"") || word.starts_with("'")) word.remove_prefix(1);
+            if (word.starts_with("COMPOSE_FILE=") || (word == "COMPOSE_FILE:" && i + 1 < w.size())) {
+                std::string_view raw = word == "COMPOSE_FILE:" ? w[i + 1] : word.substr(13);
+                if (word != "COMPOSE_FILE:" && (raw.ends_with("\"") || raw.ends_with("'"))) raw.remove_suffix(1);
+                const std::string value = bare(raw);
+                if (value.find_first_of("$`\\\"'") != std::string::npos || value.empty()) {
+                    unread(n, "COMPOSE_FILE is set here from a variable or in a form pgfence does not read: the compose files it names may "
+                              "load an env_file that sets how migrations run, unread");
+                    continue;
+                }
+                std::vector<std::string> files;
+                for (std::string_view rest = value; !rest.empty();) {
+                    const std::size_t colon = rest.find(':');
+                    if (colon != 0) files.emplace_back(rest.substr(0, colon));
+                    if (colon == std::string_view::npos) break;
+                    rest.remove_prefix(colon + 1);
+                }
+                add(n, files, std::nullopt);
+                continue;
+            }
+            // docker compose / docker-compose / podman-compose: its options before the subcommand.
+            const bool compose = w[i] == "docker-compose" || w[i] == "podman-compose" || (w[i] == "compose" && i > 0 && (w[i - 1] == "docker" || w[i - 1] == "podman"));
+            if (!compose) continue;
+            std::vector<std::string> files;
+            std::optional<std::string> project;
+            bool unknown_value = false;
+            std::size_t j = i + 1;
+            for (; j < w.size() && w[j].starts_with("-"); ++j) {
+                const std::string_view o = w[j];
+                std::optional<std::string> value;
+                bool is_file = false, is_project = false;
+                for (std::string_view name : {"--file", "-f", "--project-directory"}) {
+                    const bool file_flag = name != "--project-directory";
+                    if (o == name && j + 1 < w.size()) {
+                        value = bare(w[++j]);
+                    } else if (o.starts_with(std::string(name) + "=")) {
+                        value = bare(o.substr(name.size() + 1));
+                    } else if (name == "-f" && o.size() > 2 && o[1] == 'f' && o[2] != '-') {
+                        value = bare(o.substr(2));
+                    } else {
+                        continue;
+                    }
+                    is_file = file_flag;
+                    is_project = !file_flag;
+                    break;
+                }
+                if (value && value->find_first_of("$`") != std::string::npos) unknown_value = true;
+                else if (is_file) files.push_back(*value);
+                else if (is_project) project = *value;
+                else if (o.find('=') == std::string_view::npos && j + 1 < w.size()) {
+                    // compose's global options that take a value (docker/compose cmd/compose/compose.go).
+                    for (std::string_view v : {"-p", "--project-name", "--env-file", "--profile", "--ansi", "--parallel", "--progress"}) {
+                        if (o == v) ++j;
+                    }
+                }
+            }
+            if (unknown_value) {
+                unread(n, "this command names its compose file or project folder with a variable: an env_file there may set how "
+                          "migrations run, unread");
+            }
+            if (!files.empty() || project) add(n, files, project);
+            i = j;
+        }
+    });
+    return out;
+}
+
 }  // namespace pgfence::analyze::tools

@@ -14,6 +14,11 @@
 //   ':' on Linux): the compose files of the project, relative to the .env's folder; the paths in
 //   all of them are relative to the first one's folder (docker/compose docs/reference/compose.md,
 //   "Specifying multiple Compose files").
+// - A command file's `docker compose -f x` / `--file x` (docker-compose and podman-compose too;
+//   docker/compose docs/reference/compose.md, "Use -f to specify the name and path of one or more
+//   Compose files": the paths in all of them relative to the first one's folder, or to
+//   `--project-directory`), and COMPOSE_FILE set there (`export COMPOSE_FILE=a:b`, a workflow's
+//   `COMPOSE_FILE: a:b`), relative to the folder the command runs in.
 // What pgfence does not read there (a variable, a remote or absolute path, a path outside the
 // repository, a form of YAML or dotenv this reader does not take) is named, with why, at its line.
 #include <string>
@@ -40,5 +45,9 @@ struct ComposeFiles {
 
 // The compose files a .env's COMPOSE_FILE names, relative to `folder` (the .env's).
 [[nodiscard]] ComposeFiles compose_file_variable(std::string_view text, std::string_view folder);
+
+// The compose files a command file's `docker compose -f` and COMPOSE_FILE name, from `folder`
+// (the one the command runs in).
+[[nodiscard]] ComposeFiles compose_command_files(std::string_view text, std::string_view folder);
 
 }  // namespace pgfence::analyze::tools

@@ -272,8 +272,10 @@ std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view tex
 }
 
 std::vector<std::pair<int, std::string>> compose_file_unread(std::string_view path, std::string_view text) {
-    if (!dotenv_name(path)) return {};
-    return compose_file_variable(text, path_folder(path)).unread;
+    if (dotenv_name(path)) return compose_file_variable(text, path_folder(path)).unread;
+    if (!command_file(path)) return {};
+    const bool from_folder = !runs_from_top(path) || path_folder(path).empty() || path.ends_with(".sh") || path.ends_with(".bash");
+    return compose_command_files(text, from_folder ? path_folder(path) : std::string_view()).unread;
 }
 
 bool dotenv_name(std::string_view path) {
@@ -296,7 +298,7 @@ std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view te
     const std::string_view folder = path_folder(path);
     if (text.find("env") == std::string_view::npos && text.find("Env") == std::string_view::npos &&
         text.find("extends") == std::string_view::npos && text.find("include") == std::string_view::npos &&
-        text.find("COMPOSE_FILE") == std::string_view::npos) {
+        text.find("COMPOSE_FILE") == std::string_view::npos && text.find("compose") == std::string_view::npos) {
         return out;
     }
     if (compose || compose_name(path)) {
@@ -328,10 +330,24 @@ std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view te
             }
         }
     }
+    // Where a command runs: a script's folder or the top, a workflow's top (as named_settings_files).
+    const bool from_folder = !runs_from_top(path) || folder.empty() || name.ends_with(".sh") || name.ends_with(".bash");
+    const bool from_top = runs_from_top(path) && !folder.empty();
     if (command_file(path) && text.find("--env-file") != std::string_view::npos) {
-        // Where the command runs: a script's folder or the top, a workflow's top (as named_settings_files).
-        if (!runs_from_top(path) || folder.empty() || name.ends_with(".sh") || name.ends_with(".bash")) read_env_file_flags(text, folder, out);
-        if (runs_from_top(path) && !folder.empty()) read_env_file_flags(text, "", out);
+        if (from_folder) read_env_file_flags(text, folder, out);
+        if (from_top) read_env_file_flags(text, "", out);
+    }
+    // `docker compose -f x`, COMPOSE_FILE set in a command file: compose files of the project it runs.
+    if (command_file(path) && (text.find("compose") != std::string_view::npos || text.find("COMPOSE_FILE") != std::string_view::npos)) {
+        for (const bool top : {false, true}) {
+            if (!(top ? from_top : from_folder)) continue;
+            for (const auto& f : compose_command_files(text, top ? std::string_view() : folder).files) {
+                if (push(out, f.line, "docker compose -f", "", f.file)) {
+                    out.back().compose = true;
+                    out.back().project = f.project;
+                }
+            }
+        }
     }
     if (systemd_unit(name)) read_unit(text, folder, out);
     if (kustomization(name)) read_kustomization(text, folder, out);

@@ -40,7 +40,8 @@ struct EnvFileUse {
 // compose file: every env_file, a service's or not (an `x-` field that `<<: *anchor` merges into
 // one, red team R73 F6), the compose files its services extend and its top-level `include:`
 // brings in, with the env_file of an include (red team R75 F5, compose_files.hpp); in a .env, the
-// compose files COMPOSE_FILE names (R75 F6). The compose files are read as compose files in turn,
+// compose files COMPOSE_FILE names (R75 F6); in a command file, those `docker compose -f` and
+// COMPOSE_FILE name, from where it runs. The compose files are read as compose files in turn,
 // whatever their names, with `compose` set and `project` the folder their relative paths resolve
 // from (by default the file's own).
 [[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose = false,
@@ -52,8 +53,9 @@ struct EnvFileUse {
 // team R74 F2, R75 F4, F5), at most 64 of each kind. `project` as for env_file_uses.
 [[nodiscard]] std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view text, std::string_view project = {});
 
-// The lines of a .env at `path` naming COMPOSE_FILE or COMPOSE_PATH_SEPARATOR in a form
-// env_file_uses does not read, with why (red team R75 F6).
+// The lines of a .env at `path` naming COMPOSE_FILE or COMPOSE_PATH_SEPARATOR, or of a command
+// file running `docker compose -f` or setting COMPOSE_FILE, in a form env_file_uses does not read
+// (a variable, a file outside the repository), with why (red team R75 F6).
 [[nodiscard]] std::vector<std::pair<int, std::string>> compose_file_unread(std::string_view path, std::string_view text);
 
 }  // namespace pgfence::analyze::tools

@@ -388,6 +388,12 @@ def env_files_merged(kind):
             files["docker-compose.yml"] = "services:\n" + goose
             files[".env"] = "COMPOSE_PROJECT_NAME=app\nCOMPOSE_FILE=docker-compose.yml:deploy/migrate.yaml\n"
             files["deploy/migrate.yaml"] = "services:\n  goose:\n    env_file: deploy/goose.vars\n"
+        elif kind == "compose_file_flag":
+            # R75 F6 (other sources): a Makefile runs `docker compose -f deploy/migrate.yml`, whose
+            # env_file is relative to that file's folder.
+            files["Makefile"] = "migrate:\n\tdocker compose -f deploy/migrate.yml run --rm goose up\n"
+            files["deploy/migrate.yml"] = ("services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n"
+                                           "    volumes:\n      - ../db/migrations:/migrations\n    env_file: goose.vars\n")
         else:
             files["docker-compose.yml"] = ("x-ext: &ext {file: deploy/common.yml, service: base}\nservices:\n" + goose +
                                            "    extends: *ext\n")
@@ -409,7 +415,7 @@ SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibe
                                      spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
                                      env_files_merged("anchor"), env_files_merged("extends"), env_files_merged("quoted_key"),
                                      env_files_merged("extends_alias"), env_files_merged("escaped_key"), env_files_merged("include"),
-                                     env_files_merged("compose_file"))}
+                                     env_files_merged("compose_file"), env_files_merged("compose_file_flag"))}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -256,6 +256,12 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
     CHECK(uses(".env", "COMPOSE_FILE=docker-compose.yml:deploy/extra.yaml\n") == "1:COMPOSE_FILE:docker-compose.yml;1:COMPOSE_FILE:deploy/extra.yaml");
     CHECK(followed(compose_file_variable("COMPOSE_PATH_SEPARATOR=,\nexport COMPOSE_FILE=a/c.yml,b.yml\n", "ops")) == "2:ops/a/c.yml@ops/a;2:ops/b.yml@ops/a");
     CHECK(followed(compose_file_variable("COMPOSE_FILE: x.yml\nCOMPOSE_FILE=$F\nCOMPOSE_FILES=y\n", "")) == "2:unread;1:unread");
+    // A command file's `docker compose -f` (before the subcommand) and COMPOSE_FILE, from where it runs.
+    CHECK(followed(compose_command_files("docker compose -f a/x.yml --file=b.yml -p n up -d\n"
+                                         "docker-compose --project-directory ops -fc.yml exec db psql -f s.sql\n"
+                                         "  COMPOSE_FILE: d.yml:e/f.yml\nexport COMPOSE_FILE=\"$X\"\ndocker compose -f \"${F}\" up\n", "")) ==
+          "1:a/x.yml@a;1:b.yml@a;2:c.yml@ops;3:d.yml@;3:e/f.yml@;4:unread;5:unread");
+    CHECK(uses("scripts/migrate.sh", "docker compose -f ../deploy/migrate.yml run goose\n") == "1:docker compose -f:deploy/migrate.yml");
     // Spring's variables in such a file are read as application.properties lines.
     CHECK(listed(read_changelog_dirs(".env.prod", "SPRING_SQL_INIT_MODE=always\n")).find("psql:1:src/main/resources/data.sql") != std::string::npos);
 }
