@@ -1,5 +1,6 @@
 #include "analyze/migrations/env_files.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -231,7 +232,12 @@ std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view tex
         if (out.size() > before) return;
         if (l.starts_with("- ")) l = trim_blanks(l.substr(2));
         if (has_word(l, "env_file")) {
-            const bool read = l.starts_with("env_file:") && !trim_blanks(l.substr(9)).starts_with("*");
+            // A value that ends a flow mapping or goes on in one (`env_file: x}`, `env_file: x,`) is part
+            // of a flow collection over lines.
+            std::string_view v = trim_blanks(l.substr(std::min<std::size_t>(9, l.size())));
+            v = v.substr(0, v.find(" #"));
+            const std::string_view rest = v.starts_with("[") && v.find(']') != std::string_view::npos ? v.substr(v.find(']') + 1) : v;
+            const bool read = l.starts_with("env_file:") && !v.starts_with("*") && rest.find_first_of("{},") == std::string_view::npos;
             if (!read) {
                 out.emplace_back(n, "this line names env_file in a form pgfence does not read (a quoted or complex key, a flow "
                                     "mapping, an alias): the file it loads into the service's environment may set how its "
