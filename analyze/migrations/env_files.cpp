@@ -104,6 +104,14 @@ void read_kustomization(std::string_view text, std::string_view base, std::vecto
     });
 }
 
+// A value as YAML reads it: a quoted one decoded (its escapes: "com\x6don.yml"), any other as written.
+std::string yaml_value(std::string_view v) {
+    v = trim_blanks(v);
+    std::size_t end = 0;
+    if (auto s = yaml_quoted(v, end); s && trim_blanks(v.substr(end)).empty()) return *s;
+    return std::string(v);
+}
+
 // The compose files a compose file's services extend (`extends: {file: x, service: y}`, or `file:`
 // in an `extends:` block): compose merges the extended service's env_file into the service
 // (compose specification, services.extends), relative to the extending file's folder.
@@ -112,7 +120,7 @@ void read_extends(std::string_view text, std::string_view base, std::vector<EnvF
     each_yaml_line(text, [&](int n, std::size_t indent, std::string_view l) {
         if (block != std::string_view::npos) {
             if (indent > block) {
-                if (l.starts_with("file:")) push(out, n, "extends", base, l.substr(5));
+                if (l.starts_with("file:")) push(out, n, "extends", base, yaml_value(l.substr(5)));
                 return;
             }
             block = std::string_view::npos;
@@ -125,7 +133,7 @@ void read_extends(std::string_view text, std::string_view base, std::vector<EnvF
             const std::size_t f = v.find("file:");
             if (f == std::string_view::npos) return;
             v = v.substr(f + 5);
-            push(out, n, "extends", base, v.substr(0, v.find_first_of(",}")));
+            push(out, n, "extends", base, yaml_value(v.substr(0, v.find_first_of(",}"))));
         }
     });
 }
