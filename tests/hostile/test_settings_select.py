@@ -274,6 +274,23 @@ def spring_env_file_changed(s):
                                    ("k8s/app-env.txt", "migration-tool-settings-changed", 2)}, analyze=False)
 
 
+def env_files_included_pr(s):
+    """Red team R75 F5, F6 in `pgfence pr`: the pull request adds SPRING_JPA_HIBERNATE_DDL_AUTO=create
+    to deploy/app.vars, which only a compose file the top-level include brings in loads (its paths
+    from project_directory deploy), and to ops/w.vars, which only a compose file the .env's
+    COMPOSE_FILE names loads: HIGH at each line, as in any env_file."""
+    base = dict(ENV_FILE_BASE)
+    base["docker-compose.yml"] += "include:\n  - path: deploy/app/app.yml\n    project_directory: deploy\n"
+    base["deploy/app/app.yml"] = "services:\n  app2:\n    image: acme/app\n    env_file: app.vars\n"
+    base["deploy/app.vars"] = "A=1\n"
+    base[".env"] = "COMPOSE_FILE=docker-compose.yml:ops/worker.yaml\n"
+    base["ops/worker.yaml"] = "services:\n  w:\n    image: acme/w\n    env_file: ops/w.vars\n"
+    base["ops/w.vars"] = "A=1\n"
+    head = {p: base[p] + "SPRING_JPA_HIBERNATE_DDL_AUTO=create\n" for p in ("deploy/app.vars", "ops/w.vars")}
+    gated(s, base, head, {("deploy/app.vars", "migration-tool-settings-changed", 2), ("ops/w.vars", "migration-tool-settings-changed", 2)},
+          analyze=False)
+
+
 def spring_env_file_other(s):
     """The same files with a variable no migration tool or Spring setting pgfence reads (LOG_LEVEL)
     added: no finding, pr passes."""
@@ -412,7 +429,7 @@ def env_files_merged(kind):
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
                                      alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, alembic_pyproject_toml,
                                      hibernate_env, hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
-                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
+                                     spring_env_file_other, env_files_included_pr, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
                                      env_files_merged("anchor"), env_files_merged("extends"), env_files_merged("quoted_key"),
                                      env_files_merged("extends_alias"), env_files_merged("escaped_key"), env_files_merged("include"),
                                      env_files_merged("compose_file"), env_files_merged("compose_file_flag"))}
