@@ -160,8 +160,8 @@ bool watched_key(std::string_view key) {
 
 // Whether `x` starts with a quoted key that YAML reads as a watched one ("env\u005ffile",
 // 'env_file', "env_\x66ile", decoded as YAML does: base/yaml_scalar.hpp), after `- `, `? `,
-// anchors and tags; or with a quoted explicit key (`? "...`) that goes on over lines, which an
-// escaped line break can join into one.
+// anchors and tags; or with a quoted key that goes on over lines, which an escaped line break can
+// join into one.
 bool hidden_key_at(std::string_view x) {
     bool explicit_key = false;
     for (bool more = true; more;) {
@@ -180,7 +180,9 @@ bool hidden_key_at(std::string_view x) {
     if (x.empty() || (x.front() != '"' && x.front() != '\'')) return false;
     std::size_t end = 0;
     const auto key = yaml_quoted(x, end);
-    if (!key) return explicit_key;
+    // Over lines: an explicit key, or one whose escaped line break joins its halves with nothing
+    // between (§7.3.1), which a flow mapping takes as its key (libyaml's flow-mapping key).
+    if (!key) return explicit_key || (x.front() == '"' && x.ends_with("\\"));
     return (explicit_key || trim_blanks(x.substr(end)).starts_with(":")) && watched_key(*key);
 }
 

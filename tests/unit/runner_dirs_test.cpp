@@ -244,6 +244,7 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
     CHECK(unread_lines("services:\n  g: {image: x, \"env\\x5ffile\": a}\n  h:\n    ? \"env_\\\n      file\"\n    : a\n") == "2,4");
     CHECK(unread_lines("services:\n  g:\n    env_file: \"a\\x2evars\"\n") == "3");
     CHECK(uses("ops/compose.yml", "services:\n  g:\n    extends:\n      file: \"com\\x6don.yml\"\n      service: b\n") == "4:extends:ops/common.yml");
+    CHECK(unread_lines("services:\n  g: {\"env_\\\n    file\": a.vars}\n") == "2");
     // An env_file inside a flow mapping over lines.
     CHECK(unread_lines("services:\n  g: {image: x,\n    env_file: a.vars}\n  h:\n    env_file: [a, b] # x, y\n") == "3");
     // R75 F5: include's short and long syntax; project_directory; what is not read.
