@@ -220,7 +220,17 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
-    std::set<std::size_t> extended_compose;  // the entries of `settings` that a compose file's services extend
+    // The entries of `settings` that are compose files of another's project (a service's extends, an
+    // include, a .env's COMPOSE_FILE): the folder their relative paths resolve from, and how many
+    // such steps led there. Included files include in turn (compose specification, include): the
+    // steps are capped, and a file is read once per folder, so a cycle ends.
+    struct ComposeFollow {
+        std::string project;
+        int depth = 1;
+    };
+    constexpr int k_most_compose_depth = 8;
+    constexpr std::size_t k_most_compose_files = 256;
+    std::map<std::size_t, ComposeFollow> compose_followed;
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
@@ -231,10 +241,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         const fs::path root = settings[at].second;
         std::error_code ec;
         const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
-        // A compose file a service extends is read as one, whatever its name, for the environment
-        // files it loads only (red team R73 F6); as a settings file it is read on its own.
-        const bool extended = extended_compose.contains(at);
-        if (!read.insert(extended ? "extends:" + normal : normal).second) continue;
+        // A compose file a service extends, an include brings in or COMPOSE_FILE names is read as one,
+        // whatever its name, for the environment files it loads only (red team R73 F6, R75 F5, F6);
+        // as a settings file it is read on its own.
+        const auto follow = compose_followed.find(at);
+        const bool extended = follow != compose_followed.end();
+        if (!read.insert(extended ? "compose:" + normal + "@" + follow->second.project : normal).second) continue;
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
@@ -245,19 +257,31 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // settings files in turn, as `pgfence pr` reads them (red team R72 L2): Spring's and the
         // tools' variables there (SPRING_FLYWAY_LOCATIONS, SPRING_JPA_HIBERNATE_DDL_AUTO, a
         // DATABASE_URL's x-multi-statement) count as in a dotenv file. Each reached through no link.
-        if (env_file_source(rel) || extended) {
-            for (const auto& u : env_file_uses(rel, *text, extended)) {
+        std::vector<SettingUnknown> unknown;
+        if (env_file_source(rel) || dotenv_name(rel) || extended) {
+            for (const auto& u : env_file_uses(rel, *text, extended, extended ? &follow->second.project : nullptr)) {
                 bool linked = false;
                 for (fs::path p = fs::path(u.file); !p.empty() && !linked; p = p.parent_path()) linked = fs::is_symlink(root / p, ec);
                 if (linked) continue;
-                if (u.how == "extends") extended_compose.insert(settings.size());
+                if (u.compose) {
+                    const int depth = extended ? follow->second.depth + 1 : 1;
+                    if (depth > k_most_compose_depth || compose_followed.size() >= k_most_compose_files) {
+                        unknown.push_back(SettingUnknown{u.line, "this line (" + u.how + ") names a compose file past pgfence's limit of " +
+                                                                     std::to_string(k_most_compose_depth) + " nested or " +
+                                                                     std::to_string(k_most_compose_files) + " compose files: an env_file there may "
+                                                                     "set how migrations run, unread", "env_file"});
+                        continue;
+                    }
+                    compose_followed.emplace(settings.size(), ComposeFollow{u.project, depth});
+                }
                 settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
             }
         }
-        std::vector<SettingUnknown> unknown;
         if (extended || compose_name(rel)) {
-            for (auto& [line, why] : compose_env_unread(*text)) unknown.push_back(SettingUnknown{line, std::move(why), "env_file"});
+            const std::string project = extended ? follow->second.project : std::string(path_folder(rel));
+            for (auto& [line, why] : compose_env_unread(*text, project)) unknown.push_back(SettingUnknown{line, std::move(why), "env_file"});
         }
+        for (auto& [line, why] : compose_file_unread(rel, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "COMPOSE_FILE"});
         if (extended) {
             if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
             continue;

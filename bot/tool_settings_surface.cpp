@@ -301,13 +301,40 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         if (!*text) continue;
         // The files it loads into an application's environment (tools/env_files.hpp; red team R71
         // F6): Spring's settings may be set there.
-        if (tools::env_file_source(path)) {
-            for (const auto& u : tools::env_file_uses(path, **text)) {
-                if (out.size() >= k_most_modules || out.contains(u.file)) continue;
-                SurfaceFile f{path + ":" + std::to_string(u.line) + " (" + u.how + ") loads it into the environment", false, {}, true};
-                out.emplace(u.file, std::move(f));
+        if (tools::env_file_source(path) || tools::dotenv_name(path)) {
+            // A compose file of the same project (extends, include, COMPOSE_FILE, docker compose -f;
+            // red team R75 F5, F6) is read as one in turn for the files it loads, at most 8 steps deep
+            // and once per project folder.
+            struct Step {
+                std::string path;
+                std::string project;
+                int depth = 0;
+            };
+            std::deque<Step> steps{{path, {}, 0}};
+            std::set<std::string> seen;
+            while (!steps.empty()) {
+                const Step step = std::move(steps.front());
+                steps.pop_front();
+                std::optional<std::string> other;
+                if (step.depth > 0) {
+                    auto t = read(step.path);
+                    if (!t) return t.error();
+                    other = std::move(*t);
+                    if (!other) continue;
+                }
+                const std::string& step_text = step.depth > 0 ? *other : **text;
+                for (const auto& u : tools::env_file_uses(step.path, step_text, step.depth > 0, step.depth > 0 ? &step.project : nullptr)) {
+                    if (u.compose && step.depth < 8 && seen.insert(u.file + "@" + u.project).second) steps.push_back(Step{u.file, u.project, step.depth + 1});
+                    if (out.size() >= k_most_modules || out.contains(u.file)) continue;
+                    SurfaceFile f{step.path + ":" + std::to_string(u.line) + " (" + u.how + ") loads it into the environment", false, {}, true};
+                    out.emplace(u.file, std::move(f));
+                }
             }
-            if (name != "package.json" && !tools::command_file(path)) continue;
+            if (name == ".env") {
+                // read on below for DIESEL_CONFIG_FILE
+            } else if (name != "package.json" && !tools::command_file(path)) {
+                continue;
+            }
         }
         if (name == "package.json" || tools::command_file(path)) {
             // The settings file a tool's command line names (knex --knexfile db/knex.js, flyway

@@ -25,4 +25,16 @@ void each_line(std::string_view text, F each) {
     }
 }
 
+// Calls `each(n, indent, body)` for each line of a YAML file that holds something: its number,
+// the blanks before it and the rest, trimmed; blank lines and comment lines (`#` first) left out.
+template <typename F>
+void each_yaml_line(std::string_view text, F each) {
+    each_line(text, [&](int n, std::string_view raw) {
+        const std::size_t indent = raw.find_first_not_of(" \t");
+        if (indent == std::string_view::npos) return;
+        const std::string_view body = trim_blanks(raw.substr(indent));
+        if (!body.empty() && body.front() != '#') each(n, indent, body);
+    });
+}
+
 }  // namespace pgfence::analyze

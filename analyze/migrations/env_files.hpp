@@ -30,19 +30,32 @@ namespace pgfence::analyze::tools {
 // A file `path` loads into an environment: the repository path it names, at its line.
 struct EnvFileUse {
     int line = 1;
-    std::string how;   // "env_file", "--env-file", "EnvironmentFile", "envs", "extends" (a compose file)
-    std::string file;  // repository-relative, '/'-separated
+    std::string how;      // "env_file", "--env-file", "EnvironmentFile", "envs", "extends", "include", "include env_file", "COMPOSE_FILE"
+    std::string file;     // repository-relative, '/'-separated
+    bool compose = false;  // a compose file of the same project (extends, include, COMPOSE_FILE): read as one in turn
+    std::string project;   // with `compose`: the folder its relative paths resolve from
 };
-// Each file the compose file, command file, unit or kustomization at `path` loads (at most 64); a
-// name spelt with a variable, or outside the repository, is left out. In a compose file: every
-// env_file, a service's or not (an `x-` field that `<<: *anchor` merges into one, red team R73
-// F6), and the compose files its services extend (how "extends": read as compose files in turn,
-// whatever their names, with `compose` set).
-[[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose = false);
+// Each file the compose file, command file, unit, kustomization or .env at `path` loads (at most
+// 64 of each kind); a name spelt with a variable, or outside the repository, is left out. In a
+// compose file: every env_file, a service's or not (an `x-` field that `<<: *anchor` merges into
+// one, red team R73 F6), the compose files its services extend and its top-level `include:`
+// brings in, with the env_file of an include (red team R75 F5, compose_files.hpp); in a .env, the
+// compose files COMPOSE_FILE names (R75 F6); in a command file, those `docker compose -f` and
+// COMPOSE_FILE name, from where it runs. The compose files are read as compose files in turn,
+// whatever their names, with `compose` set and `project` the folder their relative paths resolve
+// from (by default the file's own).
+[[nodiscard]] std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose = false,
+                                                    const std::string* project = nullptr);
 
-// The lines of a compose file that name env_file or extends in a form env_file_uses does not read
-// (a quoted or complex key, a flow mapping, an alias `*x`, a flow mapping over lines), with why:
-// each is unknown at its line (red team R74 F2), at most 64.
-[[nodiscard]] std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view text);
+// The lines of a compose file that name env_file, extends or include in a form env_file_uses does
+// not read (a quoted, escaped or complex key, a flow mapping, an alias `*x`, a flow mapping over
+// lines, an include of a remote file or a variable), with why: each is unknown at its line (red
+// team R74 F2, R75 F4, F5), at most 64 of each kind. `project` as for env_file_uses.
+[[nodiscard]] std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view text, std::string_view project = {});
+
+// The lines of a .env at `path` naming COMPOSE_FILE or COMPOSE_PATH_SEPARATOR, or of a command
+// file running `docker compose -f` or setting COMPOSE_FILE, in a form env_file_uses does not read
+// (a variable, a file outside the repository), with why (red team R75 F6).
+[[nodiscard]] std::vector<std::pair<int, std::string>> compose_file_unread(std::string_view path, std::string_view text);
 
 }  // namespace pgfence::analyze::tools

@@ -274,6 +274,23 @@ def spring_env_file_changed(s):
                                    ("k8s/app-env.txt", "migration-tool-settings-changed", 2)}, analyze=False)
 
 
+def env_files_included_pr(s):
+    """Red team R75 F5, F6 in `pgfence pr`: the pull request adds SPRING_JPA_HIBERNATE_DDL_AUTO=create
+    to deploy/app.vars, which only a compose file the top-level include brings in loads (its paths
+    from project_directory deploy), and to ops/w.vars, which only a compose file the .env's
+    COMPOSE_FILE names loads: HIGH at each line, as in any env_file."""
+    base = dict(ENV_FILE_BASE)
+    base["docker-compose.yml"] += "include:\n  - path: deploy/app/app.yml\n    project_directory: deploy\n"
+    base["deploy/app/app.yml"] = "services:\n  app2:\n    image: acme/app\n    env_file: app.vars\n"
+    base["deploy/app.vars"] = "A=1\n"
+    base[".env"] = "COMPOSE_FILE=docker-compose.yml:ops/worker.yaml\n"
+    base["ops/worker.yaml"] = "services:\n  w:\n    image: acme/w\n    env_file: ops/w.vars\n"
+    base["ops/w.vars"] = "A=1\n"
+    head = {p: base[p] + "SPRING_JPA_HIBERNATE_DDL_AUTO=create\n" for p in ("deploy/app.vars", "ops/w.vars")}
+    gated(s, base, head, {("deploy/app.vars", "migration-tool-settings-changed", 2), ("ops/w.vars", "migration-tool-settings-changed", 2)},
+          analyze=False)
+
+
 def spring_env_file_other(s):
     """The same files with a variable no migration tool or Spring setting pgfence reads (LOG_LEVEL)
     added: no finding, pr passes."""
@@ -354,9 +371,10 @@ def env_files_analyze(s):
 def env_files_merged(kind):
     """Red team R73 F6: a compose service's env_file reached through YAML's merge key (`<<: *common`
     from an `x-common:` extension field) or through `extends: {file: ...}` (compose merges the
-    extended service's env_file, relative to its own file): deploy/goose.vars sets PGOPTIONS with
-    standard_conforming_strings=off, which changes how every later migration is read: unknown at its
-    line, and `analyze --ci --unknown block` fails."""
+    extended service's env_file, relative to its own file); R75 F4-F6: spelt with YAML's escapes, in
+    a file a top-level `include:` brings in, in a file the .env's COMPOSE_FILE names.
+    deploy/goose.vars sets PGOPTIONS with standard_conforming_strings=off, which changes how every
+    later migration is read: unknown at its line, and `analyze --ci --unknown block` fails."""
     def scenario(s):
         goose = ("  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n    volumes:\n      - ./db/migrations:/migrations\n")
         files = {"deploy/goose.vars": "GOOSE_DRIVER=postgres\nPGOPTIONS=-c standard_conforming_strings=off\n",
@@ -371,6 +389,28 @@ def env_files_merged(kind):
             # R74 F2: spellings YAML accepts that pgfence's reader does not: unknown at their line.
             files["docker-compose.yml"] = "services:\n" + goose + '    "env_file": deploy/goose.vars\n'
             expected = ("docker-compose.yml", "unknown-statement", 6)
+        elif kind == "escaped_key":
+            # R75 F4: a key YAML decodes to env_file ("env\u005ffile", "env\x5ffile"): unknown at its line.
+            files["docker-compose.yml"] = "services:\n" + goose + '    "env\\u005ffile": deploy/goose.vars\n'
+            expected = ("docker-compose.yml", "unknown-statement", 6)
+        elif kind == "include":
+            # R75 F5: the goose service comes from a file the top-level include brings in (long syntax,
+            # project_directory deploy): its env_file resolves from there.
+            files["docker-compose.yml"] = "include:\n  - path: deploy/goose/migrate.yml\n    project_directory: deploy\n"
+            files["deploy/goose/migrate.yml"] = ("services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n"
+                                                  "    volumes:\n      - ../db/migrations:/migrations\n    env_file: goose.vars\n")
+        elif kind == "compose_file":
+            # R75 F6: the project's .env names a second compose file (COMPOSE_FILE, ':'-separated) whose
+            # env_file is relative to the first file's folder, the project's.
+            files["docker-compose.yml"] = "services:\n" + goose
+            files[".env"] = "COMPOSE_PROJECT_NAME=app\nCOMPOSE_FILE=docker-compose.yml:deploy/migrate.yaml\n"
+            files["deploy/migrate.yaml"] = "services:\n  goose:\n    env_file: deploy/goose.vars\n"
+        elif kind == "compose_file_flag":
+            # R75 F6 (other sources): a Makefile runs `docker compose -f deploy/migrate.yml`, whose
+            # env_file is relative to that file's folder.
+            files["Makefile"] = "migrate:\n\tdocker compose -f deploy/migrate.yml run --rm goose up\n"
+            files["deploy/migrate.yml"] = ("services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n"
+                                           "    volumes:\n      - ../db/migrations:/migrations\n    env_file: goose.vars\n")
         else:
             files["docker-compose.yml"] = ("x-ext: &ext {file: deploy/common.yml, service: base}\nservices:\n" + goose +
                                            "    extends: *ext\n")
@@ -389,9 +429,10 @@ def env_files_merged(kind):
 SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibernate_ddl_auto, hibernate_entity, spring_sql_init,
                                      alembic_env, alembic_env_location, flyway_default_location, alembic_ini_outside_top, alembic_pyproject, alembic_pyproject_toml,
                                      hibernate_env, hibernate_env_entity, spring_env_files, spring_env_file, spring_env_file_changed,
-                                     spring_env_file_other, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
+                                     spring_env_file_other, env_files_included_pr, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
                                      env_files_merged("anchor"), env_files_merged("extends"), env_files_merged("quoted_key"),
-                                     env_files_merged("extends_alias"))}
+                                     env_files_merged("extends_alias"), env_files_merged("escaped_key"), env_files_merged("include"),
+                                     env_files_merged("compose_file"), env_files_merged("compose_file_flag"))}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

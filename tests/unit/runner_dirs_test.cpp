@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "analyze/base/yaml_scalar.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
+#include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
@@ -191,6 +193,20 @@ std::string uses(std::string_view path, std::string_view text) {
     return out;
 }
 
+std::string unread_lines(std::string_view text) {
+    std::string out;
+    for (const auto& [line, why] : compose_env_unread(text)) out += (out.empty() ? "" : ",") + std::to_string(line);
+    return out;
+}
+
+std::string followed(const ComposeFiles& f) {
+    std::string out;
+    for (const auto& c : f.files) out += (out.empty() ? "" : ";") + std::to_string(c.line) + ":" + c.file + "@" + c.project;
+    for (const auto& c : f.env_files) out += (out.empty() ? "" : ";") + std::to_string(c.line) + ":env:" + c.file;
+    for (const auto& [line, why] : f.unread) out += (out.empty() ? "" : ";") + std::to_string(line) + ":unread";
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("env_file_uses: the files a deploy loads into an application's environment") {
@@ -216,6 +232,40 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
     CHECK(uses("k8s/kustomization.yaml", "configMapGenerator:\n  - name: app\n    envs:\n      - app-env.txt\n      - ../x.env\n"
                                          "secretGenerator:\n  - name: s\n    envs: [s.txt]\n  - name: t\n    env: t.txt\n") ==
           "4:envs:k8s/app-env.txt;5:envs:x.env;8:envs:k8s/s.txt;10:envs:k8s/t.txt");
+    // R75 F4: YAML's quoted scalars decoded as YAML does; a quoted key spelling a watched name is unread.
+    std::size_t end = 0;
+    CHECK(pgfence::analyze::yaml_quoted(R"("env\u005ffile": x)", end) == "env_file");
+    CHECK(end == 15);
+    CHECK(pgfence::analyze::yaml_quoted(R"("env\x5f\U00000066ile")", end) == "env_file");
+    CHECK(pgfence::analyze::yaml_quoted("'it''s'", end) == "it's");
+    CHECK_FALSE(pgfence::analyze::yaml_quoted(R"("env_\)", end));
+    CHECK_FALSE(pgfence::analyze::yaml_quoted(R"("\q")", end));
+    CHECK(unread_lines("services:\n  g:\n    \"env\\u005ffile\": a.vars\n    'extends': b\n    labels: {\"a\\x2eb\": c}\n") == "3,4");
+    CHECK(unread_lines("services:\n  g: {image: x, \"env\\x5ffile\": a}\n  h:\n    ? \"env_\\\n      file\"\n    : a\n") == "2,4");
+    CHECK(unread_lines("services:\n  g:\n    env_file: \"a\\x2evars\"\n") == "3");
+    CHECK(uses("ops/compose.yml", "services:\n  g:\n    extends:\n      file: \"com\\x6don.yml\"\n      service: b\n") == "4:extends:ops/common.yml");
+    CHECK(unread_lines("services:\n  g: {\"env_\\\n    file\": a.vars}\n") == "2");
+    // An env_file inside a flow mapping over lines.
+    CHECK(unread_lines("services:\n  g: {image: x,\n    env_file: a.vars}\n  h:\n    env_file: [a, b] # x, y\n") == "3");
+    // R75 F5: include's short and long syntax; project_directory; what is not read.
+    CHECK(followed(compose_includes("include:\n  - a/compose.yml\n  - path:\n      - b/x.yml\n      - c/y.yml\n    project_directory: d\n"
+                                    "    env_file: [e.env]\n  - path: f.yml\nservices: {}\n", "ops")) ==
+          "2:ops/a/compose.yml@ops/a;4:ops/b/x.yml@ops/d;5:ops/c/y.yml@ops/d;8:ops/f.yml@ops;7:env:ops/e.env");
+    CHECK(followed(compose_includes("include: [a.yml, 'b/c.yml']\n", "")) == "1:a.yml@;1:b/c.yml@b");
+    CHECK(followed(compose_includes("include:\n  - ${X}/a.yml\n  - oci://r/x\n  - ../../up.yml\n  - {path: a}\ninclude2: x\n", "ops")) ==
+          "2:unread;3:unread;4:unread;5:unread");
+    CHECK(followed(compose_includes("services:\n  w:\n    develop:\n      watch:\n        - path: .\n          include: ['*.js']\n", "")).empty());
+    CHECK(unread_lines("x: &i\n  include:\n    - a.yml\n<<: *i\ninclude :\n  - b.yml\n") == "4,5");
+    // R75 F6: COMPOSE_FILE in a .env, split at COMPOSE_PATH_SEPARATOR, all relative to the first file's folder.
+    CHECK(uses(".env", "COMPOSE_FILE=docker-compose.yml:deploy/extra.yaml\n") == "1:COMPOSE_FILE:docker-compose.yml;1:COMPOSE_FILE:deploy/extra.yaml");
+    CHECK(followed(compose_file_variable("COMPOSE_PATH_SEPARATOR=,\nexport COMPOSE_FILE=a/c.yml,b.yml\n", "ops")) == "2:ops/a/c.yml@ops/a;2:ops/b.yml@ops/a");
+    CHECK(followed(compose_file_variable("COMPOSE_FILE: x.yml\nCOMPOSE_FILE=$F\nCOMPOSE_FILES=y\n", "")) == "2:unread;1:unread");
+    // A command file's `docker compose -f` (before the subcommand) and COMPOSE_FILE, from where it runs.
+    CHECK(followed(compose_command_files("docker compose -f a/x.yml --file=b.yml -p n up -d\n"
+                                         "docker-compose --project-directory ops -fc.yml exec db psql -f s.sql\n"
+                                         "  COMPOSE_FILE: d.yml:e/f.yml\nexport COMPOSE_FILE=\"$X\"\ndocker compose -f \"${F}\" up\n", "")) ==
+          "1:a/x.yml@a;1:b.yml@a;2:c.yml@ops;3:d.yml@;3:e/f.yml@;4:unread;5:unread");
+    CHECK(uses("scripts/migrate.sh", "docker compose -f ../deploy/migrate.yml run goose\n") == "1:docker compose -f:deploy/migrate.yml");
     // Spring's variables in such a file are read as application.properties lines.
     CHECK(listed(read_changelog_dirs(".env.prod", "SPRING_SQL_INIT_MODE=always\n")).find("psql:1:src/main/resources/data.sql") != std::string::npos);
 }
