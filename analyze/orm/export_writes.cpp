@@ -335,8 +335,13 @@ void mark_unknown_at(const JsFile& file, const std::vector<std::pair<std::size_t
 }
 
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter) {
+    mark_hidden_uses(file, text, emitter, hidden_export_writes(file.tokens));
+}
+
+void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter,
+                      const std::vector<std::pair<std::size_t, std::string>>& hidden) {
     // Writes to the exports the walker does not read as definitions: unknown at their line.
-    mark_unknown_at(file, hidden_export_writes(file.tokens), "exports", emitter);
+    mark_unknown_at(file, hidden, "exports", emitter);
     for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
         Node use;
         use.begin = at;

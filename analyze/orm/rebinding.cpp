@@ -82,7 +82,7 @@ private:
                     break;
                 }
                 if ((is(j, "(") || is(j, "[")) && m_close[j] < n) j = m_close[j];
-                else if (is(j, ";") || is(j, "}") || is(j, ")")) break;
+                else if (is(j, ";") || is(j, "}") || is(j, ")") || is(j, "class")) break;  // another class's is its own
             }
         }
         static const std::set<std::string_view> k_statements = {"if", "for", "while", "switch", "catch", "with"};
@@ -219,7 +219,7 @@ private:
                 if (!ident(j)) continue;
                 const bool statement = statement_at(k > 0 && is(k - 1, "async") ? k - 1 : k);
                 std::size_t body = j + 1;
-                while (body < n && body < j + 256 && !is(body, "{") && !is(body, ";")) {
+                while (body < n && body < j + 256 && !is(body, "{") && !is(body, ";") && !is(body, "function")) {
                     if ((is(body, "(") || is(body, "[")) && m_close[body] < n) body = m_close[body];
                     ++body;
                 }
@@ -227,7 +227,7 @@ private:
                 declare(j, statement && m_hoist_top[k], Declaration{0, true, true, k, end, exported(k)});
             } else if (is(k, "class") && ident(k + 1) && !is(k + 1, "extends") && !is(k + 1, "implements")) {
                 std::size_t body = k + 2;
-                while (body < n && body < k + 256 && m_kind[body] != Brace::Class) ++body;
+                while (body < n && body < k + 256 && m_kind[body] != Brace::Class && !is(body, "class")) ++body;
                 const std::size_t end = body < n && is(body, "{") && m_close[body] < n ? m_close[body] : k + 2;
                 declare(k + 1, statement_at(k) && m_block_top[k], Declaration{0, true, true, k, end, exported(k)});
             } else if ((is(k, "let") || is(k, "const") || is(k, "var")) && (ident(k + 1) || is(k + 1, "{") || is(k + 1, "["))) {
@@ -374,12 +374,11 @@ private:
             if (!function) continue;
             if (auto w = m_writes.find(name); w != m_writes.end()) writes.insert(writes.end(), w->second.begin(), w->second.end());
             if (writes.size() < 2) continue;
-            std::sort(writes.begin(), writes.end());
-            for (std::size_t k = 1; k < writes.size(); ++k) {
-                flag(writes[k], "`" + name + "`, which the migration's up() or down() is or calls through, is bound more than once in this "
-                                "script (declared twice, or declared and assigned): the tool calls what it holds when it runs, "
-                                "which pgfence does not read");
-            }
+            // At the second binding: one place per name, however often it is rebound.
+            std::nth_element(writes.begin(), writes.begin() + 1, writes.end());
+            flag(writes[1], "`" + name + "`, which the migration's up() or down() is or calls through, is bound more than once in this "
+                            "script (declared twice, or declared and assigned): the tool calls what it holds when it runs, "
+                            "which pgfence does not read");
         }
     }
 
@@ -396,34 +395,28 @@ private:
             bool migration = false;
             std::size_t prev = open;
             for (std::size_t k = open + 1; k < m_close[open]; prev = k, k = (is(k, "(") || is(k, "[") || is(k, "{")) && m_close[k] < n ? m_close[k] + 1 : k + 1) {
-                std::size_t p = prev;
+                std::string key;
+                if (ident(k)) key = m_t[k].text;
+                else if (m_t[k].kind == TokenKind::String) key = m_t[k].string.value;
+                if (key != "up" && key != "down" && !is(k, "...") && !is(k, "[")) continue;
+                // Modifiers before the key (a few), back to the separator.
+                std::size_t q = prev;
                 bool accessor = false;
-                // Modifiers before the key, back to the separator.
-                const bool head = is(p, "{") || is(p, ",") || (klass && (is(p, ";") || is(p, "}")));
-                if (!head) {
-                    if (!(ident(p) && k_modifiers.contains(m_t[p].text)) && !is(p, "*")) continue;
-                    std::size_t q = p;
-                    while (q > open && (ident(q) || is(q, "*")) && k_modifiers.contains(m_t[q].text)) {
-                        accessor = accessor || is(q, "get") || is(q, "set");
-                        --q;
-                    }
-                    if (!(is(q, "{") || is(q, ",") || (klass && (is(q, ";") || is(q, "}"))))) continue;
+                for (int hops = 0; hops < 8 && q > open && (ident(q) || is(q, "*")) && k_modifiers.contains(m_t[q].text); ++hops, --q) {
+                    accessor = accessor || is(q, "get") || is(q, "set");
                 }
+                if (!(is(q, "{") || is(q, ",") || (klass && (is(q, ";") || is(q, "}"))))) continue;
                 if (is(k, "...") || is(k, "[")) {
                     if (is(k, "...") || is(m_close[k] + 1, ":") || is(m_close[k] + 1, "(") || (klass && is(m_close[k] + 1, "="))) other = std::min(other, k);
                     continue;
                 }
-                std::string key;
-                if (ident(k)) key = m_t[k].text;
-                else if (m_t[k].kind == TokenKind::String) key = m_t[k].string.value;
-                if (key != "up" && key != "down") continue;
                 // A key, not a call in a block: `up:`, `up(...) {`, `up,`, `up }`, a class's `up = `.
                 std::size_t after = k + 1;
                 if (is(after, "?") || is(after, "!")) ++after;
                 bool is_key = is(after, ":") || is(after, ",") || is(after, "}") || (klass && (is(after, "=") || is(after, ";") || is(after, "<")));
                 if (is(after, "(") && m_close[after] < n) is_key = is(m_close[after] + 1, "{") || is(m_close[after] + 1, ":") || klass;
                 if (!is_key) continue;
-                migration = true;
+                migration = migration || key == "up";  // without one, extract.cpp's "up() not found" says it
                 if (accessor) {
                     flag(k, "`" + key + "` is an accessor (get/set): the tool calls what the getter returns, which pgfence does not read");
                 } else if (++seen[key] == 2) {
@@ -431,7 +424,7 @@ private:
                 }
             }
             if (migration && other < n) {
-                flag(other, "a computed key or a spread beside up() or down(): it may set the one the tool calls, which pgfence does not read");
+                flag(other, "a computed key or a spread beside up(): it may set the one the tool calls, which pgfence does not read");
             }
         }
     }

@@ -20,7 +20,7 @@ namespace pgfence::analyze::orm {
 //   (`var up = x; function up() {}`: the var's assignment runs last), or a declaration and an
 //   assignment, update, destructuring target or loop head (`(up) = x`, `for (up of [x]);`);
 // - an accessor (`get up()`, `set up()`) or an up/down key given twice in one object or class
-//   (the last wins), or next to a computed key or a spread;
+//   (the last wins), or a computed key or a spread beside an up;
 // - `arguments` outside any non-arrow function (CommonJS's wrapper's: `arguments[0]` is the exports);
 // - `this.up`/`this.down` or `this[...]` set anywhere (a function called with the exports as `this`).
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> rebound_migration(const std::vector<Token>& tokens);
