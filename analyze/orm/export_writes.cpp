@@ -85,6 +85,17 @@ bool read_as_module(const std::vector<Token>& t, std::size_t v, const Aliases& a
     return false;
 }
 
+// The value at v is `void 0` or `undefined`, through a chain of `exports.x = ` (TypeScript's
+// `exports.down = exports.up = void 0;` before the functions): a placeholder the real one replaces.
+bool placeholder(const std::vector<Token>& t, std::size_t v, const Aliases& a) {
+    for (int hops = 0; hops < 8; ++hops) {
+        const std::size_t after = exports_at(t, v, a);
+        if (after == 0 || !is(t, after, ".") || !is(t, after + 2, "=")) break;
+        v = after + 3;
+    }
+    return (is(t, v, "void") && v + 1 < t.size() && t[v + 1].text == "0") || is(t, v, "undefined");
+}
+
 // A function literal at v: `function`, `async`, `(...) =>`, `x =>`.
 bool function_literal(const std::vector<Token>& t, std::size_t v, const std::vector<std::size_t>& close) {
     if (is(t, v, "function") || is(t, v, "async")) return true;
@@ -124,6 +135,9 @@ std::string handed_on(const std::vector<Token>& t, std::size_t i, std::size_t af
         return {};
     }
     if (i > 0 && (is(t, i - 1, "typeof") || is(t, i - 1, "!"))) return {};
+    if (i >= 4 && is(t, i - 1, "(") && is(t, i - 3, ".") && (is(t, i - 4, "Object") || is(t, i - 4, "Reflect"))) {
+        return {};  // Object.defineProperty(exports, ...): hidden_export_writes() judges the call
+    }
     if (is(t, after, ":") && i > 0 && (is(t, i - 1, "{") || is(t, i - 1, ","))) return {};  // a key: `{ module: "commonjs" }`
     if (after < t.size() && t[after].kind == TokenKind::String) return {};                 // TypeScript's `declare module "x"`
     if (i >= 2 && is(t, i - 1, "=") && t[i - 2].kind == TokenKind::Ident && (a.names.contains(t[i - 2].text) || is(t, i - 2, "exports"))) {
@@ -178,7 +192,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
                 if (!open.empty() && (!load[i] || !function_literal(t, value + 1, close))) {
                     out.emplace_back(t[i].begin, "the module's `" + name + "` is set inside a function or block, when it runs, to a value "
                                                  "pgfence does not read as a function: the tool calls what it holds then");
-                } else if (open.empty() && ++set_at_top[name] == 2) {
+                } else if (open.empty() && !placeholder(t, value + 1, a) && ++set_at_top[name] == 2) {
                     out.emplace_back(t[i].begin, "the module's `" + name + "` is set a second time: the tool calls the last one it holds");
                 }
             }
