@@ -9,6 +9,7 @@
 #include "analyze/orm/borrowed_up.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/rebinding.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -84,87 +85,83 @@ bool read_as_module(const std::vector<Token>& t, std::size_t v, const Aliases& a
     return false;
 }
 
-// The local names an ES module exports as up or down (`export function up`, `export let up`,
-// `export { f as up }`): the bindings are live, so a later `up = r.up` changes what the tool calls.
-std::set<std::string, std::less<>> esm_up_bindings(const std::vector<Token>& t) {
-    std::set<std::string, std::less<>> out;
-    auto migration = [](std::string_view n) { return n == "up" || n == "down"; };
-    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
-        if (!is(t, i, "export") || (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?.")))) continue;
-        std::size_t k = i + 1;
-        if (is(t, k, "async")) ++k;
-        if (is(t, k, "function") || is(t, k, "let") || is(t, k, "var")) {
-            ++k;
-            if (is(t, k, "*")) ++k;
-            if (k < t.size() && t[k].kind == TokenKind::Ident && migration(t[k].text)) out.insert(t[k].text);
-        } else if (is(t, k, "{")) {
-            for (std::size_t j = k + 1; j < t.size() && j < k + 4096 && !is(t, j, "}"); ++j) {
-                if (t[j].kind != TokenKind::Ident || !migration(t[j].text)) continue;
-                if (is(t, j - 1, "as") && j >= 2 && t[j - 2].kind == TokenKind::Ident) out.insert(t[j - 2].text);
-                else if (!is(t, j + 1, "as")) out.insert(t[j].text);
-            }
+// The value at v is `void 0` or `undefined`, through a chain of `exports.x = ` (TypeScript's
+// `exports.down = exports.up = void 0;` before the functions): a placeholder the real one replaces.
+bool placeholder(const std::vector<Token>& t, std::size_t v, const Aliases& a) {
+    for (int hops = 0; hops < 8; ++hops) {
+        const std::size_t after = exports_at(t, v, a);
+        if (after == 0 || !is(t, after, ".") || !is(t, after + 2, "=")) break;
+        v = after + 3;
+    }
+    return (is(t, v, "void") && v + 1 < t.size() && t[v + 1].text == "0") || is(t, v, "undefined");
+}
+
+// A function literal at v: `function`, `async`, `(...) =>`, `x =>`.
+bool function_literal(const std::vector<Token>& t, std::size_t v, const std::vector<std::size_t>& close) {
+    if (is(t, v, "function") || is(t, v, "async")) return true;
+    if (is(t, v, "(") && close[v] < t.size()) return is(t, close[v] + 1, "=>") || is(t, close[v] + 1, ":");
+    return v < t.size() && t[v].kind == TokenKind::Ident && is(t, v + 1, "=>");
+}
+
+// The value at v is a module the walker reads whole: a function or class, or an object whose up
+// and down are functions written in it (no spread, computed key, accessor or name among its keys).
+bool literal_migration(const std::vector<Token>& t, std::size_t v, const std::vector<std::size_t>& close) {
+    if (is(t, v, "function") || is(t, v, "class") || function_literal(t, v, close)) return true;
+    if (!is(t, v, "{") || close[v] >= t.size()) return false;
+    for (std::size_t k = v + 1; k < close[v]; ++k) {
+        const bool head = is(t, k - 1, "{") || is(t, k - 1, ",");
+        if (head && (is(t, k, "...") || is(t, k, "[") || is(t, k, "get") || is(t, k, "set"))) return false;
+        const bool key = head && (is(t, k, "up") || is(t, k, "down") ||
+                                  (t[k].kind == TokenKind::String && (t[k].string.value == "up" || t[k].string.value == "down")));
+        if (key && !(is(t, k + 1, "(") || (is(t, k + 1, ":") && function_literal(t, k + 2, close)))) return false;
+        if ((is(t, k, "(") || is(t, k, "[") || is(t, k, "{")) && close[k] < t.size()) k = close[k];
+    }
+    return true;
+}
+
+// The exports (or the module) at i, ending at `after`, used other than as a member's object, a
+// whole assignment's target, `typeof`'s operand or an alias aliases_of() follows: handed
+// to a call (`f(exports)`, `.call(module.exports)`), put in an array or object, returned. Whatever
+// receives them may set their up() (red team R75 F2). Why, else "".
+std::string handed_on(const std::vector<Token>& t, std::size_t i, std::size_t after, const Aliases& a) {
+    if (is(t, after, ".") || is(t, after, "?.") || is(t, after, "[") || is(t, after, "=")) {
+        static const std::set<std::string_view> k_reaching = {"parent", "children", "constructor", "__proto__"};
+        const bool bare_module = after == i + 1 && !is(t, i, "exports");
+        if (bare_module && is(t, after, ".") && after + 1 < t.size() && k_reaching.contains(t[after + 1].text)) {
+            return "`module." + t[after + 1].text + "` reaches the module objects, this one's exports among them: what is written "
+                   "through it (the up() the tool calls) is not followed";
         }
+        if (bare_module && is(t, after, "[")) return "a computed member of `module`: it may be its exports, whose up() the tool calls";
+        return {};
     }
-    return out;
-}
-
-// Each bracket's closing one (t.size() when unclosed).
-std::vector<std::size_t> closing_brackets(const std::vector<Token>& t) {
-    std::vector<std::size_t> close(t.size(), t.size()), stack;
-    for (std::size_t k = 0; k < t.size(); ++k) {
-        if (is(t, k, "(") || is(t, k, "[") || is(t, k, "{")) stack.push_back(k);
-        else if ((is(t, k, ")") || is(t, k, "]") || is(t, k, "}")) && !stack.empty()) {
-            close[stack.back()] = k;
-            stack.pop_back();
-        }
+    if (i > 0 && (is(t, i - 1, "typeof") || is(t, i - 1, "!"))) return {};
+    if (i >= 4 && is(t, i - 1, "(") && is(t, i - 3, ".") && (is(t, i - 4, "Object") || is(t, i - 4, "Reflect"))) {
+        return {};  // Object.defineProperty(exports, ...): hidden_export_writes() judges the call
     }
-    return close;
-}
-
-// Is the member ending before k a target: the head of `for (x of|in ...)`, or an element of an
-// object or array pattern that an `=` after it assigns (`({ a: { up: x } } = v)`, `[x = d] = v`)?
-// The patterns around it are looked through to eight levels; deeper counts as one.
-bool destructured(const std::vector<Token>& t, std::size_t k, const std::vector<std::size_t>& open,
-                  const std::vector<std::size_t>& close) {
-    if (is(t, k, "of") || is(t, k, "in")) return !open.empty() && is(t, open.back(), "(") && open.back() > 0 && is(t, open.back() - 1, "for");
-    if (!(is(t, k, ",") || is(t, k, "}") || is(t, k, "]") || is(t, k, "="))) return false;
-    for (std::size_t level = 0; level < open.size(); ++level) {
-        const std::size_t o = open[open.size() - 1 - level];
-        if (is(t, o, "(")) return false;
-        if (level >= 8) return true;
-        const std::size_t c = close[o];
-        if (c >= t.size()) return false;
-        if (is(t, c + 1, "=") && !is(t, c + 2, "=") && !is(t, c + 2, ">")) return true;
-        if (!(is(t, c + 1, ",") || is(t, c + 1, "}") || is(t, c + 1, "]") || is(t, c + 1, "="))) return false;
+    if (is(t, after, ":") && i > 0 && (is(t, i - 1, "{") || is(t, i - 1, ","))) return {};  // a key: `{ module: "commonjs" }`
+    if (after < t.size() && t[after].kind == TokenKind::String) return {};                 // TypeScript's `declare module "x"`
+    if (i >= 2 && is(t, i - 1, "=") && t[i - 2].kind == TokenKind::Ident && (a.names.contains(t[i - 2].text) || is(t, i - 2, "exports"))) {
+        return {};  // an alias, or a chain of whole assignments (`exports = module.exports = {...}`)
     }
-    return false;
+    if (is(t, after, "===") || is(t, after, "!==") || is(t, after, "==") || is(t, after, "!=") ||
+        (i > 0 && (is(t, i - 1, "===") || is(t, i - 1, "!==") || is(t, i - 1, "==") || is(t, i - 1, "!=")))) {
+        return {};  // compared
+    }
+    return "the module's exports are handed on here (to a call, into a value): what receives them may set the up() the tool "
+           "calls, which pgfence does not read";
 }
-
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t) {
     std::vector<std::pair<std::size_t, std::string>> out;
     const Aliases a = aliases_of(t);
     const std::vector<std::size_t> close = closing_brackets(t);
-    const std::set<std::string, std::less<>> live = esm_up_bindings(t);
+    const std::vector<char> load = runs_at_load(t);
+    std::map<std::string, int, std::less<>> set_at_top;  // `exports.up = ...` at the top level, per name
     std::vector<std::size_t> open;  // the brackets open at i, innermost last
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (is(t, i, "(") || is(t, i, "[") || is(t, i, "{")) open.push_back(i);
         if ((is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) && !open.empty()) open.pop_back();
-        // `export function up() {}` then `up = r.up` (or `({ up } = r)`): the module's export is
-        // then what the assignment gives (red team R74 F1).
-        if (t[i].kind == TokenKind::Ident && live.contains(t[i].text) && i > 0 &&
-            !(is(t, i - 1, ".") || is(t, i - 1, "?.") || is(t, i - 1, "let") || is(t, i - 1, "const") || is(t, i - 1, "var") ||
-              is(t, i - 1, "function") || is(t, i - 1, "export") || is(t, i - 1, "*"))) {
-            const bool assigned = (is(t, i + 1, "=") && !is(t, i + 2, "=")) ||
-                                  ((is(t, i + 1, "??") || is(t, i + 1, "||") || is(t, i + 1, "&&")) && is(t, i + 2, "="));
-            const bool pattern = is(t, i - 1, "{") || is(t, i - 1, "[") || is(t, i - 1, ",") || is(t, i - 1, ":");
-            if (assigned || (pattern && destructured(t, i + 1, open, close))) {
-                out.emplace_back(t[i].begin, "the module's exported `" + t[i].text + "` is assigned here: an ES module's exports are live, "
-                                             "so the tool calls what it holds then, which pgfence does not read");
-                continue;
-            }
-        }
         std::size_t after = exports_at(t, i, a);
         // `({ up: exports.up } = require(...))`, `[exports.up] = ...`, `for (exports.up of ...)`:
         // the export is a target the walker does not read as a definition (red team R73 F2).
@@ -177,6 +174,28 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
         if (after != 0 && is(t, after, "[")) {
             bool literal = after + 2 < t.size() && t[after + 1].kind == TokenKind::String && is(t, after + 2, "]");
             if (!literal) out.emplace_back(t[i].begin, "a property of the module's exports is set under a computed key: it may be the up() the tool runs, which pgfence does not read");
+            if (!literal || (t[after + 1].string.value != "up" && t[after + 1].string.value != "down")) continue;
+        }
+        // `exports.up = ...` (or `['up']`) counts as the definition only once, at the top level:
+        // inside a function or block it runs at a time pgfence does not follow (a timer, a helper),
+        // and a second one replaces the first (red team R75 F2).
+        const std::string name = after == 0 || after + 1 >= t.size()                    ? std::string()
+                                 : is(t, after, ".") || is(t, after, "?.")              ? t[after + 1].text
+                                 : t[after + 1].kind == TokenKind::String && is(t, after, "[") ? t[after + 1].string.value
+                                                                                        : std::string();
+        if (name == "up" || name == "down") {
+            std::size_t value = is(t, after, "[") ? after + 3 : after + 2;
+            while (value < t.size() && value < after + 6 && (is(t, value, "??") || is(t, value, "||") || is(t, value, "&&"))) ++value;
+            if (is(t, value, "=") && !is(t, value + 1, "=")) {
+                // In a block as the module loads (`if (env) exports.up = function ...`), a function
+                // written there is read as the others are; in a function, it is set when that runs.
+                if (!open.empty() && (!load[i] || !function_literal(t, value + 1, close))) {
+                    out.emplace_back(t[i].begin, "the module's `" + name + "` is set inside a function or block, when it runs, to a value "
+                                                 "pgfence does not read as a function: the tool calls what it holds then");
+                } else if (open.empty() && !placeholder(t, value + 1, a) && ++set_at_top[name] == 2) {
+                    out.emplace_back(t[i].begin, "the module's `" + name + "` is set a second time: the tool calls the last one it holds");
+                }
+            }
             continue;
         }
         // The whole exports set (`module.exports = X`, `exports = X`) to a value the walker does
@@ -188,18 +207,45 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
                                          "a Proxy): its up() may be the one the tool runs");
             continue;
         }
+        if (after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !open.empty() &&
+            (!load[i] || !literal_migration(t, after + 1, close))) {
+            out.emplace_back(t[i].begin, "the module's exports are set inside a function or block, when it runs: the up() the tool calls "
+                                         "is then what they hold, which pgfence does not read");
+            continue;
+        }
+        if (after != 0) {
+            if (std::string why = handed_on(t, i, after, a); !why.empty()) out.emplace_back(t[i].begin, std::move(why));
+        }
+        // `x.exports = ...`, `x.exports.up = ...` through another path to this module
+        // (`arguments[2]`, `require.cache[__filename]`), and the module cache itself.
+        if (is(t, i, "exports") && i > 0 && is(t, i - 1, ".") && !(i > 1 && is(t, i - 2, "module")) &&
+            ((is(t, i + 1, "=") && !is(t, i + 2, "=")) || is(t, i + 1, ".") || is(t, i + 1, "["))) {
+            out.emplace_back(t[i].begin, "a module's exports are written through a path pgfence does not follow: it may be this "
+                                         "module's, whose up() the tool calls");
+        }
+        if (is(t, i, "require") && (is(t, i + 1, ".") || is(t, i + 1, "?.")) && is(t, i + 2, "cache")) {
+            out.emplace_back(t[i].begin, "Node's module cache, through which this module's exports (its up()) may be replaced, which "
+                                         "pgfence does not follow");
+        }
         // Object.defineProperty(exports, ...), Reflect.set(module.exports, ...), ...
-        if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, ".") && i + 2 < t.size() && is(t, i + 3, "(") &&
-            !(i > 0 && is(t, i - 1, "."))) {
+        // ... or on `this` (a function called with the exports as `this`), or such a writer taken
+        // as a value (`Object.assign.call(null, module.exports, ...)`, `const set = Reflect.set`).
+        if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, ".") && i + 2 < t.size() && !(i > 0 && is(t, i - 1, "."))) {
             std::string_view m = t[i + 2].text;
             bool writes = m == "defineProperty" || m == "defineProperties" || m == "assign" || m == "set" || m == "setPrototypeOf";
-            if (writes && exports_at(t, i + 4, a) != 0) {
+            if (writes && is(t, i + 3, "(") && (exports_at(t, i + 4, a) != 0 || is(t, i + 4, "this"))) {
                 out.emplace_back(t[i].begin, t[i].text + "." + std::string(m) + "() on the module's exports may define the up() the tool runs, which pgfence does not read");
+            } else if (writes && !is(t, i + 3, "(")) {
+                out.emplace_back(t[i].begin, t[i].text + "." + std::string(m) + " taken as a value: what it is called on (the module's exports, "
+                                             "their up()) is not followed");
             }
         }
     }
     for (auto& borrowed : borrowed_up(t, a.names)) out.push_back(std::move(borrowed));
-    std::sort(out.begin(), out.end());
+    for (auto& rebound : rebound_migration(t)) out.push_back(std::move(rebound));
+    // One per place: the first reason given there.
+    std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    out.erase(std::unique(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), out.end());
     return out;
 }
 
@@ -303,8 +349,13 @@ void mark_unknown_at(const JsFile& file, const std::vector<std::pair<std::size_t
 }
 
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter) {
+    mark_hidden_uses(file, text, emitter, hidden_export_writes(file.tokens));
+}
+
+void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter,
+                      const std::vector<std::pair<std::size_t, std::string>>& hidden) {
     // Writes to the exports the walker does not read as definitions: unknown at their line.
-    mark_unknown_at(file, hidden_export_writes(file.tokens), "exports", emitter);
+    mark_unknown_at(file, hidden, "exports", emitter);
     for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
         Node use;
         use.begin = at;

@@ -35,8 +35,11 @@ namespace pgfence::analyze::orm {
 
 class Emitter;
 struct JsFile;
-// Each of the above, unknown at its place in the script `file` (extract.cpp, after the walk).
+// Each of the above, unknown at its place in the script `file` (extract.cpp, after the walk);
+// `hidden`: hidden_export_writes(file.tokens), where the caller has it already.
 void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter);
+void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter,
+                      const std::vector<std::pair<std::size_t, std::string>>& hidden);
 
 // Each of `found` (offset, why), unknown at the statement or call holding it in `file`, named `call`.
 void mark_unknown_at(const JsFile& file, const std::vector<std::pair<std::size_t, std::string>>& found, std::string_view call, Emitter& emitter);

@@ -480,13 +480,15 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             return out;
         }
     }
-    if (format == InputFormat::Auto && !hidden_export_writes(lex_js(text)).empty()) {
+    if (format == InputFormat::Auto) {
         // No up() read, but the module's exports are written in a way pgfence does not read (an
         // alias's computed key, a call or an import as the exports): unknown there, not skipped.
-        JsFile file = parse_js(text);
-        Emitter emitter(file, text, out);
-        mark_hidden_uses(file, text, emitter);
-        return out;
+        if (const auto hidden = hidden_export_writes(lex_js(text)); !hidden.empty()) {
+            JsFile file = parse_js(text);  // the same text, so the same tokens and offsets
+            Emitter emitter(file, text, out);
+            mark_hidden_uses(file, text, emitter, hidden);
+            return out;
+        }
     }
     if (format == InputFormat::Auto) {
         if (auto stop = lexing_stop(text, true)) {
@@ -545,8 +547,9 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     // TypeORM runs every class the file exports: those pgfence does not follow are unknown.
     const auto unfollowed = format == InputFormat::TypeOrm ? unfollowed_exports(file.tokens) : decltype(unfollowed_exports(file.tokens)){};
     mark_unknown_at(file, unfollowed, "exports", emitter);
+    const auto hidden = hidden_export_writes(file.tokens);
     const bool none_found = !walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() &&
-                            hidden_export_writes(file.tokens).empty() && unfollowed.empty();
+                            hidden.empty() && unfollowed.empty();
     // TypeORM runs the classes a file exports and passes over a file with none. The other tools
     // load every file of their folder and call its up() (knex's Migrator refuses a module without
     // up and down functions; umzug, db-migrate and node-pg-migrate call it): a file with code in
@@ -569,7 +572,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         emitter.unknown(first, index, "this script's up() was not found where pgfence reads it (a down() was): "
                                       "what it runs on up is not seen");
     }
-    mark_hidden_uses(file, text, emitter);
+    mark_hidden_uses(file, text, emitter, hidden);
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {
         case InputFormat::TypeOrm:

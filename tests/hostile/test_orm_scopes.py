@@ -10,6 +10,9 @@ differently from a plain reading (red team R70):
 - F22: a migration whose up() comes from another module (a TypeORM class that inherits it, knex's
   `exports.up = h.up`, `module.exports = { up, down }` of an import, `{ ...require() }`) is
   unknown where it takes it, never "skipped: no migration".
+- R75 F1-F3: an up() read in the file while knex calls another the file writes (a getter, a
+  duplicate key, a binding declared twice or reassigned, `arguments`, `this`, the exports handed
+  to a call or set in a timer, a closure's callee reassigned): unknown at that write.
 
 Each migration goes through a real git repository, `pgfence analyze --ci` and `pgfence pr` against
 the GitHub double (test_orm_coverage.gate_pull_request); every line marked "// expect: RULE"
@@ -179,6 +182,40 @@ KNEX_BORROWED = {
                                         'up = r.up; // expect: unknown-statement\n'),
 }
 
+# R75 F1-F3: an up() pgfence reads in the file, while knex calls another the same file writes: an
+# up counts as read only when nothing else writes its binding, the names it calls through, or the
+# exports. Each knex 3.1 runs as DROP TABLE users (red team R75, /tmp/r75/k).
+EVIL = 'async function evil(knex) { await knex.raw("DROP TABLE users"); }\n'
+SAFE = 'async function (knex) { await knex.raw("SELECT 1"); }'
+CJS_SAFE = f"exports.up = {SAFE};\nexports.down = async function () {{}};\n"
+ESM_SAFE = f"export let up = {SAFE};\nexport async function down() {{}};\n"
+KNEX_REBOUND = {
+    "rebound_getter": ("20240302000000_a.js", EVIL + "module.exports = { get up() { return evil; }, down() {} }; // expect: unknown-statement\n"),
+    "rebound_var_hoisting": ("20240302000001_b.js", EVIL + "var up = evil;\n"
+                             "function up(knex) { return knex.raw('SELECT 1'); } // expect: unknown-statement\n"
+                             "exports.up = up;\nexports.down = async function () {};\n"),
+    "rebound_reassigned": ("20240302000002_c.js", EVIL + "function up(knex) { return knex.raw('SELECT 1'); }\n"
+                           "up = evil; // expect: unknown-statement\nexports.up = up;\nexports.down = async function () {};\n"),
+    "rebound_arguments": ("20240302000003_d.js", EVIL + CJS_SAFE + "arguments[0].up = evil; // expect: unknown-statement\n"),
+    "rebound_arguments_module": ("20240302000004_e.js", EVIL + CJS_SAFE +
+                                 "arguments[2].exports = { up: evil, down() {} }; // expect: unknown-statement\n"),
+    "rebound_this_call": ("20240302000005_f.js", EVIL + CJS_SAFE +
+                          "(function () { this.up = evil; }).call(module.exports); // expect: unknown-statement\n"),
+    "rebound_timer": ("20240302000006_g.js", EVIL + "const e = module.exports;\n" + CJS_SAFE +
+                      "setTimeout(() => { e.up = evil; }, 0); // expect: unknown-statement\n"),
+    "rebound_assign_call": ("20240302000007_h.js", EVIL + CJS_SAFE +
+                            "Object.assign.call(null, module.exports, { up: evil }); // expect: unknown-statement\n"),
+    "rebound_duplicate_key": ("20240302000008_i.js", EVIL + f"module.exports = {{ up: {SAFE}, down() {{}}, up: evil }}; // expect: unknown-statement\n"),
+    "rebound_closure": ("20240302000009_j.js", EVIL + f"let impl = {SAFE};\nexports.up = k => impl(k);\n"
+                        "exports.down = async function () {};\nimpl = evil; // expect: unknown-statement\n"),
+    "rebound_esm_parenthesised": ("20240302000010_k.mjs", EVIL + ESM_SAFE + "(up) = evil; // expect: unknown-statement\n"),
+    "rebound_esm_loop_head": ("20240302000011_l.mjs", EVIL + ESM_SAFE + "for (up of [evil]); // expect: unknown-statement\n"),
+    "rebound_esm_var": ("20240302000012_m.mjs", EVIL + ESM_SAFE.replace("export let", "export var") +
+                        "var up = evil; // expect: unknown-statement\n"),
+    "rebound_esm_closure": ("20240302000013_n.mjs", EVIL + f"let impl = {SAFE};\nexport async function up(knex) {{ return impl(knex); }}\n"
+                            "export async function down() {}\nimpl = evil; // expect: unknown-statement\n"),
+}
+
 
 def inherits_typeorm(s):
     report = gate_pull_request(s, "src/migrations/1700000000060-S.ts", INHERITS,
@@ -186,6 +223,33 @@ def inherits_typeorm(s):
                                 "package.json": '{"dependencies": {"typeorm": "0.3.20"}, "scripts": {"migrate": "typeorm migration:run -d src/data-source.ts"}}\n'})
     mine = [f for f in report["files"] if f["path"] == "src/migrations/1700000000060-S.ts"]
     check(mine and not mine[0]["skipped"], f"the inheriting migration is not skipped: {mine}")
+
+
+def rebound(name):
+    def run(s):
+        file, text = KNEX_REBOUND[name]
+        gate_pull_request(s, "migrations/" + file, text,
+                          {"knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+                           "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
+    return run
+
+
+# Precision kept: state the migration updates (a counter), exports set in a block as the module
+# loads to functions written there, and a helper bound once stay read, with no unknown.
+REBOUND_PLAIN = """let dropped = 0;
+function dropCarts(knex) { dropped++; return knex.raw("DROP TABLE carts"); } // expect: drop-table
+if (process.env.MIGRATE_CARTS !== "no") {
+  module.exports = { up: async (knex) => { await dropCarts(knex); dropped += 1; }, down() {} };
+} else {
+  module.exports = { up: async () => {}, down() {} };
+}
+"""
+
+
+def rebound_plain(s):
+    report = gate_pull_request(s, "migrations/20240302000014_o.js", REBOUND_PLAIN,
+                               {"package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}\n'}, unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
 
 
 def borrowed(path):
@@ -222,6 +286,8 @@ SCENARIOS = {
     "borrowed_helper_given_exports": borrowed("migrations/20240301000011_l.js"),
     "borrowed_expression_target": borrowed("migrations/20240301000012_m.js"),
     "borrowed_esm_live_binding": borrowed("migrations/20240301000013_n.mjs"),
+    **{name: rebound(name) for name in KNEX_REBOUND},
+    "rebound_plain": rebound_plain,
 }
 
 if __name__ == "__main__":
