@@ -412,11 +412,9 @@ def scenario_jobs_signoff(w):
     ok("an approval given before web's upload arrived covers api's findings only: web's need their own sign-off")
 
 
-def scenario_job_missing(w):
-    """Red team r70 F24: head 1, job api drops a table (action_required) and job web has nothing new;
-    head 2 changes only web's folder and only web uploads. The check of head 2 waits for api (pending,
-    "Waiting for job api"), never success, and api's upload for head 2 brings back its action_required."""
-    token, url = start(w)
+def api_drops_users(w, token, url):
+    """Head 1 of pull request #7: job api drops a table (action_required), job web has nothing new
+    (success); both uploaded. Returns head 1 and main's commit."""
     commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n"},
            "base")
     git(w.repo, "checkout", "-qb", "feature")
@@ -430,6 +428,15 @@ def scenario_job_missing(w):
     upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
     wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
     w.wait_for_check(head, "action_required")
+    return head, main
+
+
+def scenario_job_missing(w):
+    """Red team r70 F24: head 1, job api drops a table (action_required) and job web has nothing new;
+    head 2 changes only web's folder and only web uploads. The check of head 2 waits for api (pending,
+    "Waiting for job api"), never success, and api's upload for head 2 brings back its action_required."""
+    token, url = start(w)
+    head, main = api_drops_users(w, token, url)
     ok("head 1: api's DROP TABLE needs sign-off")
 
     commit(w, {"web/migrations/003_more.sql": "SELECT 1;\n"}, "web only")
@@ -503,19 +510,7 @@ def scenario_jobs_order(w):
     for the head's lock. A head's checks are run one at a time: api's waits for web's to finish."""
     w.pg = Postgres(w.tmp)
     token, url = start(w, database_url=w.pg.url("postgres", "postgres"))
-    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n"},
-           "base")
-    git(w.repo, "checkout", "-qb", "feature")
-    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
-               "web/migrations/002_note.sql": "SELECT 1;\n"}, "drop users")
-    head = git(w.repo, "rev-parse", "HEAD")
-    main = git(w.repo, "rev-parse", "main")
-    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
-    w.wait_for_event(url, token, "pull_request")
-    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
-    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
-    wait_for_jobs(w, url, token, {"api": "action_required", "web": "success"})
-    w.wait_for_check(head, "action_required")
+    head, main = api_drops_users(w, token, url)
 
     commit(w, {"web/migrations/003_more.sql": "SELECT 1;\n", "api/migrations/003_note.sql": "SELECT 2;\n"}, "both jobs")
     head2 = git(w.repo, "rev-parse", "HEAD")
