@@ -44,6 +44,70 @@ bool locks_name(const StatementFacts& statement, const std::string& name) {
                        [&](const LockFact& l) { return l.relation == bare || l.relation.ends_with("." + bare); });
 }
 
+// The built-in types of pg_catalog, as canonical_type() spells them (PostgreSQL docs, chapter 8,
+// "Data Types"; pg_type.dat). The copy's proof compares types by name: only these names are one
+// type wherever they are written, as long as pg_catalog is searched first (see catalog_first).
+// Extension types (citext, hstore) and domains may be another type of the same name after a
+// rename (red team R76 S6: a domain email_t renamed away and made again as "char").
+bool pg_catalog_type(const std::string& canonical) {
+    static const std::set<std::string, std::less<>> k_types = {
+        "int2", "int4", "int8", "float4", "float8", "numeric", "money", "bool", "text", "varchar", "bpchar", "char",
+        "name", "bytea", "date", "time", "timetz", "timestamp", "timestamptz", "interval", "uuid", "json", "jsonb",
+        "jsonpath", "xml", "inet", "cidr", "macaddr", "macaddr8", "bit", "varbit", "point", "line", "lseg", "box",
+        "path", "polygon", "circle", "tsvector", "tsquery", "oid", "regclass", "regtype", "regproc", "regprocedure",
+        "regoper", "regoperator", "regconfig", "regdictionary", "regnamespace", "regrole", "regcollation", "xid",
+        "xid8", "cid", "tid", "pg_lsn", "txid_snapshot", "pg_snapshot", "int4range", "int8range", "numrange",
+        "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange", "tsmultirange",
+        "tstzmultirange", "datemultirange"};
+    return k_types.count(type_base(canonical)) > 0;
+}
+
+// Does an unqualified type name at `at` resolve in pg_catalog first? Not when its search_path
+// names pg_catalog after another schema ("public, pg_catalog"): PostgreSQL searches pg_catalog
+// first only when the path does not name it (ddl.html, "The Schema Search Path"), so a
+// `CREATE DOMAIN public.text AS "char"` is then what `text` means (red team R76 S6).
+bool catalog_first(const StatementFacts& at) {
+    if (!at.settings->search_path) return true;
+    const std::vector<std::string> path = search_path_schemas(*at.settings->search_path);
+    const auto catalog = std::find(path.begin(), path.end(), "pg_catalog");
+    return catalog == path.end() || catalog == path.begin();
+}
+
+// A TransactionStmt that may undo the copy or part of what the proof counts on: anything but
+// BEGIN / START TRANSACTION, COMMIT (AND CHAIN too), SAVEPOINT and RELEASE (red team R76 S1, S2:
+// ROLLBACK TO SAVEPOINT, ROLLBACK, ABORT, PREPARE TRANSACTION and ROLLBACK PREPARED undo or hold
+// back the copy while the DROP of b still runs).
+bool undoes(const pg::Node* node) {
+    const auto* t = pg::as<TransactionStmt>(node);
+    if (t == nullptr) return false;
+    switch (t->kind) {
+        case TRANS_STMT_BEGIN: case TRANS_STMT_START: case TRANS_STMT_COMMIT: case TRANS_STMT_SAVEPOINT: case TRANS_STMT_RELEASE:
+            return false;
+        default:
+            return true;
+    }
+}
+
+// A call or subquery anywhere in the copy's SELECT (red team R76 S3: `ORDER BY generate_series(1,
+// 0)` returns no row): a set-returning function changes how many rows there are, and a subquery or
+// function may read or write what pgfence does not see.
+bool calls_anything(const pg::Node* node) {
+    if (node == nullptr) return false;
+    if (pg::is<FuncCall>(node) || pg::is<SubLink>(node) || pg::is<RangeFunction>(node) || pg::is<RangeSubselect>(node)) return true;
+    bool found = false;
+    pg::each_child(node, [&](const pg::Node* child) { found = found || calls_anything(child); });
+    return found;
+}
+
+// ORDER BY plain columns only (red team R76 S3), though calls_anything refuses the rest too.
+bool sorts_by_columns(const SelectStmt* select) {
+    for (const pg::Node* item : pg::each(select->sortClause)) {
+        const auto* sort = pg::as<SortBy>(item);
+        if (sort == nullptr || !pg::is<ColumnRef>(sort->node)) return false;
+    }
+    return true;
+}
+
 // ALTER TABLE subcommands on the new t that change neither its rows nor its columns, nor what a
 // write to it does (a constraint that does not hold makes the statement fail; the triggers' are
 // followed in proven_between).
@@ -102,6 +166,7 @@ bool proven_between(const std::vector<const pg::Node*>& stmts, const std::vector
         const StatementFacts& f = facts[k];
         if (f.status != StatementStatus::Analyzed || f.runs_user_code) return false;
         if (k == out.rename_at || k == out.create_at) continue;
+        if (undoes(stmts[k])) return false;
         if (k == out.copy_at) {
             if (std::any_of(fires.begin(), fires.end(), [](const auto& t) { return t.second.fires; })) return false;
             continue;
@@ -203,6 +268,7 @@ bool copies_each_column(const InsertStmt* insert, const SelectStmt* select, cons
             if (it == made_types.end()) continue;
             if (copied.count(it->first) == 0) return false;  // the new t has it, but not its values
             if ((*old_types)[k].empty() || it->second != (*old_types)[k]) return false;  // another type
+            if (!pg_catalog_type(it->second)) return false;  // the same name, maybe not the same type
         }
     }
     return true;
@@ -233,6 +299,11 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
             if (c != nullptr && c->relation != nullptr && c->partbound == nullptr && c->ofTypename == nullptr &&
                 schema::same_name(schema::name_of_range_var(c->relation), out.table)) {
                 if (!at_home(c->relation, i)) return std::nullopt;
+                // A TEMP table's rows go at the session's end, an UNLOGGED one's at a crash, and it
+                // has none on a replica (red team R76 S5).
+                if (c->relation->relpersistence != 'p') return std::nullopt;
+                // Its types are compared by name with the old t's: only where pg_catalog's come first.
+                if (!catalog_first(facts[i]) || !catalog_first(facts[rename_at])) return std::nullopt;
                 create = c;
                 out.create_at = i;
             } else if (table_rename(node) != nullptr && names(node, out.aside)) {
@@ -250,12 +321,15 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
         // LIMIT, OFFSET, grouping, DISTINCT, locking clause (SKIP LOCKED leaves rows behind) or ON
         // CONFLICT that could leave rows behind (red team R69 C1: `SELECT * FROM b LIMIT 0` copied
         // nothing, and b was then dropped); and no OVERRIDING USER VALUE, which gives identity
-        // columns new values instead of b's (red team R75 F8).
+        // columns new values instead of b's (red team R75 F8). Nor FROM ONLY, which leaves out the
+        // rows of b's partitions and children (red team R76 S4), nor a call or subquery anywhere in
+        // it, nor an ORDER BY but of columns (S3).
         const auto* from = pg::length(select->fromClause) == 1 ? pg::as<RangeVar>(pg::nth(select->fromClause, 0)) : nullptr;
         if (select->op != SETOP_NONE || from == nullptr || !schema::same_name(schema::name_of_range_var(from), out.aside) ||
             select->whereClause != nullptr || select->limitCount != nullptr || select->limitOffset != nullptr ||
             select->groupClause != nullptr || select->havingClause != nullptr || select->distinctClause != nullptr ||
             select->withClause != nullptr || select->lockingClause != nullptr || insert->onConflictClause != nullptr ||
+            !from->inh || !sorts_by_columns(select) || calls_anything(insert->selectStmt) ||
             insert->withClause != nullptr || insert->override == OVERRIDING_USER_VALUE || !at_home(insert->relation, i) ||
             !at_home(from, i)) {
             return std::nullopt;
