@@ -73,6 +73,23 @@ bool catalog_first(const StatementFacts& at) {
     return catalog == path.end() || catalog == path.begin();
 }
 
+// Does a statement make a type or domain in the session's temporary schema? Where the search_path
+// does not name pg_temp, PostgreSQL looks there first for type names, before pg_catalog (ddl.html,
+// "The Schema Search Path"; checked on PostgreSQL 16: after `CREATE DOMAIN pg_temp.text AS "char"`,
+// a column declared `text` keeps one character). It lives until the session ends, so only the
+// same file's statements count.
+bool makes_temp_type(const pg::Node* node) {
+    const List* name = nullptr;
+    if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
+    if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
+    if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
+    if (const auto* t = pg::as<DefineStmt>(node); t != nullptr && t->kind == OBJECT_TYPE) name = t->defnames;
+    if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
+        return c->typevar->schemaname != nullptr && std::string_view(c->typevar->schemaname).starts_with("pg_temp");
+    }
+    return name != nullptr && pg::length(name) > 1 && pg::text(pg::nth(name, 0)).starts_with("pg_temp");
+}
+
 // A TransactionStmt that may undo the copy or part of what the proof counts on: anything but
 // BEGIN / START TRANSACTION, COMMIT (AND CHAIN too), SAVEPOINT and RELEASE (red team R76 S1, S2:
 // ROLLBACK TO SAVEPOINT, ROLLBACK, ABORT, PREPARE TRANSACTION and ROLLBACK PREPARED undo or hold
@@ -304,6 +321,7 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
                 if (c->relation->relpersistence != 'p') return std::nullopt;
                 // Its types are compared by name with the old t's: only where pg_catalog's come first.
                 if (!catalog_first(facts[i]) || !catalog_first(facts[rename_at])) return std::nullopt;
+                if (std::any_of(stmts.begin(), stmts.begin() + static_cast<std::ptrdiff_t>(i), makes_temp_type)) return std::nullopt;
                 create = c;
                 out.create_at = i;
             } else if (table_rename(node) != nullptr && names(node, out.aside)) {
