@@ -12,6 +12,7 @@
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/foreign_migrations.hpp"
@@ -231,6 +232,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     constexpr int k_most_compose_depth = 8;
     constexpr std::size_t k_most_compose_files = 256;
     std::map<std::size_t, ComposeFollow> compose_followed;
+    std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
@@ -246,7 +248,13 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // as a settings file it is read on its own.
         const auto follow = compose_followed.find(at);
         const bool extended = follow != compose_followed.end();
-        if (!read.insert(extended ? "compose:" + normal + "@" + follow->second.project : normal).second) continue;
+        const auto env_read = compose_env_read.find(at);
+        const bool compose_env = env_read != compose_env_read.end();
+        if (!read.insert(extended      ? "compose:" + normal + "@" + follow->second.project
+                         : compose_env ? "compose-env:" + normal + "@" + env_read->second
+                                       : normal).second) {
+            continue;
+        }
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
@@ -258,11 +266,29 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // tools' variables there (SPRING_FLYWAY_LOCATIONS, SPRING_JPA_HIBERNATE_DDL_AUTO, a
         // DATABASE_URL's x-multi-statement) count as in a dotenv file. Each reached through no link.
         std::vector<SettingUnknown> unknown;
+        if (compose_env) {
+            // Read as compose reads a --env-file: for COMPOSE_FILE, relative to where the command runs
+            // (red team R76 E2); as an environment file it has its own entry.
+            const ComposeFiles named = compose_file_variable(*text, env_read->second);
+            for (const auto& f : named.files) {
+                if (compose_followed.size() >= k_most_compose_files) break;
+                compose_followed.emplace(settings.size(), ComposeFollow{f.project, 1});
+                settings.emplace_back((root / f.file).lexically_normal().generic_string(), root);
+            }
+            for (const auto& [line, why] : named.unread) unknown.push_back(SettingUnknown{line, why, "COMPOSE_FILE"});
+            if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
+            continue;
+        }
         if (env_file_source(rel) || dotenv_name(rel) || extended) {
             for (const auto& u : env_file_uses(rel, *text, extended, extended ? &follow->second.project : nullptr)) {
                 bool linked = false;
                 for (fs::path p = fs::path(u.file); !p.empty() && !linked; p = p.parent_path()) linked = fs::is_symlink(root / p, ec);
                 if (linked) continue;
+                if (u.compose_env) {
+                    compose_env_read.emplace(settings.size(), u.project);
+                    settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
+                    continue;
+                }
                 if (u.compose) {
                     const int depth = extended ? follow->second.depth + 1 : 1;
                     if (depth > k_most_compose_depth || compose_followed.size() >= k_most_compose_files) {

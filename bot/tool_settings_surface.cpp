@@ -9,6 +9,7 @@
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/spring_env.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
@@ -325,6 +326,16 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 const std::string& step_text = step.depth > 0 ? *other : **text;
                 for (const auto& u : tools::env_file_uses(step.path, step_text, step.depth > 0, step.depth > 0 ? &step.project : nullptr)) {
                     if (u.compose && step.depth < 8 && seen.insert(u.file + "@" + u.project).second) steps.push_back(Step{u.file, u.project, step.depth + 1});
+                    // `docker compose --env-file x`: x's COMPOSE_FILE names the compose files (red team R76 E2).
+                    if (u.compose_env && step.depth < 8 && seen.insert("env:" + u.file + "@" + u.project).second) {
+                        auto t = read(u.file);
+                        if (!t) return t.error();
+                        if (*t) {
+                            for (const auto& f : tools::compose_file_variable(**t, u.project).files) {
+                                if (seen.insert(f.file + "@" + f.project).second) steps.push_back(Step{f.file, f.project, step.depth + 1});
+                            }
+                        }
+                    }
                     if (out.size() >= k_most_modules || out.contains(u.file)) continue;
                     SurfaceFile f{step.path + ":" + std::to_string(u.line) + " (" + u.how + ") loads it into the environment", false, {}, true};
                     out.emplace(u.file, std::move(f));

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/text_lines.hpp"
@@ -293,7 +294,23 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
         if (w.size() >= 2 && (w.front() == '"' || w.front() == '\'') && w.back() == w.front()) w = w.substr(1, w.size() - 2);
         return std::string(w);
     };
+    // A shell joins a line ending in `\` with the next (a script, a Makefile recipe, a workflow's
+    // `run: |`): the command is read whole, at its first line (red team R76 E1).
+    std::vector<std::pair<int, std::string>> logical;
+    std::vector<int> first_of;  // by physical line - 1: the line its command starts at
+    bool continued = false;
     each_line(text, [&](int n, std::string_view l) {
+        while (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        const bool more = l.ends_with("\\");
+        if (more) l.remove_suffix(1);
+        if (continued && !logical.empty()) logical.back().second.append(" ").append(l);
+        else logical.emplace_back(n, std::string(l));
+        first_of.push_back(logical.back().first);
+        continued = more;
+    });
+    std::set<int> command_lines;  // first lines of commands read as compose's, or setting COMPOSE_FILE
+    for (const auto& [n, joined] : logical) {
+        const std::string_view l = joined;
         // The words of the line, at blanks.
         std::vector<std::string_view> w;
         for (std::size_t at = l.find_first_not_of(" \t\r"); at != std::string_view::npos && w.size() < 256; at = l.find_first_not_of(" \t\r", at)) {
@@ -310,6 +327,7 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                 std::string_view raw = word == "COMPOSE_FILE:" ? w[i + 1] : word.substr(13);
                 if (word != "COMPOSE_FILE:" && (raw.ends_with("\"") || raw.ends_with("'"))) raw.remove_suffix(1);
                 const std::string value = bare(raw);
+                command_lines.insert(n);
                 if (value.find_first_of("$`\\\"'") != std::string::npos || value.empty()) {
                     unread(n, "COMPOSE_FILE is set here from a variable or in a form pgfence does not read: the compose files it names may "
                               "load an env_file that sets how migrations run, unread");
@@ -326,8 +344,16 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                 continue;
             }
             // docker compose / docker-compose / podman-compose: its options before the subcommand.
-            const bool compose = w[i] == "docker-compose" || w[i] == "podman-compose" || (w[i] == "compose" && i > 0 && (w[i - 1] == "docker" || w[i - 1] == "podman"));
+            // A word opening a quoted command (package.json's `"docker compose -f x"`) counts without its quote.
+            auto program = [&](std::size_t k) {
+                std::string_view p = w[k];
+                if (p.starts_with("\"") || p.starts_with("'")) p.remove_prefix(1);
+                return p;
+            };
+            const bool compose = program(i) == "docker-compose" || program(i) == "podman-compose" ||
+                                 (w[i] == "compose" && i > 0 && (program(i - 1) == "docker" || program(i - 1) == "podman"));
             if (!compose) continue;
+            command_lines.insert(n);
             std::vector<std::string> files;
             std::optional<std::string> project;
             bool unknown_value = false;
@@ -351,15 +377,36 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                     is_project = !file_flag;
                     break;
                 }
+                // --env-file: a dotenv file compose reads COMPOSE_FILE from, as .env (red team R76 E2).
+                if (!value && (o == "--env-file" || o.starts_with("--env-file="))) {
+                    if (o == "--env-file" && j + 1 < w.size()) value = bare(w[++j]);
+                    else if (o != "--env-file") value = bare(o.substr(11));
+                    if (value && value->find_first_of("$`") == std::string::npos) {
+                        if (std::string why = unfollowed(*value, folder); !why.empty()) {
+                            unread(n, "this command's --env-file is " + why + ": it may set COMPOSE_FILE, the compose files whose env_file "
+                                      "sets how migrations run, unread");
+                        } else if (out.env_files.size() < k_most) {
+                            out.env_files.push_back(ComposeFileRef{n, repository_path(folder, *value), std::string(folder)});
+                        }
+                        continue;
+                    }
+                }
                 if (value && value->find_first_of("$`") != std::string::npos) unknown_value = true;
                 else if (is_file) files.push_back(*value);
                 else if (is_project) project = *value;
                 else if (o.find('=') == std::string_view::npos && j + 1 < w.size()) {
                     // compose's global options that take a value (docker/compose cmd/compose/compose.go).
-                    for (std::string_view v : {"-p", "--project-name", "--env-file", "--profile", "--ansi", "--parallel", "--progress"}) {
+                    for (std::string_view v : {"-p", "--project-name", "--profile", "--ansi", "--parallel", "--progress"}) {
                         if (o == v) ++j;
                     }
                 }
+            }
+            // `docker compose $(FILES) run`: a word before the subcommand that a shell or make expands
+            // may be any options, -f among them (red team R76 E3).
+            if (j < w.size()) {
+                std::string_view next = w[j];
+                if (next.starts_with("\"") || next.starts_with("'")) next.remove_prefix(1);
+                if (next.starts_with("$") || next.starts_with("`")) unknown_value = true;
             }
             if (unknown_value) {
                 unread(n, "this command names its compose file or project folder with a variable: an env_file there may set how "
@@ -367,6 +414,27 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
             }
             if (!files.empty() || project) add(n, files, project);
             i = j;
+        }
+    }
+    // A line naming COMPOSE_FILE or compose-file (compose-action's input, `export COMPOSE_FILE :=`
+    // in make, PowerShell's $env:COMPOSE_FILE), or starting with a compose option (a folded `run: >`
+    // block), that was not read above: unknown, not passed over (red team R76 E1, E3).
+    each_line(text, [&](int n, std::string_view l) {
+        const std::string_view t = trim_blanks(l);
+        if (static_cast<std::size_t>(n - 1) >= first_of.size()) return;
+        if (t.starts_with("#") || t.starts_with("//") || command_lines.contains(first_of[static_cast<std::size_t>(n - 1)])) return;
+        bool names = t.find("compose-file") != std::string_view::npos;
+        for (std::size_t at = t.find("COMPOSE_FILE"); !names && at != std::string_view::npos; at = t.find("COMPOSE_FILE", at + 1)) {
+            // Not a read of it ($COMPOSE_FILE, ${COMPOSE_FILE}), nor another name (DEV_COMPOSE_FILES).
+            auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+            names = (at == 0 || (t[at - 1] != '$' && t[at - 1] != '{' && !word(t[at - 1]))) && (at + 12 == t.size() || !word(t[at + 12]));
+        }
+        const bool option = first_of[static_cast<std::size_t>(n - 1)] == n &&
+                            (t.starts_with("-f ") || t.starts_with("-f=") || t.starts_with("--file") || t.starts_with("--env-file") ||
+                             t.starts_with("--project-directory"));
+        if (names || option) {
+            unread(n, "this line names compose files in a form pgfence does not read (a variable, another syntax, a command over "
+                      "lines it does not join): an env_file there may set how migrations run, unread");
         }
     });
     return out;

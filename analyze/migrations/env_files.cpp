@@ -289,7 +289,7 @@ std::vector<std::pair<int, std::string>> compose_env_unread(std::string_view tex
 
 std::vector<std::pair<int, std::string>> compose_file_unread(std::string_view path, std::string_view text) {
     if (dotenv_name(path)) return compose_file_variable(text, path_folder(path)).unread;
-    if (!command_file(path)) return {};
+    if (!compose_command_source(path)) return {};
     const bool from_folder = !runs_from_top(path) || path_folder(path).empty() || path.ends_with(".sh") || path.ends_with(".bash");
     return compose_command_files(text, from_folder ? path_folder(path) : std::string_view()).unread;
 }
@@ -303,9 +303,16 @@ bool dotenv_name(std::string_view path) {
     return true;
 }
 
+bool compose_command_source(std::string_view path) {
+    // package.json's scripts, direnv's .envrc and PowerShell scripts run docker compose or set
+    // COMPOSE_FILE too (red team R76 E3).
+    const std::string_view name = path_name(path);
+    return command_file(path) || name == "package.json" || name == ".envrc" || name.ends_with(".ps1");
+}
+
 bool env_file_source(std::string_view path) {
     const std::string_view name = path_name(path);
-    return compose_name(path) || command_file(path) || systemd_unit(name) || kustomization(name);
+    return compose_name(path) || compose_command_source(path) || systemd_unit(name) || kustomization(name);
 }
 
 std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view text, bool compose, const std::string* project) {
@@ -354,14 +361,19 @@ std::vector<EnvFileUse> env_file_uses(std::string_view path, std::string_view te
         if (from_top) read_env_file_flags(text, "", out);
     }
     // `docker compose -f x`, COMPOSE_FILE set in a command file: compose files of the project it runs.
-    if (command_file(path) && (text.find("compose") != std::string_view::npos || text.find("COMPOSE_FILE") != std::string_view::npos)) {
+    if (compose_command_source(path) && (text.find("compose") != std::string_view::npos || text.find("COMPOSE_FILE") != std::string_view::npos)) {
         for (const bool top : {false, true}) {
             if (!(top ? from_top : from_folder)) continue;
-            for (const auto& f : compose_command_files(text, top ? std::string_view() : folder).files) {
+            const ComposeFiles run = compose_command_files(text, top ? std::string_view() : folder);
+            for (const auto& f : run.files) {
                 if (push(out, f.line, "docker compose -f", "", f.file)) {
                     out.back().compose = true;
                     out.back().project = f.project;
                 }
+            }
+            // Its own entry, beside the one --env-file above made: read again for COMPOSE_FILE only.
+            for (const auto& f : run.env_files) {
+                if (out.size() < k_most_uses) out.push_back(EnvFileUse{f.line, "docker compose --env-file", f.file, false, f.project, true});
             }
         }
     }

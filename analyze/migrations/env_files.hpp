@@ -25,6 +25,8 @@ namespace pgfence::analyze::tools {
 [[nodiscard]] bool dotenv_name(std::string_view path);
 
 // Whether `path` may name such files: a compose file, a command file, a systemd unit, a kustomization.
+// A file that runs docker compose or sets COMPOSE_FILE: a command file, package.json, .envrc, *.ps1.
+[[nodiscard]] bool compose_command_source(std::string_view path);
 [[nodiscard]] bool env_file_source(std::string_view path);
 
 // A file `path` loads into an environment: the repository path it names, at its line.
@@ -33,7 +35,8 @@ struct EnvFileUse {
     std::string how;      // "env_file", "--env-file", "EnvironmentFile", "envs", "extends", "include", "include env_file", "COMPOSE_FILE"
     std::string file;     // repository-relative, '/'-separated
     bool compose = false;  // a compose file of the same project (extends, include, COMPOSE_FILE): read as one in turn
-    std::string project;   // with `compose`: the folder its relative paths resolve from
+    std::string project;   // with `compose` or `compose_env`: the folder its relative paths resolve from
+    bool compose_env = false;  // `docker compose --env-file`: read for COMPOSE_FILE only, as .env (red team R76 E2)
 };
 // Each file the compose file, command file, unit, kustomization or .env at `path` loads (at most
 // 64 of each kind); a name spelt with a variable, or outside the repository, is left out. In a

@@ -372,7 +372,9 @@ def env_files_merged(kind):
     """Red team R73 F6: a compose service's env_file reached through YAML's merge key (`<<: *common`
     from an `x-common:` extension field) or through `extends: {file: ...}` (compose merges the
     extended service's env_file, relative to its own file); R75 F4-F6: spelt with YAML's escapes, in
-    a file a top-level `include:` brings in, in a file the .env's COMPOSE_FILE names.
+    a file a top-level `include:` brings in, in a file the .env's COMPOSE_FILE names; R76 E1-E3:
+    a command over lines, the COMPOSE_FILE of compose's --env-file, COMPOSE_FILE and compose-file
+    in forms not read (unknown at their line).
     deploy/goose.vars sets PGOPTIONS with standard_conforming_strings=off, which changes how every
     later migration is read: unknown at its line, and `analyze --ci --unknown block` fails."""
     def scenario(s):
@@ -380,6 +382,8 @@ def env_files_merged(kind):
         files = {"deploy/goose.vars": "GOOSE_DRIVER=postgres\nPGOPTIONS=-c standard_conforming_strings=off\n",
                  "db/migrations/00001_init.sql": "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n"}
         expected = ("deploy/goose.vars", "unknown-statement", 2)
+        migrate = ("services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n"
+                   "    volumes:\n      - ../db/migrations:/migrations\n    env_file: goose.vars\n")
         if kind == "anchor":
             files["docker-compose.yml"] = "x-common: &common\n  env_file: deploy/goose.vars\nservices:\n" + goose + "    <<: *common\n"
         elif kind == "extends":
@@ -411,6 +415,28 @@ def env_files_merged(kind):
             files["Makefile"] = "migrate:\n\tdocker compose -f deploy/migrate.yml run --rm goose up\n"
             files["deploy/migrate.yml"] = ("services:\n  goose:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n"
                                            "    volumes:\n      - ../db/migrations:/migrations\n    env_file: goose.vars\n")
+        elif kind == "compose_continued":
+            # R76 E1: the Makefile's command goes on over lines ending in `\`: a shell reads it whole.
+            files["Makefile"] = "migrate:\n\tdocker compose \\\n\t  -f deploy/migrate.yml \\\n\t  run --rm goose up\n"
+            files["deploy/migrate.yml"] = migrate
+        elif kind == "compose_env_file":
+            # R76 E2: `docker compose --env-file deploy/ci.vars` reads COMPOSE_FILE there, as from .env,
+            # relative to the folder the command runs in.
+            files["Makefile"] = "migrate:\n\tdocker compose --env-file deploy/ci.vars run --rm goose up\n"
+            files["deploy/ci.vars"] = "COMPOSE_FILE=deploy/migrate.yml\n"
+            files["deploy/migrate.yml"] = migrate
+        elif kind == "compose_make_export":
+            # R76 E3: make's `export COMPOSE_FILE := a:b` is not a form pgfence reads: unknown at its line.
+            files["Makefile"] = "export COMPOSE_FILE := deploy/migrate.yml\nmigrate:\n\tdocker compose run --rm goose up\n"
+            files["deploy/migrate.yml"] = migrate
+            expected = ("Makefile", "unknown-statement", 1)
+        elif kind == "compose_action":
+            # R76 E3: hoverkraft-tech/compose-action's `compose-file:` input lists the compose files.
+            files[".github/workflows/migrate.yml"] = ("on: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                                      "      - uses: hoverkraft-tech/compose-action@v2\n        with:\n"
+                                                      "          compose-file: |\n            deploy/migrate.yml\n")
+            files["deploy/migrate.yml"] = migrate
+            expected = (".github/workflows/migrate.yml", "unknown-statement", 8)
         else:
             files["docker-compose.yml"] = ("x-ext: &ext {file: deploy/common.yml, service: base}\nservices:\n" + goose +
                                            "    extends: *ext\n")
@@ -432,7 +458,9 @@ SCENARIOS = {f.__name__: f for f in (liquibase_include_all, sqitch_top_dir, hibe
                                      spring_env_file_other, env_files_included_pr, flyway_version_catalog, flyway_boot_starter, env_files_analyze,
                                      env_files_merged("anchor"), env_files_merged("extends"), env_files_merged("quoted_key"),
                                      env_files_merged("extends_alias"), env_files_merged("escaped_key"), env_files_merged("include"),
-                                     env_files_merged("compose_file"), env_files_merged("compose_file_flag"))}
+                                     env_files_merged("compose_file"), env_files_merged("compose_file_flag"),
+                                     env_files_merged("compose_continued"), env_files_merged("compose_env_file"),
+                                     env_files_merged("compose_make_export"), env_files_merged("compose_action"))}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
