@@ -150,10 +150,70 @@ std::string handed_on(const std::vector<Token>& t, std::size_t i, std::size_t af
     return "the module's exports are handed on here (to a call, into a value): what receives them may set the up() the tool "
            "calls, which pgfence does not read";
 }
+
+// An assignment operator at j (`=`, `+=`, `??=`, ...; the lexer splits some), or an update.
+bool writes_at(const std::vector<Token>& t, std::size_t j) {
+    if (j >= t.size() || t[j].kind != TokenKind::Punct) return false;
+    static const std::set<std::string_view> k_not = {"==", "===", "!=", "!==", "<=", ">=", "=>"};
+    const std::string& op = t[j].text;
+    if (op == "++" || op == "--") return true;
+    if (op.ends_with("=") && !k_not.contains(op)) return !(op == "=" && is(t, j + 1, "="));
+    static const std::set<std::string_view> k_firsts = {"??", "||", "&&", "%", "&", "|", "^", "*", "**", "<<", ">>", ">>>", "<", ">"};
+    return k_firsts.contains(op) && j + 1 < t.size() && t[j + 1].begin == t[j].end && (is(t, j + 1, "=") || is(t, j + 1, ">=") || is(t, j + 1, "<="));
+}
+
+// Writes to what a migration imports (`const h = require('../lib/helper')`, `import h from`,
+// `import * as h`, `import { h }`): `h.run = x`, `h['run'] = x`, `Object.assign(h, ...)`. The
+// walker follows `h.run(knex)` into the helper's file and reads its `run`; the migration's own
+// write replaces it when the module loads, so the tool runs what that holds (red team R76 K4).
+std::vector<std::pair<std::size_t, std::string>> import_writes(const std::vector<Token>& t) {
+    std::set<std::string, std::less<>> imported;
+    for (std::size_t k = 0; k + 3 < t.size(); ++k) {
+        const bool declared = k > 0 && (is(t, k - 1, "const") || is(t, k - 1, "let") || is(t, k - 1, "var"));
+        if (declared && t[k].kind == TokenKind::Ident && is(t, k + 1, "=") && is(t, k + 2, "require") && is(t, k + 3, "(")) {
+            imported.insert(t[k].text);
+        }
+        if (declared && is(t, k, "{")) {  // const { a, b: c } = require(...)
+            std::size_t j = k + 1;
+            std::vector<std::string> names;
+            for (; j < t.size() && j < k + 256 && !is(t, j, "}"); ++j) {
+                if (t[j].kind == TokenKind::Ident && !is(t, j + 1, ":")) names.push_back(t[j].text);
+            }
+            if (is(t, j + 1, "=") && is(t, j + 2, "require")) imported.insert(names.begin(), names.end());
+        }
+        if (is(t, k, "import") && !(k > 0 && is(t, k - 1, ".")) && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
+            for (std::size_t j = k + 1; j < t.size() && j < k + 4096 && !is(t, j, "from") && !is(t, j, ";") && t[j].kind != TokenKind::String; ++j) {
+                if (t[j].kind == TokenKind::Ident && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) imported.insert(t[j].text);
+            }
+        }
+    }
+    std::vector<std::pair<std::size_t, std::string>> out;
+    if (imported.empty()) return out;
+    const std::vector<std::size_t> close = closing_brackets(t);
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Ident || !imported.contains(t[i].text) || (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?.")))) continue;
+        // A type, not a value: `const a: Assistant[] = ...`, `let r: ns.Row | null = ...`.
+        if (i > 0 && (is(t, i - 1, ":") || is(t, i - 1, "<") || is(t, i - 1, "|") || is(t, i - 1, "&") || is(t, i - 1, "as"))) continue;
+        bool write = false;
+        if (is(t, i + 1, ".") && t[i + 2].kind == TokenKind::Ident) write = writes_at(t, i + 3) || (i > 0 && (is(t, i - 1, "++") || is(t, i - 1, "--")));
+        if (is(t, i + 1, "[") && close[i + 1] < t.size() && close[i + 1] > i + 2) write = writes_at(t, close[i + 1] + 1);
+        if (i >= 4 && is(t, i - 1, "(") && is(t, i - 3, ".") && (is(t, i - 4, "Object") || is(t, i - 4, "Reflect"))) {
+            static const std::set<std::string_view> k_writers = {"assign", "defineProperty", "defineProperties", "set", "setPrototypeOf"};
+            write = write || k_writers.contains(t[i - 2].text);
+        }
+        if (write) {
+            out.emplace_back(t[i].begin, "`" + t[i].text + "`, which this script imports, is written here: the helper's function "
+                                         "pgfence follows is then not the one called, and what replaces it is not read");
+        }
+    }
+    return out;
+}
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t) {
+std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t,
+                                                                     const std::set<std::string, std::less<>>& names) {
     std::vector<std::pair<std::size_t, std::string>> out;
+    const bool migration = names.contains("up");
     const Aliases a = aliases_of(t);
     const std::vector<std::size_t> close = closing_brackets(t);
     const std::vector<char> load = runs_at_load(t);
@@ -165,7 +225,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
         std::size_t after = exports_at(t, i, a);
         // `({ up: exports.up } = require(...))`, `[exports.up] = ...`, `for (exports.up of ...)`:
         // the export is a target the walker does not read as a definition (red team R73 F2).
-        if (after != 0 && is(t, after, ".") && (is(t, after + 1, "up") || is(t, after + 1, "down")) &&
+        if (after != 0 && is(t, after, ".") && after + 1 < t.size() && names.contains(t[after + 1].text) &&
             destructured(t, after + 2, open, close)) {
             out.emplace_back(t[i].begin, "`exports." + t[after + 1].text + "` is set by a destructuring assignment or a loop: "
                                          "the tool runs what it holds, which pgfence does not read");
@@ -174,7 +234,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
         if (after != 0 && is(t, after, "[")) {
             bool literal = after + 2 < t.size() && t[after + 1].kind == TokenKind::String && is(t, after + 2, "]");
             if (!literal) out.emplace_back(t[i].begin, "a property of the module's exports is set under a computed key: it may be the up() the tool runs, which pgfence does not read");
-            if (!literal || (t[after + 1].string.value != "up" && t[after + 1].string.value != "down")) continue;
+            if (!literal || !names.contains(t[after + 1].string.value)) continue;
         }
         // `exports.up = ...` (or `['up']`) counts as the definition only once, at the top level:
         // inside a function or block it runs at a time pgfence does not follow (a timer, a helper),
@@ -183,7 +243,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
                                  : is(t, after, ".") || is(t, after, "?.")              ? t[after + 1].text
                                  : t[after + 1].kind == TokenKind::String && is(t, after, "[") ? t[after + 1].string.value
                                                                                         : std::string();
-        if (name == "up" || name == "down") {
+        if (names.contains(name)) {
             std::size_t value = is(t, after, "[") ? after + 3 : after + 2;
             while (value < t.size() && value < after + 6 && (is(t, value, "??") || is(t, value, "||") || is(t, value, "&&"))) ++value;
             if (is(t, value, "=") && !is(t, value + 1, "=")) {
@@ -202,12 +262,12 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
         // not read as the module: a call, an import, a Proxy (Node's loader returns whatever
         // module.exports holds, and the tool calls its up).
         const bool whole = is(t, i, "exports") || (after == i + 3);
-        if (after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !read_as_module(t, after + 1, a)) {
+        if (migration && after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !read_as_module(t, after + 1, a)) {
             out.emplace_back(t[i].begin, "the module's exports are set to a value pgfence does not read as a migration (a call, an import, "
                                          "a Proxy): its up() may be the one the tool runs");
             continue;
         }
-        if (after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !open.empty() &&
+        if (migration && after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !open.empty() &&
             (!load[i] || !literal_migration(t, after + 1, close))) {
             out.emplace_back(t[i].begin, "the module's exports are set inside a function or block, when it runs: the up() the tool calls "
                                          "is then what they hold, which pgfence does not read");
@@ -241,8 +301,11 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
             }
         }
     }
-    for (auto& borrowed : borrowed_up(t, a.names)) out.push_back(std::move(borrowed));
-    for (auto& rebound : rebound_migration(t)) out.push_back(std::move(rebound));
+    if (migration) {
+        for (auto& borrowed : borrowed_up(t, a.names)) out.push_back(std::move(borrowed));
+    }
+    for (auto& rebound : rebound_migration(t, names)) out.push_back(std::move(rebound));
+    for (auto& written : import_writes(t)) out.push_back(std::move(written));
     // One per place: the first reason given there.
     std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     out.erase(std::unique(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), out.end());

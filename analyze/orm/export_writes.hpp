@@ -18,7 +18,11 @@ namespace pgfence::analyze::orm {
 // may define the up() that runs (Node's module loader runs whatever `exports.up` holds when the
 // tool calls it, knex/lib/migrations/migrate/Migrator.js `migration[direction](knex)`). Their
 // offsets and why.
-[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& tokens);
+// `names`: up and down for a migration; for a helper the walker follows, the names the migration
+// takes from it, whose writes are judged the same way (red team R76 K4). Writes to what the script
+// imports (`h.run = x`, `Object.assign(h, ...)`) are unknown too.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(
+    const std::vector<Token>& tokens, const std::set<std::string, std::less<>>& names = {"up", "down"});
 
 // `with (obj) { ... }` statements (sloppy-mode scripts only): the names in the block may be
 // members of obj, the runner or a handle derived from it (`with (knex.schema) { dropTable('t') }`),

@@ -23,7 +23,8 @@ struct Declaration {
 
 class Rebinding {
 public:
-    explicit Rebinding(const std::vector<Token>& t) : m_t(t), m_close(closing_brackets(t)) {
+    Rebinding(const std::vector<Token>& t, const std::set<std::string, std::less<>>& names)
+        : m_t(t), m_names(names), m_close(closing_brackets(t)) {
         m_open.assign(t.size(), t.size());
         for (std::size_t k = 0; k < t.size(); ++k) {
             if (m_close[k] < t.size()) m_open[m_close[k]] = k;
@@ -40,6 +41,8 @@ public:
         judge(depends());
         keys();
         wrapper();
+        accessors();
+        export_lists();
         std::sort(m_out.begin(), m_out.end());
         return std::move(m_out);
     }
@@ -326,7 +329,7 @@ private:
                 if (d.exported) work.emplace_back(d.begin, d.end);
             }
         }
-        std::set<std::string, std::less<>> out = {"up", "down"};
+        std::set<std::string, std::less<>> out = m_names;
         std::vector<char> read(n, 0);
         auto reach = [&](std::size_t from, std::size_t to) {
             for (std::size_t k = from; k < to && k < n; ++k) {
@@ -339,7 +342,7 @@ private:
                 }
             }
         };
-        for (auto& root : {std::string("up"), std::string("down")}) {
+        for (const std::string& root : m_names) {
             if (auto top = m_top.find(root); top != m_top.end()) {
                 for (const Declaration& d : top->second) work.emplace_back(d.begin, d.end);
             }
@@ -363,7 +366,7 @@ private:
             if (top == m_top.end() && m_nested.contains(name)) continue;  // a local of some function
             // A counter or a piece of data rebound is read where it is used (the walker trusts only
             // constants); what matters here is what is called.
-            bool function = name == "up" || name == "down" || m_called.contains(name);
+            bool function = m_names.contains(name) || m_called.contains(name);
             std::vector<std::size_t> writes;
             if (top != m_top.end()) {
                 for (const Declaration& d : top->second) {
@@ -398,7 +401,7 @@ private:
                 std::string key;
                 if (ident(k)) key = m_t[k].text;
                 else if (m_t[k].kind == TokenKind::String) key = m_t[k].string.value;
-                if (key != "up" && key != "down" && !is(k, "...") && !is(k, "[")) continue;
+                if (!m_names.contains(key) && !is(k, "...") && !is(k, "[")) continue;
                 // Modifiers before the key (a few), back to the separator.
                 std::size_t q = prev;
                 bool accessor = false;
@@ -416,7 +419,8 @@ private:
                 bool is_key = is(after, ":") || is(after, ",") || is(after, "}") || (klass && (is(after, "=") || is(after, ";") || is(after, "<")));
                 if (is(after, "(") && m_close[after] < n) is_key = is(m_close[after] + 1, "{") || is(m_close[after] + 1, ":") || klass;
                 if (!is_key) continue;
-                migration = migration || key == "up";  // without one, extract.cpp's "up() not found" says it
+                // Without an up, extract.cpp's "up() not found" says it; a helper's names (K4) are their own.
+                migration = migration || key == "up" || !m_names.contains("up");
                 if (accessor) {
                     flag(k, "`" + key + "` is an accessor (get/set): the tool calls what the getter returns, which pgfence does not read");
                 } else if (++seen[key] == 2) {
@@ -438,12 +442,17 @@ private:
                 flag(k, "`arguments` outside any function is CommonJS's module wrapper's (the exports, require, the module): what is "
                         "written through it, the up() the tool calls too, is not read");
             }
+            if (is(k, "this") && m_module_scope[k] && !module_this_read(k)) {
+                flag(k, "`this` outside any function is a CommonJS module's exports: what is written through it, or through "
+                        "what it is handed to, may be the up() the tool calls, which pgfence does not read (red team R76 K2)");
+                continue;
+            }
             if (!is(k, "this") || m_block_top[k]) continue;  // top-level `this.up = ...`: borrowed_up.hpp judges it
             std::size_t after = 0;
-            if ((is(k + 1, ".") || is(k + 1, "?.")) && (is(k + 2, "up") || is(k + 2, "down"))) after = k + 3;
+            if ((is(k + 1, ".") || is(k + 1, "?.")) && k + 2 < m_t.size() && m_names.contains(m_t[k + 2].text)) after = k + 3;
             if (is(k + 1, "[") && m_close[k + 1] < m_t.size()) {
                 const Token& key = m_t[k + 2];
-                const bool other = m_close[k + 1] == k + 3 && key.kind == TokenKind::String && key.string.value != "up" && key.string.value != "down";
+                const bool other = m_close[k + 1] == k + 3 && key.kind == TokenKind::String && !m_names.contains(key.string.value);
                 if (!other) after = m_close[k + 1] + 1;
             }
             if (after != 0 && assign_op(after) != 0) {
@@ -453,7 +462,69 @@ private:
         }
     }
 
+    // A module-scope `this` pgfence reads: `this.up = ...` at the top level (borrowed_up.hpp
+    // judges it, and export_writes.cpp the second one), and TypeScript's emitted helpers
+    // `(this && this.__awaiter) || function ...`, which read the exports and write nothing.
+    bool module_this_read(std::size_t k) const {
+        const std::size_t n = m_t.size();
+        if (m_block_top[k] && (is(k + 1, ".") || is(k + 1, "[")) && k + 2 < n && (k == 0 || is(k - 1, ";") || is(k - 1, "}"))) {
+            const bool key = is(k + 1, ".") ? m_names.contains(m_t[k + 2].text)
+                                            : m_t[k + 2].kind == TokenKind::String && m_names.contains(m_t[k + 2].string.value) && is(k + 3, "]");
+            if (key && is(is(k + 1, ".") ? k + 3 : k + 4, "=") && !is(is(k + 1, ".") ? k + 4 : k + 5, "=")) return true;
+        }
+        auto helper = [&](std::size_t a) {  // `( this && this . __x ) ||` with a at the first `this`
+            return a > 0 && is(a - 1, "(") && is(a + 1, "&&") && is(a + 2, "this") && is(a + 3, ".") && a + 4 < n &&
+                   m_t[a + 4].text.starts_with("__") && is(a + 5, ")") && is(a + 6, "||");
+        };
+        return helper(k) || (k >= 2 && is(k - 1, "&&") && helper(k - 2));
+    }
+
+    // `__defineGetter__` and its kin, however reached (`x.__defineGetter__(...)`, `x['__define' +
+    // ...]` aside, `x['__defineGetter__']`): they make a property an accessor, so what `exports.up`
+    // (or a helper's export) holds is what a function returns when the tool reads it, which
+    // pgfence does not read (red team R76 K1). The word anywhere is unknown at its place.
+    void accessors() {
+        static const std::set<std::string_view> k_words = {"__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"};
+        for (std::size_t k = 0; k < m_t.size(); ++k) {
+            const Token& t = m_t[k];
+            auto holds = [&](const std::string& text) {
+                return std::any_of(k_words.begin(), k_words.end(), [&](std::string_view w) { return text.find(w) != std::string::npos; });
+            };
+            bool word = (t.kind == TokenKind::Ident && k_words.contains(t.text)) || (t.kind == TokenKind::String && holds(t.string.value));
+            for (const TemplatePart& part : t.parts) word = word || (!part.interpolation && holds(part.text.value));
+            if (word) {
+                flag(k, "`" + std::string(t.kind == TokenKind::Ident ? t.text : "__defineGetter__") +
+                            "` makes an object's property an accessor: what the module exports (the up() the tool calls) may be "
+                            "what a function returns then, which pgfence does not read");
+            }
+        }
+    }
+
+    // `export { a as up }`, `export { a as 'up' }`, `export { a as default }`: the module's up is the
+    // local `a`, which the walker does not follow from the list (it reads a declaration named up,
+    // whether exported or not), so each is unknown at its place (red team R76 K3). `export { up }`
+    // exports the declaration the walker reads; `export { a as up } from '...'` is borrowed_up's.
+    void export_lists() {
+        const std::size_t n = m_t.size();
+        for (std::size_t k = 0; k + 1 < n; ++k) {
+            if (!is(k, "export") || member(k) || !is(k + 1, "{") || m_close[k + 1] >= n) continue;
+            const std::size_t close = m_close[k + 1];
+            if (is(close + 1, "from")) continue;
+            for (std::size_t j = k + 2; j + 2 <= close; ++j) {
+                if (!is(j + 1, "as")) continue;
+                const Token& to = m_t[j + 2];
+                const std::string exported = to.kind == TokenKind::String ? to.string.value : to.text;
+                const std::string local = m_t[j].kind == TokenKind::String ? m_t[j].string.value : m_t[j].text;
+                if ((m_names.contains(exported) || exported == "default") && exported != local) {
+                    flag(j, "`" + local + "` is exported as `" + exported + "`: the tool calls it, and pgfence does not follow an export "
+                                "list's renaming to read it");
+                }
+            }
+        }
+    }
+
     const std::vector<Token>& m_t;
+    const std::set<std::string, std::less<>>& m_names;  // up and down, or the names a migration takes from a helper
     std::vector<std::size_t> m_close, m_open;
     std::vector<Brace> m_kind;
     std::vector<std::pair<std::size_t, std::size_t>> m_params;  // each function's and arrow's parameters (first, last)
@@ -500,8 +571,14 @@ bool destructured(const std::vector<Token>& t, std::size_t k, const std::vector<
     return false;
 }
 
-std::vector<std::pair<std::size_t, std::string>> rebound_migration(const std::vector<Token>& tokens) { return Rebinding(tokens).run(); }
+std::vector<std::pair<std::size_t, std::string>> rebound_migration(const std::vector<Token>& tokens,
+                                                                   const std::set<std::string, std::less<>>& names) {
+    return Rebinding(tokens, names).run();
+}
 
-std::vector<char> runs_at_load(const std::vector<Token>& tokens) { return Rebinding(tokens).at_load(); }
+std::vector<char> runs_at_load(const std::vector<Token>& tokens) {
+    static const std::set<std::string, std::less<>> k_names = {"up", "down"};
+    return Rebinding(tokens, k_names).at_load();
+}
 
 }  // namespace pgfence::analyze::orm

@@ -6,6 +6,8 @@
 // binding, the names it calls through, or the property it is under. Each other write is unknown
 // at its place, whatever form it takes: the rule keys on writes, not on a list of patterns.
 #include <cstddef>
+#include <functional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,8 +24,14 @@ namespace pgfence::analyze::orm {
 // - an accessor (`get up()`, `set up()`) or an up/down key given twice in one object or class
 //   (the last wins), or a computed key or a spread beside an up;
 // - `arguments` outside any non-arrow function (CommonJS's wrapper's: `arguments[0]` is the exports);
-// - `this.up`/`this.down` or `this[...]` set anywhere (a function called with the exports as `this`).
-[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> rebound_migration(const std::vector<Token>& tokens);
+// - `this.up`/`this.down` or `this[...]` set anywhere (a function called with the exports as `this`);
+// - `this` outside any non-arrow function or class (CommonJS's exports), save `this.up = ...` at the
+//   top level and TypeScript's `(this && this.__awaiter) ||` (red team R76 K2);
+// - `__defineGetter__` and its kin, anywhere, even in a string (R76 K1);
+// - an export list giving another binding as up, down or default (`export { a as up }`, R76 K3).
+// `names`: up and down for a migration; for a helper it follows (R76 K4), the names it takes from it.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> rebound_migration(
+    const std::vector<Token>& tokens, const std::set<std::string, std::less<>>& names = {"up", "down"});
 
 // For each token, whether it runs as the module loads: outside every function, arrow and class
 // body (at the top level or in a block there).

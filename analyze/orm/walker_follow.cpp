@@ -4,6 +4,7 @@
 #include "analyze/orm/walker_impl.hpp"
 
 #include "analyze/orm/escapes.hpp"
+#include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_numbers.hpp"
 
 #include <algorithm>
@@ -300,6 +301,14 @@ std::string Walker::follow_import(const Node& call, const std::string& name, con
     const std::string& wanted_name = what.remote == "default" || what.remote == "*" ? std::string() : what.remote;
     auto it = w.m_functions.find(wanted_name.empty() ? name : wanted_name);
     if (it == w.m_functions.end() || it->second == nullptr) return " (no function of that name found in it)";
+    // The helper's own writes to what it exports, judged as a migration's to its up() (a second
+    // `exports.run = `, one in a timer, `var run` rebinding it, `this`, `__defineGetter__`): the
+    // function read is then not the one the migration calls (red team R76 K4).
+    if (auto hidden = hidden_export_writes(helper.tokens, {wanted_name.empty() ? name : wanted_name}); !hidden.empty()) {
+        std::size_t at = std::min(hidden.front().first, text->size());
+        std::size_t line = 1 + static_cast<std::size_t>(std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        return " (at line " + std::to_string(line) + " of it: " + hidden.front().second + ")";
+    }
     const Node& func = *it->second;
     Aliases bound;
     for (std::size_t i = 0; i < func.params.size(); ++i) {

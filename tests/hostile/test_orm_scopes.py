@@ -10,6 +10,8 @@ differently from a plain reading (red team R70):
 - F22: a migration whose up() comes from another module (a TypeORM class that inherits it, knex's
   `exports.up = h.up`, `module.exports = { up, down }` of an import, `{ ...require() }`) is
   unknown where it takes it, never "skipped: no migration".
+- R76 K1-K4: `__defineGetter__`, a top-level `this` (the exports), an export list's `evil as up`, a
+  followed helper that rebinds its export or a migration that writes to the helper: unknown there.
 - R75 F1-F3: an up() read in the file while knex calls another the file writes (a getter, a
   duplicate key, a binding declared twice or reassigned, `arguments`, `this`, the exports handed
   to a call or set in a timer, a closure's callee reassigned): unknown at that write.
@@ -214,7 +216,24 @@ KNEX_REBOUND = {
                         "var up = evil; // expect: unknown-statement\n"),
     "rebound_esm_closure": ("20240302000013_n.mjs", EVIL + f"let impl = {SAFE};\nexport async function up(knex) {{ return impl(knex); }}\n"
                             "export async function down() {}\nimpl = evil; // expect: unknown-statement\n"),
+    # R76 K1: `__defineGetter__` makes exports.up an accessor, however it is reached.
+    "rebound_define_getter": ("20240302000015_p.js", EVIL + CJS_SAFE +
+                              "module.exports['__defineGetter__']('up', () => evil); // expect: unknown-statement\n"),
+    # R76 K2: a CommonJS module's top-level `this` is its exports, whatever name or arrow holds it.
+    "rebound_top_this": ("20240302000016_q.js", EVIL + CJS_SAFE + "const self = this; // expect: unknown-statement\nself.up = evil;\n"),
+    # R76 K3: the export list gives `evil` as up; the local `up` is not what knex imports.
+    "rebound_esm_export_as": ("20240302000017_r.mjs", EVIL + f"async function up(knex) {{ await knex.raw('SELECT 1'); }}\n"
+                              "export async function down() {}\nexport { evil as 'up' }; // expect: unknown-statement\n"),
+    # R76 K4: a helper the walker follows rebinds what it exports, or the migration rewrites it.
+    "rebound_helper_twice": ("20240302000018_s.js", 'const h = require("../lib/helper");\n'
+                             "exports.up = async function (knex) { await h.run(knex); }; // expect: unknown-statement\n"
+                             "exports.down = async function () {};\n"),
+    "rebound_helper_written": ("20240302000019_t.js", 'const h = require("../lib/helper");\n'
+                               "exports.up = async function (knex) { await h.run(knex); };\nexports.down = async function () {};\n"
+                               "h.run = evil; // expect: unknown-statement\n" + EVIL),
 }
+HELPER_JS = ('exports.run = async function (knex) { await knex.raw("SELECT 1"); };\n' + EVIL +
+             "setTimeout(() => { exports.run = evil; });\n")
 
 
 def inherits_typeorm(s):
@@ -229,7 +248,8 @@ def rebound(name):
     def run(s):
         file, text = KNEX_REBOUND[name]
         gate_pull_request(s, "migrations/" + file, text,
-                          {"knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+                          {"lib/helper.js": HELPER_JS if name == "rebound_helper_twice" else HELPER_JS.split("\n")[0] + "\n",
+                           "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
                            "package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}, "scripts": {"migrate": "knex migrate:latest"}}\n'})
     return run
 
@@ -248,6 +268,23 @@ if (process.env.MIGRATE_CARTS !== "no") {
 
 def rebound_plain(s):
     report = gate_pull_request(s, "migrations/20240302000014_o.js", REBOUND_PLAIN,
+                               {"package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}\n'}, unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
+
+
+# R76 K2's precision: `this` in a function, a method, a class, and TypeScript's emitted
+# `(this && this.__awaiter) ||` stay read, with no unknown.
+REBOUND_PLAIN_THIS = """var __awaiter = (this && this.__awaiter) || function (thisArg, body) { return body.call(thisArg); };
+class Tables { constructor(n) { this.n = n; } name() { return this.n; } }
+function Counter() { this.n = 0; }
+const count = { n: 0, add() { this.n++; return this; } };
+exports.up = async function (knex) { count.add(); await knex.raw("DROP TABLE carts"); }; // expect: drop-table
+exports.down = async function () {};
+"""
+
+
+def rebound_plain_this(s):
+    report = gate_pull_request(s, "migrations/20240302000020_u.js", REBOUND_PLAIN_THIS,
                                {"package.json": '{"dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}\n'}, unknown=False)
     check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
 
@@ -288,6 +325,7 @@ SCENARIOS = {
     "borrowed_esm_live_binding": borrowed("migrations/20240301000013_n.mjs"),
     **{name: rebound(name) for name in KNEX_REBOUND},
     "rebound_plain": rebound_plain,
+    "rebound_plain_this": rebound_plain_this,
 }
 
 if __name__ == "__main__":
