@@ -222,9 +222,10 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
                                          "    env_file:\n      - path: ./w.vars\n        required: false\n      - ../shared.env\n") ==
           "4:env_file:ops/.env.prod;8:env_file:ops/w.vars;10:env_file:shared.env");
     CHECK(uses("compose.yaml", "services:\n  app:\n    env_file: [a.env, \"${X}.env\"]\n") == "3:env_file:a.env");
-    // docker run --env-file, from the script's folder (the top for a workflow).
+    // docker run --env-file, from the script's folder (the top for a workflow); docker compose's
+    // --env-file also read for the COMPOSE_FILE it may set (red team R76 E2).
     CHECK(uses("deploy.sh", "docker run --env-file ops/app.vars acme/app\ndocker compose --env-file=.env.stage up\n") ==
-          "1:--env-file:ops/app.vars;2:--env-file:.env.stage");
+          "1:--env-file:ops/app.vars;2:--env-file:.env.stage;2:docker compose --env-file:.env.stage");
     CHECK(uses(".github/workflows/d.yml", "      - run: docker run --env-file \"$F\" x\n").empty());
     // systemd: a relative EnvironmentFile from the unit's folder; an absolute one is outside.
     CHECK(uses("deploy/app.service", "[Service]\nEnvironmentFile=-app.vars\nEnvironmentFile=/etc/app/env\n") == "2:EnvironmentFile:deploy/app.vars");
