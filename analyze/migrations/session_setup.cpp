@@ -216,9 +216,19 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
             }
         }
     }
-    // Hooks that run on each new connection, each named as its library spells it.
-    static constexpr std::array<std::string_view, 3> k_hooks = {
-        "afterconnect",       // Sequelize: hooks.afterConnect(connection, config)
+    // Hooks that run on each new connection, each named as its library spells it. Sequelize's are
+    // whole names (sequelize lib/hooks.js hookTypes; the pool hooks since sequelize#15859): beforeConnect
+    // may change the connection's config, afterConnect and afterPoolAcquire get the connection itself; a longer word that
+    // starts alike ("...savedAfterConnectionRestored", an i18n key) is not one of them.
+    static constexpr std::array<std::string_view, 3> k_whole_hooks = {"beforeconnect", "afterconnect", "afterpoolacquire"};
+    for (auto hook : k_whole_hooks) {
+        for (std::size_t at = keys.find(hook); at != std::string::npos; at = keys.find(hook, at + 1)) {
+            if (at + hook.size() < keys.size() && std::isalnum(static_cast<unsigned char>(keys[at + hook.size()]))) continue;
+            return "it runs code on each new connection of the tool (Sequelize's " + std::string(hook) +
+                   " hook) before the migrations use it: what that sets or changes is not known";
+        }
+    }
+    static constexpr std::array<std::string_view, 2> k_hooks = {
         "connectioninitsql",  // Spring Boot / HikariCP: connection-init-sql, connectionInitSql; DBCP's connectionInitSqls
         "initsql",            // Tomcat JDBC pool's initSQL, init-sql
     };

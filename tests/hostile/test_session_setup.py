@@ -81,12 +81,28 @@ def model_hook_control(s):
     base = {"package.json": '{"name":"app","dependencies":{"sequelize":"^6","pg":"^8"}}\n',
             "src/models/user.js": "module.exports = (sequelize, DataTypes) => sequelize.define('User', { email: DataTypes.TEXT });\n"}
     head = {"src/models/user.js": "module.exports = (sequelize, DataTypes) => {\n  const User = sequelize.define('User', { email: DataTypes.TEXT });\n"
-                                  "  User.afterCreate(async (user) => { console.log(user.id); });\n  return User;\n};\n"}
+                                  "  User.afterCreate(async (user) => { console.log(user.id); });\n  return User;\n};\n",
+            # An i18n key that starts like a connection hook (a precision review found 35 such files).
+            "src/locales/ca.js": "module.exports = {\n  allChangesWillBeAutomaticallySavedAfterConnectionRestored: 'Desat en tornar',\n};\n"}
     repository(s, base, head)
     s.start_double()
     proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
     check(proc.returncode == 0, f"pr passes a model hook: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    check(not any(p == "src/models/user.js" for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
+    check(not any(p in ("src/models/user.js", "src/locales/ca.js") for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
+
+
+def sequelize_connect_hooks(s):
+    """Sequelize's connection hooks run code on each connection before the migrations use it:
+    beforeConnect may rewrite the connection's config (its options, its database), afterConnect and
+    afterPoolAcquire get the connection itself. A pull request adding one has an unknown statement
+    at its line; before, only afterConnect was known, and beforeConnect passed."""
+    base = {"package.json": '{"name":"app","dependencies":{"sequelize":"^6","pg":"^8"}}\n',
+            "src/db.js": "const { Sequelize } = require('sequelize');\nmodule.exports = new Sequelize(process.env.DATABASE_URL, {\n"
+                         "  logging: false,\n});\n"}
+    head = {"src/db.js": "const { Sequelize } = require('sequelize');\nmodule.exports = new Sequelize(process.env.DATABASE_URL, {\n"
+                         "  logging: false,\n  hooks: {\n    beforeConnect: async (config) => { Object.assign(config, await require('./remote')()); },\n"
+                         "    afterPoolAcquire: (connection) => connection.query(require('./setup')),\n  },\n});\n"}
+    gated(s, base, head, {("src/db.js", "unknown-statement", 5), ("src/db.js", "unknown-statement", 6)}, analyze=False)
 
 
 def spelled_settings(s):
@@ -286,7 +302,7 @@ def psql_settings_control(s):
     check(1 not in held, f"db/release.sql:1 (\\set ON_ERROR_STOP on) is no statement: {sorted(found)}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control,
+SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control, sequelize_connect_hooks,
                                           spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved,
                                           psqlrc_cd, psql_settings, psql_settings_control)}
 
