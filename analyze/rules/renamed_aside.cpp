@@ -73,21 +73,34 @@ bool catalog_first(const StatementFacts& at) {
     return catalog == path.end() || catalog == path.begin();
 }
 
-// Does a statement make a type or domain in the session's temporary schema? Where the search_path
-// does not name pg_temp, PostgreSQL looks there first for type names, before pg_catalog (ddl.html,
-// "The Schema Search Path"; checked on PostgreSQL 16: after `CREATE DOMAIN pg_temp.text AS "char"`,
-// a column declared `text` keeps one character). It lives until the session ends, so only the
-// same file's statements count.
-bool makes_temp_type(const pg::Node* node) {
+// Does a statement make, rename or move a type or domain under one of pg_catalog's type names, or
+// is it a DO block (whose EXECUTE may)? Where the search_path does not name pg_temp, PostgreSQL
+// looks there first for type names, before pg_catalog (ddl.html, "The Schema Search Path"; checked
+// on PostgreSQL 16: after `CREATE DOMAIN pg_temp.text AS "char"`, a column declared `text` keeps
+// one character), and the schema an unqualified name lands in depends on a search_path that may be
+// set many ways (red team R77 S1: `SET search_path = pg_temp`, set_config, a RENAME TO text). So
+// the name alone decides, in any schema. Only the same file's statements count here.
+bool shadows_catalog_type(const pg::Node* node) {
+    if (pg::is<DoStmt>(node)) return true;
     const List* name = nullptr;
     if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
     if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
     if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
     if (const auto* t = pg::as<DefineStmt>(node); t != nullptr && t->kind == OBJECT_TYPE) name = t->defnames;
-    if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
-        return c->typevar->schemaname != nullptr && std::string_view(c->typevar->schemaname).starts_with("pg_temp");
+    if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr && c->typevar->relname != nullptr) {
+        return pg_catalog_type(c->typevar->relname);
     }
-    return name != nullptr && pg::length(name) > 1 && pg::text(pg::nth(name, 0)).starts_with("pg_temp");
+    if (const auto* rename = pg::as<RenameStmt>(node);
+        rename != nullptr && (rename->renameType == OBJECT_DOMAIN || rename->renameType == OBJECT_TYPE) && rename->newname != nullptr) {
+        return pg_catalog_type(rename->newname);
+    }
+    if (const auto* moved = pg::as<AlterObjectSchemaStmt>(node);
+        moved != nullptr && (moved->objectType == OBJECT_DOMAIN || moved->objectType == OBJECT_TYPE)) {
+        if (const auto* names = pg::as<List>(moved->object)) return pg_catalog_type(std::string(pg::last_name(names)));
+        if (const auto* type = pg::as<TypeName>(moved->object)) return pg_catalog_type(std::string(pg::last_name(type->names)));
+        return true;
+    }
+    return name != nullptr && pg_catalog_type(std::string(pg::last_name(name)));
 }
 
 // A TransactionStmt that may undo the copy or part of what the proof counts on: anything but
@@ -321,7 +334,7 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
                 if (c->relation->relpersistence != 'p') return std::nullopt;
                 // Its types are compared by name with the old t's: only where pg_catalog's come first.
                 if (!catalog_first(facts[i]) || !catalog_first(facts[rename_at])) return std::nullopt;
-                if (std::any_of(stmts.begin(), stmts.begin() + static_cast<std::ptrdiff_t>(i), makes_temp_type)) return std::nullopt;
+                if (std::any_of(stmts.begin(), stmts.begin() + static_cast<std::ptrdiff_t>(i), shadows_catalog_type)) return std::nullopt;
                 create = c;
                 out.create_at = i;
             } else if (table_rename(node) != nullptr && names(node, out.aside)) {
@@ -341,12 +354,14 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
         // nothing, and b was then dropped); and no OVERRIDING USER VALUE, which gives identity
         // columns new values instead of b's (red team R75 F8). Nor FROM ONLY, which leaves out the
         // rows of b's partitions and children (red team R76 S4), nor a call or subquery anywhere in
-        // it, nor an ORDER BY but of columns (S3).
+        // it, nor an ORDER BY but of columns (S3), nor an alias naming b's columns anew (`FROM b AS
+        // x(id, hash, email)` puts each value in another column; red team R77 S4).
         const auto* from = pg::length(select->fromClause) == 1 ? pg::as<RangeVar>(pg::nth(select->fromClause, 0)) : nullptr;
         if (select->op != SETOP_NONE || from == nullptr || !schema::same_name(schema::name_of_range_var(from), out.aside) ||
             select->whereClause != nullptr || select->limitCount != nullptr || select->limitOffset != nullptr ||
             select->groupClause != nullptr || select->havingClause != nullptr || select->distinctClause != nullptr ||
-            select->withClause != nullptr || select->lockingClause != nullptr || insert->onConflictClause != nullptr ||
+            select->withClause != nullptr || select->lockingClause != nullptr ||
+            (from->alias != nullptr && from->alias->colnames != nullptr) || insert->onConflictClause != nullptr ||
             !from->inh || !sorts_by_columns(select) || calls_anything(insert->selectStmt) ||
             insert->withClause != nullptr || insert->override == OVERRIDING_USER_VALUE || !at_home(insert->relation, i) ||
             !at_home(from, i)) {
