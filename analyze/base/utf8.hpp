@@ -2,6 +2,7 @@
 // Reading UTF-8 as PostgreSQL's pg_utf8_islegal does: no overlong forms, no surrogates, no
 // code points past U+10FFFF.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace pgfence::analyze {
@@ -28,6 +29,34 @@ namespace pgfence::analyze {
         if (c < low || c > high) return -k;
     }
     return length;
+}
+
+// Appends code point `c` as UTF-8 (1 to 4 bytes; what a reader decoded from an escape such as
+// \u00e9 or \U0001F600: a caller that must not write surrogates maps them first).
+inline void append_utf8(std::string& out, unsigned long c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+// The value of hex digit `c`, or -1.
+[[nodiscard]] inline int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
 }
 
 }  // namespace pgfence::analyze

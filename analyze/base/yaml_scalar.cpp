@@ -1,34 +1,8 @@
 #include "analyze/base/yaml_scalar.hpp"
 
+#include "analyze/base/utf8.hpp"
+
 namespace pgfence::analyze {
-namespace {
-
-void put_utf8(std::string& out, unsigned long c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> yaml_quoted(std::string_view s, std::size_t& end) {
     if (s.empty() || (s.front() != '"' && s.front() != '\'')) return std::nullopt;
@@ -66,10 +40,10 @@ std::optional<std::string> yaml_quoted(std::string_view s, std::size_t& end) {
             case '"': out += '"'; break;
             case '/': out += '/'; break;
             case '\\': out += '\\'; break;
-            case 'N': put_utf8(out, 0x85); break;
-            case '_': put_utf8(out, 0xA0); break;
-            case 'L': put_utf8(out, 0x2028); break;
-            case 'P': put_utf8(out, 0x2029); break;
+            case 'N': append_utf8(out, 0x85); break;
+            case '_': append_utf8(out, 0xA0); break;
+            case 'L': append_utf8(out, 0x2028); break;
+            case 'P': append_utf8(out, 0x2029); break;
             case 'x': digits = 2; break;
             case 'u': digits = 4; break;
             case 'U': digits = 8; break;
@@ -78,11 +52,11 @@ std::optional<std::string> yaml_quoted(std::string_view s, std::size_t& end) {
         if (digits == 0) continue;
         unsigned long code = 0;
         for (int k = 0; k < digits; ++k) {
-            if (i + 1 >= s.size() || hex(s[i + 1]) < 0) return std::nullopt;
-            code = code * 16 + static_cast<unsigned long>(hex(s[++i]));
+            if (i + 1 >= s.size() || hex_value(s[i + 1]) < 0) return std::nullopt;
+            code = code * 16 + static_cast<unsigned long>(hex_value(s[++i]));
         }
         if (code > 0x10FFFF) return std::nullopt;
-        put_utf8(out, code);
+        append_utf8(out, code);
     }
     return std::nullopt;
 }

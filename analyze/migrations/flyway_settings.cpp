@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/utf8.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -22,18 +23,8 @@ std::string_view trim(std::string_view s) {
 }
 
 // Appends `code` (a UTF-16 unit from \uXXXX; lone surrogates as U+FFFD) as UTF-8.
-void append_utf8(std::string& out, unsigned code) {
-    if (code >= 0xD800 && code <= 0xDFFF) code = 0xFFFD;
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
+void append_utf16_unit(std::string& out, unsigned code) {
+    append_utf8(out, code >= 0xD800 && code <= 0xDFFF ? 0xFFFD : code);
 }
 
 // A setting read into `s`; `unknown` when its value cannot be known from the file.
@@ -211,7 +202,7 @@ void read_properties(FlywaySettings& s, std::string_view text) {
                         unknown = true;  // Properties.load throws "Malformed \uxxxx encoding"
                         return;
                     }
-                    append_utf8(out, code);
+                    append_utf16_unit(out, code);
                     i += 4;
                 } else {
                     out += e;
@@ -274,7 +265,7 @@ std::vector<std::string> toml_values(std::string_view v, bool& ok, bool& array) 
                     unsigned code = 0;
                     auto [end, ec] = std::from_chars(v.data() + k + 1, v.data() + k + 5, code, 16);
                     if (ec != std::errc() || end != v.data() + k + 5) return ok = false, out;
-                    append_utf8(one, code);
+                    append_utf16_unit(one, code);
                     k += 4;
                 } else {
                     return ok = false, out;  // \U, or an escape TOML refuses

@@ -3,15 +3,10 @@
 #include <array>
 #include <cctype>
 
+#include "analyze/base/utf8.hpp"
+
 namespace pgfence::analyze::tools {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // The value of `count` hex digits at `text[at]`, or -1.
 long hex_at(std::string_view text, std::size_t at, std::size_t count) {

@@ -1,5 +1,6 @@
 #include "analyze/orm/js_lexer.hpp"
 
+#include "analyze/base/utf8.hpp"
 #include "analyze/parse/limits.hpp"
 
 #include <array>
@@ -20,13 +21,6 @@ std::size_t line_terminator(std::string_view text, std::size_t i) {
     if (text[i] == '\n' || text[i] == '\r') return 1;
     if (text.substr(i, 3) == "\xE2\x80\xA8" || text.substr(i, 3) == "\xE2\x80\xA9") return 3;
     return 0;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 void append_utf8(MappedText& out, unsigned long cp, std::size_t at) {
