@@ -269,7 +269,6 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     bool sqlx_crate = versioned_name(name, ".sql") && !sibling_metadata.starts_with(tools::k_folder_tool) &&
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
                        sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
-    bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
     // A name only a tool that sends the whole file gives (Flyway's V2__x.sql, golang-migrate's
     // 2_x.up.sql, diesel's up.sql, Prisma's migration.sql, a file of a sqlx crate's folder): another tool's up/down markers in it
     // are comments to the tool that runs it, which sends the down part too (red team G1: a
@@ -285,6 +284,15 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     const std::string_view folder_tool = tools::unpack_folder_tool(sibling_metadata, &folder_why);
     const bool folder_said = sibling_metadata.starts_with(tools::k_folder_tool);
     const bool folder_whole = folder_said && (folder_tool.empty() || folder_tool == "supabase");
+    // golang-migrate's, pop's and sqlx's 2_x.up.sql / 2_x.down.sql: a name only those tools read as a
+    // direction. Where the project's files say another tool runs the folder (or several, one of
+    // which may be such a tool), the name is only a name:
+    // node-pg-migrate runs 2_x.down.sql as an up migration (runner.js: every file of the folder, an
+    // unmarked .sql file whole as its up part) and the supabase CLI any <digits>_<name>.sql whole
+    // (pkg/migration/list.go), so skipping it as a down migration hid a DROP TABLE they ran (red team
+    // R78a B1).
+    const bool other_tool_said = !folder_tool.empty() || folder_why.starts_with(tools::k_several_tools);
+    const bool versioned_up_down = (versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql")) && !other_tool_said;
     // A 2_x.down.sql is no such name: goose, dbmate and node-pg-migrate run any versioned .sql file
     // by its markers, so there the marked up part runs, where golang-migrate runs nothing (red team
     // G1 GOOSEDOWNNAME: `-- +goose Up` then DROP TABLE in 00002_cleanup.down.sql).
@@ -412,18 +420,25 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         } else {
             out.regions.push_back(Region{0, out.text.size(), false, undo});
         }
-    } else if (name.ends_with(".down.sql")) {
+    } else if (name.ends_with(".down.sql") && !other_tool_said) {
         // A down half by its name whatever the tool (authelia's V0006.Name.down.sql beside its
         // .up.sql, a runner of the project's own): no tool runs it on the way up, and read as
         // a migration it would undo its up half for the files after it (a DBA's review of
         // authelia: its up files' DROP TABLEs were judged against tables the down files had
-        // dropped).
+        // dropped). Not where the project's files name the folder's tool: node-pg-migrate and
+        // the supabase CLI run it (red team R78a B1).
         if (!want(direction, false)) {
             out.skipped = true;
             out.skip_reason = "down migration (.down.sql)";
         } else {
             out.regions.push_back(Region{0, out.text.size(), false, true});
         }
+    } else if (folder_tool == "node-pg-migrate" && !npm_marked) {
+        // node-pg-migrate runs a file without its up marker whole, as the up part, in its
+        // transaction (getActions; a SQL migration cannot call noTransaction()).
+        out.tool = MigrationTool::NodePgMigrate;
+        out.wrapped_in_transaction = true;
+        out.regions.push_back(Region{0, out.text.size(), false});
     } else {
         out.regions.push_back(Region{0, out.text.size(), false});
     }

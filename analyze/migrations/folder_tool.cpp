@@ -97,7 +97,7 @@ std::string folder_tool(std::string_view path, const ReadFile& read, std::string
         return said[0].first;
     }
     if (!said.empty()) {
-        why = "the project names several tools for this folder:";
+        why = std::string(k_several_tools);
         for (const auto& s : said) why += " " + s.first + " (" + s.second + ")";
     }
     return {};

@@ -13,6 +13,8 @@ namespace pgfence::analyze::tools {
 
 // The prefix of the `sibling_metadata` that carries it: "<prefix><tool>\n<why>".
 inline constexpr std::string_view k_folder_tool = "pgfence folder tool: ";
+// The start of its `why` when the project names several tools for the folder.
+inline constexpr std::string_view k_several_tools = "the project names several tools for this folder:";
 
 // "supabase", "node-pg-migrate", "dbmate", "goose" or "" (not said, or said for several tools:
 // then `why` names them) for the file at `path`, its folders' settings read through `read` (a

@@ -94,6 +94,37 @@ def node_pg_migrate_dbmate(s):
     drop_reviewed(s, "migrations/1700000000001_change.sql")
 
 
+RETIRED_USERS = "-- Users now live in the accounts service.\n-- Nothing reads this table any more.\n\nDROP TABLE users;\n"
+
+
+def node_pg_migrate_down_name(s):
+    """R78a B1: node-pg-migrate runs every file of its folder, an unmarked .sql file whole as its up
+    part: 1700000000001_cleanup.down.sql runs on the way up (node-pg-migrate 7.9.1 printed
+    "MIGRATION 1700000000001_cleanup.down (UP)"), so it is not skipped as golang-migrate's down."""
+    base = {"package.json": NODE_PG_MIGRATE,
+            "migrations/1700000000000_init.sql": "-- Up Migration\n" + TABLES + "-- Down Migration\nDROP TABLE orders;\n"}
+    repository(s, base, {"migrations/1700000000001_cleanup.down.sql": RETIRED_USERS})
+    drop_reviewed(s, "migrations/1700000000001_cleanup.down.sql")
+
+
+def supabase_down_name(s):
+    """R78a B1: the supabase CLI runs any <digits>_<name>.sql of supabase/migrations whole
+    (pkg/migration/list.go), a .down.sql name included."""
+    repository(s, {"supabase/config.toml": "[db]\nmajor_version = 15\n", "supabase/migrations/20240101000000_init.sql": TABLES},
+               {"supabase/migrations/20240102000000_cleanup.down.sql": RETIRED_USERS})
+    drop_reviewed(s, "supabase/migrations/20240102000000_cleanup.down.sql")
+
+
+def golang_migrate_down_name(s):
+    """The control: where no file names the folder's tool, 2_x.down.sql is golang-migrate's down half,
+    and its DROP TABLE is not reviewed as an up migration."""
+    repository(s, {"migrations/1_init.up.sql": TABLES, "migrations/1_init.down.sql": "DROP TABLE orders;\nDROP TABLE users;\n"},
+               {"migrations/2_cleanup.up.sql": "SELECT 1;\n", "migrations/2_cleanup.down.sql": RETIRED_USERS})
+    proc, files = analyze(s)
+    check(files["migrations/2_cleanup.down.sql"].get("skipped"), f"the down half is skipped: {files['migrations/2_cleanup.down.sql']}")
+    check(proc.returncode == 0, f"analyze --ci passes: exit {proc.returncode}: {proc.stdout[-400:]}")
+
+
 def goose_own_markers(s):
     """The project's tool's own markers still mark: in a folder .env names as goose's, the down part is
     not reviewed as up (and dbmate's markers would be comments)."""
@@ -169,6 +200,7 @@ def node_pg_migrate_order(s):
 
 
 SCENARIOS = {f.__name__: f for f in (supabase_goose, node_pg_migrate_goose, node_pg_migrate_dbmate, goose_own_markers,
+                                     node_pg_migrate_down_name, supabase_down_name, golang_migrate_down_name,
                                      knex_order, knex_order_pr, dbmate_order, node_pg_migrate_order)}
 
 if __name__ == "__main__":
