@@ -108,19 +108,25 @@ Chain chain_at(const std::vector<Token>& t, std::size_t i, const std::vector<std
     return c;
 }
 
-// Where the value starting at k ends: a `,` or `;` at its depth, an enclosing closer, or two
-// operands side by side (a statement begun without a semicolon).
-std::size_t value_end(const std::vector<Token>& t, std::size_t k, const std::vector<std::size_t>& close) {
-    for (std::size_t j = k, steps = 0; j < t.size(); ++j, ++steps) {
-        if (steps >= 4096) return t.size();  // past it (`a = b = c = ...`): to the end, whatever that holds
-        if (j > k && operand_end(t, j - 1) && (t[j].kind != TokenKind::Punct || is(t, j, "{")) && !operator_word(t, j)) return j;
-        if ((is(t, j, "(") || is(t, j, "[") || is(t, j, "{")) && close[j] < t.size()) {
-            j = close[j];
-            continue;
-        }
-        if (is(t, j, ",") || is(t, j, ";") || is(t, j, ")") || is(t, j, "]") || is(t, j, "}")) return j;
+// Where each value ends: a `,` or `;` at its depth, an enclosing closer, or two operands side by
+// side (a statement begun without a semicolon). `value_ends(t, close)[k]` for a value starting at
+// k: computed right to left in one pass, so values nested or chained (`a = b = c = ...`) cost no
+// more than the tokens.
+std::vector<std::size_t> value_ends(const std::vector<Token>& t, const std::vector<std::size_t>& close) {
+    const std::size_t n = t.size();
+    auto punct_stop = [&](std::size_t j) { return is(t, j, ",") || is(t, j, ";") || is(t, j, ")") || is(t, j, "]") || is(t, j, "}"); };
+    auto opener = [&](std::size_t j) { return (is(t, j, "(") || is(t, j, "[") || is(t, j, "{")) && close[j] < n; };
+    // next[j]: the first stop at or after j (not the value's first token), at j's depth.
+    std::vector<std::size_t> next(n + 2, n);
+    for (std::size_t j = n; j-- > 0;) {
+        const bool boundary = j > 0 && operand_end(t, j - 1) && (t[j].kind != TokenKind::Punct || is(t, j, "{")) && !operator_word(t, j);
+        if (boundary || punct_stop(j)) next[j] = j;
+        else if (opener(j)) next[j] = next[close[j] + 1];
+        else next[j] = next[j + 1];
     }
-    return t.size();
+    std::vector<std::size_t> out(n, n);
+    for (std::size_t k = 0; k < n; ++k) out[k] = opener(k) ? next[close[k] + 1] : punct_stop(k) ? k : next[k + 1];
+    return out;
 }
 
 // The names that hold what the script imports or a value computed from one: `const h =
@@ -131,7 +137,9 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
     const std::size_t n = t.size();
     for (std::size_t k = 0; k + 1 < n; ++k) {  // import declarations (TypeScript's `import h = require()` too)
         if (!is(t, k, "import") || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
-        for (std::size_t j = k + 1; j < n && j < k + 4096 && !is(t, j, "from") && !is(t, j, ";") && t[j].kind != TokenKind::String; ++j) {
+        for (std::size_t j = k + 1; j < n && j < k + 4096 && !is(t, j, "from") && !is(t, j, ";") && !is(t, j, "import") &&
+                                    t[j].kind != TokenKind::String;
+             ++j) {
             if (ident(t, j) && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) out.insert(t[j].text);
         }
     }
@@ -145,16 +153,23 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
         bool done = false;
     };
     std::vector<Binding> bindings;
+    const std::vector<std::size_t> ends = value_ends(t, close);
     for (std::size_t k = 1; k + 1 < n; ++k) {
         if (!is(t, k, "=") || is(t, k + 1, "=")) continue;
         std::size_t p = k - 1;
         if ((is(t, p, "}") || is(t, p, "]")) && opener[p] < n) p = opener[p];
         else if (!ident(t, p) || member(t, p)) continue;
-        bindings.push_back(Binding{p, k + 1, value_end(t, k + 1, close)});
+        bindings.push_back(Binding{p, k + 1, ends[k + 1]});
     }
     // Each pass marks the tokens that make a value a module's (below), counted in prefix sums, so
     // a value nested in another costs nothing more: linear per pass.
     std::vector<std::size_t> marks(n + 1, 0);
+    std::vector<std::size_t> skip(n + 1);
+    for (std::size_t j = 0; j <= n; ++j) skip[j] = j;
+    auto unvisited = [&](std::size_t j) {  // the first token at or after j not yet visited, paths halved
+        while (j < n && skip[j] != j) j = skip[j] = skip[skip[j]];
+        return j;
+    };
     for (int pass = 0; pass < 8; ++pass) {
         const std::size_t before = out.size();
         // The value may be a module's value itself, or a member of one: a chain in it from
@@ -174,9 +189,12 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
         for (Binding& b : bindings) {
             if (b.done || marks[std::min(b.end, n)] == marks[b.value]) continue;
             b.done = true;
-            const std::size_t last = ident(t, b.pattern) ? b.pattern : std::min(close[b.pattern], b.pattern + 4096);
-            for (std::size_t j = b.pattern; j <= last && j < n; ++j) {
+            // Each token of the patterns once, however they nest (`[[a] = x] = y`): a visited one
+            // points past itself.
+            const std::size_t last = ident(t, b.pattern) ? b.pattern : std::min(close[b.pattern], n - 1);
+            for (std::size_t j = unvisited(b.pattern); j <= last && j < n; j = unvisited(j + 1)) {
                 if (ident(t, j) && !is(t, j + 1, ":")) out.insert(t[j].text);
+                skip[j] = j + 1;
             }
         }
         if (out.size() == before) break;
@@ -238,7 +256,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         const bool own = c.base == Chain::Base::Name && (c.name == "exports" || c.name == "module" || c.name == "this" || c.name == "super");
         if (own && !c.proto && !c.called) return;  // hidden_export_writes, rebinding.hpp and borrowed_up.hpp judge these
         const bool imported = c.base == Chain::Base::Module || (c.base == Chain::Base::Name && modules.contains(c.name));
-        const bool global = c.base == Chain::Base::Name && global_name(c.name);
+        const bool global = c.base == Chain::Base::Name && global_name(c.name) && !c.called;
         const bool computed = c.called || c.base == Chain::Base::Group;
         if (!(c.proto || imported || global || computed)) return;
         out.emplace_back(t[at].begin, why_for(c, imported, global));
@@ -258,8 +276,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
             static const std::set<std::string_view> k_writers = {"assign", "defineProperty", "defineProperties", "setPrototypeOf", "set",
                                                                  "deleteProperty"};
             if (k_writers.contains(t[i + 2].text) && close[i + 3] < n && i + 4 < close[i + 3]) {
-                Chain target = chain_at(t, i + 4, close);
-                judge(target, i, true);
+                judge(chain_at(t, i + 4, close), i + 4, true);  // at the target, where import_writes() may name it too
             }
         }
         const Chain c = chain_at(t, i, close);
