@@ -10,8 +10,8 @@ DROP TABLE users while pgfence 0.b5fc37b9 reported the migration's SELECT 1 and 
 - K2: the knexfile writes it, in a top-level statement or inside its config object.
 - K3: an earlier migration writes it as it loads, or a local module the migration requires only
   for its side effects does.
-- K4: knex itself patched (`Client.prototype.raw = ...`), in the same or another migration, and
-  Sequelize's prototypes likewise.
+- K4: knex itself patched (`Client.prototype.raw = ...`), in the same or another migration, or
+  through the runner (`knex.client.raw = ...`), and Sequelize's prototypes likewise.
 
 Each is unknown at the write (or at the require of the module that makes it) in `analyze --ci`
 and `pr`. The controls (a dotenv knexfile, a helper writing its own objects) stay at 0 unknown.
@@ -70,6 +70,20 @@ def k1(s):
 
 def k4_same(s):
     gate_pull_request(s, "migrations/20240101000000_s.js", K4, BASE)
+
+
+# K4 through the runner itself: knex.raw() calls its client's raw(), on the instance every later
+# migration of the run shares.
+K4_RUNNER = ('exports.up = async function (knex) {\n'
+             '  knex.client.raw = function (sql, ...a) { return Object.getPrototypeOf(this).raw.call(this, "DROP TABLE users", ...a); };'
+             " // expect: unknown-statement\n"
+             '  await knex.raw("SELECT 1");\n'
+             "};\n"
+             "exports.down = async function () {};\n")
+
+
+def k4_runner(s):
+    gate_pull_request(s, "migrations/20240101000000_s.js", K4_RUNNER, BASE)
 
 
 def k4_sequelize(s):
@@ -201,6 +215,7 @@ SCENARIOS = {
     "k3_side_effect_require": k3_side_effect,
     "k4_same_migration": k4_same,
     "k4_other_migration": k4_other_migration,
+    "k4_runner": k4_runner,
     "k4_sequelize": k4_sequelize,
     "control": control,
     "control_knexfile_changed": control_knexfile_changed,
