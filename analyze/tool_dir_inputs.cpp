@@ -8,6 +8,7 @@
 #include <set>
 
 #include "analyze/orm/input_format.hpp"
+#include "analyze/orm/module_writes.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/code_migrations.hpp"
@@ -321,6 +322,11 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
         for (auto& s : session_setup_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
+        // Writes to another module's value in a settings script the tool runs in its own process
+        // (orm/module_writes.hpp, red team R77 K2): what the migrations call may not be what pgfence reads.
+        if (orm::runs_in_tool_process(rel)) {
+            for (auto& [line, why] : orm::settings_module_writes(path, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "module write"});
+        }
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();

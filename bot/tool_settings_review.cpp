@@ -11,6 +11,7 @@
 #include <set>
 
 #include "analyze/migrations/conventions.hpp"
+#include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/code_migrations.hpp"
@@ -593,6 +594,13 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         std::vector<analyze::SettingUnknown> unknown;
         for (const auto& d : tools::read_tool_dirs(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
             if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d), {}});
+        }
+        // A changed line of a settings script the tool runs in its own process that writes another
+        // module's value (analyze/orm/module_writes.hpp, red team R77 K2), as `analyze` reports it.
+        if (analyze::orm::runs_in_tool_process(file.path)) {
+            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, **text)) {
+                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            }
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);

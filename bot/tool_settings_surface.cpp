@@ -5,6 +5,7 @@
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
@@ -575,11 +576,19 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
             for (auto& g : removed_tool_settings(file.path, *base_text, text, counts)) found.push_back(std::move(g));
         }
         for (auto& f : found) f.what += " (" + s.why + ")";
-        if (found.empty()) {
+        // A module the knexfile loads runs in knex's process too: a changed line of it that writes
+        // another module's value (analyze/orm/module_writes.hpp, red team R77 K2) is unknown.
+        std::vector<analyze::SettingUnknown> unknown;
+        if (!s.knexfile.empty() && script_name(analyze::path_name(file.path))) {
+            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, text)) {
+                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            }
+        }
+        if (found.empty() && unknown.empty()) {
             listed.erase(file.path);
             continue;
         }
-        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, {}));
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, std::move(unknown)));
     }
     // A settings script of the head loads a module by a computed name: any script or JSON file the
     // pull request adds or changes may be it, so that line is unknown (as a TypeORM -d source).

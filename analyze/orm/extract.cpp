@@ -10,6 +10,7 @@
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/orm/reexports.hpp"
 #include "analyze/orm/seeds.hpp"
@@ -548,8 +549,16 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     const auto unfollowed = format == InputFormat::TypeOrm ? unfollowed_exports(file.tokens) : decltype(unfollowed_exports(file.tokens)){};
     mark_unknown_at(file, unfollowed, "exports", emitter);
     const auto hidden = hidden_export_writes(file.tokens);
+    // Writes to other modules' values, here or in the local modules this one loads (module_writes.hpp):
+    // the helpers and the tool's code pgfence reads may not be what runs. Once per place.
+    auto writes = module_writes(file.tokens);
+    for (auto& w : loaded_module_writes(path, file.tokens, out.imported_files)) writes.push_back(std::move(w));
+    std::erase_if(writes, [&](const auto& w) {
+        return std::any_of(hidden.begin(), hidden.end(), [&](const auto& h) { return h.first == w.first; });
+    });
+    mark_unknown_at(file, writes, "module", emitter);
     const bool none_found = !walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() &&
-                            hidden.empty() && unfollowed.empty();
+                            hidden.empty() && unfollowed.empty() && writes.empty();
     // TypeORM runs the classes a file exports and passes over a file with none. The other tools
     // load every file of their folder and call its up() (knex's Migrator refuses a module without
     // up and down functions; umzug, db-migrate and node-pg-migrate call it): a file with code in

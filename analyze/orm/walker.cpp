@@ -358,6 +358,18 @@ void Walker::visit(const Node& n, bool value) {
             }
             break;
         case NodeKind::Binary:
+            // `knex.client.raw = f`, `queryRunner.query = f`: the runner's own methods replaced, for
+            // this migration and the ones the tool runs after it on the same instance (knex's
+            // raw() calls its client's, knex/lib/knex-builder/make-knex.js): what they then send
+            // is not read (red team R77 K4).
+            if (n.kids.size() == 2 && n.name.ends_with("=") && n.name != "==" && n.name != "===" && n.name != "!=" && n.name != "!==" &&
+                n.name != "<=" && n.name != ">=" && (n.kids[0].kind == NodeKind::Member || n.kids[0].kind == NodeKind::Index) &&
+                rooted(n.kids[0])) {
+                unknown(n, m_e.source(n.kids[0]), "`" + shown(m_e.source(n.kids[0])) + "`, a member of the migration's runner, is written: "
+                                                      "what the runner then sends is not read");
+                visit(n.kids[1], true);
+                return;
+            }
             if (n.name == "=" && n.kids.size() == 2 && aliases_runner(n.kids[1])) {
                 // An alias (substituted where it is used); an unawaited call on the runner
                 // other than Knex's builders still runs here.

@@ -442,6 +442,10 @@ def scenario_knex_scaling(binary, tmp):
 EXPORT_SHAPES = {
     "reexports": lambda i: f'export {{ up }} from "../lib/x{i}";\n',
     "computed_exports": lambda i: f"exports[key{i}] = run;\n",
+    # Writes to other modules' values (orm/module_writes.cpp, red team R77), names bound to one in
+    # a chain each value of which holds the next, and destructuring patterns nested in each other.
+    "module_writes": lambda i: f'require("./x{i}").run = h{i}.p.q = Client.prototype.raw{i} = (0, f{i})().z;\n',
+    "module_aliases": lambda i: f"a{i} = {{ v: a{i + 1} }}, [b{i}] = [[c{i}] = a{i}] = ",
 }
 
 

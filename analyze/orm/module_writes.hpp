@@ -1,0 +1,52 @@
+#pragma once
+// Writes to values other modules hold (red team R77 K1-K4). Node loads each module once per
+// process and hands every require() of it the same object, so a write to it anywhere in the
+// process changes what each user of it calls: the knexfile, every migration (knex requires all of
+// them before it runs any up(), knex/lib/migrations/migrate/Migrator.js _listAll, then
+// _waterfallBatch), the local modules those load, and the tool itself (`Client.prototype.raw =`).
+// pgfence reads an up() and the helpers it calls as their files spell them; a write to another
+// module's value from any of those files makes that reading not what runs, so each is unknown at
+// its place, whatever the names involved: the rule keys on the write's target, not on patterns.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm {
+
+// Offsets, with why, of each write to a value the script does not own:
+// - a member write (`=`, `+=`, `++`, `delete`, a destructuring or `for (... of)` target) through a
+//   member chain of any length whose base is `require(...)`/`import(...)`, a name bound to what
+//   the script imports or to a value computed from one (`const { Client } = require("knex")`,
+//   `const p = Client.prototype`), a call's result or a parenthesised expression, or a global
+//   (`JSON`, `Promise`, `globalThis`, ...);
+// - any member write through `.prototype` or `__proto__`, whatever its base;
+// - `Object.assign/defineProperty/defineProperties/setPrototypeOf` and `Reflect.set/
+//   defineProperty/setPrototypeOf/deleteProperty` on such a value.
+// Writes to the module's own exports (`exports.up =`, hidden_export_writes), to `this.x` and to
+// the script's own objects (`const o = {}; o.x = 1`) are not among them; `process.env.X =` is
+// reach.cpp's.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector<Token>& tokens);
+
+// The repository modules the script at `path` loads (`require('./x')`, `import './x'`, `import x
+// from './x'`, `import('./x')`), whose top-level code runs in the same process as the script's:
+// for each load whose module, or a module it loads in turn (to a depth), has a module_writes()
+// write, or that cannot be followed (a bare `require('./x')` that resolves to no file, past
+// pgfence's limits), (offset of the load in the script, why). The files read are added to `read`.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
+                                                                                    std::vector<std::string>& read);
+
+// Whether the tool runs the settings script at `path` in the process that then runs the
+// migrations: knex's CLI requires the knexfile (knex/knex bin/cli.js initKnex, which then calls
+// migrate), sequelize-cli its .sequelizerc and its config/config.js (sequelize/cli
+// src/core/yargs.js loadRCFile, src/helpers/config-helper.js readConfig: require() of a .js
+// config). Its module_writes() and loaded_module_writes() are unknown at their lines.
+[[nodiscard]] bool runs_in_tool_process(std::string_view path);
+
+// Both of the above for the settings script `text` at `path`, as (1-based line, why).
+[[nodiscard]] std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text);
+
+}  // namespace pgfence::analyze::orm
