@@ -161,10 +161,9 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
 
 // A compose file no recognised command, include or COMPOSE_FILE reaches (red team R77 E1, E2: its
 // command written as `$DC run`, an alias, a bash array, in a Python or JavaScript script): its
-// settings file and root, and the line of it that loads the entry read from it (0: itself).
+// settings file, and the line of it that loads the entry read from it (0: itself).
 struct UnreachedFrom {
     std::string file;
-    fs::path root;
     int line = 0;
 };
 
@@ -307,6 +306,9 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     };
     constexpr int k_most_compose_depth = 8;
     constexpr std::size_t k_most_compose_files = 256;
+    // The compose files read may be this many; the unreached ones below have their own allowance (one
+    // entry per folder their paths may resolve from, and those they include or extend).
+    std::size_t compose_limit = k_most_compose_files;
     std::map<std::size_t, ComposeFollow> compose_followed;
     std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
     bool multi_off = false;
@@ -318,11 +320,13 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::map<std::size_t, UnreachedFrom> unreached;
     const UnreachedFrom* from = nullptr;  // the entry being read's, if any
     Effect effect;                        // the first thing the entry being read sets
+    std::map<std::string, Effect> read_unreached;  // an environment file read from one: what it sets
+    std::string unreached_key;                     // the one being read
     auto note_effect = [&](const std::string& file, std::string_view text, int line) {
         if (from != nullptr && effect.line == 0) effect = Effect{file, line, setting_key(text, line)};
     };
     auto add_setting = [&](std::string file, const fs::path& root, int line) {
-        if (from != nullptr) unreached.emplace(settings.size(), UnreachedFrom{from->file, from->root, from->line != 0 ? from->line : line});
+        if (from != nullptr) unreached.emplace(settings.size(), UnreachedFrom{from->file, from->line != 0 ? from->line : line});
         settings.emplace_back(std::move(file), root);
     };
     // By index: a settings file may add the environment files it loads (below).
@@ -344,6 +348,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // From an unreached compose file: read once per such file, and not at all where it already
         // applies (read from a reached one, or on its own: a dotenv file, a compose file by name).
         if (from != nullptr && (read.contains(key) || ((!extended || compose_name(path)) && read.contains(normal)))) return;
+        // A file another unreached compose file loads is read once: what it sets is the same.
+        if (from != nullptr && !extended) {
+            if (const auto seen = read_unreached.find(key); seen != read_unreached.end()) {
+                effect = seen->second;
+                return;
+            }
+            unreached_key = key;
+        }
         if (!read.insert(from != nullptr ? "unreached:" + from->file + ":" + key : key).second) {
             return;
         }
@@ -363,7 +375,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             // (red team R76 E2); as an environment file it has its own entry.
             const ComposeFiles named = compose_file_variable(*text, env_read->second);
             for (const auto& f : named.files) {
-                if (compose_followed.size() >= k_most_compose_files) break;
+                if (compose_followed.size() >= compose_limit) break;
                 compose_followed.emplace(settings.size(), ComposeFollow{f.project, 1});
                 add_setting((root / f.file).lexically_normal().generic_string(), root, f.line);
             }
@@ -384,7 +396,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 }
                 if (u.compose) {
                     const int depth = extended ? follow->second.depth + 1 : 1;
-                    if (depth > k_most_compose_depth || compose_followed.size() >= k_most_compose_files) {
+                    if (depth > k_most_compose_depth || compose_followed.size() >= compose_limit) {
                         unknown.push_back(SettingUnknown{u.line, "this line (" + u.how + ") names a compose file past pgfence's limit of " +
                                                                      std::to_string(k_most_compose_depth) + " nested or " +
                                                                      std::to_string(k_most_compose_files) + " compose files: an env_file there may "
@@ -480,7 +492,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     for (; at < settings.size(); ++at) read_one(at);
     // Then the compose files no command pgfence recognises reaches, read as if one did: what they
     // would change is unknown at their lines, and kept out of the run.
-    std::map<std::string, std::pair<fs::path, std::vector<SettingUnknown>>> unreached_report;  // by compose file
+    std::map<std::string, std::vector<SettingUnknown>> unreached_report;  // by compose file
     std::set<std::size_t> followed;
     std::set<std::string> reached;  // the compose files read as one (extends, include, COMPOSE_FILE, -f)
     for (const auto& [i, f] : compose_followed) {
@@ -489,14 +501,21 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         reached.insert(fs::absolute(settings[i].first, ec).lexically_normal().generic_string());
     }
     for (const auto& [i, f] : compose_env_read) followed.insert(i);
+    compose_limit = compose_followed.size() + 8 * k_most_compose_files;
+    std::set<std::string> unreached_files;
     add_unreached_compose(settings, followed, reached, options, [&](const std::string& file, const fs::path& root, const std::string& project) {
-        if (compose_followed.size() >= k_most_compose_files) {
-            unreached_report[file].first = root;
-            unreached_report[file].second.push_back(SettingUnknown{1, "this compose file is past pgfence's limit of " + std::to_string(k_most_compose_files) +
-                                                                          " compose files: an env_file it loads may set how migrations run, unread", "env_file"});
+        // At most 256 such files, and 1024 folders they are read from (a hostile repository's deep
+        // folders cost no more).
+        if ((unreached_files.size() >= k_most_compose_files && !unreached_files.contains(file)) || unreached.size() >= 4 * k_most_compose_files) {
+            auto& lines = unreached_report[file];
+            if (lines.empty()) {
+                lines.push_back(SettingUnknown{1, "this compose file is past pgfence's limit of " + std::to_string(k_most_compose_files) +
+                                                      " compose files: an env_file it loads may set how migrations run, unread", "env_file"});
+            }
             return;
         }
-        unreached.emplace(settings.size(), UnreachedFrom{file, root, 0});
+        unreached_files.insert(file);
+        unreached.emplace(settings.size(), UnreachedFrom{file, 0});
         compose_followed.emplace(settings.size(), ComposeFollow{project, 1});
         settings.emplace_back(file, root);
     });
@@ -506,6 +525,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         const UnreachedFrom origin = it->second;
         from = &origin;
         effect = Effect{};
+        unreached_key.clear();
         // Read into the run as any entry, then taken back out: only what it would set is kept.
         const std::size_t notes = out.notes.size(), reports = out.unknown.size(), runs = out.psql_runs.size(), sqlx = out.sqlx_folders.size(),
                           n_folders = folders.size(), n_scripts = scripts.size();
@@ -522,21 +542,22 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         multi_computed = computed;
         multi_off = off;
         from = nullptr;
+        if (!unreached_key.empty()) read_unreached.emplace(unreached_key, effect);
         if (effect.line == 0) continue;
-        auto& [root, lines] = unreached_report[origin.file];
-        root = origin.root;
+        auto& lines = unreached_report[origin.file];
         const int line = origin.line != 0 ? origin.line : effect.line;
         if (std::any_of(lines.begin(), lines.end(), [&](const SettingUnknown& u) { return u.line == line; })) continue;
         lines.push_back(SettingUnknown{line, unreached_why(effect, origin.line != 0), "env_file"});
     }
     for (auto& [file, found] : unreached_report) {
+        // Read before, so readable; the unknowns stand without its text all the same.
         auto text = read_regular_file(file, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a compose file");
-        if (!text) continue;
-        for (auto& u : found.second) {
-            const std::string service = compose_service_at(*text, u.line);
+        const std::string_view shown = text ? std::string_view(*text) : std::string_view();
+        for (auto& u : found) {
+            const std::string service = compose_service_at(shown, u.line);
             if (!service.empty()) u.why = "service " + service + ": " + u.why;
         }
-        out.unknown.push_back(analyze_tool_settings(file, {}, options, *text, std::move(found.second)));
+        out.unknown.push_back(analyze_tool_settings(file, {}, options, shown, std::move(found)));
     }
     std::vector<Error> ignored;
     if (!folders.empty()) {
