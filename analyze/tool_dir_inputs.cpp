@@ -1,6 +1,7 @@
 #include "analyze/tool_dir_inputs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "analyze/orm/module_writes.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/compose_files.hpp"
@@ -158,6 +160,79 @@ void add_psql_includes(const std::vector<std::string>& files, std::vector<std::s
     }
 }
 
+// A compose file no recognised command, include or COMPOSE_FILE reaches (red team R77 E1, E2: its
+// command written as `$DC run`, an alias, a bash array, in a Python or JavaScript script): its
+// settings file, and the line of it that loads the entry read from it (0: itself).
+struct UnreachedFrom {
+    std::string file;
+    int line = 0;
+};
+
+// What an entry read from such a file sets: the file, its line, the setting's name there.
+struct Effect {
+    std::string file;
+    int line = 0;
+    std::string key;
+};
+
+// The name a settings line sets (`PGOPTIONS=...`, `  - PGOPTIONS: x`): letters, digits, `_`, `.`,
+// `-`, at most 64; "a setting" when there is none.
+std::string setting_key(std::string_view text, int line) {
+    std::string key;
+    each_line(text, [&](int n, std::string_view l) {
+        if (n != line) return;
+        l = trim_blanks(l);
+        if (l.starts_with("- ")) l = trim_blanks(l.substr(2));
+        if (l.starts_with("export ")) l = trim_blanks(l.substr(7));
+        for (char c : l) {
+            if (key.size() >= 64 || !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) break;
+            key.push_back(c);
+        }
+    });
+    return key.empty() ? "a setting" : key;
+}
+
+std::string unreached_why(const Effect& e, bool loaded) {
+    return (loaded ? "this compose file loads " + e.file + ", whose line " + std::to_string(e.line) + " sets " + e.key
+                   : "this compose file sets " + e.key) +
+           ", which changes how migrations run; no command, include or COMPOSE_FILE that pgfence recognises runs this compose "
+           "file, so pgfence could not tell whether migrations run under it: review what it sets, or run it with `docker compose -f` "
+           "in a script or workflow pgfence reads";
+}
+
+// Each settings entry (those below `phase_end`, not in `followed`) that is a compose file by its
+// content but by no name compose looks for (compose_name), outside vendored folders, and loads,
+// extends or includes anything: `add(file, root, project)` for each folder its relative paths may
+// resolve from, its own and each one above it to the root (`docker compose -f a.yml -f
+// deploy/b.yml` resolves b's from a's folder, compose docs reference/compose.md).
+template <class Add>
+void add_unreached_compose(const std::vector<std::pair<std::string, fs::path>>& settings, const std::set<std::size_t>& followed,
+                           const std::set<std::string>& reached, const AnalyzeOptions& options, Add add) {
+    std::set<std::string> seen;
+    const std::size_t phase_end = settings.size();
+    for (std::size_t i = 0; i < phase_end; ++i) {
+        if (followed.contains(i)) continue;
+        const auto& [path, root] = settings[i];
+        const std::string rel = fs::path(path).lexically_relative(root).generic_string();
+        if (!(rel.ends_with(".yml") || rel.ends_with(".yaml")) || compose_name(rel) || path_name(rel) == ".gitlab-ci.yml") continue;
+        if (rel.starts_with("vendor/") || rel.find("/vendor/") != std::string::npos || rel.starts_with("..")) continue;
+        std::error_code ec;
+        const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
+        if (reached.contains(normal) || !seen.insert(normal).second) continue;
+        if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a compose file");
+        if (!text || !compose_text(*text)) continue;
+        if (text->find("env_file") == std::string::npos && text->find("extends") == std::string::npos && text->find("include") == std::string::npos) {
+            continue;
+        }
+        for (std::string_view folder = path_folder(rel);; folder = path_folder(folder)) {
+            add(path, root, std::string(folder));
+            if (folder.empty()) break;
+        }
+    }
+}
+
 }  // namespace
 
 FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<std::string>& inputs, const AnalyzeOptions& options) {
@@ -232,14 +307,31 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     };
     constexpr int k_most_compose_depth = 8;
     constexpr std::size_t k_most_compose_files = 256;
+    // The compose files read may be this many; the unreached ones below have their own allowance (one
+    // entry per folder their paths may resolve from, and those they include or extend).
+    std::size_t compose_limit = k_most_compose_files;
     std::map<std::size_t, ComposeFollow> compose_followed;
     std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
     std::vector<std::string> scripts;
+    // The entries read from a compose file no recognised command, include or COMPOSE_FILE reaches
+    // (red team R77 E1, E2; unreached_compose below): that file, and its line that loads them.
+    std::map<std::size_t, UnreachedFrom> unreached;
+    const UnreachedFrom* from = nullptr;  // the entry being read's, if any
+    Effect effect;                        // the first thing the entry being read sets
+    std::map<std::string, Effect> read_unreached;  // an environment file read from one: what it sets
+    std::string unreached_key;                     // the one being read
+    auto note_effect = [&](const std::string& file, std::string_view text, int line) {
+        if (from != nullptr && effect.line == 0) effect = Effect{file, line, setting_key(text, line)};
+    };
+    auto add_setting = [&](std::string file, const fs::path& root, int line) {
+        if (from != nullptr) unreached.emplace(settings.size(), UnreachedFrom{from->file, from->line != 0 ? from->line : line});
+        settings.emplace_back(std::move(file), root);
+    };
     // By index: a settings file may add the environment files it loads (below).
-    for (std::size_t at = 0; at < settings.size(); ++at) {
+    const auto read_one = [&](std::size_t at) {
         const std::string path = settings[at].first;
         const fs::path root = settings[at].second;
         std::error_code ec;
@@ -251,15 +343,27 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         const bool extended = follow != compose_followed.end();
         const auto env_read = compose_env_read.find(at);
         const bool compose_env = env_read != compose_env_read.end();
-        if (!read.insert(extended      ? "compose:" + normal + "@" + follow->second.project
-                         : compose_env ? "compose-env:" + normal + "@" + env_read->second
-                                       : normal).second) {
-            continue;
+        const std::string key = extended      ? "compose:" + normal + "@" + follow->second.project
+                                : compose_env ? "compose-env:" + normal + "@" + env_read->second
+                                              : normal;
+        // From an unreached compose file: read once per such file, and not at all where it already
+        // applies (read from a reached one, or on its own: a dotenv file, a compose file by name).
+        if (from != nullptr && (read.contains(key) || ((!extended || compose_name(path)) && read.contains(normal)))) return;
+        // A file another unreached compose file loads is read once: what it sets is the same.
+        if (from != nullptr && !extended) {
+            if (const auto seen = read_unreached.find(key); seen != read_unreached.end()) {
+                effect = seen->second;
+                return;
+            }
+            unreached_key = key;
         }
-        if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
-        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        if (!read.insert(from != nullptr ? "unreached:" + from->file + ":" + key : key).second) {
+            return;
+        }
+        if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) return;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) return;
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
-        if (!text) continue;
+        if (!text) return;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         // The files a compose file's env_file, a `--env-file`, a systemd unit's EnvironmentFile or a
         // kustomization's envs load into a program's environment (tools/env_files.hpp) are read as
@@ -272,13 +376,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             // (red team R76 E2); as an environment file it has its own entry.
             const ComposeFiles named = compose_file_variable(*text, env_read->second);
             for (const auto& f : named.files) {
-                if (compose_followed.size() >= k_most_compose_files) break;
+                if (compose_followed.size() >= compose_limit) break;
                 compose_followed.emplace(settings.size(), ComposeFollow{f.project, 1});
-                settings.emplace_back((root / f.file).lexically_normal().generic_string(), root);
+                add_setting((root / f.file).lexically_normal().generic_string(), root, f.line);
             }
             for (const auto& [line, why] : named.unread) unknown.push_back(SettingUnknown{line, why, "COMPOSE_FILE"});
+            if (!unknown.empty()) note_effect(rel, *text, unknown.front().line);
             if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
-            continue;
+            return;
         }
         if (env_file_source(rel) || dotenv_name(rel) || extended) {
             for (const auto& u : env_file_uses(rel, *text, extended, extended ? &follow->second.project : nullptr)) {
@@ -287,12 +392,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 if (linked) continue;
                 if (u.compose_env) {
                     compose_env_read.emplace(settings.size(), u.project);
-                    settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
+                    add_setting((root / u.file).lexically_normal().generic_string(), root, u.line);
                     continue;
                 }
                 if (u.compose) {
                     const int depth = extended ? follow->second.depth + 1 : 1;
-                    if (depth > k_most_compose_depth || compose_followed.size() >= k_most_compose_files) {
+                    if (depth > k_most_compose_depth || compose_followed.size() >= compose_limit) {
                         unknown.push_back(SettingUnknown{u.line, "this line (" + u.how + ") names a compose file past pgfence's limit of " +
                                                                      std::to_string(k_most_compose_depth) + " nested or " +
                                                                      std::to_string(k_most_compose_files) + " compose files: an env_file there may "
@@ -301,7 +406,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                     }
                     compose_followed.emplace(settings.size(), ComposeFollow{u.project, depth});
                 }
-                settings.emplace_back((root / u.file).lexically_normal().generic_string(), root);
+                add_setting((root / u.file).lexically_normal().generic_string(), root, u.line);
             }
         }
         if (extended || compose_name(rel)) {
@@ -310,10 +415,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         for (auto& [line, why] : compose_file_unread(rel, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "COMPOSE_FILE"});
         if (extended) {
+            if (!unknown.empty()) note_effect(rel, *text, unknown.front().line);
             if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
-            continue;
+            return;
         }
         for (const MultiStatementLine& l : golang_multi_statement_lines(*text)) {
+            note_effect(rel, *text, l.line);
             if (l.state == MultiStatementLine::State::On && out.golang_multi_statement.empty()) out.golang_multi_statement = path + ":" + std::to_string(l.line);
             multi_off = multi_off || l.state == MultiStatementLine::State::Off;
             if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
@@ -352,11 +459,13 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             const std::string& folder = d.folder;
             // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
             if (d.tool == "psql") {
+                note_effect(rel, *text, d.line);
                 out.psql_runs.push_back(PsqlRun{folder, d.psql_constants});
                 if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
                 continue;
             }
             if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
+            if (std::find(folders.begin(), folders.end(), folder) == folders.end()) note_effect(rel, *text, d.line);
             folders.push_back(folder);
             if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
             // The scripts the tool runs from it, which no "migrations" in their path marks as such.
@@ -382,7 +491,79 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 }
             }
         }
+        if (!unknown.empty()) note_effect(rel, *text, unknown.front().line);
         if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
+    };
+    std::size_t at = 0;
+    for (; at < settings.size(); ++at) read_one(at);
+    // Then the compose files no command pgfence recognises reaches, read as if one did: what they
+    // would change is unknown at their lines, and kept out of the run.
+    std::map<std::string, std::vector<SettingUnknown>> unreached_report;  // by compose file
+    std::set<std::size_t> followed;
+    std::set<std::string> reached;  // the compose files read as one (extends, include, COMPOSE_FILE, -f)
+    for (const auto& [i, f] : compose_followed) {
+        followed.insert(i);
+        std::error_code ec;
+        reached.insert(fs::absolute(settings[i].first, ec).lexically_normal().generic_string());
+    }
+    for (const auto& [i, f] : compose_env_read) followed.insert(i);
+    compose_limit = compose_followed.size() + 8 * k_most_compose_files;
+    std::set<std::string> unreached_files;
+    add_unreached_compose(settings, followed, reached, options, [&](const std::string& file, const fs::path& root, const std::string& project) {
+        // At most 256 such files, and 1024 folders they are read from (a hostile repository's deep
+        // folders cost no more).
+        if ((unreached_files.size() >= k_most_compose_files && !unreached_files.contains(file)) || unreached.size() >= 4 * k_most_compose_files) {
+            auto& lines = unreached_report[file];
+            if (lines.empty()) {
+                lines.push_back(SettingUnknown{1, "this compose file is past pgfence's limit of " + std::to_string(k_most_compose_files) +
+                                                      " compose files: an env_file it loads may set how migrations run, unread", "env_file"});
+            }
+            return;
+        }
+        unreached_files.insert(file);
+        unreached.emplace(settings.size(), UnreachedFrom{file, 0});
+        compose_followed.emplace(settings.size(), ComposeFollow{project, 1});
+        settings.emplace_back(file, root);
+    });
+    for (; at < settings.size(); ++at) {
+        const auto it = unreached.find(at);
+        if (it == unreached.end()) continue;
+        const UnreachedFrom origin = it->second;
+        from = &origin;
+        effect = Effect{};
+        unreached_key.clear();
+        // Read into the run as any entry, then taken back out: only what it would set is kept.
+        const std::size_t notes = out.notes.size(), reports = out.unknown.size(), runs = out.psql_runs.size(), sqlx = out.sqlx_folders.size(),
+                          n_folders = folders.size(), n_scripts = scripts.size();
+        const std::string multi_on = out.golang_multi_statement, computed = multi_computed;
+        const bool off = multi_off;
+        read_one(at);
+        out.notes.resize(notes);
+        out.unknown.resize(reports);
+        out.psql_runs.resize(runs);
+        out.sqlx_folders.resize(sqlx);
+        folders.resize(n_folders);
+        scripts.resize(n_scripts);
+        out.golang_multi_statement = multi_on;
+        multi_computed = computed;
+        multi_off = off;
+        from = nullptr;
+        if (!unreached_key.empty()) read_unreached.emplace(unreached_key, effect);
+        if (effect.line == 0) continue;
+        auto& lines = unreached_report[origin.file];
+        const int line = origin.line != 0 ? origin.line : effect.line;
+        if (std::any_of(lines.begin(), lines.end(), [&](const SettingUnknown& u) { return u.line == line; })) continue;
+        lines.push_back(SettingUnknown{line, unreached_why(effect, origin.line != 0), "env_file"});
+    }
+    for (auto& [file, found] : unreached_report) {
+        // Read before, so readable; the unknowns stand without its text all the same.
+        auto text = read_regular_file(file, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a compose file");
+        const std::string_view shown = text ? std::string_view(*text) : std::string_view();
+        for (auto& u : found) {
+            const std::string service = compose_service_at(shown, u.line);
+            if (!service.empty()) u.why = "service " + service + ": " + u.why;
+        }
+        out.unknown.push_back(analyze_tool_settings(file, {}, options, shown, std::move(found)));
     }
     std::vector<Error> ignored;
     if (!folders.empty()) {

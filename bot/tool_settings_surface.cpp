@@ -18,6 +18,7 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "bot/compose_surface.hpp"
 #include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
 
@@ -284,8 +285,10 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         out.emplace(path, SurfaceFile{std::move(why), storage});
         if (script_name(analyze::path_name(path))) scripts.push_back(path);
     };
+    std::set<std::string> reached_compose;  // compose files read as one (by name, extends, include, COMPOSE_FILE, -f)
     for (const auto& path : *roots) {
         const std::string_view name = analyze::path_name(path);
+        if (tools::compose_name(path)) reached_compose.insert(path);
         if (name.ends_with(".toml")) {
             // diesel_cli --config-file / DIESEL_CONFIG_FILE take any file (diesel_cli/src/config.rs).
             auto text = read(path);
@@ -324,6 +327,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                     other = std::move(*t);
                     if (!other) continue;
                 }
+                if (step.depth > 0) reached_compose.insert(step.path);
                 const std::string& step_text = step.depth > 0 ? *other : **text;
                 for (const auto& u : tools::env_file_uses(step.path, step_text, step.depth > 0, step.depth > 0 ? &step.project : nullptr)) {
                     if (u.compose && step.depth < 8 && seen.insert(u.file + "@" + u.project).second) steps.push_back(Step{u.file, u.project, step.depth + 1});
@@ -394,6 +398,12 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
         }
         scripts.push_back(path);
+    }
+    // The env files of the compose files nothing above reaches (red team R77 E1, E2): as a reached one's.
+    auto unreached = unreached_compose_env_files(repo, commit, max_bytes, reached_compose);
+    if (!unreached) return unreached.error();
+    for (auto& u : *unreached) {
+        if (out.size() < k_most_modules && !out.contains(u.file)) out.emplace(u.file, SurfaceFile{std::move(u.why), false, {}, true});
     }
     // A TypeORM DataSource's options taken from another module (a spread, a constant): that module
     // and what it loads (bot/typeorm_option_modules.hpp). Not the modules of its entity classes.

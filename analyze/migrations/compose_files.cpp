@@ -1,5 +1,6 @@
 #include "analyze/migrations/compose_files.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <set>
@@ -344,14 +345,32 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                 continue;
             }
             // docker compose / docker-compose / podman-compose: its options before the subcommand.
-            // A word opening a quoted command (package.json's `"docker compose -f x"`) counts without its quote.
+            // A word opening a quoted command (package.json's `"docker compose -f x"`) counts without
+            // its quote, a quoted one (`"docker"`) without both, a path (`/usr/bin/docker`) by its name.
             auto program = [&](std::size_t k) {
                 std::string_view p = w[k];
                 if (p.starts_with("\"") || p.starts_with("'")) p.remove_prefix(1);
-                return p;
+                if (p.ends_with("\"") || p.ends_with("'")) p.remove_suffix(1);
+                return path_name(p);
             };
-            const bool compose = program(i) == "docker-compose" || program(i) == "podman-compose" ||
-                                 (w[i] == "compose" && i > 0 && (program(i - 1) == "docker" || program(i - 1) == "podman"));
+            bool compose = program(i) == "docker-compose" || program(i) == "podman-compose";
+            if (!compose && (program(i) == "docker" || program(i) == "podman")) {
+                // docker's global options before `compose` (`docker --context prod compose`; docker/cli
+                // cli/flags/options.go InstallFlags: --config, -c/--context, -H/--host, -l/--log-level
+                // and --tlscacert, --tlscert, --tlskey take a value; -D/--debug, --tls, --tlsverify do not).
+                std::size_t k = i + 1;
+                while (k < w.size() && w[k].starts_with("-") && w[k] != "-") {
+                    bool takes = false;
+                    for (std::string_view o : {"--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"}) {
+                        takes = takes || w[k] == o;
+                    }
+                    k += takes ? 2 : 1;
+                }
+                if (k < w.size() && w[k] == "compose") {
+                    i = k;
+                    compose = true;
+                }
+            }
             if (!compose) continue;
             command_lines.insert(n);
             std::vector<std::string> files;
@@ -438,6 +457,42 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
         }
     });
     return out;
+}
+
+bool compose_text(std::string_view text) {
+    if (text.find("services") == std::string_view::npos) return false;
+    bool found = false;
+    each_yaml_line(text, [&](int, std::size_t indent, std::string_view l) {
+        if (!found && indent == 0 && l.starts_with("services:")) {
+            const std::string_view v = trim_blanks(l.substr(9));
+            found = v.empty() || v.front() == '#' || v.front() == '{' || v.front() == '&';
+        }
+    });
+    return found;
+}
+
+std::string compose_service_at(std::string_view text, int line) {
+    std::string service;
+    bool block = false;
+    std::size_t service_indent = std::string_view::npos;
+    each_yaml_line(text, [&](int n, std::size_t indent, std::string_view l) {
+        if (n > line) return;
+        if (indent == 0) {
+            block = l.starts_with("services:");
+            service_indent = std::string_view::npos;
+            service.clear();
+            return;
+        }
+        if (!block) return;
+        if (service_indent == std::string_view::npos) service_indent = indent;
+        if (indent != service_indent) return;
+        const std::string_view key = l.substr(0, l.find(':'));
+        const bool plain = !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        });
+        service = plain && l.find(':') != std::string_view::npos ? std::string(key) : std::string();
+    });
+    return service;
 }
 
 }  // namespace pgfence::analyze::tools

@@ -50,4 +50,12 @@ struct ComposeFiles {
 // (the one the command runs in).
 [[nodiscard]] ComposeFiles compose_command_files(std::string_view text, std::string_view folder);
 
+// Whether `text` is a compose file by its content, whatever its name: a top-level `services:` key
+// (compose specification, services), which every compose file that loads an env_file has.
+[[nodiscard]] bool compose_text(std::string_view text);
+
+// The service of a compose file whose mapping holds line `line` (1-based), "" when none or when its
+// name is not plain (letters, digits, `_`, `-`, `.`).
+[[nodiscard]] std::string compose_service_at(std::string_view text, int line);
+
 }  // namespace pgfence::analyze::tools

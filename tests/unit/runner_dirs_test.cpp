@@ -267,6 +267,15 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
                                          "  COMPOSE_FILE: d.yml:e/f.yml\nexport COMPOSE_FILE=\"$X\"\ndocker compose -f \"${F}\" up\n", "")) ==
           "1:a/x.yml@a;1:b.yml@a;2:c.yml@ops;3:d.yml@;3:e/f.yml@;4:unread;5:unread");
     CHECK(uses("scripts/migrate.sh", "docker compose -f ../deploy/migrate.yml run goose\n") == "1:docker compose -f:deploy/migrate.yml");
+    // R77 E1: docker's global options before `compose`, a path to docker, a quoted "docker".
+    CHECK(followed(compose_command_files("docker --log-level=warn compose -f a.yml up\ndocker --context prod -D compose -f b.yml up\n"
+                                         "/usr/bin/docker compose -f c.yml up\n\"docker\" compose -f d.yml up\ndocker -H x ps compose -f e.yml\n", "")) ==
+          "1:a.yml@;2:b.yml@;3:c.yml@;4:d.yml@");
+    // A compose file by its content, and the service a line belongs to.
+    CHECK(compose_text("version: '3'\nservices:\n  m:\n    image: x\n"));
+    CHECK(!compose_text("jobs:\n  t:\n    services:\n      pg: {}\n"));
+    CHECK(compose_service_at("services:\n  web:\n    image: x\n  migrate:\n    image: goose\n    env_file: a.vars\nvolumes: {}\n", 6) == "migrate");
+    CHECK(compose_service_at("services:\n  web:\n    image: x\nx-env:\n  env_file: a.vars\n", 5).empty());
     // Spring's variables in such a file are read as application.properties lines.
     CHECK(listed(read_changelog_dirs(".env.prod", "SPRING_SQL_INIT_MODE=always\n")).find("psql:1:src/main/resources/data.sql") != std::string::npos);
 }
