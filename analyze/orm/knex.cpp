@@ -415,6 +415,20 @@ private:
     std::vector<Out> m_extras;
 };
 
+// What else knex's SchemaBuilder answers (knex 3.1 lib/schema/builder.js: the schema methods,
+// withSchema, toString, toSQL, generateDdlCommands; lib/builder-interface-augmenter.js: toQuery,
+// then, options, connection, debug, transacting, stream, pipe, asCallback, catch; helpers.js
+// addQueryContext: queryContext), and its read-only schema methods hasTable and hasColumn.
+bool is_schema_chain_method(const std::string& m) {
+    static const char* k[] = {"withSchema", "toString", "toSQL", "generateDdlCommands", "toQuery", "then", "options",
+                              "connection", "debug", "transacting", "stream", "pipe", "asCallback", "catch", "finally",
+                              "queryContext", "hasTable", "hasColumn"};
+    for (const char* s : k) {
+        if (m == s) return true;
+    }
+    return false;
+}
+
 bool is_schema_method(const std::string& m) {
     static const char* k[] = {"createTable", "createTableIfNotExists", "alterTable", "table", "dropTable",
                               "dropTableIfExists", "renameTable", "raw", "createSchema", "createSchemaIfNotExists",
@@ -452,7 +466,9 @@ void schema_call(const Segment& seg, const std::string& schema, const std::strin
         const Node* fn = arg(call, 1);
         bool create = m.starts_with("create");
         if (fn == nullptr || fn->kind != NodeKind::Func) {
-            if (create) e.unknown(call, index, "knex.schema." + m + "() without a table callback the extractor can read");
+            // knex throws without a callback (lib/schema/tablebuilder.js: "A callback function must
+            // be supplied"), so a call without one is not knex's as written: unknown, for create and alter.
+            e.unknown(call, index, "knex.schema." + m + "() without a table callback the extractor can read");
             return;
         }
         TableBuilder builder(e, index, table, create);
@@ -511,6 +527,24 @@ bool knex_call(const Node& call, Emitter& e) {
     }
     std::string prefix;
     for (std::size_t i = 0; i <= schema; ++i) prefix += (i ? "." : "") + segs[i].name;
+    // A call chained on the schema builder that knex's does not have: the object is some other
+    // builder with knex's head (Kysely's `db.schema.alterTable(t).dropColumn(c).execute()`), or
+    // a knex method pgfence does not model (createTableLike, createMaterializedView, renameView...).
+    // One unknown for the chain, never read as the knex call it resembles.
+    for (std::size_t i = schema + 1; i < segs.size(); ++i) {
+        if (segs[i].call == nullptr) continue;
+        const std::string& m = segs[i].name;
+        if (is_schema_method(m) || is_schema_chain_method(m)) continue;
+        static const std::string_view k_unmodelled[] = {"createTableLike", "createViewOrReplace", "createMaterializedView",
+                                                        "refreshMaterializedView", "dropMaterializedView",
+                                                        "dropMaterializedViewIfExists", "view", "alterView", "renameView"};
+        bool knex_has = std::find(std::begin(k_unmodelled), std::end(k_unmodelled), m) != std::end(k_unmodelled);
+        int index = e.add_call(call, prefix + "." + m, false);
+        e.unknown(call, index, knex_has ? "knex.schema." + m + "() is not modelled"
+                                        : "`." + m + "()` chained on `" + prefix + "` is not a method of knex's schema builder "
+                                              "(Kysely's schema builder has this shape): what this chain sends is not read");
+        return true;
+    }
     std::string with_schema;
     bool any = false;
     for (std::size_t i = schema + 1; i < segs.size(); ++i) {

@@ -68,7 +68,7 @@ std::string head_of(const fs::path& p) {
 // The tools the project names: package.json dependencies ("knex": ...) and the tools' settings
 // files (knexfile.*, .sequelizerc, database.json, ormconfig.*, data-source.*, .pgmigraterc) in
 // the script's folder and the folders above it, up to the repository's top (a .git) or 8 levels.
-std::set<InputFormat> project_tools(std::string_view path) {
+std::set<InputFormat> project_tools(std::string_view path, bool* kysely = nullptr) {
     std::set<InputFormat> out;
     std::error_code ec;
     fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
@@ -90,6 +90,7 @@ std::set<InputFormat> project_tools(std::string_view path) {
                 if (dep("sequelize") || dep("sequelize-cli")) out.insert(InputFormat::Sequelize);
                 if (dep("db-migrate")) out.insert(InputFormat::DbMigrate);
                 if (dep("node-pg-migrate")) out.insert(InputFormat::NodePgMigrate);
+                if (kysely != nullptr && dep("kysely")) *kysely = true;
             }
         }
         if (fs::exists(dir / ".git", ec)) break;
@@ -134,10 +135,35 @@ bool defines_up(std::string_view text) {
     return false;
 }
 
+namespace {
+
+// `from 'kysely'`, `require('kysely')`, `import('kysely')`, `import type { Kysely } from 'kysely'`,
+// and the package's subpaths.
+bool imports_kysely(const std::vector<Token>& t) {
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::String) continue;
+        std::string_view m = t[i].string.value;
+        if (m != "kysely" && !m.starts_with("kysely/")) continue;
+        if (is(t, i - 1, "from") || is(t, i - 1, "import") || (is(t, i - 1, "(") && i >= 2 && (is(t, i - 2, "require") || is(t, i - 2, "import"))))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 InputFormat decide_tool(std::string_view path, std::string_view text) {
     std::vector<Token> t = lex_js(text);
     InputFormat by_shape = shape(t, up_receivers(t));
-    std::set<InputFormat> named = project_tools(path);
+    bool kysely = false;
+    std::set<InputFormat> named = project_tools(path, &kysely);
+    // Kysely's Migrator calls up(db) with a Kysely instance (kysely src/migration/migrator.ts),
+    // whose `db.schema.*` has knex's head but not its builder: a file that imports kysely, or
+    // one in a project that depends on kysely and names no knex, is not read as knex. pgfence
+    // does not read Kysely's builder: Auto, so the up() is unknown (extract.cpp).
+    if (imports_kysely(t) || (kysely && named.count(InputFormat::Knex) == 0)) {
+        if (by_shape == InputFormat::Knex || by_shape == InputFormat::Auto) return InputFormat::Auto;
+    }
     if (by_shape != InputFormat::Auto) return named.empty() || named.count(by_shape) > 0 ? by_shape : InputFormat::Auto;
     return named.size() == 1 ? *named.begin() : InputFormat::Auto;
 }
