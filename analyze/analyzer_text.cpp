@@ -505,6 +505,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             (script || facts.status == StatementStatus::Unparsable || model::unknown_may_create(facts.sql))) {
             ctx.catalog.mark_unknown();
         }
+        if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unread();
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
         // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
         // parse it again from facts.sql, so that must be the very text parsed here.

@@ -118,6 +118,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
     if (facts.status == StatementStatus::Unknown && model::unknown_may_create(sql)) ctx.catalog.mark_unknown();
+    if (facts.status == StatementStatus::Unknown) ctx.catalog.mark_unread();
     return read;
 }
 

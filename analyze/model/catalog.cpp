@@ -301,6 +301,7 @@ void Catalog::overlay(const Catalog& over) {
     m_touched_all = true;
     // A statement the schema's replay did not follow may have made what neither catalog holds.
     if (over.m_unknown_seen) m_unknown_seen = true;
+    if (over.m_unread_seen) m_unread_seen = true;
     for (const auto& [relname, slot] : over.m_relations) {
         remember(relname);
         auto* old_slot = m_relations.get_mut(relname);

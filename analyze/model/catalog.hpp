@@ -298,8 +298,13 @@ public:
     void forget_temporary();
     // A statement the lock model did not know (dynamic SQL, an unparsable one) ran: what the
     // catalog lacks may still exist.
-    void mark_unknown() { m_unknown_seen = true; }
+    void mark_unknown() { m_unknown_seen = m_unread_seen = true; }
     [[nodiscard]] bool unknown_seen() const { return m_unknown_seen; }
+    // Any statement the lock model did not read ran (mark_unknown's too, and those whose text
+    // spells nothing unknown_may_create looks for): what it did, a type made or a role's
+    // search_path set, is not known (a copy-and-swap's proof needs none; rules/renamed_aside.cpp).
+    void mark_unread() { m_unread_seen = true; }
+    [[nodiscard]] bool unread_seen() const { return m_unread_seen; }
     // A setting that changes how PostgreSQL reads text (lexing_settings.hpp) left in force on the
     // session by the file just analysed: what set it, with its file and line ("" when none). The
     // next file of the set runs on the same connection, so its statements are read otherwise too.
@@ -477,6 +482,7 @@ public:
 
 private:
     bool m_unknown_seen = false;
+    bool m_unread_seen = false;
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
     RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
     // The same for a relation the catalog holds.

@@ -468,7 +468,9 @@ bool model_schema_element(const pg::Node* element, const char* schema, Statement
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
     if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
-    if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt)) remember_search_path(stmt, ctx);
+    if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt) || pg::is<AlterSystemStmt>(stmt)) {
+        remember_search_path(stmt, ctx);
+    }
     note_publication_identity(stmt, facts, ctx);  // publications, REPLICA IDENTITY (publication_identity.hpp)
     note_enabled_triggers(stmt, facts, ctx);      // ENABLE TRIGGER of a disabled trigger (trigger_enable.hpp)
     // Judged by the relation the name resolves to (rename_kind.hpp): the rules read this tree too.

@@ -1,11 +1,15 @@
+#include <algorithm>
 #include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "analyze/model/renamed_constraint.hpp"
 #include "analyze/model/rename_note.hpp"
 #include "analyze/model/table_swap.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/model/search_paths.hpp"
 #include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
@@ -47,6 +51,43 @@ void note_constraint_index(const RangeVar* rv, const std::string& relname, bool 
     }
 }
 
+// The names RENAME gave types and domains, whatever it renamed: the catalog keeps the types and
+// domains CREATE made, by their last name, not those of an ALTER DOMAIN d RENAME TO text (red team
+// R77 S1). Kept among the object uses, under a key no name can have (as search_paths.cpp keeps paths).
+const std::string& renamed_types_key() {
+    static const std::string k(std::string("\0type-renamed", 13));
+    return k;
+}
+
+// Why the names of `columns`' types may stand for other types in a table made later, or "". The
+// rules compare a copy-and-swap's new table with the old one by its types' names
+// (rules/renamed_aside.cpp), which are pg_catalog's only where nothing comes first: PostgreSQL
+// looks for an unqualified type name in pg_temp first, then in pg_catalog unless the search_path
+// lists another schema before it (ddl.html, "The Schema Search Path"). Red team R77, on PostgreSQL
+// 15: S2, an earlier migration's CREATE DOMAIN pg_temp.text AS "char" in the session that runs the
+// next one (the new table's text columns are the domain's, dropped with it at the session's end);
+// S3, an earlier ALTER ROLE CURRENT_USER (or ALTER DATABASE) SET search_path = public, pg_catalog
+// beside a public.text (each email copied as one character). A type or relation (its row type) of
+// such a name in any schema counts, as does any role's, database's or the server's search_path
+// and any statement pgfence did not read.
+std::string type_names_unsure(const std::vector<ColumnInfo>& columns, const Catalog& catalog) {
+    if (catalog.unread_seen()) return "a statement pgfence did not read ran before it, and may have made a type of one of their names";
+    if (std::string who = remembered_default_path(catalog); !who.empty()) {
+        return "the migrations set a search_path for " + who + ", which may put another schema's types before pg_catalog's";
+    }
+    const std::vector<std::string>* renamed = catalog.object_uses(renamed_types_key());
+    for (const ColumnInfo& column : columns) {
+        const std::string name = type_base(column.type);
+        const RelationInfo* relation = catalog.find(name);
+        if (catalog.is_known_type(name) || (relation != nullptr && relation->kind != "index") ||
+            (renamed != nullptr && (std::find(renamed->begin(), renamed->end(), name) != renamed->end() ||
+                                    renamed->size() >= Catalog::k_max_object_uses))) {
+            return "the migrations made a type, domain or relation named " + quote_ident(name) + ", in some schema";
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
@@ -57,6 +98,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt->relation == nullptr) {
         // Schemas, types, functions, enum values...: catalog-only renames.
         facts.tag = "ALTER ... RENAME";
+        if ((type == OBJECT_DOMAIN || type == OBJECT_TYPE) && !newname.empty()) ctx.catalog.add_object_use(renamed_types_key(), newname);
         return true;
     }
     const RangeVar* rv = stmt->relation;
@@ -86,6 +128,9 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
             for (const ColumnInfo& c : info->columns) columns.push_back(c.name), types.push_back(c.type);
             facts.notes.push_back(renamed_columns_note(pg::display_name(rv), columns));
             facts.notes.push_back(renamed_column_types_note(pg::display_name(rv), types));
+            if (std::string why = type_names_unsure(info->columns, ctx.catalog); !why.empty()) {
+                facts.notes.push_back(renamed_types_unsure_note(pg::display_name(rv), why));
+            }
             // Other tables' foreign keys stay pointing at it: no new table takes them (red team R69 C11).
             if (!info->referenced_by.empty()) {
                 facts.notes.push_back(renamed_protections_note(pg::display_name(rv), "other tables' foreign keys"));

@@ -61,6 +61,22 @@ inline constexpr std::string_view k_renamed_columns_prefix = "RENAME of ";
     return read_note_list(statement, renamed_column_types_note(relation, {}), "; ");
 }
 
+// "RENAME of <relation>: its column types' names may stand for other types in a new table: <why>",
+// when what the migrations made, set or left unread before it may put another type of such a name
+// before pg_catalog's (model/rename.cpp type_names_unsure; red team R77 S2, S3): a copy-and-swap's
+// new table, whose types are compared by name, may then not take the old values unchanged.
+inline constexpr std::string_view k_renamed_types_unsure = ": its column types' names may stand for other types in a new table: ";
+[[nodiscard]] inline std::string renamed_types_unsure_note(std::string_view relation, std::string_view why) {
+    return std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_types_unsure) + std::string(why);
+}
+[[nodiscard]] inline bool has_renamed_types_unsure_note(const StatementFacts& statement, std::string_view relation) {
+    const std::string head = std::string(k_renamed_columns_prefix) + std::string(relation) + std::string(k_renamed_types_unsure);
+    for (const auto& n : statement.notes) {
+        if (n.starts_with(head)) return true;
+    }
+    return false;
+}
+
 // "RENAME of <relation>: it has what a new table under its name would not have: ..." on a rename of
 // a table other tables' foreign keys point at: they stay with it, and no statement on the new table
 // makes them again (red team R69 C11), so the rules never take it as a copy-and-swap. (What the

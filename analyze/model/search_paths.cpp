@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/model/catalog.hpp"
 #include "analyze/parse/names.hpp"
 
@@ -54,18 +55,42 @@ void remember_search_path(const pg::Node* stmt, Context& ctx) {
     } else if (const auto* db = pg::as<AlterDatabaseSetStmt>(stmt)) {
         set = db->setstmt;
         who = "database " + quote_ident(pg::text(db->dbname));
+    } else if (const auto* system = pg::as<AlterSystemStmt>(stmt)) {
+        set = system->setstmt;  // every database's, from the next reload (postgresql.auto.conf)
+        who = "the server";
     }
     if (set == nullptr) return;
     // RESET ALL, RESET search_path, SET search_path TO DEFAULT: the role or database has no path of
     // its own from then on; kept as an entry without schemas, which hides the earlier ones.
-    const bool reset = set->kind == VAR_RESET_ALL ||
-                       ((set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) && set->name != nullptr && pg::text(set->name) == "search_path");
+    // The setting's name as GUC lookup reads it, in any case (guc.c guc_name_compare).
+    const bool path = set->name != nullptr && lowered(pg::text(set->name)) == "search_path";
+    const bool reset = set->kind == VAR_RESET_ALL || ((set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) && path);
     if (reset) {
         ctx.catalog.add_object_use(key(), who);
         return;
     }
-    if (set->kind != VAR_SET_VALUE || set->name == nullptr || pg::text(set->name) != "search_path") return;
+    if (!path) return;
+    if (set->kind == VAR_SET_CURRENT) {
+        // SET search_path FROM CURRENT: the session's path (its SET, else the default "$user", public).
+        std::string out = who;
+        for (const std::string& schema : ctx.search_path.empty() ? std::vector<std::string>{"$user", "public"} : ctx.search_path) {
+            out += "\n" + schema;
+        }
+        ctx.catalog.add_object_use(key(), out);
+        return;
+    }
+    if (set->kind != VAR_SET_VALUE) return;
     ctx.catalog.add_object_use(key(), entry(who, set));
+}
+
+std::string remembered_default_path(const Catalog& catalog) {
+    const std::vector<std::string>* entries = catalog.object_uses(key());
+    if (entries == nullptr) return {};
+    // A RESET's entry has no schemas; the list is full before anything after its last entry.
+    for (const std::string& e : *entries) {
+        if (const std::size_t end = e.find('\n'); end != std::string::npos) return e.substr(0, end);
+    }
+    return entries->size() >= Catalog::k_max_object_uses ? std::string("a role or database") : std::string();
 }
 
 bool remembered_path_puts_catalog_later(const Catalog& catalog) {

@@ -16,9 +16,15 @@
 
 namespace pgfence::analyze::model {
 
-// ALTER ROLE / ALTER DATABASE ... SET search_path: remembered; a later SET, RESET (search_path or
-// ALL) or SET ... TO DEFAULT for the same role or database replaces it.
+// ALTER ROLE / ALTER DATABASE / ALTER SYSTEM ... SET search_path (= ..., or FROM CURRENT):
+// remembered; a later SET, RESET (search_path or ALL) or SET ... TO DEFAULT for the same role or
+// database replaces it.
 void remember_search_path(const pg::Node* stmt, Context& ctx);
+
+// Whose default search_path the migrations set, the first one ("role app", "database app", "the
+// server"), whatever a later RESET did (which role a later migration connects as is not known);
+// "" when none. Its sessions may resolve a type's or relation's unqualified name elsewhere.
+[[nodiscard]] std::string remembered_default_path(const Catalog& catalog);
 
 // Whether a search_path remembered for a role or database lists another schema before pg_catalog
 // (ALTER ROLE app SET search_path = app, pg_catalog): the sessions that get it find that schema's

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/model/rename_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
@@ -79,7 +80,8 @@ bool catalog_first(const StatementFacts& at) {
 // on PostgreSQL 16: after `CREATE DOMAIN pg_temp.text AS "char"`, a column declared `text` keeps
 // one character), and the schema an unqualified name lands in depends on a search_path that may be
 // set many ways (red team R77 S1: `SET search_path = pg_temp`, set_config, a RENAME TO text). So
-// the name alone decides, in any schema. Only the same file's statements count here.
+// the name alone decides, in any schema. The same file's statements count here; earlier files'
+// through the lock model's note on the rename (model/rename.cpp type_names_unsure, S2).
 bool shadows_catalog_type(const pg::Node* node) {
     if (pg::is<DoStmt>(node)) return true;
     const List* name = nullptr;
@@ -101,6 +103,19 @@ bool shadows_catalog_type(const pg::Node* node) {
         return true;
     }
     return name != nullptr && pg_catalog_type(std::string(pg::last_name(name)));
+}
+
+// ALTER ROLE | DATABASE | SYSTEM ... SET search_path (= ..., FROM CURRENT): the sessions that get it,
+// among them the next connection a runner or pool hands the migration, may find another schema's
+// type of a pg_catalog type's name first (red team R77 S3). A RESET sets none. Earlier files' count
+// through the lock model's note on the rename (rename_note.hpp); this file's, before the CREATE, here.
+bool sets_default_path(const pg::Node* node) {
+    const VariableSetStmt* set = nullptr;
+    if (const auto* role = pg::as<AlterRoleSetStmt>(node)) set = role->setstmt;
+    if (const auto* database = pg::as<AlterDatabaseSetStmt>(node)) set = database->setstmt;
+    if (const auto* system = pg::as<AlterSystemStmt>(node)) set = system->setstmt;
+    return set != nullptr && (set->kind == VAR_SET_VALUE || set->kind == VAR_SET_CURRENT) && set->name != nullptr &&
+           lowered(pg::text(set->name)) == "search_path";
 }
 
 // A TransactionStmt that may undo the copy or part of what the proof counts on: anything but
@@ -334,7 +349,12 @@ std::optional<RenamedAside> renamed_aside_from(const std::vector<const pg::Node*
                 if (c->relation->relpersistence != 'p') return std::nullopt;
                 // Its types are compared by name with the old t's: only where pg_catalog's come first.
                 if (!catalog_first(facts[i]) || !catalog_first(facts[rename_at])) return std::nullopt;
-                if (std::any_of(stmts.begin(), stmts.begin() + static_cast<std::ptrdiff_t>(i), shadows_catalog_type)) return std::nullopt;
+                if (std::any_of(stmts.begin(), stmts.begin() + static_cast<std::ptrdiff_t>(i),
+                                [](const pg::Node* n) { return shadows_catalog_type(n) || sets_default_path(n); })) {
+                    return std::nullopt;
+                }
+                // Nor what earlier files made, set or left unread (red team R77 S2, S3).
+                if (has_renamed_types_unsure_note(facts[rename_at], pg::display_name(rename->relation))) return std::nullopt;
                 create = c;
                 out.create_at = i;
             } else if (table_rename(node) != nullptr && names(node, out.aside)) {
