@@ -129,8 +129,17 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
         };
     }
     // db-migrate's database.json: each environment's connection and the schema its search path is
-    // set to (db-migrate-pg index.js), as .db-migraterc's settings below.
-    if (name == "database.json") return [](std::string_view line) { return !line.empty() && line.front() != '#'; };
+    // set to (db-migrate-pg index.js). By its keys: a project's other database.json (a test's
+    // fixture of rows) is not db-migrate's.
+    if (name == "database.json") {
+        return [](std::string_view line) {
+            for (std::string_view key : {"\"driver\"", "\"host\"", "\"port\"", "\"user\"", "\"password\"", "\"database\"", "\"schema\"",
+                                         "\"ENV\"", "\"ssl\"", "\"connectionString\"", "\"defaultEnv\"", "\"sql-file\"", "\"migrations-table\""}) {
+                if (line.find(key) != std::string_view::npos) return true;
+            }
+            return false;
+        };
+    }
     // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
     // A container's command line (`docker run -v host:/migrations <tool image>`) and golang-migrate's
     // x-migrations-table URL parameter count too; a compose service's or a Dockerfile's other

@@ -90,8 +90,9 @@ std::string tool_of(std::string_view path, std::string_view text) {
     if (name.starts_with("ormconfig.")) return "TypeORM";
     if ((name.starts_with("config.") || name.starts_with("database.")) && path_name(path_folder(path)) == "config") return "Sequelize";
     if (node_config_file(path)) return "node-config's migration tool";
+    // A TypeORM data source: a script that makes one from typeorm (net.createConnection is not one).
     for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {
-        if (name.ends_with(ext) && data_source_text(text)) return "TypeORM";
+        if (name.ends_with(ext) && data_source_text(text) && text.find("typeorm") != std::string_view::npos) return "TypeORM";
     }
     return {};
 }
@@ -249,10 +250,13 @@ std::vector<SplicedSetting> config_module_code(std::string_view path, std::strin
     bool script = false;
     for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) script = script || (name.ends_with(ext) && !name.ends_with(".d.ts"));
     if (!script) return out;
-    const std::string tool = tool_of(path, text);
-    // The modules a tool loads: sequelize-cli's config (config/config.js, or config/<any>.js as
-    // .sequelizerc names it: `path.resolve('config', 'database.js')` in its documentation), node-config's
-    // modules, a knexfile, a TypeORM data source or ormconfig.
+    std::string tool = tool_of(path, text);
+    // The modules a tool loads: sequelize-cli's config (config/config.js, or config/database.js as
+    // .sequelizerc names it in its documentation: `path.resolve('config', 'database.js')`),
+    // node-config's default module, a knexfile, a TypeORM data source or ormconfig. Not every
+    // script in a config/ folder: node-config loads its files by deployment and host names, and an
+    // application's config/ holds its own modules (a corpus run found three that open sockets).
+    if (tool == "node-config's migration tool" && !name.starts_with("default.")) tool.clear();
     if (tool.empty()) return out;
     const std::vector<Token> t = orm::lex_js(text);
     const Lines lines(text);
