@@ -26,6 +26,7 @@
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze::tools {
@@ -434,6 +435,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (orm::runs_in_tool_process(rel)) {
             for (auto& [line, why] : orm::settings_module_writes(path, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "module write"});
         }
+        // Settings the tool writes into its SQL, and a configuration module's own code (tools/spliced_settings.hpp).
+        for (auto& s : spliced_settings(rel, *text)) {
+            if (s.unknown) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "SQL the tool writes"});
+            else out.notes.push_back(path + ":" + std::to_string(s.line) + ": " + s.why);
+        }
+        for (auto& s : config_module_code(rel, *text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();

@@ -5,6 +5,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/spliced_settings.hpp"
 #include "bot/changed_texts.hpp"
 
 namespace pgfence::bot {
@@ -91,6 +92,16 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
         }
         for (auto& s : analyze::tools::session_setup_settings(text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "connection setup"});
+        }
+        // What a migration tool writes into its SQL from its settings, and a configuration
+        // module's own code (tools/spliced_settings.hpp; red team R78a B3, B4, B5).
+        for (auto& s : analyze::tools::spliced_settings(file.path, text)) {
+            if (s.unknown && (file.all_lines_new || file.touches(s.line, s.line))) {
+                unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "SQL the tool writes"});
+            }
+        }
+        for (auto& s : analyze::tools::config_module_code(file.path, text)) {
+            if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
         }
         if (unknown.empty()) return;
         listed.insert(file.path);

@@ -21,6 +21,7 @@
 #include "analyze/migrations/golang_migrate_split.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
@@ -602,6 +603,14 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
                 if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
             }
         }
+        // What the tool writes into its SQL from a changed line, and a configuration module's code
+        // (tools/spliced_settings.hpp): listed here, the file is not read again for them.
+        for (auto& s : tools::spliced_settings(file.path, **text)) {
+            if (s.unknown && (file.all_lines_new || file.touches(s.line, s.line))) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "SQL the tool writes"});
+        }
+        for (auto& s : tools::config_module_code(file.path, **text)) {
+            if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+        }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
@@ -792,7 +801,22 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     }
     for (const auto& f : report.files) {
         for (const auto& s : f.settings_files) {
-            if (listed.insert(s).second) added.push_back(analyze::analyze_tool_settings(s, {}, options));
+            if (!listed.insert(s).second) continue;
+            // A Sequelize config the migrations run under, changed or not: what Sequelize writes
+            // into its SQL from it (quoteIdentifiers false folds the migrations' names; red team R78a B4).
+            if (!sequelize_config_name(s)) {
+                added.push_back(analyze::analyze_tool_settings(s, {}, options));
+                continue;
+            }
+            auto text = text_at(repo, changes.head_sha, s, options.max_file_bytes);
+            if (!text) return text.error();
+            std::vector<analyze::SettingUnknown> unknown;
+            if (*text) {
+                for (auto& u : analyze::tools::spliced_settings(s, **text)) {
+                    if (u.unknown) unknown.push_back(analyze::SettingUnknown{u.line, std::move(u.why), "SQL the tool writes"});
+                }
+            }
+            added.push_back(analyze::analyze_tool_settings(s, {}, options, *text ? std::string_view(**text) : std::string_view(), unknown));
         }
     }
     for (auto& f : added) report.files.push_back(std::move(f));

@@ -121,7 +121,26 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
     // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
     if (sequelize_config_name(path)) {
-        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
+        // And what Sequelize writes into its SQL on each connection (tools/spliced_settings.hpp):
+        // its search path, time zone, message level, whether names are quoted.
+        return [](std::string_view line) {
+            for (std::string_view key : {"Storage", "searchPath", "timezone", "clientMinMessages", "quoteIdentifiers", "schema"}) {
+                if (line.find(key) != std::string_view::npos) return true;
+            }
+            return false;
+        };
+    }
+    // db-migrate's database.json: each environment's connection and the schema its search path is
+    // set to (db-migrate-pg index.js). By its keys: a project's other database.json (a test's
+    // fixture of rows) is not db-migrate's.
+    if (name == "database.json") {
+        return [](std::string_view line) {
+            for (std::string_view key : {"\"driver\"", "\"host\"", "\"port\"", "\"user\"", "\"password\"", "\"database\"", "\"schema\"",
+                                         "\"ENV\"", "\"ssl\"", "\"connectionString\"", "\"defaultEnv\"", "\"sql-file\"", "\"migrations-table\""}) {
+                if (line.find(key) != std::string_view::npos) return true;
+            }
+            return false;
+        };
     }
     // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
     // A container's command line (`docker run -v host:/migrations <tool image>`) and golang-migrate's

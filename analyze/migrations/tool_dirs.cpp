@@ -573,6 +573,9 @@ bool tool_settings_file(std::string_view path) {
     if (name.ends_with(".yml") || name.ends_with(".yaml")) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
+    // db-migrate's and node-pg-migrate's settings, Flyway's: what they write into the SQL they send
+    // on each connection (tools/spliced_settings.hpp, tools/session_setup.hpp: Flyway's initSql).
+    if (name == "database.json" || name == ".pgmigraterc" || name == "flyway.conf" || name == "flyway.toml" || name == "flyway.user.toml") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
     // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
     return typeorm_name(name) || script_name(name);

@@ -1,0 +1,278 @@
+#include "analyze/migrations/spliced_settings.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/orm/escapes.hpp"
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+using orm::Token;
+using orm::TokenKind;
+
+enum class Kind { None, Identifier, TimeZone, Level, Quote };
+
+// What a key holds, by its name without case, '-' or '_' (migrations-schema is migrationsSchema).
+Kind kind_of(std::string_view key) {
+    std::string k;
+    for (char c : key) {
+        if (c != '-' && c != '_') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    for (std::string_view name : {"searchpath", "schema", "migrationsschema", "migrationstablename", "migrationstable", "migrationstableschema",
+                                  "migrationstoragetablename", "migrationstoragetableschema"}) {
+        if (k == name) return Kind::Identifier;
+    }
+    if (k == "timezone") return Kind::TimeZone;
+    if (k == "clientminmessages") return Kind::Level;
+    if (k == "quoteidentifiers") return Kind::Quote;
+    return Kind::None;
+}
+
+bool search_path_key(std::string_view key) {
+    std::string k;
+    for (char c : key) {
+        if (c != '-' && c != '_') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return k == "searchpath" || k == "schema";
+}
+
+bool identifier(std::string_view v) {
+    if (v.empty() || v.size() > 63 || std::isdigit(static_cast<unsigned char>(v.front())) || v.front() == '$') return false;
+    return std::all_of(v.begin(), v.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; });
+}
+
+// Whether `v` is written into SQL as it is meant: a name or a comma-separated list of names (a
+// Sequelize searchPath), an offset or IANA zone name, a message level.
+bool plain(Kind kind, std::string_view v) {
+    switch (kind) {
+        case Kind::Identifier: {
+            while (true) {
+                std::size_t comma = v.find(',');
+                std::string_view part = v.substr(0, comma);
+                while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+                while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+                if (!identifier(part)) return false;
+                if (comma == std::string_view::npos) return true;
+                v.remove_prefix(comma + 1);
+            }
+        }
+        case Kind::TimeZone:
+            return !v.empty() && v.size() <= 64 && v.find("--") == std::string_view::npos &&
+                   std::all_of(v.begin(), v.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+' || c == '-' || c == ':' || c == '/'; });
+        case Kind::Level:
+            return identifier(v);
+        default:
+            return true;
+    }
+}
+
+std::string shown(std::string_view v) {
+    std::string out;
+    for (char c : v.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    return "\"" + out + (v.size() > 80 ? "...\"" : "\"");
+}
+
+// Which tool's settings `path` holds, or "" when none that splices (tools/settings_surface.hpp
+// node_config_file: node-config's config/ folder, Sequelize's config/config.json among them).
+std::string tool_of(std::string_view path, std::string_view text) {
+    const std::string_view name = path_name(path);
+    if (name == "database.json" || name == ".db-migraterc") return "db-migrate";
+    if (name == ".pgmigraterc") return "node-pg-migrate";
+    if (name.starts_with("knexfile.")) return "knex";
+    if (name.starts_with("ormconfig.")) return "TypeORM";
+    if ((name.starts_with("config.") || name.starts_with("database.")) && path_name(path_folder(path)) == "config") return "Sequelize";
+    if (node_config_file(path)) return "node-config's migration tool";
+    // A TypeORM data source: a script that makes one from typeorm (net.createConnection is not one).
+    for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {
+        if (name.ends_with(ext) && data_source_text(text) && text.find("typeorm") != std::string_view::npos) return "TypeORM";
+    }
+    return {};
+}
+
+bool json_or_script(std::string_view name) {
+    for (std::string_view ext : {".json", ".json5", ".jsonc", ".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {
+        if (name.ends_with(ext)) return true;
+    }
+    return name == ".db-migraterc" || name == ".pgmigraterc";
+}
+
+// The 1-based line of each offset, by a table of line starts.
+struct Lines {
+    std::vector<std::size_t> starts{0};
+    explicit Lines(std::string_view text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') starts.push_back(i + 1);
+        }
+    }
+    int at(std::size_t offset) const { return static_cast<int>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin()); }
+};
+
+// A string or a template without interpolation: its value.
+std::optional<std::string> literal(const Token& t) {
+    if (t.kind == TokenKind::String && !t.unterminated) return t.string.value;
+    if (t.kind == TokenKind::Template && !t.unterminated && t.parts.size() <= 1 && (t.parts.empty() || !t.parts[0].interpolation)) {
+        return t.parts.empty() ? std::string() : t.parts[0].text.value;
+    }
+    return std::nullopt;
+}
+
+void check_value(const std::string& tool, std::string_view key, Kind kind, std::optional<std::string> value, int line,
+                 bool from_environment, std::vector<SplicedSetting>& out) {
+    const std::string named = std::string(key) + " (" + tool + ")";
+    if (from_environment) {
+        out.push_back({line, named + " is read from an environment variable when the tool runs, and the tool writes it into its SQL text: what "
+                                     "that SQL is, is not known"});
+        return;
+    }
+    if (kind == Kind::Quote) {
+        if (value && *value == "true") return;
+        out.push_back({line, "quoteIdentifiers is not true (Sequelize): the tool sends the migrations' names unquoted, so PostgreSQL folds them "
+                             "to lower case (createTable('Users') is users), and pgfence reads them as written"});
+        return;
+    }
+    if (!value) {
+        out.push_back({line, named + " is computed when the tool runs, and the tool writes it into its SQL text: what that SQL is, is not known"});
+        return;
+    }
+    if (!plain(kind, *value)) {
+        out.push_back({line, named + " is " + shown(*value) + ", which the tool writes into its SQL text as it is (not quoted as a name or a "
+                                     "string): what that SQL does is not known"});
+        return;
+    }
+    if (kind == Kind::Identifier && search_path_key(key) && *value != "public") {
+        out.push_back({line, named + " " + shown(*value) + " sets the schemas the migrations' unqualified names resolve in; pgfence reads them "
+                                     "as PostgreSQL's default search path does",
+                       false});
+    }
+}
+
+// JSON and JavaScript: `key: value` where the key is a name or a string; a value that is a
+// literal is checked, any other (a variable, process.env.X, a call, an object) is computed.
+void scan_tokens(const std::string& tool, std::string_view text, bool from_environment, std::vector<SplicedSetting>& out) {
+    const std::vector<Token> t = orm::lex_js(text);
+    const Lines lines(text);
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Ident && t[i].kind != TokenKind::String) continue;
+        if (t[i + 1].kind != TokenKind::Punct || (t[i + 1].text != ":" && t[i + 1].text != "=")) continue;
+        const std::string key = t[i].kind == TokenKind::String ? t[i].string.value : t[i].text;
+        const Kind kind = kind_of(key);
+        if (kind == Kind::None) continue;
+        // A type annotation (`schema: string;`) or `a ? schema : b` has no literal after it; only
+        // keys of an object or an assignment are settings: the token before is `{`, `,` or `.`.
+        if (i > 0 && t[i - 1].kind == TokenKind::Punct && t[i - 1].text != "{" && t[i - 1].text != "," && t[i - 1].text != ".") continue;
+        const int line = lines.at(t[i].begin);
+        const Token& v = t[i + 2];
+        if (kind == Kind::Quote) {
+            check_value(tool, key, kind, v.kind == TokenKind::Ident && (v.text == "true" || v.text == "false") ? std::optional<std::string>(v.text)
+                                                                                                               : literal(v),
+                        line, false, out);
+            continue;
+        }
+        if (v.kind == TokenKind::Ident && (v.text == "null" || v.text == "undefined")) continue;
+        // A TypeScript property type (`schema: string;` in an interface), not a setting.
+        if (v.kind == TokenKind::Ident && (v.text == "string" || v.text == "number" || v.text == "boolean" || v.text == "any" || v.text == "unknown")) continue;
+        if (v.kind == TokenKind::Punct && v.text == "[") {
+            // knex's and node-pg-migrate's lists: each element.
+            std::size_t j = i + 3;
+            bool computed = false;
+            std::string joined;
+            for (; j < t.size() && !(t[j].kind == TokenKind::Punct && t[j].text == "]"); ++j) {
+                if (t[j].kind == TokenKind::Punct && t[j].text == ",") continue;
+                auto s = literal(t[j]);
+                if (!s) {
+                    computed = true;
+                    break;
+                }
+                joined += (joined.empty() ? "" : ",") + *s;
+            }
+            check_value(tool, key, kind, computed ? std::nullopt : std::optional<std::string>(joined), line, from_environment, out);
+            continue;
+        }
+        auto s = literal(v);
+        // `'x' + y`, `'x' || y`: computed.
+        if (s && i + 3 < t.size() && t[i + 3].kind == TokenKind::Punct && t[i + 3].text != "," && t[i + 3].text != "}" && t[i + 3].text != ";" &&
+            t[i + 3].text != ")") {
+            s.reset();
+        }
+        check_value(tool, key, kind, s, line, from_environment, out);
+    }
+}
+
+// YAML, TOML, properties (node-config reads them all): `key: value` / `key = value` at a line's start.
+void scan_lines(const std::string& tool, std::string_view text, bool from_environment, std::vector<SplicedSetting>& out) {
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size(); at = text.find('\n', at) == std::string_view::npos ? text.size() + 1 : text.find('\n', at) + 1) {
+        ++n;
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.remove_suffix(1);
+        std::size_t sep = l.find_first_of(":=");
+        if (sep == std::string_view::npos) continue;
+        std::string_view key = l.substr(0, sep);
+        while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+        if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front()) key = key.substr(1, key.size() - 2);
+        if (std::size_t dot = key.rfind('.'); dot != std::string_view::npos) key.remove_prefix(dot + 1);
+        const Kind kind = kind_of(key);
+        if (kind == Kind::None) continue;
+        std::string_view v = l.substr(sep + 1);
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+        check_value(tool, key, kind, std::string(v), n, from_environment, out);
+    }
+}
+
+}  // namespace
+
+std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_view text) {
+    std::vector<SplicedSetting> out;
+    const std::string tool = tool_of(path, text);
+    if (tool.empty()) return out;
+    const std::string_view name = path_name(path);
+    // node-config's custom-environment-variables file names the variable each key is read from.
+    const bool from_environment = name.starts_with("custom-environment-variables.");
+    if (json_or_script(name)) scan_tokens(tool, text, from_environment, out);
+    else scan_lines(tool, text, from_environment, out);
+    return out;
+}
+
+std::vector<SplicedSetting> config_module_code(std::string_view path, std::string_view text) {
+    std::vector<SplicedSetting> out;
+    const std::string_view name = path_name(path);
+    bool script = false;
+    for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) script = script || (name.ends_with(ext) && !name.ends_with(".d.ts"));
+    if (!script) return out;
+    std::string tool = tool_of(path, text);
+    // The modules a tool loads: sequelize-cli's config (config/config.js, or config/database.js as
+    // .sequelizerc names it in its documentation: `path.resolve('config', 'database.js')`),
+    // node-config's default module, a knexfile, a TypeORM data source or ormconfig. Not every
+    // script in a config/ folder: node-config loads its files by deployment and host names, and an
+    // application's config/ holds its own modules (a corpus run found three that open sockets).
+    if (tool == "node-config's migration tool" && !name.starts_with("default.")) tool.clear();
+    if (tool.empty()) return out;
+    const std::vector<Token> t = orm::lex_js(text);
+    const Lines lines(text);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::String) continue;
+        // require('x'), import ... from 'x', import('x'), import 'x'.
+        const bool required = i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import");
+        const bool imported = i >= 1 && t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import");
+        if (!required && !imported) continue;
+        const std::string_view module = orm::package_of(t[i].string.value);
+        if (!orm::driver_module(module) || module == "typeorm" || module == "sequelize" || module == "knex") continue;
+        out.push_back({lines.at(t[i].begin), "this configuration module, which " + tool + " loads before any migration runs, imports " +
+                                                 shown(t[i].string.value) + " (a database driver or a way to run programs): what its code "
+                                                 "runs when it is loaded is not known"});
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,184 @@
+"""Settings the JavaScript migration tools write into their SQL text, and configuration modules'
+own code (red team R78a B3, B4, B5, B7a). In each attack the migrations read clean (`SELECT 1`, a
+scratch table), and a real run dropped users: Sequelize's clientMinMessages, timezone and
+searchPath (connection-manager.js), db-migrate's schema (db-migrate-pg index.js), node-pg-migrate's
+schema (runner.ts), knex's searchPath, TypeORM's migrationsTableName (MigrationExecutor) go into SQL
+unquoted or between quotes the tool does not double; `quoteIdentifiers: false` folds createTable('Users')
+onto users; a config/database.js .sequelizerc names opens `pg` itself; Flyway's initSql runs on every
+connection. Each is unknown at its line in pr (the line added) and in analyze; ordinary settings
+(host, a plain search path) are not.
+
+    test_spliced_settings.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main, write  # noqa: E402
+from test_tool_reach import analyze_findings, gated, repository, run  # noqa: E402
+
+SEQ_PACKAGE = ('{"name":"app","scripts":{"db:migrate":"sequelize-cli db:migrate"},"dependencies":{"pg":"^8.11.0","sequelize":"^6.37.0"},'
+               '"devDependencies":{"sequelize-cli":"^6.6.2"}}\n')
+SEQ_USERS = ("'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('CREATE TABLE users "
+             "(id bigserial PRIMARY KEY, email text)');\n  },\n  async down() {}\n};\n")
+SEQ_NOOP = "'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('SELECT 1');\n  },\n  async down() {}\n};\n"
+SEQ_CONFIG = ('{\n  "development": {\n    "username": "postgres",\n    "password": null,\n    "database": "app",\n    "host": "127.0.0.1",\n'
+              '    "dialect": "postgres"\n  },\n  "production": {\n    "use_env_variable": "DATABASE_URL",\n    "dialect": "postgres"\n  }\n}\n')
+
+
+def sequelize_base():
+    return {"package.json": SEQ_PACKAGE, "config/config.json": SEQ_CONFIG, "migrations/20240101000000-create-users.js": SEQ_USERS}
+
+
+def sequelize_config_json(s):
+    """B3 (sqv, sq2): the pull request's config.json gives production a client_min_messages, a time
+    zone and a search path that Sequelize writes into its SET statements on every connection."""
+    head = {"config/config.json": SEQ_CONFIG.replace(
+                '    "use_env_variable": "DATABASE_URL",\n',
+                '    "use_env_variable": "DATABASE_URL",\n'
+                '    "dialectOptions": { "clientMinMessages": "warning; DROP TABLE IF EXISTS users" },\n'
+                '    "timezone": "+00:00\' HOUR TO MINUTE; DROP TABLE IF EXISTS users; SELECT INTERVAL \'1",\n'
+                '    "searchPath": "public; DROP TABLE IF EXISTS users",\n'),
+            "migrations/20240301000000-noop.js": SEQ_NOOP}
+    gated(s, sequelize_base(), head, {("config/config.json", "unknown-statement", 11), ("config/config.json", "unknown-statement", 12),
+                                      ("config/config.json", "unknown-statement", 13)})
+
+
+def db_migrate_schema(s):
+    """B3 (dbm2): database.json's schema closes db-migrate-pg's `SET search_path TO "<schema>"`."""
+    config = ('{\n  "dev": {"driver": "pg", "host": "127.0.0.1", "user": "postgres", "database": "app"},\n'
+              '  "prod": {"driver": "pg", "host": {"ENV": "PGHOST"}, "user": {"ENV": "PGUSER"}, "database": {"ENV": "PGDATABASE"}}\n}\n')
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"db-migrate up"},"dependencies":{"db-migrate":"^0.11","db-migrate-pg":"^1"}}\n',
+            "database.json": config,
+            "migrations/20240101000000-init.js": "exports.up = function (db) {\n  return db.runSql('CREATE TABLE users (id bigserial PRIMARY KEY)');\n};\n"
+                                                 "exports.down = function () { return null; };\n"}
+    head = {"database.json": config.replace('"database": {"ENV": "PGDATABASE"}}',
+                                            '"database": {"ENV": "PGDATABASE"},\n           "schema": "public\\"; DROP TABLE IF EXISTS users; --"}')}
+    gated(s, base, head, {("database.json", "unknown-statement", 4)})
+
+
+def knexfile_search_path(s):
+    """B3 (kx1): knex writes each searchPath entry between double quotes it does not double."""
+    knexfile = ("module.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n"
+                "  migrations: { directory: './migrations' },\n};\n")
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n',
+            "knexfile.js": knexfile,
+            "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('CREATE TABLE users (id bigserial PRIMARY KEY)');\nexports.down = () => {};\n"}
+    head = {"knexfile.js": knexfile.replace("  migrations:", "  searchPath: ['public\"; DROP TABLE IF EXISTS users; --'],\n  migrations:")}
+    gated(s, base, head, {("knexfile.js", "unknown-statement", 4)})
+
+
+def typeorm_migrations_table(s):
+    """B3 (to1): TypeORM writes migrationsTableName into its CREATE TABLE between quotes; this one
+    closes them, drops users and opens another table."""
+    source = ('const { DataSource } = require("typeorm");\nmodule.exports = new DataSource({\n  type: "postgres",\n'
+              '  url: process.env.DATABASE_URL,\n  migrations: ["migrations/*.js"],\n});\n')
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"typeorm migration:run -d data-source.js"},"dependencies":{"typeorm":"^0.3.20","pg":"^8"}}\n',
+            "data-source.js": source,
+            "migrations/1700000000000-Init.js": 'module.exports = class Init1700000000000 {\n  async up(q) { await q.query("CREATE TABLE users (id bigserial PRIMARY KEY)"); }\n'
+                                                '  async down() {}\n};\n'}
+    head = {"data-source.js": source.replace(
+        '  migrations: ["migrations/*.js"],\n',
+        '  migrations: ["migrations/*.js"],\n  migrationsTableName: \'typeorm_migrations" (id int); DROP TABLE IF EXISTS users; CREATE TABLE "x\',\n')}
+    gated(s, base, head, {("data-source.js", "unknown-statement", 6)})
+
+
+def node_pg_migrate_schema(s):
+    """B3 (np4): node-config's config/default.json gives node-pg-migrate a schema for its
+    `SET search_path TO "<schema>"`."""
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"node-pg-migrate up"},"dependencies":{"node-pg-migrate":"^7","pg":"^8","config":"^3"}}\n',
+            "config/default.json": '{\n  "db": {\n    "url": "postgres://app@db/app"\n  }\n}\n',
+            "migrations/1700000000000_init.sql": "-- Up Migration\nCREATE TABLE users (id bigserial PRIMARY KEY);\n"}
+    head = {"config/default.json": '{\n  "db": {\n    "url": "postgres://app@db/app",\n    "schema": "public\\"; DROP TABLE IF EXISTS users; --"\n  }\n}\n'}
+    gated(s, base, head, {("config/default.json", "unknown-statement", 4)})
+
+
+def sequelize_quote_identifiers(s):
+    """B4 (sq1): with quoteIdentifiers false Sequelize sends createTable('Users') unquoted, which
+    PostgreSQL folds onto users: the 'scratch table' this migration creates and drops is users.
+    The setting is unknown at its line, in the pull request that adds it and in analyze after."""
+    head = {"config/config.json": SEQ_CONFIG.replace('    "dialect": "postgres"\n  }\n}', '    "dialect": "postgres",\n    "quoteIdentifiers": false\n  }\n}'),
+            "migrations/20240301000000-session-scratch.js":
+                "'use strict';\n/** Scratch table for the session backfill; created and dropped here. */\nmodule.exports = {\n"
+                "  async up(queryInterface, Sequelize) {\n    await queryInterface.createTable('Users', { id: { type: Sequelize.BIGINT, primaryKey: true } });\n"
+                "    await queryInterface.dropTable('Users');\n  },\n  async down() {}\n};\n"}
+    gated(s, sequelize_base(), head, {("config/config.json", "unknown-statement", 12)})
+
+
+def sequelize_quote_identifiers_on_base(s):
+    """B4 (prs/sq): quoteIdentifiers false is already on the base branch; the pull request adds only
+    the migration. pr reads the config file the Sequelize migration runs under and reports the
+    setting, where before it passed the 'scratch table'."""
+    base = sequelize_base()
+    base["config/config.json"] = SEQ_CONFIG.replace('    "dialect": "postgres"\n  }\n}', '    "dialect": "postgres",\n    "quoteIdentifiers": false\n  }\n}')
+    head = {"migrations/20240301000000-session-scratch.js":
+            "'use strict';\nmodule.exports = {\n  async up(queryInterface, Sequelize) {\n"
+            "    await queryInterface.createTable('Users', { id: { type: Sequelize.BIGINT, primaryKey: true } });\n"
+            "    await queryInterface.dropTable('Users');\n  },\n  async down() {}\n};\n"}
+    gated(s, base, head, {("config/config.json", "unknown-statement", 12)})
+
+
+def sequelize_config_module(s):
+    """B5 (sq5): .sequelizerc names config/database.js the documented way; that module opens `pg`
+    when sequelize-cli requires it and runs its own SQL. A TypeORM data source doing the same is
+    unknown too."""
+    base = {"package.json": SEQ_PACKAGE,
+            ".sequelizerc": "const path = require('path');\nmodule.exports = {\n  config: path.resolve('config', 'database.js'),\n"
+                            "  'migrations-path': path.resolve('migrations'),\n};\n",
+            "config/database.js": "const url = process.env.DATABASE_URL;\nmodule.exports = { production: { url, dialect: 'postgres' } };\n",
+            "migrations/20240101000000-create-users.js": SEQ_USERS}
+    head = {"config/database.js": "const { Client } = require('pg');\nconst url = process.env.DATABASE_URL;\n"
+                                  "const audit = new Client({ connectionString: url });\n"
+                                  "audit.connect().then(() => audit.query('DROP TABLE IF EXISTS users')).finally(() => audit.end());\n"
+                                  "module.exports = { production: { url, dialect: 'postgres' } };\n",
+            "src/data-source.ts": 'import { DataSource } from "typeorm";\nimport { Client } from "pg";\n'
+                                  'export const AppDataSource = new DataSource({ type: "postgres", url: process.env.DATABASE_URL });\n'}
+    gated(s, base, head, {("config/database.js", "unknown-statement", 1), ("src/data-source.ts", "unknown-statement", 2)})
+
+
+def flyway_init_sql(s):
+    """B7a (fw4, fw5): Flyway runs initSql on every connection before the migrations; analyze of
+    the project reports it at its line in flyway.conf and in flyway.toml."""
+    files = {"flyway.conf": "flyway.url=jdbc:postgresql://db/app\nflyway.locations=filesystem:sql\nflyway.initSql=DROP TABLE IF EXISTS users\n",
+             "db/flyway.toml": '[flyway]\nlocations = ["filesystem:sql"]\n\n[environments.default]\nurl = "jdbc:postgresql://db/app"\n'
+                               'initSql = "DROP TABLE IF EXISTS users"\n',
+             "sql/V1__init.sql": "CREATE TABLE users (id bigserial PRIMARY KEY);\n", "sql/V2__noop.sql": "SELECT 1;\n"}
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", ".")
+    check(proc.returncode == 1, f"analyze --ci --unknown block fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = analyze_findings(s)
+    for e in (("flyway.conf", "unknown-statement", 3), ("db/flyway.toml", "unknown-statement", 6)):
+        check(e in found, f"analyze reports {e}: {sorted(found)}")
+
+
+def ordinary_settings_control(s):
+    """Ordinary settings stay clean: a Sequelize config.json with host, user, database and a plain
+    searchPath, a database.json with a plain schema, a knexfile with searchPath ['public'], a data
+    source with a plain migrationsTableName, a config module requiring dotenv. analyze --unknown
+    block passes; the plain schemas other than public are named in a note."""
+    files = {"package.json": SEQ_PACKAGE,
+             "config/config.json": SEQ_CONFIG.replace('"dialect": "postgres"\n  },', '"dialect": "postgres",\n    "searchPath": "app",\n'
+                                                      '    "timezone": "+00:00",\n    "dialectOptions": { "clientMinMessages": "warning", "ssl": { "require": true } }\n  },'),
+             "config/config.js": "require('dotenv').config();\nmodule.exports = { production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres', "
+                                 "migrationStorageTableName: 'sequelize_meta' } };\n",
+             "database.json": '{"dev": {"driver": "pg", "host": "db", "user": "app", "database": "app", "schema": "app"}}\n',
+             "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, searchPath: ['public'] };\n",
+             "src/data-source.ts": 'import { DataSource } from "typeorm";\nexport default new DataSource({ type: "postgres", url: process.env.DATABASE_URL,\n'
+                                   '  migrationsTableName: "typeorm_migrations", schema: "public" });\n',
+             "migrations/20240101000000-create-users.js": SEQ_USERS}
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
+    check(proc.returncode == 0, f"analyze passes ordinary settings: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr}")
+    check("unknown" not in {x["rule"] for f in json.loads(proc.stdout)["files"] for x in f["findings"]}, "no unknown")
+    proc = run(s, "analyze", "--no-config", ".")
+    check("searchPath" in proc.stdout + proc.stderr and '"app"' in proc.stdout + proc.stderr,
+          f"a note names the search path: {proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main({f.__name__: f for f in (sequelize_config_json, db_migrate_schema, knexfile_search_path, typeorm_migrations_table,
+                                            node_pg_migrate_schema, sequelize_quote_identifiers,
+                                            sequelize_quote_identifiers_on_base, sequelize_config_module, flyway_init_sql,
+                                            ordinary_settings_control)}))
