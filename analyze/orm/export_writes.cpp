@@ -151,17 +151,6 @@ std::string handed_on(const std::vector<Token>& t, std::size_t i, std::size_t af
            "calls, which pgfence does not read";
 }
 
-// An assignment operator at j (`=`, `+=`, `??=`, ...; the lexer splits some), or an update.
-bool writes_at(const std::vector<Token>& t, std::size_t j) {
-    if (j >= t.size() || t[j].kind != TokenKind::Punct) return false;
-    static const std::set<std::string_view> k_not = {"==", "===", "!=", "!==", "<=", ">=", "=>"};
-    const std::string& op = t[j].text;
-    if (op == "++" || op == "--") return true;
-    if (op.ends_with("=") && !k_not.contains(op)) return !(op == "=" && is(t, j + 1, "="));
-    static const std::set<std::string_view> k_firsts = {"??", "||", "&&", "%", "&", "|", "^", "*", "**", "<<", ">>", ">>>", "<", ">"};
-    return k_firsts.contains(op) && j + 1 < t.size() && t[j + 1].begin == t[j].end && (is(t, j + 1, "=") || is(t, j + 1, ">=") || is(t, j + 1, "<="));
-}
-
 // Writes to what a migration imports (`const h = require('../lib/helper')`, `import h from`,
 // `import * as h`, `import { h }`): `h.run = x`, `h['run'] = x`, `Object.assign(h, ...)`. The
 // walker follows `h.run(knex)` into the helper's file and reads its `run`; the migration's own

@@ -43,17 +43,6 @@ bool operand_end(const std::vector<Token>& t, std::size_t i) {
     return true;  // a literal
 }
 
-// An assignment operator at j (`=`, `+=`, `??=`, ...; the lexer splits some), or a postfix update.
-bool assigns(const std::vector<Token>& t, std::size_t j) {
-    if (j >= t.size() || t[j].kind != TokenKind::Punct) return false;
-    static const std::set<std::string_view> k_not = {"==", "===", "!=", "!==", "<=", ">=", "=>"};
-    const std::string& op = t[j].text;
-    if (op == "++" || op == "--") return true;
-    if (op.ends_with("=") && !k_not.contains(op)) return !(op == "=" && is(t, j + 1, "="));
-    static const std::set<std::string_view> k_firsts = {"??", "||", "&&", "%", "&", "|", "^", "*", "**", "<<", ">>", ">>>", "<", ">"};
-    return k_firsts.contains(op) && j + 1 < t.size() && t[j + 1].begin == t[j].end && (is(t, j + 1, "=") || is(t, j + 1, ">=") || is(t, j + 1, "<="));
-}
-
 // What a member chain starts from, and what it passes through.
 struct Chain {
     enum class Base { Name, Module, Group, Other } base = Base::Other;
@@ -281,7 +270,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         }
         const Chain c = chain_at(t, i, close);
         if (c.members == 0 || in_type(t, i, open)) continue;
-        const bool written = assigns(t, c.end) || (i > 0 && (is(t, i - 1, "delete") || is(t, i - 1, "++") || is(t, i - 1, "--"))) ||
+        const bool written = writes_at(t, c.end) || (i > 0 && (is(t, i - 1, "delete") || is(t, i - 1, "++") || is(t, i - 1, "--"))) ||
                              destructured(t, c.end, open, close);
         if (written) judge(c, i, false);
     }

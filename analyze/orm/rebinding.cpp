@@ -540,6 +540,22 @@ private:
 
 }  // namespace
 
+namespace {
+bool tok_is(const std::vector<Token>& t, std::size_t i, std::string_view s) {
+    return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Punct) && t[i].text == s;
+}
+}  // namespace
+
+bool writes_at(const std::vector<Token>& t, std::size_t j) {
+    if (j >= t.size() || t[j].kind != TokenKind::Punct) return false;
+    static const std::set<std::string_view> k_not = {"==", "===", "!=", "!==", "<=", ">=", "=>"};
+    const std::string& op = t[j].text;
+    if (op == "++" || op == "--") return true;
+    if (op.ends_with("=") && !k_not.contains(op)) return !(op == "=" && tok_is(t, j + 1, "="));
+    static const std::set<std::string_view> k_firsts = {"??", "||", "&&", "%", "&", "|", "^", "*", "**", "<<", ">>", ">>>", "<", ">"};
+    return k_firsts.contains(op) && j + 1 < t.size() && t[j + 1].begin == t[j].end && (tok_is(t, j + 1, "=") || tok_is(t, j + 1, ">=") || tok_is(t, j + 1, "<="));
+}
+
 std::vector<std::size_t> closing_brackets(const std::vector<Token>& t) {
     auto is = [&](std::size_t k, std::string_view s) { return t[k].kind == TokenKind::Punct && t[k].text == s; };
     std::vector<std::size_t> close(t.size(), t.size()), stack;

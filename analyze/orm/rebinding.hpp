@@ -37,6 +37,9 @@ namespace pgfence::analyze::orm {
 // body (at the top level or in a block there).
 [[nodiscard]] std::vector<char> runs_at_load(const std::vector<Token>& tokens);
 
+// An assignment operator at j (`=`, `+=`, `??=`, ...; the lexer splits some), or an update (`++`, `--`).
+[[nodiscard]] bool writes_at(const std::vector<Token>& tokens, std::size_t j);
+
 // Each bracket's closing one (the token count when unclosed).
 [[nodiscard]] std::vector<std::size_t> closing_brackets(const std::vector<Token>& tokens);
 
