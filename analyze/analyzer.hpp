@@ -19,6 +19,9 @@ namespace pgfence::analyze {
 
 class Catalog;
 class HistoryChain;
+namespace tools {
+struct GraphileProject;
+}
 
 // Files larger than this are refused whole (one error, the other files still analysed): a
 // migration is kilobytes; hundreds of megabytes only exhaust the runner. 16 MiB.
@@ -88,6 +91,9 @@ struct AnalyzeOptions {
     // (parse/psql_variables.hpp) is unknown unless every run of it sets the name. Paths as given.
     // Not owned.
     const std::vector<PsqlRun>* psql_runs = nullptr;
+    // The graphile-migrate projects (tools/graphile_settings.hpp) whose placeholders are put into the
+    // SQL files of their migrations folder: each use is unknown. Not owned.
+    const std::vector<tools::GraphileProject>* graphile_projects = nullptr;
     // The configuration's `tool`: which tool runs the project's `<version>_<name>.sql` files when
     // what the project says leaves two readings: "" (read the project: tools/sqlx_crate.hpp),
     // "sqlx" or "golang-migrate".

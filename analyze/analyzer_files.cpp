@@ -1,5 +1,6 @@
 // What lies beside a file (its folder's tool, settings, sqlx and pgmi projects) and analyzing a file by path (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/migrations/psql_files.hpp"
 
 namespace pgfence::analyze {
 
@@ -291,8 +292,19 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = said();
         }
     }
-    // A Temporal version folder's file: its manifest.json decides whether and how it runs.
-    if (tools::temporal_version_file(path) && name.ends_with(".sql")) {
+    // A Temporal version folder's file: its manifest.json decides whether and how it runs. Not a
+    // file Flyway would take (V9__x.sql: Flyway scans its locations recursively, whatever
+    // manifest.json lies beside), nor one a psql command runs: a marker the analysed tree adds
+    // never hides what another runner sends (red team R78a B7).
+    const auto psql_run = [&] {
+        if (options.psql_runs == nullptr) return false;
+        std::error_code ec;
+        const std::string self = fs::absolute(path, ec).lexically_normal().generic_string();
+        return std::any_of(options.psql_runs->begin(), options.psql_runs->end(), [&](const PsqlRun& r) {
+            return tools::psql_runs_file(self, fs::absolute(r.file, ec).lexically_normal().generic_string());
+        });
+    };
+    if (tools::temporal_version_file(path) && name.ends_with(".sql") && !flyway_name(name) && !psql_run()) {
         const std::string manifest = join(folder, "manifest.json");
         if (options.confine_to.empty() || path_inside(manifest, options.confine_to)) {
             std::string text;

@@ -4,6 +4,7 @@
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/psql_settings.hpp"
 #include "analyze/migrations/golang_migrate_split.hpp"
+#include "analyze/migrations/graphile_settings.hpp"
 #include "analyze/migrations/flyway_transactions.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 #include "analyze/model/unknown_reach.hpp"
@@ -128,6 +129,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         orm_statements = orm::split(extraction);
     } else {
         source = prepare_source(path, text, options.direction, sibling_metadata);
+        // graphile-migrate's placeholders, put in as text where Flyway's and goose's are not.
+        if (options.graphile_projects != nullptr && source.replaced.unknown.empty() && source.replaced.pieces.empty() &&
+            !source.replaced.values) {
+            source.replaced.unknown = tools::graphile_placeholder_uses(path, source.text, *options.graphile_projects);
+        }
         // pop's names are popx's (ory/x) too: a set with a `.autocommit` file is popx's, which
         // runs its other files in a transaction each, as pop does; a set with a dialect's file
         // (`.postgres.up.sql`, `.mysql.up.sql`) or a `.fizz` one is pop's. Of a version's files

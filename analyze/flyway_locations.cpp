@@ -16,7 +16,8 @@ namespace pgfence::analyze::tools {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, const AnalyzeOptions& options) {
+std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, const AnalyzeOptions& options,
+                                              std::vector<std::string>* folders_out) {
     std::vector<std::string> read;
     if (std::none_of(files.begin(), files.end(), [](const std::string& f) { return flyway_name(path_name(f)); })) return read;
     std::vector<std::string> folders;
@@ -38,6 +39,7 @@ std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, c
         }
     }
     if (folders.empty()) return read;
+    if (folders_out != nullptr) folders_out->insert(folders_out->end(), folders.begin(), folders.end());
     std::vector<Error> ignored;
     std::set<std::string> have;
     for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());

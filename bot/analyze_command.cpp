@@ -40,6 +40,9 @@
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "analyze/flyway_locations.hpp"
+#include "analyze/graphile_inputs.hpp"
+#include "analyze/migrations/other_database.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/sqlx_crate.hpp"
 #include "analyze/tool_dir_inputs.hpp"
 #include "diff/repository.hpp"
@@ -113,12 +116,17 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     // Flyway reads its migrations from the locations its settings name, not from the folder given.
-    analyze::tools::add_flyway_locations(files, settings.options);
+    std::vector<std::string> flyway_folders;
+    analyze::tools::add_flyway_locations(files, settings.options, &flyway_folders);
     // So do the other tools from the folders their settings name; each assumption is said.
     analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
     settings.options.psql_runs = &followed.psql_runs;
+    // graphile-migrate's .gmrc (tools/graphile_settings.hpp): its actions are unknown, and so is each
+    // use of its placeholders in the migrations.
+    const auto graphile = analyze::tools::read_graphile_projects(settings.paths, settings.options, followed.unknown);
+    if (!graphile.empty()) settings.options.graphile_projects = &graphile;
     settings.options.golang_multi_statement = followed.golang_multi_statement;
     settings.options.golang_multi_statement_off = followed.golang_multi_statement_off;
     // A folder sqlx is only assumed to run: said once, with how to say otherwise (tools/sqlx_crate.hpp).
@@ -141,7 +149,21 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     });
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     // Another database's migration set (tools/other_database.hpp): one skipped entry per set.
-    for (auto& set : analyze::tools::set_aside_other_databases(files)) followed.unknown.push_back(std::move(set));
+    // Never a file psql is told to run or include, nor one below a folder a runner recurses into.
+    const auto run_by_tool = [&](const std::string& f) {
+        std::error_code ec;
+        const fs::path self = fs::absolute(f, ec).lexically_normal();
+        for (const auto& run : followed.psql_runs) {
+            if (analyze::tools::psql_runs_file(self.generic_string(), fs::absolute(run.file, ec).lexically_normal().generic_string())) return true;
+        }
+        for (const auto& folder : flyway_folders) {
+            const fs::path top = fs::absolute(folder, ec).lexically_normal();
+            const fs::path rel = self.lexically_relative(top);
+            if (!rel.empty() && *rel.begin() != "..") return true;
+        }
+        return false;
+    };
+    for (auto& set : analyze::tools::set_aside_other_databases(files, run_by_tool)) followed.unknown.push_back(std::move(set));
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
     // the error misleads); a machine format still gets its valid, empty document.

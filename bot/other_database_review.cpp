@@ -1,5 +1,6 @@
 #include "bot/other_database_review.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -7,6 +8,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/other_database.hpp"
+#include "analyze/migrations/psql_files.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -54,7 +56,39 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
     std::vector<analyze::FileReport> out;
     std::set<std::string> reported;  // the sets' folders, and the markers reported
     std::vector<diff::ChangedFile> kept;
+    // A file a psql command of the head names, includes or finds is analysed whatever its folder's
+    // name: the folder rule trusts a name the repository itself chose (red team R78a B7).
+    const auto psql_named = [&](std::string_view path) {
+        if (options.psql_runs == nullptr) return false;
+        return std::any_of(options.psql_runs->begin(), options.psql_runs->end(), [&](const analyze::PsqlRun& r) {
+            std::string_view run = r.file;
+            while (run.starts_with("./")) run.remove_prefix(2);
+            if (run.starts_with('/')) run.remove_prefix(1);
+            return tools::psql_runs_file(path, run);
+        });
+    };
+    // Flyway's locations as the head's settings files at the top (and conf/) name them: Flyway scans
+    // each recursively (flyway-core FileSystemScanner), whatever its folders are named.
+    std::vector<std::string> flyway_folders;
+    for (std::string_view name : tools::flyway_settings_names()) {
+        for (const std::string& path : {std::string(name), "conf/" + std::string(name)}) {
+            auto text = reader_at(repo, changes.head_sha, options.max_file_bytes)(path);
+            if (!text) continue;
+            for (const auto& location : tools::read_flyway_settings(name, *text).locations) {
+                std::string folder = tools::location_folder(path, location);
+                while (folder.starts_with("./")) folder.erase(0, 2);
+                if (!folder.empty() && folder != ".") flyway_folders.push_back(folder + "/");
+            }
+        }
+    }
+    const auto run_by_tool = [&](std::string_view path) {
+        return psql_named(path) || std::any_of(flyway_folders.begin(), flyway_folders.end(), [&](const std::string& f) { return path.starts_with(f); });
+    };
     for (auto& change : changes.files) {
+        if (run_by_tool(change.path)) {
+            kept.push_back(std::move(change));
+            continue;
+        }
         // The base commit's files decide, for where the file is and where it was.
         auto at_base = set_at(repo, changes.merge_base_sha, change.path, options.max_file_bytes);
         const bool was_other = change.old_path == change.path ||

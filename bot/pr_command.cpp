@@ -6,6 +6,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/folder_tool.hpp"
+#include "analyze/migrations/graphile_settings.hpp"
 
 #include "bot/trace_command.hpp"
 #include "trace/proof_scope.hpp"
@@ -147,6 +148,20 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto psql_runs = psql_runs_at(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!psql_runs) return git_failed(psql_runs.error());
     settings.options.psql_runs = &*psql_runs;
+    // graphile-migrate's placeholders as the head's .gmrc names them (tools/graphile_settings.hpp):
+    // each use in a changed migration is unknown; a changed .gmrc is a settings change.
+    std::vector<analyze::tools::GraphileProject> graphile;
+    for (std::string_view name : {".gmrc", ".gmrc.js", ".gmrc.cjs"}) {
+        auto stored = repo->read_file_bounded(changes->head_sha, std::string(name), settings.options.max_file_bytes);
+        if (!stored) return git_failed(stored.error());
+        if (!*stored) continue;
+        analyze::tools::GraphileSettings read;
+        if ((*stored)->text) read = analyze::tools::read_graphile_settings(name, *(*stored)->text);
+        else read.computed = true;
+        graphile.push_back(analyze::tools::graphile_project(name, read));
+        break;  // the first one graphile-migrate finds (src/commands/_common.ts getSettings)
+    }
+    if (!graphile.empty()) settings.options.graphile_projects = &graphile;
     // The marker tools the merge base's files name: only their markers decide what runs
     // (pr_changes.cpp); a name the pull request adds (a comment in a script) does not count.
     auto marker_tools = marker_tools_at(*repo, changes->merge_base_sha, settings.options.max_file_bytes);

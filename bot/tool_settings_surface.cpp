@@ -12,6 +12,7 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
+#include "analyze/migrations/graphile_settings.hpp"
 #include "analyze/migrations/spring_env.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
@@ -186,6 +187,9 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // migrations-dir, its `table`, which a new name makes every merged migration run again).
     // TypeORM 0.2's ormconfig.env: every TYPEORM_ variable is an option (ConnectionOptionsEnvReader.ts).
     if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc" || name == "ormconfig.env") return any;
+    // graphile-migrate's .gmrc / .gmrc.js: its actions run commands and SQL files, its placeholders
+    // go into every migration as text (tools/graphile_settings.hpp).
+    if (tools::graphile_settings_name(name)) return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.") || tools::dotenv_name(path)) return dotenv_line;

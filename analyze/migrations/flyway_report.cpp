@@ -23,7 +23,10 @@ void mark_unknown_placeholders(FileReport& report, const PreparedSource& source,
         while (k + 1 < report.statements.size() && report.statements[k + 1].span.begin <= u.orig) ++k;
         StatementFacts& s = report.statements[k];
         const bool goose = source.tool == MigrationTool::Goose;
-        const std::string what = goose ? "the goose ENVSUB variable $" + shown(u.name) : "the Flyway placeholder ${" + shown(u.name) + "}";
+        const std::string tool = !u.tool.empty() ? u.tool : goose ? "goose" : "Flyway";
+        const std::string what = !u.tool.empty() ? "the " + u.tool + " placeholder " + shown(u.name)
+                                 : goose         ? "the goose ENVSUB variable $" + shown(u.name)
+                                                 : "the Flyway placeholder ${" + shown(u.name) + "}";
         if (s.status == StatementStatus::Unparsable) {
             // As the analyzer sets aside a statement a template placeholder keeps from parsing
             // (one unknown-statement finding for the file's templated statements).
@@ -42,7 +45,7 @@ void mark_unknown_placeholders(FileReport& report, const PreparedSource& source,
         for (const auto& n : s.notes) noted = noted || n.starts_with("not visible to static analysis: " + what);
         if (noted) continue;
         s.notes.push_back("not visible to static analysis: " + what + " has no value pgfence knows (" + u.why +
-                          "); " + (goose ? "goose" : "Flyway") + " puts its text in before the SQL is parsed, so what this statement runs is not known");
+                          "); " + tool + " puts its text in before the SQL is parsed, so what this statement runs is not known");
         if (!s.unanalysable) s.unanalysable = Error{what + " has no value pgfence knows", path, s.span.start};
     }
 }

@@ -137,12 +137,16 @@ std::string describe_other_database(const OtherDatabase& set) {
 }
 
 std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files, const ReadFile& read,
-                                                const IsFolder& is_folder) {
+                                                const IsFolder& is_folder, const RunByTool& run_by_tool) {
     std::vector<FileReport> out;
     std::map<std::string, std::size_t, std::less<>> at;   // a set's folder: its report in `out`
     std::map<std::string, bool, std::less<>> decided;     // a migration's folder: whether it is set aside
     std::vector<std::string> kept;
     for (auto& file : files) {
+        if (run_by_tool && run_by_tool(file)) {
+            kept.push_back(std::move(file));
+            continue;
+        }
         const std::string folder(parent_of(file));
         auto known = decided.find(folder);
         // Prisma's decision is per folder of migration.sql; any other name is read on its own.
@@ -170,7 +174,7 @@ std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& file
     return out;
 }
 
-std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files) {
+std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files, const RunByTool& run_by_tool) {
     return set_aside_other_databases(
         files,
         [](const std::string& path) -> std::optional<std::string> {
@@ -183,7 +187,8 @@ std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& file
         [](const std::string& path) {
             std::error_code ec;
             return std::filesystem::is_directory(path, ec);
-        });
+        },
+        run_by_tool);
 }
 
 }  // namespace pgfence::analyze::tools

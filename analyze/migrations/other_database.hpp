@@ -43,12 +43,18 @@ using IsFolder = std::function<bool(const std::string& path)>;
 // prisma/sqlite/migrations/migration_lock.toml:3 says provider = \"sqlite\"" (paths as given).
 [[nodiscard]] std::string describe_other_database(const OtherDatabase& set);
 
+// Whether a runner the project configures runs `path` whatever its folder is named: a psql
+// command names or includes it, a Flyway location or a `find ... -exec psql` recurses into it.
+using RunByTool = std::function<bool(const std::string& path)>;
+
 // Takes out of `files` the migrations of other databases' sets, and gives one skipped report per
 // set (its path the set's folder, its reason describe_other_database's), in the order first met.
+// A file `run_by_tool` says a runner runs stays: a folder's name, which the analysed tree itself
+// chooses, never hides what psql or Flyway sends to PostgreSQL (red team R78a B7).
 [[nodiscard]] std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files, const ReadFile& read,
-                                                                const IsFolder& is_folder);
+                                                                const IsFolder& is_folder, const RunByTool& run_by_tool = {});
 
 // set_aside_other_databases reading the working tree: files up to 1 MiB, folders by stat.
-[[nodiscard]] std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files);
+[[nodiscard]] std::vector<FileReport> set_aside_other_databases(std::vector<std::string>& files, const RunByTool& run_by_tool = {});
 
 }  // namespace pgfence::analyze::tools

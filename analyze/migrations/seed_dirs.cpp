@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/toml_values.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 
 namespace pgfence::analyze::tools {
@@ -115,6 +116,64 @@ void sequelize_seeders(const std::vector<std::string_view>& w, std::size_t at, i
     out.push_back(folder_dir("sequelize", setting + " (default seeders folder)", line, base, "seeders", true));
 }
 
+// `prisma db seed` runs the command package.json's prisma.seed (or prisma.config.ts's seed) names
+// (prisma/prisma packages/migrate/src/utils/seed.ts getSeedCommandFromPackageJson, executeSeedCommand:
+// execa of that command line): a program, whose SQL pgfence does not see.
+void prisma_seed(int line, std::vector<ToolDir>& out) {
+    out.push_back(unknown_dir("prisma", "prisma db seed", line,
+                              "it runs the seed command package.json's prisma.seed or prisma.config.ts names, a program whose SQL "
+                              "pgfence does not see",
+                              false));
+}
+
+// Rails' db:seed (and db:setup, db:reset, db:seed:replant, which seed too) loads db/seeds.rb
+// (activerecord lib/active_record/railties/databases.rake: ActiveRecord::Tasks::DatabaseTasks.load_seed),
+// Ruby pgfence does not read.
+void rails_seed(std::string_view task, int line, std::vector<ToolDir>& out) {
+    out.push_back(unknown_dir("rails", "rails " + std::string(task), line,
+                              "it runs db/seeds.rb (the application's seed loader), Ruby whose SQL pgfence does not see", false));
+}
+
+// `supabase db push --include-seed` runs the seed files of supabase/config.toml's [db.seed]
+// sql_paths, globs relative to the supabase folder (default ./seed.sql; supabase/cli
+// pkg/config/config.go, internal/db/push/push.go: migration.GetPendingSeeds). A named SQL file is
+// read as psql would run it; a glob, or settings pgfence cannot read, is unknown at the command.
+void supabase_seeds(int line, std::string_view base, const ReadFile& read, std::vector<ToolDir>& out) {
+    const std::string setting = "supabase db push --include-seed";
+    const std::string config = joined(base, "supabase/config.toml");
+    std::vector<std::pair<std::string, int>> paths;  // (path, line in config.toml)
+    bool given = false;
+    if (auto text = read ? read(config) : std::nullopt) {
+        auto values = toml_values(*text);
+        if (!values) {
+            out.push_back(unknown_dir("supabase", setting, line, config + " is not TOML pgfence reads: its [db.seed] sql_paths are unknown", false));
+            return;
+        }
+        for (const TomlValue& v : *values) {
+            if (v.keys != std::vector<std::string>{"db", "seed", "sql_paths"}) continue;
+            given = true;
+            if (v.item < 0 && v.kind != TomlValue::Kind::Array) {
+                out.push_back(unknown_dir("supabase", setting, line, config + ":" + std::to_string(v.first_line) + " sql_paths is not a list of paths", false));
+                return;
+            }
+            if (v.item < 0) continue;
+            if (v.kind != TomlValue::Kind::String) {
+                out.push_back(unknown_dir("supabase", setting, line, config + ":" + std::to_string(v.first_line) + " sql_paths holds something other than a path", false));
+                return;
+            }
+            paths.emplace_back(v.text, v.first_line);
+        }
+    }
+    if (!given) paths.emplace_back("./seed.sql", 0);
+    const std::string supabase = joined(base, "supabase");
+    for (const auto& [p, at] : paths) {
+        const std::string s = setting + (at > 0 ? " (" + config + ":" + std::to_string(at) + " sql_paths)" : " (default supabase/seed.sql)");
+        if (plain_value(p)) out.push_back(folder_dir("psql", s, line, supabase, p, false));
+        else out.push_back(unknown_dir("supabase", s, line, "it runs the seed files the pattern " + std::string(p.substr(0, 60)) +
+                                                             " selects, which pgfence does not expand", false));
+    }
+}
+
 }  // namespace
 
 std::vector<ToolDir> read_seed_dirs(std::string_view path, std::string_view text, std::string_view base, const ReadFile& read) {
@@ -126,7 +185,11 @@ std::vector<ToolDir> read_seed_dirs(std::string_view path, std::string_view text
         std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         const bool knex = l.find("seed:run") != std::string_view::npos;
         const bool sequelize = l.find("db:seed") != std::string_view::npos;
-        while ((knex || sequelize) && !l.empty()) {
+        // Rails' seeding tasks, prisma's and supabase's seed commands (red team R78a B8).
+        const bool rails = sequelize || l.find("db:setup") != std::string_view::npos || l.find("db:reset") != std::string_view::npos;
+        const bool prisma = l.find("prisma") != std::string_view::npos && l.find("seed") != std::string_view::npos;
+        const bool supabase = l.find("--include-seed") != std::string_view::npos;
+        while ((knex || sequelize || rails || prisma || supabase) && !l.empty()) {
             std::size_t cut = l.find_first_of("&;|\"");
             std::string_view command = l.substr(0, cut);
             l = cut == std::string_view::npos ? std::string_view() : l.substr(cut + 1);
@@ -136,6 +199,28 @@ std::vector<ToolDir> read_seed_dirs(std::string_view path, std::string_view text
                     bool found = false;
                     for (std::size_t j = i + 1; j < w.size(); ++j) found = found || w[j] == "seed:run";
                     if (found) knex_seeds(w, i + 1, n, base, read, out);
+                    break;
+                }
+                if (rails && (runs(w[i], "rails") || runs(w[i], "rake"))) {
+                    for (std::size_t j = i + 1; j < w.size(); ++j) {
+                        if (w[j].starts_with("db:seed") || w[j] == "db:setup" || w[j] == "db:reset") {
+                            rails_seed(w[j], n, out);
+                            break;
+                        }
+                    }
+                    break;
+                }
+                if (prisma && runs(w[i], "prisma")) {
+                    if (i + 2 < w.size() && w[i + 1] == "db" && w[i + 2] == "seed") prisma_seed(n, out);
+                    break;
+                }
+                if (supabase && runs(w[i], "supabase")) {
+                    bool push = false, seed = false;
+                    for (std::size_t j = i + 1; j < w.size(); ++j) {
+                        push = push || (w[j] == "push" && j > i + 1 && w[j - 1] == "db");
+                        seed = seed || w[j] == "--include-seed";
+                    }
+                    if (push && seed) supabase_seeds(n, base, read, out);
                     break;
                 }
                 if (sequelize && (runs(w[i], "sequelize") || runs(w[i], "sequelize-cli"))) {

@@ -3,7 +3,9 @@
 // workflows: settings_surface.hpp command_file): `knex seed:run` and sequelize-cli's `db:seed` /
 // `db:seed:all` run every file of their seed folder against the database, as a migration tool runs
 // its migrations. The folder each reads is a ToolDir of that tool (tool_dirs.hpp), so its files are
-// reviewed as that ORM's scripts (an unreadable one is unknown, never skipped).
+// reviewed as that ORM's scripts (an unreadable one is unknown, never skipped). `supabase db push
+// --include-seed` runs the SQL files of config.toml's [db.seed] sql_paths (read as psql files; a
+// glob is unknown); `prisma db seed` and Rails' db:seed run a program: unknown at the command.
 #include <string_view>
 #include <vector>
 

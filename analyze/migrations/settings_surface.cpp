@@ -164,6 +164,14 @@ bool tool_command_line(std::string_view line) {
                                   "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx"}) {
         if (has_word(l, tool)) return true;
     }
+    // Seed steps that run SQL or programs (tools/seed_dirs.hpp: prisma db seed, Rails' seeding tasks,
+    // supabase db push --include-seed), and graphile-migrate, whose .gmrc actions run (red team R78a B6, B8).
+    if (l.find("--include-seed") != std::string_view::npos || has_word(l, "graphile-migrate")) return true;
+    if (has_word(l, "prisma") && has_word(l, "seed")) return true;
+    if ((has_word(l, "rails") || has_word(l, "rake")) &&
+        (l.find("db:seed") != std::string_view::npos || l.find("db:setup") != std::string_view::npos || l.find("db:reset") != std::string_view::npos)) {
+        return true;
+    }
     if (has_word(l, "migrate")) {
         for (std::string_view flag : {" -path", " --path", " -source", " --source", " -database", " --database"}) {
             if (l.find(flag) != std::string_view::npos) return true;
