@@ -23,7 +23,7 @@ std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, c
     std::vector<std::string> folders;
     std::vector<std::string> suffixes;  // flyway.sqlMigrationSuffixes beyond .sql
     for (std::string_view name : flyway_settings_names()) {
-        for (const std::string path : {std::string(name), "conf/" + std::string(name)}) {
+        for (const std::string& path : {std::string(name), "conf/" + std::string(name)}) {
             std::error_code ec;
             if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
             if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;

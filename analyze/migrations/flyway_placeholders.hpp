@@ -26,7 +26,7 @@ struct UnknownPlaceholder {
     std::size_t orig = 0;  // its first byte in the file
     std::string name;      // as written (untrusted)
     std::string why;
-    std::string tool;      // the tool that puts it in, when neither Flyway nor goose ("graphile-migrate")
+    std::string tool = {};  // the tool that puts it in, when neither Flyway nor goose ("graphile-migrate")
 };
 
 struct Replaced {
