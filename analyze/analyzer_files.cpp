@@ -321,6 +321,23 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             if (!text.empty()) metadata = std::string(tools::k_temporal_manifest) + text;
         }
     }
+    // A down half by its name whose up half lies beside it, or golang-migrate configured: the
+    // name may then be a direction (tools::k_down_pair). Its up half only as a regular file.
+    if (name.find(".down.") != std::string_view::npos && !flyway_name(name) && !flyway_name_with_suffix(name) &&
+        !metadata.starts_with(tools::k_temporal_manifest)) {
+        const bool pair = golang_migrate || tools::down_pair(path, [&](const std::string& file) -> std::optional<std::string> {
+            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return std::nullopt;
+            std::error_code ec;
+            if (folders) {
+                const FolderFacts::PathKind kind = folders->kind_of(file);
+                if (kind.link || !kind.regular) return std::nullopt;
+            } else if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
+                return std::nullopt;
+            }
+            return std::string();
+        });
+        if (pair) metadata = std::string(tools::k_down_pair) + metadata;
+    }
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"
                                                                       : "";

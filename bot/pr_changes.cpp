@@ -12,8 +12,28 @@ namespace pgfence::bot {
 namespace pr_detail {
 // A diesel migration's metadata.toml beside the file, at the same commit; a Flyway migration's
 // settings files (bot/tool_settings_review.hpp).
+analyze::Result<std::string> sibling_metadata_here(const diff::Repository& repo, const std::string& commit,
+                                                   const std::string& path, const AnalyzeOptions& options);
+
+// With tools::k_down_pair before it where a down half's up half lies beside it in the commit.
 analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
                                               const std::string& path, const AnalyzeOptions& options) {
+    auto said = sibling_metadata_here(repo, commit, path, options);
+    const std::string_view name = analyze::path_name(path);
+    if (!said || name.find(".down.") == std::string_view::npos || analyze::flyway_name(name) || analyze::flyway_name_with_suffix(name)) {
+        return said;
+    }
+    const bool pair = options.tool == "golang-migrate" || tools::down_pair(path, [&](const std::string& file) -> std::optional<std::string> {
+        auto read = repo.read_file(commit, file);
+        if (!read || !read->has_value()) return std::nullopt;
+        return std::string();
+    });
+    if (pair) return std::string(tools::k_down_pair) + *said;
+    return said;
+}
+
+analyze::Result<std::string> sibling_metadata_here(const diff::Repository& repo, const std::string& commit,
+                                                   const std::string& path, const AnalyzeOptions& options) {
     if (analyze::flyway_name(analyze::path_name(path)) || analyze::flyway_name_with_suffix(analyze::path_name(path))) {
         return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
     }

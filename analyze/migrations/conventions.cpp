@@ -258,6 +258,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                               std::string_view sibling_metadata) {
     PreparedSource out;
     out.text = std::string(text);
+    // A down half beside its up half (tools::k_down_pair): the name may be a direction.
+    const bool down_pair = sibling_metadata.starts_with(tools::k_down_pair);
+    if (down_pair) sibling_metadata.remove_prefix(tools::k_down_pair.size());
     // golang-migrate runs 2_x.up.pgsql as it runs 2_x.up.sql (migration_names.hpp): read as that name.
     const std::string as_sql = golang_migrate_as_sql(path_name(path));
     std::string name = lower(as_sql.empty() ? path_name(path) : std::string_view(as_sql));
@@ -292,7 +295,13 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     // (pkg/migration/list.go), so skipping it as a down migration hid a DROP TABLE they ran (red team
     // R78a B1).
     const bool other_tool_said = !folder_tool.empty() || folder_why.starts_with(tools::k_several_tools);
-    const bool versioned_up_down = (versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql")) && !other_tool_said;
+    // And a down name is a direction only where its up half lies beside it or sqlx is said: a lone
+    // 2_x.down.sql is run as an up migration by node-pg-migrate, which a workflow, a Procfile or
+    // node-config may name where folder_tool does not look (red team R78b B5; node-pg-migrate
+    // runner.js reads every file of the folder).
+    const bool down_said = down_pair || sqlx_crate || sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate);
+    const bool versioned_up_down =
+        (versioned_name(name, ".up.sql") || (versioned_name(name, ".down.sql") && down_said)) && !other_tool_said;
     // A 2_x.down.sql is no such name: goose, dbmate and node-pg-migrate run any versioned .sql file
     // by its markers, so there the marked up part runs, where golang-migrate runs nothing (red team
     // G1 GOOSEDOWNNAME: `-- +goose Up` then DROP TABLE in 00002_cleanup.down.sql).
@@ -420,7 +429,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         } else {
             out.regions.push_back(Region{0, out.text.size(), false, undo});
         }
-    } else if (name.ends_with(".down.sql") && !other_tool_said) {
+    } else if (name.ends_with(".down.sql") && !other_tool_said && down_said) {
         // A down half by its name whatever the tool (authelia's V0006.Name.down.sql beside its
         // .up.sql, a runner of the project's own): no tool runs it on the way up, and read as
         // a migration it would undo its up half for the files after it (a DBA's review of

@@ -103,6 +103,17 @@ std::string folder_tool(std::string_view path, const ReadFile& read, std::string
     return {};
 }
 
+bool down_pair(std::string_view path, const ReadFile& read) {
+    // golang-migrate's names, `^([0-9]+)_(.*)\.(down|up)\.(.*)$` (source/parse.go): the up half is
+    // the same name with `.up.` (the version alone pairs them there, the same name is the usual
+    // and the narrower reading: another name reads the down file as an up one).
+    const std::string_view name = path_name(path);
+    const std::size_t at = name.rfind(".down.");
+    if (at == std::string_view::npos) return false;
+    const std::string up = join(path_folder(path), std::string(name.substr(0, at)) + ".up." + std::string(name.substr(at + 6)));
+    return read && read(up).has_value();
+}
+
 std::string folder_tool_metadata(std::string_view path, const ReadFile& read) {
     std::string why;
     std::string tool = folder_tool(path, read, why);

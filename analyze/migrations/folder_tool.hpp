@@ -16,6 +16,16 @@ inline constexpr std::string_view k_folder_tool = "pgfence folder tool: ";
 // The start of its `why` when the project names several tools for the folder.
 inline constexpr std::string_view k_several_tools = "the project names several tools for this folder:";
 
+// Put before a sibling_metadata: the file is a down half by its name (2_x.down.sql) and its up
+// half (2_x.up.sql) lies beside it, or the configuration says golang-migrate. Only then is
+// `.down.sql` a direction (conventions.cpp): node-pg-migrate, goose and dbmate run any versioned
+// .sql file, and a workflow, a Procfile or node-config may name the tool where folder_tool does
+// not look (red team R78b B5: a lone 1_cleanup.down.sql that `npx node-pg-migrate up` ran).
+inline constexpr std::string_view k_down_pair = "pgfence down pair\n";
+
+// Whether `path` names a down half (`.down.` in its name) whose up half `read` finds beside it.
+[[nodiscard]] bool down_pair(std::string_view path, const ReadFile& read);
+
 // "supabase", "node-pg-migrate", "dbmate", "goose" or "" (not said, or said for several tools:
 // then `why` names them) for the file at `path`, its folders' settings read through `read` (a
 // path relative to the same root as `path`). `why` is printable.

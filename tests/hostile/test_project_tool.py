@@ -115,6 +115,47 @@ def supabase_down_name(s):
     drop_reviewed(s, "supabase/migrations/20240102000000_cleanup.down.sql")
 
 
+NPM_INIT = "-- Up Migration\n" + TABLES + "-- Down Migration\nDROP TABLE orders;\n"
+
+
+def node_pg_migrate_down_workflow(s):
+    """R78b B5: the workflow runs `npx node-pg-migrate@7 up` and no package.json names the tool: the
+    lone 1700000000001_cleanup.down.sql has no up half beside it, so it is no golang-migrate down
+    half, and node-pg-migrate ran it on the way up (7.9.1: "MIGRATION 1700000000001_cleanup.down
+    (UP)", the users table dropped)."""
+    base = {".github/workflows/deploy.yml": "on: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                            "      - uses: actions/checkout@v4\n      - run: npx node-pg-migrate@7 up\n",
+            "migrations/1700000000000_init.sql": NPM_INIT}
+    repository(s, base, {"migrations/1700000000001_cleanup.down.sql": RETIRED_USERS})
+    drop_reviewed(s, "migrations/1700000000001_cleanup.down.sql")
+
+
+def node_pg_migrate_down_procfile(s):
+    """R78b B5: Heroku's release phase runs node-pg-migrate (Procfile), nothing else names it."""
+    base = {"Procfile": "web: node server.js\nrelease: npx node-pg-migrate up\n", "migrations/1700000000000_init.sql": NPM_INIT}
+    repository(s, base, {"migrations/1700000000001_cleanup.down.sql": RETIRED_USERS})
+    drop_reviewed(s, "migrations/1700000000001_cleanup.down.sql")
+
+
+def node_pg_migrate_down_node_config(s):
+    """R78b B5: node-config's `db.migrations-dir` puts node-pg-migrate's folder at db/pg, which
+    folder_tool's package.json default (migrations/) does not reach."""
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"node-pg-migrate up"},'
+                            '"dependencies":{"node-pg-migrate":"7.9.1","pg":"8.11.0","config":"3"}}\n',
+            "config/default.json": '{"db": {"migrations-dir": "db/pg"}}\n', "db/pg/1700000000000_init.sql": NPM_INIT}
+    repository(s, base, {"db/pg/1700000000001_cleanup.down.sql": RETIRED_USERS})
+    drop_reviewed(s, "db/pg/1700000000001_cleanup.down.sql")
+
+
+def golang_migrate_down_pair_pr(s):
+    """The control in `pr`: a golang-migrate pair added together, its down half skipped."""
+    repository(s, {"migrations/1_init.up.sql": TABLES, "migrations/1_init.down.sql": "DROP TABLE orders;\nDROP TABLE users;\n"},
+               {"migrations/2_cleanup.up.sql": "SELECT 1;\n", "migrations/2_cleanup.down.sql": RETIRED_USERS})
+    proc, files = pr(s)
+    check(files["migrations/2_cleanup.down.sql"].get("skipped"), f"pr: the down half is skipped: {files['migrations/2_cleanup.down.sql']}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}: {proc.stdout[-400:]}")
+
+
 def golang_migrate_down_name(s):
     """The control: where no file names the folder's tool, 2_x.down.sql is golang-migrate's down half,
     and its DROP TABLE is not reviewed as an up migration."""
@@ -201,6 +242,8 @@ def node_pg_migrate_order(s):
 
 SCENARIOS = {f.__name__: f for f in (supabase_goose, node_pg_migrate_goose, node_pg_migrate_dbmate, goose_own_markers,
                                      node_pg_migrate_down_name, supabase_down_name, golang_migrate_down_name,
+                                     node_pg_migrate_down_workflow, node_pg_migrate_down_procfile,
+                                     node_pg_migrate_down_node_config, golang_migrate_down_pair_pr,
                                      knex_order, knex_order_pr, dbmate_order, node_pg_migrate_order)}
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/migrations/folder_tool.hpp"
 
 using namespace pgfence::analyze;
 namespace fs = std::filesystem;
@@ -58,10 +59,12 @@ TEST_CASE("conventions: golang-migrate sends the whole .up.sql as one query") {
                    "BEGIN;\nUPDATE payments SET status = 'settled' WHERE settled_at IS NOT NULL;\nCOMMIT;\n");
     CHECK(own.statements[1].transaction == Transaction::Explicit);
 
-    // --direction picks the file.
-    CHECK(run("db/migrations/000012_create_payments.down.sql", "DROP TABLE payments;").skipped);
+    // A down half without its up half beside it is no direction: node-pg-migrate runs it.
+    CHECK_FALSE(run("db/migrations/000012_create_payments.down.sql", "DROP TABLE payments;").skipped);
+    // --direction picks the file (its up half beside it).
+    CHECK(run("db/migrations/000012_create_payments.down.sql", "DROP TABLE payments;", Direction::Up, std::string(tools::k_down_pair)).skipped);
     CHECK(run("db/migrations/000012_create_payments.up.sql", up, Direction::Down).skipped);
-    auto down = run("db/migrations/000012_create_payments.down.sql", "DROP TABLE payments;", Direction::Down);
+    auto down = run("db/migrations/000012_create_payments.down.sql", "DROP TABLE payments;", Direction::Down, std::string(tools::k_down_pair));
     CHECK_FALSE(down.skipped);
     CHECK(down.tool == MigrationTool::GolangMigrate);
 }
@@ -120,7 +123,7 @@ TEST_CASE("conventions: pop's dialect-named files run in a transaction") {
     CHECK(report.tool == MigrationTool::Pop);
     CHECK(report.wrapped_in_transaction);
     CHECK(all_in(report, Transaction::Implicit));
-    CHECK(run("migrations/20240102150405_create_widgets.postgres.down.sql", "DROP TABLE widgets;").skipped);
+    CHECK(run("migrations/20240102150405_create_widgets.postgres.down.sql", "DROP TABLE widgets;", Direction::Up, std::string(tools::k_down_pair)).skipped);
 }
 
 TEST_CASE("conventions: node-pg-migrate reads the Up Migration section, in a transaction") {
