@@ -206,6 +206,96 @@ void scan_tokens(const std::string& tool, std::string_view text, bool from_envir
     }
 }
 
+bool punct(const Token& t, std::string_view text) { return t.kind == TokenKind::Punct && t.text == text; }
+
+// The settings a script builds where no literal `key:` shows them (red team R78b B3): a spread of a
+// value not written in the file as an object literal, settings that are another module's
+// (`module.exports = require(...)`, `export ... from`), a computed key with no object after it,
+// and a computed member assignment (`cfg['search' + 'Path'] = ...`). Each may hold searchPath or
+// a schema the tool writes into its SQL: unknown at its line. A spread of `const x = {...}` of the
+// same file is read here already, as its keys are.
+void scan_shapes(const std::string& tool, std::string_view text, std::vector<SplicedSetting>& out) {
+    const std::vector<Token> t = orm::lex_js(text);
+    const Lines lines(text);
+    // Names bound to an object literal in the file (`const base = {`).
+    std::vector<std::string_view> objects;
+    for (std::size_t i = 0; i + 3 < t.size(); ++i) {
+        if (t[i].kind == TokenKind::Ident && (t[i].text == "const" || t[i].text == "let" || t[i].text == "var") &&
+            t[i + 1].kind == TokenKind::Ident && punct(t[i + 2], "=") && punct(t[i + 3], "{")) {
+            objects.push_back(t[i + 1].text);
+        }
+    }
+    const auto local_object = [&](std::string_view name) { return std::find(objects.begin(), objects.end(), name) != objects.end(); };
+    std::vector<char> open;  // the brackets around each token
+    const std::string named = " (" + tool + ")";
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const Token& x = t[i];
+        const bool in_object = !open.empty() && open.back() == '{';
+        const bool after_key_start = i > 0 && (punct(t[i - 1], "{") || punct(t[i - 1], ","));
+        if (in_object && after_key_start && punct(x, "...") && i + 1 < t.size()) {
+            const bool local = t[i + 1].kind == TokenKind::Ident && local_object(t[i + 1].text) && i + 2 < t.size() &&
+                               (punct(t[i + 2], ",") || punct(t[i + 2], "}"));
+            if (!local) {
+                out.push_back({lines.at(x.begin), "a spread in these settings" + named + " brings keys pgfence does not see here (another "
+                                                  "module's or computed when the tool runs): a searchPath or schema among them is written "
+                                                  "into the tool's SQL, what that SQL is, is not known"});
+            }
+        }
+        if (in_object && after_key_start && punct(x, "[")) {
+            // `[k]: value`: the key is computed; an object value's own keys are read as any.
+            int depth = 0;
+            std::size_t j = i;
+            for (; j < t.size(); ++j) {
+                if (punct(t[j], "[")) ++depth;
+                if (punct(t[j], "]") && --depth == 0) break;
+            }
+            if (j + 2 < t.size() && punct(t[j + 1], ":") && !punct(t[j + 2], "{")) {
+                out.push_back({lines.at(x.begin), "a computed key in these settings" + named + ": if it is searchPath or a schema, the tool "
+                                                  "writes its value into its SQL, and what that SQL is, is not known"});
+            }
+        }
+        if (punct(x, "]") && i + 1 < t.size() && punct(t[i + 1], "=")) {
+            // `cfg[...] = value`: find the statement's start for the line.
+            std::size_t start = i;
+            int depth = 0;
+            for (std::size_t k = i + 1; k-- > 0;) {
+                if (punct(t[k], "]")) ++depth;
+                if (punct(t[k], "[") && --depth == 0) {
+                    start = k;
+                    break;
+                }
+            }
+            if (start > 0 && (t[start - 1].kind == TokenKind::Ident || punct(t[start - 1], ")") || punct(t[start - 1], "]"))) {
+                out.push_back({lines.at(t[start - 1].begin), "a computed member assignment in these settings" + named + ": if it sets "
+                                                             "searchPath or a schema, the tool writes the value into its SQL, and what "
+                                                             "that SQL is, is not known"});
+            }
+        }
+        const bool exports = x.kind == TokenKind::Ident && (x.text == "exports" || (x.text == "module" && i + 2 < t.size() && punct(t[i + 1], ".") &&
+                                                                                      t[i + 2].text == "exports"));
+        if (exports && (i == 0 || !punct(t[i - 1], "."))) {
+            std::size_t k = x.text == "module" ? i + 3 : i + 1;
+            if (k + 1 < t.size() && punct(t[k], "=") && t[k + 1].kind == TokenKind::Ident && (t[k + 1].text == "require" || t[k + 1].text == "await")) {
+                out.push_back({lines.at(x.begin), "these settings" + named + " are another module's, which pgfence does not read here: a "
+                                                  "searchPath or schema there is written into the tool's SQL, what that SQL is, is not known"});
+            }
+        }
+        if (x.kind == TokenKind::Ident && x.text == "export" && (i == 0 || !punct(t[i - 1], ".")) && i + 1 < t.size() &&
+            (punct(t[i + 1], "*") || punct(t[i + 1], "{"))) {
+            for (std::size_t k = i + 1; k < t.size() && k < i + 64 && !punct(t[k], ";"); ++k) {
+                if (t[k].kind == TokenKind::Ident && t[k].text == "from") {
+                    out.push_back({lines.at(x.begin), "these settings" + named + " are another module's, which pgfence does not read "
+                                                      "here: a searchPath or schema there is written into the tool's SQL, what that SQL "
+                                                      "is, is not known"});
+                    break;
+                }
+            }
+        }
+        if (punct(x, "{") || punct(x, "[") || punct(x, "(")) open.push_back(x.text[0]);
+        if ((punct(x, "}") || punct(x, "]") || punct(x, ")")) && !open.empty()) open.pop_back();
+    }
+}
+
 // YAML, TOML, properties (node-config reads them all): `key: value` / `key = value` at a line's start.
 void scan_lines(const std::string& tool, std::string_view text, bool from_environment, std::vector<SplicedSetting>& out) {
     int n = 0;
@@ -241,6 +331,7 @@ std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_
     const bool from_environment = name.starts_with("custom-environment-variables.");
     if (json_or_script(name)) scan_tokens(tool, text, from_environment, out);
     else scan_lines(tool, text, from_environment, out);
+    if (json_or_script(name) && !name.ends_with(".json") && !from_environment) scan_shapes(tool, text, out);
     return out;
 }
 

@@ -153,6 +153,65 @@ def flyway_init_sql(s):
         check(e in found, f"analyze reports {e}: {sorted(found)}")
 
 
+KNEX_BASE = {"package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n',
+             "knexfile.js": "module.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  migrations: { directory: './migrations' },\n};\n",
+             "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('CREATE TABLE users (id bigserial PRIMARY KEY)');\nexports.down = () => {};\n"}
+EVIL_PATH = "['public\"; DROP TABLE IF EXISTS users; --']"
+
+
+def knexfile_spread_module(s):
+    """R78b B3 (kx_spread): the knexfile spreads another module's settings, whose searchPath knex
+    writes into its SQL (real knex 3.1 run: users dropped). The spread is unknown at its line."""
+    head = {"knexfile.js": "const base = require('./src/db/base');\n\nmodule.exports = {\n  ...base,\n  connection: process.env.DATABASE_URL,\n"
+                           "  migrations: { directory: './migrations' },\n};\n",
+            "src/db/base.js": "module.exports = { client: 'pg', searchPath: " + EVIL_PATH + " };\n"}
+    gated(s, KNEX_BASE, head, {("knexfile.js", "unknown-statement", 4)})
+
+
+def knexfile_required_settings(s):
+    """R78b B3 (kx_reqcfg): `module.exports = require('./src/db/config')`: the settings are that
+    module's, unread here: unknown at the line."""
+    head = {"knexfile.js": "// Settings live with the rest of the database code.\nmodule.exports = require('./src/db/config');\n",
+            "src/db/config.js": "module.exports = { client: 'pg', searchPath: " + EVIL_PATH + " };\n"}
+    gated(s, KNEX_BASE, head, {("knexfile.js", "unknown-statement", 2)})
+
+
+def knexfile_computed_key(s):
+    """R78b B3 (kx_computed, kx_assign): a computed key and a computed member assignment hide searchPath."""
+    head = {"knexfile.js": "const k = 'search' + 'Path';\nconst config = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n"
+                           "  [k]: " + EVIL_PATH + ",\n};\nconfig['search' + 'Path'] = " + EVIL_PATH + ";\nmodule.exports = config;\n"}
+    gated(s, KNEX_BASE, head, {("knexfile.js", "unknown-statement", 5), ("knexfile.js", "unknown-statement", 7)})
+
+
+def sequelize_config_module_spread(s):
+    """R78b B3 (sq_jsspread, sq_computedkey): config/config.js spreads lib/dbshared.js's settings and
+    sets a computed key; sequelize-cli's SET search_path took either (users dropped)."""
+    head = {"config/config.js": "const shared = require('../lib/dbshared');\nmodule.exports = {\n  production: {\n    ...shared,\n"
+                                "    use_env_variable: 'DATABASE_URL',\n    ['search' + 'Path']: 'public; DROP TABLE IF EXISTS users',\n  },\n};\n",
+            "lib/dbshared.js": "module.exports = { dialect: 'postgres', searchPath: 'public; DROP TABLE IF EXISTS users' };\n",
+            "migrations/20240301000000-noop.js": SEQ_NOOP}
+    base = sequelize_base()
+    del base["config/config.json"]
+    base["config/config.js"] = "module.exports = {\n  production: {\n    use_env_variable: 'DATABASE_URL',\n    dialect: 'postgres',\n  },\n};\n"
+    gated(s, base, head, {("config/config.js", "unknown-statement", 4), ("config/config.js", "unknown-statement", 6)})
+
+
+def shared_settings_control(s):
+    """The usual knexfile and Sequelize config.js shapes stay clean: a spread of an object written in
+    the same file (its keys read as any), an environment's computed object key, exports of a local."""
+    files = {"package.json": KNEX_BASE["package.json"],
+             "knexfile.js": "const common = { client: 'pg', searchPath: ['app', 'public'], migrations: { directory: './migrations' } };\n"
+                            "const env = process.env.NODE_ENV || 'development';\n"
+                            "const config = {\n  development: { ...common, connection: 'postgres://localhost/app' },\n"
+                            "  [env]: { ...common, connection: process.env.DATABASE_URL },\n};\nmodule.exports = config;\n",
+             "config/config.js": "const shared = { dialect: 'postgres', logging: false };\nmodule.exports = {\n  production: { ...shared, "
+                                 "use_env_variable: 'DATABASE_URL' },\n};\n",
+             "migrations/20240101000000_init.js": KNEX_BASE["migrations/20240101000000_init.js"]}
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
+    check(proc.returncode == 0, f"analyze passes ordinary settings: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr}")
+
+
 def ordinary_settings_control(s):
     """Ordinary settings stay clean: a Sequelize config.json with host, user, database and a plain
     searchPath, a database.json with a plain schema, a knexfile with searchPath ['public'], a data
@@ -181,4 +240,5 @@ if __name__ == "__main__":
     sys.exit(main({f.__name__: f for f in (sequelize_config_json, db_migrate_schema, knexfile_search_path, typeorm_migrations_table,
                                             node_pg_migrate_schema, sequelize_quote_identifiers,
                                             sequelize_quote_identifiers_on_base, sequelize_config_module, flyway_init_sql,
-                                            ordinary_settings_control)}))
+                                            ordinary_settings_control, knexfile_spread_module, knexfile_required_settings,
+                                            knexfile_computed_key, sequelize_config_module_spread, shared_settings_control)}))
