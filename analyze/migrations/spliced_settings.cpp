@@ -208,24 +208,47 @@ void scan_tokens(const std::string& tool, std::string_view text, bool from_envir
 
 bool punct(const Token& t, std::string_view text) { return t.kind == TokenKind::Punct && t.text == text; }
 
-// The settings a script builds where no literal `key:` shows them (red team R78b B3): a spread of a
-// value not written in the file as an object literal, settings that are another module's
-// (`module.exports = require(...)`, `export ... from`), a computed key with no object after it,
-// and a computed member assignment (`cfg['search' + 'Path'] = ...`). Each may hold searchPath or
-// a schema the tool writes into its SQL: unknown at its line. A spread of `const x = {...}` of the
-// same file is read here already, as its keys are.
+// The settings a script builds where no literal `key:` shows them (red team R78b B3): a spread of
+// another module's value (`...base` of `const base = require('./base')` or an import,
+// `...require(...)`), settings that are another module's (`module.exports = require(...)`,
+// `export ... from`), a computed key with no object after it, and a computed member assignment
+// (`cfg['search' + 'Path'] = ...`). Each may hold searchPath or a schema the tool writes into its
+// SQL: unknown at its line. A spread of the file's own values is read here already, as its keys
+// are (a corpus run: knexfiles spread their own helpers' configs, `...config.pool`).
 void scan_shapes(const std::string& tool, std::string_view text, std::vector<SplicedSetting>& out) {
     const std::vector<Token> t = orm::lex_js(text);
     const Lines lines(text);
-    // Names bound to an object literal in the file (`const base = {`).
-    std::vector<std::string_view> objects;
-    for (std::size_t i = 0; i + 3 < t.size(); ++i) {
-        if (t[i].kind == TokenKind::Ident && (t[i].text == "const" || t[i].text == "let" || t[i].text == "var") &&
-            t[i + 1].kind == TokenKind::Ident && punct(t[i + 2], "=") && punct(t[i + 3], "{")) {
-            objects.push_back(t[i + 1].text);
+    // Names bound to another module: `const x = require(`, `const {a, b: c} = require(`, imports.
+    std::vector<std::string_view> modules;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Ident) continue;
+        if (t[i].text == "import" && (i == 0 || !punct(t[i - 1], ".")) && i + 1 < t.size() && !punct(t[i + 1], "(")) {
+            for (std::size_t k = i + 1; k < t.size() && k < i + 256 && !punct(t[k], ";") && !(t[k].kind == TokenKind::Ident && t[k].text == "from"); ++k) {
+                if (t[k].kind == TokenKind::Ident && t[k].text != "as" && t[k].text != "type") modules.push_back(t[k].text);
+            }
+        } else if ((t[i].text == "const" || t[i].text == "let" || t[i].text == "var") && i + 1 < t.size()) {
+            std::size_t k = i + 1;
+            std::vector<std::string_view> names;
+            if (t[k].kind == TokenKind::Ident) {
+                names.push_back(t[k].text);
+                ++k;
+            } else if (punct(t[k], "{")) {
+                for (++k; k < t.size() && k < i + 256 && !punct(t[k], "}"); ++k) {
+                    if (t[k].kind == TokenKind::Ident) names.push_back(t[k].text);
+                }
+                ++k;
+            }
+            if (k + 1 < t.size() && punct(t[k], "=") && t[k + 1].kind == TokenKind::Ident &&
+                (t[k + 1].text == "require" || (t[k + 1].text == "await" && k + 2 < t.size() && t[k + 2].text == "import"))) {
+                modules.insert(modules.end(), names.begin(), names.end());
+            }
         }
     }
-    const auto local_object = [&](std::string_view name) { return std::find(objects.begin(), objects.end(), name) != objects.end(); };
+    const auto another_module = [&](const Token& x) {
+        if (x.kind != TokenKind::Ident) return false;
+        if (x.text == "require" || x.text == "await" || x.text == "import") return true;
+        return std::find(modules.begin(), modules.end(), x.text) != modules.end();
+    };
     std::vector<char> open;  // the brackets around each token
     const std::string named = " (" + tool + ")";
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -233,11 +256,9 @@ void scan_shapes(const std::string& tool, std::string_view text, std::vector<Spl
         const bool in_object = !open.empty() && open.back() == '{';
         const bool after_key_start = i > 0 && (punct(t[i - 1], "{") || punct(t[i - 1], ","));
         if (in_object && after_key_start && punct(x, "...") && i + 1 < t.size()) {
-            const bool local = t[i + 1].kind == TokenKind::Ident && local_object(t[i + 1].text) && i + 2 < t.size() &&
-                               (punct(t[i + 2], ",") || punct(t[i + 2], "}"));
-            if (!local) {
-                out.push_back({lines.at(x.begin), "a spread in these settings" + named + " brings keys pgfence does not see here (another "
-                                                  "module's or computed when the tool runs): a searchPath or schema among them is written "
+            if (another_module(t[i + 1])) {
+                out.push_back({lines.at(x.begin), "a spread in these settings" + named + " brings another module's keys, which pgfence does "
+                                                  "not read here: a searchPath or schema among them is written "
                                                   "into the tool's SQL, what that SQL is, is not known"});
             }
         }
@@ -331,7 +352,11 @@ std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_
     const bool from_environment = name.starts_with("custom-environment-variables.");
     if (json_or_script(name)) scan_tokens(tool, text, from_environment, out);
     else scan_lines(tool, text, from_environment, out);
-    if (json_or_script(name) && !name.ends_with(".json") && !from_environment) scan_shapes(tool, text, out);
+    // The modules the tool loads as its settings (as config_module_code: node-config's default
+    // module only; not a test of one, knexfile.test.ts).
+    const bool loaded = (tool != "node-config's migration tool" || name.starts_with("default.")) && name.find(".test.") == std::string_view::npos &&
+                        name.find(".spec.") == std::string_view::npos;
+    if (json_or_script(name) && !name.ends_with(".json") && !from_environment && loaded) scan_shapes(tool, text, out);
     return out;
 }
 
