@@ -341,10 +341,74 @@ void scan_lines(const std::string& tool, std::string_view text, bool from_enviro
     }
 }
 
+// node-pg-migrate's flags whose value it writes into its SQL (salsita/node-pg-migrate
+// bin/node-pg-migrate.ts: `schema` alias `s`, an array; `migrations-schema`; `migrations-table`
+// alias `t`; yargs takes their camelCase spelling too), on a command line of a package.json
+// script, a workflow, a Makefile, a Procfile (settings_surface.hpp command_file): read as its
+// settings files' keys are (red team R78b B4: a real run dropped users through --schema in a
+// script and --migrations-table passed on by `npm run migrate -- up` in a workflow). Where the
+// line runs node-pg-migrate itself, all of them; where it only passes arguments on to a script
+// (npm, yarn, pnpm), the long ones its alone (--schema and -s may be another tool's there).
+void command_flags(std::string_view text, std::vector<SplicedSetting>& out) {
+    static constexpr std::string_view k_flags[] = {"--migrations-table", "--migrationsTable", "--migrations-schema", "--migrationsSchema",
+                                                   "--schema", "-s", "-t"};
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (line.find("--migrations") == std::string_view::npos && line.find("--schema") == std::string_view::npos &&
+            line.find("-s") == std::string_view::npos && line.find("-t") == std::string_view::npos) {
+            continue;
+        }
+        // After the command that takes them: node-pg-migrate, or a package manager's run.
+        std::size_t tool = line.find("node-pg-migrate");
+        bool passed_on = false;
+        if (tool == std::string_view::npos) {
+            for (std::string_view pm : {"npm ", "yarn ", "pnpm "}) tool = std::min(tool, line.find(pm));
+            passed_on = tool != std::string_view::npos;
+        }
+        if (tool == std::string_view::npos) continue;
+        const std::string_view rest = line.substr(tool);
+        for (std::string_view flag : k_flags) {
+            if (passed_on && (flag == "--schema" || flag == "-s" || flag == "-t")) continue;
+            for (std::size_t f = rest.find(flag); f != std::string_view::npos; f = rest.find(flag, f + 1)) {
+                if (f == 0 || (rest[f - 1] != ' ' && rest[f - 1] != '\t')) continue;
+                std::size_t v = f + flag.size();
+                if (v < rest.size() && rest[v] != ' ' && rest[v] != '=' && rest[v] != '\t') continue;
+                ++v;
+                while (v < rest.size() && (rest[v] == ' ' || rest[v] == '\t')) ++v;
+                // A quoted value to its closing quote; any other to a blank, or to the quote or
+                // backslash that ends a package.json script's string (`--schema app"}`, `app\"`).
+                std::string_view value;
+                if (v < rest.size() && (rest[v] == '\'' || rest[v] == '"')) {
+                    const std::size_t close = rest.find(rest[v], v + 1);
+                    value = close == std::string_view::npos ? rest.substr(v) : rest.substr(v + 1, close - v - 1);
+                } else if (v < rest.size()) {
+                    const std::size_t end = rest.find_first_of(" \t\"\\", v);
+                    value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+                }
+                if (plain(Kind::Identifier, value) && !value.empty() && value.find(',') == std::string_view::npos) {
+                    if (flag != "--migrations-table" && flag != "--migrationsTable" && flag != "-t" && value != "public") {
+                        out.push_back({n, "node-pg-migrate " + std::string(flag) + " " + shown(value) + " sets the schemas the migrations' unqualified "
+                                          "names resolve in; pgfence reads them as PostgreSQL's default search path does",
+                                       false});
+                    }
+                    continue;
+                }
+                out.push_back({n, "node-pg-migrate " + std::string(flag) + " is " + shown(value) + ", which the tool writes into its SQL text as it "
+                                  "is (not quoted as a name): what that SQL does is not known"});
+            }
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_view text) {
     std::vector<SplicedSetting> out;
+    if (path_name(path) == "package.json" || command_file(path)) command_flags(text, out);
     const std::string tool = tool_of(path, text);
     if (tool.empty()) return out;
     const std::string_view name = path_name(path);

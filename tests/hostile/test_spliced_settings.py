@@ -196,6 +196,46 @@ def sequelize_config_module_spread(s):
     gated(s, base, head, {("config/config.js", "unknown-statement", 4), ("config/config.js", "unknown-statement", 6)})
 
 
+NPM_BASE = {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "node-pg-migrate up"\n  },\n'
+                           '  "dependencies": {"node-pg-migrate": "7.9.1", "pg": "8.11.0"}\n}\n',
+            "migrations/1700000000000_init.js": "exports.up = (pgm) => { pgm.sql('CREATE TABLE users (id bigserial PRIMARY KEY)'); };\nexports.down = () => {};\n"}
+
+
+def node_pg_migrate_cli_schema(s):
+    """R78b B4 (np_cli): the script passes --schema, which node-pg-migrate writes into
+    `SET search_path TO "<schema>"` (runner.ts); this one closes the quotes and drops users (real
+    node-pg-migrate 7.9.1 run). Unknown at the script's line in pr and analyze."""
+    head = {"package.json": NPM_BASE["package.json"].replace('"node-pg-migrate up"',
+                                                             '"node-pg-migrate up --schema \'public\\\"; DROP TABLE IF EXISTS users; --\' '
+                                                             '--migrations-schema public"')}
+    gated(s, NPM_BASE, head, {("package.json", "unknown-statement", 4)})
+
+
+def node_pg_migrate_cli_workflow(s):
+    """R78b B4 (np_cli_wf): the deploy workflow passes --migrations-table on through `npm run
+    migrate -- up`; node-pg-migrate writes the table's name between double quotes it does not
+    double (real run: users dropped)."""
+    head = {".github/workflows/deploy.yml": "on: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                            "      - uses: actions/checkout@v4\n      - run: npm ci && npm run migrate -- up --migrations-table "
+                                            "'pgmigrations\" (id int); DROP TABLE IF EXISTS users; CREATE TABLE \"x'\n"}
+    gated(s, NPM_BASE, head, {(".github/workflows/deploy.yml", "unknown-statement", 7)})
+
+
+def node_pg_migrate_cli_control(s):
+    """Plain names on node-pg-migrate's command lines stay clean: --schema app (named in a note),
+    -t, --migrations-table passed on by npm, and another tool's --schema path (prisma)."""
+    files = dict(NPM_BASE)
+    files["package.json"] = NPM_BASE["package.json"].replace(
+        '"node-pg-migrate up"', '"node-pg-migrate up --schema app --migrations-schema public -t pgmigrations",\n'
+                                '    "prisma:deploy": "prisma migrate deploy --schema ./prisma/schema.prisma"')
+    files["Makefile"] = "migrate:\n\tnpm run migrate -- up --migrations-table pgmigrations\n"
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
+    check(proc.returncode == 0, f"analyze passes plain flags: exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr}")
+    proc = run(s, "analyze", "--no-config", ".")
+    check("--schema \"app\"" in proc.stdout + proc.stderr, f"a note names the schema: {proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
 def shared_settings_control(s):
     """The usual knexfile and Sequelize config.js shapes stay clean: a spread of an object written in
     the same file (its keys read as any), an environment's computed object key, exports of a local."""
@@ -241,4 +281,5 @@ if __name__ == "__main__":
                                             node_pg_migrate_schema, sequelize_quote_identifiers,
                                             sequelize_quote_identifiers_on_base, sequelize_config_module, flyway_init_sql,
                                             ordinary_settings_control, knexfile_spread_module, knexfile_required_settings,
-                                            knexfile_computed_key, sequelize_config_module_spread, shared_settings_control)}))
+                                            knexfile_computed_key, sequelize_config_module_spread, shared_settings_control,
+                                            node_pg_migrate_cli_schema, node_pg_migrate_cli_workflow, node_pg_migrate_cli_control)}))
