@@ -81,7 +81,38 @@ bool settings_folder(std::string_view name) {
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
 // target and other hidden folders but settings_folder's; and the files that may be migrations
 // written as code (tools/code_migrations.hpp) in `code`, outside hidden folders.
-void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks) {
+constexpr std::size_t k_most_compose_candidates = 20000;
+constexpr std::uintmax_t k_most_compose_candidate_bytes = 256 * 1024;
+
+// A file that may be a compose file by its content though no settings reader takes its name: no
+// extension, JSON, a template or copy of a YAML file (`migrate.yml.tmpl`), anything but source, text
+// and binary formats (compose-go parses any -f file as YAML; red team R78b B7). Read only when small
+// (add_unreached_compose).
+bool compose_candidate(std::string_view rel) {
+    if (rel.starts_with("vendor/") || rel.find("/vendor/") != std::string_view::npos) return false;
+    std::string name(path_name(rel));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.ends_with(".yml") || name.ends_with(".yaml")) return false;  // settings already
+    const std::size_t dot = name.rfind('.');
+    if (dot == std::string::npos || dot == 0) return true;
+    const std::string_view ext = std::string_view(name).substr(dot);
+    for (std::string_view no : {".sql", ".md", ".markdown", ".rst", ".adoc", ".txt", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf",
+                                ".css", ".scss", ".less", ".html", ".htm", ".snap", ".csv", ".map", ".sarif", ".log", ".lock", ".js", ".ts",
+                                ".jsx", ".tsx", ".mjs", ".cjs", ".go", ".rs", ".py", ".rb", ".java", ".kt", ".scala", ".cs", ".php", ".c", ".h",
+                                ".cc", ".cpp", ".hpp", ".swift", ".ex", ".exs", ".erl", ".sh", ".bash", ".zsh", ".ps1", ".xml", ".gz", ".zip",
+                                ".tar", ".tgz", ".bz2", ".xz", ".7z", ".jar", ".war", ".class", ".so", ".dll", ".exe", ".a", ".o", ".woff",
+                                ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".webm", ".webp", ".avif", ".wasm", ".pyc", ".bin", ".dat",
+                                ".db", ".sqlite", ".pem", ".crt", ".key", ".pub", ".vue", ".svelte", ".graphql", ".gql", ".proto", ".tf",
+                                ".hcl", ".toml", ".ini", ".properties", ".gradle", ".kts", ".sum", ".mod", ".lua", ".dart", ".r", ".m",
+                                ".pl", ".pm", ".clj", ".elm", ".hs", ".ml", ".fs", ".vb", ".patch", ".diff", ".po", ".pot", ".mo", ".pbxproj",
+                                ".plist", ".storyboard", ".xib", ".ipynb", ".env", ".gitignore", ".gitattributes", ".dockerignore", ".editorconfig"}) {
+        if (ext == no) return false;
+    }
+    return true;
+}
+
+void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks,
+                   std::vector<std::string>& maybe_compose) {
     std::error_code ec;
     std::size_t seen = 0;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
@@ -100,7 +131,11 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // directory link is not entered), so this is what fs::relative gives, without its real-path
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
-        if (tool_settings_file(rel) || psql_script_name(rel) || env_file_source(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (tool_settings_file(rel) || psql_script_name(rel) || env_file_source(rel)) {
+            out.push_back((root / rel).lexically_normal().generic_string());
+        } else if (compose_candidate(rel) && maybe_compose.size() < k_most_compose_candidates) {
+            maybe_compose.push_back((root / rel).lexically_normal().generic_string());
+        }
         // In a hidden settings folder: its settings only.
         if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
@@ -206,25 +241,36 @@ std::string unreached_why(const Effect& e, bool loaded) {
 // extends or includes anything: `add(file, root, project)` for each folder its relative paths may
 // resolve from, its own and each one above it to the root (`docker compose -f a.yml -f
 // deploy/b.yml` resolves b's from a's folder, compose docs reference/compose.md).
-template <class Add>
+// A compose file in a form its readers do not read (compose_text_plain: JSON, a flow mapping, a
+// quoted key, a BOM): `odd(file)`, unknown as a whole.
+template <class Add, class Odd>
 void add_unreached_compose(const std::vector<std::pair<std::string, fs::path>>& settings, const std::set<std::size_t>& followed,
-                           const std::set<std::string>& reached, const AnalyzeOptions& options, Add add) {
+                           const std::set<std::string>& reached, const AnalyzeOptions& options,
+                           const std::vector<std::pair<std::string, fs::path>>& maybe_compose, Add add, Odd odd) {
     std::set<std::string> seen;
     const std::size_t phase_end = settings.size();
-    for (std::size_t i = 0; i < phase_end; ++i) {
-        if (followed.contains(i)) continue;
-        const auto& [path, root] = settings[i];
+    for (std::size_t i = 0; i < phase_end + maybe_compose.size(); ++i) {
+        const bool candidate = i >= phase_end;
+        if (!candidate && followed.contains(i)) continue;
+        const auto& [path, root] = candidate ? maybe_compose[i - phase_end] : settings[i];
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
-        if (!(rel.ends_with(".yml") || rel.ends_with(".yaml")) || compose_name(rel) || path_name(rel) == ".gitlab-ci.yml") continue;
+        if (!candidate && !(rel.ends_with(".yml") || rel.ends_with(".yaml") || compose_candidate(rel))) continue;
+        if (compose_name(rel) || path_name(rel) == ".gitlab-ci.yml") continue;
         if (rel.starts_with("vendor/") || rel.find("/vendor/") != std::string::npos || rel.starts_with("..")) continue;
         std::error_code ec;
         const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
         if (reached.contains(normal) || !seen.insert(normal).second) continue;
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        // A candidate by its content only: small, and text (no NUL in it).
+        if (candidate && fs::file_size(path, ec) > k_most_compose_candidate_bytes) continue;
         auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a compose file");
-        if (!text || !compose_text(*text)) continue;
+        if (!text || (candidate && text->find('\0') != std::string::npos) || !compose_text(*text)) continue;
         if (text->find("env_file") == std::string::npos && text->find("extends") == std::string::npos && text->find("include") == std::string::npos) {
+            continue;
+        }
+        if (!compose_text_plain(*text)) {
+            odd(path);
             continue;
         }
         for (std::string_view folder = path_folder(rel);; folder = path_folder(folder)) {
@@ -242,6 +288,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::vector<std::pair<std::string, fs::path>> settings;
     std::vector<std::string> code;   // files that may be migrations written as code
     std::vector<std::string> looks;  // files in a language no reader reads (Python, Ruby, ...)
+    std::vector<std::pair<std::string, fs::path>> maybe_compose;  // compose_candidate: read only for add_unreached_compose
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "src/main/resources/application.properties", "src/main/resources/application.yml",
                              "src/main/resources/application.yaml",
@@ -252,8 +299,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         std::error_code ec;
         if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
         std::vector<std::string> found;
-        find_settings(input, found, code, looks);
+        std::vector<std::string> compose_like;
+        find_settings(input, found, code, looks, compose_like);
         for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
+        for (auto& f : compose_like) maybe_compose.emplace_back(std::move(f), fs::path(input));
     }
     // Migrations written as code (a goose .go, a Flyway .java): each an unknown statement.
     std::set<std::string> code_read;
@@ -516,7 +565,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     for (const auto& [i, f] : compose_env_read) followed.insert(i);
     compose_limit = compose_followed.size() + 8 * k_most_compose_files;
     std::set<std::string> unreached_files;
-    add_unreached_compose(settings, followed, reached, options, [&](const std::string& file, const fs::path& root, const std::string& project) {
+    add_unreached_compose(settings, followed, reached, options, maybe_compose, [&](const std::string& file, const fs::path& root, const std::string& project) {
         // At most 256 such files, and 1024 folders they are read from (a hostile repository's deep
         // folders cost no more).
         if ((unreached_files.size() >= k_most_compose_files && !unreached_files.contains(file)) || unreached.size() >= 4 * k_most_compose_files) {
@@ -531,6 +580,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         unreached.emplace(settings.size(), UnreachedFrom{file, 0});
         compose_followed.emplace(settings.size(), ComposeFollow{project, 1});
         settings.emplace_back(file, root);
+    }, [&](const std::string& file) {
+        auto& lines = unreached_report[file];
+        if (lines.empty()) {
+            lines.push_back(SettingUnknown{1, "this file is a compose file by its content (a top-level services key) in a form pgfence's compose "
+                                              "readers do not read (JSON, a flow mapping, a quoted key or a byte-order mark), and no command "
+                                              "pgfence recognises runs it: an env_file or include there may set how migrations run, unread",
+                                           "env_file"});
+        }
     });
     for (; at < settings.size(); ++at) {
         const auto it = unreached.find(at);

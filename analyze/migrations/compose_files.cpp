@@ -459,7 +459,53 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
     return out;
 }
 
-bool compose_text(std::string_view text) {
+namespace {
+
+// A flow mapping (`{services: {...}}`, JSON) whose own keys, at its first depth, hold `services`.
+bool flow_services(std::string_view text) {
+    int depth = 0;
+    bool key_next = false;  // after `{` or `,` at depth 1
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '{' || c == '[') {
+            ++depth;
+            key_next = depth == 1;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            if (--depth <= 0) return false;
+            continue;
+        }
+        if (c == ',' && depth == 1) {
+            key_next = true;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == '"' || c == '\'') {
+            std::size_t close = i + 1;
+            while (close < text.size() && text[close] != c) close += text[close] == '\\' && c == '"' ? 2 : 1;
+            if (close >= text.size()) return false;
+            const std::string_view body = text.substr(i + 1, close - i - 1);
+            if (key_next && depth == 1 && body == "services") {
+                std::size_t after = text.find_first_not_of(" \t\r\n", close + 1);
+                if (after != std::string_view::npos && text[after] == ':') return true;
+            }
+            key_next = false;
+            i = close;
+            continue;
+        }
+        if (key_next && depth == 1 && text.substr(i).starts_with("services")) {
+            std::size_t after = text.find_first_not_of(" \t\r\n", i + 8);
+            if (after != std::string_view::npos && text[after] == ':') return true;
+        }
+        key_next = false;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool compose_text_plain(std::string_view text) {
     if (text.find("services") == std::string_view::npos) return false;
     bool found = false;
     each_yaml_line(text, [&](int, std::size_t indent, std::string_view l) {
@@ -469,6 +515,39 @@ bool compose_text(std::string_view text) {
         }
     });
     return found;
+}
+
+bool compose_text(std::string_view text) {
+    if (text.find("services") == std::string_view::npos) return false;
+    if (compose_text_plain(text)) return true;
+    // The top-level key as YAML reads it (YAML 1.2: a BOM before the stream, a key quoted or
+    // followed by blanks before its `:`, a flow mapping `{services: ...}`, JSON among them; compose-go
+    // parses any -f file as YAML, red team R78b B7).
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t nl = text.find('\n', at);
+        const std::size_t line_at = at;
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() : nl + 1;
+        const bool top = !l.empty() && l.front() != ' ' && l.front() != '\t';
+        l = trim_blanks(l);
+        if (l.empty() || l.front() == '#' || l == "---" || l.starts_with("%")) continue;
+        if (l.front() == '{') return flow_services(text.substr(line_at));
+        if (!top) continue;
+        std::string_view key = l;
+        if (key.front() == '"' || key.front() == '\'') {
+            const std::size_t close = key.find(key.front(), 1);
+            if (close == std::string_view::npos || key.substr(1, close - 1) != "services") continue;
+            key.remove_prefix(close + 1);
+        } else if (key.starts_with("services")) {
+            key.remove_prefix(8);
+        } else {
+            continue;
+        }
+        if (trim_blanks(key).starts_with(':')) return true;
+    }
+    return false;
 }
 
 std::string compose_service_at(std::string_view text, int line) {

@@ -53,6 +53,9 @@ struct ComposeFiles {
 // Whether `text` is a compose file by its content, whatever its name: a top-level `services:` key
 // (compose specification, services), which every compose file that loads an env_file has.
 [[nodiscard]] bool compose_text(std::string_view text);
+// Whether its `services:` is the plain block key at a line's start, the form pgfence's compose
+// readers read (compose_text's others, a JSON or flow mapping, a quoted key: unknown as a whole).
+[[nodiscard]] bool compose_text_plain(std::string_view text);
 
 // The service of a compose file whose mapping holds line `line` (1-based), "" when none or when its
 // name is not plain (letters, digits, `_`, `-`, `.`).

@@ -118,7 +118,55 @@ def unreached_pr_other(s):
     check(proc.returncode == 0 and not pr_findings(s), f"pr passes: exit {proc.returncode} {sorted(pr_findings(s))}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in [unreached(k) for k in RUNNERS] + [ordinary_compose, unreached_pr, unreached_pr_other]}
+MIGRATE_BLOCK = ("  migrate:\n    image: ghcr.io/kukymbr/goose-docker:3.22.0\n    volumes:\n      - ./db/migrations:/migrations\n"
+                 "    env_file: deploy/goose.vars\n")
+# R78b B7: the same compose file in forms compose-go parses as YAML (any -f file), named by no
+# compose name: (its path, its text, the unknown's line).
+SHAPES = {
+    "json": ("deploy/migrate.json", '{"services": {"migrate": {"image": "ghcr.io/kukymbr/goose-docker:3.22.0", '
+                                    '"volumes": ["./db/migrations:/migrations"], "env_file": "deploy/goose.vars"}}}\n', 1),
+    "no_extension": ("deploy/migrate", "services:\n" + MIGRATE_BLOCK, 6),
+    "template": ("deploy/migrate.yml.tmpl", "services:\n" + MIGRATE_BLOCK, 6),
+    "space_colon": ("deploy/migrate.yaml", "services :\n" + MIGRATE_BLOCK, 1),
+    "quoted_key": ("deploy/migrate.yaml", '"services":\n' + MIGRATE_BLOCK, 1),
+    "flow": ("deploy/migrate.yaml", "{services: {migrate: {image: 'ghcr.io/kukymbr/goose-docker:3.22.0', env_file: deploy/goose.vars}}}\n", 1),
+    "bom": ("deploy/migrate.yaml", "\ufeffservices:\n" + MIGRATE_BLOCK, 1),
+}
+
+
+def shape(kind):
+    """R78b B7: the migrate service's compose file is written in another form YAML reads the same
+    (PyYAML and compose-go give the same env_file); the script runs it through a variable. The
+    gate fails with an unknown in that file."""
+    def scenario(s):
+        path, text, line = SHAPES[kind]
+        base = {p: t for p, t in BASE.items() if not p.startswith("deploy/migrate")}
+        head = {path: text, "scripts/migrate.sh": f'#!/bin/sh\nset -e\nDC="docker compose -f docker-compose.yml -f {path}"\n$DC run --rm migrate up\n'}
+        head.update(SEED)
+        repository(s, base, head)
+        proc, found = gate(s)
+        check((path, "unknown-statement", line) in found, f"{path}:{line} is unknown: {sorted(found)}\n{proc.stderr}")
+        check(proc.returncode == 1, f"analyze --ci --unknown block fails: exit {proc.returncode}\n{proc.stdout[:2000]}\n{proc.stderr}")
+    scenario.__name__ = "shape_" + kind
+    return scenario
+
+
+def shape_control(s):
+    """Files that only look like compose files stay clean: a JSON API fixture with a nested
+    "services" key, a README-like file without extension that mentions services:, a Helm values
+    template whose services: holds no env_file."""
+    base = dict(BASE)
+    del base["deploy/migrate.yaml"]
+    base["fixtures/catalog.json"] = '{"name": "catalog", "items": [{"services": ["a"]}], "env_file": "x"}\n'
+    base["NOTES"] = "Our services: web and db.\nThe env_file for each is under deploy/.\n"
+    base["chart/values.yaml.tmpl"] = "services:\n  web:\n    port: 8080\n"
+    repository(s, {"README.md": "app\n"}, base)
+    proc, found = gate(s)
+    check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}\n{sorted(found)}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in [unreached(k) for k in RUNNERS] + [shape(k) for k in SHAPES] +
+             [ordinary_compose, unreached_pr, unreached_pr_other, shape_control]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
