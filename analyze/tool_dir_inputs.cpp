@@ -26,6 +26,7 @@
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 
@@ -270,7 +271,19 @@ void add_unreached_compose(const std::vector<std::pair<std::string, fs::path>>& 
             continue;
         }
         if (!compose_text_plain(*text)) {
-            odd(path);
+            // As a key (a locale file's top-level "services" whose text says "included" is none).
+            const auto key = [&](std::string_view k) {
+                for (std::size_t at = text->find(k); at != std::string::npos; at = text->find(k, at + 1)) {
+                    const char before = at == 0 ? ' ' : (*text)[at - 1];
+                    if (before != ' ' && before != '"' && before != '\'' && before != '{' && before != ',' && before != '\n' && before != '\t') continue;
+                    std::size_t after = at + k.size();
+                    if (after < text->size() && ((*text)[after] == '"' || (*text)[after] == '\'')) ++after;
+                    while (after < text->size() && ((*text)[after] == ' ' || (*text)[after] == '\t')) ++after;
+                    if (after < text->size() && (*text)[after] == ':') return true;
+                }
+                return false;
+            };
+            if (key("env_file") || key("extends") || key("include")) odd(path);
             continue;
         }
         for (std::string_view folder = path_folder(rel);; folder = path_folder(folder)) {
@@ -503,6 +516,31 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (!t) return std::nullopt;
             return std::move(*t);
         };
+        // The configuration .sequelizerc's `config` names, whatever its name: sequelize-cli loads it
+        // (src/helpers/config-helper.js getConfigFile: args.config), so it is read as config/config.*
+        // is (red team R78b B6: src/db/sequelize.js ran `require('pg')` and a DROP TABLE at load).
+        if (path_name(rel) == ".sequelizerc") {
+            for (const auto& c : sequelize_rc_config_paths(*text)) {
+                if (!c.value) continue;
+                const std::string other = fs::path(std::string(path_folder(rel)) + (path_folder(rel).empty() ? "" : "/") + *c.value).lexically_normal().generic_string();
+                if (other.starts_with("..") || (path_name(path_folder(other)) == "config" &&
+                                                (path_name(other).starts_with("config.") || path_name(other).starts_with("database.")))) {
+                    continue;  // read as config/config.* already (or outside the root)
+                }
+                auto config = read_other(other);
+                if (!config) continue;
+                std::vector<SettingUnknown> found;
+                const std::string full = (root / other).lexically_normal().generic_string();
+                for (auto& sp : spliced_settings_for(other, *config, "Sequelize")) {
+                    if (sp.unknown) found.push_back(SettingUnknown{sp.line, std::move(sp.why), "SQL the tool writes"});
+                    else out.notes.push_back(full + ":" + std::to_string(sp.line) + ": " + sp.why);
+                }
+                for (auto& sp : config_module_code_for(other, *config, "Sequelize")) {
+                    found.push_back(SettingUnknown{sp.line, std::move(sp.why), "a configuration module's code"});
+                }
+                if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *config, found));
+            }
+        }
         for (auto d : read_tool_dirs(rel, *text, read_other)) {
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));

@@ -411,6 +411,13 @@ std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_
     if (path_name(path) == "package.json" || command_file(path)) command_flags(text, out);
     const std::string tool = tool_of(path, text);
     if (tool.empty()) return out;
+    auto more = spliced_settings_for(path, text, tool);
+    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    return out;
+}
+
+std::vector<SplicedSetting> spliced_settings_for(std::string_view path, std::string_view text, const std::string& tool) {
+    std::vector<SplicedSetting> out;
     const std::string_view name = path_name(path);
     // node-config's custom-environment-variables file names the variable each key is read from.
     const bool from_environment = name.starts_with("custom-environment-variables.");
@@ -424,19 +431,21 @@ std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_
     return out;
 }
 
-std::vector<SplicedSetting> config_module_code(std::string_view path, std::string_view text) {
+std::vector<SplicedSetting> config_module_code(std::string_view path, std::string_view text) { return config_module_code_for(path, text, {}); }
+
+std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::string_view text, const std::string& named_tool) {
     std::vector<SplicedSetting> out;
     const std::string_view name = path_name(path);
     bool script = false;
     for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) script = script || (name.ends_with(ext) && !name.ends_with(".d.ts"));
     if (!script) return out;
-    std::string tool = tool_of(path, text);
+    std::string tool = named_tool.empty() ? tool_of(path, text) : named_tool;
     // The modules a tool loads: sequelize-cli's config (config/config.js, or config/database.js as
     // .sequelizerc names it in its documentation: `path.resolve('config', 'database.js')`),
     // node-config's default module, a knexfile, a TypeORM data source or ormconfig. Not every
     // script in a config/ folder: node-config loads its files by deployment and host names, and an
     // application's config/ holds its own modules (a corpus run found three that open sockets).
-    if (tool == "node-config's migration tool" && !name.starts_with("default.")) tool.clear();
+    if (named_tool.empty() && tool == "node-config's migration tool" && !name.starts_with("default.")) tool.clear();
     if (tool.empty()) return out;
     const std::vector<Token> t = orm::lex_js(text);
     const Lines lines(text);

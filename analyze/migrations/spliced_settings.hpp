@@ -46,4 +46,9 @@ struct SplicedSetting {
 // list the migration scripts are held to (orm/escapes.hpp driver_module), less the tool's own package.
 [[nodiscard]] std::vector<SplicedSetting> config_module_code(std::string_view path, std::string_view text);
 
+// The same for a file another setting names as `tool`'s configuration, whatever its name
+// (.sequelizerc's `config`: tools/sequelize_rc.hpp).
+[[nodiscard]] std::vector<SplicedSetting> spliced_settings_for(std::string_view path, std::string_view text, const std::string& tool);
+[[nodiscard]] std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::string_view text, const std::string& tool);
+
 }  // namespace pgfence::analyze::tools

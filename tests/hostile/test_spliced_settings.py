@@ -236,6 +236,55 @@ def node_pg_migrate_cli_control(s):
     check("--schema \"app\"" in proc.stdout + proc.stderr, f"a note names the schema: {proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
+SEQ_RC = ("const path = require('path');\n\nmodule.exports = {\n  config: path.resolve('src', 'db', 'CONFIG'),\n"
+          "  'migrations-path': path.resolve('migrations'),\n};\n")
+
+
+def analyze_gate(s):
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--max-risk", "low", ".")
+    return proc, analyze_findings(s)
+
+
+def sequelize_rc_config_module(s):
+    """R78b B6 (sq_rcjs): .sequelizerc names src/db/sequelize.js as the configuration; loading it
+    opens pg and drops users (real sequelize-cli db:migrate did). Read as config/config.js is:
+    its driver import is unknown at its line."""
+    files = {"package.json": SEQ_PACKAGE, ".sequelizerc": SEQ_RC.replace("CONFIG", "sequelize.js"),
+             "src/db/sequelize.js": "const { Client } = require('pg');\nconst c = new Client({ connectionString: process.env.DATABASE_URL });\n"
+                                    "c.connect().then(() => c.query('DROP TABLE IF EXISTS users')).then(() => c.end());\n"
+                                    "module.exports = { production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres' } };\n",
+             "migrations/20240101000000-create-users.js": SEQ_USERS}
+    repository(s, {"README.md": "app\n"}, files)
+    proc, found = analyze_gate(s)
+    check(("src/db/sequelize.js", "unknown-statement", 1) in found, f"the pg import is unknown: {sorted(found)}\n{proc.stderr}")
+    check(proc.returncode == 1, f"analyze --ci --unknown block fails: exit {proc.returncode}")
+
+
+def sequelize_rc_config_json(s):
+    """R78b B3 (sq_rcpath): .sequelizerc names src/db/sequelize.json, whose searchPath Sequelize
+    writes into its SET search_path."""
+    files = {"package.json": SEQ_PACKAGE, ".sequelizerc": SEQ_RC.replace("CONFIG", "sequelize.json"),
+             "src/db/sequelize.json": '{\n  "production": {\n    "use_env_variable": "DATABASE_URL",\n    "dialect": "postgres",\n'
+                                      '    "searchPath": "public; DROP TABLE IF EXISTS users"\n  }\n}\n',
+             "migrations/20240101000000-create-users.js": SEQ_USERS}
+    repository(s, {"README.md": "app\n"}, files)
+    proc, found = analyze_gate(s)
+    check(("src/db/sequelize.json", "unknown-statement", 5) in found, f"the searchPath is unknown: {sorted(found)}\n{proc.stderr}")
+    check(proc.returncode == 1, f"analyze --ci --unknown block fails: exit {proc.returncode}")
+
+
+def sequelize_rc_control(s):
+    """An ordinary .sequelizerc naming src/db/sequelize.js (dotenv, environment settings, a plain
+    searchPath) stays clean."""
+    files = {"package.json": SEQ_PACKAGE, ".sequelizerc": SEQ_RC.replace("CONFIG", "sequelize.js"),
+             "src/db/sequelize.js": "require('dotenv').config();\nmodule.exports = {\n  production: { use_env_variable: 'DATABASE_URL', "
+                                    "dialect: 'postgres', searchPath: 'app' },\n};\n",
+             "migrations/20240101000000-create-users.js": SEQ_USERS}
+    repository(s, {"README.md": "app\n"}, files)
+    proc, found = analyze_gate(s)
+    check(proc.returncode == 0, f"analyze passes: exit {proc.returncode}: {sorted(found)}\n{proc.stderr}")
+
+
 def shared_settings_control(s):
     """The usual knexfile and Sequelize config.js shapes stay clean: a spread of an object written in
     the same file (its keys read as any), an environment's computed object key, exports of a local."""
@@ -282,4 +331,5 @@ if __name__ == "__main__":
                                             sequelize_quote_identifiers_on_base, sequelize_config_module, flyway_init_sql,
                                             ordinary_settings_control, knexfile_spread_module, knexfile_required_settings,
                                             knexfile_computed_key, sequelize_config_module_spread, shared_settings_control,
-                                            node_pg_migrate_cli_schema, node_pg_migrate_cli_workflow, node_pg_migrate_cli_control)}))
+                                            node_pg_migrate_cli_schema, node_pg_migrate_cli_workflow, node_pg_migrate_cli_control,
+                                            sequelize_rc_config_module, sequelize_rc_config_json, sequelize_rc_control)}))
