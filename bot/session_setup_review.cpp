@@ -4,7 +4,9 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "bot/changed_texts.hpp"
 
@@ -59,6 +61,26 @@ bool psqlrc_name(std::string_view p) {
     return lower == "psqlrc" || lower.starts_with("psqlrc-") || lower.starts_with("psqlrc.");
 }
 
+// Whether a .sequelizerc in `path`'s folder or one above it names `path` as its `config` (not by
+// the default names, which spliced_settings reads already).
+bool sequelize_config_named(const diff::Repository& repo, const std::string& commit, const std::string& path) {
+    const std::string_view name = analyze::path_name(path);
+    if (analyze::path_name(analyze::path_folder(path)) == "config" && (name.starts_with("config.") || name.starts_with("database."))) return false;
+    std::string_view dir = analyze::path_folder(path);
+    for (int up = 0; up < 8; ++up) {
+        const std::string rc = dir.empty() ? std::string(".sequelizerc") : std::string(dir) + "/.sequelizerc";
+        auto text = repo.read_file(commit, rc);
+        if (text && text->has_value() && (*text)->size() <= analyze::tools::k_most_settings_bytes) {
+            for (const auto& c : analyze::tools::sequelize_rc_config_paths(**text)) {
+                if (c.value && analyze::tools::repository_path(dir, *c.value) == path) return true;
+            }
+        }
+        if (dir.empty()) break;
+        dir = analyze::path_folder(dir);
+    }
+    return false;
+}
+
 }  // namespace
 
 analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
@@ -102,6 +124,20 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
         }
         for (auto& s : analyze::tools::config_module_code(file.path, text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+        }
+        // A configuration a .sequelizerc above it names by another name (tools/sequelize_rc.hpp):
+        // read as config/config.* is (red team R78b B6).
+        if (sequelize_config_named(repo, changes.head_sha, file.path)) {
+            for (auto& s : analyze::tools::spliced_settings_for(file.path, text, "Sequelize")) {
+                if (s.unknown && (file.all_lines_new || file.touches(s.line, s.line))) {
+                    unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "SQL the tool writes"});
+                }
+            }
+            for (auto& s : analyze::tools::config_module_code_for(file.path, text, "Sequelize")) {
+                if (file.all_lines_new || file.touches(s.line, s.line)) {
+                    unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+                }
+            }
         }
         if (unknown.empty()) return;
         listed.insert(file.path);
