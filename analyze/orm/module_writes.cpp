@@ -298,7 +298,7 @@ std::map<std::string, std::string, std::less<>> whole_module_names(const std::ve
         std::size_t j = k + 1;
         if (is(t, j, "type")) continue;
         std::string spec;
-        for (std::size_t f = k + 1; f + 1 < n && f < k + 4096 && !is(t, f, ";"); ++f) {
+        for (std::size_t f = k + 1; f + 1 < n && f < k + 4096 && !is(t, f, ";") && !is(t, f, "import"); ++f) {
             if (is(t, f, "from") && constant_spec(t, f + 1, &spec)) break;
         }
         if (ident(t, j) && !is(t, j, "from") && (is(t, j + 1, ",") || is(t, j + 1, "from"))) out.emplace(t[j].text, spec);
@@ -380,6 +380,8 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
         static const std::set<std::string_view> k_before = {"=", "(", ",", ":", "[", "?", "return", "||", "&&", "??", "..."};
         return o > 0 && (t[o - 1].kind == TokenKind::Ident || t[o - 1].kind == TokenKind::Punct) && k_before.contains(t[o - 1].text);
     };
+    std::map<std::size_t, std::string> callees;
+    std::set<std::size_t> reported;
     std::vector<std::size_t> open;
     for (std::size_t i = 0; i < n; ++i) {
         if (is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) {
@@ -411,10 +413,14 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
                                                                    "await", "void", "delete", "in", "of", "case"};
             const bool call = o > 0 && ((ident(t, o - 1) && !k_not_calls.contains(t[o - 1].text)) || is(t, o - 1, ")") || is(t, o - 1, "]") ||
                                         is(t, o - 1, "?.") || t[o - 1].kind == TokenKind::Template);
-            std::string callee;
-            if (std::size_t h = chain_head(t, o - 1); h < n) {
-                for (std::size_t j = h; j < o; ++j) callee += t[j].text;
+            // Each call's callee once, however many arguments it has.
+            auto [known, fresh] = callees.try_emplace(o);
+            if (fresh) {
+                if (std::size_t h = chain_head(t, o - 1); h < n) {
+                    for (std::size_t j = h; j < o; ++j) known->second += t[j].text;
+                }
             }
+            const std::string& callee = known->second;
             // The migration tool's own entry points take a configuration and read it: `knex(config)`,
             // `new Sequelize(config)`, named by the tool's package, not a local function.
             const auto tool = whole.find(callee);
@@ -433,6 +439,7 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             how = "stored in another value's member";
         }
         if (how.empty()) continue;
+        if (o < n && !reported.insert(o).second) continue;  // once per call, array or object: `f(h, h, ...)` is one finding
         const std::string what = named ? "`" + t[i].text + "`, which holds a whole module this script imports," : "the module require() loads here";
         out.emplace_back(t[i].begin, what + " is " + how + ": pgfence does not follow what receives the module, which may write to it "
                                      "(`m.run = ...`), and Node gives every module that loads it the same object, so the helper or tool "
