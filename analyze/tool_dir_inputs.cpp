@@ -27,6 +27,7 @@
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
+#include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 
@@ -492,6 +493,9 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
         for (auto& s : session_setup_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
+        // Code node preloads into every process a script or command starts (.npmrc node-options,
+        // NODE_OPTIONS, node -r): the migration tool's among them (red team R78b B2).
+        for (auto& [line, why] : tools::preload_lines(rel, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});
         // Writes to another module's value in a settings script the tool runs in its own process
         // (orm/module_writes.hpp, red team R77 K2): what the migrations call may not be what pgfence reads.
         if (orm::runs_in_tool_process(rel)) {

@@ -114,9 +114,11 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
-                   line.find("NODE_CONFIG") != std::string_view::npos;
+                   line.find("NODE_CONFIG") != std::string_view::npos || !tools::preload_line(line, false).empty();
         };
     }
+    // npm's node-options: code preloaded into every node process npm starts (tools::preload_line).
+    if (name == ".npmrc") return [](std::string_view line) { return !tools::preload_line(line, true).empty(); };
     // sequelize-cli reads which migrations ran from its config file (config/config.json or
     // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
     // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
@@ -148,7 +150,9 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // x-migrations-table URL parameter count too; a compose service's or a Dockerfile's other
     // lines count by where they are (context_lines).
     if (tools::command_file(path)) {
-        return [](std::string_view line) { return tools::tool_command_line(line) || tools::container_tool_line(line); };
+        return [](std::string_view line) {
+            return tools::tool_command_line(line) || tools::container_tool_line(line) || !tools::preload_line(line, false).empty();
+        };
     }
     // Flyway's Maven and Gradle plugins: the lines of their settings (context_lines).
     if (tools::build_plugin_name(path)) return [](std::string_view) { return false; };

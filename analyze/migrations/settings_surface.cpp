@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
@@ -178,6 +179,77 @@ bool tool_command_line(std::string_view line) {
         }
     }
     return false;
+}
+
+std::string preload_line(std::string_view line, bool npmrc) {
+    const std::string low = lower(line);
+    const std::string_view t = trim(low);
+    if (t.empty() || t.front() == '#' || t.starts_with("//") || t.front() == ';') return "";
+    // node's own options (nodejs.org/api/cli.html: -r/--require, --import, --loader,
+    // --experimental-loader) and where they come from: the command line, NODE_OPTIONS, npm's
+    // node-options setting (docs.npmjs.com/cli/using-npm/config#node-options).
+    const bool options = low.find("node_options") != std::string::npos || (npmrc && t.starts_with("node-options"));
+    const bool node = has_word(low, "node") || has_word(low, "nodejs");
+    if (!options && !node) return "";
+    // Register hooks of well-known packages: they compile TypeScript or load .env, and the pull
+    // request's code is not in them.
+    static const std::set<std::string_view> k_hooks = {"dotenv/config", "ts-node/register", "ts-node/register/transpile-only", "ts-node/esm",
+                                                       "tsconfig-paths/register", "@babel/register", "source-map-support/register",
+                                                       "esbuild-register", "@swc-node/register", "@swc/register", "tsx", "tsx/cjs", "tsx/esm",
+                                                       "module-alias/register", "@esbuild-kit/cjs-loader", "@esbuild-kit/esm-loader"};
+    // On a command line, the flag is node's only when the words between `node` and it are options
+    // (`node --trace-warnings -r ./x`), not `chown -R node:node` or `adduser nodejs && cp -r`.
+    auto after_node = [&](std::size_t at) {
+        std::size_t end = at;
+        for (int words = 0; words < 64; ++words) {
+            while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+            std::size_t begin = end;
+            while (begin > 0 && line[begin - 1] != ' ' && line[begin - 1] != '\t' && line[begin - 1] != '"' && line[begin - 1] != '\'') --begin;
+            if (begin == end) return false;
+            std::string_view word = line.substr(begin, end - begin);
+            if (word.front() != '-') return word == "node" || word == "nodejs" || word.ends_with("/node");
+            end = begin;
+        }
+        return false;
+    };
+    const std::string_view l = line;  // flags are case-sensitive: `chown -R` is not `-r`
+    for (std::size_t at = 0; at < l.size(); ++at) {
+        std::size_t flag_end = std::string::npos;
+        for (std::string_view flag : {"--require", "--import", "--experimental-loader", "--loader", "-r"}) {
+            if (l.compare(at, flag.size(), flag) != 0) continue;
+            const char before = at == 0 ? ' ' : l[at - 1];
+            const char after = at + flag.size() < l.size() ? l[at + flag.size()] : ' ';
+            if (before != ' ' && before != '"' && before != '\'' && before != '=' && before != '\t') continue;
+            if (after != ' ' && after != '=' && after != '\t') continue;
+            if (!options && !after_node(at)) continue;
+            flag_end = at + flag.size() + 1;
+            break;
+        }
+        if (flag_end == std::string::npos) continue;
+        std::size_t v = flag_end;
+        while (v < l.size() && (l[v] == ' ' || l[v] == '\t' || l[v] == '"' || l[v] == '\'' || l[v] == '\\')) ++v;
+        std::size_t e = v;
+        while (e < l.size() && l[e] != ' ' && l[e] != '\t' && l[e] != '"' && l[e] != '\'' && l[e] != '\\') ++e;
+        const std::string_view value = l.substr(v, e - v);
+        if (k_hooks.contains(value)) continue;
+        return "this line has Node load " + (value.empty() ? std::string("a module") : "'" + printable(line.substr(v, e - v)) + "'") +
+               " before the program it runs (" + (options ? std::string("NODE_OPTIONS or npm's node-options, which every node process npm starts "
+                                                                        "inherits") : std::string("node's -r / --require / --import / --loader")) +
+               "): the preloaded code runs in the migration tool's process first and may replace what the migrations call, and "
+               "pgfence does not follow it";
+    }
+    return "";
+}
+
+std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, std::string_view text) {
+    std::vector<std::pair<int, std::string>> out;
+    const std::string_view name = path_name(path);
+    const bool npmrc = name == ".npmrc";
+    if (!npmrc && name != "package.json" && !command_file(path)) return out;
+    each_line(text, [&](int n, std::string_view line) {
+        if (std::string why = preload_line(line, npmrc); !why.empty()) out.emplace_back(n, std::move(why));
+    });
+    return out;
 }
 
 std::vector<int> spring_migration_lines(std::string_view name, std::string_view text) {

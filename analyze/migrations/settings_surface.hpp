@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgfence::analyze::tools {
@@ -49,6 +50,17 @@ namespace pgfence::analyze::tools {
 // DIESEL_*, SPRING_FLYWAY_* / SPRING_LIQUIBASE_*, Spring's schema and SQL-initialization variables of
 // spring_env.hpp, DATABASE_URL is not one).
 [[nodiscard]] bool tool_command_line(std::string_view line);
+
+// Why a line preloads code into a Node process that may be the migration tool's, "" when it does
+// not: node's `-r` / `--require` / `--import` / `--loader` / `--experimental-loader` (on a `node`
+// command line, in NODE_OPTIONS, or an .npmrc's `node-options`, which npm puts in NODE_OPTIONS for
+// every script it runs) naming a module other than a well-known register hook (dotenv/config,
+// ts-node/register, ...). The preloaded module runs first and may replace what a migration calls
+// (red team R78b B2). `npmrc`: the line is an .npmrc's.
+[[nodiscard]] std::string preload_line(std::string_view line, bool npmrc);
+
+// preload_line() of each line of a command file, package.json or .npmrc: (line, why).
+[[nodiscard]] std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, std::string_view text);
 
 // A settings file a tool's command line names (in a package.json script or a command file): knex's
 // --knexfile, node-pg-migrate's --config-file / -f and --envPath, sequelize's --options-path and

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/orm/escapes.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/module_writes.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -448,6 +450,7 @@ std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::s
     if (named_tool.empty() && tool == "node-config's migration tool" && !name.starts_with("default.")) tool.clear();
     if (tool.empty()) return out;
     const std::vector<Token> t = orm::lex_js(text);
+    const std::set<std::size_t> pg_idioms = orm::pg_idiom_loads(t);
     const Lines lines(text);
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (t[i].kind != TokenKind::String) continue;
@@ -457,6 +460,7 @@ std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::s
         if (!required && !imported) continue;
         const std::string_view module = orm::package_of(t[i].string.value);
         if (!orm::driver_module(module) || module == "typeorm" || module == "sequelize" || module == "knex") continue;
+        if (pg_idioms.contains(i)) continue;
         out.push_back({lines.at(t[i].begin), "this configuration module, which " + tool + " loads before any migration runs, imports " +
                                                  shown(t[i].string.value) + " (a database driver or a way to run programs): what its code "
                                                  "runs when it is loaded is not known"});

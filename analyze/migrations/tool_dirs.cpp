@@ -559,7 +559,7 @@ bool data_source_text(std::string_view text) {
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" || name == "Cargo.toml" ||
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".npmrc" || name == ".sequelizerc" || name == ".db-migraterc" || name == "Cargo.toml" ||
         name.ends_with(".rs")) {
         return true;
     }

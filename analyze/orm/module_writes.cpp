@@ -1,10 +1,12 @@
 #include "analyze/orm/module_writes.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include "analyze/orm/escapes.hpp"
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/rebinding.hpp"
 
@@ -151,7 +153,31 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
         bindings.push_back(Binding{p, k + 1, ends[k + 1]});
     }
     // Each pass marks the tokens that make a value a module's (below), counted in prefix sums, so
-    // a value nested in another costs nothing more: linear per pass.
+    // a value nested in another costs nothing more: linear per pass. A call's arguments make a new
+    // value (`_.cloneDeep(cols)`, `knex(config)`, `Object.assign({}, cfg)`), and so does a spread
+    // (`{...cfg}`): only tokens at the value's own depth of call arguments count, in a prefix sum
+    // per depth.
+    std::vector<std::size_t> depth(n + 1, 0);
+    {
+        std::vector<int> diff(n + 1, 0);
+        for (std::size_t k = 1; k < n; ++k) {
+            if (!is(t, k, "(") || close[k] >= n || !(ident(t, k - 1) || is(t, k - 1, ")") || is(t, k - 1, "]"))) continue;
+            if (is(t, k - 1, "require") || is(t, k - 1, "import") || operator_word(t, k - 1)) continue;
+            static const std::set<std::string_view> k_not_calls = {"if", "while", "for", "switch", "catch", "with", "return"};
+            if (k_not_calls.contains(t[k - 1].text)) continue;
+            ++diff[k + 1];
+            --diff[close[k]];
+        }
+        int d = 0;
+        for (std::size_t k = 0; k < n; ++k) depth[k] = static_cast<std::size_t>(d += diff[k]);
+    }
+    std::size_t max_depth = 0;
+    for (std::size_t k = 0; k < n; ++k) max_depth = std::max(max_depth, depth[k]);
+    std::vector<std::vector<std::size_t>> at_depth(max_depth + 1);  // marked tokens by depth, in order
+    auto marked = [&](std::size_t from, std::size_t to) {
+        const auto& v = at_depth[depth[from]];
+        return std::lower_bound(v.begin(), v.end(), to) != std::lower_bound(v.begin(), v.end(), from);
+    };
     std::vector<std::size_t> marks(n + 1, 0);
     std::vector<std::size_t> skip(n + 1);
     for (std::size_t j = 0; j <= n; ++j) skip[j] = j;
@@ -173,10 +199,15 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
                 const bool root = ((is(t, j, "require") || is(t, j, "import")) && is(t, j + 1, "(")) || out.contains(t[j].text);
                 mark = is(t, j, "globalThis") || is(t, j, "global") || (root && !chain_at(t, j, close).called);
             }
+            if (j > 0 && is(t, j - 1, "...")) mark = false;
             marks[j + 1] = marks[j] + (mark ? 1 : 0);
         }
+        for (auto& v : at_depth) v.clear();
+        for (std::size_t j = 0; j < n; ++j) {
+            if (marks[j + 1] != marks[j]) at_depth[depth[j]].push_back(j);
+        }
         for (Binding& b : bindings) {
-            if (b.done || marks[std::min(b.end, n)] == marks[b.value]) continue;
+            if (b.done || b.value >= n || !marked(b.value, std::min(b.end, n))) continue;
             b.done = true;
             // Each token of the patterns once, however they nest (`[[a] = x] = y`): a visited one
             // points past itself.
@@ -232,24 +263,298 @@ std::string why_for(const Chain& c, bool imported, bool global) {
            "pgfence reads may not be what runs, and what replaces it is not read";
 }
 
+
+// A template with no `${}` is a constant, as a string is: ``require(`../lib/patch`)``.
+bool constant_spec(const std::vector<Token>& t, std::size_t i, std::string* spec) {
+    if (i >= t.size()) return false;
+    if (t[i].kind == TokenKind::String) {
+        if (spec) *spec = t[i].string.value;
+        return true;
+    }
+    if (t[i].kind != TokenKind::Template || t[i].unterminated || t[i].too_deep) return false;
+    std::string s;
+    for (const TemplatePart& p : t[i].parts) {
+        if (p.interpolation) return false;
+        s += p.text.value;
+    }
+    if (spec) *spec = std::move(s);
+    return true;
+}
+
+// `require('x')` / `import('x')` with a constant name and nothing after it but the call.
+bool module_call(const std::vector<Token>& t, std::size_t i) {
+    return (is(t, i, "require") || is(t, i, "import")) && !member(t, i) && is(t, i + 1, "(") && constant_spec(t, i + 2, nullptr) &&
+           is(t, i + 3, ")");
+}
+
+// The names that hold a whole module, not a part of it: `const h = require('x')`, `import h
+// from 'x'`, `import * as h from 'x'`, `import h = require('x')`, and `const m = h` of one.
+std::map<std::string, std::string, std::less<>> whole_module_names(const std::vector<Token>& t) {
+    std::map<std::string, std::string, std::less<>> out;  // name -> the module's spec
+    const std::size_t n = t.size();
+    auto stop = [&](std::size_t j) { return j >= n || is(t, j, ";") || is(t, j, ",") || is(t, j, ")") || is(t, j, "}") || (ident(t, j) && !operator_word(t, j)); };
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+        if (!is(t, k, "import") || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
+        std::size_t j = k + 1;
+        if (is(t, j, "type")) continue;
+        std::string spec;
+        for (std::size_t f = k + 1; f + 1 < n && f < k + 4096 && !is(t, f, ";") && !is(t, f, "import"); ++f) {
+            if (is(t, f, "from") && constant_spec(t, f + 1, &spec)) break;
+        }
+        if (ident(t, j) && !is(t, j, "from") && (is(t, j + 1, ",") || is(t, j + 1, "from"))) out.emplace(t[j].text, spec);
+        if (ident(t, j) && is(t, j + 1, ",")) j += 2;
+        if (is(t, j, "*") && is(t, j + 1, "as") && ident(t, j + 2)) out.emplace(t[j + 2].text, spec);
+    }
+    for (int pass = 0; pass < 4; ++pass) {
+        const std::size_t before = out.size();
+        for (std::size_t k = 1; k + 1 < n; ++k) {
+            if (!is(t, k, "=") || !ident(t, k - 1) || member(t, k - 1)) continue;
+            std::size_t v = is(t, k + 1, "await") ? k + 2 : k + 1;
+            std::string spec;
+            if (module_call(t, v) && stop(v + 4) && constant_spec(t, v + 2, &spec)) out.emplace(t[k - 1].text, spec);
+            else if (ident(t, v) && out.contains(t[v].text) && stop(v + 1)) out.emplace(t[k - 1].text, out.find(t[v].text)->second);
+        }
+        if (out.size() == before) break;
+    }
+    return out;
+}
+
+// The head of a member chain ending at j (`module.exports.x`: `module`), or npos.
+std::size_t chain_head(const std::vector<Token>& t, std::size_t j) {
+    if (!ident(t, j)) return t.size();
+    for (int hops = 0; hops < 4096 && j >= 2 && is(t, j - 1, ".") && ident(t, j - 2); ++hops) j -= 2;
+    return j;
+}
+
+// The `=` at eq assigns module.exports or exports (or a member of them): the module's own export.
+bool exports_assignment(const std::vector<Token>& t, std::size_t eq) {
+    if (eq == 0) return false;
+    const std::size_t h = chain_head(t, eq - 1);
+    return h < t.size() && (is(t, h, "module") || is(t, h, "exports"));
+}
+
+// Whether a module passed on may carry code pgfence reads: the repository's own modules (and
+// any other path), and the migration tool's and the drivers' packages. Not JSON (data, no
+// functions to replace) nor another package (`dayjs.extend(duration)`), which the pull request's
+// code does not hold.
+bool followed_module(std::string_view spec) {
+    if (spec.ends_with(".json")) return false;
+    const bool bare = !spec.empty() && (std::isalnum(static_cast<unsigned char>(spec[0])) ||
+                                        (spec.size() > 1 && spec[0] == '@' && std::isalnum(static_cast<unsigned char>(spec[1]))));
+    return !bare || driver_module(package_of(spec));
+}
+
+// Functions that read their arguments and write none of them: passing a module to these keeps it
+// where pgfence sees it. `source`: the argument is not the first (Object.assign's sources).
+bool reads_only(std::string_view callee, bool source) {
+    static const std::set<std::string_view> k_readers = {"structuredClone", "cloneDeep", "_.cloneDeep", "_.clone", "lodash.cloneDeep",
+                                                         "JSON.stringify", "Object.keys", "Object.values", "Object.entries",
+                                                         "Object.getOwnPropertyNames", "Array.isArray", "String", "Boolean",
+                                                         "console.log", "console.error", "console.warn", "console.info", "console.debug"};
+    return k_readers.contains(callee) || (source && (callee == "Object.assign" || callee == "_.merge" || callee == "_.assign" ||
+                                                     callee == "_.defaults" || callee == "_.defaultsDeep"));
+}
+
+// Where a whole module (a name holding one, or `require('x')` itself) goes where pgfence does
+// not follow it: an argument, `this` (`f.call(h)`), an array or object literal, a spread into a
+// call or array, a member of another value. What receives it may write to it (`m.run = evil`),
+// and pgfence reads only writes through the module's own names. A member read or call
+// (`h.run(knex)`, `h.K`), a copy (`{...h}`, `Object.assign({}, h)`) and module.exports stay known.
+void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>& close, std::vector<std::pair<std::size_t, std::string>>& out) {
+    const std::size_t n = t.size();
+    const std::map<std::string, std::string, std::less<>> whole = whole_module_names(t);
+    std::vector<std::size_t> opener(n, n);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (close[k] < n) opener[close[k]] = k;
+    }
+    // Import and export declarations: what they name is not passed anywhere.
+    std::vector<bool> declaration(n, false);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!(is(t, k, "import") || is(t, k, "export")) || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
+        std::size_t j = k;
+        for (; j < n && j < k + 4096 && !is(t, j, ";") && !(j > k && is(t, j - 1, "from")); ++j) declaration[j] = true;
+        k = j;
+    }
+    // A `{` that opens an object literal, not a block or a class body.
+    auto literal_brace = [&](std::size_t o) {
+        static const std::set<std::string_view> k_before = {"=", "(", ",", ":", "[", "?", "return", "||", "&&", "??", "..."};
+        return o > 0 && (t[o - 1].kind == TokenKind::Ident || t[o - 1].kind == TokenKind::Punct) && k_before.contains(t[o - 1].text);
+    };
+    std::map<std::size_t, std::string> callees;
+    std::set<std::size_t> reported;
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) {
+            if (!open.empty()) open.pop_back();
+            continue;
+        }
+        if (is(t, i, "(") || is(t, i, "[") || is(t, i, "{")) {
+            open.push_back(i);
+            continue;
+        }
+        const bool named = ident(t, i) && !member(t, i) && whole.contains(t[i].text) && !(i > 0 && is(t, i - 1, "."));
+        if (!(named || module_call(t, i)) || declaration[i] || i == 0 || in_type(t, i, open)) continue;
+        std::string spec;
+        if (named) spec = whole.find(t[i].text)->second;
+        else constant_spec(t, i + 2, &spec);
+        if (!followed_module(spec)) continue;
+        const Chain c = chain_at(t, i, close);
+        if (c.members > 0 || c.called) continue;
+        const std::size_t q = c.end;
+        if (is(t, q, "=") && !is(t, q + 1, "=")) continue;  // assigned: module_names() follows the name
+        if (is(t, q, ":") && (is(t, i - 1, "{") || is(t, i - 1, ","))) continue;  // a key
+        const std::size_t o = open.empty() ? n : open.back();
+        std::string how;
+        const std::size_t p = i - 1;
+        if (is(t, p, "...")) {
+            if (o < n && !is(t, o, "{")) how = "spread into a call or an array";
+        } else if ((is(t, p, "(") || is(t, p, ",")) && o < n && is(t, o, "(")) {
+            static const std::set<std::string_view> k_not_calls = {"if", "while", "for", "switch", "catch", "with", "return", "typeof",
+                                                                   "await", "void", "delete", "in", "of", "case"};
+            const bool call = o > 0 && ((ident(t, o - 1) && !k_not_calls.contains(t[o - 1].text)) || is(t, o - 1, ")") || is(t, o - 1, "]") ||
+                                        is(t, o - 1, "?.") || t[o - 1].kind == TokenKind::Template);
+            // Each call's callee once, however many arguments it has.
+            auto [known, fresh] = callees.try_emplace(o);
+            if (fresh) {
+                if (std::size_t h = chain_head(t, o - 1); h < n) {
+                    for (std::size_t j = h; j < o; ++j) known->second += t[j].text;
+                }
+            }
+            const std::string& callee = known->second;
+            // The migration tool's own entry points take a configuration and read it: `knex(config)`,
+            // `new Sequelize(config)`, named by the tool's package, not a local function.
+            const auto tool = whole.find(callee);
+            const bool tool_entry = tool != whole.end() && (tool->second == "knex" || tool->second == "sequelize" ||
+                                                             tool->second == "@sequelize/core");
+            if (call && !tool_entry && !reads_only(callee, is(t, p, ","))) {
+                how = callee.ends_with(".call") || callee.ends_with(".apply") || callee.ends_with(".bind") ? "given as `this` or an argument"
+                                                                                                       : "passed as an argument";
+            }
+        } else if ((is(t, p, "[") || is(t, p, ",")) && o < n && is(t, o, "[") && !(o > 0 && operand_end(t, o - 1))) {
+            how = "placed in an array";
+        } else if ((is(t, p, ":") || ((is(t, p, "{") || is(t, p, ",")) && (is(t, q, ",") || is(t, q, "}")))) && o > 0 && o < n &&
+                   is(t, o, "{") && literal_brace(o) && !(is(t, o - 1, "=") && exports_assignment(t, o - 1))) {
+            how = "placed in an object";
+        } else if (is(t, p, "=") && p > 0 && (member(t, p - 1) || is(t, p - 1, "]")) && !exports_assignment(t, p)) {
+            how = "stored in another value's member";
+        }
+        if (how.empty()) continue;
+        if (o < n && !reported.insert(o).second) continue;  // once per call, array or object: `f(h, h, ...)` is one finding
+        const std::string what = named ? "`" + t[i].text + "`, which holds a whole module this script imports," : "the module require() loads here";
+        out.emplace_back(t[i].begin, what + " is " + how + ": pgfence does not follow what receives the module, which may write to it "
+                                     "(`m.run = ...`), and Node gives every module that loads it the same object, so the helper or tool "
+                                     "code pgfence reads may not be what runs");
+    }
+}
+
 }  // namespace
+
+namespace {
+
+// node-postgres's two configuration idioms a knexfile or data source commonly holds: Heroku's
+// `pg.defaults.ssl = {...}` (pg/lib/defaults.js: the ssl option every new client starts from) and
+// `types.setTypeParser(oid, fn)` (pg-types, which pg exports as `types`: how result text becomes
+// JavaScript values; https://github.com/brianc/node-pg-types). Both change how a connection is
+// made or what a query returns, never the SQL a migration sends. `n`: a name bound to the
+// module, `types`: bound to its `types` export; i: an occurrence.
+bool pg_idiom_at(const std::vector<Token>& t, std::size_t i, bool types) {
+    if (types) return is(t, i + 1, ".") && is(t, i + 2, "setTypeParser") && is(t, i + 3, "(");
+    const bool ssl = is(t, i + 1, ".") && is(t, i + 2, "defaults") && is(t, i + 3, ".") && is(t, i + 4, "ssl") && is(t, i + 5, "=") &&
+                     !is(t, i + 6, "=");
+    return ssl || (is(t, i + 1, ".") && is(t, i + 2, "types") && is(t, i + 3, ".") && is(t, i + 4, "setTypeParser") && is(t, i + 5, "("));
+}
+
+// The name the 'pg' load whose specifier is token s binds, in one of the forms `const pg =
+// require('pg')`, `import pg from 'pg'`, `const { types } = require('pg')`, `import { types }
+// from 'pg'` (second: whether it is `types`), or npos.
+std::pair<std::size_t, bool> pg_binding(const std::vector<Token>& t, std::size_t s) {
+    const std::size_t npos = t.size();
+    if (s >= t.size() || t[s].kind != TokenKind::String || t[s].string.value != "pg") return {npos, false};
+    auto decl = [&](std::size_t k) { return is(t, k, "const") || is(t, k, "let") || is(t, k, "var"); };
+    if (s >= 5 && is(t, s - 1, "(") && is(t, s - 2, "require") && is(t, s - 3, "=") && is(t, s + 1, ")")) {
+        if (ident(t, s - 4) && decl(s - 5)) return {s - 4, false};
+        if (s >= 7 && is(t, s - 4, "}") && is(t, s - 5, "types") && is(t, s - 6, "{") && decl(s - 7)) return {s - 5, true};
+    }
+    if (s >= 3 && is(t, s - 1, "from") && ident(t, s - 2) && is(t, s - 3, "import")) return {s - 2, false};
+    if (s >= 5 && is(t, s - 1, "from") && is(t, s - 2, "}") && is(t, s - 3, "types") && is(t, s - 4, "{") && is(t, s - 5, "import")) {
+        return {s - 3, true};
+    }
+    return {npos, false};
+}
+
+}  // namespace
+
+std::set<std::size_t> pg_idiom_loads(const std::vector<Token>& t) {
+    std::map<std::string, std::vector<std::size_t>, std::less<>> loads;  // name -> the specifiers binding it
+    std::map<std::string, bool, std::less<>> types_name;
+    std::set<std::size_t> binders;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        if (const auto [at, types] = pg_binding(t, k); at < t.size()) {
+            loads[t[at].text].push_back(k);
+            types_name[t[at].text] = types;
+            binders.insert(at);
+        }
+    }
+    std::set<std::string, std::less<>> other;  // names used other than in the idioms
+    for (std::size_t i = 0; i < t.size() && !loads.empty(); ++i) {
+        if (binders.contains(i) || !ident(t, i) || member(t, i)) continue;
+        const auto found = types_name.find(t[i].text);
+        if (found == types_name.end()) continue;
+        if (is(t, i + 1, ":") && i > 0 && (is(t, i - 1, "{") || is(t, i - 1, ","))) continue;  // a key
+        if (!pg_idiom_at(t, i, found->second)) other.insert(t[i].text);
+    }
+    std::set<std::size_t> out;
+    for (const auto& [name, specs] : loads) {
+        // One binding per name: a name bound twice (`types` of pg and of another) is not judged.
+        if (specs.size() == 1 && !other.contains(name)) out.insert(specs.front());
+    }
+    return out;
+}
 
 std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector<Token>& t) {
     std::vector<std::pair<std::size_t, std::string>> out;
     const std::size_t n = t.size();
     const std::vector<std::size_t> close = closing_brackets(t);
     const std::set<std::string, std::less<>> modules = module_names(t, close);
+    std::map<std::string, int, std::less<>> declared;  // `class X` / `function X` declarations, and other bindings of X
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+        if ((is(t, k, "class") || is(t, k, "function")) && !member(t, k) && ident(t, k + 1) && !(k > 0 && is(t, k - 1, "="))) ++declared[t[k + 1].text];
+    }
+    std::set<std::string, std::less<>> pg_ssl_names;  // `pg` of `const pg = require('pg')` used in the idioms only
+    for (std::size_t k : pg_idiom_loads(t)) {
+        if (const auto [at, types] = pg_binding(t, k); at < n && !types) pg_ssl_names.insert(t[at].text);
+    }
+    std::set<std::string, std::less<>> own_classes;
+    for (const auto& [name, count] : declared) {
+        if (count == 1 && !global_name(name)) own_classes.insert(name);
+    }
     auto judge = [&](const Chain& c, std::size_t at, bool whole) {
         // `whole`: the value itself is written (Object.assign's target), not only a member of it.
         if (c.members == 0 && !whole) return;
         const bool own = c.base == Chain::Base::Name && (c.name == "exports" || c.name == "module" || c.name == "this" || c.name == "super");
         if (own && !c.proto && !c.called) return;  // hidden_export_writes, rebinding.hpp and borrowed_up.hpp judge these
         const bool imported = c.base == Chain::Base::Module || (c.base == Chain::Base::Name && modules.contains(c.name));
+        // The file's own class or constructor (`class User {}; User.prototype.fullName = ...`): its
+        // instances are this file's, not another module's.
+        if (c.proto && !imported && !c.called && c.base == Chain::Base::Name && own_classes.contains(c.name)) return;
+        if (c.base == Chain::Base::Name && pg_ssl_names.contains(c.name) && pg_idiom_at(t, at, false)) return;
         const bool global = c.base == Chain::Base::Name && global_name(c.name) && !c.called;
         const bool computed = c.called || c.base == Chain::Base::Group;
         if (!(c.proto || imported || global || computed)) return;
         out.emplace_back(t[at].begin, why_for(c, imported, global));
     };
+    static const std::set<std::string_view> k_writers = {"assign", "defineProperty", "defineProperties", "setPrototypeOf", "set",
+                                                         "deleteProperty"};
+    // `const { assign, set: put } = Object` (or Reflect): the names the writers go by here.
+    std::set<std::string, std::less<>> writer_aliases;
+    for (std::size_t k = 2; k + 1 < n; ++k) {
+        if (!is(t, k, "=") || !is(t, k - 1, "}") || !(is(t, k + 1, "Object") || is(t, k + 1, "Reflect")) || is(t, k + 2, ".")) continue;
+        for (std::size_t j = k - 2; j > 0 && j + 4096 > k && !is(t, j, "{"); --j) {
+            if (!ident(t, j) || is(t, j + 1, ":")) continue;
+            const std::size_t key = is(t, j - 1, ":") && j >= 2 ? j - 2 : j;
+            if (k_writers.contains(t[key].text)) writer_aliases.insert(t[j].text);
+        }
+    }
     std::vector<std::size_t> open;
     for (std::size_t i = 0; i < n; ++i) {
         if (is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) {
@@ -261,12 +566,14 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         if (!(group || (ident(t, i) && !member(t, i)))) continue;
         if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?."))) continue;
         // Object.assign(target, ...), Reflect.set(target, ...): the target judged as written whole.
-        if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, ".") && is(t, i + 3, "(") && i + 2 < n) {
-            static const std::set<std::string_view> k_writers = {"assign", "defineProperty", "defineProperties", "setPrototypeOf", "set",
-                                                                 "deleteProperty"};
-            if (k_writers.contains(t[i + 2].text) && close[i + 3] < n && i + 4 < close[i + 3]) {
-                judge(chain_at(t, i + 4, close), i + 4, true);  // at the target, where import_writes() may name it too
-            }
+        // Also `Object['assign'](...)`, and `assign(...)` after `const { assign } = Object`.
+        std::size_t call = n;
+        if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, ".") && i + 3 < n && k_writers.contains(t[i + 2].text)) call = i + 3;
+        else if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, "[") && i + 4 < n && t[i + 2].kind == TokenKind::String &&
+                 k_writers.contains(t[i + 2].string.value) && is(t, i + 3, "]")) call = i + 4;
+        else if (writer_aliases.contains(t[i].text)) call = i + 1;
+        if (call < n && is(t, call, "(") && close[call] < n && call + 1 < close[call]) {
+            judge(chain_at(t, call + 1, close), call + 1, true);  // at the target, where import_writes() may name it too
         }
         const Chain c = chain_at(t, i, close);
         if (c.members == 0 || in_type(t, i, open)) continue;
@@ -274,6 +581,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
                              destructured(t, c.end, open, close);
         if (written) judge(c, i, false);
     }
+    module_escapes(t, close, out);
     std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     out.erase(std::unique(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), out.end());
     return out;
@@ -299,11 +607,12 @@ std::vector<Load> loads_of(const std::vector<Token>& t) {
     const std::size_t n = t.size();
     for (std::size_t k = 0; k + 1 < n; ++k) {
         if (member(t, k)) continue;
-        if ((is(t, k, "require") || is(t, k, "import")) && is(t, k + 1, "(") && k + 3 < n && t[k + 2].kind == TokenKind::String && is(t, k + 3, ")")) {
+        std::string spec;
+        if ((is(t, k, "require") || is(t, k, "import")) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
             const bool statement = k == 0 || is(t, k - 1, ";") || is(t, k - 1, "}") || is(t, k - 1, "{") || !operand_end(t, k - 1);
             const bool bare = statement && !(k > 0 && (is(t, k - 1, "=") || is(t, k - 1, "(") || is(t, k - 1, ",") || is(t, k - 1, ":") ||
                                                         is(t, k - 1, "await") || is(t, k - 1, "return")));
-            out.push_back(Load{k, t[k + 2].string.value, bare && !is(t, k + 4, ".")});
+            out.push_back(Load{k, spec, bare && !is(t, k + 4, ".")});
         } else if (is(t, k, "import") && t[k + 1].kind == TokenKind::String) {
             out.push_back(Load{k, t[k + 1].string.value, true});
         } else if ((is(t, k, "import") || is(t, k, "export")) && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {

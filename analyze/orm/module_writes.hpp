@@ -8,6 +8,7 @@
 // module's value from any of those files makes that reading not what runs, so each is unknown at
 // its place, whatever the names involved: the rule keys on the write's target, not on patterns.
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,11 @@ namespace pgfence::analyze::orm {
 // the script's own objects (`const o = {}; o.x = 1`) are not among them; `process.env.X =` is
 // reach.cpp's.
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector<Token>& tokens);
+
+// The loads of 'pg' (their specifiers' token indices) that bind a name used only in
+// node-postgres's `pg.defaults.ssl = ...` and `types.setTypeParser(...)` idioms (connection and
+// result parsing, never SQL text): a configuration module may hold these and stay read.
+[[nodiscard]] std::set<std::size_t> pg_idiom_loads(const std::vector<Token>& tokens);
 
 // The repository modules the script at `path` loads (`require('./x')`, `import './x'`, `import x
 // from './x'`, `import('./x')`), whose top-level code runs in the same process as the script's:

@@ -207,6 +207,88 @@ def control_knexfile_changed(s):
     check("unknown-statement" not in rules, f"pr reports no unknown: {rules}")
 
 
+# B1 (red team R78b): the helper's module handed to code that writes it. pgfence reads writes only
+# through the module's own names, so passing the whole module on (an argument, `this`, an array or
+# object literal, a spread, another value's member) is unknown where it is passed. With knex's
+# real migrate:latest each of these dropped users while pgfence 0.68226bb2 exited 0.
+ESCAPES = {
+    "fnparam": "function patch(m) { m.run = EVIL; }\npatch(h); // expect: unknown-statement\n",
+    "foreach": "[h].forEach((m) => { m.run = EVIL; }); // expect: unknown-statement\n",
+    "for_of": "for (const m of [h]) m.run = EVIL; // expect: unknown-statement\n",
+    "iife": "((m) => { m.run = EVIL; })(h); // expect: unknown-statement\n",
+    "new": "class P { constructor(m) { m.run = EVIL; } }\nnew P(h); // expect: unknown-statement\n",
+    "this_call": "function patch() { this.run = EVIL; }\npatch.call(h); // expect: unknown-statement\n",
+    "reflect_apply": "function patch() { this.run = EVIL; }\nReflect.apply(patch, h, []); // expect: unknown-statement\n",
+    "object_bracket": "Object['assign'](h, { run: EVIL }); // expect: unknown-statement\n",
+    "assign_alias": "const { assign } = Object;\nassign(h, { run: EVIL }); // expect: unknown-statement\n",
+    "lodash_merge": "const _ = require('lodash');\n_.merge(h, { run: EVIL }); // expect: unknown-statement\n",
+    "object_literal": "const o = { m: h }; // expect: unknown-statement\no.m.run = EVIL;\n",
+    "member_store": "const o = {};\no.m = h; // expect: unknown-statement\no.m.run = EVIL;\n",
+    "require_argument": "function patch(m) { m.run = EVIL; }\npatch(require('../lib/helper')); // expect: unknown-statement\n",
+    "installer": "const inst = require('../lib/installer');\ninst(h); // expect: unknown-statement\n",
+}
+
+
+def escape(name):
+    def run(s):
+        text = CALLS_HELPER.replace("\nexports.up", "\n" + ESCAPES[name].replace("EVIL", EVIL) + "exports.up", 1)
+        gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                          {**BASE, "lib/installer.js": f"module.exports = (m) => {{ m.run = {EVIL}; }};\n"})
+    return run
+
+
+def template_require(s):
+    """``require(`../lib/patch`)``: a template with no `${}` names its module as a string does."""
+    text = "require(`../lib/patch`); // expect: unknown-statement\n" + CALLS_HELPER
+    gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                      {**BASE, "lib/patch.js": f'require("./helper").run = {EVIL};\n'})
+
+
+# Controls for the escapes and the red team's false alarms: none of these is unknown.
+# A helper that copies what it imports (a clone, a spread, Object.assign into a new object, a knex
+# instance made from a config) and writes the copy; a model writing its own class's prototype;
+# members of modules read, called and passed; a JSON module passed to a builder; a package
+# plugin (dayjs.extend).
+CONTROL_COPIES = ('const _ = require("lodash");\n'
+                  'const cols = require("./columns");\n'
+                  'const { TABLES } = require("./columns");\n'
+                  'const rows = require("./rows.json");\n'
+                  'const dayjs = require("dayjs");\n'
+                  'const utc = require("dayjs/plugin/utc");\n'
+                  "dayjs.extend(utc);\n"
+                  "const c = _.cloneDeep(cols);\nc.extra = 1;\n"
+                  "const opts = { ...cols };\nopts.a = 2;\n"
+                  "const o = Object.assign({}, cols);\no.a = 3;\n"
+                  "class User {}\nUser.prototype.fullName = function () { return this.first; };\n"
+                  "function Account() {}\nAccount.prototype.label = 'a';\n"
+                  "function names(list) { return list.map((r) => r.name); }\n"
+                  "exports.run = async function (knex) {\n"
+                  "  names(rows);\n  String(cols.TABLES);\n  names([TABLES.users]);\n"
+                  '  await knex.raw("DROP TABLE carts");\n};\n')
+CONTROL_KNEXFILE_PG = ("const pg = require('pg');\n"
+                       "pg.defaults.ssl = process.env.DATABASE_SSL ? { rejectUnauthorized: false } : false;\n"
+                       "const { types } = require('pg');\n"
+                       "types.setTypeParser(1700, parseFloat);\n"
+                       "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n")
+
+
+def control_copies(s):
+    report = gate_pull_request(s, "migrations/20240101000000_s.js", CONTROL_MIGRATION,
+                               {"lib/helper.js": CONTROL_COPIES, "lib/columns.js": 'exports.TABLES = { users: "users" };\n',
+                                "lib/rows.json": '[{"name": "a"}]\n', "knexfile.js": CONTROL_KNEXFILE_PG, "package.json": PACKAGE},
+                               unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
+    with open(os.path.join(s.tmp, "pr.sarif")) as f:
+        rules = [r["ruleId"] for r in json.load(f)["runs"][0]["results"]]
+    check("unknown-statement" not in rules, f"pr reports no unknown: {rules}")
+
+
+def pg_idiom_other_write(s):
+    """Only the two node-postgres idioms are read: any other write to pg in the knexfile stays unknown."""
+    knexfile = CONTROL_KNEXFILE_PG + "pg.Client.prototype.query = function () {};\n"
+    gate_both(s, {"knexfile.js": knexfile, "migrations/20240101000000_s.js": CALLS_HELPER}, "knexfile.js", 6)
+
+
 SCENARIOS = {
     "k1_direct_write": k1,
     "k2_knexfile_top": k2_knexfile_top,
@@ -219,6 +301,10 @@ SCENARIOS = {
     "k4_sequelize": k4_sequelize,
     "control": control,
     "control_knexfile_changed": control_knexfile_changed,
+    **{f"escape_{name}": escape(name) for name in ESCAPES},
+    "escape_template_require": template_require,
+    "control_copies": control_copies,
+    "pg_idiom_other_write": pg_idiom_other_write,
 }
 
 if __name__ == "__main__":
