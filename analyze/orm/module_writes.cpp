@@ -70,6 +70,23 @@ Chain chain_at(const std::vector<Token>& t, std::size_t i, const std::vector<std
     } else if (is(t, i, "(") && close[i] < n) {
         c.base = Chain::Base::Group;
         j = close[i] + 1;
+        // TypeScript's cast of a name or its members, `(toSave as WithUuid).id = ...` (joplin's
+        // BaseModel): the chain of that name, not a value computed somewhere.
+        std::size_t k = i + 1;
+        if (ident(t, k) && !is(t, k, "require") && !is(t, k, "import") && !is(t, k, "this")) {
+            int members = 0;
+            bool proto = false;
+            for (++k; k + 1 < close[i] && is(t, k, ".") && ident(t, k + 1); k += 2) {
+                ++members;
+                proto = proto || is(t, k + 1, "prototype") || is(t, k + 1, "__proto__");
+            }
+            if (k == close[i] || ((is(t, k, "as") || is(t, k, "satisfies")) && k + 1 < close[i])) {
+                c.base = Chain::Base::Name;
+                c.name = t[i + 1].text;
+                c.members = members;
+                c.proto = proto;
+            }
+        }
     } else {
         c.end = i + 1;
         return c;
@@ -555,14 +572,25 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
             if (k_writers.contains(t[key].text)) writer_aliases.insert(t[j].text);
         }
     }
+    // `if (...)`, `while (...)`: a keyword and its condition, neither a call nor the callee of what
+    // follows (`if (x) (toSave as T).id = ...` writes toSave's member, as joplin's BaseModel does).
+    auto control = [&](std::size_t k) {
+        return k < n && !member(t, k) && (is(t, k, "if") || is(t, k, "while") || is(t, k, "for") || is(t, k, "switch") || is(t, k, "catch") || is(t, k, "with"));
+    };
+    std::vector<std::size_t> opening(n, n);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (close[k] < n) opening[close[k]] = k;
+    }
     std::vector<std::size_t> open;
     for (std::size_t i = 0; i < n; ++i) {
         if (is(t, i, ")") || is(t, i, "]") || is(t, i, "}")) {
             if (!open.empty()) open.pop_back();
             continue;
         }
-        const bool group = is(t, i, "(") && !(i > 0 && (ident(t, i - 1) || is(t, i - 1, ")") || is(t, i - 1, "]") || is(t, i - 1, "?.")));
+        const bool after_condition = i > 0 && is(t, i - 1, ")") && opening[i - 1] > 0 && opening[i - 1] < n && control(opening[i - 1] - 1);
+        const bool group = is(t, i, "(") && (after_condition || !(i > 0 && (ident(t, i - 1) || is(t, i - 1, ")") || is(t, i - 1, "]") || is(t, i - 1, "?."))));
         if (is(t, i, "(") || is(t, i, "[") || is(t, i, "{")) open.push_back(i);
+        if (control(i)) continue;
         if (!(group || (ident(t, i) && !member(t, i)))) continue;
         if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?."))) continue;
         // Object.assign(target, ...), Reflect.set(target, ...): the target judged as written whole.
@@ -718,7 +746,8 @@ bool runs_in_tool_process(std::string_view path) {
         }
         return false;
     };
-    if (name.starts_with("knexfile.") && script(name)) return true;
+    // knexfile.js, knexfile.ts, ...: the name knex's CLI looks for, not a knexfile.test.ts beside it.
+    if (name.starts_with("knexfile.") && script(name) && name.find('.', 9) == std::string_view::npos) return true;
     if (name == ".sequelizerc") return true;
     return (name == "config.js" || name == "config.cjs") && (folder == "config/" || folder.ends_with("/config/"));
 }

@@ -68,6 +68,11 @@ def k1(s):
     gate_pull_request(s, "migrations/20240101000000_s.js", K1, BASE)
 
 
+def k1_parenthesised(s):
+    """The imported name in parentheses after an if's condition is still the import written."""
+    gate_pull_request(s, "migrations/20240101000000_s.js", CALLS_HELPER + f"if (process.env.X) (h).run = {EVIL}; // expect: unknown-statement\n", BASE)
+
+
 def k4_same(s):
     gate_pull_request(s, "migrations/20240101000000_s.js", K4, BASE)
 
@@ -262,6 +267,9 @@ CONTROL_COPIES = ('const _ = require("lodash");\n'
                   "class User {}\nUser.prototype.fullName = function () { return this.first; };\n"
                   "function Account() {}\nAccount.prototype.label = 'a';\n"
                   "function names(list) { return list.map((r) => r.name); }\n"
+                  # A local value written through parentheses (joplin's `(toSave as T).id = ...`, here
+                  # without TypeScript's cast) after an if's condition and alone.
+                  "function stamp(row) { const copy = { ...row }; if (row) (copy).id = 1; (copy).at = 2; return copy; }\n"
                   "exports.run = async function (knex) {\n"
                   "  names(rows);\n  String(cols.TABLES);\n  names([TABLES.users]);\n"
                   '  await knex.raw("DROP TABLE carts");\n};\n')
@@ -291,6 +299,7 @@ def pg_idiom_other_write(s):
 
 SCENARIOS = {
     "k1_direct_write": k1,
+    "k1_parenthesised": k1_parenthesised,
     "k2_knexfile_top": k2_knexfile_top,
     "k2_knexfile_object": k2_knexfile_object,
     "k3_earlier_migration": k3_earlier_migration,
