@@ -253,20 +253,23 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
     }
     // The tool the project's own files say runs the folder (supabase/config.toml, a package.json
     // or .env naming it): only its markers mark (conventions.cpp).
+    // A settings file or an up half beside it counts only as a regular file (no link) inside the run.
+    auto plain_file = [&](const std::string& file) {
+        if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return false;
+        std::error_code ec;
+        if (folders) {
+            const FolderFacts::PathKind kind = folders->kind_of(file);
+            return !kind.link && kind.regular;
+        }
+        return !fs::is_symlink(file, ec) && fs::is_regular_file(file, ec);
+    };
     const bool tool_configured = options.tool == "supabase" || options.tool == "node-pg-migrate" || options.tool == "goose" || options.tool == "dbmate";
     if (metadata.empty() && name.ends_with(".sql") && tool_configured) {
         metadata = std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
     } else if (metadata.empty() && name.ends_with(".sql")) {
         auto said = [&] {
             auto read = [&](const std::string& file) -> std::optional<std::string> {
-                if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return std::nullopt;
-                std::error_code ec;
-                if (folders) {
-                    const FolderFacts::PathKind kind = folders->kind_of(file);
-                    if (kind.link || !kind.regular) return std::nullopt;
-                } else if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
-                    return std::nullopt;
-                }
+                if (!plain_file(file)) return std::nullopt;
                 bool ok = false;
                 std::string text = read_whole(file, ok, tools::k_most_settings_bytes);
                 return ok ? std::optional<std::string>(std::move(text)) : std::nullopt;
@@ -326,15 +329,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
     if (name.find(".down.") != std::string_view::npos && !flyway_name(name) && !flyway_name_with_suffix(name) &&
         !metadata.starts_with(tools::k_temporal_manifest)) {
         const bool pair = golang_migrate || tools::down_pair(path, [&](const std::string& file) -> std::optional<std::string> {
-            if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return std::nullopt;
-            std::error_code ec;
-            if (folders) {
-                const FolderFacts::PathKind kind = folders->kind_of(file);
-                if (kind.link || !kind.regular) return std::nullopt;
-            } else if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) {
-                return std::nullopt;
-            }
-            return std::string();
+            return plain_file(file) ? std::optional<std::string>(std::string()) : std::nullopt;
         });
         if (pair) metadata = std::string(tools::k_down_pair) + metadata;
     }
