@@ -231,7 +231,7 @@ analyze::Result<bool> golang_multi_statement_at(const diff::Repository& repo, co
     for (const auto& path : *files) {
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
-        if (!*text || (*text)->find("x-multi-statement") == std::string::npos && (*text)->find("migrate") == std::string::npos) continue;
+        if (!*text || ((*text)->find("x-multi-statement") == std::string::npos && (*text)->find("migrate") == std::string::npos)) continue;
         for (const Line& l : tools::golang_multi_statement_lines(**text)) {
             if (l.state == Line::State::On && on.empty()) on = path + ":" + std::to_string(l.line);
             any_off = any_off || l.state == Line::State::Off;
