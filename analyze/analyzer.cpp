@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -120,7 +121,9 @@ FileReport analyze_tool_settings(const std::string& path, std::vector<SettingCha
     AnalyzeOptions without_rules = options;
     without_rules.run_rules = false;
     FileReport report = analyze_tool_settings(path, std::move(changes), without_rules);
+    std::set<std::pair<int, std::string_view>> seen;  // one statement per line and reason, however many readings found it
     for (const SettingUnknown& u : unknown) {
+        if (!seen.emplace(u.line, u.why).second) continue;
         // The line's bytes: its first and last non-blank character.
         std::size_t begin = 0;
         for (int line = 1; line < u.line && begin != std::string_view::npos; ++line) {

@@ -98,7 +98,7 @@ bool compose_candidate(std::string_view rel) {
     const std::size_t dot = name.rfind('.');
     if (dot == std::string::npos || dot == 0) return true;
     const std::string_view ext = std::string_view(name).substr(dot);
-    for (std::string_view no : {".sql", ".md", ".markdown", ".rst", ".adoc", ".txt", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf",
+    for (std::string_view no : {".sql", ".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".org", ".rdoc", ".textile", ".tex", ".txt", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf",
                                 ".css", ".scss", ".less", ".html", ".htm", ".snap", ".csv", ".map", ".sarif", ".log", ".lock", ".js", ".ts",
                                 ".jsx", ".tsx", ".mjs", ".cjs", ".go", ".rs", ".py", ".rb", ".java", ".kt", ".scala", ".cs", ".php", ".c", ".h",
                                 ".cc", ".cpp", ".hpp", ".swift", ".ex", ".exs", ".erl", ".sh", ".bash", ".zsh", ".ps1", ".xml", ".gz", ".zip",
@@ -549,7 +549,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));
             if (!d.unknown.empty()) {
-                unknown.push_back(SettingUnknown{d.line, describe(path, d), {}});
+                // A folder setting pgfence cannot resolve, or a command (psql -c, a here-document) whose SQL it does not read.
+                unknown.push_back(SettingUnknown{d.line, describe(path, d), d.tool == "psql" ? "command" : std::string()});
                 continue;
             }
             // A selection whose files run unread (a desired-state folder): named in the note, not analysed as migrations.

@@ -323,10 +323,13 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
         for (std::size_t i = 0; i < w.size(); ++i) {
             // COMPOSE_FILE=a:b (export, an env prefix) or COMPOSE_FILE: a:b (a workflow's env:).
             std::string_view word = w[i];
-            if (word.starts_with("\"") || word.starts_with("'")) word.remove_prefix(1);
+            // "COMPOSE_FILE=a.yml" quoted whole (a YAML or Make value): its closing quote goes with
+            // the opening one; COMPOSE_FILE="a.yml" keeps its quotes for bare().
+            const char whole = word.starts_with("\"") || word.starts_with("'") ? word.front() : '\0';
+            if (whole != '\0') word.remove_prefix(1);
             if (word.starts_with("COMPOSE_FILE=") || (word == "COMPOSE_FILE:" && i + 1 < w.size())) {
                 std::string_view raw = word == "COMPOSE_FILE:" ? w[i + 1] : word.substr(13);
-                if (word != "COMPOSE_FILE:" && (raw.ends_with("\"") || raw.ends_with("'"))) raw.remove_suffix(1);
+                if (whole != '\0' && word != "COMPOSE_FILE:" && raw.ends_with(whole)) raw.remove_suffix(1);
                 const std::string value = bare(raw);
                 command_lines.insert(n);
                 if (value.find_first_of("$`\\\"'") != std::string::npos || value.empty()) {

@@ -81,6 +81,10 @@ std::vector<Command> shell_commands(std::string_view l) {
         } else if (c == '\\' && i + 1 < l.size()) {
             word += l[++i];
             in_word = true;
+        } else if (c == ')') {
+            // The end of a subshell, a case pattern, or a command substitution read from its start.
+            end_word();
+            out.emplace_back();
         } else if (c == ';' || c == '&' || c == '|') {
             end_word();
             const bool pipe = c == '|' && (i + 1 >= l.size() || l[i + 1] != '|');
@@ -752,6 +756,40 @@ void read_line(std::string_view l, int n, Reading& r) {
     }
     if (!mentions_client(l)) return;
     for (std::size_t k = 0; k < cmds.size(); ++k) read_words(cmds, k, n, r, 0);
+    // A command substitution's command runs too (`n=$(psql -c "...")`, `` m=`psql ...` ``, quoted or
+    // not): read from its start, a few per line (a precision review found `$(psql -tAc ...)` unread).
+    int substitutions = 0;
+    for (std::size_t at = l.find_first_of("$`"); at != std::string_view::npos && substitutions < 16; at = l.find_first_of("$`", at + 1)) {
+        std::size_t from = 0;
+        if (l[at] == '`') from = at + 1;
+        else if (at + 1 < l.size() && l[at + 1] == '(' && !(at + 2 < l.size() && l[at + 2] == '(')) from = at + 2;  // not $(( arithmetic
+        else continue;
+        ++substitutions;
+        std::string_view inner = l.substr(from);
+        if (l[at] == '`') {
+            const std::size_t close = inner.find('`');
+            if (close != std::string_view::npos) inner = inner.substr(0, close);
+            at = from + inner.size();  // its closing backtick opens nothing
+        } else {
+            // Up to its `)`, past quotes and nested parentheses: what follows is the outer command's.
+            int depth = 1;
+            for (std::size_t k = 0; k < inner.size(); ++k) {
+                const char c = inner[k];
+                if (c == '\\') ++k;
+                else if (c == '\'' || c == '"') {
+                    const std::size_t close = inner.find(c, k + 1);
+                    k = close == std::string_view::npos ? inner.size() : close;
+                } else if (c == '(') ++depth;
+                else if (c == ')' && --depth == 0) {
+                    inner = inner.substr(0, k);
+                    break;
+                }
+            }
+        }
+        if (!mentions_client(inner)) continue;
+        const auto inner_cmds = shell_commands(inner);
+        for (std::size_t k = 0; k < inner_cmds.size(); ++k) read_words(inner_cmds, k, n, r, 1);
+    }
 }
 
 struct LogicalLine {

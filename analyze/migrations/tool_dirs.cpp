@@ -554,7 +554,16 @@ std::string lower_ext(std::string_view file) {
 }
 
 bool data_source_text(std::string_view text) {
-    return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
+    // As a whole word: `new DataSource(`, `new typeorm.DataSource(`, not an app's `queryDataSource(`
+    // (a route file of daily-api was read as TypeORM settings).
+    const auto word_at = [&](std::string_view word) {
+        for (std::size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+            const char before = at == 0 ? ' ' : text[at - 1];
+            if (!std::isalnum(static_cast<unsigned char>(before)) && before != '_' && before != '$') return true;
+        }
+        return false;
+    };
+    return word_at("DataSource(") || word_at("createConnection(");
 }
 
 bool tool_settings_file(std::string_view path) {
@@ -792,7 +801,7 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
     if (!dir.loads_unread.empty() && dir.unknown.empty()) return where + " makes " + dir.tool + " run " + shown(dir.folder) + ": " + dir.loads_unread;
-    if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
+    if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : ": " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
 }

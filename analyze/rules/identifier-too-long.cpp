@@ -70,6 +70,9 @@ std::vector<std::string> long_identifiers(std::string_view sql) {
 
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.statement.status != StatementStatus::Analyzed && ctx.statement.status != StatementStatus::Unknown) return;
+    // An unknown statement that is not SQL the parser read (a package.json script line, a shell
+    // command, an ORM call) has no identifiers to cut.
+    if (ctx.statement.status == StatementStatus::Unknown && ctx.statement.kind.empty()) return;
     for (const auto& name : long_identifiers(ctx.statement.sql)) {
         std::string kept = name.substr(0, k_max_identifier);
         while (!kept.empty() && (static_cast<unsigned char>(kept.back()) & 0xC0) == 0x80) kept.pop_back();

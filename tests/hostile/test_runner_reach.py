@@ -9,8 +9,10 @@ analysed (its DROP TABLE found), or, where pgfence cannot read what runs, unknow
 
     test_runner_reach.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -320,7 +322,36 @@ def psql_session_reading(s):
     gated(s, base, head, {(f"db/backfill{k}.sql", "unknown-statement", 1) for k in (1, 2, 3)}, analyze=False)
 
 
-SCENARIOS = {f.__name__: f for f in (script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
+def command_lines_once(s):
+    """Precision review of 2026-11-28 (AppFlowy-Cloud, automatisch, daily-api): a script's `psql -c`
+    whose SQL pgfence does not read is one unknown at its line, said as a command (not as a folder
+    setting), with no identifier-too-long from the shell text; a quoted COMPOSE_FILE names its file;
+    a route file calling an app's queryDataSource() is not read as TypeORM settings."""
+    long_name = "x" * 70
+    base = dict(INIT)
+    base.update({
+        "scripts/check.sh": ('#!/bin/bash\nfor t in users; do\n'
+                             f'  n=$(psql "$DATABASE_URL" -tAc "DELETE FROM {long_name} WHERE table_name = \'$t\'")\ndone\n'
+                             'COMPOSE_FILE="deploy/compose.yml"\n'),
+        "deploy/compose.yml": "services:\n  web:\n    image: nginx\n",
+        "src/routes/boot.ts": ("import { queryDataSource } from '../db';\n"
+                               "export const boot = async (con, k) => { const o = {}; o[k] = await queryDataSource(con, k); return { ...o }; };\n"),
+    })
+    from test_tool_reach import repository, analyze_findings
+    repository(s, base, {"docs/readme.md": "x\n"})
+    found = analyze_findings(s)
+    mine = sorted(f for f in found if f[0] in ("scripts/check.sh", "src/routes/boot.ts", "deploy/compose.yml"))
+    check(mine == [("scripts/check.sh", "unknown-statement", 3)], f"one unknown, at the psql line: {mine}")
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "json", "."], cwd=s.repo, capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stdout)
+    for f in report["files"]:
+        if f["path"].endswith("scripts/check.sh"):
+            check(len(f["statements"]) == 1, f"one statement for the line: {len(f['statements'])}")
+            message = f["findings"][0]["message"]
+            check("folder" not in message and "psql runs SQL given on its command line" in message, f"said as a command: {message}")
+
+
+SCENARIOS = {f.__name__: f for f in (command_lines_once, script_runners, folder_runners, computed_runner, other_clients, plain_scripts_control, many_fixed_runs,
                                      computed_any_name, computed_no_folder, ansible_capistrano, desired_state_clients, psql_cd,
                                      psql_cd_in_include, psql_cd_in_if, psql_session_files, psql_session_reading)}
 

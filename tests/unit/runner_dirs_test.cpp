@@ -261,6 +261,11 @@ TEST_CASE("env_file_uses: the files a deploy loads into an application's environ
     CHECK(uses(".env", "COMPOSE_FILE=docker-compose.yml:deploy/extra.yaml\n") == "1:COMPOSE_FILE:docker-compose.yml;1:COMPOSE_FILE:deploy/extra.yaml");
     CHECK(followed(compose_file_variable("COMPOSE_PATH_SEPARATOR=,\nexport COMPOSE_FILE=a/c.yml,b.yml\n", "ops")) == "2:ops/a/c.yml@ops/a;2:ops/b.yml@ops/a");
     CHECK(followed(compose_file_variable("COMPOSE_FILE: x.yml\nCOMPOSE_FILE=$F\nCOMPOSE_FILES=y\n", "")) == "2:unread;1:unread");
+    // A shell's quoted value is the file it names (AppFlowy-Cloud's scripts): only a quote around the
+    // whole assignment (a Make or YAML value) closes at the word's end.
+    CHECK(followed(compose_command_files("  COMPOSE_FILE=\"a.yml\"\n", "")) == "1:a.yml@");
+    CHECK(followed(compose_command_files("X=1 COMPOSE_FILE='b/c.yml' docker compose up\n", "")) == "1:b/c.yml@b");
+    CHECK(followed(compose_command_files("env:\n  - \"COMPOSE_FILE=d.yml\"\n", "")) == "2:d.yml@");
     // A command file's `docker compose -f` (before the subcommand) and COMPOSE_FILE, from where it runs.
     CHECK(followed(compose_command_files("docker compose -f a/x.yml --file=b.yml -p n up -d\n"
                                          "docker-compose --project-directory ops -fc.yml exec db psql -f s.sql\n"

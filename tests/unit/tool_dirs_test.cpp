@@ -133,6 +133,15 @@ TEST_CASE("tool_dirs: hostile settings files cost linear time and give a bounded
     CHECK(d.size() <= 1);
 }
 
+TEST_CASE("tool_dirs: a TypeORM data source is told by the whole word") {
+    CHECK(data_source_text("import { DataSource } from 'typeorm';\nexport default new DataSource({});\n"));
+    CHECK(data_source_text("module.exports = new typeorm.DataSource(o);"));
+    CHECK(data_source_text("DataSource(x)"));
+    CHECK(data_source_text("const c = await createConnection();"));
+    // daily-api's src/routes/boot.ts: an app helper whose name ends so is no data source.
+    CHECK_FALSE(data_source_text("const r = await queryDataSource(con, q);\nconst s = new RESTDataSource(); my_createConnection();"));
+}
+
 TEST_CASE("tool_dirs: TypeORM's -d data source is followed, or unknown at the script line") {
     std::map<std::string, std::string> repo = {
         {"api/src/db/source.ts", "import { DataSource } from 'typeorm';\nexport const S = new DataSource({\n  migrations: ['src/db/changes/*.ts'],\n});\n"},
