@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/settings_module.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
@@ -619,6 +620,22 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         if (!s.knexfile.empty() && script_name(analyze::path_name(file.path))) {
             for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, text)) {
                 if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            }
+        }
+        // A settings module the tool loads (one a knexfile loads, the configuration .sequelizerc
+        // names, a knexfile a command line names): its changed statements read default-deny
+        // (analyze/orm/settings_module.hpp), as analyze reads them.
+        if (script_name(analyze::path_name(file.path))) {
+            std::string tool;
+            if (!s.knexfile.empty() || s.why.find("(--knexfile)") != std::string::npos) tool = "knex";
+            else if (s.storage || s.why.find("(--config)") != std::string::npos || s.why.find("(--options-path)") != std::string::npos) tool = "sequelize-cli";
+            if (!tool.empty()) {
+                for (auto& [line, why] : analyze::orm::settings_module_unread(file.path, text, tool)) {
+                    if (!(file.all_lines_new || file.touches(line, line))) continue;
+                    if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == line; })) {
+                        unknown.push_back(analyze::SettingUnknown{line, std::move(why), "a settings module's code"});
+                    }
+                }
             }
         }
         if (found.empty() && unknown.empty()) {
