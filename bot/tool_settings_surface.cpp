@@ -20,6 +20,8 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/spliced_settings.hpp"
 #include "bot/compose_surface.hpp"
 #include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
@@ -630,12 +632,20 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
             if (!s.knexfile.empty() || s.why.find("(--knexfile)") != std::string::npos) tool = "knex";
             else if (s.storage || s.why.find("(--config)") != std::string::npos || s.why.find("(--options-path)") != std::string::npos) tool = "sequelize-cli";
             if (!tool.empty()) {
-                for (auto& [line, why] : analyze::orm::settings_module_unread(file.path, text, tool)) {
-                    if (!(file.all_lines_new || file.touches(line, line))) continue;
+                auto add_unknown = [&](int line, std::string why, const char* what) {
+                    if (!(file.all_lines_new || file.touches(line, line))) return;
                     if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == line; })) {
-                        unknown.push_back(analyze::SettingUnknown{line, std::move(why), "a settings module's code"});
+                        unknown.push_back(analyze::SettingUnknown{line, std::move(why), what});
                     }
+                };
+                // Listed here, the file is not read again by add_session_setup_reports: its checks too.
+                const std::string spliced_tool = tool == "knex" ? "knex" : "Sequelize";
+                for (auto& sp : tools::session_setup_settings(text)) add_unknown(sp.line, std::move(sp.why), "connection setup");
+                for (auto& sp : tools::spliced_settings_for(file.path, text, spliced_tool)) {
+                    if (sp.unknown) add_unknown(sp.line, std::move(sp.why), "SQL the tool writes");
                 }
+                for (auto& sp : tools::config_module_code_for(file.path, text, spliced_tool)) add_unknown(sp.line, std::move(sp.why), "a configuration module's code");
+                for (auto& [line, why] : analyze::orm::settings_module_unread(file.path, text, tool)) add_unknown(line, std::move(why), "a settings module's code");
             }
         }
         if (found.empty() && unknown.empty()) {

@@ -211,6 +211,8 @@ private:
     bool import_declaration(std::size_t& i, std::size_t stop);
     bool export_declaration(std::size_t& i, std::size_t stop);
     bool function_declaration(std::size_t& i, std::size_t stop);
+    bool class_declaration(std::size_t& i, std::size_t stop);
+    bool decorators(std::size_t& i, std::size_t stop);
     bool assignment_or_expression(std::size_t& i, std::size_t stop);
     bool block_or_statement(std::size_t& i, std::size_t stop);
     void skip_type(std::size_t& i, std::size_t stop);
@@ -255,6 +257,7 @@ private:
     std::vector<Failure> m_out;
     int m_function_depth = 0;
     std::size_t m_binding_at = std::size_t(-1);  // the first token of a declaration's value
+    bool m_decorator = false;                     // reading a decorator's call
 };
 
 // The modules followed, each read once.
@@ -317,7 +320,12 @@ std::vector<Failure> Reader::run() {
     }
     statements(0, n());
     // Then the bodies of the functions the file holds, in the scope it ends with.
-    for (std::size_t d = 0; d < m_deferred.size() && d < 4096; ++d) {
+    for (std::size_t d = 0; d < m_deferred.size(); ++d) {
+        if (d >= 4096) {  // past the limit: each function left is unknown, never taken as read
+            m_out.push_back(Failure{m_deferred[d].src == m_sources.front().get() ? m_deferred[d].src->t->at(m_deferred[d].body).begin : 0,
+                                    "a function past pgfence's limit of 4096 functions in a settings module"});
+            break;
+        }
         const Deferred f = m_deferred[d];
         m_src = f.src;
         const std::size_t depth = m_scopes.size();
@@ -387,12 +395,17 @@ bool Reader::statement(std::size_t& i, std::size_t stop) {
         i = c + 1;
         return true;
     }
+    if (is(i, "@")) {  // decorators, then the class (or `export class`) they decorate
+        if (!decorators(i, stop)) return false;
+        return statement(i, stop);
+    }
     if (ident(i)) {
         const std::string& w = t()[i].text;
         if (w == "import" && !is(i + 1, "(") && !is(i + 1, ".")) return import_declaration(i, stop);
         if (w == "export") return export_declaration(i, stop);
         if (w == "const" || w == "let" || w == "var") return declaration(i, stop);
         if (w == "function" || (w == "async" && is(i + 1, "function"))) return function_declaration(i, stop);
+        if ((w == "class" && ident(i + 1)) || (w == "abstract" && is(i + 1, "class"))) return class_declaration(i, stop);
         if (w == "declare" && !newline_before(i + 1) && ident(i + 1)) return skip_declare(i, stop);
         if ((w == "interface" || w == "type") && ident(i + 1) && !newline_before(i + 1) && (w == "interface" || is(i + 2, "=") || is(i + 2, "<"))) {
             if (w == "interface") {
@@ -635,9 +648,8 @@ bool Reader::import_declaration(std::size_t& i, std::size_t stop) {
     }
     if (!is(i, "from") || !constant(i + 1)) return fail(i, "an import pgfence does not read");
     const std::string spec = *constant(i + 1);
-    if (!load(i + 1, spec)) return false;
     const bool package = bare_package(spec) || spec.starts_with("node:");
-    for (const auto& [local, imported] : names) {
+    for (const auto& [local, imported] : names) {  // bound even when the module is not read (one unknown, at the import)
         if (!package) {
             bind(local, Ref(Ref::Kind::Value));
             continue;
@@ -645,6 +657,7 @@ bool Reader::import_declaration(std::size_t& i, std::size_t stop) {
         const std::string p = package_name(spec);
         bind(local, Ref(Ref::Kind::Package, p, imported.empty() || imported == "default" ? p : p + "." + imported));
     }
+    if (!load(i + 1, spec)) return false;
     i += 2;
     if (is(i, "with") || is(i, "assert")) {  // import attributes
         ++i;
@@ -657,6 +670,7 @@ bool Reader::export_declaration(std::size_t& i, std::size_t stop) {
     ++i;
     if (is(i, "default")) {
         ++i;
+        if ((is(i, "class") && ident(i + 1) && !is(i + 1, "extends")) || (is(i, "abstract") && is(i + 1, "class"))) return class_declaration(i, stop);
         if (is(i, "function") || is(i, "async") || is(i, "class") || arrow_at(i, stop)) {
             return fail(i, "a default export that is code (a function or a class) the tool may call, which pgfence does not read as settings");
         }
@@ -717,6 +731,94 @@ bool Reader::function_declaration(std::size_t& i, std::size_t stop) {
     bind(name, Ref(Ref::Kind::Function));
     m_deferred.push_back(Deferred{m_src, params, i, closer(i), false, enclosing()});
     i = closer(i) + 1;
+    return true;
+}
+
+// `@A(...) @B ...`: each decorator a settings expression, a package's calls allowed (metadata).
+bool Reader::decorators(std::size_t& i, std::size_t stop) {
+    while (is(i, "@")) {
+        ++i;
+        std::size_t k = i;
+        if (!ident(k)) return fail(k, "a decorator pgfence does not read");
+        // `@Name`, `@a.b`, `@Name(args)`: a chain of names and one call.
+        Ref ref;
+        const bool saved = m_decorator;
+        m_decorator = true;
+        m_binding_at = k;  // a package's name is not handed on by naming it here
+        const bool ok = postfix(k, stop, {}, &ref);
+        m_binding_at = std::size_t(-1);
+        m_decorator = saved;
+        if (!ok) return false;
+        i = k;
+    }
+    return true;
+}
+
+// A class: its decorators, what it extends (a name), its fields' initialisers and static parts as
+// settings expressions, its methods' bodies under the same rule as functions. A static block runs
+// when the file loads and is not read.
+bool Reader::class_declaration(std::size_t& i, std::size_t stop) {
+    if (is(i, "abstract")) ++i;
+    ++i;  // class
+    std::string name;
+    if (ident(i) && !is(i, "extends") && !is(i, "implements")) name = t()[i++].text;
+    if (is(i, "<")) skip_type(i, stop);
+    if (is(i, "extends")) {
+        ++i;
+        if (!ident(i)) return fail(i, "a class extending an expression pgfence does not read");
+        if (!lookup(t()[i].text) && !known_global(t()[i].text)) return fail(i, "a class extending `" + shown(t()[i].text) + "`, a name this file does not bind");
+        ++i;
+        while (is(i, ".") && ident(i + 1)) i += 2;
+        if (is(i, "<")) skip_type(i, stop);
+    }
+    if (is(i, "implements")) {
+        while (i < stop && !is(i, "{")) i = is(i, "<") ? (skip_type(i, stop), i) : i + 1;
+    }
+    if (!is(i, "{")) return fail(i, "a class pgfence does not read");
+    if (!name.empty()) bind(name, Ref(Ref::Kind::Value));
+    const std::size_t c = closer(i);
+    static const std::set<std::string_view> k_modifiers = {"public", "private", "protected", "readonly", "declare", "abstract", "override",
+                                                           "accessor", "async", "get", "set"};
+    for (std::size_t k = i + 1; k < c;) {
+        if (is(k, ";") || is(k, ",")) {
+            ++k;
+            continue;
+        }
+        if (is(k, "@")) {
+            if (!decorators(k, c)) return false;
+            continue;
+        }
+        bool is_static = false;
+        while (ident(k) && (k_modifiers.contains(t()[k].text) || is(k, "static")) && !is(k + 1, "(") && !is(k + 1, "=") && !is(k + 1, ":") &&
+               !is(k + 1, ";") && !is(k + 1, "?") && !is(k + 1, "!")) {
+            is_static = is_static || is(k, "static");
+            ++k;
+        }
+        if (is_static && is(k, "{")) return fail(k, "a static block, which runs when the file loads");
+        if (is(k, "*")) return fail(k, "a generator method");
+        const std::size_t member_at = k;
+        if (ident(k) || (k < n() && (t()[k].kind == TokenKind::String || t()[k].kind == TokenKind::Number))) ++k;
+        else if (is(k, "[") && constant(k + 1) && closer(k) == k + 2) k += 3;
+        else return fail(k, "a class member pgfence does not read");
+        if (is(k, "?") || is(k, "!")) ++k;
+        if (is(k, "(") || is(k, "<")) {
+            if (!function_value(k, c, {}, true)) return false;
+            continue;
+        }
+        if (is(k, ":")) skip_type(k, c);
+        if (is(k, "=")) {
+            ++k;
+            const bool function = is(k, "function") || (is(k, "async") && (is(k + 1, "function") || arrow_at(k + 1, c))) || arrow_at(k, c);
+            if (function) {
+                if (!function_value(k, c, {}, true)) return false;
+            } else if (!expression(k, c, {})) {
+                return false;
+            }
+        }
+        if (k == member_at) ++k;
+        if (k < c && !is(k, ";") && !is(k, ",") && !newline_before(k) && !is(k, "@")) return fail(k, "a class member pgfence does not read");
+    }
+    i = c + 1;
     return true;
 }
 
@@ -875,6 +977,7 @@ bool Reader::assignment_or_expression(std::size_t& i, std::size_t stop) {
         }
         bool ok = false;
         if (root == "module" && !members.empty() && members[0] == "exports") ok = true;
+        else if (root == "this" && !members.empty() && m_function_depth > 0) ok = true;
         else if (root == "exports" && !members.empty()) ok = true;
         else if (root == "process" && members.size() == 2 && members[0] == "env") ok = true;
         else if (root == "process" && members.size() == 1 && members[0] == "env" && is(i + 3, "[")) ok = true;
@@ -1150,6 +1253,13 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
                 callbacks = true;  // node-postgres's result parsing (a value from a row, never SQL)
                 break;
             }
+            // A decorator of a package (TypeORM's @Entity(), @Column(), @ManyToOne(() => User)):
+            // metadata the package records when the class is defined (typeorm src/decorator/*:
+            // getMetadataArgsStorage().*.push), no SQL; its functions' bodies are read.
+            if (m_decorator) {
+                callbacks = true;
+                break;
+            }
             if (denied_package(p)) return fail(open, "a call into '" + shown(p) + "' (a database driver, or a way to run programs or code)");
             const std::string fn = callee.path.substr(callee.path.rfind('.') == std::string::npos ? 0 : callee.path.rfind('.') + 1);
             if (fs_package(p) && !fs_read(fn)) return fail(open, "a call of `" + shown(callee.path) + "`, which may write the migrations the tool then reads");
@@ -1385,6 +1495,11 @@ bool Reader::primary(std::size_t& i, std::size_t stop, const KeyContext& key, Re
             if (!arguments(i, callee, "")) return false;
         }
         ref = made;
+        return true;
+    }
+    if (w == "this" && m_function_depth > 0) {  // a method's own object (read when the method is)
+        ref = Ref(Ref::Kind::Value);
+        ++i;
         return true;
     }
     if (w == "this" || w == "super" || w == "class" || w == "yield" || w == "eval" || w == "arguments") {
