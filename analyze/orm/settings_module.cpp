@@ -69,7 +69,13 @@ std::string package_name(std::string_view spec) {
 bool denied_package(std::string_view package) {
     static const std::set<std::string_view> k_denied = {"vm", "v8", "inspector", "http", "https", "http2", "dgram", "cluster", "repl",
                                                         "dns", "process", "async_hooks", "perf_hooks", "wasi", "trace_events"};
-    return driver_module(package) || k_denied.contains(package);
+    // Packages that change what require() loads, so that `require('knex')` may be a repository
+    // file, or that load and compile files themselves: module-alias's addAlias, tsconfig-paths'
+    // register({ paths }), @babel/register's plugins, pirates' addHook, jiti, proxyquire, ...
+    static const std::set<std::string_view> k_loaders = {"module-alias", "tsconfig-paths", "@babel/register", "pirates", "jiti",
+                                                         "proxyquire", "mock-require", "rewire", "require-in-the-middle",
+                                                         "import-in-the-middle", "esm", "app-module-path", "require-from-string"};
+    return driver_module(package) || k_denied.contains(package) || k_loaders.contains(package);
 }
 
 // fs (and fs/promises, graceful-fs, fs-extra): only what reads.
@@ -590,6 +596,12 @@ bool Reader::load(std::size_t i, const std::string& spec) {
     std::string ambiguous;
     auto file = resolve_import(m_path, spec, &ambiguous);
     if (!file) {
+        // A file by a name pgfence does not read as a script (`./addon.node`): not followed.
+        std::error_code ec;
+        if (std::filesystem::exists(std::filesystem::path(m_path).parent_path() / spec, ec) &&
+            !std::filesystem::is_directory(std::filesystem::path(m_path).parent_path() / spec, ec)) {
+            return fail(i, "a load of '" + shown(spec) + "', a file pgfence does not read as a module");
+        }
         if (ambiguous.empty()) return true;  // no such file: the tool fails to load the settings
         return fail(i, "a load of '" + shown(spec) + "', which pgfence cannot follow" + ambiguous);
     }
@@ -1221,7 +1233,8 @@ bool Reader::postfix(std::size_t& i, std::size_t stop, const KeyContext& key, Re
     }
     if (ref.kind == Ref::Kind::Global && ref.path.find('.') == std::string::npos && ref.path != "Number" && ref.path != "String" &&
         ref.path != "Boolean" && ref.path != "parseInt" && ref.path != "parseFloat" && ref.path != "JSON" && ref.path != "Math" && ref.path != "console") {
-        return fail(begin, "`" + shown(ref.path) + "` handed on as a value");
+        return fail(begin, "`" + shown(ref.path) + "` handed on as a value" +
+                               std::string(ref.path == "require" ? " (what is loaded through it is not followed)" : ""));
     }
     if (ref.kind == Ref::Kind::Function && !function_key(key) && !(i < stop && is(i, "("))) {
         return fail(begin, key.key.empty() ? "a function handed on as a value, which pgfence does not read as settings"
