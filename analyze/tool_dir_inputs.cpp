@@ -10,6 +10,7 @@
 
 #include "analyze/orm/input_format.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/settings_module.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/base/text_lines.hpp"
@@ -375,6 +376,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     // entry per folder their paths may resolve from, and those they include or extend).
     std::size_t compose_limit = k_most_compose_files;
     std::map<std::size_t, ComposeFollow> compose_followed;
+    std::set<std::string> settings_modules_read;  // read by orm/settings_module.hpp, each once
     std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
@@ -507,6 +509,17 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             else out.notes.push_back(path + ":" + std::to_string(s.line) + ": " + s.why);
         }
         for (auto& s : config_module_code(rel, *text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+        // A settings module's statements, read by what they may be (orm/settings_module.hpp, issue
+        // #53): any other is unknown at its line, where no check above already says so.
+        auto unread_settings = [&](const std::string& full, std::string_view file_text, const std::string& tool, std::vector<SettingUnknown>& into) {
+            if (!settings_modules_read.insert(full).second) return;
+            for (auto& [line, why] : orm::settings_module_unread(full, file_text, tool)) {
+                if (std::none_of(into.begin(), into.end(), [&](const SettingUnknown& u) { return u.line == line; })) {
+                    into.push_back(SettingUnknown{line, std::move(why), "a settings module's code"});
+                }
+            }
+        };
+        if (const std::string tool = settings_module_tool(rel, *text); !tool.empty()) unread_settings(path, *text, tool, unknown);
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();
@@ -520,6 +533,28 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (!t) return std::nullopt;
             return std::move(*t);
         };
+        // A settings module a command line names at another path (knex --knexfile, typeorm -d,
+        // sequelize --config): read as the tool's own settings module is, where it is.
+        for (const auto& m : named_settings_modules(rel, *text)) {
+            auto config = read_other(m.path);
+            if (!config) continue;
+            const std::string full = (root / m.path).lexically_normal().generic_string();
+            std::vector<SettingUnknown> found;
+            if (orm::runs_in_tool_process(m.path) || !settings_module_tool(m.path, *config).empty()) {
+                continue;  // read where it is, as the tool's settings module by its own name
+            }
+            for (auto& [line, why] : orm::settings_module_writes(full, *config)) found.push_back(SettingUnknown{line, std::move(why), "module write"});
+            const std::string spliced_tool = m.tool == "sequelize-cli" ? "Sequelize" : m.tool;
+            for (auto& sp : spliced_settings_for(m.path, *config, spliced_tool)) {
+                if (sp.unknown) found.push_back(SettingUnknown{sp.line, std::move(sp.why), "SQL the tool writes"});
+                else out.notes.push_back(full + ":" + std::to_string(sp.line) + ": " + sp.why);
+            }
+            for (auto& sp : config_module_code_for(m.path, *config, spliced_tool)) {
+                found.push_back(SettingUnknown{sp.line, std::move(sp.why), "a configuration module's code"});
+            }
+            unread_settings(full, *config, m.tool, found);
+            if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *config, found));
+        }
         // The configuration .sequelizerc's `config` names, whatever its name: sequelize-cli loads it
         // (src/helpers/config-helper.js getConfigFile: args.config), so it is read as config/config.*
         // is (red team R78b B6: src/db/sequelize.js ran `require('pg')` and a DROP TABLE at load).
@@ -542,6 +577,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 for (auto& sp : config_module_code_for(other, *config, "Sequelize")) {
                     found.push_back(SettingUnknown{sp.line, std::move(sp.why), "a configuration module's code"});
                 }
+                unread_settings(full, *config, "sequelize-cli", found);
                 if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *config, found));
             }
         }

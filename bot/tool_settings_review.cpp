@@ -12,6 +12,8 @@
 
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/settings_module.hpp"
+#include "analyze/migrations/session_setup.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/code_migrations.hpp"
@@ -610,6 +612,22 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         }
         for (auto& s : tools::config_module_code(file.path, **text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+        }
+        // Its statements, read default-deny (analyze/orm/settings_module.hpp), as analyze reads them.
+        if (const std::string tool = tools::settings_module_tool(file.path, **text); !tool.empty()) {
+            auto touched = [&](int line) { return file.all_lines_new || file.touches(line, line); };
+            auto add_unknown = [&](int line, std::string why, const char* what) {
+                if (touched(line) && std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == line; })) {
+                    unknown.push_back(analyze::SettingUnknown{line, std::move(why), what});
+                }
+            };
+            auto unread = analyze::orm::settings_module_unread(file.path, **text, tool);
+            const bool mine = std::any_of(unread.begin(), unread.end(), [&](const auto& u) { return touched(u.first); });
+            // Listed here because of these, the file is not read again by add_session_setup_reports: its checks first.
+            if (mine && found.empty() && unknown.empty()) {
+                for (auto& sp : tools::session_setup_settings(**text)) add_unknown(sp.line, std::move(sp.why), "connection setup");
+            }
+            for (auto& [line, why] : unread) add_unknown(line, std::move(why), "a settings module's code");
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);

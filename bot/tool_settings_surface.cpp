@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/settings_module.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
@@ -19,6 +20,8 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/session_setup.hpp"
+#include "analyze/migrations/spliced_settings.hpp"
 #include "bot/compose_surface.hpp"
 #include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
@@ -619,6 +622,30 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         if (!s.knexfile.empty() && script_name(analyze::path_name(file.path))) {
             for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, text)) {
                 if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            }
+        }
+        // A settings module the tool loads (one a knexfile loads, the configuration .sequelizerc
+        // names, a knexfile a command line names): its changed statements read default-deny
+        // (analyze/orm/settings_module.hpp), as analyze reads them.
+        if (script_name(analyze::path_name(file.path))) {
+            std::string tool;
+            if (!s.knexfile.empty() || s.why.find("(--knexfile)") != std::string::npos) tool = "knex";
+            else if (s.storage || s.why.find("(--config)") != std::string::npos || s.why.find("(--options-path)") != std::string::npos) tool = "sequelize-cli";
+            if (!tool.empty()) {
+                auto add_unknown = [&](int line, std::string why, const char* what) {
+                    if (!(file.all_lines_new || file.touches(line, line))) return;
+                    if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == line; })) {
+                        unknown.push_back(analyze::SettingUnknown{line, std::move(why), what});
+                    }
+                };
+                // Listed here, the file is not read again by add_session_setup_reports: its checks too.
+                const std::string spliced_tool = tool == "knex" ? "knex" : "Sequelize";
+                for (auto& sp : tools::session_setup_settings(text)) add_unknown(sp.line, std::move(sp.why), "connection setup");
+                for (auto& sp : tools::spliced_settings_for(file.path, text, spliced_tool)) {
+                    if (sp.unknown) add_unknown(sp.line, std::move(sp.why), "SQL the tool writes");
+                }
+                for (auto& sp : tools::config_module_code_for(file.path, text, spliced_tool)) add_unknown(sp.line, std::move(sp.why), "a configuration module's code");
+                for (auto& [line, why] : analyze::orm::settings_module_unread(file.path, text, tool)) add_unknown(line, std::move(why), "a settings module's code");
             }
         }
         if (found.empty() && unknown.empty()) {

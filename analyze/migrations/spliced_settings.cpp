@@ -6,7 +6,9 @@
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/graphile_settings.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/typeorm_data_source.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/orm/escapes.hpp"
 #include "analyze/orm/js_lexer.hpp"
@@ -464,6 +466,48 @@ std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::s
         out.push_back({lines.at(t[i].begin), "this configuration module, which " + tool + " loads before any migration runs, imports " +
                                                  shown(t[i].string.value) + " (a database driver or a way to run programs): what its code "
                                                  "runs when it is loaded is not known"});
+    }
+    return out;
+}
+
+std::string settings_module_tool(std::string_view path, std::string_view text) {
+    const std::string_view name = path_name(path);
+    bool script = false;
+    for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) script = script || (name.ends_with(ext) && !name.ends_with(".d.ts"));
+    if (name == ".sequelizerc") return "sequelize-cli";
+    if (!script || name.find(".test.") != std::string_view::npos || name.find(".spec.") != std::string_view::npos) return {};
+    if (graphile_settings_name(name)) return "graphile-migrate";
+    if (orm::runs_in_tool_process(path)) return name.starts_with("knexfile.") ? "knex" : "sequelize-cli";
+    const std::string tool = tool_of(path, text);
+    if (tool == "knex") return {};  // knexfile.test.ts and the like: not the name knex's CLI looks for
+    if (tool == "Sequelize") return "sequelize-cli";
+    if (tool == "node-config's migration tool") return name.starts_with("default.") ? "node-config" : std::string();
+    return tool;
+}
+
+std::vector<NamedModule> named_settings_modules(std::string_view path, std::string_view text) {
+    std::vector<NamedModule> out;
+    if (path_name(path) != "package.json" && !command_file(path)) return out;
+    const std::string_view folder = path_folder(path);
+    std::vector<NamedFile> named = named_settings_files(path, text, folder);
+    if (runs_from_top(path) && !folder.empty()) {
+        for (auto& f : named_settings_files(path, text, "")) named.push_back(std::move(f));
+    }
+    for (auto& f : named) {
+        const std::string_view n = path_name(f.path);
+        const bool script = n.ends_with(".js") || n.ends_with(".ts") || n.ends_with(".cjs") || n.ends_with(".mjs") || n.ends_with(".cts") || n.ends_with(".mts");
+        if (!script) continue;
+        if (f.flag == "--knexfile") out.push_back(NamedModule{f.line, std::move(f.path), "knex"});
+        else if (f.flag == "--config" || f.flag == "--options-path") out.push_back(NamedModule{f.line, std::move(f.path), "sequelize-cli"});
+    }
+    int line = 0;
+    for (std::size_t start = 0; start <= text.size() && out.size() < 64;) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        ++line;
+        if (auto d = typeorm_cli_data_source(path, line, text.substr(start, end - start)); d && !d->data_source.empty()) {
+            out.push_back(NamedModule{line, d->data_source, "TypeORM"});
+        }
+        start = end + 1;
     }
     return out;
 }

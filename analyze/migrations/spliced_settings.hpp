@@ -51,4 +51,22 @@ struct SplicedSetting {
 [[nodiscard]] std::vector<SplicedSetting> spliced_settings_for(std::string_view path, std::string_view text, const std::string& tool);
 [[nodiscard]] std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::string_view text, const std::string& tool);
 
+// The tool that loads the JavaScript/TypeScript settings module at `path` with require(), in the
+// process that then runs the migrations ("knex", "sequelize-cli", "TypeORM", "node-config",
+// "graphile-migrate"), or "" when it is none: a knexfile, .sequelizerc, config/config.js and
+// config/database.js, node-config's default module, ormconfig.js, a TypeORM data source, .gmrc.js.
+// Its statements are read by orm/settings_module.hpp (default-deny).
+[[nodiscard]] std::string settings_module_tool(std::string_view path, std::string_view text);
+
+// The settings modules a command line names at another path (in package.json's scripts or a
+// command file: tools/settings_surface.hpp command_file): `knex --knexfile X` (knex bin/cli.js
+// initKnex), `sequelize --config X` (sequelize-cli src/core/yargs.js), `typeorm -d X` /
+// `--dataSource X` (typeorm src/commands/*Command.ts); repository-relative, with the tool.
+struct NamedModule {
+    int line = 1;
+    std::string path;
+    std::string tool;
+};
+[[nodiscard]] std::vector<NamedModule> named_settings_modules(std::string_view path, std::string_view text);
+
 }  // namespace pgfence::analyze::tools

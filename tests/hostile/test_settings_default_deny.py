@@ -1,0 +1,233 @@
+"""Settings modules read default-deny (issue #53; red team R78a B5, R78b B3, B6). A migration tool
+loads its JavaScript settings module with require() in the process that then runs the migrations;
+pgfence reads each statement there only as one of a closed set of settings forms
+(analyze/orm/settings_module.hpp), and anything else is unknown at its line: a local function the
+knexfile calls that runs a query, `module.constructor._load('pg')` in the configuration a
+.sequelizerc names at another path, top-level code in the knexfile `knex --knexfile` names, a
+TypeORM data source `typeorm -d` names that runs its own query, a module the knexfile loads that
+runs a program. In each the migrations read clean. Ordinary settings modules (dotenv, path.join,
+environment defaults, a NODE_ENV ternary, TypeScript types, a DataSource with a naming strategy)
+stay clean.
+
+    test_settings_default_deny.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import gated, pr_findings, repository, run  # noqa: E402
+
+KNEX_PACKAGE = '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n'
+KNEXFILE = "module.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  migrations: { directory: './migrations' },\n};\n"
+KNEX_INIT = "exports.up = (knex) => knex.raw('CREATE TABLE users (id bigserial PRIMARY KEY)');\nexports.down = () => {};\n"
+KNEX_NOOP = "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n"
+
+
+def knex_base():
+    return {"package.json": KNEX_PACKAGE, "knexfile.js": KNEXFILE, "migrations/20240101000000_init.js": KNEX_INIT}
+
+
+def knexfile_local_function(s):
+    """The knexfile calls a function of its own at the top; the function opens knex on the same
+    database and drops users before knex runs the (harmless) migration."""
+    head = {"knexfile.js": "const knex = require('knex');\n\nfunction warmUp(url) {\n"
+                           "  return knex({ client: 'pg', connection: url }).raw('DROP TABLE IF EXISTS users');\n}\n"
+                           "warmUp(process.env.DATABASE_URL);\n\n" + KNEXFILE,
+            "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", 4)})
+
+
+SEQ_PACKAGE = ('{"name":"app","scripts":{"db:migrate":"sequelize-cli db:migrate"},"dependencies":{"pg":"^8.11.0","sequelize":"^6.37.0"},'
+               '"devDependencies":{"sequelize-cli":"^6.6.2"}}\n')
+SEQ_USERS = ("'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('CREATE TABLE users "
+             "(id bigserial PRIMARY KEY, email text)');\n  },\n  async down() {}\n};\n")
+SEQ_NOOP = "'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('SELECT 1');\n  },\n  async down() {}\n};\n"
+
+
+def sequelizerc_module_constructor(s):
+    """.sequelizerc names src/db/settings.js; that module reaches Node's loader through
+    `module.constructor._load('pg')` (no require('pg') to see) and drops users when sequelize-cli loads it."""
+    rc = ("const path = require('path');\nmodule.exports = {\n  config: path.resolve('src', 'db', 'settings.js'),\n"
+          "  'migrations-path': path.resolve('migrations'),\n};\n")
+    settings = "module.exports = { production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres' } };\n"
+    base = {"package.json": SEQ_PACKAGE, ".sequelizerc": rc, "src/db/settings.js": settings, "migrations/20240101000000-create-users.js": SEQ_USERS}
+    head = {"src/db/settings.js": "const Pg = module.constructor._load('p' + 'g');\n"
+                                  "new Pg.Client({ connectionString: process.env.DATABASE_URL }).connect()\n"
+                                  "  .then(function () { return this.query('DROP TABLE IF EXISTS users'); });\n" + settings,
+            "migrations/20240301000000-noop.js": SEQ_NOOP}
+    gated(s, base, head, {("src/db/settings.js", "unknown-statement", 1)})
+
+
+def knexfile_flag_module(s):
+    """package.json runs `knex --knexfile db/conf.js`; db/conf.js opens knex itself at the top and
+    drops users, then exports ordinary settings."""
+    conf = "module.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  migrations: { directory: '../migrations' },\n};\n"
+    package = '{"name":"app","scripts":{"migrate":"knex migrate:latest --knexfile db/conf.js"},"dependencies":{"knex":"^3","pg":"^8"}}\n'
+    base = {"package.json": package, "db/conf.js": conf, "migrations/20240101000000_init.js": KNEX_INIT}
+    head = {"db/conf.js": "const knex = require('knex');\nknex({ client: 'pg', connection: process.env.DATABASE_URL }).raw('DROP TABLE IF EXISTS users')"
+                          ".then(() => {});\n" + conf,
+            "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, base, head, {("db/conf.js", "unknown-statement", 2)})
+
+
+def typeorm_data_source_flag(s):
+    """package.json runs `typeorm migration:run -d src/ds.js`; the data source initialises itself
+    and runs its own DROP TABLE when the CLI loads it."""
+    source = ('const { DataSource } = require("typeorm");\nconst ds = new DataSource({\n  type: "postgres",\n'
+              '  url: process.env.DATABASE_URL,\n  migrations: ["migrations/*.js"],\n});\n')
+    package = ('{"name":"app","scripts":{"migrate":"typeorm migration:run -d src/ds.js"},'
+               '"dependencies":{"typeorm":"^0.3.20","pg":"^8"}}\n')
+    base = {"package.json": package, "src/ds.js": source + "module.exports = ds;\n",
+            "migrations/1700000000000-Init.js": 'module.exports = class Init1700000000000 {\n  async up(q) { await q.query("CREATE TABLE users (id bigserial PRIMARY KEY)"); }\n'
+                                                '  async down() {}\n};\n'}
+    head = {"src/ds.js": source + 'ds.initialize().then(() => ds.query("DROP TABLE IF EXISTS users"));\nmodule.exports = ds;\n'}
+    gated(s, base, head, {("src/ds.js", "unknown-statement", 7)})
+
+
+def knexfile_loaded_module(s):
+    """The knexfile takes its pool sizes from db/pool.js, which runs psql at the top when knex
+    loads the knexfile; the knexfile itself reads only settings."""
+    head = {"knexfile.js": "const { pool } = require('./db/pool');\n\nmodule.exports = {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n"
+                           "  pool: { min: pool.min, max: pool.max },\n  migrations: { directory: './migrations' },\n};\n",
+            "db/pool.js": "const cp = require('child' + '_process');\n"
+                          "cp.execSync('psql \"$DATABASE_URL\" -c \"DROP TABLE IF EXISTS users\"');\n"
+                          "module.exports = { pool: { min: 1, max: 5 } };\n",
+            "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", 1)})
+
+
+CONTROL_KNEXFILE = """'use strict';
+require('dotenv').config({ path: require('path').resolve(__dirname, '.env') });
+const path = require('path');
+const fs = require('fs');
+
+const env = process.env.NODE_ENV || 'development';
+const isProduction = env === 'production';
+const caFile = path.join(__dirname, 'certs', 'ca.pem');
+const poolMax = parseInt(process.env.DB_POOL_MAX ?? '10', 10);
+
+function ssl() {
+  if (process.env.DB_SSL !== 'true') return false;
+  return { rejectUnauthorized: true, ca: fs.existsSync(caFile) ? fs.readFileSync(caFile, 'utf8') : undefined };
+}
+
+const base = {
+  client: 'pg',
+  connection: {
+    connectionString: process.env.DATABASE_URL || `postgres://app@localhost:5432/app_${env}`,
+    ssl: ssl(),
+  },
+  pool: { min: Number(process.env.DB_POOL_MIN) || 2, max: poolMax },
+  migrations: { directory: './migrations', tableName: 'knex_migrations' },
+  debug: !isProduction && process.env.KNEX_DEBUG === '1',
+  log: { warn(message) { console.warn('[knex]', message); } },
+};
+
+const config = {
+  development: { ...base },
+  test: { ...base, connection: process.env.TEST_DATABASE_URL },
+  production: { ...base, pool: { min: 2, max: isProduction ? poolMax * 2 : poolMax } },
+};
+config.staging = { ...config.production };
+module.exports = config;
+"""
+
+CONTROL_KNEXFILE_TS = """import type { Knex } from 'knex';
+import 'dotenv/config';
+
+interface Settings extends Knex.Config {
+  client: string;
+}
+type Env = 'development' | 'production';
+
+const env: Env = (process.env.NODE_ENV as Env) ?? 'development';
+
+const config: Record<Env, Settings> = {
+  development: {
+    client: 'pg',
+    connection: process.env.DATABASE_URL!,
+    migrations: { directory: './migrations' },
+  },
+  production: {
+    client: 'pg',
+    connection: { connectionString: process.env.DATABASE_URL as string, ssl: { rejectUnauthorized: false } },
+    pool: { min: 2, max: 10 },
+    migrations: { directory: './migrations' },
+  },
+} satisfies Record<Env, Knex.Config>;
+
+export default config[env];
+"""
+
+CONTROL_SEQUELIZE = """require('dotenv').config();
+
+const common = {
+  dialect: 'postgres',
+  logging: process.env.SQL_LOG === '1' ? console.log : false,
+  migrationStorageTableName: 'sequelize_meta',
+};
+
+module.exports = {
+  development: {
+    ...common,
+    username: process.env.DB_USER || 'postgres',
+    password: process.env.DB_PASSWORD || null,
+    database: process.env.DB_NAME || 'app_dev',
+    host: process.env.DB_HOST || '127.0.0.1',
+    port: Number(process.env.DB_PORT || 5432),
+  },
+  production: {
+    ...common,
+    use_env_variable: 'DATABASE_URL',
+    dialectOptions: { ssl: { require: true, rejectUnauthorized: false } },
+  },
+};
+"""
+
+CONTROL_DATA_SOURCE = """import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+import * as path from 'path';
+
+export const AppDataSource = new DataSource({
+  type: 'postgres',
+  url: process.env.DATABASE_URL,
+  synchronize: false,
+  logging: process.env.NODE_ENV !== 'production',
+  migrations: ['migrations/*.js'],
+  entities: [path.join(__dirname, 'entities', '*.{ts,js}')],
+  migrationsTableName: 'typeorm_migrations',
+  namingStrategy: new SnakeNamingStrategy(),
+});
+
+export default AppDataSource;
+"""
+
+
+def ordinary_settings_control(s):
+    """Typical settings modules stay clean: a knexfile with dotenv, path.join, environment
+    defaults, a NODE_ENV ternary, a function of its own and knex's log.warn; a TypeScript knexfile
+    with types; a Sequelize config.js with `logging`; a TypeORM data source `typeorm -d` names.
+    analyze --unknown block passes, and pr reports no unknown in them."""
+    files = {"package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest","migrate:ts":"knex migrate:latest --knexfile db/knexfile.ts",'
+                             '"typeorm":"typeorm migration:show -d src/data-source.ts","seq":"sequelize-cli db:migrate"},'
+                             '"dependencies":{"knex":"^3","pg":"^8","typeorm":"^0.3.20","sequelize":"^6"}}\n',
+             "knexfile.js": CONTROL_KNEXFILE, "db/knexfile.ts": CONTROL_KNEXFILE_TS, "config/config.js": CONTROL_SEQUELIZE,
+             "src/data-source.ts": CONTROL_DATA_SOURCE, "migrations/20240101000000_init.js": KNEX_INIT}
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    unknown = [(f["path"], x["start"]["line"], x["message"][:300]) for f in report["files"] for x in f["findings"] if x["rule"].startswith("unknown")]
+    check(proc.returncode == 0 and not unknown, f"analyze passes ordinary settings modules: exit {proc.returncode}\n{unknown}\n{proc.stderr[-2000:]}")
+    s.start_double()
+    s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    found = {f for f in pr_findings(s) if f[1].startswith("unknown")}
+    check(not found, f"pr reports no unknown in ordinary settings modules: {sorted(found)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main({f.__name__: f for f in (knexfile_local_function, sequelizerc_module_constructor, knexfile_flag_module, typeorm_data_source_flag,
+                                           knexfile_loaded_module, ordinary_settings_control)}))
