@@ -6,7 +6,9 @@
 //
 // Input layout: byte 0 picks the reader (% 5: typeorm, knex, sequelize, db-migrate, or auto,
 // which judges by content) and the file name's extension; byte 1 picks the direction; the
-// rest is the script.
+// rest is the script. The same bytes are also read as a knexfile by the default-deny settings
+// reader (orm/settings_module.hpp), whose lines must fall inside the text.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +20,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/orm/extract.hpp"
+#include "analyze/orm/settings_module.hpp"
 #include "annotate/json_report.hpp"
 #include "fuzz/fuzz_checks.hpp"
 
@@ -48,5 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     report.files.push_back(analyze::analyze_text(path, text, options));
     fuzz::check_statements("fuzz_orm", report.files.front(), text);
     fuzz::check_json_report("fuzz_orm", report);
+
+    const int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    for (const auto& [line, why] : analyze::orm::settings_module_unread("/nonexistent/knexfile.js", text, "knex")) {
+        if (line < 1 || line > lines || why.empty()) {
+            std::fprintf(stderr, "fuzz_orm: settings_module_unread line %d of %d, reason '%s'\n", line, lines, why.c_str());
+            std::abort();
+        }
+    }
     return 0;
 }
