@@ -39,8 +39,17 @@ void note_dropped_constraint(const std::string& relname, const std::string& disp
         what = {"check", ""};
     } else if (const RelationInfo* idx = std::as_const(ctx.catalog).find(constraint); idx != nullptr && idx->kind == "index" &&
                                                                          idx->index_table == relname && idx->index) {
-        const bool primary = !rel->primary_key.empty() && same_columns(idx->index->keys, std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end())) &&
-                             constraint.ends_with("pkey");
+        // The primary key's index, by its columns: the one index on them, or, beside another unique
+        // index on the same columns, the one named as PostgreSQL names a primary key (<table>_pkey).
+        // TypeORM names its primary keys PK_<hash> (daily-api: a key swap read as a lost unique).
+        const std::vector<std::string> pk(rel->primary_key.begin(), rel->primary_key.end());
+        bool primary = !pk.empty() && same_columns(idx->index->keys, pk);
+        if (primary && !constraint.ends_with("pkey")) {
+            const auto indexes = ctx.catalog.indexes_of(relname);
+            primary = std::none_of(indexes.begin(), indexes.end(), [&](const RelationInfo* other) {
+                return other != idx && (!other->index || same_columns(other->index->keys, pk));
+            });
+        }
         what = {primary ? "primary key" : idx->index->method == "btree" ? "unique" : "exclusion", joined(idx->index->keys)};
     } else if (!rel->primary_key.empty() && constraint == relname + "_pkey") {
         what = {"primary key", joined(std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end()))};

@@ -124,7 +124,13 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
             for (const IndexElem* elem : pg::each<IndexElem>(index->indexParams)) {
                 keys.push_back(elem->name != nullptr ? quote_ident(elem->name) : std::string("(expression)"));
             }
-            found = columns.empty() || sorted(keys) == columns;
+            // The same columns, or some of them: a unique index on fewer of its columns refuses every
+            // duplicate the old one refused (documenso: UNIQUE (plan, customer) -> UNIQUE (customer)).
+            // A partial one (WHERE) refuses them only in the rows it covers.
+            keys = sorted(keys);
+            found = columns.empty() || (index->whereClause == nullptr && !keys.empty() &&
+                                        std::find(keys.begin(), keys.end(), "(expression)") == keys.end() &&
+                                        std::includes(columns.begin(), columns.end(), keys.begin(), keys.end()));
             return found;
         }
         // The table dropped in the file (drop-table reports that).
@@ -154,6 +160,11 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
             // (Prisma's (media_id) -> (media_id, project_id)).
             const std::vector<std::string> now = quoted(keys);
             if (con->contype == CONSTR_FOREIGN && std::includes(now.begin(), now.end(), columns.begin(), columns.end())) {
+                return found = true;
+            }
+            // A unique key on some of the old one's columns refuses every duplicate it did.
+            if (what.kind == "unique" && con->contype != CONSTR_FOREIGN && !now.empty() &&
+                std::includes(columns.begin(), columns.end(), now.begin(), now.end())) {
                 return found = true;
             }
         }
