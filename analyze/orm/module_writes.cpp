@@ -165,18 +165,27 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
     for (std::size_t k = 1; k + 1 < n; ++k) {
         if (!is(t, k, "=") || is(t, k + 1, "=")) continue;
         std::size_t p = k - 1;
-        if ((is(t, p, "}") || is(t, p, "]")) && opener[p] < n) p = opener[p];
-        else if (!ident(t, p) || member(t, p)) continue;
+        if ((is(t, p, "}") || is(t, p, "]")) && opener[p] < n) {
+            p = opener[p];
+            // `items[row.name] = value` writes a member; it binds no name.
+            if (is(t, p, "[") && p > 0 && ((ident(t, p - 1) && !operator_word(t, p - 1) && !is(t, p - 1, "return")) || is(t, p - 1, "]"))) continue;
+        } else if (!ident(t, p) || member(t, p)) continue;
         bindings.push_back(Binding{p, k + 1, ends[k + 1]});
     }
     // Each pass marks the tokens that make a value a module's (below), counted in prefix sums, so
     // a value nested in another costs nothing more: linear per pass. A call's arguments make a new
-    // value (`_.cloneDeep(cols)`, `knex(config)`, `Object.assign({}, cfg)`), and so does a spread
-    // (`{...cfg}`): only tokens at the value's own depth of call arguments count, in a prefix sum
-    // per depth.
+    // value (`_.cloneDeep(cols)`, `knex(config)`, `Object.assign({}, cfg)`), and so do a spread
+    // (`{...cfg}`), an object or array literal (`{ item: h }`, `[h]`: module_escapes() reports a
+    // module placed in one), a computed key (`rows[h.key]`) and a function's body: only tokens
+    // at the value's own depth of brackets count, in a prefix sum per depth.
     std::vector<std::size_t> depth(n + 1, 0);
     {
         std::vector<int> diff(n + 1, 0);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!(is(t, k, "{") || is(t, k, "[")) || close[k] >= n) continue;
+            ++diff[k + 1];
+            --diff[close[k]];
+        }
         for (std::size_t k = 1; k < n; ++k) {
             if (!is(t, k, "(") || close[k] >= n || !(ident(t, k - 1) || is(t, k - 1, ")") || is(t, k - 1, "]"))) continue;
             if (is(t, k - 1, "require") || is(t, k - 1, "import") || operator_word(t, k - 1)) continue;
@@ -252,6 +261,45 @@ bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
     return (is(t, head, "(") || is(t, head, ",")) && below < t.size() && is(t, below, "(");
 }
 
+// Is the name at i a type argument after the first (`Record<number, Driver>`, `Map<K, Array<V>>`)?
+// The `<` must follow a name and the matching `>` be followed by a token that cannot follow a
+// comparison's `>` in JavaScript (`)`, `,`, `;`, `=`, `|`, `&`, `]`, `}`), or by the `>` of an
+// enclosing list that holds the same: `f(a < b, h, c > d)` and `f(a < b, h, c >> 1)` pass h.
+// Each walk stops after 256 tokens.
+bool type_argument(const std::vector<Token>& t, std::size_t i) {
+    const std::size_t n = t.size();
+    auto type_token = [&](std::size_t j) {
+        return t[j].kind == TokenKind::String || (ident(t, j) && !operator_word(t, j)) || is(t, j, ",") || is(t, j, ".") || is(t, j, "|") ||
+               is(t, j, "&") || is(t, j, "[") || is(t, j, "]") || is(t, j, "typeof") || is(t, j, "keyof");
+    };
+    std::size_t lo = i, hi = i;
+    for (int level = 0; level < 16; ++level) {
+        std::size_t o = n, c = n;
+        int depth = 0;
+        for (std::size_t j = lo; j-- > 0 && j + 256 > lo;) {
+            if (is(t, j, ">")) ++depth;
+            else if (is(t, j, "<") && depth > 0) --depth;
+            else if (is(t, j, "<")) { o = j; break; }
+            else if (!type_token(j)) break;
+        }
+        if (o == n || o == 0 || !ident(t, o - 1) || operator_word(t, o - 1)) return false;
+        depth = 0;
+        for (std::size_t j = hi + 1; j < n && j < hi + 256; ++j) {
+            if (is(t, j, "<")) ++depth;
+            else if (is(t, j, ">") && depth > 0) --depth;
+            else if (is(t, j, ">")) { c = j; break; }
+            else if (!type_token(j)) break;
+        }
+        if (c == n || c + 1 >= n) return false;
+        static const std::set<std::string_view> k_after = {")", ",", ";", "=", "|", "&", "]", "}"};
+        if ((t[c + 1].kind == TokenKind::Punct || t[c + 1].kind == TokenKind::Ident) && k_after.contains(t[c + 1].text)) return true;
+        if (!is(t, c + 1, ">")) return false;
+        lo = o;
+        hi = c;
+    }
+    return false;
+}
+
 // Is the name at i part of a TypeScript type (an annotation, a type literal's member, after `as`,
 // `|`, `extends`)? There `Knex.Config` names a type; nothing is written. `open`: the brackets open at i.
 bool in_type(const std::vector<Token>& t, std::size_t i, const std::vector<std::size_t>& open) {
@@ -266,7 +314,7 @@ bool in_type(const std::vector<Token>& t, std::size_t i, const std::vector<std::
         const std::size_t b = open[d - 1];
         if (b > 0 && annotation(t, b - 1, d >= 2 ? open[d - 2] : npos)) return true;
     }
-    return false;
+    return type_argument(t, i);
 }
 
 std::string why_for(const Chain& c, bool imported, bool global) {
@@ -618,7 +666,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
 namespace {
 
 // How far loaded modules are followed: a depth, and files and bytes in all (each read once).
-constexpr int k_max_load_depth = 8;
+constexpr int k_max_load_depth = 64;
 constexpr std::size_t k_max_loaded_files = 128;
 constexpr std::size_t k_max_loaded_bytes = 16u << 20;
 

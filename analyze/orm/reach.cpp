@@ -421,7 +421,7 @@ std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>&
             fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, r.begin)) + ", loaded when the migration is): " + r.why +
                  (found.size() > 1 ? " (and " + std::to_string(found.size() - 1) + " more in that file)" : std::string()));
         }
-        if (f.depth >= 8) {
+        if (f.depth >= 64) {  // a bound on the chain; the byte budget bounds the files
             if (!nested.empty()) fail("(" + shown(f.file) + ") imports files past pgfence's limit on following imports");
             continue;
         }
