@@ -445,6 +445,26 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
         static const std::set<std::string_view> k_before = {"=", "(", ",", ":", "[", "?", "return", "||", "&&", "??", "..."};
         return o > 0 && (t[o - 1].kind == TokenKind::Ident || t[o - 1].kind == TokenKind::Punct) && k_before.contains(t[o - 1].text);
     };
+    // The tools' entry points, bound once: knex's function (`require('knex')`, `{ knex }`) and
+    // Sequelize's class (`require('sequelize')`, `{ Sequelize }`, also of @sequelize/core).
+    std::set<std::string, std::less<>> tool_entries;
+    {
+        std::map<std::string, int, std::less<>> bound;  // other bindings and assignments of a name
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!ident(t, k) || member(t, k)) continue;
+            if ((is(t, k + 1, "=") && !is(t, k + 2, "=")) || writes_at(t, k + 1) || (k > 0 && (is(t, k - 1, "function") || is(t, k - 1, "class")))) {
+                ++bound[t[k].text];
+            }
+        }
+        for (const auto& [name, spec] : whole) {
+            if ((spec == "knex" || spec == "sequelize" || spec == "@sequelize/core") && bound[name] <= 1) tool_entries.insert(name);
+        }
+        for (const auto& [name, from] : imported_names(t)) {
+            const bool entry = (from.module == "knex" && (from.remote == "knex" || from.remote == "default")) ||
+                               ((from.module == "sequelize" || from.module == "@sequelize/core") && (from.remote == "Sequelize" || from.remote == "default"));
+            if (entry && bound[name] == 0) tool_entries.insert(name);
+        }
+    }
     std::map<std::size_t, std::string> callees;
     std::set<std::size_t> reported;
     std::vector<std::size_t> open;
@@ -488,9 +508,7 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             const std::string& callee = known->second;
             // The migration tool's own entry points take a configuration and read it: `knex(config)`,
             // `new Sequelize(config)`, named by the tool's package, not a local function.
-            const auto tool = whole.find(callee);
-            const bool tool_entry = tool != whole.end() && (tool->second == "knex" || tool->second == "sequelize" ||
-                                                             tool->second == "@sequelize/core");
+            const bool tool_entry = tool_entries.contains(callee);
             if (call && !tool_entry && !reads_only(callee, is(t, p, ","))) {
                 how = callee.ends_with(".call") || callee.ends_with(".apply") || callee.ends_with(".bind") ? "given as `this` or an argument"
                                                                                                        : "passed as an argument";

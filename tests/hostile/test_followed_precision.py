@@ -88,6 +88,19 @@ def deep_chain_write(s):
                        "lib/helper.js": 'const m = require("./m1");\nexports.run = async function (knex) { await knex.raw("SELECT 1"); };\n'})
 
 
+# R78b: Sequelize's class taken by destructuring reads the configuration it is given, as the
+# plain `const Sequelize = require('sequelize')` does (and knex's named export likewise).
+TOOL_ENTRIES = ('const { Sequelize } = require("sequelize");\n'
+                'const { knex } = require("knex");\n'
+                'const config = require("./config");\n'
+                "const sequelize = new Sequelize(config);\n"
+                "const db = knex(config);\n" + RUN)
+
+
+def control_tool_entries(s):
+    clean(s, {"lib/helper.js": TOOL_ENTRIES, "lib/config.js": 'module.exports = { dialect: "postgres" };\n'})
+
+
 # The same shapes with a real write to the helper's module stay unknown where they are.
 ATTACKS = {
     # `[a.b] = v` at a statement's start is an array pattern: it writes h.run.
@@ -99,6 +112,9 @@ ATTACKS = {
     # Comparisons that look like type arguments pass h itself.
     "compare_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3, d = 4;\n"
                     "patch(a < b, h, c > d); // expect: unknown-statement\n",
+    # The destructured name rebound to a writer is no longer Sequelize's class.
+    "rebound_entry": 'let { Sequelize } = require("sequelize");\nSequelize = function (m) { m.run = EVIL; };\n'
+                     "new Sequelize(h); // expect: unknown-statement\n",
     "shift_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3;\n"
                   "patch(a < b, h, c >> 1); // expect: unknown-statement\n",
 }
@@ -115,6 +131,7 @@ SCENARIOS = {
     "control_type_arguments": control_type_arguments,
     "control_local_values": control_local_values,
     "control_deep_chain": control_deep_chain,
+    "control_tool_entries": control_tool_entries,
     "deep_chain_write": deep_chain_write,
     **{f"attack_{name}": attack(name) for name in ATTACKS},
 }
