@@ -145,9 +145,17 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
     const std::size_t n = t.size();
     for (std::size_t k = 0; k + 1 < n; ++k) {  // import declarations (TypeScript's `import h = require()` too)
         if (!is(t, k, "import") || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
+        // `import type { A } from`, `import type A from`: TypeScript erases them; `import type from 'x'`
+        // and `import type, { a } from 'x'` bind a name `type`.
+        if (is(t, k + 1, "type") && !is(t, k + 2, "from") && !is(t, k + 2, ",") && !is(t, k + 2, "=")) continue;
         for (std::size_t j = k + 1; j < n && j < k + 4096 && !is(t, j, "from") && !is(t, j, ";") && !is(t, j, "import") &&
                                     t[j].kind != TokenKind::String;
              ++j) {
+            // `{ type A, B }`: A is a type, erased.
+            if (is(t, j, "type") && (is(t, j - 1, "{") || is(t, j - 1, ",")) && ident(t, j + 1) && !is(t, j + 1, "as")) {
+                for (++j; j < n && !is(t, j, ",") && !is(t, j, "}"); ++j) {}
+                continue;
+            }
             if (ident(t, j) && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) out.insert(t[j].text);
         }
     }
@@ -250,6 +258,18 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
 
 // A `:` at c that gives a TypeScript type (`const c: Knex.Config = ...`, `(k: Knex.Client = x)`),
 // not an object literal's value; `below`: the bracket holding it, or npos.
+// Does the `{` at o open a class body (`class A<T> extends B implements C {`)? Only names, `.`,
+// `,` and angle brackets may stand between `class` and it, so no object literal in an `extends`
+// expression passes for one.
+bool class_body(const std::vector<Token>& t, std::size_t o) {
+    if (!is(t, o, "{")) return false;
+    for (std::size_t j = o; j-- > 0 && j + 64 > o;) {
+        if (is(t, j, "class")) return !member(t, j);
+        if (!(ident(t, j) || is(t, j, ".") || is(t, j, ",") || is(t, j, "<") || is(t, j, ">"))) return false;
+    }
+    return false;
+}
+
 bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
     static const std::set<std::string_view> k_heads = {"const", "let", "var", "private", "public", "protected", "readonly", "static",
                                                        "declare", "abstract", "override"};
@@ -258,6 +278,8 @@ bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
     if (!ident(t, name) || name == 0) return false;
     const std::size_t head = name - 1;
     if (ident(t, head) && k_heads.contains(t[head].text)) return true;
+    // A class field's type, `extensions: AnyExtension[] = []`, after a member or a decorator.
+    if ((is(t, head, "{") || is(t, head, ";") || is(t, head, "}") || is(t, head, ")")) && class_body(t, below)) return true;
     return (is(t, head, "(") || is(t, head, ",")) && below < t.size() && is(t, below, "(");
 }
 
@@ -265,9 +287,10 @@ bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
 // The `<` must follow a name and the matching `>` be followed by a token that cannot follow a
 // comparison's `>` in JavaScript (`)`, `,`, `;`, `=`, `|`, `&`, `]`, `}`), or by the `>` of an
 // enclosing list that holds the same: `f(a < b, h, c > d)` and `f(a < b, h, c >> 1)` pass h.
-// Each walk stops after 256 tokens.
+// Each walk stops after 64 tokens.
 bool type_argument(const std::vector<Token>& t, std::size_t i) {
     const std::size_t n = t.size();
+    if (i == 0 || !is(t, i - 1, ",")) return false;  // the first one follows `<`
     auto type_token = [&](std::size_t j) {
         return t[j].kind == TokenKind::String || (ident(t, j) && !operator_word(t, j)) || is(t, j, ",") || is(t, j, ".") || is(t, j, "|") ||
                is(t, j, "&") || is(t, j, "[") || is(t, j, "]") || is(t, j, "typeof") || is(t, j, "keyof");
@@ -276,7 +299,7 @@ bool type_argument(const std::vector<Token>& t, std::size_t i) {
     for (int level = 0; level < 16; ++level) {
         std::size_t o = n, c = n;
         int depth = 0;
-        for (std::size_t j = lo; j-- > 0 && j + 256 > lo;) {
+        for (std::size_t j = lo; j-- > 0 && j + 64 > lo;) {
             if (is(t, j, ">")) ++depth;
             else if (is(t, j, "<") && depth > 0) --depth;
             else if (is(t, j, "<")) { o = j; break; }
@@ -284,7 +307,7 @@ bool type_argument(const std::vector<Token>& t, std::size_t i) {
         }
         if (o == n || o == 0 || !ident(t, o - 1) || operator_word(t, o - 1)) return false;
         depth = 0;
-        for (std::size_t j = hi + 1; j < n && j < hi + 256; ++j) {
+        for (std::size_t j = hi + 1; j < n && j < hi + 64; ++j) {
             if (is(t, j, "<")) ++depth;
             else if (is(t, j, ">") && depth > 0) --depth;
             else if (is(t, j, ">")) { c = j; break; }
@@ -756,12 +779,11 @@ public:
             return m_done[file] = "at line " + std::to_string(line_at(*text, writes.front().first)) + " of " + name + ": " + writes.front().second;
         }
         for (const Load& l : loads_of(tokens)) {
-            if (!relative(l.spec)) continue;
             std::string ambiguous;
-            auto next = resolve_import(file, l.spec, &ambiguous);
+            auto next = resolve_import(file, l.spec, &ambiguous);  // a relative path, or a path alias
             std::string why;
             if (!next) {
-                if (!l.bare && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
+                if ((!l.bare || !relative(l.spec)) && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
                 why = name + " loads '" + l.spec + "', which pgfence cannot follow" + (ambiguous.empty() ? std::string(" (no file of the repository)") : ambiguous);
             } else {
                 why = check(*next, depth + 1);
@@ -785,12 +807,12 @@ std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::strin
     std::vector<std::pair<std::size_t, std::string>> out;
     Loader loader(read);
     for (const Load& l : loads_of(tokens)) {
-        if (!relative(l.spec)) continue;
+        if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
         auto file = path.empty() ? std::nullopt : resolve_import(path, l.spec, &ambiguous);
         std::string why;
         if (!file) {
-            if (!l.bare && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
+            if ((!l.bare || !relative(l.spec)) && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
             why = "pgfence cannot follow it" + (ambiguous.empty() ? std::string(" (no file of the repository)") : ambiguous) +
                   ": its code runs when the script loads, and may replace what the migration calls";
         } else if (std::string found = loader.check(*file, 1); !found.empty()) {

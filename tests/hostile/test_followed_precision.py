@@ -88,6 +88,24 @@ def deep_chain_write(s):
                        "lib/helper.js": 'const m = require("./m1");\nexports.run = async function (knex) { await knex.raw("SELECT 1"); };\n'})
 
 
+# outline's ExtensionManager.ts: a class field's type (`extensions: AnyExtension[] = []`) names
+# a type; `import type` is erased by TypeScript.
+CLASS_FIELDS = ("import type { Shape } from './shapes';\n"
+                "import Widget from './widget';\n"
+                "export default class Manager {\n"
+                "  count = 0;\n"
+                "  widgets: Widget[] = [];\n"
+                "  @Reflect.metadata('k', 1)\n  shapes?: Shape[] = [];\n"
+                "  static readonly all: Widget[] = [];\n"
+                "}\n"
+                'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n')
+
+
+def control_class_fields(s):
+    clean(s, {"lib/helper.ts": CLASS_FIELDS, "lib/widget.ts": "export default class Widget {}\n",
+              "lib/shapes.ts": "export type Shape = { n: number };\n"})
+
+
 # R78b: Sequelize's class taken by destructuring reads the configuration it is given, as the
 # plain `const Sequelize = require('sequelize')` does (and knex's named export likewise).
 TOOL_ENTRIES = ('const { Sequelize } = require("sequelize");\n'
@@ -101,6 +119,59 @@ def control_tool_entries(s):
     clean(s, {"lib/helper.js": TOOL_ENTRIES, "lib/config.js": 'module.exports = { dialect: "postgres" };\n'})
 
 
+# R78b: a path alias names the repository's own module, followed as a relative import is:
+# tsconfig.json's `paths` (with `baseUrl`, comments and trailing commas as TypeScript reads them)
+# and package.json's `imports` (Node's own `#` aliases).
+TSCONFIG = '{\n  // aliases\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"], }, },\n}\n'
+ALIASED = ('const h = require("@/lib/helper");\n'
+           "exports.up = async function (knex) { await h.run(knex); }; // expect: drop-table\n"
+           "exports.down = async function () {};\n")
+
+
+def control_path_alias(s):
+    clean(s, {"tsconfig.json": TSCONFIG, "src/lib/helper.js": RUN}, ALIASED)
+
+
+def control_package_imports(s):
+    package = PACKAGE.rstrip()[:-1] + ', "imports": {"#lib/*": "./src/lib/*.js"}}\n'
+    clean(s, {"package.json": package, "src/lib/helper.js": RUN}, ALIASED.replace("@/lib/helper", "#lib/helper"))
+
+
+ALIAS_HELPER = "exports.run = async function (knex) { await knex.raw('SELECT 1'); };\n"
+ALIAS_PATCH = f'require("./helper").run = {EVIL};\n'
+
+
+def alias_gate(s, files, first_line):
+    text = first_line + ALIASED.replace(" // expect: drop-table", "")
+    gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                      {"knexfile.js": KNEXFILE, "package.json": PACKAGE, "src/lib/helper.js": ALIAS_HELPER, **files})
+
+
+def alias_write(s):
+    """A module loaded through an alias writes the helper's export: unknown at its load."""
+    alias_gate(s, {"tsconfig.json": TSCONFIG, "src/lib/patch.js": ALIAS_PATCH}, "require('@/lib/patch'); // expect: unknown-statement\n")
+
+
+def alias_allowlisted(s):
+    """`paths` maps an allowlisted package's name (lodash) to the repository's file: that file is
+    what tsconfig-paths, tsx and TypeScript load, and it is read (0.159625b1 took it for lodash)."""
+    tsconfig = '{"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/*"], "lodash": ["src/lib/patch.js"]}}}\n'
+    alias_gate(s, {"tsconfig.json": tsconfig, "src/lib/patch.js": ALIAS_PATCH}, "const _ = require('lodash'); // expect: unknown-statement\n")
+
+
+def alias_disagree(s):
+    """Two settings files map the alias to different files (which one the runner reads depends on
+    its flags): unknown."""
+    build = '{"extends": "./tsconfig.json", "compilerOptions": {"paths": {"@/*": ["other/*"]}}}\n'
+    alias_gate(s, {"tsconfig.json": TSCONFIG, "tsconfig.build.json": build, "other/lib/patch.js": ALIAS_PATCH,
+                   "src/lib/patch.js": "exports.x = 1;\n"}, "require('@/lib/patch'); // expect: unknown-statement\n")
+
+
+def alias_unresolved(s):
+    """An alias no file answers stays unknown."""
+    alias_gate(s, {"tsconfig.json": TSCONFIG}, "require('@/lib/missing'); // expect: unknown-statement\n")
+
+
 # The same shapes with a real write to the helper's module stay unknown where they are.
 ATTACKS = {
     # `[a.b] = v` at a statement's start is an array pattern: it writes h.run.
@@ -112,6 +183,8 @@ ATTACKS = {
     # Comparisons that look like type arguments pass h itself.
     "compare_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3, d = 4;\n"
                     "patch(a < b, h, c > d); // expect: unknown-statement\n",
+    # A class field's initializer that writes the module.
+    "class_field": "class P { n: number = 0; static x = h.run = EVIL; } // expect: unknown-statement\n",
     # The destructured name rebound to a writer is no longer Sequelize's class.
     "rebound_entry": 'let { Sequelize } = require("sequelize");\nSequelize = function (m) { m.run = EVIL; };\n'
                      "new Sequelize(h); // expect: unknown-statement\n",
@@ -132,6 +205,13 @@ SCENARIOS = {
     "control_local_values": control_local_values,
     "control_deep_chain": control_deep_chain,
     "control_tool_entries": control_tool_entries,
+    "control_class_fields": control_class_fields,
+    "control_path_alias": control_path_alias,
+    "control_package_imports": control_package_imports,
+    "alias_write": alias_write,
+    "alias_allowlisted": alias_allowlisted,
+    "alias_disagree": alias_disagree,
+    "alias_unresolved": alias_unresolved,
     "deep_chain_write": deep_chain_write,
     **{f"attack_{name}": attack(name) for name in ATTACKS},
 }
