@@ -611,6 +611,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         for (auto& s : tools::config_module_code(file.path, **text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
         }
+        // Code node preloads into the tool's process (tools::preload_lines), as `analyze` reports it.
+        for (auto& [line, why] : tools::preload_lines(file.path, **text)) {
+            if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
+        }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
