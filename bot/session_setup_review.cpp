@@ -122,6 +122,11 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
                 unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "SQL the tool writes"});
             }
         }
+        // Code node preloads into the tool's process (.npmrc node-options, NODE_OPTIONS, node -r):
+        // unknown at its line, as `analyze` reports it (tools::preload_lines; red team R78b B2).
+        for (auto& [line, why] : analyze::tools::preload_lines(file.path, text)) {
+            if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
+        }
         for (auto& s : analyze::tools::config_module_code(file.path, text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
         }

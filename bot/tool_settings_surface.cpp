@@ -648,6 +648,11 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
                 for (auto& [line, why] : analyze::orm::settings_module_unread(file.path, text, tool)) add_unknown(line, std::move(why), "a settings module's code");
             }
         }
+        // Code node preloads into the tool's process: unknown at its line, as `analyze` reports it
+        // (tools::preload_lines; red team R78b B2), besides the settings change.
+        for (auto& [line, why] : tools::preload_lines(file.path, text)) {
+            if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
+        }
         if (found.empty() && unknown.empty()) {
             listed.erase(file.path);
             continue;

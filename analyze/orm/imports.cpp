@@ -1,5 +1,8 @@
 #include "analyze/orm/imports.hpp"
 
+#include "analyze/orm/aliases.hpp"
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -93,13 +96,50 @@ struct Resolver {
     }
 };
 
+// A path alias (aliases.hpp): the file each settings file that maps it loads, the first of its
+// targets that exists, as TypeScript and tsconfig-paths try them; known when they all agree. A
+// name no target of any file resolves is a package after all (both fall back to node_modules).
+std::optional<std::string> resolve_alias(const fs::path& dir, const fs::path& root, std::string_view spec, std::string* why) {
+    const AliasTargets a = alias_targets(dir, root, spec);
+    if (!a.matched) return std::nullopt;
+    auto fail = [&](std::string w) -> std::optional<std::string> {
+        if (why) *why = std::move(w);
+        return std::nullopt;
+    };
+    if (!a.why.empty()) return fail(" (a path alias" + a.why + ")");
+    std::optional<std::string> agreed;
+    bool missed = false;
+    for (const auto& tries : a.candidates) {
+        std::optional<std::string> got;
+        for (const fs::path& base : tries) {
+            if (!under(root, base)) continue;
+            std::string ambiguous;
+            Resolver r{root, &ambiguous};
+            got = r.as_file(base);
+            if (!got && ambiguous.empty()) got = r.as_directory(base);
+            if (!ambiguous.empty()) return fail(ambiguous);
+            if (got) break;
+        }
+        if (!got) {
+            missed = true;
+            continue;
+        }
+        if (agreed && *agreed != *got) return fail(" (a path alias the project's settings files map to different files, " + *agreed + " and " + *got + ")");
+        agreed = got;
+    }
+    if (agreed && missed) return fail(" (a path alias one of the project's settings files maps to " + *agreed + " and another to no file of the repository)");
+    return agreed;
+}
+
 }  // namespace
 
 // Node's require(X) of a relative X from a module in Y (nodejs/node doc/api/modules.md, "All
 // together": LOAD_AS_FILE(Y + X), then LOAD_AS_DIRECTORY(Y + X)), inside the repository only.
 std::optional<std::string> resolve_import(std::string_view script, std::string_view spec, std::string* why) {
     if (why) why->clear();
-    if (!(spec.starts_with("./") || spec.starts_with("../")) || spec.find('\0') != std::string_view::npos) return std::nullopt;
+    if (spec.find('\0') != std::string_view::npos) return std::nullopt;
+    const bool relative = spec.starts_with("./") || spec.starts_with("../");
+    if (!relative && (spec.empty() || spec.starts_with(".") || spec.starts_with("/") || spec.starts_with("node:"))) return std::nullopt;
     std::error_code ec;
     fs::path file = fs::absolute(fs::path(script), ec).lexically_normal();
     if (ec) return std::nullopt;
@@ -112,6 +152,7 @@ std::optional<std::string> resolve_import(std::string_view script, std::string_v
         }
         if (up == up.parent_path()) break;
     }
+    if (!relative) return resolve_alias(dir, root, spec, why);
     fs::path base = (dir / fs::path(spec)).lexically_normal();
     if (!under(root, base)) return std::nullopt;
     Resolver r{root, why};
@@ -123,12 +164,16 @@ std::optional<std::string> resolve_import(std::string_view script, std::string_v
 std::optional<std::string> read_limited(const std::string& path, std::size_t limit) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
+    // In pieces: a buffer of the whole limit (16 MiB for the modules a migration loads) would be
+    // zeroed for every small file.
     std::string text;
-    text.resize(limit + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    auto got = static_cast<std::size_t>(in.gcount());
-    if (got > limit) return std::nullopt;
-    text.resize(got);
+    char piece[1 << 16];
+    while (in && text.size() <= limit) {
+        in.read(piece, static_cast<std::streamsize>(std::min(sizeof piece, limit + 1 - text.size())));
+        text.append(piece, static_cast<std::size_t>(in.gcount()));
+        if (in.gcount() == 0) break;
+    }
+    if (text.size() > limit) return std::nullopt;
     return text;
 }
 

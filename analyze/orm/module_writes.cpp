@@ -145,9 +145,17 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
     const std::size_t n = t.size();
     for (std::size_t k = 0; k + 1 < n; ++k) {  // import declarations (TypeScript's `import h = require()` too)
         if (!is(t, k, "import") || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
+        // `import type { A } from`, `import type A from`: TypeScript erases them; `import type from 'x'`
+        // and `import type, { a } from 'x'` bind a name `type`.
+        if (is(t, k + 1, "type") && !is(t, k + 2, "from") && !is(t, k + 2, ",") && !is(t, k + 2, "=")) continue;
         for (std::size_t j = k + 1; j < n && j < k + 4096 && !is(t, j, "from") && !is(t, j, ";") && !is(t, j, "import") &&
                                     t[j].kind != TokenKind::String;
              ++j) {
+            // `{ type A, B }`: A is a type, erased.
+            if (is(t, j, "type") && (is(t, j - 1, "{") || is(t, j - 1, ",")) && ident(t, j + 1) && !is(t, j + 1, "as")) {
+                for (++j; j < n && !is(t, j, ",") && !is(t, j, "}"); ++j) {}
+                continue;
+            }
             if (ident(t, j) && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) out.insert(t[j].text);
         }
     }
@@ -165,18 +173,27 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
     for (std::size_t k = 1; k + 1 < n; ++k) {
         if (!is(t, k, "=") || is(t, k + 1, "=")) continue;
         std::size_t p = k - 1;
-        if ((is(t, p, "}") || is(t, p, "]")) && opener[p] < n) p = opener[p];
-        else if (!ident(t, p) || member(t, p)) continue;
+        if ((is(t, p, "}") || is(t, p, "]")) && opener[p] < n) {
+            p = opener[p];
+            // `items[row.name] = value` writes a member; it binds no name.
+            if (is(t, p, "[") && p > 0 && ((ident(t, p - 1) && !operator_word(t, p - 1) && !is(t, p - 1, "return")) || is(t, p - 1, "]"))) continue;
+        } else if (!ident(t, p) || member(t, p)) continue;
         bindings.push_back(Binding{p, k + 1, ends[k + 1]});
     }
     // Each pass marks the tokens that make a value a module's (below), counted in prefix sums, so
     // a value nested in another costs nothing more: linear per pass. A call's arguments make a new
-    // value (`_.cloneDeep(cols)`, `knex(config)`, `Object.assign({}, cfg)`), and so does a spread
-    // (`{...cfg}`): only tokens at the value's own depth of call arguments count, in a prefix sum
-    // per depth.
+    // value (`_.cloneDeep(cols)`, `knex(config)`, `Object.assign({}, cfg)`), and so do a spread
+    // (`{...cfg}`), an object or array literal (`{ item: h }`, `[h]`: module_escapes() reports a
+    // module placed in one), a computed key (`rows[h.key]`) and a function's body: only tokens
+    // at the value's own depth of brackets count, in a prefix sum per depth.
     std::vector<std::size_t> depth(n + 1, 0);
     {
         std::vector<int> diff(n + 1, 0);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!(is(t, k, "{") || is(t, k, "[")) || close[k] >= n) continue;
+            ++diff[k + 1];
+            --diff[close[k]];
+        }
         for (std::size_t k = 1; k < n; ++k) {
             if (!is(t, k, "(") || close[k] >= n || !(ident(t, k - 1) || is(t, k - 1, ")") || is(t, k - 1, "]"))) continue;
             if (is(t, k - 1, "require") || is(t, k - 1, "import") || operator_word(t, k - 1)) continue;
@@ -241,6 +258,18 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
 
 // A `:` at c that gives a TypeScript type (`const c: Knex.Config = ...`, `(k: Knex.Client = x)`),
 // not an object literal's value; `below`: the bracket holding it, or npos.
+// Does the `{` at o open a class body (`class A<T> extends B implements C {`)? Only names, `.`,
+// `,` and angle brackets may stand between `class` and it, so no object literal in an `extends`
+// expression passes for one.
+bool class_body(const std::vector<Token>& t, std::size_t o) {
+    if (!is(t, o, "{")) return false;
+    for (std::size_t j = o; j-- > 0 && j + 64 > o;) {
+        if (is(t, j, "class")) return !member(t, j);
+        if (!(ident(t, j) || is(t, j, ".") || is(t, j, ",") || is(t, j, "<") || is(t, j, ">"))) return false;
+    }
+    return false;
+}
+
 bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
     static const std::set<std::string_view> k_heads = {"const", "let", "var", "private", "public", "protected", "readonly", "static",
                                                        "declare", "abstract", "override"};
@@ -249,7 +278,49 @@ bool annotation(const std::vector<Token>& t, std::size_t c, std::size_t below) {
     if (!ident(t, name) || name == 0) return false;
     const std::size_t head = name - 1;
     if (ident(t, head) && k_heads.contains(t[head].text)) return true;
+    // A class field's type, `extensions: AnyExtension[] = []`, after a member or a decorator.
+    if ((is(t, head, "{") || is(t, head, ";") || is(t, head, "}") || is(t, head, ")")) && class_body(t, below)) return true;
     return (is(t, head, "(") || is(t, head, ",")) && below < t.size() && is(t, below, "(");
+}
+
+// Is the name at i a type argument after the first (`Record<number, Driver>`, `Map<K, Array<V>>`)?
+// The `<` must follow a name and the matching `>` be followed by a token that cannot follow a
+// comparison's `>` in JavaScript (`)`, `,`, `;`, `=`, `|`, `&`, `]`, `}`), or by the `>` of an
+// enclosing list that holds the same: `f(a < b, h, c > d)` and `f(a < b, h, c >> 1)` pass h.
+// Each walk stops after 64 tokens.
+bool type_argument(const std::vector<Token>& t, std::size_t i) {
+    const std::size_t n = t.size();
+    if (i == 0 || !is(t, i - 1, ",")) return false;  // the first one follows `<`
+    auto type_token = [&](std::size_t j) {
+        return t[j].kind == TokenKind::String || (ident(t, j) && !operator_word(t, j)) || is(t, j, ",") || is(t, j, ".") || is(t, j, "|") ||
+               is(t, j, "&") || is(t, j, "[") || is(t, j, "]") || is(t, j, "typeof") || is(t, j, "keyof");
+    };
+    std::size_t lo = i, hi = i;
+    for (int level = 0; level < 16; ++level) {
+        std::size_t o = n, c = n;
+        int depth = 0;
+        for (std::size_t j = lo; j-- > 0 && j + 64 > lo;) {
+            if (is(t, j, ">")) ++depth;
+            else if (is(t, j, "<") && depth > 0) --depth;
+            else if (is(t, j, "<")) { o = j; break; }
+            else if (!type_token(j)) break;
+        }
+        if (o == n || o == 0 || !ident(t, o - 1) || operator_word(t, o - 1)) return false;
+        depth = 0;
+        for (std::size_t j = hi + 1; j < n && j < hi + 64; ++j) {
+            if (is(t, j, "<")) ++depth;
+            else if (is(t, j, ">") && depth > 0) --depth;
+            else if (is(t, j, ">")) { c = j; break; }
+            else if (!type_token(j)) break;
+        }
+        if (c == n || c + 1 >= n) return false;
+        static const std::set<std::string_view> k_after = {")", ",", ";", "=", "|", "&", "]", "}"};
+        if ((t[c + 1].kind == TokenKind::Punct || t[c + 1].kind == TokenKind::Ident) && k_after.contains(t[c + 1].text)) return true;
+        if (!is(t, c + 1, ">")) return false;
+        lo = o;
+        hi = c;
+    }
+    return false;
 }
 
 // Is the name at i part of a TypeScript type (an annotation, a type literal's member, after `as`,
@@ -266,7 +337,7 @@ bool in_type(const std::vector<Token>& t, std::size_t i, const std::vector<std::
         const std::size_t b = open[d - 1];
         if (b > 0 && annotation(t, b - 1, d >= 2 ? open[d - 2] : npos)) return true;
     }
-    return false;
+    return type_argument(t, i);
 }
 
 std::string why_for(const Chain& c, bool imported, bool global) {
@@ -397,6 +468,26 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
         static const std::set<std::string_view> k_before = {"=", "(", ",", ":", "[", "?", "return", "||", "&&", "??", "..."};
         return o > 0 && (t[o - 1].kind == TokenKind::Ident || t[o - 1].kind == TokenKind::Punct) && k_before.contains(t[o - 1].text);
     };
+    // The tools' entry points, bound once: knex's function (`require('knex')`, `{ knex }`) and
+    // Sequelize's class (`require('sequelize')`, `{ Sequelize }`, also of @sequelize/core).
+    std::set<std::string, std::less<>> tool_entries;
+    {
+        std::map<std::string, int, std::less<>> bound;  // other bindings and assignments of a name
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!ident(t, k) || member(t, k)) continue;
+            if ((is(t, k + 1, "=") && !is(t, k + 2, "=")) || writes_at(t, k + 1) || (k > 0 && (is(t, k - 1, "function") || is(t, k - 1, "class")))) {
+                ++bound[t[k].text];
+            }
+        }
+        for (const auto& [name, spec] : whole) {
+            if ((spec == "knex" || spec == "sequelize" || spec == "@sequelize/core") && bound[name] <= 1) tool_entries.insert(name);
+        }
+        for (const auto& [name, from] : imported_names(t)) {
+            const bool entry = (from.module == "knex" && (from.remote == "knex" || from.remote == "default")) ||
+                               ((from.module == "sequelize" || from.module == "@sequelize/core") && (from.remote == "Sequelize" || from.remote == "default"));
+            if (entry && bound[name] == 0) tool_entries.insert(name);
+        }
+    }
     std::map<std::size_t, std::string> callees;
     std::set<std::size_t> reported;
     std::vector<std::size_t> open;
@@ -440,9 +531,7 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             const std::string& callee = known->second;
             // The migration tool's own entry points take a configuration and read it: `knex(config)`,
             // `new Sequelize(config)`, named by the tool's package, not a local function.
-            const auto tool = whole.find(callee);
-            const bool tool_entry = tool != whole.end() && (tool->second == "knex" || tool->second == "sequelize" ||
-                                                             tool->second == "@sequelize/core");
+            const bool tool_entry = tool_entries.contains(callee);
             if (call && !tool_entry && !reads_only(callee, is(t, p, ","))) {
                 how = callee.ends_with(".call") || callee.ends_with(".apply") || callee.ends_with(".bind") ? "given as `this` or an argument"
                                                                                                        : "passed as an argument";
@@ -618,7 +707,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
 namespace {
 
 // How far loaded modules are followed: a depth, and files and bytes in all (each read once).
-constexpr int k_max_load_depth = 8;
+constexpr int k_max_load_depth = 64;
 constexpr std::size_t k_max_loaded_files = 128;
 constexpr std::size_t k_max_loaded_bytes = 16u << 20;
 
@@ -690,12 +779,11 @@ public:
             return m_done[file] = "at line " + std::to_string(line_at(*text, writes.front().first)) + " of " + name + ": " + writes.front().second;
         }
         for (const Load& l : loads_of(tokens)) {
-            if (!relative(l.spec)) continue;
             std::string ambiguous;
-            auto next = resolve_import(file, l.spec, &ambiguous);
+            auto next = resolve_import(file, l.spec, &ambiguous);  // a relative path, or a path alias
             std::string why;
             if (!next) {
-                if (!l.bare && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
+                if ((!l.bare || !relative(l.spec)) && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
                 why = name + " loads '" + l.spec + "', which pgfence cannot follow" + (ambiguous.empty() ? std::string(" (no file of the repository)") : ambiguous);
             } else {
                 why = check(*next, depth + 1);
@@ -719,12 +807,12 @@ std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::strin
     std::vector<std::pair<std::size_t, std::string>> out;
     Loader loader(read);
     for (const Load& l : loads_of(tokens)) {
-        if (!relative(l.spec)) continue;
+        if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
         auto file = path.empty() ? std::nullopt : resolve_import(path, l.spec, &ambiguous);
         std::string why;
         if (!file) {
-            if (!l.bare && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
+            if ((!l.bare || !relative(l.spec)) && ambiguous.empty()) continue;  // a helper not found: its calls are the walker's
             why = "pgfence cannot follow it" + (ambiguous.empty() ? std::string(" (no file of the repository)") : ambiguous) +
                   ": its code runs when the script loads, and may replace what the migration calls";
         } else if (std::string found = loader.check(*file, 1); !found.empty()) {

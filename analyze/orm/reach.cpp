@@ -248,6 +248,16 @@ private:
         if (spec.find(':') != std::string::npos && !spec.starts_with("node:")) {
             return add(k, shown_spec, how + " of '" + shown_spec + "', a URL (data:, file:, http:) whose code pgfence does not read");
         }
+        // A path alias (tsconfig's `paths`, package.json's `imports`) names a repository file:
+        // read as a relative import is; one pgfence cannot resolve is unknown.
+        if (!m_path.empty()) {
+            std::string unresolved;
+            if (auto file = resolve_import(m_path, spec, &unresolved)) {
+                m_files.emplace_back(k, *file);
+                return;
+            }
+            if (!unresolved.empty()) return add(k, shown_spec, how + " of '" + shown_spec + "'" + unresolved + ": what it runs is not read");
+        }
         // `lodash/../pg` is node_modules/pg to Node: a bare name passes only as a package and a
         // plain path under it.
         bool plain = spec.find('\\') == std::string::npos && spec.find("//") == std::string::npos && !spec.ends_with("/");
@@ -421,7 +431,7 @@ std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>&
             fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, r.begin)) + ", loaded when the migration is): " + r.why +
                  (found.size() > 1 ? " (and " + std::to_string(found.size() - 1) + " more in that file)" : std::string()));
         }
-        if (f.depth >= 8) {
+        if (f.depth >= 64) {  // a bound on the chain; the byte budget bounds the files
             if (!nested.empty()) fail("(" + shown(f.file) + ") imports files past pgfence's limit on following imports");
             continue;
         }

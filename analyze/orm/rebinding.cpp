@@ -575,13 +575,25 @@ bool destructured(const std::vector<Token>& t, std::size_t k, const std::vector<
     };
     if (is(k, "of") || is(k, "in")) return !open.empty() && is(open.back(), "(") && open.back() > 0 && is(open.back() - 1, "for");
     if (!(is(k, ",") || is(k, "}") || is(k, "]") || is(k, "="))) return false;
+    // `[` after a name or a `]` is a computed key (`items[row.name] = x`, and so across a line
+    // break: no semicolon is inserted before `[`), not an array pattern.
+    static const std::set<std::string_view> k_keywords = {"return", "typeof", "case", "else", "do", "throw", "await", "yield", "void",
+                                                          "delete", "in", "of", "instanceof", "new", "extends", "export", "default"};
+    auto key = [&](std::size_t o) {
+        return is(o, "[") && o > 0 && ((t[o - 1].kind == TokenKind::Ident && !k_keywords.contains(t[o - 1].text)) || is(o - 1, "]"));
+    };
     for (std::size_t level = 0; level < open.size(); ++level) {
         const std::size_t o = open[open.size() - 1 - level];
-        if (is(o, "(")) return false;
+        if (is(o, "(") || key(o)) return false;
         if (level >= 8) return true;
         const std::size_t c = close[o];
         if (c >= t.size()) return false;
         if (is(c + 1, "=") && !is(c + 2, "=") && !is(c + 2, ">")) return true;
+        // `for ([h.run] of list)`: the pattern written at each step.
+        if ((is(c + 1, "of") || is(c + 1, "in")) && level + 1 < open.size()) {
+            const std::size_t f = open[open.size() - 2 - level];
+            if (is(f, "(") && f > 0 && is(f - 1, "for")) return true;
+        }
         if (!(is(c + 1, ",") || is(c + 1, "}") || is(c + 1, "]") || is(c + 1, "="))) return false;
     }
     return false;

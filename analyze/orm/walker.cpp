@@ -562,7 +562,7 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     // decide what runs, so an approval of the script binds to them as to the followed helpers.
     if (!path.empty()) {
         for (const auto& [name, what] : imported_names(file.tokens)) {
-            if (what.module.empty() || what.module[0] != '.') continue;
+            if (what.module.empty()) continue;
             auto named = resolve_import(path, what.module);
             if (named && std::find(budget.files.begin(), budget.files.end(), *named) == budget.files.end()) {
                 budget.files.push_back(*named);

@@ -168,8 +168,8 @@ void Walker::find_foreign(const std::vector<Node>& nodes) {
             m_foreign.insert(local);
             continue;
         }
-        if (m_path.empty() || what.module.empty() || what.module[0] != '.') continue;
-        auto file = resolve_import(m_path, what.module);
+        if (m_path.empty() || what.module.empty()) continue;
+        auto file = resolve_import(m_path, what.module);  // a relative path or a path alias
         if (file && module_opens_database(*file, 2)) m_foreign.insert(local);
     }
     for (const Node& n : nodes) {
@@ -211,7 +211,7 @@ bool Walker::module_opens_database(const std::string& path, int depth) {
     if (depth == 0) return false;
     // models/user.js requiring './index', which opens the connection.
     for (const auto& [name, what] : imported_names(tokens)) {
-        if (what.module.empty() || what.module[0] != '.') continue;
+        if (what.module.empty()) continue;
         auto file = resolve_import(path, what.module);
         if (file && module_opens_database(*file, depth - 1)) return m_opens[path] = true;
     }

@@ -1,0 +1,220 @@
+"""Precision of the modules pgfence follows from a migration (issue #53; real projects in round 80).
+
+A migration's loads are followed for writes to another module's values (test_module_writes.py):
+an unknown there needs a person's sign-off, so a false one teaches people to sign off blindly.
+Each control below is a shape from a real project that pgfence 0.159625b1 reported as unknown
+(joplin's models, which its 38 knex migrations load through ../db, gave one per migration) and
+that is clean now; each attack beside it is the same shape with a real write, and stays unknown.
+
+    test_followed_precision.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_module_writes import BASE, CALLS_HELPER, CONTROL_MIGRATION, EVIL, PACKAGE  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+KNEXFILE = "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n"
+
+
+def clean(s, files, migration=CONTROL_MIGRATION):
+    """The migration, loading lib/helper and what it loads, has its drop-table and nothing unknown."""
+    report = gate_pull_request(s, "migrations/20240101000000_s.js", migration,
+                               {"knexfile.js": KNEXFILE, "package.json": PACKAGE, **files}, unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
+    with open(os.path.join(s.tmp, "pr.sarif")) as f:
+        rules = [r["ruleId"] for r in json.load(f)["runs"][0]["results"]]
+    check("unknown-statement" not in rules, f"pr reports no unknown: {rules}")
+
+
+RUN = 'exports.run = async function (knex) { await knex.raw("DROP TABLE carts"); };\n'
+
+# joplin's ItemModel.ts: a class method's parameter typed with a type argument after the first
+# (`Record<number, StorageDriverBase>`) names a type, not an argument passed to a call.
+TYPE_ARGUMENTS = ("import StorageDriverBase, { Context } from './driver';\n"
+                  "export class ItemModel {\n"
+                  "  private count = 0;\n"
+                  "  private async move(item: Item, to: StorageDriverBase, drivers: Record<number, StorageDriverBase>, ctx: Context) {}\n"
+                  "  private cache: Map<string, Array<StorageDriverBase>> = new Map();\n"
+                  "}\n"
+                  'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n')
+
+
+def control_type_arguments(s):
+    clean(s, {"lib/helper.ts": TYPE_ARGUMENTS, "lib/driver.ts": "export default class StorageDriverBase {}\nexport type Context = {};\n"})
+
+
+# joplin's ItemModel.ts: `items[row.name] = { ... }` writes a member of items (a computed key),
+# it is no array pattern binding row; and a value that only holds an import's member inside an
+# object or array literal (`{ table: cols.TABLES }`) is a new object, not the module's.
+LOCAL_VALUES = ('const cols = require("./columns");\n'
+                "const items = {};\n"
+                "function collect(rows) {\n"
+                "  for (const row of rows) {\n"
+                "    items[row.name] = { table: cols.TABLES, row };\n"
+                "    row.done = true;\n"
+                "  }\n"
+                "  const o = { n: cols.TABLES };\n  o.extra = 1;\n"
+                "  const list = [cols.TABLES, 2];\n  list[0] = 3;\n"
+                "}\n" + RUN)
+
+
+def control_local_values(s):
+    clean(s, {"lib/helper.js": LOCAL_VALUES, "lib/columns.js": 'exports.TABLES = { users: "users" };\n'})
+
+
+def deep_chain(last):
+    """lib/helper.js loads m1, which loads m2, ... m12 (`last`): an app's modules reach that deep."""
+    files = {f"lib/m{i}.js": f"const n = require('./m{i + 1}');\nexports.v{i} = n;\n" for i in range(1, 12)}
+    files["lib/m12.js"] = last
+    files["lib/helper.js"] = 'const m = require("./m1");\n' + RUN
+    return files
+
+
+def control_deep_chain(s):
+    """Twelve modules deep is followed to its end (depth-first, a chain past eight was the limit)."""
+    clean(s, deep_chain("exports.last = 1;\n"))
+
+
+def deep_chain_write(s):
+    """The same chain whose last module writes the helper's export: unknown at the migration's load."""
+    text = 'const h = require("../lib/helper"); // expect: unknown-statement\n' + CALLS_HELPER.split("\n", 1)[1]
+    gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                      {**BASE, **deep_chain(f'require("./helper").run = {EVIL};\n'),
+                       "lib/helper.js": 'const m = require("./m1");\nexports.run = async function (knex) { await knex.raw("SELECT 1"); };\n'})
+
+
+# outline's ExtensionManager.ts: a class field's type (`extensions: AnyExtension[] = []`) names
+# a type; `import type` is erased by TypeScript.
+CLASS_FIELDS = ("import type { Shape } from './shapes';\n"
+                "import Widget from './widget';\n"
+                "export default class Manager {\n"
+                "  count = 0;\n"
+                "  widgets: Widget[] = [];\n"
+                "  @Reflect.metadata('k', 1)\n  shapes?: Shape[] = [];\n"
+                "  static readonly all: Widget[] = [];\n"
+                "}\n"
+                'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n')
+
+
+def control_class_fields(s):
+    clean(s, {"lib/helper.ts": CLASS_FIELDS, "lib/widget.ts": "export default class Widget {}\n",
+              "lib/shapes.ts": "export type Shape = { n: number };\n"})
+
+
+# R78b: Sequelize's class taken by destructuring reads the configuration it is given, as the
+# plain `const Sequelize = require('sequelize')` does (and knex's named export likewise).
+TOOL_ENTRIES = ('const { Sequelize } = require("sequelize");\n'
+                'const { knex } = require("knex");\n'
+                'const config = require("./config");\n'
+                "const sequelize = new Sequelize(config);\n"
+                "const db = knex(config);\n" + RUN)
+
+
+def control_tool_entries(s):
+    clean(s, {"lib/helper.js": TOOL_ENTRIES, "lib/config.js": 'module.exports = { dialect: "postgres" };\n'})
+
+
+# R78b: a path alias names the repository's own module, followed as a relative import is:
+# tsconfig.json's `paths` (with `baseUrl`, comments and trailing commas as TypeScript reads them)
+# and package.json's `imports` (Node's own `#` aliases).
+TSCONFIG = '{\n  // aliases\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"], }, },\n}\n'
+ALIASED = ('const h = require("@/lib/helper");\n'
+           "exports.up = async function (knex) { await h.run(knex); }; // expect: drop-table\n"
+           "exports.down = async function () {};\n")
+
+
+def control_path_alias(s):
+    clean(s, {"tsconfig.json": TSCONFIG, "src/lib/helper.js": RUN}, ALIASED)
+
+
+def control_package_imports(s):
+    package = PACKAGE.rstrip()[:-1] + ', "imports": {"#lib/*": "./src/lib/*.js"}}\n'
+    clean(s, {"package.json": package, "src/lib/helper.js": RUN}, ALIASED.replace("@/lib/helper", "#lib/helper"))
+
+
+ALIAS_HELPER = "exports.run = async function (knex) { await knex.raw('SELECT 1'); };\n"
+ALIAS_PATCH = f'require("./helper").run = {EVIL};\n'
+
+
+def alias_gate(s, files, first_line):
+    text = first_line + ALIASED.replace(" // expect: drop-table", "")
+    gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                      {"knexfile.js": KNEXFILE, "package.json": PACKAGE, "src/lib/helper.js": ALIAS_HELPER, **files})
+
+
+def alias_write(s):
+    """A module loaded through an alias writes the helper's export: unknown at its load."""
+    alias_gate(s, {"tsconfig.json": TSCONFIG, "src/lib/patch.js": ALIAS_PATCH}, "require('@/lib/patch'); // expect: unknown-statement\n")
+
+
+def alias_allowlisted(s):
+    """`paths` maps an allowlisted package's name (lodash) to the repository's file: that file is
+    what tsconfig-paths, tsx and TypeScript load, and it is read (0.159625b1 took it for lodash)."""
+    tsconfig = '{"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/*"], "lodash": ["src/lib/patch.js"]}}}\n'
+    alias_gate(s, {"tsconfig.json": tsconfig, "src/lib/patch.js": ALIAS_PATCH}, "const _ = require('lodash'); // expect: unknown-statement\n")
+
+
+def alias_disagree(s):
+    """Two settings files map the alias to different files (which one the runner reads depends on
+    its flags): unknown."""
+    build = '{"extends": "./tsconfig.json", "compilerOptions": {"paths": {"@/*": ["other/*"]}}}\n'
+    alias_gate(s, {"tsconfig.json": TSCONFIG, "tsconfig.build.json": build, "other/lib/patch.js": ALIAS_PATCH,
+                   "src/lib/patch.js": "exports.x = 1;\n"}, "require('@/lib/patch'); // expect: unknown-statement\n")
+
+
+def alias_unresolved(s):
+    """An alias no file answers stays unknown."""
+    alias_gate(s, {"tsconfig.json": TSCONFIG}, "require('@/lib/missing'); // expect: unknown-statement\n")
+
+
+# The same shapes with a real write to the helper's module stay unknown where they are.
+ATTACKS = {
+    # `[a.b] = v` at a statement's start is an array pattern: it writes h.run.
+    "array_pattern": ";[h.run] = [EVIL]; // expect: unknown-statement\n",
+    "for_pattern": "for ([h.run] of [[EVIL]]); // expect: unknown-statement\n",
+    # A module chosen by a condition is still that module.
+    "ternary": "const m = process.env.X ? h : null;\nm.run = EVIL; // expect: unknown-statement\n",
+    "logical": "const m = process.env.X || h;\nm.run = EVIL; // expect: unknown-statement\n",
+    # Comparisons that look like type arguments pass h itself.
+    "compare_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3, d = 4;\n"
+                    "patch(a < b, h, c > d); // expect: unknown-statement\n",
+    # A class field's initializer that writes the module.
+    "class_field": "class P { n: number = 0; static x = h.run = EVIL; } // expect: unknown-statement\n",
+    # The destructured name rebound to a writer is no longer Sequelize's class.
+    "rebound_entry": 'let { Sequelize } = require("sequelize");\nSequelize = function (m) { m.run = EVIL; };\n'
+                     "new Sequelize(h); // expect: unknown-statement\n",
+    "shift_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3;\n"
+                  "patch(a < b, h, c >> 1); // expect: unknown-statement\n",
+}
+
+
+def attack(name):
+    def run(s):
+        text = CALLS_HELPER.replace("\nexports.up", "\n" + ATTACKS[name].replace("EVIL", EVIL) + "exports.up", 1)
+        gate_pull_request(s, "migrations/20240101000000_s.js", text, BASE)
+    return run
+
+
+SCENARIOS = {
+    "control_type_arguments": control_type_arguments,
+    "control_local_values": control_local_values,
+    "control_deep_chain": control_deep_chain,
+    "control_tool_entries": control_tool_entries,
+    "control_class_fields": control_class_fields,
+    "control_path_alias": control_path_alias,
+    "control_package_imports": control_package_imports,
+    "alias_write": alias_write,
+    "alias_allowlisted": alias_allowlisted,
+    "alias_disagree": alias_disagree,
+    "alias_unresolved": alias_unresolved,
+    "deep_chain_write": deep_chain_write,
+    **{f"attack_{name}": attack(name) for name in ATTACKS},
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
