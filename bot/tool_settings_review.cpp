@@ -613,7 +613,6 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         for (auto& s : tools::config_module_code(file.path, **text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
         }
-<<<<<<< HEAD
         // Its statements, read default-deny (analyze/orm/settings_module.hpp), as analyze reads them.
         if (const std::string tool = tools::settings_module_tool(file.path, **text); !tool.empty()) {
             auto touched = [&](int line) { return file.all_lines_new || file.touches(line, line); };
@@ -629,11 +628,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
                 for (auto& sp : tools::session_setup_settings(**text)) add_unknown(sp.line, std::move(sp.why), "connection setup");
             }
             for (auto& [line, why] : unread) add_unknown(line, std::move(why), "a settings module's code");
-=======
+        }
         // Code node preloads into the tool's process (tools::preload_lines), as `analyze` reports it.
         for (auto& [line, why] : tools::preload_lines(file.path, **text)) {
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
->>>>>>> prec80
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
