@@ -269,7 +269,7 @@ TEST_CASE("a template literal's octal or decimal escape is not read; its CR is L
     CHECK(sql.back().rfind("?the script is not read from here", 0) == 0);
     // The R79 string: the comment closes, and DROP TABLE is read.
     CHECK(sql_of("exports.up = async k => { await k.raw(\"SELECT 1 /* \\052/ ; DROP TABLE users; -- */\") };", InputFormat::Knex) ==
-          std::vector<std::string>{"SELECT 1 /* */ ; DROP TABLE users; -- */"});
+          std::vector<std::string>{"SELECT 1", "DROP TABLE users"});
 }
 
 TEST_CASE("'/' after a word: a member name divides, instanceof starts a regex, await/yield/of are not read (R79 B17)") {
