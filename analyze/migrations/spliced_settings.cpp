@@ -408,6 +408,24 @@ void command_flags(std::string_view text, std::vector<SplicedSetting>& out) {
     }
 }
 
+// A script (not JSON): .js, .ts and their module forms.
+bool script_name(std::string_view name) {
+    for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {
+        if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
+// Where the lexer stops (an escape in a name, a '/' it cannot tell, an escape JavaScript refuses;
+// orm::lexing_stop), the rest of the script is read by no check above: a setting, a member write or
+// a driver call after it would pass unseen (red team R79 B4). Unknown at that line.
+void unread_rest(const std::string& tool, std::string_view text, std::vector<SplicedSetting>& out) {
+    if (auto stop = orm::lexing_stop(text, true)) {
+        out.push_back({Lines(text).at(stop->at), tool + " loads this script, and pgfence does not read it past this point (" + stop->why +
+                                                     "): the settings and code after it are not known"});
+    }
+}
+
 }  // namespace
 
 std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_view text) {
@@ -432,6 +450,7 @@ std::vector<SplicedSetting> spliced_settings_for(std::string_view path, std::str
     const bool loaded = (tool != "node-config's migration tool" || name.starts_with("default.")) && name.find(".test.") == std::string_view::npos &&
                         name.find(".spec.") == std::string_view::npos;
     if (json_or_script(name) && !name.ends_with(".json") && !from_environment && loaded) scan_shapes(tool, text, out);
+    if (script_name(name)) unread_rest(tool, text, out);
     return out;
 }
 

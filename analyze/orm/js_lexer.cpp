@@ -45,11 +45,21 @@ void append_utf8(MappedText& out, unsigned long cp, std::size_t at) {
 constexpr std::array<std::string_view, 20> k_puncts = {"...", "===", "!==", "**=", "=>", "?.", "??", "==", "!=", "<=",
                                                        ">=", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "**"};
 
-// Words after which a '/' starts a regular expression rather than dividing.
+// Reserved words after which a '/' starts a regular expression rather than dividing (an
+// operand follows them): ECMA-262 12 ("the InputElementRegExp goal is used ... in all syntactic
+// grammar contexts where a RegularExpressionLiteral is permitted"). `default` is `export default /x/`.
 bool regex_after_word(std::string_view w) {
-    return w == "return" || w == "typeof" || w == "case" || w == "in" || w == "of" || w == "new" || w == "delete" ||
-           w == "void" || w == "throw" || w == "else" || w == "do" || w == "await" || w == "yield";
+    return w == "return" || w == "typeof" || w == "case" || w == "in" || w == "instanceof" || w == "new" || w == "delete" ||
+           w == "void" || w == "throw" || w == "else" || w == "do" || w == "extends" || w == "default";
 }
+
+// Words that are keywords only in some places (await in a module or an async function, yield in
+// a generator, of in a for head) and names elsewhere (a division follows a name): a '/' after
+// one is not read.
+bool contextual_word(std::string_view w) { return w == "await" || w == "yield" || w == "of"; }
+
+// What a '/' is at a point: a regular expression, a division, or not known from the tokens.
+enum class Slash { Regex, Divide, Unsure };
 
 class Lexer {
 public:
@@ -65,12 +75,22 @@ public:
 private:
     char at(std::size_t i) const { return i < m_end ? m_text[i] : '\0'; }
 
-    bool regex_allowed() const {
-        if (!m_have_prev) return true;
-        if (m_prev_kind == TokenKind::Ident) return regex_after_word(m_prev_text);
-        if (m_prev_kind != TokenKind::Punct) return false;
-        if (m_prev_text == ")") return m_prev_control_paren;  // if (...) /re/ but (a) / b
-        return m_prev_text != "]" && m_prev_text != "}" && m_prev_text != "++" && m_prev_text != "--";
+    // What a '/' after the previous token is. A word after '.' or '?.' is a member name, not a
+    // keyword; after ')' a regex only follows the head of if/while/for/with; after '}' it depends
+    // on whether a block or an object literal ended (grammar this lexer does not track).
+    Slash slash_here() const {
+        if (!m_have_prev) return Slash::Regex;
+        if (m_prev_kind == TokenKind::Ident) {
+            if (m_prev_member) return Slash::Divide;
+            if (regex_after_word(m_prev_text)) return Slash::Regex;
+            return contextual_word(m_prev_text) ? Slash::Unsure : Slash::Divide;
+        }
+        if (m_prev_kind != TokenKind::Punct) return Slash::Divide;
+        if (m_prev_text == ")") return m_prev_control_paren ? Slash::Regex : Slash::Divide;
+        if (m_prev_text == "]") return Slash::Divide;
+        if (m_prev_text == "}") return Slash::Unsure;
+        if (m_prev_text == "++" || m_prev_text == "--" || m_prev_text == "!") return m_prev_operator_slash;
+        return Slash::Regex;
     }
 
     // Ends the token stream at m_pos: the last token (emitted by next() outside any template) is a
@@ -88,30 +108,119 @@ private:
     }
 
     void skip_space_and_comments() {
+        m_newline = false;
         while (m_pos < m_end) {
             char c = m_text[m_pos];
             if (std::isspace(static_cast<unsigned char>(c))) {
+                m_newline = m_newline || c == '\n' || c == '\r';
                 ++m_pos;
             } else if (std::size_t n = line_terminator(m_text.substr(0, m_end), m_pos)) {
+                m_newline = true;
                 m_pos += n;  // U+2028, U+2029
             } else if (c == '/' && at(m_pos + 1) == '/') {
                 // A '//' comment ends at any LineTerminator (ECMAScript 12.3: LF, CR, U+2028, U+2029).
                 while (m_pos < m_end && line_terminator(m_text.substr(0, m_end), m_pos) == 0) ++m_pos;
             } else if (c == '/' && at(m_pos + 1) == '*') {
                 std::size_t close = m_text.find("*/", m_pos + 2);
-                m_pos = close == std::string_view::npos || close >= m_end ? m_end : close + 2;
+                const std::size_t stop = close == std::string_view::npos || close >= m_end ? m_end : close + 2;
+                // A comment holding a line terminator counts as one (ECMA-262 12.4, for ASI).
+                for (std::size_t p = m_pos; p < stop && !m_newline; ++p) m_newline = line_terminator(m_text.substr(0, m_end), p) > 0;
+                m_pos = stop;
             } else {
                 return;
             }
         }
     }
 
-    // One escape sequence after the backslash at m_pos; appends the decoded bytes.
-    void escape(MappedText& out) {
-        std::size_t start = m_pos;
+    // `\uXXXX` or `\u{X...}` at p (the backslash): its code point, and where it ends; nullopt
+    // when it is not one (a SyntaxError in a string or an untagged template).
+    std::optional<unsigned long> unicode_escape(std::size_t p, std::size_t& after) const {
+        if (at(p) != '\\' || at(p + 1) != 'u' || p + 1 >= m_end) return std::nullopt;
+        p += 2;
+        unsigned long cp = 0;
+        if (at(p) == '{') {
+            // CodePoint: HexDigits whose value is at most 0x10FFFF (leading zeros allowed).
+            std::size_t q = p + 1;
+            for (; q < m_end && hex_value(at(q)) >= 0; ++q) {
+                cp = cp * 16 + static_cast<unsigned long>(hex_value(at(q)));
+                if (cp > 0x10FFFF) return std::nullopt;
+            }
+            if (q == p + 1 || at(q) != '}' || q >= m_end) return std::nullopt;
+            after = q + 1;
+            return cp;
+        }
+        for (std::size_t n = 0; n < 4; ++n) {
+            if (p + n >= m_end || hex_value(at(p + n)) < 0) return std::nullopt;
+            cp = cp * 16 + static_cast<unsigned long>(hex_value(at(p + n)));
+        }
+        after = p + 4;
+        return cp;
+    }
+
+    // One escape sequence after the backslash at m_pos; appends the decoded bytes as Node's
+    // UTF-8 encoding of the string sends them. ECMA-262 12.9.4 (String Literals) and 12.9.6
+    // (Template Literal Lexical Components); test262 annexB/language/literals/string/
+    // legacy-octal-escape-sequence.js has the values. An escape JavaScript refuses (in a
+    // template: any octal or \1-\9, \0 before a digit; anywhere: a \x or \u without its digits)
+    // sets m_bad_escape: the literal is not read (a tagged template would get `undefined` for it).
+    void escape(MappedText& out, bool in_template) {
+        const std::size_t start = m_pos;
         ++m_pos;
-        char c = at(m_pos);
         if (m_pos >= m_end) return;
+        const char c = at(m_pos);
+        // A LineContinuation (\ before LF, CR, CRLF, U+2028 or U+2029) adds nothing.
+        if (const std::size_t n = line_terminator(m_text.substr(0, m_end), m_pos)) {
+            m_pos += n;
+            if (c == '\r' && at(m_pos) == '\n' && m_pos < m_end) ++m_pos;
+            return;
+        }
+        const auto octal = [](char d) { return d >= '0' && d <= '7'; };
+        const auto digit = [](char d) { return d >= '0' && d <= '9'; };
+        if (digit(c)) {
+            if (in_template && (c != '0' || (digit(at(m_pos + 1)) && m_pos + 1 < m_end))) {
+                bad_escape("an octal or decimal escape in a template literal (a SyntaxError unless tagged)");
+                ++m_pos;
+                return;
+            }
+            if (c == '8' || c == '9') {  // NonOctalDecimalEscapeSequence: the digit itself
+                out.append(c, start);
+                ++m_pos;
+                return;
+            }
+            // LegacyOctalEscapeSequence (sloppy mode): \0-\3 take up to three octal digits, \4-\7
+            // up to two; \0 before 8 or 9 is NUL and the digit follows.
+            unsigned value = static_cast<unsigned>(c - '0');
+            const std::size_t most = c <= '3' ? 3 : 2;
+            std::size_t n = 1;
+            while (n < most && m_pos + n < m_end && octal(at(m_pos + n))) value = value * 8 + static_cast<unsigned>(at(m_pos + n++) - '0');
+            m_pos += n;
+            append_utf8(out, value, start);
+            return;
+        }
+        if (c == 'u') {
+            std::size_t after = 0;
+            const std::optional<unsigned long> cp = unicode_escape(start, after);
+            if (!cp) {
+                bad_escape("a \\u escape without its hex digits (a SyntaxError)");
+                ++m_pos;
+                return;
+            }
+            m_pos = after;
+            unsigned long value = *cp;
+            // A string is UTF-16: a high and a low surrogate written as two escapes are one code
+            // point; a lone surrogate is sent as U+FFFD (Node's UTF-8 encoding of the string).
+            if (value >= 0xD800 && value <= 0xDBFF) {
+                std::size_t after_low = 0;
+                const std::optional<unsigned long> low = unicode_escape(m_pos, after_low);
+                if (low && *low >= 0xDC00 && *low <= 0xDFFF) {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (*low - 0xDC00);
+                    m_pos = after_low;
+                }
+            }
+            if (value >= 0xD800 && value <= 0xDFFF) value = 0xFFFD;
+            append_utf8(out, value, start);
+            return;
+        }
         ++m_pos;
         switch (c) {
             case 'n': out.append('\n', start); return;
@@ -120,48 +229,22 @@ private:
             case 'b': out.append('\b', start); return;
             case 'f': out.append('\f', start); return;
             case 'v': out.append('\v', start); return;
-            case '0': out.append('\0', start); return;
-            case '\r':
-                if (at(m_pos) == '\n') ++m_pos;
-                return;  // line continuation
-            case '\n': return;
             case 'x': {
-                int h = hex_value(at(m_pos)), l = hex_value(at(m_pos + 1));
-                if (h >= 0 && l >= 0) {
-                    m_pos += 2;
-                    append_utf8(out, static_cast<unsigned long>(h * 16 + l), start);
+                const int h = m_pos < m_end ? hex_value(at(m_pos)) : -1, l = m_pos + 1 < m_end ? hex_value(at(m_pos + 1)) : -1;
+                if (h < 0 || l < 0) {
+                    bad_escape("a \\x escape without two hex digits (a SyntaxError)");
                     return;
                 }
-                out.append('x', start);
+                m_pos += 2;
+                append_utf8(out, static_cast<unsigned long>(h * 16 + l), start);
                 return;
             }
-            case 'u': {
-                unsigned long cp = 0;
-                if (at(m_pos) == '{') {
-                    std::size_t p = m_pos + 1;
-                    while (hex_value(at(p)) >= 0) cp = cp * 16 + static_cast<unsigned long>(hex_value(at(p++)));
-                    if (at(p) == '}') {
-                        m_pos = p + 1;
-                        append_utf8(out, cp, start);
-                        return;
-                    }
-                } else {
-                    int n = 0;
-                    while (n < 4 && hex_value(at(m_pos + static_cast<std::size_t>(n))) >= 0) {
-                        cp = cp * 16 + static_cast<unsigned long>(hex_value(at(m_pos + static_cast<std::size_t>(n))));
-                        ++n;
-                    }
-                    if (n == 4) {
-                        m_pos += 4;
-                        append_utf8(out, cp, start);
-                        return;
-                    }
-                }
-                out.append('u', start);
-                return;
-            }
-            default: out.append(c, start); return;
+            default: out.append(c, start); return;  // NonEscapeCharacter: itself (a UTF-8 lead byte's tail follows as text)
         }
+    }
+
+    void bad_escape(std::string why) {
+        if (m_bad_escape.empty()) m_bad_escape = std::move(why);
     }
 
     void string_literal(Token& t, char quote) {
@@ -169,7 +252,7 @@ private:
         while (m_pos < m_end && m_text[m_pos] != quote) {
             char c = m_text[m_pos];
             if (c == '\\') {
-                escape(t.string);
+                escape(t.string, false);
             } else if (c == '\n' || c == '\r') {
                 break;  // an unterminated string ends at the line
             } else {
@@ -187,7 +270,7 @@ private:
         while (m_pos < m_end && m_text[m_pos] != '`') {
             char c = m_text[m_pos];
             if (c == '\\') {
-                escape(part.text);
+                escape(part.text, true);
             } else if (c == '$' && at(m_pos + 1) == '{') {
                 t.parts.push_back(std::move(part));
                 part = TemplatePart{};
@@ -196,8 +279,12 @@ private:
                 m_pos += 2;
                 interp.expr_begin = m_pos;
                 if (m_templates >= k_max_js_nesting) m_too_deep = true;
-                interp.expr_end = m_templates >= k_max_js_nesting ? skip_flat() : skip_interpolation();
+                interp.expr_end = m_templates >= k_max_js_nesting ? skip_flat() : skip_interpolation(&interp.sole_name);
                 t.parts.push_back(std::move(interp));
+            } else if (c == '\r') {
+                // A template's CR and CRLF are LF in its value (ECMA-262 12.9.6, TV of LineTerminatorSequence).
+                part.text.append('\n', m_pos++);
+                if (at(m_pos) == '\n' && m_pos < m_end) ++m_pos;
             } else {
                 part.text.append(c, m_pos++);
             }
@@ -246,14 +333,16 @@ private:
         return m_end;
     }
 
-    // Skips a `${...}` body (nested braces, strings, templates); returns where it ends.
-    std::size_t skip_interpolation() {
+    // Skips a `${...}` body (nested braces, strings, templates); returns where it ends. `sole`: the
+    // name the body is, when it is one identifier.
+    std::size_t skip_interpolation(std::string* sole) {
         bool saved_have = m_have_prev;
         TokenKind saved_kind = m_prev_kind;
         std::string saved_text = m_prev_text;
         bool saved_control = m_prev_control_paren;
         m_have_prev = false;
         int depth = 0;
+        std::size_t count = 0;
         std::size_t close = m_end;
         Token inner;
         while (true) {
@@ -264,6 +353,9 @@ private:
                 break;
             }
             if (!next(inner)) break;
+            ++count;
+            if (count == 1 && inner.kind == TokenKind::Ident) *sole = inner.text;
+            else sole->clear();
             if (inner.kind == TokenKind::Punct && inner.text == "{") ++depth;
             if (inner.kind == TokenKind::Punct && inner.text == "}") --depth;
         }
@@ -318,9 +410,10 @@ public:
             return stop(t, "`-->` (an HTML-like comment at a line start)");
         }
         // After '}' a '/' divides (an object literal, a function expression) or starts a regular
-        // expression (after a block): which one depends on grammar this lexer does not track.
-        if (c == '/' && m_have_prev && m_prev_kind == TokenKind::Punct && m_prev_text == "}") {
-            return stop(t, "a '/' after '}' (a regular expression or a division)");
+        // expression (after a block); after await, yield or of it depends on where the word is.
+        const Slash slash = c == '/' ? slash_here() : Slash::Divide;
+        if (slash == Slash::Unsure) {
+            return stop(t, "a '/' after '" + m_prev_text + "' (a regular expression or a division)");
         }
         if (ident_start(c)) {
             t.kind = TokenKind::Ident;
@@ -337,10 +430,12 @@ public:
         } else if (c == '\'' || c == '"') {
             t.kind = TokenKind::String;
             string_literal(t, c);
+            if (!m_bad_escape.empty() && m_templates == 0) return bad_literal(t);
         } else if (c == '`') {
             t.kind = TokenKind::Template;
             template_literal(t);
-        } else if (c == '/' && regex_allowed()) {
+            if (!m_bad_escape.empty() && m_templates == 0) return bad_literal(t);
+        } else if (slash == Slash::Regex) {
             t.kind = TokenKind::Regex;
             regex_literal();
         } else {
@@ -363,20 +458,38 @@ public:
         // A ')' closing the head of if/while/for/with is followed by a statement, where '/' starts a
         // regular expression; any other ')' ends an expression, where '/' divides.
         if (t.kind == TokenKind::Punct && t.text == "(") {
-            m_parens.push_back(m_have_prev && m_prev_kind == TokenKind::Ident &&
+            m_parens.push_back(m_have_prev && m_prev_kind == TokenKind::Ident && !m_prev_member &&
                                (m_prev_text == "if" || m_prev_text == "while" || m_prev_text == "for" || m_prev_text == "with" ||
                                 (m_prev_text == "await" && m_after_for)));  // for await (...)
         }
-        m_after_for = t.kind == TokenKind::Ident && t.text == "for";
+        // `++`, `--` and `!` after an operand on the same line are postfix (TypeScript's `x!`):
+        // a division follows; after an operator, or a line break (no LineTerminator may precede
+        // a postfix operator, ECMA-262 15.4), they are prefix: a regular expression follows.
+        if (t.kind == TokenKind::Punct && (t.text == "++" || t.text == "--" || t.text == "!")) {
+            const Slash before = slash_here();
+            m_prev_operator_slash = before == Slash::Regex || m_newline ? Slash::Regex : before;
+        }
+        const bool member = m_have_prev && m_prev_kind == TokenKind::Punct && (m_prev_text == "." || m_prev_text == "?.");
+        m_after_for = t.kind == TokenKind::Ident && t.text == "for" && !member;
         m_prev_control_paren = false;
         if (t.kind == TokenKind::Punct && t.text == ")" && !m_parens.empty()) {
             m_prev_control_paren = m_parens.back();
             m_parens.pop_back();
         }
+        m_prev_member = t.kind == TokenKind::Ident && member;
         m_have_prev = true;
         m_prev_kind = t.kind;
         m_prev_text = t.text;
         return true;
+    }
+
+private:
+    // A string or template holding an escape JavaScript refuses: the stream stops at its start.
+    bool bad_literal(Token& t) {
+        std::string why = std::move(m_bad_escape);
+        m_bad_escape.clear();
+        m_pos = t.begin;
+        return stop(t, why);
     }
 
 private:
@@ -391,6 +504,10 @@ private:
     Token m_stop;                         // the ";" marking it
     bool m_prev_control_paren = false;    // the previous token closes if (...), while (...), ...
     bool m_after_for = false;             // the previous token is `for`
+    bool m_prev_member = false;           // the previous token is a word after '.' or '?.'
+    bool m_newline = false;               // a line terminator precedes the token being read
+    Slash m_prev_operator_slash = Slash::Regex;  // the previous ++, -- or !: what a '/' after it is
+    std::string m_bad_escape;             // an escape JavaScript refuses, in the literal being read
     std::vector<bool> m_parens;           // open '(': whether each opens a control statement's head
     TokenKind m_prev_kind = TokenKind::Punct;
     std::string m_prev_text;

@@ -38,6 +38,7 @@ struct TemplatePart {
     MappedText text;
     std::size_t expr_begin = 0;
     std::size_t expr_end = 0;
+    std::string sole_name;  // the interpolation is this one name, `${h}` (a tagged template's argument)
 };
 
 enum class TokenKind { Ident, Number, String, Template, Regex, Punct };

@@ -137,6 +137,21 @@ std::vector<std::size_t> value_ends(const std::vector<Token>& t, const std::vect
     return out;
 }
 
+// The `[` at j reads a member of a global, of `x.constructor` or of `({})` by a key that is not
+// one constant (`Object['proto' + 'type']`), or reads `['prototype']`/`['__proto__']`: the value may
+// be Object.prototype, which every object shares (red team R79 B21: knex's query config inherits
+// a polluted `text`). A name bound to it is judged as a module's value.
+bool prototype_reach(const std::vector<Token>& t, std::size_t j, const std::vector<std::size_t>& close, const std::vector<std::size_t>& opener) {
+    const std::size_t n = t.size();
+    if (j == 0 || close[j] >= n) return false;
+    const bool one_constant = close[j] == j + 2 && (t[j + 1].kind == TokenKind::String || t[j + 1].kind == TokenKind::Number);
+    if (one_constant) return string_is(t, j + 1, "prototype") || string_is(t, j + 1, "__proto__");
+    const bool global_root = ident(t, j - 1) && !member(t, j - 1) && global_name(t[j - 1].text);
+    const bool constructor = ident(t, j - 1) && member(t, j - 1) && is(t, j - 1, "constructor");
+    const bool literal = is(t, j - 1, ")") && opener[j - 1] + 1 < n && (is(t, opener[j - 1] + 1, "{") || is(t, opener[j - 1] + 1, "["));
+    return global_root || constructor || literal;
+}
+
 // The names that hold what the script imports or a value computed from one: `const h =
 // require(x)`, `import h from`, `const { Client } = require("knex")`, `const p = Client.prototype`,
 // `g = h`, in passes until none is added (eight at most).
@@ -234,6 +249,7 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
                 mark = is(t, j, "globalThis") || is(t, j, "global") || (root && !chain_at(t, j, close).called);
             }
             if (j > 0 && is(t, j - 1, "...")) mark = false;
+            if (is(t, j, "[") && prototype_reach(t, j, close, opener)) mark = true;
             marks[j + 1] = marks[j] + (mark ? 1 : 0);
         }
         for (auto& v : at_depth) v.clear();
@@ -399,8 +415,13 @@ std::map<std::string, std::string, std::less<>> whole_module_names(const std::ve
             if (!is(t, k, "=") || !ident(t, k - 1) || member(t, k - 1)) continue;
             std::size_t v = is(t, k + 1, "await") ? k + 2 : k + 1;
             std::string spec;
-            if (module_call(t, v) && stop(v + 4) && constant_spec(t, v + 2, &spec)) out.emplace(t[k - 1].text, spec);
-            else if (ident(t, v) && out.contains(t[v].text) && stop(v + 1)) out.emplace(t[k - 1].text, out.find(t[v].text)->second);
+            // `require(x) || {}`, `h ?? {}`: the module itself whenever it loads (red team R79 B1).
+            const auto ends = [&](std::size_t j) { return stop(j) || is(t, j, "||") || is(t, j, "??"); };
+            // `require(x).helper`: a part of the module, the same object every loader gets.
+            std::size_t after = v + 4;
+            while (module_call(t, v) && is(t, after, ".") && ident(t, after + 1)) after += 2;
+            if (module_call(t, v) && ends(after) && constant_spec(t, v + 2, &spec)) out.emplace(t[k - 1].text, spec);
+            else if (ident(t, v) && out.contains(t[v].text) && ends(v + 1)) out.emplace(t[k - 1].text, out.find(t[v].text)->second);
         }
         if (out.size() == before) break;
     }
@@ -488,6 +509,29 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             if (entry && bound[name] == 0) tool_entries.insert(name);
         }
     }
+    // A `{` that opens a class body: `class X {`, `class X extends a.B {`, `class extends f(y) {`.
+    auto class_body = [&](std::size_t o) {
+        for (std::size_t k = o; k > 0 && k + 64 > o;) {
+            --k;
+            if (is(t, k, "class")) return true;
+            if (is(t, k, ")") && opener[k] < k) k = opener[k];
+            else if (!(ident(t, k) || is(t, k, ".") || is(t, k, "<") || is(t, k, ">") || is(t, k, ","))) return false;
+        }
+        return false;
+    };
+    // A whole module's name as a tagged template's `${h}`: the tag gets it as an argument (red team R79 B1).
+    for (std::size_t i = 1; i < n; ++i) {
+        if (t[i].kind != TokenKind::Template || !operand_end(t, i - 1)) continue;
+        for (const TemplatePart& part : t[i].parts) {
+            const auto found = part.interpolation ? whole.find(part.sole_name) : whole.end();
+            if (found == whole.end() || !followed_module(found->second)) continue;
+            out.emplace_back(t[i].begin, "`" + found->first + "`, which holds a whole module this script imports, is passed to a tagged "
+                                         "template's function: pgfence does not follow what receives the module, which may write to it "
+                                         "(`m.run = ...`), and Node gives every module that loads it the same object, so the helper or "
+                                         "tool code pgfence reads may not be what runs");
+            break;
+        }
+    }
     std::map<std::size_t, std::string> callees;
     std::set<std::size_t> reported;
     std::vector<std::size_t> open;
@@ -519,7 +563,8 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
         } else if ((is(t, p, "(") || is(t, p, ",")) && o < n && is(t, o, "(")) {
             static const std::set<std::string_view> k_not_calls = {"if", "while", "for", "switch", "catch", "with", "return", "typeof",
                                                                    "await", "void", "delete", "in", "of", "case"};
-            const bool call = o > 0 && ((ident(t, o - 1) && !k_not_calls.contains(t[o - 1].text)) || is(t, o - 1, ")") || is(t, o - 1, "]") ||
+            // A member named like a keyword is a call's callee: `Array.of(h)` (red team R79 B1).
+            const bool call = o > 0 && ((ident(t, o - 1) && (member(t, o - 1) || !k_not_calls.contains(t[o - 1].text))) || is(t, o - 1, ")") || is(t, o - 1, "]") ||
                                         is(t, o - 1, "?.") || t[o - 1].kind == TokenKind::Template);
             // Each call's callee once, however many arguments it has.
             auto [known, fresh] = callees.try_emplace(o);
@@ -543,6 +588,15 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             how = "placed in an object";
         } else if (is(t, p, "=") && p > 0 && (member(t, p - 1) || is(t, p - 1, "]")) && !exports_assignment(t, p)) {
             how = "stored in another value's member";
+        } else if (is(t, p, "=") && o < n && is(t, o, "{") && class_body(o)) {
+            how = "stored in a class's field";  // `static m = h` (red team R79 B1)
+        } else if (is(t, p, "return") || is(t, p, "=>") || is(t, p, "yield") || is(t, p, "throw")) {
+            // What a function returns (or yields, or throws) comes back under a name pgfence does not
+            // bind: `const m = get(); m.run = ...` (red team R79 B1).
+            how = "returned from a function";
+        } else if (is(t, q, "||") || is(t, q, "??") || is(t, p, "||") || is(t, p, "??") || is(t, p, "?") || is(t, p, ":")) {
+            how = "the value of an expression pgfence does not bind";  // `f(require(x) || {})`, `c ? h : o`
+            if (is(t, p, "=") || (is(t, p, ":") && literal_brace(o))) how.clear();
         }
         if (how.empty()) continue;
         if (o < n && !reported.insert(o).second) continue;  // once per call, array or object: `f(h, h, ...)` is one finding
@@ -848,6 +902,15 @@ std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view
     std::vector<std::pair<int, std::string>> out;
     for (auto& [at, why] : found) {
         out.emplace_back(line_at(text, at), "the migration tool runs this file in the process that then runs the migrations: " + std::move(why));
+    }
+    // .sequelizerc is no settings file tools::spliced_settings reads: where the lexer stops, the
+    // rest of it is not read for writes either (red team R79 B4).
+    const std::string_view name = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+    if (name == ".sequelizerc") {
+        if (auto stop = lexing_stop(text, true)) {
+            out.emplace_back(line_at(text, stop->at), "the migration tool runs this file in the process that then runs the migrations, and "
+                                                      "pgfence does not read it past this point (" + stop->why + ")");
+        }
     }
     return out;
 }

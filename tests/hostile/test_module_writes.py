@@ -231,6 +231,16 @@ ESCAPES = {
     "member_store": "const o = {};\no.m = h; // expect: unknown-statement\no.m.run = EVIL;\n",
     "require_argument": "function patch(m) { m.run = EVIL; }\npatch(require('../lib/helper')); // expect: unknown-statement\n",
     "installer": "const inst = require('../lib/installer');\ninst(h); // expect: unknown-statement\n",
+    # Red team R79 B1: the module leaves by a class field, an argument of a member named like a
+    # keyword, a return, an arrow's body, a yield or a tagged template, and comes back under a name
+    # pgfence never binds.
+    "class_static": "class X { static m = h } // expect: unknown-statement\nX.m.run = EVIL;\n",
+    "array_of": "function p() { arguments[0].run = EVIL; }\np.apply(null, Array.of(h)); // expect: unknown-statement\n",
+    "get_bind": "function get() { return h } // expect: unknown-statement\nconst m = get(); m.run = EVIL;\n",
+    "arrow_ret": "const get = () => h; // expect: unknown-statement\nconst m = get(); m.run = EVIL;\n",
+    "then_chain": "const p = Promise.resolve().then(() => h).then((m) => { m.run = EVIL; }); // expect: unknown-statement\n",
+    "gen_yield": "function* g() { yield h } // expect: unknown-statement\nfor (const m of g()) m.run = EVIL;\n",
+    "tagged_tpl": "function patch(s, m) { m.run = EVIL; }\npatch`${h}`; // expect: unknown-statement\n",
 }
 
 
@@ -240,6 +250,30 @@ def escape(name):
         gate_pull_request(s, "migrations/20240101000000_s.js", text,
                           {**BASE, "lib/installer.js": f"module.exports = (m) => {{ m.run = {EVIL}; }};\n"})
     return run
+
+
+def or_require(s):
+    """`require(x) || {}` is the module itself (red team R79 B1)."""
+    text = CALLS_HELPER.replace('require("../lib/helper");', 'require("../lib/helper") || {};', 1).replace(
+        "\nexports.up", f"\nfunction patch(m) {{ m.run = {EVIL}; }}\npatch(h); // expect: unknown-statement\nexports.up", 1)
+    gate_pull_request(s, "migrations/20240101000000_s.js", text, BASE)
+
+
+def member_part(s):
+    """`require(x).helper` is a part of the module, the same object in every loader (red team R79 B1)."""
+    text = ('const h = require("../lib/index").helper;\n'
+            f"((m) => {{ m.run = {EVIL}; }})(h); // expect: unknown-statement\n"
+            "exports.up = async function (knex) { await h.run(knex); };\nexports.down = async function () {};\n")
+    gate_pull_request(s, "migrations/20240101000000_s.js", text,
+                      {**BASE, "lib/index.js": 'exports.helper = { run: async (knex) => { await knex.raw("SELECT 1"); } };\n'})
+
+
+def proto_computed(s):
+    """Object.prototype reached by a computed key, then polluted: knex's query config inherits `text` (R79 B21)."""
+    text = ("const OP = Object['proto' + 'type'];\n"
+            "exports.up = async k => { OP.text = 'DROP TABLE users'; try { await k.raw(\"SELECT 1\") } finally { delete OP.text } }; "
+            "// expect: unknown-statement\nexports.down = async () => {};\n")
+    gate_pull_request(s, "migrations/20240101000000_s.js", text, BASE)
 
 
 def template_require(s):
@@ -312,6 +346,9 @@ SCENARIOS = {
     "control_knexfile_changed": control_knexfile_changed,
     **{f"escape_{name}": escape(name) for name in ESCAPES},
     "escape_template_require": template_require,
+    "escape_or_require": or_require,
+    "escape_member_part": member_part,
+    "proto_computed": proto_computed,
     "control_copies": control_copies,
     "pg_idiom_other_write": pg_idiom_other_write,
 }

@@ -209,3 +209,100 @@ TEST_CASE("TypeScript type assertions, non-null assertions and type arguments ar
                        "const n = 1 < 2 > (3); }";
     CHECK(sql_of(knex, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE a", "DROP TABLE b", "DROP TABLE c"});
 }
+
+namespace {
+
+// The decoded value of the one string or template in `text`, or "!" + why the lexer stopped.
+std::string decoded(std::string_view text) {
+    for (const Token& t : lex_js(text)) {
+        if (!t.unreadable.empty()) return "!" + t.unreadable;
+        if (t.kind == TokenKind::String) return t.string.value;
+        if (t.kind == TokenKind::Template && !t.parts.empty()) return t.parts[0].text.value;
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("string escapes decode as ECMA-262 12.9.4 and its legacy octal forms (red team R79 B16)") {
+    // LegacyOctalEscapeSequence: \0-\3 take up to three octal digits, \4-\7 up to two (test262
+    // annexB/language/literals/string/legacy-octal-escape-sequence.js).
+    CHECK(decoded(R"('a\052b')") == "a*b");
+    CHECK(decoded(R"('*\57')") == "*/");
+    CHECK(decoded(R"('h\145lper')") == "helper");
+    CHECK(decoded(R"('\1')") == std::string("\x01"));
+    CHECK(decoded(R"('\18')") == std::string("\x01") + "8");
+    CHECK(decoded(R"('\08')") == std::string(1, '\0') + "8");
+    CHECK(decoded(R"('\0')") == std::string(1, '\0'));
+    CHECK(decoded(R"('\00')") == std::string(1, '\0'));
+    CHECK(decoded(R"('\101')") == "A");
+    CHECK(decoded(R"('\400')") == " 0");
+    CHECK(decoded(R"('\777')") == "?7");
+    CHECK(decoded(R"('\377')") == "\xC3\xBF");  // U+00FF, sent as UTF-8
+    // NonOctalDecimalEscapeSequence: \8 and \9 are the digits.
+    CHECK(decoded(R"('\8\9')") == "89");
+    // Line continuations add nothing, U+2028 and U+2029 included.
+    CHECK(decoded("'a\\\r\nb\\\nc\\\xE2\x80\xA8" "d'") == "abcd");
+    // \u{...}: one or more hex digits up to 10FFFF; surrogate pairs are one code point, a lone one U+FFFD.
+    CHECK(decoded(R"('\u{41}\u{0000000042}')") == "AB");
+    CHECK(decoded(R"('\uD83D\uDE00')") == "\xF0\x9F\x98\x80");
+    CHECK(decoded(R"('\u{D83D}\u{DE00}')") == "\xF0\x9F\x98\x80");
+    CHECK(decoded(R"('\uD83Dx')") == "\xEF\xBF\xBDx");
+    // What JavaScript refuses (a SyntaxError) is not read.
+    for (std::string_view bad : {R"('\u{}')", R"('\u{110000}')", R"('\u12')", R"('\xZ1')", R"('\x4')"}) {
+        CAPTURE(bad);
+        CHECK(decoded(bad).starts_with("!"));
+    }
+}
+
+TEST_CASE("a template literal's octal or decimal escape is not read; its CR is LF (R79 B16)") {
+    CHECK(decoded(R"(`\0`)") == std::string(1, '\0'));
+    CHECK(decoded(R"(`\8`)").starts_with("!"));
+    CHECK(decoded(R"(`a\052/`)").starts_with("!"));
+    CHECK(decoded(R"(`\01`)").starts_with("!"));
+    CHECK(decoded(R"(`${`\1`}`)").starts_with("!"));
+    CHECK(decoded("`a\r\nb\rc`") == "a\nb\nc");
+    // In a migration the unreadable template is unknown where it starts, and nothing after it is read.
+    const auto sql = sql_of("exports.up = async (knex) => { await knex.raw(`SELECT 1 /* \\052/ ; DROP TABLE users; -- */`); };",
+                            InputFormat::Knex);
+    REQUIRE(!sql.empty());
+    CHECK(sql.back().rfind("?the script is not read from here", 0) == 0);
+    // The R79 string: the comment closes, and DROP TABLE is read.
+    CHECK(sql_of("exports.up = async k => { await k.raw(\"SELECT 1 /* \\052/ ; DROP TABLE users; -- */\") };", InputFormat::Knex) ==
+          std::vector<std::string>{"SELECT 1", "DROP TABLE users"});
+}
+
+TEST_CASE("'/' after a word: a member name divides, instanceof starts a regex, await/yield/of are not read (R79 B17)") {
+    const auto kinds = [](std::string_view text) {
+        std::string out;
+        for (const Token& t : lex_js(text)) out += !t.unreadable.empty() ? '!' : t.kind == TokenKind::Regex ? 'R' : t.kind == TokenKind::String ? 'S' : '.';
+        return out;
+    };
+    CHECK(kinds(R"(x = {} instanceof /"/.constructor)").find('R') != std::string::npos);
+    CHECK(kinds(R"(a instanceof /"/)") == "..R");
+    CHECK(kinds(R"(o.of / 1; q("x"); y = 1 / 1)").find('R') == std::string::npos);
+    CHECK(kinds(R"(o?.in / 1; q("x"); y = 1 / 1)").find('R') == std::string::npos);
+    CHECK(kinds(R"(o.return / 1; "x"; 1 / 1)").find('S') != std::string::npos);
+    CHECK(kinds(R"(o.if(1) / 1; "x"; 1 / 1)").find('S') != std::string::npos);
+    CHECK(kinds(R"(export default /'/)") == "..R");
+    CHECK(kinds(R"(class A extends /'/.constructor {})").find('R') != std::string::npos);
+    for (std::string_view unsure : {"await /'/", "yield /'/", "of /'/", "{} /'/"}) {
+        CAPTURE(unsure);
+        CHECK(kinds(unsure).back() == '!');
+    }
+    // ++, -- and ! after an operand (TypeScript's x!) are postfix: a division follows; prefix: a regex.
+    CHECK(kinds(R"(a++ / 1; "x"; 1 / 1)").find('S') != std::string::npos);
+    CHECK(kinds(R"(a! / 1; "x"; 1 / 1)").find('S') != std::string::npos);
+    CHECK(kinds(R"(x = ++/"/.lastIndex)").find('R') != std::string::npos);
+    CHECK(kinds("a\n++/\"/.lastIndex").find('R') != std::string::npos);
+    CHECK(kinds(R"(if (!/"/.test(s)) q())").find('R') != std::string::npos);
+    // The R79 migrations: the second `up` is read in both.
+    CHECK(sql_of("exports.up = async k => { await k.raw(\"SELECT 1\") };\nconst ok = {} instanceof /\"/.constructor; "
+                 "exports.up = async k => { await k.raw('DROP TABLE users') }; /\"/;",
+                 InputFormat::Knex)
+              .size() > 1);
+    CHECK(sql_of("exports.up = async k => { await k.raw(\"SELECT 1\") };\nconst o = { of: 2 }; let x = o.of / 1; "
+                 "exports.up = async k => { await k.raw('DROP TABLE users') }; x = 1 / 1;",
+                 InputFormat::Knex)
+              .size() > 1);
+}

@@ -1,0 +1,128 @@
+"""What pgfence's JavaScript lexer reads differently from Node (red team R79 B16, B17, B4).
+
+Each pull request below made knex's real migrate:latest (or sequelize-cli, typeorm) drop users
+while pgfence 0.159625b1 exited 0:
+
+- B16: a legacy octal escape in a string (ECMA-262 12.9.4, LegacyOctalEscapeSequence): Node reads
+  `\\052` as `*`, closing a SQL comment pgfence read as open; `require('../lib/h\\145lper')` loads
+  lib/helper.js while pgfence followed lib/h145lper.js.
+- B17: a '/' read the other way: `{} instanceof /"/` is a regex (pgfence divided, and read a string
+  from its quote), `o.of / 1` divides (pgfence saw the keyword `of` and read a regex).
+- B4: what stops the lexer in a knexfile, a Sequelize config or a TypeORM data source (an escape in a
+  name, a '/' after '}') hid the rest of it from every settings check.
+
+Each is now read as Node reads it, or unknown at its line, in `analyze --ci` and `pr`.
+
+    test_js_lexing.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import main  # noqa: E402
+from test_module_writes import BASE, EVIL, gate_both  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+MIGRATION = "migrations/20240101000000_s.js"
+DOWN = "exports.down = async () => {};\n"
+
+
+def octal_comment(s):
+    """`\\052/` is `*/` to Node: the comment ends and DROP TABLE runs."""
+    text = 'exports.up = async k => { await k.raw("SELECT 1 /* \\052/ ; DROP TABLE users; -- */") }; // expect: drop-table\n' + DOWN
+    gate_pull_request(s, MIGRATION, text, BASE, unknown=False)
+
+
+def octal_comment_slash(s):
+    text = 'exports.up = async k => { await k.raw("SELECT 1 /* *\\57 ; DROP TABLE users; -- */") }; // expect: drop-table\n' + DOWN
+    gate_pull_request(s, MIGRATION, text, BASE, unknown=False)
+
+
+def octal_template(s):
+    """A template's octal escape is a SyntaxError (a tagged one gets undefined): not read."""
+    text = "exports.up = async k => { await k.raw(`SELECT 1 /* \\052/ ; DROP TABLE users; -- */`) }; // expect: unknown-statement\n" + DOWN
+    gate_pull_request(s, MIGRATION, text, BASE)
+
+
+def octal_specifier(s):
+    """The module Node loads is lib/helper.js (the DROP), not the lib/h145lper.js the pull request adds."""
+    text = ("const h = require('../lib/h\\145lper');\n"
+            "exports.up = async k => { await h.run(k) }; // expect: drop-table\n" + DOWN)
+    gate_pull_request(s, MIGRATION, text,
+                      {**BASE, "lib/helper.js": 'exports.run = async k => { await k.raw("DROP TABLE users"); };\n',
+                       "lib/h145lper.js": 'exports.run = async k => { await k.raw("SELECT 1"); };\n'}, unknown=False)
+
+
+def regex_instanceof(s):
+    text = ('exports.up = async k => { await k.raw("SELECT 1") };\n' + DOWN +
+            "const ok = {} instanceof /\"/.constructor; exports.up = async k => { await k.raw('DROP TABLE users') }; /\"/; "
+            "// expect: drop-table\n")
+    gate_pull_request(s, MIGRATION, text, BASE)
+
+
+def regex_member_of(s):
+    text = ('exports.up = async k => { await k.raw("SELECT 1") };\n' + DOWN +
+            "const o = { of: 2 }; let x = o.of / 1; exports.up = async k => { await k.raw('DROP TABLE users') }; x = 1 / 1; "
+            "// expect: drop-table\n")
+    gate_pull_request(s, MIGRATION, text, BASE)
+
+
+# B4: the rest of a settings script after the lexer's stop is unknown at the stop.
+CALLS_SELECT = 'exports.up = async k => { await k.raw("SELECT 1") };\n' + DOWN
+KNEX_STOP = ("const c = { client: 'pg', migrations: { directory: './migrations' } };\n"
+             "function noop() {}\n"
+             "/x/; c.searchPath = ['public\"; DROP TABLE IF EXISTS users; --'];\n"
+             "module.exports = c;\n")
+KNEX_UESCAPE = ("module.exports = {\n  client: 'pg',\n  migrations: { directory: './migrations' },\n"
+                "  search\\u0050ath: ['public\"; DROP TABLE IF EXISTS users; --'],\n};\n")
+SEQUELIZE_STOP = ("const c = { development: { dialect: 'postgres', database: 'x' } };\n"
+                  "function noop() {}\n"
+                  "/x/; c.development.searchPath = 'public; DROP TABLE IF EXISTS users'; c.development.dialectOptions = { prependSearchPath: true };\n"
+                  "module.exports = c;\n")
+SEQUELIZE_MIGRATION = ("module.exports = { async up(queryInterface) { await queryInterface.sequelize.query('SELECT 1'); },\n"
+                       "  async down() {} };\n")
+SEQUELIZE = '{"dependencies": {"sequelize": "6", "sequelize-cli": "6", "pg": "8"}}\n'
+TYPEORM_UESCAPE = ('const { DataSource } = require("typeorm");\n'
+                   "module.exports = new DataSource({\n  type: \"postgres\",\n  url: process.env.DATABASE_URL,\n"
+                   '  migrations: ["migrations/*.js"],\n'
+                   "  migrationsTable\\u004eame: 'typeorm_migrations\" (id int); DROP TABLE IF EXISTS users; CREATE TABLE \"typeorm_migrations_x',\n"
+                   "});\n")
+TYPEORM_MIGRATION = ('module.exports = class Noop1700000000001 { name = "Noop1700000000001";\n'
+                     '  async up(q) { await q.query("SELECT 1"); }\n  async down(q) {} };\n')
+TYPEORM = '{"dependencies": {"typeorm": "0.3.20", "pg": "8"}, "scripts": {"migrate": "typeorm migration:run -d data-source.js"}}\n'
+
+
+def knexfile_stop_regex(s):
+    gate_both(s, {"knexfile.js": KNEX_STOP, MIGRATION: CALLS_SELECT}, "knexfile.js", 3)
+
+
+def knexfile_uescape(s):
+    gate_both(s, {"knexfile.js": KNEX_UESCAPE, MIGRATION: CALLS_SELECT}, "knexfile.js", 4)
+
+
+def sequelize_stop(s):
+    gate_both(s, {"config/config.js": SEQUELIZE_STOP, "migrations/20240101000000-s.js": SEQUELIZE_MIGRATION}, "config/config.js", 3,
+              base={"package.json": SEQUELIZE})
+
+
+def typeorm_uescape(s):
+    gate_both(s, {"data-source.js": TYPEORM_UESCAPE, "migrations/1700000000001-Noop.js": TYPEORM_MIGRATION}, "data-source.js", 6,
+              base={"package.json": TYPEORM})
+
+
+SCENARIOS = {
+    "octal_comment": octal_comment,
+    "octal_comment_slash": octal_comment_slash,
+    "octal_template": octal_template,
+    "octal_specifier": octal_specifier,
+    "regex_instanceof": regex_instanceof,
+    "regex_member_of": regex_member_of,
+    "knexfile_stop_regex": knexfile_stop_regex,
+    "knexfile_uescape": knexfile_uescape,
+    "sequelize_stop": sequelize_stop,
+    "typeorm_uescape": typeorm_uescape,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
