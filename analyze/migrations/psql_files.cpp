@@ -754,10 +754,14 @@ void read_line(std::string_view l, int n, Reading& r) {
     for (std::size_t k = 0; k < cmds.size(); ++k) read_words(cmds, k, n, r, 0);
 }
 
-struct LogicalLine {
-    int number = 1;  // of its first line
-    std::string text;
-};
+// At most this many files and unknowns from one command file (the last says the rest was not read).
+constexpr std::size_t k_most_psql_entries = 256;
+
+bool same_dir(const ToolDir& a, const ToolDir& b) {
+    return a.line == b.line && a.setting == b.setting && a.folder == b.folder && a.unknown == b.unknown;
+}
+
+}  // namespace
 
 // The lines of `text` as the shell (or YAML, when `yaml`) hands them to the command: a line ending
 // in a backslash goes on with the next (the shell's continuation); in YAML a plain scalar's or a
@@ -809,15 +813,6 @@ std::vector<LogicalLine> logical_lines(std::string_view text, bool yaml) {
     }
     return out;
 }
-
-// At most this many files and unknowns from one command file (the last says the rest was not read).
-constexpr std::size_t k_most_psql_entries = 256;
-
-bool same_dir(const ToolDir& a, const ToolDir& b) {
-    return a.line == b.line && a.setting == b.setting && a.folder == b.folder && a.unknown == b.unknown;
-}
-
-}  // namespace
 
 // psql's -f / --file FILENAME reads commands from the file, and standard input redirected from a
 // file is read the same way (postgres/postgres src/bin/psql/startup.c parse_psql_options: 'f',
