@@ -344,8 +344,32 @@ std::vector<std::string> scripts_run(const std::vector<std::string>& words) {
 
 }  // namespace
 
+namespace {
+
+// A command run against a test or development database (`NODE_ENV=test yarn sequelize db:drop`,
+// `RAILS_ENV=test`, `--env test`): a test suite's set-up, not the deploy's.
+bool test_run(const std::vector<std::string>& words) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string w = lower(words[k]);
+        const std::size_t eq = w.find('=');
+        std::string_view value;
+        if (eq != std::string::npos && eq > 0 && (w.substr(0, eq).ends_with("_env") || w.substr(0, eq) == "--env" || w.substr(0, eq) == "-e")) {
+            value = std::string_view(w).substr(eq + 1);
+        } else if ((w == "--env" || w == "-e") && k + 1 < words.size()) {
+            value = words[k + 1];
+        } else {
+            continue;
+        }
+        if (value == "test" || value == "testing" || value == "development" || value == "dev" || value == "local") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string destructive_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
+        if (test_run(words)) continue;
         for (std::size_t k = 0; k < words.size(); ++k) {
             const std::string tool = tool_word(words[k]);
             if (tool == "django") {
@@ -445,6 +469,8 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
     if (!package && !dotenv && !command_file(path)) return out;
+    // Tilt runs a developer's local cluster (its buttons and local_resources): not a deploy.
+    if (name == "Tiltfile") return out;
     constexpr std::size_t k_most = 64;
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.

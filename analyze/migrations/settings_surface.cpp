@@ -225,11 +225,16 @@ std::string preload_line(std::string_view line, bool npmrc) {
     // pgfence does not read: both may preload code.
     if (node) {
         std::vector<std::string_view> words;
+        // Words at blanks, a quote ending none (`--cpu-prof-dir="${DIR}"` is one option), without
+        // the quotes that open or close it.
         for (std::size_t i = 0; i < line.size() && words.size() < 4096;) {
-            while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '"' || line[i] == '\'' || line[i] == '\\')) ++i;
+            while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\\')) ++i;
             const std::size_t b = i;
-            while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '"' && line[i] != '\'' && line[i] != '\\') ++i;
-            if (i > b) words.push_back(line.substr(b, i - b));
+            while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\\') ++i;
+            std::string_view w = line.substr(b, i - b);
+            while (!w.empty() && (w.front() == '"' || w.front() == '\'')) w.remove_prefix(1);
+            while (!w.empty() && (w.back() == '"' || w.back() == '\'' || w.back() == ',')) w.remove_suffix(1);
+            if (!w.empty()) words.push_back(w);
         }
         for (std::size_t k = 0; k < words.size(); ++k) {
             if (!(words[k] == "node" || words[k] == "nodejs" || words[k].ends_with("/node"))) continue;
@@ -240,7 +245,11 @@ std::string preload_line(std::string_view line, bool npmrc) {
                 }
                 // `node - args` reads the program from standard input, `-e` / `-p` from the next word.
                 if (w == "-" || w == "--" || w == "-e" || w == "--eval" || w == "-p" || w == "--print") break;
-                if (w.starts_with("$") && j + 1 < words.size()) {
+                // A variable followed by the program (not by a redirection or the next command) is options.
+                const auto program = [&](std::string_view next) {
+                    return !next.empty() && next.find_first_of("<>&|;") == std::string_view::npos;
+                };
+                if (w.starts_with("$") && j + 1 < words.size() && program(words[j + 1])) {
                     return "this line gives node options from the variable '" + printable(w) +
                            "', which pgfence does not read: they may preload code into the program it runs";
                 }
