@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
+#include <unordered_map>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -205,16 +207,6 @@ bool sets_variable(const std::vector<std::string>& words, std::string_view name)
     return false;
 }
 
-// A flag's presence in the words after `from`: `--config x`, `--config=x`.
-bool has_flag(const std::vector<std::string>& words, std::size_t from, std::initializer_list<std::string_view> flags) {
-    for (std::size_t k = from; k < words.size(); ++k) {
-        for (std::string_view f : flags) {
-            if (words[k] == f || (words[k].starts_with(f) && words[k].size() > f.size() && words[k][f.size()] == '=')) return true;
-        }
-    }
-    return false;
-}
-
 // The names of a deploy's migrate step: a package.json script, a Makefile target, a justfile recipe.
 // A developer's helper by its name: a part (split at `:`, `-`, `_`, `.`) that names the destructive
 // direction (`db:rollback`, `migrate-down`, `dbReset`), or one that starts `test`, `dev` or `local`
@@ -342,6 +334,23 @@ std::vector<std::string> scripts_run(const std::vector<std::string>& words) {
     return out;
 }
 
+// A package.json's scripts by name, each one's destructive_command worked out once (a script
+// named a thousand times costs one reading).
+class PackageScripts {
+public:
+    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
+        for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
+    }
+    [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
+    // Why the script `name` is destructive; "" when it is not, or there is none.
+    const std::string& why(const std::string& name);
+
+private:
+    std::vector<Script> m_scripts;
+    std::unordered_map<std::string, std::size_t> m_by_name;
+    std::vector<std::optional<std::string>> m_why;
+};
+
 }  // namespace
 
 namespace {
@@ -368,36 +377,48 @@ bool test_run(const std::vector<std::string>& words) {
 }  // namespace
 
 std::string destructive_command(std::string_view command) {
+    // One pass over each command's words, the tools started so far in a set: linear in the words
+    // (times the verbs), whatever a line repeats.
     for (const auto& words : simple_commands(command)) {
         if (test_run(words)) continue;
-        for (std::size_t k = 0; k < words.size(); ++k) {
-            const std::string tool = tool_word(words[k]);
-            if (tool == "django") {
-                for (std::size_t v = k + 1; v < words.size(); ++v) {
-                    if (words[v] == "flush" || words[v] == "reset_db") return "this command runs `manage.py " + words[v] + "`, which empties every table";
-                    if (words[v] == "migrate" && v + 2 < words.size() && words[v + 2] == "zero") {
-                        return "this command runs `manage.py migrate " + printable(words[v + 1]) + " zero`, which unapplies every migration of the app";
-                    }
+        const bool golang = golang_migrate(words, 0);
+        std::set<std::string, std::less<>> started;
+        for (std::size_t v = 0; v < words.size(); ++v) {
+            if (started.contains("django")) {
+                if (words[v] == "flush" || words[v] == "reset_db") return "this command runs `manage.py " + printable(words[v]) + "`, which empties every table";
+                if (words[v] == "migrate" && v + 2 < words.size() && words[v + 2] == "zero") {
+                    return "this command runs `manage.py migrate " + printable(words[v + 1]) + " zero`, which unapplies every migration of the app";
                 }
-                continue;
             }
             for (const Verb& verb : verbs()) {
-                if (verb.tool != tool) continue;
-                if (tool == "migrate" && !golang_migrate(words, k + 1)) continue;
-                for (std::size_t v = k + 1; v + verb.words.size() <= words.size(); ++v) {
-                    bool all = true;
-                    for (std::size_t j = 0; j < verb.words.size() && all; ++j) all = words[v + j] == verb.words[j];
-                    if (!all) continue;
-                    std::string spelled;
-                    for (auto w : verb.words) spelled += (spelled.empty() ? "" : " ") + std::string(w);
-                    return "this command runs " + tool + " " + spelled + ", which " + std::string(verb.does) +
-                           ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
-                }
+                if (!started.contains(verb.tool) || (verb.tool == "migrate" && !golang) || v + verb.words.size() > words.size()) continue;
+                bool all = true;
+                for (std::size_t j = 0; j < verb.words.size() && all; ++j) all = words[v + j] == verb.words[j];
+                if (!all) continue;
+                std::string spelled;
+                for (auto w : verb.words) spelled += (spelled.empty() ? "" : " ") + std::string(w);
+                return "this command runs " + std::string(verb.tool) + " " + spelled + ", which " + std::string(verb.does) +
+                       ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
             }
+            const std::string tool = tool_word(words[v]);
+            if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);
         }
     }
     return "";
 }
+
+namespace {
+
+const std::string& PackageScripts::why(const std::string& name) {
+    static const std::string none;
+    const auto it = m_by_name.find(name);
+    if (it == m_by_name.end()) return none;
+    auto& slot = m_why[it->second];
+    if (!slot) slot = destructive_command(m_scripts[it->second].command);
+    return *slot;
+}
+
+}  // namespace
 
 std::string unread_settings_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
@@ -423,19 +444,28 @@ std::string unread_settings_command(std::string_view command) {
             return "this line sets NODE_CONFIG, JSON node-config merges over its config/ files (node-pg-migrate reads its schema and "
                    "migrations table from them), which pgfence does not read";
         }
-        for (std::size_t k = 0; k < words.size(); ++k) {
-            const std::string tool = tool_word(words[k]);
-            std::string flag;
-            // db-migrate's --config (db-migrate bin/db-migrate: `config` option, the database.json to
-            // use); graphile-migrate's --config / -c (src/commands/_common.ts getSettings: configFile);
-            // sequelize-cli's --config (src/core/yargs.js: the configuration file); Flyway's
-            // -configFiles (Flyway documentation: Configuration Files).
-            if ((tool == "db-migrate" || tool == "sequelize") && has_flag(words, k + 1, {"--config"})) flag = "--config";
-            else if (tool == "graphile-migrate" && has_flag(words, k + 1, {"--config", "-c"})) flag = "--config";
-            else if (tool == "flyway" && has_flag(words, k + 1, {"-configFiles", "--configFiles", "-configfiles"})) flag = "-configFiles";
-            if (flag.empty()) continue;
-            return "this command gives " + tool + " " + flag + ", a settings file pgfence does not read as " + tool +
-                   "'s: what it sets (the schema, the SQL run on each connection, the migrations' folder) is not known";
+        // db-migrate's --config (db-migrate bin/db-migrate: `config` option, the database.json to
+        // use); graphile-migrate's --config / -c (src/commands/_common.ts getSettings: configFile);
+        // sequelize-cli's --config (src/core/yargs.js: the configuration file); Flyway's
+        // -configFiles (Flyway documentation: Configuration Files). One pass, as above.
+        static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> k_config_flags = {
+            {"db-migrate", {"--config"}}, {"sequelize", {"--config"}}, {"graphile-migrate", {"--config", "-c"}},
+            {"flyway", {"-configFiles", "--configFiles", "-configfiles"}}};
+        std::set<std::string, std::less<>> started;
+        for (std::size_t v = 0; v < words.size(); ++v) {
+            for (const auto& [tool, flags] : k_config_flags) {
+                if (!started.contains(tool)) continue;
+                for (std::string_view f : flags) {
+                    const std::string_view w = words[v];
+                    if (w != f && !(w.starts_with(f) && w.size() > f.size() && w[f.size()] == '=')) continue;
+                    return "this command gives " + std::string(tool) + " " + std::string(f) + ", a settings file pgfence does not read as " +
+                           std::string(tool) + "'s: what it sets (the schema, the SQL run on each connection, the migrations' folder) is not known";
+                }
+            }
+            const std::string tool = tool_word(words[v]);
+            for (const auto& entry : k_config_flags) {
+                if (entry.first == tool) started.insert(tool);
+            }
         }
     }
     return "";
@@ -471,23 +501,23 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     if (!package && !dotenv && !command_file(path)) return out;
     // Tilt runs a developer's local cluster (its buttons and local_resources): not a deploy.
     if (name == "Tiltfile") return out;
+    // A script or compose file named for the destructive direction or a test run (`scripts/reset-db.sh`,
+    // `docker-compose.test.yml`): a developer's helper, as a package.json `db:rollback`. A deploy that
+    // runs it by name is not followed (its command names a file, not a tool).
+    const bool compose = (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    if ((name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
     constexpr std::size_t k_most = 64;
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
-        const auto scripts = package_scripts(text);
-        auto find = [&](std::string_view n) -> const Script* {
-            for (const auto& s : scripts) if (s.name == n) return &s;
-            return nullptr;
-        };
-        for (const auto& s : scripts) {
+        PackageScripts scripts(package_scripts(text));
+        for (const auto& s : scripts.all()) {
             if (!deploy_name(s.name)) continue;
-            std::string why = destructive_command(s.command);
+            std::string why = scripts.why(s.name);
             if (why.empty()) {
                 for (const auto& words : simple_commands(s.command)) {
                     for (const auto& run : scripts_run(words)) {
-                        const Script* other = find(run);
-                        if (other == nullptr || other == &s) continue;
-                        if (std::string w = destructive_command(other->command); !w.empty()) {
+                        if (run == s.name) continue;
+                        if (const std::string& w = scripts.why(run); !w.empty()) {
                             why = "this script runs the script " + printable(run) + ": " + w;
                             break;
                         }
@@ -505,7 +535,7 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                          name == "Justfile" || name == ".justfile" || name.ends_with(".just");
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
-    std::optional<std::vector<Script>> package_of;  // base's package.json, read once
+    std::optional<PackageScripts> package_of;  // base's package.json, read once
     std::string target;                             // the Makefile target or justfile recipe the line is in
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
@@ -521,12 +551,9 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                 for (const auto& run : scripts_run(words)) {
                     if (!package_of) {
                         auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
-                        package_of = pj ? package_scripts(*pj) : std::vector<Script>{};
+                        package_of.emplace(pj ? package_scripts(*pj) : std::vector<Script>{});
                     }
-                    for (const auto& s : *package_of) {
-                        if (s.name != run) continue;
-                        if (std::string w = destructive_command(s.command); !w.empty()) why = "this command runs the package.json script " + printable(run) + ": " + w;
-                    }
+                    if (const std::string& w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run) + ": " + w;
                     if (!why.empty()) break;
                 }
                 if (!why.empty()) break;
