@@ -232,7 +232,7 @@ bool helper_name(std::string_view name) {
 bool deploy_name(std::string_view name) {
     if (helper_name(name)) return false;
     const std::string n = lower(name);
-    for (std::string_view w : {"migrat", "deploy", "release", "start", "postinstall", "build", "prod", "upgrade", "setup", "init", "db:update"}) {
+    for (std::string_view w : {"migrat", "deploy", "release", "start", "postinstall", "build", "prod", "upgrade", "db:update"}) {
         if (n.find(w) != std::string::npos) return true;
     }
     return false;
