@@ -9,6 +9,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -495,10 +496,25 @@ bool deploy_command_line(std::string_view line) {
 
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
     std::vector<CommandUnknown> out;
+    constexpr std::size_t k_most = 64;
     const std::string_view name = path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
-    if (!package && !dotenv && !command_file(path)) return out;
+    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml");
+    // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
+    const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
+    if (!package && !dotenv && !manifest && !command_file(path)) return out;
+    // The exec-form commands of a YAML file (`command: ["npx", "knex", "migrate:rollback"]`, one
+    // word a line), as the program receives them.
+    if (yaml_file) {
+        for (const auto& c : yaml_exec_commands(text)) {
+            if (out.size() >= k_most) break;
+            std::string why = destructive_command(c.command);
+            if (why.empty()) why = unread_settings_command(c.command);
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why)});
+        }
+        if (manifest) return out;
+    }
     // Tilt runs a developer's local cluster (its buttons and local_resources): not a deploy.
     if (name == "Tiltfile") return out;
     // A script or compose file named for the destructive direction or a test run (`scripts/reset-db.sh`,
@@ -506,7 +522,6 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     // runs it by name is not followed (its command names a file, not a tool).
     const bool compose = (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
     if ((name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
-    constexpr std::size_t k_most = 64;
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
         PackageScripts scripts(package_scripts(text));
@@ -572,7 +587,9 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                 why = unread_settings_command(t);
             }
         }
-        if (!why.empty()) out.push_back(CommandUnknown{l.number, std::move(why)});
+        if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
+            out.push_back(CommandUnknown{l.number, std::move(why)});
+        }
     }
     return out;
 }

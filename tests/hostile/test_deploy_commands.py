@@ -114,6 +114,14 @@ def golang_migrate_makefile(s):
     gate_both(s, {"Makefile": "deploy:\n\tmigrate -path migrations -database \"$(DATABASE_URL)\" drop -f\n"}, "Makefile", 2)
 
 
+def kubernetes_job(s):
+    """A Job's container command in exec form, in a manifest of any name."""
+    gate_both(s, {"deploy/migrate-job.yaml": "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n"
+                                             "      containers:\n        - name: migrate\n          image: app\n"
+                                             "          command: [\"npx\", \"knex\", \"migrate:rollback\", \"--all\"]\n"},
+              "deploy/migrate-job.yaml", 11)
+
+
 def flyway_clean(s):
     gate_both(s, {".github/workflows/deploy.yml": workflow("flyway -cleanDisabled=false clean migrate")}, ".github/workflows/deploy.yml", 7)
 
@@ -249,6 +257,7 @@ SCENARIOS = {
     "goose_reset_continued": goose_reset_continued,
     "dbmate_procfile": dbmate_procfile,
     "golang_migrate_makefile": golang_migrate_makefile,
+    "kubernetes_job": kubernetes_job,
     "flyway_clean": flyway_clean,
     "npm_run_rollback": npm_run_rollback,
     "db_migrate_config": db_migrate_config,
