@@ -343,7 +343,7 @@ public:
         for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
     }
     [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
-    // Why the script `name` is destructive; "" when it is not, or there is none.
+    // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
     const std::string& why(const std::string& name);
 
 private:
@@ -415,7 +415,10 @@ const std::string& PackageScripts::why(const std::string& name) {
     const auto it = m_by_name.find(name);
     if (it == m_by_name.end()) return none;
     auto& slot = m_why[it->second];
-    if (!slot) slot = destructive_command(m_scripts[it->second].command);
+    if (!slot) {
+        slot = destructive_command(m_scripts[it->second].command);
+        if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
+    }
     return *slot;
 }
 
