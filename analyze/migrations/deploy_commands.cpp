@@ -310,9 +310,24 @@ std::vector<Script> package_scripts(std::string_view text) {
 }
 
 // The package.json scripts a command runs (`npm run X`, `npm run-script X`, `npm start`,
-// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`).
-std::vector<std::string> scripts_run(const std::vector<std::string>& words) {
-    std::vector<std::string> out;
+// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`), with the words it passes on
+// (`npm run migrate down`, `npm run migrate -- down`: node-pg-migrate's documented use is a
+// `"migrate": "node-pg-migrate"` script given its verb so).
+struct ScriptRun {
+    std::string name;
+    std::string args;  // at most 64 words, joined by blanks
+};
+
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
+    std::vector<ScriptRun> out;
+    auto run = [&](std::size_t at) {
+        ScriptRun r{words[at], {}};
+        for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
+            if (words[a] == "--") continue;
+            r.args += (r.args.empty() ? "" : " ") + words[a];
+        }
+        out.push_back(std::move(r));
+    };
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
         const std::string pm = tool_word(words[k]);
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
@@ -320,16 +335,16 @@ std::vector<std::string> scripts_run(const std::vector<std::string>& words) {
         while (v < words.size() && flag_word(words[v])) ++v;
         if (v >= words.size()) continue;
         if (words[v] == "start" || words[v] == "restart") {
-            out.push_back(words[v]);
+            run(v);
             continue;
         }
         if (words[v] == "run" || words[v] == "run-script") {
             ++v;
             while (v < words.size() && flag_word(words[v])) ++v;
-            if (v < words.size()) out.push_back(words[v]);
+            if (v < words.size()) run(v);
         } else if (pm == "yarn" || pm == "pnpm") {
             static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i"};
-            if (std::find(own.begin(), own.end(), words[v]) == own.end()) out.push_back(words[v]);
+            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
         }
     }
     return out;
@@ -345,11 +360,14 @@ public:
     [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
     // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
     const std::string& why(const std::string& name);
+    // The same for the script run with `args` after its command (worked out anew, for the first 64 runs with arguments).
+    std::string why(const ScriptRun& run);
 
 private:
     std::vector<Script> m_scripts;
     std::unordered_map<std::string, std::size_t> m_by_name;
     std::vector<std::optional<std::string>> m_why;
+    std::size_t m_with_args = 0;
 };
 
 }  // namespace
@@ -422,6 +440,15 @@ const std::string& PackageScripts::why(const std::string& name) {
     return *slot;
 }
 
+std::string PackageScripts::why(const ScriptRun& run) {
+    const std::string& plain = why(run.name);
+    if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
+    const auto it = m_by_name.find(run.name);
+    if (it == m_by_name.end()) return plain;
+    ++m_with_args;
+    return destructive_command(m_scripts[it->second].command + " " + run.args);
+}
+
 }  // namespace
 
 std::string unread_settings_command(std::string_view command) {
@@ -482,9 +509,15 @@ namespace {
 bool runs_destructive_script(std::string_view line) {
     for (const auto& words : simple_commands(line)) {
         for (const auto& run : scripts_run(words)) {
-            const std::string n = lower(run);
+            const std::string n = lower(run.name);
             for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "wipe", "purge", "truncate"}) {
                 if (n.find(w) != std::string::npos) return true;
+            }
+            // `npm run migrate down`: a verb passed on to the script's tool.
+            for (const auto& word : simple_commands(run.args)) {
+                for (const auto& w : word) {
+                    if (w == "down" || w == "redo" || w == "rollback" || w == "reset" || w == "drop" || w == "undo" || w == "revert" || w == "clean") return true;
+                }
             }
         }
     }
@@ -534,9 +567,9 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
             if (why.empty()) {
                 for (const auto& words : simple_commands(s.command)) {
                     for (const auto& run : scripts_run(words)) {
-                        if (run == s.name) continue;
-                        if (const std::string& w = scripts.why(run); !w.empty()) {
-                            why = "this script runs the script " + printable(run) + ": " + w;
+                        if (run.name == s.name) continue;
+                        if (const std::string w = scripts.why(run); !w.empty()) {
+                            why = "this script runs the script " + printable(run.name) + ": " + w;
                             break;
                         }
                     }
@@ -563,7 +596,6 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
             if (colon != std::string_view::npos && (colon + 1 >= t.size() || t[colon + 1] != '=')) target = std::string(t.substr(0, colon));
         }
         std::string why = dotenv ? std::string() : destructive_command(t);
-        if (!why.empty() && targets && helper_name(target)) why.clear();  // `migrate-down:`, a developer's
         if (why.empty() && !dotenv && read) {
             for (const auto& words : simple_commands(t)) {
                 for (const auto& run : scripts_run(words)) {
@@ -571,12 +603,13 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                         auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
                         package_of.emplace(pj ? package_scripts(*pj) : std::vector<Script>{});
                     }
-                    if (const std::string& w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run) + ": " + w;
+                    if (const std::string w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run.name) + ": " + w;
                     if (!why.empty()) break;
                 }
                 if (!why.empty()) break;
             }
         }
+        if (!why.empty() && targets && helper_name(target)) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
                 // A dotenv line: NAME=value as the environment, read by the tool that loads it.

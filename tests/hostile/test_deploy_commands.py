@@ -132,6 +132,13 @@ def npm_run_rollback(s):
     gate_both(s, {".github/workflows/deploy.yml": workflow("npm run db:rollback")}, ".github/workflows/deploy.yml", 7, base=base)
 
 
+def npm_run_migrate_down(s):
+    """node-pg-migrate's documented `"migrate": "node-pg-migrate"` script, given its verb by the deploy."""
+    base = {"package.json": '{"name": "app", "scripts": {"migrate": "node-pg-migrate"}}\n',
+            "migrations/1700000000000_init.sql": "CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n"}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npm run migrate down")}, ".github/workflows/deploy.yml", 7, base=base)
+
+
 # Settings files named on a command line or in the environment.
 def db_migrate_config(s):
     """analyze: the --config line; pr: a change to the file the base's command names."""
@@ -260,6 +267,7 @@ SCENARIOS = {
     "kubernetes_job": kubernetes_job,
     "flyway_clean": flyway_clean,
     "npm_run_rollback": npm_run_rollback,
+    "npm_run_migrate_down": npm_run_migrate_down,
     "db_migrate_config": db_migrate_config,
     "graphile_config": graphile_config,
     "flyway_config_files": flyway_config_files,
