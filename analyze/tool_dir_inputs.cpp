@@ -16,6 +16,7 @@
 #include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
@@ -555,12 +556,23 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             unread_settings(full, *config, m.tool, found);
             if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *config, found));
         }
+        // A deploy command that runs the down direction or resets the database, or names settings
+        // pgfence does not read as the tool's (tools/deploy_commands.hpp, red team R79 B9).
+        for (auto& c : deploy_command_unknowns(rel, *text, read_other)) unknown.push_back(SettingUnknown{c.line, std::move(c.why), "deploy command"});
         // The configuration .sequelizerc's `config` names, whatever its name: sequelize-cli loads it
         // (src/helpers/config-helper.js getConfigFile: args.config), so it is read as config/config.*
         // is (red team R78b B6: src/db/sequelize.js ran `require('pg')` and a DROP TABLE at load).
         if (path_name(rel) == ".sequelizerc") {
             for (const auto& c : sequelize_rc_config_paths(*text)) {
-                if (!c.value) continue;
+                if (!c.value) {
+                    std::string expr;
+                    for (char ch : c.expr.substr(0, 80)) expr += static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F || ch == '`' ? '?' : ch;
+                    // A path sequelize-cli computes and pgfence cannot fold (red team R79 B6): its settings are not read.
+                    unknown.push_back(SettingUnknown{c.line, "this .sequelizerc names its configuration file by " + expr +
+                                                                 ", which pgfence cannot resolve: the searchPath, time zone and migration storage "
+                                                                 "it sets are not read", "Sequelize configuration"});
+                    continue;
+                }
                 const std::string other = fs::path(std::string(path_folder(rel)) + (path_folder(rel).empty() ? "" : "/") + *c.value).lexically_normal().generic_string();
                 if (other.starts_with("..") || (path_name(path_folder(other)) == "config" &&
                                                 (path_name(other).starts_with("config.") || path_name(other).starts_with("database.")))) {

@@ -11,6 +11,7 @@
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/graphile_settings.hpp"
@@ -60,7 +61,8 @@ bool dotenv_line(std::string_view line) {
            line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
            line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
            line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos ||
-           tools::container_tool_line(line) || tools::spring_env_line(line);
+           line.find("PGSERVICEFILE") != std::string_view::npos || line.find("PGSYSCONFDIR") != std::string_view::npos ||
+           tools::container_tool_line(line) || tools::spring_env_line(line) || !tools::preload_line(line, false).empty();
 }
 
 // A YAML or properties file, whose spring.flyway / spring.liquibase keys count.
@@ -117,7 +119,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
-                   line.find("NODE_CONFIG") != std::string_view::npos || !tools::preload_line(line, false).empty();
+                   line.find("NODE_CONFIG") != std::string_view::npos || !tools::preload_line(line, false).empty() ||
+                   tools::deploy_command_line(line);
         };
     }
     // npm's node-options: code preloaded into every node process npm starts (tools::preload_line).
@@ -154,7 +157,10 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // lines count by where they are (context_lines).
     if (tools::command_file(path)) {
         return [](std::string_view line) {
-            return tools::tool_command_line(line) || tools::container_tool_line(line) || !tools::preload_line(line, false).empty();
+            // A deploy command that runs the down direction, resets the database or names settings
+            // pgfence does not read (tools/deploy_commands.hpp, red team R79 B9).
+            return tools::tool_command_line(line) || tools::container_tool_line(line) || !tools::preload_line(line, false).empty() ||
+                   tools::deploy_command_line(line);
         };
     }
     // Flyway's Maven and Gradle plugins: the lines of their settings (context_lines).
@@ -207,7 +213,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // or set its environment (`- name: SPRING_FLYWAY_CLEAN_DISABLED`): those lines count as in a
     // command file.
     if (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties")) {
-        return [](std::string_view line) { return tools::tool_command_line(line); };
+        return [](std::string_view line) { return tools::tool_command_line(line) || tools::deploy_command_line(line); };
     }
     if (name.ends_with(".rs")) {
         return [](std::string_view line) {

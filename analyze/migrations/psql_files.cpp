@@ -792,10 +792,14 @@ void read_line(std::string_view l, int n, Reading& r) {
     }
 }
 
-struct LogicalLine {
-    int number = 1;  // of its first line
-    std::string text;
-};
+// At most this many files and unknowns from one command file (the last says the rest was not read).
+constexpr std::size_t k_most_psql_entries = 256;
+
+bool same_dir(const ToolDir& a, const ToolDir& b) {
+    return a.line == b.line && a.setting == b.setting && a.folder == b.folder && a.unknown == b.unknown;
+}
+
+}  // namespace
 
 // The lines of `text` as the shell (or YAML, when `yaml`) hands them to the command: a line ending
 // in a backslash goes on with the next (the shell's continuation); in YAML a plain scalar's or a
@@ -847,15 +851,6 @@ std::vector<LogicalLine> logical_lines(std::string_view text, bool yaml) {
     }
     return out;
 }
-
-// At most this many files and unknowns from one command file (the last says the rest was not read).
-constexpr std::size_t k_most_psql_entries = 256;
-
-bool same_dir(const ToolDir& a, const ToolDir& b) {
-    return a.line == b.line && a.setting == b.setting && a.folder == b.folder && a.unknown == b.unknown;
-}
-
-}  // namespace
 
 // psql's -f / --file FILENAME reads commands from the file, and standard input redirected from a
 // file is read the same way (postgres/postgres src/bin/psql/startup.c parse_psql_options: 'f',

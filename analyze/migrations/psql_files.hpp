@@ -31,6 +31,14 @@ void read_psql_argv(const std::vector<std::string>& words, int n, std::string_vi
 // At most 255 entries from one file: the rest is one unknown entry at line 1.
 void cap_entries(std::vector<ToolDir>& out);
 
+// A command as the shell (or YAML) hands it over: `\`-continued lines and a YAML plain scalar's or
+// folded block's further lines joined, numbered by its first line (logical_lines).
+struct LogicalLine {
+    int number = 1;  // of its first line
+    std::string text;
+};
+[[nodiscard]] std::vector<LogicalLine> logical_lines(std::string_view text, bool yaml);
+
 // Whether a psql entry's `folder` (one file, or a glob a loop or find expands: `db/patches/*.sql`,
 // `db/**/*.sql`) selects `file`.
 [[nodiscard]] bool psql_runs_file(std::string_view file, std::string_view folder);

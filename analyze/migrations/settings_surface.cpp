@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/spring_env.hpp"
 
 namespace pgfence::analyze::tools {
@@ -162,7 +163,7 @@ bool tool_command_line(std::string_view line) {
     // (SPRING_JPA_HIBERNATE_DDL_AUTO, SPRING_SQL_INIT_MODE: tools/spring_env.hpp, red team R69 C7).
     if (spring_env_line(l)) return true;
     for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
-                                  "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx"}) {
+                                  "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx", "db-migrate"}) {
         if (has_word(l, tool)) return true;
     }
     // Seed steps that run SQL or programs (tools/seed_dirs.hpp: prisma db seed, Rails' seeding tasks,
@@ -190,7 +191,72 @@ std::string preload_line(std::string_view line, bool npmrc) {
     // node-options setting (docs.npmjs.com/cli/using-npm/config#node-options).
     const bool options = low.find("node_options") != std::string::npos || (npmrc && t.starts_with("node-options"));
     const bool node = has_word(low, "node") || has_word(low, "nodejs");
+    // npm's settings that choose what runs every script (docs.npmjs.com/cli/using-npm/config:
+    // node-options, script-shell, userconfig and globalconfig, another file of settings; npm expands
+    // ${VAR} in .npmrc values), from an .npmrc, npm's own flags or its npm_config_* variables (red
+    // team R79 B2): a value pgfence does not follow is not read.
+    static constexpr std::string_view k_npm_keys[] = {"node-options", "script-shell", "userconfig", "globalconfig", "onload-script"};
+    if (npmrc) {
+        const std::size_t eq = t.find('=');
+        const std::string_view key = trim(t.substr(0, eq));
+        const std::string_view value = eq == std::string_view::npos ? std::string_view() : trim(t.substr(eq + 1));
+        for (std::string_view k : k_npm_keys) {
+            if (key != k || (k == "node-options" && value.find('$') == std::string_view::npos)) continue;
+            return "this .npmrc sets npm's " + std::string(k) + " to '" + printable(value) + "'" +
+                   (k == "node-options" ? std::string(", which reads the environment") : std::string()) +
+                   ": what npm runs every script with is not read by pgfence, and may preload code into the migration tool's process";
+        }
+    } else {
+        for (std::string_view k : k_npm_keys) {
+            std::string env = "npm_config_" + std::string(k);
+            std::replace(env.begin(), env.end(), '-', '_');
+            const std::string flag = "--" + std::string(k);
+            const std::size_t f = low.find(flag);
+            const bool flagged = has_word(low, "npm") && f != std::string::npos && (f + flag.size() == low.size() || low[f + flag.size()] == '=' ||
+                                                                                    low[f + flag.size()] == ' ');
+            if (!flagged && low.find(env) == std::string::npos) continue;
+            return "this line sets npm's " + std::string(k) + (flagged ? " flag" : " through " + env) +
+                   ": what npm runs every script with is not read by pgfence, and may preload code into the migration tool's process";
+        }
+    }
     if (!options && !node) return "";
+    // node's --env-file applies the file's NODE_OPTIONS (nodejs.org/api/cli.html --env-file), and a
+    // variable among node's options ($npm_package_config_x, npm's package.json config) is options
+    // pgfence does not read: both may preload code.
+    if (node) {
+        std::vector<std::string_view> words;
+        // Words at blanks, a quote ending none (`--cpu-prof-dir="${DIR}"` is one option), without
+        // the quotes that open or close it.
+        for (std::size_t i = 0; i < line.size() && words.size() < 4096;) {
+            while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\\')) ++i;
+            const std::size_t b = i;
+            while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\\') ++i;
+            std::string_view w = line.substr(b, i - b);
+            while (!w.empty() && (w.front() == '"' || w.front() == '\'')) w.remove_prefix(1);
+            while (!w.empty() && (w.back() == '"' || w.back() == '\'' || w.back() == ',')) w.remove_suffix(1);
+            if (!w.empty()) words.push_back(w);
+        }
+        for (std::size_t k = 0; k < words.size(); ++k) {
+            if (!(words[k] == "node" || words[k] == "nodejs" || words[k].ends_with("/node"))) continue;
+            for (std::size_t j = k + 1; j < words.size(); ++j) {
+                const std::string_view w = words[j];
+                if (w.starts_with("--env-file")) {
+                    return "this line gives node --env-file, whose file may set NODE_OPTIONS (a preload) for the program it runs: pgfence does not read it";
+                }
+                // `node - args` reads the program from standard input, `-e` / `-p` from the next word.
+                if (w == "-" || w == "--" || w == "-e" || w == "--eval" || w == "-p" || w == "--print") break;
+                // A variable followed by the program (not by a redirection or the next command) is options.
+                const auto program = [&](std::string_view next) {
+                    return !next.empty() && next.find_first_of("<>&|;") == std::string_view::npos;
+                };
+                if (w.starts_with("$") && j + 1 < words.size() && program(words[j + 1])) {
+                    return "this line gives node options from the variable '" + printable(w) +
+                           "', which pgfence does not read: they may preload code into the program it runs";
+                }
+                if (!w.starts_with("-")) break;
+            }
+        }
+    }
     // Register hooks of well-known packages: they compile TypeScript or load .env, and the pull
     // request's code is not in them.
     static const std::set<std::string_view> k_hooks = {"dotenv/config", "ts-node/register", "ts-node/register/transpile-only", "ts-node/esm",
@@ -246,9 +312,17 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     const std::string_view name = path_name(path);
     const bool npmrc = name == ".npmrc";
     if (!npmrc && name != "package.json" && !command_file(path)) return out;
-    each_line(text, [&](int n, std::string_view line) {
-        if (std::string why = preload_line(line, npmrc); !why.empty()) out.emplace_back(n, std::move(why));
-    });
+    if (npmrc) {
+        each_line(text, [&](int n, std::string_view line) {
+            if (std::string why = preload_line(line, npmrc); !why.empty()) out.emplace_back(n, std::move(why));
+        });
+        return out;
+    }
+    // As the shell hands a command over: `node \` then `-r ./x` on the next line is one (red team R79 B2).
+    for (const auto& l : logical_lines(text, name.ends_with(".yml") || name.ends_with(".yaml"))) {
+        if (std::string why = preload_line(l.text, false); !why.empty()) out.emplace_back(l.number, std::move(why));
+        if (out.size() >= 256) break;
+    }
     return out;
 }
 
@@ -363,7 +437,10 @@ std::vector<NamedFile> named_settings_files(std::string_view path, std::string_v
         {"knex", "--knexfile"},           {"node-pg-migrate", "--config-file"}, {"node-pg-migrate", "-f"},
         {"node-pg-migrate", "--envPath"}, {"sequelize", "--options-path"},      {"sequelize", "--config"},
         {"dbmate", "--env-file"},         {"diesel", "--config-file"},          {"flyway", "-configFiles"},
-        {"liquibase", "--defaults-file"}, {"liquibase", "--defaultsFile"}};
+        {"liquibase", "--defaults-file"}, {"liquibase", "--defaultsFile"},
+        // db-migrate's --config (its database.json) and graphile-migrate's --config / -c (its .gmrc),
+        // red team R79 B19, B8.
+        {"db-migrate", "--config"},       {"graphile-migrate", "--config"},     {"graphile-migrate", "-c"}};
     each_line(text, [&](int n, std::string_view l) {
         if (!package && !tool_command_line(l)) return;
         for (const auto& [tool, flag] : flags) {

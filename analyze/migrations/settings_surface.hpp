@@ -65,7 +65,7 @@ namespace pgfence::analyze::tools {
 // A settings file a tool's command line names (in a package.json script or a command file): knex's
 // --knexfile, node-pg-migrate's --config-file / -f and --envPath, sequelize's --options-path and
 // --config, dbmate's --env-file, diesel's --config-file, flyway's -configFiles (comma-separated),
-// liquibase's --defaults-file; relative to `base` (the folder the command runs in). A value that
+// liquibase's --defaults-file, db-migrate's --config, graphile-migrate's --config / -c; relative to `base` (the folder the command runs in). A value that
 // reads the environment or is quoted is left out (the line itself is reported as a tool line).
 struct NamedFile {
     int line = 1;

@@ -7,6 +7,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/graphile_settings.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/typeorm_data_source.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
@@ -353,15 +354,14 @@ void scan_lines(const std::string& tool, std::string_view text, bool from_enviro
 // script and --migrations-table passed on by `npm run migrate -- up` in a workflow). Where the
 // line runs node-pg-migrate itself, all of them; where it only passes arguments on to a script
 // (npm, yarn, pnpm), the long ones its alone (--schema and -s may be another tool's there).
-void command_flags(std::string_view text, std::vector<SplicedSetting>& out) {
+// Read as the shell (or YAML) hands the command over: a `\`-continued line and a folded block
+// are one command (red team R79 B7: `--schema` on the line after `node-pg-migrate up \`).
+void command_flags(std::string_view text, bool yaml, std::vector<SplicedSetting>& out) {
     static constexpr std::string_view k_flags[] = {"--migrations-table", "--migrationsTable", "--migrations-schema", "--migrationsSchema",
                                                    "--schema", "-s", "-t"};
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    for (const auto& logical : logical_lines(text, yaml)) {
+        const int n = logical.number;
+        const std::string_view line = logical.text;
         if (line.find("--migrations") == std::string_view::npos && line.find("--schema") == std::string_view::npos &&
             line.find("-s") == std::string_view::npos && line.find("-t") == std::string_view::npos) {
             continue;
@@ -430,7 +430,9 @@ void unread_rest(const std::string& tool, std::string_view text, std::vector<Spl
 
 std::vector<SplicedSetting> spliced_settings(std::string_view path, std::string_view text) {
     std::vector<SplicedSetting> out;
-    if (path_name(path) == "package.json" || command_file(path)) command_flags(text, out);
+    if (path_name(path) == "package.json" || command_file(path)) {
+        command_flags(text, path_name(path).ends_with(".yml") || path_name(path).ends_with(".yaml"), out);
+    }
     const std::string tool = tool_of(path, text);
     if (tool.empty()) return out;
     auto more = spliced_settings_for(path, text, tool);

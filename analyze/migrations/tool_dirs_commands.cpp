@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 #include "analyze/migrations/typeorm_data_source.hpp"
 
@@ -111,7 +112,11 @@ std::optional<std::string_view> flag_value(std::string_view rest, std::string_vi
 }  // namespace
 
 void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base) {
-    lines(text, [&](int n, std::string_view l) {
+    // As the shell (or YAML) hands a command over: a flag on the line after `\` or in a folded
+    // block is the command's (red team R79 B7).
+    const std::string_view name = path_name(path);
+    const auto logical = logical_lines(text, name.ends_with(".yml") || name.ends_with(".yaml"));
+    for (const auto& one : logical) [&](int n, std::string_view l) {
         if (auto d = typeorm_cli_data_source(path, n, l); d && base == path_folder(path)) out.push_back(std::move(*d));  // followed in read_tool_dirs
         for (const Cli& cli : clis()) [&] {
             std::size_t cmd = std::string_view::npos;
@@ -168,7 +173,7 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                 out.push_back(make(tool, tool + " (default migrations-dir)", n, base, "migrations", true));
             }
         }();
-    });
+    }(one.number, one.text);
 }
 
 }  // namespace pgfence::analyze::tools::tool_dirs_detail

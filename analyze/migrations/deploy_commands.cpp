@@ -1,0 +1,633 @@
+#include "analyze/migrations/deploy_commands.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return s.size() > 80 ? out + "..." : out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// A command line's simple commands, each as its words: split at the shell's separators (`&&`,
+// `||`, `;`, `|`, `&`, a backquote), words at blanks; quotes, parentheses (a subshell, `$(VAR)`
+// of make, which must not cut the command in two), the brackets and
+// commas of an exec form (`CMD ["npx", "knex", ...]`) and of JSON are dropped, as a word never
+// needs them to name a tool or its verb. Linear in the line.
+std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
+    std::vector<std::vector<std::string>> out(1);
+    std::string word;
+    auto end_word = [&] {
+        if (!word.empty()) out.back().push_back(std::move(word));
+        word.clear();
+    };
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
+            end_word();
+            if (!out.back().empty() && out.size() < 1024) out.emplace_back();
+        } else if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' ||
+                   c == '(' || c == ')') {
+            end_word();
+        } else {
+            word += c;
+        }
+    }
+    end_word();
+    if (out.back().empty()) out.pop_back();
+    return out;
+}
+
+// The tool a word starts: its last path part without an npm version (`node_modules/.bin/knex`,
+// `node-pg-migrate@7`), or the package's bin script run with node (`node_modules/knex/bin/cli.js`).
+std::string tool_word(std::string_view word) {
+    for (std::string_view pkg : {"knex", "sequelize-cli", "node-pg-migrate", "typeorm", "db-migrate", "graphile-migrate", "prisma"}) {
+        const std::string mark = "node_modules/" + std::string(pkg) + "/";
+        if (word.find(mark) != std::string_view::npos) return pkg == "sequelize-cli" ? "sequelize" : std::string(pkg);
+    }
+    std::string_view base = word.substr(word.rfind('/') == std::string_view::npos ? 0 : word.rfind('/') + 1);
+    if (const std::size_t at = base.find('@'); at != std::string_view::npos && at > 0) base = base.substr(0, at);
+    if (base == "sequelize-cli") return "sequelize";
+    if (base == "django-admin" || base == "manage.py") return "django";
+    if (base.starts_with("typeorm-ts-node-")) return "typeorm";
+    if (base == "rake") return "rails";
+    return std::string(base);
+}
+
+struct Verb {
+    std::string_view tool;
+    std::vector<std::string_view> words;  // the verb as the command line spells it, word by word
+    std::string_view does;
+};
+
+// Each tool's verbs that run the down direction or reset, clean or drop the database, from its
+// CLI's source:
+// - knex/knex bin/cli.js: commander commands `migrate:rollback` (the last batch, `--all` every one)
+//   and `migrate:down` (the last migration's down).
+// - sequelize/cli src/sequelize.js: `db:migrate:undo`, `db:migrate:undo:all`, `db:seed:undo`,
+//   `db:seed:undo:all`, `db:drop` (src/commands/database.js: DROP DATABASE).
+// - salsita/node-pg-migrate bin/node-pg-migrate.ts: action `down` and `redo` (down, then up).
+// - prisma/prisma packages/migrate/src/commands/MigrateReset.ts: `migrate reset` drops the
+//   database (or its schema) and applies every migration; DbPush.ts `db push --force-reset`.
+// - supabase/cli cmd/db.go: `db reset` drops and recreates the local or `--linked` database.
+// - golang-migrate/migrate internal/cli/main.go: `down [N]`, `drop` ("Drop everything inside
+//   database"), `force V` ("Set version V but don't run migration"), `goto V` (down where V is older).
+// - amacneil/dbmate main.go: `rollback` (alias `down`), `drop`.
+// - pressly/goose cmd/goose/main.go usage: `down`, `down-to`, `redo`, `reset` ("Roll back all migrations").
+// - Flyway's CLI (documentation, Commands): `clean` drops every object of the schemas, `undo`.
+// - Rails' activerecord/lib/active_record/railties/databases.rake: db:rollback, db:drop, db:reset,
+//   db:purge, db:schema:load, db:structure:load, db:migrate:down, db:migrate:redo,
+//   db:migrate:reset, db:seed:replant, db:truncate_all.
+// - alembic/command.py `downgrade`; Django's `flush`, `migrate APP zero` (below).
+// - typeorm src/commands: `migration:revert`, `schema:drop`; db-migrate lib/commands: `down`, `reset`;
+//   graphile-migrate src/commands/reset.ts `reset` (drops and recreates the database).
+// - sqlx-cli src/opt.rs: `migrate revert`, `database drop`, `database reset`; diesel_cli
+//   src/cli.rs: `migration revert`, `migration redo`, `database reset`, `database drop`.
+// - liquibase: rollback*, drop-all; Ecto's mix tasks ecto.rollback, ecto.drop, ecto.reset;
+//   Laravel's artisan migrate:rollback/reset/refresh/fresh, db:wipe; sqitch revert, rebase;
+//   kysely-ctl `migrate:down` / `migrate:rollback`; mikro-orm migration:down/fresh, schema:drop/fresh.
+const std::vector<Verb>& verbs() {
+    static const std::vector<Verb> all = {
+        {"knex", {"migrate:rollback"}, "runs the down halves of knex's migrations"},
+        {"knex", {"migrate:down"}, "runs the down half of knex's last migration"},
+        {"sequelize", {"db:migrate:undo"}, "runs the down halves of Sequelize's migrations"},
+        {"sequelize", {"db:migrate:undo:all"}, "runs the down halves of every Sequelize migration"},
+        {"sequelize", {"db:seed:undo"}, "runs the down halves of Sequelize's seeders"},
+        {"sequelize", {"db:seed:undo:all"}, "runs the down halves of Sequelize's seeders"},
+        {"sequelize", {"db:drop"}, "drops the database"},
+        {"node-pg-migrate", {"down"}, "runs the down halves of node-pg-migrate's migrations"},
+        {"node-pg-migrate", {"redo"}, "runs the down halves of node-pg-migrate's migrations, then the up ones"},
+        {"prisma", {"migrate", "reset"}, "drops and recreates the database"},
+        {"prisma", {"--force-reset"}, "drops and recreates the database"},
+        {"supabase", {"db", "reset"}, "drops and recreates the database"},
+        {"migrate", {"down"}, "runs the down halves of golang-migrate's migrations"},
+        {"migrate", {"drop"}, "drops everything inside the database"},
+        {"migrate", {"force"}, "sets the recorded version without running migrations"},
+        {"migrate", {"goto"}, "migrates to a version, down halves included"},
+        {"dbmate", {"rollback"}, "runs the down half of dbmate's last migration"},
+        {"dbmate", {"down"}, "runs the down half of dbmate's last migration"},
+        {"dbmate", {"drop"}, "drops the database"},
+        {"goose", {"down"}, "runs the down half of goose's last migration"},
+        {"goose", {"down-to"}, "runs the down halves of goose's migrations"},
+        {"goose", {"redo"}, "runs the down half of goose's last migration, then its up half"},
+        {"goose", {"reset"}, "runs the down halves of every goose migration"},
+        {"flyway", {"clean"}, "drops every object of the schemas Flyway manages"},
+        {"flyway", {"undo"}, "runs Flyway's undo migrations"},
+        {"rails", {"db:rollback"}, "runs the down halves of Rails' migrations"},
+        {"rails", {"db:drop"}, "drops the database"},
+        {"rails", {"db:drop:all"}, "drops the databases"},
+        {"rails", {"db:reset"}, "drops and recreates the database"},
+        {"rails", {"db:purge"}, "empties the database"},
+        {"rails", {"db:schema:load"}, "loads the schema file over the database, dropping its tables"},
+        {"rails", {"db:structure:load"}, "loads the structure file over the database"},
+        {"rails", {"db:migrate:down"}, "runs the down half of a Rails migration"},
+        {"rails", {"db:migrate:redo"}, "runs the down halves of Rails' migrations, then the up ones"},
+        {"rails", {"db:migrate:reset"}, "drops and recreates the database"},
+        {"rails", {"db:seed:replant"}, "empties every table, then seeds"},
+        {"rails", {"db:truncate_all"}, "empties every table"},
+        {"alembic", {"downgrade"}, "runs the down halves of Alembic's revisions"},
+        {"django", {"flush"}, "empties every table"},
+        {"typeorm", {"migration:revert"}, "runs the down half of TypeORM's last migration"},
+        {"typeorm", {"schema:drop"}, "drops every table"},
+        {"db-migrate", {"down"}, "runs the down halves of db-migrate's migrations"},
+        {"db-migrate", {"reset"}, "runs the down halves of every db-migrate migration"},
+        {"graphile-migrate", {"reset"}, "drops and recreates the database"},
+        {"sqlx", {"migrate", "revert"}, "runs the down half of sqlx's last migration"},
+        {"sqlx", {"database", "drop"}, "drops the database"},
+        {"sqlx", {"database", "reset"}, "drops and recreates the database"},
+        {"diesel", {"migration", "revert"}, "runs the down half of diesel's last migration"},
+        {"diesel", {"migration", "redo"}, "runs the down half of diesel's last migration, then its up half"},
+        {"diesel", {"database", "reset"}, "drops and recreates the database"},
+        {"diesel", {"database", "drop"}, "drops the database"},
+        {"liquibase", {"rollback"}, "rolls back Liquibase's changesets"},
+        {"liquibase", {"rollback-count"}, "rolls back Liquibase's changesets"},
+        {"liquibase", {"rollbackCount"}, "rolls back Liquibase's changesets"},
+        {"liquibase", {"rollback-to-date"}, "rolls back Liquibase's changesets"},
+        {"liquibase", {"rollbackToDate"}, "rolls back Liquibase's changesets"},
+        {"liquibase", {"drop-all"}, "drops every object of the schema"},
+        {"liquibase", {"dropAll"}, "drops every object of the schema"},
+        {"mix", {"ecto.rollback"}, "runs the down halves of Ecto's migrations"},
+        {"mix", {"ecto.drop"}, "drops the database"},
+        {"mix", {"ecto.reset"}, "drops and recreates the database"},
+        {"artisan", {"migrate:rollback"}, "runs the down halves of Laravel's migrations"},
+        {"artisan", {"migrate:reset"}, "runs the down halves of every Laravel migration"},
+        {"artisan", {"migrate:refresh"}, "runs the down halves of every Laravel migration, then the up ones"},
+        {"artisan", {"migrate:fresh"}, "drops every table"},
+        {"artisan", {"db:wipe"}, "drops every table"},
+        {"sqitch", {"revert"}, "reverts Sqitch's changes"},
+        {"sqitch", {"rebase"}, "reverts Sqitch's changes, then deploys"},
+        {"kysely", {"migrate:down"}, "runs the down half of Kysely's last migration"},
+        {"kysely", {"migrate:rollback"}, "runs the down halves of Kysely's migrations"},
+        {"mikro-orm", {"migration:down"}, "runs the down half of MikroORM's last migration"},
+        {"mikro-orm", {"migration:fresh"}, "drops the schema and runs every migration"},
+        {"mikro-orm", {"schema:drop"}, "drops the schema"},
+        {"mikro-orm", {"schema:fresh"}, "drops and recreates the schema"},
+    };
+    return all;
+}
+
+bool flag_word(std::string_view w) { return w.starts_with("-"); }
+
+// golang-migrate's `migrate` is a common word (`npm run migrate`, `manage.py migrate`): it counts
+// where the command gives one of its own flags (as tool_command_line does).
+bool golang_migrate(const std::vector<std::string>& words, std::size_t from) {
+    for (std::size_t k = from; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        for (std::string_view f : {"-path", "--path", "-source", "--source", "-database", "--database"}) {
+            if (w == f || (w.starts_with(f) && w.size() > f.size() && w[f.size()] == '=')) return true;
+        }
+    }
+    return false;
+}
+
+// A setting a command line or an environment block gives: `NAME=value`, `NAME: value`, `-e NAME=`,
+// `ENV NAME value`: whether `name` is set by the words.
+bool sets_variable(const std::vector<std::string>& words, std::string_view name) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        if (w == std::string(name) + ":" || w.starts_with(std::string(name) + "=")) return true;
+        if (w == name && k > 0 && (words[k - 1] == "ENV" || words[k - 1] == "export" || words[k - 1] == "-" || words[k - 1] == "name:")) return true;
+    }
+    return false;
+}
+
+// The names of a deploy's migrate step: a package.json script, a Makefile target, a justfile recipe.
+// A developer's helper by its name: a part (split at `:`, `-`, `_`, `.`) that names the destructive
+// direction (`db:rollback`, `migrate-down`, `dbReset`), or one that starts `test`, `dev` or `local`
+// (`migrate:latest` is not a test).
+bool helper_name(std::string_view name) {
+    const std::string n = lower(name);
+    for (std::size_t at = 0; at < n.size();) {
+        std::size_t end = at;
+        while (end < n.size() && std::isalnum(static_cast<unsigned char>(n[end]))) ++end;
+        const std::string_view part = std::string_view(n).substr(at, end - at);
+        for (std::string_view w : {"test", "dev", "local", "e2e", "spec"}) {
+            if (part.starts_with(w)) return true;
+        }
+        for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "refresh", "wipe", "purge",
+                                   "force", "rebase", "flush", "teardown", "destroy", "truncate"}) {
+            if (part.find(w) != std::string_view::npos) return true;
+        }
+        at = end + 1;
+    }
+    return false;
+}
+
+bool deploy_name(std::string_view name) {
+    if (helper_name(name)) return false;
+    const std::string n = lower(name);
+    for (std::string_view w : {"migrat", "deploy", "release", "start", "postinstall", "build", "prod", "upgrade", "db:update"}) {
+        if (n.find(w) != std::string::npos) return true;
+    }
+    return false;
+}
+
+// A package.json's scripts: (line, name, command) of each `"name": "command"` inside "scripts".
+struct Script {
+    int line = 1;
+    std::string name;
+    std::string command;
+};
+
+std::vector<Script> package_scripts(std::string_view text) {
+    std::vector<Script> out;
+    bool in_scripts = false;
+    int depth = 0;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!in_scripts) {
+            const std::size_t s = l.find("\"scripts\"");
+            if (s == std::string_view::npos) continue;
+            in_scripts = true;
+            depth = 0;
+            l = l.substr(s + 9);
+        }
+        // Each "name": "command" pair of the line (a one-line package.json holds them all).
+        for (std::size_t i = 0; i < l.size();) {
+            const char c = l[i];
+            if (c == '{') {
+                ++depth;
+                ++i;
+            } else if (c == '}') {
+                if (--depth <= 0) {
+                    in_scripts = false;
+                    break;
+                }
+                ++i;
+            } else if (c == '"') {
+                auto str = [&](std::size_t from, std::size_t& end) {
+                    std::string v;
+                    std::size_t j = from + 1;
+                    for (; j < l.size() && l[j] != '"'; ++j) {
+                        if (l[j] == '\\' && j + 1 < l.size()) ++j;
+                        v += l[j];
+                    }
+                    end = std::min(j + 1, l.size());
+                    return v;
+                };
+                std::size_t end = 0;
+                std::string name = str(i, end);
+                std::size_t j = end;
+                while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
+                if (j < l.size() && l[j] == ':') {
+                    ++j;
+                    while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
+                    if (j < l.size() && l[j] == '"') {
+                        std::string command = str(j, end);
+                        if (depth == 1 && out.size() < 4096) out.push_back(Script{n, std::move(name), std::move(command)});
+                        i = end;
+                        continue;
+                    }
+                }
+                i = end;
+            } else {
+                ++i;
+            }
+        }
+    }
+    return out;
+}
+
+// The package.json scripts a command runs (`npm run X`, `npm run-script X`, `npm start`,
+// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`), with the words it passes on
+// (`npm run migrate down`, `npm run migrate -- down`: node-pg-migrate's documented use is a
+// `"migrate": "node-pg-migrate"` script given its verb so).
+struct ScriptRun {
+    std::string name;
+    std::string args;  // at most 64 words, joined by blanks
+};
+
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
+    std::vector<ScriptRun> out;
+    auto run = [&](std::size_t at) {
+        ScriptRun r{words[at], {}};
+        for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
+            if (words[a] == "--") continue;
+            r.args += (r.args.empty() ? "" : " ") + words[a];
+        }
+        out.push_back(std::move(r));
+    };
+    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+        const std::string pm = tool_word(words[k]);
+        if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
+        std::size_t v = k + 1;
+        while (v < words.size() && flag_word(words[v])) ++v;
+        if (v >= words.size()) continue;
+        if (words[v] == "start" || words[v] == "restart") {
+            run(v);
+            continue;
+        }
+        if (words[v] == "run" || words[v] == "run-script") {
+            ++v;
+            while (v < words.size() && flag_word(words[v])) ++v;
+            if (v < words.size()) run(v);
+        } else if (pm == "yarn" || pm == "pnpm") {
+            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i"};
+            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
+        }
+    }
+    return out;
+}
+
+// A package.json's scripts by name, each one's destructive_command worked out once (a script
+// named a thousand times costs one reading).
+class PackageScripts {
+public:
+    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
+        for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
+    }
+    [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
+    // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
+    const std::string& why(const std::string& name);
+    // The same for the script run with `args` after its command (worked out anew, for the first 64 runs with arguments).
+    std::string why(const ScriptRun& run);
+
+private:
+    std::vector<Script> m_scripts;
+    std::unordered_map<std::string, std::size_t> m_by_name;
+    std::vector<std::optional<std::string>> m_why;
+    std::size_t m_with_args = 0;
+};
+
+}  // namespace
+
+namespace {
+
+// A command run against a test or development database (`NODE_ENV=test yarn sequelize db:drop`,
+// `RAILS_ENV=test`, `--env test`): a test suite's set-up, not the deploy's.
+bool test_run(const std::vector<std::string>& words) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string w = lower(words[k]);
+        const std::size_t eq = w.find('=');
+        std::string_view value;
+        if (eq != std::string::npos && eq > 0 && (w.substr(0, eq).ends_with("_env") || w.substr(0, eq) == "--env" || w.substr(0, eq) == "-e")) {
+            value = std::string_view(w).substr(eq + 1);
+        } else if ((w == "--env" || w == "-e") && k + 1 < words.size()) {
+            value = words[k + 1];
+        } else {
+            continue;
+        }
+        if (value == "test" || value == "testing" || value == "development" || value == "dev" || value == "local") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string destructive_command(std::string_view command) {
+    // One pass over each command's words, the tools started so far in a set: linear in the words
+    // (times the verbs), whatever a line repeats.
+    for (const auto& words : simple_commands(command)) {
+        if (test_run(words)) continue;
+        const bool golang = golang_migrate(words, 0);
+        std::set<std::string, std::less<>> started;
+        for (std::size_t v = 0; v < words.size(); ++v) {
+            if (started.contains("django")) {
+                if (words[v] == "flush" || words[v] == "reset_db") return "this command runs `manage.py " + printable(words[v]) + "`, which empties every table";
+                if (words[v] == "migrate" && v + 2 < words.size() && words[v + 2] == "zero") {
+                    return "this command runs `manage.py migrate " + printable(words[v + 1]) + " zero`, which unapplies every migration of the app";
+                }
+            }
+            for (const Verb& verb : verbs()) {
+                if (!started.contains(verb.tool) || (verb.tool == "migrate" && !golang) || v + verb.words.size() > words.size()) continue;
+                bool all = true;
+                for (std::size_t j = 0; j < verb.words.size() && all; ++j) all = words[v + j] == verb.words[j];
+                if (!all) continue;
+                std::string spelled;
+                for (auto w : verb.words) spelled += (spelled.empty() ? "" : " ") + std::string(w);
+                return "this command runs " + std::string(verb.tool) + " " + spelled + ", which " + std::string(verb.does) +
+                       ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
+            }
+            const std::string tool = tool_word(words[v]);
+            if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);
+        }
+    }
+    return "";
+}
+
+namespace {
+
+const std::string& PackageScripts::why(const std::string& name) {
+    static const std::string none;
+    const auto it = m_by_name.find(name);
+    if (it == m_by_name.end()) return none;
+    auto& slot = m_why[it->second];
+    if (!slot) {
+        slot = destructive_command(m_scripts[it->second].command);
+        if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
+    }
+    return *slot;
+}
+
+std::string PackageScripts::why(const ScriptRun& run) {
+    const std::string& plain = why(run.name);
+    if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
+    const auto it = m_by_name.find(run.name);
+    if (it == m_by_name.end()) return plain;
+    ++m_with_args;
+    return destructive_command(m_scripts[it->second].command + " " + run.args);
+}
+
+}  // namespace
+
+std::string unread_settings_command(std::string_view command) {
+    for (const auto& words : simple_commands(command)) {
+        // libpq reads a service file from PGSERVICEFILE, or pg_service.conf in PGSYSCONFDIR
+        // (postgresql.org/docs/current/libpq-pgservice.html): its `options` are the session's
+        // settings, as PGOPTIONS (red team R79 B13: standard_conforming_strings=off).
+        for (std::string_view v : {"PGSERVICEFILE", "PGSYSCONFDIR"}) {
+            if (sets_variable(words, v)) {
+                return "this line sets " + std::string(v) + ", which names the libpq service file whose options (PGOPTIONS-like session settings) "
+                       "every client reads: pgfence does not read it, so how the server reads the migrations' SQL is not known";
+            }
+        }
+        // Flyway loads the files FLYWAY_CONFIG_FILES and -configFiles name besides flyway.conf
+        // (Flyway documentation, Configuration Files: Loading): their initSql, placeholders and
+        // locations are the run's (red team R79 B18).
+        if (sets_variable(words, "FLYWAY_CONFIG_FILES")) {
+            return "this line sets FLYWAY_CONFIG_FILES, the settings files Flyway loads, which pgfence does not read: their initSql, "
+                   "placeholders and locations are not known";
+        }
+        // node-config merges NODE_CONFIG's JSON over its files (node-config lib/config.js,
+        // "NODE_CONFIG environment variable"): node-pg-migrate's schema and table are among them (R79 B20).
+        if (sets_variable(words, "NODE_CONFIG")) {
+            return "this line sets NODE_CONFIG, JSON node-config merges over its config/ files (node-pg-migrate reads its schema and "
+                   "migrations table from them), which pgfence does not read";
+        }
+        // db-migrate's --config (db-migrate bin/db-migrate: `config` option, the database.json to
+        // use); graphile-migrate's --config / -c (src/commands/_common.ts getSettings: configFile);
+        // sequelize-cli's --config (src/core/yargs.js: the configuration file); Flyway's
+        // -configFiles (Flyway documentation: Configuration Files). One pass, as above.
+        static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> k_config_flags = {
+            {"db-migrate", {"--config"}}, {"sequelize", {"--config"}}, {"graphile-migrate", {"--config", "-c"}},
+            {"flyway", {"-configFiles", "--configFiles", "-configfiles"}}};
+        std::set<std::string, std::less<>> started;
+        for (std::size_t v = 0; v < words.size(); ++v) {
+            for (const auto& [tool, flags] : k_config_flags) {
+                if (!started.contains(tool)) continue;
+                for (std::string_view f : flags) {
+                    const std::string_view w = words[v];
+                    if (w != f && !(w.starts_with(f) && w.size() > f.size() && w[f.size()] == '=')) continue;
+                    return "this command gives " + std::string(tool) + " " + std::string(f) + ", a settings file pgfence does not read as " +
+                           std::string(tool) + "'s: what it sets (the schema, the SQL run on each connection, the migrations' folder) is not known";
+                }
+            }
+            const std::string tool = tool_word(words[v]);
+            for (const auto& entry : k_config_flags) {
+                if (entry.first == tool) started.insert(tool);
+            }
+        }
+    }
+    return "";
+}
+
+namespace {
+
+// A package manager's run of a script named for the destructive direction (`npm run db:rollback`):
+// `pr` reads a changed line alone, without the package.json it names.
+bool runs_destructive_script(std::string_view line) {
+    for (const auto& words : simple_commands(line)) {
+        for (const auto& run : scripts_run(words)) {
+            const std::string n = lower(run.name);
+            for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "wipe", "purge", "truncate"}) {
+                if (n.find(w) != std::string::npos) return true;
+            }
+            // `npm run migrate down`: a verb passed on to the script's tool.
+            for (const auto& word : simple_commands(run.args)) {
+                for (const auto& w : word) {
+                    if (w == "down" || w == "redo" || w == "rollback" || w == "reset" || w == "drop" || w == "undo" || w == "revert" || w == "clean") return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+bool deploy_command_line(std::string_view line) {
+    return !destructive_command(line).empty() || !unread_settings_command(line).empty() || runs_destructive_script(line);
+}
+
+std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
+    std::vector<CommandUnknown> out;
+    constexpr std::size_t k_most = 64;
+    const std::string_view name = path_name(path);
+    const bool package = name == "package.json";
+    const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
+    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml");
+    // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
+    const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
+    if (!package && !dotenv && !manifest && !command_file(path)) return out;
+    // The exec-form commands of a YAML file (`command: ["npx", "knex", "migrate:rollback"]`, one
+    // word a line), as the program receives them.
+    if (yaml_file) {
+        for (const auto& c : yaml_exec_commands(text)) {
+            if (out.size() >= k_most) break;
+            std::string why = destructive_command(c.command);
+            if (why.empty()) why = unread_settings_command(c.command);
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why)});
+        }
+        if (manifest) return out;
+    }
+    // Tilt runs a developer's local cluster (its buttons and local_resources): not a deploy.
+    if (name == "Tiltfile") return out;
+    // A script or compose file named for the destructive direction or a test run (`scripts/reset-db.sh`,
+    // `docker-compose.test.yml`): a developer's helper, as a package.json `db:rollback`. A deploy that
+    // runs it by name is not followed (its command names a file, not a tool).
+    const bool compose = (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    if ((name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
+    if (package) {
+        // A script a deploy's migrate step names, or one such a script runs with npm run.
+        PackageScripts scripts(package_scripts(text));
+        for (const auto& s : scripts.all()) {
+            if (!deploy_name(s.name)) continue;
+            std::string why = scripts.why(s.name);
+            if (why.empty()) {
+                for (const auto& words : simple_commands(s.command)) {
+                    for (const auto& run : scripts_run(words)) {
+                        if (run.name == s.name) continue;
+                        if (const std::string w = scripts.why(run); !w.empty()) {
+                            why = "this script runs the script " + printable(run.name) + ": " + w;
+                            break;
+                        }
+                    }
+                    if (!why.empty()) break;
+                }
+            }
+            if (why.empty()) why = unread_settings_command(s.command);
+            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why});
+        }
+        return out;
+    }
+    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
+                         name == "Justfile" || name == ".justfile" || name.ends_with(".just");
+    // Where a command file's commands run: a workflow's from the top, another's from its folder.
+    const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+    std::optional<PackageScripts> package_of;  // base's package.json, read once
+    std::string target;                             // the Makefile target or justfile recipe the line is in
+    for (const auto& l : logical_lines(text, yaml)) {
+        if (out.size() >= k_most) break;
+        const std::string_view t = l.text;
+        if (targets && !t.empty() && t.front() != '\t' && t.front() != ' ' && t.front() != '#') {
+            const std::size_t colon = t.find(':');
+            if (colon != std::string_view::npos && (colon + 1 >= t.size() || t[colon + 1] != '=')) target = std::string(t.substr(0, colon));
+        }
+        std::string why = dotenv ? std::string() : destructive_command(t);
+        if (why.empty() && !dotenv && read) {
+            for (const auto& words : simple_commands(t)) {
+                for (const auto& run : scripts_run(words)) {
+                    if (!package_of) {
+                        auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
+                        package_of.emplace(pj ? package_scripts(*pj) : std::vector<Script>{});
+                    }
+                    if (const std::string w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run.name) + ": " + w;
+                    if (!why.empty()) break;
+                }
+                if (!why.empty()) break;
+            }
+        }
+        if (!why.empty() && targets && helper_name(target)) why.clear();  // `migrate-down:`, a developer's
+        if (why.empty()) {
+            if (dotenv) {
+                // A dotenv line: NAME=value as the environment, read by the tool that loads it.
+                std::string_view d = t;
+                while (!d.empty() && (d.front() == ' ' || d.front() == '\t')) d.remove_prefix(1);
+                if (d.starts_with("export ")) d.remove_prefix(7);
+                for (std::string_view v : {"NODE_CONFIG=", "PGSERVICEFILE=", "PGSYSCONFDIR=", "FLYWAY_CONFIG_FILES="}) {
+                    if (d.starts_with(v)) why = unread_settings_command(std::string(v) + "x");
+                }
+            } else {
+                why = unread_settings_command(t);
+            }
+        }
+        if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
+            out.push_back(CommandUnknown{l.number, std::move(why)});
+        }
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

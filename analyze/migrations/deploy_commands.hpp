@@ -1,0 +1,43 @@
+#pragma once
+// What a deploy's command lines make a migration tool do beyond the folder it reads (red team R79
+// B9, B6, B8, B13, B18, B19, B20): run the down direction, reset, clean or drop the database, or
+// read its settings from a file or an environment variable pgfence does not read as that tool's.
+// pgfence analyses the up halves and the default settings files only, so each such line is an
+// unknown statement at its line (`analyze`), and a line of a pull request that says one is a
+// migration-tool settings change (`pr`). Read in the command files settings_surface.hpp
+// command_file names and in package.json, as the shell hands the commands over (logical_lines).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/migrations/tool_dirs.hpp"
+
+namespace pgfence::analyze::tools {
+
+// Why a command (one logical line) runs a migration tool's down, rollback, undo, reset, clean or
+// drop verb, printable; "" when it runs none.
+[[nodiscard]] std::string destructive_command(std::string_view command);
+
+// Why a command line names settings the tool reads that pgfence does not read as that tool's
+// (db-migrate's, graphile-migrate's and sequelize-cli's --config, Flyway's -configFiles and
+// FLYWAY_CONFIG_FILES, node-config's NODE_CONFIG, libpq's PGSERVICEFILE and PGSYSCONFDIR); "".
+[[nodiscard]] std::string unread_settings_command(std::string_view command);
+
+// Whether one physical line says either (`pgfence pr`: the line is a settings change).
+[[nodiscard]] bool deploy_command_line(std::string_view line);
+
+struct CommandUnknown {
+    int line = 1;
+    std::string why;  // printable
+};
+
+// The unknowns of a command file, a package.json or a dotenv file at `path` (repository-relative):
+// destructive commands and unread settings. In a package.json, a script counts where its name is a
+// deploy's migrate step (migrate, deploy, release, start, postinstall, build: not one that names
+// the destructive direction itself, a developer's `db:rollback`); in a command file, also a
+// `npm run X` / `yarn X` / `pnpm X` whose package.json script X (read through `read`, from the
+// folder the command runs in) is destructive. A Makefile's or justfile's target whose name names the
+// destructive direction (`migrate-down:`) is a developer's helper, as the package.json one.
+[[nodiscard]] std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read);
+
+}  // namespace pgfence::analyze::tools

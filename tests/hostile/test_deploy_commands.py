@@ -1,0 +1,293 @@
+"""Deploy commands that make the migration tool do what pgfence does not read (red team R79 B9, B6-B8,
+B13, B18-B20, B7, B2).
+
+pgfence analyses the up halves of migrations and the tools' default settings files. A deploy command
+that runs the down direction or resets the database (`knex migrate:rollback --all`, `sequelize-cli
+db:migrate:undo:all`, `prisma migrate reset`, `supabase db reset`, `goose reset`, `flyway clean`...)
+dropped users in R79's real runs while pgfence 159625b1 exited 0; so did a settings file named on the
+command line or in the environment (db-migrate's and graphile-migrate's --config, Flyway's
+-configFiles / FLYWAY_CONFIG_FILES, sequelize-cli's --config, NODE_CONFIG, PGSERVICEFILE), a flag on a
+`\\`-continued line, and npm's other ways to preload code. Each is unknown at its line in `analyze`,
+and `pr` fails on the line that adds it. A developer's `db:rollback` helper nothing runs at deploy,
+a Makefile's `migrate-down:` target and a workflow running `knex migrate:latest` stay clean.
+
+    test_deploy_commands.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_module_writes import pull_request, unknown_at  # noqa: E402
+
+MIGRATION = {"migrations/20240101000000_users.js":
+             'exports.up = async k => { await k.raw("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY)") };\n'
+             'exports.down = async k => { await k.raw("DROP TABLE users") };\n'}
+KNEX = {"knexfile.js": 'module.exports = { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: "./migrations" } };\n',
+        "package.json": '{"name": "app", "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}\n', **MIGRATION}
+GATE = ["--ci", "--unknown", "block", "--max-risk", "low"]
+
+
+def workflow(*steps, env=None):
+    text = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+    if env:
+        text += "    env:\n" + "".join(f"      {k}: {v}\n" for k, v in env.items())
+    text += "    steps:\n      - uses: actions/checkout@v4\n"
+    return text + "".join(f"      - run: {s}\n" for s in steps)
+
+
+def analyze(s):
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", *GATE, "--output", "json", "."], cwd=s.repo,
+                          capture_output=True, text=True, timeout=120)
+    found = [{"rule": f["rule"], "path": os.path.normpath(file["path"]), "line": f["start"]["line"], "message": f["message"]}
+             for file in json.loads(proc.stdout)["files"] for f in file["findings"]]
+    return proc, found
+
+
+def gate_both(s, head, path, line, base=KNEX, pr_at=None):
+    """`analyze --ci` fails with an unknown at `path`:`line`; `pr` (base on main, `head` on the branch)
+    fails with a finding that needs a person at `pr_at` (default the same line)."""
+    pull_request(s, head, base)
+    proc, found = analyze(s)
+    check(proc.returncode == 1, f"analyze --ci --unknown block exits 1: {proc.returncode}\n{proc.stderr}")
+    check(unknown_at(found, path, line), f"analyze: unknown at {path}:{line}: {found}")
+    s.start_double()
+    pr = s.run_pr(*GATE, "--sarif", os.path.join(s.tmp, "pr.sarif"))
+    check(pr.returncode == 1, f"pr fails: exit {pr.returncode}\n{pr.stderr[-800:]}")
+    s.all_requests_valid()
+    with open(os.path.join(s.tmp, "pr.sarif")) as f:
+        sarif = json.load(f)
+    results = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in sarif["runs"][0]["results"]]
+    want = pr_at or (path, line)
+    check(any(rule in ("unknown-statement", "migration-tool-settings-changed") and (p, n) == want for rule, p, n in results),
+          f"pr: {want} needs a person: {results}")
+
+
+def clean(s, head, base=KNEX):
+    """`analyze` over the tree reports nothing unknown."""
+    pull_request(s, head, base)
+    proc, found = analyze(s)
+    unknown = [f for f in found if f["rule"] == "unknown-statement"]
+    check(not unknown, f"analyze: nothing is unknown: {unknown}")
+
+
+# B9: the down direction, a reset, a clean, a drop.
+def knex_rollback(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest && npx knex migrate:rollback --all")},
+              ".github/workflows/deploy.yml", 7)
+
+
+def sequelize_undo_all(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx sequelize-cli db:migrate:undo:all --env production")},
+              ".github/workflows/deploy.yml", 7)
+
+
+def node_pg_migrate_down_script(s):
+    """A package.json script named as the deploy's migrate step."""
+    gate_both(s, {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "node-pg-migrate down"\n  }\n}\n'}, "package.json", 4)
+
+
+def prisma_reset(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx prisma migrate reset --force --skip-seed")}, ".github/workflows/deploy.yml", 7)
+
+
+def supabase_reset(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("supabase db reset --linked")}, ".github/workflows/deploy.yml", 7)
+
+
+def goose_reset_continued(s):
+    """The verb on the line after a `\\`: one command."""
+    gate_both(s, {".github/workflows/deploy.yml": workflow("|\n          goose -dir migrations postgres \"$DATABASE_URL\" \\\n            reset")},
+              ".github/workflows/deploy.yml", 8)
+
+
+def dbmate_procfile(s):
+    gate_both(s, {"Procfile": "web: node server.js\nrelease: dbmate rollback\n"}, "Procfile", 2)
+
+
+def golang_migrate_makefile(s):
+    """A Makefile's deploy target (not one named for the down direction)."""
+    gate_both(s, {"Makefile": "deploy:\n\tmigrate -path migrations -database \"$(DATABASE_URL)\" drop -f\n"}, "Makefile", 2)
+
+
+def kubernetes_job(s):
+    """A Job's container command in exec form, in a manifest of any name."""
+    gate_both(s, {"deploy/migrate-job.yaml": "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n"
+                                             "      containers:\n        - name: migrate\n          image: app\n"
+                                             "          command: [\"npx\", \"knex\", \"migrate:rollback\", \"--all\"]\n"},
+              "deploy/migrate-job.yaml", 11)
+
+
+def flyway_clean(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("flyway -cleanDisabled=false clean migrate")}, ".github/workflows/deploy.yml", 7)
+
+
+def npm_run_rollback(s):
+    """A deploy running the package.json helper: the helper's name no longer matters."""
+    base = {**KNEX, "package.json": '{"name": "app", "scripts": {"db:rollback": "knex migrate:rollback --all"}}\n'}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npm run db:rollback")}, ".github/workflows/deploy.yml", 7, base=base)
+
+
+def npm_run_migrate_down(s):
+    """node-pg-migrate's documented `"migrate": "node-pg-migrate"` script, given its verb by the deploy."""
+    base = {"package.json": '{"name": "app", "scripts": {"migrate": "node-pg-migrate"}}\n',
+            "migrations/1700000000000_init.sql": "CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\n"}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npm run migrate down")}, ".github/workflows/deploy.yml", 7, base=base)
+
+
+# Settings files named on a command line or in the environment.
+def db_migrate_config(s):
+    """analyze: the --config line; pr: a change to the file the base's command names."""
+    base = {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "db-migrate up --config deploy/db.json -e dev"\n  },\n'
+                            '  "dependencies": {"db-migrate": "0.11.14", "db-migrate-pg": "1.5.2"}\n}\n',
+            "deploy/db.json": '{"dev": {"driver": "pg", "database": "app"}}\n', "migrations/20240101000000-init.js": "exports.up = () => null;\n"}
+    gate_both(s, {"deploy/db.json": '{"dev": {"driver": "pg",\n "schema": "public\\"; DROP TABLE IF EXISTS users; --"}}\n'},
+              "package.json", 4, base=base, pr_at=("deploy/db.json", 2))
+
+
+def graphile_config(s):
+    base = {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "graphile-migrate migrate --config db/gm.json5"\n  }\n}\n',
+            "db/gm.json5": "{}\n", "migrations/committed/000001.sql": "SELECT 1;\n"}
+    gate_both(s, {"db/gm.json5": '{\n  afterAllMigrations: [{"_": "command", "command": "psql -c \'DROP TABLE users\'"}],\n}\n'},
+              "package.json", 4, base=base, pr_at=("db/gm.json5", 2))
+
+
+def flyway_config_files(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("flyway -configFiles=deploy/db.conf migrate"),
+                  "deploy/db.conf": "flyway.initSql=DROP TABLE IF EXISTS users\n"}, ".github/workflows/deploy.yml", 7)
+
+
+def flyway_config_env(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("flyway migrate", env={"FLYWAY_CONFIG_FILES": "deploy/db.conf"})},
+              ".github/workflows/deploy.yml", 6)
+
+
+def sequelize_cli_config(s):
+    gate_both(s, {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "sequelize-cli db:migrate --config db/settings.json"\n  }\n}\n',
+                  "db/settings.json": '{"development": {"dialect": "postgres", "searchPath": "public; DROP TABLE IF EXISTS users"}}\n'},
+              "package.json", 4)
+
+
+SEQUELIZE = {"package.json": '{"name": "app", "dependencies": {"sequelize": "6.37.0", "sequelize-cli": "6.6.2", "pg": "8.11.0"}}\n',
+             "migrations/20240101000000-users.js": "module.exports = {\n  up: async (qi) => { await qi.sequelize.query("
+             "'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY)'); },\n  down: async () => {},\n};\n"}
+
+
+def sequelizerc_unfolded(s):
+    gate_both(s, {".sequelizerc": "const path = require('path');\n"
+                                  "module.exports = { 'config': path.resolve('db', process.env.CFG || 'settings.json') };\n"},
+              ".sequelizerc", 2, base=SEQUELIZE)
+
+
+def node_config_env(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx node-pg-migrate up",
+                                                           env={"NODE_CONFIG": "'{\"db\": {\"schema\": \"x\"}}'"})},
+              ".github/workflows/deploy.yml", 6)
+
+
+def node_config_dotenv(s):
+    gate_both(s, {".env": "PORT=3000\nNODE_CONFIG={\"db\": {\"schema\": \"x\"}}\n"}, ".env", 2)
+
+
+def pg_service_file(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("goose -dir migrations postgres \"service=migrate\" up",
+                                                           env={"PGSERVICEFILE": "deploy/pg_service.conf"})},
+              ".github/workflows/deploy.yml", 6)
+
+
+# B7: a flag on the next line.
+def schema_continued(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("|\n          npx node-pg-migrate up \\\n            --schema 'public\"; DROP TABLE IF EXISTS users; --'")},
+              ".github/workflows/deploy.yml", 8)
+
+
+def schema_folded(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow(">-\n          npx node-pg-migrate up\n          --schema 'public\"; DROP TABLE IF EXISTS users; --'")},
+              ".github/workflows/deploy.yml", 7, pr_at=(".github/workflows/deploy.yml", 8))
+
+
+# B2: npm's other preloads.
+def npmrc_env_value(s):
+    gate_both(s, {".npmrc": "fund=false\nnode-options=${NODE_PRELOAD}\n"}, ".npmrc", 2)
+
+
+def npmrc_userconfig(s):
+    gate_both(s, {".npmrc": "userconfig=./config/ci.ini\n", "config/ci.ini": "node-options=--require ./lib/patch.js\n"}, ".npmrc", 1)
+
+
+def npmrc_script_shell(s):
+    gate_both(s, {".npmrc": "script-shell=./scripts/run\n"}, ".npmrc", 1)
+
+
+def npm_node_options_flag(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npm --node-options=\"--require ./lib/patch.js\" run migrate")},
+              ".github/workflows/deploy.yml", 7)
+
+
+def package_config_variable(s):
+    gate_both(s, {"package.json": '{\n  "name": "app",\n  "config": {"pre": "--require ./lib/patch.js"},\n  "scripts": {\n'
+                                  '    "migrate": "node $npm_package_config_pre node_modules/knex/bin/cli.js migrate:latest"\n  }\n}\n'},
+              "package.json", 5)
+
+
+def node_env_file(s):
+    gate_both(s, {"package.json": '{\n  "name": "app",\n  "scripts": {\n'
+                                  '    "migrate": "node --env-file=.env.migrate node_modules/knex/bin/cli.js migrate:latest"\n  }\n}\n'},
+              "package.json", 4)
+
+
+def node_continued(s):
+    gate_both(s, {".github/workflows/deploy.yml": workflow("|\n          node \\\n            -r ./lib/patch.js node_modules/knex/bin/cli.js migrate:latest")},
+              ".github/workflows/deploy.yml", 8, pr_at=(".github/workflows/deploy.yml", 9))
+
+
+# Controls.
+def control_helper_scripts(s):
+    """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
+    clean(s, {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "knex migrate:latest",\n'
+                              '    "db:rollback": "knex migrate:rollback",\n    "migrate:down": "knex migrate:down",\n'
+                              '    "test": "knex migrate:rollback --all && knex migrate:latest && jest"\n  }\n}\n',
+              "Makefile": "migrate-up:\n\tmigrate -path db/m -database $(DB) up\nmigrate-down:\n\tmigrate -path db/m -database $(DB) down 1\n",
+              ".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "npm run migrate", "npm test")})
+
+
+SCENARIOS = {
+    "knex_rollback": knex_rollback,
+    "sequelize_undo_all": sequelize_undo_all,
+    "node_pg_migrate_down_script": node_pg_migrate_down_script,
+    "prisma_reset": prisma_reset,
+    "supabase_reset": supabase_reset,
+    "goose_reset_continued": goose_reset_continued,
+    "dbmate_procfile": dbmate_procfile,
+    "golang_migrate_makefile": golang_migrate_makefile,
+    "kubernetes_job": kubernetes_job,
+    "flyway_clean": flyway_clean,
+    "npm_run_rollback": npm_run_rollback,
+    "npm_run_migrate_down": npm_run_migrate_down,
+    "db_migrate_config": db_migrate_config,
+    "graphile_config": graphile_config,
+    "flyway_config_files": flyway_config_files,
+    "flyway_config_env": flyway_config_env,
+    "sequelize_cli_config": sequelize_cli_config,
+    "sequelizerc_unfolded": sequelizerc_unfolded,
+    "node_config_env": node_config_env,
+    "node_config_dotenv": node_config_dotenv,
+    "pg_service_file": pg_service_file,
+    "schema_continued": schema_continued,
+    "schema_folded": schema_folded,
+    "npmrc_env_value": npmrc_env_value,
+    "npmrc_userconfig": npmrc_userconfig,
+    "npmrc_script_shell": npmrc_script_shell,
+    "npm_node_options_flag": npm_node_options_flag,
+    "package_config_variable": package_config_variable,
+    "node_env_file": node_env_file,
+    "node_continued": node_continued,
+    "control_helper_scripts": control_helper_scripts,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))

@@ -1,0 +1,83 @@
+// Deploy commands that run the down direction or name settings pgfence does not read
+// (analyze/migrations/deploy_commands.hpp, red team R79 B9), and npm's other preloads (B2).
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+
+#include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+
+using namespace pgfence::analyze::tools;
+
+TEST_CASE("destructive verbs of each tool, after the tool word") {
+    CHECK_FALSE(destructive_command("npx knex migrate:latest && npx knex migrate:rollback --all").empty());
+    CHECK_FALSE(destructive_command("node node_modules/knex/bin/cli.js migrate:down").empty());
+    CHECK_FALSE(destructive_command("npx sequelize-cli db:migrate:undo:all --env production").empty());
+    CHECK_FALSE(destructive_command("npx node-pg-migrate@7 redo").empty());
+    CHECK_FALSE(destructive_command("npx prisma migrate reset --force").empty());
+    CHECK_FALSE(destructive_command("supabase db reset --linked").empty());
+    CHECK_FALSE(destructive_command("migrate -path db/m -database \"$(DB)\" down 1").empty());
+    CHECK_FALSE(destructive_command("goose -dir db postgres \"$DB\" down-to 0").empty());
+    CHECK_FALSE(destructive_command("CMD [\"flyway\", \"clean\"]").empty());
+    CHECK_FALSE(destructive_command("bundle exec rails db:schema:load").empty());
+    CHECK_FALSE(destructive_command("python manage.py migrate billing zero").empty());
+    // Up migrations, another program's verbs, a test run.
+    CHECK(destructive_command("npx knex migrate:latest").empty());
+    CHECK(destructive_command("python manage.py migrate").empty());
+    CHECK(destructive_command("npm run migrate -- down").empty());
+    CHECK(destructive_command("docker compose down").empty());
+    CHECK(destructive_command("git reset --hard && make clean").empty());
+    CHECK(destructive_command("NODE_ENV=test yarn sequelize db:drop").empty());
+}
+
+TEST_CASE("settings named where pgfence does not read them") {
+    CHECK_FALSE(unread_settings_command("db-migrate up --config deploy/db.json -e dev").empty());
+    CHECK_FALSE(unread_settings_command("graphile-migrate migrate -c db/gm.json5").empty());
+    CHECK_FALSE(unread_settings_command("flyway -configFiles=deploy/db.conf migrate").empty());
+    CHECK_FALSE(unread_settings_command("      FLYWAY_CONFIG_FILES: deploy/db.conf").empty());
+    CHECK_FALSE(unread_settings_command("      PGSERVICEFILE: deploy/pg_service.conf").empty());
+    CHECK_FALSE(unread_settings_command("ENV NODE_CONFIG='{\"db\": {}}'").empty());
+    CHECK(unread_settings_command("webpack --config webpack.config.js").empty());
+    CHECK(unread_settings_command("      NODE_CONFIG_DIR: ./config").empty());
+}
+
+TEST_CASE("package.json: deploy-named scripts, and helpers nothing runs") {
+    const std::string pkg = "{\n  \"scripts\": {\n    \"migrate\": \"knex migrate:latest\",\n    \"db:rollback\": \"knex migrate:rollback\",\n"
+                            "    \"migrate:latest\": \"knex migrate:rollback --all && knex migrate:latest\",\n"
+                            "    \"deploy\": \"npm run db:rollback\"\n  }\n}\n";
+    auto found = deploy_command_unknowns("package.json", pkg, {});
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].line == 5);
+    CHECK(found[1].line == 6);
+    // A Makefile's down target is a helper; its deploy target is not.
+    auto make = deploy_command_unknowns("Makefile", "migrate-down:\n\tgoose -dir db postgres x down\ndeploy:\n\tgoose -dir db postgres x reset\n", {});
+    REQUIRE(found.size() == 2);
+    REQUIRE(make.size() == 1);
+    CHECK(make[0].line == 4);
+}
+
+TEST_CASE("npm's other preloads and node's unread options") {
+    CHECK_FALSE(preload_line("node-options=${NODE_PRELOAD}", true).empty());
+    CHECK_FALSE(preload_line("script-shell=./scripts/run", true).empty());
+    CHECK_FALSE(preload_line("userconfig=./config/ci.ini", true).empty());
+    CHECK(preload_line("node-options=--max-old-space-size=4096", true).empty());
+    CHECK_FALSE(preload_line("npm --node-options=\"--require ./x.js\" run migrate", false).empty());
+    CHECK_FALSE(preload_line("\"m\": \"node $npm_package_config_pre cli.js migrate:latest\"", false).empty());
+    CHECK_FALSE(preload_line("node --env-file=.env.migrate cli.js", false).empty());
+    CHECK(preload_line("node --cpu-prof-dir=\"${DIR}\" \"${TARGET}\" >\"${LOG}\" 2>&1 &", false).empty());
+    CHECK(preload_line("node - \"$STAGE\" <<'EOF'", false).empty());
+}
+
+TEST_CASE("a deploy passing the verb on to a package.json script") {
+    const ReadFile read = [](const std::string& path) -> std::optional<std::string> {
+        if (path == "package.json") return std::string("{\"scripts\": {\"migrate\": \"node-pg-migrate\"}}\n");
+        return std::nullopt;
+    };
+    CHECK(deploy_command_unknowns(".github/workflows/d.yml", "on: push\njobs:\n  d:\n    steps:\n      - run: npm run migrate up\n", read).empty());
+    auto found = deploy_command_unknowns(".github/workflows/d.yml", "on: push\njobs:\n  d:\n    steps:\n      - run: npm run migrate -- down\n", read);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 5);
+    CHECK(deploy_command_line("      - run: npm run migrate down"));
+    CHECK_FALSE(deploy_command_line("      - run: npm run migrate up"));
+}
