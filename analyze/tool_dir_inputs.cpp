@@ -565,7 +565,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // .sequelizerc is a module sequelize-cli requires (src/core/yargs.js loadRCFile): its own
         // imports of a driver as a configuration module's (red team R79 B14).
         if (path_name(rel) == ".sequelizerc") {
-            for (auto& s : config_module_code_for(rel, *text, "Sequelize")) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "a configuration module's code"});
+            const std::string plain(*text);
+            for (auto& [at, why] : orm::driver_loads(orm::lex_js(plain))) {
+                const int line = 1 + static_cast<int>(std::count(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(std::min(at, plain.size())), '\n'));
+                unknown.push_back(SettingUnknown{line, "sequelize-cli loads .sequelizerc before any migration runs, and " + std::move(why),
+                                                 "a configuration module's code"});
+            }
         }
         // The files that run in the tool's process besides its settings (tools/tool_runners.hpp, red
         // team R79 B11, B15): the project's runner, npm's pre/post scripts around the tool, a

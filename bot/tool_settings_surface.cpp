@@ -608,7 +608,9 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
                                   return l.find('=') != std::string_view::npos && std::binary_search(env_names.begin(), env_names.end(), key);
                               })
                             : std::function<bool(std::string_view)>([](std::string_view l) {
-                                  return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                                  // A script's `#!` line runs: its node flags preload code (red team R79 B11).
+                                  return !l.empty() && (l.front() != '#' || l.starts_with("#!")) && !l.starts_with("//") && !l.starts_with("/*") &&
+                                         !l.starts_with("*");
                               });
         std::optional<std::string> base_text;
         if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {

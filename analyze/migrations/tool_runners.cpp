@@ -161,9 +161,20 @@ std::vector<std::tuple<int, std::string, std::string>> string_pairs(std::string_
     return out;
 }
 
+// `text` with a leading `#!` line blanked (offsets and lines kept): Node skips it (ECMA-262's
+// Hashbang comment), and the lexer would stop there.
+std::string without_hashbang(std::string_view text) {
+    std::string out(text);
+    if (out.starts_with("#!")) {
+        for (std::size_t i = 0; i < out.size() && out[i] != '\n'; ++i) out[i] = ' ';
+    }
+    return out;
+}
+
 }  // namespace
 
-bool loads_migration_tool(std::string_view text) {
+bool loads_migration_tool(std::string_view raw) {
+    const std::string text = without_hashbang(raw);
     static const std::set<std::string_view> k_tools = {"knex", "sequelize-cli", "umzug", "node-pg-migrate", "typeorm", "db-migrate",
                                                        "graphile-migrate", "postgres-migrations", "@databases/pg-migrations", "pg-migrate",
                                                        "kysely-ctl", "ley", "marv", "migrate-mongo", "mikro-orm", "@mikro-orm/migrations"};
@@ -230,12 +241,14 @@ std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view tex
     return out;
 }
 
-std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view text, bool runner) {
+std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view raw, bool runner) {
     std::vector<std::pair<int, std::string>> out;
+    const std::string text = without_hashbang(raw);
     const std::string_view name = path_name(path);
     // A shebang's node flags preload code as node -r does (`#!/usr/bin/env -S node --require ./x`).
-    if (text.starts_with("#!")) {
-        if (std::string why = preload_line(text.substr(0, text.find('\n')), false); !why.empty()) out.emplace_back(1, std::move(why));
+    if (raw.starts_with("#!")) {
+        const std::string_view line = raw.substr(2, raw.find('\n') == std::string_view::npos ? std::string_view::npos : raw.find('\n') - 2);
+        if (std::string why = preload_line(line, false); !why.empty()) out.emplace_back(1, std::move(why));
     }
     const std::vector<Token> tokens = orm::lex_js(text);
     const std::string in = runner ? "this script runs the migration tool in its own process" : "TypeORM requires this module when it initialises";
