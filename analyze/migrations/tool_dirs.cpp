@@ -415,6 +415,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             std::string_view expr;
             (void)w.value(expr);
             out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            directory = true;
             return true;
         }
         std::string setting;
@@ -422,6 +423,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
         else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
+        directory = directory || tool == "knex";  // named, whether read or computed: no default folder
         w.skip_space();
         const int n = lines_of.at(w.i);
         const bool listed = w.i < text.size() && text[w.i] == '[';

@@ -175,17 +175,33 @@ std::string without_hashbang(std::string_view text) {
 
 bool loads_migration_tool(std::string_view raw) {
     const std::string text = without_hashbang(raw);
-    static const std::set<std::string_view> k_tools = {"knex", "sequelize-cli", "umzug", "node-pg-migrate", "typeorm", "db-migrate",
-                                                       "graphile-migrate", "postgres-migrations", "@databases/pg-migrations", "pg-migrate",
-                                                       "kysely-ctl", "ley", "marv", "migrate-mongo", "mikro-orm", "@mikro-orm/migrations"};
+    // Packages whose loading is running migrations (a CLI's entry, a migrator library), and ORMs
+    // and query builders whose own migrator the script must call (`knex.migrate.latest()`,
+    // `dataSource.runMigrations()`, kysely's `new Migrator`): a script that only uses the ORM is
+    // the application, not the tool's runner.
+    static const std::set<std::string_view> k_migrators = {"sequelize-cli", "umzug", "node-pg-migrate", "db-migrate", "graphile-migrate",
+                                                          "postgres-migrations", "@databases/pg-migrations", "ley", "marv", "kysely-ctl",
+                                                          "@mikro-orm/migrations"};
+    static const std::set<std::string_view> k_orms = {"knex", "typeorm", "kysely", "@mikro-orm/core", "sequelize", "@sequelize/core"};
     const std::vector<Token> t = orm::lex_js(text);
+    bool orm = false;
+    bool migrates = false;
     for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind == TokenKind::Ident && i >= 1 && (t[i - 1].text == "." || t[i - 1].text == "?.") &&
+            (t[i].text == "migrate" || t[i].text == "runMigrations" || t[i].text == "migrateToLatest" || t[i].text == "getMigrator")) {
+            migrates = true;
+        }
+        if (t[i].kind == TokenKind::Ident && (t[i].text == "Migrator" || t[i].text == "Umzug")) migrates = true;
         if (t[i].kind != TokenKind::String) continue;
         const bool required = i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import");
         const bool imported = i >= 1 && t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import");
-        if ((required || imported) && k_tools.contains(orm::package_of(t[i].string.value))) return true;
+        if (!required && !imported) continue;
+        const std::string_view spec = t[i].string.value;
+        const std::string_view package = orm::package_of(spec);
+        if (k_migrators.contains(package) || spec.starts_with("knex/bin") || spec.starts_with("typeorm/cli")) return true;
+        orm = orm || k_orms.contains(package);
     }
-    return false;
+    return orm && migrates;
 }
 
 std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view text, const ReadFile& read) {
@@ -256,20 +272,31 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         out.emplace_back(line_of(text, tokens.back().begin), in + ", and pgfence does not read it from here (" + tokens.back().unreadable +
                                                                  "): what it runs before the migrations is not known");
     }
-    for (auto& [line, why] : orm::settings_module_writes(path, text)) out.emplace_back(line, std::move(why));
+    // A runner's loaded modules are followed; an entity's own code only: each file the glob names
+    // is judged itself, and an entity's imports reach the whole application (a corpus run: every
+    // entity of a 300-entity project past the limits).
+    if (runner) {
+        for (auto& [line, why] : orm::settings_module_writes(path, text)) out.emplace_back(line, std::move(why));
+    } else {
+        for (auto& [at, why] : orm::module_writes(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+    }
     for (auto& [at, why] : orm::driver_loads(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
     if (runner) {
         // SQL it sends itself, before or after the tool runs: not a migration pgfence reads.
         static const std::set<std::string_view> k_sends = {"raw", "query", "execute", "executeQuery", "unsafe", "multi", "none",
                                                            "oneOrNone", "manyOrNone", "many", "schema", "queryInterface", "transaction",
-                                                           "sql", "runMigrations", "undoLastMigration", "dropDatabase", "synchronize"};
+                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize"};
+        // The first one, and how many: one person reads the script either way.
+        std::size_t first = 0, count = 0;
         for (std::size_t i = 1; i < tokens.size(); ++i) {
             if (tokens[i].kind != TokenKind::Ident || (tokens[i - 1].text != "." && tokens[i - 1].text != "?.") || !k_sends.contains(tokens[i].text)) continue;
-            const std::string_view member = tokens[i].text;
-            // TypeORM's own runMigrations is the tool's run; its undo and schema changes are not migrations.
-            if (member == "runMigrations") continue;
-            out.emplace_back(line_of(text, tokens[i].begin), in + ", and sends `." + std::string(member) + "` itself: what that runs on the "
-                                                                  "database is not a migration pgfence reads");
+            if (count++ == 0) first = i;
+        }
+        if (count > 0) {
+            out.emplace_back(line_of(text, tokens[first].begin),
+                             in + ", and sends SQL itself (`." + std::string(tokens[first].text) + "`" +
+                                 (count > 1 ? ", and " + std::to_string(count - 1) + " more such call" + (count > 2 ? "s" : "") : std::string()) +
+                                 "): what that runs on the database is not a migration pgfence reads");
         }
     }
     (void)name;

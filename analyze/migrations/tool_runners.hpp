@@ -26,13 +26,15 @@ struct ToolRunner {
 
 // The scripts the command lines of `path` (a package.json's scripts, a workflow, a Procfile, a
 // Dockerfile, any command_file) run that are the migration tool's process: a file run with node
-// (ts-node, tsx, babel-node) or as a program by its path whose text loads a migration tool (knex,
-// its CLI, sequelize-cli, umzug, node-pg-migrate, typeorm, db-migrate, graphile-migrate), and in a
+// (ts-node, tsx, babel-node) or as a program by its path whose text runs migrations
+// (loads_migration_tool), and in a
 // package.json any file npm's pre/post script of a script that runs the tool runs. `read` gives a
 // repository file's text (nothing when it is not a regular file).
 [[nodiscard]] std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view text, const ReadFile& read);
 
-// Whether a script's text loads a migration tool (require/import of one of the packages above).
+// Whether a script's text runs migrations: it loads a migration tool's CLI or migrator (knex's
+// bin, sequelize-cli, umzug, node-pg-migrate, db-migrate, graphile-migrate, ...), or loads an ORM
+// and calls its migrator (`knex.migrate.latest()`, `dataSource.runMigrations()`).
 [[nodiscard]] bool loads_migration_tool(std::string_view text);
 
 // The modules a TypeORM data source or ormconfig loads at initialisation: each `entities` /
@@ -52,7 +54,8 @@ struct LoadedGlobs {
 
 // What in a file of the tool's process pgfence does not know, as (1-based line, why): a shebang's
 // preload (settings_surface.hpp preload_line), writes to other modules' values and the modules it
-// loads (orm/module_writes.hpp settings_module_writes, drivers included), its own imports of a
+// loads (orm/module_writes.hpp settings_module_writes, drivers included; an entity's own writes
+// only), its own imports of a
 // database driver or a way to run programs, the SQL it sends itself (`knex.raw`, `.query`,
 // `knex.schema`), and a script the lexer cannot read to its end. `runner`: SQL calls count (a
 // runner's; an entity's top-level code is judged by its imports and writes).
