@@ -117,6 +117,15 @@ def runner_wrapper(s):
     gate_both(s, head, "scripts/migrate.js", 1, base)
 
 
+def runner_workflow(s):
+    """B11: a workflow step runs scripts/migrate.js; the pull request prepends the patch."""
+    workflow = "on: push\njobs:\n  m:\n    runs-on: ubuntu-latest\n    steps:\n      - run: node scripts/migrate.js\n"
+    base = {**KNEX_BASE, ".github/workflows/migrate.yml": workflow,
+            "scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\nknex.migrate.latest().then(() => knex.destroy());\n'}
+    head = {"scripts/migrate.js": 'require("../lib/patch");\n' + base["scripts/migrate.js"]}
+    gate_both(s, head, "scripts/migrate.js", 1, base)
+
+
 def runner_shebang(s):
     """B11: bin/migrate's shebang has node preload the patch."""
     body = 'process.argv.splice(2, 0, "migrate:latest");\nrequire("knex/bin/cli.js");\n'
@@ -203,6 +212,7 @@ SCENARIOS = {
     "runner_programmatic": runner_programmatic,
     "runner_raw": runner_raw,
     "runner_wrapper": runner_wrapper,
+    "runner_workflow": runner_workflow,
     "runner_shebang": runner_shebang,
     "premigrate": premigrate,
     "knexfile_boot": knexfile_boot,
