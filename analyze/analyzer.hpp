@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -86,6 +87,12 @@ struct AnalyzeOptions {
     // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
     // called. Not owned.
     const std::vector<std::string>* sqlx_folders = nullptr;
+    // The folders the project's settings, workflows, Procfile or node-config name as
+    // node-pg-migrate's, dbmate's or goose's (tools/tool_dirs.hpp), absolute, each with
+    // "<tool>\n<why>": a .sql file there is that tool's, as folder_tool says for the settings it
+    // reads itself (red team R79 B3: a .down.sql beside its .up.sql that `npx node-pg-migrate up`
+    // in a workflow runs as an up migration). Not owned.
+    const std::vector<std::pair<std::string, std::string>>* tool_folders = nullptr;
     // The SQL files psql runs (tools/psql_files.hpp), one entry per command that runs one, with the
     // variables that command sets to a constant: a `:name` psql would interpolate in the file
     // (parse/psql_variables.hpp) is unknown unless every run of it sets the name. Paths as given.

@@ -294,6 +294,26 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         } else {
             metadata = said();
         }
+        // The tools the project's other files name for this folder (a workflow, a Procfile,
+        // node-config: AnalyzeOptions::tool_folders), where the folder's own settings say none.
+        if (metadata.empty() && options.tool_folders != nullptr && !options.tool_folders->empty()) {
+            std::error_code ec;
+            const std::string self = fs::absolute(std::string(folder).empty() ? fs::path(".") : fs::path(std::string(folder)), ec).lexically_normal().generic_string();
+            std::string tool, why;
+            for (const auto& [f, said_by] : *options.tool_folders) {
+                if (f != self && f + "/" != self && f != self + "/") continue;
+                const std::string_view t = std::string_view(said_by).substr(0, said_by.find('\n'));
+                if (tool.empty()) {
+                    tool = std::string(t);
+                    why = said_by.substr(said_by.find('\n') + 1);
+                } else if (tool != t) {
+                    why = std::string(tools::k_several_tools) + " " + tool + ", " + std::string(t);
+                    tool = "\x01";
+                }
+            }
+            if (tool == "\x01") metadata = std::string(tools::k_folder_tool) + "\n" + why;
+            else if (!tool.empty()) metadata = std::string(tools::k_folder_tool) + tool + "\n" + why;
+        }
     }
     // A Temporal version folder's file: its manifest.json decides whether and how it runs. Not a
     // file Flyway would take (V9__x.sql: Flyway scans its locations recursively, whatever

@@ -27,6 +27,7 @@
 #include "analyze/migrations/psql_scripts.hpp"
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/tool_runners.hpp"
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -60,6 +61,21 @@ bool file_may_include(const std::string& path) {
 // The walk below a given directory stops after this many entries: a project's settings files lie
 // near its top, and a huge tree (a vendored folder) costs no more than this.
 constexpr std::size_t k_most_entries = 50000;
+
+// A repository path as a reason shows it: control characters and backquotes replaced, cut at 120.
+std::string shown_path(std::string_view p) {
+    std::string out;
+    for (char c : p.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return p.size() > 120 ? out + "..." : out;
+}
+
+// A glob's folder: its parts before the first one with a wildcard ("src/entity/**/*.ts" -> "src/entity").
+std::string glob_folder_of(std::string_view glob) {
+    const std::size_t wild = glob.find_first_of("*?[{");
+    if (wild == std::string_view::npos) return std::string(path_folder(glob));
+    const std::size_t slash = glob.rfind('/', wild);
+    return slash == std::string_view::npos ? std::string() : std::string(glob.substr(0, slash));
+}
 
 // Files no reader of analyze reads, in which a migration tool's migrations are written (Django and
 // Alembic's Python, ActiveRecord's Ruby, Ecto's Elixir, Laravel's PHP, EF Core's C#).
@@ -363,6 +379,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.unknown.push_back(analyze_tool_settings(path, {}, options, shown, {std::move(unknown)}));
     }
     std::set<std::string> read;
+    std::set<std::string> runner_files;  // the runners and loaded modules reported (tools/tool_runners.hpp), once each
     // The entries of `settings` that are compose files of another's project (a service's extends, an
     // include, a .env's COMPOSE_FILE): the folder their relative paths resolve from, and how many
     // such steps led there. Included files include in turn (compose specification, include): the
@@ -593,6 +610,56 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *config, found));
             }
         }
+        // .sequelizerc is a module sequelize-cli requires (src/core/yargs.js loadRCFile): its own
+        // imports of a driver as a configuration module's (red team R79 B14).
+        if (path_name(rel) == ".sequelizerc") {
+            const std::string plain(*text);
+            for (auto& [at, why] : orm::driver_loads(orm::lex_js(plain))) {
+                const int line = 1 + static_cast<int>(std::count(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(std::min(at, plain.size())), '\n'));
+                unknown.push_back(SettingUnknown{line, "sequelize-cli loads .sequelizerc before any migration runs, and " + std::move(why),
+                                                 "a configuration module's code"});
+            }
+        }
+        // The files that run in the tool's process besides its settings (tools/tool_runners.hpp, red
+        // team R79 B11, B15): the project's runner, npm's pre/post scripts around the tool, a
+        // TypeORM data source's entities and subscribers. What pgfence cannot know in each is
+        // unknown at its line, in that file.
+        const auto runner_report = [&](const std::string& other, const std::string& how, bool runner) {
+            const std::string full = (root / other).lexically_normal().generic_string();
+            if (!runner_files.insert(full).second) return;
+            auto code = read_other(other);
+            if (!code) return;
+            std::vector<SettingUnknown> found;
+            for (auto& [line, why] : tool_runner_code(full, *code, runner)) {
+                found.push_back(SettingUnknown{line, std::move(why) + " (" + shown_path(rel) + " " + how + ")", runner ? "the migration tool's runner" : "a module TypeORM loads"});
+            }
+            if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *code, found));
+        };
+        for (const auto& r : tool_runners(rel, *text, read_other)) runner_report(r.path, "line " + std::to_string(r.line) + ": " + r.how, true);
+        for (const auto& g : typeorm_loaded_globs(rel, *text)) {
+            if (!g.unknown.empty()) {
+                unknown.push_back(SettingUnknown{g.line, "TypeORM's " + g.setting + ": " + g.unknown, "a module TypeORM loads"});
+                continue;
+            }
+            std::set<std::string> walked;
+            for (const auto& glob : g.globs) {
+                std::string folder = glob_folder_of(glob);
+                if (!walked.insert(folder).second) continue;
+                const fs::path start = folder.empty() || folder == "." ? root : root / folder;
+                if (fs::is_symlink(start, ec) || !fs::is_directory(start, ec)) continue;
+                std::size_t seen = 0;
+                for (auto it = fs::recursive_directory_iterator(start, fs::directory_options::skip_permission_denied, ec);
+                     !ec && it != fs::recursive_directory_iterator() && ++seen <= k_most_entries; it.increment(ec)) {
+                    if (it->is_symlink(ec)) continue;
+                    if (it->is_directory(ec)) {
+                        if (it->path().filename() == "node_modules") it.disable_recursion_pending();
+                        continue;
+                    }
+                    const std::string file = it->path().lexically_relative(root).generic_string();
+                    if (it->is_regular_file(ec) && loaded_by(file, g)) runner_report(file, "line " + std::to_string(g.line) + " (" + g.setting + ") names it", false);
+                }
+            }
+        }
         for (auto d : read_tool_dirs(rel, *text, read_other)) {
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));
@@ -615,6 +682,11 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (std::find(folders.begin(), folders.end(), folder) == folders.end()) note_effect(rel, *text, d.line);
             folders.push_back(folder);
             if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
+            if (d.tool == "node-pg-migrate" || d.tool == "dbmate" || d.tool == "goose") {
+                std::error_code e;
+                out.tool_folders.emplace_back(fs::absolute(folder, e).lexically_normal().generic_string(), d.tool + "\n" + d.tool + " runs this folder (" +
+                                                                                                         describe(rel, d) + ")");
+            }
             // The scripts the tool runs from it, which no "migrations" in their path marks as such.
             if (d.scripts && options.input_format != orm::InputFormat::Sql) {
                 std::size_t seen = 0;
@@ -689,6 +761,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         unreached_key.clear();
         // Read into the run as any entry, then taken back out: only what it would set is kept.
         const std::size_t notes = out.notes.size(), reports = out.unknown.size(), runs = out.psql_runs.size(), sqlx = out.sqlx_folders.size(),
+                          tool_folders = out.tool_folders.size(),
                           n_folders = folders.size(), n_scripts = scripts.size();
         const std::string multi_on = out.golang_multi_statement, computed = multi_computed;
         const bool off = multi_off;
@@ -697,6 +770,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.unknown.resize(reports);
         out.psql_runs.resize(runs);
         out.sqlx_folders.resize(sqlx);
+        out.tool_folders.resize(tool_folders);
         folders.resize(n_folders);
         scripts.resize(n_scripts);
         out.golang_multi_statement = multi_on;

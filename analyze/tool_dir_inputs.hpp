@@ -14,6 +14,9 @@ struct FollowedDirs {
     std::vector<FileReport> unknown;   // a settings file whose folder is computed: its unknown lines
     std::vector<std::string> sqlx_folders;  // the folders sqlx::migrate!() names (AnalyzeOptions::sqlx_folders)
     std::vector<PsqlRun> psql_runs;         // the files psql runs (AnalyzeOptions::psql_runs)
+    // The folders a settings file, workflow, Procfile or node-config file names as node-pg-migrate's,
+    // dbmate's or goose's, with why (AnalyzeOptions::tool_folders).
+    std::vector<std::pair<std::string, std::string>> tool_folders;
     // golang-migrate's x-multi-statement as the settings files read set it (AnalyzeOptions::golang_multi_statement*).
     std::string golang_multi_statement;
     bool golang_multi_statement_off = false;

@@ -122,6 +122,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
+    settings.options.tool_folders = &followed.tool_folders;
     settings.options.psql_runs = &followed.psql_runs;
     // graphile-migrate's .gmrc (tools/graphile_settings.hpp): its actions are unknown, and so is each
     // use of its placeholders in the migrations.

@@ -18,6 +18,7 @@
 #include "analyze/migrations/spring_env.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/tool_runners.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -397,6 +398,17 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            // The project's own runner of the tool and npm's pre/post scripts around it
+            // (tools/tool_runners.hpp, red team R79 B11): they run in the tool's process, so a
+            // change to one, or to a module it loads, is a change to how the migrations run.
+            const tools::ReadFile read_plain = [&](const std::string& p) -> std::optional<std::string> {
+                auto t = read(p);
+                if (!t || !*t) return std::nullopt;
+                return std::move(**t);
+            };
+            for (const auto& r : tools::tool_runners(path, **text, read_plain)) {
+                add(r.path, path + ":" + std::to_string(r.line) + " runs it (" + r.how + ")", false);
+            }
             // A compose service of a migration tool loads its environment from its env_file
             // (tools/container_settings.hpp): every line of it.
             if (tools::compose_name(path)) {
@@ -449,6 +461,21 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text || !tools::data_source_text(**text)) continue;
+        // The entities and subscribers it names, which TypeORM requires at initialisation
+        // (tools/tool_runners.hpp, red team R79 B15).
+        const auto globs = tools::typeorm_loaded_globs(path, **text);
+        for (const auto& g : globs) {
+            if (!g.unknown.empty() && surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, g.line, g.setting});
+        }
+        for (const auto& file : *sources) {
+            if (out.size() >= 4 * k_most_modules || out.contains(file)) continue;
+            for (const auto& g : globs) {
+                if (!tools::loaded_by(file, g)) continue;
+                SurfaceFile f{path + ":" + std::to_string(g.line) + " (" + g.setting + ") has TypeORM load it", false, {}, false, true};
+                out.emplace(file, std::move(f));
+                break;
+            }
+        }
         for (const auto& m : typeorm_option_modules(path, **text)) {
             for (const auto& candidate : tools::module_candidates(m.spec)) {
                 auto entry = repo.entry_at(commit, candidate);
@@ -579,7 +606,8 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
         else s.why = node_config_why;
         const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
-        auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
+        auto counts = s.loaded_module ? std::function<bool(std::string_view)>([](std::string_view) { return false; })
+                      : s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
                       : s.environment ? std::function<bool(std::string_view)>(dotenv_line)
                       : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
                                   if (l.starts_with("export ")) l.remove_prefix(7);
@@ -589,7 +617,9 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
                                   return l.find('=') != std::string_view::npos && std::binary_search(env_names.begin(), env_names.end(), key);
                               })
                             : std::function<bool(std::string_view)>([](std::string_view l) {
-                                  return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                                  // A script's `#!` line runs: its node flags preload code (red team R79 B11).
+                                  return !l.empty() && (l.front() != '#' || l.starts_with("#!")) && !l.starts_with("//") && !l.starts_with("/*") &&
+                                         !l.starts_with("*");
                               });
         std::optional<std::string> base_text;
         if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {
@@ -658,6 +688,11 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         // (tools::preload_lines; red team R78b B2), besides the settings change.
         for (auto& [line, why] : tools::preload_lines(file.path, text)) {
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
+        }
+        if (s.loaded_module) {
+            for (auto& [line, why] : tools::tool_runner_code(file.path, text, false)) {
+                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why) + " (" + s.why + ")", "a module TypeORM loads"});
+            }
         }
         if (found.empty() && unknown.empty()) {
             listed.erase(file.path);

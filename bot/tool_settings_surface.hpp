@@ -55,6 +55,10 @@ struct SurfaceFile {
     bool storage = false;   // a sequelize configuration: only its migrationStorage* / seederStorage* lines count
     std::string knexfile;   // the knexfile that loads it, when one does (its settings are knex's)
     bool environment = false;  // an application's environment file (tools/env_files.hpp): its tool and Spring variables count
+    // A module TypeORM requires at initialisation (an entity, a subscriber: tools/tool_runners.hpp):
+    // not a settings file, but its changed lines that import a driver or write another module's
+    // value are unknown (red team R79 B15).
+    bool loaded_module = false;
 };
 
 // What a settings script reads that pgfence follows no further: a module by a computed name

@@ -1,5 +1,6 @@
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/tool_runners.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include "analyze/orm/extract.hpp"
@@ -7,6 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+
+#include <fnmatch.h>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/config_dirs.hpp"
@@ -118,7 +121,7 @@ constexpr std::size_t k_most_dirs = 64;
 constexpr int k_deepest_value = 16;
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
-    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}};
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}, {}, {}};
     std::string why;
     d.folder = resolve(base, value, why);
     if (d.folder.empty()) d.unknown = why;
@@ -126,7 +129,7 @@ ToolDir make(std::string tool, std::string setting, int line, std::string_view b
 }
 
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
-    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}};
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}, {}, {}};
 }
 
 // A TOML or .env quoted value: its text, or nothing when it is not one quoted string.
@@ -375,7 +378,34 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
     const Lines lines_of(text);
+    const std::size_t first = out.size();
+    std::optional<std::vector<std::string>> load_extensions;  // knex's, when the knexfile lists them
+    int load_extensions_line = 0;
+    bool directory = false;
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
+        // knex's `migrations.loadExtensions` replaces its default list (knex/knex
+        // lib/migrations/migrate/configuration-merger.js: the knexfile's migrations over
+        // CONFIG_DEFAULT; lib/migrations/migrate/sources/fs-migrations.js getMigrations keeps the
+        // files whose path.extname() is in it, case and all, and lib/migrations/util/import-file.js
+        // require()s each: Node runs a file of an extension it has no loader for as JavaScript).
+        // Red team R79 B10: `loadExtensions: ['.migration']` made a .migration file a migration
+        // pgfence never listed. A list it cannot read is unknown at its line.
+        if (tool == "knex" && !seeds && key == "loadExtensions" && parent == "migrations") {
+            w.skip_space();
+            const int n = lines_of.at(w.i);
+            std::string_view expr;
+            auto values = w.value(expr);
+            if (values && values->size() <= k_most_dirs) {
+                load_extensions = std::move(*values);
+                load_extensions_line = n;
+            } else {
+                out.push_back(computed("knex", "migrations.loadExtensions", n,
+                                       "its value " + shown(expr) + " is computed when the tool runs (not a list of string literals): "
+                                       "which files of the folder knex loads as migrations is not known",
+                                       true));
+            }
+            return true;
+        }
         // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
         // require()d JSON file, a call): its directory is not known here.
         if (tool == "knex" && key == (seeds ? "seeds" : "migrations")) {
@@ -385,6 +415,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             std::string_view expr;
             (void)w.value(expr);
             out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            directory = true;
             return true;
         }
         std::string setting;
@@ -392,6 +423,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
         else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
+        directory = directory || tool == "knex";  // named, whether read or computed: no default folder
         w.skip_space();
         const int n = lines_of.at(w.i);
         const bool listed = w.i < text.size() && text[w.i] == '[';
@@ -433,8 +465,15 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         for (const auto& v : *values) {
             out.push_back(make(std::string(tool), setting, n, base, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
         }
+        directory = directory || tool == "knex";
         return true;
     });
+    if (!load_extensions) return;
+    // knex's default folder, ./migrations, where the knexfile names none (CONFIG_DEFAULT directory).
+    if (!directory) out.push_back(make("knex", "migrations.loadExtensions, knex's default directory", load_extensions_line, base, "migrations", true));
+    for (std::size_t i = first; i < out.size(); ++i) {
+        if (out[i].tool == "knex" && out[i].unknown.empty()) out[i].load_extensions = *load_extensions;
+    }
 }
 
 bool typeorm_name(std::string_view name) {
@@ -768,6 +807,12 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
     if (!dir.loads_unread.empty()) return dir.loads_unread;
     const std::string ext = lower_ext(file);
+    if (dir.tool == "knex") {
+        return "knex loads the files of " + shown(dir.folder) + " its knexfile's migrations.loadExtensions lists as migrations (this one, " +
+               (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
+               ", required as a JavaScript module), but pgfence does not read it: what it runs is not seen (review it, or give it "
+               "a .js or .ts name pgfence reads)";
+    }
     return dir.tool + " loads every file of " + shown(dir.folder) + " as a migration (this one, " +
            (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
            ", as a JavaScript module through jiti), but pgfence does not read it: what it runs is not seen (review it, or "
@@ -785,7 +830,22 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
         // A file, a glob, or a folder (a desired-state folder, a computed psql file's folder/**).
         return psql_runs_file(file, dir.folder) || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/');
     }
-    if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
+    if (dir.folder.empty()) return false;
+    if (dir.tool == "knex") {
+        // The files of the folder itself (knex reads no subfolder) whose path.extname() the
+        // knexfile's loadExtensions lists (read_js): Node's extname, "" for a dot file or none.
+        if (dir.load_extensions.empty()) return false;
+        std::string_view name = file;
+        if (dir.folder != ".") {
+            if (!(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) return false;
+            name = file.substr(dir.folder.size() + 1);
+        }
+        if (name.empty() || name.find('/') != std::string_view::npos) return false;
+        const std::size_t dot = name.rfind('.');
+        const std::string_view ext = dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot);
+        return std::find(dir.load_extensions.begin(), dir.load_extensions.end(), ext) != dir.load_extensions.end();
+    }
+    if (dir.tool != "node-pg-migrate") return false;
     // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
     // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern
     // default '^\\..*'), the ones not .sql through jiti as modules (src/migrationLoader.ts
@@ -804,6 +864,87 @@ std::string describe(std::string_view settings_path, const ToolDir& dir) {
     if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : ": " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
+}
+
+std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string_view text) {
+    std::vector<LoadedGlobs> out;
+    if (!typeorm_name(path_name(path)) && !(script_name(path_name(path)) && data_source_text(text))) return out;
+    // Globs resolve from the working directory, as `migrations` does (read_js).
+    const std::string base = project_folder(path);
+    const Lines lines_of(text);
+    walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string&, std::size_t) {
+        if (key != "entities" && key != "subscribers") return false;
+        w.skip_space();
+        const int n = lines_of.at(w.i);
+        std::string_view expr;
+        auto values = w.value(expr);
+        LoadedGlobs g{n, key, {}, {}};
+        if (!values) {
+            // A list of classes (`[User, Post]`, `Object.values(entities)`): the data source's own
+            // imports, which its settings_module_writes follows. Anything else is computed.
+            bool names = !expr.empty();
+            for (char c : expr) {
+                names = names && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '.' || c == ',' ||
+                                  c == '[' || c == ']' || c == '(' || c == ')' || c == '.' || std::isspace(static_cast<unsigned char>(c)));
+            }
+            if (names) return true;
+            g.unknown = "its value " + shown(expr) + " is computed when the tool runs (not a list of string globs): TypeORM requires the "
+                        "modules it names when it initialises, before any migration, and pgfence cannot tell which";
+        } else {
+            for (const auto& v : *values) {
+                if (g.globs.size() >= k_most_dirs) break;
+                std::string_view glob = v;
+                while (glob.starts_with("./")) glob.remove_prefix(2);
+                std::string rooted = base.empty() ? std::string(glob) : base + "/" + std::string(glob);
+                if (glob.starts_with("/") || glob.starts_with("..") || rooted.find("/../") != std::string::npos) {
+                    g.unknown = "its glob " + shown(v) + " leaves the repository: the modules TypeORM requires from it are not known";
+                    break;
+                }
+                g.globs.push_back(std::move(rooted));
+            }
+        }
+        if (out.size() < k_most_dirs) out.push_back(std::move(g));
+        return true;
+    });
+    return out;
+}
+
+namespace {
+
+// `glob` with its first {a,b} alternation expanded (then recursively), at most 64 globs.
+void expand_braces(const std::string& glob, std::vector<std::string>& out) {
+    const std::size_t open = glob.find('{');
+    const std::size_t close = open == std::string::npos ? std::string::npos : glob.find('}', open);
+    if (close == std::string::npos) {
+        if (out.size() < 64) out.push_back(glob);
+        return;
+    }
+    const std::string inner = glob.substr(open + 1, close - open - 1);
+    for (std::size_t at = 0; at <= inner.size() && out.size() < 64;) {
+        std::size_t comma = inner.find(',', at);
+        if (comma == std::string::npos) comma = inner.size();
+        expand_braces(glob.substr(0, open) + inner.substr(at, comma - at) + glob.substr(close + 1), out);
+        at = comma + 1;
+    }
+}
+
+}  // namespace
+
+bool loaded_by(std::string_view file, const LoadedGlobs& g) {
+    if (!script_name(path_name(file)) || path_name(file).ends_with(".d.ts")) return false;
+    const std::string f(file);
+    for (const auto& glob : g.globs) {
+        std::vector<std::string> globs;
+        expand_braces(glob, globs);
+        for (std::string one : globs) {
+            // `**/` matches no folder as well (fnmatch's `*` without FNM_PATHNAME crosses folders).
+            for (int pass = 0; pass < 2; ++pass) {
+                if (fnmatch(one.c_str(), f.c_str(), 0) == 0) return true;
+                for (std::size_t at = one.find("**/"); at != std::string::npos; at = one.find("**/")) one.erase(at, 3);
+            }
+        }
+    }
+    return false;
 }
 
 }  // namespace pgfence::analyze::tools

@@ -37,6 +37,9 @@ struct ToolDir {
     // `--set`, `--variable`; a value with `$` or a backquote is computed, not constant), which the
     // file's `:name` then stands for (parse/psql_variables.hpp).
     std::vector<std::string> psql_constants;
+    // knex: the knexfile's `migrations.loadExtensions` as written (".migration"), which replace its
+    // default list: files of the folder ending so are required as JavaScript (tool_loads).
+    std::vector<std::string> load_extensions;
 };
 
 // The setting of the ToolDir a Cargo.toml that depends on sqlx gives: sqlx-cli's default folder,

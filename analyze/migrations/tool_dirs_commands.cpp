@@ -84,7 +84,9 @@ std::size_t command_at(std::string_view line, std::string_view command) {
     for (std::size_t at = line.find(command); at != std::string_view::npos; at = line.find(command, at + 1)) {
         const bool start = at == 0 || line[at - 1] == ' ' || line[at - 1] == '"' || line[at - 1] == '/' || line[at - 1] == '\t';
         const std::size_t end = at + command.size();
-        if (start && (end == line.size() || line[end] == ' ' || (line[end] == '"' && at > 0 && line[at - 1] != '"'))) return at;
+        // `npx node-pg-migrate@7 up`: npx runs the package at that version (red team R79 B3).
+        const bool version = end + 1 < line.size() && line[end] == '@' && std::isalnum(static_cast<unsigned char>(line[end + 1]));
+        if (start && (end == line.size() || line[end] == ' ' || version || (line[end] == '"' && at > 0 && line[at - 1] != '"'))) return at;
     }
     return std::string_view::npos;
 }

@@ -576,7 +576,10 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             const std::string& callee = known->second;
             // The migration tool's own entry points take a configuration and read it: `knex(config)`,
             // `new Sequelize(config)`, named by the tool's package, not a local function.
-            const bool tool_entry = tool_entries.contains(callee);
+            // `require('knex')(config)` as well: a runner's usual spelling (red team R79 B11).
+            const bool required_knex = o >= 4 && is(t, o - 1, ")") && t[o - 2].kind == TokenKind::String && is(t, o - 3, "(") &&
+                                       is(t, o - 4, "require") && t[o - 2].string.value == "knex";
+            const bool tool_entry = required_knex || tool_entries.contains(callee);
             if (call && !tool_entry && !reads_only(callee, is(t, p, ","))) {
                 how = callee.ends_with(".call") || callee.ends_with(".apply") || callee.ends_with(".bind") ? "given as `this` or an argument"
                                                                                                        : "passed as an argument";
@@ -808,7 +811,9 @@ int line_at(std::string_view text, std::size_t offset) {
 
 class Loader {
 public:
-    explicit Loader(std::vector<std::string>& read) : m_read(read) {}
+    // `drivers`: a loaded module's import of a database driver or a way to run programs is a why
+    // too (settings_module_writes: in the tool's process, before any migration; red team R79 B14).
+    explicit Loader(std::vector<std::string>& read, bool drivers = false) : m_read(read), m_drivers(drivers) {}
 
     // Why the module at `file` (or one it loads) is not known not to write another module's
     // value, "" when it is known not to.
@@ -832,6 +837,11 @@ public:
         if (auto writes = module_writes(tokens); !writes.empty()) {
             return m_done[file] = "at line " + std::to_string(line_at(*text, writes.front().first)) + " of " + name + ": " + writes.front().second;
         }
+        if (m_drivers) {
+            if (auto drivers = driver_loads(tokens); !drivers.empty()) {
+                return m_done[file] = "at line " + std::to_string(line_at(*text, drivers.front().first)) + " of " + name + ": " + drivers.front().second;
+            }
+        }
         for (const Load& l : loads_of(tokens)) {
             std::string ambiguous;
             auto next = resolve_import(file, l.spec, &ambiguous);  // a relative path, or a path alias
@@ -849,6 +859,7 @@ public:
 
 private:
     std::vector<std::string>& m_read;
+    bool m_drivers = false;
     std::map<std::string, std::string> m_done;
     std::size_t m_files = 0;
     std::size_t m_bytes = 0;
@@ -856,10 +867,31 @@ private:
 
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
-                                                                      std::vector<std::string>& read) {
+std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;
-    Loader loader(read);
+    const std::set<std::size_t> idioms = pg_idiom_loads(tokens);
+    for (const Load& l : loads_of(tokens)) {
+        const std::string_view package = package_of(l.spec);
+        if (relative(l.spec) || !driver_module(package) || package == "typeorm" || package == "sequelize" || package == "knex") continue;
+        // pg_idiom_loads names the specifier's token, the one after `require (` or `from`.
+        bool idiom = false;
+        for (std::size_t k = l.at; k < tokens.size() && k < l.at + 4096 && !idiom; ++k) {
+            if (tokens[k].kind == TokenKind::String) {
+                idiom = idioms.contains(k);
+                break;
+            }
+        }
+        if (idiom) continue;
+        out.emplace_back(tokens[l.at].begin, "it loads '" + l.spec + "' (a database driver or a way to run programs): what that code runs "
+                                             "when it is loaded is not known");
+    }
+    return out;
+}
+
+std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
+                                                                      std::vector<std::string>& read, bool drivers) {
+    std::vector<std::pair<std::size_t, std::string>> out;
+    Loader loader(read, drivers);
     for (const Load& l : loads_of(tokens)) {
         if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
@@ -898,7 +930,7 @@ std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view
     const std::vector<Token> tokens = lex_js(text);
     auto found = module_writes(tokens);
     std::vector<std::string> read;
-    for (auto& w : loaded_module_writes(path, tokens, read)) found.push_back(std::move(w));
+    for (auto& w : loaded_module_writes(path, tokens, read, true)) found.push_back(std::move(w));
     std::vector<std::pair<int, std::string>> out;
     for (auto& [at, why] : found) {
         out.emplace_back(line_at(text, at), "the migration tool runs this file in the process that then runs the migrations: " + std::move(why));

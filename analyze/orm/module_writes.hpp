@@ -42,8 +42,16 @@ namespace pgfence::analyze::orm {
 // for each load whose module, or a module it loads in turn (to a depth), has a module_writes()
 // write, or that cannot be followed (a bare `require('./x')` that resolves to no file, past
 // pgfence's limits), (offset of the load in the script, why). The files read are added to `read`.
+// With `drivers`, a loaded module that imports a database driver or a way to run programs
+// (escapes.hpp driver_module, less the tools' own packages and pg_idiom_loads) counts as well: in a
+// settings script's process it runs before any migration (red team R79 B14).
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
-                                                                                    std::vector<std::string>& read);
+                                                                                    std::vector<std::string>& read, bool drivers = false);
+
+// The loads of a database driver or a way to run programs by a constant name (driver_module, less
+// knex, sequelize and typeorm, whose imports alone connect nowhere, and pg_idiom_loads), each as
+// (offset of the load, why).
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<Token>& tokens);
 
 // Whether the tool runs the settings script at `path` in the process that then runs the
 // migrations: knex's CLI requires the knexfile (knex/knex bin/cli.js initKnex, which then calls

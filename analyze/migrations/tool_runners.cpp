@@ -1,0 +1,308 @@
+#include "analyze/migrations/tool_runners.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/orm/escapes.hpp"
+#include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/module_writes.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+using orm::Token;
+using orm::TokenKind;
+
+// A runner names a handful of scripts; past this many the rest are not followed (linear work).
+constexpr std::size_t k_most_runners = 64;
+
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return s.size() > 80 ? out + "..." : out;
+}
+
+template <typename F>
+void each_line(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        each(n, l);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+int line_of(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// The words of a command line, split at blanks, quotes, JSON array punctuation (a Dockerfile's
+// exec form) and the shell's separators, which stay words of their own.
+std::vector<std::string> words_of(std::string_view line) {
+    std::vector<std::string> out;
+    std::string word;
+    auto flush = [&] {
+        if (!word.empty()) out.push_back(std::move(word));
+        word.clear();
+    };
+    for (std::size_t i = 0; i < line.size() && out.size() < 512; ++i) {
+        const char c = line[i];
+        if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '[' || c == ']' || c == ',' || c == '\\' || c == '(' || c == ')') {
+            flush();
+        } else if (c == ';' || c == '&' || c == '|') {
+            flush();
+            out.emplace_back(1, ';');
+        } else {
+            word += c;
+        }
+    }
+    flush();
+    return out;
+}
+
+// node and the programs that run a script file as node does (with a loader for TypeScript).
+bool node_like(std::string_view w) {
+    static const std::set<std::string_view> k_runners = {"node", "nodejs", "ts-node", "ts-node-esm", "ts-node-transpile-only", "tsx",
+                                                         "babel-node", "esno", "esr", "ts-node-dev", "tsnd", "node-dev", "bun", "jiti"};
+    const std::size_t slash = w.rfind('/');
+    return k_runners.contains(slash == std::string_view::npos ? w : w.substr(slash + 1));
+}
+
+struct Run {
+    std::string file;  // as the command spells it
+    bool by_node = false;
+};
+
+// The script files a command line runs: the first operand after a node-like program (its flags
+// skipped, with the value of those that take one), and a path in a command's first place (a
+// program run by its shebang: `./bin/migrate`, `bin/migrate.js`).
+std::vector<Run> runs_of(std::string_view line) {
+    static const std::set<std::string_view> k_valued = {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C",
+                                                        "--conditions", "--env-file", "-P", "--project", "-O", "--compiler-options",
+                                                        "--tsconfig", "--title", "--input-type", "--stack-size"};
+    std::vector<Run> out;
+    const std::vector<std::string> w = words_of(line);
+    bool first = true;  // the next word is in a command's first place
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        const std::string& word = w[i];
+        if (word == ";" || word == "-" || word.ends_with(":") || word == "exec" || word == "env" || word == "npx" || word == "time" ||
+            word == "nice" || word == "sudo" || word == "RUN" || word == "CMD" || word == "ENTRYPOINT") {
+            first = true;
+            continue;
+        }
+        if (first && word.find('=') != std::string::npos && word.front() != '-') continue;  // VAR=value before the command
+        const bool was_first = std::exchange(first, false);
+        if (node_like(word)) {
+            std::size_t j = i + 1;
+            for (; j < w.size() && w[j].starts_with("-"); ++j) {
+                if (w[j] == "-e" || w[j] == "--eval" || w[j] == "-p" || w[j] == "--print") {
+                    j = w.size();
+                    break;
+                }
+                if (k_valued.contains(w[j])) ++j;
+            }
+            if (j < w.size() && (w[j] == "run" || w[j] == "--") && word.ends_with("bun")) ++j;
+            if (j < w.size() && w[j] != ";") out.push_back(Run{w[j], true});
+            i = j;
+            continue;
+        }
+        if (was_first && word.find('/') != std::string::npos && !word.starts_with("-") && !word.starts_with("/")) out.push_back(Run{word, false});
+    }
+    return out;
+}
+
+// The `"name": "command"` pairs of a package.json, wherever its lines break, with their lines
+// (JSON's escapes undone; a key whose value is not a string is skipped).
+std::vector<std::tuple<int, std::string, std::string>> string_pairs(std::string_view text) {
+    std::vector<std::tuple<int, std::string, std::string>> out;
+    int line = 1;
+    std::optional<std::pair<int, std::string>> key;  // the last string, when a ':' followed it
+    bool after_colon = false;
+    std::string last;
+    int last_line = 1;
+    for (std::size_t i = 0; i < text.size() && out.size() < 4096; ++i) {
+        const char c = text[i];
+        if (c == '\n') ++line;
+        if (c == '"') {
+            std::string value;
+            const int at = line;
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\n') ++line;
+                if (text[i] == '\\' && i + 1 < text.size()) ++i;
+                value += text[i];
+            }
+            if (after_colon && key) out.emplace_back(key->first, key->second, std::move(value));
+            else {
+                last = std::move(value);
+                last_line = at;
+            }
+            key.reset();
+            after_colon = false;
+            continue;
+        }
+        if (c == ':') {
+            key = std::make_pair(last_line, last);
+            after_colon = true;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            key.reset();
+            after_colon = false;
+        }
+    }
+    return out;
+}
+
+// `text` with a leading `#!` line blanked (offsets and lines kept): Node skips it (ECMA-262's
+// Hashbang comment), and the lexer would stop there.
+std::string without_hashbang(std::string_view text) {
+    std::string out(text);
+    if (out.starts_with("#!")) {
+        for (std::size_t i = 0; i < out.size() && out[i] != '\n'; ++i) out[i] = ' ';
+    }
+    return out;
+}
+
+}  // namespace
+
+bool loads_migration_tool(std::string_view raw) {
+    const std::string text = without_hashbang(raw);
+    // Packages whose loading is running migrations (a CLI's entry, a migrator library), and ORMs
+    // and query builders whose own migrator the script must call (`knex.migrate.latest()`,
+    // `dataSource.runMigrations()`, kysely's `new Migrator`): a script that only uses the ORM is
+    // the application, not the tool's runner.
+    static const std::set<std::string_view> k_migrators = {"sequelize-cli", "umzug", "node-pg-migrate", "db-migrate", "graphile-migrate",
+                                                          "postgres-migrations", "@databases/pg-migrations", "ley", "marv", "kysely-ctl",
+                                                          "@mikro-orm/migrations"};
+    static const std::set<std::string_view> k_orms = {"knex", "typeorm", "kysely", "@mikro-orm/core", "sequelize", "@sequelize/core"};
+    const std::vector<Token> t = orm::lex_js(text);
+    bool orm = false;
+    bool migrates = false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind == TokenKind::Ident && i >= 1 && (t[i - 1].text == "." || t[i - 1].text == "?.") &&
+            (t[i].text == "migrate" || t[i].text == "runMigrations" || t[i].text == "migrateToLatest" || t[i].text == "getMigrator")) {
+            migrates = true;
+        }
+        if (t[i].kind == TokenKind::Ident && (t[i].text == "Migrator" || t[i].text == "Umzug")) migrates = true;
+        if (t[i].kind != TokenKind::String) continue;
+        const bool required = i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import");
+        const bool imported = i >= 1 && t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import");
+        if (!required && !imported) continue;
+        const std::string_view spec = t[i].string.value;
+        const std::string_view package = orm::package_of(spec);
+        if (k_migrators.contains(package) || spec.starts_with("knex/bin") || spec.starts_with("typeorm/cli")) return true;
+        orm = orm || k_orms.contains(package);
+    }
+    return orm && migrates;
+}
+
+std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view text, const ReadFile& read) {
+    std::vector<ToolRunner> out;
+    const bool package = path_name(path) == "package.json";
+    if (!package && !command_file(path)) return out;
+    // A workflow runs from the top; package.json, a Procfile, a script from their folder.
+    const std::string base = runs_from_top(path) ? std::string() : std::string(path_folder(path));
+    std::set<std::string> seen;
+    auto add = [&](int line, const std::string& file, std::string how) {
+        if (out.size() < k_most_runners && seen.insert(file + "@" + std::to_string(line)).second) out.push_back(ToolRunner{line, file, std::move(how)});
+    };
+    // The files a line runs that are the tool's process: always (`hook`), or when they load a tool.
+    auto follow = [&](int n, std::string_view line, const std::string& hook) {
+        bool any = false;
+        for (const Run& r : runs_of(line)) {
+            if (r.file.find_first_of("$`%{") != std::string::npos || r.file.find("node_modules/") != std::string::npos) continue;
+            std::string file = repository_path(base, r.file);
+            if (file.empty()) continue;
+            auto t = read ? read(file) : std::nullopt;
+            if (!t) continue;
+            // A program run by its path is a script of node's by its shebang.
+            if (!r.by_node && !(t->starts_with("#!") && t->substr(0, t->find('\n')).find("node") != std::string::npos)) continue;
+            if (!hook.empty()) {
+                add(n, file, "npm runs it as " + printable(hook) + ", in the same run as the migration tool");
+                any = true;
+            } else if (loads_migration_tool(*t)) {
+                add(n, file, "it loads the migration tool and runs it in its own process");
+                any = true;
+            }
+        }
+        return any;
+    };
+    if (!package) {
+        each_line(text, [&](int n, std::string_view l) { (void)follow(n, l, {}); });
+        return out;
+    }
+    // package.json: each script, and npm's pre<name>/post<name> around a script that runs the tool
+    // (its command line names the tool, or runs a script that loads it).
+    std::map<std::string, std::pair<int, std::string>> scripts;
+    for (auto& [n, name, command] : string_pairs(text)) scripts.emplace(std::move(name), std::make_pair(n, std::move(command)));
+    std::set<std::string> runs_tool;
+    for (const auto& [name, entry] : scripts) {
+        if (follow(entry.first, entry.second, {}) || tool_command_line(entry.second)) runs_tool.insert(name);
+    }
+    for (const auto& [name, entry] : scripts) {
+        for (std::string_view prefix : {"pre", "post"}) {
+            if (name.size() > prefix.size() && name.starts_with(prefix) && runs_tool.contains(name.substr(prefix.size()))) {
+                (void)follow(entry.first, entry.second, name);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view raw, bool runner) {
+    std::vector<std::pair<int, std::string>> out;
+    const std::string text = without_hashbang(raw);
+    const std::string_view name = path_name(path);
+    // A shebang's node flags preload code as node -r does (`#!/usr/bin/env -S node --require ./x`).
+    if (raw.starts_with("#!")) {
+        const std::string_view line = raw.substr(2, raw.find('\n') == std::string_view::npos ? std::string_view::npos : raw.find('\n') - 2);
+        if (std::string why = preload_line(line, false); !why.empty()) out.emplace_back(1, std::move(why));
+    }
+    const std::vector<Token> tokens = orm::lex_js(text);
+    const std::string in = runner ? "this script runs the migration tool in its own process" : "TypeORM requires this module when it initialises";
+    if (!tokens.empty() && !tokens.back().unreadable.empty()) {
+        out.emplace_back(line_of(text, tokens.back().begin), in + ", and pgfence does not read it from here (" + tokens.back().unreadable +
+                                                                 "): what it runs before the migrations is not known");
+    }
+    // A runner's loaded modules are followed; an entity's own code only: each file the glob names
+    // is judged itself, and an entity's imports reach the whole application (a corpus run: every
+    // entity of a 300-entity project past the limits).
+    if (runner) {
+        for (auto& [line, why] : orm::settings_module_writes(path, text)) out.emplace_back(line, std::move(why));
+    } else {
+        for (auto& [at, why] : orm::module_writes(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+    }
+    for (auto& [at, why] : orm::driver_loads(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+    if (runner) {
+        // SQL it sends itself, before or after the tool runs: not a migration pgfence reads.
+        static const std::set<std::string_view> k_sends = {"raw", "query", "execute", "executeQuery", "unsafe", "multi", "none",
+                                                           "oneOrNone", "manyOrNone", "many", "schema", "queryInterface", "transaction",
+                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize"};
+        // The first one, and how many: one person reads the script either way.
+        std::size_t first = 0, count = 0;
+        for (std::size_t i = 1; i < tokens.size(); ++i) {
+            if (tokens[i].kind != TokenKind::Ident || (tokens[i - 1].text != "." && tokens[i - 1].text != "?.") || !k_sends.contains(tokens[i].text)) continue;
+            if (count++ == 0) first = i;
+        }
+        if (count > 0) {
+            out.emplace_back(line_of(text, tokens[first].begin),
+                             in + ", and sends SQL itself (`." + std::string(tokens[first].text) + "`" +
+                                 (count > 1 ? ", and " + std::to_string(count - 1) + " more such call" + (count > 2 ? "s" : "") : std::string()) +
+                                 "): what that runs on the database is not a migration pgfence reads");
+        }
+    }
+    (void)name;
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first == b.first; }), out.end());
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools
