@@ -866,6 +866,88 @@ std::string describe(std::string_view settings_path, const ToolDir& dir) {
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
 }
 
+namespace {
+
+// The top-level, comma-separated parts of `text` (quotes and brackets kept whole), trimmed.
+std::vector<std::string_view> top_level_parts(std::string_view text) {
+    std::vector<std::string_view> out;
+    int depth = 0;
+    std::size_t from = 0;
+    for (std::size_t k = 0; k <= text.size(); ++k) {
+        const char c = k < text.size() ? text[k] : ',';
+        if (c == '\'' || c == '"' || c == '`') {
+            const std::size_t close = text.find(c, k + 1);
+            if (close == std::string_view::npos) return {};
+            k = close;
+        } else if (c == '(' || c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ')' || c == ']' || c == '}') {
+            --depth;
+        } else if (c == ',' && depth == 0) {
+            out.push_back(trim(text.substr(from, k - from)));
+            from = k + 1;
+        }
+    }
+    return out;
+}
+
+// A quoted literal's text, when it holds nothing computed.
+std::optional<std::string> plain_literal(std::string_view v) {
+    if (v.size() < 2 || (v.front() != '\'' && v.front() != '"' && v.front() != '`') || v.back() != v.front()) return std::nullopt;
+    const std::string_view in = v.substr(1, v.size() - 2);
+    if (in.find('\\') != std::string_view::npos || in.find(v.front()) != std::string_view::npos || in.find("${") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    return std::string(in);
+}
+
+// TypeORM's `entities: [path.join(__dirname, 'entities', '*.{ts,js}')]` and its spellings
+// (`resolve`, `__dirname + '/x/*.ts'`, `` `${__dirname}/x/*.ts` ``): globs from the data source's
+// own folder `folder`. Anything else: none.
+std::optional<std::vector<std::string>> dirname_globs(std::string_view expr, std::string_view folder) {
+    if (expr.size() > 4096) return std::nullopt;
+    expr = trim(expr);
+    if (expr.starts_with("[") && expr.ends_with("]")) expr = expr.substr(1, expr.size() - 2);
+    std::vector<std::string> out;
+    const std::string base = folder.empty() ? std::string() : std::string(folder) + "/";
+    for (std::string_view item : top_level_parts(expr)) {
+        std::string rest;
+        bool read = false;
+        for (std::string_view head : {"path.join(", "path.resolve(", "join(", "resolve(", "path.posix.join("}) {
+            if (!item.starts_with(head) || !item.ends_with(")")) continue;
+            const auto args = top_level_parts(item.substr(head.size(), item.size() - head.size() - 1));
+            if (args.size() < 2 || args.front() != "__dirname") break;
+            read = true;
+            for (std::size_t a = 1; a < args.size() && read; ++a) {
+                const auto part = plain_literal(args[a]);
+                read = part.has_value();
+                if (read) rest += (rest.empty() ? "" : "/") + *part;
+            }
+            break;
+        }
+        if (!read && item.starts_with("__dirname")) {
+            std::string_view after = trim(item.substr(9));
+            if (after.starts_with("+")) {
+                const auto part = plain_literal(trim(after.substr(1)));
+                read = part && part->starts_with("/");
+                if (read) rest = part->substr(1);
+            }
+        }
+        if (!read && item.starts_with("`${__dirname}/") && item.ends_with("`")) {
+            const auto part = plain_literal("`" + std::string(item.substr(14)));
+            read = part.has_value();
+            if (read) rest = *part;
+        }
+        if (!read || rest.empty()) return std::nullopt;
+        while (rest.starts_with("./")) rest.erase(0, 2);
+        out.push_back(base + rest);
+    }
+    if (out.empty()) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
 std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string_view text) {
     std::vector<LoadedGlobs> out;
     if (!typeorm_name(path_name(path)) && !(script_name(path_name(path)) && data_source_text(text))) return out;
@@ -888,6 +970,17 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
                                   c == '[' || c == ']' || c == '(' || c == ')' || c == '.' || std::isspace(static_cast<unsigned char>(c)));
             }
             if (names) return true;
+            if (auto globs = dirname_globs(expr, path_folder(path))) {
+                for (auto& glob : *globs) {
+                    if (glob.starts_with("/") || glob.starts_with("..") || glob.find("/../") != std::string::npos) {
+                        g.unknown = "its glob " + shown(glob) + " leaves the repository: the modules TypeORM requires from it are not known";
+                        break;
+                    }
+                    if (g.globs.size() < k_most_dirs) g.globs.push_back(std::move(glob));
+                }
+                if (out.size() < k_most_dirs) out.push_back(std::move(g));
+                return true;
+            }
             g.unknown = "its value " + shown(expr) + " is computed when the tool runs (not a list of string globs): TypeORM requires the "
                         "modules it names when it initialises, before any migration, and pgfence cannot tell which";
         } else {

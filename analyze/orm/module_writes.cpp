@@ -274,13 +274,14 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
 
 // A `:` at c that gives a TypeScript type (`const c: Knex.Config = ...`, `(k: Knex.Client = x)`),
 // not an object literal's value; `below`: the bracket holding it, or npos.
-// Does the `{` at o open a class body (`class A<T> extends B implements C {`)? Only names, `.`,
+// Does the `{` at o open a class or interface body (`class A<T> extends B implements C {`,
+// joplin's `interface Services {`)? Only names, `.`,
 // `,` and angle brackets may stand between `class` and it, so no object literal in an `extends`
 // expression passes for one.
 bool class_body(const std::vector<Token>& t, std::size_t o) {
     if (!is(t, o, "{")) return false;
     for (std::size_t j = o; j-- > 0 && j + 64 > o;) {
-        if (is(t, j, "class")) return !member(t, j);
+        if (is(t, j, "class") || is(t, j, "interface")) return !member(t, j);  // an interface's members are types only
         if (!(ident(t, j) || is(t, j, ".") || is(t, j, ",") || is(t, j, "<") || is(t, j, ">"))) return false;
     }
     return false;

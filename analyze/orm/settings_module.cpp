@@ -667,6 +667,12 @@ bool Reader::import_declaration(std::size_t& i, std::size_t stop) {
             continue;
         }
         const std::string p = package_name(spec);
+        // node:process is the global process (automatisch's config: `import process from 'node:process'`),
+        // read as the global is.
+        if (p == "process") {
+            bind(local, Ref(Ref::Kind::Global, "", imported.empty() || imported == "default" || imported == "*" ? std::string("process") : "process." + imported));
+            continue;
+        }
         bind(local, Ref(Ref::Kind::Package, p, imported.empty() || imported == "default" ? p : p + "." + imported));
     }
     if (!load(i + 1, spec)) return false;
@@ -1517,6 +1523,12 @@ bool Reader::primary(std::size_t& i, std::size_t stop, const KeyContext& key, Re
     }
     if (w == "this" || w == "super" || w == "class" || w == "yield" || w == "eval" || w == "arguments") {
         return fail(i, "`" + w + "`, which pgfence does not read as settings");
+    }
+    // An ES module's own URL (`import.meta.url`, `.dirname`): its __dirname (automatisch's knexfile).
+    if (w == "import" && is(i + 1, ".") && is(i + 2, "meta")) {
+        ref = Ref(Ref::Kind::Value);
+        i += 3;
+        return true;
     }
     if (Binding* b = lookup(w)) {
         ref = b->ref;

@@ -106,6 +106,20 @@ def control_class_fields(s):
               "lib/shapes.ts": "export type Shape = { n: number };\n"})
 
 
+# joplin's services/types.ts: an interface's members name types (`mustache: MustacheService;`),
+# not values handed anywhere.
+INTERFACE_TYPES = ("import Widget from './widget';\n"
+                   "import Mailer from './mailer';\n"
+                   "export interface Services {\n\twidget: Widget;\n\tmailer: Mailer;\n\tothers?: Widget[];\n}\n")
+
+
+def control_interface_types(s):
+    clean(s, {"lib/helper.ts": ("import { Services } from './types';\nexport const services: Services | null = null;\n"
+                                'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n'),
+              "lib/types.ts": INTERFACE_TYPES, "lib/widget.ts": "export default class Widget { n = 1; }\n",
+              "lib/mailer.ts": "import Widget from './widget';\nexport default class Mailer { w = new Widget(); }\n"})
+
+
 # R78b: Sequelize's class taken by destructuring reads the configuration it is given, as the
 # plain `const Sequelize = require('sequelize')` does (and knex's named export likewise).
 TOOL_ENTRIES = ('const { Sequelize } = require("sequelize");\n'
@@ -206,6 +220,7 @@ SCENARIOS = {
     "control_deep_chain": control_deep_chain,
     "control_tool_entries": control_tool_entries,
     "control_class_fields": control_class_fields,
+    "control_interface_types": control_interface_types,
     "control_path_alias": control_path_alias,
     "control_package_imports": control_package_imports,
     "alias_write": alias_write,

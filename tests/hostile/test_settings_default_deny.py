@@ -137,6 +137,7 @@ module.exports = config;
 
 CONTROL_KNEXFILE_TS = """import type { Knex } from 'knex';
 import 'dotenv/config';
+import appConfig from './app-config';
 
 interface Settings extends Knex.Config {
   client: string;
@@ -207,15 +208,26 @@ export default AppDataSource;
 """
 
 
+CONTROL_APP_CONFIG = """import process from 'node:process';
+import path from 'path';
+import { fileURLToPath } from 'url';
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+const host = process.env.HOST || 'localhost';
+
+export default { host, dir: path.join(__dirname, 'data') };
+"""
+
+
 def ordinary_settings_control(s):
     """Typical settings modules stay clean: a knexfile with dotenv, path.join, environment
     defaults, a NODE_ENV ternary, a function of its own and knex's log.warn; a TypeScript knexfile
-    with types; a Sequelize config.js with `logging`; a TypeORM data source `typeorm -d` names.
+    with types, loading an ES module config (import.meta.url, node:process); a Sequelize config.js with `logging`; a TypeORM data source `typeorm -d` names.
     analyze --unknown block passes, and pr reports no unknown in them."""
     files = {"package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest","migrate:ts":"knex migrate:latest --knexfile db/knexfile.ts",'
                              '"typeorm":"typeorm migration:show -d src/data-source.ts","seq":"sequelize-cli db:migrate"},'
                              '"dependencies":{"knex":"^3","pg":"^8","typeorm":"^0.3.20","sequelize":"^6"}}\n',
-             "knexfile.js": CONTROL_KNEXFILE, "db/knexfile.ts": CONTROL_KNEXFILE_TS, "config/config.js": CONTROL_SEQUELIZE,
+             "knexfile.js": CONTROL_KNEXFILE, "db/knexfile.ts": CONTROL_KNEXFILE_TS, "db/app-config.ts": CONTROL_APP_CONFIG, "config/config.js": CONTROL_SEQUELIZE,
              "src/data-source.ts": CONTROL_DATA_SOURCE, "migrations/20240101000000_init.js": KNEX_INIT}
     repository(s, {"README.md": "app\n"}, files)
     proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
