@@ -9,6 +9,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 #include "analyze/orm/escapes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/module_writes.hpp"
@@ -28,18 +29,8 @@ std::string printable(std::string_view s) {
     return s.size() > 80 ? out + "..." : out;
 }
 
-template <typename F>
-void each_line(std::string_view text, F each) {
-    int n = 1;
-    for (std::size_t at = 0; at <= text.size(); ++n) {
-        std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        each(n, l);
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
-}
+// The lines of a text, a trailing CR dropped (tool_dirs_parts.hpp).
+using tool_dirs_detail::lines;
 
 int line_of(std::string_view text, std::size_t offset) {
     offset = std::min(offset, text.size());
@@ -236,7 +227,7 @@ std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view tex
         return any;
     };
     if (!package) {
-        each_line(text, [&](int n, std::string_view l) { (void)follow(n, l, {}); });
+        lines(text, [&](int n, std::string_view l) { (void)follow(n, l, {}); });
         return out;
     }
     // package.json: each script, and npm's pre<name>/post<name> around a script that runs the tool
