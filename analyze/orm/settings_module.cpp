@@ -170,6 +170,15 @@ private:
         return i < n() && (t()[i].kind == TokenKind::String || t()[i].kind == TokenKind::Number || t()[i].kind == TokenKind::Regex);
     }
     std::size_t closer(std::size_t i) const { return i < n() ? std::min(m_src->close[i], n()) : n(); }
+    // The plain names of the parameter list opening at `open` (a pattern's or a default's inside
+    // skipped): a function declaration's and a function value's alike.
+    void parameter_names(std::size_t open, std::vector<std::string>& params) const {
+        const std::size_t pc = closer(open);
+        for (std::size_t k = open + 1; k < pc; ++k) {
+            if (is(k, "{") || is(k, "[") || is(k, "(")) k = closer(k);
+            else if (ident(k) && (is(k - 1, "(") || is(k - 1, ",") || is(k - 1, "..."))) params.push_back(t()[k].text);
+        }
+    }
     std::size_t at(std::size_t i) const { return i < n() ? t()[i].begin : (n() > 0 ? t().back().end : 0); }
     bool newline_before(std::size_t i) const {
         if (i == 0 || i >= n()) return false;
@@ -733,10 +742,7 @@ bool Reader::function_declaration(std::size_t& i, std::size_t stop) {
     if (!is(i, "(")) return fail(i, "a function pgfence does not read");
     std::vector<std::string> params;
     const std::size_t pc = closer(i);
-    for (std::size_t k = i + 1; k < pc; ++k) {
-        if (is(k, "{") || is(k, "[") || is(k, "(")) k = closer(k);
-        else if (ident(k) && (is(k - 1, "(") || is(k - 1, ",") || is(k - 1, "..."))) params.push_back(t()[k].text);
-    }
+    parameter_names(i, params);
     // Defaults of parameters are read with the body (a default runs when the function is called).
     i = pc + 1;
     if (is(i, ":")) {
@@ -1071,10 +1077,7 @@ bool Reader::function_value(std::size_t& i, std::size_t stop, const KeyContext& 
         i += 2;
     } else if (is(i, "(")) {
         const std::size_t pc = closer(i);
-        for (std::size_t k = i + 1; k < pc; ++k) {
-            if (is(k, "{") || is(k, "[") || is(k, "(")) k = closer(k);
-            else if (ident(k) && (is(k - 1, "(") || is(k - 1, ",") || is(k - 1, "..."))) params.push_back(t()[k].text);
-        }
+        parameter_names(i, params);
         i = pc + 1;
         if (is(i, ":")) {
             while (i < stop && !is(i, "=>") && !is(i, "{")) i = (is(i, "(") || is(i, "[")) ? closer(i) + 1 : i + 1;
