@@ -174,8 +174,29 @@ bool is_migration_file(const fs::path& p, orm::InputFormat format) {
     return orm::looks_like_migration(p.string());
 }
 
+// Whether a walked folder link is kept for analyze_file to report. A link into a folder of this
+// walk that holds no SQL or script file (daily-api's .agents/skills -> ../.claude/skills, a folder
+// of Markdown) gives a tool nothing to run through it, whatever path a setting names; a link to
+// nothing, to outside the walk, or into a folder the walk skips (node_modules) is kept.
+bool link_may_hide_migrations(const fs::path& link, const fs::path& root, const std::vector<std::string>& sorted_files) {
+    std::error_code ec;
+    const fs::path target = fs::canonical(link, ec);
+    if (ec || root.empty()) return true;
+    const fs::path inside = target.lexically_relative(root);
+    if (inside.empty() || *inside.begin() == "..") return true;
+    for (const auto& part : inside) {
+        if (part == "node_modules") return true;
+    }
+    const std::string prefix = target.string() + "/";
+    auto at = std::lower_bound(sorted_files.begin(), sorted_files.end(), prefix);
+    return at != sorted_files.end() && at->starts_with(prefix);
+}
+
 void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::InputFormat format) {
     std::error_code ec;
+    const fs::path root = fs::canonical(dir, ec);
+    std::vector<std::string> code_files;  // every SQL or script file of the walk, by real path
+    std::vector<fs::path> folder_links;
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
@@ -187,13 +208,22 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
             // Kept, for analyze_file to report: a link named like a migration, or one to a
             // folder (whose migrations the walk does not enter) or to nothing here (a folder
             // the migration tool's checkout may have).
-            if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string())) ||
-                !it->is_regular_file(ec)) {
+            if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string()))) {
                 out.push_back(it->path().string());
+            } else if (!it->is_regular_file(ec)) {
+                folder_links.push_back(it->path());
             }
             continue;
         }
-        if (it->is_regular_file(ec) && is_migration_file(it->path(), format)) out.push_back(it->path().string());
+        if (!it->is_regular_file(ec)) continue;
+        if (!root.empty() && (is_sql_file(it->path()) || orm::is_script_path(it->path().string()))) {
+            code_files.push_back((root / it->path().lexically_relative(dir)).string());
+        }
+        if (is_migration_file(it->path(), format)) out.push_back(it->path().string());
+    }
+    std::sort(code_files.begin(), code_files.end());
+    for (const auto& link : folder_links) {
+        if (link_may_hide_migrations(link, root, code_files)) out.push_back(link.string());
     }
 }
 

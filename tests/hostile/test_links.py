@@ -220,6 +220,20 @@ def analyze_folder_links(s):
     for path in ("prisma/migrations/20240102_seed", "prisma/migrations/20240103_gone"):
         check(path in files and [x["rule"] for x in files[path]["findings"]] == [RULE], f"{path}: {files}")
     check(not any("tools/seed" in p and "migration.sql" in p for p in files), f"the link was followed: {files}")
+    # Walking the whole checkout: the link into tools/seed (SQL inside) and one into node_modules
+    # (a folder the walk skips) are still reported; a link to a folder of Markdown is no migration
+    # folder (daily-api's .agents/skills -> ../.claude/skills gave a CRITICAL).
+    write(os.path.join(s.repo, ".claude/skills/review/SKILL.md"), "# Review\n")
+    os.makedirs(os.path.join(s.repo, ".agents"))
+    os.symlink("../.claude/skills", os.path.join(s.repo, ".agents/skills"))
+    write(os.path.join(s.repo, "node_modules/pkg/migrations/001.sql"), "DROP TABLE users;\n")
+    os.symlink("../node_modules/pkg/migrations", os.path.join(s.repo, "prisma/vendor"))
+    proc = run(s, "analyze", "--ci", "--format", "json", ".")
+    check(proc.returncode == 1, f"analyze .: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    files = {f["path"].removeprefix("./"): f for f in json.loads(proc.stdout)["files"]}
+    for path in ("prisma/migrations/20240102_seed", "prisma/migrations/20240103_gone", "prisma/vendor"):
+        check(path in files and [x["rule"] for x in files[path]["findings"]] == [RULE], f"{path}: {sorted(files)}")
+    check(".agents/skills" not in files, f"a link to a folder of Markdown is reported: {sorted(files)}")
     proc = run(s, "pre-commit", "--ci", stdin="prisma/migrations/20240102_seed\0tools/seed/migration.sql\0")
     check(proc.returncode == 1 and RULE in proc.stdout and "20240102_seed" in proc.stdout,
           f"pre-commit: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
