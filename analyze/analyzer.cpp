@@ -174,10 +174,20 @@ bool is_migration_file(const fs::path& p, orm::InputFormat format) {
     return orm::looks_like_migration(p.string());
 }
 
+// Prose and pictures: no migration tool runs a file of these.
+bool inert_file(const fs::path& p) {
+    static const std::set<std::string, std::less<>> k_inert = {".md", ".mdx", ".markdown", ".txt", ".rst", ".adoc",
+                                                              ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".pdf"};
+    std::string ext = p.extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return k_inert.contains(ext);
+}
+
 // Whether a walked folder link is kept for analyze_file to report. A link into a folder of this
-// walk that holds no SQL or script file (daily-api's .agents/skills -> ../.claude/skills, a folder
-// of Markdown) gives a tool nothing to run through it, whatever path a setting names; a link to
-// nothing, to outside the walk, or into a folder the walk skips (node_modules) is kept.
+// walk that holds only prose and pictures (daily-api's .agents/skills -> ../.claude/skills, a
+// folder of Markdown) gives a tool nothing to run through it, whatever path a setting names; a link
+// to nothing, to outside the walk, into a folder the walk skips (node_modules), or to a folder with
+// any other file is kept.
 bool link_may_hide_migrations(const fs::path& link, const fs::path& root, const std::vector<std::string>& sorted_files) {
     std::error_code ec;
     const fs::path target = fs::canonical(link, ec);
@@ -195,7 +205,7 @@ bool link_may_hide_migrations(const fs::path& link, const fs::path& root, const 
 void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::InputFormat format) {
     std::error_code ec;
     const fs::path root = fs::canonical(dir, ec);
-    std::vector<std::string> code_files;  // every SQL or script file of the walk, by real path
+    std::vector<std::string> code_files;  // every file of the walk but prose and pictures, by real path
     std::vector<fs::path> folder_links;
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -216,7 +226,7 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
-        if (!root.empty() && (is_sql_file(it->path()) || orm::is_script_path(it->path().string()))) {
+        if (!root.empty() && !inert_file(it->path())) {
             code_files.push_back((root / it->path().lexically_relative(dir)).string());
         }
         if (is_migration_file(it->path(), format)) out.push_back(it->path().string());
