@@ -74,8 +74,8 @@ void PlanObjects::create(const std::string& key, const std::string& what, const 
     m_dropped.erase(key);
 }
 
-void PlanObjects::drop(const std::string& key, const std::string& what, std::vector<std::string>& out) {
-    if (m_dropped.count(key) > 0) out.push_back("drops " + what + " twice");
+void PlanObjects::drop(const std::string& key, const std::string& what, std::vector<std::string>& out, bool if_exists) {
+    if (m_dropped.count(key) > 0 && !if_exists) out.push_back("drops " + what + " twice");
     m_created.erase(key);
     m_dropped.insert(key);
 }
@@ -121,7 +121,7 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
                 std::string_view last = pg::last_name(name);
                 if (last.empty()) continue;
                 if (table_like) table_event(relation_key(last), false);
-                if (!drop_stmt->missing_ok) drop(relation_key(last), quote_ident(last), out);
+                drop(relation_key(last), quote_ident(last), out, drop_stmt->missing_ok);
             }
         } else if (const auto* rename = pg::as<RenameStmt>(node)) {
             if (rename->relation == nullptr || rename->newname == nullptr) continue;
@@ -145,13 +145,13 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
             for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
                 if (const auto* def = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && def != nullptr && def->colname != nullptr) {
                     if (!cmd->missing_ok) create(member_key('k', table, def->colname), "column " + quote_ident(def->colname) + of, catalog, out);
-                } else if (cmd->subtype == AT_DropColumn && cmd->name != nullptr && !cmd->missing_ok) {
-                    drop(member_key('k', table, cmd->name), "column " + quote_ident(cmd->name) + of, out);
+                } else if (cmd->subtype == AT_DropColumn && cmd->name != nullptr) {
+                    drop(member_key('k', table, cmd->name), "column " + quote_ident(cmd->name) + of, out, cmd->missing_ok);
                 } else if (const auto* con = pg::as<Constraint>(cmd->def); cmd->subtype == AT_AddConstraint && con != nullptr && con->conname != nullptr) {
                     create(member_key('c', table, con->conname), "constraint " + quote_ident(con->conname) + of, catalog, out,
                            con->indexname != nullptr);
-                } else if (cmd->subtype == AT_DropConstraint && cmd->name != nullptr && !cmd->missing_ok) {
-                    drop(member_key('c', table, cmd->name), "constraint " + quote_ident(cmd->name) + of, out);
+                } else if (cmd->subtype == AT_DropConstraint && cmd->name != nullptr) {
+                    drop(member_key('c', table, cmd->name), "constraint " + quote_ident(cmd->name) + of, out, cmd->missing_ok);
                     m_created.erase(relation_key(cmd->name));  // a key's index goes with it
                 }
             }

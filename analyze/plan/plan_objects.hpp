@@ -55,7 +55,8 @@ private:
     std::map<std::string, Net> m_tables;
     void create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out,
                 bool attaching = false);
-    void drop(const std::string& key, const std::string& what, std::vector<std::string>& out);
+    // if_exists: DROP ... IF EXISTS may repeat, but what it names is gone after it all the same.
+    void drop(const std::string& key, const std::string& what, std::vector<std::string>& out, bool if_exists = false);
     std::set<std::string> m_created;  // keys created by the plan and not dropped since
     std::set<std::string> m_dropped;  // keys dropped by the plan and not created since
 };

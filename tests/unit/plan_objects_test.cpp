@@ -60,6 +60,12 @@ TEST_CASE("plan objects: with the catalog, creating what exists is reported") {
     CHECK(objects.read("ALTER TABLE accounts ADD COLUMN name text; CREATE TABLE accounts_archive (id bigint);", catalog.get()).empty());
     // Dropped by the plan first, then made again: not "already exists".
     CHECK(objects.read("DROP INDEX accounts_email_idx; CREATE INDEX accounts_email_idx ON accounts (lower(email));", catalog.get()).empty());
+    // The same with IF EXISTS (TypeORM's rebuild of an index, daily-api): the index is gone
+    // after the drop whether or not it was there, so the CREATE makes no second one.
+    PlanObjects rebuild;
+    CHECK(rebuild.read("DROP INDEX CONCURRENTLY IF EXISTS accounts_email_idx;", catalog.get()).empty());
+    CHECK(rebuild.read("CREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (lower(email));", catalog.get()).empty());
+    CHECK(rebuild.read("ALTER TABLE accounts DROP COLUMN IF EXISTS email; ALTER TABLE accounts ADD COLUMN email text;", catalog.get()).empty());
 }
 
 TEST_CASE("plan walk: a table name with a line break stays inside the walk's comment") {
