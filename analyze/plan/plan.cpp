@@ -127,6 +127,14 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
     }
     for (std::size_t k = 0; k < plan.steps.size(); ++k) {
         const PlanStep& step = plan.steps[k];
+        // Where the project's settings were read (pr) and leave TypeORM at "all", a migration
+        // outside the transaction stops the whole run (ForbiddenTransactionModeOverrideError):
+        // such a plan does not deploy as the project runs it.
+        if (original.source_kind == "typeorm" && step.run == PlanRun::no_transaction && options.marker_tools != nullptr &&
+            options.typeorm_transaction_all) {
+            out.problems.push_back(step.title + ": sets `transaction = false`, which TypeORM refuses under the project's "
+                                   "migrationsTransactionMode \"all\" (ForbiddenTransactionModeOverrideError: nothing runs)");
+        }
         for (const auto& problem : objects.read(step.sql, &catalog)) {
             if (original_objects.count(problem) == 0) out.problems.push_back(step.title + ": " + problem);
         }

@@ -550,7 +550,8 @@ Plan Composer::compose() {
         }
         // TypeORM's default migrationsTransactionMode, "all", runs every pending migration in
         // one transaction.
-        if (m_layout.source_kind == "typeorm") {
+        if (m_layout.source_kind == "typeorm" &&
+            std::none_of(steps.begin(), steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; })) {
             m_notes.push_back("typeorm: set migrationsTransactionMode to \"each\" in the DataSource options: with the default, "
                               "\"all\", every pending migration runs in one transaction and the plan's migrations hold each "
                               "other's locks until the last one commits");
@@ -563,6 +564,15 @@ Plan Composer::compose() {
                               "exports `config = { transaction: false }`: deploy the plan's migrations one at a time (`knex "
                               "migrate:up`), or they hold each other's locks until the last one commits");
         }
+    }
+    // typeorm MigrationExecutor.executePendingMigrations: under migrationsTransactionMode "all"
+    // (the default) a pending migration that sets its own `transaction` makes the run throw
+    // ForbiddenTransactionModeOverrideError before any migration runs, one plan migration or many.
+    if (m_layout.source_kind == "typeorm" &&
+        std::any_of(steps.begin(), steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; })) {
+        m_notes.push_back("typeorm: set migrationsTransactionMode to \"each\" in the DataSource options before this plan "
+                          "deploys: a migration of it sets `transaction = false`, and under the default, \"all\", "
+                          "`typeorm migration:run` refuses every pending migration (ForbiddenTransactionModeOverrideError)");
     }
     // An out-of-band step with nothing to run (its walk left as comments: no safe batching was
     // found) leaves the rows the original changes unchanged, and what follows it (a VALIDATE, a

@@ -4,10 +4,12 @@
 // come back before CREATE INDEX CONCURRENTLY (N4).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "analyze/analyzer.hpp"
 #include "analyze/model/catalog.hpp"
+#include "analyze/plan/plan.hpp"
 
 using namespace pgfence::analyze;
 
@@ -102,4 +104,36 @@ TEST_CASE("an ORM plan's concurrent index step runs without the file's own lock_
         for (const auto& n : r.plan->notes) noted = noted || n.starts_with("concurrent index work");
         CHECK(noted);
     }
+}
+
+TEST_CASE("a TypeORM plan with a migration outside the transaction says, and checks, that TypeORM must run \"each\"") {
+    // daily-api's index rebuild: one plan migration with `transaction = false`, which TypeORM's
+    // default migrationsTransactionMode ("all") refuses (MigrationExecutor throws
+    // ForbiddenTransactionModeOverrideError): the note was given only for plans of two migrations.
+    AnalyzeOptions options;
+    const std::string typeorm =
+        "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\n"
+        "export class AddIdx1700000100000 implements MigrationInterface {\n"
+        "    public async up(queryRunner: QueryRunner): Promise<void> {\n"
+        "        await queryRunner.query(`CREATE INDEX \"IDX_users_email\" ON \"users\" (\"email\")`);\n"
+        "    }\n"
+        "    public async down(queryRunner: QueryRunner): Promise<void> {}\n"
+        "}\n";
+    Catalog catalog = existing_schema(options);
+    FileReport r = analyze_text("src/migrations/1700000100000-AddIdx.ts", typeorm, options, {}, catalog);
+    REQUIRE(r.plan);
+    REQUIRE(std::any_of(r.plan->steps.begin(), r.plan->steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; }));
+    bool noted = false;
+    for (const auto& n : r.plan->notes) noted = noted || (n.starts_with("typeorm: set migrationsTransactionMode") && n.find("ForbiddenTransactionModeOverrideError") != std::string::npos);
+    CHECK(noted);
+    // pr read the project's settings: "all" makes the plan fail its check, "each" does not.
+    const std::vector<std::pair<std::string, std::string>> none;
+    AnalyzeOptions read = options;
+    read.marker_tools = &none;
+    read.typeorm_transaction_all = true;
+    PlanCheck all = check_plan(r, read, nullptr);
+    CHECK(std::any_of(all.problems.begin(), all.problems.end(), [](const std::string& p) { return p.find("ForbiddenTransactionModeOverrideError") != std::string::npos; }));
+    read.typeorm_transaction_all = false;
+    PlanCheck each = check_plan(r, read, nullptr);
+    CHECK(std::none_of(each.problems.begin(), each.problems.end(), [](const std::string& p) { return p.find("ForbiddenTransactionModeOverrideError") != std::string::npos; }));
 }
