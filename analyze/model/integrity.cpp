@@ -61,7 +61,9 @@ void note_dropped_index(const std::string& table, const std::string& index, cons
                         const RelationInfo& info, StatementFacts& facts, const Context& ctx) {
     const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
     if (rel == nullptr || rel->is_new || info.is_new || !info.index) return;
-    if (info.index->unique) {
+    // A materialized view takes no writes of the application's ("cannot change materialized view"):
+    // its unique index refuses nothing they store (daily-api's keyword_channel).
+    if (info.index->unique && rel->kind != "materialized view") {
         facts.notes.push_back(dropped_constraint_note(rel->display, display, DroppedConstraint{"unique", joined(info.index->keys)}));
     }
     // The foreign keys this index was the only one to serve (an index whose columns the catalog
