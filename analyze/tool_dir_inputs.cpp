@@ -591,12 +591,12 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                     continue;
                 }
                 const std::string other = fs::path(std::string(path_folder(rel)) + (path_folder(rel).empty() ? "" : "/") + *c.value).lexically_normal().generic_string();
-                if (other.starts_with("..") || (path_name(path_folder(other)) == "config" &&
-                                                (path_name(other).starts_with("config.") || path_name(other).starts_with("database.")))) {
-                    continue;  // read as config/config.* already (or outside the root)
-                }
+                if (other.starts_with("..")) continue;  // outside the root
                 auto config = read_other(other);
                 if (!config) continue;
+                if (path_name(path_folder(other)) == "config" && settings_module_tool(other, *config) == "sequelize-cli") {
+                    continue;  // read as config/config.* already
+                }
                 std::vector<SettingUnknown> found;
                 const std::string full = (root / other).lexically_normal().generic_string();
                 for (auto& sp : spliced_settings_for(other, *config, "Sequelize")) {

@@ -87,13 +87,31 @@ std::string shown(std::string_view v) {
 
 // Which tool's settings `path` holds, or "" when none that splices (tools/settings_surface.hpp
 // node_config_file: node-config's config/ folder, Sequelize's config/config.json among them).
+// Whether the script loads `package` (require('x'), import ... from 'x', import('x'), import 'x').
+bool imports_package(std::string_view text, std::string_view package) {
+    if (text.find(package) == std::string_view::npos) return false;
+    const std::vector<Token> t = orm::lex_js(text);
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::String || orm::package_of(t[i].string.value) != package) continue;
+        if ((i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import")) ||
+            (t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import"))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string tool_of(std::string_view path, std::string_view text) {
     const std::string_view name = path_name(path);
     if (name == "database.json" || name == ".db-migraterc") return "db-migrate";
     if (name == ".pgmigraterc") return "node-pg-migrate";
     if (name.starts_with("knexfile.")) return "knex";
     if (name.starts_with("ormconfig.")) return "TypeORM";
-    if ((name.starts_with("config.") || name.starts_with("database.")) && path_name(path_folder(path)) == "config") return "Sequelize";
+    if (name.starts_with("config.") && path_name(path_folder(path)) == "config") return "Sequelize";
+    // config/database.js is sequelize-cli's only where .sequelizerc names it (its documentation's
+    // example; that route reads it whatever its text): by name alone, not a module that imports
+    // knex, an application's own query builder (automatisch's src/config/database.js).
+    if (name.starts_with("database.") && path_name(path_folder(path)) == "config" && !imports_package(text, "knex")) return "Sequelize";
     if (node_config_file(path)) return "node-config's migration tool";
     // A TypeORM data source: a script that makes one from typeorm (net.createConnection is not one).
     for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {

@@ -214,6 +214,43 @@ def attack(name):
     return run
 
 
+
+# automatisch's src/config/database.js: the application's own knex instance, which no migration
+# tool loads (its knexfile does not import it). 432d3fdf read every config/database.js as
+# sequelize-cli's configuration and gave three unknowns.
+APP_DATABASE = ("import pg from 'pg';\npg.types.setTypeParser(20, 'text', parseInt);\nimport knex from 'knex';\n"
+                "import knexConfig from '../../knexfile.js';\n\nexport const client = knex(knexConfig);\n\n"
+                "client.raw('SELECT 1').catch((err) => {\n  console.error(err);\n  process.exit();\n});\n")
+
+
+def control_app_database_module(s):
+    """A knex project's src/config/database.js that builds the application's knex instance: not
+    sequelize-cli's configuration, and nothing unknown."""
+    from test_tool_reach import repository, run
+    repository(s, {"README.md": "app\n"},
+               {**BASE, "knexfile.js": KNEXFILE, "src/config/database.js": APP_DATABASE,
+                "migrations/20240101000000_s.js": CONTROL_MIGRATION})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    unknown = [(f["path"], x["start"]["line"]) for f in report["files"] for x in f["findings"] if x["rule"].startswith("unknown")]
+    check(not unknown, f"the application's knex module is no tool's settings: {unknown}")
+
+
+def sequelizerc_database_module(s):
+    """The same module named by .sequelizerc's `config`: sequelize-cli loads it, so its knex query
+    (here a DROP TABLE) is unknown at its line."""
+    from test_tool_reach import gated
+    seq_package = ('{"name":"app","scripts":{"db:migrate":"sequelize-cli db:migrate"},"dependencies":{"pg":"^8.11.0","sequelize":"^6.37.0",'
+                   '"knex":"^3"},"devDependencies":{"sequelize-cli":"^6.6.2"}}\n')
+    rc = "const path = require('path');\nmodule.exports = { config: path.resolve('config', 'database.js') };\n"
+    settings = "module.exports = { production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres' } };\n"
+    noop = "'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query('SELECT 1');\n  },\n  async down() {}\n};\n"
+    base = {"package.json": seq_package, ".sequelizerc": rc, "config/database.js": settings, "migrations/20240101000000-init.js": noop}
+    head = {"config/database.js": "const knex = require('knex');\nknex({ client: 'pg', connection: process.env.DATABASE_URL })"
+                                  ".raw('DROP TABLE IF EXISTS users').then(() => {});\n" + settings,
+            "migrations/20240301000000-noop.js": noop}
+    gated(s, base, head, {("config/database.js", "unknown-statement", 2)})
+
 SCENARIOS = {
     "control_type_arguments": control_type_arguments,
     "control_local_values": control_local_values,
@@ -223,6 +260,8 @@ SCENARIOS = {
     "control_interface_types": control_interface_types,
     "control_path_alias": control_path_alias,
     "control_package_imports": control_package_imports,
+    "control_app_database_module": control_app_database_module,
+    "sequelizerc_database_module": sequelizerc_database_module,
     "alias_write": alias_write,
     "alias_allowlisted": alias_allowlisted,
     "alias_disagree": alias_disagree,
