@@ -1,7 +1,11 @@
 #include "analyze/migrations/sequelize_rc.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -58,56 +62,70 @@ std::optional<std::string> fold_path_expression(std::string_view expr) { return 
 
 namespace {
 
-// Each `key: value` of the file for one of `keys` (as written, quotes included), one per line. A
-// bare key (`config:`) must start the line or follow `{`, `,` or a space, so `migrations-config`
-// or `myconfig` is not taken for it.
+// Each `key: value` of the file for one of `keys` (as written: quoted or bare), and each
+// `x.key = value` / `x['key'] = value`, by the script lexer's tokens (orm/js_lexer.hpp): keys
+// as JavaScript reads them (`'migrations\x2dpath'`, `['migrations-path']:`, a comment before
+// the colon), none inside a comment or a string. A line reader of its own missed all of these,
+// and sequelize-cli ran a folder pgfence never listed.
 std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::string_view> keys) {
     std::vector<RcPath> out;
-    int n = 1;
-    for (std::size_t at = 0; at <= text.size(); ++n) {
-        std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        std::size_t first = l.find_first_not_of(" \t");
-        const bool comment = first != std::string_view::npos && l.substr(first).starts_with("//");
-        for (std::string_view key : keys) {
-            std::size_t k = comment ? std::string_view::npos : l.find(key);
-            while (k != std::string_view::npos && key.front() != '\'' && key.front() != '"' && k > 0 &&
-                   l[k - 1] != ' ' && l[k - 1] != '{' && l[k - 1] != ',' && l[k - 1] != '\t' && l[k - 1] != '.') {
-                k = l.find(key, k + 1);
-            }
-            if (k == std::string_view::npos) continue;
-            std::string_view rest = trim(l.substr(k + key.size()));
-            // `key: value` in the exported object, or `exports.key = value` / `module.exports.key = value`.
-            const bool assigned = k > 0 && l[k - 1] == '.' && rest.size() >= 2 && rest.front() == '=' && rest[1] != '=';
-            if (rest.empty() || (rest.front() != ':' && !assigned)) continue;
-            std::string_view expr = trim(rest.substr(1));
-            // The value ends at a comma or a closing brace outside brackets and strings (several
-            // keys on one line: `{ 'config': path.resolve('db', 'cfg.json'), 'migrations-path': ... }`).
-            int depth = 0;
-            char quote = 0;
-            std::size_t end = 0;
-            for (; end < expr.size(); ++end) {
-                const char c = expr[end];
-                if (quote) {
-                    if (c == '\\') ++end;
-                    else if (c == quote) quote = 0;
-                } else if (c == '\'' || c == '"' || c == '`') {
-                    quote = c;
-                } else if (c == '(' || c == '[' || c == '{') {
-                    ++depth;
-                } else if (c == ')' || c == ']' || c == '}') {
-                    if (depth == 0) break;
-                    --depth;
-                } else if ((c == ',' || c == ';') && depth == 0) {
-                    break;
-                }
-            }
-            expr = trim(expr.substr(0, end));
-            out.push_back(RcPath{n, folded(expr), std::string(expr.substr(0, 200))});
-            break;
+    std::vector<std::string> names;
+    for (std::string_view k : keys) {
+        if (k.size() >= 2 && (k.front() == '\'' || k.front() == '"') && k.back() == k.front()) k = k.substr(1, k.size() - 2);
+        names.emplace_back(k);
+    }
+    std::vector<orm::Token> t = orm::lex_js(text);
+    if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();  // the settings readers report the stop
+    const auto punct = [&](std::size_t i, std::string_view p) {
+        return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p;
+    };
+    const auto name_of = [&](std::size_t i) -> std::optional<std::string> {
+        if (i >= t.size() || t[i].unterminated) return std::nullopt;
+        if (t[i].kind == orm::TokenKind::String) return t[i].string.value;
+        if (t[i].kind == orm::TokenKind::Template && t[i].parts.size() <= 1 && (t[i].parts.empty() || !t[i].parts[0].interpolation)) {
+            return t[i].parts.empty() ? std::string() : t[i].parts[0].text.value;
         }
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
+        if (t[i].kind == orm::TokenKind::Ident) return t[i].text;
+        return std::nullopt;
+    };
+    std::vector<std::size_t> line_starts{0};
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') line_starts.push_back(i + 1);
+    }
+    const auto line_at = [&](std::size_t offset) {
+        return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin());
+    };
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        std::optional<std::string> name;
+        std::size_t value = 0;
+        if ((t[i].kind == orm::TokenKind::String || t[i].kind == orm::TokenKind::Ident) && punct(i + 1, ":")) {
+            name = name_of(i);  // key: value
+            value = i + 2;
+        } else if (punct(i, "[") && punct(i + 2, "]") && (punct(i + 3, ":") || punct(i + 3, "="))) {
+            name = name_of(i + 1);  // ['key']: value, x['key'] = value
+            if (name && t[i + 1].kind == orm::TokenKind::Ident) name.reset();  // [k]: a variable's value
+            value = i + 4;
+        } else if (punct(i, ".") && i + 1 < t.size() && t[i + 1].kind == orm::TokenKind::Ident && punct(i + 2, "=")) {
+            name = t[i + 1].text;  // exports.key = value
+            value = i + 3;
+        }
+        if (!name || std::find(names.begin(), names.end(), *name) == names.end() || value >= t.size()) continue;
+        // The value ends at a comma, semicolon or closing bracket outside brackets.
+        std::size_t end = value;
+        for (int depth = 0; end < t.size(); ++end) {
+            if (t[end].kind != orm::TokenKind::Punct) continue;
+            const std::string& p = t[end].text;
+            if (p == "(" || p == "[" || p == "{") ++depth;
+            else if (p == ")" || p == "]" || p == "}") {
+                if (depth == 0) break;
+                --depth;
+            } else if ((p == "," || p == ";") && depth == 0) {
+                break;
+            }
+        }
+        if (end == value) continue;
+        const std::string_view expr = trim(text.substr(t[value].begin, t[end - 1].end - t[value].begin));
+        out.push_back(RcPath{line_at(t[i].begin), folded(expr), std::string(expr.substr(0, 200))});
     }
     return out;
 }

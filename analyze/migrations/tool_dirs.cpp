@@ -4,6 +4,7 @@
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include "analyze/orm/extract.hpp"
+#include "analyze/orm/js_lexer.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -211,103 +212,93 @@ void read_env(std::string_view path, std::string_view text, std::vector<ToolDir>
     });
 }
 
-// A small walk over JavaScript/TypeScript or JSON text: the key each object is the value of, so
-// `migrations: { directory: ... }` is told from `seeds: { directory: ... }`. Strings and comments
-// are skipped; one pass.
+// A walk over JavaScript/TypeScript or JSON text by the script lexer's tokens (orm/js_lexer.hpp):
+// the key each object is the value of, so `migrations: { directory: ... }` is told from
+// `seeds: { directory: ... }`. Strings, templates, comments and regular expressions are the
+// lexer's, as Node reads them (a walk of its own once took the quote in `/'/` for a string and
+// lost the `directory` after it: knex ran a folder pgfence never listed). Where the lexer stops,
+// the walk stops (the settings readers report that line unknown).
 struct JsWalk {
     std::string_view text;
-    std::size_t i = 0;
+    std::vector<orm::Token> t;
+    std::size_t k = 0;
 
-    void skip_space() {
-        while (i < text.size()) {
-            if (std::isspace(static_cast<unsigned char>(text[i]))) {
-                ++i;
-            } else if (text.substr(i, 2) == "//") {
-                std::size_t nl = text.find('\n', i);
-                i = nl == std::string_view::npos ? text.size() : nl;
-            } else if (text.substr(i, 2) == "/*") {
-                std::size_t end = text.find("*/", i + 2);
-                i = end == std::string_view::npos ? text.size() : end + 2;
-            } else {
-                break;
-            }
-        }
+    explicit JsWalk(std::string_view s) : text(s), t(orm::lex_js(s)) {
+        if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();
     }
-    // A string literal at i (', ", or ` without ${}): its text; i past it either way.
-    std::optional<std::string> literal() {
-        const char q = text[i];
-        std::size_t end = i + 1;
-        bool plain = true;
-        while (end < text.size() && text[end] != q) {
-            if (text[end] == '\\') {
-                plain = false;
-                ++end;
-            } else if (q == '`' && text.substr(end, 2) == "${") {
-                plain = false;
-            }
-            ++end;
-        }
-        std::string_view inner = text.substr(i + 1, std::min(end, text.size()) - i - 1);
-        i = std::min(end + 1, text.size());
-        if (!plain) return std::nullopt;
-        return std::string(inner);
+    [[nodiscard]] bool done() const { return k >= t.size(); }
+    // The offset of the token the walk is at (the text's end past the last).
+    [[nodiscard]] std::size_t at() const { return k < t.size() ? t[k].begin : text.size(); }
+    [[nodiscard]] bool is(std::string_view punct) const {
+        return k < t.size() && t[k].kind == orm::TokenKind::Punct && t[k].text == punct;
     }
-    // The value at i: its string literals (an array's too), or nothing when any part is not one;
-    // `expr` is the value's text as written, for the message.
+    // A string, or a template without interpolation: its value as JavaScript reads it.
+    static std::optional<std::string> literal_of(const orm::Token& tok) {
+        if (tok.unterminated) return std::nullopt;
+        if (tok.kind == orm::TokenKind::String) return tok.string.value;
+        if (tok.kind == orm::TokenKind::Template && !tok.too_deep && tok.parts.size() <= 1 &&
+            (tok.parts.empty() || !tok.parts[0].interpolation)) {
+            return tok.parts.empty() ? std::string() : tok.parts[0].text.value;
+        }
+        return std::nullopt;
+    }
+    // The value at the walk: its string literals (an array's too), or nothing when any part is not
+    // one; `expr` is the value's text as written, for the message.
     std::optional<std::vector<std::string>> value(std::string_view& expr, int depth = 0) {
-        skip_space();
-        const std::size_t start = i;
-        auto end_of_expr = [&] {
-            int depth = 0;
-            while (i < text.size()) {
-                char c = text[i];
-                if (c == '(' || c == '[' || c == '{') ++depth;
-                else if (c == ')' || c == ']' || c == '}') {
-                    if (depth == 0) break;
-                    --depth;
-                } else if (c == ',' && depth == 0) break;
-                else if (c == '\'' || c == '"' || c == '`') {
-                    (void)literal();
-                    continue;
-                }
-                ++i;
+        const std::size_t start = k;
+        const auto written = [&] {
+            if (start >= t.size() || k == start) {
+                expr = {};
+                return;
             }
-            expr = trim(text.substr(start, i - start));
+            const std::size_t from = t[start].begin, to = t[std::min(k, t.size()) - 1].end;
+            expr = trim(text.substr(from, to - from));
+        };
+        const auto end_of_expr = [&] {
+            int open = 0;
+            for (; k < t.size(); ++k) {
+                if (t[k].kind != orm::TokenKind::Punct) continue;
+                const std::string& p = t[k].text;
+                if (p == "(" || p == "[" || p == "{" || p == "${") ++open;
+                else if (p == ")" || p == "]" || p == "}") {
+                    if (open == 0) break;
+                    --open;
+                } else if (p == "," && open == 0) break;
+            }
+            written();
         };
         std::vector<std::string> out;
-        if (i < text.size() && (text[i] == '\'' || text[i] == '"' || text[i] == '`')) {
-            auto lit = literal();
-            skip_space();
-            if (lit && (i >= text.size() || text[i] == ',' || text[i] == '}' || text[i] == ']')) {
+        if (k < t.size() && (t[k].kind == orm::TokenKind::String || t[k].kind == orm::TokenKind::Template)) {
+            auto lit = literal_of(t[k]);
+            ++k;
+            if (lit && (done() || is(",") || is("}") || is("]"))) {
                 out.push_back(*lit);
-                expr = text.substr(start, i - start);
+                written();
                 return out;
             }
-            i = start;
+            k = start;
             end_of_expr();
             return std::nullopt;
         }
-        if (i < text.size() && text[i] == '[' && depth < k_deepest_value) {
-            ++i;
+        if (is("[") && depth < k_deepest_value) {
+            ++k;
             bool all = true;
-            while (true) {
-                skip_space();
-                if (i >= text.size()) break;
-                if (text[i] == ']') {
-                    ++i;
+            while (!done()) {
+                if (is("]")) {
+                    ++k;
                     break;
                 }
-                if (text[i] == ',') {
-                    ++i;
+                if (is(",")) {
+                    ++k;
                     continue;
                 }
                 std::string_view part;
                 auto lit = value(part, depth + 1);
                 if (lit) out.insert(out.end(), lit->begin(), lit->end());
                 else all = false;
-                if (i < text.size() && text[i] != ',' && text[i] != ']') ++i;
+                if (!done() && !is(",") && !is("]")) ++k;
             }
-            expr = trim(text.substr(start, i - start));
+            written();
             if (!all) return std::nullopt;
             return out;
         }
@@ -316,46 +307,43 @@ struct JsWalk {
     }
 };
 
-// Walks `text`, calling `on_key(key, parent_key, offset of the value)` at each `key:`; on_key
-// returns whether it read the value (the walk then goes on after it).
+// Walks `text`, calling `on_key(walk, key, parent_key, offset of the value)` at each `key:`;
+// on_key returns whether it read the value (the walk then goes on after it).
 template <typename F>
 void walk_keys(std::string_view text, F on_key) {
     JsWalk w{text};
     std::vector<std::string> stack;
     std::string key;  // the key whose value comes next
-    while (w.i < text.size()) {
-        w.skip_space();
-        if (w.i >= text.size()) break;
-        char c = text[w.i];
+    while (!w.done()) {
+        const orm::Token& tok = w.t[w.k];
         std::optional<std::string> word;
-        if (c == '\'' || c == '"') {
-            word = w.literal();
-            if (!word) continue;
-        } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
-            std::size_t s = w.i;
-            while (w.i < text.size() && (std::isalnum(static_cast<unsigned char>(text[w.i])) || text[w.i] == '_' || text[w.i] == '$')) ++w.i;
-            word = std::string(text.substr(s, w.i - s));
-        } else if (c == '`') {
-            (void)w.literal();
-            continue;
+        if (tok.kind == orm::TokenKind::String) {
+            word = JsWalk::literal_of(tok);
+        } else if (tok.kind == orm::TokenKind::Ident) {
+            word = tok.text;
         } else {
-            if (c == '{') {
-                stack.push_back(key);
-                if (stack.size() > 256) return;  // deeper than any settings file
-            } else if (c == '}') {
-                if (!stack.empty()) stack.pop_back();
+            if (tok.kind == orm::TokenKind::Punct) {
+                if (tok.text == "{") {
+                    stack.push_back(key);
+                    if (stack.size() > 256) return;  // deeper than any settings file
+                } else if (tok.text == "}") {
+                    if (!stack.empty()) stack.pop_back();
+                }
+                if (tok.text == "{" || tok.text == "}" || tok.text == "," || tok.text == ";") key.clear();
             }
-            if (c == '{' || c == '}' || c == ',' || c == ';') key.clear();
-            ++w.i;
+            ++w.k;
             continue;
         }
-        w.skip_space();
-        if (w.i < text.size() && text[w.i] == ':') {
-            ++w.i;
+        ++w.k;
+        if (!word) continue;
+        if (w.is(":")) {
+            ++w.k;
             key = *word;
             const std::string parent = stack.empty() ? std::string() : stack.back();
-            const std::size_t at = w.i;
+            const std::size_t at = w.at();
+            const std::size_t before = w.k;
             if (on_key(w, key, parent, at)) key.clear();
+            if (w.k < before) w.k = before;  // never back
         }
     }
 }
@@ -391,8 +379,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         // Red team R79 B10: `loadExtensions: ['.migration']` made a .migration file a migration
         // pgfence never listed. A list it cannot read is unknown at its line.
         if (tool == "knex" && !seeds && key == "loadExtensions" && parent == "migrations") {
-            w.skip_space();
-            const int n = lines_of.at(w.i);
+            const int n = lines_of.at(w.at());
             std::string_view expr;
             auto values = w.value(expr);
             if (values && values->size() <= k_most_dirs) {
@@ -409,9 +396,8 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
         // require()d JSON file, a call): its directory is not known here.
         if (tool == "knex" && key == (seeds ? "seeds" : "migrations")) {
-            w.skip_space();
-            if (w.i >= text.size() || text[w.i] == '{') return false;
-            const int n = lines_of.at(w.i);
+            if (w.done() || w.is("{")) return false;
+            const int n = lines_of.at(w.at());
             std::string_view expr;
             (void)w.value(expr);
             out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
@@ -424,9 +410,8 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
         directory = directory || tool == "knex";  // named, whether read or computed: no default folder
-        w.skip_space();
-        const int n = lines_of.at(w.i);
-        const bool listed = w.i < text.size() && text[w.i] == '[';
+        const int n = lines_of.at(w.at());
+        const bool listed = w.is("[");
         std::string_view expr;
         auto values = w.value(expr);
         (void)at;
@@ -956,8 +941,7 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
     const Lines lines_of(text);
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string&, std::size_t) {
         if (key != "entities" && key != "subscribers") return false;
-        w.skip_space();
-        const int n = lines_of.at(w.i);
+        const int n = lines_of.at(w.at());
         std::string_view expr;
         auto values = w.value(expr);
         LoadedGlobs g{n, key, {}, {}};

@@ -111,6 +111,47 @@ def typeorm_uescape(s):
               base={"package.json": TYPEORM})
 
 
+# The settings walk that finds a tool's migration folder read strings by itself and took the
+# quote inside a regular expression (`/'/`) for a string's start: the `directory` after it was
+# lost, and knex ran a folder pgfence never listed (analyze exited 0 on 432d3fdf).
+KNEX_REGEX_QUOTE = ("const quoted = /'/;\n"
+                    "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './db/changes' } };\n")
+KNEX_PACKAGE = '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n'
+DROP_USERS = "exports.up = (knex) => knex.raw('DROP TABLE users');\nexports.down = () => {};\n"
+
+
+def knexfile_regex_quote(s):
+    from test_tool_reach import gated
+    base = {"package.json": KNEX_PACKAGE, "knexfile.js": KNEX_REGEX_QUOTE,
+            "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n"}
+    gated(s, base, {"db/changes/20240301000000_cleanup.js": DROP_USERS}, {("db/changes/20240301000000_cleanup.js", "drop-table", 1)})
+
+
+# .sequelizerc's keys were read line by line, by their spelling: a key JavaScript reads as
+# 'migrations-path' but written otherwise was not seen, and sequelize-cli ran db/changes, which
+# pgfence never listed (each exited 0 on 432d3fdf).
+SEQ_PACKAGE = ('{"name":"app","scripts":{"db:migrate":"sequelize-cli db:migrate"},"dependencies":{"pg":"^8","sequelize":"^6"},'
+               '"devDependencies":{"sequelize-cli":"^6"}}\n')
+SEQ_DROP = "module.exports = { async up(qi) { await qi.sequelize.query('DROP TABLE users'); }, async down() {} };\n"
+SEQUELIZERC_KEYS = {
+    "escaped": "module.exports = { 'migrations\\x2dpath': 'db/changes' };\n",
+    "comment_colon": "module.exports = { 'migrations-path' /* where */ : 'db/changes' };\n",
+    "bracket": "module.exports = { ['migrations-path']: 'db/changes' };\n",
+    "member": "module.exports = {};\nmodule.exports['migrations-path'] = 'db/changes';\n",
+}
+
+
+def sequelizerc_key(form):
+    def scenario(s):
+        from test_tool_reach import gated
+        base = {"package.json": SEQ_PACKAGE, ".sequelizerc": SEQUELIZERC_KEYS[form],
+                "config/config.js": "module.exports = { production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres' } };\n",
+                "db/changes/20240101000000-init.js": SEQUELIZE_MIGRATION}
+        gated(s, base, {"db/changes/20240301000000-cleanup.js": SEQ_DROP}, {("db/changes/20240301000000-cleanup.js", "drop-table", 1)})
+    scenario.__name__ = f"sequelizerc_key_{form}"
+    return scenario
+
+
 SCENARIOS = {
     "octal_comment": octal_comment,
     "octal_comment_slash": octal_comment_slash,
@@ -122,6 +163,8 @@ SCENARIOS = {
     "knexfile_uescape": knexfile_uescape,
     "sequelize_stop": sequelize_stop,
     "typeorm_uescape": typeorm_uescape,
+    "knexfile_regex_quote": knexfile_regex_quote,
+    **{f"sequelizerc_key_{form}": sequelizerc_key(form) for form in SEQUELIZERC_KEYS},
 }
 
 if __name__ == "__main__":
