@@ -263,7 +263,7 @@ struct JsWalk {
                 else if (p == ")" || p == "]" || p == "}") {
                     if (open == 0) break;
                     --open;
-                } else if (p == "," && open == 0) break;
+                } else if ((p == "," || p == ";") && open == 0) break;
             }
             written();
         };
@@ -271,7 +271,7 @@ struct JsWalk {
         if (k < t.size() && (t[k].kind == orm::TokenKind::String || t[k].kind == orm::TokenKind::Template)) {
             auto lit = literal_of(t[k]);
             ++k;
-            if (lit && (done() || is(",") || is("}") || is("]"))) {
+            if (lit && (done() || is(",") || is("}") || is("]") || is(";"))) {
                 out.push_back(*lit);
                 written();
                 return out;
@@ -307,15 +307,54 @@ struct JsWalk {
     }
 };
 
-// Walks `text`, calling `on_key(walk, key, parent_key, offset of the value)` at each `key:`;
-// on_key returns whether it read the value (the walk then goes on after it).
+// Walks `text`, calling `on_key(walk, key, parent_key, offset of the value)` at each `key:`,
+// `['key']:`, and member assignment `x.parent.key = ` / `x['parent']['key'] = ` (a knexfile's
+// `c.migrations.directory = './db'` after its object); on_key returns whether it read the value
+// (the walk then goes on after it).
 template <typename F>
 void walk_keys(std::string_view text, F on_key) {
     JsWalk w{text};
     std::vector<std::string> stack;
     std::string key;  // the key whose value comes next
+    const auto punct = [&](std::size_t i, std::string_view p) {
+        return i < w.t.size() && w.t[i].kind == orm::TokenKind::Punct && w.t[i].text == p;
+    };
+    // The member name a token ends: `.name` or `['name']` (nullopt: none, or computed).
+    const auto member_before = [&](std::size_t end) -> std::optional<std::string> {
+        if (end >= 1 && w.t[end - 1].kind == orm::TokenKind::Ident) return w.t[end - 1].text;
+        if (end >= 3 && punct(end - 1, "]") && punct(end - 3, "[") && w.t[end - 2].kind != orm::TokenKind::Ident) {
+            return JsWalk::literal_of(w.t[end - 2]);
+        }
+        return std::nullopt;
+    };
+    const auto call = [&](const std::string& name, const std::string& parent) {
+        key = name;
+        const std::size_t at = w.at();
+        const std::size_t before = w.k;
+        if (on_key(w, key, parent, at)) key.clear();
+        if (w.k < before) w.k = before;  // never back
+    };
     while (!w.done()) {
         const orm::Token& tok = w.t[w.k];
+        // ['key']: value, and x['key'] = value.
+        if (punct(w.k, "[") && w.k + 2 < w.t.size() && punct(w.k + 2, "]") && w.t[w.k + 1].kind != orm::TokenKind::Ident &&
+            (punct(w.k + 3, ":") || punct(w.k + 3, "="))) {
+            const bool assigned = punct(w.k + 3, "=");
+            std::optional<std::string> name = JsWalk::literal_of(w.t[w.k + 1]);
+            std::optional<std::string> parent = assigned ? member_before(w.k) : std::nullopt;
+            w.k += 4;
+            if (!name) continue;
+            call(*name, assigned ? parent.value_or(std::string()) : stack.empty() ? std::string() : stack.back());
+            continue;
+        }
+        // x.key = value: the member before is its parent.
+        if (punct(w.k, ".") && w.k + 1 < w.t.size() && w.t[w.k + 1].kind == orm::TokenKind::Ident && punct(w.k + 2, "=")) {
+            const std::string name = w.t[w.k + 1].text;
+            const std::optional<std::string> parent = member_before(w.k);
+            w.k += 3;
+            call(name, parent.value_or(std::string()));
+            continue;
+        }
         std::optional<std::string> word;
         if (tok.kind == orm::TokenKind::String) {
             word = JsWalk::literal_of(tok);
@@ -338,12 +377,7 @@ void walk_keys(std::string_view text, F on_key) {
         if (!word) continue;
         if (w.is(":")) {
             ++w.k;
-            key = *word;
-            const std::string parent = stack.empty() ? std::string() : stack.back();
-            const std::size_t at = w.at();
-            const std::size_t before = w.k;
-            if (on_key(w, key, parent, at)) key.clear();
-            if (w.k < before) w.k = before;  // never back
+            call(*word, stack.empty() ? std::string() : stack.back());
         }
     }
 }

@@ -120,11 +120,23 @@ KNEX_PACKAGE = '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"depen
 DROP_USERS = "exports.up = (knex) => knex.raw('DROP TABLE users');\nexports.down = () => {};\n"
 
 
-def knexfile_regex_quote(s):
-    from test_tool_reach import gated
-    base = {"package.json": KNEX_PACKAGE, "knexfile.js": KNEX_REGEX_QUOTE,
-            "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n"}
-    gated(s, base, {"db/changes/20240301000000_cleanup.js": DROP_USERS}, {("db/changes/20240301000000_cleanup.js", "drop-table", 1)})
+# The same walk read only `key:` inside object literals: a member assignment after the object and a
+# bracketed key named knex's folder where pgfence did not look (analyze exited 0 on 432d3fdf).
+KNEXFILE_FORMS = {
+    "regex_quote": KNEX_REGEX_QUOTE,
+    "member_directory": "const c = { client: 'pg', migrations: {} };\nc.migrations.directory = './db/changes';\nmodule.exports = c;\n",
+    "bracket_migrations": "module.exports = { client: 'pg', ['migrations']: { directory: './db/changes' } };\n",
+}
+
+
+def knexfile_form(form):
+    def scenario(s):
+        from test_tool_reach import gated
+        base = {"package.json": KNEX_PACKAGE, "knexfile.js": KNEXFILE_FORMS[form],
+                "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n"}
+        gated(s, base, {"db/changes/20240301000000_cleanup.js": DROP_USERS}, {("db/changes/20240301000000_cleanup.js", "drop-table", 1)})
+    scenario.__name__ = f"knexfile_{form}"
+    return scenario
 
 
 # .sequelizerc's keys were read line by line, by their spelling: a key JavaScript reads as
@@ -163,7 +175,7 @@ SCENARIOS = {
     "knexfile_uescape": knexfile_uescape,
     "sequelize_stop": sequelize_stop,
     "typeorm_uescape": typeorm_uescape,
-    "knexfile_regex_quote": knexfile_regex_quote,
+    **{f"knexfile_{form}": knexfile_form(form) for form in KNEXFILE_FORMS},
     **{f"sequelizerc_key_{form}": sequelizerc_key(form) for form in SEQUELIZERC_KEYS},
 }
 
