@@ -624,13 +624,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // team R79 B11, B15): the project's runner, npm's pre/post scripts around the tool, a
         // TypeORM data source's entities and subscribers. What pgfence cannot know in each is
         // unknown at its line, in that file.
+        orm::SharedLoads entity_loads;  // one per settings file: its data source's entities and subscribers
         const auto runner_report = [&](const std::string& other, const std::string& how, bool runner) {
             const std::string full = (root / other).lexically_normal().generic_string();
             if (!runner_files.insert(full).second) return;
             auto code = read_other(other);
             if (!code) return;
             std::vector<SettingUnknown> found;
-            for (auto& [line, why] : tool_runner_code(full, *code, runner)) {
+            for (auto& [line, why] : tool_runner_code(full, *code, runner, runner ? nullptr : &entity_loads)) {
                 found.push_back(SettingUnknown{line, std::move(why) + " (" + shown_path(rel) + " " + how + ")", runner ? "the migration tool's runner" : "a module TypeORM loads"});
             }
             if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *code, found));

@@ -310,6 +310,8 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
+    std::vector<std::string> entity_modules;  // TypeORM's entities and subscribers, followed after the scripts
+    std::set<std::string> loaded_at_init;     // those, and the modules they load
     std::map<std::string, std::string> knexfile_of;  // a followed script: the knexfile it is loaded from
     auto read = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
         auto stored = repo.read_file_bounded(commit, path, limit);
@@ -473,6 +475,9 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 if (!tools::loaded_by(file, g)) continue;
                 SurfaceFile f{path + ":" + std::to_string(g.line) + " (" + g.setting + ") has TypeORM load it", false, {}, false, true};
                 out.emplace(file, std::move(f));
+                // What it loads runs at initialisation too: followed below, after the settings
+                // scripts' modules (analyze follows them through one loader: tools/tool_runners.hpp).
+                entity_modules.push_back(file);
                 break;
             }
         }
@@ -487,27 +492,42 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         }
     }
     // Node's require() of a relative path, followed from each script (knex/knex bin/cli.js loads the
-    // knexfile with require after registering the loaders for .ts and the other extensions).
+    // knexfile with require after registering the loaders for .ts and the other extensions), then
+    // from each entity (a module they load is judged as they are: its changed lines that import a
+    // driver or write another module's value are unknown; a walk past the limits stops there).
     std::size_t walked = 0;
-    while (!scripts.empty() && walked < k_most_modules) {
+    bool entities_queued = false;
+    while (walked < 4 * k_most_modules) {
+        if (scripts.empty() && !entities_queued) {
+            entities_queued = true;
+            for (const auto& e : entity_modules) {
+                loaded_at_init.insert(e);
+                scripts.push_back(e);
+            }
+        }
+        if (scripts.empty()) break;
         const std::string path = scripts.front();
         scripts.pop_front();
+        const bool at_init = loaded_at_init.contains(path);
+        if (!at_init && walked >= k_most_modules) continue;
         ++walked;
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
         // What it reads from the environment (a .env's values, when it loads dotenv or the deploy
         // sources one) and from node-config.
-        auto env = tools::script_env(**text);
+        // (Not an entity's: the application's modules read the environment for their own ends.)
+        auto env = at_init ? tools::ScriptEnv{} : tools::script_env(**text);
         if (!env.names.empty() || env.computed) {
             if (surface.env_why.empty()) surface.env_why = path;
             surface.env_computed = surface.env_computed || env.computed;
             surface.env_names.insert(surface.env_names.end(), env.names.begin(), env.names.end());
         }
-        if (surface.node_config_why.empty() && tools::loads_package(**text, "config")) surface.node_config_why = path + " loads the config package";
+        if (!at_init && surface.node_config_why.empty() && tools::loads_package(**text, "config")) surface.node_config_why = path + " loads the config package";
         for (const auto& m : tools::relative_modules(path, **text)) {
             if (m.spec.empty()) {
-                if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr});
+                // (An entity's module by a computed name is not followed, as analyze's loader does not.)
+                if (!at_init && surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr});
                 continue;
             }
             for (const auto& candidate : tools::module_candidates(m.spec)) {
@@ -515,6 +535,14 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 if (!entry) return entry.error();
                 if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
                 const bool fresh = !out.contains(candidate);
+                if (at_init) {
+                    if (fresh && out.size() < 4 * k_most_modules) {
+                        out.emplace(candidate, SurfaceFile{path + ":" + std::to_string(m.line) + " loads it, and TypeORM loads " + path, false, {}, false, true});
+                        loaded_at_init.insert(candidate);
+                        if (script_name(analyze::path_name(candidate))) scripts.push_back(candidate);
+                    }
+                    break;
+                }
                 add(candidate, path + ":" + std::to_string(m.line) + " loads it", false);
                 if (fresh && knexfile_of.contains(path) && out.contains(candidate)) {
                     out[candidate].knexfile = knexfile_of[path];

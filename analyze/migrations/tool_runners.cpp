@@ -248,7 +248,7 @@ std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view tex
     return out;
 }
 
-std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view raw, bool runner) {
+std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view raw, bool runner, orm::SharedLoads* entity_loads) {
     std::vector<std::pair<int, std::string>> out;
     const std::string text = without_hashbang(raw);
     const std::string_view name = path_name(path);
@@ -263,13 +263,18 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         out.emplace_back(line_of(text, tokens.back().begin), in + ", and pgfence does not read it from here (" + tokens.back().unreadable +
                                                                  "): what it runs before the migrations is not known");
     }
-    // A runner's loaded modules are followed; an entity's own code only: each file the glob names
-    // is judged itself, and an entity's imports reach the whole application (a corpus run: every
-    // entity of a 300-entity project past the limits).
+    // A runner's loaded modules are followed; an entity's through the loader every entity of the
+    // data source shares (its imports reach much of the application: read once, and the set's
+    // limits, not one migration's; a corpus run had every entity of a 300-entity project past
+    // those). TypeORM requires each entity when the data source initialises, so what they load
+    // runs before any migration.
     if (runner) {
         for (auto& [line, why] : orm::settings_module_writes(path, text)) out.emplace_back(line, std::move(why));
     } else {
         for (auto& [at, why] : orm::module_writes(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+        if (entity_loads != nullptr) {
+            for (auto& [at, why] : entity_loads->writes(path, tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+        }
     }
     for (auto& [at, why] : orm::driver_loads(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
     if (runner) {

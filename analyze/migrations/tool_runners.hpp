@@ -16,6 +16,10 @@
 
 #include "analyze/migrations/tool_dirs.hpp"
 
+namespace pgfence::analyze::orm {
+class SharedLoads;
+}
+
 namespace pgfence::analyze::tools {
 
 struct ToolRunner {
@@ -59,6 +63,9 @@ struct LoadedGlobs {
 // database driver or a way to run programs, the SQL it sends itself (`knex.raw`, `.query`,
 // `knex.schema`), and a script the lexer cannot read to its end. `runner`: SQL calls count (a
 // runner's; an entity's top-level code is judged by its imports and writes).
-[[nodiscard]] std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view text, bool runner);
+// `entity_loads`: for an entity (runner false), the loader its modules are followed through, shared
+// by every entity of the data source (none: its own code only).
+[[nodiscard]] std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path, std::string_view text, bool runner,
+                                                                        orm::SharedLoads* entity_loads = nullptr);
 
 }  // namespace pgfence::analyze::tools

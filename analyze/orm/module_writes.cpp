@@ -152,12 +152,53 @@ bool prototype_reach(const std::vector<Token>& t, std::size_t j, const std::vect
     return global_root || constructor || literal;
 }
 
+// Names bound to a module's value, each with the token ranges where the binding holds.
+class ScopedNames {
+public:
+    // Whether `name` holds a module's value at token `at`.
+    [[nodiscard]] bool holds(std::string_view name, std::size_t at) const {
+        auto it = m_ranges.find(name);
+        if (it == m_ranges.end()) return false;
+        return std::any_of(it->second.begin(), it->second.end(), [&](const auto& r) { return r.first <= at && at < r.second; });
+    }
+    void insert(const std::string& name, std::size_t from, std::size_t to) {
+        auto& ranges = m_ranges[name];
+        if (std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return r.first <= from && to <= r.second; })) return;
+        ranges.emplace_back(from, to);
+        ++m_count;
+    }
+    [[nodiscard]] std::size_t size() const { return m_count; }
+
+private:
+    std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>, std::less<>> m_ranges;
+    std::size_t m_count = 0;
+};
+
 // The names that hold what the script imports or a value computed from one: `const h =
 // require(x)`, `import h from`, `const { Client } = require("knex")`, `const p = Client.prototype`,
-// `g = h`, in passes until none is added (eight at most).
-std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, const std::vector<std::size_t>& close) {
-    std::set<std::string, std::less<>> out;
+// `g = h`, in passes until none is added (eight at most). A `const` or `let` declared inside a
+// block holds there only: daily-api's comments.ts bound `const comment = await graphorm.query(...)`
+// in one resolver, and `comment.contentHtml = ...` in another function (a parameter) read as a
+// write to an imported value. Anything else (imports, `var`, plain assignments, a pattern's
+// defaults) holds in the whole file.
+ScopedNames module_names(const std::vector<Token>& t, const std::vector<std::size_t>& close) {
+    ScopedNames out;
     const std::size_t n = t.size();
+    // The innermost `{` around each token (n: none).
+    std::vector<std::size_t> block(n, n);
+    {
+        std::vector<std::size_t> braces;
+        for (std::size_t k = 0; k < n; ++k) {
+            while (!braces.empty() && close[braces.back()] < k) braces.pop_back();
+            block[k] = braces.empty() ? n : braces.back();
+            if (is(t, k, "{") && close[k] < n) braces.push_back(k);
+        }
+    }
+    const auto scope_of = [&](std::size_t pattern) -> std::pair<std::size_t, std::size_t> {
+        if (pattern == 0 || !(is(t, pattern - 1, "const") || is(t, pattern - 1, "let")) || member(t, pattern - 1)) return {0, n};
+        const std::size_t b = block[pattern];
+        return b < n ? std::pair<std::size_t, std::size_t>{b, close[b] + 1} : std::pair<std::size_t, std::size_t>{0, n};
+    };
     for (std::size_t k = 0; k + 1 < n; ++k) {  // import declarations (TypeScript's `import h = require()` too)
         if (!is(t, k, "import") || member(t, k) || is(t, k + 1, "(") || is(t, k + 1, ".")) continue;
         // `import type { A } from`, `import type A from`: TypeScript erases them; `import type from 'x'`
@@ -171,7 +212,7 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
                 for (++j; j < n && !is(t, j, ",") && !is(t, j, "}"); ++j) {}
                 continue;
             }
-            if (ident(t, j) && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) out.insert(t[j].text);
+            if (ident(t, j) && !is(t, j, "as") && !is(t, j, "type") && !is(t, j + 1, "as")) out.insert(t[j].text, 0, n);
         }
     }
     // (pattern's first token, value's first token) of each declarator and plain assignment
@@ -244,8 +285,9 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
             bool mark = false;
             if (member(t, j)) {
                 mark = is(t, j, "prototype") || is(t, j, "__proto__") || is(t, j, "getPrototypeOf");
-            } else if (ident(t, j) && !(is(t, j + 1, ":") && j > 0 && (is(t, j - 1, "{") || is(t, j - 1, ",")))) {  // not a key
-                const bool root = ((is(t, j, "require") || is(t, j, "import")) && is(t, j + 1, "(")) || out.contains(t[j].text);
+            } else if (ident(t, j) && !(is(t, j + 1, ":") && j > 0 && (is(t, j - 1, "{") || is(t, j - 1, ","))) &&  // not a key
+                       !(j > 0 && (is(t, j - 1, "as") || is(t, j - 1, "satisfies")))) {  // nor a type (`ctx as Imported`, daily-api)
+                const bool root = ((is(t, j, "require") || is(t, j, "import")) && is(t, j + 1, "(")) || out.holds(t[j].text, j);
                 mark = is(t, j, "globalThis") || is(t, j, "global") || (root && !chain_at(t, j, close).called);
             }
             if (j > 0 && is(t, j - 1, "...")) mark = false;
@@ -262,8 +304,9 @@ std::set<std::string, std::less<>> module_names(const std::vector<Token>& t, con
             // Each token of the patterns once, however they nest (`[[a] = x] = y`): a visited one
             // points past itself.
             const std::size_t last = ident(t, b.pattern) ? b.pattern : std::min(close[b.pattern], n - 1);
+            const auto [from, to] = scope_of(b.pattern);
             for (std::size_t j = unvisited(b.pattern); j <= last && j < n; j = unvisited(j + 1)) {
-                if (ident(t, j) && !is(t, j + 1, ":")) out.insert(t[j].text);
+                if (ident(t, j) && !is(t, j + 1, ":")) out.insert(t[j].text, from, to);
                 skip[j] = j + 1;
             }
         }
@@ -533,6 +576,24 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             break;
         }
     }
+    // `const [{ a }, { b }] = await Promise.all([import('./x'), import('./y')])` (daily-api's
+    // vote.ts): each module's namespace destructured into its parts, as `const { a } = await
+    // import('./x')` is. The array at o, Promise.all's (or allSettled's) one argument, awaited and
+    // bound to an array pattern of object patterns only.
+    const auto awaited_parts = [&](std::size_t o) {
+        if (o < 6 || close[o] >= n || !is(t, close[o] + 1, ")") || !is(t, o - 1, "(") || !(is(t, o - 2, "all") || is(t, o - 2, "allSettled")) ||
+            !is(t, o - 3, ".") || !is(t, o - 4, "Promise") || !is(t, o - 5, "await") || !is(t, o - 6, "=") || o < 7 || !is(t, o - 7, "]")) {
+            return false;
+        }
+        const std::size_t b = opener[o - 7];
+        if (b >= n || b == 0 || !(is(t, b - 1, "const") || is(t, b - 1, "let") || is(t, b - 1, "var"))) return false;
+        for (std::size_t k = b + 1; k < o - 7;) {
+            if (!is(t, k, "{") || close[k] >= o - 7) return false;
+            k = close[k] + 1;
+            if (is(t, k, ",")) ++k;
+        }
+        return true;
+    };
     std::map<std::size_t, std::string> callees;
     std::set<std::size_t> reported;
     std::vector<std::size_t> open;
@@ -585,7 +646,8 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
                 how = callee.ends_with(".call") || callee.ends_with(".apply") || callee.ends_with(".bind") ? "given as `this` or an argument"
                                                                                                        : "passed as an argument";
             }
-        } else if ((is(t, p, "[") || is(t, p, ",")) && o < n && is(t, o, "[") && !(o > 0 && operand_end(t, o - 1))) {
+        } else if ((is(t, p, "[") || is(t, p, ",")) && o < n && is(t, o, "[") && !(o > 0 && operand_end(t, o - 1)) &&
+                   !(module_call(t, i) && awaited_parts(o))) {
             how = "placed in an array";
         } else if ((is(t, p, ":") || ((is(t, p, "{") || is(t, p, ",")) && (is(t, q, ",") || is(t, q, "}")))) && o > 0 && o < n &&
                    is(t, o, "{") && literal_brace(o) && !(is(t, o - 1, "=") && exports_assignment(t, o - 1))) {
@@ -679,7 +741,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
     std::vector<std::pair<std::size_t, std::string>> out;
     const std::size_t n = t.size();
     const std::vector<std::size_t> close = closing_brackets(t);
-    const std::set<std::string, std::less<>> modules = module_names(t, close);
+    const ScopedNames modules = module_names(t, close);
     std::map<std::string, int, std::less<>> declared;  // `class X` / `function X` declarations, and other bindings of X
     for (std::size_t k = 0; k + 1 < n; ++k) {
         if ((is(t, k, "class") || is(t, k, "function")) && !member(t, k) && ident(t, k + 1) && !(k > 0 && is(t, k - 1, "="))) ++declared[t[k + 1].text];
@@ -697,7 +759,7 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         if (c.members == 0 && !whole) return;
         const bool own = c.base == Chain::Base::Name && (c.name == "exports" || c.name == "module" || c.name == "this" || c.name == "super");
         if (own && !c.proto && !c.called) return;  // hidden_export_writes, rebinding.hpp and borrowed_up.hpp judge these
-        const bool imported = c.base == Chain::Base::Module || (c.base == Chain::Base::Name && modules.contains(c.name));
+        const bool imported = c.base == Chain::Base::Module || (c.base == Chain::Base::Name && modules.holds(c.name, at));
         // The file's own class or constructor (`class User {}; User.prototype.fullName = ...`): its
         // instances are this file's, not another module's.
         if (c.proto && !imported && !c.called && c.base == Chain::Base::Name && own_classes.contains(c.name)) return;
@@ -752,8 +814,10 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         }
         const Chain c = chain_at(t, i, close);
         if (c.members == 0 || in_type(t, i, open)) continue;
+        // In a pattern, a chain after `=` is a default value read (`{ model = Briefing.Default } =
+        // req`, daily-api), not a target.
         const bool written = writes_at(t, c.end) || (i > 0 && (is(t, i - 1, "delete") || is(t, i - 1, "++") || is(t, i - 1, "--"))) ||
-                             destructured(t, c.end, open, close);
+                             (destructured(t, c.end, open, close) && !(i > 0 && is(t, i - 1, "=")));
         if (written) judge(c, i, false);
     }
     module_escapes(t, close, out);
@@ -791,6 +855,9 @@ std::vector<Load> loads_of(const std::vector<Token>& t) {
         } else if (is(t, k, "import") && t[k + 1].kind == TokenKind::String) {
             out.push_back(Load{k, t[k + 1].string.value, true});
         } else if ((is(t, k, "import") || is(t, k, "export")) && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
+            // `import type { Pool } from 'pg'`, `export type { X } from`: TypeScript erases them (not
+            // `import type from 'x'` nor `import type, { a } from 'x'`, which bind a name `type`).
+            if (is(t, k + 1, "type") && !is(t, k + 2, "from") && !is(t, k + 2, ",") && !is(t, k + 2, "=")) continue;
             for (std::size_t j = k + 1; j + 1 < n && j < k + 4096 && !is(t, j, ";"); ++j) {
                 if (is(t, j, "from") && t[j + 1].kind == TokenKind::String) {
                     out.push_back(Load{k, t[j + 1].string.value, false});
@@ -814,7 +881,9 @@ class Loader {
 public:
     // `drivers`: a loaded module's import of a database driver or a way to run programs is a why
     // too (settings_module_writes: in the tool's process, before any migration; red team R79 B14).
-    explicit Loader(std::vector<std::string>& read, bool drivers = false) : m_read(read), m_drivers(drivers) {}
+    explicit Loader(std::vector<std::string>& read, bool drivers = false, std::size_t most_files = k_max_loaded_files,
+                    std::size_t most_bytes = k_max_loaded_bytes)
+        : m_read(read), m_drivers(drivers), m_most_files(most_files), m_most_bytes(most_bytes) {}
 
     // Why the module at `file` (or one it loads) is not known not to write another module's
     // value, "" when it is known not to.
@@ -823,10 +892,10 @@ public:
         m_done[file] = "";  // while it is read: a cycle adds nothing
         const std::string name = std::filesystem::path(file).filename().string();
         if (name.ends_with(".json")) return "";
-        if (depth >= k_max_load_depth || m_files >= k_max_loaded_files || m_bytes >= k_max_loaded_bytes) {
+        if (depth >= k_max_load_depth || m_files >= m_most_files || m_bytes >= m_most_bytes) {
             return m_done[file] = "it is past pgfence's limit on following the modules a migration loads";
         }
-        auto text = read_limited(file, k_max_loaded_bytes - m_bytes);
+        auto text = read_limited(file, m_most_bytes - m_bytes);
         if (!text) return m_done[file] = "it could not be read, or is past pgfence's limit on following the modules a migration loads";
         ++m_files;
         m_bytes += text->size();
@@ -861,6 +930,8 @@ public:
 private:
     std::vector<std::string>& m_read;
     bool m_drivers = false;
+    std::size_t m_most_files = k_max_loaded_files;
+    std::size_t m_most_bytes = k_max_loaded_bytes;
     std::map<std::string, std::string> m_done;
     std::size_t m_files = 0;
     std::size_t m_bytes = 0;
@@ -889,10 +960,10 @@ std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<
     return out;
 }
 
-std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
-                                                                      std::vector<std::string>& read, bool drivers) {
+namespace {
+
+std::vector<std::pair<std::size_t, std::string>> writes_through(Loader& loader, std::string_view path, const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;
-    Loader loader(read, drivers);
     for (const Load& l : loads_of(tokens)) {
         if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
@@ -910,6 +981,31 @@ std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::strin
                                              "migration's up()): " + why);
     }
     return out;
+}
+
+// The set's limits: a TypeORM project of some hundred entities loads most of its application
+// through them, each module once.
+constexpr std::size_t k_max_shared_files = 4096;
+constexpr std::size_t k_max_shared_bytes = 64u << 20;
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
+                                                                      std::vector<std::string>& read, bool drivers) {
+    Loader loader(read, drivers);
+    return writes_through(loader, path, tokens);
+}
+
+struct SharedLoads::State {
+    std::vector<std::string> read;
+    Loader loader{read, true, k_max_shared_files, k_max_shared_bytes};
+};
+
+SharedLoads::SharedLoads() : m_state(std::make_unique<State>()) {}
+SharedLoads::~SharedLoads() = default;
+
+std::vector<std::pair<std::size_t, std::string>> SharedLoads::writes(std::string_view path, const std::vector<Token>& tokens) {
+    return writes_through(m_state->loader, path, tokens);
 }
 
 bool runs_in_tool_process(std::string_view path) {

@@ -9,6 +9,7 @@
 // its place, whatever the names involved: the rule keys on the write's target, not on patterns.
 #include <cstddef>
 #include <set>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +48,22 @@ namespace pgfence::analyze::orm {
 // settings script's process it runs before any migration (red team R79 B14).
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> loaded_module_writes(std::string_view path, const std::vector<Token>& tokens,
                                                                                     std::vector<std::string>& read, bool drivers = false);
+
+// loaded_module_writes for many scripts of one process (a TypeORM data source's entities): one
+// loader, so each module they load is read once and the limits are the set's, far wider than one
+// migration's (the work stays linear in the modules read).
+class SharedLoads {
+public:
+    SharedLoads();
+    ~SharedLoads();
+    SharedLoads(const SharedLoads&) = delete;
+    SharedLoads& operator=(const SharedLoads&) = delete;
+    [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> writes(std::string_view path, const std::vector<Token>& tokens);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // The loads of a database driver or a way to run programs by a constant name (driver_module, less
 // knex, sequelize and typeorm, whose imports alone connect nowhere, and pg_idiom_loads), each as

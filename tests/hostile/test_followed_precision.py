@@ -186,6 +186,40 @@ def alias_unresolved(s):
     alias_gate(s, {"tsconfig.json": TSCONFIG}, "require('@/lib/missing'); // expect: unknown-statement\n")
 
 
+# daily-api's application code, reached from its TypeORM entities: `const comment = await
+# graphorm.queryOneOrFail<T>(...)` in one resolver bound `comment` only there, yet a parameter
+# `comment` written in another function read as a write to an imported value; so did a pattern's
+# default (`{ model = Briefing.Default } = req`) and a type after `as` (`ctx as Imported`).
+SCOPED_NAMES = ('import { graphorm } from "./graphorm";\n'
+                "export async function find(ctx: any): Promise<unknown> {\n"
+                "  const comment = await graphorm.queryOneOrFail<Comment>(ctx);\n"
+                "  return comment;\n"
+                "}\n"
+                "export async function save(con: any, comment: Comment): Promise<Comment> {\n"
+                "  comment.contentHtml = 'x';\n"
+                "  return comment;\n"
+                "}\n"
+                'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n')
+PATTERN_DEFAULT = ('const { Briefing } = require("./models");\n'
+                   "function brief(req) {\n  const { model = Briefing.Default, tags } = req;\n  return [model, tags];\n}\n" + RUN)
+AS_TYPE = ('import { PostsContext } from "./types";\n'
+           "export function withInvisible(ctx: unknown) {\n  const graphormCtx = ctx as PostsContext;\n"
+           "  graphormCtx.includeInvisible = true;\n  return graphormCtx;\n}\n"
+           'export const run = async (knex: any) => { await knex.raw("DROP TABLE carts"); };\n')
+
+
+def control_scoped_names(s):
+    clean(s, {"lib/helper.ts": SCOPED_NAMES, "lib/graphorm.ts": "export const graphorm = { queryOneOrFail: async <T>(c: unknown) => ({}) as T };\n"})
+
+
+def control_pattern_default(s):
+    clean(s, {"lib/helper.js": PATTERN_DEFAULT, "lib/models.js": "exports.Briefing = { Default: 'default' };\n"})
+
+
+def control_as_type(s):
+    clean(s, {"lib/helper.ts": AS_TYPE, "lib/types.ts": "export type PostsContext = { includeInvisible?: boolean };\n"})
+
+
 # The same shapes with a real write to the helper's module stay unknown where they are.
 ATTACKS = {
     # `[a.b] = v` at a statement's start is an array pattern: it writes h.run.
@@ -204,6 +238,12 @@ ATTACKS = {
                      "new Sequelize(h); // expect: unknown-statement\n",
     "shift_args": "function patch(a, m, b) { m.run = EVIL; }\nconst a = 1, b = 2, c = 3;\n"
                   "patch(a < b, h, c >> 1); // expect: unknown-statement\n",
+    # A const bound in a block still holds the module in that block; a var holds it in the whole file.
+    "block_const": "function patch() {\n  const m = h;\n  m.run = EVIL; // expect: unknown-statement\n}\npatch();\n",
+    "block_var": "if (process.env.X !== 'y') { var m = h; }\nm.run = EVIL; // expect: unknown-statement\n",
+    # A pattern's target (not its default) is written, and a value with a type after `as` is still h.
+    "pattern_target": "({ a: h.run = EVIL } = {}); // expect: unknown-statement\n",
+    "as_value": "const m = h as any;\nm.run = EVIL; // expect: unknown-statement\n",
 }
 
 
@@ -261,6 +301,9 @@ SCENARIOS = {
     "control_path_alias": control_path_alias,
     "control_package_imports": control_package_imports,
     "control_app_database_module": control_app_database_module,
+    "control_scoped_names": control_scoped_names,
+    "control_pattern_default": control_pattern_default,
+    "control_as_type": control_as_type,
     "sequelizerc_database_module": sequelizerc_database_module,
     "alias_write": alias_write,
     "alias_allowlisted": alias_allowlisted,
