@@ -35,6 +35,8 @@ namespace tools = analyze::tools;
 
 // A settings loader names a handful of modules; past this many the walk stops (linear work).
 constexpr std::size_t k_most_modules = 256;
+// The modules TypeORM's entities load, as analyze follows them (orm::SharedLoads).
+constexpr std::size_t k_most_init_modules = 4096;
 
 bool not_vendored(std::string_view p) {
     return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
@@ -312,6 +314,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     std::deque<std::string> scripts;  // files whose relative modules are followed
     std::vector<std::string> entity_modules;  // TypeORM's entities and subscribers, followed after the scripts
     std::set<std::string> loaded_at_init;     // those, and the modules they load
+    ComputedModule entity_setting;            // the first data source setting that names them
     std::map<std::string, std::string> knexfile_of;  // a followed script: the knexfile it is loaded from
     auto read = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
         auto stored = repo.read_file_bounded(commit, path, limit);
@@ -478,6 +481,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 // What it loads runs at initialisation too: followed below, after the settings
                 // scripts' modules (analyze follows them through one loader: tools/tool_runners.hpp).
                 entity_modules.push_back(file);
+                if (entity_setting.script.empty()) entity_setting = ComputedModule{path, g.line, g.setting + "'s modules and what they load, past pgfence's limit"};
                 break;
             }
         }
@@ -497,7 +501,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     // driver or write another module's value are unknown; a walk past the limits stops there).
     std::size_t walked = 0;
     bool entities_queued = false;
-    while (walked < 4 * k_most_modules) {
+    while (walked < k_most_init_modules) {
         if (scripts.empty() && !entities_queued) {
             entities_queued = true;
             for (const auto& e : entity_modules) {
@@ -506,6 +510,11 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             }
         }
         if (scripts.empty()) break;
+        // Past the walk's limit, any module the pull request changes may be one the entities load.
+        if (walked + 1 >= k_most_init_modules || out.size() >= k_most_init_modules) {
+            if (!entity_setting.script.empty() && surface.computed.size() < 64) surface.computed.push_back(entity_setting);
+            break;
+        }
         const std::string path = scripts.front();
         scripts.pop_front();
         const bool at_init = loaded_at_init.contains(path);
@@ -536,7 +545,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
                 const bool fresh = !out.contains(candidate);
                 if (at_init) {
-                    if (fresh && out.size() < 4 * k_most_modules) {
+                    if (fresh && out.size() < k_most_init_modules) {
                         out.emplace(candidate, SurfaceFile{path + ":" + std::to_string(m.line) + " loads it, and TypeORM loads " + path, false, {}, false, true});
                         loaded_at_init.insert(candidate);
                         if (script_name(analyze::path_name(candidate))) scripts.push_back(candidate);
