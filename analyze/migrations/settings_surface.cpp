@@ -191,6 +191,31 @@ std::string preload_line(std::string_view line, bool npmrc) {
     // node-options setting (docs.npmjs.com/cli/using-npm/config#node-options).
     const bool options = low.find("node_options") != std::string::npos || (npmrc && t.starts_with("node-options"));
     const bool node = has_word(low, "node") || has_word(low, "nodejs");
+    // The TypeScript settings file ts-node or tsx compiles with, and tsconfig-paths maps names by
+    // (TS_NODE_PROJECT, `ts-node --project` / `-P`, TSX_TSCONFIG_PATH, `tsx --tsconfig`;
+    // TypeStrong/ts-node src/configuration.ts, dividab/tsconfig-paths src/config-loader.ts reads
+    // TS_NODE_PROJECT and TS_NODE_BASEURL): pgfence reads the tsconfig files in the folders above a
+    // module, so one elsewhere may map a package's name to a repository file it does not read (red
+    // team R81a B2). A file at the top (no folder in its name) is among those read.
+    for (std::string_view key : {"ts_node_project", "ts_node_baseurl", "tsx_tsconfig_path", "--project", "--tsconfig", "-p "}) {
+        for (std::size_t at = low.find(key); at != std::string::npos; at = low.find(key, at + 1)) {
+            const char before = at == 0 ? ' ' : low[at - 1];
+            if (before != ' ' && before != '\t' && before != '"' && before != '\'' && before != '$' && before != '{') continue;
+            if (key == "-p " && !has_word(low, "ts-node")) continue;  // node -p prints
+            if ((key == "--project" || key == "--tsconfig") && !has_word(low, "ts-node") && !has_word(low, "tsx") && !has_word(low, "ts-node-dev")) continue;
+            std::size_t v = at + key.size();
+            while (v < low.size() && (low[v] == '=' || low[v] == ':' || low[v] == ' ' || low[v] == '\t' || low[v] == '"' || low[v] == '\'')) ++v;
+            std::size_t e = v;
+            while (e < low.size() && low[e] != ' ' && low[e] != '\t' && low[e] != '"' && low[e] != '\'' && low[e] != ';' && low[e] != '&') ++e;
+            const std::string_view value = std::string_view(line).substr(v, e - v);
+            std::string_view bare = value;
+            if (bare.starts_with("./")) bare.remove_prefix(2);
+            if (key != "ts_node_baseurl" && !bare.empty() && bare.find('/') == std::string_view::npos && bare.find('$') == std::string_view::npos) continue;
+            return "this line has ts-node or tsx take its TypeScript settings from '" + printable(value) +
+                   "', whose path mappings (paths, baseUrl) pgfence does not read for the tool's process: a package's name there may "
+                   "load a file of the repository that the migrations' review never reads";
+        }
+    }
     // npm's settings that choose what runs every script (docs.npmjs.com/cli/using-npm/config:
     // node-options, script-shell, userconfig and globalconfig, another file of settings; npm expands
     // ${VAR} in .npmrc values), from an .npmrc, npm's own flags or its npm_config_* variables (red

@@ -285,7 +285,10 @@ void scan_shapes(const std::string& tool, std::string_view text, std::vector<Spl
                                                   "into the tool's SQL, what that SQL is, is not known"});
             }
         }
-        if (in_object && after_key_start && punct(x, "[")) {
+        // A TypeScript index signature or mapped type (`{ [key: string]: Knex.Config }`, knex's own
+        // `knex init -x ts` template; `{ [K in Keys]: T }`) is a type, no key.
+        const bool index_signature = i + 2 < t.size() && t[i + 1].kind == TokenKind::Ident && (punct(t[i + 2], ":") || t[i + 2].text == "in");
+        if (in_object && after_key_start && punct(x, "[") && !index_signature) {
             // `[k]: value`: the key is computed; an object value's own keys are read as any.
             int depth = 0;
             std::size_t j = i;

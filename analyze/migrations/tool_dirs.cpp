@@ -5,6 +5,7 @@
 
 #include "analyze/orm/extract.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/rebinding.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -311,9 +312,15 @@ struct JsWalk {
 // `['key']:`, and member assignment `x.parent.key = ` / `x['parent']['key'] = ` (a knexfile's
 // `c.migrations.directory = './db'` after its object); on_key returns whether it read the value
 // (the walk then goes on after it).
+// Where an object's contents are not all literal keys, on_key is called with the key "..." and
+// the object's own key as parent, its value being the expression that supplies them: a spread
+// (`migrations: { ...dirs }`), and the target of `Object.assign(c.migrations, ...)`. A shorthand
+// property (`{ directory }`) is its key with the name as its value.
 template <typename F>
 void walk_keys(std::string_view text, F on_key) {
     JsWalk w{text};
+    const std::vector<std::size_t> close = orm::closing_brackets(w.t);
+    std::vector<std::size_t> braces;  // the open `{` of each entry of `stack`
     std::vector<std::string> stack;
     std::string key;  // the key whose value comes next
     const auto punct = [&](std::size_t i, std::string_view p) {
@@ -334,8 +341,40 @@ void walk_keys(std::string_view text, F on_key) {
         if (on_key(w, key, parent, at)) key.clear();
         if (w.k < before) w.k = before;  // never back
     };
+    const auto in_literal = [&] {
+        // The innermost brace is an object literal's, not a destructuring pattern's (`} =`).
+        return !braces.empty() && braces.back() < w.t.size() && close[braces.back()] < w.t.size() && !punct(close[braces.back()] + 1, "=");
+    };
     while (!w.done()) {
         const orm::Token& tok = w.t[w.k];
+        // `...x` in an object literal: its keys come from x.
+        if (punct(w.k, "...") && in_literal() && (punct(w.k - 1, "{") || punct(w.k - 1, ","))) {
+            ++w.k;
+            call("...", stack.back());
+            continue;
+        }
+        // A shorthand property `{ directory }`: the key, with the name as its value.
+        if (tok.kind == orm::TokenKind::Ident && in_literal() && w.k > 0 && (punct(w.k - 1, "{") || punct(w.k - 1, ",")) &&
+            (punct(w.k + 1, ",") || punct(w.k + 1, "}"))) {
+            const std::size_t before = w.k;
+            call(tok.text, stack.back());
+            if (w.k == before) ++w.k;
+            continue;
+        }
+        // Object.assign(x.key, ...): x.key's contents from the sources.
+        if (tok.kind == orm::TokenKind::Ident && tok.text == "Object" && punct(w.k + 1, ".") && w.k + 2 < w.t.size() &&
+            w.t[w.k + 2].text == "assign" && punct(w.k + 3, "(") && close[w.k + 3] < w.t.size()) {
+            std::size_t end = w.k + 4;
+            for (int depth = 0; end < close[w.k + 3]; ++end) {
+                if (punct(end, "(") || punct(end, "[") || punct(end, "{")) ++depth;
+                else if (punct(end, ")") || punct(end, "]") || punct(end, "}")) --depth;
+                else if (punct(end, ",") && depth == 0) break;
+            }
+            const std::optional<std::string> target = end > w.k + 4 ? member_before(end) : std::nullopt;
+            w.k = punct(end, ",") ? end + 1 : end;  // at the first source
+            if (target) call("...", *target);
+            continue;
+        }
         // ['key']: value, and x['key'] = value.
         if (punct(w.k, "[") && w.k + 2 < w.t.size() && punct(w.k + 2, "]") && w.t[w.k + 1].kind != orm::TokenKind::Ident &&
             (punct(w.k + 3, ":") || punct(w.k + 3, "="))) {
@@ -364,9 +403,11 @@ void walk_keys(std::string_view text, F on_key) {
             if (tok.kind == orm::TokenKind::Punct) {
                 if (tok.text == "{") {
                     stack.push_back(key);
+                    braces.push_back(w.k);
                     if (stack.size() > 256) return;  // deeper than any settings file
                 } else if (tok.text == "}") {
                     if (!stack.empty()) stack.pop_back();
+                    if (!braces.empty()) braces.pop_back();
                 }
                 if (tok.text == "{" || tok.text == "}" || tok.text == "," || tok.text == ";") key.clear();
             }
@@ -438,6 +479,17 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             directory = true;
             return true;
         }
+        // knex's migrations object filled from elsewhere (a spread, Object.assign onto it): its
+        // directory is not known here.
+        if (tool == "knex" && key == "..." && parent == (seeds ? "seeds" : "migrations")) {
+            const int n = lines_of.at(w.at());
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("knex", seeds ? "seeds" : "migrations", n,
+                                   "its keys come from " + shown(expr) + ", which pgfence does not read as settings", true));
+            directory = true;
+            return true;
+        }
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
@@ -473,6 +525,11 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                        "only while it is unset)",
                                    true));
             return true;
+        }
+        // knex's CLI runs in the knexfile's folder: path.join/resolve(__dirname or process.cwd(),
+        // literals) is a folder there (knex's own templates write `path.join(__dirname, 'migrations')`).
+        if (!values && tool == "knex") {
+            if (auto folded = fold_path_expression(expr); folded && !folded->empty()) values = std::vector<std::string>{*folded};
         }
         if (!values || values->empty()) {
             out.push_back(computed(std::string(tool), setting, n,

@@ -249,10 +249,20 @@ AliasTargets alias_targets(const fs::path& dir, const fs::path& root, std::strin
                 }
                 continue;
             }
-            if (!p.paths) continue;
             std::string star;
-            const auto* m = match(*p.paths, spec, star);
-            if (!m) continue;
+            const auto* m = p.paths ? match(*p.paths, spec, star) : nullptr;
+            if (!m) {
+                // With a baseUrl, a name `paths` does not map is looked up under it first: TypeScript's
+                // baseUrl resolution, and tsconfig-paths' match-all `*` -> `<baseUrl>/*`
+                // (dividab/tsconfig-paths src/mapping-entry.ts getPathMappingEntries adds it when
+                // baseUrl is set). A repository file there wins over the package (red team R81a B2:
+                // a committed dayjs.js beside tsconfig's baseUrl "." opened pg under tsconfig-paths).
+                if (p.base_url) {
+                    out.matched = true;
+                    out.candidates.push_back({(*p.base_url / std::string(spec)).lexically_normal()});
+                }
+                continue;
+            }
             out.matched = true;
             const fs::path base = p.base_url ? *p.base_url : p.paths_dir;
             std::vector<fs::path> tries;

@@ -181,6 +181,36 @@ def alias_disagree(s):
                    "src/lib/patch.js": "exports.x = 1;\n"}, "require('@/lib/patch'); // expect: unknown-statement\n")
 
 
+def alias_base_url(s):
+    """Red team R81a B2: with baseUrl "." a committed dayjs.js answers `require('dayjs')` before the
+    package (TypeScript's baseUrl lookup, tsconfig-paths' match-all `*`): it is read, and its write
+    to the helper is unknown at the load."""
+    alias_gate(s, {"tsconfig.json": '{ "compilerOptions": { "baseUrl": ".", "allowJs": true } }\n',
+                   "dayjs.js": 'require("./src/lib/helper").run = ' + EVIL + ";\nmodule.exports = () => ({});\n"},
+               "const dayjs = require('dayjs'); // expect: unknown-statement\n")
+
+
+def alias_base_url_package(s):
+    """The same baseUrl with no such file: dayjs is the package, and nothing is unknown."""
+    clean(s, {"tsconfig.json": '{ "compilerOptions": { "baseUrl": "." } }\n', "src/lib/helper.js": RUN},
+          "const dayjs = require('dayjs');\n" + ALIASED.replace("@/lib/helper", "../src/lib/helper"))
+
+
+def ts_node_project(s):
+    """Red team R81a B2: TS_NODE_PROJECT names a tsconfig in another folder, which pgfence does not
+    read for the tool's process: the script line is unknown."""
+    from test_tool_reach import repository, run
+    package = ('{"name":"app","scripts":{"migrate":"TS_NODE_PROJECT=config/tsconfig.deploy.json node -r tsconfig-paths/register '
+               'node_modules/knex/bin/cli.js migrate:latest"},"dependencies":{"knex":"3.1.0","pg":"8.11.0"}}\n')
+    repository(s, {"README.md": "app\n"}, {"package.json": package, "knexfile.js": KNEXFILE,
+                                           "config/tsconfig.deploy.json": '{"compilerOptions": {"baseUrl": "..", "paths": {"dayjs": ["vendor/d.js"]}}}\n',
+                                           "migrations/20240101000000_s.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n"})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    found = [(f["path"].removeprefix("./"), x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]]
+    check(("package.json", "unknown-statement", 1) in found, f"the TS_NODE_PROJECT line is unknown: {found}")
+
+
 def alias_unresolved(s):
     """An alias no file answers stays unknown."""
     alias_gate(s, {"tsconfig.json": TSCONFIG}, "require('@/lib/missing'); // expect: unknown-statement\n")
@@ -309,6 +339,9 @@ SCENARIOS = {
     "alias_allowlisted": alias_allowlisted,
     "alias_disagree": alias_disagree,
     "alias_unresolved": alias_unresolved,
+    "alias_base_url": alias_base_url,
+    "alias_base_url_package": alias_base_url_package,
+    "ts_node_project": ts_node_project,
     "deep_chain_write": deep_chain_write,
     **{f"attack_{name}": attack(name) for name in ATTACKS},
 }

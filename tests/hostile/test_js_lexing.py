@@ -15,12 +15,13 @@ Each is now read as Node reads it, or unknown at its line, in `analyze --ci` and
 
     test_js_lexing.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
-from pr_test import main  # noqa: E402
+from pr_test import check, main  # noqa: E402
 from test_module_writes import BASE, EVIL, gate_both  # noqa: E402
 from test_orm_coverage import gate_pull_request  # noqa: E402
 
@@ -126,7 +127,45 @@ KNEXFILE_FORMS = {
     "regex_quote": KNEX_REGEX_QUOTE,
     "member_directory": "const c = { client: 'pg', migrations: {} };\nc.migrations.directory = './db/changes';\nmodule.exports = c;\n",
     "bracket_migrations": "module.exports = { client: 'pg', ['migrations']: { directory: './db/changes' } };\n",
+    # Red team R81a B1: the folder from a shorthand, a spread or Object.assign onto the migrations object.
+    "shorthand_directory": "const directory = './db/changes';\nmodule.exports = { client: 'pg', migrations: { directory } };\n",
+    "spread_migrations": "const dirs = { directory: './db/changes' };\nmodule.exports = { client: 'pg', migrations: { ...dirs } };\n",
+    "assign_migrations": ("const c = { client: 'pg', migrations: {} };\nObject.assign(c.migrations, { directory: './db/changes' });\n"
+                          "module.exports = c;\n"),
 }
+
+
+def knexfile_form_blocks(form):
+    """The forms pgfence cannot fold to a folder: analyze blocks (the folder is unknown)."""
+    def scenario(s):
+        from test_tool_reach import repository, run
+        repository(s, {"README.md": "app\n"}, {"package.json": KNEX_PACKAGE, "knexfile.js": KNEXFILE_FORMS[form],
+                                               "migrations/20240101000000_init.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n",
+                                               "db/changes/20240301000000_cleanup.js": DROP_USERS})
+        proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--max-risk", "low", ".")
+        check(proc.returncode == 1, f"analyze blocks: exit {proc.returncode}\n{proc.stdout[-1500:]}")
+    scenario.__name__ = f"knexfile_{form}"
+    return scenario
+
+
+# knex's own TypeScript template (`knex init -x ts`) and its path.join(__dirname, ...) folder:
+# clean, and the folder read (false unknowns on 432d3fdf).
+KNEXFILE_TEMPLATE = ('import type { Knex } from "knex";\nimport path from "path";\n\n'
+                     "const config: { [key: string]: Knex.Config } = {\n"
+                     "  development: {\n    client: \"pg\",\n    connection: process.env.DATABASE_URL,\n"
+                     "    migrations: { directory: path.join(__dirname, \"db\", \"changes\") },\n  },\n};\n\n"
+                     "module.exports = config;\n")
+
+
+def knexfile_template_control(s):
+    from test_tool_reach import repository, run
+    repository(s, {"README.md": "app\n"}, {"package.json": KNEX_PACKAGE, "knexfile.ts": KNEXFILE_TEMPLATE,
+                                           "db/changes/20240301000000_cleanup.js": DROP_USERS})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    found = [(f["path"].removeprefix("./"), x["rule"]) for f in report["files"] for x in f["findings"]]
+    check(("db/changes/20240301000000_cleanup.js", "drop-table") in found, f"the folder path.join names is read: {found}")
+    check(not [x for x in found if x[1].startswith("unknown")], f"nothing unknown: {found}")
 
 
 def knexfile_form(form):
@@ -175,7 +214,9 @@ SCENARIOS = {
     "knexfile_uescape": knexfile_uescape,
     "sequelize_stop": sequelize_stop,
     "typeorm_uescape": typeorm_uescape,
-    **{f"knexfile_{form}": knexfile_form(form) for form in KNEXFILE_FORMS},
+    **{f"knexfile_{form}": (knexfile_form_blocks(form) if form in ("shorthand_directory", "spread_migrations", "assign_migrations")
+                            else knexfile_form(form)) for form in KNEXFILE_FORMS},
+    "knexfile_template_control": knexfile_template_control,
     **{f"sequelizerc_key_{form}": sequelizerc_key(form) for form in SEQUELIZERC_KEYS},
 }
 
