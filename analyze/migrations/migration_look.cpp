@@ -95,6 +95,12 @@ std::string migration_look(std::string_view path, std::string_view text) {
         // `exports.up = ...`, or any up( / up: that exports_an_up reads (function up(, async up (,
         // up: async, up(knex, ...).
         if (!has(text, "exports.up") && !exports_an_up(text)) return {};
+        // An up the module exports by name runs whatever its tool hands it, whatever the names:
+        // `exports.up = async (k) => { await k.schema.dropTable('users') }` names no API (red
+        // team R81a B1, in a folder the knexfile named by a form pgfence did not read).
+        for (std::string_view exported : {"exports.up", "export async function up", "export function up", "export const up", "export let up"}) {
+            if (has(text, exported)) return "it exports an up() (" + std::string(exported) + "), which its tool calls with the database";
+        }
         for (std::string_view api : {"knex", "queryInterface", "pgm.", "queryRunner", "runSql", "sql`", "db.query", "client.query", ".raw(",
                                      ".query(", ".execute(", "sequelize"}) {
             if (has(text, api)) return "it exports an up() that runs SQL through " + std::string(api == "sql`" ? "sql``" : api);
