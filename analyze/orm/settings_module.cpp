@@ -11,6 +11,7 @@
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/rebinding.hpp"
+#include "analyze/migrations/env_files.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -109,8 +110,8 @@ Allowed allowed_call(std::string_view package, std::string_view member) {
     }
     // dotenv lib/main.js: config() reads a dotenv file (by default .env) into process.env and
     // returns { parsed }; parse() reads a string. Not populate(target, parsed): it writes any keys
-    // into any object. dotenv-flow reads .env, .env.local, .env.<NODE_ENV>(.local).
-    if (package == "dotenv" || package == "@dotenvx/dotenvx" || package == "dotenv-flow") return one_of({"config", "configDotenv", "parse"});
+    // into any object. config's `path` is checked in arguments() (dotenv_path).
+    if (package == "dotenv" || package == "@dotenvx/dotenvx") return one_of({"config", "configDotenv", "parse"});
     if (package == "dotenv-expand") return one_of({"expand"});  // (its argument: what dotenv read, see arguments())
     if (package == "pg-connection-string") return one_of({"parse", "parseIntoClientConfig", "toClientConfig"});
     if (package == "uuid") return one_of({"v1", "v3", "v4", "v5", "v6", "v7", "validate", "version", "parse", "stringify"});
@@ -297,6 +298,7 @@ private:
     bool primary(std::size_t& i, std::size_t stop, const KeyContext& key, Ref& ref);
     bool arguments(std::size_t& i, const Ref& callee, const std::string& method);
     bool spread_in(std::size_t open) const;
+    bool dotenv_path(std::size_t open);
     bool object_literal(std::size_t& i, const KeyContext& key);
     bool array_literal(std::size_t& i);
     bool template_literal(std::size_t i);
@@ -1406,6 +1408,7 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
             }
             // dotenv-expand's expand(options) writes options.parsed into process.env: only what dotenv read.
             if (p == "dotenv-expand") expand = true;
+            if ((p == "dotenv" || p == "@dotenvx/dotenvx") && member.ends_with("onfig") && is(open + 1, "{") && !dotenv_path(open + 1)) return false;
             break;
         }
         case Ref::Kind::Function:
@@ -1455,7 +1458,7 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
         }
         if (!expression(k, c, callbacks ? KeyContext{"(callback)", false} : KeyContext{}, &arg)) return false;
         if (arg_at == open + 1 && env_target) env_target = arg.kind == Ref::Kind::Global && arg.path == "process.env";
-        if (expand && !(arg.kind == Ref::Kind::Value && (arg.made_by == "dotenv" || arg.made_by == "@dotenvx/dotenvx" || arg.made_by == "dotenv-flow"))) {
+        if (expand && !(arg.kind == Ref::Kind::Value && (arg.made_by == "dotenv" || arg.made_by == "@dotenvx/dotenvx"))) {
             return fail(arg_at, "dotenv-expand's expand() of a value dotenv did not read: it writes its keys into process.env");
         }
         if (arg.kind == Ref::Kind::Tool) return fail(arg_at, "the migration tool's own object handed to a call");
@@ -1463,6 +1466,44 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
     }
     m_env_result = env_target;  // Object.assign returns its first argument
     i = c + 1;
+    return true;
+}
+
+// dotenv's config({ path }) loads that file into process.env (dotenv lib/main.js _configDotenv):
+// pgfence reads the variables it judges from the dotenv files by name (.env, .env.<x>, <x>.env;
+// migrations/env_files.hpp), so the file must be one. Each string in the path's value is such a
+// name, or a folder piece followed by another piece (`path.resolve(__dirname, '..', '.env')`, a
+// ternary of names, an array of them); a value with no string, or indexed, is not known.
+bool Reader::dotenv_path(std::size_t open) {
+    const std::size_t c = closer(open);
+    for (std::size_t k = open + 1; k < c; k = (is(k, "(") || is(k, "[") || is(k, "{")) ? closer(k) + 1 : k + 1) {
+        if (!(is(k, "path") || (k < n() && t()[k].kind == TokenKind::String && t()[k].string.value == "path")) || !(is(k - 1, "{") || is(k - 1, ","))) continue;
+        if (!is(k + 1, ":")) return fail(k, "dotenv's `path`, a file pgfence does not know");
+        std::size_t e = k + 2;
+        while (e < c && !is(e, ",")) e = (is(e, "(") || is(e, "[") || is(e, "{")) ? closer(e) + 1 : e + 1;
+        bool any = false;
+        for (std::size_t m = k + 2; m < e; ++m) {
+            if (is(m, "[") && (is(m - 1, "]") || is(m - 1, ")") || ident(m - 1) || (m > 0 && t()[m - 1].kind == TokenKind::String))) {
+                return fail(m, "dotenv's `path` picked by an index, a file pgfence does not know");
+            }
+            // Not a piece of the path: a module's name (`require('path')`), a comparison's operand (`NODE_ENV === 'test' ? ...`).
+            auto comparison = [&](std::size_t x) { return is(x, "===") || is(x, "!==") || is(x, "==") || is(x, "!="); };
+            if ((is(m - 1, "(") && (is(m - 2, "require") || is(m - 2, "import"))) || comparison(m - 1) || comparison(m + 1)) continue;
+            std::string text;
+            if (t()[m].kind == TokenKind::String) text = t()[m].string.value;
+            else if (t()[m].kind == TokenKind::Template) {
+                for (const TemplatePart& part : t()[m].parts) text += part.interpolation ? std::string("x") : part.text.value;
+            } else continue;
+            any = true;
+            const std::string_view last = std::string_view(text).substr(text.find_last_of('/') == std::string::npos ? 0 : text.find_last_of('/') + 1);
+            const bool folder = (last == "." || last == ".." || last.find('.') == std::string_view::npos) && is(m + 1, ",") && m + 2 < e &&
+                                !is(m + 2, ")") && !is(m + 2, "]");
+            if (!folder && !tools::dotenv_name(text)) {
+                return fail(m, "dotenv's `path` '" + shown(text) + "', a file pgfence does not read as a dotenv file: what it sets in process.env is not known");
+            }
+        }
+        if (!any) return fail(k, "dotenv's `path` computed, a file pgfence does not know: what it sets in process.env is not known");
+    }
     return true;
 }
 

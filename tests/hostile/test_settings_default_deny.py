@@ -269,13 +269,15 @@ def knexfile_package_handed_on(s):
 def knexfile_env_assign(s):
     """R80 L2: Object.assign writes into process.env keys pgfence does not see: from a JSON file
     (PGOPTIONS search_path for every connection knex opens), from a spread, and through the
-    process.env another Object.assign returns."""
+    process.env another Object.assign returns; and dotenv's config() loads db/settings.txt, a file
+    pgfence does not read as a dotenv file, into process.env."""
     head = {"knexfile.js": "Object.assign(process.env, require('./db/env.json'));\n"
                            "Object.assign(process.env, { ...require('./db/env.json') });\n"
-                           "Object.assign(Object.assign(process.env), JSON.parse(require('fs').readFileSync('db/env.json', 'utf8')));\n" + KNEXFILE,
-            "db/env.json": '{"PG' + 'OPTIONS": "-c search_path=evil"}\n',
+                           "Object.assign(Object.assign(process.env), JSON.parse(require('fs').readFileSync('db/env.json', 'utf8')));\n"
+                           "require('dotenv').config({ path: require('path').join(__dirname, 'db', 'settings.txt') });\n" + KNEXFILE,
+            "db/env.json": '{"PG' + 'OPTIONS": "-c search_path=evil"}\n', "db/settings.txt": "PGOPTIONS='-c search_path=evil'\n",
             "migrations/20240301000000_noop.js": KNEX_NOOP}
-    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", n) for n in (1, 2, 3)})
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", n) for n in (1, 2, 3, 4)})
 
 
 def knexfile_callback_writes(s):
@@ -302,7 +304,8 @@ import * as dotenv from 'dotenv';
 import { expand } from 'dotenv-expand';
 import _ from 'lodash';
 
-expand(dotenv.config({ path: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.env') }));
+expand(dotenv.config({ path: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.env') }));
+dotenv.config({ path: process.env.NODE_ENV === 'test' ? '.env.test' : `.env.${process.env.NODE_ENV}` });
 Object.assign(process.env, { TZ: 'UTC' });
 const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const parsed = parse(process.env.DATABASE_URL || 'postgres://localhost/app');
