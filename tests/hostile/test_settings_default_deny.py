@@ -240,6 +240,119 @@ def ordinary_settings_control(s):
     check(not found, f"pr reports no unknown in ordinary settings modules: {sorted(found)}")
 
 
+# Red team R80 L1-L3: a settings module may call only allowlisted packages' functions (docs/security.md).
+NPM_OPS = "exports.up = (pgm) => { pgm.sql('DROP TABLE users'); };\n"
+
+
+def knexfile_package_runner(s):
+    """R80 L1: the knexfile calls node-pg-migrate's runner on lib/ops, a folder no setting names,
+    whose migration drops users; knex then runs its own (harmless) migration. Run for real (knex
+    3.1.0, node-pg-migrate 7.9.1, PostgreSQL 15): users is gone. The runner is not on the allowlist."""
+    head = {"knexfile.js": "const { runner } = require('node-pg-migrate');\n\n"
+                           "runner({ databaseUrl: process.env.DATABASE_URL, dir: ['lib', 'ops'].join('/'), direction: 'up', migrationsTable: 'ops_log' });\n\n"
+                           + KNEXFILE,
+            "lib/ops/1_ops.js": NPM_OPS, "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", 3)})
+
+
+def knexfile_package_handed_on(s):
+    """R80 L1: node-pg-migrate's runner reaches the knexfile through db/ops.js, a module it loads,
+    as a plain value; and umzug's Umzug is made with `new` and run on lib/ops."""
+    head = {"knexfile.js": "const { runner } = require('./db/ops');\nconst { Umzug } = require('umzug');\n"
+                           "new Umzug({ migrations: { glob: 'lib/ops/*.js' }, context: {}, logger: undefined }).up();\n"
+                           "runner({ dir: 'lib/ops', direction: 'up', migrationsTable: 'ops_log' });\n" + KNEXFILE,
+            "db/ops.js": "module.exports = { runner: require('node-pg-migrate').runner };\n",
+            "lib/ops/1_ops.js": NPM_OPS, "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", 1), ("knexfile.js", "unknown-statement", 3)})
+
+
+def knexfile_env_assign(s):
+    """R80 L2: Object.assign writes into process.env keys pgfence does not see: from a JSON file
+    (PGOPTIONS search_path for every connection knex opens), from a spread, and through the
+    process.env another Object.assign returns; and dotenv's config() loads db/settings.txt, a file
+    pgfence does not read as a dotenv file, into process.env."""
+    head = {"knexfile.js": "Object.assign(process.env, require('./db/env.json'));\n"
+                           "Object.assign(process.env, { ...require('./db/env.json') });\n"
+                           "Object.assign(Object.assign(process.env), JSON.parse(require('fs').readFileSync('db/env.json', 'utf8')));\n"
+                           "require('dotenv').config({ path: require('path').join(__dirname, 'db', 'settings.txt') });\n" + KNEXFILE,
+            "db/env.json": '{"PG' + 'OPTIONS": "-c search_path=evil"}\n', "db/settings.txt": "PGOPTIONS='-c search_path=evil'\n",
+            "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", n) for n in (1, 2, 3, 4)})
+
+
+def knexfile_callback_writes(s):
+    """R80 L3: an assignment as an arrow's body (`() => x.y = ...`) was not read past its target:
+    a callback of then() or map() hides a package's value, a write to an object a module made,
+    and a call of node-pg-migrate's runner there."""
+    head = {"knexfile.js": "const ops = require('./db/ops');\nconst x = {};\n"
+                           "Promise.resolve().then(() => x.m = require('umzug'));\n"
+                           "[ops].map((o) => o.run = require('node-pg-migrate').runner({ dir: 'lib/ops', direction: 'up' }));\n" + KNEXFILE,
+            "db/ops.js": "module.exports = { run: null };\n",
+            "lib/ops/1_ops.js": NPM_OPS, "migrations/20240301000000_noop.js": KNEX_NOOP}
+    gated(s, knex_base(), head, {("knexfile.js", "unknown-statement", 3), ("knexfile.js", "unknown-statement", 4)})
+
+
+# The allowlisted forms real settings modules use (automatisch's knexfile and config, outline's
+# .sequelizerc, alga's knexfile, planka's): they stay clean.
+CONTROL_ESM_KNEXFILE = """import { knexSnakeCaseMappers } from 'objection';
+import path, { join } from 'path';
+import os from 'os';
+import { fileURLToPath, URL } from 'url';
+import { parse } from 'pg-connection-string';
+import { validate as uuidValidate } from 'uuid';
+import * as dotenv from 'dotenv';
+import { expand } from 'dotenv-expand';
+import _ from 'lodash';
+
+expand(dotenv.config({ path: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.env') }));
+dotenv.config({ path: process.env.NODE_ENV === 'test' ? '.env.test' : `.env.${process.env.NODE_ENV}` });
+Object.assign(process.env, { TZ: 'UTC' });
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+const parsed = parse(process.env.DATABASE_URL || 'postgres://localhost/app');
+const url = new URL(process.env.DATABASE_URL || 'postgres://localhost/app');
+const tenant = uuidValidate(process.env.TENANT_ID || '') ? process.env.TENANT_ID : undefined;
+const pool = _.snakeCase(process.env.APP_POOL || 'main');
+const mappers = knexSnakeCaseMappers();
+
+export default {
+  client: 'pg',
+  connection: { host: parsed.host || url.hostname, database: parsed.database, application_name: `${os.hostname()}-${tenant}-${pool}` },
+  migrations: { directory: './migrations', tableName: 'knex_migrations' },
+  seeds: { directory: join(__dirname, 'seeds') },
+  debug: Boolean(mappers),
+};
+"""
+
+CONTROL_SEQUELIZERC = """require("@dotenvx/dotenvx").config({
+  path: process.env.NODE_ENV === "test" ? ".env.test" : ".env",
+});
+
+var path = require('path');
+
+module.exports = {
+  'config': path.resolve('config', 'config.js'),
+  'migrations-path': path.resolve('migrations'),
+};
+"""
+
+
+def allowlisted_settings_control(s):
+    """The allowlist's forms stay clean: an ES knexfile with objection's knexSnakeCaseMappers,
+    path, os, url, pg-connection-string, uuid, lodash, dotenv with dotenv-expand and a literal
+    Object.assign into process.env; outline's .sequelizerc with @dotenvx/dotenvx."""
+    files = {"package.json": '{"name":"app","type":"module","scripts":{"migrate":"knex migrate:latest","seq":"sequelize-cli db:migrate"},'
+                             '"dependencies":{"knex":"^3","pg":"^8","objection":"^3","sequelize":"^6"}}\n',
+             "knexfile.js": CONTROL_ESM_KNEXFILE, ".sequelizerc": CONTROL_SEQUELIZERC, "config/config.js": CONTROL_SEQUELIZE,
+             "migrations/20240101000000_init.js": KNEX_INIT}
+    repository(s, {"README.md": "app\n"}, files)
+    proc = run(s, "analyze", "--no-config", "--ci", "--unknown", "block", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    unknown = [(f["path"], x["start"]["line"], x["message"][:300]) for f in report["files"] for x in f["findings"] if x["rule"].startswith("unknown")]
+    check(proc.returncode == 0 and not unknown, f"analyze passes allowlisted settings modules: exit {proc.returncode}\n{unknown}\n{proc.stderr[-2000:]}")
+
+
 if __name__ == "__main__":
     sys.exit(main({f.__name__: f for f in (knexfile_local_function, sequelizerc_module_constructor, knexfile_flag_module, typeorm_data_source_flag,
-                                           knexfile_loaded_module, ordinary_settings_control)}))
+                                           knexfile_loaded_module, ordinary_settings_control,
+                                           knexfile_package_runner, knexfile_package_handed_on, knexfile_env_assign, knexfile_callback_writes,
+                                           allowlisted_settings_control)}))
