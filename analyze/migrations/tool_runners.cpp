@@ -294,6 +294,34 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
                                  (count > 1 ? ", and " + std::to_string(count - 1) + " more such call" + (count > 2 ? "s" : "") : std::string()) +
                                  "): what that runs on the database is not a migration pgfence reads");
         }
+        // The migrators' own direction verbs: `knex.migrate.rollback()`, umzug's `down()`,
+        // sequelize's `undo`: the down halves run, which pgfence analyses only as up migrations do not.
+        static const std::set<std::string_view> k_down = {"rollback", "down", "revert", "undo", "undoAll", "reset", "redo", "drop"};
+        for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+            if (tokens[i].kind != TokenKind::Ident || (tokens[i - 1].text != "." && tokens[i - 1].text != "?.") || tokens[i + 1].text != "(" ||
+                !k_down.contains(tokens[i].text)) {
+                continue;
+            }
+            out.emplace_back(line_of(text, tokens[i].begin), in + ", and calls `." + std::string(tokens[i].text) +
+                                                                 "()`, which may run the migrations' down direction or reset the database");
+            break;
+        }
+        // Another migrator's API called from the script (node-pg-migrate's runner(), umzug, db-migrate,
+        // postgrator...): which folder, direction and options it runs are its call's, which pgfence
+        // does not read (settings81: `runner({ dir: ['lib','ops'].join('/') })` before knex ran).
+        static const std::set<std::string_view> k_migrator_apis = {"node-pg-migrate", "umzug", "db-migrate", "graphile-migrate", "postgres-migrations",
+                                                                   "@databases/pg-migrations", "ley", "marv", "postgrator", "@mikro-orm/migrations",
+                                                                   "migrate", "pg-migrate", "sql-migrations"};
+        for (std::size_t i = 1; i < tokens.size(); ++i) {
+            if (tokens[i].kind != TokenKind::String) continue;
+            const bool required = i >= 2 && tokens[i - 1].text == "(" && (tokens[i - 2].text == "require" || tokens[i - 2].text == "import");
+            const bool imported = tokens[i - 1].kind == TokenKind::Ident && (tokens[i - 1].text == "from" || tokens[i - 1].text == "import");
+            if ((!required && !imported) || !k_migrator_apis.contains(orm::package_of(tokens[i].string.value))) continue;
+            out.emplace_back(line_of(text, tokens[i].begin), in + ", and loads '" + printable(tokens[i].string.value) +
+                                                                  "', a migrator whose API it calls itself: which folder, direction and "
+                                                                  "options that runs pgfence does not read");
+            break;
+        }
     }
     (void)name;
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -100,6 +100,27 @@ def runner_programmatic(s):
     gate_both(s, head, "scripts/migrate.js", 1, base)
 
 
+def runner_other_migrator(s):
+    """settings81: the runner calls node-pg-migrate's runner() on a folder it computes before knex
+    runs (real knex and node-pg-migrate dropped users; analyze exited 0 on 432d3fdf)."""
+    base = {**KNEX_BASE, "package.json": package({"migrate": "node scripts/migrate.js"}),
+            "scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\nknex.migrate.latest().then(() => knex.destroy());\n'}
+    head = {"scripts/migrate.js": ("const knex = require('knex')(require('../knexfile'));\nconst { runner } = require('node-pg-migrate');\n"
+                                   "(async () => {\n  await runner({ databaseUrl: process.env.DATABASE_URL, dir: ['lib', 'ops'].join('/'), direction: 'up' });\n"
+                                   "  await knex.migrate.latest();\n  await knex.destroy();\n})();\n"),
+            "lib/ops/1700000000000_x.js": "exports.up = (pgm) => { pgm.dropTable('users'); };\n"}
+    gate_both(s, head, "scripts/migrate.js", 2, base)
+
+
+def runner_rollback(s):
+    """The runner calls knex.migrate.rollback(): the down halves run."""
+    base = {**KNEX_BASE, "package.json": package({"migrate": "node scripts/migrate.js"}),
+            "scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\nknex.migrate.latest().then(() => knex.destroy());\n'}
+    head = {"scripts/migrate.js": ('const knex = require("knex")(require("../knexfile"));\n'
+                                   "knex.migrate.latest().then(() => knex.migrate.rollback({}, true)).then(() => knex.destroy());\n")}
+    gate_both(s, head, "scripts/migrate.js", 2, base)
+
+
 def runner_raw(s):
     """B11: the runner sends SQL itself before the migrations."""
     base = {**KNEX_BASE, "package.json": package({"migrate": "node scripts/migrate.js"}),
@@ -211,6 +232,8 @@ SCENARIOS = {
     "knex_load_extensions_computed": knex_load_extensions_computed,
     "runner_programmatic": runner_programmatic,
     "runner_raw": runner_raw,
+    "runner_other_migrator": runner_other_migrator,
+    "runner_rollback": runner_rollback,
     "runner_wrapper": runner_wrapper,
     "runner_workflow": runner_workflow,
     "runner_shebang": runner_shebang,
