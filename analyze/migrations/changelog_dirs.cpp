@@ -1,4 +1,5 @@
 #include "analyze/migrations/changelog_dirs.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -332,12 +333,7 @@ bool may_name_alembic(std::string_view text) {
 // A value under pyproject.toml's [tool.alembic] (its subtables' too), as TOML reads the file.
 bool alembic_value(const TomlValue& v) { return v.keys.size() >= 2 && v.keys[0] == "tool" && v.keys[1] == "alembic"; }
 
-// `text` printable for a reason: control characters and bytes outside ASCII as '?', its first 120.
-std::string printable(std::string_view text) {
-    std::string out(text.substr(0, 120));
-    for (char& c : out) c = static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F ? '?' : c;
-    return out;
-}
+std::string printable(std::string_view text) { return tool_dirs_detail::printable(text, 120); }
 
 // Alembic 1.16 and later also read their settings from pyproject.toml's [tool.alembic] table
 // (red team R71 F8; sqlalchemy/alembic alembic/config.py Config.toml_alembic_config loads the file

@@ -1,4 +1,5 @@
 #include "analyze/migrations/flyway_build_plugins.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
 
@@ -9,11 +10,7 @@
 namespace pgfence::analyze::tools {
 namespace {
 
-std::string printable(std::string_view v) {
-    std::string out;
-    for (char c : v.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
-    return out;
-}
+using tool_dirs_detail::printable;
 
 // One location as a folder of the project (as spring_flyway.cpp reads spring.flyway.locations).
 void location(std::string_view v, PluginLocation& out) {

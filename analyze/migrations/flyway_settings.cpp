@@ -1,4 +1,5 @@
 #include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -347,16 +348,7 @@ void read_toml(FlywaySettings& s, std::string_view text) {
     }
 }
 
-// A setting's text as a finding shows it: printable ASCII and UTF-8, control bytes as '?', at
-// most 120 bytes (each output escapes it for its own format).
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
-    // A cut inside a UTF-8 sequence leaves a lead byte without its continuation: dropped.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-    return text.size() > 120 ? out + "..." : out;
-}
+std::string printable(std::string_view text) { return tool_dirs_detail::printable(text, 120); }
 
 constexpr std::string_view k_packed = "pgfence flyway settings\n";
 

@@ -1,4 +1,5 @@
 #include "analyze/migrations/psqlrc_files.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -82,12 +83,7 @@ void add_file(Reading& r, int n, const std::string& file) {
     add(r, std::move(versions));
 }
 
-// At most 80 bytes of `text`, each control character and backquote shown as '?' (messages are printable).
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    return text.size() > 80 ? out + "..." : out;
-}
+using tool_dirs_detail::printable;
 
 void add_unresolved(Reading& r, int n, std::string_view raw, std::string why) {
     ToolDir d = unknown_dir("psql", "PSQLRC", n,

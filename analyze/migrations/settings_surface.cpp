@@ -1,4 +1,5 @@
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -24,11 +25,7 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string printable(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    return s.size() > 80 ? out + "..." : out;
-}
+using tool_dirs_detail::printable;
 
 // Calls `each(line_number, line)` for the lines of `text` (a trailing CR dropped).
 template <typename F>

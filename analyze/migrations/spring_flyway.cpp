@@ -1,4 +1,5 @@
 #include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <cctype>
 
@@ -11,11 +12,7 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string printable(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    return s.size() > 80 ? out + "..." : out;
-}
+using tool_dirs_detail::printable;
 
 // Relaxed binding: sqlMigrationPrefix, sql-migration-prefix and sql_migration_prefix are one key.
 std::string canonical(std::string_view key) {

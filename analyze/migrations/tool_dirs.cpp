@@ -37,13 +37,15 @@ namespace tool_dirs_detail {
 // At most this many bytes of a value are shown (an expression, a path).
 constexpr std::size_t k_shown = 80;
 
-std::string shown(std::string_view text) {
-    std::size_t cut = std::min(text.size(), k_shown);
+std::string printable(std::string_view text, std::size_t most) {
+    std::size_t cut = std::min(text.size(), most);
     while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
     std::string out;
     for (char c : text.substr(0, cut)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
     return cut < text.size() ? out + "..." : out;
 }
+
+std::string shown(std::string_view text) { return printable(text, k_shown); }
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

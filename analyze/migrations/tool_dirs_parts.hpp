@@ -1,7 +1,8 @@
 #pragma once
 // What tool_dirs.cpp and tool_dirs_commands.cpp share (split from tool_dirs.cpp, moves only): the
 // helpers that make a ToolDir, show a value and count lines, and the readers each file defines
-// for the other's read_tool_dirs. Not for use outside tool_dirs*.cpp: tool_dirs.hpp is the API.
+// for the other's read_tool_dirs, and printable(), the form every settings reader of this folder shows
+// a value in. Not for use outside analyze/migrations: tool_dirs.hpp is the API.
 #include <algorithm>
 #include <cstddef>
 #include <string>
@@ -14,6 +15,8 @@ namespace pgfence::analyze::tools::tool_dirs_detail {
 
 // `text` as shown in a reason: its first bytes, control characters and backquotes replaced.
 std::string shown(std::string_view text);
+// The same at most `most` bytes (whole characters), "..." when cut: every settings reader's form.
+std::string printable(std::string_view text, std::size_t most = 80);
 // The folder a project's tool runs in when it is started from the project (tool_dirs.cpp).
 std::string project_folder(std::string_view path);
 // A ToolDir of `value`, a folder relative to `base` (unknown when it leaves the repository).

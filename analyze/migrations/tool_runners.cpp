@@ -23,11 +23,7 @@ using orm::TokenKind;
 // A runner names a handful of scripts; past this many the rest are not followed (linear work).
 constexpr std::size_t k_most_runners = 64;
 
-std::string printable(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    return s.size() > 80 ? out + "..." : out;
-}
+using tool_dirs_detail::printable;
 
 // The lines of a text, a trailing CR dropped (tool_dirs_parts.hpp).
 using tool_dirs_detail::lines;

@@ -1,4 +1,5 @@
 #include "analyze/migrations/typeorm_data_source.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <array>
 
@@ -12,12 +13,7 @@ constexpr int k_deepest_import = 2;
 // At most this many imports of one file are followed.
 constexpr std::size_t k_most_imports = 32;
 
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80) != 0) out.pop_back();  // no cut character
-    return text.size() > 80 ? out + "..." : out;
-}
+using tool_dirs_detail::printable;
 
 // `value` relative to the folder `base` as a repository path; nullopt when it is absolute or climbs
 // above the top.
