@@ -273,6 +273,9 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         }
     }
     for (auto& [at, why] : orm::driver_loads(tokens)) out.emplace_back(line_of(text, at), in + ": " + std::move(why));
+    if (const std::size_t at = orm::computed_load(tokens); at != std::string::npos) {
+        out.emplace_back(line_of(text, at), in + ": it loads a module by a name computed when it runs, which pgfence does not follow");
+    }
     if (runner) {
         // SQL it sends itself, before or after the tool runs: not a migration pgfence reads.
         static const std::set<std::string_view> k_sends = {"raw", "query", "execute", "executeQuery", "unsafe", "multi", "none",

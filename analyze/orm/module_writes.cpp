@@ -877,6 +877,18 @@ int line_at(std::string_view text, std::size_t offset) {
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
+// The first `require(...)` / `import(...)` whose module is not one constant name (offset), or npos:
+// which code it loads is not followed (`require(path.join(__dirname, 'boot'))`).
+std::size_t first_computed_load(const std::vector<Token>& t) {
+    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
+        if (!(is(t, k, "require") || is(t, k, "import")) || member(t, k) || !is(t, k + 1, "(")) continue;
+        std::string spec;
+        if (k + 3 < t.size() && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) continue;
+        return t[k].begin;
+    }
+    return std::string::npos;
+}
+
 class Loader {
 public:
     // `drivers`: a loaded module's import of a database driver or a way to run programs is a why
@@ -911,6 +923,12 @@ public:
             if (auto drivers = driver_loads(tokens); !drivers.empty()) {
                 return m_done[file] = "at line " + std::to_string(line_at(*text, drivers.front().first)) + " of " + name + ": " + drivers.front().second;
             }
+            // In the tool's process before any migration (settings, runners, entities): a module
+            // loaded by a computed name is code pgfence does not read.
+            if (const std::size_t at = first_computed_load(tokens); at != std::string::npos) {
+                return m_done[file] = "at line " + std::to_string(line_at(*text, at)) + " of " + name +
+                                      ": it loads a module by a name computed when it runs, which pgfence does not follow";
+            }
         }
         for (const Load& l : loads_of(tokens)) {
             std::string ambiguous;
@@ -938,6 +956,8 @@ private:
 };
 
 }  // namespace
+
+std::size_t computed_load(const std::vector<Token>& tokens) { return first_computed_load(tokens); }
 
 std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;

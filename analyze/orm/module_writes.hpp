@@ -65,6 +65,10 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+// The offset of the first `require(...)` / `import(...)` whose module is not one constant name,
+// or npos.
+[[nodiscard]] std::size_t computed_load(const std::vector<Token>& tokens);
+
 // The loads of a database driver or a way to run programs by a constant name (driver_module, less
 // knex, sequelize and typeorm, whose imports alone connect nowhere, and pg_idiom_loads), each as
 // (offset of the load, why).

@@ -57,6 +57,20 @@ def entity_import_deep(s):
     gate(s, {"lib/boot.js": BOOT}, base, ("entity/User.js", 1), ["lib/boot.js"])
 
 
+def entity_computed_load(s):
+    """An entity loads lib/boot.js by a computed name (`require(path.join(__dirname, ...))`):
+    which code runs is not followed, so it is unknown."""
+    head = {"entity/User.js": "require(require('path').join(__dirname, '../lib/boot'));\n" + ENTITY, "lib/boot.js": BOOT}
+    gate(s, head, {**TYPEORM_BASE, "entity/User.js": ENTITY}, ("entity/User.js", 1), [])
+
+
+def entity_computed_load_deep(s):
+    """The same in a module the entity loads."""
+    head = {"entity/User.js": "require('../lib/svc');\n" + ENTITY,
+            "lib/svc.js": "require(require('path').join(__dirname, 'boot'));\nexports.x = 1;\n", "lib/boot.js": BOOT}
+    gate(s, head, {**TYPEORM_BASE, "entity/User.js": ENTITY}, ("entity/User.js", 1), ["lib/svc.js"])
+
+
 # Entities that load the application's services, in TypeScript: a type-only import of pg, two
 # modules loaded together and destructured, a resolver's scoped name.
 SERVICE = ("import type { Pool } from 'pg';\n"
@@ -82,6 +96,8 @@ def control_entity_app(s):
 SCENARIOS = {
     "entity_import_driver": entity_import_driver,
     "entity_import_deep": entity_import_deep,
+    "entity_computed_load": entity_computed_load,
+    "entity_computed_load_deep": entity_computed_load_deep,
     "control_entity_app": control_entity_app,
 }
 
