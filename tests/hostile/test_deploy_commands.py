@@ -219,6 +219,19 @@ def npmrc_userconfig(s):
     gate_both(s, {".npmrc": "userconfig=./config/ci.ini\n", "config/ci.ini": "node-options=--require ./lib/patch.js\n"}, ".npmrc", 1)
 
 
+def npmrc_userconfig_changed(s):
+    """The pull request changes only the file .npmrc's userconfig names: npm reads it as an .npmrc."""
+    base = {**KNEX, ".npmrc": "userconfig=./config/ci.ini\n", "config/ci.ini": "fund=false\n"}
+    gate_both(s, {"config/ci.ini": "fund=false\nnode-options=--require ./lib/patch.js\n"}, ".npmrc", 1, base=base,
+              pr_at=("config/ci.ini", 2))
+
+
+def npmrc_globalconfig_changed(s):
+    """The same through globalconfig, a script-shell in it."""
+    base = {**KNEX, ".npmrc": "fund=false\nglobalconfig = \"deploy/npmrc\"\n", "deploy/npmrc": "audit=false\n"}
+    gate_both(s, {"deploy/npmrc": "audit=false\nscript-shell=./scripts/run\n"}, ".npmrc", 2, base=base, pr_at=("deploy/npmrc", 2))
+
+
 def npmrc_script_shell(s):
     gate_both(s, {".npmrc": "script-shell=./scripts/run\n"}, ".npmrc", 1)
 
@@ -282,6 +295,8 @@ SCENARIOS = {
     "npmrc_env_value": npmrc_env_value,
     "npmrc_userconfig": npmrc_userconfig,
     "npmrc_script_shell": npmrc_script_shell,
+    "npmrc_userconfig_changed": npmrc_userconfig_changed,
+    "npmrc_globalconfig_changed": npmrc_globalconfig_changed,
     "npm_node_options_flag": npm_node_options_flag,
     "package_config_variable": package_config_variable,
     "node_env_file": node_env_file,
