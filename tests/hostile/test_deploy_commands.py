@@ -258,6 +258,24 @@ def node_continued(s):
               ".github/workflows/deploy.yml", 8, pr_at=(".github/workflows/deploy.yml", 9))
 
 
+# Issue #53: node-pg-migrate's ignore pattern, a regular expression over the folder's file names that
+# replaces the default '\\..*': with it a dot file of the folder runs, which pgfence skipped.
+NPM_BASE = {"package.json": '{\n  "name": "app",\n  "dependencies": {"node-pg-migrate": "7.6.1", "pg": "8.11.0"},\n'
+                            '  "scripts": {"migrate": "node-pg-migrate up"}\n}\n',
+            "migrations/1700000000000_a.js": 'exports.up = (pgm) => { pgm.sql("CREATE TABLE IF NOT EXISTS a (id int)"); };\n'}
+DOT_MIGRATION = {"migrations/.1700000000001_b.tsx": 'module.exports = { up: (pgm) => { pgm.sql("DROP TABLE users"); } };\n'}
+
+
+def node_pg_migrate_ignore_pattern(s):
+    gate_both(s, {**DOT_MIGRATION, "package.json": NPM_BASE["package.json"].replace("up\"", "up --ignore-pattern 'x'\"")},
+              "package.json", 4, base=NPM_BASE)
+
+
+def node_pg_migrate_ignore_pattern_config(s):
+    gate_both(s, {**DOT_MIGRATION, "config/default.json": '{\n  "db": {\n    "ignore-pattern": "x"\n  }\n}\n'},
+              "config/default.json", 3, base=NPM_BASE)
+
+
 # Controls.
 def control_helper_scripts(s):
     """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
@@ -301,6 +319,8 @@ SCENARIOS = {
     "package_config_variable": package_config_variable,
     "node_env_file": node_env_file,
     "node_continued": node_continued,
+    "node_pg_migrate_ignore_pattern": node_pg_migrate_ignore_pattern,
+    "node_pg_migrate_ignore_pattern_config": node_pg_migrate_ignore_pattern_config,
     "control_helper_scripts": control_helper_scripts,
 }
 
