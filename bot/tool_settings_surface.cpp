@@ -410,6 +410,14 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            // A script of the repository it runs by name (issue #53): its lines are commands too.
+            for (const auto& r : tools::scripts_run_by_name(path, **text)) {
+                if (out.size() >= k_most_modules || out.contains(r.path) || tools::command_file(r.path)) continue;
+                SurfaceFile f;
+                f.why = path + ":" + std::to_string(r.line) + " runs it";
+                f.command_script = true;
+                out.emplace(r.path, std::move(f));
+            }
             // The project's own runner of the tool and npm's pre/post scripts around it
             // (tools/tool_runners.hpp, red team R79 B11): they run in the tool's process, so a
             // change to one, or to a module it loads, is a change to how the migrations run.
@@ -618,7 +626,11 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
         else s.why = node_config_why;
         const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
-        auto counts = s.npmrc ? std::function<bool(std::string_view)>([](std::string_view l) { return !tools::preload_line(l, true).empty(); })
+        auto counts = s.command_script ? std::function<bool(std::string_view)>([](std::string_view l) {
+                                                return tools::tool_command_line(l) || tools::container_tool_line(l) ||
+                                                       !tools::preload_line(l, false).empty() || tools::deploy_command_line(l);
+                                            })
+                      : s.npmrc ? std::function<bool(std::string_view)>([](std::string_view l) { return !tools::preload_line(l, true).empty(); })
                       : s.loaded_module ? std::function<bool(std::string_view)>([](std::string_view) { return false; })
                       : s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
                       : s.environment ? std::function<bool(std::string_view)>(dotenv_line)

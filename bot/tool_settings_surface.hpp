@@ -62,6 +62,9 @@ struct SurfaceFile {
     // A file an .npmrc's userconfig / globalconfig names: npm reads it as an .npmrc, so its lines
     // count as one's do (its node-options, script-shell, ...).
     bool npmrc = false;
+    // A script a command file runs by name (tools::scripts_run_by_name): its lines are commands, so
+    // those that run a migration tool or say a deploy command count (issue #53).
+    bool command_script = false;
 };
 
 // What a settings script reads that pgfence follows no further: a module by a computed name

@@ -40,4 +40,13 @@ struct CommandUnknown {
 // destructive direction (`migrate-down:`) is a developer's helper, as the package.json one.
 [[nodiscard]] std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read);
 
+// The scripts of the repository a command file's lines run by name (`./scripts/release`, `bash
+// scripts/migrate.sh`): (line, repository path), at most 64; a computed or outside one is left out
+// (deploy_command_unknowns reports it).
+struct ScriptRunByName {
+    int line = 1;
+    std::string path;
+};
+[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text);
+
 }  // namespace pgfence::analyze::tools

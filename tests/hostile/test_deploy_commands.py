@@ -276,6 +276,56 @@ def node_pg_migrate_ignore_pattern_config(s):
               "config/default.json", 3, base=NPM_BASE)
 
 
+# Issue #53: a script of the repository a deploy command runs by name is read as the command lines
+# are (its lines are commands), whatever its name; one pgfence cannot read is unknown where it runs.
+ROLLBACK_SCRIPT = "#!/bin/sh\nset -e\nnpx knex migrate:rollback --all\n"
+
+
+def gate_analyze(s, head, path, line, base=KNEX):
+    """`analyze --ci` fails with an unknown at `path`:`line`."""
+    pull_request(s, head, base)
+    proc, found = analyze(s)
+    check(proc.returncode == 1, f"analyze --ci --unknown block exits 1: {proc.returncode}\n{proc.stderr}")
+    check(unknown_at(found, path, line), f"analyze: unknown at {path}:{line}: {found}")
+
+
+def script_by_path(s):
+    """A script with no extension, run as ./scripts/release."""
+    gate_analyze(s, {"scripts/release": ROLLBACK_SCRIPT, ".github/workflows/deploy.yml": workflow("./scripts/release")},
+                 ".github/workflows/deploy.yml", 7)
+
+
+def script_helper_name(s):
+    """A script named like a developer's helper is followed when a deploy runs it (bash NAME)."""
+    gate_analyze(s, {"scripts/reset-db.sh": ROLLBACK_SCRIPT, ".github/workflows/deploy.yml": workflow("bash scripts/reset-db.sh")},
+                 ".github/workflows/deploy.yml", 7)
+
+
+def script_nested_cycle(s):
+    """Scripts that run each other: read once each, the reset two scripts down found."""
+    gate_analyze(s, {"scripts/a": "#!/bin/sh\n./scripts/b\n", "scripts/b": "#!/bin/sh\n./scripts/a\nnpx prisma migrate reset --force\n",
+                     "Procfile": "web: node server.js\nrelease: ./scripts/a\n"}, "Procfile", 2)
+
+
+def script_computed(s):
+    gate_analyze(s, {".github/workflows/deploy.yml": workflow('bash "scripts/${STEP}.sh"')}, ".github/workflows/deploy.yml", 7)
+
+
+def script_changed_in_pr(s):
+    """The pull request changes only the script the deploy runs: `pr` reviews its lines as commands."""
+    base = {**KNEX, "scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n",
+            ".github/workflows/deploy.yml": workflow("./scripts/release")}
+    gate_both(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\nnpx knex migrate:rollback --all\n"},
+              ".github/workflows/deploy.yml", 7, base=base, pr_at=("scripts/release", 4))
+
+
+def control_scripts_run(s):
+    """A deploy script that migrates up, a tool's own program, a build's output: nothing unknown."""
+    clean(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n./node_modules/.bin/knex migrate:latest\n",
+              ".github/workflows/deploy.yml": workflow("./scripts/release", "chmod +x ./scripts/release", "./dist/server --check",
+                                                       "/usr/local/bin/entrypoint.sh")})
+
+
 # Controls.
 def control_helper_scripts(s):
     """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
@@ -321,6 +371,12 @@ SCENARIOS = {
     "node_continued": node_continued,
     "node_pg_migrate_ignore_pattern": node_pg_migrate_ignore_pattern,
     "node_pg_migrate_ignore_pattern_config": node_pg_migrate_ignore_pattern_config,
+    "script_by_path": script_by_path,
+    "script_helper_name": script_helper_name,
+    "script_nested_cycle": script_nested_cycle,
+    "script_computed": script_computed,
+    "script_changed_in_pr": script_changed_in_pr,
+    "control_scripts_run": control_scripts_run,
     "control_helper_scripts": control_helper_scripts,
 }
 
