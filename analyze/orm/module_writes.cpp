@@ -684,7 +684,8 @@ std::string global_taken(const std::vector<Token>& t, std::size_t i) {
     static const std::set<std::string_view> k_reaching = {"Object", "Reflect", "Function", "globalThis", "global"};
     static const std::set<std::string_view> k_beside = {".", "?.", "[", "(", "=", "===", "!==", "==", "!=", "instanceof", "in", ":", "=>", "?"};
     static const std::set<std::string_view> k_before = {".", "?.", "===", "!==", "==", "!=", "instanceof", "typeof", "new", "function", "class",
-                                                        "let", "const", "var", "delete", "void", "import", "export", "as"};
+                                                        "let", "const", "var", "delete", "void", "import", "export", "as",
+                                                        "declare", "namespace"};
     const std::string_view name = t[i].text;
     const bool reaching = k_reaching.contains(name);
     if (!reaching && !global_name(name)) return "";

@@ -347,6 +347,22 @@ def control_copies(s):
     check("unknown-statement" not in rules, f"pr reports no unknown: {rules}")
 
 
+# The globals used directly (issue #53's control): tested with instanceof, members called, passed to a
+# filter, and in types; none is taken as a value.
+CONTROL_GLOBALS = ('const h = require("../lib/helper");\n'
+                   "const isObj = (v: unknown): boolean => v instanceof Object && typeof v === 'object';\n"
+                   "const names = (xs: unknown[]): string[] => xs.filter(Boolean).map(String);\n"
+                   "const keys = Object.keys({ a: 1 });\nconst copy = Object.assign({}, { a: 1 });\n"
+                   "export async function up(knex: any): Promise<void> { await h.run(knex); } // expect: drop-table\n"
+                   "export async function down(): Promise<void> {}\n")
+
+
+def control_globals(s):
+    report = gate_pull_request(s, "migrations/20240101000000_s.ts", CONTROL_GLOBALS,
+                               {"lib/helper.js": CONTROL_HELPER, "knexfile.js": CONTROL_KNEXFILE, "package.json": PACKAGE}, unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
+
+
 def pg_idiom_other_write(s):
     """Only the two node-postgres idioms are read: any other write to pg in the knexfile stays unknown."""
     knexfile = CONTROL_KNEXFILE_PG + "pg.Client.prototype.query = function () {};\n"
@@ -372,6 +388,7 @@ SCENARIOS = {
     "escape_member_part": member_part,
     "proto_computed": proto_computed,
     **{f"proto_alias_{k}": proto_alias(k) for k in PROTO_ALIASES},
+    "control_globals": control_globals,
     "control_copies": control_copies,
     "pg_idiom_other_write": pg_idiom_other_write,
 }
