@@ -546,9 +546,11 @@ struct Follow {
     std::size_t scripts = 0;
     std::size_t bytes = 0;
     std::string base;  // where the script being read runs: its caller's folder (the shell's working folder)
+    bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
 };
 
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script);
+std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
 
 // The repository script a simple command runs by name, as the shell finds it: the command word
 // itself when it is a path (`./scripts/deploy`, `scripts/migrate.sh`), or the file a shell or
@@ -617,6 +619,69 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     return "this command runs the script " + printable(file) + ", whose line " + std::to_string(found.front().line) + " says: " + found.front().why;
 }
 
+// Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
+// not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
+// deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,
+// make manual "What Name to Give Your Makefile"), or justfile / Justfile; `-f F`, `-C D` followed.
+std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow) {
+    std::size_t k = 0;
+    while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo")) ++k;
+    if (k >= words.size() || !read) return "";
+    const bool make = words[k] == "make" || words[k] == "gmake";
+    if (!make && words[k] != "just") return "";
+    std::string folder(base);
+    std::string file;
+    std::vector<std::string> wanted;
+    for (++k; k < words.size(); ++k) {
+        const std::string& w = words[k];
+        if ((w == "-C" || w == "--directory" || w == "-f" || w == "--file" || w == "--justfile") && k + 1 < words.size()) {
+            const std::string v = words[++k];
+            if (v.find_first_of("$`") != std::string::npos) return "this command gives " + printable(words[0]) + " a computed file or folder (" + printable(v.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
+            if (w == "-C" || w == "--directory") folder = repository_path(folder, v);
+            else file = repository_path(folder, v);
+            continue;
+        }
+        if (w.starts_with("-") || w.find('=') != std::string::npos) continue;
+        if (w.find_first_of("$`") != std::string::npos) return "this command runs a " + printable(words[0]) + " target by a computed name (" + printable(w.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
+        // A test run's target (`make test`, `make e2e`) resets its own database, as an `npm test` does.
+        const std::string n = lower(w);
+        if (n.starts_with("test") || n.starts_with("spec") || n.starts_with("e2e")) continue;
+        if (wanted.size() < 16) wanted.push_back(w);
+    }
+    if (wanted.empty()) return "";
+    std::optional<std::string> text;
+    if (file.empty()) {
+        const std::vector<std::string_view> names = make ? std::vector<std::string_view>{"GNUmakefile", "makefile", "Makefile"}
+                                                         : std::vector<std::string_view>{"justfile", "Justfile", ".justfile"};
+        for (std::string_view n : names) {
+            const std::string p = folder.empty() ? std::string(n) : folder + "/" + std::string(n);
+            if (follow.seen.contains(p)) return "";
+            if ((text = read(p))) {
+                file = p;
+                break;
+            }
+        }
+    } else if (!follow.seen.contains(file)) {
+        text = read(file);
+    }
+    if (!text || follow.seen.contains(file) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts) return "";
+    follow.seen.insert(file);
+    ++follow.scripts;
+    follow.bytes += text->size();
+    // Read as the file is (its targets), its helper-named targets kept.
+    ++follow.depth;
+    const bool keep = std::exchange(follow.keep_helpers, true);
+    auto found = command_unknowns(file, *text, read, follow, false);
+    follow.keep_helpers = keep;
+    --follow.depth;
+    for (const auto& u : found) {
+        if (std::find(wanted.begin(), wanted.end(), u.target) == wanted.end()) continue;
+        return "this command runs the " + std::string(make ? "make" : "just") + " target " + printable(u.target) + " of " + printable(file) +
+               ", whose line " + std::to_string(u.line) + " says: " + u.why;
+    }
+    return "";
+}
+
 }  // namespace
 
 std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text) {
@@ -663,7 +728,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() >= k_most) break;
             std::string why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why)});
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}});
         }
         if (manifest) return out;
     }
@@ -693,7 +758,15 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
             }
             if (why.empty()) why = unread_settings_command(s.command);
-            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why});
+            // A script of the repository it runs by name, from the package's folder, where npm runs it.
+            if (why.empty()) {
+                for (const auto& words : simple_commands(s.command)) {
+                    const std::string script = script_word(words);
+                    if (!script.empty()) why = script_unknown(script, path_folder(path), read, follow);
+                    if (!why.empty()) break;
+                }
+            }
+            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}});
         }
         return out;
     }
@@ -735,7 +808,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 if (!why.empty()) break;
             }
         }
-        if (!why.empty() && targets && helper_name(target)) why.clear();  // `migrate-down:`, a developer's
+        // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
+        if (why.empty() && !dotenv) {
+            for (const auto& words : simple_commands(t)) {
+                why = target_unknown(words, base, read, follow);
+                if (!why.empty()) break;
+            }
+        }
+        if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
                 // A dotenv line: NAME=value as the environment, read by the tool that loads it.
@@ -750,7 +830,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             }
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
-            out.push_back(CommandUnknown{l.number, std::move(why)});
+            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string()});
         }
     }
     return out;

@@ -29,6 +29,7 @@ namespace pgfence::analyze::tools {
 struct CommandUnknown {
     int line = 1;
     std::string why;  // printable
+    std::string target;  // in a Makefile or justfile: the target or recipe the line is in
 };
 
 // The unknowns of a command file, a package.json or a dotenv file at `path` (repository-relative):

@@ -311,6 +311,19 @@ def script_computed(s):
     gate_analyze(s, {".github/workflows/deploy.yml": workflow('bash "scripts/${STEP}.sh"')}, ".github/workflows/deploy.yml", 7)
 
 
+def script_package_json(s):
+    """A package.json migrate script that runs a repository script (named like a helper, which nothing else reads)."""
+    gate_analyze(s, {"scripts/db-reset.sh": ROLLBACK_SCRIPT,
+                     "package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "sh ./scripts/db-reset.sh"\n  }\n}\n'},
+                 "package.json", 4)
+
+
+def make_helper_target(s):
+    """A deploy that runs `make db-reset`: the target is a helper by its name, but the deploy runs it."""
+    gate_analyze(s, {"Makefile": "db-reset:\n\tnpx knex migrate:rollback --all\n",
+                     ".github/workflows/deploy.yml": workflow("make db-reset")}, ".github/workflows/deploy.yml", 7)
+
+
 def script_changed_in_pr(s):
     """The pull request changes only the script the deploy runs: `pr` reviews its lines as commands."""
     base = {**KNEX, "scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n",
@@ -375,6 +388,8 @@ SCENARIOS = {
     "script_helper_name": script_helper_name,
     "script_nested_cycle": script_nested_cycle,
     "script_computed": script_computed,
+    "script_package_json": script_package_json,
+    "make_helper_target": make_helper_target,
     "script_changed_in_pr": script_changed_in_pr,
     "control_scripts_run": control_scripts_run,
     "control_helper_scripts": control_helper_scripts,
