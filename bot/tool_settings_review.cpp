@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/settings_module.hpp"
@@ -632,6 +633,17 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // Code node preloads into the tool's process (tools::preload_lines), as `analyze` reports it.
         for (auto& [line, why] : tools::preload_lines(file.path, **text)) {
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
+        }
+        // A changed deploy command, with the repository scripts it runs read as command lines
+        // (tools/deploy_commands.hpp): `run: ./scripts/reset.sh` names no tool itself, the script
+        // runs `knex migrate:rollback` (left81's gap; analyze reported it, pr did not).
+        if (tools::command_file(file.path) || analyze::path_name(file.path) == "package.json") {
+            for (auto& c : tools::deploy_command_unknowns(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
+                if (!(file.all_lines_new || file.touches(c.line, c.line))) continue;
+                if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == c.line; })) {
+                    unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
+                }
+            }
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);

@@ -332,6 +332,15 @@ def script_changed_in_pr(s):
               ".github/workflows/deploy.yml", 7, base=base, pr_at=("scripts/release", 4))
 
 
+def script_run_added_in_pr(s):
+    """The script is already there (it rolls back); the pull request adds only the workflow step that
+    runs it: pr reads the script behind the new line (exit 0 on 432d3fdf and on left81 alone)."""
+    base = {**KNEX, "scripts/reset.sh": "#!/bin/sh\nnpx knex migrate:rollback --all\n",
+            ".github/workflows/deploy.yml": workflow("npx knex migrate:latest")}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "./scripts/reset.sh")},
+              ".github/workflows/deploy.yml", 8, base=base)
+
+
 def control_scripts_run(s):
     """A deploy script that migrates up, a tool's own program, a build's output: nothing unknown."""
     clean(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n./node_modules/.bin/knex migrate:latest\n",
@@ -391,6 +400,7 @@ SCENARIOS = {
     "script_package_json": script_package_json,
     "make_helper_target": make_helper_target,
     "script_changed_in_pr": script_changed_in_pr,
+    "script_run_added_in_pr": script_run_added_in_pr,
     "control_scripts_run": control_scripts_run,
     "control_helper_scripts": control_helper_scripts,
 }
