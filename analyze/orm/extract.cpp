@@ -429,6 +429,17 @@ void unknown_without_migration(const JsFile& file, Emitter& emitter, const std::
                                       "it runs is not seen");
 }
 
+// A file TypeORM may run with no migration pgfence reads: unknown at `computed` (a class method
+// with a computed name), else at its first statement (which the caller makes sure exists).
+void unknown_typeorm_class(const JsFile& file, Emitter& emitter, const Node* computed) {
+    const Node& at = computed != nullptr ? *computed : file.statements.front();
+    int index = emitter.add_call(at, "up", false);
+    emitter.unknown(at, index, computed != nullptr
+                                   ? "a class method here is named by a computed key, which may be the up() TypeORM calls: what it runs is not read"
+                                   : "TypeORM may load this file as a migration (its data source's `migrations` can name any file) and "
+                                     "run each class it exports; pgfence found no migration it reads in it, so what it runs is not seen");
+}
+
 }  // namespace
 
 Extraction extract_module(std::string_view text, InputFormat format, Direction direction, std::string_view path, std::string_view only,
@@ -523,6 +534,19 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             }
         }
     }
+    if (format == InputFormat::Auto && typeorm_may_run(path)) {
+        // TypeORM runs every class of each file its data source's `migrations` names, by calling
+        // up() (typeorm src/migration/MigrationExecutor.ts): a file with code in which pgfence
+        // found no migration may set its up() in a way pgfence does not read (`async [u](qr)`, red
+        // team R81b B3). Unknown at the computed method, or at its first statement; never skipped.
+        JsFile file = parse_js(text);
+        if (!file.statements.empty()) {
+            Emitter emitter(file, text, out);
+            unknown_typeorm_class(file, emitter, computed_method(file));
+            mark_hidden_uses(file, text, emitter);
+            return out;
+        }
+    }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
@@ -565,13 +589,20 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     // which pgfence found none sets its up() in a way pgfence does not read (a helper given the
     // exports, a write through an expression; red team R74 F1), so it is unknown, never skipped.
     // Only a file of comments alone, where nothing runs, is.
-    if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
+    // A class method named by a computed key may be the up() TypeORM calls, even after an up()
+    // pgfence read (the later one of a name wins; red team R81b B3).
+    const Node* computed = format == InputFormat::TypeOrm ? computed_method(file) : nullptr;
+    if (computed != nullptr) {
+        unknown_typeorm_class(file, emitter, computed);
+    } else if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
     if (none_found) {
-        unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
+        if (computed == nullptr) {
+            unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
+        }
     } else if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
         !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
