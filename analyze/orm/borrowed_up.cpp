@@ -581,4 +581,27 @@ std::vector<ReExport> reexports(const std::vector<Token>& tokens) { return Scan(
 
 std::vector<std::pair<std::size_t, std::string>> unfollowed_exports(const std::vector<Token>& tokens) { return Scan(tokens).unfollowed(); }
 
+namespace {
+
+const Node* computed_in(const Node& n, bool in_class) {
+    // The parser names a member by its first token, '[' for a computed one (js_ast.cpp class_member).
+    if (in_class && n.kind == NodeKind::Func && n.name == "[") return &n;
+    bool cls = n.kind == NodeKind::Other && n.name == "class";
+    for (const Node& k : n.kids) {
+        const Node* member = &k;
+        if (cls && k.kind == NodeKind::Binary && k.name == "=" && k.kids.size() == 2) member = &k.kids[1];  // a field
+        if (const Node* found = computed_in(*member, cls)) return found;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const Node* computed_method(const JsFile& file) {
+    for (const Node& n : file.statements) {
+        if (const Node* found = computed_in(n, false)) return found;
+    }
+    return nullptr;
+}
+
 }  // namespace pgfence::analyze::orm

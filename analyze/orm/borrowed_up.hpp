@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/orm/js_ast.hpp"
 #include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::orm {
@@ -46,5 +47,10 @@ struct ReExport {
 // importClassesFromDirectories, loadFileClasses): each is unknown at its export, with why
 // (red team R72 F1). Classes, functions and literals written in the file are not.
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> unfollowed_exports(const std::vector<Token>& tokens);
+
+// The first method or function-valued field of a class in `file` whose name is computed
+// (`async [u](qr)`, `` [`up`] ``, `[k] = async () => ...`): TypeORM calls the instance's up(),
+// which such a name may be, unread (red team R81b B3); nullptr when there is none.
+[[nodiscard]] const Node* computed_method(const JsFile& file);
 
 }  // namespace pgfence::analyze::orm

@@ -429,6 +429,25 @@ void unknown_without_migration(const JsFile& file, Emitter& emitter, const std::
                                       "it runs is not seen");
 }
 
+// The first class or function in `n`, or nullptr.
+const Node* class_or_function(const Node& n) {
+    if (n.kind == NodeKind::Func || (n.kind == NodeKind::Other && n.name == "class")) return &n;
+    for (const Node& k : n.kids) {
+        if (const Node* found = class_or_function(k)) return found;
+    }
+    return nullptr;
+}
+
+// A file TypeORM may run with no migration pgfence reads: unknown at a class method with a
+// computed name (`computed`), else at the file's first class or function.
+void unknown_typeorm_class(const Node& at, bool computed, Emitter& emitter) {
+    int index = emitter.add_call(at, "up", false);
+    emitter.unknown(at, index, computed
+                                   ? "a class method here is named by a computed key, which may be the up() TypeORM calls: what it runs is not read"
+                                   : "TypeORM may load this file as a migration (its data source's `migrations` can name any file) and "
+                                     "run each class or function it exports; pgfence found no migration it reads in it, so what it runs is not seen");
+}
+
 }  // namespace
 
 Extraction extract_module(std::string_view text, InputFormat format, Direction direction, std::string_view path, std::string_view only,
@@ -523,6 +542,23 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             }
         }
     }
+    if (format == InputFormat::Auto && typeorm_may_run(path)) {
+        // TypeORM runs every class or function a file its data source's `migrations` names exports,
+        // by calling up() (typeorm src/util/DirectoryExportedClassesLoader.ts, src/migration/
+        // MigrationExecutor.ts): one in which pgfence found no migration may set its up() in a way
+        // pgfence does not read (`async [u](qr)`, red team R81b B3). Unknown at the computed method,
+        // or at its first class or function; never skipped.
+        JsFile file = parse_js(text);
+        const Node* computed = computed_method(file);
+        const Node* code = computed;
+        for (std::size_t i = 0; code == nullptr && i < file.statements.size(); ++i) code = class_or_function(file.statements[i]);
+        if (code != nullptr) {
+            Emitter emitter(file, text, out);
+            unknown_typeorm_class(*code, computed != nullptr, emitter);
+            mark_hidden_uses(file, text, emitter);
+            return out;
+        }
+    }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
@@ -565,13 +601,21 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     // which pgfence found none sets its up() in a way pgfence does not read (a helper given the
     // exports, a write through an expression; red team R74 F1), so it is unknown, never skipped.
     // Only a file of comments alone, where nothing runs, is.
-    if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
+    // A class method named by a computed key may be the up() TypeORM calls, even after an up()
+    // pgfence read (the later one of a name wins; red team R81b B3). (With a down() read and no
+    // up(), the up() not found is unknown below.)
+    const Node* computed = format == InputFormat::TypeOrm && (none_found || walked.found_up) ? computed_method(file) : nullptr;
+    if (computed != nullptr) {
+        unknown_typeorm_class(*computed, true, emitter);
+    } else if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
     if (none_found) {
-        unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
+        if (computed == nullptr) {
+            unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
+        }
     } else if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&
         !file.statements.empty()) {
         // A down() was read but no up(): the tool runs an up pgfence did not find (a computed

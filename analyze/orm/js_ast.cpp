@@ -325,8 +325,12 @@ Node Parser::function_rest(std::size_t begin) {
     f.params = params();
     if (punct(":")) skip_type({}, true);
     if (punct("=>")) ++m_i;
-    if (punct("{")) f.kids = bracketed_block();
-    else if (more()) f.kids.push_back(assignment());
+    if (punct("{")) {
+        f.kids = bracketed_block();
+    } else if (more()) {
+        f.kids.push_back(assignment());
+        f.returns = true;
+    }
     f.end = prev_end();
     return f;
 }

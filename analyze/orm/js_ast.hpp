@@ -17,7 +17,8 @@ struct Node {
     NodeKind kind = NodeKind::Other;
     std::size_t begin = 0;  // source offsets of the whole expression
     std::size_t end = 0;
-    std::string name;       // Ident: the name; Member: the property; Binary/Unary: the operator; Func: its name
+    std::string name;       // Ident: the name; Member: the property; Binary/Unary: the operator; Func: its name;
+                            // Other: ',' (a sequence), '?:' (a conditional), 'class' or none
     // Member/Index: [object, (index)]; Call/New: [callee, args...]; Object: values; Array: elements;
     // Binary: [left, right]; Unary: [operand]; Func: statements of its body; Other: sub-expressions.
     std::vector<Node> kids;
@@ -27,6 +28,7 @@ struct Node {
     int token = -1;                   // String/Template/Number: index into the token list
     std::string context;              // set on nodes under `if (... hasTable/hasColumn ...)`; a
                                       // declaration is "const" or "let" (let, var) instead
+    bool returns = false;             // Func: an arrow whose body is one expression, its result
 };
 
 // A parsed file: top-level statements and the tokens the nodes refer to.

@@ -31,6 +31,7 @@ Node Parser::expression() {
     if (!punct(",") || m_in_list) return first;
     Node seq;
     seq.kind = NodeKind::Other;
+    seq.name = ",";
     seq.begin = first.begin;
     seq.kids.push_back(std::move(first));
     while (punct(",")) {
@@ -335,8 +336,12 @@ Node Parser::primary() {
                 f.begin = begin;
                 f.params.push_back(m_t[m_i].text);
                 m_i += 2;
-                if (punct("{")) f.kids = bracketed_block();
-                else if (more()) f.kids.push_back(assignment());
+                if (punct("{")) {
+                    f.kids = bracketed_block();
+                } else if (more()) {
+                    f.kids.push_back(assignment());
+                    f.returns = true;
+                }
                 f.end = prev_end();
                 return f;
             }

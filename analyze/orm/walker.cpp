@@ -1,6 +1,7 @@
 #include "analyze/orm/walker_impl.hpp"
 
 #include "analyze/orm/escapes.hpp"
+#include "analyze/orm/js_numbers.hpp"
 #include "analyze/orm/reach.hpp"
 #include "analyze/orm/runner_api.hpp"
 
@@ -258,6 +259,11 @@ void Walker::rewrite(Node& n, Aliases& a) {
         default: break;
     }
     for (Node& k : n.kids) rewrite(k, a);
+    if (const Node* side = collapsed(n)) {
+        // (A transpiler writes `(0, helpers.f)(qr)` for an imported helper's call, too.)
+        Node value = *side;
+        substitute(n, value);
+    }
     if (n.kind == NodeKind::Index && n.kids.size() == 2) {
         // queryRunner["query"]: a key that folds to a string is that member.
         if (auto key = m_e.string_of(n.kids[1])) {
@@ -292,6 +298,92 @@ void Walker::rewrite(Node& n, Aliases& a) {
 void Walker::unknown(const Node& where, const std::string& name, std::string why) {
     int index = m_e.add_call(where, shown(name), false);
     m_e.unknown(where, index, std::move(why));
+}
+
+std::optional<Walker::Literal> Walker::literal(const Node& n) const {
+    switch (n.kind) {
+        case NodeKind::Number: {
+            auto text = js_number_text(n.name);  // nullopt for a BigInt or what it does not read exactly
+            if (!text) return std::nullopt;
+            return Literal{*text != "0", false};
+        }
+        case NodeKind::String: {
+            auto value = m_e.string_of(n);
+            if (!value) return std::nullopt;
+            return Literal{!value->empty(), false};
+        }
+        case NodeKind::Ident:
+            // (`undefined` can be a local name: then this reads the other side, which does not
+            // run; reading more than runs is the safe side.)
+            if (n.name == "true" || n.name == "false") return Literal{n.name == "true", false};
+            if (n.name == "null" || n.name == "undefined") return Literal{false, true};
+            return std::nullopt;
+        case NodeKind::Unary: {
+            if (n.kids.size() != 1) return std::nullopt;
+            auto inner = literal(n.kids[0]);
+            if (!inner) return std::nullopt;
+            if (n.name == "void") return Literal{false, true};
+            if (n.name == "!") return Literal{!inner->truthy, false};
+            if ((n.name == "-" || n.name == "+") && n.kids[0].kind == NodeKind::Number) return Literal{inner->truthy, false};
+            return std::nullopt;
+        }
+        default: return std::nullopt;
+    }
+}
+
+const Node* Walker::collapsed(const Node& n) const {
+    if (n.kind == NodeKind::Other && n.name == "," && n.kids.size() >= 2) {
+        for (std::size_t i = 0; i + 1 < n.kids.size(); ++i) {
+            if (!literal(n.kids[i])) return nullptr;
+        }
+        return &n.kids.back();
+    }
+    if (n.kind != NodeKind::Binary || n.kids.size() != 2) return nullptr;
+    auto left = literal(n.kids[0]);
+    if (!left) return nullptr;
+    bool right = (n.name == "&&" && left->truthy) || (n.name == "||" && !left->truthy) || (n.name == "??" && left->nullish);
+    return right ? &n.kids[1] : nullptr;
+}
+
+Walker::Use Walker::use_of(const Node& p, std::size_t i) {
+    switch (p.kind) {
+        case NodeKind::Func: return p.returns ? Use::Flows : Use::Discarded;
+        case NodeKind::Other:
+            if (p.name == "class") return Use::Discarded;
+            if (p.name == ",") return i + 1 < p.kids.size() ? Use::Discarded : Use::Flows;
+            if (p.name == "?:") return i == 0 ? Use::Tested : Use::Flows;
+            return Use::Flows;
+        case NodeKind::Unary: {
+            // `await` and `yield` hand it on, `...` spreads it, `delete`, `++` and `--` write it.
+            static const std::string_view k_tests[] = {"!", "typeof", "void", "-", "+", "~"};
+            return std::find(std::begin(k_tests), std::end(k_tests), p.name) != std::end(k_tests) ? Use::Tested : Use::Flows;
+        }
+        case NodeKind::Binary: {
+            // `a && b` is a when a is falsy (no object is): a is only tested. `||` and `??` are
+            // either side, an assignment its right side; the other operators make a new value.
+            if (p.name == "&&") return i == 0 ? Use::Tested : Use::Flows;
+            static const std::string_view k_compare[] = {"==", "===", "!=", "!==", "<=", ">="};
+            bool assigns = p.name.ends_with("=") && std::find(std::begin(k_compare), std::end(k_compare), p.name) == std::end(k_compare);
+            return p.name == "||" || p.name == "??" || assigns ? Use::Flows : Use::Tested;
+        }
+        default: return Use::Flows;
+    }
+}
+
+bool Walker::alias_assignment(const Node& n) const {
+    return n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2 && aliases_runner(n.kids[1]);
+}
+
+void Walker::visit_kid(const Node& parent, std::size_t i, bool value) {
+    const Node& k = parent.kids[i];
+    Use use = use_of(parent, i);
+    if (use == Use::Tested && rooted(k) && is_reference(k)) return;  // `knex.client.config.client === 'pg'`
+    if (use == Use::Flows && alias_assignment(k)) {
+        std::string target = m_e.source(k.kids[0]);
+        unknown(k, target, "the migration's runner assigned to `" + shown(target) +
+                               "` here is also the value of the expression around it, which pgfence does not follow");
+    }
+    visit(k, value);
 }
 
 void Walker::visit(const Node& n, bool value) {
@@ -341,10 +433,15 @@ void Walker::visit(const Node& n, bool value) {
                 return;
             }
             if (rooted(n) && is_reference(n)) {
-                if (value) {
-                    unknown(n, dotted_name(n), "`" + shown(dotted_name(n)) +
-                                                   "` (from the migration's runner) is stored or handed on here; what uses it is not followed");
-                }
+                // Default-deny, as for the runner itself (the Ident case): the positions the
+                // walker reads (a call on it, a member chain, an alias, a followed helper's
+                // argument, a test) never visit it, so any other is a use not followed: returned,
+                // thrown, yielded, awaited, an operand whose value it is (red team R81b B1, B2).
+                unknown(n, dotted_name(n), "`" + shown(dotted_name(n)) + "` (from the migration's runner) is " +
+                                               (value ? "stored or handed on here"
+                                                      : "used here as a value (returned, thrown, yielded, awaited or the value of an "
+                                                        "expression)") +
+                                               "; what uses it is not followed");
                 return;
             }
             if (rooted(n)) {
@@ -399,7 +496,7 @@ void Walker::visit(const Node& n, bool value) {
         // `x.list = [queryRunner]`: an array stored keeps the runner as its element.
         // `[knex.schema].map((s) => s.dropTable('t'))` too: an array walked is not followed.
         bool element = n.kind == NodeKind::Array && is_reference(n.kids[i]);
-        visit(n.kids[i], element || takes_as_value(n, i));
+        visit_kid(n, i, element || takes_as_value(n, i));
     }
 }
 
@@ -426,7 +523,7 @@ bool Walker::hands_runner(const Node& a) const {
 void Walker::visit_args(const Node& n, bool skip_runner) {
     for (std::size_t i = 1; i < n.kids.size(); ++i) {
         if (skip_runner && rooted(n.kids[i]) && is_reference(n.kids[i])) continue;
-        visit(n.kids[i], takes_as_value(n, i));
+        visit_kid(n, i, takes_as_value(n, i));
     }
 }
 
@@ -454,7 +551,7 @@ void Walker::call(const Node& n) {
                 bool bound = a.kind == NodeKind::Func && !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
                 if (a.kind == NodeKind::Func) {
-                    for (const Node& k : a.kids) visit(k, false);
+                    for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
                 } else {
                     visit(a, true);
                 }
@@ -464,7 +561,7 @@ void Walker::call(const Node& n) {
         }
         if (m == "then" || m == "catch" || m == "finally" ||
             (on_result && std::find(std::begin(k_promise), std::end(k_promise), m) != std::end(k_promise))) {
-            for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
+            for (std::size_t i = 0; i < n.kids.size(); ++i) visit_kid(n, i, i > 0 && takes_as_value(n, i));
             return;
         }
         if (reads_only(m_format, callee)) {
@@ -481,7 +578,7 @@ void Walker::call(const Node& n) {
                 if (a.kind != NodeKind::Func) continue;
                 bool bound = !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
-                for (const Node& k : a.kids) visit(k, false);
+                for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
                 if (bound) m_roots.pop_back();
             }
             return;
@@ -535,7 +632,7 @@ void Walker::call(const Node& n) {
         visit_args(n, true);
         return;
     }
-    for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], takes_as_value(n, i));
+    for (std::size_t i = 0; i < n.kids.size(); ++i) visit_kid(n, i, takes_as_value(n, i));
 }
 
 }  // namespace pgfence::analyze::orm::detail

@@ -224,7 +224,7 @@ bool Walker::split_conditional(const Node& n) {
         if (c.kind != NodeKind::Other || c.name != "?:" || c.kids.size() != 3) continue;
         if (!m_e.string_of(c.kids[1]) || !m_e.string_of(c.kids[2])) continue;
         std::size_t line = line_of(c.begin);
-        visit(c.kids[0], false);
+        visit_kid(c, 0, false);
         m_splitting = true;
         for (std::size_t branch = 1; branch <= 2; ++branch) {
             Node copy = n;

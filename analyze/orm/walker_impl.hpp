@@ -100,6 +100,32 @@ private:
 
     void visit(const Node& n, bool value);
 
+    // How an expression's value is used by its parent: thrown away (a statement, a block's
+    // statement, a sequence's element before the last), only tested (compared, negated, typeof,
+    // a condition), or flowing on (returned, awaited, yielded, the value of the expression around
+    // it, an operand whose value it may be).
+    enum class Use { Discarded, Tested, Flows };
+    static Use use_of(const Node& parent, std::size_t i);
+
+    // Visits `parent`'s kid `i`: the runner or a member of it only tested there is read for its
+    // value, nothing is handed on; an alias of the runner assigned where its value flows on
+    // (`(s = k.schema).dropTable(...)`) is unknown, as the runner itself would be (red team R81b B1).
+    void visit_kid(const Node& parent, std::size_t i, bool value);
+
+    // `x = <the runner, or something on it>`, which rewrite() records as an alias.
+    bool alias_assignment(const Node& n) const;
+
+    // Whether a node is a literal with no side effects, and its truthiness and nullishness.
+    struct Literal {
+        bool truthy = false;
+        bool nullish = false;
+    };
+    std::optional<Literal> literal(const Node& n) const;
+    // What a sequence or a logical operator whose other side is a literal evaluates to:
+    // `(0, k.schema)`, `(void 0, pgm.sql)`, `(1 && k.schema)`, `(0 || d)`, `(null ?? d)`; nullptr
+    // when it is not one of those.
+    const Node* collapsed(const Node& n) const;
+
     // --- escapes: the runner stored where the walker does not read, handles of its own --------
 
     // `await knex.transaction()` (knex/lib/knex-builder/make-knex.js: without a callback it
