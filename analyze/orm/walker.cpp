@@ -217,6 +217,26 @@ void Walker::assign(const Node& left, const Node& right, Aliases& a) {
     }
 }
 
+bool Walker::template_names_runner(std::string_view text, const Token& t, std::size_t base, const Aliases& a, int depth) const {
+    if (depth > 8) return true;  // nested past any real template: not read, so not known harmless
+    for (const TemplatePart& part : t.parts) {
+        if (!part.interpolation) continue;
+        if (part.expr_begin < base || part.expr_end < part.expr_begin || part.expr_end - base > text.size()) return true;
+        const std::string_view inside = text.substr(part.expr_begin - base, part.expr_end - part.expr_begin);
+        const std::vector<Token> inner = lex_js(inside);
+        if (!inner.empty() && !inner.back().unreadable.empty()) return true;
+        for (std::size_t i = 0; i < inner.size(); ++i) {
+            if (inner[i].kind == TokenKind::Template && template_names_runner(inside, inner[i], 0, a, depth + 1)) return true;
+            if (inner[i].kind != TokenKind::Ident || (i > 0 && (inner[i - 1].text == "." || inner[i - 1].text == "?."))) continue;
+            const std::string& name = inner[i].text;
+            if (a.contains(name) || std::find(m_roots.begin(), m_roots.end(), name) != m_roots.end() || (name == "this" && !m_this.empty())) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void Walker::rewrite(Node& n, Aliases& a) {
     switch (n.kind) {
         case NodeKind::Func: {
@@ -236,6 +256,17 @@ void Walker::rewrite(Node& n, Aliases& a) {
         case NodeKind::Ident: {
             auto it = a.find(n.name);
             if (it != a.end()) substitute(n, it->second);
+            return;
+        }
+        case NodeKind::Template: {
+            // A `${...}` is not parsed into nodes: one that names the runner (its own name, an
+            // alias, or `this` holding it) uses it where the walker does not read, as
+            // `${(s = k.schema, "")}` did before `s.dropTable("users")` (walker81's open hole).
+            if (n.token >= 0 && template_names_runner(m_e.source(n), m_e.token(n), n.begin, a, 0)) {
+                n.kind = NodeKind::Other;
+                n.name = "${}";
+                n.kids.clear();
+            }
             return;
         }
         case NodeKind::Member: {
@@ -391,6 +422,10 @@ void Walker::visit(const Node& n, bool value) {
     // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
     // of SQL inside another statement, not a statement.
     if (value && m_format == InputFormat::Knex && raw_call(n)) return;
+    if (n.kind == NodeKind::Other && n.name == "${}") {
+        unknown(n, "${...}", "the migration's runner is used inside a template's `${...}`, which pgfence does not read as code");
+        return;
+    }
     switch (n.kind) {
         case NodeKind::Call: {
             std::string saved = m_e.context;

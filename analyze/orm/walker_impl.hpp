@@ -201,6 +201,9 @@ private:
     InputFormat m_format;
     Direction m_direction;
     const ScriptForm& m_form;
+    // Whether a template token's `${...}` names the runner, an alias of it or `this` holding it.
+    // (`text`: the source the token's offsets, less `base`, index.)
+    [[nodiscard]] bool template_names_runner(std::string_view text, const Token& t, std::size_t base, const Aliases& a, int depth) const;
     std::vector<std::string> m_roots;  // the names the runner goes by in the code being read
     std::set<std::string, std::less<>> m_foreign;  // names of database handles not from the runner
     std::set<std::string, std::less<>> m_foreign_local;  // ... set in the function being read
