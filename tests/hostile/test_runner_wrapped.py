@@ -99,6 +99,9 @@ CASES = {
                           "module.exports = class Noop1700000000001 {\n  async up(qr) {}\n"
                           '  async [u](qr) { await qr.query("DROP TABLE users"); } // expect: unknown-statement\n'
                           "};\n", TYPEORM_BASE, True),
+    # The runner inside a template's ${...}, which is not read as code (walker81's open hole).
+    "template_alias": (KNEX_PATH, knex('  let s;\n  const note = `${(s = k.schema, "")}`; // expect: unknown-statement\n'
+                                       '  await s.dropTable("users");\n'), KNEX_BASE, True),
 }
 
 
