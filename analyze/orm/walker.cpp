@@ -229,7 +229,9 @@ bool Walker::template_names_runner(std::string_view text, const Token& t, std::s
             if (inner[i].kind == TokenKind::Template && template_names_runner(inside, inner[i], 0, a, depth + 1)) return true;
             if (inner[i].kind != TokenKind::Ident || (i > 0 && (inner[i - 1].text == "." || inner[i - 1].text == "?."))) continue;
             const std::string& name = inner[i].text;
-            if (a.contains(name) || std::find(m_roots.begin(), m_roots.end(), name) != m_roots.end() || (name == "this" && !m_this.empty())) {
+            const auto alias = a.find(name);  // an alias of the runner, not a helper's parameter bound to a literal
+            if ((alias != a.end() && rooted(alias->second)) || std::find(m_roots.begin(), m_roots.end(), name) != m_roots.end() ||
+                (name == "this" && !m_this.empty())) {
                 return true;
             }
         }
