@@ -27,10 +27,12 @@ std::string lower(std::string_view s) {
 }
 
 // A command line's simple commands, each as its words: split at the shell's separators (`&&`,
-// `||`, `;`, `|`, `&`, a backquote), words at blanks; quotes, parentheses (a subshell, `$(VAR)`
-// of make, which must not cut the command in two), the brackets and
-// commas of an exec form (`CMD ["npx", "knex", ...]`) and of JSON are dropped, as a word never
-// needs them to name a tool or its verb. Linear in the line.
+// `||`, `;`, `|`, `&`, a backquote), words at blanks; parentheses (a subshell, `$(VAR)` of make,
+// which must not cut the command in two), the brackets and commas of an exec form (`CMD ["npx",
+// "knex", ...]`) and of JSON are dropped, as a word never needs them to name a tool or its verb.
+// Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
+// `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
+// its own. A backquote leaves a `$`` word in the command it cuts: a command substitution. Linear in the line.
 std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
     std::vector<std::vector<std::string>> out(1);
     std::string word;
@@ -38,13 +40,28 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
         if (!word.empty()) out.back().push_back(std::move(word));
         word.clear();
     };
+    char quote = 0;
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
-        if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
+        if (c == '"' || c == '\'') {
+            if (quote == 0) {
+                quote = c;
+            } else if (quote == c) {
+                quote = 0;
+                std::size_t j = i + 1;
+                while (j < line.size() && (line[j] == ' ' || line[j] == '\t')) ++j;
+                if (j < line.size() && line[j] == ':') {
+                    end_word();
+                    i = j;
+                }
+            } else {
+                word += c;
+            }
+        } else if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
             end_word();
+            if (c == '`') out.back().emplace_back("$`");
             if (!out.back().empty() && out.size() < 1024) out.emplace_back();
-        } else if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' ||
-                   c == '(' || c == ')') {
+        } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
             end_word();
         } else {
             word += c;
@@ -65,6 +82,10 @@ std::string tool_word(std::string_view word) {
     std::string_view base = word.substr(word.rfind('/') == std::string_view::npos ? 0 : word.rfind('/') + 1);
     if (const std::size_t at = base.find('@'); at != std::string_view::npos && at > 0) base = base.substr(0, at);
     if (base == "sequelize-cli") return "sequelize";
+    // The other programs of a package's `bin`: node-pg-migrate 7's node-pg-migrate-cjs and
+    // node-pg-migrate-esm (its package.json), mikro-orm's mikro-orm-esm (@mikro-orm/cli package.json).
+    if (base == "node-pg-migrate-cjs" || base == "node-pg-migrate-esm") return "node-pg-migrate";
+    if (base == "mikro-orm-esm") return "mikro-orm";
     if (base == "django-admin" || base == "manage.py") return "django";
     if (base.starts_with("typeorm-ts-node-")) return "typeorm";
     if (base == "rake") return "rails";
@@ -208,29 +229,49 @@ bool sets_variable(const std::vector<std::string>& words, std::string_view name)
     return false;
 }
 
+// A name's words: split at every character but a letter or digit and where a lower-case letter
+// meets an upper-case one (`dbReset`), lower-cased.
+std::vector<std::string> name_words(std::string_view name) {
+    std::vector<std::string> out;
+    std::string word;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        const bool camel = i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1]));
+        if (!std::isalnum(c) || camel) {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        }
+        if (std::isalnum(c)) word += static_cast<char>(std::tolower(c));
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    return out;
+}
+
 // The names of a deploy's migrate step: a package.json script, a Makefile target, a justfile recipe.
-// A developer's helper by its name: a part (split at `:`, `-`, `_`, `.`) that names the destructive
-// direction (`db:rollback`, `migrate-down`, `dbReset`), or one that starts `test`, `dev` or `local`
-// (`migrate:latest` is not a test).
+// A developer's helper by its name: a whole word (split as name_words) that names the destructive
+// direction (`db:rollback`, `migrate-down`, `dbReset`) or a test or development run. Whole words
+// only: `release-zero-downtime` and `deploy-with-preset` are deploys (red team R81a B6).
 bool helper_name(std::string_view name) {
-    const std::string n = lower(name);
-    for (std::size_t at = 0; at < n.size();) {
-        std::size_t end = at;
-        while (end < n.size() && std::isalnum(static_cast<unsigned char>(n[end]))) ++end;
-        const std::string_view part = std::string_view(n).substr(at, end - at);
-        for (std::string_view w : {"test", "dev", "local", "e2e", "spec"}) {
-            if (part.starts_with(w)) return true;
+    for (const std::string& part : name_words(name)) {
+        if (part.starts_with("test")) return true;
+        for (std::string_view w : {"dev", "develop", "development", "local", "e2e", "spec", "specs"}) {
+            if (part == w) return true;
         }
         for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "refresh", "wipe", "purge",
                                    "force", "rebase", "flush", "teardown", "destroy", "truncate"}) {
-            if (part.find(w) != std::string_view::npos) return true;
+            if (part == w) return true;
         }
-        at = end + 1;
     }
     return false;
 }
 
 bool deploy_name(std::string_view name) {
+    // The scripts npm runs itself on `npm install` and `npm ci` (docs.npmjs.com/cli/using-npm/scripts,
+    // "npm ci": preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare;
+    // "npm install" the same): a deploy that installs runs them (red team R81a B9).
+    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"}) {
+        if (name == w) return true;
+    }
     if (helper_name(name)) return false;
     const std::string n = lower(name);
     for (std::string_view w : {"migrat", "deploy", "release", "start", "postinstall", "build", "prod", "upgrade", "db:update"}) {
@@ -374,23 +415,38 @@ private:
 
 namespace {
 
-// A command run against a test or development database (`NODE_ENV=test yarn sequelize db:drop`,
-// `RAILS_ENV=test`, `--env test`): a test suite's set-up, not the deploy's.
-bool test_run(const std::vector<std::string>& words) {
-    for (std::size_t k = 0; k < words.size(); ++k) {
-        const std::string w = lower(words[k]);
-        const std::size_t eq = w.find('=');
-        std::string_view value;
-        if (eq != std::string::npos && eq > 0 && (w.substr(0, eq).ends_with("_env") || w.substr(0, eq) == "--env" || w.substr(0, eq) == "-e")) {
-            value = std::string_view(w).substr(eq + 1);
-        } else if ((w == "--env" || w == "-e") && k + 1 < words.size()) {
-            value = words[k + 1];
-        } else {
-            continue;
+// No environment word makes a destructive verb harmless (red team R81a B5: `SENTRY_ENV=dev`,
+// `--env development`). Each tool falls back to a connection the deploy gives whatever the env
+// names: knex takes the whole knexfile when it has no such environment (knex
+// bin/utils/cli-config-utils.js `allConfigs[env] || allConfigs`), sequelize-cli the same
+// (lib/helpers/config-helper.js readConfig: `if (api.rawConfig[env])`), db-migrate files
+// DATABASE_URL under any env and defaults to `dev` (lib/config.js loadUrl, setCurrent(['dev',
+// 'development'])), Rails merges DATABASE_URL into the env's settings. A test suite's
+// `RAILS_ENV=test rake db:reset` in a deploy's command file is unknown too: a person tells.
+
+// A word of a tool's command that the shell computes (`migrate:$ACTION`, `$STEP`, `${{
+// matrix.action }}`, `$(cat verb)`, a backquote): its verb may be any (red team R81a B4). Not a flag
+// (`--url=$X`), a setting (`NAME=$X`), a flag's value (`--connection $DATABASE_URL`) or goose's
+// connection string after its driver (`goose postgres "$DATABASE_URL" up`, pressly/goose usage).
+bool computed_word(const std::vector<std::string>& words, std::size_t v, const std::set<std::string, std::less<>>& started) {
+    const std::string_view w = words[v];
+    const std::size_t dollar = w.find('$');
+    if (dollar == std::string_view::npos || flag_word(w)) return false;
+    if (const std::size_t eq = w.find('='); eq != std::string_view::npos && eq < dollar) return false;
+    if (v > 0) {
+        const std::string_view prev = words[v - 1];
+        // Flags that take no value (knex --all, --esm, --debug; prisma --force; --yes).
+        static constexpr std::string_view k_switches[] = {"--all", "--esm", "--debug", "--verbose", "--force", "--yes", "-y", "--dry-run", "--fake"};
+        const bool value = flag_word(prev) && prev.find('=') == std::string_view::npos &&
+                           std::find(std::begin(k_switches), std::end(k_switches), prev) == std::end(k_switches);
+        if (value) return false;
+        if (started.contains("goose")) {
+            for (std::string_view d : {"postgres", "pgx", "redshift", "mysql", "sqlite3", "mssql", "clickhouse", "tidb", "vertica", "ydb", "turso"}) {
+                if (prev == d) return false;
+            }
         }
-        if (value == "test" || value == "testing" || value == "development" || value == "dev" || value == "local") return true;
     }
-    return false;
+    return true;
 }
 
 }  // namespace
@@ -399,7 +455,6 @@ std::string destructive_command(std::string_view command) {
     // One pass over each command's words, the tools started so far in a set: linear in the words
     // (times the verbs), whatever a line repeats.
     for (const auto& words : simple_commands(command)) {
-        if (test_run(words)) continue;
         const bool golang = golang_migrate(words, 0);
         std::set<std::string, std::less<>> started;
         for (std::size_t v = 0; v < words.size(); ++v) {
@@ -418,6 +473,10 @@ std::string destructive_command(std::string_view command) {
                 for (auto w : verb.words) spelled += (spelled.empty() ? "" : " ") + std::string(w);
                 return "this command runs " + std::string(verb.tool) + " " + spelled + ", which " + std::string(verb.does) +
                        ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
+            }
+            if ((started.size() > 1 || (started.size() == 1 && (golang || !started.contains("migrate")))) && computed_word(words, v, started)) {
+                return "this command gives " + *started.begin() + " a word the shell computes (`" + printable(words[v]) +
+                       "`): which verb it runs, the down direction or a reset among them, is not known where the line is read";
             }
             const std::string tool = tool_word(words[v]);
             if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);

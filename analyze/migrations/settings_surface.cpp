@@ -162,7 +162,7 @@ bool tool_command_line(std::string_view line) {
     // Hibernate's schema management and Spring's SQL initialization set through the environment
     // (SPRING_JPA_HIBERNATE_DDL_AUTO, SPRING_SQL_INIT_MODE: tools/spring_env.hpp, red team R69 C7).
     if (spring_env_line(l)) return true;
-    for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
+    for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "node-pg-migrate-cjs", "node-pg-migrate-esm", "knex", "sequelize", "sequelize-cli",
                                   "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx", "db-migrate"}) {
         if (has_word(l, tool)) return true;
     }

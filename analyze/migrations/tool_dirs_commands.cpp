@@ -60,7 +60,9 @@ struct Cli {
 
 const std::vector<Cli>& clis() {
     static const std::vector<Cli> all = {
-        {"node-pg-migrate", {"node-pg-migrate"}, {"--migrations-dir", "-m"}, {"--config-file", "-f", "--envPath", "--use-glob"}, true},
+        // node-pg-migrate's package.json `bin` names three programs: node-pg-migrate,
+        // node-pg-migrate-cjs and node-pg-migrate-esm (7.x; red team R81a B3).
+        {"node-pg-migrate", {"node-pg-migrate", "node-pg-migrate-cjs", "node-pg-migrate-esm"}, {"--migrations-dir", "-m"}, {"--config-file", "-f", "--envPath", "--use-glob"}, true},
         {"dbmate", {"dbmate"}, {"--migrations-dir", "-d"}, {"--env-file"}, false},
         {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},
         // golang-migrate (golang-migrate/migrate internal/cli/main.go: -path, or -source file://DIR).
