@@ -583,6 +583,54 @@ bool runs_destructive_script(std::string_view line) {
     return false;
 }
 
+// GitLab CI's `include:` of a file of the repository (`include: 'ci/deploy.yml'`, `- local:
+// /ci/deploy.yml`; docs.gitlab.com/ci/yaml/#includelocal): its jobs' scripts run as this file's. One
+// that is no command file pgfence reads (command_file) is unknown at its line (red team R81a B8).
+std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
+    std::vector<CommandUnknown> out;
+    bool in_include = false;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size() && out.size() < 64;) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        if (l.empty() || l.front() == '#') continue;
+        std::string_view value;
+        if (l.starts_with("include:")) {
+            in_include = true;
+            value = l.substr(8);
+        } else if (l.front() != ' ' && l.front() != '-') {
+            in_include = false;
+            continue;
+        } else if (in_include) {
+            value = l;
+        } else {
+            continue;
+        }
+        auto trim = [](std::string_view v) {
+            while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '-' || v.front() == '"' || v.front() == '\'' || v.front() == '[')) v.remove_prefix(1);
+            if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+            while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '"' || v.back() == '\'' || v.back() == ']')) v.remove_suffix(1);
+            return v;
+        };
+        value = trim(value);
+        if (value.starts_with("local:")) {
+            value = trim(value.substr(6));
+        } else if (value.empty() || value.find(':') != std::string_view::npos || value.starts_with("http")) {
+            continue;  // remote:, project:, template:, component: or a key of a local include's block (rules:)
+        }
+        if (value.empty()) continue;
+        std::string file(value.starts_with("/") ? value.substr(1) : value);
+        std::replace(file.begin(), file.end(), '*', 'x');
+        if (command_file(file)) continue;
+        out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known"});
+    }
+    return out;
+}
+
 }  // namespace
 
 bool deploy_command_line(std::string_view line) {
@@ -595,7 +643,8 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     const std::string_view name = path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
-    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool ebext = path.starts_with(".ebextensions/") && name.ends_with(".config");  // YAML or JSON
+    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext;
     // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
     const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
     if (!package && !dotenv && !manifest && !command_file(path)) return out;
@@ -640,7 +689,12 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
         }
         return out;
     }
-    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool yaml = yaml_file;
+    if (name == ".gitlab-ci.yml") {
+        for (const auto& inc : gitlab_local_includes(text)) {
+            if (out.size() < k_most) out.push_back(inc);
+        }
+    }
     const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
                          name == "Justfile" || name == ".justfile" || name.ends_with(".just");
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
