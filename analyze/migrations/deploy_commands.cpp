@@ -357,34 +357,79 @@ std::vector<Script> package_scripts(std::string_view text) {
 struct ScriptRun {
     std::string name;
     std::string args;  // at most 64 words, joined by blanks
+    // The package it runs in (red team R81a B7): `folder`, relative to where the command runs
+    // (npm --prefix / -C, pnpm -C / --dir, yarn --cwd), or the workspace `workspace` names (npm -w /
+    // --workspace, pnpm --filter / -F, `yarn workspace X run Y`); `every` for npm's --workspaces / -ws.
+    std::optional<std::string> folder;
+    std::optional<std::string> workspace;
+    bool every = false;
 };
+
+// A package manager's flags that take a value: the value is no verb or script name.
+bool value_flag(std::string_view w) {
+    for (std::string_view f : {"--prefix", "-C", "--dir", "--cwd", "-w", "--workspace", "--filter", "-F"}) {
+        if (w == f) return true;
+    }
+    return false;
+}
 
 std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
     std::vector<ScriptRun> out;
+    std::optional<std::string> folder, workspace;
+    bool every = false;
     auto run = [&](std::size_t at) {
-        ScriptRun r{words[at], {}};
+        ScriptRun r{words[at], {}, folder, workspace, every};
         for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
             if (words[a] == "--") continue;
             r.args += (r.args.empty() ? "" : " ") + words[a];
         }
         out.push_back(std::move(r));
     };
+    auto skip_flags = [&](std::size_t v) {
+        while (v < words.size() && flag_word(words[v])) v += value_flag(words[v]) ? 2 : 1;
+        return v;
+    };
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
         const std::string pm = tool_word(words[k]);
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
-        std::size_t v = k + 1;
-        while (v < words.size() && flag_word(words[v])) ++v;
+        // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
+        // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").
+        folder.reset();
+        workspace.reset();
+        every = false;
+        for (std::size_t f = k + 1; f < words.size() && words[f] != "--"; ++f) {
+            const std::string_view w = words[f];
+            const std::size_t eq = w.find('=');
+            const std::string_view key = w.substr(0, eq);
+            std::optional<std::string> value;
+            if (eq != std::string_view::npos) value = std::string(w.substr(eq + 1));
+            else if (value_flag(w) && f + 1 < words.size()) value = words[f + 1];
+            if ((pm == "npm" && (w == "--workspaces" || w == "-ws")) || (pm == "pnpm" && (w == "--recursive" || w == "-r"))) every = true;
+            if (!value || !key.starts_with("-")) continue;
+            if (key == "--prefix" || key == "-C" || key == "--dir" || key == "--cwd") folder = value;
+            else if (key == "-w" || key == "--workspace" || key == "--filter" || key == "-F") workspace = value;
+        }
+        std::size_t v = skip_flags(k + 1);
         if (v >= words.size()) continue;
+        if (pm == "yarn" && words[v] == "workspace" && v + 2 < words.size()) {
+            workspace = words[v + 1];
+            v += 2;
+            if (words[v] == "run") ++v;
+            if (v < words.size()) run(v);
+            continue;
+        }
         if (words[v] == "start" || words[v] == "restart") {
             run(v);
             continue;
         }
         if (words[v] == "run" || words[v] == "run-script") {
-            ++v;
-            while (v < words.size() && flag_word(words[v])) ++v;
+            v = skip_flags(v + 1);
             if (v < words.size()) run(v);
         } else if (pm == "yarn" || pm == "pnpm") {
-            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i"};
+            // Their own commands (Yarn's `yarn npm audit`, `yarn workspaces foreach`), not scripts.
+            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i",
+                                                              "npm", "workspaces", "up", "upgrade", "set", "config", "plugin", "info", "pack", "patch",
+                                                              "unplug", "version", "cache", "link", "unlink", "dedupe", "audit", "outdated", "store"};
             if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
         }
     }
@@ -447,6 +492,93 @@ bool computed_word(const std::vector<std::string>& words, std::size_t v, const s
         }
     }
     return true;
+}
+
+// `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or
+// computed (`$DIR`): a folder pgfence cannot tell.
+std::optional<std::string> join_folder(std::string_view folder, std::string_view rel) {
+    if (rel.empty() || rel.front() == '/' || rel.front() == '~' || rel.find('$') != std::string_view::npos || rel.find('`') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::vector<std::string> parts;
+    auto add = [&](std::string_view p) {
+        for (std::size_t at = 0; at <= p.size();) {
+            const std::size_t slash = std::min(p.find('/', at), p.size());
+            const std::string_view part = p.substr(at, slash - at);
+            at = slash + 1;
+            if (part.empty() || part == ".") continue;
+            if (part == "..") {
+                if (parts.empty()) return false;
+                parts.pop_back();
+            } else {
+                parts.emplace_back(part);
+            }
+        }
+        return true;
+    };
+    if (!add(folder) || !add(rel)) return std::nullopt;
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    return out;
+}
+
+// The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
+std::string package_name(std::string_view text) {
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') --depth;
+        else if (c == '"') {
+            std::size_t j = i + 1;
+            while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+            if (j >= text.size()) return "";
+            const std::string_view key = text.substr(i + 1, j - i - 1);
+            std::size_t k = j + 1;
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+            if (depth == 1 && key == "name" && k < text.size() && text[k] == ':') {
+                ++k;
+                while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+                if (k >= text.size() || text[k] != '"') return "";
+                const std::size_t end = text.find('"', k + 1);
+                return end == std::string_view::npos ? "" : std::string(text.substr(k + 1, end - k - 1));
+            }
+            i = j;
+        }
+    }
+    return "";
+}
+
+// The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
+// docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
+std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml) {
+    std::vector<std::string> out;
+    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) {
+        const std::size_t open = package_json.find('[', w);
+        const std::size_t close = open == std::string_view::npos ? open : package_json.find(']', open);
+        if (close != std::string_view::npos) {
+            const std::string_view list = package_json.substr(open + 1, close - open - 1);
+            for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
+                const std::size_t e = list.find('"', q + 1);
+                if (e == std::string_view::npos) break;
+                out.emplace_back(list.substr(q + 1, e - q - 1));
+                q = list.find('"', e + 1);
+            }
+        }
+    }
+    bool in_packages = false;
+    for (const auto& l : logical_lines(pnpm_yaml, true)) {
+        std::string_view t = l.text;
+        if (!t.empty() && t.front() != ' ' && t.front() != '-') in_packages = t.starts_with("packages:");
+        if (!in_packages || out.size() >= 64) continue;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        if (!t.starts_with("-")) continue;
+        t.remove_prefix(1);
+        while (!t.empty() && (t.front() == ' ' || t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == '\'' || t.back() == '\r')) t.remove_suffix(1);
+        if (!t.empty()) out.emplace_back(t);
+    }
+    return out;
 }
 
 }  // namespace
@@ -699,7 +831,40 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                          name == "Justfile" || name == ".justfile" || name.ends_with(".just");
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
-    std::optional<PackageScripts> package_of;  // base's package.json, read once
+    // The packages the lines run scripts of, by folder (base's own first), each read once; at most 64.
+    std::unordered_map<std::string, std::optional<PackageScripts>> packages;
+    auto package_at = [&](const std::string& folder) -> PackageScripts* {
+        auto it = packages.find(folder);
+        if (it == packages.end()) {
+            if (packages.size() >= 64) return nullptr;
+            auto pj = read(folder.empty() ? std::string("package.json") : folder + "/package.json");
+            it = packages.emplace(folder, pj ? std::optional<PackageScripts>(PackageScripts(package_scripts(*pj))) : std::nullopt).first;
+        }
+        return it->second ? &*it->second : nullptr;
+    };
+    // A workspace by its name or folder, among the patterns of base's root (`packages/*` gives
+    // packages/<the name's last part>, as npm's and pnpm's init lay them out); nullopt when none
+    // has that package.json "name" (red team R81a B7).
+    auto workspace_folder = [&](std::string_view spec) -> std::optional<std::string> {
+        if (spec.starts_with("./") || spec.starts_with("../") || (spec.find('/') != std::string_view::npos && !spec.starts_with("@"))) {
+            return join_folder(base, spec);
+        }
+        const auto root = read(base.empty() ? std::string("package.json") : base + "/package.json");
+        const auto pnpm = read(base.empty() ? std::string("pnpm-workspace.yaml") : base + "/pnpm-workspace.yaml");
+        const std::string_view last = spec.substr(spec.rfind('/') == std::string_view::npos ? 0 : spec.rfind('/') + 1);
+        for (std::string pattern : workspace_patterns(root ? *root : "", pnpm ? *pnpm : "")) {
+            if (pattern.starts_with("!")) continue;
+            while (pattern.ends_with("/**") || pattern.ends_with("/*")) pattern.erase(pattern.rfind('/'));
+            for (const std::string& candidate : {pattern, pattern + "/" + std::string(last)}) {
+                if (candidate.find('*') != std::string::npos) continue;
+                const auto folder = join_folder(base, candidate);
+                if (!folder) continue;
+                const auto pj = read(*folder + "/package.json");
+                if (pj && package_name(*pj) == spec) return folder;
+            }
+        }
+        return std::nullopt;
+    };
     std::string target;                             // the Makefile target or justfile recipe the line is in
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
@@ -710,13 +875,54 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
         }
         std::string why = dotenv ? std::string() : destructive_command(t);
         if (why.empty() && !dotenv && read) {
+            std::optional<std::string> here = base;  // where the line's commands run: `cd` moves it
             for (const auto& words : simple_commands(t)) {
-                for (const auto& run : scripts_run(words)) {
-                    if (!package_of) {
-                        auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
-                        package_of.emplace(pj ? package_scripts(*pj) : std::vector<Script>{});
+                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`).
+                std::size_t c = 0;
+                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":"))) ++c;
+                if (c + 1 < words.size() && words[c] == "cd") {
+                    const std::string_view to = words[c + 1];
+                    if (to.starts_with("/") && to.find('$') == std::string_view::npos) {
+                        // An image's absolute path (`cd /app/services/worker`): the repository's
+                        // folder it ends with, the first that holds a package.json; none is unknown.
+                        here.reset();
+                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !here; slash = to.find('/', slash + 1)) {
+                            if (const auto f = join_folder("", to.substr(slash + 1)); f && !f->empty() && read(*f + "/package.json")) here = f;
+                        }
+                    } else {
+                        here = here ? join_folder(*here, to) : std::nullopt;
                     }
-                    if (const std::string w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run.name) + ": " + w;
+                    continue;
+                }
+                for (const auto& run : scripts_run(words)) {
+                    std::optional<std::string> folder = here;
+                    std::string where;
+                    if (run.every) {
+                        folder.reset();
+                        where = "every workspace";
+                    } else if (run.workspace) {
+                        folder = workspace_folder(*run.workspace);
+                        where = "the workspace " + printable(*run.workspace);
+                    } else if (run.folder) {
+                        folder = here ? join_folder(*here, *run.folder) : std::nullopt;
+                        where = "the package in " + printable(*run.folder);
+                    } else if (folder != base) {
+                        where = "the package in " + (folder ? *folder : std::string("a folder a `cd` computes"));
+                    }
+                    if (!folder) {
+                        why = "this command runs the script " + printable(run.name) + " of " + where +
+                              ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
+                        break;
+                    }
+                    PackageScripts* scripts = package_at(*folder);
+                    if (scripts == nullptr) {
+                        if (*folder == base) continue;  // no package.json where the command runs: npm fails
+                        why = "this command runs the script " + printable(run.name) + " of " + where + ", which has no package.json pgfence reads";
+                        break;
+                    }
+                    if (const std::string w = scripts->why(run); !w.empty()) {
+                        why = "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
+                    }
                     if (!why.empty()) break;
                 }
                 if (!why.empty()) break;
