@@ -306,7 +306,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
         return not_vendored(p) && (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".env" || name.ends_with(".toml") ||
-                                   sequelize_default_config(p) || name == "package.json" || tools::env_file_source(p));
+                                   sequelize_default_config(p) || name == "package.json" || name == ".npmrc" || tools::env_file_source(p));
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
@@ -341,6 +341,18 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
+        // The file an .npmrc's userconfig / globalconfig names: npm reads it as an .npmrc
+        // (tools::npmrc_named_files), so a change to it is a change to what npm runs scripts with.
+        if (name == ".npmrc") {
+            for (auto& n : tools::npmrc_named_files(path, **text)) {
+                if (n.path.empty() || out.size() >= k_most_modules || out.contains(n.path)) continue;
+                SurfaceFile f;
+                f.why = path + ":" + std::to_string(n.line) + " (" + n.key + ") has npm read it as an .npmrc";
+                f.npmrc = true;
+                out.emplace(n.path, std::move(f));
+            }
+            continue;
+        }
         // The files it loads into an application's environment (tools/env_files.hpp; red team R71
         // F6): Spring's settings may be set there.
         if (tools::env_file_source(path) || tools::dotenv_name(path)) {
@@ -398,6 +410,14 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            // A script of the repository it runs by name (issue #53): its lines are commands too.
+            for (const auto& r : tools::scripts_run_by_name(path, **text)) {
+                if (out.size() >= k_most_modules || out.contains(r.path) || tools::command_file(r.path)) continue;
+                SurfaceFile f;
+                f.why = path + ":" + std::to_string(r.line) + " runs it";
+                f.command_script = true;
+                out.emplace(r.path, std::move(f));
+            }
             // The project's own runner of the tool and npm's pre/post scripts around it
             // (tools/tool_runners.hpp, red team R79 B11): they run in the tool's process, so a
             // change to one, or to a module it loads, is a change to how the migrations run.
@@ -606,7 +626,12 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
         else s.why = node_config_why;
         const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
-        auto counts = s.loaded_module ? std::function<bool(std::string_view)>([](std::string_view) { return false; })
+        auto counts = s.command_script ? std::function<bool(std::string_view)>([](std::string_view l) {
+                                                return tools::tool_command_line(l) || tools::container_tool_line(l) ||
+                                                       !tools::preload_line(l, false).empty() || tools::deploy_command_line(l);
+                                            })
+                      : s.npmrc ? std::function<bool(std::string_view)>([](std::string_view l) { return !tools::preload_line(l, true).empty(); })
+                      : s.loaded_module ? std::function<bool(std::string_view)>([](std::string_view) { return false; })
                       : s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
                       : s.environment ? std::function<bool(std::string_view)>(dotenv_line)
                       : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
@@ -686,7 +711,7 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         }
         // Code node preloads into the tool's process: unknown at its line, as `analyze` reports it
         // (tools::preload_lines; red team R78b B2), besides the settings change.
-        for (auto& [line, why] : tools::preload_lines(file.path, text)) {
+        for (auto& [line, why] : s.npmrc ? tools::npmrc_preload_lines(text) : tools::preload_lines(file.path, text)) {
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
         }
         if (s.loaded_module) {

@@ -59,6 +59,12 @@ struct SurfaceFile {
     // not a settings file, but its changed lines that import a driver or write another module's
     // value are unknown (red team R79 B15).
     bool loaded_module = false;
+    // A file an .npmrc's userconfig / globalconfig names: npm reads it as an .npmrc, so its lines
+    // count as one's do (its node-options, script-shell, ...).
+    bool npmrc = false;
+    // A script a command file runs by name (tools::scripts_run_by_name): its lines are commands, so
+    // those that run a migration tool or say a deploy command count (issue #53).
+    bool command_script = false;
 };
 
 // What a settings script reads that pgfence follows no further: a module by a computed name

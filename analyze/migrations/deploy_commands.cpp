@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -758,7 +759,7 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
         std::replace(file.begin(), file.end(), '*', 'x');
         if (command_file(file)) continue;
         out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
-                                          "as commands, so what it runs against the database (the down direction, a reset) is not known"});
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}});
     }
     return out;
 }
@@ -769,17 +770,197 @@ bool deploy_command_line(std::string_view line) {
     return !destructive_command(line).empty() || !unread_settings_command(line).empty() || runs_destructive_script(line);
 }
 
+namespace {
+
+// The scripts a deploy's commands run by name, followed (issue #53): at most this deep, this many
+// and this many bytes in all, each once (a script that runs itself, or two that run each other,
+// are read once).
+constexpr int k_most_script_depth = 8;
+constexpr std::size_t k_most_scripts = 64;
+constexpr std::size_t k_most_script_bytes = 4u << 20;
+
+struct Follow {
+    int depth = 0;
+    std::set<std::string> seen;
+    std::size_t scripts = 0;
+    std::size_t bytes = 0;
+    std::string base;  // where the script being read runs: its caller's folder (the shell's working folder)
+    bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
+};
+
+std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script);
+std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
+
+// The repository script a simple command runs by name, as the shell finds it: the command word
+// itself when it is a path (`./scripts/deploy`, `scripts/migrate.sh`), or the file a shell or
+// `source` is given (`bash scripts/migrate.sh`, `. ./env.sh`; not `sh -c '...'`, whose words are
+// the command itself). Leading words that are not the command are passed over: a YAML list's `-`
+// and `run:`, a Dockerfile's RUN, variable assignments, sudo, exec, env. "" when it runs none.
+std::string script_word(const std::vector<std::string>& words) {
+    std::size_t k = 0;
+    auto upper = [](std::string_view w) {
+        return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
+    };
+    for (; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        if (w == "-" || w.ends_with(":") || upper(w) || w == "sudo" || w == "exec" || w == "env" || w == "time" || w == "nohup" || w == "command") continue;
+        if (w.find('=') != std::string_view::npos && !w.starts_with("-") && w.find('/') == std::string_view::npos) continue;
+        break;
+    }
+    if (k >= words.size()) return "";
+    std::string_view w = words[k];
+    if (w == "bash" || w == "sh" || w == "zsh" || w == "dash" || w == "ksh" || w == "source" || w == ".") {
+        for (++k; k < words.size() && words[k].starts_with("-"); ++k) {
+            if (!words[k].starts_with("--") && words[k].find('c') != std::string::npos) return "";  // -c: a command string
+        }
+        if (k >= words.size()) return "";
+        return words[k];
+    }
+    if (w.find('/') == std::string_view::npos) return "";
+    // A package's or a tool's own program, not the repository's script.
+    if (w.find("node_modules/") != std::string_view::npos || w.find("vendor/bin/") != std::string_view::npos) return "";
+    return std::string(w);
+}
+
+// Why the script `word` a command at `base` runs hides what pgfence must see, "" when it does not:
+// its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
+// run in turn), or it cannot be read (a computed name, a path leaving the repository).
+std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow) {
+    if (word.find('$') != std::string_view::npos || word.find('`') != std::string_view::npos || word.find('*') != std::string_view::npos) {
+        return "this command runs a script by a computed name (" + printable(word.substr(0, 80)) +
+               "), which pgfence does not read: the migration commands in it are not seen";
+    }
+    if (word.starts_with("/") || word.starts_with("~")) return "";  // the image's or the runner's own program, not the repository's
+    const std::string file = repository_path(base, word);
+    if (file.empty()) {
+        return "this command runs the script " + printable(word.substr(0, 80)) +
+               ", outside the repository, which pgfence does not read: the migration commands in it are not seen";
+    }
+    if (!read || follow.seen.contains(file)) return "";
+    if (follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts || follow.bytes >= k_most_script_bytes) {
+        return "this command runs the script " + printable(file) + " past pgfence's limit of " + std::to_string(k_most_script_depth) +
+               " nested or " + std::to_string(k_most_scripts) + " scripts: the migration commands in it are not seen";
+    }
+    follow.seen.insert(file);
+    auto text = read(file);
+    if (!text) return "";  // not a file of the repository (one the build makes, a tool's own)
+    ++follow.scripts;
+    follow.bytes += text->size();
+    if (text->find('\0') != std::string::npos) {
+        return "this command runs " + printable(file) + ", a binary file pgfence does not read: the migration commands it runs are not seen";
+    }
+    ++follow.depth;
+    std::string caller = std::exchange(follow.base, std::string(base));
+    auto found = command_unknowns(file, *text, read, follow, true);
+    follow.base = std::move(caller);
+    --follow.depth;
+    if (found.empty()) return "";
+    return "this command runs the script " + printable(file) + ", whose line " + std::to_string(found.front().line) + " says: " + found.front().why;
+}
+
+// Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
+// not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
+// deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,
+// make manual "What Name to Give Your Makefile"), or justfile / Justfile; `-f F`, `-C D` followed.
+std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow) {
+    std::size_t k = 0;
+    while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo")) ++k;
+    if (k >= words.size() || !read) return "";
+    const bool make = words[k] == "make" || words[k] == "gmake";
+    if (!make && words[k] != "just") return "";
+    std::string folder(base);
+    std::string file;
+    std::vector<std::string> wanted;
+    for (++k; k < words.size(); ++k) {
+        const std::string& w = words[k];
+        if ((w == "-C" || w == "--directory" || w == "-f" || w == "--file" || w == "--justfile") && k + 1 < words.size()) {
+            const std::string v = words[++k];
+            if (v.find_first_of("$`") != std::string::npos) return "this command gives " + printable(words[0]) + " a computed file or folder (" + printable(v.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
+            if (w == "-C" || w == "--directory") folder = repository_path(folder, v);
+            else file = repository_path(folder, v);
+            continue;
+        }
+        if (w.starts_with("-") || w.find('=') != std::string::npos) continue;
+        if (w.find_first_of("$`") != std::string::npos) return "this command runs a " + printable(words[0]) + " target by a computed name (" + printable(w.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
+        // A test run's target (`make test`, `make e2e`) resets its own database, as an `npm test` does.
+        const std::string n = lower(w);
+        if (n.starts_with("test") || n.starts_with("spec") || n.starts_with("e2e")) continue;
+        if (wanted.size() < 16) wanted.push_back(w);
+    }
+    if (wanted.empty()) return "";
+    std::optional<std::string> text;
+    if (file.empty()) {
+        const std::vector<std::string_view> names = make ? std::vector<std::string_view>{"GNUmakefile", "makefile", "Makefile"}
+                                                         : std::vector<std::string_view>{"justfile", "Justfile", ".justfile"};
+        for (std::string_view n : names) {
+            const std::string p = folder.empty() ? std::string(n) : folder + "/" + std::string(n);
+            if (follow.seen.contains(p)) return "";
+            if ((text = read(p))) {
+                file = p;
+                break;
+            }
+        }
+    } else if (!follow.seen.contains(file)) {
+        text = read(file);
+    }
+    if (!text || follow.seen.contains(file) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts) return "";
+    follow.seen.insert(file);
+    ++follow.scripts;
+    follow.bytes += text->size();
+    // Read as the file is (its targets), its helper-named targets kept.
+    ++follow.depth;
+    const bool keep = std::exchange(follow.keep_helpers, true);
+    auto found = command_unknowns(file, *text, read, follow, false);
+    follow.keep_helpers = keep;
+    --follow.depth;
+    for (const auto& u : found) {
+        if (std::find(wanted.begin(), wanted.end(), u.target) == wanted.end()) continue;
+        return "this command runs the " + std::string(make ? "make" : "just") + " target " + printable(u.target) + " of " + printable(file) +
+               ", whose line " + std::to_string(u.line) + " says: " + u.why;
+    }
+    return "";
+}
+
+}  // namespace
+
+std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text) {
+    std::vector<ScriptRunByName> out;
+    const std::string_view name = path_name(path);
+    if (!command_file(path) || name == "Tiltfile") return out;
+    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+    for (const auto& l : logical_lines(text, yaml)) {
+        for (const auto& words : simple_commands(l.text)) {
+            const std::string w = script_word(words);
+            if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
+            std::string file = repository_path(base, w);
+            if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});
+        }
+    }
+    return out;
+}
+
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
+    Follow follow;
+    follow.seen.insert(std::string(path));
+    return command_unknowns(path, text, read, follow, false);
+}
+
+namespace {
+
+// `run_script`: the text is a script a deploy's command runs by name, read as a shell script
+// whatever its name (and not passed over as a developer's helper by its name: a deploy runs it).
+std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
     std::vector<CommandUnknown> out;
     constexpr std::size_t k_most = 64;
-    const std::string_view name = path_name(path);
+    const std::string_view name = run_script ? std::string_view("script.sh") : path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
     const bool ebext = path.starts_with(".ebextensions/") && name.ends_with(".config");  // YAML or JSON
     const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext;
     // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
     const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
-    if (!package && !dotenv && !manifest && !command_file(path)) return out;
+    if (!run_script && !package && !dotenv && !manifest && !command_file(path)) return out;
     // The exec-form commands of a YAML file (`command: ["npx", "knex", "migrate:rollback"]`, one
     // word a line), as the program receives them.
     if (yaml_file) {
@@ -787,7 +968,7 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
             if (out.size() >= k_most) break;
             std::string why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why)});
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}});
         }
         if (manifest) return out;
     }
@@ -797,7 +978,7 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     // `docker-compose.test.yml`): a developer's helper, as a package.json `db:rollback`. A deploy that
     // runs it by name is not followed (its command names a file, not a tool).
     const bool compose = (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
-    if ((name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
+    if (!run_script && (name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
         PackageScripts scripts(package_scripts(text));
@@ -817,7 +998,15 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                 }
             }
             if (why.empty()) why = unread_settings_command(s.command);
-            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why});
+            // A script of the repository it runs by name, from the package's folder, where npm runs it.
+            if (why.empty()) {
+                for (const auto& words : simple_commands(s.command)) {
+                    const std::string script = script_word(words);
+                    if (!script.empty()) why = script_unknown(script, path_folder(path), read, follow);
+                    if (!why.empty()) break;
+                }
+            }
+            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}});
         }
         return out;
     }
@@ -830,7 +1019,9 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
     const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
                          name == "Justfile" || name == ".justfile" || name.ends_with(".just");
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
-    const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+    const std::string base = run_script ? follow.base
+                             : runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string()
+                                                                                                         : std::string(path_folder(path));
     // The packages the lines run scripts of, by folder (base's own first), each read once; at most 64.
     std::unordered_map<std::string, std::optional<PackageScripts>> packages;
     auto package_at = [&](const std::string& folder) -> PackageScripts* {
@@ -928,7 +1119,22 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
                 if (!why.empty()) break;
             }
         }
-        if (!why.empty() && targets && helper_name(target)) why.clear();  // `migrate-down:`, a developer's
+        // A script of the repository the command runs by name: its lines are commands too.
+        if (why.empty() && !dotenv) {
+            for (const auto& words : simple_commands(t)) {
+                const std::string script = script_word(words);
+                if (!script.empty()) why = script_unknown(script, base, read, follow);
+                if (!why.empty()) break;
+            }
+        }
+        // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
+        if (why.empty() && !dotenv) {
+            for (const auto& words : simple_commands(t)) {
+                why = target_unknown(words, base, read, follow);
+                if (!why.empty()) break;
+            }
+        }
+        if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
                 // A dotenv line: NAME=value as the environment, read by the tool that loads it.
@@ -943,10 +1149,12 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
             }
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
-            out.push_back(CommandUnknown{l.number, std::move(why)});
+            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string()});
         }
     }
     return out;
 }
+
+}  // namespace
 
 }  // namespace pgfence::analyze::tools

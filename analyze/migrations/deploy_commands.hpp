@@ -29,6 +29,7 @@ namespace pgfence::analyze::tools {
 struct CommandUnknown {
     int line = 1;
     std::string why;  // printable
+    std::string target;  // in a Makefile or justfile: the target or recipe the line is in
 };
 
 // The unknowns of a command file, a package.json or a dotenv file at `path` (repository-relative):
@@ -39,5 +40,14 @@ struct CommandUnknown {
 // folder the command runs in) is destructive. A Makefile's or justfile's target whose name names the
 // destructive direction (`migrate-down:`) is a developer's helper, as the package.json one.
 [[nodiscard]] std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read);
+
+// The scripts of the repository a command file's lines run by name (`./scripts/release`, `bash
+// scripts/migrate.sh`): (line, repository path), at most 64; a computed or outside one is left out
+// (deploy_command_unknowns reports it).
+struct ScriptRunByName {
+    int line = 1;
+    std::string path;
+};
+[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text);
 
 }  // namespace pgfence::analyze::tools

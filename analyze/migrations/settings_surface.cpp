@@ -347,6 +347,36 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     return out;
 }
 
+std::vector<std::pair<int, std::string>> npmrc_preload_lines(std::string_view text) {
+    std::vector<std::pair<int, std::string>> out;
+    each_line(text, [&](int n, std::string_view line) {
+        if (out.size() >= 256) return;
+        if (std::string why = preload_line(line, true); !why.empty()) out.emplace_back(n, std::move(why));
+    });
+    return out;
+}
+
+std::vector<NpmrcNamed> npmrc_named_files(std::string_view npmrc_path, std::string_view text) {
+    std::vector<NpmrcNamed> out;
+    each_line(text, [&](int n, std::string_view line) {
+        if (out.size() >= 16) return;
+        const std::string low = lower(line);
+        const std::string_view t = trim(low);
+        const std::size_t eq = t.find('=');
+        if (eq == std::string_view::npos) return;
+        const std::string_view key = trim(t.substr(0, eq));
+        if (key != "userconfig" && key != "globalconfig") return;
+        // The value as written (paths are case-sensitive), without the quotes ini allows.
+        std::string_view raw = trim(line);
+        raw = trim(raw.substr(raw.find('=') + 1));
+        if (raw.size() >= 2 && (raw.front() == '"' || raw.front() == '\'') && raw.back() == raw.front()) raw = raw.substr(1, raw.size() - 2);
+        std::string path;
+        if (raw.find('$') == std::string_view::npos && !raw.starts_with("~")) path = repository_path(path_folder(npmrc_path), raw);
+        out.push_back(NpmrcNamed{n, std::string(key), std::move(path)});
+    });
+    return out;
+}
+
 std::vector<int> spring_migration_lines(std::string_view name, std::string_view text) {
     std::vector<int> out;
     const bool yaml = !name.ends_with(".properties");

@@ -62,6 +62,21 @@ namespace pgfence::analyze::tools {
 // preload_line() of each line of a command file, package.json or .npmrc: (line, why).
 [[nodiscard]] std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, std::string_view text);
 
+// preload_line() of each line of a file npm reads as an .npmrc whatever its name (one an .npmrc's
+// userconfig / globalconfig names): (line, why).
+[[nodiscard]] std::vector<std::pair<int, std::string>> npmrc_preload_lines(std::string_view text);
+
+// The files an .npmrc's `userconfig` / `globalconfig` name, which npm then reads as .npmrc files
+// (@npmcli/config: the userconfig value, set by the project config, loads the user config; a path
+// value is resolved from npm's working folder, the project's). `path` is repository-relative, ""
+// when the value reads the environment, starts at home or leaves the repository.
+struct NpmrcNamed {
+    int line = 1;
+    std::string key;
+    std::string path;
+};
+[[nodiscard]] std::vector<NpmrcNamed> npmrc_named_files(std::string_view npmrc_path, std::string_view text);
+
 // A settings file a tool's command line names (in a package.json script or a command file): knex's
 // --knexfile, node-pg-migrate's --config-file / -f and --envPath, sequelize's --options-path and
 // --config, dbmate's --env-file, diesel's --config-file, flyway's -configFiles (comma-separated),

@@ -418,6 +418,21 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             directory = true;
             return true;
         }
+        // node-pg-migrate's `ignore-pattern` in its config section (bin/node-pg-migrate.ts readJson:
+        // applyIf(IGNORE_PATTERN, 'ignore-pattern', ...)), a regular expression over the folder's file
+        // names that replaces the default '\\..*' (src/migration.ts getMigrationFilePaths): pgfence
+        // evaluates none, so which files of the folder run is not known (issue #53).
+        if (tool == "node-pg-migrate" && key == "ignore-pattern") {
+            w.skip_space();
+            const int n = lines_of.at(w.i);
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("node-pg-migrate", "ignore-pattern", n,
+                                   "its value " + shown(expr) + " is a regular expression over the folder's file names, which pgfence does not "
+                                   "evaluate: which files of the migrations folder node-pg-migrate runs (a dot file among them) is not known",
+                                   true));
+            return true;
+        }
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";

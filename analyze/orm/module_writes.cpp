@@ -675,6 +675,32 @@ std::set<std::size_t> pg_idiom_loads(const std::vector<Token>& t) {
     return out;
 }
 
+namespace {
+
+// Why the name at i is a global object taken as a value (see module_writes), "" when it is not:
+// used as `Object.x`, `Object[k]`, `Object(...)`, compared, or tested with instanceof / typeof,
+// it is the direct form, which the checks above read.
+std::string global_taken(const std::vector<Token>& t, std::size_t i) {
+    static const std::set<std::string_view> k_reaching = {"Object", "Reflect", "Function", "globalThis", "global"};
+    static const std::set<std::string_view> k_beside = {".", "?.", "[", "(", "=", "===", "!==", "==", "!=", "instanceof", "in", ":", "=>", "?"};
+    static const std::set<std::string_view> k_before = {".", "?.", "===", "!==", "==", "!=", "instanceof", "typeof", "new", "function", "class",
+                                                        "let", "const", "var", "delete", "void", "import", "export", "as",
+                                                        "declare", "namespace"};
+    const std::string_view name = t[i].text;
+    const bool reaching = k_reaching.contains(name);
+    if (!reaching && !global_name(name)) return "";
+    const bool punct_after = i + 1 < t.size() && (t[i + 1].kind == TokenKind::Punct || t[i + 1].kind == TokenKind::Ident);
+    if (punct_after && k_beside.contains(t[i + 1].text)) return "";
+    const bool punct_before = i > 0 && (t[i - 1].kind == TokenKind::Punct || t[i - 1].kind == TokenKind::Ident);
+    if (punct_before && k_before.contains(t[i - 1].text)) return "";
+    // Another global (String, Array, ...) only bound to a name: `.map(String)`, `filter(Boolean)` pass it on.
+    if (!reaching && !(i > 0 && is(t, i - 1, "="))) return "";
+    return "`" + std::string(name) + "` taken as a value: a computed member of it (which may be `prototype`), its defineProperty or "
+           "Reflect.set reached under another name is not read by pgfence, and may change what every module's objects do";
+}
+
+}  // namespace
+
 std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector<Token>& t) {
     std::vector<std::pair<std::size_t, std::string>> out;
     const std::size_t n = t.size();
@@ -740,6 +766,14 @@ std::vector<std::pair<std::size_t, std::string>> module_writes(const std::vector
         if (control(i)) continue;
         if (!(group || (ident(t, i) && !member(t, i)))) continue;
         if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?."))) continue;
+        // A global that reaches every object taken as a value under another name (`const O = Object`,
+        // `(0, Object)[k]`, `() => Object`, `Reflect.get(Object, k)`, `const G = globalThis`), or
+        // another global's object bound to a name (`const S = String`): what is reached through the
+        // alias (a computed member that may be `prototype`, defineProperty, Reflect.set) is not
+        // read, as the direct forms are (issue #53).
+        if (ident(t, i) && !in_type(t, i, open)) {
+            if (const std::string why = global_taken(t, i); !why.empty()) out.emplace_back(t[i].begin, why);
+        }
         // Object.assign(target, ...), Reflect.set(target, ...): the target judged as written whole.
         // Also `Object['assign'](...)`, and `assign(...)` after `const { assign } = Object`.
         std::size_t call = n;

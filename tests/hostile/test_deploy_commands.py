@@ -219,6 +219,19 @@ def npmrc_userconfig(s):
     gate_both(s, {".npmrc": "userconfig=./config/ci.ini\n", "config/ci.ini": "node-options=--require ./lib/patch.js\n"}, ".npmrc", 1)
 
 
+def npmrc_userconfig_changed(s):
+    """The pull request changes only the file .npmrc's userconfig names: npm reads it as an .npmrc."""
+    base = {**KNEX, ".npmrc": "userconfig=./config/ci.ini\n", "config/ci.ini": "fund=false\n"}
+    gate_both(s, {"config/ci.ini": "fund=false\nnode-options=--require ./lib/patch.js\n"}, ".npmrc", 1, base=base,
+              pr_at=("config/ci.ini", 2))
+
+
+def npmrc_globalconfig_changed(s):
+    """The same through globalconfig, a script-shell in it."""
+    base = {**KNEX, ".npmrc": "fund=false\nglobalconfig = \"deploy/npmrc\"\n", "deploy/npmrc": "audit=false\n"}
+    gate_both(s, {"deploy/npmrc": "audit=false\nscript-shell=./scripts/run\n"}, ".npmrc", 2, base=base, pr_at=("deploy/npmrc", 2))
+
+
 def npmrc_script_shell(s):
     gate_both(s, {".npmrc": "script-shell=./scripts/run\n"}, ".npmrc", 1)
 
@@ -243,6 +256,87 @@ def node_env_file(s):
 def node_continued(s):
     gate_both(s, {".github/workflows/deploy.yml": workflow("|\n          node \\\n            -r ./lib/patch.js node_modules/knex/bin/cli.js migrate:latest")},
               ".github/workflows/deploy.yml", 8, pr_at=(".github/workflows/deploy.yml", 9))
+
+
+# Issue #53: node-pg-migrate's ignore pattern, a regular expression over the folder's file names that
+# replaces the default '\\..*': with it a dot file of the folder runs, which pgfence skipped.
+NPM_BASE = {"package.json": '{\n  "name": "app",\n  "dependencies": {"node-pg-migrate": "7.6.1", "pg": "8.11.0"},\n'
+                            '  "scripts": {"migrate": "node-pg-migrate up"}\n}\n',
+            "migrations/1700000000000_a.js": 'exports.up = (pgm) => { pgm.sql("CREATE TABLE IF NOT EXISTS a (id int)"); };\n'}
+DOT_MIGRATION = {"migrations/.1700000000001_b.tsx": 'module.exports = { up: (pgm) => { pgm.sql("DROP TABLE users"); } };\n'}
+
+
+def node_pg_migrate_ignore_pattern(s):
+    gate_both(s, {**DOT_MIGRATION, "package.json": NPM_BASE["package.json"].replace("up\"", "up --ignore-pattern 'x'\"")},
+              "package.json", 4, base=NPM_BASE)
+
+
+def node_pg_migrate_ignore_pattern_config(s):
+    gate_both(s, {**DOT_MIGRATION, "config/default.json": '{\n  "db": {\n    "ignore-pattern": "x"\n  }\n}\n'},
+              "config/default.json", 3, base=NPM_BASE)
+
+
+# Issue #53: a script of the repository a deploy command runs by name is read as the command lines
+# are (its lines are commands), whatever its name; one pgfence cannot read is unknown where it runs.
+ROLLBACK_SCRIPT = "#!/bin/sh\nset -e\nnpx knex migrate:rollback --all\n"
+
+
+def gate_analyze(s, head, path, line, base=KNEX):
+    """`analyze --ci` fails with an unknown at `path`:`line`."""
+    pull_request(s, head, base)
+    proc, found = analyze(s)
+    check(proc.returncode == 1, f"analyze --ci --unknown block exits 1: {proc.returncode}\n{proc.stderr}")
+    check(unknown_at(found, path, line), f"analyze: unknown at {path}:{line}: {found}")
+
+
+def script_by_path(s):
+    """A script with no extension, run as ./scripts/release."""
+    gate_analyze(s, {"scripts/release": ROLLBACK_SCRIPT, ".github/workflows/deploy.yml": workflow("./scripts/release")},
+                 ".github/workflows/deploy.yml", 7)
+
+
+def script_helper_name(s):
+    """A script named like a developer's helper is followed when a deploy runs it (bash NAME)."""
+    gate_analyze(s, {"scripts/reset-db.sh": ROLLBACK_SCRIPT, ".github/workflows/deploy.yml": workflow("bash scripts/reset-db.sh")},
+                 ".github/workflows/deploy.yml", 7)
+
+
+def script_nested_cycle(s):
+    """Scripts that run each other: read once each, the reset two scripts down found."""
+    gate_analyze(s, {"scripts/a": "#!/bin/sh\n./scripts/b\n", "scripts/b": "#!/bin/sh\n./scripts/a\nnpx prisma migrate reset --force\n",
+                     "Procfile": "web: node server.js\nrelease: ./scripts/a\n"}, "Procfile", 2)
+
+
+def script_computed(s):
+    gate_analyze(s, {".github/workflows/deploy.yml": workflow('bash "scripts/${STEP}.sh"')}, ".github/workflows/deploy.yml", 7)
+
+
+def script_package_json(s):
+    """A package.json migrate script that runs a repository script (named like a helper, which nothing else reads)."""
+    gate_analyze(s, {"scripts/db-reset.sh": ROLLBACK_SCRIPT,
+                     "package.json": '{\n  "name": "app",\n  "scripts": {\n    "migrate": "sh ./scripts/db-reset.sh"\n  }\n}\n'},
+                 "package.json", 4)
+
+
+def make_helper_target(s):
+    """A deploy that runs `make db-reset`: the target is a helper by its name, but the deploy runs it."""
+    gate_analyze(s, {"Makefile": "db-reset:\n\tnpx knex migrate:rollback --all\n",
+                     ".github/workflows/deploy.yml": workflow("make db-reset")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_changed_in_pr(s):
+    """The pull request changes only the script the deploy runs: `pr` reviews its lines as commands."""
+    base = {**KNEX, "scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n",
+            ".github/workflows/deploy.yml": workflow("./scripts/release")}
+    gate_both(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\nnpx knex migrate:rollback --all\n"},
+              ".github/workflows/deploy.yml", 7, base=base, pr_at=("scripts/release", 4))
+
+
+def control_scripts_run(s):
+    """A deploy script that migrates up, a tool's own program, a build's output: nothing unknown."""
+    clean(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n./node_modules/.bin/knex migrate:latest\n",
+              ".github/workflows/deploy.yml": workflow("./scripts/release", "chmod +x ./scripts/release", "./dist/server --check",
+                                                       "/usr/local/bin/entrypoint.sh")})
 
 
 # Controls.
@@ -282,10 +376,22 @@ SCENARIOS = {
     "npmrc_env_value": npmrc_env_value,
     "npmrc_userconfig": npmrc_userconfig,
     "npmrc_script_shell": npmrc_script_shell,
+    "npmrc_userconfig_changed": npmrc_userconfig_changed,
+    "npmrc_globalconfig_changed": npmrc_globalconfig_changed,
     "npm_node_options_flag": npm_node_options_flag,
     "package_config_variable": package_config_variable,
     "node_env_file": node_env_file,
     "node_continued": node_continued,
+    "node_pg_migrate_ignore_pattern": node_pg_migrate_ignore_pattern,
+    "node_pg_migrate_ignore_pattern_config": node_pg_migrate_ignore_pattern_config,
+    "script_by_path": script_by_path,
+    "script_helper_name": script_helper_name,
+    "script_nested_cycle": script_nested_cycle,
+    "script_computed": script_computed,
+    "script_package_json": script_package_json,
+    "make_helper_target": make_helper_target,
+    "script_changed_in_pr": script_changed_in_pr,
+    "control_scripts_run": control_scripts_run,
     "control_helper_scripts": control_helper_scripts,
 }
 

@@ -276,6 +276,28 @@ def proto_computed(s):
     gate_pull_request(s, "migrations/20240101000000_s.js", text, BASE)
 
 
+# Issue #53: the same reached through an alias of the global (a name, a group, an arrow's value, an
+# array, Reflect.get), each unknown where the global is taken; 432d3fdf exited 0 on each.
+POLLUTE = ("OP.text = 'DROP TABLE users';\n"
+           "exports.up = async k => { try { await k.raw(\"SELECT 1\") } finally { delete OP.text } };\nexports.down = async () => {};\n")
+PROTO_ALIASES = {
+    "const_alias": "const O = Object; // expect: unknown-statement\nconst OP = O['proto' + 'type'];\n",
+    "alias_chain": "let A;\nA = Object; // expect: unknown-statement\nconst B = A;\nconst OP = B['proto' + 'type'];\n",
+    "comma_group": "const OP = (0, Object)['proto' + 'type']; // expect: unknown-statement\n",
+    "arrow_value": "const get = () => Object; // expect: unknown-statement\nconst OP = get()['proto' + 'type'];\n",
+    "array_pattern": "const [O] = [Object]; // expect: unknown-statement\nconst OP = O['proto' + 'type'];\n",
+    "computed_pattern": "const k = 'proto' + 'type';\nconst { [k]: OP } = Object; // expect: unknown-statement\n",
+    "reflect_get": "const OP = Reflect.get(Object, 'proto' + 'type'); // expect: unknown-statement\n",
+    "string_alias": "const S = String; // expect: unknown-statement\nconst OP = Object.getPrototypeOf(S['proto' + 'type']);\n",
+}
+
+
+def proto_alias(name):
+    def run(s):
+        gate_pull_request(s, "migrations/20240101000000_s.js", PROTO_ALIASES[name] + POLLUTE, BASE)
+    return run
+
+
 def template_require(s):
     """``require(`../lib/patch`)``: a template with no `${}` names its module as a string does."""
     text = "require(`../lib/patch`); // expect: unknown-statement\n" + CALLS_HELPER
@@ -325,6 +347,22 @@ def control_copies(s):
     check("unknown-statement" not in rules, f"pr reports no unknown: {rules}")
 
 
+# The globals used directly (issue #53's control): tested with instanceof, members called, passed to a
+# filter, and in types; none is taken as a value.
+CONTROL_GLOBALS = ('const h = require("../lib/helper");\n'
+                   "const isObj = (v: unknown): boolean => v instanceof Object && typeof v === 'object';\n"
+                   "const names = (xs: unknown[]): string[] => xs.filter(Boolean).map(String);\n"
+                   "const keys = Object.keys({ a: 1 });\nconst copy = Object.assign({}, { a: 1 });\n"
+                   "export async function up(knex: any): Promise<void> { await h.run(knex); } // expect: drop-table\n"
+                   "export async function down(): Promise<void> {}\n")
+
+
+def control_globals(s):
+    report = gate_pull_request(s, "migrations/20240101000000_s.ts", CONTROL_GLOBALS,
+                               {"lib/helper.js": CONTROL_HELPER, "knexfile.js": CONTROL_KNEXFILE, "package.json": PACKAGE}, unknown=False)
+    check(report["summary"]["unknown"] == 0, f"nothing in it is unknown: {[f['findings'] for f in report['files']]}")
+
+
 def pg_idiom_other_write(s):
     """Only the two node-postgres idioms are read: any other write to pg in the knexfile stays unknown."""
     knexfile = CONTROL_KNEXFILE_PG + "pg.Client.prototype.query = function () {};\n"
@@ -349,6 +387,8 @@ SCENARIOS = {
     "escape_or_require": or_require,
     "escape_member_part": member_part,
     "proto_computed": proto_computed,
+    **{f"proto_alias_{k}": proto_alias(k) for k in PROTO_ALIASES},
+    "control_globals": control_globals,
     "control_copies": control_copies,
     "pg_idiom_other_write": pg_idiom_other_write,
 }
