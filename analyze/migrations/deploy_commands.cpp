@@ -33,7 +33,8 @@ std::string lower(std::string_view s) {
 // "knex", ...]`) and of JSON are dropped, as a word never needs them to name a tool or its verb.
 // Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
 // `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
-// its own. A backquote leaves a `$`` word in the command it cuts: a command substitution. Linear in the line.
+// its own. An opening backquote leaves a `$`` word in the
+// command it cuts: a command substitution. Linear in the line.
 std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
     std::vector<std::vector<std::string>> out(1);
     std::string word;
@@ -42,6 +43,7 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
         word.clear();
     };
     char quote = 0;
+    bool in_backquote = false;
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (c == '"' || c == '\'') {
@@ -60,7 +62,11 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
             }
         } else if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
             end_word();
-            if (c == '`') out.back().emplace_back("$`");
+            // An opening backquote leaves `$`` in the command it cuts: a command substitution.
+            if (c == '`') {
+                in_backquote = !in_backquote;
+                if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
+            }
             if (!out.back().empty() && out.size() < 1024) out.emplace_back();
         } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
             end_word();
@@ -805,6 +811,11 @@ std::string script_word(const std::vector<std::string>& words) {
         const std::string_view w = words[k];
         if (w == "-" || w.ends_with(":") || upper(w) || w == "sudo" || w == "exec" || w == "env" || w == "time" || w == "nohup" || w == "command") continue;
         if (w.find('=') != std::string_view::npos && !w.starts_with("-") && w.find('/') == std::string_view::npos) continue;
+        // `NAME=value`, a shell's assignment word whatever its value holds (`DIR=${X:-$ROOT/work}`).
+        if (const std::size_t eq = w.find('='); eq != std::string_view::npos && eq > 0 &&
+            std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; })) {
+            continue;
+        }
         break;
     }
     if (k >= words.size()) return "";
@@ -1105,12 +1116,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                               ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
                         break;
                     }
+                    // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
+                    // configuring-npm/folders, "prefix"); none: npm fails.
                     PackageScripts* scripts = package_at(*folder);
-                    if (scripts == nullptr) {
-                        if (*folder == base) continue;  // no package.json where the command runs: npm fails
-                        why = "this command runs the script " + printable(run.name) + " of " + where + ", which has no package.json pgfence reads";
-                        break;
+                    for (std::string up = *folder; scripts == nullptr && !up.empty();) {
+                        up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
+                        scripts = package_at(up);
                     }
+                    if (scripts == nullptr) continue;
                     if (const std::string w = scripts->why(run); !w.empty()) {
                         why = "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
                     }
