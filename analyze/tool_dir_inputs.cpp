@@ -88,11 +88,12 @@ bool unread_language(std::string_view rel) {
 
 // The hidden folders whose files run migrations or name their folders: CI systems' (GitHub
 // Actions, GitLab's included files, CircleCI, Buildkite, Woodpecker: settings_surface.cpp
-// runs_from_top), Platform.sh's and Upsun's, and .config/prisma.ts. `pr` reads every file of the
+// runs_from_top), Platform.sh's and Upsun's, Elastic Beanstalk's .ebextensions and DigitalOcean's
+// .do (command files: settings_surface.cpp command_file), and .config/prisma.ts. `pr` reads every file of the
 // repository (bot/tool_settings_review.cpp tool_dirs_at); other hidden folders (.git, .venv,
 // .cache) hold no project settings.
 bool settings_folder(std::string_view name) {
-    for (std::string_view n : {".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker", ".platform", ".upsun", ".config"}) {
+    for (std::string_view n : {".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker", ".platform", ".upsun", ".config", ".ebextensions", ".do"}) {
         if (name == n) return true;
     }
     return false;

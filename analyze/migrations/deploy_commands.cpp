@@ -28,10 +28,13 @@ std::string lower(std::string_view s) {
 }
 
 // A command line's simple commands, each as its words: split at the shell's separators (`&&`,
-// `||`, `;`, `|`, `&`, a backquote), words at blanks; quotes, parentheses (a subshell, `$(VAR)`
-// of make, which must not cut the command in two), the brackets and
-// commas of an exec form (`CMD ["npx", "knex", ...]`) and of JSON are dropped, as a word never
-// needs them to name a tool or its verb. Linear in the line.
+// `||`, `;`, `|`, `&`, a backquote), words at blanks; parentheses (a subshell, `$(VAR)` of make,
+// which must not cut the command in two), the brackets and commas of an exec form (`CMD ["npx",
+// "knex", ...]`) and of JSON are dropped, as a word never needs them to name a tool or its verb.
+// Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
+// `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
+// its own. An opening backquote leaves a `$`` word in the
+// command it cuts: a command substitution. Linear in the line.
 std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
     std::vector<std::vector<std::string>> out(1);
     std::string word;
@@ -39,13 +42,33 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
         if (!word.empty()) out.back().push_back(std::move(word));
         word.clear();
     };
+    char quote = 0;
+    bool in_backquote = false;
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
-        if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
+        if (c == '"' || c == '\'') {
+            if (quote == 0) {
+                quote = c;
+            } else if (quote == c) {
+                quote = 0;
+                std::size_t j = i + 1;
+                while (j < line.size() && (line[j] == ' ' || line[j] == '\t')) ++j;
+                if (j < line.size() && line[j] == ':') {
+                    end_word();
+                    i = j;
+                }
+            } else {
+                word += c;
+            }
+        } else if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
             end_word();
+            // An opening backquote leaves `$`` in the command it cuts: a command substitution.
+            if (c == '`') {
+                in_backquote = !in_backquote;
+                if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
+            }
             if (!out.back().empty() && out.size() < 1024) out.emplace_back();
-        } else if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' ||
-                   c == '(' || c == ')') {
+        } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
             end_word();
         } else {
             word += c;
@@ -66,6 +89,10 @@ std::string tool_word(std::string_view word) {
     std::string_view base = word.substr(word.rfind('/') == std::string_view::npos ? 0 : word.rfind('/') + 1);
     if (const std::size_t at = base.find('@'); at != std::string_view::npos && at > 0) base = base.substr(0, at);
     if (base == "sequelize-cli") return "sequelize";
+    // The other programs of a package's `bin`: node-pg-migrate 7's node-pg-migrate-cjs and
+    // node-pg-migrate-esm (its package.json), mikro-orm's mikro-orm-esm (@mikro-orm/cli package.json).
+    if (base == "node-pg-migrate-cjs" || base == "node-pg-migrate-esm") return "node-pg-migrate";
+    if (base == "mikro-orm-esm") return "mikro-orm";
     if (base == "django-admin" || base == "manage.py") return "django";
     if (base.starts_with("typeorm-ts-node-")) return "typeorm";
     if (base == "rake") return "rails";
@@ -209,29 +236,49 @@ bool sets_variable(const std::vector<std::string>& words, std::string_view name)
     return false;
 }
 
+// A name's words: split at every character but a letter or digit and where a lower-case letter
+// meets an upper-case one (`dbReset`), lower-cased.
+std::vector<std::string> name_words(std::string_view name) {
+    std::vector<std::string> out;
+    std::string word;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        const bool camel = i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1]));
+        if (!std::isalnum(c) || camel) {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        }
+        if (std::isalnum(c)) word += static_cast<char>(std::tolower(c));
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    return out;
+}
+
 // The names of a deploy's migrate step: a package.json script, a Makefile target, a justfile recipe.
-// A developer's helper by its name: a part (split at `:`, `-`, `_`, `.`) that names the destructive
-// direction (`db:rollback`, `migrate-down`, `dbReset`), or one that starts `test`, `dev` or `local`
-// (`migrate:latest` is not a test).
+// A developer's helper by its name: a whole word (split as name_words) that names the destructive
+// direction (`db:rollback`, `migrate-down`, `dbReset`) or a test or development run. Whole words
+// only: `release-zero-downtime` and `deploy-with-preset` are deploys (red team R81a B6).
 bool helper_name(std::string_view name) {
-    const std::string n = lower(name);
-    for (std::size_t at = 0; at < n.size();) {
-        std::size_t end = at;
-        while (end < n.size() && std::isalnum(static_cast<unsigned char>(n[end]))) ++end;
-        const std::string_view part = std::string_view(n).substr(at, end - at);
-        for (std::string_view w : {"test", "dev", "local", "e2e", "spec"}) {
-            if (part.starts_with(w)) return true;
+    for (const std::string& part : name_words(name)) {
+        if (part.starts_with("test")) return true;
+        for (std::string_view w : {"dev", "develop", "development", "local", "e2e", "spec", "specs"}) {
+            if (part == w) return true;
         }
         for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "refresh", "wipe", "purge",
                                    "force", "rebase", "flush", "teardown", "destroy", "truncate"}) {
-            if (part.find(w) != std::string_view::npos) return true;
+            if (part == w) return true;
         }
-        at = end + 1;
     }
     return false;
 }
 
 bool deploy_name(std::string_view name) {
+    // The scripts npm runs itself on `npm install` and `npm ci` (docs.npmjs.com/cli/using-npm/scripts,
+    // "npm ci": preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare;
+    // "npm install" the same): a deploy that installs runs them (red team R81a B9).
+    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"}) {
+        if (name == w) return true;
+    }
     if (helper_name(name)) return false;
     const std::string n = lower(name);
     for (std::string_view w : {"migrat", "deploy", "release", "start", "postinstall", "build", "prod", "upgrade", "db:update"}) {
@@ -317,34 +364,79 @@ std::vector<Script> package_scripts(std::string_view text) {
 struct ScriptRun {
     std::string name;
     std::string args;  // at most 64 words, joined by blanks
+    // The package it runs in (red team R81a B7): `folder`, relative to where the command runs
+    // (npm --prefix / -C, pnpm -C / --dir, yarn --cwd), or the workspace `workspace` names (npm -w /
+    // --workspace, pnpm --filter / -F, `yarn workspace X run Y`); `every` for npm's --workspaces / -ws.
+    std::optional<std::string> folder;
+    std::optional<std::string> workspace;
+    bool every = false;
 };
+
+// A package manager's flags that take a value: the value is no verb or script name.
+bool value_flag(std::string_view w) {
+    for (std::string_view f : {"--prefix", "-C", "--dir", "--cwd", "-w", "--workspace", "--filter", "-F"}) {
+        if (w == f) return true;
+    }
+    return false;
+}
 
 std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
     std::vector<ScriptRun> out;
+    std::optional<std::string> folder, workspace;
+    bool every = false;
     auto run = [&](std::size_t at) {
-        ScriptRun r{words[at], {}};
+        ScriptRun r{words[at], {}, folder, workspace, every};
         for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
             if (words[a] == "--") continue;
             r.args += (r.args.empty() ? "" : " ") + words[a];
         }
         out.push_back(std::move(r));
     };
+    auto skip_flags = [&](std::size_t v) {
+        while (v < words.size() && flag_word(words[v])) v += value_flag(words[v]) ? 2 : 1;
+        return v;
+    };
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
         const std::string pm = tool_word(words[k]);
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
-        std::size_t v = k + 1;
-        while (v < words.size() && flag_word(words[v])) ++v;
+        // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
+        // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").
+        folder.reset();
+        workspace.reset();
+        every = false;
+        for (std::size_t f = k + 1; f < words.size() && words[f] != "--"; ++f) {
+            const std::string_view w = words[f];
+            const std::size_t eq = w.find('=');
+            const std::string_view key = w.substr(0, eq);
+            std::optional<std::string> value;
+            if (eq != std::string_view::npos) value = std::string(w.substr(eq + 1));
+            else if (value_flag(w) && f + 1 < words.size()) value = words[f + 1];
+            if ((pm == "npm" && (w == "--workspaces" || w == "-ws")) || (pm == "pnpm" && (w == "--recursive" || w == "-r"))) every = true;
+            if (!value || !key.starts_with("-")) continue;
+            if (key == "--prefix" || key == "-C" || key == "--dir" || key == "--cwd") folder = value;
+            else if (key == "-w" || key == "--workspace" || key == "--filter" || key == "-F") workspace = value;
+        }
+        std::size_t v = skip_flags(k + 1);
         if (v >= words.size()) continue;
+        if (pm == "yarn" && words[v] == "workspace" && v + 2 < words.size()) {
+            workspace = words[v + 1];
+            v += 2;
+            if (words[v] == "run") ++v;
+            if (v < words.size()) run(v);
+            continue;
+        }
         if (words[v] == "start" || words[v] == "restart") {
             run(v);
             continue;
         }
         if (words[v] == "run" || words[v] == "run-script") {
-            ++v;
-            while (v < words.size() && flag_word(words[v])) ++v;
+            v = skip_flags(v + 1);
             if (v < words.size()) run(v);
         } else if (pm == "yarn" || pm == "pnpm") {
-            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i"};
+            // Their own commands (Yarn's `yarn npm audit`, `yarn workspaces foreach`), not scripts.
+            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i",
+                                                              "npm", "workspaces", "up", "upgrade", "set", "config", "plugin", "info", "pack", "patch",
+                                                              "unplug", "version", "cache", "link", "unlink", "dedupe", "audit", "outdated", "store"};
             if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
         }
     }
@@ -375,23 +467,125 @@ private:
 
 namespace {
 
-// A command run against a test or development database (`NODE_ENV=test yarn sequelize db:drop`,
-// `RAILS_ENV=test`, `--env test`): a test suite's set-up, not the deploy's.
-bool test_run(const std::vector<std::string>& words) {
-    for (std::size_t k = 0; k < words.size(); ++k) {
-        const std::string w = lower(words[k]);
-        const std::size_t eq = w.find('=');
-        std::string_view value;
-        if (eq != std::string::npos && eq > 0 && (w.substr(0, eq).ends_with("_env") || w.substr(0, eq) == "--env" || w.substr(0, eq) == "-e")) {
-            value = std::string_view(w).substr(eq + 1);
-        } else if ((w == "--env" || w == "-e") && k + 1 < words.size()) {
-            value = words[k + 1];
-        } else {
-            continue;
+// No environment word makes a destructive verb harmless (red team R81a B5: `SENTRY_ENV=dev`,
+// `--env development`). Each tool falls back to a connection the deploy gives whatever the env
+// names: knex takes the whole knexfile when it has no such environment (knex
+// bin/utils/cli-config-utils.js `allConfigs[env] || allConfigs`), sequelize-cli the same
+// (lib/helpers/config-helper.js readConfig: `if (api.rawConfig[env])`), db-migrate files
+// DATABASE_URL under any env and defaults to `dev` (lib/config.js loadUrl, setCurrent(['dev',
+// 'development'])), Rails merges DATABASE_URL into the env's settings. A test suite's
+// `RAILS_ENV=test rake db:reset` in a deploy's command file is unknown too: a person tells.
+
+// A word of a tool's command that the shell computes (`migrate:$ACTION`, `$STEP`, `${{
+// matrix.action }}`, `$(cat verb)`, a backquote): its verb may be any (red team R81a B4). Not a flag
+// (`--url=$X`), a setting (`NAME=$X`), a flag's value (`--connection $DATABASE_URL`) or goose's
+// connection string after its driver (`goose postgres "$DATABASE_URL" up`, pressly/goose usage).
+bool computed_word(const std::vector<std::string>& words, std::size_t v, const std::set<std::string, std::less<>>& started) {
+    const std::string_view w = words[v];
+    const std::size_t dollar = w.find('$');
+    if (dollar == std::string_view::npos || flag_word(w)) return false;
+    if (const std::size_t eq = w.find('='); eq != std::string_view::npos && eq < dollar) return false;
+    if (v > 0) {
+        const std::string_view prev = words[v - 1];
+        // Flags that take no value (knex --all, --esm, --debug; prisma --force; --yes).
+        static constexpr std::string_view k_switches[] = {"--all", "--esm", "--debug", "--verbose", "--force", "--yes", "-y", "--dry-run", "--fake"};
+        const bool value = flag_word(prev) && prev.find('=') == std::string_view::npos &&
+                           std::find(std::begin(k_switches), std::end(k_switches), prev) == std::end(k_switches);
+        if (value) return false;
+        if (started.contains("goose")) {
+            for (std::string_view d : {"postgres", "pgx", "redshift", "mysql", "sqlite3", "mssql", "clickhouse", "tidb", "vertica", "ydb", "turso"}) {
+                if (prev == d) return false;
+            }
         }
-        if (value == "test" || value == "testing" || value == "development" || value == "dev" || value == "local") return true;
     }
-    return false;
+    return true;
+}
+
+// `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or
+// computed (`$DIR`): a folder pgfence cannot tell.
+std::optional<std::string> join_folder(std::string_view folder, std::string_view rel) {
+    if (rel.empty() || rel.front() == '/' || rel.front() == '~' || rel.find('$') != std::string_view::npos || rel.find('`') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::vector<std::string> parts;
+    auto add = [&](std::string_view p) {
+        for (std::size_t at = 0; at <= p.size();) {
+            const std::size_t slash = std::min(p.find('/', at), p.size());
+            const std::string_view part = p.substr(at, slash - at);
+            at = slash + 1;
+            if (part.empty() || part == ".") continue;
+            if (part == "..") {
+                if (parts.empty()) return false;
+                parts.pop_back();
+            } else {
+                parts.emplace_back(part);
+            }
+        }
+        return true;
+    };
+    if (!add(folder) || !add(rel)) return std::nullopt;
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    return out;
+}
+
+// The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
+std::string package_name(std::string_view text) {
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') --depth;
+        else if (c == '"') {
+            std::size_t j = i + 1;
+            while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+            if (j >= text.size()) return "";
+            const std::string_view key = text.substr(i + 1, j - i - 1);
+            std::size_t k = j + 1;
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+            if (depth == 1 && key == "name" && k < text.size() && text[k] == ':') {
+                ++k;
+                while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+                if (k >= text.size() || text[k] != '"') return "";
+                const std::size_t end = text.find('"', k + 1);
+                return end == std::string_view::npos ? "" : std::string(text.substr(k + 1, end - k - 1));
+            }
+            i = j;
+        }
+    }
+    return "";
+}
+
+// The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
+// docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
+std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml) {
+    std::vector<std::string> out;
+    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) {
+        const std::size_t open = package_json.find('[', w);
+        const std::size_t close = open == std::string_view::npos ? open : package_json.find(']', open);
+        if (close != std::string_view::npos) {
+            const std::string_view list = package_json.substr(open + 1, close - open - 1);
+            for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
+                const std::size_t e = list.find('"', q + 1);
+                if (e == std::string_view::npos) break;
+                out.emplace_back(list.substr(q + 1, e - q - 1));
+                q = list.find('"', e + 1);
+            }
+        }
+    }
+    bool in_packages = false;
+    for (const auto& l : logical_lines(pnpm_yaml, true)) {
+        std::string_view t = l.text;
+        if (!t.empty() && t.front() != ' ' && t.front() != '-') in_packages = t.starts_with("packages:");
+        if (!in_packages || out.size() >= 64) continue;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        if (!t.starts_with("-")) continue;
+        t.remove_prefix(1);
+        while (!t.empty() && (t.front() == ' ' || t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == '\'' || t.back() == '\r')) t.remove_suffix(1);
+        if (!t.empty()) out.emplace_back(t);
+    }
+    return out;
 }
 
 }  // namespace
@@ -400,7 +594,6 @@ std::string destructive_command(std::string_view command) {
     // One pass over each command's words, the tools started so far in a set: linear in the words
     // (times the verbs), whatever a line repeats.
     for (const auto& words : simple_commands(command)) {
-        if (test_run(words)) continue;
         const bool golang = golang_migrate(words, 0);
         std::set<std::string, std::less<>> started;
         for (std::size_t v = 0; v < words.size(); ++v) {
@@ -419,6 +612,10 @@ std::string destructive_command(std::string_view command) {
                 for (auto w : verb.words) spelled += (spelled.empty() ? "" : " ") + std::string(w);
                 return "this command runs " + std::string(verb.tool) + " " + spelled + ", which " + std::string(verb.does) +
                        ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
+            }
+            if ((started.size() > 1 || (started.size() == 1 && (golang || !started.contains("migrate")))) && computed_word(words, v, started)) {
+                return "this command gives " + *started.begin() + " a word the shell computes (`" + printable(words[v]) +
+                       "`): which verb it runs, the down direction or a reset among them, is not known where the line is read";
             }
             const std::string tool = tool_word(words[v]);
             if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);
@@ -525,6 +722,54 @@ bool runs_destructive_script(std::string_view line) {
     return false;
 }
 
+// GitLab CI's `include:` of a file of the repository (`include: 'ci/deploy.yml'`, `- local:
+// /ci/deploy.yml`; docs.gitlab.com/ci/yaml/#includelocal): its jobs' scripts run as this file's. One
+// that is no command file pgfence reads (command_file) is unknown at its line (red team R81a B8).
+std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
+    std::vector<CommandUnknown> out;
+    bool in_include = false;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size() && out.size() < 64;) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        if (l.empty() || l.front() == '#') continue;
+        std::string_view value;
+        if (l.starts_with("include:")) {
+            in_include = true;
+            value = l.substr(8);
+        } else if (l.front() != ' ' && l.front() != '-') {
+            in_include = false;
+            continue;
+        } else if (in_include) {
+            value = l;
+        } else {
+            continue;
+        }
+        auto trim = [](std::string_view v) {
+            while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '-' || v.front() == '"' || v.front() == '\'' || v.front() == '[')) v.remove_prefix(1);
+            if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+            while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '"' || v.back() == '\'' || v.back() == ']')) v.remove_suffix(1);
+            return v;
+        };
+        value = trim(value);
+        if (value.starts_with("local:")) {
+            value = trim(value.substr(6));
+        } else if (value.empty() || value.find(':') != std::string_view::npos || value.starts_with("http")) {
+            continue;  // remote:, project:, template:, component: or a key of a local include's block (rules:)
+        }
+        if (value.empty()) continue;
+        std::string file(value.starts_with("/") ? value.substr(1) : value);
+        std::replace(file.begin(), file.end(), '*', 'x');
+        if (command_file(file)) continue;
+        out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}});
+    }
+    return out;
+}
+
 }  // namespace
 
 bool deploy_command_line(std::string_view line) {
@@ -566,6 +811,11 @@ std::string script_word(const std::vector<std::string>& words) {
         const std::string_view w = words[k];
         if (w == "-" || w.ends_with(":") || upper(w) || w == "sudo" || w == "exec" || w == "env" || w == "time" || w == "nohup" || w == "command") continue;
         if (w.find('=') != std::string_view::npos && !w.starts_with("-") && w.find('/') == std::string_view::npos) continue;
+        // `NAME=value`, a shell's assignment word whatever its value holds (`DIR=${X:-$ROOT/work}`).
+        if (const std::size_t eq = w.find('='); eq != std::string_view::npos && eq > 0 &&
+            std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; })) {
+            continue;
+        }
         break;
     }
     if (k >= words.size()) return "";
@@ -717,7 +967,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const std::string_view name = run_script ? std::string_view("script.sh") : path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
-    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool ebext = path.starts_with(".ebextensions/") && name.ends_with(".config");  // YAML or JSON
+    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext;
     // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
     const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
     if (!run_script && !package && !dotenv && !manifest && !command_file(path)) return out;
@@ -770,14 +1021,52 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         return out;
     }
-    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool yaml = yaml_file;
+    if (name == ".gitlab-ci.yml") {
+        for (const auto& inc : gitlab_local_includes(text)) {
+            if (out.size() < k_most) out.push_back(inc);
+        }
+    }
     const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
                          name == "Justfile" || name == ".justfile" || name.ends_with(".just");
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
     const std::string base = run_script ? follow.base
                              : runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string()
                                                                                                          : std::string(path_folder(path));
-    std::optional<PackageScripts> package_of;  // base's package.json, read once
+    // The packages the lines run scripts of, by folder (base's own first), each read once; at most 64.
+    std::unordered_map<std::string, std::optional<PackageScripts>> packages;
+    auto package_at = [&](const std::string& folder) -> PackageScripts* {
+        auto it = packages.find(folder);
+        if (it == packages.end()) {
+            if (packages.size() >= 64) return nullptr;
+            auto pj = read(folder.empty() ? std::string("package.json") : folder + "/package.json");
+            it = packages.emplace(folder, pj ? std::optional<PackageScripts>(PackageScripts(package_scripts(*pj))) : std::nullopt).first;
+        }
+        return it->second ? &*it->second : nullptr;
+    };
+    // A workspace by its name or folder, among the patterns of base's root (`packages/*` gives
+    // packages/<the name's last part>, as npm's and pnpm's init lay them out); nullopt when none
+    // has that package.json "name" (red team R81a B7).
+    auto workspace_folder = [&](std::string_view spec) -> std::optional<std::string> {
+        if (spec.starts_with("./") || spec.starts_with("../") || (spec.find('/') != std::string_view::npos && !spec.starts_with("@"))) {
+            return join_folder(base, spec);
+        }
+        const auto root = read(base.empty() ? std::string("package.json") : base + "/package.json");
+        const auto pnpm = read(base.empty() ? std::string("pnpm-workspace.yaml") : base + "/pnpm-workspace.yaml");
+        const std::string_view last = spec.substr(spec.rfind('/') == std::string_view::npos ? 0 : spec.rfind('/') + 1);
+        for (std::string pattern : workspace_patterns(root ? *root : "", pnpm ? *pnpm : "")) {
+            if (pattern.starts_with("!")) continue;
+            while (pattern.ends_with("/**") || pattern.ends_with("/*")) pattern.erase(pattern.rfind('/'));
+            for (const std::string& candidate : {pattern, pattern + "/" + std::string(last)}) {
+                if (candidate.find('*') != std::string::npos) continue;
+                const auto folder = join_folder(base, candidate);
+                if (!folder) continue;
+                const auto pj = read(*folder + "/package.json");
+                if (pj && package_name(*pj) == spec) return folder;
+            }
+        }
+        return std::nullopt;
+    };
     std::string target;                             // the Makefile target or justfile recipe the line is in
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
@@ -788,13 +1077,56 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         std::string why = dotenv ? std::string() : destructive_command(t);
         if (why.empty() && !dotenv && read) {
+            std::optional<std::string> here = base;  // where the line's commands run: `cd` moves it
             for (const auto& words : simple_commands(t)) {
-                for (const auto& run : scripts_run(words)) {
-                    if (!package_of) {
-                        auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
-                        package_of.emplace(pj ? package_scripts(*pj) : std::vector<Script>{});
+                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`).
+                std::size_t c = 0;
+                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":"))) ++c;
+                if (c + 1 < words.size() && words[c] == "cd") {
+                    const std::string_view to = words[c + 1];
+                    if (to.starts_with("/") && to.find('$') == std::string_view::npos) {
+                        // An image's absolute path (`cd /app/services/worker`): the repository's
+                        // folder it ends with, the first that holds a package.json; none is unknown.
+                        here.reset();
+                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !here; slash = to.find('/', slash + 1)) {
+                            if (const auto f = join_folder("", to.substr(slash + 1)); f && !f->empty() && read(*f + "/package.json")) here = f;
+                        }
+                    } else {
+                        here = here ? join_folder(*here, to) : std::nullopt;
                     }
-                    if (const std::string w = package_of->why(run); !w.empty()) why = "this command runs the package.json script " + printable(run.name) + ": " + w;
+                    continue;
+                }
+                for (const auto& run : scripts_run(words)) {
+                    std::optional<std::string> folder = here;
+                    std::string where;
+                    if (run.every) {
+                        folder.reset();
+                        where = "every workspace";
+                    } else if (run.workspace) {
+                        folder = workspace_folder(*run.workspace);
+                        where = "the workspace " + printable(*run.workspace);
+                    } else if (run.folder) {
+                        folder = here ? join_folder(*here, *run.folder) : std::nullopt;
+                        where = "the package in " + printable(*run.folder);
+                    } else if (folder != base) {
+                        where = "the package in " + (folder ? *folder : std::string("a folder a `cd` computes"));
+                    }
+                    if (!folder) {
+                        why = "this command runs the script " + printable(run.name) + " of " + where +
+                              ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
+                        break;
+                    }
+                    // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
+                    // configuring-npm/folders, "prefix"); none: npm fails.
+                    PackageScripts* scripts = package_at(*folder);
+                    for (std::string up = *folder; scripts == nullptr && !up.empty();) {
+                        up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
+                        scripts = package_at(up);
+                    }
+                    if (scripts == nullptr) continue;
+                    if (const std::string w = scripts->why(run); !w.empty()) {
+                        why = "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
+                    }
                     if (!why.empty()) break;
                 }
                 if (!why.empty()) break;

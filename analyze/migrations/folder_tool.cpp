@@ -38,6 +38,8 @@ bool node_pg_migrate_named(std::string_view text) {
     constexpr std::string_view k_name = "node-pg-migrate";
     for (std::size_t at = text.find(k_name); at != std::string_view::npos; at = text.find(k_name, at + 1)) {
         std::size_t end = at + k_name.size();
+        // Its other bin names, node-pg-migrate-cjs and -esm (package.json `bin`; red team R81a B3).
+        if (text.substr(end).starts_with("-cjs") || text.substr(end).starts_with("-esm")) end += 4;
         if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '-' || text[at - 1] == '/' || text[at - 1] == '@')) continue;
         if (end < text.size() && text[end] == ' ') return true;  // a command line
         if (at > 0 && text[at - 1] == '"' && end < text.size() && text[end] == '"') {

@@ -113,7 +113,24 @@ bool command_file(std::string_view path) {
     if ((name.starts_with("Taskfile") || name.starts_with("taskfile")) && yaml) return true;
     if (name.ends_with(".sh") || name.ends_with(".bash")) return true;
     if ((name.starts_with("docker-compose") || name.starts_with("compose")) && yaml) return true;
-    if (name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile") || name == "Procfile") return true;
+    if (name == "Procfile") return true;
+    // Docker and Podman take any file name with -f: Dockerfile, Containerfile (Podman's and
+    // buildah's default), `*.dockerfile` in any case (red team R81a B8).
+    const std::string low = lower(name);
+    if (low == "dockerfile" || low.starts_with("dockerfile.") || low.ends_with(".dockerfile") || low == "containerfile" ||
+        low.starts_with("containerfile.") || low.ends_with(".containerfile")) {
+        return true;
+    }
+    // Elastic Beanstalk runs .ebextensions/*.config's `commands` and `container_commands`
+    // (docs.aws.amazon.com/elasticbeanstalk, "Customizing software on Linux servers"); DigitalOcean
+    // App Platform the app spec's `run_command` and `build_command` (.do/app.yaml, .do/deploy.template.yaml);
+    // Netlify netlify.toml's `[build] command`, Vercel vercel.json's buildCommand, AWS Amplify
+    // amplify.yml's build phases. GitLab CI's own files under .gitlab/ and *.gitlab-ci.yml, which
+    // `.gitlab-ci.yml` includes (an include elsewhere is unknown: deploy_commands.cpp).
+    if (path.starts_with(".ebextensions/") && name.ends_with(".config")) return true;
+    if (path.starts_with(".do/") && yaml) return true;
+    if (name == "netlify.toml" || name == "vercel.json" || name == "amplify.yml" || name == "amplify.yaml") return true;
+    if (yaml && (path.starts_with(".gitlab/") || path.starts_with(".gitlab-ci/") || name.ends_with(".gitlab-ci.yml"))) return true;
     // Deploy platforms' and other CI systems' files that run a release command.
     for (std::string_view n : {"fly.toml", "render.yaml", "heroku.yml", "app.json", "railway.toml", "railway.json", "nixpacks.toml",
                                "Jenkinsfile", "azure-pipelines.yml", ".drone.yml", "cloudbuild.yaml", "cloudbuild.yml", "Earthfile",
@@ -132,6 +149,10 @@ bool runs_from_top(std::string_view path) {
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) return true;
     if (name == ".gitlab-ci.yml" || path == ".circleci/config.yml" || name == "bitbucket-pipelines.yml") return true;
+    // GitLab CI's included files, Elastic Beanstalk's and DigitalOcean's commands: run in the
+    // checkout (the application's source bundle) whatever folder holds them.
+    if (yaml && (path.starts_with(".gitlab/") || path.starts_with(".gitlab-ci/") || name.ends_with(".gitlab-ci.yml"))) return true;
+    if ((path.starts_with(".ebextensions/") && name.ends_with(".config")) || (path.starts_with(".do/") && yaml)) return true;
     // Buildkite's pipeline files: the agent's `pipeline upload` reads buildkite.yml or
     // .buildkite/pipeline.yml (buildkite/agent clicommand/pipeline_upload.go, the default paths:
     // buildkite.{yml,yaml}, .buildkite/pipeline.{yml,yaml}, buildkite/pipeline.{yml,yaml}), and a step
@@ -159,7 +180,7 @@ bool tool_command_line(std::string_view line) {
     // Hibernate's schema management and Spring's SQL initialization set through the environment
     // (SPRING_JPA_HIBERNATE_DDL_AUTO, SPRING_SQL_INIT_MODE: tools/spring_env.hpp, red team R69 C7).
     if (spring_env_line(l)) return true;
-    for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
+    for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "node-pg-migrate-cjs", "node-pg-migrate-esm", "knex", "sequelize", "sequelize-cli",
                                   "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx", "db-migrate"}) {
         if (has_word(l, tool)) return true;
     }

@@ -60,12 +60,14 @@ struct Cli {
 
 const std::vector<Cli>& clis() {
     static const std::vector<Cli> all = {
+        // node-pg-migrate's package.json `bin` names three programs: node-pg-migrate,
+        // node-pg-migrate-cjs and node-pg-migrate-esm (7.x; red team R81a B3).
         // Its --ignore-pattern (yargs also takes --ignorePattern) is a JavaScript regular expression
         // that replaces the default '\\..*' over each file name of the folder (bin/node-pg-migrate.ts
         // ignorePatternArg; src/migration.ts getMigrationFilePaths: new RegExp(`^${ignorePattern}$`)):
         // pgfence evaluates no regular expression (a backtracking one costs more than linear time),
         // so which files of the folder run is not known (issue #53).
-        {"node-pg-migrate", {"node-pg-migrate"}, {"--migrations-dir", "-m"},
+        {"node-pg-migrate", {"node-pg-migrate", "node-pg-migrate-cjs", "node-pg-migrate-esm"}, {"--migrations-dir", "-m"},
          {"--config-file", "-f", "--envPath", "--use-glob", "--ignore-pattern", "--ignorePattern"}, true},
         {"dbmate", {"dbmate"}, {"--migrations-dir", "-d"}, {"--env-file"}, false},
         {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},

@@ -22,13 +22,34 @@ TEST_CASE("destructive verbs of each tool, after the tool word") {
     CHECK_FALSE(destructive_command("CMD [\"flyway\", \"clean\"]").empty());
     CHECK_FALSE(destructive_command("bundle exec rails db:schema:load").empty());
     CHECK_FALSE(destructive_command("python manage.py migrate billing zero").empty());
-    // Up migrations, another program's verbs, a test run.
+    // Up migrations, another program's verbs.
     CHECK(destructive_command("npx knex migrate:latest").empty());
     CHECK(destructive_command("python manage.py migrate").empty());
     CHECK(destructive_command("npm run migrate -- down").empty());
     CHECK(destructive_command("docker compose down").empty());
     CHECK(destructive_command("git reset --hard && make clean").empty());
-    CHECK(destructive_command("NODE_ENV=test yarn sequelize db:drop").empty());
+    // No env word makes a destructive verb harmless: sequelize-cli takes the whole config when the
+    // env has none of its own (red team R81a B5).
+    CHECK_FALSE(destructive_command("NODE_ENV=test yarn sequelize db:drop").empty());
+    CHECK_FALSE(destructive_command("SENTRY_ENV=dev npx knex migrate:rollback --all").empty());
+    CHECK_FALSE(destructive_command("db-migrate reset -e dev").empty());
+    // Other bin names, words joined as the shell joins them, computed verbs (R81a B3, B4).
+    CHECK_FALSE(destructive_command("npx node-pg-migrate-cjs redo").empty());
+    CHECK_FALSE(destructive_command("npx mikro-orm-esm schema:drop --run").empty());
+    CHECK_FALSE(destructive_command("npx knex migrate:'rollback' --all").empty());
+    CHECK_FALSE(destructive_command("npx knex migrate:\"rollback\"").empty());
+    CHECK_FALSE(destructive_command("npx knex migrate:$ACTION --all").empty());
+    CHECK_FALSE(destructive_command("npx knex migrate:${{ matrix.action }}").empty());
+    CHECK_FALSE(destructive_command("npx knex $(cat verb)").empty());
+    CHECK_FALSE(destructive_command("npx knex `cat verb`").empty());
+    CHECK_FALSE(destructive_command("npx knex --all $STEP").empty());
+    CHECK(destructive_command("npx knex migrate:latest --connection \"$DATABASE_URL\"").empty());
+    CHECK(destructive_command("npx knex migrate:latest --connection=$DATABASE_URL").empty());
+    CHECK(destructive_command("goose -dir db postgres \"$DATABASE_URL\" up").empty());
+    CHECK(destructive_command("bundle exec rails db:migrate RAILS_ENV=$ENV").empty());
+    CHECK(destructive_command("npm run migrate $X").empty());
+    CHECK(destructive_command("{\"release\":\"knex migrate:latest\"}").empty());
+    CHECK_FALSE(destructive_command("{\"release\":\"knex migrate:rollback\"}").empty());
 }
 
 TEST_CASE("settings named where pgfence does not read them") {
