@@ -757,6 +757,19 @@ std::string global_taken(const std::vector<Token>& t, std::size_t i) {
     if (punct_before && k_before.contains(t[i - 1].text)) return "";
     // Another global (String, Array, ...) only bound to a name: `.map(String)`, `filter(Boolean)` pass it on.
     if (!reaching && !(i > 0 && is(t, i - 1, "="))) return "";
+    // A TypeScript enum's member (`enum ResponseType { KoaResponse, Object }`, joplin's
+    // routeUtils.ts): a name, no value. The nearest open brace, looked for at most 4096 tokens back.
+    if (i > 0 && (is(t, i - 1, ",") || is(t, i - 1, "{"))) {
+        int depth = 0;
+        for (std::size_t k = i; k-- > 0 && i - k <= 4096;) {
+            if (is(t, k, "}") || is(t, k, ")") || is(t, k, "]")) ++depth;
+            else if (is(t, k, "{") || is(t, k, "(") || is(t, k, "[")) {
+                if (depth-- > 0) continue;
+                if (is(t, k, "{") && k >= 2 && ident(t, k - 1) && is(t, k - 2, "enum")) return "";
+                break;
+            }
+        }
+    }
     return "`" + std::string(name) + "` taken as a value: a computed member of it (which may be `prototype`), its defineProperty or "
            "Reflect.set reached under another name is not read by pgfence, and may change what every module's objects do";
 }
