@@ -807,8 +807,26 @@ std::string script_word(const std::vector<std::string>& words) {
     auto upper = [](std::string_view w) {
         return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
     };
+    // The YAML keys whose value is a command line (a workflow's run, a compose service's command
+    // or entrypoint, GitLab's script lists); any other key's value is data (`images:
+    // registry/x`, `file: ./Dockerfile`, a paths filter's `- '**/Cargo.toml'`), no command.
+    static const std::set<std::string_view> k_command_keys = {"run:", "command:", "entrypoint:", "script:", "before_script:", "after_script:",
+                                                              "cmd:", "exec:", "build:", "deploy:", "release:", "web:", "worker:"};
     for (; k < words.size(); ++k) {
         const std::string_view w = words[k];
+        if (w.ends_with(":") && w.size() > 1 && !upper(w.substr(0, w.size() - 1))) {
+            if (!k_command_keys.contains(w)) return "";
+            continue;
+        }
+        // A YAML list item that is a quoted scalar (`- '**/Cargo.toml'`): data.
+        if (w == "-" && k + 1 < words.size() && (words[k + 1].starts_with("'") || words[k + 1].starts_with("\""))) return "";
+        // `NAME=` whose value the shell split off as the next word (`T=${GITHUB_REF#refs/*/}`).
+        if (w.ends_with("=") && w.size() > 1 && std::all_of(w.begin(), w.end() - 1, [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; })) {
+            ++k;
+            continue;
+        }
+        // A Dockerfile's instructions: only RUN, CMD and ENTRYPOINT run a command (COPY . . copies).
+        if (upper(w) && w.size() > 1 && w != "RUN" && w != "CMD" && w != "ENTRYPOINT" && k == 0) return "";
         if (w == "-" || w.ends_with(":") || upper(w) || w == "sudo" || w == "exec" || w == "env" || w == "time" || w == "nohup" || w == "command") continue;
         if (w.find('=') != std::string_view::npos && !w.starts_with("-") && w.find('/') == std::string_view::npos) continue;
         // `NAME=value`, a shell's assignment word whatever its value holds (`DIR=${X:-$ROOT/work}`).
@@ -830,6 +848,17 @@ std::string script_word(const std::vector<std::string>& words) {
     if (w.find('/') == std::string_view::npos) return "";
     // A package's or a tool's own program, not the repository's script.
     if (w.find("node_modules/") != std::string_view::npos || w.find("vendor/bin/") != std::string_view::npos) return "";
+    // A path in command position that is no script's: an image reference (`repo/name:tag`), a glob
+    // of a paths filter (`**/Cargo.toml`), a file of another kind (`$ROOT/nginx.conf`, an array
+    // element on its own line), which a reader of lines would take for a command. A script's name
+    // has no extension or a script's (.sh, .bash, .js, .ts, .py, .rb, ...).
+    if (w.find(':') != std::string_view::npos || w.find('*') != std::string_view::npos || w.find('#') != std::string_view::npos) return "";
+    const std::string_view last = w.substr(w.rfind('/') + 1);
+    if (const std::size_t dot = last.rfind('.'); dot != std::string_view::npos && dot > 0) {
+        static const std::set<std::string_view> k_script_ext = {"sh", "bash", "zsh", "ksh", "js", "mjs", "cjs", "ts", "mts", "cts", "py", "rb",
+                                                                "pl", "php", "bats", "run", "command"};
+        if (!k_script_ext.contains(last.substr(dot + 1))) return "";
+    }
     return std::string(w);
 }
 

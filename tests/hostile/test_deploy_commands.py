@@ -348,6 +348,19 @@ def control_scripts_run(s):
                                                        "/usr/local/bin/entrypoint.sh")})
 
 
+def control_data_lines(s):
+    """Lines a reader of lines could take for a script run, from AppFlowy-Cloud's and documenso's
+    files (left81's script following gave 67 false unknowns there): a paths filter's globs, an
+    image reference, `T=${GITHUB_REF#refs/*/}`, a Dockerfile's COPY, a shell array of config files."""
+    wf = ("on:\n  push:\n    paths:\n      - '**/Cargo.toml'\n      - 'src/**'\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+          "      - uses: docker/metadata-action@v5\n        with:\n          images: registry.hub.docker.com/${{ env.IMAGE_NAME }}\n"
+          "          tags: |\n            appflowyinc/gotrue:${{ github.sha }}-amd64\n"
+          "      - run: |\n          T=${GITHUB_REF#refs/*/}   # Remove \"refs/*/\" prefix\n          echo \"$T\"\n"
+          "      - run: npx knex migrate:latest\n")
+    clean(s, {".github/workflows/deploy.yml": wf, "Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+              "scripts/check.sh": "#!/bin/sh\nfiles=(\n  \"$PROJECT_ROOT/nginx/nginx.conf\"\n  \"$PROJECT_ROOT/nginx.conf\"\n)\necho ok\n"})
+
+
 # Controls.
 def control_helper_scripts(s):
     """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
@@ -402,6 +415,7 @@ SCENARIOS = {
     "script_changed_in_pr": script_changed_in_pr,
     "script_run_added_in_pr": script_run_added_in_pr,
     "control_scripts_run": control_scripts_run,
+    "control_data_lines": control_data_lines,
     "control_helper_scripts": control_helper_scripts,
 }
 
