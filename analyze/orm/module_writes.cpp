@@ -757,6 +757,20 @@ std::string global_taken(const std::vector<Token>& t, std::size_t i) {
     if (punct_before && k_before.contains(t[i - 1].text)) return "";
     // Another global (String, Array, ...) only bound to a name: `.map(String)`, `filter(Boolean)` pass it on.
     if (!reaching && !(i > 0 && is(t, i - 1, "="))) return "";
+    // A TypeScript type alias names types, no values: `type E = Error & {...}`, `type T<X> =
+    // Promise<X> | ...` (daily-api's errors.ts and types.ts gave 76 false unknowns).
+    if (i >= 3 && is(t, i - 1, "=")) {
+        std::size_t k = i - 2;
+        if (is(t, k, ">")) {
+            int depth = 0;
+            for (std::size_t steps = 0; k > 0 && steps < 256; --k, ++steps) {
+                if (is(t, k, ">")) ++depth;
+                else if (is(t, k, "<") && --depth == 0) break;
+            }
+            if (k > 0) --k;
+        }
+        if (k > 0 && ident(t, k) && is(t, k - 1, "type")) return "";
+    }
     // A TypeScript enum's member (`enum ResponseType { KoaResponse, Object }`, joplin's
     // routeUtils.ts): a name, no value. The nearest open brace, looked for at most 4096 tokens back.
     if (i > 0 && (is(t, i - 1, ",") || is(t, i - 1, "{"))) {
