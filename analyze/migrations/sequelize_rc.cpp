@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "analyze/migrations/tool_dirs_parts.hpp"
 #include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::tools {
@@ -88,13 +89,7 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
         if (t[i].kind == orm::TokenKind::Ident) return t[i].text;
         return std::nullopt;
     };
-    std::vector<std::size_t> line_starts{0};
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') line_starts.push_back(i + 1);
-    }
-    const auto line_at = [&](std::size_t offset) {
-        return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), offset) - line_starts.begin());
-    };
+    const tool_dirs_detail::Lines lines(text);
     for (std::size_t i = 0; i < t.size(); ++i) {
         std::optional<std::string> name;
         std::size_t value = 0;
@@ -125,7 +120,7 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
         }
         if (end == value) continue;
         const std::string_view expr = trim(text.substr(t[value].begin, t[end - 1].end - t[value].begin));
-        out.push_back(RcPath{line_at(t[i].begin), folded(expr), std::string(expr.substr(0, 200))});
+        out.push_back(RcPath{lines.at(t[i].begin), folded(expr), std::string(expr.substr(0, 200))});
     }
     return out;
 }
