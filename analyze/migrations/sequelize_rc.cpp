@@ -77,17 +77,11 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
     }
     std::vector<orm::Token> t = orm::lex_js(text);
     if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();  // the settings readers report the stop
-    const auto punct = [&](std::size_t i, std::string_view p) {
-        return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p;
-    };
+    const auto punct = [&](std::size_t i, std::string_view p) { return tool_dirs_detail::punct_at(t, i, p); };
     const auto name_of = [&](std::size_t i) -> std::optional<std::string> {
-        if (i >= t.size() || t[i].unterminated) return std::nullopt;
-        if (t[i].kind == orm::TokenKind::String) return t[i].string.value;
-        if (t[i].kind == orm::TokenKind::Template && t[i].parts.size() <= 1 && (t[i].parts.empty() || !t[i].parts[0].interpolation)) {
-            return t[i].parts.empty() ? std::string() : t[i].parts[0].text.value;
-        }
+        if (i >= t.size()) return std::nullopt;
         if (t[i].kind == orm::TokenKind::Ident) return t[i].text;
-        return std::nullopt;
+        return tool_dirs_detail::literal_of(t[i]);
     };
     const tool_dirs_detail::Lines lines(text);
     for (std::size_t i = 0; i < t.size(); ++i) {

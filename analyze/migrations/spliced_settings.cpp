@@ -90,15 +90,8 @@ std::string shown(std::string_view v) {
 // Whether the script loads `package` (require('x'), import ... from 'x', import('x'), import 'x').
 bool imports_package(std::string_view text, std::string_view package) {
     if (text.find(package) == std::string_view::npos) return false;
-    const std::vector<Token> t = orm::lex_js(text);
-    for (std::size_t i = 1; i < t.size(); ++i) {
-        if (t[i].kind != TokenKind::String || orm::package_of(t[i].string.value) != package) continue;
-        if ((i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import")) ||
-            (t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import"))) {
-            return true;
-        }
-    }
-    return false;
+    const std::vector<orm::ModuleLoad> loads = orm::module_loads(orm::lex_js(text));
+    return std::any_of(loads.begin(), loads.end(), [&](const orm::ModuleLoad& l) { return orm::package_of(l.spec) == package; });
 }
 
 std::string tool_of(std::string_view path, std::string_view text) {
@@ -496,18 +489,13 @@ std::vector<SplicedSetting> config_module_code_for(std::string_view path, std::s
     const std::vector<Token> t = orm::lex_js(text);
     const std::set<std::size_t> pg_idioms = orm::pg_idiom_loads(t);
     const Lines lines(text);
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t[i].kind != TokenKind::String) continue;
-        // require('x'), import ... from 'x', import('x'), import 'x'.
-        const bool required = i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import");
-        const bool imported = i >= 1 && t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import");
-        if (!required && !imported) continue;
-        const std::string_view module = orm::package_of(t[i].string.value);
+    for (const orm::ModuleLoad& l : orm::module_loads(t)) {
+        const std::string_view module = orm::package_of(l.spec);
         if (!orm::driver_module(module) || module == "typeorm" || module == "sequelize" || module == "knex") continue;
-        if (pg_idioms.contains(i)) continue;
-        out.push_back({lines.at(t[i].begin), "this configuration module, which " + tool + " loads before any migration runs, imports " +
-                                                 shown(t[i].string.value) + " (a database driver or a way to run programs): what its code "
-                                                 "runs when it is loaded is not known"});
+        if (pg_idioms.contains(l.spec_at)) continue;
+        out.push_back({lines.at(t[l.spec_at].begin), "this configuration module, which " + tool + " loads before any migration runs, imports " +
+                                                         shown(l.spec) + " (a database driver or a way to run programs): what its code "
+                                                         "runs when it is loaded is not known"});
     }
     return out;
 }

@@ -232,19 +232,7 @@ struct JsWalk {
     [[nodiscard]] bool done() const { return k >= t.size(); }
     // The offset of the token the walk is at (the text's end past the last).
     [[nodiscard]] std::size_t at() const { return k < t.size() ? t[k].begin : text.size(); }
-    [[nodiscard]] bool is(std::string_view punct) const {
-        return k < t.size() && t[k].kind == orm::TokenKind::Punct && t[k].text == punct;
-    }
-    // A string, or a template without interpolation: its value as JavaScript reads it.
-    static std::optional<std::string> literal_of(const orm::Token& tok) {
-        if (tok.unterminated) return std::nullopt;
-        if (tok.kind == orm::TokenKind::String) return tok.string.value;
-        if (tok.kind == orm::TokenKind::Template && !tok.too_deep && tok.parts.size() <= 1 &&
-            (tok.parts.empty() || !tok.parts[0].interpolation)) {
-            return tok.parts.empty() ? std::string() : tok.parts[0].text.value;
-        }
-        return std::nullopt;
-    }
+    [[nodiscard]] bool is(std::string_view punct) const { return punct_at(t, k, punct); }
     // The value at the walk: its string literals (an array's too), or nothing when any part is not
     // one; `expr` is the value's text as written, for the message.
     std::optional<std::vector<std::string>> value(std::string_view& expr, int depth = 0) {
@@ -325,14 +313,12 @@ void walk_keys(std::string_view text, F on_key) {
     std::vector<std::size_t> braces;  // the open `{` of each entry of `stack`
     std::vector<std::string> stack;
     std::string key;  // the key whose value comes next
-    const auto punct = [&](std::size_t i, std::string_view p) {
-        return i < w.t.size() && w.t[i].kind == orm::TokenKind::Punct && w.t[i].text == p;
-    };
+    const auto punct = [&](std::size_t i, std::string_view p) { return punct_at(w.t, i, p); };
     // The member name a token ends: `.name` or `['name']` (nullopt: none, or computed).
     const auto member_before = [&](std::size_t end) -> std::optional<std::string> {
         if (end >= 1 && w.t[end - 1].kind == orm::TokenKind::Ident) return w.t[end - 1].text;
         if (end >= 3 && punct(end - 1, "]") && punct(end - 3, "[") && w.t[end - 2].kind != orm::TokenKind::Ident) {
-            return JsWalk::literal_of(w.t[end - 2]);
+            return literal_of(w.t[end - 2]);
         }
         return std::nullopt;
     };
@@ -381,7 +367,7 @@ void walk_keys(std::string_view text, F on_key) {
         if (punct(w.k, "[") && w.k + 2 < w.t.size() && punct(w.k + 2, "]") && w.t[w.k + 1].kind != orm::TokenKind::Ident &&
             (punct(w.k + 3, ":") || punct(w.k + 3, "="))) {
             const bool assigned = punct(w.k + 3, "=");
-            std::optional<std::string> name = JsWalk::literal_of(w.t[w.k + 1]);
+            std::optional<std::string> name = literal_of(w.t[w.k + 1]);
             std::optional<std::string> parent = assigned ? member_before(w.k) : std::nullopt;
             w.k += 4;
             if (!name) continue;
@@ -398,7 +384,7 @@ void walk_keys(std::string_view text, F on_key) {
         }
         std::optional<std::string> word;
         if (tok.kind == orm::TokenKind::String) {
-            word = JsWalk::literal_of(tok);
+            word = literal_of(tok);
         } else if (tok.kind == orm::TokenKind::Ident) {
             word = tok.text;
         } else {

@@ -5,11 +5,13 @@
 // a value in. Not for use outside analyze/migrations: tool_dirs.hpp is the API.
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::tools::tool_dirs_detail {
 
@@ -23,6 +25,21 @@ std::string project_folder(std::string_view path);
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts);
 // A ToolDir whose folder is not known, and why.
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts);
+
+// Whether token `i` is the punctuator `p` (false past the end).
+inline bool punct_at(const std::vector<orm::Token>& t, std::size_t i, std::string_view p) {
+    return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p;
+}
+
+// A string, or a template without interpolation: its value as JavaScript reads it.
+inline std::optional<std::string> literal_of(const orm::Token& tok) {
+    if (tok.unterminated) return std::nullopt;
+    if (tok.kind == orm::TokenKind::String) return tok.string.value;
+    if (tok.kind == orm::TokenKind::Template && !tok.too_deep && tok.parts.size() <= 1 && (tok.parts.empty() || !tok.parts[0].interpolation)) {
+        return tok.parts.empty() ? std::string() : tok.parts[0].text.value;
+    }
+    return std::nullopt;
+}
 
 // Line numbers by offset, in one pass over the text and a binary search per question.
 class Lines {

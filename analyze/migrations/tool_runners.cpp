@@ -179,13 +179,10 @@ bool loads_migration_tool(std::string_view raw) {
             migrates = true;
         }
         if (t[i].kind == TokenKind::Ident && (t[i].text == "Migrator" || t[i].text == "Umzug")) migrates = true;
-        if (t[i].kind != TokenKind::String) continue;
-        const bool required = i >= 2 && t[i - 1].text == "(" && (t[i - 2].text == "require" || t[i - 2].text == "import");
-        const bool imported = i >= 1 && t[i - 1].kind == TokenKind::Ident && (t[i - 1].text == "from" || t[i - 1].text == "import");
-        if (!required && !imported) continue;
-        const std::string_view spec = t[i].string.value;
-        const std::string_view package = orm::package_of(spec);
-        if (k_migrators.contains(package) || spec.starts_with("knex/bin") || spec.starts_with("typeorm/cli")) return true;
+    }
+    for (const orm::ModuleLoad& l : orm::module_loads(t)) {
+        const std::string_view package = orm::package_of(l.spec);
+        if (k_migrators.contains(package) || l.spec.starts_with("knex/bin") || l.spec.starts_with("typeorm/cli")) return true;
         orm = orm || k_orms.contains(package);
     }
     return orm && migrates;
@@ -311,14 +308,11 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         static const std::set<std::string_view> k_migrator_apis = {"node-pg-migrate", "umzug", "db-migrate", "graphile-migrate", "postgres-migrations",
                                                                    "@databases/pg-migrations", "ley", "marv", "postgrator", "@mikro-orm/migrations",
                                                                    "migrate", "pg-migrate", "sql-migrations"};
-        for (std::size_t i = 1; i < tokens.size(); ++i) {
-            if (tokens[i].kind != TokenKind::String) continue;
-            const bool required = i >= 2 && tokens[i - 1].text == "(" && (tokens[i - 2].text == "require" || tokens[i - 2].text == "import");
-            const bool imported = tokens[i - 1].kind == TokenKind::Ident && (tokens[i - 1].text == "from" || tokens[i - 1].text == "import");
-            if ((!required && !imported) || !k_migrator_apis.contains(orm::package_of(tokens[i].string.value))) continue;
-            out.emplace_back(line_of(text, tokens[i].begin), in + ", and loads '" + printable(tokens[i].string.value) +
-                                                                  "', a migrator whose API it calls itself: which folder, direction and "
-                                                                  "options that runs pgfence does not read");
+        for (const orm::ModuleLoad& l : orm::module_loads(tokens)) {
+            if (!k_migrator_apis.contains(orm::package_of(l.spec))) continue;
+            out.emplace_back(line_of(text, tokens[l.spec_at].begin), in + ", and loads '" + printable(l.spec) +
+                                                                          "', a migrator whose API it calls itself: which folder, direction and "
+                                                                          "options that runs pgfence does not read");
             break;
         }
     }

@@ -894,34 +894,40 @@ constexpr int k_max_load_depth = 64;
 constexpr std::size_t k_max_loaded_files = 128;
 constexpr std::size_t k_max_loaded_bytes = 16u << 20;
 
-struct Load {
-    std::size_t at = 0;  // the token index of `require` / `import` / `export`
-    std::string spec;
-    bool bare = false;  // loaded for its side effects only
-};
 
-// The modules the tokens load by a constant name: `require('x')`, `import 'x'`, `import ... from
-// 'x'`, `export ... from 'x'`, `import('x')`.
-std::vector<Load> loads_of(const std::vector<Token>& t) {
-    std::vector<Load> out;
+// `require` / `import` at k as Node's loader: not a member, but `module.require` (Node's Module
+// API, the same loader).
+bool loader_word(const std::vector<Token>& t, std::size_t k) {
+    if (!is(t, k, "require") && !is(t, k, "import")) return false;
+    if (!member(t, k)) return true;
+    return is(t, k, "require") && is(t, k - 1, ".") && k >= 2 && is(t, k - 2, "module") && !member(t, k - 2);
+}
+
+}  // namespace
+
+std::vector<ModuleLoad> module_loads(const std::vector<Token>& t) {
+    std::vector<ModuleLoad> out;
     const std::size_t n = t.size();
     for (std::size_t k = 0; k + 1 < n; ++k) {
-        if (member(t, k)) continue;
+        if (!loader_word(t, k) && !(is(t, k, "export") && !member(t, k))) continue;
         std::string spec;
-        if ((is(t, k, "require") || is(t, k, "import")) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
-            const bool statement = k == 0 || is(t, k - 1, ";") || is(t, k - 1, "}") || is(t, k - 1, "{") || !operand_end(t, k - 1);
-            const bool bare = statement && !(k > 0 && (is(t, k - 1, "=") || is(t, k - 1, "(") || is(t, k - 1, ",") || is(t, k - 1, ":") ||
-                                                        is(t, k - 1, "await") || is(t, k - 1, "return")));
-            out.push_back(Load{k, spec, bare && !is(t, k + 4, ".")});
+        if (!is(t, k, "export") && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            const std::size_t s = member(t, k) ? k - 2 : k;  // `module.require(...)` stands where `module` is
+            const bool statement = s == 0 || is(t, s - 1, ";") || is(t, s - 1, "}") || is(t, s - 1, "{") || !operand_end(t, s - 1);
+            const bool bare = statement && !(s > 0 && (is(t, s - 1, "=") || is(t, s - 1, "(") || is(t, s - 1, ",") || is(t, s - 1, ":") ||
+                                                        is(t, s - 1, "await") || is(t, s - 1, "return")));
+            out.push_back(ModuleLoad{k, k + 2, spec, bare && !is(t, k + 4, ".")});
+        } else if (member(t, k)) {
+            continue;
         } else if (is(t, k, "import") && t[k + 1].kind == TokenKind::String) {
-            out.push_back(Load{k, t[k + 1].string.value, true});
-        } else if ((is(t, k, "import") || is(t, k, "export")) && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
+            out.push_back(ModuleLoad{k, k + 1, t[k + 1].string.value, true});
+        } else if (!is(t, k, "require") && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
             // `import type { Pool } from 'pg'`, `export type { X } from`: TypeScript erases them (not
             // `import type from 'x'` nor `import type, { a } from 'x'`, which bind a name `type`).
             if (is(t, k + 1, "type") && !is(t, k + 2, "from") && !is(t, k + 2, ",") && !is(t, k + 2, "=")) continue;
             for (std::size_t j = k + 1; j + 1 < n && j < k + 4096 && !is(t, j, ";"); ++j) {
                 if (is(t, j, "from") && t[j + 1].kind == TokenKind::String) {
-                    out.push_back(Load{k, t[j + 1].string.value, false});
+                    out.push_back(ModuleLoad{k, j + 1, t[j + 1].string.value, false});
                     break;
                 }
                 if (t[j].kind == TokenKind::String || is(t, j, "import") || is(t, j, "export")) break;
@@ -930,6 +936,8 @@ std::vector<Load> loads_of(const std::vector<Token>& t) {
     }
     return out;
 }
+
+namespace {
 
 bool relative(std::string_view spec) { return spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".."; }
 
@@ -942,7 +950,7 @@ int line_at(std::string_view text, std::size_t offset) {
 // which code it loads is not followed (`require(path.join(__dirname, 'boot'))`).
 std::size_t first_computed_load(const std::vector<Token>& t) {
     for (std::size_t k = 0; k + 1 < t.size(); ++k) {
-        if (!(is(t, k, "require") || is(t, k, "import")) || member(t, k) || !is(t, k + 1, "(")) continue;
+        if (!loader_word(t, k) || !is(t, k + 1, "(")) continue;
         std::string spec;
         if (k + 3 < t.size() && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) continue;
         return t[k].begin;
@@ -991,7 +999,7 @@ public:
                                       ": it loads a module by a name computed when it runs, which pgfence does not follow";
             }
         }
-        for (const Load& l : loads_of(tokens)) {
+        for (const ModuleLoad& l : module_loads(tokens)) {
             std::string ambiguous;
             auto next = resolve_import(file, l.spec, &ambiguous);  // a relative path, or a path alias
             std::string why;
@@ -1023,7 +1031,7 @@ std::size_t computed_load(const std::vector<Token>& tokens) { return first_compu
 std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;
     const std::set<std::size_t> idioms = pg_idiom_loads(tokens);
-    for (const Load& l : loads_of(tokens)) {
+    for (const ModuleLoad& l : module_loads(tokens)) {
         const std::string_view package = package_of(l.spec);
         if (relative(l.spec) || !driver_module(package) || package == "typeorm" || package == "sequelize" || package == "knex") continue;
         // pg_idiom_loads names the specifier's token, the one after `require (` or `from`.
@@ -1045,7 +1053,7 @@ namespace {
 
 std::vector<std::pair<std::size_t, std::string>> writes_through(Loader& loader, std::string_view path, const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;
-    for (const Load& l : loads_of(tokens)) {
+    for (const ModuleLoad& l : module_loads(tokens)) {
         if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
         auto file = path.empty() ? std::nullopt : resolve_import(path, l.spec, &ambiguous);

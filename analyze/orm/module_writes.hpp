@@ -65,6 +65,16 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+// A module the tokens load by a constant name: `require('x')`, `module.require('x')`, `import
+// 'x'`, `import ... from 'x'`, `export ... from 'x'`, `import('x')` (not `import type`).
+struct ModuleLoad {
+    std::size_t at = 0;       // the token index of `require` / `import` / `export`
+    std::size_t spec_at = 0;  // the token index of the name
+    std::string spec;
+    bool bare = false;  // loaded for its side effects only
+};
+[[nodiscard]] std::vector<ModuleLoad> module_loads(const std::vector<Token>& tokens);
+
 // The offset of the first `require(...)` / `import(...)` whose module is not one constant name,
 // or npos.
 [[nodiscard]] std::size_t computed_load(const std::vector<Token>& tokens);
