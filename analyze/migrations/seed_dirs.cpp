@@ -5,6 +5,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/toml_values.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
+#include "analyze/migrations/tool_dirs_parts.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -59,20 +60,26 @@ bool plain_value(std::string_view v) { return !v.empty() && v.find_first_of("$`'
 void knex_seeds(const std::vector<std::string_view>& w, std::size_t at, int line, std::string_view base, const ReadFile& read,
                 std::vector<ToolDir>& out) {
     const std::string setting = "knex seed:run";
-    for (std::string_view flag : {"--knexfile", "--cwd"}) {
-        bool present = false;
-        (void)flag_value(w, at, flag, present);
-        if (present) {
-            out.push_back(unknown_dir("knex", setting, line,
-                                      "pgfence does not follow " + std::string(flag) + ", which moves the knexfile its seed folder is read from", true));
-            return;
-        }
+    bool cwd = false;
+    (void)flag_value(w, at, "--cwd", cwd);
+    bool named = false;
+    const std::string_view given = flag_value(w, at, "--knexfile", named);
+    // --knexfile naming a knexfile.* of the repository (no --cwd): the CLI requires it and runs in
+    // its folder (bin/cli.js: cwd = path.dirname(path.resolve(argv.knexfile))).
+    const auto file = named && !cwd && plain_value(given) ? tool_dirs_detail::repository_join(base, given) : std::nullopt;
+    if (cwd || (named && !(file && path_name(*file).starts_with("knexfile.") && read && read(*file)))) {
+        out.push_back(unknown_dir("knex", setting, line,
+                                  "pgfence does not follow " + std::string(cwd ? "--cwd" : "--knexfile") +
+                                      ", which moves the knexfile its seed folder is read from",
+                                  true));
+        return;
     }
+    const std::string run_folder = file ? std::string(path_folder(*file)) : std::string(base);
     for (std::string_view ext : {"js", "ts", "cjs", "mjs", "mts", "cts", "coffee"}) {
-        const std::string knexfile = joined(base, "knexfile." + std::string(ext));
+        const std::string knexfile = file ? *file : joined(base, "knexfile." + std::string(ext));
         auto text = read ? read(knexfile) : std::nullopt;
         if (!text) continue;
-        auto dirs = read_knex_seeds(knexfile, *text, base);
+        auto dirs = read_knex_seeds(knexfile, *text, run_folder);
         if (dirs.empty()) break;  // no seeds.directory: ./seeds
         for (auto& d : dirs) {
             d.setting = setting + " (" + knexfile + " " + d.setting + ")";
@@ -81,7 +88,7 @@ void knex_seeds(const std::vector<std::string_view>& w, std::size_t at, int line
         }
         return;
     }
-    out.push_back(folder_dir("knex", setting + " (default seeds folder)", line, base, "seeds", true));
+    out.push_back(folder_dir("knex", setting + " (default seeds folder)", line, run_folder, "seeds", true));
 }
 
 // sequelize-cli's db:seed, db:seed:all and their :undo forms run the seeders' up() or down() from

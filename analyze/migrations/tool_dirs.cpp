@@ -796,7 +796,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text, cons
         read_config(path, text, out);
     } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
-    else if (name == "package.json") read_package_json(path, text, out, path_folder(path));
+    else if (name == "package.json") read_package_json(path, text, out, path_folder(path), read);
     else if (name == "Cargo.toml") {
         // A crate that depends on sqlx for PostgreSQL: sqlx-cli (`sqlx migrate run`) reads
         // ./migrations of the crate by default (sqlx-cli/src/opt.rs MigrationSourceOpt) and runs a
@@ -808,9 +808,9 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text, cons
     } else if (command_file(path)) {
         // A workflow runs from the top, a script from the top or its own folder: both are followed.
         if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
-            read_package_json(path, text, out, path_folder(path));
+            read_package_json(path, text, out, path_folder(path), read);
         }
-        if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "");
+        if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "", read);
     }
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (name == ".db-migraterc") read_db_migraterc(path, text, out);

@@ -121,7 +121,33 @@ std::optional<std::string_view> flag_value(std::string_view rest, std::string_vi
 // (settings_surface.hpp command_file), relative to `base`: the folder the commands run in.
 }  // namespace
 
-void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base) {
+// `value` relative to the folder `base` as a repository path; nullopt when it is absolute or climbs
+// above the top.
+std::optional<std::string> repository_join(std::string_view base, std::string_view value) {
+    if (value.empty() || value.front() == '/' || value.front() == '~' || value.front() == '\\') return std::nullopt;
+    std::vector<std::string> parts;
+    auto add = [&](std::string_view s) {
+        while (!s.empty()) {
+            const std::size_t slash = s.find('/');
+            const std::string_view part = s.substr(0, slash);
+            if (part == "..") {
+                if (parts.empty()) return false;
+                parts.pop_back();
+            } else if (!part.empty() && part != ".") {
+                parts.emplace_back(part);
+            }
+            if (slash == std::string_view::npos) break;
+            s.remove_prefix(slash + 1);
+        }
+        return true;
+    };
+    if (!add(base) || !add(value) || parts.empty()) return std::nullopt;
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    return out;
+}
+
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base, const ReadFile& read) {
     // As the shell (or YAML) hands a command over: a flag on the line after `\` or in a folded
     // block is the command's (red team R79 B7).
     const std::string_view name = path_name(path);
@@ -147,6 +173,16 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                 bool present = false;
                 auto value = flag_value(rest, flag, present);
                 if (!present) continue;
+                // knex's --knexfile naming a knexfile.* of the repository, with no --cwd: the CLI
+                // requires that file and chdirs to its folder (bin/cli.js: cwd =
+                // path.dirname(path.resolve(argv.knexfile)), configPath the file itself), which is
+                // how pgfence reads every knexfile.* (read_all): that reading is this command's.
+                if (flag == "--knexfile" && value && value->find_first_of("$`'\\*?[{") == std::string_view::npos && read) {
+                    bool cwd = false;
+                    (void)flag_value(rest, "--cwd", cwd);
+                    const auto file = repository_join(base, *value);
+                    if (!cwd && file && path_name(*file).starts_with("knexfile.") && read(*file)) return;
+                }
                 out.push_back(computed(tool, tool + " " + std::string(flag), n,
                                        "pgfence does not follow " + std::string(flag) + (value ? " " + shown(*value) : std::string()) +
                                            ", which changes the migrations or the settings the tool reads",

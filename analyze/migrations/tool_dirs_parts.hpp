@@ -71,9 +71,13 @@ void lines(std::string_view text, F each) {
     }
 }
 
+// `value` relative to the folder `base` as a repository path; nullopt when it is absolute or climbs
+// above the top (tool_dirs_commands.cpp).
+std::optional<std::string> repository_join(std::string_view base, std::string_view value);
+
 // tool_dirs_commands.cpp: sqlx::migrate!("path") in Rust sources, and the tools' command lines
 // in a package.json script, a Makefile, a compose file or a CI workflow.
 void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out);
-void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base);
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base, const ReadFile& read = {});
 
 }  // namespace pgfence::analyze::tools::tool_dirs_detail

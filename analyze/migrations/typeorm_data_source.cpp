@@ -15,32 +15,6 @@ constexpr std::size_t k_most_imports = 32;
 
 using tool_dirs_detail::printable;
 
-// `value` relative to the folder `base` as a repository path; nullopt when it is absolute or climbs
-// above the top.
-std::optional<std::string> join(std::string_view base, std::string_view value) {
-    if (value.empty() || value.front() == '/' || value.front() == '~' || value.front() == '\\') return std::nullopt;
-    std::vector<std::string> parts;
-    auto add = [&](std::string_view s) {
-        while (!s.empty()) {
-            const std::size_t slash = s.find('/');
-            const std::string_view part = s.substr(0, slash);
-            if (part == "..") {
-                if (parts.empty()) return false;
-                parts.pop_back();
-            } else if (!part.empty() && part != ".") {
-                parts.emplace_back(part);
-            }
-            if (slash == std::string_view::npos) break;
-            s.remove_prefix(slash + 1);
-        }
-        return true;
-    };
-    if (!add(base) || !add(value) || parts.empty()) return std::nullopt;
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
-}
-
 // The relative modules `text` loads: `from './x'`, `require('./x')`, `import('./x')`, `import './x'`
 // (re-exports `export ... from './x'` included). Read as text: a match inside a comment is followed
 // too, which can only add folders or unknowns.
@@ -66,7 +40,7 @@ std::vector<std::string> relative_imports(std::string_view text) {
 // the folder's index; a TypeScript import of "./x.js" loads x.ts).
 std::vector<std::string> candidates(std::string_view from, std::string_view spec) {
     std::vector<std::string> out;
-    auto base = join(path_folder(from), spec);
+    auto base = tool_dirs_detail::repository_join(path_folder(from), spec);
     if (!base) return out;
     out.push_back(*base);
     static constexpr std::array<std::string_view, 6> k_ext = {".ts", ".js", ".mts", ".cts", ".mjs", ".cjs"};
@@ -168,7 +142,7 @@ std::optional<ToolDir> typeorm_cli_data_source(std::string_view package_path, in
                                                                                                        : rest.find(' ', v) - v);
                 ToolDir d{"typeorm", "typeorm " + std::string(flag), line, {}, {}, true, {}, {}};
                 std::optional<std::string> file;
-                if (!value.empty() && value.find_first_of("$`'\\*?[{") == std::string_view::npos) file = join(path_folder(package_path), value);
+                if (!value.empty() && value.find_first_of("$`'\\*?[{") == std::string_view::npos) file = tool_dirs_detail::repository_join(path_folder(package_path), value);
                 if (!file) d.unknown = "its value " + printable(value) + " is computed, quoted or outside the repository, and not read";
                 else d.data_source = *file;
                 return d;

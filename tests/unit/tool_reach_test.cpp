@@ -47,6 +47,21 @@ TEST_CASE("tool_reach: seed commands follow the seed folder") {
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"npx knex seed:run\"\n", files({}))) == "knex:1:seeds");
     // (the migrations reader says the same of --knexfile)
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex seed:run --knexfile cfg/k.js\"\n", files({}))) == "knex:1:?;knex:1:?");
+    // --knexfile naming a knexfile.* pgfence reads (no --cwd): the CLI runs in its folder, as
+    // pgfence reads every knexfile.*; its seeds are that folder's, and the migrations reader adds
+    // nothing (the knexfile's own reading is this command's).
+    const auto named = files({{"db/knexfile.js", "module.exports = { migrations: { directory: './m' }, seeds: { directory: './s' } };\n"}});
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex seed:run --knexfile db/knexfile.js\"\n", named)) == "knex:1:db/s");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile ./db/knexfile.js\"\n", named)).empty());
+    // Not followed: another name (its settings-process reading is a knexfile's only by name), a
+    // file the repository lacks, a computed value, or --cwd moving the CLI.
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile db/other.js\"\n",
+                                 files({{"db/other.js", "module.exports = {};\n"}}))) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile db/knexfile.ts\"\n", named)) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile $KF\"\n", named)) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile db/knexfile.js --cwd api\"\n", named)) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex seed:run --cwd api --knexfile db/knexfile.js\"\n", named)) == "knex:1:?;knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex migrate:latest --knexfile ../knexfile.js\"\n", named)) == "knex:1:?");
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize-cli db:seed:all\"\n", files({}))) == "sequelize:1:seeders");
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize db:seed:all\"\n",
                                  files({{".sequelizerc", "module.exports = { 'seeders-path': path.resolve('db', 'seeders') };\n"}}))) ==
