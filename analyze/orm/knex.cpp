@@ -309,24 +309,30 @@ private:
 
     void foreign_key(const Node& whole, const std::vector<Segment>& segs, std::size_t from, const std::vector<std::string>& cols,
                      std::optional<std::string> name) {
-        std::optional<std::string> ref_table, ref_col;
+        std::optional<std::string> ref_table;
+        std::optional<std::vector<std::string>> ref_cols;
         std::string actions;
         for (std::size_t i = from; i < segs.size(); ++i) {
             if (segs[i].call == nullptr) continue;
             const Node& c = *segs[i].call;
             const std::string& m = segs[i].name;
             auto first = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
-            if (m == "references") {
+            if (m == "references" && arg(c, 0) && arg(c, 0)->kind == NodeKind::Array) {
+                // A composite key's columns (knex lib/schema/tablebuilder.js references(): a
+                // non-string is the referenced columns as given, the table from inTable()/on()).
+                ref_cols = names(arg(c, 0));
+                if (ref_cols->empty()) fail("references() with no columns");
+            } else if (m == "references") {
                 if (!first) fail("references() with a target the extractor cannot read");
                 std::string r = first.value_or("");
                 std::size_t dot = r.rfind('.');
                 if (dot != std::string::npos) {
                     ref_table = r.substr(0, dot);
-                    ref_col = r.substr(dot + 1);
+                    ref_cols = std::vector<std::string>{r.substr(dot + 1)};
                 } else {
-                    ref_col = r;
+                    ref_cols = std::vector<std::string>{r};
                 }
-            } else if (m == "inTable") {
+            } else if (m == "inTable" || m == "on") {
                 ref_table = first;
             } else if (m == "onDelete" || m == "onUpdate") {
                 if (first) actions += std::string(m == "onDelete" ? " on delete " : " on update ") + *first;
@@ -334,11 +340,11 @@ private:
                 name = first;
             }
         }
-        if (!ref_col) return;
+        if (!ref_cols) return;
         if (!ref_table) fail("references() without a table");
         extra(whole, alter() + "add constraint " + quote_ident(name.value_or(generated_name(m_table, cols, "foreign"))) +
                          " foreign key (" + quoted_list(cols) + ") references " + quote_qualified(ref_table.value_or("")) +
-                         " (" + quote_ident(ref_col.value_or("")) + ")" + actions);
+                         " (" + quoted_list(*ref_cols) + ")" + actions);
     }
 
     void column(const Node& whole, const std::vector<Segment>& segs) {
