@@ -184,6 +184,9 @@ private:
     bool hands_runner(const Node& a) const;
 
     void visit_args(const Node& n, bool skip_runner);
+    // After a handler read the call `n`: the arguments of its chain, for the runner's uses the
+    // handler did not read (Emitter::read_inside()).
+    void visit_unread_args(const Node& n);
 
     void call(const Node& n);
 
