@@ -150,7 +150,8 @@ private:
                 m_e.read_inside(*v);
                 return "CURRENT_TIMESTAMP";
             }
-            if (!segs.empty() && segs.back().name == "raw" && arg(*v, 0)) {
+            // (A raw with bindings is not read here: its `?` would stand in the SQL.)
+            if (!segs.empty() && segs.back().name == "raw" && arg(*v, 0) && arg_count(*v) == 1) {
                 if (auto s = m_e.string_of(*arg(*v, 0))) {
                     m_e.read_inside(*v);
                     return *s;

@@ -422,9 +422,12 @@ void Walker::visit_kid(const Node& parent, std::size_t i, bool value) {
 void Walker::visit(const Node& n, bool value) {
     // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
     // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
-    // of SQL inside another statement, not a statement.
-    if (value && m_format == InputFormat::Knex && raw_call(n)) return;
-    if (m_e.was_read_inside(n)) return;  // a handler read it as SQL of the call around it
+    // of SQL inside another statement, not a statement. So is what a handler read as SQL of the
+    // call around it (Emitter::read_inside()). Their arguments still run.
+    if ((value && m_format == InputFormat::Knex && raw_call(n)) || m_e.was_read_inside(n)) {
+        visit_fragment_args(n);
+        return;
+    }
     if (n.kind == NodeKind::Other && n.name == "${}") {
         unknown(n, "${...}", "the migration's runner is used inside a template's `${...}`, which pgfence does not read as code");
         return;
@@ -575,6 +578,23 @@ void Walker::visit_unread_args(const Node& n) {
         std::string name = dotted_name(n.kids[0]);
         m_e.note_since(mark, "inside the arguments of `" + shown(name.empty() ? m_e.source(n.kids[0]) : name) +
                                  "()`: it runs while that call is built, before or alongside what the call itself sends");
+    }
+}
+
+void Walker::visit_fragment_args(const Node& n) {
+    // `knex.raw("?", [(knex.schema.dropTable("users").then(), 1)])`: the bindings are evaluated
+    // when the fragment is built; a knex.raw() among them is SQL of the fragment, a value too.
+    for (const Node* at = &n; !at->kids.empty() && (at->kind == NodeKind::Call || at->kind == NodeKind::Member || at->kind == NodeKind::Index);
+         at = &at->kids[0]) {
+        if (at->kind != NodeKind::Call) continue;
+        for (std::size_t i = 1; i < at->kids.size(); ++i) {
+            const Node& a = at->kids[i];
+            if (a.kind != NodeKind::Array) {
+                visit_kid(*at, i, true);
+                continue;
+            }
+            for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, true);
+        }
     }
 }
 

@@ -69,6 +69,12 @@ CASES = {
     "raw_array": (KNEX_PATH, knex('  await k.raw("select ?", [\n'
                                   '    (() => { k.schema.dropTable("users").then(); return 1; })(), // expect: drop-table\n  ]);\n'),
                   KNEX_BASE, True),
+    # a knex.raw() read as SQL of another statement (a default, a value) still evaluates its bindings.
+    "default_bindings": (KNEX_PATH, knex('  await k.schema.createTable("t", (t) => {\n'
+                                         '    t.string("s").defaultTo(k.raw("?", [(k.schema.dropTable("users").then(), "x")])); // expect: drop-table\n'
+                                         '  });\n'), KNEX_BASE, True),
+    "raw_value_bindings": (KNEX_PATH, knex('  const at = k.raw("?", [(k.raw("DROP TABLE users").then(), 1)]); // expect: drop-table\n'
+                                           '  await k("t").update({ at });\n'), KNEX_BASE, False),
     # knex.transaction(fn, config): the config is code too.
     "trx_config": (KNEX_PATH, knex('  await k.transaction(async (trx) => { await trx.raw("select 1"); }, {\n'
                                    '    isolationLevel: (k.raw("DROP TABLE users").then(), "serializable"), // expect: drop-table\n'
@@ -102,7 +108,9 @@ def case(name):
 
 CONTROL = knex(
     '  await k.schema.createTable("t", (t) => {\n    t.increments();\n'
-    '    t.timestamp("at").defaultTo(k.fn.now());\n    t.string("s").defaultTo(k.raw("\'x\'"));\n  });\n'
+    '    t.timestamp("at").defaultTo(k.fn.now());\n    t.string("s").defaultTo(k.raw("\'x\'"));\n'
+    '    t.index(["s"], "t_s_index", { predicate: k.whereNotNull("s") });\n  });\n'
+    '  await k("t").whereIn("id", k.select("id").from("t")).del();\n'
     '  await k.raw("select ?", [k.raw("1")]);\n'
     '  await k.transaction(async (trx) => {\n'
     '    await trx.schema.alterTable("t", (t) => { t.string("y"); }).transacting(trx);\n'
@@ -111,12 +119,12 @@ CONTROL = knex(
 
 
 def control(s):
-    """Defaults, bindings and `.transacting(trx)` the handlers read: nothing unknown, no statement of
-    their own."""
+    """Defaults, bindings, subqueries, an index predicate and `.transacting(trx)` the handlers read:
+    nothing unknown, no statement of their own."""
     report = gate_pull_request(s, KNEX_PATH, CONTROL, KNEX_BASE, unknown=False)
     check(report["summary"]["unknown"] == 0, f"nothing is unknown: {[f['findings'] for f in report['files']]}")
     sql = [st.get("sql", "").lower() for f in report["files"] for st in f["statements"]]
-    check(len(sql) == 5, f"create, select, alter, update, drop: {sql}")
+    check(len(sql) == 7, f"create, index, delete, select, alter, update, drop: {sql}")
 
 
 # TypeORM's createTable (typeorm/src/driver/postgres/PostgresQueryRunner.ts createTableSql()): of
