@@ -577,7 +577,8 @@ void Walker::visit_unread_args(const Node& n) {
     if (m_e.piece_count() > mark) {
         std::string name = dotted_name(n.kids[0]);
         m_e.note_since(mark, "inside the arguments of `" + shown(name.empty() ? m_e.source(n.kids[0]) : name) +
-                                 "()`: it runs while that call is built, before or alongside what the call itself sends");
+                                 "()`: it runs when the call evaluates or calls it (a table callback as knex builds the statement, "
+                                 "a callback after a query), in no order the script fixes against what the call itself sends");
     }
 }
 
