@@ -3,6 +3,7 @@
 // same-file constants, template literals) and recording calls and the SQL they send.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -64,6 +65,13 @@ public:
     // noted with `note`.
     void adopt(const Extraction& other, const Node& at, const std::string& prefix, const std::string& note);
 
+    // A use of the runner inside a call's arguments that a handler read as part of the call's
+    // SQL (a knex.raw() spliced as a binding, `defaultTo(knex.fn.now())`): the walker, which
+    // walks the rest of a handled call's arguments (walker.cpp), passes over it. By its span,
+    // which stays the same in every copy the walker reads.
+    void read_inside(const Node& n) { m_read_inside.emplace(n.begin, n.end); }
+    [[nodiscard]] bool was_read_inside(const Node& n) const { return m_read_inside.contains({n.begin, n.end}); }
+
     // The pieces recorded so far, and a note added to each recorded since `mark`.
     [[nodiscard]] std::size_t piece_count() const;
     void note_since(std::size_t mark, const std::string& note);
@@ -92,6 +100,7 @@ private:
     std::map<std::string, const Node*, std::less<>> m_values;    // const NAME = <anything else> (const_value)
     std::map<std::string, std::size_t, std::less<>> m_bindings;  // how often the file binds each name
     std::map<std::string, bool, std::less<>> m_loop_literals;    // for (const NAME of [literals])
+    std::set<std::pair<std::size_t, std::size_t>> m_read_inside;  // read_inside()
     // Unknown pieces by (span, down, reason): their index and the calls they were reached from.
     std::map<std::tuple<std::size_t, std::size_t, bool, std::string>, std::pair<std::size_t, std::vector<std::string>>> m_unknowns;
 };

@@ -98,6 +98,11 @@ private:
                 chain(n, segs);
                 return;
             }
+            // Another schema call in the callback (`knex.schema.dropTable(...)`) is the walker's to
+            // read, with its own callback: a builder walks none of it, so nested callbacks are
+            // read once each (linear), and a column in it is not this table's.
+            bool schema = std::any_of(segs.begin(), segs.end(), [](const Segment& s) { return s.name == "schema" && s.call == nullptr; });
+            if (schema && segs.size() > 2) return;
         }
         for (const Node& k : n.kids) walk(k);
     }
@@ -139,11 +144,23 @@ private:
         if (v->kind == NodeKind::Call) {
             std::vector<Segment> segs;
             flatten(*v, segs);
-            if (!segs.empty() && segs.back().name == "now") return "CURRENT_TIMESTAMP";
-            if (!segs.empty() && segs.back().name == "raw" && arg(*v, 0)) {
-                if (auto s = m_e.string_of(*arg(*v, 0))) return *s;
+            // knex.fn.now() and knex.raw() as a default are SQL in the column's definition, not
+            // statements: read here (read_inside), so the walker does not read them again.
+            if (!segs.empty() && segs.back().name == "now") {
+                m_e.read_inside(*v);
+                return "CURRENT_TIMESTAMP";
             }
-            if (!segs.empty() && segs.back().name == "uuid") return "gen_random_uuid()";
+            // (A raw with bindings is not read here: its `?` would stand in the SQL.)
+            if (!segs.empty() && segs.back().name == "raw" && arg(*v, 0) && arg_count(*v) == 1) {
+                if (auto s = m_e.string_of(*arg(*v, 0))) {
+                    m_e.read_inside(*v);
+                    return *s;
+                }
+            }
+            if (!segs.empty() && segs.back().name == "uuid") {
+                m_e.read_inside(*v);
+                return "gen_random_uuid()";
+            }
         }
         fail("defaultTo() with a value the extractor cannot read");
         return "null";

@@ -205,10 +205,12 @@ std::string value_binding(const Node* v, std::size_t at, Emitter& e, Replaced& r
     if (!bad.empty()) return bad;
     if (b == nullptr) {  // toSQL() without bindings: its text as written
         r.out.append(inner.sql);
+        e.read_inside(*v);
         return {};
     }
     Replaced nested;
     if (std::string failed = replace_bindings(inner.sql, *b, e, nested, depth + 1); !failed.empty()) return failed;
+    e.read_inside(*v);
     for (auto& [at, node] : nested.values) r.values.emplace_back(r.out.value.size() + at, node);
     r.out.append(nested.out);
     return {};

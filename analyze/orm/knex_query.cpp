@@ -45,6 +45,27 @@ bool chain_of(const Node& outer, std::vector<Link>& out) {
     return true;
 }
 
+// The methods that start a query chain from the knex object (knex/lib/query/method-constants.js,
+// put on knex by lib/knex-builder/make-knex.js): `knex.select("id").from("t")`, a subquery handed to
+// whereIn() or an index's predicate (`knex.whereNotNull("c")`), is a builder like `knex("t")`.
+bool starts_query(std::string_view m) {
+    static const std::string_view k[] = {
+        "with", "withRecursive", "withMaterialized", "withNotMaterialized", "select", "as", "columns", "column", "from", "fromJS",
+        "fromRaw", "into", "withSchema", "table", "distinct", "join", "joinRaw", "innerJoin", "leftJoin", "leftOuterJoin",
+        "rightJoin", "rightOuterJoin", "outerJoin", "fullOuterJoin", "crossJoin", "where", "andWhere", "orWhere", "whereNot",
+        "orWhereNot", "whereLike", "andWhereLike", "orWhereLike", "whereILike", "andWhereILike", "orWhereILike", "whereRaw",
+        "whereWrapped", "havingWrapped", "orWhereRaw", "whereExists", "orWhereExists", "whereNotExists", "orWhereNotExists",
+        "whereIn", "orWhereIn", "whereNotIn", "orWhereNotIn", "whereNull", "orWhereNull", "whereNotNull", "orWhereNotNull",
+        "whereBetween", "whereNotBetween", "andWhereBetween", "andWhereNotBetween", "orWhereBetween", "orWhereNotBetween",
+        "groupBy", "groupByRaw", "orderBy", "orderByRaw", "union", "unionAll", "intersect", "except", "having", "havingRaw",
+        "orHaving", "orHavingRaw", "offset", "limit", "count", "countDistinct", "min", "max", "sum", "sumDistinct", "avg",
+        "avgDistinct", "increment", "decrement", "first", "debug", "pluck", "clearSelect", "clearWhere", "clearGroup",
+        "clearOrder", "clearHaving", "insert", "update", "returning", "del", "delete", "truncate", "transacting", "connection",
+        "jsonExtract", "jsonSet", "jsonInsert", "jsonRemove"};
+    return std::find(std::begin(k), std::end(k), m) != std::end(k) || m.starts_with("whereJson") || m.starts_with("orWhereJson") ||
+           m.starts_with("andWhereJson") || m.starts_with("whereNotJson");
+}
+
 bool filters(const std::string& m) {
     std::string lower = m;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -176,7 +197,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     for (std::size_t i = 1; i < links.size(); ++i) {
         const Link& l = links[i];
         if (l.call == nullptr) continue;
-        if ((l.name == "from" || l.name == "table" || l.name == "into" || l.name == "queryBuilder") && i == 1) builder = true;
+        if (i == 1 && (l.name == "queryBuilder" || starts_query(l.name))) builder = true;
         if ((l.name == "from" || l.name == "table" || l.name == "into") && arg(*l.call, 0)) table_arg = arg(*l.call, 0);
         if (l.name == "withSchema" && arg(*l.call, 0)) schema = e.string_of(*arg(*l.call, 0)).value_or("?");
         // clearWhere() and clear('where') drop every where condition before them

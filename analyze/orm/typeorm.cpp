@@ -1,6 +1,10 @@
 // TypeORM: queryRunner.query(sql, parameters?) and the common QueryRunner builder calls, as
 // TypeORM's PostgreSQL driver writes them (double-quoted identifiers; parameters stay $n).
+#include <algorithm>
+#include <iterator>
+
 #include "analyze/orm/emitter.hpp"
+#include "analyze/orm/runner_api.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -55,6 +59,128 @@ std::string column_sql(const Node& opts, const Emitter& e, bool& ok) {
         else ok = false;
     }
     return sql;
+}
+
+bool has_spread(const Node& object) {
+    return std::find(object.keys.begin(), object.keys.end(), "...") != object.keys.end() || object.keys.size() != object.kids.size();
+}
+
+// `[{...}, new TableColumn({...})]`, or a const of one: each element's options object; nullopt when
+// it is no array literal of plain objects (a variable, a spread, a call, a computed key).
+std::optional<std::vector<const Node*>> option_list(const Node* list, const Emitter& e) {
+    if (list == nullptr) return std::vector<const Node*>{};
+    const Node* l = e.literal_of(*list);
+    if (l == nullptr) l = list;
+    if (l->kind != NodeKind::Array) return std::nullopt;
+    std::vector<const Node*> out;
+    for (const Node& k : l->kids) {
+        const Node* o = options_of(&k);
+        if (o == nullptr || has_spread(*o)) return std::nullopt;
+        out.push_back(o);
+    }
+    return out;
+}
+
+struct CreateTable {
+    std::string sql;
+    std::vector<std::string> notes;
+    std::string unknown;  // why it is not read, "" when it is
+};
+
+// queryRunner.createTable(table, ifNotExists = false, createForeignKeys = true, createIndices = true)
+// (typeorm/src/driver/postgres/PostgresQueryRunner.ts createTable(), createTableSql()): one CREATE
+// TABLE holding the columns, the uniques, checks, exclusions, the foreign keys (unless
+// createForeignKeys is false) and the primary key; then the indices (createIndexSql) and the
+// comment, on the new table; enum columns first get a CREATE TYPE (new). Of all that only the
+// foreign keys reach tables that exist (their referenced tables, whose lock a REFERENCES takes), so
+// the table's name and every foreign key must be read; a column pgfence does not read (a type from a
+// variable, grist-core's sqlUtils `datetime`) changes only the new table: left out, with a note
+// naming it. Constraint names from TypeORM's naming strategy (hashes) are left out.
+CreateTable create_table(const Node& call, const Emitter& e) {
+    CreateTable out;
+    const Node* opts = options_of(arg(call, 0));
+    if (opts == nullptr || has_spread(*opts)) {
+        out.unknown = "QueryRunner.createTable() of a table pgfence does not read (not a `new Table({...})` of literal options)";
+        return out;
+    }
+    static const std::string_view k_keys[] = {"name", "schema", "database", "columns", "indices", "foreignKeys", "uniques",
+                                              "checks", "exclusions", "justCreated", "withoutRowid", "engine", "comment"};
+    for (const auto& k : opts->keys) {
+        if (std::find(std::begin(k_keys), std::end(k_keys), k) == std::end(k_keys)) {
+            out.unknown = "QueryRunner.createTable() with the option `" + shown(k) + "`, which pgfence does not read";
+            return out;
+        }
+    }
+    auto name = property(*opts, "name") ? e.string_of(*property(*opts, "name")) : std::nullopt;
+    std::optional<std::string> schema;
+    if (const Node* s = property(*opts, "schema")) schema = e.string_of(*s);
+    if (!name || (property(*opts, "schema") && !schema)) {
+        out.unknown = "QueryRunner.createTable() of a table whose name pgfence does not read";
+        return out;
+    }
+    std::string table = quote_qualified(schema ? *schema + "." + *name : *name);
+    auto columns = option_list(property(*opts, "columns"), e);
+    auto keys = option_list(property(*opts, "foreignKeys"), e);
+    const Node* fk_flag = arg(call, 2);
+    bool with_keys = !(fk_flag != nullptr && fk_flag->kind == NodeKind::Ident && fk_flag->name == "false");
+    if (!columns) {
+        out.unknown = "QueryRunner.createTable() with columns pgfence does not read (not an array of literal options)";
+        return out;
+    }
+    if (with_keys && !keys) {
+        out.unknown = "QueryRunner.createTable() with foreign keys pgfence does not read: which tables they lock is not known";
+        return out;
+    }
+    std::string defs, primary;
+    for (std::size_t i = 0; i < columns->size(); ++i) {
+        const Node& c = *(*columns)[i];
+        bool ok = true;
+        std::string sql = column_sql(c, e, ok);
+        auto column = property(c, "name") ? e.string_of(*property(c, "name")) : std::nullopt;
+        if (!ok) {
+            std::string which = column ? "`" + shown(*column) + "`" : "number " + std::to_string(i + 1);
+            out.notes.push_back("column " + which + " of the new table " + table + ": its definition (`" + shown(e.source(c)) +
+                                "`) is not known statically, so it is left out of the statement; a new table locks nothing that exists");
+            continue;
+        }
+        defs += (defs.empty() ? "" : ", ") + sql;
+        if (flag(&c, "isPrimary")) primary += (primary.empty() ? "" : ", ") + quote_ident(*column);
+    }
+    if (with_keys) {
+        for (const Node* k : *keys) {
+            bool ok = true;
+            std::string cols = column_list(property(*k, "columnNames"), e, ok);
+            std::string refs = column_list(property(*k, "referencedColumnNames"), e, ok);
+            auto ref = property(*k, "referencedTableName") ? e.string_of(*property(*k, "referencedTableName")) : std::nullopt;
+            // TypeORM's Table: a foreign key's referencedSchema defaults to the table's schema.
+            std::optional<std::string> ref_schema = schema;
+            if (const Node* s = property(*k, "referencedSchema")) ref_schema = e.string_of(*s);
+            if (!ok || !ref || (property(*k, "referencedSchema") && !ref_schema)) {
+                out.unknown = "QueryRunner.createTable() with a foreign key pgfence does not read (`" + shown(e.source(*k)) +
+                              "`): which table it locks is not known";
+                return out;
+            }
+            defs += (defs.empty() ? "" : ", ") + std::string("FOREIGN KEY (") + cols + ") REFERENCES " +
+                    quote_qualified(ref_schema ? *ref_schema + "." + *ref : *ref) + " (" + refs + ")";
+            for (const char* action : {"onDelete", "onUpdate"}) {
+                if (const Node* a = property(*k, action)) {
+                    if (auto v = e.string_of(*a)) defs += std::string(action[2] == 'D' ? " ON DELETE " : " ON UPDATE ") + *v;
+                }
+            }
+        }
+    }
+    if (!primary.empty()) defs += (defs.empty() ? "" : ", ") + std::string("PRIMARY KEY (") + primary + ")";
+    const Node* if_not = arg(call, 1);
+    bool if_not_exists = if_not != nullptr && !(if_not->kind == NodeKind::Ident && (if_not->name == "false" || if_not->name == "undefined"));
+    if (if_not_exists) out.notes.push_back("ifNotExists: TypeORM asks hasTable() first and sends nothing when the table exists");
+    out.sql = std::string("CREATE TABLE ") + (if_not_exists ? "IF NOT EXISTS " : "") + table + " (" + defs + ")";
+    for (const char* k : {"indices", "uniques", "checks", "exclusions"}) {
+        if (property(*opts, k)) {
+            out.notes.push_back("its indices, uniques, checks and exclusions are on the new table: not rendered");
+            break;
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -134,6 +260,15 @@ bool typeorm_call(const Node& call, Emitter& e) {
         if (const Node* del = opts ? property(*opts, "onDelete") : nullptr) {
             if (auto d = e.string_of(*del)) sql += " ON DELETE " + *d;
         }
+    } else if (m == "createTable") {
+        CreateTable t = create_table(call, e);
+        if (!t.unknown.empty()) {
+            e.unknown(call, index, t.unknown);
+        } else {
+            t.notes.insert(t.notes.begin(), "TypeORM QueryRunner.createTable(): the SQL its PostgreSQL driver sends, constraint names left out");
+            e.generated(call, index, t.sql, t.notes);
+        }
+        return true;
     } else {
         ok = false;
     }

@@ -422,8 +422,12 @@ void Walker::visit_kid(const Node& parent, std::size_t i, bool value) {
 void Walker::visit(const Node& n, bool value) {
     // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
     // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
-    // of SQL inside another statement, not a statement.
-    if (value && m_format == InputFormat::Knex && raw_call(n)) return;
+    // of SQL inside another statement, not a statement. So is what a handler read as SQL of the
+    // call around it (Emitter::read_inside()). Their arguments still run.
+    if ((value && m_format == InputFormat::Knex && raw_call(n)) || m_e.was_read_inside(n)) {
+        visit_fragment_args(n);
+        return;
+    }
     if (n.kind == NodeKind::Other && n.name == "${}") {
         unknown(n, "${...}", "the migration's runner is used inside a template's `${...}`, which pgfence does not read as code");
         return;
@@ -554,7 +558,45 @@ bool Walker::handle(const Node& n) {
 }
 
 bool Walker::hands_runner(const Node& a) const {
-    return rooted(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+    return rooted(a) && !m_e.was_read_inside(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+}
+
+void Walker::visit_unread_args(const Node& n) {
+    // A handler reads what it models (the SQL argument, a table callback's column chains, the
+    // bindings it splices); everything else in the arguments of the chain it read is code like
+    // any other, which knex or the ORM runs while building the call: a table callback (knex
+    // calls it when it compiles the builder, knex/lib/schema/tablebuilder.js toSQL()), a
+    // .where(fn) or .modify(fn), a value or getter of an options object. The runner itself handed
+    // to the chain (`.transacting(trx)`) is the chain's own.
+    std::size_t mark = m_e.piece_count();
+    for (const Node* at = &n; !at->kids.empty() && (at->kind == NodeKind::Call || at->kind == NodeKind::Member || at->kind == NodeKind::Index);
+         at = &at->kids[0]) {
+        if (at->kind == NodeKind::Call) visit_args(*at, true);
+        else if (at->kind == NodeKind::Index && at->kids.size() == 2) visit_kid(*at, 1, false);
+    }
+    if (m_e.piece_count() > mark) {
+        std::string name = dotted_name(n.kids[0]);
+        m_e.note_since(mark, "inside the arguments of `" + shown(name.empty() ? m_e.source(n.kids[0]) : name) +
+                                 "()`: it runs when the call evaluates or calls it (a table callback as knex builds the statement, "
+                                 "a callback after a query), in no order the script fixes against what the call itself sends");
+    }
+}
+
+void Walker::visit_fragment_args(const Node& n) {
+    // `knex.raw("?", [(knex.schema.dropTable("users").then(), 1)])`: the bindings are evaluated
+    // when the fragment is built; a knex.raw() among them is SQL of the fragment, a value too.
+    for (const Node* at = &n; !at->kids.empty() && (at->kind == NodeKind::Call || at->kind == NodeKind::Member || at->kind == NodeKind::Index);
+         at = &at->kids[0]) {
+        if (at->kind != NodeKind::Call) continue;
+        for (std::size_t i = 1; i < at->kids.size(); ++i) {
+            const Node& a = at->kids[i];
+            if (a.kind != NodeKind::Array) {
+                visit_kid(*at, i, true);
+                continue;
+            }
+            for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, true);
+        }
+    }
 }
 
 void Walker::visit_args(const Node& n, bool skip_runner) {
@@ -566,7 +608,10 @@ void Walker::visit_args(const Node& n, bool skip_runner) {
 
 void Walker::call(const Node& n) {
     if (!m_splitting && split_conditional(n)) return;
-    if (handle(n)) return;
+    if (handle(n)) {
+        visit_unread_args(n);
+        return;
+    }
     if (opened(n)) return;
     const Node& callee = n.kids[0];
     std::string m = callee.kind == NodeKind::Member ? callee.name : std::string();
@@ -612,7 +657,11 @@ void Walker::call(const Node& n) {
             // its SQL (typeorm/src/entity-manager/EntityManager.ts).
             for (std::size_t i = 1; i < n.kids.size(); ++i) {
                 const Node& a = n.kids[i];
-                if (a.kind != NodeKind::Func) continue;
+                if (a.kind != NodeKind::Func) {
+                    // The config (`{ isolationLevel, ... }`) or what else is handed: code like any other.
+                    if (!(rooted(a) && is_reference(a))) visit_kid(n, i, takes_as_value(n, i));
+                    continue;
+                }
                 bool bound = !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
                 for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);

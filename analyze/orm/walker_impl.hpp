@@ -184,6 +184,12 @@ private:
     bool hands_runner(const Node& a) const;
 
     void visit_args(const Node& n, bool skip_runner);
+    // After a handler read the call `n`: the arguments of its chain, for the runner's uses the
+    // handler did not read (Emitter::read_inside()).
+    void visit_unread_args(const Node& n);
+    // The arguments of a piece of SQL inside another statement (a knex.raw() as a value, what a
+    // handler read): walked as values.
+    void visit_fragment_args(const Node& n);
 
     void call(const Node& n);
 
