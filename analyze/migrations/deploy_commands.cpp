@@ -433,9 +433,9 @@ bool runs_destructive_script(std::string_view line) {
     return false;
 }
 
-// GitLab CI's `include:` of a file of the repository (`include: 'ci/deploy.yml'`, `- local:
-// /ci/deploy.yml`; docs.gitlab.com/ci/yaml/#includelocal): its jobs' scripts run as this file's. One
-// that is no command file pgfence reads (command_file) is unknown at its line (red team R81a B8).
+// GitLab CI's `include:` (docs.gitlab.com/ci/yaml/#include): its jobs' scripts run as this file's. A
+// file of the repository that is no command file pgfence reads (command_file; red team R81a B8), and
+// any remote, project, template or component include, are unknown at their line.
 std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
     std::vector<CommandUnknown> out;
     bool in_include = false;
@@ -466,10 +466,25 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
             return v;
         };
         value = trim(value);
+        // A file of another repository, of a URL or of GitLab's own templates and components
+        // (docs.gitlab.com/ci/yaml/#include: include:remote, :project with :file, :template,
+        // :component; a bare https:// string is a remote): pgfence cannot read it. A template runs
+        // commands too: Auto DevOps runs the project's $DB_MIGRATE at deploy (gitlab-ce MR 21955).
+        std::string_view outside;
+        for (std::string_view key : {"remote:", "project:", "template:", "component:"}) {
+            if (value.starts_with(key)) outside = trim(value.substr(key.size()));
+        }
+        if (outside.empty() && (value.starts_with("http://") || value.starts_with("https://"))) outside = value;
+        if (!outside.empty()) {
+            out.push_back(CommandUnknown{n, "this file includes " + printable(outside) + ", outside the repository (a remote file, another project's, "
+                                              "or a GitLab template or component), whose jobs' scripts GitLab CI runs: pgfence cannot read it, so "
+                                              "what it runs against the database (the down direction, a reset) is not known", {}});
+            continue;
+        }
         if (value.starts_with("local:")) {
             value = trim(value.substr(6));
-        } else if (value.empty() || value.find(':') != std::string_view::npos || value.starts_with("http")) {
-            continue;  // remote:, project:, template:, component: or a key of a local include's block (rules:)
+        } else if (value.empty() || value.find(':') != std::string_view::npos) {
+            continue;  // a key of an include's block (file:, ref:, rules:, inputs:)
         }
         if (value.empty()) continue;
         std::string file(value.starts_with("/") ? value.substr(1) : value);
@@ -557,7 +572,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         return out;
     }
     const bool yaml = yaml_file;
-    if (name == ".gitlab-ci.yml") {
+    // GitLab CI's files: .gitlab-ci.yml and the ones it includes (settings_surface.cpp command_file).
+    if (name == ".gitlab-ci.yml" || (yaml_file && (path.starts_with(".gitlab/") || path.starts_with(".gitlab-ci/") || name.ends_with(".gitlab-ci.yml")))) {
         for (const auto& inc : gitlab_local_includes(text)) {
             if (out.size() < k_most) out.push_back(inc);
         }

@@ -361,6 +361,13 @@ def control_data_lines(s):
               "scripts/check.sh": "#!/bin/sh\nfiles=(\n  \"$PROJECT_ROOT/nginx/nginx.conf\"\n  \"$PROJECT_ROOT/nginx.conf\"\n)\necho ok\n"})
 
 
+def gitlab_include_remote(s):
+    """`.gitlab-ci.yml` including a remote file, another project's, a template or a component: not readable."""
+    gate_analyze(s, {".gitlab-ci.yml": "include:\n  - remote: 'https://example.com/ci/deploy.yml'\n  - project: 'ops/ci'\n    file: '/deploy.yml'\n"
+                                       "  - template: Auto-DevOps.gitlab-ci.yml\n  - component: $CI_SERVER_FQDN/ops/db/migrate@1.0\n"
+                                       "deploy:\n  script:\n    - npx knex migrate:latest\n"}, ".gitlab-ci.yml", 2)
+
+
 # Controls.
 def control_helper_scripts(s):
     """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
@@ -417,6 +424,7 @@ SCENARIOS = {
     "control_scripts_run": control_scripts_run,
     "control_data_lines": control_data_lines,
     "control_helper_scripts": control_helper_scripts,
+    "gitlab_include_remote": gitlab_include_remote,
 }
 
 if __name__ == "__main__":
