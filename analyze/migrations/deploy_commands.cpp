@@ -8,10 +8,12 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
@@ -478,7 +480,7 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
         if (!outside.empty()) {
             out.push_back(CommandUnknown{n, "this file includes " + printable(outside) + ", outside the repository (a remote file, another project's, "
                                               "or a GitLab template or component), whose jobs' scripts GitLab CI runs: pgfence cannot read it, so "
-                                              "what it runs against the database (the down direction, a reset) is not known", {}});
+                                              "what it runs against the database (the down direction, a reset) is not known", {}, {}});
             continue;
         }
         if (value.starts_with("local:")) {
@@ -491,7 +493,7 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
         std::replace(file.begin(), file.end(), '*', 'x');
         if (command_file(file)) continue;
         out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
-                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}});
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}, {}});
     }
     return out;
 }
@@ -529,7 +531,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() >= k_most) break;
             std::string why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}});
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
         }
         if (manifest) return out;
     }
@@ -567,7 +569,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                     if (!why.empty()) break;
                 }
             }
-            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}});
+            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}, {}});
         }
         return out;
     }
@@ -618,102 +620,157 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         return std::nullopt;
     };
+    // Why a `npm run X` (yarn, pnpm, bun) run at `here` hides what pgfence must see: the script X of
+    // the package it runs in (npm --prefix, -w, a workspace), or one pgfence cannot find.
+    auto npm_unknown = [&](const std::vector<std::string>& words, const std::optional<std::string>& here) -> std::string {
+        for (const auto& run : scripts_run(words)) {
+            std::optional<std::string> folder = here;
+            std::string where;
+            if (run.every) {
+                folder.reset();
+                where = "every workspace";
+            } else if (run.workspace) {
+                folder = workspace_folder(*run.workspace);
+                where = "the workspace " + printable(*run.workspace);
+            } else if (run.folder) {
+                folder = here ? join_folder(*here, *run.folder) : std::nullopt;
+                where = "the package in " + printable(*run.folder);
+            } else if (folder != base) {
+                where = "the package in " + (folder ? *folder : std::string("a folder a `cd` or `working-directory` computes"));
+            }
+            if (!folder) {
+                return "this command runs the script " + printable(run.name) + " of " + where +
+                       ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
+            }
+            // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
+            // configuring-npm/folders, "prefix"); none: npm fails.
+            PackageScripts* scripts = package_at(*folder);
+            for (std::string up = *folder; scripts == nullptr && !up.empty();) {
+                up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
+                scripts = package_at(up);
+            }
+            if (scripts == nullptr) continue;
+            if (const std::string w = scripts->why(run); !w.empty()) {
+                return "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
+            }
+        }
+        return "";
+    };
     std::string target;                             // the Makefile target or justfile recipe the line is in
+    // A workflow's env, matrix and working folders (workflow_values.hpp): its commands as the runner runs them.
+    std::optional<WorkflowValues> values;
+    if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
+    // The shell's working folder: a script's `cd` holds for its following lines, as does a
+    // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
+    const bool carries = run_script || name.ends_with(".sh") || name.ends_with(".bash");
+    const bool dockerfile = dockerfile_name(name);
+    std::optional<std::string> cwd = base;
+    int cwd_scope = -1;
+    std::size_t variant_budget = 1024;
+    // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
+    std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
-        const std::string_view t = l.text;
-        if (targets && !t.empty() && t.front() != '\t' && t.front() != ' ' && t.front() != '#') {
-            const std::size_t colon = t.find(':');
-            if (colon != std::string_view::npos && (colon + 1 >= t.size() || t[colon + 1] != '=')) target = std::string(t.substr(0, colon));
+        if (targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' && l.text.front() != '#') {
+            const std::size_t colon = l.text.find(':');
+            if (colon != std::string_view::npos && (colon + 1 >= l.text.size() || l.text[colon + 1] != '=')) target = std::string(l.text.substr(0, colon));
         }
-        std::string why = dotenv ? std::string() : destructive_command(t);
-        if (why.empty() && !dotenv && read) {
-            std::optional<std::string> here = base;  // where the line's commands run: `cd` moves it
+        std::vector<int> uses;
+        std::optional<std::string> line_base = base;
+        if (values) {
+            const int scope = values->scope(l.number);
+            const auto wd = values->working_directory(l.number, uses);
+            line_base = !wd ? std::nullopt : wd->empty() ? std::optional<std::string>(base) : join_folder(base, *wd);
+            if (scope != cwd_scope) cwd = line_base;
+            cwd_scope = scope;
+        } else if (!carries && !dockerfile) {
+            cwd = base;
+        }
+        // The line's own bytes never carry the from-the-top mark.
+        std::string line_text = l.text;
+        std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
+        if (carries) {
+            if (const auto dir = own_dir_assignment(line_text, path, own_dirs); dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
+            line_text = with_own_dirs(line_text, own_dirs, path);
+        }
+        std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
+        // A matrix's values cost a reading each: past the file's budget a line is read as written
+        // (its computed words unknown where a tool reads them).
+        if (variants.size() > 1) {
+            if (variant_budget < variants.size()) variants = {line_text};
+            else variant_budget -= variants.size();
+        }
+        std::string why;
+        std::optional<std::string> here = cwd;
+        for (const std::string& t : variants) {
+            here = cwd;
+            why = dotenv ? std::string() : destructive_command(t);
+            if (!why.empty() || dotenv) break;
             for (const auto& words : simple_commands(t)) {
-                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`).
+                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
                 std::size_t c = 0;
                 while (c < words.size() && (words[c] == "-" || words[c].ends_with(":"))) ++c;
-                if (c + 1 < words.size() && words[c] == "cd") {
+                if (c + 1 < words.size() && (words[c] == "cd" || (dockerfile && words[c] == "WORKDIR"))) {
                     const std::string_view to = words[c + 1];
-                    if (to.starts_with("/") && to.find('$') == std::string_view::npos) {
+                    if (to.starts_with(k_from_top)) {
+                        here = from_top_path(to);
+                    } else if (to.starts_with("/")) {
                         // An image's absolute path (`cd /app/services/worker`): the repository's
-                        // folder it ends with, the first that holds a package.json; none is unknown.
-                        here.reset();
-                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !here; slash = to.find('/', slash + 1)) {
-                            if (const auto f = join_folder("", to.substr(slash + 1)); f && !f->empty() && read(*f + "/package.json")) here = f;
+                        // folder it ends with, the first that holds a package.json; none is unknown
+                        // (a Dockerfile's WORKDIR: the build's context, which `COPY . .` puts there).
+                        std::optional<std::string> found;
+                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !found && read; slash = to.find('/', slash + 1)) {
+                            const std::string_view tail = to.substr(slash + 1);
+                            if (tail.find_first_of("$`") != std::string_view::npos) continue;  // `/home/$user/packages/server`: its literal end
+                            if (const auto f = join_folder("", tail); f && !f->empty() && read(*f + "/package.json")) found = f;
                         }
+                        here = found ? found : words[c] == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
                     } else {
                         here = here ? join_folder(*here, to) : std::nullopt;
                     }
                     continue;
                 }
-                for (const auto& run : scripts_run(words)) {
-                    std::optional<std::string> folder = here;
-                    std::string where;
-                    if (run.every) {
-                        folder.reset();
-                        where = "every workspace";
-                    } else if (run.workspace) {
-                        folder = workspace_folder(*run.workspace);
-                        where = "the workspace " + printable(*run.workspace);
-                    } else if (run.folder) {
-                        folder = here ? join_folder(*here, *run.folder) : std::nullopt;
-                        where = "the package in " + printable(*run.folder);
-                    } else if (folder != base) {
-                        where = "the package in " + (folder ? *folder : std::string("a folder a `cd` computes"));
+                if (read) why = npm_unknown(words, here);
+                // A script of the repository the command runs by name: its lines are commands too.
+                if (why.empty()) {
+                    const std::string script = script_word(words);
+                    if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
+                        why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
+                              "which pgfence cannot tell: the migration commands in it are not seen";
+                    } else if (!script.empty()) {
+                        // A sourced script shares this one's variables (bash manual, "source").
+                        const auto at = std::find(words.begin(), words.end(), script);
+                        const bool sourced = at != words.begin() && at != words.end() && (*(at - 1) == "source" || *(at - 1) == ".");
+                        if (sourced && carries) follow.dirs = own_dirs;
+                        why = script_unknown(script, here.value_or(""), read, follow);
+                        follow.dirs.clear();
                     }
-                    if (!folder) {
-                        why = "this command runs the script " + printable(run.name) + " of " + where +
-                              ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
-                        break;
-                    }
-                    // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
-                    // configuring-npm/folders, "prefix"); none: npm fails.
-                    PackageScripts* scripts = package_at(*folder);
-                    for (std::string up = *folder; scripts == nullptr && !up.empty();) {
-                        up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
-                        scripts = package_at(up);
-                    }
-                    if (scripts == nullptr) continue;
-                    if (const std::string w = scripts->why(run); !w.empty()) {
-                        why = "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
-                    }
-                    if (!why.empty()) break;
                 }
+                // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
+                if (why.empty() && here) why = target_unknown(words, *here, read, follow);
                 if (!why.empty()) break;
             }
+            if (!why.empty()) break;
         }
-        // A script of the repository the command runs by name: its lines are commands too.
-        if (why.empty() && !dotenv) {
-            for (const auto& words : simple_commands(t)) {
-                const std::string script = script_word(words);
-                if (!script.empty()) why = script_unknown(script, base, read, follow);
-                if (!why.empty()) break;
-            }
-        }
-        // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
-        if (why.empty() && !dotenv) {
-            for (const auto& words : simple_commands(t)) {
-                why = target_unknown(words, base, read, follow);
-                if (!why.empty()) break;
-            }
-        }
+        // A subshell's `cd` (`(cd x && make)`) ends with it.
+        const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;
+        if ((carries || dockerfile || values) && !subshell) cwd = here;
         if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
                 // A dotenv line: NAME=value as the environment, read by the tool that loads it.
-                std::string_view d = t;
+                std::string_view d = l.text;
                 while (!d.empty() && (d.front() == ' ' || d.front() == '\t')) d.remove_prefix(1);
                 if (d.starts_with("export ")) d.remove_prefix(7);
                 for (std::string_view v : {"NODE_CONFIG=", "PGSERVICEFILE=", "PGSYSCONFDIR=", "FLYWAY_CONFIG_FILES="}) {
                     if (d.starts_with(v)) why = unread_settings_command(std::string(v) + "x");
                 }
             } else {
-                why = unread_settings_command(t);
+                why = unread_settings_command(l.text);
             }
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
-            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string()});
+            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string(), std::move(uses)});
         }
     }
     return out;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -77,7 +78,8 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
                "), which pgfence does not read: the migration commands in it are not seen";
     }
     if (word.starts_with("/") || word.starts_with("~")) return "";  // the image's or the runner's own program, not the repository's
-    const std::string file = repository_path(base, word);
+    const auto top = from_top_path(word);
+    const std::string file = top ? *top : repository_path(base, word);
     if (file.empty()) {
         return "this command runs the script " + printable(word.substr(0, 80)) +
                ", outside the repository, which pgfence does not read: the migration commands in it are not seen";
@@ -161,6 +163,93 @@ std::string target_unknown(const std::vector<std::string>& words, std::string_vi
                ", whose line " + std::to_string(u.line) + " says: " + u.why;
     }
     return "";
+}
+
+namespace {
+
+bool ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// The ways a script names its own file: `$0` and bash's `${BASH_SOURCE[0]}` (bash manual, "Special
+// Parameters" and "Bash Variables": BASH_SOURCE).
+bool names_itself(std::string_view v) {
+    return v.find("$0") != std::string_view::npos || v.find("${0}") != std::string_view::npos || v.find("BASH_SOURCE") != std::string_view::npos;
+}
+
+// A folder from the top, marked so (k_from_top) whatever folder the shell is in when it reads it.
+std::string from_top(std::string_view folder) { return std::string(1, k_from_top) + std::string(folder); }
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> own_dir_assignment(std::string_view line, std::string_view script,
+                                                                      const std::vector<std::pair<std::string, std::string>>& known) {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    for (std::string_view w : {"export ", "local ", "readonly ", "declare "}) {
+        if (line.starts_with(w)) line.remove_prefix(w.size());
+    }
+    std::size_t eq = 0;
+    while (eq < line.size() && ident(line[eq])) ++eq;
+    if (eq == 0 || eq >= line.size() || line[eq] != '=') return std::nullopt;
+    std::string_view value = line.substr(eq + 1);
+    if (const std::size_t hash = value.find(" #"); hash != std::string_view::npos) value = value.substr(0, hash);
+    // `ROOT="$SCRIPT_DIR/../.."`: a folder already known, then a literal path.
+    std::string_view plain = value;
+    while (!plain.empty() && (plain.front() == '"' || plain.front() == '\'')) plain.remove_prefix(1);
+    while (!plain.empty() && (plain.back() == '"' || plain.back() == '\'' || plain.back() == ' ')) plain.remove_suffix(1);
+    for (const auto& [name, folder] : known) {
+        for (const std::string& ref : {"${" + name + "}", "$" + name}) {
+            if (!plain.starts_with(ref)) continue;
+            const std::string_view rest = plain.substr(ref.size());
+            if (!rest.empty() && rest.front() != '/') continue;
+            if (rest.find_first_of("$`\"' ;&|") != std::string_view::npos) return std::nullopt;
+            const auto joined = rest.empty() ? std::optional<std::string>(folder) : join_folder(folder, rest.substr(1));
+            if (!joined) return std::nullopt;
+            return std::pair{std::string(line.substr(0, eq)), *joined};
+        }
+    }
+    const std::size_t dirname = value.rfind("dirname");
+    // Only the forms that fold: a dirname of the script's own name, then `/..` parts; another `cd`,
+    // a `;` or a second command (`&& cd ..`) and the folder is not known.
+    if (dirname == std::string_view::npos || !names_itself(value) || value.find(" ..") != std::string_view::npos || value.find(';') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string folder(path_folder(script));
+    for (std::size_t up = value.find("/..", dirname); up != std::string_view::npos; up = value.find("/..", up + 3)) {
+        if (folder.empty()) return std::nullopt;
+        folder = folder.find('/') == std::string::npos ? std::string() : folder.substr(0, folder.rfind('/'));
+    }
+    return std::pair{std::string(line.substr(0, eq)), std::move(folder)};
+}
+
+std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std::string, std::string>>& dirs, std::string_view script) {
+    std::string out(line);
+    auto replace = [&](std::string_view from, const std::string& to, bool whole) {
+        for (std::size_t at = out.find(from); at != std::string::npos && out.size() < (1u << 16);) {
+            if (whole && at + from.size() < out.size() && ident(out[at + from.size()])) {
+                at = out.find(from, at + 1);
+                continue;
+            }
+            out.replace(at, from.size(), to);
+            at = out.find(from, at + to.size());
+        }
+    };
+    const std::string own = from_top(path_folder(script));
+    for (std::string_view form : {"$(dirname \"$0\")", "$(dirname $0)", "$(dirname \"${BASH_SOURCE[0]}\")", "$(dirname \"$BASH_SOURCE\")", "$(dirname ${BASH_SOURCE[0]})"}) {
+        if (out.find(form) != std::string::npos) replace(form, own, false);
+    }
+    for (const auto& [name, folder] : dirs) {
+        if (out.find(name) == std::string::npos) continue;
+        const std::string to = from_top(folder);
+        replace("${" + name + "}", to, false);
+        replace("$" + name, to, true);
+    }
+    return out;
+}
+
+std::optional<std::string> from_top_path(std::string_view word) {
+    if (!word.starts_with(k_from_top)) return std::nullopt;
+    word.remove_prefix(1);
+    while (word.starts_with("/")) word.remove_prefix(1);
+    return join_folder("", word.empty() ? std::string_view(".") : word);
 }
 
 }  // namespace deploy_detail

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyze/migrations/deploy_commands.hpp"
@@ -46,6 +47,8 @@ struct Follow {
     std::size_t bytes = 0;
     std::string base;  // where the script being read runs: its caller's folder (the shell's working folder)
     bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
+    // The caller's names for folders (own_dir_assignment) a script it sources (`. lib.sh`, `source`) shares.
+    std::vector<std::pair<std::string, std::string>> dirs;
 };
 
 // The unknowns of a command file (or, `run_script`, of a script a command runs by name, read as
@@ -67,5 +70,17 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
 // deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,
 // make manual "What Name to Give Your Makefile"), or justfile / Justfile; `-f F`, `-C D` followed.
 std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
+
+// A script line that names the script's own folder (`DIR=$(dirname "$0")`, `ROOT="$(cd "$(dirname
+// "${BASH_SOURCE[0]}")/.." && pwd)"`), or one of those `known` and a path (`ROOT="$DIR/.."`): (the
+// name, the folder it holds, from the top), folded.
+std::optional<std::pair<std::string, std::string>> own_dir_assignment(std::string_view line, std::string_view script,
+                                                                      const std::vector<std::pair<std::string, std::string>>& known);
+// `line` with those names, and `$(dirname "$0")` itself, replaced by their folder from the top,
+// marked k_from_top: a later `cd` on the line does not move it.
+constexpr char k_from_top = '\x01';
+std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std::string, std::string>>& dirs, std::string_view script);
+// A word that starts with such a folder: the path from the top (nullopt when not marked or it leaves the top).
+std::optional<std::string> from_top_path(std::string_view word);
 
 }  // namespace pgfence::analyze::tools::deploy_detail

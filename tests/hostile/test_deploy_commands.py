@@ -361,11 +361,87 @@ def control_data_lines(s):
               "scripts/check.sh": "#!/bin/sh\nfiles=(\n  \"$PROJECT_ROOT/nginx/nginx.conf\"\n  \"$PROJECT_ROOT/nginx.conf\"\n)\necho ok\n"})
 
 
+# Issue #53 (red team R81a B4, B7): what a command reads besides its own words.
+ENV_WF = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ACTION: {action}\n    steps:\n"
+          "      - uses: actions/checkout@v4\n      - run: npx knex migrate:$ACTION\n")
+MATRIX_WF = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        action: [{action}]\n"
+             "    steps:\n      - uses: actions/checkout@v4\n      - run: npx knex migrate:${{{{ matrix.action }}}}\n")
+DB_PACKAGE = {"packages/db/package.json": '{\n  "name": "@app/db",\n  "scripts": {\n    "db:sync": "knex migrate:rollback --all && knex migrate:latest"\n  }\n}\n'}
+
+
+def env_value_changed_in_pr(s):
+    """The pull request changes only the job's `env: ACTION: latest` to rollback: the run line is read
+    with the value (pr exit 0 on 07666381; knex 3.1 run as the runner expands it, ACTION=rollback: users dropped)."""
+    base = {**KNEX, ".github/workflows/deploy.yml": ENV_WF.format(action="latest")}
+    gate_both(s, {".github/workflows/deploy.yml": ENV_WF.format(action="rollback")}, ".github/workflows/deploy.yml", 9, base=base)
+
+
+def matrix_value_changed_in_pr(s):
+    """The same through `strategy.matrix` and `${{ matrix.action }}`."""
+    base = {**KNEX, ".github/workflows/deploy.yml": MATRIX_WF.format(action="latest")}
+    gate_both(s, {".github/workflows/deploy.yml": MATRIX_WF.format(action="latest, rollback")}, ".github/workflows/deploy.yml", 10, base=base)
+
+
+def control_env_literal(s):
+    """`migrate:$ACTION` with `ACTION: latest` and the matrix's `[latest]` run migrate:latest: nothing unknown."""
+    clean(s, {".github/workflows/deploy.yml": ENV_WF.format(action="latest"), ".github/workflows/m.yml": MATRIX_WF.format(action="latest")})
+
+
+def working_directory_default(s):
+    """`defaults.run.working-directory: packages/db`, then `npm run db:sync`: packages/db's script."""
+    wf = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: packages/db\n"
+          "    steps:\n      - uses: actions/checkout@v4\n      - run: npm run db:sync\n")
+    gate_both(s, {**DB_PACKAGE, ".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 10)
+
+
+def script_cd_carries(s):
+    """A script's `cd packages/db` holds for its next line's `npm run db:sync`."""
+    gate_analyze(s, {**DB_PACKAGE, "scripts/release.sh": "#!/bin/sh\nset -e\ncd packages/db\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def dockerfile_workdir(s):
+    """A Dockerfile's WORKDIR sets where its RUN npm run X is looked up."""
+    gate_analyze(s, {**DB_PACKAGE, "Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY . .\nWORKDIR /app/packages/db\nRUN npm run db:sync\n"},
+                 "Dockerfile", 5)
+
+
+def script_own_dir(s):
+    """`SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, then `$SCRIPT_DIR/reset.sh`: the script's folder."""
+    gate_analyze(s, {"scripts/reset.sh": "#!/bin/sh\nnpx knex migrate:rollback --all\n",
+                     "scripts/release.sh": '#!/bin/bash\nSCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"\ncd "$SCRIPT_DIR/.."\n"$SCRIPT_DIR/reset.sh"\n',
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def control_script_own_dir(s):
+    """The same forms running a script that migrates up: nothing unknown (unknown on 07666381: a computed name)."""
+    clean(s, {"scripts/up.sh": "#!/bin/sh\nnpx knex migrate:latest\n",
+              "scripts/release.sh": '#!/bin/bash\nSCRIPT_DIR=$(dirname "$0")\nROOT="$(cd "$(dirname "$0")/.." && pwd)"\n'
+                                    'cd "$ROOT"\n"$SCRIPT_DIR/up.sh"\nbash "${SCRIPT_DIR}/up.sh"\n',
+              ".github/workflows/deploy.yml": workflow("./scripts/release.sh")})
+
+
 def gitlab_include_remote(s):
     """`.gitlab-ci.yml` including a remote file, another project's, a template or a component: not readable."""
     gate_analyze(s, {".gitlab-ci.yml": "include:\n  - remote: 'https://example.com/ci/deploy.yml'\n  - project: 'ops/ci'\n    file: '/deploy.yml'\n"
                                        "  - template: Auto-DevOps.gitlab-ci.yml\n  - component: $CI_SERVER_FQDN/ops/db/migrate@1.0\n"
                                        "deploy:\n  script:\n    - npx knex migrate:latest\n"}, ".gitlab-ci.yml", 2)
+
+
+def prefix_run_added_in_pr(s):
+    """packages/db's db:sync is already there; the pull request adds only `npm --prefix packages/db run
+    db:sync` and `npm run db:sync -w @app/db` steps: pr reads that package's script."""
+    base = {**KNEX, **DB_PACKAGE, "package.json": '{"name": "app", "workspaces": ["packages/*"], "dependencies": {"knex": "3.1.0"}}\n',
+            ".github/workflows/deploy.yml": workflow("npx knex migrate:latest")}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "npm --prefix packages/db run db:sync")},
+              ".github/workflows/deploy.yml", 8, base=base)
+
+
+def workspace_run_added_in_pr(s):
+    base = {**KNEX, **DB_PACKAGE, "package.json": '{"name": "app", "workspaces": ["packages/*"], "dependencies": {"knex": "3.1.0"}}\n',
+            ".github/workflows/deploy.yml": workflow("npx knex migrate:latest")}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "npm run db:sync -w @app/db")},
+              ".github/workflows/deploy.yml", 8, base=base)
 
 
 # Controls.
@@ -424,7 +500,17 @@ SCENARIOS = {
     "control_scripts_run": control_scripts_run,
     "control_data_lines": control_data_lines,
     "control_helper_scripts": control_helper_scripts,
+    "env_value_changed_in_pr": env_value_changed_in_pr,
+    "matrix_value_changed_in_pr": matrix_value_changed_in_pr,
+    "control_env_literal": control_env_literal,
+    "working_directory_default": working_directory_default,
+    "script_cd_carries": script_cd_carries,
+    "dockerfile_workdir": dockerfile_workdir,
+    "script_own_dir": script_own_dir,
+    "control_script_own_dir": control_script_own_dir,
     "gitlab_include_remote": gitlab_include_remote,
+    "prefix_run_added_in_pr": prefix_run_added_in_pr,
+    "workspace_run_added_in_pr": workspace_run_added_in_pr,
 }
 
 if __name__ == "__main__":
