@@ -59,7 +59,9 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         Node& m = m_nodes[static_cast<std::size_t>(node)];
         const int parent = m.parent;
         if (m.opener == "env" && parent >= 0) {
-            bind(m_nodes[static_cast<std::size_t>(parent)].env, key, line, literal(value));
+            // A YAML merge key (`<<: *defaults`) brings names pgfence does not see: the block is computed.
+            if (key == "<<") m_nodes[static_cast<std::size_t>(parent)].env_computed = true;
+            else bind(m_nodes[static_cast<std::size_t>(parent)].env, key, line, literal(value));
         } else if (m.opener == "matrix" && parent >= 0 && m_nodes[static_cast<std::size_t>(parent)].parent >= 0 && key != "include" && key != "exclude") {
             Node& job = m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(parent)].parent)];
             value = trim(value);
@@ -119,9 +121,15 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         } else {
             while (stack.size() > 1 && m_nodes[static_cast<std::size_t>(stack.back())].key_indent > indent) stack.pop_back();
         }
-        const std::size_t colon = rest.find(':');
-        const bool key = colon != std::string_view::npos && colon > 0 && rest.front() != '"' && rest.front() != '\'' &&
-                         (colon + 1 == rest.size() || rest[colon + 1] == ' ');
+        // A key, plain or quoted (`"ACTION": rollback`).
+        std::size_t colon = rest.find(':');
+        std::string_view quoted;
+        if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) {
+            const std::size_t close = rest.find(rest.front(), 1);
+            colon = close == std::string_view::npos || close + 1 >= rest.size() || rest[close + 1] != ':' ? std::string_view::npos : close + 1;
+            if (colon != std::string_view::npos) quoted = rest.substr(1, close - 1);
+        }
+        const bool key = colon != std::string_view::npos && colon > 0 && (colon + 1 == rest.size() || rest[colon + 1] == ' ');
         const int top = stack.back();
         if (key && (item || m_nodes[static_cast<std::size_t>(top)].key_indent < column) && m_nodes.size() < k_most_nodes &&
             (item || stack.size() > 1 || column > 0)) {
@@ -136,7 +144,7 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         const int here = stack.back();
         m_line_node.push_back(here);
         if (key) {
-            const std::string_view k = trim(rest.substr(0, colon));
+            const std::string_view k = quoted.data() != nullptr ? quoted : trim(rest.substr(0, colon));
             const std::string_view value = rest.substr(colon + 1);
             key_value(here, k, value, n);
             Node& node = m_nodes[static_cast<std::size_t>(here)];
@@ -177,6 +185,9 @@ bool WorkflowValues::set_in_commands(std::string_view name) const {
     }
     if (m_set.size() >= 64) return true;  // past the bound: not resolved, unknown where a tool reads it
     m_set.emplace_back(std::string(name), true);
+    // A step that writes $GITHUB_ENV sets names for the steps after it (docs.github.com, workflow
+    // commands, "Setting an environment variable"), whatever it writes: none is taken as known.
+    if (m_text.find("GITHUB_ENV") != std::string_view::npos) return true;
     for (std::size_t at = m_text.find(name); at != std::string_view::npos; at = m_text.find(name, at + 1)) {
         const char before = at > 0 ? m_text[at - 1] : ' ';
         const char after = at + name.size() < m_text.size() ? m_text[at + name.size()] : ' ';

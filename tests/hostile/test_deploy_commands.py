@@ -428,6 +428,19 @@ def gitlab_include_remote(s):
                                        "deploy:\n  script:\n    - npx knex migrate:latest\n"}, ".gitlab-ci.yml", 2)
 
 
+def env_value_github_env(s):
+    """A step before writes $GITHUB_ENV (here from a file): `ACTION: latest` is not taken as the value."""
+    wf = ENV_WF.format(action="latest").replace("      - run: npx knex", "      - run: cat .deploy-env >> \"$GITHUB_ENV\"\n      - run: npx knex")
+    gate_analyze(s, {".deploy-env": "ACTION=rollback\n", ".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 10)
+
+
+def env_value_merge_key(s):
+    """The step's env merges an anchor (`<<: *deploy`) over the job's `ACTION: latest`: not taken as known."""
+    wf = ("on: push\nx-deploy: &deploy\n  ACTION: rollback\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ACTION: latest\n"
+          "    steps:\n      - env:\n          <<: *deploy\n        run: npx knex migrate:$ACTION\n")
+    gate_analyze(s, {".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 12)
+
+
 def prefix_run_added_in_pr(s):
     """packages/db's db:sync is already there; the pull request adds only `npm --prefix packages/db run
     db:sync` and `npm run db:sync -w @app/db` steps: pr reads that package's script."""
@@ -510,6 +523,8 @@ SCENARIOS = {
     "control_script_own_dir": control_script_own_dir,
     "gitlab_include_remote": gitlab_include_remote,
     "prefix_run_added_in_pr": prefix_run_added_in_pr,
+    "env_value_github_env": env_value_github_env,
+    "env_value_merge_key": env_value_merge_key,
     "workspace_run_added_in_pr": workspace_run_added_in_pr,
 }
 
