@@ -667,6 +667,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     std::optional<std::string> cwd = base;
     int cwd_scope = -1;
     std::size_t variant_budget = 1024;
+    // The shell's compound commands (if, case, loops, a function's body) open on the lines read so
+    // far, and the folder the outermost began in: a `cd` inside one may not run (`if false; then cd
+    // x; fi`) or runs when the function is called, so a block that ends elsewhere than it began
+    // leaves the folder unknown.
+    int block = 0;
+    std::optional<std::string> block_entry;
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     for (const auto& l : logical_lines(text, yaml)) {
@@ -681,7 +687,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             const int scope = values->scope(l.number);
             const auto wd = values->working_directory(l.number, uses);
             line_base = !wd ? std::nullopt : wd->empty() ? std::optional<std::string>(base) : join_folder(base, *wd);
-            if (scope != cwd_scope) cwd = line_base;
+            if (scope != cwd_scope) {
+                cwd = line_base;
+                block = 0;
+            }
             cwd_scope = scope;
         } else if (!carries && !dockerfile) {
             cwd = base;
@@ -702,16 +711,58 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         std::string why;
         std::optional<std::string> here = cwd;
+        const int block_before = block;
+        const std::optional<std::string> block_entry_before = block_entry;
+        // A function's definition (`f() {`, `function f {`) opens a block; a line that is `}` closes it.
+        std::string_view trimmed = l.text;
+        while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+        const std::size_t paren = trimmed.find("()");
+        const bool function = carries && (trimmed.starts_with("function ") ||
+                                          (paren != std::string_view::npos && paren > 0 &&
+                                           std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(paren), [](char ch) {
+                                               return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-' || ch == ':' || ch == '.' || ch == ' ';
+                                           })));
+        const bool conditional = l.text.find("&&") != std::string::npos || l.text.find("||") != std::string::npos;
+        bool cond_moved = false;
         for (const std::string& t : variants) {
             here = cwd;
+            block = block_before;
+            block_entry = block_entry_before;
+            if (function) {
+                if (block++ == 0) block_entry = here;
+            } else if (block > 0 && trimmed.starts_with("}")) {
+                if (--block == 0 && here != block_entry) here.reset();
+            }
             why = dotenv ? std::string() : destructive_command(t);
-            if (!why.empty() || dotenv) break;
+            if (dotenv) break;
+            std::size_t index = 0;
             for (const auto& words : simple_commands(t)) {
                 // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
                 std::size_t c = 0;
-                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":"))) ++c;
-                if (c + 1 < words.size() && (words[c] == "cd" || (dockerfile && words[c] == "WORKDIR"))) {
-                    const std::string_view to = words[c + 1];
+                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "then" || words[c] == "do" || words[c] == "else")) ++c;
+                const bool first = index++ == 0;
+                if (c >= words.size()) continue;
+                const std::string& command = words[c];
+                if (carries || values) {
+                    static const std::set<std::string_view> k_opens = {"if", "case", "for", "while", "until", "select"};
+                    static const std::set<std::string_view> k_closes = {"fi", "esac", "done"};
+                    if (k_opens.contains(command)) {
+                        if (block++ == 0) block_entry = here;
+                    } else if (k_closes.contains(command) && block > 0) {
+                        if (--block == 0 && here != block_entry) here.reset();
+                    }
+                }
+                // `cd` with no folder, `cd -` or `~` (HOME, the last folder), `popd`: a folder pgfence does not follow.
+                if (command == "popd" || ((command == "cd" || command == "pushd") &&
+                                          (c + 1 >= words.size() || words[c + 1] == "-" || words[c + 1].starts_with("~")))) {
+                    here.reset();
+                    continue;
+                }
+                if (c + 1 < words.size() && (command == "cd" || command == "pushd" || (dockerfile && command == "WORKDIR"))) {
+                    std::size_t a = c + 1;
+                    while (a + 1 < words.size() && (words[a] == "-P" || words[a] == "-L" || words[a] == "-e" || words[a] == "--")) ++a;
+                    const std::string_view to = words[a];
+                    const std::optional<std::string> was = here;
                     if (to.starts_with(k_from_top)) {
                         here = from_top_path(to);
                     } else if (to.starts_with("/")) {
@@ -724,12 +775,15 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                             if (tail.find_first_of("$`") != std::string_view::npos) continue;  // `/home/$user/packages/server`: its literal end
                             if (const auto f = join_folder("", tail); f && !f->empty() && read(*f + "/package.json")) found = f;
                         }
-                        here = found ? found : words[c] == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
+                        here = found ? found : command == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
                     } else {
                         here = here ? join_folder(*here, to) : std::nullopt;
                     }
+                    // After `&&` or `||` a `cd` may not run: it holds on the line, not past it unless known both ways.
+                    if (!first && conditional && here != was) cond_moved = true;
                     continue;
                 }
+                if (!why.empty()) continue;  // the folder is still followed: the lines after read from it
                 if (read) why = npm_unknown(words, here);
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
@@ -748,12 +802,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
-                if (!why.empty()) break;
             }
             if (!why.empty()) break;
         }
         // A subshell's `cd` (`(cd x && make)`) ends with it.
         const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;
+        if (cond_moved) here.reset();
         if ((carries || dockerfile || values) && !subshell) cwd = here;
         if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {

@@ -441,6 +441,31 @@ def env_value_merge_key(s):
     gate_analyze(s, {".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 12)
 
 
+SAFE_PACKAGE = {"packages/safe/package.json": '{\n  "name": "@app/safe",\n  "scripts": {\n    "db:sync": "knex migrate:latest"\n  }\n}\n'}
+
+
+def script_cd_in_function(s):
+    """`cd packages/db` in a function the script then calls: the folder after it is not known (root's
+    db:sync is harmless, packages/db's rolls back)."""
+    gate_analyze(s, {**DB_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:latest"}}\n',
+                     "scripts/release.sh": "#!/bin/sh\nset -e\ngo_db() {\n  cd packages/db\n}\ngo_db\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_cd_conditional(s):
+    """A `cd` that does not run (`if false; then cd packages/safe; fi`; script_cd_and: `false && cd
+    packages/safe`) is not taken for the folder: root's db:sync, which rolls back, is what runs."""
+    gate_analyze(s, {**SAFE_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:rollback --all"}}\n',
+                     "scripts/a.sh": "#!/bin/sh\nif false; then\n  cd packages/safe\nfi\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/a.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_cd_and(s):
+    gate_analyze(s, {**SAFE_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:rollback --all"}}\n',
+                     "scripts/a.sh": "#!/bin/sh\nfalse && cd packages/safe\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/a.sh")}, ".github/workflows/deploy.yml", 7)
+
+
 def prefix_run_added_in_pr(s):
     """packages/db's db:sync is already there; the pull request adds only `npm --prefix packages/db run
     db:sync` and `npm run db:sync -w @app/db` steps: pr reads that package's script."""
@@ -523,6 +548,9 @@ SCENARIOS = {
     "control_script_own_dir": control_script_own_dir,
     "gitlab_include_remote": gitlab_include_remote,
     "prefix_run_added_in_pr": prefix_run_added_in_pr,
+    "script_cd_in_function": script_cd_in_function,
+    "script_cd_conditional": script_cd_conditional,
+    "script_cd_and": script_cd_and,
     "env_value_github_env": env_value_github_env,
     "env_value_merge_key": env_value_merge_key,
     "workspace_run_added_in_pr": workspace_run_added_in_pr,
