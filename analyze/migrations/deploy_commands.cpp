@@ -662,7 +662,17 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
     // The shell's working folder: a script's `cd` holds for its following lines, as does a
     // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
-    const bool carries = run_script || name.ends_with(".sh") || name.ends_with(".bash");
+    // Only a shell's: a followed script named .js or .py, or whose #! names node or python, is read
+    // line by line as before but its lines move no folder.
+    const std::string_view first_line = text.substr(0, text.find('\n'));
+    const std::string_view ext = path_name(path).rfind('.') == std::string_view::npos ? std::string_view() : path_name(path).substr(path_name(path).rfind('.'));
+    const bool shell = (ext.empty() || ext == ".sh" || ext == ".bash" || ext == ".zsh" || ext == ".ksh" || ext == ".bats" || ext == ".command" ||
+                        ext == ".run") &&
+                       !(first_line.starts_with("#!") && (first_line.find("node") != std::string_view::npos || first_line.find("python") != std::string_view::npos ||
+                                                          first_line.find("ruby") != std::string_view::npos || first_line.find("perl") != std::string_view::npos ||
+                                                          first_line.find("deno") != std::string_view::npos || first_line.find("bun") != std::string_view::npos ||
+                                                          first_line.find("php") != std::string_view::npos));
+    const bool carries = shell && (run_script || name.ends_with(".sh") || name.ends_with(".bash"));
     const bool dockerfile = dockerfile_name(name);
     std::optional<std::string> cwd = base;
     int cwd_scope = -1;
@@ -673,6 +683,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // leaves the folder unknown.
     int block = 0;
     std::optional<std::string> block_entry;
+    std::size_t sourced_reads = 0;
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     for (const auto& l : logical_lines(text, yaml)) {
@@ -699,7 +710,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
         if (carries) {
-            if (const auto dir = own_dir_assignment(line_text, path, own_dirs); dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
+            // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
+            // one set inside a block may not be.
+            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
+            if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
             line_text = with_own_dirs(line_text, own_dirs, path);
         }
         std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
@@ -798,6 +813,22 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         if (sourced && carries) follow.dirs = own_dirs;
                         why = script_unknown(script, here.value_or(""), read, follow);
                         follow.dirs.clear();
+                        // What a sourced script sets or where it goes is this shell's: a name it
+                        // mentions no longer holds a known folder, and a `cd` in it moves this one.
+                        // (The image's and the runner's own files, `. /etc/os-release`, `. ~/.nvm/nvm.sh`, are not the repository's.)
+                        const bool system = script.starts_with("/") || script.starts_with("~") || script.starts_with("$HOME");
+                        if (sourced && carries && !system) {
+                            const auto top = from_top_path(script);
+                            const std::string file = top ? *top : repository_path(here.value_or(""), script);
+                            const auto text = file.empty() || sourced_reads++ >= 64 ? std::nullopt : read(file);
+                            if (!text) {  // past 64, or not read: nothing it may set is known
+                                own_dirs.clear();
+                                here.reset();
+                            } else {
+                                std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(*text, d.first); });
+                                if (text->find("cd ") != std::string::npos || text->find("pushd") != std::string::npos) here.reset();
+                            }
+                        }
                     }
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.

@@ -245,6 +245,16 @@ std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std
     return out;
 }
 
+bool bare_mention(std::string_view text, std::string_view name) {
+    for (std::size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+        const char before = at > 0 ? text[at - 1] : ' ';
+        const char after = at + name.size() < text.size() ? text[at + name.size()] : ' ';
+        if (ident(before) || ident(after) || before == '$' || (before == '{' && at > 1 && text[at - 2] == '$')) continue;
+        return true;
+    }
+    return false;
+}
+
 std::optional<std::string> from_top_path(std::string_view word) {
     if (!word.starts_with(k_from_top)) return std::nullopt;
     word.remove_prefix(1);

@@ -80,6 +80,8 @@ std::optional<std::pair<std::string, std::string>> own_dir_assignment(std::strin
 // marked k_from_top: a later `cd` on the line does not move it.
 constexpr char k_from_top = '\x01';
 std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std::string, std::string>>& dirs, std::string_view script);
+// Whether `text` names `name` other than as a reference (`$NAME`, `${NAME}`): an assignment, `read NAME`.
+bool bare_mention(std::string_view text, std::string_view name);
 // A word that starts with such a folder: the path from the top (nullopt when not marked or it leaves the top).
 std::optional<std::string> from_top_path(std::string_view word);
 

@@ -466,6 +466,15 @@ def script_cd_and(s):
                      ".github/workflows/deploy.yml": workflow("./scripts/a.sh")}, ".github/workflows/deploy.yml", 7)
 
 
+def script_own_dir_reassigned(s):
+    """`DIR=$(dirname "$0")`, then `DIR=/opt/other` (or a sourced script that sets it): `$DIR/up.sh` is no
+    longer scripts/up.sh."""
+    gate_analyze(s, {"scripts/up.sh": "#!/bin/sh\nnpx knex migrate:latest\n",
+                     "scripts/lib.sh": "DIR=/opt/deploy\n",
+                     "scripts/release.sh": '#!/bin/bash\nDIR=$(dirname "$0")\n. "$DIR/lib.sh"\n"$DIR/up.sh"\n',
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
 def prefix_run_added_in_pr(s):
     """packages/db's db:sync is already there; the pull request adds only `npm --prefix packages/db run
     db:sync` and `npm run db:sync -w @app/db` steps: pr reads that package's script."""
@@ -551,6 +560,7 @@ SCENARIOS = {
     "script_cd_in_function": script_cd_in_function,
     "script_cd_conditional": script_cd_conditional,
     "script_cd_and": script_cd_and,
+    "script_own_dir_reassigned": script_own_dir_reassigned,
     "env_value_github_env": env_value_github_env,
     "env_value_merge_key": env_value_merge_key,
     "workspace_run_added_in_pr": workspace_run_added_in_pr,
