@@ -48,11 +48,14 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         if (++bindings > k_most_bindings) return;
         for (auto& [n, b] : list) {
             if (n == name) {
+                if (b.lines.size() < 64) b.lines.push_back(line);
+                // Past the bound a value is not read: the name is taken as computed, not as the values read so far.
                 if (b.values.size() < k_most_variants) b.values.push_back(std::move(value));
+                else if (b.values.back()) b.values.push_back(std::nullopt);
                 return;
             }
         }
-        list.emplace_back(std::string(name), Bound{line, {std::move(value)}});
+        list.emplace_back(std::string(name), Bound{{line}, {std::move(value)}});
     };
     // A key's value in the mapping `node` (`opener` is what that mapping is): env, matrix, working folder.
     auto key_value = [&](int node, std::string_view key, std::string_view value, int line) {
@@ -83,7 +86,7 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
                 bind(m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(strategy)].parent)].matrix, key, line, literal(value));
             }
         } else if (key == "working-directory") {
-            Bound b{line, {literal(value)}};
+            Bound b{{line}, {literal(value)}};
             // defaults.run.working-directory of a job or the workflow (docs.github.com, "defaults.run").
             if (m.opener == "run" && parent >= 0 && m_nodes[static_cast<std::size_t>(parent)].opener == "defaults" &&
                 m_nodes[static_cast<std::size_t>(parent)].parent >= 0) {
@@ -229,7 +232,7 @@ std::vector<std::string> WorkflowValues::expand(int line, std::string_view comma
         if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) continue;
         const Bound* b = find(line, name, matrix);
         if (b == nullptr) continue;
-        uses.push_back(b->line);
+        uses.insert(uses.end(), b->lines.begin(), b->lines.end());
         if (!matrix && set_in_commands(name)) continue;
         if (std::any_of(b->values.begin(), b->values.end(), [](const auto& v) { return !v; })) continue;
         refs.push_back(Ref{i, size, b});
@@ -262,7 +265,7 @@ std::optional<std::string> WorkflowValues::working_directory(int line, std::vect
         else if (m.default_workdir) found = &*m.default_workdir;
     }
     if (!found) return depth > 64 ? std::nullopt : std::optional<std::string>(std::string());
-    uses.push_back(found->line);
+    uses.insert(uses.end(), found->lines.begin(), found->lines.end());
     if (!found->values.front()) return std::nullopt;
     return join_folder("", *found->values.front());
 }

@@ -31,8 +31,8 @@ public:
 
 private:
     struct Bound {
-        int line = 1;
-        std::vector<std::optional<std::string>> values;  // nullopt: computed
+        std::vector<int> lines;  // of each value (at most 64)
+        std::vector<std::optional<std::string>> values;  // nullopt: computed, or past 16 values
     };
     struct Node {
         int parent = -1;

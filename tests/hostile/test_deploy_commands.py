@@ -382,6 +382,14 @@ def matrix_value_changed_in_pr(s):
     gate_both(s, {".github/workflows/deploy.yml": MATRIX_WF.format(action="latest, rollback")}, ".github/workflows/deploy.yml", 10, base=base)
 
 
+def matrix_item_added_in_pr(s):
+    """The matrix's values as a block list: the pull request adds only the line `- rollback`."""
+    wf = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        action:\n          - latest\n{more}"
+          "    steps:\n      - uses: actions/checkout@v4\n      - run: npx knex migrate:${{{{ matrix.action }}}}\n")
+    base = {**KNEX, ".github/workflows/deploy.yml": wf.format(more="")}
+    gate_both(s, {".github/workflows/deploy.yml": wf.format(more="          - rollback\n")}, ".github/workflows/deploy.yml", 12, base=base)
+
+
 def control_env_literal(s):
     """`migrate:$ACTION` with `ACTION: latest` and the matrix's `[latest]` run migrate:latest: nothing unknown."""
     clean(s, {".github/workflows/deploy.yml": ENV_WF.format(action="latest"), ".github/workflows/m.yml": MATRIX_WF.format(action="latest")})
@@ -550,6 +558,7 @@ SCENARIOS = {
     "env_value_changed_in_pr": env_value_changed_in_pr,
     "matrix_value_changed_in_pr": matrix_value_changed_in_pr,
     "control_env_literal": control_env_literal,
+    "matrix_item_added_in_pr": matrix_item_added_in_pr,
     "working_directory_default": working_directory_default,
     "script_cd_carries": script_cd_carries,
     "dockerfile_workdir": dockerfile_workdir,
