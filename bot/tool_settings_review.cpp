@@ -639,7 +639,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // runs `knex migrate:rollback` (left81's gap; analyze reported it, pr did not).
         if (tools::command_file(file.path) || analyze::path_name(file.path) == "package.json") {
             for (auto& c : tools::deploy_command_unknowns(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
-                if (!(file.all_lines_new || file.touches(c.line, c.line))) continue;
+                // The line, or a value it is read with (a workflow's env, matrix, working-directory: red team R81a B4).
+                const bool touched = file.all_lines_new || file.touches(c.line, c.line) ||
+                                     std::any_of(c.uses.begin(), c.uses.end(), [&](int u) { return file.touches(u, u); });
+                if (!touched) continue;
                 if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == c.line; })) {
                     unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
                 }

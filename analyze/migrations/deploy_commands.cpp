@@ -8,12 +8,16 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
-namespace {
+namespace deploy_detail {
 
 std::string printable(std::string_view s) {
     std::string out;
@@ -27,14 +31,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// A command line's simple commands, each as its words: split at the shell's separators (`&&`,
-// `||`, `;`, `|`, `&`, a backquote), words at blanks; parentheses (a subshell, `$(VAR)` of make,
-// which must not cut the command in two), the brackets and commas of an exec form (`CMD ["npx",
-// "knex", ...]`) and of JSON are dropped, as a word never needs them to name a tool or its verb.
-// Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
-// `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
-// its own. An opening backquote leaves a `$`` word in the
-// command it cuts: a command substitution. Linear in the line.
 std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
     std::vector<std::vector<std::string>> out(1);
     std::string word;
@@ -79,8 +75,6 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
     return out;
 }
 
-// The tool a word starts: its last path part without an npm version (`node_modules/.bin/knex`,
-// `node-pg-migrate@7`), or the package's bin script run with node (`node_modules/knex/bin/cli.js`).
 std::string tool_word(std::string_view word) {
     for (std::string_view pkg : {"knex", "sequelize-cli", "node-pg-migrate", "typeorm", "db-migrate", "graphile-migrate", "prisma"}) {
         const std::string mark = "node_modules/" + std::string(pkg) + "/";
@@ -98,6 +92,15 @@ std::string tool_word(std::string_view word) {
     if (base == "rake") return "rails";
     return std::string(base);
 }
+
+bool flag_word(std::string_view w) { return w.starts_with("-"); }
+
+}  // namespace deploy_detail
+
+using namespace deploy_detail;
+
+namespace {
+
 
 struct Verb {
     std::string_view tool;
@@ -211,8 +214,6 @@ const std::vector<Verb>& verbs() {
     return all;
 }
 
-bool flag_word(std::string_view w) { return w.starts_with("-"); }
-
 // golang-migrate's `migrate` is a common word (`npm run migrate`, `manage.py migrate`): it counts
 // where the command gives one of its own flags (as tool_command_line does).
 bool golang_migrate(const std::vector<std::string>& words, std::size_t from) {
@@ -287,182 +288,6 @@ bool deploy_name(std::string_view name) {
     return false;
 }
 
-// A package.json's scripts: (line, name, command) of each `"name": "command"` inside "scripts".
-struct Script {
-    int line = 1;
-    std::string name;
-    std::string command;
-};
-
-std::vector<Script> package_scripts(std::string_view text) {
-    std::vector<Script> out;
-    bool in_scripts = false;
-    int depth = 0;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (!in_scripts) {
-            const std::size_t s = l.find("\"scripts\"");
-            if (s == std::string_view::npos) continue;
-            in_scripts = true;
-            depth = 0;
-            l = l.substr(s + 9);
-        }
-        // Each "name": "command" pair of the line (a one-line package.json holds them all).
-        for (std::size_t i = 0; i < l.size();) {
-            const char c = l[i];
-            if (c == '{') {
-                ++depth;
-                ++i;
-            } else if (c == '}') {
-                if (--depth <= 0) {
-                    in_scripts = false;
-                    break;
-                }
-                ++i;
-            } else if (c == '"') {
-                auto str = [&](std::size_t from, std::size_t& end) {
-                    std::string v;
-                    std::size_t j = from + 1;
-                    for (; j < l.size() && l[j] != '"'; ++j) {
-                        if (l[j] == '\\' && j + 1 < l.size()) ++j;
-                        v += l[j];
-                    }
-                    end = std::min(j + 1, l.size());
-                    return v;
-                };
-                std::size_t end = 0;
-                std::string name = str(i, end);
-                std::size_t j = end;
-                while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
-                if (j < l.size() && l[j] == ':') {
-                    ++j;
-                    while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
-                    if (j < l.size() && l[j] == '"') {
-                        std::string command = str(j, end);
-                        if (depth == 1 && out.size() < 4096) out.push_back(Script{n, std::move(name), std::move(command)});
-                        i = end;
-                        continue;
-                    }
-                }
-                i = end;
-            } else {
-                ++i;
-            }
-        }
-    }
-    return out;
-}
-
-// The package.json scripts a command runs (`npm run X`, `npm run-script X`, `npm start`,
-// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`), with the words it passes on
-// (`npm run migrate down`, `npm run migrate -- down`: node-pg-migrate's documented use is a
-// `"migrate": "node-pg-migrate"` script given its verb so).
-struct ScriptRun {
-    std::string name;
-    std::string args;  // at most 64 words, joined by blanks
-    // The package it runs in (red team R81a B7): `folder`, relative to where the command runs
-    // (npm --prefix / -C, pnpm -C / --dir, yarn --cwd), or the workspace `workspace` names (npm -w /
-    // --workspace, pnpm --filter / -F, `yarn workspace X run Y`); `every` for npm's --workspaces / -ws.
-    std::optional<std::string> folder;
-    std::optional<std::string> workspace;
-    bool every = false;
-};
-
-// A package manager's flags that take a value: the value is no verb or script name.
-bool value_flag(std::string_view w) {
-    for (std::string_view f : {"--prefix", "-C", "--dir", "--cwd", "-w", "--workspace", "--filter", "-F"}) {
-        if (w == f) return true;
-    }
-    return false;
-}
-
-std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
-    std::vector<ScriptRun> out;
-    std::optional<std::string> folder, workspace;
-    bool every = false;
-    auto run = [&](std::size_t at) {
-        ScriptRun r{words[at], {}, folder, workspace, every};
-        for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
-            if (words[a] == "--") continue;
-            r.args += (r.args.empty() ? "" : " ") + words[a];
-        }
-        out.push_back(std::move(r));
-    };
-    auto skip_flags = [&](std::size_t v) {
-        while (v < words.size() && flag_word(words[v])) v += value_flag(words[v]) ? 2 : 1;
-        return v;
-    };
-    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
-        const std::string pm = tool_word(words[k]);
-        if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
-        // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
-        // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").
-        folder.reset();
-        workspace.reset();
-        every = false;
-        for (std::size_t f = k + 1; f < words.size() && words[f] != "--"; ++f) {
-            const std::string_view w = words[f];
-            const std::size_t eq = w.find('=');
-            const std::string_view key = w.substr(0, eq);
-            std::optional<std::string> value;
-            if (eq != std::string_view::npos) value = std::string(w.substr(eq + 1));
-            else if (value_flag(w) && f + 1 < words.size()) value = words[f + 1];
-            if ((pm == "npm" && (w == "--workspaces" || w == "-ws")) || (pm == "pnpm" && (w == "--recursive" || w == "-r"))) every = true;
-            if (!value || !key.starts_with("-")) continue;
-            if (key == "--prefix" || key == "-C" || key == "--dir" || key == "--cwd") folder = value;
-            else if (key == "-w" || key == "--workspace" || key == "--filter" || key == "-F") workspace = value;
-        }
-        std::size_t v = skip_flags(k + 1);
-        if (v >= words.size()) continue;
-        if (pm == "yarn" && words[v] == "workspace" && v + 2 < words.size()) {
-            workspace = words[v + 1];
-            v += 2;
-            if (words[v] == "run") ++v;
-            if (v < words.size()) run(v);
-            continue;
-        }
-        if (words[v] == "start" || words[v] == "restart") {
-            run(v);
-            continue;
-        }
-        if (words[v] == "run" || words[v] == "run-script") {
-            v = skip_flags(v + 1);
-            if (v < words.size()) run(v);
-        } else if (pm == "yarn" || pm == "pnpm") {
-            // Their own commands (Yarn's `yarn npm audit`, `yarn workspaces foreach`), not scripts.
-            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i",
-                                                              "npm", "workspaces", "up", "upgrade", "set", "config", "plugin", "info", "pack", "patch",
-                                                              "unplug", "version", "cache", "link", "unlink", "dedupe", "audit", "outdated", "store"};
-            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
-        }
-    }
-    return out;
-}
-
-// A package.json's scripts by name, each one's destructive_command worked out once (a script
-// named a thousand times costs one reading).
-class PackageScripts {
-public:
-    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
-        for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
-    }
-    [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
-    // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
-    const std::string& why(const std::string& name);
-    // The same for the script run with `args` after its command (worked out anew, for the first 64 runs with arguments).
-    std::string why(const ScriptRun& run);
-
-private:
-    std::vector<Script> m_scripts;
-    std::unordered_map<std::string, std::size_t> m_by_name;
-    std::vector<std::optional<std::string>> m_why;
-    std::size_t m_with_args = 0;
-};
-
 }  // namespace
 
 namespace {
@@ -501,93 +326,6 @@ bool computed_word(const std::vector<std::string>& words, std::size_t v, const s
     return true;
 }
 
-// `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or
-// computed (`$DIR`): a folder pgfence cannot tell.
-std::optional<std::string> join_folder(std::string_view folder, std::string_view rel) {
-    if (rel.empty() || rel.front() == '/' || rel.front() == '~' || rel.find('$') != std::string_view::npos || rel.find('`') != std::string_view::npos) {
-        return std::nullopt;
-    }
-    std::vector<std::string> parts;
-    auto add = [&](std::string_view p) {
-        for (std::size_t at = 0; at <= p.size();) {
-            const std::size_t slash = std::min(p.find('/', at), p.size());
-            const std::string_view part = p.substr(at, slash - at);
-            at = slash + 1;
-            if (part.empty() || part == ".") continue;
-            if (part == "..") {
-                if (parts.empty()) return false;
-                parts.pop_back();
-            } else {
-                parts.emplace_back(part);
-            }
-        }
-        return true;
-    };
-    if (!add(folder) || !add(rel)) return std::nullopt;
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
-}
-
-// The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
-std::string package_name(std::string_view text) {
-    int depth = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '{' || c == '[') ++depth;
-        else if (c == '}' || c == ']') --depth;
-        else if (c == '"') {
-            std::size_t j = i + 1;
-            while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
-            if (j >= text.size()) return "";
-            const std::string_view key = text.substr(i + 1, j - i - 1);
-            std::size_t k = j + 1;
-            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
-            if (depth == 1 && key == "name" && k < text.size() && text[k] == ':') {
-                ++k;
-                while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
-                if (k >= text.size() || text[k] != '"') return "";
-                const std::size_t end = text.find('"', k + 1);
-                return end == std::string_view::npos ? "" : std::string(text.substr(k + 1, end - k - 1));
-            }
-            i = j;
-        }
-    }
-    return "";
-}
-
-// The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
-// docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
-std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml) {
-    std::vector<std::string> out;
-    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) {
-        const std::size_t open = package_json.find('[', w);
-        const std::size_t close = open == std::string_view::npos ? open : package_json.find(']', open);
-        if (close != std::string_view::npos) {
-            const std::string_view list = package_json.substr(open + 1, close - open - 1);
-            for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
-                const std::size_t e = list.find('"', q + 1);
-                if (e == std::string_view::npos) break;
-                out.emplace_back(list.substr(q + 1, e - q - 1));
-                q = list.find('"', e + 1);
-            }
-        }
-    }
-    bool in_packages = false;
-    for (const auto& l : logical_lines(pnpm_yaml, true)) {
-        std::string_view t = l.text;
-        if (!t.empty() && t.front() != ' ' && t.front() != '-') in_packages = t.starts_with("packages:");
-        if (!in_packages || out.size() >= 64) continue;
-        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-        if (!t.starts_with("-")) continue;
-        t.remove_prefix(1);
-        while (!t.empty() && (t.front() == ' ' || t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
-        while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == '\'' || t.back() == '\r')) t.remove_suffix(1);
-        if (!t.empty()) out.emplace_back(t);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string destructive_command(std::string_view command) {
@@ -623,31 +361,6 @@ std::string destructive_command(std::string_view command) {
     }
     return "";
 }
-
-namespace {
-
-const std::string& PackageScripts::why(const std::string& name) {
-    static const std::string none;
-    const auto it = m_by_name.find(name);
-    if (it == m_by_name.end()) return none;
-    auto& slot = m_why[it->second];
-    if (!slot) {
-        slot = destructive_command(m_scripts[it->second].command);
-        if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
-    }
-    return *slot;
-}
-
-std::string PackageScripts::why(const ScriptRun& run) {
-    const std::string& plain = why(run.name);
-    if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
-    const auto it = m_by_name.find(run.name);
-    if (it == m_by_name.end()) return plain;
-    ++m_with_args;
-    return destructive_command(m_scripts[it->second].command + " " + run.args);
-}
-
-}  // namespace
 
 std::string unread_settings_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
@@ -722,9 +435,9 @@ bool runs_destructive_script(std::string_view line) {
     return false;
 }
 
-// GitLab CI's `include:` of a file of the repository (`include: 'ci/deploy.yml'`, `- local:
-// /ci/deploy.yml`; docs.gitlab.com/ci/yaml/#includelocal): its jobs' scripts run as this file's. One
-// that is no command file pgfence reads (command_file) is unknown at its line (red team R81a B8).
+// GitLab CI's `include:` (docs.gitlab.com/ci/yaml/#include): its jobs' scripts run as this file's. A
+// file of the repository that is no command file pgfence reads (command_file; red team R81a B8), and
+// any remote, project, template or component include, are unknown at their line.
 std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
     std::vector<CommandUnknown> out;
     bool in_include = false;
@@ -755,17 +468,32 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
             return v;
         };
         value = trim(value);
+        // A file of another repository, of a URL or of GitLab's own templates and components
+        // (docs.gitlab.com/ci/yaml/#include: include:remote, :project with :file, :template,
+        // :component; a bare https:// string is a remote): pgfence cannot read it. A template runs
+        // commands too: Auto DevOps runs the project's $DB_MIGRATE at deploy (gitlab-ce MR 21955).
+        std::string_view outside;
+        for (std::string_view key : {"remote:", "project:", "template:", "component:"}) {
+            if (value.starts_with(key)) outside = trim(value.substr(key.size()));
+        }
+        if (outside.empty() && (value.starts_with("http://") || value.starts_with("https://"))) outside = value;
+        if (!outside.empty()) {
+            out.push_back(CommandUnknown{n, "this file includes " + printable(outside) + ", outside the repository (a remote file, another project's, "
+                                              "or a GitLab template or component), whose jobs' scripts GitLab CI runs: pgfence cannot read it, so "
+                                              "what it runs against the database (the down direction, a reset) is not known", {}, {}});
+            continue;
+        }
         if (value.starts_with("local:")) {
             value = trim(value.substr(6));
-        } else if (value.empty() || value.find(':') != std::string_view::npos || value.starts_with("http")) {
-            continue;  // remote:, project:, template:, component: or a key of a local include's block (rules:)
+        } else if (value.empty() || value.find(':') != std::string_view::npos) {
+            continue;  // a key of an include's block (file:, ref:, rules:, inputs:)
         }
         if (value.empty()) continue;
         std::string file(value.starts_with("/") ? value.substr(1) : value);
         std::replace(file.begin(), file.end(), '*', 'x');
         if (command_file(file)) continue;
         out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
-                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}});
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}, {}});
     }
     return out;
 }
@@ -775,218 +503,13 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
 bool deploy_command_line(std::string_view line) {
     return !destructive_command(line).empty() || !unread_settings_command(line).empty() || runs_destructive_script(line);
 }
-
-namespace {
-
-// The scripts a deploy's commands run by name, followed (issue #53): at most this deep, this many
-// and this many bytes in all, each once (a script that runs itself, or two that run each other,
-// are read once).
-constexpr int k_most_script_depth = 8;
-constexpr std::size_t k_most_scripts = 64;
-constexpr std::size_t k_most_script_bytes = 4u << 20;
-
-struct Follow {
-    int depth = 0;
-    std::set<std::string> seen;
-    std::size_t scripts = 0;
-    std::size_t bytes = 0;
-    std::string base;  // where the script being read runs: its caller's folder (the shell's working folder)
-    bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
-};
-
-std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script);
-std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
-
-// The repository script a simple command runs by name, as the shell finds it: the command word
-// itself when it is a path (`./scripts/deploy`, `scripts/migrate.sh`), or the file a shell or
-// `source` is given (`bash scripts/migrate.sh`, `. ./env.sh`; not `sh -c '...'`, whose words are
-// the command itself). Leading words that are not the command are passed over: a YAML list's `-`
-// and `run:`, a Dockerfile's RUN, variable assignments, sudo, exec, env. "" when it runs none.
-std::string script_word(const std::vector<std::string>& words) {
-    std::size_t k = 0;
-    auto upper = [](std::string_view w) {
-        return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
-    };
-    // The YAML keys whose value is a command line (a workflow's run, a compose service's command
-    // or entrypoint, GitLab's script lists); any other key's value is data (`images:
-    // registry/x`, `file: ./Dockerfile`, a paths filter's `- '**/Cargo.toml'`), no command.
-    static const std::set<std::string_view> k_command_keys = {"run:", "command:", "entrypoint:", "script:", "before_script:", "after_script:",
-                                                              "cmd:", "exec:", "build:", "deploy:", "release:", "web:", "worker:"};
-    for (; k < words.size(); ++k) {
-        const std::string_view w = words[k];
-        if (w.ends_with(":") && w.size() > 1 && !upper(w.substr(0, w.size() - 1))) {
-            if (!k_command_keys.contains(w)) return "";
-            continue;
-        }
-        // A YAML list item that is a quoted scalar (`- '**/Cargo.toml'`): data.
-        if (w == "-" && k + 1 < words.size() && (words[k + 1].starts_with("'") || words[k + 1].starts_with("\""))) return "";
-        // `NAME=` whose value the shell split off as the next word (`T=${GITHUB_REF#refs/*/}`).
-        if (w.ends_with("=") && w.size() > 1 && std::all_of(w.begin(), w.end() - 1, [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; })) {
-            ++k;
-            continue;
-        }
-        // A Dockerfile's instructions: only RUN, CMD and ENTRYPOINT run a command (COPY . . copies).
-        if (upper(w) && w.size() > 1 && w != "RUN" && w != "CMD" && w != "ENTRYPOINT" && k == 0) return "";
-        if (w == "-" || w.ends_with(":") || upper(w) || w == "sudo" || w == "exec" || w == "env" || w == "time" || w == "nohup" || w == "command") continue;
-        if (w.find('=') != std::string_view::npos && !w.starts_with("-") && w.find('/') == std::string_view::npos) continue;
-        // `NAME=value`, a shell's assignment word whatever its value holds (`DIR=${X:-$ROOT/work}`).
-        if (const std::size_t eq = w.find('='); eq != std::string_view::npos && eq > 0 &&
-            std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; })) {
-            continue;
-        }
-        break;
-    }
-    if (k >= words.size()) return "";
-    std::string_view w = words[k];
-    if (w == "bash" || w == "sh" || w == "zsh" || w == "dash" || w == "ksh" || w == "source" || w == ".") {
-        for (++k; k < words.size() && words[k].starts_with("-"); ++k) {
-            if (!words[k].starts_with("--") && words[k].find('c') != std::string::npos) return "";  // -c: a command string
-        }
-        if (k >= words.size()) return "";
-        return words[k];
-    }
-    if (w.find('/') == std::string_view::npos) return "";
-    // A package's or a tool's own program, not the repository's script.
-    if (w.find("node_modules/") != std::string_view::npos || w.find("vendor/bin/") != std::string_view::npos) return "";
-    // A path in command position that is no script's: an image reference (`repo/name:tag`), a glob
-    // of a paths filter (`**/Cargo.toml`), a file of another kind (`$ROOT/nginx.conf`, an array
-    // element on its own line), which a reader of lines would take for a command. A script's name
-    // has no extension or a script's (.sh, .bash, .js, .ts, .py, .rb, ...).
-    if (w.find(':') != std::string_view::npos || w.find('*') != std::string_view::npos || w.find('#') != std::string_view::npos) return "";
-    const std::string_view last = w.substr(w.rfind('/') + 1);
-    if (const std::size_t dot = last.rfind('.'); dot != std::string_view::npos && dot > 0) {
-        static const std::set<std::string_view> k_script_ext = {"sh", "bash", "zsh", "ksh", "js", "mjs", "cjs", "ts", "mts", "cts", "py", "rb",
-                                                                "pl", "php", "bats", "run", "command"};
-        if (!k_script_ext.contains(last.substr(dot + 1))) return "";
-    }
-    return std::string(w);
-}
-
-// Why the script `word` a command at `base` runs hides what pgfence must see, "" when it does not:
-// its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
-// run in turn), or it cannot be read (a computed name, a path leaving the repository).
-std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow) {
-    if (word.find('$') != std::string_view::npos || word.find('`') != std::string_view::npos || word.find('*') != std::string_view::npos) {
-        return "this command runs a script by a computed name (" + printable(word.substr(0, 80)) +
-               "), which pgfence does not read: the migration commands in it are not seen";
-    }
-    if (word.starts_with("/") || word.starts_with("~")) return "";  // the image's or the runner's own program, not the repository's
-    const std::string file = repository_path(base, word);
-    if (file.empty()) {
-        return "this command runs the script " + printable(word.substr(0, 80)) +
-               ", outside the repository, which pgfence does not read: the migration commands in it are not seen";
-    }
-    if (!read || follow.seen.contains(file)) return "";
-    if (follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts || follow.bytes >= k_most_script_bytes) {
-        return "this command runs the script " + printable(file) + " past pgfence's limit of " + std::to_string(k_most_script_depth) +
-               " nested or " + std::to_string(k_most_scripts) + " scripts: the migration commands in it are not seen";
-    }
-    follow.seen.insert(file);
-    auto text = read(file);
-    if (!text) return "";  // not a file of the repository (one the build makes, a tool's own)
-    ++follow.scripts;
-    follow.bytes += text->size();
-    if (text->find('\0') != std::string::npos) {
-        return "this command runs " + printable(file) + ", a binary file pgfence does not read: the migration commands it runs are not seen";
-    }
-    ++follow.depth;
-    std::string caller = std::exchange(follow.base, std::string(base));
-    auto found = command_unknowns(file, *text, read, follow, true);
-    follow.base = std::move(caller);
-    --follow.depth;
-    if (found.empty()) return "";
-    return "this command runs the script " + printable(file) + ", whose line " + std::to_string(found.front().line) + " says: " + found.front().why;
-}
-
-// Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
-// not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
-// deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,
-// make manual "What Name to Give Your Makefile"), or justfile / Justfile; `-f F`, `-C D` followed.
-std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow) {
-    std::size_t k = 0;
-    while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo")) ++k;
-    if (k >= words.size() || !read) return "";
-    const bool make = words[k] == "make" || words[k] == "gmake";
-    if (!make && words[k] != "just") return "";
-    std::string folder(base);
-    std::string file;
-    std::vector<std::string> wanted;
-    for (++k; k < words.size(); ++k) {
-        const std::string& w = words[k];
-        if ((w == "-C" || w == "--directory" || w == "-f" || w == "--file" || w == "--justfile") && k + 1 < words.size()) {
-            const std::string v = words[++k];
-            if (v.find_first_of("$`") != std::string::npos) return "this command gives " + printable(words[0]) + " a computed file or folder (" + printable(v.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
-            if (w == "-C" || w == "--directory") folder = repository_path(folder, v);
-            else file = repository_path(folder, v);
-            continue;
-        }
-        if (w.starts_with("-") || w.find('=') != std::string::npos) continue;
-        if (w.find_first_of("$`") != std::string::npos) return "this command runs a " + printable(words[0]) + " target by a computed name (" + printable(w.substr(0, 80)) + "): the recipe it runs is not read by pgfence";
-        // A test run's target (`make test`, `make e2e`) resets its own database, as an `npm test` does.
-        const std::string n = lower(w);
-        if (n.starts_with("test") || n.starts_with("spec") || n.starts_with("e2e")) continue;
-        if (wanted.size() < 16) wanted.push_back(w);
-    }
-    if (wanted.empty()) return "";
-    std::optional<std::string> text;
-    if (file.empty()) {
-        const std::vector<std::string_view> names = make ? std::vector<std::string_view>{"GNUmakefile", "makefile", "Makefile"}
-                                                         : std::vector<std::string_view>{"justfile", "Justfile", ".justfile"};
-        for (std::string_view n : names) {
-            const std::string p = folder.empty() ? std::string(n) : folder + "/" + std::string(n);
-            if (follow.seen.contains(p)) return "";
-            if ((text = read(p))) {
-                file = p;
-                break;
-            }
-        }
-    } else if (!follow.seen.contains(file)) {
-        text = read(file);
-    }
-    if (!text || follow.seen.contains(file) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts) return "";
-    follow.seen.insert(file);
-    ++follow.scripts;
-    follow.bytes += text->size();
-    // Read as the file is (its targets), its helper-named targets kept.
-    ++follow.depth;
-    const bool keep = std::exchange(follow.keep_helpers, true);
-    auto found = command_unknowns(file, *text, read, follow, false);
-    follow.keep_helpers = keep;
-    --follow.depth;
-    for (const auto& u : found) {
-        if (std::find(wanted.begin(), wanted.end(), u.target) == wanted.end()) continue;
-        return "this command runs the " + std::string(make ? "make" : "just") + " target " + printable(u.target) + " of " + printable(file) +
-               ", whose line " + std::to_string(u.line) + " says: " + u.why;
-    }
-    return "";
-}
-
-}  // namespace
-
-std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text) {
-    std::vector<ScriptRunByName> out;
-    const std::string_view name = path_name(path);
-    if (!command_file(path) || name == "Tiltfile") return out;
-    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
-    for (const auto& l : logical_lines(text, yaml)) {
-        for (const auto& words : simple_commands(l.text)) {
-            const std::string w = script_word(words);
-            if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
-            std::string file = repository_path(base, w);
-            if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});
-        }
-    }
-    return out;
-}
-
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
     Follow follow;
     follow.seen.insert(std::string(path));
     return command_unknowns(path, text, read, follow, false);
 }
 
-namespace {
+namespace deploy_detail {
 
 // `run_script`: the text is a script a deploy's command runs by name, read as a shell script
 // whatever its name (and not passed over as a developer's helper by its name: a deploy runs it).
@@ -1008,7 +531,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() >= k_most) break;
             std::string why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}});
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
         }
         if (manifest) return out;
     }
@@ -1046,12 +569,13 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                     if (!why.empty()) break;
                 }
             }
-            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}});
+            if (!why.empty() && out.size() < k_most) out.push_back(CommandUnknown{s.line, "script " + printable(s.name) + ": " + why, {}, {}});
         }
         return out;
     }
     const bool yaml = yaml_file;
-    if (name == ".gitlab-ci.yml") {
+    // GitLab CI's files: .gitlab-ci.yml and the ones it includes (settings_surface.cpp command_file).
+    if (name == ".gitlab-ci.yml" || (yaml_file && (path.starts_with(".gitlab/") || path.starts_with(".gitlab-ci/") || name.ends_with(".gitlab-ci.yml")))) {
         for (const auto& inc : gitlab_local_includes(text)) {
             if (out.size() < k_most) out.push_back(inc);
         }
@@ -1096,107 +620,247 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         return std::nullopt;
     };
+    // Why a `npm run X` (yarn, pnpm, bun) run at `here` hides what pgfence must see: the script X of
+    // the package it runs in (npm --prefix, -w, a workspace), or one pgfence cannot find.
+    auto npm_unknown = [&](const std::vector<std::string>& words, const std::optional<std::string>& here) -> std::string {
+        for (const auto& run : scripts_run(words)) {
+            std::optional<std::string> folder = here;
+            std::string where;
+            if (run.every) {
+                folder.reset();
+                where = "every workspace";
+            } else if (run.workspace) {
+                folder = workspace_folder(*run.workspace);
+                where = "the workspace " + printable(*run.workspace);
+            } else if (run.folder) {
+                folder = here ? join_folder(*here, *run.folder) : std::nullopt;
+                where = "the package in " + printable(*run.folder);
+            } else if (folder != base) {
+                where = "the package in " + (folder ? *folder : std::string("a folder a `cd` or `working-directory` computes"));
+            }
+            if (!folder) {
+                return "this command runs the script " + printable(run.name) + " of " + where +
+                       ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
+            }
+            // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
+            // configuring-npm/folders, "prefix"); none: npm fails.
+            PackageScripts* scripts = package_at(*folder);
+            for (std::string up = *folder; scripts == nullptr && !up.empty();) {
+                up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
+                scripts = package_at(up);
+            }
+            if (scripts == nullptr) continue;
+            if (const std::string w = scripts->why(run); !w.empty()) {
+                return "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
+            }
+        }
+        return "";
+    };
     std::string target;                             // the Makefile target or justfile recipe the line is in
+    // A workflow's env, matrix and working folders (workflow_values.hpp): its commands as the runner runs them.
+    std::optional<WorkflowValues> values;
+    if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
+    // The shell's working folder: a script's `cd` holds for its following lines, as does a
+    // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
+    // Only a shell's: a followed script named .js or .py, or whose #! names node or python, is read
+    // line by line as before but its lines move no folder.
+    const std::string_view first_line = text.substr(0, text.find('\n'));
+    const std::string_view ext = path_name(path).rfind('.') == std::string_view::npos ? std::string_view() : path_name(path).substr(path_name(path).rfind('.'));
+    const bool shell = (ext.empty() || ext == ".sh" || ext == ".bash" || ext == ".zsh" || ext == ".ksh" || ext == ".bats" || ext == ".command" ||
+                        ext == ".run") &&
+                       !(first_line.starts_with("#!") && (first_line.find("node") != std::string_view::npos || first_line.find("python") != std::string_view::npos ||
+                                                          first_line.find("ruby") != std::string_view::npos || first_line.find("perl") != std::string_view::npos ||
+                                                          first_line.find("deno") != std::string_view::npos || first_line.find("bun") != std::string_view::npos ||
+                                                          first_line.find("php") != std::string_view::npos));
+    const bool carries = shell && (run_script || name.ends_with(".sh") || name.ends_with(".bash"));
+    const bool dockerfile = dockerfile_name(name);
+    std::optional<std::string> cwd = base;
+    int cwd_scope = -1;
+    std::size_t variant_budget = 1024;
+    // The shell's compound commands (if, case, loops, a function's body) open on the lines read so
+    // far, and the folder the outermost began in: a `cd` inside one may not run (`if false; then cd
+    // x; fi`) or runs when the function is called, so a block that ends elsewhere than it began
+    // leaves the folder unknown.
+    int block = 0;
+    std::optional<std::string> block_entry;
+    std::size_t sourced_reads = 0;
+    // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
+    std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
-        const std::string_view t = l.text;
-        if (targets && !t.empty() && t.front() != '\t' && t.front() != ' ' && t.front() != '#') {
-            const std::size_t colon = t.find(':');
-            if (colon != std::string_view::npos && (colon + 1 >= t.size() || t[colon + 1] != '=')) target = std::string(t.substr(0, colon));
+        if (targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' && l.text.front() != '#') {
+            const std::size_t colon = l.text.find(':');
+            if (colon != std::string_view::npos && (colon + 1 >= l.text.size() || l.text[colon + 1] != '=')) target = std::string(l.text.substr(0, colon));
         }
-        std::string why = dotenv ? std::string() : destructive_command(t);
-        if (why.empty() && !dotenv && read) {
-            std::optional<std::string> here = base;  // where the line's commands run: `cd` moves it
+        std::vector<int> uses;
+        std::optional<std::string> line_base = base;
+        if (values) {
+            const int scope = values->scope(l.number);
+            const auto wd = values->working_directory(l.number, uses);
+            line_base = !wd ? std::nullopt : wd->empty() ? std::optional<std::string>(base) : join_folder(base, *wd);
+            if (scope != cwd_scope) {
+                cwd = line_base;
+                block = 0;
+            }
+            cwd_scope = scope;
+        } else if (!carries && !dockerfile) {
+            cwd = base;
+        }
+        // The line's own bytes never carry the from-the-top mark.
+        std::string line_text = l.text;
+        std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
+        if (carries) {
+            // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
+            // one set inside a block may not be.
+            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
+            if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
+            line_text = with_own_dirs(line_text, own_dirs, path);
+        }
+        std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
+        // A matrix's values cost a reading each: past the file's budget a line is read as written
+        // (its computed words unknown where a tool reads them).
+        if (variants.size() > 1) {
+            if (variant_budget < variants.size()) variants = {line_text};
+            else variant_budget -= variants.size();
+        }
+        std::string why;
+        std::optional<std::string> here = cwd;
+        const int block_before = block;
+        const std::optional<std::string> block_entry_before = block_entry;
+        // A function's definition (`f() {`, `function f {`) opens a block; a line that is `}` closes it.
+        std::string_view trimmed = l.text;
+        while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+        const std::size_t paren = trimmed.find("()");
+        const bool function = carries && (trimmed.starts_with("function ") ||
+                                          (paren != std::string_view::npos && paren > 0 &&
+                                           std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(paren), [](char ch) {
+                                               return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-' || ch == ':' || ch == '.' || ch == ' ';
+                                           })));
+        const bool conditional = l.text.find("&&") != std::string::npos || l.text.find("||") != std::string::npos;
+        bool cond_moved = false;
+        for (const std::string& t : variants) {
+            here = cwd;
+            block = block_before;
+            block_entry = block_entry_before;
+            if (function) {
+                if (block++ == 0) block_entry = here;
+            } else if (block > 0 && trimmed.starts_with("}")) {
+                if (--block == 0 && here != block_entry) here.reset();
+            }
+            why = dotenv ? std::string() : destructive_command(t);
+            if (dotenv) break;
+            std::size_t index = 0;
             for (const auto& words : simple_commands(t)) {
-                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`).
+                // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
                 std::size_t c = 0;
-                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":"))) ++c;
-                if (c + 1 < words.size() && words[c] == "cd") {
-                    const std::string_view to = words[c + 1];
-                    if (to.starts_with("/") && to.find('$') == std::string_view::npos) {
+                while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "then" || words[c] == "do" || words[c] == "else")) ++c;
+                const bool first = index++ == 0;
+                if (c >= words.size()) continue;
+                const std::string& command = words[c];
+                if (carries || values) {
+                    static const std::set<std::string_view> k_opens = {"if", "case", "for", "while", "until", "select"};
+                    static const std::set<std::string_view> k_closes = {"fi", "esac", "done"};
+                    if (k_opens.contains(command)) {
+                        if (block++ == 0) block_entry = here;
+                    } else if (k_closes.contains(command) && block > 0) {
+                        if (--block == 0 && here != block_entry) here.reset();
+                    }
+                }
+                // `cd` with no folder, `cd -` or `~` (HOME, the last folder), `popd`: a folder pgfence does not follow.
+                if (command == "popd" || ((command == "cd" || command == "pushd") &&
+                                          (c + 1 >= words.size() || words[c + 1] == "-" || words[c + 1].starts_with("~")))) {
+                    here.reset();
+                    continue;
+                }
+                if (c + 1 < words.size() && (command == "cd" || command == "pushd" || (dockerfile && command == "WORKDIR"))) {
+                    std::size_t a = c + 1;
+                    while (a + 1 < words.size() && (words[a] == "-P" || words[a] == "-L" || words[a] == "-e" || words[a] == "--")) ++a;
+                    const std::string_view to = words[a];
+                    const std::optional<std::string> was = here;
+                    if (to.starts_with(k_from_top)) {
+                        here = from_top_path(to);
+                    } else if (to.starts_with("/")) {
                         // An image's absolute path (`cd /app/services/worker`): the repository's
-                        // folder it ends with, the first that holds a package.json; none is unknown.
-                        here.reset();
-                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !here; slash = to.find('/', slash + 1)) {
-                            if (const auto f = join_folder("", to.substr(slash + 1)); f && !f->empty() && read(*f + "/package.json")) here = f;
+                        // folder it ends with, the first that holds a package.json; none is unknown
+                        // (a Dockerfile's WORKDIR: the build's context, which `COPY . .` puts there).
+                        std::optional<std::string> found;
+                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !found && read; slash = to.find('/', slash + 1)) {
+                            const std::string_view tail = to.substr(slash + 1);
+                            if (tail.find_first_of("$`") != std::string_view::npos) continue;  // `/home/$user/packages/server`: its literal end
+                            if (const auto f = join_folder("", tail); f && !f->empty() && read(*f + "/package.json")) found = f;
                         }
+                        here = found ? found : command == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
                     } else {
                         here = here ? join_folder(*here, to) : std::nullopt;
                     }
+                    // After `&&` or `||` a `cd` may not run: it holds on the line, not past it unless known both ways.
+                    if (!first && conditional && here != was) cond_moved = true;
                     continue;
                 }
-                for (const auto& run : scripts_run(words)) {
-                    std::optional<std::string> folder = here;
-                    std::string where;
-                    if (run.every) {
-                        folder.reset();
-                        where = "every workspace";
-                    } else if (run.workspace) {
-                        folder = workspace_folder(*run.workspace);
-                        where = "the workspace " + printable(*run.workspace);
-                    } else if (run.folder) {
-                        folder = here ? join_folder(*here, *run.folder) : std::nullopt;
-                        where = "the package in " + printable(*run.folder);
-                    } else if (folder != base) {
-                        where = "the package in " + (folder ? *folder : std::string("a folder a `cd` computes"));
+                if (!why.empty()) continue;  // the folder is still followed: the lines after read from it
+                if (read) why = npm_unknown(words, here);
+                // A script of the repository the command runs by name: its lines are commands too.
+                if (why.empty()) {
+                    const std::string script = script_word(words);
+                    if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
+                        why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
+                              "which pgfence cannot tell: the migration commands in it are not seen";
+                    } else if (!script.empty()) {
+                        // A sourced script shares this one's variables (bash manual, "source").
+                        const auto at = std::find(words.begin(), words.end(), script);
+                        const bool sourced = at != words.begin() && at != words.end() && (*(at - 1) == "source" || *(at - 1) == ".");
+                        if (sourced && carries) follow.dirs = own_dirs;
+                        why = script_unknown(script, here.value_or(""), read, follow);
+                        follow.dirs.clear();
+                        // What a sourced script sets or where it goes is this shell's: a name it
+                        // mentions no longer holds a known folder, and a `cd` in it moves this one.
+                        // (The image's and the runner's own files, `. /etc/os-release`, `. ~/.nvm/nvm.sh`, are not the repository's.)
+                        const bool system = script.starts_with("/") || script.starts_with("~") || script.starts_with("$HOME");
+                        if (sourced && carries && !system) {
+                            const auto top = from_top_path(script);
+                            const std::string file = top ? *top : repository_path(here.value_or(""), script);
+                            const auto text = file.empty() || sourced_reads++ >= 64 ? std::nullopt : read(file);
+                            if (!text) {  // past 64, or not read: nothing it may set is known
+                                own_dirs.clear();
+                                here.reset();
+                            } else {
+                                std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(*text, d.first); });
+                                if (text->find("cd ") != std::string::npos || text->find("pushd") != std::string::npos) here.reset();
+                            }
+                        }
                     }
-                    if (!folder) {
-                        why = "this command runs the script " + printable(run.name) + " of " + where +
-                              ", which pgfence could not find: what the script runs (the down direction, a reset) is not known";
-                        break;
-                    }
-                    // npm runs in the nearest folder up that holds a package.json (docs.npmjs.com
-                    // configuring-npm/folders, "prefix"); none: npm fails.
-                    PackageScripts* scripts = package_at(*folder);
-                    for (std::string up = *folder; scripts == nullptr && !up.empty();) {
-                        up = up.find('/') == std::string::npos ? std::string() : up.substr(0, up.rfind('/'));
-                        scripts = package_at(up);
-                    }
-                    if (scripts == nullptr) continue;
-                    if (const std::string w = scripts->why(run); !w.empty()) {
-                        why = "this command runs the package.json script " + printable(run.name) + (where.empty() ? "" : " of " + where) + ": " + w;
-                    }
-                    if (!why.empty()) break;
                 }
-                if (!why.empty()) break;
+                // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
+                if (why.empty() && here) why = target_unknown(words, *here, read, follow);
             }
+            if (!why.empty()) break;
         }
-        // A script of the repository the command runs by name: its lines are commands too.
-        if (why.empty() && !dotenv) {
-            for (const auto& words : simple_commands(t)) {
-                const std::string script = script_word(words);
-                if (!script.empty()) why = script_unknown(script, base, read, follow);
-                if (!why.empty()) break;
-            }
-        }
-        // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
-        if (why.empty() && !dotenv) {
-            for (const auto& words : simple_commands(t)) {
-                why = target_unknown(words, base, read, follow);
-                if (!why.empty()) break;
-            }
-        }
+        // A subshell's `cd` (`(cd x && make)`) ends with it.
+        const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;
+        if (cond_moved) here.reset();
+        if ((carries || dockerfile || values) && !subshell) cwd = here;
         if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
                 // A dotenv line: NAME=value as the environment, read by the tool that loads it.
-                std::string_view d = t;
+                std::string_view d = l.text;
                 while (!d.empty() && (d.front() == ' ' || d.front() == '\t')) d.remove_prefix(1);
                 if (d.starts_with("export ")) d.remove_prefix(7);
                 for (std::string_view v : {"NODE_CONFIG=", "PGSERVICEFILE=", "PGSYSCONFDIR=", "FLYWAY_CONFIG_FILES="}) {
                     if (d.starts_with(v)) why = unread_settings_command(std::string(v) + "x");
                 }
             } else {
-                why = unread_settings_command(t);
+                why = unread_settings_command(l.text);
             }
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
-            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string()});
+            out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string(), std::move(uses)});
         }
     }
     return out;
 }
 
-}  // namespace
+}  // namespace deploy_detail
 
 }  // namespace pgfence::analyze::tools

@@ -30,6 +30,9 @@ struct CommandUnknown {
     int line = 1;
     std::string why;  // printable
     std::string target;  // in a Makefile or justfile: the target or recipe the line is in
+    // The other lines whose values the command was read with (a workflow's env, matrix and
+    // working-directory): `pr` reviews the command when the pull request changes one of them.
+    std::vector<int> uses;
 };
 
 // The unknowns of a command file, a package.json or a dotenv file at `path` (repository-relative):

@@ -361,6 +361,144 @@ def control_data_lines(s):
               "scripts/check.sh": "#!/bin/sh\nfiles=(\n  \"$PROJECT_ROOT/nginx/nginx.conf\"\n  \"$PROJECT_ROOT/nginx.conf\"\n)\necho ok\n"})
 
 
+# Issue #53 (red team R81a B4, B7): what a command reads besides its own words.
+ENV_WF = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ACTION: {action}\n    steps:\n"
+          "      - uses: actions/checkout@v4\n      - run: npx knex migrate:$ACTION\n")
+MATRIX_WF = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        action: [{action}]\n"
+             "    steps:\n      - uses: actions/checkout@v4\n      - run: npx knex migrate:${{{{ matrix.action }}}}\n")
+DB_PACKAGE = {"packages/db/package.json": '{\n  "name": "@app/db",\n  "scripts": {\n    "db:sync": "knex migrate:rollback --all && knex migrate:latest"\n  }\n}\n'}
+
+
+def env_value_changed_in_pr(s):
+    """The pull request changes only the job's `env: ACTION: latest` to rollback: the run line is read
+    with the value (pr exit 0 on 07666381; knex 3.1 run as the runner expands it, ACTION=rollback: users dropped)."""
+    base = {**KNEX, ".github/workflows/deploy.yml": ENV_WF.format(action="latest")}
+    gate_both(s, {".github/workflows/deploy.yml": ENV_WF.format(action="rollback")}, ".github/workflows/deploy.yml", 9, base=base)
+
+
+def matrix_value_changed_in_pr(s):
+    """The same through `strategy.matrix` and `${{ matrix.action }}`."""
+    base = {**KNEX, ".github/workflows/deploy.yml": MATRIX_WF.format(action="latest")}
+    gate_both(s, {".github/workflows/deploy.yml": MATRIX_WF.format(action="latest, rollback")}, ".github/workflows/deploy.yml", 10, base=base)
+
+
+def matrix_item_added_in_pr(s):
+    """The matrix's values as a block list: the pull request adds only the line `- rollback`."""
+    wf = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        action:\n          - latest\n{more}"
+          "    steps:\n      - uses: actions/checkout@v4\n      - run: npx knex migrate:${{{{ matrix.action }}}}\n")
+    base = {**KNEX, ".github/workflows/deploy.yml": wf.format(more="")}
+    gate_both(s, {".github/workflows/deploy.yml": wf.format(more="          - rollback\n")}, ".github/workflows/deploy.yml", 12, base=base)
+
+
+def control_env_literal(s):
+    """`migrate:$ACTION` with `ACTION: latest` and the matrix's `[latest]` run migrate:latest: nothing unknown."""
+    clean(s, {".github/workflows/deploy.yml": ENV_WF.format(action="latest"), ".github/workflows/m.yml": MATRIX_WF.format(action="latest")})
+
+
+def working_directory_default(s):
+    """`defaults.run.working-directory: packages/db`, then `npm run db:sync`: packages/db's script."""
+    wf = ("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: packages/db\n"
+          "    steps:\n      - uses: actions/checkout@v4\n      - run: npm run db:sync\n")
+    gate_both(s, {**DB_PACKAGE, ".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 10)
+
+
+def script_cd_carries(s):
+    """A script's `cd packages/db` holds for its next line's `npm run db:sync`."""
+    gate_analyze(s, {**DB_PACKAGE, "scripts/release.sh": "#!/bin/sh\nset -e\ncd packages/db\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def dockerfile_workdir(s):
+    """A Dockerfile's WORKDIR sets where its RUN npm run X is looked up."""
+    gate_analyze(s, {**DB_PACKAGE, "Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY . .\nWORKDIR /app/packages/db\nRUN npm run db:sync\n"},
+                 "Dockerfile", 5)
+
+
+def script_own_dir(s):
+    """`SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, then `$SCRIPT_DIR/reset.sh`: the script's folder."""
+    gate_analyze(s, {"scripts/reset.sh": "#!/bin/sh\nnpx knex migrate:rollback --all\n",
+                     "scripts/release.sh": '#!/bin/bash\nSCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"\ncd "$SCRIPT_DIR/.."\n"$SCRIPT_DIR/reset.sh"\n',
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def control_script_own_dir(s):
+    """The same forms running a script that migrates up: nothing unknown (unknown on 07666381: a computed name)."""
+    clean(s, {"scripts/up.sh": "#!/bin/sh\nnpx knex migrate:latest\n",
+              "scripts/release.sh": '#!/bin/bash\nSCRIPT_DIR=$(dirname "$0")\nROOT="$(cd "$(dirname "$0")/.." && pwd)"\n'
+                                    'cd "$ROOT"\n"$SCRIPT_DIR/up.sh"\nbash "${SCRIPT_DIR}/up.sh"\n',
+              ".github/workflows/deploy.yml": workflow("./scripts/release.sh")})
+
+
+def gitlab_include_remote(s):
+    """`.gitlab-ci.yml` including a remote file, another project's, a template or a component: not readable."""
+    gate_analyze(s, {".gitlab-ci.yml": "include:\n  - remote: 'https://example.com/ci/deploy.yml'\n  - project: 'ops/ci'\n    file: '/deploy.yml'\n"
+                                       "  - template: Auto-DevOps.gitlab-ci.yml\n  - component: $CI_SERVER_FQDN/ops/db/migrate@1.0\n"
+                                       "deploy:\n  script:\n    - npx knex migrate:latest\n"}, ".gitlab-ci.yml", 2)
+
+
+def env_value_github_env(s):
+    """A step before writes $GITHUB_ENV (here from a file): `ACTION: latest` is not taken as the value."""
+    wf = ENV_WF.format(action="latest").replace("      - run: npx knex", "      - run: cat .deploy-env >> \"$GITHUB_ENV\"\n      - run: npx knex")
+    gate_analyze(s, {".deploy-env": "ACTION=rollback\n", ".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 10)
+
+
+def env_value_merge_key(s):
+    """The step's env merges an anchor (`<<: *deploy`) over the job's `ACTION: latest`: not taken as known."""
+    wf = ("on: push\nx-deploy: &deploy\n  ACTION: rollback\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ACTION: latest\n"
+          "    steps:\n      - env:\n          <<: *deploy\n        run: npx knex migrate:$ACTION\n")
+    gate_analyze(s, {".github/workflows/deploy.yml": wf}, ".github/workflows/deploy.yml", 12)
+
+
+SAFE_PACKAGE = {"packages/safe/package.json": '{\n  "name": "@app/safe",\n  "scripts": {\n    "db:sync": "knex migrate:latest"\n  }\n}\n'}
+
+
+def script_cd_in_function(s):
+    """`cd packages/db` in a function the script then calls: the folder after it is not known (root's
+    db:sync is harmless, packages/db's rolls back)."""
+    gate_analyze(s, {**DB_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:latest"}}\n',
+                     "scripts/release.sh": "#!/bin/sh\nset -e\ngo_db() {\n  cd packages/db\n}\ngo_db\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_cd_conditional(s):
+    """A `cd` that does not run (`if false; then cd packages/safe; fi`; script_cd_and: `false && cd
+    packages/safe`) is not taken for the folder: root's db:sync, which rolls back, is what runs."""
+    gate_analyze(s, {**SAFE_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:rollback --all"}}\n',
+                     "scripts/a.sh": "#!/bin/sh\nif false; then\n  cd packages/safe\nfi\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/a.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_cd_and(s):
+    gate_analyze(s, {**SAFE_PACKAGE, "package.json": '{"name": "app", "scripts": {"db:sync": "knex migrate:rollback --all"}}\n',
+                     "scripts/a.sh": "#!/bin/sh\nfalse && cd packages/safe\nnpm run db:sync\n",
+                     ".github/workflows/deploy.yml": workflow("./scripts/a.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def script_own_dir_reassigned(s):
+    """`DIR=$(dirname "$0")`, then `DIR=/opt/other` (or a sourced script that sets it): `$DIR/up.sh` is no
+    longer scripts/up.sh."""
+    gate_analyze(s, {"scripts/up.sh": "#!/bin/sh\nnpx knex migrate:latest\n",
+                     "scripts/lib.sh": "DIR=/opt/deploy\n",
+                     "scripts/release.sh": '#!/bin/bash\nDIR=$(dirname "$0")\n. "$DIR/lib.sh"\n"$DIR/up.sh"\n',
+                     ".github/workflows/deploy.yml": workflow("./scripts/release.sh")}, ".github/workflows/deploy.yml", 7)
+
+
+def prefix_run_added_in_pr(s):
+    """packages/db's db:sync is already there; the pull request adds only `npm --prefix packages/db run
+    db:sync` and `npm run db:sync -w @app/db` steps: pr reads that package's script."""
+    base = {**KNEX, **DB_PACKAGE, "package.json": '{"name": "app", "workspaces": ["packages/*"], "dependencies": {"knex": "3.1.0"}}\n',
+            ".github/workflows/deploy.yml": workflow("npx knex migrate:latest")}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "npm --prefix packages/db run db:sync")},
+              ".github/workflows/deploy.yml", 8, base=base)
+
+
+def workspace_run_added_in_pr(s):
+    base = {**KNEX, **DB_PACKAGE, "package.json": '{"name": "app", "workspaces": ["packages/*"], "dependencies": {"knex": "3.1.0"}}\n',
+            ".github/workflows/deploy.yml": workflow("npx knex migrate:latest")}
+    gate_both(s, {".github/workflows/deploy.yml": workflow("npx knex migrate:latest", "npm run db:sync -w @app/db")},
+              ".github/workflows/deploy.yml", 8, base=base)
+
+
 # Controls.
 def control_helper_scripts(s):
     """knex projects' helpers nothing runs at deploy, a Makefile's down target, a workflow migrating up."""
@@ -417,6 +555,24 @@ SCENARIOS = {
     "control_scripts_run": control_scripts_run,
     "control_data_lines": control_data_lines,
     "control_helper_scripts": control_helper_scripts,
+    "env_value_changed_in_pr": env_value_changed_in_pr,
+    "matrix_value_changed_in_pr": matrix_value_changed_in_pr,
+    "control_env_literal": control_env_literal,
+    "matrix_item_added_in_pr": matrix_item_added_in_pr,
+    "working_directory_default": working_directory_default,
+    "script_cd_carries": script_cd_carries,
+    "dockerfile_workdir": dockerfile_workdir,
+    "script_own_dir": script_own_dir,
+    "control_script_own_dir": control_script_own_dir,
+    "gitlab_include_remote": gitlab_include_remote,
+    "prefix_run_added_in_pr": prefix_run_added_in_pr,
+    "script_cd_in_function": script_cd_in_function,
+    "script_cd_conditional": script_cd_conditional,
+    "script_cd_and": script_cd_and,
+    "script_own_dir_reassigned": script_own_dir_reassigned,
+    "env_value_github_env": env_value_github_env,
+    "env_value_merge_key": env_value_merge_key,
+    "workspace_run_added_in_pr": workspace_run_added_in_pr,
 }
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def control_reach(s):
                            'goose -dir migrations postgres "$DATABASE_URL" up', "npm run migrate -w @app/db",
                            "cd packages/db && npm run migrate", "yarn npm audit --recursive"),
               "Makefile": "test-db:\n\tnpx knex migrate:rollback --all\n",
-              ".gitlab-ci.yml": "include:\n  - local: .gitlab/ci/build.yml\n  - template: Security/SAST.gitlab-ci.yml\n",
+              ".gitlab-ci.yml": "include:\n  - local: .gitlab/ci/build.yml\n",
               ".gitlab/ci/build.yml": "build:\n  script:\n    - npx knex migrate:latest\n",
               "package.json": '{"name":"root","private":true,"workspaces":["packages/*"],"scripts":{"postinstall":"patch-package"}}\n'},
           base={**WS_ROOT, "packages/db/package.json": '{"name":"@app/db","scripts":{"migrate":"knex migrate:latest"}}\n'})

@@ -1,0 +1,255 @@
+#include "analyze/migrations/deploy_packages.hpp"
+
+#include <algorithm>
+
+#include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/psql_files.hpp"
+
+namespace pgfence::analyze::tools::deploy_detail {
+namespace {
+
+
+// A package manager's flags that take a value: the value is no verb or script name.
+bool value_flag(std::string_view w) {
+    for (std::string_view f : {"--prefix", "-C", "--dir", "--cwd", "-w", "--workspace", "--filter", "-F"}) {
+        if (w == f) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<Script> package_scripts(std::string_view text) {
+    std::vector<Script> out;
+    bool in_scripts = false;
+    int depth = 0;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size();) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!in_scripts) {
+            const std::size_t s = l.find("\"scripts\"");
+            if (s == std::string_view::npos) continue;
+            in_scripts = true;
+            depth = 0;
+            l = l.substr(s + 9);
+        }
+        // Each "name": "command" pair of the line (a one-line package.json holds them all).
+        for (std::size_t i = 0; i < l.size();) {
+            const char c = l[i];
+            if (c == '{') {
+                ++depth;
+                ++i;
+            } else if (c == '}') {
+                if (--depth <= 0) {
+                    in_scripts = false;
+                    break;
+                }
+                ++i;
+            } else if (c == '"') {
+                auto str = [&](std::size_t from, std::size_t& end) {
+                    std::string v;
+                    std::size_t j = from + 1;
+                    for (; j < l.size() && l[j] != '"'; ++j) {
+                        if (l[j] == '\\' && j + 1 < l.size()) ++j;
+                        v += l[j];
+                    }
+                    end = std::min(j + 1, l.size());
+                    return v;
+                };
+                std::size_t end = 0;
+                std::string name = str(i, end);
+                std::size_t j = end;
+                while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
+                if (j < l.size() && l[j] == ':') {
+                    ++j;
+                    while (j < l.size() && (l[j] == ' ' || l[j] == '\t')) ++j;
+                    if (j < l.size() && l[j] == '"') {
+                        std::string command = str(j, end);
+                        if (depth == 1 && out.size() < 4096) out.push_back(Script{n, std::move(name), std::move(command)});
+                        i = end;
+                        continue;
+                    }
+                }
+                i = end;
+            } else {
+                ++i;
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
+    std::vector<ScriptRun> out;
+    std::optional<std::string> folder, workspace;
+    bool every = false;
+    auto run = [&](std::size_t at) {
+        ScriptRun r{words[at], {}, folder, workspace, every};
+        for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
+            if (words[a] == "--") continue;
+            r.args += (r.args.empty() ? "" : " ") + words[a];
+        }
+        out.push_back(std::move(r));
+    };
+    auto skip_flags = [&](std::size_t v) {
+        while (v < words.size() && flag_word(words[v])) v += value_flag(words[v]) ? 2 : 1;
+        return v;
+    };
+    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+        const std::string pm = tool_word(words[k]);
+        if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
+        // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
+        // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").
+        folder.reset();
+        workspace.reset();
+        every = false;
+        for (std::size_t f = k + 1; f < words.size() && words[f] != "--"; ++f) {
+            const std::string_view w = words[f];
+            const std::size_t eq = w.find('=');
+            const std::string_view key = w.substr(0, eq);
+            std::optional<std::string> value;
+            if (eq != std::string_view::npos) value = std::string(w.substr(eq + 1));
+            else if (value_flag(w) && f + 1 < words.size()) value = words[f + 1];
+            if ((pm == "npm" && (w == "--workspaces" || w == "-ws")) || (pm == "pnpm" && (w == "--recursive" || w == "-r"))) every = true;
+            if (!value || !key.starts_with("-")) continue;
+            if (key == "--prefix" || key == "-C" || key == "--dir" || key == "--cwd") folder = value;
+            else if (key == "-w" || key == "--workspace" || key == "--filter" || key == "-F") workspace = value;
+        }
+        std::size_t v = skip_flags(k + 1);
+        if (v >= words.size()) continue;
+        if (pm == "yarn" && words[v] == "workspace" && v + 2 < words.size()) {
+            workspace = words[v + 1];
+            v += 2;
+            if (words[v] == "run") ++v;
+            if (v < words.size()) run(v);
+            continue;
+        }
+        if (words[v] == "start" || words[v] == "restart") {
+            run(v);
+            continue;
+        }
+        if (words[v] == "run" || words[v] == "run-script") {
+            v = skip_flags(v + 1);
+            if (v < words.size()) run(v);
+        } else if (pm == "yarn" || pm == "pnpm") {
+            // Their own commands (Yarn's `yarn npm audit`, `yarn workspaces foreach`), not scripts.
+            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i",
+                                                              "npm", "workspaces", "up", "upgrade", "set", "config", "plugin", "info", "pack", "patch",
+                                                              "unplug", "version", "cache", "link", "unlink", "dedupe", "audit", "outdated", "store"};
+            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
+        }
+    }
+    return out;
+}
+
+const std::string& PackageScripts::why(const std::string& name) {
+    static const std::string none;
+    const auto it = m_by_name.find(name);
+    if (it == m_by_name.end()) return none;
+    auto& slot = m_why[it->second];
+    if (!slot) {
+        slot = destructive_command(m_scripts[it->second].command);
+        if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
+    }
+    return *slot;
+}
+
+std::string PackageScripts::why(const ScriptRun& run) {
+    const std::string& plain = why(run.name);
+    if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
+    const auto it = m_by_name.find(run.name);
+    if (it == m_by_name.end()) return plain;
+    ++m_with_args;
+    return destructive_command(m_scripts[it->second].command + " " + run.args);
+}
+
+
+std::optional<std::string> join_folder(std::string_view folder, std::string_view rel) {
+    if (rel.empty() || rel.front() == '/' || rel.front() == '~' || rel.find('$') != std::string_view::npos || rel.find('`') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::vector<std::string> parts;
+    auto add = [&](std::string_view p) {
+        for (std::size_t at = 0; at <= p.size();) {
+            const std::size_t slash = std::min(p.find('/', at), p.size());
+            const std::string_view part = p.substr(at, slash - at);
+            at = slash + 1;
+            if (part.empty() || part == ".") continue;
+            if (part == "..") {
+                if (parts.empty()) return false;
+                parts.pop_back();
+            } else {
+                parts.emplace_back(part);
+            }
+        }
+        return true;
+    };
+    if (!add(folder) || !add(rel)) return std::nullopt;
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    return out;
+}
+
+// The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
+std::string package_name(std::string_view text) {
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') --depth;
+        else if (c == '"') {
+            std::size_t j = i + 1;
+            while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+            if (j >= text.size()) return "";
+            const std::string_view key = text.substr(i + 1, j - i - 1);
+            std::size_t k = j + 1;
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+            if (depth == 1 && key == "name" && k < text.size() && text[k] == ':') {
+                ++k;
+                while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r')) ++k;
+                if (k >= text.size() || text[k] != '"') return "";
+                const std::size_t end = text.find('"', k + 1);
+                return end == std::string_view::npos ? "" : std::string(text.substr(k + 1, end - k - 1));
+            }
+            i = j;
+        }
+    }
+    return "";
+}
+
+// The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
+// docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
+std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml) {
+    std::vector<std::string> out;
+    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) {
+        const std::size_t open = package_json.find('[', w);
+        const std::size_t close = open == std::string_view::npos ? open : package_json.find(']', open);
+        if (close != std::string_view::npos) {
+            const std::string_view list = package_json.substr(open + 1, close - open - 1);
+            for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
+                const std::size_t e = list.find('"', q + 1);
+                if (e == std::string_view::npos) break;
+                out.emplace_back(list.substr(q + 1, e - q - 1));
+                q = list.find('"', e + 1);
+            }
+        }
+    }
+    bool in_packages = false;
+    for (const auto& l : logical_lines(pnpm_yaml, true)) {
+        std::string_view t = l.text;
+        if (!t.empty() && t.front() != ' ' && t.front() != '-') in_packages = t.starts_with("packages:");
+        if (!in_packages || out.size() >= 64) continue;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        if (!t.starts_with("-")) continue;
+        t.remove_prefix(1);
+        while (!t.empty() && (t.front() == ' ' || t.front() == '"' || t.front() == '\'')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '"' || t.back() == '\'' || t.back() == '\r')) t.remove_suffix(1);
+        if (!t.empty()) out.emplace_back(t);
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools::deploy_detail

@@ -1,0 +1,69 @@
+#pragma once
+// The package.json scripts a deploy's commands run, and the package each runs in (split from
+// deploy_commands.cpp, moves only). Not for use outside analyze/migrations: deploy_commands.hpp is the API.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace pgfence::analyze::tools::deploy_detail {
+
+// A package.json's scripts: (line, name, command) of each `"name": "command"` inside "scripts".
+struct Script {
+    int line = 1;
+    std::string name;
+    std::string command;
+};
+
+
+std::vector<Script> package_scripts(std::string_view text);
+
+// The package.json scripts a command runs (`npm run X`, `npm run-script X`, `npm start`,
+// `yarn X`, `yarn run X`, `pnpm X`, `pnpm run X`, `bun run X`), with the words it passes on
+// (`npm run migrate down`, `npm run migrate -- down`: node-pg-migrate's documented use is a
+// `"migrate": "node-pg-migrate"` script given its verb so).
+struct ScriptRun {
+    std::string name;
+    std::string args;  // at most 64 words, joined by blanks
+    // The package it runs in (red team R81a B7): `folder`, relative to where the command runs
+    // (npm --prefix / -C, pnpm -C / --dir, yarn --cwd), or the workspace `workspace` names (npm -w /
+    // --workspace, pnpm --filter / -F, `yarn workspace X run Y`); `every` for npm's --workspaces / -ws.
+    std::optional<std::string> folder;
+    std::optional<std::string> workspace;
+    bool every = false;
+};
+
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words);
+
+// A package.json's scripts by name, each one's destructive_command worked out once (a script
+// named a thousand times costs one reading).
+class PackageScripts {
+public:
+    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
+        for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
+    }
+    [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
+    // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
+    const std::string& why(const std::string& name);
+    // The same for the script run with `args` after its command (worked out anew, for the first 64 runs with arguments).
+    std::string why(const ScriptRun& run);
+
+private:
+    std::vector<Script> m_scripts;
+    std::unordered_map<std::string, std::size_t> m_by_name;
+    std::vector<std::optional<std::string>> m_why;
+    std::size_t m_with_args = 0;
+};
+
+// `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or
+// computed (`$DIR`): a folder pgfence cannot tell.
+std::optional<std::string> join_folder(std::string_view folder, std::string_view rel);
+// The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
+std::string package_name(std::string_view text);
+// The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
+// docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
+std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml);
+
+}  // namespace pgfence::analyze::tools::deploy_detail

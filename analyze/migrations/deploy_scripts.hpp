@@ -1,0 +1,88 @@
+#pragma once
+// What deploy_commands.cpp, deploy_packages.cpp and deploy_scripts.cpp share (split from
+// deploy_commands.cpp, moves only): a command line's words, the scripts and make/just targets a
+// deploy's commands run (followed into, as command lines), and the package.json scripts they run.
+// Not for use outside analyze/migrations: deploy_commands.hpp is the API.
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyze/migrations/deploy_commands.hpp"
+
+namespace pgfence::analyze::tools::deploy_detail {
+
+// `s` as shown in a reason: its first 80 bytes, control characters and backquotes replaced.
+std::string printable(std::string_view s);
+std::string lower(std::string_view s);
+// A command line's simple commands, each as its words: split at the shell's separators (`&&`,
+// `||`, `;`, `|`, `&`, a backquote), words at blanks; parentheses (a subshell, `$(VAR)` of make,
+// which must not cut the command in two), the brackets and commas of an exec form (`CMD ["npx",
+// "knex", ...]`) and of JSON are dropped, as a word never needs them to name a tool or its verb.
+// Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
+// `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
+// its own. An opening backquote leaves a `$`` word in the
+// command it cuts: a command substitution. Linear in the line.
+std::vector<std::vector<std::string>> simple_commands(std::string_view line);
+
+// The tool a word starts: its last path part without an npm version (`node_modules/.bin/knex`,
+// `node-pg-migrate@7`), or the package's bin script run with node (`node_modules/knex/bin/cli.js`).
+std::string tool_word(std::string_view word);
+bool flag_word(std::string_view w);
+
+// The scripts a deploy's commands run by name, followed (issue #53): at most this deep, this many
+// and this many bytes in all, each once (a script that runs itself, or two that run each other,
+// are read once).
+constexpr int k_most_script_depth = 8;
+constexpr std::size_t k_most_scripts = 64;
+constexpr std::size_t k_most_script_bytes = 4u << 20;
+
+struct Follow {
+    int depth = 0;
+    std::set<std::string> seen;
+    std::size_t scripts = 0;
+    std::size_t bytes = 0;
+    std::string base;  // where the script being read runs: its caller's folder (the shell's working folder)
+    bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
+    // The caller's names for folders (own_dir_assignment) a script it sources (`. lib.sh`, `source`) shares.
+    std::vector<std::pair<std::string, std::string>> dirs;
+};
+
+// The unknowns of a command file (or, `run_script`, of a script a command runs by name, read as
+// a shell script whatever its name), following the scripts and targets its lines run (deploy_commands.cpp).
+std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script);
+
+// The repository script a simple command runs by name, as the shell finds it: the command word
+// itself when it is a path (`./scripts/deploy`, `scripts/migrate.sh`), or the file a shell or
+// `source` is given (`bash scripts/migrate.sh`, `. ./env.sh`; not `sh -c '...'`, whose words are
+// the command itself). Leading words that are not the command are passed over: a YAML list's `-`
+// and `run:`, a Dockerfile's RUN, variable assignments, sudo, exec, env. "" when it runs none.
+std::string script_word(const std::vector<std::string>& words);
+// Why the script `word` a command at `base` runs hides what pgfence must see, "" when it does not:
+// its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
+// run in turn), or it cannot be read (a computed name, a path leaving the repository).
+std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow);
+// Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
+// not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
+// deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,
+// make manual "What Name to Give Your Makefile"), or justfile / Justfile; `-f F`, `-C D` followed.
+std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
+
+// A script line that names the script's own folder (`DIR=$(dirname "$0")`, `ROOT="$(cd "$(dirname
+// "${BASH_SOURCE[0]}")/.." && pwd)"`), or one of those `known` and a path (`ROOT="$DIR/.."`): (the
+// name, the folder it holds, from the top), folded.
+std::optional<std::pair<std::string, std::string>> own_dir_assignment(std::string_view line, std::string_view script,
+                                                                      const std::vector<std::pair<std::string, std::string>>& known);
+// `line` with those names, and `$(dirname "$0")` itself, replaced by their folder from the top,
+// marked k_from_top: a later `cd` on the line does not move it.
+constexpr char k_from_top = '\x01';
+std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std::string, std::string>>& dirs, std::string_view script);
+// Whether `text` names `name` other than as a reference (`$NAME`, `${NAME}`): an assignment, `read NAME`.
+bool bare_mention(std::string_view text, std::string_view name);
+// A word that starts with such a folder: the path from the top (nullopt when not marked or it leaves the top).
+std::optional<std::string> from_top_path(std::string_view word);
+
+}  // namespace pgfence::analyze::tools::deploy_detail
