@@ -90,7 +90,45 @@ def duplicate_key_same_statement(s):
     check(found == [(1, "HIGH")], f"the statement is HIGH: {found}")
 
 
-SCENARIOS = {f.__name__: f for f in (duplicate_key_dropped, duplicate_key_still_reported, duplicate_key_same_statement)}
+def linked(s, links):
+    """A plain SQL project (migrations/) with links committed beside it: name -> link text."""
+    files = {"migrations/001_init.sql": "CREATE TABLE t (id int PRIMARY KEY);\n", "static/app.js": "console.log(1);\n"}
+    repository(s, files)
+    for name, target in links.items():
+        os.makedirs(os.path.dirname(os.path.join(s.repo, name)), exist_ok=True)
+        os.symlink(target, os.path.join(s.repo, name))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "links")
+
+
+def not_a_file(findings):
+    return sorted(path for path, rule, line, risk in findings if rule == "migration-not-a-file" and risk == "CRITICAL")
+
+
+def asset_links_skipped(s):
+    """grist-core's static/swagger-ui.css -> ../node_modules/swagger-ui-dist/swagger-ui.css (and
+    hljs.default.css): a stylesheet linked to a stylesheet is no migration path, with or without
+    node_modules installed."""
+    linked(s, {"static/swagger-ui.css": "../node_modules/swagger-ui-dist/swagger-ui.css",
+               "static/hljs.default.css": "../node_modules/highlight.js/styles/default.css",
+               "docs/README.md": "../README.md"})
+    found = not_a_file(analyze(s))
+    check(found == [], f"no migration-not-a-file for the stylesheet links: {found}")
+
+
+def hiding_links_reported(s):
+    """Links that may hide migrations stay CRITICAL: a .sql name, a stylesheet name for a folder or
+    a .sql file, and a folder link."""
+    linked(s, {"static/x.sql": "../node_modules/pkg/x.sql",
+               "static/y.css": "../node_modules/pkg/migrations",
+               "static/z.css": "../node_modules/pkg/evil.sql",
+               "db": "node_modules/pkg/db"})
+    found = not_a_file(analyze(s))
+    check(found == ["db", "static/x.sql", "static/y.css", "static/z.css"], f"each link is CRITICAL: {found}")
+
+
+SCENARIOS = {f.__name__: f for f in (duplicate_key_dropped, duplicate_key_still_reported, duplicate_key_same_statement,
+                                     asset_links_skipped, hiding_links_reported)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
