@@ -127,8 +127,50 @@ def hiding_links_reported(s):
     check(found == ["db", "static/x.sql", "static/y.css", "static/z.css"], f"each link is CRITICAL: {found}")
 
 
+TYPEORM = {
+    "data-source.js": ("const { DataSource } = require('typeorm');\n"
+                       "module.exports = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, "
+                       "migrations: ['migrations/*.js'] });\n"),
+    "package.json": json.dumps({"name": "app", "scripts": {"migrate": "typeorm migration:run -d data-source.js"},
+                                "dependencies": {"typeorm": "0.3.20", "pg": "8"}}) + "\n",
+    "migrations/1700000000000-S.js": ("const sqlUtils = require('../lib/sqlUtils');\n"
+                                      "module.exports = class S1700000000000 {\n"
+                                      "  async up(q) { await q.query('CREATE TABLE t (id int)'); }\n"
+                                      "  async down() {}\n};\n"),
+}
+
+
+def sql_utils(module):
+    """grist-core's app/gen-server/sqlUtils.ts: pure helpers, and an import of a typeorm module."""
+    return (f"const {{ Loader }} = require('{module}');\n"
+            "exports.datetime = (type) => type === 'postgres' ? 'timestamptz' : 'datetime';\n"
+            "exports.load = (rows) => new Loader(rows);\n")
+
+
+def unknowns(findings):
+    return [(path, line) for path, rule, line, risk in findings if rule == "unknown-statement"]
+
+
+def typeorm_builder_import(s):
+    """grist-core Activation-Enabled.ts:1 loads sqlUtils, which imports
+    typeorm/query-builder/relation-id/RelationIdLoader: a class typeorm's own index loads too."""
+    repository(s, {**TYPEORM, "lib/sqlUtils.js": sql_utils("typeorm/query-builder/relation-id/RelationIdLoader")})
+    found = unknowns(analyze(s))
+    check(found == [], f"nothing unknown: {found}")
+
+
+def typeorm_internal_import(s):
+    """typeorm's other internals stay unknown: ImportUtils loads any file, PlatformTools any module,
+    and a path that climbs out of query-builder is no builder."""
+    for module in ("typeorm/util/ImportUtils", "typeorm/platform/PlatformTools", "typeorm/query-builder/../util/ImportUtils"):
+        s.repo = s.repo.rstrip("/") + "x"
+        repository(s, {**TYPEORM, "lib/sqlUtils.js": sql_utils(module)})
+        found = unknowns(analyze(s))
+        check(("migrations/1700000000000-S.js", 1) in found, f"{module}: the load is unknown: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in (duplicate_key_dropped, duplicate_key_still_reported, duplicate_key_same_statement,
-                                     asset_links_skipped, hiding_links_reported)}
+                                     asset_links_skipped, hiding_links_reported, typeorm_builder_import, typeorm_internal_import)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
