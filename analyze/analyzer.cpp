@@ -183,6 +183,23 @@ bool inert_file(const fs::path& p) {
     return k_inert.contains(ext);
 }
 
+// A link named as a stylesheet, font, page or prose whose target is named so too (grist-core's
+// static/swagger-ui.css -> ../node_modules/swagger-ui-dist/swagger-ui.css): no migration tool
+// runs one, and a folder it might stand for is not named so. Not kept for analyze_file, which
+// would report it as a migration that is not a file.
+bool asset_link(const fs::path& link) {
+    static const std::set<std::string, std::less<>> k_assets = {".css", ".scss", ".sass", ".less", ".map", ".html", ".htm",
+                                                               ".woff", ".woff2", ".ttf", ".otf", ".eot"};
+    const auto asset = [](const fs::path& p) {
+        std::string ext = p.extension().string();
+        for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return inert_file(p) || k_assets.contains(ext);
+    };
+    std::error_code ec;
+    const fs::path target = fs::read_symlink(link, ec);
+    return !ec && asset(link.filename()) && !target.filename().empty() && asset(target.filename());
+}
+
 // Whether a walked folder link is kept for analyze_file to report. A link into a folder of this
 // walk that holds only prose and pictures (daily-api's .agents/skills -> ../.claude/skills, a
 // folder of Markdown) gives a tool nothing to run through it, whatever path a setting names; a link
@@ -220,6 +237,8 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
             // the migration tool's checkout may have).
             if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string()))) {
                 out.push_back(it->path().string());
+            } else if (asset_link(it->path())) {
+                continue;
             } else if (!it->is_regular_file(ec)) {
                 folder_links.push_back(it->path());
             }

@@ -518,7 +518,7 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
                      StatementFacts& facts, Context& ctx) {
     std::string constraint(pg::text(cmd.name));
     raise(acc, lock.mode, std::string(lock.label) + " " + quote_ident(constraint), lock.recurses);
-    note_dropped_constraint(t.relname, t.display, constraint, facts, ctx);
+    note_dropped_constraint(t.relname, t.display, constraint, cmd.behavior == DROP_CASCADE, facts, ctx);
     if (std::as_const(ctx.catalog).find(t.relname) == nullptr) {
         facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
                                             " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));

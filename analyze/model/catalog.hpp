@@ -53,6 +53,11 @@ struct IndexDef {
     std::string method = "btree";
     bool partial = false;           // has a WHERE clause
     bool unique = false;            // UNIQUE, or a PRIMARY KEY's, UNIQUE or EXCLUDE constraint's
+    // No key names a COLLATE or an operator class: each compares as its column does (a constraint's
+    // index always does; PostgreSQL refuses USING INDEX of one that does not, "does not have default
+    // sorting behavior", parse_utilcmd.c transformIndexConstraint).
+    bool plain = true;
+    bool nulls_not_distinct = false;  // UNIQUE NULLS NOT DISTINCT: two rows of NULL keys are duplicates too
 };
 
 // Does the index serve equality lookups by these columns (a foreign key's referential

@@ -172,6 +172,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
         for (const pg::Node* c : pg::each(con->including)) def.uses.emplace(pg::text(c));
         if (type == CONSTR_EXCLUSION) {
             def = index_def(nullptr, con->including, con->where_clause, con->access_method);
+            def.plain = false;  // its keys compare with the operators written, not by equality
             for (const List* e : pg::each<List>(con->exclusions)) {
                 if (const IndexElem* elem = pg::as<IndexElem>(pg::nth(e, 0))) {
                     def.keys.emplace_back(elem->name != nullptr ? elem->name : "");
@@ -181,6 +182,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
             }
         }
         def.unique = true;  // a primary key's, UNIQUE or EXCLUDE constraint's index
+        def.nulls_not_distinct = con->nulls_not_distinct;
         register_relation(ctx, table, index, "index", def);
         if (RelationInfo* idx = ctx.catalog.find(index)) idx->owned_by = table;  // the constraint's (catalog.hpp)
         return index;

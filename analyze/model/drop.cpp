@@ -252,7 +252,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             } else if (cascade && info == nullptr) {
                 facts.notes.push_back(std::string(k_cascade_unknown_fk_note) + "index " + display);
             }
-            if (info != nullptr && !table.empty()) note_dropped_index(table, index, display, *info, facts, ctx);
+            if (info != nullptr && !table.empty()) note_dropped_index(table, index, display, *info, cascade, facts, ctx);
             // Its expressions' functions no longer run on the table's writes (function_attach.hpp).
             if (RelationInfo* owner = table.empty() ? nullptr : ctx.catalog.find(table)) {
                 erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });

@@ -139,6 +139,7 @@ IndexDef index_def(const List* elements, const List* including, const pg::Node* 
     def.partial = where != nullptr;
     for (const IndexElem* elem : pg::each<IndexElem>(elements)) {
         def.keys.emplace_back(elem->name != nullptr ? elem->name : "");
+        if (pg::length(elem->collation) > 0 || pg::length(elem->opclass) > 0) def.plain = false;
         if (elem->name != nullptr) def.uses.insert(elem->name);
         referenced_columns(elem->expr, def.uses);
     }
@@ -185,6 +186,7 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
         idx.index_table = table;
         idx.index = index_def(stmt->indexParams, stmt->indexIncludingParams, stmt->whereClause, stmt->accessMethod);
         idx.index->unique = stmt->unique;
+        idx.index->nulls_not_distinct = stmt->nulls_not_distinct;
         if (named) {
             add_lock(facts, ctx, idxname, schema + quote_ident(idxname), M::AccessExclusive, "index",
                      concurrent ? "the new index, while it is created (invisible to others until then)" : "the new index");

@@ -23,10 +23,40 @@ bool same_columns(std::vector<std::string> a, std::vector<std::string> b) {
     return a == b;
 }
 
+// Another index of `table` that refuses every duplicate the dropped unique `dropped` refused, and
+// stays: a full unique B-tree (a primary key's, a UNIQUE constraint's or a unique index) on some of
+// its keys, each a column compared as the dropped index compares it (neither names a COLLATE or an
+// operator class). Rows equal in all of the dropped index's keys are equal in those, so the other
+// one refuses them first. Its name and columns ("team_pkey (team_id)"), "" when none.
+// With NULLS NOT DISTINCT the dropped one also refused two rows of NULL keys: the other must too, or
+// its columns must be NOT NULL.
+std::string still_enforced_by(const std::string& table, const std::string& dropped_name, const IndexDef& dropped,
+                              const Context& ctx) {
+    if (!dropped.unique || dropped.method != "btree" || !dropped.plain) return {};
+    for (const RelationInfo* other : ctx.catalog.indexes_of(table)) {
+        if (other->relname == dropped_name || !other->index) continue;
+        const IndexDef& def = *other->index;
+        if (!def.unique || def.method != "btree" || def.partial || !def.plain || def.keys.empty()) continue;
+        const bool within = std::all_of(def.keys.begin(), def.keys.end(), [&](const std::string& key) {
+            return !key.empty() && std::find(dropped.keys.begin(), dropped.keys.end(), key) != dropped.keys.end();
+        });
+        if (!within) continue;
+        if (dropped.nulls_not_distinct && !def.nulls_not_distinct) {
+            const bool not_null = std::all_of(def.keys.begin(), def.keys.end(), [&](const std::string& key) {
+                const ColumnInfo* c = ctx.catalog.column(table, key);
+                return c != nullptr && c->not_null;
+            });
+            if (!not_null) continue;
+        }
+        return quote_ident(other->relname) + " (" + joined(def.keys) + ")";
+    }
+    return {};
+}
+
 }  // namespace
 
 void note_dropped_constraint(const std::string& relname, const std::string& display, const std::string& constraint,
-                             StatementFacts& facts, const Context& ctx) {
+                             bool cascade, StatementFacts& facts, const Context& ctx) {
     const RelationInfo* rel = std::as_const(ctx.catalog).find(relname);
     if (rel == nullptr || rel->is_new) return;
     DroppedConstraint what{"unknown", ""};
@@ -51,6 +81,16 @@ void note_dropped_constraint(const std::string& relname, const std::string& disp
             });
         }
         what = {primary ? "primary key" : idx->index->method == "btree" ? "unique" : "exclusion", joined(idx->index->keys)};
+        // A unique constraint that only repeats another (Prisma's <table>_<col>_key beside the
+        // primary key): not when it may be the primary key itself, which PostgreSQL names
+        // otherwise when the migrations did (TypeORM's PK_<hash>), nor with CASCADE, which takes
+        // the foreign keys that use its index along.
+        const bool maybe_primary = !pk.empty() && same_columns(idx->index->keys, pk) && !primary;
+        if (what.kind == "unique" && !maybe_primary && !cascade) {
+            if (std::string other = still_enforced_by(relname, constraint, *idx->index, ctx); !other.empty()) {
+                facts.notes.push_back(still_enforced_note(display, quote_ident(constraint), other));
+            }
+        }
     } else if (!rel->primary_key.empty() && constraint == relname + "_pkey") {
         what = {"primary key", joined(std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end()))};
     }
@@ -58,12 +98,17 @@ void note_dropped_constraint(const std::string& relname, const std::string& disp
 }
 
 void note_dropped_index(const std::string& table, const std::string& index, const std::string& display,
-                        const RelationInfo& info, StatementFacts& facts, const Context& ctx) {
+                        const RelationInfo& info, bool cascade, StatementFacts& facts, const Context& ctx) {
     const RelationInfo* rel = std::as_const(ctx.catalog).find(table);
     if (rel == nullptr || rel->is_new || info.is_new || !info.index) return;
     // A materialized view takes no writes of the application's ("cannot change materialized view"):
     // its unique index refuses nothing they store (daily-api's keyword_channel).
+    // A unique index beside a primary key or unique constraint on the same columns (DROP INDEX
+    // cannot drop a constraint's own index: "constraint ... requires it") refuses nothing more.
     if (info.index->unique && rel->kind != "materialized view") {
+        if (const std::string other = cascade ? std::string() : still_enforced_by(table, index, *info.index, ctx); !other.empty()) {
+            facts.notes.push_back(still_enforced_note(rel->display, display, other));
+        }
         facts.notes.push_back(dropped_constraint_note(rel->display, display, DroppedConstraint{"unique", joined(info.index->keys)}));
     }
     // The foreign keys this index was the only one to serve (an index whose columns the catalog

@@ -11,13 +11,14 @@
 
 namespace pgfence::analyze::model {
 
-// ALTER TABLE relation DROP CONSTRAINT name, before the catalog forgets it.
+// ALTER TABLE relation DROP CONSTRAINT name [CASCADE], before the catalog forgets it.
 void note_dropped_constraint(const std::string& relname, const std::string& display, const std::string& constraint,
-                             StatementFacts& facts, const Context& ctx);
+                             bool cascade, StatementFacts& facts, const Context& ctx);
 // DROP INDEX of `info` (an index of `table` the catalog knows), before the catalog forgets it:
-// a unique index's note, and the foreign keys of `table` it was the only index for.
+// a unique index's note (and, when another index of the table still refuses its duplicates, a
+// still_enforced_note), and the foreign keys of `table` it was the only index for.
 void note_dropped_index(const std::string& table, const std::string& index, const std::string& display,
-                        const RelationInfo& info, StatementFacts& facts, const Context& ctx);
+                        const RelationInfo& info, bool cascade, StatementFacts& facts, const Context& ctx);
 // ALTER TABLE relation DISABLE TRIGGER name (or ENABLE REPLICA TRIGGER name): whether the
 // migrations created a trigger of that name on it.
 void note_disabled_trigger(const std::string& relname, const std::string& display, const std::string& trigger,

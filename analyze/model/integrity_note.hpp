@@ -37,6 +37,7 @@ struct DroppedConstraint {
     const std::string head = std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is ";
     for (const auto& note : statement.notes) {
         if (!note.starts_with(head) || !note.ends_with(")")) continue;
+        if (std::string_view(note).substr(head.size()).starts_with("a unique one still enforced by ")) continue;  // still_enforced_note
         std::string rest = note.substr(head.size(), note.size() - head.size() - 1);
         rest.erase(0, rest.starts_with("an ") ? 3 : rest.starts_with("a ") ? 2 : 0);
         const auto open = rest.find(" (");
@@ -44,6 +45,25 @@ struct DroppedConstraint {
         return DroppedConstraint{rest.substr(0, open), rest.substr(open + 2)};
     }
     return std::nullopt;
+}
+
+// "integrity: <object> of <relation> is a unique one still enforced by <other> (<columns>)": a
+// unique index or constraint dropped beside another (<other>, quoted, as the catalog had it before
+// the statement) that refuses every duplicate it refused (model/integrity.cpp still_enforced_by).
+[[nodiscard]] inline std::string still_enforced_note(std::string_view relation, std::string_view object, std::string_view other) {
+    return std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) +
+           " is a unique one still enforced by " + std::string(other);
+}
+// The <other> of that note for `object`, "" when there is none.
+[[nodiscard]] inline std::string read_still_enforced_note(const StatementFacts& statement, std::string_view relation,
+                                                          std::string_view object) {
+    const std::string head = still_enforced_note(relation, object, "");
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(head)) continue;
+        const auto open = note.rfind(" (");
+        if (open != std::string::npos && open > head.size()) return note.substr(head.size(), open - head.size());
+    }
+    return {};
 }
 
 // "integrity: trigger <name> of <relation> was created by the migrations" (quoted as quote_ident does)

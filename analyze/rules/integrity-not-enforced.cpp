@@ -7,8 +7,9 @@
 // orphaned rows, and no lock shows it (checked on PostgreSQL 15: after DROP CONSTRAINT orders_pkey
 // a second row with the same id is accepted; after DROP CONSTRAINT orders_user_id_fkey, or
 // DISABLE TRIGGER ALL, an order for a user that does not exist is accepted).
-// Allowed: the same kind of constraint (the same columns, where the migrations show them) added to
-// the table elsewhere in the file, a constraint of the same name added again, a trigger enabled
+// Allowed: a unique index or constraint whose columns another full unique index or constraint of
+// the table (its primary key) still covers, as the migrations show it; the same kind of constraint
+// (the same columns, where the migrations show them) added to the table elsewhere in the file, a constraint of the same name added again, a trigger enabled
 // again later in the file (MEDIUM when the file writes rows meanwhile), a CHECK (c IS NOT NULL)
 // whose column is NOT NULL by then (the SET NOT NULL recipe), a domain made in the file or given
 // another constraint in it. A trigger the migrations created, disabled by name, is MEDIUM (its work
@@ -176,6 +177,25 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
     return found;
 }
 
+// Another unique index or constraint the migrations show (the model's still_enforced_note) still
+// refuses every duplicate `object` refused, and this statement does not drop it too (DROP INDEX
+// a, b; ALTER TABLE ... DROP CONSTRAINT a, DROP CONSTRAINT b).
+bool still_enforced(const StatementContext& ctx, const std::string& table, const std::string& object) {
+    const std::string other = read_still_enforced_note(ctx.statement, table, object);
+    if (other.empty()) return false;
+    if (const auto* drop = ctx.as<DropStmt>()) {
+        for (const pg::Node* o : pg::each(drop->objects)) {
+            if (const List* names = pg::as<List>(o); names != nullptr && quote_ident(pg::last_name(names)) == other) return false;
+        }
+    }
+    if (const auto* alter = ctx.as<AlterTableStmt>()) {
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype == AT_DropConstraint && cmd->name != nullptr && quote_ident(pg::text(cmd->name)) == other) return false;
+        }
+    }
+    return true;
+}
+
 std::string what_stops(const DroppedConstraint& what, const std::string& table) {
     const std::string cols = what.columns.empty() ? "" : " (" + what.columns + ")";
     if (what.kind == "primary key" || what.kind == "unique") {
@@ -196,6 +216,7 @@ std::string what_stops(const DroppedConstraint& what, const std::string& table) 
 void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter, const AlterTableCmd* cmd,
                      const std::string& table) {
     const std::string name(pg::text(cmd->name));
+    if (still_enforced(ctx, table, quote_ident(name))) return;
     DroppedConstraint what =
         read_dropped_constraint_note(ctx.statement, table, quote_ident(name)).value_or(DroppedConstraint{"", ""});
     if (what.kind.empty() || what.kind == "unknown") what = {kind_from_name(name), what.columns};
@@ -340,7 +361,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         const DroppedConstraint what{"unique", note.substr(is + 14, note.size() - is - 15)};
         std::string relname = table.substr(table.rfind('.') == std::string::npos ? 0 : table.rfind('.') + 1);
         if (relname.size() >= 2 && relname.front() == '"' && relname.back() == '"') relname = relname.substr(1, relname.size() - 2);
-        if (replaced(ctx, relname, index, what)) continue;
+        if (replaced(ctx, relname, index, what) || still_enforced(ctx, table, index)) continue;
         Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " drops a unique index of " + table + ": " +
                                                  what_stops(what, table) + ", with no lock to show it");
         f.relation = table;
