@@ -109,7 +109,7 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
             if (name && std::find(names.begin(), names.end(), *name) != names.end() && !(punct(after, "=") && !punct(after + 1, "=")) &&
                 !punct(after, "(")) {
                 std::size_t end = after;
-                while (end < t.size() && !punct(end, ";") && lines.at(t[end].begin) == lines.at(t[i].begin)) ++end;
+                while (end < t.size() && end < after + 64 && !punct(end, ";") && lines.at(t[end].begin) == lines.at(t[i].begin)) ++end;
                 const std::size_t last = end > after ? end - 1 : after - 1;
                 out.push_back(RcPath{lines.at(t[i].begin), std::nullopt,
                                      "a later use of the key: " + std::string(trim(text.substr(t[i].begin, std::min<std::size_t>(t[last].end - t[i].begin, 200))))});

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -548,42 +549,52 @@ void walk_keys(std::string_view text, F on_key, bool fold = false) {
     }
 }
 
-// `expr` is a name this file binds to an object literal (`const base = { ... }`), whose keys
-// walk_keys reads where they are written.
-bool local_object_literal(std::string_view text, std::string_view expr) {
+// The names a file assigns (`x = ...`), each with whether it is bound once, by `const|let|var x = {`
+// (an object literal whose keys walk_keys reads where they are written). Made once per file.
+std::map<std::string, bool> object_bindings(const std::vector<orm::Token>& t) {
+    std::map<std::string, bool> out;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i].kind != orm::TokenKind::Ident || (i > 0 && (t[i - 1].text == "." || t[i - 1].text == "?."))) continue;
+        if (t[i + 1].kind != orm::TokenKind::Punct || t[i + 1].text != "=") continue;
+        const bool literal = i > 0 && (t[i - 1].text == "const" || t[i - 1].text == "let" || t[i - 1].text == "var") &&
+                             t[i + 2].kind == orm::TokenKind::Punct && t[i + 2].text == "{";
+        out[t[i].text] = seen.insert(t[i].text).second && literal;
+    }
+    return out;
+}
+
+// `expr` is a name this file binds once to an object literal (object_bindings).
+bool local_object_literal(const std::map<std::string, bool>& bindings, std::string_view expr) {
     const std::vector<orm::Token> e = orm::lex_js(expr);
     if (e.size() != 1 || e[0].kind != orm::TokenKind::Ident) return false;
-    const std::vector<orm::Token> t = orm::lex_js(text);
-    int bound = 0;
-    bool literal = false;
-    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
-        if (t[i].kind != orm::TokenKind::Ident || t[i].text != e[0].text || (i > 0 && (t[i - 1].text == "." || t[i - 1].text == "?."))) continue;
-        if (t[i + 1].kind != orm::TokenKind::Punct || t[i + 1].text != "=") continue;
-        ++bound;
-        literal = i > 0 && (t[i - 1].text == "const" || t[i - 1].text == "let" || t[i - 1].text == "var") && t[i + 2].kind == orm::TokenKind::Punct &&
-                  t[i + 2].text == "{";
-    }
-    return bound == 1 && literal;
+    auto it = bindings.find(e[0].text);
+    return it != bindings.end() && it->second;
 }
 
 // Whether the object literal around the spread at `spread` is a TypeORM options object: the
 // argument of `new DataSource(` / `createConnection(`, or an object with one of the options' keys
 // at its own level. (A file that makes a DataSource may spread other objects, a test's handlers
 // for one.) Each scan is bounded, so many spreads cost linear time; past the bound it counts.
-bool typeorm_options_at(const std::vector<orm::Token>& t, std::size_t spread) {
+// `open`: the innermost bracket around each token (t.size() at the top), made once per file
+// (open_brackets), so a file of many spreads costs linear time.
+std::vector<std::size_t> open_brackets(const std::vector<orm::Token>& t) {
+    std::vector<std::size_t> out(t.size(), t.size());
+    std::vector<std::size_t> stack;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        out[i] = stack.empty() ? t.size() : stack.back();
+        if (t[i].kind != orm::TokenKind::Punct) continue;
+        if (t[i].text == "{" || t[i].text == "(" || t[i].text == "[" || t[i].text == "${") stack.push_back(i);
+        else if ((t[i].text == "}" || t[i].text == ")" || t[i].text == "]") && !stack.empty()) stack.pop_back();
+    }
+    return out;
+}
+
+bool typeorm_options_at(const std::vector<orm::Token>& t, const std::vector<std::size_t>& enclosing, std::size_t spread) {
     constexpr std::size_t k_scan = 4096;
     const auto punct = [&](std::size_t i, std::string_view p) { return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p; };
-    std::size_t open = spread;
+    const std::size_t open = spread < enclosing.size() ? enclosing[spread] : t.size();
     int depth = 0;
-    for (std::size_t steps = 0;; ++steps) {
-        if (open == 0 || steps >= k_scan) return true;
-        --open;
-        if (punct(open, "}") || punct(open, ")") || punct(open, "]")) ++depth;
-        else if (punct(open, "{") || punct(open, "(") || punct(open, "[")) {
-            if (depth == 0) break;
-            --depth;
-        }
-    }
     if (!punct(open, "{")) return false;
     if (open >= 2 && punct(open - 1, "(") && t[open - 2].kind == orm::TokenKind::Ident &&
         (t[open - 2].text == "DataSource" || t[open - 2].text == "createConnection")) {
@@ -680,7 +691,7 @@ void key_uses(std::string_view text, const std::vector<std::string_view>& names,
         std::size_t j = after;
         int further = 0;
         bool plain = true;  // each further member a plain name
-        while (j < t.size()) {
+        while (j < t.size() && further < 64) {  // (longer is a use: bounded, so a long chain of keys costs linear time)
             if ((punct(j, ".") || punct(j, "?.")) && j + 1 < t.size() && t[j + 1].kind == orm::TokenKind::Ident) {
                 j += 2;
             } else if (punct(j, "[") && close[j] < t.size()) {
@@ -728,6 +739,10 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     std::optional<std::vector<std::string>> load_extensions;  // knex's, when the knexfile lists them
     int load_extensions_line = 0;
     bool directory = false;
+    std::optional<std::map<std::string, bool>> bindings;  // object_bindings, when a spread asks
+    std::set<int> spread_lines;                           // the lines of unread spreads reported
+    std::optional<std::vector<std::size_t>> enclosing;    // open_brackets, when a spread asks
+    std::map<std::size_t, bool> options_at;               // typeorm_options_at of each object with a spread
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         // knex's `migrations.loadExtensions` replaces its default list (knex/knex
         // lib/migrations/migrate/configuration-merger.js: the knexfile's migrations over
@@ -780,11 +795,20 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         // read.
         if (tool == "typeorm" && key == "...") {
             if (w.is("{")) return false;
-            if (w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "..." && !typeorm_options_at(w.t, w.k - 1)) return false;
+            if (w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...") {
+                if (!enclosing) enclosing = open_brackets(w.t);
+                const std::size_t brace = (*enclosing)[w.k - 1];
+                auto known = options_at.find(brace);
+                if (known == options_at.end()) known = options_at.emplace(brace, typeorm_options_at(w.t, *enclosing, w.k - 1)).first;
+                if (!known->second) return false;
+            }
             const int n = lines_of.at(w.at());
             std::string_view expr;
             (void)w.value(expr);
-            if (local_object_literal(text, expr)) return true;
+            if (!bindings) bindings = object_bindings(w.t);
+            if (local_object_literal(*bindings, expr)) return true;
+            // One a line, and a handful a file (the output stays small whatever the file holds).
+            if (!spread_lines.insert(n).second || spread_lines.size() > k_most_dirs) return true;
             out.push_back(computed("typeorm", "migrations", n,
                                    "the options' keys come from " + shown(expr) + ", which pgfence does not read as settings: "
                                    "`migrations` may be among them",
@@ -883,7 +907,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     key_uses(text, names, [&](std::size_t offset, const std::string& name, const std::string& before) {
         // `x.seeds.directory` is not the migrations' (nor `x.migrations.directory` the seeds').
         if (name == "directory" && before == (seeds ? "migrations" : "seeds")) return;
-        if (!used_at.insert(lines_of.at(offset)).second) return;
+        if (used_at.size() >= k_most_dirs || !used_at.insert(lines_of.at(offset)).second) return;
         const std::string setting = tool != "knex" || name == "migrations" || name == "seeds" || name == "loadExtensions" ? name
                                     : before.empty() || before == "(destructuring)"                                          ? std::string(seeds ? "seeds.directory" : "migrations.directory")
                                                                                                                               : before + "." + name;
