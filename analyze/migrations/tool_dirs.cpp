@@ -793,6 +793,40 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         // spread of an imported object): `migrations` may be among the keys (red team R82a B1).
         // Only an object literal, or a name this file binds to one (whose keys the walk reads), is
         // read.
+        // Object.assign(target, a, b, ...) (walk_keys calls at its first source): every source is
+        // judged, not the first alone, as the tool sees all of them. A source that is an object
+        // literal (its keys are walked) or a name bound once to one is read; any other (JSON.parse,
+        // a require, an import) may hold `migrations`, and is unknown (red team R82a B1 to_assign).
+        const bool spread = w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...";
+        if ((tool == "typeorm" || (tool == "knex" && parent != (seeds ? "seeds" : "migrations"))) && key == "..." && !spread) {
+            if (!bindings) bindings = object_bindings(w.t);
+            const auto is_punct = [&](std::size_t i, std::string_view p) {
+                return i < w.t.size() && w.t[i].kind == orm::TokenKind::Punct && w.t[i].text == p;
+            };
+            std::size_t arg = w.k;
+            int depth = 0;
+            for (std::size_t i = w.k, steps = 0; i <= w.t.size(); ++i, ++steps) {
+                const bool end = i == w.t.size() || steps >= 4096 || (depth == 0 && (is_punct(i, ",") || is_punct(i, ")")));
+                if (end) {
+                    if (i > arg && !is_punct(arg, "{")) {
+                        const std::string_view source = trim(text.substr(w.t[arg].begin, w.t[i - 1].end - w.t[arg].begin));
+                        const int n = lines_of.at(w.t[arg].begin);
+                        if (!local_object_literal(*bindings, source) && spread_lines.insert(n).second && spread_lines.size() <= k_most_dirs) {
+                            out.push_back(computed(std::string(tool), "migrations", n,
+                                                   "Object.assign copies keys from " + shown(source) + ", which pgfence does not read as settings: "
+                                                   "`migrations` may be among them",
+                                                   true));
+                        }
+                    }
+                    if (i == w.t.size() || steps >= 4096 || is_punct(i, ")")) break;
+                    arg = i + 1;
+                    continue;
+                }
+                if (is_punct(i, "{") || is_punct(i, "(") || is_punct(i, "[")) ++depth;
+                else if (is_punct(i, "}") || is_punct(i, ")") || is_punct(i, "]")) --depth;
+            }
+            return false;  // an object literal source's keys are walked
+        }
         if (tool == "typeorm" && key == "...") {
             if (w.is("{")) return false;
             if (w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...") {

@@ -78,6 +78,7 @@ def knex_writes(s):
         "index_write": ('const c = { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: ["./migrations"] } };\n'
                         "c.migrations.directory[0] = './lib/x'; module.exports = c;\n", 2),
         "g_brk": (KNEX_HEAD + "Object['assign'](module.exports.migrations, { directory: './lib/x' });\n", 2),
+        "assign_exports": (KNEX_HEAD + "Object.assign(module.exports, JSON.parse('{\"migrations\": {\"directory\": \"./lib/x\"}}'));\n", 2),
         "k_concat": ('module.exports = { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: '
                      '["./migrations"].concat("./lib/x") } };\n', 1),
     }
@@ -96,6 +97,7 @@ def typeorm_writes(s):
         "to_v4": (TYPEORM_OPTIONS + 'options.migrations.splice(0, 1, "lib/x/*.js");\n' + TYPEORM_EXPORT, 3),
         "to_brk": (TYPEORM_OPTIONS + 'Object["assign"](options, JSON.parse(`{"migrations": ["lib/x/*.js"]}`));\n' + TYPEORM_EXPORT, 3),
         "to_assign": (TYPEORM_OPTIONS + 'Object.assign(options, JSON.parse(`{"migrations": ["lib/x/*.js"]}`));\n' + TYPEORM_EXPORT, 3),
+        "to_assign_second": (TYPEORM_OPTIONS + 'Object.assign(options, {}, JSON.parse(`{"migrations": ["lib/x/*.js"]}`));\n' + TYPEORM_EXPORT, 3),
         "to_assign2": ('const { DataSource } = require("typeorm");\nconst extra = { migrations: "lib/x/*.js".split(",") };\n'
                        'const options = { type: "postgres", url: process.env.DATABASE_URL, migrations: ["migrations/*.js"] };\n'
                        "module.exports = { AppDataSource: new DataSource(Object.assign(options, extra)) };\n", 2),
