@@ -308,7 +308,8 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
         return not_vendored(p) && (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".env" || name.ends_with(".toml") ||
-                                   sequelize_default_config(p) || name == "package.json" || name == ".npmrc" || tools::env_file_source(p));
+                                   sequelize_default_config(p) || name == "package.json" || name == ".npmrc" || tools::env_file_source(p) ||
+                                   tools::tsconfig_name(name));
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
@@ -346,6 +347,12 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
+        // A tsconfig whose "ts-node" section ts-node applies when it compiles a TypeScript settings
+        // file or migration (tools::preload_lines reads its preloads; red team R82a B14).
+        if (tools::tsconfig_name(name)) {
+            if ((*text)->find("ts-node") != std::string::npos) add(path, "a tsconfig whose \"ts-node\" section ts-node applies", false);
+            continue;
+        }
         // The file an .npmrc's userconfig / globalconfig names: npm reads it as an .npmrc
         // (tools::npmrc_named_files), so a change to it is a change to what npm runs scripts with.
         if (name == ".npmrc") {

@@ -85,6 +85,31 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
     };
     const tool_dirs_detail::Lines lines(text);
     for (std::size_t i = 0; i < t.size(); ++i) {
+        // The key as a member anywhere but `x.key = value` (`x['key'] += '/../x'`, `x.key.concat(...)`,
+        // `x.key[0]`): sequelize-cli reads the value after it, not the literal's (red team R82a B1).
+        std::size_t member = 0, after = 0;
+        if ((punct(i, ".") || punct(i, "?.")) && i + 1 < t.size() && t[i + 1].kind == orm::TokenKind::Ident) {
+            member = i + 1;
+            after = i + 2;
+        } else if (punct(i, "[") && punct(i + 2, "]") && i > 0 && t[i + 1].kind != orm::TokenKind::Ident &&
+                   ((t[i - 1].kind == orm::TokenKind::Ident && t[i - 1].text != "return") || punct(i - 1, ")") || punct(i - 1, "]"))) {
+            member = i + 1;
+            after = i + 3;
+        }
+        if (member != 0) {
+            std::optional<std::string> name = name_of(member);
+            // (A call `x.config(...)` is another object's method, dotenv's: the key's value, a path,
+            // is no function, and calling it would stop the tool.)
+            if (name && std::find(names.begin(), names.end(), *name) != names.end() && !(punct(after, "=") && !punct(after + 1, "=")) &&
+                !punct(after, "(")) {
+                std::size_t end = after;
+                while (end < t.size() && end < after + 64 && !punct(end, ";") && lines.at(t[end].begin) == lines.at(t[i].begin)) ++end;
+                const std::size_t last = end > after ? end - 1 : after - 1;
+                out.push_back(RcPath{lines.at(t[i].begin), std::nullopt,
+                                     "a later use of the key: " + std::string(trim(text.substr(t[i].begin, std::min<std::size_t>(t[last].end - t[i].begin, 200))))});
+                continue;
+            }
+        }
         std::optional<std::string> name;
         std::size_t value = 0;
         if ((t[i].kind == orm::TokenKind::String || t[i].kind == orm::TokenKind::Ident) && punct(i + 1, ":")) {

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/spring_env.hpp"
+#include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/rebinding.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -350,9 +353,78 @@ std::string preload_line(std::string_view line, bool npmrc) {
     return "";
 }
 
+bool tsconfig_name(std::string_view name) { return name.starts_with("tsconfig") && name.ends_with(".json"); }
+
+// ts-node applies a tsconfig's "ts-node" section when it compiles a TypeScript knexfile, data
+// source or migration (knex requires ts-node/register for a .ts knexfile; TypeStrong/ts-node
+// src/configuration.ts readConfig takes `config["ts-node"]`, along the `extends` chain): its
+// `require` is "Modules to require, like node's `--require` flag", run in the tool's process before
+// the file; `compiler` and `transpiler` name modules ts-node loads to compile (red team R82a B14:
+// `"require": ["./lib/patch.js"]` rewrote what the migration called). Each such entry is a
+// preload, as node's -r is; a well-known register hook and the stock `typescript` compiler are not.
+std::vector<std::pair<int, std::string>> ts_node_preloads(std::string_view text) {
+    std::vector<std::pair<int, std::string>> out;
+    std::vector<orm::Token> t = orm::lex_js(text);
+    const tool_dirs_detail::Lines lines(text);
+    const auto punct = [&](std::size_t i, std::string_view p) { return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p; };
+    const auto string_at = [&](std::size_t i) -> std::optional<std::string> {
+        if (i < t.size() && t[i].kind == orm::TokenKind::String && !t[i].unterminated) return t[i].string.value;
+        return std::nullopt;
+    };
+    const std::vector<std::size_t> close = orm::closing_brackets(t);
+    static const std::set<std::string_view> k_hooks = {"dotenv/config", "ts-node/register", "ts-node/register/transpile-only",
+                                                       "tsconfig-paths/register", "source-map-support/register", "module-alias/register"};
+    const std::string why_tail = ": ts-node runs it in the migration tool's process when it compiles a TypeScript settings file or "
+                                 "migration, before them, and it may replace what the migrations call; pgfence does not follow it";
+    int depth = 0;
+    for (std::size_t i = 0; i < t.size() && out.size() < 64; ++i) {
+        if (punct(i, "{") || punct(i, "[")) ++depth;
+        else if (punct(i, "}") || punct(i, "]")) --depth;
+        if (depth != 1 || string_at(i) != std::optional<std::string>("ts-node") || !punct(i + 1, ":")) continue;
+        if (!punct(i + 2, "{") || close[i + 2] >= t.size()) {
+            out.emplace_back(lines.at(t[i].begin), "this tsconfig's \"ts-node\" section is not an object pgfence reads" + why_tail);
+            continue;
+        }
+        const std::size_t end = close[i + 2];
+        for (std::size_t k = i + 3; k < end; ++k) {
+            // Only the section's own keys: skip nested values.
+            auto key = string_at(k);
+            if (!key || !punct(k + 1, ":") || !(punct(k - 1, "{") || punct(k - 1, ","))) {
+                if ((punct(k, "{") || punct(k, "[")) && close[k] < end) k = close[k];
+                continue;
+            }
+            const std::size_t v = k + 2;
+            const int line = lines.at(t[k].begin);
+            if (*key == "require") {
+                if (punct(v, "[") && close[v] <= end) {
+                    for (std::size_t e = v + 1; e < close[v]; ++e) {
+                        if (punct(e, ",")) continue;
+                        auto spec = string_at(e);
+                        if (spec && k_hooks.contains(*spec)) continue;
+                        out.emplace_back(lines.at(t[e].begin), "this tsconfig's \"ts-node\" `require` loads " +
+                                                                   (spec ? "'" + printable(*spec) + "'" : std::string("a module it computes")) + why_tail);
+                        if ((punct(e, "{") || punct(e, "[")) && close[e] < close[v]) e = close[e];
+                    }
+                } else {
+                    out.emplace_back(line, "this tsconfig's \"ts-node\" `require` is not a list of names pgfence reads" + why_tail);
+                }
+            } else if (*key == "compiler" || *key == "transpiler") {
+                auto spec = string_at(v);
+                if (*key == "compiler" && spec == std::optional<std::string>("typescript")) continue;
+                out.emplace_back(line, "this tsconfig's \"ts-node\" `" + *key + "` has ts-node load " +
+                                           (spec ? "'" + printable(*spec) + "'" : std::string("a module pgfence does not read")) + " to compile" + why_tail);
+            }
+            if ((punct(v, "{") || punct(v, "[")) && close[v] < end) k = close[v];
+        }
+        i = end;
+    }
+    return out;
+}
+
 std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, std::string_view text) {
     std::vector<std::pair<int, std::string>> out;
     const std::string_view name = path_name(path);
+    if (tsconfig_name(name)) return ts_node_preloads(text);
     const bool npmrc = name == ".npmrc";
     if (!npmrc && name != "package.json" && !command_file(path)) return out;
     if (npmrc) {

@@ -59,7 +59,12 @@ namespace pgfence::analyze::tools {
 // (red team R78b B2). `npmrc`: the line is an .npmrc's.
 [[nodiscard]] std::string preload_line(std::string_view line, bool npmrc);
 
-// preload_line() of each line of a command file, package.json or .npmrc: (line, why).
+// Whether `name` is a tsconfig file (tsconfig.json, tsconfig.build.json, ...), whose "ts-node"
+// section preloads code as node's -r does.
+[[nodiscard]] bool tsconfig_name(std::string_view name);
+
+// preload_line() of each line of a command file, package.json or .npmrc, and a tsconfig's "ts-node"
+// `require`, `compiler` and `transpiler`: (line, why).
 [[nodiscard]] std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, std::string_view text);
 
 // preload_line() of each line of a file npm reads as an .npmrc whatever its name (one an .npmrc's

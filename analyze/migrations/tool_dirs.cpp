@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
+#include <set>
 
 #include <fnmatch.h>
 
@@ -102,6 +104,19 @@ std::string glob_folder(std::string_view glob) {
     if (wild == std::string_view::npos) return std::string(glob);
     std::size_t slash = glob.rfind('/', wild);
     return slash == std::string_view::npos ? std::string(".") : std::string(glob.substr(0, slash));
+}
+
+// A glob with syntax loaded_by does not match: an extglob (`@(a|b)`, `!(x)`, `+(x)`, `?(x)`, `*(x)`)
+// or a leading `!`. TypeORM matches its entities and migrations with glob.sync and no options
+// (typeorm/typeorm src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories, glob
+// ^10 in 0.3.20's package.json), whose minimatch reads extglobs unless `noext` is set (red team R82a
+// B8: `lib/ent/!(*.spec).js` loaded an entity pgfence never matched). Such a glob is unknown.
+bool extglob(std::string_view glob) {
+    if (glob.starts_with('!')) return true;
+    for (std::size_t i = 0; i + 1 < glob.size(); ++i) {
+        if (glob[i + 1] == '(' && (glob[i] == '@' || glob[i] == '!' || glob[i] == '+' || glob[i] == '?' || glob[i] == '*')) return true;
+    }
+    return false;
 }
 
 // The folder a project's tool runs in when it is started from the project: the folder above a
@@ -215,6 +230,87 @@ void read_env(std::string_view path, std::string_view text, std::vector<ToolDir>
     });
 }
 
+// A path expression of the settings file's folder or of the folder the tool runs in, as Node
+// computes it: `path.join(__dirname, "migrations")`, `path.resolve(__dirname, "migrations/*.js")`,
+// `__dirname + "/migrations"`, `` `${__dirname}/migrations` `` (TypeORM's documentation writes
+// `__dirname + "/migration/*.js"`; knex's templates `path.join(__dirname, 'migrations')`), and the
+// same with process.cwd(). __dirname is the folder of the module Node loaded (nodejs.org/api/
+// modules.html, "__dirname"): the settings file's own, whatever folder the tool runs in. The
+// result: 'D' (the file's folder) or 'C' (the folder the tool runs in), then the relative path;
+// nothing when any part is computed or absolute.
+std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::size_t from, std::size_t to) {
+    const auto punct = [&](std::size_t i, std::string_view p) { return i < to && e[i].kind == orm::TokenKind::Punct && e[i].text == p; };
+    const auto ident = [&](std::size_t i, std::string_view n) { return i < to && e[i].kind == orm::TokenKind::Ident && e[i].text == n; };
+    const auto plain = [&](std::size_t i) -> std::optional<std::string> {
+        if (i >= to || e[i].unterminated) return std::nullopt;
+        if (e[i].kind == orm::TokenKind::String) return e[i].string.value;
+        if (e[i].kind == orm::TokenKind::Template && !e[i].too_deep && e[i].parts.size() <= 1 && (e[i].parts.empty() || !e[i].parts[0].interpolation)) {
+            return e[i].parts.empty() ? std::string() : e[i].parts[0].text.value;
+        }
+        return std::nullopt;
+    };
+    // __dirname or process.cwd() at i: its anchor and the index after it.
+    const auto anchor = [&](std::size_t i, std::size_t& after) -> char {
+        if (ident(i, "__dirname")) {
+            after = i + 1;
+            return 'D';
+        }
+        if (ident(i, "process") && punct(i + 1, ".") && ident(i + 2, "cwd") && punct(i + 3, "(") && punct(i + 4, ")")) {
+            after = i + 5;
+            return 'C';
+        }
+        return 0;
+    };
+    const auto joined = [](std::string a, std::string_view b) {
+        while (!b.empty() && b.front() == '/') b.remove_prefix(1);
+        if (b.empty()) return a;
+        return a.empty() ? std::string(b) : a + "/" + std::string(b);
+    };
+    std::size_t after = 0;
+    // path.join(...) / path.resolve(...): an anchor first, then literals (or literals alone: the run folder).
+    if (ident(from, "path") && punct(from + 1, ".") && (ident(from + 2, "join") || ident(from + 2, "resolve")) && punct(from + 3, "(") &&
+        punct(to - 1, ")")) {
+        std::size_t i = from + 4;
+        char a = anchor(i, after);
+        bool comma = a != 0;  // a comma comes next
+        if (a != 0) i = after;
+        else a = 'C';
+        std::string rel;
+        while (i < to - 1) {
+            if (comma) {
+                if (!punct(i, ",")) return std::nullopt;
+                if (++i >= to - 1) break;
+            }
+            auto lit = plain(i);
+            if (!lit || (!lit->empty() && lit->front() == '/')) return std::nullopt;  // computed, or absolute (path.resolve starts again there)
+            rel = joined(rel, *lit);
+            ++i;
+            comma = true;
+        }
+        return std::string(1, a) + (rel.empty() ? "." : rel);
+    }
+    // __dirname + "/x" (+ "y" ...).
+    if (char a = anchor(from, after); a != 0 && punct(after, "+")) {
+        std::string rest;
+        std::size_t i = after;
+        while (punct(i, "+")) {
+            auto lit = plain(i + 1);
+            if (!lit) return std::nullopt;
+            rest += *lit;
+            i += 2;
+        }
+        if (i != to || rest.empty() || rest.front() != '/') return std::nullopt;
+        return std::string(1, a) + joined({}, rest);
+    }
+    // `${__dirname}/x`.
+    if (to == from + 1 && e[from].kind == orm::TokenKind::Template && !e[from].unterminated && !e[from].too_deep && e[from].parts.size() == 3 &&
+        !e[from].parts[0].interpolation && e[from].parts[0].text.value.empty() && e[from].parts[1].interpolation &&
+        e[from].parts[1].sole_name == "__dirname" && !e[from].parts[2].interpolation && e[from].parts[2].text.value.starts_with("/")) {
+        return "D" + joined({}, e[from].parts[2].text.value);
+    }
+    return std::nullopt;
+}
+
 // A walk over JavaScript/TypeScript or JSON text by the script lexer's tokens (orm/js_lexer.hpp):
 // the key each object is the value of, so `migrations: { directory: ... }` is told from
 // `seeds: { directory: ... }`. Strings, templates, comments and regular expressions are the
@@ -225,6 +321,10 @@ struct JsWalk {
     std::string_view text;
     std::vector<orm::Token> t;
     std::size_t k = 0;
+    // value() folds path expressions of the settings file's folder or the run folder
+    // (fold_anchored), each given as k_folded, its anchor and the path.
+    bool fold = false;
+    static constexpr char k_folded = '\x01';
 
     explicit JsWalk(std::string_view s) : text(s), t(orm::lex_js(s)) {
         if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();
@@ -258,18 +358,24 @@ struct JsWalk {
             }
             written();
         };
+        const auto folded = [&]() -> std::optional<std::vector<std::string>> {
+            if (!fold || k == start) return std::nullopt;
+            auto f = fold_anchored(t, start, k);
+            if (!f) return std::nullopt;
+            return std::vector<std::string>{std::string(1, k_folded) + *f};
+        };
         std::vector<std::string> out;
         if (k < t.size() && (t[k].kind == orm::TokenKind::String || t[k].kind == orm::TokenKind::Template)) {
             auto lit = literal_of(t[k]);
             ++k;
-            if (lit && (done() || is(",") || is("}") || is("]") || is(";"))) {
+            if (lit && !lit->starts_with(k_folded) && (done() || is(",") || is("}") || is("]") || is(";"))) {
                 out.push_back(*lit);
                 written();
                 return out;
             }
             k = start;
             end_of_expr();
-            return std::nullopt;
+            return folded();
         }
         if (is("[") && depth < k_deepest_value) {
             ++k;
@@ -277,6 +383,14 @@ struct JsWalk {
             while (!done()) {
                 if (is("]")) {
                     ++k;
+                    // `["./migrations"].concat("./lib/x")`: the tool sees what the expression
+                    // computes, not the array alone (red team R82a B12): only an array that ends the
+                    // value is read.
+                    if (!done() && !is(",") && !is("}") && !is("]") && !is(";")) {
+                        k = start;
+                        end_of_expr();
+                        return std::nullopt;
+                    }
                     break;
                 }
                 if (is(",")) {
@@ -294,7 +408,7 @@ struct JsWalk {
             return out;
         }
         end_of_expr();
-        return std::nullopt;
+        return folded();
     }
 };
 
@@ -307,8 +421,9 @@ struct JsWalk {
 // (`migrations: { ...dirs }`), and the target of `Object.assign(c.migrations, ...)`. A shorthand
 // property (`{ directory }`) is its key with the name as its value.
 template <typename F>
-void walk_keys(std::string_view text, F on_key) {
+void walk_keys(std::string_view text, F on_key, bool fold = false) {
     JsWalk w{text};
+    w.fold = fold;
     const std::vector<std::size_t> close = orm::closing_brackets(w.t);
     std::vector<std::size_t> braces;  // the open `{` of each entry of `stack`
     std::vector<std::string> stack;
@@ -349,16 +464,25 @@ void walk_keys(std::string_view text, F on_key) {
             if (w.k == before) ++w.k;
             continue;
         }
-        // Object.assign(x.key, ...): x.key's contents from the sources.
-        if (tok.kind == orm::TokenKind::Ident && tok.text == "Object" && punct(w.k + 1, ".") && w.k + 2 < w.t.size() &&
-            w.t[w.k + 2].text == "assign" && punct(w.k + 3, "(") && close[w.k + 3] < w.t.size()) {
-            std::size_t end = w.k + 4;
-            for (int depth = 0; end < close[w.k + 3]; ++end) {
+        // Object.assign(x.key, ...) (or `Object['assign'](...)`, red team R82a B1): x.key's
+        // contents from the sources.
+        const std::size_t assign_open = tok.kind == orm::TokenKind::Ident && tok.text == "Object" && punct(w.k + 1, ".") && w.k + 2 < w.t.size() &&
+                                                w.t[w.k + 2].kind == orm::TokenKind::Ident && w.t[w.k + 2].text == "assign"
+                                            ? w.k + 3
+                                        : tok.kind == orm::TokenKind::Ident && tok.text == "Object" && punct(w.k + 1, "[") && punct(w.k + 3, "]") &&
+                                                w.k + 2 < w.t.size() && w.t[w.k + 2].kind != orm::TokenKind::Ident &&
+                                                JsWalk::literal_of(w.t[w.k + 2]) == std::optional<std::string>("assign")
+                                            ? w.k + 4
+                                            : 0;
+        if (assign_open != 0 && punct(assign_open, "(") && close[assign_open] < w.t.size()) {
+            const std::size_t open = assign_open;
+            std::size_t end = open + 1;
+            for (int depth = 0; end < close[open]; ++end) {
                 if (punct(end, "(") || punct(end, "[") || punct(end, "{")) ++depth;
                 else if (punct(end, ")") || punct(end, "]") || punct(end, "}")) --depth;
                 else if (punct(end, ",") && depth == 0) break;
             }
-            const std::optional<std::string> target = end > w.k + 4 ? member_before(end) : std::nullopt;
+            const std::optional<std::string> target = end > open + 1 ? member_before(end) : std::nullopt;
             w.k = punct(end, ",") ? end + 1 : end;  // at the first source
             if (target) call("...", *target);
             continue;
@@ -411,6 +535,174 @@ void walk_keys(std::string_view text, F on_key) {
     }
 }
 
+// The names a file assigns (`x = ...`), each with whether it is bound once, by `const|let|var x = {`
+// (an object literal whose keys walk_keys reads where they are written). Made once per file.
+std::map<std::string, bool> object_bindings(const std::vector<orm::Token>& t) {
+    std::map<std::string, bool> out;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (t[i].kind != orm::TokenKind::Ident || (i > 0 && (t[i - 1].text == "." || t[i - 1].text == "?."))) continue;
+        if (t[i + 1].kind != orm::TokenKind::Punct || t[i + 1].text != "=") continue;
+        const bool literal = i > 0 && (t[i - 1].text == "const" || t[i - 1].text == "let" || t[i - 1].text == "var") &&
+                             t[i + 2].kind == orm::TokenKind::Punct && t[i + 2].text == "{";
+        out[t[i].text] = seen.insert(t[i].text).second && literal;
+    }
+    return out;
+}
+
+// `expr` is a name this file binds once to an object literal (object_bindings).
+bool local_object_literal(const std::map<std::string, bool>& bindings, std::string_view expr) {
+    const std::vector<orm::Token> e = orm::lex_js(expr);
+    if (e.size() != 1 || e[0].kind != orm::TokenKind::Ident) return false;
+    auto it = bindings.find(e[0].text);
+    return it != bindings.end() && it->second;
+}
+
+// Whether the object literal around the spread at `spread` is a TypeORM options object: the
+// argument of `new DataSource(` / `createConnection(`, or an object with one of the options' keys
+// at its own level. (A file that makes a DataSource may spread other objects, a test's handlers
+// for one.) Each scan is bounded, so many spreads cost linear time; past the bound it counts.
+// `open`: the innermost bracket around each token (t.size() at the top), made once per file
+// (open_brackets), so a file of many spreads costs linear time.
+std::vector<std::size_t> open_brackets(const std::vector<orm::Token>& t) {
+    std::vector<std::size_t> out(t.size(), t.size());
+    std::vector<std::size_t> stack;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        out[i] = stack.empty() ? t.size() : stack.back();
+        if (t[i].kind != orm::TokenKind::Punct) continue;
+        if (t[i].text == "{" || t[i].text == "(" || t[i].text == "[" || t[i].text == "${") stack.push_back(i);
+        else if ((t[i].text == "}" || t[i].text == ")" || t[i].text == "]") && !stack.empty()) stack.pop_back();
+    }
+    return out;
+}
+
+bool typeorm_options_at(const std::vector<orm::Token>& t, const std::vector<std::size_t>& enclosing, std::size_t spread) {
+    constexpr std::size_t k_scan = 4096;
+    const auto punct = [&](std::size_t i, std::string_view p) { return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p; };
+    const std::size_t open = spread < enclosing.size() ? enclosing[spread] : t.size();
+    int depth = 0;
+    if (!punct(open, "{")) return false;
+    if (open >= 2 && punct(open - 1, "(") && t[open - 2].kind == orm::TokenKind::Ident &&
+        (t[open - 2].text == "DataSource" || t[open - 2].text == "createConnection")) {
+        return true;
+    }
+    // Keys only TypeORM's options have; `type` counts when it is not a string other than a driver's
+    // (typeorm src/driver/types/DatabaseType.ts), so a test's `{ type: "login", ...extra }` does not.
+    static const std::set<std::string_view> k_keys = {"migrations", "entities", "migrationsRun", "subscribers", "migrationsTableName",
+                                                      "synchronize", "dropSchema", "migrationsTransactionMode", "entityPrefix"};
+    static const std::set<std::string_view> k_drivers = {"postgres", "cockroachdb", "aurora-postgres", "mysql", "mariadb", "aurora-mysql",
+                                                         "sqlite", "better-sqlite3", "capacitor", "cordova", "react-native", "nativescript",
+                                                         "expo", "sqljs", "mssql", "oracle", "sap", "spanner", "mongodb", "libsql"};
+    depth = 0;
+    bool keys = false;  // any key at all: an object of spreads alone may be anything's
+    for (std::size_t i = open + 1, steps = 0; i < t.size(); ++i, ++steps) {
+        if (steps >= k_scan) return true;
+        if (punct(i, "{") || punct(i, "(") || punct(i, "[")) ++depth;
+        else if (punct(i, "}") || punct(i, ")") || punct(i, "]")) {
+            // Spreads alone: options when bound or returned (`const o = { ...JSON.parse(x) }`), not a
+            // call's argument object (`handlers({ ...a, ...b })`).
+            if (depth == 0) return !keys && open > 0 && (punct(open - 1, "=") || (t[open - 1].kind == orm::TokenKind::Ident &&
+                                                                                   (t[open - 1].text == "return" || t[open - 1].text == "default")));
+            --depth;
+        } else if (depth == 0 && (punct(i - 1, "{") || punct(i - 1, ",")) && !punct(i, "...")) {
+            keys = true;
+            if (!punct(i + 1, ":")) continue;
+            const std::optional<std::string> key = t[i].kind == orm::TokenKind::Ident ? std::optional<std::string>(t[i].text) : JsWalk::literal_of(t[i]);
+            if (key && k_keys.contains(*key)) return true;
+            if (key == std::optional<std::string>("type")) {
+                const std::optional<std::string> value = i + 2 < t.size() ? JsWalk::literal_of(t[i + 2]) : std::nullopt;
+                if (!value || k_drivers.contains(*value)) return true;
+            }
+        }
+    }
+    return true;
+}
+
+// A value that is no list whatever runs: a boolean, a number, null or undefined.
+bool not_a_list(std::string_view expr) {
+    const std::vector<orm::Token> e = orm::lex_js(expr);
+    return e.size() == 1 && (e[0].kind == orm::TokenKind::Number ||
+                             (e[0].kind == orm::TokenKind::Ident && (e[0].text == "true" || e[0].text == "false" || e[0].text == "null" ||
+                                                                     e[0].text == "undefined")));
+}
+
+// Each use of a settings key as a member after the literal that set it (red team R82a B1):
+// `x.key += v`, `x.key.push(v)`, `x.key[0] = v`, `x.key.length = 0`, `delete x.key`, a read that
+// aliases it (`const d = x.key`, `const { key } = x`), the target of Object.assign. The tool sees
+// the value after all of them, which is not the literal's: each is unknown at its line. Only
+// `x.key = value` and `x.key.name = value` are not uses (walk_keys reads them as settings).
+// `each(offset, name, member before it)` is called for each.
+template <typename F>
+void key_uses(std::string_view text, const std::vector<std::string_view>& names, F each) {
+    std::vector<orm::Token> t = orm::lex_js(text);
+    if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();
+    const std::vector<std::size_t> close = orm::closing_brackets(t);
+    const auto punct = [&](std::size_t i, std::string_view p) {
+        return i < t.size() && t[i].kind == orm::TokenKind::Punct && t[i].text == p;
+    };
+    const auto named = [&](const std::optional<std::string>& n) {
+        return n && std::find(names.begin(), names.end(), std::string_view(*n)) != names.end();
+    };
+    const auto literal = [&](std::size_t i) { return i < t.size() && t[i].kind != orm::TokenKind::Ident ? JsWalk::literal_of(t[i]) : std::nullopt; };
+    // Words after which `[` opens an array, not a member.
+    static const std::set<std::string_view> k_words = {"return", "typeof", "in", "of", "case", "yield", "await", "void", "delete", "new",
+                                                       "throw", "else", "do", "instanceof", "export", "default"};
+    const auto member_name_before = [&](std::size_t i) -> std::string {
+        if (i >= 1 && t[i - 1].kind == orm::TokenKind::Ident) return t[i - 1].text;
+        if (i >= 3 && punct(i - 1, "]") && punct(i - 3, "[")) return literal(i - 2).value_or(std::string());
+        return {};
+    };
+    std::vector<std::size_t> braces;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (punct(i, "{")) braces.push_back(i);
+        else if (punct(i, "}") && !braces.empty()) braces.pop_back();
+        std::size_t m = 0, after = 0;
+        if ((punct(i, ".") || punct(i, "?.")) && i + 1 < t.size() && t[i + 1].kind == orm::TokenKind::Ident && named(t[i + 1].text)) {
+            m = i + 1;
+            after = i + 2;
+        } else if (punct(i, "[") && punct(i + 2, "]") && named(literal(i + 1)) && i > 0 &&
+                   ((t[i - 1].kind == orm::TokenKind::Ident && !k_words.contains(t[i - 1].text)) || punct(i - 1, ")") || punct(i - 1, "]"))) {
+            m = i + 1;
+            after = i + 3;
+        } else if ((t[i].kind == orm::TokenKind::Ident ? named(t[i].text) : named(literal(i))) && !braces.empty() &&
+                   (punct(i - 1, "{") || punct(i - 1, ",")) && close[braces.back()] < t.size() && punct(close[braces.back()] + 1, "=") &&
+                   !punct(close[braces.back()] + 2, ">") && (punct(i + 1, ",") || punct(i + 1, "}") || punct(i + 1, ":") || punct(i + 1, "="))) {
+            each(t[i].begin, t[i].kind == orm::TokenKind::Ident ? t[i].text : *literal(i), std::string("(destructuring)"));  // `{ key } = x`
+            continue;
+        }
+        // A call `x.key(...)` is some other object's method: a settings value (a folder, a list, an
+        // object) is no function, and calling it would stop the tool.
+        if (m == 0 || punct(after, "(")) continue;
+        // The member chain after the key, to the operator that ends it.
+        std::size_t j = after;
+        int further = 0;
+        bool plain = true;  // each further member a plain name
+        while (j < t.size() && further < 64) {  // (longer is a use: bounded, so a long chain of keys costs linear time)
+            if ((punct(j, ".") || punct(j, "?.")) && j + 1 < t.size() && t[j + 1].kind == orm::TokenKind::Ident) {
+                j += 2;
+            } else if (punct(j, "[") && close[j] < t.size()) {
+                plain = plain && close[j] == j + 2 && literal(j + 1).has_value();
+                j = close[j] + 1;
+            } else if (punct(j, "!") && !punct(j + 1, "=")) {
+                ++j;
+                continue;
+            } else {
+                break;
+            }
+            ++further;
+        }
+        if (punct(j, "=") && (further == 0 || (further == 1 && plain))) continue;
+        // `x.migrations.map(...)`, `x.migrations.length`: a read that makes a new value and leaves
+        // the key's as it was (an alias, `const m = x.migrations`, is a use: it may be changed later).
+        static const std::set<std::string_view> k_reads = {"map", "filter", "forEach", "some", "every", "find", "findIndex", "includes",
+                                                           "indexOf", "join", "slice", "concat", "reduce", "flat", "flatMap", "at"};
+        if (further == 1 && punct(j, "(") && j >= 2 && punct(j - 2, ".") && t[j - 1].kind == orm::TokenKind::Ident && k_reads.contains(t[j - 1].text)) {
+            continue;
+        }
+        each(t[m].begin, t[m].kind == orm::TokenKind::Ident ? t[m].text : *literal(m), member_name_before(i));
+    }
+}
+
 // knex's CLI runs in the knexfile's folder and reads `migrations.directory` (one folder or an
 // array), default "./migrations" (knex/knex bin/cli.js: process.chdir to the knexfile's folder;
 // lib/migrations/migrate/configuration-merger.js: CONFIG_DEFAULT directory './migrations').
@@ -433,6 +725,10 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     std::optional<std::vector<std::string>> load_extensions;  // knex's, when the knexfile lists them
     int load_extensions_line = 0;
     bool directory = false;
+    std::optional<std::map<std::string, bool>> bindings;  // object_bindings, when a spread asks
+    std::set<int> spread_lines;                           // the lines of unread spreads reported
+    std::optional<std::vector<std::size_t>> enclosing;    // open_brackets, when a spread asks
+    std::map<std::size_t, bool> options_at;               // typeorm_options_at of each object with a spread
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         // knex's `migrations.loadExtensions` replaces its default list (knex/knex
         // lib/migrations/migrate/configuration-merger.js: the knexfile's migrations over
@@ -445,7 +741,8 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             const int n = lines_of.at(w.at());
             std::string_view expr;
             auto values = w.value(expr);
-            if (values && values->size() <= k_most_dirs) {
+            const bool folded = values && std::any_of(values->begin(), values->end(), [](const std::string& v) { return v.starts_with(JsWalk::k_folded); });
+            if (values && values->size() <= k_most_dirs && !folded) {
                 load_extensions = std::move(*values);
                 load_extensions_line = n;
             } else {
@@ -476,6 +773,66 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             out.push_back(computed("knex", seeds ? "seeds" : "migrations", n,
                                    "its keys come from " + shown(expr) + ", which pgfence does not read as settings", true));
             directory = true;
+            return true;
+        }
+        // TypeORM's options filled from elsewhere (`Object.assign(options, JSON.parse(...))`, a
+        // spread of an imported object): `migrations` may be among the keys (red team R82a B1).
+        // Only an object literal, or a name this file binds to one (whose keys the walk reads), is
+        // read.
+        // Object.assign(target, a, b, ...) (walk_keys calls at its first source): every source is
+        // judged, not the first alone, as the tool sees all of them. A source that is an object
+        // literal (its keys are walked) or a name bound once to one is read; any other (JSON.parse,
+        // a require, an import) may hold `migrations`, and is unknown (red team R82a B1 to_assign).
+        const bool spread = w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...";
+        if ((tool == "typeorm" || (tool == "knex" && parent != (seeds ? "seeds" : "migrations"))) && key == "..." && !spread) {
+            if (!bindings) bindings = object_bindings(w.t);
+            const auto is_punct = [&](std::size_t i, std::string_view p) {
+                return i < w.t.size() && w.t[i].kind == orm::TokenKind::Punct && w.t[i].text == p;
+            };
+            std::size_t arg = w.k;
+            int depth = 0;
+            for (std::size_t i = w.k, steps = 0; i <= w.t.size(); ++i, ++steps) {
+                const bool end = i == w.t.size() || steps >= 4096 || (depth == 0 && (is_punct(i, ",") || is_punct(i, ")")));
+                if (end) {
+                    if (i > arg && !is_punct(arg, "{")) {
+                        const std::string_view source = trim(text.substr(w.t[arg].begin, w.t[i - 1].end - w.t[arg].begin));
+                        const int n = lines_of.at(w.t[arg].begin);
+                        if (!local_object_literal(*bindings, source) && spread_lines.insert(n).second && spread_lines.size() <= k_most_dirs) {
+                            out.push_back(computed(std::string(tool), "migrations", n,
+                                                   "Object.assign copies keys from " + shown(source) + ", which pgfence does not read as settings: "
+                                                   "`migrations` may be among them",
+                                                   true));
+                        }
+                    }
+                    if (i == w.t.size() || steps >= 4096 || is_punct(i, ")")) break;
+                    arg = i + 1;
+                    continue;
+                }
+                if (is_punct(i, "{") || is_punct(i, "(") || is_punct(i, "[")) ++depth;
+                else if (is_punct(i, "}") || is_punct(i, ")") || is_punct(i, "]")) --depth;
+            }
+            return false;  // an object literal source's keys are walked
+        }
+        if (tool == "typeorm" && key == "...") {
+            if (w.is("{")) return false;
+            if (w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...") {
+                if (!enclosing) enclosing = open_brackets(w.t);
+                const std::size_t brace = (*enclosing)[w.k - 1];
+                auto known = options_at.find(brace);
+                if (known == options_at.end()) known = options_at.emplace(brace, typeorm_options_at(w.t, *enclosing, w.k - 1)).first;
+                if (!known->second) return false;
+            }
+            const int n = lines_of.at(w.at());
+            std::string_view expr;
+            (void)w.value(expr);
+            if (!bindings) bindings = object_bindings(w.t);
+            if (local_object_literal(*bindings, expr)) return true;
+            // One a line, and a handful a file (the output stays small whatever the file holds).
+            if (!spread_lines.insert(n).second || spread_lines.size() > k_most_dirs) return true;
+            out.push_back(computed("typeorm", "migrations", n,
+                                   "the options' keys come from " + shown(expr) + ", which pgfence does not read as settings: "
+                                   "`migrations` may be among them",
+                                   true));
             return true;
         }
         // node-pg-migrate's `ignore-pattern` in its config section (bin/node-pg-migrate.ts readJson:
@@ -512,7 +869,10 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                 out.push_back(computed("typeorm", setting, n, "its value " + shown(expr) + " lists classes: " + classes.unknown, true));
                 return true;
             }
-            if (!classes.folders.empty() || !listed) return !classes.folders.empty();
+            // Only a value that cannot be a list (a boolean, a number, null) is not the DataSource's;
+            // `"lib/x/*.js".split(",")` is a list computed when the tool runs (red team R82a B1).
+            if (!classes.folders.empty()) return true;
+            if (!listed && not_a_list(expr)) return false;
         }
         // node-config's custom-environment-variables file maps each key to the name of an
         // environment variable; where that variable is set, its value replaces the key's value from
@@ -540,11 +900,43 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                    true));
             return true;
         }
-        for (const auto& v : *values) {
-            out.push_back(make(std::string(tool), setting, n, base, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
+        for (const auto& written : *values) {
+            if (tool == "typeorm" && extglob(written)) {
+                out.push_back(computed("typeorm", setting, n,
+                                       "its glob " + shown(written) + " uses extglob syntax (@(...), !(...), +(...), ?(...), *(...)), which "
+                                       "TypeORM's glob matches and pgfence does not: which migrations it runs is not known",
+                                       true));
+                continue;
+            }
+            // A folded path expression: of the settings file's folder (__dirname) or the run folder.
+            const bool folded = written.starts_with(JsWalk::k_folded) && written.size() >= 2;
+            const std::string v = folded ? written.substr(2) : written;
+            const std::string from = folded && written[1] == 'D' ? std::string(path_folder(path)) : base;
+            out.push_back(make(std::string(tool), setting, n, from, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
         }
         directory = directory || tool == "knex";
         return true;
+    }, tool == "knex" || tool == "typeorm" || tool == "node-pg-migrate");
+    // A settings key changed or aliased after its literal: what the tool reads is not the literal.
+    std::vector<std::string_view> names;
+    if (tool == "knex" && !seeds) names = {"migrations", "directory", "loadExtensions"};
+    else if (tool == "knex") names = {"seeds", "directory"};
+    else if (tool == "typeorm") names = {"migrations"};
+    else if (tool == "node-pg-migrate" || tool == "db-migrate") names = {"migrations-dir", "ignore-pattern"};
+    std::set<int> used_at;  // one finding a line
+    key_uses(text, names, [&](std::size_t offset, const std::string& name, const std::string& before) {
+        // `x.seeds.directory` is not the migrations' (nor `x.migrations.directory` the seeds').
+        if (name == "directory" && before == (seeds ? "migrations" : "seeds")) return;
+        if (used_at.size() >= k_most_dirs || !used_at.insert(lines_of.at(offset)).second) return;
+        const std::string setting = tool != "knex" || name == "migrations" || name == "seeds" || name == "loadExtensions" ? name
+                                    : before.empty() || before == "(destructuring)"                                          ? std::string(seeds ? "seeds.directory" : "migrations.directory")
+                                                                                                                              : before + "." + name;
+        out.push_back(computed(std::string(tool), setting, lines_of.at(offset),
+                               "`" + shown(name) + "` is used again after its value (a later write, a method call such as push or concat, "
+                               "a compound assignment, an alias or Object.assign): the value the tool reads is not the one written, and "
+                               "pgfence does not follow it",
+                               true));
+        directory = directory || tool == "knex";
     });
     if (!load_extensions) return;
     // knex's default folder, ./migrations, where the knexfile names none (CONFIG_DEFAULT directory).
@@ -552,6 +944,32 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     for (std::size_t i = first; i < out.size(); ++i) {
         if (out[i].tool == "knex" && out[i].unknown.empty()) out[i].load_extensions = *load_extensions;
     }
+}
+
+// node-config parses YAML, TOML, properties, hjson, json5, cson, CoffeeScript and XML files as
+// well (node-config/node-config lib/util.js / parser.js: js-yaml, toml, properties, hjson, json5,
+// cson, ...), and node-pg-migrate reads `migrations-dir`, `use-glob` and `ignore-pattern` from the
+// result (bin/node-pg-migrate.ts readJson). pgfence parses none of these (red team R82a B7:
+// config/default.yaml `migrations-dir: lib/x` ran lib/x): a line that names one of those keys, or
+// holds an escape that could spell one, is unknown.
+void read_node_config_unparsed(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        if (out.size() >= 4096) return;
+        std::string low(l);
+        for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view key;
+        for (std::string_view k : {"migrations-dir", "migrations_dir", "migrationsdir", "use-glob", "ignore-pattern"}) {
+            if (low.find(k) != std::string::npos) key = k;
+        }
+        const bool escaped = low.find('\\') != std::string::npos;
+        if (key.empty() && !escaped) return;
+        out.push_back(computed("node-pg-migrate", key.empty() ? std::string("migrations-dir") : std::string(key), n,
+                               "node-config reads " + shown(path_name(path)) + " in a format pgfence does not parse (" +
+                                   (key.empty() ? std::string("this line holds an escape that may spell one of node-pg-migrate's keys")
+                                                : "this line names " + std::string(key)) +
+                                   "): which folder node-pg-migrate runs is not known",
+                               true));
+    });
 }
 
 bool typeorm_name(std::string_view name) {
@@ -698,6 +1116,8 @@ bool tool_settings_file(std::string_view path) {
     // Any YAML file may be a Kubernetes manifest whose Job runs psql (read_tool_dirs reads those).
     if (name.ends_with(".yml") || name.ends_with(".yaml")) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
+    // A tsconfig's "ts-node" section preloads code (settings_surface.hpp preload_lines).
+    if (tsconfig_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // db-migrate's and node-pg-migrate's settings, Flyway's: what they write into the SQL they send
     // on each connection (tools/spliced_settings.hpp, tools/session_setup.hpp: Flyway's initSql).
@@ -818,6 +1238,8 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text, cons
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {
         read_js(path, text, "node-pg-migrate", out);
+    } else if (node_config_file(path)) {
+        read_node_config_unparsed(path, text, out);
     }
     if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
     // Flyway's Maven and Gradle plugins' locations (tools/flyway_build_plugins.hpp).
@@ -1049,6 +1471,10 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
             if (names) return true;
             if (auto globs = dirname_globs(expr, path_folder(path))) {
                 for (auto& glob : *globs) {
+                    if (extglob(glob)) {
+                        g.unknown = "its glob " + shown(glob) + " uses extglob syntax, which TypeORM's glob matches and pgfence does not";
+                        break;
+                    }
                     if (glob.starts_with("/") || glob.starts_with("..") || glob.find("/../") != std::string::npos) {
                         g.unknown = "its glob " + shown(glob) + " leaves the repository: the modules TypeORM requires from it are not known";
                         break;
@@ -1063,6 +1489,11 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
         } else {
             for (const auto& v : *values) {
                 if (g.globs.size() >= k_most_dirs) break;
+                if (extglob(v)) {
+                    g.unknown = "its glob " + shown(v) + " uses extglob syntax (@(...), !(...), +(...), ?(...), *(...)), which TypeORM's glob "
+                                "matches and pgfence does not: the modules TypeORM requires from it when it initialises are not known";
+                    break;
+                }
                 std::string_view glob = v;
                 while (glob.starts_with("./")) glob.remove_prefix(2);
                 std::string rooted = base.empty() ? std::string(glob) : base + "/" + std::string(glob);

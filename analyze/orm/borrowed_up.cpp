@@ -53,7 +53,7 @@ public:
             if (after != 0 && is(after, ".") && (is(after + 1, "up") || is(after + 1, "down"))) {
                 // A logical assignment is never read as the definition, whatever its value.
                 std::size_t value = assigns_at(after + 2);
-                if (value != 0 && (value != after + 3 || !local_function(value))) {
+                if (value != 0 && (value != after + 3 || !local_function(value)) && !(is(after + 1, "down") && value == after + 3 && no_down(value))) {
                     flag(i, "`exports." + m_t[after + 1].text + "` is set to a function defined elsewhere (another module's, or a value "
                             "pgfence does not read as one): the tool runs it, pgfence does not read it");
                 }
@@ -130,6 +130,16 @@ private:
         return 0;
     }
 
+    // `false` or `undefined` alone at k: node-pg-migrate's "no down" (`exports.down = false`,
+    // docs/migrations.md) and its automatic down, which runs up() in reverse (salsita/node-pg-migrate
+    // src/migration.ts applyDown: `this.down === false` refuses, `this.down === undefined` sets
+    // this.down = this.up with pgm.enableReverseMode()). Neither is a function from elsewhere
+    // (red team R82a FA2).
+    bool no_down(std::size_t k) const {
+        if (!is(k, "false") && !is(k, "undefined")) return false;
+        const std::size_t next = k + 1;
+        return next >= m_t.size() || is(next, ";") || is(next, "}") || (ident(next) && !is(next, "in") && !is(next, "instanceof"));
+    }
     // A function literal at k: `function`, `async`, `(...) =>`, `x =>`.
     bool function_at(std::size_t k) const {
         if (is(k, "function") || is(k, "async")) return true;

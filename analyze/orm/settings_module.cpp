@@ -170,14 +170,16 @@ bool process_member(std::string_view name) {
     return name == "env" || name == "cwd" || name == "platform" || name == "argv" || name == "arch" || name == "version" || name == "versions";
 }
 
-// Methods of strings, arrays, numbers and the like that compute a value from it.
+// Methods of strings, arrays, numbers and the like that compute a value from it and leave it as it
+// was: not push, unshift, splice, sort, reverse, fill, copyWithin, pop, shift, set, add, delete or
+// clear, which change the object (red team R82a B1: `options.migrations.push("lib/x/*.js")` after
+// the literal changed the folder TypeORM read).
 bool pure_method(std::string_view name) {
     static const std::set<std::string_view> k_methods = {
         "toString", "trim", "trimStart", "trimEnd", "split", "toLowerCase", "toUpperCase", "replace", "replaceAll", "startsWith",
         "endsWith", "includes", "indexOf", "lastIndexOf", "slice", "substring", "substr", "join", "concat", "padStart", "padEnd",
         "map", "filter", "find", "findIndex", "some", "every", "reduce", "forEach", "flat", "flatMap", "at", "charAt", "repeat",
-        "match", "test", "toFixed", "localeCompare", "normalize", "keys", "values", "entries", "has", "get", "valueOf", "sort", "reverse",
-        "push", "then"};
+        "match", "test", "toFixed", "localeCompare", "normalize", "keys", "values", "entries", "has", "get", "valueOf", "then"};
     return k_methods.contains(name);
 }
 
@@ -1429,8 +1431,15 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
                 callbacks = !method.empty();
                 break;
             }
-            // A method of a value this file or a followed module made: the followed module's
-            // functions are read under this rule.
+            // An object this file made holds only what its literal wrote: a method other than the
+            // pure ones changes it (push, splice, sort, ...), and the settings read from the literal
+            // would not be what the tool sees (red team R82a B1).
+            if (callee.own) {
+                return fail(open, "a call of `." + shown(method) + "` on an object this file made, which may change it after the "
+                                  "settings pgfence read from its literal");
+            }
+            // A method of a value a followed module made: the followed module's functions are read
+            // under this rule.
             break;
         case Ref::Kind::Tool:
             return fail(open, "a call of the migration tool's own object (`" + shown(method) + "`), which runs what pgfence does not read as settings");

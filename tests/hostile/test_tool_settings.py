@@ -363,7 +363,7 @@ def computed_dirs(binary, tmp):
     head = {".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=${MIGRATIONS_DIR}\n",
             "knexfile.js": "module.exports = {\n  client: 'pg',\n  migrations: {\n    directory: process.env.KNEX_DIR,\n  },\n};\n",
             "src/data-source.ts": 'import { DataSource } from "typeorm";\n\nexport const AppDataSource = new DataSource({\n'
-                                  '  type: "postgres",\n  migrations: [__dirname + "/migrations/*.ts"],\n});\n',
+                                  '  type: "postgres",\n  migrations: [process.env.MIGRATIONS_GLOB + "/*.ts"],\n});\n',
             "diesel.toml": '[migrations_directory]\ndir = "/srv/migrations"\n'}
     s = double_scenario(binary, tmp, {"migrations/001_init.sql": V1, "diesel.toml": '[migrations_directory]\ndir = "migrations"\n'}, head)
     r = Repo(binary, tmp, existing=s.repo)
