@@ -174,7 +174,8 @@ bool is_migration_file(const fs::path& p, orm::InputFormat format) {
     return orm::looks_like_migration(p.string());
 }
 
-// Prose and pictures: no migration tool runs a file of these.
+// Prose and pictures: no migration tool runs a file of these by default. Where a tool's settings
+// reach a link, its own selection decides instead (tool_dir_inputs.cpp, link_loads).
 bool inert_file(const fs::path& p) {
     static const std::set<std::string, std::less<>> k_inert = {".md", ".mdx", ".markdown", ".txt", ".rst", ".adoc",
                                                               ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".pdf"};
@@ -202,7 +203,8 @@ bool asset_link(const fs::path& link) {
 
 // Whether a walked folder link is kept for analyze_file to report. A link into a folder of this
 // walk that holds only prose and pictures (daily-api's .agents/skills -> ../.claude/skills, a
-// folder of Markdown) gives a tool nothing to run through it, whatever path a setting names; a link
+// folder of Markdown) gives a tool nothing to run through it by default (a setting's folder at the
+// link is judged by that tool's selection: tool_dir_inputs.cpp); a link
 // to nothing, to outside the walk, into a folder the walk skips (node_modules), or to a folder with
 // any other file is kept.
 bool link_may_hide_migrations(const fs::path& link, const fs::path& root, const std::vector<std::string>& sorted_files) {
@@ -218,6 +220,24 @@ bool link_may_hide_migrations(const fs::path& link, const fs::path& root, const 
     auto at = std::lower_bound(sorted_files.begin(), sorted_files.end(), prefix);
     return at != sorted_files.end() && at->starts_with(prefix);
 }
+
+}  // namespace analyzer_detail
+
+bool link_loads(const std::string& link, const std::function<bool(const std::string& file)>& loads) {
+    constexpr std::size_t k_most_entries = 50000;
+    std::error_code ec;
+    std::size_t seen = 0;
+    for (auto it = fs::recursive_directory_iterator(link, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (++seen > k_most_entries) return true;
+        if (it->is_directory(ec) && it->path().filename() == "node_modules") it.disable_recursion_pending();
+        if (it->is_directory(ec)) continue;
+        if (loads((fs::path(link) / it->path().lexically_relative(link)).lexically_normal().generic_string())) return true;
+    }
+    return false;
+}
+
+namespace analyzer_detail {
 
 void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::InputFormat format) {
     std::error_code ec;

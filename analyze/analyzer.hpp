@@ -207,6 +207,12 @@ inline constexpr std::string_view k_no_migrations_in_directory = "directory has 
                                                      std::vector<Error>& errors,
                                                      orm::InputFormat format = orm::InputFormat::Auto);
 
+// Whether a tool's own selection (`loads`, given each file's path as named through the link)
+// takes any file of the folder the link `link` points to: such a link is kept for analyze_file to
+// report, whatever its files are named (knex's loadExtensions may name ".md"; red team R82b B9).
+// Past a bound on the entries read, true.
+[[nodiscard]] bool link_loads(const std::string& link, const std::function<bool(const std::string& file)>& loads);
+
 // What must happen to one file's report in input order (writing what was rendered from it).
 using OrderedStep = std::function<void()>;
 // Runs on a worker thread as soon as a file is analysed (render it, count it; must be

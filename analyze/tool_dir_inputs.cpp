@@ -680,6 +680,9 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
                 continue;
             }
+            if (fs::is_symlink(folder, ec) && link_loads(folder, [&](const std::string& f) { return tool_loads(f, d); })) {
+                scripts.push_back(folder);  // a link the tool loads files through: analyze_file reports it (red team R82b B9)
+            }
             if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
             if (std::find(folders.begin(), folders.end(), folder) == folders.end()) note_effect(rel, *text, d.line);
             folders.push_back(folder);

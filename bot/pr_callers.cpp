@@ -1,9 +1,11 @@
 #include "bot/pr_callers.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <set>
 #include <unordered_set>
 
+#include "analyze/model/catalog.hpp"
 #include "analyze/parse/tokens.hpp"
 #include "diff/glob.hpp"
 
@@ -67,10 +69,54 @@ std::vector<std::string> defined_functions(std::string_view text) {
     return {names.begin(), names.end()};
 }
 
+std::vector<std::string> defined_functions(const std::string& path, std::string_view text, const analyze::AnalyzeOptions& options) {
+    std::set<std::string> names;
+    for (auto& name : defined_functions(text)) names.insert(std::move(name));
+    // What the analysis put in a catalog of its own: every CREATE FUNCTION | PROCEDURE it read, the
+    // ones a script's calls send and the ones an EXECUTE it folds runs.
+    analyze::AnalyzeOptions read = options;
+    read.run_rules = false;
+    analyze::Catalog catalog;
+    try {
+        (void)analyze::analyze_text(path, text, read, {}, catalog);
+    } catch (const std::exception&) {
+        // The file's own analysis reports it (analyze_one); the names read so far stand.
+    }
+    for (const auto& f : catalog.functions_added()) {
+        if (f) names.insert(lower(f->name));
+    }
+    return {names.begin(), names.end()};
+}
+
 namespace {
+
+bool word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether `text` names one of `names` as a word followed by "(" anywhere, in an ORM script's
+// strings too (`k.raw("SELECT f()")`, which SQL's tokens read as one quoted identifier; red team
+// R82b B8). One pass: each word is looked up once.
+bool names_call(std::string_view text, const std::unordered_set<std::string>& names) {
+    for (std::size_t i = 0; i < text.size();) {
+        if (!word_char(text[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && word_char(text[end])) ++end;
+        std::size_t after = end;
+        while (after < text.size() && (text[after] == ' ' || text[after] == '\t' || text[after] == '\n' || text[after] == '\r')) ++after;
+        if (after < text.size() && text[after] == '(' && names.contains(lower(text.substr(i, end - i)))) return true;
+        i = end;
+    }
+    return false;
+}
 
 // Whether `text` calls one of `names`: the name (or [schema.]name) followed by "(".
 bool calls_any(std::string_view text, const std::unordered_set<std::string>& names) {
+    if (names_call(text, names)) return true;
     analyze::Tokenizer tokens(text);
     bool pending = false;  // the previous token was one of the names
     for (Token t; tokens.next(t);) {
@@ -84,7 +130,8 @@ bool calls_any(std::string_view text, const std::unordered_set<std::string>& nam
 }  // namespace
 
 analyze::Result<std::vector<std::string>> add_callers(const diff::Repository& repo, diff::ChangeSet& changes,
-                                                     const std::vector<std::string>& globs, std::uint64_t max_bytes) {
+                                                     const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options) {
+    const std::uint64_t max_bytes = options.max_file_bytes;
     std::unordered_set<std::string> names;
     std::unordered_set<std::string> changed;
     for (const auto& change : changes.files) {
@@ -95,7 +142,7 @@ analyze::Result<std::vector<std::string>> add_callers(const diff::Repository& re
             auto blob = repo.read_file_bounded(commit, path, max_bytes);
             if (!blob) return blob.error();
             if (*blob && (*blob)->text) {
-                for (auto& name : defined_functions(*(*blob)->text)) names.insert(std::move(name));
+                for (auto& name : defined_functions(path, *(*blob)->text, options)) names.insert(std::move(name));
             }
         }
     }

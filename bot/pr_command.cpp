@@ -197,7 +197,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!other_databases) return git_failed(other_databases.error());
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).
-    auto callers = add_callers(*repo, *changes, settings.paths, settings.options.max_file_bytes);
+    auto callers = add_callers(*repo, *changes, settings.paths, settings.options);
     if (!callers) return git_failed(callers.error());
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     for (const auto& path : *callers) {

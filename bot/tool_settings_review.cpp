@@ -32,6 +32,7 @@
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
 #include "bot/tool_settings_surface.hpp"
+#include "diff/link_targets.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -732,11 +733,22 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     if (!head_dirs) return head_dirs.error();
     // Files the pull request adds or changes in a folder a tool loads wholesale that pgfence does
     // not read (a node-pg-migrate 1_x.tsx or 1_x.txt, loaded through jiti): unknown at line 1.
+    // Also where the folder is a link to theirs (knex's loadExtensions [".md"] through `db/migrations
+    // -> ../docs/notes`, red team R82b B9): judged at each path the tool reaches them by.
+    auto links = diff::links_of(repo, changes.merge_base_sha, changes.head_sha);
+    if (!links) return links.error();
+    auto unread_why = [&](std::string_view p, const tools::ToolDir& d) {
+        std::string w = tools::unread_loaded_file(p, d);
+        for (const auto& alias : diff::paths_through_links(*links, p)) {
+            if (w.empty()) w = tools::unread_loaded_file(alias, d);
+        }
+        return w;
+    };
     auto loaded = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) {
             return not_vendored(p) && std::any_of(head_dirs->begin(), head_dirs->end(), [&](const auto& d) {
-                       return !tools::unread_loaded_file(p, d.second).empty();
+                       return !unread_why(p, d.second).empty();
                    });
         },
         {}, options.max_file_bytes);
@@ -746,7 +758,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         std::string why;
         std::string by_content;  // the why of a "**" selection: any file psql would run as SQL
         for (const auto& [settings, d] : *head_dirs) {
-            std::string w = tools::unread_loaded_file(file.path, d);
+            std::string w = unread_why(file.path, d);
             if (d.folder == "**") {
                 if (by_content.empty()) by_content = std::move(w);
             } else if (why.empty()) {

@@ -471,7 +471,7 @@ void walk_keys(std::string_view text, F on_key, bool fold = false) {
                                             ? w.k + 3
                                         : tok.kind == orm::TokenKind::Ident && tok.text == "Object" && punct(w.k + 1, "[") && punct(w.k + 3, "]") &&
                                                 w.k + 2 < w.t.size() && w.t[w.k + 2].kind != orm::TokenKind::Ident &&
-                                                JsWalk::literal_of(w.t[w.k + 2]) == std::optional<std::string>("assign")
+                                                literal_of(w.t[w.k + 2]) == std::optional<std::string>("assign")
                                             ? w.k + 4
                                             : 0;
         if (assign_open != 0 && punct(assign_open, "(") && close[assign_open] < w.t.size()) {
@@ -607,10 +607,10 @@ bool typeorm_options_at(const std::vector<orm::Token>& t, const std::vector<std:
         } else if (depth == 0 && (punct(i - 1, "{") || punct(i - 1, ",")) && !punct(i, "...")) {
             keys = true;
             if (!punct(i + 1, ":")) continue;
-            const std::optional<std::string> key = t[i].kind == orm::TokenKind::Ident ? std::optional<std::string>(t[i].text) : JsWalk::literal_of(t[i]);
+            const std::optional<std::string> key = t[i].kind == orm::TokenKind::Ident ? std::optional<std::string>(t[i].text) : literal_of(t[i]);
             if (key && k_keys.contains(*key)) return true;
             if (key == std::optional<std::string>("type")) {
-                const std::optional<std::string> value = i + 2 < t.size() ? JsWalk::literal_of(t[i + 2]) : std::nullopt;
+                const std::optional<std::string> value = i + 2 < t.size() ? literal_of(t[i + 2]) : std::nullopt;
                 if (!value || k_drivers.contains(*value)) return true;
             }
         }
@@ -643,7 +643,7 @@ void key_uses(std::string_view text, const std::vector<std::string_view>& names,
     const auto named = [&](const std::optional<std::string>& n) {
         return n && std::find(names.begin(), names.end(), std::string_view(*n)) != names.end();
     };
-    const auto literal = [&](std::size_t i) { return i < t.size() && t[i].kind != orm::TokenKind::Ident ? JsWalk::literal_of(t[i]) : std::nullopt; };
+    const auto literal = [&](std::size_t i) { return i < t.size() && t[i].kind != orm::TokenKind::Ident ? literal_of(t[i]) : std::nullopt; };
     // Words after which `[` opens an array, not a member.
     static const std::set<std::string_view> k_words = {"return", "typeof", "in", "of", "case", "yield", "await", "void", "delete", "new",
                                                        "throw", "else", "do", "instanceof", "export", "default"};

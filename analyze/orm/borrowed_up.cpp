@@ -94,8 +94,14 @@ public:
             if ((is(i, "setPrototypeOf") || is(i, "__proto__")) && !is(i - 1, "function")) {
                 flag(i, "a prototype set at run time: the class's up() may then be another module's, which pgfence does not read");
             }
-            if (depth == 0 && is(i, "@") && ident(i + 1)) {
-                flag(i, "a decorator, which may replace the class TypeORM runs with another: its up() is not read");
+            // A decorator of the class, or of any member or parameter (`@logged async up()`): each
+            // runs when the class is defined and may replace the class, a method's descriptor (its
+            // `value`, TypeORM then calls that up()) or the prototype (red team R82b B5). None is
+            // known harmless in a migration: each is unknown.
+            if (is(i, "@") && (ident(i + 1) || is(i + 1, "("))) {
+                flag(i, depth == 0 ? "a decorator, which may replace the class TypeORM runs with another: its up() is not read"
+                                   : "a decorator of a class member, which runs when the class is defined and may replace up() "
+                                     "(a method's descriptor) or the prototype: what TypeORM runs is not read");
             }
             if (depth != 0 || member(i)) continue;
             if (is(i, "export")) esm_value(i);

@@ -605,15 +605,22 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     // pgfence read (the later one of a name wins; red team R81b B3). (With a down() read and no
     // up(), the up() not found is unknown below.)
     const Node* computed = format == InputFormat::TypeOrm && (none_found || walked.found_up) ? computed_method(file) : nullptr;
-    if (computed != nullptr) {
-        unknown_typeorm_class(*computed, true, emitter);
+    // A class (or function) TypeORM loads from the file with no up() pgfence reads: TypeORM calls
+    // the up() of what `new` yields, which may be set where pgfence does not read it (red team
+    // R82b B6). Unknown at it; only a file with none is passed over, as TypeORM does.
+    const Node* loaded = nullptr;
+    for (std::size_t i = 0; format == InputFormat::TypeOrm && none_found && computed == nullptr && loaded == nullptr && i < file.statements.size(); ++i) {
+        loaded = class_or_function(file.statements[i]);
+    }
+    if (computed != nullptr || loaded != nullptr) {
+        unknown_typeorm_class(computed != nullptr ? *computed : *loaded, computed != nullptr, emitter);
     } else if (none_found && (format == InputFormat::TypeOrm || file.statements.empty())) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
     if (none_found) {
-        if (computed == nullptr) {
+        if (computed == nullptr && loaded == nullptr) {
             unknown_without_migration(file, emitter, std::string(input_format_name(format)), direction == Direction::Down ? "down" : "up");
         }
     } else if (!walked.found_up && (walked.found_function || (re.empty() && unfollowed.empty())) && direction != Direction::Down &&

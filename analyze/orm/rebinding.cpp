@@ -41,6 +41,7 @@ public:
         judge(depends());
         keys();
         wrapper();
+        constructors();
         accessors();
         export_lists();
         std::sort(m_out.begin(), m_out.end());
@@ -460,6 +461,34 @@ private:
                         "tool may call it, and pgfence does not read it");
             }
         }
+    }
+
+    // `return <value>` in a class's constructor: `new C()` then yields that value, and TypeORM
+    // runs its up(), not the class's (typeorm src/migration/MigrationExecutor.ts getMigrations:
+    // `new migrationClass()`; red team R82b B6). `return;` and `return this` keep the instance.
+    // Returns of functions and arrows nested in the constructor are theirs.
+    void constructors() {
+        if (!m_names.contains("up")) return;  // a helper's classes are not what the tool instantiates
+        std::vector<std::size_t> stack;  // the open braces of functions and arrows
+        for (std::size_t k = 0; k < m_t.size(); ++k) {
+            if (is(k, "{") && (m_kind[k] == Brace::Function || m_kind[k] == Brace::Arrow)) stack.push_back(k);
+            if (is(k, "}") && !stack.empty() && m_close[stack.back()] == k) stack.pop_back();
+            if (!is(k, "return") || member(k) || stack.empty() || !constructor_body(stack.back())) continue;
+            const bool keeps = is(k + 1, ";") || is(k + 1, "}") || (is(k + 1, "this") && (is(k + 2, ";") || is(k + 2, "}")));
+            if (!keeps) {
+                flag(k, "a class's constructor returns a value: `new` yields it instead of the instance, and TypeORM runs its "
+                        "up(), which pgfence does not read");
+            }
+        }
+    }
+
+    // Is the function body opening at `open` a class's constructor (`constructor(...) {`)?
+    bool constructor_body(std::size_t open) const {
+        const std::size_t close = params_before(open);
+        if (close >= m_t.size() || m_open[close] == 0) return false;
+        const std::size_t name = m_open[close] - 1;
+        const bool named = is(name, "constructor") || (m_t[name].kind == TokenKind::String && m_t[name].string.value == "constructor");
+        return named && m_in_class[name] && !member(name);
     }
 
     // A module-scope `this` pgfence reads: `this.up = ...` at the top level (borrowed_up.hpp

@@ -4,12 +4,15 @@ the base runs (or is read from) the link's target, so a pull request that adds o
 under the target changes what the tool runs. Each scenario builds a real git repository with the
 git CLI (the link committed on main, the pull request's commit on feature), runs `pgfence pr`
 against the GitHub double and asserts that the check fails with the finding at the changed file.
-A link that leaves the repository is never read through (link_outside).
+A link that leaves the repository is never read through (link_outside). A link to a folder of
+Markdown is kept where the tool's own selection loads its files (knex's loadExtensions: red team
+R82b B9), and dropped where it does not (control_prose_link).
 
     test_link_targets.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
@@ -132,7 +135,66 @@ def link_outside(s):
     check(not pr_findings(s), f"no findings: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (link_npm, link_knex, link_goose_dir, link_flyway_repeatable, link_settings, link_outside)}
+KNEX_MD = {"knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./db/migrations", loadExtensions: [".md"] } };\n',
+           "package.json": '{"name":"app","private":true,"scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"3.1.0","pg":"8.11.0"}}\n',
+           "migrations/20230101000000_ok.js": 'exports.up = async function (k) { await k.raw("SELECT 1"); };\nexports.down = async function () {};\n',
+           "docs/notes/intro.md": "# Notes\n"}
+README_MD = 'exports.up = async function (k) { await k.schema.dropTable("users"); };\nexports.down = async function () {};\n'
+
+
+def analyze_gate(s):
+    """`analyze --ci --unknown block --max-risk low` over the checkout: (exit, {path: rules})."""
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--ci", "--unknown", "block", "--max-risk", "low", "--format", "json", "."],
+                          cwd=s.repo, capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stdout)
+    return proc.returncode, {os.path.normpath(f["path"]): {x["rule"] for x in f["findings"]} for f in report["files"]}
+
+
+def link_prose_load_extensions(s):
+    """Red team R82b B9: `db/migrations -> ../docs/notes`, a folder of Markdown, but the knexfile's
+    `loadExtensions: [".md"]` makes knex require its .md files as JavaScript (knex 3.1 ran the one
+    the pull request adds, and dropped users). The link is kept and reported, in analyze and pr."""
+    repository(s, KNEX_MD, {"db/migrations": "../docs/notes"}, {"docs/notes/20240101000000_readme.md": README_MD})
+    code, files = analyze_gate(s)
+    check(code == 1 and "migration-not-a-file" in files.get("db/migrations", set()), f"analyze reports the link: exit {code}, {files}")
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(check_run(s).get("conclusion") == "failure", "the check run fails")
+    found = pr_findings(s)
+    check(("docs/notes/20240101000000_readme.md", "unknown-statement", 1) in found, f"pr: the .md knex loads is unknown: {found}")
+    s.all_requests_valid()
+
+
+def link_prose_npm(s):
+    """The same for node-pg-migrate, which loads every file of its folder whatever its extension
+    (salsita/node-pg-migrate src/migrationLoader.ts): `migrations -> docs/notes`, a folder of Markdown."""
+    repository(s, {"package.json": NPM_PACKAGE, "docs/notes/intro.md": "# Notes\n"}, {"migrations": "docs/notes"},
+               {"docs/notes/1700000000001_readme.md": 'exports.up = (pgm) => { pgm.sql("DROP TABLE users"); };\n'})
+    code, files = analyze_gate(s)
+    check(code == 1 and "migration-not-a-file" in files.get("migrations", set()), f"analyze reports the link: exit {code}, {files}")
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = pr_findings(s)
+    check(any(f[0] == "docs/notes/1700000000001_readme.md" and f[1] == "unknown-statement" for f in found), f"pr: the .md is unknown: {found}")
+    s.all_requests_valid()
+
+
+def control_prose_link(s):
+    """The same link to a folder of Markdown with a knexfile that loads knex's default extensions:
+    nothing runs through it, so it is not reported (daily-api's .agents/skills -> ../.claude/skills)."""
+    base = {**KNEX_MD, "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./db/migrations" } };\n'}
+    repository(s, base, {"db/migrations": "../docs/notes"}, {"docs/notes/20240101000000_readme.md": "# Readme\n\nNothing runs here.\n"})
+    code, files = analyze_gate(s)
+    check(code == 0 and "db/migrations" not in files, f"analyze passes, the link not reported: exit {code}, {files}")
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (link_npm, link_knex, link_goose_dir, link_flyway_repeatable, link_settings, link_outside,
+                                           link_prose_load_extensions, link_prose_npm, control_prose_link)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
