@@ -129,6 +129,28 @@ bool not_vendored(std::string_view p) {
     return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
 }
 
+// Why a change to `p` changes the code a package's name or yarn loads (red team R82a B2, B15), or "".
+std::string load_override(std::string_view p) {
+    const std::string_view name = analyze::path_name(p);
+    const auto under = [&](std::string_view folder) {
+        return p.starts_with(std::string(folder) + "/") || p.find("/" + std::string(folder) + "/") != std::string_view::npos;
+    };
+    if (under("node_modules")) {
+        return "this pull request changes a file under a node_modules folder of the repository: Node loads a package from the "
+               "nearest one before the installed package, so the code that runs under an allowlisted name is not what pgfence reads";
+    }
+    if (under("patches") || under(".yarn/patches") || name.ends_with(".patch")) {
+        return "this pull request changes a patch a package manager applies to a package at install (patch-package, yarn's "
+               "patch: protocol, pnpm's patchedDependencies): the code that loads under the package's name is not what pgfence allowlists";
+    }
+    if (name == ".yarnrc.yml" || name == ".yarnrc" || name == ".env.yarn" || name.starts_with(".env.yarn.") || under(".yarn/releases") ||
+        under(".yarn/plugins") || name == ".pnp.cjs" || name == ".pnp.js" || name == ".pnp.loader.mjs") {
+        return "this pull request changes yarn's settings or a file yarn runs (yarnPath's release, plugins, the PnP resolver, "
+               ".env.yarn's environment): what `yarn <script>` runs the migration tool with is not read by pgfence";
+    }
+    return {};
+}
+
 // The migration folders the other tools' settings files of `commit` name (tools/tool_dirs.hpp),
 // each with the settings file that names it.
 analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_at(const diff::Repository& repo,
@@ -720,6 +742,18 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
                                                            {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
         });
     if (!foreign) return foreign.error();
+    // Files that decide what code loads under a package's name or what `yarn <script>` runs: a
+    // node_modules folder committed to the repository (Node looks in every ancestor folder's), a
+    // patch applied at install (patch-package, yarn's patch: protocol), yarn's settings, the yarn
+    // release and plugins it runs, its PnP resolver and .env.yarn (red team R82a B2, B15).
+    auto loaders = each_changed_text(
+        repo, changes, [](std::string_view p) { return !load_override(p).empty(); }, options.max_file_bytes, listed,
+        [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            listed.insert(file.path);
+            added.push_back(analyze::analyze_tool_settings(file.path, {}, options, read.value_or(std::string_view()),
+                                                           {analyze::SettingUnknown{1, load_override(file.path), "what loads under a name"}}));
+        });
+    if (!loaders) return loaders.error();
     // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
     if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // Lines that give the tool's connections session settings or SQL (bot/session_setup_review.hpp).
