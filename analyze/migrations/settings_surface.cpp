@@ -263,6 +263,13 @@ std::string preload_line(std::string_view line, bool npmrc) {
                    ": what npm runs every script with is not read by pgfence, and may preload code into the migration tool's process";
         }
     }
+    // tsconfig-paths reads the tsconfig it finds walking up from the working folder (dividab/
+    // tsconfig-paths src/tsconfig-loader.ts walkForTsConfig(cwd)), not from the module's: after a
+    // `cd`, one pgfence does not read may map a package's name to a repository file (red team R82a B3).
+    if (low.find("tsconfig-paths") != std::string::npos && (has_word(low, "cd") || has_word(low, "pushd"))) {
+        return "this line changes folder before tsconfig-paths maps names: it reads the tsconfig found from that folder, whose baseUrl "
+               "and paths pgfence does not read for the tool's process, so a package's name may load a file of the repository";
+    }
     if (!options && !node) return "";
     // node's --env-file applies the file's NODE_OPTIONS (nodejs.org/api/cli.html --env-file), and a
     // variable among node's options ($npm_package_config_x, npm's package.json config) is options

@@ -8,6 +8,8 @@ PostgreSQL 15): the users table was dropped while pgfence 07666381's gate exited
   patch-package patch applied by postinstall;
 - B15: .yarnrc.yml's yarnPath has `yarn migrate` run a committed .yarn/releases/*.cjs, and
   .env.yarn gives every yarn script NODE_OPTIONS;
+- B3: tsconfig-paths reads a tsconfig starting with a byte-order mark, and one found from the
+  folder a command cds into;
 - B11: a package.json written without a blank after the colon hid node's --env-file and a
   $npm_package_config_x among node's options.
 The controls (an installed, untracked node_modules; a yarn project without yarnPath; compact
@@ -150,7 +152,26 @@ def control_name_loads(s):
     check(pr.returncode == 0 and not [r for r in results if r[0] == "unknown-statement"], f"pr: nothing is unknown: {pr.returncode} {results}")
 
 
+def tsconfig_bom(s):
+    """B3 tsc_bom: tsconfig-paths strips a byte-order mark and maps `dayjs` to the dayjs.js beside
+    tsconfig's baseUrl "."."""
+    pkg = package({"migrate": "node -r tsconfig-paths/register node_modules/knex/bin/cli.js migrate:latest"})
+    pull_request(s, {"tsconfig.json": '\ufeff{"compilerOptions":{"baseUrl":"."}}', "dayjs.js": DROP, "package.json": pkg}, BASE)
+    analyze_unknown(s, "migrations/20240101000000_stamp.js", 1)
+
+
+def tsconfig_cd(s):
+    """B3 tsc_cwd: the release command cds into tools/db, whose tsconfig's baseUrl tsconfig-paths
+    reads from the working folder."""
+    release = ("release: cd tools/db && node -r tsconfig-paths/register ../../node_modules/knex/bin/cli.js "
+               "--knexfile ../../knexfile.js migrate:latest\n")
+    pull_request(s, {"Procfile": release, "tools/db/tsconfig.json": '{"compilerOptions":{"baseUrl":"../.."}}\n', "dayjs.js": DROP}, BASE)
+    analyze_unknown(s, "Procfile", 1)
+
+
 SCENARIOS = {
+    "tsconfig_bom": tsconfig_bom,
+    "tsconfig_cd": tsconfig_cd,
     "self_reference": self_reference,
     "committed_node_modules": committed_node_modules,
     "patch_package": patch_package,
