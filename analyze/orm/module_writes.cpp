@@ -902,12 +902,59 @@ struct Load {
 
 // The modules the tokens load by a constant name: `require('x')`, `import 'x'`, `import ... from
 // 'x'`, `export ... from 'x'`, `import('x')`.
+// The names bound to a require function made by createRequire (`const load =
+// require("module").createRequire(__filename)`; nodejs.org/api/module.html module.createRequire),
+// and the tokens that open a call of one directly (`createRequire(import.meta.url)("pg")`): each
+// loads a module as require does (red team R82a B6).
+struct Requirers {
+    std::set<std::string> names;
+    std::set<std::size_t> calls;  // the index of the `(` that calls the made function
+};
+
+Requirers requirers_of(const std::vector<Token>& t) {
+    Requirers out;
+    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
+        if (!is(t, k, "createRequire") || !is(t, k + 1, "(")) continue;
+        for (std::size_t j = k; j > 0 && j + 16 > k && !is(t, j, ";"); --j) {
+            if (is(t, j, "=") && ident(t, j - 1)) {
+                out.names.insert(t[j - 1].text);
+                break;
+            }
+        }
+        int depth = 0;
+        for (std::size_t j = k + 1; j < t.size() && j < k + 4096; ++j) {
+            if (is(t, j, "(")) ++depth;
+            if (is(t, j, ")") && --depth == 0) {
+                if (is(t, j + 1, "(")) out.calls.insert(j + 1);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+// `module.require` (require's own function) or a name createRequire made; `require` itself is
+// loads_of's own case.
+bool requires_at(const std::vector<Token>& t, std::size_t k, const Requirers& r) {
+    if (is(t, k, "require")) return member(t, k) && k >= 2 && is(t, k - 2, "module") && !member(t, k - 2);
+    return ident(t, k) && !member(t, k) && r.names.contains(t[k].text);
+}
+
 std::vector<Load> loads_of(const std::vector<Token>& t) {
     std::vector<Load> out;
     const std::size_t n = t.size();
+    const Requirers made = requirers_of(t);
     for (std::size_t k = 0; k + 1 < n; ++k) {
-        if (member(t, k)) continue;
         std::string spec;
+        if (made.calls.contains(k + 1) && k + 4 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            out.push_back(Load{k, spec, false});  // `createRequire(...)("x")`: `k` is the `)` before
+            continue;
+        }
+        if (requires_at(t, k, made) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            out.push_back(Load{k, spec, false});
+            continue;
+        }
+        if (member(t, k)) continue;
         if ((is(t, k, "require") || is(t, k, "import")) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
             const bool statement = k == 0 || is(t, k - 1, ";") || is(t, k - 1, "}") || is(t, k - 1, "{") || !operand_end(t, k - 1);
             const bool bare = statement && !(k > 0 && (is(t, k - 1, "=") || is(t, k - 1, "(") || is(t, k - 1, ",") || is(t, k - 1, ":") ||
@@ -941,8 +988,11 @@ int line_at(std::string_view text, std::size_t offset) {
 // The first `require(...)` / `import(...)` whose module is not one constant name (offset), or npos:
 // which code it loads is not followed (`require(path.join(__dirname, 'boot'))`).
 std::size_t first_computed_load(const std::vector<Token>& t) {
+    const Requirers made = requirers_of(t);
     for (std::size_t k = 0; k + 1 < t.size(); ++k) {
-        if (!(is(t, k, "require") || is(t, k, "import")) || member(t, k) || !is(t, k + 1, "(")) continue;
+        const bool made_call = made.calls.contains(k + 1) || requires_at(t, k, made);
+        if (!made_call && (!(is(t, k, "require") || is(t, k, "import")) || member(t, k))) continue;
+        if (!is(t, k + 1, "(")) continue;
         std::string spec;
         if (k + 3 < t.size() && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) continue;
         return t[k].begin;
@@ -1019,6 +1069,12 @@ private:
 }  // namespace
 
 std::size_t computed_load(const std::vector<Token>& tokens) { return first_computed_load(tokens); }
+
+std::vector<std::pair<std::size_t, std::string>> module_loads(const std::vector<Token>& tokens) {
+    std::vector<std::pair<std::size_t, std::string>> out;
+    for (Load& l : loads_of(tokens)) out.emplace_back(l.at, std::move(l.spec));
+    return out;
+}
 
 std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<Token>& tokens) {
     std::vector<std::pair<std::size_t, std::string>> out;

@@ -69,6 +69,10 @@ private:
 // or npos.
 [[nodiscard]] std::size_t computed_load(const std::vector<Token>& tokens);
 
+// The modules `tokens` load by a constant name, as (token index of the load, specifier):
+// require, import, import(), export ... from, module.require, and a require made by createRequire.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> module_loads(const std::vector<Token>& tokens);
+
 // The loads of a database driver or a way to run programs by a constant name (driver_module, less
 // knex, sequelize and typeorm, whose imports alone connect nowhere, and pg_idiom_loads), each as
 // (offset of the load, why).
