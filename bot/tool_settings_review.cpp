@@ -13,6 +13,8 @@
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/reach.hpp"
+#include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/settings_module.hpp"
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/orm/project_tool.hpp"
@@ -754,6 +756,54 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
                                                            {analyze::SettingUnknown{1, load_override(file.path), "what loads under a name"}}));
         });
     if (!loaders) return loaders.error();
+    // A module of a package named after an allowlisted one (its nearest package.json's "name"):
+    // Node's self-reference loads it for that name (red team R82a B2 selfref), so a change to it is
+    // a change to what a migration's `require("dayjs")` runs.
+    std::map<std::string, std::string> scope_name;  // a folder: the name of the package.json there, "" none
+    auto self_named = each_changed_text(
+        repo, changes,
+        [](std::string_view p) {
+            const std::string_view n = analyze::path_name(p);
+            return not_vendored(p) && (n.ends_with(".js") || n.ends_with(".cjs") || n.ends_with(".mjs") || n.ends_with(".ts") ||
+                                       n.ends_with(".cts") || n.ends_with(".mts") || n.ends_with(".json") || n.ends_with(".node"));
+        },
+        options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            for (std::string folder(analyze::path_folder(file.path)); scope_name.size() < 65536;) {
+                auto known = scope_name.find(folder);
+                if (known == scope_name.end()) {
+                    const std::string manifest = folder.empty() ? std::string("package.json") : folder + "/package.json";
+                    auto text = text_at(repo, changes.head_sha, manifest, tools::k_most_settings_bytes);
+                    std::string name = text && !*text ? std::string() : std::string("\n");  // "\n": unreadable, a scope of unknown name
+                    if (text && *text) {
+                        const std::vector<analyze::orm::Token> t = analyze::orm::lex_js(**text);
+                        name = "\n";
+                        for (std::size_t i = 1; i + 1 < t.size(); ++i) {  // the top object's "name"
+                            if (t[i].kind == analyze::orm::TokenKind::String && t[i].string.value == "name" && t[i + 1].text == ":" &&
+                                i + 2 < t.size() && t[i + 2].kind == analyze::orm::TokenKind::String) {
+                                name = t[i + 2].string.value;
+                                break;
+                            }
+                        }
+                    }
+                    known = scope_name.emplace(folder, name).first;
+                }
+                if (!known->second.empty()) {
+                    const std::string& name = known->second;
+                    if (name != "\n" && analyze::orm::allowed_module(name) && !name.starts_with("node:")) {
+                        listed.insert(file.path);
+                        added.push_back(analyze::analyze_tool_settings(
+                            file.path, {}, options, read.value_or(std::string_view()),
+                            {analyze::SettingUnknown{1, "this file is in a package named '" + name + "', a name pgfence allowlists: Node loads the "
+                                                        "package's own files for that name (a self-reference), so a migration's load of it runs this code",
+                                                     "what loads under a name"}}));
+                    }
+                    return;
+                }
+                if (folder.empty()) return;
+                folder = std::string(analyze::path_folder(folder));
+            }
+        });
+    if (!self_named) return self_named.error();
     // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
     if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // Lines that give the tool's connections session settings or SQL (bot/session_setup_review.hpp).

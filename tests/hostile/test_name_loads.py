@@ -75,8 +75,10 @@ def self_reference(s):
     `require("dayjs")` before node_modules (require.resolve printed lib/dayjs.js)."""
     pkg = json.dumps({"name": "dayjs", "private": True, "exports": {".": "./lib/dayjs.js"}, "scripts": {"migrate": "knex migrate:latest"},
                       "dependencies": DEPS}) + "\n"
-    pull_request(s, {"package.json": pkg, "lib/dayjs.js": DROP}, BASE)
+    base = {**BASE, "package.json": pkg, "lib/dayjs.js": 'module.exports = () => ({ format: () => "now" });\n'}
+    pull_request(s, {"lib/dayjs.js": DROP}, base)
     analyze_unknown(s, "migrations/20240101000000_stamp.js", 1)
+    pr_unknown(s, "lib/dayjs.js", 1)  # the pull request changes only the package's own file
 
 
 def committed_node_modules(s):
