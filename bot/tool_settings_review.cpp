@@ -13,6 +13,8 @@
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/reach.hpp"
+#include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/settings_module.hpp"
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/orm/project_tool.hpp"
@@ -128,6 +130,28 @@ std::string checksummed(std::string_view text) {
 
 bool not_vendored(std::string_view p) {
     return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
+}
+
+// Why a change to `p` changes the code a package's name or yarn loads (red team R82a B2, B15), or "".
+std::string load_override(std::string_view p) {
+    const std::string_view name = analyze::path_name(p);
+    const auto under = [&](std::string_view folder) {
+        return p.starts_with(std::string(folder) + "/") || p.find("/" + std::string(folder) + "/") != std::string_view::npos;
+    };
+    if (under("node_modules")) {
+        return "this pull request changes a file under a node_modules folder of the repository: Node loads a package from the "
+               "nearest one before the installed package, so the code that runs under an allowlisted name is not what pgfence reads";
+    }
+    if (under("patches") || under(".yarn/patches") || name.ends_with(".patch")) {
+        return "this pull request changes a patch a package manager applies to a package at install (patch-package, yarn's "
+               "patch: protocol, pnpm's patchedDependencies): the code that loads under the package's name is not what pgfence allowlists";
+    }
+    if (name == ".yarnrc.yml" || name == ".yarnrc" || name == ".env.yarn" || name.starts_with(".env.yarn.") || under(".yarn/releases") ||
+        under(".yarn/plugins") || name == ".pnp.cjs" || name == ".pnp.js" || name == ".pnp.loader.mjs") {
+        return "this pull request changes yarn's settings or a file yarn runs (yarnPath's release, plugins, the PnP resolver, "
+               ".env.yarn's environment): what `yarn <script>` runs the migration tool with is not read by pgfence";
+    }
+    return {};
 }
 
 // The migration folders the other tools' settings files of `commit` name (tools/tool_dirs.hpp),
@@ -724,6 +748,66 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
                                                            {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
         });
     if (!foreign) return foreign.error();
+    // Files that decide what code loads under a package's name or what `yarn <script>` runs: a
+    // node_modules folder committed to the repository (Node looks in every ancestor folder's), a
+    // patch applied at install (patch-package, yarn's patch: protocol), yarn's settings, the yarn
+    // release and plugins it runs, its PnP resolver and .env.yarn (red team R82a B2, B15).
+    auto loaders = each_changed_text(
+        repo, changes, [](std::string_view p) { return !load_override(p).empty(); }, options.max_file_bytes, listed,
+        [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            listed.insert(file.path);
+            added.push_back(analyze::analyze_tool_settings(file.path, {}, options, read.value_or(std::string_view()),
+                                                           {analyze::SettingUnknown{1, load_override(file.path), "what loads under a name"}}));
+        });
+    if (!loaders) return loaders.error();
+    // A module of a package named after an allowlisted one (its nearest package.json's "name"):
+    // Node's self-reference loads it for that name (red team R82a B2 selfref), so a change to it is
+    // a change to what a migration's `require("dayjs")` runs.
+    std::map<std::string, std::string> scope_name;  // a folder: the name of the package.json there, "" none
+    auto self_named = each_changed_text(
+        repo, changes,
+        [](std::string_view p) {
+            const std::string_view n = analyze::path_name(p);
+            return not_vendored(p) && (n.ends_with(".js") || n.ends_with(".cjs") || n.ends_with(".mjs") || n.ends_with(".ts") ||
+                                       n.ends_with(".cts") || n.ends_with(".mts") || n.ends_with(".json") || n.ends_with(".node"));
+        },
+        options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
+            for (std::string folder(analyze::path_folder(file.path)); scope_name.size() < 65536;) {
+                auto known = scope_name.find(folder);
+                if (known == scope_name.end()) {
+                    const std::string manifest = folder.empty() ? std::string("package.json") : folder + "/package.json";
+                    auto text = text_at(repo, changes.head_sha, manifest, tools::k_most_settings_bytes);
+                    std::string name = text && !*text ? std::string() : std::string("\n");  // "\n": unreadable, a scope of unknown name
+                    if (text && *text) {
+                        const std::vector<analyze::orm::Token> t = analyze::orm::lex_js(**text);
+                        name = "\n";
+                        for (std::size_t i = 1; i + 1 < t.size(); ++i) {  // the top object's "name"
+                            if (t[i].kind == analyze::orm::TokenKind::String && t[i].string.value == "name" && t[i + 1].text == ":" &&
+                                i + 2 < t.size() && t[i + 2].kind == analyze::orm::TokenKind::String) {
+                                name = t[i + 2].string.value;
+                                break;
+                            }
+                        }
+                    }
+                    known = scope_name.emplace(folder, name).first;
+                }
+                if (!known->second.empty()) {
+                    const std::string& name = known->second;
+                    if (name != "\n" && analyze::orm::allowed_module(name) && !name.starts_with("node:")) {
+                        listed.insert(file.path);
+                        added.push_back(analyze::analyze_tool_settings(
+                            file.path, {}, options, read.value_or(std::string_view()),
+                            {analyze::SettingUnknown{1, "this file is in a package named '" + name + "', a name pgfence allowlists: Node loads the "
+                                                        "package's own files for that name (a self-reference), so a migration's load of it runs this code",
+                                                     "what loads under a name"}}));
+                    }
+                    return;
+                }
+                if (folder.empty()) return;
+                folder = std::string(analyze::path_folder(folder));
+            }
+        });
+    if (!self_named) return self_named.error();
     // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
     if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // Lines that give the tool's connections session settings or SQL (bot/session_setup_review.hpp).

@@ -265,6 +265,13 @@ std::string preload_line(std::string_view line, bool npmrc) {
                    ": what npm runs every script with is not read by pgfence, and may preload code into the migration tool's process";
         }
     }
+    // tsconfig-paths reads the tsconfig it finds walking up from the working folder (dividab/
+    // tsconfig-paths src/tsconfig-loader.ts walkForTsConfig(cwd)), not from the module's: after a
+    // `cd`, one pgfence does not read may map a package's name to a repository file (red team R82a B3).
+    if (low.find("tsconfig-paths") != std::string::npos && (has_word(low, "cd") || has_word(low, "pushd"))) {
+        return "this line changes folder before tsconfig-paths maps names: it reads the tsconfig found from that folder, whose baseUrl "
+               "and paths pgfence does not read for the tool's process, so a package's name may load a file of the repository";
+    }
     if (!options && !node) return "";
     // node's --env-file applies the file's NODE_OPTIONS (nodejs.org/api/cli.html --env-file), and a
     // variable among node's options ($npm_package_config_x, npm's package.json config) is options
@@ -426,6 +433,34 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     const std::string_view name = path_name(path);
     if (tsconfig_name(name)) return ts_node_preloads(text);
     const bool npmrc = name == ".npmrc";
+    // yarn's own settings (yarnpkg.com/configuration/yarnrc: yarnPath, "the path of a Yarn binary to
+    // use instead of the one installed", which yarn runs in place of itself; plugins, loaded into it;
+    // injectEnvironmentFiles, whose variables every script gets) and yarn 1's yarn-path: the code
+    // they name runs in every `yarn <script>`, and pgfence does not read it (red team R82a B15).
+    if (name == ".yarnrc.yml" || name == ".yarnrc") {
+        each_line(text, [&](int n, std::string_view line) {
+            const std::string_view t = trim(line);
+            for (std::string_view key : {"yarnPath", "plugins", "injectEnvironmentFiles", "yarn-path", "\"yarn-path\""}) {
+                if (!t.starts_with(key) || t.size() == key.size() || (t[key.size()] != ':' && t[key.size()] != ' ' && t[key.size()] != '\t')) continue;
+                if (out.size() < 256) {
+                    out.emplace_back(n, "this yarn setting (" + printable(t.substr(0, std::min<std::size_t>(t.size(), 120))) +
+                                            ") names code or an environment yarn runs every script with: pgfence does not read it, and it may "
+                                            "replace or preload into the migration tool's process");
+                }
+                break;
+            }
+        });
+        return out;
+    }
+    // .env.yarn: yarn 4 injects its variables into every script (yarnpkg.com/features/scripting,
+    // "Environment files"), NODE_OPTIONS among them.
+    if (name == ".env.yarn" || name.starts_with(".env.yarn.")) {
+        each_line(text, [&](int n, std::string_view line) {
+            if (out.size() >= 256 || lower(line).find("node_options") == std::string::npos) return;
+            if (std::string why = preload_line(line, false); !why.empty()) out.emplace_back(n, std::move(why));
+        });
+        return out;
+    }
     if (!npmrc && name != "package.json" && !command_file(path)) return out;
     if (npmrc) {
         each_line(text, [&](int n, std::string_view line) {
@@ -437,6 +472,21 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     for (const auto& l : logical_lines(text, name.ends_with(".yml") || name.ends_with(".yaml"))) {
         if (std::string why = preload_line(l.text, false); !why.empty()) out.emplace_back(l.number, std::move(why));
         if (out.size() >= 256) break;
+    }
+    // package.json's values as npm hands them to the shell: JSON strings, however the file is laid
+    // out (`"migrate":"node --env-file=…"` has no blank to split the line at; red team R82a B11).
+    if (name == "package.json") {
+        int line = 1;
+        std::size_t counted = 0;
+        for (const orm::Token& t : orm::lex_js(text)) {
+            if (out.size() >= 256) break;
+            if (t.kind != orm::TokenKind::String) continue;
+            line += static_cast<int>(std::count(text.begin() + counted, text.begin() + t.begin, '\n'));
+            counted = t.begin;
+            if (std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == line; })) continue;
+            if (std::string why = preload_line(t.string.value, false); !why.empty()) out.emplace_back(line, std::move(why));
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     return out;
 }

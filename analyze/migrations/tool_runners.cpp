@@ -158,6 +158,66 @@ std::string without_hashbang(std::string_view text) {
     return out;
 }
 
+// Default-deny for knex in a runner script (red team R82a B6: `knex.migrate["rollback"]`,
+// `.rollback.call(...)`, `knex("users").truncate()`, `migrate.latest({ directory })` each ran what
+// a token match for `.rollback(` missed): the migrator may be called only as
+// `<x>.migrate.<latest|up|currentVersion|list|status>()` with no argument (the knexfile's settings,
+// which pgfence reads), and a knex instance used only for that and `.destroy()`. Any other use is
+// unknown at its line, as (line, why).
+std::vector<std::pair<int, std::string>> knex_uses(std::string_view text, const std::vector<Token>& t) {
+    std::vector<std::pair<int, std::string>> out;
+    const auto is = [&](std::size_t i, std::string_view s) { return i < t.size() && t[i].kind != TokenKind::String && t[i].text == s; };
+    const auto dot = [&](std::size_t i) { return is(i, ".") || is(i, "?."); };
+    static const std::set<std::string_view> k_reads = {"latest", "up", "currentVersion", "list", "status"};
+    // knex's factories (`require("knex")`, its default or named `knex` import) and the instances they make.
+    std::set<std::string> factories, instances;
+    bool knex = false;
+    for (const orm::ModuleLoad& l : orm::module_loads(t)) knex = knex || l.spec == "knex";
+    if (!knex) return out;
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+        if (t[i].kind != TokenKind::String || t[i].string.value != "knex") continue;
+        // `F = require("knex")`, `I = require("knex")(...)`, `import F from "knex"`, `{ knex: F } =`.
+        if (i >= 4 && is(i - 1, "(") && is(i - 2, "require") && is(i - 3, "=") && t[i - 4].kind == TokenKind::Ident) {
+            (is(i + 1, ")") && is(i + 2, "(") ? instances : factories).insert(t[i - 4].text);
+        }
+        for (std::size_t j = i; j > 0 && j + 24 > i && !is(j, ";"); --j) {
+            if (t[j - 1].kind == TokenKind::Ident && t[j - 1].text != "from" && t[j - 1].text != "require" && t[j - 1].text != "import" &&
+                t[j - 1].text != "as" && t[j - 1].text != "const" && t[j - 1].text != "let" && t[j - 1].text != "var" && !dot(j - 2)) {
+                factories.insert(t[j - 1].text);  // every name bound in the import or destructuring: more, never fewer
+            }
+        }
+    }
+    for (std::size_t i = 2; i + 1 < t.size(); ++i) {  // `I = F(...)`, `I = F.knex(...)`, `I = new F(...)`
+        if (t[i].kind != TokenKind::Ident || !factories.contains(t[i].text) || dot(i - 1)) continue;
+        std::size_t eq = is(i - 1, "new") ? i - 2 : i - 1;
+        if (is(eq, "=") && eq >= 1 && t[eq - 1].kind == TokenKind::Ident && (is(i + 1, "(") || dot(i + 1))) instances.insert(t[eq - 1].text);
+    }
+    std::set<int> lines;
+    const auto flag = [&](std::size_t i, std::string why) {
+        const int line = line_of(text, t[i].begin);
+        if (lines.insert(line).second && out.size() < 64) out.emplace_back(line, std::move(why));
+    };
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        // The migrator: `.migrate` (or `["migrate"]`) followed by anything but a read call with no argument.
+        const bool migrate = (t[i].kind == TokenKind::Ident && t[i].text == "migrate" && (dot(i - 1) || is(i + 1, ",") || is(i + 1, "}") || is(i + 1, ":"))) ||
+                             (t[i].kind == TokenKind::String && t[i].string.value == "migrate" && i > 0 && is(i - 1, "[") && is(i + 1, "]"));
+        if (migrate && i > 0 && !(t[i].kind == TokenKind::Ident && dot(i - 1) && dot(i + 1) && i + 4 < t.size() && t[i + 2].kind == TokenKind::Ident &&
+                                  k_reads.contains(t[i + 2].text) && is(i + 3, "(") && is(i + 4, ")"))) {
+            flag(i, ", and uses knex's migrator other than `.migrate.latest()` with no argument (a computed member, .call/.apply/.bind, "
+                    "another verb, options that name folders, a migration source or extensions): which migrations it runs, and in "
+                    "which direction, pgfence does not read");
+            continue;
+        }
+        // A knex instance: only `.migrate` (judged above) and `.destroy()`.
+        if (t[i].kind != TokenKind::Ident || !instances.contains(t[i].text) || dot(i > 0 ? i - 1 : t.size())) continue;
+        if (is(i + 1, "=") || (i > 0 && (is(i - 1, "const") || is(i - 1, "let") || is(i - 1, "var")))) continue;  // its declaration
+        if (dot(i + 1) && i + 2 < t.size() && (t[i + 2].text == "migrate" || (t[i + 2].text == "destroy" && is(i + 3, "(")))) continue;
+        flag(i, ", and uses the knex instance '" + t[i].text + "' other than for `.migrate.latest()` and `.destroy()` (a query, " +
+                    "`" + t[i].text + "(\"table\")`, a computed member, handing it elsewhere): what that sends is not a migration pgfence reads");
+    }
+    return out;
+}
+
 }  // namespace
 
 bool loads_migration_tool(std::string_view raw) {
@@ -315,6 +375,7 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
                                                                           "options that runs pgfence does not read");
             break;
         }
+        for (auto& [line, why] : knex_uses(text, tokens)) out.emplace_back(line, in + std::move(why));
     }
     (void)name;
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

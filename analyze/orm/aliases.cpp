@@ -86,6 +86,9 @@ bool inside(const fs::path& root, const fs::path& p) {
 std::optional<Json> read_json(const fs::path& file) {
     auto text = read_limited(file.string(), std::size_t{1} << 20);
     if (!text) return std::nullopt;
+    // tsconfig-paths and TypeScript skip a UTF-8 byte-order mark (dividab/tsconfig-paths
+    // src/tsconfig-loader.ts: JSON5.parse(StripBom(json)); red team R82a B3).
+    if (text->starts_with("\xEF\xBB\xBF")) text->erase(0, 3);
     const std::vector<Token> t = lex_js(*text);
     if (!t.empty() && !t.back().unreadable.empty()) return std::nullopt;
     Json out;
@@ -242,11 +245,10 @@ AliasTargets alias_targets(const fs::path& dir, const fs::path& root, std::strin
         for (const fs::path& c : here.configs) {
             const Paths& p = config(c, root);
             if (!p.why.empty()) {
-                // A settings file pgfence cannot read may map this name: an alias-looking one stays unknown.
-                if (spec.starts_with("@/") || spec.starts_with("~/") || spec.starts_with("#")) {
-                    out.matched = true;
-                    out.why = p.why;
-                }
+                // A settings file pgfence cannot read may map this name, any bare name (its baseUrl
+                // alone maps `dayjs` to a dayjs.js beside it: red team R82a B3).
+                out.matched = true;
+                out.why = p.why;
                 continue;
             }
             std::string star;

@@ -895,12 +895,42 @@ constexpr std::size_t k_max_loaded_files = 128;
 constexpr std::size_t k_max_loaded_bytes = 16u << 20;
 
 
-// `require` / `import` at k as Node's loader: not a member, but `module.require` (Node's Module
-// API, the same loader).
-bool loader_word(const std::vector<Token>& t, std::size_t k) {
-    if (!is(t, k, "require") && !is(t, k, "import")) return false;
-    if (!member(t, k)) return true;
-    return is(t, k, "require") && is(t, k - 1, ".") && k >= 2 && is(t, k - 2, "module") && !member(t, k - 2);
+// The names bound to a require function made by createRequire (`const load =
+// require("module").createRequire(__filename)`; nodejs.org/api/module.html module.createRequire),
+// and the tokens that open a call of one directly (`createRequire(import.meta.url)("pg")`): each
+// loads a module as require does (red team R82a B6).
+struct Requirers {
+    std::set<std::string> names;
+    std::set<std::size_t> calls;  // the index of the `(` that calls the made function
+};
+
+Requirers requirers_of(const std::vector<Token>& t) {
+    Requirers out;
+    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
+        if (!is(t, k, "createRequire") || !is(t, k + 1, "(")) continue;
+        for (std::size_t j = k; j > 0 && j + 16 > k && !is(t, j, ";"); --j) {
+            if (is(t, j, "=") && ident(t, j - 1)) {
+                out.names.insert(t[j - 1].text);
+                break;
+            }
+        }
+        int depth = 0;
+        for (std::size_t j = k + 1; j < t.size() && j < k + 4096; ++j) {
+            if (is(t, j, "(")) ++depth;
+            if (is(t, j, ")") && --depth == 0) {
+                if (is(t, j + 1, "(")) out.calls.insert(j + 1);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+// `module.require` (Node's Module API, require's own function) or a name createRequire made;
+// `require` / `import` themselves are module_loads' own case.
+bool requires_at(const std::vector<Token>& t, std::size_t k, const Requirers& r) {
+    if (is(t, k, "require")) return member(t, k) && k >= 2 && is(t, k - 2, "module") && !member(t, k - 2);
+    return ident(t, k) && !member(t, k) && r.names.contains(t[k].text);
 }
 
 }  // namespace
@@ -908,20 +938,26 @@ bool loader_word(const std::vector<Token>& t, std::size_t k) {
 std::vector<ModuleLoad> module_loads(const std::vector<Token>& t) {
     std::vector<ModuleLoad> out;
     const std::size_t n = t.size();
+    const Requirers made = requirers_of(t);
     for (std::size_t k = 0; k + 1 < n; ++k) {
-        if (!loader_word(t, k) && !(is(t, k, "export") && !member(t, k))) continue;
         std::string spec;
-        if (!is(t, k, "export") && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
-            const std::size_t s = member(t, k) ? k - 2 : k;  // `module.require(...)` stands where `module` is
-            const bool statement = s == 0 || is(t, s - 1, ";") || is(t, s - 1, "}") || is(t, s - 1, "{") || !operand_end(t, s - 1);
-            const bool bare = statement && !(s > 0 && (is(t, s - 1, "=") || is(t, s - 1, "(") || is(t, s - 1, ",") || is(t, s - 1, ":") ||
-                                                        is(t, s - 1, "await") || is(t, s - 1, "return")));
-            out.push_back(ModuleLoad{k, k + 2, spec, bare && !is(t, k + 4, ".")});
-        } else if (member(t, k)) {
+        if (made.calls.contains(k + 1) && k + 4 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            out.push_back(ModuleLoad{k, k + 2, spec, false});  // `createRequire(...)("x")`: `k` is the `)` before
             continue;
+        }
+        if (requires_at(t, k, made) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            out.push_back(ModuleLoad{k, k + 2, spec, false});
+            continue;
+        }
+        if (member(t, k)) continue;
+        if ((is(t, k, "require") || is(t, k, "import")) && is(t, k + 1, "(") && k + 3 < n && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) {
+            const bool statement = k == 0 || is(t, k - 1, ";") || is(t, k - 1, "}") || is(t, k - 1, "{") || !operand_end(t, k - 1);
+            const bool bare = statement && !(k > 0 && (is(t, k - 1, "=") || is(t, k - 1, "(") || is(t, k - 1, ",") || is(t, k - 1, ":") ||
+                                                        is(t, k - 1, "await") || is(t, k - 1, "return")));
+            out.push_back(ModuleLoad{k, k + 2, spec, bare && !is(t, k + 4, ".")});
         } else if (is(t, k, "import") && t[k + 1].kind == TokenKind::String) {
             out.push_back(ModuleLoad{k, k + 1, t[k + 1].string.value, true});
-        } else if (!is(t, k, "require") && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
+        } else if ((is(t, k, "import") || is(t, k, "export")) && !is(t, k + 1, "(") && !is(t, k + 1, ".")) {
             // `import type { Pool } from 'pg'`, `export type { X } from`: TypeScript erases them (not
             // `import type from 'x'` nor `import type, { a } from 'x'`, which bind a name `type`).
             if (is(t, k + 1, "type") && !is(t, k + 2, "from") && !is(t, k + 2, ",") && !is(t, k + 2, "=")) continue;
@@ -949,8 +985,11 @@ int line_at(std::string_view text, std::size_t offset) {
 // The first `require(...)` / `import(...)` whose module is not one constant name (offset), or npos:
 // which code it loads is not followed (`require(path.join(__dirname, 'boot'))`).
 std::size_t first_computed_load(const std::vector<Token>& t) {
+    const Requirers made = requirers_of(t);
     for (std::size_t k = 0; k + 1 < t.size(); ++k) {
-        if (!loader_word(t, k) || !is(t, k + 1, "(")) continue;
+        const bool made_call = made.calls.contains(k + 1) || requires_at(t, k, made);
+        if (!made_call && (!(is(t, k, "require") || is(t, k, "import")) || member(t, k))) continue;
+        if (!is(t, k + 1, "(")) continue;
         std::string spec;
         if (k + 3 < t.size() && constant_spec(t, k + 2, &spec) && is(t, k + 3, ")")) continue;
         return t[k].begin;

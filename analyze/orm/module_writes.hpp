@@ -65,8 +65,9 @@ private:
     std::unique_ptr<State> m_state;
 };
 
-// A module the tokens load by a constant name: `require('x')`, `module.require('x')`, `import
-// 'x'`, `import ... from 'x'`, `export ... from 'x'`, `import('x')` (not `import type`).
+// A module the tokens load by a constant name: `require('x')`, `module.require('x')`, a require
+// made by createRequire, `import 'x'`, `import ... from 'x'`, `export ... from 'x'`, `import('x')`
+// (not `import type`).
 struct ModuleLoad {
     std::size_t at = 0;       // the token index of `require` / `import` / `export`
     std::size_t spec_at = 0;  // the token index of the name

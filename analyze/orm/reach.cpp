@@ -323,10 +323,99 @@ private:
                 }
             }
             if (why.empty() && workspace) why = workspace_package(dir, package);
+            if (why.empty()) why = shadowed(dir, package);
             if (fs::exists(fs::symlink_status(dir / ".git", missing)) || dir == dir.parent_path()) break;
             dir = dir.parent_path();
         }
         return m_aliased[std::string(package)] = why;
+    }
+
+    // Why the code Node loads as `package` from a module below `dir` may be the repository's own,
+    // found in `dir` (red team R82a B2), or "":
+    //   - self-reference: a package.json named `package` maps its "exports" to its own files, and
+    //     Node tries that before node_modules (nodejs/node lib/internal/modules/cjs/loader.js
+    //     trySelf, run by Module._resolveFilename before the node_modules paths);
+    //   - `dir/node_modules/package` committed to the repository: Node looks in every ancestor
+    //     folder's node_modules (Module._nodeModulePaths), the nearest first, and an install leaves
+    //     a nested one alone. One the git index does not hold was installed, not committed;
+    //   - a patch of the package applied at install: patch-package's patches/<name>+<version>.patch
+    //     (ds300/patch-package src/patchFs.ts, `+` for `/`; --patch-dir moves them), yarn's
+    //     `patch:` protocol (.yarn/patches), pnpm's patchedDependencies.
+    std::string shadowed(const std::filesystem::path& dir, std::string_view package) {
+        namespace fs = std::filesystem;
+        std::error_code missing;
+        const std::string name(package);
+        const fs::path manifest = dir / "package.json";
+        if (auto text = fs::is_regular_file(fs::symlink_status(manifest, missing)) ? read_limited(manifest.string(), 1 << 20) : std::nullopt) {
+            std::vector<Token> t = lex_js(*text);
+            for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+                if (t[i].kind != TokenKind::String) continue;
+                const std::string& key = t[i].string.value;
+                if (key == "name" && punct(&t[i + 1], ":") && t[i + 2].kind == TokenKind::String && t[i + 2].string.value == name) {
+                    return shown(manifest.string()) + " is a package named '" + shown(name) +
+                           "': Node resolves the name to that package's own exports (a self-reference) before node_modules, so "
+                           "repository code, not the package pgfence allowlists, may load under it";
+                }
+                if (key.find("patch:" + name + "@") != std::string::npos || key == "--patch-dir" || key.find(" --patch-dir") != std::string::npos ||
+                    (key.starts_with(name + "@") && text->find("patchedDependencies") != std::string::npos)) {
+                    return shown(manifest.string()) + " patches packages at install ('" + shown(key) + "'): the code that loads as '" +
+                           shown(name) + "' may be the patched package, not the one pgfence allowlists";
+                }
+            }
+        }
+        const fs::path pnpm = dir / "pnpm-workspace.yaml";
+        if (auto text = fs::is_regular_file(fs::symlink_status(pnpm, missing)) ? read_limited(pnpm.string(), 1 << 20) : std::nullopt) {
+            if (text->find("patchedDependencies") != std::string::npos && text->find(name + "@") != std::string::npos) {
+                return shown(pnpm.string()) + " patches '" + shown(name) + "' (patchedDependencies): the code that loads under the name "
+                                              "is the patched package, not the one pgfence allowlists";
+            }
+        }
+        std::string flat = name;  // patch-package's file name: @scope/x -> @scope+x
+        std::replace(flat.begin(), flat.end(), '/', '+');
+        std::string yarn_flat = name;  // yarn's .yarn/patches/<ident>-npm-<version>-<hash>.patch
+        std::replace(yarn_flat.begin(), yarn_flat.end(), '/', '-');
+        for (auto [folder, prefix] : {std::pair<fs::path, std::string>{dir / "patches", flat + "+"}, {dir / ".yarn" / "patches", yarn_flat + "-"}}) {
+            std::error_code ec;
+            if (!fs::is_directory(fs::symlink_status(folder, missing))) continue;
+            std::size_t seen = 0;
+            for (fs::directory_iterator it(folder, ec), end; !ec && it != end && ++seen < 100000; it.increment(ec)) {
+                const std::string file = it->path().filename().string();
+                if (!file.starts_with(prefix) && file.find("++" + prefix) == std::string::npos) continue;  // parent++name+1.0.patch: nested
+                return shown(it->path().string()) + " is a patch of '" + shown(name) + "' applied at install: the code that loads under "
+                                                    "the name is the patched package, not the one pgfence allowlists";
+            }
+        }
+        const fs::path local = dir / "node_modules" / fs::path(name);
+        if (fs::exists(fs::symlink_status(local, missing)) && committed(dir, local)) {
+            return shown(local.string()) + " is in the repository (or pgfence cannot tell it was installed, not committed): Node loads it "
+                                           "under the name before the installed package, and pgfence does not read it";
+        }
+        return {};
+    }
+
+    // Whether `local` (a path under `dir`) may be part of the repository: false only when the git
+    // index of the checkout above it (format 2 or 3, whose entries hold full paths: git's
+    // Documentation/gitformat-index.txt) holds no file under it, so an install put it there.
+    bool committed(const std::filesystem::path& dir, const std::filesystem::path& local) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::path root = dir;
+        for (int hops = 0; hops < 64; ++hops) {
+            std::error_code missing;
+            if (fs::exists(fs::symlink_status(root / ".git", missing))) break;
+            if (root == root.parent_path()) return true;  // no checkout: cannot tell
+            root = root.parent_path();
+        }
+        if (!fs::is_directory(fs::symlink_status(root / ".git", ec))) return true;  // a worktree's or submodule's .git file
+        auto [index, fresh] = m_git_index.try_emplace(root.string());
+        if (fresh) index->second = read_limited((root / ".git" / "index").string(), std::size_t{256} << 20);
+        const std::optional<std::string>& text = index->second;
+        if (!text || text->size() < 12 || text->compare(0, 4, "DIRC") != 0) return true;
+        const unsigned char version = static_cast<unsigned char>((*text)[7]);
+        if ((*text)[4] != 0 || (*text)[5] != 0 || (*text)[6] != 0 || (version != 2 && version != 3)) return true;
+        std::string prefix = local.lexically_relative(root).generic_string();
+        if (prefix.empty() || prefix.starts_with("..")) return true;
+        return text->find(prefix + "/") != std::string::npos || text->find(prefix + std::string(1, '\0')) != std::string::npos;
     }
 
     // Why a package of the workspace rooted at `root` takes `package`'s name (or cannot be told),
@@ -374,6 +463,7 @@ private:
     std::string_view m_path;
     std::map<std::string, std::string, std::less<>> m_aliased;
     std::map<std::string, std::map<std::string, std::string>> m_workspaces;  // root: package name -> why
+    std::map<std::string, std::optional<std::string>> m_git_index;  // a checkout's root: its .git/index
     std::vector<Reach>& m_out;
     std::vector<std::pair<Token, std::string>>& m_files;
 };

@@ -11,6 +11,8 @@ only clean migrations, in `analyze` and in `pr`:
 - B14: driver code in a module the knexfile loads, or in .sequelizerc;
 - B15: a TypeORM data source's `entities` glob: TypeORM requires each match at initialisation;
 - B3: a .up.sql/.down.sql pair node-pg-migrate runs (named only in a workflow) as two up migrations.
+And red team R82a B6: a runner's computed or `.call`ed migrator verb, knex's query builder, options
+naming folders, node-pg-migrate loaded through createRequire.
 The controls (a plain runner, plain entity classes) stay clean.
 
     test_tool_loads.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
@@ -207,6 +209,41 @@ def np_pair_workflow(s):
           f"analyze: the .down.sql is read as an up migration: {found}")
 
 
+RUNNER_BASE = {**KNEX_BASE, "package.json": package({"migrate": "node scripts/migrate.js"}),
+               "scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\nknex.migrate.latest().then(() => knex.destroy());\n'}
+
+
+def runner_uses(s, body, line):
+    """Red team R82a B6: scripts/migrate.js uses knex other than `knex.migrate.latest()` (each ran
+    for real on knex 3.1 and emptied or dropped users while 07666381's gate exited 0)."""
+    gate_both(s, {"scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\n(async () => {\n' + body +
+                  "  await knex.destroy();\n})();\n"}, "scripts/migrate.js", line, RUNNER_BASE)
+
+
+def runner_computed_verb(s):
+    runner_uses(s, '  await knex.migrate.latest();\n  await knex.migrate["rollback"]({}, true);\n', 4)
+
+
+def runner_call(s):
+    runner_uses(s, "  await knex.migrate.latest();\n  await knex.migrate.rollback.call(knex.migrate, {}, true);\n", 4)
+
+
+def runner_query_builder(s):
+    runner_uses(s, '  await knex.migrate.latest();\n  await knex("users").truncate();\n', 4)
+
+
+def runner_directory(s):
+    runner_uses(s, '  await knex.migrate.latest({ directory: ["./migrations", "./lib/x"] });\n', 3)
+
+
+def runner_create_require(s):
+    """B6 rn_npm: node-pg-migrate loaded through createRequire, its runner() on lib/x."""
+    head = {"scripts/migrate.js": ('const load = require("module").createRequire(__filename);\nconst { runner } = load("node-pg-migrate");\n'
+                                   'runner({ databaseUrl: process.env.DATABASE_URL, dir: "lib/x", direction: "up", migrationsTable: "pgmigrations" });\n'),
+            "lib/x/1700000000001_b.js": "exports.up = (pgm) => { pgm.dropTable('users'); };\n"}
+    gate_both(s, head, "scripts/migrate.js", 2, RUNNER_BASE)
+
+
 def control_runner(s):
     """A typical scripts/migrate.js that only runs knex.migrate.latest(), and plain npm hooks: clean."""
     base = {**KNEX_BASE, "lib/patch.js": "module.exports = {};\n"}
@@ -242,6 +279,11 @@ SCENARIOS = {
     "sequelizerc_driver": sequelizerc_driver,
     "typeorm_entity": typeorm_entity,
     "np_pair_workflow": np_pair_workflow,
+    "runner_computed_verb": runner_computed_verb,
+    "runner_call": runner_call,
+    "runner_query_builder": runner_query_builder,
+    "runner_directory": runner_directory,
+    "runner_create_require": runner_create_require,
     "control_runner": control_runner,
     "control_entities": control_entities,
 }
