@@ -393,6 +393,8 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
                                 (recursive ? "it calls itself" : "pgfence's limit on following helpers"));
         return;
     }
+    ++m_budget.follows;
+    m_budget.work += cost;  // (before params_unread lexes it: each call costs its share)
     std::vector<std::size_t> handed;
     for (std::size_t i = 0; arg(call, i) != nullptr; ++i) {
         if (hands_runner(*arg(call, i))) handed.push_back(i);
@@ -402,8 +404,6 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
                                 ", which pgfence does not bind: what it does with it is not followed");
         return;
     }
-    ++m_budget.follows;
-    m_budget.work += cost;
     Aliases bound;
     std::map<std::string, std::optional<std::string>, std::less<>> scope;  // for `${param}` in its templates
     std::optional<std::map<std::string, std::size_t, std::less<>>> bindings;
