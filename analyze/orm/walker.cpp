@@ -40,6 +40,7 @@ void Walker::scan(const Node& n, Half half) {
         std::string root = n.params.empty() || n.params[0].empty() ? m_form.receiver : n.params[0];
         m_roots.clear();
         if (!root.empty()) m_roots.push_back(root);
+        m_roots.push_back("arguments");  // arguments[0] is the runner too (red team R82b B4)
         m_this.clear();
         read_body(n, Aliases{}, half);
         return;
@@ -177,6 +178,25 @@ void Walker::forget(Aliases& a, const std::string& name) {
 
 void Walker::assign(const Node& left, const Node& right, Aliases& a) {
     bool alias = aliases_runner(right);
+    // A name that stood for the runner and is given another value: the parse keeps no blocks or
+    // branches, so the write may not run (`if (x) s = null`, a `try`) or may bind another variable
+    // (`{ let s = 1; }`, a `for (let s ...)` head): it becomes runner[?], whose uses are unknown,
+    // never a name pgfence forgets while it may still hold the runner (red team R82b B1).
+    auto forget = [&](Aliases& in, const std::string& name) {
+        auto it = in.find(name);
+        if (it == in.end() || !rooted(it->second)) return Walker::forget(in, name);
+        Node opaque;
+        opaque.kind = NodeKind::Index;
+        opaque.begin = right.begin;
+        opaque.end = right.end;
+        Node root;
+        root.kind = NodeKind::Ident;
+        root.name = root_of(it->second);
+        root.begin = right.begin;
+        root.end = right.begin;
+        opaque.kids.push_back(std::move(root));
+        define(in, name, std::move(opaque));
+    };
     if (left.kind == NodeKind::Ident && !alias) {
         if (const Node* runner = returned_runner(right)) {
             define(a, left.name, *runner);
@@ -387,17 +407,30 @@ Walker::Use Walker::use_of(const Node& p, std::size_t i) {
             if (p.name == "?:") return i == 0 ? Use::Tested : Use::Flows;
             return Use::Flows;
         case NodeKind::Unary: {
-            // `await` and `yield` hand it on, `...` spreads it, `delete`, `++` and `--` write it.
-            static const std::string_view k_tests[] = {"!", "typeof", "void", "-", "+", "~"};
+            // Default-deny: only the operators that call no code with their operand test it
+            // (ECMA-262 13.5: `!` is ToBoolean, `typeof` and `void` read no property). `-`, `+`
+            // and `~` call ToPrimitive (valueOf, toString, @@toPrimitive); `await` and `yield` hand
+            // it on, `...` spreads it, `delete`, `++` and `--` write it.
+            static const std::string_view k_tests[] = {"!", "typeof", "void"};
             return std::find(std::begin(k_tests), std::end(k_tests), p.name) != std::end(k_tests) ? Use::Tested : Use::Flows;
         }
         case NodeKind::Binary: {
-            // `a && b` is a when a is falsy (no object is): a is only tested. `||` and `??` are
-            // either side, an assignment its right side; the other operators make a new value.
+            // `a && b` is a when a is falsy (no object is, ToBoolean calls nothing): a is only
+            // tested. `===` and `!==` compare without converting (ECMA-262 7.2.15
+            // IsStrictlyEqual), `==` and `!=` with null or undefined too (7.2.14 IsLooselyEqual,
+            // step 2-3); against anything else `==` may call ToPrimitive on the runner, and `<`,
+            // arithmetic and `+` do. `x in k` asks the runner's own object ([[HasProperty]]),
+            // `k instanceof C` calls C[Symbol.hasInstance](k), user code (13.10.2
+            // InstanceofOperator, red team R82b B2). Every other operator is Flows.
             if (p.name == "&&") return i == 0 ? Use::Tested : Use::Flows;
-            static const std::string_view k_compare[] = {"==", "===", "!=", "!==", "<=", ">="};
-            bool assigns = p.name.ends_with("=") && std::find(std::begin(k_compare), std::end(k_compare), p.name) == std::end(k_compare);
-            return p.name == "||" || p.name == "??" || assigns ? Use::Flows : Use::Tested;
+            if (p.name == "===" || p.name == "!==") return Use::Tested;
+            if (p.name == "in") return i == 1 ? Use::Tested : Use::Flows;
+            if ((p.name == "==" || p.name == "!=") && p.kids.size() == 2) {
+                const Node& other = p.kids[1 - std::min<std::size_t>(i, 1)];
+                bool nullish = other.kind == NodeKind::Ident && (other.name == "null" || other.name == "undefined");
+                return nullish ? Use::Tested : Use::Flows;
+            }
+            return Use::Flows;
         }
         default: return Use::Flows;
     }

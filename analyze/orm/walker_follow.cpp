@@ -12,6 +12,56 @@
 
 namespace pgfence::analyze::orm::detail {
 
+namespace {
+// Why the runner handed to `func` at argument `i` may reach code the follow does not bind: no
+// parameter of its own, a pattern, a rest parameter at or before it, or a default value that is
+// not a plain literal (the parse keeps no defaults: `(s, t = s) => t.dropTable(...)`, red team
+// R82b B3); "" when none. Reads the parameter list's tokens only.
+std::string params_unread(std::string_view text, const Node& func, const std::vector<std::size_t>& handed) {
+    std::vector<Token> tokens = lex_js(text, std::min(func.begin, text.size()), std::min(func.end, text.size()));
+    std::size_t k = 0;
+    for (int depth = 0; k < tokens.size(); ++k) {  // the list's '(', past a computed key `[...]`
+        const Token& t = tokens[k];
+        if (t.kind != TokenKind::Punct) continue;
+        if (t.text == "(" && depth == 0) break;
+        if (t.text == "[" || t.text == "(" || t.text == "{") ++depth;
+        if (t.text == "]" || t.text == ")" || t.text == "}") --depth;
+        if (t.text == "=>" || (t.text == "{" && depth == 1)) return {};  // `s => ...`, or no list found
+    }
+    std::size_t param = 0, rest = std::string::npos;
+    bool in_default = false;
+    std::string why;
+    for (int depth = 0; ++k < tokens.size();) {
+        const Token& t = tokens[k];
+        bool punct = t.kind == TokenKind::Punct;
+        if (punct && (t.text == "(" || t.text == "[" || t.text == "{")) ++depth;
+        if (punct && (t.text == ")" || t.text == "]" || t.text == "}") && depth-- == 0) break;
+        if (depth != 0) {
+            if (in_default && t.kind == TokenKind::Ident) why = "a parameter's default value";
+            continue;
+        }
+        if (punct && t.text == ",") {
+            ++param;
+            in_default = false;
+        } else if (punct && t.text == "...") {
+            rest = std::min(rest, param);
+        } else if (punct && t.text == "=") {
+            in_default = true;
+        } else if (in_default && t.kind != TokenKind::Number && t.kind != TokenKind::String && t.text != "-" &&
+                   t.text != "true" && t.text != "false" && t.text != "null" && t.text != "undefined" &&
+                   t.text != "[" && t.text != "]" && t.text != "{" && t.text != "}" && t.text != ":") {
+            why = "a parameter's default value";  // runs in the callee with its parameters in scope
+        }
+    }
+    for (std::size_t i : handed) {
+        if (i >= func.params.size()) return "an argument with no parameter of its own";
+        if (func.params[i].empty()) return "a destructuring parameter";
+        if (rest != std::string::npos && i >= rest) return "a rest parameter";
+    }
+    return why;
+}
+}  // namespace
+
 const Node* Walker::awaited_handle(const Node& value) const {
     if (value.kind != NodeKind::Unary || value.name != "await" || value.kids.empty()) return nullptr;
     return handle_of_call(value.kids[0]);
@@ -310,6 +360,11 @@ std::string Walker::follow_import(const Node& call, const std::string& name, con
         return " (at line " + std::to_string(line) + " of it: " + hidden.front().second + ")";
     }
     const Node& func = *it->second;
+    std::vector<std::size_t> handed;
+    for (std::size_t i = 0; arg(call, i) != nullptr; ++i) {
+        if (hands_runner(*arg(call, i))) handed.push_back(i);
+    }
+    if (auto why = params_unread(*text, func, handed); !why.empty()) return " (the runner reaches it through " + why + ")";
     Aliases bound;
     for (std::size_t i = 0; i < func.params.size(); ++i) {
         const Node* a = arg(call, i);
@@ -320,6 +375,7 @@ std::string Walker::follow_import(const Node& call, const std::string& name, con
         bound[func.params[i]] = root;
     }
     w.m_roots = m_roots;
+    w.m_roots.push_back("arguments");  // the helper's `arguments` holds the runner (red team R82b B3)
     w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
     std::string shown_path = std::filesystem::path(*file).filename().string();
     result.first_import = std::min(result.first_import, call.begin);
@@ -338,7 +394,16 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
         return;
     }
     ++m_budget.follows;
-    m_budget.work += cost;
+    m_budget.work += cost;  // (before params_unread lexes it: each call costs its share)
+    std::vector<std::size_t> handed;
+    for (std::size_t i = 0; arg(call, i) != nullptr; ++i) {
+        if (hands_runner(*arg(call, i))) handed.push_back(i);
+    }
+    if (auto why = params_unread(m_text, func, handed); !why.empty()) {
+        unknown(call, name, "`" + shown(name) + "()` receives the migration's runner through " + why +
+                                ", which pgfence does not bind: what it does with it is not followed");
+        return;
+    }
     Aliases bound;
     std::map<std::string, std::optional<std::string>, std::less<>> scope;  // for `${param}` in its templates
     std::optional<std::map<std::string, std::size_t, std::less<>>> bindings;
@@ -372,7 +437,10 @@ void Walker::follow(const Node& call, const Node& func, const std::string& cls, 
     if (!cls.empty()) m_class = cls;
     if (m_e.via.empty()) m_e.via = "line " + std::to_string(line_of(call.begin));  // the call in up()
     m_stack.push_back(&func);
+    bool handed_on = !handed.empty();
+    if (handed_on) m_roots.push_back("arguments");  // arguments[i] is the runner (red team R82b B3, B4)
     read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
+    if (handed_on) m_roots.pop_back();
     m_stack.pop_back();
     m_class = saved;
     m_e.via = saved_via;
