@@ -406,8 +406,28 @@ std::vector<std::string> Catalog::domains_over(const std::string& name) const {
 void Catalog::add_domain_functions(const std::string& name, const std::vector<std::string>& functions) {
     auto& list = m_domain_functions[name];
     for (const std::string& f : functions) {
-        if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
+        // One past the limit is kept: it marks the domain's as more than are followed.
+        if (list.size() <= k_max_domain_checks && std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
     }
+}
+
+std::vector<std::string> Catalog::domain_check_functions(const std::string& name) const {
+    std::vector<std::string> out;
+    std::string key = name;
+    for (int depth = 0; depth < 32 && out.size() <= k_max_domain_checks; ++depth) {
+        if (const auto dot = key.rfind('.'); dot != std::string::npos && m_domains.count(key) == 0) key = key.substr(dot + 1);
+        if (m_domains.count(key) == 0) break;
+        if (const auto* functions = domain_functions(key)) {
+            for (const std::string& f : *functions) {
+                if (out.size() > k_max_domain_checks) break;
+                if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+            }
+        }
+        auto base = m_domain_bases.find(key);
+        if (base == m_domain_bases.end() || base->second == key) break;
+        key = base->second;
+    }
+    return out;
 }
 
 const std::vector<std::string>* Catalog::domain_functions(const std::string& name) const {

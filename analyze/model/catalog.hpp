@@ -403,6 +403,12 @@ public:
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
+    // The functions a value's coercion to type `name` runs through domain CHECKs: its own and
+    // those of the domains below it (PostgreSQL checks the whole chain, typcache.c
+    // load_domaintype_info), each once; none for a type that is no domain the catalog knows.
+    // At most k_max_domain_checks: one past it means more (a hostile file stays linear).
+    [[nodiscard]] std::vector<std::string> domain_check_functions(const std::string& name) const;
+    static constexpr std::size_t k_max_domain_checks = 100;
     // The privileges ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT | REVOKE ... ON TABLES left
     // roles: a table created later gets them too.
     void set_default_table_privileges(TableAcl acl) { m_default_table_privileges = std::move(acl); }

@@ -111,14 +111,17 @@ public:
             if (c->contype == CONSTR_GENERATED) add(relname, c->raw_expr, "generated column " + column, k_row_check);
             if (c->contype == CONSTR_CHECK) check(relname, column, c);
         }
-        if (def->typeName == nullptr || pg::length(def->typeName->names) == 0) return;
-        std::string domain(pg::last_name(def->typeName->names));
-        if (const auto* functions = m_catalog.domain_functions(domain)) {
-            for (const std::string& f : *functions) {
-                auto dot = f.rfind('.');
-                Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
-                add_call(relname, std::move(c), "domain " + domain + "'s CHECK on " + column, k_row_check, adding);
-            }
+        domain(relname, column, def->typeName, adding);
+    }
+    // The CHECKs of a column's type when it is a domain, with those of the domains under it
+    // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
+    void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding) {
+        if (type == nullptr || pg::length(type->names) == 0) return;
+        std::string domain(pg::last_name(type->names));
+        for (const std::string& f : m_catalog.domain_check_functions(domain)) {
+            auto dot = f.rfind('.');
+            Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
+            add_call(relname, std::move(c), "domain " + domain + "'s CHECK on " + column, k_row_check, adding);
         }
     }
     // The read attachments of the views `query` reads, as `events` of the view or materialized view being created.
@@ -205,6 +208,10 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         std::string table = display_of(catalog, alter->relation);
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             if (cmd->subtype == AT_AddColumn) c.column(relname, table, pg::as<ColumnDef>(cmd->def), true);
+            // ALTER COLUMN ... TYPE d: the rows converted now (function_calls_follow.cpp), the writes after.
+            if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def); def != nullptr && cmd->subtype == AT_AlterColumnType && cmd->name != nullptr) {
+                c.domain(relname, table + "." + std::string(cmd->name), def->typeName, false);
+            }
             if (cmd->subtype == AT_ColumnDefault) {
                 c.add(relname, cmd->def, "DEFAULT of " + table + "." + std::string(pg::text(cmd->name)), Event::Insert);
             }
@@ -431,11 +438,14 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
             catalog.add_domain_functions(a.domain, {name});
             if (!pg::is<AlterDomainStmt>(stmt)) continue;
-            for (const std::string& table : catalog.tables_using_type(a.domain)) {
-                if (const RelationInfo* rel = std::as_const(catalog).find(table)) {
-                    AttachedFunction f = a.function;
-                    f.via += " on " + rel->display;
-                    attacher.add(table, f);
+            // The columns of the domain, and of the domains over it, which have its CHECKs too.
+            for (const std::string& over : catalog.domains_over(a.domain)) {
+                for (const std::string& table : catalog.tables_using_type(over)) {
+                    if (const RelationInfo* rel = std::as_const(catalog).find(table)) {
+                        AttachedFunction f = a.function;
+                        f.via += " on " + rel->display;
+                        attacher.add(table, f);
+                    }
                 }
             }
             continue;

@@ -66,6 +66,11 @@ private:
     // The calls in `node` (a statement or expression), followed into `facts`.
     void follow_calls(const pg::Node* node, StatementFacts& facts);
     void follow_call(const FuncCall* call, StatementFacts& facts, bool per_row);
+    // The CHECK functions of `type` when it is a domain (and of the domains under it), run as the
+    // statement converts a value to it; `where` says what value ("a value cast to it"). Defined
+    // in domain_checks.cpp.
+    void follow_domain_checks(const TypeName* type, StatementFacts& facts, const std::string& where);
+    void follow_domain_checks(const std::string& domain, StatementFacts& facts, const std::string& where);
     // The functions `stmt` attaches (kept in the catalog; run now when it runs them) and those
     // it fires (function_attach.hpp), followed into `facts`.
     void follow_attached(const pg::Node* stmt, StatementFacts& facts);

@@ -264,6 +264,12 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
         std::vector<Frame>& stack;
         ~Pop() { stack.pop_back(); }
     } pop{m_stack};
+    // A result, an argument or an OUT parameter of a domain is converted to it on each call: its
+    // CHECKs run (domain_checks.cpp); a PL/pgSQL body's variables too (plpgsql.hpp).
+    follow_domain_checks(create->returnType, facts, "the value " + name + " returns");
+    for (const FunctionParameter* p : pg::each<FunctionParameter>(create->parameters)) {
+        follow_domain_checks(p->argType, facts, "a parameter of " + name);
+    }
     // A parameter's DEFAULT is evaluated for each call that leaves the argument out (PostgreSQL
     // adds it to the call's arguments, funcapi.c expand_function_arguments): its calls are
     // followed with the body's, for every call (which arguments a call leaves out is not judged).

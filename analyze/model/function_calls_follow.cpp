@@ -49,11 +49,19 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
     // A call evaluated per row (in a query that reads a table, an UPDATE, a new column's DEFAULT
     // filling the existing rows) runs only if there are rows: its locks are conditional. A call
     // in `SELECT f();` or a VALUES list runs once.
+    // A cast to a domain runs its CHECKs (domain_checks.cpp): each domain once per statement.
+    std::set<std::string> domains;
+    auto to_domain = [&](const TypeName* type, const std::string& where) {
+        if (type != nullptr && pg::length(type->names) > 0 && domains.insert(std::string(pg::last_name(type->names))).second) {
+            follow_domain_checks(type, facts, where);
+        }
+    };
     auto expression = [&](auto&& self, const pg::Node* n, bool per_row) -> void {
         if (n == nullptr) return;
         if (const SelectStmt* select = pg::as<SelectStmt>(n); select != nullptr && pg::length(select->fromClause) > 0) per_row = true;
         if (pg::is<UpdateStmt>(n) || pg::is<DeleteStmt>(n) || pg::is<MergeStmt>(n)) per_row = true;
         if (const FuncCall* call = pg::as<FuncCall>(n)) follow_call(call, facts, per_row);
+        if (const TypeCast* cast = pg::as<TypeCast>(n)) to_domain(cast->typeName, "a value cast to it");
         pg::each_child(n, [&](const pg::Node* child) { self(self, child, per_row); });
     };
     switch (node->type) {
@@ -86,14 +94,31 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
             expression(expression, pg::as<ExplainStmt>(node)->query, false);
             return;
         case T_PrepareStmt:
+            // Its parameters' types: each EXECUTE converts its arguments to them.
+            for (const TypeName* type : pg::each<TypeName>(pg::as<PrepareStmt>(node)->argtypes)) to_domain(type, "a parameter of it");
             expression(expression, pg::as<PrepareStmt>(node)->query, false);
             return;
+        case T_AlterDomainStmt: {
+            // VALIDATE CONSTRAINT checks the values of every column of the domain, or of one over it.
+            const auto* alter = pg::as<AlterDomainStmt>(node);
+            if (alter->subtype != 'V' || pg::length(alter->typeName) == 0) return;
+            const std::string domain(pg::last_name(alter->typeName));
+            for (const std::string& over : m_ctx->catalog.domains_over(domain)) {
+                if (m_ctx->catalog.tables_using_type(over).empty()) continue;
+                follow_domain_checks(domain, facts, "the columns it validates");
+                break;
+            }
+            return;
+        }
         case T_AlterTableStmt:
             // ADD COLUMN's default fills the existing rows, a type change's USING converts them,
             // a CHECK checks them.
             for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(pg::as<AlterTableStmt>(node)->cmds)) {
                 if (cmd->subtype == AT_AddColumn || cmd->subtype == AT_AlterColumnType) {
                     if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def)) {
+                        // ALTER COLUMN ... TYPE d converts every row to the domain (ADD COLUMN's
+                        // domain is attached, and run, by function_attach.cpp).
+                        if (cmd->subtype == AT_AlterColumnType) to_domain(def->typeName, "the rows ALTER COLUMN ... TYPE converts");
                         expression(expression, def->raw_default, true);
                         for (const Constraint* c : pg::each<Constraint>(def->constraints)) expression(expression, c->raw_expr, true);
                     }

@@ -47,6 +47,9 @@ public:
         }
     }
     void expression(const pg::Node* stmt, StatementFacts& body) override { m_follower.follow_calls(stmt, body); }
+    void variable(const std::string& type, const std::string& name, StatementFacts& body) override {
+        m_follower.follow_domain_checks(type, body, "variable " + name);
+    }
 
 private:
     CallFollower& m_follower;

@@ -123,7 +123,8 @@ std::optional<StoredTarget> stored_target(const pg::Node* stmt, const Catalog& c
         // where existing objects call it); an event trigger runs on DDL, which the migrations'
         // later statements fire (function_calls.cpp).
         case T_CreateFunctionStmt: case T_CreateEventTrigStmt:
-        // A new domain: no column has it yet (ADD COLUMN of it attaches its CHECKs).
+        // A new domain: no column has it yet (ADD COLUMN of it attaches its CHECKs), and a value
+        // converted to it runs them where that statement runs (domain_checks.cpp).
         case T_CreateDomainStmt:
             return std::nullopt;
         case T_ViewStmt: {

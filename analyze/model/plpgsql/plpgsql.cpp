@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -14,6 +16,7 @@
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/plpgsql/plpgsql_fold.hpp"
 #include "analyze/parse/splitter.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -41,6 +44,7 @@ struct Walk {
     model::LockIndex locks;  // where facts' locks are, for merging each statement's in
     std::map<int, std::string> cursors;  // a bound cursor's query (DECLARE c CURSOR FOR query), by datum number
     const json* statement = nullptr;      // the statement the walk is in, for the line of what it finds
+    std::string_view text;                // the body's text (or the whole definition's), for variable_types
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -475,10 +479,79 @@ bool default_acts(const std::string& value, const std::shared_ptr<void>& arena) 
     return found;
 }
 
+// A variable's type as the body names it ("public.D[]", "\"D\"", "numeric(10,2)"): its last name, as
+// PostgreSQL folds it (an unquoted one to lower case), for the catalog's domains.
+std::string variable_type(std::string typname) {
+    if (const auto cut = typname.find_first_of("[("); cut != std::string::npos) typname.resize(cut);
+    while (!typname.empty() && typname.back() == ' ') typname.pop_back();
+    if (!typname.empty() && typname.back() == '"') {
+        const auto open = typname.rfind('"', typname.size() - 2);
+        return open == std::string::npos ? std::string() : typname.substr(open + 1, typname.size() - open - 2);
+    }
+    if (const auto dot = typname.rfind('.'); dot != std::string::npos) typname = typname.substr(dot + 1);
+    std::transform(typname.begin(), typname.end(), typname.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return typname;
+}
+
+// libpg_query keeps no type for a variable of a type it does not ship (a domain): it gives a
+// PLpgSQL_rec with the name only. The words after each name in the text ("v d", "v CONSTANT
+// public.d"), by the name folded: the types a variable of that name may be declared of. One pass.
+std::map<std::string, std::vector<std::string>> variable_types(std::string_view text) {
+    std::map<std::string, std::vector<std::string>> out;
+    auto word = [&](const Token& t) {
+        return variable_type(std::string(text.substr(t.begin, t.end - t.begin)));
+    };
+    Tokenizer tokens(text);
+    Token t, before, prior;
+    bool have_before = false;
+    std::vector<std::string>* qualified = nullptr;  // "v public.d": the name after the dot is the type too
+    bool dot = false;
+    while (tokens.next(t)) {
+        if (t.is_comment()) continue;
+        const bool name = t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent;
+        if (name && dot && qualified != nullptr && qualified->size() < 8) qualified->push_back(word(t));
+        dot = qualified != nullptr && t.is_symbol(text, '.');
+        if (!dot) qualified = nullptr;
+        if (name && have_before) {
+            std::string var = word(before);
+            std::string type = word(t);
+            if (type == "constant") {  // "v CONSTANT d": the next word
+                prior = before;
+                before = t;
+                continue;
+            }
+            if (var == "constant" && prior.end != 0) var = word(prior);
+            std::vector<std::string>& types = out[var];
+            if (types.size() < 8 && std::find(types.begin(), types.end(), type) == types.end()) types.push_back(std::move(type));
+            qualified = &types;
+        }
+        prior = before;
+        before = t;
+        have_before = name;
+    }
+    return out;
+}
+
 void model_defaults(Walk& w, const json& datums) {
     if (!datums.is_array()) return;
+    std::set<std::string> types;  // each type's conversion followed once per body
+    std::optional<std::map<std::string, std::vector<std::string>>> written;
     for (const auto& datum : datums) {
         if (!datum.is_object()) continue;
+        // Of a domain: its DECLARE checks its value, NULL too (pl_exec.c exec_stmt_block).
+        if (const json& var = member(datum, "PLpgSQL_var"); w.hooks != nullptr && var.is_object()) {
+            std::string type = variable_type(member(member(var, "datatype"), "PLpgSQL_type").value("typname", std::string()));
+            if (!type.empty() && types.insert(type).second) w.hooks->variable(type, var.value("refname", std::string()), w.facts);
+        }
+        if (const json& rec = member(datum, "PLpgSQL_rec"); w.hooks != nullptr && rec.is_object()) {
+            if (!written) written = variable_types(w.text);
+            const std::string name = variable_type(rec.value("refname", std::string()));
+            if (auto it = written->find(name); it != written->end()) {
+                for (const std::string& type : it->second) {
+                    if (types.insert(type).second) w.hooks->variable(type, name, w.facts);
+                }
+            }
+        }
         for (const auto& [kind, d] : datum.items()) {
             const std::string value = expr_text(d, "default_val");
             if (value.empty() || !default_acts(value, arena_of(w))) continue;
@@ -625,6 +698,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
     }
     Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}, {}, {}, {}, {}, {}, nullptr};
     w.budget.bytes = 4 * (definition.empty() ? body.size() : definition.size()) + 65536;
+    w.text = definition.empty() ? body : definition;
     foldable_variables(w, member(parsed.node, "PLpgSQL_function"));
     (void)walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +

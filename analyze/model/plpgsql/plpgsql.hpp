@@ -21,6 +21,11 @@ public:
     // An expression of the body (a condition, PERFORM, an assignment), parsed as a statement;
     // what it does goes into `body`, the facts of the whole body.
     virtual void expression(const pg::Node* stmt, StatementFacts& body) = 0;
+    // A variable (or parameter) of the body declared of type `type` (as the body writes it, last
+    // name only): its DECLARE converts its first value, NULL too, to that type.
+    virtual void variable(const std::string& type, const std::string& name, StatementFacts& body) {
+        (void)type, (void)name, (void)body;
+    }
 };
 
 // Fills `facts` for a DoStmt; `body_line` is the file line where the body's text starts.
