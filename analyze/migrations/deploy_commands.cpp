@@ -13,6 +13,7 @@
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/shell_folder.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
@@ -664,14 +665,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
     // Only a shell's: a followed script named .js or .py, or whose #! names node or python, is read
     // line by line as before but its lines move no folder.
-    const std::string_view first_line = text.substr(0, text.find('\n'));
-    const std::string_view ext = path_name(path).rfind('.') == std::string_view::npos ? std::string_view() : path_name(path).substr(path_name(path).rfind('.'));
-    const bool shell = (ext.empty() || ext == ".sh" || ext == ".bash" || ext == ".zsh" || ext == ".ksh" || ext == ".bats" || ext == ".command" ||
-                        ext == ".run") &&
-                       !(first_line.starts_with("#!") && (first_line.find("node") != std::string_view::npos || first_line.find("python") != std::string_view::npos ||
-                                                          first_line.find("ruby") != std::string_view::npos || first_line.find("perl") != std::string_view::npos ||
-                                                          first_line.find("deno") != std::string_view::npos || first_line.find("bun") != std::string_view::npos ||
-                                                          first_line.find("php") != std::string_view::npos));
+    const bool shell = shell_text(path, text);
     const bool carries = shell && (run_script || name.ends_with(".sh") || name.ends_with(".bash"));
     const bool dockerfile = dockerfile_name(name);
     std::optional<std::string> cwd = base;
@@ -709,14 +703,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
-        if (carries) {
-            // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
-            // one set inside a block may not be.
-            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
-            std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
-            if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
-            line_text = with_own_dirs(line_text, own_dirs, path);
-        }
+        if (carries) line_text = with_tracked_dirs(line_text, path, own_dirs, block > 0);
         std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
         // A matrix's values cost a reading each: past the file's budget a line is read as written
         // (its computed words unknown where a tool reads them).
@@ -728,26 +715,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::optional<std::string> here = cwd;
         const int block_before = block;
         const std::optional<std::string> block_entry_before = block_entry;
-        // A function's definition (`f() {`, `function f {`) opens a block; a line that is `}` closes it.
-        std::string_view trimmed = l.text;
-        while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
-        const std::size_t paren = trimmed.find("()");
-        const bool function = carries && (trimmed.starts_with("function ") ||
-                                          (paren != std::string_view::npos && paren > 0 &&
-                                           std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(paren), [](char ch) {
-                                               return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-' || ch == ':' || ch == '.' || ch == ' ';
-                                           })));
+        const bool function = carries && function_opener(l.text);
         const bool conditional = l.text.find("&&") != std::string::npos || l.text.find("||") != std::string::npos;
         bool cond_moved = false;
         for (const std::string& t : variants) {
             here = cwd;
             block = block_before;
             block_entry = block_entry_before;
-            if (function) {
-                if (block++ == 0) block_entry = here;
-            } else if (block > 0 && trimmed.starts_with("}")) {
-                if (--block == 0 && here != block_entry) here.reset();
-            }
+            brace_block(l.text, function, block, block_entry, here);
             why = dotenv ? std::string() : destructive_command(t);
             if (dotenv) break;
             std::size_t index = 0;
@@ -758,42 +733,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 const bool first = index++ == 0;
                 if (c >= words.size()) continue;
                 const std::string& command = words[c];
-                if (carries || values) {
-                    static const std::set<std::string_view> k_opens = {"if", "case", "for", "while", "until", "select"};
-                    static const std::set<std::string_view> k_closes = {"fi", "esac", "done"};
-                    if (k_opens.contains(command)) {
-                        if (block++ == 0) block_entry = here;
-                    } else if (k_closes.contains(command) && block > 0) {
-                        if (--block == 0 && here != block_entry) here.reset();
-                    }
-                }
-                // `cd` with no folder, `cd -` or `~` (HOME, the last folder), `popd`: a folder pgfence does not follow.
-                if (command == "popd" || ((command == "cd" || command == "pushd") &&
-                                          (c + 1 >= words.size() || words[c + 1] == "-" || words[c + 1].starts_with("~")))) {
-                    here.reset();
-                    continue;
-                }
-                if (c + 1 < words.size() && (command == "cd" || command == "pushd" || (dockerfile && command == "WORKDIR"))) {
-                    std::size_t a = c + 1;
-                    while (a + 1 < words.size() && (words[a] == "-P" || words[a] == "-L" || words[a] == "-e" || words[a] == "--")) ++a;
-                    const std::string_view to = words[a];
-                    const std::optional<std::string> was = here;
-                    if (to.starts_with(k_from_top)) {
-                        here = from_top_path(to);
-                    } else if (to.starts_with("/")) {
-                        // An image's absolute path (`cd /app/services/worker`): the repository's
-                        // folder it ends with, the first that holds a package.json; none is unknown
-                        // (a Dockerfile's WORKDIR: the build's context, which `COPY . .` puts there).
-                        std::optional<std::string> found;
-                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !found && read; slash = to.find('/', slash + 1)) {
-                            const std::string_view tail = to.substr(slash + 1);
-                            if (tail.find_first_of("$`") != std::string_view::npos) continue;  // `/home/$user/packages/server`: its literal end
-                            if (const auto f = join_folder("", tail); f && !f->empty() && read(*f + "/package.json")) found = f;
-                        }
-                        here = found ? found : command == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
-                    } else {
-                        here = here ? join_folder(*here, to) : std::nullopt;
-                    }
+                if (carries || values) shell_block(command, block, block_entry, here);
+                if (const std::optional<std::string> was = here; folder_command(words, c, here, base, dockerfile, read)) {
                     // After `&&` or `||` a `cd` may not run: it holds on the line, not past it unless known both ways.
                     if (!first && conditional && here != was) cond_moved = true;
                     continue;
@@ -817,18 +758,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         // mentions no longer holds a known folder, and a `cd` in it moves this one.
                         // (The image's and the runner's own files, `. /etc/os-release`, `. ~/.nvm/nvm.sh`, are not the repository's.)
                         const bool system = script.starts_with("/") || script.starts_with("~") || script.starts_with("$HOME");
-                        if (sourced && carries && !system) {
-                            const auto top = from_top_path(script);
-                            const std::string file = top ? *top : repository_path(here.value_or(""), script);
-                            const auto text = file.empty() || sourced_reads++ >= 64 ? std::nullopt : read(file);
-                            if (!text) {  // past 64, or not read: nothing it may set is known
-                                own_dirs.clear();
-                                here.reset();
-                            } else {
-                                std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(*text, d.first); });
-                                if (text->find("cd ") != std::string::npos || text->find("pushd") != std::string::npos) here.reset();
-                            }
-                        }
+                        if (sourced && carries && !system) sourced_script(script, here, own_dirs, sourced_reads, read);
                     }
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
