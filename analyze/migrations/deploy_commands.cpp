@@ -277,8 +277,11 @@ bool helper_name(std::string_view name) {
 bool deploy_name(std::string_view name) {
     // The scripts npm runs itself on `npm install` and `npm ci` (docs.npmjs.com/cli/using-npm/scripts,
     // "npm ci": preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare;
-    // "npm install" the same): a deploy that installs runs them (red team R81a B9).
-    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"}) {
+    // "npm install" the same): a deploy that installs runs them (red team R81a B9); `dependencies`
+    // "Runs AFTER any operations that modify the node_modules directory IF changes occurred" (same
+    // page, "Life Cycle Scripts"), and pnpm's `pnpm:devPreinstall` before `pnpm install` (pnpm.io
+    // scripts, "Lifecycle scripts") (red team R82a B13).
+    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare", "dependencies", "pnpm:devPreinstall"}) {
         if (name == w) return true;
     }
     if (helper_name(name)) return false;

@@ -184,6 +184,41 @@ def npm_prepare(s):
          "package.json", 4)
 
 
+# R82a B13: npm runs the `dependencies` script after `npm install` changes node_modules (docs.npmjs.com
+# using-npm/scripts, "Life Cycle Scripts"); pnpm runs `pnpm:devPreinstall` before `pnpm install`.
+def npm_dependencies(s):
+    gate(s, {WF: workflow("npm install", "npm start"),
+             "package.json": '{\n  "name": "app",\n  "scripts": {\n    "dependencies": "' + SYNC + '",\n    "start": "node server.js"\n  }\n}\n'},
+         "package.json", 4)
+
+
+def pnpm_dev_preinstall(s):
+    gate(s, {WF: workflow("pnpm install", "pnpm start"),
+             "package.json": '{\n  "name": "app",\n  "scripts": {\n    "pnpm:devPreinstall": "' + SYNC + '",\n    "start": "node server.js"\n  }\n}\n'},
+         "package.json", 4)
+
+
+# R82a B9: `typeorm query "<SQL>"` runs the SQL on the data source (typeorm src/commands/QueryCommand.ts).
+TYPEORM = {"package.json": '{"name": "app", "dependencies": {"typeorm": "0.3.20", "pg": "8.11.0"}}\n',
+           "data-source.js": 'const { DataSource } = require("typeorm");\nmodule.exports = new DataSource({ type: "postgres", url: '
+                             'process.env.DATABASE_URL, migrations: ["migrations/*.js"] });\n',
+           "migrations/1700000000000-Init.js": 'module.exports = class Init1700000000000 {\n  async up(q) { await q.query("CREATE TABLE users '
+                                               '(id bigint PRIMARY KEY)"); }\n  async down(q) { await q.query("DROP TABLE users"); }\n};\n'}
+
+
+def typeorm_query(s):
+    gate(s, {"Procfile": 'release: npx typeorm query "DROP TABLE users" -d data-source.js\n'}, "Procfile", 1, base=TYPEORM)
+
+
+def typeorm_query_ts_node(s):
+    gate(s, {WF: workflow("npx typeorm-ts-node-commonjs query 'TRUNCATE users' -d data-source.js")}, WF, 7, base=TYPEORM)
+
+
+def control_typeorm_query(s):
+    """A readiness check that only reads stays clean, as `psql -c 'SELECT 1'` does."""
+    clean(s, {WF: workflow("npx typeorm query 'SELECT 1' -d data-source.js", "npx typeorm migration:run -d data-source.js")}, base=TYPEORM)
+
+
 def control_reach(s):
     """Ordinary forms stay clean: a connection string after a flag or goose's driver, quoted verbs
     that are no down, a test helper target, a workspace's migrate script, a GitLab include read,
@@ -201,7 +236,8 @@ def control_reach(s):
 SCENARIOS = {f.__name__: f for f in [np_cjs_redo, np_esm_script, np_cjs_pair, wf_envvar, wf_matrix, wf_envcmd, wf_subst, wf_quote,
                                       kx_deployenv, kx_envdev, db_migrate_dev, mk_downtime, sh_preset, ws_prefix, ws_cd, ws_w, ws_yarn,
                                       ws_unresolved, containerfile, lc_dockerfile, gl_include, gl_include_elsewhere, ebext, do_app, netlify,
-                                      npm_prepare, control_reach]}
+                                      npm_prepare, control_reach, npm_dependencies, pnpm_dev_preinstall, typeorm_query,
+                                      typeorm_query_ts_node, control_typeorm_query]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
