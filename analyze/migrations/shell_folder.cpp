@@ -109,4 +109,14 @@ void sourced_script(std::string_view script, std::optional<std::string>& here, s
     if (text->find("cd ") != std::string::npos || text->find("pushd") != std::string::npos) here.reset();
 }
 
+bool shell_word(std::string_view line, std::string_view word, bool shell) {
+    const std::string_view t = trim_front(line);
+    if (!shell || t.starts_with("#")) return false;
+    const std::size_t at = line.find(word);
+    if (at == std::string_view::npos) return true;
+    const std::string_view before = line.substr(0, at);
+    if (!before.empty() && (before.back() == '"' || before.back() == '\'')) return true;  // the whole quoted word: `"$KNEX" migrate:up`
+    return std::count(before.begin(), before.end(), '\'') % 2 == 0 && std::count(before.begin(), before.end(), '"') % 2 == 0;
+}
+
 }  // namespace pgfence::analyze::tools::deploy_detail

@@ -46,4 +46,9 @@ bool folder_command(const std::vector<std::string>& words, std::size_t c, std::o
 void sourced_script(std::string_view script, std::optional<std::string>& here, std::vector<std::pair<std::string, std::string>>& own_dirs,
                     std::size_t& reads, const ReadFile& read);
 
+// Whether `word` of `line` is one the shell reads as written: `shell` (a shell's or a command
+// file's line, not a followed JavaScript file's), the line no comment, and the word (where the line
+// spells it so) outside quotes: pgfence's command splitter cuts a quoted `a|b` too (grep -E patterns).
+bool shell_word(std::string_view line, std::string_view word, bool shell);
+
 }  // namespace pgfence::analyze::tools::deploy_detail
