@@ -393,6 +393,7 @@ std::string destructive_command(std::string_view command) {
 
 std::string unread_settings_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
+        if (std::string why = job_environment_command(command, words); !why.empty()) return why;
         // libpq reads a service file from PGSERVICEFILE, or pg_service.conf in PGSYSCONFDIR
         // (postgresql.org/docs/current/libpq-pgservice.html): its `options` are the session's
         // settings, as PGOPTIONS (red team R79 B13: standard_conforming_strings=off).

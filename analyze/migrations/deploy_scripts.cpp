@@ -312,6 +312,69 @@ std::optional<std::string> copied_source(std::string_view dockerfile, std::strin
     return std::nullopt;
 }
 
+std::string job_environment_command(std::string_view line, const std::vector<std::string>& words) {
+    // bash reads the file BASH_ENV names before a non-interactive script, sh (POSIX) the one ENV
+    // names (bash manual, "Bash Startup Files"): code before every command of the job (red team R82a B10).
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        for (std::string_view v : {"BASH_ENV", "ENV"}) {
+            if (w == std::string(v) + ":" || w.starts_with(std::string(v) + "=") || (w == v && k > 0 && words[k - 1] == "export")) {
+                return "this line sets " + std::string(v) + ", a file the shell runs before each command: pgfence does not read it, so what "
+                       "it sets (NODE_OPTIONS, a PATH) and runs before the migration tool is not known";
+            }
+        }
+    }
+    // A workflow step's `shell:` other than a plain interpreter and {0} (docs.github.com, "jobs.<job_id>.steps[*].shell"):
+    // `bash --rcfile deploy/rc -i {0}` runs a repository file first.
+    if (!words.empty() && words[0] == "shell:" && words.size() > 2) {
+        static const std::set<std::string_view> k_programs = {"bash", "sh", "pwsh", "python", "powershell", "cmd"};
+        bool plain = k_programs.contains(words[1]);
+        for (std::size_t k = 2; k < words.size() && plain; ++k) {
+            const std::string_view w = words[k];
+            plain = w == "{0}" || w == "0" || w == "pipefail" || w == "errexit" || (w.starts_with("-") && w != "--rcfile" && w != "--init-file");
+        }
+        if (!plain) {
+            return "this step's shell is `" + printable(line.substr(line.find("shell:") + 6)) + "`, not a plain interpreter: the files it "
+                   "reads first (an rcfile) set what the commands run, which pgfence does not read";
+        }
+    }
+    // A write to $GITHUB_ENV or $GITHUB_PATH (docs.github.com, workflow commands "Setting an environment
+    // variable", "Adding a system path") whose value a file or a command gives, or a PATH the
+    // repository's folders lead: the later steps' environment, or the programs they find, are the repository's.
+    const bool github_env = line.find("GITHUB_ENV") != std::string_view::npos;
+    const bool github_path = line.find("GITHUB_PATH") != std::string_view::npos;
+    if ((github_env || github_path) && line.find(">>") != std::string_view::npos) {
+        const std::string_view value = line.substr(0, line.find(">>"));
+        const bool computed = value.find("$(") != std::string_view::npos || value.find('`') != std::string_view::npos ||
+                              value.find('<') != std::string_view::npos || value.find("cat ") != std::string_view::npos ||
+                              value.find('|') != std::string_view::npos;
+        const bool repository = value.find("GITHUB_WORKSPACE") != std::string_view::npos || value.find("$PWD") != std::string_view::npos ||
+                                value.find("./") != std::string_view::npos || value.find("${{ github.workspace") != std::string_view::npos;
+        // The folder echoed: one of the runner's (`/opt/x/bin`, `$HOME/.local/bin`) is no repository folder.
+        std::string_view echoed = value.find("echo ") == std::string_view::npos ? std::string_view() : value.substr(value.find("echo ") + 5);
+        while (!echoed.empty() && (echoed.front() == ' ' || echoed.front() == '"' || echoed.front() == '\'')) echoed.remove_prefix(1);
+        const bool runner = echoed.starts_with("/") || echoed.starts_with("$HOME") || echoed.starts_with("~") || echoed.starts_with("$RUNNER_") ||
+                            echoed.starts_with("${HOME}") || echoed.starts_with("${RUNNER_") || echoed.starts_with("$GOPATH") || echoed.starts_with("${{ runner.");
+        if (computed || (github_path && (repository || !runner))) {
+            return std::string("this line writes ") + (github_path ? "$GITHUB_PATH" : "$GITHUB_ENV") + " from " +
+                   (computed ? "a file or a command" : "the repository's folders") +
+                   ": the later steps' environment or the programs they run are not known to pgfence";
+        }
+    }
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        if (!w.starts_with("PATH=") && !(w == "PATH" && k > 0 && words[k - 1] == "ENV")) continue;
+        const std::string_view v = w == "PATH" ? (k + 1 < words.size() ? std::string_view(words[k + 1]) : std::string_view()) : w.substr(5);
+        if (v.find_first_of("*^[") != std::string_view::npos) continue;  // a pattern (`grep -q "PATH=.*$DIR"`), no assignment
+        if (v.find("$PWD") != std::string_view::npos || v.find("GITHUB_WORKSPACE") != std::string_view::npos || v.find("$(pwd)") != std::string_view::npos ||
+            v.starts_with("./") || v.find(":./") != std::string_view::npos || v.starts_with("$(") || (!v.empty() && v.front() != '/' && v.front() != '$')) {
+            return "this line puts a folder of the repository on PATH (`" + printable(w) + "`): a program there runs in place of the one "
+                   "a later command names (node, npx), which pgfence does not read as such";
+        }
+    }
+    return "";
+}
+
 std::string script_word(const std::vector<std::string>& words) {
     std::size_t k = program_index(words);
     if (k >= words.size()) return "";

@@ -84,6 +84,12 @@ std::vector<JsonCommand> json_commands(std::string_view text);
 // ["sh", "start.sh"]`), from the build's context: the top, or the Dockerfile's folder; nullopt when none.
 std::optional<std::string> copied_source(std::string_view dockerfile, std::string_view path, std::string_view script, const ReadFile& read);
 
+// Why a line sets the job's shell or environment from the repository (red team R82a B10): BASH_ENV
+// or ENV, a workflow step's `shell:` that is no plain interpreter and {0}, a write to $GITHUB_ENV
+// or $GITHUB_PATH from a file or a command (or of a repository folder), a PATH a repository folder
+// leads; "" when it does none.
+std::string job_environment_command(std::string_view line, const std::vector<std::string>& words);
+
 // The names a file sets once, to a literal (a Makefile's or justfile's `KNEX = npx knex`, a
 // shell's `KNEX="npx knex"`), by name; a name set twice, or to a value make or the shell computes, is left out.
 using Variables = std::unordered_map<std::string, std::string>;

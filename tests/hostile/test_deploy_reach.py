@@ -308,6 +308,35 @@ def docker_action_entry(s):
              ".github/actions/migrate/entry": "#!/bin/sh\nnpx knex migrate:rollback --all\n"}, ".github/actions/migrate/Dockerfile", 3)
 
 
+# R82a B10: the job's shell and environment from the repository's files.
+def bash_env(s):
+    gate(s, {WF: job("npx knex migrate:latest", env={"BASH_ENV": "deploy/bashenv"}),
+             "deploy/bashenv": 'export NODE_OPTIONS="--require ./lib/patch.js"\n'}, WF, 6)
+
+
+def shell_rcfile(s):
+    gate(s, {WF: "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx knex migrate:latest\n"
+                 "        shell: bash --rcfile deploy/rc -i {0}\n", "deploy/rc": 'export NODE_OPTIONS="--require ./lib/patch.js"\n'}, WF, 7)
+
+
+def github_env_from_file(s):
+    gate(s, {WF: job('cat deploy/node.env >> "$GITHUB_ENV"', "npx knex migrate:latest"),
+             "deploy/node.env": "NODE_OPTIONS=--require ./lib/patch.js\n"}, WF, 7)
+
+
+def github_path_repository(s):
+    gate(s, {WF: job('echo "$GITHUB_WORKSPACE/tools/bin" >> "$GITHUB_PATH"', "npx knex migrate:latest"),
+             "tools/bin/node": '#!/bin/sh\nexec /usr/bin/node --require "$PWD/lib/patch.js" "$@"\n'}, WF, 7)
+
+
+def control_job_environment(s):
+    """Ordinary job settings stay clean: a literal GITHUB_ENV line, a runner folder on GITHUB_PATH, plain shells."""
+    clean(s, {WF: "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"NODE_ENV=production\" >> \"$GITHUB_ENV\"\n"
+                  "      - run: echo \"$HOME/.local/bin\" >> $GITHUB_PATH\n      - run: npx knex migrate:latest\n        shell: bash -e {0}\n"
+                  "      - run: echo hi\n        shell: bash --noprofile --norc -eo pipefail {0}\n",
+              "Dockerfile": "FROM node:20\nENV PATH=/app/node_modules/.bin:$PATH\nRUN npx knex migrate:latest\n"})
+
+
 def control_commands(s):
     """Ordinary forms stay clean: make's prefixes and $(MAKE), wrappers, literal variables, the platforms' keys migrating up."""
     up = {"bin/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n"}
@@ -342,7 +371,8 @@ SCENARIOS = {f.__name__: f for f in [np_cjs_redo, np_esm_script, np_cjs_pair, wf
                                       typeorm_query_ts_node, control_typeorm_query, make_at, wrapper_timeout, wrapper_nice_flock,
                                       shell_option_value, backslash_verb, make_variable, shell_variable, program_variable_unset,
                                       xargs_words, just_parameter, script_not_in_repository, platform_render, platform_fly,
-                                      platform_app_json, platform_railway, platform_azure, platform_k8s_args, docker_action_entry, control_commands]}
+                                      platform_app_json, platform_railway, platform_azure, platform_k8s_args, docker_action_entry, control_commands, bash_env, shell_rcfile,
+                                      github_env_from_file, github_path_repository, control_job_environment]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
