@@ -735,7 +735,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
                     const std::string script = script_word(words);
-                    if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
+                    const bool compiled = script.ends_with(".js") || script.ends_with(".mjs") || script.ends_with(".cjs");  // a build's, as script_unknown
+                    if (!script.empty() && !here && !compiled && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
                         why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
                               "which pgfence cannot tell: the migration commands in it are not seen";
                     } else if (!script.empty()) {

@@ -388,6 +388,28 @@ std::string script_word(const std::vector<std::string>& words) {
         if (k >= words.size()) return "";
         return words[k];
     }
+    // A script an interpreter runs (`node scripts/release.js`, `python3 scripts/release.py`; red team R82a B5): its file.
+    static const std::set<std::string_view> k_interpreters = {"node", "tsx", "ts-node", "bun", "deno", "python3", "python", "ruby"};
+    if (k_interpreters.contains(w)) {
+        for (++k; k < words.size(); ++k) {
+            const std::string_view a = words[k];
+            if (a == "run" && w == "deno") continue;
+            if (a == "-r" || a == "--require" || a == "--import" || a == "--loader" || a == "--experimental-loader" || a == "-m" || a == "-P" ||
+                a == "--env-file" || a == "-I") {
+                if (a == "-m") return "";  // python -m MODULE: a module, not a file
+                ++k;
+                continue;
+            }
+            if (a.starts_with("-")) continue;
+            break;
+        }
+        if (k >= words.size()) return "";
+        const std::string_view f = words[k];
+        const std::string_view ext = f.rfind('.') == std::string_view::npos ? std::string_view() : f.substr(f.rfind('.') + 1);
+        static const std::set<std::string_view> k_exts = {"js", "mjs", "cjs", "ts", "mts", "cts", "py", "rb"};
+        if (!k_exts.contains(ext) || f.find("node_modules/") != std::string_view::npos || f.starts_with("-")) return "";
+        return std::string(f.find('/') == std::string_view::npos ? "./" + std::string(f) : std::string(f));
+    }
     if (w.find('/') == std::string_view::npos) return "";
     // A redirection (`>/dev/null`, `2>/dev/null`) or an npm package's name (`@scope/cli`): no script.
     if (w.front() == '>' || w.front() == '<' || w.front() == '@' || (w.size() > 1 && std::isdigit(static_cast<unsigned char>(w.front())) && w[1] == '>')) return "";
@@ -407,6 +429,39 @@ std::string script_word(const std::vector<std::string>& words) {
     return std::string(w);
 }
 
+namespace {
+
+// The database driver a script loads (`require("pg")`, `import psycopg2`, `require 'pg'`), "" when none.
+std::string driver_load(std::string_view file, std::string_view text) {
+    const std::string_view ext = file.rfind('.') == std::string_view::npos ? std::string_view() : file.substr(file.rfind('.') + 1);
+    if (ext == "js" || ext == "mjs" || ext == "cjs" || ext == "ts" || ext == "mts" || ext == "cts") {
+        // psql started through a child process (`execSync(`psql ... -c "DROP TABLE users"`)`): its SQL is not read here.
+        for (std::string_view c : {"child_process", "execa", "zx", "shelljs"}) {
+            if (text.find(c) != std::string_view::npos && text.find("psql") != std::string_view::npos) return "psql through " + std::string(c);
+        }
+        for (std::string_view d : {"pg", "postgres", "pg-promise", "knex", "@neondatabase/serverless", "slonik", "kysely", "mikro-orm", "sequelize", "typeorm"}) {
+            for (std::string_view q : {"\"", "'"}) {
+                const std::string quoted = std::string(q) + std::string(d) + std::string(q);
+                if (text.find("require(" + quoted + ")") != std::string_view::npos || text.find("from " + quoted) != std::string_view::npos ||
+                    text.find("import(" + quoted + ")") != std::string_view::npos) {
+                    return "the driver " + std::string(d);
+                }
+            }
+        }
+    } else if (ext == "py") {
+        for (std::string_view d : {"import psycopg", "from psycopg", "import asyncpg", "import sqlalchemy", "from sqlalchemy", "import pg8000"}) {
+            if (text.find(d) != std::string_view::npos) return "the driver " + std::string(d.substr(d.find(' ') + 1));
+        }
+    } else if (ext == "rb") {
+        for (std::string_view d : {"require 'pg'", "require \"pg\"", "PG.connect", "Sequel.connect"}) {
+            if (text.find(d) != std::string_view::npos) return "the driver pg";
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
 std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow, bool missing_unknown) {
     if (!missing_unknown && word.find_first_of("$`*") != std::string_view::npos) return "";
     if (word.find('$') != std::string_view::npos || word.find('`') != std::string_view::npos || word.find('*') != std::string_view::npos) {
@@ -417,6 +472,7 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     const auto top = from_top_path(word);
     const std::string file = top ? *top : repository_path(base, word);
     if (file.empty()) {
+        if (!missing_unknown) return "";
         return "this command runs the script " + printable(word.substr(0, 80)) +
                ", outside the repository, which pgfence does not read: the migration commands in it are not seen";
     }
@@ -431,6 +487,10 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     if (!text) {
         // Only a path (`bin/release`, not `. .env` or a folder `packages/`), read from a shell's line.
         if (!missing_unknown || word.find('/') == std::string_view::npos || word.ends_with("/")) return "";
+        // A compiled JavaScript file (`node dist/index.js`, a .js a tsc build writes beside its .ts): the build's, as before.
+        for (std::string_view e : {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".py", ".rb"}) {
+            if (word.ends_with(e)) return "";
+        }
         return "this command runs " + printable(file) + ", which is no file of the repository (a build's output, or one a step puts "
                "there): what it runs against the database is not seen";
     }
@@ -438,6 +498,11 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     follow.bytes += text->size();
     if (text->find('\0') != std::string::npos) {
         return "this command runs " + printable(file) + ", a binary file pgfence does not read: the migration commands it runs are not seen";
+    }
+    // A JavaScript, Python or Ruby script that opens the database itself, through a driver: what it sends is not read (red team R82a B5).
+    if (const std::string driver = driver_load(file, *text); !driver.empty()) {
+        return "this command runs " + printable(file) + ", which loads " + driver + " and may send SQL itself: pgfence does not read what it "
+               "sends, so its statements (a DROP, a TRUNCATE) are not reviewed";
     }
     ++follow.depth;
     std::string caller = std::exchange(follow.base, std::string(base));

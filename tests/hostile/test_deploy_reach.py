@@ -337,6 +337,37 @@ def control_job_environment(s):
               "Dockerfile": "FROM node:20\nENV PATH=/app/node_modules/.bin:$PATH\nRUN npx knex migrate:latest\n"})
 
 
+# R82a B5: a script a deploy command runs with an interpreter is read.
+def node_script_exec(s):
+    gate(s, {"Procfile": "release: node scripts/release.js\n",
+             "scripts/release.js": 'const { execSync } = require("child_process");\nexecSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n'
+                                   'execSync("npx knex migrate:latest", { stdio: "inherit" });\n'}, "Procfile", 1)
+
+
+def python_script_subprocess(s):
+    gate(s, {"Procfile": "release: python3 scripts/release.py\n",
+             "scripts/release.py": 'import subprocess\nsubprocess.run(["npx", "knex", "migrate:rollback", "--all"], check=True)\n'}, "Procfile", 1)
+
+
+def node_script_driver(s):
+    gate(s, {"Procfile": "release: node scripts/migrate.js\n",
+             "scripts/migrate.js": 'const { Client } = require("pg");\n(async () => { const c = new Client(); await c.connect(); '
+                                   'await c.query("DROP TABLE users"); await c.end(); })();\n'}, "Procfile", 1)
+
+
+def node_script_psql(s):
+    gate(s, {"Procfile": "release: node scripts/release.js\n",
+             "scripts/release.js": 'const { execSync } = require("child_process");\nexecSync(`psql "${process.env.DATABASE_URL}" -c "DROP TABLE users"`);\n'},
+         "Procfile", 1)
+
+
+def control_node_scripts(s):
+    """A deploy's ordinary node scripts stay clean: a server, a build script that loads no driver."""
+    clean(s, {"Procfile": "web: node server.js\nrelease: node scripts/build.js && npx knex migrate:latest\n",
+              "server.js": 'require("http").createServer((q, r) => r.end("ok")).listen(3000);\n',
+              "scripts/build.js": 'const fs = require("fs");\nfs.writeFileSync("dist/version.txt", "1");\n'})
+
+
 def control_commands(s):
     """Ordinary forms stay clean: make's prefixes and $(MAKE), wrappers, literal variables, the platforms' keys migrating up."""
     up = {"bin/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n"}
@@ -372,7 +403,8 @@ SCENARIOS = {f.__name__: f for f in [np_cjs_redo, np_esm_script, np_cjs_pair, wf
                                       shell_option_value, backslash_verb, make_variable, shell_variable, program_variable_unset,
                                       xargs_words, just_parameter, script_not_in_repository, platform_render, platform_fly,
                                       platform_app_json, platform_railway, platform_azure, platform_k8s_args, docker_action_entry, control_commands, bash_env, shell_rcfile,
-                                      github_env_from_file, github_path_repository, control_job_environment]}
+                                      github_env_from_file, github_path_repository, control_job_environment,
+                                      node_script_exec, python_script_subprocess, node_script_driver, node_script_psql, control_node_scripts]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
