@@ -184,6 +184,203 @@ def npm_prepare(s):
          "package.json", 4)
 
 
+# R82a B13: npm runs the `dependencies` script after `npm install` changes node_modules (docs.npmjs.com
+# using-npm/scripts, "Life Cycle Scripts"); pnpm runs `pnpm:devPreinstall` before `pnpm install`.
+def npm_dependencies(s):
+    gate(s, {WF: workflow("npm install", "npm start"),
+             "package.json": '{\n  "name": "app",\n  "scripts": {\n    "dependencies": "' + SYNC + '",\n    "start": "node server.js"\n  }\n}\n'},
+         "package.json", 4)
+
+
+def pnpm_dev_preinstall(s):
+    gate(s, {WF: workflow("pnpm install", "pnpm start"),
+             "package.json": '{\n  "name": "app",\n  "scripts": {\n    "pnpm:devPreinstall": "' + SYNC + '",\n    "start": "node server.js"\n  }\n}\n'},
+         "package.json", 4)
+
+
+# R82a B9: `typeorm query "<SQL>"` runs the SQL on the data source (typeorm src/commands/QueryCommand.ts).
+TYPEORM = {"package.json": '{"name": "app", "dependencies": {"typeorm": "0.3.20", "pg": "8.11.0"}}\n',
+           "data-source.js": 'const { DataSource } = require("typeorm");\nmodule.exports = new DataSource({ type: "postgres", url: '
+                             'process.env.DATABASE_URL, migrations: ["migrations/*.js"] });\n',
+           "migrations/1700000000000-Init.js": 'module.exports = class Init1700000000000 {\n  async up(q) { await q.query("CREATE TABLE users '
+                                               '(id bigint PRIMARY KEY)"); }\n  async down(q) { await q.query("DROP TABLE users"); }\n};\n'}
+
+
+def typeorm_query(s):
+    gate(s, {"Procfile": 'release: npx typeorm query "DROP TABLE users" -d data-source.js\n'}, "Procfile", 1, base=TYPEORM)
+
+
+def typeorm_query_ts_node(s):
+    gate(s, {WF: workflow("npx typeorm-ts-node-commonjs query 'TRUNCATE users' -d data-source.js")}, WF, 7, base=TYPEORM)
+
+
+def control_typeorm_query(s):
+    """A readiness check that only reads stays clean, as `psql -c 'SELECT 1'` does."""
+    clean(s, {WF: workflow("npx typeorm query 'SELECT 1' -d data-source.js", "npx typeorm migration:run -d data-source.js")}, base=TYPEORM)
+
+
+# R82a B4: what a deploy command runs, past make's recipe prefixes, wrappers, shell options, backslashes,
+# variables, xargs, and on the platforms' own command keys. bin/release rolls every batch back.
+RELEASE = {"bin/release": "#!/bin/sh\nset -e\nnpx knex migrate:rollback --all\nnpx knex migrate:latest\n"}
+
+
+def make_at(s):
+    """Make's `@` prefix is make's (GNU make manual, "Recipe Echoing"), not part of the program's name."""
+    gate(s, {WF: workflow("make deploy"), "Makefile": "deploy:\n\t@bin/release\n", **RELEASE}, WF, 7)
+
+
+def wrapper_timeout(s):
+    gate(s, {"Procfile": "release: timeout 600 bin/release\n", **RELEASE}, "Procfile", 1)
+
+
+def wrapper_nice_flock(s):
+    gate(s, {"Procfile": "release: nice -n 5 flock /tmp/m.lock chronic bin/release\n", **RELEASE}, "Procfile", 1)
+
+
+def shell_option_value(s):
+    """bash's -o takes a value (bash manual, "Invoking Bash"): `pipefail` is no script."""
+    gate(s, {"Procfile": "release: bash -o pipefail bin/release\n", **RELEASE}, "Procfile", 1)
+
+
+def backslash_verb(s):
+    """The shell removes an unquoted backslash: `migrate\\:rollback` is `migrate:rollback`."""
+    gate(s, {"Procfile": "release: npx knex migrate\\:rollback --all\n"}, "Procfile", 1)
+
+
+def make_variable(s):
+    gate(s, {"Procfile": "release: make deploy\n", "Makefile": "KNEX = npx knex\ndeploy:\n\t$(KNEX) migrate:rollback --all\n\t$(KNEX) migrate:latest\n"},
+         "Procfile", 1)
+
+
+def shell_variable(s):
+    gate(s, {"Procfile": 'release: KNEX="npx knex"; $KNEX migrate:rollback --all && $KNEX migrate:latest\n'}, "Procfile", 1)
+
+
+def program_variable_unset(s):
+    """A program the environment names: unknown."""
+    gate(s, {"Procfile": "release: $MIGRATE_CMD migrate:rollback --all\n"}, "Procfile", 1)
+
+
+def xargs_words(s):
+    gate(s, {"Procfile": "release: echo migrate:rollback --all | xargs npx knex && npx knex migrate:latest\n"}, "Procfile", 1)
+
+
+def just_parameter(s):
+    gate(s, {"Procfile": "release: just deploy\n",
+             "justfile": 'deploy: (migrate "rollback --all") (migrate "latest")\n\nmigrate verb:\n    npx knex migrate:{{verb}}\n'}, "justfile", 4)
+
+
+def script_not_in_repository(s):
+    """A path in command position that names no file of the repository: what it runs is not seen."""
+    gate(s, {"Procfile": "release: bin/release\n"}, "Procfile", 1)
+
+
+def platform_render(s):
+    gate(s, {"render.yaml": "services:\n  - type: web\n    name: app\n    preDeployCommand: ./bin/release\n", **RELEASE}, "render.yaml", 4)
+
+
+def platform_fly(s):
+    gate(s, {"fly.toml": '[deploy]\n  release_command = "./bin/release"\n', **RELEASE}, "fly.toml", 2)
+
+
+def platform_app_json(s):
+    gate(s, {"app.json": '{\n  "scripts": {\n    "postdeploy": "./bin/release"\n  }\n}\n', **RELEASE}, "app.json", 3)
+
+
+def platform_railway(s):
+    gate(s, {"railway.json": '{"deploy": {"preDeployCommand": ["./bin/release"]}}\n', **RELEASE}, "railway.json", 1)
+
+
+def platform_azure(s):
+    gate(s, {"azure-pipelines.yml": "steps:\n  - bash: ./bin/release\n", **RELEASE}, "azure-pipelines.yml", 2)
+
+
+def platform_k8s_args(s):
+    gate(s, {"k8s/job.yaml": "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n"
+                             '          image: app\n          args: ["./bin/release"]\n', **RELEASE}, "k8s/job.yaml", 9)
+
+
+def docker_action_entry(s):
+    """A local Docker action's ENTRYPOINT runs the file a COPY put there, from the action's folder."""
+    gate(s, {WF: "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/migrate\n",
+             ".github/actions/migrate/action.yml": "name: migrate\nruns:\n  using: docker\n  image: Dockerfile\n",
+             ".github/actions/migrate/Dockerfile": 'FROM node:20\nCOPY entry /entry\nENTRYPOINT ["/entry"]\n',
+             ".github/actions/migrate/entry": "#!/bin/sh\nnpx knex migrate:rollback --all\n"}, ".github/actions/migrate/Dockerfile", 3)
+
+
+# R82a B10: the job's shell and environment from the repository's files.
+def bash_env(s):
+    gate(s, {WF: job("npx knex migrate:latest", env={"BASH_ENV": "deploy/bashenv"}),
+             "deploy/bashenv": 'export NODE_OPTIONS="--require ./lib/patch.js"\n'}, WF, 6)
+
+
+def shell_rcfile(s):
+    gate(s, {WF: "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx knex migrate:latest\n"
+                 "        shell: bash --rcfile deploy/rc -i {0}\n", "deploy/rc": 'export NODE_OPTIONS="--require ./lib/patch.js"\n'}, WF, 7)
+
+
+def github_env_from_file(s):
+    gate(s, {WF: job('cat deploy/node.env >> "$GITHUB_ENV"', "npx knex migrate:latest"),
+             "deploy/node.env": "NODE_OPTIONS=--require ./lib/patch.js\n"}, WF, 7)
+
+
+def github_path_repository(s):
+    gate(s, {WF: job('echo "$GITHUB_WORKSPACE/tools/bin" >> "$GITHUB_PATH"', "npx knex migrate:latest"),
+             "tools/bin/node": '#!/bin/sh\nexec /usr/bin/node --require "$PWD/lib/patch.js" "$@"\n'}, WF, 7)
+
+
+def control_job_environment(s):
+    """Ordinary job settings stay clean: a literal GITHUB_ENV line, a runner folder on GITHUB_PATH, plain shells."""
+    clean(s, {WF: "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"NODE_ENV=production\" >> \"$GITHUB_ENV\"\n"
+                  "      - run: echo \"$HOME/.local/bin\" >> $GITHUB_PATH\n      - run: npx knex migrate:latest\n        shell: bash -e {0}\n"
+                  "      - run: echo hi\n        shell: bash --noprofile --norc -eo pipefail {0}\n",
+              "Dockerfile": "FROM node:20\nENV PATH=/app/node_modules/.bin:$PATH\nRUN npx knex migrate:latest\n"})
+
+
+# R82a B5: a script a deploy command runs with an interpreter is read.
+def node_script_exec(s):
+    gate(s, {"Procfile": "release: node scripts/release.js\n",
+             "scripts/release.js": 'const { execSync } = require("child_process");\nexecSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n'
+                                   'execSync("npx knex migrate:latest", { stdio: "inherit" });\n'}, "Procfile", 1)
+
+
+def python_script_subprocess(s):
+    gate(s, {"Procfile": "release: python3 scripts/release.py\n",
+             "scripts/release.py": 'import subprocess\nsubprocess.run(["npx", "knex", "migrate:rollback", "--all"], check=True)\n'}, "Procfile", 1)
+
+
+def node_script_driver(s):
+    gate(s, {"Procfile": "release: node scripts/migrate.js\n",
+             "scripts/migrate.js": 'const { Client } = require("pg");\n(async () => { const c = new Client(); await c.connect(); '
+                                   'await c.query("DROP TABLE users"); await c.end(); })();\n'}, "Procfile", 1)
+
+
+def node_script_psql(s):
+    gate(s, {"Procfile": "release: node scripts/release.js\n",
+             "scripts/release.js": 'const { execSync } = require("child_process");\nexecSync(`psql "${process.env.DATABASE_URL}" -c "DROP TABLE users"`);\n'},
+         "Procfile", 1)
+
+
+def control_node_scripts(s):
+    """A deploy's ordinary node scripts stay clean: a server, a build script that loads no driver."""
+    clean(s, {"Procfile": "web: node server.js\nrelease: node scripts/build.js && npx knex migrate:latest\n",
+              "server.js": 'require("http").createServer((q, r) => r.end("ok")).listen(3000);\n',
+              "scripts/build.js": 'const fs = require("fs");\nfs.writeFileSync("dist/version.txt", "1");\n'})
+
+
+def control_commands(s):
+    """Ordinary forms stay clean: make's prefixes and $(MAKE), wrappers, literal variables, the platforms' keys migrating up."""
+    up = {"bin/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n"}
+    clean(s, {"Makefile": "KNEX = npx knex\nbuild:\n\t@echo building\n\t-rm -f dist/x\ndeploy: build\n\t$(MAKE) build\n\t@$(KNEX) migrate:latest\n\t@bin/release\n",
+              "Procfile": "release: timeout 600 bin/release && bash -o pipefail bin/release\nweb: nice -n 5 npx knex migrate:latest\n",
+              WF: workflow("make deploy", 'NODE_BIN="node"; $NODE_BIN --version', "echo a | xargs echo"),
+              "fly.toml": '[deploy]\n  release_command = "./bin/release"\n',
+              "render.yaml": "services:\n  - type: web\n    preDeployCommand: ./bin/release\n    startCommand: npx knex migrate:latest\n",
+              "app.json": '{"scripts": {"postdeploy": "./bin/release"}}\n',
+              "docker/start.sh": "#!/bin/sh\nnpx knex migrate:latest\nexec node server.js\n",
+              "Dockerfile": 'FROM node:20\nWORKDIR /app\nCOPY ./docker/start.sh /app/start.sh\nCMD ["sh", "start.sh"]\n', **up})
+
+
 def control_reach(s):
     """Ordinary forms stay clean: a connection string after a flag or goose's driver, quoted verbs
     that are no down, a test helper target, a workspace's migrate script, a GitLab include read,
@@ -201,7 +398,13 @@ def control_reach(s):
 SCENARIOS = {f.__name__: f for f in [np_cjs_redo, np_esm_script, np_cjs_pair, wf_envvar, wf_matrix, wf_envcmd, wf_subst, wf_quote,
                                       kx_deployenv, kx_envdev, db_migrate_dev, mk_downtime, sh_preset, ws_prefix, ws_cd, ws_w, ws_yarn,
                                       ws_unresolved, containerfile, lc_dockerfile, gl_include, gl_include_elsewhere, ebext, do_app, netlify,
-                                      npm_prepare, control_reach]}
+                                      npm_prepare, control_reach, npm_dependencies, pnpm_dev_preinstall, typeorm_query,
+                                      typeorm_query_ts_node, control_typeorm_query, make_at, wrapper_timeout, wrapper_nice_flock,
+                                      shell_option_value, backslash_verb, make_variable, shell_variable, program_variable_unset,
+                                      xargs_words, just_parameter, script_not_in_repository, platform_render, platform_fly,
+                                      platform_app_json, platform_railway, platform_azure, platform_k8s_args, docker_action_entry, control_commands, bash_env, shell_rcfile,
+                                      github_env_from_file, github_path_repository, control_job_environment,
+                                      node_script_exec, python_script_subprocess, node_script_driver, node_script_psql, control_node_scripts]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
