@@ -13,7 +13,6 @@
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
-#include "analyze/migrations/shell_folder.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
@@ -65,13 +64,6 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
                 if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
             }
             if (!out.back().empty() && out.size() < 1024) out.emplace_back();
-        } else if (c == '\\' && quote == 0 && i + 1 < line.size() && line[i + 1] != ' ' && line[i + 1] != '\t' && line[i + 1] != '\n' && line[i + 1] != '\r') {
-            // The shell removes an unquoted backslash and keeps the character (`migrate\:rollback`; red team R82a B4).
-            word += line[++i];
-        } else if (c == '{' && i + 1 < line.size() && line[i + 1] == '{' && (i == 0 || line[i - 1] != '$') && line.find("}}", i + 2) != std::string_view::npos) {
-            // A just recipe's parameter (`migrate:{{verb}}`): a word its caller computes.
-            word += '$';
-            i = line.find("}}", i + 2) + 1;
         } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
             end_word();
         } else {
@@ -281,25 +273,11 @@ bool helper_name(std::string_view name) {
     return false;
 }
 
-// Whether a word after words[p] is a migration tool's verb (`$KNEX migrate:rollback`, `$(TOOL) down`)
-// (the verb table's first words): a program a variable names is unknown where it may be such a tool.
-bool verb_after(const std::vector<std::string>& words, std::size_t p) {
-    for (std::size_t v = p + 1; v < words.size(); ++v) {
-        const std::string_view w = words[v];
-        if (w.starts_with("migrat") || w.starts_with("db:") || w.starts_with("schema:")) return true;
-        if (std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.words.front() == w; })) return true;
-    }
-    return false;
-}
-
 bool deploy_name(std::string_view name) {
     // The scripts npm runs itself on `npm install` and `npm ci` (docs.npmjs.com/cli/using-npm/scripts,
     // "npm ci": preinstall, install, postinstall, prepublish, preprepare, prepare, postprepare;
-    // "npm install" the same): a deploy that installs runs them (red team R81a B9); `dependencies`
-    // "Runs AFTER any operations that modify the node_modules directory IF changes occurred" (same
-    // page, "Life Cycle Scripts"), and pnpm's `pnpm:devPreinstall` before `pnpm install` (pnpm.io
-    // scripts, "Lifecycle scripts") (red team R82a B13).
-    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare", "dependencies", "pnpm:devPreinstall"}) {
+    // "npm install" the same): a deploy that installs runs them (red team R81a B9).
+    for (std::string_view w : {"preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare"}) {
         if (name == w) return true;
     }
     if (helper_name(name)) return false;
@@ -356,9 +334,7 @@ std::string destructive_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
         const bool golang = golang_migrate(words, 0);
         std::set<std::string, std::less<>> started;
-        bool xargs = false;
         for (std::size_t v = 0; v < words.size(); ++v) {
-            xargs = xargs || words[v] == "xargs";
             if (started.contains("django")) {
                 if (words[v] == "flush" || words[v] == "reset_db") return "this command runs `manage.py " + printable(words[v]) + "`, which empties every table";
                 if (words[v] == "migrate" && v + 2 < words.size() && words[v + 2] == "zero") {
@@ -381,11 +357,6 @@ std::string destructive_command(std::string_view command) {
             }
             const std::string tool = tool_word(words[v]);
             if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);
-            // xargs gives the tool words from its input (`echo migrate:rollback | xargs npx knex`; red team R82a B4).
-            if (xargs && !started.empty()) {
-                return "this command runs " + *started.begin() + " under xargs, which gives it words from its input: which verb it runs, "
-                       "the down direction or a reset among them, is not known where the line is read";
-            }
         }
     }
     return "";
@@ -393,7 +364,6 @@ std::string destructive_command(std::string_view command) {
 
 std::string unread_settings_command(std::string_view command) {
     for (const auto& words : simple_commands(command)) {
-        if (std::string why = job_environment_command(command, words); !why.empty()) return why;
         // libpq reads a service file from PGSERVICEFILE, or pg_service.conf in PGSYSCONFDIR
         // (postgresql.org/docs/current/libpq-pgservice.html): its `options` are the session's
         // settings, as PGOPTIONS (red team R79 B13: standard_conforming_strings=off).
@@ -465,6 +435,69 @@ bool runs_destructive_script(std::string_view line) {
     return false;
 }
 
+// GitLab CI's `include:` (docs.gitlab.com/ci/yaml/#include): its jobs' scripts run as this file's. A
+// file of the repository that is no command file pgfence reads (command_file; red team R81a B8), and
+// any remote, project, template or component include, are unknown at their line.
+std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
+    std::vector<CommandUnknown> out;
+    bool in_include = false;
+    int n = 0;
+    for (std::size_t at = 0; at <= text.size() && out.size() < 64;) {
+        ++n;
+        const std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        if (l.empty() || l.front() == '#') continue;
+        std::string_view value;
+        if (l.starts_with("include:")) {
+            in_include = true;
+            value = l.substr(8);
+        } else if (l.front() != ' ' && l.front() != '-') {
+            in_include = false;
+            continue;
+        } else if (in_include) {
+            value = l;
+        } else {
+            continue;
+        }
+        auto trim = [](std::string_view v) {
+            while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '-' || v.front() == '"' || v.front() == '\'' || v.front() == '[')) v.remove_prefix(1);
+            if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+            while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '"' || v.back() == '\'' || v.back() == ']')) v.remove_suffix(1);
+            return v;
+        };
+        value = trim(value);
+        // A file of another repository, of a URL or of GitLab's own templates and components
+        // (docs.gitlab.com/ci/yaml/#include: include:remote, :project with :file, :template,
+        // :component; a bare https:// string is a remote): pgfence cannot read it. A template runs
+        // commands too: Auto DevOps runs the project's $DB_MIGRATE at deploy (gitlab-ce MR 21955).
+        std::string_view outside;
+        for (std::string_view key : {"remote:", "project:", "template:", "component:"}) {
+            if (value.starts_with(key)) outside = trim(value.substr(key.size()));
+        }
+        if (outside.empty() && (value.starts_with("http://") || value.starts_with("https://"))) outside = value;
+        if (!outside.empty()) {
+            out.push_back(CommandUnknown{n, "this file includes " + printable(outside) + ", outside the repository (a remote file, another project's, "
+                                              "or a GitLab template or component), whose jobs' scripts GitLab CI runs: pgfence cannot read it, so "
+                                              "what it runs against the database (the down direction, a reset) is not known", {}, {}});
+            continue;
+        }
+        if (value.starts_with("local:")) {
+            value = trim(value.substr(6));
+        } else if (value.empty() || value.find(':') != std::string_view::npos) {
+            continue;  // a key of an include's block (file:, ref:, rules:, inputs:)
+        }
+        if (value.empty()) continue;
+        std::string file(value.starts_with("/") ? value.substr(1) : value);
+        std::replace(file.begin(), file.end(), '*', 'x');
+        if (command_file(file)) continue;
+        out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
+                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}, {}});
+    }
+    return out;
+}
+
 }  // namespace
 
 bool deploy_command_line(std::string_view line) {
@@ -498,25 +531,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() >= k_most) break;
             std::string why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            // A repository script the container runs (`args: ["./bin/release"]`), from the image's working folder: the top.
-            if (const std::string script = script_word(c.words); why.empty() && !script.empty() && script.find(' ') == std::string::npos) {
-                why = script_unknown(script, "", read, follow);
-            }
             if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
         }
         if (manifest) return out;
-    }
-    if (name == "app.json" || name == "railway.json") {
-        for (const auto& c : json_commands(text)) {
-            if (out.size() >= k_most) break;
-            for (const auto& words : simple_commands(c.command)) {
-                const std::string script = script_word(words);
-                if (std::string why = script.empty() ? std::string() : script_unknown(script, path_folder(path), read, follow); !why.empty()) {
-                    out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
-                    break;
-                }
-            }
-        }
     }
     // Tilt runs a developer's local cluster (its buttons and local_resources): not a deploy.
     if (name == "Tiltfile") return out;
@@ -647,7 +664,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
     // Only a shell's: a followed script named .js or .py, or whose #! names node or python, is read
     // line by line as before but its lines move no folder.
-    const bool shell = shell_text(path, text);
+    const std::string_view first_line = text.substr(0, text.find('\n'));
+    const std::string_view ext = path_name(path).rfind('.') == std::string_view::npos ? std::string_view() : path_name(path).substr(path_name(path).rfind('.'));
+    const bool shell = (ext.empty() || ext == ".sh" || ext == ".bash" || ext == ".zsh" || ext == ".ksh" || ext == ".bats" || ext == ".command" ||
+                        ext == ".run") &&
+                       !(first_line.starts_with("#!") && (first_line.find("node") != std::string_view::npos || first_line.find("python") != std::string_view::npos ||
+                                                          first_line.find("ruby") != std::string_view::npos || first_line.find("perl") != std::string_view::npos ||
+                                                          first_line.find("deno") != std::string_view::npos || first_line.find("bun") != std::string_view::npos ||
+                                                          first_line.find("php") != std::string_view::npos));
     const bool carries = shell && (run_script || name.ends_with(".sh") || name.ends_with(".bash"));
     const bool dockerfile = dockerfile_name(name);
     std::optional<std::string> cwd = base;
@@ -659,8 +683,6 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // leaves the folder unknown.
     int block = 0;
     std::optional<std::string> block_entry;
-    // The names the file sets to a literal (`KNEX = npx knex`): a command's program may be one.
-    const Variables vars = dotenv ? Variables{} : literal_variables(text, targets);
     std::size_t sourced_reads = 0;
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
@@ -687,14 +709,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
-        if (targets && (line_text.starts_with('\t') || line_text.starts_with(' '))) {
-            // A recipe line's `@` (silent), `-` (errors ignored) and `+` prefixes are make's (and just's), not the shell's.
-            const std::size_t at = line_text.find_first_not_of(" \t");
-            const std::size_t end = at == std::string::npos ? at : line_text.find_first_not_of("@-+", at);
-            if (end != std::string::npos && end > at) line_text.erase(at, end - at);
+        if (carries) {
+            // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
+            // one set inside a block may not be.
+            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
+            if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
+            line_text = with_own_dirs(line_text, own_dirs, path);
         }
-        if (!dotenv && !vars.empty()) line_text = with_variables(line_text, vars, targets);
-        if (carries) line_text = with_tracked_dirs(line_text, path, own_dirs, block > 0);
         std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
         // A matrix's values cost a reading each: past the file's budget a line is read as written
         // (its computed words unknown where a tool reads them).
@@ -706,14 +728,26 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::optional<std::string> here = cwd;
         const int block_before = block;
         const std::optional<std::string> block_entry_before = block_entry;
-        const bool function = carries && function_opener(l.text);
+        // A function's definition (`f() {`, `function f {`) opens a block; a line that is `}` closes it.
+        std::string_view trimmed = l.text;
+        while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+        const std::size_t paren = trimmed.find("()");
+        const bool function = carries && (trimmed.starts_with("function ") ||
+                                          (paren != std::string_view::npos && paren > 0 &&
+                                           std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(paren), [](char ch) {
+                                               return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-' || ch == ':' || ch == '.' || ch == ' ';
+                                           })));
         const bool conditional = l.text.find("&&") != std::string::npos || l.text.find("||") != std::string::npos;
         bool cond_moved = false;
         for (const std::string& t : variants) {
             here = cwd;
             block = block_before;
             block_entry = block_entry_before;
-            brace_block(l.text, function, block, block_entry, here);
+            if (function) {
+                if (block++ == 0) block_entry = here;
+            } else if (block > 0 && trimmed.starts_with("}")) {
+                if (--block == 0 && here != block_entry) here.reset();
+            }
             why = dotenv ? std::string() : destructive_command(t);
             if (dotenv) break;
             std::size_t index = 0;
@@ -724,8 +758,42 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 const bool first = index++ == 0;
                 if (c >= words.size()) continue;
                 const std::string& command = words[c];
-                if (carries || values) shell_block(command, block, block_entry, here);
-                if (const std::optional<std::string> was = here; folder_command(words, c, here, base, dockerfile, read)) {
+                if (carries || values) {
+                    static const std::set<std::string_view> k_opens = {"if", "case", "for", "while", "until", "select"};
+                    static const std::set<std::string_view> k_closes = {"fi", "esac", "done"};
+                    if (k_opens.contains(command)) {
+                        if (block++ == 0) block_entry = here;
+                    } else if (k_closes.contains(command) && block > 0) {
+                        if (--block == 0 && here != block_entry) here.reset();
+                    }
+                }
+                // `cd` with no folder, `cd -` or `~` (HOME, the last folder), `popd`: a folder pgfence does not follow.
+                if (command == "popd" || ((command == "cd" || command == "pushd") &&
+                                          (c + 1 >= words.size() || words[c + 1] == "-" || words[c + 1].starts_with("~")))) {
+                    here.reset();
+                    continue;
+                }
+                if (c + 1 < words.size() && (command == "cd" || command == "pushd" || (dockerfile && command == "WORKDIR"))) {
+                    std::size_t a = c + 1;
+                    while (a + 1 < words.size() && (words[a] == "-P" || words[a] == "-L" || words[a] == "-e" || words[a] == "--")) ++a;
+                    const std::string_view to = words[a];
+                    const std::optional<std::string> was = here;
+                    if (to.starts_with(k_from_top)) {
+                        here = from_top_path(to);
+                    } else if (to.starts_with("/")) {
+                        // An image's absolute path (`cd /app/services/worker`): the repository's
+                        // folder it ends with, the first that holds a package.json; none is unknown
+                        // (a Dockerfile's WORKDIR: the build's context, which `COPY . .` puts there).
+                        std::optional<std::string> found;
+                        for (std::size_t slash = to.find('/', 1); slash != std::string_view::npos && !found && read; slash = to.find('/', slash + 1)) {
+                            const std::string_view tail = to.substr(slash + 1);
+                            if (tail.find_first_of("$`") != std::string_view::npos) continue;  // `/home/$user/packages/server`: its literal end
+                            if (const auto f = join_folder("", tail); f && !f->empty() && read(*f + "/package.json")) found = f;
+                        }
+                        here = found ? found : command == "WORKDIR" ? std::optional<std::string>(base) : std::nullopt;
+                    } else {
+                        here = here ? join_folder(*here, to) : std::nullopt;
+                    }
                     // After `&&` or `||` a `cd` may not run: it holds on the line, not past it unless known both ways.
                     if (!first && conditional && here != was) cond_moved = true;
                     continue;
@@ -735,8 +803,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
                     const std::string script = script_word(words);
-                    const bool compiled = script.ends_with(".js") || script.ends_with(".mjs") || script.ends_with(".cjs");  // a build's, as script_unknown
-                    if (!script.empty() && !here && !compiled && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
+                    if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
                         why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
                               "which pgfence cannot tell: the migration commands in it are not seen";
                     } else if (!script.empty()) {
@@ -744,27 +811,28 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         const auto at = std::find(words.begin(), words.end(), script);
                         const bool sourced = at != words.begin() && at != words.end() && (*(at - 1) == "source" || *(at - 1) == ".");
                         if (sourced && carries) follow.dirs = own_dirs;
-                        // A Dockerfile's command runs the image's file: the repository's one a COPY put there, if any.
-                        const bool in_repo = read && !script.starts_with("/") && read(repository_path(here.value_or(""), script));
-                        const auto copied = dockerfile && !in_repo ? copied_source(text, path, script, read) : std::nullopt;
-                        why = script_unknown(copied ? k_from_top + *copied : script, copied ? "" : here.value_or(""), read, follow,
-                                             shell_word(l.text, script, shell || !run_script));
+                        why = script_unknown(script, here.value_or(""), read, follow);
                         follow.dirs.clear();
                         // What a sourced script sets or where it goes is this shell's: a name it
                         // mentions no longer holds a known folder, and a `cd` in it moves this one.
                         // (The image's and the runner's own files, `. /etc/os-release`, `. ~/.nvm/nvm.sh`, are not the repository's.)
                         const bool system = script.starts_with("/") || script.starts_with("~") || script.starts_with("$HOME");
-                        if (sourced && carries && !system) sourced_script(script, here, own_dirs, sourced_reads, read);
+                        if (sourced && carries && !system) {
+                            const auto top = from_top_path(script);
+                            const std::string file = top ? *top : repository_path(here.value_or(""), script);
+                            const auto text = file.empty() || sourced_reads++ >= 64 ? std::nullopt : read(file);
+                            if (!text) {  // past 64, or not read: nothing it may set is known
+                                own_dirs.clear();
+                                here.reset();
+                            } else {
+                                std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(*text, d.first); });
+                                if (text->find("cd ") != std::string::npos || text->find("pushd") != std::string::npos) here.reset();
+                            }
+                        }
                     }
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
-                // A program the shell, make or just computes (`$KNEX migrate:rollback`, `$(KNEX)`, `{{tool}}`), not set to a literal here.
-                if (const std::size_t p = program_index(words); why.empty() && p < words.size() && words[p].starts_with("$") && words[p] != "$0" &&
-                                                                 verb_after(words, p) && shell_word(l.text, words[p], shell || !run_script)) {
-                    why = "this command runs a program named by a variable (`" + printable(words[p]) + "`) this file does not set to a literal: "
-                          "which tool it runs, and which verb (the down direction, a reset), is not known";
-                }
             }
             if (!why.empty()) break;
         }

@@ -8,7 +8,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -62,47 +61,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
 // the command itself). Leading words that are not the command are passed over: a YAML list's `-`
 // and `run:`, a Dockerfile's RUN, variable assignments, sudo, exec, env. "" when it runs none.
 std::string script_word(const std::vector<std::string>& words);
-// The first word past the wrapper commands at words[k] and their options (timeout N, nice -n N,
-// ionice, stdbuf, flock F, chronic, xargs, dotenv -e F --, cross-env, env -u X, sudo, exec, time,
-// nohup, command): the command they run; npos when it is a command string (flock -c, env -S).
-std::size_t past_wrappers(const std::vector<std::string>& words, std::size_t k);
-// The index of the program a simple command runs, past YAML keys and list dashes, a Dockerfile's
-// RUN, assignments and wrappers; npos when the words are data (another YAML key's value, COPY) or none.
-std::size_t program_index(const std::vector<std::string>& words);
-
-// The command lines of a platform's JSON file: app.json's scripts.postdeploy and pr-predestroy
-// (devcenter.heroku.com/articles/app-json-schema), railway.json's deploy preDeployCommand (a string
-// or a list), startCommand, buildCommand (docs.railway.com/reference/config-as-code); at most 64.
-struct JsonCommand {
-    int line = 1;
-    std::string command;
-};
-std::vector<JsonCommand> json_commands(std::string_view text);
-
-// The repository file a Dockerfile (at `path`) COPYs or ADDs to where its command runs `script`
-// (`COPY entry /entry` with `ENTRYPOINT ["/entry"]`, `COPY ./docker/start.sh /app/start.sh` with `CMD
-// ["sh", "start.sh"]`), from the build's context: the top, or the Dockerfile's folder; nullopt when none.
-std::optional<std::string> copied_source(std::string_view dockerfile, std::string_view path, std::string_view script, const ReadFile& read);
-
-// Why a line sets the job's shell or environment from the repository (red team R82a B10): BASH_ENV
-// or ENV, a workflow step's `shell:` that is no plain interpreter and {0}, a write to $GITHUB_ENV
-// or $GITHUB_PATH from a file or a command (or of a repository folder), a PATH a repository folder
-// leads; "" when it does none.
-std::string job_environment_command(std::string_view line, const std::vector<std::string>& words);
-
-// The names a file sets once, to a literal (a Makefile's or justfile's `KNEX = npx knex`, a
-// shell's `KNEX="npx knex"`), by name; a name set twice, or to a value make or the shell computes, is left out.
-using Variables = std::unordered_map<std::string, std::string>;
-Variables literal_variables(std::string_view text, bool make);
-// `line` with `$(NAME)`, `${NAME}` and `$NAME` of those names replaced by their values (make's MAKE by make).
-std::string with_variables(std::string_view line, const Variables& vars, bool make);
 // Why the script `word` a command at `base` runs hides what pgfence must see, "" when it does not:
 // its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
 // run in turn), or it cannot be read (a computed name, a path leaving the repository).
-// A path that names no file of the repository, or a computed one, is unknown when `missing_unknown`
-// (a shell's or a command file's line, the word outside quotes; not a line of a followed
-// JavaScript file, not a comment).
-std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow, bool missing_unknown = true);
+std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow);
 // Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
 // not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
 // deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,

@@ -18,7 +18,7 @@ namespace {
 // Whether `text` names psql or one of the other clients other_client reads.
 bool mentions_client(std::string_view text) {
     for (std::string_view p : {"psql", "pg_restore", "pgbench", "vacuumdb", "reindexdb", "clusterdb", "dropdb", "dropuser", "pg_repack", "prisma",
-                               "heroku", "dbshell", "rails", "usql", "psqldef", "atlas", "dbmate", "pg-schema-diff", "pgschema", "typeorm"}) {
+                               "heroku", "dbshell", "rails", "usql", "psqldef", "atlas", "dbmate", "pg-schema-diff", "pgschema"}) {
         if (text.find(p) != std::string_view::npos) return true;
     }
     return false;
@@ -646,17 +646,6 @@ bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::si
             if (!read_only_command(*cmd)) r.out.push_back(unknown_dir("psql", "heroku pg:psql -c", n, "heroku pg:psql runs SQL given on its command line, which pgfence does not read as a migration: review it", false));
         } else {
             stdin_file("heroku pg:psql < FILE");
-        }
-        return true;
-    }
-    // TypeORM's `query` runs its argument as SQL on the data source (typeorm src/commands/QueryCommand.ts:
-    // `queryRunner.query(args.query)`), as psql -c does (red team R82a B9); its ts-node wrappers too.
-    if (runs(p, "typeorm") || runs(p, "typeorm-ts-node-commonjs") || runs(p, "typeorm-ts-node-esm") || p.ends_with("typeorm/cli.js") ||
-        p.starts_with("typeorm@")) {
-        if (!after("query")) return false;
-        if (i + 2 >= w.size() || !read_only_command(w[i + 2])) {
-            r.out.push_back(unknown_dir("psql", "typeorm query", n, "typeorm query runs SQL given on its command line, which pgfence does not read as a migration: review it, or move "
-                                        "it into a migration file", false));
         }
         return true;
     }

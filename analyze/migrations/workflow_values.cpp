@@ -4,8 +4,6 @@
 #include <cctype>
 
 #include "analyze/migrations/deploy_packages.hpp"
-#include "analyze/migrations/deploy_scripts.hpp"
-#include "analyze/migrations/settings_surface.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 namespace {
@@ -270,69 +268,6 @@ std::optional<std::string> WorkflowValues::working_directory(int line, std::vect
     uses.insert(uses.end(), found->lines.begin(), found->lines.end());
     if (!found->values.front()) return std::nullopt;
     return join_folder("", *found->values.front());
-}
-
-// GitLab CI's `include:` (docs.gitlab.com/ci/yaml/#include): its jobs' scripts run as this file's. A
-// file of the repository that is no command file pgfence reads (command_file; red team R81a B8), and
-// any remote, project, template or component include, are unknown at their line.
-std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
-    std::vector<CommandUnknown> out;
-    bool in_include = false;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size() && out.size() < 64;) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        if (l.empty() || l.front() == '#') continue;
-        std::string_view value;
-        if (l.starts_with("include:")) {
-            in_include = true;
-            value = l.substr(8);
-        } else if (l.front() != ' ' && l.front() != '-') {
-            in_include = false;
-            continue;
-        } else if (in_include) {
-            value = l;
-        } else {
-            continue;
-        }
-        auto trim = [](std::string_view v) {
-            while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '-' || v.front() == '"' || v.front() == '\'' || v.front() == '[')) v.remove_prefix(1);
-            if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
-            while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '"' || v.back() == '\'' || v.back() == ']')) v.remove_suffix(1);
-            return v;
-        };
-        value = trim(value);
-        // A file of another repository, of a URL or of GitLab's own templates and components
-        // (docs.gitlab.com/ci/yaml/#include: include:remote, :project with :file, :template,
-        // :component; a bare https:// string is a remote): pgfence cannot read it. A template runs
-        // commands too: Auto DevOps runs the project's $DB_MIGRATE at deploy (gitlab-ce MR 21955).
-        std::string_view outside;
-        for (std::string_view key : {"remote:", "project:", "template:", "component:"}) {
-            if (value.starts_with(key)) outside = trim(value.substr(key.size()));
-        }
-        if (outside.empty() && (value.starts_with("http://") || value.starts_with("https://"))) outside = value;
-        if (!outside.empty()) {
-            out.push_back(CommandUnknown{n, "this file includes " + printable(outside) + ", outside the repository (a remote file, another project's, "
-                                              "or a GitLab template or component), whose jobs' scripts GitLab CI runs: pgfence cannot read it, so "
-                                              "what it runs against the database (the down direction, a reset) is not known", {}, {}});
-            continue;
-        }
-        if (value.starts_with("local:")) {
-            value = trim(value.substr(6));
-        } else if (value.empty() || value.find(':') != std::string_view::npos) {
-            continue;  // a key of an include's block (file:, ref:, rules:, inputs:)
-        }
-        if (value.empty()) continue;
-        std::string file(value.starts_with("/") ? value.substr(1) : value);
-        std::replace(file.begin(), file.end(), '*', 'x');
-        if (command_file(file)) continue;
-        out.push_back(CommandUnknown{n, "this file includes " + printable(value) + ", whose jobs' scripts GitLab CI runs: pgfence does not read it "
-                                          "as commands, so what it runs against the database (the down direction, a reset) is not known", {}, {}});
-    }
-    return out;
 }
 
 }  // namespace pgfence::analyze::tools::deploy_detail

@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/migrations/deploy_commands.hpp"
-
 namespace pgfence::analyze::tools::deploy_detail {
 
 class WorkflowValues {
@@ -54,9 +52,5 @@ private:
     std::vector<Node> m_nodes;
     std::vector<int> m_line_node;  // by physical line (1-based)
 };
-
-// GitLab CI's includes (.gitlab-ci.yml's `include:`) whose jobs pgfence does not read: a file that
-// is no command file, a remote, project, template or component (moved from deploy_commands.cpp).
-std::vector<CommandUnknown> gitlab_local_includes(std::string_view text);
 
 }  // namespace pgfence::analyze::tools::deploy_detail

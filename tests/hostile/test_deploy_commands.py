@@ -342,10 +342,10 @@ def script_run_added_in_pr(s):
 
 
 def control_scripts_run(s):
-    """A deploy script that migrates up, a tool's own program, the image's own program: nothing unknown. (A
-    build's output, `./dist/server`, is no file of the repository: unknown since red team R82a B4.)"""
+    """A deploy script that migrates up, a tool's own program, a build's output: nothing unknown."""
     clean(s, {"scripts/release": "#!/bin/sh\nset -e\nnpx knex migrate:latest\n./node_modules/.bin/knex migrate:latest\n",
-              ".github/workflows/deploy.yml": workflow("./scripts/release", "chmod +x ./scripts/release", "/usr/local/bin/entrypoint.sh")})
+              ".github/workflows/deploy.yml": workflow("./scripts/release", "chmod +x ./scripts/release", "./dist/server --check",
+                                                       "/usr/local/bin/entrypoint.sh")})
 
 
 def control_data_lines(s):
