@@ -100,8 +100,10 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
             std::optional<std::string> name = name_of(member);
             // (A call `x.config(...)` is another object's method, dotenv's: the key's value, a path,
             // is no function, and calling it would stop the tool.)
+            // (A comparison reads the value and changes nothing.)
+            const bool compared = punct(after, "==") || punct(after, "===") || punct(after, "!=") || punct(after, "!==");
             if (name && std::find(names.begin(), names.end(), *name) != names.end() && !(punct(after, "=") && !punct(after + 1, "=")) &&
-                !punct(after, "(")) {
+                !punct(after, "(") && !compared) {
                 std::size_t end = after;
                 while (end < t.size() && end < after + 64 && !punct(end, ";") && lines.at(t[end].begin) == lines.at(t[i].begin)) ++end;
                 const std::size_t last = end > after ? end - 1 : after - 1;
