@@ -132,22 +132,33 @@ void Walker::read_body(const Node& func, Aliases aliases, Half half) {
     m_e.down = saved_down;
 }
 
+namespace {
+
+// `runner[?]` spanning begin..end: the runner named `root`, used where no handler reads it (its
+// uses are unknown); the name's own span ends at root_end.
+Node opaque_runner(std::string root, std::size_t begin, std::size_t end, std::size_t root_end) {
+    Node opaque;
+    opaque.kind = NodeKind::Index;
+    opaque.begin = begin;
+    opaque.end = end;
+    Node name;
+    name.kind = NodeKind::Ident;
+    name.name = std::move(root);
+    name.begin = begin;
+    name.end = root_end;
+    opaque.kids.push_back(std::move(name));
+    return opaque;
+}
+
+}  // namespace
+
 Node Walker::alias_value(const Node& value) const {
     if (const Node* handle = awaited_handle(value)) return *handle;
     const Node& v = is_bind(value) ? value.kids[0].kids[0] : value;
     if (count_nodes(v, k_max_alias_nodes) <= k_max_alias_nodes) return v;
     // runner[?]: a use of the runner no handler reads.
-    Node opaque;
-    opaque.kind = NodeKind::Index;
-    opaque.begin = value.begin;
-    opaque.end = value.end;
-    Node root;
-    root.kind = NodeKind::Ident;
-    root.name = root_of(value);
-    root.begin = value.begin;
-    root.end = value.begin + root.name.size();
-    opaque.kids.push_back(std::move(root));
-    return opaque;
+    const std::string root = root_of(value);
+    return opaque_runner(root, value.begin, value.end, value.begin + root.size());
 }
 
 bool Walker::aliases_runner(const Node& value) const {
@@ -185,17 +196,7 @@ void Walker::assign(const Node& left, const Node& right, Aliases& a) {
     auto forget = [&](Aliases& in, const std::string& name) {
         auto it = in.find(name);
         if (it == in.end() || !rooted(it->second)) return Walker::forget(in, name);
-        Node opaque;
-        opaque.kind = NodeKind::Index;
-        opaque.begin = right.begin;
-        opaque.end = right.end;
-        Node root;
-        root.kind = NodeKind::Ident;
-        root.name = root_of(it->second);
-        root.begin = right.begin;
-        root.end = right.begin;
-        opaque.kids.push_back(std::move(root));
-        define(in, name, std::move(opaque));
+        define(in, name, opaque_runner(root_of(it->second), right.begin, right.end, right.begin));
     };
     if (left.kind == NodeKind::Ident && !alias) {
         if (const Node* runner = returned_runner(right)) {
