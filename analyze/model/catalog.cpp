@@ -48,6 +48,7 @@ void Catalog::begin_trial() {
     m_trial->domains = m_domains;
     m_trial->domain_functions = m_domain_functions;
     m_trial->domain_bases = m_domain_bases;
+    m_trial->type_parts = m_type_parts;
     m_trial->types = m_types;
     m_trial->functions = m_functions;
     m_trial->dropped_functions = m_dropped_functions;
@@ -73,6 +74,7 @@ void Catalog::undo_trial() {
     m_domains = std::move(trial.domains);
     m_domain_functions = std::move(trial.domain_functions);
     m_domain_bases = std::move(trial.domain_bases);
+    m_type_parts = std::move(trial.type_parts);
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
     m_dropped_functions = std::move(trial.dropped_functions);
@@ -340,6 +342,7 @@ void Catalog::overlay(const Catalog& over) {
         m_domain_bases.erase(name);
         m_types.insert(name);
     }
+    for (const auto& [name, parts] : over.m_type_parts) m_type_parts[name] = parts;
     for (const auto& [name, trigger] : over.m_event_triggers) m_event_triggers[name] = trigger;
     for (const auto& [name, publication] : over.m_publications) m_publications[name] = publication;
     for (const auto& [name, identity] : over.m_replica_identities) m_replica_identities[name] = identity;
@@ -365,6 +368,7 @@ void Catalog::remove_domain(const std::string& name) {
     m_domain_bases.erase(name);
     m_domain_collations.erase(name);
     m_domain_functions.erase(name);
+    m_type_parts.erase(name);
     m_types.erase(name);
 }
 
@@ -412,22 +416,54 @@ void Catalog::add_domain_functions(const std::string& name, const std::vector<st
 }
 
 std::vector<std::string> Catalog::domain_check_functions(const std::string& name) const {
+    // Breadth first over the types below `name`: a domain's base, a composite's attributes, a
+    // range's subtype; each type once, at most k_max_types of them.
+    static constexpr std::size_t k_max_types = 1024;
     std::vector<std::string> out;
-    std::string key = name;
-    for (int depth = 0; depth < 32 && out.size() <= k_max_domain_checks; ++depth) {
-        if (const auto dot = key.rfind('.'); dot != std::string::npos && m_domains.count(key) == 0) key = key.substr(dot + 1);
-        if (m_domains.count(key) == 0) break;
-        if (const auto* functions = domain_functions(key)) {
-            for (const std::string& f : *functions) {
-                if (out.size() > k_max_domain_checks) break;
-                if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
-            }
+    std::vector<std::string> queue{name};
+    std::set<std::string> seen{name};
+    auto below = [&](const std::string& type) {
+        if (seen.count(type) > 0) return;
+        if (seen.size() >= k_max_types) {
+            // More types than are walked: a name no catalog has, so that its caller says unknown.
+            out.resize(std::max(out.size(), k_max_domain_checks + 1), "types nested past " + std::to_string(k_max_types));
+            return;
         }
-        auto base = m_domain_bases.find(key);
-        if (base == m_domain_bases.end() || base->second == key) break;
-        key = base->second;
+        seen.insert(type);
+        queue.push_back(type);
+    };
+    for (std::size_t i = 0; i < queue.size() && out.size() <= k_max_domain_checks; ++i) {
+        std::string key = queue[i];
+        if (const auto dot = key.rfind('.'); dot != std::string::npos && m_domains.count(key) == 0 && m_type_parts.count(key) == 0) {
+            key = key.substr(dot + 1);
+        }
+        if (m_domains.count(key) > 0) {
+            if (const auto* functions = domain_functions(key)) {
+                for (const std::string& f : *functions) {
+                    if (out.size() > k_max_domain_checks) break;
+                    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+                }
+            }
+            if (auto base = m_domain_bases.find(key); base != m_domain_bases.end()) below(base->second);
+        }
+        if (auto parts = m_type_parts.find(key); parts != m_type_parts.end()) {
+            for (const std::string& part : parts->second) below(part);
+        }
     }
     return out;
+}
+
+void Catalog::add_type_parts(const std::string& name, const std::vector<std::string>& parts) {
+    auto& list = m_type_parts[name];
+    for (const std::string& part : parts) {
+        // A type of more parts than domain_check_functions walks is cut there anyway.
+        if (list.size() < 1024 && !part.empty() && std::find(list.begin(), list.end(), part) == list.end()) list.push_back(part);
+    }
+}
+
+bool Catalog::is_domain(const std::string& name) const {
+    const auto dot = name.rfind('.');
+    return m_domains.count(name) > 0 || (dot != std::string::npos && m_domains.count(name.substr(dot + 1)) > 0);
 }
 
 const std::vector<std::string>* Catalog::domain_functions(const std::string& name) const {

@@ -407,8 +407,16 @@ public:
     // those of the domains below it (PostgreSQL checks the whole chain, typcache.c
     // load_domaintype_info), each once; none for a type that is no domain the catalog knows.
     // At most k_max_domain_checks: one past it means more (a hostile file stays linear).
+    // A composite type's attributes or a range's subtype count as below it: converting a value to
+    // the type converts its parts to theirs (record_in, ROW(...)::t, range_in; seen on PostgreSQL
+    // 15.20 to run an attribute's domain CHECK), so theirs run too.
     [[nodiscard]] std::vector<std::string> domain_check_functions(const std::string& name) const;
     static constexpr std::size_t k_max_domain_checks = 100;
+    // The types of a composite type's attributes or a range's subtype (type_base's names), for
+    // domain_check_functions. ALTER TYPE ... ADD ATTRIBUTE adds one.
+    void add_type_parts(const std::string& name, const std::vector<std::string>& parts);
+    // Whether `name` is a domain the catalog knows (by last name).
+    [[nodiscard]] bool is_domain(const std::string& name) const;
     // The privileges ALTER DEFAULT PRIVILEGES (without FOR ROLE) GRANT | REVOKE ... ON TABLES left
     // roles: a table created later gets them too.
     void set_default_table_privileges(TableAcl acl) { m_default_table_privileges = std::move(acl); }
@@ -505,6 +513,7 @@ private:
         std::map<std::string, bool> domains;
         std::map<std::string, std::vector<std::string>> domain_functions;
         std::map<std::string, std::string> domain_bases;
+        std::map<std::string, std::vector<std::string>> type_parts;
         std::set<std::string> types;
         FunctionMap functions;
         FunctionMap dropped_functions;
@@ -549,6 +558,7 @@ private:
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::map<std::string, std::string> m_domain_bases;  // domain -> the type it is over, as add_domain says
+    std::map<std::string, std::vector<std::string>> m_type_parts;  // add_type_parts
     std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
     TableAcl m_default_table_privileges;                      // as default_table_privileges() says
     std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says

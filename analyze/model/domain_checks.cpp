@@ -5,7 +5,9 @@
 // PL/pgSQL variable of the domain (its DECLARE checks its first value, NULL too: pl_exec.c
 // exec_stmt_block), a function's argument, OUT parameter or result of it, a PREPARE parameter,
 // ALTER COLUMN ... TYPE d and ALTER DOMAIN ... VALIDATE over the rows. Each seen on PostgreSQL
-// 15.20 to run the CHECK's function.
+// 15.20 to run the CHECK's function. So does a conversion to a composite type with an attribute of
+// the domain (`ROW(1, 2)::pair`, `'(1,2)'::pair`, a column of pair or pair[] written), or to a range
+// over it: the attribute's or bound's value is converted to the domain too.
 #include "analyze/model/function_calls_parts.hpp"
 
 namespace pgfence::analyze {
@@ -24,7 +26,9 @@ void CallFollower::follow_domain_checks(const std::string& domain, StatementFact
                            std::to_string(Catalog::k_max_domain_checks) + " functions: not followed");
         return;
     }
-    const std::string via = "domain " + domain + "'s CHECK on " + where;
+    // A composite or range type runs the CHECKs of the domains among its parts (Catalog::domain_check_functions).
+    const std::string via = (m_ctx->catalog.is_domain(domain) ? "domain " + domain + "'s CHECK" : "a domain CHECK inside type " + domain) +
+                            " on " + where;
     for (const std::string& f : functions) {
         const auto dot = f.rfind('.');
         const std::string name = dot == std::string::npos ? f : f.substr(dot + 1);

@@ -106,22 +106,31 @@ public:
         if (def == nullptr) return;
         std::string column = table + "." + std::string(pg::text(def->colname));
         add(relname, def->raw_default, "DEFAULT of " + column, Event::Insert);
+        bool filled = def->raw_default != nullptr;
         for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
             if (c->contype == CONSTR_DEFAULT) add(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert);
+            filled = filled || c->contype == CONSTR_DEFAULT || c->contype == CONSTR_GENERATED;
             if (c->contype == CONSTR_GENERATED) add(relname, c->raw_expr, "generated column " + column, k_row_check);
             if (c->contype == CONSTR_CHECK) check(relname, column, c);
         }
-        domain(relname, column, def->typeName, adding);
+        // A column added without a value of its own checks a NULL against its domain, but a NULL of
+        // a composite or range type has no parts to check.
+        const bool domain_typed = def->typeName != nullptr && pg::length(def->typeName->names) > 0 &&
+                                  m_catalog.is_domain(std::string(pg::last_name(def->typeName->names)));
+        domain(relname, column, def->typeName, adding && (filled || domain_typed));
     }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
     // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
     void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding) {
         if (type == nullptr || pg::length(type->names) == 0) return;
         std::string domain(pg::last_name(type->names));
+        // A composite or range type: the domains among its parts (Catalog::domain_check_functions).
+        const std::string via = (m_catalog.is_domain(domain) ? "domain " + domain + "'s CHECK" : "a domain CHECK inside type " + domain) +
+                                " on " + column;
         for (const std::string& f : m_catalog.domain_check_functions(domain)) {
             auto dot = f.rfind('.');
             Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
-            add_call(relname, std::move(c), "domain " + domain + "'s CHECK on " + column, k_row_check, adding);
+            add_call(relname, std::move(c), via, k_row_check, adding);
         }
     }
     // The read attachments of the views `query` reads, as `events` of the view or materialized view being created.
@@ -226,6 +235,20 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         std::size_t first = out.size();
         for (const IndexElem* e : pg::each<IndexElem>(index->indexParams)) c.add(relname, e->expr, via, k_row_check, true);
         c.add(relname, index->whereClause, via, k_row_check, true);
+        // A cast to a domain in them runs the domain's CHECKs wherever they are evaluated (PostgreSQL
+        // 15.20 accepts a domain whose CHECK calls a volatile function in an index expression).
+        std::set<std::string> cast_to;  // each type once
+        auto casts = [&](auto&& self, const pg::Node* n) -> void {
+            if (n == nullptr) return;
+            const TypeCast* cast = pg::as<TypeCast>(n);
+            if (cast != nullptr && cast->typeName != nullptr && pg::length(cast->typeName->names) > 0 &&
+                cast_to.insert(std::string(pg::last_name(cast->typeName->names))).second) {
+                c.domain(relname, via, cast->typeName, true);
+            }
+            pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+        };
+        casts(casts, reinterpret_cast<const pg::Node*>(index->indexParams));
+        casts(casts, index->whereClause);
         for (std::size_t i = first; i < out.size(); ++i) out[i].function.index = pg::text(index->idxname);
     } else if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         std::string relname(pg::relname(view->view));
@@ -542,8 +565,49 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
         out.written.push_back(relname);
         fire(relname, events);
     };
+    // An index's expressions and predicate (`index`: one index, or every index of the table), as
+    // REINDEX, CLUSTER, VACUUM FULL (which rebuild the indexes) and ANALYZE (which samples the
+    // expression indexes' values) evaluate them over the rows: seen on PostgreSQL 15.20 to run an
+    // index expression's domain CHECK function each time.
+    auto rebuild = [&](const std::string& relname, const std::string& index) {
+        const RelationInfo* rel = std::as_const(catalog).find(relname);
+        if (rel == nullptr || rel->attached.empty()) return;
+        if (rel->attached.size() > k_max_attached) {
+            if (seen.insert("!" + relname).second) out.overflowed.push_back(rel->display);
+            return;
+        }
+        for (const AttachedFunction& f : rel->attached) {
+            if (!f.disabled && !f.index.empty() && (index.empty() || f.index == index)) out.functions.push_back(f);
+        }
+    };
     const pg::Node* query = nullptr;  // what it reads: the views it names fire
     switch (stmt->type) {
+        case T_VacuumStmt: {
+            const auto* s = pg::as<VacuumStmt>(stmt);
+            bool evaluates = !s->is_vacuumcmd;  // ANALYZE, VACUUM (FULL) or VACUUM (ANALYZE)
+            for (const DefElem* d : pg::each<DefElem>(s->options)) {
+                const std::string_view option = pg::text(d->defname);
+                evaluates = evaluates || option == "full" || option == "analyze";
+            }
+            if (!evaluates) break;
+            for (const VacuumRelation* vr : pg::each<VacuumRelation>(s->rels)) {
+                if (vr->relation != nullptr) rebuild(std::string(pg::relname(vr->relation)), "");
+            }
+            break;
+        }
+        case T_ClusterStmt:
+            if (const RangeVar* rv = pg::as<ClusterStmt>(stmt)->relation) rebuild(std::string(pg::relname(rv)), "");
+            break;
+        case T_ReindexStmt: {
+            const auto* s = pg::as<ReindexStmt>(stmt);
+            if (s->relation == nullptr) break;
+            const std::string relname(pg::relname(s->relation));
+            if (s->kind == REINDEX_OBJECT_TABLE) rebuild(relname, "");
+            if (const RelationInfo* index = std::as_const(catalog).find(relname); s->kind == REINDEX_OBJECT_INDEX && index != nullptr) {
+                rebuild(index->index_table, relname);
+            }
+            break;
+        }
         case T_InsertStmt: {
             const auto* s = pg::as<InsertStmt>(stmt);
             bool upsert = s->onConflictClause != nullptr && s->onConflictClause->action == ONCONFLICT_UPDATE;

@@ -64,6 +64,15 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
         if (const TypeCast* cast = pg::as<TypeCast>(n)) to_domain(cast->typeName, "a value cast to it");
         pg::each_child(n, [&](const pg::Node* child) { self(self, child, per_row); });
     };
+    // An exclusion constraint's expressions and predicate: evaluated over the table's rows as its
+    // index is built (CREATE INDEX's: function_attach.cpp, with the domains they cast to). A cast
+    // to a domain in them runs its CHECK there too (PostgreSQL 15.20 accepts a domain whose CHECK
+    // calls a volatile function in an index expression, and runs it as the index is built).
+    auto casts = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr) return;
+        if (const TypeCast* cast = pg::as<TypeCast>(n)) to_domain(cast->typeName, "the rows an exclusion constraint indexes");
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
     switch (node->type) {
         case T_SelectStmt:
         case T_InsertStmt:
@@ -125,6 +134,10 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
                 } else if (cmd->subtype == AT_AddConstraint) {
                     const Constraint* c = pg::as<Constraint>(cmd->def);
                     if (c != nullptr && !c->skip_validation) expression(expression, c->raw_expr, true);
+                    if (c != nullptr && c->contype == CONSTR_EXCLUSION) {
+                        casts(casts, reinterpret_cast<const pg::Node*>(c->exclusions));
+                        casts(casts, c->where_clause);
+                    }
                 }
             }
             return;

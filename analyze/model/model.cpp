@@ -468,6 +468,7 @@ bool model_schema_element(const pg::Node* element, const char* schema, Statement
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
     if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
+    remember_type_parts(stmt, ctx);
     if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt) || pg::is<AlterSystemStmt>(stmt)) {
         remember_search_path(stmt, ctx);
     }

@@ -19,6 +19,30 @@ void remember_composite_type(const CompositeTypeStmt* stmt, const StatementFacts
     ctx.catalog.add_object_use(composite_key(pg::relname(stmt->typevar)), facts.sql);
 }
 
+void remember_type_parts(const pg::Node* stmt, Context& ctx) {
+    std::vector<std::string> parts;
+    auto part = [&](const TypeName* type) {
+        if (type != nullptr) parts.push_back(type_base(canonical_type(type)));
+    };
+    std::string name;
+    if (const auto* composite = pg::as<CompositeTypeStmt>(stmt); composite != nullptr && composite->typevar != nullptr) {
+        name = pg::relname(composite->typevar);
+        for (const ColumnDef* def : pg::each<ColumnDef>(composite->coldeflist)) part(def->typeName);
+    } else if (const auto* range = pg::as<CreateRangeStmt>(stmt); range != nullptr && pg::length(range->typeName) > 0) {
+        name = pg::last_name(range->typeName);
+        for (const DefElem* d : pg::each<DefElem>(range->params)) {
+            if (pg::text(d->defname) == "subtype") part(pg::as<TypeName>(d->arg));
+        }
+    } else if (const auto* alter = pg::as<AlterTableStmt>(stmt); alter != nullptr && alter->objtype == OBJECT_TYPE && alter->relation != nullptr) {
+        name = pg::relname(alter->relation);
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype != AT_AddColumn && cmd->subtype != AT_AlterColumnType) continue;
+            if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def)) part(def->typeName);
+        }
+    }
+    if (!name.empty() && !parts.empty()) ctx.catalog.add_type_parts(name, parts);
+}
+
 void remember_typed_table(const CreateStmt* stmt, Context& ctx) {
     if (stmt == nullptr || stmt->ofTypename == nullptr || stmt->relation == nullptr) return;
     const std::string type(pg::last_name(stmt->ofTypename->names));

@@ -21,6 +21,9 @@ namespace pgfence::analyze::model {
 
 // CREATE TYPE name AS (...): its statement, kept so that a later CREATE TABLE ... OF it gets its columns.
 void remember_composite_type(const CompositeTypeStmt* stmt, const StatementFacts& facts, Context& ctx);
+// The types a composite type's attributes have (CREATE TYPE ... AS, ALTER TYPE ... ADD ATTRIBUTE)
+// or a range's subtype, for the domain CHECKs a value converted to it runs (Catalog::add_type_parts).
+void remember_type_parts(const pg::Node* stmt, Context& ctx);
 // CREATE TABLE t OF type, after the table is in the catalog: t is remembered as a typed table of
 // type, and given the type's attributes as columns where its statement is known.
 void remember_typed_table(const CreateStmt* stmt, Context& ctx);

@@ -83,3 +83,38 @@ TEST_CASE("a domain whose CHECK is a plain expression stays clean where values a
     CHECK(report.findings.empty());
     for (const auto& s : report.statements) CHECK(s.status == StatementStatus::Analyzed);
 }
+
+TEST_CASE("a value converted to a composite or range type with a part of a checked domain runs its CHECK", "[domain_checks]") {
+    // PostgreSQL 15.20 runs the attribute's or bound's domain CHECK for each of these.
+    FileReport report = run(k_checked + "CREATE TYPE pair AS (a d, b int);\nCREATE TYPE r AS RANGE (subtype = d);\n"
+                                        "SELECT ROW(1, 2)::pair;\nSELECT '(1,2)'::pair[];\nSELECT '[1,5)'::r;\n"
+                                        "CREATE TABLE t (p pair);\nINSERT INTO t VALUES (ROW(1, 2));\n"
+                                        "CREATE TYPE later AS (b int);\nSELECT ROW(1)::later;\nALTER TYPE later ADD ATTRIBUTE a d;\n"
+                                        "SELECT ROW(1, 2)::later;\n");
+    CHECK(drops(report, "g() (a domain CHECK inside type ") == std::vector<int>{4, 5, 6, 8, 12});
+    CHECK(drops(report, "inside g() (a domain CHECK inside type pair on t.p)") == std::vector<int>{8});
+}
+
+TEST_CASE("a column of a composite type added without a value checks no part of it; with a DEFAULT it does", "[domain_checks]") {
+    // A NULL of pair has no attribute to convert; ROW(1, 2) converts 1 to d on every existing row.
+    FileReport report = run(k_checked + "CREATE TYPE pair AS (a d, b int);\nCREATE TABLE t (id int);\n"
+                                        "ALTER TABLE t ADD COLUMN p pair;\nALTER TABLE t ADD COLUMN q pair DEFAULT ROW(1, 2);\n");
+    CHECK(drops(report, "g() (a domain CHECK inside type ") == std::vector<int>{5});
+}
+
+TEST_CASE("a composite type nested past the walk's limit is unknown where a value is converted to it", "[domain_checks]") {
+    std::string sql = k_checked + "CREATE TYPE t0 AS (a d);\n";
+    for (int i = 1; i <= 1100; ++i) sql += "CREATE TYPE t" + std::to_string(i) + " AS (a t" + std::to_string(i - 1) + ");\n";
+    sql += "SELECT NULL::t1100;\nSELECT NULL::t5;\n";
+    FileReport report = run(sql);
+    REQUIRE(report.statements.size() == 1105);
+    CHECK(report.statements[1103].status == StatementStatus::Unknown);
+    CHECK(drops(report, "a domain CHECK inside type t5") == std::vector<int>{1104});
+}
+
+TEST_CASE("a composite type whose parts are domains without function calls stays clean", "[domain_checks]") {
+    FileReport report = run("CREATE DOMAIN d AS int CHECK (VALUE > 0);\nCREATE TYPE pair AS (a d, b int);\nSELECT ROW(1, 2)::pair;\n"
+                            "CREATE TABLE t (p pair, q pair[]);\nINSERT INTO t VALUES (ROW(1, 2), NULL);\n");
+    CHECK(report.findings.empty());
+    for (const auto& s : report.statements) CHECK(s.status == StatementStatus::Analyzed);
+}
