@@ -63,6 +63,9 @@ std::vector<std::string> relations_in(const pg::Node* node) {
     return out;
 }
 
+// The `index` of a statistics object's attachments: a name no index has (one never holds a NUL byte).
+std::string statistics_key(const std::string& name) { return std::string("\0statistics:", 12) + name; }
+
 std::string domain_default_via(const std::string& domain) {
     return "DEFAULT of domain " + domain + ", which runs it on every INSERT that gives a column of it no value";
 }
@@ -121,7 +124,7 @@ public:
     }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
     // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
-    void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding) {
+    void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding, unsigned events = k_row_check) {
         if (type == nullptr || pg::length(type->names) == 0) return;
         std::string domain(pg::last_name(type->names));
         // A composite or range type: the domains among its parts (Catalog::domain_check_functions).
@@ -130,8 +133,22 @@ public:
         for (const std::string& f : m_catalog.domain_check_functions(domain)) {
             auto dot = f.rfind('.');
             Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
-            add_call(relname, std::move(c), via, k_row_check, adding);
+            add_call(relname, std::move(c), via, events, adding);
         }
+    }
+    // The domains `node` casts to (each type once): their CHECKs' functions, as domain() attaches them.
+    void domain_casts(const std::string& relname, const pg::Node* node, const std::string& via, unsigned events) {
+        std::set<std::string> cast_to;
+        auto walk = [&](auto&& self, const pg::Node* n) -> void {
+            if (n == nullptr) return;
+            const TypeCast* cast = pg::as<TypeCast>(n);
+            if (cast != nullptr && cast->typeName != nullptr && pg::length(cast->typeName->names) > 0 &&
+                cast_to.insert(std::string(pg::last_name(cast->typeName->names))).second) {
+                domain(relname, via, cast->typeName, true, events);
+            }
+            pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+        };
+        walk(walk, node);
     }
     // The read attachments of the views `query` reads, as `events` of the view or materialized view being created.
     void views_read(const std::string& relname, const pg::Node* query, unsigned events) {
@@ -237,19 +254,24 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         c.add(relname, index->whereClause, via, k_row_check, true);
         // A cast to a domain in them runs the domain's CHECKs wherever they are evaluated (PostgreSQL
         // 15.20 accepts a domain whose CHECK calls a volatile function in an index expression).
-        std::set<std::string> cast_to;  // each type once
-        auto casts = [&](auto&& self, const pg::Node* n) -> void {
-            if (n == nullptr) return;
-            const TypeCast* cast = pg::as<TypeCast>(n);
-            if (cast != nullptr && cast->typeName != nullptr && pg::length(cast->typeName->names) > 0 &&
-                cast_to.insert(std::string(pg::last_name(cast->typeName->names))).second) {
-                c.domain(relname, via, cast->typeName, true);
-            }
-            pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
-        };
-        casts(casts, reinterpret_cast<const pg::Node*>(index->indexParams));
-        casts(casts, index->whereClause);
+        c.domain_casts(relname, reinterpret_cast<const pg::Node*>(index->indexParams), via, k_row_check);
+        c.domain_casts(relname, index->whereClause, via, k_row_check);
         for (std::size_t i = first; i < out.size(); ++i) out[i].function.index = pg::text(index->idxname);
+    } else if (const CreateStatsStmt* stats = pg::as<CreateStatsStmt>(stmt); stats != nullptr && pg::length(stats->relations) == 1) {
+        // Extended statistics on expressions: ANALYZE evaluates them over its sample (PostgreSQL
+        // 15.20 ran a statistics expression's function twice per row), nothing else does. Kept as
+        // an index's are, under a name no index has, with no event: fired_by fires them at ANALYZE.
+        const RangeVar* rv = pg::as<RangeVar>(pg::nth(stats->relations, 0));
+        if (rv == nullptr) return out;
+        std::string relname(pg::relname(rv));
+        std::string name = pg::length(stats->defnames) > 0 ? std::string(pg::last_name(stats->defnames)) : std::string();
+        std::string via = "statistics " + (name.empty() ? std::string() : quote_ident(name) + " ") + "on " + display_of(catalog, rv);
+        std::size_t first = out.size();
+        for (const StatsElem* e : pg::each<StatsElem>(stats->exprs)) {
+            c.add(relname, e->expr, via, 0);
+            c.domain_casts(relname, e->expr, via, 0);
+        }
+        for (std::size_t i = first; i < out.size(); ++i) out[i].function.index = statistics_key(name);
     } else if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         std::string relname(pg::relname(view->view));
         c.add(relname, view->query, "view " + display_of(catalog, view->view), Event::Read);
@@ -569,7 +591,7 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
     // REINDEX, CLUSTER, VACUUM FULL (which rebuild the indexes) and ANALYZE (which samples the
     // expression indexes' values) evaluate them over the rows: seen on PostgreSQL 15.20 to run an
     // index expression's domain CHECK function each time.
-    auto rebuild = [&](const std::string& relname, const std::string& index) {
+    auto rebuild = [&](const std::string& relname, const std::string& index, bool analyze) {
         const RelationInfo* rel = std::as_const(catalog).find(relname);
         if (rel == nullptr || rel->attached.empty()) return;
         if (rel->attached.size() > k_max_attached) {
@@ -577,34 +599,37 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
             return;
         }
         for (const AttachedFunction& f : rel->attached) {
-            if (!f.disabled && !f.index.empty() && (index.empty() || f.index == index)) out.functions.push_back(f);
+            if (f.disabled || f.index.empty() || (!index.empty() && f.index != index)) continue;
+            if (analyze || !f.index.starts_with(statistics_key(""))) out.functions.push_back(f);
         }
     };
     const pg::Node* query = nullptr;  // what it reads: the views it names fire
     switch (stmt->type) {
         case T_VacuumStmt: {
             const auto* s = pg::as<VacuumStmt>(stmt);
-            bool evaluates = !s->is_vacuumcmd;  // ANALYZE, VACUUM (FULL) or VACUUM (ANALYZE)
+            bool analyze = !s->is_vacuumcmd;  // ANALYZE, VACUUM (ANALYZE); VACUUM FULL rebuilds the indexes
+            bool full = false;
             for (const DefElem* d : pg::each<DefElem>(s->options)) {
                 const std::string_view option = pg::text(d->defname);
-                evaluates = evaluates || option == "full" || option == "analyze";
+                full = full || option == "full";
+                analyze = analyze || option == "analyze";
             }
-            if (!evaluates) break;
+            if (!analyze && !full) break;
             for (const VacuumRelation* vr : pg::each<VacuumRelation>(s->rels)) {
-                if (vr->relation != nullptr) rebuild(std::string(pg::relname(vr->relation)), "");
+                if (vr->relation != nullptr) rebuild(std::string(pg::relname(vr->relation)), "", analyze);
             }
             break;
         }
         case T_ClusterStmt:
-            if (const RangeVar* rv = pg::as<ClusterStmt>(stmt)->relation) rebuild(std::string(pg::relname(rv)), "");
+            if (const RangeVar* rv = pg::as<ClusterStmt>(stmt)->relation) rebuild(std::string(pg::relname(rv)), "", false);
             break;
         case T_ReindexStmt: {
             const auto* s = pg::as<ReindexStmt>(stmt);
             if (s->relation == nullptr) break;
             const std::string relname(pg::relname(s->relation));
-            if (s->kind == REINDEX_OBJECT_TABLE) rebuild(relname, "");
+            if (s->kind == REINDEX_OBJECT_TABLE) rebuild(relname, "", false);
             if (const RelationInfo* index = std::as_const(catalog).find(relname); s->kind == REINDEX_OBJECT_INDEX && index != nullptr) {
-                rebuild(index->index_table, relname);
+                rebuild(index->index_table, relname, false);
             }
             break;
         }

@@ -1,16 +1,18 @@
 """Functions a statement runs through a domain's CHECK where the domain is not the type written
 (issue #53 item 6, indirect execution): an earlier migration made guard(), whose body deletes
 every order, a domain `guarded` whose CHECK calls it, a composite type and a range over it, and
-tables with an expression index casting to it or calling guard(). A pull request on a real git
-repository (`--changed-since main`) converts a value to the composite or range type, writes a column of it, builds an index
-casting to the domain, or re-evaluates an existing expression index (ANALYZE, VACUUM (ANALYZE),
-REINDEX, an INSERT). Each must fail `pgfence analyze --ci --unknown block --max-risk low` with the
-DELETE found inside guard(); the control (a domain without function calls inside a composite, an
-ordinary generated column, ANALYZE and REINDEX of indexes that call nothing of ours, plain VACUUM)
-must pass. PostgreSQL 15.20 runs guard() in each: the attribute's or bound's value is converted to
-the domain (record_in, ROW(...)::t, range_in), and an index expression is evaluated at its build,
-at every INSERT, at REINDEX, CLUSTER, VACUUM FULL and ANALYZE (a log table guard() writes grew by
-the rows each time; plain VACUUM left it).
+tables with an expression index or extended statistics casting to it or calling guard(). A pull
+request on a real git repository (`--changed-since main`) converts a value to the composite or
+range type, writes a column of it, builds an index casting to the domain, or re-evaluates an
+existing index expression (ANALYZE, VACUUM (ANALYZE), REINDEX, an INSERT) or statistics
+expression (ANALYZE). Each must fail `pgfence analyze --ci --unknown block --max-risk low` with
+the DELETE found inside guard(); the control (a domain without function calls inside a composite,
+an ordinary generated column, ANALYZE and REINDEX of indexes that call nothing of ours, plain
+VACUUM, REINDEX of a table whose statistics, not indexes, call guard()) must pass. PostgreSQL
+15.20 runs guard() in each: the attribute's or bound's value is converted to the domain
+(record_in, ROW(...)::t, range_in); an index expression is evaluated at its build, every INSERT,
+REINDEX, CLUSTER, VACUUM FULL and ANALYZE, a statistics expression at ANALYZE only (a log table
+guard() writes grew by the rows each time; plain VACUUM left it).
 
     test_indirect_calls.py SCENARIO --binary PGFENCE
 """
@@ -34,6 +36,8 @@ CREATE TABLE stock (id bigint PRIMARY KEY, n int);
 CREATE INDEX stock_guarded ON stock ((n::guarded));
 CREATE TABLE stock2 (id bigint PRIMARY KEY, n int);
 CREATE INDEX stock2_guard ON stock2 ((guard(n)));
+CREATE TABLE stock3 (id bigint PRIMARY KEY, n int);
+CREATE STATISTICS stock3_s ON (n::guarded), (guard(n)), id FROM stock3;
 CREATE DOMAIN plain AS int CHECK (VALUE > 0);
 CREATE TYPE plain_pair AS (a plain, b int);
 CREATE TABLE plain_holders (id bigint PRIMARY KEY, p plain_pair);
@@ -68,6 +72,7 @@ PULL_REQUESTS = {
         "analyze": "ANALYZE stock;\n",
         "analyze_function_index": "ANALYZE stock2;\n",
         "vacuum_analyze": "VACUUM (ANALYZE) stock;\n",
+        "analyze_statistics": "ANALYZE stock3;\n",
         "reindex_table": "REINDEX TABLE CONCURRENTLY stock;\n",
         "reindex_index": "REINDEX INDEX CONCURRENTLY stock2_guard;\n",
     },
@@ -80,6 +85,7 @@ INSERT INTO totals (id, a, p) VALUES (1, 2, ROW(1, 2));
 VACUUM stock;
 ANALYZE users;
 REINDEX TABLE CONCURRENTLY users;
+REINDEX TABLE CONCURRENTLY stock3;
 """
 
 
