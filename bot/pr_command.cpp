@@ -204,12 +204,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     for (const auto& path : *callers) {
         err << "pgfence: " << annotate::printable(path) << " calls a function this pull request defines: reviewed with it\n";
     }
-    // A merged migration that loads a helper the pull request changes now runs the new helper (bot/pr_loaders.hpp).
+    // A merged migration that loads a helper the pull request changes, or a bare import whose path
+    // alias it changes, now runs the new helper (bot/pr_loaders.hpp).
     auto loaders = add_loaders(*repo, *changes, settings.paths, settings.options);
     if (!loaders) return git_failed(loaders.error());
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     for (const auto& path : *loaders) {
-        err << "pgfence: " << annotate::printable(path) << " loads a module this pull request changes: reviewed with it\n";
+        err << "pgfence: " << annotate::printable(path) << " loads a module, or a path alias, this pull request changes: reviewed with it\n";
     }
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_set>
 
+#include "analyze/orm/imports.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "diff/glob.hpp"
@@ -18,6 +20,13 @@ namespace {
 constexpr std::size_t k_most_modules = 4096;
 
 constexpr std::string_view k_exts[] = {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"};
+
+// TypeScript's and tsconfig-paths' settings files (analyze/orm/aliases.cpp reads them).
+bool path_settings(std::string_view path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json");
+}
 
 bool script(std::string_view path) {
     return std::any_of(std::begin(k_exts), std::end(k_exts), [&](std::string_view e) { return path.ends_with(e); });
@@ -86,7 +95,13 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
         modules.insert(change.path);
         modules.insert(change.old_path);
     }
-    if (modules.empty()) return added;
+    // A changed tsconfig.json or jsconfig.json (`baseUrl`, `paths`, `extends`): a bare import may
+    // now load repository code under ts-node or tsconfig-paths (issue #53 item 3).
+    auto settings_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return path_settings(path); },
+                                               {}, options.max_file_bytes);
+    if (!settings_changed) return settings_changed.error();
+    const bool aliases_changed = !settings_changed->empty();
+    if (modules.empty() && !aliases_changed) return added;
     auto scripts = repo.list_blobs(changes.head_sha, [](std::string_view path) { return script(path); });
     if (!scripts) return scripts.error();
     std::unordered_set<std::string> files;
@@ -99,7 +114,10 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
     // The graph of relative loads from the migrations, read at the head, breadth first.
     std::map<std::string, std::vector<std::string>> loaded_by;  // module -> the files that load it
     std::set<std::string> seen;
+    std::set<std::string> aliased;  // modules with a bare import a path alias resolves
     std::deque<std::string> queue;
+    std::filesystem::path root = std::filesystem::absolute(changes.repo_root).lexically_normal();
+    if (!root.has_filename()) root = root.parent_path();  // libgit2's workdir ends in '/'
     for (const auto& f : *listed) {
         if (seen.insert(f.path).second) queue.push_back(f.path);
     }
@@ -110,7 +128,20 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
         if (!blob) return blob.error();
         if (!*blob || !(*blob)->text) continue;
         for (const auto& load : analyze::orm::module_loads(analyze::orm::lex_js(*(*blob)->text))) {
-            if (!load.spec.starts_with("./") && !load.spec.starts_with("../")) continue;
+            if (!load.spec.starts_with("./") && !load.spec.starts_with("../")) {
+                // A bare name a path alias maps, resolved in the head's checkout as the analysis
+                // resolves it (orm/imports.hpp): a file of the repository, or not agreed on.
+                std::string why;
+                auto file = analyze::orm::resolve_import((root / path).string(), load.spec, &why);
+                if (!file && why.empty()) continue;
+                aliased.insert(path);
+                if (!file) continue;
+                std::string dep = std::filesystem::path(*file).lexically_relative(root).generic_string();
+                if (!files.contains(dep)) continue;
+                loaded_by[dep].push_back(path);
+                if (seen.insert(dep).second) queue.push_back(std::move(dep));
+                continue;
+            }
             for (auto& dep : candidates(path, load.spec, files)) {
                 loaded_by[dep].push_back(path);
                 if (seen.insert(dep).second) queue.push_back(std::move(dep));
@@ -120,6 +151,11 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
     // Back from the changed modules to the migrations that reach them.
     std::set<std::string> reaches;
     std::deque<std::string> back(modules.begin(), modules.end());
+    if (aliases_changed) {
+        for (const auto& m : aliased) {
+            if (reaches.insert(m).second) back.push_back(m);
+        }
+    }
     while (!back.empty()) {
         const std::string m = std::move(back.front());
         back.pop_front();

@@ -17,7 +17,8 @@ namespace pgfence::bot {
 // Adds to `changes` the JavaScript/TypeScript migrations of the merge base (selected by `globs`,
 // empty: the defaults) that the pull request leaves unchanged and that load, through relative
 // imports at the head (directly or through other repository modules), a script file the pull
-// request changes, every line new (what the new helper makes them run is the pull request's).
+// request changes; when it changes a tsconfig*.json or jsconfig*.json, those that import a bare
+// name a path alias resolves (in the head's checkout) to repository code, or not agreed on; every line new (what the new helper makes them run is the pull request's).
 // Returns their paths.
 [[nodiscard]] analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
                                                                   const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options);
