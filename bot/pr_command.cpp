@@ -50,6 +50,7 @@
 #include "bot/pr_suppressions.hpp"
 #include "bot/pre_existing.hpp"
 #include "bot/pr_callers.hpp"
+#include "bot/pr_loaders.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -202,6 +203,14 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     for (const auto& path : *callers) {
         err << "pgfence: " << annotate::printable(path) << " calls a function this pull request defines: reviewed with it\n";
+    }
+    // A merged migration that loads a helper the pull request changes, or a bare import whose path
+    // alias it changes, now runs the new helper (bot/pr_loaders.hpp).
+    auto loaders = add_loaders(*repo, *changes, settings.paths, settings.options);
+    if (!loaders) return git_failed(loaders.error());
+    std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    for (const auto& path : *loaders) {
+        err << "pgfence: " << annotate::printable(path) << " loads a module, or a path alias, this pull request changes: reviewed with it\n";
     }
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();

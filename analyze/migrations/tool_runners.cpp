@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/runner_uses.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 #include "analyze/orm/escapes.hpp"
@@ -245,7 +246,9 @@ bool loads_migration_tool(std::string_view raw) {
         if (k_migrators.contains(package) || l.spec.starts_with("knex/bin") || l.spec.starts_with("typeorm/cli")) return true;
         orm = orm || k_orms.contains(package);
     }
-    return orm && migrates;
+    // A runner that calls TypeORM's migrator on a data source another module exports
+    // (`const { AppDataSource } = require("../data-source")`) runs the tool without loading typeorm itself.
+    return (orm && migrates) || calls_typeorm_migrator(t);
 }
 
 std::vector<ToolRunner> tool_runners(std::string_view path, std::string_view text, const ReadFile& read) {
@@ -379,6 +382,9 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         // create-admin-user.js gave 34 lines of one kind).
         std::set<std::string> kinds;
         for (auto& [line, why] : knex_uses(text, tokens)) {
+            if (kinds.insert(why).second) out.emplace_back(line, in + std::move(why));
+        }
+        for (auto& [line, why] : orm_runner_uses(text, tokens)) {
             if (kinds.insert(why).second) out.emplace_back(line, in + std::move(why));
         }
     }
