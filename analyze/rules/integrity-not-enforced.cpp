@@ -149,7 +149,7 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
     bool found = false;
     const auto wider = [&](const std::vector<std::string>& keys, std::string_view by) {
         if (widened == nullptr || !widened->empty() || what.kind != "unique" || columns.empty() || keys.size() <= columns.size()) return;
-        if (std::includes(keys.begin(), keys.end(), columns.begin(), columns.end())) *widened = by.empty() ? std::string("a unique key") : quote_ident(by);
+        if (std::includes(keys.begin(), keys.end(), columns.begin(), columns.end())) *widened = by.empty() ? std::string("unnamed") : quote_ident(by);
     };
     const auto visit = [&](std::size_t, const pg::Node* node) {
         if (const auto* block = pg::as<DoStmt>(node); block != nullptr && guarded_add_again(block, name)) return found = true;
@@ -254,8 +254,8 @@ std::string what_stops(const DroppedConstraint& what, const std::string& table) 
 // A key the file widens (replaced's `widened`): a choice of the author's, said, and MEDIUM.
 void widen(Finding& f, const std::string& widened, const DroppedConstraint& what) {
     if (widened.empty()) return;
-    f.message += "; the file adds " + widened + ", a unique key on (" + what.columns + ") and more columns, so only rows that differ in "
-                 "those are accepted: check that the wider key is intended";
+    f.message += "; the file adds a wider unique key (" + widened + ") on (" + what.columns + ") and more columns, so rows equal in (" +
+                 what.columns + ") that differ in the added columns are accepted: check that the wider key is intended";
     f.risk = Risk::Medium;
 }
 
