@@ -220,6 +220,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // A psql include analyze does not follow: an unknown statement of its own, and the SQL after
     // it the statement psql sends next (psql_includes_on_disk.hpp).
     if (!script) refuse_unfollowed_includes(path, source, options);
+    if (!script) refuse_psql_connects(source);
     if (!script) {
         const std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
         // psql's own settings in a file it runs: no statement (before the variables: `\echo :x` prints).

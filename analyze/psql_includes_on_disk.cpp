@@ -1,6 +1,7 @@
 #include "analyze/psql_includes_on_disk.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -47,6 +48,39 @@ void refuse_unfollowed_includes(const std::string& path, PreparedSource& source,
         added = true;
     }
     if (added) {
+        std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
+    }
+}
+
+void refuse_psql_connects(PreparedSource& source) {
+    if (source.text.find('\\') == std::string::npos) return;
+    struct Connect {
+        std::size_t begin, end;
+        std::string database;
+    };
+    std::vector<Connect> found;
+    tools::each_meta_command(source.text, [&](const tools::MetaCommand& m) {
+        // psql's command.c: "c" and "connect" are the same command (exec_command_connect).
+        if (!m.at_start || (m.name != "c" && m.name != "connect")) return true;
+        // Its first argument, the database, shown when it is a plain name (anything else is "another database").
+        std::size_t at = m.begin + 1 + m.name.size();
+        while (at < m.end && (source.text[at] == ' ' || source.text[at] == '\t')) ++at;
+        std::size_t stop = at;
+        while (stop < m.end && stop - at < 64 &&
+               (std::isalnum(static_cast<unsigned char>(source.text[stop])) != 0 || source.text[stop] == '_')) ++stop;
+        const bool plain = stop > at && (stop == m.end || source.text[stop] == ' ' || source.text[stop] == ';' || source.text[stop] == '\t');
+        found.push_back(Connect{m.begin, m.end, plain ? source.text.substr(at, stop - at) : std::string()});
+        return found.size() < 256;
+    });
+    for (const auto& c : found) {
+        std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(c.begin), source.text.begin() + static_cast<std::ptrdiff_t>(c.end), ' ');
+        source.refusals.emplace_back(source.replaced.to_file(c.begin),
+                                     "psql connects to " + (c.database.empty() ? std::string("another database") : "the database " + c.database) +
+                                         " here (\\connect): the statements after it run in that database, whose schema and migrations "
+                                         "pgfence does not follow from this file: review them",
+                                     "psql \\connect");
+    }
+    if (!found.empty()) {
         std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
     }
 }

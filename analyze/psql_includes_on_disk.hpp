@@ -26,6 +26,13 @@ namespace pgfence::analyze {
 // (an unknown statement) at its line saying what was not followed.
 void refuse_unfollowed_includes(const std::string& path, PreparedSource& source, const AnalyzeOptions& options);
 
+// Each `\c` / `\connect` of `source` at a statement's start (psql connects to another database
+// there, and the statements after it run in that one): blanked in source.text, as psql sends the
+// server nothing for it, and a refusal (an unknown statement) at its line saying so. A migration
+// tool that sends the file's text would fail on the backslash; psql, which runs such a file (a
+// container's init script), does not.
+void refuse_psql_connects(PreparedSource& source);
+
 // `text` (the SQL file at `path`, on disk) as psql runs it: each include at a statement's start
 // replaced by the included file's SQL, found as analyze follows the includes it analyses
 // (include_followed, within --max-file-size; `\i` against run_folder), its own

@@ -513,7 +513,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
-        for (auto& s : session_setup_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
+        for (auto& s : session_setup_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
         // Code node preloads into every process a script or command starts (.npmrc node-options,
         // NODE_OPTIONS, node -r): the migration tool's among them (red team R78b B2).
         for (auto& [line, why] : tools::preload_lines(rel, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});

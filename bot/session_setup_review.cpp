@@ -112,7 +112,7 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
                                                          "is given where HOME or PSQLRC points here, and pgfence does not read it",
                                                       "a psql start-up file"});
         }
-        for (auto& s : analyze::tools::session_setup_settings(text)) {
+        for (auto& s : analyze::tools::session_setup_settings(text, file.path)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) unknown.push_back(analyze::SettingUnknown{s.line, std::move(s.why), "connection setup"});
         }
         // What a migration tool writes into its SQL from its settings, and a configuration

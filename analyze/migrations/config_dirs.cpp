@@ -120,12 +120,42 @@ int line_at(std::string_view text, std::size_t offset) {
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
 }
 
+// Whether a line of `text` takes `name` from Node's path module, destructured by name: an
+// import or require line that names both (`import { join } from 'node:path'`).
+bool imports_from_path(std::string_view text, std::string_view name) {
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        const bool from_path = line.find("'path'") != std::string_view::npos || line.find("\"path\"") != std::string_view::npos ||
+                               line.find("'node:path'") != std::string_view::npos || line.find("\"node:path\"") != std::string_view::npos;
+        if (!from_path || line.find('{') == std::string_view::npos) continue;
+        const std::string_view names = line.substr(line.find('{'), line.find('}') == std::string_view::npos ? std::string_view::npos : line.find('}') - line.find('{'));
+        for (std::size_t at = names.find(name); at != std::string_view::npos; at = names.find(name, at + 1)) {
+            const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$'; };
+            const bool before = at > 0 && word(names[at - 1]);
+            const bool after = at + name.size() < names.size() && (word(names[at + name.size()]) || names[at + name.size()] == ':');
+            if (!before && !after) return true;
+        }
+    }
+    return false;
+}
+
 ConfigDir dir(std::string tool, std::string setting, std::string_view text, std::size_t begin, std::size_t end, bool from_project) {
     std::string_view expr = trim(text.substr(begin, end - begin));
     // A TypeScript `as const` / non-null `!` after a constant changes nothing.
     if (expr.ends_with(" as const")) expr = trim(expr.substr(0, expr.size() - 9));
-    return ConfigDir{std::move(tool), std::move(setting), line_at(text, begin), fold_path_expression(expr), std::string(expr.substr(0, 200)),
-                     from_project};
+    std::optional<std::string> value = fold_path_expression(expr);
+    // `join(__dirname, '..', 'prisma', 'migrations')` with join imported from Node's path module
+    // (`import { join } from 'node:path'`, `const { join } = require('path')`): path.join's value.
+    if (!value) {
+        for (std::string_view call : {"join(", "resolve("}) {
+            if (!expr.starts_with(call) || !imports_from_path(text, call.substr(0, call.size() - 1))) continue;
+            value = fold_path_expression("path." + std::string(expr));
+        }
+    }
+    return ConfigDir{std::move(tool), std::move(setting), line_at(text, begin), std::move(value), std::string(expr.substr(0, 200)), from_project};
 }
 
 // sqlx's run-time Migrator::new(source) (launchbadge/sqlx sqlx-core/src/migrate/migrator.rs: "Creates

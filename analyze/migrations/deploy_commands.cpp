@@ -724,6 +724,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (variant_budget < variants.size()) variants = {line_text};
             else variant_budget -= variants.size();
         }
+        // A Makefile's or justfile's line that is not indented is make's (a variable's assignment,
+        // a rule), not a shell command: `X=$(BUILD)/$(NAME)` names make variables, no command
+        // substitution. Only its recipe lines run (GNU make manual, "Recipe Syntax": each begins
+        // with a tab). Save where make or just runs a command to assign (`$(shell ...)`, `!=`, a backquote).
+        const bool make_syntax = targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' &&
+                                 l.text.find("$(shell") == std::string::npos && l.text.find("${shell") == std::string::npos &&
+                                 l.text.find("!=") == std::string::npos && l.text.find('`') == std::string::npos &&
+                                 l.text.find(';') == std::string::npos;
         std::string why;
         std::optional<std::string> here = cwd;
         const int block_before = block;
@@ -799,6 +807,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                     continue;
                 }
                 if (!why.empty()) continue;  // the folder is still followed: the lines after read from it
+                if (make_syntax) continue;
                 if (read) why = npm_unknown(words, here);
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {

@@ -56,6 +56,8 @@ std::string script_word(const std::vector<std::string>& words) {
         return words[k];
     }
     if (w.find('/') == std::string_view::npos) return "";
+    // A folder (`build: ../`, a compose service's build context): no program runs it.
+    if (w.ends_with("/")) return "";
     // A package's or a tool's own program, not the repository's script.
     if (w.find("node_modules/") != std::string_view::npos || w.find("vendor/bin/") != std::string_view::npos) return "";
     // A path in command position that is no script's: an image reference (`repo/name:tag`), a glob

@@ -208,8 +208,21 @@ std::optional<CodeMigration> read_foreign_migration(std::string_view path, std::
         // Alembic reads each script of its versions folder as a module with `revision` and
         // `down_revision` (sqlalchemy/alembic alembic/script/base.py Script._from_filename) and runs
         // its upgrade().
+        // The name is down_revision itself (harbor's config migrators set `down_revisions`, a
+        // list no Alembic reads), and the module is Alembic's: it names alembic (`from alembic
+        // import op`) or has the upgrade() Alembic calls (Script.module.upgrade, alembic/runtime/migration.py).
+        const auto down_revision = [&] {
+            for (std::size_t at = text.find("down_revision"); at != std::string_view::npos; at = text.find("down_revision", at + 1)) {
+                const std::size_t after = at + std::string_view("down_revision").size();
+                const bool word_before = at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_');
+                const bool word_after = after < text.size() && (std::isalnum(static_cast<unsigned char>(text[after])) != 0 || text[after] == '_');
+                if (!word_before && !word_after) return true;
+            }
+            return false;
+        };
+        const bool alembic_module = text.find("alembic") != std::string_view::npos || first_line(text, {"def upgrade("}) != 0;
         const int revision = first_line(text, {"revision =", "revision=", "revision: str =", "revision:str ="});
-        if (revision != 0 && text.find("down_revision") != std::string_view::npos) {
+        if (revision != 0 && alembic_module && down_revision()) {
             const int upgrade = first_line(text, {"def upgrade("});
             return CodeMigration{"alembic", upgrade != 0 ? upgrade : revision, why("Alembic", "an Alembic revision")};
         }

@@ -246,9 +246,20 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
 
 }  // namespace
 
-std::vector<SessionSetup> session_setup_settings(std::string_view text) {
+std::vector<SessionSetup> session_setup_settings(std::string_view text, std::string_view path) {
     std::vector<SessionSetup> out;
-    const std::vector<Line> lines = program_lines(text);
+    const std::string_view first = text.substr(0, text.find('\n'));
+    const bool shell = path.ends_with(".sh") || path.ends_with(".bash") ||
+                       (first.starts_with("#!") && (first.find("sh") != std::string_view::npos) && first.find("node") == std::string_view::npos &&
+                        first.find("python") == std::string_view::npos);
+    std::vector<Line> lines = program_lines(text);
+    if (shell) {
+        // A shell comment runs nothing (bash manual, "Comments": a word beginning with # and the rest of its line).
+        std::erase_if(lines, [](const Line& l) {
+            const std::size_t at = l.text.find_first_not_of(" \t");
+            return at != std::string::npos && l.text[at] == '#';
+        });
+    }
     bool pooled = false;
     bool psql = false;
     for (const auto& l : lines) {

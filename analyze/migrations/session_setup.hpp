@@ -19,6 +19,8 @@ struct SessionSetup {
 };
 
 // The lines of `text` that set up the tool's sessions, one entry per line, in order.
-[[nodiscard]] std::vector<SessionSetup> session_setup_settings(std::string_view text);
+// With `path` a shell script's (.sh, .bash, or a `#!` line naming sh or bash), a line that is a
+// comment (`# usage: initPG $Dir $initSql`) is no setting: the shell runs none of it.
+[[nodiscard]] std::vector<SessionSetup> session_setup_settings(std::string_view text, std::string_view path = {});
 
 }  // namespace pgfence::analyze::tools

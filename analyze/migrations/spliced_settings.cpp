@@ -100,7 +100,11 @@ std::string tool_of(std::string_view path, std::string_view text) {
     if (name == ".pgmigraterc") return "node-pg-migrate";
     if (name.starts_with("knexfile.")) return "knex";
     if (name.starts_with("ormconfig.")) return "TypeORM";
-    if (name.starts_with("config.") && path_name(path_folder(path)) == "config") return "Sequelize";
+    // sequelize-cli loads config/config.js, else config/config.json, from where it runs
+    // (sequelize/cli src/helpers/config-helper.js getConfigFile: path.resolve(process.cwd(), 'config',
+    // 'config.json') and its .js alternative); another name only where .sequelizerc or --config
+    // names it (read there). An Angular app's src/app/config/config.ts is none of these.
+    if ((name == "config.js" || name == "config.cjs" || name == "config.json") && path_name(path_folder(path)) == "config") return "Sequelize";
     // config/database.js is sequelize-cli's only where .sequelizerc names it (its documentation's
     // example; that route reads it whatever its text): by name alone, not a module that imports
     // knex, an application's own query builder (automatisch's src/config/database.js).

@@ -1066,7 +1066,8 @@ void read_config(std::string_view path, std::string_view text, std::vector<ToolD
         if (c.value) out.push_back(make(c.tool, c.setting, c.line, base, *c.value, false));
         else out.push_back(computed(c.tool, c.setting, c.line, "its value " + shown(c.expr) + " is computed when the tool runs", false));
         // .config/prisma.ts: relative to .config/ or to the project above it; both are followed.
-        if (c.value && c.tool == "prisma" && path_name(base) == ".config") {
+        // A path from __dirname (`join(__dirname, '..', 'prisma', 'migrations')`) is the file's folder's only.
+        if (c.value && c.tool == "prisma" && path_name(base) == ".config" && c.expr.find("__dirname") == std::string::npos) {
             out.push_back(make(c.tool, c.setting, c.line, path_folder(base), *c.value, false));
         }
     }
@@ -1183,6 +1184,18 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
                 out.push_back(std::move(d));
             }
         }
+    }
+    // The same entry found twice (a script read from its own folder and from the repository's top
+    // says the same `psql -c` unknown from both) is one: kept once, so its note prints once.
+    {
+        std::set<std::string> seen;
+        std::erase_if(out, [&](const ToolDir& d) {
+            std::string key = d.tool + '\n' + d.setting + '\n' + std::to_string(d.line) + '\n' + d.folder + '\n' + d.unknown + '\n' +
+                              d.loads_unread + '\n' + d.data_source + '\n' + (d.scripts ? "1" : "0");
+            for (const auto& c : d.psql_constants) key += "\nc" + c;
+            for (const auto& e : d.load_extensions) key += "\ne" + e;
+            return !seen.insert(std::move(key)).second;
+        });
     }
     if (out.size() > k_most_dirs) {
         const int line = out[k_most_dirs].line;

@@ -16,10 +16,12 @@
 // stops, as with DROP TRIGGER); one they do not show may be a foreign key's and is HIGH. A table's
 // CHECK dropped is MEDIUM: recipes drop one once something else enforces it (a partition's bound).
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/model/integrity_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/model/plpgsql/plpgsql_trigger_body.hpp"
@@ -113,10 +115,44 @@ bool kind_matches(std::string_view kind, ConstrType type) {
 // Does another statement of the file add back what the drop removes: a constraint of the same name
 // on the table, or of the same kind (on the same columns when they are known), or a unique index
 // on the same columns for a unique one?
-bool replaced(const StatementContext& ctx, std::string_view relname, std::string_view name, const DroppedConstraint& what) {
+// A DO block that adds the constraint `name` back only where pg_constraint has none of that name
+// (harbor's `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'x') THEN ALTER TABLE ...
+// ADD CONSTRAINT x ...`): after the drop, it runs.
+bool guarded_add_again(const DoStmt* block, std::string_view name) {
+    std::string body;
+    for (const DefElem* d : pg::each<DefElem>(block->args)) {
+        if (pg::text(d->defname) == "as") body = lowered(pg::text(d->arg));
+    }
+    const std::string n = lowered(name);
+    if (n.empty() || body.find("pg_constraint") == std::string::npos || body.find("not exists") == std::string::npos ||
+        body.find("conname") == std::string::npos || body.find("'" + n + "'") == std::string::npos) {
+        return false;
+    }
+    for (std::size_t at = body.find("add constraint"); at != std::string::npos; at = body.find("add constraint", at + 1)) {
+        std::size_t word = at + 14;
+        while (word < body.size() && (body[word] == ' ' || body[word] == '\t' || body[word] == '\n' || body[word] == '\r')) ++word;
+        const std::size_t end = word + n.size();
+        if (body.compare(word, n.size(), n) == 0 && (end >= body.size() || !(std::isalnum(static_cast<unsigned char>(body[end])) != 0 || body[end] == '_'))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// `widened`, when given, is set to the name of a later unique index or constraint of the file on
+// all the old key's columns and more (Prisma's (date, symbol) -> (dataSource, date, symbol)):
+// not a replacement (duplicates of the old key that differ in the new columns are accepted), but
+// the author's chosen key.
+bool replaced(const StatementContext& ctx, std::string_view relname, std::string_view name, const DroppedConstraint& what,
+              std::string* widened = nullptr) {
     const std::vector<std::string> columns = split_columns(what.columns);
     bool found = false;
+    const auto wider = [&](const std::vector<std::string>& keys, std::string_view by) {
+        if (widened == nullptr || !widened->empty() || what.kind != "unique" || columns.empty() || keys.size() <= columns.size()) return;
+        if (std::includes(keys.begin(), keys.end(), columns.begin(), columns.end())) *widened = by.empty() ? std::string("unnamed") : quote_ident(by);
+    };
     const auto visit = [&](std::size_t, const pg::Node* node) {
+        if (const auto* block = pg::as<DoStmt>(node); block != nullptr && guarded_add_again(block, name)) return found = true;
         if (const auto* index = pg::as<IndexStmt>(node)) {
             if (what.kind != "unique" || !index->unique || index->relation == nullptr || pg::relname(index->relation) != relname) {
                 return false;
@@ -129,6 +165,7 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
             // duplicate the old one refused (documenso: UNIQUE (plan, customer) -> UNIQUE (customer)).
             // A partial one (WHERE) refuses them only in the rows it covers.
             keys = sorted(keys);
+            if (index->whereClause == nullptr) wider(keys, index->idxname != nullptr ? std::string_view(index->idxname) : std::string_view());
             found = columns.empty() || (index->whereClause == nullptr && !keys.empty() &&
                                         std::find(keys.begin(), keys.end(), "(expression)") == keys.end() &&
                                         std::includes(columns.begin(), columns.end(), keys.begin(), keys.end()));
@@ -163,6 +200,7 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
             if (con->contype == CONSTR_FOREIGN && std::includes(now.begin(), now.end(), columns.begin(), columns.end())) {
                 return found = true;
             }
+            if (con->contype == CONSTR_UNIQUE || con->contype == CONSTR_PRIMARY) wider(now, con->conname != nullptr ? std::string_view(con->conname) : std::string_view());
             // A unique key on some of the old one's columns refuses every duplicate it did.
             if (what.kind == "unique" && con->contype != CONSTR_FOREIGN && !now.empty() &&
                 std::includes(columns.begin(), columns.end(), now.begin(), now.end())) {
@@ -213,6 +251,14 @@ std::string what_stops(const DroppedConstraint& what, const std::string& table) 
            "PostgreSQL no longer enforces it on the application's writes to " + table;
 }
 
+// A key the file widens (replaced's `widened`): a choice of the author's, said, and MEDIUM.
+void widen(Finding& f, const std::string& widened, const DroppedConstraint& what) {
+    if (widened.empty()) return;
+    f.message += "; the file adds a wider unique key (" + widened + ") on (" + what.columns + ") and more columns, so rows equal in (" +
+                 what.columns + ") that differ in the added columns are accepted: check that the wider key is intended";
+    f.risk = Risk::Medium;
+}
+
 void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter, const AlterTableCmd* cmd,
                      const std::string& table) {
     const std::string name(pg::text(cmd->name));
@@ -221,7 +267,8 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
         read_dropped_constraint_note(ctx.statement, table, quote_ident(name)).value_or(DroppedConstraint{"", ""});
     if (what.kind.empty() || what.kind == "unknown") what = {kind_from_name(name), what.columns};
     if (what.kind == "not-null check") return;  // the column is NOT NULL: the check proved nothing more
-    if (replaced(ctx, pg::relname(alter->relation), name, what)) return;
+    std::string widened;
+    if (replaced(ctx, pg::relname(alter->relation), name, what, &widened)) return;
     // The old table of a copy-and-swap later in the file (renamed_aside.hpp): it is renamed aside,
     // and the application's writes go to the new table, whose constraints are its own.
     const auto at = static_cast<std::size_t>(ctx.statement.index);
@@ -236,6 +283,7 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
     // A table's CHECK is also dropped by recipes once something else enforces it (a partition's
     // bound after ATTACH, NOT NULL after SET NOT NULL): MEDIUM, a review rather than a block.
     if (what.kind == "check") f.risk = Risk::Medium;
+    widen(f, widened, what);
     f.relation = table;
     f.subcommand = pg::index_of(alter->cmds, cmd);
     f.fix = "keep the constraint; to change it, add its replacement in the same migration (ADD CONSTRAINT ... NOT VALID, "
@@ -361,9 +409,11 @@ void check(const StatementContext& ctx, Sink& sink) {
         const DroppedConstraint what{"unique", note.substr(is + 14, note.size() - is - 15)};
         std::string relname = table.substr(table.rfind('.') == std::string::npos ? 0 : table.rfind('.') + 1);
         if (relname.size() >= 2 && relname.front() == '"' && relname.back() == '"') relname = relname.substr(1, relname.size() - 2);
-        if (replaced(ctx, relname, index, what) || still_enforced(ctx, table, index)) continue;
+        std::string widened;
+        if (replaced(ctx, relname, index, what, &widened) || still_enforced(ctx, table, index)) continue;
         Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " drops a unique index of " + table + ": " +
                                                  what_stops(what, table) + ", with no lock to show it");
+        widen(f, widened, what);
         f.relation = table;
         f.fix = "keep the index; to change it, build its replacement (CREATE UNIQUE INDEX CONCURRENTLY) before dropping it";
     }

@@ -72,6 +72,12 @@ Options read_options(const List* options, std::uint8_t bytes, bool made) {
     for (const DefElem* d : pg::each<DefElem>(options)) {
         const std::string_view name = pg::text(d->defname);
         if (name == "maxvalue" && d->arg != nullptr && !made) {
+            // At or above the largest bound the sequence could have had (its known type's maximum,
+            // which an earlier MAXVALUE only lowers), the bound is raised or kept, not lowered
+            // (harbor: robot_id_seq of a serial, AS bigint MAXVALUE 9007199254740991; PG15's
+            // seqmax is then 9007199254740991). With the type unknown, it may be lower.
+            const std::optional<long double> n = option_number(d);
+            if (n && bytes != 0 && *n >= sequence_type_max(bytes)) continue;
             if (const auto* number = pg::as<Integer>(d->arg)) append(out.bounds, "MAXVALUE " + std::to_string(number->ival));
             else if (const auto* number = pg::as<Float>(d->arg)) append(out.bounds, "MAXVALUE " + std::string(pg::text(number->fval)));
             else append(out.bounds, "MAXVALUE");

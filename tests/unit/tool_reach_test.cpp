@@ -309,6 +309,9 @@ TEST_CASE("tool_reach: migrations of tools pgfence does not read, and look-alike
     // Look-alikes.
     CHECK(tool("docs/ops.yaml", "operations:\n  - restart\n", none).empty());
     CHECK(tool("scripts/r.py", "revision = 3\n", none).empty());
+    // harbor's harbor.yml migrators: `down_revisions`, no alembic, no upgrade() (review #83).
+    CHECK(tool("prepare/migrations/version_2_6_0/__init__.py", "revision = '2.6.0'\ndown_revisions = ['2.5.0']\n\ndef migrate(i, o):\n    pass\n", none).empty());
+    CHECK(tool("v/c3.py", "from alembic import op\nrevision = 'c3'\ndown_revision = 'b2'\n", none) == "alembic:2");
     CHECK(tool("lib/u.rb", "class U\nend\n", none).empty());
     CHECK(tool("deploy/n.sql", "SELECT 1;\n", none).empty());
     CHECK(tool("shop/migrations/__init__.py", "class Migration(x):\n", none).empty());
@@ -322,7 +325,7 @@ TEST_CASE("tool_reach: the reason names the tool with its article") {
     };
     CHECK(why("priv/repo/migrations/2_x.exs", "defmodule X do\n  use Ecto.Migration\nend\n") ==
           "an Ecto migration: an Ecto migration pgfence does not read: review it, or capture what the tool sends (a later release)");
-    CHECK(why("v/b2.py", "revision = 'b2'\ndown_revision = 'a1'\n").starts_with("an Alembic revision: an Alembic migration pgfence"));
+    CHECK(why("v/b2.py", "revision = 'b2'\ndown_revision = 'a1'\n\ndef upgrade():\n    pass\n").starts_with("an Alembic revision: an Alembic migration pgfence"));
     CHECK(why("db/migrate/2_x.rb", "class X < ActiveRecord::Migration[7.1]\nend\n").starts_with("an Active Record migration: a Rails (Active Record) migration"));
     CHECK(why("m/2.json", "{\"name\":\"2\",\"operations\":[{\"drop_table\":{\"name\":\"t\"}}]}\n").starts_with("a pgroll migration: a pgroll migration"));
 }
