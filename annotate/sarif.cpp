@@ -6,6 +6,7 @@
 
 #include "analyze/rules/rule.hpp"
 #include "analyze/parse/source_text.hpp"
+#include "analyze/model/meaning_context.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/rule_docs.hpp"
@@ -178,6 +179,8 @@ std::vector<std::string> finding_fingerprints(const FileReport& file, const std:
         std::string text = statement != nullptr ? statement->sql : f.message;
         // At a call: what it runs too (Finding::subject), so a rewritten body is a new result.
         if (!f.subject.empty()) text += std::string(1, '\x1f') + f.subject;
+        // And the settings that decide what it names: another search_path is another result (R83 F4).
+        if (statement != nullptr) text += analyze::meaning_context(*statement);
         int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
         out.push_back(sarif_fingerprint(f.rule, path, text, occurrence));
     }

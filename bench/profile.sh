@@ -32,6 +32,8 @@ if [[ -z "$pgfence" ]]; then
     done
 fi
 [[ -x "$pgfence" ]] || { echo "bench/profile.sh: no pgfence binary (build it, or pass --pgfence)" >&2; exit 1; }
+# The run happens in the corpus folder: a relative --pgfence is the caller's.
+pgfence="$(realpath "$pgfence")"
 command -v valgrind >/dev/null || { echo "bench/profile.sh: missing valgrind: apt-get install valgrind" >&2; exit 1; }
 
 mkdir -p "$here/results"

@@ -192,7 +192,19 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             return k_exit_input;
         }
         // No file yet, or --update-baseline: today's findings are recorded, none reported.
-        if (!baseline->exists() || a.update_baseline) baseline->set_record_only(true);
+        if (!baseline->exists() || a.update_baseline) {
+            baseline->set_record_only(true);
+        } else if (!a.changed_since.empty()) {
+            // The branch's own entries hide nothing: the baseline is the merge base's (red team
+            // R83 F5: a pull request that adds a DROP TABLE and its baseline line).
+            auto at_base = baseline_at_merge_base(a.baseline, a.changed_since, err);
+            if (!at_base) return k_exit_input;
+            if (std::size_t added = baseline->honour_only(*at_base); added > 0) {
+                err << "warning: " << annotate::printable(a.baseline) << ": " << added << (added == 1 ? " entry" : " entries")
+                    << " not in the baseline at the merge base with " << annotate::printable(a.changed_since)
+                    << " (added on this branch): not honoured, their findings are reported\n";
+            }
+        }
     }
     if (!load_stats(a, settings, err)) return k_exit_input;
     version_from_snapshot(settings);

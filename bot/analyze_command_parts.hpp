@@ -79,6 +79,11 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 std::optional<std::vector<std::string>> changed_since(const std::vector<std::string>& files, const std::string& ref,
                                                       std::uint64_t max_bytes, std::ostream& err);
 
+// The baseline `path` as the merge base of `ref` and HEAD holds it ("" when it has none), for
+// --changed-since: entries the branch adds are not honoured. Nothing, after one error: line,
+// when that cannot be read.
+std::optional<std::string> baseline_at_merge_base(const std::string& path, const std::string& ref, std::ostream& err);
+
 }  // namespace analyze_command_detail
 using namespace analyze_command_detail;
 

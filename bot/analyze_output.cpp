@@ -232,6 +232,28 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
 }
 
 namespace analyze_command_detail {
+std::optional<std::string> baseline_at_merge_base(const std::string& path, const std::string& ref, std::ostream& err) {
+    const fs::path absolute = fs::absolute(fs::path(path)).lexically_normal();
+    auto repo = diff::Repository::open(absolute.parent_path().string());
+    auto fail = [&](const std::string& why) {
+        err << "error: --baseline with --changed-since: " << annotate::printable(why) << "\n";
+        return std::nullopt;
+    };
+    if (!repo) return fail(repo.error().describe());
+    auto base = repo->resolve_commit(ref, "--changed-since");
+    if (!base) return fail(base.error().describe());
+    auto head = repo->resolve_commit("HEAD", "head");
+    if (!head) return fail(head.error().describe());
+    auto merge_base = repo->merge_base(*base, *head);
+    if (!merge_base) return fail(merge_base.error().describe());
+    const std::string root = repo->root();
+    const std::string full = absolute.generic_string();
+    if (!full.starts_with(root)) return fail(path + " is not in the repository " + root);
+    auto text = repo->read_file(*merge_base, full.substr(root.size()));
+    if (!text) return fail(text.error().describe());
+    return text->value_or(std::string());
+}
+
 // --changed-since REF: the files that differ from the merge base of REF and HEAD (added,
 // edited, untracked; a file renamed with its content unchanged is not new). Nothing, after one
 // error: line, when there is no repository or REF is not in it.

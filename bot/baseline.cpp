@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/base/safe_write.hpp"
+#include "analyze/model/meaning_context.hpp"
 #include "analyze/parse/source_text.hpp"
 #include "annotate/printable.hpp"
 
@@ -27,8 +28,9 @@ constexpr const char* k_header =
     "# --update-baseline writes the file again from the findings of today.\n";
 
 // A fingerprint of the statement's text (FNV-1a, 64 bits, of it with its whitespace folded), and of
-// the called statement for a finding at a call: the same statement anywhere in its file matches;
-// an edited one, or one whose function's body changed, is a new finding.
+// the called statement for a finding at a call, and of the settings that decide what it names
+// (analyze::meaning_context): the same statement anywhere in its file matches; an edited one, one
+// whose function's body changed, or one run under another search_path, is a new finding.
 std::string fingerprint(const analyze::FileReport& file, const analyze::Finding& f) {
     std::string text;
     if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < file.statements.size()) {
@@ -37,6 +39,9 @@ std::string fingerprint(const analyze::FileReport& file, const analyze::Finding&
         text += "\x1f" + std::to_string(f.subcommand) + "\x1f" + std::to_string(f.called);
         // At a call: the called statement too (a body rewritten behind the same call is new).
         if (!f.subject.empty()) text += "\x1f" + analyze::fold_whitespace(f.subject);
+        // And the settings that decide what its text names (search_path): the same text under
+        // another search_path is another statement (red team R83 F4).
+        text += analyze::meaning_context(file.statements[static_cast<std::size_t>(f.statement)]);
     } else {
         text = "file";
     }
@@ -71,14 +76,30 @@ analyze::Result<Baseline> Baseline::load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{"cannot read the baseline", path, std::nullopt};
     b.m_exists = true;
-    std::string line;
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto entries = b.parse(text.str());
+    if (!entries) return entries.error();
+    for (auto& entry : *entries) {
+        ++b.m_left[entry.key];
+        ++b.m_entries;
+        b.m_loaded.push_back(std::move(entry));
+    }
+    return b;
+}
+
+analyze::Result<std::vector<Baseline::Entry>> Baseline::parse(std::string_view text) const {
+    std::vector<Entry> out;
     int number = 0;
-    while (std::getline(in, line)) {
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t nl = text.find('\n', at);
+        std::string line(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        at = nl == std::string_view::npos ? text.size() : nl + 1;
         ++number;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || line[0] == '#') continue;
         auto bad = [&](const std::string& why) {
-            return Error{"not a baseline entry (" + why + "); each line is {\"file\":...,\"rule\":...,\"statement\":...,\"line\":N}", path,
+            return Error{"not a baseline entry (" + why + "); each line is {\"file\":...,\"rule\":...,\"statement\":...,\"line\":N}", m_path,
                          analyze::Position{number, 1}};
         };
         auto entry = nlohmann::json::parse(line, nullptr, false);
@@ -87,12 +108,26 @@ analyze::Result<Baseline> Baseline::load(const std::string& path) {
             if (!entry.contains(key) || !entry[key].is_string()) return bad(std::string("no string \"") + key + "\"");
         }
         Key key{entry["file"].get<std::string>(), entry["rule"].get<std::string>(), entry["statement"].get<std::string>()};
-        ++b.m_left[key];
-        ++b.m_entries;
         int line_number = entry.contains("line") && entry["line"].is_number_integer() ? entry["line"].get<int>() : 0;
-        b.m_loaded.push_back(Entry{key, line_number});
+        out.push_back(Entry{std::move(key), line_number});
     }
-    return b;
+    return out;
+}
+
+std::size_t Baseline::honour_only(const std::string& base_text) {
+    std::map<Key, std::size_t> base;
+    if (auto entries = parse(base_text)) {
+        for (const auto& entry : *entries) ++base[entry.key];
+    }  // a base version that is no baseline honours nothing
+    std::size_t dropped = 0;
+    for (auto it = m_left.begin(); it != m_left.end();) {
+        auto found = base.find(it->first);
+        const std::size_t keep = found == base.end() ? 0 : std::min(found->second, it->second);
+        dropped += it->second - keep;
+        it->second = keep;
+        it = keep == 0 ? m_left.erase(it) : std::next(it);
+    }
+    return dropped;
 }
 
 std::string Baseline::relative(const std::string& file) const {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -26,6 +27,10 @@ public:
     // Reads `path`; a missing file is an empty baseline to be written (exists() false). An Error
     // with the file and line for a line that is not an entry.
     [[nodiscard]] static analyze::Result<Baseline> load(const std::string& path);
+    // Honours only the entries `base` (the same file at the merge base, analyze --changed-since)
+    // holds too, as many times as it holds them: a pull request that adds its own finding to the
+    // baseline does not hide it (red team R83 F5). Returns how many entries are not honoured.
+    std::size_t honour_only(const std::string& base_text);
 
     [[nodiscard]] bool exists() const { return m_exists; }
     // Removes from `file` the findings the baseline holds, and notes every finding it had (what
@@ -50,6 +55,8 @@ private:
         int line = 0;
     };
     std::string relative(const std::string& file) const;
+    // The entries of `text`, the baseline's content read from `path`.
+    [[nodiscard]] analyze::Result<std::vector<Entry>> parse(std::string_view text) const;
     std::string m_path;
     std::string m_folder;  // absolute, where the entries' files are relative to
     bool m_exists = false;

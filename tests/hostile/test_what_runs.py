@@ -274,8 +274,73 @@ def fingerprint_body(s):
     check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
 
 
+RESET_FILE = """SET lock_timeout = '2s';
+SET search_path = {};
+DROP TABLE IF EXISTS orders;
+CREATE TABLE orders (id bigint PRIMARY KEY);
+RESET search_path;
+"""
+
+
+def fingerprint_search_path(s):
+    """Red team R83 F4: a baselined `DROP TABLE IF EXISTS orders` under `SET search_path = staging`;
+    the change makes it `public`, so the unchanged text drops the production table. The baseline,
+    SARIF's partialFingerprints and GitLab's fingerprint must all see a new finding; a file with no
+    search_path keeps the identity it had (its baseline entries stay valid)."""
+    os.makedirs(os.path.join(s.tmp, "db"))
+    path = os.path.join("db", "R__staging_reset.sql")
+    full = os.path.join(s.tmp, path)
+    write(full, RESET_FILE.format("staging"))
+    baseline = os.path.join(s.tmp, "pgfence-baseline.txt")
+    analyze(s, path, "--baseline", baseline)
+    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
+    check(proc.returncode == 0, f"the baselined file passes as it was: exit {proc.returncode}: {proc.stdout[:1000]}")
+    before = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    write(full, RESET_FILE.format("public"))
+    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    check(after["sarif"] != before["sarif"], f"SARIF: another search_path is a new result: {after}")
+    check(after["gitlab"] != before["gitlab"], f"GitLab: another search_path is a new issue: {after}")
+    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
+    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
+    check(("drop-table", 3) in found, f"the baseline does not hide the drop under another search_path: {found}")
+    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+    # No search_path: the identity of the statement's finding is its text alone, as before.
+    plain = os.path.join("db", "V2__plain.sql")
+    write(os.path.join(s.tmp, plain), "SET lock_timeout = '2s';\nDROP TABLE IF EXISTS orders;\n")
+    first = at_call(s, plain, "sarif", 2)
+    write(os.path.join(s.tmp, plain), "SET lock_timeout = '2s';\nSET TimeZone = 'UTC';\nRESET TimeZone;\nDROP TABLE IF EXISTS orders;\n")
+    check(at_call(s, plain, "sarif", 4) == first, "settings reset before the statement leave its identity as it was")
+
+
+def baseline_added_on_branch(s):
+    """Red team R83 F5: the branch adds `DROP TABLE orders` and, in the same commit, the baseline
+    line `--update-baseline` writes for it. With --changed-since the baseline is the merge base's:
+    the added entry hides nothing (a warning says so), the base's entries still hide their findings."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "db", "V1__index.sql"), "CREATE INDEX orders_email ON orders (email);\n")
+    run = lambda *extra: subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, "db"],  # noqa: E731
+                                        cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    run("--baseline", ".pgfence-baseline")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "db", "V1__index.sql"), "-- reviewed\nCREATE INDEX orders_email ON orders (email);\n")
+    write(os.path.join(s.repo, "db", "V2__drop.sql"), "SET lock_timeout = '2s';\nDROP TABLE orders;\n")
+    run("--baseline", ".pgfence-baseline", "--update-baseline")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    proc = run("--ci", "--changed-since", "main", "--baseline", ".pgfence-baseline", "--format", "json")
+    check(proc.returncode == 1, f"--ci fails on the drop the branch baselined itself: exit {proc.returncode}: {proc.stderr}")
+    reported = {(f["path"].split("/")[-1], x["rule"]) for f in json.loads(proc.stdout)["files"] for x in f["findings"]}
+    check(("V2__drop.sql", "drop-table") in reported, f"the branch's own entry hides nothing: {reported}")
+    check(("V1__index.sql", "create-index-without-concurrently") not in reported,
+          f"the base's entry still hides its finding in a changed file: {reported}")
+    check("not in the baseline at the merge base" in proc.stderr, f"a warning names the added entries: {proc.stderr}")
+
+
 SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
-                                     rollback_to_commit, search_path_changed, fingerprint_body,
+                                     rollback_to_commit, search_path_changed, fingerprint_body, fingerprint_search_path, baseline_added_on_branch,
                                      body_behind_merged_call, tool_setting_changed)}
 
 if __name__ == "__main__":

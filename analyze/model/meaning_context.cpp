@@ -1,0 +1,20 @@
+#include "analyze/model/meaning_context.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace pgfence::analyze {
+
+std::string meaning_context(const StatementFacts& statement) {
+    const Settings& s = *statement.settings;
+    std::string out;
+    const auto add = [&](std::string_view name, const std::optional<std::string>& value) {
+        if (value) out.append("\x1f").append(name).append("=").append(*value);
+    };
+    add("search_path", s.search_path);
+    add("TimeZone", s.timezone);
+    add("session_replication_role", s.session_replication_role);
+    return out;
+}
+
+}  // namespace pgfence::analyze
