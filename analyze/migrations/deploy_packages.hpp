@@ -33,6 +33,9 @@ struct ScriptRun {
     std::optional<std::string> folder;
     std::optional<std::string> workspace;
     bool every = false;
+    // Named by npm-run-all, run-s, run-p or concurrently's `npm:` shorthand: `name` may be a glob
+    // of script names (PackageScripts::why).
+    bool runner = false;
 };
 
 std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words);

@@ -2,7 +2,8 @@
 a wrapper before the program (`timeout 600 ./ci/migrate`, `dotenv -e .env -- make db-reset`), a
 Makefile's recipe prefix and variables (`@$(KNEX) migrate:rollback`), a backslash-escaped spelling
 (`kn\\ex migrate\\:rollback`), and a Node or Python deploy script that spawns the tool
-(`execSync("npx knex migrate:rollback")`). Each exited 0 on 67ca1bf6; each is unknown at its line
+(`execSync("npx knex migrate:rollback")`), and npm-run-all's, run-s's and concurrently's scripts
+by name or glob (`run-s build 'db:*'`). Each exited 0 on 67ca1bf6; each is unknown at its line
 now, and `pr` fails on a pull request that adds it. An app's `node server.js`, a wrapper before
 `knex migrate:latest` and a Makefile's `$(COMPOSE) down` stay clean.
 
@@ -108,6 +109,31 @@ def node_script_changed_in_pr(s):
               WF, 7, base=base, pr_at=("scripts/deploy.js", 5))
 
 
+# 6. npm-run-all, run-s, run-p and concurrently run package.json scripts by name and by glob.
+RUNNER_PACKAGE = ('{{\n  "name": "app",\n  "scripts": {{\n    "build": "tsc",\n    "db:migrate": "knex migrate:latest",\n'
+                  '    "db:reset": "knex migrate:rollback --all",\n    "release": "{}"\n  }},\n'
+                  '  "dependencies": {{"knex": "3.1.0", "pg": "8.11.0"}}\n}}\n')
+
+
+def runner_glob(s):
+    """`run-s build 'db:*'`: the pattern matches the helper db:reset (which alone is no deploy's)."""
+    gate_both(s, {"package.json": RUNNER_PACKAGE.format("run-s build 'db:*'")}, "package.json", 7)
+
+
+def runner_npm_run_all(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("npm-run-all --serial build db:reset"),
+                     WF: workflow("npm ci", "npm run release")}, "package.json", 7)
+
+
+def runner_concurrently(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("tsc"),
+                     WF: workflow('npx concurrently --kill-others-on-fail "npm:db:re*" "npm run build"')}, WF, 7)
+
+
+def runner_computed(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("tsc"), WF: workflow("npx run-s build $RELEASE_STEPS")}, WF, 7)
+
+
 # Controls: nothing unknown.
 def control_hidden_clean(s):
     """An app's server (knex, a template literal, no child process), wrappers before an up migration,
@@ -119,7 +145,8 @@ def control_hidden_clean(s):
               "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n",
               "Makefile": "COMPOSE := $(shell which docker-compose)\nKNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"
                           "\t-$(COMPOSE) down\n\t$(MAKE) build\n\nbuild:\n\tdocker buildx build --platform linux/amd64 -t app .\n",
-              WF: workflow("timeout 600 npx --yes knex migrate:latest", "nice -n 5 make deploy", "python3 deploy.py",
+              "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"),
+              WF: workflow("timeout 600 npx --yes knex migrate:latest", "npx run-p build db:migrate", "npx concurrently npm:build npm:release", "nice -n 5 make deploy", "python3 deploy.py",
                            "npx dotenv -e .env -- node scripts/deploy.js", "docker run --rm node:20 node --version",
                            ".venv/bin/pip3 install -r requirements.txt")})
 
@@ -141,6 +168,10 @@ SCENARIOS = {
     "node_spawn_computed": node_spawn_computed,
     "python_subprocess": python_subprocess,
     "node_script_changed_in_pr": node_script_changed_in_pr,
+    "runner_glob": runner_glob,
+    "runner_npm_run_all": runner_npm_run_all,
+    "runner_concurrently": runner_concurrently,
+    "runner_computed": runner_computed,
     "control_hidden_clean": control_hidden_clean,
 }
 
