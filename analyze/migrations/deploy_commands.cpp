@@ -899,6 +899,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
+                if (const std::string env = why.empty() ? bash_env_file(words) : std::string(); !env.empty() && !env.starts_with("/") && !env.starts_with("~")) {
+                    why = script_unknown(env, here.value_or(""), read, follow);
+                    if (!why.empty()) why = "this line sets BASH_ENV, a file bash reads before every script it runs: " + why;
+                }
             }
             if (!why.empty()) break;
         }

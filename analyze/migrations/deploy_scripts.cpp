@@ -305,7 +305,8 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
     for (const auto& l : logical_lines(text, yaml)) {
         for (const auto& words : simple_commands(l.text)) {
-            const std::string w = script_word(words);
+            std::string w = script_word(words);
+            if (w.empty()) w = bash_env_file(words);  // a change to it is a change to every script bash runs
             if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
             std::string file = repository_path(base, w);
             if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});

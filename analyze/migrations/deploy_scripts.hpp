@@ -111,6 +111,9 @@ std::string with_make_variables(std::string_view line, const MakeVariables& vars
 // tool (`$(KNEX) migrate:rollback`, KNEX from the environment or `$(shell ...)`), as its program; "".
 std::string unresolved_make_program(std::string_view line, const MakeVariables& vars);
 
+// The file a command or an `env:` key sets BASH_ENV to (bash sources it before every script), or "".
+std::string bash_env_file(const std::vector<std::string>& words);
+
 // deploy_spawns.cpp. The commands a Node or Python script runs (child_process's exec, execSync,
 // execFile, spawn, spawnSync, execa; subprocess.run, call, check_call, check_output, Popen,
 // os.system, os.popen): (line, the command as a shell line, or `computed` where its program or

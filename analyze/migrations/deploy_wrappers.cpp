@@ -166,6 +166,20 @@ Unwrapped unwrap(const std::vector<std::string>& words) {
     return out;
 }
 
+std::string bash_env_file(const std::vector<std::string>& words) {
+    // bash reads the file BASH_ENV names before it runs a non-interactive script (bash manual,
+    // "Bash Startup Files": `if [ -n "$BASH_ENV" ]; then . "$BASH_ENV"; fi`), a workflow's `run:`
+    // steps among them (`bash --noprofile --norc -eo pipefail {0}` stops only the rc files). Set by a
+    // command (`BASH_ENV=x`, `export`, `echo "BASH_ENV=x" >> $GITHUB_ENV`) or an `env:` key.
+    // (`--rcfile` and `--init-file`, and POSIX sh's ENV, are read by interactive shells only.)
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string_view w = words[k];
+        if (w.starts_with("BASH_ENV=") && w.size() > 9) return std::string(w.substr(9));
+        if (w == "BASH_ENV:" && k + 1 < words.size()) return words[k + 1];
+    }
+    return "";
+}
+
 namespace {
 
 bool make_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }

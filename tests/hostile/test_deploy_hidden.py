@@ -2,7 +2,7 @@
 a wrapper before the program (`timeout 600 ./ci/migrate`, `dotenv -e .env -- make db-reset`), a
 Makefile's recipe prefix and variables (`@$(KNEX) migrate:rollback`), a backslash-escaped spelling
 (`kn\\ex migrate\\:rollback`), and a Node or Python deploy script that spawns the tool
-(`execSync("npx knex migrate:rollback")`), and npm-run-all's, run-s's and concurrently's scripts
+(`execSync("npx knex migrate:rollback")`), the file BASH_ENV names, and npm-run-all's, run-s's and concurrently's scripts
 by name or glob (`run-s build 'db:*'`). Each exited 0 on 67ca1bf6; each is unknown at its line
 now, and `pr` fails on a pull request that adds it. An app's `node server.js`, a wrapper before
 `knex migrate:latest` and a Makefile's `$(COMPOSE) down` stay clean.
@@ -134,6 +134,26 @@ def runner_computed(s):
     gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("tsc"), WF: workflow("npx run-s build $RELEASE_STEPS")}, WF, 7)
 
 
+# 4. BASH_ENV: bash reads the file before every script a step runs.
+BASH_ENV_BENIGN = "# sourced by bash before every step\nexport NODE_OPTIONS=--max-old-space-size=4096\n"
+
+
+def bash_env_workflow(s):
+    gate_both(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n",
+                  WF: workflow("npx knex migrate:latest", env={"BASH_ENV": "./ci/bash_env"})}, WF, 6)
+
+
+def bash_env_command(s):
+    gate_analyze(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n",
+                     WF: workflow('echo "BASH_ENV=ci/bash_env" | tee -a "$GITHUB_ENV"', "npx knex migrate:latest")}, WF, 7)
+
+
+def bash_env_changed_in_pr(s):
+    """The pull request changes only the file BASH_ENV names: `pr` reviews its lines as commands."""
+    base = {**KNEX, "ci/bash_env": BASH_ENV_BENIGN, WF: workflow("npx knex migrate:latest", env={"BASH_ENV": "./ci/bash_env"})}
+    gate_both(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n"}, WF, 6, base=base, pr_at=("ci/bash_env", 3))
+
+
 # Controls: nothing unknown.
 def control_hidden_clean(s):
     """An app's server (knex, a template literal, no child process), wrappers before an up migration,
@@ -145,10 +165,10 @@ def control_hidden_clean(s):
               "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n",
               "Makefile": "COMPOSE := $(shell which docker-compose)\nKNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"
                           "\t-$(COMPOSE) down\n\t$(MAKE) build\n\nbuild:\n\tdocker buildx build --platform linux/amd64 -t app .\n",
-              "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"),
+              "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"), "ci/bash_env": BASH_ENV_BENIGN,
               WF: workflow("timeout 600 npx --yes knex migrate:latest", "npx run-p build db:migrate", "npx concurrently npm:build npm:release", "nice -n 5 make deploy", "python3 deploy.py",
                            "npx dotenv -e .env -- node scripts/deploy.js", "docker run --rm node:20 node --version",
-                           ".venv/bin/pip3 install -r requirements.txt")})
+                           ".venv/bin/pip3 install -r requirements.txt", "echo BASH_ENV=ci/bash_env >> $GITHUB_ENV")})
 
 
 SCENARIOS = {
@@ -172,6 +192,9 @@ SCENARIOS = {
     "runner_npm_run_all": runner_npm_run_all,
     "runner_concurrently": runner_concurrently,
     "runner_computed": runner_computed,
+    "bash_env_workflow": bash_env_workflow,
+    "bash_env_command": bash_env_command,
+    "bash_env_changed_in_pr": bash_env_changed_in_pr,
     "control_hidden_clean": control_hidden_clean,
 }
 
