@@ -731,6 +731,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
     const bool makefile = targets && !name.ends_with("justfile") && !name.ends_with("Justfile") && !name.ends_with(".just");
     const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
+    // The repository folders a workflow's earlier steps put on PATH ($GITHUB_PATH): a later step's
+    // bare program (`knex`) may be the file there; nullopt: a computed folder.
+    std::vector<std::optional<std::string>> path_folders;
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
         if (targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' && l.text.front() != '#') {
@@ -899,6 +902,29 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
+                if (why.empty() && values && !path_folders.empty()) {
+                    const std::vector<std::string> inner = unwrap(words).words;
+                    std::size_t p = 0;
+                    while (p < inner.size() && (inner[p] == "-" || inner[p].ends_with(":") || inner[p].find('=') != std::string::npos)) ++p;
+                    // npx and the package managers' exec run the package's own bin first (node_modules/.bin).
+                    const bool local_bin = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+                        return w == "npx" || w == "bunx" || w == "exec" || w == "dlx";
+                    });
+                    const std::string program = p < inner.size() && !local_bin ? inner[p] : std::string();
+                    for (const auto& folder : path_folders) {
+                        if (program.empty() || program.find_first_of("/$`") != std::string::npos || !why.empty()) break;
+                        if (!folder) {
+                            if (migration_tool_word(program)) {
+                                why = "this command runs " + printable(program) + ", which a folder an earlier step adds to $GITHUB_PATH by a computed path "
+                                      "may hold: which program runs is not known";
+                            }
+                            continue;
+                        }
+                        const auto file = join_folder(*folder, program);
+                        if (file && read && read(*file)) why = script_unknown("./" + *file, "", read, follow);
+                    }
+                }
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
                 if (const std::string env = why.empty() ? bash_env_file(words) : std::string(); !env.empty() && !env.starts_with("/") && !env.starts_with("~")) {
                     why = script_unknown(env, here.value_or(""), read, follow);
@@ -906,6 +932,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
             }
             if (!why.empty()) break;
+        }
+        if (values && path_folders.size() < 16) {
+            if (const auto added = github_path_folder(l.text)) {
+                path_folders.push_back(!*added ? std::nullopt : here ? join_folder(*here, **added) : std::nullopt);
+            }
         }
         // A subshell's `cd` (`(cd x && make)`) ends with it.
         const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;

@@ -114,6 +114,11 @@ std::string unresolved_make_program(std::string_view line, const MakeVariables& 
 // The file a command or an `env:` key sets BASH_ENV to (bash sources it before every script), or "".
 std::string bash_env_file(const std::vector<std::string>& words);
 
+// A workflow line that adds a folder to $GITHUB_PATH: nullopt when it adds none (or an absolute one,
+// the runner's), an empty inner value when the folder is computed, else the folder as written
+// relative to the repository's top (`$PWD/bin` -> `bin`).
+std::optional<std::optional<std::string>> github_path_folder(std::string_view line);
+
 // deploy_spawns.cpp. The commands a Node or Python script runs (child_process's exec, execSync,
 // execFile, spawn, spawnSync, execa; subprocess.run, call, check_call, check_output, Popen,
 // os.system, os.popen): (line, the command as a shell line, or `computed` where its program or

@@ -180,6 +180,43 @@ std::string bash_env_file(const std::vector<std::string>& words) {
     return "";
 }
 
+std::optional<std::optional<std::string>> github_path_folder(std::string_view line) {
+    // A step that adds a folder to PATH for the steps after it (docs.github.com, workflow commands,
+    // "Adding a system path": `echo "{path}" >> $GITHUB_PATH`; also `tee -a`, printf).
+    if (line.find("GITHUB_PATH") == std::string_view::npos) return std::nullopt;
+    std::size_t at = std::string_view::npos;
+    for (std::string_view verb : {"echo ", "printf "}) {
+        if (const std::size_t v = line.find(verb); v != std::string_view::npos && v < at) at = v + verb.size();
+    }
+    if (at == std::string_view::npos) return std::optional<std::string>();  // written some other way: computed
+    std::string_view arg = line.substr(at);
+    arg = arg.substr(0, std::min(arg.find(">>"), arg.find('|')));
+    while (!arg.empty() && (arg.front() == ' ' || arg.front() == '-' || arg.front() == 'n' || arg.front() == 'e') && arg.find(' ') != std::string_view::npos &&
+           arg.front() != '"' && arg.front() != '\'' && (arg.front() == ' ' || arg.starts_with("-"))) {
+        arg.remove_prefix(arg.front() == ' ' ? 1 : arg.find(' '));
+    }
+    std::string v;
+    for (char c : arg) {
+        if (c != '"' && c != '\'' && c != ' ' && c != '\t') v += c;
+    }
+    // The workspace, the repository's top (`$PWD` in a step that has not moved, `$GITHUB_WORKSPACE`,
+    // `${{ github.workspace }}`).
+    for (std::string_view top : {"${{github.workspace}}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}", "$PWD", "${PWD}", "$(pwd)"}) {
+        if (v.starts_with(top)) {
+            v.erase(0, top.size());
+            while (v.starts_with("/")) v.erase(0, 1);
+            if (v.empty()) v = ".";
+        }
+    }
+    // The runner's own folders (a tool installed under the home or the runner's temp or cache).
+    for (std::string_view runner : {"$HOME", "${HOME}", "~", "$RUNNER_", "${RUNNER_", "${{runner."}) {
+        if (v.starts_with(runner)) return std::nullopt;
+    }
+    if (v.empty() || v.find_first_of("$`") != std::string::npos) return std::optional<std::string>();
+    if (v.starts_with("/") || v.starts_with("~")) return std::nullopt;  // the runner's own folder, not the repository's
+    return std::optional<std::string>(v);
+}
+
 namespace {
 
 bool make_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }

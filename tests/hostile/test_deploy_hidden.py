@@ -1,11 +1,12 @@
 """Deploy commands that run the migration tool in a way pgfence did not see (issue #53, red team R82a):
 a wrapper before the program (`timeout 600 ./ci/migrate`, `dotenv -e .env -- make db-reset`), a
 Makefile's recipe prefix and variables (`@$(KNEX) migrate:rollback`), a backslash-escaped spelling
-(`kn\\ex migrate\\:rollback`), and a Node or Python deploy script that spawns the tool
-(`execSync("npx knex migrate:rollback")`), the file BASH_ENV names, and npm-run-all's, run-s's and concurrently's scripts
-by name or glob (`run-s build 'db:*'`). Each exited 0 on 67ca1bf6; each is unknown at its line
-now, and `pr` fails on a pull request that adds it. An app's `node server.js`, a wrapper before
-`knex migrate:latest` and a Makefile's `$(COMPOSE) down` stay clean.
+(`kn\\ex migrate\\:rollback`), a Node or Python deploy script that spawns the tool
+(`execSync("npx knex migrate:rollback")`), npm-run-all's, run-s's and concurrently's scripts by name
+or glob (`run-s build 'db:*'`), the file BASH_ENV names, and a repository folder put on
+$GITHUB_PATH. Each exited 0 on 67ca1bf6; each is unknown at its line now, and `pr` fails on a pull
+request that adds it. An app's `node server.js`, a wrapper before `knex migrate:latest` and a
+Makefile's `$(COMPOSE) down` stay clean.
 
     test_deploy_hidden.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -154,6 +155,16 @@ def bash_env_changed_in_pr(s):
     gate_both(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n"}, WF, 6, base=base, pr_at=("ci/bash_env", 3))
 
 
+# 5. $GITHUB_PATH: a repository folder put on PATH makes a later `knex` its file.
+def github_path_bin(s):
+    gate_analyze(s, {"bin/knex": '#!/bin/sh\nexec npx knex migrate:rollback --all\n',
+                     WF: workflow('echo "${{ github.workspace }}/bin" | tee -a "$GITHUB_PATH"', "knex migrate:latest")}, WF, 8)
+
+
+def github_path_computed(s):
+    gate_analyze(s, {WF: workflow('echo "$TOOLS_DIR/bin" >> $GITHUB_PATH', "knex migrate:latest")}, WF, 8)
+
+
 # Controls: nothing unknown.
 def control_hidden_clean(s):
     """An app's server (knex, a template literal, no child process), wrappers before an up migration,
@@ -166,9 +177,12 @@ def control_hidden_clean(s):
               "Makefile": "COMPOSE := $(shell which docker-compose)\nKNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"
                           "\t-$(COMPOSE) down\n\t$(MAKE) build\n\nbuild:\n\tdocker buildx build --platform linux/amd64 -t app .\n",
               "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"), "ci/bash_env": BASH_ENV_BENIGN,
+              "bin/check-env": "#!/bin/sh\ntest -n \"$DATABASE_URL\"\n",
               WF: workflow("timeout 600 npx --yes knex migrate:latest", "npx run-p build db:migrate", "npx concurrently npm:build npm:release", "nice -n 5 make deploy", "python3 deploy.py",
                            "npx dotenv -e .env -- node scripts/deploy.js", "docker run --rm node:20 node --version",
-                           ".venv/bin/pip3 install -r requirements.txt", "echo BASH_ENV=ci/bash_env >> $GITHUB_ENV")})
+                           ".venv/bin/pip3 install -r requirements.txt", "echo BASH_ENV=ci/bash_env >> $GITHUB_ENV",
+                           'echo "$HOME/.local/bin" >> $GITHUB_PATH', 'echo "$PWD/bin" >> $GITHUB_PATH', "npx knex migrate:latest",
+                           "bin/check-env")})
 
 
 SCENARIOS = {
@@ -195,6 +209,8 @@ SCENARIOS = {
     "bash_env_workflow": bash_env_workflow,
     "bash_env_command": bash_env_command,
     "bash_env_changed_in_pr": bash_env_changed_in_pr,
+    "github_path_bin": github_path_bin,
+    "github_path_computed": github_path_computed,
     "control_hidden_clean": control_hidden_clean,
 }
 
