@@ -777,6 +777,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             const std::size_t past = line_text.find_first_not_of("@-+", first);
             if (first != std::string::npos && past != std::string::npos && past > first) line_text.erase(first, past - first);
         }
+        // A JavaScript action's main, pre and post files: node scripts the runner runs (their spawns).
+        if (const std::string f = yaml ? node_action_file(path, text, line_text) : std::string(); !f.empty() && recipe_why.empty()) {
+            if (f.find_first_of("$`") == std::string::npos) recipe_why = script_unknown(f, "", read, follow);
+        }
         std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
         // A matrix's values cost a reading each: past the file's budget a line is read as written
         // (its computed words unknown where a tool reads them).

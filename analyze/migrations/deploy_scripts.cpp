@@ -304,6 +304,10 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
     for (const auto& l : logical_lines(text, yaml)) {
+        // A JavaScript action's main, pre and post files: the runner runs them with node.
+        if (const std::string f = node_action_file(path, text, l.text); !f.empty() && out.size() < k_most_scripts) {
+            if (const std::string file = repository_path("", f); !file.empty()) out.push_back(ScriptRunByName{l.number, file});
+        }
         for (const auto& words : simple_commands(l.text)) {
             std::string w = script_word(words);
             if (w.empty()) w = bash_env_file(words);  // a change to it is a change to every script bash runs

@@ -119,6 +119,10 @@ std::string bash_env_file(const std::vector<std::string>& words);
 // relative to the repository's top (`$PWD/bin` -> `bin`).
 std::optional<std::optional<std::string>> github_path_folder(std::string_view line);
 
+// In a JavaScript action's action.yml (`runs.using: node20`), the file a `main:`, `pre:` or `post:`
+// line names, as a repository path; "" for any other line or file.
+std::string node_action_file(std::string_view path, std::string_view text, std::string_view line);
+
 // deploy_spawns.cpp. The commands a Node or Python script runs (child_process's exec, execSync,
 // execFile, spawn, spawnSync, execa; subprocess.run, call, check_call, check_output, Popen,
 // os.system, os.popen): (line, the command as a shell line, or `computed` where its program or

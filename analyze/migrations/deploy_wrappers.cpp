@@ -217,6 +217,30 @@ std::optional<std::optional<std::string>> github_path_folder(std::string_view li
     return std::optional<std::string>(v);
 }
 
+std::string node_action_file(std::string_view path, std::string_view text, std::string_view line) {
+    // A JavaScript action's action.yml: `runs: using: node20`, `main:` (and `pre:`, `post:`) the
+    // file the runner runs with node (docs.github.com, "Metadata syntax for GitHub Actions", runs for
+    // JavaScript actions).
+    const std::string_view name = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+    if (name != "action.yml" && name != "action.yaml") return "";
+    if (text.find("using: node") == std::string_view::npos && text.find("using: 'node") == std::string_view::npos &&
+        text.find("using: \"node") == std::string_view::npos) {
+        return "";
+    }
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    for (std::string_view key : {"main:", "pre:", "post:"}) {
+        if (!line.starts_with(key)) continue;
+        std::string_view v = line.substr(key.size());
+        if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+        while (!v.empty() && (v.front() == ' ' || v.front() == '"' || v.front() == '\'')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '"' || v.back() == '\'' || v.back() == '\r')) v.remove_suffix(1);
+        if (v.empty()) return "";
+        const std::string_view folder = path.substr(0, path.size() - name.size());
+        return std::string(folder) + std::string(v);
+    }
+    return "";
+}
+
 namespace {
 
 bool make_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }

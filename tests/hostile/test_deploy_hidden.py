@@ -3,8 +3,8 @@ a wrapper before the program (`timeout 600 ./ci/migrate`, `dotenv -e .env -- mak
 Makefile's recipe prefix and variables (`@$(KNEX) migrate:rollback`), a backslash-escaped spelling
 (`kn\\ex migrate\\:rollback`), a Node or Python deploy script that spawns the tool
 (`execSync("npx knex migrate:rollback")`), npm-run-all's, run-s's and concurrently's scripts by name
-or glob (`run-s build 'db:*'`), the file BASH_ENV names, and a repository folder put on
-$GITHUB_PATH. Each exited 0 on 67ca1bf6; each is unknown at its line now, and `pr` fails on a pull
+or glob (`run-s build 'db:*'`), the file BASH_ENV names, a repository folder put on $GITHUB_PATH,
+and a local JavaScript action's main file. Each exited 0 on 67ca1bf6; each is unknown at its line now, and `pr` fails on a pull
 request that adds it. An app's `node server.js`, a wrapper before `knex migrate:latest` and a
 Makefile's `$(COMPOSE) down` stay clean.
 
@@ -165,6 +165,25 @@ def github_path_computed(s):
     gate_analyze(s, {WF: workflow('echo "$TOOLS_DIR/bin" >> $GITHUB_PATH', "knex migrate:latest")}, WF, 8)
 
 
+# 8. A local JavaScript action: the runner runs its main file with node.
+ACTION = ("name: migrate\ndescription: Run the database migrations\nruns:\n  using: node20\n  main: dist/index.js\n")
+
+
+def node_action_main(s):
+    gate_both(s, {".github/actions/migrate/action.yml": ACTION,
+                  ".github/actions/migrate/dist/index.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n',
+                  WF: workflow("npm ci").replace("      - run: npm ci\n", "      - uses: ./.github/actions/migrate\n")},
+              ".github/actions/migrate/action.yml", 5)
+
+
+def node_action_changed_in_pr(s):
+    """The pull request changes only the action's dist/index.js."""
+    base = {**KNEX, ".github/actions/migrate/action.yml": ACTION, ".github/actions/migrate/dist/index.js": NODE_DEPLOY,
+            WF: workflow("npm ci").replace("      - run: npm ci\n", "      - uses: ./.github/actions/migrate\n")}
+    gate_both(s, {".github/actions/migrate/dist/index.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n'},
+              ".github/actions/migrate/action.yml", 5, base=base, pr_at=(".github/actions/migrate/dist/index.js", 5))
+
+
 # Controls: nothing unknown.
 def control_hidden_clean(s):
     """An app's server (knex, a template literal, no child process), wrappers before an up migration,
@@ -177,6 +196,7 @@ def control_hidden_clean(s):
               "Makefile": "COMPOSE := $(shell which docker-compose)\nKNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"
                           "\t-$(COMPOSE) down\n\t$(MAKE) build\n\nbuild:\n\tdocker buildx build --platform linux/amd64 -t app .\n",
               "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"), "ci/bash_env": BASH_ENV_BENIGN,
+              ".github/actions/setup/action.yml": ACTION, ".github/actions/setup/dist/index.js": NODE_DEPLOY,
               "bin/check-env": "#!/bin/sh\ntest -n \"$DATABASE_URL\"\n",
               WF: workflow("timeout 600 npx --yes knex migrate:latest", "npx run-p build db:migrate", "npx concurrently npm:build npm:release", "nice -n 5 make deploy", "python3 deploy.py",
                            "npx dotenv -e .env -- node scripts/deploy.js", "docker run --rm node:20 node --version",
@@ -211,6 +231,8 @@ SCENARIOS = {
     "bash_env_changed_in_pr": bash_env_changed_in_pr,
     "github_path_bin": github_path_bin,
     "github_path_computed": github_path_computed,
+    "node_action_main": node_action_main,
+    "node_action_changed_in_pr": node_action_changed_in_pr,
     "control_hidden_clean": control_hidden_clean,
 }
 
