@@ -531,33 +531,9 @@ namespace deploy_detail {
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
     std::vector<CommandUnknown> out;
     constexpr std::size_t k_most = 64;
-    // A Node or Python script a command runs: the commands it spawns, each at its line, read as a
-    // script's lines (deploy_spawns.cpp); a spawn whose command is computed is unknown there.
+    // A Node or Python script a command runs: the commands it spawns (deploy_spawns.cpp).
     bool python = false;
-    if (!std::exchange(follow.spawns, false) && run_script && code_script(path, text, &python)) {
-        std::string lines;
-        int at = 1;
-        for (const auto& s : spawned_commands(text, python)) {
-            if (s.computed) {
-                if (out.size() < k_most) {
-                    out.push_back(CommandUnknown{s.line, "this script runs a child process (" + printable(s.call) + ") whose command or arguments it computes: "
-                                                         "which tool and verb it runs (the down direction, a reset) is not known", {}, {}});
-                }
-                continue;
-            }
-            if (s.line < at) continue;  // two on one line: the first
-            for (; at < s.line; ++at) lines += '\n';
-            std::string command = s.command;
-            std::replace(command.begin(), command.end(), '\n', ' ');
-            lines += command;
-        }
-        follow.spawns = true;
-        for (auto& u : command_unknowns(path, lines, read, follow, true)) {
-            if (out.size() < k_most) out.push_back(std::move(u));
-        }
-        std::sort(out.begin(), out.end(), [](const CommandUnknown& a, const CommandUnknown& b) { return a.line < b.line; });
-        return out;
-    }
+    if (!std::exchange(follow.spawns, false) && run_script && code_script(path, text, &python)) return spawn_unknowns(path, text, read, follow, python);
     const std::string_view name = run_script ? std::string_view("script.sh") : path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
@@ -907,28 +883,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
-                if (why.empty() && values && !path_folders.empty()) {
-                    const std::vector<std::string> inner = unwrap(words).words;
-                    std::size_t p = 0;
-                    while (p < inner.size() && (inner[p] == "-" || inner[p].ends_with(":") || inner[p].find('=') != std::string::npos)) ++p;
-                    // npx and the package managers' exec run the package's own bin first (node_modules/.bin).
-                    const bool local_bin = std::any_of(words.begin(), words.end(), [](const std::string& w) {
-                        return w == "npx" || w == "bunx" || w == "exec" || w == "dlx";
-                    });
-                    const std::string program = p < inner.size() && !local_bin ? inner[p] : std::string();
-                    for (const auto& folder : path_folders) {
-                        if (program.empty() || program.find_first_of("/$`") != std::string::npos || !why.empty()) break;
-                        if (!folder) {
-                            if (migration_tool_word(program)) {
-                                why = "this command runs " + printable(program) + ", which a folder an earlier step adds to $GITHUB_PATH by a computed path "
-                                      "may hold: which program runs is not known";
-                            }
-                            continue;
-                        }
-                        const auto file = join_folder(*folder, program);
-                        if (file && read && read(*file)) why = script_unknown("./" + *file, "", read, follow);
-                    }
-                }
+                if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
                 if (const std::string env = why.empty() ? bash_env_file(words) : std::string(); !env.empty() && !env.starts_with("/") && !env.starts_with("~")) {
                     why = script_unknown(env, here.value_or(""), read, follow);

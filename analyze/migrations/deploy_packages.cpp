@@ -222,6 +222,14 @@ std::string PackageScripts::why(const ScriptRun& run) {
     // A glob of names (`db:*`): the scripts it matches, the first that hides something.
     if (run.runner && run.name.find_first_of("*?") != std::string::npos) {
         for (const Script& s : m_scripts) {
+            // Each match costs the pattern's length times the name's: past 16M steps a package's
+            // globs are not matched, and say so.
+            const std::size_t cost = (run.name.size() + 1) * (std::min<std::size_t>(s.name.size(), 256) + 1);
+            if (cost > m_glob_budget) {
+                return "it runs package.json scripts by the pattern " + printable(run.name) + ", past pgfence's limit for matching patterns: "
+                       "which scripts run is not known";
+            }
+            m_glob_budget -= cost;
             if (!script_glob(run.name, s.name)) continue;
             if (const std::string& w = why(s.name); !w.empty()) return "its pattern " + printable(run.name) + " matches the script " + printable(s.name) + ": " + w;
         }

@@ -58,6 +58,7 @@ private:
     std::unordered_map<std::string, std::size_t> m_by_name;
     std::vector<std::optional<std::string>> m_why;
     std::size_t m_with_args = 0;
+    std::size_t m_glob_budget = 16u << 20;  // the steps of matching globs against names (PackageScripts::why)
 };
 
 // `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or

@@ -119,6 +119,12 @@ std::string bash_env_file(const std::vector<std::string>& words);
 // relative to the repository's top (`$PWD/bin` -> `bin`).
 std::optional<std::optional<std::string>> github_path_folder(std::string_view line);
 
+// Why a workflow command's bare program (`knex`) is a file of a repository folder an earlier step
+// put on $GITHUB_PATH that hides what pgfence must see (read as a script), or one a computed folder
+// may hold when it names a migration tool; "".
+std::string path_program_unknown(const std::vector<std::string>& words, const std::vector<std::optional<std::string>>& folders, const ReadFile& read,
+                                 Follow& follow);
+
 // In a JavaScript action's action.yml (`runs.using: node20`), the file a `main:`, `pre:` or `post:`
 // line names, as a repository path; "" for any other line or file.
 std::string node_action_file(std::string_view path, std::string_view text, std::string_view line);
@@ -134,6 +140,9 @@ struct Spawned {
     std::string call;  // the function's name
 };
 std::vector<Spawned> spawned_commands(std::string_view text, bool python);
+// The unknowns of a Node or Python script a command runs: its spawned commands read as a script's
+// lines, at their lines; a computed spawn unknown at its line.
+std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool python);
 // Whether a file a command runs is a Node or Python script (its extension or its `#!` line).
 bool code_script(std::string_view path, std::string_view text, bool* python);
 

@@ -48,7 +48,8 @@ std::optional<std::pair<std::string, std::size_t>> literal_list(std::string_view
     if (at >= t.size() || t[at] != '[') return std::nullopt;
     std::string out;
     std::size_t i = skip_blank(t, at + 1);
-    for (int n = 0; i < t.size() && n < 256; ++n) {
+    // At most 256 elements over 16 KiB: a call costs a bounded reading, at most 256 calls a file.
+    for (int n = 0; i < t.size() && n < 256 && i < at + (16u << 10); ++n) {
         if (t[i] == ']') return std::pair{std::move(out), i + 1};
         auto l = literal(t, i);
         if (!l) return std::nullopt;
@@ -146,6 +147,34 @@ std::vector<Spawned> spawned_commands(std::string_view t, bool python) {
         out.push_back(std::move(s));
         i = e - 1;
     }
+    return out;
+}
+
+std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool python) {
+    constexpr std::size_t k_most = 64;
+    std::vector<CommandUnknown> out;
+    // The literal commands at their lines, read as a script's lines are; a computed one unknown at its line.
+    std::string lines;
+    int at = 1;
+    for (const auto& s : spawned_commands(text, python)) {
+        if (s.computed) {
+            if (out.size() < k_most) {
+                out.push_back(CommandUnknown{s.line, "this script runs a child process (" + printable(s.call) + ") whose command or arguments it computes: "
+                                                     "which tool and verb it runs (the down direction, a reset) is not known", {}, {}});
+            }
+            continue;
+        }
+        if (s.line < at) continue;  // two on one line: the first
+        for (; at < s.line; ++at) lines += '\n';
+        std::string command = s.command;
+        std::replace(command.begin(), command.end(), '\n', ' ');
+        lines += command;
+    }
+    follow.spawns = true;
+    for (auto& u : command_unknowns(path, lines, read, follow, true)) {
+        if (out.size() < k_most) out.push_back(std::move(u));
+    }
+    std::sort(out.begin(), out.end(), [](const CommandUnknown& a, const CommandUnknown& b) { return a.line < b.line; });
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
@@ -191,8 +192,8 @@ std::optional<std::optional<std::string>> github_path_folder(std::string_view li
     if (at == std::string_view::npos) return std::optional<std::string>();  // written some other way: computed
     std::string_view arg = line.substr(at);
     arg = arg.substr(0, std::min(arg.find(">>"), arg.find('|')));
-    while (!arg.empty() && (arg.front() == ' ' || arg.front() == '-' || arg.front() == 'n' || arg.front() == 'e') && arg.find(' ') != std::string_view::npos &&
-           arg.front() != '"' && arg.front() != '\'' && (arg.front() == ' ' || arg.starts_with("-"))) {
+    // Past blanks and echo's flags (`echo -n`, `-e`).
+    while (!arg.empty() && (arg.front() == ' ' || (arg.front() == '-' && arg.find(' ') != std::string_view::npos))) {
         arg.remove_prefix(arg.front() == ' ' ? 1 : arg.find(' '));
     }
     std::string v;
@@ -237,6 +238,29 @@ std::string node_action_file(std::string_view path, std::string_view text, std::
         if (v.empty()) return "";
         const std::string_view folder = path.substr(0, path.size() - name.size());
         return std::string(folder) + std::string(v);
+    }
+    return "";
+}
+
+std::string path_program_unknown(const std::vector<std::string>& words, const std::vector<std::optional<std::string>>& folders, const ReadFile& read,
+                                 Follow& follow) {
+    const std::vector<std::string> inner = unwrap(words).words;
+    std::size_t p = 0;
+    while (p < inner.size() && (inner[p] == "-" || inner[p].ends_with(":") || inner[p].find('=') != std::string::npos)) ++p;
+    // npx and the package managers' exec run the package's own bin first (node_modules/.bin).
+    const bool local_bin = std::any_of(words.begin(), words.end(), [](const std::string& w) { return w == "npx" || w == "bunx" || w == "exec" || w == "dlx"; });
+    if (p >= inner.size() || local_bin || inner[p].find_first_of("/$`") != std::string::npos) return "";
+    const std::string& program = inner[p];
+    for (const auto& folder : folders) {
+        if (!folder) {
+            if (migration_tool_word(program)) {
+                return "this command runs " + printable(program) + ", which a folder an earlier step adds to $GITHUB_PATH by a computed path "
+                       "may hold: which program runs is not known";
+            }
+            continue;
+        }
+        const auto file = join_folder(*folder, program);
+        if (file && read && read(*file)) return script_unknown(*file, "", read, follow);
     }
     return "";
 }
@@ -316,7 +340,7 @@ std::string with_make_variables(std::string_view line, const MakeVariables& vars
                     const std::optional<std::string> value = name == "MAKE" && it == vars.end() ? std::optional<std::string>("make")
                                                              : it == vars.end()                 ? std::nullopt
                                                                                                 : it->second;
-                    if (value) {
+                    if (value && next.size() + value->size() <= (64u << 10)) {  // at most 64 KiB a line, whatever its references
                         next += *value;
                         i = e;
                         changed = true;
