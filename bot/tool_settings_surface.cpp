@@ -324,6 +324,9 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         return std::move((*stored)->text);
     };
     auto add = [&](const std::string& path, std::string why, bool storage) {
+        // A script a command runs by name that is also the tool's runner or a named settings file:
+        // every line of it counts, not only its command lines.
+        if (auto it = out.find(path); it != out.end() && it->second.command_script) out.erase(it);
         if (out.size() >= k_most_modules || out.contains(path)) return;
         out.emplace(path, SurfaceFile{std::move(why), storage});
         if (script_name(analyze::path_name(path))) scripts.push_back(path);

@@ -64,6 +64,12 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
                 if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
             }
             if (!out.back().empty() && out.size() < 1024) out.emplace_back();
+        } else if (c == '\\' && quote != '\'' && i + 1 < line.size() && line[i + 1] != ' ' && line[i + 1] != '\t' && line[i + 1] != '\n') {
+            // The shell takes a backslashed character as itself (bash manual, "Escape Character"):
+            // `migrate\:rollback` and `kn\ex` are the words migrate:rollback and knex (red team R82a).
+            word += line[++i];
+        } else if (c == '$' && quote == 0 && i + 1 < line.size() && line[i + 1] == '\'') {
+            // `$'migrate:rollback'`: ANSI-C quoting, the quoted characters (bash manual, "ANSI-C Quoting").
         } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
             end_word();
         } else {
@@ -328,6 +334,15 @@ bool computed_word(const std::vector<std::string>& words, std::size_t v, const s
 
 }  // namespace
 
+namespace deploy_detail {
+
+bool migration_tool_word(std::string_view word) {
+    const std::string tool = tool_word(word);
+    return tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; });
+}
+
+}  // namespace deploy_detail
+
 std::string destructive_command(std::string_view command) {
     // One pass over each command's words, the tools started so far in a set: linear in the words
     // (times the verbs), whatever a line repeats.
@@ -516,6 +531,9 @@ namespace deploy_detail {
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
     std::vector<CommandUnknown> out;
     constexpr std::size_t k_most = 64;
+    // A Node or Python script a command runs: the commands it spawns (deploy_spawns.cpp).
+    bool python = false;
+    if (!std::exchange(follow.spawns, false) && run_script && code_script(path, text, &python)) return spawn_unknowns(path, text, read, follow, python);
     const std::string_view name = run_script ? std::string_view("script.sh") : path_name(path);
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
@@ -686,6 +704,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     std::size_t sourced_reads = 0;
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
+    // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
+    const bool makefile = targets && !name.ends_with("justfile") && !name.ends_with("Justfile") && !name.ends_with(".just");
+    const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
+    // The repository folders a workflow's earlier steps put on PATH ($GITHUB_PATH): a later step's
+    // bare program (`knex`) may be the file there; nullopt: a computed folder.
+    std::vector<std::optional<std::string>> path_folders;
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
         if (targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' && l.text.front() != '#') {
@@ -716,6 +740,22 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
             if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
             line_text = with_own_dirs(line_text, own_dirs, path);
+        }
+        std::string recipe_why;
+        if (targets && !line_text.empty() && (line_text.front() == '\t' || line_text.front() == ' ')) {
+            if (makefile) {
+                recipe_why = unresolved_make_program(line_text, make_vars);
+                line_text = with_make_variables(line_text, make_vars);
+            }
+            // A recipe line's prefixes: `@` (not echoed), `-` (errors ignored), `+` (run under -n) (make
+            // manual, "Recipe Echoing", "Errors in Recipes"; just's `@` and `-` the same).
+            const std::size_t first = line_text.find_first_not_of(" \t");
+            const std::size_t past = line_text.find_first_not_of("@-+", first);
+            if (first != std::string::npos && past != std::string::npos && past > first) line_text.erase(first, past - first);
+        }
+        // A JavaScript action's main, pre and post files: node scripts the runner runs (their spawns).
+        if (const std::string f = yaml ? node_action_file(path, text, line_text) : std::string(); !f.empty() && recipe_why.empty()) {
+            if (f.find_first_of("$`") == std::string::npos) recipe_why = script_unknown(f, "", read, follow);
         }
         std::vector<std::string> variants = values ? values->expand(l.number, line_text, uses) : std::vector<std::string>{line_text};
         // A matrix's values cost a reading each: past the file's budget a line is read as written
@@ -758,6 +798,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             }
             why = dotenv ? std::string() : destructive_command(t);
             if (dotenv) break;
+            if (why.empty()) why = recipe_why;
             std::size_t index = 0;
             for (const auto& words : simple_commands(t)) {
                 // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
@@ -808,6 +849,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 if (!why.empty()) continue;  // the folder is still followed: the lines after read from it
                 if (make_syntax) continue;
+                // A wrapper whose options pgfence does not know, before a migration tool: where the
+                // tool's command starts (its verb) is a guess.
+                if (const Unwrapped u = unwrap(words); !u.unsure.empty() &&
+                                                       std::any_of(u.words.begin(), u.words.end(), [](const std::string& w) { return migration_tool_word(w); })) {
+                    why = "this command runs a migration tool through " + printable(u.unsure) + " with options pgfence does not read: "
+                          "which command it runs (the down direction, a reset) is not known";
+                    continue;
+                }
                 if (read) why = npm_unknown(words, here);
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
@@ -842,8 +891,20 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
+                if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
+                // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
+                if (const std::string env = why.empty() ? bash_env_file(words) : std::string(); !env.empty() && !env.starts_with("/") && !env.starts_with("~")) {
+                    why = script_unknown(env, here.value_or(""), read, follow);
+                    if (!why.empty()) why = "this line sets BASH_ENV, a file bash reads before every script it runs: " + why;
+                }
             }
             if (!why.empty()) break;
+        }
+        if (values && path_folders.size() < 16) {
+            if (const auto added = github_path_folder(l.text)) {
+                path_folders.push_back(!*added ? std::nullopt : here ? join_folder(*here, **added) : std::nullopt);
+            }
         }
         // A subshell's `cd` (`(cd x && make)`) ends with it.
         const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;

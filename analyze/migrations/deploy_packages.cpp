@@ -100,6 +100,32 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
     };
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
         const std::string pm = tool_word(words[k]);
+        // npm-run-all's programs run the package's scripts by name or glob (npm-run-all
+        // docs/npm-run-all.md: `npm-run-all [tasks] [OPTIONS]`, `run-s`, `run-p`; --max-parallel and
+        // --npm-path take a value; the arguments after `--` fill the tasks' placeholders).
+        if ((pm == "npm-run-all" || pm == "run-s" || pm == "run-p") && out.size() < 64) {
+            for (std::size_t t = k + 1; t < words.size() && words[t] != "--" && out.size() < 64; ++t) {
+                if (words[t] == "--max-parallel" || words[t] == "--npm-path") ++t;
+                else if (!flag_word(words[t])) out.push_back(ScriptRun{words[t], {}, {}, {}, false, true});
+            }
+            break;
+        }
+        // concurrently's `npm:NAME` (also yarn:, pnpm:, bun:) runs the script NAME; a `*` in it
+        // matches any part of a name (concurrently README, "npm:watch-*").
+        if (pm == "concurrently") {
+            for (std::size_t t = k + 1; t < words.size() && out.size() < 64; ++t) {
+                for (std::string_view p : {"npm:", "yarn:", "pnpm:", "bun:"}) {
+                    if (words[t].starts_with(p) && words[t].size() > p.size()) {
+                        std::string name = words[t].substr(p.size());
+                        // concurrently's `*` crosses `:` (its wildcard is any characters): npm-run-all's `**`.
+                        for (std::size_t star = name.find('*'); star != std::string::npos; star = name.find('*', star + 2)) {
+                            if (star + 1 >= name.size() || name[star + 1] != '*') name.insert(star, "*");
+                        }
+                        out.push_back(ScriptRun{std::move(name), {}, {}, {}, false, true});
+                    }
+                }
+            }
+        }
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
         // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
         // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").
@@ -157,7 +183,58 @@ const std::string& PackageScripts::why(const std::string& name) {
     return *slot;
 }
 
+namespace {
+
+// npm-run-all's match (lib/match-tasks.js: minimatch over the name with `:` as the separator): `*`
+// any characters but `:`, `**` any, `?` one. Both at most 256 bytes (a longer pattern matches
+// nothing, a longer name is cut); O(pattern x name).
+bool script_glob(std::string_view pattern, std::string_view name) {
+    if (pattern.size() > 256) return false;
+    name = name.substr(0, 256);
+    // at[j]: the pattern so far matches name[0, j).
+    std::vector<char> at(name.size() + 1, 0), next(name.size() + 1);
+    at[0] = 1;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const bool any = pattern[i] == '*' && i + 1 < pattern.size() && pattern[i + 1] == '*';
+        std::fill(next.begin(), next.end(), 0);
+        if (pattern[i] == '*') {
+            for (std::size_t j = 0; j <= name.size(); ++j) {
+                if (at[j]) next[j] = 1;
+                if (j > 0 && next[j - 1] && (any || name[j - 1] != ':')) next[j] = 1;
+            }
+            if (any) ++i;
+        } else {
+            for (std::size_t j = 0; j < name.size(); ++j) {
+                if (at[j] && (pattern[i] == '?' ? name[j] != ':' : pattern[i] == name[j])) next[j + 1] = 1;
+            }
+        }
+        std::swap(at, next);
+    }
+    return at[name.size()] != 0;
+}
+
+}  // namespace
+
 std::string PackageScripts::why(const ScriptRun& run) {
+    if (run.runner && run.name.find_first_of("$`") != std::string::npos) {
+        return "it runs package.json scripts by a computed name (" + printable(run.name) + "): which scripts run (the down direction, a reset) is not known";
+    }
+    // A glob of names (`db:*`): the scripts it matches, the first that hides something.
+    if (run.runner && run.name.find_first_of("*?") != std::string::npos) {
+        for (const Script& s : m_scripts) {
+            // Each match costs the pattern's length times the name's: past 16M steps a package's
+            // globs are not matched, and say so.
+            const std::size_t cost = (run.name.size() + 1) * (std::min<std::size_t>(s.name.size(), 256) + 1);
+            if (cost > m_glob_budget) {
+                return "it runs package.json scripts by the pattern " + printable(run.name) + ", past pgfence's limit for matching patterns: "
+                       "which scripts run is not known";
+            }
+            m_glob_budget -= cost;
+            if (!script_glob(run.name, s.name)) continue;
+            if (const std::string& w = why(s.name); !w.empty()) return "its pattern " + printable(run.name) + " matches the script " + printable(s.name) + ": " + w;
+        }
+        return "";
+    }
     const std::string& plain = why(run.name);
     if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
     const auto it = m_by_name.find(run.name);

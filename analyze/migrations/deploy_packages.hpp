@@ -33,6 +33,9 @@ struct ScriptRun {
     std::optional<std::string> folder;
     std::optional<std::string> workspace;
     bool every = false;
+    // Named by npm-run-all, run-s, run-p or concurrently's `npm:` shorthand: `name` may be a glob
+    // of script names (PackageScripts::why).
+    bool runner = false;
 };
 
 std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words);
@@ -55,6 +58,7 @@ private:
     std::unordered_map<std::string, std::size_t> m_by_name;
     std::vector<std::optional<std::string>> m_why;
     std::size_t m_with_args = 0;
+    std::size_t m_glob_budget = 16u << 20;  // the steps of matching globs against names (PackageScripts::why)
 };
 
 // `rel` joined to `folder`, `.` and `..` folded; nullopt when it leaves the top, is absolute or

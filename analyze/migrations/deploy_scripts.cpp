@@ -12,7 +12,9 @@
 namespace pgfence::analyze::tools {
 namespace deploy_detail {
 
-std::string script_word(const std::vector<std::string>& words) {
+std::string script_word(const std::vector<std::string>& wrapped) {
+    // The command a wrapper runs (`timeout 600 ./ci/migrate`, `dotenv -e .env -- bash ci/go`).
+    const std::vector<std::string> words = unwrap(wrapped).words;
     std::size_t k = 0;
     auto upper = [](std::string_view w) {
         return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
@@ -54,6 +56,34 @@ std::string script_word(const std::vector<std::string>& words) {
         }
         if (k >= words.size()) return "";
         return words[k];
+    }
+    // A Node or Python script by its file (`node scripts/deploy.js`, `tsx scripts/release.ts`,
+    // `python3 deploy.py`): the commands it spawns are read (deploy_spawns.cpp). Not `node -e`, `python
+    // -m`, `-c`: code on the line, or a module; not `node .` or `bun run build` (no script file).
+    static const std::set<std::string_view> k_interpreters = {"node", "nodejs", "tsx", "ts-node", "ts-node-esm", "babel-node", "bun", "deno",
+                                                              "python", "python3", "python2", "pypy3"};
+    if (k_interpreters.contains(w) || (w.starts_with("python3.") && w.size() < 12)) {
+        static const std::set<std::string_view> k_valued = {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+                                                            "--env-file", "-W", "-X", "--project", "-P", "--tsconfig"};
+        for (++k; k < words.size(); ++k) {
+            const std::string_view a = words[k];
+            if (a == "run" && (w == "bun" || w == "deno") ) continue;
+            if (a == "-e" || a == "--eval" || a == "-p" || a == "--print" || a == "-c" || a == "-m") return "";
+            if (k_valued.contains(a)) {
+                ++k;
+                continue;
+            }
+            if (a.starts_with("-")) continue;
+            break;
+        }
+        if (k >= words.size()) return "";
+        const std::string_view file = words[k];
+        const std::string_view last = file.substr(file.rfind('/') == std::string_view::npos ? 0 : file.rfind('/') + 1);
+        const std::size_t dot = last.rfind('.');
+        if (dot == std::string_view::npos || dot == 0 || file.find_first_of(":*#") != std::string_view::npos || file.find("node_modules/") != std::string_view::npos) return "";
+        static const std::set<std::string_view> k_code_ext = {"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "py"};
+        if (!k_code_ext.contains(last.substr(dot + 1))) return "";
+        return std::string(file);
     }
     if (w.find('/') == std::string_view::npos) return "";
     // A folder (`build: ../`, a compose service's build context): no program runs it.
@@ -108,7 +138,8 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     return "this command runs the script " + printable(file) + ", whose line " + std::to_string(found.front().line) + " says: " + found.front().why;
 }
 
-std::string target_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow) {
+std::string target_unknown(const std::vector<std::string>& wrapped, std::string_view base, const ReadFile& read, Follow& follow) {
+    const std::vector<std::string> words = unwrap(wrapped).words;
     std::size_t k = 0;
     while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo")) ++k;
     if (k >= words.size() || !read) return "";
@@ -275,8 +306,13 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
     for (const auto& l : logical_lines(text, yaml)) {
+        // A JavaScript action's main, pre and post files: the runner runs them with node.
+        if (const std::string f = node_action_file(path, text, l.text); !f.empty() && out.size() < k_most_scripts) {
+            if (const std::string file = repository_path("", f); !file.empty()) out.push_back(ScriptRunByName{l.number, file});
+        }
         for (const auto& words : simple_commands(l.text)) {
-            const std::string w = script_word(words);
+            std::string w = script_word(words);
+            if (w.empty()) w = bash_env_file(words);  // a change to it is a change to every script bash runs
             if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
             std::string file = repository_path(base, w);
             if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});

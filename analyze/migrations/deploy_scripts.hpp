@@ -4,6 +4,7 @@
 // deploy's commands run (followed into, as command lines), and the package.json scripts they run.
 // Not for use outside analyze/migrations: deploy_commands.hpp is the API.
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,6 +50,7 @@ struct Follow {
     bool keep_helpers = false;  // a Makefile read for a target a command runs: its helper-named targets count
     // The caller's names for folders (own_dir_assignment) a script it sources (`. lib.sh`, `source`) shares.
     std::vector<std::pair<std::string, std::string>> dirs;
+    bool spawns = false;  // the text is a code script's spawned commands (deploy_spawns.cpp), read as lines
 };
 
 // The unknowns of a command file (or, `run_script`, of a script a command runs by name, read as
@@ -84,5 +86,64 @@ std::string with_own_dirs(std::string_view line, const std::vector<std::pair<std
 bool bare_mention(std::string_view text, std::string_view name);
 // A word that starts with such a folder: the path from the top (nullopt when not marked or it leaves the top).
 std::optional<std::string> from_top_path(std::string_view word);
+
+// deploy_wrappers.cpp. A command's words with the wrappers before its program taken out
+// (`timeout 600 ./ci/migrate` -> `./ci/migrate`, `dotenv -e .env -- make deploy` -> `make deploy`;
+// timeout, nice, stdbuf, flock, xargs, sudo, env, cross-env, dotenv, npx, retry, doppler run --...),
+// their options skipped; the leading YAML keys, RUN and assignments kept. `unsure`: the first
+// wrapper with an option pgfence does not know (where its command starts is a guess), or "".
+struct Unwrapped {
+    std::vector<std::string> words;
+    std::string unsure;
+};
+Unwrapped unwrap(const std::vector<std::string>& words);
+// Whether a word starts a migration tool whose verbs pgfence reads (tool_word; deploy_commands.cpp).
+bool migration_tool_word(std::string_view word);
+// A Makefile's variables as its lines set them (`KNEX = npx knex`, `:=`, `?=`, `+=`): the literal
+// value, or nullopt where make computes it (`$(shell ...)`, `!=`, a backquote, `+=` onto a value
+// from the environment). At most 256.
+using MakeVariables = std::map<std::string, std::optional<std::string>, std::less<>>;
+MakeVariables make_variables(std::string_view text);
+// A recipe line with `$(NAME)` / `${NAME}` of literal variables (and make's own `$(MAKE)`) replaced,
+// as make expands a recipe before the shell runs it; others are left as written.
+std::string with_make_variables(std::string_view line, const MakeVariables& vars);
+// Why a recipe line runs a variable that is not a literal one of the file, and names a migration
+// tool (`$(KNEX) migrate:rollback`, KNEX from the environment or `$(shell ...)`), as its program; "".
+std::string unresolved_make_program(std::string_view line, const MakeVariables& vars);
+
+// The file a command or an `env:` key sets BASH_ENV to (bash sources it before every script), or "".
+std::string bash_env_file(const std::vector<std::string>& words);
+
+// A workflow line that adds a folder to $GITHUB_PATH: nullopt when it adds none (or an absolute one,
+// the runner's), an empty inner value when the folder is computed, else the folder as written
+// relative to the repository's top (`$PWD/bin` -> `bin`).
+std::optional<std::optional<std::string>> github_path_folder(std::string_view line);
+
+// Why a workflow command's bare program (`knex`) is a file of a repository folder an earlier step
+// put on $GITHUB_PATH that hides what pgfence must see (read as a script), or one a computed folder
+// may hold when it names a migration tool; "".
+std::string path_program_unknown(const std::vector<std::string>& words, const std::vector<std::optional<std::string>>& folders, const ReadFile& read,
+                                 Follow& follow);
+
+// In a JavaScript action's action.yml (`runs.using: node20`), the file a `main:`, `pre:` or `post:`
+// line names, as a repository path; "" for any other line or file.
+std::string node_action_file(std::string_view path, std::string_view text, std::string_view line);
+
+// deploy_spawns.cpp. The commands a Node or Python script runs (child_process's exec, execSync,
+// execFile, spawn, spawnSync, execa; subprocess.run, call, check_call, check_output, Popen,
+// os.system, os.popen): (line, the command as a shell line, or `computed` where its program or
+// arguments are not literals). A script with no such call gives none.
+struct Spawned {
+    int line = 1;
+    std::string command;
+    bool computed = false;
+    std::string call;  // the function's name
+};
+std::vector<Spawned> spawned_commands(std::string_view text, bool python);
+// The unknowns of a Node or Python script a command runs: its spawned commands read as a script's
+// lines, at their lines; a computed spawn unknown at its line.
+std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool python);
+// Whether a file a command runs is a Node or Python script (its extension or its `#!` line).
+bool code_script(std::string_view path, std::string_view text, bool* python);
 
 }  // namespace pgfence::analyze::tools::deploy_detail

@@ -102,3 +102,25 @@ TEST_CASE("a deploy passing the verb on to a package.json script") {
     CHECK(deploy_command_line("      - run: npm run migrate down"));
     CHECK_FALSE(deploy_command_line("      - run: npm run migrate up"));
 }
+
+TEST_CASE("deploy commands: escapes, Makefile variables and spawns, bounded on hostile input (R82a)") {
+    CHECK_FALSE(destructive_command("npx kn\\ex migrate\\:rollback").empty());
+    CHECK_FALSE(destructive_command("knex $'migrate:rollback'").empty());
+    CHECK(destructive_command("knex 'migrate\\:latest'").empty());
+    const ReadFile none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    CHECK(deploy_command_unknowns("Makefile", "KNEX = npx knex\ndeploy:\n\t@$(KNEX) migrate:rollback\n", none).size() == 1);
+    CHECK(deploy_command_unknowns("Makefile", "KNEX = npx knex\ndeploy:\n\t@$(KNEX) migrate:latest\n", none).empty());
+    // A line of references to a long value: expanded up to 64 KiB, in bounded time.
+    std::string make = "V = " + std::string(4000, 'x') + "\ndeploy:\n\t";
+    for (int i = 0; i < 20000; ++i) make += "$(V)";
+    make += "\n";
+    CHECK(deploy_command_unknowns("Makefile", make, none).empty());
+    // Nested calls and long argument lists in a deploy script: read in bounded time.
+    std::string js = "const cp = require('child_process');\n";
+    for (int i = 0; i < 5000; ++i) js += "cp.spawn('x', ['exec(', ";
+    const ReadFile script = [&](const std::string& p) -> std::optional<std::string> {
+        if (p == "deploy.js") return js;
+        return std::nullopt;
+    };
+    CHECK_FALSE(deploy_command_unknowns("Procfile", "release: node deploy.js\n", script).empty());
+}

@@ -1,0 +1,240 @@
+"""Deploy commands that run the migration tool in a way pgfence did not see (issue #53, red team R82a):
+a wrapper before the program (`timeout 600 ./ci/migrate`, `dotenv -e .env -- make db-reset`), a
+Makefile's recipe prefix and variables (`@$(KNEX) migrate:rollback`), a backslash-escaped spelling
+(`kn\\ex migrate\\:rollback`), a Node or Python deploy script that spawns the tool
+(`execSync("npx knex migrate:rollback")`), npm-run-all's, run-s's and concurrently's scripts by name
+or glob (`run-s build 'db:*'`), the file BASH_ENV names, a repository folder put on $GITHUB_PATH,
+and a local JavaScript action's main file. Each exited 0 on 67ca1bf6; each is unknown at its line now, and `pr` fails on a pull
+request that adds it. An app's `node server.js`, a wrapper before `knex migrate:latest` and a
+Makefile's `$(COMPOSE) down` stay clean.
+
+    test_deploy_hidden.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import main  # noqa: E402
+from test_deploy_commands import KNEX, clean, gate_analyze, gate_both, workflow  # noqa: E402
+
+WF = ".github/workflows/deploy.yml"
+ROLLBACK = "#!/bin/sh\nset -e\nnpx knex migrate:rollback --all\n"
+
+
+# 1. Wrappers before the program: the command they run is followed.
+def wrapper_timeout_script(s):
+    gate_both(s, {"ci/migrate": ROLLBACK, WF: workflow("timeout 600 ./ci/migrate")}, WF, 7)
+
+
+def wrapper_nice_bash(s):
+    gate_analyze(s, {"ci/migrate": ROLLBACK, WF: workflow("nice -n 5 flock /tmp/deploy.lock bash ci/migrate")}, WF, 7)
+
+
+def wrapper_dotenv_make(s):
+    """The target is a developer's helper by its name (the Makefile alone is clean); the deploy runs it."""
+    gate_both(s, {"Makefile": "db-reset:\n\tnpx knex migrate:rollback --all\n",
+                  WF: workflow("npx --yes dotenv -e .env.production -- make db-reset")}, WF, 7)
+
+
+def wrapper_unknown_options(s):
+    """A wrapper's option pgfence does not know, before a migration tool: where its command starts is a guess."""
+    gate_analyze(s, {WF: workflow("retry --jitter 5 npx knex migrate:latest")}, WF, 7)
+
+
+# 2. Make: recipe prefixes and variables.
+def make_variable(s):
+    gate_both(s, {"Makefile": "KNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:rollback --all\n"}, "Makefile", 4)
+
+
+def make_variable_nested(s):
+    gate_analyze(s, {"Makefile": "NPX ?= npx\nKNEX := ${NPX} knex\nDOWN = migrate:rollback\n\nrelease:\n\t-${KNEX} $(DOWN)\n"}, "Makefile", 6)
+
+
+def make_variable_computed(s):
+    gate_analyze(s, {"Makefile": "KNEX := $(shell npm bin)/knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"}, "Makefile", 4)
+
+
+def make_variable_environment(s):
+    gate_analyze(s, {"Makefile": "deploy:\n\t+$(KNEX_BIN) migrate:latest\n"}, "Makefile", 2)
+
+
+def make_recipe_prefix_script(s):
+    """`@./ci/migrate`: the script the recipe runs, past make's prefix."""
+    gate_analyze(s, {"ci/migrate": ROLLBACK, "Makefile": "deploy:\n\t@./ci/migrate\n"}, "Makefile", 2)
+
+
+# 3. Escaped spellings, joined as the shell does.
+def escaped_verb(s):
+    gate_both(s, {WF: workflow("npx kn\\ex migrate\\:rollback --all")}, WF, 7)
+
+
+def escaped_package_script(s):
+    gate_both(s, {"package.json": '{\n  "name": "app",\n  "scripts": {\n    "release": "knex migrate\\\\:rollback"\n  },\n'
+                                  '  "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}\n}\n'}, "package.json", 4)
+
+
+# 7. Node and Python deploy scripts that spawn the tool.
+NODE_DEPLOY = ('const { execSync } = require("child_process");\n\n'
+               'execSync("npm run build", { stdio: "inherit" });\n'
+               'execSync("npx knex migrate:latest", { stdio: "inherit" });\n')
+
+
+def node_exec_sync(s):
+    gate_both(s, {"scripts/deploy.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n',
+                  WF: workflow("node scripts/deploy.js")}, WF, 7)
+
+
+def node_spawn_argv(s):
+    gate_analyze(s, {"scripts/release.ts": 'import { spawnSync } from "node:child_process";\n'
+                                           'spawnSync("npx", [\n  "knex",\n  "migrate:rollback",\n]);\n',
+                     "package.json": '{\n  "name": "app",\n  "scripts": {\n    "release": "tsx scripts/release.ts"\n  },\n'
+                                     '  "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}\n}\n'}, "package.json", 4)
+
+
+def node_spawn_computed(s):
+    gate_analyze(s, {"scripts/deploy.js": 'const cp = require("child_process");\nconst step = process.env.STEP;\n'
+                                          'cp.execFileSync("npx", ["knex", step], { stdio: "inherit" });\n',
+                     "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n"}, "Procfile", 2)
+
+
+def python_subprocess(s):
+    gate_analyze(s, {"deploy.py": 'import subprocess\n\nsubprocess.run(["npx", "knex", "migrate:rollback"], check=True)\n',
+                     "Dockerfile": "FROM node:20\nCOPY . .\nRUN python3 deploy.py\n"}, "Dockerfile", 3)
+
+
+# 9. pr: the pull request changes only the node script a workflow runs.
+def node_script_changed_in_pr(s):
+    base = {**KNEX, "scripts/deploy.js": NODE_DEPLOY, WF: workflow("node scripts/deploy.js")}
+    gate_both(s, {"scripts/deploy.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n'},
+              WF, 7, base=base, pr_at=("scripts/deploy.js", 5))
+
+
+# 6. npm-run-all, run-s, run-p and concurrently run package.json scripts by name and by glob.
+RUNNER_PACKAGE = ('{{\n  "name": "app",\n  "scripts": {{\n    "build": "tsc",\n    "db:migrate": "knex migrate:latest",\n'
+                  '    "db:reset": "knex migrate:rollback --all",\n    "release": "{}"\n  }},\n'
+                  '  "dependencies": {{"knex": "3.1.0", "pg": "8.11.0"}}\n}}\n')
+
+
+def runner_glob(s):
+    """`run-s build 'db:*'`: the pattern matches the helper db:reset (which alone is no deploy's)."""
+    gate_both(s, {"package.json": RUNNER_PACKAGE.format("run-s build 'db:*'")}, "package.json", 7)
+
+
+def runner_npm_run_all(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("npm-run-all --serial build db:reset"),
+                     WF: workflow("npm ci", "npm run release")}, "package.json", 7)
+
+
+def runner_concurrently(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("tsc"),
+                     WF: workflow('npx concurrently --kill-others-on-fail "npm:db:re*" "npm run build"')}, WF, 7)
+
+
+def runner_computed(s):
+    gate_analyze(s, {"package.json": RUNNER_PACKAGE.format("tsc"), WF: workflow("npx run-s build $RELEASE_STEPS")}, WF, 7)
+
+
+# 4. BASH_ENV: bash reads the file before every script a step runs.
+BASH_ENV_BENIGN = "# sourced by bash before every step\nexport NODE_OPTIONS=--max-old-space-size=4096\n"
+
+
+def bash_env_workflow(s):
+    gate_both(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n",
+                  WF: workflow("npx knex migrate:latest", env={"BASH_ENV": "./ci/bash_env"})}, WF, 6)
+
+
+def bash_env_command(s):
+    gate_analyze(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n",
+                     WF: workflow('echo "BASH_ENV=ci/bash_env" | tee -a "$GITHUB_ENV"', "npx knex migrate:latest")}, WF, 7)
+
+
+def bash_env_changed_in_pr(s):
+    """The pull request changes only the file BASH_ENV names: `pr` reviews its lines as commands."""
+    base = {**KNEX, "ci/bash_env": BASH_ENV_BENIGN, WF: workflow("npx knex migrate:latest", env={"BASH_ENV": "./ci/bash_env"})}
+    gate_both(s, {"ci/bash_env": BASH_ENV_BENIGN + "npx knex migrate:rollback --all\n"}, WF, 6, base=base, pr_at=("ci/bash_env", 3))
+
+
+# 5. $GITHUB_PATH: a repository folder put on PATH makes a later `knex` its file.
+def github_path_bin(s):
+    gate_analyze(s, {"bin/knex": '#!/bin/sh\nexec npx knex migrate:rollback --all\n',
+                     WF: workflow('echo "${{ github.workspace }}/bin" | tee -a "$GITHUB_PATH"', "knex migrate:latest")}, WF, 8)
+
+
+def github_path_computed(s):
+    gate_analyze(s, {WF: workflow('echo "$TOOLS_DIR/bin" >> $GITHUB_PATH', "knex migrate:latest")}, WF, 8)
+
+
+# 8. A local JavaScript action: the runner runs its main file with node.
+ACTION = ("name: migrate\ndescription: Run the database migrations\nruns:\n  using: node20\n  main: dist/index.js\n")
+
+
+def node_action_main(s):
+    gate_both(s, {".github/actions/migrate/action.yml": ACTION,
+                  ".github/actions/migrate/dist/index.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n',
+                  WF: workflow("npm ci").replace("      - run: npm ci\n", "      - uses: ./.github/actions/migrate\n")},
+              ".github/actions/migrate/action.yml", 5)
+
+
+def node_action_changed_in_pr(s):
+    """The pull request changes only the action's dist/index.js."""
+    base = {**KNEX, ".github/actions/migrate/action.yml": ACTION, ".github/actions/migrate/dist/index.js": NODE_DEPLOY,
+            WF: workflow("npm ci").replace("      - run: npm ci\n", "      - uses: ./.github/actions/migrate\n")}
+    gate_both(s, {".github/actions/migrate/dist/index.js": NODE_DEPLOY + 'execSync("npx knex migrate:rollback --all", { stdio: "inherit" });\n'},
+              ".github/actions/migrate/action.yml", 5, base=base, pr_at=(".github/actions/migrate/dist/index.js", 5))
+
+
+# Controls: nothing unknown.
+def control_hidden_clean(s):
+    """An app's server (knex, a template literal, no child process), wrappers before an up migration,
+    a Makefile's literal and computed variables that run no migration tool, images and platforms."""
+    clean(s, {"server.js": 'const knex = require("knex")({ client: "pg", connection: `postgres://${process.env.DB_HOST}/app` });\n'
+                           'const { exec } = require("./lib/exec");\nexec(process.argv[2]);\n',
+              "scripts/deploy.js": NODE_DEPLOY,
+              "deploy.py": 'import subprocess\nsubprocess.run(["npx", "knex", "migrate:latest"], check=True)\n',
+              "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n",
+              "Makefile": "COMPOSE := $(shell which docker-compose)\nKNEX = npx knex\n\ndeploy:\n\t@$(KNEX) migrate:latest\n"
+                          "\t-$(COMPOSE) down\n\t$(MAKE) build\n\nbuild:\n\tdocker buildx build --platform linux/amd64 -t app .\n",
+              "package.json": RUNNER_PACKAGE.format("run-s build 'db:m*'"), "ci/bash_env": BASH_ENV_BENIGN,
+              ".github/actions/setup/action.yml": ACTION, ".github/actions/setup/dist/index.js": NODE_DEPLOY,
+              "bin/check-env": "#!/bin/sh\ntest -n \"$DATABASE_URL\"\n",
+              WF: workflow("timeout 600 npx --yes knex migrate:latest", "npx run-p build db:migrate", "npx concurrently npm:build npm:release", "nice -n 5 make deploy", "python3 deploy.py",
+                           "npx dotenv -e .env -- node scripts/deploy.js", "docker run --rm node:20 node --version",
+                           ".venv/bin/pip3 install -r requirements.txt", "echo BASH_ENV=ci/bash_env >> $GITHUB_ENV",
+                           'echo "$HOME/.local/bin" >> $GITHUB_PATH', 'echo "$PWD/bin" >> $GITHUB_PATH', "npx knex migrate:latest",
+                           "bin/check-env")})
+
+
+SCENARIOS = {
+    "wrapper_timeout_script": wrapper_timeout_script,
+    "wrapper_nice_bash": wrapper_nice_bash,
+    "wrapper_dotenv_make": wrapper_dotenv_make,
+    "wrapper_unknown_options": wrapper_unknown_options,
+    "make_variable": make_variable,
+    "make_variable_nested": make_variable_nested,
+    "make_variable_computed": make_variable_computed,
+    "make_variable_environment": make_variable_environment,
+    "make_recipe_prefix_script": make_recipe_prefix_script,
+    "escaped_verb": escaped_verb,
+    "escaped_package_script": escaped_package_script,
+    "node_exec_sync": node_exec_sync,
+    "node_spawn_argv": node_spawn_argv,
+    "node_spawn_computed": node_spawn_computed,
+    "python_subprocess": python_subprocess,
+    "node_script_changed_in_pr": node_script_changed_in_pr,
+    "runner_glob": runner_glob,
+    "runner_npm_run_all": runner_npm_run_all,
+    "runner_concurrently": runner_concurrently,
+    "runner_computed": runner_computed,
+    "bash_env_workflow": bash_env_workflow,
+    "bash_env_command": bash_env_command,
+    "bash_env_changed_in_pr": bash_env_changed_in_pr,
+    "github_path_bin": github_path_bin,
+    "github_path_computed": github_path_computed,
+    "node_action_main": node_action_main,
+    "node_action_changed_in_pr": node_action_changed_in_pr,
+    "control_hidden_clean": control_hidden_clean,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
