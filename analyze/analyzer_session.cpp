@@ -1,5 +1,6 @@
 // The session state a file's statements carry (SET, transactions) and reading a file whole (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/model/body_settings.hpp"
 
 namespace pgfence::analyze {
 
@@ -124,9 +125,47 @@ void apply_set_config(const pg::Node* stmt, SessionState& state, StatementFacts&
     }
 }
 
-void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
+namespace {
+
+// lock_timeout and statement_timeout the bodies the statement ran set (body_settings.hpp): the
+// statement itself runs, at least in part, under the weaker of its own and theirs; what persists
+// (a session SET, or SET LOCAL inside a transaction) becomes the session's. A body that may not
+// run leaves the weaker of the two; a value pgfence cannot read leaves the timeout unset.
+void apply_body_settings(SessionState& state, StatementFacts& facts) {
+    Settings own = *facts.settings;
+    const std::size_t count = facts.notes.size();  // those it adds are not settings
+    for (std::size_t i = 0; i < count; ++i) {
+        std::optional<BodySetting> s = read_body_setting_note(facts.notes.begin()[i]);
+        if (!s) continue;
+        if (!s->known) {
+            facts.notes.push_back("not visible to static analysis: a body sets " + s->name + " to a value pgfence cannot "
+                                  "read: what " + s->name + " is from here on is not known");
+            if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+        }
+        const std::optional<std::string> value = s->known ? s->value : std::nullopt;
+        auto* here = setting_slot(own, s->name);
+        *here = weaker_timeout(*here, value);
+        if (s->scope == BodySetting::Scope::WhileRuns) continue;
+        if (s->scope == BodySetting::Scope::Transaction && state.transaction() == Transaction::None) continue;
+        auto* now = setting_slot(state.current, s->name);
+        *now = s->maybe ? weaker_timeout(*now, value) : value;
+        if (s->scope == BodySetting::Scope::Session) {
+            auto* at_commit = setting_slot(state.committed, s->name);
+            *at_commit = s->maybe ? weaker_timeout(*at_commit, value) : value;
+        }
+    }
+    if (!(own == *facts.settings)) facts.settings = SharedSettings(own);
+}
+
+void apply_own_session(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
     if (const TransactionStmt* transaction = pg::as<TransactionStmt>(stmt)) {
         apply_transaction(transaction, state, facts);
+        return;
+    }
+    // DISCARD ALL "resets the session to its initial state ... RESET ALL" (PostgreSQL docs, DISCARD).
+    if (const auto* discard = pg::as<DiscardStmt>(stmt); discard != nullptr && discard->target == DISCARD_ALL) {
+        state.current = Settings{};
+        state.committed = Settings{};
         return;
     }
     const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt);
@@ -158,6 +197,13 @@ void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& fa
         facts.notes.push_back("session_replication_role = replica: from here on, triggers and foreign-key checks "
                               "do not fire for the rows this session writes (superuser only)");
     }
+}
+
+}  // namespace
+
+void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
+    apply_own_session(stmt, state, facts);
+    apply_body_settings(state, facts);
 }
 
 // File line where a DO statement's body text starts (after its opening quote).

@@ -1,5 +1,6 @@
 #include "analyze/model/function_calls.hpp"
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/body_settings.hpp"
 
 #include "analyze/model/event_triggers.hpp"
 #include "analyze/model/rule_actions.hpp"
@@ -297,6 +298,41 @@ bool replaces_existing_body(const CreateFunctionStmt* create, FunctionInfo& info
 
 }  // namespace function_calls_detail
 
+namespace {
+
+// ALTER FUNCTION ... SET lock_timeout | statement_timeout, as CREATE FUNCTION clauses: its call
+// reads the routine's SET clauses from its definition (body_settings.hpp routine_settings).
+std::string timeout_clauses(const List* actions) {
+    std::string out;
+    for (const DefElem* d : pg::each<DefElem>(actions)) {
+        const auto* set = pg::text(d->defname) == "set" ? pg::as<VariableSetStmt>(d->arg) : nullptr;
+        if (set == nullptr) continue;
+        for (const BodySetting& s : body_settings_of(reinterpret_cast<const pg::Node*>(set))) {
+            if (!s.known) {
+                out += "SET " + s.name + " FROM CURRENT ";
+            } else if (s.value) {
+                std::string quoted;
+                for (char c : *s.value) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+                out += "SET " + s.name + " = '" + quoted + "' ";
+            }
+        }
+    }
+    return out;
+}
+
+// The definition with `clauses` before its first option (options may come in any order).
+std::string with_clauses(const std::string& definition, const std::string& clauses) {
+    ParsedStatement parsed = parse_statement(definition);
+    const auto* create = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
+    const DefElem* first = create != nullptr ? pg::as<DefElem>(pg::nth(create->options, 0)) : nullptr;
+    if (first == nullptr || first->location < 0 || static_cast<std::size_t>(first->location) > definition.size()) return definition;
+    std::string out = definition;
+    out.insert(static_cast<std::size_t>(first->location), clauses);
+    return out;
+}
+
+}  // namespace
+
 void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog) {
     if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt)) {
         if (pg::length(create->funcname) == 0) return;
@@ -370,7 +406,9 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             if (name == "strict" && (flag == nullptr || flag->boolval)) strict = true;
         }
         if (volatility.empty() && !not_inlined && !strict && !definer) return;
+        const std::string timeouts = timeout_clauses(alter->actions);
         for (FunctionInfo& f : named_overloads(o, catalog)) {
+            if (!timeouts.empty()) f.definition = with_clauses(f.definition, timeouts);
             // Added again, after the migration's own: one made before it stays one (routine_note.hpp).
             f.pre_existing = f.pre_existing || f.order < catalog.functions_existing();
             if (!volatility.empty()) f.volatility = volatility;

@@ -1,5 +1,6 @@
 // CallFollower: triggers and rules attached to the tables a statement writes, and running a function's body (split from function_calls.cpp).
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/body_settings.hpp"
 #include <utility>
 
 namespace pgfence::analyze {
@@ -212,7 +213,9 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
     // Before a body that only reads gives its statements back: a built-in they call that the
     // definition's text does not show (stored_builtins.cpp).
     note_body_builtins(function, from);
-    if (only_reads(scratch, m_out, from)) {
+    const bool sets_timeout = std::any_of(scratch.notes.begin(), scratch.notes.end(),
+                                          [](const std::string& n) { return read_body_setting_note(n).has_value(); });
+    if (!sets_timeout && only_reads(scratch, m_out, from)) {
         if (m_out != nullptr) m_out->erase(m_out->begin() + static_cast<long>(from), m_out->end());
         StatementFacts reads;
         reads.locks = scratch.locks;
@@ -259,11 +262,27 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
                            " function whose body is not SQL");
         return;
     }
+    // Its SET clauses hold while it runs (body_settings.hpp); SET ... FROM CURRENT takes the value
+    // the session had at CREATE or ALTER, which pgfence does not keep.
+    const std::vector<BodySetting> clauses = routine_settings(create);
+    for (const BodySetting& s : clauses) {
+        if (!s.known) {
+            unknown(facts, "calls " + name + from + ", whose SET " + s.name + " clause takes a value pgfence cannot read");
+            continue;
+        }
+        facts.notes.push_back(body_setting_note(s, "the SET clause of " + chain + from));
+    }
     m_stack.push_back(Frame{&function, chain});
     struct Pop {
         std::vector<Frame>& stack;
-        ~Pop() { stack.pop_back(); }
-    } pop{m_stack};
+        StatementFacts& facts;
+        std::size_t from;
+        const std::vector<BodySetting>& clauses;
+        ~Pop() {
+            stack.pop_back();
+            if (!clauses.empty()) confine_to_routine(facts, from, clauses);
+        }
+    } pop{m_stack, facts, facts.notes.size(), clauses};
     // A result, an argument or an OUT parameter of a domain is converted to it on each call: its
     // CHECKs run (domain_checks.cpp); a PL/pgSQL body's variables too (plpgsql.hpp).
     follow_domain_checks(create->returnType, facts, "the value " + name + " returns");
@@ -320,6 +339,8 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
 
 void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts) {
     ++m_body_statements;
+    // A timeout the body sets for the statement that called it and the session (body_settings.hpp).
+    for (const BodySetting& s : body_settings_of(stmt)) facts.notes.push_back(body_setting_note(s, m_stack.back().chain));
     StatementFacts inner = facts_inside(facts);
     inner.sql = std::string(sql);
     model::model_statement(stmt, inner, *m_ctx);

@@ -1,5 +1,6 @@
 #include "analyze/model/plpgsql/plpgsql.hpp"
 #include "analyze/model/plpgsql/plpgsql_trigger_body.hpp"
+#include "analyze/model/body_settings.hpp"
 #include "analyze/parse/json_access.hpp"
 
 #include <algorithm>
@@ -70,7 +71,9 @@ void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditi
     }
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
     for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain, s.filtered);
+    const std::size_t from = into.notes.size();
     for (const auto& n : inner.notes) into.notes.push_back(n);
+    if (conditional) mark_body_settings_maybe(into, from);
     into.runs_user_code = into.runs_user_code || inner.runs_user_code;
 }
 
@@ -101,6 +104,11 @@ void note_session_setting(Walk& w, const pg::Node* stmt, const json* where) {
     if (!name.empty()) {
         w.hidden.push_back("sets " + name + " for the rest of the session, which pgfence does not carry past the " + w.what +
                            (where != nullptr ? at_line(w, *where) : std::string()));
+    }
+    // A timeout is carried: to the statement that runs the body and the session after it (body_settings.hpp).
+    for (BodySetting& s : body_settings_of(stmt)) {
+        s.maybe = w.conditional > 0;
+        w.facts.notes.push_back(body_setting_note(s, w.what + (where != nullptr ? at_line(w, *where) : std::string())));
     }
 }
 
