@@ -118,10 +118,16 @@ analyze::Result<Command> parse_exempt(const std::vector<std::string>& w) {
     return out;
 }
 
+// 7 to 40 hex digits: a commit's sha as GitHub shows it, short or full.
+bool is_commit_prefix(const std::string& word) {
+    return word.size() >= 7 && word.size() <= 40 &&
+           std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
 }  // namespace
 
 std::string_view command_usage() {
-    return "`/pgfence approve [reason]`, `/pgfence revoke`, "
+    return "`/pgfence approve [SHA] [reason]`, `/pgfence revoke`, "
            "`/pgfence exempt RULE [at FILE[:LINE]] --reason \"...\" --until YYYY-MM-DD`";
 }
 
@@ -147,6 +153,13 @@ analyze::Result<std::optional<Command>> parse_command(std::string_view body) {
         std::string_view rest = trim(line.substr(k_prefix.size()));
         constexpr std::string_view k_verb = "approve";
         out.reason = rest.starts_with(k_verb) ? std::string(trim(rest.substr(k_verb.size()))) : std::string();
+        // `/pgfence approve SHA [reason]`: the commit whose decision is approved, named explicitly.
+        if (w->size() > 2 && is_commit_prefix((*w)[2]) && out.reason.starts_with((*w)[2])) {
+            std::string sha = (*w)[2];
+            std::transform(sha.begin(), sha.end(), sha.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            out.commit = std::move(sha);
+            out.reason = std::string(trim(std::string_view(out.reason).substr((*w)[2].size())));
+        }
         if (out.reason.size() > k_max_reason) return problem("the reason is longer than " + std::to_string(k_max_reason) + " bytes");
         return std::optional<Command>{std::move(out)};
     }

@@ -1,6 +1,6 @@
 #pragma once
 // The commands the service reads in pull-request comments (issue #20):
-//   /pgfence approve [reason]
+//   /pgfence approve [SHA] [reason]
 //   /pgfence revoke
 //   /pgfence exempt RULE [at FILE[:LINE]] --reason "..." --until DATE
 // Only a comment whose first non-blank line starts with "/pgfence" is one; any other comment is
@@ -19,6 +19,8 @@ enum class CommandKind { Approve, Revoke, Exempt };
 struct Command {
     CommandKind kind = CommandKind::Approve;
     std::string reason;  // approve: the rest of the line (may be empty); exempt: --reason
+    // approve only: the head commit named (7 to 40 hex digits, lower case), when the first word is one.
+    std::optional<std::string> commit;
     // exempt only:
     std::string rule;
     std::optional<std::string> path;

@@ -24,8 +24,8 @@ std::string why_not(ApprovalStatus status) {
         case ApprovalStatus::AuthorsUnknown:
             return "does not count: the pull request has more commits than GitHub lists (250), so its authors are not all known";
         case ApprovalStatus::NewItems:
-            return "does not count: an item below needs sign-off that was not there when it was given (another pgfence "
-                   "job's upload that arrived after it, the same files whose base changed what they do: a rebase, or a "
+            return "does not count: an item below needs sign-off that was not there when it was given (a commit pushed after the one it "
+                   "approved, another pgfence job's upload that arrived after it, the same files whose base changed what they do: a rebase, or a "
                    "statement pgfence could not see on a repository changed since: any push)";
         case ApprovalStatus::Counted: break;
     }

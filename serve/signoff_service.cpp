@@ -153,6 +153,35 @@ StoreResult<bool> note_author(trace::Connection& c, const Context& ctx) {
     return true;
 }
 
+// The head a comment's approval binds to (r83 F6): one whose decision had been posted when the
+// comment came (its delivery's receipt), the one named by `/pgfence approve SHA` or else the pull
+// request's head when it had one, else the last one posted. An empty head: refused, `why` says why.
+struct ShownHead {
+    std::string head;
+    std::string why;
+};
+StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repository, std::int64_t number,
+                                  const std::string& delivery, const std::string& pull_head, const std::optional<std::string>& named) {
+    const std::string k_decided =
+        "FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 AND response IS NOT NULL AND decision IS NOT NULL "
+        "AND created_at <= COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $3), now()) ";
+    if (named) {
+        auto r = c.query("SELECT DISTINCT head_sha " + k_decided + "AND left(head_sha, length($4)) = $4 LIMIT 2",
+                         {repository, std::to_string(number), delivery, *named});
+        if (!r) return db_error(c, r.error());
+        if (r->rows() == 1) return ShownHead{r->value(0, 0), ""};
+        if (r->rows() > 1) return ShownHead{"", *named + " names more than one commit of this pull request: give more of its digits"};
+        return ShownHead{"", *named + " is not a commit of this pull request whose check pgfence had posted when the comment was made, "
+                                      "so nobody was shown what it would approve"};
+    }
+    auto r = c.query("SELECT head_sha " + k_decided + "ORDER BY (head_sha = $4) DESC, created_at DESC, id DESC LIMIT 1",
+                     {repository, std::to_string(number), delivery, pull_head});
+    if (!r) return db_error(c, r.error());
+    if (r->rows() > 0) return ShownHead{r->value(0, 0), ""};
+    return ShownHead{"", "pgfence had posted no check on this pull request when the comment was made (the upload of its head had not "
+                         "arrived), so nobody was shown what it would approve: approve once the check lists what needs sign-off"};
+}
+
 std::string refusal_text(const std::string& login, const std::string& what, const std::string& why,
                          const std::vector<std::string>& who_can) {
     using annotate::md_text;
@@ -491,6 +520,9 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         }
     }
     std::string exemption_id;
+    std::string moved_from;     // an approval bound to an earlier head: the pull request's head then
+    std::string approved_head;  // the head an approval is bound to
+    bool unshown = false;       // refused: no decision it could approve had been posted
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         if (auto noted = note_author(c, ctx); !noted) return noted.error();
         auto latest = latest_upload(c, ctx.repository, ctx.number);
@@ -504,6 +536,23 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         if (known->rows() > 0) head = known->value(0, 0);
         else if (is_hex(asked_head, 40)) head = asked_head;
         else if (*latest) head = (*latest)->head_sha;
+        // A comment names no commit (unless `/pgfence approve SHA`): it approves what reviewers were
+        // shown when it was made, the decision of the pull request's head if that had been posted,
+        // else of the last head whose decision had been; never a head whose upload is pending (its
+        // items were shown to nobody). When that is not the head any more, the approval covers the
+        // head's items only where they are the same (serve/check.cpp), and the reply says so.
+        const std::string pull_head = head;
+        if (!exempt && why.empty()) {
+            auto chosen = shown_head(c, ctx.repository, ctx.number, delivery, pull_head, command.commit);
+            if (!chosen) return chosen.error();
+            if (chosen->head.empty()) {
+                why = chosen->why;
+                unshown = true;
+            }
+            head = chosen->head;
+        }
+        if (!exempt) moved_from = why.empty() && head != pull_head ? pull_head : "";
+        if (!exempt) approved_head = head;
         std::optional<std::string> content;
         json envelope;
         if (!head.empty()) {
@@ -560,10 +609,14 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             if (!expiry) return expiry.error();
         } else {
             data["pending"] = !content.has_value();
+            if (!moved_from.empty()) data["pull_request_head"] = moved_from;
+            // Given when the comment came (the delivery's receipt): it covers the uploads of its
+            // head that had arrived by then, not one that came while the comment waited its turn.
             auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, "
-                             "comment_id, reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'comment', $6, $7)",
+                             "comment_id, reason, created_at) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'comment', $6, $7, "
+                             "LEAST(now(), COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $8), now())))",
                              {ctx.repository, std::to_string(ctx.number), content.value_or(""), head, ctx.login, comment,
-                              command.reason});
+                              command.reason, delivery});
             if (!r) return db_error(c, r.error());
             auto e = append_audit(c, ctx.repository, "approval", content, ctx.number, data);
             if (!e) return e.error();
@@ -576,7 +629,9 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         return false;
     }
     if (!why.empty()) {
-        std::string text = refusal_text(ctx.login, exempt ? "grant this exemption" : "sign off", why, people);
+        std::string text = unshown ? "pgfence governance: the approval of " + annotate::md_text(ctx.login) +
+                                         " was not recorded: " + annotate::md_text(why) + "."
+                                   : refusal_text(ctx.login, exempt ? "grant this exemption" : "sign off", why, people);
         if (exempt) {
             text += "\n\nRefused: " + annotate::md_code_span(command.rule) +
                     (command.path ? " at " + annotate::md_code_span(*command.path + (command.line ? ":" + std::to_string(*command.line) : ""))
@@ -587,6 +642,13 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         return true;
     }
     react("+1");
+    if (!moved_from.empty()) {
+        say("pgfence governance: " + annotate::md_text(ctx.login) + "'s approval is for " + annotate::md_code_span(approved_head) +
+            ", the last commit whose check listed what needs sign-off when it was given. The pull request's head " +
+            annotate::md_code_span(moved_from) +
+            " had no decision then: there the approval covers only the items that are the same as in the approved commit; "
+            "anything new needs a sign-off of its own.");
+    }
     return true;
 }
 

@@ -216,6 +216,25 @@ TEST_CASE("comment commands: approve and revoke", "[serve][commands]") {
     CHECK(command_error("/pgfence") == "a command is missing after /pgfence");
     CHECK(command_error("/pgfence aprove") == "unknown command 'aprove'");
     CHECK(command_error("/pgfence approve " + std::string(k_max_reason + 1, 'x')).find("longer than") != std::string::npos);
+    CHECK_FALSE(plain.commit);
+    CHECK_FALSE(reasoned.commit);
+}
+
+TEST_CASE("comment commands: approve a named head", "[serve][commands]") {
+    auto named = command_of("/pgfence approve 0A1B2C3D looks fine");
+    REQUIRE(named.commit);
+    CHECK(*named.commit == "0a1b2c3d");
+    CHECK(named.reason == "looks fine");
+    auto full = command_of("/pgfence approve " + std::string(40, 'f'));
+    CHECK(full.commit == std::string(40, 'f'));
+    CHECK(full.reason.empty());
+    // Not a sha: too short, too long, not hex, quoted (part of the reason).
+    CHECK_FALSE(command_of("/pgfence approve abc123 ok").commit);
+    CHECK_FALSE(command_of("/pgfence approve " + std::string(41, 'a')).commit);
+    CHECK_FALSE(command_of("/pgfence approve 0a1b2c3g fine").commit);
+    auto quoted = command_of("/pgfence approve \"0a1b2c3d\" fine");
+    CHECK_FALSE(quoted.commit);
+    CHECK(quoted.reason == "\"0a1b2c3d\" fine");
 }
 
 TEST_CASE("comment commands: exempt", "[serve][commands]") {
