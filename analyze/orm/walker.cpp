@@ -164,6 +164,7 @@ Node Walker::alias_value(const Node& value) const {
 bool Walker::aliases_runner(const Node& value) const {
     if (awaited_handle(value) != nullptr) return true;
     if (!rooted(value)) return false;
+    if (is_reference(value) && runner_constant(value)) return false;  // `const dbType = queryRunner.connection.driver.options.type`
     return is_reference(value) || is_bind(value) || value.kind == NodeKind::Call || value.kind == NodeKind::Index;
 }
 
@@ -507,6 +508,9 @@ void Walker::visit(const Node& n, bool value) {
                 unknown(n, "constructor", "`.constructor` taken as a value can be Function, which runs JavaScript built at run time");
                 return;
             }
+            // The database type, Sequelize's QueryTypes: a string or an object of strings, not the
+            // runner (runner_constant()), wherever it goes.
+            if (rooted(n) && is_reference(n) && runner_constant(n)) return;
             if (rooted(n) && is_reference(n)) {
                 // Default-deny, as for the runner itself (the Ident case): the positions the
                 // walker reads (a call on it, a member chain, an alias, a followed helper's
@@ -592,7 +596,7 @@ bool Walker::handle(const Node& n) {
 }
 
 bool Walker::hands_runner(const Node& a) const {
-    return rooted(a) && !m_e.was_read_inside(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+    return rooted(a) && !(is_reference(a) && runner_constant(a)) && !m_e.was_read_inside(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
 }
 
 void Walker::visit_unread_args(const Node& n) {

@@ -1,0 +1,127 @@
+"""Precision on real projects, continued (round 83: grist-core, outline, umami): findings the base
+made that were false, each as a control that is clean now, and beside it the dangerous variant of
+the same shape, which is still reported. Real git repositories, the real binary (`analyze .`).
+
+    test_review_precision_more.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_review_precision import analyze, repository  # noqa: E402
+
+
+def unknowns(findings, under=""):
+    return sorted((path, line) for path, rule, line, risk in findings if rule == "unknown-statement" and path.startswith(under))
+
+
+TYPEORM = {
+    "data-source.js": ("const { DataSource } = require('typeorm');\n"
+                       "module.exports = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, "
+                       "migrations: ['migrations/*.js'] });\n"),
+    "package.json": json.dumps({"name": "app", "scripts": {"migrate": "typeorm migration:run -d data-source.js"},
+                                "dependencies": {"typeorm": "0.3.20", "pg": "8"}}) + "\n",
+}
+
+# grist-core app/gen-server/sqlUtils.ts: switches on TypeORM's database type.
+SQL_UTILS = ("exports.now = function (dbType) {\n"
+             "  switch (dbType) {\n"
+             "    case 'postgres': return 'now()';\n"
+             "    case 'sqlite': return \"datetime('now')\";\n"
+             "    default: throw new Error(`now not implemented for ${dbType}`);\n"
+             "  }\n"
+             "};\n")
+
+
+def typeorm_migration(body):
+    return ("const { Table } = require('typeorm');\n"
+            "const sqlUtils = require('../lib/sqlUtils');\n"
+            "module.exports = class M1700000000000 {\n"
+            "  async up(queryRunner) {\n" + body +
+            "  }\n  async down() {}\n};\n")
+
+
+def driver_type_values(s):
+    """grist-core's migrations: the database type read from the runner's connection, compared,
+    kept in a name, handed to a helper that switches on it, and the strings made from it handed into
+    `new Table({...})`: values, not the runner; nothing unknown."""
+    body = ("    const dbType = queryRunner.connection.driver.options.type;\n"
+            "    const sqlite = queryRunner.connection.driver.options.type === 'sqlite';\n"
+            "    const { type } = queryRunner.connection.options;\n"
+            "    const datetime = sqlite ? 'datetime' : 'timestamp with time zone';\n"
+            "    const now = sqlUtils.now(dbType);\n"
+            "    const later = sqlUtils.now(queryRunner.driver.options.type);\n"
+            "    await queryRunner.createTable(new Table({ name: 'events', columns: [\n"
+            "      { name: 'id', type: 'integer', isPrimary: true },\n"
+            "      { name: 'at', type: 'timestamp with time zone', default: now },\n"
+            "      { name: 'until', type: 'timestamp with time zone', default: later, comment: type },\n"
+            "    ] }));\n")
+    repository(s, {**TYPEORM, "lib/sqlUtils.js": SQL_UTILS, "migrations/1700000000000-M.js": typeorm_migration(body)})
+    found = unknowns(analyze(s))
+    check(found == [], f"nothing unknown: {found}")
+
+
+def driver_type_runner_kept(s):
+    """What can still send SQL stays unknown: the connection itself kept and used, a member past the
+    type (`.type.constructor`), a helper whose module loads a driver though it also compares
+    'postgres', and the runner handed beside the type."""
+    body = ("    const conn = queryRunner.connection;\n"
+            "    await conn.query('DROP TABLE a');\n"                                     # line 6
+            "    const make = queryRunner.connection.driver.options.type.constructor;\n"
+            "    make('x');\n"                                                            # line 8
+            "    const now = sqlUtils.now(queryRunner.connection.driver.options.type);\n"  # line 9
+            "    other(queryRunner, queryRunner.driver.type);\n")                         # line 10
+    utils = "const { Client } = require('pg');\n" + SQL_UTILS.replace("case 'sqlite'", "case 'pg'")
+    repository(s, {**TYPEORM, "lib/sqlUtils.js": utils, "migrations/1700000000000-M.js": typeorm_migration(body)})
+    findings = analyze(s)
+    lines = sorted({line for path, line in unknowns(findings, "migrations/")})
+    check(all(line in lines for line in (8, 9, 10)), f"lines 8, 9 and 10 unknown: {lines}")
+    dropped = [(rule, risk) for path, rule, line, risk in findings if path.startswith("migrations/") and line == 6]
+    check(any(risk in ("CRITICAL", "HIGH") or rule == "unknown-statement" for rule, risk in dropped),
+          f"the DROP TABLE through the connection is reported: {dropped}")
+
+
+SEQUELIZE = {
+    ".sequelizerc": "const path = require('path');\nmodule.exports = { 'migrations-path': path.resolve('migrations') };\n",
+    "package.json": json.dumps({"name": "app", "scripts": {"migrate": "sequelize db:migrate"},
+                                "dependencies": {"sequelize": "6", "sequelize-cli": "6", "pg": "8"}}) + "\n",
+}
+
+
+def sequelize_migration(body):
+    return ("'use strict';\nmodule.exports = {\n  async up(queryInterface, Sequelize) {\n" + body +
+            "  },\n  async down() {},\n};\n")
+
+
+def query_types_values(s):
+    """outline's data migrations: `{ type: queryInterface.sequelize.QueryTypes.SELECT }` and the
+    same through `const { QueryTypes } = queryInterface.sequelize` handed to a query: a constant."""
+    body = ("    const { QueryTypes } = queryInterface.sequelize;\n"
+            "    const users = await queryInterface.sequelize.query('SELECT id FROM users LIMIT 10', {\n"
+            "      type: queryInterface.sequelize.QueryTypes.SELECT,\n"
+            "    });\n"
+            "    await queryInterface.sequelize.query('SELECT id FROM teams LIMIT 10', { type: QueryTypes.SELECT });\n"
+            "    await queryInterface.sequelize.query('SELECT id FROM teams LIMIT 10', { type: Sequelize.QueryTypes.SELECT });\n")
+    repository(s, {**SEQUELIZE, "migrations/20200101000000-m.js": sequelize_migration(body)})
+    found = unknowns(analyze(s))
+    check(found == [], f"nothing unknown: {found}")
+
+
+def query_types_runner_kept(s):
+    """The runner's sequelize handed in the options, or a member past QueryTypes' names, stays unknown."""
+    body = ("    await queryInterface.sequelize.query('SELECT 1', { type: queryInterface.sequelize.QueryTypes.SELECT,\n"
+            "      transaction: keep(queryInterface.sequelize) });\n"                                   # line 5
+            "    const F = queryInterface.sequelize.QueryTypes.constructor;\n"
+            "    F('x');\n")                                                                          # line 7
+    repository(s, {**SEQUELIZE, "migrations/20200101000000-m.js": sequelize_migration(body)})
+    lines = sorted({line for path, line in unknowns(analyze(s), "migrations/")})
+    check(5 in lines and 7 in lines, f"lines 5 and 7 unknown: {lines}")
+
+
+SCENARIOS = {f.__name__: f for f in (driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
