@@ -11,7 +11,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
-from test_review_precision import analyze, repository  # noqa: E402
+from pr_test import git  # noqa: E402
+from test_review_precision import analyze, linked, not_a_file, repository  # noqa: E402
 
 
 def unknowns(findings, under=""):
@@ -121,7 +122,43 @@ def query_types_runner_kept(s):
     check(5 in lines and 7 in lines, f"lines 5 and 7 unknown: {lines}")
 
 
-SCENARIOS = {f.__name__: f for f in (driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept)}
+def package_links_skipped(s):
+    """grist-core's static/mocha.js -> ../node_modules/mocha/mocha.js (sinon.js,
+    swagger-ui-bundle.js): scripts of an installed package served to the browser, in no folder a
+    migration tool loads: no CRITICAL, with or without node_modules installed."""
+    linked(s, {"static/mocha.js": "../node_modules/mocha/mocha.js",
+               "static/sinon.js": "../node_modules/sinon/pkg/sinon.js",
+               "static/swagger-ui-bundle.js": "../node_modules/swagger-ui-dist/swagger-ui-bundle.js"})
+    found = not_a_file(analyze(s))
+    check(found == [], f"no migration-not-a-file for the package links: {found}")
+
+
+def package_links_reported(s):
+    """Script links that a tool may load stay CRITICAL: one in a migrations folder, one whose target
+    names a migration, one to a file of the repository, and one in the folder knex's settings name
+    (db/changes), which names no migration."""
+    files = {"knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './db/changes' } };\n",
+             "package.json": json.dumps({"name": "app", "scripts": {"migrate": "knex migrate:latest"},
+                                         "dependencies": {"knex": "3", "pg": "8"}}) + "\n",
+             "db/changes/001_init.js": ("exports.up = (knex) => knex.raw('CREATE TABLE t (id int PRIMARY KEY)');\n"
+                                        "exports.down = () => {};\n"),
+             "lib/x.js": "console.log(1);\n"}
+    repository(s, files)
+    links = {"migrations/002_x.js": "../node_modules/pkg/x.js",
+             "static/y.js": "../node_modules/pkg/migrations/002_y.js",
+             "static/z.js": "../lib/x.js",
+             "db/changes/002_w.js": "../../node_modules/pkg/w.js"}
+    for name, target in links.items():
+        os.makedirs(os.path.dirname(os.path.join(s.repo, name)), exist_ok=True)
+        os.symlink(target, os.path.join(s.repo, name))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "links")
+    found = not_a_file(analyze(s))
+    check(found == sorted(links), f"each link is CRITICAL: {found}")
+
+
+SCENARIOS = {f.__name__: f for f in (driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
+                                     package_links_skipped, package_links_reported)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
