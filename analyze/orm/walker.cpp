@@ -267,6 +267,8 @@ void Walker::rewrite(Node& n, Aliases& a) {
             // Its parameters hide the names outside; what it assigns is undone after it
             // (an undo log rather than a copy of the map for each function: linear).
             std::size_t mark = m_undo.size();
+            const std::size_t renames = m_renames.size();
+            rename_params(n);
             for (const auto& p : n.params) forget(a, p);
             for (Node& k : n.kids) rewrite(k, a);
             while (m_undo.size() > mark) {
@@ -275,9 +277,17 @@ void Walker::rewrite(Node& n, Aliases& a) {
                 else a.erase(name);
                 m_undo.pop_back();
             }
+            m_renames.resize(renames);
             return;
         }
+        case NodeKind::Other:
+            if (n.name == "{}") {
+                rewrite_scope(n, a);
+                return;
+            }
+            break;
         case NodeKind::Ident: {
+            renamed(n.name);
             auto it = a.find(n.name);
             if (it != a.end()) substitute(n, it->second);
             return;
@@ -306,6 +316,7 @@ void Walker::rewrite(Node& n, Aliases& a) {
         case NodeKind::Binary:
             if (n.name == "=" && n.kids.size() == 2) {
                 rewrite(n.kids[1], a);
+                rename_bindings(n.kids[0]);
                 if (n.kids[0].kind == NodeKind::Member || n.kids[0].kind == NodeKind::Index) rewrite(n.kids[0].kids[0], a);
                 assign(n.kids[0], n.kids[1], a);
                 return;
@@ -404,7 +415,7 @@ Walker::Use Walker::use_of(const Node& p, std::size_t i) {
     switch (p.kind) {
         case NodeKind::Func: return p.returns ? Use::Flows : Use::Discarded;
         case NodeKind::Other:
-            if (p.name == "class") return Use::Discarded;
+            if (p.name == "class" || p.name == "{}") return Use::Discarded;
             if (p.name == ",") return i + 1 < p.kids.size() ? Use::Discarded : Use::Flows;
             if (p.name == "?:") return i == 0 ? Use::Tested : Use::Flows;
             return Use::Flows;
@@ -671,7 +682,7 @@ void Walker::call(const Node& n) {
                 bool bound = a.kind == NodeKind::Func && !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
                 if (a.kind == NodeKind::Func) {
-                    for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
+                    read_callback(a);
                 } else {
                     visit(a, true);
                 }
@@ -702,7 +713,7 @@ void Walker::call(const Node& n) {
                 }
                 bool bound = !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
-                for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
+                read_callback(a);
                 if (bound) m_roots.pop_back();
             }
             return;

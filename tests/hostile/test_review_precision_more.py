@@ -157,8 +157,71 @@ def package_links_reported(s):
     check(found == sorted(links), f"each link is CRITICAL: {found}")
 
 
+KNEX = {"package.json": json.dumps({"name": "app", "scripts": {"migrate": "knex migrate:latest"},
+                                    "dependencies": {"knex": "3", "pg": "8"}}) + "\n"}
+
+
+def knex_migration(body):
+    return "exports.up = async (knex) => {\n" + body + "};\nexports.down = async () => {};\n"
+
+
+def drops(findings):
+    return sorted(line for path, rule, line, risk in findings if path.startswith("migrations/") and rule == "drop-table")
+
+
+def scopes_shadowing(s):
+    """Names a block, a catch or a function binds of its own are not the runner or its alias
+    outside: a block's `const s` beside an alias s of knex.schema, a loop's `const s`, a callback's
+    and a catch's parameter named knex, a block's `let knex = 5`: nothing unknown, and the drops
+    through the outer alias and the runner after them are read."""
+    body = ("  const s = knex.schema;\n"
+            "  if (process.env.X) {\n"
+            "    const s = 'users';\n"
+            "    console.log(s);\n"
+            "  }\n"
+            "  await s.dropTable('t1');\n"                              # line 7
+            "  const ids = [1, 2].map((knex) => knex + 1);\n"
+            "  try {\n"
+            "    await knex.raw('SELECT 1');\n"
+            "  } catch (knex) {\n"
+            "    console.log(knex.message);\n"
+            "  }\n"
+            "  for (const s of ['a', 'b']) console.log(s);\n"
+            "  {\n"
+            "    let knex = 5;\n"
+            "    console.log(knex);\n"
+            "  }\n"
+            "  await knex.schema.dropTable('t2');\n")                   # line 19
+    repository(s, {**KNEX, "migrations/20200101000000_a.js": knex_migration(body)})
+    findings = analyze(s)
+    found = unknowns(findings)
+    check(found == [], f"nothing unknown: {found}")
+    check(drops(findings) == [7, 19], f"both drops read: {drops(findings)}")
+
+
+def scopes_runner_kept(s):
+    """An inner binding of the runner is still the runner: a block's alias of it, a block's `knex`
+    bound to what a call returns (unknown where used), a block that only assigns an outer name, a
+    transaction's callback whose parameter is named knex, and an alias of a transaction's parameter
+    (`const s = trx.schema`), which the base read as nothing at all."""
+    body = ("  { const k2 = knex; await k2.schema.dropTable('a'); }\n"            # line 2
+            "  { let knex = await getX(); await knex.schema.dropTable('b'); }\n"  # line 3 (unknown at `knex =`)
+            "  let t = 'x';\n"
+            "  if (y) { t = knex.schema; }\n"
+            "  await t.dropTable('c');\n"                                          # line 6
+            "  await knex.transaction(async (knex) => { await knex.schema.dropTable('d'); });\n"  # line 7
+            "  await knex.transaction(async (trx) => {\n"
+            "    const s = trx.schema;\n"
+            "    await s.dropTable('e');\n"                                        # line 10
+            "  });\n")
+    repository(s, {**KNEX, "migrations/20200101000000_a.js": knex_migration(body)})
+    findings = analyze(s)
+    lines = sorted(set(drops(findings)) | {line for path, line in unknowns(findings, "migrations/")})
+    check(all(line in lines for line in (2, 3, 6, 7, 10)), f"lines 2, 3, 6, 7 and 10 reported: {lines}")
+
+
 SCENARIOS = {f.__name__: f for f in (driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
-                                     package_links_skipped, package_links_reported)}
+                                     package_links_skipped, package_links_reported, scopes_shadowing, scopes_runner_kept)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
