@@ -6,13 +6,14 @@ the same shape, which is still reported. Real git repositories, the real binary 
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
 from pr_test import git  # noqa: E402
-from test_review_precision import analyze, linked, not_a_file, repository  # noqa: E402
+from test_review_precision import analyze, env, linked, not_a_file, repository  # noqa: E402
 
 
 def unknowns(findings, under=""):
@@ -220,7 +221,64 @@ def scopes_runner_kept(s):
     check(all(line in lines for line in (2, 3, 6, 7, 10)), f"lines 2, 3, 6, 7 and 10 reported: {lines}")
 
 
-SCENARIOS = {f.__name__: f for f in (driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
+PRISMA = {"package.json": json.dumps({"name": "app", "scripts": {"update-db": "prisma migrate deploy"},
+                                      "dependencies": {"prisma": "6"}}) + "\n",
+          "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+          "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+          "prisma/migrations/01_init/migration.sql": "CREATE TABLE website_event (id uuid PRIMARY KEY, q text, c text);\n"}
+
+# umami db/postgresql/data-migrations/convert-utm-clid-columns.sql, shortened.
+DUAL = ("-----------------------------------------------------\n-- PostgreSQL\n"
+        "-----------------------------------------------------\n"
+        "UPDATE \"website_event\" SET c = LEFT(q, 255);\n\n"
+        "-----------------------------------------------------\n-- MySQL\n"
+        "-----------------------------------------------------\n"
+        "UPDATE `website_event` SET c = LEFT(q, 255);\n")
+
+
+def analyze_unparsable(s):
+    """analyze, where an unparsable statement (exit 2) is expected too."""
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "json", "."],
+                          cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1, 2), f"analyze: exit {proc.returncode}: {proc.stderr}")
+    report = json.loads(proc.stdout)
+    return [(os.path.normpath(f["path"]), x["rule"], x["start"]["line"], x["risk"]) for f in report["files"] for x in f["findings"]]
+
+
+def reported(findings, path):
+    return sorted((rule, line) for p, rule, line, risk in findings if p == path)
+
+
+def manual_script_skipped(s):
+    """umami: a data-migration script with a PostgreSQL section and a MySQL one, beside Prisma's
+    migrations, which `prisma migrate deploy` does not run: not reported as a migration (the base
+    gave it an unparsable HIGH and a backfill)."""
+    path = "db/postgresql/data-migrations/convert-utm-clid-columns.sql"
+    repository(s, {**PRISMA, path: DUAL})
+    found = reported(analyze_unparsable(s), path)
+    check(found == [], f"no findings for the script run by hand: {found}")
+
+
+def manual_script_kept(s):
+    """Still read as migrations: the same sections in a file named as another tool's migration (a
+    version first), in Prisma's own folder's migration.sql, a file with one dialect only, and the
+    same file where the repository has no Prisma migrations."""
+    files = {**PRISMA, "db/20240101000000_fix.sql": DUAL, "prisma/migrations/02_fix/migration.sql": DUAL,
+             "db/scripts/only_pg.sql": "UPDATE website_event SET c = LEFT(q, 255);\n"}
+    repository(s, files)
+    findings = analyze_unparsable(s)
+    for path in ("db/20240101000000_fix.sql", "prisma/migrations/02_fix/migration.sql", "db/scripts/only_pg.sql"):
+        check(reported(findings, path) != [], f"{path} is read: {reported(findings, path)}")
+
+
+def manual_script_no_prisma(s):
+    """Without Prisma's migrations the two-section file is read as before."""
+    path = "db/postgresql/data-migrations/convert-utm-clid-columns.sql"
+    repository(s, {"package.json": '{"name":"app"}\n', path: DUAL})
+    check(reported(analyze_unparsable(s), path) != [], "the file is read")
+
+
+SCENARIOS = {f.__name__: f for f in (manual_script_skipped, manual_script_kept, manual_script_no_prisma, driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
                                      package_links_skipped, package_links_reported, scopes_shadowing, scopes_runner_kept)}
 
 if __name__ == "__main__":
