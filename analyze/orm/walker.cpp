@@ -123,7 +123,7 @@ void Walker::read_body(const Node& func, Aliases aliases, Half half) {
     declared_names(func, m_params.back(), true);
     for (const Node& statement : func.kids) {
         Node copy = statement;
-        rewrite(copy, aliases);
+        rewrite_statement(copy, aliases);
         visit(copy, false);
     }
     m_locals.pop_back();
@@ -269,8 +269,9 @@ void Walker::rewrite(Node& n, Aliases& a) {
             std::size_t mark = m_undo.size();
             const std::size_t renames = m_renames.size();
             rename_params(n);
+            const std::size_t mutated = m_mutated.size();
             for (const auto& p : n.params) forget(a, p);
-            for (Node& k : n.kids) rewrite(k, a);
+            for (Node& k : n.kids) rewrite_statement(k, a);
             while (m_undo.size() > mark) {
                 auto& [name, before] = m_undo.back();
                 if (before) a[name] = std::move(*before);
@@ -278,6 +279,10 @@ void Walker::rewrite(Node& n, Aliases& a) {
                 m_undo.pop_back();
             }
             m_renames.resize(renames);
+            // A builder the function may have changed stays changed after it (it may have run).
+            for (std::size_t i = mutated; i < m_mutated.size(); ++i) {
+                if (a.contains(m_mutated[i].first)) define(a, m_mutated[i].first, m_mutated[i].second);
+            }
             return;
         }
         case NodeKind::Other:
@@ -472,6 +477,12 @@ void Walker::visit(const Node& n, bool value) {
     // call around it (Emitter::read_inside()). Their arguments still run.
     if ((value && m_format == InputFormat::Knex && raw_call(n)) || m_e.was_read_inside(n)) {
         visit_fragment_args(n);
+        return;
+    }
+    if (n.kind == NodeKind::Other && n.name == "builder~" && n.keys.size() == 2) {
+        unknown(n, n.keys[0], "`" + shown(n.keys[0]) + "`, a Knex query builder, is changed in place by a statement of its own (line " + n.keys[1] +
+                                  ", `.where(...)` and the like add to it, knex/lib/query/querybuilder.js), which pgfence does not follow: "
+                                  "what it sends here is not known");
         return;
     }
     if (n.kind == NodeKind::Other && n.name == "${}") {

@@ -101,6 +101,8 @@ private:
     // value that cannot be the runner (a literal, a catch's parameter), so those uses are not the
     // runner's. What the block assigns to names it does not bind stays after it.
     void rewrite_scope(Node& n, Aliases& a);
+    // rewrite() of one statement, which may change a Knex builder in place (walker_scopes.cpp).
+    void rewrite_statement(Node& n, Aliases& a);
     // A function's parameters named as the runner: renamed in the function (`#name`), which then
     // binds its own value; a handler that binds the runner to it (a transaction's callback) binds
     // the new name.
@@ -252,6 +254,7 @@ private:
     std::map<std::string, bool, std::less<>> m_opens;  // repository modules judged: whether they open a connection
     std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
     std::vector<std::string> m_renames;  // the runner's names an inner scope binds to something else
+    std::vector<std::pair<std::string, Node>> m_mutated;  // Knex builders a statement changed in place
 };
 
 }  // namespace pgfence::analyze::orm::detail

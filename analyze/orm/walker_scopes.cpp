@@ -1,6 +1,8 @@
 #include "analyze/orm/walker_impl.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 // Block scopes: the parse keeps a block that binds names (`{ const s = "users"; }`, a catch's
 // parameter, a loop head's `let`) as a scope node (js_ast.cpp Parser::scoped), so a name bound
@@ -99,9 +101,59 @@ void Walker::read_callback(const Node& func) {
     Node body = func;
     const std::size_t mark = m_undo.size();
     Aliases own;
-    for (Node& k : body.kids) rewrite(k, own);
+    for (Node& k : body.kids) rewrite_statement(k, own);
     for (std::size_t j = 0; j < body.kids.size(); ++j) visit_kid(body, j, false);
     m_undo.resize(mark);
+}
+
+void Walker::rewrite_statement(Node& n, Aliases& a) {
+    // Knex's query builder changed in place by a statement of its own (`q.where("email", e);`,
+    // kutt's 20241103083933_user-roles.js in a forEach): knex's builder methods add to the builder
+    // and return it (knex/lib/query/querybuilder.js), nothing is sent until it is awaited. Which
+    // of them ran before `await q` is not followed: the statement sends nothing, and `q` from
+    // here on is a builder pgfence does not know (unknown where used).
+    static const std::string_view k_adds[] = {"where", "orWhere", "andWhere", "whereNot", "orWhereNot", "whereIn", "orWhereIn",
+                                              "whereNotIn", "orWhereNotIn", "whereNull", "orWhereNull", "whereNotNull",
+                                              "orWhereNotNull", "whereRaw", "orWhereRaw", "andWhereRaw", "whereBetween",
+                                              "orWhereBetween", "whereExists", "orWhereExists", "limit", "offset", "orderBy",
+                                              "join", "leftJoin", "innerJoin"};
+    const Node* base = &n;
+    bool adds = m_format == InputFormat::Knex && n.kind == NodeKind::Call;
+    while (adds && base->kind == NodeKind::Call && !base->kids.empty() && base->kids[0].kind == NodeKind::Member && !base->kids[0].kids.empty()) {
+        const std::string& m = base->kids[0].name;
+        adds = std::find(std::begin(k_adds), std::end(k_adds), m) != std::end(k_adds);
+        base = &base->kids[0].kids[0];
+    }
+    std::string name = adds && base->kind == NodeKind::Ident ? base->name : std::string();
+    if (!name.empty()) renamed(name);
+    auto it = name.empty() ? a.end() : a.find(name);
+    const bool changed_before = it != a.end() && it->second.kind == NodeKind::Other && it->second.name == "builder~";
+    if (it == a.end() || (!changed_before && (it->second.kind != NodeKind::Call || !rooted(it->second)))) {
+        rewrite(n, a);
+        return;
+    }
+    Node args;  // what still runs: the arguments, as values
+    args.kind = NodeKind::Array;
+    args.begin = n.begin;
+    args.end = n.end;
+    for (Node* at = &n; at->kind == NodeKind::Call && !at->kids.empty(); at = &at->kids[0].kids[0]) {
+        for (std::size_t i = 1; i < at->kids.size(); ++i) args.kids.push_back(std::move(at->kids[i]));
+        if (at->kids[0].kind != NodeKind::Member || at->kids[0].kids.empty()) break;
+    }
+    rewrite(args, a);
+    if (changed_before) {  // changed again: still the builder first changed there
+        n = std::move(args);
+        return;
+    }
+    Node changed;
+    changed.kind = NodeKind::Other;
+    changed.name = "builder~";
+    changed.begin = n.begin;
+    changed.end = n.end;
+    changed.keys = {name, std::to_string(line_of(n.begin))};
+    define(a, name, changed);
+    m_mutated.emplace_back(name, std::move(changed));
+    n = std::move(args);
 }
 
 void Walker::rewrite_scope(Node& n, Aliases& a) {
@@ -119,7 +171,7 @@ void Walker::rewrite_scope(Node& n, Aliases& a) {
         outer.emplace_back(name, it->second);
         forget(a, name);
     }
-    for (Node& k : n.kids) rewrite(k, a);
+    for (Node& k : n.kids) rewrite_statement(k, a);
     // The block's own names end with it: the aliases they hid are back; a name the block only
     // assigned keeps what it was given (or became runner[?] where the write may not run).
     for (auto& [name, before] : outer) define(a, name, std::move(*before));

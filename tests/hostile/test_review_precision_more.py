@@ -221,6 +221,28 @@ def scopes_runner_kept(s):
     check(all(line in lines for line in (2, 3, 6, 7, 10)), f"lines 2, 3, 6, 7 and 10 reported: {lines}")
 
 
+def knex_builder_changed(s):
+    """kutt 20241103083933_user-roles.js: a Knex builder changed in place in a loop (`q.where(...)`,
+    `q.orWhere(...)` as statements, which send nothing) and then awaited: no UPDATE read without its
+    WHERE (the base: a HIGH update-without-where and a backfill per change), but the awaited
+    builder unknown at its line; a builder awaited as built is still read."""
+    body = ("  const q = knex('users').update('role', 'admin');\n"
+            "  emails.forEach((e, i) => {\n"
+            "    if (i === 0) q.where('email', e);\n"
+            "    else q.orWhere('email', e);\n"
+            "  });\n"
+            "  await q;\n"                                                  # line 7
+            "  const r = knex('teams').where('id', 1);\n"
+            "  await r.update({ name: 'x' });\n")                           # line 9
+    repository(s, {**KNEX, "migrations/20200101000000_a.js": knex_migration(body)})
+    findings = analyze(s)
+    mine = sorted((rule, line) for path, rule, line, risk in findings if path.startswith("migrations/") and rule != "lock-timeout-missing")
+    check(("update-without-where", 7) not in mine and not any(line in (3, 4) for rule, line in mine),
+          f"no UPDATE read without its WHERE, nothing at the changes: {mine}")
+    check(("unknown-statement", 7) in mine, f"the awaited builder is unknown: {mine}")
+    check(not any(rule == "unknown-statement" and line == 9 for rule, line in mine), f"the builder awaited as built is read: {mine}")
+
+
 PRISMA = {"package.json": json.dumps({"name": "app", "scripts": {"update-db": "prisma migrate deploy"},
                                       "dependencies": {"prisma": "6"}}) + "\n",
           "prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
@@ -278,7 +300,7 @@ def manual_script_no_prisma(s):
     check(reported(analyze_unparsable(s), path) != [], "the file is read")
 
 
-SCENARIOS = {f.__name__: f for f in (manual_script_skipped, manual_script_kept, manual_script_no_prisma, driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
+SCENARIOS = {f.__name__: f for f in (knex_builder_changed, manual_script_skipped, manual_script_kept, manual_script_no_prisma, driver_type_values, driver_type_runner_kept, query_types_values, query_types_runner_kept,
                                      package_links_skipped, package_links_reported, scopes_shadowing, scopes_runner_kept)}
 
 if __name__ == "__main__":
