@@ -201,6 +201,25 @@ bool asset_link(const fs::path& link) {
     return !ec && asset(link.filename()) && !target.filename().empty() && asset(target.filename());
 }
 
+// A script link into an installed package (grist-core's static/mocha.js ->
+// ../node_modules/mocha/mocha.js, served to the browser) where neither its path nor its target's
+// names a migration: a file there is no migration of any tool's default folder (every one names
+// "migration", orm::looks_like_migration), and a tool whose settings name its folder is handed the
+// link by tool_dir_inputs.cpp (the tool's own selection). Not kept for analyze_file either.
+bool package_script_link(const fs::path& link) {
+    const auto names_migration = [](std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s.find("migration") != std::string::npos;
+    };
+    std::error_code ec;
+    const fs::path target = fs::read_symlink(link, ec);
+    if (ec || !orm::is_script_path(link.filename().string()) || names_migration(link.generic_string()) ||
+        names_migration(target.generic_string())) {
+        return false;
+    }
+    return std::any_of(target.begin(), target.end(), [](const fs::path& part) { return part == "node_modules"; });
+}
+
 // Whether a walked folder link is kept for analyze_file to report. A link into a folder of this
 // walk that holds only prose and pictures (daily-api's .agents/skills -> ../.claude/skills, a
 // folder of Markdown) gives a tool nothing to run through it by default (a setting's folder at the
@@ -255,8 +274,11 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
             // Kept, for analyze_file to report: a link named like a migration, or one to a
             // folder (whose migrations the walk does not enter) or to nothing here (a folder
             // the migration tool's checkout may have).
-            if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string()))) {
+            if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string()) &&
+                                             !package_script_link(it->path()))) {
                 out.push_back(it->path().string());
+            } else if (package_script_link(it->path())) {
+                continue;
             } else if (asset_link(it->path())) {
                 continue;
             } else if (!it->is_regular_file(ec)) {

@@ -697,9 +697,13 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 std::size_t seen = 0;
                 for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
                      !ec && it != fs::recursive_directory_iterator() && ++seen <= k_most_entries; it.increment(ec)) {
-                    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
                     ToolDir here = d;
                     here.folder = ".";
+                    if (it->is_symlink(ec) && in_tool_dir(it->path().filename().string(), here)) {
+                        scripts.push_back(it->path().generic_string());  // a link the tool loads: analyze_file reports it
+                        continue;
+                    }
+                    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
                     if (in_tool_dir(it->path().filename().string(), here)) {
                         scripts.push_back(it->path().generic_string());
                     } else if (it.depth() == 0) {

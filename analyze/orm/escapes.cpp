@@ -134,6 +134,13 @@ bool opens_database(const Import& what) {
 
 bool file_opens_database(const std::vector<Token>& t) {
     for (std::size_t i = 0; i < t.size(); ++i) {
+        // A driver's name compared, not loaded: `case "postgres":`, `type === "postgres"` (a
+        // helper switching on TypeORM's database type; grist-core app/gen-server/sqlUtils.ts).
+        auto text_at = [&](std::size_t j) { return j < t.size() ? std::string_view(t[j].text) : std::string_view(); };
+        static const std::string_view k_compare[] = {"===", "!==", "==", "!="};
+        auto compared = [&](std::string_view op) { return std::find(std::begin(k_compare), std::end(k_compare), op) != std::end(k_compare); };
+        bool label = i > 0 && t[i - 1].kind == TokenKind::Ident && t[i - 1].text == "case" && text_at(i + 1) == ":";
+        if (t[i].kind == TokenKind::String && (label || (i > 0 && compared(t[i - 1].text)) || compared(text_at(i + 1)))) continue;
         if (t[i].kind == TokenKind::String && driver_module(t[i].string.value)) {
             const std::string_view module = package_of(t[i].string.value);
             // `import { QueryRunner } from 'typeorm'` in a helper is a type: only a connecting

@@ -58,6 +58,33 @@ bool Parser::too_deep() {
     return true;
 }
 
+namespace {
+
+// The names a declaration binds: `x`, `x = 1`, `{ a, b: c, ...d } = o`, `[a, = b] = l`, `a = 1, b = 2`.
+void bound_names(const Node& n, std::vector<std::string>& out) {
+    switch (n.kind) {
+        case NodeKind::Ident: out.push_back(n.name); return;
+        case NodeKind::Binary:
+            if (n.name == "=" && !n.kids.empty()) bound_names(n.kids[0], out);
+            return;
+        case NodeKind::Object:
+        case NodeKind::Array:
+            for (const Node& k : n.kids) bound_names(k, out);
+            return;
+        case NodeKind::Unary:  // `...rest`
+            if (n.name == "..." && !n.kids.empty()) bound_names(n.kids[0], out);
+            return;
+        case NodeKind::Other:
+            if (n.name == ",") {
+                for (const Node& k : n.kids) bound_names(k, out);
+            }
+            return;
+        default: return;
+    }
+}
+
+}  // namespace
+
 // Statements of tokens [m_i, stop).
 std::vector<Node> Parser::block(std::size_t stop) {
     std::size_t saved = m_stop;
@@ -84,6 +111,13 @@ std::vector<Node> Parser::bracketed_block() {
     return out;
 }
 
+std::vector<Node> Parser::function_body() {
+    std::vector<std::string> outer = std::exchange(m_lexical, {});
+    std::vector<Node> out = bracketed_block();
+    m_lexical = std::move(outer);
+    return out;
+}
+
 void Parser::statement(std::vector<Node>& out) {
     Deeper deeper(*this);
     if (too_deep()) return;
@@ -92,7 +126,10 @@ void Parser::statement(std::vector<Node>& out) {
         return;
     }
     if (punct("{")) {
-        for (auto& n : bracketed_block()) out.push_back(std::move(n));
+        const std::size_t begin = m_t[m_i].begin;
+        std::vector<std::string> outer = std::exchange(m_lexical, {});
+        std::vector<Node> inner = bracketed_block();
+        scoped(out, std::move(inner), std::exchange(m_lexical, std::move(outer)), begin);
         return;
     }
     if (m_t[m_i].kind == TokenKind::Ident) {
@@ -123,6 +160,7 @@ void Parser::statement(std::vector<Node>& out) {
                 std::string name = m_t[m_i].text;
                 ++m_i;
                 skip_type({"=", ";"});
+                if (w != "var") m_lexical.push_back(name);
                 if (punct("=")) {
                     ++m_i;
                     Node assign = named_assignment(begin, name, expression());
@@ -139,10 +177,12 @@ void Parser::statement(std::vector<Node>& out) {
                 }
                 return;
             }
+            const bool lexical = w != "var";
             Node n = expression();
             // A declaration (`let`/`var` marked "let"): the walker tells a name the function
             // declares from one it assigns outside itself (walker.cpp, escapes).
             if ((n.kind == NodeKind::Binary && n.name == "=") || n.kind == NodeKind::Ident) n.context = w == "const" ? "const" : "let";
+            if (lexical) bound_names(n, m_lexical);
             out.push_back(std::move(n));
             return;
         }
@@ -152,12 +192,32 @@ void Parser::statement(std::vector<Node>& out) {
             std::string context;
             if (punct("(")) {
                 std::size_t open = m_i;
+                const std::size_t begin = m_t[open].begin;
+                // `catch (e)` and `for (let x ...)` bind names for the block after them only.
+                const bool binds = w == "catch" || (w == "for" && (word("let", open + 1) || word("const", open + 1)));
+                std::vector<std::string> outer = std::exchange(m_lexical, {});
                 std::vector<Node> head = bracketed_block();
+                std::vector<std::string> names = std::exchange(m_lexical, std::move(outer));
                 for (std::size_t k = open; k < m_i; ++k) {
                     const std::string& name = m_t[k].text;
                     if (m_t[k].kind == TokenKind::Ident && (name == "hasTable" || name == "hasColumn" || name == "hasIndex")) {
                         context = "guarded by " + name + "(): analysed as if the condition holds";
                     }
+                }
+                if (binds && more()) {
+                    if (w == "catch") {
+                        // The parameter is a binding, not a use: only a pattern's defaults are code.
+                        names.clear();
+                        std::erase_if(head, [&](const Node& n) { return n.kind == NodeKind::Ident && (names.push_back(n.name), true); });
+                        for (const Node& n : head) bound_names(n, names);
+                    }
+                    statement(head);  // the body, in the same scope as the head's names
+                    const std::size_t at = out.size();
+                    scoped(out, std::move(head), std::move(names), begin);
+                    if (w == "catch" && out.size() == at + 1 && out[at].kind == NodeKind::Other && out[at].name == "{}") {
+                        out[at].keys.push_back("catch");
+                    }
+                    return;
                 }
                 for (auto& n : head) out.push_back(std::move(n));
             }
@@ -190,6 +250,21 @@ void Parser::statement(std::vector<Node>& out) {
         }
     }
     out.push_back(expression());
+}
+
+void Parser::scoped(std::vector<Node>& out, std::vector<Node> kids, std::vector<std::string> names, std::size_t begin) {
+    if (names.empty()) {
+        for (auto& n : kids) out.push_back(std::move(n));
+        return;
+    }
+    Node scope;
+    scope.kind = NodeKind::Other;
+    scope.name = "{}";
+    scope.begin = begin;
+    scope.end = kids.empty() ? begin : kids.back().end;
+    scope.params = std::move(names);
+    scope.kids = std::move(kids);
+    out.push_back(std::move(scope));
 }
 
 void Parser::mark(Node& n, const std::string& context) {
@@ -326,7 +401,7 @@ Node Parser::function_rest(std::size_t begin) {
     if (punct(":")) skip_type({}, true);
     if (punct("=>")) ++m_i;
     if (punct("{")) {
-        f.kids = bracketed_block();
+        f.kids = function_body();
     } else if (more()) {
         f.kids.push_back(assignment());
         f.returns = true;

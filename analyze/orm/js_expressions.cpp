@@ -337,7 +337,7 @@ Node Parser::primary() {
                 f.params.push_back(m_t[m_i].text);
                 m_i += 2;
                 if (punct("{")) {
-                    f.kids = bracketed_block();
+                    f.kids = function_body();
                 } else if (more()) {
                     f.kids.push_back(assignment());
                     f.returns = true;

@@ -48,8 +48,14 @@ private:
     // Statements (js_ast.cpp).
     std::vector<Node> block(std::size_t stop);
     std::vector<Node> bracketed_block();
+    // A function's body: a bracketed block whose `let` and `const` are its own (js_ast.cpp).
+    std::vector<Node> function_body();
     void statement(std::vector<Node>& out);
     static void mark(Node& n, const std::string& context);
+    // A block's statements, in a scope node (Other named "{}", its `params` the names it binds:
+    // `let`/`const`, a catch's parameter, a loop head's `let`/`const`) when it binds any, else
+    // straight into `out` as before.
+    void scoped(std::vector<Node>& out, std::vector<Node> kids, std::vector<std::string> names, std::size_t begin);
     Node class_declaration();
     void class_member(std::vector<Node>& out);
     void skip_type(std::initializer_list<std::string_view> ends, bool stop_at_brace = false);
@@ -128,6 +134,7 @@ private:
     std::size_t m_i = 0;
     std::size_t m_stop = 0;
     bool m_in_list = false;  // inside arguments or literals, where ',' separates
+    std::vector<std::string> m_lexical;  // the names `let` and `const` bind in the block being read
 };
 
 }  // namespace pgfence::analyze::orm::detail

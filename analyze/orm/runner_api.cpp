@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <string_view>
+#include <vector>
 
 #include "analyze/orm/js_ast.hpp"
 
@@ -35,6 +36,26 @@ bool reads_only(InputFormat format, const Node& callee) {
         case InputFormat::Sequelize: return in(k_sequelize);
         default: return false;
     }
+}
+
+bool runner_constant(const Node& n) {
+    std::vector<std::string_view> path;  // the members after the runner's name, last first
+    const Node* at = &n;
+    for (; at->kind == NodeKind::Member && !at->kids.empty() && path.size() < 5; at = &at->kids[0]) path.push_back(at->name);
+    if (at->kind != NodeKind::Ident || path.empty()) return false;
+    std::reverse(path.begin(), path.end());
+    using Path = std::vector<std::string_view>;
+    static const Path k_types[] = {{"connection", "driver", "options", "type"}, {"connection", "driver", "type"},
+                                   {"connection", "options", "type"}, {"driver", "options", "type"}, {"driver", "type"}};
+    if (std::find(std::begin(k_types), std::end(k_types), path) != std::end(k_types)) return true;
+    // [sequelize.][Sequelize.]QueryTypes[.NAME], NAME in capitals (SELECT, BULKUPDATE, ...).
+    std::size_t i = 0;
+    if (i < path.size() && path[i] == "sequelize") ++i;
+    if (i < path.size() && path[i] == "Sequelize") ++i;
+    if (i >= path.size() || path[i] != "QueryTypes") return false;
+    if (++i == path.size()) return true;
+    auto capital = [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; };
+    return i + 1 == path.size() && std::all_of(path[i].begin(), path[i].end(), capital) && !path[i].empty();
 }
 
 // knex.migrate and knex.seed are getters returning a new Migrator / Seeder on the same

@@ -24,6 +24,14 @@ namespace pgfence::analyze::orm {
 // that does not run promises (then, Promise.all, ...), the right side of an assignment.
 [[nodiscard]] bool takes_as_value(const Node& parent, std::size_t i);
 
+// Whether the reference `n` (the runner's name, then members) reads a constant of the ORM, not
+// something that can send SQL: TypeORM's database type (`queryRunner.connection.driver.options.type`,
+// `.driver.options.type`, `.driver.type`, `.connection.options.type`: a string of the options the
+// DataSource was made with, typeorm/src/driver/Driver.ts, data-source/DataSource.ts) and
+// Sequelize's `sequelize.QueryTypes` or one of its names (`.SELECT`: strings,
+// sequelize/src/query-types.js). Nothing may follow: `.QueryTypes.constructor` is not one.
+[[nodiscard]] bool runner_constant(const Node& n);
+
 // Script text for a message: one line, at most 80 characters.
 [[nodiscard]] std::string shown(std::string s);
 

@@ -123,7 +123,7 @@ void Walker::read_body(const Node& func, Aliases aliases, Half half) {
     declared_names(func, m_params.back(), true);
     for (const Node& statement : func.kids) {
         Node copy = statement;
-        rewrite(copy, aliases);
+        rewrite_statement(copy, aliases);
         visit(copy, false);
     }
     m_locals.pop_back();
@@ -164,6 +164,7 @@ Node Walker::alias_value(const Node& value) const {
 bool Walker::aliases_runner(const Node& value) const {
     if (awaited_handle(value) != nullptr) return true;
     if (!rooted(value)) return false;
+    if (is_reference(value) && runner_constant(value)) return false;  // `const dbType = queryRunner.connection.driver.options.type`
     return is_reference(value) || is_bind(value) || value.kind == NodeKind::Call || value.kind == NodeKind::Index;
 }
 
@@ -266,17 +267,32 @@ void Walker::rewrite(Node& n, Aliases& a) {
             // Its parameters hide the names outside; what it assigns is undone after it
             // (an undo log rather than a copy of the map for each function: linear).
             std::size_t mark = m_undo.size();
+            const std::size_t renames = m_renames.size();
+            rename_params(n);
+            const std::size_t mutated = m_mutated.size();
             for (const auto& p : n.params) forget(a, p);
-            for (Node& k : n.kids) rewrite(k, a);
+            for (Node& k : n.kids) rewrite_statement(k, a);
             while (m_undo.size() > mark) {
                 auto& [name, before] = m_undo.back();
                 if (before) a[name] = std::move(*before);
                 else a.erase(name);
                 m_undo.pop_back();
             }
+            m_renames.resize(renames);
+            // A builder the function may have changed stays changed after it (it may have run).
+            for (std::size_t i = mutated; i < m_mutated.size(); ++i) {
+                if (a.contains(m_mutated[i].first)) define(a, m_mutated[i].first, m_mutated[i].second);
+            }
             return;
         }
+        case NodeKind::Other:
+            if (n.name == "{}") {
+                rewrite_scope(n, a);
+                return;
+            }
+            break;
         case NodeKind::Ident: {
+            renamed(n.name);
             auto it = a.find(n.name);
             if (it != a.end()) substitute(n, it->second);
             return;
@@ -305,6 +321,7 @@ void Walker::rewrite(Node& n, Aliases& a) {
         case NodeKind::Binary:
             if (n.name == "=" && n.kids.size() == 2) {
                 rewrite(n.kids[1], a);
+                rename_bindings(n.kids[0]);
                 if (n.kids[0].kind == NodeKind::Member || n.kids[0].kind == NodeKind::Index) rewrite(n.kids[0].kids[0], a);
                 assign(n.kids[0], n.kids[1], a);
                 return;
@@ -403,7 +420,7 @@ Walker::Use Walker::use_of(const Node& p, std::size_t i) {
     switch (p.kind) {
         case NodeKind::Func: return p.returns ? Use::Flows : Use::Discarded;
         case NodeKind::Other:
-            if (p.name == "class") return Use::Discarded;
+            if (p.name == "class" || p.name == "{}") return Use::Discarded;
             if (p.name == ",") return i + 1 < p.kids.size() ? Use::Discarded : Use::Flows;
             if (p.name == "?:") return i == 0 ? Use::Tested : Use::Flows;
             return Use::Flows;
@@ -462,6 +479,12 @@ void Walker::visit(const Node& n, bool value) {
         visit_fragment_args(n);
         return;
     }
+    if (n.kind == NodeKind::Other && n.name == "builder~" && n.keys.size() == 2) {
+        unknown(n, n.keys[0], "`" + shown(n.keys[0]) + "`, a Knex query builder, is changed in place by a statement of its own (line " + n.keys[1] +
+                                  ", `.where(...)` and the like add to it, knex/lib/query/querybuilder.js), which pgfence does not follow: "
+                                  "what it sends here is not known");
+        return;
+    }
     if (n.kind == NodeKind::Other && n.name == "${}") {
         unknown(n, "${...}", "the migration's runner is used inside a template's `${...}`, which pgfence does not read as code");
         return;
@@ -507,6 +530,9 @@ void Walker::visit(const Node& n, bool value) {
                 unknown(n, "constructor", "`.constructor` taken as a value can be Function, which runs JavaScript built at run time");
                 return;
             }
+            // The database type, Sequelize's QueryTypes: a string or an object of strings, not the
+            // runner (runner_constant()), wherever it goes.
+            if (rooted(n) && is_reference(n) && runner_constant(n)) return;
             if (rooted(n) && is_reference(n)) {
                 // Default-deny, as for the runner itself (the Ident case): the positions the
                 // walker reads (a call on it, a member chain, an alias, a followed helper's
@@ -592,7 +618,7 @@ bool Walker::handle(const Node& n) {
 }
 
 bool Walker::hands_runner(const Node& a) const {
-    return rooted(a) && !m_e.was_read_inside(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+    return rooted(a) && !(is_reference(a) && runner_constant(a)) && !m_e.was_read_inside(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
 }
 
 void Walker::visit_unread_args(const Node& n) {
@@ -667,7 +693,7 @@ void Walker::call(const Node& n) {
                 bool bound = a.kind == NodeKind::Func && !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
                 if (a.kind == NodeKind::Func) {
-                    for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
+                    read_callback(a);
                 } else {
                     visit(a, true);
                 }
@@ -698,7 +724,7 @@ void Walker::call(const Node& n) {
                 }
                 bool bound = !a.params.empty() && !a.params[0].empty();
                 if (bound) m_roots.push_back(a.params[0]);
-                for (std::size_t j = 0; j < a.kids.size(); ++j) visit_kid(a, j, false);
+                read_callback(a);
                 if (bound) m_roots.pop_back();
             }
             return;

@@ -94,6 +94,29 @@ private:
 
     void rewrite(Node& n, Aliases& a);
 
+    // --- block scopes (walker_scopes.cpp) ------------------------------------------------------
+
+    // A block that binds names of its own (the parser's scope node, Other "{}"): they hide the
+    // aliases outside for the block only, and the runner's own name where the block binds it to a
+    // value that cannot be the runner (a literal, a catch's parameter), so those uses are not the
+    // runner's. What the block assigns to names it does not bind stays after it.
+    void rewrite_scope(Node& n, Aliases& a);
+    // rewrite() of one statement, which may change a Knex builder in place (walker_scopes.cpp).
+    void rewrite_statement(Node& n, Aliases& a);
+    // A function's parameters named as the runner: renamed in the function (`#name`), which then
+    // binds its own value; a handler that binds the runner to it (a transaction's callback) binds
+    // the new name.
+    void rename_params(Node& func);
+    // The name an identifier is read under in the scope being rewritten.
+    void renamed(std::string& name) const;
+    // The same for every name an assignment's left side binds (`x`, `{ a, b: c }`, `[d]`).
+    void rename_bindings(Node& left) const;
+    bool root_name(const std::string& name) const;
+    // A callback the runner is handed to (`knex.transaction(async (trx) => ...)`, a transaction's
+    // `.then`), its parameter now a root: its body rewritten again with that root, so an alias
+    // of it (`const s = trx.schema`) is the runner's, then read.
+    void read_callback(const Node& func);
+
     // --- what the function does ---------------------------------------------------------------
 
     void unknown(const Node& where, const std::string& name, std::string why);
@@ -230,6 +253,8 @@ private:
     mutable std::map<const Node*, std::set<std::string, std::less<>>> m_returns;  // names each helper returns
     std::map<std::string, bool, std::less<>> m_opens;  // repository modules judged: whether they open a connection
     std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
+    std::vector<std::string> m_renames;  // the runner's names an inner scope binds to something else
+    std::vector<std::pair<std::string, Node>> m_mutated;  // Knex builders a statement changed in place
 };
 
 }  // namespace pgfence::analyze::orm::detail

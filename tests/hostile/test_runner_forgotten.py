@@ -1,10 +1,11 @@
 """The migration's runner reached through a name pgfence forgot, an operator that runs user code,
 or a helper's `arguments`, default value or extra argument (red team R82b B1-B4, issue #53).
 
-- B1: an alias of the runner given another value that may not run or that binds another variable
-  (`let s = k.schema; if (x) s = null;`, in a `try`, `{ let s = 1; }`, a `for (let s ...)` head, a
-  followed helper's `{ let s }`): the parse keeps no blocks or branches, so the name now stands for
-  runner[?] and what it calls is unknown.
+- B1: an alias of the runner given another value that may not run (`let s = k.schema; if (x) s =
+  null;`, in a `try`): the parse keeps no branches, so the name now stands for runner[?] and what it
+  calls is unknown. A block's own `let s` (`{ let s = 1; }`, a `for (let s ...)` head, a followed
+  helper's `{ let s }`) binds another variable for the block only: the alias is the runner's after
+  it, and what it sends is read (READ).
 - B2: `k instanceof C` calls C[Symbol.hasInstance](k), user code (ECMA-262 InstanceofOperator):
   the runner flows there, it is not only tested.
 - B3: a followed helper that reaches the runner through `arguments`, a default value or an argument
@@ -53,13 +54,7 @@ CASES = {
     "kx_c1": (KNEX_PATH, knex('  let s = k.schema;\n  if (process.env.NEVER_SET) s = null;\n  await s.dropTable("users");' + U + "\n"), {}),
     "kx_c2": (KNEX_PATH, knex('  let s = k.schema;\n  try { s = JSON.parse("{bad"); } catch (e) {}\n'
                               '  await s.dropTable("users");' + U + "\n"), {}),
-    "kx_b1": (KNEX_PATH, knex('  const s = k.schema;\n  { let s = 1; }\n  await s.dropTable("users");' + U + "\n"), {}),
-    "kx_b3": (KNEX_PATH, knex('  const s = k.schema;\n  for (let s = 0; s < 1; s++) {}\n  await s.dropTable("users");' + U + "\n"), {}),
-    "kx_b5": (KNEX_PATH, knex('  const r = k.raw.bind(k);\n  { let r = 0; }\n  await r("DROP TABLE users");' + U + "\n"), {}),
-    "kx_p5": (KNEX_PATH, 'function g(s) { { let s = 1; } return s.dropTable("users"); }' + U + "\n" +
-              knex("  await g(k.schema);\n"), {}),
     "np_cond": (NPM_PATH, npm('  let run = pgm.sql;\n  if (process.env.NEVER_SET) run = console.log;\n  run("DROP TABLE users");' + U + "\n"), {}),
-    "np_blk": (NPM_PATH, npm('  const run = pgm.sql;\n  { let run = null; }\n  run("DROP TABLE users");' + U + "\n"), {}),
     "to_blk": (TO_PATH, typeorm("    const c = queryRunner.connection;\n    { let c = 0; }\n    await c.dropDatabase();" + U + "\n"), {}),
     # B2: instanceof hands the runner to C[Symbol.hasInstance].
     "kx_inst_a1": (KNEX_PATH, hook('p = s.schema.dropTable("users");') + knex("  if (k instanceof C) await p;" + U + "\n"), {}),
@@ -87,13 +82,24 @@ CASES = {
     "kx_tp3": (KNEX_PATH, "exports.up = async function () {\n  const [x] = arguments;\n  let p;\n"
                '  `${(p = x.schema.dropTable("users"), "")}`;' + U + "\n  await p;\n};\nexports.down = async function () {};\n", {}),
 }
+# A block's own `let` (a loop head's) binds another variable for the block only: the alias outside
+# is the runner's after it, and what it sends is read (round 83, walker block scopes).
+D = "  // expect: drop-table"
+READ = {
+    "kx_b1": (KNEX_PATH, knex('  const s = k.schema;\n  { let s = 1; }\n  await s.dropTable("users");' + D + "\n"), {}),
+    "kx_b3": (KNEX_PATH, knex('  const s = k.schema;\n  for (let s = 0; s < 1; s++) {}\n  await s.dropTable("users");' + D + "\n"), {}),
+    "kx_b5": (KNEX_PATH, knex('  const r = k.raw.bind(k);\n  { let r = 0; }\n  await r("DROP TABLE users");' + D + "\n"), {}),
+    "kx_p5": (KNEX_PATH, 'function g(s) { { let s = 1; } return s.dropTable("users"); }' + D + "\n" +
+              knex("  await g(k.schema);\n"), {}),
+    "np_blk": (NPM_PATH, npm('  const run = pgm.sql;\n  { let run = null; }\n  run("DROP TABLE users");' + D + "\n"), {}),
+}
 BASES = {KNEX_PATH: KNEX_BASE, NPM_PATH: NPM_BASE, TO_PATH: TYPEORM_BASE}
 
 
 def case(name):
     def run(s):
-        path, text, extra = CASES[name]
-        gate_pull_request(s, path, text, {**BASES[path], **extra}, unknown=True)
+        path, text, extra = CASES[name] if name in CASES else READ[name]
+        gate_pull_request(s, path, text, {**BASES[path], **extra}, unknown=name in CASES)
     return run
 
 
@@ -119,7 +125,7 @@ def control(s):
     check(sum("create table" in q for q in sql) == 2, f"both tables are read: {sql}")
 
 
-SCENARIOS = {name: case(name) for name in CASES}
+SCENARIOS = {name: case(name) for name in [*CASES, *READ]}
 SCENARIOS["control"] = control
 
 if __name__ == "__main__":
