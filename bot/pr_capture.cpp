@@ -5,6 +5,7 @@
 
 #include "analyze/base/regular_file.hpp"
 #include "annotate/printable.hpp"
+#include "bot/capture_merge.hpp"
 #include "bot/capture_report.hpp"
 #include "capture/migration_files.hpp"
 #include "capture/migrations.hpp"
@@ -61,13 +62,31 @@ analyze::Result<PrCapture> apply_capture(const std::string& record_path, const d
         }
         out.captured_sql[f.path] += judged.captured_sql[f.path];
         reported.insert(f.path);
-        // What runs replaces what pgfence read from the file.
+        ++out.reported;
+        // One run on an empty database is one path through the migration: it never hides what
+        // pgfence read from a file it reads itself (Knex, TypeORM, SQL, ...); it adds what that
+        // reading did not see (bot/capture_merge.hpp).
+        auto read = std::find_if(report.files.begin(), report.files.end(), [&](const analyze::FileReport& r) { return r.path == f.path; });
+        if (!named && !captured_code_migration(f.path) && read != report.files.end() && !read->error && !read->not_a_file) {
+            add_unseen_captured(*read, std::move(f));
+            ++out.kept_reading;
+            continue;
+        }
+        // A Rails, Django or Alembic file: what it sent is judged, and its code that branches on
+        // data or the environment stays unknown at its line.
+        if (!named && captured_code_migration(f.path)) {
+            ++out.code_migrations;
+            auto blob = repo.read_file_bounded(changes.head_sha, f.path, capture::k_max_revision_file);
+            const bool readable = blob && *blob && (*blob)->text;
+            out.branch_unknowns += add_code_branch_unknowns(f, readable ? &*(*blob)->text : nullptr, options);
+        }
         std::erase_if(report.files, [&](const analyze::FileReport& r) { return r.path == f.path; });
         report.files.push_back(std::move(f));
     }
     err << "pgfence: the capture " << annotate::printable(record_path) << " holds " << judged.closed
         << (judged.closed == 1 ? " migration" : " migrations") << " recognised: " << reported.size() << " reported, " << history
         << " the base branch has (history)\n";
+    if (out.reported > 0) err << "note: " << k_capture_caveat << "\n";
     return out;
 }
 

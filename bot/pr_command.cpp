@@ -52,6 +52,7 @@
 #include "bot/pr_callers.hpp"
 #include "bot/pr_loaders.hpp"
 #include "bot/pr_config.hpp"
+#include "bot/capture_merge.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
 #include "bot/config_review.hpp"
@@ -264,7 +265,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         }
     }
     // What the project's migrate command sent, as an earlier step recorded it (bot/pr_capture.hpp):
-    // it replaces what pgfence read from the pull request's migration files.
+    // it never hides what pgfence read from them (bot/capture_merge.hpp).
     PrCapture captured;
     if (!p.capture.empty()) {
         auto applied = apply_capture(p.capture, *repo, *changes, report, settings.options, err);
@@ -273,6 +274,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             return k_exit_input;
         }
         captured = std::move(*applied);
+        if (captured.reported > 0) {
+            identity.capture_note = std::string(k_capture_caveat) + ".";
+            identity.captured_code = captured.code_migrations > 0;
+        }
     }
     if (auto journals = add_drizzle_journal_reports(*repo, *changes, report, settings.options); !journals) {
         return git_failed(journals.error());

@@ -79,6 +79,11 @@ struct Identity {
     // The findings pgfence-ignore comments the pull request adds hide (or could not): named in
     // every Markdown report and the check run (bot/pr_suppressions.hpp).
     std::vector<annotate::PullRequestSuppression> pull_request_suppressions;
+    // `pr --capture`: the caveat of a capture (one run on an empty database), said in the check
+    // run and the comment when captured migrations are reported; `captured_code`: a Rails, Django
+    // or Alembic migration was judged from it, so the check is at best neutral, never success.
+    std::string capture_note;
+    bool captured_code = false;
     // The marker inside an HTML comment, as it stands in the body.
     [[nodiscard]] std::string marker() const { return "<!-- " + marker_text + " -->"; }
 };

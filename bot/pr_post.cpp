@@ -67,6 +67,17 @@ void post_check_run(github::Client& client, const std::string& repository, const
     std::string server = env("GITHUB_SERVER_URL"), run = env("GITHUB_RUN_ID");
     if (!server.empty() && !run.empty()) options.details_url = server + "/" + repository + "/actions/runs/" + run;
     annotate::CheckRunPlan plan = annotate::plan_check_run(report, options);
+    if (!identity.capture_note.empty()) {
+        auto add_caveat = [&](nlohmann::json& body) {
+            if (!body.contains("output")) return;
+            const std::string note = "**Captured:** " + identity.capture_note + "\n\n";
+            std::string summary = note + body["output"].value("summary", std::string());
+            if (summary.size() <= annotate::k_check_output_max_bytes) body["output"]["summary"] = summary;
+            if (identity.captured_code && body.value("conclusion", std::string()) == "success") body["conclusion"] = "neutral";
+        };
+        add_caveat(plan.create);
+        for (auto& update : plan.updates) add_caveat(update);
+    }
     if (trace.ran) {
         // The verdicts go into the check run's text; a mismatch or an error fails it.
         auto add_trace = [&](nlohmann::json& body) {
@@ -119,6 +130,7 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
     annotate::render_markdown(report, body, options);
     if (with_trace) body << traced;
     if (!gate_note.empty() && gate_note.size() <= max_chars / 2) body << "\n" << gate_note << "\n";
+    if (!identity.capture_note.empty()) body << "\n**Captured:** " << identity.capture_note << "\n";
     return body.str();
 }
 
