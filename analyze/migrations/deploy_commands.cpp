@@ -707,6 +707,20 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
     const bool makefile = targets && !name.ends_with("justfile") && !name.ends_with("Justfile") && !name.ends_with(".just");
     const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
+    // GNU make's .RECIPEPREFIX makes lines that start with another character recipes (GNU make
+    // manual, "Special Variables"): then no unindented line is taken for make's own (red team R83b H6).
+    const bool recipe_prefix = makefile && text.find(".RECIPEPREFIX") != std::string_view::npos;
+    // Its character, which make strips from a recipe line as it does a tab (`.RECIPEPREFIX = >`).
+    std::optional<char> recipe_char;
+    if (recipe_prefix) {
+        const std::size_t at = text.find(".RECIPEPREFIX");
+        const std::size_t eq = text.find('=', at);
+        const std::size_t nl = text.find('\n', at);
+        if (eq != std::string_view::npos && eq < nl) {
+            const std::size_t v = text.find_first_not_of(" \t", eq + 1);
+            if (v != std::string_view::npos && v < nl && text[v] != '$') recipe_char = text[v];
+        }
+    }
     // The repository folders a workflow's earlier steps put on PATH ($GITHUB_PATH): a later step's
     // bare program (`knex`) may be the file there; nullopt: a computed folder.
     std::vector<std::optional<std::string>> path_folders;
@@ -733,6 +747,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
+        if (recipe_char && !line_text.empty() && line_text.front() == *recipe_char) line_text.front() = '\t';
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.
@@ -768,7 +783,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // a rule), not a shell command: `X=$(BUILD)/$(NAME)` names make variables, no command
         // substitution. Only its recipe lines run (GNU make manual, "Recipe Syntax": each begins
         // with a tab). Save where make or just runs a command to assign (`$(shell ...)`, `!=`, a backquote).
-        const bool make_syntax = targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' &&
+        const bool make_syntax = targets && !recipe_prefix && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' &&
                                  l.text.find("$(shell") == std::string::npos && l.text.find("${shell") == std::string::npos &&
                                  l.text.find("!=") == std::string::npos && l.text.find('`') == std::string::npos &&
                                  l.text.find(';') == std::string::npos;

@@ -138,6 +138,12 @@ def makefile_assignments(s):
     lines = [line for line, _ in unknowns_in(found, "Makefile")]
     check(2 not in lines, f"no unknown for the assignment: {lines}")
     check(5 in lines, f"the recipe's computed script is still unknown: {lines}")
+    # GNU make's .RECIPEPREFIX: an unindented line is a recipe (red team R83b H6).
+    write(os.path.join(s.repo, "ops.mk"), ".RECIPEPREFIX = >\ndeploy:\n> bash $(SCRIPTS)/migrate.sh\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "ops")
+    lines = [line for line, _ in unknowns_in(analyze(s), "ops.mk")]
+    check(3 in lines, f"a .RECIPEPREFIX recipe's computed script is unknown: {lines}")
 
 
 def shell_comment(s):
