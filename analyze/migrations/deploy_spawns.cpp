@@ -85,13 +85,46 @@ std::vector<Spawned> spawned_commands(std::string_view t, bool python) {
     // (docs.python.org/3/library/subprocess.html) and os.system, os.popen. A file that loads none
     // of those modules runs no child process this way.
     if (python ? t.find("subprocess") == std::string_view::npos && t.find("os.system") == std::string_view::npos &&
-                     t.find("os.popen") == std::string_view::npos
+                     t.find("os.popen") == std::string_view::npos && t.find("os.exec") == std::string_view::npos &&
+                     t.find("os.spawn") == std::string_view::npos
                : t.find("child_process") == std::string_view::npos && t.find("execa") == std::string_view::npos && t.find("shelljs") == std::string_view::npos) {
         return out;
     }
     static const std::vector<std::string_view> k_js = {"execSync", "exec", "execFileSync", "execFile", "spawnSync", "spawn",
                                                        "execaSync", "execa", "execaCommandSync", "execaCommand"};
-    static const std::vector<std::string_view> k_py = {"check_output", "check_call", "call", "run", "Popen", "system", "popen", "getoutput", "getstatusoutput"};
+    static const std::vector<std::string_view> k_py = {"check_output", "check_call", "call", "run", "Popen", "system", "popen", "getoutput", "getstatusoutput",
+                                                       // os.exec*/spawn*, asyncio's and pty's: always a computed spawn (red team R83b H1)
+                                                       "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe",
+                                                       "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe",
+                                                       "create_subprocess_exec", "create_subprocess_shell"};
+    // A module's function taken under another name or as a value (`{ execSync: run }`, `import { exec
+    // as sh }`, `from subprocess import run as sh`, `const run = cp.execSync`, `.bind`, passed as an
+    // argument) or reached with a computed key (`cp[m](...)`) is a spawn pgfence does not follow:
+    // computed, unknown at its line (red team R83b H1).
+    const auto next_word = [&](std::size_t at) {
+        std::size_t b = skip_blank(t, at), w = b;
+        while (w < t.size() && ident(t[w])) ++w;
+        return t.substr(b, w - b);
+    };
+    for (std::string_view module : {std::string_view("child_process"), std::string_view("subprocess")}) {
+        for (std::size_t at = t.find(module); at != std::string_view::npos && out.size() < 256; at = t.find(module, at + 1)) {
+            std::size_t b = at + module.size();
+            while (b < t.size() && (t[b] == '"' || t[b] == '\'' || t[b] == ')')) ++b;
+            if (next_word(b) == "as" || (b < t.size() && t[b] == '[')) {
+                out.push_back(Spawned{1 + static_cast<int>(std::count(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(at), '\n')), "", true,
+                                      std::string(module)});
+            }
+        }
+    }
+    if (!python) {
+        for (std::string_view object : {std::string_view("cp["), std::string_view("childProcess["), std::string_view("child_process[")}) {
+            for (std::size_t at = t.find(object); at != std::string_view::npos && out.size() < 256; at = t.find(object, at + 1)) {
+                if (at > 0 && (ident(t[at - 1]) || t[at - 1] == '.')) continue;
+                out.push_back(Spawned{1 + static_cast<int>(std::count(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(at), '\n')), "", true,
+                                      std::string(object.substr(0, object.size() - 1))});
+            }
+        }
+    }
     int line = 1;
     std::size_t counted = 0;  // bytes whose newlines `line` has counted
     for (std::size_t i = 0; i < t.size() && out.size() < 256; ++i) {
@@ -122,6 +155,19 @@ std::vector<Spawned> spawned_commands(std::string_view t, bool python) {
         }
         std::size_t a = skip_blank(t, e);
         if (!call || a >= t.size() || t[a] != '(') {
+            // Not called here: named in a plain import or destructuring list (`{ execSync }`,
+            // `import { exec, spawn }`) it is called by that name later; taken under another name or
+            // as a value, it is not followed (see above).
+            const bool python_os = python && (name.starts_with("exec") || name.starts_with("spawn")) && object == "os";
+            const bool python_async = python && name.starts_with("create_subprocess") && object == "asyncio";
+            const bool js_module = !python && (object.empty() || object == "child_process" || object == "childProcess" || object == "cp" || object == "proc");
+            const bool js_alias = js_module && a < t.size() && (t[a] == ':' || t[a] == '.' || t[a] == ')' || t[a] == ';' || t[a] == '=' || t[a] == ']' ||
+                                                                next_word(e) == "as" || (!object.empty() && (t[a] == ',' || t[a] == '}')));
+            const bool py_alias = python && (object == "subprocess" || object.empty()) && next_word(e) == "as";
+            if (js_alias || py_alias || python_os || python_async) {
+                for (; counted < i; ++counted) line += t[counted] == '\n' ? 1 : 0;
+                out.push_back(Spawned{line, "", true, std::string(name)});
+            }
             i = e - 1;
             continue;
         }

@@ -103,6 +103,33 @@ def python_subprocess(s):
                      "Dockerfile": "FROM node:20\nCOPY . .\nRUN python3 deploy.py\n"}, "Dockerfile", 3)
 
 
+def node_spawn_alias(s):
+    """Red team R83b H1: the spawn function taken under another name (`{ execSync: run }`) is not
+    followed: unknown where the deploy runs the script."""
+    gate_analyze(s, {"scripts/deploy.js": 'const { execSync: run } = require("node:child_process");\n'
+                                          'run("npx knex migrate:rollback --all", { stdio: "inherit" });\n',
+                     "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n"}, "Procfile", 2)
+
+
+def node_spawn_key(s):
+    """Red team R83b H1: the module's function reached with a computed key (`cp[m](...)`)."""
+    gate_analyze(s, {"scripts/deploy.js": 'const cp = require("child_process");\nconst m = "execSync";\n'
+                                          'cp[m]("npx knex migrate:rollback --all");\n',
+                     "Procfile": "web: node server.js\nrelease: node scripts/deploy.js\n"}, "Procfile", 2)
+
+
+def python_spawn_alias(s):
+    """Red team R83b H1: `from subprocess import run as sh`: not followed, unknown."""
+    gate_analyze(s, {"deploy.py": 'from subprocess import run as sh\n\nsh(["npx", "knex", "migrate:rollback"], check=True)\n',
+                     "Dockerfile": "FROM node:20\nCOPY . .\nRUN python3 deploy.py\n"}, "Dockerfile", 3)
+
+
+def python_os_exec(s):
+    """Red team R83b H1: os.execvp replaces the process with the command: not followed, unknown."""
+    gate_analyze(s, {"deploy.py": 'import os\n\nos.execvp("npx", ["npx", "knex", "migrate:rollback"])\n',
+                     "Dockerfile": "FROM node:20\nCOPY . .\nRUN python3 deploy.py\n"}, "Dockerfile", 3)
+
+
 # 9. pr: the pull request changes only the node script a workflow runs.
 def node_script_changed_in_pr(s):
     base = {**KNEX, "scripts/deploy.js": NODE_DEPLOY, WF: workflow("node scripts/deploy.js")}
@@ -221,6 +248,10 @@ SCENARIOS = {
     "node_spawn_argv": node_spawn_argv,
     "node_spawn_computed": node_spawn_computed,
     "python_subprocess": python_subprocess,
+    "node_spawn_alias": node_spawn_alias,
+    "node_spawn_key": node_spawn_key,
+    "python_spawn_alias": python_spawn_alias,
+    "python_os_exec": python_os_exec,
     "node_script_changed_in_pr": node_script_changed_in_pr,
     "runner_glob": runner_glob,
     "runner_npm_run_all": runner_npm_run_all,
