@@ -570,13 +570,20 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
         }
         return false;
     };
-    auto fire = [&](const std::string& relname, unsigned events) {
+    // The functions attached to `relname`, or nothing: none, or more than are followed (then the
+    // relation is named once in out.overflowed).
+    auto attached_to = [&](const std::string& relname) -> const RelationInfo* {
         const RelationInfo* rel = std::as_const(catalog).find(relname);
-        if (rel == nullptr || rel->attached.empty()) return;
+        if (rel == nullptr || rel->attached.empty()) return nullptr;
         if (rel->attached.size() > k_max_attached) {
             if (seen.insert("!" + relname).second) out.overflowed.push_back(rel->display);
-            return;
+            return nullptr;
         }
+        return rel;
+    };
+    auto fire = [&](const std::string& relname, unsigned events) {
+        const RelationInfo* rel = attached_to(relname);
+        if (rel == nullptr) return;
         for (const AttachedFunction& f : rel->attached) {
             if (fires_on(f, events)) out.functions.push_back(f);
         }
@@ -592,12 +599,8 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
     // expression indexes' values) evaluate them over the rows: seen on PostgreSQL 15.20 to run an
     // index expression's domain CHECK function each time.
     auto rebuild = [&](const std::string& relname, const std::string& index, bool analyze) {
-        const RelationInfo* rel = std::as_const(catalog).find(relname);
-        if (rel == nullptr || rel->attached.empty()) return;
-        if (rel->attached.size() > k_max_attached) {
-            if (seen.insert("!" + relname).second) out.overflowed.push_back(rel->display);
-            return;
-        }
+        const RelationInfo* rel = attached_to(relname);
+        if (rel == nullptr) return;
         for (const AttachedFunction& f : rel->attached) {
             if (f.disabled || f.index.empty() || (!index.empty() && f.index != index)) continue;
             if (analyze || !f.index.starts_with(statistics_key(""))) out.functions.push_back(f);
