@@ -12,19 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, git, main, write  # noqa: E402
-
-
-def env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-
-
-def repository(s, files):
-    os.makedirs(s.repo)
-    git(s.repo, "init", "-q", "-b", "main")
-    for path, text in files.items():
-        write(os.path.join(s.repo, path), text)
-    git(s.repo, "add", "-A")
-    git(s.repo, "commit", "-qm", "base")
+from test_review_precision import env, repository  # noqa: E402
 
 
 def run(s):
