@@ -14,13 +14,12 @@ Scenarios:
   named     /pgfence approve SHA: a short sha of A after B was shown binds to A (B's DROP TABLE is
             not covered), a sha that is no shown head is refused with a reply, B's sha signs off B
 """
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_test import AUTHOR, check, comment, git, ok, run_world, signoff_world, write  # noqa: E402
+from serve_test import AUTHOR, check, comment, git, ok, world_main, signoff_world, write  # noqa: E402
 
 
 def push_drop(w, url):
@@ -131,14 +130,5 @@ def scenario_named(w):
 SCENARIOS = {"race": scenario_race, "unshown": scenario_unshown, "named": scenario_named}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--schemas", required=True)
-    args = ap.parse_args()
-    return run_world(args, args.scenario, SCENARIOS[args.scenario])
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(world_main(__doc__, SCENARIOS))

@@ -45,7 +45,6 @@ Scenarios:
                 for its own (it lists only its App's runs) and posts its decision in a run of its
                 App; the fake one is left as it was
 """
-import argparse
 import json
 import os
 import subprocess
@@ -54,7 +53,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, http, ok, review, run_world, write  # noqa: E402
+from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, http, ok, review, world_main, write  # noqa: E402
 from original_readme_test import PG_BIN, Postgres  # noqa: E402
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
@@ -606,14 +605,5 @@ SCENARIOS = {"job_missing": scenario_job_missing, "jobs_order": scenario_jobs_or
              "jobs_signoff": scenario_jobs_signoff}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--schemas", required=True)
-    args = ap.parse_args()
-    return run_world(args, args.scenario, SCENARIOS[args.scenario])
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(world_main(__doc__, SCENARIOS))

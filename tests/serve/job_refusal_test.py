@@ -24,7 +24,6 @@ Scenarios:
                 re-runs for main (nothing new there): the check keeps waiting for api, whose
                 decision for x does not stand; api's upload for main decides (action_required)
 """
-import argparse
 import json
 import os
 import subprocess
@@ -33,7 +32,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import AUTHOR, PAT, REPO, check, git, ok, run_world  # noqa: E402
+from serve_test import AUTHOR, PAT, REPO, check, git, ok, world_main  # noqa: E402
 from decision_test import USERS, commit, edited_base, start  # noqa: E402
 
 PAGES = "CREATE TABLE pages (id bigint PRIMARY KEY);\n"
@@ -255,14 +254,5 @@ def scenario_retarget_jobs(w):
 SCENARIOS = {"retarget_jobs": scenario_retarget_jobs, "refused_job": scenario_refused_job, "too_large_job": scenario_too_large_job, "base_advance": scenario_base_advance}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--schemas", required=True)
-    args = ap.parse_args()
-    return run_world(args, args.scenario, SCENARIOS[args.scenario])
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(world_main(__doc__, SCENARIOS))

@@ -1346,14 +1346,16 @@ def run_world(args, name, scenario):
     return 0
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+def world_main(doc, scenarios):
+    """The command line every governance test file shares: one scenario by name, against the
+    binary given, with the GitHub schemas the double checks against."""
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("scenario", choices=sorted(scenarios))
     ap.add_argument("--binary", required=True)
     ap.add_argument("--schemas", required=True)
     args = ap.parse_args()
-    return run_world(args, args.scenario, SCENARIOS[args.scenario])
+    return run_world(args, args.scenario, scenarios[args.scenario])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(world_main(__doc__, SCENARIOS))

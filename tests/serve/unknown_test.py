@@ -16,13 +16,12 @@ Scenarios:
                 statement may read at run time) makes the approval not cover it: action_required
                 again, until an approver approves the new head
 """
-import argparse
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import check, git, ok, review, run_world, signoff_world, write  # noqa: E402
+from serve_test import check, git, ok, review, world_main, signoff_world, write  # noqa: E402
 
 DYNAMIC = ("SET lock_timeout = '2s';\n"
            "DO $$\n"
@@ -138,14 +137,5 @@ SCENARIOS = {"unknown_only": scenario_unknown_only, "unread_files": scenario_unr
              "unknown_tree": scenario_unknown_tree}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--schemas", required=True)
-    args = ap.parse_args()
-    return run_world(args, args.scenario, SCENARIOS[args.scenario])
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(world_main(__doc__, SCENARIOS))
