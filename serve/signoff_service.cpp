@@ -153,7 +153,7 @@ StoreResult<bool> note_author(trace::Connection& c, const Context& ctx) {
     return true;
 }
 
-// The head a comment's approval binds to (r83 F6): one whose decision had been posted when the
+// The head a comment's approval or exemption binds to (r83 F6, r84): one whose decision had been posted when the
 // comment came (its delivery's receipt), the one named by `/pgfence approve SHA` or else the pull
 // request's head when it had one, else the last one posted. An empty head: refused, `why` says why.
 struct ShownHead {
@@ -161,7 +161,8 @@ struct ShownHead {
     std::string why;
 };
 StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repository, std::int64_t number,
-                                  const std::string& delivery, const std::string& pull_head, const std::optional<std::string>& named) {
+                                  const std::string& delivery, const std::string& pull_head, const std::optional<std::string>& named,
+                                  const std::string& verb) {
     const std::string k_decided =
         "FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 AND response IS NOT NULL AND decision IS NOT NULL "
         "AND created_at <= COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $3), now()) ";
@@ -172,14 +173,14 @@ StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repos
         if (r->rows() == 1) return ShownHead{r->value(0, 0), ""};
         if (r->rows() > 1) return ShownHead{"", *named + " names more than one commit of this pull request: give more of its digits"};
         return ShownHead{"", *named + " is not a commit of this pull request whose check pgfence had posted when the comment was made, "
-                                      "so nobody was shown what it would approve"};
+                                      "so nobody was shown what it would " + verb};
     }
     auto r = c.query("SELECT head_sha " + k_decided + "ORDER BY (head_sha = $4) DESC, created_at DESC, id DESC LIMIT 1",
                      {repository, std::to_string(number), delivery, pull_head});
     if (!r) return db_error(c, r.error());
     if (r->rows() > 0) return ShownHead{r->value(0, 0), ""};
     return ShownHead{"", "pgfence had posted no check on this pull request when the comment was made (the upload of its head had not "
-                         "arrived), so nobody was shown what it would approve: approve once the check lists what needs sign-off"};
+                         "arrived), so nobody was shown what it would " + verb + ": " + verb + " once the check lists what needs sign-off"};
 }
 
 std::string refusal_text(const std::string& login, const std::string& what, const std::string& why,
@@ -541,9 +542,11 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         // else of the last head whose decision had been; never a head whose upload is pending (its
         // items were shown to nobody). When that is not the head any more, the approval covers the
         // head's items only where they are the same (serve/check.cpp), and the reply says so.
+        // An exemption the same (r84): it covers what it names in the decision shown, so a head
+        // whose upload was pending when it was granted is covered only where that is the same.
         const std::string pull_head = head;
-        if (!exempt && why.empty()) {
-            auto chosen = shown_head(c, ctx.repository, ctx.number, delivery, pull_head, command.commit);
+        if (why.empty()) {
+            auto chosen = shown_head(c, ctx.repository, ctx.number, delivery, pull_head, command.commit, exempt ? "exempt" : "approve");
             if (!chosen) return chosen.error();
             if (chosen->head.empty()) {
                 why = chosen->why;
@@ -551,8 +554,8 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             }
             head = chosen->head;
         }
-        if (!exempt) moved_from = why.empty() && head != pull_head ? pull_head : "";
-        if (!exempt) approved_head = head;
+        moved_from = why.empty() && head != pull_head ? pull_head : "";
+        approved_head = head;
         std::optional<std::string> content;
         json envelope;
         if (!head.empty()) {
@@ -589,6 +592,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                 content && envelope.is_object() ? exemption_scope(envelope, command.rule, command.path, command.line) : "";
             data["statements_sha256"] = scope.empty() ? json(nullptr) : json(scope);
             data["pending"] = scope.empty();
+            if (!moved_from.empty()) data["pull_request_head"] = moved_from;
             auto r = c.query("INSERT INTO pgfence_exemptions (repository, pull_request, rule, path, line, reason, owner, expires_at, "
                              "comment_id, statements_sha256, commit_sha) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, "
                              "$6, $7, to_timestamp($8::bigint), $9, NULLIF($10, ''), $11) RETURNING id",
@@ -629,7 +633,8 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         return false;
     }
     if (!why.empty()) {
-        std::string text = unshown ? "pgfence governance: the approval of " + annotate::md_text(ctx.login) +
+        std::string text = unshown ? "pgfence governance: the " + std::string(exempt ? "exemption granted by " : "approval of ") +
+                                         annotate::md_text(ctx.login) +
                                          " was not recorded: " + annotate::md_text(why) + "."
                                    : refusal_text(ctx.login, exempt ? "grant this exemption" : "sign off", why, people);
         if (exempt) {
@@ -643,11 +648,12 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
     }
     react("+1");
     if (!moved_from.empty()) {
-        say("pgfence governance: " + annotate::md_text(ctx.login) + "'s approval is for " + annotate::md_code_span(approved_head) +
+        const std::string noun = exempt ? "exemption" : "approval";
+        say("pgfence governance: " + annotate::md_text(ctx.login) + "'s " + noun + " is for " + annotate::md_code_span(approved_head) +
             ", the last commit whose check listed what needs sign-off when it was given. The pull request's head " +
-            annotate::md_code_span(moved_from) +
-            " had no decision then: there the approval covers only the items that are the same as in the approved commit; "
-            "anything new needs a sign-off of its own.");
+            annotate::md_code_span(moved_from) + " had no decision then: there the " + noun +
+            (exempt ? " covers what it names only where that is the same as in that commit; anything new needs a sign-off of its own."
+                    : " covers only the items that are the same as in the approved commit; anything new needs a sign-off of its own."));
     }
     return true;
 }

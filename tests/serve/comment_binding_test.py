@@ -13,6 +13,10 @@ Scenarios:
             anything), with a reply saying why; the upload that follows stays action_required
   named     /pgfence approve SHA: a short sha of A after B was shown binds to A (B's DROP TABLE is
             not covered), a sha that is no shown head is refused with a reply, B's sha signs off B
+  exempt_race  the same race with `/pgfence exempt truncate-cascade` (rule-wide): alice was shown
+            A's TRUNCATE ... CASCADE; B adds a second one while its upload is pending. The exemption covers A's
+            findings only: on B it is voided and B fails; granted again once B is shown, B passes.
+            An exemption before any check was posted is refused with a reply
 """
 import os
 import sys
@@ -127,7 +131,57 @@ def scenario_named(w):
     ok("/pgfence approve SHA of B signs off B")
 
 
-SCENARIOS = {"race": scenario_race, "unshown": scenario_unshown, "named": scenario_named}
+def scenario_exempt_race(w):
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\ncritical_needs_exemption = true\n'
+                                          'exemptable = ["truncate-cascade"]\nmax_exemption_days = 10\n')
+    w.token_value = token
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", f'/pgfence exempt truncate-cascade --reason "too early" --until {soon}')
+    refused = w.wait_for_event(url, token, "exemption_refused")[-1]
+    check("no check on this pull request" in refused["data"]["why"], f"refused, nothing was shown: {refused}")
+    reply = wait_reply(w, "exemption granted by alice was not recorded")
+    check("truncate-cascade" in reply, f"the reply names what was refused: {reply}")
+    ok("an exemption before any check was posted is refused with a reply")
+
+    write(os.path.join(w.repo, "migrations/002_old.sql"), "SET lock_timeout = '2s';\nTRUNCATE old_sessions CASCADE;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "drop old")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    _, out, head_a = w.upload(url, token)
+    w.wait_for_check(head_a, "failure")
+    # Head B: a second TRUNCATE ... CASCADE; GitHub's synchronize reaches the service, the upload not.
+    write(os.path.join(w.repo, "migrations/003_more.sql"), "SET lock_timeout = '2s';\nTRUNCATE users CASCADE;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "sneak")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    head_b = git(w.repo, "rev-parse", "HEAD")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(e["type"] == "pull_request" and e["data"].get("head_sha") == head_b
+                                             for e in w.audit(url, token)):
+        time.sleep(0.3)
+    comment(w, url, "alice", f'/pgfence exempt truncate-cascade --reason "old sessions only" --until {soon}')
+    granted = w.wait_for_event(url, token, "exemption")[-1]
+    check(granted["data"]["head_sha"] == head_a and granted["data"].get("pending") is False
+          and granted["data"].get("pull_request_head") == head_b,
+          f"the exemption is for A, the head whose check alice was shown, not B (upload pending): {granted}")
+    reply = wait_reply(w, "exemption is for")
+    check(head_a in reply and head_b in reply, f"the reply names both heads: {reply}")
+    w.upload(url, token)
+    run = w.wait_for_check(head_b, "failure")
+    check("TRUNCATE users CASCADE" in run["output"]["text"], f"B's own TRUNCATE fails the check: {run['output']['text'][-1500:]}")
+    w.wait_for_event(url, token, "exemption_voided")
+    time.sleep(2)
+    check(w.governance_checks(head_b)[-1]["conclusion"] == "failure", "B stays failing")
+    ok("an exemption granted while B's upload was pending covers A's TRUNCATE only: voided on B, which fails")
+
+    comment(w, url, "alice", f'/pgfence exempt truncate-cascade --reason "both truncates reviewed" --until {soon}')
+    second = w.wait_for_event(url, token, "exemption", 2)[-1]
+    check(second["data"]["head_sha"] == head_b and "pull_request_head" not in second["data"], f"now B: {second}")
+    run = w.wait_for_text(head_b, "action_required", "both truncates reviewed")
+    ok("granted again once B's check was posted: it covers B's truncates")
+
+
+SCENARIOS = {"race": scenario_race, "unshown": scenario_unshown, "named": scenario_named, "exempt_race": scenario_exempt_race}
 
 
 if __name__ == "__main__":

@@ -945,8 +945,8 @@ def scenario_exemption_rewrite(w):
 
 
 def scenario_exemption_binding(w):
-    """Red team: an exemption is bound to the upload of the head it was granted on (pending until it
-    arrives), and at FILE:LINE also to the findings it covers, which name the statements of a
+    """Red team: an exemption is bound to the upload of the head whose check was shown when it was
+    granted, and at FILE:LINE also to the findings it covers, which name the statements of a
     called function's body: rewriting the body elsewhere voids it, an unrelated change does not."""
     config, token, url = signoff_world(w, 'approvers = ["alice"]\ncritical_needs_exemption = true\n'
                                           'exemptable = ["truncate-cascade"]\nmax_exemption_days = 10\n')
@@ -958,20 +958,19 @@ def scenario_exemption_binding(w):
     status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
     check(status == 202, "synchronize webhook")
     w.wait_for_event(url, token, "pull_request", 2)
-    # Granted on the head before its upload: pending, bound when that upload arrives. One of them
+    # Granted once the head's check was posted: bound at once to what it covers in that upload
+    # (never to a head whose upload is pending: comment_binding_test.py exempt_race). One of them
     # names a file the head does not have: it covers nothing there, and is voided when it appears.
+    proc, out, head1 = w.upload(url, token)
+    w.wait_for_check(head1, "failure")
     soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
     comment(w, url, "alice", f'/pgfence exempt truncate-cascade at migrations/004_call.sql:2 --reason "staging only" --until {soon}')
     comment(w, url, "alice", f'/pgfence exempt truncate-cascade at migrations/005_x.sql:2 --reason "later" --until {soon}')
     granted = w.wait_for_event(url, token, "exemption", 2)
-    check(all(g["data"].get("pending") is True and g["data"].get("statements_sha256") is None for g in granted),
-          f"granted before the head's upload: pending, bound to nothing yet: {granted}")
-    proc, out, head1 = w.upload(url, token)
-    bound = w.wait_for_event(url, token, "exemption_bound", 2)
-    check(all(b["data"]["head_sha"] == head1 and b["data"]["statements_sha256"] for b in bound), f"bound at the upload: {bound}")
-    run = w.wait_for_check(head1, "action_required")
-    check("staging only" in run["output"]["text"], f"the bound exemption applies: {run['output']['text'][-1200:]}")
-    ok("an exemption granted before its head's upload is pending, bound when that upload arrives (exemption_bound), then applies")
+    check(all(g["data"].get("pending") is False and g["data"]["head_sha"] == head1 and g["data"].get("statements_sha256")
+              for g in granted), f"granted on the head whose check was posted: bound to it at once: {granted}")
+    run = w.wait_for_text(head1, "action_required", "staging only")
+    ok("an exemption granted on a posted check is bound to what it covers there, and applies")
 
     # An unrelated change: the exemptions stay.
     write(os.path.join(w.repo, "README.md"), "app, unrelated\n")
