@@ -651,13 +651,28 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
             out.notes.push_back(disabled ? "knex: config.transaction = false, statements run one by one"
                                          : "knex: runs each migration in a transaction");
             break;
-        case InputFormat::NodePgMigrate:
-            // node-pg-migrate runs each migration in a transaction unless it calls
-            // pgm.noTransaction() (salsita/node-pg-migrate src/migration.ts, apply()); that call
-            // is unknown to pgfence, so a script that makes it is not clean anyway.
-            out.wrapped_in_transaction = true;
-            out.notes.push_back("node-pg-migrate: runs each migration in a transaction unless pgm.noTransaction()");
+        case InputFormat::NodePgMigrate: {
+            // node-pg-migrate runs each migration in a transaction unless its up() calls
+            // pgm.noTransaction() (dist/migration.js _apply: BEGIN/COMMIT around the steps only
+            // while the builder uses a transaction). A call after the first branch of up() may
+            // not run: whether the steps are wrapped is then unknown at it.
+            const auto off = std::find_if(out.calls.begin(), out.calls.end(), [](const CallRecord& c) {
+                return !c.down && ends_with(c.name, ".noTransaction");
+            });
+            if (off == out.calls.end()) {
+                out.wrapped_in_transaction = true;
+                out.notes.push_back("node-pg-migrate: runs each migration in a transaction unless pgm.noTransaction()");
+            } else if (out.branch == std::string_view::npos || off->begin < out.branch) {
+                out.wrapped_in_transaction = false;
+                out.notes.push_back("node-pg-migrate: pgm.noTransaction(), statements run one by one");
+            } else {
+                out.wrapped_in_transaction = true;
+                mark_unknown_at(file, {{off->begin, "pgm.noTransaction() after a branch of up(): whether the migration runs in a "
+                                                    "transaction depends on it"}},
+                                "pgm.noTransaction", emitter);
+            }
             break;
+        }
         case InputFormat::DbMigrate:
             out.wrapped_in_transaction = true;
             out.notes.push_back("db-migrate: runs each migration in a transaction unless --non-transactional");

@@ -3,9 +3,10 @@
 // src/operations/sql.ts; src/utils/createTransformer.ts replaces the `{name}` placeholders only of
 // the keys its second argument maps, so a call with one is unknown). A few operations are read as
 // the statement their src/operations/* builds, when every name and option is a literal:
-// pgm.dropTable, pgm.dropColumns (and its alias dropColumn, src/migration-builder.ts) and
-// pgm.renameColumn. Every other call on pgm (addColumns, createIndex, alterColumn, noTransaction,
-// db.query, ...) returns false here and the walker reports it unknown at its line.
+// pgm.dropTable, pgm.dropColumns (and its alias dropColumn, src/migration-builder.ts),
+// pgm.renameColumn, pgm.createIndex (and its alias addIndex) and pgm.dropIndex. Every other call
+// on pgm (addColumns, alterColumn, db.query, ...) returns false here and the walker reports it
+// unknown at its line; pgm.noTransaction() is recorded (extract.cpp: the migration is not wrapped).
 #include <cctype>
 
 #include "analyze/orm/emitter.hpp"
@@ -42,6 +43,122 @@ std::optional<std::pair<bool, bool>> drop_options(const Node* opts) {
     return std::pair{*literal_flag(opts, "ifExists"), *literal_flag(opts, "cascade")};
 }
 
+// A plain string option (`{method: 'gin'}`): the text, "" when absent; nullopt when not a literal.
+std::optional<std::string> text_option(const Node* opts, std::string_view key, Emitter& e) {
+    const Node* v = opts == nullptr ? nullptr : property(*opts, key);
+    if (v == nullptr || (v->kind == NodeKind::Ident && v->name == "undefined")) return std::string();
+    auto s = e.string_of(*v);
+    if (!s || s->empty()) return std::nullopt;
+    for (char c : *s) {
+        if (std::isupper(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+    }
+    return s;
+}
+
+// An index's columns (src/operations/indexes/shared.ts): a string or an array of strings; the
+// column as written when it has a space, a parenthesis or a dot (an expression, generateColumnString),
+// else quoted. `names`: the part of the default index name (generateIndexName: the names joined
+// by '_'). Objects ({name, opclass, sort}) and anything computed: nullopt.
+std::optional<std::string> index_columns(const Node* given, std::string& names, Emitter& e) {
+    if (given == nullptr) return std::nullopt;
+    std::vector<const Node*> columns;
+    if (given->kind == NodeKind::Array) {
+        for (const Node& k : given->kids) columns.push_back(&k);
+    } else {
+        columns.push_back(given);
+    }
+    if (columns.empty()) return std::nullopt;
+    std::string out;
+    for (const Node* c : columns) {
+        auto s = e.string_of(*c);
+        if (!s || s->empty()) return std::nullopt;
+        for (char ch : *s) {
+            if (ch == '"' || std::isupper(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20) return std::nullopt;
+        }
+        const bool special = s->find_first_of(" ().") != std::string::npos;
+        out += (out.empty() ? "" : ", ") + (special ? *s : "\"" + *s + "\"");
+        names += (names.empty() ? "" : "_") + *s;
+    }
+    return out;
+}
+
+// Only these option keys, each a literal: nullopt otherwise (an option the statement would change with).
+bool only_keys(const Node* opts, std::initializer_list<std::string_view> allowed) {
+    if (opts == nullptr) return true;
+    if (opts->kind != NodeKind::Object) return false;
+    for (const auto& k : opts->keys) {
+        bool known = false;
+        for (auto a : allowed) known = known || k == a;
+        if (!known) return false;
+    }
+    return true;
+}
+
+// src/operations/indexes/createIndex.ts (its ';' left out: the statement is the same):
+//   CREATE${unique} INDEX${concurrently}${ifNotExists} ${name} ON ${table}${method} (${columns})${include}${where};
+// the name: options.name, else `${table}_${columns joined by _}${unique ? '_unique' : ''}_index`.
+std::string create_index_sql(const Node& call, Emitter& e) {
+    const std::size_t n = arg_count(call);
+    if (n != 2 && n != 3) return {};
+    const Node* opts = arg(call, 2);
+    if (!only_keys(opts, {"name", "unique", "concurrently", "ifNotExists", "method", "where", "include"})) return {};
+    auto table = literal_name(arg(call, 0), e);
+    std::string names;
+    auto columns = index_columns(arg(call, 1), names, e);
+    auto unique = literal_flag(opts, "unique"), concurrently = literal_flag(opts, "concurrently"),
+         if_not_exists = literal_flag(opts, "ifNotExists");
+    auto method = text_option(opts, "method", e), name = text_option(opts, "name", e);
+    if (!table || !columns || !unique || !concurrently || !if_not_exists || !method || !name) return {};
+    std::string where;
+    if (const Node* w = opts == nullptr ? nullptr : property(*opts, "where"); w != nullptr) {
+        auto s = e.string_of(*w);
+        if (!s || s->empty()) return {};
+        where = " WHERE " + *s;
+    }
+    std::string include;
+    if (const Node* i = opts == nullptr ? nullptr : property(*opts, "include"); i != nullptr) {
+        std::vector<const Node*> cols;
+        if (i->kind == NodeKind::Array) {
+            for (const Node& k : i->kids) cols.push_back(&k);
+        } else {
+            cols.push_back(i);
+        }
+        for (const Node* c : cols) {
+            auto col = literal_name(c, e);
+            if (!col) return {};
+            include += (include.empty() ? " INCLUDE (" : ", ") + *col;
+        }
+        if (include.empty()) return {};
+        include += ")";
+    }
+    const std::string bare_table = table->substr(1, table->size() - 2);
+    const std::string index = name->empty() ? bare_table + "_" + names + (*unique ? "_unique" : "") + "_index" : *name;
+    if (index.find('"') != std::string::npos) return {};
+    return std::string("CREATE") + (*unique ? " UNIQUE" : "") + " INDEX" + (*concurrently ? " CONCURRENTLY" : "") +
+           (*if_not_exists ? " IF NOT EXISTS" : "") + " \"" + index + "\" ON " + *table + (method->empty() ? "" : " USING " + *method) +
+           " (" + *columns + ")" + include + where;
+}
+
+// src/operations/indexes/dropIndex.ts: DROP INDEX${concurrently}${ifExists} ${name}${cascade};
+std::string drop_index_sql(const Node& call, Emitter& e) {
+    const std::size_t n = arg_count(call);
+    if (n != 2 && n != 3) return {};
+    const Node* opts = arg(call, 2);
+    if (!only_keys(opts, {"name", "unique", "concurrently", "ifExists", "cascade"})) return {};
+    auto table = literal_name(arg(call, 0), e);
+    std::string names;
+    auto columns = index_columns(arg(call, 1), names, e);
+    auto unique = literal_flag(opts, "unique"), concurrently = literal_flag(opts, "concurrently"), if_exists = literal_flag(opts, "ifExists"),
+         cascade = literal_flag(opts, "cascade");
+    auto name = text_option(opts, "name", e);
+    if (!table || !columns || !unique || !concurrently || !if_exists || !cascade || !name) return {};
+    const std::string bare_table = table->substr(1, table->size() - 2);
+    const std::string index = name->empty() ? bare_table + "_" + names + (*unique ? "_unique" : "") + "_index" : *name;
+    if (index.find('"') != std::string::npos) return {};
+    return std::string("DROP INDEX") + (*concurrently ? " CONCURRENTLY" : "") + (*if_exists ? " IF EXISTS" : "") + " \"" + index + "\"" +
+           (*cascade ? " CASCADE" : "");
+}
+
 // The SQL of a pgm operation, "" when it is not one read here or an argument is not a literal.
 std::string operation_sql(const std::string& op, const Node& call, Emitter& e) {
     const std::size_t n = arg_count(call);
@@ -74,6 +191,8 @@ std::string operation_sql(const std::string& op, const Node& call, Emitter& e) {
         }
         return sql + ";";
     }
+    if (op == "createIndex" || op == "addIndex") return create_index_sql(call, e);
+    if (op == "dropIndex") return drop_index_sql(call, e);
     if (op == "renameColumn" && n == 3) {
         // src/operations/tables/renameColumn.ts: ALTER TABLE ${table} RENAME ${column} TO ${newName};
         auto table = literal_name(arg(call, 0), e), from = literal_name(arg(call, 1), e), to = literal_name(arg(call, 2), e);
@@ -90,6 +209,14 @@ bool node_pg_migrate_call(const Node& call, Emitter& e) {
     if (callee.kind != NodeKind::Member || callee.kids.empty() || callee.kids[0].kind != NodeKind::Ident) return false;
     std::string name = dotted_name(callee);
     if (name.empty()) name = e.source(callee);
+    if (callee.name == "noTransaction" && arg_count(call) == 0) {
+        // Sends nothing: the migration's steps are then run without BEGIN/COMMIT around them, in
+        // --single-transaction runs too, which commit before it and begin again after it
+        // (dist/migration.js _apply; dist/migrationBuilder.js noTransaction). Where it sits in up()
+        // does not matter (the steps are collected first); extract.cpp reads the wrapping from it.
+        e.add_call(call, name, false);
+        return true;
+    }
     if (callee.name != "sql") {
         std::string sql = operation_sql(callee.name, call, e);
         if (sql.empty()) return false;  // unknown at its line (the walker)

@@ -266,9 +266,12 @@ Plan Composer::compose() {
     // The versions of migrations 2 and later: after the file's, before the next migration of
     // its set, none of them taken.
     const bool folder_named = m_report.tool == MigrationTool::Prisma || m_report.tool == MigrationTool::Diesel;
-    // TypeORM orders by the class name's last 13 digits, a millisecond timestamp (class_name).
+    // TypeORM orders by the class name's last 13 digits, a millisecond timestamp (class_name);
+    // node-pg-migrate by the number before the first '_', then by the names compared with
+    // localeCompare ignoring punctuation (dist/migration.js getMigrationFilePaths), under which
+    // `1_x_2.js` sorts before `1_x.js`: its scripts' plans take new numbers too.
     const bool versioned = (m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse) ||
-                           m_report.source_kind == "typeorm";
+                           m_report.source_kind == "typeorm" || m_report.source_kind == "node-pg-migrate";
     // The set's other migrations, listed only for the plans that ask (more than one migration,
     // a view in a table's place, a table dropped later): a list per plan was quadratic in the
     // set's size for a set of CREATE INDEX migrations, each planned as one migration.
@@ -563,6 +566,15 @@ Plan Composer::compose() {
             m_notes.push_back("knex: `knex migrate:latest` runs every pending migration in one transaction when none of them "
                               "exports `config = { transaction: false }`: deploy the plan's migrations one at a time (`knex "
                               "migrate:up`), or they hold each other's locks until the last one commits");
+        }
+        // node-pg-migrate's CLI runs every pending migration in one transaction by default
+        // (--single-transaction, bin/node-pg-migrate.js; dist/runner.js); a migration that calls
+        // pgm.noTransaction() commits it before itself and begins another after (dist/migration.js).
+        if (m_layout.source_kind == "node-pg-migrate" &&
+            std::none_of(steps.begin(), steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; })) {
+            m_notes.push_back("node-pg-migrate: its CLI runs every pending migration in one transaction unless given "
+                              "--no-single-transaction: deploy the plan's migrations with it (or one at a time, `up 1`), or they "
+                              "hold each other's locks until the last one commits");
         }
     }
     // typeorm MigrationExecutor.executePendingMigrations: under migrationsTransactionMode "all"

@@ -48,6 +48,12 @@ Layout layout_of(const FileReport& r, bool had_begin) {
         l.one_query = false;
         l.no_transaction = true;
         l.explicit_begin = true;
+    } else if (r.source_kind == "node-pg-migrate") {
+        // A script migration sends each pgm.sql() in node-pg-migrate's transaction, unless it
+        // calls pgm.noTransaction() (dist/migration.js _apply), which a plan's step may.
+        l.wraps = true;
+        l.one_query = false;
+        l.no_transaction = true;
     } else if (r.source_kind == "db-migrate") {
         // db-migrate (its pg driver's startMigration) runs each migration between BEGIN and
         // COMMIT; only the whole run's --non-transactional turns that off, so a step that must
@@ -133,7 +139,8 @@ std::string migration_path(const FileReport& r, int k, int total, const std::vec
         default: break;
     }
     std::string suffix = ends_with_one_of(name, {".up.sql", ".sql.postgres", ".sql", ".ts", ".js", ".cjs", ".mjs"});
-    bool versioned = (r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse) || r.source_kind == "typeorm";
+    bool versioned = (r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse) || r.source_kind == "typeorm" ||
+                     r.source_kind == "node-pg-migrate";
     return join_path(folder, numbered(name, suffix, k, total, versioned, version));
 }
 
@@ -236,6 +243,7 @@ std::string written_apart_note(const std::vector<int>& migrations, bool later, c
 // Whether file_text reads a step's pieces (a call or a marker around each), not only its SQL.
 bool file_reads_units(const Layout& l) {
     return l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" || l.source_kind == "db-migrate" ||
+           l.source_kind == "node-pg-migrate" ||
            l.tool == MigrationTool::Goose || l.tool == MigrationTool::Drizzle;
 }
 
@@ -243,6 +251,24 @@ bool file_reads_units(const Layout& l) {
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
                       std::string_view path) {
     bool outside = step.run == PlanRun::no_transaction;
+    if (l.source_kind == "node-pg-migrate") {
+        // pgm.sql(text) sends text as written (no `{name}` replaced without a second argument:
+        // dist/operations/sql.js, dist/utils/createTransformer.js); pgm.noTransaction() leaves
+        // the migration outside node-pg-migrate's BEGIN/COMMIT.
+        std::string calls = outside ? "  pgm.noTransaction();\n" : "";
+        for (const auto& u : units) calls += "  pgm.sql(" + template_literal(u) + ");\n";
+        const std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
+        const std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
+        const bool typescript = path.ends_with(".ts") || path.ends_with(".mts") || path.ends_with(".cts");
+        if (typescript) {
+            return head + "import type { MigrationBuilder } from \"node-pg-migrate\";\n\nexport async function up(pgm: MigrationBuilder): Promise<void> {\n" +
+                   calls + "}\n\nexport async function down(): Promise<void> {}\n";
+        }
+        if (l.script_module == "esm" || l.script_module == "esm-default") {
+            return head + "export async function up(pgm) {\n" + calls + "}\n\nexport async function down() {}\n";
+        }
+        return head + "exports.up = async function (pgm) {\n" + calls + "};\n\nexports.down = async function () {};\n";
+    }
     if (l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" ||
         l.source_kind == "db-migrate") {
         std::string calls;
