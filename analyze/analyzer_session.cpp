@@ -138,8 +138,10 @@ void apply_body_settings(SessionState& state, StatementFacts& facts) {
         std::optional<BodySetting> s = read_body_setting_note(facts.notes.begin()[i]);
         if (!s) continue;
         if (!s->known) {
-            facts.notes.push_back("not visible to static analysis: a body sets " + s->name + " to a value pgfence cannot "
-                                  "read: what " + s->name + " is from here on is not known");
+            const std::string note = facts.notes.begin()[i];
+            const std::size_t in = note.find(", in ");
+            const std::string what = in == std::string::npos ? std::string("a body") : note.substr(in + 5);
+            facts.notes.push_back("not visible to static analysis: " + what + " sets " + s->name + " to a value pgfence cannot read: what " + s->name + " is from here on is not known");
             if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
         }
         const std::optional<std::string> value = s->known ? s->value : std::nullopt;
