@@ -1,5 +1,6 @@
 // The session state a file's statements carry (SET, transactions) and reading a file whole (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
 
 namespace pgfence::analyze {
@@ -172,7 +173,9 @@ void apply_own_session(const pg::Node* stmt, SessionState& state, StatementFacts
     }
     const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt);
     if (set == nullptr) {
-        apply_set_config(stmt, state, facts);
+        // CREATE MATERIALIZED VIEW runs its query as a security-restricted operation, restoring the
+        // settings it changes (attached_settings.hpp).
+        if (!restores_settings(stmt)) apply_set_config(stmt, state, facts);
         return;
     }
     std::string name(pg::text(set->name));
