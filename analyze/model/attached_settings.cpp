@@ -2,7 +2,6 @@
 #include "analyze/model/attached_settings.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "analyze/parse/set_config.hpp"
 
@@ -16,12 +15,6 @@ constexpr std::string_view k_hex = "0123456789abcdef";
 
 bool is_timeout(std::string_view name) {
     return name == "lock_timeout" || name == "statement_timeout" || name == "idle_in_transaction_session_timeout";
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // Fields after the prefix, space-separated: the setting ("?" when not folded), known (k/u), a value
@@ -46,23 +39,24 @@ std::string encode(const BodySetting& s) {
 std::vector<std::string> attached_setting_names(const pg::Node* expr) {
     std::vector<std::string> out;
     if (expr == nullptr) return out;
+    // read_set_configs lists the same calls in the same order, those of a constant name only: one
+    // walk of the expression each (a call nested in another's arguments is not read twice).
+    const std::vector<SetConfig> read = read_set_configs(expr);
+    std::size_t next = 0;
     for (const FuncCall* call : set_config_calls(expr)) {
+        const A_Const* name = set_config_argument(call, 0, "setting_name");
+        const bool folded = name != nullptr && !name->isnull && name->val.node.type == T_String;
+        const SetConfig* c = folded && next < read.size() ? &read[next++] : nullptr;
         const int parts = pg::length(call->funcname);
         if (parts > 2 || (parts == 2 && pg::text(pg::nth(call->funcname, 0)) != "pg_catalog")) continue;  // another schema's function
-        const A_Const* name = set_config_argument(call, 0, "setting_name");
-        if (name == nullptr || name->isnull || name->val.node.type != T_String) {
+        if (!folded) {
             out.push_back(std::string(k_prefix) + "?");
             continue;
         }
-        BodySetting s{lower(pg::text(name->val.sval.sval)), std::nullopt};
-        if (!is_timeout(s.name)) continue;
-        // The value and is_local as set_config() reads them (read_set_configs: this call comes first).
-        const std::vector<SetConfig> read = read_set_configs(reinterpret_cast<const pg::Node*>(call));
-        if (read.empty()) continue;
-        const SetConfig& c = read.front();
-        s.value = c.value;
-        s.known = (c.value || c.reset) && c.is_local;
-        if (c.is_local && *c.is_local) s.scope = BodySetting::Scope::Transaction;
+        if (c == nullptr || !is_timeout(c->name)) continue;
+        BodySetting s{c->name, c->value};
+        s.known = (c->value || c->reset) && c->is_local;
+        if (c->is_local && *c->is_local) s.scope = BodySetting::Scope::Transaction;
         out.push_back(encode(s));
     }
     return out;
