@@ -1,5 +1,6 @@
 // The session state a file's statements carry (SET, transactions) and reading a file whole (split from analyzer.cpp).
 #include "analyze/analyzer_parts.hpp"
+#include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
 
 namespace pgfence::analyze {
@@ -138,8 +139,10 @@ void apply_body_settings(SessionState& state, StatementFacts& facts) {
         std::optional<BodySetting> s = read_body_setting_note(facts.notes.begin()[i]);
         if (!s) continue;
         if (!s->known) {
-            facts.notes.push_back("not visible to static analysis: a body sets " + s->name + " to a value pgfence cannot "
-                                  "read: what " + s->name + " is from here on is not known");
+            const std::string note = facts.notes.begin()[i];
+            const std::size_t in = note.find(", in ");
+            const std::string what = in == std::string::npos ? std::string("a body") : note.substr(in + 5);
+            facts.notes.push_back("not visible to static analysis: " + what + " sets " + s->name + " to a value pgfence cannot read: what " + s->name + " is from here on is not known");
             if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
         }
         const std::optional<std::string> value = s->known ? s->value : std::nullopt;
@@ -170,7 +173,9 @@ void apply_own_session(const pg::Node* stmt, SessionState& state, StatementFacts
     }
     const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt);
     if (set == nullptr) {
-        apply_set_config(stmt, state, facts);
+        // CREATE MATERIALIZED VIEW runs its query as a security-restricted operation, restoring the
+        // settings it changes (attached_settings.hpp).
+        if (!restores_settings(stmt)) apply_set_config(stmt, state, facts);
         return;
     }
     std::string name(pg::text(set->name));

@@ -17,7 +17,9 @@ constexpr std::string_view k_unread = "a value pgfence cannot read";
 constexpr std::string_view k_default = "its default";
 constexpr std::string_view k_maybe = " (if it runs)";
 
-bool is_timeout(std::string_view name) { return name == "lock_timeout" || name == "statement_timeout"; }
+bool is_timeout(std::string_view name) {
+    return name == "lock_timeout" || name == "statement_timeout" || name == "idle_in_transaction_session_timeout";
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -39,7 +41,7 @@ std::optional<std::string> constant(const List* args) {
 // One SET / RESET (a statement, or a routine's clause) of a timeout; RESET ALL gives both.
 void read_set(const VariableSetStmt* set, std::vector<BodySetting>& out) {
     if (set->kind == VAR_RESET_ALL) {
-        for (const char* name : {"lock_timeout", "statement_timeout"}) out.push_back(BodySetting{name, std::nullopt});
+        for (const char* name : {"lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout"}) out.push_back(BodySetting{name, std::nullopt});
         return;
     }
     std::string name = lower(pg::text(set->name));
@@ -109,7 +111,8 @@ std::optional<BodySetting> read_body_setting_note(std::string_view note) {
     if (!note.starts_with(k_prefix)) return std::nullopt;
     note.remove_prefix(k_prefix.size());
     BodySetting s;
-    for (std::string_view name : {std::string_view("lock_timeout"), std::string_view("statement_timeout")}) {
+    for (std::string_view name : {std::string_view("lock_timeout"), std::string_view("statement_timeout"),
+                                   std::string_view("idle_in_transaction_session_timeout")}) {
         if (note.starts_with(std::string(name) + " to ")) s.name = std::string(name);
     }
     if (s.name.empty()) return std::nullopt;

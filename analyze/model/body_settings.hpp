@@ -1,11 +1,12 @@
 #pragma once
-// lock_timeout and statement_timeout set inside a body pgfence follows (a DO block, a called
-// function or procedure) or by a routine's own SET clause. PostgreSQL keeps a plain SET or
-// set_config(..., false) run in a body for the rest of the session, SET LOCAL (is_local true) to
-// the transaction's end (SET: "the effects will persist until the end of the session"), and a
-// routine's SET clause only while the routine runs (CREATE FUNCTION: "restored to its prior value
-// when the function exits"). The body's statements are modelled into the calling statement's facts,
-// so each change travels to the session state (analyzer_session.cpp) as a note of that statement.
+// lock_timeout, statement_timeout and idle_in_transaction_session_timeout set inside a body
+// pgfence follows (a DO block, a called function or procedure) or by a routine's own SET clause.
+// PostgreSQL keeps a plain SET or set_config(..., false) run in a body for the rest of the session,
+// SET LOCAL (is_local true) to the transaction's end (SET: "the effects will persist until the end
+// of the session"), and a routine's SET clause only while the routine runs (CREATE FUNCTION:
+// "restored to its prior value when the function exits"). The body's statements are modelled into
+// the calling statement's facts, so each change travels to the session state (analyzer_session.cpp)
+// as a note of that statement. set_config() kept in a DEFAULT, a CHECK or a view: attached_settings.hpp.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@ namespace pgfence::analyze {
 
 struct BodySetting {
     enum class Scope { Session, Transaction, WhileRuns };
-    std::string name;                  // lock_timeout or statement_timeout
+    std::string name;                  // lock_timeout, statement_timeout or idle_in_transaction_session_timeout
     std::optional<std::string> value;  // nullopt with `known`: the default (RESET)
     bool known = true;                 // false: a value pgfence cannot read
     Scope scope = Scope::Session;

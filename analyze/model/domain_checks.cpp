@@ -9,6 +9,7 @@
 // the domain (`ROW(1, 2)::pair`, `'(1,2)'::pair`, a column of pair or pair[] written), or to a range
 // over it: the attribute's or bound's value is converted to the domain too.
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/attached_settings.hpp"
 
 namespace pgfence::analyze {
 
@@ -33,6 +34,10 @@ void CallFollower::follow_domain_checks(const std::string& domain, StatementFact
         const auto dot = f.rfind('.');
         const std::string name = dot == std::string::npos ? f : f.substr(dot + 1);
         const std::string schema = dot == std::string::npos ? std::string() : f.substr(0, dot);
+        if (is_attached_setting(name)) {
+            run_attached_setting(name, via, facts);
+            continue;
+        }
         const auto found = matching(m_ctx->catalog, name, schema);
         if (found.empty()) {
             if (schema == "pg_catalog" || (is_known_function(name) && !runs_sql_text(name))) continue;

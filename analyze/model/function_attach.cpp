@@ -1,5 +1,6 @@
 #include "analyze/model/function_attach.hpp"
 
+#include "analyze/model/attached_settings.hpp"
 #include "analyze/model/event_triggers.hpp"
 #include "analyze/model/rule_actions.hpp"
 
@@ -80,6 +81,11 @@ public:
             add_call(relname, std::move(c), via, events, runs_now);
             if (constraint != nullptr) m_out.back().function.constraint = constraint;
         }
+        // PostgreSQL's own set_config() of a timeout, kept as a function of its own (attached_settings.hpp).
+        for (std::string& name : attached_setting_names(expr)) {
+            add_call(relname, Call{std::move(name), "pg_catalog"}, via, events, runs_now);
+            if (constraint != nullptr) m_out.back().function.constraint = constraint;
+        }
     }
     // A CHECK constraint of a table.
     void check(const std::string& relname, const std::string& on, const Constraint* con) {
@@ -110,10 +116,19 @@ public:
         std::string column = table + "." + std::string(pg::text(def->colname));
         add(relname, def->raw_default, "DEFAULT of " + column, Event::Insert);
         bool filled = def->raw_default != nullptr;
+        // A cast to a domain in a DEFAULT or a generated column runs the domain's CHECKs with it: the
+        // way a generated column, which must be immutable, reaches a volatile function (PostgreSQL
+        // 15.20 accepts `GENERATED ALWAYS AS (a::d)` whose CHECK calls set_config(), and runs it on INSERT).
         for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
-            if (c->contype == CONSTR_DEFAULT) add(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert);
+            if (c->contype == CONSTR_DEFAULT) {
+                add(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert);
+                domain_casts(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert, false);
+            }
             filled = filled || c->contype == CONSTR_DEFAULT || c->contype == CONSTR_GENERATED;
-            if (c->contype == CONSTR_GENERATED) add(relname, c->raw_expr, "generated column " + column, k_row_check);
+            if (c->contype == CONSTR_GENERATED) {
+                add(relname, c->raw_expr, "generated column " + column, k_row_check);
+                domain_casts(relname, c->raw_expr, "generated column " + column, k_row_check, false);
+            }
             if (c->contype == CONSTR_CHECK) check(relname, column, c);
         }
         // A column added without a value of its own checks a NULL against its domain, but a NULL of
@@ -137,14 +152,14 @@ public:
         }
     }
     // The domains `node` casts to (each type once): their CHECKs' functions, as domain() attaches them.
-    void domain_casts(const std::string& relname, const pg::Node* node, const std::string& via, unsigned events) {
+    void domain_casts(const std::string& relname, const pg::Node* node, const std::string& via, unsigned events, bool runs_now = true) {
         std::set<std::string> cast_to;
         auto walk = [&](auto&& self, const pg::Node* n) -> void {
             if (n == nullptr) return;
             const TypeCast* cast = pg::as<TypeCast>(n);
             if (cast != nullptr && cast->typeName != nullptr && pg::length(cast->typeName->names) > 0 &&
                 cast_to.insert(std::string(pg::last_name(cast->typeName->names))).second) {
-                domain(relname, via, cast->typeName, true, events);
+                domain(relname, via, cast->typeName, runs_now, events);
             }
             pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
         };
@@ -215,6 +230,18 @@ private:
     Catalog& m_catalog;
     std::map<std::string, std::unordered_map<std::string, std::size_t>> m_keys;
 };
+
+// A policy's set_config() of a timeout (attached_settings.hpp) runs in the statements that read or
+// write its table where row security applies (the table's owner only with FORCE ROW LEVEL SECURITY):
+// kept with the table, as if it applied to this session.
+void policy_settings(std::vector<Attachment>& out, const RangeVar* table) {
+    if (table == nullptr) return;
+    for (Attachment& a : out) {
+        if (!is_attached_setting(a.function.name)) continue;
+        a.relname = std::string(pg::relname(table));
+        a.function.events = Event::Insert | Event::Update | Event::Delete | Event::Read;
+    }
+}
 
 }  // namespace
 
@@ -335,12 +362,14 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                           ", which runs it on every read or write the policy applies to";
         c.add("", policy->qual, via, 0, false);
         c.add("", policy->with_check, via, 0, false);
+        policy_settings(out, policy->table);
     } else if (const AlterPolicyStmt* policy = pg::as<AlterPolicyStmt>(stmt)) {
         // ALTER POLICY ... USING / WITH CHECK: the policy calls what its new expressions call.
         std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
                           ", which runs it on every read or write the policy applies to";
         c.add("", policy->qual, via, 0, false);
         c.add("", policy->with_check, via, 0, false);
+        policy_settings(out, policy->table);
     } else if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         std::string name(pg::last_name(domain->domainname));
         std::size_t first = out.size();
@@ -694,7 +723,8 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
     if (query != nullptr) {
         for (const std::string& relname : relations_in(query)) {
             const RelationInfo* rel = std::as_const(catalog).find(relname);
-            if (rel != nullptr && rel->kind == "view") fire(relname, Event::Read);
+            // A table's reads run only its policies' set_config() (policy_settings).
+            if (rel != nullptr && (rel->kind == "view" || !rel->policies.empty())) fire(relname, Event::Read);
         }
     }
     return out;

@@ -99,6 +99,9 @@ private:
     void run_indirect(const std::shared_ptr<const FunctionInfo>& function, StatementFacts& facts, const std::string& via);
     void run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via = {});
     void run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts);
+    // PostgreSQL's own set_config() kept in an expression (`name`: attached_settings.hpp), run `via`
+    // a DEFAULT, CHECK, view...: the timeout it sets, as a body's (body_settings.hpp), or unknown.
+    void run_attached_setting(const std::string& name, const std::string& via, StatementFacts& facts);
     void unknown(StatementFacts& facts, const std::string& why);
 
     model::Context* m_ctx = nullptr;

@@ -1,5 +1,6 @@
 // CallFollower: triggers and rules attached to the tables a statement writes, and running a function's body (split from function_calls.cpp).
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
 #include <utility>
 
@@ -43,8 +44,18 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         return false;
     };
     std::set<const FunctionInfo*> ran;  // each body once per statement
+    // set_config() kept in an expression (attached_settings.hpp): each once per statement, and
+    // none where PostgreSQL restores the settings after it.
+    std::set<std::string> settings_ran;
+    const bool restores = restores_settings(stmt);
+    auto setting = [&](const AttachedFunction& f, bool runs) {
+        if (!is_attached_setting(f.name)) return false;
+        if (runs && !restores && settings_ran.insert(f.name + '\n' + f.via).second) run_attached_setting(f.name, f.via, facts);
+        return true;
+    };
     for (const Attachment& a : attached) {
         const AttachedFunction& f = a.function;
+        if (setting(f, a.runs_now)) continue;
         std::string shown = (f.schema.empty() ? "" : f.schema + ".") + f.name + "()";
         auto functions = matching(m_ctx->catalog, f.name, f.schema);
         if (functions.empty()) {
@@ -169,6 +180,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
                            ": not followed");
     }
     for (const AttachedFunction& f : fired.functions) {
+        if (setting(f, true)) continue;
         // A function not known was reported where it was attached.
         for (const auto& function : matching(m_ctx->catalog, f.name, f.schema)) {
             if (!ran.insert(function.get()).second) continue;
@@ -335,6 +347,17 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
                            returns_trigger(create) ? as_plain_function(body) : function.definition);
         absorb(facts, inner, false);
     }
+}
+
+void CallFollower::run_attached_setting(const std::string& name, const std::string& via, StatementFacts& facts) {
+    const std::string what = (m_stack.empty() ? std::string() : m_stack.back().chain + " -> ") + "set_config() (" + via + ")";
+    std::optional<BodySetting> s = attached_setting(name);
+    if (!s) {
+        unknown(facts, "runs " + what + " of a setting whose name pgfence cannot fold: it may set lock_timeout or "
+                       "statement_timeout, and what they are from here on is not known");
+        return;
+    }
+    facts.notes.push_back(body_setting_note(*s, what));
 }
 
 void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts) {

@@ -1,5 +1,6 @@
 // CallFollower: the calls of a statement followed into the functions they run (split from function_calls.cpp).
 #include "analyze/model/function_calls_parts.hpp"
+#include "analyze/model/attached_settings.hpp"
 #include <utility>
 
 namespace pgfence::analyze {
@@ -73,6 +74,11 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
         if (const TypeCast* cast = pg::as<TypeCast>(n)) to_domain(cast->typeName, "the rows an exclusion constraint indexes");
         pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
     };
+    // PostgreSQL's own set_config() of a timeout in what ALTER TABLE evaluates over the existing
+    // rows (attached_settings.hpp); elsewhere the session state reads it (analyzer_session.cpp).
+    auto rows_settings = [&](const pg::Node* n, const std::string& via) {
+        for (const std::string& name : attached_setting_names(n)) run_attached_setting(name, via, facts);
+    };
     switch (node->type) {
         case T_SelectStmt:
         case T_InsertStmt:
@@ -130,10 +136,14 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
                         if (cmd->subtype == AT_AlterColumnType) to_domain(def->typeName, "the rows ALTER COLUMN ... TYPE converts");
                         expression(expression, def->raw_default, true);
                         for (const Constraint* c : pg::each<Constraint>(def->constraints)) expression(expression, c->raw_expr, true);
+                        const std::string via = "the rows " + std::string(cmd->subtype == AT_AddColumn ? "ADD COLUMN fills" : "ALTER COLUMN ... TYPE converts");
+                        rows_settings(def->raw_default, via);
+                        for (const Constraint* c : pg::each<Constraint>(def->constraints)) rows_settings(c->raw_expr, via);
                     }
                 } else if (cmd->subtype == AT_AddConstraint) {
                     const Constraint* c = pg::as<Constraint>(cmd->def);
                     if (c != nullptr && !c->skip_validation) expression(expression, c->raw_expr, true);
+                    if (c != nullptr && !c->skip_validation) rows_settings(c->raw_expr, "the rows ADD CONSTRAINT checks");
                     if (c != nullptr && c->contype == CONSTR_EXCLUSION) {
                         casts(casts, reinterpret_cast<const pg::Node*>(c->exclusions));
                         casts(casts, c->where_clause);

@@ -2,7 +2,9 @@
 // each note reads back as what was written, and the weaker of two timeouts is the one that limits less.
 #include <catch2/catch.hpp>
 
+#include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
+#include "analyze/parse/pg_parser.hpp"
 
 using namespace pgfence::analyze;
 
@@ -30,4 +32,40 @@ TEST_CASE("body settings: the weaker timeout") {
     CHECK(weaker_timeout(std::string("2s"), std::string("1min")) == std::string("1min"));
     CHECK(weaker_timeout(std::string("2s"), std::nullopt) == std::nullopt);
     CHECK(weaker_timeout(std::string("2s"), std::string("soon")) == std::nullopt);
+}
+
+TEST_CASE("body settings: set_config() kept in an expression") {
+    ParsedStatement parsed = parse_statement(
+        "SELECT set_config('Lock_Timeout', '1.5s', true), set_config('app.user_id', x, false), "
+        "pg_catalog.set_config('statement_timeout', NULL, false), set_config(name, '0', false), "
+        "other.set_config('lock_timeout', '0', false), set_config('lock_timeout', x, false)");
+    REQUIRE(parsed.stmt != nullptr);
+    const std::vector<std::string> names = attached_setting_names(parsed.stmt);
+    REQUIRE(names.size() == 4);  // not the app setting, not another schema's function
+    for (const std::string& name : names) {
+        CHECK(is_attached_setting(name));
+        CHECK(name.find('.') == std::string::npos);  // kept whole in a domain's "schema.function" list
+    }
+    std::optional<BodySetting> local = attached_setting(names[0]);
+    REQUIRE(local);
+    CHECK(local->name == "lock_timeout");
+    CHECK(local->value == std::string("1.5s"));
+    CHECK(local->known);
+    CHECK(local->scope == BodySetting::Scope::Transaction);
+    CHECK(local->maybe);
+    std::optional<BodySetting> reset = attached_setting(names[1]);
+    REQUIRE(reset);
+    CHECK(reset->name == "statement_timeout");
+    CHECK(reset->value == std::nullopt);
+    CHECK(reset->known);
+    CHECK(reset->scope == BodySetting::Scope::Session);
+    CHECK_FALSE(attached_setting(names[2]));  // a name pgfence cannot fold
+    std::optional<BodySetting> unread = attached_setting(names[3]);
+    REQUIRE(unread);
+    CHECK_FALSE(unread->known);
+    CHECK_FALSE(is_attached_setting("set_config"));
+    parsed = parse_statement("CREATE INDEX ON t ((a::d))");
+    CHECK(restores_settings(parsed.stmt));
+    parsed = parse_statement("INSERT INTO t VALUES (1)");
+    CHECK_FALSE(restores_settings(parsed.stmt));
 }

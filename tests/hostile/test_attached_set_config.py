@@ -1,0 +1,120 @@
+"""PostgreSQL's own set_config() written straight into an expression it evaluates later (red team
+R83b H2): a column DEFAULT, a CHECK, a view, a domain's CHECK (a column of it, or a generated
+column through a cast to it), a policy. The statement that evaluates it changes lock_timeout for the
+session ("Configuration Settings Functions": set_config sets the parameter; is_local true only for
+the current transaction). Each migration below left the 2s lock_timeout at 0 on PostgreSQL 15.20
+(SHOW lock_timeout before the ALTER gave 0); pgfence must report the ALTER the timeout no longer
+guards, in pr and in analyze, and a value or name it cannot read as unknown where it runs. A
+set_config() of an application setting ('app.user_id') and an index rebuild (which restores the
+settings) stay clean.
+
+    test_attached_set_config.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_session_in_routines import gate  # noqa: E402
+from test_tool_reach import repository, run  # noqa: E402
+
+PATH = "migrations/002_audit.sql"
+ALTER = "ALTER TABLE orders ADD COLUMN note text;\n"
+
+
+def sql(*lines):
+    """SET lock_timeout = '2s', the lines, then the ALTER (its line: len(lines) + 2)."""
+    return "SET lock_timeout = '2s';\n" + "".join(line + "\n" for line in lines) + ALTER
+
+
+def zero(lines):
+    return {(PATH, "lock-timeout-zero", len(lines) + 2)}
+
+
+def column_default(s):
+    """The report's repro: note's DEFAULT runs set_config('lock_timeout', '0', false) on the INSERT."""
+    lines = ("CREATE TABLE audit (at timestamptz DEFAULT now(), note text DEFAULT set_config('lock_timeout', '0', false), who text);",
+             "INSERT INTO audit (who) VALUES ('deploy');")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def check_constraint(s):
+    """A CHECK that calls set_config runs on the INSERT."""
+    lines = ("CREATE TABLE z3 (b int CHECK (set_config('lock_timeout', '0', false) IS NOT NULL));", "INSERT INTO z3 VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def view_select(s):
+    """A view's target list calls set_config: the SELECT from the view runs it."""
+    lines = ("CREATE VIEW v AS SELECT set_config('lock_timeout', '0', false) AS x;", "SELECT * FROM v;")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+DOMAIN = "CREATE DOMAIN nz AS int CHECK (set_config('lock_timeout', '0', false) IS NOT NULL);"
+
+
+def domain_check(s):
+    """A column of a domain whose CHECK calls set_config: the INSERT converts its value to the domain."""
+    lines = (DOMAIN, "CREATE TABLE dt (a nz);", "INSERT INTO dt VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def generated_column(s):
+    """A generated column must be immutable, so set_config() itself is refused there; a cast to the
+    domain is not, and the INSERT that computes the column runs the domain's CHECK."""
+    lines = (DOMAIN, "CREATE TABLE g (a int, b int GENERATED ALWAYS AS (a::nz) STORED);", "INSERT INTO g (a) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def policy_read(s):
+    """A policy's USING calls set_config; with FORCE ROW LEVEL SECURITY it applies to the owner's SELECT."""
+    lines = ("CREATE TABLE pt (a int);", "ALTER TABLE pt ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;",
+             "CREATE POLICY p ON pt USING (set_config('lock_timeout', '0', false) IS NOT NULL);", "SELECT count(*) FROM pt;")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def computed_value(s):
+    """The DEFAULT's value is the inserted row's: unknown at the INSERT, and the ALTER is not guarded."""
+    lines = ("CREATE TABLE z4 (a text, b text DEFAULT set_config('lock_timeout', a, false));", "INSERT INTO z4 (a) VALUES ('0');")
+    gate(s, {PATH: sql(*lines)}, {(PATH, "unknown-statement", 3), (PATH, "lock-timeout-missing", 4)})
+
+
+def computed_name(s):
+    """The DEFAULT sets a setting named by another setting: unknown at the INSERT that runs it."""
+    lines = ("CREATE TABLE z6 (a int, b text DEFAULT set_config(current_setting('app.knob'), '0', false));",
+             "INSERT INTO z6 (a) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, {(PATH, "unknown-statement", 3)})
+
+
+def app_setting_control(s):
+    """No false alarm: set_config() of an application setting in a DEFAULT, a view and a CHECK, and a
+    REINDEX of an index whose expression runs the domain's set_config and a CREATE MATERIALIZED VIEW
+    whose query runs set_config (PostgreSQL restores the settings both change: 2s after each on
+    15.20), leave the 2s in force. The same
+    migration's view of lock_timeout in another file is still reported."""
+    base = {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric);\n" + DOMAIN + "\n"
+            "CREATE TABLE ix (a int);\nCREATE INDEX ix_nz ON ix ((a::nz));\n"}
+    clean = sql("CREATE TABLE app (a int, who text DEFAULT set_config('app.user_id', 'deploy', false));",
+                "CREATE VIEW tenant AS SELECT set_config('app.tenant', '7', true) AS t;",
+                "CREATE TABLE chk (a int CHECK (set_config('app.seen', a::text, false) IS NOT NULL));",
+                "INSERT INTO app (a) VALUES (1);", "SELECT * FROM tenant;", "INSERT INTO chk VALUES (1);",
+                "REINDEX TABLE ix;", "CREATE MATERIALIZED VIEW mv AS SELECT set_config('lock_timeout', '0', false) AS x;") + \
+        "RESET lock_timeout;\n"
+    flagged = "SET lock_timeout = '2s';\nCREATE VIEW v AS SELECT set_config('lock_timeout', '0', false) AS x;\nSELECT * FROM v;\n" + \
+              "ALTER TABLE orders ADD COLUMN memo text;\n"
+    repository(s, base, {PATH: clean, "migrations/003_memo.sql": flagged})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
+        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+    check(("./migrations/003_memo.sql", "lock-timeout-zero", 4) in rules, f"the view's set_config is read: {sorted(rules)}")
+
+
+SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,
+                                     computed_value, computed_name, app_setting_control)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
