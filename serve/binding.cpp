@@ -47,8 +47,31 @@ std::string findings_of(const json& file, const std::string& rule, std::optional
 
 }  // namespace
 
+namespace {
+
+// What pgfence could not see may take what it does from any file of the commit (as
+// signoff_item_identity says): an exemption of it binds to the head's whole tree too (red team r84
+// #8), or to its commit when the upload has no tree.
+std::string unseen_tree(const json& envelope, const std::string& rule) {
+    if (rule != "unknown-statement" && rule != "unparsable-statement") return {};
+    const std::string tree = envelope.value("head_tree", std::string());
+    return tree.empty() ? "commit " + envelope.value("head_sha", std::string()) + "\n" : "tree " + tree + "\n";
+}
+
+std::string scope_of(const json& envelope, const std::string& rule, const std::optional<std::string>& path, std::optional<int> line);
+
+}  // namespace
+
 std::string exemption_scope(const json& envelope, const std::string& rule, const std::optional<std::string>& path,
                             std::optional<int> line) {
+    const std::string tree = unseen_tree(envelope, rule);
+    const std::string scope = scope_of(envelope, rule, path, line);
+    return tree.empty() ? scope : sha256_hex(scope + "\n" + tree);
+}
+
+namespace {
+
+std::string scope_of(const json& envelope, const std::string& rule, const std::optional<std::string>& path, std::optional<int> line) {
     static const json k_empty = json::object();
     const json& report = envelope.contains("report") && envelope["report"].is_object() ? envelope["report"] : k_empty;
     const std::string head = "rule " + std::to_string(rule.size()) + "\n" + rule + "\n";
@@ -83,6 +106,8 @@ std::string exemption_scope(const json& envelope, const std::string& rule, const
     }
     return sha256_hex(covered);
 }
+
+}  // namespace
 
 std::string signoff_item_identity(const json& item, const json& envelope) {
     static const json k_empty = json::object();

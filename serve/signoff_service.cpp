@@ -183,6 +183,28 @@ StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repos
                          "arrived), so nobody was shown what it would " + verb + ": " + verb + " once the check lists what needs sign-off"};
 }
 
+// Withdraws exemptions (red team r84 #7): those `where` selects ($1 repository, $2 pull request, $3
+// its own), audited as exemption_withdrawn with `why`. How many.
+StoreResult<int> withdraw_exemptions(trace::Connection& c, const std::string& repository, std::int64_t number,
+                                     const std::string& where, const std::string& value, const json& data) {
+    auto r = c.query("UPDATE pgfence_exemptions SET withdrawn_at = now() WHERE repository = $1 AND pull_request = $2 AND " + where +
+                         " AND withdrawn_at IS NULL RETURNING id, rule, owner, path, line",
+                     {repository, std::to_string(number), value});
+    if (!r) return db_error(c, r.error());
+    for (int i = 0; i < r->rows(); ++i) {
+        json d = data;
+        d.update({{"exemption_id", std::stoll(r->value(i, 0))}, {"rule", r->value(i, 1)}, {"owner", r->value(i, 2)},
+                  {"path", r->is_null(i, 3) ? json(nullptr) : json(r->value(i, 3))},
+                  {"line", r->is_null(i, 4) ? json(nullptr) : json(std::stoi(r->value(i, 4)))}});
+        auto latest = latest_upload(c, repository, number);
+        if (!latest) return latest.error();
+        auto e = append_audit(c, repository, "exemption_withdrawn", *latest ? std::optional((*latest)->content_hash) : std::nullopt,
+                              number, d);
+        if (!e) return e.error();
+    }
+    return r->rows();
+}
+
 std::string refusal_text(const std::string& login, const std::string& what, const std::string& why,
                          const std::vector<std::string>& who_can) {
     using annotate::md_text;
@@ -352,9 +374,14 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                                        {"why", "the approving comment was " + comment_action}, {"delivery", delivery}});
                 if (!e) return e.error();
             }
+            // An exemption the comment granted: withdrawn the same way.
+            auto withdrawn = withdraw_exemptions(c, repository, *number, "comment_id = $3", std::to_string(*comment_id),
+                                                 {{"comment_id", *comment_id}, {"why", "the granting comment was " + comment_action},
+                                                  {"delivery", delivery}});
+            if (!withdrawn) return withdrawn.error();
             auto latest = latest_upload(c, repository, *number);
             if (!latest) return latest.error();
-            if (r->rows() == 0 || !*latest) return true;
+            if (r->rows() + *withdrawn == 0 || !*latest) return true;
             return enqueue_check(c, repository, *number, **latest);
         });
         if (!done) error = done.error().message;
@@ -451,6 +478,12 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                                        {"comment_id", *comment_id}, {"delivery", delivery}});
                 if (!e) return e.error();
             }
+            // And the exemptions this person granted on the pull request.
+            auto withdrawn = withdraw_exemptions(c, ctx.repository, ctx.number, "owner = $3", ctx.login,
+                                                 {{"login", ctx.login}, {"why", "/pgfence revoke"}, {"comment_id", *comment_id},
+                                                  {"delivery", delivery}});
+            if (!withdrawn) return withdrawn.error();
+            revoked += *withdrawn;
             auto latest = latest_upload(c, ctx.repository, ctx.number);
             if (!latest) return latest.error();
             if (revoked == 0 || !*latest) return true;

@@ -235,7 +235,7 @@ StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn,
                                                        std::int64_t pull_request) {
     auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint, id, statements_sha256, "
                         "voided_at IS NOT NULL, commit_sha FROM pgfence_exemptions "
-                        "WHERE repository = $1 AND pull_request = $2 ORDER BY created_at, id",
+                        "WHERE repository = $1 AND pull_request = $2 AND withdrawn_at IS NULL ORDER BY created_at, id",
                         {repository, std::to_string(pull_request)});
     if (!r) return db_error(conn, r.error());
     std::vector<StoredExemption> out;

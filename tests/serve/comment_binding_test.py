@@ -17,6 +17,11 @@ Scenarios:
             A's TRUNCATE ... CASCADE; B adds a second one while its upload is pending. The exemption covers A's
             findings only: on B it is voided and B fails; granted again once B is shown, B passes.
             An exemption before any check was posted is refused with a reply
+  exempt_withdrawn  an exemption is withdrawn when its comment is edited (exemption_withdrawn, the
+            check needs sign-off again) and by `/pgfence revoke` of its owner (red team r84 #7)
+  exempt_unknown_tree  an exemption of an unknown-statement (a Rails migration running SQL from
+            lib/tidy.rb) binds to the head's tree: a push changing only lib/tidy.rb to DROP TABLE
+            voids it (red team r84 #8)
 """
 import os
 import sys
@@ -181,7 +186,65 @@ def scenario_exempt_race(w):
     ok("granted again once B's check was posted: it covers B's truncates")
 
 
-SCENARIOS = {"race": scenario_race, "unshown": scenario_unshown, "named": scenario_named, "exempt_race": scenario_exempt_race}
+def scenario_exempt_withdrawn(w):
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    _, out, head = w.upload(url, token)
+    w.wait_for_check(head, "action_required")
+    until = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    text = f'/pgfence exempt create-index-without-concurrently --reason "small table" --until {until}'
+    comment(w, url, "alice", text)
+    granted = w.wait_for_event(url, token, "exemption")[-1]
+    w.wait_for_check(head, "success")
+    status, _ = w.webhook(url, "issue_comment", "edited", actor="alice", body="(never mind)", previous_body=text,
+                          comment_id=granted["data"]["comment_id"], author=AUTHOR)
+    check(status == 202, "the edited comment's webhook")
+    withdrawn = w.wait_for_event(url, token, "exemption_withdrawn")[-1]
+    check(withdrawn["data"]["why"] == "the granting comment was edited" and withdrawn["data"]["exemption_id"] == granted["data"]["exemption_id"],
+          f"the edit withdraws the exemption it granted: {withdrawn}")
+    w.wait_for_check(head, "action_required")
+    ok("editing the granting comment withdraws the exemption: the check needs sign-off again")
+
+    comment(w, url, "alice", text.replace("small table", "small table, really"))
+    w.wait_for_event(url, token, "exemption", 2)
+    w.wait_for_check(head, "success")
+    comment(w, url, "alice", "/pgfence revoke")
+    withdrawn = w.wait_for_event(url, token, "exemption_withdrawn", 2)[-1]
+    check(withdrawn["data"]["why"] == "/pgfence revoke" and withdrawn["data"]["owner"] == "alice", f"revoke withdraws it: {withdrawn}")
+    w.wait_for_check(head, "action_required")
+    ok("/pgfence revoke of its owner withdraws the exemption")
+
+
+def scenario_exempt_unknown_tree(w):
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    write(os.path.join(w.repo, "db/migrate/20240105000000_tidy.rb"),
+          'require_relative "../../lib/tidy"\n\nclass Tidy < ActiveRecord::Migration[6.1]\n  def up\n    execute TidySql::SQL\n  end\nend\n')
+    write(os.path.join(w.repo, "lib/tidy.rb"), 'module TidySql\n  SQL = "SELECT 1"\nend\n')
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "tidy")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    _, out, head_a = w.upload(url, token)
+    run = w.wait_for_check(head_a, "action_required")
+    unknown = [line for line in run["output"]["text"].splitlines() if "20240105000000_tidy.rb" in line]
+    check(unknown, f"the Rails migration is an unknown needing sign-off: {run['output']['text'][-1500:]}")
+    until = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", "/pgfence exempt unknown-statement at db/migrate/20240105000000_tidy.rb --reason \"lib/tidy.rb sends SELECT 1\" "
+                             f"--until {until}")
+    w.wait_for_event(url, token, "exemption")
+    comment(w, url, "alice", "/pgfence approve the index is fine")
+    w.wait_for_check(head_a, "success")
+    write(os.path.join(w.repo, "lib/tidy.rb"), 'module TidySql\n  SQL = "DROP TABLE users"\nend\n')
+    git(w.repo, "commit", "-qam", "tweak")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    _, out, head_b = w.upload(url, token)
+    run = w.wait_for_check(head_b, "action_required")
+    check("voided" in run["output"]["text"], f"the check says the exemption is voided: {run['output']['text'][-1500:]}")
+    time.sleep(2)
+    check(w.governance_checks(head_b)[-1]["conclusion"] == "action_required", "B stays action_required")
+    ok("a change to the file the unknown statement reads voids its exemption: B needs sign-off")
+
+
+SCENARIOS = {"race": scenario_race, "unshown": scenario_unshown, "named": scenario_named, "exempt_race": scenario_exempt_race,
+             "exempt_withdrawn": scenario_exempt_withdrawn, "exempt_unknown_tree": scenario_exempt_unknown_tree}
 
 
 if __name__ == "__main__":
