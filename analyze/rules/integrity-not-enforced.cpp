@@ -143,15 +143,36 @@ bool guarded_add_again(const DoStmt* block, std::string_view name) {
 // all the old key's columns and more (Prisma's (date, symbol) -> (dataSource, date, symbol)):
 // not a replacement (duplicates of the old key that differ in the new columns are accepted), but
 // the author's chosen key.
-bool replaced(const StatementContext& ctx, std::string_view relname, std::string_view name, const DroppedConstraint& what,
+// The table and the columns are followed through the file's renames after the drop (Prisma's
+// naming-convention migrations drop every foreign key, rename the tables and columns, then add the
+// keys back under the new names: the stranger review 84, rallly 20220511180705).
+bool replaced(const StatementContext& ctx, std::string_view dropped_from, std::string_view name, const DroppedConstraint& what,
               std::string* widened = nullptr) {
-    const std::vector<std::string> columns = split_columns(what.columns);
+    const std::vector<std::string> dropped_columns = split_columns(what.columns);
+    const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
+    std::string renamed_table(dropped_from);
+    std::vector<std::string> renamed_columns = dropped_columns;
     bool found = false;
-    const auto wider = [&](const std::vector<std::string>& keys, std::string_view by) {
-        if (widened == nullptr || !widened->empty() || what.kind != "unique" || columns.empty() || keys.size() <= columns.size()) return;
-        if (std::includes(keys.begin(), keys.end(), columns.begin(), columns.end())) *widened = by.empty() ? std::string("unnamed") : quote_ident(by);
-    };
-    const auto visit = [&](std::size_t, const pg::Node* node) {
+    const auto visit = [&](std::size_t i, const pg::Node* node) {
+        const bool after = i > at;
+        if (const auto* rename = pg::as<RenameStmt>(node); after && rename != nullptr) {
+            if (rename->relation == nullptr || rename->newname == nullptr || pg::relname(rename->relation) != renamed_table) return false;
+            if (rename->renameType == OBJECT_TABLE) renamed_table = pg::text(rename->newname);
+            if (rename->renameType == OBJECT_COLUMN && rename->subname != nullptr) {
+                const std::string from = quote_ident(pg::text(rename->subname));
+                for (std::string& c : renamed_columns) {
+                    if (c == from) c = quote_ident(pg::text(rename->newname));
+                }
+                renamed_columns = sorted(renamed_columns);
+            }
+            return false;
+        }
+        const std::string_view relname = after ? std::string_view(renamed_table) : dropped_from;
+        const std::vector<std::string>& columns = after ? renamed_columns : dropped_columns;
+        const auto wider = [&](const std::vector<std::string>& keys, std::string_view by) {
+            if (widened == nullptr || !widened->empty() || what.kind != "unique" || columns.empty() || keys.size() <= columns.size()) return;
+            if (std::includes(keys.begin(), keys.end(), columns.begin(), columns.end())) *widened = by.empty() ? std::string("unnamed") : quote_ident(by);
+        };
         if (const auto* block = pg::as<DoStmt>(node); block != nullptr && guarded_add_again(block, name)) return found = true;
         if (const auto* index = pg::as<IndexStmt>(node)) {
             if (what.kind != "unique" || !index->unique || index->relation == nullptr || pg::relname(index->relation) != relname) {
