@@ -191,6 +191,7 @@ private:
     }
 
     Fold operand(std::size_t from, std::size_t to) const {
+        if (from >= to || to > m_t.size()) return {};
         const Token& k = m_t[from];
         if (is(m_t, from, "(") && closing(m_t, from) == to - 1) return expr(from + 1, to - 1);
         if (to == from + 1) {
