@@ -116,6 +116,7 @@ public:
                 if (path && (remote == "join" || remote == "resolve")) m_joins[local] = remote;
                 if (!path && remote == "*") m_url.insert(local);
                 if (!path && remote == "fileURLToPath") m_to_path.insert(local);
+                if (!path && remote == "pathToFileURL") m_to_url.insert(local);
             }
         }
         // __dirname is the script's folder (nodejs.org/api/modules.html "__dirname"); an ES module
@@ -157,7 +158,7 @@ public:
 
 private:
     const std::vector<Token>& m_t;
-    std::set<std::string> m_path, m_url, m_to_path;
+    std::set<std::string> m_path, m_url, m_to_path, m_to_url;
     std::map<std::string, std::string> m_joins;
     bool m_dirname = true;
     mutable int m_depth = 0;
@@ -172,10 +173,14 @@ private:
         return is(m_t, i, "import") && is(m_t, i + 1, ".") && is(m_t, i + 2, "meta") && is(m_t, i + 3, ".") && is(m_t, i + 4, what);
     }
 
-    // `fileURLToPath(` or `url.fileURLToPath(` at i: the index of its `(` less i, else 0.
-    std::size_t to_path_call(std::size_t i) const {
-        if (ident(m_t, i) && m_to_path.contains(m_t[i].text) && is(m_t, i + 1, "(")) return 1;
-        if (ident(m_t, i) && m_url.contains(m_t[i].text) && is(m_t, i + 1, ".") && is(m_t, i + 2, "fileURLToPath") && is(m_t, i + 3, "(")) return 3;
+    // `fileURLToPath(` or `url.fileURLToPath(` at i (`pathToFileURL` with `to_url`): the index of its `(` less i, else 0.
+    std::size_t to_path_call(std::size_t i, bool to_url = false) const {
+        const auto& names = to_url ? m_to_url : m_to_path;
+        if (ident(m_t, i) && names.contains(m_t[i].text) && is(m_t, i + 1, "(")) return 1;
+        if (ident(m_t, i) && m_url.contains(m_t[i].text) && is(m_t, i + 1, ".") &&
+            is(m_t, i + 2, to_url ? "pathToFileURL" : "fileURLToPath") && is(m_t, i + 3, "(")) {
+            return 3;
+        }
         return 0;
     }
 
@@ -221,6 +226,15 @@ private:
         if (std::size_t call = to_path_call(from); call != 0 && closing(m_t, from + call) == to - 1) {
             if (is(m_t, from + call + 1, "new") && is(m_t, from + call + 2, "URL")) return operand(from + call + 1, to - 1);
             return {};
+        }
+        // pathToFileURL(path), and its href: the path's file.
+        if (std::size_t call = to_path_call(from, true); call != 0) {
+            const std::size_t close = closing(m_t, from + call);
+            const bool whole = close == to - 1 || (close != std::string::npos && close + 3 == to && is(m_t, close + 1, ".") && is(m_t, close + 2, "href"));
+            if (!whole) return {};
+            Fold f = expr(from + call + 1, close);
+            if (!f.text.empty() && f.text.front() != k_dir) return {};  // from the working folder
+            return f;
         }
         // path.join / path.resolve (path.posix too), or join / resolve imported from Node's path.
         std::size_t open = 0;

@@ -37,6 +37,9 @@ TEST_CASE("load paths: URLs from import.meta.url, createRequire from another fil
           V{"./../lib/h.js"});
     CHECK(loads("await import(new URL('./h.js', import.meta.url).href);") == V{"././h.js"});
     CHECK(loads("await import(new URL('data:text/javascript,1', import.meta.url));") == V{"?"});
+    CHECK(loads("const { pathToFileURL } = require('node:url');\nconst path = require('path');\n"
+                "await import(pathToFileURL(path.join(__dirname, '../lib/h.js')).href);") == V{"./../lib/h.js"});
+    CHECK(loads("import url from 'url';\nawait import(url.pathToFileURL(`${__dirname}/x/${n}`).href);") == V{"./x/..."});
     // A require made from the script itself with a constant name is module_loads' own.
     CHECK(loads("import { createRequire } from 'module';\nconst r = createRequire(import.meta.url);\nr('./x');").empty());
     CHECK(loads("const r = createRequire(new URL('../lib/index.js', import.meta.url));\nr('./h');") == V{"./../lib/./h"});
