@@ -197,7 +197,6 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     while (!queue.empty() && seen.size() <= k_most_modules) {
         const std::string path = std::move(queue.front());
         queue.pop_front();
-        if (path.starts_with('\x01')) continue;  // a start's node: its files were queued when it was made
         auto blob = repo.read_file_bounded(changes.head_sha, path, options.max_file_bytes);
         if (!blob) return blob.error();
         if (!*blob || !(*blob)->text) continue;
