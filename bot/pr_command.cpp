@@ -210,8 +210,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto loaders = add_loaders(*repo, *changes, settings.paths, settings.options);
     if (!loaders) return git_failed(loaders.error());
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
-    for (const auto& path : *loaders) {
-        err << "pgfence: " << annotate::printable(path) << " loads a module, or a path alias, this pull request changes: reviewed with it\n";
+    for (const auto& loader : *loaders) {
+        err << "pgfence: " << annotate::printable(loader.path)
+            << (loader.unresolved ? " loads a module by a name pgfence cannot resolve, which may be a file this pull request changes: reviewed with it\n"
+                                  : " loads a module, or a path alias, this pull request changes: reviewed with it\n");
     }
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();

@@ -4,11 +4,13 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/load_paths.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "diff/glob.hpp"
 
@@ -18,6 +20,10 @@ namespace {
 // The modules followed across the repository: past this many the rest are not read (linear work;
 // a migration reached only past it is not reviewed, as one the pull request does not touch).
 constexpr std::size_t k_most_modules = 4096;
+
+// Past this many files under the folded starts of loads pgfence cannot resolve (below), a load
+// is taken to reach any script of the repository (linear work).
+constexpr std::size_t k_most_prefix_files = 16384;
 
 constexpr std::string_view k_exts[] = {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"};
 
@@ -32,8 +38,13 @@ bool script(std::string_view path) {
     return std::any_of(std::begin(k_exts), std::end(k_exts), [&](std::string_view e) { return path.ends_with(e); });
 }
 
-// `spec` relative to the folder of `from`, '/'-separated and normalised; empty when it leads out.
-std::string joined(std::string_view from, std::string_view spec) {
+// What a require() may load besides a script: JSON, a native addon (Node's Module._extensions).
+bool loadable(std::string_view path) { return script(path) || path.ends_with(".json") || path.ends_with(".node"); }
+
+bool in_node_modules(std::string_view path) { return path.starts_with("node_modules/") || path.find("/node_modules/") != std::string_view::npos; }
+
+// `spec` relative to the folder of `from`, '/'-separated and normalised; nothing when it leads out.
+std::optional<std::string> normalised(std::string_view from, std::string_view spec) {
     std::vector<std::string> parts;
     const std::size_t slash = from.rfind('/');
     std::string whole = slash == std::string_view::npos ? std::string(spec) : std::string(from.substr(0, slash + 1)) + std::string(spec);
@@ -43,7 +54,7 @@ std::string joined(std::string_view from, std::string_view spec) {
         if (end == std::string::npos) end = whole.size();
         std::string part = whole.substr(start, end - start);
         if (part == "..") {
-            if (parts.empty()) return {};
+            if (parts.empty()) return std::nullopt;
             parts.pop_back();
         } else if (!part.empty() && part != ".") {
             parts.push_back(std::move(part));
@@ -53,6 +64,26 @@ std::string joined(std::string_view from, std::string_view spec) {
     std::string out;
     for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
     return out;
+}
+
+std::string joined(std::string_view from, std::string_view spec) { return normalised(from, spec).value_or(std::string()); }
+
+// The start `path` of a load's name (orm/load_paths.hpp, relative to the folder of `from`) as a
+// start of repository paths: "lib/" for "./../lib/", "lib/h" for "./../lib/h". Nothing when it
+// leads out of the repository or is its top (then any script may be loaded).
+std::optional<std::string> path_start(std::string_view from, std::string_view path) {
+    std::string_view dir = path, tail;
+    if (const std::size_t slash = path.rfind('/'); slash != std::string_view::npos) {
+        dir = path.substr(0, slash);
+        tail = path.substr(slash + 1);
+    }
+    if (tail == "." || tail == "..") {
+        dir = path;
+        tail = {};
+    }
+    auto folder = normalised(from, dir);
+    if (!folder || (folder->empty() && tail.empty())) return std::nullopt;
+    return folder->empty() ? std::string(tail) : *folder + "/" + std::string(tail);
 }
 
 // The repository scripts a relative `spec` may load from `from` (Node's require: the file, with an
@@ -79,76 +110,141 @@ std::vector<std::string> candidates(std::string_view from, std::string_view spec
 
 }  // namespace
 
-analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
-                                                     const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options) {
-    std::vector<std::string> added;
+analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
+                                                        const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options) {
+    std::vector<ReviewedLoader> added;
     std::unordered_set<std::string> changed, modules;
     for (const auto& change : changes.files) {
         changed.insert(change.path);
         changed.insert(change.old_path);
     }
-    // Every script the pull request changes, migration or not (`changes` holds the migrations).
-    auto scripts_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return script(path); }, {},
-                                              options.max_file_bytes);
-    if (!scripts_changed) return scripts_changed.error();
-    for (const auto& change : *scripts_changed) {
-        modules.insert(change.path);
-        modules.insert(change.old_path);
+    // Every file the pull request changes that require() may load, migration or not (`changes`
+    // holds the migrations): its scripts, and its JSON files for the loads pgfence cannot resolve.
+    auto loadable_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return loadable(path); },
+                                               {}, options.max_file_bytes);
+    if (!loadable_changed) return loadable_changed.error();
+    std::vector<std::string> touched;  // every changed loadable path, old and new, sorted
+    for (const auto& change : *loadable_changed) {
+        for (const std::string* p : {&change.path, &change.old_path}) {
+            if (p->empty()) continue;
+            touched.push_back(*p);
+            if (script(*p)) modules.insert(*p);
+        }
     }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     // A changed tsconfig.json or jsconfig.json (`baseUrl`, `paths`, `extends`): a bare import may
     // now load repository code under ts-node or tsconfig-paths (issue #53 item 3).
     auto settings_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return path_settings(path); },
                                                {}, options.max_file_bytes);
     if (!settings_changed) return settings_changed.error();
     const bool aliases_changed = !settings_changed->empty();
-    if (modules.empty() && !aliases_changed) return added;
+    if (touched.empty() && !aliases_changed) return added;
     auto scripts = repo.list_blobs(changes.head_sha, [](std::string_view path) { return script(path); });
     if (!scripts) return scripts.error();
     std::unordered_set<std::string> files;
-    for (const auto& f : *scripts) files.insert(f.path);
+    std::vector<std::string> sorted_files;  // sorted (list_blobs'), for the files under a start
+    for (const auto& f : *scripts) {
+        files.insert(f.path);
+        sorted_files.push_back(f.path);
+    }
     const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
     auto listed = repo.list_blobs(changes.merge_base_sha, [&](std::string_view path) {
         return script(path) && diff::selects(patterns, path) && !changed.contains(std::string(path));
     });
     if (!listed) return listed.error();
-    // The graph of relative loads from the migrations, read at the head, breadth first.
+    // The graph of loads from the migrations, read at the head, breadth first. Each load is
+    // resolved as the analysis resolves it (orm/imports.hpp resolve_import, in the head's
+    // checkout), and every other file a runner may take for it (candidates); a load by a computed
+    // name (orm/load_paths.hpp) is folded as far as it goes: to a file, to the files under its
+    // known start (a node "\x01<start>" loading them all), or, when nothing of it is known, to
+    // any script of the repository (`anywhere`).
     std::map<std::string, std::vector<std::string>> loaded_by;  // module -> the files that load it
     std::set<std::string> seen;
-    std::set<std::string> aliased;  // modules with a bare import a path alias resolves
+    std::set<std::string> aliased;   // modules with a bare import a path alias resolves
+    std::set<std::string> anywhere;  // modules with a load that may reach any script
+    std::map<std::string, std::string> starts;  // "\x01<start>" -> <start>
+    std::size_t prefix_files = 0;
     std::deque<std::string> queue;
     std::filesystem::path root = std::filesystem::absolute(changes.repo_root).lexically_normal();
     if (!root.has_filename()) root = root.parent_path();  // libgit2's workdir ends in '/'
     for (const auto& f : *listed) {
         if (seen.insert(f.path).second) queue.push_back(f.path);
     }
+    auto link = [&](const std::string& from, std::string dep) {
+        loaded_by[dep].push_back(from);
+        if (seen.insert(dep).second) queue.push_back(std::move(dep));
+    };
+    // A name `spec` loaded from the module `path`: relative, or bare (a path alias, a package).
+    auto follow = [&](const std::string& path, const std::string& spec) {
+        std::string why;
+        auto file = analyze::orm::resolve_import((root / path).string(), spec, &why);
+        std::string dep = file ? std::filesystem::path(*file).lexically_relative(root).generic_string() : std::string();
+        if (!spec.starts_with("./") && !spec.starts_with("../")) {
+            // A bare name a path alias maps, resolved in the head's checkout as the analysis
+            // resolves it: a file of the repository, or not agreed on (then any script may be it).
+            if (!file && why.empty()) return;
+            aliased.insert(path);
+            if (!file) anywhere.insert(path);
+            if (file && files.contains(dep)) link(path, std::move(dep));
+            return;
+        }
+        if (file && files.contains(dep)) link(path, dep);
+        for (auto& other : candidates(path, spec, files)) {
+            if (other != dep) link(path, std::move(other));
+        }
+    };
     while (!queue.empty() && seen.size() <= k_most_modules) {
         const std::string path = std::move(queue.front());
         queue.pop_front();
         auto blob = repo.read_file_bounded(changes.head_sha, path, options.max_file_bytes);
         if (!blob) return blob.error();
         if (!*blob || !(*blob)->text) continue;
-        for (const auto& load : analyze::orm::module_loads(analyze::orm::lex_js(*(*blob)->text))) {
-            if (!load.spec.starts_with("./") && !load.spec.starts_with("../")) {
-                // A bare name a path alias maps, resolved in the head's checkout as the analysis
-                // resolves it (orm/imports.hpp): a file of the repository, or not agreed on.
-                std::string why;
-                auto file = analyze::orm::resolve_import((root / path).string(), load.spec, &why);
-                if (!file && why.empty()) continue;
-                aliased.insert(path);
-                if (!file) continue;
-                std::string dep = std::filesystem::path(*file).lexically_relative(root).generic_string();
-                if (!files.contains(dep)) continue;
-                loaded_by[dep].push_back(path);
-                if (seen.insert(dep).second) queue.push_back(std::move(dep));
+        const std::vector<analyze::orm::Token> tokens = analyze::orm::lex_js(*(*blob)->text);
+        for (const auto& load : analyze::orm::module_loads(tokens)) follow(path, load.spec);
+        for (const auto& load : analyze::orm::computed_loads(tokens)) {
+            const bool relative = load.path.starts_with("./") || load.path.starts_with("../");
+            if (load.complete && !load.path.empty()) {
+                follow(path, load.path == "." || load.path == ".." ? load.path + "/" : load.path);  // require(__dirname): its index
                 continue;
             }
-            for (auto& dep : candidates(path, load.spec, files)) {
-                loaded_by[dep].push_back(path);
-                if (seen.insert(dep).second) queue.push_back(std::move(dep));
+            auto start = relative ? path_start(path, load.path) : std::nullopt;
+            if (!start) {
+                anywhere.insert(path);
+                continue;
             }
+            const std::string node = "\x01" + *start;
+            if (!starts.contains(node)) {
+                auto from = std::lower_bound(sorted_files.begin(), sorted_files.end(), *start);
+                std::size_t n = 0;
+                for (auto it = from; it != sorted_files.end() && it->starts_with(*start); ++it) ++n;
+                if (prefix_files + n > k_most_prefix_files) {
+                    anywhere.insert(path);
+                    continue;
+                }
+                prefix_files += n;
+                starts.emplace(node, *start);
+                seen.insert(node);
+                for (auto it = from; it != sorted_files.end() && it->starts_with(*start); ++it) link(node, *it);
+            }
+            loaded_by[node].push_back(path);
         }
     }
-    // Back from the changed modules to the migrations that reach them.
+    // Back from what the pull request changes to the migrations that reach it: first the modules
+    // it changes (and the bare imports of a changed path alias), then the loads pgfence could not
+    // resolve that may reach a file it changes.
+    auto back_from = [&](std::deque<std::string> back, std::set<std::string>& reaches, bool through_starts) {
+        while (!back.empty()) {
+            const std::string m = std::move(back.front());
+            back.pop_front();
+            if (!through_starts && m.starts_with('\x01')) continue;
+            auto it = loaded_by.find(m);
+            if (it == loaded_by.end()) continue;
+            for (const auto& by : it->second) {
+                if (reaches.insert(by).second) back.push_back(by);
+            }
+        }
+    };
     std::set<std::string> reaches;
     std::deque<std::string> back(modules.begin(), modules.end());
     if (aliases_changed) {
@@ -156,17 +252,24 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
             if (reaches.insert(m).second) back.push_back(m);
         }
     }
-    while (!back.empty()) {
-        const std::string m = std::move(back.front());
-        back.pop_front();
-        auto it = loaded_by.find(m);
-        if (it == loaded_by.end()) continue;
-        for (const auto& by : it->second) {
-            if (reaches.insert(by).second) back.push_back(by);
+    back_from(std::move(back), reaches, false);
+    // From there on through the starts too (a changed module under one, or a file one loads).
+    std::set<std::string> may_reach = reaches;
+    std::deque<std::string> unresolved(reaches.begin(), reaches.end());
+    unresolved.insert(unresolved.end(), modules.begin(), modules.end());
+    for (const auto& [node, start] : starts) {
+        auto it = std::lower_bound(touched.begin(), touched.end(), start);
+        if (it != touched.end() && it->starts_with(start) && may_reach.insert(node).second) unresolved.push_back(node);
+    }
+    if (std::any_of(touched.begin(), touched.end(), [](const std::string& p) { return !in_node_modules(p); })) {
+        for (const auto& m : anywhere) {
+            if (may_reach.insert(m).second) unresolved.push_back(m);
         }
     }
+    back_from(std::move(unresolved), may_reach, true);
     for (const auto& f : *listed) {
-        if (!reaches.contains(f.path)) continue;
+        const bool known = reaches.contains(f.path);
+        if (!known && !may_reach.contains(f.path)) continue;
         diff::ChangedFile loader;
         loader.path = f.path;
         loader.old_path = f.path;
@@ -176,7 +279,7 @@ analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& re
         // comparison with it would call the new helper's statements the base's.
         loader.all_lines_new = true;
         changes.files.push_back(std::move(loader));
-        added.push_back(f.path);
+        added.push_back({f.path, !known});
     }
     std::sort(changes.files.begin(), changes.files.end(),
               [](const diff::ChangedFile& a, const diff::ChangedFile& b) { return a.path < b.path; });

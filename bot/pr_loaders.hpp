@@ -14,13 +14,24 @@
 
 namespace pgfence::bot {
 
+// A merged migration reviewed with the pull request: `unresolved` when only through a load pgfence
+// cannot resolve (a name computed when it runs) that may reach a file the pull request changes.
+struct ReviewedLoader {
+    std::string path;
+    bool unresolved = false;
+};
+
 // Adds to `changes` the JavaScript/TypeScript migrations of the merge base (selected by `globs`,
-// empty: the defaults) that the pull request leaves unchanged and that load, through relative
-// imports at the head (directly or through other repository modules), a script file the pull
-// request changes; when it changes a tsconfig*.json or jsconfig*.json, those that import a bare
-// name a path alias resolves (in the head's checkout) to repository code, or not agreed on; every line new (what the new helper makes them run is the pull request's).
-// Returns their paths.
-[[nodiscard]] analyze::Result<std::vector<std::string>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
-                                                                  const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options);
+// empty: the defaults) that the pull request leaves unchanged and that load, at the head (directly
+// or through other repository modules), a script file the pull request changes: through relative
+// imports, resolved as the analysis resolves them, or computed names folded as far as they go
+// (`require(path.join(__dirname, "../lib/helper"))`, orm/load_paths.hpp); through a load pgfence
+// cannot resolve, when the pull request changes a script or JSON file under the name's known start
+// (anywhere in the repository outside node_modules when nothing of it is known); when it changes a
+// tsconfig*.json or jsconfig*.json, those that import a bare name a path alias resolves (in the
+// head's checkout) to repository code, or not agreed on. Every line new (what the new helper makes
+// them run is the pull request's).
+[[nodiscard]] analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
+                                                                     const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options);
 
 }  // namespace pgfence::bot

@@ -8,6 +8,7 @@
 
 #include "analyze/orm/escapes.hpp"
 #include "analyze/orm/imports.hpp"
+#include "analyze/orm/load_paths.hpp"
 #include "analyze/orm/rebinding.hpp"
 
 namespace pgfence::analyze::orm {
@@ -894,37 +895,6 @@ constexpr int k_max_load_depth = 64;
 constexpr std::size_t k_max_loaded_files = 128;
 constexpr std::size_t k_max_loaded_bytes = 16u << 20;
 
-
-// The names bound to a require function made by createRequire (`const load =
-// require("module").createRequire(__filename)`; nodejs.org/api/module.html module.createRequire),
-// and the tokens that open a call of one directly (`createRequire(import.meta.url)("pg")`): each
-// loads a module as require does (red team R82a B6).
-struct Requirers {
-    std::set<std::string> names;
-    std::set<std::size_t> calls;  // the index of the `(` that calls the made function
-};
-
-Requirers requirers_of(const std::vector<Token>& t) {
-    Requirers out;
-    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
-        if (!is(t, k, "createRequire") || !is(t, k + 1, "(")) continue;
-        for (std::size_t j = k; j > 0 && j + 16 > k && !is(t, j, ";"); --j) {
-            if (is(t, j, "=") && ident(t, j - 1)) {
-                out.names.insert(t[j - 1].text);
-                break;
-            }
-        }
-        int depth = 0;
-        for (std::size_t j = k + 1; j < t.size() && j < k + 4096; ++j) {
-            if (is(t, j, "(")) ++depth;
-            if (is(t, j, ")") && --depth == 0) {
-                if (is(t, j + 1, "(")) out.calls.insert(j + 1);
-                break;
-            }
-        }
-    }
-    return out;
-}
 
 // `module.require` (Node's Module API, require's own function) or a name createRequire made;
 // `require` / `import` themselves are module_loads' own case.

@@ -17,6 +17,21 @@ request, read with the new helper:
 - control: the pull request changes a module no migration loads, and pr passes;
 - tsconfig_control: it adds a tsconfig.json with `baseUrl` to a project whose TypeScript migrations
   import only packages (`knex`) and relative helpers: no migration is reviewed, and pr passes.
+Loads by a computed name (red team R83b H3): pr follows them as analyze does, folding
+`path.join/resolve(__dirname, ...)`, `${__dirname}/...`, `new URL("...", import.meta.url)` and a
+require made by createRequire; a load it cannot resolve makes the migration reviewed when a file
+it may reach changes (under the folded part, else any script or JSON file of the repository):
+- path_join: `require(path.join(__dirname, "../lib/helper"))` (pgfence 83's pr passed);
+- resolve_import: `await import(path.resolve(__dirname, "..", "lib", "helper.js"))`;
+- template: `` require(`${__dirname}/../lib/helper`) ``;
+- url: an ES module's `import(fileURLToPath(new URL("../lib/helper.js", import.meta.url)))`;
+- create_require: `createRequire(new URL("../lib/index.js", import.meta.url))("./helper")`: a require
+  made from another file resolves from that file's folder, not the migration's;
+- partial: `` require(`${__dirname}/../lib/${name}`) ``: under lib/, a change to lib/helper.js;
+- dynamic: `require(process.env.AUDIT_HELPER || "../lib/helper")`: any script;
+- control_folded: migrations whose computed loads all fold to files, and a pull request that
+  changes src/other.js: no migration is reviewed, and pr passes;
+- control_partial: the partial migration, and a pull request that changes src/other.js: passes.
 
     test_pr_helper_changes.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -98,8 +113,100 @@ def tsconfig_control(s):
     check("this pull request changes: reviewed" not in proc.stderr, f"no migration is reviewed:\n{proc.stderr[-1500:]}")
 
 
+def computed(migration, name="migrations/20240101000001_audit.js", extra=None):
+    return {**KNEX, "migrations/20240101000000_users.js": USERS, name: migration, "lib/helper.js": CREATE, **(extra or {})}
+
+
+UP = "exports.up = async function (knex) {\n  await helper.run(knex);\n};\nexports.down = async function () {};\n"
+AUDIT = "migrations/20240101000001_audit.js"
+
+
+FOLDED = "loads a module, or a path alias, this pull request changes: reviewed with it"
+UNRESOLVED = "loads a module by a name pgfence cannot resolve, which may be a file this pull request changes: reviewed with it"
+
+
+def unknown_reviewed(s, base, head, caller, line, why=FOLDED):
+    """pr reviews `caller` (`why`: its load folded to the changed file, or not resolved) and fails
+    with the unknown at `line` (the load analyze does not follow) new."""
+    repository(s, base, {}, head)
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    check(f"{caller} {why}" in proc.stderr, f"pr reviews {caller} ({why}):\n{proc.stderr[-1500:]}")
+    found = pr_findings(s)
+    check((caller, "unknown-statement", line) in found, f"pr reports the load at {caller}:{line} unknown: {sorted(found)}")
+    check(check_run(s).get("conclusion") == "failure", "the check run fails")
+    s.all_requests_valid()
+
+
+def passes(s, base, head):
+    repository(s, base, {}, head)
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    check("reviewed with it" not in proc.stderr, f"no migration is reviewed:\n{proc.stderr[-1500:]}")
+
+
+def path_join(s):
+    migration = 'const path = require("path");\nconst helper = require(path.join(__dirname, "../lib/helper"));\n' + UP
+    reviewed(s, computed(migration), {"lib/helper.js": DROP}, AUDIT)
+
+
+def resolve_import(s):
+    migration = ('const path = require("path");\nexports.up = async function (knex) {\n'
+                 '  const helper = await import(path.resolve(__dirname, "..", "lib", "helper.js"));\n  await helper.run(knex);\n};\n'
+                 "exports.down = async function () {};\n")
+    unknown_reviewed(s, computed(migration), {"lib/helper.js": DROP}, AUDIT, 3)
+
+
+def template(s):
+    migration = "const helper = require(`${__dirname}/../lib/helper`);\n" + UP
+    unknown_reviewed(s, computed(migration), {"lib/helper.js": DROP}, AUDIT, 1)
+
+
+def url(s):
+    migration = ('import { fileURLToPath } from "url";\nexport async function up(knex) {\n'
+                 '  const helper = await import(fileURLToPath(new URL("../lib/helper.js", import.meta.url)));\n'
+                 "  await helper.run(knex);\n}\nexport async function down() {}\n")
+    unknown_reviewed(s, computed(migration, "migrations/20240101000001_audit.mjs"), {"lib/helper.js": DROP},
+                     "migrations/20240101000001_audit.mjs", 3)
+
+
+def create_require(s):
+    migration = ('import { createRequire } from "module";\n'
+                 'const helper = createRequire(new URL("../lib/index.js", import.meta.url))("./helper");\n'
+                 "export async function up(knex) {\n  await helper.run(knex);\n}\nexport async function down() {}\n")
+    unknown_reviewed(s, computed(migration, "migrations/20240101000001_audit.mjs"), {"lib/helper.js": DROP},
+                     "migrations/20240101000001_audit.mjs", 2)
+
+
+PARTIAL = 'const name = "helper";\nconst helper = require(`${__dirname}/../lib/${name}`);\n' + UP
+
+
+def partial(s):
+    unknown_reviewed(s, computed(PARTIAL), {"lib/helper.js": DROP}, AUDIT, 2, UNRESOLVED)
+
+
+def dynamic(s):
+    migration = 'const helper = require(process.env.AUDIT_HELPER || "../lib/helper");\n' + UP
+    unknown_reviewed(s, computed(migration), {"lib/helper.js": DROP}, AUDIT, 1, UNRESOLVED)
+
+
+def control_folded(s):
+    joined = 'const path = require("path");\nconst helper = require(path.join(__dirname, "../lib/helper"));\n' + UP
+    base = computed(joined, extra={"migrations/20240101000002_more.js": "const helper = require(`${__dirname}/../lib/helper`);\n" + UP,
+                                   "src/other.js": "module.exports = 1;\n"})
+    passes(s, base, {"src/other.js": "module.exports = 2;\n"})
+
+
+def control_partial(s):
+    passes(s, computed(PARTIAL, extra={"src/other.js": "module.exports = 1;\n"}), {"src/other.js": DROP})
+
+
 SCENARIOS = {"require": require, "import_ts": import_ts, "tsconfig_paths": tsconfig_paths, "control": control,
-             "tsconfig_control": tsconfig_control}
+             "tsconfig_control": tsconfig_control, "path_join": path_join, "resolve_import": resolve_import, "template": template,
+             "url": url, "create_require": create_require, "partial": partial, "dynamic": dynamic, "control_folded": control_folded,
+             "control_partial": control_partial}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

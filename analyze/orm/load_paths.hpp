@@ -1,0 +1,37 @@
+#pragma once
+// The modules a script loads by a name computed when it runs (`require(path.join(__dirname,
+// "../lib/helper"))`, `` import(`${__dirname}/../lib/${name}`) ``, `require(name)`), and how much
+// of each name is known: what `pgfence pr` needs to tell which files such a load may reach when a
+// pull request changes them (bot/pr_loaders.cpp). Constant names are module_loads' (module_writes.hpp).
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm {
+
+// The require functions createRequire makes (`const load = createRequire(import.meta.url)`;
+// nodejs.org/api/module.html module.createRequire), each with the index of its `createRequire`
+// token: the names bound to one, and the `(` that calls one directly (`createRequire(x)("pg")`).
+struct Requirers {
+    std::map<std::string, std::size_t> names;
+    std::map<std::size_t, std::size_t> calls;
+};
+[[nodiscard]] Requirers requirers_of(const std::vector<Token>& tokens);
+
+// A load whose name is not one constant, or a constant one resolved from elsewhere than the
+// script's folder (a require createRequire made from another file).
+struct ComputedLoad {
+    std::size_t at = 0;  // the token index of the load (`require`, `import`, the made require)
+    // The start of the name as far as it folds: `path.join/resolve(__dirname, ...)`, `join(...)`
+    // imported from Node's path, `__dirname + "..."`, `` `${__dirname}/...` ``, `new URL("...",
+    // import.meta.url)` (its href, pathname, fileURLToPath), import.meta.dirname, constants and `+`.
+    // Relative to the script's folder ("./../lib/helper") or a bare name; empty when nothing of it is known.
+    std::string path;
+    bool complete = false;  // `path` is the whole name
+};
+[[nodiscard]] std::vector<ComputedLoad> computed_loads(const std::vector<Token>& tokens);
+
+}  // namespace pgfence::analyze::orm
