@@ -109,6 +109,13 @@ void check(const FileContext& ctx, Sink& sink) {
         if (stmt == nullptr) continue;
         const RangeVar* rv = stmt->relation;
         std::string table = pg::display_name(rv);
+        // A default the same statement gives the column, wherever among its commands: the
+        // statement commits as one, so from its commit the running release's inserts take it
+        // (the stranger review 84: rallly 20231205043530, SET NOT NULL, SET DEFAULT 'live').
+        std::map<std::string, bool> defaulted;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            if (cmd->subtype == AT_ColumnDefault && cmd->name != nullptr) defaulted[std::string(pg::text(cmd->name))] = cmd->def != nullptr;
+        }
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
             if (cmd->subtype == AT_AddColumn) {
                 const auto* column = pg::as<ColumnDef>(cmd->def);
@@ -117,8 +124,8 @@ void check(const FileContext& ctx, Sink& sink) {
                     filled = filled || con->contype == CONSTR_DEFAULT || con->contype == CONSTR_IDENTITY || con->contype == CONSTR_GENERATED;
                 }
                 if (!filled && !cmd->missing_ok) bare[table].insert(std::string(pg::text(column->colname)));
-            } else if (cmd->subtype == AT_ColumnDefault && cmd->def != nullptr) {
-                bare[table].erase(std::string(pg::text(cmd->name)));
+            } else if (cmd->subtype == AT_ColumnDefault && cmd->def != nullptr && defaulted[std::string(pg::text(cmd->name))]) {
+                bare[table].erase(std::string(pg::text(cmd->name)));  // unless the statement drops it again
             }
             if (cmd->subtype != AT_SetNotNull) {
                 learn(cmd, table, pg::relname(rv), proofs);
@@ -129,7 +136,9 @@ void check(const FileContext& ctx, Sink& sink) {
             // validated earlier in this file lets PostgreSQL 12+ skip the scan.
             bool proved = proofs.proves(table, col);
             if (proved && ctx.options.pg_version >= 12) continue;
-            report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), bare[table].count(col) > 0, sink);
+            const auto given = defaulted.find(col);
+            const bool bare_at_commit = bare[table].count(col) > 0 && (given == defaulted.end() || !given->second);
+            report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), bare_at_commit, sink);
         }
     }
 }
