@@ -31,12 +31,43 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
+namespace {
+
+// Whether a simple command (its words) is echo or printf, whose arguments are text it prints, not
+// commands: a Makefile's `echo \` whose continuation line reads `npm run reset` prints it (the shell
+// joins the lines into echo's arguments). The leading words of a YAML step, a list, a Dockerfile's
+// RUN or a compound command are passed over.
+bool prints_only(const std::vector<std::string>& words, std::size_t* at) {
+    std::size_t c = 0;
+    while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "RUN" || words[c] == "then" || words[c] == "do" ||
+                                words[c] == "else" || words[c] == "!")) {
+        ++c;
+    }
+    if (c >= words.size() || (words[c] != "echo" && words[c] != "printf")) return false;
+    *at = c + 1;
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> simple_commands(std::string_view line, std::vector<std::vector<std::string>>* patterns) {
     std::vector<std::vector<std::string>> out(1);
+    std::vector<std::vector<std::string>> globs(1);
     std::string word;
+    // The word as a glob pattern (`patterns`): braces, brackets, commas and parentheses kept where a
+    // pattern has them (`'db:{reset,seed}'`, `db:[r]eset`, `'db:+(a)'`), inside quotes or touching the word.
+    std::string glob;
+    int brace = 0, bracket = 0, paren = 0;
     auto end_word = [&] {
         if (!word.empty()) out.back().push_back(std::move(word));
         word.clear();
+        if (!glob.empty()) globs.back().push_back(std::move(glob));
+        glob.clear();
+        brace = bracket = paren = 0;
+    };
+    auto add = [&](char c) {
+        word += c;
+        glob += c;
     };
     char quote = 0;
     bool in_backquote = false;
@@ -54,30 +85,61 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
                     i = j;
                 }
             } else {
-                word += c;
+                add(c);
             }
         } else if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
             end_word();
             // An opening backquote leaves `$`` in the command it cuts: a command substitution.
             if (c == '`') {
                 in_backquote = !in_backquote;
-                if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
+                if (in_backquote && !out.back().empty()) {
+                    out.back().emplace_back("$`");
+                    globs.back().emplace_back("$`");
+                }
             }
-            if (!out.back().empty() && out.size() < 1024) out.emplace_back();
+            if (!out.back().empty() && out.size() < 1024) {
+                out.emplace_back();
+                globs.emplace_back();
+            }
         } else if (c == '\\' && quote != '\'' && i + 1 < line.size() && line[i + 1] != ' ' && line[i + 1] != '\t' && line[i + 1] != '\n') {
             // The shell takes a backslashed character as itself (bash manual, "Escape Character"):
             // `migrate\:rollback` and `kn\ex` are the words migrate:rollback and knex (red team R82a).
-            word += line[++i];
+            add(line[++i]);
         } else if (c == '$' && quote == 0 && i + 1 < line.size() && line[i + 1] == '\'') {
             // `$'migrate:rollback'`: ANSI-C quoting, the quoted characters (bash manual, "ANSI-C Quoting").
         } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
-            end_word();
+            const bool opens = quote != 0 || !glob.empty();
+            const bool keep = (c == '{' && opens) || (c == '[' && opens) || (c == '(' && opens) || (c == '}' && brace > 0) ||
+                              (c == ']' && bracket > 0) || (c == ')' && paren > 0) || (c == ',' && brace > 0);
+            if (keep) {
+                if (!word.empty()) out.back().push_back(std::move(word));
+                word.clear();
+                glob += c;
+                brace += c == '{' ? 1 : c == '}' ? -1 : 0;
+                bracket += c == '[' ? 1 : c == ']' ? -1 : 0;
+                paren += c == '(' ? 1 : c == ')' ? -1 : 0;
+            } else {
+                end_word();
+            }
         } else {
-            word += c;
+            add(c);
         }
     }
     end_word();
-    if (out.back().empty()) out.pop_back();
+    if (out.back().empty()) {
+        out.pop_back();
+        globs.pop_back();
+    }
+    // echo's and printf's arguments are printed, not run; not where the line pipes or redirects what
+    // they print (`echo "npm run x" | sh`, `>> "$GITHUB_ENV"`) or substitutes a command into them.
+    if (line.find_first_of("|<>`") == std::string_view::npos && line.find("$(") == std::string_view::npos) {
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            std::size_t at = 0;
+            if (prints_only(out[k], &at)) out[k].resize(at);
+            if (prints_only(globs[k], &at)) globs[k].resize(at);
+        }
+    }
+    if (patterns) *patterns = std::move(globs);
     return out;
 }
 
@@ -296,6 +358,12 @@ bool deploy_name(std::string_view name) {
 
 }  // namespace
 
+namespace deploy_detail {
+
+bool deploy_task_name(std::string_view name) { return deploy_name(name); }
+
+}  // namespace deploy_detail
+
 namespace {
 
 // No environment word makes a destructive verb harmless (red team R81a B5: `SENTRY_ENV=dev`,
@@ -433,8 +501,8 @@ namespace {
 // A package manager's run of a script named for the destructive direction (`npm run db:rollback`):
 // `pr` reads a changed line alone, without the package.json it names.
 bool runs_destructive_script(std::string_view line) {
-    for (const auto& words : simple_commands(line)) {
-        for (const auto& run : scripts_run(words)) {
+    {
+        for (const auto& run : scripts_run_in(line)) {
             const std::string n = lower(run.name);
             for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "wipe", "purge", "truncate"}) {
                 if (n.find(w) != std::string::npos) return true;
@@ -567,15 +635,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (!deploy_name(s.name)) continue;
             std::string why = scripts.why(s.name);
             if (why.empty()) {
-                for (const auto& words : simple_commands(s.command)) {
-                    for (const auto& run : scripts_run(words)) {
-                        if (run.name == s.name) continue;
-                        if (const std::string w = scripts.why(run); !w.empty()) {
-                            why = "this script runs the script " + printable(run.name) + ": " + w;
-                            break;
-                        }
+                for (const auto& run : scripts_run_in(s.command)) {
+                    if (run.name == s.name) continue;
+                    if (const std::string w = scripts.why(run); !w.empty()) {
+                        why = "this script runs the script " + printable(run.name) + ": " + w;
+                        break;
                     }
-                    if (!why.empty()) break;
                 }
             }
             if (why.empty()) why = unread_settings_command(s.command);
@@ -640,8 +705,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     };
     // Why a `npm run X` (yarn, pnpm, bun) run at `here` hides what pgfence must see: the script X of
     // the package it runs in (npm --prefix, -w, a workspace), or one pgfence cannot find.
-    auto npm_unknown = [&](const std::vector<std::string>& words, const std::optional<std::string>& here) -> std::string {
-        for (const auto& run : scripts_run(words)) {
+    auto npm_unknown = [&](const std::vector<std::string>& words, const std::vector<std::string>& patterns,
+                           const std::optional<std::string>& here) -> std::string {
+        for (const auto& run : scripts_run(words, &patterns)) {
             std::optional<std::string> folder = here;
             std::string where;
             if (run.every) {
@@ -815,7 +881,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (dotenv) break;
             if (why.empty()) why = recipe_why;
             std::size_t index = 0;
-            for (const auto& words : simple_commands(t)) {
+            std::vector<std::vector<std::string>> patterns;
+            const auto commands = simple_commands(t, &patterns);
+            for (std::size_t ci = 0; ci < commands.size(); ++ci) {
+                const auto& words = commands[ci];
                 // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
                 std::size_t c = 0;
                 while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "then" || words[c] == "do" || words[c] == "else")) ++c;
@@ -872,7 +941,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                           "which command it runs (the down direction, a reset) is not known";
                     continue;
                 }
-                if (read) why = npm_unknown(words, here);
+                if (read) why = npm_unknown(words, patterns[ci], here);
+                if (why.empty()) why = task_runner_unknown(words);
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
                     const std::string script = script_word(words);
