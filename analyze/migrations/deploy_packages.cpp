@@ -207,36 +207,53 @@ std::vector<ScriptRun> scripts_run_in(std::string_view command) {
     return out;
 }
 
-const std::string& PackageScripts::why(const std::string& name) {
-    static const std::string none;
-    static const std::string deep = "it runs scripts that run scripts past pgfence's limit (32 deep): what the last ones run is not known";
+std::string PackageScripts::why(const std::string& name) {
     const auto it = m_by_name.find(name);
-    if (it == m_by_name.end()) return none;
-    auto& slot = m_why[it->second];
-    if (slot) return *slot;  // worked out, or being worked out (a script that runs itself adds nothing)
-    if (m_depth >= 32) return deep;
-    slot = destructive_command(m_scripts[it->second].command);
-    if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
-    for (const auto& words : slot->empty() ? simple_commands(m_scripts[it->second].command) : std::vector<std::vector<std::string>>{}) {
-        if (std::string w = task_runner_unknown(words); !w.empty()) {
-            slot = std::move(w);
-            break;
-        }
+    if (it == m_by_name.end()) return "";
+    const std::size_t i = it->second;
+    if (m_why[i]) return *m_why[i];
+    // Being worked out (a script that runs itself, or scripts that run each other): nothing more
+    // here, but a clean answer that met one is not kept (what the rest of the cycle runs may not be known yet).
+    if (m_busy[i]) {
+        ++m_cycles;
+        return "";
     }
-    // The scripts of this package it runs in turn (`"deploy": "npm run db:prepare"`), each worked out
-    // once; another package's (--prefix, a workspace) are the caller's to follow.
-    if (slot->empty()) {
-        ++m_depth;
-        for (const ScriptRun& run : scripts_run_in(m_scripts[it->second].command)) {
-            if (run.folder || run.workspace || run.every) continue;
-            if (std::string w = why(run); !w.empty()) {
-                m_why[it->second] = "it runs the script " + printable(run.name) + ": " + w;
+    if (m_depth >= 32) return "it runs scripts that run scripts past pgfence's limit (32 deep): what the last ones run is not known";
+    // A script met again in a cycle is worked out again: past 256K such visits, say so.
+    if (m_visits == 0) return "it runs scripts that run each other past pgfence's limit for following them: what they run is not known";
+    --m_visits;
+    // What its own command says, and the scripts of this package it runs, read once.
+    if (!m_own[i]) {
+        const std::string& command = m_scripts[i].command;
+        std::string own = destructive_command(command);
+        if (own.empty()) own = unread_settings_command(command);
+        for (const auto& words : own.empty() ? simple_commands(command) : std::vector<std::vector<std::string>>{}) {
+            if (std::string w = task_runner_unknown(words); !w.empty()) {
+                own = std::move(w);
                 break;
             }
         }
+        m_own[i] = std::move(own);
+        std::erase_if(m_runs[i] = scripts_run_in(command), [](const ScriptRun& r) { return r.folder || r.workspace || r.every; });
+    }
+    std::string result = *m_own[i];
+    // The scripts of this package it runs in turn (`"deploy": "npm run db:prepare"`); another
+    // package's (--prefix, a workspace) are the caller's to follow.
+    const std::size_t cycles = m_cycles;
+    if (result.empty()) {
+        ++m_depth;
+        m_busy[i] = 1;
+        for (const ScriptRun& run : m_runs[i]) {
+            if (std::string w = why(run); !w.empty()) {
+                result = "it runs the script " + printable(run.name) + ": " + w;
+                break;
+            }
+        }
+        m_busy[i] = 0;
         --m_depth;
     }
-    return *m_why[it->second];
+    if (!result.empty() || m_cycles == cycles) m_why[i] = result;
+    return result;
 }
 
 // What `npm run NAME ARGS` runs (npm lib/commands/run.js #run): pre<NAME>, NAME with the arguments,
@@ -245,7 +262,7 @@ const std::string& PackageScripts::why(const std::string& name) {
 // pnpm/pnpm#2891), Yarn 2 and later not: which one a deploy uses is not known, so they count.
 std::string PackageScripts::event_why(const std::string& name, const std::string& args) {
     for (const char* hook : {"pre", "post"}) {
-        if (const std::string& w = why(hook + name); !w.empty()) {
+        if (const std::string w = why(hook + name); !w.empty()) {
             return "npm runs its " + std::string(hook) + " script " + printable(hook + name) + " with it: " + w;
         }
     }
@@ -257,7 +274,7 @@ std::string PackageScripts::event_why(const std::string& name, const std::string
         }
         return "";
     }
-    const std::string& plain = why(name);
+    const std::string plain = why(name);
     if (!plain.empty() || args.empty() || m_with_args >= 64) return plain;
     const auto it = m_by_name.find(name);
     if (it == m_by_name.end()) return plain;

@@ -77,12 +77,13 @@ private:
 // named a thousand times costs one reading).
 class PackageScripts {
 public:
-    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
+    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()), m_own(m_scripts.size()), m_runs(m_scripts.size()), m_busy(m_scripts.size()) {
         for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
     }
     [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
     // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
-    const std::string& why(const std::string& name);
+    // With the scripts it runs in turn (32 deep; each read once).
+    std::string why(const std::string& name);
     // The same for the script run with `args` after its command (worked out anew, for the first 64
     // runs with arguments), its pre and post scripts around it, a pattern's every match.
     std::string why(const ScriptRun& run);
@@ -93,6 +94,11 @@ private:
     std::vector<Script> m_scripts;
     std::unordered_map<std::string, std::size_t> m_by_name;
     std::vector<std::optional<std::string>> m_why;
+    std::vector<std::optional<std::string>> m_own;  // what each script's own command says
+    std::vector<std::vector<ScriptRun>> m_runs;     // the scripts of this package each runs
+    std::vector<char> m_busy;                       // being worked out
+    std::size_t m_cycles = 0;                       // the times a script being worked out was met
+    std::size_t m_visits = 256u << 10;
     std::size_t m_with_args = 0;
     std::size_t m_glob_budget = 16u << 20;  // the steps of matching globs against names (PackageScripts::why)
 };

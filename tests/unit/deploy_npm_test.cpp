@@ -98,6 +98,35 @@ TEST_CASE("package scripts: pre and post scripts, restart, scripts that run scri
     const auto start = std::chrono::steady_clock::now();
     CHECK_FALSE(deep.why(named("s0")).empty());
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    // Scripts that run each other: what one of the cycle runs is found from any of them, whichever
+    // was asked first (a clean answer that met the cycle is not kept).
+    PackageScripts cycle(package_scripts(R"({"scripts": {"a": "npm run b && npm run c", "b": "npm run a", "c": "knex migrate:rollback"}})"));
+    CHECK_FALSE(cycle.why(named("a")).empty());
+    CHECK_FALSE(cycle.why(named("b")).empty());
+    // Every script running every other, with long commands: bounded, unknown past the limit or clean.
+    std::string clique = R"({"scripts": {)";
+    for (int i = 0; i < 200; ++i) {
+        clique += "\"c" + std::to_string(i) + "\": \"";
+        for (int j = 0; j < 200; ++j) clique += "npm run c" + std::to_string(j) + " && ";
+        clique += "true\", ";
+    }
+    clique += "\"end\": \"x\"}}";
+    PackageScripts dense(package_scripts(clique));
+    const auto begin = std::chrono::steady_clock::now();
+    (void)dense.why(named("c0"));
+    CHECK(std::chrono::steady_clock::now() - begin < std::chrono::seconds(10));
+    // 30 scripts each running the 30 (a cycle at every depth below the limit): bounded by the reading budget.
+    std::string small = R"({"scripts": {)";
+    for (int i = 0; i < 30; ++i) {
+        small += "\"c" + std::to_string(i) + "\": \"";
+        for (int j = 0; j < 30; ++j) small += "npm run c" + std::to_string(j) + " && ";
+        small += "true\", ";
+    }
+    small += "\"end\": \"x\"}}";
+    PackageScripts cycles(package_scripts(small));
+    const auto from = std::chrono::steady_clock::now();
+    (void)cycles.why(named("c0"));
+    CHECK(std::chrono::steady_clock::now() - from < std::chrono::seconds(10));
 }
 
 TEST_CASE("echo's arguments are printed, not run, unless piped, redirected or substituted") {
