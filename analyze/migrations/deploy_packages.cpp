@@ -167,6 +167,14 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
         // the script's name; test, start, stop and restart run their lifecycle script (npm
         // lib/lifecycle-cmd.js: `npm.exec('run', [name, ...args])`), as pnpm's do (pnpm.io/cli/test:
         // aliases t, tst) and yarn's.
+        // npm's options that take a value (`--loglevel silent`, `--script-shell bash`): a word that is
+        // no npm command after an option without `=` is its value.
+        while (pm == "npm" && npm_command(words[v]).empty() && v > k + 1 && flag_word(words[v - 1]) &&
+               words[v - 1].find('=') == std::string::npos && v + 1 < words.size()) {
+            v = skip_flags(v + 1);
+            if (v >= words.size()) break;
+        }
+        if (v >= words.size()) continue;
         const std::string command = pm == "npm"                                ? npm_command(words[v])
                                     : words[v] == "t" || words[v] == "tst"     ? std::string("test")
                                     : words[v] == "run-script"                 ? std::string("run")

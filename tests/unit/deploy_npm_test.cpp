@@ -69,6 +69,8 @@ TEST_CASE("the scripts a command runs: npm's lifecycle commands, pnpm's regular 
     CHECK(names("npm-run-all --serial 'db:{reset,seed}' \"build:[j]s\"") == "db:{reset,seed} build:[j]s");
     CHECK(names("run-s db:{reset,seed}") == "db:{reset,seed}");
     CHECK(names("npm ci && npm install").empty());
+    CHECK(names("npm --loglevel silent rum db:reset") == "db:reset");
+    CHECK(names("npm --script-shell bash --silent test") == "test");
 }
 
 namespace {
