@@ -17,96 +17,10 @@
 #include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
-namespace deploy_detail {
-
-std::string printable(std::string_view s) {
-    std::string out;
-    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    return s.size() > 80 ? out + "..." : out;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::vector<std::vector<std::string>> simple_commands(std::string_view line) {
-    std::vector<std::vector<std::string>> out(1);
-    std::string word;
-    auto end_word = [&] {
-        if (!word.empty()) out.back().push_back(std::move(word));
-        word.clear();
-    };
-    char quote = 0;
-    bool in_backquote = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (c == '"' || c == '\'') {
-            if (quote == 0) {
-                quote = c;
-            } else if (quote == c) {
-                quote = 0;
-                std::size_t j = i + 1;
-                while (j < line.size() && (line[j] == ' ' || line[j] == '\t')) ++j;
-                if (j < line.size() && line[j] == ':') {
-                    end_word();
-                    i = j;
-                }
-            } else {
-                word += c;
-            }
-        } else if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n') {
-            end_word();
-            // An opening backquote leaves `$`` in the command it cuts: a command substitution.
-            if (c == '`') {
-                in_backquote = !in_backquote;
-                if (in_backquote && !out.back().empty()) out.back().emplace_back("$`");
-            }
-            if (!out.back().empty() && out.size() < 1024) out.emplace_back();
-        } else if (c == '\\' && quote != '\'' && i + 1 < line.size() && line[i + 1] != ' ' && line[i + 1] != '\t' && line[i + 1] != '\n') {
-            // The shell takes a backslashed character as itself (bash manual, "Escape Character"):
-            // `migrate\:rollback` and `kn\ex` are the words migrate:rollback and knex (red team R82a).
-            word += line[++i];
-        } else if (c == '$' && quote == 0 && i + 1 < line.size() && line[i + 1] == '\'') {
-            // `$'migrate:rollback'`: ANSI-C quoting, the quoted characters (bash manual, "ANSI-C Quoting").
-        } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {
-            end_word();
-        } else {
-            word += c;
-        }
-    }
-    end_word();
-    if (out.back().empty()) out.pop_back();
-    return out;
-}
-
-std::string tool_word(std::string_view word) {
-    for (std::string_view pkg : {"knex", "sequelize-cli", "node-pg-migrate", "typeorm", "db-migrate", "graphile-migrate", "prisma"}) {
-        const std::string mark = "node_modules/" + std::string(pkg) + "/";
-        if (word.find(mark) != std::string_view::npos) return pkg == "sequelize-cli" ? "sequelize" : std::string(pkg);
-    }
-    std::string_view base = word.substr(word.rfind('/') == std::string_view::npos ? 0 : word.rfind('/') + 1);
-    if (const std::size_t at = base.find('@'); at != std::string_view::npos && at > 0) base = base.substr(0, at);
-    if (base == "sequelize-cli") return "sequelize";
-    // The other programs of a package's `bin`: node-pg-migrate 7's node-pg-migrate-cjs and
-    // node-pg-migrate-esm (its package.json), mikro-orm's mikro-orm-esm (@mikro-orm/cli package.json).
-    if (base == "node-pg-migrate-cjs" || base == "node-pg-migrate-esm") return "node-pg-migrate";
-    if (base == "mikro-orm-esm") return "mikro-orm";
-    if (base == "django-admin" || base == "manage.py") return "django";
-    if (base.starts_with("typeorm-ts-node-")) return "typeorm";
-    if (base == "rake") return "rails";
-    return std::string(base);
-}
-
-bool flag_word(std::string_view w) { return w.starts_with("-"); }
-
-}  // namespace deploy_detail
 
 using namespace deploy_detail;
 
 namespace {
-
 
 struct Verb {
     std::string_view tool;
@@ -296,6 +210,12 @@ bool deploy_name(std::string_view name) {
 
 }  // namespace
 
+namespace deploy_detail {
+
+bool deploy_task_name(std::string_view name) { return deploy_name(name); }
+
+}  // namespace deploy_detail
+
 namespace {
 
 // No environment word makes a destructive verb harmless (red team R81a B5: `SENTRY_ENV=dev`,
@@ -433,8 +353,8 @@ namespace {
 // A package manager's run of a script named for the destructive direction (`npm run db:rollback`):
 // `pr` reads a changed line alone, without the package.json it names.
 bool runs_destructive_script(std::string_view line) {
-    for (const auto& words : simple_commands(line)) {
-        for (const auto& run : scripts_run(words)) {
+    {
+        for (const auto& run : scripts_run_in(line)) {
             const std::string n = lower(run.name);
             for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "wipe", "purge", "truncate"}) {
                 if (n.find(w) != std::string::npos) return true;
@@ -567,15 +487,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (!deploy_name(s.name)) continue;
             std::string why = scripts.why(s.name);
             if (why.empty()) {
-                for (const auto& words : simple_commands(s.command)) {
-                    for (const auto& run : scripts_run(words)) {
-                        if (run.name == s.name) continue;
-                        if (const std::string w = scripts.why(run); !w.empty()) {
-                            why = "this script runs the script " + printable(run.name) + ": " + w;
-                            break;
-                        }
+                for (const auto& run : scripts_run_in(s.command)) {
+                    if (run.name == s.name) continue;
+                    if (const std::string w = scripts.why(run); !w.empty()) {
+                        why = "this script runs the script " + printable(run.name) + ": " + w;
+                        break;
                     }
-                    if (!why.empty()) break;
                 }
             }
             if (why.empty()) why = unread_settings_command(s.command);
@@ -640,8 +557,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     };
     // Why a `npm run X` (yarn, pnpm, bun) run at `here` hides what pgfence must see: the script X of
     // the package it runs in (npm --prefix, -w, a workspace), or one pgfence cannot find.
-    auto npm_unknown = [&](const std::vector<std::string>& words, const std::optional<std::string>& here) -> std::string {
-        for (const auto& run : scripts_run(words)) {
+    auto npm_unknown = [&](const std::vector<std::string>& words, const std::vector<std::string>& patterns,
+                           const std::optional<std::string>& here) -> std::string {
+        for (const auto& run : scripts_run(words, &patterns)) {
             std::optional<std::string> folder = here;
             std::string where;
             if (run.every) {
@@ -815,7 +733,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (dotenv) break;
             if (why.empty()) why = recipe_why;
             std::size_t index = 0;
-            for (const auto& words : simple_commands(t)) {
+            std::vector<std::vector<std::string>> patterns;
+            const auto commands = simple_commands(t, &patterns);
+            for (std::size_t ci = 0; ci < commands.size(); ++ci) {
+                const auto& words = commands[ci];
                 // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
                 std::size_t c = 0;
                 while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "then" || words[c] == "do" || words[c] == "else")) ++c;
@@ -872,7 +793,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                           "which command it runs (the down direction, a reset) is not known";
                     continue;
                 }
-                if (read) why = npm_unknown(words, here);
+                if (read) why = npm_unknown(words, patterns[ci], here);
+                if (why.empty()) why = task_runner_unknown(words);
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
                     const std::string script = script_word(words);

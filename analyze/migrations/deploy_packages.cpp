@@ -82,12 +82,12 @@ std::vector<Script> package_scripts(std::string_view text) {
     return out;
 }
 
-std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const std::vector<std::string>* patterns) {
     std::vector<ScriptRun> out;
     std::optional<std::string> folder, workspace;
     bool every = false;
-    auto run = [&](std::size_t at) {
-        ScriptRun r{words[at], {}, folder, workspace, every};
+    auto run = [&](std::size_t at, std::string name) {
+        ScriptRun r{std::move(name), {}, folder, workspace, every};
         for (std::size_t a = at + 1, n = 0; a < words.size() && n < 64; ++a, ++n) {
             if (words[a] == "--") continue;
             r.args += (r.args.empty() ? "" : " ") + words[a];
@@ -102,11 +102,21 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
         const std::string pm = tool_word(words[k]);
         // npm-run-all's programs run the package's scripts by name or glob (npm-run-all
         // docs/npm-run-all.md: `npm-run-all [tasks] [OPTIONS]`, `run-s`, `run-p`; --max-parallel and
-        // --npm-path take a value; the arguments after `--` fill the tasks' placeholders).
+        // --npm-path take a value; the arguments after `--` fill the tasks' placeholders). The tasks
+        // are read from the words as glob patterns (`'db:{reset,seed}'` is one task).
         if ((pm == "npm-run-all" || pm == "run-s" || pm == "run-p") && out.size() < 64) {
-            for (std::size_t t = k + 1; t < words.size() && words[t] != "--" && out.size() < 64; ++t) {
-                if (words[t] == "--max-parallel" || words[t] == "--npm-path") ++t;
-                else if (!flag_word(words[t])) out.push_back(ScriptRun{words[t], {}, {}, {}, false, true});
+            const std::vector<std::string>* tasks = &words;
+            std::size_t from = k + 1;
+            if (patterns) {
+                const auto at = std::find_if(patterns->begin(), patterns->end(), [&](const std::string& w) { return tool_word(w) == pm; });
+                if (at != patterns->end()) {
+                    tasks = patterns;
+                    from = static_cast<std::size_t>(at - patterns->begin()) + 1;
+                }
+            }
+            for (std::size_t t = from; t < tasks->size() && (*tasks)[t] != "--" && out.size() < 64; ++t) {
+                if ((*tasks)[t] == "--max-parallel" || (*tasks)[t] == "--npm-path") ++t;
+                else if (!flag_word((*tasks)[t])) out.push_back(ScriptRun{(*tasks)[t], {}, {}, {}, false, true});
             }
             break;
         }
@@ -150,97 +160,167 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words) {
             workspace = words[v + 1];
             v += 2;
             if (words[v] == "run") ++v;
-            if (v < words.size()) run(v);
+            if (v < words.size()) run(v, words[v]);
             continue;
         }
-        if (words[v] == "start" || words[v] == "restart") {
-            run(v);
-            continue;
-        }
-        if (words[v] == "run" || words[v] == "run-script") {
+        // npm's command as npm reads it (`rum`, `urn`, `run-script`, `t`, `tst`, `run-scr`): run takes
+        // the script's name; test, start, stop and restart run their lifecycle script (npm
+        // lib/lifecycle-cmd.js: `npm.exec('run', [name, ...args])`), as pnpm's do (pnpm.io/cli/test:
+        // aliases t, tst) and yarn's.
+        // npm's options that take a value (`--loglevel silent`, `--script-shell bash`): a word that is
+        // no npm command after an option without `=` is its value.
+        while (pm == "npm" && npm_command(words[v]).empty() && v > k + 1 && flag_word(words[v - 1]) &&
+               words[v - 1].find('=') == std::string::npos && v + 1 < words.size()) {
             v = skip_flags(v + 1);
-            if (v < words.size()) run(v);
+            if (v >= words.size()) break;
+        }
+        if (v >= words.size()) continue;
+        const std::string command = pm == "npm"                                ? npm_command(words[v])
+                                    : words[v] == "t" || words[v] == "tst"     ? std::string("test")
+                                    : words[v] == "run-script"                 ? std::string("run")
+                                                                               : words[v];
+        if (command == "start" || command == "restart" || command == "stop" || command == "test") {
+            run(v, command);
+            continue;
+        }
+        // npm install-test and install-ci-test install (its scripts are deploy_name's), then test.
+        if (command == "install-test" || command == "install-ci-test") {
+            run(v, "test");
+            continue;
+        }
+        if (command == "run") {
+            v = skip_flags(v + 1);
+            if (v < words.size()) {
+                run(v, words[v]);
+                if (pm == "pnpm" && words[v].size() > 1 && words[v].front() == '/' && words[v].back() == '/') out.back().regex = true;
+            }
         } else if (pm == "yarn" || pm == "pnpm") {
             // Their own commands (Yarn's `yarn npm audit`, `yarn workspaces foreach`), not scripts.
-            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "test", "why", "workspace", "i",
+            static const std::vector<std::string_view> own = {"install", "add", "remove", "exec", "dlx", "build", "why", "workspace", "i",
                                                               "npm", "workspaces", "up", "upgrade", "set", "config", "plugin", "info", "pack", "patch",
                                                               "unplug", "version", "cache", "link", "unlink", "dedupe", "audit", "outdated", "store"};
-            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v);
+            if (std::find(own.begin(), own.end(), words[v]) == own.end()) run(v, words[v]);
         }
     }
     return out;
 }
 
-const std::string& PackageScripts::why(const std::string& name) {
-    static const std::string none;
-    const auto it = m_by_name.find(name);
-    if (it == m_by_name.end()) return none;
-    auto& slot = m_why[it->second];
-    if (!slot) {
-        slot = destructive_command(m_scripts[it->second].command);
-        if (slot->empty()) slot = unread_settings_command(m_scripts[it->second].command);
+std::vector<ScriptRun> scripts_run_in(std::string_view command) {
+    std::vector<ScriptRun> out;
+    std::vector<std::vector<std::string>> patterns;
+    const auto commands = simple_commands(command, &patterns);
+    for (std::size_t i = 0; i < commands.size() && out.size() < 64; ++i) {
+        for (auto& run : scripts_run(commands[i], i < patterns.size() ? &patterns[i] : nullptr)) out.push_back(std::move(run));
     }
-    return *slot;
+    return out;
 }
 
-namespace {
-
-// npm-run-all's match (lib/match-tasks.js: minimatch over the name with `:` as the separator): `*`
-// any characters but `:`, `**` any, `?` one. Both at most 256 bytes (a longer pattern matches
-// nothing, a longer name is cut); O(pattern x name).
-bool script_glob(std::string_view pattern, std::string_view name) {
-    if (pattern.size() > 256) return false;
-    name = name.substr(0, 256);
-    // at[j]: the pattern so far matches name[0, j).
-    std::vector<char> at(name.size() + 1, 0), next(name.size() + 1);
-    at[0] = 1;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        const bool any = pattern[i] == '*' && i + 1 < pattern.size() && pattern[i + 1] == '*';
-        std::fill(next.begin(), next.end(), 0);
-        if (pattern[i] == '*') {
-            for (std::size_t j = 0; j <= name.size(); ++j) {
-                if (at[j]) next[j] = 1;
-                if (j > 0 && next[j - 1] && (any || name[j - 1] != ':')) next[j] = 1;
-            }
-            if (any) ++i;
-        } else {
-            for (std::size_t j = 0; j < name.size(); ++j) {
-                if (at[j] && (pattern[i] == '?' ? name[j] != ':' : pattern[i] == name[j])) next[j + 1] = 1;
+std::string PackageScripts::why(const std::string& name) {
+    const auto it = m_by_name.find(name);
+    if (it == m_by_name.end()) return "";
+    const std::size_t i = it->second;
+    if (m_why[i]) return *m_why[i];
+    // Being worked out (a script that runs itself, or scripts that run each other): nothing more
+    // here, but a clean answer that met one is not kept (what the rest of the cycle runs may not be known yet).
+    if (m_busy[i]) {
+        ++m_cycles;
+        return "";
+    }
+    if (m_depth >= 32) return "it runs scripts that run scripts past pgfence's limit (32 deep): what the last ones run is not known";
+    // A script met again in a cycle is worked out again: past 256K such visits, say so.
+    if (m_visits == 0) return "it runs scripts that run each other past pgfence's limit for following them: what they run is not known";
+    --m_visits;
+    // What its own command says, and the scripts of this package it runs, read once.
+    if (!m_own[i]) {
+        const std::string& command = m_scripts[i].command;
+        std::string own = destructive_command(command);
+        if (own.empty()) own = unread_settings_command(command);
+        for (const auto& words : own.empty() ? simple_commands(command) : std::vector<std::vector<std::string>>{}) {
+            if (std::string w = task_runner_unknown(words); !w.empty()) {
+                own = std::move(w);
+                break;
             }
         }
-        std::swap(at, next);
+        m_own[i] = std::move(own);
+        std::erase_if(m_runs[i] = scripts_run_in(command), [](const ScriptRun& r) { return r.folder || r.workspace || r.every; });
     }
-    return at[name.size()] != 0;
+    std::string result = *m_own[i];
+    // The scripts of this package it runs in turn (`"deploy": "npm run db:prepare"`); another
+    // package's (--prefix, a workspace) are the caller's to follow.
+    const std::size_t cycles = m_cycles;
+    if (result.empty()) {
+        ++m_depth;
+        m_busy[i] = 1;
+        for (const ScriptRun& run : m_runs[i]) {
+            if (std::string w = why(run); !w.empty()) {
+                result = "it runs the script " + printable(run.name) + ": " + w;
+                break;
+            }
+        }
+        m_busy[i] = 0;
+        --m_depth;
+    }
+    if (!result.empty() || m_cycles == cycles) m_why[i] = result;
+    return result;
 }
 
-}  // namespace
+// What `npm run NAME ARGS` runs (npm lib/commands/run.js #run): pre<NAME>, NAME with the arguments,
+// post<NAME> (the hooks without them); `restart` with no such script runs `npm stop --if-present &&
+// npm start`. Yarn classic runs the hooks too, pnpm with enable-pre-post-scripts (pnpm.io/cli/run;
+// pnpm/pnpm#2891), Yarn 2 and later not: which one a deploy uses is not known, so they count.
+std::string PackageScripts::event_why(const std::string& name, const std::string& args) {
+    for (const char* hook : {"pre", "post"}) {
+        if (const std::string w = why(hook + name); !w.empty()) {
+            return "npm runs its " + std::string(hook) + " script " + printable(hook + name) + " with it: " + w;
+        }
+    }
+    if (name == "restart" && !m_by_name.contains(name)) {
+        for (const char* step : {"stop", "start"}) {
+            if (const std::string w = event_why(step, ""); !w.empty()) {
+                return "with no restart script npm restart runs stop and start, and " + std::string(step) + ": " + w;
+            }
+        }
+        return "";
+    }
+    const std::string plain = why(name);
+    if (!plain.empty() || args.empty() || m_with_args >= 64) return plain;
+    const auto it = m_by_name.find(name);
+    if (it == m_by_name.end()) return plain;
+    ++m_with_args;
+    return destructive_command(m_scripts[it->second].command + " " + args);
+}
 
 std::string PackageScripts::why(const ScriptRun& run) {
     if (run.runner && run.name.find_first_of("$`") != std::string::npos) {
         return "it runs package.json scripts by a computed name (" + printable(run.name) + "): which scripts run (the down direction, a reset) is not known";
     }
-    // A glob of names (`db:*`): the scripts it matches, the first that hides something.
-    if (run.runner && run.name.find_first_of("*?") != std::string::npos) {
+    if (run.regex) {
+        return "it runs the package.json scripts the regular expression " + printable(run.name) + " matches (pnpm run /regex/), "
+               "which pgfence does not match: which scripts run is not known";
+    }
+    // A glob of names (`db:*`, `db:{reset,seed}`, `db:[r]eset`): the scripts it matches, the first that hides something.
+    if (run.runner && run.name.find_first_of("*?[]{}()") != std::string::npos) {
+        const ScriptPattern pattern(run.name);
+        if (!pattern.ok()) {
+            return "it runs package.json scripts by the pattern " + printable(run.name) + ", whose syntax pgfence does not match as "
+                   "npm-run-all does: which scripts run (the down direction, a reset) is not known";
+        }
         for (const Script& s : m_scripts) {
             // Each match costs the pattern's length times the name's: past 16M steps a package's
             // globs are not matched, and say so.
-            const std::size_t cost = (run.name.size() + 1) * (std::min<std::size_t>(s.name.size(), 256) + 1);
+            const std::size_t cost = (pattern.size() + 1) * (std::min<std::size_t>(s.name.size(), 256) + 1);
             if (cost > m_glob_budget) {
                 return "it runs package.json scripts by the pattern " + printable(run.name) + ", past pgfence's limit for matching patterns: "
                        "which scripts run is not known";
             }
             m_glob_budget -= cost;
-            if (!script_glob(run.name, s.name)) continue;
-            if (const std::string& w = why(s.name); !w.empty()) return "its pattern " + printable(run.name) + " matches the script " + printable(s.name) + ": " + w;
+            if (!pattern.matches(s.name)) continue;
+            if (const std::string w = event_why(s.name, ""); !w.empty()) return "its pattern " + printable(run.name) + " matches the script " + printable(s.name) + ": " + w;
         }
         return "";
     }
-    const std::string& plain = why(run.name);
-    if (!plain.empty() || run.args.empty() || m_with_args >= 64) return plain;
-    const auto it = m_by_name.find(run.name);
-    if (it == m_by_name.end()) return plain;
-    ++m_with_args;
-    return destructive_command(m_scripts[it->second].command + " " + run.args);
+    // A name (npm-run-all's own `restart` among them, lib/match-tasks.js: run as `npm run restart`).
+    return event_why(run.name, run.args);
 }
 
 

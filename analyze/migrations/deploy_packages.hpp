@@ -36,27 +36,69 @@ struct ScriptRun {
     // Named by npm-run-all, run-s, run-p or concurrently's `npm:` shorthand: `name` may be a glob
     // of script names (PackageScripts::why).
     bool runner = false;
+    // pnpm's `pnpm run "/regex/"`: every script the regular expression matches (pnpm.io/cli/run,
+    // "Running multiple scripts"), not read.
+    bool regex = false;
 };
 
-std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words);
+// `patterns`: the command's words as glob patterns (simple_commands), where npm-run-all's come from.
+std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const std::vector<std::string>* patterns = nullptr);
+// The scripts each simple command of `command` runs.
+std::vector<ScriptRun> scripts_run_in(std::string_view command);
+
+// npm's command for the word after `npm` (npm lib/utils/cmd-list.js deref: a command, an alias such
+// as `rum` or `urn` for run, or a unique abbreviation such as `run-scr`), "" for none (deploy_npm.cpp).
+std::string npm_command(std::string_view word);
+
+// Why a command runs tasks through turbo, lerna or nx that pgfence does not follow (a task in each
+// workspace package: its script, turbo.json's dependsOn, nx's project.json), "" when it runs none or
+// only tasks named as a deploy's step, which each package.json's scripts are read for (deploy_npm.cpp).
+std::string task_runner_unknown(const std::vector<std::string>& words);
+// Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
+bool deploy_task_name(std::string_view name);
+
+// A task pattern of npm-run-all, run-s or run-p (npm-run-all lib/match-tasks.js: minimatch over
+// the name with `:` and `/` swapped, brace sets expanded), matched against script names
+// (deploy_npm.cpp). Not ok where the pattern has syntax pgfence does not match as minimatch does (an
+// extglob, a `{1..3}` sequence, a POSIX class, more than 64 alternatives, past 256 bytes).
+class ScriptPattern {
+public:
+    explicit ScriptPattern(std::string_view pattern);
+    [[nodiscard]] bool ok() const { return m_ok; }
+    [[nodiscard]] std::size_t size() const;
+    [[nodiscard]] bool matches(std::string_view name) const;
+
+private:
+    bool m_ok = true;
+    std::vector<std::string> m_alternatives;  // the pattern with its brace sets expanded
+};
 
 // A package.json's scripts by name, each one's destructive_command worked out once (a script
 // named a thousand times costs one reading).
 class PackageScripts {
 public:
-    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()) {
+    explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()), m_own(m_scripts.size()), m_runs(m_scripts.size()), m_busy(m_scripts.size()) {
         for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
     }
     [[nodiscard]] const std::vector<Script>& all() const { return m_scripts; }
     // Why the script `name` is destructive or names settings pgfence does not read; "" when neither, or there is none.
-    const std::string& why(const std::string& name);
-    // The same for the script run with `args` after its command (worked out anew, for the first 64 runs with arguments).
+    // With the scripts it runs in turn (32 deep; each read once).
+    std::string why(const std::string& name);
+    // The same for the script run with `args` after its command (worked out anew, for the first 64
+    // runs with arguments), its pre and post scripts around it, a pattern's every match.
     std::string why(const ScriptRun& run);
 
 private:
+    std::string event_why(const std::string& name, const std::string& args);
+    int m_depth = 0;
     std::vector<Script> m_scripts;
     std::unordered_map<std::string, std::size_t> m_by_name;
     std::vector<std::optional<std::string>> m_why;
+    std::vector<std::optional<std::string>> m_own;  // what each script's own command says
+    std::vector<std::vector<ScriptRun>> m_runs;     // the scripts of this package each runs
+    std::vector<char> m_busy;                       // being worked out
+    std::size_t m_cycles = 0;                       // the times a script being worked out was met
+    std::size_t m_visits = 256u << 10;
     std::size_t m_with_args = 0;
     std::size_t m_glob_budget = 16u << 20;  // the steps of matching globs against names (PackageScripts::why)
 };

@@ -26,8 +26,11 @@ std::string lower(std::string_view s);
 // Quotes are dropped and join what they touch, as the shell joins `migrate:'rollback'` into
 // `migrate:rollback` (red team R81a B4); a quoted key before `:` (`"release":"knex ..."`) is a word of
 // its own. An opening backquote leaves a `$`` word in the
-// command it cuts: a command substitution. Linear in the line.
-std::vector<std::vector<std::string>> simple_commands(std::string_view line);
+// command it cuts: a command substitution. echo's and printf's arguments are left out (printed, not
+// run) where the line neither pipes, redirects nor substitutes a command. `patterns`: the same
+// commands with each word as a glob pattern keeps it (`'db:{reset,seed}'`), for npm-run-all's
+// patterns. Linear in the line.
+std::vector<std::vector<std::string>> simple_commands(std::string_view line, std::vector<std::vector<std::string>>* patterns = nullptr);
 
 // The tool a word starts: its last path part without an npm version (`node_modules/.bin/knex`,
 // `node-pg-migrate@7`), or the package's bin script run with node (`node_modules/knex/bin/cli.js`).

@@ -232,6 +232,100 @@ def control_hidden_clean(s):
                            "bin/check-env")})
 
 
+# 10. The scripts npm runs around and for a command (red team R83b H5): pre and post scripts, its
+# aliases and abbreviations, its lifecycle commands, npm-run-all's brace sets and classes, scripts that
+# run scripts, pnpm's regular expressions, turbo's and lerna's tasks.
+def package(*scripts):
+    """A package.json whose scripts (name, command) start at line 4."""
+    body = ",\n".join(f'    "{name}": "{command}"' for name, command in scripts)
+    return '{\n  "name": "app",\n  "scripts": {\n' + body + '\n  },\n  "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}\n}\n'
+
+
+def npm_pre_script(s):
+    """`npm run db:prepare` runs predb:prepare first (npm lib/commands/run.js)."""
+    gate_both(s, {"package.json": package(("migrate", "knex migrate:latest"), ("predb:prepare", "knex migrate:rollback --all"),
+                                          ("db:prepare", "node -e 1"), ("deploy", "npm run db:prepare && npm run migrate"))},
+              "package.json", 7)
+
+
+def npm_post_script_workflow(s):
+    gate_analyze(s, {"package.json": package(("db:seed", "node seed.js"), ("postdb:seed", "knex migrate:rollback --all")),
+                     WF: workflow("npm ci", "npm run db:seed")}, WF, 8)
+
+
+def npm_alias_rum(s):
+    """`rum` and `urn` are npm's aliases of run (lib/utils/cmd-list.js)."""
+    gate_both(s, {"package.json": package(("db:reset", "knex migrate:rollback --all")), WF: workflow("npm rum db:reset")}, WF, 7)
+
+
+def npm_alias_urn_script(s):
+    gate_analyze(s, {"package.json": package(("db:reset", "knex migrate:rollback --all"), ("release", "npm urn db:reset"))}, "package.json", 5)
+
+
+def npm_abbreviation(s):
+    """npm takes a unique abbreviation of a command: `run-scr` is run-script, run."""
+    gate_analyze(s, {"package.json": package(("db:reset", "knex migrate:rollback --all")), WF: workflow("npm run-scr db:reset")}, WF, 7)
+
+
+def npm_restart_stop(s):
+    """With no restart script, npm restart runs stop and start."""
+    gate_analyze(s, {"package.json": package(("stop", "knex migrate:rollback --all"), ("start", "node server.js"), ("deploy", "npm restart"))},
+                 "package.json", 6)
+
+
+def npm_test_alias(s):
+    gate_analyze(s, {"package.json": package(("test", "knex migrate:rollback --all && jest")), WF: workflow("npm ci", "npm t")}, WF, 8)
+
+
+def yarn_test(s):
+    gate_analyze(s, {"package.json": package(("test", "knex migrate:rollback --all && jest")), WF: workflow("yarn test")}, WF, 7)
+
+
+def script_chain(s):
+    """A deploy's script that runs a script that runs the rollback, two down."""
+    gate_analyze(s, {"package.json": package(("a", "npm run b"), ("b", "knex migrate:rollback --all"), ("deploy", "npm run a"))},
+                 "package.json", 6)
+
+
+def runner_brace_set(s):
+    """npm-run-all's pattern `db:{reset,seed}` (minimatch's brace sets) matches db:reset."""
+    gate_both(s, {"package.json": package(("db:reset", "knex migrate:rollback --all"), ("db:seed", "node seed.js"),
+                                          ("release", "npm-run-all --serial 'db:{reset,seed}'"))}, "package.json", 6)
+
+
+def runner_class(s):
+    gate_analyze(s, {"package.json": package(("db:reset", "knex migrate:rollback --all"), ("release", "run-p 'db:[r]eset'"))}, "package.json", 5)
+
+
+def runner_extglob(s):
+    """An extglob pgfence does not match: unknown."""
+    gate_analyze(s, {"package.json": package(("db:seed", "node seed.js"), ("release", "run-s 'db:@(seed)'"))}, "package.json", 5)
+
+
+def pnpm_regex(s):
+    gate_analyze(s, {"package.json": package(("db:seed", "node seed.js")), WF: workflow('pnpm run "/^db:.*/"')}, WF, 7)
+
+
+def turbo_task(s):
+    gate_analyze(s, {"package.json": package(("db:prepare", "node -e 1")), WF: workflow("npx turbo run db:prepare --filter=api")}, WF, 7)
+
+
+def lerna_task_script(s):
+    gate_analyze(s, {"package.json": package(("deploy", "lerna run db:seed --stream"))}, "package.json", 4)
+
+
+def control_npm_forms_clean(s):
+    """An app's `start: node server.js`, `test: jest`, brace sets and classes over harmless scripts, an
+    npm restart that stops and starts the server, turbo's build, and a Makefile's `echo \\` whose
+    continuation names a destructive script (printed, not run: the shell joins it into echo's arguments)."""
+    clean(s, {"package.json": package(("build:js", "tsc"), ("build:css", "sass src:dist"), ("prebuild", "rimraf dist"),
+                                      ("build", "run-s 'build:{js,css}' 'build:[c]ss'"), ("start", "node server.js"), ("stop", "pkill -F app.pid"),
+                                      ("test", "jest"), ("pretest", "eslint ."), ("reset", "knex migrate:rollback --all"),
+                                      ("deploy", "npm run build && npm restart")),
+              "Makefile": "deploy:\n\t@echo \\\n\t  npm run reset to undo\n\tnpx knex migrate:latest\n",
+              WF: workflow("npm ci", "npm t", "npm test -- --ci", "yarn test", "npm start", "npx turbo run build", "make deploy")})
+
+
 SCENARIOS = {
     "wrapper_timeout_script": wrapper_timeout_script,
     "wrapper_nice_bash": wrapper_nice_bash,
@@ -265,6 +359,22 @@ SCENARIOS = {
     "node_action_main": node_action_main,
     "node_action_changed_in_pr": node_action_changed_in_pr,
     "control_hidden_clean": control_hidden_clean,
+    "npm_pre_script": npm_pre_script,
+    "npm_post_script_workflow": npm_post_script_workflow,
+    "npm_alias_rum": npm_alias_rum,
+    "npm_alias_urn_script": npm_alias_urn_script,
+    "npm_abbreviation": npm_abbreviation,
+    "npm_restart_stop": npm_restart_stop,
+    "npm_test_alias": npm_test_alias,
+    "yarn_test": yarn_test,
+    "script_chain": script_chain,
+    "runner_brace_set": runner_brace_set,
+    "runner_class": runner_class,
+    "runner_extglob": runner_extglob,
+    "pnpm_regex": pnpm_regex,
+    "turbo_task": turbo_task,
+    "lerna_task_script": lerna_task_script,
+    "control_npm_forms_clean": control_npm_forms_clean,
 }
 
 if __name__ == "__main__":

@@ -1,0 +1,268 @@
+// npm's command names and npm-run-all's task patterns, as the package scripts a deploy's commands
+// run are found (deploy_packages.hpp).
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <initializer_list>
+#include <iterator>
+#include <utility>
+
+#include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
+
+namespace pgfence::analyze::tools::deploy_detail {
+namespace {
+
+// npm 11's lib/utils/cmd-list.js: `commands` and `aliases` (alias -> command).
+constexpr std::string_view k_npm_commands[] = {
+    "access", "adduser", "approve-scripts", "audit", "bugs", "cache", "ci", "completion", "config", "dedupe", "deny-scripts", "deprecate",
+    "diff", "dist-tag", "docs", "doctor", "edit", "exec", "explain", "explore", "find-dupes", "fund", "get", "help", "help-search", "init",
+    "install", "install-ci-test", "install-scripts", "install-test", "link", "ll", "login", "logout", "ls", "org", "outdated", "owner",
+    "pack", "ping", "pkg", "prefix", "profile", "prune", "publish", "query", "rebuild", "repo", "restart", "root", "run", "sbom", "search",
+    "set", "shrinkwrap", "stage", "star", "stars", "start", "stop", "team", "test", "token", "trust", "undeprecate", "uninstall",
+    "unpublish", "unstar", "update", "version", "view", "whoami"};
+constexpr std::pair<std::string_view, std::string_view> k_npm_aliases[] = {
+    {"author", "owner"}, {"home", "docs"}, {"issues", "bugs"}, {"info", "view"}, {"show", "view"}, {"find", "search"}, {"add", "install"},
+    {"unlink", "uninstall"}, {"remove", "uninstall"}, {"rm", "uninstall"}, {"r", "uninstall"}, {"un", "uninstall"}, {"rb", "rebuild"},
+    {"list", "ls"}, {"ln", "link"}, {"create", "init"}, {"i", "install"}, {"it", "install-test"}, {"cit", "install-ci-test"}, {"u", "update"},
+    {"up", "update"}, {"c", "config"}, {"s", "search"}, {"se", "search"}, {"tst", "test"}, {"t", "test"}, {"ddp", "dedupe"}, {"v", "view"},
+    {"run-script", "run"}, {"clean-install", "ci"}, {"clean-install-test", "install-ci-test"}, {"x", "exec"}, {"why", "explain"}, {"la", "ll"},
+    {"verison", "version"}, {"ic", "ci"}, {"innit", "init"}, {"in", "install"}, {"ins", "install"}, {"inst", "install"}, {"insta", "install"},
+    {"instal", "install"}, {"isnt", "install"}, {"isnta", "install"}, {"isntal", "install"}, {"isntall", "install"}, {"install-clean", "ci"},
+    {"isntall-clean", "ci"}, {"hlep", "help"}, {"dist-tags", "dist-tag"}, {"upgrade", "update"}, {"udpate", "update"}, {"rum", "run"},
+    {"sit", "install-ci-test"}, {"urn", "run"}, {"ogr", "org"}, {"add-user", "adduser"}};
+
+std::string_view alias_of(std::string_view c) {
+    for (const auto& [alias, command] : k_npm_aliases) {
+        if (alias == c) return command;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string npm_command(std::string_view word) {
+    // deref: camelCase to kebab-case; a command; an alias; else abbrev over both lists (a word that is
+    // the prefix of exactly one name, or a name itself), then its alias followed.
+    std::string c;
+    for (char ch : word.substr(0, 64)) {
+        if (std::isupper(static_cast<unsigned char>(ch))) c += '-', c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        else c += ch;
+    }
+    if (c.empty()) return "";
+    if (std::find(std::begin(k_npm_commands), std::end(k_npm_commands), c) != std::end(k_npm_commands)) return c;
+    if (const auto a = alias_of(c); !a.empty()) return std::string(a);
+    std::string_view found;
+    int count = 0;
+    auto consider = [&](std::string_view name) {
+        if (name.starts_with(c)) {
+            found = name;
+            ++count;
+        }
+    };
+    for (auto name : k_npm_commands) consider(name);
+    for (const auto& entry : k_npm_aliases) consider(entry.first);
+    if (count != 1) return "";
+    std::string out(found);
+    for (int k = 0; k < 4; ++k) {
+        if (const auto a = alias_of(out); !a.empty()) out = a;
+    }
+    return out;
+}
+
+namespace {
+
+// brace-expansion as minimatch uses it: the first `{...}` with a comma at its top level gives one
+// alternative per part, each expanded again. Not ok past 64 alternatives, for a `{a..b}` sequence, or
+// a `{` left open or holding no comma (brace-expansion's literal and sequence rules, not mirrored).
+bool expand_braces(const std::string& pattern, std::vector<std::string>& out, int depth) {
+    if (depth > 8 || out.size() > 64) return false;
+    const std::size_t open = pattern.find('{');
+    if (open == std::string::npos) {
+        if (pattern.find('}') != std::string::npos) return false;
+        out.push_back(pattern);
+        return out.size() <= 64;
+    }
+    int level = 0;
+    std::vector<std::size_t> commas;
+    std::size_t close = std::string::npos;
+    for (std::size_t i = open; i < pattern.size() && close == std::string::npos; ++i) {
+        if (pattern[i] == '{') ++level;
+        else if (pattern[i] == '}' && --level == 0) close = i;
+        else if (pattern[i] == ',' && level == 1) commas.push_back(i);
+    }
+    if (close == std::string::npos || commas.empty()) return false;
+    const std::string pre = pattern.substr(0, open), post = pattern.substr(close + 1);
+    std::size_t from = open + 1;
+    commas.push_back(close);
+    for (std::size_t comma : commas) {
+        if (!expand_braces(pre + pattern.substr(from, comma - from) + post, out, depth + 1)) return false;
+        from = comma + 1;
+    }
+    return true;
+}
+
+// minimatch's match of one alternative against a name, `:` as the path separator: `*` any characters
+// but `:`, `**` any (pgfence: anywhere, minimatch only as a whole part: more names, not fewer), `?`
+// one, `[...]` one of a class (`!` or `^` negates, `a-z` a range; never `:`), `\x` the character x.
+// O(pattern x name).
+bool glob_match(std::string_view pattern, std::string_view name) {
+    std::vector<char> at(name.size() + 1, 0), next(name.size() + 1);
+    at[0] = 1;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        std::fill(next.begin(), next.end(), 0);
+        const char p = pattern[i];
+        if (p == '*') {
+            const bool any = i + 1 < pattern.size() && pattern[i + 1] == '*';
+            for (std::size_t j = 0; j <= name.size(); ++j) {
+                if (at[j]) next[j] = 1;
+                if (j > 0 && next[j - 1] && (any || name[j - 1] != ':')) next[j] = 1;
+            }
+            while (i + 1 < pattern.size() && pattern[i + 1] == '*') ++i;
+        } else {
+            std::array<bool, 256> set{};
+            if (p == '[' && pattern.find(']', i + 2) != std::string_view::npos) {
+                std::size_t k = i + 1;
+                const bool negate = pattern[k] == '!' || pattern[k] == '^';
+                if (negate) ++k;
+                const std::size_t first = k;
+                for (; k < pattern.size() && (pattern[k] != ']' || k == first); ++k) {
+                    unsigned char lo = static_cast<unsigned char>(pattern[k]);
+                    if (lo == '\\' && k + 1 < pattern.size()) lo = static_cast<unsigned char>(pattern[++k]);
+                    unsigned char hi = lo;
+                    if (k + 2 < pattern.size() && pattern[k + 1] == '-' && pattern[k + 2] != ']') {
+                        hi = static_cast<unsigned char>(pattern[k + 2]);
+                        k += 2;
+                    }
+                    for (unsigned v = lo; v <= hi; ++v) set[v] = true;
+                }
+                if (k >= pattern.size()) return false;
+                if (negate) {
+                    for (bool& b : set) b = !b;
+                }
+                set[':'] = false;
+                i = k;
+            } else if (p == '?') {
+                set.fill(true);
+                set[':'] = false;
+            } else {
+                const char literal = p == '\\' && i + 1 < pattern.size() ? pattern[++i] : p;
+                set[static_cast<unsigned char>(literal)] = true;
+            }
+            for (std::size_t j = 0; j < name.size(); ++j) {
+                if (at[j] && set[static_cast<unsigned char>(name[j])]) next[j + 1] = 1;
+            }
+        }
+        std::swap(at, next);
+    }
+    return at[name.size()] != 0;
+}
+
+}  // namespace
+
+ScriptPattern::ScriptPattern(std::string_view pattern) {
+    if (pattern.size() > 256) {
+        m_ok = false;
+        return;
+    }
+    // npm-run-all's task is the pattern up to a blank (its arguments after).
+    std::string task(pattern.substr(0, pattern.find(' ')));
+    if (!expand_braces(task, m_alternatives, 0)) m_ok = false;
+    for (const std::string& a : m_alternatives) {
+        // An extglob (`+(a|b)`, `@(...)`, `!(...)`, `?(...)`, `*(...)`), a POSIX class (`[[:alpha:]]`).
+        for (std::size_t p = a.find('('); p != std::string::npos && m_ok; p = a.find('(', p + 1)) {
+            if (p > 0 && std::string_view("+@!?*").find(a[p - 1]) != std::string_view::npos) m_ok = false;
+        }
+        if (a.find("[:") != std::string::npos || a.find("[=") != std::string::npos || a.find("[.") != std::string::npos) m_ok = false;
+    }
+    if (!m_ok) m_alternatives.clear();
+}
+
+std::size_t ScriptPattern::size() const {
+    std::size_t n = 0;
+    for (const auto& a : m_alternatives) n += a.size() + 1;
+    return n;
+}
+
+bool ScriptPattern::matches(std::string_view name) const {
+    name = name.substr(0, 256);
+    return std::any_of(m_alternatives.begin(), m_alternatives.end(), [&](const std::string& a) { return glob_match(a, name); });
+}
+
+}  // namespace pgfence::analyze::tools::deploy_detail
+
+namespace pgfence::analyze::tools::deploy_detail {
+namespace {
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { return std::find(list.begin(), list.end(), w) != list.end(); }
+
+}  // namespace
+
+// turbo (turborepo.com docs, `turbo run` and its shorthand `turbo build`), lerna (`lerna run`) and
+// nx (`nx run project:target`, `nx run-many -t`, `nx affected -t`, `nx <target> <project>`) run a
+// task in each workspace package: its script of that name, and for turbo the tasks turbo.json's
+// dependsOn adds, for nx a project.json target's command; none of them is read. A task named as a
+// deploy's step (`turbo run build`) is each package's script pgfence reads where it is (deploy_name).
+std::string task_runner_unknown(const std::vector<std::string>& words) {
+    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+        const std::string runner = tool_word(words[k]);
+        if (runner != "turbo" && runner != "lerna" && runner != "nx") continue;
+        auto skip = [&](std::size_t v) {
+            while (v < words.size() && flag_word(words[v])) {
+                const bool value = words[v].find('=') == std::string::npos &&
+                                   one_of(words[v], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--cache-dir", "--cwd", "--env-mode",
+                                                     "--log-order", "--output-logs", "--log-prefix", "--ui", "--profile", "--graph", "--since",
+                                                     "--projects", "-p", "--exclude", "--configuration", "-c", "--parallel", "--base", "--head"});
+                v += value ? 2 : 1;
+            }
+            return v;
+        };
+        std::size_t v = skip(k + 1);
+        if (v >= words.size()) return "";
+        std::vector<std::string> tasks;
+        auto take = [&](std::size_t from) {
+            for (std::size_t t = from; t < words.size() && words[t] != "--" && tasks.size() < 16; ++t) {
+                if (!flag_word(words[t])) tasks.push_back(words[t]);
+                else if (one_of(words[t], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--since", "--projects", "-p", "--exclude"})) ++t;
+            }
+        };
+        const std::string& sub = words[v];
+        if (runner == "turbo") {
+            if (sub == "run" || sub == "watch") take(skip(v + 1));
+            else if (!one_of(sub, {"login", "logout", "link", "unlink", "prune", "daemon", "gen", "generate", "info", "ls", "query", "scan",
+                                   "telemetry", "boundaries", "bin", "completion", "devtools", "docs", "config"})) take(v);
+        } else if (runner == "lerna") {
+            if (sub == "run") take(skip(v + 1));
+        } else if (sub == "run-many" || sub == "affected" || sub == "run") {
+            for (std::size_t t = v + 1; t < words.size() && tasks.size() < 16; ++t) {
+                const std::string& w = words[t];
+                if (w == "-t" || w == "--target" || w == "--targets") {
+                    for (++t; t < words.size() && !flag_word(words[t]) && tasks.size() < 16; ++t) tasks.push_back(words[t]);
+                    --t;
+                } else if (w.starts_with("--target=") || w.starts_with("--targets=")) {
+                    tasks.push_back(w.substr(w.find('=') + 1));
+                } else if (sub == "run" && !flag_word(w)) {
+                    tasks.push_back(w);  // project:target[:configuration]
+                    break;
+                }
+            }
+            if (tasks.empty()) tasks.emplace_back(sub);
+        } else if (!one_of(sub, {"add", "connect", "connect-to-nx-cloud", "daemon", "graph", "dep-graph", "exec", "format", "format:check",
+                                 "format:write", "generate", "g", "import", "init", "list", "migrate", "new", "release", "repair", "report",
+                                 "reset", "show", "sync", "sync:check", "view-logs", "watch", "login", "logout", "mcp", "print-affected",
+                                 "workspace-lint", "configure-ai-agents"})) {
+            tasks.push_back(sub);
+        }
+        for (const std::string& task : tasks) {
+            if (runner != "nx" && deploy_task_name(task)) continue;
+            return "this command runs the task " + printable(task) + " of each workspace package through " + runner +
+                   ", which pgfence does not follow (each package's script of that name" +
+                   (runner == "turbo" ? std::string(", the tasks turbo.json makes it depend on") : runner == "nx" ? ", a project.json target's command" : "") +
+                   "): what it runs against the database (the down direction, a reset) is not known";
+        }
+        return "";
+    }
+    return "";
+}
+
+}  // namespace pgfence::analyze::tools::deploy_detail
