@@ -154,7 +154,40 @@ bool keeps_duplicates_only(const pg::Node* having) {
     return (sign == ">" && bound->val.ival.ival == 1) || (sign == ">=" && bound->val.ival.ival == 2);
 }
 
+// `id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY k ...) AS rn FROM t) s WHERE
+// rn > 1)` on t itself (rallly's invites, Unleash's lowercased emails): every row but the first of
+// each k, so at least one row of each key is kept.
+bool numbered_duplicates(const pg::Node* where, std::string_view table) {
+    const auto* in = pg::as<SubLink>(where);
+    if (in == nullptr || in->subLinkType != ANY_SUBLINK) return false;
+    const auto* outer = pg::as<SelectStmt>(in->subselect);
+    if (outer == nullptr || outer->op != SETOP_NONE || pg::length(outer->fromClause) != 1) return false;
+    const auto* from = pg::as<RangeSubselect>(pg::nth(outer->fromClause, 0));
+    const auto* rest = pg::as<A_Expr>(outer->whereClause);
+    if (from == nullptr || rest == nullptr || rest->kind != AEXPR_OP || pg::length(rest->name) != 1) return false;
+    const auto* counted = pg::as<ColumnRef>(rest->lexpr);
+    const auto* bound = pg::as<A_Const>(rest->rexpr);
+    if (counted == nullptr || bound == nullptr || bound->isnull || bound->val.node.type != T_Integer) return false;
+    const std::string_view sign = pg::text(pg::nth(rest->name, 0));
+    if (!((sign == ">" && bound->val.ival.ival == 1) || (sign == ">=" && bound->val.ival.ival == 2))) return false;
+    const std::string_view rn = pg::text(pg::last(counted->fields));
+    const auto* inner = pg::as<SelectStmt>(from->subquery);
+    if (inner == nullptr || inner->op != SETOP_NONE || inner->whereClause != nullptr || pg::length(inner->fromClause) != 1) return false;
+    const auto* source = pg::as<RangeVar>(pg::nth(inner->fromClause, 0));
+    if (source == nullptr || pg::relname(source) != table) return false;
+    for (const ResTarget* target : pg::each<ResTarget>(inner->targetList)) {
+        const auto* call = pg::as<FuncCall>(target->val);
+        if (call == nullptr || call->over == nullptr || pg::text(pg::last(call->funcname)) != "row_number" ||
+            pg::length(call->over->partitionClause) == 0) {
+            continue;
+        }
+        if ((target->name != nullptr ? pg::text(target->name) : std::string_view("row_number")) == rn) return true;
+    }
+    return false;
+}
+
 bool deletes_duplicates(const DeleteStmt* remove) {
+    if (remove->relation != nullptr && numbered_duplicates(remove->whereClause, pg::relname(remove->relation))) return true;
     auto grouped = [](const pg::Node* query) {
         const auto* select = pg::as<SelectStmt>(query);
         return select != nullptr && select->op == SETOP_NONE && select->groupClause != nullptr &&
@@ -283,7 +316,7 @@ void cte_delete(const StatementContext& ctx, Sink& sink) {
                                                  " may delete every row of " + table +
                                                  ": pgfence cannot show that its WHERE picks a few rows (only an equality "
                                                  "or IN against constants on a column does), and on the production table "
-                                                 "it may hold for each");
+                                                 "it may be true of every row");
         f.risk = Risk::High;
         f.relation = table;
         f.fix = "pick the rows by key (WHERE id IN (...)) after checking how many the condition matches on production";
@@ -438,7 +471,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                               "DELETE FROM " + table + " WHERE " + shortened(split.where, 60) + " may delete every row of " +
                                   table + likely + ": pgfence cannot show that its WHERE picks a few rows (only an "
                                   "equality or IN against constants on a column does), and on the production table it may "
-                                  "hold for each; the rows it deletes stay locked until the migration commits");
+                                  "be true of every row; the rows it deletes stay locked until the migration commits");
         f.risk = Risk::High;
         f.relation = table;
         f.fix = "pick the rows by key (WHERE id IN (...)) after checking how many the condition matches on production "
@@ -454,8 +487,9 @@ void check(const StatementContext& ctx, Sink& sink) {
                           verb + table + " WHERE " + shortened(split.where, 60) +
                               (scan_only ? " reads every row of " + table + " to find the rows it " +
                                                (update ? "writes" : "deletes") + " (no index of " + table + " serves its WHERE)"
-                                         : dedup ? " deletes the extra rows of the keys its GROUP BY ... HAVING finds "
-                                                   "duplicated, reading every row of " + table + " to find them"
+                                         : dedup ? " deletes the extra rows of the keys it finds duplicated (GROUP BY ... "
+                                                   "HAVING, or row_number() OVER (PARTITION BY ...) past the first), reading "
+                                                   "every row of " + table + " to find them"
                                                  : " may touch most rows of " + table + likely) +
                               ", in the migration's transaction: each row it " + (update ? "writes" : "deletes") +
                               " stays locked until the migration commits (other writers of those rows wait), and every "

@@ -17,3 +17,10 @@ WHERE a.user_id = b.user_id AND a.id <> b.id;
 -- A HAVING that keeps every group (red team R69 C2: it deleted all 1,000 rows): HIGH.
 DELETE FROM orders a USING (SELECT user_id FROM orders GROUP BY user_id HAVING count(*) >= 1) b
 WHERE a.user_id = b.user_id;
+-- row_number() past the first of each key, on the table itself (rallly's invites, Unleash's emails):
+-- MEDIUM. Numbered over the whole table (no PARTITION BY) or taken from another table: HIGH.
+DELETE FROM orders WHERE id IN (
+    SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY user_id, total ORDER BY id DESC) AS rn FROM orders) d WHERE d.rn > 1
+);
+DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orders) d WHERE rn > 1);
+DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY id) AS rn FROM users) d WHERE rn >= 1);
