@@ -145,11 +145,39 @@ void check_drop(const DropStmt* stmt, const StatementContext& ctx, Sink& sink) {
 // other tables that depend on the unique index go too (PostgreSQL 15: "drop cascades to
 // constraint t6_t5_id_fkey on table t6"). The lock model names those it knows (cascade_note.hpp),
 // or says the table is not known.
+// Does a later statement of the file add a foreign key from `table` to `referenced` again (flipt's
+// 7_namespaces_relationships: the primary key dropped with CASCADE, made again on more columns, and
+// each dropped key added back as a composite one; the stranger review 84)? Looked at most k_ahead on.
+bool added_back(const StatementContext& ctx, std::string_view table, std::string_view referenced) {
+    constexpr std::size_t k_ahead = 2000;
+    if (ctx.stmts == nullptr || referenced.empty()) return false;
+    const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
+    for (std::size_t i = at + 1; i < ctx.stmts->size() && i <= at + k_ahead; ++i) {
+        const auto* alter = pg::as<AlterTableStmt>((*ctx.stmts)[i]);
+        if (alter == nullptr || alter->relation == nullptr || pg::display_name(alter->relation) != table) continue;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* con = pg::as<Constraint>(cmd->def);
+            if (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_FOREIGN && con->pktable != nullptr &&
+                pg::display_name(con->pktable) == referenced) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void check_foreign_keys(const StatementContext& ctx, Sink& sink, const std::string& what) {
     std::vector<std::string> dropped;
     std::vector<std::string> unknown;
+    const auto* alter = ctx.as<AlterTableStmt>();
+    const std::string referenced = alter != nullptr && alter->relation != nullptr ? pg::display_name(alter->relation) : std::string();
     for (const std::string& note : ctx.statement.notes) {
-        if (std::string_view fk = after_prefix(note, k_cascade_fk_note); !fk.empty()) dropped.emplace_back(fk);
+        if (std::string_view fk = after_prefix(note, k_cascade_fk_note); !fk.empty()) {
+            // "<table>.<key>": a key the file adds back from that table to this one is replaced.
+            const std::size_t dot = fk.rfind('.');
+            if (dot != std::string_view::npos && added_back(ctx, fk.substr(0, dot), referenced)) continue;
+            dropped.emplace_back(fk);
+        }
         if (std::string_view of = after_prefix(note, k_cascade_unknown_fk_note); !of.empty()) unknown.emplace_back(of);
     }
     if (!dropped.empty()) {
