@@ -303,6 +303,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             for (const auto& [f, said_by] : *options.tool_folders) {
                 if (f != self && f + "/" != self && f != self + "/") continue;
                 const std::string_view t = std::string_view(said_by).substr(0, said_by.find('\n'));
+                if (t != "node-pg-migrate" && t != "dbmate" && t != "goose") continue;  // a script tool's: its .sql files are not its
                 if (tool.empty()) {
                     tool = std::string(t);
                     why = said_by.substr(said_by.find('\n') + 1);

@@ -10,10 +10,33 @@
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
 #include "analyze/plan/plan_objects.hpp"
+#include "analyze/orm/project_tool.hpp"
+
+#include <filesystem>
+#include <optional>
 
 namespace pgfence::analyze {
 
 namespace {
+
+// The script tool the project's settings or commands name for the script's folder
+// (AnalyzeOptions::tool_folders: `db-migrate --migrations-dir src/migrations` in package.json),
+// when its own words and its project's dependencies do not decide it (Unleash depends on both
+// db-migrate and knex): Auto when none names the folder, or two tools do.
+orm::InputFormat folder_script_tool(const std::string& path, const AnalyzeOptions& options) {
+    if (options.tool_folders == nullptr || options.tool_folders->empty()) return orm::InputFormat::Auto;
+    std::error_code ec;
+    const std::string folder = std::filesystem::absolute(path, ec).lexically_normal().parent_path().generic_string();
+    std::optional<orm::InputFormat> found;
+    for (const auto& [f, said_by] : *options.tool_folders) {
+        if (f != folder && f != folder + "/" && f + "/" != folder) continue;
+        const auto named = orm::parse_input_format(std::string_view(said_by).substr(0, said_by.find('\n')));
+        if (!named || *named == orm::InputFormat::Auto || *named == orm::InputFormat::Sql) continue;
+        if (found && *found != *named) return orm::InputFormat::Auto;
+        found = named;
+    }
+    return found.value_or(orm::InputFormat::Auto);
+}
 
 // The runs of `path` by psql (AnalyzeOptions::psql_runs); each `:name`, `:'name'` or `:"name"` psql
 // would interpolate there whose name not every run sets to a constant on its command line: psql
@@ -111,6 +134,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
     orm::InputFormat format = orm::resolve_format(path, text, options.input_format);
+    if (format == orm::InputFormat::Auto && orm::defines_up(text)) format = folder_script_tool(path, options);
     bool script = format != orm::InputFormat::Sql;
     orm::Extraction extraction;
     std::vector<orm::OrmStatement> orm_statements;

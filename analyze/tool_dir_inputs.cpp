@@ -687,7 +687,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (std::find(folders.begin(), folders.end(), folder) == folders.end()) note_effect(rel, *text, d.line);
             folders.push_back(folder);
             if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
-            if (d.tool == "node-pg-migrate" || d.tool == "dbmate" || d.tool == "goose") {
+            // (And the script tools': a script there whose own words name no tool is that tool's
+            // migration, analyzer_text.cpp; the stranger review 84, Unleash's db-migrate folder.)
+            if (d.tool == "node-pg-migrate" || d.tool == "dbmate" || d.tool == "goose" || d.tool == "db-migrate" || d.tool == "knex" ||
+                d.tool == "sequelize") {
                 std::error_code e;
                 out.tool_folders.emplace_back(fs::absolute(folder, e).lexically_normal().generic_string(), d.tool + "\n" + d.tool + " runs this folder (" +
                                                                                                          describe(rel, d) + ")");

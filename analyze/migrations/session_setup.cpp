@@ -175,6 +175,18 @@ bool sets_home(std::string_view l) {
 // What a line sets up, or "" when nothing. `l` is the line as the program reads it, lower-cased;
 // `pooled`: the file speaks of a connection pool (Knex's pool.afterCreate, not a Sequelize model's
 // afterCreate hook); `psql`: the file names psql.
+// `name?: ...` (the line lowercased, as program_lines gives it): a TypeScript optional property of an interface or type (`afterCreate?: (c: any) =>
+// void;`, Unleash's option.ts; the stranger review 84), which declares a type and runs nothing. An
+// object literal cannot write `?:` after a key.
+bool optional_signature(std::string_view line, std::string_view name) {
+    for (std::size_t at = line.find(name); at != std::string_view::npos; at = line.find(name, at + 1)) {
+        std::size_t next = at + name.size();
+        while (next < line.size() && (line[next] == ' ' || line[next] == '\t')) ++next;
+        if (next + 1 < line.size() && line[next] == '?' && line[next + 1] == ':') return true;
+    }
+    return false;
+}
+
 std::string setup_of(std::string_view l, bool pooled, bool psql) {
     const std::string keys = key_view(l);
     // psql runs its start-up file before the files it is given, unless -X: $PSQLRC, else
@@ -233,7 +245,7 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
                    ") before the migrations use it: what that sets or changes is not known";
         }
     }
-    if (pooled && keys.find("aftercreate") != std::string::npos) {  // Knex (tarn): pool.afterCreate(conn, done)
+    if (pooled && keys.find("aftercreate") != std::string::npos && !optional_signature(l, "aftercreate")) {  // Knex (tarn): pool.afterCreate(conn, done)
         return "the pool's afterCreate runs code, and SQL, on each new connection before the migrations use it: what that sets or "
                "changes is not known";
     }

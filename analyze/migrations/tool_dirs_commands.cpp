@@ -76,6 +76,9 @@ const std::vector<Cli>& clis() {
         // diesel_cli (diesel_cli/src/cli.rs: --migration-dir, --config-file).
         {"diesel", {"diesel"}, {"--migration-dir"}, {"--config-file"}, false},
         {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
+        // db-migrate (0.11 lib/commands/set-default-argv.js: 'migrations-dir', alias 'm', default
+        // ./migrations; --config names the database.json it reads instead of the working folder's).
+        {"db-migrate", {"db-migrate"}, {"--migrations-dir", "-m"}, {"--config"}, true},
         {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
         // sqlx-cli (launchbadge/sqlx sqlx-cli/src/opt.rs: `migrate run` and `database setup|reset`
         // take MigrationSourceOpt `--source`, "Defaults to `migrations/`" unless sqlx.toml sets

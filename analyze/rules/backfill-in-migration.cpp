@@ -162,6 +162,15 @@ bool numbered_duplicates(const pg::Node* where, std::string_view table) {
     if (in == nullptr || in->subLinkType != ANY_SUBLINK) return false;
     const auto* outer = pg::as<SelectStmt>(in->subselect);
     if (outer == nullptr || outer->op != SETOP_NONE || pg::length(outer->fromClause) != 1) return false;
+    // The rows are picked by a key of their own, the same column on both sides: `id` (the primary
+    // key by convention) or `ctid`. Picked by the partition's column (`email IN (SELECT email ...)`)
+    // every copy of a duplicated value goes, the first too (red team r84b #3).
+    const auto* tested = pg::as<ColumnRef>(in->testexpr);
+    const auto* picked = pg::length(outer->targetList) == 1 ? pg::as<ResTarget>(pg::nth(outer->targetList, 0)) : nullptr;
+    const auto* picked_column = picked != nullptr ? pg::as<ColumnRef>(picked->val) : nullptr;
+    if (tested == nullptr || picked_column == nullptr) return false;
+    const std::string_view key = pg::text(pg::last(tested->fields));
+    if ((key != "id" && key != "ctid") || pg::text(pg::last(picked_column->fields)) != key) return false;
     const auto* from = pg::as<RangeSubselect>(pg::nth(outer->fromClause, 0));
     const auto* rest = pg::as<A_Expr>(outer->whereClause);
     if (from == nullptr || rest == nullptr || rest->kind != AEXPR_OP || pg::length(rest->name) != 1) return false;
@@ -181,7 +190,12 @@ bool numbered_duplicates(const pg::Node* where, std::string_view table) {
             pg::length(call->over->partitionClause) == 0) {
             continue;
         }
-        if ((target->name != nullptr ? pg::text(target->name) : std::string_view("row_number")) == rn) return true;
+        if ((target->name != nullptr ? pg::text(target->name) : std::string_view("row_number")) != rn) continue;
+        for (const pg::Node* part : pg::each(call->over->partitionClause)) {
+            const auto* c = pg::as<ColumnRef>(part);
+            if (c != nullptr && pg::text(pg::last(c->fields)) == key) return false;  // one row per key: numbering keeps none apart
+        }
+        return true;
     }
     return false;
 }

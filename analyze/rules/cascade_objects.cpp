@@ -1,5 +1,6 @@
 #include "analyze/rules/cascade_objects.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -148,9 +149,13 @@ void check_drop(const DropStmt* stmt, const StatementContext& ctx, Sink& sink) {
 // Does a later statement of the file add a foreign key from `table` to `referenced` again (flipt's
 // 7_namespaces_relationships: the primary key dropped with CASCADE, made again on more columns, and
 // each dropped key added back as a composite one; the stranger review 84)? Looked at most k_ahead on.
-bool added_back(const StatementContext& ctx, std::string_view table, std::string_view referenced) {
+// Which columns the dropped key had is not in the note, so a key added back does not clear the
+// finding (red team r84b #1: one on other columns, NOT VALID, left the old column unchecked): it
+// makes it MEDIUM, saying what to check.
+// The line of that statement, 0 when none.
+int added_back(const StatementContext& ctx, std::string_view table, std::string_view referenced) {
     constexpr std::size_t k_ahead = 2000;
-    if (ctx.stmts == nullptr || referenced.empty()) return false;
+    if (ctx.stmts == nullptr || referenced.empty()) return 0;
     const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
     for (std::size_t i = at + 1; i < ctx.stmts->size() && i <= at + k_ahead; ++i) {
         const auto* alter = pg::as<AlterTableStmt>((*ctx.stmts)[i]);
@@ -159,11 +164,11 @@ bool added_back(const StatementContext& ctx, std::string_view table, std::string
             const auto* con = pg::as<Constraint>(cmd->def);
             if (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_FOREIGN && con->pktable != nullptr &&
                 pg::display_name(con->pktable) == referenced) {
-                return true;
+                return i < ctx.file.statements.size() ? std::max(1, ctx.file.statements[i].span.start.line) : 1;
             }
         }
     }
-    return false;
+    return 0;
 }
 
 void check_foreign_keys(const StatementContext& ctx, Sink& sink, const std::string& what) {
@@ -171,14 +176,33 @@ void check_foreign_keys(const StatementContext& ctx, Sink& sink, const std::stri
     std::vector<std::string> unknown;
     const auto* alter = ctx.as<AlterTableStmt>();
     const std::string referenced = alter != nullptr && alter->relation != nullptr ? pg::display_name(alter->relation) : std::string();
+    std::vector<std::pair<std::string, int>> again;  // dropped, and a key from its table added back at that line
     for (const std::string& note : ctx.statement.notes) {
         if (std::string_view fk = after_prefix(note, k_cascade_fk_note); !fk.empty()) {
-            // "<table>.<key>": a key the file adds back from that table to this one is replaced.
+            // "<table>.<key>": a key the file adds back from that table to this one.
             const std::size_t dot = fk.rfind('.');
-            if (dot != std::string_view::npos && added_back(ctx, fk.substr(0, dot), referenced)) continue;
+            if (int line = dot != std::string_view::npos ? added_back(ctx, fk.substr(0, dot), referenced) : 0; line > 0) {
+                again.emplace_back(std::string(fk), line);
+                continue;
+            }
             dropped.emplace_back(fk);
         }
         if (std::string_view of = after_prefix(note, k_cascade_unknown_fk_note); !of.empty()) unknown.emplace_back(of);
+    }
+    if (dropped.empty() && !again.empty()) {
+        std::string listed;
+        for (std::size_t i = 0; i < again.size() && i < 8; ++i) {
+            listed += (i == 0 ? "" : ", ") + again[i].first + " (a key from its table added at line " + std::to_string(again[i].second) + ")";
+        }
+        if (again.size() > 8) listed += " and " + std::to_string(again.size() - 8) + " more";
+        Finding& f = sink.add(ctx.statement, what + " ... CASCADE also drops the foreign key" + (again.size() == 1 ? " " : "s ") + listed +
+                                                 " of other tables; the file adds a foreign key from each table to this one again, but "
+                                                 "pgfence does not know the dropped keys' columns: check that each new key covers them and "
+                                                 "is validated, or their rows stop being checked");
+        f.risk = Risk::Medium;
+        f.fix = "drop the foreign keys explicitly first (ALTER TABLE ... DROP CONSTRAINT on each), then drop without CASCADE, "
+                "so the migration says which keys go and which replace them";
+        return;
     }
     if (!dropped.empty()) {
         std::string listed;

@@ -146,8 +146,13 @@ bool guarded_add_again(const DoStmt* block, std::string_view name) {
 // The table and the columns are followed through the file's renames after the drop (Prisma's
 // naming-convention migrations drop every foreign key, rename the tables and columns, then add the
 // keys back under the new names: the stranger review 84, rallly 20220511180705).
+// A relation's schema as written ("" unqualified): after a rename is followed, only statements on
+// the dropped table's schema as written count (red team r84b #2: archive.orders renamed is not
+// public.orders), and SET SCHEMA stops the following.
+std::string_view schema_written(const RangeVar* rv) { return rv != nullptr && rv->schemaname != nullptr ? pg::text(rv->schemaname) : ""; }
+
 bool replaced(const StatementContext& ctx, std::string_view dropped_from, std::string_view name, const DroppedConstraint& what,
-              std::string* widened = nullptr) {
+              std::string* widened = nullptr, std::string_view dropped_schema = "") {
     const std::vector<std::string> dropped_columns = split_columns(what.columns);
     const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
     std::string renamed_table(dropped_from);
@@ -155,8 +160,17 @@ bool replaced(const StatementContext& ctx, std::string_view dropped_from, std::s
     bool found = false;
     const auto visit = [&](std::size_t i, const pg::Node* node) {
         const bool after = i > at;
+        const bool followed = renamed_table != dropped_from || renamed_columns != dropped_columns;
+        if (const auto* moved = pg::as<AlterObjectSchemaStmt>(node); after && moved != nullptr && moved->relation != nullptr &&
+            pg::relname(moved->relation) == renamed_table) {
+            renamed_table = "\x01";  // moved to another schema: nothing after it is this table as written
+            return false;
+        }
         if (const auto* rename = pg::as<RenameStmt>(node); after && rename != nullptr) {
-            if (rename->relation == nullptr || rename->newname == nullptr || pg::relname(rename->relation) != renamed_table) return false;
+            if (rename->relation == nullptr || rename->newname == nullptr || pg::relname(rename->relation) != renamed_table ||
+                schema_written(rename->relation) != dropped_schema) {
+                return false;
+            }
             if (rename->renameType == OBJECT_TABLE) renamed_table = pg::text(rename->newname);
             if (rename->renameType == OBJECT_COLUMN && rename->subname != nullptr) {
                 const std::string from = quote_ident(pg::text(rename->subname));
@@ -175,7 +189,8 @@ bool replaced(const StatementContext& ctx, std::string_view dropped_from, std::s
         };
         if (const auto* block = pg::as<DoStmt>(node); block != nullptr && guarded_add_again(block, name)) return found = true;
         if (const auto* index = pg::as<IndexStmt>(node)) {
-            if (what.kind != "unique" || !index->unique || index->relation == nullptr || pg::relname(index->relation) != relname) {
+            if (what.kind != "unique" || !index->unique || index->relation == nullptr || pg::relname(index->relation) != relname ||
+                (after && followed && schema_written(index->relation) != dropped_schema)) {
                 return false;
             }
             std::vector<std::string> keys;
@@ -201,6 +216,8 @@ bool replaced(const StatementContext& ctx, std::string_view dropped_from, std::s
         }
         const auto* alter = pg::as<AlterTableStmt>(node);
         if (alter == nullptr || alter->relation == nullptr || pg::relname(alter->relation) != relname) return false;
+        const std::string_view schema = schema_written(alter->relation);
+        if (schema != dropped_schema && ((after && followed) || (!schema.empty() && !dropped_schema.empty()))) return false;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             // The constraint's columns dropped too (drop-column reports that): nothing is left to check.
             if (cmd->subtype == AT_DropColumn && !columns.empty() && cmd->name != nullptr &&
@@ -289,7 +306,7 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
     if (what.kind.empty() || what.kind == "unknown") what = {kind_from_name(name), what.columns};
     if (what.kind == "not-null check") return;  // the column is NOT NULL: the check proved nothing more
     std::string widened;
-    if (replaced(ctx, pg::relname(alter->relation), name, what, &widened)) return;
+    if (replaced(ctx, pg::relname(alter->relation), name, what, &widened, schema_written(alter->relation))) return;
     // The old table of a copy-and-swap later in the file (renamed_aside.hpp): it is renamed aside,
     // and the application's writes go to the new table, whose constraints are its own.
     const auto at = static_cast<std::size_t>(ctx.statement.index);

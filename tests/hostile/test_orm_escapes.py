@@ -335,9 +335,9 @@ def unnamed(tool):
 
 
 # Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read, and
-# dropTable, dropColumns/dropColumn and renameColumn with literal names and options as the SQL
-# their src/operations/tables/*.ts build; every other pgm call, and those with a computed name, an
-# options variable or a capital the decamelize setting would rewrite, is unknown at its line.
+# dropTable, dropColumns/dropColumn, renameColumn and createIndex with literal names and options as
+# the SQL their src/operations/**/*.ts build; every other pgm call, and those with a computed name,
+# an options variable or a capital the decamelize setting would rewrite, is unknown at its line.
 NODE_PG_MIGRATE = """exports.shorthands = undefined;
 
 exports.up = (pgm) => {
@@ -348,7 +348,8 @@ exports.up = (pgm) => {
   pgm.dropTable(process.env.T); // expect: unknown-statement
   pgm.dropTable('audit', opts); // expect: unknown-statement
   pgm.dropColumn('cartItems', 'qty'); // expect: unknown-statement
-  pgm.createIndex('carts', 'amount'); // expect: unknown-statement
+  pgm.createIndex('carts', 'amount'); // expect: create-index-without-concurrently
+  pgm.createIndex('carts', 'amount', opts); // expect: unknown-statement
   pgm.sql('UPDATE carts SET total = {t}', { t: 1 }); // expect: unknown-statement
 };
 

@@ -302,9 +302,28 @@ def psql_settings_control(s):
     check(1 not in held, f"db/release.sql:1 (\\set ON_ERROR_STOP on) is no statement: {sorted(found)}")
 
 
+def pool_hook_type_control(s):
+    """A TypeScript interface declaring the pool's hook (`afterCreate?: (c: any, done: any) => void;`,
+    Unleash's option.ts; the stranger review 84) runs nothing: no unknown there. The knexfile's pool
+    with an afterCreate function beside it stays unknown at its line."""
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n',
+            "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+            "migrations/20240101000000_init.js": KNEX_INIT}
+    head = {"src/types/option.ts": "export interface DbOptions {\n  pool?: {\n    min?: number;\n"
+                                   "    afterCreate?: (connection: any, callback: any) => void;\n  };\n}\n",
+            "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL,\n"
+                           "  pool: { afterCreate: (conn, done) => conn.query('SET search_path = archive', done) } };\n"}
+    repository(s, base, head)
+    s.start_double()
+    s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    found = pr_findings(s)
+    check(not any(p == "src/types/option.ts" for p, _, _ in found), f"no finding at the type declaration: {found}")
+    check(("knexfile.js", "unknown-statement", 2) in found, f"the knexfile's hook stays unknown: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control, sequelize_connect_hooks,
                                           spelled_settings, psql_clients, psql_startup_file, psqlrc_named_file, psqlrc_unresolved,
-                                          psqlrc_cd, psql_settings, psql_settings_control)}
+                                          psqlrc_cd, psql_settings, psql_settings_control, pool_hook_type_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -218,8 +218,28 @@ def unique_widened(s):
     check(found[1][0].endswith("03_drop/migration.sql") and found[1][2] == "HIGH", f"the lone drop is HIGH: {found}")
 
 
+def db_migrate_folder_named(s):
+    """Unleash (stranger review 84): a db-migrate script that only calls db.createTable names no tool
+    in its words, and the project depends on both db-migrate and knex; package.json's
+    `db-migrate --migrations-dir ./src/migrations` says whose folder it is: read as db-migrate's, its
+    table made. The same script in a folder no command names stays unknown."""
+    script = ("'use strict';\nexports.up = function (db, cb) {\n  db.createTable('client_applications', {\n"
+              "    app_name: { type: 'string', length: 255, primaryKey: true },\n  }, cb);\n};\n"
+              "exports.down = function (db, cb) {\n  db.dropTable('client_applications', cb);\n};\n")
+    repository(s, {"package.json": '{"name":"app","scripts":{"db-migrate":"db-migrate --migrations-dir ./src/migrations"},'
+                                   '"dependencies":{"db-migrate":"0.11.14","db-migrate-pg":"1.5.2","knex":"^3"}}\n',
+                   "src/migrations/20161205203516-create-client-applications.js": script,
+                   "other/migrations/20161205203517-create-more.js": script.replace("client_applications", "more")})
+    found = analyze(s)
+    named = [f for f in found if f[0] == "src/migrations/20161205203516-create-client-applications.js"]
+    check(not [f for f in named if f[1] == "unknown-statement"], f"the folder's tool reads the script: {named}")
+    other = unknowns_in(found, "other/migrations/20161205203517-create-more.js")
+    check(other and "cannot tell which migration tool" in other[0][1], f"a folder no command names stays unknown: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in (psql_connect, notes_once, alembic_lookalike, angular_config, makefile_assignments, shell_comment,
-                                     prisma_dirname, compose_build_context, sequence_raised, unique_added_again, unique_widened)}
+                                     prisma_dirname, compose_build_context, sequence_raised, unique_added_again, unique_widened,
+                                     db_migrate_folder_named)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

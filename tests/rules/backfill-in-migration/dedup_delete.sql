@@ -24,3 +24,7 @@ DELETE FROM orders WHERE id IN (
 );
 DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM orders) d WHERE rn > 1);
 DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY id) AS rn FROM users) d WHERE rn >= 1);
+-- Picked by the partition's own column (red team r84b): every copy of a duplicated value goes. HIGH.
+DELETE FROM orders WHERE user_id IN (
+    SELECT user_id FROM (SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn FROM orders) d WHERE rn > 1
+);

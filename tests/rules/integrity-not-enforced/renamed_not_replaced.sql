@@ -7,3 +7,7 @@ ALTER TABLE orders RENAME TO purchases;
 ALTER TABLE purchases RENAME COLUMN user_id TO buyer_id;
 ALTER TABLE purchases ADD COLUMN seller_id bigint;
 ALTER TABLE purchases ADD CONSTRAINT purchases_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES users(id) NOT VALID;
+-- Another schema's table of the same name, renamed, is not the dropped one (red team r84b).
+ALTER TABLE public.users DROP CONSTRAINT users_email_key;
+ALTER TABLE archive.users RENAME TO users_old;
+ALTER TABLE archive.users_old ADD CONSTRAINT users_email_key UNIQUE (email);
