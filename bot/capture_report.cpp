@@ -87,10 +87,18 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         if (m.session_settings.empty()) {
             out.looked += static_cast<std::size_t>(std::erase_if(m.statements, [&](const std::string& sql) { return introspection(sql, options); }));
         }
-        std::string path = m.applied ? files.find(*m.applied) : std::string();
-        if (path.empty()) path = "<" + m.label() + ">";
+        // A forged attribution (capture/migrations.hpp) is reported under its own name, never at
+        // the file it claims, which may be the base branch's history that pr does not report.
+        std::string path = m.applied && !m.forged ? files.find(*m.applied) : std::string();
+        if (path.empty()) path = m.forged ? "<" + m.label() + ", forged bookkeeping>" : "<" + m.label() + ">";
         const std::string shown = annotate::printable(path);
-        if (m.applied && path.front() == '<') {
+        if (m.forged && !out.forged) {
+            out.forged = true;
+            out.unseen.push_back("the command rewrote the migration tool's record of applied migrations (a DELETE or UPDATE of it, "
+                                 "a version recorded twice, or a Rails record sent as a plain query): which migration sent which "
+                                 "statement is not known from there on; those statements are reported under <... forged bookkeeping>");
+        }
+        if (m.applied && !m.forged && path.front() == '<') {
             err << "warning: " << shown << ": no file for this migration " << where << "; its findings are reported under its name\n";
         }
         for (const auto* e : m.unreadable) {
@@ -114,7 +122,7 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         // judges a file after its set's earlier files), even when the tool ran several in one
         // transaction here.
         catalog.hand_on(path);
-        if (!m.applied && m.unreadable.empty() && f.findings.empty() &&
+        if (!m.applied && !m.forged && m.unreadable.empty() && f.findings.empty() &&
             std::all_of(m.statements.begin(), m.statements.end(), [](const std::string& s) { return capture::is_quiet_statement(s); })) {
             out.quiet += m.statements.size();
             continue;
@@ -126,6 +134,10 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
             if (!capture::names_tool_table(sql)) continue;
             add_unknown(f, sql, "the statement names the migration tool's own table (" + annotate::printable(sql.substr(0, 120)) +
                                     "): what it does when the tool records a migration is not followed", options);
+        }
+        if (m.forged) {
+            add_unknown(f, m.label(), "this migration's record was forged or follows a forged one in its session: what it sent "
+                                      "may be any migration's, the pull request's included", options);
         }
         if (!m.unread_options.empty()) {
             add_unknown(f, m.unread_options, "the session's startup options hold switches pgfence does not read ('" +

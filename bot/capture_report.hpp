@@ -26,6 +26,7 @@ struct CaptureJudgement {
     std::size_t looked = 0;         // reads of the system catalogs left out
     std::size_t quiet = 0;          // reads and session settings outside any migration, not reported
     std::size_t closed = 0;         // migrations recognised
+    bool forged = false;            // the tool's record was rewritten (capture/migrations.hpp, forged)
 };
 
 // `where` names the files' place in messages ("under ./app (--root)", "in the head commit").
