@@ -158,6 +158,27 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
     return out;
 }
 
+std::vector<std::string> run_unseen(const capture::RunFacts& run) {
+    std::vector<std::string> out;
+    if (run.bypassed_sessions > 0) {
+        out.push_back(std::to_string(run.bypassed_sessions) + " session(s) reached the capture's database without passing through "
+                      "pgfence's proxy (the server's own port): what they sent, in any migration, is not known");
+    } else if (run.bypass_unchecked) {
+        out.push_back("the server does not count sessions (pg_stat_database.sessions, PostgreSQL 14 and later), so pgfence cannot "
+                      "tell whether the command reached the database without passing through its proxy");
+    }
+    if (run.outlived_by > 0) {
+        out.push_back(std::to_string(run.outlived_by) + " process(es) the command started were still running when it ended, and "
+                      "were killed: what they would have sent is not known (the capture is incomplete)");
+    }
+    if (run.timed_out || !run.exited || run.exit_code != 0) {
+        out.push_back(run.timed_out ? "the command ran past --timeout and was killed: the capture is incomplete"
+                      : !run.exited ? "the command was killed by signal " + std::to_string(run.signal) + ": the capture is incomplete"
+                                    : "the command exited with code " + std::to_string(run.exit_code) + ": the capture is incomplete");
+    }
+    return out;
+}
+
 void add_run_unknowns(std::vector<analyze::FileReport>& files, const std::vector<std::string>& unseen, const analyze::AnalyzeOptions& options) {
     if (unseen.empty()) return;
     analyze::FileReport whole;

@@ -169,8 +169,8 @@ RAILS_DIRECT = ("class TidyOrders < ActiveRecord::Migration[6.1]\n  def up\n"
 def rails_direct_connection(s):
     """The record says a session bypassed the proxy, and pr --capture reports it under <capture>."""
     record = rails(s, {"db/migrate/20240105000000_tidy_orders.rb": RAILS_DIRECT})
-    check(json.load(open(record)).get("bypassed_sessions", 0) >= 1, "the record counts the session that bypassed the proxy")
     found = fails(s, pr(s, record), "a direct connection")
+    check(json.load(open(record)).get("bypassed_sessions", 0) >= 1, "the record counts the session that bypassed the proxy")
     check(("<capture>", "unknown-statement", 1) in found, f"the bypass is an unknown under <capture>: {sorted(found)}")
     # An older record, without the run's facts, is refused.
     old = json.load(open(record))
@@ -236,8 +236,8 @@ def rails_detached_job(s):
             '    Process.detach(Process.spawn("sleep 4; psql \\"$DATABASE_URL\\" -qc \\"DROP TABLE orders CASCADE\\"", '
             "pgroup: true, [:out, :err] => File::NULL))\n  end\nend\n"}
     record = rails(s, head)
-    check(json.load(open(record)).get("outlived_by", 0) >= 1, "the record says a process outlived the command")
     found = fails(s, pr(s, record), "a detached job")
+    check(json.load(open(record)).get("outlived_by", 0) >= 1, "the record says a process outlived the command")
     check(("<capture>", "unknown-statement", 1) in found, f"the incomplete capture is an unknown under <capture>: {sorted(found)}")
 
 
