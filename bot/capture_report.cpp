@@ -95,7 +95,7 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         if (m.forged && !out.forged) {
             out.forged = true;
             out.unseen.push_back("the command rewrote the migration tool's record of applied migrations (a DELETE or UPDATE of it, "
-                                 "a version recorded twice, or a Rails record sent as a plain query): which migration sent which "
+                                 "or a version recorded twice): which migration sent which "
                                  "statement is not known from there on; those statements are reported under <... forged bookkeeping>");
         }
         if (m.applied && !m.forged && path.front() == '<') {

@@ -231,11 +231,7 @@ bool rewrites_history(const Event& e) {
     std::size_t at = 0;
     if (word(t, 0, "delete") && word(t, 1, "from")) at = 2;
     else if (word(t, 0, "update")) at = 1;
-    else if (word(t, 0, "insert") && word(t, 1, "into")) {
-        at = 2;
-        // A Rails close in a simple Query is the migration's `execute`, not ActiveRecord's write.
-        return table_at(t, at) == "schema_migrations" && e.kind == Event::Kind::query && applied_by(e).has_value();
-    } else return false;
+    else return false;
     const std::string table = table_at(t, at);
     if (table == "knex_migrations_lock" || table == "ar_internal_metadata") return false;  // the tools' lock and metadata
     if (table == "alembic_version" && word(t, 0, "update")) return !applied_by(e).has_value();

@@ -44,12 +44,11 @@ struct Applied {
 
 // Whether the event rewrites a tool's record of what was applied other than as the tool does when
 // it migrates forward: a DELETE of schema_migrations, django_migrations, alembic_version or
-// knex_migrations, an UPDATE of any of them that is not Alembic's own (applied_by reads it), or a
-// Rails close sent as a simple Query (ActiveRecord 6.1 sends its INSERT through exec_query, which
-// is exec_params or exec_prepared: the extended protocol, connection_adapters/postgresql_adapter.rb
-// exec_no_cache/exec_cache; a migration's own `execute` is async_exec, a simple Query). The tools
-// send a DELETE only when they unapply (Rails delete_by, Django record_unapplied, Alembic
-// _delete_version). What the capture attributes after such a write is not the tool's word.
+// knex_migrations, or an UPDATE of any of them that is not Alembic's own (applied_by reads it).
+// The tools send a DELETE only when they unapply (Rails 6.1 schema_migration.rb via
+// migration.rb's `SchemaMigration.delete_by`, Django 3.2 recorder.py record_unapplied, Alembic 1.8
+// runtime/migration.py _delete_version). What the capture attributes after such a write is not the
+// tool's word.
 [[nodiscard]] bool rewrites_history(const Event& event);
 
 // The migration an event records as applied, if it is such a write (its values read from the
