@@ -234,7 +234,13 @@ bool rewrites_history(const Event& e) {
     else return false;
     const std::string table = table_at(t, at);
     if (table == "knex_migrations_lock" || table == "ar_internal_metadata") return false;  // the tools' lock and metadata
-    if (table == "alembic_version" && word(t, 0, "update")) return !applied_by(e).has_value();
+    if (table == "alembic_version") {
+        // Alembic deletes a head's row when an upgrade merges branches (runtime/migration.py,
+        // HeadMaintainer.update_to_step: _delete_version for each merged head, then
+        // _update_version): its own forward write. A DELETE closes nothing, so it cannot move a
+        // statement to another migration; a forged close is a version recorded twice.
+        return word(t, 0, "update") && !applied_by(e).has_value();
+    }
     return true;
 }
 
