@@ -429,6 +429,7 @@ std::vector<UnlistedLine> ruby_judge(std::string_view code) {
     std::vector<UnlistedLine> out;
     std::set<std::string> block_vars;
     auto literal_args = [&](std::size_t i, std::size_t end) -> std::optional<std::size_t> {
+        const std::size_t first_arg = i;  // `t.index [:a, :b]`: a list, not a subscript
         for (; i < end; ++i) {
             const Tok& k = t[i];
             if (k.kind == Tok::Kind::string) {
@@ -447,7 +448,7 @@ std::vector<UnlistedLine> ruby_judge(std::string_view code) {
             }
             static constexpr std::string_view k_punct[] = {"(", ")", "[", "]", "{", "}", ",", "=>", "-"};
             if (std::find(std::begin(k_punct), std::end(k_punct), k.text) == std::end(k_punct)) return i;
-            if (k.text == "[" && i > 0 && (t[i - 1].kind == Tok::Kind::name || is_punct(t, i - 1, ")") || is_punct(t, i - 1, "]"))) return i;
+            if (k.text == "[" && i > first_arg && (t[i - 1].kind == Tok::Kind::name || is_punct(t, i - 1, ")") || is_punct(t, i - 1, "]"))) return i;
         }
         return std::nullopt;
     };
