@@ -260,8 +260,7 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
     std::vector<capture::Session> sessions;
     CommandEnd end;
     int major = 15;
-    long long bypassed = 0;         // sessions to the capture's database the proxy did not see
-    bool bypass_unchecked = false;  // the server could not say (PostgreSQL before 14)
+    capture::RunFacts run;  // bypassed sessions, how the command ended, processes that outlived it
     {
         CaptureServer server;
         if (std::string why = server.start(a); !why.empty()) {
@@ -276,6 +275,9 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         }
         server.target().port = (*proxy)->port();
         const std::optional<long long> sessions_before = server.target_sessions();
+        capture::become_subreaper();
+        std::vector<pid_t> own_before;
+        for (const auto& [child, ended] : capture::own_children()) own_before.push_back(child);
         auto pid = capture::start_command(a.command, capture::command_environment(environ, server.target()));
         if (!pid) {
             err << "error: " << annotate::printable(pid.error().message) << "\n";
@@ -317,10 +319,13 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
                 return false;
             },
             std::chrono::seconds(5));
-        sessions = (*proxy)->sessions();
         // Nothing the command started outlives it (a server it left running, a sleep its shell
-        // ran): its process group is killed once it has ended.
+        // ran, a job it spawned in a group or session of its own, re-parented to pgfence as the
+        // subreaper): all are killed once it has ended, while the capture's database still
+        // exists, and their count makes the capture incomplete (unknown).
+        run.outlived_by = static_cast<long long>(capture::kill_leftovers(own_before));
         kill(-*pid, SIGKILL);
+        sessions = (*proxy)->sessions();
         for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
         const std::optional<long long> sessions_after = g_stop_signal == 0 ? server.target_sessions() : std::nullopt;
         long long proxied = 0;
@@ -332,10 +337,14 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             proxied += s.authenticated && !s.error && s.database == server.target().database ? 1 : 0;
         }
         if (!sessions_before || !sessions_after) {
-            bypass_unchecked = true;
+            run.bypass_unchecked = true;
         } else {
-            bypassed = std::max(0LL, *sessions_after - *sessions_before - proxied);
+            run.bypassed_sessions = std::max(0LL, *sessions_after - *sessions_before - proxied);
         }
+        run.exited = end.exited;
+        run.exit_code = end.code;
+        run.signal = end.signal;
+        run.timed_out = end.timed_out;
     }  // the capture's database and role are dropped, the throwaway server stopped
     if (g_stop_signal != 0) {
         err << "error: interrupted (signal " << g_stop_signal << "): the command was stopped; the capture's database and role were dropped\n";
@@ -348,7 +357,7 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             err << "error: " << annotate::printable(record.error().describe()) << "\n";
             return k_exit_input;
         }
-        capture::write_record_json(sessions, (*record)->stream());
+        capture::write_record_json(sessions, run, (*record)->stream());
         if (auto done = (*record)->commit(); !done) {
             err << "error: " << annotate::printable(done.error().describe()) << "\n";
             return k_exit_input;
@@ -368,14 +377,12 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
     report.files = std::move(judged.files);
     std::vector<std::string>& unseen = judged.unseen;
     const bool failed_migration = judged.failed_migration;
-    if (bypassed > 0) {
-        unseen.push_back(std::to_string(bypassed) + " session(s) reached the capture's database without passing through "
-                                           "pgfence's proxy (the server's own port): what they sent is not known");
-    } else if (bypass_unchecked) {
-        unseen.push_back("PostgreSQL " + std::to_string(major) + " does not count sessions (pg_stat_database.sessions, "
-                                           "PostgreSQL 14 and later), so pgfence cannot tell whether the command reached the database "
-                                           "without passing through its proxy");
-    }
+    // The command's own end is its exit status below; the rest of the run's facts are unknowns.
+    capture::RunFacts facts = run;
+    facts.exited = true;
+    facts.exit_code = 0;
+    facts.timed_out = false;
+    for (auto& why : run_unseen(facts)) unseen.push_back(std::move(why));
     add_run_unknowns(report.files, unseen, settings.options);
     Diagnosis diagnosis = diagnose(report, settings, a.ci, err);
     diagnosis.failed = diagnosis.failed || judged.unreadable;

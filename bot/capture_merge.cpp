@@ -1,5 +1,7 @@
 #include "bot/capture_merge.hpp"
 
+#include "bot/migration_code_allowlist.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -31,50 +33,6 @@ std::string folded(std::string_view sql) {
 }
 
 bool ends_with(std::string_view s, std::string_view tail) { return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail; }
-bool starts_with(std::string_view s, std::string_view head) { return s.substr(0, head.size()) == head; }
-
-// Whether `word` occurs in `line` outside a quoted string (quotes counted from the line's start).
-bool in_code(std::string_view line, std::string_view word) {
-    for (std::size_t at = line.find(word); at != std::string_view::npos; at = line.find(word, at + 1)) {
-        const auto before = line.substr(0, at);
-        if (std::count(before.begin(), before.end(), '"') % 2 == 0 && std::count(before.begin(), before.end(), '\'') % 2 == 0) return true;
-    }
-    return false;
-}
-
-// Why a line of Python migration code (Django, Alembic) makes what runs depend on data or the
-// environment, or "".
-std::string python_branch(std::string_view s) {
-    if (in_code(s, "RunPython")) return "a RunPython operation runs Python code";
-    if (in_code(s, "RunSQL(")) {
-        auto rest = s.substr(s.find("RunSQL(") + 7);
-        while (!rest.empty() && (rest.front() == ' ' || rest.front() == 'r' || rest.front() == 'b' || rest.front() == 'f')) {
-            if (rest.front() == 'f') return "a RunSQL of SQL built at run time";
-            rest.remove_prefix(1);
-        }
-        if (starts_with(rest, "sql=")) rest.remove_prefix(4);
-        if (!rest.empty() && rest.front() != '"' && rest.front() != '\'' && rest.front() != '[' && rest.front() != '(')
-            return "a RunSQL of SQL built at run time";
-    }
-    for (const std::string_view word : {"if ", "if(", "elif ", "for ", "while ", "try:"}) {
-        if (starts_with(s, word)) return "a condition or loop in the migration's code";
-    }
-    if (in_code(s, "os.environ") || in_code(s, "getenv(")) return "the migration's code reads the environment";
-    return {};
-}
-
-// The same for Ruby (Rails).
-std::string ruby_branch(std::string_view s) {
-    if (starts_with(s, "reversible") || starts_with(s, "up_only")) return "a reversible or up_only block";
-    for (const std::string_view word : {"if ", "unless ", "case ", "while ", "until ", "loop "}) {
-        if (starts_with(s, word)) return "a condition or loop in the migration's code";
-    }
-    for (const std::string_view word : {" if ", " unless ", ".each", ".find_each", ".times", " while ", " until "}) {
-        if (in_code(s, word)) return "a condition or loop in the migration's code";
-    }
-    if (in_code(s, "ENV[") || in_code(s, "ENV.")) return "the migration's code reads the environment";
-    return {};
-}
 
 }  // namespace
 
@@ -121,20 +79,11 @@ std::size_t add_code_branch_unknowns(analyze::FileReport& captured, const std::s
                               "sends beyond the one path the capture saw is not known", "captured migration code"});
     }
     const std::string_view code = read ? std::string_view(*read) : std::string_view();
-    int number = 0;
-    for (std::size_t start = 0; start < code.size();) {
-        std::size_t end = code.find('\n', start);
-        if (end == std::string_view::npos) end = code.size();
-        auto line = code.substr(start, end - start);
-        start = end + 1;
-        ++number;
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-        if (line.empty() || line.front() == '#') continue;
-        const std::string why = python ? python_branch(line) : ruby_branch(line);
-        if (why.empty()) continue;
+    for (const auto& [number, why] : python ? unlisted_python(code) : unlisted_ruby(code)) {
         unknown.push_back({number, why + " (line " + std::to_string(number) +
-                                       "): the capture ran it once, on an empty database, and saw one path only; what it "
-                                       "sends on a database with data, or in another environment, is not known",
+                                       "): a capture, one run on an empty database, can stand for a migration only when it is the "
+                                       "tool's DSL with literal arguments; what this sends on a database with data, in another "
+                                       "environment, or through code pgfence does not follow, is not known",
                            "captured migration code"});
     }
     if (unknown.empty()) return 0;

@@ -18,12 +18,12 @@ namespace pgfence::bot {
 // the reading did not see, SQL built at run time) is added to it with its findings.
 void add_unseen_captured(analyze::FileReport& read, analyze::FileReport&& captured);
 
-// A code migration judged from its capture: each line of `code` (the file in the head commit)
-// that makes what runs depend on data or the environment (Django's RunPython, a RunSQL of SQL
-// built at run time, an if or a loop, os.environ; Ruby's if/unless/case, a loop, reversible,
-// ENV) is an unknown statement at that line of `captured`, since the capture saw one path only.
-// `code` null (the file could not be read whole): one unknown statement at line 1. Returns how many
-// were added.
+// A code migration judged from its capture: each statement of `code` (the file in the head commit)
+// that is not the tool's migration DSL with literal arguments (bot/migration_code_allowlist.hpp: a
+// RunPython, SQL built at run time, a condition, a ternary, a subscript, the environment, an import
+// of the project's own code) is an unknown statement at its line of `captured`, since the capture
+// saw one path only. `code` null (the file could not be read whole): one unknown statement at line
+// 1. Returns how many were added.
 std::size_t add_code_branch_unknowns(analyze::FileReport& captured, const std::string* code, const analyze::AnalyzeOptions& options);
 
 // The caveat pr says wherever it reports captured migrations.

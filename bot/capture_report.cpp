@@ -87,10 +87,18 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         if (m.session_settings.empty()) {
             out.looked += static_cast<std::size_t>(std::erase_if(m.statements, [&](const std::string& sql) { return introspection(sql, options); }));
         }
-        std::string path = m.applied ? files.find(*m.applied) : std::string();
-        if (path.empty()) path = "<" + m.label() + ">";
+        // A forged attribution (capture/migrations.hpp) is reported under its own name, never at
+        // the file it claims, which may be the base branch's history that pr does not report.
+        std::string path = m.applied && !m.forged ? files.find(*m.applied) : std::string();
+        if (path.empty()) path = m.forged ? "<" + m.label() + ", forged bookkeeping>" : "<" + m.label() + ">";
         const std::string shown = annotate::printable(path);
-        if (m.applied && path.front() == '<') {
+        if (m.forged && !out.forged) {
+            out.forged = true;
+            out.unseen.push_back("the command rewrote the migration tool's record of applied migrations (a DELETE or UPDATE of it, "
+                                 "or a version recorded twice): which migration sent which "
+                                 "statement is not known from there on; those statements are reported under <... forged bookkeeping>");
+        }
+        if (m.applied && !m.forged && path.front() == '<') {
             err << "warning: " << shown << ": no file for this migration " << where << "; its findings are reported under its name\n";
         }
         for (const auto* e : m.unreadable) {
@@ -114,7 +122,7 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         // judges a file after its set's earlier files), even when the tool ran several in one
         // transaction here.
         catalog.hand_on(path);
-        if (!m.applied && m.unreadable.empty() && f.findings.empty() &&
+        if (!m.applied && !m.forged && m.unreadable.empty() && f.findings.empty() &&
             std::all_of(m.statements.begin(), m.statements.end(), [](const std::string& s) { return capture::is_quiet_statement(s); })) {
             out.quiet += m.statements.size();
             continue;
@@ -126,6 +134,10 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
             if (!capture::names_tool_table(sql)) continue;
             add_unknown(f, sql, "the statement names the migration tool's own table (" + annotate::printable(sql.substr(0, 120)) +
                                     "): what it does when the tool records a migration is not followed", options);
+        }
+        if (m.forged) {
+            add_unknown(f, m.label(), "this migration's record was forged or follows a forged one in its session: what it sent "
+                                      "may be any migration's, the pull request's included", options);
         }
         if (!m.unread_options.empty()) {
             add_unknown(f, m.unread_options, "the session's startup options hold switches pgfence does not read ('" +
@@ -142,6 +154,27 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         out.unseen.push_back("no migration tool's record of an applied migration was recognised (pgfence reads Rails', Django's, "
                              "Alembic's and Knex's under their default table names), so every statement the command sent was judged "
                              "as one migration: a table an earlier migration made counts as new, and its locks are not judged");
+    }
+    return out;
+}
+
+std::vector<std::string> run_unseen(const capture::RunFacts& run) {
+    std::vector<std::string> out;
+    if (run.bypassed_sessions > 0) {
+        out.push_back(std::to_string(run.bypassed_sessions) + " session(s) reached the capture's database without passing through "
+                      "pgfence's proxy (the server's own port): what they sent, in any migration, is not known");
+    } else if (run.bypass_unchecked) {
+        out.push_back("the server does not count sessions (pg_stat_database.sessions, PostgreSQL 14 and later), so pgfence cannot "
+                      "tell whether the command reached the database without passing through its proxy");
+    }
+    if (run.outlived_by > 0) {
+        out.push_back(std::to_string(run.outlived_by) + " process(es) the command started were still running when it ended, and "
+                      "were killed: what they would have sent is not known (the capture is incomplete)");
+    }
+    if (run.timed_out || !run.exited || run.exit_code != 0) {
+        out.push_back(run.timed_out ? "the command ran past --timeout and was killed: the capture is incomplete"
+                      : !run.exited ? "the command was killed by signal " + std::to_string(run.signal) + ": the capture is incomplete"
+                                    : "the command exited with code " + std::to_string(run.exit_code) + ": the capture is incomplete");
     }
     return out;
 }

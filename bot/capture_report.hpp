@@ -12,6 +12,7 @@
 #include "analyze/analyzer.hpp"
 #include "capture/migration_files.hpp"
 #include "capture/migrations.hpp"
+#include "capture/record_json.hpp"
 
 namespace pgfence::bot {
 
@@ -26,6 +27,7 @@ struct CaptureJudgement {
     std::size_t looked = 0;         // reads of the system catalogs left out
     std::size_t quiet = 0;          // reads and session settings outside any migration, not reported
     std::size_t closed = 0;         // migrations recognised
+    bool forged = false;            // the tool's record was rewritten (capture/migrations.hpp, forged)
 };
 
 // `where` names the files' place in messages ("under ./app (--root)", "in the head commit").
@@ -33,6 +35,10 @@ struct CaptureJudgement {
 [[nodiscard]] CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migrations,
                                              const capture::MigrationFiles& files, const std::string& where,
                                              const analyze::AnalyzeOptions& options, std::ostream& err);
+
+// What the run's facts leave unseen (a session that bypassed the proxy, a server that cannot count
+// them, a process that outlived the command, a command that did not finish), for `unseen`.
+[[nodiscard]] std::vector<std::string> run_unseen(const capture::RunFacts& run);
 
 // Each of `unseen` as an unknown statement of one more report, `<capture>`.
 void add_run_unknowns(std::vector<analyze::FileReport>& files, const std::vector<std::string>& unseen,

@@ -18,11 +18,11 @@ analyze::Result<PrCapture> apply_capture(const std::string& record_path, const d
                                          const analyze::AnalyzeOptions& options, std::ostream& err) {
     auto text = analyze::read_regular_file(record_path, k_capture_record_max_bytes, "the capture record");
     if (!text) return text.error();
-    auto sessions = capture::read_record_json(*text, record_path);
-    if (!sessions) return sessions.error();
+    auto record = capture::read_record_json(*text, record_path);
+    if (!record) return record.error();
     text->clear();
     text->shrink_to_fit();
-    auto migrations = capture::split_migrations(*sessions);
+    auto migrations = capture::split_migrations(record->sessions);
 
     // The files the bookkeeping writes name, as the head commit holds them (not the job's
     // checkout, which the migrate command may have changed).
@@ -38,6 +38,7 @@ analyze::Result<PrCapture> apply_capture(const std::string& record_path, const d
     });
 
     CaptureJudgement judged = judge_capture(migrations, files, "in the head commit", options, err);
+    for (auto& why : run_unseen(record->run)) judged.unseen.push_back(std::move(why));
     add_run_unknowns(judged.files, judged.unseen, options);
 
     // What the pull request adds or changes, whatever pgfence reads statically.

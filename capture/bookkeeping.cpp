@@ -225,6 +225,25 @@ bool is_bookkeeping(std::string_view sql) {
     return named;
 }
 
+bool rewrites_history(const Event& e) {
+    if (e.skipped || !is_bookkeeping(e.sql)) return false;
+    const auto t = tokens(e.sql, 4096);
+    std::size_t at = 0;
+    if (word(t, 0, "delete") && word(t, 1, "from")) at = 2;
+    else if (word(t, 0, "update")) at = 1;
+    else return false;
+    const std::string table = table_at(t, at);
+    if (table == "knex_migrations_lock" || table == "ar_internal_metadata") return false;  // the tools' lock and metadata
+    if (table == "alembic_version") {
+        // Alembic deletes a head's row when an upgrade merges branches (runtime/migration.py,
+        // HeadMaintainer.update_to_step: _delete_version for each merged head, then
+        // _update_version): its own forward write. A DELETE closes nothing, so it cannot move a
+        // statement to another migration; a forged close is a version recorded twice.
+        return word(t, 0, "update") && !applied_by(e).has_value();
+    }
+    return true;
+}
+
 std::optional<Applied> applied_by(const Event& e) {
     if (e.error || e.skipped || !e.unreadable.empty() || e.tags.size() > 1 || !is_bookkeeping(e.sql)) return std::nullopt;
     const auto t = tokens(e.sql, 4096);

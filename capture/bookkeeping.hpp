@@ -42,6 +42,15 @@ struct Applied {
 // what it does runs when the tool records a migration, which pgfence does not follow.
 [[nodiscard]] bool names_tool_table(std::string_view sql);
 
+// Whether the event rewrites a tool's record of what was applied other than as the tool does when
+// it migrates forward: a DELETE of schema_migrations, django_migrations or knex_migrations, or an
+// UPDATE of any of them or of alembic_version that is not Alembic's own (applied_by reads it).
+// Those tools send a DELETE only when they unapply (Rails 6.1 migration.rb's
+// `SchemaMigration.delete_by`, Django 3.2 recorder.py record_unapplied, Knex's down); Alembic 1.8
+// also deletes a merged head's row going forward (runtime/migration.py update_to_step), which is
+// left to it. What the capture attributes after such a write is not the tool's word.
+[[nodiscard]] bool rewrites_history(const Event& event);
+
 // The migration an event records as applied, if it is such a write (its values read from the
 // SQL's literals or from the parameters bound to it).
 [[nodiscard]] std::optional<Applied> applied_by(const Event& event);

@@ -1,7 +1,14 @@
 #include "capture/command.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include <cerrno>
 #include <cstring>
@@ -73,6 +80,52 @@ analyze::Result<pid_t> start_command(const std::vector<std::string>& argv, const
         return analyze::Error{"cannot run '" + argv[0] + "': " + std::strerror(err), "", std::nullopt};
     }
     return pid;
+}
+
+void become_subreaper() { (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+std::vector<std::pair<pid_t, bool>> own_children() {
+    std::vector<std::pair<pid_t, bool>> out;
+    const pid_t self = getpid();
+    DIR* proc = opendir("/proc");
+    if (proc == nullptr) return out;
+    while (const dirent* d = readdir(proc)) {
+        if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+        std::ifstream stat(std::string("/proc/") + d->d_name + "/stat");
+        std::string text;
+        if (!std::getline(stat, text)) continue;
+        // pid (comm) state ppid ...: comm may hold anything, so read after its last ')'.
+        const std::size_t close = text.rfind(')');
+        if (close == std::string::npos || close + 4 >= text.size()) continue;
+        const std::size_t ppid_at = text.find(' ', close + 3);
+        if (ppid_at == std::string::npos) continue;
+        if (std::atol(text.c_str() + ppid_at + 1) == self) out.emplace_back(static_cast<pid_t>(std::atol(d->d_name)), text[close + 2] == 'Z');
+    }
+    closedir(proc);
+    return out;
+}
+
+std::size_t kill_leftovers(const std::vector<pid_t>& before) {
+    std::vector<pid_t> seen;
+    for (int round = 0; round < 100; ++round) {
+        bool any = false;
+        for (const auto& [p, ended] : own_children()) {
+            if (std::find(before.begin(), before.end(), p) != before.end()) continue;
+            any = true;
+            if (ended) {
+                (void)waitpid(p, nullptr, WNOHANG);
+                continue;
+            }
+            if (std::find(seen.begin(), seen.end(), p) == seen.end()) seen.push_back(p);
+            const pid_t group = getpgid(p);
+            if (group > 0 && group != getpgrp()) kill(-group, SIGKILL);
+            kill(p, SIGKILL);
+            (void)waitpid(p, nullptr, WNOHANG);
+        }
+        if (!any) break;
+        usleep(50000);
+    }
+    return seen.size();
 }
 
 }  // namespace pgfence::capture

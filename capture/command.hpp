@@ -30,4 +30,20 @@ struct Target {
 // in a process group of its own whose id is its pid (signal -pid to reach what it started).
 [[nodiscard]] analyze::Result<pid_t> start_command(const std::vector<std::string>& argv, const std::vector<std::string>& env);
 
+// Makes pgfence the subreaper of what it starts (prctl PR_SET_CHILD_SUBREAPER): a process the
+// command starts in another process group or session (Ruby's `Process.spawn(..., pgroup: true)`,
+// setsid, a double fork) is re-parented to pgfence when its parent ends, not to init, so it can be
+// found. Call before start_command.
+void become_subreaper();
+
+// pgfence's own child processes now (from /proc: each process whose parent is pgfence), each with
+// whether it has already ended (a zombie, not yet reaped).
+[[nodiscard]] std::vector<std::pair<pid_t, bool>> own_children();
+
+// Kills (SIGKILL, with their process groups) and reaps every child of pgfence not in `before`, again
+// while more appear (what they started, re-parented as they die), for at most about 5 seconds.
+// Returns how many were still running when first seen: processes the command started that outlived
+// it (one that had ended, unreaped, is only reaped).
+std::size_t kill_leftovers(const std::vector<pid_t>& before);
+
 }  // namespace pgfence::capture

@@ -1,6 +1,7 @@
 #include "capture/migrations.hpp"
 
 #include <cctype>
+#include <map>
 
 namespace pgfence::capture {
 namespace {
@@ -77,6 +78,11 @@ std::string CapturedMigration::label() const {
 
 std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sessions) {
     std::vector<CapturedMigration> out;
+    // Each migration runs once in a capture of an empty database: a version closed a second time
+    // was forged (by the migration that sent it, or, when the forged write came first, by the one
+    // that did), so both closes and what their sessions sent after them are unattributed.
+    std::map<std::string, std::size_t> first_close;  // tool, app, version -> its index in `out`
+    std::vector<std::size_t> forged_from;            // indexes in `out` from which a session is forged
     for (const auto& session : sessions) {
         std::vector<std::string> sets;
         for (const auto& [name, value] : session.settings) sets.push_back(set_statement(name, value));
@@ -105,8 +111,15 @@ std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sess
                 status = after;
                 continue;
             }
+            if (rewrites_history(e)) current.forged = true;
             if (auto applied = applied_by(e)) {
                 current.applied = *applied;
+                const std::string key = std::string(tool_name(applied->tool)) + '\n' + applied->app + '\n' + applied->version;
+                if (auto [it, fresh_key] = first_close.emplace(key, out.size()); !fresh_key) {
+                    forged_from.push_back(it->second);
+                    current.forged = true;
+                }
+                if (current.forged) forged_from.push_back(out.size());
                 ++current.bookkeeping;
                 if (after == 'T') {
                     // Still inside the tool's transaction: this migration ends, the transaction goes on.
@@ -120,6 +133,7 @@ std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sess
                 continue;
             }
             if (is_bookkeeping(e.sql)) {
+                if (current.forged) forged_from.push_back(out.size());
                 ++(closed ? closed->bookkeeping : current.bookkeeping);
                 status = after;
                 continue;
@@ -146,7 +160,12 @@ std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sess
             if (e.error) current.failed.push_back(&e);
             status = after;
         }
-        if (!current.statements.empty() || !current.unreadable.empty()) out.push_back(std::move(current));
+        if (current.forged) forged_from.push_back(out.size());
+        if (!current.statements.empty() || !current.unreadable.empty() || current.forged) out.push_back(std::move(current));
+    }
+    for (const std::size_t from : forged_from) {
+        if (from >= out.size()) continue;
+        for (std::size_t i = from; i < out.size() && out[i].session == out[from].session; ++i) out[i].forged = true;
     }
     // A transaction that held only the tool's statements (ActiveRecord's BEGIN around its
     // schema_migrations insert after a migration with disable_ddl_transaction!) says nothing.

@@ -23,6 +23,10 @@ struct CapturedMigration {
     std::vector<const Event*> failed;      // rejected by the server (their errors)
     std::vector<const Event*> unreadable;  // what ran is not known (Event::unreadable)
     std::size_t bookkeeping = 0;           // the tool's own statements left out
+    // The session rewrote the tool's record here or earlier (capture/bookkeeping.hpp
+    // rewrites_history), or a version this migration's write names closed twice in the capture:
+    // which migration sent these statements is not known (`applied` is only what was claimed).
+    bool forged = false;
     // The session's startup settings (Session::settings), as the SET statements that make them,
     // read before the migration's own statements: every statement of the session runs under them.
     std::vector<std::string> session_settings;

@@ -43,10 +43,20 @@ const char* kind_name(Event::Kind k) {
 
 }  // namespace
 
-void write_record_json(const std::vector<Session>& sessions, std::ostream& out) {
+void write_record_json(const std::vector<Session>& sessions, const RunFacts& run, std::ostream& out) {
     std::string text;
     annotate::JsonWriter w(text);
     w.begin_object();
+    w.member("bypass_unchecked", run.bypass_unchecked);
+    w.member("bypassed_sessions", static_cast<std::int64_t>(run.bypassed_sessions));
+    w.key("command");
+    w.begin_object();
+    w.member("exit_code", static_cast<std::int64_t>(run.exit_code));
+    w.member("exited", run.exited);
+    w.member("signal", static_cast<std::int64_t>(run.signal));
+    w.member("timed_out", run.timed_out);
+    w.end_object();
+    w.member("outlived_by", static_cast<std::int64_t>(run.outlived_by));
     w.key("sessions");
     w.begin_array();
     for (const auto& s : sessions) {
@@ -263,7 +273,7 @@ Session session_from(const json& s, const std::string& where) {
 
 }  // namespace
 
-analyze::Result<std::vector<Session>> read_record_json(std::string_view text, const std::string& source) {
+analyze::Result<Record> read_record_json(std::string_view text, const std::string& source) {
     // Written by `pgfence capture --record`: objects three deep, arrays four.
     if (!analyze::json_nesting_within(text, 8)) return analyze::Error{"not a capture record: nested deeper than one is", source, std::nullopt};
     json doc = json::parse(text, nullptr, false);
@@ -271,8 +281,25 @@ analyze::Result<std::vector<Session>> read_record_json(std::string_view text, co
     try {
         const json& sessions = at(doc, "sessions", "the record");
         if (!sessions.is_array()) throw Malformed{"the record's \"sessions\" must be an array"};
-        std::vector<Session> out;
-        for (std::size_t i = 0; i < sessions.size(); ++i) out.push_back(session_from(sessions[i], "sessions[" + std::to_string(i) + "]"));
+        Record out;
+        for (std::size_t i = 0; i < sessions.size(); ++i) out.sessions.push_back(session_from(sessions[i], "sessions[" + std::to_string(i) + "]"));
+        // The run's facts: a record without them (an older pgfence's) cannot say whether a session
+        // bypassed the proxy or a process outlived the command, so it is refused.
+        auto count = [&](const json& o, const char* key, const std::string& where) {
+            const json& v = at(o, key, where);
+            if (!v.is_number_integer() || v.get<long long>() < 0) throw Malformed{where + "." + key + " must be a count"};
+            return v.get<long long>();
+        };
+        const std::string where = "the record (capture again with this pgfence)";
+        out.run.bypassed_sessions = count(doc, "bypassed_sessions", where);
+        out.run.bypass_unchecked = bool_at(doc, "bypass_unchecked", where);
+        out.run.outlived_by = count(doc, "outlived_by", where);
+        const json& command = at(doc, "command", where);
+        if (!command.is_object()) throw Malformed{"the record's \"command\" must be an object"};
+        out.run.exited = bool_at(command, "exited", "the record's command");
+        out.run.exit_code = static_cast<int>(count(command, "exit_code", "the record's command"));
+        out.run.signal = static_cast<int>(count(command, "signal", "the record's command"));
+        out.run.timed_out = bool_at(command, "timed_out", "the record's command");
         return out;
     } catch (const Malformed& m) {
         return analyze::Error{"not a capture record: " + m.what, source, std::nullopt};
