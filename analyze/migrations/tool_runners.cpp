@@ -340,7 +340,11 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         // SQL it sends itself, before or after the tool runs: not a migration pgfence reads.
         static const std::set<std::string_view> k_sends = {"raw", "query", "execute", "executeQuery", "unsafe", "multi", "none",
                                                            "oneOrNone", "manyOrNone", "many", "schema", "queryInterface", "transaction",
-                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize"};
+                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize",
+                                                           // TypeORM's (0.3 DataSource.ts, EntityManager.ts): each sends, or
+                                                           // makes what sends, SQL of its own (R83b H7)
+                                                           "createQueryRunner", "createEntityManager", "getRepository",
+                                                           "getTreeRepository", "dropTable"};
         // The first one, and how many: one person reads the script either way.
         std::size_t first = 0, count = 0;
         for (std::size_t i = 1; i < tokens.size(); ++i) {
