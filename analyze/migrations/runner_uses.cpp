@@ -33,9 +33,15 @@ struct Tokens {
     bool is(std::size_t i, std::string_view s) const { return i < t.size() && t[i].kind != TokenKind::String && t[i].text == s; }
     bool ident(std::size_t i) const { return i < t.size() && t[i].kind == TokenKind::Ident; }
     bool dot(std::size_t i) const { return is(i, ".") || is(i, "?."); }
+    std::vector<std::size_t> newlines;  // their offsets: a line is found in log time, however many uses a line has
+    Tokens(std::string_view x, const std::vector<Token>& tokens) : text(x), t(tokens) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') newlines.push_back(i);
+        }
+    }
     int line(std::size_t i) const {
         const std::size_t at = std::min(t[i].begin, text.size());
-        return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        return 1 + static_cast<int>(std::lower_bound(newlines.begin(), newlines.end(), at) - newlines.begin());
     }
     // `(` at i followed by `)`, or by one object literal of `keys` with literal values and `)`.
     bool plain_args(std::size_t i, const std::set<std::string_view>& keys) const {
@@ -130,13 +136,25 @@ class Results {
 public:
     Results(const Tokens& k, const Brackets& b, Api& api) : k_(k), b_(b), api_(api) {
         const auto& t = k.t;
-        // Functions by name, for `.then(run)`: `function run(`, `const run = [async] (` or `= [async] x =>`.
+        // Functions by name, for `.then(run)`: `function run(`, `const run = [async] (` or `= [async] x =>`;
+        // a name declared or assigned twice is not followed (the last declaration wins, or a later assignment).
+        std::map<std::string, int> bound;
         for (std::size_t i = 1; i + 2 < t.size(); ++i) {
-            if (k.is(i - 1, "function") && k.ident(i) && k.is(i + 1, "(")) functions_.emplace(t[i].text, i + 1);
-            if (k.ident(i - 1) && k.is(i, "=") && i >= 2 && (k.is(i - 2, "const") || k.is(i - 2, "let") || k.is(i - 2, "var"))) {
-                const std::size_t f = k.is(i + 1, "async") ? i + 2 : i + 1;
-                if ((k.is(f, "(") || k.is(f, "function")) || (k.ident(f) && k.is(f + 1, "=>"))) functions_.emplace(t[i - 1].text, f);
+            if (k.is(i - 1, "function") && k.ident(i) && k.is(i + 1, "(")) {
+                functions_.emplace(t[i].text, i + 1);
+                ++bound[t[i].text];
             }
+            if (k.ident(i - 1) && k.is(i, "=") && !(i >= 2 && k.dot(i - 2))) {
+                ++bound[t[i - 1].text];
+                const std::size_t f = k.is(i + 1, "async") ? i + 2 : i + 1;
+                if (i >= 2 && (k.is(i - 2, "const") || k.is(i - 2, "let") || k.is(i - 2, "var")) &&
+                    ((k.is(f, "(") || k.is(f, "function")) || (k.ident(f) && k.is(f + 1, "=>")))) {
+                    functions_.emplace(t[i - 1].text, f);
+                }
+            }
+        }
+        for (const auto& [name, n] : bound) {
+            if (n > 1) functions_.erase(name);
         }
     }
 
@@ -144,9 +162,12 @@ public:
     bool run() {
         const auto& t = k_.t;
         const std::size_t before = api_.locals.size() + api_.members.size();
+        seen_.clear();
+        callbacks_.clear();
         for (std::size_t i = 0; i + 3 < t.size(); ++i) {
             if (!k_.ident(i)) continue;
             const bool dotted = i > 0 && k_.dot(i - 1);
+            if (dotted && i < 2) continue;
             if (k_.dot(i + 1) && k_.ident(i + 2) && api_.self_calls.contains(t[i + 2].text) && k_.plain_args(i + 3, {}) &&
                 (dotted ? api_.members.contains(t[i].text) : api_.locals.contains(t[i].text))) {
                 value(dotted ? i - 2 : i, b_.match[i + 3], true, 0);
@@ -167,6 +188,10 @@ private:
     Api& api_;
     std::map<std::string, std::size_t> functions_;
     std::size_t budget_ = 0;  // tokens scanned in callback bodies: at most four times the script's
+    // Each pass follows a value and reads a callback once (`Promise.all([a.initialize(), b.initialize()])`
+    // is one value; a named callback may be handed many times): linear work.
+    std::set<std::size_t> seen_;
+    std::map<std::size_t, std::optional<bool>> callbacks_;
 
     void bind(std::size_t from, std::size_t to) {  // the names a parameter list or pattern binds
         for (std::size_t j = from; j < to && j < k_.t.size(); ++j) {
@@ -180,6 +205,12 @@ private:
         const auto& t = k_.t;
         std::size_t f = at;
         if (k_.ident(f) && !k_.is(f + 1, "=>") && functions_.contains(t[f].text)) f = functions_.at(t[f].text);
+        if (const auto known = callbacks_.find(f); known != callbacks_.end()) return known->second;
+        return callbacks_[f] = read_callback(f);
+    }
+
+    std::optional<bool> read_callback(std::size_t f) {
+        const auto& t = k_.t;
         if (k_.is(f, "async")) ++f;
         if (k_.is(f, "function")) {
             ++f;
@@ -222,6 +253,7 @@ private:
             flags.push_back(s);
             return;
         }
+        if (!seen_.insert(s).second) return;
         // Down its chain: `.then(cb)`, `.catch(...)`, `.finally(...)`, and the instance's own calls.
         for (int n = 0; n < 32 && k_.dot(e + 1) && k_.ident(e + 2) && k_.is(e + 3, "("); ++n) {
             const std::string& m = t[e + 2].text;
@@ -295,9 +327,22 @@ bool parameter(const Tokens& k, const Brackets& b, std::size_t i) {
         o = b.outer[o];
     }
     if (o == std::string::npos || !k.is(o, "(") || b.match[o] == std::string::npos) return false;
-    static const std::set<std::string_view> k_statements = {"if", "while", "for", "switch", "with", "return", "typeof", "await", "void", "new"};
-    const bool method = o >= 1 && k.ident(o - 1) && !k_statements.contains(k.t[o - 1].text) && k.is(b.match[o] + 1, "{");
-    return method || k.is(b.match[o] + 1, "=>") || (o >= 1 && k.is(o - 1, "function")) || (o >= 2 && k.ident(o - 1) && k.is(o - 2, "function"));
+    if (k.is(b.match[o] + 1, "=>") || (o >= 1 && k.is(o - 1, "function")) || (o >= 2 && k.ident(o - 1) && k.is(o - 2, "function"))) return true;
+    // A method of an object literal or a class (`{ async up({ context }) {`), not a call that a
+    // block follows (`hand(ds)` and `{}` on the next line).
+    if (o < 2 || !k.ident(o - 1) || !k.is(b.match[o] + 1, "{")) return false;
+    std::size_t before = o - 2;
+    while (before > 0 && (k.is(before, "async") || k.is(before, "get") || k.is(before, "set") || k.is(before, "static") || k.is(before, "*"))) --before;
+    const std::size_t body = b.outer[o];
+    if (body == std::string::npos || !k.is(body, "{") || body < 1) return false;
+    if (before == body || k.is(before, ",")) {
+        static const std::set<std::string_view> k_value = {"(", "[", ",", ":", "=", "return", "?", "||", "&&", "??"};
+        if (k.t[body - 1].kind != TokenKind::String && k_value.contains(k.t[body - 1].text)) return true;  // an object literal
+    }
+    for (std::size_t j = body - 1, n = 0; n < 4 && j > 0; --j, ++n) {  // a class body: `class A extends B {`
+        if (k.is(j, "class")) return before == body || k.is(before, "}") || k.is(before, ";");
+    }
+    return false;
 }
 
 // `X.<property>` at i reads a plain value of a TypeORM data source and sends nothing (typeorm 0.3
@@ -367,7 +412,7 @@ bool calls_typeorm_migrator(const std::vector<Token>& t) {
 
 std::vector<std::pair<int, std::string>> orm_runner_uses(std::string_view text, const std::vector<Token>& t) {
     std::vector<std::pair<int, std::string>> out;
-    const Tokens k{text, t};
+    const Tokens k(text, t);
     const Brackets b(k);
     std::vector<Api> apis;
     // TypeORM 0.3 (typeorm/typeorm src/data-source/DataSource.ts): runMigrations(options?:
@@ -423,6 +468,7 @@ std::vector<std::pair<int, std::string>> orm_runner_uses(std::string_view text, 
         Results results(k, b, api);
         for (int pass = 0; pass < 4 && results.run(); ++pass) {
         }
+        std::sort(results.flags.begin(), results.flags.end());
         for (std::size_t i : results.flags) {
             if (out.size() >= 64 || i >= t.size()) break;
             if (!lines.insert(k.line(i)).second) continue;

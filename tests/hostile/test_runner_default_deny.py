@@ -22,6 +22,8 @@ source too; pgfence a9cc560b followed none of them and exited 0:
   function returning it), each unknown at its line;
 - umzug_inline_context: a migration written in an umzug runner uses its `context` (the query
   interface) to drop a table: unknown at that line, not only where umzug loads;
+- typeorm_template: `${await AppDataSource.manager.clear("users")}` in a template string (the
+  default-deny read no template's code);
 - typeorm_settings_read (false alarm): logging `AppDataSource.options.database`, `.driver.database`,
   `.migrations.length` reads settings and sends nothing: not unknown;
 - typeorm_then_controls: the documented `.then` forms that only run the migrations stay clean.
@@ -181,6 +183,11 @@ def umzug_inline_context(s):
     gate_both(s, {"scripts/migrate.js": body.replace("{extra}", "")}, "scripts/migrate.js", 5, UMZUG_BASE)
 
 
+def typeorm_template(s):
+    body = TYPEORM_RUNNER.replace("  await AppDataSource.destroy();\n", '  console.log(`emptied ${await AppDataSource.manager.clear("users")}`);\n')
+    gate_both(s, {"scripts/migrate.js": body}, "scripts/migrate.js", 5, TYPEORM_BASE)
+
+
 def clean_runners(s, scripts):
     head = dict(scripts)
     head["package.json"] = json.dumps({"name": "app", "scripts": {os.path.basename(p)[:-3]: "node " + p for p in scripts},
@@ -196,6 +203,7 @@ def typeorm_settings_read(s):
             '  console.log("migrating", AppDataSource.options.database, "on", AppDataSource.options.type);\n'
             "  if (!AppDataSource.isInitialized) await AppDataSource.initialize();\n"
             "  const done = await AppDataSource.runMigrations();\n"
+            "  console.log(`ran on ${AppDataSource.options.database}`);\n"
             "  console.log(done.length, AppDataSource.migrations.length, AppDataSource.driver.database, AppDataSource.entityMetadatas.length);\n"
             "  await AppDataSource.destroy();\n"
             "})();\n")
@@ -225,6 +233,7 @@ SCENARIOS = {
     "typeorm_promise_all": typeorm_promise_all,
     "typeorm_result_aliases": typeorm_result_aliases,
     "umzug_inline_context": umzug_inline_context,
+    "typeorm_template": typeorm_template,
     "typeorm_settings_read": typeorm_settings_read,
     "typeorm_then_controls": typeorm_then_controls,
 }
