@@ -332,7 +332,8 @@ bool parameter(const Tokens& k, const Brackets& b, std::size_t i) {
     // block follows (`hand(ds)` and `{}` on the next line).
     if (o < 2 || !k.ident(o - 1) || !k.is(b.match[o] + 1, "{")) return false;
     std::size_t before = o - 2;
-    while (before > 0 && (k.is(before, "async") || k.is(before, "get") || k.is(before, "set") || k.is(before, "static") || k.is(before, "*"))) --before;
+    static const std::set<std::string_view> k_modifiers = {"async", "get", "set", "static", "*"};
+    while (before > 0 && k.t[before].kind != TokenKind::String && k_modifiers.contains(k.t[before].text)) --before;
     const std::size_t body = b.outer[o];
     if (body == std::string::npos || !k.is(body, "{") || body < 1) return false;
     if (before == body || k.is(before, ",")) {
@@ -351,7 +352,7 @@ bool parameter(const Tokens& k, const Brackets& b, std::size_t i) {
 // called, indexed, assigned or read further. The objects themselves are not: an EntityMetadata's
 // and the driver's `connection` is the data source, and the options and migrations arrays are
 // what initialize() and runMigrations() read, which a function they are handed to may change.
-bool reads_nothing(const Tokens& k, std::size_t i) {
+bool reads_nothing(const Tokens& k, const Brackets& b, std::size_t i) {
     static const std::map<std::string_view, std::set<std::string_view>> k_reads = {
         {"isInitialized", {}},
         {"name", {}},
@@ -369,9 +370,22 @@ bool reads_nothing(const Tokens& k, std::size_t i) {
         if (!k.dot(end + 1) || !k.ident(end + 2) || !read->second.contains(k.t[end + 2].text)) return false;
         end += 2;
     }
-    const std::size_t n = end + 1;
-    return !(k.dot(n) || k.is(n, "(") || k.is(n, "[") || k.is(n, "=") || k.is(n, "++") || k.is(n, "--") ||
-             (n + 1 < k.t.size() && k.is(n + 1, "=") && k.t[n].text.size() == 1 && std::string_view("+-*/%&|^").find(k.t[n].text) != std::string_view::npos));
+    // Not a call, an index, a further member, nor an assignment's target (`= true`, `||=`, which lexes
+    // as `||` `=`, `++`, `for (... of`), also through parentheses or a pattern: `(X.options.dropSchema)
+    // = true` and `[X.options.dropSchema] = [true]` set what initialize() then does.
+    static const std::set<std::string_view> k_after = {".", "?.", "(", "[", "=", "+=", "-=", "*=", "/=", "++", "--", "of", "in"};
+    static const std::set<std::string_view> k_separators = {")", "]", "}", ",", ";", ":", "?"};
+    const auto assigned = [&](std::size_t n) {
+        return n < k.t.size() && k.t[n].kind != TokenKind::String &&
+               (k_after.contains(k.t[n].text) || (k.is(n + 1, "=") && k.t[n].kind == TokenKind::Punct && !k_separators.contains(k.t[n].text)));
+    };
+    if (assigned(end + 1) || (i > 0 && (k.is(i - 1, "++") || k.is(i - 1, "--") || k.is(i - 1, "delete")))) return false;
+    std::size_t o = b.outer[i];
+    for (int n = 0; n < 8 && o != std::string::npos && b.match[o] != std::string::npos; ++n, o = b.outer[o]) {
+        if (k.is(b.match[o] + 1, "=") || (k.is(o, "(") && o > 0 && k.is(o - 1, "for"))) return false;
+        if (!k.is(o, "(") && !k.is(o, "[") && !k.is(o, "{")) break;
+    }
+    return true;
 }
 
 bool loads_any(const std::vector<Token>& t, std::initializer_list<std::string_view> packages) {
@@ -481,7 +495,7 @@ std::vector<std::pair<int, std::string>> orm_runner_uses(std::string_view text, 
             const bool dotted = i > 0 && k.dot(i - 1);
             if (!(dotted ? api.members.contains(t[i].text) : api.locals.contains(t[i].text))) continue;
             if (!dotted && (k.binding(i) || parameter(k, b, i) || results.passed.contains(i))) continue;
-            if (api.what.starts_with("TypeORM") && reads_nothing(k, i)) continue;
+            if (api.what.starts_with("TypeORM") && reads_nothing(k, b, i)) continue;
             if (!dotted && k.is(i + 1, ":") && (k.is(i - 1, "{") || k.is(i - 1, ","))) continue;  // an object's key
             if (k.dot(i + 1) && k.ident(i + 2)) {
                 const std::string& m = t[i + 2].text;
