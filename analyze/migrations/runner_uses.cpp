@@ -289,7 +289,10 @@ private:
         }
         if (k_.is(p, "=") && p > 0) {
             if (k_.ident(p - 1) && !(p >= 2 && k_.dot(p - 2))) {
-                api_.locals.insert(t[p - 1].text);
+                // `a = b = await ds.initialize()`: each name of the chain.
+                for (std::size_t q = p; q >= 1 && k_.is(q, "=") && k_.ident(q - 1) && !(q >= 2 && k_.dot(q - 2)); q = q >= 2 ? q - 2 : 0) {
+                    api_.locals.insert(t[q - 1].text);
+                }
             } else if ((k_.is(p - 1, "]") || k_.is(p - 1, "}")) && b_.match[p - 1] != std::string::npos) {
                 bind(b_.match[p - 1] + 1, p - 1);  // `const [ds] = await Promise.all([...])`, `const { manager } = ...`
             } else {

@@ -42,6 +42,8 @@ TEST_CASE("runner uses: what TypeORM's initialize() resolves to is the data sour
                         "  AppDataSource.runMigrations();\n"
                         "  d.manager.clear(\"users\");\n"
                         "});\n") == std::vector<int>{4});
+    CHECK(unknown_lines("let b;\n(async () => {\n  const a = b = await AppDataSource.initialize();\n  await b.runMigrations();\n"
+                        "  await a.manager.clear(\"users\");\n})();\n") == std::vector<int>{6});
     CHECK(unknown_lines("AppDataSource.initialize().then(() => 1).then((d) => d.manager);\n").empty());
 }
 
