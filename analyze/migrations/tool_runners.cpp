@@ -159,6 +159,28 @@ std::string without_hashbang(std::string_view text) {
     return out;
 }
 
+// The tokens with each template's interpolations spliced in after it, each in parentheses
+// (`${ds.manager.clear("users")}` runs as the code around it does): the default-deny below reads
+// them too. Nested templates to the lexer's own depth; each byte is lexed once per level.
+void with_interpolations(std::string_view text, const std::vector<Token>& t, std::vector<Token>& out, int nesting) {
+    for (const Token& token : t) {
+        out.push_back(token);
+        if (token.kind != TokenKind::Template || nesting >= 16) continue;
+        for (const orm::TemplatePart& p : token.parts) {
+            if (!p.interpolation || p.expr_end <= p.expr_begin || p.expr_end > text.size()) continue;
+            Token open;
+            open.begin = p.expr_begin;
+            open.end = p.expr_begin;
+            open.text = "(";
+            out.push_back(open);
+            with_interpolations(text, orm::lex_js(text, p.expr_begin, p.expr_end), out, nesting + 1);
+            open.begin = open.end = p.expr_end;
+            open.text = ")";
+            out.push_back(open);
+        }
+    }
+}
+
 // Default-deny for knex in a runner script (red team R82a B6: `knex.migrate["rollback"]`,
 // `.rollback.call(...)`, `knex("users").truncate()`, `migrate.latest({ directory })` each ran what
 // a token match for `.rollback(` missed): the migrator may be called only as
@@ -337,10 +359,17 @@ std::vector<std::pair<int, std::string>> tool_runner_code(std::string_view path,
         out.emplace_back(line_of(text, at), in + ": it loads a module by a name computed when it runs, which pgfence does not follow");
     }
     if (runner) {
+        std::vector<Token> flat;
+        with_interpolations(text, tokens, flat, 0);
+        const std::vector<Token>& tokens = flat;  // the rest reads the interpolations too
         // SQL it sends itself, before or after the tool runs: not a migration pgfence reads.
         static const std::set<std::string_view> k_sends = {"raw", "query", "execute", "executeQuery", "unsafe", "multi", "none",
                                                            "oneOrNone", "manyOrNone", "many", "schema", "queryInterface", "transaction",
-                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize"};
+                                                           "sql", "undoLastMigration", "dropDatabase", "synchronize",
+                                                           // TypeORM's (0.3 DataSource.ts, EntityManager.ts): each sends, or
+                                                           // makes what sends, SQL of its own (R83b H7)
+                                                           "createQueryRunner", "createEntityManager", "getRepository",
+                                                           "getTreeRepository", "dropTable"};
         // The first one, and how many: one person reads the script either way.
         std::size_t first = 0, count = 0;
         for (std::size_t i = 1; i < tokens.size(); ++i) {
