@@ -64,6 +64,10 @@ bool is_output_format(std::string_view f) {
            f == "plan";
 }
 
+// Whether a --format shows a file's plan, or anything read from it (annotate/: terminal, JSON,
+// Markdown, SARIF's fixes, the plan files).
+bool shows_plans(std::string_view f) { return f != "github" && f != "gitlab" && f != "rdjson"; }
+
 // The input kinds the original pgfence takes as --format.
 std::optional<orm::InputFormat> input_kind(std::string_view f) {
     if (f == "prisma" || f == "drizzle") return orm::InputFormat::Auto;
@@ -94,6 +98,12 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     Settings settings = resolve(a, err, config_failed);
     if (config_failed) return k_exit_input;
     // SQL pgfence could not see fails --ci unless --unknown warn or `unknown = "warn"` says otherwise.
+    // The workflow commands, GitLab's and reviewdog's formats show findings, never a plan: none is
+    // composed or checked for them (checking one analyses each of its migrations again).
+    if (!shows_plans(a.format)) {
+        settings.options.compose_plans = false;
+        settings.options.check_plans = false;
+    }
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
     const bool said_warn = settings.block_unknown.has_value() && !*settings.block_unknown;
     if (!settings.block_unknown) settings.block_unknown = a.ci;

@@ -52,6 +52,15 @@ struct Taken {
     int last = 0;
 };
 
+// An analysis whose findings and statements are compared, never its plan: none is composed or
+// checked (checking one analyses each of its migrations again).
+AnalyzeOptions without_plans(const AnalyzeOptions& options) {
+    AnalyzeOptions out = options;
+    out.compose_plans = false;
+    out.check_plans = false;
+    return out;
+}
+
 }  // namespace
 
 bool proves_edit(const FileStart& start, const std::string& path, const FileReport& before, const Finding& finding,
@@ -63,7 +72,7 @@ bool proves_edit(const FileStart& start, const std::string& path, const FileRepo
     const Span& span = before.statements[static_cast<std::size_t>(finding.statement)].span;
     if (edit.begin > edit.end || edit.end > start.text.size() || span.end <= span.begin || edit.end > span.end) return false;
     Catalog catalog = start.catalog;
-    FileReport after = analyze_text(path, apply_edit(start.text, edit), options, start.metadata, catalog);
+    FileReport after = analyze_text(path, apply_edit(start.text, edit), without_plans(options), start.metadata, catalog);
     if (after.error || after.skipped) return false;
     // The statement's last byte, moved by an edit before it: which statement it is now.
     std::size_t last = span.end - 1;
@@ -152,7 +161,7 @@ std::vector<Suggestion> choose_suggestions(const Report& report, const diff::Cha
         auto analysed = before.find(path);
         if (analysed == before.end()) {
             Catalog catalog = start->second.catalog;
-            analysed = before.emplace(path, analyze_text(path, start->second.text, options, start->second.metadata, catalog)).first;
+            analysed = before.emplace(path, analyze_text(path, start->second.text, without_plans(options), start->second.metadata, catalog)).first;
         }
         if (!proves_edit(start->second, path, analysed->second, *c.finding, options)) continue;
         out.push_back(Suggestion{path, lines.first, lines.last, lines.replacement, c.key, c.finding->rule,

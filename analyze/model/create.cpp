@@ -7,6 +7,7 @@
 #include "analyze/model/collations.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/search_paths.hpp"
 #include "analyze/model/sequence_types.hpp"
@@ -444,13 +445,13 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     // CREATE OR REPLACE of a view earlier migrations made: whether the new query keeps the old
     // one's rows (view_rows.hpp), for view-returns-no-rows.
-    if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
-        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(*old, relname, stmt->query)));
-    }
     // Its old options, which the new statement replaces whole (view_options_note.hpp), for
-    // view-options-changed.
+    // view-options-changed. The old statement is parsed once for both.
     if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
-        if (auto options = view_options_of(*old, relname)) facts.notes.push_back(view_old_options_note(pg::display_name(rv), *options));
+        const ParsedStatement parsed = parse_statement(*old);
+        const pg::Node* old_stmt = parsed.failure ? nullptr : parsed.stmt;
+        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(old_stmt, relname, stmt->query)));
+        if (auto options = view_options_of(old_stmt, relname)) facts.notes.push_back(view_old_options_note(pg::display_name(rv), *options));
     }
     if (!facts.sql.empty()) ctx.catalog.set_view_query(relname, facts.sql);
     existing->is_new = was_new;

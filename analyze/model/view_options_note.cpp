@@ -45,8 +45,13 @@ std::map<std::string, std::string> view_options(const ViewStmt* view) {
 std::optional<std::map<std::string, std::string>> view_options_of(std::string_view old_sql, std::string_view relname) {
     ParsedStatement parsed = parse_statement(old_sql);
     if (parsed.failure) return std::nullopt;
-    if (const auto* view = pg::as<ViewStmt>(parsed.stmt)) return view_options(view);
-    if (const auto* schema = pg::as<CreateSchemaStmt>(parsed.stmt)) {
+    return view_options_of(parsed.stmt, relname);
+}
+
+std::optional<std::map<std::string, std::string>> view_options_of(const pg::Node* old_stmt, std::string_view relname) {
+    if (old_stmt == nullptr) return std::nullopt;
+    if (const auto* view = pg::as<ViewStmt>(old_stmt)) return view_options(view);
+    if (const auto* schema = pg::as<CreateSchemaStmt>(old_stmt)) {
         for (const pg::Node* element : pg::each(schema->schemaElts)) {
             const auto* view = pg::as<ViewStmt>(element);
             if (view != nullptr && view->view != nullptr && pg::relname(view->view) == relname) return view_options(view);

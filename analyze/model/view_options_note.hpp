@@ -24,6 +24,8 @@ inline constexpr std::string_view k_view_old_options_note = "view options before
 // The options of view `relname` as `old_sql` (a CREATE [OR REPLACE] VIEW, or a CREATE SCHEMA holding
 // one) made them; nullopt when it cannot be read again.
 [[nodiscard]] std::optional<std::map<std::string, std::string>> view_options_of(std::string_view old_sql, std::string_view relname);
+// The same with the old statement parsed already (`old_stmt`, null when it does not parse).
+[[nodiscard]] std::optional<std::map<std::string, std::string>> view_options_of(const pg::Node* old_stmt, std::string_view relname);
 
 // The note for view `display`, its old options in "name=value" form separated by ", ".
 [[nodiscard]] std::string view_old_options_note(std::string_view display, const std::map<std::string, std::string>& options);

@@ -85,7 +85,11 @@ bool literally_true(const pg::Node* node) { return node == nullptr || literal_tr
 
 std::string view_rows_change(std::string_view old_sql, std::string_view relname, const pg::Node* new_query) {
     ParsedStatement parsed = parse_statement(old_sql);
-    const ViewStmt* old_view = parsed.failure ? nullptr : view_in(parsed.stmt, relname);
+    return view_rows_change(parsed.failure ? nullptr : parsed.stmt, relname, new_query);
+}
+
+std::string view_rows_change(const pg::Node* old_stmt, std::string_view relname, const pg::Node* new_query) {
+    const ViewStmt* old_view = old_stmt == nullptr ? nullptr : view_in(old_stmt, relname);
     if (old_view == nullptr) return "pgfence could not read its old query again";
     const auto* o = pg::as<SelectStmt>(old_view->query);
     const auto* n = pg::as<SelectStmt>(new_query);

@@ -17,5 +17,7 @@ namespace pgfence::analyze {
 // WHERE", "its FROM changed"). `old_sql` is the statement that made the old query (a CREATE [OR
 // REPLACE] VIEW, or a CREATE SCHEMA holding one) of view `relname`.
 [[nodiscard]] std::string view_rows_change(std::string_view old_sql, std::string_view relname, const pg::Node* new_query);
+// The same with the old statement parsed already (`old_stmt`, null when it does not parse).
+[[nodiscard]] std::string view_rows_change(const pg::Node* old_stmt, std::string_view relname, const pg::Node* new_query);
 
 }  // namespace pgfence::analyze

@@ -10,13 +10,21 @@ namespace pgfence::analyze {
 namespace {
 
 // ASCII lower case, inline: the C locale's tolower (pgfence sets no other), without a call per
-// byte (lexing_change lowers every statement's whole text).
+// byte (lexing_change reads every statement's whole text).
+char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    for (char& c : out) c = lower_ascii(c);
     return out;
+}
+
+// Where `word` (lower case) is in lower(s), from `from`, without lowering a copy of s; npos if nowhere.
+std::size_t find_lowered(std::string_view s, std::string_view word, std::size_t from = 0) {
+    if (from > s.size()) return std::string_view::npos;
+    const auto at = std::search(s.begin() + static_cast<std::ptrdiff_t>(from), s.end(), word.begin(), word.end(),
+                                [](char a, char b) { return lower_ascii(a) == b; });
+    return at == s.end() ? std::string_view::npos : static_cast<std::size_t>(at - s.begin());
 }
 
 // A boolean setting's "on", as parse_bool reads it (utils/adt/bool.c: a prefix of true or yes, on, 1).
@@ -209,9 +217,9 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         out.what = "SET " + name + " = " + (value.empty() ? "?" : value.substr(0, 40));
         return out;
     }
-    const std::string text = lower(sql);
+    // The text is searched as lowered, never lowered whole (a copy of every statement).
     for (std::string_view name : {"standard_conforming_strings", "client_encoding"}) {
-        if (text.find(name) != std::string::npos) {
+        if (find_lowered(sql, name) != std::string_view::npos) {
             out.changes = true;
             out.setting = name;
             out.what = "a statement that may change " + std::string(name) + " (pgfence does not follow it)";
@@ -227,8 +235,8 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         return out;
     }
     std::size_t written = 0;
-    for (std::size_t at = text.find("set_config"); at != std::string::npos; at = text.find("set_config", at + 1)) ++written;
-    const bool uncounted = written > static_cast<std::size_t>(calls.constant) && !every_set_config_constant(text);
+    for (std::size_t at = find_lowered(sql, "set_config"); at != std::string_view::npos; at = find_lowered(sql, "set_config", at + 1)) ++written;
+    const bool uncounted = written > static_cast<std::size_t>(calls.constant) && !every_set_config_constant(lower(sql));
     if (calls.computed || uncounted) {
         out.maybe = true;
         out.unnamed_setting = true;
@@ -236,11 +244,11 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         return out;
     }
     const bool body = pg::is<DoStmt>(stmt) || pg::is<CreateFunctionStmt>(stmt);
-    if (text.find("pg_settings") != std::string::npos && !pg::is<SelectStmt>(stmt)) {
+    if (find_lowered(sql, "pg_settings") != std::string_view::npos && !pg::is<SelectStmt>(stmt)) {
         out.maybe = true;
         out.unnamed_setting = true;
         out.what = "a statement that names pg_settings (an UPDATE of it sets any setting)";
-    } else if (body && text.find("u&\"") != std::string::npos) {
+    } else if (body && find_lowered(sql, "u&\"") != std::string_view::npos) {
         out.maybe = true;
         out.what = "a body with a Unicode-escaped name (U&\"...\"), which may name set_config";
     }
