@@ -205,6 +205,9 @@ bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { 
 // deploy's step (`turbo run build`) is each package's script pgfence reads where it is (deploy_name).
 std::string task_runner_unknown(const std::vector<std::string>& words) {
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+        // A comment runs nothing from its '#' on (a workflow's `# not via turbo, so ...`: the
+        // stranger review of rallly read "so" as a task).
+        if (words[k].starts_with("#")) return "";
         const std::string runner = tool_word(words[k]);
         if (runner != "turbo" && runner != "lerna" && runner != "nx") continue;
         auto skip = [&](std::size_t v) {

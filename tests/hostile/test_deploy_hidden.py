@@ -316,14 +316,16 @@ def lerna_task_script(s):
 
 def control_npm_forms_clean(s):
     """An app's `start: node server.js`, `test: jest`, brace sets and classes over harmless scripts, an
-    npm restart that stops and starts the server, turbo's build, and a Makefile's `echo \\` whose
+    npm restart that stops and starts the server, turbo's build, a workflow comment naming turbo, and a Makefile's `echo \\` whose
     continuation names a destructive script (printed, not run: the shell joins it into echo's arguments)."""
     clean(s, {"package.json": package(("build:js", "tsc"), ("build:css", "sass src:dist"), ("prebuild", "rimraf dist"),
                                       ("build", "run-s 'build:{js,css}' 'build:[c]ss'"), ("start", "node server.js"), ("stop", "pkill -F app.pid"),
                                       ("test", "jest"), ("pretest", "eslint ."), ("reset", "knex migrate:rollback --all"),
                                       ("deploy", "npm run build && npm restart")),
               "Makefile": "deploy:\n\t@echo \\\n\t  npm run reset to undo\n\tnpx knex migrate:latest\n",
-              WF: workflow("npm ci", "npm t", "npm test -- --ci", "yarn test", "npm start", "npx turbo run build", "make deploy")})
+              WF: workflow("npm ci", "npm t", "npm test -- --ci", "yarn test", "npm start", "npx turbo run build", "make deploy")
+              .replace("      - run: make deploy\n",
+                       "      # Run directly, not via turbo, so the job env reaches the tests (rallly's ci.yml)\n      - run: make deploy\n")})
 
 
 SCENARIOS = {
