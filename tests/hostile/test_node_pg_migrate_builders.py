@@ -3,7 +3,7 @@
 tables were unknowns, not HIGH), and a plan for such a migration is a node-pg-migrate script the
 tool runs, in the order it runs them. Real git repositories, the real binary; the plan is deployed
 with real node-pg-migrate 7 and pg from npm (PGFENCE_TEST_NODE_MODULES, or installed once into
-/tmp/pgfence-test-npm) on a PostgreSQL the test starts, else that scenario is skipped (77).
+/tmp/pgfence-test-npm-node-pg-migrate) on a PostgreSQL the test starts, else that scenario is skipped (77).
 
     test_node_pg_migrate_builders.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 Scenarios:
@@ -31,7 +31,8 @@ from pr_test import check, main  # noqa: E402
 from test_review_precision import env, repository  # noqa: E402
 
 SKIP = 77
-NPM_PREFIX = "/tmp/pgfence-test-npm"
+# Its own prefix: test_capture_not_replacing installs knex into /tmp/pgfence-test-npm, maybe at the same time.
+NPM_PREFIX = "/tmp/pgfence-test-npm-node-pg-migrate"
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
 BASE = {
