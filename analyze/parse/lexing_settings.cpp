@@ -19,12 +19,37 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// Where `word` (lower case) is in lower(s), from `from`, without lowering a copy of s; npos if nowhere.
-std::size_t find_lowered(std::string_view s, std::string_view word, std::size_t from = 0) {
-    if (from > s.size()) return std::string_view::npos;
-    const auto at = std::search(s.begin() + static_cast<std::ptrdiff_t>(from), s.end(), word.begin(), word.end(),
-                                [](char a, char b) { return lower_ascii(a) == b; });
-    return at == s.end() ? std::string_view::npos : static_cast<std::size_t>(at - s.begin());
+// Whether lower(s) holds `word` (lower case) at `at`.
+bool lowered_at(std::string_view s, std::size_t at, std::string_view word) {
+    if (at > s.size() || s.size() - at < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        if (lower_ascii(s[at + i]) != word[i]) return false;
+    }
+    return true;
+}
+
+// The words lexing_change looks for in a statement's text, as lower(text) would show them, found
+// from the '_' or '&' each has (memchr jumps to those; lowering a copy of every statement and
+// searching it cost more): a word is counted at the first of its '_', once per place it is.
+struct Words {
+    bool conforming = false;  // standard_conforming_strings
+    bool encoding = false;    // client_encoding
+    bool settings = false;    // pg_settings
+    bool unicode = false;     // u&"
+    std::size_t set_config = 0;
+};
+Words words_in(std::string_view s) {
+    Words out;
+    for (std::size_t at = s.find('_'); at != std::string_view::npos; at = s.find('_', at + 1)) {
+        out.conforming = out.conforming || (at >= 8 && lowered_at(s, at - 8, "standard_conforming_strings"));
+        out.encoding = out.encoding || (at >= 6 && lowered_at(s, at - 6, "client_encoding"));
+        out.settings = out.settings || (at >= 2 && lowered_at(s, at - 2, "pg_settings"));
+        if (at >= 3 && lowered_at(s, at - 3, "set_config")) ++out.set_config;
+    }
+    for (std::size_t at = s.find('&'); at != std::string_view::npos && !out.unicode; at = s.find('&', at + 1)) {
+        out.unicode = at >= 1 && lowered_at(s, at - 1, "u&\"");
+    }
+    return out;
 }
 
 // A boolean setting's "on", as parse_bool reads it (utils/adt/bool.c: a prefix of true or yes, on, 1).
@@ -217,9 +242,9 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         out.what = "SET " + name + " = " + (value.empty() ? "?" : value.substr(0, 40));
         return out;
     }
-    // The text is searched as lowered, never lowered whole (a copy of every statement).
+    const Words words = words_in(sql);  // as the lowered text shows them
     for (std::string_view name : {"standard_conforming_strings", "client_encoding"}) {
-        if (find_lowered(sql, name) != std::string_view::npos) {
+        if (name == "standard_conforming_strings" ? words.conforming : words.encoding) {
             out.changes = true;
             out.setting = name;
             out.what = "a statement that may change " + std::string(name) + " (pgfence does not follow it)";
@@ -234,8 +259,7 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         out.what = "set_config of " + calls.lexing + " (pgfence does not follow it)";
         return out;
     }
-    std::size_t written = 0;
-    for (std::size_t at = find_lowered(sql, "set_config"); at != std::string_view::npos; at = find_lowered(sql, "set_config", at + 1)) ++written;
+    const std::size_t written = words.set_config;
     const bool uncounted = written > static_cast<std::size_t>(calls.constant) && !every_set_config_constant(lower(sql));
     if (calls.computed || uncounted) {
         out.maybe = true;
@@ -244,11 +268,11 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
         return out;
     }
     const bool body = pg::is<DoStmt>(stmt) || pg::is<CreateFunctionStmt>(stmt);
-    if (find_lowered(sql, "pg_settings") != std::string_view::npos && !pg::is<SelectStmt>(stmt)) {
+    if (words.settings && !pg::is<SelectStmt>(stmt)) {
         out.maybe = true;
         out.unnamed_setting = true;
         out.what = "a statement that names pg_settings (an UPDATE of it sets any setting)";
-    } else if (body && find_lowered(sql, "u&\"") != std::string_view::npos) {
+    } else if (body && words.unicode) {
         out.maybe = true;
         out.what = "a body with a Unicode-escaped name (U&\"...\"), which may name set_config";
     }
