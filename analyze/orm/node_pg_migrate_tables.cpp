@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
 #include <vector>
 
 #include "analyze/orm/node_pg_migrate.hpp"
@@ -80,9 +81,17 @@ public:
             fail(std::string(what) + " is not an object literal");
             return nullptr;
         }
+        std::set<std::string_view> seen;
         for (const auto& k : o->keys) {
             if (k == "..." || k.starts_with("[computed]")) {
                 fail(std::string(what) + " has a spread or a computed key");
+                return nullptr;
+            }
+            // Object.keys' order and set: a key given twice keeps its first place, __proto__ is
+            // no key, an integer key comes first.
+            const bool integer = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+            if (integer || k == "__proto__" || !seen.insert(k).second) {
+                fail(std::string(what) + " has the key `" + k + "` twice, an integer key or __proto__");
                 return nullptr;
             }
             if (allowed.size() != 0 && std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {

@@ -315,6 +315,7 @@ def table_builders_unknown(s):
         ("  pgm.createTable('d', { id: 'int' }, { like: 'events' });", "`like`"),
         ("  pgm.addConstraint('events', 'events_ck', process.env.CHECK);", "the constraint"),
         ("  pgm.dropConstraint('events', NAME);", "the constraint"),
+        ("  pgm.addColumns('events', { note: 'int', note: 'text' });", "twice"),
         ("};", None),
     ]
     repository(s, {**BASE, path: "\n".join(text for text, _ in lines) + "\n",
