@@ -91,7 +91,8 @@ public:
             // no key, an integer key comes first.
             const bool integer = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
             if (integer || k == "__proto__" || !seen.insert(k).second) {
-                fail(std::string(what) + " has the key `" + k + "` twice, an integer key or __proto__");
+                fail(std::string(what) + " has the key `" + k + "`" +
+                     (integer ? ", an integer, which JavaScript puts first" : k == "__proto__" ? ", which is no key" : " twice"));
                 return nullptr;
             }
             if (allowed.size() != 0 && std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
