@@ -1,31 +1,28 @@
 // node-pg-migrate: `exports.up = (pgm) => { ... }`. pgm.sql(text) with no arguments is read: it
 // sends `text` as written, with a ';' added when it does not end with one (salsita/node-pg-migrate
 // src/operations/sql.ts; src/utils/createTransformer.ts replaces the `{name}` placeholders only of
-// the keys its second argument maps, so a call with one is unknown). A few operations are read as
-// the statement their src/operations/* builds, when every name and option is a literal:
+// the keys its second argument maps, so a call with one is unknown). Operations are read as the
+// statement their src/operations/* builds, when every name and option is a literal:
 // pgm.dropTable, pgm.dropColumns (and its alias dropColumn, src/migration-builder.ts),
-// pgm.renameColumn, pgm.createIndex (and its alias addIndex) and pgm.dropIndex. Every other call
-// on pgm (addColumns, alterColumn, db.query, ...) returns false here and the walker reports it
-// unknown at its line; pgm.noTransaction() is recorded (extract.cpp: the migration is not wrapped).
+// pgm.renameColumn, pgm.createIndex (and its alias addIndex) and pgm.dropIndex here; createTable,
+// addColumns, alterColumn, addConstraint, dropConstraint and renameTable in
+// node_pg_migrate_tables.cpp (an argument not read there: unknown at the call's line, saying what).
+// Every other call on pgm (db.query, createFunction, ...) returns false here and the walker reports
+// it unknown at its line; pgm.noTransaction() is recorded (extract.cpp: the migration is not
+// wrapped) and pgm.func() sends nothing.
 #include <cctype>
 
-#include "analyze/orm/emitter.hpp"
+#include "analyze/orm/node_pg_migrate.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
 
-// mOptions.literal of a name given as a string literal (src/utils/createSchemalize.ts with
-// shouldQuote; src/utils/quote.ts wraps it in double quotes). Not known: a name with a capital
-// (the project's `decamelize` setting rewrites it), a double quote (quote.ts doubles it only since
-// v7), an object {schema, name} or anything computed.
+// mOptions.literal of a name given as a string literal (npgm_quoted); not known: an object
+// {schema, name} or anything computed.
 std::optional<std::string> literal_name(const Node* n, Emitter& e) {
     if (n == nullptr) return std::nullopt;
     auto s = e.string_of(*n);
-    if (!s || s->empty()) return std::nullopt;
-    for (char c : *s) {
-        if (c == '"' || std::isupper(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
-    }
-    return "\"" + *s + "\"";
+    return s ? npgm_quoted(*s) : std::nullopt;
 }
 
 // A DropOptions argument ({ ifExists, cascade }, src/operations/generalTypes.ts): absent or an
@@ -55,6 +52,18 @@ std::optional<std::string> text_option(const Node* opts, std::string_view key, E
     return s;
 }
 
+// Only these option keys, each a literal: nullopt otherwise (an option the statement would change with).
+bool only_keys(const Node* opts, std::initializer_list<std::string_view> allowed) {
+    if (opts == nullptr) return true;
+    if (opts->kind != NodeKind::Object) return false;
+    for (const auto& k : opts->keys) {
+        bool known = false;
+        for (auto a : allowed) known = known || k == a;
+        if (!known) return false;
+    }
+    return true;
+}
+
 // An index's columns (src/operations/indexes/shared.ts): a string or an array of strings; the
 // column as written when it has a space, a parenthesis or a dot (an expression, generateColumnString),
 // else quoted. `names`: the part of the default index name (generateIndexName: the names joined
@@ -70,28 +79,35 @@ std::optional<std::string> index_columns(const Node* given, std::string& names, 
     if (columns.empty()) return std::nullopt;
     std::string out;
     for (const Node* c : columns) {
+        // An object {name, opclass, sort} (generateColumnsString): the column, the opclass quoted,
+        // the sort as written, joined by spaces.
+        const Node* o = e.literal_of(*c);
+        std::string opclass, sort;
+        if (o != nullptr && o->kind == NodeKind::Object) {
+            if (!only_keys(o, {"name", "opclass", "sort"})) return std::nullopt;
+            auto op = text_option(o, "opclass", e);
+            const Node* by = property(*o, "sort");
+            auto order = by == nullptr ? std::optional<std::string>("") : e.string_of(*by);
+            if (!op || !order) return std::nullopt;
+            if (!op->empty()) {
+                auto q = npgm_quoted(*op);
+                if (!q) return std::nullopt;
+                opclass = " " + *q;
+            }
+            sort = order->empty() ? "" : " " + *order;
+            c = property(*o, "name");
+            if (c == nullptr) return std::nullopt;
+        }
         auto s = e.string_of(*c);
         if (!s || s->empty()) return std::nullopt;
         for (char ch : *s) {
             if (ch == '"' || std::isupper(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20) return std::nullopt;
         }
         const bool special = s->find_first_of(" ().") != std::string::npos;
-        out += (out.empty() ? "" : ", ") + (special ? *s : "\"" + *s + "\"");
+        out += (out.empty() ? "" : ", ") + (special ? *s : "\"" + *s + "\"") + opclass + sort;
         names += (names.empty() ? "" : "_") + *s;
     }
     return out;
-}
-
-// Only these option keys, each a literal: nullopt otherwise (an option the statement would change with).
-bool only_keys(const Node* opts, std::initializer_list<std::string_view> allowed) {
-    if (opts == nullptr) return true;
-    if (opts->kind != NodeKind::Object) return false;
-    for (const auto& k : opts->keys) {
-        bool known = false;
-        for (auto a : allowed) known = known || k == a;
-        if (!known) return false;
-    }
-    return true;
 }
 
 // src/operations/indexes/createIndex.ts (its ';' left out: the statement is the same):
@@ -217,8 +233,16 @@ bool node_pg_migrate_call(const Node& call, Emitter& e) {
         e.add_call(call, name, false);
         return true;
     }
+    if (callee.name == "func") return true;  // a PgLiteral (dist/utils/PgLiteral.js): sends nothing
     if (callee.name != "sql") {
-        std::string sql = operation_sql(callee.name, call, e);
+        std::string sql, why;
+        if (npgm_table_operation(callee.name, call, e, sql, why)) {
+            int index = e.add_call(call, name, false);
+            if (sql.empty()) e.unknown(call, index, "`" + name + "()`: " + why + ", so the SQL node-pg-migrate sends is not known");
+            else e.generated(call, index, std::move(sql));
+            return true;
+        }
+        sql = operation_sql(callee.name, call, e);
         if (sql.empty()) return false;  // unknown at its line (the walker)
         int index = e.add_call(call, name, false);
         e.generated(call, index, std::move(sql));

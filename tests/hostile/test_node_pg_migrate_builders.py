@@ -198,7 +198,144 @@ def plan_deploys(s):
         pg.stop()
 
 
-SCENARIOS = {"index_builders": index_builders, "no_transaction": no_transaction, "plan_deploys": plan_deploys}
+# Every table operation form read, on tables the same migration makes (so it applies on an empty database).
+TABLE_BUILDERS = r"""exports.up = (pgm) => {
+  pgm.createTable('blocks', {
+    id: { type: 'serial', notNull: true },
+    hash: { type: 'bytea', notNull: true, unique: true },
+    height: { type: 'int', notNull: true, default: 0 },
+    note: { type: 'string', default: 'x', check: "note <> ''" },
+    at: { type: 'timestamptz', default: pgm.func("(now() at time zone 'utc')") },
+    parent: 'integer',
+    size: { type: 'int', expressionGenerated: 'height * 2' },
+  }, { ifNotExists: true, constraints: { unique: [['hash', 'height'], ['note']], check: ['height >= 0', 'id > 0'] } });
+  pgm.addConstraint('blocks', null, { primaryKey: 'id' });
+  pgm.createIndex('blocks', ['height', { name: 'hash', sort: 'DESC' }, { name: 'note', opclass: 'text_pattern_ops' }]);
+  pgm.addColumns('blocks', { flag: { type: 'boolean', notNull: true, default: false }, weight: { type: 'int', default: 1 } });
+  pgm.addColumn('blocks', { tag: { type: 'text', default: null, references: 'blocks(note)', onDelete: 'SET NULL',
+                                   referencesConstraintName: 'blocks_tag_fk' } }, { ifNotExists: true });
+  pgm.alterColumn('blocks', 'weight', { type: 'bigint', using: 'weight::bigint', notNull: true, default: null });
+  pgm.alterColumn('blocks', 'note', { allowNull: true, default: 'y', type: 'string', collation: '"C"' });
+  pgm.addConstraint('blocks', 'blocks_ck', `CHECK (height >= 0 OR (
+    note IS NULL))`);
+  pgm.createConstraint('blocks', null, 'UNIQUE (tag)');
+  pgm.addConstraint('blocks', 'blocks_fk', { foreignKeys: { columns: 'parent', references: 'blocks(id)', onDelete: 'SET NULL' } });
+  pgm.addConstraint('blocks', 'blocks_weight_u', { unique: 'weight', deferrable: true, deferred: true });
+  pgm.dropConstraint('blocks', 'blocks_ck', { ifExists: true, cascade: true });
+  pgm.renameTable('blocks', 'chain');
+  pgm.createTable('pairs', { a: { type: 'int', primaryKey: true }, b: { type: 'int', primaryKey: true }, c: 'text' });
+};
+"""
+
+STEPS_JS = """const MigrationBuilder = require(process.argv[2] + '/node-pg-migrate/dist/migrationBuilder.js').default;
+const pgm = new MigrationBuilder({}, {}, false, console);
+require(process.argv[3]).up(pgm);
+console.log(JSON.stringify(pgm.getSqlSteps()));
+"""
+
+
+def table_builders_sql(s):
+    """The SQL derived for each table operation is the SQL real node-pg-migrate 7 builds for it,
+    and it runs: real node-pg-migrate applies the migration on PostgreSQL."""
+    path = "migrations/1700000000001_tables.js"
+    repository(s, {**BASE, path: TABLE_BUILDERS})
+    report, found = findings(s)
+    check(not [f for f in found if f[0] == path and f[1] == "unknown-statement"], f"every call of {path} is read: {found}")
+    ours = [sql.rstrip(";") for sql in statements_of(report, path)]
+    modules = node_modules()
+    script = os.path.join(s.tmp, "steps.js")
+    with open(script, "w") as f:
+        f.write(STEPS_JS)
+    proc = subprocess.run(["node", script, modules, os.path.join(s.repo, path)], capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 0, f"node-pg-migrate's MigrationBuilder: {proc.stderr[-1500:]}")
+    steps = [step.rstrip(";") for step in json.loads(proc.stdout)]
+    check(len(steps) == 14, f"one step per operation: {steps}")
+    check(ours == steps, "the SQL of each operation is node-pg-migrate's:\n" +
+          "\n".join(f"ours:  {a!r}\ntheirs: {b!r}" for a, b in zip(ours, steps) if a != b) + f"\n{len(ours)} vs {len(steps)}")
+    pg = Postgres()
+    try:
+        deploy = os.path.join(s.tmp, "deploy")
+        os.makedirs(os.path.join(deploy, "migrations"))
+        shutil.copy(os.path.join(s.repo, path), os.path.join(deploy, "migrations"))
+        os.symlink(modules, os.path.join(deploy, "node_modules"))
+        run_env = {**env(), "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg.port}/postgres"}
+        run = subprocess.run(["node", os.path.join(modules, "node-pg-migrate", "bin", "node-pg-migrate.js"), "up", "-m", "migrations"],
+                             cwd=deploy, env=run_env, capture_output=True, text=True, timeout=300)
+        check(run.returncode == 0, f"node-pg-migrate up: {run.stdout[-1500:]}{run.stderr[-1500:]}")
+        names = pg.sql("SELECT conname FROM pg_constraint WHERE conrelid IN ('chain'::regclass, 'pairs'::regclass) ORDER BY 1").split()
+        for name in ("blocks_pkey", "blocks_fk", "blocks_tag_fk", "blocks_uniq_hash_height", "blocks_chck_1", "blocks_weight_u", "pairs_pkey"):
+            check(name in names, f"the constraint names we derived are the catalog's: {name} not in {names}")
+    finally:
+        pg.stop()
+
+
+def table_builder_findings(s):
+    """Each table operation on a table an earlier migration made gets the finding of its SQL."""
+    init = ('exports.up = (pgm) => {\n  pgm.sql("CREATE TABLE events (id bigint PRIMARY KEY, block_height int, tx_id text)");\n'
+            '  pgm.sql("CREATE TABLE txs (tx_id text PRIMARY KEY)");\n};\n')
+    calls = {
+        "alter-column-type-rewrite": "pgm.alterColumn('events', 'block_height', { type: 'bigint' });",
+        "add-column-not-null-without-default": "pgm.addColumns('events', { status: { type: 'smallint', notNull: true } });",
+        "add-foreign-key-without-not-valid": "pgm.addConstraint('events', 'events_tx_fk', { foreignKeys: { columns: 'tx_id', "
+                                             "references: 'txs(tx_id)' } });",
+        "add-check-without-not-valid": "pgm.createConstraint('events', 'events_ck', 'CHECK (block_height > 0)');",
+        "set-not-null-scan": "pgm.alterColumn('events', 'tx_id', { notNull: true });",
+        "add-unique-without-index": "pgm.addConstraint('events', 'events_u', { unique: ['tx_id'] });",
+    }
+    files = {**BASE, "migrations/1700000000000_init.js": init}
+    for i, call in enumerate(calls.values()):
+        files[f"migrations/17000000000{i + 10}_change.js"] = f"exports.up = (pgm) => {{\n  {call}\n}};\n"
+    new_table = "migrations/1700000000020_new_table.js"
+    files[new_table] = ("exports.up = (pgm) => {\n  pgm.createTable('blocks', { id: 'bigserial', tx_id: { type: 'text', "
+                        "notNull: true, references: 'txs' },\n    at: { type: 'timestamptz', default: pgm.func('now()') } });\n};\n")
+    repository(s, files)
+    report, found = findings(s)
+    for i, rule in enumerate(calls):
+        path = f"migrations/17000000000{i + 10}_change.js"
+        check((path, rule, 2, "HIGH") in found, f"{calls[rule]} is HIGH {rule} at its line: {[f for f in found if f[0] == path]}")
+        check(not [f for f in found if f[0] == path and f[1] == "unknown-statement"], f"{path} is read: {found}")
+    check(not [f for f in found if f[0] == new_table and (f[3] in ("HIGH", "CRITICAL") or f[1] == "unknown-statement")],
+          f"a new table with a pgm.func() default is read, not HIGH: {[f for f in found if f[0] == new_table]}")
+    check(any(sql.startswith('CREATE TABLE "blocks"') for sql in statements_of(report, new_table)), "createTable is read")
+
+
+def table_builders_unknown(s):
+    """What is not a literal stays unknown at its line, saying what was not followed."""
+    path = "migrations/1700000000001_unread.js"
+    lines = [
+        ("const columns = require('./columns');", None),
+        ("const base = { id: { type: 'serial' } };", None),
+        ("exports.up = (pgm) => {", None),
+        ("  pgm.createTable('a', columns);", "the columns"),
+        ("  pgm.createTable('b', { ...base, name: 'text' });", "spread"),
+        ("  pgm.createTable('c', { id: 'id' });", "type shorthand"),
+        ("  pgm.addColumns('events', { note: { type: 'text', comment: 'why' } });", "`comment`"),
+        ("  pgm.addColumns('events', { status: { type: 'state_enum' } });", "type shorthand"),
+        ("  pgm.alterColumn('events', 'tx_id', { default: Date.now() });", "the default"),
+        ("  pgm.createTable('d', { id: 'int' }, { like: 'events' });", "`like`"),
+        ("  pgm.addConstraint('events', 'events_ck', process.env.CHECK);", "the constraint"),
+        ("  pgm.dropConstraint('events', NAME);", "the constraint"),
+        ("  pgm.addColumns('events', { note: 'int', note: 'text' });", "twice"),
+        ("};", None),
+    ]
+    repository(s, {**BASE, path: "\n".join(text for text, _ in lines) + "\n",
+                   "migrations/columns.js": "module.exports = { id: 'int' };\n"})
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "json", path], cwd=s.repo, env=env(),
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"analyze: exit {proc.returncode}: {proc.stderr}")
+    report = json.loads(proc.stdout)
+    unknown = {x["start"]["line"]: x["message"] for f in report["files"] for x in f["findings"] if x["rule"] == "unknown-statement"}
+    for number, (text, why) in enumerate(lines, start=1):
+        if why is None:
+            continue
+        check(number in unknown, f"line {number} `{text.strip()}` is unknown: {unknown}")
+        check(why in unknown[number] and "node-pg-migrate sends is not known" in unknown[number],
+              f"line {number} says what was not followed ({why}): {unknown[number]}")
+
+
+SCENARIOS = {"index_builders": index_builders, "no_transaction": no_transaction, "plan_deploys": plan_deploys,
+             "table_builders_sql": table_builders_sql, "table_builder_findings": table_builder_findings,
+             "table_builders_unknown": table_builders_unknown}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
