@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 
@@ -23,15 +24,10 @@ std::vector<Script> package_scripts(std::string_view text) {
     std::vector<Script> out;
     bool in_scripts = false;
     int depth = 0;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    each_line(text, [&](int n, std::string_view l) {
         if (!in_scripts) {
             const std::size_t s = l.find("\"scripts\"");
-            if (s == std::string_view::npos) continue;
+            if (s == std::string_view::npos) return;
             in_scripts = true;
             depth = 0;
             l = l.substr(s + 9);
@@ -78,7 +74,7 @@ std::vector<Script> package_scripts(std::string_view text) {
                 ++i;
             }
         }
-    }
+    });
     return out;
 }
 

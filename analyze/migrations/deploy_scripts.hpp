@@ -100,7 +100,7 @@ struct Unwrapped {
     std::string unsure;
 };
 Unwrapped unwrap(const std::vector<std::string>& words);
-// Whether a word starts a migration tool whose verbs pgfence reads (tool_word; deploy_commands.cpp).
+// Whether a word starts a migration tool whose verbs pgfence reads (tool_word; deploy_verbs.cpp).
 bool migration_tool_word(std::string_view word);
 // A Makefile's variables as its lines set them (`KNEX = npx knex`, `:=`, `?=`, `+=`): the literal
 // value, or nullopt where make computes it (`$(shell ...)`, `!=`, a backquote, `+=` onto a value

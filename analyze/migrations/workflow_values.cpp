@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
@@ -100,17 +101,12 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
             else if (parent >= 0) m_nodes[static_cast<std::size_t>(parent)].matrix_computed = true;
         }
     };
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    each_line(text, [&](int n, std::string_view l) {
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
         const std::size_t indent = l.find_first_not_of(" ");
         if (indent == std::string_view::npos || l[indent] == '#' || (block_indent != std::string_view::npos && indent > block_indent)) {
             m_line_node.push_back(stack.back());
-            continue;
+            return;
         }
         block_indent = std::string_view::npos;
         std::string_view rest = l.substr(indent);
@@ -160,7 +156,7 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
             const Node& node = m_nodes[static_cast<std::size_t>(here)];
             if (!node.last_key.empty()) key_value(here, node.last_key, rest, n);
         }
-    }
+    });
 }
 
 int WorkflowValues::scope(int line) const {

@@ -29,10 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from pr_test import check, main  # noqa: E402
 from test_link_targets import repository  # noqa: E402
 from test_tool_reach import pr_findings  # noqa: E402
+from real_tools import PYTHON, SKIP, run_capture  # noqa: E402
 
-SKIP = 77
-PG_BIN = "/usr/lib/postgresql/15/bin"
-PYTHON = "/usr/bin/python3"
 RUBY = "/usr/bin/ruby"
 
 
@@ -44,14 +42,7 @@ def need(command, what):
 
 def capture(s, *command):
     """`pgfence capture --record` of `command` in the head checkout; its exit status is not judged."""
-    if not os.path.isfile(os.path.join(PG_BIN, "postgres")):
-        print(f"SKIP: no PostgreSQL at {PG_BIN}")
-        sys.exit(SKIP)
-    record = os.path.join(s.tmp, "capture.json")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PG"))}
-    env.update({"PATH": f"{PG_BIN}:/usr/bin:/bin", "NO_COLOR": "1"})
-    proc = subprocess.run([os.path.abspath(s.args.binary), "capture", "--record", record, "--", *command], cwd=s.repo, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc, record = run_capture(s, command)
     check(os.path.isfile(record), f"capture wrote its record: exit {proc.returncode}\n{proc.stderr[-2000:]}")
     return record
 

@@ -26,10 +26,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from pr_test import check, main  # noqa: E402
 from test_link_targets import repository  # noqa: E402
 from test_tool_reach import check_run, pr_findings  # noqa: E402
+from real_tools import PYTHON, SKIP, node_modules, run_capture  # noqa: E402
 
-SKIP = 77
-PG_BIN = "/usr/lib/postgresql/15/bin"
-PYTHON = "/usr/bin/python3"
 NPM_PREFIX = "/tmp/pgfence-test-npm"
 CAVEAT = "on an empty database"
 
@@ -58,37 +56,16 @@ KNEX_BUILT = ("exports.up = async function (knex) {\n"
               "exports.down = async function () {};\n")
 
 
-def node_modules():
-    """A node_modules holding knex 3 and pg 8, or a skip."""
-    for folder in (os.environ.get("PGFENCE_TEST_NODE_MODULES", ""), os.path.join(NPM_PREFIX, "node_modules")):
-        if folder and os.path.isfile(os.path.join(folder, "knex", "bin", "cli.js")) and os.path.isdir(os.path.join(folder, "pg")):
-            return folder
-    proc = subprocess.run(["npm", "install", "--prefix", NPM_PREFIX, "--no-audit", "--no-fund", "knex@3.1.0", "pg@8.11.0"],
-                          capture_output=True, text=True, timeout=600)
-    folder = os.path.join(NPM_PREFIX, "node_modules")
-    if proc.returncode != 0 or not os.path.isfile(os.path.join(folder, "knex", "bin", "cli.js")):
-        print(f"SKIP: knex and pg could not be installed from npm: {proc.stderr[-400:]}")
-        sys.exit(SKIP)
-    return folder
-
-
 def capture(s, *command, extra_env=None):
     """`pgfence capture --record` of `command` in the head checkout (pgfence's throwaway server)."""
-    if not os.path.isfile(os.path.join(PG_BIN, "postgres")):
-        print(f"SKIP: no PostgreSQL at {PG_BIN}")
-        sys.exit(SKIP)
-    record = os.path.join(s.tmp, "capture.json")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PG"))}
-    env.update({"PATH": f"{PG_BIN}:/usr/bin:/bin", "NO_COLOR": "1", **(extra_env or {})})
-    proc = subprocess.run([os.path.abspath(s.args.binary), "capture", "--record", record, "--", *command], cwd=s.repo, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc, record = run_capture(s, command, extra_env)
     check(proc.returncode == 0, f"capture: exit {proc.returncode}\n{proc.stderr[-2000:]}")
     return record
 
 
 def knex_pull_request(s, head):
     repository(s, KNEX_BASE, {}, head)
-    os.symlink(node_modules(), os.path.join(s.repo, "node_modules"))
+    os.symlink(node_modules(NPM_PREFIX, ["knex@3.1.0", "pg@8.11.0"], "knex/bin/cli.js"), os.path.join(s.repo, "node_modules"))
     record = capture(s, "node", "node_modules/knex/bin/cli.js", "migrate:latest")
     s.start_double()
     return s.run_pr("--capture", record, "--ci", "--unknown", "block", "--max-risk", "low",

@@ -29,11 +29,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
 from test_review_precision import env, repository  # noqa: E402
+from real_tools import PG_BIN, SKIP, node_modules  # noqa: E402
 
-SKIP = 77
 # Its own prefix: test_capture_not_replacing installs knex into /tmp/pgfence-test-npm, maybe at the same time.
 NPM_PREFIX = "/tmp/pgfence-test-npm-node-pg-migrate"
-PG_BIN = "/usr/lib/postgresql/15/bin"
 
 BASE = {
     "package.json": '{"name":"app","private":true,"scripts":{"migrate":"node-pg-migrate -m migrations"},'
@@ -101,20 +100,6 @@ def no_transaction(s):
           f"noTransaction() under a branch is unknown at its line: {found}")
 
 
-def node_modules():
-    for folder in (os.environ.get("PGFENCE_TEST_NODE_MODULES", ""), os.path.join(NPM_PREFIX, "node_modules")):
-        if folder and os.path.isfile(os.path.join(folder, "node-pg-migrate", "bin", "node-pg-migrate.js")) and \
-                os.path.isdir(os.path.join(folder, "pg")):
-            return folder
-    proc = subprocess.run(["npm", "install", "--prefix", NPM_PREFIX, "--no-audit", "--no-fund", "node-pg-migrate@7.9.1", "pg@8.11.0"],
-                          capture_output=True, text=True, timeout=600)
-    folder = os.path.join(NPM_PREFIX, "node_modules")
-    if proc.returncode != 0 or not os.path.isfile(os.path.join(folder, "node-pg-migrate", "bin", "node-pg-migrate.js")):
-        print(f"SKIP: node-pg-migrate and pg could not be installed from npm: {proc.stderr[-400:]}")
-        sys.exit(SKIP)
-    return folder
-
-
 class Postgres:
     """PostgreSQL 15 in a temporary folder on 127.0.0.1 and a random port (as nobody when root)."""
 
@@ -171,7 +156,7 @@ def plan_deploys(s):
     check("pgm.noTransaction();" in first and "pgm.sql(`CREATE INDEX CONCURRENTLY" in first,
           f"a node-pg-migrate script outside its transaction, not SQL in a .js file: {first}")
 
-    modules = node_modules()
+    modules = node_modules(NPM_PREFIX, ["node-pg-migrate@7.9.1", "pg@8.11.0"], "node-pg-migrate/bin/node-pg-migrate.js")
     pg = Postgres()
     try:
         deploy = os.path.join(s.tmp, "deploy")
