@@ -103,8 +103,9 @@ std::optional<std::vector<std::string>> depends_on(std::string_view text, std::s
 }
 
 // Whether a filter's syntax is what pgfence selects by: a package's name or a glob of names, a
-// folder (`./apps/*`, `{packages/db}`), each maybe negated with `!` (pnpm.io/filtering,
-// turborepo.com/docs/reference/run#--filter-string). Dependencies (`db...`, `...^db`), a git range
+// folder (`./apps/*`, `{packages/db}`), each maybe negated with `!` (pnpm.io/filtering: "specify its
+// name (@scope/pkg) or use a pattern ... (@scope/*)", `./packages/**`; turbo's --filter takes the
+// same microsyntax, turborepo.com/docs/reference/run#--filter-string). Dependencies (`db...`, `...^db`), a git range
 // (`[main]`) and the like are not: every package is read instead.
 bool simple_filter(std::string_view f) {
     if (f.starts_with("!")) f.remove_prefix(1);
@@ -136,9 +137,11 @@ PackageScripts* Workspaces::package(const std::string& folder) {
 // The workspace root a command at `here` runs in (the nearest folder up that declares workspaces:
 // package.json "workspaces", pnpm-workspace.yaml, lerna.json, nx.json) and its packages: the
 // folders of the repository's package.json files its patterns match (`packages/*`, `apps/**`, less
-// a `!` pattern's), nx's project.json folders too. lerna.json's "packages" (lerna.js.org/docs/api-reference/configuration),
-// else its package manager's; pnpm's and npm's patterns are globs relative to the root (pnpm.io/pnpm-workspace_yaml,
-// docs.npmjs.com/cli/using-npm/workspaces).
+// a `!` pattern's), nx's project.json folders too. lerna run: lerna.json's "packages", else the
+// package manager's (lerna 7 and later: "By default lerna will resolve your packages using your
+// package manager's workspaces configuration", its ECONFIGWORKSPACES error; lerna/lerna discussion
+// #3685), else packages/* (@lerna/project's PACKAGE_GLOB); pnpm's and npm's patterns are globs
+// relative to the root (pnpm.io/pnpm-workspace_yaml, docs.npmjs.com/cli/using-npm/workspaces).
 const Workspaces::Root& Workspaces::root_of(const std::string& here, bool lerna_run) {
     const std::string key = (lerna_run ? "l" : "-") + here;
     if (auto it = m_roots.find(key); it != m_roots.end()) return it->second;
