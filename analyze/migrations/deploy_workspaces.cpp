@@ -325,7 +325,6 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
 }
 
 std::optional<std::string> Workspaces::why(const std::vector<std::string>& words, const std::optional<std::string>& here_or) {
-    if (++m_runs > 4096) return "it runs workspace tasks past pgfence's limit for following them: what they run is not known";
     const std::string here = here_or.value_or("");
     std::string runner;
     std::vector<std::string> tasks, filters;
@@ -351,11 +350,13 @@ std::optional<std::string> Workspaces::why(const std::vector<std::string>& words
         if (runner.empty()) {
             for (const auto& run : scripts_run(words)) {
                 if (!run.every && !run.workspace) continue;
+                if (++m_runs > 4096) return "it runs workspace scripts past pgfence's limit for following them: what they run is not known";
                 return run_why(run, run.workspace, here);
             }
             return std::nullopt;
         }
     }
+    if (++m_runs > 4096) return "it runs workspace tasks past pgfence's limit for following them: what they run is not known";
     const Root& root = root_of(here, runner == "lerna");
     if (!root.unknown.empty() || root.folders.empty()) {
         // As before: a deploy's step by name (`turbo run build`) is each package.json's script read where it is.
