@@ -17,6 +17,7 @@
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
@@ -415,6 +416,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (from != nullptr) unreached.emplace(settings.size(), UnreachedFrom{from->file, from->line != 0 ? from->line : line});
         settings.emplace_back(std::move(file), root);
     };
+    // The package.json and project.json files under each root, listed once (tools::k_package_files).
+    std::map<std::string, std::string> package_files;
     // By index: a settings file may add the environment files it loads (below).
     const auto read_one = [&](std::size_t at) {
         const std::string path = settings[at].first;
@@ -541,6 +544,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (const std::string tool = settings_module_tool(rel, *text); !tool.empty()) unread_settings(path, *text, tool, unknown);
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
+            if (other == tools::k_package_files) {
+                if (options.confine_to.empty() || path_inside(root.generic_string(), options.confine_to)) {
+                    auto it = package_files.find(root.generic_string());
+                    if (it == package_files.end()) it = package_files.emplace(root.generic_string(), tools::package_files_under(root.generic_string())).first;
+                    return it->second;
+                }
+                return std::nullopt;
+            }
             const std::string full = (root / other).lexically_normal().generic_string();
             std::error_code e;
             for (fs::path p = fs::path(other); !p.empty(); p = p.parent_path()) {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/reach.hpp"
@@ -71,7 +72,24 @@ analyze::Result<std::optional<std::string>> text_at(const diff::Repository& repo
 
 // The files of `commit`, for a setting that names another file (TypeORM's -d data source).
 tools::ReadFile reader_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
-    return [&repo, commit, max_bytes](const std::string& path) -> std::optional<std::string> {
+    auto listed = std::make_shared<std::optional<std::string>>();
+    return [&repo, commit, max_bytes, listed](const std::string& path) -> std::optional<std::string> {
+        // The commit's package.json and project.json files, listed once (tools::k_package_files).
+        if (path == tools::k_package_files) {
+            if (!*listed) {
+                std::string out;
+                if (auto files = repo.list_files(commit, [](std::string_view p) { return tools::package_file_listed(p); })) {
+                    for (std::size_t i = 0; i < files->size() && i < 4096; ++i) {
+                        if ((*files)[i].find('\n') == std::string::npos) out += (*files)[i] + "\n";
+                    }
+                    *listed = std::move(out);
+                } else {
+                    *listed = std::string("\x01");  // not listed
+                }
+            }
+            if (**listed == "\x01") return std::nullopt;
+            return **listed;
+        }
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text || !*text) return std::nullopt;
         return std::move(**text);

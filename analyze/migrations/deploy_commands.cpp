@@ -10,6 +10,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -190,9 +191,16 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // runs it by name is not followed (its command names a file, not a tool).
     const bool compose = (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
     if (!run_script && (name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
+    // The packages the lines run scripts of, by folder, each read once (deploy_workspaces.hpp).
+    Workspaces workspaces(read);
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
         PackageScripts scripts(package_scripts(text));
+        if (read) {
+            scripts.workspace_run = [&workspaces, folder = std::string(path_folder(path))](const std::vector<std::string>& words) {
+                return workspaces.why(words, folder);
+            };
+        }
         for (const auto& s : scripts.all()) {
             if (!deploy_name(s.name)) continue;
             std::string why = scripts.why(s.name);
@@ -231,17 +239,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const std::string base = run_script ? follow.base
                              : runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string()
                                                                                                          : std::string(path_folder(path));
-    // The packages the lines run scripts of, by folder (base's own first), each read once; at most 64.
-    std::unordered_map<std::string, std::optional<PackageScripts>> packages;
-    auto package_at = [&](const std::string& folder) -> PackageScripts* {
-        auto it = packages.find(folder);
-        if (it == packages.end()) {
-            if (packages.size() >= 64) return nullptr;
-            auto pj = read(folder.empty() ? std::string("package.json") : folder + "/package.json");
-            it = packages.emplace(folder, pj ? std::optional<PackageScripts>(PackageScripts(package_scripts(*pj))) : std::nullopt).first;
-        }
-        return it->second ? &*it->second : nullptr;
-    };
+    auto package_at = [&](const std::string& folder) { return workspaces.package(folder); };
     // A workspace by its name or folder, among the patterns of base's root (`packages/*` gives
     // packages/<the name's last part>, as npm's and pnpm's init lay them out); nullopt when none
     // has that package.json "name" (red team R81a B7).
@@ -273,11 +271,17 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             std::optional<std::string> folder = here;
             std::string where;
             if (run.every) {
-                folder.reset();
-                where = "every workspace";
+                // Each workspace package's script (deploy_workspaces.cpp).
+                if (const std::string w = workspaces.run_why(run, std::nullopt, here.value_or(base)); !w.empty()) return w;
+                continue;
             } else if (run.workspace) {
                 folder = workspace_folder(*run.workspace);
                 where = "the workspace " + printable(*run.workspace);
+                // A filter that names no one package's folder (pnpm --filter '@app/*'): the packages it selects.
+                if (!folder) {
+                    if (const std::string w = workspaces.run_why(run, run.workspace, here.value_or(base)); !w.empty()) return w;
+                    continue;
+                }
             } else if (run.folder) {
                 folder = here ? join_folder(*here, *run.folder) : std::nullopt;
                 where = "the package in " + printable(*run.folder);
@@ -504,7 +508,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                     continue;
                 }
                 if (read) why = npm_unknown(words, patterns[ci], here);
-                if (why.empty()) why = task_runner_unknown(words);
+                if (why.empty() && read) {
+                    if (auto w = workspaces.why(words, here ? here : std::optional<std::string>(base)); w) why = std::move(*w);
+                    else why = task_runner_unknown(words);
+                } else if (why.empty()) {
+                    why = task_runner_unknown(words);
+                }
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
                     const std::string script = script_word(words);

@@ -201,32 +201,57 @@ bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { 
 // turbo (turborepo.com docs, `turbo run` and its shorthand `turbo build`), lerna (`lerna run`) and
 // nx (`nx run project:target`, `nx run-many -t`, `nx affected -t`, `nx <target> <project>`) run a
 // task in each workspace package: its script of that name, and for turbo the tasks turbo.json's
-// dependsOn adds, for nx a project.json target's command; none of them is read. A task named as a
-// deploy's step (`turbo run build`) is each package's script pgfence reads where it is (deploy_name).
-std::string task_runner_unknown(const std::vector<std::string>& words) {
+// dependsOn adds, for nx a project.json target's command (deploy_workspaces.cpp follows them).
+std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
     for (std::size_t k = 0; k + 1 < words.size(); ++k) {
         // A comment runs nothing from its '#' on (a workflow's `# not via turbo, so ...`: the
         // stranger review of rallly read "so" as a task).
-        if (words[k].starts_with("#")) return "";
+        if (words[k].starts_with("#")) return std::nullopt;
         const std::string runner = tool_word(words[k]);
         if (runner != "turbo" && runner != "lerna" && runner != "nx") continue;
+        TaskRun out;
+        out.runner = runner;
+        // A filter's value (turbo --filter, lerna --scope, nx --projects), or a flag that widens or
+        // narrows the set in a way pgfence does not read (--since, --ignore, --exclude, --affected).
+        auto note = [&](std::string_view flag, std::string_view value) {
+            if (one_of(flag, {"--filter", "-F", "--scope", "--projects", "-p"})) {
+                if (flag == "--projects" || flag == "-p") {
+                    for (std::size_t at = 0; at <= value.size() && out.filters.size() < 16;) {
+                        const std::size_t comma = std::min(value.find(',', at), value.size());
+                        if (comma > at) out.filters.emplace_back(value.substr(at, comma - at));
+                        at = comma + 1;
+                    }
+                } else if (out.filters.size() < 16) {
+                    out.filters.emplace_back(value);
+                }
+            }
+        };
         auto skip = [&](std::size_t v) {
             while (v < words.size() && flag_word(words[v])) {
-                const bool value = words[v].find('=') == std::string::npos &&
+                const std::size_t eq = words[v].find('=');
+                const bool value = eq == std::string::npos &&
                                    one_of(words[v], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--cache-dir", "--cwd", "--env-mode",
                                                      "--log-order", "--output-logs", "--log-prefix", "--ui", "--profile", "--graph", "--since",
                                                      "--projects", "-p", "--exclude", "--configuration", "-c", "--parallel", "--base", "--head"});
+                if (eq != std::string::npos) note(std::string_view(words[v]).substr(0, eq), std::string_view(words[v]).substr(eq + 1));
+                else if (value && v + 1 < words.size()) note(words[v], words[v + 1]);
                 v += value ? 2 : 1;
             }
             return v;
         };
         std::size_t v = skip(k + 1);
-        if (v >= words.size()) return "";
-        std::vector<std::string> tasks;
+        if (v >= words.size()) return std::nullopt;
         auto take = [&](std::size_t from) {
-            for (std::size_t t = from; t < words.size() && words[t] != "--" && tasks.size() < 16; ++t) {
-                if (!flag_word(words[t])) tasks.push_back(words[t]);
-                else if (one_of(words[t], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--since", "--projects", "-p", "--exclude"})) ++t;
+            for (std::size_t t = from; t < words.size() && words[t] != "--" && out.tasks.size() < 16; ++t) {
+                if (words[t].starts_with("#")) break;
+                if (!flag_word(words[t])) {
+                    out.tasks.push_back(words[t]);
+                } else if (const std::size_t eq = words[t].find('='); eq != std::string::npos) {
+                    note(std::string_view(words[t]).substr(0, eq), std::string_view(words[t]).substr(eq + 1));
+                } else if (one_of(words[t], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--since", "--projects", "-p", "--exclude"})) {
+                    if (t + 1 < words.size()) note(words[t], words[t + 1]);
+                    ++t;
+                }
             }
         };
         const std::string& sub = words[v];
@@ -237,33 +262,47 @@ std::string task_runner_unknown(const std::vector<std::string>& words) {
         } else if (runner == "lerna") {
             if (sub == "run") take(skip(v + 1));
         } else if (sub == "run-many" || sub == "affected" || sub == "run") {
-            for (std::size_t t = v + 1; t < words.size() && tasks.size() < 16; ++t) {
+            for (std::size_t t = v + 1; t < words.size() && out.tasks.size() < 16; ++t) {
                 const std::string& w = words[t];
                 if (w == "-t" || w == "--target" || w == "--targets") {
-                    for (++t; t < words.size() && !flag_word(words[t]) && tasks.size() < 16; ++t) tasks.push_back(words[t]);
+                    for (++t; t < words.size() && !flag_word(words[t]) && out.tasks.size() < 16; ++t) out.tasks.push_back(words[t]);
                     --t;
                 } else if (w.starts_with("--target=") || w.starts_with("--targets=")) {
-                    tasks.push_back(w.substr(w.find('=') + 1));
+                    out.tasks.push_back(w.substr(w.find('=') + 1));
+                } else if ((w == "-p" || w == "--projects") && t + 1 < words.size()) {
+                    note(w, words[++t]);
+                } else if (w.starts_with("--projects=")) {
+                    note("--projects", std::string_view(w).substr(11));
                 } else if (sub == "run" && !flag_word(w)) {
-                    tasks.push_back(w);  // project:target[:configuration]
+                    out.tasks.push_back(w);  // project:target[:configuration]
                     break;
                 }
             }
-            if (tasks.empty()) tasks.emplace_back(sub);
+            // nx affected: the projects a change touches, which pgfence does not work out (all of them is more).
+            if (out.tasks.empty()) out.tasks.emplace_back(sub);
         } else if (!one_of(sub, {"add", "connect", "connect-to-nx-cloud", "daemon", "graph", "dep-graph", "exec", "format", "format:check",
                                  "format:write", "generate", "g", "import", "init", "list", "migrate", "new", "release", "repair", "report",
                                  "reset", "show", "sync", "sync:check", "view-logs", "watch", "login", "logout", "mcp", "print-affected",
                                  "workspace-lint", "configure-ai-agents"})) {
-            tasks.push_back(sub);
+            // `nx <target> <project>`: the project after the target.
+            out.tasks.push_back(sub);
+            if (v + 1 < words.size() && !flag_word(words[v + 1])) out.filters.push_back(words[v + 1]);
         }
-        for (const std::string& task : tasks) {
-            if (runner != "nx" && deploy_task_name(task)) continue;
-            return "this command runs the task " + printable(task) + " of each workspace package through " + runner +
-                   ", which pgfence does not follow (each package's script of that name" +
-                   (runner == "turbo" ? std::string(", the tasks turbo.json makes it depend on") : runner == "nx" ? ", a project.json target's command" : "") +
-                   "): what it runs against the database (the down direction, a reset) is not known";
-        }
-        return "";
+        if (out.tasks.empty()) return std::nullopt;
+        return out;
+    }
+    return std::nullopt;
+}
+
+std::string task_runner_unknown(const std::vector<std::string>& words) {
+    const auto run = task_run(words);
+    if (!run) return "";
+    for (const std::string& task : run->tasks) {
+        if (run->runner != "nx" && deploy_task_name(task)) continue;
+        return "this command runs the task " + printable(task) + " of each workspace package through " + run->runner +
+               ", which pgfence does not follow (each package's script of that name" +
+               (run->runner == "turbo" ? std::string(", the tasks turbo.json makes it depend on") : run->runner == "nx" ? ", a project.json target's command" : "") +
+               "): what it runs against the database (the down direction, a reset) is not known";
     }
     return "";
 }

@@ -232,6 +232,13 @@ std::string PackageScripts::why(const std::string& name) {
         std::string own = destructive_command(command);
         if (own.empty()) own = unread_settings_command(command);
         for (const auto& words : own.empty() ? simple_commands(command) : std::vector<std::vector<std::string>>{}) {
+            if (workspace_run) {
+                if (auto w = workspace_run(words)) {
+                    if (w->empty()) continue;
+                    own = std::move(*w);
+                    break;
+                }
+            }
             if (std::string w = task_runner_unknown(words); !w.empty()) {
                 own = std::move(w);
                 break;

@@ -2,6 +2,7 @@
 // The package.json scripts a deploy's commands run, and the package each runs in (split from
 // deploy_commands.cpp, moves only). Not for use outside analyze/migrations: deploy_commands.hpp is the API.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,14 @@ std::string npm_command(std::string_view word);
 // workspace package: its script, turbo.json's dependsOn, nx's project.json), "" when it runs none or
 // only tasks named as a deploy's step, which each package.json's scripts are read for (deploy_npm.cpp).
 std::string task_runner_unknown(const std::vector<std::string>& words);
+// The tasks a turbo, lerna or nx command runs, and the filters it names (turbo --filter, lerna
+// --scope, nx --projects or `nx run P:T`'s P is in the task); nullopt when it runs none (deploy_npm.cpp).
+struct TaskRun {
+    std::string runner;  // turbo, lerna or nx
+    std::vector<std::string> tasks;
+    std::vector<std::string> filters;
+};
+std::optional<TaskRun> task_run(const std::vector<std::string>& words);
 // Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
 bool deploy_task_name(std::string_view name);
 
@@ -77,6 +86,9 @@ private:
 // named a thousand times costs one reading).
 class PackageScripts {
 public:
+    // What a script's command that runs tasks across workspace packages (turbo, pnpm -r) runs, from
+    // this package's folder (deploy_workspaces.cpp): nullopt when the command runs none.
+    std::function<std::optional<std::string>(const std::vector<std::string>& words)> workspace_run;
     explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()), m_own(m_scripts.size()), m_runs(m_scripts.size()), m_busy(m_scripts.size()) {
         for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
     }

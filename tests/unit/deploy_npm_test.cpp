@@ -3,12 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <utility>
 
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 
 using namespace pgfence::analyze::tools;
 using namespace pgfence::analyze::tools::deploy_detail;
@@ -156,4 +158,31 @@ TEST_CASE("turbo, lerna and nx tasks: unknown unless named as a deploy's step") 
     CHECK(why("turbo build").empty());
     CHECK(why("turbo login").empty());
     CHECK(why("npx nx reset").empty());
+}
+
+TEST_CASE("workspace tasks: each package's script, filters, turbo.json dependsOn (deploy_workspaces.cpp)") {
+    std::map<std::string, std::string> files = {
+        {"package.json", R"({"name": "mono", "workspaces": {"packages": ["apps/*", "packages/*", "!packages/old"]}})"},
+        {"turbo.json", R"({"tasks": {"check": {"dependsOn": ["^db:wipe"]}, "lint": {"dependsOn": ["^build", "$TURBO_DEFAULT$"]}}})"},
+        {"apps/web/package.json", R"({"name": "@x/web", "scripts": {"lint": "eslint .", "check": "tsc"}})"},
+        {"packages/db/package.json", R"({"name": "@x/db", "scripts": {"db:wipe": "prisma migrate reset --force", "build": "tsc"}})"},
+        {"packages/old/package.json", R"({"name": "@x/old", "scripts": {"lint": "prisma migrate reset --force"}})"},
+    };
+    files[std::string(k_package_files)] = "apps/web/package.json\npackages/db/package.json\npackages/old/package.json\n";
+    const ReadFile read = [&](const std::string& p) -> std::optional<std::string> {
+        auto it = files.find(p);
+        return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    auto unknowns = [&](std::string_view line) { return deploy_command_unknowns("Procfile", "release: " + std::string(line) + "\n", read); };
+    CHECK(unknowns("turbo run lint").empty());                   // packages/old is left out by `!`
+    CHECK(unknowns("npm run lint --workspaces").empty());
+    CHECK(unknowns("pnpm --filter @x/web run check").empty());
+    CHECK(unknowns("turbo run check --filter=@x/web").size() == 1);  // dependsOn ^db:wipe
+    CHECK(unknowns("npx lerna run db:wipe").size() == 1);
+    CHECK(unknowns("turbo run db:wipe --filter='@x/*'").size() == 1);
+    CHECK(unknowns("turbo run db:wipe --filter=@x/web").empty());
+    CHECK(unknowns("turbo run db:wipe --filter=@x/web...").size() == 1);  // a filter not read: every package
+    files[std::string(k_package_files)].clear();
+    files.erase(std::string(k_package_files));
+    CHECK(unknowns("turbo run lint").size() == 1);  // globs and no listing
 }

@@ -1,0 +1,184 @@
+"""Deploy commands that run a task in each workspace package of a monorepo (issue #53): `turbo run X`,
+`lerna run X`, `nx run-many -t X`, `nx run P:X`, `pnpm -r run X`, `pnpm --filter P run X`, `npm run X
+--workspaces`, `npm -w P run X`, `yarn workspaces foreach run X`. On b5a80b38 each was unknown (rallly's
+`turbo type-check`, `turbo test:unit`, `turbo build:test`: false unknowns); now each package's script of
+that name is read from its folder, with turbo.json's dependsOn, so a harmless monorepo is clean and a
+package's reset or drop is reported naming the package. What pgfence cannot resolve (a workspace pattern
+leaving the repository, turbo.jsonc, an nx project.json target) stays unknown at its line.
+
+    test_deploy_workspaces.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_deploy_commands import analyze, clean, gate_analyze, workflow  # noqa: E402
+from test_module_writes import pull_request  # noqa: E402
+
+WF = ".github/workflows/ci.yml"
+MIGRATION = ('CREATE TABLE "User" (id serial PRIMARY KEY, email text);\n'
+             'CREATE INDEX "User_email_idx" ON "User"(email);\n')
+
+
+def pkg(name, **scripts):
+    return json.dumps({"name": name, "private": True, "scripts": scripts,
+                       "dependencies": {"@prisma/client": "5.22.0", "prisma": "5.22.0"}}, indent=2) + "\n"
+
+
+def turbo_repo(db_scripts, turbo_tasks=None, web_scripts=None):
+    """A pnpm and turbo monorepo as rallly's: apps/web, packages/db with Prisma's migrations."""
+    tasks = turbo_tasks or {"build": {"dependsOn": ["^build"]}, "type-check": {"dependsOn": ["^db:generate"]},
+                            "test": {}, "build:test": {"dependsOn": ["^build"]}, "db:generate": {"cache": False}}
+    return {
+        "package.json": json.dumps({"name": "mono", "private": True, "scripts": {"type-check": "turbo type-check", "test:unit": "turbo test"},
+                                    "devDependencies": {"turbo": "2.5.0"}}, indent=2) + "\n",
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+        "turbo.json": json.dumps({"$schema": "https://turbo.build/schema.json", "tasks": tasks}, indent=2) + "\n",
+        "packages/db/package.json": pkg("@app/db", **db_scripts),
+        "packages/db/prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+        "packages/db/prisma/migrations/20240101000000_init/migration.sql": MIGRATION,
+        "apps/web/package.json": pkg("@app/web", **(web_scripts or {"type-check": "tsc --noEmit", "test": "vitest run", "build": "next build",
+                                                                    "build:test": "next build"})),
+    }
+
+
+DB = {"db:generate": "prisma generate", "type-check": "tsc --noEmit", "build": "tsc"}
+
+
+def unknown_naming(s, head, line, *words):
+    """`analyze --ci` fails with an unknown at the workflow's `line` whose message names each of `words`."""
+    gate_analyze(s, head, WF, line)
+    _, found = analyze(s)
+    at = [f["message"] for f in found if f["rule"] == "unknown-statement" and f["path"] == WF and f["line"] == line]
+    check(any(all(w in m for w in words) for m in at), f"the unknown at {WF}:{line} names {words}: {at}")
+
+
+# (a) A turbo monorepo's CI: every task is each package's script, read and harmless.
+def turbo_ci_clean(s):
+    clean(s, {**turbo_repo(DB), WF: workflow("pnpm install", "pnpm turbo run type-check test", "pnpm type-check", "pnpm test:unit",
+                                             "pnpm turbo build:test --filter=@app/web", "npx turbo run web#build")})
+
+
+# (b) `turbo run setup` runs packages/db's `prisma migrate deploy`: read as the direct script is.
+def turbo_prisma_deploy(s):
+    direct = {**turbo_repo({**DB, "setup": "prisma migrate deploy"}), WF: workflow("cd packages/db && npm run setup")}
+    pull_request(s, direct)
+    _, found_direct = analyze(s)
+    with open(os.path.join(s.repo, WF), "w") as f:
+        f.write(workflow("npx turbo run setup --filter=@app/db", "npx turbo run setup"))
+    proc, found = analyze(s)
+    unknown = [f for f in found if f["rule"] == "unknown-statement"]
+    check(not unknown, f"analyze: nothing is unknown: {unknown}")
+    migration = [(f["rule"], f["line"]) for f in found if f["path"].endswith("migration.sql")]
+    check(migration == [(f["rule"], f["line"]) for f in found_direct if f["path"].endswith("migration.sql")],
+          f"the Prisma migration reads as with the direct script: {migration} vs {found_direct}")
+
+
+# (c) A package's script that drops, reached through pnpm -r.
+def pnpm_recursive_psql_drop(s):
+    head = {**turbo_repo({**DB, "migrate": "psql -f drop.sql"}), "packages/db/drop.sql": 'DROP TABLE "User";\n',
+            WF: workflow("pnpm -r run migrate")}
+    pull_request(s, head)
+    proc, found = analyze(s)
+    check(any(f["rule"] == "drop-table" and f["path"] == "packages/db/drop.sql" for f in found), f"drop.sql's DROP TABLE is reported: {found}")
+    check(proc.returncode == 1, f"analyze --ci fails: {proc.returncode}")
+
+
+def pnpm_recursive_reset(s):
+    unknown_naming(s, {**turbo_repo({**DB, "migrate": "prisma migrate reset --force"}), WF: workflow("pnpm -r run migrate")}, 7,
+                   "packages/db", "migrate")
+
+
+def pnpm_filter_reset(s):
+    unknown_naming(s, {**turbo_repo({**DB, "migrate": "prisma migrate reset --force"}), WF: workflow("pnpm --filter '@app/*' run migrate")}, 7,
+                   "packages/db")
+
+
+def turbo_filter_reset(s):
+    unknown_naming(s, {**turbo_repo({**DB, "db:wipe": "prisma migrate reset --force"}), WF: workflow("npx turbo run db:wipe --filter=./packages/db")}, 7,
+                   "packages/db", "db:wipe")
+
+
+def turbo_depends_on_reset(s):
+    """turbo.json: type-check depends on ^db:reset, which packages/db's script resets the database."""
+    tasks = {"type-check": {"dependsOn": ["^db:reset"]}, "db:reset": {"cache": False}}
+    unknown_naming(s, {**turbo_repo({**DB, "db:reset": "prisma migrate reset --force"}, tasks), WF: workflow("npx turbo run type-check")}, 7,
+                   "db:reset", "packages/db")
+
+
+def turbo_root_script_reset(s):
+    """The root's `"check": "turbo check"`, a package's check resets: named through both."""
+    head = turbo_repo({**DB, "check": "prisma migrate reset --force"})
+    head["package.json"] = json.dumps({"name": "mono", "private": True, "scripts": {"check": "turbo check"}}) + "\n"
+    unknown_naming(s, {**head, WF: workflow("pnpm check")}, 7, "packages/db")
+
+
+# (d) npm's, lerna's, nx's and yarn's forms.
+def npm_lerna_nx_forms_clean(s):
+    files = {
+        "package.json": json.dumps({"name": "mono", "private": True, "workspaces": {"packages": ["packages/*", "apps/**", "!apps/legacy"]}}) + "\n",
+        "lerna.json": json.dumps({"version": "independent", "packages": ["packages/*", "apps/web"]}) + "\n",
+        "nx.json": json.dumps({"targetDefaults": {"test": {"dependsOn": ["^build"]}}}) + "\n",
+        "packages/db/package.json": pkg("@app/db", test="vitest run", build="tsc", migrate="prisma migrate deploy"),
+        "packages/db/prisma/migrations/20240101000000_init/migration.sql": MIGRATION,
+        "apps/web/package.json": pkg("@app/web", test="vitest run", build="next build"),
+        "apps/legacy/package.json": pkg("@app/legacy", test="prisma migrate reset --force"),
+        WF: workflow("npx lerna run test --scope '@app/*'", "npx nx run-many -t test -p @app/web", "npx nx run @app/web:test",
+                     "npx nx test @app/db", "npm run test --workspaces", "npm -w @app/web run test", "npm run test -w apps/web",
+                     "yarn workspaces foreach -A run test", "pnpm --filter './apps/*' run test"),
+    }
+    clean(s, files)
+
+
+def lerna_scope_reset(s):
+    files = {"package.json": json.dumps({"name": "mono", "private": True}) + "\n",
+             "lerna.json": json.dumps({"version": "independent", "packages": ["packages/*"]}) + "\n",
+             "packages/db/package.json": pkg("@app/db", seed="prisma migrate reset --force"),
+             "packages/web/package.json": pkg("@app/web", seed="node seed.js"),
+             WF: workflow("npx lerna run seed --scope @app/db")}
+    unknown_naming(s, files, 7, "packages/db")
+
+
+def nx_project_target(s):
+    """An nx project.json target's command is not read: unknown, naming it."""
+    files = {"package.json": json.dumps({"name": "mono", "private": True, "workspaces": ["libs/*"]}) + "\n",
+             "nx.json": "{}\n",
+             "libs/db/package.json": pkg("db", test="vitest"),
+             "libs/db/project.json": json.dumps({"name": "db", "targets": {"migrate": {"command": "prisma migrate reset --force"}}}) + "\n",
+             WF: workflow("npx nx run-many -t migrate")}
+    unknown_naming(s, files, 7, "project.json")
+
+
+# (e) What pgfence cannot resolve stays unknown.
+def workspace_outside(s):
+    files = {**turbo_repo(DB), "pnpm-workspace.yaml": "packages:\n  - ../shared/*\n  - apps/*\n", WF: workflow("pnpm -r run test")}
+    unknown_naming(s, files, 7, "../shared/*")
+
+
+def turbo_jsonc(s):
+    files = turbo_repo(DB)
+    files["turbo.jsonc"] = files.pop("turbo.json")
+    unknown_naming(s, {**files, WF: workflow("npx turbo run type-check")}, 7, "turbo.jsonc")
+
+
+SCENARIOS = {
+    "turbo_ci_clean": turbo_ci_clean,
+    "turbo_prisma_deploy": turbo_prisma_deploy,
+    "pnpm_recursive_psql_drop": pnpm_recursive_psql_drop,
+    "pnpm_recursive_reset": pnpm_recursive_reset,
+    "pnpm_filter_reset": pnpm_filter_reset,
+    "turbo_filter_reset": turbo_filter_reset,
+    "turbo_depends_on_reset": turbo_depends_on_reset,
+    "turbo_root_script_reset": turbo_root_script_reset,
+    "npm_lerna_nx_forms_clean": npm_lerna_nx_forms_clean,
+    "lerna_scope_reset": lerna_scope_reset,
+    "nx_project_target": nx_project_target,
+    "workspace_outside": workspace_outside,
+    "turbo_jsonc": turbo_jsonc,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
