@@ -450,8 +450,20 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) return;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) return;
-        auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
-        if (!text) return;
+        const std::uint64_t most_settings = std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes);
+        auto text = read_regular_file(path, most_settings, "a migration tool's settings file");
+        if (!text) {
+            // Not read for its size: an unknown at its line 1, never silence (as pr says it,
+            // bot/session_setup_review.cpp).
+            if (fs::file_size(path, ec) > most_settings && !ec) {
+                out.unknown.push_back(analyze_tool_settings(
+                    path, {}, options, "",
+                    {SettingUnknown{1, "this settings file is larger than pgfence reads settings files (" + std::to_string(most_settings >> 20) +
+                                           " MiB), so it was not read: what it sets for the migration tool is not known",
+                                    "a settings file too large to read"}}));
+            }
+            return;
+        }
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         // The files a compose file's env_file, a `--env-file`, a systemd unit's EnvironmentFile or a
         // kustomization's envs load into a program's environment (tools/env_files.hpp) are read as
@@ -543,6 +555,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         };
         if (const std::string tool = settings_module_tool(rel, *text); !tool.empty()) unread_settings(path, *text, tool, unknown);
         // A file a setting names (TypeORM's -d data source), relative to the same root.
+        std::map<std::string, std::uint64_t> too_large;  // a file it names that is too large to read: its limit
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             if (other == tools::k_package_files) {
                 if (options.confine_to.empty() || path_inside(root.generic_string(), options.confine_to)) {
@@ -559,8 +572,13 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             }
             if (!fs::is_regular_file(full, e)) return std::nullopt;
             if (!options.confine_to.empty() && !path_inside(full, options.confine_to)) return std::nullopt;
-            auto t = read_regular_file(full, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a TypeORM data source");
-            if (!t) return std::nullopt;
+            const std::uint64_t most = std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes);
+            auto t = read_regular_file(full, most, "a file a setting or a script names");
+            if (!t) {
+                // Too large to read: never silence (issue #53; runner84). Said once, at its line 1.
+                if (fs::file_size(full, e) > most && !e) too_large.emplace(full, most);
+                return std::nullopt;
+            }
             return std::move(*t);
         };
         // A settings module a command line names at another path (knex --knexfile, typeorm -d,
@@ -649,6 +667,17 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (!found.empty()) out.unknown.push_back(analyze_tool_settings(full, {}, options, *code, found));
         };
         for (const auto& r : tool_runners(rel, *text, read_other)) runner_report(r.path, "line " + std::to_string(r.line) + ": " + r.how, true);
+        // A runner, settings module or module a setting names that pgfence did not read for its size
+        // (a script npm runs may be the tool's runner, a settings module says where the tool goes).
+        for (const auto& [full, most] : too_large) {
+            if (!runner_files.insert(full).second) continue;
+            out.unknown.push_back(analyze_tool_settings(
+                full, {}, options, "",
+                {SettingUnknown{1, "this file, which " + shown_path(rel) + " names, is larger than pgfence reads (" + std::to_string(most >> 20) +
+                                       " MiB), so it was not read: whether it runs the migration tool, and what it sends or sets, is not known",
+                                "a file too large to read"}}));
+        }
+        too_large.clear();
         for (const auto& g : typeorm_loaded_globs(rel, *text)) {
             if (!g.unknown.empty()) {
                 unknown.push_back(SettingUnknown{g.line, "TypeORM's " + g.setting + ": " + g.unknown, "a module TypeORM loads"});

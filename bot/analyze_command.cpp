@@ -191,6 +191,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         if (a.no_history) err << "note: --no-history: the unchanged files are not replayed\n";
     }
     std::optional<Baseline> baseline;
+    bool baseline_added = false;  // --ci: entries the branch added to the baseline (each a warning: line)
     if (!a.baseline.empty()) {
         auto loaded = Baseline::load(a.baseline);
         if (!loaded) {
@@ -216,6 +217,19 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
                 err << "warning: " << annotate::printable(a.baseline) << ": " << added << (added == 1 ? " entry" : " entries")
                     << " not in the baseline at the merge base with " << annotate::printable(a.changed_since)
                     << " (added on this branch): not honoured, their findings are reported\n";
+            }
+        } else if (a.ci) {
+            // Without --changed-since: the entries the working tree adds to the baseline as the
+            // merge base with the default branch (or HEAD) holds it hide nothing, and fail --ci
+            // (red team R83 F5). Outside git there is nothing to compare: a limit (docs/cli.md).
+            std::string against;
+            if (auto at_base = baseline_at_default_base(a.baseline, against)) {
+                for (const auto& [line, what] : baseline->honour_only_listed(*at_base)) {
+                    err << "warning: " << annotate::printable(a.baseline) << ":" << line << ": a baseline entry for "
+                        << annotate::printable(what) << " that " << annotate::printable(against)
+                        << " does not hold (added here): not honoured, its finding is reported, and --ci fails\n";
+                    baseline_added = true;
+                }
             }
         }
     }
@@ -358,7 +372,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             << "; `--unknown warn` or `unknown = \"warn\"` in the configuration lets them pass)\n";
     }
     if (a.ci && diagnosis.over) err << "pgfence: findings above --max-risk " << risk_name(settings.max_risk) << "\n";
-    return (*settings.block_unknown && diagnosis.unseen > 0) || (a.ci && diagnosis.over) ? k_exit_findings : k_exit_ok;
+    if (baseline_added) err << "pgfence: the baseline gains entries on this branch: a finding cannot lift itself (--ci fails)\n";
+    return (*settings.block_unknown && diagnosis.unseen > 0) || (a.ci && diagnosis.over) || baseline_added ? k_exit_findings : k_exit_ok;
 }
 
 }  // namespace pgfence::bot

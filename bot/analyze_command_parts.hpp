@@ -83,6 +83,10 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
 // --changed-since: entries the branch adds are not honoured. Nothing, after one error: line,
 // when that cannot be read.
 std::optional<std::string> baseline_at_merge_base(const std::string& path, const std::string& ref, std::ostream& err);
+// Without --changed-since, in CI: the baseline as the merge base of HEAD and the default branch
+// holds it (origin/HEAD, else origin/main, origin/master, main, master; else HEAD itself), and
+// which that is in `against`. Nothing when the baseline is not in a git checkout.
+std::optional<std::string> baseline_at_default_base(const std::string& path, std::string& against);
 
 }  // namespace analyze_command_detail
 using namespace analyze_command_detail;

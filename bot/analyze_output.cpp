@@ -254,6 +254,31 @@ std::optional<std::string> baseline_at_merge_base(const std::string& path, const
     return text->value_or(std::string());
 }
 
+std::optional<std::string> baseline_at_default_base(const std::string& path, std::string& against) {
+    const fs::path absolute = fs::absolute(fs::path(path)).lexically_normal();
+    auto repo = diff::Repository::open(absolute.parent_path().string());
+    if (!repo) return std::nullopt;
+    auto head = repo->resolve_commit("HEAD", "head");
+    if (!head) return std::nullopt;
+    std::string at = *head;
+    against = "HEAD";
+    for (const char* ref : {"origin/HEAD", "origin/main", "origin/master", "main", "master"}) {
+        auto branch = repo->resolve_commit(ref, "the default branch");
+        if (!branch) continue;
+        auto merge_base = repo->merge_base(*branch, *head);
+        if (!merge_base) continue;
+        at = *merge_base;
+        against = std::string("the merge base with ") + ref;
+        break;
+    }
+    const std::string root = repo->root();
+    const std::string full = absolute.generic_string();
+    if (!full.starts_with(root)) return std::nullopt;
+    auto text = repo->read_file(at, full.substr(root.size()));
+    if (!text) return std::string();  // not readable there: it honours nothing
+    return text->value_or(std::string());
+}
+
 // --changed-since REF: the files that differ from the merge base of REF and HEAD (added,
 // edited, untracked; a file renamed with its content unchanged is not new). Nothing, after one
 // error: line, when there is no repository or REF is not in it.

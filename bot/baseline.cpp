@@ -109,7 +109,7 @@ analyze::Result<std::vector<Baseline::Entry>> Baseline::parse(std::string_view t
         }
         Key key{entry["file"].get<std::string>(), entry["rule"].get<std::string>(), entry["statement"].get<std::string>()};
         int line_number = entry.contains("line") && entry["line"].is_number_integer() ? entry["line"].get<int>() : 0;
-        out.push_back(Entry{std::move(key), line_number});
+        out.push_back(Entry{std::move(key), line_number, number});
     }
     return out;
 }
@@ -128,6 +128,24 @@ std::size_t Baseline::honour_only(const std::string& base_text) {
         it = keep == 0 ? m_left.erase(it) : std::next(it);
     }
     return dropped;
+}
+
+std::vector<std::pair<int, std::string>> Baseline::honour_only_listed(const std::string& base_text) {
+    std::map<Key, std::size_t> base;
+    if (auto entries = parse(base_text)) {
+        for (const auto& entry : *entries) ++base[entry.key];
+    }
+    std::vector<std::pair<int, std::string>> out;
+    for (const auto& entry : m_loaded) {
+        auto found = base.find(entry.key);
+        if (found != base.end() && found->second > 0) {
+            --found->second;
+            continue;
+        }
+        out.emplace_back(entry.at, std::get<0>(entry.key) + " (" + std::get<1>(entry.key) + ")");
+    }
+    (void)honour_only(base_text);
+    return out;
 }
 
 std::string Baseline::relative(const std::string& file) const {

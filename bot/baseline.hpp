@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "analyze/base/error.hpp"
@@ -31,6 +32,9 @@ public:
     // holds too, as many times as it holds them: a pull request that adds its own finding to the
     // baseline does not hide it (red team R83 F5). Returns how many entries are not honoured.
     std::size_t honour_only(const std::string& base_text);
+    // The same, and says which: each entry not honoured as its line in the baseline file and a
+    // description (file, rule).
+    std::vector<std::pair<int, std::string>> honour_only_listed(const std::string& base_text);
 
     [[nodiscard]] bool exists() const { return m_exists; }
     // Removes from `file` the findings the baseline holds, and notes every finding it had (what
@@ -53,6 +57,7 @@ private:
     struct Entry {
         Key key;
         int line = 0;
+        int at = 0;  // its line in the baseline file
     };
     std::string relative(const std::string& file) const;
     // The entries of `text`, the baseline's content read from `path`.

@@ -100,6 +100,15 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
         }
         if (m.applied && !m.forged && path.front() == '<') {
             err << "warning: " << shown << ": no file for this migration " << where << "; its findings are reported under its name\n";
+            // A version of the project's own migrations that no file holds: the capture ran no
+            // such migration (a made-up version, or one the base branch had and the pull request
+            // deleted), so the write that recorded it is not the tool's word, and what it closed
+            // may be any migration's. Another Django app's (an installed package's) is left as is.
+            if (files.holds(*m.applied)) {
+                out.unseen.push_back("the migration tool's record names " + annotate::printable(m.label()) +
+                                     ", which no migration file " + where +
+                                     " holds: the record may be forged, so which migration sent which statement is not known");
+            }
         }
         for (const auto* e : m.unreadable) {
             out.unreadable = true;

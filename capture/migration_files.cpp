@@ -129,4 +129,17 @@ std::string MigrationFiles::find(const Applied& a) const {
     return {};
 }
 
+bool MigrationFiles::holds(const Applied& a) const {
+    switch (a.tool) {
+        case Tool::rails: return !m_rails.empty();
+        case Tool::django: {
+            auto it = m_django.lower_bound(a.app + "/");
+            return it != m_django.end() && it->first.starts_with(a.app + "/");
+        }
+        case Tool::alembic: return !m_alembic.empty();
+        case Tool::knex: return m_seen > 0;
+    }
+    return false;
+}
+
 }  // namespace pgfence::capture

@@ -33,6 +33,11 @@ public:
     MigrationFiles(const std::vector<std::string>& paths, const std::function<std::string(const std::string&)>& read);
     // The file's path (as `root` joined with its place under it), "" when none is found.
     [[nodiscard]] std::string find(const Applied& applied) const;
+    // Whether the tree holds migrations of the tool (for Django, of that app): a version of it
+    // that find() does not know is then none of the project's migrations. A Django app with no
+    // migrations folder here is an installed package's (django.contrib.auth), which the capture
+    // runs but whose files are not in the tree.
+    [[nodiscard]] bool holds(const Applied& applied) const;
     // Set when the walk stopped at k_max_entries: files past it were not looked at.
     [[nodiscard]] bool truncated() const { return m_truncated; }
 

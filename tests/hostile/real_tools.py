@@ -11,7 +11,7 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 PYTHON = "/usr/bin/python3"
 
 
-def run_capture(s, command, extra_env=None):
+def run_capture(s, command, extra_env=None, options=()):
     """Runs `pgfence capture --record` of `command` in the head checkout (pgfence's throwaway server);
     returns the process and the record's path, for the test to judge."""
     if not os.path.isfile(os.path.join(PG_BIN, "postgres")):
@@ -20,7 +20,7 @@ def run_capture(s, command, extra_env=None):
     record = os.path.join(s.tmp, "capture.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PG"))}
     env.update({"PATH": f"{PG_BIN}:/usr/bin:/bin", "NO_COLOR": "1", **(extra_env or {})})
-    proc = subprocess.run([os.path.abspath(s.args.binary), "capture", "--record", record, "--", *command], cwd=s.repo, env=env,
+    proc = subprocess.run([os.path.abspath(s.args.binary), "capture", "--record", record, *options, "--", *command], cwd=s.repo, env=env,
                           capture_output=True, text=True, timeout=600)
     return proc, record
 

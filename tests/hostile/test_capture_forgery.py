@@ -26,7 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
-from pr_test import check, main  # noqa: E402
+from pr_test import check, git, main  # noqa: E402
 from test_link_targets import repository  # noqa: E402
 from test_tool_reach import pr_findings  # noqa: E402
 from real_tools import PYTHON, SKIP, run_capture  # noqa: E402
@@ -40,10 +40,12 @@ def need(command, what):
         sys.exit(SKIP)
 
 
-def capture(s, *command):
-    """`pgfence capture --record` of `command` in the head checkout; its exit status is not judged."""
-    proc, record = run_capture(s, command)
+def capture(s, *command, options=()):
+    """`pgfence capture --record` of `command` in the head checkout; its exit status is not judged
+    here (it is kept as s.captured)."""
+    proc, record = run_capture(s, command, options=options)
     check(os.path.isfile(record), f"capture wrote its record: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+    s.captured = proc
     return record
 
 
@@ -146,6 +148,39 @@ def alembic_forged_bookkeeping(s):
                                                     "    op.execute(\"UPDATE alembic_version SET version_num = 'a1b2c3d4e5f6'\")\n"}
     found = fails(s, pr(s, alembic(s, head)), "alembic_version set back to a1")
     check(dropped_reported(found), f"the captured DROP TABLE is reported: {sorted(found)}")
+
+
+def rails_closed_elsewhere(s, version, base_extra=None, deleted=None):
+    """A new migration drops orders, then records `version`, which no migration file of the head
+    holds: the close is unreadable in `capture --ci` and in `pr --capture`."""
+    need([RUBY, "-e", 'require "active_record"; require "pg"'], "ruby-activerecord with ruby-pg")
+    head = {"db/migrate/20240105000000_tidy_orders.rb":
+            "class TidyOrders < ActiveRecord::Migration[6.1]\n  def up\n"
+            '    execute "DROP TABLE orders CASCADE"\n'
+            f"    execute \"INSERT INTO schema_migrations (version) VALUES ('{version}')\"\n  end\nend\n"}
+    repository(s, {**RAILS_BASE, **(base_extra or {})}, {}, head)
+    if deleted:
+        git(s.repo, "rm", "-q", deleted)
+        git(s.repo, "commit", "-q", "--amend", "--no-edit")
+        s.head = git(s.repo, "rev-parse", "HEAD")
+        s.write_event()
+    record = capture(s, RUBY, "migrate.rb", options=("--ci",))
+    said = s.captured.stdout + s.captured.stderr
+    check(s.captured.returncode != 0 and "<capture>" in said and version in said,
+          f"capture --ci fails on the close of {version}: exit {s.captured.returncode}\n{said[-1500:]}")
+    found = fails(s, pr(s, record, "critical"), f"a record of {version}, which no file holds")
+    check(("<capture>", "unknown-statement", 1) in found, f"the close is an unknown under <capture>: {sorted(found)}")
+
+
+def rails_made_up_version(s):
+    rails_closed_elsewhere(s, "20231231000000")
+
+
+def rails_deleted_version(s):
+    """The base branch's 20240102000000, which the pull request deletes, is recorded by the new file."""
+    note = ("class AddNote < ActiveRecord::Migration[6.1]\n  def change\n    add_column :orders, :note, :text\n  end\nend\n")
+    path = "db/migrate/20240102000000_add_note.rb"
+    rails_closed_elsewhere(s, "20240102000000", {path: note}, path)
 
 
 # -- F2: a session that bypassed the proxy ------------------------------------------------------
@@ -283,6 +318,7 @@ def alembic_plain(s):
 
 
 SCENARIOS = {f.__name__: f for f in (rails_forged_bookkeeping, django_forged_bookkeeping, alembic_forged_bookkeeping,
+                                     rails_made_up_version, rails_deleted_version,
                                      rails_direct_connection, rails_ternary, alembic_data_branch, django_runsql_multiline,
                                      django_helper_operation, rails_detached_job, rails_plain, django_plain, alembic_plain)}
 

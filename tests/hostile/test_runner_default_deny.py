@@ -223,7 +223,22 @@ def typeorm_then_controls(s):
     })
 
 
+def typeorm_runner_too_large(s):
+    """runner84: a runner padded past 1 MiB (what pgfence reads of a file a script names) was not read
+    and not said: it is unknown at its line 1, in analyze and in pr."""
+    body = TYPEORM_RUNNER.replace("  await AppDataSource.destroy();\n", '  await AppDataSource.manager.clear("users");\n') + "// " + "x" * (1100 * 1024) + "\n"
+    gate_both(s, {"scripts/migrate.js": body}, "scripts/migrate.js", 1, TYPEORM_BASE)
+
+
+def knexfile_too_large(s):
+    """A tool's settings file padded past 1 MiB is unknown at its line 1 in analyze too (pr said it)."""
+    big = 'module.exports = { client: "pg", migrations: { directory: "./db" } };\n// ' + "x" * (1100 * 1024) + "\n"
+    gate_both(s, {"knexfile.js": big}, "knexfile.js", 1, TYPEORM_BASE)
+
+
 SCENARIOS = {
+    "knexfile_too_large": knexfile_too_large,
+    "typeorm_runner_too_large": typeorm_runner_too_large,
     "typeorm_local_data_source": typeorm_local_data_source,
     "typeorm_query_runner": typeorm_query_runner,
     "sequelize_truncate": sequelize_truncate,

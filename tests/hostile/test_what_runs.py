@@ -339,7 +339,37 @@ def baseline_added_on_branch(s):
     check("not in the baseline at the merge base" in proc.stderr, f"a warning names the added entries: {proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
+def baseline_added_without_changed_since(s):
+    """R83 F5 without --changed-since: `analyze --ci --baseline FILE` in a git checkout honours only
+    the entries the merge base with the default branch holds: the branch's own entry for its DROP
+    TABLE is a warning: at its line of the baseline, its finding is reported and --ci fails. The
+    base's entry still hides its finding, and the default branch itself passes."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "db", "V1__index.sql"), "CREATE INDEX orders_email ON orders (email);\n")
+    run = lambda *extra: subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, "db"],  # noqa: E731
+                                        cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    run("--baseline", ".pgfence-baseline")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    proc = run("--ci", "--baseline", ".pgfence-baseline")
+    check(proc.returncode == 0 and "warning:" not in proc.stderr, f"the default branch passes: exit {proc.returncode}: {proc.stderr}")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "db", "V2__drop.sql"), "SET lock_timeout = '2s';\nDROP TABLE orders;\n")
+    run("--baseline", ".pgfence-baseline", "--update-baseline")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    lines = open(os.path.join(s.repo, ".pgfence-baseline")).read().splitlines()
+    added = next(i + 1 for i, line in enumerate(lines) if "V2__drop.sql" in line)
+    proc = run("--ci", "--baseline", ".pgfence-baseline", "--format", "json")
+    check(proc.returncode == 1, f"--ci fails on the drop the branch baselined itself: exit {proc.returncode}: {proc.stderr}")
+    reported = {(f["path"].split("/")[-1], x["rule"]) for f in json.loads(proc.stdout)["files"] for x in f["findings"]}
+    check(("V2__drop.sql", "drop-table") in reported, f"the branch's own entry hides nothing: {reported}")
+    check(("V1__index.sql", "create-index-without-concurrently") not in reported, f"the base's entry still hides its finding: {reported}")
+    check(f"warning: .pgfence-baseline:{added}:" in proc.stderr, f"a warning names the added entry's line {added}: {proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (baseline_added_without_changed_since, goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
                                      rollback_to_commit, search_path_changed, fingerprint_body, fingerprint_search_path, baseline_added_on_branch,
                                      body_behind_merged_call, tool_setting_changed)}
 
