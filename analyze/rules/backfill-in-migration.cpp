@@ -191,9 +191,13 @@ bool numbered_duplicates(const pg::Node* where, std::string_view table) {
             continue;
         }
         if ((target->name != nullptr ? pg::text(target->name) : std::string_view("row_number")) != rn) continue;
+        // Each partition item a plain column other than the key: partitioned by the key, each row
+        // is its own partition and numbering keeps none apart; by a constant or an expression
+        // (`PARTITION BY 1`, `PARTITION BY k IS NULL`) the whole table may be one partition, and
+        // `rn > 1` takes every row but one (red team R85a F5).
         for (const pg::Node* part : pg::each(call->over->partitionClause)) {
             const auto* c = pg::as<ColumnRef>(part);
-            if (c != nullptr && pg::text(pg::last(c->fields)) == key) return false;  // one row per key: numbering keeps none apart
+            if (c == nullptr || !pg::is<String>(pg::last(c->fields)) || pg::text(pg::last(c->fields)) == key) return false;
         }
         return true;
     }

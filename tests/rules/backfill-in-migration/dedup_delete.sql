@@ -28,3 +28,9 @@ DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PA
 DELETE FROM orders WHERE user_id IN (
     SELECT user_id FROM (SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn FROM orders) d WHERE rn > 1
 );
+-- Numbered over a constant or an expression (red team R85a F5: PARTITION BY 1 left 1 of 1,000 rows):
+-- the whole table may be one partition. HIGH.
+DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY 1 ORDER BY id) AS rn FROM orders) d WHERE rn > 1);
+DELETE FROM orders WHERE id IN (
+    SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY user_id IS NULL ORDER BY id) AS rn FROM orders) d WHERE rn > 1
+);
