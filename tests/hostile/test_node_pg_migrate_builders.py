@@ -43,6 +43,10 @@ BASE = {
 }
 
 
+def npgm_modules():
+    """node-pg-migrate 7.9.1 and pg, installed once into this test's own npm prefix."""
+    return node_modules(NPM_PREFIX, ["node-pg-migrate@7.9.1", "pg@8.11.0"], "node-pg-migrate/bin/node-pg-migrate.js")
+
 def findings(s):
     proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "json", "."],
                           cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
@@ -156,7 +160,7 @@ def plan_deploys(s):
     check("pgm.noTransaction();" in first and "pgm.sql(`CREATE INDEX CONCURRENTLY" in first,
           f"a node-pg-migrate script outside its transaction, not SQL in a .js file: {first}")
 
-    modules = node_modules(NPM_PREFIX, ["node-pg-migrate@7.9.1", "pg@8.11.0"], "node-pg-migrate/bin/node-pg-migrate.js")
+    modules = npgm_modules()
     pg = Postgres()
     try:
         deploy = os.path.join(s.tmp, "deploy")
@@ -227,7 +231,7 @@ def table_builders_sql(s):
     report, found = findings(s)
     check(not [f for f in found if f[0] == path and f[1] == "unknown-statement"], f"every call of {path} is read: {found}")
     ours = [sql.rstrip(";") for sql in statements_of(report, path)]
-    modules = node_modules()
+    modules = npgm_modules()
     script = os.path.join(s.tmp, "steps.js")
     with open(script, "w") as f:
         f.write(STEPS_JS)
