@@ -175,6 +175,8 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
                                     : words[v] == "t" || words[v] == "tst"     ? std::string("test")
                                     : words[v] == "run-script"                 ? std::string("run")
                                                                                : words[v];
+        // pack, publish, version: their lifecycle scripts (deploy_lifecycle.cpp).
+        if (lifecycle_runs(pm, command, words, v, folder, workspace, every, out)) continue;
         if (command == "start" || command == "restart" || command == "stop" || command == "test") {
             run(v, command);
             continue;

@@ -44,6 +44,12 @@ struct ScriptRun {
 
 // `patterns`: the command's words as glob patterns (simple_commands), where npm-run-all's come from.
 std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const std::vector<std::string>* patterns = nullptr);
+// The lifecycle scripts `pm`'s `command` (the word at `at` of `words`) runs: pack, publish and
+// version (npm's stage, `yarn npm publish`, `bun pm pack`), in the folders its package arguments
+// name or else where it runs; false for another command (deploy_lifecycle.cpp).
+bool lifecycle_runs(std::string_view pm, std::string_view command, const std::vector<std::string>& words, std::size_t at,
+                    const std::optional<std::string>& folder, const std::optional<std::string>& workspace, bool every,
+                    std::vector<ScriptRun>& out);
 // The scripts each simple command of `command` runs.
 std::vector<ScriptRun> scripts_run_in(std::string_view command);
 

@@ -1,6 +1,7 @@
 #include "analyze/model/function_attach.hpp"
 
 #include "analyze/model/attached_settings.hpp"
+#include "analyze/model/copied_defaults.hpp"
 #include "analyze/model/event_triggers.hpp"
 #include "analyze/model/rule_actions.hpp"
 
@@ -256,6 +257,7 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             const Constraint* con = pg::as<Constraint>(element);
             if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
         }
+        copied_defaults(create, catalog, out);
     } else if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
         std::string relname(pg::relname(alter->relation));
         std::string table = display_of(catalog, alter->relation);
@@ -266,7 +268,9 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                 c.domain(relname, table + "." + std::string(cmd->name), def->typeName, false);
             }
             if (cmd->subtype == AT_ColumnDefault) {
+                const std::size_t first = out.size();
                 c.add(relname, cmd->def, "DEFAULT of " + table + "." + std::string(pg::text(cmd->name)), Event::Insert);
+                inherited_defaults(alter, catalog, out, first);
             }
             const Constraint* con = cmd->subtype == AT_AddConstraint ? pg::as<Constraint>(cmd->def) : nullptr;
             if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);

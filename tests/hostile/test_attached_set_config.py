@@ -6,7 +6,8 @@ the current transaction). Each migration below left the 2s lock_timeout at 0 on 
 (SHOW lock_timeout before the ALTER gave 0); pgfence must report the ALTER the timeout no longer
 guards, in pr and in analyze, and a value or name it cannot read as unknown where it runs. A
 set_config() of an application setting ('app.user_id') and an index rebuild (which restores the
-settings) stay clean.
+settings) stay clean. A DEFAULT PostgreSQL copies to another table (LIKE ... INCLUDING DEFAULTS,
+INHERITS, PARTITION OF, a parent's ALTER COLUMN SET DEFAULT) runs on the copy's INSERT (R85a F4).
 
     test_attached_set_config.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -113,8 +114,63 @@ def app_setting_control(s):
     check(("./migrations/003_memo.sql", "lock-timeout-zero", 4) in rules, f"the view's set_config is read: {sorted(rules)}")
 
 
+AUDIT = "CREATE TABLE audit (who text DEFAULT set_config('lock_timeout', '0', false), x int);"
+
+
+def copied_like(s):
+    """R85a F4: LIKE ... INCLUDING DEFAULTS (and INCLUDING ALL) copies the DEFAULT; the INSERT into
+    the copy ran it (lock_timeout 0 on PostgreSQL 15.20)."""
+    lines = (AUDIT, "CREATE TABLE a2 (LIKE audit INCLUDING DEFAULTS);", "CREATE TABLE a3 (LIKE audit INCLUDING ALL);",
+             "INSERT INTO a3 (x) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def copied_inherits(s):
+    """An INHERITS child, and its own child, have the parent's DEFAULT: the grandchild's INSERT runs it."""
+    lines = (AUDIT, "CREATE TABLE a2 () INHERITS (audit);", "CREATE TABLE a3 () INHERITS (a2);", "INSERT INTO a3 (x) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def copied_partition(s):
+    """A partition has the partitioned table's DEFAULT: an INSERT straight into it runs it."""
+    lines = ("CREATE TABLE audit (who text DEFAULT set_config('lock_timeout', '0', false), x int) PARTITION BY RANGE (x);",
+             "CREATE TABLE a2 PARTITION OF audit FOR VALUES FROM (0) TO (100);", "INSERT INTO a2 (x) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def parent_default_later(s):
+    """ALTER TABLE parent ALTER COLUMN SET DEFAULT (no ONLY) sets it on the partitions and children
+    made before, even one with a DEFAULT of its own (PostgreSQL 15.20: 0 after each one's INSERT).
+    lock-timeout-zero is reported once a file: a file each."""
+    part = ("CREATE TABLE audit (who text, x int) PARTITION BY RANGE (x);", "CREATE TABLE a2 PARTITION OF audit FOR VALUES FROM (0) TO (100);",
+            "ALTER TABLE audit ALTER COLUMN who SET DEFAULT set_config('lock_timeout', '0', false);", "INSERT INTO a2 (x) VALUES (1);")
+    child = ("CREATE TABLE log (who text, x int);", "CREATE TABLE log2 (who text DEFAULT 'x') INHERITS (log);",
+             "ALTER TABLE log ALTER COLUMN who SET DEFAULT set_config('lock_timeout', '0', false);", "INSERT INTO log2 (x) VALUES (1);")
+    logs = "migrations/003_log.sql"
+    gate(s, {PATH: sql(*part), logs: sql(*child)}, zero(part) | {(logs, "lock-timeout-zero", len(child) + 2)})
+
+
+def copied_default_control(s):
+    """No false alarm, each left 2s on PostgreSQL 15.20: LIKE without INCLUDING DEFAULTS, INCLUDING
+    ALL EXCLUDING DEFAULTS, a child whose own DEFAULT replaces the parent's, and a child of a parent
+    given the DEFAULT with ALTER TABLE ONLY."""
+    clean = sql(AUDIT, "CREATE TABLE a2 (LIKE audit);", "CREATE TABLE a3 (LIKE audit INCLUDING ALL EXCLUDING DEFAULTS);",
+                "CREATE TABLE a4 (who text DEFAULT 'x') INHERITS (audit);",
+                "CREATE TABLE r (who text, x int);", "CREATE TABLE r1 () INHERITS (r);",
+                "ALTER TABLE ONLY r ALTER COLUMN who SET DEFAULT set_config('lock_timeout', '0', false);",
+                "INSERT INTO a2 (x) VALUES (1);", "INSERT INTO a3 (x) VALUES (1);", "INSERT INTO a4 (x) VALUES (1);",
+                "INSERT INTO r1 (x) VALUES (1);") + "RESET lock_timeout;\n"
+    repository(s, {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\n"}, {PATH: clean})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
+        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+
+
 SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,
-                                     computed_value, computed_name, app_setting_control)}
+                                     computed_value, computed_name, app_setting_control, copied_like, copied_inherits,
+                                     copied_partition, parent_default_later, copied_default_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -328,6 +328,63 @@ def control_npm_forms_clean(s):
                        "      # Run directly, not via turbo, so the job env reaches the tests (rallly's ci.yml)\n      - run: make deploy\n")})
 
 
+# R85a F1: npm pack, publish and version run lifecycle scripts (npm 11 lib/commands/pack.js and
+# libnpmpack: prepack, prepare, postpack; publish.js: prepublishOnly, the pack's, publish,
+# postpublish; libnpmversion: preversion, version, postversion). The hook is merged; the pull
+# request adds only the workflow step.
+def merged(*scripts, path="package.json"):
+    return {**KNEX, path: package(*scripts)}
+
+
+def npm_pack_hook(s):
+    gate_both(s, {WF: workflow("npm ci", "npm pack")}, WF, 8,
+              base=merged(("build", "tsc"), ("prepack", "knex migrate:rollback --all && npm run build")))
+
+
+def npm_publish_hook(s):
+    gate_both(s, {WF: workflow("npm publish --tag next --access public")}, WF, 7,
+              base=merged(("prepublishOnly", "knex migrate:rollback --all")))
+
+
+def npm_version_hook(s):
+    """`npm verison` is npm's alias of version; postversion runs after it."""
+    gate_analyze(s, {WF: workflow("npm verison patch -m 'release %s'")}, WF, 7, base=merged(("postversion", "knex migrate:rollback --all")))
+
+
+def lifecycle_folder(s):
+    """The package a path argument names (`npm pack ./packages/api`), not the --pack-destination."""
+    base = {**merged(("build", "tsc")), "packages/api/package.json": package(("postpack", "knex migrate:rollback --all"))}
+    gate_analyze(s, {WF: workflow("npm pack --pack-destination ./dist ./packages/api")}, WF, 7, base=base)
+
+
+def lifecycle_yarn_npm_publish(s):
+    """Yarn 2+'s `yarn npm publish` packs the package: prepack and postpack."""
+    gate_analyze(s, {WF: workflow("yarn npm publish --tolerate-republish")}, WF, 7, base=merged(("postpack", "knex migrate:rollback --all")))
+
+
+def lifecycle_pnpm_pack(s):
+    gate_analyze(s, {WF: workflow("pnpm --dir packages/api pack")}, WF, 7,
+                 base={**KNEX, "packages/api/package.json": package(("prepack", "knex migrate:rollback --all"))})
+
+
+def lifecycle_folder_unknown(s):
+    """A package outside the repository, or one a shell variable names: not followed, unknown."""
+    gate_analyze(s, {WF: workflow("npm publish \"$PKG_DIR\"")}, WF, 7, base=merged(("build", "tsc")))
+
+
+def control_lifecycle_clean(s):
+    """No false unknown: a package's ordinary prepack and prepublishOnly (build, test), `npm pack` with
+    no lifecycle script, a registry package or a tarball packed, --ignore-scripts over a rollback hook
+    (npm runs none), and a rollback script no lifecycle runs."""
+    clean(s, {"package.json": package(("build", "tsc"), ("prepack", "npm run build"), ("prepublishOnly", "npm test"), ("test", "jest"),
+                                      ("reset", "knex migrate:rollback --all")),
+              "packages/plain/package.json": '{"name": "plain", "version": "1.0.0"}\n',
+              "packages/hook/package.json": package(("prepack", "knex migrate:rollback --all")),
+              WF: workflow("npm ci", "npm pack", "npm publish --tag next", "npm version patch --no-git-tag-version", "yarn pack",
+                           "pnpm publish --no-git-checks", "npm pack ./packages/plain", "npm pack lodash@4", "npm publish ./app-1.0.0.tgz",
+                           "npm pack --ignore-scripts ./packages/hook")})
+
+
 SCENARIOS = {
     "wrapper_timeout_script": wrapper_timeout_script,
     "wrapper_nice_bash": wrapper_nice_bash,
@@ -377,6 +434,14 @@ SCENARIOS = {
     "turbo_task": turbo_task,
     "lerna_task_script": lerna_task_script,
     "control_npm_forms_clean": control_npm_forms_clean,
+    "npm_pack_hook": npm_pack_hook,
+    "npm_publish_hook": npm_publish_hook,
+    "npm_version_hook": npm_version_hook,
+    "lifecycle_folder": lifecycle_folder,
+    "lifecycle_yarn_npm_publish": lifecycle_yarn_npm_publish,
+    "lifecycle_pnpm_pack": lifecycle_pnpm_pack,
+    "lifecycle_folder_unknown": lifecycle_folder_unknown,
+    "control_lifecycle_clean": control_lifecycle_clean,
 }
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+// The lifecycle scripts a package manager's pack, publish and version run (red team R85a F1), as
+// the package scripts a deploy's commands run (deploy_packages.hpp).
+#include <algorithm>
+#include <initializer_list>
+
+#include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
+
+namespace pgfence::analyze::tools::deploy_detail {
+namespace {
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { return std::find(list.begin(), list.end(), w) != list.end(); }
+
+// npm 11.19 (lib/commands/pack.js -> libnpmpack: prepack, pacote's dir fetcher: prepare,
+// postpack; lib/commands/publish.js: prepublishOnly, the pack's, publish, postpublish, `stage` the
+// same; libnpmversion lib/version.js: preversion, version, postversion), each only for a package
+// folder (`spec.type === 'directory'`) and never with --ignore-scripts. Yarn classic's publish
+// runs prepublish as well, pnpm's pack ran prepublish and prepublishOnly too (the test matrix of
+// cinderblock/test-npm-yarn-lifecycle-scripts), Yarn 2+'s pack and `yarn npm publish` prepack and
+// postpack: the union counts. A name run through PackageScripts::why has its pre and post scripts
+// read too (`publish`: prepublish, postpublish; `version`: preversion, postversion).
+std::vector<std::string_view> lifecycle_of(std::string_view pm, std::string_view command) {
+    if (command == "pack") {
+        if (pm == "pnpm") return {"prepublish", "prepublishOnly", "prepack", "prepare", "postpack"};
+        return {"prepack", "prepare", "postpack"};
+    }
+    if (command == "publish" || (pm == "npm" && command == "stage")) return {"prepublishOnly", "prepack", "prepare", "postpack", "publish"};
+    if (command == "version") return {"version"};
+    return {};
+}
+
+// A folder named as the package to pack or publish (npm-package-arg: a spec starting `.`, `/`, `~`
+// or `file:` is a directory, or a .tgz file, which runs no script), or a word the shell computes
+// (`"$PKG_DIR"`), which may be one.
+bool folder_spec(std::string_view w) {
+    return w.starts_with(".") || w.starts_with("/") || w.starts_with("~") || w.starts_with("file:") || w.find_first_of("$`") != std::string_view::npos;
+}
+
+}  // namespace
+
+bool lifecycle_runs(std::string_view pm, std::string_view command, const std::vector<std::string>& words, std::size_t at,
+                    const std::optional<std::string>& folder, const std::optional<std::string>& workspace, bool every,
+                    std::vector<ScriptRun>& out) {
+    std::size_t v = at + 1;
+    // `yarn npm publish` (Yarn 2+), `bun pm pack`.
+    if ((pm == "yarn" && command == "npm" && v < words.size() && words[v] == "publish") ||
+        (pm == "bun" && command == "pm" && v < words.size() && words[v] == "pack")) {
+        command = words[v++];
+    }
+    const std::vector<std::string_view> names = lifecycle_of(pm, command);
+    if (names.empty()) return false;
+    std::vector<std::optional<std::string>> folders;
+    for (; v < words.size() && words[v] != "--"; ++v) {
+        const std::string& w = words[v];
+        if (w == "--ignore-scripts" || w == "--ignore-scripts=true") return true;
+        // Options whose value is no package (`--pack-destination ./dist`, `--tag next`).
+        if (one_of(w, {"--pack-destination", "--tag", "--access", "--otp", "--registry", "--loglevel", "--userconfig", "--cache",
+                       "--out", "--filename", "--provenance-file", "--auth-type", "--preid", "--message", "-m"})) {
+            ++v;
+            continue;
+        }
+        if (command == "version" || flag_word(w) || !folder_spec(w)) continue;
+        if (w.ends_with(".tgz") || w.ends_with(".tar.gz") || w.ends_with(".tar")) continue;
+        // Relative to where the command runs, as `npm run --prefix` is (an absolute or home folder: not found).
+        folders.emplace_back(w.starts_with("file:") ? w.substr(5) : w);
+        if (folders.size() >= 8) break;
+    }
+    if (folders.empty()) folders.push_back(folder);
+    for (const auto& f : folders) {
+        for (std::string_view name : names) out.push_back(ScriptRun{std::string(name), {}, f, workspace, every});
+    }
+    return true;
+}
+
+}  // namespace pgfence::analyze::tools::deploy_detail
