@@ -12,6 +12,7 @@
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/load_paths.hpp"
 #include "analyze/orm/module_writes.hpp"
+#include "analyze/orm/workspace_packages.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::bot {
@@ -68,6 +69,33 @@ std::optional<std::string> normalised(std::string_view from, std::string_view sp
 
 std::string joined(std::string_view from, std::string_view spec) { return normalised(from, spec).value_or(std::string()); }
 
+// A path a script reads relative to the working folder Node runs in, or absolute, as the parts
+// pgfence knows: "sql/audit.sql" for "./sql/../sql/audit.sql" or "/app/sql/audit.sql" (a `..`
+// past the start is dropped: the working folder is not known).
+std::string read_parts(std::string_view path) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        const std::string_view part = path.substr(start, end - start);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+    std::string out;
+    for (auto p : parts) out += (out.empty() ? "" : "/") + std::string(p);
+    return out;
+}
+
+bool manifest(std::string_view path) { return (path == "package.json" || path.ends_with("/package.json")) && !in_node_modules(path); }
+bool pnpm_settings(std::string_view path) {
+    return (path == "pnpm-workspace.yaml" || path.ends_with("/pnpm-workspace.yaml")) && !in_node_modules(path);
+}
+
 // The start `path` of a load's name (orm/load_paths.hpp, relative to the folder of `from`) as a
 // start of repository paths: "lib/" for "./../lib/", "lib/h" for "./../lib/h". Nothing when it
 // leads out of the repository or is its top (then any script may be loaded).
@@ -118,28 +146,34 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         changed.insert(change.path);
         changed.insert(change.old_path);
     }
-    // Every file the pull request changes that require() may load, migration or not (`changes`
+    // Every file the pull request changes. Those require() may load, migration or not (`changes`
     // holds the migrations): its scripts, and its JSON files for the loads pgfence cannot resolve.
-    auto loadable_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return loadable(path); },
-                                               {}, options.max_file_bytes);
-    if (!loadable_changed) return loadable_changed.error();
+    // Any other file outside node_modules that is not a migration: a file a migration may read
+    // (fs.readFileSync) and run (red team R85a F2).
+    auto all_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view) { return true; }, {},
+                                          options.max_file_bytes);
+    if (!all_changed) return all_changed.error();
     std::vector<std::string> touched;  // every changed loadable path, old and new, sorted
-    for (const auto& change : *loadable_changed) {
+    std::vector<std::string> others;   // every changed path outside node_modules and the migrations, sorted
+    for (const auto& change : *all_changed) {
         for (const std::string* p : {&change.path, &change.old_path}) {
             if (p->empty()) continue;
-            touched.push_back(*p);
+            if (loadable(*p)) touched.push_back(*p);
             if (script(*p)) modules.insert(*p);
+            if (!in_node_modules(*p) && !changed.contains(*p)) others.push_back(*p);
         }
     }
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (auto* list : {&touched, &others}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
     // A changed tsconfig.json or jsconfig.json (`baseUrl`, `paths`, `extends`): a bare import may
     // now load repository code under ts-node or tsconfig-paths (issue #53 item 3).
     auto settings_changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, [](std::string_view path) { return path_settings(path); },
                                                {}, options.max_file_bytes);
     if (!settings_changed) return settings_changed.error();
     const bool aliases_changed = !settings_changed->empty();
-    if (touched.empty() && !aliases_changed) return added;
+    if (touched.empty() && others.empty() && !aliases_changed) return added;
     auto scripts = repo.list_blobs(changes.head_sha, [](std::string_view path) { return script(path); });
     if (!scripts) return scripts.error();
     std::unordered_set<std::string> files;
@@ -165,6 +199,9 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     std::set<std::string> anywhere;  // modules with a load that may reach any script
     std::map<std::string, std::string> starts;  // "\x01<start>" -> <start>
     std::size_t prefix_files = 0;
+    std::map<std::string, std::vector<std::string>> read_starts;  // a start of the files a module reads -> the modules
+    std::map<std::string, std::vector<std::string>> read_names;   // a path read from the working folder -> the modules
+    std::set<std::string> read_anywhere;                           // modules that read a file pgfence cannot name
     std::deque<std::string> queue;
     std::filesystem::path root = std::filesystem::absolute(changes.repo_root).lexically_normal();
     if (!root.has_filename()) root = root.parent_path();  // libgit2's workdir ends in '/'
@@ -175,6 +212,83 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         loaded_by[dep].push_back(from);
         if (seen.insert(dep).second) queue.push_back(std::move(dep));
     };
+    // A load of every script under `start` (a folder's path, or a file name's start) from `path`.
+    auto load_under = [&](const std::string& path, const std::string& start) {
+        const std::string node = "\x01" + start;
+        if (!starts.contains(node)) {
+            auto from = std::lower_bound(sorted_files.begin(), sorted_files.end(), start);
+            std::size_t n = 0;
+            for (auto it = from; it != sorted_files.end() && it->starts_with(start); ++it) ++n;
+            if (prefix_files + n > k_most_prefix_files) {
+                anywhere.insert(path);
+                return;
+            }
+            prefix_files += n;
+            starts.emplace(node, start);
+            seen.insert(node);
+            for (auto it = from; it != sorted_files.end() && it->starts_with(start); ++it) link(node, *it);
+        }
+        loaded_by[node].push_back(path);
+    };
+    // The repository's own packages a bare name may load (orm/workspace_packages.hpp), read from
+    // the head's package.json files once, when a bare name first needs them.
+    std::optional<analyze::orm::WorkspacePackages> workspace;
+    auto workspaces = [&]() -> analyze::Result<const analyze::orm::WorkspacePackages*> {
+        if (workspace) return &*workspace;
+        auto listed_settings = repo.list_blobs(changes.head_sha, [](std::string_view path) { return manifest(path) || pnpm_settings(path); });
+        if (!listed_settings) return listed_settings.error();
+        std::vector<std::pair<std::string, std::string>> manifests;
+        std::vector<std::string> pnpm;
+        for (const auto& f : *listed_settings) {
+            if (pnpm_settings(f.path)) {
+                pnpm.push_back(f.path);
+                continue;
+            }
+            auto blob = repo.read_file_bounded(changes.head_sha, f.path, options.max_file_bytes);
+            if (!blob) return blob.error();
+            if (*blob && (*blob)->text) manifests.emplace_back(f.path, *(*blob)->text);
+        }
+        workspace = analyze::orm::workspace_packages(manifests, pnpm);
+        return &*workspace;
+    };
+    std::optional<analyze::Error> failed;
+    // A bare name resolve_import leaves to node_modules: a package of the repository's workspace
+    // (its entry files, or every script of its folder when none is committed); in a workspace, a
+    // name no package.json depends on from the registry may be one pgfence did not find (red team
+    // R85a F3). Node's own modules and registry packages: not the repository's.
+    auto package = [&](const std::string& path, const std::string& spec) {
+        if (analyze::orm::node_builtin(spec)) return;
+        auto ws = workspaces();
+        if (!ws) {
+            failed = ws.error();
+            return;
+        }
+        std::string_view rest;
+        const std::string name(analyze::orm::package_name(spec, &rest));
+        auto it = (*ws)->folders.find(name);
+        if (it == (*ws)->folders.end()) {
+            if ((*ws)->declared && !(*ws)->registry.contains(name)) anywhere.insert(path);
+            return;
+        }
+        const std::string& folder = it->second;
+        const std::string at = folder.empty() ? std::string("package.json") : folder + "/package.json";
+        loaded_by[at].push_back(path);  // its main and exports: a change points the name elsewhere
+        std::vector<std::string> specs;
+        if (!rest.empty()) specs.push_back("./" + std::string(rest));
+        if (auto e = (*ws)->entries.find(folder); e != (*ws)->entries.end()) specs.insert(specs.end(), e->second.begin(), e->second.end());
+        specs.emplace_back("./index");
+        bool linked = false;
+        for (const auto& s : specs) {
+            for (auto& other : candidates(at, s, files)) {
+                link(path, std::move(other));
+                linked = true;
+            }
+        }
+        if (!linked) {
+            if (folder.empty()) anywhere.insert(path);
+            else load_under(path, folder + "/");
+        }
+    };
     // A name `spec` loaded from the module `path`: relative, or bare (a path alias, a package).
     auto follow = [&](const std::string& path, const std::string& spec) {
         std::string why;
@@ -183,7 +297,7 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         if (!spec.starts_with("./") && !spec.starts_with("../")) {
             // A bare name a path alias maps, resolved in the head's checkout as the analysis
             // resolves it: a file of the repository, or not agreed on (then any script may be it).
-            if (!file && why.empty()) return;
+            if (!file && why.empty()) return package(path, spec);
             aliased.insert(path);
             if (!file) anywhere.insert(path);
             if (file && files.contains(dep)) link(path, std::move(dep));
@@ -209,27 +323,25 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
                 continue;
             }
             auto start = relative ? path_start(path, load.path) : std::nullopt;
-            if (!start) {
-                anywhere.insert(path);
+            if (!start) anywhere.insert(path);
+            else load_under(path, *start);
+        }
+        // The files it reads (red team R85a F2): one named relative to its folder is linked as a
+        // load; one under a known start of its folder, one named from the working folder Node runs
+        // in (not known: a changed file whose path ends with the name), and one not known at all
+        // (any changed file) make it reviewed with a pull request that changes such a file.
+        for (const auto& read : analyze::orm::file_reads(tokens)) {
+            if (read.from_script && read.complete) {
+                if (auto file = normalised(path, read.path); file && !file->empty()) loaded_by[*file].push_back(path);
                 continue;
             }
-            const std::string node = "\x01" + *start;
-            if (!starts.contains(node)) {
-                auto from = std::lower_bound(sorted_files.begin(), sorted_files.end(), *start);
-                std::size_t n = 0;
-                for (auto it = from; it != sorted_files.end() && it->starts_with(*start); ++it) ++n;
-                if (prefix_files + n > k_most_prefix_files) {
-                    anywhere.insert(path);
-                    continue;
-                }
-                prefix_files += n;
-                starts.emplace(node, *start);
-                seen.insert(node);
-                for (auto it = from; it != sorted_files.end() && it->starts_with(*start); ++it) link(node, *it);
-            }
-            loaded_by[node].push_back(path);
+            auto start = read.from_script ? path_start(path, read.path) : std::nullopt;
+            if (start) read_starts[*start].push_back(path);
+            else if (!read.from_script && read.complete && !read_parts(read.path).empty()) read_names[read_parts(read.path)].push_back(path);
+            else read_anywhere.insert(path);
         }
     }
+    if (failed) return *failed;
     // Back from what the pull request changes to the migrations that reach it: first the modules
     // it changes (and the bare imports of a changed path alias), then the loads pgfence could not
     // resolve that may reach a file it changes.
@@ -247,6 +359,7 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     };
     std::set<std::string> reaches;
     std::deque<std::string> back(modules.begin(), modules.end());
+    back.insert(back.end(), others.begin(), others.end());  // a file read, a package's package.json
     if (aliases_changed) {
         for (const auto& m : aliased) {
             if (reaches.insert(m).second) back.push_back(m);
@@ -266,6 +379,35 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
             if (may_reach.insert(m).second) unresolved.push_back(m);
         }
     }
+    // The files read by a name not wholly known.
+    auto may_read = [&](const std::vector<std::string>& readers) {
+        for (const auto& m : readers) {
+            if (may_reach.insert(m).second) unresolved.push_back(m);
+        }
+    };
+    for (const auto& [start, readers] : read_starts) {
+        auto it = std::lower_bound(others.begin(), others.end(), start);
+        if (it != others.end() && it->starts_with(start)) may_read(readers);
+    }
+    if (!read_names.empty()) {
+        // "sql/audit.sql" read from a working folder pgfence does not know is a changed file that
+        // ends with it ("db/sql/audit.sql"), or one it ends with (read as "/app/sql/audit.sql").
+        std::unordered_set<std::string_view> ends(others.begin(), others.end());
+        for (const auto& p : others) {
+            for (std::size_t slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) {
+                ends.insert(std::string_view(p).substr(slash + 1));
+            }
+        }
+        const std::unordered_set<std::string_view> exact(others.begin(), others.end());
+        for (const auto& [name, readers] : read_names) {
+            bool hit = ends.contains(name);
+            for (std::size_t slash = name.find('/'); !hit && slash != std::string::npos; slash = name.find('/', slash + 1)) {
+                hit = exact.contains(std::string_view(name).substr(slash + 1));
+            }
+            if (hit) may_read(readers);
+        }
+    }
+    if (!others.empty()) may_read(std::vector<std::string>(read_anywhere.begin(), read_anywhere.end()));
     back_from(std::move(unresolved), may_reach, true);
     for (const auto& f : *listed) {
         const bool known = reaches.contains(f.path);

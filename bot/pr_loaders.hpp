@@ -29,8 +29,10 @@ struct ReviewedLoader {
 // cannot resolve, when the pull request changes a script or JSON file under the name's known start
 // (anywhere in the repository outside node_modules when nothing of it is known); when it changes a
 // tsconfig*.json or jsconfig*.json, those that import a bare name a path alias resolves (in the
-// head's checkout) to repository code, or not agreed on. Every line new (what the new helper makes
-// them run is the pull request's).
+// head's checkout) to repository code, or not agreed on. A file a module reads (fs.readFileSync,
+// readFile: orm/load_paths.hpp file_reads) is a load of any extension; a bare name a package of the
+// repository's workspace takes (orm/workspace_packages.hpp) is followed into that package. Every
+// line new (what the new helper makes them run is the pull request's).
 [[nodiscard]] analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository& repo, diff::ChangeSet& changes,
                                                                      const std::vector<std::string>& globs, const analyze::AnalyzeOptions& options);
 

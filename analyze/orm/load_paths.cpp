@@ -362,4 +362,30 @@ std::vector<ComputedLoad> computed_loads(const std::vector<Token>& t) {
     return out;
 }
 
+std::vector<FileRead> file_reads(const std::vector<Token>& t) {
+    std::vector<FileRead> out;
+    const Folder fold(t);
+    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
+        if (!(is(t, k, "readFileSync") || is(t, k, "readFile")) || !is(t, k + 1, "(")) continue;
+        if (k > 0 && is(t, k - 1, "function")) continue;  // its own definition
+        const std::size_t close = closing(t, k + 1);
+        if (close == std::string::npos) {
+            out.push_back({k, {}, false, false});
+            continue;
+        }
+        if (is(t, close + 1, "{")) continue;  // a method's definition: `readFile(name) { ... }`
+        auto args = split(t, k + 2, close, ",");
+        if (args.empty() || args[0].first == args[0].second) continue;
+        Fold f = fold.expr(args[0].first, args[0].second);
+        FileRead read{k, f.text, f.complete, false};
+        if (!read.path.empty() && read.path.front() == k_dir) {
+            read.from_script = true;
+            read.path.front() = '.';
+        }
+        if (read.path.find(k_dir) != std::string::npos) read = {k, {}, false, false};
+        out.push_back(std::move(read));
+    }
+    return out;
+}
+
 }  // namespace pgfence::analyze::orm

@@ -34,4 +34,20 @@ struct ComputedLoad {
 };
 [[nodiscard]] std::vector<ComputedLoad> computed_loads(const std::vector<Token>& tokens);
 
+// A file a script reads (`fs.readFileSync(path.join(__dirname, "../sql/audit.sql"))`, `readFile`,
+// `fs.promises.readFile`, `readFileSync` imported from "node:fs"): what it reads is what it runs
+// when it hands the text to the database, so `pgfence pr` counts it as a load (red team R85a F2).
+// The path folds as a computed load's does. Any call named readFileSync or readFile counts, whatever
+// it is bound to (more, never fewer).
+struct FileRead {
+    std::size_t at = 0;  // the token index of `readFileSync` / `readFile`
+    // Relative to the script's folder ("./../sql/audit.sql") when `from_script` (__dirname,
+    // import.meta.url); else the path as written, relative to the working folder Node runs in
+    // (unknown to pgfence) or absolute. Empty when nothing of it is known.
+    std::string path;
+    bool complete = false;
+    bool from_script = false;
+};
+[[nodiscard]] std::vector<FileRead> file_reads(const std::vector<Token>& tokens);
+
 }  // namespace pgfence::analyze::orm

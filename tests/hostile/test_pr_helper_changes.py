@@ -32,6 +32,19 @@ it may reach changes (under the folded part, else any script or JSON file of the
 - control_folded: migrations whose computed loads all fold to files, and a pull request that
   changes src/other.js: no migration is reviewed, and pr passes;
 - control_partial: the partial migration, and a pull request that changes src/other.js: passes.
+Files a migration reads and packages of the repository's workspace (red team R85a F2, F3):
+- sql_read: `knex.raw(fs.readFileSync(path.join(__dirname, "../sql/audit.sql")))`; the pull request
+  changes only sql/audit.sql, to `DROP TABLE users` (pgfence 85's pr passed);
+- sql_read_cwd: `readFileSync("db/sql/audit.sql")` imported from node:fs, a path from the working
+  folder (which pgfence does not know): a changed file whose path ends with it;
+- sql_read_unknown: `fs.promises.readFile(process.env.AUDIT_SQL)`: any changed file;
+- control_sql: the sql_read migration, and a pull request that changes sql/other.sql: passes;
+- workspace: `require("@app/dbh")`, an npm workspace package (package.json "workspaces") at
+  packages/dbh; the pull request changes packages/dbh/index.js (pgfence 85's pr passed);
+- pnpm_workspace: the same package listed by pnpm-workspace.yaml, depended on as `workspace:*`,
+  its entry lib/main.js by "main";
+- control_npm_package: in that workspace, a migration that loads lodash (a registry version), and
+  a pull request that changes the workspace package no migration loads: passes.
 
     test_pr_helper_changes.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -203,10 +216,75 @@ def control_partial(s):
     passes(s, computed(PARTIAL, extra={"src/other.js": "module.exports = 1;\n"}), {"src/other.js": DROP})
 
 
+READ_SQL = ('const fs = require("fs");\nconst path = require("path");\nexports.up = async function (knex) {\n'
+            '  await knex.raw(fs.readFileSync(path.join(__dirname, "../sql/audit.sql"), "utf8"));\n};\n'
+            "exports.down = async function () {};\n")
+DROP_SQL = "DROP TABLE users;\n"
+
+
+def sql_read(s):
+    unknown_reviewed(s, computed(READ_SQL, extra={"sql/audit.sql": "CREATE TABLE audit (id int);\n"}), {"sql/audit.sql": DROP_SQL},
+                     AUDIT, 4)
+
+
+def sql_read_cwd(s):
+    migration = ('import { readFileSync } from "node:fs";\nexport async function up(knex) {\n'
+                 '  await knex.raw(readFileSync("db/sql/audit.sql", "utf8"));\n}\nexport async function down() {}\n')
+    mjs = "migrations/20240101000001_audit.mjs"
+    unknown_reviewed(s, computed(migration, mjs, {"db/sql/audit.sql": "CREATE TABLE audit (id int);\n"}), {"db/sql/audit.sql": DROP_SQL},
+                     mjs, 3, UNRESOLVED)
+
+
+def sql_read_unknown(s):
+    migration = ('const fs = require("fs");\nexports.up = async function (knex) {\n'
+                 '  await knex.raw(await fs.promises.readFile(process.env.AUDIT_SQL, "utf8"));\n};\nexports.down = async function () {};\n')
+    unknown_reviewed(s, computed(migration, extra={"sql/audit.sql": "CREATE TABLE audit (id int);\n"}), {"sql/audit.sql": DROP_SQL},
+                     AUDIT, 3, UNRESOLVED)
+
+
+def control_sql(s):
+    base = computed(READ_SQL, extra={"sql/audit.sql": "CREATE TABLE audit (id int);\n", "sql/other.sql": "SELECT 1;\n"})
+    passes(s, base, {"sql/other.sql": DROP_SQL})
+
+
+WORKSPACE_MIGRATION = 'const helper = require("@app/dbh");\n' + UP
+
+
+def workspace_repo(settings, manifest):
+    """A repository whose merged migration loads @app/dbh, a package of its workspace (`settings`)."""
+    return {**KNEX, **settings, "migrations/20240101000000_users.js": USERS, AUDIT: WORKSPACE_MIGRATION,
+            "packages/dbh/package.json": manifest}
+
+
+def workspace(s):
+    root = ('{"name":"app","private":true,"workspaces":["packages/*"],"scripts":{"migrate":"knex migrate:latest"},'
+            '"dependencies":{"knex":"3.1.0","pg":"8.11.0","@app/dbh":"*"}}\n')
+    base = {**workspace_repo({"package.json": root}, '{"name":"@app/dbh","version":"1.0.0"}\n'), "packages/dbh/index.js": CREATE}
+    unknown_reviewed(s, base, {"packages/dbh/index.js": DROP}, AUDIT, 1)
+
+
+PNPM_ROOT = ('{"name":"app","private":true,"scripts":{"migrate":"knex migrate:latest"},'
+             '"dependencies":{"knex":"3.1.0","pg":"8.11.0","lodash":"^4.17.21","@app/dbh":"workspace:*"}}\n')
+PNPM = {"package.json": PNPM_ROOT, "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n"}
+PNPM_DBH = '{"name":"@app/dbh","version":"1.0.0","main":"lib/main.js"}\n'
+
+
+def pnpm_workspace(s):
+    base = {**workspace_repo(PNPM, PNPM_DBH), "packages/dbh/lib/main.js": CREATE}
+    unknown_reviewed(s, base, {"packages/dbh/lib/main.js": DROP}, AUDIT, 1)
+
+
+def control_npm_package(s):
+    migration = 'const _ = require("lodash");\n' + USERS.replace('"users"', '_.identity("audit")')
+    base = {**workspace_repo(PNPM, PNPM_DBH), AUDIT: migration, "packages/dbh/lib/main.js": CREATE}
+    passes(s, base, {"packages/dbh/lib/main.js": DROP})
+
+
 SCENARIOS = {"require": require, "import_ts": import_ts, "tsconfig_paths": tsconfig_paths, "control": control,
              "tsconfig_control": tsconfig_control, "path_join": path_join, "resolve_import": resolve_import, "template": template,
              "url": url, "create_require": create_require, "partial": partial, "dynamic": dynamic, "control_folded": control_folded,
-             "control_partial": control_partial}
+             "control_partial": control_partial, "sql_read": sql_read, "sql_read_cwd": sql_read_cwd, "sql_read_unknown": sql_read_unknown,
+             "control_sql": control_sql, "workspace": workspace, "pnpm_workspace": pnpm_workspace, "control_npm_package": control_npm_package}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

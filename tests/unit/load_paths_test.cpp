@@ -64,3 +64,27 @@ TEST_CASE("load paths: what does not fold") {
     CHECK(loads("require('./x');\nimport('./y');\nrequire(`./z`);\nif (typeof require === 'function') {}\nconst require2 = 1;").empty());
     CHECK(loads("require.resolve('./x');\nif (require.main === module) {}").empty());
 }
+
+namespace {
+
+// Each file read as loads() shows a load, "cwd:" before a path from the working folder.
+std::vector<std::string> reads(std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& r : file_reads(lex_js(text))) {
+        out.push_back(r.path.empty() && !r.complete ? "?" : (r.from_script ? "" : "cwd:") + r.path + (r.complete ? "" : "..."));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("load paths: files read with fs fold as loads do (red team R85a F2)") {
+    CHECK(reads("const fs = require('fs'), path = require('path');\nknex.raw(fs.readFileSync(path.join(__dirname, '../sql/a.sql'), 'utf8'));") ==
+          V{"./../sql/a.sql"});
+    CHECK(reads("import { readFileSync } from 'node:fs';\nknex.raw(readFileSync(new URL('../sql/a.sql', import.meta.url)));") ==
+          V{"./../sql/a.sql"});
+    CHECK(reads("await fs.promises.readFile(`${__dirname}/sql/${name}.sql`);") == V{"./sql/..."});
+    CHECK(reads("fs.readFile('db/a.sql', cb);") == V{"cwd:db/a.sql"});
+    CHECK(reads("fs.readFileSync(process.env.SQL);") == V{"?"});
+    CHECK(reads("function readFile(p) { return 1; }\nclass A { readFile(p) { return 2; } }").empty());
+}
