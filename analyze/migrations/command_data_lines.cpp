@@ -43,6 +43,34 @@ bool command_like_input(std::string_view key) {
     return false;
 }
 
+// Whether an action's input is data the action reads, no command it runs. An input whose name says
+// it may be a command (command_like_input) never is. Of the actions GitHub and Docker publish for
+// checkout, caching, setup, artifacts and images (their action.yml run no input as a shell command),
+// every other input is data; of any other action (a third party's, a local one, docker://) only an
+// input whose name is one of those common data names (`images`, `tags`, `path`, `key`,
+// `node-version`, ...): `sql:`, `query:` or `migrations:` of an unknown action is read as before,
+// as what the action does with it is not known.
+bool data_input(std::string_view key, std::string_view uses) {
+    if (command_like_input(key)) return false;
+    std::string_view action = uses;
+    if (!action.empty() && (action.front() == '"' || action.front() == '\'')) action.remove_prefix(1);
+    action = action.substr(0, action.find('@'));
+    for (std::string_view known : {"actions/checkout", "actions/cache", "actions/cache/restore", "actions/cache/save", "actions/setup-node",
+                                   "actions/setup-python", "actions/setup-go", "actions/setup-java", "actions/upload-artifact",
+                                   "actions/download-artifact", "docker/metadata-action", "docker/login-action", "docker/setup-buildx-action",
+                                   "docker/setup-qemu-action", "docker/build-push-action", "pnpm/action-setup"}) {
+        if (action == known) return true;
+    }
+    std::string k;
+    for (char c : key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view d : {"images", "tags", "labels", "flavor", "platforms", "path", "paths", "key", "restore-keys", "name", "version", "node-version",
+                               "python-version", "go-version", "java-version", "cache", "cache-dependency-path", "fetch-depth", "ref", "repository",
+                               "token", "github-token", "registry", "username", "password", "retention-days", "if-no-files-found", "file", "files"}) {
+        if (k == d) return true;
+    }
+    return false;
+}
+
 // A YAML block scalar's indicator (`|`, `>-`, `|2+`), with an optional comment: the value's lines follow.
 bool block_indicator(std::string_view value) {
     if (value.empty() || (value.front() != '|' && value.front() != '>')) return false;
@@ -56,7 +84,9 @@ bool block_indicator(std::string_view value) {
 // runner substitutes where `${{ matrix.X }}` names it: workflow_values.hpp reads it there), under an
 // action's data input, or in the `script:` of an actions/github-script step (its JavaScript,
 // github.com/actions/github-script README: "the script is the body of an async function").
-void read_workflow(const std::vector<std::string_view>& lines, DataLines& out) {
+// `prior`: the steps' `uses:` values a first pass found (a step's `uses:` may stand after its
+// `with:`); returns those this pass found.
+std::vector<std::string> read_workflow(const std::vector<std::string_view>& lines, DataLines& out, const std::vector<std::string>* prior) {
     struct Key {
         std::size_t column;
         bool open;   // its value is on the lines below (no value on its line)
@@ -140,7 +170,11 @@ void read_workflow(const std::vector<std::string_view>& lines, DataLines& out) {
         if (key == "uses" && item >= 0) uses[static_cast<std::size_t>(item)] = std::string(value.substr(0, 256));
         if (key == "matrix") data = true;
         const bool input = parent != nullptr && parent->with;
-        if (input && !command_like_input(key)) data = true;
+        if (input && prior != nullptr) {
+            const int step = parent->item;
+            const std::string_view step_uses = step >= 0 && static_cast<std::size_t>(step) < prior->size() ? std::string_view((*prior)[static_cast<std::size_t>(step)]) : std::string_view();
+            if (data_input(key, step_uses)) data = true;
+        }
         out.data[i] = data ? 1 : 0;
         int candidate = -1;
         if (input && key == "script" && scripts.size() < 256) {
@@ -166,6 +200,7 @@ void read_workflow(const std::vector<std::string_view>& lines, DataLines& out) {
         }
         out.github_scripts.push_back(std::move(b));
     }
+    return uses;
 }
 
 }  // namespace
@@ -180,7 +215,10 @@ DataLines data_lines(std::string_view path, std::string_view text) {
     std::vector<std::string_view> numbered(1);
     numbered.insert(numbered.end(), lines.begin(), lines.end());
     if (workflow) {
-        read_workflow(numbered, out);
+        DataLines first;
+        first.data.assign(out.data.size(), 0);
+        const std::vector<std::string> uses = read_workflow(numbered, first, nullptr);
+        read_workflow(numbered, out, &uses);
         return out;
     }
     // vercel.json: its commands are the values of buildCommand, installCommand, devCommand and
