@@ -176,6 +176,19 @@ def async_control(s):
           f"analyze: require('pg') unknown at line 1: {found}")
 
 
+# FU-12: `prisma db seed` runs the seed program, unseen; the migrations folder is not in question.
+def prisma_seed_message(s):
+    """Still unknown at the script's line, saying what is unseen (the seed program), never that the
+    migrations folder is unknown while the note above names it."""
+    pull_request(s, {"prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+                     "prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE t (id int);\n",
+                     "package.json": '{\n  "name": "app",\n  "scripts": {\n    "db:seed": "prisma db seed"\n  },\n'
+                                     '  "dependencies": {"prisma": "6.0.0"}\n}\n'}, {})
+    _, found = analyze(s)
+    at = [f["message"] for f in found if f["rule"] == "unknown-statement" and f["path"] == "package.json" and f["line"] == 4]
+    check(at and "seed" in at[0] and "which folder" not in at[0], f"package.json:4 unknown, naming the seed program: {found}")
+
+
 # FP-6: a container's psql init script (\set, \gexec) is psql's: no syntax error, no exit 2.
 INIT_SQL = ("\\set ON_ERROR_STOP on\n\nDO\n$$\nBEGIN\n   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_user') THEN\n"
             "      CREATE ROLE app_user LOGIN;\n   END IF;\nEND\n$$;\n\n"
@@ -211,7 +224,7 @@ SCENARIOS = {f.__name__: f for f in (
     matrix_values, matrix_values_control, action_data_input, action_run_input_control, action_unknown_input_control, action_psql_input_control,
     github_script_js, github_script_exec_control, vercel_routes, vercel_command_control, sed_program_lines, sed_program_control,
     comment_names_no_command, comment_control, sh_stdin_installer, sh_stdin_file_control, dockerfile_run_cd, dockerfile_run_cd_control,
-    async_required, async_control, psql_init_script, psql_meta_migration_control)}
+    async_required, async_control, prisma_seed_message, psql_init_script, psql_meta_migration_control)}
 
 if __name__ == "__main__":
     main(SCENARIOS)
