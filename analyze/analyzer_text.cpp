@@ -251,6 +251,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (!runs.empty()) skip_psql_settings(source);
         // A `:name` psql interpolates in a file it runs: an unknown statement at its line.
         refuse_psql_variables(source, runs);
+        if (source.tool == MigrationTool::Plain && !source.skipped) refuse_psql_meta_commands(source);
     }
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;

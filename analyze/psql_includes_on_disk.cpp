@@ -9,6 +9,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/psql_settings.hpp"
 
 namespace pgfence::analyze {
 
@@ -81,6 +82,39 @@ void refuse_psql_connects(PreparedSource& source) {
                                      "psql \\connect");
     }
     if (!found.empty()) {
+        std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
+    }
+}
+
+void refuse_psql_meta_commands(PreparedSource& source) {
+    if (source.text.find('\\') == std::string::npos) return;
+    struct Meta {
+        std::size_t begin, end;
+        std::string name;
+        bool ends_statement, setting;
+    };
+    std::vector<Meta> found;
+    tools::each_meta_command(source.text, [&](const tools::MetaCommand& m) {
+        // psql's command.c: \g, \gx, \gset, \gexec and \gdesc send (or describe) the query buffer.
+        const bool ends = m.name == "g" || m.name == "gx" || m.name == "gset" || m.name == "gexec" || m.name == "gdesc";
+        // `\g FILE` writes the result to a file, `\g |command` pipes it to a shell command: refused.
+        const std::string_view args = std::string_view(source.text).substr(m.begin + 1 + m.name.size(), m.end - m.begin - 1 - m.name.size());
+        const bool bare = args.find_first_not_of(" \t") == std::string_view::npos;
+        const std::string name = (m.name == "g" || m.name == "gx") && !bare ? std::string(m.name) + " with an argument" : std::string(m.name.substr(0, 32));
+        found.push_back(Meta{m.begin, m.end, name, ends, m.at_start && tools::psql_setting_only(source.text, m)});
+        return found.size() < 256;
+    });
+    bool added = false;
+    for (const auto& m : found) {
+        std::fill(source.text.begin() + static_cast<std::ptrdiff_t>(m.begin), source.text.begin() + static_cast<std::ptrdiff_t>(m.end), ' ');
+        if (m.ends_statement) source.text[m.begin] = ';';
+        if (m.setting || m.name == "g" || m.name == "gx" || m.name == "gdesc") continue;
+        std::string why = m.name == "gexec" ? "psql runs each value the query before it returns as a statement here (\\gexec): what those statements do is not read"
+                                            : "psql carries out its meta-command \\" + m.name + " here, which pgfence does not follow: what it does is not read";
+        source.refusals.emplace_back(source.replaced.to_file(m.begin), std::move(why), "psql meta-command");
+        added = true;
+    }
+    if (added) {
         std::stable_sort(source.refusals.begin(), source.refusals.end(), [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
     }
 }

@@ -33,6 +33,16 @@ void refuse_unfollowed_includes(const std::string& path, PreparedSource& source,
 // container's init script), does not.
 void refuse_psql_connects(PreparedSource& source);
 
+// In a SQL file no migration tool claims (a container's init script, which psql runs: the
+// postgres image's docker-entrypoint.sh runs /docker-entrypoint-initdb.d/*.sql with `psql -f`),
+// the other meta-commands psql carries out: a setting at a statement's start (`\set
+// ON_ERROR_STOP on`) is blanked; `\g` and its kin end the statement before them (psql sends its
+// query buffer); every other one (`\gexec`, which runs each value the query returns as a
+// statement, `\if`, `\!`) is a refusal (an unknown statement) at its line. Not for a migration
+// tool's file: the tool sends the text to the server, where the backslash is a syntax error
+// (stranger review 84 FP-6: Unleash's init-unleash.sql failed the run with 4 syntax errors).
+void refuse_psql_meta_commands(PreparedSource& source);
+
 // `text` (the SQL file at `path`, on disk) as psql runs it: each include at a statement's start
 // replaced by the included file's SQL, found as analyze follows the includes it analyses
 // (include_followed, within --max-file-size; `\i` against run_folder), its own

@@ -707,7 +707,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             out.notes.push_back(describe(path, d));
             if (!d.unknown.empty()) {
                 // A folder setting pgfence cannot resolve, or a command (psql -c, a here-document) whose SQL it does not read.
-                unknown.push_back(SettingUnknown{d.line, describe(path, d), d.tool == "psql" ? "command" : std::string()});
+                unknown.push_back(SettingUnknown{d.line, describe(path, d), d.tool == "psql" || d.program ? "command" : std::string()});
                 continue;
             }
             // A selection whose files run unread (a desired-state folder): named in the note, not analysed as migrations.

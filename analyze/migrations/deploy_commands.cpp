@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/command_data_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
@@ -356,6 +357,15 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // The repository folders a workflow's earlier steps put on PATH ($GITHUB_PATH): a later step's
     // bare program (`knex`) may be the file there; nullopt: a computed folder.
     std::vector<std::optional<std::string>> path_folders;
+    // The lines no shell runs (a workflow's matrix values and data inputs, a github-script's
+    // JavaScript, vercel.json's routes: command_data_lines.hpp), and a quoted argument a shell
+    // line leaves open for the lines after it (`sed -E '` ... `'`) with the program it is for.
+    const DataLines data = run_script ? DataLines{} : data_lines(path, text);
+    char open_quote = 0;
+    std::string quote_program, heredoc_end;
+    // A Dockerfile's folder: WORKDIR's; each RUN is a shell of its own, so a `cd` in one holds
+    // for that instruction only (Dockerfile reference, "RUN", "WORKDIR").
+    std::optional<std::string> workdir = base;
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= k_most) break;
         if (targets && !l.text.empty() && l.text.front() != '\t' && l.text.front() != ' ' && l.text.front() != '#') {
@@ -375,10 +385,33 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             cwd_scope = scope;
         } else if (!carries && !dockerfile) {
             cwd = base;
+        } else if (dockerfile && !l.text.empty() && std::isupper(static_cast<unsigned char>(l.text.front())) != 0) {
+            cwd = workdir;  // an instruction (a heredoc's body lines go on in its shell)
         }
+        // A line inside a quoted argument an earlier line opened: the text of a sed, grep, jq or
+        // echo is no command (review84 FU-5); another program's (`bash -c "`, `ssh host "`) is read.
+        std::size_t quoted_text = 0;  // bytes of the line that are such text
+        if (!heredoc_end.empty()) {
+            // A here-document's body is text, no quoting (bash manual, "Here Documents").
+            std::string_view body = l.text;
+            while (!body.empty() && body.front() == '\t') body.remove_prefix(1);
+            if (body == heredoc_end) heredoc_end.clear();
+        } else if (shell) {
+            const char was = open_quote;
+            std::string program = quote_program;
+            open_quote = shell_quote_state(l.text, open_quote, program);
+            if (was != 0) {
+                const std::size_t end = quote_end(l.text, was);
+                if (quoted_text_line(quote_program, l.text.substr(0, end))) quoted_text = end == std::string_view::npos ? l.text.size() : end;
+            }
+            quote_program = std::move(program);
+            heredoc_end = open_quote == 0 ? heredoc_word(l.text) : std::string();
+        }
+        const bool no_command = data.at(l.number) || (quoted_text > 0 && quoted_text >= l.text.size());
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
+        std::fill_n(line_text.begin(), std::min(quoted_text, line_text.size()), ' ');
         if (recipe_char && !line_text.empty() && line_text.front() == *recipe_char) line_text.front() = '\t';
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
@@ -448,7 +481,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (why.empty()) why = recipe_why;
             std::size_t index = 0;
             std::vector<std::vector<std::string>> patterns;
-            const auto commands = simple_commands(t, &patterns);
+            const auto commands = no_command ? std::vector<std::vector<std::string>>{} : simple_commands(t, &patterns);
             for (std::size_t ci = 0; ci < commands.size(); ++ci) {
                 const auto& words = commands[ci];
                 // `cd DIR` as the command (after a YAML key or list dash: `- run: cd packages/db`), a Dockerfile's WORKDIR.
@@ -566,6 +599,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         const bool subshell = l.text.find("(cd ") != std::string::npos || l.text.find("( cd ") != std::string::npos;
         if (cond_moved) here.reset();
         if ((carries || dockerfile || values) && !subshell) cwd = here;
+        if (dockerfile && (l.text.starts_with("WORKDIR") || l.text.starts_with("workdir"))) workdir = here;
         if (!why.empty() && targets && helper_name(target) && !follow.keep_helpers) why.clear();  // `migrate-down:`, a developer's
         if (why.empty()) {
             if (dotenv) {
@@ -582,6 +616,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
             out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string(), std::move(uses)});
+        }
+    }
+    // A github-script step's JavaScript, read as JavaScript (review84 FU-4).
+    for (const auto& block : data.github_scripts) {
+        for (auto& u : github_script_unknowns(path, block, read, follow)) {
+            if (out.size() < k_most && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& o) { return o.line == u.line; })) out.push_back(std::move(u));
         }
     }
     return out;

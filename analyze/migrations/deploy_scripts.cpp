@@ -51,8 +51,25 @@ std::string script_word(const std::vector<std::string>& wrapped) {
     if (k >= words.size()) return "";
     std::string_view w = words[k];
     if (w == "bash" || w == "sh" || w == "zsh" || w == "dash" || w == "ksh" || w == "source" || w == ".") {
+        // bash(1), dash(1): `-s` reads the commands from standard input, and the words after the
+        // options are its positional parameters, no script (`curl -sSfL URL | sh -s -- -b bin`: an
+        // installer from the network, as `curl URL | sh` is); `--` ends the options, the next word
+        // is the script. Standard input redirected from a file (`sh -s < scripts/x.sh`) is the script.
+        bool stdin_script = false;
         for (++k; k < words.size() && words[k].starts_with("-"); ++k) {
+            if (words[k] == "--") {
+                ++k;
+                break;
+            }
             if (!words[k].starts_with("--") && words[k].find('c') != std::string::npos) return "";  // -c: a command string
+            if (!words[k].starts_with("--") && words[k].find('s') != std::string::npos) stdin_script = true;
+        }
+        if (stdin_script) {
+            for (; k < words.size(); ++k) {
+                if (words[k] == "<" && k + 1 < words.size()) return words[k + 1];
+                if (words[k].starts_with("<") && words[k].size() > 1 && words[k][1] != '<') return words[k].substr(1);
+            }
+            return "";
         }
         if (k >= words.size()) return "";
         return words[k];

@@ -95,6 +95,10 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line, std
             // The shell takes a backslashed character as itself (bash manual, "Escape Character"):
             // `migrate\:rollback` and `kn\ex` are the words migrate:rollback and knex (red team R82a).
             add(line[++i]);
+        } else if (c == '#' && quote == 0 && word.empty() && glob.empty() && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+            // A word that begins with `#` and all after it on the line are a comment (bash manual,
+            // "Comments"; YAML's too): `# pnpm does not forward args` names no command (review84 FU-7).
+            break;
         } else if (c == '$' && quote == 0 && i + 1 < line.size() && line[i + 1] == '\'') {
             // `$'migrate:rollback'`: ANSI-C quoting, the quoted characters (bash manual, "ANSI-C Quoting").
         } else if (c == ' ' || c == '\t' || c == '[' || c == ']' || c == ',' || c == '{' || c == '}' || c == '\\' || c == '(' || c == ')') {

@@ -128,9 +128,10 @@ void sequelize_seeders(const std::vector<std::string_view>& w, std::size_t at, i
 // execa of that command line): a program, whose SQL pgfence does not see.
 void prisma_seed(int line, std::vector<ToolDir>& out) {
     out.push_back(unknown_dir("prisma", "prisma db seed", line,
-                              "it runs the seed command package.json's prisma.seed or prisma.config.ts names, a program whose SQL "
-                              "pgfence does not see",
+                              "runs the seed command package.json's prisma.seed or prisma.config.ts names, a program whose SQL "
+                              "pgfence does not see (the migrations folder is not in question)",
                               false));
+    out.back().program = true;
 }
 
 // Rails' db:seed (and db:setup, db:reset, db:seed:replant, which seed too) loads db/seeds.rb
@@ -138,7 +139,8 @@ void prisma_seed(int line, std::vector<ToolDir>& out) {
 // Ruby pgfence does not read.
 void rails_seed(std::string_view task, int line, std::vector<ToolDir>& out) {
     out.push_back(unknown_dir("rails", "rails " + std::string(task), line,
-                              "it runs db/seeds.rb (the application's seed loader), Ruby whose SQL pgfence does not see", false));
+                              "runs db/seeds.rb (the application's seed loader), Ruby whose SQL pgfence does not see", false));
+    out.back().program = true;
 }
 
 // `supabase db push --include-seed` runs the seed files of supabase/config.toml's [db.seed]

@@ -654,6 +654,7 @@ std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
     if (!dir.loads_unread.empty() && dir.unknown.empty()) return where + " makes " + dir.tool + " run " + shown(dir.folder) + ": " + dir.loads_unread;
     if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : ": " + dir.unknown);
+    if (dir.program) return where + " " + dir.unknown;
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
 }

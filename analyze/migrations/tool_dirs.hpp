@@ -22,6 +22,9 @@ struct ToolDir {
     std::string folder;
     std::string unknown;   // why the folder is not known (then `folder` is empty), printable
     bool scripts = false;  // the tool also runs JavaScript/TypeScript files from it (knex, TypeORM, node-pg-migrate)
+    // The setting runs a program whose SQL pgfence does not see (`prisma db seed`, Rails' db:seed),
+    // `unknown` says which: no folder is in question (review84 FU-12).
+    bool program = false;
     // The file a TypeORM CLI's `-d FILE` names (repository-relative), while it is not yet read:
     // read_tool_dirs with a reader replaces the entry by what that file's DataSource names.
     std::string data_source;

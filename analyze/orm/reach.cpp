@@ -36,10 +36,13 @@ bool allowed_module(std::string_view module) {
     // Node's builtins that neither open sockets, files nor processes nor load code; helpers that
     // compute values only (lodash and its per-method packages, bluebird's promises, ids, dates,
     // hashing, markdown, entity validation decorators); TypeScript's runtime helpers and type packages.
+    // async (caolan/async, 2 and 3) is control flow over the functions it is given: its files
+    // load only each other and lodash, and none spawns or evaluates code (review84 FU-9); the
+    // calls it runs are the migration's own, read where they are written.
     static const std::string_view k_allowed[] = {
         "knex", "typeorm", "sequelize", "sequelize-cli", "sequelize-typescript", "db-migrate", "db-migrate-shared",
         "node-pg-migrate", "path", "url", "util", "assert", "crypto", "buffer", "events", "querystring", "string_decoder",
-        "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "uuid", "nanoid", "moment", "moment-timezone",
+        "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "async", "uuid", "nanoid", "moment", "moment-timezone",
         "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata",
         // Entity files a TypeORM migration imports for their class carry validation decorators.
         "class-validator", "class-transformer"};
@@ -54,7 +57,7 @@ bool allowed_module(std::string_view module) {
     // `typeorm/util/ImportUtils` loads any file, `typeorm/platform/PlatformTools` any module. Only
     // the per-function files of value helpers (lodash/chunk, date-fns/addDays, ramda/src/map,
     // dayjs/plugin/utc, moment/locale/de) pass.
-    static const std::string_view k_paths_ok[] = {"lodash", "lodash-es", "ramda", "date-fns", "dayjs", "moment", "uuid"};
+    static const std::string_view k_paths_ok[] = {"lodash", "lodash-es", "ramda", "date-fns", "dayjs", "moment", "uuid", "async"};
     // TypeORM's query and schema builders (grist-core's sqlUtils.ts imports
     // typeorm/query-builder/relation-id/RelationIdLoader): classes that typeorm's own index loads
     // too (typeorm/src/index.ts exports them), so loading one runs nothing `typeorm` does not;
@@ -278,8 +281,8 @@ private:
             if (auto why = aliased(package_of(spec)); !why.empty()) return add(k, shown_spec, how + " of '" + shown_spec + "': " + why);
             return;
         }
-        add(k, shown_spec, how + " of '" + shown_spec + "', a module pgfence does not know to neither open a database connection nor run a program "
-                                                         "(its allowlist: the ORM's own package, path, util, crypto, lodash ...): what it does is not followed");
+        add(k, shown_spec, how + " of '" + shown_spec + "', a module that is not on pgfence's list of those that open no database connection and run no program "
+                                                         "(the ORM's own package, path, util, crypto, lodash, async ...): what it does is not followed");
     }
 
     // Whether a package.json between the script and the repository's root maps `package` to
