@@ -300,30 +300,26 @@ private:
         for (int hops = 0; why.empty() && !ec && hops < 64; ++hops) {
             fs::path manifest = dir / "package.json";
             std::error_code missing;  // no package.json, no .git here: look further up
-            if (auto text = fs::is_regular_file(fs::symlink_status(manifest, missing)) ? read_limited(manifest.string(), 1 << 20) : std::nullopt) {
-                std::vector<Token> t = lex_js(*text);
-                for (std::size_t i = 0; i + 2 < t.size() && why.empty(); ++i) {
-                    if (t[i].kind != TokenKind::String || t[i].string.value != package || !punct(&t[i + 1], ":")) continue;
-                    if (t[i + 2].kind != TokenKind::String) continue;  // "lodash": { ... } (overrides of its own deps)
-                    const std::string& v = t[i + 2].string.value;
-                    bool range = std::all_of(v.begin(), v.end(), [](unsigned char c) {
-                        return std::isalnum(c) || c == ' ' || c == '.' || c == '^' || c == '~' || c == '<' || c == '>' || c == '=' ||
-                               c == '|' || c == '*' || c == '+' || c == '-';
-                    });
-                    if (!range) why = shown(manifest.string()) + " maps '" + shown(std::string(package)) + "' to '" + shown(v) +
-                                      "', not a version from the registry: the code that loads under that name is not the package pgfence allowlists";
-                }
+            const bool has_manifest = fs::is_regular_file(fs::symlink_status(manifest, missing));
+            auto text = has_manifest ? read_limited(manifest.string(), k_manifest_bytes) : std::nullopt;
+            if (has_manifest && !text) why = unread(manifest);
+            const std::vector<Token> t = text ? lex_js(*text) : std::vector<Token>{};
+            for (std::size_t i = 0; i + 2 < t.size() && why.empty(); ++i) {
+                if (t[i].kind != TokenKind::String || t[i].string.value != package || !punct(&t[i + 1], ":")) continue;
+                if (t[i + 2].kind != TokenKind::String) continue;  // "lodash": { ... } (overrides of its own deps)
+                const std::string& v = t[i + 2].string.value;
+                bool range = std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                    return std::isalnum(c) || c == ' ' || c == '.' || c == '^' || c == '~' || c == '<' || c == '>' || c == '=' ||
+                           c == '|' || c == '*' || c == '+' || c == '-';
+                });
+                if (!range) why = shown(manifest.string()) + " maps '" + shown(std::string(package)) + "' to '" + shown(v) +
+                                  "', not a version from the registry: the code that loads under that name is not the package pgfence allowlists";
             }
             // A workspace (npm's and yarn's `"workspaces"`, pnpm-workspace.yaml) links its packages
             // into node_modules under their own names: one named `lodash` is what loads as lodash.
             bool workspace = fs::is_regular_file(fs::symlink_status(dir / "pnpm-workspace.yaml", missing));
-            if (!workspace && fs::is_regular_file(fs::symlink_status(manifest, missing))) {
-                if (auto text = read_limited(manifest.string(), 1 << 20)) {
-                    std::vector<Token> t = lex_js(*text);
-                    for (std::size_t i = 0; i + 1 < t.size() && !workspace; ++i) {
-                        workspace = t[i].kind == TokenKind::String && t[i].string.value == "workspaces" && punct(&t[i + 1], ":");
-                    }
-                }
+            for (std::size_t i = 0; i + 1 < t.size() && !workspace; ++i) {
+                workspace = t[i].kind == TokenKind::String && t[i].string.value == "workspaces" && punct(&t[i + 1], ":");
             }
             if (why.empty() && workspace) why = workspace_package(dir, package);
             if (why.empty()) why = shadowed(dir, package);
@@ -349,7 +345,15 @@ private:
         std::error_code missing;
         const std::string name(package);
         const fs::path manifest = dir / "package.json";
-        if (auto text = fs::is_regular_file(fs::symlink_status(manifest, missing)) ? read_limited(manifest.string(), 1 << 20) : std::nullopt) {
+        const fs::path pnpm = dir / "pnpm-workspace.yaml";
+        std::optional<std::string> texts[2];
+        for (int i = 0; i < 2; ++i) {
+            const fs::path& f = i == 0 ? manifest : pnpm;
+            if (!fs::is_regular_file(fs::symlink_status(f, missing))) continue;
+            texts[i] = read_limited(f.string(), k_manifest_bytes);
+            if (!texts[i]) return unread(f);
+        }
+        if (const auto& text = texts[0]) {
             std::vector<Token> t = lex_js(*text);
             for (std::size_t i = 0; i + 2 < t.size(); ++i) {
                 if (t[i].kind != TokenKind::String) continue;
@@ -366,8 +370,7 @@ private:
                 }
             }
         }
-        const fs::path pnpm = dir / "pnpm-workspace.yaml";
-        if (auto text = fs::is_regular_file(fs::symlink_status(pnpm, missing)) ? read_limited(pnpm.string(), 1 << 20) : std::nullopt) {
+        if (const auto& text = texts[1]) {
             if (text->find("patchedDependencies") != std::string::npos && text->find(name + "@") != std::string::npos) {
                 return shown(pnpm.string()) + " patches '" + shown(name) + "' (patchedDependencies): the code that loads under the name "
                                               "is the patched package, not the one pgfence allowlists";
@@ -443,8 +446,11 @@ private:
                     continue;
                 }
                 if (p.filename() != "package.json" || !fs::is_regular_file(st) || p.parent_path() == root) continue;
-                auto text = read_limited(p.string(), 1 << 20);
-                if (!text) continue;
+                auto text = read_limited(p.string(), k_manifest_bytes);
+                if (!text) {
+                    names->second[""] = unread(p);
+                    break;
+                }
                 std::vector<Token> t = lex_js(*text);
                 for (std::size_t i = 0; i + 2 < t.size(); ++i) {
                     if (t[i].kind == TokenKind::String && t[i].string.value == "name" && punct(&t[i + 1], ":") &&
@@ -461,6 +467,14 @@ private:
         auto found = names->second.find(std::string(package));
         return found == names->second.end() ? std::string() : found->second;
     }
+
+    // A manifest pgfence cannot read whole (past k_manifest_bytes, or unreadable) may map, patch or
+    // take the package's name: what loads under it is not known (cap85's rule, here for reach).
+    static std::string unread(const std::filesystem::path& file) {
+        return shown(file.string()) + " is not read (unreadable, or over pgfence's limit of " + std::to_string(k_manifest_bytes >> 20) +
+               " MiB): whether it maps, patches or takes the package's name is not known";
+    }
+    static constexpr std::size_t k_manifest_bytes = std::size_t{1} << 20;
 
     std::string_view m_text;
     std::string_view m_path;

@@ -171,6 +171,32 @@ def tsconfig_cd(s):
     analyze_unknown(s, "Procfile", 1)
 
 
+PAD = " " * ((1 << 20) + 16)  # JSON whitespace: past the 1 MiB pgfence reads of a manifest
+
+
+def oversized_manifest(s):
+    """cap86: a package.json padded past 1 MiB maps the allowlisted `dayjs` to the repository's
+    lib/dayjs (`file:`), which npm installs under the name; pgfence read no mapping and said clean."""
+    pkg = json.dumps({"name": "app", "scripts": {"migrate": "knex migrate:latest"},
+                      "dependencies": {**DEPS, "dayjs": "file:./lib/dayjs"}})
+    pkg = pkg[:-1] + PAD + "}\n"
+    base = {**BASE, "lib/dayjs/package.json": '{"name": "dayjs", "main": "index.js"}\n',
+            "lib/dayjs/index.js": 'module.exports = () => ({ format: () => "now" });\n'}
+    pull_request(s, {"package.json": pkg, "lib/dayjs/index.js": DROP}, base)
+    analyze_unknown(s, "migrations/20240101000000_stamp.js", 1)
+
+
+def oversized_workspace_package(s):
+    """cap86: an npm workspace package named dayjs whose package.json is padded past 1 MiB: npm
+    links it into node_modules/dayjs, so `require("dayjs")` loads it; its name was never read."""
+    pkg = json.dumps({"name": "app", "private": True, "workspaces": ["packages/*"], "scripts": {"migrate": "knex migrate:latest"},
+                      "dependencies": DEPS}) + "\n"
+    member = '{"name": "dayjs",' + PAD + '"main": "index.js"}\n'
+    base = {**BASE, "package.json": pkg, "packages/util/package.json": '{"name": "util-x"}\n'}
+    pull_request(s, {"packages/dayjs/package.json": member, "packages/dayjs/index.js": DROP}, base)
+    analyze_unknown(s, "migrations/20240101000000_stamp.js", 1)
+
+
 SCENARIOS = {
     "tsconfig_bom": tsconfig_bom,
     "tsconfig_cd": tsconfig_cd,
@@ -182,6 +208,8 @@ SCENARIOS = {
     "compact_env_file": compact_env_file,
     "compact_config_variable": compact_config_variable,
     "control_name_loads": control_name_loads,
+    "oversized_manifest": oversized_manifest,
+    "oversized_workspace_package": oversized_workspace_package,
 }
 
 if __name__ == "__main__":
