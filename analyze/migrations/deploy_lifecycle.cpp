@@ -1,5 +1,6 @@
-// The lifecycle scripts a package manager's pack, publish and version run (red team R85a F1), as
-// the package scripts a deploy's commands run (deploy_packages.hpp).
+// The lifecycle scripts a package manager's pack, publish and version run (red team R85a F1), and
+// a release tool's across the workspace (lerna, changesets), as the package scripts a deploy's
+// commands run (deploy_packages.hpp).
 #include <algorithm>
 #include <initializer_list>
 
@@ -36,7 +37,54 @@ bool folder_spec(std::string_view w) {
     return w.starts_with(".") || w.starts_with("/") || w.starts_with("~") || w.starts_with("file:") || w.find_first_of("$`") != std::string_view::npos;
 }
 
+// Where the release tool's subcommand starts: past its own flags.
+std::size_t subcommand_at(const std::vector<std::string>& words, std::size_t from) {
+    while (from < words.size() && flag_word(words[from])) ++from;
+    return from;
+}
+
 }  // namespace
+
+bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std::vector<ScriptRun>& out) {
+    const std::string& program = words[k];
+    const std::string tool = tool_word(program);
+    const bool lerna = tool == "lerna";
+    const bool changesets = tool == "changeset" || program.starts_with("@changesets/cli");
+    if (!lerna && !changesets) return false;
+    const std::size_t v = subcommand_at(words, k + 1);
+    if (v >= words.size()) return false;
+    const std::string& command = words[v];
+    std::vector<std::string_view> names;
+    bool root = false;
+    if (lerna && (command == "publish" || command == "version")) {
+        // lerna runs each package's and the root's lifecycle scripts (lerna/lerna
+        // commands/publish/__tests__/publish-lifecycle-scripts.test.js: preversion, version,
+        // postversion, prepare, prepublishOnly, postpublish for root and packages; its README's
+        // "Lifecycle Scripts" adds prepublish, prepack, postpack and publish). publish versions first
+        // unless `from-git` or `from-package`; the union counts either way.
+        names = {"preversion", "version", "postversion"};
+        if (command == "publish") {
+            for (std::string_view n : {"prepublish", "prepare", "prepublishOnly", "prepack", "postpack", "publish", "postpublish"}) names.push_back(n);
+        }
+        root = true;
+    } else if (changesets && command == "publish") {
+        // `changeset publish` runs the package manager's publish in each package not yet on the
+        // registry (changesets/changesets packages/cli/src/commands/publish/npm-utils.ts: `npm
+        // publish`, `pnpm publish` or `yarn npm publish` in the package's folder): npm's publish scripts.
+        names = lifecycle_of("npm", "publish");
+        names.push_back("postpublish");
+    } else {
+        return false;
+    }
+    if (std::find(words.begin() + static_cast<std::ptrdiff_t>(v), words.end(), "--ignore-scripts") != words.end()) return true;
+    for (std::string_view name : names) {
+        ScriptRun each{std::string(name), {}, {}, {}, true};
+        each.lerna = lerna;
+        out.push_back(std::move(each));
+        if (root) out.push_back(ScriptRun{std::string(name), {}, {}, {}, false});
+    }
+    return true;
+}
 
 bool lifecycle_runs(std::string_view pm, std::string_view command, const std::vector<std::string>& words, std::size_t at,
                     const std::optional<std::string>& folder, const std::optional<std::string>& workspace, bool every,

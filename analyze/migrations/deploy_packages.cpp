@@ -132,6 +132,8 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
                 }
             }
         }
+        // lerna publish / version, changeset publish: lifecycle scripts in each package.
+        if (out.size() < 64 && release_tool_runs(words, k, out)) break;
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
         // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
         // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").

@@ -40,6 +40,8 @@ struct ScriptRun {
     // pnpm's `pnpm run "/regex/"`: every script the regular expression matches (pnpm.io/cli/run,
     // "Running multiple scripts"), not read.
     bool regex = false;
+    // Run by lerna in each package: its packages are lerna.json's (Workspaces::root_of).
+    bool lerna = false;
 };
 
 // `patterns`: the command's words as glob patterns (simple_commands), where npm-run-all's come from.
@@ -50,6 +52,10 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
 bool lifecycle_runs(std::string_view pm, std::string_view command, const std::vector<std::string>& words, std::size_t at,
                     const std::optional<std::string>& folder, const std::optional<std::string>& workspace, bool every,
                     std::vector<ScriptRun>& out);
+// The lifecycle scripts a release tool runs across the workspace when `words[k]` names it: lerna's
+// publish and version (in the root and each package), changesets' publish (each package), as
+// ScriptRuns with `every` (and the root's without); false for another program (deploy_lifecycle.cpp).
+bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std::vector<ScriptRun>& out);
 // The scripts each simple command of `command` runs.
 std::vector<ScriptRun> scripts_run_in(std::string_view command);
 

@@ -344,16 +344,33 @@ std::optional<std::string> Workspaces::why(const std::vector<std::string>& words
             }
             if (v < words.size() && words[v] == "run") ++v;
             if (v >= words.size()) return std::nullopt;
+            // Yarn's own pack, `npm publish` and version in each workspace: their lifecycle scripts.
+            std::vector<ScriptRun> lifecycle;
+            if (lifecycle_runs("yarn", words[v], words, v, std::nullopt, std::nullopt, true, lifecycle)) {
+                for (const ScriptRun& run : lifecycle) {
+                    if (++m_runs > 4096) return "it runs workspace scripts past pgfence's limit for following them: what they run is not known";
+                    if (std::string w = run_why(run, std::nullopt, here); !w.empty()) return w;
+                }
+                return "";
+            }
+            // `exec`: a command in each workspace, not a script.
+            if (words[v] == "exec" || words[v] == "dlx" || words[v] == "node") {
+                return "this command runs `" + printable(words[v]) + "` in each workspace package through yarn workspaces foreach, which pgfence "
+                       "does not follow: what it runs against the database (the down direction, a reset) is not known";
+            }
             runner = "yarn workspaces foreach";
             tasks.push_back(words[v]);
         }
         if (runner.empty()) {
+            // Every script it runs in the workspace's packages (npm publish --workspaces runs five).
+            bool any = false;
             for (const auto& run : scripts_run(words)) {
                 if (!run.every && !run.workspace) continue;
+                any = true;
                 if (++m_runs > 4096) return "it runs workspace scripts past pgfence's limit for following them: what they run is not known";
-                return run_why(run, run.workspace, here);
+                if (std::string w = run_why(run, run.workspace, here); !w.empty()) return w;
             }
-            return std::nullopt;
+            return any ? std::optional<std::string>("") : std::nullopt;
         }
     }
     if (++m_runs > 4096) return "it runs workspace tasks past pgfence's limit for following them: what they run is not known";
@@ -371,7 +388,7 @@ std::optional<std::string> Workspaces::why(const std::vector<std::string>& words
 }
 
 std::string Workspaces::run_why(const ScriptRun& run, const std::optional<std::string>& filter, const std::string& here) {
-    const Root& root = root_of(here, false);
+    const Root& root = root_of(here, run.lerna);
     if (!root.unknown.empty() || root.folders.empty()) {
         return "this command runs the script " + printable(run.name) + " of " + (filter ? "the workspace " + printable(*filter) : std::string("every workspace")) +
                ", and " + (root.unknown.empty() ? std::string("pgfence found no workspace package") : root.unknown) +

@@ -164,6 +164,57 @@ def turbo_jsonc(s):
     unknown_naming(s, {**files, WF: workflow("npx turbo run type-check")}, 7, "turbo.jsonc")
 
 
+# (f) Release tools run lifecycle scripts in each package (red team R85a F1's neighbours): lerna
+# publish and version (root and packages), changesets' publish, yarn's foreach pack / npm publish,
+# and a script running `npm publish --workspaces`, whose postpack was not read past prepublishOnly.
+def release_repo(db_scripts, root_scripts=None, lerna_only=False):
+    root = {"name": "mono", "private": True, "scripts": root_scripts or {}}
+    if not lerna_only:
+        root["workspaces"] = ["packages/*"]
+    return {"package.json": json.dumps(root) + "\n",
+            "lerna.json": json.dumps({"version": "independent", "packages": ["packages/*"]}) + "\n",
+            "packages/db/package.json": pkg("@app/db", build="tsc", **db_scripts),
+            "packages/db/prisma/migrations/20240101000000_init/migration.sql": MIGRATION,
+            "packages/web/package.json": pkg("@app/web", build="next build", prepack="npm run build")}
+
+
+RESET = "prisma migrate reset --force"
+
+
+def lerna_publish_reset(s):
+    unknown_naming(s, {**release_repo({"postpublish": RESET}, lerna_only=True), WF: workflow("npx lerna publish from-package --yes")}, 7,
+                   "packages/db", "postpublish")
+
+
+def lerna_version_root_reset(s):
+    unknown_naming(s, {**release_repo({}, {"preversion": RESET}), WF: workflow("npx lerna version --conventional-commits --yes")}, 7,
+                   "preversion")
+
+
+def changeset_publish_reset(s):
+    unknown_naming(s, {**release_repo({"prepack": RESET}), WF: workflow("pnpm changeset publish")}, 7, "packages/db", "prepack")
+
+
+def yarn_foreach_publish_reset(s):
+    unknown_naming(s, {**release_repo({"postpack": RESET}), WF: workflow("yarn workspaces foreach -A --no-private npm publish")}, 7,
+                   "packages/db", "postpack")
+
+
+def script_publish_workspaces_reset(s):
+    """The fifth script npm publish runs (postpack), through a root script: every one is read."""
+    unknown_naming(s, {**release_repo({"postpack": RESET}, {"release": "npm publish --workspaces"}), WF: workflow("npm run release")}, 7,
+                   "packages/db", "postpack")
+
+
+def control_release_clean(s):
+    """Ordinary release scripts (build before pack) through every form, lerna's --ignore-scripts
+    over a reset, and `changeset version` (no scripts) stay clean."""
+    files = release_repo({"prepack": "npm run build"}, {"release": "npm publish --workspaces"})
+    files["packages/hook/package.json"] = pkg("@app/hook", postversion=RESET)
+    clean(s, {**files, WF: workflow("npx lerna publish from-package --yes --ignore-scripts", "npx changeset publish",
+                                    "npx changeset version", "yarn workspaces foreach -A pack", "npm run release")})
+
+
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
     "turbo_prisma_deploy": turbo_prisma_deploy,
@@ -178,6 +229,12 @@ SCENARIOS = {
     "nx_project_target": nx_project_target,
     "workspace_outside": workspace_outside,
     "turbo_jsonc": turbo_jsonc,
+    "lerna_publish_reset": lerna_publish_reset,
+    "lerna_version_root_reset": lerna_version_root_reset,
+    "changeset_publish_reset": changeset_publish_reset,
+    "yarn_foreach_publish_reset": yarn_foreach_publish_reset,
+    "script_publish_workspaces_reset": script_publish_workspaces_reset,
+    "control_release_clean": control_release_clean,
 }
 
 if __name__ == "__main__":
