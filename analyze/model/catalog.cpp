@@ -1,5 +1,7 @@
 #include "analyze/model/catalog.hpp"
 
+#include "analyze/model/domain_defaults.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -368,6 +370,7 @@ void Catalog::remove_domain(const std::string& name) {
     m_domain_bases.erase(name);
     m_domain_collations.erase(name);
     m_domain_functions.erase(name);
+    m_domain_functions.erase(model::domain_default_key(name));
     m_type_parts.erase(name);
     m_types.erase(name);
 }

@@ -13,4 +13,11 @@ namespace pgfence::analyze::model {
     return std::string("\0domain-volatile-default:", 25) + std::string(domain);
 }
 
+// The key under which the Catalog keeps the functions a domain's DEFAULT calls, beside its CHECKs'
+// (Catalog::add_domain_functions; function_attach.cpp attaches them to the columns of the domain).
+inline constexpr std::string_view k_domain_default_prefix{"\0domain-default:", 16};
+[[nodiscard]] inline std::string domain_default_key(std::string_view domain) {
+    return std::string(k_domain_default_prefix) + std::string(domain);
+}
+
 }  // namespace pgfence::analyze::model

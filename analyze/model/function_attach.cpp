@@ -2,6 +2,7 @@
 
 #include "analyze/model/attached_settings.hpp"
 #include "analyze/model/copied_defaults.hpp"
+#include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/event_triggers.hpp"
 #include "analyze/model/rule_actions.hpp"
 
@@ -72,6 +73,9 @@ std::string domain_default_via(const std::string& domain) {
     return "DEFAULT of domain " + domain + ", which runs it on every INSERT that gives a column of it no value";
 }
 
+using model::domain_default_key;
+constexpr std::string_view k_default_key_prefix = model::k_domain_default_prefix;
+
 class Collector {
 public:
     Collector(const Catalog& catalog, std::vector<Attachment>& out) : m_catalog(catalog), m_out(out) {}
@@ -137,6 +141,19 @@ public:
         const bool domain_typed = def->typeName != nullptr && pg::length(def->typeName->names) > 0 &&
                                   m_catalog.is_domain(std::string(pg::last_name(def->typeName->names)));
         domain(relname, column, def->typeName, adding && (filled || domain_typed));
+        // No default of its own: the domain's DEFAULT fills it on INSERT (and, added, every row now).
+        if (!filled && domain_typed) domain_default(relname, column, std::string(pg::last_name(def->typeName->names)), adding);
+    }
+    // The functions the DEFAULT of `domain` calls (a domain created over another without one has
+    // its base's: record_attachments), attached to `relname`'s INSERTs through `column`.
+    void domain_default(const std::string& relname, const std::string& column, const std::string& domain, bool runs_now) {
+        const std::vector<std::string>* functions = m_catalog.domain_functions(domain_default_key(domain));
+        if (functions == nullptr) return;
+        for (const std::string& f : *functions) {
+            const auto dot = f.rfind('.');
+            Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
+            add_call(relname, std::move(c), "DEFAULT of domain " + domain + " on " + column, Event::Insert, runs_now);
+        }
     }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
     // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
@@ -382,12 +399,16 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         }
         for (std::size_t i = first; i < out.size(); ++i) out[i].domain = name;
         // Its DEFAULT runs on every INSERT that gives a column of it no value (red team c, Z5).
+        first = out.size();
         for (const Constraint* con : pg::each<Constraint>(domain->constraints)) {
             if (con->contype == CONSTR_DEFAULT) c.add("", con->raw_expr, domain_default_via(name), Event::Insert);
         }
+        for (std::size_t i = first; i < out.size(); ++i) out[i].domain = domain_default_key(name);
     } else if (const AlterDomainStmt* domain = pg::as<AlterDomainStmt>(stmt)) {
         if (domain->subtype == 'T' && domain->def != nullptr && pg::length(domain->typeName) > 0) {  // SET DEFAULT
-            c.add("", domain->def, domain_default_via(std::string(pg::last_name(domain->typeName))), Event::Insert);
+            const std::string name(pg::last_name(domain->typeName));
+            c.add("", domain->def, domain_default_via(name), Event::Insert);
+            for (Attachment& a : out) a.domain = domain_default_key(name);
             return out;
         }
         const Constraint* con = domain->subtype == 'C' ? pg::as<Constraint>(domain->def) : nullptr;
@@ -507,11 +528,40 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             }
         }
     }
+    // A domain created over another without a DEFAULT of its own has the other's (typecmds.c
+    // DefineDomain copies the base domain's typdefaultbin).
+    if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt); domain != nullptr && domain->typeName != nullptr &&
+                                                                        pg::length(domain->typeName->names) > 0) {
+        const bool own = std::any_of(pg::each<Constraint>(domain->constraints).begin(), pg::each<Constraint>(domain->constraints).end(),
+                                     [](const Constraint* con) { return con->contype == CONSTR_DEFAULT; });
+        const auto* base = own ? nullptr : std::as_const(catalog).domain_functions(domain_default_key(pg::last_name(domain->typeName->names)));
+        if (base != nullptr) catalog.add_domain_functions(domain_default_key(pg::last_name(domain->domainname)), std::vector<std::string>(*base));
+    }
     Attacher attacher(catalog);
     for (const Attachment& a : attachments) {
         // PostgreSQL's own functions (gen_random_uuid(), now()) run none of the migrations' SQL: not kept.
         bool builtin = a.function.schema.empty() || a.function.schema == "pg_catalog";
         if (builtin && catalog.functions(a.function.name) == nullptr && is_known_function(a.function.name)) continue;
+        if (a.domain.starts_with(k_default_key_prefix)) {
+            // A domain's DEFAULT: kept for the columns made of the domain later (Collector::column),
+            // attached now to the tables whose columns are of it (ALTER DOMAIN ... SET DEFAULT: a
+            // column with a default of its own keeps it, so this may be more than runs, never less),
+            // and a use of the function (a later CREATE OR REPLACE changes it).
+            std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
+            catalog.add_domain_functions(a.domain, {name});
+            if (pg::is<AlterDomainStmt>(stmt)) {
+                const std::string domain = a.domain.substr(k_default_key_prefix.size());
+                for (const std::string& table : catalog.tables_using_type(domain)) {
+                    if (const RelationInfo* rel = std::as_const(catalog).find(table)) {
+                        AttachedFunction f = a.function;
+                        f.via = "DEFAULT of domain " + domain + " on the columns of " + rel->display + " of it";
+                        attacher.add(table, f);
+                    }
+                }
+            }
+            catalog.add_object_use(a.function.name, a.function.via);
+            continue;
+        }
         if (!a.domain.empty()) {
             std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
             catalog.add_domain_functions(a.domain, {name});

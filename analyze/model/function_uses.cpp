@@ -173,6 +173,13 @@ std::vector<std::string> FunctionUses::of(const Catalog& catalog, const std::str
     if (const auto* uses = catalog.object_uses(name)) {
         for (const std::string& via : *uses) {
             if (out.size() >= k_max) return out;
+            // A domain's DEFAULT already named by a table whose column takes it ("DEFAULT of domain
+            // d on t.c", function_attach.cpp): the table's entry says more.
+            const std::size_t comma = via.find(", which runs it");
+            if (via.starts_with("DEFAULT of domain ") && comma != std::string::npos) {
+                const std::string on = via.substr(0, comma) + " on ";
+                if (std::any_of(out.begin(), out.end(), [&](const std::string& o) { return o.starts_with(on); })) continue;
+            }
             out.push_back(via);
         }
     }

@@ -7,7 +7,8 @@ the current transaction). Each migration below left the 2s lock_timeout at 0 on 
 guards, in pr and in analyze, and a value or name it cannot read as unknown where it runs. A
 set_config() of an application setting ('app.user_id') and an index rebuild (which restores the
 settings) stay clean. A DEFAULT PostgreSQL copies to another table (LIKE ... INCLUDING DEFAULTS,
-INHERITS, PARTITION OF, a parent's ALTER COLUMN SET DEFAULT) runs on the copy's INSERT (R85a F4).
+INHERITS, PARTITION OF, a parent's ALTER COLUMN SET DEFAULT) runs on the copy's INSERT (R85a F4), and
+a domain's DEFAULT on the INSERT into a column of it without a DEFAULT of its own.
 
     test_attached_set_config.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -168,9 +169,57 @@ def copied_default_control(s):
         check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
 
 
+QUIET = "CREATE DOMAIN quiet AS text DEFAULT set_config('lock_timeout', '0', false);"
+
+
+def domain_default(s):
+    """A column of a domain whose DEFAULT calls set_config, with no DEFAULT of its own: the INSERT
+    fills it from the domain's (PostgreSQL 15.20: lock_timeout 0 after it)."""
+    lines = (QUIET, "CREATE TABLE marks (id int, q quiet);", "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_over_domain_default(s):
+    """A domain made over that one without a DEFAULT of its own has its base's (typecmds.c DefineDomain)."""
+    lines = (QUIET, "CREATE DOMAIN quieter AS quiet;", "CREATE TABLE marks (id int, q quieter);", "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_later(s):
+    """ALTER DOMAIN ... SET DEFAULT reaches the columns of the domain made before, in an earlier migration."""
+    base = {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\nCREATE DOMAIN plain AS text;\n"
+                                       "CREATE TABLE later (id int, p plain);\n"}
+    lines = ("ALTER DOMAIN plain SET DEFAULT set_config('lock_timeout', '0', false);", "INSERT INTO later (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines), base=base)
+
+
+def domain_default_function_drops(s):
+    """The domain's DEFAULT calls a function of the migrations that drops a table: the INSERT runs it."""
+    head = ("CREATE FUNCTION tag() RETURNS text LANGUAGE plpgsql AS $$ BEGIN DROP TABLE orders; RETURN 'x'; END $$;\n"
+            "CREATE DOMAIN tagged AS text DEFAULT tag();\nCREATE TABLE notes (id int, t tagged);\n"
+            "SET lock_timeout = '2s';\nINSERT INTO notes (id) VALUES (1);\nRESET lock_timeout;\n")
+    gate(s, {PATH: head}, {(PATH, "drop-table", 5)})
+
+
+def domain_default_control(s):
+    """No false alarm: a column of the domain with a DEFAULT of its own keeps it (2s after its INSERT
+    on PostgreSQL 15.20), and a domain made over another with a DEFAULT of its own."""
+    clean = sql(QUIET, "CREATE TABLE own (id int, q quiet DEFAULT 'x');", "CREATE DOMAIN named AS quiet DEFAULT 'n';",
+                "CREATE TABLE other (id int, q named);", "INSERT INTO own (id) VALUES (1);", "INSERT INTO other (id) VALUES (1);") + \
+        "RESET lock_timeout;\n"
+    repository(s, {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\n"}, {PATH: clean})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
+        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+
+
 SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,
                                      computed_value, computed_name, app_setting_control, copied_like, copied_inherits,
-                                     copied_partition, parent_default_later, copied_default_control)}
+                                     copied_partition, parent_default_later, copied_default_control, domain_default,
+                                     domain_over_domain_default, domain_default_later, domain_default_function_drops,
+                                     domain_default_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
