@@ -57,30 +57,24 @@ std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& s
     };
     constexpr std::size_t k_most_listed = 8;
     std::vector<std::string> out;
-    std::vector<std::string> subjects;
+    std::vector<std::string> subjects;  // in the order first met
+    std::map<std::string, std::size_t, std::less<>> index;
     std::vector<std::vector<const JsFile::DialectSkip*>> per;
     for (const auto& s : skipped) {
-        auto it = std::find(subjects.begin(), subjects.end(), s.subject);
-        if (it == subjects.end()) {
+        auto [it, first] = index.try_emplace(s.subject, subjects.size());
+        if (first) {
             subjects.push_back(s.subject);
             per.emplace_back();
-            it = subjects.end() - 1;
         }
-        per[static_cast<std::size_t>(it - subjects.begin())].push_back(&s);
+        per[it->second].push_back(&s);
     }
-    // Lines counted in one pass over the text, the skips being in source order.
+    // Lines from the offsets of the text's line breaks, found once.
+    std::vector<std::size_t> breaks;
+    for (std::size_t k = text.find('\n'); k != std::string_view::npos; k = text.find('\n', k + 1)) breaks.push_back(k);
     for (std::size_t i = 0; i < subjects.size(); ++i) {
         std::string where;
-        std::size_t line = 1, counted = 0;
         for (std::size_t k = 0; k < per[i].size() && k < k_most_listed; ++k) {
-            const std::size_t at = std::min(per[i][k]->at, text.size());
-            if (at >= counted) {
-                line += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-                counted = at;
-            } else {
-                line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-                counted = at;
-            }
+            const std::size_t line = 1 + static_cast<std::size_t>(std::lower_bound(breaks.begin(), breaks.end(), per[i][k]->at) - breaks.begin());
             where += (where.empty() ? "" : ", ") + std::to_string(line) + " (" + shown(per[i][k]->databases, 60) + ")";
         }
         if (per[i].size() > k_most_listed) where += " and " + std::to_string(per[i].size() - k_most_listed) + " more";
@@ -212,13 +206,26 @@ OnPg DialectReader::eval(std::size_t from, std::size_t to, std::string& subj, in
         if (objects == m_const_objects.end() || bound == m_bound.end() || bound->second != static_cast<int>(objects->second.size())) {
             return OnPg::Maybe;
         }
+        const std::string flag = m_t[from].text + "." + m_t[from + 2].text;
+        if (auto known = m_flags.find(flag); known != m_flags.end()) {
+            if (known->second.first != OnPg::Maybe) subj = known->second.second;
+            return known->second.first;
+        }
+        m_flags[flag] = {OnPg::Maybe, {}};  // while it is read: a flag defined by itself is Maybe
         std::optional<OnPg> all;
+        std::string flag_subject;
         for (std::size_t open : objects->second) {
-            const OnPg one = key_of(open, m_t[from + 2].text, subj, depth + 1);
-            if (all && *all != one) return OnPg::Maybe;
+            const OnPg one = key_of(open, m_t[from + 2].text, flag_subject, depth + 1);
+            if (all && *all != one) {
+                all = OnPg::Maybe;
+                break;
+            }
             all = one;
         }
-        return all.value_or(OnPg::Maybe);
+        const OnPg value = all.value_or(OnPg::Maybe);
+        m_flags[flag] = {value, flag_subject};
+        if (value != OnPg::Maybe) subj = flag_subject;
+        return value;
     }
     return OnPg::Maybe;
 }

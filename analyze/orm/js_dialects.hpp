@@ -55,6 +55,8 @@ private:
     std::map<std::string, int, std::less<>> m_bound;               // names declared or assigned (count)
     // `const X = {`: each declaration's brace (a name a migration's up() and down() both declare).
     std::map<std::string, std::vector<std::size_t>, std::less<>> m_const_objects;
+    // A flag's value once read (`dbCompat.charset`), so each is read once however often it is tested.
+    mutable std::map<std::string, std::pair<OnPg, std::string>, std::less<>> m_flags;
 };
 
 }  // namespace pgfence::analyze::orm
