@@ -10,6 +10,9 @@ projects, while what may run on PostgreSQL is still read).
   a flag the file declares twice with different values: their branches are still read.
 - `db/migrations-sqlite` beside `db/migrations` (wiki's migrator-source.js picks it only for
   sqlite) is another database's set, skipped with a reason; without the sibling it is read.
+- A plan for a knex project whose own migration source sorts the names with semver.compare
+  (wiki) names its new files as versions that sort right after the original, checked with the real
+  semver package; a source whose order pgfence does not read gets no plan, with the reason.
 
     test_review85_dialects.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -21,6 +24,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
+from real_tools import node_modules  # noqa: E402
 from test_module_writes import pull_request  # noqa: E402
 
 PACKAGE = {"package.json": '{"name": "wiki", "dependencies": {"knex": "0.21.7", "pg": "8.11.0"}}\n'}
@@ -218,9 +222,84 @@ def sqlite_suffix_alone_control(s):
     check(at(found, "drop-table", "server/db/migrations-sqlite/2.0.0.js", 2), f"read: {found}\n{err}")
 
 
+SEMVER_SOURCE = """const path = require('path')
+const fs = require('fs')
+const semver = require('semver')
+
+const baseMigrationPath = path.join(WIKI.SERVERPATH, (WIKI.config.db.type !== 'sqlite') ? 'db/migrations' : 'db/migrations-sqlite')
+
+module.exports = {
+  async getMigrations() {
+    const migrationFiles = fs.readdirSync(baseMigrationPath)
+    return migrationFiles.map(m => m.replace('.js', '')).sort(semver.compare).map(m => ({ file: m, directory: baseMigrationPath }))
+  },
+  getMigrationName(migration) { return `${migration.file}.js` },
+  getMigration(migration) { return require(path.join(baseMigrationPath, migration.file)) }
+}
+"""
+PLANNED = ("exports.up = async knex => {\n  await knex.raw('CREATE INDEX pages_path ON pages (path)')\n"
+           "  await knex.raw('ALTER TABLE pages ADD COLUMN note text')\n}\nexports.down = knex => { }\n")
+INIT = "exports.up = knex => knex.raw('CREATE TABLE IF NOT EXISTS pages (id bigint PRIMARY KEY, path text)')\nexports.down = knex => { }\n"
+LATER = "exports.up = knex => knex.raw('SELECT 1')\nexports.down = knex => { }\n"
+
+
+def plan_of(s, path):
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "plan", path], cwd=s.repo, capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"plan: exit {proc.returncode}: {proc.stderr}")
+    folder = os.path.join(s.repo, "pgfence-plan", os.path.dirname(path))
+    return proc, sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def plan_semver_source(s):
+    """wiki's plan wrote 2.0.0-beta.11_2.js, on which semver.compare throws: the new names are
+    versions the project's source (run here with the real semver) sorts right after the original."""
+    path = "server/db/migrations/2.1.0.js"
+    pull_request(s, {path: PLANNED}, {**PACKAGE, "server/db/migrator-source.js": SEMVER_SOURCE, "server/db/migrations/2.0.0.js": INIT,
+                                      "server/db/migrations/2.1.1.js": LATER, "server/db/migrations/2.2.0.js": LATER})
+    _, written = plan_of(s, path)
+    check(len(written) >= 2 and "2.1.0.js" in written, f"a plan of two migrations or more: {written}")
+    modules = node_modules(os.path.join(s.tmp, "..", "review85-npm"), ["semver@7.7.3"], "semver/package.json")
+    deploy = os.path.join(s.tmp, "deploy")
+    os.makedirs(os.path.join(deploy, "server", "db", "migrations"))
+    for name in ("2.0.0.js", "2.1.1.js", "2.2.0.js"):
+        open(os.path.join(deploy, "server", "db", "migrations", name), "w").write(LATER)
+    for name in written:
+        open(os.path.join(deploy, "server", "db", "migrations", name), "w").write(open(os.path.join(s.repo, "pgfence-plan", "server", "db", "migrations", name)).read())
+    open(os.path.join(deploy, "server", "db", "migrator-source.js"), "w").write(SEMVER_SOURCE)
+    os.symlink(modules, os.path.join(deploy, "node_modules"))
+    script = ("global.WIKI = { SERVERPATH: process.argv[1], config: { db: { type: 'postgres' } } }\n"
+              "require(process.argv[1] + '/db/migrator-source.js').getMigrations()"
+              ".then(m => console.log(JSON.stringify(m.map(x => x.file))), e => { console.log('THROWS ' + e.message); process.exit(3) })\n")
+    run = subprocess.run(["node", "-e", script, os.path.join(deploy, "server")], cwd=deploy, capture_output=True, text=True, timeout=60)
+    check(run.returncode == 0, f"the project's source reads the folder: {run.stdout} {run.stderr}")
+    order = json.loads(run.stdout)
+    new = [n[:-3] for n in written if n != "2.1.0.js"]
+    check(order == ["2.0.0", "2.1.0", *new, "2.1.1", "2.2.0"], f"the plan's migrations run right after the original: {order}")
+
+
+def plan_unread_source_declined(s):
+    """A source of the project's own whose order pgfence does not read: no plan, saying why."""
+    path = "server/db/migrations/2.1.0.js"
+    source = SEMVER_SOURCE.replace("const semver = require('semver')\n", "").replace(".sort(semver.compare)", ".sort(byRelease)")
+    pull_request(s, {path: PLANNED}, {**PACKAGE, "server/db/migrator-source.js": source, "server/db/migrations/2.0.0.js": INIT})
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--output", "json", path], cwd=s.repo, capture_output=True, text=True, timeout=120)
+    plans = [f.get("plan") for f in json.loads(proc.stdout)["files"]]
+    check(plans and plans[0] and plans[0].get("declined") and "migrator-source.js" in plans[0]["declined"],
+          f"declined, naming the source: {plans}")
+
+
+def plan_default_source_control(s):
+    """knex's own source (a knexfile, no getMigrations): the names sort as strings, `_2` as before."""
+    path = "migrations/20240101000001_pages.js"
+    pull_request(s, {path: PLANNED}, {**KNEXFILE, "migrations/20240101000000_init.js": INIT})
+    _, written = plan_of(s, path)
+    check(written == ["20240101000001_pages.js", "20240101000001_pages_2.js"], f"knex's default order: {written}")
+
+
 SCENARIOS = {f.__name__: f for f in (
     dialect_switch, dialect_flags, dialect_if_else, dialect_local_value_control, dialect_assigned_control, dialect_fallthrough_control,
-    dialect_default_control, dialect_flag_differs_control, sqlite_sibling_folder, sqlite_suffix_alone_control)}
+    dialect_default_control, dialect_flag_differs_control, sqlite_sibling_folder, sqlite_suffix_alone_control,
+    plan_semver_source, plan_unread_source_declined, plan_default_source_control)}
 
 if __name__ == "__main__":
-    main(SCENARIOS)
+    sys.exit(main(SCENARIOS))
