@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
-#include <mutex>
 
 #include "analyze/base/regular_file.hpp"
 
@@ -142,15 +140,10 @@ std::optional<int> semver_compare(std::string_view a, std::string_view b) {
 }
 
 std::optional<Source> knex_source(std::string_view path) {
-    static std::mutex lock;
-    static std::map<std::string, std::optional<Source>> cache;  // per migration folder
+    // Asked only for a plan of two migrations or more: at most three folders' first entries read,
+    // never cached (the language server analyses again after an edit of the source).
     std::error_code ec;
     const fs::path folder = fs::absolute(fs::path(path), ec).lexically_normal().parent_path();
-    const std::string key = folder.generic_string();
-    {
-        std::lock_guard<std::mutex> held(lock);
-        if (auto known = cache.find(key); known != cache.end()) return known->second;
-    }
     std::optional<Source> found;
     const std::string name = folder.filename().generic_string();
     fs::path look = folder;
@@ -166,9 +159,6 @@ std::optional<Source> knex_source(std::string_view path) {
         }
         if (look == look.parent_path()) break;
     }
-    std::lock_guard<std::mutex> held(lock);
-    if (cache.size() > 4096) cache.clear();
-    cache[key] = found;
     return found;
 }
 
