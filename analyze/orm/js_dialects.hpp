@@ -7,6 +7,9 @@
 // key, the knex client's config, process.env); pgfence cannot know it and assumes it names
 // PostgreSQL when the migration runs there, which the file's notes say. Anything else (a local
 // value, a call, a name that is no database's) may hold on PostgreSQL: its branches are read.
+// knex itself agrees for wiki's flags: table.charset(), engine() and collate() throw on any
+// dialect but mysql ("Knex only supports charset statement with mysql.", knex 2.5
+// lib/schema/tablebuilder.js specialMethods), so such a branch cannot have run on PostgreSQL.
 #include <cstddef>
 #include <map>
 #include <string>
