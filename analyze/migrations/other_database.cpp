@@ -119,6 +119,15 @@ std::optional<OtherDatabase> other_database(std::string_view migration, const Re
                 if (is_folder(sibling)) return OtherDatabase{std::string(folder), lowered(name), std::string(folder), 0, sibling};
             }
         }
+        // `migrations-sqlite` beside `migrations` (requarks/wiki server/db/migrator-source.js:
+        // `db.type !== 'sqlite' ? 'db/migrations' : 'db/migrations-sqlite'`): the suffix names the
+        // other database, the folder without it is the set every other database runs.
+        for (char sep : {'-', '_'}) {
+            const std::size_t cut = name.rfind(sep);
+            if (cut == std::string_view::npos || cut == 0 || !other_database_name(name.substr(cut + 1))) continue;
+            const std::string sibling = joined(above, name.substr(0, cut));
+            if (is_folder(sibling)) return OtherDatabase{std::string(folder), lowered(name.substr(cut + 1)), std::string(folder), 0, sibling};
+        }
         if (postgres_name(name)) return std::nullopt;  // inside the PostgreSQL set itself
         folder = above;
     }

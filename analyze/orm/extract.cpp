@@ -9,6 +9,7 @@
 #include "analyze/parse/limits.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/export_writes.hpp"
+#include "analyze/orm/js_dialects.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/project_tool.hpp"
@@ -568,6 +569,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     const bool seed = format == InputFormat::Knex && seed_as_up(file);
     out.too_deep = file.too_deep;
     out.unreadable = file.unreadable;
+    for (auto& note : dialect_notes(file.dialect_skipped, text)) out.notes.push_back(std::move(note));
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
     const std::string only_cls = only_class(file.tokens, only);

@@ -190,8 +190,9 @@ void Parser::statement(std::vector<Node>& out) {
             ++m_i;
             if (word("await")) ++m_i;
             std::string context;
+            std::size_t open = std::string_view::npos;
             if (punct("(")) {
-                std::size_t open = m_i;
+                open = m_i;
                 const std::size_t begin = m_t[open].begin;
                 // `catch (e)` and `for (let x ...)` bind names for the block after them only.
                 const bool binds = w == "catch" || (w == "for" && (word("let", open + 1) || word("const", open + 1)));
@@ -221,12 +222,44 @@ void Parser::statement(std::vector<Node>& out) {
                 }
                 for (auto& n : head) out.push_back(std::move(n));
             }
-            if (w == "if" && !context.empty() && more()) {
+            // A branch for another database only (js_dialects.hpp) is parsed past, not kept.
+            const bool closed = open != std::string_view::npos && m_match[open] < m_t.size();
+            if (w == "switch" && closed && punct("{")) {
+                const std::string subject = dialects().subject(open + 1, m_match[open]);
+                if (!subject.empty() && dialect_switch(out, subject, open)) return;
+            }
+            OnPg on_pg = OnPg::Maybe;
+            std::string subject;
+            if (w == "if" && closed && more()) on_pg = dialects().condition(open + 1, m_match[open], subject);
+            if (w == "if" && (!context.empty() || on_pg != OnPg::Maybe) && more()) {
+                std::string databases;
+                for (std::size_t k = open + 1; k < m_match[open]; ++k) {
+                    const Token& t = m_t[k];
+                    if (t.kind == TokenKind::String && db_name(t.string.value) == DbName::Other) {
+                        databases += (databases.empty() ? "" : ", ") + t.string.value;
+                    } else if (t.kind == TokenKind::Template && t.parts.size() == 1 && !t.parts[0].interpolation &&
+                               db_name(t.parts[0].text.value) == DbName::Other) {
+                        databases += (databases.empty() ? "" : ", ") + t.parts[0].text.value;
+                    }
+                }
+                if (databases.empty()) databases = std::string(m_text.substr(m_t[open].end, m_t[m_match[open]].begin - m_t[open].end));
+                const std::size_t at = m_t[m_i].begin;
                 std::vector<Node> body;
                 statement(body);
-                for (auto& n : body) {
-                    mark(n, context);
-                    out.push_back(std::move(n));
+                if (on_pg == OnPg::No) {
+                    if (!body.empty()) skipped_branch(at, subject, databases);
+                } else {
+                    for (auto& n : body) {
+                        if (!context.empty()) mark(n, context);
+                        out.push_back(std::move(n));
+                    }
+                }
+                if (on_pg == OnPg::Yes && word("else") && m_i + 1 < m_stop) {
+                    ++m_i;
+                    const std::size_t else_at = m_t[m_i].begin;
+                    std::vector<Node> dead;
+                    statement(dead);
+                    if (!dead.empty()) skipped_branch(else_at, subject, "not " + databases);
                 }
             }
             return;
@@ -250,6 +283,94 @@ void Parser::statement(std::vector<Node>& out) {
         }
     }
     out.push_back(expression());
+}
+
+const DialectReader& Parser::dialects() {
+    if (!m_dialects) m_dialects.emplace(m_t, m_match);
+    return *m_dialects;
+}
+
+void Parser::skipped_branch(std::size_t at, const std::string& subject, std::string databases) {
+    m_dialect_skips.push_back(JsFile::DialectSkip{at, subject, std::move(databases)});
+}
+
+bool Parser::dialect_switch(std::vector<Node>& out, const std::string& subject, std::size_t) {
+    const std::size_t open = m_i, close = m_match[open];
+    if (close >= m_stop || !punct("}", close)) return false;
+    auto skip = [&](std::size_t k) {
+        return (punct("(", k) || punct("[", k) || punct("{", k)) && m_match[k] < close ? m_match[k] : k;
+    };
+    // The labels at the body's top level: `case <value>:` and `default:`.
+    struct Label {
+        std::size_t start, colon;
+        DbName db;
+    };
+    std::vector<Label> labels;
+    for (std::size_t k = open + 1; k < close; k = skip(k) + 1) {
+        const bool member = punct(".", k - 1) || punct("?.", k - 1);
+        if (word("default", k) && !member && punct(":", k + 1)) {
+            labels.push_back(Label{k, k + 1, DbName::None});
+            k = k + 1;
+        } else if (word("case", k) && !member) {
+            std::size_t colon = k + 1;
+            while (colon < close && !punct(":", colon)) colon = skip(colon) + 1;
+            if (colon >= close) return false;
+            labels.push_back(Label{k, colon, dialects().label(k + 1, colon)});
+            k = colon;
+        }
+    }
+    // Whether control can leave a case's statements [from, to) at their end and run the next
+    // case's: no `break`, `return`, `throw` or `continue` that is a statement of its own there.
+    // A jump right after `if (...)`, `else`, a loop's head is one of their bodies; one after a
+    // `;`, a `}`, a label or a line break (automatic semicolon insertion) is a statement.
+    auto falls_through = [&](std::size_t from, std::size_t to) {
+        std::size_t guard_close = std::string_view::npos;  // the `)` of the last `if (`/`while (` met
+        for (std::size_t k = from; k < to; k = skip(k) + 1) {
+            if (punct("(", k) && k > from && (word("if", k - 1) || word("while", k - 1) || word("for", k - 1) || word("with", k - 1))) {
+                guard_close = m_match[k];
+            }
+            const bool jump = word("break", k) || word("return", k) || word("throw", k) || word("continue", k);
+            if (!jump) continue;
+            if (k > from && (k - 1 == guard_close || word("else", k - 1) || word("do", k - 1))) continue;
+            if (k == from || punct(";", k - 1) || punct("}", k - 1) || punct(":", k - 1) || newline_before(k)) return false;
+        }
+        return true;
+    };
+    std::vector<std::string> outer = std::exchange(m_lexical, {});
+    std::vector<Node> inner;
+    auto read = [&](std::size_t from, std::size_t to, bool keep, const std::string& databases) {
+        m_i = from;
+        std::vector<Node> nodes = block(to);
+        if (keep) {
+            for (auto& n : nodes) inner.push_back(std::move(n));
+        } else if (!nodes.empty()) {
+            skipped_branch(m_t[from].begin, subject, databases);
+        }
+    };
+    const std::size_t first = labels.empty() ? close : labels.front().start;
+    read(open + 1, first, true, {});
+    bool runs = false;  // whether the case before can run on PostgreSQL and fall into this one
+    for (std::size_t i = 0; i < labels.size();) {
+        std::size_t j = i;
+        bool may = runs;
+        std::string databases;
+        // Labels with nothing between them share the statements after the last.
+        for (;; ++j) {
+            may = may || labels[j].db != DbName::Other;
+            if (labels[j].db == DbName::Other) {
+                std::string value(m_text.substr(m_t[labels[j].start + 1].begin, m_t[labels[j].colon - 1].end - m_t[labels[j].start + 1].begin));
+                databases += (databases.empty() ? "" : ", ") + value;
+            }
+            if (j + 1 >= labels.size() || labels[j + 1].start != labels[j].colon + 1) break;
+        }
+        const std::size_t from = labels[j].colon + 1, to = j + 1 < labels.size() ? labels[j + 1].start : close;
+        read(from, to, may, databases);
+        runs = may && falls_through(from, to);
+        i = j + 1;
+    }
+    m_i = std::min(close + 1, m_stop);
+    scoped(out, std::move(inner), std::exchange(m_lexical, std::move(outer)), m_t[open].begin);
+    return true;
 }
 
 void Parser::scoped(std::vector<Node>& out, std::vector<Node> kids, std::vector<std::string> names, std::size_t begin) {
@@ -418,6 +539,7 @@ JsFile parse_js(std::string_view text) {
     detail::Parser parser(text, file.tokens);
     file.statements = parser.file();
     file.too_deep = parser.too_deep_at();
+    file.dialect_skipped = parser.take_dialect_skips();
     for (const Token& t : file.tokens) {
         if (t.too_deep) file.too_deep.push_back(t.begin);
         if (!t.unreadable.empty()) file.unreadable.emplace_back(t.begin, t.unreadable);

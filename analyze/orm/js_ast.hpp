@@ -40,6 +40,14 @@ struct JsFile {
     // Where the lexer could not tell how JavaScript reads the text (Token::unreadable): the
     // rest of the file from there is not read.
     std::vector<std::pair<std::size_t, std::string>> unreadable;
+    // Branches not read because they run only for another database (js_dialects.hpp): where
+    // each starts, the dialect value it tests, and the databases it names ("mysql, mariadb").
+    struct DialectSkip {
+        std::size_t at = 0;
+        std::string subject;
+        std::string databases;
+    };
+    std::vector<DialectSkip> dialect_skipped;
 };
 
 [[nodiscard]] JsFile parse_js(std::string_view text);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyze/orm/js_ast.hpp"
+#include "analyze/orm/js_dialects.hpp"
 #include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::orm::detail {
@@ -23,6 +24,8 @@ public:
     std::vector<Node> file() { return block(m_t.size()); }
     // Offsets where nesting passed k_max_js_nesting; what was nested deeper was skipped.
     [[nodiscard]] const std::vector<std::size_t>& too_deep_at() const { return m_too_deep; }
+    // The branches left unread as another database's (js_dialects.hpp).
+    [[nodiscard]] std::vector<JsFile::DialectSkip> take_dialect_skips() { return std::move(m_dialect_skips); }
 
 private:
     bool more() const { return m_i < m_stop; }
@@ -51,6 +54,11 @@ private:
     // A function's body: a bracketed block whose `let` and `const` are its own (js_ast.cpp).
     std::vector<Node> function_body();
     void statement(std::vector<Node>& out);
+    // At the `{` of `switch (subject)`'s body: its cases, those for other databases only left
+    // unread (js_dialects.hpp). False, m_i unmoved, when the body is no such block.
+    bool dialect_switch(std::vector<Node>& out, const std::string& subject, std::size_t head_at);
+    const DialectReader& dialects();
+    void skipped_branch(std::size_t at, const std::string& subject, std::string databases);
     static void mark(Node& n, const std::string& context);
     // A block's statements, in a scope node (Other named "{}", its `params` the names it binds:
     // `let`/`const`, a catch's parameter, a loop head's `let`/`const`) when it binds any, else
@@ -135,6 +143,8 @@ private:
     std::size_t m_stop = 0;
     bool m_in_list = false;  // inside arguments or literals, where ',' separates
     std::vector<std::string> m_lexical;  // the names `let` and `const` bind in the block being read
+    std::optional<DialectReader> m_dialects;  // built when a switch or an if is first met
+    std::vector<JsFile::DialectSkip> m_dialect_skips;
 };
 
 }  // namespace pgfence::analyze::orm::detail

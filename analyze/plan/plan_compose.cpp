@@ -1,5 +1,6 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/plan/plan_knex_source.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/migrations/flyway_java_versions.hpp"
 #include "analyze/plan/plan_index_order.hpp"
@@ -334,6 +335,29 @@ Plan Composer::compose() {
                            "need new names: by hand, make the change in migrations named after the set's last one");
         }
     }
+    // A knex project's own migration source orders the files, and may refuse a name (wiki's
+    // semver.compare): the new files take versions it sorts right after the original, or no plan.
+    std::vector<std::string> knex_names;
+    if (m_report.source_kind == "knex" && migrations > 1) {
+        if (auto source = plan_knex::knex_source(m_report.path)) {
+            if (source->order != plan_knex::Order::Semver) {
+                return no_plan(source->file + " is the project's own knex migration source (getMigrations), whose order pgfence does not "
+                               "read: where the plan's new migrations would run is not known, so make this change by hand, with the findings' advice");
+            }
+            std::vector<std::string> names;
+            std::error_code ec;
+            const std::filesystem::path folder = std::filesystem::path(m_report.path).parent_path();
+            for (std::filesystem::directory_iterator it(folder.empty() ? std::filesystem::path(".") : folder, ec), end; !ec && it != end;
+                 it.increment(ec)) {
+                names.push_back(it->path().filename().string());
+            }
+            auto named = plan_knex::semver_names(path_name(m_report.path), migrations - 1, names);
+            if (!named.declined.empty()) {
+                return no_plan(named.declined + " (" + source->file + "); make this change by hand, with the findings' advice");
+            }
+            knex_names = std::move(named.names);
+        }
+    }
     // Whether a migration of the set is named `name` (asked for migrations 2 and later only: the
     // set's names listed once, as views into siblings(), and searched for each).
     std::optional<std::vector<std::string_view>> sibling_names;
@@ -367,6 +391,9 @@ Plan Composer::compose() {
         step.title = "Migration " + std::to_string(migration) + (step.run == PlanRun::no_transaction ? " (no transaction)" : "") +
                      (what.empty() ? "" : " " + what);
         step.path = migration_path(m_report, migration, migrations, versions.versions, step.run == PlanRun::no_transaction);
+        if (migration >= 2 && static_cast<std::size_t>(migration - 2) < knex_names.size()) {
+            step.path = join_path(path_folder(m_report.path), knex_names[static_cast<std::size_t>(migration - 2)]);
+        }
         std::string_view new_name = folder_named ? path_name(path_folder(step.path)) : path_name(step.path);
         // A later-release migration written beside the others would be run by the tool in the
         // same deploy, while the old release still runs (the oracle proves it after the new

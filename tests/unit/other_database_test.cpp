@@ -97,3 +97,21 @@ TEST_CASE("other_database: the set is named with its article") {
               .starts_with("an oracle migration set, not analysed as PostgreSQL: the folder is named after the oracle driver"));
     CHECK(describe_other_database(OtherDatabase{"db/mysql", "mysql", "db/mysql", 0, "db/postgres"}).starts_with("a mysql migration set"));
 }
+
+TEST_CASE("other_database: <name>-<driver> beside <name> (wiki's db/migrations-sqlite)") {
+    Tree t;
+    t.folders = {"server/db/migrations", "server/db/migrations-sqlite", "db/changes_mysql", "lone/migrations-sqlite"};
+    auto set = other_database("server/db/migrations-sqlite/2.0.0.js", t.reader(), t.folder());
+    REQUIRE(set);
+    CHECK(set->folder == "server/db/migrations-sqlite");
+    CHECK(set->database == "sqlite");
+    CHECK(set->sibling == "server/db/migrations");
+    CHECK_FALSE(other_database("server/db/migrations/2.0.0.js", t.reader(), t.folder()));
+    // Without the folder of the base name, the suffix says nothing; nor does a suffix no driver's.
+    CHECK_FALSE(other_database("lone/migrations-sqlite/1.js", t.reader(), t.folder()));
+    CHECK_FALSE(other_database("db/changes_mysql/1.sql", t.reader(), t.folder()));
+    t.folders.insert("db/changes");
+    CHECK(other_database("db/changes_mysql/1.sql", t.reader(), t.folder()));
+    t.folders.insert("server/db/migrations-legacy");
+    CHECK_FALSE(other_database("server/db/migrations-legacy/1.js", t.reader(), t.folder()));
+}

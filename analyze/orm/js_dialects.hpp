@@ -1,0 +1,65 @@
+#pragma once
+// Dialect branches in a migration script: `switch (WIKI.config.db.type) { case 'mysql': ... }`,
+// `if (knex.client.config.client === 'mssql')`, `if (dbCompat.charset)` with `const dbCompat =
+// { charset: type === 'mysql' || type === 'mariadb' }` (requarks/wiki). A branch that runs only
+// when a dialect value names another database never runs on PostgreSQL, so it is not read as
+// PostgreSQL's. The value is a member chain the script neither declares nor assigns (a config
+// key, the knex client's config, process.env); pgfence cannot know it and assumes it names
+// PostgreSQL when the migration runs there, which the file's notes say. Anything else (a local
+// value, a call, a name that is no database's) may hold on PostgreSQL: its branches are read.
+// knex itself agrees for wiki's flags: table.charset(), engine() and collate() throw on any
+// dialect but mysql ("Knex only supports charset statement with mysql.", knex 2.5
+// lib/schema/tablebuilder.js specialMethods), so such a branch cannot have run on PostgreSQL.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/orm/js_ast.hpp"
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm {
+
+// What a string names: knex's clients and their aliases (knex/lib/constants.js SUPPORTED_CLIENTS,
+// CLIENT_ALIASES), the names projects give them (wiki's db.type: postgres, mysql, mariadb, mssql,
+// sqlite), or neither.
+enum class DbName { Postgres, Other, None };
+[[nodiscard]] DbName db_name(std::string_view value);
+
+// A condition's value when the script runs on PostgreSQL.
+enum class OnPg { Yes, No, Maybe };
+
+// Reads conditions and case labels over a file's tokens. `match` pairs every bracket with its
+// closer (tokens.size() for none). Each call costs at most k_most_depth passes over its range.
+// The file's notes for the branches left unread, one per dialect value: what was assumed and
+// where ("`WIKI.config.db.type` taken as PostgreSQL's ...: not read at lines 9 (mysql), 12 (mssql)").
+[[nodiscard]] std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& skipped, std::string_view text);
+
+class DialectReader {
+public:
+    DialectReader(const std::vector<Token>& tokens, const std::vector<std::size_t>& match);
+    // Tokens [from, to) as a dialect value: the member chain's text, else "".
+    [[nodiscard]] std::string subject(std::size_t from, std::size_t to) const;
+    // The condition [from, to) on PostgreSQL; `subject` gets the dialect value it reads, if any.
+    [[nodiscard]] OnPg condition(std::size_t from, std::size_t to, std::string& subject) const;
+    // A case label's value [from, to) against the dialect value: Other when it names another
+    // database, Postgres when it names PostgreSQL, None otherwise (a name, a call: may match).
+    [[nodiscard]] DbName label(std::size_t from, std::size_t to) const;
+
+private:
+    OnPg eval(std::size_t from, std::size_t to, std::string& subject, int depth) const;
+    OnPg key_of(std::size_t open, const std::string& key, std::string& subject, int depth) const;
+    bool literal(std::size_t k, std::string& value) const;
+    std::size_t top_level(std::size_t from, std::size_t to, std::string_view op) const;
+
+    const std::vector<Token>& m_t;
+    const std::vector<std::size_t>& m_match;
+    std::map<std::string, int, std::less<>> m_bound;               // names declared or assigned (count)
+    // `const X = {`: each declaration's brace (a name a migration's up() and down() both declare).
+    std::map<std::string, std::vector<std::size_t>, std::less<>> m_const_objects;
+    // A flag's value once read (`dbCompat.charset`), so each is read once however often it is tested.
+    mutable std::map<std::string, std::pair<OnPg, std::string>, std::less<>> m_flags;
+};
+
+}  // namespace pgfence::analyze::orm
