@@ -134,6 +134,9 @@ std::string DialectReader::subject(std::size_t from, std::size_t to) const {
         chain += "." + m_t[k + 1].text;
     }
     if (k != to || chain.find('.') == std::string::npos) return {};
+    // The process's environment or arguments (`process.env.DB_TYPE`): the deploy sets them, a
+    // workflow of the repository among others, so they say nothing of the database it runs on.
+    if (chain.starts_with("process.")) return {};
     if (m_bound.count(m_t[from].text) > 0 && !knex_client_tail(chain)) return {};
     return chain;
 }

@@ -227,4 +227,4 @@ SCENARIOS = {f.__name__: f for f in (
     async_required, async_control, prisma_seed_message, psql_init_script, psql_meta_migration_control)}
 
 if __name__ == "__main__":
-    main(SCENARIOS)
+    sys.exit(main(SCENARIOS))

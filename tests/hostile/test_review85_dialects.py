@@ -194,6 +194,13 @@ def dialect_flag_differs_control(s):
                 "exports.down = async knex => {\n  const compat = { mysqlOnly: WIKI.config.db.type !== 'mysql' }\n}\n", M, 3)
 
 
+def dialect_environment_control(s):
+    """An environment variable the deploy sets (a workflow of the repository may) says nothing of the
+    database: `case 'mysql'` on process.env is read as PostgreSQL's."""
+    controls(s, "exports.up = async knex => {\n  switch (process.env.DB_FLAVOUR) {\n    case 'mysql':\n"
+                "      await knex.raw('DROP TABLE users')\n  }\n}\nexports.down = async () => {}\n", M, 4)
+
+
 WIKI_PG = ("exports.up = knex => {\n  return knex.schema\n    .dropTable('legacyPages')\n}\nexports.down = knex => { }\n")
 WIKI_SQLITE = ("exports.up = knex => {\n  return knex.schema\n    .renameTable('pageHistory', 'pageHistory_old')\n"
                "    .dropTable('pageHistory_old')\n}\nexports.down = knex => { }\n")
@@ -298,7 +305,7 @@ def plan_default_source_control(s):
 
 SCENARIOS = {f.__name__: f for f in (
     dialect_switch, dialect_flags, dialect_if_else, dialect_local_value_control, dialect_assigned_control, dialect_fallthrough_control,
-    dialect_default_control, dialect_flag_differs_control, sqlite_sibling_folder, sqlite_suffix_alone_control,
+    dialect_default_control, dialect_flag_differs_control, dialect_environment_control, sqlite_sibling_folder, sqlite_suffix_alone_control,
     plan_semver_source, plan_unread_source_declined, plan_default_source_control)}
 
 if __name__ == "__main__":
