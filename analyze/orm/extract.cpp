@@ -572,6 +572,18 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     for (auto& note : dialect_notes(file.dialect_skipped, text)) out.notes.push_back(std::move(note));
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
+    // A branch left unread for another database's that drops, truncates or deletes: the dialect
+    // value is assumed, not known, so a person confirms it (js_dialects.hpp destroys_data).
+    for (const auto& skip : file.dialect_skipped) {
+        if (!skip.destroys) continue;
+        Node at;
+        at.begin = skip.at;
+        at.end = std::max(skip.end, skip.at);
+        const int index = emitter.add_call(at, "branch", false);
+        emitter.unknown(at, index, "this branch is left unread as another database's (`" + dialect_shown(skip.subject, 80) + "`: " +
+                                       dialect_shown(skip.databases, 80) + "), an assumption pgfence cannot check; it drops, truncates or "
+                                       "deletes, so a person must confirm it never runs on PostgreSQL");
+    }
     const std::string only_cls = only_class(file.tokens, only);
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path, only_cls);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);

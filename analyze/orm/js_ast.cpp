@@ -243,11 +243,11 @@ void Parser::statement(std::vector<Node>& out) {
                     }
                 }
                 if (databases.empty()) databases = std::string(m_text.substr(m_t[open].end, m_t[m_match[open]].begin - m_t[open].end));
-                const std::size_t at = m_t[m_i].begin;
+                const std::size_t body_from = m_i;
                 std::vector<Node> body;
                 statement(body);
                 if (on_pg == OnPg::No) {
-                    if (!body.empty()) skipped_branch(at, subject, databases);
+                    if (!body.empty()) skipped_branch(body_from, m_i, subject, databases);
                 } else {
                     for (auto& n : body) {
                         if (!context.empty()) mark(n, context);
@@ -256,10 +256,10 @@ void Parser::statement(std::vector<Node>& out) {
                 }
                 if (on_pg == OnPg::Yes && word("else") && m_i + 1 < m_stop) {
                     ++m_i;
-                    const std::size_t else_at = m_t[m_i].begin;
+                    const std::size_t else_from = m_i;
                     std::vector<Node> dead;
                     statement(dead);
-                    if (!dead.empty()) skipped_branch(else_at, subject, "not " + databases);
+                    if (!dead.empty()) skipped_branch(else_from, m_i, subject, "not " + databases);
                 }
             }
             return;
@@ -290,8 +290,11 @@ const DialectReader& Parser::dialects() {
     return *m_dialects;
 }
 
-void Parser::skipped_branch(std::size_t at, const std::string& subject, std::string databases) {
-    m_dialect_skips.push_back(JsFile::DialectSkip{at, subject, std::move(databases)});
+void Parser::skipped_branch(std::size_t from, std::size_t to, const std::string& subject, std::string databases) {
+    JsFile::DialectSkip skip{m_t[from].begin, subject, std::move(databases)};
+    skip.end = to > from && to <= m_t.size() ? m_t[to - 1].end : skip.at;
+    skip.destroys = destroys_data(m_t, from, to);
+    m_dialect_skips.push_back(std::move(skip));
 }
 
 bool Parser::dialect_switch(std::vector<Node>& out, const std::string& subject, std::size_t) {
@@ -344,7 +347,7 @@ bool Parser::dialect_switch(std::vector<Node>& out, const std::string& subject, 
         if (keep) {
             for (auto& n : nodes) inner.push_back(std::move(n));
         } else if (!nodes.empty()) {
-            skipped_branch(m_t[from].begin, subject, databases);
+            skipped_branch(from, to, subject, databases);
         }
     };
     const std::size_t first = labels.empty() ? close : labels.front().start;

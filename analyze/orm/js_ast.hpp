@@ -46,6 +46,8 @@ struct JsFile {
         std::size_t at = 0;
         std::string subject;
         std::string databases;
+        std::size_t end = 0;     // where the branch ends
+        bool destroys = false;   // it drops, truncates or deletes (destroys_data): unknown at `at`
     };
     std::vector<DialectSkip> dialect_skipped;
 };

@@ -49,12 +49,43 @@ DbName db_name(std::string_view value) {
     return DbName::None;
 }
 
-std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& skipped, std::string_view text) {
-    auto shown = [](std::string_view v, std::size_t most) {
-        std::string out;
-        for (char c : v.substr(0, most)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? ' ' : c;
-        return v.size() > most ? out + "..." : out;
+bool destroys_data(const std::vector<Token>& tokens, std::size_t from, std::size_t to) {
+    static constexpr std::string_view k_calls[] = {"dropTable", "dropTableIfExists", "dropColumn", "dropColumns", "dropSchema",
+                                                   "dropSchemaIfExists", "truncate", "del", "delete", "renameTable", "renameColumn",
+                                                   "dropView", "dropMaterializedView", "dropViewIfExists"};
+    auto sql_destroys = [](std::string_view text) {
+        std::string upper(text.substr(0, std::min<std::size_t>(text.size(), 1 << 16)));
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (std::string_view w : {"DROP ", "DROP\n", "TRUNCATE", "DELETE ", "DELETE\n", " RENAME "}) {
+            if (upper.find(w) != std::string::npos) return true;
+        }
+        return false;
     };
+    for (std::size_t k = from; k < to && k < tokens.size(); ++k) {
+        const Token& t = tokens[k];
+        if (t.kind == TokenKind::Ident && k > 0 && (tokens[k - 1].text == "." || tokens[k - 1].text == "?.")) {
+            for (std::string_view c : k_calls) {
+                if (t.text == c) return true;
+            }
+        }
+        if (t.kind == TokenKind::String && sql_destroys(t.string.value)) return true;
+        if (t.kind == TokenKind::Template) {
+            for (const auto& part : t.parts) {
+                if (!part.interpolation && sql_destroys(part.text.value)) return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string dialect_shown(std::string_view v, std::size_t most) {
+    std::string out;
+    for (char c : v.substr(0, most)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? ' ' : c;
+    return v.size() > most ? out + "..." : out;
+}
+
+std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& skipped, std::string_view text) {
+    const auto shown = dialect_shown;
     constexpr std::size_t k_most_listed = 8;
     std::vector<std::string> out;
     std::vector<std::string> subjects;  // in the order first met
@@ -174,7 +205,7 @@ OnPg DialectReader::eval(std::size_t from, std::size_t to, std::string& subj, in
     }
     if (from >= to) return OnPg::Maybe;
     // Operators below `||` in precedence, or an assignment: not read.
-    for (std::string_view low : {"?", "??", ",", "=", "||=", "&&=", "??="}) {
+    for (std::string_view low : {"?", "??", ",", "=", "||=", "&&=", "?\?="}) {
         if (top_level(from, to, low) != std::string_view::npos) return OnPg::Maybe;
     }
     if (std::size_t k = top_level(from, to, "||"); k != std::string_view::npos) {

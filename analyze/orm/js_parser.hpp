@@ -58,7 +58,8 @@ private:
     // unread (js_dialects.hpp). False, m_i unmoved, when the body is no such block.
     bool dialect_switch(std::vector<Node>& out, const std::string& subject, std::size_t head_at);
     const DialectReader& dialects();
-    void skipped_branch(std::size_t at, const std::string& subject, std::string databases);
+    // A branch [from, to) of tokens not read for another database's (js_dialects.hpp).
+    void skipped_branch(std::size_t from, std::size_t to, const std::string& subject, std::string databases);
     static void mark(Node& n, const std::string& context);
     // A block's statements, in a scope node (Other named "{}", its `params` the names it binds:
     // `let`/`const`, a catch's parameter, a loop head's `let`/`const`) when it binds any, else

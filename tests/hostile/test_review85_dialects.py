@@ -201,6 +201,22 @@ def dialect_environment_control(s):
                 "      await knex.raw('DROP TABLE users')\n  }\n}\nexports.down = async () => {}\n", M, 4)
 
 
+def dialect_destroys_control(s):
+    """The dialect value is assumed, not known: a branch left unread for another database's that
+    drops, truncates or deletes (a project value of the author's naming could hide one) is unknown at
+    its first line, so a person confirms it; one that only alters is left unread as before."""
+    pull_request(s, {M: "exports.up = async knex => {\n  switch (WIKI.config.db.flavour) {\n    case 'mysql':\n"
+                        "      await knex.raw('DROP TABLE users')\n      break\n    case 'mssql':\n"
+                        "      await knex.raw('ALTER TABLE x ALTER COLUMN y VARCHAR(max)')\n  }\n"
+                        "  if (WIKI.config.db.flavour === 'mssql') {\n    await knex.schema.dropTable('accounts')\n  }\n}\n"
+                        "exports.down = async () => {}\n"}, KNEXFILE)
+    code, err, found, _ = run(s)
+    for line in (4, 9):
+        check(at(found, "unknown-statement", M, line), f"unknown at {M}:{line}: {found}\n{err}")
+    check(not at(found, "unknown-statement", M, 7) and not any(f["rule"] == "unparsable-statement" for f in found),
+          f"the mssql ALTER is left unread: {found}")
+
+
 WIKI_PG = ("exports.up = knex => {\n  return knex.schema\n    .dropTable('legacyPages')\n}\nexports.down = knex => { }\n")
 WIKI_SQLITE = ("exports.up = knex => {\n  return knex.schema\n    .renameTable('pageHistory', 'pageHistory_old')\n"
                "    .dropTable('pageHistory_old')\n}\nexports.down = knex => { }\n")
@@ -305,7 +321,8 @@ def plan_default_source_control(s):
 
 SCENARIOS = {f.__name__: f for f in (
     dialect_switch, dialect_flags, dialect_if_else, dialect_local_value_control, dialect_assigned_control, dialect_fallthrough_control,
-    dialect_default_control, dialect_flag_differs_control, dialect_environment_control, sqlite_sibling_folder, sqlite_suffix_alone_control,
+    dialect_default_control, dialect_flag_differs_control, dialect_environment_control, dialect_destroys_control,
+    sqlite_sibling_folder, sqlite_suffix_alone_control,
     plan_semver_source, plan_unread_source_declined, plan_default_source_control)}
 
 if __name__ == "__main__":
