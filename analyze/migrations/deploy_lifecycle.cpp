@@ -50,6 +50,17 @@ bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std
     const std::string tool = tool_word(program);
     const bool lerna = tool == "lerna";
     const bool changesets = tool == "changeset" || program.starts_with("@changesets/cli");
+    // release-it and np bump and publish the package where they run: `npm version` and `npm
+    // publish` run its version and publish scripts (release-it's npm plugin, lib/plugin/npm/npm.js;
+    // np's source/index.js: `npm test` first unless --no-tests, then version and publish).
+    if (tool == "release-it" || tool == "np") {
+        std::vector<std::string_view> names = {"preversion", "version", "postversion"};
+        for (std::string_view n : lifecycle_of("npm", "publish")) names.push_back(n);
+        names.push_back("postpublish");
+        if (tool == "np") names.push_back("test");
+        for (std::string_view name : names) out.push_back(ScriptRun{std::string(name), {}, {}, {}, false});
+        return true;
+    }
     if (!lerna && !changesets) return false;
     const std::size_t v = subcommand_at(words, k + 1);
     if (v >= words.size()) return false;
@@ -76,7 +87,10 @@ bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std
     } else {
         return false;
     }
-    if (std::find(words.begin() + static_cast<std::ptrdiff_t>(v), words.end(), "--ignore-scripts") != words.end()) return true;
+    // lerna's --ignore-scripts takes no value (yargs boolean): `--ignore-scripts false` sets it false.
+    for (std::size_t i = v; i < words.size(); ++i) {
+        if ((words[i] == "--ignore-scripts" && (i + 1 >= words.size() || words[i + 1] != "false")) || words[i] == "--ignore-scripts=true") return true;
+    }
     for (std::string_view name : names) {
         ScriptRun each{std::string(name), {}, {}, {}, true};
         each.lerna = lerna;
@@ -100,6 +114,12 @@ bool lifecycle_runs(std::string_view pm, std::string_view command, const std::ve
     std::vector<std::optional<std::string>> folders;
     for (; v < words.size() && words[v] != "--"; ++v) {
         const std::string& w = words[v];
+        // nopt reads a boolean flag's next word when it is `true` or `false` (npm 11
+        // node_modules/nopt/lib/nopt-lib.js): `--ignore-scripts false` runs them.
+        if (w == "--ignore-scripts" && v + 1 < words.size() && (words[v + 1] == "false" || words[v + 1] == "true")) {
+            if (words[++v] == "true") return true;
+            continue;
+        }
         if (w == "--ignore-scripts" || w == "--ignore-scripts=true") return true;
         // Options whose value is no package (`--pack-destination ./dist`, `--tag next`).
         if (one_of(w, {"--pack-destination", "--tag", "--access", "--otp", "--registry", "--loglevel", "--userconfig", "--cache",

@@ -372,6 +372,11 @@ def lifecycle_folder_unknown(s):
     gate_analyze(s, {WF: workflow("npm publish \"$PKG_DIR\"")}, WF, 7, base=merged(("build", "tsc")))
 
 
+def lifecycle_ignore_scripts_false(s):
+    """R86 F4: nopt reads `false` after a boolean flag as its value: `--ignore-scripts false` runs them."""
+    gate_analyze(s, {WF: workflow("npm pack --ignore-scripts false")}, WF, 7, base=merged(("prepack", "knex migrate:rollback --all")))
+
+
 def control_lifecycle_clean(s):
     """No false unknown: a package's ordinary prepack and prepublishOnly (build, test), `npm pack` with
     no lifecycle script, a registry package or a tarball packed, --ignore-scripts over a rollback hook
@@ -438,6 +443,7 @@ SCENARIOS = {
     "npm_publish_hook": npm_publish_hook,
     "npm_version_hook": npm_version_hook,
     "lifecycle_folder": lifecycle_folder,
+    "lifecycle_ignore_scripts_false": lifecycle_ignore_scripts_false,
     "lifecycle_yarn_npm_publish": lifecycle_yarn_npm_publish,
     "lifecycle_pnpm_pack": lifecycle_pnpm_pack,
     "lifecycle_folder_unknown": lifecycle_folder_unknown,

@@ -206,12 +206,17 @@ def script_publish_workspaces_reset(s):
                    "packages/db", "postpack")
 
 
+def release_it_root_reset(s):
+    """release-it and np run npm version and publish where they run: the root's preversion resets."""
+    unknown_naming(s, {**release_repo({}, {"preversion": RESET}), WF: workflow("npx release-it --ci", "npx np --yolo")}, 7, "preversion")
+
+
 def control_release_clean(s):
     """Ordinary release scripts (build before pack) through every form, lerna's --ignore-scripts
     over a reset, and `changeset version` (no scripts) stay clean."""
     files = release_repo({"prepack": "npm run build"}, {"release": "npm publish --workspaces"})
     files["packages/hook/package.json"] = pkg("@app/hook", postversion=RESET)
-    clean(s, {**files, WF: workflow("npx lerna publish from-package --yes --ignore-scripts", "npx changeset publish",
+    clean(s, {**files, WF: workflow("npx lerna publish from-package --yes --ignore-scripts", "npx changeset publish", "npx release-it --ci",
                                     "npx changeset version", "yarn workspaces foreach -A pack", "npm run release")})
 
 
@@ -234,6 +239,7 @@ SCENARIOS = {
     "changeset_publish_reset": changeset_publish_reset,
     "yarn_foreach_publish_reset": yarn_foreach_publish_reset,
     "script_publish_workspaces_reset": script_publish_workspaces_reset,
+    "release_it_root_reset": release_it_root_reset,
     "control_release_clean": control_release_clean,
 }
 
