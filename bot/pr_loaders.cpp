@@ -330,6 +330,7 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         // load; one under a known start of its folder, one named from the working folder Node runs
         // in (not known: a changed file whose path ends with the name), and one not known at all
         // (any changed file) make it reviewed with a pull request that changes such a file.
+        if (analyze::orm::unnamed_file_reads(tokens)) read_anywhere.insert(path);
         for (const auto& read : analyze::orm::file_reads(tokens)) {
             if (read.from_script && read.complete) {
                 if (auto file = normalised(path, read.path); file && !file->empty()) loaded_by[*file].push_back(path);

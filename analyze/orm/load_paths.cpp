@@ -362,6 +362,40 @@ std::vector<ComputedLoad> computed_loads(const std::vector<Token>& t) {
     return out;
 }
 
+bool unnamed_file_reads(const std::vector<Token>& t) {
+    static constexpr std::string_view k_modules[] = {"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra", "graceful-fs"};
+    static constexpr std::string_view k_reads[] = {"createReadStream", "openSync", "readSync", "readv", "readvSync", "opendir",
+                                                   "opendirSync", "open", "read", "readFileSync", "readFile", "readJson", "readJsonSync",
+                                                   "readJSON", "readJSONSync", "readLines"};
+    bool fs = false, unnamed = false;
+    for (std::size_t k = 0; k < t.size() && !(fs && unnamed); ++k) {
+        if (t[k].kind == TokenKind::String) {
+            const std::string_view v = t[k].string.value;
+            if (std::find(std::begin(k_modules), std::end(k_modules), v) != std::end(k_modules)) fs = true;
+            if (std::find(std::begin(k_reads), std::end(k_reads), v) != std::end(k_reads)) unnamed = true;  // fs["readFileSync"]
+            continue;
+        }
+        if (t[k].kind != TokenKind::Ident) continue;
+        const std::string_view w = t[k].text;
+        if (w == "readFileSync" || w == "readFile") {
+            // file_reads names a call; the function taken as a value, or passed on, is not one. A
+            // name bound by `const { readFileSync } = ...` or `import { readFile } from ...` is
+            // called by its name (file_reads sees it); renamed there (`readFileSync: rf`) it is not.
+            if (is(t, k + 1, "(") || (k > 0 && is(t, k - 1, "function"))) continue;
+            std::size_t j = k;
+            while (j > 0 && (ident(t, j - 1) || is(t, j - 1, ","))) --j;
+            const bool pattern = j > 1 && is(t, j - 1, "{") && (is(t, j - 2, "const") || is(t, j - 2, "let") || is(t, j - 2, "var") ||
+                                                                 is(t, j - 2, "import"));
+            if (!(pattern && (is(t, k + 1, ",") || is(t, k + 1, "}")))) unnamed = true;
+            continue;
+        }
+        // `open` and `read` only as a member (`fsp.open(`, `fh.read(`): a bare name is too common.
+        if ((w == "open" || w == "read") && !member(t, k)) continue;
+        if (std::find(std::begin(k_reads), std::end(k_reads), w) != std::end(k_reads)) unnamed = true;
+    }
+    return fs && unnamed;
+}
+
 std::vector<FileRead> file_reads(const std::vector<Token>& t) {
     std::vector<FileRead> out;
     const Folder fold(t);

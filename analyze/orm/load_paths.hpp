@@ -49,5 +49,11 @@ struct FileRead {
     bool from_script = false;
 };
 [[nodiscard]] std::vector<FileRead> file_reads(const std::vector<Token>& tokens);
+// Whether a script that loads a file-system module (fs, fs/promises, node:fs, fs-extra,
+// graceful-fs) may read a file in a way file_reads does not name (red team R86 F1): a read API
+// other than readFileSync/readFile (createReadStream, openSync with readSync, a FileHandle's
+// open), one of those taken but not called (`const rf = fs.readFileSync`, promisify), or one
+// named by a string (`fs["readFileSync"]`). Then any file of the repository may be what it reads.
+[[nodiscard]] bool unnamed_file_reads(const std::vector<Token>& tokens);
 
 }  // namespace pgfence::analyze::orm

@@ -39,6 +39,10 @@ Files a migration reads and packages of the repository's workspace (red team R85
   folder (which pgfence does not know): a changed file whose path ends with it;
 - sql_read_unknown: `fs.promises.readFile(process.env.AUDIT_SQL)`: any changed file;
 - control_sql: the sql_read migration, and a pull request that changes sql/other.sql: passes;
+- read_stream, read_alias, read_bracket, read_filehandle (red team R86 F1): fs.createReadStream, a
+  `const rf = fs.readFileSync`, `fs["readFileSync"]`, a FileHandle's readFile: reads pgfence does not
+  name, so any changed file (pgfence 86's pr passed); control_sql_destructured: a destructured
+  readFileSync is named, and a change to sql/other.sql passes;
 - workspace: `require("@app/dbh")`, an npm workspace package (package.json "workspaces") at
   packages/dbh; the pull request changes packages/dbh/index.js (pgfence 85's pr passed);
 - pnpm_workspace: the same package listed by pnpm-workspace.yaml, depended on as `workspace:*`,
@@ -247,6 +251,37 @@ def control_sql(s):
     passes(s, base, {"sql/other.sql": DROP_SQL})
 
 
+# Reads file_reads does not name (red team R86 F1): the migration is reviewed with any changed file.
+UNNAMED_READS = {
+    "read_stream": ('const fs = require("fs");\nconst path = require("path");\nexports.up = async function (knex) {\n'
+                    '  let s = ""; for await (const c of fs.createReadStream(path.join(__dirname, "../sql/audit.sql"), "utf8")) s += c;\n'
+                    '  await knex.raw(s);\n};\nexports.down = async function () {};\n', 5),
+    "read_alias": ('const fs = require("fs");\nconst path = require("path");\nconst rf = fs.readFileSync;\n'
+                   'exports.up = async function (knex) {\n  await knex.raw(rf(path.join(__dirname, "../sql/audit.sql"), "utf8"));\n};\n'
+                   'exports.down = async function () {};\n', 5),
+    "read_bracket": ('const fs = require("fs");\nconst path = require("path");\nexports.up = async function (knex) {\n'
+                     '  await knex.raw(fs["readFileSync"](path.join(__dirname, "../sql/audit.sql"), "utf8"));\n};\n'
+                     'exports.down = async function () {};\n', 4),
+    "read_filehandle": ('const fsp = require("fs/promises");\nconst path = require("path");\nexports.up = async function (knex) {\n'
+                        '  const h = await fsp.open(path.join(__dirname, "../sql/audit.sql"));\n  await knex.raw(await h.readFile("utf8"));\n'
+                        '  await h.close();\n};\nexports.down = async function () {};\n', 5),
+}
+
+
+def unnamed_read(name):
+    migration, line = UNNAMED_READS[name]
+    return lambda s: unknown_reviewed(s, computed(migration, extra={"sql/audit.sql": "CREATE TABLE audit (id int);\n"}),
+                                      {"sql/audit.sql": DROP_SQL}, AUDIT, line, UNRESOLVED)
+
+
+def control_sql_destructured(s):
+    """`const { readFileSync } = require("fs")` is called by its name, read as sql_read's: a pull
+    request that changes another SQL file reviews nothing."""
+    migration = READ_SQL.replace('const fs = require("fs");', 'const { readFileSync } = require("fs");').replace("fs.readFileSync", "readFileSync")
+    base = computed(migration, extra={"sql/audit.sql": "CREATE TABLE audit (id int);\n", "sql/other.sql": "SELECT 1;\n"})
+    passes(s, base, {"sql/other.sql": DROP_SQL})
+
+
 WORKSPACE_MIGRATION = 'const helper = require("@app/dbh");\n' + UP
 
 
@@ -284,7 +319,8 @@ SCENARIOS = {"require": require, "import_ts": import_ts, "tsconfig_paths": tscon
              "tsconfig_control": tsconfig_control, "path_join": path_join, "resolve_import": resolve_import, "template": template,
              "url": url, "create_require": create_require, "partial": partial, "dynamic": dynamic, "control_folded": control_folded,
              "control_partial": control_partial, "sql_read": sql_read, "sql_read_cwd": sql_read_cwd, "sql_read_unknown": sql_read_unknown,
-             "control_sql": control_sql, "workspace": workspace, "pnpm_workspace": pnpm_workspace, "control_npm_package": control_npm_package}
+             "control_sql": control_sql, "workspace": workspace, "pnpm_workspace": pnpm_workspace, "control_npm_package": control_npm_package,
+             "control_sql_destructured": control_sql_destructured, **{name: unnamed_read(name) for name in UNNAMED_READS}}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
