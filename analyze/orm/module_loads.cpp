@@ -266,7 +266,7 @@ bool runs_in_tool_process(std::string_view path) {
     return (name == "config.js" || name == "config.cjs") && (folder == "config/" || folder.ends_with("/config/"));
 }
 
-std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text) {
+std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text, const std::function<bool(int)>& shown) {
     const std::vector<Token> tokens = lex_js(text);
     auto found = module_writes(tokens);
     std::vector<std::string> read;
@@ -280,6 +280,7 @@ std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view
     const std::vector<LoadWhy> loads = whys_through(loader, path, tokens);
     for (const LoadWhy& w : loads) {
         if (!w.by_name) found.emplace_back(w.at, w.why);
+        else if (shown && !shown(line_at(text, w.at))) continue;
         else if (!first_by_name) first_by_name = &w;
         else more_lines.push_back(line_at(text, w.at));
     }

@@ -11,6 +11,8 @@
   src/commands/MigrationGenerateCommand.ts turns synchronize, migrationsRun and dropSchema off and
   only logs the schema builder's SQL): no unknown there. The controls: the `migration:run` line, and
   a generate line chained with `&& typeorm migration:run`, stay unknown.
+- pr_changed_imports: in `pr` the one unknown is at the first import the pull request changes,
+  naming the other changed ones (a knexfile's unchanged import at line 1 does not hide them).
 
     test_entry_imports.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -104,7 +106,39 @@ def typeorm_scaffold_lines(s):
     check(proc.returncode == 1, f"analyze --ci still fails: exit {proc.returncode}")
 
 
+KNEXFILE = 'module.exports = { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: "./migrations" } };\n'
+KNEX_BASE = {
+    "knexfile.js": 'require("@app/a");\n' + KNEXFILE,
+    "migrations/20240101000000_a.js": "exports.up = (knex) => knex.raw('SELECT 1');\nexports.down = () => {};\n",
+    "package.json": json.dumps({"name": "app", "scripts": {"migrate": "knex migrate:latest"}, "dependencies": {"knex": "3.1.0", "pg": "8"}}) + "\n",
+    "tsconfig.json": BASE["tsconfig.json"],
+    "src/plain.js": BASE["src/plain.js"],
+    "src/a.js": COMPUTED,
+    "src/b.js": COMPUTED,
+}
+
+
+def pr_changed_imports(s):
+    """pr reads only the changed lines: the knexfile's unfollowed import on an unchanged line 1 is not
+    where it reports; the imports the pull request adds (lines 2 and 3, the second loading a module
+    that drops a table) are one unknown at line 2, naming line 3."""
+    evil = 'const { Client } = require("pg");\nconst c = new Client();\nc.connect().then(() => c.query("DROP TABLE users"));\n'
+    head = {"knexfile.js": 'require("@app/a");\nrequire("@app/b");\nrequire("@app/evil");\n' + KNEXFILE, "src/evil.js": evil}
+    pull_request(s, head, KNEX_BASE)
+    s.start_double()
+    sarif_path = os.path.join(s.tmp, "pr.sarif")
+    pr = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low", "--sarif", sarif_path)
+    check(pr.returncode == 1, f"pr fails: exit {pr.returncode}\n{pr.stderr[-800:]}")
+    with open(sarif_path) as f:
+        results = json.load(f)["runs"][0]["results"]
+    knexfile = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["message"]["text"] for r in results
+                if r["ruleId"] == "unknown-statement" and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "knexfile.js"}
+    check(2 in knexfile and "1 more import by name not followed (line 3)" in knexfile[2],
+          f"pr: one unknown at knexfile.js:2 naming the changed line 3: {knexfile}")
+
+
 SCENARIOS = {
+    "pr_changed_imports": pr_changed_imports,
     "alias_imports": alias_imports,
     "alias_imports_control": alias_imports_control,
     "typeorm_scaffold_lines": typeorm_scaffold_lines,
