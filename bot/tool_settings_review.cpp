@@ -645,8 +645,9 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // A changed line of a settings script the tool runs in its own process that writes another
         // module's value (analyze/orm/module_writes.hpp, red team R77 K2), as `analyze` reports it.
         if (analyze::orm::runs_in_tool_process(file.path)) {
-            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, **text)) {
-                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            auto changed = [&](int line) { return file.all_lines_new || file.touches(line, line); };
+            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, **text, changed)) {
+                if (changed(line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
             }
         }
         // What the tool writes into its SQL from a changed line, and a configuration module's code

@@ -728,8 +728,9 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         // another module's value (analyze/orm/module_writes.hpp, red team R77 K2) is unknown.
         std::vector<analyze::SettingUnknown> unknown;
         if (!s.knexfile.empty() && script_name(analyze::path_name(file.path))) {
-            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, text)) {
-                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
+            auto changed = [&](int line) { return file.all_lines_new || file.touches(line, line); };
+            for (auto& [line, why] : analyze::orm::settings_module_writes(file.path, text, changed)) {
+                if (changed(line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "module write"});
             }
         }
         // A settings module the tool loads (one a knexfile loads, the configuration .sequelizerc

@@ -61,6 +61,30 @@ bool has_word(std::string_view line, std::string_view word) {
     return false;
 }
 
+// A TypeORM CLI call that only writes a migration file, one command alone (no `;`, `&`, `|`,
+// `$`, backquote: nothing else runs after it), whose every `migration:` verb is one of them: `migration:create` opens no connection, and
+// `migration:generate` sets synchronize, migrationsRun and dropSchema off before it initialises
+// the data source and only logs what the schema builder would send (typeorm 0.3
+// src/commands/MigrationGenerateCommand.ts handler: setOptions({ synchronize: false,
+// migrationsRun: false, dropSchema: false }), createSchemaBuilder().log()). No migration runs in
+// its process, so what ts-node's settings map there is not the migrations' (review 85, class B).
+bool typeorm_scaffold_line(std::string_view low) {
+    if (!has_word(low, "typeorm") && !has_word(low, "typeorm-ts-node-commonjs") && !has_word(low, "typeorm-ts-node-esm")) return false;
+    if (low.find_first_of(";&|$`\n") != std::string_view::npos) return false;
+    // Every TypeORM verb on the line (package.json's script name, `"migration:generate": "…"`, is one).
+    bool any = false;
+    for (std::size_t at = low.find("migration:"); at != std::string_view::npos; at = low.find("migration:", at + 1)) {
+        const std::string_view verb = low.substr(at + 10);
+        bool scaffold = false;
+        for (std::string_view v : {"create", "generate"}) {
+            if (verb.starts_with(v) && (verb.size() == v.size() || verb[v.size()] == ' ' || verb[v.size()] == '\t' || verb[v.size()] == '"')) scaffold = true;
+        }
+        if (!scaffold) return false;
+        any = true;
+    }
+    return any;
+}
+
 }  // namespace
 
 std::string repository_path(std::string_view base, std::string_view value) {
@@ -232,6 +256,7 @@ std::string preload_line(std::string_view line, bool npmrc) {
             std::string_view bare = value;
             if (bare.starts_with("./")) bare.remove_prefix(2);
             if (key != "ts_node_baseurl" && !bare.empty() && bare.find('/') == std::string_view::npos && bare.find('$') == std::string_view::npos) continue;
+            if (typeorm_scaffold_line(low)) continue;
             return "this line has ts-node or tsx take its TypeScript settings from '" + printable(value) +
                    "', whose path mappings (paths, baseUrl) pgfence does not read for the tool's process: a package's name there may "
                    "load a file of the repository that the migrations' review never reads";

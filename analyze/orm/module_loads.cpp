@@ -191,8 +191,16 @@ std::vector<std::pair<std::size_t, std::string>> driver_loads(const std::vector<
 
 namespace {
 
-std::vector<std::pair<std::size_t, std::string>> writes_through(Loader& loader, std::string_view path, const std::vector<Token>& tokens) {
-    std::vector<std::pair<std::size_t, std::string>> out;
+// One import whose code is not known not to change what the migration runs: where, why, and
+// whether it names a package or a path alias (not a relative path).
+struct LoadWhy {
+    std::size_t at = 0;
+    std::string why;
+    bool by_name = false;
+};
+
+std::vector<LoadWhy> whys_through(Loader& loader, std::string_view path, const std::vector<Token>& tokens) {
+    std::vector<LoadWhy> out;
     for (const ModuleLoad& l : module_loads(tokens)) {
         if (!relative(l.spec) && path.empty()) continue;
         std::string ambiguous;
@@ -206,9 +214,15 @@ std::vector<std::pair<std::size_t, std::string>> writes_through(Loader& loader, 
             why = found;
         }
         if (why.empty()) continue;
-        out.emplace_back(tokens[l.at].begin, "'" + l.spec + "', which this script loads (its code runs in the same process, before the "
-                                             "migration's up()): " + why);
+        out.push_back(LoadWhy{tokens[l.at].begin, "'" + l.spec + "', which this script loads (its code runs in the same process, before the "
+                                                  "migration's up()): " + why, !relative(l.spec)});
     }
+    return out;
+}
+
+std::vector<std::pair<std::size_t, std::string>> writes_through(Loader& loader, std::string_view path, const std::vector<Token>& tokens) {
+    std::vector<std::pair<std::size_t, std::string>> out;
+    for (LoadWhy& w : whys_through(loader, path, tokens)) out.emplace_back(w.at, std::move(w.why));
     return out;
 }
 
@@ -252,11 +266,36 @@ bool runs_in_tool_process(std::string_view path) {
     return (name == "config.js" || name == "config.cjs") && (folder == "config/" || folder.ends_with("/config/"));
 }
 
-std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text) {
+std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text, const std::function<bool(int)>& shown) {
     const std::vector<Token> tokens = lex_js(text);
     auto found = module_writes(tokens);
     std::vector<std::string> read;
-    for (auto& w : loaded_module_writes(path, tokens, read, true)) found.push_back(std::move(w));
+    Loader loader(read, true);
+    // An app's entry file (jellyseerr's server/index.ts: some forty imports of packages and
+    // `@server/*` aliases) would give one unknown per import by name. One per file is enough for
+    // a person to review it: the first such import, naming how many more and their lines
+    // (review 85, class A). A relative import pgfence cannot follow keeps its own line.
+    const LoadWhy* first_by_name = nullptr;
+    std::vector<int> more_lines;
+    const std::vector<LoadWhy> loads = whys_through(loader, path, tokens);
+    for (const LoadWhy& w : loads) {
+        if (!w.by_name) found.emplace_back(w.at, w.why);
+        else if (shown && !shown(line_at(text, w.at))) continue;
+        else if (!first_by_name) first_by_name = &w;
+        else more_lines.push_back(line_at(text, w.at));
+    }
+    if (first_by_name) {
+        std::string why = first_by_name->why;
+        if (!more_lines.empty()) {
+            why += "; and " + std::to_string(more_lines.size()) + " more import" + (more_lines.size() == 1 ? "" : "s") +
+                   " by name not followed (line" + (more_lines.size() == 1 ? " " : "s ");
+            constexpr std::size_t k_most_lines = 16;
+            for (std::size_t i = 0; i < more_lines.size() && i < k_most_lines; ++i) why += (i ? ", " : "") + std::to_string(more_lines[i]);
+            if (more_lines.size() > k_most_lines) why += ", ...";
+            why += ")";
+        }
+        found.emplace_back(first_by_name->at, std::move(why));
+    }
     std::vector<std::pair<int, std::string>> out;
     for (auto& [at, why] : found) {
         out.emplace_back(line_at(text, at), "the migration tool runs this file in the process that then runs the migrations: " + std::move(why));

@@ -8,6 +8,7 @@
 // module's value from any of those files makes that reading not what runs, so each is unknown at
 // its place, whatever the names involved: the rule keys on the write's target, not on patterns.
 #include <cstddef>
+#include <functional>
 #include <set>
 #include <memory>
 #include <string>
@@ -92,7 +93,10 @@ struct ModuleLoad {
 // config). Its module_writes() and loaded_module_writes() are unknown at their lines.
 [[nodiscard]] bool runs_in_tool_process(std::string_view path);
 
-// Both of the above for the settings script `text` at `path`, as (1-based line, why).
-[[nodiscard]] std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text);
+// Both of the above for the settings script `text` at `path`, as (1-based line, why). The imports
+// by a package's name or a path alias that are not followed are one entry, at the first of them
+// `shown` keeps (pr: the lines a pull request changes; none given: every line), naming the others.
+[[nodiscard]] std::vector<std::pair<int, std::string>> settings_module_writes(std::string_view path, std::string_view text,
+                                                                            const std::function<bool(int)>& shown = {});
 
 }  // namespace pgfence::analyze::orm
