@@ -1,0 +1,131 @@
+"""False findings and unknowns of stranger review 85 (issue #53: unknown is never clean, but no false
+unknowns or false HIGH on ordinary projects). Each scenario writes a benign form modelled on what the
+review met (wiki's knex `whereNotIn(...).andWhere(...).del()` and its update by a row's key, lemmy's
+`..._after_create` strings in Rust, its query-testing `psql -c "EXPLAIN ... SELECT"`, its dev script's
+`pg_ctl init --options`) and asserts it is neither unknown nor a false HIGH; then a paired control:
+the dangerous form in the same place is still reported at its line. The benign forms were each a
+false finding on 36e3d80f.
+
+    test_review85_precision.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_deploy_commands import KNEX, analyze, clean, gate_analyze  # noqa: E402
+from test_module_writes import pull_request  # noqa: E402
+
+MIG = "migrations/20240102000000_auth.js"
+
+# Class "lost WHERE" and E: knex renders every where condition (querycompiler.js where()); a bound
+# value (a row's key) is a parameter, so the statement's shape is known (wiki 2.5.1.js).
+WIKI_251 = """exports.up = async knex => {
+  let protectedStrategies = []
+  const disabled = await knex('authentication').where('isEnabled', false)
+  if (disabled.length > 0) protectedStrategies = disabled.map(s => s.key)
+  await knex('authentication').whereNotIn('key', protectedStrategies).andWhere('isEnabled', false).del()
+  const strategies = await knex('authentication')
+  let idx = 1
+  for (const strategy of strategies) {
+    await knex('authentication').where('key', strategy.key).update({
+      strategyKey: strategy.key,
+      order: (strategy.key === 'local') ? 0 : idx++
+    })
+  }
+}
+exports.down = knex => { }
+"""
+
+
+def report(s, head):
+    pull_request(s, head, KNEX)
+    proc, found = analyze(s)
+    return proc, [f for f in found if f["path"] == MIG]
+
+
+def knex_where_rendered(s):
+    proc, found = report(s, {MIG: WIKI_251})
+    unknown = [f for f in found if f["rule"] == "unknown-statement"]
+    check(not unknown, f"the update by a row's key is not unknown: {unknown}")
+    every = [f for f in found if f["line"] == 5 and ("every row" in f["message"] or f["rule"].endswith("without-where"))]
+    check(not every, f"the delete filtered by isEnabled = false does not 'delete every row': {every}")
+
+
+def knex_where_control(s):
+    """A whereNotIn of values not known, alone, may keep every row; a where whose value is a knex.raw
+    is SQL inlined, not a parameter (`"id" = id` is every row); an OR-ed raw undoes the rest."""
+    proc, found = report(s, {MIG: "exports.up = async knex => {\n"
+                                  "  let keep = []\n  keep = await knex('authentication').pluck('key')\n"
+                                  "  await knex('authentication').whereNotIn('key', keep).del()\n"
+                                  "  await knex('sessions').where('id', knex.raw('id')).del()\n"
+                                  "  await knex('tokens').where('id', 1).orWhere(knex.raw('x')).del()\n"
+                                  "  await knex('users').where('id', '>', 0).update({ plan: 'free' })\n"
+                                  "}\nexports.down = knex => { }\n"})
+    for line in (4, 5, 6):
+        check(any(f["line"] == line and f["rule"] in ("delete-without-where", "backfill-in-migration") for f in found),
+              f"line {line}: a delete that may take every row is reported: {found}")
+    check(any(f["line"] == 7 and f["rule"] == "backfill-in-migration" for f in found), f"line 7: a range update is a backfill: {found}")
+
+
+# Class F: "after_create" in Rust source is no knex pool hook.
+RUST = ('use crate::plugins::plugin_hook_after;\n\npub async fn create(pool: &mut DbPool<\'_>) -> LemmyResult<()> {\n'
+        '  plugin_hook_after("private_message_report_after_create", &report)?;\n  Ok(())\n}\n')
+
+
+def after_create_rust(s):
+    clean(s, {"crates/api/src/reports/create.rs": RUST, "crates/api/src/plugins.rs": 'let name = "notification_after_create";\nlet pool = p;\n'})
+
+
+def after_create_control(s):
+    """A knex config's pool afterCreate runs code on each connection: unknown at its line."""
+    gate_analyze(s, {"knexfile.js": 'module.exports = {\n  client: "pg",\n  connection: process.env.DATABASE_URL,\n'
+                                    '  pool: {\n    afterCreate: (conn, done) => conn.query("SET search_path TO app", done)\n  },\n'
+                                    '  migrations: { directory: "./migrations" }\n};\n'}, "knexfile.js", 5)
+
+
+# Class I: a `psql -c` whose SQL is a literal read; `pg_ctl init`'s options are initdb's.
+EXPLAIN = ('#!/bin/sh\nsudo docker exec -i docker-postgres-1 psql -Ulemmy -c "EXPLAIN (ANALYZE, COSTS, VERBOSE, BUFFERS, FORMAT JSON) '
+           "SELECT post.id, coalesce((a.comments - b.read_comments), a.comments) FROM ((post INNER JOIN person ON (post.creator_id = person.id)) "
+           "LEFT OUTER JOIN a ON ((a.post_id = post.id) AND (a.expires IS NULL OR a.expires > CURRENT_TIMESTAMP))) "
+           "WHERE (post.removed = 'f') ORDER BY a.hot_rank DESC LIMIT '40' OFFSET '0';\" >query_results.json\n")
+DEV_DB = ('#!/usr/bin/env bash\nset -e\npg_ctl init --silent --options="--username=postgres --auth=trust --no-instructions --no-sync"\n'
+          'PGDATABASE=postgres psql --quiet -c "CREATE USER lemmy WITH PASSWORD \'password\' SUPERUSER;"\n'
+          'PGDATABASE=postgres psql --quiet -c "CREATE DATABASE lemmy WITH OWNER lemmy;"\n')
+
+
+def psql_literal_read(s):
+    clean(s, {"scripts/query_testing/post_query_hot_rank.sh": EXPLAIN})
+
+
+def pg_ctl_init_options(s):
+    """initdb's own options, and a new role and database by literal SQL, in a dev script."""
+    clean(s, {"scripts/start_dev_db.sh": DEV_DB})
+
+
+def psql_literal_write_control(s):
+    """EXPLAIN ANALYZE runs a DELETE; a function of the project's may write; a computed text is not read."""
+    path = "scripts/query_testing/q.sh"
+    for sql in ("EXPLAIN ANALYZE DELETE FROM users", "SELECT wipe_all()", "SELECT * FROM users FOR UPDATE",
+                "WITH d AS (DELETE FROM users RETURNING id) SELECT count(*) FROM d", "SELECT 1; DROP TABLE users",
+                "SELECT * FROM users WHERE id = $ID"):
+        gate_analyze(s, {path: f'#!/bin/sh\npsql -c "{sql}"\n'}, path, 2)
+        shutil.rmtree(s.repo)
+
+
+def pg_ctl_server_setting_control(s):
+    """A server setting given to pg_ctl start (-c) or initdb's --set is still a setting."""
+    path = "scripts/start_dev_db.sh"
+    gate_analyze(s, {path: '#!/bin/sh\npg_ctl start --options="-c standard_conforming_strings=off"\n'}, path, 2)
+    shutil.rmtree(s.repo)
+    gate_analyze(s, {path: '#!/bin/sh\npg_ctl init --options="--set=standard_conforming_strings=off"\n'}, path, 2)
+
+
+SCENARIOS = {f.__name__: f for f in (
+    knex_where_rendered, knex_where_control, after_create_rust, after_create_control, psql_literal_read, psql_literal_write_control,
+    pg_ctl_init_options, pg_ctl_server_setting_control)}
+
+if __name__ == "__main__":
+    main(SCENARIOS)
