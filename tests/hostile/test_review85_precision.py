@@ -123,9 +123,38 @@ def pg_ctl_server_setting_control(s):
     gate_analyze(s, {path: '#!/bin/sh\npg_ctl init --options="--set=standard_conforming_strings=off"\n'}, path, 2)
 
 
+# Class H: a trigger calls its function by OID; renaming the function changes nothing it runs.
+DIESEL = {"diesel.toml": "[print_schema]\nfile = \"src/schema.rs\"\n",
+          "migrations/2021-01-01-000000_init/up.sql":
+              "CREATE TABLE person (id int);\n"
+              "CREATE FUNCTION f_user_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$;\n"
+              "CREATE TRIGGER t_user_delete AFTER DELETE ON person FOR EACH ROW EXECUTE FUNCTION f_user_delete();\n"
+              "CREATE FUNCTION helper() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n"
+              "CREATE FUNCTION caller() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM helper(); RETURN NEW; END $$;\n"
+              "CREATE TRIGGER t_ins AFTER INSERT ON person FOR EACH ROW EXECUTE FUNCTION caller();\n",
+          "migrations/2021-01-01-000000_init/down.sql": "DROP TABLE person;\n"}
+RENAME = "migrations/2021-03-09-171136_rename/up.sql"
+
+
+def trigger_function_rename(s):
+    pull_request(s, {RENAME: "ALTER FUNCTION f_user_delete () RENAME TO f_person_delete;\n",
+                     "migrations/2021-03-09-171136_rename/down.sql": "ALTER FUNCTION f_person_delete () RENAME TO f_user_delete;\n"}, DIESEL)
+    proc, found = analyze(s)
+    unknown = [f for f in found if f["rule"] == "unknown-statement" and f["path"] == RENAME]
+    check(not unknown, f"renaming a trigger's function is not unknown: {unknown}")
+
+
+def called_function_rename_control(s):
+    """A function another function's body calls by name: renamed, that body breaks; still unknown."""
+    pull_request(s, {RENAME: "ALTER FUNCTION helper () RENAME TO helper2;\n",
+                     "migrations/2021-03-09-171136_rename/down.sql": "ALTER FUNCTION helper2 () RENAME TO helper;\n"}, DIESEL)
+    proc, found = analyze(s)
+    check(any(f["rule"] == "unknown-statement" and f["path"] == RENAME and f["line"] == 1 for f in found), f"unknown at {RENAME}:1: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in (
     knex_where_rendered, knex_where_control, after_create_rust, after_create_control, psql_literal_read, psql_literal_write_control,
-    pg_ctl_init_options, pg_ctl_server_setting_control)}
+    pg_ctl_init_options, pg_ctl_server_setting_control, trigger_function_rename, called_function_rename_control)}
 
 if __name__ == "__main__":
     main(SCENARIOS)
