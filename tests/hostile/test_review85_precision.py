@@ -152,9 +152,38 @@ def called_function_rename_control(s):
     check(any(f["rule"] == "unknown-statement" and f["path"] == RENAME and f["line"] == 1 for f in found), f"unknown at {RENAME}:1: {found}")
 
 
+# Class G: a folder of SQL files a Rust crate joins with include_str! runs in that order, not by name.
+def crate(first, second):
+    return {"Cargo.toml": "[workspace]\nmembers = [\"crates/db\"]\n",
+            "crates/db/Cargo.toml": "[package]\nname = \"db\"\nversion = \"0.1.0\"\n",
+            "crates/db/src/setup.rs": ("fn replaceable_schema() -> String {\n  [\n    \"CREATE SCHEMA r;\",\n"
+                                       f"    include_str!(\"../replaceable/{first}\"),\n    include_str!(\"../replaceable/{second}\"),\n"
+                                       "  ]\n  .join(\"\\n\")\n}\n"),
+            "crates/db/replaceable/utils.sql": "CREATE SCHEMA IF NOT EXISTS r;\nCREATE FUNCTION r.noop() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n",
+            "crates/db/replaceable/triggers.sql": "SELECT r.noop();\n"}
+
+
+def not_created(s, files):
+    pull_request(s, files, {})
+    proc, found = analyze(s)
+    return [f for f in found if f["rule"] == "unknown-statement" and "not created" in f["message"]]
+
+
+def rust_include_order(s):
+    unknown = not_created(s, crate("utils.sql", "triggers.sql"))
+    check(not unknown, f"triggers.sql runs after utils.sql, which creates r.noop(): {unknown}")
+
+
+def rust_include_order_control(s):
+    """Joined triggers.sql first, r.noop() is not there yet: still unknown."""
+    unknown = not_created(s, crate("triggers.sql", "utils.sql"))
+    check(any(f["path"].endswith("triggers.sql") and f["line"] == 1 for f in unknown), f"triggers.sql:1 calls a routine not created: {unknown}")
+
+
 SCENARIOS = {f.__name__: f for f in (
     knex_where_rendered, knex_where_control, after_create_rust, after_create_control, psql_literal_read, psql_literal_write_control,
-    pg_ctl_init_options, pg_ctl_server_setting_control, trigger_function_rename, called_function_rename_control)}
+    pg_ctl_init_options, pg_ctl_server_setting_control, trigger_function_rename, called_function_rename_control,
+    rust_include_order, rust_include_order_control)}
 
 if __name__ == "__main__":
     main(SCENARIOS)
