@@ -174,7 +174,12 @@ bool bound_value(const Node& v, const Emitter& e) {
                (lit->kind == NodeKind::Ident && (lit->name == "true" || lit->name == "false"));
     }
     if (e.string_of(v) || e.number_of(v)) return true;
-    if (v.kind == NodeKind::Member) return true;
+    if (v.kind == NodeKind::Member) {
+        // A property of an object literal of the file's (`const o = { v: knex.raw('id') }`) may be a raw.
+        const Node* root = &v;
+        while (root->kind == NodeKind::Member && !root->kids.empty()) root = &root->kids[0];
+        return root->kind == NodeKind::Ident && e.literal_of(*root) == nullptr && e.const_value(*root) == nullptr && root->name != "knex";
+    }
     const Node* c = e.const_value(v);
     return c != nullptr && c->kind != NodeKind::Call && c->kind != NodeKind::New;
 }

@@ -63,8 +63,10 @@ def knex_where_control(s):
                                   "  await knex('sessions').where('id', knex.raw('id')).del()\n"
                                   "  await knex('tokens').where('id', 1).orWhere(knex.raw('x')).del()\n"
                                   "  await knex('users').where('id', '>', 0).update({ plan: 'free' })\n"
+                                  "  const o = { v: knex.raw('id') }\n"
+                                  "  await knex('carts').where('id', o.v).del()\n"
                                   "}\nexports.down = knex => { }\n"})
-    for line in (4, 5, 6):
+    for line in (4, 5, 6, 9):
         check(any(f["line"] == line and f["rule"] in ("delete-without-where", "backfill-in-migration") for f in found),
               f"line {line}: a delete that may take every row is reported: {found}")
     check(any(f["line"] == 7 and f["rule"] == "backfill-in-migration" for f in found), f"line 7: a range update is a backfill: {found}")
