@@ -9,6 +9,7 @@
 
 #include "analyze/parse/limits.hpp"
 #include "analyze/migrations/migration_order.hpp"
+#include "analyze/migrations/rust_include_order.hpp"
 #include "analyze/migrations/tool_order.hpp"
 #include "annotate/printable.hpp"
 #include "analyze/base/path_parts.hpp"
@@ -378,6 +379,25 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         ToolOrdered ordered = group_in_tool_order(files, tool_of_file_on_disk);
         for (const auto& line : ordered.assumed) std::cerr << "note: " << annotate::printable(line) << "\n";
         MigrationSets sets = std::move(ordered.sets);
+        // A folder of SQL files with no version that a Rust crate concatenates with include_str!:
+        // in that order (rust_include_order.hpp), said in a note.
+        // At most 16 folders are looked for (each walk is bounded: rust_include_order.hpp).
+        for (std::size_t b = 0, e = 0, asked = 0; b < sets.files.size() && asked < 16; b = e) {
+            for (e = b + 1; e < sets.files.size() && sets.set_of[e] == sets.set_of[b];) ++e;
+            const auto first = sets.files.begin() + static_cast<std::ptrdiff_t>(b), last = sets.files.begin() + static_cast<std::ptrdiff_t>(e);
+            if (e - b < 2 || std::any_of(first, last, [](const std::string& f) {
+                    const std::string_view name = path_name(f);
+                    return !f.ends_with(".sql") || name.empty() || (name[0] >= '0' && name[0] <= '9');
+                })) {
+                continue;
+            }
+            ++asked;
+            if (auto order = rust_include_order(std::vector<std::string>(first, last))) {
+                std::copy(order->files.begin(), order->files.end(), first);
+                std::cerr << "note: " << annotate::printable("the files in " + std::string(path_folder(*first)) + "/ are read in the order " +
+                                                             order->where + " joins them with include_str!") << "\n";
+            }
+        }
         // A file not committed runs after the set's committed ones, which have run, whatever its
         // name (committed_migrations: knex and the others run a pending migration last).
         if (committed != nullptr && !committed->paths.empty()) {

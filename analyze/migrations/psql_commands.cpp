@@ -144,12 +144,12 @@ bool read_only_command(std::string_view sql) {
     for (std::string_view meta : {"\\conninfo", "\\l", "\\list", "\\dt", "\\d", "\\dn", "\\du", "\\q", "\\x"}) {
         if (l == meta) return true;
     }
-    if (!l.starts_with("select ") && !l.starts_with("show ")) return false;
+    if (!l.starts_with("select ") && !l.starts_with("show ")) return parsed_read_only(sql);
     for (std::string_view call : {"version()", "now()", "current_database()", "current_timestamp", "current_user"}) {
         for (std::size_t at = l.find(call); at != std::string::npos; at = l.find(call)) l.replace(at, call.size(), "x");
     }
     for (char c : l) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '_' || c == ',' || c == '.' || c == '\'' || c == '=' || c == '*')) return false;
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '_' || c == ',' || c == '.' || c == '\'' || c == '=' || c == '*')) return parsed_read_only(sql);
     }
     // Words that make a SELECT write or lock: SELECT ... INTO creates a table, FOR UPDATE locks rows.
     const std::string spaced = " " + l + " ";

@@ -32,6 +32,9 @@ bool runs_psql(std::string_view w);
 std::string other_client(const std::vector<std::string>& w, std::size_t i);
 // Whether psql's -c text only reads.
 bool read_only_command(std::string_view sql);
+// The same read by PostgreSQL's parser (psql_read_only.cpp): each statement a SELECT, an EXPLAIN
+// of one or a SHOW that changes nothing, or a CREATE of a role or database.
+bool parsed_read_only(std::string_view sql);
 // The index of a command's program among its words; words.size() when none.
 std::size_t program_at(const std::vector<std::string>& w);
 // The files `find DIR... -name PATTERN` at word `i` selects, as globs ("$" when not known).

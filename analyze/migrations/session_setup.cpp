@@ -187,6 +187,32 @@ bool optional_signature(std::string_view line, std::string_view name) {
     return false;
 }
 
+// Whether `l` holds `word` as a JavaScript name of its own: `afterCreate:`, `pool.afterCreate =`,
+// not `post_after_create` (a Rust string, stranger review 85 class F) nor `myAfterCreate`.
+bool whole_word(std::string_view l, std::string_view word) {
+    auto name_char = [](char c) { return word_char(c) || c == '$'; };
+    for (std::size_t at = l.find(word); at != std::string_view::npos; at = l.find(word, at + 1)) {
+        if (at > 0 && name_char(l[at - 1])) continue;
+        if (at + word.size() < l.size() && name_char(l[at + word.size()])) continue;
+        return true;
+    }
+    return false;
+}
+
+// Whether a file may hold a knex (tarn) pool's options: JavaScript or TypeScript, by its name or
+// a `#!` line naming node; a file of no known path (a setting's text) too. Knex's config is a
+// JavaScript object (a function for afterCreate cannot be written in JSON or YAML), so a Rust or
+// Python file's `after_create` is no pool hook.
+bool javascript_file(std::string_view path, std::string_view first_line) {
+    if (path.empty()) return true;
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx"}) {
+        if (path.ends_with(ext)) return true;
+    }
+    const std::size_t slash = path.find_last_of('/');
+    const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return base.find('.') == std::string_view::npos && first_line.starts_with("#!") && first_line.find("node") != std::string_view::npos;
+}
+
 std::string setup_of(std::string_view l, bool pooled, bool psql) {
     const std::string keys = key_view(l);
     // psql runs its start-up file before the files it is given, unless -X: $PSQLRC, else
@@ -211,6 +237,7 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
     // libpq's `options` connection parameter (also ?options= in a URL, a driver's `options`):
     // the server reads "-c name=value", "-cname=value" and "--name=value" as a setting
     // (postinit.c pg_split_opts; postgres.c process_postgres_switches).
+    const bool initdb = whole_word(l, "initdb") || (whole_word(l, "pg_ctl") && (whole_word(l, "init") || whole_word(l, "initdb")));
     if (std::string_view rest = options_value(l); !rest.empty()) {
         for (std::size_t dash = rest.find('-'); dash != std::string_view::npos; dash = rest.find('-', dash + 1)) {
             if (dash > 0 && (word_char(rest[dash - 1]) || rest[dash - 1] == '-')) continue;
@@ -218,7 +245,10 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
             if (after.starts_with('c') && after.size() > 1 && (after[1] == ' ' || after[1] == '\t' || after[1] == '+' || setting_at(after.substr(1)))) {
                 return "connection options set session settings (\"-c name=value\") for every migration the tool runs";
             }
-            if (after.starts_with('-') && setting_at(after.substr(1))) {
+            // initdb's own long options (`pg_ctl init --options="--username=postgres --auth=trust"`,
+            // lemmy's start_dev_db.sh; pg_ctl.c do_init hands them to initdb) are no server setting;
+            // initdb's -c and --set=name=value are (initdb.c: written into postgresql.conf).
+            if (after.starts_with('-') && setting_at(after.substr(1)) && (!initdb || after.substr(1).starts_with("set="))) {
                 return "connection options set session settings (\"--name=value\") for every migration the tool runs";
             }
         }
@@ -245,7 +275,7 @@ std::string setup_of(std::string_view l, bool pooled, bool psql) {
                    ") before the migrations use it: what that sets or changes is not known";
         }
     }
-    if (pooled && keys.find("aftercreate") != std::string::npos && !optional_signature(l, "aftercreate")) {  // Knex (tarn): pool.afterCreate(conn, done)
+    if (pooled && whole_word(l, "aftercreate") && !optional_signature(l, "aftercreate")) {  // Knex (tarn): pool.afterCreate(conn, done)
         return "the pool's afterCreate runs code, and SQL, on each new connection before the migrations use it: what that sets or "
                "changes is not known";
     }
@@ -274,8 +304,9 @@ std::vector<SessionSetup> session_setup_settings(std::string_view text, std::str
     }
     bool pooled = false;
     bool psql = false;
+    const bool knex_config = javascript_file(path, first);
     for (const auto& l : lines) {
-        pooled = pooled || l.text.find("pool") != std::string::npos;
+        pooled = pooled || (knex_config && l.text.find("pool") != std::string::npos);
         psql = psql || l.text.find("psql") != std::string::npos;
     }
     for (const auto& l : lines) {

@@ -148,8 +148,14 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     if (std::string change; const ObjectWithArgs* altered = altered_function(stmt, change)) {
         const std::string name(pg::last_name(altered->objname));
         const std::string schema = pg::length(altered->objname) > 1 ? std::string(pg::text(pg::nth(altered->objname, pg::length(altered->objname) - 2))) : std::string();
-        const std::vector<std::string> uses = ++m_replaced > 1000 ? std::vector<std::string>{"objects not looked up (past 1000 in this file)"}
-                                                                  : m_uses.of(m_ctx->catalog, name, schema);
+        std::vector<std::string> uses = ++m_replaced > 1000 ? std::vector<std::string>{"objects not looked up (past 1000 in this file)"}
+                                                            : m_uses.of(m_ctx->catalog, name, schema);
+        // A trigger calls its function by OID (pg_trigger.tgfoid; CREATE TRIGGER resolves the name
+        // once, commands/trigger.c CreateTriggerFiringOn): a new name changes nothing it runs
+        // (lemmy's split_user_table_2, stranger review 85 class H). A caller by name still breaks.
+        if (change == "RENAME") {
+            std::erase_if(uses, [](const std::string& via) { return via.starts_with("trigger ") || via.starts_with("BEFORE ROW trigger "); });
+        }
         // A new owner changes what a SECURITY DEFINER body may do, and nothing of an invoker's
         // function (its body, what its names resolve to and the rights it runs with stay).
         bool matters = true;

@@ -273,6 +273,18 @@ Node Parser::postfix(Node node) {
             // TypeScript type arguments of a call, query<T>(...): dropped, the same call. (In a .js
             // file this reads as comparisons; taking it as the call only ever adds what is read.)
             m_i = after;
+        } else if ((punct("++") || punct("--")) && !newline_before(m_i)) {
+            // A postfix update, `idx++` (ECMA-262 UpdateExpression: no line break before the
+            // operator, else it starts the next statement); nothing chains after it.
+            Node u;
+            u.kind = NodeKind::Unary;
+            u.name = m_t[m_i].text;
+            u.begin = node.begin;
+            ++m_i;
+            u.end = prev_end();
+            u.kids.push_back(std::move(node));
+            node = std::move(u);
+            break;
         } else {
             break;
         }

@@ -3,10 +3,13 @@
 // (knex/lib/dialects/postgres/query/pg-querycompiler.js: truncate() is
 // `truncate ${tableName} restart identity`, update() `update ${tableName} set ...` plus its
 // wheres; knex/lib/query/querycompiler.js: del() is `delete from ${tableName}` plus its wheres,
-// insert() `insert into ${tableName} (columns) values (...)`). A where clause's condition is not
-// rendered: it becomes the parameter $1, which keeps the statement a filtered one; a condition
-// pgfence does not read (a variable that is not a const of a literal, a spread, a subquery of
-// whereNotIn) may keep every row and is rendered as none (the delete or update of every row).
+// insert() `insert into ${tableName} (columns) values (...)`). The where conditions are rendered
+// as knex compiles them (querycompiler.js where(): each condition after the first joined by its
+// `and`/`or`, no parentheses added; `where("a", v)` is `"a" = ?`, whereIn `"a" in (?, ?)`,
+// whereNotIn `"a" not in (...)`, whereNull `"a" is null`), a bound value a parameter $n. A
+// condition pgfence does not render is a parameter of its own, which pins no row; one it does not
+// read (a variable that is not a const of a literal, a spread, a subquery of whereNotIn) may keep
+// every row, and OR-ed, or alone, it makes the statement one of every row (no where clause).
 #include <algorithm>
 #include <cctype>
 
@@ -161,6 +164,93 @@ Filter where_filter(const Link& l, const Emitter& e) {
     return Filter::Narrow;
 }
 
+// A where value knex sends as a bound parameter (querycompiler.js whereBasic(): `this.client.parameter(value)`),
+// or nullptr-like false when it may be a knex.raw() or a builder, whose SQL knex inlines: a
+// literal or a const of one, a property read (`row.key`, a value read from rows), a const of
+// something that is no call. `null` is whereNull: not a parameter.
+bool bound_value(const Node& v, const Emitter& e) {
+    if (const Node* lit = e.literal_of(v)) {
+        return lit->kind == NodeKind::String || lit->kind == NodeKind::Number ||
+               (lit->kind == NodeKind::Ident && (lit->name == "true" || lit->name == "false"));
+    }
+    if (e.string_of(v) || e.number_of(v)) return true;
+    if (v.kind == NodeKind::Member) {
+        // A property of an object literal of the file's (`const o = { v: knex.raw('id') }`) may be a raw.
+        const Node* root = &v;
+        while (root->kind == NodeKind::Member && !root->kids.empty()) root = &root->kids[0];
+        return root->kind == NodeKind::Ident && e.literal_of(*root) == nullptr && e.const_value(*root) == nullptr && root->name != "knex";
+    }
+    const Node* c = e.const_value(v);
+    return c != nullptr && c->kind != NodeKind::Call && c->kind != NodeKind::New;
+}
+
+bool null_value(const Node& v, const Emitter& e) {
+    const Node* lit = e.literal_of(v);
+    return lit != nullptr && lit->kind == NodeKind::Ident && lit->name == "null";
+}
+
+// A column as knex wraps it (formatter wrap(): each dotted part quoted); nullopt for one with an
+// alias, a space or a quote, which is left to a parameter of its own.
+std::optional<std::string> column_sql(const Node* n, const Emitter& e) {
+    auto name = n ? e.string_of(*n) : std::nullopt;
+    if (!name || name->empty() || name->find_first_of(" \"'`()*") != std::string::npos) return std::nullopt;
+    return quote_qualified(*name);
+}
+
+// One where link as knex compiles it, its bound values numbered from `next`; "$n" (a parameter of
+// its own) when it is not one of the forms read here.
+std::string condition_sql(const Link& l, Filter f, const Emitter& e, int& next) {
+    auto param = [&] { return "$" + std::to_string(next++); };
+    if (f != Filter::Narrow) return param();
+    std::string m = l.name;
+    if (m.starts_with("and") && m.size() > 3) m = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(m[3])))) + m.substr(4);
+    if (m.starts_with("or") && m.size() > 2) m = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(m[2])))) + m.substr(3);
+    const std::size_t n = arg_count(*l.call);
+    // where({ a: 1, b: x }): one condition per key, each with the link's own and/or
+    // (querybuilder.js _objectWhere(): `this[boolVal + 'Where' + notVal](key, obj[key])`).
+    if (m == "where" && n == 1) {
+        const Node* object = e.literal_of(*arg(*l.call, 0));
+        if (object == nullptr || object->kind != NodeKind::Object || object->keys.size() != object->kids.size() || object->kids.empty()) {
+            return param();
+        }
+        std::string out;
+        const std::string joint = l.name.starts_with("or") ? " or " : " and ";
+        for (std::size_t k = 0; k < object->kids.size(); ++k) {
+            const std::string& key = object->keys[k];
+            if (key.empty() || key == "..." || key.find_first_of(" \"'`()*") != std::string::npos) return param();
+            out += out.empty() ? "" : joint;
+            if (null_value(object->kids[k], e)) out += quote_qualified(key) + " is null";
+            else if (bound_value(object->kids[k], e)) out += quote_qualified(key) + " = " + param();
+            else out += param();
+        }
+        return out;
+    }
+    auto col = column_sql(arg(*l.call, 0), e);
+    if (!col) return param();
+    if (m == "where" && n == 2) {
+        if (null_value(*arg(*l.call, 1), e)) return *col + " is null";  // querybuilder.js where(): null is whereNull
+        if (bound_value(*arg(*l.call, 1), e)) return *col + " = " + param();
+    }
+    if (m == "where" && n == 3 && bound_value(*arg(*l.call, 2), e)) {
+        static const std::string_view k_ops[] = {"=", "<", ">", "<=", ">=", "<>", "!="};
+        auto op = e.string_of(*arg(*l.call, 1));
+        if (op && std::find(std::begin(k_ops), std::end(k_ops), *op) != std::end(k_ops)) return *col + " " + *op + " " + param();
+    }
+    if ((m == "whereNull" || m == "whereNotNull") && n == 1) return *col + (m == "whereNull" ? " is null" : " is not null");
+    if ((m == "whereIn" || m == "whereNotIn") && n == 2) {
+        const Node* values = e.literal_of(*arg(*l.call, 1));
+        if (values != nullptr && values->kind == NodeKind::Array && !values->kids.empty()) {
+            std::string list;
+            for (const Node& k : values->kids) {
+                if (!bound_value(k, e)) return param();
+                list += (list.empty() ? "" : ", ") + param();
+            }
+            return *col + (m == "whereIn" ? " in (" : " not in (") + list + ")";
+        }
+    }
+    return param();
+}
+
 // `{ a: 1, b: x }`: the quoted column names, or nullopt when they are not all plain keys.
 std::optional<std::vector<std::string>> columns(const Node* n) {
     if (n != nullptr && n->kind == NodeKind::Array && !n->kids.empty()) n = &n->kids[0];
@@ -194,6 +284,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     std::string op;
     bool where = false, every_row = false, dropped = false;
     std::vector<std::string> unresolved;  // where links whose condition is not read
+    std::vector<std::pair<std::size_t, Filter>> conditions;  // the where links, in order
     for (std::size_t i = 1; i < links.size(); ++i) {
         const Link& l = links[i];
         if (l.call == nullptr) continue;
@@ -207,12 +298,14 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         if (l.name == "clearWhere" || (l.name == "clear" && (!cleared || *cleared == "where"))) {
             where = every_row = false;
             dropped = true;
+            conditions.clear();
             continue;
         }
         if (filters(l.name)) {
             // A condition that keeps every row filters nothing; OR-ed with the others, it undoes
             // them. One pgfence does not read may keep every row: the same, noted as such.
             Filter f = where_filter(l, e);
+            conditions.emplace_back(i, f);
             bool all = f != Filter::Narrow;
             if (all && l.name.rfind("or", 0) == 0) every_row = true;
             if (!all) where = true;
@@ -237,8 +330,21 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     }
     std::string table = quote_qualified(schema.empty() ? *name : schema + "." + *name);
     std::vector<std::string> notes = {"knex query builder: the SQL knex's PostgreSQL dialect emits"};
-    std::string filter = where ? " where $1" : "";
-    if (where) notes.push_back("knex where(...) conditions analysed as the parameter $1");
+    // The where clause, its parameters numbered after `first` (an update's set values come first:
+    // querycompiler.js update() binds the values, then the wheres).
+    auto where_sql = [&](int first) {
+        if (!where) return std::string();
+        std::string out;
+        int next = first;
+        for (const auto& [at, f] : conditions) {
+            const Link& l = links[at];
+            out += out.empty() ? " where " : l.name.starts_with("or") ? " or " : " and ";
+            out += condition_sql(l, f, e, next);
+        }
+        return out;
+    };
+    std::string filter = where_sql(1);
+    if (where) notes.push_back("knex where(...) conditions as knex renders them, a condition not read as a parameter of its own");
     if (dropped && !where) {
         notes.push_back("its where(true) / where({}) / whereRaw('true') or clearWhere() / clear('where') keeps every row: analysed without a where clause");
     }
@@ -261,9 +367,11 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         std::string set;
         if (auto cols = columns(values)) {
             int n = 0;
-            for (const auto& c : *cols) set += (set.empty() ? "" : ", ") + c + " = $" + std::to_string(++n + (where ? 1 : 0));
+            for (const auto& c : *cols) set += (set.empty() ? "" : ", ") + c + " = $" + std::to_string(++n);
+            filter = where_sql(n + 1);
         } else if (auto col = values ? e.string_of(*values) : std::nullopt) {
-            set = quote_ident(*col) + " = $2";
+            set = quote_ident(*col) + " = $1";
+            filter = where_sql(2);
         } else {
             e.unknown(call, index, "knex query builder .update() of every row of " + table + " with values the extractor cannot read" +
                                        (where ? " (filtered by where)" : " (no where: every row)"));
@@ -277,7 +385,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
             return true;
         }
         sql = "update " + table + " set " + quote_ident(*col) + " = " + quote_ident(*col) + (op == "increment" ? " + " : " - ") +
-              "$2" + filter;
+              "$1" + where_sql(2);
     } else if (op == "insert") {
         auto cols = columns(values);
         if (!cols) {

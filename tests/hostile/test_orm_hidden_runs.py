@@ -142,7 +142,7 @@ def every_row_knex(s):
     report = gate_pull_request(s, "migrations/20240102000000_change.js", EVERY_ROW_KNEX, KNEX_BASE, unknown=False)
     sql = [st.get("sql", "") for file in report["files"] for st in file["statements"]]
     check('delete from "orders"' in sql and 'delete from "carts"' in sql, f"knex's SQL, no where: {sql}")
-    check('delete from "sessions" where $1' in sql, f"a where after clearWhere() filters: {sql}")
+    check('delete from "sessions" where "expired" = $1' in sql, f"a where after clearWhere() filters: {sql}")
 
 
 def every_row_sequelize(s):

@@ -1,6 +1,6 @@
 // where() forms that keep every row (knex/lib/query/querybuilder.js): where({}) adds no
 // condition, where(true) is `1 = 1`, whereRaw('true') is that SQL; an OR-ed one undoes the rest.
-// A real condition still reads as the parameter $1. `await knex.transaction()` is a knex of its own.
+// A real condition is rendered as knex renders it. `await knex.transaction()` is a knex of its own.
 exports.up = async function (knex) {
   await knex('users').where({}).del();
   await knex('orders').where(true).update({ status: 'void' });
