@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "analyze/base/path_normal.hpp"
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/load_paths.hpp"
@@ -44,27 +45,10 @@ bool loadable(std::string_view path) { return script(path) || path.ends_with(".j
 
 bool in_node_modules(std::string_view path) { return path.starts_with("node_modules/") || path.find("/node_modules/") != std::string_view::npos; }
 
-// `spec` relative to the folder of `from`, '/'-separated and normalised; nothing when it leads out.
+// `spec` relative to the folder of `from`, normalised; nothing when it leads out.
 std::optional<std::string> normalised(std::string_view from, std::string_view spec) {
-    std::vector<std::string> parts;
     const std::size_t slash = from.rfind('/');
-    std::string whole = slash == std::string_view::npos ? std::string(spec) : std::string(from.substr(0, slash + 1)) + std::string(spec);
-    std::size_t start = 0;
-    while (start <= whole.size()) {
-        std::size_t end = whole.find('/', start);
-        if (end == std::string::npos) end = whole.size();
-        std::string part = whole.substr(start, end - start);
-        if (part == "..") {
-            if (parts.empty()) return std::nullopt;
-            parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(std::move(part));
-        }
-        start = end + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
+    return analyze::normal_path(slash == std::string_view::npos ? std::string(spec) : std::string(from.substr(0, slash + 1)) + std::string(spec));
 }
 
 std::string joined(std::string_view from, std::string_view spec) { return normalised(from, spec).value_or(std::string()); }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include "analyze/base/path_normal.hpp"
 #include "analyze/parse/json_depth.hpp"
 
 namespace pgfence::analyze::orm {
@@ -16,27 +17,10 @@ std::string folder_of(std::string_view path) {
     return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
 }
 
-// `spec` joined to `folder`, '/'-separated and normalised; nothing when it leads out of the repository.
+// `spec` joined to `folder`, normalised; nothing when it is absolute or leads out of the repository.
 std::optional<std::string> joined(const std::string& folder, std::string_view spec) {
     if (spec.starts_with('/')) return std::nullopt;
-    std::vector<std::string> parts;
-    const std::string whole = folder.empty() ? std::string(spec) : folder + "/" + std::string(spec);
-    std::size_t start = 0;
-    while (start <= whole.size()) {
-        std::size_t end = whole.find('/', start);
-        if (end == std::string::npos) end = whole.size();
-        std::string part = whole.substr(start, end - start);
-        if (part == "..") {
-            if (parts.empty()) return std::nullopt;
-            parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(std::move(part));
-        }
-        start = end + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
+    return normal_path(folder.empty() ? std::string(spec) : folder + "/" + std::string(spec));
 }
 
 // Every string under "exports" that is a path of the package ("./lib/index.js"), conditions and
