@@ -249,6 +249,18 @@ def at_call(s, path, fmt, line):
     return prints[0]
 
 
+def new_drop_finding(s, path, baseline, before, change, drop):
+    """After `change` to the file: the drop-table at line 3 has fingerprints other than `before`'s
+    (SARIF and GitLab), the baseline does not hide it, and --ci fails."""
+    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    check(after["sarif"] != before["sarif"], f"SARIF: {change} is a new result: {after}")
+    check(after["gitlab"] != before["gitlab"], f"GitLab: {change} is a new issue: {after}")
+    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
+    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
+    check(("drop-table", 3) in found, f"the baseline does not hide the drop {drop}: {found}")
+    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+
+
 def fingerprint_body(s):
     """A finding at a function call is about the statement the call runs: the function's body
     rewritten behind the same call (DROP TABLE sessions made DROP TABLE users) is a new finding to
@@ -265,13 +277,7 @@ def fingerprint_body(s):
     moved = {fmt: at_call(s, path, fmt, 5) for fmt in ("sarif", "gitlab")}
     check(moved == before, f"moving the lines keeps the fingerprints: {before} {moved}")
     write(full, CALL_FILE.format("users"))
-    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
-    check(after["sarif"] != before["sarif"], f"SARIF: the rewritten body is a new result: {after}")
-    check(after["gitlab"] != before["gitlab"], f"GitLab: the rewritten body is a new issue: {after}")
-    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
-    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
-    check(("drop-table", 3) in found, f"the baseline does not hide the drop of another table: {found}")
-    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+    new_drop_finding(s, path, baseline, before, "the rewritten body", "of another table")
 
 
 RESET_FILE = """SET lock_timeout = '2s';
@@ -297,13 +303,7 @@ def fingerprint_search_path(s):
     check(proc.returncode == 0, f"the baselined file passes as it was: exit {proc.returncode}: {proc.stdout[:1000]}")
     before = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
     write(full, RESET_FILE.format("public"))
-    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
-    check(after["sarif"] != before["sarif"], f"SARIF: another search_path is a new result: {after}")
-    check(after["gitlab"] != before["gitlab"], f"GitLab: another search_path is a new issue: {after}")
-    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
-    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
-    check(("drop-table", 3) in found, f"the baseline does not hide the drop under another search_path: {found}")
-    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+    new_drop_finding(s, path, baseline, before, "another search_path", "under another search_path")
     # No search_path: the identity of the statement's finding is its text alone, as before.
     plain = os.path.join("db", "V2__plain.sql")
     write(os.path.join(s.tmp, plain), "SET lock_timeout = '2s';\nDROP TABLE IF EXISTS orders;\n")
