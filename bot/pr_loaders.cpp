@@ -76,9 +76,7 @@ std::string read_parts(std::string_view path) {
 }
 
 bool manifest(std::string_view path) { return (path == "package.json" || path.ends_with("/package.json")) && !in_node_modules(path); }
-bool pnpm_settings(std::string_view path) {
-    return (path == "pnpm-workspace.yaml" || path.ends_with("/pnpm-workspace.yaml")) && !in_node_modules(path);
-}
+bool workspace_settings(std::string_view path) { return analyze::orm::workspace_root_file(path) && !in_node_modules(path); }
 
 // The start `path` of a load's name (orm/load_paths.hpp, relative to the folder of `from`) as a
 // start of repository paths: "lib/" for "./../lib/", "lib/h" for "./../lib/h". Nothing when it
@@ -219,20 +217,20 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     std::optional<analyze::orm::WorkspacePackages> workspace;
     auto workspaces = [&]() -> analyze::Result<const analyze::orm::WorkspacePackages*> {
         if (workspace) return &*workspace;
-        auto listed_settings = repo.list_blobs(changes.head_sha, [](std::string_view path) { return manifest(path) || pnpm_settings(path); });
+        auto listed_settings = repo.list_blobs(changes.head_sha, [](std::string_view path) { return manifest(path) || workspace_settings(path); });
         if (!listed_settings) return listed_settings.error();
         std::vector<std::pair<std::string, std::string>> manifests;
-        std::vector<std::string> pnpm;
+        std::vector<std::string> root_files;
         for (const auto& f : *listed_settings) {
-            if (pnpm_settings(f.path)) {
-                pnpm.push_back(f.path);
+            if (workspace_settings(f.path)) {
+                root_files.push_back(f.path);
                 continue;
             }
             auto blob = repo.read_file_bounded(changes.head_sha, f.path, options.max_file_bytes);
             if (!blob) return blob.error();
             if (*blob && (*blob)->text) manifests.emplace_back(f.path, *(*blob)->text);
         }
-        workspace = analyze::orm::workspace_packages(manifests, pnpm);
+        workspace = analyze::orm::workspace_packages(manifests, root_files);
         return &*workspace;
     };
     std::optional<analyze::Error> failed;
