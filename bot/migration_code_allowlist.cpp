@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +19,26 @@ struct Tok {
 
 bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The token at `i` when it is neither a name, a string nor a comment, for both lexers below: a
+// number, or punctuation (one of the language's two-character `pairs`, else one character; the
+// bracket `depth` follows it). Moves `i` past it.
+void number_or_punct(std::string_view s, std::size_t& i, int line, int& depth, std::initializer_list<std::string_view> pairs,
+                     std::vector<Tok>& out) {
+    if (std::isdigit(static_cast<unsigned char>(s[i]))) {
+        std::size_t j = i;
+        while (j < s.size() && (name_char(s[j]) || s[j] == '.')) ++j;
+        out.push_back({Tok::Kind::number, std::string(s.substr(i, j - i)), line});
+        i = j;
+        return;
+    }
+    std::string p(1, s[i]);
+    if (std::find(pairs.begin(), pairs.end(), s.substr(i, 2)) != pairs.end()) p = std::string(s.substr(i, 2));
+    if (p == "(" || p == "[" || p == "{") ++depth;
+    if ((p == ")" || p == "]" || p == "}") && depth > 0) --depth;
+    out.push_back({Tok::Kind::punct, p, line});
+    i += p.size();
+}
 
 // Python: comments, strings (prefixes, triple quotes), names, numbers, punctuation; a newline token
 // where a logical line ends (outside brackets, no backslash continuation).
@@ -74,21 +95,8 @@ std::vector<Tok> python_tokens(std::string_view s) {
                 t.text += s[i++];
             }
             out.push_back(std::move(t));
-        } else if (std::isdigit(static_cast<unsigned char>(c))) {
-            std::size_t j = i;
-            while (j < s.size() && (name_char(s[j]) || s[j] == '.')) ++j;
-            out.push_back({Tok::Kind::number, std::string(s.substr(i, j - i)), line});
-            i = j;
         } else {
-            std::string p(1, c);
-            if (i + 1 < s.size() && (s.substr(i, 2) == "->" || s.substr(i, 2) == "==" || s.substr(i, 2) == "!=" ||
-                                     s.substr(i, 2) == "<=" || s.substr(i, 2) == ">=" || s.substr(i, 2) == "**")) {
-                p = std::string(s.substr(i, 2));
-            }
-            if (p == "(" || p == "[" || p == "{") ++depth;
-            if ((p == ")" || p == "]" || p == "}") && depth > 0) --depth;
-            out.push_back({Tok::Kind::punct, p, line});
-            i += p.size();
+            number_or_punct(s, i, line, depth, {"->", "==", "!=", "<=", ">=", "**"}, out);
         }
     }
     if (!out.empty() && out.back().kind != Tok::Kind::newline) out.push_back({Tok::Kind::newline, "", line});
@@ -396,21 +404,8 @@ std::vector<Tok> ruby_tokens(std::string_view s) {
             }
             out.push_back({Tok::Kind::name, std::string(s.substr(i, j - i)), line});
             i = j;
-        } else if (std::isdigit(static_cast<unsigned char>(c))) {
-            std::size_t j = i;
-            while (j < s.size() && (name_char(s[j]) || s[j] == '.')) ++j;
-            out.push_back({Tok::Kind::number, std::string(s.substr(i, j - i)), line});
-            i = j;
         } else {
-            std::string p(1, c);
-            if (s.substr(i, 2) == "=>" || s.substr(i, 2) == "::" || s.substr(i, 2) == "->" || s.substr(i, 2) == "&&" ||
-                s.substr(i, 2) == "||" || s.substr(i, 2) == "==") {
-                p = std::string(s.substr(i, 2));
-            }
-            if (p == "(" || p == "[" || p == "{") ++depth;
-            if ((p == ")" || p == "]" || p == "}") && depth > 0) --depth;
-            out.push_back({Tok::Kind::punct, p, line});
-            i += p.size();
+            number_or_punct(s, i, line, depth, {"=>", "::", "->", "&&", "||", "=="}, out);
         }
     }
     if (!out.empty() && out.back().kind != Tok::Kind::newline) out.push_back({Tok::Kind::newline, "", line});

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "analyze/base/path_normal.hpp"
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/load_paths.hpp"
@@ -44,27 +45,10 @@ bool loadable(std::string_view path) { return script(path) || path.ends_with(".j
 
 bool in_node_modules(std::string_view path) { return path.starts_with("node_modules/") || path.find("/node_modules/") != std::string_view::npos; }
 
-// `spec` relative to the folder of `from`, '/'-separated and normalised; nothing when it leads out.
+// `spec` relative to the folder of `from`, normalised; nothing when it leads out.
 std::optional<std::string> normalised(std::string_view from, std::string_view spec) {
-    std::vector<std::string> parts;
     const std::size_t slash = from.rfind('/');
-    std::string whole = slash == std::string_view::npos ? std::string(spec) : std::string(from.substr(0, slash + 1)) + std::string(spec);
-    std::size_t start = 0;
-    while (start <= whole.size()) {
-        std::size_t end = whole.find('/', start);
-        if (end == std::string::npos) end = whole.size();
-        std::string part = whole.substr(start, end - start);
-        if (part == "..") {
-            if (parts.empty()) return std::nullopt;
-            parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(std::move(part));
-        }
-        start = end + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
+    return analyze::normal_path(slash == std::string_view::npos ? std::string(spec) : std::string(from.substr(0, slash + 1)) + std::string(spec));
 }
 
 std::string joined(std::string_view from, std::string_view spec) { return normalised(from, spec).value_or(std::string()); }
@@ -92,9 +76,7 @@ std::string read_parts(std::string_view path) {
 }
 
 bool manifest(std::string_view path) { return (path == "package.json" || path.ends_with("/package.json")) && !in_node_modules(path); }
-bool pnpm_settings(std::string_view path) {
-    return (path == "pnpm-workspace.yaml" || path.ends_with("/pnpm-workspace.yaml")) && !in_node_modules(path);
-}
+bool workspace_settings(std::string_view path) { return analyze::orm::workspace_root_file(path) && !in_node_modules(path); }
 
 // The start `path` of a load's name (orm/load_paths.hpp, relative to the folder of `from`) as a
 // start of repository paths: "lib/" for "./../lib/", "lib/h" for "./../lib/h". Nothing when it
@@ -235,20 +217,20 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     std::optional<analyze::orm::WorkspacePackages> workspace;
     auto workspaces = [&]() -> analyze::Result<const analyze::orm::WorkspacePackages*> {
         if (workspace) return &*workspace;
-        auto listed_settings = repo.list_blobs(changes.head_sha, [](std::string_view path) { return manifest(path) || pnpm_settings(path); });
+        auto listed_settings = repo.list_blobs(changes.head_sha, [](std::string_view path) { return manifest(path) || workspace_settings(path); });
         if (!listed_settings) return listed_settings.error();
         std::vector<std::pair<std::string, std::string>> manifests;
-        std::vector<std::string> pnpm;
+        std::vector<std::string> root_files;
         for (const auto& f : *listed_settings) {
-            if (pnpm_settings(f.path)) {
-                pnpm.push_back(f.path);
+            if (workspace_settings(f.path)) {
+                root_files.push_back(f.path);
                 continue;
             }
             auto blob = repo.read_file_bounded(changes.head_sha, f.path, options.max_file_bytes);
             if (!blob) return blob.error();
             if (*blob && (*blob)->text) manifests.emplace_back(f.path, *(*blob)->text);
         }
-        workspace = analyze::orm::workspace_packages(manifests, pnpm);
+        workspace = analyze::orm::workspace_packages(manifests, root_files);
         return &*workspace;
     };
     std::optional<analyze::Error> failed;

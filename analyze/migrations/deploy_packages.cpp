@@ -384,23 +384,25 @@ std::string package_name(std::string_view text) {
     return "";
 }
 
+std::vector<std::string> json_strings(std::string_view text, std::size_t open) {
+    std::vector<std::string> out;
+    const std::size_t close = open == std::string_view::npos ? open : text.find(']', open);
+    if (close == std::string_view::npos) return out;
+    const std::string_view list = text.substr(open + 1, close - open - 1);
+    for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
+        const std::size_t e = list.find('"', q + 1);
+        if (e == std::string_view::npos) break;
+        out.emplace_back(list.substr(q + 1, e - q - 1));
+        q = list.find('"', e + 1);
+    }
+    return out;
+}
+
 // The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
 // docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
 std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml) {
     std::vector<std::string> out;
-    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) {
-        const std::size_t open = package_json.find('[', w);
-        const std::size_t close = open == std::string_view::npos ? open : package_json.find(']', open);
-        if (close != std::string_view::npos) {
-            const std::string_view list = package_json.substr(open + 1, close - open - 1);
-            for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
-                const std::size_t e = list.find('"', q + 1);
-                if (e == std::string_view::npos) break;
-                out.emplace_back(list.substr(q + 1, e - q - 1));
-                q = list.find('"', e + 1);
-            }
-        }
-    }
+    if (const std::size_t w = package_json.find("\"workspaces\""); w != std::string_view::npos) out = json_strings(package_json, package_json.find('[', w));
     bool in_packages = false;
     for (const auto& l : logical_lines(pnpm_yaml, true)) {
         std::string_view t = l.text;

@@ -132,6 +132,9 @@ private:
 std::optional<std::string> join_folder(std::string_view folder, std::string_view rel);
 // The top-level "name" of a package.json (depth 1 only: a nested "name" is another's).
 std::string package_name(std::string_view text);
+// The strings of a JSON array that opens at `open` ('[') and ends at the first ']', at most 64
+// (lerna.json's "packages", package.json's "workspaces", turbo.json's "dependsOn").
+std::vector<std::string> json_strings(std::string_view text, std::size_t open);
 // The workspace patterns of a root: package.json "workspaces" (an array, or {"packages": [...]},
 // docs.npmjs.com/cli/using-npm/workspaces, Yarn's) and pnpm-workspace.yaml's `packages:` list.
 std::vector<std::string> workspace_patterns(std::string_view package_json, std::string_view pnpm_yaml);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "analyze/migrations/deploy_packages.hpp"
@@ -189,18 +190,21 @@ bool computed_word(const std::vector<std::string>& words, std::size_t v, const s
 
 // A package manager's run of a script named for the destructive direction (`npm run db:rollback`):
 // `pr` reads a changed line alone, without the package.json it names.
+// The words of such a script's name; the first eight are verbs too when passed on to the script's
+// tool (`npm run migrate down`).
+constexpr std::string_view k_destructive_words[] = {"down", "rollback", "undo", "reset", "drop", "clean",
+                                                    "redo", "revert", "fresh", "wipe", "purge", "truncate"};
+constexpr std::size_t k_destructive_verbs = 8;
+
 bool runs_destructive_script(std::string_view line) {
-    {
-        for (const auto& run : scripts_run_in(line)) {
-            const std::string n = lower(run.name);
-            for (std::string_view w : {"down", "rollback", "undo", "reset", "drop", "clean", "redo", "revert", "fresh", "wipe", "purge", "truncate"}) {
-                if (n.find(w) != std::string::npos) return true;
-            }
-            // `npm run migrate down`: a verb passed on to the script's tool.
-            for (const auto& word : simple_commands(run.args)) {
-                for (const auto& w : word) {
-                    if (w == "down" || w == "redo" || w == "rollback" || w == "reset" || w == "drop" || w == "undo" || w == "revert" || w == "clean") return true;
-                }
+    const auto words = std::span(k_destructive_words);
+    const auto verbs = words.first(k_destructive_verbs);
+    for (const auto& run : scripts_run_in(line)) {
+        const std::string n = lower(run.name);
+        if (std::any_of(words.begin(), words.end(), [&](std::string_view w) { return n.find(w) != std::string::npos; })) return true;
+        for (const auto& word : simple_commands(run.args)) {
+            for (const auto& w : word) {
+                if (std::find(verbs.begin(), verbs.end(), w) != verbs.end()) return true;
             }
         }
     }

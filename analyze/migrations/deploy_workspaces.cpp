@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/orm/workspace_packages.hpp"
 
 namespace pgfence::analyze::tools {
 
@@ -55,21 +56,6 @@ std::string swap_separator(std::string_view s) {
 bool glob_matches(std::string_view pattern, std::string_view name) {
     const ScriptPattern p(swap_separator(pattern));
     return p.ok() && p.matches(swap_separator(name));
-}
-
-// The strings of a JSON array that opens at `open` ('['), at most 64.
-std::vector<std::string> json_strings(std::string_view text, std::size_t open) {
-    std::vector<std::string> out;
-    const std::size_t close = text.find(']', open);
-    if (open == std::string_view::npos || close == std::string_view::npos) return out;
-    const std::string_view list = text.substr(open + 1, close - open - 1);
-    for (std::size_t q = list.find('"'); q != std::string_view::npos && out.size() < 64;) {
-        const std::size_t e = list.find('"', q + 1);
-        if (e == std::string_view::npos) break;
-        out.emplace_back(list.substr(q + 1, e - q - 1));
-        q = list.find('"', e + 1);
-    }
-    return out;
 }
 
 // The tasks turbo.json's (or nx.json's targetDefaults) entry for `task` lists in its "dependsOn"
@@ -153,7 +139,9 @@ const Workspaces::Root& Workspaces::root_of(const std::string& here, bool lerna_
         pnpm = text(at + "pnpm-workspace.yaml");
         lerna = text(at + "lerna.json");
         nx = text(at + "nx.json");
-        if ((pj && pj->find("\"workspaces\"") != std::string::npos) || pnpm || lerna || nx) {
+        const bool root_file = std::any_of(std::begin(orm::k_workspace_root_files), std::end(orm::k_workspace_root_files),
+                                           [&](std::string_view f) { return text(at + std::string(f)).has_value(); });
+        if ((pj && orm::declares_workspaces(*pj)) || root_file) {
             root.folder = up;
             break;
         }

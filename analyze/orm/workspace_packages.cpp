@@ -5,6 +5,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include "analyze/base/path_normal.hpp"
 #include "analyze/parse/json_depth.hpp"
 
 namespace pgfence::analyze::orm {
@@ -16,27 +17,10 @@ std::string folder_of(std::string_view path) {
     return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
 }
 
-// `spec` joined to `folder`, '/'-separated and normalised; nothing when it leads out of the repository.
+// `spec` joined to `folder`, normalised; nothing when it is absolute or leads out of the repository.
 std::optional<std::string> joined(const std::string& folder, std::string_view spec) {
     if (spec.starts_with('/')) return std::nullopt;
-    std::vector<std::string> parts;
-    const std::string whole = folder.empty() ? std::string(spec) : folder + "/" + std::string(spec);
-    std::size_t start = 0;
-    while (start <= whole.size()) {
-        std::size_t end = whole.find('/', start);
-        if (end == std::string::npos) end = whole.size();
-        std::string part = whole.substr(start, end - start);
-        if (part == "..") {
-            if (parts.empty()) return std::nullopt;
-            parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(std::move(part));
-        }
-        start = end + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
+    return normal_path(folder.empty() ? std::string(spec) : folder + "/" + std::string(spec));
 }
 
 // Every string under "exports" that is a path of the package ("./lib/index.js"), conditions and
@@ -71,16 +55,30 @@ bool node_builtin(std::string_view spec) {
     return k_builtins.contains(package_name(spec));
 }
 
+bool workspace_root_file(std::string_view path) {
+    const std::size_t slash = path.rfind('/');
+    const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    return std::find(std::begin(k_workspace_root_files), std::end(k_workspace_root_files), name) != std::end(k_workspace_root_files);
+}
+
+bool declares_workspaces(std::string_view package_json) {
+    if (package_json.find("\"workspaces\"") != std::string_view::npos) return true;
+    // A key spelt with \u escapes ("work\u0073paces") is the same key to npm's JSON.parse.
+    if (package_json.find("\\u") == std::string_view::npos || !json_nesting_within(package_json, 64)) return false;
+    const nlohmann::json doc = nlohmann::json::parse(package_json, nullptr, false);
+    return !doc.is_discarded() && doc.is_object() && doc.contains("workspaces");
+}
+
 WorkspacePackages workspace_packages(const std::vector<std::pair<std::string, std::string>>& manifests,
-                                     const std::vector<std::string>& pnpm_files) {
+                                     const std::vector<std::string>& root_files) {
     WorkspacePackages out;
-    out.declared = !pnpm_files.empty();
+    out.declared = !root_files.empty();
     for (const auto& [path, text] : manifests) {
         if (!json_nesting_within(text, 64)) continue;
         const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
         if (doc.is_discarded() || !doc.is_object()) continue;
         const std::string folder = folder_of(path);
-        if (doc.contains("workspaces")) out.declared = true;
+        if (declares_workspaces(text)) out.declared = true;
         if (auto name = doc.find("name"); name != doc.end() && name->is_string()) {
             out.folders.try_emplace(name->get<std::string>(), folder);
             auto& entries = out.entries[folder];

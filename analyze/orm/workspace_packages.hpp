@@ -8,8 +8,8 @@
 //
 // Read from the repository's package.json files, each once (linear). Every package.json names a
 // package, in a workspace's glob or not (more, never fewer), as analyze/orm/reach.cpp does for
-// allowlisted names. A small interface, to be unified with the workspace discovery of deploy
-// commands (analyze/migrations/deploy_workspaces.hpp), which evaluates the workspace globs.
+// allowlisted names. What declares a workspace is read here for both this and the workspace
+// discovery of deploy commands (analyze/migrations/deploy_workspaces.hpp, which evaluates the globs).
 #include <map>
 #include <set>
 #include <string>
@@ -18,8 +18,19 @@
 
 namespace pgfence::analyze::orm {
 
+// A workspace root's files besides its package.json: pnpm's (pnpm.io/pnpm-workspace_yaml), lerna's
+// (lerna.js.org/docs/api-reference/configuration), nx's. A folder with one is a workspace root.
+inline constexpr std::string_view k_workspace_root_files[] = {"pnpm-workspace.yaml", "lerna.json", "nx.json"};
+
+// Whether `path` is one of k_workspace_root_files (at the top or in a folder).
+[[nodiscard]] bool workspace_root_file(std::string_view path);
+
+// Whether a package.json declares workspaces (npm's and Yarn's "workspaces", an array or
+// {"packages": [...]}): the key anywhere in its text, or, spelt with escapes, at its top.
+[[nodiscard]] bool declares_workspaces(std::string_view package_json);
+
 struct WorkspacePackages {
-    // Some package.json declares workspaces or a local dependency, or a pnpm-workspace.yaml exists.
+    // Some package.json declares workspaces or a local dependency, or a workspace root file exists.
     bool declared = false;
     std::map<std::string, std::string> folders;  // package name -> its folder ("" the top)
     // A folder -> its entry files as package.json names them ("main", every path in "exports"),
@@ -28,10 +39,10 @@ struct WorkspacePackages {
     std::set<std::string> registry;  // names some package.json depends on by a version range (a registry package)
 };
 
-// `manifests`: (repository path, text) of each package.json outside node_modules; `pnpm_files`:
-// the paths of the pnpm-workspace.yaml files.
+// `manifests`: (repository path, text) of each package.json outside node_modules; `root_files`:
+// the paths of the workspace root files (workspace_root_file).
 [[nodiscard]] WorkspacePackages workspace_packages(const std::vector<std::pair<std::string, std::string>>& manifests,
-                                                   const std::vector<std::string>& pnpm_files);
+                                                   const std::vector<std::string>& root_files);
 
 // The package a bare name loads ("@app/dbh" for "@app/dbh/lib/x", "pg" for "pg/lib/client"),
 // and in `rest` the path inside it ("lib/x"; empty for the package itself).

@@ -249,6 +249,18 @@ def at_call(s, path, fmt, line):
     return prints[0]
 
 
+def new_drop_finding(s, path, baseline, before, change, drop):
+    """After `change` to the file: the drop-table at line 3 has fingerprints other than `before`'s
+    (SARIF and GitLab), the baseline does not hide it, and --ci fails."""
+    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    check(after["sarif"] != before["sarif"], f"SARIF: {change} is a new result: {after}")
+    check(after["gitlab"] != before["gitlab"], f"GitLab: {change} is a new issue: {after}")
+    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
+    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
+    check(("drop-table", 3) in found, f"the baseline does not hide the drop {drop}: {found}")
+    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+
+
 def fingerprint_body(s):
     """A finding at a function call is about the statement the call runs: the function's body
     rewritten behind the same call (DROP TABLE sessions made DROP TABLE users) is a new finding to
@@ -265,13 +277,7 @@ def fingerprint_body(s):
     moved = {fmt: at_call(s, path, fmt, 5) for fmt in ("sarif", "gitlab")}
     check(moved == before, f"moving the lines keeps the fingerprints: {before} {moved}")
     write(full, CALL_FILE.format("users"))
-    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
-    check(after["sarif"] != before["sarif"], f"SARIF: the rewritten body is a new result: {after}")
-    check(after["gitlab"] != before["gitlab"], f"GitLab: the rewritten body is a new issue: {after}")
-    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
-    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
-    check(("drop-table", 3) in found, f"the baseline does not hide the drop of another table: {found}")
-    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+    new_drop_finding(s, path, baseline, before, "the rewritten body", "of another table")
 
 
 RESET_FILE = """SET lock_timeout = '2s';
@@ -297,13 +303,7 @@ def fingerprint_search_path(s):
     check(proc.returncode == 0, f"the baselined file passes as it was: exit {proc.returncode}: {proc.stdout[:1000]}")
     before = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
     write(full, RESET_FILE.format("public"))
-    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
-    check(after["sarif"] != before["sarif"], f"SARIF: another search_path is a new result: {after}")
-    check(after["gitlab"] != before["gitlab"], f"GitLab: another search_path is a new issue: {after}")
-    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
-    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
-    check(("drop-table", 3) in found, f"the baseline does not hide the drop under another search_path: {found}")
-    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+    new_drop_finding(s, path, baseline, before, "another search_path", "under another search_path")
     # No search_path: the identity of the statement's finding is its text alone, as before.
     plain = os.path.join("db", "V2__plain.sql")
     write(os.path.join(s.tmp, plain), "SET lock_timeout = '2s';\nDROP TABLE IF EXISTS orders;\n")
@@ -312,24 +312,40 @@ def fingerprint_search_path(s):
     check(at_call(s, plain, "sarif", 4) == first, "settings reset before the statement leave its identity as it was")
 
 
-def baseline_added_on_branch(s):
-    """Red team R83 F5: the branch adds `DROP TABLE orders` and, in the same commit, the baseline
-    line `--update-baseline` writes for it. With --changed-since the baseline is the merge base's:
-    the added entry hides nothing (a warning says so), the base's entries still hide their findings."""
+def baselined_main(s):
+    """The branch main: db/V1__index.sql (a finding) and the baseline `analyze --baseline` writes
+    for it. Returns `run(*flags)`, `pgfence analyze` of db/ in the repository."""
     os.makedirs(s.repo)
     git(s.repo, "init", "-q", "-b", "main")
     write(os.path.join(s.repo, "db", "V1__index.sql"), "CREATE INDEX orders_email ON orders (email);\n")
-    run = lambda *extra: subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, "db"],  # noqa: E731
-                                        cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+
+    def run(*extra):
+        return subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, "db"],
+                              cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
     run("--baseline", ".pgfence-baseline")
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "base")
+    return run
+
+
+def baseline_drop_on_feature(s, run, v1_prefix=None):
+    """The branch feature: db/V2__drop.sql and, in the same commit, the baseline entry
+    `--update-baseline` writes for it (V1__index.sql rewritten with `v1_prefix` first, if given)."""
     git(s.repo, "checkout", "-qb", "feature")
-    write(os.path.join(s.repo, "db", "V1__index.sql"), "-- reviewed\nCREATE INDEX orders_email ON orders (email);\n")
+    if v1_prefix is not None:
+        write(os.path.join(s.repo, "db", "V1__index.sql"), v1_prefix + "CREATE INDEX orders_email ON orders (email);\n")
     write(os.path.join(s.repo, "db", "V2__drop.sql"), "SET lock_timeout = '2s';\nDROP TABLE orders;\n")
     run("--baseline", ".pgfence-baseline", "--update-baseline")
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "feature")
+
+
+def baseline_added_on_branch(s):
+    """Red team R83 F5: the branch adds `DROP TABLE orders` and, in the same commit, the baseline
+    line `--update-baseline` writes for it. With --changed-since the baseline is the merge base's:
+    the added entry hides nothing (a warning says so), the base's entries still hide their findings."""
+    run = baselined_main(s)
+    baseline_drop_on_feature(s, run, "-- reviewed\n")
     proc = run("--ci", "--changed-since", "main", "--baseline", ".pgfence-baseline", "--format", "json")
     check(proc.returncode == 1, f"--ci fails on the drop the branch baselined itself: exit {proc.returncode}: {proc.stderr}")
     reported = {(f["path"].split("/")[-1], x["rule"]) for f in json.loads(proc.stdout)["files"] for x in f["findings"]}
@@ -344,21 +360,10 @@ def baseline_added_without_changed_since(s):
     the entries the merge base with the default branch holds: the branch's own entry for its DROP
     TABLE is a warning: at its line of the baseline, its finding is reported and --ci fails. The
     base's entry still hides its finding, and the default branch itself passes."""
-    os.makedirs(s.repo)
-    git(s.repo, "init", "-q", "-b", "main")
-    write(os.path.join(s.repo, "db", "V1__index.sql"), "CREATE INDEX orders_email ON orders (email);\n")
-    run = lambda *extra: subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, "db"],  # noqa: E731
-                                        cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
-    run("--baseline", ".pgfence-baseline")
-    git(s.repo, "add", "-A")
-    git(s.repo, "commit", "-qm", "base")
+    run = baselined_main(s)
     proc = run("--ci", "--baseline", ".pgfence-baseline")
     check(proc.returncode == 0 and "warning:" not in proc.stderr, f"the default branch passes: exit {proc.returncode}: {proc.stderr}")
-    git(s.repo, "checkout", "-qb", "feature")
-    write(os.path.join(s.repo, "db", "V2__drop.sql"), "SET lock_timeout = '2s';\nDROP TABLE orders;\n")
-    run("--baseline", ".pgfence-baseline", "--update-baseline")
-    git(s.repo, "add", "-A")
-    git(s.repo, "commit", "-qm", "feature")
+    baseline_drop_on_feature(s, run)
     lines = open(os.path.join(s.repo, ".pgfence-baseline")).read().splitlines()
     added = next(i + 1 for i, line in enumerate(lines) if "V2__drop.sql" in line)
     proc = run("--ci", "--baseline", ".pgfence-baseline", "--format", "json")

@@ -30,3 +30,18 @@ TEST_CASE("workspace packages: names, entries, local specs and registry ranges (
     CHECK(node_builtin("node:test"));
     CHECK_FALSE(node_builtin("pg"));
 }
+
+TEST_CASE("workspace packages: what declares a workspace, shared with deploy commands' roots") {
+    CHECK(declares_workspaces(R"({"name":"app","workspaces":["packages/*"]})"));
+    CHECK(declares_workspaces(R"({"name":"app","work\u0073paces":["packages/*"]})"));  // JSON.parse's same key
+    CHECK_FALSE(declares_workspaces(R"({"name":"app","description":"no \\ workspaces here"})"));
+    CHECK(workspace_root_file("pnpm-workspace.yaml"));
+    CHECK(workspace_root_file("tools/lerna.json"));
+    CHECK(workspace_root_file("nx.json"));
+    CHECK_FALSE(workspace_root_file("turbo.json"));
+    CHECK(workspace_packages({}, {"lerna.json"}).declared);
+    // A `file:` dependency's folder, normalised against the package's (analyze/base/path_normal.hpp).
+    const auto ws = workspace_packages({{"apps/web/package.json", R"({"name":"web","dependencies":{"db":"file:./../../packages//db/."}})"}}, {});
+    CHECK(ws.folders.at("db") == "packages/db");
+    CHECK_FALSE(workspace_packages({{"package.json", R"({"name":"a","dependencies":{"up":"file:../x","abs":"file:/x"}})"}}, {}).folders.contains("abs"));
+}
