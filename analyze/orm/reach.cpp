@@ -304,7 +304,22 @@ private:
             auto text = has_manifest ? read_limited(manifest.string(), k_manifest_bytes) : std::nullopt;
             if (has_manifest && !text) why = unread(manifest);
             const std::vector<Token> t = text ? lex_js(*text) : std::vector<Token>{};
+            // The "scripts" object holds commands by name (`"typeorm": "ts-node ..."`), no package
+            // mapping: its pairs are passed over (stranger review 86: every TypeORM migration of
+            // a project with such a script was unknown).
+            std::size_t scripts_end = 0;
             for (std::size_t i = 0; i + 2 < t.size() && why.empty(); ++i) {
+                if (i < scripts_end) continue;
+                if (t[i].kind == TokenKind::String && t[i].string.value == "scripts" && punct(&t[i + 1], ":") && punct(&t[i + 2], "{")) {
+                    int depth = 0;
+                    std::size_t j = i + 2;
+                    for (; j < t.size(); ++j) {
+                        if (punct(&t[j], "{")) ++depth;
+                        if (punct(&t[j], "}") && --depth == 0) break;
+                    }
+                    scripts_end = j;
+                    continue;
+                }
                 if (t[i].kind != TokenKind::String || t[i].string.value != package || !punct(&t[i + 1], ":")) continue;
                 if (t[i + 2].kind != TokenKind::String) continue;  // "lodash": { ... } (overrides of its own deps)
                 const std::string& v = t[i + 2].string.value;

@@ -197,6 +197,24 @@ def oversized_workspace_package(s):
     analyze_unknown(s, "migrations/20240101000000_stamp.js", 1)
 
 
+
+def script_named_control(s):
+    """A script named as a package (`"dayjs": "node scripts/dayjs.js"`, TypeORM projects' usual
+    `"typeorm": "ts-node ..."`) maps nothing: the migration's `require("dayjs")` stays clean
+    (stranger review 86: every migration of such a project was unknown)."""
+    pkg = json.dumps({"name": "app", "scripts": {"migrate": "knex migrate:latest", "dayjs": "node scripts/dayjs.js --watch"},
+                      "dependencies": DEPS}, indent=2) + "\n"
+    pull_request(s, {"migrations/20240201000000_more.js": MIGRATION}, {**BASE, "package.json": pkg, ".gitignore": "node_modules\n"})
+    proc, found = analyze(s)
+    check(proc.returncode == 0 and not [f for f in found if f["rule"] == "unknown-statement"],
+          f"analyze: nothing is unknown: exit {proc.returncode} {found}\n{proc.stderr[-500:]}")
+    pkg = pkg.replace('"dayjs": "1.11.10"', '"dayjs": "file:./lib/dayjs"')
+    with open(os.path.join(s.repo, "package.json"), "w") as f:
+        f.write(pkg)
+    proc, found = analyze(s)
+    check(unknown_at(found, "migrations/20240101000000_stamp.js", 1), f"a dependency's file: mapping is still unknown: {found}")
+
+
 SCENARIOS = {
     "tsconfig_bom": tsconfig_bom,
     "tsconfig_cd": tsconfig_cd,
@@ -210,6 +228,7 @@ SCENARIOS = {
     "control_name_loads": control_name_loads,
     "oversized_manifest": oversized_manifest,
     "oversized_workspace_package": oversized_workspace_package,
+    "script_named_control": script_named_control,
 }
 
 if __name__ == "__main__":
