@@ -158,6 +158,11 @@ public:
         m_target.database = "capture";
         m_target.user = trace::PgInstance::migration_role();
         if (auto s = admin->execute("CREATE DATABASE capture OWNER " + m_target.user); !s) return s.error().message;
+        // The migration role reaches no other database of this server: from `postgres` a second
+        // connection could ALTER DATABASE capture (its owner) out of the proxy's sight (red team
+        // R86 F6). template0 takes no connections at all.
+        if (auto s = admin->execute("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC"); !s) return s.error().message;
+        m_watch.emplace(std::move(*admin));
         // The migration role's password, from its connection string (32 hex digits).
         const std::string conninfo = m_instance->migration_conninfo("capture");
         const std::size_t at = conninfo.find(" password=");
@@ -172,31 +177,29 @@ public:
     [[nodiscard]] const capture::Upstream& upstream() const { return m_upstream; }
     [[nodiscard]] int major() const { return m_major; }
 
-    // How many sessions the server has established to the capture's database so far
-    // (pg_stat_database.sessions, PostgreSQL 14 and later), once no backend is left on it (a
-    // backend counts its session in the statistics when it ends, at the latest); none when the
-    // server cannot say. Compared before and after the command with the sessions that went
-    // through the proxy, it tells whether the command reached the database another way (the
-    // server's own port, which `SELECT inet_server_port()` names).
-    [[nodiscard]] std::optional<long long> target_sessions() {
+    // How many sessions the server has established to any of its databases so far
+    // (pg_stat_database.sessions, PostgreSQL 14 and later), once no session of the capture's role
+    // or on its database is left (a backend counts its session in the statistics when it ends, at
+    // the latest); none when the server cannot say. Compared before and after the command with the
+    // sessions that went through the proxy, it tells whether the command reached the server another
+    // way (its own port, which `SELECT inet_server_port()` names), on whichever database: from
+    // `postgres`, ALTER DATABASE changes the capture's database too (red team R86 F6). pgfence's own
+    // connection is open across both counts and was counted before the first (a backend reports
+    // its session when it first waits for a query, PostgreSQL 15; at its start, 14).
+    [[nodiscard]] std::optional<long long> server_sessions() {
         if (m_major < 14) return std::nullopt;
-        std::optional<trace::Connection> own;
-        trace::Connection* conn = m_admin ? &*m_admin : nullptr;
-        if (conn == nullptr && m_instance) {
-            auto c = m_instance->connect("postgres");
-            if (!c) return std::nullopt;
-            own.emplace(std::move(*c));
-            conn = &*own;
-        }
+        trace::Connection* conn = m_admin ? &*m_admin : m_watch ? &*m_watch : nullptr;
         if (conn == nullptr) return std::nullopt;
-        const std::vector<std::string> db{m_target.database};
+        const std::vector<std::string> ours{m_target.database, m_target.user};
         for (int i = 0; i < 100; ++i) {  // up to 5 s for the command's backends to end
-            auto left = conn->query("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", db);
+            auto left = conn->query("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                                    "AND (datname = $1 OR usename = $2)", ours);
             if (!left || left->rows() != 1) return std::nullopt;
             if (left->value(0, 0) == "0") break;
             usleep(50000);
         }
-        auto n = conn->query("SELECT sessions FROM pg_stat_database WHERE datname = $1", db);
+        (void)conn->execute("SELECT pg_stat_clear_snapshot()");
+        auto n = conn->query("SELECT sum(sessions) FROM pg_stat_database");
         if (!n || n->rows() != 1 || n->is_null(0, 0)) return std::nullopt;
         return std::atoll(n->value(0, 0).c_str());
     }
@@ -226,6 +229,7 @@ private:
 
     std::unique_ptr<trace::PgInstance> m_instance;
     std::optional<trace::Connection> m_admin;
+    std::optional<trace::Connection> m_watch;  // the throwaway server's: counts its sessions
     capture::Target m_target;
     capture::Upstream m_upstream;
     int m_major = 15;
@@ -274,7 +278,7 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             return k_exit_input;
         }
         server.target().port = (*proxy)->port();
-        const std::optional<long long> sessions_before = server.target_sessions();
+        const std::optional<long long> sessions_before = server.server_sessions();
         capture::become_subreaper();
         std::vector<pid_t> own_before;
         for (const auto& [child, ended] : capture::own_children()) own_before.push_back(child);
@@ -327,15 +331,14 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         kill(-*pid, SIGKILL);
         sessions = (*proxy)->sessions();
         for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
-        const std::optional<long long> sessions_after = g_stop_signal == 0 ? server.target_sessions() : std::nullopt;
+        const std::optional<long long> sessions_after = g_stop_signal == 0 ? server.server_sessions() : std::nullopt;
         long long proxied = 0;
         // A session the server ended during its start (an invalid `options` setting after the
         // password) is not one pg_stat_database counts: counted here, it would hide one session
         // that bypassed the proxy (red team I1, C_DIRECTSLACK). Left out, an uncounted one can
-        // only make pgfence say "unknown" where nothing bypassed it.
-        for (const auto& s : sessions) {
-            proxied += s.authenticated && !s.error && s.database == server.target().database ? 1 : 0;
-        }
+        // only make pgfence say "unknown" where nothing bypassed it. A proxied session to another
+        // database is counted there, and its statements were seen.
+        for (const auto& s : sessions) proxied += s.authenticated && !s.error ? 1 : 0;
         if (!sessions_before || !sessions_after) {
             run.bypass_unchecked = true;
         } else {

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "analyze/model/catalog.hpp"
+#include "analyze/model/volatile_builtins.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "annotate/printable.hpp"
 
 namespace pgfence::bot {
@@ -31,10 +33,39 @@ void point_at_file(analyze::FileReport& f, const std::string& path) {
     f.plan.reset();
 }
 
+// Built-ins that act beyond the statement although no finding shows it when the statement is
+// analysed alone: set_config changes the session (its finding comes at the statement it weakens),
+// and the ones volatile_builtins.cpp leaves to a rule wherever they are called. Advisory locks,
+// clocks, random values and reads of state are not among them (Rails' pg_try_advisory_lock stays
+// the tool's own).
+bool acts_beyond(std::string_view name) {
+    static constexpr std::string_view k_modelled[] = {
+        "set_config", "nextval", "setval", "lo_unlink", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+        "pg_drop_replication_slot", "pg_replication_slot_advance", "pg_logical_slot_get_changes",
+        "pg_logical_slot_get_binary_changes", "pg_replication_origin_drop", "pg_replication_origin_advance",
+        "dblink", "dblink_exec", "dblink_open", "dblink_send_query", "pg_notify"};
+    return std::find(std::begin(k_modelled), std::end(k_modelled), name) != std::end(k_modelled) ||
+           !analyze::unmodelled_volatile_builtin(name).empty();
+}
+
+// Whether the statement calls a built-in that acts beyond it (or its calls cannot be listed).
+bool calls_acting_builtin(const std::string& sql) {
+    const analyze::ParsedStatement parsed = analyze::parse_statement(sql);
+    if (parsed.stmt == nullptr) return true;
+    const auto calls = analyze::function_calls_in(parsed.stmt);
+    if (!calls) return true;
+    return std::any_of(calls->begin(), calls->end(), [](const std::vector<std::string>& name) {
+        std::string last = name.empty() ? std::string() : name.back();
+        for (char& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return acts_beyond(last);
+    });
+}
+
 // A tool's look at the catalog (Django's and SQLAlchemy's table lists, `select version()`,
 // `show standard_conforming_strings`): a SELECT or SHOW that, analysed alone, reads nothing but
-// the system catalogs, runs no function pgfence does not know and has no finding. Not the
-// application's migration: left out of it, and counted.
+// the system catalogs, runs no function pgfence does not know, calls no built-in that acts beyond
+// the statement (a set_config of lock_timeout from pg_settings: red team R86 F7) and has no
+// finding. Not the application's migration: left out of it, and counted.
 bool introspection(const std::string& sql, const analyze::AnalyzeOptions& options) {
     const auto first = sql.find_first_not_of(" \t\r\n(");
     if (first == std::string::npos) return false;
@@ -47,6 +78,7 @@ bool introspection(const std::string& sql, const analyze::AnalyzeOptions& option
     if (f.statements.size() != 1 || !f.findings.empty()) return false;
     const auto& s = f.statements.front();
     if (s.status != analyze::StatementStatus::Analyzed || s.runs_user_code || !s.rewrites.empty()) return false;
+    if (calls_acting_builtin(sql)) return false;
     return std::all_of(s.locks.begin(), s.locks.end(), [](const analyze::LockFact& l) {
         return l.relation.starts_with("pg_catalog.") || l.relation.starts_with("information_schema.") ||
                (l.relation.starts_with("pg_") && l.relation.find('.') == std::string::npos);
@@ -170,7 +202,7 @@ CaptureJudgement judge_capture(std::vector<capture::CapturedMigration>& migratio
 std::vector<std::string> run_unseen(const capture::RunFacts& run) {
     std::vector<std::string> out;
     if (run.bypassed_sessions > 0) {
-        out.push_back(std::to_string(run.bypassed_sessions) + " session(s) reached the capture's database without passing through "
+        out.push_back(std::to_string(run.bypassed_sessions) + " session(s) reached the server without passing through "
                       "pgfence's proxy (the server's own port): what they sent, in any migration, is not known");
     } else if (run.bypass_unchecked) {
         out.push_back("the server does not count sessions (pg_stat_database.sessions, PostgreSQL 14 and later), so pgfence cannot "
