@@ -184,6 +184,25 @@ bool numbered_duplicates(const pg::Node* where, std::string_view table) {
     if (inner == nullptr || inner->op != SETOP_NONE || inner->whereClause != nullptr || pg::length(inner->fromClause) != 1) return false;
     const auto* source = pg::as<RangeVar>(pg::nth(inner->fromClause, 0));
     if (source == nullptr || pg::relname(source) != table) return false;
+    // The key the outer query picks is the table's own column (`id`, or `*`), and no other target
+    // calls a function: `unnest(ARRAY(SELECT id FROM t)) AS id` numbers rows of another set, and
+    // `rn > 1` then picks every key (red team R86 F8).
+    bool key_column = false, star = false;
+    for (const ResTarget* target : pg::each<ResTarget>(inner->targetList)) {
+        const auto* call = pg::as<FuncCall>(target->val);
+        if (call != nullptr && call->over != nullptr && pg::text(pg::last(call->funcname)) == "row_number") continue;
+        const auto* column = pg::as<ColumnRef>(target->val);
+        if (column == nullptr) return false;
+        if (pg::is<A_Star>(pg::last(column->fields))) {
+            star = true;
+            continue;
+        }
+        const std::string_view own = pg::text(pg::last(column->fields));
+        const std::string_view named = target->name != nullptr ? pg::text(target->name) : own;
+        if (named == key && own != key) return false;  // another column under the key's name
+        key_column = key_column || (named == key && own == key);
+    }
+    if (!key_column && !(star && key == "id")) return false;
     for (const ResTarget* target : pg::each<ResTarget>(inner->targetList)) {
         const auto* call = pg::as<FuncCall>(target->val);
         if (call == nullptr || call->over == nullptr || pg::text(pg::last(call->funcname)) != "row_number" ||

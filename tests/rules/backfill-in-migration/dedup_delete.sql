@@ -34,3 +34,10 @@ DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (PA
 DELETE FROM orders WHERE id IN (
     SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY user_id IS NULL ORDER BY id) AS rn FROM orders) d WHERE rn > 1
 );
+-- The key taken from another set than the table's own column (red team R86 F8: unnest over every id
+-- deleted all 1,001 rows once one user_id repeated), or another column under the key's name. HIGH.
+DELETE FROM orders WHERE id IN (
+    SELECT id FROM (SELECT unnest(ARRAY(SELECT o.id FROM orders o)) AS id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn
+                    FROM orders) d WHERE rn > 1
+);
+DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT user_id AS id, row_number() OVER (PARTITION BY user_id) AS rn FROM orders) d WHERE rn > 1);
