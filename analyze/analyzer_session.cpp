@@ -2,6 +2,7 @@
 #include "analyze/analyzer_parts.hpp"
 #include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
+#include "analyze/model/session_role.hpp"
 
 namespace pgfence::analyze {
 
@@ -14,8 +15,33 @@ std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
     if (name == "timezone") return &s.timezone;
     if (name == "search_path") return &s.search_path;
     if (name == "session_replication_role") return &s.session_replication_role;
+    if (name == "role") return &s.role;
+    if (name == "session_authorization") return &s.session_authorization;
     return nullptr;
 }
+
+namespace {
+
+// SET ROLE's value (NONE is no role), and SET SESSION AUTHORIZATION ending SET ROLE in the
+// scope it has (session_role.hpp), after *now (and *at_commit when it lasts) took `value`.
+std::optional<std::string> role_or_value(const std::string& name, const std::optional<std::string>& value) {
+    return name == "role" ? role_value(value) : value;
+}
+void end_role_with_authorization(const std::string& name, SessionState& state, bool lasts) {
+    if (name != "session_authorization") return;
+    state.current.role.reset();
+    if (lasts) state.committed.role.reset();
+}
+
+// RESET ALL leaves the role and the session authorization (GUC_NO_RESET_ALL; PostgreSQL 15, checked).
+Settings after_reset_all(const Settings& s) {
+    Settings out;
+    out.role = s.role;
+    out.session_authorization = s.session_authorization;
+    return out;
+}
+
+}  // namespace
 
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
@@ -117,8 +143,9 @@ void apply_set_config(const pg::Node* stmt, SessionState& state, StatementFacts&
             facts.notes.push_back("set_config(..., true) outside a transaction lasts only for its own statement");
             continue;
         }
-        *now = call.value;
-        if (!*call.is_local) *at_commit = call.value;
+        *now = role_or_value(call.name, call.value);
+        if (!*call.is_local) *at_commit = *now;
+        end_role_with_authorization(call.name, state, !*call.is_local);
         if (call.name == "session_replication_role" && call.value && lower_ascii(*call.value) == "replica") {
             facts.notes.push_back("session_replication_role = replica (set_config): from here on, triggers and foreign-key "
                                   "checks do not fire for the rows this session writes (superuser only)");
@@ -179,14 +206,16 @@ void apply_own_session(const pg::Node* stmt, SessionState& state, StatementFacts
         return;
     }
     std::string name(pg::text(set->name));
+    // GUC names match in any case (guc.c guc_name_compare); the older settings keep their exact match.
+    if (const std::string lowered = lower_ascii(name); lowered == "role" || lowered == "session_authorization") name = lowered;
     bool is_local = set->is_local;
     if (is_local && state.transaction() == Transaction::None) {
         facts.notes.push_back("SET LOCAL outside a transaction has no effect");
         return;
     }
     if (set->kind == VAR_RESET_ALL) {
-        state.current = Settings{};
-        state.committed = Settings{};
+        state.current = after_reset_all(state.current);
+        state.committed = after_reset_all(state.committed);
         return;
     }
     auto* now = setting_slot(state.current, name);
@@ -195,9 +224,11 @@ void apply_own_session(const pg::Node* stmt, SessionState& state, StatementFacts
     std::optional<std::string> value;
     if (set->kind == VAR_SET_VALUE) value = setting_value(set->args, name == "search_path");
     else if (set->kind != VAR_RESET && set->kind != VAR_SET_DEFAULT) return;
-    *now = value;
+    *now = role_or_value(name, value);
     // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
-    if (!is_local || set->kind == VAR_RESET) *at_commit = value;
+    const bool lasts = !is_local || set->kind == VAR_RESET;
+    if (lasts) *at_commit = *now;
+    end_role_with_authorization(name, state, lasts);
     if (name == "session_replication_role" && value && lower_ascii(*value) == "replica") {
         facts.notes.push_back("session_replication_role = replica: from here on, triggers and foreign-key checks "
                               "do not fire for the rows this session writes (superuser only)");

@@ -101,12 +101,15 @@ struct Settings {
     std::optional<std::string> timezone;         // TimeZone: UTC lets timestamp <-> timestamptz skip the rewrite
     std::optional<std::string> search_path;      // as SHOW search_path shows it: "billing, public"
     std::optional<std::string> session_replication_role;  // replica: triggers and foreign keys do not fire
+    // SET ROLE and SET SESSION AUTHORIZATION: current_user, which "$user" in search_path names (session_role.hpp).
+    std::optional<std::string> role;
+    std::optional<std::string> session_authorization;
 
     bool operator==(const Settings&) const = default;
 };
 
 // The settings a statement runs with, shared by every statement between two changes (a file of
-// a million statements holds one copy, not a million: Settings is seven strings). Read only.
+// a million statements holds one copy, not a million: Settings is nine strings). Read only.
 class SharedSettings {
 public:
     SharedSettings() = default;

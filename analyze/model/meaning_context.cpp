@@ -3,6 +3,8 @@
 #include <optional>
 #include <string_view>
 
+#include "analyze/model/session_role.hpp"
+
 namespace pgfence::analyze {
 
 std::string meaning_context(const StatementFacts& statement) {
@@ -14,7 +16,9 @@ std::string meaning_context(const StatementFacts& statement) {
     add("search_path", s.search_path);
     add("TimeZone", s.timezone);
     add("session_replication_role", s.session_replication_role);
-    return out;
+    // And the role "$user" names, when one is set (R83b H4); appended last, so that a file that
+    // never sets one keeps the identities baselines already hold.
+    return out + role_meaning(s);
 }
 
 }  // namespace pgfence::analyze

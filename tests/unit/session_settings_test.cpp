@@ -9,6 +9,7 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/model/meaning_context.hpp"
 #include "tests/unit/statement_lookup.hpp"
 
 using namespace pgfence::analyze;
@@ -145,4 +146,44 @@ TEST_CASE("session: session_replication_role = replica is a fact of the statemen
     CHECK(has_note(report.statements[0], "triggers and foreign-key checks do not fire"));
     CHECK(report.statements[1].settings->session_replication_role == "replica");
     CHECK_FALSE(report.statements[3].settings->session_replication_role.has_value());
+}
+
+TEST_CASE("session: the role \"$user\" names is part of a statement's meaning (R83b H4)") {
+    auto report = run(
+        "SET ROLE staging;\n"                          // 0
+        "DROP TABLE IF EXISTS orders;\n"               // 1: staging.orders
+        "RESET ALL;\n"                                 // 2: keeps the role (GUC_NO_RESET_ALL)
+        "SELECT 1;\n"                                  // 3
+        "RESET ROLE;\n"                                // 4
+        "DROP TABLE IF EXISTS orders;\n"               // 5: public.orders
+        "SET SESSION AUTHORIZATION admin;\n"           // 6
+        "SELECT 2;\n"                                  // 7
+        "SET ROLE app;\n"                              // 8
+        "SET SESSION AUTHORIZATION admin;\n"           // 9: ends SET ROLE
+        "SELECT 3;\n"                                  // 10
+        "SET ROLE NONE;\n"                             // 11
+        "RESET SESSION AUTHORIZATION;\n"               // 12
+        "SELECT 4;\n"                                  // 13
+        "BEGIN;\n"                                     // 14
+        "SET LOCAL ROLE app;\n"                        // 15
+        "SELECT 5;\n"                                  // 16
+        "COMMIT;\n"                                    // 17
+        "SELECT 6;\n"                                  // 18
+        "SELECT set_config('role', 'staging', false);\n"  // 19
+        "SELECT 7;\n"                                  // 20
+        "SET search_path = public;\n"                  // 21
+        "SELECT 8;\n");                                // 22
+    REQUIRE(report.statements.size() == 23);
+    const auto meaning = [&](std::size_t i) { return meaning_context(report.statements[i]); };
+    CHECK(meaning(1).find("current_user=staging") != std::string::npos);
+    CHECK(meaning(3).find("current_user=staging") != std::string::npos);
+    CHECK(meaning(5).empty());
+    CHECK(meaning(7).find("current_user=admin") != std::string::npos);
+    CHECK(meaning(10).find("current_user=admin") != std::string::npos);
+    CHECK(meaning(13).empty());
+    CHECK(meaning(16).find("current_user=app") != std::string::npos);
+    CHECK(meaning(18).empty());
+    CHECK(meaning(20).find("current_user=staging") != std::string::npos);
+    // A search_path without "$user": the role changes no name, and is not part of the meaning.
+    CHECK(meaning(22).find("current_user") == std::string::npos);
 }

@@ -89,9 +89,12 @@ bool is_catalog(const RangeVar* rv) {
 // A session setting the statements after the body depend on, set inside it (SET, SET LOCAL, a
 // constant set_config): the analyzer's session state does not follow bodies, so the body is not
 // followed that far. session_replication_role = replica stops foreign-key checks for every later
-// write of the session; search_path changes what every later name resolves to.
+// write of the session; search_path changes what every later name resolves to, and so do role
+// and session_authorization, through "$user" in the path (session_role.hpp).
 void note_session_setting(Walk& w, const pg::Node* stmt, const json* where) {
-    const auto followed = [](std::string_view name) { return name == "session_replication_role" || name == "search_path"; };
+    const auto followed = [](std::string_view name) {
+        return name == "session_replication_role" || name == "search_path" || name == "role" || name == "session_authorization";
+    };
     std::string name;
     if (const auto* set = pg::as<VariableSetStmt>(stmt); set != nullptr && set->name != nullptr) {
         std::string lowered(pg::text(set->name));
