@@ -31,6 +31,43 @@ nlohmann::json make_event(const std::string& repository, std::int64_t seq, const
     return event;
 }
 
+namespace {
+
+struct Granted {
+    std::set<std::string> approvers;
+    std::int64_t exemptions = 0;
+};
+
+// Records what `event` grants, or says why the sign-off a `check` event names is not in the chain.
+std::optional<std::string> signoff_problem(const nlohmann::json& event, Granted& granted) {
+    const std::string type = event.value("type", "");
+    const nlohmann::json* data = event.contains("data") && event["data"].is_object() ? &event["data"] : nullptr;
+    if (data == nullptr) return std::nullopt;
+    if (type == "approval" && data->contains("login") && (*data)["login"].is_string()) {
+        granted.approvers.insert((*data)["login"].get<std::string>());
+    } else if (type == "exemption") {
+        ++granted.exemptions;
+    } else if (type == "check") {
+        if (data->contains("signed_off_by") && (*data)["signed_off_by"].is_array()) {
+            for (const auto& login : (*data)["signed_off_by"]) {
+                if (!login.is_string() || !granted.approvers.contains(login.get<std::string>())) {
+                    return "its check names " + login.dump().substr(0, 80) +
+                           " as a signer, but the chain has no approval event of theirs for this pull request before it";
+                }
+            }
+        }
+        if (data->contains("exemptions_active") && (*data)["exemptions_active"].is_number_integer() &&
+            (*data)["exemptions_active"].get<std::int64_t>() > granted.exemptions) {
+            return "its check counts " + std::to_string((*data)["exemptions_active"].get<std::int64_t>()) +
+                   " active exemptions, but the chain has " + std::to_string(granted.exemptions) +
+                   " exemption events for this pull request before it";
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Verification verify(const std::vector<nlohmann::json>& events) {
     Verification out;
     struct Head {
@@ -38,6 +75,11 @@ Verification verify(const std::vector<nlohmann::json>& events) {
         std::string hash = k_genesis;
     };
     std::map<std::string, Head> heads;
+    // Per repository and pull request: who gave an approval, and how many exemptions were granted,
+    // as the chain recorded them so far. A check that names a signer with no `approval` event
+    // before it, or more active exemptions than `exemption` events, signed off on something the
+    // chain does not hold (a row written into the store by hand, red team R86 F9).
+    std::map<std::pair<std::string, std::int64_t>, Granted> granted;
     for (const auto& event : events) {
         const std::string repository = event.value("repository", "");
         const std::int64_t seq = event.contains("seq") && event["seq"].is_number_integer() ? event["seq"].get<std::int64_t>() : 0;
@@ -59,6 +101,9 @@ Verification verify(const std::vector<nlohmann::json>& events) {
         }
         const std::string stored = event.value("hash", "");
         if (hash_of(event) != stored) return fail(seq, "its hash does not match its content (changed)");
+        const std::int64_t pull = event.contains("pull_request") && event["pull_request"].is_number_integer()
+                                      ? event["pull_request"].get<std::int64_t>() : 0;
+        if (auto problem = signoff_problem(event, granted[{repository, pull}])) return fail(seq, *problem);
         head.seq = seq;
         head.hash = stored;
         ++out.events;

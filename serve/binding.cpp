@@ -47,15 +47,20 @@ std::string findings_of(const json& file, const std::string& rule, std::optional
 
 }  // namespace
 
+std::string unseen_binding(const json& envelope) {
+    const std::string tree = envelope.value("head_tree", std::string());
+    return (tree.empty() ? "commit " + envelope.value("head_sha", std::string()) : "tree " + tree) + "\nbase " +
+           envelope.value("base_sha", std::string()) + "\n";
+}
+
 namespace {
 
 // What pgfence could not see may take what it does from any file of the commit (as
 // signoff_item_identity says): an exemption of it binds to the head's whole tree too (red team r84
-// #8), or to its commit when the upload has no tree.
+// #8), or to its commit when the upload has no tree, and to the base it was judged against (R86 F2).
 std::string unseen_tree(const json& envelope, const std::string& rule) {
     if (rule != "unknown-statement" && rule != "unparsable-statement") return {};
-    const std::string tree = envelope.value("head_tree", std::string());
-    return tree.empty() ? "commit " + envelope.value("head_sha", std::string()) + "\n" : "tree " + tree + "\n";
+    return unseen_binding(envelope);
 }
 
 std::string scope_of(const json& envelope, const std::string& rule, const std::optional<std::string>& path, std::optional<int> line);
@@ -131,12 +136,11 @@ std::string signoff_item_identity(const json& item, const json& envelope) {
     // What pgfence could not see (a call it did not follow, SQL it could not parse) may take what
     // it does from any file of the commit (a path read at run time, a module loaded by a computed
     // name): an approval of it binds to the head's whole tree, so any change to the repository
-    // voids it. An upload without the tree binds it to its head commit.
+    // voids it (an upload without the tree: its head commit). What merges is the head and the
+    // base: a file the call reads may change on the base (R86 F2), so it binds to the base commit
+    // the upload was judged against too, and a re-run after the base moved needs a new approval.
     const std::string rule = item.value("rule", "");
-    if (rule == "unknown-statement" || rule == "unparsable-statement") {
-        const std::string tree = envelope.value("head_tree", std::string());
-        context += tree.empty() ? " commit " + envelope.value("head_sha", std::string()) : " tree " + tree;
-    }
+    if (rule == "unknown-statement" || rule == "unparsable-statement") context += " " + unseen_binding(envelope);
     return json{item.value("kind", ""), path, line, rule, item.value("message", ""), context}.dump();
 }
 

@@ -34,6 +34,11 @@ namespace pgfence::serve {
 // migration is unchanged up to it, has the same identity; a rewrite of what it depends on does not.
 [[nodiscard]] std::string signoff_item_identity(const nlohmann::json& item, const nlohmann::json& envelope);
 
+// What an item pgfence could not see (unknown-statement, unparsable-statement) is bound to, besides
+// its place: the head's tree (its commit when the upload has no tree) and the base commit the
+// upload was judged against, for approvals and exemptions of it alike.
+[[nodiscard]] std::string unseen_binding(const nlohmann::json& envelope);
+
 // An exemption as stored: its id, the scope hash recorded when granted, and whether it was
 // voided. One granted before the upload of the head it was granted on arrived has no scope yet
 // but that head (pending_head): it applies to nothing until that upload binds it (to the upload

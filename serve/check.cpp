@@ -13,6 +13,7 @@
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
 #include "serve/signoff.hpp"
+#include "serve/signoff_events.hpp"
 
 namespace pgfence::serve {
 
@@ -75,12 +76,26 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
         if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
         author = r->value(0, 8);
-        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, a.id "
+        // With the event that granted each (serve/signoff_events.hpp): a row no `approval` event
+        // of the chain backs (written into the table by hand) signs nothing off, nor a second row
+        // naming an event another row already stands on.
+        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, a.id, "
+                         "a.commit_sha, a.review_id, a.comment_id, a.event_seq, e.event "
                          "FROM pgfence_approvals a "
+                         "LEFT JOIN pgfence_audit_events e ON e.repository = a.repository AND e.seq = a.event_seq "
                          "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL ORDER BY a.created_at, a.id",
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
+        std::set<std::string> events_used;
         for (int i = 0; i < a->rows(); ++i) {
+            const auto id_at = [&](int col) { return a->is_null(i, col) ? std::nullopt : std::optional(std::stoll(a->value(i, col))); };
+            const ApprovalFacts facts{number, a->value(i, 0), a->value(i, 1), a->value(i, 6), id_at(7), id_at(8)};
+            if (a->is_null(i, 10) || !approval_backed(facts, json::parse(a->value(i, 10), nullptr, false)) ||
+                !events_used.insert(a->value(i, 9)).second) {
+                std::fprintf(stderr, "pgfence serve: approval %s of %s#%lld has no approval event in the audit chain: not counted\n",
+                             a->value(i, 5).c_str(), repository.c_str(), static_cast<long long>(number));
+                continue;
+            }
             ApprovalRow row{a->value(i, 0), a->value(i, 1), a->value(i, 2),
                             a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t", {}};
             if (row.content_hash) {

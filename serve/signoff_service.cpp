@@ -339,7 +339,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
             return true;
         }
         auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, review_id, "
-                         "reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'review', $6, $7)",
+                         "reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'review', $6, $7) RETURNING id",
                          {ctx.repository, std::to_string(ctx.number), content.value_or(""), commit, ctx.login,
                           std::to_string(*review_id), reason});
         if (!r) return db_error(c, r.error());
@@ -347,6 +347,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
                               {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id}, {"reason", reason},
                                {"commit_id", commit}, {"pending", !content.has_value()}, {"delivery", delivery}});
         if (!e) return e.error();
+        if (auto bound = bind_to_event(c, "pgfence_approvals", r->value(0, 0), *e); !bound) return bound.error();
         if (!*latest) return true;
         return enqueue_check(c, ctx.repository, ctx.number, **latest);
     });
@@ -639,6 +640,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             data["exemption_id"] = std::stoll(exemption_id);
             auto e = append_audit(c, ctx.repository, "exemption", content, ctx.number, data);
             if (!e) return e.error();
+            if (auto bound = bind_to_event(c, "pgfence_exemptions", exemption_id, *e); !bound) return bound.error();
             // The check flips back by itself: a re-evaluation is due a second after the expiry.
             auto expiry = enqueue(c, "expire", {{"exemption_id", exemption_id}, {"repository", ctx.repository},
                                                 {"pull_request", ctx.number}},
@@ -651,12 +653,14 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             // head that had arrived by then, not one that came while the comment waited its turn.
             auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, "
                              "comment_id, reason, created_at) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'comment', $6, $7, "
-                             "LEAST(now(), COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $8), now())))",
+                             "LEAST(now(), COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $8), now()))) "
+                             "RETURNING id",
                              {ctx.repository, std::to_string(ctx.number), content.value_or(""), head, ctx.login, comment,
                               command.reason, delivery});
             if (!r) return db_error(c, r.error());
             auto e = append_audit(c, ctx.repository, "approval", content, ctx.number, data);
             if (!e) return e.error();
+            if (auto bound = bind_to_event(c, "pgfence_approvals", r->value(0, 0), *e); !bound) return bound.error();
         }
         if (!*latest) return true;
         return enqueue_check(c, ctx.repository, ctx.number, **latest);

@@ -1,11 +1,13 @@
 #include "serve/store.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "serve/audit.hpp"
 #include "serve/crypto.hpp"
 #include "serve/embedded.hpp"
+#include "serve/signoff_events.hpp"
 
 namespace pgfence::serve {
 namespace {
@@ -233,13 +235,23 @@ StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, cons
 
 StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
                                                        std::int64_t pull_request) {
-    auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint, id, statements_sha256, "
-                        "voided_at IS NOT NULL, commit_sha FROM pgfence_exemptions "
-                        "WHERE repository = $1 AND pull_request = $2 AND withdrawn_at IS NULL ORDER BY created_at, id",
+    // With the event that granted it (serve/signoff_events.hpp): a row no event backs is not one.
+    auto r = conn.query("SELECT x.rule, x.path, x.line, x.reason, x.owner, extract(epoch FROM x.expires_at)::bigint, x.id, "
+                        "x.statements_sha256, x.voided_at IS NOT NULL, x.commit_sha, e.event FROM pgfence_exemptions x "
+                        "LEFT JOIN pgfence_audit_events e ON e.repository = x.repository AND e.seq = x.event_seq "
+                        "WHERE x.repository = $1 AND x.pull_request = $2 AND x.withdrawn_at IS NULL ORDER BY x.created_at, x.id",
                         {repository, std::to_string(pull_request)});
     if (!r) return db_error(conn, r.error());
     std::vector<StoredExemption> out;
     for (int i = 0; i < r->rows(); ++i) {
+        ExemptionFacts facts{pull_request, r->value(i, 6), r->value(i, 0), r->value(i, 4),
+                             r->is_null(i, 1) ? std::nullopt : std::optional(r->value(i, 1)),
+                             r->is_null(i, 2) ? std::nullopt : std::optional(std::stoi(r->value(i, 2)))};
+        if (r->is_null(i, 10) || !exemption_backed(facts, nlohmann::json::parse(r->value(i, 10), nullptr, false))) {
+            std::fprintf(stderr, "pgfence serve: exemption %s of %s#%lld has no exemption event in the audit chain: not applied\n",
+                         facts.id.c_str(), repository.c_str(), static_cast<long long>(pull_request));
+            continue;
+        }
         StoredExemption s;
         governance::Exemption& e = s.exemption;
         e.rule = r->value(i, 0);
@@ -363,6 +375,13 @@ StoreResult<nlohmann::json> append_audit(trace::Connection& conn, const std::str
     if (!moved) return db_error(conn, moved.error());
     event["hash"] = hash;
     return event;
+}
+
+StoreResult<bool> bind_to_event(trace::Connection& conn, const char* table, const std::string& id, const nlohmann::json& event) {
+    auto r = conn.query(std::string("UPDATE ") + table + " SET event_seq = $2 WHERE id = $1",
+                        {id, std::to_string(event.at("seq").get<std::int64_t>())});
+    if (!r) return db_error(conn, r.error());
+    return true;
 }
 
 namespace {

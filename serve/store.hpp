@@ -122,6 +122,12 @@ private:
                                                        const std::string& type, const std::optional<std::string>& content_hash,
                                                        std::optional<std::int64_t> pull_request, nlohmann::json data);
 
+// Inside a Store transaction: records on the row `id` of `table` (pgfence_approvals or
+// pgfence_exemptions, a literal) the seq of `event`, the audit event that granted it
+// (serve/signoff_events.hpp).
+[[nodiscard]] StoreResult<bool> bind_to_event(trace::Connection& conn, const char* table, const std::string& id,
+                                              const nlohmann::json& event);
+
 // Inside a Store transaction: queues a job (due now, or at `run_after`, a timestamptz's text).
 [[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
                                         const std::string& run_after = "");

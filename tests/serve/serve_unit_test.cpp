@@ -17,6 +17,7 @@
 #include "serve/crypto.hpp"
 #include "serve/github_app.hpp"
 #include "serve/refused_jobs.hpp"
+#include "serve/signoff_events.hpp"
 #include "serve/upload_target.hpp"
 
 using namespace pgfence::serve;
@@ -663,4 +664,88 @@ TEST_CASE("request bodies: refused from their headers before any byte is read", 
     // No body read for these methods.
     CHECK(status(request("GET", "/healthz", {})) == 0);
     CHECK(status(request("GET", "/v1/audit", {{"Transfer-Encoding", "chunked"}})) == 0);
+}
+
+namespace {
+
+std::vector<json> events_of(const std::vector<std::pair<std::string, json>>& typed) {
+    std::vector<json> out;
+    std::string prev = audit::k_genesis;
+    std::int64_t seq = 0;
+    for (const auto& [type, data] : typed) {
+        json e = audit::make_event("octo/app", ++seq, prev, type, "2026-11-23T09:00:00Z", "sha256:abc", 7, data);
+        e["hash"] = audit::hash_of(e);
+        prev = e["hash"];
+        out.push_back(e);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("audit verify: a check's signers and exemptions must be in the chain before it (R86 F9)", "[serve]") {
+    const json signed_check = {{"signed_off_by", {"alice"}}, {"exemptions_active", 0}};
+    auto v = audit::verify(events_of({{"upload", json::object()}, {"approval", {{"login", "alice"}}}, {"check", signed_check}}));
+    CHECK_FALSE(v.problem);
+    v = audit::verify(events_of({{"upload", json::object()}, {"check", signed_check}}));
+    REQUIRE(v.problem);
+    CHECK(v.problem->seq == 2);
+    CHECK(v.problem->what.find("\"alice\" as a signer") != std::string::npos);
+    // Another login's approval, or alice's on another pull request, backs nothing.
+    v = audit::verify(events_of({{"approval", {{"login", "bob"}}}, {"check", signed_check}}));
+    CHECK(v.problem);
+    v = audit::verify(events_of({{"check", {{"signed_off_by", json::array()}, {"exemptions_active", 1}}}}));
+    REQUIRE(v.problem);
+    CHECK(v.problem->what.find("1 active exemptions") != std::string::npos);
+    v = audit::verify(events_of({{"exemption", {{"exemption_id", 3}}}, {"check", {{"signed_off_by", json::array()}, {"exemptions_active", 1}}}}));
+    CHECK_FALSE(v.problem);
+}
+
+TEST_CASE("sign-off rows: counted only when the audit event that granted them says the same (R86 F9)", "[serve][binding]") {
+    const json review = {{"type", "approval"}, {"pull_request", 7},
+                         {"data", {{"login", "alice"}, {"source", "review"}, {"review_id", 11}, {"commit_id", "c1"}}}};
+    ApprovalFacts row{7, "alice", "review", "c1", 11, std::nullopt};
+    CHECK(approval_backed(row, review));
+    CHECK_FALSE(approval_backed(row, json(nullptr)));  // no event
+    ApprovalFacts other = row;
+    other.commit_sha = "c2";  // the event approved another commit
+    CHECK_FALSE(approval_backed(other, review));
+    other = row;
+    other.review_id = 12;
+    CHECK_FALSE(approval_backed(other, review));
+    other = row;
+    other.pull_request = 8;
+    CHECK_FALSE(approval_backed(other, review));
+    json exemption_event = review;
+    exemption_event["type"] = "exemption";
+    CHECK_FALSE(approval_backed(row, exemption_event));
+    const json by_comment = {{"type", "approval"}, {"pull_request", 7},
+                             {"data", {{"login", "alice"}, {"comment_id", 5}, {"head_sha", "c1"}}}};
+    CHECK(approval_backed(ApprovalFacts{7, "alice", "comment", "c1", std::nullopt, 5}, by_comment));
+    CHECK_FALSE(approval_backed(ApprovalFacts{7, "mallory", "comment", "c1", std::nullopt, 5}, by_comment));
+
+    const json granted = {{"type", "exemption"}, {"pull_request", 7},
+                          {"data", {{"login", "alice"}, {"exemption_id", 3}, {"rule", "drop-column"}, {"path", "m/1.sql"}, {"line", nullptr}}}};
+    ExemptionFacts ex{7, "3", "drop-column", "alice", std::string("m/1.sql"), std::nullopt};
+    CHECK(exemption_backed(ex, granted));
+    ExemptionFacts wider = ex;
+    wider.path.reset();  // rule-wide: not what was granted
+    CHECK_FALSE(exemption_backed(wider, granted));
+    ExemptionFacts other_rule = ex;
+    other_rule.rule = "*";
+    CHECK_FALSE(exemption_backed(other_rule, granted));
+}
+
+TEST_CASE("binding: an unknown's approval and exemption bind to the base too, a seen item's do not (R86 F2)", "[serve][binding]") {
+    const json report = {{"files", json::array({{{"path", "m/1.sql"}, {"sha256", "f"}, {"statements", json::array()}}})}};
+    const json on_old = {{"head_sha", "h"}, {"head_tree", std::string(40, 'a')}, {"base_sha", std::string(40, '1')}, {"report", report}};
+    json on_new = on_old;
+    on_new["base_sha"] = std::string(40, '2');
+    const json unknown = {{"kind", "signoff"}, {"path", "m/1.sql"}, {"line", 1}, {"rule", "unknown-statement"}, {"message", "m"}};
+    const json seen = {{"kind", "signoff"}, {"path", "m/1.sql"}, {"line", 1}, {"rule", "drop-column"}, {"message", "m"}};
+    CHECK(signoff_item_identity(unknown, on_old) != signoff_item_identity(unknown, on_new));
+    CHECK(signoff_item_identity(seen, on_old) == signoff_item_identity(seen, on_new));
+    const std::optional<std::string> file = "m/1.sql";
+    CHECK(exemption_scope(on_old, "unknown-statement", file, std::nullopt) != exemption_scope(on_new, "unknown-statement", file, std::nullopt));
+    CHECK(exemption_scope(on_old, "drop-column", file, std::nullopt) == exemption_scope(on_new, "drop-column", file, std::nullopt));
 }
