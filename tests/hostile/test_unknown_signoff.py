@@ -225,8 +225,11 @@ def policy_unparsable(s):
     with open(report_path) as f:
         report = json.load(f)
     rules = sorted((file["path"], f["rule"]) for file in report["files"] for f in file["findings"] if not f["pre_existing"])
-    check(("migrations/002_cleanup.sql", "unparsable-statement") in rules and ("migrations/003_purge.sql", "unparsable-statement") in rules,
-          f"both files are unparsable: {rules}")
+    # A `\gexec` in a file no migration tool claims is a psql meta-command pgfence does not follow:
+    # unknown at its line (stranger review 84 FP-6), which needs sign-off as unparsable does.
+    check(any(r in rules for r in (("migrations/002_cleanup.sql", "unparsable-statement"), ("migrations/002_cleanup.sql", "unknown-statement")))
+          and ("migrations/003_purge.sql", "unparsable-statement") in rules, f"both files are unseen: {rules}")
+    gexec_rule = next(r for p, r in rules if p == "migrations/002_cleanup.sql" and r in ("unparsable-statement", "unknown-statement"))
     for name, text in (("critical.toml", '[policy]\nsignoff_at = "critical"\n'),
                        ("org.toml", '[policy]\nsignoff_at = "high"\n[repositories."octo/legacy"]\nsignoff_at = "critical"\n'),
                        ("never.toml", '[policy]\nsignoff_at = "never"\n')):
@@ -237,7 +240,7 @@ def policy_unparsable(s):
         d = json.loads(proc.stdout)
         items = sorted((i["kind"], i["path"], i["rule"]) for i in d["items"])
         check(d["conclusion"] == "action_required" and
-              items == [("signoff", "migrations/002_cleanup.sql", "unparsable-statement"),
+              items == [("signoff", "migrations/002_cleanup.sql", gexec_rule),
                         ("signoff", "migrations/003_purge.sql", "unparsable-statement")], f"{name}: decision: {d}")
         check("could not see" in d["summary"], f"{name}: summary says why: {d['summary']}")
     relaxed = os.path.join(s.tmp, "relaxed.toml")
