@@ -581,8 +581,8 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         at.end = std::max(skip.end, skip.at);
         const int index = emitter.add_call(at, "branch", false);
         emitter.unknown(at, index, "this branch is left unread as another database's (`" + dialect_shown(skip.subject, 80) + "`: " +
-                                       dialect_shown(skip.databases, 80) + "), an assumption pgfence cannot check; it drops, truncates or "
-                                       "deletes, so a person must confirm it never runs on PostgreSQL");
+                                       dialect_shown(skip.databases, 80) + "), an assumption pgfence cannot check; what it "
+                                       "runs is not read, so a person must confirm it never runs on PostgreSQL");
     }
     const std::string only_cls = only_class(file.tokens, only);
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path, only_cls);

@@ -50,30 +50,28 @@ DbName db_name(std::string_view value) {
 }
 
 bool destroys_data(const std::vector<Token>& tokens, std::size_t from, std::size_t to) {
-    static constexpr std::string_view k_calls[] = {"dropTable", "dropTableIfExists", "dropColumn", "dropColumns", "dropSchema",
-                                                   "dropSchemaIfExists", "truncate", "del", "delete", "renameTable", "renameColumn",
-                                                   "dropView", "dropMaterializedView", "dropViewIfExists"};
-    auto sql_destroys = [](std::string_view text) {
-        std::string upper(text.substr(0, std::min<std::size_t>(text.size(), 1 << 16)));
-        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        for (std::string_view w : {"DROP ", "DROP\n", "TRUNCATE", "DELETE ", "DELETE\n", " RENAME "}) {
-            if (upper.find(w) != std::string::npos) return true;
-        }
-        return false;
-    };
+    // Sound only when the branch cannot run on PostgreSQL whatever the value: knex's MySQL-only
+    // table methods throw there (charset, engine, collate: knex 2.5 lib/schema/tablebuilder.js
+    // specialMethods), so a branch of nothing else is left unread; any other call, string or
+    // statement may be SQL that runs (red team R86b F2: an update, a DROP split over two strings,
+    // SQL held in a const), and the dialect value is an assumption.
+    static constexpr std::string_view k_mysql_only[] = {"charset", "engine", "collate"};
     for (std::size_t k = from; k < to && k < tokens.size(); ++k) {
         const Token& t = tokens[k];
-        if (t.kind == TokenKind::Ident && k > 0 && (tokens[k - 1].text == "." || tokens[k - 1].text == "?.")) {
-            for (std::string_view c : k_calls) {
-                if (t.text == c) return true;
+        if (t.kind == TokenKind::Punct) continue;
+        if (t.kind == TokenKind::Ident && k + 1 < tokens.size() && tokens[k + 1].text == "(") {
+            if (std::find(std::begin(k_mysql_only), std::end(k_mysql_only), t.text) != std::end(k_mysql_only)) continue;
+            return true;
+        }
+        if (t.kind == TokenKind::Ident) continue;  // the receiver, `table` of table.charset(...)
+        if (t.kind == TokenKind::String || t.kind == TokenKind::Template) {
+            // An argument of a MySQL-only method (`'utf8mb4'`): the call before it decides.
+            if (k >= 2 && tokens[k - 1].text == "(" && tokens[k - 2].kind == TokenKind::Ident &&
+                std::find(std::begin(k_mysql_only), std::end(k_mysql_only), tokens[k - 2].text) != std::end(k_mysql_only)) {
+                continue;
             }
         }
-        if (t.kind == TokenKind::String && sql_destroys(t.string.value)) return true;
-        if (t.kind == TokenKind::Template) {
-            for (const auto& part : t.parts) {
-                if (!part.interpolation && sql_destroys(part.text.value)) return true;
-            }
-        }
+        return true;
     }
     return false;
 }

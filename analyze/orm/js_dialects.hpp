@@ -36,11 +36,11 @@ enum class OnPg { Yes, No, Maybe };
 // where ("`WIKI.config.db.type` taken as PostgreSQL's ...: not read at lines 9 (mysql), 12 (mssql)").
 [[nodiscard]] std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& skipped, std::string_view text);
 
-// Whether tokens [from, to) may destroy data on PostgreSQL: a knex call that drops, truncates,
-// deletes or renames (dropTable, dropColumn, truncate, del, renameTable ...), or a string naming
-// DROP, TRUNCATE, DELETE or RENAME. A branch left unread for another database's that does is
-// unknown at its first line (extract.cpp): the dialect value is assumed, not known (a project
-// value of the author's naming, `case 'mysql':`, could hide a drop behind it).
+// Whether tokens [from, to) may do anything on PostgreSQL: any call but knex's MySQL-only table
+// methods (charset, engine, collate, which throw there), any string or number. A branch left
+// unread for another database's that may is unknown at its first line (extract.cpp): the dialect
+// value is assumed, not known (a project value of the author's naming, `case 'mysql':`, could hide
+// a drop behind it).
 // `v` for a message: its first `most` bytes, control characters and backquotes as blanks.
 [[nodiscard]] std::string dialect_shown(std::string_view v, std::size_t most);
 [[nodiscard]] bool destroys_data(const std::vector<Token>& tokens, std::size_t from, std::size_t to);
