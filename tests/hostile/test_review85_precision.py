@@ -72,6 +72,17 @@ def knex_where_control(s):
     check(any(f["line"] == 7 and f["rule"] == "backfill-in-migration" for f in found), f"line 7: a range update is a backfill: {found}")
 
 
+def knex_where_member_control(s):
+    """A where value read from a helper's parameter (`user.id`) may be a knex.raw the caller passes:
+    not a bound parameter (red team R86b F3: `where('id', user.id)` with `{ id: knex.raw('id') }`
+    deleted every row)."""
+    proc, found = report(s, {MIG: "async function purge(knex, user) {\n  await knex('users').where('id', user.id).del();\n}\n"
+                                  "exports.up = async knex => {\n  await purge(knex, { id: knex.raw('id') });\n};\n"
+                                  "exports.down = async () => {};\n"})
+    check(any(f["line"] == 2 and f["rule"] in ("delete-without-where", "backfill-in-migration", "unknown-statement") for f in found),
+          f"line 2 is reported: {found}")
+
+
 # Class F: "after_create" in Rust source is no knex pool hook.
 RUST = ('use crate::plugins::plugin_hook_after;\n\npub async fn create(pool: &mut DbPool<\'_>) -> LemmyResult<()> {\n'
         '  plugin_hook_after("private_message_report_after_create", &report)?;\n  Ok(())\n}\n')
@@ -187,7 +198,7 @@ def rust_include_order_control(s):
 
 
 SCENARIOS = {f.__name__: f for f in (
-    knex_where_rendered, knex_where_control, after_create_rust, after_create_control, psql_literal_read, psql_literal_write_control,
+    knex_where_rendered, knex_where_control, knex_where_member_control, after_create_rust, after_create_control, psql_literal_read, psql_literal_write_control,
     pg_ctl_init_options, pg_ctl_server_setting_control, trigger_function_rename, called_function_rename_control,
     rust_include_order, rust_include_order_control)}
 
