@@ -276,6 +276,12 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         std::string why;
         auto file = analyze::orm::resolve_import((root / path).string(), spec, &why);
         std::string dep = file ? std::filesystem::path(*file).lexically_relative(root).generic_string() : std::string();
+        // A package.json "imports" name (`#boot`: Node's subpath imports) maps to any file of the
+        // package: any changed script may be it (red team R86b F8).
+        if (spec.starts_with("#")) {
+            anywhere.insert(path);
+            return;
+        }
         if (!spec.starts_with("./") && !spec.starts_with("../")) {
             // A bare name a path alias maps, resolved in the head's checkout as the analysis
             // resolves it: a file of the repository, or not agreed on (then any script may be it).

@@ -112,15 +112,25 @@ bool lifecycle_runs(std::string_view pm, std::string_view command, const std::ve
     const std::vector<std::string_view> names = lifecycle_of(pm, command);
     if (names.empty()) return false;
     std::vector<std::optional<std::string>> folders;
+    // nopt reads a boolean flag's next word when it is `true` or `false`, and the last of a flag
+    // given twice wins (npm 11 node_modules/nopt/lib/nopt-lib.js): `--ignore-scripts false` and
+    // `--ignore-scripts --ignore-scripts=false` run them (red team R86 F4, R86b F4).
+    bool ignore = false;
     for (; v < words.size() && words[v] != "--"; ++v) {
         const std::string& w = words[v];
-        // nopt reads a boolean flag's next word when it is `true` or `false` (npm 11
-        // node_modules/nopt/lib/nopt-lib.js): `--ignore-scripts false` runs them.
-        if (w == "--ignore-scripts" && v + 1 < words.size() && (words[v + 1] == "false" || words[v + 1] == "true")) {
-            if (words[++v] == "true") return true;
+        if (w == "--ignore-scripts") {
+            ignore = true;
+            if (v + 1 < words.size() && (words[v + 1] == "false" || words[v + 1] == "true")) ignore = words[++v] == "true";
             continue;
         }
-        if (w == "--ignore-scripts" || w == "--ignore-scripts=true") return true;
+        if (w.starts_with("--ignore-scripts=")) {
+            ignore = w == "--ignore-scripts=true";
+            continue;
+        }
+        if (w == "--no-ignore-scripts") {
+            ignore = false;
+            continue;
+        }
         // Options whose value is no package (`--pack-destination ./dist`, `--tag next`).
         if (one_of(w, {"--pack-destination", "--tag", "--access", "--otp", "--registry", "--loglevel", "--userconfig", "--cache",
                        "--out", "--filename", "--provenance-file", "--auth-type", "--preid", "--message", "-m"})) {
@@ -133,6 +143,7 @@ bool lifecycle_runs(std::string_view pm, std::string_view command, const std::ve
         folders.emplace_back(w.starts_with("file:") ? w.substr(5) : w);
         if (folders.size() >= 8) break;
     }
+    if (ignore) return true;
     if (folders.empty()) folders.push_back(folder);
     for (const auto& f : folders) {
         for (std::string_view name : names) out.push_back(ScriptRun{std::string(name), {}, f, workspace, every});

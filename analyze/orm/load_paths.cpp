@@ -367,10 +367,13 @@ bool unnamed_file_reads(const std::vector<Token>& t) {
     static constexpr std::string_view k_reads[] = {"createReadStream", "openSync", "readSync", "readv", "readvSync", "opendir",
                                                    "opendirSync", "open", "read", "readFileSync", "readFile", "readJson", "readJsonSync",
                                                    "readJSON", "readJSONSync", "readLines"};
+    // A program the script runs may read any file (`execFileSync("cat", [file])`, red team R86b F7).
+    static constexpr std::string_view k_programs[] = {"child_process", "node:child_process", "execa", "shelljs", "zx", "cross-spawn"};
     bool fs = false, unnamed = false;
     for (std::size_t k = 0; k < t.size() && !(fs && unnamed); ++k) {
         if (t[k].kind == TokenKind::String) {
             const std::string_view v = t[k].string.value;
+            if (std::find(std::begin(k_programs), std::end(k_programs), v) != std::end(k_programs)) return true;
             if (std::find(std::begin(k_modules), std::end(k_modules), v) != std::end(k_modules)) fs = true;
             if (std::find(std::begin(k_reads), std::end(k_reads), v) != std::end(k_reads)) unnamed = true;  // fs["readFileSync"]
             continue;

@@ -15,8 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
-from pr_test import main  # noqa: E402
-from test_deploy_commands import KNEX, clean, gate_analyze, gate_both, workflow  # noqa: E402
+from pr_test import check, main  # noqa: E402
+from test_deploy_commands import KNEX, analyze, clean, gate_analyze, gate_both, workflow  # noqa: E402
 
 WF = ".github/workflows/deploy.yml"
 ROLLBACK = "#!/bin/sh\nset -e\nnpx knex migrate:rollback --all\n"
@@ -374,7 +374,11 @@ def lifecycle_folder_unknown(s):
 
 def lifecycle_ignore_scripts_false(s):
     """R86 F4: nopt reads `false` after a boolean flag as its value: `--ignore-scripts false` runs them."""
-    gate_analyze(s, {WF: workflow("npm pack --ignore-scripts false")}, WF, 7, base=merged(("prepack", "knex migrate:rollback --all")))
+    gate_analyze(s, {WF: workflow("npm pack --ignore-scripts false", "npm pack --ignore-scripts --ignore-scripts=false")}, WF, 7,
+                 base=merged(("prepack", "knex migrate:rollback --all")))
+    _, found = analyze(s)
+    check(any(f["rule"] == "unknown-statement" and f["path"] == WF and f["line"] == 8 for f in found),
+          f"the last --ignore-scripts wins (R86b F4): {found}")
 
 
 def control_lifecycle_clean(s):

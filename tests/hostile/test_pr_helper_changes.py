@@ -265,6 +265,9 @@ UNNAMED_READS = {
     "read_filehandle": ('const fsp = require("fs/promises");\nconst path = require("path");\nexports.up = async function (knex) {\n'
                         '  const h = await fsp.open(path.join(__dirname, "../sql/audit.sql"));\n  await knex.raw(await h.readFile("utf8"));\n'
                         '  await h.close();\n};\nexports.down = async function () {};\n', 5),
+    "read_child": ('const { execFileSync } = require("child_process");\nconst path = require("path");\nexports.up = async function (knex) {\n'
+                   '  await knex.raw(execFileSync("cat", [path.join(__dirname, "../sql/audit.sql")], { encoding: "utf8" }));\n};\n'
+                   'exports.down = async function () {};\n', 4),
 }
 
 
