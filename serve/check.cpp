@@ -79,11 +79,19 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         // With the event that granted each (serve/signoff_events.hpp): a row no `approval` event
         // of the chain backs (written into the table by hand) signs nothing off, nor a second row
         // naming an event another row already stands on.
+        // A row the chain shows withdrawn after its event (an `approval_revoked` of the same login and
+        // pull request) counts for nothing, whatever its revoked_at says (red team R86b F6: clearing
+        // revoked_at by hand revived a dismissed review).
         auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, a.id, "
                          "a.commit_sha, a.review_id, a.comment_id, a.event_seq, e.event "
                          "FROM pgfence_approvals a "
                          "LEFT JOIN pgfence_audit_events e ON e.repository = a.repository AND e.seq = a.event_seq "
-                         "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL ORDER BY a.created_at, a.id",
+                         "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL "
+                         "AND NOT EXISTS (SELECT 1 FROM pgfence_audit_events r WHERE r.repository = a.repository "
+                         " AND r.seq > a.event_seq AND r.event::jsonb ->> 'type' = 'approval_revoked' "
+                         " AND (r.event::jsonb ->> 'pull_request')::bigint = a.pull_request "
+                         " AND r.event::jsonb -> 'data' ->> 'login' = a.login) "
+                         "ORDER BY a.created_at, a.id",
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
         std::set<std::string> events_used;

@@ -164,7 +164,42 @@ def append_check(w, url_db, seq, data):
                          f"UPDATE pgfence_audit_heads SET seq = {seq}, hash = '{digest}' WHERE repository = 'octo/app'")
 
 
-SCENARIOS = {"unknown_base_moved": scenario_unknown_base_moved, "unknown_base_moved_exempt": scenario_unknown_base_moved_exempt,
+def scenario_revoked_row_revived(w):
+    """R86b F6: a dismissed review's row, its revoked_at cleared by hand, signs nothing off: the
+    chain's approval_revoked event after the approval stands."""
+    sys.path.insert(0, os.path.join(HERE, "..", "cli"))
+    from original_readme_test import Postgres
+    w.pg = Postgres(w.tmp)
+    w.start_double(collaborators=[{"repo": "octo/app", "login": "alice", "permission": "write"}])
+    url_db = w.pg.url("postgres", "postgres")
+    config = w.config(database_url=url_db, extra="membership_cache_seconds = 0", policy='approvers = ["alice"]\n')
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.make_repo()
+    write(os.path.join(w.repo, "migrations/003_drop.sql"), "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "drop")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR)
+    w.wait_for_event(url, token, "pull_request")
+    _, _, head = w.upload(url, token)
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head, review_id=4242)
+    w.wait_for_text(head, "success", "Signed off by alice")
+    review(w, url, "alice", action="dismissed", review_id=4242, head_sha=head)
+    w.wait_for_event(url, token, "approval_revoked")
+    w.wait_for_check(head, "action_required")
+    w.pg.sql("postgres", "UPDATE pgfence_approvals SET revoked_at = NULL WHERE repository = 'octo/app'")
+    checks = len(w.wait_for_event(url, token, "check"))
+    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head)
+    check(status == 202, f"rerequested: {status}")
+    w.wait_for_event(url, token, "check", count=checks + 1)
+    run = settled(w, head, 3)
+    check(run and run.get("conclusion") == "action_required" and "Signed off" not in run["output"].get("title", ""),
+          f"the revived row signs nothing off: {run and (run.get('conclusion'), run['output'].get('title'))}")
+    ok("a dismissed review's row with revoked_at cleared by hand signs nothing off")
+
+
+SCENARIOS = {"revoked_row_revived": scenario_revoked_row_revived, "unknown_base_moved": scenario_unknown_base_moved, "unknown_base_moved_exempt": scenario_unknown_base_moved_exempt,
              "forged_approval_row": scenario_forged_approval_row}
 
 
