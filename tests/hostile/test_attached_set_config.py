@@ -151,6 +151,16 @@ def parent_default_later(s):
     gate(s, {PATH: sql(*part), logs: sql(*child)}, zero(part) | {(logs, "lock-timeout-zero", len(child) + 2)})
 
 
+def timeout_kept(s, clean):
+    """analyze of `clean` after a migration that makes orders: no timeout finding and nothing unknown in it."""
+    repository(s, {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\n"}, {PATH: clean})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    report = json.loads(proc.stdout)
+    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
+        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+
+
 def copied_default_control(s):
     """No false alarm, each left 2s on PostgreSQL 15.20: LIKE without INCLUDING DEFAULTS, INCLUDING
     ALL EXCLUDING DEFAULTS, a child whose own DEFAULT replaces the parent's, and a child of a parent
@@ -161,12 +171,7 @@ def copied_default_control(s):
                 "ALTER TABLE ONLY r ALTER COLUMN who SET DEFAULT set_config('lock_timeout', '0', false);",
                 "INSERT INTO a2 (x) VALUES (1);", "INSERT INTO a3 (x) VALUES (1);", "INSERT INTO a4 (x) VALUES (1);",
                 "INSERT INTO r1 (x) VALUES (1);") + "RESET lock_timeout;\n"
-    repository(s, {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\n"}, {PATH: clean})
-    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
-    report = json.loads(proc.stdout)
-    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
-    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
-        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+    timeout_kept(s, clean)
 
 
 QUIET = "CREATE DOMAIN quiet AS text DEFAULT set_config('lock_timeout', '0', false);"
@@ -207,12 +212,7 @@ def domain_default_control(s):
     clean = sql(QUIET, "CREATE TABLE own (id int, q quiet DEFAULT 'x');", "CREATE DOMAIN named AS quiet DEFAULT 'n';",
                 "CREATE TABLE other (id int, q named);", "INSERT INTO own (id) VALUES (1);", "INSERT INTO other (id) VALUES (1);") + \
         "RESET lock_timeout;\n"
-    repository(s, {"migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY);\n"}, {PATH: clean})
-    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
-    report = json.loads(proc.stdout)
-    rules = {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
-    for rule in ("lock-timeout-missing", "lock-timeout-zero", "unknown-statement"):
-        check(not any(r[0] == "./" + PATH and r[1] == rule for r in rules), f"no {rule} in {PATH}: {sorted(rules)}")
+    timeout_kept(s, clean)
 
 
 SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,

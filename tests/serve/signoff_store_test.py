@@ -93,7 +93,9 @@ def scenario_unknown_base_moved_exempt(w):
     ok(f"the re-run on the moved base voids the exemption ({run['conclusion']}, exemption_voided)")
 
 
-def scenario_forged_approval_row(w):
+def drop_column_world(w):
+    """The service on a PostgreSQL it does not own, alice an approver, and a pull request whose HIGH
+    drop-column waits for sign-off: (database URL, token, service URL, head)."""
     sys.path.insert(0, os.path.join(HERE, "..", "cli"))
     from original_readme_test import Postgres
     w.pg = Postgres(w.tmp)
@@ -110,6 +112,11 @@ def scenario_forged_approval_row(w):
     w.wait_for_event(url, token, "pull_request")
     _, _, head = w.upload(url, token)
     w.wait_for_check(head, "action_required")
+    return url_db, token, url, head
+
+
+def scenario_forged_approval_row(w):
+    url_db, token, url, head = drop_column_world(w)
 
     def verify():
         return subprocess.run([w.args.binary, "audit", "verify", "--database-url", url_db], capture_output=True, text=True, timeout=60)
@@ -167,22 +174,7 @@ def append_check(w, url_db, seq, data):
 def scenario_revoked_row_revived(w):
     """R86b F6: a dismissed review's row, its revoked_at cleared by hand, signs nothing off: the
     chain's approval_revoked event after the approval stands."""
-    sys.path.insert(0, os.path.join(HERE, "..", "cli"))
-    from original_readme_test import Postgres
-    w.pg = Postgres(w.tmp)
-    w.start_double(collaborators=[{"repo": "octo/app", "login": "alice", "permission": "write"}])
-    url_db = w.pg.url("postgres", "postgres")
-    config = w.config(database_url=url_db, extra="membership_cache_seconds = 0", policy='approvers = ["alice"]\n')
-    token = w.token(config)
-    _, url = w.start_service(config)
-    w.make_repo()
-    write(os.path.join(w.repo, "migrations/003_drop.sql"), "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n")
-    git(w.repo, "add", "-A")
-    git(w.repo, "commit", "-qm", "drop")
-    w.webhook(url, "pull_request", "opened", author=AUTHOR)
-    w.wait_for_event(url, token, "pull_request")
-    _, _, head = w.upload(url, token)
-    w.wait_for_check(head, "action_required")
+    url_db, token, url, head = drop_column_world(w)
     review(w, url, "alice", head_sha=head, review_id=4242)
     w.wait_for_text(head, "success", "Signed off by alice")
     review(w, url, "alice", action="dismissed", review_id=4242, head_sha=head)
