@@ -573,9 +573,9 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
     // A branch left unread for another database's that drops, truncates or deletes: the dialect
-    // value is assumed, not known, so a person confirms it (js_dialects.hpp destroys_data).
+    // value is assumed, not known, so a person confirms it (js_dialects.hpp may_run_on_postgres).
     for (const auto& skip : file.dialect_skipped) {
-        if (!skip.destroys) continue;
+        if (!skip.may_run) continue;
         Node at;
         at.begin = skip.at;
         at.end = std::max(skip.end, skip.at);

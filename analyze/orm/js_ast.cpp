@@ -293,7 +293,7 @@ const DialectReader& Parser::dialects() {
 void Parser::skipped_branch(std::size_t from, std::size_t to, const std::string& subject, std::string databases) {
     JsFile::DialectSkip skip{m_t[from].begin, subject, std::move(databases)};
     skip.end = to > from && to <= m_t.size() ? m_t[to - 1].end : skip.at;
-    skip.destroys = destroys_data(m_t, from, to);
+    skip.may_run = may_run_on_postgres(m_t, from, to);
     m_dialect_skips.push_back(std::move(skip));
 }
 

@@ -47,7 +47,7 @@ struct JsFile {
         std::string subject;
         std::string databases;
         std::size_t end = 0;     // where the branch ends
-        bool destroys = false;   // it drops, truncates or deletes (destroys_data): unknown at `at`
+        bool may_run = false;    // it may run something on PostgreSQL (may_run_on_postgres): unknown at `at`
     };
     std::vector<DialectSkip> dialect_skipped;
 };

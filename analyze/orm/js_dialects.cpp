@@ -49,7 +49,7 @@ DbName db_name(std::string_view value) {
     return DbName::None;
 }
 
-bool destroys_data(const std::vector<Token>& tokens, std::size_t from, std::size_t to) {
+bool may_run_on_postgres(const std::vector<Token>& tokens, std::size_t from, std::size_t to) {
     // Sound only when the branch cannot run on PostgreSQL whatever the value: knex's MySQL-only
     // table methods throw there (charset, engine, collate: knex 2.5 lib/schema/tablebuilder.js
     // specialMethods), so a branch of nothing else is left unread; any other call, string or

@@ -43,7 +43,7 @@ enum class OnPg { Yes, No, Maybe };
 // a drop behind it).
 // `v` for a message: its first `most` bytes, control characters and backquotes as blanks.
 [[nodiscard]] std::string dialect_shown(std::string_view v, std::size_t most);
-[[nodiscard]] bool destroys_data(const std::vector<Token>& tokens, std::size_t from, std::size_t to);
+[[nodiscard]] bool may_run_on_postgres(const std::vector<Token>& tokens, std::size_t from, std::size_t to);
 
 class DialectReader {
 public:
