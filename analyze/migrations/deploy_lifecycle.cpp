@@ -54,9 +54,9 @@ bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std
     // publish` run its version and publish scripts (release-it's npm plugin, lib/plugin/npm/npm.js;
     // np's source/index.js: `npm test` first unless --no-tests, then version and publish).
     if (tool == "release-it" || tool == "np") {
-        std::vector<std::string_view> names = {"preversion", "version", "postversion"};
+        // (Each name's pre and post scripts are read with it: PackageScripts::why.)
+        std::vector<std::string_view> names = lifecycle_of("npm", "version");
         for (std::string_view n : lifecycle_of("npm", "publish")) names.push_back(n);
-        names.push_back("postpublish");
         if (tool == "np") names.push_back("test");
         for (std::string_view name : names) out.push_back(ScriptRun{std::string(name), {}, {}, {}, false});
         return true;
@@ -83,7 +83,6 @@ bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std
         // registry (changesets/changesets packages/cli/src/commands/publish/npm-utils.ts: `npm
         // publish`, `pnpm publish` or `yarn npm publish` in the package's folder): npm's publish scripts.
         names = lifecycle_of("npm", "publish");
-        names.push_back("postpublish");
     } else {
         return false;
     }
