@@ -130,10 +130,10 @@ std::string other_client(const std::vector<std::string>& w, std::size_t i) {
     return {};
 }
 
-// psql's -c text that only reads (a CI job waiting for its server: `psql -c 'SELECT 1'`): one
-// SELECT or SHOW of names, numbers, literals and the few functions below, or one of the meta-commands
-// that list; anything else may change the database (a SELECT of a function, SELECT INTO, a second
-// statement, \i).
+// psql's -c text that only reads (a CI job waiting for its server: `psql -c 'SELECT 1'`): one of the
+// meta-commands that list, or SQL that parsed_read_only reads as changing nothing. There is no
+// shortcut by characters: `select u.f from users u` calls f(users) (attribute notation) and a view
+// runs its query (red team R86b F1), which only the parsed tree shows.
 bool read_only_command(std::string_view sql) {
     std::string l;
     for (char c : sql) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -144,19 +144,7 @@ bool read_only_command(std::string_view sql) {
     for (std::string_view meta : {"\\conninfo", "\\l", "\\list", "\\dt", "\\d", "\\dn", "\\du", "\\q", "\\x"}) {
         if (l == meta) return true;
     }
-    if (!l.starts_with("select ") && !l.starts_with("show ")) return parsed_read_only(sql);
-    for (std::string_view call : {"version()", "now()", "current_database()", "current_timestamp", "current_user"}) {
-        for (std::size_t at = l.find(call); at != std::string::npos; at = l.find(call)) l.replace(at, call.size(), "x");
-    }
-    for (char c : l) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '_' || c == ',' || c == '.' || c == '\'' || c == '=' || c == '*')) return parsed_read_only(sql);
-    }
-    // Words that make a SELECT write or lock: SELECT ... INTO creates a table, FOR UPDATE locks rows.
-    const std::string spaced = " " + l + " ";
-    for (std::string_view w : {" into ", " for ", " nextval ", " setval "}) {
-        if (spaced.find(w) != std::string::npos) return false;
-    }
-    return true;
+    return parsed_read_only(sql);
 }
 
 bool runs_psql(std::string_view w) { return runs(w, "psql"); }

@@ -122,12 +122,15 @@ def pg_ctl_init_options(s):
 
 
 def psql_literal_write_control(s):
-    """EXPLAIN ANALYZE runs a DELETE; a function of the project's may write; a computed text is not read."""
+    """EXPLAIN ANALYZE runs a DELETE; a function of the project's may write, called by name, by
+    attribute notation (`u.user_count` is user_count(u)), through a view or as an operator; a computed
+    text is not read."""
     path = "scripts/query_testing/q.sh"
     for sql in ("EXPLAIN ANALYZE DELETE FROM users", "SELECT wipe_all()", "SELECT * FROM users FOR UPDATE",
                 "WITH d AS (DELETE FROM users RETURNING id) SELECT count(*) FROM d", "SELECT 1; DROP TABLE users",
                 "SELECT * FROM users WHERE id = $ID", "SELECT count(*) FROM user_view",
-                "EXPLAIN ANALYZE SELECT (u).user_count FROM users u"):
+                "EXPLAIN ANALYZE SELECT (u).user_count FROM users u", "select u.user_count from users u limit 1",
+                "select u.user_count from users u", "SELECT 1 === 1", "SELECT 1 OPERATOR(public.=) 1"):
         gate_analyze(s, {path: f'#!/bin/sh\npsql -c "{sql}"\n'}, path, 2)
         shutil.rmtree(s.repo)
 
