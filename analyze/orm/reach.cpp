@@ -300,10 +300,9 @@ private:
         for (int hops = 0; why.empty() && !ec && hops < 64; ++hops) {
             fs::path manifest = dir / "package.json";
             std::error_code missing;  // no package.json, no .git here: look further up
-            const bool has_manifest = fs::is_regular_file(fs::symlink_status(manifest, missing));
-            auto text = has_manifest ? read_limited(manifest.string(), k_manifest_bytes) : std::nullopt;
-            if (has_manifest && !text) why = unread(manifest);
-            const std::vector<Token> t = text ? lex_js(*text) : std::vector<Token>{};
+            const Manifest& m = manifest_at(manifest);
+            if (m.present && !m.text) why = unread(manifest);
+            const std::vector<Token>& t = m.tokens;
             // The "scripts" object holds commands by name (`"typeorm": "ts-node ..."`), no package
             // mapping: its pairs are passed over (stranger review 86: every TypeORM migration of
             // a project with such a script was unknown).
@@ -361,15 +360,12 @@ private:
         const std::string name(package);
         const fs::path manifest = dir / "package.json";
         const fs::path pnpm = dir / "pnpm-workspace.yaml";
-        std::optional<std::string> texts[2];
-        for (int i = 0; i < 2; ++i) {
-            const fs::path& f = i == 0 ? manifest : pnpm;
-            if (!fs::is_regular_file(fs::symlink_status(f, missing))) continue;
-            texts[i] = read_limited(f.string(), k_manifest_bytes);
-            if (!texts[i]) return unread(f);
-        }
-        if (const auto& text = texts[0]) {
-            std::vector<Token> t = lex_js(*text);
+        const Manifest& m = manifest_at(manifest);
+        const Manifest& p = manifest_at(pnpm, false);
+        if (m.present && !m.text) return unread(manifest);
+        if (p.present && !p.text) return unread(pnpm);
+        if (const auto& text = m.text) {
+            const std::vector<Token>& t = m.tokens;
             for (std::size_t i = 0; i + 2 < t.size(); ++i) {
                 if (t[i].kind != TokenKind::String) continue;
                 const std::string& key = t[i].string.value;
@@ -385,7 +381,7 @@ private:
                 }
             }
         }
-        if (const auto& text = texts[1]) {
+        if (const auto& text = p.text) {
             if (text->find("patchedDependencies") != std::string::npos && text->find(name + "@") != std::string::npos) {
                 return shown(pnpm.string()) + " patches '" + shown(name) + "' (patchedDependencies): the code that loads under the name "
                                               "is the patched package, not the one pgfence allowlists";
@@ -491,9 +487,28 @@ private:
     }
     static constexpr std::size_t k_manifest_bytes = std::size_t{1} << 20;
 
+    // A package.json (or pnpm-workspace.yaml) on the way up, read and lexed once for every package
+    // name asked about: whether the file is there, its text when read whole, its tokens.
+    struct Manifest {
+        bool present = false;
+        std::optional<std::string> text;
+        std::vector<Token> tokens;
+    };
+    const Manifest& manifest_at(const std::filesystem::path& file, bool lex = true) {
+        auto [at, fresh] = m_manifests.try_emplace(file.string());
+        if (!fresh) return at->second;
+        std::error_code missing;
+        Manifest& m = at->second;
+        m.present = std::filesystem::is_regular_file(std::filesystem::symlink_status(file, missing));
+        if (m.present) m.text = read_limited(file.string(), k_manifest_bytes);
+        if (m.text && lex) m.tokens = lex_js(*m.text);
+        return m;
+    }
+
     std::string_view m_text;
     std::string_view m_path;
     std::map<std::string, std::string, std::less<>> m_aliased;
+    std::map<std::string, Manifest> m_manifests;  // a manifest's path: what manifest_at read
     std::map<std::string, std::map<std::string, std::string>> m_workspaces;  // root: package name -> why
     std::map<std::string, std::optional<std::string>> m_git_index;  // a checkout's root: its .git/index
     std::vector<Reach>& m_out;
