@@ -428,7 +428,19 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
             if (!sql_migration(p)) return false;
             return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
         },
-        {}, max_bytes);
+        // A submodule or a link at, in or above one of those folders is listed too (then judged
+        // migration-not-a-file, as at a glob's folder): the tool reads through it, and a bump of
+        // the submodule is the whole change (red team R87 F1: knex's `vendor/schema`).
+        [&](std::string_view p) {
+            auto near = [&](std::string_view folder) {
+                if (folder == ".") return p.find('/') == std::string_view::npos;  // the top folder's own entries
+                return !folder.empty() && (p == folder || inside(p, folder) || inside(folder, p));
+            };
+            return std::any_of(head_dirs->begin(), head_dirs->end(),
+                               [&](const auto& d) { return d.second.loads_unread.empty() && d.second.tool != "psql" && near(d.second.folder); }) ||
+                   std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return near(f); });
+        },
+        max_bytes);
     if (!in_locations) return in_locations.error();
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));

@@ -154,6 +154,75 @@ def pr_submodule_folder(s):
     check_pr_blocks(s, "migrations/vendor", sha)
 
 
+KNEXFILE = ('module.exports = { client: "pg", connection: process.env.DATABASE_URL, '
+            'migrations: { directory: "./vendor/schema" } };\n')
+KNEX_PACKAGE = '{"name": "app", "private": true, "scripts": {"migrate": "knex migrate:latest"}, "dependencies": {"knex": "3.1.0"}}\n'
+
+
+def settings_repo(s):
+    """A knex project whose knexfile puts the migrations in vendor/schema, where no glob looks."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "knexfile.js"), KNEXFILE)
+    write(os.path.join(s.repo, "package.json"), KNEX_PACKAGE)
+    write(os.path.join(s.repo, "shared/v1/20240101000000_users.js"),
+          'exports.up = (knex) => knex.schema.createTable("users", (t) => { t.bigIncrements("id"); });\nexports.down = () => {};\n')
+
+
+def pr_settings_submodule_bump(s):
+    """Red team R87 F1: the knexfile's folder is a submodule (a shared schema repository), and the
+    pull request only moves it to a commit that adds a dropTable: the gitlink is the whole diff."""
+    settings_repo(s)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "shared")
+    first = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "update-index", "--add", "--cacheinfo", f"160000,{first},vendor/schema")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    git(s.repo, "update-index", "--cacheinfo", f"160000,{s.base},vendor/schema")
+    git(s.repo, "commit", "-qm", "bump the schema")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    check_pr_blocks(s, "vendor/schema", s.base)
+
+
+def pr_settings_link_flip(s):
+    """The knexfile's folder is a link, which the pull request points at another folder: knex runs
+    what is there (a dropTable), though no file under vendor/schema changed."""
+    settings_repo(s)
+    write(os.path.join(s.repo, "shared/v2/20240101000000_users.js"),
+          open(os.path.join(s.repo, "shared/v1/20240101000000_users.js")).read())
+    write(os.path.join(s.repo, "shared/v2/20240102000000_retire.js"),
+          'exports.up = (knex) => knex.schema.dropTable("users");\nexports.down = () => {};\n')
+    os.makedirs(os.path.join(s.repo, "vendor"))
+    os.symlink("../shared/v1", os.path.join(s.repo, "vendor/schema"))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    os.remove(os.path.join(s.repo, "vendor/schema"))
+    os.symlink("../shared/v2", os.path.join(s.repo, "vendor/schema"))
+    commit_head(s)
+    check_pr_blocks(s, "vendor/schema", "../shared/v2")
+
+
+def pr_settings_submodule_elsewhere_control(s):
+    """A submodule the tools' folders do not hold (docs/theme) is no migration: the run is clean."""
+    settings_repo(s)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    git(s.repo, "update-index", "--add", "--cacheinfo", f"160000,{s.base},docs/theme")
+    git(s.repo, "commit", "-qm", "theme")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 0 and RULE not in proc.stdout, f"a submodule outside the migrations: exit {proc.returncode}\n{proc.stdout}")
+
+
 def analyze_links(s):
     """`analyze` and `pre-commit` on the file system: a link given, or met in a directory walk, is
     reported in every format, and fails the run and the governance policy."""
@@ -387,7 +456,8 @@ def stdin_in_actions(s):
 
 
 SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration,
-                                     pr_prisma_dir_link, pr_submodule_folder, analyze_links, analyze_folder_links,
+                                     pr_prisma_dir_link, pr_submodule_folder, pr_settings_submodule_bump, pr_settings_link_flip,
+                                     pr_settings_submodule_elsewhere_control, analyze_links, analyze_folder_links,
                                      plans_through_links, plan_out_of_band_link, report_through_link, sarif_through_link, init_through_link,
                                      stdin_in_actions)}
 
