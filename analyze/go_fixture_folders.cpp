@@ -72,9 +72,13 @@ bool GoFixtureFolders::leave_out(const fs::path& dir) {
     if (!fixture) return false;
     // The nearest go.mod above `dir`, below the folder walked.
     std::error_code ec;
-    const fs::path walked = m_walked.lexically_normal();
-    for (fs::path up = dir.parent_path().lexically_normal(); !up.empty() && up != walked && up.has_relative_path();
-         up = up.parent_path()) {
+    // As written, without a trailing '/' (`analyze repo/` walks `repo/x`, whose parent is `repo`).
+    const auto normal = [](const fs::path& p) {
+        fs::path n = p.lexically_normal();
+        return n.has_filename() || !n.has_parent_path() ? n : n.parent_path();
+    };
+    const fs::path walked = normal(m_walked);
+    for (fs::path up = normal(dir.parent_path()); !up.empty() && up != walked && up.has_relative_path(); up = up.parent_path()) {
         if (fs::exists(up / "go.mod", ec)) return !named_in(up).contains(name);
         if (up == up.parent_path()) break;
     }
