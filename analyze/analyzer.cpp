@@ -32,6 +32,7 @@
 #include "analyze/model/catalog.hpp"
 #include "analyze/model/function_calls.hpp"
 #include "analyze/history.hpp"
+#include "analyze/go_fixture_folders.hpp"
 #include "analyze/parse/lexing_settings.hpp"
 #include "analyze/parse/set_config.hpp"
 #include "analyze/base/heap.hpp"
@@ -263,10 +264,16 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
     const fs::path root = fs::canonical(dir, ec);
     std::vector<std::string> code_files;  // every file of the walk but prose and pictures, by real path
     std::vector<fs::path> folder_links;
+    GoFixtureFolders go_fixtures(dir);
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         if (it->is_directory(ec) && it->path().filename() == "node_modules") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        // A Go library's test fixtures copied in with it (go_fixture_folders.hpp).
+        if (!it->is_symlink(ec) && it->is_directory(ec) && go_fixtures.leave_out(it->path())) {
             it.disable_recursion_pending();
             continue;
         }

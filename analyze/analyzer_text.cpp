@@ -16,6 +16,14 @@
 #include <optional>
 
 namespace pgfence::analyze {
+namespace {
+bool self_name_is_fizz(std::string_view path) {
+    std::string name(path_name(path));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name.ends_with(".fizz");
+}
+}  // namespace
+
 
 namespace {
 
@@ -193,7 +201,17 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             options.known_migrations != nullptr && pop_name(self_name, pop_self) && !pop_self.down && !pop_self.dialect.empty() &&
             !postgres_dialect(pop_self.dialect)) {
             const bool twin = pop_siblings(path, options.known_migrations, pop_self).postgres_runs;
-            if (!twin && options.direction != Direction::Down) {
+            // Unless golang-migrate cannot run it either: its version does not fit 64 bits (Parse
+            // fails, the file is skipped), or two files of one version and direction make it refuse
+            // the whole folder (known_migrations.hpp). Then no tool runs it on PostgreSQL.
+            GolangMigrateName golang;
+            const std::string_view refusal = options.known_migrations->golang_migrate_refusal(migration_set(path));
+            const bool overflow = golang_migrate_name(path_name(path), golang) && golang.overflow;
+            if (!twin && (overflow || !refusal.empty())) {
+                source.skip_reason += overflow ? "; golang-migrate skips it: version " + std::string(pop_self.version) +
+                                                     " does not fit 64 bits (source/parse.go ParseUint)"
+                                               : "; " + std::string(refusal);
+            } else if (!twin && options.direction != Direction::Down) {
                 source.skipped = false;
                 source.skip_reason.clear();
                 source.tool = MigrationTool::GolangMigrate;
@@ -218,6 +236,24 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             source.one_query = false;
             source.regions = {Region{0, source.text.size(), false, false}};
         }
+    }
+    // pop's fizz, its own language (gobuffalo/pop migration_content.go:32: a `.fizz` file is
+    // translated by fizz.AString into the dialect's SQL; popx reads `.sql` only, ory/x
+    // popx/migration_box.go findMigrations): not SQL, and pgfence does not translate it. golang-migrate would send the
+    // same text as one query, which PostgreSQL parses whole before it runs any of it
+    // (postgres.c exec_simple_query): text its parser rejects runs nothing there. So a fizz file
+    // that is not SQL is one unknown at its first line; one that parses is read as SQL too.
+    if (!script && !source.skipped && self_name_is_fizz(path) && options.golang_multi_statement.empty() &&
+        (source.tool == MigrationTool::Pop || source.tool == MigrationTool::Popx ||
+         source.tool == MigrationTool::GolangMigrate) &&
+        parse_statement(source.text).failure) {
+        source.tool = MigrationTool::Pop;
+        source.regions.clear();
+        source.one_query = false;
+        std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
+        source.refusals.insert(source.refusals.begin(),
+                               ToolRefusal{0, "pop's fizz migration: pop translates it to SQL (fizz), pgfence does not read fizz; "
+                                              "what it runs on PostgreSQL is not known", "fizz"});
     }
     // golang-migrate with x-multi-statement=true (migrations/golang_migrate_split.hpp): the file
     // is cut at every `;` byte and each piece sent alone, each its own implicit transaction; a

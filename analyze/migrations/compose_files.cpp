@@ -310,6 +310,10 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
         continued = more;
     });
     std::set<int> command_lines;  // first lines of commands read as compose's, or setting COMPOSE_FILE
+    // The one literal value the lines read so far set COMPOSE_FILE to; `mixed` when they set two, or
+    // one pgfence does not read (which is an unknown at its own line).
+    std::optional<std::string> compose_file_literal;
+    bool compose_file_mixed = false;
     for (const auto& [n, joined] : logical) {
         const std::string_view l = joined;
         // The words of the line, at blanks.
@@ -332,6 +336,9 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                 if (whole != '\0' && word != "COMPOSE_FILE:" && raw.ends_with(whole)) raw.remove_suffix(1);
                 const std::string value = bare(raw);
                 command_lines.insert(n);
+                if (value.find_first_of("$`\\\"'") != std::string::npos || value.empty()) compose_file_mixed = true;
+                else if (!compose_file_literal) compose_file_literal = value;
+                else if (*compose_file_literal != value) compose_file_mixed = true;
                 if (value.find_first_of("$`\\\"'") != std::string::npos || value.empty()) {
                     unread(n, "COMPOSE_FILE is set here from a variable or in a form pgfence does not read: the compose files it names may "
                               "load an env_file that sets how migrations run, unread");
@@ -412,6 +419,14 @@ ComposeFiles compose_command_files(std::string_view text, std::string_view folde
                         }
                         continue;
                     }
+                }
+                // `-f "$COMPOSE_FILE"` after the file set it to one literal (nestjs-boilerplate's
+                // test/generators scripts): that file. Where the assignment did not run (a branch not
+                // taken) the value is the environment's COMPOSE_FILE, which a bare `docker compose`
+                // reads as much; a list (`a.yml:b.yml`) is no one -f path.
+                if (value && is_file && (*value == "$COMPOSE_FILE" || *value == "${COMPOSE_FILE}") && compose_file_literal &&
+                    !compose_file_mixed && compose_file_literal->find(':') == std::string::npos) {
+                    value = *compose_file_literal;
                 }
                 if (value && value->find_first_of("$`") != std::string::npos) unknown_value = true;
                 else if (is_file) files.push_back(*value);

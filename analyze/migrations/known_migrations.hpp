@@ -4,6 +4,7 @@
 // known path per file made a run quadratic in the number of files (issue "The house in layers,
 // and speed back": 4,000 files of one folder asked 16 million set_folder questions).
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,16 +43,37 @@ public:
     // Those of the set `set` (as in_set takes it); null when none of its files has such a name.
     [[nodiscard]] const PopFiles* pop_files(std::string_view set) const;
 
+    // Why golang-migrate refuses to load the folder of the set `set`: two files of one version and
+    // direction (source/migration.go Append, which every source driver's Init turns into an error:
+    // iofs.go ErrDuplicateMigration), so it runs none of its files. Empty when no such pair is known.
+    [[nodiscard]] std::string_view golang_migrate_refusal(std::string_view set) const;
+
 private:
     struct Set {
         std::vector<std::size_t> all;
         std::vector<std::size_t> unread;
         PopFiles pop;
         bool any_pop = false;
+        // golang-migrate's versions (GolangMigrateName) of the folder's files, with the first
+        // of each version and direction's names; the first pair found, said.
+        std::unordered_map<std::uint64_t, std::string> golang_up;
+        std::unordered_map<std::uint64_t, std::string> golang_down;
+        std::string golang_refusal;
     };
     std::vector<std::string> m_paths;
     std::unordered_map<std::string, Set> m_sets;
 };
+
+// A file name as golang-migrate's source/parse.go Parse reads it (Regex
+// `^([0-9]+)_(.*)\.(down|up)\.(.*)$`, case as written, then strconv.ParseUint(version, 10, 64)).
+// `overflow`: the name matches but its version does not fit 64 bits, so Parse fails and every
+// source driver skips the file (iofs.go Init: `continue`). False when the name does not match.
+struct GolangMigrateName {
+    std::uint64_t version = 0;
+    bool down = false;
+    bool overflow = false;
+};
+[[nodiscard]] bool golang_migrate_name(std::string_view name, GolangMigrateName& out);
 
 // Whether a known migration is of a kind pgfence does not read (by its extension, any case).
 [[nodiscard]] bool unread_migration_kind(std::string_view path);

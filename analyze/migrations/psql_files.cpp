@@ -10,6 +10,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_commands.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/parse/lexing_settings.hpp"
 
@@ -632,8 +633,25 @@ std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view tex
     Reading r{base, read, out, {}};
     const std::string_view name = path_name(path);
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    // A workflow's commands as the runner runs them: `${{ env.X }}`, `$X` and `${{ matrix.X }}` the
+    // workflow binds to a literal are put in (workflow_values.hpp), so that linkwarden's
+    // `psql -c "CREATE USER ${{ env.TEST_POSTGRES_USER }} ..."` is read as the statement it sends.
+    // A value computed or set by a command is left as written, and the command stays unread.
+    std::optional<deploy_detail::WorkflowValues> values;
+    if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
     for (const auto& l : logical_lines(text, yaml)) {
-        read_line(l.text, l.number, r);
+        if (values && l.text.find('$') != std::string::npos) {
+            std::vector<int> uses;
+            std::vector<ToolDir> more;
+            Reading m{base, read, more, std::move(r.loops)};
+            for (const std::string& variant : values->expand(l.number, l.text, uses)) read_line(variant, l.number, m);
+            r.loops = std::move(m.loops);
+            for (auto& d : more) {
+                if (std::none_of(out.begin(), out.end(), [&](const ToolDir& o) { return same_dir(o, d); })) out.push_back(std::move(d));
+            }
+        } else {
+            read_line(l.text, l.number, r);
+        }
         if (out.size() >= k_most_psql_entries) break;
     }
     // A YAML file's exec-form commands (a Kubernetes container's command and args, a Cloud Build

@@ -100,3 +100,33 @@ TEST_CASE("analyze_files asks set_folder a number of times linear in the files o
     // Linear: about 4 times as many for 4 times the files; a scan per file gives 16 times.
     CHECK(large <= 5 * small);
 }
+
+TEST_CASE("golang_migrate_name: golang-migrate's Parse, its version as strconv.ParseUint reads it", "[known]") {
+    GolangMigrateName n;
+    REQUIRE(golang_migrate_name("000002_x.mysql.up.sql", n));
+    CHECK((n.version == 2 && !n.down && !n.overflow));
+    REQUIRE(golang_migrate_name("2_x.up.y.down.fizz", n));  // `(.*)` greedy: the last direction
+    CHECK(n.down);
+    REQUIRE(golang_migrate_name("18446744073709551615_x.up.sql", n));
+    CHECK((!n.overflow && n.version == 18446744073709551615ULL));
+    REQUIRE(golang_migrate_name("18446744073709551616_x.up.sql", n));
+    CHECK(n.overflow);
+    REQUIRE(golang_migrate_name("20191100000010000002_errors.cockroach.up.sql", n));
+    CHECK(n.overflow);
+    REQUIRE(golang_migrate_name("00000000000000000000000001_x.up.sql", n));  // leading zeros parse
+    CHECK((!n.overflow && n.version == 1));
+    CHECK_FALSE(golang_migrate_name("2_x.UP.sql", n));  // the regexp is case-sensitive
+    CHECK_FALSE(golang_migrate_name("2x.up.sql", n));
+    CHECK_FALSE(golang_migrate_name("2_.up", n));
+}
+
+TEST_CASE("KnownMigrations: golang-migrate refuses a folder with two files of one version and direction", "[known]") {
+    const KnownMigrations known({"/r/db/1_a.postgres.up.sql", "/r/db/01_a.mysql.up.sql", "/r/db/2_b.up.sql",
+                                 "/r/ok/1_a.up.sql", "/r/ok/1_a.down.sql", "/r/ok/sub/1_a.mysql.up.sql",
+                                 "/r/case/1_a.up.sql", "/r/case/1_b.UP.sql"});
+    const std::string_view refusal = known.golang_migrate_refusal("/r/db");
+    CHECK(refusal.find("1_a.postgres.up.sql and 01_a.mysql.up.sql are both version 1 up") != std::string_view::npos);
+    CHECK(known.golang_migrate_refusal("/r/ok").empty());   // an up and a down; a subfolder is another folder
+    CHECK(known.golang_migrate_refusal("/r/case").empty()); // `.UP.` is no golang-migrate name
+    CHECK(known.golang_migrate_refusal("/r/none").empty());
+}

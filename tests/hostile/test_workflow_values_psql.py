@@ -1,0 +1,84 @@
+"""psql -c in a GitHub Actions workflow read as the runner runs it (review86 class D: linkwarden's
+Playwright job). The runner puts `${{ env.X }}` in before the shell runs the step; where the
+workflow binds X to a literal (its `env:`), the SQL psql sends is known and read: a CREATE USER or
+CREATE DATABASE changes no table. A value the workflow does not give as a literal (a secret, one a
+step writes to $GITHUB_ENV) leaves the command unknown, as does SQL that writes. Each builds a
+real git repository and runs `pgfence analyze .`.
+
+    test_workflow_values_psql.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import repository, run  # noqa: E402
+
+UNKNOWN = "unknown-statement"
+WF = ".github/workflows/e2e.yml"
+
+
+def workflow(sql, env="  TEST_USER: test_user\n  TEST_DB: test_db\n", extra=""):
+    return ("name: e2e\non:\n  push:\n    branches: [main]\n  pull_request:\n"
+            f"env:\n  PGHOST: localhost\n{env}"
+            "jobs:\n  e2e:\n    runs-on: ubuntu-22.04\n"
+            "    services:\n      postgres:\n        image: postgres:16-alpine\n        ports:\n          - 5432:5432\n"
+            "    steps:\n      - uses: actions/checkout@v4\n" + extra +
+            "      - name: Initialize PostgreSQL\n        run: |\n"
+            f"          psql -h localhost -U postgres -d postgres -c \"{sql}\"\n")
+
+
+def unknown_lines(s, files):
+    repository(s, files, {"README.md": "change\n"})
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    check(proc.returncode in (0, 1), f"analyze: exit {proc.returncode}\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    return {x["start"]["line"] for f in report["files"] if f["path"].removeprefix("./") == WF
+            for x in f["findings"] if x["rule"] == UNKNOWN}
+
+
+BASE = {"prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n"}
+
+
+def env_create_user(s):
+    files = dict(BASE)
+    files[WF] = workflow("CREATE USER ${{ env.TEST_USER }} WITH PASSWORD 'password';")
+    found = unknown_lines(s, files)
+    check(not found, f"CREATE USER with the workflow's literal env is read, and changes no table: {found}")
+
+
+def env_create_database(s):
+    files = dict(BASE)
+    files[WF] = workflow("CREATE DATABASE ${{ env.TEST_DB }} OWNER ${{ env.TEST_USER }};")
+    found = unknown_lines(s, files)
+    check(not found, f"CREATE DATABASE with the workflow's literal env is read: {found}")
+
+
+def env_drop_control(s):
+    """The same literal put in, but the SQL writes: still unknown."""
+    files = dict(BASE)
+    files[WF] = workflow("DROP TABLE ${{ env.TEST_USER }};")
+    check(unknown_lines(s, files), "DROP TABLE stays unknown")
+
+
+def secret_control(s):
+    """A secret is no literal of the workflow: unknown."""
+    files = dict(BASE)
+    files[WF] = workflow("CREATE USER ${{ secrets.TEST_USER }} WITH PASSWORD 'password';")
+    check(unknown_lines(s, files), "a secret's value is not known")
+
+
+def github_env_control(s):
+    """A step writes TEST_USER to $GITHUB_ENV: its value at the psql step is not the literal."""
+    files = dict(BASE)
+    files[WF] = workflow("CREATE USER ${{ env.TEST_USER }} WITH PASSWORD 'password';",
+                         extra="      - run: echo \"TEST_USER=x; DROP TABLE users; --\" >> $GITHUB_ENV\n")
+    check(unknown_lines(s, files), "a value a step sets stays unknown")
+
+
+SCENARIOS = {f.__name__: f for f in (env_create_user, env_create_database, env_drop_control, secret_control, github_env_control)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
