@@ -213,7 +213,7 @@ bool exec_key(std::string_view k) {
 
 }  // namespace
 
-std::string Workspaces::release_command_why(const std::string& command, const std::string& here) {
+std::string Workspaces::release_command_why(const std::string& command, const std::string& here, Follow& follow) {
     std::string out = destructive_command(command);
     if (out.empty()) out = unread_settings_command(command);
     if (!out.empty()) return out;
@@ -227,10 +227,15 @@ std::string Workspaces::release_command_why(const std::string& command, const st
     if (m_depth >= 8) return "it runs commands that run release tools past pgfence's limit (8 deep): what the last ones run is not known";
     ++m_depth;
     for (const auto& words : simple_commands(command)) {
-        if (auto w = why(words, here); w && !w->empty()) {
-            out = std::move(*w);
-            break;
+        // A repository script or a make target it runs, read as a deploy's are (deploy_commands.cpp).
+        follow.base = here;
+        const std::string script = script_word(words);
+        if (!script.empty()) out = script_unknown(script, here, m_read, follow);
+        if (out.empty()) out = target_unknown(words, here, m_read, follow);
+        if (out.empty()) {
+            if (auto w = why(words, here); w) out = std::move(*w);
         }
+        if (!out.empty()) break;
     }
     --m_depth;
     return out;
@@ -238,6 +243,7 @@ std::string Workspaces::release_command_why(const std::string& command, const st
 
 std::optional<std::string> Workspaces::release_why(const std::vector<std::string>& words, const std::string& here) {
     const std::string at = here.empty() ? "" : here + "/";
+    Follow follow;
     for (std::size_t k = 0; k < words.size(); ++k) {
         const std::string tool = tool_word(words[k]);
         const bool release_it = tool == "release-it", semantic = tool == "semantic-release";
@@ -255,7 +261,7 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             }
             for (const std::string& folder : root.folders) {
                 if (++m_runs > 4096) return "it runs workspace commands past pgfence's limit for following them: what they run is not known";
-                if (const std::string w = release_command_why(command, folder); !w.empty()) {
+                if (const std::string w = release_command_why(command, folder, follow); !w.empty()) {
                     return "this command runs `" + printable(command) + "` in the lerna package " + printable(folder) + ": " + w;
                 }
             }
@@ -289,7 +295,7 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
         const std::string what = release_it ? "release-it runs the hook " : "semantic-release runs @semantic-release/exec's ";
         auto read_keyed = [&](const std::string& path, std::string_view text, int line) -> std::string {
             for (const Keyed& c : keyed_commands(text, line, is_key)) {
-                if (std::string w = release_command_why(c.command, here); !w.empty()) {
+                if (std::string w = release_command_why(c.command, here, follow); !w.empty()) {
                     return "this command runs a release tool: " + what + printable(c.key) + " (" + printable(path) + " line " + std::to_string(c.line) + "): " + w;
                 }
             }

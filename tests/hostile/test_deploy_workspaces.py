@@ -279,6 +279,13 @@ def semantic_release_exec_yaml(s):
     unknown_lines(s, {"package.json": app(), ".releaserc": rc, WF: workflow("npx semantic-release")}, {7: [".releaserc", "publishCmd"]})
 
 
+def semantic_release_exec_script(s):
+    """An exec command that runs a repository script: the script's lines are read."""
+    rc = {"plugins": [["@semantic-release/exec", {"prepareCmd": "./scripts/prepare.sh ${nextRelease.version}"}]]}
+    unknown_lines(s, {"package.json": app(), ".releaserc.json": json.dumps(rc) + "\n", "scripts/prepare.sh": "#!/bin/sh\nnpx " + ROLLBACK + "\n",
+                      WF: workflow("npx semantic-release")}, {7: [".releaserc.json", "prepareCmd"]})
+
+
 def semantic_release_exec_js(s):
     js = "module.exports = { plugins: ['@semantic-release/commit-analyzer', ['@semantic-release/exec', { publishCmd: cmd() }]] };\n"
     unknown_lines(s, {"package.json": app(), "release.config.js": js, WF: workflow("npx semantic-release")}, {7: ["release.config.js"]})
@@ -332,6 +339,8 @@ def control_release_tools_clean(s):
                                         "release-it": {"hooks": {"before:init": ["npm run build", "npm test"], "after:release": "echo done"}}}) + "\n"
     files["release.config.js"] = "module.exports = { branches: ['main'], plugins: ['@semantic-release/npm', '@semantic-release/github'] };\n"
     files[".release-it.cjs"] = "module.exports = { git: { requireCleanWorkingDir: true } };\n"
+    files[".releaserc.yml"] = "plugins:\n  - - '@semantic-release/exec'\n    - prepareCmd: ./scripts/notes.sh ${nextRelease.version}\n"
+    files["scripts/notes.sh"] = "#!/bin/sh\necho \"$1\" > VERSION\n"
     clean(s, {**files, WF: workflow("npx semantic-release", "npx release-it --ci", "npx @lerna-lite/cli publish --yes",
                                     "npx lerna exec -- npm run build", "npx lerna exec -- npm publish")})
 
@@ -364,6 +373,7 @@ SCENARIOS = {
     "semantic_release_exec_rc": semantic_release_exec_rc,
     "semantic_release_exec_package": semantic_release_exec_package,
     "semantic_release_exec_yaml": semantic_release_exec_yaml,
+    "semantic_release_exec_script": semantic_release_exec_script,
     "semantic_release_exec_js": semantic_release_exec_js,
     "release_it_hooks_json": release_it_hooks_json,
     "release_it_hooks_package": release_it_hooks_package,
