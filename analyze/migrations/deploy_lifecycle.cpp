@@ -48,12 +48,18 @@ std::size_t subcommand_at(const std::vector<std::string>& words, std::size_t fro
 bool release_tool_runs(const std::vector<std::string>& words, std::size_t k, std::vector<ScriptRun>& out) {
     const std::string& program = words[k];
     const std::string tool = tool_word(program);
-    const bool lerna = tool == "lerna";
+    // lerna-lite's CLI is lerna's (@lerna-lite/cli package.json: bin `lerna`; its publish and version
+    // run the same lifecycle, packages/publish/src/__tests__/publish-lifecycle-scripts.spec.ts), also
+    // run by its package's name (`npx @lerna-lite/cli publish`).
+    const bool lerna = tool == "lerna" || tool == "lerna-lite" || program.starts_with("@lerna-lite/cli");
     const bool changesets = tool == "changeset" || program.starts_with("@changesets/cli");
     // release-it and np bump and publish the package where they run: `npm version` and `npm
     // publish` run its version and publish scripts (release-it's npm plugin, lib/plugin/npm/npm.js;
     // np's source/index.js: `npm test` first unless --no-tests, then version and publish).
-    if (tool == "release-it" || tool == "np") {
+    // semantic-release's npm plugin (a default plugin) does the same where it runs: @semantic-release/npm
+    // lib/prepare.js `execa("npm", ["version", version, "--userconfig", npmrc, "--no-git-tag-version",
+    // "--allow-same-version"], {cwd: basePath})`, lib/publish.js `npm publish <basePath> --userconfig ...`.
+    if (tool == "release-it" || tool == "np" || tool == "semantic-release") {
         // (Each name's pre and post scripts are read with it: PackageScripts::why.)
         std::vector<std::string_view> names = lifecycle_of("npm", "version");
         for (std::string_view n : lifecycle_of("npm", "publish")) names.push_back(n);

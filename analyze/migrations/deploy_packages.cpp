@@ -94,7 +94,8 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
         while (v < words.size() && flag_word(words[v])) v += value_flag(words[v]) ? 2 : 1;
         return v;
     };
-    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+    // (To the last word: `npx semantic-release` is a release tool's whole command.)
+    for (std::size_t k = 0; k < words.size(); ++k) {
         const std::string pm = tool_word(words[k]);
         // npm-run-all's programs run the package's scripts by name or glob (npm-run-all
         // docs/npm-run-all.md: `npm-run-all [tasks] [OPTIONS]`, `run-s`, `run-p`; --max-parallel and
@@ -134,6 +135,7 @@ std::vector<ScriptRun> scripts_run(const std::vector<std::string>& words, const 
         }
         // lerna publish / version, changeset publish: lifecycle scripts in each package.
         if (out.size() < 64 && release_tool_runs(words, k, out)) break;
+        if (k + 1 >= words.size()) break;
         if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") continue;
         // Where it runs: the package manager's flags anywhere before `--` (npm reads -w after the
         // script's name too: docs.npmjs.com/cli/commands/npm-run-script, "workspace").

@@ -28,6 +28,8 @@ inline constexpr std::string_view k_package_files = "\x01package files";
 
 namespace pgfence::analyze::tools::deploy_detail {
 
+struct Follow;
+
 class Workspaces {
 public:
     explicit Workspaces(const ReadFile& read) : m_read(read) {}
@@ -52,6 +54,10 @@ private:
     std::vector<std::string> select(const Root& root, const std::vector<std::string>& filters, const std::string& here);
     std::string task_why(const std::string& folder, const std::string& task, const std::string& args);
     std::string tasks_why(const std::string& runner, const Root& root, std::vector<std::string> folders, const std::vector<std::string>& tasks);
+    // What a release tool's settings run where it runs (release-it's hooks, @semantic-release/exec's
+    // commands) and `lerna exec`'s command in each package; nullopt for another command (deploy_release_config.cpp).
+    std::optional<std::string> release_why(const std::vector<std::string>& words, const std::string& here);
+    std::string release_command_why(const std::string& command, const std::string& here, Follow& follow);
 
     const ReadFile& m_read;
     std::map<std::string, std::optional<std::string>> m_texts;             // every file read, once

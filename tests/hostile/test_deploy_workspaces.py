@@ -220,6 +220,131 @@ def control_release_clean(s):
                                     "npx changeset version", "yarn workspaces foreach -A pack", "npm run release")})
 
 
+# (g) Release tools whose lifecycle scripts and hooks were not read (red team R86b U1): lerna-lite
+# (lerna's lifecycle), semantic-release (@semantic-release/npm runs npm version and npm publish;
+# @semantic-release/exec's commands), release-it's hooks, and lerna publish in a lerna-only monorepo.
+ROLLBACK = "knex migrate:rollback --all"
+
+
+def app(scripts=None, **extra):
+    return json.dumps({"name": "app", "version": "1.0.0", "scripts": scripts or {}, **extra,
+                       "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}, indent=2) + "\n"
+
+
+def unknown_lines(s, head, lines):
+    """`analyze --ci` fails with an unknown at each workflow line of `lines` whose message names its words."""
+    gate_analyze(s, head, WF, min(lines))
+    _, found = analyze(s)
+    for line, words in lines.items():
+        at = [f["message"] for f in found if f["rule"] == "unknown-statement" and f["path"] == WF and f["line"] == line]
+        check(any(all(w in m for w in words) for m in at), f"the unknown at {WF}:{line} names {words}: {at}")
+
+
+def lerna_lite_root_reset(s):
+    unknown_lines(s, {**release_repo({}, {"prepack": ROLLBACK}),
+                      WF: workflow("npx @lerna-lite/cli publish --yes", "npx lerna-lite publish from-package --yes")},
+                  {7: ["prepack"], 8: ["prepack"]})
+
+
+def lerna_lite_package_reset(s):
+    unknown_lines(s, {**release_repo({"preversion": ROLLBACK}), WF: workflow("npx @lerna-lite/cli@3 version --yes")},
+                  {7: ["packages/db", "preversion"]})
+
+
+def semantic_release_root_reset(s):
+    unknown_lines(s, {"package.json": app({"prepublishOnly": ROLLBACK}), WF: workflow("npx semantic-release")}, {7: ["prepublishOnly"]})
+
+
+def semantic_release_script_reset(s):
+    """Through a package script, and a version script: npm version runs it."""
+    unknown_lines(s, {"package.json": app({"release": "semantic-release --ci", "version": ROLLBACK}), WF: workflow("npm run release")},
+                  {7: ["version"]})
+
+
+EXEC = {"plugins": ["@semantic-release/commit-analyzer", ["@semantic-release/exec", {"prepareCmd": "npx " + ROLLBACK}]]}
+
+
+def semantic_release_exec_rc(s):
+    unknown_lines(s, {"package.json": app(), ".releaserc.json": json.dumps(EXEC, indent=2) + "\n", WF: workflow("npx semantic-release")},
+                  {7: [".releaserc.json", "prepareCmd"]})
+
+
+def semantic_release_exec_package(s):
+    unknown_lines(s, {"package.json": app(release=EXEC), WF: workflow("npx semantic-release")}, {7: ["package.json", "prepareCmd"]})
+
+
+def semantic_release_exec_yaml(s):
+    rc = ("branches: [main]\nplugins:\n  - '@semantic-release/commit-analyzer'\n  - - '@semantic-release/exec'\n"
+          "    - publishCmd: |\n        echo publishing\n        npx " + ROLLBACK + "\n")
+    unknown_lines(s, {"package.json": app(), ".releaserc": rc, WF: workflow("npx semantic-release")}, {7: [".releaserc", "publishCmd"]})
+
+
+def semantic_release_exec_script(s):
+    """An exec command that runs a repository script: the script's lines are read."""
+    rc = {"plugins": [["@semantic-release/exec", {"prepareCmd": "./scripts/prepare.sh ${nextRelease.version}"}]]}
+    unknown_lines(s, {"package.json": app(), ".releaserc.json": json.dumps(rc) + "\n", "scripts/prepare.sh": "#!/bin/sh\nnpx " + ROLLBACK + "\n",
+                      WF: workflow("npx semantic-release")}, {7: [".releaserc.json", "prepareCmd"]})
+
+
+def semantic_release_exec_js(s):
+    js = "module.exports = { plugins: ['@semantic-release/commit-analyzer', ['@semantic-release/exec', { publishCmd: cmd() }]] };\n"
+    unknown_lines(s, {"package.json": app(), "release.config.js": js, WF: workflow("npx semantic-release")}, {7: ["release.config.js"]})
+
+
+HOOKS = {"hooks": {"before:init": ["npm test"], "after:bump": "npx " + ROLLBACK}}
+
+
+def release_it_hooks_json(s):
+    unknown_lines(s, {"package.json": app(), ".release-it.json": json.dumps(HOOKS, indent=2) + "\n", WF: workflow("npx release-it --ci")},
+                  {7: [".release-it.json", "after:bump"]})
+
+
+def release_it_hooks_package(s):
+    unknown_lines(s, {"package.json": app(**{"release-it": HOOKS}), WF: workflow("npx release-it --ci")}, {7: ["package.json", "after:bump"]})
+
+
+def release_it_hooks_yaml(s):
+    rc = "git:\n  commit: true\nhooks:\n  before:init:\n    - npm test\n  after:release: npx " + ROLLBACK + "\n"
+    unknown_lines(s, {"package.json": app(), ".release-it.yaml": rc, WF: workflow("npx release-it --ci")}, {7: [".release-it.yaml", "after:release"]})
+
+
+def release_it_hooks_script(s):
+    """A hook that runs a package script: read as the script."""
+    hooks = {"hooks": {"after:bump": "npm run db:down"}}
+    unknown_lines(s, {"package.json": app({"db:down": ROLLBACK}), ".release-it.json": json.dumps(hooks) + "\n", WF: workflow("npx release-it --ci")},
+                  {7: [".release-it.json", "db:down"]})
+
+
+def release_it_hooks_js(s):
+    js = "export default { hooks: { 'after:bump': steps.join(' && ') } };\n"
+    unknown_lines(s, {"package.json": app(), ".release-it.mjs": js, WF: workflow("npx release-it --ci")}, {7: [".release-it.mjs"]})
+
+
+def lerna_only_exec_publish_reset(s):
+    """A lerna-only monorepo (lerna.json "packages", no workspaces): `lerna publish` read each package's
+    scripts already (lerna_publish_reset); `lerna exec -- npm publish` runs npm publish in each
+    lerna package, whose prepublishOnly rolls back (`lerna exec -- npx knex ...` was read already)."""
+    files = release_repo({"prepublishOnly": ROLLBACK}, lerna_only=True)
+    files["lerna.json"] = json.dumps({"version": "independent", "packages": ["packages/db"]}) + "\n"
+    unknown_lines(s, {**files, WF: workflow("npx lerna exec --stream -- npm publish", "npx lerna exec -- npx " + ROLLBACK)},
+                  {7: ["packages/db", "prepublishOnly"], 8: ["rollback"]})
+
+
+def control_release_tools_clean(s):
+    """semantic-release with no scripts and no exec plugin, release-it with harmless hooks, a JS config
+    without hooks, lerna-lite's publish of packages that only build, lerna exec of a build: clean."""
+    files = release_repo({"prepack": "npm run build"})
+    files["package.json"] = json.dumps({"name": "mono", "private": True, "workspaces": ["packages/*"], "scripts": {"build": "tsc"},
+                                        "release": {"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer", "@semantic-release/npm"]},
+                                        "release-it": {"hooks": {"before:init": ["npm run build", "npm test"], "after:release": "echo done"}}}) + "\n"
+    files["release.config.js"] = "module.exports = { branches: ['main'], plugins: ['@semantic-release/npm', '@semantic-release/github'] };\n"
+    files[".release-it.cjs"] = "module.exports = { git: { requireCleanWorkingDir: true } };\n"
+    files[".releaserc.yml"] = "plugins:\n  - - '@semantic-release/exec'\n    - prepareCmd: ./scripts/notes.sh ${nextRelease.version}\n"
+    files["scripts/notes.sh"] = "#!/bin/sh\necho \"$1\" > VERSION\n"
+    clean(s, {**files, WF: workflow("npx semantic-release", "npx release-it --ci", "npx @lerna-lite/cli publish --yes",
+                                    "npx lerna exec -- npm run build", "npx lerna exec -- npm publish")})
+
+
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
     "turbo_prisma_deploy": turbo_prisma_deploy,
@@ -241,6 +366,22 @@ SCENARIOS = {
     "script_publish_workspaces_reset": script_publish_workspaces_reset,
     "release_it_root_reset": release_it_root_reset,
     "control_release_clean": control_release_clean,
+    "lerna_lite_root_reset": lerna_lite_root_reset,
+    "lerna_lite_package_reset": lerna_lite_package_reset,
+    "semantic_release_root_reset": semantic_release_root_reset,
+    "semantic_release_script_reset": semantic_release_script_reset,
+    "semantic_release_exec_rc": semantic_release_exec_rc,
+    "semantic_release_exec_package": semantic_release_exec_package,
+    "semantic_release_exec_yaml": semantic_release_exec_yaml,
+    "semantic_release_exec_script": semantic_release_exec_script,
+    "semantic_release_exec_js": semantic_release_exec_js,
+    "release_it_hooks_json": release_it_hooks_json,
+    "release_it_hooks_package": release_it_hooks_package,
+    "release_it_hooks_yaml": release_it_hooks_yaml,
+    "release_it_hooks_script": release_it_hooks_script,
+    "release_it_hooks_js": release_it_hooks_js,
+    "lerna_only_exec_publish_reset": lerna_only_exec_publish_reset,
+    "control_release_tools_clean": control_release_tools_clean,
 }
 
 if __name__ == "__main__":

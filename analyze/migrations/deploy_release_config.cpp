@@ -1,0 +1,329 @@
+// The commands a release tool's settings run (red team R86b U1): release-it's hooks,
+// @semantic-release/exec's commands, and `lerna exec`'s command in each lerna package, read as the
+// deploy's commands (deploy_workspaces.hpp).
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+
+#include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
+
+namespace pgfence::analyze::tools::deploy_detail {
+namespace {
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { return std::find(list.begin(), list.end(), w) != list.end(); }
+
+// A command a release config runs: the key that names it, its line, and the command.
+struct Keyed {
+    std::string key;
+    int line = 1;
+    std::string command;
+};
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '@'; }
+
+std::string_view trim(std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+    return t;
+}
+
+// A quoted string at `at` (`"` with JSON's escapes, `'` with YAML's ''), its end past the quote.
+std::string quoted(std::string_view l, std::size_t at, std::size_t& end) {
+    const char q = l[at];
+    std::string v;
+    std::size_t j = at + 1;
+    for (; j < l.size(); ++j) {
+        if (q == '"' && l[j] == '\\' && j + 1 < l.size()) {
+            ++j;
+            v += l[j] == 'n' ? '\n' : l[j] == 't' ? '\t' : l[j];
+            continue;
+        }
+        if (l[j] == q) {
+            if (q == '\'' && j + 1 < l.size() && l[j + 1] == '\'') {
+                v += '\'';
+                ++j;
+                continue;
+            }
+            break;
+        }
+        v += l[j];
+    }
+    end = std::min(j + 1, l.size());
+    return v;
+}
+
+// A YAML scalar left bare (`- npm test # comment`): to its comment.
+std::string bare(std::string_view t) {
+    const std::size_t hash = t.find(" #");
+    return std::string(trim(t.substr(0, hash)));
+}
+
+std::size_t indent_of(std::string_view l) { return std::min(l.find_first_not_of(" \t-"), l.size()); }
+
+// The commands of the keys `is_key` accepts in a JSON, YAML or TOML text (the shapes are alike
+// enough: `"key": "command"`, `key: command`, `"key" = "command"`, a list of commands in `[...]` or
+// YAML's `- ` items, a YAML block `|` or `>` as one script). Each line is read once.
+template <class IsKey>
+std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey is_key) {
+    std::vector<std::pair<int, std::string_view>> lines;
+    for (std::size_t at = 0; at <= text.size() && lines.size() < (1u << 20);) {
+        const std::size_t nl = std::min(text.find('\n', at), text.size());
+        lines.emplace_back(first_line + static_cast<int>(lines.size()), text.substr(at, nl - at));
+        at = nl + 1;
+    }
+    std::vector<Keyed> out;
+    for (std::size_t i = 0; i < lines.size() && out.size() < 64; ++i) {
+        const auto [n, l] = lines[i];
+        for (std::size_t p = 0; p < l.size() && out.size() < 64;) {
+            // A key: quoted, or a bare word that a `:` and a blank (or the line's end) follow.
+            std::size_t key_end = 0, after = 0;
+            std::string key;
+            if (l[p] == '"' || l[p] == '\'') {
+                key = quoted(l, p, after);
+                key_end = after;
+            } else if (word_char(l[p]) && (p == 0 || !word_char(l[p - 1]))) {
+                std::size_t j = p;
+                while (j < l.size() && l[j] != ' ' && l[j] != '\t' && l[j] != '=' && l[j] != ',' && l[j] != '{' &&
+                       !(l[j] == ':' && (j + 1 == l.size() || l[j + 1] == ' ' || l[j + 1] == '\t' || l[j + 1] == '\r'))) {
+                    ++j;
+                }
+                key = std::string(l.substr(p, j - p));
+                key_end = after = j;
+            } else {
+                ++p;
+                continue;
+            }
+            std::size_t v = l.find_first_not_of(" \t", key_end);
+            if (!is_key(key) || v == std::string_view::npos || (l[v] != ':' && l[v] != '=')) {
+                p = std::max(key_end, p + 1);
+                continue;
+            }
+            v = std::min(l.find_first_not_of(" \t\r", v + 1), l.size());
+            auto add = [&](int line, std::string command) { out.push_back(Keyed{key, line, std::move(command)}); };
+            if (v < l.size() && (l[v] == '"' || l[v] == '\'')) {
+                std::size_t end = 0;
+                add(n, quoted(l, v, end));
+                p = end;
+                continue;
+            }
+            if (v < l.size() && l[v] == '[') {
+                // A list, to its `]` (at most 64 lines on).
+                std::size_t at = v + 1;
+                for (std::size_t k = i; k < lines.size() && k < i + 64; ++k) {
+                    const std::string_view t = lines[k].second;
+                    if (k > i) at = 0;
+                    bool closed = false;
+                    while (at < t.size() && !closed) {
+                        if (t[at] == '"' || t[at] == '\'') {
+                            std::size_t end = 0;
+                            add(lines[k].first, quoted(t, at, end));
+                            at = end;
+                        } else if (t[at] == ']') {
+                            closed = true;
+                        } else if (t[at] != ' ' && t[at] != ',' && t[at] != '\t' && t[at] != '\r') {
+                            // A bare item of a YAML flow list (`[npm test, npm run build]`).
+                            const std::size_t stop = std::min(t.find_first_of(",]", at), t.size());
+                            add(lines[k].first, bare(t.substr(at, stop - at)));
+                            at = stop;
+                        } else {
+                            ++at;
+                        }
+                    }
+                    if (closed) {
+                        i = k;
+                        break;
+                    }
+                }
+                break;
+            }
+            if (v < l.size() && l[v] != '|' && l[v] != '>') {
+                add(n, bare(l.substr(v)));
+                break;
+            }
+            // YAML: `- ` items or a block, the lines indented past the key's.
+            const std::size_t own = indent_of(l);
+            std::string block;
+            const bool folded = v < l.size() && l[v] == '>';
+            std::size_t k = i + 1;
+            for (; k < lines.size(); ++k) {
+                const std::string_view t = lines[k].second;
+                if (trim(t).empty()) continue;
+                const std::size_t ind = std::min(t.find_first_not_of(" \t"), t.size());
+                if (ind <= own) break;
+                const std::string_view item = trim(t);
+                if (v >= l.size() && item.starts_with("- ")) {
+                    const std::string_view rest = trim(item.substr(2));
+                    std::size_t end = 0;
+                    add(lines[k].first, !rest.empty() && (rest[0] == '"' || rest[0] == '\'') ? quoted(rest, 0, end) : bare(rest));
+                } else {
+                    block += std::string(item) + (folded ? " " : "\n");
+                }
+            }
+            if (!block.empty()) add(n, block);
+            i = k - 1;
+            break;
+        }
+    }
+    return out;
+}
+
+// The object a package.json's key opens (`"release-it": {...}`), and the line it starts on.
+std::optional<std::pair<std::string_view, int>> json_object(std::string_view text, std::string_view key) {
+    const std::string quoted_key = "\"" + std::string(key) + "\"";
+    for (std::size_t at = text.find(quoted_key); at != std::string_view::npos; at = text.find(quoted_key, at + 1)) {
+        std::size_t v = text.find_first_not_of(" \t\r\n", at + quoted_key.size());
+        if (v == std::string_view::npos || text[v] != ':') continue;
+        v = text.find_first_not_of(" \t\r\n", v + 1);
+        if (v == std::string_view::npos || text[v] != '{') continue;
+        int level = 0;
+        std::size_t end = v;
+        for (; end < text.size(); ++end) {
+            if (text[end] == '"') {
+                for (++end; end < text.size() && text[end] != '"'; ++end) end += text[end] == '\\' ? 1 : 0;
+            } else if (text[end] == '{') {
+                ++level;
+            } else if (text[end] == '}' && --level == 0) {
+                break;
+            }
+        }
+        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(v), '\n'));
+        return std::make_pair(text.substr(v, std::min(end + 1, text.size()) - v), line);
+    }
+    return std::nullopt;
+}
+
+bool code_config(std::string_view name) {
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"}) {
+        if (name.ends_with(ext)) return true;
+    }
+    return false;
+}
+
+// release-it's hooks (release-it docs/plugins.md, "hooks": `before:init`, `after:bump`,
+// `after:git:release`, ... each a shell command or a list of them).
+bool hook_key(std::string_view k) { return (k.starts_with("before:") || k.starts_with("after:")) && k.size() > 7; }
+
+// @semantic-release/exec's options that are commands (its README: verifyConditionsCmd ... failCmd).
+bool exec_key(std::string_view k) {
+    return one_of(k, {"verifyConditionsCmd", "analyzeCommitsCmd", "verifyReleaseCmd", "generateNotesCmd", "prepareCmd", "addChannelCmd",
+                      "publishCmd", "successCmd", "failCmd"});
+}
+
+}  // namespace
+
+std::string Workspaces::release_command_why(const std::string& command, const std::string& here, Follow& follow) {
+    std::string out = destructive_command(command);
+    if (out.empty()) out = unread_settings_command(command);
+    if (!out.empty()) return out;
+    // The package scripts it runs where the tool runs (`npm run db:down`), and a workspace's.
+    for (const ScriptRun& run : scripts_run_in(command)) {
+        if (run.folder || run.workspace || run.every) continue;
+        PackageScripts* scripts = package(here);
+        if (scripts == nullptr) break;
+        if (std::string w = scripts->why(run); !w.empty()) return "it runs the package.json script " + printable(run.name) + ": " + w;
+    }
+    if (m_depth >= 8) return "it runs commands that run release tools past pgfence's limit (8 deep): what the last ones run is not known";
+    ++m_depth;
+    for (const auto& words : simple_commands(command)) {
+        // A repository script or a make target it runs, read as a deploy's are (deploy_commands.cpp).
+        follow.base = here;
+        const std::string script = script_word(words);
+        if (!script.empty()) out = script_unknown(script, here, m_read, follow);
+        if (out.empty()) out = target_unknown(words, here, m_read, follow);
+        if (out.empty()) {
+            if (auto w = why(words, here); w) out = std::move(*w);
+        }
+        if (!out.empty()) break;
+    }
+    --m_depth;
+    return out;
+}
+
+std::optional<std::string> Workspaces::release_why(const std::vector<std::string>& words, const std::string& here) {
+    const std::string at = here.empty() ? "" : here + "/";
+    Follow follow;
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        const std::string tool = tool_word(words[k]);
+        const bool release_it = tool == "release-it", semantic = tool == "semantic-release";
+        // `lerna exec -- COMMAND` runs COMMAND in each lerna package (lerna.js.org/docs/api-reference/commands, exec).
+        if ((tool == "lerna" || tool == "lerna-lite" || words[k].starts_with("@lerna-lite/cli")) && k + 1 < words.size() && words[k + 1] == "exec") {
+            std::size_t c = k + 2;
+            while (c < words.size() && words[c] != "--" && flag_word(words[c])) ++c;
+            if (c < words.size() && words[c] == "--") ++c;
+            std::string command;
+            for (std::size_t w = c; w < words.size() && w < c + 64; ++w) command += (command.empty() ? "" : " ") + words[w];
+            if (command.empty()) return std::nullopt;
+            const Root& root = root_of(here, true);
+            if (!root.unknown.empty()) {
+                return "this command runs `" + printable(command) + "` in each lerna package, and " + root.unknown + ": what it runs is not known";
+            }
+            for (const std::string& folder : root.folders) {
+                if (++m_runs > 4096) return "it runs workspace commands past pgfence's limit for following them: what they run is not known";
+                if (const std::string w = release_command_why(command, folder, follow); !w.empty()) {
+                    return "this command runs `" + printable(command) + "` in the lerna package " + printable(folder) + ": " + w;
+                }
+            }
+            return "";
+        }
+        if (!release_it && !semantic) continue;
+        // Where each tool looks (release-it lib/config.js: .release-it.{json,js,cjs,mjs,ts,yaml,yml,toml}
+        // and package.json "release-it", or --config; semantic-release lib/get-config.js, cosmiconfig
+        // "release": .releaserc{,.json,.yaml,.yml,.js,.cjs,.mjs}, release.config.{js,cjs,mjs} and
+        // package.json "release"): every one there is read.
+        std::vector<std::string> files;
+        const char* const names_it[] = {".release-it.json", ".release-it.js", ".release-it.cjs", ".release-it.mjs", ".release-it.ts",
+                                        ".release-it.yaml", ".release-it.yml", ".release-it.toml", ".release-it.json5", ".release-it.jsonc"};
+        const char* const names_sr[] = {".releaserc", ".releaserc.json", ".releaserc.yaml", ".releaserc.yml", ".releaserc.js", ".releaserc.cjs",
+                                        ".releaserc.mjs", ".releaserc.ts", "release.config.js", "release.config.cjs", "release.config.mjs", "release.config.ts"};
+        if (release_it) {
+            for (const char* name : names_it) files.push_back(at + name);
+        } else {
+            for (const char* name : names_sr) files.push_back(at + name);
+        }
+        for (std::size_t f = k + 1; release_it && f < words.size(); ++f) {
+            std::string value;
+            if ((words[f] == "--config" || words[f] == "-c") && f + 1 < words.size()) value = words[f + 1];
+            else if (words[f].starts_with("--config=")) value = words[f].substr(9);
+            else continue;
+            const auto path = join_folder(here, value);
+            if (!path) return "this command runs release-it with the config " + printable(value) + ", which pgfence cannot find: what its hooks run is not known";
+            files.push_back(*path);
+        }
+        auto is_key = [&](const std::string& key) { return release_it ? hook_key(key) : exec_key(key); };
+        const std::string what = release_it ? "release-it runs the hook " : "semantic-release runs @semantic-release/exec's ";
+        auto read_keyed = [&](const std::string& path, std::string_view text, int line) -> std::string {
+            for (const Keyed& c : keyed_commands(text, line, is_key)) {
+                if (std::string w = release_command_why(c.command, here, follow); !w.empty()) {
+                    return "this command runs a release tool: " + what + printable(c.key) + " (" + printable(path) + " line " + std::to_string(c.line) + "): " + w;
+                }
+            }
+            return "";
+        };
+        for (const std::string& path : files) {
+            const auto text = this->text(path);
+            if (!text) continue;
+            if (code_config(path)) {
+                const bool may = release_it ? (text->find("hooks") != std::string::npos || text->find("before:") != std::string::npos ||
+                                               text->find("after:") != std::string::npos)
+                                            : (text->find("semantic-release/exec") != std::string::npos || text->find("Cmd") != std::string::npos);
+                if (may) {
+                    return "this command runs a release tool whose config " + printable(path) + " is code pgfence does not run, and names " +
+                           (release_it ? "hooks" : "@semantic-release/exec") + ": the commands they run are not known";
+                }
+                continue;
+            }
+            if (std::string w = read_keyed(path, *text, 1); !w.empty()) return w;
+        }
+        if (const auto pj = text(at + "package.json")) {
+            if (const auto object = json_object(*pj, release_it ? "release-it" : "release")) {
+                if (std::string w = read_keyed(at + "package.json", object->first, object->second); !w.empty()) return w;
+            }
+        }
+        return "";
+    }
+    return std::nullopt;
+}
+
+}  // namespace pgfence::analyze::tools::deploy_detail
