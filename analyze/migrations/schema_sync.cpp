@@ -2,10 +2,12 @@
 
 #include <cctype>
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "analyze/migrations/spring_env.hpp"
+#include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -50,8 +52,65 @@ void each_on(std::string_view text, std::string_view key, F found) {
         std::size_t size = key.size() + (k < at ? 2 : 0);
         std::string_view value = value_after(text, k, size);
         if (value.empty() || value == "false" || value == "0" || value == "undefined" || value == "null") continue;
-        found(line_at(text, at), value);
+        found(line_at(text, at), value, at);
     }
+}
+
+// The offsets of the `synchronize`, `dropSchema` and `migrationsRun` keys of object literals whose
+// `type` is a literal naming another database than PostgreSQL (jellyseerr's sqlite dev config
+// beside its postgres ones): TypeORM picks its driver by `type` (typeorm src/driver/DriverFactory.ts),
+// so those settings change no PostgreSQL schema. None when the file could give such an object
+// another type: a spread (`{...dev, type: 'postgres'}`), Object.assign or a merge, or a write to a `type` member.
+std::set<std::size_t> other_dialect_keys(std::string_view text) {
+    static const std::set<std::string_view> k_other = {"sqlite", "better-sqlite3", "sqljs", "capacitor", "cordova", "react-native", "nativescript",
+                                                       "expo", "mysql", "mariadb", "mssql", "oracle", "mongodb", "sap", "spanner"};
+    std::set<std::size_t> out;
+    if (text.size() > (1u << 20)) return out;
+    const std::vector<orm::Token> t = orm::lex_js(text);
+    const std::size_t n = t.size();
+    auto is = [&](std::size_t k, std::string_view w) { return k < n && t[k].kind != orm::TokenKind::String && t[k].text == w; };
+    auto key = [&](std::size_t k, std::string_view w) {
+        return k < n && is(k + 1, ":") && ((t[k].kind == orm::TokenKind::Ident && t[k].text == w) || (t[k].kind == orm::TokenKind::String && t[k].string.value == w));
+    };
+    struct Object {
+        int type = 0;  // 0 none seen, 1 another database's, -1 any other value
+        std::vector<std::size_t> keys;
+    };
+    std::vector<Object> open;  // one per `{` still open (a block's too: it holds no `key:` at its top)
+    std::vector<bool> brace;   // per open bracket: a `{`
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!t[k].unreadable.empty() || t[k].unterminated) return {};
+        if (is(k, "...") || is(k, "assign") || is(k, "merge") || is(k, "mergeWith") || is(k, "defaults") || is(k, "defaultsDeep") ||
+            is(k, "extend") || is(k, "deepmerge") || (is(k, "type") && (is(k - 1, ".") || is(k + 1, "=")))) {
+            return {};
+        }
+        if (t[k].kind == orm::TokenKind::String && t[k].string.value == "type" && k > 0 && is(k - 1, "[")) return {};
+        if (is(k, "{") || is(k, "(") || is(k, "[")) {
+            brace.push_back(is(k, "{"));
+            if (is(k, "{")) open.emplace_back();
+            continue;
+        }
+        if (is(k, "}") || is(k, ")") || is(k, "]")) {
+            if (brace.empty()) return {};
+            if (brace.back()) {
+                if (open.back().type == 1) out.insert(open.back().keys.begin(), open.back().keys.end());
+                open.pop_back();
+            }
+            brace.pop_back();
+            continue;
+        }
+        // A key at the top of the innermost open `{` (not inside a bracket within it).
+        if (brace.empty() || !brace.back() || !(is(k - 1, "{") || is(k - 1, ","))) continue;
+        if (key(k, "type")) {
+            const bool other = k + 2 < n && t[k + 2].kind == orm::TokenKind::String && k_other.contains(t[k + 2].string.value) &&
+                               (is(k + 3, ",") || is(k + 3, "}"));
+            open.back().type = open.back().type == 0 && other ? 1 : -1;
+        }
+        for (std::string_view w : {"synchronize", "dropSchema", "migrationsRun"}) {
+            if (key(k, w)) open.back().keys.push_back(t[k].begin + (t[k].kind == orm::TokenKind::String ? 1 : 0));
+        }
+    }
+    return out;
 }
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
@@ -178,15 +237,33 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
     // dropDatabase() first when options.dropSchema is (typeorm/typeorm src/data-source/DataSource.ts
     // initialize; BaseDataSourceOptions.ts: "Indicates if database schema should be auto created on
     // every application launch"; dropSchema "Drops the schema each time connection is being established").
-    if (text.find("synchronize") != std::string_view::npos || text.find("dropSchema") != std::string_view::npos) {
+    if (text.find("synchronize") != std::string_view::npos || text.find("dropSchema") != std::string_view::npos ||
+        text.find("migrationsRun") != std::string_view::npos) {
         const bool typeorm = text.find("DataSource") != std::string_view::npos || text.find("createConnection") != std::string_view::npos ||
                              text.find("typeorm") != std::string_view::npos || text.find("TypeOrm") != std::string_view::npos;
         if (typeorm) {
-            each_on(text, "synchronize", [&](int line, std::string_view v) {
+            const std::set<std::size_t> elsewhere = other_dialect_keys(text);
+            each_on(text, "synchronize", [&](int line, std::string_view v, std::size_t at) {
+                if (elsewhere.contains(at)) return;
                 out.push_back(SchemaSync{line, "TypeORM's synchronize: " + shown(v) + " makes TypeORM change the schema to match the entities "
                                                "at every start (DDL computed at run time, column drops included): pgfence does not see it", "typeorm"});
             });
-            each_on(text, "dropSchema", [&](int line, std::string_view v) {
+            // Options written for a DataSource another module builds (a Nest TypeOrmOptionsFactory,
+            // TypeOrmModule.forRoot): with migrationsRun, DataSource.initialize() runs the migrations
+            // in the application (typeorm src/data-source/DataSource.ts: `if (this.options.migrationsRun)
+            // await this.runMigrations(...)`), whose modules are not read as the tool's settings
+            // (the Nest app module is not: typeorm_data_source.hpp nest_factory_data_source).
+            const bool builds = text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
+            if (!builds) {
+                each_on(text, "migrationsRun", [&](int line, std::string_view v, std::size_t at) {
+                    if (elsewhere.contains(at)) return;
+                    out.push_back(SchemaSync{line, "TypeORM's migrationsRun: " + shown(v) + " has the application that builds its DataSource from "
+                                                   "these options run the migrations when it starts, in its own process: the modules it loads "
+                                                   "are not read as the migration tool's", "typeorm"});
+                });
+            }
+            each_on(text, "dropSchema", [&](int line, std::string_view v, std::size_t at) {
+                if (elsewhere.contains(at)) return;
                 out.push_back(SchemaSync{line, "TypeORM's dropSchema: " + shown(v) + " drops the whole schema, every table and row, at every "
                                                "start: pgfence does not see it", "typeorm"});
             });
@@ -201,7 +278,7 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
         for (std::string_view key : {"alter", "force"}) {
             bool on = false;
             std::string_view shown_value;
-            each_on(args, key, [&](int, std::string_view v) {
+            each_on(args, key, [&](int, std::string_view v, std::size_t) {
                 on = true;
                 shown_value = v;
             });

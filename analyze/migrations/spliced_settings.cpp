@@ -108,11 +108,18 @@ std::string tool_of(std::string_view path, std::string_view text) {
     // config/database.js is sequelize-cli's only where .sequelizerc names it (its documentation's
     // example; that route reads it whatever its text): by name alone, not a module that imports
     // knex, an application's own query builder (automatisch's src/config/database.js).
-    if (name.starts_with("database.") && path_name(path_folder(path)) == "config" && !imports_package(text, "knex")) return "Sequelize";
+    // By that name only (database.js, .cjs, .json): a TypeORM or Nest project's
+    // src/database/config/database.config.ts is its own module (brocoders/nestjs-boilerplate).
+    if (name.starts_with("database.") && name.find('.', 9) == std::string_view::npos && path_name(path_folder(path)) == "config" &&
+        !imports_package(text, "knex")) {
+        return "Sequelize";
+    }
     if (node_config_file(path)) return "node-config's migration tool";
     // A TypeORM data source: a script that makes one from typeorm (net.createConnection is not one).
+    // Not a Nest app module whose only DataSource is the one @nestjs/typeorm's dataSourceFactory
+    // builds from the options it is handed (typeorm_data_source.hpp): no CLI loads it.
     for (std::string_view ext : {".js", ".ts", ".cjs", ".mjs", ".cts", ".mts"}) {
-        if (name.ends_with(ext) && data_source_text(text) && text.find("typeorm") != std::string_view::npos) return "TypeORM";
+        if (name.ends_with(ext) && data_source_text(text) && text.find("typeorm") != std::string_view::npos && !nest_factory_data_source(text)) return "TypeORM";
     }
     return {};
 }

@@ -17,6 +17,7 @@
 
 #include <fnmatch.h>
 
+#include "analyze/base/path_normal.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
@@ -118,6 +119,29 @@ std::optional<std::vector<std::string>> dirname_globs(std::string_view expr, std
     return out;
 }
 
+// `glob` (relative to the repository) with its `.` and `..` parts taken off, each `..` with the
+// literal part before it: "src/**/*.entity.ts" for "src/database/../**/*.entity.ts" (nestjs
+// boilerplate's `__dirname + '/../**/*.entity{.ts,.js}'`; Node's path.join and glob's own
+// resolution do the same). Nothing when it is absolute, a `..` leads above the repository, or a
+// `..` follows a pattern part (`**/..` is not one folder).
+std::optional<std::string> glob_inside(std::string_view glob) {
+    if (glob.starts_with("/")) return std::nullopt;
+    std::string_view literal = glob;
+    for (std::size_t k = 0; k < glob.size(); ++k) {
+        if (glob[k] != '*' && glob[k] != '?' && glob[k] != '[' && glob[k] != '{' && glob[k] != '(' && glob[k] != '!') continue;
+        const std::size_t slash = glob.rfind('/', k);
+        literal = glob.substr(0, slash == std::string_view::npos ? 0 : slash);
+        if (glob.substr(literal.size()).find("..") != std::string_view::npos) return std::nullopt;
+        break;
+    }
+    auto head = normal_path(literal);
+    if (!head) return std::nullopt;
+    std::string_view rest = glob.substr(literal.size());
+    while (rest.starts_with("/")) rest.remove_prefix(1);
+    if (head->empty()) return std::string(rest);
+    return rest.empty() ? *head : *head + "/" + std::string(rest);
+}
+
 }  // namespace
 
 std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string_view text) {
@@ -147,11 +171,12 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
                         g.unknown = "its glob " + shown(glob) + " uses extglob syntax, which TypeORM's glob matches and pgfence does not";
                         break;
                     }
-                    if (glob.starts_with("/") || glob.starts_with("..") || glob.find("/../") != std::string::npos) {
+                    auto inside = glob_inside(glob);
+                    if (!inside) {
                         g.unknown = "its glob " + shown(glob) + " leaves the repository: the modules TypeORM requires from it are not known";
                         break;
                     }
-                    if (g.globs.size() < k_most_dirs) g.globs.push_back(std::move(glob));
+                    if (g.globs.size() < k_most_dirs) g.globs.push_back(std::move(*inside));
                 }
                 if (out.size() < k_most_dirs) out.push_back(std::move(g));
                 return true;
@@ -168,12 +193,12 @@ std::vector<LoadedGlobs> typeorm_loaded_globs(std::string_view path, std::string
                 }
                 std::string_view glob = v;
                 while (glob.starts_with("./")) glob.remove_prefix(2);
-                std::string rooted = base.empty() ? std::string(glob) : base + "/" + std::string(glob);
-                if (glob.starts_with("/") || glob.starts_with("..") || rooted.find("/../") != std::string::npos) {
+                auto rooted = glob_inside(base.empty() ? std::string(glob) : base + "/" + std::string(glob));
+                if (glob.starts_with("/") || !rooted) {
                     g.unknown = "its glob " + shown(v) + " leaves the repository: the modules TypeORM requires from it are not known";
                     break;
                 }
-                g.globs.push_back(std::move(rooted));
+                g.globs.push_back(std::move(*rooted));
             }
         }
         if (out.size() < k_most_dirs) out.push_back(std::move(g));

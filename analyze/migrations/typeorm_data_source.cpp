@@ -2,8 +2,10 @@
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <array>
+#include <vector>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -178,6 +180,54 @@ std::vector<ToolDir> resolve_data_source(const ToolDir& pending, const ReadFile&
         out.push_back(std::move(here));
     }
     return out;
+}
+
+bool nest_factory_data_source(std::string_view text) {
+    if (text.size() > (1u << 20)) return false;
+    const std::vector<orm::Token> t = orm::lex_js(text);
+    const std::size_t n = t.size();
+    auto is = [&](std::size_t k, std::string_view s) { return k < n && (t[k].kind == orm::TokenKind::Ident || t[k].kind == orm::TokenKind::Punct) && t[k].text == s; };
+    auto ident = [&](std::size_t k) { return k < n && t[k].kind == orm::TokenKind::Ident; };
+    // Each bracket's partner, by one pass with a stack (unmatched: none).
+    std::vector<std::size_t> partner(n, n);
+    std::vector<std::size_t> open;
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!t[k].unreadable.empty() || t[k].unterminated) return false;
+        if (is(k, "(") || is(k, "[") || is(k, "{")) open.push_back(k);
+        else if ((is(k, ")") || is(k, "]") || is(k, "}")) && !open.empty()) {
+            partner[open.back()] = k;
+            partner[k] = open.back();
+            open.pop_back();
+        }
+    }
+    std::size_t factory = n;  // the last `dataSourceFactory:` seen
+    std::size_t built = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        if (is(k, "migrationsRun") || is(k, "runMigrations") || is(k, "createConnection")) return false;
+        if (is(k, "dataSourceFactory") && is(k + 1, ":")) factory = k;
+        if (!is(k, "DataSource") || !is(k + 1, "(")) continue;
+        // `new DataSource(p)` or `new typeorm.DataSource(p)`, p one name.
+        const bool made = is(k - 1, "new") || (is(k - 1, ".") && ident(k - 2) && is(k - 3, "new"));
+        if (k == 0 || !made || !ident(k + 2) || !is(k + 3, ")") || factory == n) return false;
+        // `dataSourceFactory: async (p: T) => ...`: p its first parameter, k inside its body.
+        std::size_t a = factory + 2;
+        if (is(a, "async")) ++a;
+        if (!is(a, "(") || partner[a] == n || !is(a + 1, t[k + 2].text) || !(is(a + 2, ")") || is(a + 2, ":") || is(a + 2, ","))) return false;
+        std::size_t arrow = partner[a] + 1;
+        while (arrow < k && !is(arrow, "=>")) arrow = partner[arrow] != n && partner[arrow] > arrow ? partner[arrow] + 1 : arrow + 1;
+        if (!is(arrow, "=>")) return false;
+        // The body: a block, or an expression up to the `,` or closer that ends the value.
+        std::size_t end = arrow + 1;
+        if (is(end, "{")) end = partner[end];
+        else {
+            while (end < n && !is(end, ",") && !is(end, ";") && !is(end, ")") && !is(end, "]") && !is(end, "}")) {
+                end = partner[end] != n && partner[end] > end ? partner[end] + 1 : end + 1;
+            }
+        }
+        if (end == n || k > end) return false;
+        ++built;
+    }
+    return built > 0;
 }
 
 }  // namespace pgfence::analyze::tools

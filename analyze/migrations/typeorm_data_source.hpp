@@ -24,3 +24,15 @@ namespace pgfence::analyze::tools {
 [[nodiscard]] std::vector<ToolDir> resolve_data_source(const ToolDir& pending, const ReadFile& read);
 
 }  // namespace pgfence::analyze::tools
+
+namespace pgfence::analyze::tools {
+
+// Whether every DataSource `text` builds is `new DataSource(options)` inside @nestjs/typeorm's
+// `dataSourceFactory: (options) => ...` (the Nest app module's TypeOrmModule.forRootAsync), with
+// no `migrationsRun` or `runMigrations` in the file. TypeORM's CLI loads only the file -d names and
+// takes the DataSource instance it exports (CommandUtils.loadDataSource); this one exports none,
+// and the factory runs in the application, which migrates only where migrationsRun is set (read
+// where its options are written: schema_sync.hpp) or runMigrations is called (tool_runners.hpp).
+[[nodiscard]] bool nest_factory_data_source(std::string_view text);
+
+}  // namespace pgfence::analyze::tools

@@ -102,11 +102,13 @@ bool Reader::expression(std::size_t& i, std::size_t stop, const KeyContext& key,
     if (!binary(i, stop, key, &ref)) return false;
     if (is(i, "?") && i < stop) {
         ++i;
-        if (!expression(i, stop, key)) return false;
+        Ref yes, no;
+        if (!expression(i, stop, key, &yes)) return false;
         if (!is(i, ":")) return fail(i, "a conditional pgfence does not read");
         ++i;
-        if (!expression(i, stop, key)) return false;
+        if (!expression(i, stop, key, &no)) return false;
         ref = Ref(Ref::Kind::Value);
+        ref.returned = maybe_tool(yes) || maybe_tool(no);
     }
     if (out) *out = ref;
     return true;
@@ -118,6 +120,7 @@ bool Reader::binary(std::size_t& i, std::size_t stop, const KeyContext& key, Ref
     Ref ref;
     if (!unary(i, stop, key, &ref)) return false;
     bool combined = false;
+    bool tool = maybe_tool(ref);
     while (i < stop) {
         if (is(i, "as") || is(i, "satisfies")) {
             skip_type(i, stop);
@@ -125,14 +128,21 @@ bool Reader::binary(std::size_t& i, std::size_t stop, const KeyContext& key, Ref
         }
         if (i < n() && k_ops.contains(t()[i].text) && t()[i].kind != TokenKind::String && !(ident(i) && !(is(i, "instanceof") || is(i, "in")))) {
             ++i;
-            // `a || (() => ...)` keeps the key's function rule; a value either side.
-            if (!unary(i, stop, key, nullptr)) return false;
+            // `a || (() => ...)` keeps the key's function rule; a value either side, which may be the
+            // tool's object (`(x || dataSource).query(...)`).
+            Ref other;
+            if (!unary(i, stop, key, &other)) return false;
+            tool = tool || maybe_tool(other);
             combined = true;
             continue;
         }
         break;
     }
-    if (out) *out = combined ? Ref(Ref::Kind::Value) : ref;
+    if (combined) {
+        ref = Ref(Ref::Kind::Value);
+        ref.returned = tool;
+    }
+    if (out) *out = ref;
     return true;
 }
 
@@ -148,7 +158,18 @@ bool Reader::unary(std::size_t& i, std::size_t stop, const KeyContext& key, Ref*
         ++i;  // `delete process.env.X`: the environment the settings read, as an assignment to it
         return postfix(i, stop, key, out);
     }
-    if (is(i, "!") || is(i, "-") || is(i, "+") || is(i, "~") || is(i, "typeof") || is(i, "void") || is(i, "await")) {
+    if (is(i, "await")) {
+        // What it waits for: the tool's object stays that object (`(await ds).query(...)`).
+        ++i;
+        Ref awaited;
+        if (!unary(i, stop, key, &awaited)) return false;
+        if (out) {
+            *out = Ref(Ref::Kind::Value);
+            out->returned = maybe_tool(awaited);
+        }
+        return true;
+    }
+    if (is(i, "!") || is(i, "-") || is(i, "+") || is(i, "~") || is(i, "typeof") || is(i, "void")) {
         ++i;
         if (!unary(i, stop, key, nullptr)) return false;
         if (out) *out = Ref(Ref::Kind::Value);
@@ -207,8 +228,10 @@ bool Reader::postfix(std::size_t& i, std::size_t stop, const KeyContext& key, Re
                 std::size_t e = i + 1;
                 if (!expression(e, c, {})) return false;
                 std::string made_by = ref.made_by;
+                const bool returned = ref.returned;
                 ref = Ref(Ref::Kind::Value);
                 ref.made_by = std::move(made_by);
+                ref.returned = returned;
                 last.clear();
             }
             i = c + 1;
@@ -218,9 +241,17 @@ bool Reader::postfix(std::size_t& i, std::size_t stop, const KeyContext& key, Re
             m_env_result = false;
             if (!arguments(i, ref, last)) return false;
             // What a call returns: a value, which keeps the rule of the allowlisted package that made it.
+            // The tool's accessors (arguments: getRepository) return its own objects; a function
+            // of this file may return the tool's object (`const f = () => ds; f().query(...)`).
+            if (ref.kind == Ref::Kind::Tool) {
+                last.clear();
+                continue;
+            }
+            const bool returned = ref.kind == Ref::Kind::Function || ref.returned;
             std::string made_by = ref.kind == Ref::Kind::Package ? ref.package : ref.kind == Ref::Kind::Value ? ref.made_by : std::string();
             ref = m_env_result ? Ref(Ref::Kind::Global, "", "process.env") : Ref(Ref::Kind::Value);
             ref.made_by = std::move(made_by);
+            ref.returned = returned && !m_env_result;
             m_env_result = false;
             last.clear();
             continue;
@@ -298,6 +329,10 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
         case Ref::Kind::Function:
             break;  // the file's own function, whose body is read
         case Ref::Kind::Value:
+            if (callee.returned && !method.empty() && !pure_method(method)) {
+                return fail(open, "a call of `." + shown(method) + "` on what a function of this file returned, which may be the migration "
+                                  "tool's own object");
+            }
             // What an allowlisted package returned keeps the package's rule: a string's or an
             // array's methods, or a builder's (env-var, zod); nothing else is called on it.
             if (!callee.made_by.empty()) {
@@ -324,6 +359,10 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
             // under this rule.
             break;
         case Ref::Kind::Tool:
+            // An accessor that sends no SQL and returns the tool's own objects (kept as the tool's:
+            // postfix): DataSource.getRepository -> EntityManager.getRepository makes a Repository
+            // (typeorm src/data-source/DataSource.ts, src/entity-manager/EntityManager.ts).
+            if (method == "getRepository" || method == "getTreeRepository") break;
             return fail(open, "a call of the migration tool's own object (`" + shown(method) + "`), which runs what pgfence does not read as settings");
         case Ref::Kind::Module:
             break;
@@ -353,6 +392,9 @@ bool Reader::arguments(std::size_t& i, const Ref& callee, const std::string& met
             return fail(arg_at, "dotenv-expand's expand() of a value dotenv did not read: it writes its keys into process.env");
         }
         if (arg.kind == Ref::Kind::Tool) return fail(arg_at, "the migration tool's own object handed to a call");
+        if (arg.returned && callee.kind == Ref::Kind::Function && callee.path != "new") {
+            return fail(arg_at, "what a function of this file returned, which may be the migration tool's own object, handed to another of its functions");
+        }
         if (!is(k, ",") && k < c) return fail(k, "an argument pgfence does not read");
     }
     m_env_result = env_target;  // Object.assign returns its first argument
@@ -603,7 +645,7 @@ bool Reader::primary(std::size_t& i, std::size_t stop, const KeyContext& key, Re
         }
         i = k;
         if (is(i, "(")) {
-            Ref callee{Ref::Kind::Function};
+            Ref callee{Ref::Kind::Function, "", "new"};  // a constructor's arguments: as a function's
             if (!arguments(i, callee, "")) return false;
         }
         ref = made;

@@ -39,10 +39,14 @@ struct Ref {
     std::string path;     // Global / Package: the dotted path read so far ("JSON.parse", "fs.existsSync")
     bool own = false;     // Value: an object this file made (a literal), which it may write to
     std::string made_by;  // Value: the allowlisted package whose call returned it (its methods keep that package's rule)
+    bool returned = false;  // Value: what a function of this file returned, or a mix with the tool's object: maybe that object
 
     Ref() = default;
     explicit Ref(Kind k, std::string p = {}, std::string d = {}) : kind(k), package(std::move(p)), path(std::move(d)) {}
 };
+
+// Whether `r` is, or may be, the migration tool's own object.
+inline bool maybe_tool(const Ref& r) { return r.kind == Ref::Kind::Tool || r.returned; }
 
 struct Binding {
     Ref ref;
