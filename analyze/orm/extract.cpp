@@ -565,7 +565,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
         return out;
     }
-    JsFile file = parse_js(text);
+    JsFile file = parse_js(text, path);
     const bool seed = format == InputFormat::Knex && seed_as_up(file);
     out.too_deep = file.too_deep;
     out.unreadable = file.unreadable;
@@ -574,8 +574,22 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     Emitter emitter(file, text, out);
     // A branch left unread for another database's that drops, truncates or deletes: the dialect
     // value is assumed, not known, so a person confirms it (js_dialects.hpp may_run_on_postgres).
+    std::vector<std::pair<std::size_t, std::size_t>> other_half;  // the function not read (down() when reading up)
+    const std::string_view other_name = direction == Direction::Up ? "down" : "up";
+    std::vector<const Node*> stack;
+    for (const Node& n : file.statements) stack.push_back(&n);
+    while (!file.dialect_skipped.empty() && !stack.empty()) {
+        const Node* n = stack.back();
+        stack.pop_back();
+        if (n->kind == NodeKind::Func && n->name == other_name) {
+            other_half.emplace_back(n->begin, n->end);
+            continue;
+        }
+        for (const Node& k : n->kids) stack.push_back(&k);
+    }
     for (const auto& skip : file.dialect_skipped) {
         if (!skip.may_run) continue;
+        if (std::any_of(other_half.begin(), other_half.end(), [&](const auto& s) { return skip.at >= s.first && skip.at < s.second; })) continue;
         Node at;
         at.begin = skip.at;
         at.end = std::max(skip.end, skip.at);

@@ -144,13 +144,22 @@ std::optional<std::string> resolve_import(std::string_view script, std::string_v
     fs::path file = fs::absolute(fs::path(script), ec).lexically_normal();
     if (ec) return std::nullopt;
     fs::path dir = file.parent_path();
-    fs::path root = dir;
+    fs::path root;
     for (fs::path up = dir; !up.empty(); up = up.parent_path()) {
         if (fs::exists(fs::symlink_status(up / ".git", ec))) {
             root = up;
             break;
         }
         if (up == up.parent_path()) break;
+    }
+    // No checkout (a `git archive` tree, a tarball): the folder pgfence runs in stands for the
+    // repository's top when the script lies inside it, as for the settings files
+    // (analyzer_files.cpp flyway_settings_beside); so `../utils` reads the same with or without
+    // .git (stranger review 86, class F). Else the script's own folder, as before.
+    if (root.empty()) {
+        const fs::path here = fs::current_path(ec);
+        const fs::path inside = ec ? fs::path() : file.lexically_relative(here);
+        root = !ec && here != here.root_path() && !inside.empty() && *inside.begin() != ".." ? here : dir;
     }
     if (!relative) return resolve_alias(dir, root, spec, why);
     fs::path base = (dir / fs::path(spec)).lexically_normal();

@@ -29,7 +29,8 @@ Node named_assignment(std::size_t begin, const std::string& name, Node value) {
 }
 }  // namespace
 
-Parser::Parser(std::string_view text, const std::vector<Token>& tokens) : m_text(text), m_t(tokens) {
+Parser::Parser(std::string_view text, const std::vector<Token>& tokens, const DialectHelpers* helpers)
+    : m_text(text), m_t(tokens), m_helpers(helpers) {
     m_match.assign(tokens.size(), tokens.size());
     std::vector<std::size_t> stack;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
@@ -286,7 +287,7 @@ void Parser::statement(std::vector<Node>& out) {
 }
 
 const DialectReader& Parser::dialects() {
-    if (!m_dialects) m_dialects.emplace(m_t, m_match);
+    if (!m_dialects) m_dialects.emplace(m_t, m_match, m_helpers);
     return *m_dialects;
 }
 
@@ -536,10 +537,13 @@ Node Parser::function_rest(std::size_t begin) {
 
 }  // namespace detail
 
-JsFile parse_js(std::string_view text) {
+JsFile parse_js(std::string_view text) { return parse_js(text, std::string_view{}); }
+
+JsFile parse_js(std::string_view text, std::string_view path) {
     JsFile file;
     file.tokens = lex_js(text);
-    detail::Parser parser(text, file.tokens);
+    const DialectHelpers helpers = dialect_helpers(file.tokens, path);
+    detail::Parser parser(text, file.tokens, &helpers);
     file.statements = parser.file();
     file.too_deep = parser.too_deep_at();
     file.dialect_skipped = parser.take_dialect_skips();

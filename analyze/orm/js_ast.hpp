@@ -53,6 +53,9 @@ struct JsFile {
 };
 
 [[nodiscard]] JsFile parse_js(std::string_view text);
+// The same for the migration at `path`: a condition may call the project's dialect tests
+// (js_dialects.hpp dialect_helpers), read from the files it imports.
+[[nodiscard]] JsFile parse_js(std::string_view text, std::string_view path);
 
 // The dotted path of a member chain without calls ("queryInterface.sequelize.query"); empty
 // when the chain holds anything else.

@@ -29,6 +29,16 @@ bool knex_client_tail(std::string_view chain) {
     return false;
 }
 
+// The Sequelize instance's own dialect, through the migration's query interface: sequelize 6
+// lib/sequelize.js picks the dialect's code by `switch (this.getDialect())` (getDialect() returns
+// this.options.dialect), so on PostgreSQL it is exactly 'postgres'.
+bool sequelize_tail(std::string_view chain) {
+    for (std::string_view tail : {".sequelize.options.dialect", ".sequelize.getDialect()"}) {
+        if (chain.size() > tail.size() && chain.ends_with(tail) && chain.find('.') == chain.size() - tail.size()) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 DbName db_name(std::string_view value) {
@@ -37,9 +47,10 @@ DbName db_name(std::string_view value) {
     // knex/lib/constants.js: SUPPORTED_CLIENTS and CLIENT_ALIASES (pg, postgresql -> postgres), and
     // DRIVER_NAMES (pg-redshift); sqlserver and mariadb as projects name them (wiki's db.type).
     static constexpr std::array<std::string_view, 4> k_postgres = {"pg", "postgres", "postgresql", "pgnative"};
-    static constexpr std::array<std::string_view, 14> k_other = {
+    // Sequelize's others (lib/sequelize.js): db2, snowflake.
+    static constexpr std::array<std::string_view, 16> k_other = {
         "mysql", "mysql2", "mariadb", "mssql", "sqlserver", "sqlite", "sqlite3", "better-sqlite3", "oracledb", "oracle",
-        "redshift", "pg-redshift", "cockroachdb", "cockroach"};
+        "redshift", "pg-redshift", "cockroachdb", "cockroach", "db2", "snowflake"};
     for (std::string_view p : k_postgres) {
         if (v == p) return DbName::Postgres;
     }
@@ -114,7 +125,8 @@ std::vector<std::string> dialect_notes(const std::vector<JsFile::DialectSkip>& s
     return out;
 }
 
-DialectReader::DialectReader(const std::vector<Token>& tokens, const std::vector<std::size_t>& match) : m_t(tokens), m_match(match) {
+DialectReader::DialectReader(const std::vector<Token>& tokens, const std::vector<std::size_t>& match, const DialectHelpers* helpers)
+    : m_t(tokens), m_match(match), m_helpers(helpers) {
     const std::size_t n = m_t.size();
     auto bind = [&](std::size_t k) { ++m_bound[m_t[k].text]; };
     for (std::size_t k = 0; k < n; ++k) {
@@ -154,7 +166,7 @@ DialectReader::DialectReader(const std::vector<Token>& tokens, const std::vector
     }
 }
 
-std::string DialectReader::subject(std::size_t from, std::size_t to) const {
+std::string DialectReader::chain(std::size_t from, std::size_t to) const {
     if (from >= to || to > m_t.size() || m_t[from].kind != TokenKind::Ident || m_t[from].text == "this") return {};
     std::string chain = m_t[from].text;
     std::size_t k = from + 1;
@@ -162,12 +174,62 @@ std::string DialectReader::subject(std::size_t from, std::size_t to) const {
         if (!(is_punct(m_t[k], ".") || is_punct(m_t[k], "?.")) || k + 1 >= to || m_t[k + 1].kind != TokenKind::Ident) return {};
         chain += "." + m_t[k + 1].text;
     }
-    if (k != to || chain.find('.') == std::string::npos) return {};
+    return k == to ? chain : std::string();
+}
+
+std::string DialectReader::subject(std::size_t from, std::size_t to) const {
+    // `queryInterface.sequelize.getDialect()`: the one call read, Sequelize's own getter.
+    const bool getter = to >= from + 3 && to <= m_t.size() && is_punct(m_t[to - 2], "(") && is_punct(m_t[to - 1], ")") &&
+                        is_word(m_t[to - 3], "getDialect");
+    std::string chain = this->chain(from, getter ? to - 2 : to);
+    if (getter && !chain.empty()) chain += "()";
+    if (chain.empty() || chain.find('.') == std::string::npos) return {};
+    if (getter && !sequelize_tail(chain)) return {};
     // The process's environment or arguments (`process.env.DB_TYPE`): the deploy sets them, a
     // workflow of the repository among others, so they say nothing of the database it runs on.
     if (chain.starts_with("process.")) return {};
-    if (m_bound.count(m_t[from].text) > 0 && !knex_client_tail(chain)) return {};
+    if (m_bound.count(m_t[from].text) > 0 && !knex_client_tail(chain) && !sequelize_tail(chain)) return {};
     return chain;
+}
+
+OnPg DialectReader::compared(const std::string& value, bool equal, bool sequelize) {
+    if (db_name(value) == DbName::Other) return equal ? OnPg::No : OnPg::Yes;
+    if (sequelize && value == "postgres") return equal ? OnPg::Yes : OnPg::No;
+    return OnPg::Maybe;
+}
+
+OnPg DialectReader::helper_call(std::size_t from, std::size_t to, std::string& subj) const {
+    if (m_helpers == nullptr || m_helpers->empty() || to < from + 3 || !is_punct(m_t[to - 1], ")")) return OnPg::Maybe;
+    std::size_t open = from + 1;
+    std::string callee = m_t[from].kind == TokenKind::Ident ? m_t[from].text : std::string();
+    if (open + 2 < to && is_punct(m_t[open], ".") && m_t[open + 1].kind == TokenKind::Ident) {
+        callee += "." + m_t[open + 1].text;
+        open += 2;
+    }
+    if (callee.empty() || !is_punct(m_t[open], "(") || m_match[open] != to - 1) return OnPg::Maybe;
+    auto test = m_helpers->find(callee);
+    if (test == m_helpers->end()) return OnPg::Maybe;
+    // The name is the one the file binds once (its definition or its import), never assigned.
+    auto bound = m_bound.find(m_t[from].text);
+    if (bound == m_bound.end() || bound->second != 1) return OnPg::Maybe;
+    // The argument the helper compares: a member chain of the migration's.
+    std::size_t arg = open + 1, index = 0;
+    for (; index < test->second.param && arg < to - 1; ++index) {
+        const std::size_t comma = top_level(arg, to - 1, ",");
+        if (comma == std::string_view::npos) return OnPg::Maybe;
+        arg = comma + 1;
+    }
+    std::size_t end = top_level(arg, to - 1, ",");
+    if (end == std::string_view::npos) end = to - 1;
+    const std::string base = chain(arg, end);
+    if (base.empty()) return OnPg::Maybe;
+    const std::string whole = base + test->second.tail;
+    const bool sequelize = sequelize_tail(whole);
+    // The migration's own parameter's dialect, or a value it neither declares nor assigns.
+    if (!sequelize && !knex_client_tail(whole) && (m_bound.count(m_t[arg].text) > 0 || whole.starts_with("process."))) return OnPg::Maybe;
+    const OnPg value = compared(test->second.value, test->second.equal, sequelize);
+    if (value != OnPg::Maybe) subj = whole + " (" + callee + "())";
+    return value;
 }
 
 bool DialectReader::literal(std::size_t k, std::string& value) const {
@@ -226,10 +288,11 @@ OnPg DialectReader::eval(std::size_t from, std::size_t to, std::string& subj, in
         std::string value, chain;
         if (k + 2 == to && literal(k + 1, value)) chain = subject(from, k);
         else if (k == from + 1 && literal(from, value)) chain = subject(k + 1, to);
-        if (chain.empty() || db_name(value) != DbName::Other) return OnPg::Maybe;
-        subj = chain;
-        return op.front() == '=' ? OnPg::No : OnPg::Yes;
+        const OnPg got = chain.empty() ? OnPg::Maybe : compared(value, op.front() == '=', sequelize_tail(chain));
+        if (got != OnPg::Maybe) subj = chain;
+        return got;
     }
+    if (OnPg called = helper_call(from, to, subj); called != OnPg::Maybe) return called;
     // `dbCompat.charset`: a key of an object the file declares with const (once per function:
     // up() and down() may each declare it) and never changes; every declaration must agree.
     if (to - from == 3 && m_t[from].kind == TokenKind::Ident && is_punct(m_t[from + 1], ".") && m_t[from + 2].kind == TokenKind::Ident) {

@@ -45,9 +45,25 @@ enum class OnPg { Yes, No, Maybe };
 [[nodiscard]] std::string dialect_shown(std::string_view v, std::size_t most);
 [[nodiscard]] bool may_run_on_postgres(const std::vector<Token>& tokens, std::size_t from, std::size_t to);
 
+// A function of the project that is one comparison of a parameter's member chain with a string
+// (codimd's `isSQLite(sequelize) { return sequelize.options.dialect === 'sqlite' }`): which
+// argument, the chain after it (".options.dialect", ".getDialect()"), the operator, the string.
+struct DialectTest {
+    std::size_t param = 0;
+    std::string tail;
+    bool equal = true;  // === or ==; false: !== or !=
+    std::string value;
+};
+// By callee as the migration writes it ("isSQLite", "utils.isSQLite").
+using DialectHelpers = std::map<std::string, DialectTest, std::less<>>;
+// The tests a migration's conditions call (dialect_helpers.cpp): functions it defines, or imports
+// from a repository file (`require('../utils').isSQLite`, `{ isSQLite }`, `utils.isSQLite`),
+// read from their bodies, not their names. `path` names the migration ("": its own only).
+[[nodiscard]] DialectHelpers dialect_helpers(const std::vector<Token>& tokens, std::string_view path);
+
 class DialectReader {
 public:
-    DialectReader(const std::vector<Token>& tokens, const std::vector<std::size_t>& match);
+    DialectReader(const std::vector<Token>& tokens, const std::vector<std::size_t>& match, const DialectHelpers* helpers = nullptr);
     // Tokens [from, to) as a dialect value: the member chain's text, else "".
     [[nodiscard]] std::string subject(std::size_t from, std::size_t to) const;
     // The condition [from, to) on PostgreSQL; `subject` gets the dialect value it reads, if any.
@@ -61,9 +77,15 @@ private:
     OnPg key_of(std::size_t open, const std::string& key, std::string& subject, int depth) const;
     bool literal(std::size_t k, std::string& value) const;
     std::size_t top_level(std::size_t from, std::size_t to, std::string_view op) const;
+    // `helper(args)` at [from, to) when the helper is a DialectTest: its value, else Maybe.
+    OnPg helper_call(std::size_t from, std::size_t to, std::string& subject) const;
+    // The member chain [from, to) as text ("queryInterface.sequelize"), else "".
+    std::string chain(std::size_t from, std::size_t to) const;
+    static OnPg compared(const std::string& value, bool equal, bool sequelize);
 
     const std::vector<Token>& m_t;
     const std::vector<std::size_t>& m_match;
+    const DialectHelpers* m_helpers = nullptr;
     std::map<std::string, int, std::less<>> m_bound;               // names declared or assigned (count)
     // `const X = {`: each declaration's brace (a name a migration's up() and down() both declare).
     std::map<std::string, std::vector<std::size_t>, std::less<>> m_const_objects;

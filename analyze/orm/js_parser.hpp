@@ -19,7 +19,7 @@ namespace pgfence::analyze::orm::detail {
 // construct it does not understand is skipped whole; m_stop bounds the bracket being parsed.
 class Parser {
 public:
-    Parser(std::string_view text, const std::vector<Token>& tokens);
+    Parser(std::string_view text, const std::vector<Token>& tokens, const DialectHelpers* helpers = nullptr);
 
     std::vector<Node> file() { return block(m_t.size()); }
     // Offsets where nesting passed k_max_js_nesting; what was nested deeper was skipped.
@@ -144,6 +144,7 @@ private:
     std::size_t m_stop = 0;
     bool m_in_list = false;  // inside arguments or literals, where ',' separates
     std::vector<std::string> m_lexical;  // the names `let` and `const` bind in the block being read
+    const DialectHelpers* m_helpers = nullptr;  // the project's dialect tests (dialect_helpers)
     std::optional<DialectReader> m_dialects;  // built when a switch or an if is first met
     std::vector<JsFile::DialectSkip> m_dialect_skips;
 };

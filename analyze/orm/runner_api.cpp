@@ -28,7 +28,9 @@ bool reads_only(InputFormat format, const Node& callee) {
     static const std::string_view k_sequelize[] = {"describeTable", "showAllTables", "showAllSchemas", "tableExists",
                                                    "transaction", "literal", "fn", "col", "where", "getQueryInterface",
                                                    "showIndex", "getForeignKeyReferencesForTable",
-                                                   "getForeignKeysForTables", "quoteIdentifier", "escape"};
+                                                   "getForeignKeysForTables", "quoteIdentifier", "escape",
+                                                   // Sequelize#getDialect(): `return this.options.dialect` (lib/sequelize.js)
+                                                   "getDialect"};
     auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), m) != std::end(list); };
     switch (format) {
         case InputFormat::TypeOrm: return in(k_typeorm);

@@ -1,5 +1,6 @@
 // Composer::compose: the plan's steps and files (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/plan/plan_down.hpp"
 #include "analyze/plan/plan_knex_source.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/migrations/flyway_java_versions.hpp"
@@ -375,6 +376,7 @@ Plan Composer::compose() {
     };
     std::vector<int> later;  // migrations written under later-release/
     std::vector<int> held;   // migrations written under after-out-of-band/
+    std::vector<int> empty_downs;  // script migrations whose down() pgfence leaves empty
     bool behind_band = false;  // an out-of-band step after a migration has come
     for (std::size_t k = 0; k < steps.size(); ++k) {
         PlanStep& step = steps[k];
@@ -429,7 +431,13 @@ Plan Composer::compose() {
             m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + runner_name(m_layout) +
                               " runs outside a transaction: it replaces " + std::string(path_name(m_report.path)) + ", which goes");
         }
-        step.file_text = file_text(m_layout, step, m_units[k], step.path);
+        // Its down() undoes what it builds (plan_down.hpp), where pgfence can write that.
+        std::vector<std::string> undo;
+        if (file_reads_units(m_layout) && m_layout.source_kind != "sql") {
+            if (auto down = plan_down::down_units(m_units[k])) undo = std::move(*down);
+            else empty_downs.push_back(migration);
+        }
+        step.file_text = file_text(m_layout, step, m_units[k], step.path, undo);
         std::vector<std::string>().swap(m_units[k]);  // read only for this step's file
         std::string_view folder = path_folder(step.path);
         if (m_layout.source_kind == "sql" && step.run == PlanRun::no_transaction) {
@@ -481,11 +489,19 @@ Plan Composer::compose() {
             m_notes.push_back(down + " still undoes the whole original file: rewrite it to undo migration 1 alone (the "
                               "plan's other migrations have down files that stop, to be reverted by hand)");
         }
-    } else if (migrations > 1 && file_reads_units(m_layout) && m_layout.source_kind != "sql") {
-        // A script's down() is not read on the way up: said of every script's plan.
-        m_notes.push_back("the plan's migrations have empty down() functions, the one that replaces the original's too: a "
-                          "rollback of them undoes nothing; write each one's down() by hand (what the original's undid, split by "
-                          "migration) before relying on a rollback");
+    } else if (!empty_downs.empty()) {
+        // A script's down() is not read on the way up: pgfence writes one only where it undoes
+        // the migration's index builds (plan_down.hpp); any other is empty, and said so.
+        std::string which;
+        for (std::size_t i = 0; i < empty_downs.size(); ++i) {
+            which += (i == 0 ? "" : i + 1 == empty_downs.size() ? " and " : ", ") + std::to_string(empty_downs[i]);
+        }
+        m_notes.push_back(std::string(empty_downs.size() == 1 ? "migration " : "migrations ") + which + " of the plan " +
+                          (empty_downs.size() == 1 ? "has an empty down() function" : "have empty down() functions") +
+                          " (pgfence writes a down() only to drop the indexes a migration builds): a rollback of " +
+                          (empty_downs.size() == 1 ? "it" : "them") + " undoes nothing; write " + (empty_downs.size() == 1 ? "its" : "each one's") +
+                          " down() by hand (what the original's undid" + (migrations > 1 ? ", split by migration" : "") +
+                          ") before relying on a rollback");
     }
     // openmeter's golang-migrate folder is also Atlas's: Atlas refuses a folder whose files no
     // longer match its atlas.sum, so new migration files need the sum made again.

@@ -176,8 +176,9 @@ std::string runner_name(const Layout& l);
 std::string written_apart_note(const std::vector<int>& migrations, bool later, const Layout& l);
 bool file_reads_units(const Layout& l);
 
+// `down`: what the migration's down() runs (plan_down.hpp; empty: an empty down()).
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
-                      std::string_view path);
+                      std::string_view path, const std::vector<std::string>& down = {});
 
 bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter);
 

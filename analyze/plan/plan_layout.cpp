@@ -249,8 +249,14 @@ bool file_reads_units(const Layout& l) {
 
 // The text of the file for migration `step`, with the tool's markers; `units` its pieces.
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
-                      std::string_view path) {
+                      std::string_view path, const std::vector<std::string>& down) {
     bool outside = step.run == PlanRun::no_transaction;
+    // down()'s body: each statement by the runner's raw call, as up()'s.
+    auto undo = [&](std::string_view call, std::string_view indent) {
+        std::string text;
+        for (const auto& u : down) text += std::string(indent) + "await " + std::string(call) + template_literal(u) + ");\n";
+        return text;
+    };
     if (l.source_kind == "node-pg-migrate") {
         // pgm.sql(text) sends text as written (no `{name}` replaced without a second argument:
         // dist/operations/sql.js, dist/utils/createTransformer.js); pgm.noTransaction() leaves
@@ -260,14 +266,20 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
         const std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
         const std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
         const bool typescript = path.ends_with(".ts") || path.ends_with(".mts") || path.ends_with(".cts");
+        std::string undoes = down.empty() || !outside ? std::string() : "  pgm.noTransaction();\n";
+        for (const auto& u : down) undoes += "  pgm.sql(" + template_literal(u) + ");\n";
+        const std::string pgm = down.empty() ? "" : "pgm";
         if (typescript) {
             return head + "import type { MigrationBuilder } from \"node-pg-migrate\";\n\nexport async function up(pgm: MigrationBuilder): Promise<void> {\n" +
-                   calls + "}\n\nexport async function down(): Promise<void> {}\n";
+                   calls + "}\n\nexport async function down(" + (down.empty() ? "" : "pgm: MigrationBuilder") + "): Promise<void> {" +
+                   (down.empty() ? "" : "\n" + undoes) + "}\n";
         }
         if (l.script_module == "esm" || l.script_module == "esm-default") {
-            return head + "export async function up(pgm) {\n" + calls + "}\n\nexport async function down() {}\n";
+            return head + "export async function up(pgm) {\n" + calls + "}\n\nexport async function down(" + pgm + ") {" +
+                   (down.empty() ? "" : "\n" + undoes) + "}\n";
         }
-        return head + "exports.up = async function (pgm) {\n" + calls + "};\n\nexports.down = async function () {};\n";
+        return head + "exports.up = async function (pgm) {\n" + calls + "};\n\nexports.down = async function (" + pgm + ") {" +
+               (down.empty() ? "" : "\n" + undoes) + "};\n";
     }
     if (l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" ||
         l.source_kind == "db-migrate") {
@@ -282,17 +294,20 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
             std::string config = outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n" +
                                                orm::knex_no_transaction(l.script_module) + ";\n"
                                          : "";
+            const std::string param = down.empty() ? "" : "knex";
+            const std::string undoes = down.empty() ? "" : "\n" + undo(call, indent);
             if (l.script_module == "esm") {
-                return head + "export async function up(knex) {\n" + calls + "}\n\nexport async function down() {}\n" + config;
+                return head + "export async function up(knex) {\n" + calls + "}\n\nexport async function down(" + param + ") {" + undoes + "}\n" + config;
             }
             if (l.script_module == "esm-default") {
-                return head + "export default {\n  async up(knex) {\n" + calls + "  },\n  async down() {},\n" +
+                return head + "export default {\n  async up(knex) {\n" + calls + "  },\n  async down(" + param + ") {" +
+                       (down.empty() ? "" : "\n" + undo(call, "    ") + "  ") + "},\n" +
                        (outside ? "  // Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n  " +
                                       orm::knex_no_transaction(l.script_module) + ",\n"
                                 : "") +
                        "};\n";
             }
-            return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" + config;
+            return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function (" + param + ") {" + undoes + "};\n" + config;
         }
         if (l.source_kind == "typeorm") {
             std::string name = class_name(path_name(path));
@@ -302,7 +317,8 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
                               "    " + std::string(orm::k_typeorm_no_transaction) + " as const;\n\n"
                             : std::string()) +
                    "    public async up(queryRunner: QueryRunner): Promise<void> {\n" + calls +
-                   "    }\n\n    public async down(): Promise<void> {}\n}\n";
+                   "    }\n\n    public async down(" + (down.empty() ? std::string() : "queryRunner: QueryRunner") + "): Promise<void> {" +
+                   (down.empty() ? std::string() : "\n" + undo(call, indent) + "    ") + "}\n}\n";
         }
         if (l.source_kind == "sequelize") {
             // Sequelize runs a migration's queries outside any transaction, each on whichever
@@ -317,13 +333,16 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
                         "    // connection, as the migration CLI's usually is, keeps it for the next).\n" + calls;
             }
             std::string param = l.context_parameter ? "{ context: queryInterface }" : "queryInterface";
+            const std::string down_param = down.empty() ? "" : param;
             if (l.script_module == "esm") {
-                return head + "export async function up(" + param + ") {\n" + calls + "}\n\nexport async function down() {}\n";
+                return head + "export async function up(" + param + ") {\n" + calls + "}\n\nexport async function down(" + down_param + ") {" +
+                       (down.empty() ? "" : "\n" + undo(call, "  ")) + "}\n";
             }
             return head + (l.script_module == "esm-default" ? "export default {\n" : "module.exports = {\n") + "  async up(" + param +
-                   ") {\n" + calls + "  },\n  async down() {},\n};\n";
+                   ") {\n" + calls + "  },\n  async down(" + down_param + ") {" + (down.empty() ? "" : "\n" + undo(call, "    ") + "  ") + "},\n};\n";
         }
-        return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function () {};\n";
+        return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function (" + (down.empty() ? "" : "db") + ") {" +
+               (down.empty() ? "" : "\n" + undo(call, indent)) + "};\n";
     }
     std::string body;
     body.reserve(step.sql.size() + 1);  // the newline below must not double it
