@@ -120,12 +120,6 @@ public:
     Scanner(std::string_view text, std::string_view path, std::vector<Reach>& out, std::vector<std::pair<Token, std::string>>& files)
         : m_text(text), m_path(path), m_out(out), m_files(files) {}
 
-    // Reading a helper the migration imports: its bare loads are judged by helper_module_harmless.
-    void helper(bool writes) {
-        m_helper = true;
-        m_writes = writes;
-    }
-
     void scan(const std::vector<Token>& t, int nesting) {
         for (std::size_t i = 0; i < t.size(); ++i) {
             const Token& k = t[i];
@@ -283,7 +277,7 @@ private:
             plain = part != "." && part != "..";
             at = end + 1;
         }
-        if (plain && (allowed_module(spec) || (m_helper && helper_module_harmless(spec, m_writes)))) {
+        if (plain && allowed_module(spec)) {
             if (auto why = aliased(package_of(spec)); !why.empty()) return add(k, shown_spec, how + " of '" + shown_spec + "': " + why);
             return;
         }
@@ -513,8 +507,6 @@ private:
 
     std::string_view m_text;
     std::string_view m_path;
-    bool m_helper = false;
-    bool m_writes = false;
     std::map<std::string, std::string, std::less<>> m_aliased;
     std::map<std::string, Manifest> m_manifests;  // a manifest's path: what manifest_at read
     std::map<std::string, std::map<std::string, std::string>> m_workspaces;  // root: package name -> why
@@ -577,9 +569,7 @@ std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>&
         }
         std::vector<Reach> found;
         std::vector<std::pair<Token, std::string>> nested;
-        Scanner scanner(*helper, f.file, found, nested);
-        scanner.helper(writes_files(t));
-        scanner.scan(t, 0);
+        Scanner(*helper, f.file, found, nested).scan(t, 0);
         if (!found.empty()) {  // the first, and how many more: one unknown per import
             const Reach& r = found.front();
             fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, r.begin)) + ", loaded when the migration is): " + r.why +

@@ -35,15 +35,6 @@ struct Reach {
 // program when loaded or used (`node:` builtins included).
 [[nodiscard]] bool allowed_module(std::string_view module);
 
-// Whether a repository file the migration imports (a helper, not the migration) may load
-// `module` (a bare name: a builtin or a package) without the migration being unknown for it
-// (helper_modules.cpp): not a way to a database, a program, the network or other code by its
-// name, and fs only when `writes_files` is false. Its calls that take the runner are the
-// walker's (followed or unknown); the rest of what reach reads in it is judged as before.
-[[nodiscard]] bool helper_module_harmless(std::string_view module, bool writes_files);
-// Whether tokens name any of fs's calls that change files (writeFile, rm, rename, open ...).
-[[nodiscard]] bool writes_files(const std::vector<Token>& tokens);
-
 // The ways `text` (the script at `path`, its tokens `tokens`) reaches past what pgfence reads,
 // in the order they appear; repository files it imports are read too, at most `budget` bytes
 // of them in all, their findings reported at the import in `text`.
