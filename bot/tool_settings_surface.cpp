@@ -638,9 +638,13 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 if (!entity && surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr, true});
                 continue;
             }
-            if (at_init) {
+            // Not a knexfile's: the module is judged as an entity's is (its changed lines that import a
+            // driver or write another module's value), not as settings: an app entry that runs the
+            // migrations imports much of the application by alias (review 85's jellyseerr).
+            if (at_init || !knexfile_of.contains(path)) {
                 if (!out.contains(file) && out.size() < k_most_init_modules) {
-                    out.emplace(file, SurfaceFile{path + ":" + std::to_string(m.line) + " loads it (" + m.expr + "), and TypeORM loads " + path, false, {}, false, true});
+                    const std::string by = at_init ? ", and TypeORM loads " + path : ", in the migration tool's process";
+                    out.emplace(file, SurfaceFile{path + ":" + std::to_string(m.line) + " loads it (" + m.expr + ")" + by, false, {}, false, true});
                     loaded_at_init.insert(file);
                     if (script_name(analyze::path_name(file))) scripts.push_back(file);
                 }

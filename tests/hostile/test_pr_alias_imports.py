@@ -93,6 +93,31 @@ def data_source_relative(s):
     data_source(s, "./src/boot")
 
 
+RUNNER = ('require("#boot");\nconst knex = require("knex")(require("../knexfile"));\n'
+          "knex.migrate.latest().then(() => knex.destroy());\n")
+
+
+def runner_project(boot):
+    return {"package.json": '{"name":"app","imports":{"#boot":"./src/boot.js"},"scripts":{"migrate":"node scripts/migrate.js"},'
+                            '"dependencies":{"knex":"3.1.0","pg":"8.11.0"}}\n',
+            "knexfile.js": 'module.exports = { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: "./migrations" } };\n',
+            "scripts/migrate.js": RUNNER, "migrations/20240101000000_users.js": USERS, "src/boot.js": boot}
+
+
+def runner(s):
+    gated(s, runner_project(BOOT_OK), {"src/boot.js": BOOT_BAD}, ("src/boot.js", 1))
+
+
+def runner_control(s):
+    """The runner's module by alias changes without loading a driver: judged as a module the tool's
+    process loads (a driver, a write to another module's value), not as settings, so pr passes."""
+    repository(s, runner_project("exports.ok = true;\n"), {}, {"src/boot.js": "exports.ok = false;\nexports.when = Date.now();\n"})
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low", "--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    check(not pr_findings(s), f"no finding: {sorted(pr_findings(s))}")
+
+
 def analyze_base(s):
     """analyze --ci --unknown block --max-risk low of the base commit's checkout."""
     git(s.repo, "checkout", "-q", "main")
@@ -129,7 +154,7 @@ def control_high(s):
     check(not any(rule == "unknown-statement" for _, rule, _ in at), f"and no load is unknown: {at}")
 
 
-SCENARIOS = {f.__name__: f for f in (boot_target, pattern, conditions, unresolved, data_source, data_source_relative, control_readme, control_high)}
+SCENARIOS = {f.__name__: f for f in (boot_target, pattern, conditions, unresolved, data_source, data_source_relative, runner, runner_control, control_readme, control_high)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
