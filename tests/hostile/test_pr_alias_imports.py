@@ -16,6 +16,12 @@ with any changed script:
   reviews the knexfile, whose load is then unknown at its line;
 - control_readme: the F8 base analyses with no unknown (boot.js is read), and a pull request that
   changes README.md reviews nothing and passes;
+- migration_target, migration_control: a merged migration's `require("#db/audit")` is linked to
+  lib/db/audit.js (a change to it reviews the migration), and a change to another script does not;
+- runner, runner_control: a knex runner script's `require("#boot")`: a change that makes the module
+  load pg is unknown at that line; one that loads no driver passes;
+- data_source, data_source_relative: a TypeORM data source's `require("#boot")` (and, a neighbour,
+  its `require("./src/boot")`): its loads run when TypeORM loads it;
 - control_high: a migration's `require("#db/drop")` through a conditional pattern is read, so its
   dropTable("users") is a HIGH finding in analyze, not an unknown.
 
@@ -118,6 +124,39 @@ def runner_control(s):
     check(not pr_findings(s), f"no finding: {sorted(pr_findings(s))}")
 
 
+CREATE = 'exports.run = async function (knex) {\n  await knex.schema.createTable("audit", (t) => { t.increments("id"); });\n};\n'
+DROP = 'exports.run = async function (knex) {\n  await knex.schema.dropTable("users");\n};\n'
+
+
+def migration_project():
+    migration = ('const { run } = require("#db/audit");\n'
+                 "exports.up = async function (knex) {\n  await run(knex);\n};\nexports.down = async function () {};\n")
+    return {"package.json": '{"name":"app","imports":{"#db/*":"./lib/db/*.js"},%s}\n' % DEPS,
+            "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+            "migrations/20240101000000_users.js": USERS, "migrations/20240101000001_audit.js": migration,
+            "lib/db/audit.js": CREATE, "src/other.js": "exports.x = 1;\n"}
+
+
+def migration_target(s):
+    """A merged migration's `#db/audit` is linked to lib/db/audit.js: a change to it reviews the migration."""
+    repository(s, migration_project(), {}, {"lib/db/audit.js": DROP})
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low", "--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    found = pr_findings(s)
+    check(any(p == "migrations/20240101000001_audit.js" and r != "unknown-statement" for p, r, _ in found), f"the drop is reported: {sorted(found)}")
+
+
+def migration_control(s):
+    """The same migration, and a pull request that changes src/other.js: no migration is reviewed
+    (pgfence 86 took any `#` name to reach any script)."""
+    repository(s, migration_project(), {}, {"src/other.js": "exports.x = 2;\n"})
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low", "--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    check("reviewed with it" not in proc.stderr, f"no migration is reviewed:\n{proc.stderr[-1500:]}")
+
+
 def analyze_base(s):
     """analyze --ci --unknown block --max-risk low of the base commit's checkout."""
     git(s.repo, "checkout", "-q", "main")
@@ -154,7 +193,7 @@ def control_high(s):
     check(not any(rule == "unknown-statement" for _, rule, _ in at), f"and no load is unknown: {at}")
 
 
-SCENARIOS = {f.__name__: f for f in (boot_target, pattern, conditions, unresolved, data_source, data_source_relative, runner, runner_control, control_readme, control_high)}
+SCENARIOS = {f.__name__: f for f in (boot_target, pattern, conditions, unresolved, data_source, data_source_relative, runner, runner_control, migration_target, migration_control, control_readme, control_high)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
