@@ -830,8 +830,13 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
         }
         if (s.loaded_module) {
+            // A module a runner or settings script loads by a path alias is judged the same way (above).
+            const bool typeorm = s.why.find("TypeORM") != std::string::npos;
             for (auto& [line, why] : tools::tool_runner_code(file.path, text, false)) {
-                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why) + " (" + s.why + ")", "a module TypeORM loads"});
+                if (!(file.all_lines_new || file.touches(line, line))) continue;
+                constexpr std::string_view k_typeorm = "TypeORM requires this module when it initialises";
+                if (!typeorm && why.starts_with(k_typeorm)) why.replace(0, k_typeorm.size(), "the migration tool's process loads this module");
+                unknown.push_back(analyze::SettingUnknown{line, std::move(why) + " (" + s.why + ")", typeorm ? "a module TypeORM loads" : "a module the tool's process loads"});
             }
         }
         if (found.empty() && unknown.empty()) {
