@@ -178,6 +178,7 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     std::map<std::string, std::vector<std::string>> loaded_by;  // module -> the files that load it
     std::set<std::string> seen;
     std::set<std::string> aliased;   // modules with a bare import a path alias resolves
+    std::set<std::string> imports_aliased;  // modules with a `#name` import (package.json "imports")
     std::set<std::string> anywhere;  // modules with a load that may reach any script
     std::map<std::string, std::string> starts;  // "\x01<start>" -> <start>
     std::size_t prefix_files = 0;
@@ -276,10 +277,13 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
         std::string why;
         auto file = analyze::orm::resolve_import((root / path).string(), spec, &why);
         std::string dep = file ? std::filesystem::path(*file).lexically_relative(root).generic_string() : std::string();
-        // A package.json "imports" name (`#boot`: Node's subpath imports) maps to any file of the
-        // package: any changed script may be it (red team R86b F8).
+        // A package.json "imports" name (`#boot`: Node's subpath imports), resolved as the analysis
+        // resolves it (orm/aliases.hpp); one it does not resolve may be any script (red team R86b F8).
+        // A changed package.json may map it elsewhere.
         if (spec.starts_with("#")) {
-            anywhere.insert(path);
+            imports_aliased.insert(path);
+            if (file && files.contains(dep)) link(path, std::move(dep));
+            else anywhere.insert(path);
             return;
         }
         if (!spec.starts_with("./") && !spec.starts_with("../")) {
@@ -351,6 +355,11 @@ analyze::Result<std::vector<ReviewedLoader>> add_loaders(const diff::Repository&
     back.insert(back.end(), others.begin(), others.end());  // a file read, a package's package.json
     if (aliases_changed) {
         for (const auto& m : aliased) {
+            if (reaches.insert(m).second) back.push_back(m);
+        }
+    }
+    if (std::any_of(others.begin(), others.end(), [](const std::string& p) { return manifest(p); })) {
+        for (const auto& m : imports_aliased) {
             if (reaches.insert(m).second) back.push_back(m);
         }
     }

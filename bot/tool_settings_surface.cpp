@@ -1,10 +1,14 @@
 #include "bot/tool_settings_surface.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <deque>
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/orm/imports.hpp"
+#include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/module_writes.hpp"
 #include "analyze/orm/settings_module.hpp"
 #include "analyze/orm/project_tool.hpp"
@@ -47,6 +51,26 @@ bool script_name(std::string_view name) {
         if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
     }
     return false;
+}
+
+// The modules a script loads by a name that is neither relative nor a package's nor Node's own:
+// a path alias (`#boot`, `@/db`, `~/config`), with its line; `expr` is the name quoted, printable.
+std::vector<tools::ScriptModule> aliased_modules(std::string_view text) {
+    std::vector<tools::ScriptModule> out;
+    const std::vector<analyze::orm::Token> tokens = analyze::orm::lex_js(text);
+    for (const auto& l : analyze::orm::module_loads(tokens)) {
+        const std::string& s = l.spec;
+        if (s.empty() || s.starts_with(".") || s.starts_with("/") || s.starts_with("node:")) continue;
+        const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+        if (alnum(s[0]) || (s.size() > 1 && s[0] == '@' && alnum(s[1]))) continue;  // a package (orm's bare_package)
+        const std::size_t at = l.at < tokens.size() ? tokens[l.at].begin : 0;
+        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(at, text.size())), '\n'));
+        std::string shown;
+        for (char c : s.substr(0, 80)) shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\'' ? '?' : c;
+        out.push_back(tools::ScriptModule{line, s, "'" + shown + "'"});
+        if (out.size() >= 64) break;
+    }
+    return out;
 }
 
 bool sequelize_default_config(std::string_view path) {
@@ -301,7 +325,8 @@ std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path,
     return out;
 }
 
-analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
+                                             const std::string& checkout) {
     Surface surface;
     std::map<std::string, SurfaceFile>& out = surface.files;
     const std::uint64_t limit = std::min(max_bytes, tools::k_most_settings_bytes);
@@ -315,6 +340,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     std::deque<std::string> scripts;  // files whose relative modules are followed
     std::vector<std::string> entity_modules;  // TypeORM's entities and subscribers, followed after the scripts
     std::set<std::string> loaded_at_init;     // those, and the modules they load
+    std::set<std::string> data_sources;       // TypeORM DataSource modules: what they load runs at initialisation too
     ComputedModule entity_setting;            // the first data source setting that names them
     std::map<std::string, std::string> knexfile_of;  // a followed script: the knexfile it is loaded from
     auto read = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
@@ -496,6 +522,9 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text || !tools::data_source_text(**text)) continue;
+        // Its own loads run when TypeORM's CLI loads it (red team R86b F8: `require("#boot")`):
+        // walked as an entity's are, after the settings scripts.
+        if (data_sources.size() < 64 && data_sources.insert(path).second) entity_modules.push_back(path);
         // The entities and subscribers it names, which TypeORM requires at initialisation
         // (tools/tool_runners.hpp, red team R79 B15).
         const auto globs = tools::typeorm_loaded_globs(path, **text);
@@ -590,6 +619,44 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 break;
             }
         }
+        // A module it loads by a path alias (`require("#boot")`: red team R86b F8), followed as
+        // analyze follows it (orm/imports.hpp resolve_import); one not resolved may be any file
+        // (not an entity's: analyze's loader does not follow those either).
+        for (const auto& m : aliased_modules(**text)) {
+            std::string file;
+            if (!checkout.empty()) {
+                const std::filesystem::path root = std::filesystem::absolute(checkout).lexically_normal();
+                if (auto f = analyze::orm::resolve_import((root / path).string(), m.spec)) {
+                    const std::string rel = std::filesystem::path(*f).lexically_relative(root).generic_string();
+                    auto entry = repo.entry_at(commit, rel);
+                    if (!entry) return entry.error();
+                    if (*entry && (*entry)->kind != diff::TreeEntryInfo::Kind::tree && !rel.starts_with("../")) file = rel;
+                }
+            }
+            if (file.empty()) {
+                const bool entity = at_init && !data_sources.contains(path);
+                if (!entity && surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr, true});
+                continue;
+            }
+            // Not a knexfile's: the module is judged as an entity's is (its changed lines that import a
+            // driver or write another module's value), not as settings: an app entry that runs the
+            // migrations imports much of the application by alias (review 85's jellyseerr).
+            if (at_init || !knexfile_of.contains(path)) {
+                if (!out.contains(file) && out.size() < k_most_init_modules) {
+                    const std::string by = at_init ? ", and TypeORM loads " + path : ", in the migration tool's process";
+                    out.emplace(file, SurfaceFile{path + ":" + std::to_string(m.line) + " loads it (" + m.expr + ")" + by, false, {}, false, true});
+                    loaded_at_init.insert(file);
+                    if (script_name(analyze::path_name(file))) scripts.push_back(file);
+                }
+                continue;
+            }
+            const bool fresh = !out.contains(file);
+            add(file, path + ":" + std::to_string(m.line) + " loads it (" + m.expr + ")", false);
+            if (fresh && knexfile_of.contains(path) && out.contains(file)) {
+                out[file].knexfile = knexfile_of[path];
+                knexfile_of[file] = knexfile_of[path];
+            }
+        }
     }
     std::sort(surface.env_names.begin(), surface.env_names.end());
     surface.env_names.erase(std::unique(surface.env_names.begin(), surface.env_names.end()), surface.env_names.end());
@@ -614,9 +681,9 @@ analyze::Result<bool> uses_node_pg_migrate(const diff::Repository& repo, const d
 
 analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const diff::ChangeSet& changes, const analyze::AnalyzeOptions& options,
                                           std::set<std::string>& listed, std::vector<analyze::FileReport>& added) {
-    auto head_surface = settings_surface_at(repo, changes.head_sha, options.max_file_bytes);
+    auto head_surface = settings_surface_at(repo, changes.head_sha, options.max_file_bytes, changes.repo_root);
     if (!head_surface) return head_surface.error();
-    auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes);
+    auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes, changes.repo_root);
     if (!base_surface) return base_surface.error();
     std::map<std::string, SurfaceFile> surface = std::move(base_surface->files);
     for (auto& [p, f] : head_surface->files) surface.insert_or_assign(p, std::move(f));
@@ -763,8 +830,13 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
             if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why), "preloaded code"});
         }
         if (s.loaded_module) {
+            // A module a runner or settings script loads by a path alias is judged the same way (above).
+            const bool typeorm = s.why.find("TypeORM") != std::string::npos;
             for (auto& [line, why] : tools::tool_runner_code(file.path, text, false)) {
-                if (file.all_lines_new || file.touches(line, line)) unknown.push_back(analyze::SettingUnknown{line, std::move(why) + " (" + s.why + ")", "a module TypeORM loads"});
+                if (!(file.all_lines_new || file.touches(line, line))) continue;
+                constexpr std::string_view k_typeorm = "TypeORM requires this module when it initialises";
+                if (!typeorm && why.starts_with(k_typeorm)) why.replace(0, k_typeorm.size(), "the migration tool's process loads this module");
+                unknown.push_back(analyze::SettingUnknown{line, std::move(why) + " (" + s.why + ")", typeorm ? "a module TypeORM loads" : "a module the tool's process loads"});
             }
         }
         if (found.empty() && unknown.empty()) {
@@ -790,9 +862,10 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
     std::map<std::string, std::vector<analyze::SettingUnknown>> unknown;
     for (const auto& c : head_surface->computed) {
         if (listed.contains(c.script)) continue;
+        const std::string what = c.by_name ? " loads " + c.expr + ", a module by a name pgfence does not resolve (a path alias)"
+                                           : " loads a module by a computed name (" + c.expr + "), which pgfence does not follow";
         unknown[c.script].push_back(analyze::SettingUnknown{
-            c.line, c.script + ":" + std::to_string(c.line) + " loads a module by a computed name (" + c.expr +
-                        "), which pgfence does not follow: a file the pull request changes may be part of the migration tool's settings",
+            c.line, c.script + ":" + std::to_string(c.line) + what + ": a file the pull request changes may be part of the migration tool's settings",
             {}});
     }
     for (auto& [script, u] : unknown) {

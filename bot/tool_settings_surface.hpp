@@ -73,6 +73,8 @@ struct ComputedModule {
     std::string script;
     int line = 1;
     std::string expr;  // printable
+    // A path alias pgfence does not resolve (`require("#boot")`, a bundler's `@/db`), not a computed name.
+    bool by_name = false;
 };
 
 struct Surface {
@@ -86,9 +88,12 @@ struct Surface {
 };
 
 // The files of `commit` another settings file names (see above; at most a few hundred: a
-// settings file names a handful of modules), and what its scripts read beyond them.
+// settings file names a handful of modules), and what its scripts read beyond them. A module a
+// script loads by a path alias (package.json "imports", tsconfig "paths") is resolved as the
+// analysis resolves it, in the checkout at `checkout` (the head's); without one, or when it names
+// no one file of the repository, it is a load pgfence does not follow (`computed`).
 [[nodiscard]] analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit,
-                                                           std::uint64_t max_bytes);
+                                                           std::uint64_t max_bytes, const std::string& checkout = {});
 
 // Adds to `added` a report per file of the base's or the head's surface the pull request changed
 // (its added and removed settings lines, migration-tool-settings-changed; unknown when too large

@@ -1,6 +1,8 @@
 #include "analyze/orm/aliases.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -149,7 +151,9 @@ void load(const fs::path& file, const fs::path& root, Paths& out, std::vector<st
 
 // The key of `map` that matches spec: itself, else the pattern with one `*` whose prefix is
 // longest (TypeScript's matchPatternOrExact, Node's PATTERN_KEY_COMPARE), and what `*` stands for.
-const std::pair<std::string, Json>* match(const Json& map, std::string_view spec, std::string& star) {
+// `node`: Node's rule, where `*` stands for one character at least (nodejs/node
+// lib/internal/modules/esm/resolve.js packageImportsResolve: `name.length >= key.length`).
+const std::pair<std::string, Json>* match(const Json& map, std::string_view spec, std::string& star, bool node = false) {
     const std::pair<std::string, Json>* best = nullptr;
     std::size_t best_prefix = 0;
     for (const auto& m : map.members) {
@@ -161,7 +165,7 @@ const std::pair<std::string, Json>* match(const Json& map, std::string_view spec
         const std::size_t s = k.find('*');
         if (s == std::string::npos || k.find('*', s + 1) != std::string::npos) continue;
         const std::string_view prefix = std::string_view(k).substr(0, s), suffix = std::string_view(k).substr(s + 1);
-        if (spec.size() < prefix.size() + suffix.size() || !spec.starts_with(prefix) || !spec.ends_with(suffix)) continue;
+        if (spec.size() < prefix.size() + suffix.size() + (node ? 1 : 0) || !spec.starts_with(prefix) || !spec.ends_with(suffix)) continue;
         if (!best || prefix.size() > best_prefix) {
             best = &m;
             best_prefix = prefix.size();
@@ -176,14 +180,61 @@ std::string substituted(std::string target, const std::string& star) {
     return target;
 }
 
-// package.json `imports` targets: a string, conditions (an object) or fallbacks (an array);
-// every string leaf, since which condition applies (require, import, node, a custom one) depends
-// on how the module is loaded.
-void leaves(const Json& v, std::vector<std::string>& out, int depth) {
-    if (depth > 16) return;
-    if (v.kind == Json::Kind::String) out.push_back(v.s);
-    for (const auto& [k, x] : v.members) leaves(x, out, depth + 1);
-    for (const Json& x : v.items) leaves(x, out, depth + 1);
+// Node puts what `*` stands for in every `*` of an "imports" target (resolvePackageTargetString:
+// a global replace), TypeScript in the first of a `paths` target.
+std::string substituted_all(std::string target, const std::string& star) {
+    for (std::size_t s = target.find('*'); s != std::string::npos; s = target.find('*', s + star.size())) target.replace(s, 1, star);
+    return target;
+}
+
+// The conditions Node matches an "imports" target with, by how the module is loaded: require()
+// (the CommonJS loader) or import (nodejs/node doc/api/packages.md "Conditional exports": "node",
+// "require" / "import", "module-sync", "node-addons", and "default" always). "types" is
+// TypeScript's alone. Any other key is a condition `node --conditions` (-C) names.
+constexpr std::string_view k_require_conditions[] = {"node", "require", "module-sync", "node-addons"};
+constexpr std::string_view k_import_conditions[] = {"node", "import", "module-sync", "node-addons"};
+
+bool node_condition(std::string_view key) {
+    return key == "default" || key == "types" || key == "import" || std::find(std::begin(k_require_conditions), std::end(k_require_conditions), key) != std::end(k_require_conditions);
+}
+
+// The target Node picks from an "imports" value for one loader (nodejs/node doc/api/esm.md,
+// PACKAGE_TARGET_RESOLVE): a string; of an object, the first key in its order that is "default"
+// or one of `conditions` and whose value picks one; of an array, the first item that picks one
+// (a target Node finds invalid, "../x" or "/x", is passed over). Nothing: null, or no key matches.
+// `custom`: the targets of other conditions before the pick, which `node -C name` would take.
+template <std::size_t N>
+std::optional<std::string> picked(const Json& v, const std::string_view (&conditions)[N], std::vector<std::string>& custom, int depth) {
+    if (depth > 16) return std::nullopt;
+    if (v.kind == Json::Kind::String) return v.s;
+    for (const auto& [k, x] : v.members) {
+        const bool applies = k == "default" || std::find(std::begin(conditions), std::end(conditions), k) != std::end(conditions);
+        if (!applies) {
+            if (!node_condition(k)) {
+                std::vector<std::string> ignored;
+                if (auto c = picked(x, conditions, ignored, depth + 1)) custom.push_back(*c);
+            }
+            continue;
+        }
+        if (auto got = picked(x, conditions, custom, depth + 1)) return got;
+    }
+    for (const Json& x : v.items) {
+        if (x.kind == Json::Kind::String && (x.s.starts_with("../") || x.s.starts_with("/"))) continue;
+        if (auto got = picked(x, conditions, custom, depth + 1)) return got;
+    }
+    return std::nullopt;
+}
+
+// The targets of an "imports" value Node may load: what require() picks, what import picks (a
+// TypeScript file's `import` may run as either, by its runner), and a custom condition's before them.
+std::vector<std::string> picks(const Json& v) {
+    std::vector<std::string> out;
+    for (auto got : {picked(v, k_require_conditions, out, 0), picked(v, k_import_conditions, out, 0)}) {
+        if (got) out.push_back(*got);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 // What one folder holds, cached by the folder's and each file's modification time (a file added
@@ -279,16 +330,16 @@ AliasTargets alias_targets(const fs::path& dir, const fs::path& root, std::strin
                 auto pkg = read_json(at / "package.json");
                 const Json* imports = pkg ? pkg->get("imports") : nullptr;
                 std::string star;
-                if (const auto* m = imports && imports->kind == Json::Kind::Object ? match(*imports, spec, star) : nullptr) {
+                if (const auto* m = imports && imports->kind == Json::Kind::Object ? match(*imports, spec, star, true) : nullptr) {
                     out.matched = true;
-                    std::vector<std::string> targets;
-                    leaves(m->second, targets, 0);
+                    const std::vector<std::string> targets = picks(m->second);
+                    if (targets.empty()) out.why = " (package.json maps it to no target Node picks)";
                     for (const std::string& target : targets) {
                         if (!target.starts_with("./")) {
                             out.why = " (package.json maps it to '" + target + "', not a file of the repository)";
                             continue;
                         }
-                        out.candidates.push_back({(at / substituted(target, star)).lexically_normal()});
+                        out.candidates.push_back({(at / substituted_all(target, star)).lexically_normal()});
                     }
                 }
             }

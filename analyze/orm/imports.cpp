@@ -101,11 +101,14 @@ struct Resolver {
 // name no target of any file resolves is a package after all (both fall back to node_modules).
 std::optional<std::string> resolve_alias(const fs::path& dir, const fs::path& root, std::string_view spec, std::string* why) {
     const AliasTargets a = alias_targets(dir, root, spec);
-    if (!a.matched) return std::nullopt;
     auto fail = [&](std::string w) -> std::optional<std::string> {
         if (why) *why = std::move(w);
         return std::nullopt;
     };
+    // A `#` name is never a package: Node loads what package.json "imports" maps it to, or fails
+    // (ERR_PACKAGE_IMPORT_NOT_DEFINED), unless a loader hook maps it.
+    if (!a.matched && spec.starts_with("#")) return fail(" (a path alias no package.json \"imports\" maps)");
+    if (!a.matched) return std::nullopt;
     if (!a.why.empty()) return fail(" (a path alias" + a.why + ")");
     std::optional<std::string> agreed;
     bool missed = false;
@@ -128,6 +131,7 @@ std::optional<std::string> resolve_alias(const fs::path& dir, const fs::path& ro
         agreed = got;
     }
     if (agreed && missed) return fail(" (a path alias one of the project's settings files maps to " + *agreed + " and another to no file of the repository)");
+    if (!agreed && spec.starts_with("#")) return fail(" (a path alias package.json maps to no file of the repository)");
     return agreed;
 }
 

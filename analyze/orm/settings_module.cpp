@@ -303,9 +303,19 @@ void Reader::skip_type(std::size_t& i, std::size_t stop) {
 
 bool Reader::load(std::size_t i, const std::string& spec) {
     if (bare_package(spec) || spec.starts_with("node:")) return true;
-    if (!relative(spec)) return fail(i, "a load of '" + shown(spec) + "', a module by a name pgfence does not resolve (a path alias)");
-    if (spec.ends_with(".json")) return true;
     std::string ambiguous;
+    if (!relative(spec)) {
+        // A path alias (package.json "imports", tsconfig "paths": orm/aliases.hpp), followed as a
+        // relative import is when it names one file of the repository (red team R86b F8).
+        auto file = resolve_import(m_path, spec, &ambiguous);
+        if (!file) return fail(i, "a load of '" + shown(spec) + "', a module by a name pgfence does not resolve" + (ambiguous.empty() ? std::string(" (a path alias)") : ambiguous));
+        if (file->ends_with(".json")) return true;
+        if (std::string why = m_files.check(*file, m_depth + 1); !why.empty()) {
+            return fail(i, "'" + shown(spec) + "', a module it loads, which runs code pgfence does not read (" + why + ")");
+        }
+        return true;
+    }
+    if (spec.ends_with(".json")) return true;
     auto file = resolve_import(m_path, spec, &ambiguous);
     if (!file) {
         // A file by a name pgfence does not read as a script (`./addon.node`): not followed.
