@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "governance/render.hpp"
 #include "serve/crypto.hpp"
+#include "serve/github_app.hpp"
 
 namespace pgfence::serve::audit {
 
@@ -33,34 +35,81 @@ nlohmann::json make_event(const std::string& repository, std::int64_t seq, const
 
 namespace {
 
+// What the chain has granted on one pull request and taken back, in seq order: each login's
+// `approval` and `approval_revoked` events (a revocation withdraws every earlier approval of that
+// login, as serve/check.cpp reads it), and each exemption's grant, expiry and end (withdrawn or
+// voided).
 struct Granted {
-    std::set<std::string> approvers;
-    std::int64_t exemptions = 0;
+    std::map<std::string, std::vector<std::pair<std::int64_t, bool>>> approvals;  // login → (seq, granted)
+    struct Exemption {
+        std::int64_t granted = 0;
+        std::optional<std::int64_t> ended;
+        std::string expires_at;
+    };
+    std::map<std::string, Exemption> exemptions;  // exemption_id (or the event's seq)
 };
 
-// Records what `event` grants, or says why the sign-off a `check` event names is not in the chain.
-std::optional<std::string> signoff_problem(const nlohmann::json& event, Granted& granted) {
+// An exemption a check counted active must not have expired before the check. The check compares
+// the expiry with its own start, and its event is appended after GitHub answered: a few minutes of
+// grace, so a check started before the expiry and recorded after it is not called a forgery.
+constexpr std::chrono::minutes k_expiry_grace{10};
+
+bool live_at(const std::string& expires_at, const std::string& check_at) {
+    const auto expires = parse_utc(expires_at);
+    const auto at = parse_utc(check_at);
+    return !expires || !at || *expires + k_expiry_grace > *at;
+}
+
+// Records what `event` grants or takes back, or says why the sign-off a `check` event names is not
+// in the chain. A check read the store at the chain's seq `read_at` (its data's, since this
+// version; the event before it for older ones): what the chain held then is what it may name.
+std::optional<std::string> signoff_problem(const nlohmann::json& event, std::int64_t seq, Granted& granted) {
     const std::string type = event.value("type", "");
     const nlohmann::json* data = event.contains("data") && event["data"].is_object() ? &event["data"] : nullptr;
     if (data == nullptr) return std::nullopt;
-    if (type == "approval" && data->contains("login") && (*data)["login"].is_string()) {
-        granted.approvers.insert((*data)["login"].get<std::string>());
+    const auto text = [&](const char* key) {
+        return data->contains(key) && (*data)[key].is_string() ? std::optional((*data)[key].get<std::string>()) : std::nullopt;
+    };
+    const std::string exemption = data->contains("exemption_id") ? (*data)["exemption_id"].dump() : "seq " + std::to_string(seq);
+    if (type == "approval" && text("login")) {
+        granted.approvals[*text("login")].emplace_back(seq, true);
+    } else if (type == "approval_revoked" && text("login")) {
+        granted.approvals[*text("login")].emplace_back(seq, false);
     } else if (type == "exemption") {
-        ++granted.exemptions;
+        granted.exemptions[exemption] = {seq, std::nullopt, text("expires_at").value_or("")};
+    } else if (type == "exemption_withdrawn" || type == "exemption_voided") {
+        if (auto it = granted.exemptions.find(exemption); it != granted.exemptions.end() && !it->second.ended) it->second.ended = seq;
     } else if (type == "check") {
+        std::int64_t read_at = seq - 1;
+        if (data->contains("read_at_seq") && (*data)["read_at_seq"].is_number_integer()) {
+            read_at = std::min(read_at, (*data)["read_at_seq"].get<std::int64_t>());
+        }
+        const std::string at = event.value("at", nlohmann::json()).is_string() ? event["at"].get<std::string>() : "";
         if (data->contains("signed_off_by") && (*data)["signed_off_by"].is_array()) {
             for (const auto& login : (*data)["signed_off_by"]) {
-                if (!login.is_string() || !granted.approvers.contains(login.get<std::string>())) {
+                bool live = false;
+                if (auto it = login.is_string() ? granted.approvals.find(login.get<std::string>()) : granted.approvals.end();
+                    it != granted.approvals.end()) {
+                    for (const auto& [when, given] : it->second) {
+                        if (when <= read_at) live = given;
+                    }
+                }
+                if (!live) {
                     return "its check names " + login.dump().substr(0, 80) +
-                           " as a signer, but the chain has no approval event of theirs for this pull request before it";
+                           " as a signer, but the chain has no approval event of theirs for this pull request before it"
+                           " that no approval_revoked event of theirs followed";
                 }
             }
         }
+        std::int64_t live = 0;
+        for (const auto& [id, e] : granted.exemptions) {
+            live += e.granted <= read_at && (!e.ended || *e.ended > read_at) && live_at(e.expires_at, at) ? 1 : 0;
+        }
         if (data->contains("exemptions_active") && (*data)["exemptions_active"].is_number_integer() &&
-            (*data)["exemptions_active"].get<std::int64_t>() > granted.exemptions) {
+            (*data)["exemptions_active"].get<std::int64_t>() > live) {
             return "its check counts " + std::to_string((*data)["exemptions_active"].get<std::int64_t>()) +
-                   " active exemptions, but the chain has " + std::to_string(granted.exemptions) +
-                   " exemption events for this pull request before it";
+                   " active exemptions, but the chain has " + std::to_string(live) +
+                   " exemption events for this pull request before it not withdrawn, voided or expired by then";
         }
     }
     return std::nullopt;
@@ -103,7 +152,7 @@ Verification verify(const std::vector<nlohmann::json>& events) {
         if (hash_of(event) != stored) return fail(seq, "its hash does not match its content (changed)");
         const std::int64_t pull = event.contains("pull_request") && event["pull_request"].is_number_integer()
                                       ? event["pull_request"].get<std::int64_t>() : 0;
-        if (auto problem = signoff_problem(event, granted[{repository, pull}])) return fail(seq, *problem);
+        if (auto problem = signoff_problem(event, seq, granted[{repository, pull}])) return fail(seq, *problem);
         head.seq = seq;
         head.hash = stored;
         ++out.events;

@@ -31,6 +31,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     std::optional<std::int64_t> installation;
     bool superseded = false;
     std::string chain_head;
+    std::int64_t read_at_seq = 0;
     struct ApprovalRow {
         std::string login, source, reason;
         std::optional<std::string> content_hash;  // none while the approved commit's upload has not arrived
@@ -57,6 +58,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id "
                          " AND (pr.base_changed_at IS NULL OR u.created_at > pr.base_changed_at), "
                          "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author, "
+                         "(SELECT h.seq FROM pgfence_audit_heads h WHERE h.repository = u.repository), "
                          "pr.state = 'closed' "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
@@ -67,7 +69,11 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
         // A pull request closed without merging decides nothing any more (its head's check says so,
         // serve/head_check.cpp): an approval or a late upload on it posts nothing.
-        superseded = r->value(0, 6) != "t" || r->value(0, 9) == "t";
+        superseded = r->value(0, 6) != "t" || r->value(0, 10) == "t";
+        // The chain as this decision reads it, up to its head now: approvals and exemptions are
+        // taken from that prefix (one appended since is the next check's), and the check event says
+        // which it was, so `audit verify` checks its signers and active exemptions against the same.
+        read_at_seq = r->is_null(0, 9) ? 0 : std::stoll(r->value(0, 9));
         chain_head = r->value(0, 7);
         envelope = json::parse(r->value(0, 0));
         head_sha = r->value(0, 1);
@@ -88,11 +94,11 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          "LEFT JOIN pgfence_audit_events e ON e.repository = a.repository AND e.seq = a.event_seq "
                          "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL "
                          "AND NOT EXISTS (SELECT 1 FROM pgfence_audit_events r WHERE r.repository = a.repository "
-                         " AND r.seq > a.event_seq AND r.event::jsonb ->> 'type' = 'approval_revoked' "
+                         " AND r.seq > a.event_seq AND r.seq <= $3::bigint AND r.event::jsonb ->> 'type' = 'approval_revoked' "
                          " AND (r.event::jsonb ->> 'pull_request')::bigint = a.pull_request "
                          " AND r.event::jsonb -> 'data' ->> 'login' = a.login) "
-                         "ORDER BY a.created_at, a.id",
-                         {repository, std::to_string(number)});
+                         "AND a.event_seq <= $3::bigint ORDER BY a.created_at, a.id",
+                         {repository, std::to_string(number), std::to_string(read_at_seq)});
         if (!a) return db_error(c, a.error());
         std::set<std::string> events_used;
         for (int i = 0; i < a->rows(); ++i) {
@@ -107,18 +113,31 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
             ApprovalRow row{a->value(i, 0), a->value(i, 1), a->value(i, 2),
                             a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t", {}};
             if (row.content_hash) {
+                // When it was given is the event's (red team R86b F6): the given_at it records, or for
+                // one recorded before given_at was (5bc7cb3f and older), no later than a second after
+                // the event (its `at` is whole seconds). The row's created_at, which a database editor
+                // can move forward past the base's move, only ever makes it earlier.
+                const json event = json::parse(a->value(i, 10), nullptr, false);
+                const json& data = event["data"];
+                const std::string given_at = data.contains("given_at") && data["given_at"].is_string() ? data["given_at"].get<std::string>() : "";
+                const std::string event_at = event.contains("at") && event["at"].is_string() ? event["at"].get<std::string>() : "";
+                auto when = c.query("SELECT COALESCE(NULLIF($2, '')::timestamptz, "
+                                    " LEAST(a.created_at, NULLIF($3, '')::timestamptz + interval '1 second')) FROM pgfence_approvals a WHERE a.id = $1",
+                                    {a->value(i, 5), given_at, event_at});
+                if (!when) return db_error(c, when.error());
+                if (when->rows() == 0 || when->is_null(0, 0)) continue;
                 auto u = c.query(
                     "SELECT u.decision->'decision'->'items', u.envelope FROM pgfence_approvals a "
                     "JOIN pgfence_uploads u ON u.repository = a.repository AND u.pull_request = a.pull_request "
                     " AND u.head_sha = a.commit_sha "
                     "LEFT JOIN pgfence_pull_requests pr ON pr.repository = a.repository AND pr.number = a.pull_request "
-                    "WHERE a.id = $1 AND u.response IS NOT NULL AND u.decision IS NOT NULL AND (u.created_at <= a.created_at "
+                    "WHERE a.id = $1 AND u.response IS NOT NULL AND u.decision IS NOT NULL AND (u.created_at <= $2::timestamptz "
                     " OR (NOT EXISTS (SELECT 1 FROM pgfence_uploads e WHERE e.repository = u.repository "
                     "   AND e.pull_request = u.pull_request AND e.head_sha = u.head_sha AND e.response IS NOT NULL "
-                    "   AND e.created_at <= a.created_at) "
-                    "  AND NOT (pr.base_changed_at IS NOT NULL AND pr.base_changed_at > a.created_at "
+                    "   AND e.created_at <= $2::timestamptz) "
+                    "  AND NOT (pr.base_changed_at IS NOT NULL AND pr.base_changed_at > $2::timestamptz "
                     "   AND u.created_at > pr.base_changed_at)))",
-                    {a->value(i, 5)});
+                    {a->value(i, 5), when->value(0, 0)});
                 if (!u) return db_error(c, u.error());
                 for (int k = 0; k < u->rows(); ++k) {
                     const json items = json::parse(u->value(k, 0), nullptr, false);
@@ -133,7 +152,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
             }
             approvals.push_back(std::move(row));
         }
-        auto e = exemptions_of(c, repository, number);
+        auto e = exemptions_of(c, repository, number, read_at_seq);
         if (!e) return e.error();
         stored_exemptions = std::move(*e);
         auto q = c.query("SELECT reviewers, team_reviewers, status FROM pgfence_review_requests "
@@ -418,7 +437,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                                   {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
                                    {"own_conclusion", own_conclusion}, {"decisions", combined.decisions},
                                    {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
-                                   {"policy", policy->second}});
+                                   {"policy", policy->second}, {"read_at_seq", read_at_seq}});
         if (!event) return event.error();
         return true;
     });

@@ -1,5 +1,7 @@
 #include "serve/signoff_events.hpp"
 
+#include "serve/github_app.hpp"
+
 namespace pgfence::serve {
 
 using nlohmann::json;
@@ -43,6 +45,33 @@ bool exemption_backed(const ExemptionFacts& row, const json& event) {
     const bool line = row.line ? data.contains("line") && data["line"].is_number_integer() && data["line"].get<int>() == *row.line
                                : data.contains("line") && data["line"].is_null();
     return id && path && line && is(data, "rule", row.rule) && is(data, "login", row.owner);
+}
+
+std::optional<ExemptionTerms> exemption_terms(const json& grant, const json& later) {
+    const json& data = grant["data"];
+    const auto text = [](const json& d, const char* key) {
+        return d.contains(key) && d[key].is_string() ? std::optional(d[key].get<std::string>()) : std::nullopt;
+    };
+    const auto expires = text(data, "expires_at");
+    const auto at = expires ? parse_utc(*expires) : std::nullopt;
+    if (!at) return std::nullopt;
+    ExemptionTerms out;
+    out.expires_at = *at;
+    out.scope = text(data, "statements_sha256");
+    out.commit_sha = text(data, "head_sha").value_or("");
+    const json id = data.contains("exemption_id") ? data["exemption_id"] : json();
+    if (!later.is_array()) return out;
+    for (const auto& event : later) {
+        if (!event.is_object() || !event.contains("data") || !event["data"].is_object() || event["data"].value("exemption_id", json()) != id ||
+            event["pull_request"] != grant["pull_request"]) {
+            continue;
+        }
+        const std::string type = event.value("type", "");
+        if (type == "exemption_withdrawn") out.withdrawn = true;
+        else if (type == "exemption_voided") out.voided = true;
+        else if (type == "exemption_bound" && !out.scope) out.scope = text(event["data"], "statements_sha256");
+    }
+    return out;
 }
 
 }  // namespace pgfence::serve

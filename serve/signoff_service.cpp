@@ -183,6 +183,10 @@ StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repos
                          "arrived), so nobody was shown what it would " + verb + ": " + verb + " once the check lists what needs sign-off"};
 }
 
+// An approval's created_at as its event records it (given_at, read back by serve/check.cpp), to
+// the microsecond: which uploads it covers is decided by the event, not by the row (red team R86b F6).
+constexpr const char* k_given_at = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
 // Withdraws exemptions (red team r84 #7): those `where` selects ($1 repository, $2 pull request, $3
 // its own), audited as exemption_withdrawn with `why`. How many.
 StoreResult<int> withdraw_exemptions(trace::Connection& c, const std::string& repository, std::int64_t number,
@@ -339,13 +343,14 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
             return true;
         }
         auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, review_id, "
-                         "reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'review', $6, $7) RETURNING id",
+                         "reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'review', $6, $7) RETURNING id, " + std::string(k_given_at),
                          {ctx.repository, std::to_string(ctx.number), content.value_or(""), commit, ctx.login,
                           std::to_string(*review_id), reason});
         if (!r) return db_error(c, r.error());
         auto e = append_audit(c, ctx.repository, "approval", content, ctx.number,
                               {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id}, {"reason", reason},
-                               {"commit_id", commit}, {"pending", !content.has_value()}, {"delivery", delivery}});
+                               {"commit_id", commit}, {"pending", !content.has_value()}, {"delivery", delivery},
+                               {"given_at", r->value(0, 1)}});
         if (!e) return e.error();
         if (auto bound = bind_to_event(c, "pgfence_approvals", r->value(0, 0), *e); !bound) return bound.error();
         if (!*latest) return true;
@@ -654,10 +659,11 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, "
                              "comment_id, reason, created_at) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'comment', $6, $7, "
                              "LEAST(now(), COALESCE((SELECT received_at FROM pgfence_deliveries WHERE delivery_id = $8), now()))) "
-                             "RETURNING id",
+                             "RETURNING id, " + std::string(k_given_at),
                              {ctx.repository, std::to_string(ctx.number), content.value_or(""), head, ctx.login, comment,
                               command.reason, delivery});
             if (!r) return db_error(c, r.error());
+            data["given_at"] = r->value(0, 1);
             auto e = append_audit(c, ctx.repository, "approval", content, ctx.number, data);
             if (!e) return e.error();
             if (auto bound = bind_to_event(c, "pgfence_approvals", r->value(0, 0), *e); !bound) return bound.error();
@@ -701,8 +707,12 @@ bool Service::expire_exemption(const json& payload, std::string& error, bool& gi
     const std::int64_t number = payload.value("pull_request", std::int64_t{0});
     bool early = false;
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto r = c.query("SELECT rule, owner, expires_at <= now(), expiry_recorded_at IS NOT NULL, path, line "
-                         "FROM pgfence_exemptions WHERE id = $1 FOR UPDATE",
+        // The expiry in force is its event's (store.cpp exemptions_of): a row's expires_at moved
+        // later by hand does not hold back the re-evaluation due at it.
+        auto r = c.query("SELECT x.rule, x.owner, LEAST(x.expires_at, (e.event::jsonb -> 'data' ->> 'expires_at')::timestamptz) <= now(), "
+                         "x.expiry_recorded_at IS NOT NULL, x.path, x.line FROM pgfence_exemptions x "
+                         "LEFT JOIN pgfence_audit_events e ON e.repository = x.repository AND e.seq = x.event_seq "
+                         "AND e.event::jsonb ->> 'type' = 'exemption' WHERE x.id = $1 FOR UPDATE OF x",
                          {id});
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0 || r->value(0, 3) == "t") return true;  // gone, or recorded already

@@ -234,24 +234,37 @@ StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, cons
 }
 
 StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
-                                                       std::int64_t pull_request) {
+                                                       std::int64_t pull_request, std::optional<std::int64_t> read_at) {
     // With the event that granted it (serve/signoff_events.hpp): a row no event backs is not one.
-    auto r = conn.query("SELECT x.rule, x.path, x.line, x.reason, x.owner, extract(epoch FROM x.expires_at)::bigint, x.id, "
-                        "x.statements_sha256, x.voided_at IS NOT NULL, x.commit_sha, e.event FROM pgfence_exemptions x "
+    // Its expiry, scope and commit are the event's, and the chain's later withdrawal or void of it
+    // stands (exemption_terms): the row's own columns only ever narrow it.
+    auto r = conn.query("SELECT x.rule, x.path, x.line, x.reason, x.owner, NULL, x.id, "
+                        "NULL, x.voided_at IS NOT NULL, NULL, e.event, "
+                        "(SELECT json_agg(l.event::json ORDER BY l.seq) FROM pgfence_audit_events l WHERE l.repository = x.repository "
+                        " AND l.seq > x.event_seq AND ($3 = '' OR l.seq <= $3::bigint) AND l.event::jsonb ->> 'type' IN ('exemption_withdrawn', 'exemption_voided', 'exemption_bound') "
+                        " AND l.event::jsonb -> 'data' ->> 'exemption_id' = x.id::text) "
+                        "FROM pgfence_exemptions x "
                         "LEFT JOIN pgfence_audit_events e ON e.repository = x.repository AND e.seq = x.event_seq "
-                        "WHERE x.repository = $1 AND x.pull_request = $2 AND x.withdrawn_at IS NULL ORDER BY x.created_at, x.id",
-                        {repository, std::to_string(pull_request)});
+                        "WHERE x.repository = $1 AND x.pull_request = $2 AND x.withdrawn_at IS NULL "
+                        "AND ($3 = '' OR x.event_seq <= $3::bigint) ORDER BY x.created_at, x.id",
+                        {repository, std::to_string(pull_request), read_at ? std::to_string(*read_at) : ""});
     if (!r) return db_error(conn, r.error());
     std::vector<StoredExemption> out;
     for (int i = 0; i < r->rows(); ++i) {
         ExemptionFacts facts{pull_request, r->value(i, 6), r->value(i, 0), r->value(i, 4),
                              r->is_null(i, 1) ? std::nullopt : std::optional(r->value(i, 1)),
                              r->is_null(i, 2) ? std::nullopt : std::optional(std::stoi(r->value(i, 2)))};
-        if (r->is_null(i, 10) || !exemption_backed(facts, nlohmann::json::parse(r->value(i, 10), nullptr, false))) {
+        const nlohmann::json grant = r->is_null(i, 10) ? nlohmann::json() : nlohmann::json::parse(r->value(i, 10), nullptr, false);
+        const auto terms = exemption_backed(facts, grant)
+                               ? exemption_terms(grant, r->is_null(i, 11) ? nlohmann::json::array()
+                                                                          : nlohmann::json::parse(r->value(i, 11), nullptr, false))
+                               : std::nullopt;
+        if (!terms) {
             std::fprintf(stderr, "pgfence serve: exemption %s of %s#%lld has no exemption event in the audit chain: not applied\n",
                          facts.id.c_str(), repository.c_str(), static_cast<long long>(pull_request));
             continue;
         }
+        if (terms->withdrawn) continue;
         StoredExemption s;
         governance::Exemption& e = s.exemption;
         e.rule = r->value(i, 0);
@@ -259,11 +272,11 @@ StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn,
         if (!r->is_null(i, 2)) e.line = std::stoi(r->value(i, 2));
         e.reason = r->value(i, 3);
         e.owner = r->value(i, 4);
-        e.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(r->value(i, 5))));
+        e.expires_at = terms->expires_at;
         s.id = r->value(i, 6);
-        if (!r->is_null(i, 7)) s.scope = r->value(i, 7);
-        s.voided = r->value(i, 8) == "t";
-        if (!r->is_null(i, 9)) s.pending_head = r->value(i, 9);
+        s.scope = terms->scope;
+        s.voided = r->value(i, 8) == "t" || terms->voided;
+        s.pending_head = terms->commit_sha;  // empty: pending on no commit, applies to nothing
         out.push_back(std::move(s));
     }
     return out;

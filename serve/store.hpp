@@ -133,9 +133,11 @@ private:
                                         const std::string& run_after = "");
 
 // Inside a Store transaction: the exemptions granted on a pull request (expired and voided ones
-// too), oldest first, with what each was bound to (serve/binding.hpp).
+// too), oldest first, with what each was bound to (serve/binding.hpp), as the repository's chain
+// says up to seq `read_at` (all of it when none): grants and withdrawals after it are not seen.
 [[nodiscard]] StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
-                                                                           std::int64_t pull_request);
+                                                                           std::int64_t pull_request,
+                                                                           std::optional<std::int64_t> read_at = std::nullopt);
 
 // The pull request's newest upload that was answered: (id, head_sha, content_hash), or nothing.
 struct UploadRef {

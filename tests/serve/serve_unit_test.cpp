@@ -701,6 +701,73 @@ TEST_CASE("audit verify: a check's signers and exemptions must be in the chain b
     CHECK_FALSE(v.problem);
 }
 
+TEST_CASE("audit verify: a signer revoked, or an exemption withdrawn, voided or expired, before the check fails it (R86b F6)", "[serve]") {
+    const json signed_check = {{"signed_off_by", {"alice"}}, {"exemptions_active", 0}};
+    auto v = audit::verify(events_of({{"approval", {{"login", "alice"}}}, {"approval_revoked", {{"login", "alice"}}}, {"check", signed_check}}));
+    REQUIRE(v.problem);
+    CHECK(v.problem->seq == 3);
+    CHECK(v.problem->what.find("approval_revoked") != std::string::npos);
+    // Approved again after the revocation: counts. Another login's revocation changes nothing.
+    v = audit::verify(events_of({{"approval", {{"login", "alice"}}}, {"approval_revoked", {{"login", "alice"}}},
+                                 {"approval", {{"login", "alice"}}}, {"check", signed_check}}));
+    CHECK_FALSE(v.problem);
+    v = audit::verify(events_of({{"approval", {{"login", "alice"}}}, {"approval_revoked", {{"login", "bob"}}}, {"check", signed_check}}));
+    CHECK_FALSE(v.problem);
+    // A check that read the store before the revocation (read_at_seq) named alice rightly.
+    json read_before = signed_check;
+    read_before["read_at_seq"] = 1;
+    v = audit::verify(events_of({{"approval", {{"login", "alice"}}}, {"approval_revoked", {{"login", "alice"}}}, {"check", read_before}}));
+    CHECK_FALSE(v.problem);
+    // ... but a read_at_seq before the approval does not make it count.
+    read_before["read_at_seq"] = 0;
+    v = audit::verify(events_of({{"approval", {{"login", "alice"}}}, {"check", read_before}}));
+    CHECK(v.problem);
+
+    const json one_active = {{"signed_off_by", json::array()}, {"exemptions_active", 1}};
+    const json granted = {{"exemption_id", 3}, {"expires_at", "2026-12-01T00:00:00Z"}};
+    v = audit::verify(events_of({{"exemption", granted}, {"check", one_active}}));
+    CHECK_FALSE(v.problem);
+    for (const char* end : {"exemption_withdrawn", "exemption_voided"}) {
+        v = audit::verify(events_of({{"exemption", granted}, {end, {{"exemption_id", 3}}}, {"check", one_active}}));
+        REQUIRE(v.problem);
+        CHECK(v.problem->seq == 3);
+    }
+    v = audit::verify(events_of({{"exemption", granted}, {"exemption_withdrawn", {{"exemption_id", 4}}}, {"check", one_active}}));
+    CHECK_FALSE(v.problem);
+    // Expired before the check (events_of's checks are at 2026-11-23T09:00:00Z).
+    v = audit::verify(events_of({{"exemption", {{"exemption_id", 3}, {"expires_at", "2026-11-22T00:00:00Z"}}}, {"check", one_active}}));
+    CHECK(v.problem);
+    v = audit::verify(events_of({{"exemption", {{"exemption_id", 3}, {"expires_at", "2026-11-23T08:55:00Z"}}}, {"check", one_active}}));
+    CHECK_FALSE(v.problem);  // within the grace of a check posted across its expiry
+}
+
+TEST_CASE("exemption terms: expiry, scope and commit are the event's; a withdrawal or void in the chain stands (R86b F6)", "[serve][binding]") {
+    const json grant = {{"type", "exemption"}, {"pull_request", 7}, {"seq", 4},
+                        {"data", {{"exemption_id", 3}, {"expires_at", "2026-12-01T00:00:00Z"}, {"statements_sha256", "s1"}, {"head_sha", "h1"}}}};
+    auto t = exemption_terms(grant, json::array());
+    REQUIRE(t);
+    CHECK(pgfence::governance::utc_text(t->expires_at) == "2026-12-01T00:00:00Z");
+    CHECK(t->scope == std::optional<std::string>("s1"));
+    CHECK(t->commit_sha == "h1");
+    CHECK_FALSE(t->withdrawn);
+    CHECK_FALSE(t->voided);
+    const json withdrawn = {{"type", "exemption_withdrawn"}, {"pull_request", 7}, {"data", {{"exemption_id", 3}}}};
+    const json voided = {{"type", "exemption_voided"}, {"pull_request", 7}, {"data", {{"exemption_id", 3}}}};
+    const json other = {{"type", "exemption_withdrawn"}, {"pull_request", 7}, {"data", {{"exemption_id", 4}}}};
+    CHECK(exemption_terms(grant, json::array({withdrawn}))->withdrawn);
+    CHECK(exemption_terms(grant, json::array({voided}))->voided);
+    CHECK_FALSE(exemption_terms(grant, json::array({other}))->withdrawn);
+    json pending = grant;
+    pending["data"]["statements_sha256"] = nullptr;
+    CHECK_FALSE(exemption_terms(pending, json::array())->scope);
+    const json bound = {{"type", "exemption_bound"}, {"pull_request", 7}, {"data", {{"exemption_id", 3}, {"statements_sha256", "s2"}}}};
+    CHECK(exemption_terms(pending, json::array({bound}))->scope == std::optional<std::string>("s2"));
+    CHECK(exemption_terms(grant, json::array({bound}))->scope == std::optional<std::string>("s1"));  // bound once, at grant
+    json no_expiry = grant;
+    no_expiry["data"].erase("expires_at");
+    CHECK_FALSE(exemption_terms(no_expiry, json::array()));
+}
+
 TEST_CASE("sign-off rows: counted only when the audit event that granted them says the same (R86 F9)", "[serve][binding]") {
     const json review = {{"type", "approval"}, {"pull_request", 7},
                          {"data", {{"login", "alice"}, {"source", "review"}, {"review_id", 11}, {"commit_id", "c1"}}}};

@@ -15,6 +15,13 @@ Scenarios:
                              and names no signer; a real review then signs off, and `pgfence audit
                              verify` passes; a check event naming a signer with no approval event
                              in the chain fails `audit verify`
+  revoked_row_revived        a dismissed review's row with revoked_at cleared by hand signs nothing off
+  withdrawn_exemption_revived  an exemption withdrawn by /pgfence revoke, withdrawn_at cleared by
+                             hand, lifts nothing; a check event counting it active fails `audit verify`
+  approval_time_moved        an approval's created_at moved a day forward by hand does not make it
+                             cover an upload made after the base moved
+  verify_revoked_signer      a check event naming a signer after the chain's approval_revoked of
+                             their approval fails `audit verify`
 """
 import os
 import subprocess
@@ -93,33 +100,51 @@ def scenario_unknown_base_moved_exempt(w):
     ok(f"the re-run on the moved base voids the exemption ({run['conclusion']}, exemption_voided)")
 
 
-def drop_column_world(w):
-    """The service on a PostgreSQL it does not own, alice an approver, and a pull request whose HIGH
-    drop-column waits for sign-off: (database URL, token, service URL, head)."""
+def pg_world(w, policy='approvers = ["alice"]\n'):
+    """The service on a PostgreSQL it does not own (its store open to the test, as to a database
+    editor), alice an approver, the repository made and pull request 7 opened: (database URL,
+    token, service URL)."""
     sys.path.insert(0, os.path.join(HERE, "..", "cli"))
     from original_readme_test import Postgres
     w.pg = Postgres(w.tmp)
     w.start_double(collaborators=[{"repo": "octo/app", "login": "alice", "permission": "write"}])
     url_db = w.pg.url("postgres", "postgres")
-    config = w.config(database_url=url_db, extra="membership_cache_seconds = 0", policy='approvers = ["alice"]\n')
+    config = w.config(database_url=url_db, extra="membership_cache_seconds = 0", policy=policy)
     token = w.token(config)
     _, url = w.start_service(config)
     w.make_repo()
+    w.webhook(url, "pull_request", "opened", author=AUTHOR)
+    w.wait_for_event(url, token, "pull_request")
+    return url_db, token, url
+
+
+def drop_column_world(w):
+    """pg_world and a pull request whose HIGH drop-column waits for sign-off: (database URL, token,
+    service URL, head)."""
+    url_db, token, url = pg_world(w)
     write(os.path.join(w.repo, "migrations/003_drop.sql"), "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n")
     git(w.repo, "add", "-A")
     git(w.repo, "commit", "-qm", "drop")
-    w.webhook(url, "pull_request", "opened", author=AUTHOR)
-    w.wait_for_event(url, token, "pull_request")
     _, _, head = w.upload(url, token)
     w.wait_for_check(head, "action_required")
     return url_db, token, url, head
 
 
+def rerun(w, url, token, head):
+    """A re-requested check, once the service has posted it: the newest run on `head`."""
+    checks = len(w.wait_for_event(url, token, "check"))
+    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head)
+    check(status == 202, f"rerequested: {status}")
+    w.wait_for_event(url, token, "check", count=checks + 1)
+    return settled(w, head, 3)
+
+
+def verify(w, url_db):
+    return subprocess.run([w.args.binary, "audit", "verify", "--database-url", url_db], capture_output=True, text=True, timeout=60)
+
+
 def scenario_forged_approval_row(w):
     url_db, token, url, head = drop_column_world(w)
-
-    def verify():
-        return subprocess.run([w.args.binary, "audit", "verify", "--database-url", url_db], capture_output=True, text=True, timeout=60)
 
     content = w.pg.sql("postgres", f"SELECT content_hash FROM pgfence_uploads WHERE head_sha = '{head}' LIMIT 1").split()[2]
     w.pg.sql("postgres", "INSERT INTO pgfence_approvals (repository, pull_request, content_hash, login, source, review_id, "
@@ -135,7 +160,7 @@ def scenario_forged_approval_row(w):
 
     review(w, url, "alice", head_sha=head)
     w.wait_for_text(head, "success", "Signed off by alice")
-    v = verify()
+    v = verify(w, url_db)
     check(v.returncode == 0, f"a real review signs off and the chain verifies: {v.stdout} {v.stderr}")
     ok("alice's real review signs off; audit verify passes")
 
@@ -151,7 +176,7 @@ def scenario_forged_approval_row(w):
     forged = subprocess.run([w.args.binary, "audit", "verify", "--database-url", url_db], capture_output=True, text=True, timeout=60)
     check(forged.returncode == 0, f"the cut chain, re-headed, verifies: {forged.stdout} {forged.stderr}")
     append_check(w, url_db, approval, data)
-    v = verify()
+    v = verify(w, url_db)
     check(v.returncode == 1 and f"octo/app seq {approval}:" in v.stdout and "alice" in v.stdout,
           f"a check naming a signer with no approval event fails verification: {v.stdout} {v.stderr}")
     ok(f"a check naming alice with no approval event before it fails audit verify (seq {approval})")
@@ -181,17 +206,105 @@ def scenario_revoked_row_revived(w):
     w.wait_for_event(url, token, "approval_revoked")
     w.wait_for_check(head, "action_required")
     w.pg.sql("postgres", "UPDATE pgfence_approvals SET revoked_at = NULL WHERE repository = 'octo/app'")
-    checks = len(w.wait_for_event(url, token, "check"))
-    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head)
-    check(status == 202, f"rerequested: {status}")
-    w.wait_for_event(url, token, "check", count=checks + 1)
-    run = settled(w, head, 3)
+    run = rerun(w, url, token, head)
     check(run and run.get("conclusion") == "action_required" and "Signed off" not in run["output"].get("title", ""),
           f"the revived row signs nothing off: {run and (run.get('conclusion'), run['output'].get('title'))}")
     ok("a dismissed review's row with revoked_at cleared by hand signs nothing off")
 
 
-SCENARIOS = {"revoked_row_revived": scenario_revoked_row_revived, "unknown_base_moved": scenario_unknown_base_moved, "unknown_base_moved_exempt": scenario_unknown_base_moved_exempt,
+def scenario_withdrawn_exemption_revived(w):
+    """R86b F6 (exemptions): alice's exemption, withdrawn by `/pgfence revoke`, with withdrawn_at
+    cleared by hand, lifts nothing: the chain's exemption_withdrawn stands. A check event that
+    counts it active after the withdrawal fails `audit verify`."""
+    url_db, token, url = pg_world(w, 'approvers = ["alice"]\nexemptable = ["unknown-statement"]\n')
+    git(w.repo, "rm", "-q", "migrations/002_email.sql")
+    write(os.path.join(w.repo, "migrations/003_cleanup.sql"), DYNAMIC)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "cleanup")
+    _, _, head = w.upload(url, token)
+    w.wait_for_check(head, "action_required")
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", f'/pgfence exempt unknown-statement at migrations/003_cleanup.sql --reason "reviewed" --until {soon}')
+    w.wait_for_event(url, token, "exemption")
+    w.wait_for_check(head, "success")
+    comment(w, url, "alice", "/pgfence revoke")
+    w.wait_for_event(url, token, "exemption_withdrawn")
+    w.wait_for_check(head, "action_required")
+    ok("alice's exemption lifts the unknown; /pgfence revoke withdraws it")
+
+    w.pg.sql("postgres", "UPDATE pgfence_exemptions SET withdrawn_at = NULL WHERE repository = 'octo/app'")
+    run = rerun(w, url, token, head)
+    check(run and run.get("conclusion") == "action_required",
+          f"the revived row lifts nothing: {run and (run.get('conclusion'), run['output'].get('title'))}")
+    v = verify(w, url_db)
+    check(v.returncode == 0, f"the service's own chain verifies: {v.stdout} {v.stderr}")
+    ok("withdrawn_at cleared by hand: still action_required (the chain's exemption_withdrawn stands)")
+
+    # A check event counting the withdrawn exemption active (as a service reading the revived row
+    # wrote on 5bc7cb3f): audit verify names it.
+    events = w.audit(url, token)
+    last = events[-1]
+    data = {k: v for k, v in last["data"].items() if k != "read_at_seq"} if last["type"] == "check" else {}
+    data.update({"conclusion": "success", "exemptions_active": 1, "signed_off_by": []})
+    append_check(w, url_db, last["seq"] + 1, data)
+    v = verify(w, url_db)
+    check(v.returncode == 1 and f"seq {last['seq'] + 1}:" in v.stdout and "exemption" in v.stdout,
+          f"a check counting a withdrawn exemption fails verification: {v.stdout} {v.stderr}")
+    ok(f"a check counting the withdrawn exemption active fails audit verify (seq {last['seq'] + 1})")
+
+
+def scenario_approval_time_moved(w):
+    """R86b F6 (created_at): alice approves a head whose migration pgfence could not see; the base
+    then moves and the job runs again. Her row's created_at moved a day forward by hand does not
+    make her approval cover that later upload: when it was given is the event's."""
+    url_db, token, url = pg_world(w)
+    write(os.path.join(w.repo, "migrations/003_cleanup.sql"), DYNAMIC)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "cleanup")
+    _, _, head = w.upload(url, token)
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head)
+    w.wait_for_text(head, "success", "Signed off by alice")
+    move_base(w)
+    proc, out, _ = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"re-run on the new base: {out} {proc.stderr[-500:]}")
+    w.wait_for_text(head, "action_required", "unknown-statement")
+    ok("alice's approval does not cover the re-run on the moved base")
+
+    w.pg.sql("postgres", "UPDATE pgfence_approvals SET created_at = now() + interval '1 day' WHERE repository = 'octo/app'")
+    run = rerun(w, url, token, head)
+    check(run and run.get("conclusion") == "action_required" and "Signed off" not in run["output"].get("title", ""),
+          f"the moved created_at covers nothing more: {run and (run.get('conclusion'), run['output'].get('title'))}")
+    ok("created_at moved a day forward by hand: the approval still does not cover the upload after the base moved")
+
+
+def scenario_verify_revoked_signer(w):
+    """R86b F6 (audit verify): a check event naming alice as signer after the chain's
+    approval_revoked of her approval fails `audit verify`, though her approval event exists."""
+    url_db, token, url, head = drop_column_world(w)
+    review(w, url, "alice", head_sha=head, review_id=4242)
+    w.wait_for_text(head, "success", "Signed off by alice")
+    review(w, url, "alice", action="dismissed", review_id=4242, head_sha=head)
+    w.wait_for_event(url, token, "approval_revoked")
+    w.wait_for_check(head, "action_required")
+    time.sleep(2)
+    v = verify(w, url_db)
+    check(v.returncode == 0, f"the service's own chain verifies: {v.stdout} {v.stderr}")
+    events = w.audit(url, token)
+    signed = [e for e in events if e["type"] == "check" and e["data"].get("signed_off_by")][-1]
+    data = {k: v for k, v in signed["data"].items() if k != "read_at_seq"}
+    last = events[-1]["seq"]
+    append_check(w, url_db, last + 1, data)
+    v = verify(w, url_db)
+    check(v.returncode == 1 and f"octo/app seq {last + 1}:" in v.stdout and "alice" in v.stdout,
+          f"a check naming a revoked signer fails verification: {v.stdout} {v.stderr}")
+    ok(f"a check naming alice after her approval_revoked fails audit verify (seq {last + 1})")
+
+
+SCENARIOS = {"withdrawn_exemption_revived": scenario_withdrawn_exemption_revived,
+             "approval_time_moved": scenario_approval_time_moved,
+             "verify_revoked_signer": scenario_verify_revoked_signer,
+"revoked_row_revived": scenario_revoked_row_revived, "unknown_base_moved": scenario_unknown_base_moved, "unknown_base_moved_exempt": scenario_unknown_base_moved_exempt,
              "forged_approval_row": scenario_forged_approval_row}
 
 
