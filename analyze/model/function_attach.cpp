@@ -5,6 +5,7 @@
 #include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/event_triggers.hpp"
 #include "analyze/model/rule_actions.hpp"
+#include "analyze/model/typed_tables.hpp"
 
 #include <algorithm>
 #include <map>
@@ -155,6 +156,23 @@ public:
             add_call(relname, std::move(c), "DEFAULT of domain " + domain + " on " + column, Event::Insert, runs_now);
         }
     }
+    // A column whose effective default, as the lock model left it (ColumnInfo), is now its domain's:
+    // of a domain (not an array of one) and with no default of its own, or none known. Seen on
+    // PostgreSQL 15: the domain's DEFAULT fills the column on INSERT after CREATE TABLE t OF type
+    // (an attribute of the domain), ALTER TYPE ... ADD or ALTER ATTRIBUTE ... CASCADE (the typed
+    // tables' columns), ALTER COLUMN c TYPE d (a column with a DEFAULT of its own keeps it), and
+    // ALTER COLUMN c DROP DEFAULT on a column of d.
+    void effective_default(const std::string& relname, const std::string& table, const std::string& name, bool runs_now) {
+        const RelationInfo* rel = m_catalog.find(relname);
+        if (rel == nullptr) return;
+        const auto it = rel->column_index.find(name);
+        if (it == rel->column_index.end()) return;
+        const ColumnInfo& c = rel->columns[it->second];
+        if (c.has_default.value_or(false) || c.type.find('[') != std::string::npos) return;
+        std::string type = type_base(c.type);
+        if (const auto dot = type.rfind('.'); dot != std::string::npos) type.erase(0, dot + 1);
+        if (m_catalog.is_domain(type)) domain_default(relname, table + "." + name, type, runs_now);
+    }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
     // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
     void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding, unsigned events = k_row_check) {
@@ -275,6 +293,10 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
         }
         copied_defaults(create, catalog, out);
+        // CREATE TABLE ... OF type: its columns are the type's attributes (typed_tables.cpp).
+        if (const RelationInfo* rel = create->ofTypename != nullptr ? catalog.find(relname) : nullptr) {
+            for (const ColumnInfo& column : rel->columns) c.effective_default(relname, table, column.name, false);
+        }
     } else if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
         std::string relname(pg::relname(alter->relation));
         std::string table = display_of(catalog, alter->relation);
@@ -283,7 +305,9 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             // ALTER COLUMN ... TYPE d: the rows converted now (function_calls_follow.cpp), the writes after.
             if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def); def != nullptr && cmd->subtype == AT_AlterColumnType && cmd->name != nullptr) {
                 c.domain(relname, table + "." + std::string(cmd->name), def->typeName, false);
+                c.effective_default(relname, table, cmd->name, false);
             }
+            if (cmd->subtype == AT_ColumnDefault && cmd->def == nullptr && cmd->name != nullptr) c.effective_default(relname, table, cmd->name, false);
             if (cmd->subtype == AT_ColumnDefault) {
                 const std::size_t first = out.size();
                 c.add(relname, cmd->def, "DEFAULT of " + table + "." + std::string(pg::text(cmd->name)), Event::Insert);
@@ -291,6 +315,18 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             }
             const Constraint* con = cmd->subtype == AT_AddConstraint ? pg::as<Constraint>(cmd->def) : nullptr;
             if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
+            // ALTER TYPE ... ADD | ALTER ATTRIBUTE ... CASCADE: the same on its typed tables
+            // (without CASCADE PostgreSQL refuses while there are any).
+            if (alter->objtype != OBJECT_TYPE || cmd->behavior != DROP_CASCADE) continue;
+            const ColumnDef* def = pg::as<ColumnDef>(cmd->def);
+            const char* attribute = cmd->subtype == AT_AddColumn && def != nullptr ? def->colname
+                                    : cmd->subtype == AT_AlterColumnType       ? cmd->name
+                                                                               : nullptr;
+            if (attribute == nullptr) continue;
+            for (const std::string& typed : model::typed_tables_of(catalog, relname)) {
+                const RelationInfo* rel = catalog.find(typed);
+                c.effective_default(typed, rel != nullptr ? rel->display : typed, attribute, cmd->subtype == AT_AddColumn);
+            }
         }
     } else if (const IndexStmt* index = pg::as<IndexStmt>(stmt)) {
         // Built over every row now, and kept up on every write.

@@ -53,19 +53,30 @@ void remember_typed_table(const CreateStmt* stmt, Context& ctx) {
     table->columns_nullable = true;  // the type's attributes have no NOT NULL
     // Its columns are the type's attributes (the last CREATE TYPE of that name the catalog holds).
     const std::vector<std::string>* made = ctx.catalog.object_uses(composite_key(type));
-    if (made == nullptr || made->empty() || !table->columns.empty()) return;
+    if (made == nullptr || made->empty()) return;
     ParsedStatement parsed = parse_statement(made->back());
     const auto* composite = parsed.failure ? nullptr : pg::as<CompositeTypeStmt>(parsed.stmt);
     if (composite == nullptr) return;
-    for (const ColumnDef* def : pg::each<ColumnDef>(composite->coldeflist)) record_column(ctx, relname, def);
+    // A column the statement names (`c WITH OPTIONS DEFAULT ...`) was recorded without its type.
+    std::size_t named = 0;
+    for ([[maybe_unused]] const ColumnDef* def : pg::each<ColumnDef>(stmt->tableElts)) ++named;
+    if (table->columns.size() > named) return;  // a table there before (IF NOT EXISTS): its own columns
+    for (const ColumnDef* def : pg::each<ColumnDef>(composite->coldeflist)) {
+        const std::string name(pg::text(def->colname));
+        ColumnInfo* known = ctx.catalog.column(relname, name);
+        if (known == nullptr) record_column(ctx, relname, def);
+        else if (known->type.empty() && def->typeName != nullptr) known->type = canonical_type(def->typeName);
+    }
 }
 
-std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& type) {
+std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& type) { return typed_tables_of(ctx.catalog, type); }
+
+std::vector<std::string> typed_tables_of(const Catalog& catalog, const std::string& type) {
     std::vector<std::string> out;
-    const std::vector<std::string>* tables = ctx.catalog.object_uses(typed_key(type));
+    const std::vector<std::string>* tables = catalog.object_uses(typed_key(type));
     if (tables == nullptr) return out;
     for (const std::string& table : *tables) {
-        if (std::as_const(ctx.catalog).find(table) == nullptr) continue;  // dropped (or renamed) since
+        if (catalog.find(table) == nullptr) continue;  // dropped (or renamed) since
         bool seen = false;
         for (const std::string& o : out) seen = seen || o == table;
         if (!seen) out.push_back(table);

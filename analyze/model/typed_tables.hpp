@@ -29,6 +29,7 @@ void remember_type_parts(const pg::Node* stmt, Context& ctx);
 void remember_typed_table(const CreateStmt* stmt, Context& ctx);
 // The typed tables of composite type `type` (relnames) that the catalog still holds.
 [[nodiscard]] std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& type);
+[[nodiscard]] std::vector<std::string> typed_tables_of(const Catalog& catalog, const std::string& type);
 
 // ALTER TYPE t ADD | DROP ATTRIBUTE: the columns of existing tables whose type is t (or t[]), in a
 // note (k_composite_columns_note). PostgreSQL changes their values' shape in place, with no lock on

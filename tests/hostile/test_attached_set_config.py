@@ -215,11 +215,57 @@ def domain_default_control(s):
     timeout_kept(s, clean)
 
 
+# Where a column's own default gives way to its domain's (R86b F5). Each seen on PostgreSQL 15: the
+# INSERT after it left lock_timeout 0, and the ALTER after that waited behind a reader past 2s.
+def domain_default_typed_table(s):
+    """CREATE TABLE ... OF a composite type one of whose attributes is of the domain."""
+    lines = (QUIET, "CREATE TYPE mark_row AS (id int, q quiet);", "CREATE TABLE marks OF mark_row;", "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_added_attribute(s):
+    """ALTER TYPE ... ADD ATTRIBUTE of the domain CASCADE gives its typed tables the column; the
+    domain's DEFAULT calls a function that drops a table, which the INSERT into the typed table runs
+    (the ADD ATTRIBUTE itself, taken as running it over existing rows, was reported before)."""
+    head = ("CREATE FUNCTION tag() RETURNS text LANGUAGE plpgsql AS $$ BEGIN DROP TABLE orders; RETURN 'x'; END $$;\n"
+            "CREATE DOMAIN tagged AS text DEFAULT tag();\nCREATE TYPE mark_row AS (id int);\nCREATE TABLE marks OF mark_row;\n"
+            "ALTER TYPE mark_row ADD ATTRIBUTE t tagged CASCADE;\n"
+            "SET lock_timeout = '2s';\nINSERT INTO marks (id) VALUES (1);\nRESET lock_timeout;\n")
+    gate(s, {PATH: head}, {(PATH, "drop-table", 7)})
+
+
+def domain_default_column_type(s):
+    """ALTER COLUMN ... TYPE the domain, on a column without a DEFAULT of its own."""
+    lines = (QUIET, "CREATE TABLE marks (id int, q text);", "ALTER TABLE marks ALTER COLUMN q TYPE quiet;",
+             "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_dropped_own(s):
+    """ALTER COLUMN ... DROP DEFAULT on a column of the domain: the domain's DEFAULT applies again."""
+    lines = (QUIET, "CREATE TABLE marks (id int, q quiet DEFAULT 'x');", "ALTER TABLE marks ALTER COLUMN q DROP DEFAULT;",
+             "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_reach_control(s):
+    """No false alarm, each left 2s on PostgreSQL 15: ALTER COLUMN TYPE keeps the column's own DEFAULT
+    (the docs' ALTER TABLE), a typed table's `WITH OPTIONS DEFAULT`, and SET DEFAULT NULL on a column
+    of the domain (a NULL coerced to the domain is stored as the column's default: the INSERT gives NULL)."""
+    clean = sql(QUIET, "CREATE TABLE m1 (id int, q text DEFAULT 'own');", "ALTER TABLE m1 ALTER COLUMN q TYPE quiet;",
+                "CREATE TYPE mark_row AS (id int, q quiet);", "CREATE TABLE m2 OF mark_row (q WITH OPTIONS DEFAULT 'own');",
+                "CREATE TABLE m3 (id int, q quiet DEFAULT 'x');", "ALTER TABLE m3 ALTER COLUMN q SET DEFAULT NULL;",
+                "INSERT INTO m1 (id) VALUES (1);", "INSERT INTO m2 (id) VALUES (1);", "INSERT INTO m3 (id) VALUES (1);") + \
+        "RESET lock_timeout;\n"
+    timeout_kept(s, clean)
+
+
 SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,
                                      computed_value, computed_name, app_setting_control, copied_like, copied_inherits,
                                      copied_partition, parent_default_later, copied_default_control, domain_default,
                                      domain_over_domain_default, domain_default_later, domain_default_function_drops,
-                                     domain_default_control)}
+                                     domain_default_control, domain_default_typed_table, domain_default_added_attribute,
+                                     domain_default_column_type, domain_default_dropped_own, domain_default_reach_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
