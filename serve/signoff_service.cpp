@@ -394,7 +394,10 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         }
         const std::string who = user != nullptr ? lower(text_at(*user, {"login"}).value_or("")) : "";
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-            if (auto locked = lock_chain(c, repository); !locked) return locked.error();
+            // Only when an event follows (a revocation or the withdrawal kept): a chain head with no event is "missing".
+            if (granted_before) {
+                if (auto locked = lock_chain(c, repository); !locked) return locked.error();
+            }
             auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
                              "AND comment_id = $3 AND revoked_at IS NULL RETURNING login, content_hash",
                              {repository, std::to_string(*number), std::to_string(*comment_id)});

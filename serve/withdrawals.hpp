@@ -16,7 +16,8 @@ namespace pgfence::serve {
 
 // Inside a Store transaction: locks `repository`'s audit chain until the transaction ends (as
 // append_audit does), so that a withdrawal and the approval it withdraws, handled at once by two
-// jobs, are decided one after the other: whichever runs second sees the first.
+// jobs, are decided one after the other: whichever runs second sees the first. The caller must
+// append an event before it commits (a head with no event makes `audit verify` fail).
 [[nodiscard]] StoreResult<bool> lock_chain(trace::Connection& conn, const std::string& repository);
 
 // Inside a Store transaction: whether the chain records the review or comment `id` (`key`:
