@@ -12,6 +12,7 @@
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
 #include "serve/signoff.hpp"
+#include "serve/withdrawals.hpp"
 
 namespace pgfence::serve {
 
@@ -240,6 +241,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
 
     if (action == "dismissed") {
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            if (auto locked = lock_chain(c, ctx.repository); !locked) return locked.error();
             auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
                              "AND review_id = $3 AND revoked_at IS NULL RETURNING login, content_hash",
                              {ctx.repository, std::to_string(ctx.number), std::to_string(*review_id)});
@@ -249,6 +251,14 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
                                       {{"login", r->value(i, 0)}, {"source", "review"}, {"review_id", *review_id},
                                        {"why", "review dismissed"}, {"delivery", delivery}});
                 if (!e) return e.error();
+            }
+            // Its `submitted` has not come yet (R87 F8): the chain keeps the dismissal, and the
+            // approval, when it comes, is refused.
+            if (r->rows() == 0) {
+                auto kept = record_early_withdrawal(c, ctx.repository, ctx.number,
+                                                    {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id},
+                                                     {"why", "review dismissed"}, {"delivery", delivery}});
+                if (!kept) return kept.error();
             }
             auto latest = latest_upload(c, ctx.repository, ctx.number);
             if (!latest) return latest.error();
@@ -321,7 +331,13 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
     const std::string commit = text_at(payload, {"review", "commit_id"}).value_or("");
     const std::string reason = text_at(payload, {"review", "body"}).value_or("").substr(0, k_max_reason);
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto locked = lock_chain(c, ctx.repository); !locked) return locked.error();
         if (auto noted = note_author(c, ctx); !noted) return noted.error();
+        if (why.empty()) {
+            auto gone = withdrawn_earlier(c, ctx.repository, ctx.number, "review_id", *review_id);
+            if (!gone) return gone.error();
+            if (*gone) why = "the review was dismissed before its approval was delivered (GitHub delivers events in no set order)";
+        }
         // The content the reviewer saw: the upload of the reviewed commit, and no other. Until it
         // arrives the approval is pending (content_hash NULL); if it never does, it never counts.
         std::optional<std::string> content;
@@ -369,7 +385,24 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         auto number = number_at(payload, {"issue", "number"});
         auto comment_id = number_at(payload, {"comment", "id"});
         if (!valid_repository(repository) || !number || !comment_id) return true;
+        // Whether the comment granted something before this change (R87 F8): its body then, as the
+        // edit's `changes` or the deleted comment give it (absent: assume it did). Only such a
+        // comment's withdrawal is kept when it comes before its `created`.
+        const json* pull = field(payload, {"issue", "pull_request"});
+        const json* user = field(payload, {"comment", "user"});
+        std::optional<std::string> before = comment_action == "deleted" ? text_at(payload, {"comment", "body"})
+                                                                         : text_at(payload, {"changes", "body", "from"});
+        bool granted_before = pull != nullptr && pull->is_object() && user != nullptr && !is_bot(*user);
+        if (granted_before && before) {
+            auto parsed = parse_command(*before);
+            granted_before = parsed && *parsed && (*parsed)->kind != CommandKind::Revoke;
+        }
+        const std::string who = user != nullptr ? lower(text_at(*user, {"login"}).value_or("")) : "";
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            // Only when an event follows (a revocation or the withdrawal kept): a chain head with no event is "missing".
+            if (granted_before) {
+                if (auto locked = lock_chain(c, repository); !locked) return locked.error();
+            }
             auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
                              "AND comment_id = $3 AND revoked_at IS NULL RETURNING login, content_hash",
                              {repository, std::to_string(*number), std::to_string(*comment_id)});
@@ -385,6 +418,12 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                                                  {{"comment_id", *comment_id}, {"why", "the granting comment was " + comment_action},
                                                   {"delivery", delivery}});
             if (!withdrawn) return withdrawn.error();
+            if (r->rows() + *withdrawn == 0 && granted_before) {
+                auto kept = record_early_withdrawal(c, repository, *number,
+                                                    {{"login", who}, {"source", "comment"}, {"comment_id", *comment_id},
+                                                     {"why", "the comment was " + comment_action}, {"delivery", delivery}});
+                if (!kept) return kept.error();
+            }
             auto latest = latest_upload(c, repository, *number);
             if (!latest) return latest.error();
             if (r->rows() + *withdrawn == 0 || !*latest) return true;
@@ -562,9 +601,19 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
     std::string exemption_id;
     std::string moved_from;     // an approval bound to an earlier head: the pull request's head then
     std::string approved_head;  // the head an approval is bound to
-    bool unshown = false;       // refused: no decision it could approve had been posted
+    bool unshown = false;       // refused: no decision it could approve had been posted, or the comment was withdrawn
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto locked = lock_chain(c, ctx.repository); !locked) return locked.error();
         if (auto noted = note_author(c, ctx); !noted) return noted.error();
+        // Its `edited` or `deleted` came first (R87 F8): the comment as it is now grants nothing.
+        if (why.empty()) {
+            auto gone = withdrawn_earlier(c, ctx.repository, ctx.number, "comment_id", *comment_id);
+            if (!gone) return gone.error();
+            if (*gone) {
+                why = "the comment was edited or deleted before it was delivered (GitHub delivers events in no set order)";
+                unshown = true;
+            }
+        }
         auto latest = latest_upload(c, ctx.repository, ctx.number);
         if (!latest) return latest.error();
         // The head when the comment was made (as GitHub's webhooks said, else as GitHub says now):
