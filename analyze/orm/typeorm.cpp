@@ -9,6 +9,15 @@
 namespace pgfence::analyze::orm {
 namespace {
 
+// TypeORM quotes a name as `"${name}"` without doubling a double quote in it (PostgresQueryRunner
+// escapePath(), buildCreateColumnSql(), typeorm 0.3.31): such a name ends the identifier, and
+// pgfence's quote_ident would not render what TypeORM sends, so it is not read.
+std::optional<std::string> name_of(const Node* n, const Emitter& e) {
+    auto v = n ? e.string_of(*n) : std::nullopt;
+    if (v && v->find('"') != std::string::npos) return std::nullopt;
+    return v;
+}
+
 std::string column_list(const Node* list, const Emitter& e, bool& ok) {
     std::string out;
     if (list == nullptr || list->kind != NodeKind::Array) {
@@ -16,7 +25,7 @@ std::string column_list(const Node* list, const Emitter& e, bool& ok) {
         return out;
     }
     for (const Node& c : list->kids) {
-        auto v = e.string_of(c);
+        auto v = name_of(&c, e);
         if (!v) ok = false;
         else out += (out.empty() ? "" : ", ") + quote_ident(*v);
     }
@@ -36,7 +45,7 @@ bool flag(const Node* opts, std::string_view key) {
 }
 
 std::string column_sql(const Node& opts, const Emitter& e, bool& ok) {
-    auto name = property(opts, "name") ? e.string_of(*property(opts, "name")) : std::nullopt;
+    auto name = name_of(property(opts, "name"), e);
     auto type = property(opts, "type") ? e.string_of(*property(opts, "type")) : std::nullopt;
     if (!name || !type) {
         ok = false;
@@ -129,9 +138,9 @@ CreateTable create_table(const Node& call, const Emitter& e) {
             return out;
         }
     }
-    auto name = property(*opts, "name") ? e.string_of(*property(*opts, "name")) : std::nullopt;
+    auto name = name_of(property(*opts, "name"), e);
     std::optional<std::string> schema;
-    if (const Node* s = property(*opts, "schema")) schema = e.string_of(*s);
+    if (const Node* s = property(*opts, "schema")) schema = name_of(s, e);
     if (!name || (property(*opts, "schema") && !schema)) {
         out.unknown = "QueryRunner.createTable() of a table whose name pgfence does not read";
         return out;
@@ -302,7 +311,7 @@ bool typeorm_call(const Node& call, Emitter& e) {
     for (const char* b : k_builders) builder = builder || m == b;
     if (!builder) return false;
     int index = e.add_call(call, name, false);
-    auto table = arg(call, 0) ? e.string_of(*arg(call, 0)) : std::nullopt;
+    auto table = name_of(arg(call, 0), e);
     bool ok = table.has_value();
     std::string sql;
     if (m == "createIndex") {

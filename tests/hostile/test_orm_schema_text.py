@@ -8,6 +8,8 @@ R87 F7, F9):
   (PostgresQueryRunner buildCreateColumnSql()). Each ORM sends the text in one query, which
   PostgreSQL runs statement by statement: the `DROP TABLE` after the `;` runs. pgfence renders the
   text as the ORM does and splits the rendered SQL into its statements.
+- TypeORM writes a name as `"${name}"` without doubling a double quote in it (escapePath()): a name
+  holding one is unknown.
 - F9: TypeORM's `new Table({ checks, exclusions, uniques, indices })` is rendered as createTableSql()
   and createIndexSql() write it: a CHECK's function runs on every INSERT.
 
@@ -142,13 +144,14 @@ module.exports = class Audit1700000000001 {
 };
 """
 
-TYPEORM_UNREAD = """const { Table } = require("typeorm");
+TYPEORM_UNREAD = """const { Table, TableColumn } = require("typeorm");
 const { expr } = require("./shared");
 module.exports = class Audit1700000000001 {
   async up(queryRunner) {
     await queryRunner.createTable(new Table({ name: "audit", columns: [{ name: "id", type: "int" }], checks: [{ expression: expr }] })); // expect: unknown-statement
     await queryRunner.createTable(new Table({ name: "marks", columns: [{ name: "id", type: "int" }], exclusions: exclusionsOf("marks") })); // expect: unknown-statement
     await queryRunner.createTable(new Table({ name: "gens", columns: [{ name: "id", type: "int", generatedType: "STORED", asExpression: expr }] })); // expect: unknown-statement
+    await queryRunner.addColumn("users", new TableColumn({ name: 'x" text; DROP TABLE users; --', type: "text" })); // expect: unknown-statement
   }
   async down() {}
 };
