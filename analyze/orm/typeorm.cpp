@@ -52,9 +52,18 @@ std::string column_sql(const Node& opts, const Emitter& e, bool& ok) {
         return {};
     }
     std::string sql = quote_ident(*name) + " " + (*type == "varchar" ? "character varying" : *type);
+    // PostgresDriver createFullType(): `(${length})`, else `(${precision},${scale})`, as written.
     if (const Node* len = property(opts, "length")) {
         auto l = e.string_of(*len) ? e.string_of(*len) : e.number_of(*len);
         if (l) sql += "(" + *l + ")";
+        else ok = false;
+    }
+    for (const char* key : {"precision", "scale"}) {
+        const Node* v = property(opts, key);
+        auto text = v ? e.string_of(*v) : std::nullopt;
+        // A number is left out, as before (the time types write it elsewhere); any other text is not read.
+        bool digits = text && !text->empty() && text->find_first_not_of("0123456789") == std::string::npos;
+        if (v && !e.number_of(*v) && !digits && !(v->kind == NodeKind::Ident && (v->name == "null" || v->name == "undefined"))) ok = false;
     }
     if (flag(&opts, "isArray")) sql += " array";
     // PostgresQueryRunner buildCreateColumnSql() (typeorm 0.3.31): `GENERATED ALWAYS AS

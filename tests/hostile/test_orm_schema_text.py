@@ -152,6 +152,7 @@ module.exports = class Audit1700000000001 {
     await queryRunner.createTable(new Table({ name: "marks", columns: [{ name: "id", type: "int" }], exclusions: exclusionsOf("marks") })); // expect: unknown-statement
     await queryRunner.createTable(new Table({ name: "gens", columns: [{ name: "id", type: "int", generatedType: "STORED", asExpression: expr }] })); // expect: unknown-statement
     await queryRunner.addColumn("users", new TableColumn({ name: 'x" text; DROP TABLE users; --', type: "text" })); // expect: unknown-statement
+    await queryRunner.addColumn("users", new TableColumn({ name: "c", type: "numeric", precision: "10); DROP TABLE users; --" })); // expect: unknown-statement
   }
   async down() {}
 };
