@@ -740,6 +740,27 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             s.notes = piece.notes;
             s.raw = piece.literal;
         };
+        // A builder's SQL is split as literal SQL is: the ORMs splice text into it as written
+        // (knex's table comment and specificType, Sequelize's type strings, node-pg-migrate's
+        // pgm.func, TypeORM's default and CHECK), and send it as one query, which PostgreSQL runs
+        // statement by statement (red team R87 F7): what follows a `;` is a statement of its own.
+        std::vector<RawStatement> rendered;
+        if (piece.unknown.empty() && !piece.literal) rendered = split_statements(piece.sql.value, Region{0, piece.sql.value.size(), false});
+        if (rendered.size() > 1) {
+            for (const RawStatement& raw : rendered) {
+                OrmStatement s;
+                base(s);
+                s.sql = piece.sql.value.substr(raw.begin, raw.end - raw.begin);
+                s.offsets.assign(piece.sql.offsets.begin() + static_cast<long>(raw.begin),
+                                 piece.sql.offsets.begin() + static_cast<long>(raw.end));
+                s.begin = piece.begin;
+                s.end = piece.end;
+                s.last = piece.end > piece.begin ? piece.end - 1 : piece.begin;
+                s.notes.push_back("the text this call splices into its SQL holds more than one statement: each is analysed");
+                out.push_back(std::move(s));
+            }
+            continue;
+        }
         if (!piece.unknown.empty() || !piece.literal) {
             OrmStatement s;
             base(s);

@@ -210,11 +210,16 @@ private:
         if (m == "enu" || m == "enum") {
             std::vector<std::string> values = names(a(1));
             const Node* opts = a(2);
+            // knex joins the values with "', '" inside one pair of quotes, escaping nothing
+            // (knex 3.3.0 lib/dialects/postgres/schema/pg-columncompiler.js enu()).
             std::string list;
-            for (const auto& v : values) list += (list.empty() ? "" : ", ") + quote_literal(v);
+            for (const auto& v : values) list += (list.empty() ? "'" : "', '") + v;
+            list += "'";
             if (opts && property(*opts, "useNative") && property(*opts, "useNative")->name == "true") {
                 auto type = property(*opts, "enumName") ? str(property(*opts, "enumName")) : std::nullopt;
                 if (!type) fail("native enum without a readable enumName");
+                // knex writes `"${enumName}"` with no escaping, pgfence's quote_ident doubles a quote.
+                else if (type->find('"') != std::string::npos) fail("native enum whose enumName holds a double quote");
                 bool existing = property(*opts, "existingType") && property(*opts, "existingType")->name == "true";
                 if (!existing) extra(call, "create type " + quote_ident(type.value_or("")) + " as enum (" + list + ")");
                 return quote_ident(type.value_or(""));
@@ -309,7 +314,11 @@ private:
             return;
         }
         if (m == "comment") {
-            if (auto c = str(a(0))) extra(whole, "comment on table " + table() + " is " + quote_literal(*c));
+            // knex puts the text between quotes as it is (knex 3.3.0
+            // lib/dialects/postgres/schema/pg-tablecompiler.js comment()): a quote in it ends the
+            // literal, and the rest is SQL, split into its statements (orm::split).
+            if (auto c = str(a(0))) extra(whole, "comment on table " + table() + " is '" + *c + "'");
+            else fail("comment() with a text the extractor cannot read");
             return;
         }
         if (m == "check") {
@@ -379,8 +388,8 @@ private:
             fail("table builder method " + segs[1].name + "() is not modelled");
             return;
         }
-        bool not_null = false, altering = false, has_default = false, unique = false, index = false, pk = false;
-        std::string def;
+        bool not_null = false, altering = false, has_default = false, unique = false, index = false, pk = false, has_comment = false;
+        std::string def, comment;
         std::optional<std::string> unique_name, index_name, pk_name;
         for (std::size_t i = 2; i < segs.size(); ++i) {
             if (segs[i].call == nullptr) continue;
@@ -402,6 +411,11 @@ private:
                 pk_name = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
             } else if (m == "alter") {
                 altering = true;
+            } else if (m == "comment") {
+                auto text = arg(c, 0) ? str(arg(c, 0)) : std::nullopt;
+                if (arg(c, 0) && !text) fail("comment() with a text the extractor cannot read");
+                comment = knex_column_comment(text.value_or(""));
+                has_comment = true;
             }
         }
         std::string qcol = quote_ident(col);
@@ -425,6 +439,26 @@ private:
         if (index) extra(whole, "create index " + quote_ident(index_name.value_or(generated_name(m_table, {col}, "index"))) + " on " +
                                     table() + " (" + qcol + ")");
         foreign_key(whole, segs, 2, {col}, std::nullopt);
+        if (has_comment) extra(whole, "comment on column " + table() + "." + qcol + " is " + comment);
+    }
+
+    // knex's column comment (knex 3.3.0 lib/dialects/postgres/schema/pg-columncompiler.js
+    // comment(), `commentEscapeRegex = /(?<!')'(?!')/g`): a lone quote is doubled, a run of two or
+    // more is left as it is (and so can end the literal); an empty text is NULL.
+    static std::string knex_column_comment(std::string_view text) {
+        if (text.empty()) return "NULL";
+        std::string out = "'";
+        for (std::size_t i = 0; i < text.size();) {
+            std::size_t run = 0;
+            while (i + run < text.size() && text[i + run] == '\'') ++run;
+            if (run == 0) {
+                out += text[i++];
+                continue;
+            }
+            out.append(run == 1 ? 2 : run, '\'');
+            i += run;
+        }
+        return out + "'";
     }
 
     Emitter& m_e;

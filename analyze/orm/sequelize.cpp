@@ -42,6 +42,9 @@ public:
     std::optional<std::string> str(const Node* n) { return n ? m_e.string_of(*n) : std::nullopt; }
 
     std::string type(const Node& n, const std::string& column) {
+        // A type given as a string goes into the SQL as written (sequelize 6.37.8
+        // lib/dialects/postgres/query-generator.js attributeToSQL(), addColumnQuery()); what
+        // follows a `;` in it is a statement of its own (orm::split).
         if (auto s = m_e.string_of(n)) return *s;
         std::string t = type_name(n);
         // Sequelize.STRING.BINARY, INTEGER.UNSIGNED: the modifier names the base type's node.

@@ -9,6 +9,15 @@
 namespace pgfence::analyze::orm {
 namespace {
 
+// TypeORM quotes a name as `"${name}"` without doubling a double quote in it (PostgresQueryRunner
+// escapePath(), buildCreateColumnSql(), typeorm 0.3.31): such a name ends the identifier, and
+// pgfence's quote_ident would not render what TypeORM sends, so it is not read.
+std::optional<std::string> name_of(const Node* n, const Emitter& e) {
+    auto v = n ? e.string_of(*n) : std::nullopt;
+    if (v && v->find('"') != std::string::npos) return std::nullopt;
+    return v;
+}
+
 std::string column_list(const Node* list, const Emitter& e, bool& ok) {
     std::string out;
     if (list == nullptr || list->kind != NodeKind::Array) {
@@ -16,7 +25,7 @@ std::string column_list(const Node* list, const Emitter& e, bool& ok) {
         return out;
     }
     for (const Node& c : list->kids) {
-        auto v = e.string_of(c);
+        auto v = name_of(&c, e);
         if (!v) ok = false;
         else out += (out.empty() ? "" : ", ") + quote_ident(*v);
     }
@@ -36,18 +45,45 @@ bool flag(const Node* opts, std::string_view key) {
 }
 
 std::string column_sql(const Node& opts, const Emitter& e, bool& ok) {
-    auto name = property(opts, "name") ? e.string_of(*property(opts, "name")) : std::nullopt;
+    auto name = name_of(property(opts, "name"), e);
     auto type = property(opts, "type") ? e.string_of(*property(opts, "type")) : std::nullopt;
     if (!name || !type) {
         ok = false;
         return {};
     }
     std::string sql = quote_ident(*name) + " " + (*type == "varchar" ? "character varying" : *type);
+    // PostgresDriver createFullType(): `(${length})`, else `(${precision},${scale})`, as written.
     if (const Node* len = property(opts, "length")) {
         auto l = e.string_of(*len) ? e.string_of(*len) : e.number_of(*len);
         if (l) sql += "(" + *l + ")";
+        else ok = false;
+    }
+    for (const char* key : {"precision", "scale"}) {
+        const Node* v = property(opts, key);
+        auto text = v ? e.string_of(*v) : std::nullopt;
+        // A number is left out, as before (the time types write it elsewhere); any other text is not read.
+        bool digits = text && !text->empty() && text->find_first_not_of("0123456789") == std::string::npos;
+        if (v && !e.number_of(*v) && !digits && !(v->kind == NodeKind::Ident && (v->name == "null" || v->name == "undefined"))) ok = false;
     }
     if (flag(&opts, "isArray")) sql += " array";
+    // PostgresQueryRunner buildCreateColumnSql() (typeorm 0.3.31): `GENERATED ALWAYS AS
+    // (${asExpression}) STORED` when generatedType is "STORED", the expression as written.
+    if (const Node* expr = property(opts, "asExpression")) {
+        const Node* kind = property(opts, "generatedType");
+        auto stored = kind ? e.string_of(*kind) : std::nullopt;
+        auto text = e.string_of(*expr);
+        if (kind && !stored) ok = false;
+        else if (stored == "STORED" && !text) ok = false;
+        else if (stored == "STORED") sql += " GENERATED ALWAYS AS (" + *text + ") STORED";
+    }
+    // ` COLLATE "${collation}"` (and CHARACTER SET), not escaped: one holding a double quote is unknown.
+    for (const char* key : {"charset", "collation"}) {
+        const Node* v = property(opts, key);
+        if (v == nullptr) continue;
+        auto text = e.string_of(*v);
+        if (!text || text->find('"') != std::string::npos) ok = false;
+        else sql += std::string(key[1] == 'h' ? " CHARACTER SET \"" : " COLLATE \"") + *text + "\"";
+    }
     if (!flag(&opts, "isNullable")) sql += " NOT NULL";
     if (const Node* d = property(opts, "default")) {
         auto v = e.string_of(*d);
@@ -111,9 +147,9 @@ CreateTable create_table(const Node& call, const Emitter& e) {
             return out;
         }
     }
-    auto name = property(*opts, "name") ? e.string_of(*property(*opts, "name")) : std::nullopt;
+    auto name = name_of(property(*opts, "name"), e);
     std::optional<std::string> schema;
-    if (const Node* s = property(*opts, "schema")) schema = e.string_of(*s);
+    if (const Node* s = property(*opts, "schema")) schema = name_of(s, e);
     if (!name || (property(*opts, "schema") && !schema)) {
         out.unknown = "QueryRunner.createTable() of a table whose name pgfence does not read";
         return out;
@@ -137,6 +173,15 @@ CreateTable create_table(const Node& call, const Emitter& e) {
         bool ok = true;
         std::string sql = column_sql(c, e, ok);
         auto column = property(c, "name") ? e.string_of(*property(c, "name")) : std::nullopt;
+        bool shape_read = column && property(c, "type") && e.string_of(*property(c, "type"));
+        if (!ok && shape_read) {
+            // Its name and type are read, and still it is not: a default, a generated expression,
+            // a collation TypeORM writes into the CREATE TABLE as it is (buildCreateColumnSql()),
+            // SQL that runs, not only the new table's shape.
+            out.unknown = "QueryRunner.createTable() with a column whose default or generated expression pgfence does not read (`" +
+                          shown(e.source(c)) + "`)";
+            return out;
+        }
         if (!ok) {
             std::string which = column ? "`" + shown(*column) + "`" : "number " + std::to_string(i + 1);
             out.notes.push_back("column " + which + " of the new table " + table + ": its definition (`" + shown(e.source(c)) +
@@ -170,15 +215,85 @@ CreateTable create_table(const Node& call, const Emitter& e) {
         }
     }
     if (!primary.empty()) defs += (defs.empty() ? "" : ", ") + std::string("PRIMARY KEY (") + primary + ")";
+    // The uniques, checks and exclusions, as createTableSql() writes them (typeorm 0.3.31
+    // PostgresQueryRunner): `CONSTRAINT "${name}" UNIQUE ("a", "b")`, `CONSTRAINT "${name}" CHECK
+    // (${expression})`, `CONSTRAINT "${name}" EXCLUDE ${expression}`, every text as written (a
+    // CHECK's function runs on every INSERT: red team R87 F9). A name from the naming strategy
+    // (a hash) is left out; one holding a double quote, which TypeORM does not escape, is unknown.
+    auto constraint_name = [&](const Node& o, bool& ok) -> std::string {
+        const Node* n = property(o, "name");
+        if (n == nullptr) return {};
+        auto v = e.string_of(*n);
+        if (!v || v->find('"') != std::string::npos) ok = false;
+        return "CONSTRAINT \"" + v.value_or("") + "\" ";
+    };
+    auto quoted_names = [&](const Node* list, bool& ok) {
+        std::string cols;
+        if (list == nullptr || list->kind != NodeKind::Array) ok = false;
+        else for (const Node& c : list->kids) {
+            auto v = e.string_of(c);
+            if (!v || v->find('"') != std::string::npos) ok = false;
+            cols += (cols.empty() ? "\"" : ", \"") + v.value_or("") + "\"";
+        }
+        return cols;
+    };
+    struct Part {
+        const char* key;
+        const char* what;
+    };
+    for (Part part : {Part{"uniques", "UNIQUE"}, Part{"checks", "CHECK"}, Part{"exclusions", "EXCLUDE"}}) {
+        auto list = option_list(property(*opts, part.key), e);
+        bool ok = list.has_value();
+        std::string sql;
+        for (const Node* o : list.value_or(std::vector<const Node*>{})) {
+            std::string one = constraint_name(*o, ok) + part.what + " ";
+            if (part.what[0] == 'U') {
+                one += "(" + quoted_names(property(*o, "columnNames"), ok) + ")";
+            } else {
+                auto expr = property(*o, "expression") ? e.string_of(*property(*o, "expression")) : std::nullopt;
+                if (!expr) ok = false;
+                one += part.what[1] == 'H' ? "(" + expr.value_or("") + ")" : expr.value_or("");
+            }
+            sql += ", " + one;
+        }
+        if (!ok) {
+            out.unknown = std::string("QueryRunner.createTable() with ") + part.key +
+                          " pgfence does not read (TypeORM writes their text into the CREATE TABLE as it is)";
+            return out;
+        }
+        defs += defs.empty() && !sql.empty() ? sql.substr(2) : sql;
+    }
     const Node* if_not = arg(call, 1);
     bool if_not_exists = if_not != nullptr && !(if_not->kind == NodeKind::Ident && (if_not->name == "false" || if_not->name == "undefined"));
     if (if_not_exists) out.notes.push_back("ifNotExists: TypeORM asks hasTable() first and sends nothing when the table exists");
     out.sql = std::string("CREATE TABLE ") + (if_not_exists ? "IF NOT EXISTS " : "") + table + " (" + defs + ")";
-    for (const char* k : {"indices", "uniques", "checks", "exclusions"}) {
-        if (property(*opts, k)) {
-            out.notes.push_back("its indices, uniques, checks and exclusions are on the new table: not rendered");
-            break;
+    // Then each index, a query of its own (createIndexSql(): `CREATE [UNIQUE ]INDEX[ CONCURRENTLY]
+    // "${name}" ON table [USING GiST ](cols) [WHERE ${where}]`), appended here after a `;`: the
+    // rendered SQL is split into its statements (orm::split).
+    const Node* index_flag = arg(call, 3);
+    bool with_indices = !(index_flag != nullptr && index_flag->kind == NodeKind::Ident && index_flag->name == "false");
+    auto indices = with_indices ? option_list(property(*opts, "indices"), e) : std::optional<std::vector<const Node*>>{std::vector<const Node*>{}};
+    bool ok = indices.has_value();
+    for (const Node* o : indices.value_or(std::vector<const Node*>{})) {
+        std::string name;
+        if (const Node* n = property(*o, "name")) {
+            auto v = e.string_of(*n);
+            if (!v || v->find('"') != std::string::npos) ok = false;
+            name = "\"" + v.value_or("") + "\" ";
         }
+        std::string sql = std::string("; CREATE ") + (flag(o, "isUnique") ? "UNIQUE " : "") + "INDEX " +
+                          (flag(o, "isConcurrent") ? "CONCURRENTLY " : "") + name + "ON " + table + " " +
+                          (flag(o, "isSpatial") ? "USING GiST " : "") + "(" + quoted_names(property(*o, "columnNames"), ok) + ")";
+        if (const Node* w = property(*o, "where")) {
+            auto v = e.string_of(*w);
+            if (!v) ok = false;
+            else if (!v->empty()) sql += " WHERE " + *v;
+        }
+        out.sql += sql;
+    }
+    if (!ok) {
+        out.unknown = "QueryRunner.createTable() with indices pgfence does not read (TypeORM writes their text into CREATE INDEX as it is)";
+        out.sql.clear();
     }
     return out;
 }
@@ -205,7 +320,7 @@ bool typeorm_call(const Node& call, Emitter& e) {
     for (const char* b : k_builders) builder = builder || m == b;
     if (!builder) return false;
     int index = e.add_call(call, name, false);
-    auto table = arg(call, 0) ? e.string_of(*arg(call, 0)) : std::nullopt;
+    auto table = name_of(arg(call, 0), e);
     bool ok = table.has_value();
     std::string sql;
     if (m == "createIndex") {
