@@ -283,15 +283,21 @@ void fragment(const Node& at, const Node* sql, const Node* bindings, std::string
 // The statement a fragment of link `m` stands in: a CTE alone, a table after `from`, a join
 // after one, a condition after `where`; any other place is an expression of a select.
 void fragment_in(const std::string& m, const Node& at, const Node* sql, const Node* bindings, Emitter& e) {
-    if (m.starts_with("with")) return fragment(at, sql, bindings, "", "", e);
+    if (m.starts_with("with") || m.starts_with("union") || m == "intersect" || m == "except") return fragment(at, sql, bindings, "", "", e);
+    std::string lower = m;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower.find("wherein") != std::string::npos || lower.find("wherenotin") != std::string::npos) {
+        return fragment(at, sql, bindings, "select 1 where 1 in (", ")", e);
+    }
+    if (lower.find("exists") != std::string::npos) return fragment(at, sql, bindings, "select 1 where exists (", ")", e);
+    if (lower.starts_with("orderby")) return fragment(at, sql, bindings, "select 1 order by ", "", e);
+    if (lower.starts_with("groupby")) return fragment(at, sql, bindings, "select 1 group by ", "", e);
     if (m == "from" || m == "fromRaw" || m == "table" || m == "into" || m.find("join") != std::string::npos ||
         m.find("Join") != std::string::npos) {
         if (m == "joinRaw") return fragment(at, sql, bindings, "select * from (select 1) as pgfence_t ", "", e);
         return fragment(at, sql, bindings, "select * from ", "", e);
     }
     if (m.find("here") != std::string::npos || m.find("aving") != std::string::npos) return fragment(at, sql, bindings, "select 1 where ", "", e);
-    if (m == "orderByRaw") return fragment(at, sql, bindings, "select 1 order by ", "", e);
-    if (m == "groupByRaw") return fragment(at, sql, bindings, "select 1 group by ", "", e);
     fragment(at, sql, bindings, "select ", "", e);
 }
 
@@ -483,7 +489,14 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     // chain are visited by the walker; a select is clean only when nothing else is handed to it.
     std::string odd;
     for (std::size_t i = 0; i < links.size(); ++i) {
-        if (links[i].call == nullptr) continue;
+        // (On a write, a where's knex.raw is its condition: one pgfence does not read pins no row.)
+        if (links[i].call == nullptr || (!op.empty() && filters(links[i].name))) continue;
+        // whereRaw("..."), fromRaw, joinRaw, orderByRaw, havingRaw: SQL knex writes in its place.
+        // (On a write, whereRaw is its condition, rendered there.)
+        const Node* raw_sql = op.empty() && links[i].name.ends_with("Raw") ? arg(*links[i].call, 0) : nullptr;
+        if (raw_sql != nullptr && raw_sql->kind != NodeKind::Call && e.string_of(*raw_sql)) {
+            fragment_in(links[i].name, *links[i].call, raw_sql, arg(*links[i].call, 1), e);
+        }
         for (std::size_t k = 0; arg(*links[i].call, k) != nullptr; ++k) {
             auto bad = scan_arg(i == 0 ? std::string("from") : links[i].name, k, *arg(*links[i].call, k), e, roots, 0);
             if (bad && odd.empty()) odd = "`" + shown(*bad) + "` handed to ." + (i == 0 ? links[0].name : links[i].name) + "()";

@@ -116,7 +116,8 @@ bool Walker::builder_change(const std::string& m) {
 }
 
 void Walker::changed_in(const Node& n, const Aliases& a, std::vector<std::string>& out, int depth) const {
-    if (depth > 256) return;
+    // A function's or a block's statements are each read by rewrite_statement: not again here (linear).
+    if (depth > 4096 || (depth > 0 && (n.kind == NodeKind::Func || (n.kind == NodeKind::Other && n.name == "{}")))) return;
     if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && !n.kids[0].kids.empty() &&
         builder_change(n.kids[0].name)) {
         const Node* base = &n.kids[0].kids[0];
