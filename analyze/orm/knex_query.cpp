@@ -347,9 +347,11 @@ std::optional<std::string> scan_arg(const std::string& m, std::size_t i, const N
     }
     if (v.kind == NodeKind::Ident && (v.name == "true" || v.name == "false" || v.name == "null" || v.name == "undefined")) return std::nullopt;
     if (const Node* lit = e.literal_of(v); lit != nullptr && lit != &v) return scan_arg(m, i, *lit, e, roots, depth + 1);
+    if (v.kind == NodeKind::Ident && e.literal_loop_variable(v)) return std::nullopt;  // for (const t of ["a", "b"])
     if (const Node* c = e.const_value(v)) {
         if (raw_value(*c)) return scan_arg(m, i, *c, e, roots, depth + 1);
         if (c->kind != NodeKind::Call && c->kind != NodeKind::New) return std::nullopt;
+        if ((filters(m) && i >= 1) || (m == "offset" && i == 0)) return scan_arg(m, i, *c, e, roots, depth + 1);  // a value: as written there
         return e.source(v);
     }
     if (m == "limit" && i == 0) return std::nullopt;  // querybuilder.js limit(): parseInt(value, 10), a number
