@@ -350,6 +350,8 @@ std::optional<std::string> scan_arg(const std::string& m, std::size_t i, const N
     if (v.kind == NodeKind::Ident && e.literal_loop_variable(v)) return std::nullopt;  // for (const t of ["a", "b"])
     if (const Node* c = e.const_value(v)) {
         if (raw_value(*c)) return scan_arg(m, i, *c, e, roots, depth + 1);
+        // A function kept in a const (`modify(purge)`) is not visited where it is handed: not read.
+        if (c->kind == NodeKind::Func) return e.source(v);
         if (c->kind != NodeKind::Call && c->kind != NodeKind::New) return std::nullopt;
         if ((filters(m) && i >= 1) || (m == "offset" && i == 0)) return scan_arg(m, i, *c, e, roots, depth + 1);  // a value: as written there
         return e.source(v);

@@ -116,6 +116,11 @@ def modify_fn(s):
              3, EVERY_ROW)
 
 
+def modify_select(s):
+    """modify(fn) on a chain with no write: fn may make it one (`qb.del()`)."""
+    fails_at(s, '  const purge = (qb) => qb.del();\n  await knex("users").modify(purge);', 3, ("unknown-statement",))
+
+
 def awaited_change(s):
     fails_at(s, '  const q = knex("users").where("id", 5);\n  console.log("stale", (await q.orWhere("id", ">", 0)).length);\n'
                 '  await q.del();', 4, ("unknown-statement",))
@@ -143,7 +148,7 @@ def join_target_key_control(s):
 
 SCENARIOS = {f.__name__: f for f in (
     not_getter, or_getter, getter_in_transaction, unknown_getter, where_not_control, cte_raw, cte_callback, cte_function_this,
-    select_set_config, insert_value_set_config, select_unread_argument, select_literals_control, modify_fn, awaited_change,
+    select_set_config, insert_value_set_config, select_unread_argument, select_literals_control, modify_fn, modify_select, awaited_change,
     initialiser_change, join_delete, cross_join_delete, join_target_key_control)}
 
 if __name__ == "__main__":
