@@ -629,9 +629,11 @@ void Walker::visit_unread_args(const Node& n) {
     // .where(fn) or .modify(fn), a value or getter of an options object. The runner itself handed
     // to the chain (`.transacting(trx)`) is the chain's own.
     std::size_t mark = m_e.piece_count();
+    const bool query_chain = m_format == InputFormat::Knex && knex_query_chain(n, m_roots);
     for (const Node* at = &n; !at->kids.empty() && (at->kind == NodeKind::Call || at->kind == NodeKind::Member || at->kind == NodeKind::Index);
          at = &at->kids[0]) {
-        if (at->kind == NodeKind::Call) visit_args(*at, true);
+        if (at->kind == NodeKind::Call && query_chain) visit_builder_args(*at);
+        else if (at->kind == NodeKind::Call) visit_args(*at, true);
         else if (at->kind == NodeKind::Index && at->kids.size() == 2) visit_kid(*at, 1, false);
     }
     if (m_e.piece_count() > mark) {
@@ -639,6 +641,32 @@ void Walker::visit_unread_args(const Node& n) {
         m_e.note_since(mark, "inside the arguments of `" + shown(name.empty() ? m_e.source(n.kids[0]) : name) +
                                  "()`: it runs when the call evaluates or calls it (a table callback as knex builds the statement, "
                                  "a callback after a query), in no order the script fixes against what the call itself sends");
+    }
+}
+
+void Walker::visit_builder_args(const Node& call) {
+    // A callback handed to a knex query chain is called with a builder, as its argument and its
+    // `this` (querybuilder.js: with() and where() compile a callback's builder into the query,
+    // modify() calls it on the chain's own): `(qb) => qb.from("users").del()` is a delete. A
+    // join's callback gets a JoinClause (`on`), no builder: visited as code.
+    const bool join = call.kids[0].kind == NodeKind::Member &&
+                      (call.kids[0].name.find("join") != std::string::npos || call.kids[0].name.find("Join") != std::string::npos);
+    for (std::size_t i = 1; i < call.kids.size(); ++i) {
+        const Node& a = call.kids[i];
+        if (join || a.kind != NodeKind::Func) {
+            if (rooted(a) && is_reference(a)) continue;
+            visit_kid(call, i, takes_as_value(call, i));
+            continue;
+        }
+        std::size_t pushed = 0;
+        if (!a.params.empty() && !a.params[0].empty()) {
+            m_roots.push_back(a.params[0]);
+            ++pushed;
+        }
+        m_roots.emplace_back("this");
+        ++pushed;
+        read_callback(a);
+        m_roots.resize(m_roots.size() - pushed);
     }
 }
 

@@ -40,5 +40,7 @@ struct WalkResult {
 // the SQL knex's PostgreSQL dialect sends, or an unknown statement; false when `call` is no
 // query-builder chain on one of `roots` (knex_query.cpp).
 bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string>& roots);
+// Whether `call` is a knex query chain on the runner (knex("t")..., knex.select(...)...).
+bool knex_query_chain(const Node& call, const std::vector<std::string>& roots);
 
 }  // namespace pgfence::analyze::orm

@@ -116,6 +116,12 @@ private:
     // `.then`), its parameter now a root: its body rewritten again with that root, so an alias
     // of it (`const s = trx.schema`) is the runner's, then read.
     void read_callback(const Node& func);
+    // Knex: whether method `m` changes a query builder in place; the known builders a statement
+    // changes anywhere in it (walker_scopes.cpp).
+    static bool builder_change(const std::string& m);
+    void changed_in(const Node& n, const Aliases& a, std::vector<std::string>& out, int depth) const;
+    // Knex: the arguments of a query chain, a callback visited as a builder (walker.cpp).
+    void visit_builder_args(const Node& call);
 
     // --- what the function does ---------------------------------------------------------------
 

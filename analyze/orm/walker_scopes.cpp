@@ -106,6 +106,38 @@ void Walker::read_callback(const Node& func) {
     m_undo.resize(mark);
 }
 
+bool Walker::builder_change(const std::string& m) {
+    static const std::string_view k_adds[] = {"limit", "offset", "orderBy", "modify", "clear", "using", "updateFrom", "from", "table",
+                                              "into", "withSchema", "having", "orHaving", "havingRaw", "union", "unionAll"};
+    std::string lower = m;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower.find("where") != std::string::npos || lower.find("join") != std::string::npos ||
+           std::find(std::begin(k_adds), std::end(k_adds), m) != std::end(k_adds);
+}
+
+void Walker::changed_in(const Node& n, const Aliases& a, std::vector<std::string>& out, int depth) const {
+    // A function's or a block's statements are each read by rewrite_statement: not again here (linear).
+    if (depth > 4096 || (depth > 0 && (n.kind == NodeKind::Func || (n.kind == NodeKind::Other && n.name == "{}")))) return;
+    if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && !n.kids[0].kids.empty() &&
+        builder_change(n.kids[0].name)) {
+        const Node* base = &n.kids[0].kids[0];
+        while (base->kind == NodeKind::Call && !base->kids.empty() && base->kids[0].kind == NodeKind::Member && !base->kids[0].kids.empty() &&
+               builder_change(base->kids[0].name)) {
+            base = &base->kids[0].kids[0];
+        }
+        if (base->kind == NodeKind::Ident) {
+            std::string name = base->name;
+            renamed(name);
+            auto it = a.find(name);
+            if (it != a.end() && ((it->second.kind == NodeKind::Call && rooted(it->second)) ||
+                                  (it->second.kind == NodeKind::Other && it->second.name == "builder~"))) {
+                if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+            }
+        }
+    }
+    for (const Node& k : n.kids) changed_in(k, a, out, depth + 1);
+}
+
 void Walker::rewrite_statement(Node& n, Aliases& a) {
     // Knex's query builder changed in place by a statement of its own (`q.where("email", e);`,
     // kutt's 20241103083933_user-roles.js in a forEach): knex's builder methods add to the builder
@@ -129,7 +161,23 @@ void Walker::rewrite_statement(Node& n, Aliases& a) {
     auto it = name.empty() ? a.end() : a.find(name);
     const bool changed_before = it != a.end() && it->second.kind == NodeKind::Other && it->second.name == "builder~";
     if (it == a.end() || (!changed_before && (it->second.kind != NodeKind::Call || !rooted(it->second)))) {
+        // The same call anywhere in the statement (`(await q.orWhere(...)).length`, `const n =
+        // await q.where(...)`): awaiting it sends it, and the where stays on q (querybuilder.js
+        // adds to `this`), so q from here on is changed the same way.
+        std::vector<std::string> changed_names;
+        if (m_format == InputFormat::Knex) changed_in(n, a, changed_names, 0);
         rewrite(n, a);
+        for (const std::string& c : changed_names) {
+            if (auto at = a.find(c); at != a.end() && at->second.kind == NodeKind::Other && at->second.name == "builder~") continue;
+            Node changed;
+            changed.kind = NodeKind::Other;
+            changed.name = "builder~";
+            changed.begin = n.begin;
+            changed.end = n.end;
+            changed.keys = {c, std::to_string(line_of(n.begin))};
+            define(a, c, changed);
+            m_mutated.emplace_back(c, std::move(changed));
+        }
         return;
     }
     Node args;  // what still runs: the arguments, as values
