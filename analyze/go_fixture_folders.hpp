@@ -11,8 +11,9 @@
 //   - no .go file of that module outside `_test.go` files names it (its name as a word), holds
 //     a string literal that is a piece of its name's start or end (`"test"+"data"`), or sits in
 //     its parent folder or a folder above it (within the module) with a `//go:embed` line: a
-//     pattern is relative to the package's folder and has no `.` or `..` element (`go help
-//     embed`), so only a package there can embed it, and `//go:embed *` does without naming it.
+//     pattern is relative to the package's folder and has no `.` or `..` element (package
+//     embed's docs, src/embed/embed.go), so only a package there can embed it, and
+//     `//go:embed *` does without naming it.
 // A `stub` folder of the project's own module, or one a library's code names, is still read;
 // and a tool whose settings or command name the folder walks it from there (tool_dir_inputs.cpp).
 #include <filesystem>

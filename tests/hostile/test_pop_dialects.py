@@ -15,7 +15,7 @@
 - go_library_embed_star, go_library_embed_above, go_library_fixture_concat (red team R87b F7): a
   `//go:embed *` in the fixture's parent folder, a `//go:embed p*` in a folder above it, or a path
   built as `"test"+"data"` reaches the folder without naming it: read. go_library_embed_sibling_control:
-  an embed in a sibling folder cannot reach it (`go help embed`: no `..`): still left out.
+  an embed in a sibling folder cannot reach it (package embed's docs: no `..`): still left out.
 
     test_pop_dialects.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
