@@ -26,12 +26,90 @@ bool names_word(std::string_view text, std::string_view word) {
     return false;
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The text of the interpreted string literal starting after the `"` at `at`; `at` moves past its
+// closing quote. Escapes are decoded (`\x74est` is "test"); one that is not ASCII becomes '\0'.
+std::string interpreted(std::string_view text, std::size_t& at) {
+    std::string out;
+    while (at < text.size() && text[at] != '"' && text[at] != '\n') {
+        if (text[at] != '\\' || at + 1 >= text.size()) {
+            out += text[at++];
+            continue;
+        }
+        const char e = text[at + 1];
+        at += 2;
+        std::size_t digits = 0;
+        int base = 16;
+        if (e == 'x') digits = 2;
+        else if (e == 'u') digits = 4;
+        else if (e == 'U') digits = 8;
+        else if (e >= '0' && e <= '7') {
+            base = 8;  // three octal digits, this one the first
+            digits = 3;
+            --at;
+        } else {
+            out += e == '\\' || e == '"' || e == '\'' ? e : '\0';  // `\n`, `\t`...: no letter of a name
+            continue;
+        }
+        unsigned long value = 0;
+        for (std::size_t i = 0; i < digits && at < text.size(); ++i, ++at) {
+            const int v = hex_value(text[at]);
+            if (v < 0 || v >= base) break;
+            value = value * base + static_cast<unsigned>(v);
+        }
+        out += value < 0x80 ? static_cast<char>(value) : '\0';
+    }
+    if (at < text.size()) ++at;
+    return out;
+}
+
+// Which of the fixture names a string literal of `text` may build: one that is a non-empty
+// piece of a name's start or end (`"test"+"data"`, `"test" + suffix`). Comments and rune
+// literals are skipped, so a quote in them starts no string.
+void literal_pieces(std::string_view text, std::set<std::string>& named) {
+    const auto piece = [&](std::string_view lit) {
+        if (lit.empty()) return;
+        for (std::string_view n : k_fixture_names) {
+            if (n.starts_with(lit) || n.ends_with(lit)) named.emplace(n);
+        }
+    };
+    for (std::size_t at = 0; at < text.size();) {
+        const char c = text[at];
+        if (c == '/' && at + 1 < text.size() && text[at + 1] == '/') {
+            at = text.find('\n', at);
+        } else if (c == '/' && at + 1 < text.size() && text[at + 1] == '*') {
+            at = text.find("*/", at + 2);
+            if (at != std::string_view::npos) at += 2;
+        } else if (c == '\'') {
+            at = at + 1 < text.size() && text[at + 1] == '\\' ? at + 3 : at + 2;
+            at = text.find('\'', at);
+            if (at != std::string_view::npos) ++at;
+        } else if (c == '`') {
+            const std::size_t end = text.find('`', at + 1);
+            piece(text.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1));
+            at = end == std::string_view::npos ? end : end + 1;
+        } else if (c == '"') {
+            ++at;
+            piece(interpreted(text, at));
+        } else {
+            ++at;
+        }
+        if (at == std::string_view::npos) break;
+    }
+}
+
 }  // namespace
 
-const std::set<std::string>& GoFixtureFolders::named_in(const fs::path& module) {
-    auto [it, fresh] = m_named.try_emplace(module.generic_string());
+const GoFixtureFolders::Module& GoFixtureFolders::read_module(const fs::path& module) {
+    auto [it, fresh] = m_modules.try_emplace(module.generic_string());
     if (!fresh) return it->second;
-    std::set<std::string>& named = it->second;
+    std::set<std::string>& named = it->second.named;
     const auto name_all = [&] {
         for (std::string_view n : k_fixture_names) named.emplace(n);
     };
@@ -60,9 +138,15 @@ const std::set<std::string>& GoFixtureFolders::named_in(const fs::path& module) 
         for (std::string_view n : k_fixture_names) {
             if (names_word(*text, n)) named.emplace(n);
         }
+        literal_pieces(*text, named);
+        // Any `//go:embed` line, whatever its patterns (`*`, `[st]*`, `all:*`): its package's
+        // folder and the folders below it are embedded as far as pgfence knows.
+        if (text->find("//go:embed") != std::string::npos) {
+            it->second.embed_dirs.insert(walk->path().parent_path().lexically_relative(module).generic_string());
+        }
     }
     if (ec) name_all();
-    return named;
+    return it->second;
 }
 
 bool GoFixtureFolders::leave_out(const fs::path& dir) {
@@ -79,7 +163,16 @@ bool GoFixtureFolders::leave_out(const fs::path& dir) {
     };
     const fs::path walked = normal(m_walked);
     for (fs::path up = normal(dir.parent_path()); !up.empty() && up != walked && up.has_relative_path(); up = up.parent_path()) {
-        if (fs::exists(up / "go.mod", ec)) return !named_in(up).contains(name);
+        if (fs::exists(up / "go.mod", ec)) {
+            const Module& read = read_module(up);
+            if (read.named.contains(name)) return false;
+            // A `//go:embed` in the folder that holds `dir` or one above it, within the module.
+            for (fs::path in = normal(dir.parent_path()).lexically_relative(up);; in = in.parent_path()) {
+                if (read.embed_dirs.contains(in.empty() ? "." : in.generic_string())) return false;
+                if (in.empty() || in == ".") break;
+            }
+            return true;
+        }
         if (up == up.parent_path()) break;
     }
     return false;

@@ -8,8 +8,12 @@
 //   - the nearest go.mod above it is in a folder below the one walked: another module than the
 //     project's, whose files only that module's own code can embed (`go help embed`: a pattern
 //     matches no file of another module);
-//   - no .go file of that module outside `_test.go` files names it (its name as a word): no
-//     embed and no path of the library's own code reads it.
+//   - no .go file of that module outside `_test.go` files names it (its name as a word), holds
+//     a string literal that is a piece of its name's start or end (`"test"+"data"`), or sits in
+//     its parent folder or a folder above it (within the module) with a `//go:embed` line: a
+//     pattern is relative to the package's folder and has no `.` or `..` element (package
+//     embed's docs, src/embed/embed.go), so only a package there can embed it, and
+//     `//go:embed *` does without naming it.
 // A `stub` folder of the project's own module, or one a library's code names, is still read;
 // and a tool whose settings or command name the folder walks it from there (tool_dir_inputs.cpp).
 #include <filesystem>
@@ -26,10 +30,14 @@ public:
     [[nodiscard]] bool leave_out(const std::filesystem::path& dir);
 
 private:
-    // The fixture names (`stub`, `testdata`) a module's non-test .go files name, read once.
-    const std::set<std::string>& named_in(const std::filesystem::path& module);
+    struct Module {
+        std::set<std::string> named;       // the fixture names (`stub`, `testdata`) its files may name
+        std::set<std::string> embed_dirs;  // folders (relative to the module) with a `//go:embed` line
+    };
+    // What a module's non-test .go files name and embed, read once.
+    const Module& read_module(const std::filesystem::path& module);
     std::filesystem::path m_walked;
-    std::map<std::string, std::set<std::string>> m_named;
+    std::map<std::string, Module> m_modules;
 };
 
 }  // namespace pgfence::analyze

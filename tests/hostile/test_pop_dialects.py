@@ -12,6 +12,10 @@
 - go_library_stub: a `stub` folder of another Go module (a library copied in, kratos's oryx/) that
   no code of that module names is left out. Controls: the project's own `stub` folder, and a
   library whose code embeds its `stub` folder, are read.
+- go_library_embed_star, go_library_embed_above, go_library_fixture_concat (red team R87b F7): a
+  `//go:embed *` in the fixture's parent folder, a `//go:embed p*` in a folder above it, or a path
+  built as `"test"+"data"` reaches the folder without naming it: read. go_library_embed_sibling_control:
+  an embed in a sibling folder cannot reach it (package embed's docs: no `..`): still left out.
 
     test_pop_dialects.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -136,9 +140,41 @@ def go_library_stub_deploy_control(s):
     check(("drop-table", 1) in rules(files, STUB), f"read: {files.get(STUB)}")
 
 
+def embed_case(s, path, text, fixture=STUB):
+    base = dict(GO_BASE)
+    if fixture != STUB:
+        base[fixture] = base.pop(STUB)
+    base[path] = text
+    return analyze(s, base), fixture
+
+
+def go_library_embed_star(s):
+    files, fixture = embed_case(s, "lib/popx/box.go", "package popx\n\nimport \"embed\"\n\n//go:embed *\nvar files embed.FS\n")
+    check(("drop-table", 1) in rules(files, fixture), f"read: {files.get(fixture)}")
+
+
+def go_library_embed_above(s):
+    files, fixture = embed_case(s, "lib/lib.go", "package lib\n\nimport \"embed\"\n\n//go:embed p*\nvar files embed.FS\n")
+    check(("drop-table", 1) in rules(files, fixture), f"read: {files.get(fixture)}")
+
+
+def go_library_fixture_concat(s):
+    files, fixture = embed_case(s, "lib/popx/box.go",
+                                "package popx\n\nimport (\n\t\"os\"\n\t\"path\"\n)\n\n"
+                                "var files = os.DirFS(path.Join(\"test\"+\"data\", \"migrations\"))\n",
+                                fixture="lib/popx/testdata/migrations/000002_drop.up.sql")
+    check(("drop-table", 1) in rules(files, fixture), f"read: {files.get(fixture)}")
+
+
+def go_library_embed_sibling_control(s):
+    files, fixture = embed_case(s, "lib/other/other.go", "package other\n\nimport \"embed\"\n\n//go:embed *\nvar files embed.FS\n")
+    check(fixture not in files, f"an embed in a sibling folder cannot reach it: {files.get(fixture)}")
+
+
 SCENARIOS = {f.__name__: f for f in (pop_wide_version, pop_duplicate_versions, pop_duplicate_subfolder_control, pop_fizz_unknown,
                                      pop_fizz_sql_control, go_library_stub, go_project_stub_control, go_library_stub_named_control,
-                                     go_library_stub_deploy_control)}
+                                     go_library_stub_deploy_control, go_library_embed_star, go_library_embed_above,
+                                     go_library_fixture_concat, go_library_embed_sibling_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
