@@ -37,6 +37,7 @@ void read_named(std::string_view how, int line, const std::string& file, std::st
         out.push_back(computed("mikro-orm", std::string(how), line,
                                "it names the configuration file " + shown(file) + ", which pgfence cannot read in the repository: its migrations folder is not known",
                                true));
+        out.back().named_file = file;
         return;
     }
     const std::string base(run_folder);
@@ -45,6 +46,7 @@ void read_named(std::string_view how, int line, const std::string& file, std::st
     for (auto& d : named) {
         d.setting = std::string(how) + " " + shown(file) + " " + d.setting;
         d.line = line;
+        d.named_file = file;
         out.push_back(std::move(d));
     }
 }

@@ -46,6 +46,10 @@ struct ToolDir {
     // mikro-orm: its migrations.glob where not the default '!(*.d).{js,ts,cjs}': which files of the
     // folder umzug loads is then not read, and every file below it counts as loaded (tool_loads).
     std::string glob;
+    // mikro-orm: the configuration file (repository-relative) another setting names and this entry
+    // was read from (package.json's configPaths, MIKRO_ORM_CLI_CONFIG, --config): `pr` counts each
+    // of its changed lines as a settings change.
+    std::string named_file;
 };
 
 // The setting of the ToolDir a Cargo.toml that depends on sqlx gives: sqlx-cli's default folder,

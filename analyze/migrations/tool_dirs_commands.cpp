@@ -163,7 +163,18 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
             const std::size_t cmd = command_at(l, c);
             if (cmd == std::string_view::npos) continue;
             std::string_view rest = l.substr(cmd + c.size());
-            read_mikro_orm_command(n, rest.substr(0, rest.find_first_of("&;|\"")), base, out, read);
+            rest = rest.substr(0, rest.find_first_of("&;|\""));
+            // `MIKRO_ORM_MIGRATIONS_PATH=db/x mikro-orm migration:up`: the environment overrides the
+            // configuration's (ConfigurationLoader.loadEnvironmentVars), and is not read here.
+            if (const std::string_view before = l.substr(0, cmd); before.find("MIKRO_ORM_") != std::string_view::npos) {
+                const std::size_t at = before.find("MIKRO_ORM_");
+                out.push_back(computed("mikro-orm", "mikro-orm", n,
+                                       "the command line sets " + shown(before.substr(at, before.find_first_of(" =", at) - at)) +
+                                           ", which overrides MikroORM's configuration and which pgfence does not read",
+                                       true));
+                break;
+            }
+            read_mikro_orm_command(n, rest, base, out, read);
             break;
         }
         for (const Cli& cli : clis()) [&] {

@@ -144,6 +144,17 @@ def mikro_config_change(binary, tmp):
     rules = [(p, f["rule"]) for p, f in findings(report)]
     check(("mikro-orm.config.js", "migration-tool-settings-changed") in rules and proc.returncode == 1,
           f"the changed configuration is reported: {rules} exit {proc.returncode}\n{proc.stderr}")
+    # The same in the file package.json's configPaths names.
+    r = Repo(binary, os.path.join(tmp, "named"))
+    package = PACKAGE.replace('"private":true,', '"private":true,"mikro-orm":{"configPaths":["./config/orm.js"]},')
+    b = r.commit({"package.json": package, "config/orm.js": config('{\n    path: "./db/changes",\n  }'),
+                  "db/changes/Migration20240101000000.js": CREATE, "db/old/Migration20240102000000.js": DROP})
+    git(r.dir, "checkout", "-qb", "feature")
+    h = r.commit({"config/orm.js": config('{\n    path: "./db/old",\n  }')})
+    proc, report = pr(r, b, h)
+    rules = [(p, f["rule"]) for p, f in findings(report)]
+    check(("config/orm.js", "migration-tool-settings-changed") in rules and proc.returncode == 1,
+          f"the changed configuration configPaths names is reported: {rules} exit {proc.returncode}\n{proc.stderr}")
 
 
 def mikro_default_control(binary, tmp):

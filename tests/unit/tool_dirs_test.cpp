@@ -230,6 +230,8 @@ TEST_CASE("tool_dirs: MikroORM's migrations.path and pathTs, configPaths, .env, 
     // A migration command with no configuration pgfence finds; none where it finds one, or for other commands.
     CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"npx mikro-orm migration:up\"}}\n", read)) == "mikro-orm:1:?");
     CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"npx mikro-orm debug\"}}\n", read)).empty());
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"MIKRO_ORM_MIGRATIONS_PATH=db/y mikro-orm migration:up --config config/orm.js\"}}\n", read)) ==
+          "mikro-orm:1:?");
     const ReadFile with_default = [](const std::string& p) -> std::optional<std::string> {
         if (p == "src/mikro-orm.config.ts") return std::string("export default {};\n");
         return std::nullopt;
