@@ -326,7 +326,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "src/main/resources/application.properties", "src/main/resources/application.yml",
                              "src/main/resources/application.yaml",
-                             "config/default.json", "drizzle.config.ts", "drizzle.config.js", "drizzle.config.json", "prisma.config.ts", ".config/prisma.ts"}) {
+                             "config/default.json", "drizzle.config.ts", "drizzle.config.js", "drizzle.config.json", "prisma.config.ts", ".config/prisma.ts",
+                             "mikro-orm.config.ts", "mikro-orm.config.js", "src/mikro-orm.config.ts", "src/mikro-orm.config.js"}) {
         settings.emplace_back(name, fs::path("."));
     }
     for (const auto& input : inputs) {

@@ -608,15 +608,38 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     if (!others) return others.error();
     // node-config's files speak for node-pg-migrate only in a project that runs it.
     std::optional<bool> runs_node_pg_migrate;
+    // The MikroORM configuration files another setting names (package.json's configPaths, a .env's
+    // MIKRO_ORM_CLI_CONFIG, `mikro-orm --config`), in the base or the head: every line of one
+    // counts, as a mikro-orm.config.*'s does. Read once, when a changed script may be one.
+    std::optional<std::set<std::string>> mikro_named;
+    const auto mikro_config = [&](const std::string& path) -> analyze::Result<bool> {
+        if (!mikro_named) {
+            mikro_named.emplace();
+            for (const std::string* commit : {&changes.merge_base_sha, &changes.head_sha}) {
+                auto dirs = tool_dirs_at(repo, *commit, options.max_file_bytes);
+                if (!dirs) return dirs.error();
+                for (const auto& [settings, d] : *dirs) {
+                    if (!d.named_file.empty()) mikro_named->insert(d.named_file);
+                }
+            }
+        }
+        return mikro_named->contains(path);
+    };
     for (const auto& file : *others) {
         if (listed.contains(file.path)) continue;
+        bool named = false;  // a MikroORM configuration another setting names
         if (node_config_only(file.path)) {
             if (!runs_node_pg_migrate) {
                 auto runs = uses_node_pg_migrate(repo, changes, options.max_file_bytes);
                 if (!runs) return runs.error();
                 runs_node_pg_migrate = *runs;
             }
-            if (!*runs_node_pg_migrate) continue;
+            if (!*runs_node_pg_migrate) {
+                auto is_named = mikro_config(file.path);
+                if (!is_named) return is_named.error();
+                if (!*is_named) continue;
+                named = true;
+            }
         }
         // The settings lines the pull request removed (a table or a folder back to its default), a
         // removed file's included.
@@ -639,15 +662,20 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::node_config_file(file.path) &&
+        if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) && !tools::node_config_file(file.path) &&
             !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
-            continue;
+            auto is_named = mikro_config(file.path);
+            if (!is_named) return is_named.error();
+            if (!*is_named) continue;
+            named = true;
         }
-        auto found = other_tool_changes(file, **text);
+        std::function<bool(std::string_view)> counts = other_tool_lines(file.path);
+        if (named) counts = [](std::string_view line) { return !line.empty() && !line.starts_with("//"); };
+        auto found = other_tool_changes(file, **text, counts);
         // A removed setting, when no added line already says the settings changed.
         if (base_text && found.empty()) {
-            for (auto& g : removed_tool_settings(file.path, *base_text, **text, other_tool_lines(file.path))) found.push_back(std::move(g));
+            for (auto& g : removed_tool_settings(file.path, *base_text, **text, counts)) found.push_back(std::move(g));
         }
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;

@@ -84,11 +84,12 @@ bool dotenv_line(std::string_view line) {
     // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
     // NODE_CONFIG_DIR / NODE_CONFIG move or replace node-config's files (node-config lib/util.js).
     // Spring's and Quarkus' settings as variables (tools/spring_env.hpp; red team R71 F6).
+    // MikroORM's CLI loads the MIKRO_ORM_ keys of .env (tools/tool_dirs_parts.hpp).
     return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
            line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
            line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
            line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos ||
-           line.find("PGSERVICEFILE") != std::string_view::npos || line.find("PGSYSCONFDIR") != std::string_view::npos ||
+           line.find("MIKRO_ORM_") != std::string_view::npos || line.find("PGSERVICEFILE") != std::string_view::npos || line.find("PGSYSCONFDIR") != std::string_view::npos ||
            tools::container_tool_line(line) || tools::spring_env_line(line) || !tools::preload_line(line, false).empty();
 }
 
@@ -146,6 +147,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
+                   line.find("mikro-orm ") != std::string_view::npos || line.find("configPaths") != std::string_view::npos ||
                    line.find("NODE_CONFIG") != std::string_view::npos || !tools::preload_line(line, false).empty() ||
                    tools::deploy_command_line(line);
         };
@@ -226,7 +228,11 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // db-migrate's .db-migraterc: every setting of it overrides the command line's (its
     // migrations-dir, its `table`, which a new name makes every merged migration run again).
     // TypeORM 0.2's ormconfig.env: every TYPEORM_ variable is an option (ConnectionOptionsEnvReader.ts).
-    if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc" || name == "ormconfig.env") return any;
+    // MikroORM's configuration (its migrations' path, pathTs, glob, baseDir: tools/tool_dirs_parts.hpp).
+    if (name.starts_with("knexfile.") || name.starts_with("mikro-orm.config.") || name == ".sequelizerc" || name == ".db-migraterc" ||
+        name == "ormconfig.env") {
+        return any;
+    }
     // graphile-migrate's .gmrc / .gmrc.js: its actions run commands and SQL files, its placeholders
     // go into every migration as text (tools/graphile_settings.hpp).
     if (tools::graphile_settings_name(name)) return any;

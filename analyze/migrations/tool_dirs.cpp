@@ -134,7 +134,7 @@ std::string project_folder(std::string_view path) {
 }
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
-    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}, {}, {}};
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}, {}, {}, {}, {}, {}};
     std::string why;
     d.folder = resolve(base, value, why);
     if (d.folder.empty()) d.unknown = why;
@@ -142,7 +142,7 @@ ToolDir make(std::string tool, std::string setting, int line, std::string_view b
 }
 
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
-    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}, {}, {}};
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}, {}, {}, {}, {}, {}};
 }
 
 // A TOML or .env quoted value: its text, or nothing when it is not one quoted string.
@@ -470,7 +470,7 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
         std::set<std::string> seen;
         std::erase_if(out, [&](const ToolDir& d) {
             std::string key = d.tool + '\n' + d.setting + '\n' + std::to_string(d.line) + '\n' + d.folder + '\n' + d.unknown + '\n' +
-                              d.loads_unread + '\n' + d.data_source + '\n' + (d.scripts ? "1" : "0");
+                              d.loads_unread + '\n' + d.data_source + '\n' + (d.scripts ? "1" : "0") + '\n' + d.glob;
             for (const auto& c : d.psql_constants) key += "\nc" + c;
             for (const auto& e : d.load_extensions) key += "\ne" + e;
             return !seen.insert(std::move(key)).second;
@@ -502,13 +502,18 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text, cons
     else if (name == ".env") {
         read_env(path, text, out);
         read_typeorm_env(path, text, out);
+        read_mikro_orm_env(path, text, out, read);
     } else if (name == "ormconfig.env") read_typeorm_env(path, text, out);
     else if (name.ends_with(".rs")) {
         read_rust(path, text, out);
         read_config(path, text, out);
     } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
-    else if (name == "package.json") read_package_json(path, text, out, path_folder(path), read);
+    else if (mikro_orm_config_name(name)) read_js(path, text, "mikro-orm", out);  // (mikro_orm_dirs.cpp)
+    else if (name == "package.json") {
+        read_package_json(path, text, out, path_folder(path), read);
+        read_mikro_orm_package(path, text, out, read);
+    }
     else if (name == "Cargo.toml") {
         // A crate that depends on sqlx for PostgreSQL: sqlx-cli (`sqlx migrate run`) reads
         // ./migrations of the crate by default (sqlx-cli/src/opt.rs MigrationSourceOpt) and runs a
@@ -599,6 +604,11 @@ std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
     if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
     if (!dir.loads_unread.empty()) return dir.loads_unread;
     const std::string ext = lower_ext(file);
+    if (dir.tool == "mikro-orm") {
+        return "MikroORM loads the files of " + shown(dir.folder) + " its migrations glob " + shown(dir.glob) +
+               " selects, which pgfence does not match (this one, " + (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
+               ", is imported as a module if it does): what it runs is not seen (review it, or keep the default glob and .js or .ts names)";
+    }
     if (dir.tool == "knex") {
         return "knex loads the files of " + shown(dir.folder) + " its knexfile's migrations.loadExtensions lists as migrations (this one, " +
                (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
@@ -623,6 +633,10 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
         return psql_runs_file(file, dir.folder) || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/');
     }
     if (dir.folder.empty()) return false;
+    // MikroORM with a glob of its own: any file below the folder may be one it selects.
+    if (dir.tool == "mikro-orm") {
+        return !dir.glob.empty() && (dir.folder == "." || (file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/'));
+    }
     if (dir.tool == "knex") {
         // The files of the folder itself (knex reads no subfolder) whose path.extname() the
         // knexfile's loadExtensions lists (read_js): Node's extname, "" for a dot file or none.

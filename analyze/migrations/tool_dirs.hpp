@@ -14,7 +14,7 @@
 namespace pgfence::analyze::tools {
 
 struct ToolDir {
-    std::string tool;     // "diesel", "knex", "dbmate", "sqlx", "typeorm", "node-pg-migrate", "goose"
+    std::string tool;     // "diesel", "knex", "mikro-orm", "dbmate", "sqlx", "typeorm", "node-pg-migrate", "goose"
     std::string setting;  // the setting as the tool names it: "[migrations_directory] dir", "DBMATE_MIGRATIONS_DIR"
     int line = 1;         // where the settings file sets it
     // Relative to the same root as the settings file's path ("" with `unknown` set, unless
@@ -43,6 +43,13 @@ struct ToolDir {
     // knex: the knexfile's `migrations.loadExtensions` as written (".migration"), which replace its
     // default list: files of the folder ending so are required as JavaScript (tool_loads).
     std::vector<std::string> load_extensions;
+    // mikro-orm: its migrations.glob where not the default '!(*.d).{js,ts,cjs}': which files of the
+    // folder umzug loads is then not read, and every file below it counts as loaded (tool_loads).
+    std::string glob;
+    // mikro-orm: the configuration file (repository-relative) another setting names and this entry
+    // was read from (package.json's configPaths, MIKRO_ORM_CLI_CONFIG, --config): `pr` counts each
+    // of its changed lines as a settings change.
+    std::string named_file;
 };
 
 // The setting of the ToolDir a Cargo.toml that depends on sqlx gives: sqlx-cli's default folder,

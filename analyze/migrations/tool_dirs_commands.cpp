@@ -157,6 +157,26 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
     const auto logical = logical_lines(text, name.ends_with(".yml") || name.ends_with(".yaml"));
     for (const auto& one : logical) [&](int n, std::string_view l) {
         if (auto d = typeorm_cli_data_source(path, n, l); d && base == path_folder(path)) out.push_back(std::move(*d));  // followed in read_tool_dirs
+        // MikroORM's CLI (@mikro-orm/cli package.json bin: mikro-orm, mikro-orm-esm): its --config,
+        // or the configuration it finds where it runs (mikro_orm_dirs.cpp).
+        for (std::string_view c : {"mikro-orm-esm", "mikro-orm"}) {
+            const std::size_t cmd = command_at(l, c);
+            if (cmd == std::string_view::npos) continue;
+            std::string_view rest = l.substr(cmd + c.size());
+            rest = rest.substr(0, rest.find_first_of("&;|\""));
+            // `MIKRO_ORM_MIGRATIONS_PATH=db/x mikro-orm migration:up`: the environment overrides the
+            // configuration's (ConfigurationLoader.loadEnvironmentVars), and is not read here.
+            if (const std::string_view before = l.substr(0, cmd); before.find("MIKRO_ORM_") != std::string_view::npos) {
+                const std::size_t at = before.find("MIKRO_ORM_");
+                out.push_back(computed("mikro-orm", "mikro-orm", n,
+                                       "the command line sets " + shown(before.substr(at, before.find_first_of(" =", at) - at)) +
+                                           ", which overrides MikroORM's configuration and which pgfence does not read",
+                                       true));
+                break;
+            }
+            read_mikro_orm_command(n, rest, base, out, read);
+            break;
+        }
         for (const Cli& cli : clis()) [&] {
             std::size_t cmd = std::string_view::npos;
             std::string_view command;

@@ -295,6 +295,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     const std::string base = run_folder ? *run_folder
                              : tool == "knex" || tool == "db-migrate" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
+                             : tool == "mikro-orm"       ? mikro_orm_run_folder(path)
                                                          : project_folder(path);
     const Lines lines_of(text);
     const std::size_t first = out.size();
@@ -305,6 +306,8 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     std::set<int> spread_lines;                           // the lines of unread spreads reported
     std::optional<std::vector<std::size_t>> enclosing;    // open_brackets, when a spread asks
     std::map<std::size_t, bool> options_at;               // typeorm_options_at of each object with a spread
+    std::optional<std::string> mikro_glob;                // MikroORM's migrations.glob, when not the default
+    int mikro_glob_line = 0;
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         // knex's `migrations.loadExtensions` replaces its default list (knex/knex
         // lib/migrations/migrate/configuration-merger.js: the knexfile's migrations over
@@ -327,6 +330,30 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                        "which files of the folder knex loads as migrations is not known",
                                        true));
             }
+            return true;
+        }
+        // MikroORM (mikro_orm_dirs.cpp): `migrations` not an object literal, or filled from a
+        // spread; `baseDir`, which every path is relative to; a `glob` other than the default
+        // '!(*.d).{js,ts,cjs}' (core/utils/Configuration.js), which pgfence does not match.
+        if (tool == "mikro-orm" && (key == "migrations" || (key == "..." && parent == "migrations") || key == "baseDir")) {
+            if (key == "migrations" && (w.done() || w.is("{"))) return false;
+            const int n = lines_of.at(w.at());
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("mikro-orm", key == "..." ? "migrations" : key, n,
+                                   key == "baseDir" ? "it moves the folder MikroORM's paths are relative to (" + shown(expr) + "), which pgfence does not follow"
+                                   : key == "..." ? "its keys come from " + shown(expr) + ", which pgfence does not read as settings"
+                                                  : "its value " + shown(expr) + " is computed when the tool runs (not an object literal)",
+                                   true));
+            return true;
+        }
+        if (tool == "mikro-orm" && key == "glob" && parent == "migrations") {
+            mikro_glob_line = lines_of.at(w.at());
+            std::string_view expr;
+            auto values = w.value(expr);
+            if (values && values->size() == 1 && (*values)[0] == "!(*.d).{js,ts,cjs}") return true;
+            mikro_glob = values && values->size() == 1 && !(*values)[0].starts_with(JsWalk::k_folded) ? (*values)[0] : std::string(expr);
+            if (mikro_glob->empty()) *mikro_glob = "?";
             return true;
         }
         // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
@@ -429,8 +456,9 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
         else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
+        else if (tool == "mikro-orm" && (key == "path" || key == "pathTs") && parent == "migrations") setting = "migrations." + key;
         if (setting.empty()) return false;
-        directory = directory || tool == "knex";  // named, whether read or computed: no default folder
+        directory = directory || tool == "knex" || tool == "mikro-orm";  // named, whether read or computed: no default folder
         const int n = lines_of.at(w.at());
         const bool listed = w.is("[");
         std::string_view expr;
@@ -466,7 +494,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         }
         // knex's CLI runs in the knexfile's folder: path.join/resolve(__dirname or process.cwd(),
         // literals) is a folder there (knex's own templates write `path.join(__dirname, 'migrations')`).
-        if (!values && tool == "knex") {
+        if (!values && (tool == "knex" || tool == "mikro-orm")) {
             if (auto folded = fold_path_expression(expr); folded && !folded->empty()) values = std::vector<std::string>{*folded};
         }
         if (!values || values->empty()) {
@@ -492,17 +520,20 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         }
         directory = directory || tool == "knex";
         return true;
-    }, tool == "knex" || tool == "typeorm" || tool == "node-pg-migrate");
+    }, tool == "knex" || tool == "typeorm" || tool == "node-pg-migrate" || tool == "mikro-orm");
     // A settings key changed or aliased after its literal: what the tool reads is not the literal.
     std::vector<std::string_view> names;
     if (tool == "knex" && !seeds) names = {"migrations", "directory", "loadExtensions"};
     else if (tool == "knex") names = {"seeds", "directory"};
     else if (tool == "typeorm") names = {"migrations"};
     else if (tool == "node-pg-migrate" || tool == "db-migrate") names = {"migrations-dir", "ignore-pattern"};
+    else if (tool == "mikro-orm") names = {"migrations", "path", "pathTs", "glob"};
     std::set<int> used_at;  // one finding a line
     key_uses(text, names, [&](std::size_t offset, const std::string& name, const std::string& before) {
         // `x.seeds.directory` is not the migrations' (nor `x.migrations.directory` the seeds').
         if (name == "directory" && before == (seeds ? "migrations" : "seeds")) return;
+        // MikroORM's path, pathTs and glob only as the migrations' (`path.join` is Node's module).
+        if (tool == "mikro-orm" && name != "migrations" && before != "migrations") return;
         if (used_at.size() >= k_most_dirs || !used_at.insert(lines_of.at(offset)).second) return;
         const std::string setting = tool != "knex" || name == "migrations" || name == "seeds" || name == "loadExtensions" ? name
                                     : before.empty() || before == "(destructuring)"                                          ? std::string(seeds ? "seeds.directory" : "migrations.directory")
@@ -512,8 +543,15 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                "a compound assignment, an alias or Object.assign): the value the tool reads is not the one written, and "
                                "pgfence does not follow it",
                                true));
-        directory = directory || tool == "knex";
+        directory = directory || tool == "knex" || tool == "mikro-orm";
     });
+    if (mikro_glob) {
+        // The default folder, ./migrations, where the file names none (core/utils/Configuration.js).
+        if (!directory) out.push_back(make("mikro-orm", "migrations.glob, MikroORM's default path", mikro_glob_line, base, "migrations", true));
+        for (std::size_t i = first; i < out.size(); ++i) {
+            if (out[i].tool == "mikro-orm" && out[i].unknown.empty()) out[i].glob = *mikro_glob;
+        }
+    }
     if (!load_extensions) return;
     // knex's default folder, ./migrations, where the knexfile names none (CONFIG_DEFAULT directory).
     if (!directory) out.push_back(make("knex", "migrations.loadExtensions, knex's default directory", load_extensions_line, base, "migrations", true));

@@ -80,4 +80,14 @@ std::optional<std::string> repository_join(std::string_view base, std::string_vi
 void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out);
 void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base, const ReadFile& read = {});
 
+// mikro_orm_dirs.cpp: MikroORM's configuration as its CLI finds it. Whether `name` is a default
+// configuration file's name (mikro-orm.config.ts, .js, ...); the folder the CLI runs in for one at
+// `path` (the project's: above src/, dist/, build/); package.json's "mikro-orm".configPaths; a .env's
+// MIKRO_ORM_* keys; a `mikro-orm` command line (`rest`: after the command word) run in `base`.
+bool mikro_orm_config_name(std::string_view name);
+std::string mikro_orm_run_folder(std::string_view path);
+void read_mikro_orm_package(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read);
+void read_mikro_orm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read);
+void read_mikro_orm_command(int line, std::string_view rest, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read);
+
 }  // namespace pgfence::analyze::tools::tool_dirs_detail

@@ -195,3 +195,46 @@ TEST_CASE("tool_dirs: drizzle-kit's out, Prisma's migrations.path, drizzle-orm's
           "prisma:1:.config/db/changes;prisma:1:db/changes");
     CHECK(folders(read_tool_dirs("src/prisma.ts", "export default { migrations: { path: 'db/changes' } };\n")).empty());
 }
+
+TEST_CASE("tool_dirs: MikroORM's migrations.path and pathTs, configPaths, .env, --config, computed values") {
+    // Relative to the project (where the CLI runs: above src/), __dirname to the file's folder.
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = {\n  migrations: { path: './db/changes' },\n};\n")) == "mikro-orm:2:db/changes");
+    CHECK(folders(read_tool_dirs("app/src/mikro-orm.config.ts", "export default defineConfig({\n  migrations: {\n    path: 'dist/m',\n    pathTs: './src/m',\n  },\n});\n")) ==
+          "mikro-orm:3:app/dist/m;mikro-orm:4:app/src/m");
+    CHECK(folders(read_tool_dirs("src/mikro-orm.config.ts", "export default { migrations: { path: path.join(__dirname, 'm') } };\n")) == "mikro-orm:1:src/m");
+    // Computed: a value, the object, a spread, baseDir; a later write.
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = { migrations: { path: process.env.DIR } };\n")) == "mikro-orm:1:?");
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = {\n  migrations: settings(),\n};\n")) == "mikro-orm:2:?");
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = { migrations: { ...m } };\n")) == "mikro-orm:1:?");
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = { baseDir: root };\n")) == "mikro-orm:1:?");
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "const c = { migrations: { path: 'a' } };\nc.migrations.path += '/b';\n")) == "mikro-orm:1:a;mikro-orm:2:?");
+    // The default folder and glob add nothing; another glob makes every file of the folder loaded.
+    CHECK(folders(read_tool_dirs("mikro-orm.config.js", "module.exports = { migrations: { tableName: 't', glob: '!(*.d).{js,ts,cjs}' } };\n")).empty());
+    const auto globbed = read_tool_dirs("mikro-orm.config.js", "module.exports = { migrations: { path: 'db/m', glob: '*.sql.js' } };\n");
+    REQUIRE(globbed.size() == 1);
+    CHECK(tool_loads("db/m/1.coffee", globbed[0]));
+    CHECK_FALSE(in_tool_dir("db/m/1.coffee", globbed[0]));
+    CHECK(!unread_loaded_file("db/m/1.coffee", globbed[0]).empty());
+    // Other settings files name it: package.json's configPaths, a .env, a --config.
+    const std::map<std::string, std::string> files = {{"config/orm.js", "module.exports = { migrations: { path: './db/x' } };\n"}};
+    const ReadFile read = [&](const std::string& p) -> std::optional<std::string> {
+        auto it = files.find(p);
+        return it == files.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    CHECK(folders(read_tool_dirs("package.json", "{\n  \"mikro-orm\": {\n    \"configPaths\": [\"./config/orm.js\", \"./gone.js\"]\n  }\n}\n", read)) ==
+          "mikro-orm:3:db/x;mikro-orm:3:?");
+    CHECK(folders(read_tool_dirs(".env", "MIKRO_ORM_MIGRATIONS_PATH=./db/e\nMIKRO_ORM_CLI_CONFIG=config/orm.js\nMIKRO_ORM_BASE_DIR=/x\n", read)) ==
+          "mikro-orm:1:db/e;mikro-orm:2:db/x;mikro-orm:3:?");
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"mikro-orm migration:up --config config/orm.js\"}}\n", read)) == "mikro-orm:1:db/x");
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"mikro-orm migration:up --config $CFG\"}}\n", read)) == "mikro-orm:1:?");
+    // A migration command with no configuration pgfence finds; none where it finds one, or for other commands.
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"npx mikro-orm migration:up\"}}\n", read)) == "mikro-orm:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"npx mikro-orm debug\"}}\n", read)).empty());
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"MIKRO_ORM_MIGRATIONS_PATH=db/y mikro-orm migration:up --config config/orm.js\"}}\n", read)) ==
+          "mikro-orm:1:?");
+    const ReadFile with_default = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "src/mikro-orm.config.ts") return std::string("export default {};\n");
+        return std::nullopt;
+    };
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"mikro-orm migration:up\"},\n \"dependencies\": {\"@mikro-orm/cli\": \"6\"}}\n", with_default)).empty());
+}

@@ -1,0 +1,177 @@
+// MikroORM's migrations folder, as its CLI finds its configuration (red team R87 F6). Sources,
+// @mikro-orm/core and @mikro-orm/cli 6.6.16:
+// - cli/CLIHelper.js getConfiguration: registerDotenv (the MIKRO_ORM_* keys of the working
+//   folder's .env, or of MIKRO_ORM_ENV's file, into process.env) and then, unless `--config` names
+//   the files, ConfigurationLoader.getConfigPaths();
+// - core/utils/ConfigurationLoader.js getConfigPaths: MIKRO_ORM_CLI_CONFIG, then package.json's
+//   "mikro-orm": { "configPaths": [...] }, then ./src/mikro-orm.config.ts, ./mikro-orm.config.ts,
+//   ./{dist,build,src}/mikro-orm.config.js, ./mikro-orm.config.js; the first that exists is loaded;
+//   loadEnvironmentVars: MIKRO_ORM_MIGRATIONS_PATH, _PATH_TS, _GLOB and MIKRO_ORM_BASE_DIR override
+//   the file's (mergeConfig(tmp, options, env));
+// - core/utils/Configuration.js: migrations.path './migrations', glob '!(*.d).{js,ts,cjs}', baseDir
+//   process.cwd(); migrations/Migrator.js: the folder is pathTs under ts-node (the CLI prefers it),
+//   else path, each relative to baseDir, and umzug loads join(folder, glob).
+// The CLI runs in the project's folder (package.json's), so paths are relative to it, not to the
+// settings file's; `path.join(__dirname, ...)` is the file's own folder.
+#include "analyze/migrations/tool_dirs_parts.hpp"
+#include "analyze/orm/rebinding.hpp"
+#include "analyze/migrations/tool_dirs_walk.hpp"
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+
+namespace pgfence::analyze::tools::tool_dirs_detail {
+namespace {
+
+constexpr std::string_view k_config_names[] = {"mikro-orm.config.ts", "mikro-orm.config.js", "src/mikro-orm.config.ts", "src/mikro-orm.config.js",
+                                               "dist/mikro-orm.config.js", "build/mikro-orm.config.js"};
+
+std::string joined(std::string_view base, std::string_view name) { return base.empty() ? std::string(name) : std::string(base) + "/" + std::string(name); }
+
+// The settings file `file` (repository-relative) read as MikroORM's configuration, its entries
+// said at `line` of the file that names it (`how`): the CLI runs in `run_folder`.
+void read_named(std::string_view how, int line, const std::string& file, std::string_view run_folder, const ReadFile& read, std::vector<ToolDir>& out) {
+    std::optional<std::string> text;
+    if (read) text = read(file);
+    if (!text) {
+        out.push_back(computed("mikro-orm", std::string(how), line,
+                               "it names the configuration file " + shown(file) + ", which pgfence cannot read in the repository: its migrations folder is not known",
+                               true));
+        out.back().named_file = file;
+        return;
+    }
+    const std::string base(run_folder);
+    std::vector<ToolDir> named;
+    read_js(file, *text, "mikro-orm", named, &base);
+    for (auto& d : named) {
+        d.setting = std::string(how) + " " + shown(file) + " " + d.setting;
+        d.line = line;
+        d.named_file = file;
+        out.push_back(std::move(d));
+    }
+}
+
+}  // namespace
+
+bool mikro_orm_config_name(std::string_view name) { return name.starts_with("mikro-orm.config.") && script_name(name); }
+
+std::string mikro_orm_run_folder(std::string_view path) {
+    const std::string_view folder = path_folder(path);
+    const std::string_view last = path_name(folder);
+    if (last == "src" || last == "dist" || last == "build") return std::string(path_folder(folder));
+    return std::string(folder);
+}
+
+void read_mikro_orm_package(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read) {
+    if (text.find("configPaths") == std::string_view::npos) return;
+    const std::string base(path_folder(path));
+    const Lines lines_of(text);
+    walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t) {
+        if (key != "configPaths" || parent != "mikro-orm") return false;
+        const int n = lines_of.at(w.at());
+        std::string_view expr;
+        auto values = w.value(expr);
+        if (!values) {
+            out.push_back(computed("mikro-orm", "\"mikro-orm\".configPaths", n, "its value " + shown(expr) + " is not a list of strings", true));
+            return true;
+        }
+        for (std::size_t i = 0; i < values->size() && i < k_most_dirs; ++i) {
+            const auto file = repository_join(base, (*values)[i]);
+            if (!file) {
+                out.push_back(computed("mikro-orm", "\"mikro-orm\".configPaths", n, "it names " + shown((*values)[i]) + ", outside the repository", true));
+                continue;
+            }
+            read_named("\"mikro-orm\".configPaths", n, *file, base, read, out);
+        }
+        return true;
+    });
+}
+
+void read_mikro_orm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read) {
+    if (text.find("MIKRO_ORM_") == std::string_view::npos) return;
+    const std::string base(path_folder(path));
+    for (std::string_view key : {"MIKRO_ORM_MIGRATIONS_PATH", "MIKRO_ORM_MIGRATIONS_PATH_TS"}) {
+        for (const auto& v : env_values(text, key)) {
+            if (!v.value) out.push_back(computed("mikro-orm", std::string(key), v.line, "its value " + shown(v.raw) + " reads another environment variable", true));
+            else out.push_back(make("mikro-orm", std::string(key), v.line, base, *v.value, true));
+        }
+    }
+    // A glob other than the default: every file of the folder may be loaded (tool_loads).
+    std::string glob;
+    int glob_line = 0;
+    for (const auto& v : env_values(text, "MIKRO_ORM_MIGRATIONS_GLOB")) {
+        glob = v.value.value_or("*");
+        glob_line = v.line;
+    }
+    if (!glob.empty()) {
+        bool named = false;
+        for (auto& d : out) {
+            if (d.tool != "mikro-orm" || !d.setting.starts_with("MIKRO_ORM_MIGRATIONS_PATH")) continue;
+            d.glob = glob;
+            named = true;
+        }
+        if (!named) {
+            out.push_back(make("mikro-orm", "MIKRO_ORM_MIGRATIONS_GLOB", glob_line, base, "migrations", true));
+            out.back().glob = glob;
+        }
+    }
+    for (std::string_view key : {"MIKRO_ORM_BASE_DIR", "MIKRO_ORM_ENV"}) {
+        for (const auto& v : env_values(text, key)) {
+            out.push_back(computed("mikro-orm", std::string(key), v.line,
+                                   "it sets " + std::string(key == "MIKRO_ORM_ENV" ? "the .env file MikroORM reads" : "the folder MikroORM's paths are relative to") +
+                                       " to " + shown(v.raw) + ", which pgfence does not follow",
+                                   true));
+        }
+    }
+    for (const auto& v : env_values(text, "MIKRO_ORM_CLI_CONFIG")) {
+        const auto file = v.value ? repository_join(base, *v.value) : std::nullopt;
+        if (!file) {
+            out.push_back(computed("mikro-orm", "MIKRO_ORM_CLI_CONFIG", v.line, "its value " + shown(v.raw) + " is not a file of the repository pgfence can name", true));
+            continue;
+        }
+        read_named("MIKRO_ORM_CLI_CONFIG", v.line, *file, base, read, out);
+    }
+}
+
+void read_mikro_orm_command(int line, std::string_view rest, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read) {
+    // `--config x` (yargs: a string array, also `--config=x`): the file the CLI loads instead.
+    bool present = false;
+    std::size_t at = rest.find(" --config");
+    if (at != std::string_view::npos) {
+        std::string_view value = rest.substr(at + 9);
+        present = value.empty() || value.front() == ' ' || value.front() == '=';
+        if (present) {
+            value.remove_prefix(value.empty() ? 0 : 1);
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            value = value.substr(0, value.find(' '));
+            const bool plain = !value.empty() && value.front() != '-' && value.find_first_of("$`'\\*?[{") == std::string_view::npos;
+            const auto file = plain ? repository_join(base, value) : std::nullopt;
+            if (!file) {
+                out.push_back(computed("mikro-orm", "mikro-orm --config", line,
+                                       "pgfence does not follow --config " + shown(value) + ": the configuration (and its migrations folder) is not known", true));
+            } else {
+                read_named("mikro-orm --config", line, *file, base, read, out);
+            }
+            return;
+        }
+    }
+    // Only the commands that run migrations from the folder.
+    const bool runs = rest.find("migration:up") != std::string_view::npos || rest.find("migration:down") != std::string_view::npos ||
+                      rest.find("migration:fresh") != std::string_view::npos;
+    if (!runs || !read) return;
+    // A configuration pgfence reads where the CLI looks (the default paths; package.json's
+    // configPaths and a .env's MIKRO_ORM_CLI_CONFIG are read with those files).
+    for (std::string_view name : k_config_names) {
+        if (read(joined(base, name))) return;
+    }
+    if (auto package = read(joined(base, "package.json")); package && package->find("configPaths") != std::string::npos) return;
+    if (auto env = read(joined(base, ".env")); env && env->find("MIKRO_ORM_") != std::string::npos) return;
+    out.push_back(computed("mikro-orm", "mikro-orm", line,
+                           "it runs MikroORM's migrations with a configuration pgfence does not find (no mikro-orm.config.{ts,js} in " +
+                               (base.empty() ? std::string("the repository's top") : shown(base)) +
+                               " or its src/, dist/, build/, no package.json configPaths, no .env MIKRO_ORM_ keys): MIKRO_ORM_CLI_CONFIG or "
+                               "the environment names its migrations folder",
+                           true));
+}
+
+}  // namespace pgfence::analyze::tools::tool_dirs_detail
