@@ -61,6 +61,8 @@ void each_on(std::string_view text, std::string_view key, F found) {
 // beside its postgres ones): TypeORM picks its driver by `type` (typeorm src/driver/DriverFactory.ts),
 // so those settings change no PostgreSQL schema. None when the file could give such an object
 // another type: a spread (`{...dev, type: 'postgres'}`), Object.assign or a merge, or a write to a `type` member.
+// Nor an object with a computed key at its top (`[TYPE]: 'postgres'`, `["ty" + "pe"]:`: a later key replaces
+// `type`), or `type` there other than once as `type: '<literal>'` (`get type() {...}`).
 std::set<std::size_t> other_dialect_keys(std::string_view text) {
     static const std::set<std::string_view> k_other = {"sqlite", "better-sqlite3", "sqljs", "capacitor", "cordova", "react-native", "nativescript",
                                                        "expo", "mysql", "mariadb", "mssql", "oracle", "mongodb", "sap", "spanner"};
@@ -73,7 +75,7 @@ std::set<std::size_t> other_dialect_keys(std::string_view text) {
         return k < n && is(k + 1, ":") && ((t[k].kind == orm::TokenKind::Ident && t[k].text == w) || (t[k].kind == orm::TokenKind::String && t[k].string.value == w));
     };
     struct Object {
-        int type = 0;  // 0 none seen, 1 another database's, -1 any other value
+        int type = 0;  // 0 none seen, 1 another database's, -1 any other value, a computed key or `type` twice
         std::vector<std::size_t> keys;
     };
     std::vector<Object> open;  // one per `{` still open (a block's too: it holds no `key:` at its top)
@@ -85,6 +87,8 @@ std::set<std::size_t> other_dialect_keys(std::string_view text) {
             return {};
         }
         if (t[k].kind == orm::TokenKind::String && t[k].string.value == "type" && k > 0 && is(k - 1, "[")) return {};
+        const bool top = !brace.empty() && brace.back();
+        if (top && is(k, "[") && (is(k - 1, "{") || is(k - 1, ","))) open.back().type = -1;
         if (is(k, "{") || is(k, "(") || is(k, "[")) {
             brace.push_back(is(k, "{"));
             if (is(k, "{")) open.emplace_back();
@@ -100,7 +104,13 @@ std::set<std::size_t> other_dialect_keys(std::string_view text) {
             continue;
         }
         // A key at the top of the innermost open `{` (not inside a bracket within it).
-        if (brace.empty() || !brace.back() || !(is(k - 1, "{") || is(k - 1, ","))) continue;
+        if (!top) continue;
+        const bool type_word = t[k].kind == orm::TokenKind::String ? t[k].string.value == "type" : t[k].text == "type";
+        if (!(is(k - 1, "{") || is(k - 1, ","))) {
+            if (type_word) open.back().type = -1;  // `get type()`, `async type()`, or a value naming it
+            continue;
+        }
+        if (type_word && !key(k, "type")) open.back().type = -1;  // `type() {...}`, `type,`
         if (key(k, "type")) {
             const bool other = k + 2 < n && t[k + 2].kind == orm::TokenKind::String && k_other.contains(t[k + 2].string.value) &&
                                (is(k + 3, ",") || is(k + 3, "}"));

@@ -166,7 +166,9 @@ const std::pair<std::string, Json>* match(const Json& map, std::string_view spec
         if (s == std::string::npos || k.find('*', s + 1) != std::string::npos) continue;
         const std::string_view prefix = std::string_view(k).substr(0, s), suffix = std::string_view(k).substr(s + 1);
         if (spec.size() < prefix.size() + suffix.size() + (node ? 1 : 0) || !spec.starts_with(prefix) || !spec.ends_with(suffix)) continue;
-        if (!best || prefix.size() > best_prefix) {
+        // Node breaks a tie of prefixes by the longer key, whatever the order (resolve.js patternKeyCompare:
+        // equal base lengths, then `a.length > b.length`, `#lib/*.js` over `#lib/*`); TypeScript keeps the first.
+        if (!best || prefix.size() > best_prefix || (node && prefix.size() == best_prefix && k.size() > best->first.size())) {
             best = &m;
             best_prefix = prefix.size();
             star = std::string(spec.substr(prefix.size(), spec.size() - prefix.size() - suffix.size()));

@@ -24,6 +24,9 @@ with any changed script:
   its `require("./src/boot")`): its loads run when TypeORM loads it;
 - control_high: a migration's `require("#db/drop")` through a conditional pattern is read, so its
   dropTable("users") is a HIGH finding in analyze, not an unknown.
+- pattern_tie, pattern_tie_control (red team R87b F3): `"#lib/*"` and `"#lib/*.js"` share a prefix; Node
+  takes the longer key whatever the order (resolve.js patternKeyCompare), so `#lib/audit.js` is the file
+  the longer key names: its dropTable is HIGH; with the longer key naming the harmless file, no drop.
 
     test_pr_alias_imports.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -193,7 +196,33 @@ def control_high(s):
     check(not any(rule == "unknown-statement" for _, rule, _ in at), f"and no load is unknown: {at}")
 
 
-SCENARIOS = {f.__name__: f for f in (boot_target, pattern, conditions, unresolved, data_source, data_source_relative, runner, runner_control, migration_target, migration_control, control_readme, control_high)}
+def tie_project(imports):
+    drop = 'exports.run = async function (knex) {\n  await knex.schema.dropTable("users");\n};\n'
+    migration = ('const { run } = require("#lib/audit.js");\n'
+                 "exports.up = async function (knex) {\n  await run(knex);\n};\nexports.down = async function () {};\n")
+    return {"package.json": '{"name":"app","imports":%s,%s}\n' % (imports, DEPS),
+            "knexfile.js": 'module.exports = { client: "pg", migrations: { directory: "./migrations" } };\n',
+            "migrations/20240101000000_users.js": USERS, "migrations/20240101000001_audit.js": migration,
+            "src/lib/audit.js": drop.replace("dropTable", "hasTable"), "src/legacy/audit.js": drop}
+
+
+def tie_found(s, imports):
+    repository(s, tie_project(imports), {}, {"README.md": "# app\n"})
+    code, found = analyze_base(s)
+    return code, [(p, x["rule"], x["risk"]) for p, x in found if p == "migrations/20240101000001_audit.js"]
+
+
+def pattern_tie(s):
+    _, at = tie_found(s, '{"#lib/*": "./src/lib/*", "#lib/*.js": "./src/legacy/*.js"}')
+    check(any(rule == "drop-table" and r == "HIGH" for _, rule, r in at), f"the legacy dropTable is HIGH: {at}")
+
+
+def pattern_tie_control(s):
+    _, at = tie_found(s, '{"#lib/*": "./src/legacy/*", "#lib/*.js": "./src/lib/*.js"}')
+    check(not any(rule == "drop-table" for _, rule, _ in at), f"the longer key names the harmless file: {at}")
+
+
+SCENARIOS = {f.__name__: f for f in (pattern_tie, pattern_tie_control, boot_target, pattern, conditions, unresolved, data_source, data_source_relative, runner, runner_control, migration_target, migration_control, control_readme, control_high)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -15,6 +15,10 @@ scenario is a real git repository run through `pgfence analyze`.
 - typeorm_dialect_controls: `synchronize: true` on a postgres source, `{ ...sqlite, type: 'postgres' }`,
   `synchronize: process.env.X === 'true'`, and a function that returns the data source called at load
   with `.query(...)`: each unknown at its line.
+- typeorm_type_override (red team R87b F2): a Nest `TypeOrmModule.forRoot({ type: 'sqlite', dropSchema: true,
+  ... })` whose later computed key (`[TYPE]:`, `["ty" + "pe"]:`) or getter `get type()` makes it 'postgres':
+  TypeORM builds a PostgreSQL DataSource and drops the schema; each dropSchema unknown at its line, and
+  the same object with no such key (the control) stays silent.
 
     test_typeorm_load.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
@@ -123,7 +127,28 @@ def typeorm_dialect_controls(s):
     check(("server/a.ts", "unknown-statement", 6) not in found, f"a's sqlite config is not: {found}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_nest_app, typeorm_nest_controls, typeorm_other_dialect, typeorm_dialect_controls)}
+def typeorm_type_override(s):
+    """R87b F2: a key after `type: 'sqlite'` that replaces it; line 6 is the forRoot call."""
+    def module(options):
+        return ("import { Module } from '@nestjs/common';\nimport { TypeOrmModule } from '@nestjs/typeorm';\nconst TYPE = 'type';\n\n"
+                "@Module({\n  imports: [TypeOrmModule.forRoot(" + options + ")],\n})\nexport class AppModule {}\n")
+    head = "{ type: 'sqlite', database: 'dev.sqlite', dropSchema: true, url: process.env.DATABASE_URL, "
+    files = {"package.json": DIALECT_PACKAGE.replace('"sqlite3"', '"@nestjs/typeorm":"10.0.0","@nestjs/common":"10.0.0","sqlite3"'),
+             "src/computed.module.ts": module(head + "[TYPE]: 'postgres' }"),
+             "src/concat.module.ts": module(head + "['ty' + 'pe']: 'postgres' }"),
+             "src/getter.module.ts": module(head + "get type() { return 'postgres'; } }"),
+             "src/sqlite.module.ts": module(head + "logging: true }"),
+             "server/datasource.ts": DIALECT_HEAD + POSTGRES + "export default new DataSource(pgConfig);\n",
+             "server/migration/postgres/1700000000000-Init.ts": INIT}
+    repository(s, files, {"README.md": "app\n"})
+    found = unknowns(analyze_findings(s))
+    for name in ("computed", "concat", "getter"):
+        check((f"src/{name}.module.ts", "unknown-statement", 6) in found, f"{name}: dropSchema is unknown: {found}")
+    check(not any(p == "src/sqlite.module.ts" for p, _, _ in found), f"the sqlite control is not: {found}")
+
+
+SCENARIOS = {f.__name__: f for f in (typeorm_nest_app, typeorm_nest_controls, typeorm_other_dialect, typeorm_dialect_controls,
+                                     typeorm_type_override)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -21,7 +21,7 @@ struct Project {
         dir = fs::temp_directory_path() / ("pgfence_package_imports_" + std::to_string(::getpid()));
         fs::remove_all(dir);
         fs::create_directories(dir / ".git");
-        for (const char* f : {"src/boot.js", "src/browser.js", "src/cjs.js", "src/esm.js", "src/lib/a.js", "src/lib/a-a.js", "src/dev.js"}) {
+        for (const char* f : {"src/boot.js", "src/browser.js", "src/cjs.js", "src/esm.js", "src/lib/a.js", "src/lib/a-a.js", "src/dev.js", "src/legacy/a.js"}) {
             fs::create_directories((dir / f).parent_path());
             std::ofstream(dir / f) << "exports.ok = true;\n";
         }
@@ -46,6 +46,13 @@ TEST_CASE("package imports: exact keys and patterns", "[aliases]") {
     CHECK(p.resolve("#lib/", &why).empty());  // `*` stands for one character at least
     CHECK(p.resolve("#none", &why).empty());
     CHECK(!why.empty());
+}
+
+TEST_CASE("package imports: a tie of prefixes goes to the longer key, as Node's patternKeyCompare", "[aliases]") {
+    for (const char* imports : {R"({"#lib/*":"./src/lib/*","#lib/*.js":"./src/legacy/*.js"})", R"({"#lib/*.js":"./src/legacy/*.js","#lib/*":"./src/lib/*"})"}) {
+        Project p(imports);
+        CHECK(p.resolve("#lib/a.js") == "src/legacy/a.js");
+    }
 }
 
 TEST_CASE("package imports: the target Node picks from conditions", "[aliases]") {
