@@ -662,7 +662,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) && !tools::node_config_file(file.path) &&
+        if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) &&
+            !release_config_name(name) && !tools::node_config_file(file.path) &&
             !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             auto is_named = mikro_config(file.path);

@@ -116,7 +116,20 @@ std::vector<int> context_lines(std::string_view path, std::string_view text) {
     return out;
 }
 
+// A line of a release tool's settings that may run something (see other_tool_lines).
+bool release_line(std::string_view line) {
+    for (std::string_view key : {"Cmd", "before:", "after:", "\"hooks\"", "hooks:", "extends", "\"./", "'./", "\"../", "'../", "- ./", "- ../"}) {
+        if (line.find(key) != std::string_view::npos) return true;
+    }
+    const std::size_t tool = line.find("semantic-release");
+    return tool != std::string_view::npos && (tool == 0 || line[tool - 1] != '/') && line.find("@semantic-release/") == std::string_view::npos;
+}
+
 }  // namespace
+
+bool release_config_name(std::string_view name) {
+    return name.starts_with(".releaserc") || name.starts_with("release.config.") || name.starts_with(".release-it.");
+}
 
 bool node_config_only(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
@@ -149,7 +162,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
                    line.find("mikro-orm ") != std::string_view::npos || line.find("configPaths") != std::string_view::npos ||
                    line.find("NODE_CONFIG") != std::string_view::npos || !tools::preload_line(line, false).empty() ||
-                   tools::deploy_command_line(line);
+                   tools::deploy_command_line(line) || line.find("Cmd\"") != std::string_view::npos ||
+                   line.find("\"before:") != std::string_view::npos || line.find("\"after:") != std::string_view::npos;
         };
     }
     // npm's node-options: code preloaded into every node process npm starts (tools::preload_line).
@@ -239,6 +253,13 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.") || tools::dotenv_name(path)) return dotenv_line;
+    // A release tool's settings (analyze/migrations/deploy_release_config.cpp reads them for the
+    // deploy commands that run the tool): a line that sets a command, a hook, `extends` or a
+    // plugin other than semantic-release's own (red team R87b F5). A JS config: every line.
+    if (release_config_name(name)) {
+        if (name.ends_with("js") || name.ends_with("ts")) return any;
+        return release_line;
+    }
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
     // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a
     // spring.flyway / spring.liquibase key path count (other_tool_changes).

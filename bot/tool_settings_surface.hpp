@@ -26,6 +26,8 @@ namespace pgfence::bot {
 
 // Whether `path` is sequelize-cli's default configuration (config/config.json or config.js).
 [[nodiscard]] bool sequelize_config_name(std::string_view path);
+// semantic-release's and release-it's settings files, by name (.releaserc*, release.config.*, .release-it.*).
+[[nodiscard]] bool release_config_name(std::string_view name);
 
 // Whether `path` is one of node-config's files and no other tool's (a Spring Boot
 // config/application.yml, a sequelize config/config.json are theirs).

@@ -3,8 +3,10 @@
 // deploy's commands (deploy_workspaces.hpp).
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <initializer_list>
 
+#include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
@@ -211,6 +213,80 @@ bool exec_key(std::string_view k) {
                       "publishCmd", "successCmd", "failCmd"});
 }
 
+// The plugins a semantic-release config lists (its README "plugins": a name, or `[name, options]`),
+// each with its line: a JSON or flow list, or YAML's `- name` / `- - name` items.
+std::vector<Keyed> plugin_names(std::string_view text, int first_line) {
+    std::vector<Keyed> out;
+    auto line_at = [&](std::size_t at) { return first_line + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')); };
+    for (std::size_t at = text.find("plugins"); at != std::string_view::npos && out.size() < 64; at = text.find("plugins", at + 1)) {
+        if (at > 0 && word_char(text[at - 1])) continue;
+        std::size_t v = at + 7;
+        if (v < text.size() && (text[v] == '"' || text[v] == '\'')) ++v;
+        v = text.find_first_not_of(" \t", v);
+        if (v == std::string_view::npos || text[v] != ':') continue;
+        v = text.find_first_not_of(" \t\r", v + 1);
+        if (v != std::string_view::npos && text[v] == '[') {
+            int arrays = 0, objects = 0;
+            bool first = false;
+            for (std::size_t j = v; j < text.size(); ++j) {
+                const char c = text[j];
+                if (c == '"' || c == '\'') {
+                    const std::size_t nl = std::min(text.find('\n', j), text.size());
+                    std::size_t end = 0;
+                    const std::string s = quoted(text.substr(0, nl), j, end);
+                    if (objects == 0 && (arrays == 1 || (arrays == 2 && first))) out.push_back(Keyed{"plugins", line_at(j), s});
+                    first = false;
+                    j = end - 1;
+                } else if (c == '[') {
+                    first = ++arrays == 2;
+                } else if (c == ']') {
+                    if (--arrays == 0) break;
+                } else if (c == '{') {
+                    ++objects;
+                } else if (c == '}') {
+                    --objects;
+                } else if (objects == 0 && (arrays == 1 || (arrays == 2 && first)) && word_char(c)) {
+                    // A bare name of a YAML flow list.
+                    const std::size_t stop = std::min(text.find_first_of(",]\n", j), text.size());
+                    out.push_back(Keyed{"plugins", line_at(j), bare(text.substr(j, stop - j))});
+                    first = false;
+                    j = stop - 1;
+                }
+            }
+            continue;
+        }
+        // YAML: the `- ` items indented past the key's line, at the first item's indent.
+        const std::size_t line_start = text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
+        const std::size_t own = at - line_start;
+        std::size_t items = std::string_view::npos;
+        for (std::size_t p = std::min(text.find('\n', at), text.size()); p < text.size();) {
+            const std::size_t b = p + 1, e = std::min(text.find('\n', b), text.size());
+            const std::string_view l = text.substr(b, e - b);
+            p = e;
+            if (trim(l).empty()) continue;
+            const std::size_t ind = std::min(l.find_first_not_of(" \t"), l.size());
+            if (ind <= own && !(ind == own && l.substr(ind).starts_with("- "))) break;
+            if (items == std::string_view::npos) items = ind;
+            if (ind != items || !l.substr(ind).starts_with("- ")) continue;
+            std::string_view rest = trim(l.substr(ind + 2));
+            if (rest.starts_with("- ")) rest = trim(rest.substr(2));
+            if (rest.empty() || rest[0] == '{' || rest[0] == '[' || rest[0] == '-') continue;
+            std::size_t end = 0;
+            out.push_back(Keyed{"plugins", line_at(b), rest[0] == '"' || rest[0] == '\'' ? quoted(rest, 0, end) : bare(rest)});
+        }
+    }
+    return out;
+}
+
+// semantic-release's own plugins: what each runs is known (exec's commands are read).
+bool known_plugin(std::string_view name) {
+    return one_of(name, {"@semantic-release/commit-analyzer", "@semantic-release/release-notes-generator", "@semantic-release/changelog",
+                         "@semantic-release/npm", "@semantic-release/github", "@semantic-release/git", "@semantic-release/gitlab",
+                         "@semantic-release/exec", "@semantic-release/apm"});
+}
+
+bool local_path(std::string_view name) { return name.starts_with("./") || name.starts_with("../") || name.starts_with("/") || name == "." || name == ".."; }
+
 }  // namespace
 
 std::string Workspaces::release_command_why(const std::string& command, const std::string& here, Follow& follow) {
@@ -301,24 +377,80 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             }
             return "";
         };
+        // A config's `extends` (semantic-release lib/get-config.js: each one is loaded with
+        // resolve-from, a package or a local path; release-it's too) and semantic-release's plugins
+        // (a path or a package runs its own code at each step) are read here; `depth` bounds extends.
+        std::function<std::string(const std::string&, std::string_view, int, int)> read_config;
+        read_config = [&](const std::string& path, std::string_view text, int line, int depth) -> std::string {
+            const std::string where = printable(path);
+            if (code_config(path)) {
+                const bool may = release_it ? (text.find("hooks") != std::string::npos || text.find("before:") != std::string::npos ||
+                                               text.find("after:") != std::string::npos)
+                                            : (text.find("semantic-release/exec") != std::string::npos || text.find("Cmd") != std::string::npos);
+                if (may) {
+                    return "this command runs a release tool whose config " + where + " is code pgfence does not run, and names " +
+                           (release_it ? "hooks" : "@semantic-release/exec") + ": the commands they run are not known";
+                }
+                // Code that loads other files or settings pgfence does not follow (red team R87b F4).
+                for (std::string_view word : {"require", "import", "extends", "plugins"}) {
+                    bool named = false;
+                    for (std::size_t w = text.find(word); w != std::string_view::npos && !named; w = text.find(word, w + 1)) {
+                        const std::size_t end = w + word.size();
+                        named = (w == 0 || !word_char(text[w - 1])) && (end == text.size() || !word_char(text[end]));
+                    }
+                    if (!named) continue;
+                    if (word == "plugins" && release_it) continue;
+                    if (word == "plugins" && text.find("./") == std::string_view::npos && text.find("'/") == std::string_view::npos &&
+                        text.find("\"/") == std::string_view::npos) {
+                        // Only semantic-release's own plugins, by name.
+                        bool other = false;
+                        for (std::size_t q = text.find_first_of("'\"`"); q != std::string_view::npos && !other; q = text.find_first_of("'\"`", q + 1)) {
+                            const std::size_t e = text.find(text[q], q + 1);
+                            if (e == std::string_view::npos) break;
+                            const std::string_view s = text.substr(q + 1, e - q - 1);
+                            other = (s.find('/') != std::string_view::npos || s.starts_with("semantic-release")) && !known_plugin(s);
+                            q = e;
+                        }
+                        if (!other) continue;
+                    }
+                    return "this command runs a release tool whose config " + where + " is code pgfence does not run, and uses `" +
+                           std::string(word) + "`: what it loads and runs is not known";
+                }
+                return "";
+            }
+            if (std::string w = read_keyed(path, text, line); !w.empty()) return w;
+            if (semantic) {
+                for (const Keyed& p : plugin_names(text, line)) {
+                    if (known_plugin(p.command)) continue;
+                    return "this command runs semantic-release, whose config " + where + " line " + std::to_string(p.line) + " loads the plugin " +
+                           printable(p.command) + (local_path(p.command) ? ", the repository's code," : ", a package pgfence does not know,") +
+                           " at each release step: what it runs is not known";
+                }
+            }
+            for (const Keyed& e : keyed_commands(text, line, [](const std::string& k) { return k == "extends"; })) {
+                const std::string at_line = where + " line " + std::to_string(e.line);
+                if (!local_path(e.command)) {
+                    return "this command runs a release tool whose config " + at_line + " extends " + printable(e.command) +
+                           ", a package pgfence does not read: what it runs is not known";
+                }
+                const auto next = join_folder(analyze::path_folder(path), e.command);
+                const auto next_text = next ? this->text(*next) : std::nullopt;
+                if (!next_text || depth >= 8) {
+                    return "this command runs a release tool whose config " + at_line + " extends " + printable(e.command) +
+                           ", which pgfence does not find or read: what it runs is not known";
+                }
+                if (std::string w = read_config(*next, *next_text, 1, depth + 1); !w.empty()) return w;
+            }
+            return "";
+        };
         for (const std::string& path : files) {
             const auto text = this->text(path);
             if (!text) continue;
-            if (code_config(path)) {
-                const bool may = release_it ? (text->find("hooks") != std::string::npos || text->find("before:") != std::string::npos ||
-                                               text->find("after:") != std::string::npos)
-                                            : (text->find("semantic-release/exec") != std::string::npos || text->find("Cmd") != std::string::npos);
-                if (may) {
-                    return "this command runs a release tool whose config " + printable(path) + " is code pgfence does not run, and names " +
-                           (release_it ? "hooks" : "@semantic-release/exec") + ": the commands they run are not known";
-                }
-                continue;
-            }
-            if (std::string w = read_keyed(path, *text, 1); !w.empty()) return w;
+            if (std::string w = read_config(path, *text, 1, 0); !w.empty()) return w;
         }
         if (const auto pj = text(at + "package.json")) {
             if (const auto object = json_object(*pj, release_it ? "release-it" : "release")) {
-                if (std::string w = read_keyed(at + "package.json", object->first, object->second); !w.empty()) return w;
+                if (std::string w = read_config(at + "package.json", object->first, object->second, 0); !w.empty()) return w;
             }
         }
         return "";

@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
-from test_deploy_commands import analyze, clean, gate_analyze, workflow  # noqa: E402
+from test_deploy_commands import KNEX, analyze, clean, gate_analyze, gate_both, workflow  # noqa: E402
 from test_module_writes import pull_request  # noqa: E402
 
 WF = ".github/workflows/ci.yml"
@@ -345,6 +345,57 @@ def control_release_tools_clean(s):
                                     "npx lerna exec -- npm run build", "npx lerna exec -- npm publish")})
 
 
+# R87b F4: semantic-release settings reached through code, `extends` or a plugin that is a path.
+RC = json.dumps({"branches": ["main"], **EXEC}, indent=2) + "\n"
+
+
+def semantic_release_js_require(s):
+    """A JS config that requires a JSON file holding the exec command: code pgfence does not run."""
+    unknown_lines(s, {"package.json": app(), "release.config.js": 'module.exports = require("./.github/release.json");\n',
+                      ".github/release.json": RC, WF: workflow("npx semantic-release")}, {7: ["release.config.js", "require"]})
+
+
+def semantic_release_extends_local(s):
+    """`extends` to a local file (semantic-release lib/get-config.js loads it): read as a config."""
+    unknown_lines(s, {"package.json": app(), ".releaserc.json": '{ "extends": "./.github/release.json" }\n',
+                      ".github/release.json": RC, WF: workflow("npx semantic-release")}, {7: [".github/release.json", "prepareCmd"]})
+
+
+def semantic_release_extends_package(s):
+    unknown_lines(s, {"package.json": app(), ".releaserc.yml": "extends: '@acme/release-config'\n", WF: workflow("npx semantic-release")},
+                  {7: [".releaserc.yml", "@acme/release-config"]})
+
+
+def semantic_release_local_plugin(s):
+    """A plugin given as a path runs the repository's code at each step."""
+    rc = {"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer", "./scripts/release-notes.js"]}
+    unknown_lines(s, {"package.json": app(), ".releaserc.json": json.dumps(rc, indent=2) + "\n",
+                      "scripts/release-notes.js": 'exports.prepare = () => require("child_process").execSync("npx ' + ROLLBACK + '");\n',
+                      WF: workflow("npx semantic-release")}, {7: [".releaserc.json", "line 7", "./scripts/release-notes.js"]})
+
+
+def control_release_extends_clean(s):
+    """`extends` to a local file with semantic-release's own plugins and a harmless exec command: clean."""
+    base = {"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer", "@semantic-release/npm",
+                                              ["@semantic-release/exec", {"prepareCmd": "npm run build"}]]}
+    clean(s, {"package.json": app({"build": "tsc"}), ".releaserc.json": '{ "extends": "./release/base.json" }\n',
+              "release/base.json": json.dumps(base, indent=2) + "\n", WF: workflow("npx semantic-release")})
+
+
+# R87b F5: pr reviews a change to a release tool's settings when the workflow line that runs the tool did not change.
+def pr_releaserc_exec_added(s):
+    base = {**KNEX, WF: workflow("npx knex migrate:latest", "npx semantic-release")}
+    gate_both(s, {".releaserc.json": RC}, WF, 8, base=base, pr_at=(".releaserc.json", 10))
+
+
+def pr_release_config_js_changed(s):
+    """A JS config changed to require a JSON file the pull request adds: its changed line is reviewed."""
+    base = {**KNEX, WF: workflow("npx knex migrate:latest", "npx semantic-release"),
+            "release.config.js": "module.exports = { branches: ['main'], plugins: ['@semantic-release/npm'] };\n"}
+    gate_both(s, {"release.config.js": 'module.exports = require("./.github/release.json");\n', ".github/release.json": RC}, WF, 8,
+              base=base, pr_at=("release.config.js", 1))
+
+
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
     "turbo_prisma_deploy": turbo_prisma_deploy,
@@ -382,6 +433,13 @@ SCENARIOS = {
     "release_it_hooks_js": release_it_hooks_js,
     "lerna_only_exec_publish_reset": lerna_only_exec_publish_reset,
     "control_release_tools_clean": control_release_tools_clean,
+    "semantic_release_js_require": semantic_release_js_require,
+    "semantic_release_extends_local": semantic_release_extends_local,
+    "semantic_release_extends_package": semantic_release_extends_package,
+    "semantic_release_local_plugin": semantic_release_local_plugin,
+    "control_release_extends_clean": control_release_extends_clean,
+    "pr_releaserc_exec_added": pr_releaserc_exec_added,
+    "pr_release_config_js_changed": pr_release_config_js_changed,
 }
 
 if __name__ == "__main__":
