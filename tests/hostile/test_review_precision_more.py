@@ -49,7 +49,9 @@ def typeorm_migration(body):
 def driver_type_values(s):
     """grist-core's migrations: the database type read from the runner's connection, compared,
     kept in a name, handed to a helper that switches on it, and the strings made from it handed into
-    `new Table({...})`: values, not the runner; nothing unknown."""
+    `new Table({...})`: values, not the runner; no unknown for any of them. The one unknown left is
+    the createTable call (line 11): TypeORM writes a column's `default` into its SQL as it is
+    (red team R87 F7), and a default a helper computes is text pgfence does not read."""
     body = ("    const dbType = queryRunner.connection.driver.options.type;\n"
             "    const sqlite = queryRunner.connection.driver.options.type === 'sqlite';\n"
             "    const { type } = queryRunner.connection.options;\n"
@@ -63,7 +65,7 @@ def driver_type_values(s):
             "    ] }));\n")
     repository(s, {**TYPEORM, "lib/sqlUtils.js": SQL_UTILS, "migrations/1700000000000-M.js": typeorm_migration(body)})
     found = unknowns(analyze(s))
-    check(found == [], f"nothing unknown: {found}")
+    check(found == [("migrations/1700000000000-M.js", 11)], f"only the createTable with a computed default is unknown: {found}")
 
 
 def driver_type_runner_kept(s):
