@@ -112,6 +112,16 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
                               "plan writer keep the ORM call), so make this change by hand, with the findings' advice");
         return;
     }
+    // sequelize's bulkInsert is read as `INSERT INTO t DEFAULT VALUES` (sequelize.cpp): its rows are
+    // not rendered, and a step of that SQL would insert one row of defaults instead of them.
+    for (std::size_t i = 0; report.source_kind == "sequelize" && i < report.statements.size() && i < stmts.size(); ++i) {
+        const auto* insert = pg::as<InsertStmt>(stmts[i]);
+        if ((i < down.size() && down[i]) || insert == nullptr || insert->selectStmt != nullptr) continue;
+        report.plan = no_plan("line " + std::to_string(report.statements[i].span.start.line) +
+                              " inserts rows pgfence does not render (read as DEFAULT VALUES): a plan step cannot carry "
+                              "them as SQL, so make this change by hand, with the findings' advice");
+        return;
+    }
     report.plan = Composer(report, stmts, down, catalog, known, start).compose();
     fit_temporal_plan(report);  // a manifest's layout (plan_temporal.hpp)
     // A plan that resolves no finding (the file's are advice it does not follow, or have no safe

@@ -7,6 +7,8 @@ A statement pgfence renders from an ORM call's bound value declines the file's p
 Scenarios:
   knex_bound_update  a knex update with a value from a variable, then a foreign key: no plan step holds
                      `$1`; the plan is declined at the update's line
+  sequelize_bulk_insert  a sequelize bulkInsert (read as INSERT ... DEFAULT VALUES), then a foreign key:
+                     no step inserts a row of defaults; the plan is declined at the insert's line
   raw_update_control the same update written in knex.raw with a literal: its plan is still offered
 """
 import json
@@ -49,6 +51,21 @@ def knex_bound_update(s):
           f"the plan is declined at the update's line: {plan}")
 
 
+def sequelize_bulk_insert(s):
+    path = "migrations/20240102000000-fk.js"
+    repository(s, {"package.json": '{"name":"app","private":true,"dependencies":{"sequelize-cli":"6.6.2","sequelize":"6.37.0","pg":"8.11.0"}}\n',
+                   "migrations/20240101000000-init.js": "module.exports = { up: async (q) => { await q.sequelize.query("
+                   "'CREATE TABLE files (id bigint PRIMARY KEY, model_id bigint, owner text)'); }, down: async () => {} };\n",
+                   path: "module.exports = {\n  up: async (queryInterface) => {\n"
+                         "    await queryInterface.bulkInsert('files', [{ id: 1, owner: 'a' }]);\n"
+                         "    await queryInterface.sequelize.query('ALTER TABLE files ADD CONSTRAINT files_fk FOREIGN KEY "
+                         "(model_id) REFERENCES files (id)');\n  },\n  down: async () => {},\n};\n"})
+    plan = plan_of(s, path)
+    steps = [st.get("sql", "") for st in plan.get("steps", [])]
+    check(not any("DEFAULT VALUES" in sql for sql in steps), f"a plan step inserts a row of defaults: {steps}")
+    check("line 3" in plan.get("declined", ""), f"the plan is declined at the insert's line: {plan}")
+
+
 def raw_update_control(s):
     path = "migrations/20240102000000_fk.js"
     repository(s, {**BASE, path: "exports.up = async (knex) => {\n"
@@ -61,7 +78,7 @@ def raw_update_control(s):
           f"the plan adds the key NOT VALID and keeps the update: {steps}")
 
 
-SCENARIOS = {"knex_bound_update": knex_bound_update, "raw_update_control": raw_update_control}
+SCENARIOS = {"knex_bound_update": knex_bound_update, "sequelize_bulk_insert": sequelize_bulk_insert, "raw_update_control": raw_update_control}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
