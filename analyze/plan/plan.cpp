@@ -47,6 +47,42 @@ Plan no_plan(std::string why) {
     return plan;
 }
 
+namespace {
+
+// Whether `node` holds `$1` (ParamRef): the text pgfence renders for a value an ORM call binds
+// at run time that it does not know (knex_bindings.cpp, knex_query.cpp, sequelize.cpp). Written
+// into a plan's step as SQL it fails ("there is no parameter $1", knex 3.3.0 client.raw sends it
+// with no bindings), or with a value would change other rows than the call did (review87:
+// speckle's whereNotIn update rendered without its WHERE). Also a column named "$1", how an
+// unknown identifier replacement is rendered (sequelize_replacements.cpp).
+bool holds_parameter(const pg::Node* node) {
+    bool found = false;
+    auto visit = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr || found) return;
+        if (pg::is<ParamRef>(n)) { found = true; return; }
+        if (const auto* col = pg::as<ColumnRef>(n)) {
+            for (const pg::Node* f : pg::each(col->fields)) {
+                if (const auto* str = pg::as<String>(f); str != nullptr && str->sval != nullptr && str->sval[0] == '$' &&
+                                                        std::isdigit(static_cast<unsigned char>(str->sval[1]))) {
+                    found = true;
+                }
+            }
+            return;
+        }
+        if (const auto* alter = pg::as<AlterTableStmt>(n)) {  // a DEFAULT or a USING of a subcommand
+            for (const pg::Node* c : pg::each(alter->cmds)) {
+                if (const auto* cmd = pg::as<AlterTableCmd>(c)) self(self, cmd->def);
+            }
+            return;
+        }
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
+    visit(visit, node);
+    return found;
+}
+
+}  // namespace
+
 bool plan_wanted(const FileReport& report) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
     // a statement without a safe form still gets lock_timeout and a migration of its own).
@@ -65,6 +101,25 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
         report.plan = no_plan("line " + std::to_string(s.span.start.line) +
                               " does not parse, so pgfence cannot tell what a plan around it would change: fix it, or make "
                               "this change by hand, with the findings' advice");
+        return;
+    }
+    // A statement holding a value pgfence did not know (`$1`) is not the statement the call runs:
+    // no step may carry it as SQL, and the plan writer cannot keep the ORM call in its place.
+    for (std::size_t i = 0; i < report.statements.size() && i < stmts.size(); ++i) {
+        if ((i < down.size() && down[i]) || pg::is<PrepareStmt>(stmts[i]) || !holds_parameter(stmts[i])) continue;
+        report.plan = no_plan("line " + std::to_string(report.statements[i].span.start.line) +
+                              " binds a value, which pgfence reads as $1: a plan step cannot carry it as SQL (nor can the "
+                              "plan writer keep the ORM call), so make this change by hand, with the findings' advice");
+        return;
+    }
+    // sequelize's bulkInsert is read as `INSERT INTO t DEFAULT VALUES` (sequelize.cpp): its rows are
+    // not rendered, and a step of that SQL would insert one row of defaults instead of them.
+    for (std::size_t i = 0; report.source_kind == "sequelize" && i < report.statements.size() && i < stmts.size(); ++i) {
+        const auto* insert = pg::as<InsertStmt>(stmts[i]);
+        if ((i < down.size() && down[i]) || insert == nullptr || insert->selectStmt != nullptr) continue;
+        report.plan = no_plan("line " + std::to_string(report.statements[i].span.start.line) +
+                              " inserts rows pgfence does not render (read as DEFAULT VALUES): a plan step cannot carry "
+                              "them as SQL, so make this change by hand, with the findings' advice");
         return;
     }
     report.plan = Composer(report, stmts, down, catalog, known, start).compose();
