@@ -173,6 +173,28 @@ public:
         if (const auto dot = type.rfind('.'); dot != std::string::npos) type.erase(0, dot + 1);
         if (m_catalog.is_domain(type)) domain_default(relname, table + "." + name, type, runs_now);
     }
+    // CREATE TABLE AS, SELECT INTO: a column the target list casts to a domain (`NULL::d AS n`) has
+    // the domain's type and no default of its own, so the domain's DEFAULT fills it on INSERT
+    // (seen on PostgreSQL 15). Other columns' types are not known here.
+    void query_domain_defaults(const std::string& relname, const std::string& table, const pg::Node* query, const List* names) {
+        const SelectStmt* select = pg::as<SelectStmt>(query);
+        if (select == nullptr) return;
+        int i = 0;
+        for (const ResTarget* res : pg::each<ResTarget>(select->targetList)) {
+            const TypeCast* cast = pg::as<TypeCast>(res->val);
+            const String* renamed = i < pg::length(names) ? pg::as<String>(pg::nth(names, i)) : nullptr;
+            ++i;
+            if (cast == nullptr || cast->typeName == nullptr || pg::length(cast->typeName->names) == 0 ||
+                pg::length(cast->typeName->arrayBounds) > 0) {
+                continue;
+            }
+            const std::string type(pg::last_name(cast->typeName->names));
+            if (!m_catalog.is_domain(type)) continue;
+            // PostgreSQL names an unnamed cast column after its type (FigureColname).
+            std::string column = renamed != nullptr ? std::string(pg::text(renamed->sval)) : res->name != nullptr ? res->name : type;
+            domain_default(relname, table + "." + column, type, false);
+        }
+    }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
     // (Catalog::domain_check_functions; past its limit the relation overflows, as fired_by says).
     void domain(const std::string& relname, const std::string& column, const TypeName* type, bool adding, unsigned events = k_row_check) {
@@ -293,6 +315,13 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
         }
         copied_defaults(create, catalog, out);
+        // LIKE: the source's columns with their types; without INCLUDING DEFAULTS (or where the
+        // source column has none) a column of a domain gets the domain's DEFAULT.
+        for (const TableLikeClause* like : pg::each<TableLikeClause>(create->tableElts)) {
+            const RelationInfo* src = like->relation != nullptr ? catalog.find(std::string(pg::relname(like->relation))) : nullptr;
+            if (src == nullptr) continue;
+            for (const ColumnInfo& column : src->columns) c.effective_default(relname, table, column.name, false);
+        }
         // CREATE TABLE ... OF type: its columns are the type's attributes (typed_tables.cpp).
         if (const RelationInfo* rel = create->ofTypename != nullptr ? catalog.find(relname) : nullptr) {
             for (const ColumnInfo& column : rel->columns) c.effective_default(relname, table, column.name, false);
@@ -365,7 +394,12 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             std::string relname(pg::relname(as->into->rel));
             c.add(relname, as->query, "materialized view " + display_of(catalog, as->into->rel), Event::Refresh);
             c.views_read(relname, as->query, Event::Refresh);
+        } else if (as->into != nullptr && as->into->rel != nullptr) {
+            c.query_domain_defaults(std::string(pg::relname(as->into->rel)), display_of(catalog, as->into->rel), as->query, as->into->colNames);
         }
+    } else if (const SelectStmt* into = pg::as<SelectStmt>(stmt); into != nullptr && into->intoClause != nullptr && into->intoClause->rel != nullptr) {
+        c.query_domain_defaults(std::string(pg::relname(into->intoClause->rel)), display_of(catalog, into->intoClause->rel), stmt,
+                                into->intoClause->colNames);
     } else if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
         // Its actions run with every INSERT, UPDATE or DELETE on the table (rule_actions.hpp);
         // kept under the rule's name in `trigger`, which DROP RULE and the next CREATE OR REPLACE clear.

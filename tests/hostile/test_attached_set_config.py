@@ -260,12 +260,52 @@ def domain_default_reach_control(s):
     timeout_kept(s, clean)
 
 
+# New tables whose columns take the domain's type without a DEFAULT of their own (R87b F6); each
+# seen on PostgreSQL 15 (the repro's DELETE in the domain's DEFAULT ran on the INSERT).
+def domain_default_like(s):
+    """LIKE without INCLUDING DEFAULTS: the copy's column of the domain has no DEFAULT, so the domain's fills it."""
+    lines = (QUIET, "CREATE TABLE shape (id int, q quiet DEFAULT 'x');", "CREATE TABLE marks (LIKE shape);",
+             "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_like_including(s):
+    """LIKE ... INCLUDING DEFAULTS of a source column with no DEFAULT of its own."""
+    lines = (QUIET, "CREATE TABLE shape (id int, q quiet);", "CREATE TABLE marks (LIKE shape INCLUDING DEFAULTS);",
+             "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_ctas(s):
+    """CREATE TABLE AS with a cast to the domain in its target list (column names from the AS list)."""
+    lines = (QUIET, "CREATE TABLE marks (id, r) AS SELECT 1 AS id, NULL::quiet AS q WITH NO DATA;",
+             "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_select_into(s):
+    """SELECT ... INTO with an unnamed cast to the domain (PostgreSQL names the column after the type)."""
+    lines = (QUIET, "SELECT 1 AS id, NULL::quiet INTO marks WHERE false;", "INSERT INTO marks (id) VALUES (1);")
+    gate(s, {PATH: sql(*lines)}, zero(lines))
+
+
+def domain_default_new_table_control(s):
+    """No false alarm: LIKE ... INCLUDING DEFAULTS keeps the source column's own DEFAULT, and a cast
+    to a domain without a DEFAULT."""
+    clean = sql(QUIET, "CREATE DOMAIN plain AS text;", "CREATE TABLE shape (id int, q quiet DEFAULT 'x');",
+                "CREATE TABLE m1 (LIKE shape INCLUDING DEFAULTS);", "CREATE TABLE m2 AS SELECT 1 AS id, NULL::plain AS p WITH NO DATA;",
+                "INSERT INTO m1 (id) VALUES (1);", "INSERT INTO m2 (id) VALUES (1);") + "RESET lock_timeout;\n"
+    timeout_kept(s, clean)
+
+
 SCENARIOS = {f.__name__: f for f in (column_default, check_constraint, view_select, domain_check, generated_column, policy_read,
                                      computed_value, computed_name, app_setting_control, copied_like, copied_inherits,
                                      copied_partition, parent_default_later, copied_default_control, domain_default,
                                      domain_over_domain_default, domain_default_later, domain_default_function_drops,
                                      domain_default_control, domain_default_typed_table, domain_default_added_attribute,
-                                     domain_default_column_type, domain_default_dropped_own, domain_default_reach_control)}
+                                     domain_default_column_type, domain_default_dropped_own, domain_default_reach_control,
+                                     domain_default_like, domain_default_like_including, domain_default_ctas,
+                                     domain_default_select_into, domain_default_new_table_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
