@@ -26,7 +26,12 @@ std::optional<std::string> literal(std::string_view v) {
     if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
         const std::size_t end = v.find(v.front(), 1);
         if (end == std::string_view::npos) return std::nullopt;
+        // YAML 1.2 decodes a double-quoted scalar's escapes (`\n`, `\x22`, `\"`; spec 7.3.1) and a
+        // single-quoted one's `''` (7.3.2): not decoded here, so such a value is not literal.
+        const std::string_view after = trim(v.substr(end + 1));
+        if (!after.empty() && after.front() != '#') return std::nullopt;
         v = v.substr(1, end - 1);
+        if (v.find('\\') != std::string_view::npos) return std::nullopt;
     } else if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) {
         v = trim(v.substr(0, hash));
     }
@@ -45,6 +50,9 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
     std::vector<int> stack{0};
     std::size_t block_indent = std::string_view::npos;  // inside a block scalar of a key at this indent
     std::size_t bindings = 0;
+    // The value bound on the line before: a plain scalar that goes on to the next line is folded
+    // by YAML (spec 7.3.3), which this reader does not do, so that value is not literal.
+    std::optional<std::string>* last_value = nullptr;
     auto bind = [&](std::vector<std::pair<std::string, Bound>>& list, std::string_view name, int line, std::optional<std::string> value) {
         if (++bindings > k_most_bindings) return;
         for (auto& [n, b] : list) {
@@ -53,10 +61,12 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
                 // Past the bound a value is not read: the name is taken as computed, not as the values read so far.
                 if (b.values.size() < k_most_variants) b.values.push_back(std::move(value));
                 else if (b.values.back()) b.values.push_back(std::nullopt);
+                last_value = &b.values.back();
                 return;
             }
         }
         list.emplace_back(std::string(name), Bound{{line}, {std::move(value)}});
+        last_value = &list.back().second.values.back();
     };
     // A key's value in the mapping `node` (`opener` is what that mapping is): env, matrix, working folder.
     auto key_value = [&](int node, std::string_view key, std::string_view value, int line) {
@@ -69,7 +79,9 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         } else if (m.opener == "matrix" && parent >= 0 && m_nodes[static_cast<std::size_t>(parent)].parent >= 0 && key != "include" && key != "exclude") {
             Node& job = m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(parent)].parent)];
             value = trim(value);
-            if (value.starts_with("[")) {
+            if (value.starts_with("[") && value.find(']') == std::string_view::npos) {
+                bind(job.matrix, key, line, std::nullopt);  // a list that goes on to the next lines
+            } else if (value.starts_with("[")) {
                 std::string_view list = value.substr(1, value.find(']') == std::string_view::npos ? std::string_view::npos : value.find(']') - 1);
                 for (std::size_t at = 0; at <= list.size();) {
                     const std::size_t comma = std::min(list.find(','), list.size());
@@ -129,6 +141,8 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
             if (colon != std::string_view::npos) quoted = rest.substr(1, close - 1);
         }
         const bool key = colon != std::string_view::npos && colon > 0 && (colon + 1 == rest.size() || rest[colon + 1] == ' ');
+        if (!key && !item && last_value != nullptr) *last_value = std::nullopt;
+        last_value = nullptr;
         const int top = stack.back();
         if (key && (item || m_nodes[static_cast<std::size_t>(top)].key_indent < column) && m_nodes.size() < k_most_nodes &&
             (item || stack.size() > 1 || column > 0)) {
@@ -234,15 +248,29 @@ std::vector<std::string> WorkflowValues::expand(int line, std::string_view comma
         refs.push_back(Ref{i, size, b});
     }
     if (refs.empty()) return {std::string(command)};
+    // GitHub runs every combination of a matrix's variables (docs.github.com, "Using a matrix for your
+    // jobs"; include adds, exclude removes): every combination of the values read is a command.
+    // Past 64 combinations the command is not expanded (unknown where a tool reads it).
+    std::vector<const Bound*> distinct;
     std::size_t variants = 1;
-    for (const Ref& r : refs) variants = std::max(variants, r.bound->values.size());
+    for (const Ref& r : refs) {
+        if (std::find(distinct.begin(), distinct.end(), r.bound) != distinct.end()) continue;
+        distinct.push_back(r.bound);
+        variants *= r.bound->values.size();
+        if (variants > 64) return {std::string(command)};
+    }
     std::vector<std::string> out;
-    for (std::size_t v = 0; v < std::min(variants, k_most_variants); ++v) {
+    for (std::size_t v = 0; v < variants; ++v) {
         std::string s;
         std::size_t from = 0;
         for (const Ref& r : refs) {
+            std::size_t pick = v;
+            for (const Bound* d : distinct) {
+                if (d == r.bound) break;
+                pick /= d->values.size();
+            }
             s.append(command.substr(from, r.at - from));
-            s += *r.bound->values[std::min(v, r.bound->values.size() - 1)];
+            s += *r.bound->values[pick % r.bound->values.size()];
             from = r.at + r.size;
         }
         s.append(command.substr(from));

@@ -80,5 +80,58 @@ def github_env_control(s):
 
 SCENARIOS = {f.__name__: f for f in (env_create_user, env_create_database, env_drop_control, secret_control, github_env_control)}
 
+# R87b F1: YAML decodes a double-quoted scalar's escapes and folds a plain scalar's next line; the
+# runner puts in the decoded value. pgfence does not decode, so such a value leaves psql -c unknown.
+ESCAPED = {
+    "escape_newline": "  REPORT_USER: \"report_reader WITH PASSWORD 'password'; --\\nDROP TABLE users; --\"\n",
+    "escape_hex": "  REPORT_USER: \"report_reader WITH PASSWORD 'password'; --\\x0aDROP TABLE users; --\"\n",
+    "folded_plain": "  REPORT_USER: report_reader\n    WITH PASSWORD 'x'; DROP TABLE users; --\n",
+}
+
+
+def escaped(name):
+    def scenario(s):
+        files = dict(BASE)
+        files[WF] = workflow("CREATE USER ${{ env.REPORT_USER }} WITH PASSWORD 'password';", env=ESCAPED[name])
+        check(unknown_lines(s, files), f"{name}: a value YAML decodes is not read as written")
+    scenario.__name__ = name
+    return scenario
+
+
+def single_quote_doubled_control(s):
+    """`''` in a single-quoted value is one quote to YAML: unknown."""
+    files = dict(BASE)
+    files[WF] = workflow("CREATE USER ${{ env.REPORT_USER }} WITH PASSWORD 'password';",
+                         env="  REPORT_USER: 'report_reader WITH PASSWORD ''password''; DROP TABLE users; --'\n")
+    check(unknown_lines(s, files), "a single-quoted value with '' stays unknown")
+
+
+def matrix_workflow(a, b):
+    return ("name: e2e\non:\n  push:\n    branches: [main]\n"
+            "jobs:\n  e2e:\n    runs-on: ubuntu-22.04\n"
+            f"    strategy:\n      matrix:\n        a: {a}\n        b: {b}\n"
+            "    steps:\n      - uses: actions/checkout@v4\n"
+            "      - name: Initialize PostgreSQL\n        run: |\n"
+            "          psql -h localhost -U postgres -d postgres -c \"CREATE USER ${{ matrix.a }}${{ matrix.b }};\"\n")
+
+
+def matrix_combination(s):
+    """GitHub runs every combination: (u1, '; DROP TABLE users') drops, though each pair by index is clean."""
+    files = dict(BASE)
+    files[WF] = matrix_workflow("[u1, 'u2; --']", "[x, '; DROP TABLE users']")
+    check(unknown_lines(s, files), "a matrix combination that writes is unknown")
+
+
+def matrix_combination_control(s):
+    """Every combination only creates users: read, no unknown."""
+    files = dict(BASE)
+    files[WF] = matrix_workflow("[u1, u2]", "[x, y]")
+    found = unknown_lines(s, files)
+    check(not found, f"every combination is a CREATE USER: {found}")
+
+
+SCENARIOS.update({n: escaped(n) for n in ESCAPED})
+SCENARIOS.update({f.__name__: f for f in (single_quote_doubled_control, matrix_combination, matrix_combination_control)})
+
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
