@@ -265,7 +265,7 @@ def main():
         check(all(s[2] < 1700000000005 for s in stamps), "before the next migration's timestamp: " + repr(stamps))
         # The plan's down halves (newcomer nw71 N5): a script's plan says its down() functions are
         # empty; a golang-migrate plan names the original's .down.sql, which still undoes it all.
-        check("the plan's migrations have empty down() functions" in out, "a TypeORM plan says its downs are empty:\n" + out + err)
+        check("migrations 1 and 2 of the plan have empty down() functions" in out, "a TypeORM plan says which downs are empty:\n" + out + err)
         gm = os.path.join(tmp, "gm", "migrations")
         write(os.path.join(gm, "000001_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);\n")
         write(os.path.join(gm, "000001_users.down.sql"), "DROP TABLE users;\n")
