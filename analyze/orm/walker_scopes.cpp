@@ -60,6 +60,18 @@ bool binds_plain(const Node& scope, const std::string& name) {
     return found;
 }
 
+// The value a builder `name` holds once the statement `n` (at `line`) changed it in place: the
+// walker reads its later uses as that changed builder.
+Node builder_changed(const Node& n, const std::string& name, std::size_t line) {
+    Node changed;
+    changed.kind = NodeKind::Other;
+    changed.name = "builder~";
+    changed.begin = n.begin;
+    changed.end = n.end;
+    changed.keys = {name, std::to_string(line)};
+    return changed;
+}
+
 }  // namespace
 
 bool Walker::root_name(const std::string& name) const { return std::find(m_roots.begin(), m_roots.end(), name) != m_roots.end(); }
@@ -169,12 +181,7 @@ void Walker::rewrite_statement(Node& n, Aliases& a) {
         rewrite(n, a);
         for (const std::string& c : changed_names) {
             if (auto at = a.find(c); at != a.end() && at->second.kind == NodeKind::Other && at->second.name == "builder~") continue;
-            Node changed;
-            changed.kind = NodeKind::Other;
-            changed.name = "builder~";
-            changed.begin = n.begin;
-            changed.end = n.end;
-            changed.keys = {c, std::to_string(line_of(n.begin))};
+            Node changed = builder_changed(n, c, line_of(n.begin));
             define(a, c, changed);
             m_mutated.emplace_back(c, std::move(changed));
         }
@@ -193,12 +200,7 @@ void Walker::rewrite_statement(Node& n, Aliases& a) {
         n = std::move(args);
         return;
     }
-    Node changed;
-    changed.kind = NodeKind::Other;
-    changed.name = "builder~";
-    changed.begin = n.begin;
-    changed.end = n.end;
-    changed.keys = {name, std::to_string(line_of(n.begin))};
+    Node changed = builder_changed(n, name, line_of(n.begin));
     define(a, name, changed);
     m_mutated.emplace_back(name, std::move(changed));
     n = std::move(args);
