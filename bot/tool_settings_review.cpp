@@ -744,11 +744,14 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     // A TypeORM -d data source whose migrations are not known (tools/typeorm_data_source.hpp):
     // any script the pull request adds or changes that defines an up() may be one TypeORM runs, so
     // the script line that names the data source is unknown, even when package.json is unchanged.
+    // The same for MikroORM's migrations folder when a setting computes it (a spread of a required
+    // file, `path: process.env.X`): MikroORM runs the scripts of that folder (issue #53 cfg88).
     auto head_dirs_now = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
     if (!head_dirs_now) return head_dirs_now.error();
     std::map<std::string, std::vector<analyze::SettingUnknown>> unknown_sources;
     for (const auto& [settings, d] : *head_dirs_now) {
-        if (d.tool == "typeorm" && d.setting.starts_with("typeorm -") && !d.unknown.empty() && !listed.contains(settings)) {
+        const bool computed_folder = (d.tool == "typeorm" && d.setting.starts_with("typeorm -")) || (d.tool == "mikro-orm" && d.scripts);
+        if (computed_folder && !d.unknown.empty() && !listed.contains(settings)) {
             unknown_sources[settings].push_back(analyze::SettingUnknown{d.line, tools::describe(settings, d), {}});
         }
     }

@@ -416,9 +416,14 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             }
             return false;  // an object literal source's keys are walked
         }
-        if (tool == "typeorm" && key == "...") {
+        // MikroORM's options object spread from elsewhere (`defineConfig({ ...base, ... })`,
+        // `{ ...require('./base') }`): `migrations.path` may come with it (issue #53 cfg88). A spread
+        // at the top level of an object that is no key's value (or `module.exports = {...}`'s); a
+        // local object literal's keys are walked where it is written.
+        const bool mikro_spread = tool == "mikro-orm" && key == "..." && spread && (parent.empty() || parent == "exports");
+        if ((tool == "typeorm" && key == "...") || mikro_spread) {
             if (w.is("{")) return false;
-            if (w.k > 0 && w.t[w.k - 1].kind == orm::TokenKind::Punct && w.t[w.k - 1].text == "...") {
+            if (tool == "typeorm" && spread) {
                 if (!enclosing) enclosing = open_brackets(w.t);
                 const std::size_t brace = (*enclosing)[w.k - 1];
                 auto known = options_at.find(brace);
@@ -432,7 +437,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             if (local_object_literal(*bindings, expr)) return true;
             // One a line, and a handful a file (the output stays small whatever the file holds).
             if (!spread_lines.insert(n).second || spread_lines.size() > k_most_dirs) return true;
-            out.push_back(computed("typeorm", "migrations", n,
+            out.push_back(computed(std::string(tool), "migrations", n,
                                    "the options' keys come from " + shown(expr) + ", which pgfence does not read as settings: "
                                    "`migrations` may be among them",
                                    true));
