@@ -377,6 +377,29 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             }
             return "";
         };
+        // @semantic-release/npm's pkgRoot (a plugin option, or a global one every plugin gets):
+        // `npm version` runs in, and `npm publish` publishes, path.resolve(cwd, pkgRoot)
+        // (@semantic-release/npm 12 lib/prepare.js `cwd: basePath`, lib/publish.js `npm publish
+        // basePath`, lib/get-pkg.js reads its package.json), so that folder's lifecycle scripts run.
+        auto pkg_root_why = [&](const std::string& path, const Keyed& r) -> std::string {
+            const std::string said = "this command runs semantic-release, whose config " + printable(path) + " line " + std::to_string(r.line) +
+                                     " sets pkgRoot " + printable(r.command);
+            const auto folder = join_folder(here, r.command);
+            if (!folder) return said + ", a folder pgfence cannot name in the repository: the lifecycle scripts npm version and npm publish run there are not known";
+            if (*folder == here) return "";
+            PackageScripts* scripts = package(*folder);
+            if (scripts == nullptr) {
+                return said + ", whose package.json is not in the repository (written when the release runs): the lifecycle scripts npm version "
+                              "and npm publish run there are not known";
+            }
+            std::vector<std::string_view> names = {"version", "prepublishOnly", "prepack", "prepare", "postpack", "publish"};
+            for (std::string_view name : names) {
+                if (std::string w = scripts->why(ScriptRun{std::string(name), {}, {}, {}, false}); !w.empty()) {
+                    return said + ": npm runs its package.json script " + printable(std::string(name)) + ": " + w;
+                }
+            }
+            return "";
+        };
         // A config's `extends` (semantic-release lib/get-config.js: each one is loaded with
         // resolve-from, a package or a local path; release-it's too) and semantic-release's plugins
         // (a path or a package runs its own code at each step) are read here; `depth` bounds extends.
@@ -387,6 +410,10 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
                 const bool may = release_it ? (text.find("hooks") != std::string::npos || text.find("before:") != std::string::npos ||
                                                text.find("after:") != std::string::npos)
                                             : (text.find("semantic-release/exec") != std::string::npos || text.find("Cmd") != std::string::npos);
+                if (semantic && text.find("pkgRoot") != std::string::npos) {
+                    return "this command runs semantic-release, whose config " + where + " is code pgfence does not run, and sets pkgRoot: "
+                           "the folder whose lifecycle scripts npm version and npm publish run is not known";
+                }
                 if (may) {
                     return "this command runs a release tool whose config " + where + " is code pgfence does not run, and names " +
                            (release_it ? "hooks" : "@semantic-release/exec") + ": the commands they run are not known";
@@ -420,6 +447,9 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             }
             if (std::string w = read_keyed(path, text, line); !w.empty()) return w;
             if (semantic) {
+                for (const Keyed& r : keyed_commands(text, line, [](const std::string& k) { return k == "pkgRoot"; })) {
+                    if (std::string w = pkg_root_why(path, r); !w.empty()) return w;
+                }
                 for (const Keyed& p : plugin_names(text, line)) {
                     if (known_plugin(p.command)) continue;
                     return "this command runs semantic-release, whose config " + where + " line " + std::to_string(p.line) + " loads the plugin " +

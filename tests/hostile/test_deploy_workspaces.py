@@ -396,6 +396,37 @@ def pr_release_config_js_changed(s):
               base=base, pr_at=("release.config.js", 1))
 
 
+# cfg88: @semantic-release/npm's pkgRoot: npm version and npm publish run in that folder, so its
+# package.json's lifecycle scripts are the ones that run (lib/prepare.js, lib/publish.js).
+NPM_ROOT = {"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer", ["@semantic-release/npm", {"pkgRoot": "packages/lib"}]]}
+
+
+def semantic_release_pkg_root_reset(s):
+    """The published folder's prepublishOnly rolls back; the root package.json is harmless."""
+    unknown_lines(s, {"package.json": app({"build": "tsc"}), ".releaserc.json": json.dumps(NPM_ROOT, indent=2) + "\n",
+                      "packages/lib/package.json": json.dumps({"name": "lib", "version": "1.0.0", "scripts": {"prepublishOnly": ROLLBACK}}) + "\n",
+                      WF: workflow("npx semantic-release")}, {7: [".releaserc.json", "pkgRoot", "prepublishOnly"]})
+
+
+def semantic_release_pkg_root_unread(s):
+    """pkgRoot as a global option in package.json naming a folder the release writes (dist), and in a
+    JS config: what npm runs there is not known."""
+    unknown_lines(s, {"package.json": app({"build": "tsc"}, release={"branches": ["main"], "pkgRoot": "dist"}), WF: workflow("npx semantic-release")},
+                  {7: ["package.json", "pkgRoot", "dist"]})
+
+
+def semantic_release_pkg_root_js(s):
+    js = "module.exports = { branches: ['main'], pkgRoot: process.env.PKG_DIR, plugins: ['@semantic-release/npm'] };\n"
+    unknown_lines(s, {"package.json": app(), "release.config.js": js, WF: workflow("npx semantic-release")}, {7: ["release.config.js", "pkgRoot"]})
+
+
+def control_release_pkg_root_clean(s):
+    """pkgRoot naming a folder whose scripts only build, and `pkgRoot: "."`: clean."""
+    clean(s, {"package.json": app({"build": "tsc"}, release={"pkgRoot": "."}), ".releaserc.json": json.dumps(NPM_ROOT, indent=2) + "\n",
+              "packages/lib/package.json": json.dumps({"name": "lib", "version": "1.0.0", "scripts": {"prepack": "tsc"}}) + "\n",
+              WF: workflow("npx semantic-release")})
+
+
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
     "turbo_prisma_deploy": turbo_prisma_deploy,
@@ -418,6 +449,10 @@ SCENARIOS = {
     "release_it_root_reset": release_it_root_reset,
     "control_release_clean": control_release_clean,
     "lerna_lite_root_reset": lerna_lite_root_reset,
+    "semantic_release_pkg_root_reset": semantic_release_pkg_root_reset,
+    "semantic_release_pkg_root_unread": semantic_release_pkg_root_unread,
+    "semantic_release_pkg_root_js": semantic_release_pkg_root_js,
+    "control_release_pkg_root_clean": control_release_pkg_root_clean,
     "lerna_lite_package_reset": lerna_lite_package_reset,
     "semantic_release_root_reset": semantic_release_root_reset,
     "semantic_release_script_reset": semantic_release_script_reset,
