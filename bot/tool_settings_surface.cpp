@@ -29,6 +29,7 @@
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "bot/compose_surface.hpp"
+#include "bot/release_surface.hpp"
 #include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
 
@@ -37,10 +38,8 @@ namespace {
 
 namespace tools = analyze::tools;
 
-// A settings loader names a handful of modules; past this many the walk stops (linear work).
-constexpr std::size_t k_most_modules = 256;
-// The modules TypeORM's entities load, as analyze follows them (orm::SharedLoads).
-constexpr std::size_t k_most_init_modules = 4096;
+constexpr std::size_t k_most_modules = 256;         // a loader names a handful; past this the walk stops (linear work)
+constexpr std::size_t k_most_init_modules = 4096;  // the modules TypeORM's entities load (orm::SharedLoads)
 
 bool not_vendored(std::string_view p) {
     return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
@@ -685,6 +684,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             }
         }
     }
+    if (auto r = add_release_loaded(repo, commit, limit, out); !r) return r.error();  // a release config's extends, plugins
     std::sort(surface.env_names.begin(), surface.env_names.end());
     surface.env_names.erase(std::unique(surface.env_names.begin(), surface.env_names.end()), surface.env_names.end());
     return surface;

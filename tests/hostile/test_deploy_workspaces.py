@@ -427,6 +427,45 @@ def control_release_pkg_root_clean(s):
               WF: workflow("npx semantic-release")})
 
 
+# cfg88: pr reviews a change to a file a release config loads (`extends` to a local file, a plugin
+# given as a path) when neither the config nor the workflow line changed.
+RELEASE_WF = workflow("npx knex migrate:latest", "npx semantic-release")
+
+
+def pr_release_extends_target_changed(s):
+    base = {**KNEX, WF: RELEASE_WF, ".releaserc.json": '{ "extends": "./.github/release.json" }\n',
+            ".github/release.json": json.dumps({"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer"]}, indent=2) + "\n"}
+    gate_both(s, {".github/release.json": RC}, WF, 8, base=base, pr_at=(".github/release.json", 10))
+
+
+def pr_release_it_extends_changed(s):
+    hooks = {"hooks": {"after:bump": "npm run build"}}
+    base = {**KNEX, WF: workflow("npx knex migrate:latest", "npx release-it --ci"), ".release-it.json": '{ "extends": "./release/base.json" }\n',
+            "release/base.json": json.dumps(hooks, indent=2) + "\n"}
+    head = {"release/base.json": json.dumps({"hooks": {"after:bump": "npx " + ROLLBACK}}, indent=2) + "\n"}
+    gate_both(s, head, WF, 8, base=base, pr_at=("release/base.json", 3))
+
+
+def pr_release_plugin_changed(s):
+    """The plugin file alone changes: pr reviews it (analyze reports the local plugin at the workflow line)."""
+    rc = {"branches": ["main"], "plugins": ["@semantic-release/commit-analyzer", "./scripts/release-notes.js"]}
+    base = {**KNEX, WF: RELEASE_WF, ".releaserc.json": json.dumps(rc, indent=2) + "\n",
+            "scripts/release-notes.js": "exports.generateNotes = () => 'notes';\n"}
+    head = {"scripts/release-notes.js": "exports.generateNotes = () => 'notes';\n"
+                                        'exports.prepare = () => require("child_process").execSync("npx ' + ROLLBACK + '");\n'}
+    gate_both(s, head, WF, 8, base=base, pr_at=("scripts/release-notes.js", 2))
+
+
+def control_pr_release_assets_clean(s):
+    """A release config's asset paths and a README change: nothing more in the pull request."""
+    rc = {"branches": ["main"], "plugins": ["@semantic-release/npm", ["@semantic-release/git", {"assets": ["./CHANGELOG.md", "./dist/*.js"]}]]}
+    pull_request(s, {"CHANGELOG.md": "## 1.1.0\n", "README.md": "docs\n"},
+                 {**KNEX, WF: RELEASE_WF, ".releaserc.json": json.dumps(rc, indent=2) + "\n", "CHANGELOG.md": "## 1.0.0\n"})
+    s.start_double()
+    pr = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low")
+    check(pr.returncode == 0, f"pr passes: exit {pr.returncode}\n{pr.stderr[-800:]}")
+
+
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
     "turbo_prisma_deploy": turbo_prisma_deploy,
@@ -453,6 +492,10 @@ SCENARIOS = {
     "semantic_release_pkg_root_unread": semantic_release_pkg_root_unread,
     "semantic_release_pkg_root_js": semantic_release_pkg_root_js,
     "control_release_pkg_root_clean": control_release_pkg_root_clean,
+    "pr_release_extends_target_changed": pr_release_extends_target_changed,
+    "pr_release_it_extends_changed": pr_release_it_extends_changed,
+    "pr_release_plugin_changed": pr_release_plugin_changed,
+    "control_pr_release_assets_clean": control_pr_release_assets_clean,
     "lerna_lite_package_reset": lerna_lite_package_reset,
     "semantic_release_root_reset": semantic_release_root_reset,
     "semantic_release_script_reset": semantic_release_script_reset,

@@ -1,0 +1,151 @@
+#include "bot/release_surface.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/deploy_packages.hpp"
+#include "bot/tool_settings_surface.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+constexpr std::size_t k_most_files = 256;
+
+bool vendored(std::string_view p) { return p.find("node_modules/") != std::string_view::npos; }
+
+// A module or settings file named by a relative path: what `extends` (semantic-release
+// lib/get-config.js loads it with resolve-from; release-it's too) and a plugin given as a path
+// (semantic-release lib/plugins/utils.js loadPlugin: resolve-from the config's folder) name. A
+// glob or another kind of file (an asset `./CHANGELOG.md`) is not one.
+bool loadable(std::string_view s) {
+    if (!s.starts_with("./") && !s.starts_with("../")) return false;
+    if (s.find_first_of("*?{}$`\n") != std::string_view::npos) return false;
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".json", ".yml", ".yaml", ".toml"}) {
+        if (s.ends_with(ext)) return true;
+    }
+    return false;
+}
+
+// The object a package.json key opens (`"release": {...}`), or "".
+std::string_view json_object(std::string_view text, std::string_view key) {
+    const std::string quoted = "\"" + std::string(key) + "\"";
+    for (std::size_t at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
+        std::size_t v = text.find_first_not_of(" \t\r\n", at + quoted.size());
+        if (v == std::string_view::npos || text[v] != ':') continue;
+        v = text.find_first_not_of(" \t\r\n", v + 1);
+        if (v == std::string_view::npos || text[v] != '{') continue;
+        int level = 0;
+        std::size_t end = v;
+        for (; end < text.size(); ++end) {
+            if (text[end] == '"') {
+                for (++end; end < text.size() && text[end] != '"'; ++end) end += text[end] == '\\' ? 1 : 0;
+            } else if (text[end] == '{') {
+                ++level;
+            } else if (text[end] == '}' && --level == 0) {
+                break;
+            }
+        }
+        return text.substr(v, std::min(end + 1, text.size()) - v);
+    }
+    return {};
+}
+
+// Each quoted string of `text` that is `loadable`, with its line (counted from `first_line`).
+std::vector<std::pair<int, std::string>> loaded_names(std::string_view text, int first_line) {
+    std::vector<std::pair<int, std::string>> out;
+    int line = first_line;
+    for (std::size_t i = 0; i < text.size() && out.size() < 64; ++i) {
+        if (text[i] == '\n') ++line;
+        if (text[i] != '"' && text[i] != '\'') continue;
+        const char q = text[i];
+        std::size_t e = i + 1;
+        while (e < text.size() && text[e] != q && text[e] != '\n') e += text[e] == '\\' ? 2 : 1;
+        if (e >= text.size() || text[e] != q) {
+            i = std::min(e, text.size()) - 1;
+            continue;
+        }
+        const std::string_view s = text.substr(i + 1, e - i - 1);
+        if (loadable(s)) out.emplace_back(line, std::string(s));
+        i = e;
+    }
+    // A YAML value left bare (`extends: ./release/base.yml`, `- ./plugins/notes.js`).
+    line = first_line;
+    for (std::size_t at = 0; at < text.size() && out.size() < 64;) {
+        const std::size_t nl = std::min(text.find('\n', at), text.size());
+        std::string_view l = text.substr(at, nl - at);
+        for (std::string_view lead : {"extends:", "- "}) {
+            const std::size_t k = l.find(lead);
+            if (k == std::string_view::npos) continue;
+            std::string_view v = l.substr(k + lead.size());
+            while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '-')) v.remove_prefix(1);
+            v = v.substr(0, v.find(" #"));
+            while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.remove_suffix(1);
+            if (loadable(v)) out.emplace_back(line, std::string(v));
+        }
+        ++line;
+        at = nl + 1;
+    }
+    return out;
+}
+
+bool release_config(std::string_view name) { return release_config_name(name); }
+
+}  // namespace
+
+analyze::Result<std::vector<ReleaseLoaded>> release_loaded_files(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+    std::vector<ReleaseLoaded> out;
+    auto roots = repo.list_files(commit, [](std::string_view p) {
+        const std::string_view name = analyze::path_name(p);
+        return !vendored(p) && (release_config(name) || name == "package.json");
+    });
+    if (!roots) return roots.error();
+    struct Step {
+        std::string path;
+        int depth = 0;
+    };
+    std::deque<Step> steps;
+    for (const auto& p : *roots) steps.push_back(Step{p, 0});
+    std::set<std::string> seen(roots->begin(), roots->end());
+    while (!steps.empty() && out.size() < k_most_files) {
+        const Step step = std::move(steps.front());
+        steps.pop_front();
+        auto stored = repo.read_file_bounded(commit, step.path, max_bytes);
+        if (!stored) return stored.error();
+        if (!*stored || !(*stored)->text) continue;
+        const std::string& text = *(*stored)->text;
+        std::vector<std::pair<int, std::string>> names;
+        if (step.depth == 0 && analyze::path_name(step.path) == "package.json") {
+            for (std::string_view key : {"release", "release-it"}) {
+                const std::string_view object = json_object(text, key);
+                if (object.empty()) continue;
+                const int first = 1 + static_cast<int>(std::count(text.data(), object.data(), '\n'));
+                for (auto& n : loaded_names(object, first)) names.push_back(std::move(n));
+            }
+        } else {
+            names = loaded_names(text, 1);
+        }
+        const std::string_view folder = analyze::path_folder(step.path);
+        for (const auto& [line, name] : names) {
+            const auto file = analyze::tools::deploy_detail::join_folder(folder, name);
+            if (!file || !seen.insert(*file).second || out.size() >= k_most_files) continue;
+            auto entry = repo.entry_at(commit, *file);
+            if (!entry) return entry.error();
+            if (!*entry) continue;
+            out.push_back(ReleaseLoaded{*file, step.path + ":" + std::to_string(line) + " has the release tool load it (" + name + ")"});
+            if (step.depth < 8) steps.push_back(Step{*file, step.depth + 1});
+        }
+    }
+    return out;
+}
+
+analyze::Result<bool> add_release_loaded(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes,
+                                         std::map<std::string, SurfaceFile>& files) {
+    auto loaded = release_loaded_files(repo, commit, max_bytes);
+    if (!loaded) return loaded.error();
+    for (auto& l : *loaded) files.try_emplace(l.file, SurfaceFile{std::move(l.why), false});
+    return true;
+}
+
+}  // namespace pgfence::bot
