@@ -19,6 +19,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/workflow_values.hpp"
 
 namespace pgfence::analyze::tools::tool_dirs_detail {
 namespace {
@@ -130,6 +131,35 @@ void read_mikro_orm_env(std::string_view path, std::string_view text, std::vecto
             continue;
         }
         read_named("MIKRO_ORM_CLI_CONFIG", v.line, *file, base, read, out);
+    }
+}
+
+void read_mikro_orm_workflow_env(int line, std::string_view workflow, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read) {
+    if (workflow.find("MIKRO_ORM_") == std::string_view::npos) return;
+    // The variables the runner gives the step's shell (the workflow's, the job's and the step's
+    // `env:`), as a .env of the folder the CLI runs in says them: the same keys count
+    // (read_mikro_orm_env), each at the line of the workflow that binds it.
+    const deploy_detail::WorkflowValues values(workflow);
+    std::string env;
+    std::vector<int> at;
+    for (std::string_view key : {"MIKRO_ORM_MIGRATIONS_PATH", "MIKRO_ORM_MIGRATIONS_PATH_TS", "MIKRO_ORM_MIGRATIONS_GLOB", "MIKRO_ORM_BASE_DIR",
+                                 "MIKRO_ORM_ENV", "MIKRO_ORM_CLI_CONFIG"}) {
+        std::vector<int> uses;
+        const auto expanded = values.expand(line, "$" + std::string(key), uses);
+        if (uses.empty()) continue;
+        for (const auto& v : expanded) {
+            if (v.find_first_of("\n\r") != std::string::npos) continue;
+            env += std::string(key) + "=" + v + "\n";
+            at.push_back(uses.front());
+        }
+    }
+    if (env.empty()) return;
+    std::vector<ToolDir> found;
+    read_mikro_orm_env(joined(base, ".env"), env, found, read);
+    for (auto& d : found) {
+        d.line = at[static_cast<std::size_t>(std::clamp(d.line, 1, static_cast<int>(at.size())) - 1)];
+        d.setting = "env: " + d.setting;
+        out.push_back(std::move(d));
     }
 }
 

@@ -88,6 +88,8 @@ bool mikro_orm_config_name(std::string_view name);
 std::string mikro_orm_run_folder(std::string_view path);
 void read_mikro_orm_package(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read);
 void read_mikro_orm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out, const ReadFile& read);
+// A workflow's `env:` for the step at `line` that runs MikroORM's CLI (issue #53 cfg88).
+void read_mikro_orm_workflow_env(int line, std::string_view workflow, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read);
 void read_mikro_orm_command(int line, std::string_view rest, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read);
 
 }  // namespace pgfence::analyze::tools::tool_dirs_detail
