@@ -138,7 +138,9 @@ void read_mikro_orm_workflow_env(int line, std::string_view workflow, std::strin
     if (workflow.find("MIKRO_ORM_") == std::string_view::npos) return;
     // The variables the runner gives the step's shell (the workflow's, the job's and the step's
     // `env:`), as a .env of the folder the CLI runs in says them: the same keys count
-    // (read_mikro_orm_env), each at the line of the workflow that binds it.
+    // (read_mikro_orm_env), each at the line of the workflow that binds it. @mikro-orm/core 6.6.16
+    // utils/ConfigurationLoader.js: MIKRO_ORM_CLI_CONFIG (getConfigPaths), MIKRO_ORM_ENV
+    // (registerDotenv), loadEnvironmentVars: MIKRO_ORM_BASE_DIR, MIKRO_ORM_MIGRATIONS_PATH, _PATH_TS, _GLOB.
     const deploy_detail::WorkflowValues values(workflow);
     std::string env;
     std::vector<int> at;
