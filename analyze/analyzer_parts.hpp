@@ -77,6 +77,9 @@ struct SessionState {
     };
 
     Transaction base = Transaction::None;  // Implicit when the tool wraps the file
+    // The tool's transaction is a block on the file's own session that a COMMIT or ROLLBACK in the
+    // file ends, with no new one after it (drizzle's migrator: analyzer_set_transaction.cpp).
+    bool commit_ends_base = false;
     bool explicit_block = false;
     // What changed how the statements after it are read (lexing_settings.hpp), by setting.
     struct Relexing {
@@ -174,7 +177,11 @@ using HeldStatements = std::pair<std::string, std::shared_ptr<const std::vector<
 // What the catalog carries from the file before (on the connection's side channel, next to the
 // reading settings: Catalog::relexed, under a key no setting has); k_held_key is that key.
 inline constexpr std::string_view k_held_key = "\x01pgfence held locks";
+// Under this key: the file and line whose COMMIT or ROLLBACK ended the set's one transaction
+// (drizzle), after which the set's later files run in autocommit; set_ended_by reads it.
+inline constexpr std::string_view k_set_ended_key = "\x01pgfence set transaction ended";
 HeldStatements held_of(const Catalog& catalog);
+std::string set_ended_by(const Catalog& catalog);
 std::size_t lend_held(FileReport& report, std::vector<const pg::Node*>& stmts, std::vector<rules::CalledStatement>& called,
                       const HeldStatements& held_before, const std::string& who, const std::shared_ptr<void>& arena);
 void take_back_held(FileReport& report, std::vector<const pg::Node*>& stmts, std::vector<rules::CalledStatement>& called,

@@ -75,6 +75,7 @@ void apply_transaction(const TransactionStmt* stmt, SessionState& state, Stateme
             break;
         case TRANS_STMT_COMMIT:
             state.commit();
+            if (state.commit_ends_base) state.base = Transaction::None;
             if (stmt->chain) state.begin();
             break;
         case TRANS_STMT_PREPARE:
@@ -99,6 +100,7 @@ void apply_transaction(const TransactionStmt* stmt, SessionState& state, Stateme
             break;
         case TRANS_STMT_ROLLBACK:
             if (state.explicit_block) state.rollback();
+            if (state.commit_ends_base) state.base = Transaction::None;
             if (stmt->chain) state.begin();
             break;
         case TRANS_STMT_SAVEPOINT:

@@ -46,6 +46,18 @@ bool ends_or_opens(const StatementFacts& s) {
     return s.tag == "COMMIT" || s.tag == "ROLLBACK" || s.tag == "END" || s.tag == "BEGIN" || s.tag == "START TRANSACTION" ||
            s.tag == "COMMIT PREPARED" || s.tag == "PREPARE TRANSACTION" || s.transaction == Transaction::Explicit;
 }
+// COMMIT, END, ROLLBACK or ABORT (not ROLLBACK TO a savepoint, nor of a prepared transaction): the
+// statement's tag is TRANSACTION for each, so its first words tell.
+bool ends_transaction(const StatementFacts& s) {
+    if (s.kind != "TransactionStmt") return false;
+    std::string words;
+    for (char c : s.sql.substr(0, 40)) words += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::size_t start = words.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos) return false;
+    words = words.substr(start);
+    if (words.find("PREPARED") != std::string::npos || words.starts_with("ROLLBACK TO") || words.starts_with("ROLLBACK\tTO")) return false;
+    return words.starts_with("COMMIT") || words.starts_with("END") || words.starts_with("ROLLBACK") || words.starts_with("ABORT");
+}
 }  // namespace
 
 HeldStatements held_of(const Catalog& catalog) {
@@ -55,6 +67,11 @@ HeldStatements held_of(const Catalog& catalog) {
     std::lock_guard lock(r.mutex);
     auto found = r.by_id.find(at->second);
     return found == r.by_id.end() ? HeldStatements{} : found->second;
+}
+
+std::string set_ended_by(const Catalog& catalog) {
+    auto at = catalog.relexed().find(std::string(k_set_ended_key));
+    return at == catalog.relexed().end() ? std::string() : at->second;
 }
 
 std::string set_transaction_of(MigrationTool tool, std::string_view source_kind, const AnalyzeOptions& options) {
@@ -130,6 +147,18 @@ void hand_on_held(const FileReport& report, const std::vector<bool>& down_part, 
     if (who.empty()) {
         set_held(catalog, {}, nullptr);
         return;
+    }
+    // A drizzle file's own COMMIT or ROLLBACK ends the set's transaction for the files after it
+    // (rules/commit-in-migrator-transaction.cpp); the first one is kept.
+    if (report.tool == MigrationTool::Drizzle && set_ended_by(catalog).empty()) {
+        for (std::size_t i = 0; i < report.statements.size(); ++i) {
+            const StatementFacts& s = report.statements[i];
+            if ((i < down_part.size() && down_part[i]) || !ends_transaction(s)) continue;
+            std::map<std::string, std::string> relexed = catalog.relexed();
+            relexed.insert_or_assign(std::string(k_set_ended_key), path + " line " + std::to_string(s.span.start.line));
+            catalog.set_relexed(std::move(relexed));
+            break;
+        }
     }
     std::vector<StatementFacts> held;
     if (const HeldStatements before = held_of(catalog); before.first == who && before.second != nullptr) held = *before.second;

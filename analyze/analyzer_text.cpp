@@ -324,12 +324,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     };
     std::optional<std::string> search_path_value;  // the one `search_path` was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
+    // drizzle-orm's migrator sends the file on the session of its own transaction (pg-core/dialect.js
+    // migrate(): session.transaction, then tx.execute of each statement): the file's COMMIT ends it.
+    state.commit_ends_base = source.tool == MigrationTool::Drizzle;
     // A reading setting an earlier file of the run left on the connection: golang-migrate runs
     // every file of a run on one connection (database/postgres/postgres.go WithInstance:
     // instance.Conn(ctx), then Run: p.conn.ExecContext), and goose, dbmate and Flyway run them one
     // after another on their connection or pool, which hands the same idle connection back.
     for (const auto& [setting, what] : catalog.relexed()) {
-        if (setting != k_held_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
+        if (setting != k_held_key && setting != k_set_ended_key) state.relexed[setting] = SessionState::Relexing{what, what, false};  // not the held locks' id
     }
     // And the defaults an earlier migration gave every later session (ALTER DATABASE ... SET),
     // whatever connection this file runs on.
@@ -412,6 +415,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         report.wrapped_in_transaction = source.wrapped_in_transaction;
         state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
+    // drizzle-orm's migrator sends the file on the session of its own transaction (pg-core/dialect.js
+    // migrate(): session.transaction, then tx.execute of each statement): the file's COMMIT ends it.
+    state.commit_ends_base = source.tool == MigrationTool::Drizzle;
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
@@ -438,6 +444,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         deployment.empty() && report.wrapped_in_transaction
             ? set_transaction_of(report.source_kind == "node-pg-migrate" ? MigrationTool::NodePgMigrate : source.tool, report.source_kind, options)
             : std::string();
+    // An earlier drizzle file of the set committed the set's transaction: this one runs in autocommit.
+    if (!set_transaction.empty() && source.tool == MigrationTool::Drizzle) {
+        if (const std::string ended = set_ended_by(catalog); !ended.empty()) {
+            state.base = Transaction::None;
+            report.wrapped_in_transaction = false;
+            source.notes.push_back(set_transaction + ": the COMMIT or ROLLBACK at " + ended +
+                                   " ended the set's one transaction: this file runs in autocommit, each statement its own transaction");
+        }
+    }
     const HeldStatements held_before = held_of(catalog);
     // One statement through the parser, the lock model and the session state; `where` maps
     // an offset in parse_text to its position in the file.
@@ -721,6 +736,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         // The held locks' id stays for hand_on_held, which replaces it.
         if (auto held = catalog.relexed().find(std::string(k_held_key)); held != catalog.relexed().end()) carried.insert(*held);
+        // So does the set's transaction's end (a drizzle file's COMMIT), for the set's later files.
+        if (auto ended = catalog.relexed().find(std::string(k_set_ended_key)); ended != catalog.relexed().end()) carried.insert(*ended);
         catalog.set_relexed(std::move(carried));
     }
     hand_on_held(report, down_part, catalog, set_transaction, path);

@@ -166,6 +166,37 @@ private:
         return "null";
     }
 
+    // datetime(withoutTz = false, precision) or datetime({useTz, precision}), and timestamp(),
+    // dateTime() that call it: `timestamptz` or `timestamp`, then `(precision)` when one is given
+    // (knex 3.3.0 lib/dialects/postgres/schema/pg-columncompiler.js datetime()). An argument the
+    // extractor cannot read is a failure: the precision decides whether a type change rewrites.
+    // (knexfile's defaultDateTimePrecision is not read: the precision then defaults to none.)
+    std::string datetime_type(const Node* first, const Node* second) {
+        auto literal = [](const Node* n, const char* name) { return n && n->kind == NodeKind::Ident && n->name == name; };
+        auto absent = [&](const Node* n) { return n == nullptr || literal(n, "undefined") || literal(n, "null"); };
+        bool use_tz = true;
+        const Node* precision = second;
+        if (first && first->kind == NodeKind::Object) {
+            const Node* tz = property(*first, "useTz");
+            if (literal(tz, "false")) use_tz = false;
+            else if (!absent(tz) && !literal(tz, "true")) fail("timestamp() with a useTz the extractor cannot read");
+            precision = property(*first, "precision");
+        } else if (literal(first, "true")) {
+            use_tz = false;
+        } else if (!absent(first) && !literal(first, "false")) {
+            fail("timestamp() with a withoutTz argument the extractor cannot read");
+        }
+        std::string type = use_tz ? "timestamptz" : "timestamp";
+        if (absent(precision)) return type;
+        auto p = m_e.number_of(*precision);
+        if (!p) p = str(precision);
+        if (!p || p->empty() || p->find_first_not_of("0123456789") != std::string::npos) {
+            fail("timestamp() with a precision the extractor cannot read");
+            return type;
+        }
+        return type + "(" + *p + ")";
+    }
+
     // The column type for a column method; empty when the method is not a column type.
     std::string column_type(const std::string& m, const Node& call, std::string& col, bool& primary) {
         auto a = [&](std::size_t i) { return arg(call, i); };
@@ -179,24 +210,19 @@ private:
             primary = true;
             return "serial";
         }
-        if (m == "bigIncrements") {
+        if (m == "bigIncrements" || m == "bigincrements") {
             primary = true;
             return "bigserial";
         }
         if (m == "integer" || m == "mediumint") return "integer";
-        if (m == "bigInteger" || m == "bigint") return "bigint";
+        if (m == "bigInteger" || m == "bigint" || m == "biginteger") return "bigint";
         if (m == "smallint" || m == "tinyint") return "smallint";
-        if (m == "string") return "varchar(" + num(1).value_or("255") + ")";
+        if (m == "string" || m == "varchar") return "varchar(" + num(1).value_or("255") + ")";
         if (m == "text") return "text";
-        if (m == "boolean") return "boolean";
+        if (m == "boolean" || m == "bool") return "boolean";
         if (m == "date") return "date";
         if (m == "time") return "time";
-        if (m == "datetime" || m == "timestamp" || m == "dateTime") {
-            const Node* opts = a(1);
-            bool without_tz = opts && ((opts->kind == NodeKind::Ident && opts->name == "true") ||
-                                       (property(*opts, "useTz") && property(*opts, "useTz")->name == "false"));
-            return without_tz ? "timestamp" : "timestamptz";
-        }
+        if (m == "datetime" || m == "timestamp" || m == "dateTime") return datetime_type(a(1), a(2));
         if (m == "decimal") {
             if (a(1) && a(1)->kind == NodeKind::Ident && a(1)->name == "null") return "decimal";
             return "decimal(" + num(1).value_or("8") + ", " + num(2).value_or("2") + ")";
@@ -237,13 +263,30 @@ private:
         auto a = [&](std::size_t i) { return arg(call, i); };
         if (m == "timestamps" || m == "dropTimestamps") {
             if (m == "dropTimestamps") {
-                extra(whole, alter() + "drop column \"created_at\", drop column \"updated_at\"");
+                // dropTimestamps(true) drops the camelCase pair (knex 3.3.0 lib/schema/tablebuilder.js).
+                if (a(0) && a(0)->kind == NodeKind::Ident && a(0)->name == "true")
+                    extra(whole, alter() + "drop column \"createdAt\", drop column \"updatedAt\"");
+                else
+                    extra(whole, alter() + "drop column \"created_at\", drop column \"updated_at\"");
                 return;
             }
-            bool now = a(1) && a(1)->name == "true";
-            bool use_ts = a(0) && a(0)->name == "true";
-            std::string type = use_ts ? "timestamptz" : "timestamptz";
-            for (const char* c : {"created_at", "updated_at"}) {
+            // timestamps(useTimestamps, defaultToNow, useCamelCase) or the same three in an
+            // object; timestamp() and datetime() both give timestamptz on PostgreSQL, with no
+            // precision (knex 3.3.0 lib/schema/tablebuilder.js timestamps()).
+            const Node* now_arg = a(1);
+            const Node* camel_arg = a(2);
+            if (a(0) && a(0)->kind == NodeKind::Object) {
+                now_arg = property(*a(0), "defaultToNow");
+                camel_arg = property(*a(0), "useCamelCase");
+            }
+            bool now = now_arg && now_arg->name == "true";
+            bool camel = camel_arg && camel_arg->kind == NodeKind::Ident && camel_arg->name == "true";
+            if (camel_arg && !camel && !(camel_arg->kind == NodeKind::Ident &&
+                                         (camel_arg->name == "false" || camel_arg->name == "undefined" || camel_arg->name == "null")))
+                fail("timestamps() with a useCamelCase the extractor cannot read");
+            std::string type = "timestamptz";
+            const char* names_of[2][2] = {{"created_at", "updated_at"}, {"createdAt", "updatedAt"}};
+            for (const char* c : names_of[camel ? 1 : 0]) {
                 std::string def = quote_ident(c) + " " + type + (now ? " not null default CURRENT_TIMESTAMP" : "");
                 m_columns.push_back(Out{def, whole.begin, whole.end});
             }

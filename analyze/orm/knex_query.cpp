@@ -248,6 +248,15 @@ std::string condition_sql(const Link& l, Filter f, const Emitter& e, int& next) 
     return param();
 }
 
+// `knex.ref("c")` (any `<x>.ref` of one readable column name with no alias): the column as knex
+// wraps it; nullopt for anything else.
+std::optional<std::string> ref_column(const Node& v, const Emitter& e) {
+    if (v.kind != NodeKind::Call || v.kids.empty() || v.kids[0].kind != NodeKind::Member || v.kids[0].name != "ref" || arg_count(v) != 1) {
+        return std::nullopt;
+    }
+    return column_sql(arg(v, 0), e);
+}
+
 // `{ a: 1, b: x }`: the quoted column names, or nullopt when they are not all plain keys.
 std::optional<std::vector<std::string>> columns(const Node* n) {
     if (n != nullptr && n->kind == NodeKind::Array && !n->kids.empty()) n = &n->kids[0];
@@ -407,6 +416,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     std::string op;
     bool where = false, every_row = false, dropped = false;
     std::vector<std::string> unresolved;  // where links whose condition is not read
+    std::vector<std::string> subquery;    // of those, a whereNotIn of a subquery
     std::vector<std::pair<std::size_t, Filter>> conditions;  // the where links, in order
     // knex's getters (querybuilder.js `get or()`: the next where joins with OR; `get not()`: it is
     // negated, as whereNot): the next where link is read as knex compiles it. Any other link that
@@ -483,6 +493,11 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
                 args.begin = arg(*l.call, 0) ? arg(*l.call, 0)->begin : 0;
                 args.end = l.call->kids.back().end;
                 unresolved.push_back("`" + l.name + "(" + shown(e.source(args)) + ")`");
+                // whereNotIn(column, subquery): knex writes `"column" not in (select ...)`
+                // (querycompiler.js whereIn() wraps the builder as a subquery). pgfence does not
+                // render it, and dropping it would read a filtered statement as one of every row.
+                const Node* values = arg_count(*l.call) == 2 ? arg(*l.call, 1) : nullptr;
+                if (values != nullptr && (values->kind == NodeKind::Func || rooted_chain(*values, roots))) subquery.push_back(unresolved.back());
             }
         }
         if (op.empty() && std::find(std::begin(k_writes), std::end(k_writes), l.name) != std::end(k_writes)) op = l.name;
@@ -612,6 +627,12 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         notes.push_back("its condition " + list + " is not known statically (a variable, a spread, a subquery): it may keep every row, "
                         "so it is analysed without a where clause");
     }
+    if (!subquery.empty() && !where && op != "insert" && op != "truncate") {
+        e.unknown(call, index, "knex query builder ." + op + "() on " + table + " filtered by " + subquery.front() +
+                                   ", a subquery pgfence does not render (knex writes `not in (select ...)`): which rows it "
+                                   "reaches is not known (every row when the subquery returns none)");
+        return true;
+    }
     const Node* values = nullptr;
     for (const Link& l : links) {
         if (l.name == op && l.call != nullptr) values = arg(*l.call, 0);
@@ -629,7 +650,13 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         std::string set;
         if (auto cols = columns(values)) {
             int n = 0;
-            for (const auto& c : *cols) set += (set.empty() ? "" : ", ") + c + " = $" + std::to_string(++n);
+            const Node* object = values->kind == NodeKind::Array ? &values->kids[0] : values;
+            for (std::size_t k = 0; k < cols->size(); ++k) {
+                // knex.ref('c') is the column, written as the formatter wraps it (knex 3.3.0
+                // lib/ref.js toSQL(): `this.client.formatter(...).columnize(this._ref)`), no parameter.
+                auto ref = k < object->kids.size() ? ref_column(object->kids[k], e) : std::nullopt;
+                set += (set.empty() ? "" : ", ") + (*cols)[k] + " = " + (ref ? *ref : "$" + std::to_string(++n));
+            }
             filter = where_sql(n + 1);
         } else if (auto col = values ? e.string_of(*values) : std::nullopt) {
             set = quote_ident(*col) + " = $1";

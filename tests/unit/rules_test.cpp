@@ -380,6 +380,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"stored-builtin-side-effect", "what the expression should do instead is the author's choice"},
         {"drop-extension-members", "which objects leave the extension first is the author's choice"},
         {"create-event-trigger", "a review by hand: when the function fails is not in the SQL"},
+        {"commit-in-migrator-transaction", "removing the file's BEGIN and COMMIT is the author's edit: whether a statement needs to run outside a transaction is not in the SQL"},
         {"prepare-transaction", "COMMIT in its place is the author's change: whether a transaction manager needs two-phase commit is not in the SQL"},
         {"session-setting-outlives-migration", "SET LOCAL or a RESET at the end is the author's edit: where the setting must end is not in the SQL"},
         {"unknown-statement", "a review by hand"},
