@@ -23,6 +23,9 @@ created_at), not by delivery order:
   revoke_first            alice's `/pgfence approve` (08:00) then `/pgfence revoke` (08:10); the
                           revoke is delivered first: refused, the reply says so; a revoke at the
                           same instant as the approve wins too; a later approve still signs off
+  revoke_first_exemption  the same for `/pgfence exempt` (08:00) and `/pgfence revoke` (08:10),
+                          delivered revoke first: exemption_refused, action_required; a later
+                          exemption still lifts it
   changes_then_approval   control: changes requested (08:00) then approved (08:10), delivered in
                           that order: signs off
   approve_then_revoke     control: approve (08:00) then revoke (08:10) in order: revoked
@@ -199,6 +202,30 @@ def scenario_revoke_first(w):
     ok("audit verify passes")
 
 
+def scenario_revoke_first_exemption(w):
+    _, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    _, out, head = w.upload(url, token)
+    w.wait_for_check(head, "action_required")
+    until = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    text = f'/pgfence exempt create-index-without-concurrently --reason "small table" --until {until}'
+    comment(w, url, "alice", "/pgfence revoke", comment_id=777021, at=LATER)
+    time.sleep(2)
+    comment(w, url, "alice", text, comment_id=777020, at=EARLY)
+    deadline = time.time() + 60
+    while time.time() < deadline and not {"exemption", "exemption_refused"} & set(types(w, url, token)):
+        time.sleep(0.3)
+    not_signed_off(w, head, 4)
+    check(w.governance_checks(head)[-1].get("conclusion") == "action_required", "the exemption lifts nothing")
+    refused = w.wait_for_event(url, token, "exemption_refused")[-1]
+    check(refused["data"].get("comment_id") == 777020 and "withdrew" in refused["data"].get("why", ""), f"refused: {refused}")
+    check("exemption" not in types(w, url, token), f"no exemption recorded: {types(w, url, token)}")
+    ok("/pgfence exempt made before alice's /pgfence revoke, delivered after it: refused, action_required")
+
+    comment(w, url, "alice", text.replace("small table", "small table, really"), comment_id=777022)
+    w.wait_for_check(head, "success")
+    ok("a later /pgfence exempt lifts it")
+
+
 def scenario_changes_then_approval(w):
     token, url, head = drop_world(w)
     review(w, url, "alice", review_id=5162, review_state="changes_requested", body="no", at=EARLY)
@@ -222,6 +249,7 @@ def scenario_approve_then_revoke(w):
 SCENARIOS = {"review_dismissed_first": scenario_review_dismissed_first, "comment_edited_first": scenario_comment_edited_first,
              "review_in_order": scenario_review_in_order, "comment_in_order": scenario_comment_in_order,
              "changes_requested_first": scenario_changes_requested_first, "revoke_first": scenario_revoke_first,
+             "revoke_first_exemption": scenario_revoke_first_exemption,
              "changes_then_approval": scenario_changes_then_approval, "approve_then_revoke": scenario_approve_then_revoke}
 
 
