@@ -12,6 +12,7 @@
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
 #include "serve/signoff.hpp"
+#include "serve/signoff_order.hpp"
 #include "serve/withdrawals.hpp"
 
 namespace pgfence::serve {
@@ -188,28 +189,6 @@ StoreResult<ShownHead> shown_head(trace::Connection& c, const std::string& repos
 // the microsecond: which uploads it covers is decided by the event, not by the row (red team R86b F6).
 constexpr const char* k_given_at = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
-// Withdraws exemptions (red team r84 #7): those `where` selects ($1 repository, $2 pull request, $3
-// its own), audited as exemption_withdrawn with `why`. How many.
-StoreResult<int> withdraw_exemptions(trace::Connection& c, const std::string& repository, std::int64_t number,
-                                     const std::string& where, const std::string& value, const json& data) {
-    auto r = c.query("UPDATE pgfence_exemptions SET withdrawn_at = now() WHERE repository = $1 AND pull_request = $2 AND " + where +
-                         " AND withdrawn_at IS NULL RETURNING id, rule, owner, path, line",
-                     {repository, std::to_string(number), value});
-    if (!r) return db_error(c, r.error());
-    for (int i = 0; i < r->rows(); ++i) {
-        json d = data;
-        d.update({{"exemption_id", std::stoll(r->value(i, 0))}, {"rule", r->value(i, 1)}, {"owner", r->value(i, 2)},
-                  {"path", r->is_null(i, 3) ? json(nullptr) : json(r->value(i, 3))},
-                  {"line", r->is_null(i, 4) ? json(nullptr) : json(std::stoi(r->value(i, 4)))}});
-        auto latest = latest_upload(c, repository, number);
-        if (!latest) return latest.error();
-        auto e = append_audit(c, repository, "exemption_withdrawn", *latest ? std::optional((*latest)->content_hash) : std::nullopt,
-                              number, d);
-        if (!e) return e.error();
-    }
-    return r->rows();
-}
-
 std::string refusal_text(const std::string& login, const std::string& what, const std::string& why,
                          const std::vector<std::string>& who_can) {
     using annotate::md_text;
@@ -270,22 +249,14 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
     }
     const std::string state = lower(text_at(payload, {"review", "state"}).value_or(""));
     if (action == "submitted" && state == "changes_requested") {
-        // GitHub counts a reviewer's latest review: their later "changes requested" withdraws
-        // every approval they gave this pull request (by review or by /pgfence approve).
+        // GitHub counts a reviewer's latest review (serve/signoff_order.hpp).
+        const auto at = github_instant(payload, {"review", "submitted_at"});
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-            auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
-                             "AND login = $3 AND revoked_at IS NULL RETURNING login, content_hash, source",
-                             {ctx.repository, std::to_string(ctx.number), ctx.login});
-            if (!r) return db_error(c, r.error());
-            for (int i = 0; i < r->rows(); ++i) {
-                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 1), ctx.number,
-                                      {{"login", r->value(i, 0)}, {"source", r->value(i, 2)}, {"review_id", *review_id},
-                                       {"why", "changes requested by the same reviewer"}, {"delivery", delivery}});
-                if (!e) return e.error();
-            }
+            auto revoked = request_changes(c, ctx.repository, ctx.number, ctx.login, *review_id, at, delivery);
+            if (!revoked) return revoked.error();
             auto latest = latest_upload(c, ctx.repository, ctx.number);
             if (!latest) return latest.error();
-            if (r->rows() == 0 || !*latest) return true;
+            if (*revoked == 0 || !*latest) return true;
             return enqueue_check(c, ctx.repository, ctx.number, **latest);
         });
         if (!done) error = done.error().message;
@@ -337,6 +308,11 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
             auto gone = withdrawn_earlier(c, ctx.repository, ctx.number, "review_id", *review_id);
             if (!gone) return gone.error();
             if (*gone) why = "the review was dismissed before its approval was delivered (GitHub delivers events in no set order)";
+        }
+        if (why.empty()) {
+            auto later = withdrawn_since(c, ctx.repository, ctx.number, ctx.login, github_instant(payload, {"review", "submitted_at"}), false);
+            if (!later) return later.error();
+            if (*later) why = "the reviewer withdrew their approval after this review (their latest word counts, whenever it is delivered)";
         }
         // The content the reviewer saw: the upload of the reviewed commit, and no other. Until it
         // arrives the approval is pending (content_hash NULL); if it never does, it never counts.
@@ -511,24 +487,33 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
 
     if (command.kind == CommandKind::Revoke) {
         int revoked = 0;
+        // Kept with its instant, so that a sign-off made before it but delivered after it is refused (serve/signoff_order.hpp).
+        const auto at = github_instant(payload, {"comment", "created_at"});
+        const json order = at ? withdrawal_fields(*at, Withdraws::SignOffs) : json::object();
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            if (auto locked = lock_chain(c, ctx.repository); !locked) return locked.error();
             auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
                              "AND login = $3 AND revoked_at IS NULL RETURNING content_hash, source",
                              {ctx.repository, std::to_string(ctx.number), ctx.login});
             if (!r) return db_error(c, r.error());
             revoked = r->rows();
             for (int i = 0; i < r->rows(); ++i) {
-                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 0), ctx.number,
-                                      {{"login", ctx.login}, {"source", r->value(i, 1)}, {"why", "/pgfence revoke"},
-                                       {"comment_id", *comment_id}, {"delivery", delivery}});
+                json data = {{"login", ctx.login}, {"source", r->value(i, 1)}, {"why", "/pgfence revoke"},
+                             {"comment_id", *comment_id}, {"delivery", delivery}};
+                data.update(order);
+                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 0), ctx.number, data);
                 if (!e) return e.error();
             }
             // And the exemptions this person granted on the pull request.
-            auto withdrawn = withdraw_exemptions(c, ctx.repository, ctx.number, "owner = $3", ctx.login,
-                                                 {{"login", ctx.login}, {"why", "/pgfence revoke"}, {"comment_id", *comment_id},
-                                                  {"delivery", delivery}});
+            json withdrawal = {{"login", ctx.login}, {"why", "/pgfence revoke"}, {"comment_id", *comment_id}, {"delivery", delivery}};
+            withdrawal.update(order);
+            auto withdrawn = withdraw_exemptions(c, ctx.repository, ctx.number, "owner = $3", ctx.login, withdrawal);
             if (!withdrawn) return withdrawn.error();
             revoked += *withdrawn;
+            if (revoked == 0) {
+                withdrawal["source"] = "comment";
+                if (auto kept = record_early_withdrawal(c, ctx.repository, ctx.number, withdrawal); !kept) return kept.error();
+            }
             auto latest = latest_upload(c, ctx.repository, ctx.number);
             if (!latest) return latest.error();
             if (revoked == 0 || !*latest) return true;
@@ -611,6 +596,14 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             if (!gone) return gone.error();
             if (*gone) {
                 why = "the comment was edited or deleted before it was delivered (GitHub delivers events in no set order)";
+                unshown = true;
+            }
+        }
+        if (why.empty()) {
+            auto later = withdrawn_since(c, ctx.repository, ctx.number, ctx.login, github_instant(payload, {"comment", "created_at"}), exempt);
+            if (!later) return later.error();
+            if (*later) {
+                why = std::string("they withdrew their sign-offs after this comment (their latest word counts, whenever it is delivered)");
                 unshown = true;
             }
         }

@@ -35,4 +35,24 @@ StoreResult<bool> record_early_withdrawal(trace::Connection& conn, const std::st
     return true;
 }
 
+StoreResult<int> withdraw_exemptions(trace::Connection& c, const std::string& repository, std::int64_t number,
+                                     const std::string& where, const std::string& value, const nlohmann::json& data) {
+    auto r = c.query("UPDATE pgfence_exemptions SET withdrawn_at = now() WHERE repository = $1 AND pull_request = $2 AND " + where +
+                         " AND withdrawn_at IS NULL RETURNING id, rule, owner, path, line",
+                     {repository, std::to_string(number), value});
+    if (!r) return db_error(c, r.error());
+    for (int i = 0; i < r->rows(); ++i) {
+        nlohmann::json d = data;
+        d.update({{"exemption_id", std::stoll(r->value(i, 0))}, {"rule", r->value(i, 1)}, {"owner", r->value(i, 2)},
+                  {"path", r->is_null(i, 3) ? nlohmann::json(nullptr) : nlohmann::json(r->value(i, 3))},
+                  {"line", r->is_null(i, 4) ? nlohmann::json(nullptr) : nlohmann::json(std::stoi(r->value(i, 4)))}});
+        auto latest = latest_upload(c, repository, number);
+        if (!latest) return latest.error();
+        auto e = append_audit(c, repository, "exemption_withdrawn", *latest ? std::optional((*latest)->content_hash) : std::nullopt,
+                              number, d);
+        if (!e) return e.error();
+    }
+    return r->rows();
+}
+
 }  // namespace pgfence::serve

@@ -31,4 +31,10 @@ namespace pgfence::serve {
 [[nodiscard]] StoreResult<bool> record_early_withdrawal(trace::Connection& conn, const std::string& repository,
                                                         std::int64_t pull_request, nlohmann::json data);
 
+// Inside a Store transaction: withdraws the pull request's exemptions that `where` selects ($1
+// repository, $2 pull request, $3 `value`), each audited as exemption_withdrawn with `data` (red
+// team r84 #7). How many.
+[[nodiscard]] StoreResult<int> withdraw_exemptions(trace::Connection& conn, const std::string& repository, std::int64_t number,
+                                                   const std::string& where, const std::string& value, const nlohmann::json& data);
+
 }  // namespace pgfence::serve

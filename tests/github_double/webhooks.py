@@ -7,6 +7,7 @@ GitHub sends with realistic values; validate() checks it against GitHub's publis
 delivery() signs it and adds GitHub's headers; send() posts it and returns (status, body)."""
 
 import argparse
+import datetime
 import hashlib
 import hmac
 import http.client
@@ -29,6 +30,19 @@ APP_ID, HOOK_ID = 123456, 429938761
 EVENTS = {"pull_request": ("opened", "synchronize", "reopened", "closed"), "check_run": ("rerequested",),
           "installation": ("created",), "ping": (None,), "pull_request_review": ("submitted", "dismissed"),
           "issue_comment": ("created", "edited")}
+
+
+_instants = [0]
+
+
+def instant(at=None):
+    """GitHub's instant of a review or comment: `at` when given, else UPDATED plus one second more
+    for each one built, so that what a test sends in order was also made in that order."""
+    if at:
+        return at
+    _instants[0] += 1
+    moment = datetime.datetime.strptime(UPDATED, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(seconds=_instants[0])
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class PayloadInvalid(Exception):
@@ -139,7 +153,7 @@ def review(p, action):
     html = f"{WEB}/{repo}/pull/{number}#pullrequestreview-{rid}"
     pull_url = f"{API}/repos/{repo}/pulls/{number}"
     return {"id": rid, "node_id": _node("PRR", rid), "user": user(p["actor"]), "body": p["body"],
-            "commit_id": p["head_sha"], "submitted_at": UPDATED, "updated_at": UPDATED,
+            "commit_id": p["head_sha"], "submitted_at": p["at"], "updated_at": p["at"],
             "state": "dismissed" if action == "dismissed" else p["review_state"], "html_url": html,
             "pull_request_url": pull_url, "author_association": "MEMBER",
             "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}}}
@@ -176,7 +190,7 @@ def comment(p):
     repo, number, cid, api = p["repository"], p["number"], p["comment_id"], f"{API}/repos/{p['repository']}"
     return {"url": f"{api}/issues/comments/{cid}", "html_url": f"{WEB}/{repo}/pull/{number}#issuecomment-{cid}",
             "issue_url": f"{api}/issues/{number}", "id": cid, "node_id": _node("IC", cid), "user": user(p["actor"]),
-            "created_at": UPDATED, "updated_at": UPDATED, "author_association": "MEMBER",
+            "created_at": p["at"], "updated_at": p["at"], "author_association": "MEMBER",
             "performed_via_github_app": None, "body": p["body"] or "",
             "reactions": reactions(f"{api}/issues/comments/{cid}/reactions")}
 
@@ -232,10 +246,11 @@ def build(event, action=None, *, repository_name="octo/app", number=1, head_sha=
           head_ref="feature/migration", base_ref="main", sender="octocat", installation=77, merged=False,
           before_sha=None, head_repository=None, app_id=APP_ID, app_slug="pgfence-governance",
           check_run_id=4242, check_name="pgfence governance", title="Add a migration", author=None, actor=None,
-          body=None, review_id=None, review_state="approved", comment_id=None, on_pull_request=True, previous_body=""):
+          body=None, review_id=None, review_state="approved", comment_id=None, on_pull_request=True, previous_body="", at=None):
     """The payload GitHub sends for `event` (and `action`); see EVENTS for the kinds built here.
     pull_request_review and issue_comment: `actor` reviews or comments (default: the sender) with
-    `body`; `author` opened the pull request (default: the sender)."""
+    `body`; `author` opened the pull request (default: the sender); `at` is when the review was
+    submitted or the comment made (default: instant())."""
     if event not in EVENTS or action not in EVENTS[event]:
         raise ValueError(f"no builder for {event} {action}")
     p = dict(repository=repository_name, number=number, head_sha=head_sha, base_sha=base_sha, head_ref=head_ref,
@@ -244,7 +259,7 @@ def build(event, action=None, *, repository_name="octo/app", number=1, head_sha=
              check_name=check_name, title=title, author=author or sender, merge_sha="3" * 40,
              actor=actor or sender, body=body, review_id=review_id or user_id_of(f"review {body}") + 2000000000,
              review_state=review_state, comment_id=comment_id or user_id_of(f"comment {body}") + 2100000000,
-             on_pull_request=on_pull_request)
+             on_pull_request=on_pull_request, at=instant(at) if event in ("pull_request_review", "issue_comment") else None)
     owner = repository_name.split("/")[0]
     simple_installation = {"id": installation, "node_id": _node("MDIz", installation)}
     if event == "ping":

@@ -18,6 +18,7 @@
 #include "serve/github_app.hpp"
 #include "serve/refused_jobs.hpp"
 #include "serve/signoff_events.hpp"
+#include "serve/signoff_order.hpp"
 #include "serve/upload_target.hpp"
 
 using namespace pgfence::serve;
@@ -486,6 +487,18 @@ TEST_CASE("parse_utc: exactly YYYY-MM-DDTHH:MM:SSZ naming a real instant", "[ser
         INFO(bad);
         CHECK_FALSE(parse_utc(bad));
     }
+}
+
+TEST_CASE("github_instant: a review's or comment's instant as withdrawn_since compares it", "[serve]") {
+    const nlohmann::json payload = {{"review", {{"submitted_at", "2024-05-02T08:30:01Z"}}},
+                                    {"comment", {{"created_at", "0999-05-02T08:30:01Z"}}},
+                                    {"other", {{"created_at", 1714638601}}}};
+    CHECK(github_instant(payload, {"review", "submitted_at"}) == std::optional<std::string>("2024-05-02T08:30:01Z"));
+    CHECK_FALSE(github_instant(payload, {"comment", "created_at"}));  // outside the clock's range: not read back the same
+    CHECK_FALSE(github_instant(payload, {"other", "created_at"}));
+    CHECK_FALSE(github_instant(payload, {"review", "updated_at"}));
+    CHECK(withdrawal_fields("2024-05-02T08:30:01Z", Withdraws::SignOffs) ==
+          nlohmann::json({{"withdrawn_at", "2024-05-02T08:30:01Z"}, {"withdraws", "sign-offs"}}));
 }
 
 TEST_CASE("exported audit lines: only the exact form the service writes is read", "[serve]") {
