@@ -1,6 +1,7 @@
 """False unknowns of stranger review 87 (issue #53: unknown is never clean, but no false unknowns on
 ordinary projects). Class B: shell read wrong (formbricks) -- a sed or awk program, a here-document's
-body, a string assignment read as a script's name. Class E: Yarn 2+'s yarnPath naming the release
+body, a string assignment read as a script's name. Class C: a comment naming `prisma db push`.
+Class E: Yarn 2+'s yarnPath naming the release
 checked in under .yarn/releases/ (speckle, dittofeed). Each benign form was an unknown on 36c1dfba;
 each control keeps the dangerous form in the same place unknown at its line.
 
@@ -160,7 +161,32 @@ def yarn_pr_release_control(s):
                     {**KNEX, ".yarnrc.yml": YARNRC, RELEASE: YARN_BIN}, RELEASE)
 
 
+# Class C: formbricks apps/web/lib/turbo-task-cache.test.ts:22, a comment that names `prisma db push`.
+PRISMA = {"prisma/schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+          "prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE t (id int);\n",
+          "package.json": '{"name": "web", "dependencies": {"prisma": "5.0.0"}}\n'}
+CACHE_TEST = ("// The turbo task cache settings.\n//\n//   db:push - cache: false\n"
+              "//     Runs `prisma db push --accept-data-loss` - a destructive schema operation\n"
+              "import { describe } from 'vitest';\n")
+
+
+def comment_names_push(s):
+    clean(s, {"apps/web/lib/turbo-task-cache.test.ts": CACHE_TEST}, PRISMA)
+
+
+def push_command_control(s):
+    """The same words in a spawned command stay unknown at their line."""
+    gate_analyze(s, {"apps/web/lib/turbo-task-cache.test.ts": CACHE_TEST + "execSync('npx prisma db push');\n"},
+                 "apps/web/lib/turbo-task-cache.test.ts", 6, PRISMA)
+
+
+def push_shell_control(s):
+    """In a shell script `//` is no comment marker pgfence passes over unless alone: `//usr/bin/prisma db push` runs."""
+    gate_analyze(s, {"scripts/deploy.sh": "#!/bin/sh\n//usr/local/bin/prisma db push --accept-data-loss\n"}, "scripts/deploy.sh", 2, PRISMA)
+
+
 SCENARIOS = {f.__name__: f for f in (
+    comment_names_push, push_command_control, push_shell_control,
     yarn_release, yarn_outside_control, yarn_escape_control, yarn_missing_control, yarn_link_control, yarn_pr_path_control,
     yarn_pr_release_control,
     sed_alternation, sed_pipe_control, awk_program, awk_system_control, heredoc_to_file, heredoc_bash_control, heredoc_pipe_control,
