@@ -47,6 +47,19 @@ def sed_pipe_control(s):
                                   "      - run: sed 's/^-\\|-$//g' list.txt | bash scripts/reset.sh\n"}, WF, 7)
 
 
+def npx_scoped_package(s):
+    """npx's scoped package (speckle publish_fe2_sourcemaps.sh:36) is no file of the repository."""
+    clean(s, {WF: steps("      - run: |\n          DATADOG_SITE=\"${DATADOG_SITE}\" npx --yes @datadog/datadog-ci sourcemaps upload ./dist\n"
+                        "          npx @sentry/cli releases new \"$VERSION\"\n")})
+
+
+def scoped_folder_script_control(s):
+    """A script in a folder named like a scope, run by bash, is read."""
+    gate_analyze(s, {"@tools/reset.sh": RESET["scripts/reset.sh"],
+                     WF: "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                         "      - run: bash @tools/reset.sh\n"}, WF, 7)
+
+
 # formbricks docker/formbricks.sh:650, migrate-to-v4.sh:1362: an awk program over lines and on one.
 AWK = ("awk '\n  BEGIN{in_fb=0}\n  /^  formbricks:/ {in_fb=1}\n  /^  [A-Za-z0-9_-]+:/ && !/^  formbricks:/ {in_fb=0}\n  { print }\n"
        "' docker-compose.yml > tmp.yml && mv tmp.yml docker-compose.yml\n"
@@ -186,7 +199,7 @@ def push_shell_control(s):
 
 
 SCENARIOS = {f.__name__: f for f in (
-    comment_names_push, push_command_control, push_shell_control,
+    comment_names_push, push_command_control, push_shell_control, npx_scoped_package, scoped_folder_script_control,
     yarn_release, yarn_outside_control, yarn_escape_control, yarn_missing_control, yarn_link_control, yarn_pr_path_control,
     yarn_pr_release_control,
     sed_alternation, sed_pipe_control, awk_program, awk_system_control, heredoc_to_file, heredoc_bash_control, heredoc_pipe_control,
