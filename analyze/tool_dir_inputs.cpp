@@ -33,6 +33,7 @@
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
+#include "analyze/migrations/yarn_release.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze::tools {
@@ -532,7 +533,27 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         for (auto& s : session_setup_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
         // Code node preloads into every process a script or command starts (.npmrc node-options,
         // NODE_OPTIONS, node -r): the migration tool's among them (red team R78b B2).
-        for (auto& [line, why] : tools::preload_lines(rel, *text)) unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});
+        // A .yarnrc.yml's yarnPath naming the release checked in under .yarn/releases/ (a regular
+        // file, no link on the way): an assumption, printed; any other stays unknown (review87 E).
+        const auto releases = tools::yarn_release_lines(rel, *text);
+        for (auto& [line, why] : tools::preload_lines(rel, *text)) {
+            const auto release = std::find_if(releases.begin(), releases.end(), [&](const auto& r) { return r.first == line; });
+            if (release != releases.end()) {
+                std::error_code e;
+                bool plain = true;
+                fs::path at = root;
+                for (const auto& part : fs::path(release->second)) {
+                    at /= part;
+                    if (fs::is_symlink(at, e)) plain = false;
+                }
+                if (plain && fs::is_regular_file(at, e) && (options.confine_to.empty() || path_inside(at.string(), options.confine_to))) {
+                    out.notes.push_back(path + ":" + std::to_string(line) + " (yarnPath): assumed " + release->second +
+                                        " is Yarn, the release checked into the repository that runs every `yarn` command");
+                    continue;
+                }
+            }
+            unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});
+        }
         // Writes to another module's value in a settings script the tool runs in its own process
         // (orm/module_writes.hpp, red team R77 K2): what the migrations call may not be what pgfence reads.
         if (orm::runs_in_tool_process(rel)) {

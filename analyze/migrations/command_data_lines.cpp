@@ -359,6 +359,55 @@ std::string heredoc_word(std::string_view line) {
     return "";
 }
 
+bool heredoc_is_data(std::string_view line) {
+    // A pipe may hand cat's output to a shell (`cat <<EOF | sh`); a substitution or eval runs it.
+    if (line.find_first_of("|`") != std::string_view::npos || line.find("$(") != std::string_view::npos || line.find("eval") != std::string_view::npos) {
+        return false;
+    }
+    bool found = false;
+    for (const auto& words : simple_commands(line)) {
+        if (std::none_of(words.begin(), words.end(), [](const std::string& w) { return w.starts_with("<<") && !w.starts_with("<<<"); })) continue;
+        found = true;
+        std::size_t c = 0;
+        while (c < words.size() && (words[c] == "-" || words[c].ends_with(":") || words[c] == "then" || words[c] == "do" || words[c] == "else" ||
+                                    words[c] == "sudo" || (words[c].find('=') != std::string::npos && !words[c].starts_with("-")))) {
+            ++c;
+        }
+        if (c >= words.size() || (words[c] != "cat" && words[c] != "tee")) return false;
+        // The files it writes: one a deploy may run after (a literal script, `> bin/migrate`, a
+        // file of no extension) keeps its body read as commands. Running a computed name is
+        // unknown where it runs (script_unknown), a literal file not of the repository is not.
+        const bool tee = words[c] == "tee";
+        for (std::size_t k = c + 1; k < words.size(); ++k) {
+            std::string_view w = words[k];
+            if (w.starts_with("<<")) {  // the here-document's word: `<<EOF`, or `<<` `EOF`
+                if (w == "<<" || w == "<<-") ++k;
+                continue;
+            }
+            bool target = tee && !w.starts_with("-");
+            if (w.starts_with(">") || w.starts_with("1>") || w.starts_with("2>")) {
+                w = w.substr(w.find('>'));
+                while (w.starts_with(">") || w.starts_with("|")) w.remove_prefix(1);
+                if (w.empty() && k + 1 < words.size()) w = words[++k];
+                target = true;
+            }
+            if (!target || w.empty() || w.find('$') != std::string_view::npos || w.starts_with("&")) continue;
+            const std::string_view name = path_name(w);
+            const std::size_t dot = name.rfind('.');
+            if (dot == std::string_view::npos || dot == 0) {
+                if (name.starts_with(".env") || w.starts_with("/dev/")) continue;
+                return false;
+            }
+            const std::string_view ext = name.substr(dot);
+            for (std::string_view e : {".sh", ".bash", ".zsh", ".ksh", ".command", ".run", ".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".pl", ".sql", ".psql", ".mk"}) {
+                if (ext == e) return false;
+            }
+            if (name == "Makefile" || name == "justfile") return false;
+        }
+    }
+    return found;
+}
+
 std::size_t quote_end(std::string_view line, char quote) {
     for (std::size_t i = 0; i < line.size(); ++i) {
         if (quote == '"' && line[i] == '\\') ++i;
@@ -370,6 +419,13 @@ std::size_t quote_end(std::string_view line, char quote) {
 bool quoted_text_line(std::string_view program, std::string_view line) {
     const std::string_view p = program.substr(program.rfind('/') == std::string_view::npos ? 0 : program.rfind('/') + 1);
     if (p == "grep" || p == "egrep" || p == "fgrep" || p == "jq" || p == "echo" || p == "printf") return true;
+    // awk runs a shell command through system(), a pipe to or from a command (`print | "cmd"`,
+    // `"cmd" | getline`, gawk's `|&`) and nothing else (POSIX awk, "Output Statements", "getline";
+    // gawk manual, "Getline/Pipe", "Redirection"): a line with none of them is the program's text.
+    if (p == "awk" || p == "gawk" || p == "mawk" || p == "nawk" || p == "busybox-awk") {
+        return line.find("system") == std::string_view::npos && line.find("getline") == std::string_view::npos &&
+               line.find('|') == std::string_view::npos && line.find('`') == std::string_view::npos;
+    }
     if (p != "sed" && p != "gsed") return false;
     // GNU sed's `e` command (`e`, `e command`) and the `e` flag of `s` (`s/x/y/e`) run a shell
     // command: a line that may hold either is read as before.

@@ -44,13 +44,21 @@ char shell_quote_state(std::string_view line, char quote, std::string& program);
 // The word that ends a here-document the line opens (`<<EOF`, `<<-'SQL'`); "" when none.
 [[nodiscard]] std::string heredoc_word(std::string_view line);
 
+// Whether the here-document a line opens is data and no command (review87 B): the input of cat or
+// tee (`cat <<EOT >traefik.yaml`), on a line that neither pipes, substitutes nor evals, writing no
+// literal file a deploy could run after (a script, a SQL file, one of no extension). Any other
+// program's (`bash <<EOF`, `psql <<SQL`, `ssh host <<EOF`, `kubectl apply -f - <<EOF`) is read.
+[[nodiscard]] bool heredoc_is_data(std::string_view line);
+
 // Where in `line` the quote `quote` an earlier line opened closes (past it); npos: it does not.
 [[nodiscard]] std::size_t quote_end(std::string_view line, char quote);
 
 // Whether a line inside a quoted argument that `program` opened on an earlier line is that
 // program's text and no command: the program of a sed without its `e` command (GNU sed manual,
 // "Extended Commands": `e command` and the `s///e` flag run the shell), of grep or jq, the text of
-// echo or printf. Any other program's (`bash -c "`, `ssh host "`, awk's system()) is read as before.
+// echo or printf, of awk where the line has no system(), getline or pipe. Any other program's
+// (`bash -c "`, `ssh host "`, an awk line that runs a command) is read as before. simple_commands
+// keeps such a program's quoted text closed on its line as one word, as the shell does.
 [[nodiscard]] bool quoted_text_line(std::string_view program, std::string_view line);
 
 }  // namespace pgfence::analyze::tools::deploy_detail

@@ -363,6 +363,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const DataLines data = run_script ? DataLines{} : data_lines(path, text);
     char open_quote = 0;
     std::string quote_program, heredoc_end;
+    bool heredoc_data = false;  // the open here-document's body is data (heredoc_is_data)
     // A Dockerfile's folder: WORKDIR's; each RUN is a shell of its own, so a `cd` in one holds
     // for that instruction only (Dockerfile reference, "RUN", "WORKDIR").
     std::optional<std::string> workdir = base;
@@ -391,10 +392,12 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // A line inside a quoted argument an earlier line opened: the text of a sed, grep, jq or
         // echo is no command (review84 FU-5); another program's (`bash -c "`, `ssh host "`) is read.
         std::size_t quoted_text = 0;  // bytes of the line that are such text
+        bool heredoc_text = false;    // a line of a here-document cat or tee is given (heredoc_is_data)
         if (!heredoc_end.empty()) {
             // A here-document's body is text, no quoting (bash manual, "Here Documents").
             std::string_view body = l.text;
             while (!body.empty() && body.front() == '\t') body.remove_prefix(1);
+            heredoc_text = heredoc_data;
             if (body == heredoc_end) heredoc_end.clear();
         } else if (shell) {
             const char was = open_quote;
@@ -406,8 +409,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             }
             quote_program = std::move(program);
             heredoc_end = open_quote == 0 ? heredoc_word(l.text) : std::string();
+            heredoc_data = !heredoc_end.empty() && heredoc_is_data(l.text);
         }
-        const bool no_command = data.at(l.number) || (quoted_text > 0 && quoted_text >= l.text.size());
+        const bool no_command = data.at(l.number) || heredoc_text || (quoted_text > 0 && quoted_text >= l.text.size());
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
@@ -460,7 +464,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::string_view trimmed = l.text;
         while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
         const std::size_t paren = trimmed.find("()");
-        const bool function = carries && (trimmed.starts_with("function ") ||
+        const bool function = carries && !no_command && (trimmed.starts_with("function ") ||
                                           (paren != std::string_view::npos && paren > 0 &&
                                            std::all_of(trimmed.begin(), trimmed.begin() + static_cast<std::ptrdiff_t>(paren), [](char ch) {
                                                return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-' || ch == ':' || ch == '.' || ch == ' ';
@@ -473,7 +477,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             block_entry = block_entry_before;
             if (function) {
                 if (block++ == 0) block_entry = here;
-            } else if (block > 0 && trimmed.starts_with("}")) {
+            } else if (block > 0 && !no_command && trimmed.starts_with("}")) {
                 if (--block == 0 && here != block_entry) here.reset();
             }
             why = dotenv ? std::string() : destructive_command(t);

@@ -50,6 +50,12 @@ std::string script_word(const std::vector<std::string>& wrapped) {
     }
     if (k >= words.size()) return "";
     std::string_view w = words[k];
+    // What npx, bunx, pnpx or a package manager's dlx runs by a scoped name (`npx --yes
+    // @datadog/datadog-ci`) is a package's bin, resolved by the package manager, not a file of the
+    // repository (review87: met once `${NAME}` was read as one word).
+    if (w.starts_with("@") && std::any_of(wrapped.begin(), wrapped.end(), [](const std::string& x) { return x == "npx" || x == "bunx" || x == "pnpx" || x == "dlx"; })) {
+        return "";
+    }
     if (w == "bash" || w == "sh" || w == "zsh" || w == "dash" || w == "ksh" || w == "source" || w == ".") {
         // bash(1), dash(1): `-s` reads the commands from standard input, and the words after the
         // options are its positional parameters, no script (`curl -sSfL URL | sh -s -- -b bin`: an

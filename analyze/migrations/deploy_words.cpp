@@ -1,10 +1,12 @@
 // A command line's words as the shell hands them over, and the tool a word starts (split from
 // deploy_commands.cpp, moves only; deploy_scripts.hpp declares them).
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "analyze/migrations/command_data_lines.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
@@ -38,6 +40,46 @@ bool prints_only(const std::vector<std::string>& words, std::size_t* at) {
     return true;
 }
 
+// The program of a simple command read so far (its words): the first word that is not a YAML key
+// or list dash, an assignment, a compound command's keyword or a wrapper's name; "" when none yet.
+std::string_view command_program(const std::vector<std::string>& words) {
+    for (const std::string& w : words) {
+        if (w == "-" || w.ends_with(":") || w == "then" || w == "do" || w == "else" || w == "!" || w == "RUN" || w == "sudo" || w == "command" ||
+            w == "env" || w == "time" || w == "nohup") {
+            continue;
+        }
+        const std::size_t eq = w.find('=');
+        if (eq != std::string::npos && eq > 0 &&
+            std::all_of(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(eq), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_'; })) {
+            continue;
+        }
+        const std::string_view v = w;
+        return v.substr(v.rfind('/') == std::string_view::npos ? 0 : v.rfind('/') + 1);
+    }
+    return "";
+}
+
+// Where the quote opened at `open` closes on the line (its index), npos when it does not: a double
+// quote's backslash escapes the next character, a single quote's does not (bash manual, "Quoting").
+std::size_t closing_quote(std::string_view line, std::size_t open) {
+    const char q = line[open];
+    for (std::size_t j = open + 1; j < line.size(); ++j) {
+        if (q == '"' && line[j] == '\\') ++j;
+        else if (line[j] == q) return j;
+    }
+    return std::string_view::npos;
+}
+
+// Whether a quoted argument is a text program's text, kept whole as the shell keeps a quoted word
+// (review87 B: `sed 's/^-\|-$//g'`, `awk '!/^  hub:/ {x=0}'`): the argument of sed, grep, jq or awk
+// that quoted_text_line takes for text, with no command substitution in a double-quoted one. echo's
+// and printf's are left to prints_only (their text piped to a shell is a command).
+bool text_argument(std::string_view program, std::string_view quoted, char quote) {
+    if (program.empty() || program == "echo" || program == "printf") return false;
+    if (quote == '"' && (quoted.find("$(") != std::string_view::npos || quoted.find('`') != std::string_view::npos)) return false;
+    return quoted_text_line(program, quoted);
+}
+
 }  // namespace
 
 std::vector<std::vector<std::string>> simple_commands(std::string_view line, std::vector<std::vector<std::string>>* patterns) {
@@ -61,8 +103,32 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line, std
     };
     char quote = 0;
     bool in_backquote = false;
+    bool no_close[2] = {false, false};  // no closing `"` / `'` further on the line
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
+        if ((c == '"' || c == '\'') && quote == 0 && !no_close[c == '"' ? 0 : 1]) {
+            // A text program's quoted argument: one word, its separators and blanks its own.
+            const std::size_t close = closing_quote(line, i);
+            if (close == std::string_view::npos) {
+                no_close[c == '"' ? 0 : 1] = true;  // none further on: scanned once (linear)
+            } else if (text_argument(command_program(out.back()), line.substr(i + 1, close - i - 1), c)) {
+                for (std::size_t j = i + 1; j < close; ++j) add(line[j]);
+                i = close;
+                continue;
+            }
+        }
+        if (c == '$' && quote != '\'' && i + 1 < line.size() && line[i + 1] == '{') {
+            // `${NAME}`: a parameter expansion inside the word, as `$NAME` is (bash manual, "Shell
+            // Parameter Expansion"); `"${TAGS}\nghcr.io/${IMAGE}"` is one word (review87 B). Only a
+            // plain name: `${X:-npx knex}` unquoted is split into words by the shell.
+            std::size_t j = i + 2;
+            while (j < line.size() && (std::isalnum(static_cast<unsigned char>(line[j])) != 0 || line[j] == '_')) ++j;
+            if (j < line.size() && line[j] == '}' && j > i + 2) {
+                for (std::size_t k = i; k <= j; ++k) add(line[k]);
+                i = j;
+                continue;
+            }
+        }
         if (c == '"' || c == '\'') {
             if (quote == 0) {
                 quote = c;

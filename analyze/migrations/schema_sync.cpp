@@ -223,15 +223,40 @@ void read_hibernate(std::string_view text, std::vector<SchemaSync>& out, std::st
     }
 }
 
+// Whether a line (the text from its start) is a comment that names no command (review87 C: a test file's
+// `//   Runs \`prisma db push\``): its first word starts with `#` but not `#!` (a comment in the
+// shell, YAML, a Dockerfile, a Makefile, Python), or is `//` alone before a blank or the end
+// (JavaScript's; in a shell `//` is the root folder, which no command runs). A `/*` block's lines
+// are not passed over: a shell line `* x` runs the first file the glob matches.
+bool comment_line(std::string_view line) {
+    const std::size_t b = line.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return false;
+    line.remove_prefix(b);
+    if (line.starts_with("#")) return !line.starts_with("#!");
+    return line.starts_with("//") && (line.size() == 2 || line[2] == ' ' || line[2] == '\t' || line[2] == '\r' || line[2] == '\n');
+}
+
 }  // namespace
 
 std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
     std::vector<SchemaSync> out;
     for (const SyncCommand& c : k_sync_commands) {
         const std::string_view first = *c.words.begin();
+        // The line the last match was on, and whether it is a comment: each line looked at once.
+        std::size_t line_start = std::string_view::npos, seen = 0;
+        bool comment = false;
         for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + first.size())) {
             std::size_t end = words_at(text, at, c.words);
             if (end == std::string_view::npos) continue;
+            bool moved = line_start == std::string_view::npos;
+            for (std::size_t nl = text.find('\n', seen); nl != std::string_view::npos && nl < at; nl = text.find('\n', nl + 1)) {
+                line_start = nl + 1;
+                moved = true;
+            }
+            if (line_start == std::string_view::npos) line_start = 0;
+            seen = at;
+            if (moved) comment = comment_line(text.substr(line_start));
+            if (comment) continue;
             out.push_back(SchemaSync{line_at(text, at),
                                      std::string(c.what) + " when this command runs (DDL computed from the models at run time, "
                                                            "dropped columns and tables included): pgfence does not see it",
