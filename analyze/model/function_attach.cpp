@@ -4,6 +4,7 @@
 #include "analyze/model/copied_defaults.hpp"
 #include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/event_triggers.hpp"
+#include "analyze/model/query_column_types.hpp"
 #include "analyze/model/rule_actions.hpp"
 #include "analyze/model/typed_tables.hpp"
 
@@ -173,26 +174,14 @@ public:
         if (const auto dot = type.rfind('.'); dot != std::string::npos) type.erase(0, dot + 1);
         if (m_catalog.is_domain(type)) domain_default(relname, table + "." + name, type, runs_now);
     }
-    // CREATE TABLE AS, SELECT INTO: a column the target list casts to a domain (`NULL::d AS n`) has
-    // the domain's type and no default of its own, so the domain's DEFAULT fills it on INSERT
-    // (seen on PostgreSQL 15). Other columns' types are not known here.
+    // CREATE TABLE AS, SELECT INTO: a column of a domain (cast to it, or of a table's or view's
+    // column, a function's result of it: query_column_types.hpp) has no default of its own, so the
+    // domain's DEFAULT fills it on INSERT (seen on PostgreSQL 15). A column whose type is not known
+    // makes the statement unknown (function_calls_attached.cpp).
     void query_domain_defaults(const std::string& relname, const std::string& table, const pg::Node* query, const List* names) {
-        const SelectStmt* select = pg::as<SelectStmt>(query);
-        if (select == nullptr) return;
-        int i = 0;
-        for (const ResTarget* res : pg::each<ResTarget>(select->targetList)) {
-            const TypeCast* cast = pg::as<TypeCast>(res->val);
-            const String* renamed = i < pg::length(names) ? pg::as<String>(pg::nth(names, i)) : nullptr;
-            ++i;
-            if (cast == nullptr || cast->typeName == nullptr || pg::length(cast->typeName->names) == 0 ||
-                pg::length(cast->typeName->arrayBounds) > 0) {
-                continue;
-            }
-            const std::string type(pg::last_name(cast->typeName->names));
-            if (!m_catalog.is_domain(type)) continue;
-            // PostgreSQL names an unnamed cast column after its type (FigureColname).
-            std::string column = renamed != nullptr ? std::string(pg::text(renamed->sval)) : res->name != nullptr ? res->name : type;
-            domain_default(relname, table + "." + column, type, false);
+        if (model::domain_with_default_functions(m_catalog).empty()) return;
+        for (const model::QueryColumn& c : model::query_column_types(query, names, m_catalog)) {
+            if (c.type && m_catalog.is_domain(*c.type)) domain_default(relname, table + "." + c.name, *c.type, false);
         }
     }
     // The CHECKs of a column's type when it is a domain, with those of the domains under it
@@ -397,9 +386,8 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         } else if (as->into != nullptr && as->into->rel != nullptr) {
             c.query_domain_defaults(std::string(pg::relname(as->into->rel)), display_of(catalog, as->into->rel), as->query, as->into->colNames);
         }
-    } else if (const SelectStmt* into = pg::as<SelectStmt>(stmt); into != nullptr && into->intoClause != nullptr && into->intoClause->rel != nullptr) {
-        c.query_domain_defaults(std::string(pg::relname(into->intoClause->rel)), display_of(catalog, into->intoClause->rel), stmt,
-                                into->intoClause->colNames);
+    } else if (const IntoClause* into = model::select_into(stmt); into != nullptr && into->rel != nullptr) {
+        c.query_domain_defaults(std::string(pg::relname(into->rel)), display_of(catalog, into->rel), stmt, into->colNames);
     } else if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
         // Its actions run with every INSERT, UPDATE or DELETE on the table (rule_actions.hpp);
         // kept under the rule's name in `trigger`, which DROP RULE and the next CREATE OR REPLACE clear.
@@ -606,6 +594,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
                                      [](const Constraint* con) { return con->contype == CONSTR_DEFAULT; });
         const auto* base = own ? nullptr : std::as_const(catalog).domain_functions(domain_default_key(pg::last_name(domain->typeName->names)));
         if (base != nullptr) catalog.add_domain_functions(domain_default_key(pg::last_name(domain->domainname)), std::vector<std::string>(*base));
+        if (base != nullptr) catalog.add_object_use(model::k_domains_with_default_key, std::string(pg::last_name(domain->domainname)));
     }
     Attacher attacher(catalog);
     for (const Attachment& a : attachments) {
@@ -619,6 +608,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             // and a use of the function (a later CREATE OR REPLACE changes it).
             std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
             catalog.add_domain_functions(a.domain, {name});
+            catalog.add_object_use(model::k_domains_with_default_key, a.domain.substr(k_default_key_prefix.size()));
             if (pg::is<AlterDomainStmt>(stmt)) {
                 const std::string domain = a.domain.substr(k_default_key_prefix.size());
                 for (const std::string& table : catalog.tables_using_type(domain)) {

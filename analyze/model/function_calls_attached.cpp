@@ -2,6 +2,7 @@
 #include "analyze/model/function_calls_parts.hpp"
 #include "analyze/model/attached_settings.hpp"
 #include "analyze/model/body_settings.hpp"
+#include "analyze/model/query_column_types.hpp"
 #include <utility>
 
 namespace pgfence::analyze {
@@ -20,6 +21,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         unknown(facts, "fires the database's event triggers, more than " + std::to_string(k_max_attached) + ": not followed");
     }
     std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
+    if (auto why = model::unknown_query_column_domain(stmt, m_ctx->catalog)) unknown(facts, *why);
     m_attached = attached;
     record_attachments(stmt, attached, m_ctx->catalog);
     keep_outside(stmt, attached);
