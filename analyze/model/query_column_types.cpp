@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "analyze/model/domain_defaults.hpp"
+#include "analyze/model/stored_builtins.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_parser.hpp"
 #include "analyze/parse/pg_walk.hpp"
@@ -249,6 +250,8 @@ private:
         if (const ColumnRef* ref = pg::as<ColumnRef>(n)) return column(ref, scope);
         if (const FuncCall* call = pg::as<FuncCall>(n)) {
             const std::string name(pg::last_name(call->funcname));
+            // An aggregate the migrations made returns what its final function or state type says.
+            if (made(aggregate_key(name))) return std::nullopt;
             if (const auto* functions = m_catalog.functions(name); functions != nullptr && !functions->empty()) return returns(*functions, name);
             // PostgreSQL's own: of a domain only when an argument is (max(n) is not; unnest() of an array of one is).
             for (const pg::Node* arg : pg::each(call->args)) {
@@ -264,6 +267,10 @@ private:
             Columns c = columns(sub->subselect, ctes, depth + 1);
             return c && c->size() == 1 ? c->front().type : std::nullopt;
         }
+        // An operator the migrations made returns what its function does, a domain perhaps.
+        if (const A_Expr* op = pg::as<A_Expr>(n); op != nullptr && op->name != nullptr && made(operator_function_key(pg::last_name(op->name)))) {
+            return std::nullopt;
+        }
         // Any other expression (an operator, CASE, NULLIF, a subscript): of no domain where nothing
         // in it is of one; else not known.
         bool known = true;
@@ -271,6 +278,11 @@ private:
             if (known && !plain(expr(child, scope, ctes, depth + 1))) known = false;
         });
         return known ? Type{""} : std::nullopt;
+    }
+
+    bool made(const std::string& key) const {
+        const std::vector<std::string>* uses = m_catalog.object_uses(key);
+        return uses != nullptr && !uses->empty();
     }
 
     Type common_of(const List* args, const Scope& scope, const Scope& ctes, int depth) {

@@ -70,6 +70,18 @@ def unknown_source(s):
     gate(s, {PATH: sql(*lines)}, {(PATH, "unknown-statement", 4), (PATH, "unknown-statement", 5)})
 
 
+def user_operator(s):
+    """An operator or an aggregate the migrations made returns what its function says: here the
+    domain, over plain int arguments. pgfence does not type them: while quiet exists, unknown."""
+    lines = (QUIET, SHAPE, "CREATE FUNCTION qop(int, int) RETURNS quiet LANGUAGE sql AS $$ SELECT NULL::quiet $$;",
+             "CREATE OPERATOR ### (LEFTARG = int, RIGHTARG = int, FUNCTION = qop);",
+             "CREATE TABLE m1 AS SELECT id, id ### id AS q FROM shape WITH NO DATA;",
+             "CREATE FUNCTION qstep(quiet, int) RETURNS quiet LANGUAGE sql AS $$ SELECT $1 $$;",
+             "CREATE AGGREGATE qagg(int) (SFUNC = qstep, STYPE = quiet);",
+             "SELECT qagg(id) AS q INTO m2 FROM shape;")
+    gate(s, {PATH: sql(*lines)}, {(PATH, "unknown-statement", 6), (PATH, "unknown-statement", 9)})
+
+
 def query_control(s):
     """No false unknown: with no domain whose DEFAULT does something, a CREATE TABLE AS from a table
     pgfence does not know stays clean; with one, columns of known types other than it do too."""
@@ -84,7 +96,7 @@ def known_control(s):
                  "RESET lock_timeout;\n")
 
 
-SCENARIOS = {f.__name__: f for f in (table_column, view_column, function_result, select_into_union, subquery_cte, deletes_users,
+SCENARIOS = {f.__name__: f for f in (table_column, user_operator, view_column, function_result, select_into_union, subquery_cte, deletes_users,
                                      unknown_source, query_control, known_control)}
 
 if __name__ == "__main__":
