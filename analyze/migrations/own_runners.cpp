@@ -49,7 +49,15 @@ std::string own_program_unknown(std::string_view script, std::string_view base, 
 std::string own_runner_unknown(std::string_view name, std::string_view command, std::string_view base, const ReadFile& read) {
     // Only a script whose name says it migrates: a deploy's `start: node server.js` or `build:
     // node scripts/build.js` runs the application or its build, not its migrations.
-    if (lower(name).find("migrat") == std::string::npos) return "";
+    const std::string n = lower(name);
+    if (n.find("migrat") == std::string::npos) return "";
+    // npm's `premigrate` / `postmigrate` run around the migration (tool_runners.hpp reads them).
+    if (n.starts_with("pre") || n.starts_with("post")) return "";
+    // A developer's tool that writes or inspects migrations (`generate-data-migration`,
+    // `create-migration`, `migrate:status`): it runs none.
+    for (std::string_view w : {"generat", "create", "new", "make", "scaffold", "status", "check", "lint", "diff"}) {
+        if (n.find(w) != std::string::npos) return "";
+    }
     for (const auto& words : simple_commands(command)) {
         if (std::string why = own_program_unknown(script_word(words), base, read); !why.empty()) return why;
     }

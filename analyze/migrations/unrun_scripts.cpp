@@ -41,16 +41,22 @@ std::vector<UnrunScript> prisma_folder_scripts(const std::string& dir) {
         for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator() && ++seen < k_most_entries; it.increment(ec)) {
             if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
             const std::string name = it->path().filename().string();
-            if (script_name(name)) names.push_back(name);
+            // A test of the migration's helpers is not run by the runner (`utils.test.ts`).
+            if (script_name(name) && name.find(".test.") == std::string::npos && name.find(".spec.") == std::string::npos) names.push_back(name);
         }
         ec.clear();
         std::sort(names.begin(), names.end());
+        // A folder whose migration is `migration.ts` (named as Prisma's migration.sql): the runner runs
+        // that one, and the others (`types.ts`, `utils.ts`) are modules it loads: it stands for them.
+        const auto own = [](const std::string& n) { return n.starts_with("migration."); };
+        if (std::any_of(names.begin(), names.end(), own)) std::erase_if(names, [&](const std::string& n) { return !own(n); });
         for (const auto& name : names) {
             if (out.size() >= k_most) return out;
             const std::string path = (folder / name).generic_string();
             out.push_back(UnrunScript{path, "this script is in a Prisma migration folder (" + printable(folder.filename().string()) +
                                                 "), where `prisma migrate deploy` runs only migration.sql: something else runs it (the "
-                                                "project's own runner), which pgfence does not follow, so the SQL it sends is not seen"});
+                                                "project's own runner), which pgfence does not follow, so the SQL it and the modules it "
+                                                "loads send is not seen"});
         }
     }
     return out;
