@@ -29,6 +29,7 @@
 #include "analyze/migrations/schema_sync.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "analyze/migrations/tool_runners.hpp"
+#include "analyze/migrations/unrun_scripts.hpp"
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -135,7 +136,7 @@ bool compose_candidate(std::string_view rel) {
 }
 
 void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code, std::vector<std::string>& looks,
-                   std::vector<std::string>& maybe_compose) {
+                   std::vector<std::string>& maybe_compose, std::vector<std::string>& prisma_dirs) {
     std::error_code ec;
     std::size_t seen = 0;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
@@ -162,6 +163,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // In a hidden settings folder: its settings only.
         if (const std::string_view folder = path_folder(rel); folder.starts_with('.') || folder.find("/.") != std::string_view::npos) continue;
         if (code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
+        if (name == "migration_lock.toml" && prisma_dirs.size() < 64) prisma_dirs.push_back((root / rel).parent_path().lexically_normal().generic_string());
         if (unread_language(rel) && rel.find("vendor/") == std::string::npos) looks.push_back((root / rel).lexically_normal().generic_string());
     }
 }
@@ -324,6 +326,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::vector<std::string> code;   // files that may be migrations written as code
     std::vector<std::string> looks;  // files in a language no reader reads (Python, Ruby, ...)
     std::vector<std::pair<std::string, fs::path>> maybe_compose;  // compose_candidate: read only for add_unreached_compose
+    std::vector<std::string> prisma_dirs;  // the folders holding a migration_lock.toml
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "src/main/resources/application.properties", "src/main/resources/application.yml",
                              "src/main/resources/application.yaml",
@@ -336,7 +339,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
         std::vector<std::string> found;
         std::vector<std::string> compose_like;
-        find_settings(input, found, code, looks, compose_like);
+        find_settings(input, found, code, looks, compose_like, prisma_dirs);
         for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
         for (auto& f : compose_like) maybe_compose.emplace_back(std::move(f), fs::path(input));
     }
@@ -352,6 +355,19 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         out.notes.push_back(path + ": " + found->why);
         out.unknown.push_back(analyze_tool_settings(path, {}, options, text ? std::string_view(*text) : std::string_view(),
                                                     {SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+    }
+    // A script in a Prisma migration folder, which prisma migrate deploy does not run
+    // (tools/unrun_scripts.hpp): the project's own runner does, unseen (review87 miss 1).
+    for (const auto& dir : prisma_dirs) {
+        for (auto& s : prisma_folder_scripts(dir)) {
+            std::error_code ec;
+            if (!code_read.insert(fs::absolute(s.path, ec).lexically_normal().generic_string()).second) continue;
+            if (!options.confine_to.empty() && !path_inside(s.path, options.confine_to)) continue;
+            auto text = read_regular_file(s.path, options.max_file_bytes, "a data migration");
+            out.notes.push_back(s.path + ": " + s.why);
+            out.unknown.push_back(analyze_tool_settings(s.path, {}, options, text ? std::string_view(*text) : std::string_view(),
+                                                        {SettingUnknown{1, std::move(s.why), "a script the migration tool does not run"}}));
+        }
     }
     // A file in such a language that is another tool's migration (tools/foreign_migrations.hpp: a
     // Django or Alembic one, an ActiveRecord, Ecto, Laravel or EF Core one) or looks like one

@@ -70,6 +70,12 @@ std::string script_word(const std::vector<std::string>& words);
 // its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
 // run in turn), or it cannot be read (a computed name, a path leaving the repository).
 std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow);
+// Why a package.json script named to migrate (`db:migrate:deploy`) runs the project's own Node or
+// Python program (`node ./dist/scripts/apply-migrations.js`, `tsx src/migrate.ts`), which pgfence
+// does not model (own_runners.cpp); "" for any other (`start: node server.js`).
+// The same for one command's script word (script_word), whatever names it.
+std::string own_program_unknown(std::string_view script, std::string_view base, const ReadFile& read);
+std::string own_runner_unknown(std::string_view name, std::string_view command, std::string_view base, const ReadFile& read);
 // Why the target a `make T` / `just T` command runs hides what pgfence must see, "" when it does
 // not: its recipe's lines, read as the file's other lines are, helper-named targets included (a
 // deploy runs it). The file: GNUmakefile, makefile or Makefile of the folder (GNU make's order,

@@ -1,0 +1,120 @@
+"""A project's own migration runner and its data migrations (review87 miss 1, issue #53).
+
+formbricks keeps Prisma's migration folders and, beside their migration.sql, folders holding a
+migration.ts that its own program (`db:migrate:deploy: node ./dist/scripts/apply-migrations.js`,
+built from src/scripts/apply-migrations.ts) runs. `prisma migrate deploy` runs only migration.sql,
+and pgfence read only that: the data migration and the runner passed as "0 unknown". Each is now
+unknown at its line; a Prisma project that runs `prisma migrate deploy` stays clean.
+
+    test_own_runner.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_deploy_commands import analyze, workflow  # noqa: E402
+from test_module_writes import pull_request, unknown_at  # noqa: E402
+
+DB = "packages/database"
+MIG = DB + "/migration"
+PRISMA = {
+    MIG + "/migration_lock.toml": 'provider = "postgresql"\n',
+    MIG + "/README.md": "Prisma's migrations and our data migrations.\n",
+    MIG + "/20230101000000_init/migration.sql": 'CREATE TABLE "Survey" ("id" TEXT PRIMARY KEY, "workspaceId" TEXT);\n',
+    MIG + "/20230102000000_add_flag/migration.sql": "SET lock_timeout = '2s';\n" 'ALTER TABLE "Survey" ADD COLUMN "flag" BOOLEAN;\n',
+    MIG + "/20230103000000_empty/.gitkeep": "",
+}
+DATA = MIG + "/20260401000002_backfill_workspace_id/migration.ts"
+DATA_TEXT = ("import type { MigrationScript } from '../../src/scripts/migration-runner';\n\n"
+             "export const backfill: MigrationScript = {\n  type: 'data',\n  run: async ({ tx }) => {\n"
+             "    for (const table of ['Survey', 'Contact']) {\n"
+             "      await tx.$executeRawUnsafe(`UPDATE \"${table}\" SET \"workspaceId\" = 'w'`);\n    }\n  },\n};\n")
+RUNNER = {
+    DB + "/src/scripts/apply-migrations.ts": "import { applyMigrations } from './migration-runner';\nvoid applyMigrations();\n",
+    DB + "/src/scripts/migration-runner.ts": ("import fs from 'node:fs';\n"
+                                              "export async function applyMigrations() {\n"
+                                              "  for (const dir of fs.readdirSync('migration')) {\n"
+                                              "    if (fs.existsSync(`migration/${dir}/migration.ts`)) await import(`../../migration/${dir}/migration.ts`);\n"
+                                              "  }\n}\n"),
+}
+
+
+def package(scripts):
+    body = ",\n".join(f'    "{k}": "{v}"' for k, v in scripts.items())
+    return '{\n  "name": "@app/database",\n  "scripts": {\n' + body + "\n  }\n}\n"
+
+
+def gate(s, head, wanted):
+    """`analyze --ci --unknown block` exits 1 with an unknown at each (path, line, words in its message)."""
+    pull_request(s, head, {"package.json": '{"name":"root","private":true}\n'})
+    proc, found = analyze(s)
+    check(proc.returncode == 1, f"analyze --ci --unknown block exits 1: {proc.returncode}\n{proc.stderr[-800:]}")
+    for path, line, words in wanted:
+        check(unknown_at(found, path, line), f"analyze: unknown at {path}:{line}: {found}")
+        msg = " ".join(f["message"] for f in found if f["path"] == path and f["line"] == line)
+        for w in words:
+            check(w in msg, f"the unknown at {path}:{line} says {w!r}: {msg}")
+    return found
+
+
+def data_migration(s):
+    """A migration.ts in a Prisma migration folder, the deploy running `prisma migrate deploy`."""
+    utils = DATA.replace("migration.ts", "utils.ts")
+    found = gate(s, {**PRISMA, DATA: DATA_TEXT, utils: "export const tables = ['Survey'];\n",
+                     utils.replace(".ts", ".test.ts"): "import { tables } from './utils';\n",
+                     DB + "/package.json": package({"db:migrate:deploy": "prisma migrate deploy"})},
+                 [(DATA, 1, ["prisma migrate deploy", "migration.sql"])])
+    # The modules the data migration loads, and their tests, are covered by its unknown.
+    check(not [f for f in found if f["path"].startswith(utils[:-len("utils.ts")]) and f["path"] != DATA],
+          f"only migration.ts is unknown in its folder: {found}")
+
+
+def dist_runner(s):
+    """`db:migrate:deploy` runs the project's built program; its TypeScript source is in the repository."""
+    gate(s, {**PRISMA, **RUNNER, DB + "/package.json": package({"build": "tsc", "start": "node server.js",
+                                                                 "db:migrate:deploy": "node ./dist/scripts/apply-migrations.js"})},
+         [(DB + "/package.json", 6, ["dist/scripts/apply-migrations.js", "src/scripts/apply-migrations.ts"])])
+
+
+def tsx_runner(s):
+    """`migrate` runs a TypeScript program of the project with tsx."""
+    gate(s, {**PRISMA, **RUNNER, DB + "/package.json": package({"migrate": "dotenv -e ../../.env -- tsx src/scripts/apply-migrations.ts"})},
+         [(DB + "/package.json", 4, ["src/scripts/apply-migrations.ts"])])
+
+
+def formbricks_shape(s):
+    """Both: the data migration and the runner."""
+    gate(s, {**PRISMA, **RUNNER, DATA: DATA_TEXT,
+             DB + "/package.json": package({"db:migrate:deploy": "node ./dist/scripts/apply-migrations.js"})},
+         [(DATA, 1, ["migration.sql"]), (DB + "/package.json", 4, ["apply-migrations"])])
+
+
+def wf_runner(s):
+    """A workflow step runs the built runner itself, from the top of the repository."""
+    wf = ".github/workflows/deploy.yml"
+    gate(s, {**PRISMA, **RUNNER, wf: workflow("pnpm install", "pnpm build", "node packages/database/dist/scripts/apply-migrations.js"),
+             DB + "/package.json": package({"db:migrate:deploy": "prisma migrate deploy"})},
+         [(wf, 9, ["packages/database/dist/scripts/apply-migrations.js", "src/scripts/apply-migrations.ts"])])
+
+
+def control_prisma(s):
+    """Only migration.sql folders, `prisma migrate deploy`, an app's start and build: nothing unknown."""
+    pull_request(s, {**PRISMA, ".github/workflows/deploy.yml": workflow("npm ci", "node scripts/build.js", "npx prisma migrate deploy", "node server.js"),
+                     "server.js": "require('http').createServer().listen(3000);\n",
+                     "scripts/build.js": "console.log('build');\n",
+                     DB + "/src/index.ts": "export const db = 1;\n",
+                     DB + "/package.json": package({"build": "node scripts/build.js", "start": "node server.js",
+                                                    "db:migrate:deploy": "prisma migrate deploy", "db:seed": "tsx src/seed.ts"})},
+                 {"package.json": '{"name":"root","private":true}\n'})
+    proc, found = analyze(s)
+    unknown = [f for f in found if f["rule"] == "unknown-statement"]
+    check(not unknown, f"analyze: nothing is unknown: {unknown}")
+    check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+
+
+SCENARIOS = {f.__name__: f for f in [data_migration, dist_runner, tsx_runner, formbricks_shape, wf_runner, control_prisma]}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
