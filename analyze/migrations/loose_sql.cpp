@@ -23,7 +23,9 @@ std::string lowered(std::string_view s) {
 
 std::string normal(const std::string& path) {
     std::error_code ec;
-    return fs::absolute(path, ec).lexically_normal().generic_string();
+    std::string out = fs::absolute(path, ec).lexically_normal().generic_string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();  // "." is "/repo/"
+    return out;
 }
 
 bool inside(const std::string& file, const std::string& folder) {
