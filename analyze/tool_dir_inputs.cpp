@@ -468,7 +468,9 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) return;
         if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) return;
-        const std::uint64_t most_settings = std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes);
+        const std::uint64_t most_settings = script_settings_only(fs::path(path).lexically_relative(root).generic_string())
+                                                ? options.max_file_bytes
+                                                : std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes);
         auto text = read_regular_file(path, most_settings, "a migration tool's settings file");
         if (!text) {
             // Not read for its size: an unknown at its line 1, never silence (as pr says it,
@@ -894,6 +896,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     if (scripts.empty()) return out;
     std::set<std::string> have;
     std::error_code ec;
+    for (const auto& f : scripts) out.named_files.push_back(fs::absolute(f, ec).lexically_normal().generic_string());
     for (const auto& f : files) have.insert(fs::absolute(f, ec).lexically_normal().generic_string());
     for (auto& f : scripts) {
         if (have.insert(fs::absolute(f, ec).lexically_normal().generic_string()).second) files.push_back(std::move(f));

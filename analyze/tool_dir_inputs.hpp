@@ -20,6 +20,9 @@ struct FollowedDirs {
     // golang-migrate's x-multi-statement as the settings files read set it (AnalyzeOptions::golang_multi_statement*).
     std::string golang_multi_statement;
     bool golang_multi_statement_off = false;
+    // The files of the folders the settings name and the files psql includes, absolute and
+    // normal: each is run by a tool whatever its folder is called (tools/loose_sql.hpp).
+    std::vector<std::string> named_files;
 };
 
 // Reads the settings files in the working directory (diesel.toml, .env, knexfile.*, package.json,

@@ -41,6 +41,7 @@
 #include "diff/glob.hpp"
 #include "analyze/flyway_locations.hpp"
 #include "analyze/graphile_inputs.hpp"
+#include "analyze/migrations/loose_sql.hpp"
 #include "analyze/migrations/manual_scripts.hpp"
 #include "analyze/migrations/other_database.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -178,6 +179,10 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     for (auto& set : analyze::tools::set_aside_other_databases(files, run_by_tool)) followed.unknown.push_back(std::move(set));
     // SQL run by hand beside Prisma's migrations (tools/manual_scripts.hpp): a skipped entry each.
     for (auto& script : analyze::tools::set_aside_manual_scripts(files, run_by_tool)) followed.unknown.push_back(std::move(script));
+    // SQL no tool runs, found by walking a folder (tools/loose_sql.hpp): a skipped entry each.
+    for (auto& loose : analyze::tools::set_aside_loose_sql(files, {followed.named_files, settings.paths, run_by_tool})) {
+        followed.unknown.push_back(std::move(loose));
+    }
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
     // the error misleads); a machine format still gets its valid, empty document.

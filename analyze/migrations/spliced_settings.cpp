@@ -204,6 +204,26 @@ void scan_tokens(const std::string& tool, std::string_view text, bool from_envir
             continue;
         }
         if (v.kind == TokenKind::Ident && (v.text == "null" || v.text == "undefined")) continue;
+        // A TypeScript type member (`schema: S;` in a parameter's or interface's type: dittofeed's
+        // config/loader.ts, stranger review 87 G): an object literal separates its entries with
+        // `,`, so a `key: ...` whose value runs to a `;` with no `=` (a class field's initializer)
+        // is a type, not a setting.
+        if (t[i + 1].text == ":") {
+            int depth = 0;
+            bool type_member = false;
+            for (std::size_t j = i + 2; j < t.size() && j < i + 66; ++j) {
+                if (t[j].kind != TokenKind::Punct) continue;
+                const std::string_view p = t[j].text;
+                if (p == "(" || p == "[" || p == "{" || p == "<") ++depth;
+                else if ((p == ")" || p == "]" || p == "}" || p == ">") && depth > 0) --depth;
+                else if (depth == 0 && (p == "," || p == ")" || p == "}" || p == "=")) break;
+                else if (depth == 0 && p == ";") {
+                    type_member = true;
+                    break;
+                }
+            }
+            if (type_member) continue;
+        }
         // A TypeScript property type (`schema: string;` in an interface), not a setting.
         if (v.kind == TokenKind::Ident && (v.text == "string" || v.text == "number" || v.text == "boolean" || v.text == "any" || v.text == "unknown")) continue;
         if (v.kind == TokenKind::Punct && v.text == "[") {

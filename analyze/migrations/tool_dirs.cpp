@@ -381,7 +381,11 @@ bool data_source_text(std::string_view text) {
     return word_at("DataSource(") || word_at("createConnection(");
 }
 
-bool tool_settings_file(std::string_view path) {
+bool tool_settings_file(std::string_view path) { return named_settings_file(path) || script_name(path_name(path)); }
+
+bool script_settings_only(std::string_view path) { return !named_settings_file(path) && script_name(path_name(path)) && !psql_script_name(path); }
+
+bool named_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".npmrc" || name == ".sequelizerc" || name == ".db-migraterc" || name == "Cargo.toml" ||
         name.ends_with(".rs")) {
@@ -404,7 +408,7 @@ bool tool_settings_file(std::string_view path) {
     if (name == "database.json" || name == ".pgmigraterc" || name == "flyway.conf" || name == "flyway.toml" || name == "flyway.user.toml") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
     // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
-    return typeorm_name(name) || script_name(name);
+    return typeorm_name(name);
 }
 
 std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read) {

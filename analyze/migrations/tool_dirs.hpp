@@ -65,6 +65,12 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // config/default.json, package.json, .sequelizerc, a Rust source file, any JavaScript/TypeScript
 // file (read_tool_dirs reads the ones that make a DataSource).
 [[nodiscard]] bool tool_settings_file(std::string_view path);
+// tool_settings_file by its name alone (a script's, any script's, aside).
+[[nodiscard]] bool named_settings_file(std::string_view path);
+// A script read only because any script may make a TypeORM DataSource or set up the tool's
+// connections, not by a name a tool looks for: read up to --max-file-size as a migration is
+// (speckle's 2.6 MB generated/gql/graphql.ts was an unknown "settings file larger than 1 MiB").
+[[nodiscard]] bool script_settings_only(std::string_view path);
 
 // Whether a script's text makes a TypeORM DataSource (new DataSource(...), createConnection(...)):
 // its `migrations` are TypeORM's whatever the file is named.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -243,6 +244,16 @@ bool looks_like_migration(const std::string& path) {
 bool looks_like_migration(const std::string& path, std::string_view text) {
     if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
+    // "migration" only in the file's own name (speckle's db/migrations.ts, the runner that calls
+    // db.migrate.latest(); configs/knexMigrations.ts, its FsMigrations subclass;
+    // scripts/duplicateUserMigration.ts: stranger review 87 F): no tool's default folder holds it,
+    // and a folder a tool's settings name is handed over whole (tool_dir_inputs.cpp). Listed only
+    // when it defines up() as a migration does; knex's FsMigrations loads every file of its folders
+    // whatever its name (knex lib/migrations/migrate/sources/fs-migrations.js getMigrations).
+    const std::string folder = std::filesystem::path(path).parent_path().generic_string();
+    std::string lower_folder = folder;
+    std::transform(lower_folder.begin(), lower_folder.end(), lower_folder.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!contains(lower_folder, "migration")) return defines_up(head);
     // A script under a migrations folder whose lexing stops before anything said whose it is:
     // listed, to be reported unknown (extract_script), not left out unseen.
     return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head) ||

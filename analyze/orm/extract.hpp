@@ -121,7 +121,8 @@ struct OrmStatement {
 [[nodiscard]] InputFormat resolve_format(std::string_view path, std::string_view text, InputFormat requested);
 
 // Whether a script found while walking a directory is a migration to analyse (it sits under a
-// folder named like "migrations" and its content matches an ORM).
+// folder named like "migrations" and its content matches an ORM; with "migration" only in its
+// own name, when it defines up()).
 [[nodiscard]] bool looks_like_migration(const std::string& path);
 // The same judged from the script's text (its first 64 KiB are read) rather than the file's.
 [[nodiscard]] bool looks_like_migration(const std::string& path, std::string_view text);

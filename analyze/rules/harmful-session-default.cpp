@@ -102,6 +102,24 @@ bool judged_elsewhere(std::string_view name) {
            name == "idle_session_timeout" || name == "transaction_timeout" || name == "default_transaction_read_only";
 }
 
+// Settings the server reads only when it starts (PostgreSQL 15 pg_settings.context =
+// 'postmaster'): ALTER SYSTEM writes them to postgresql.auto.conf, a reload changes nothing, and the
+// next restart takes them, or fails to start with them (stranger review 87: speckle's
+// ALTER SYSTEM SET wal_level = logical was told it changed DateStyle-like behaviour at a reload).
+bool restart_setting(std::string_view name) {
+    static constexpr std::string_view exact[] = {
+        "archive_mode", "autovacuum_freeze_max_age", "autovacuum_max_workers", "autovacuum_multixact_freeze_max_age",
+        "cluster_name", "data_sync_retry", "dynamic_shared_memory_type", "hot_standby", "huge_pages", "huge_page_size",
+        "jit_provider", "listen_addresses", "logging_collector", "max_connections", "max_files_per_process",
+        "max_locks_per_transaction", "max_logical_replication_workers", "max_pred_locks_per_transaction",
+        "max_prepared_transactions", "max_replication_slots", "max_wal_senders", "max_worker_processes",
+        "min_dynamic_shared_memory", "old_snapshot_threshold", "port", "shared_buffers", "shared_memory_type",
+        "shared_preload_libraries", "superuser_reserved_connections", "track_activity_query_size",
+        "track_commit_timestamp", "unix_socket_directories", "unix_socket_group", "unix_socket_permissions",
+        "wal_buffers", "wal_decode_buffer_size", "wal_level", "wal_log_hints"};
+    return std::find(std::begin(exact), std::end(exact), name) != std::end(exact);
+}
+
 // What a default of `name` may do to the application, for the message.
 std::string what_it_may_do(std::string_view name) {
     if (name == "local_preload_libraries" || name == "session_preload_libraries") {
@@ -231,6 +249,16 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     if (name != "row_security" && name != "session_replication_role") {
         if (quiet_setting(name) || judged_elsewhere(name)) return;
+        if (ctx.as<AlterSystemStmt>() != nullptr && restart_setting(name)) {
+            Finding& f = sink.add(ctx.statement,
+                                  where + given + ": the server reads " + name + " only when it starts: a reload changes "
+                                  "nothing, and at its next restart the server takes the value, or does not start when it does "
+                                  "not fit the rest of its configuration (a shared_preload_libraries library that is not "
+                                  "installed, wal_level = minimal with max_wal_senders above 0, too little memory for "
+                                  "shared_buffers); pgfence does not know the server's configuration");
+            f.fix = "change " + name + " in the server's configuration with the restart it needs planned, not in a migration";
+            return;
+        }
         Finding& f = sink.add(ctx.statement,
                               where + given + ": " +
                                   sessions + " " + what_it_may_do(name) + ", from its next connection on, with no lock "
