@@ -203,7 +203,7 @@ bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { 
 // task in each workspace package: its script of that name, and for turbo the tasks turbo.json's
 // dependsOn adds, for nx a project.json target's command (deploy_workspaces.cpp follows them).
 std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
-    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
         // A comment runs nothing from its '#' on (a workflow's `# not via turbo, so ...`: the
         // stranger review of rallly read "so" as a task).
         if (words[k].starts_with("#")) return std::nullopt;
@@ -243,12 +243,13 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
             return v;
         };
         std::size_t v = skip(k + 1);
-        // The runner run (`npx lerna`, `- run: nx ...`), not a package a command names (`npm install
-        // -D lerna`, `npm view nx`): what pgfence does not find after its options is unknown.
-        const bool command = std::none_of(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(k), [](const std::string& w) {
-            return one_of(w, {"install", "i", "add", "remove", "rm", "uninstall", "un", "update", "up", "upgrade", "link", "info", "view",
-                              "why", "outdated", "ls", "list", "which", "type", "command", "-v"});
-        });
+        // The runner run (`npx lerna`, `- run: nx ...`, `FOO=1 yarn nx`), not a word of another
+        // command (`npm install -D lerna`, `cd packages/nx`): what pgfence does not find after its
+        // options is unknown.
+        const std::string before = k == 0 ? std::string() : words[k - 1];
+        const bool command = k == 0 || before.ends_with(":") || (before.find('=') != std::string::npos && !flag_word(before)) ||
+                             one_of(before, {"-", "--", "npx", "pnpx", "bunx", "exec", "dlx", "yarn", "pnpm", "bun", "-y", "--yes", "time",
+                                             "env", "nice", "sudo", "then", "do", "&&", "||"});
         if (v >= words.size() || words[v].starts_with("#")) {
             const auto asks = [](const std::string& w) { return one_of(w, {"-h", "--help", "-v", "--version"}); };
             if (!command || std::any_of(words.begin() + static_cast<std::ptrdiff_t>(k + 1), words.begin() + static_cast<std::ptrdiff_t>(std::min(v, words.size())), asks)) return std::nullopt;

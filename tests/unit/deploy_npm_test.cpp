@@ -167,6 +167,10 @@ TEST_CASE("turbo, lerna and nx tasks: unknown unless named as a deploy's step") 
     CHECK(why("npx lerna version --yes").empty());
     CHECK(why("npm install -D lerna nx turbo").empty());
     CHECK(why("npx turbo --version").empty());
+    CHECK(why("cd packages/nx").empty());
+    CHECK(why("npm i -D lerna").empty());
+    CHECK_FALSE(why("npx lerna").empty());
+    CHECK_FALSE(why("npx nx --new-option value run-many").empty());  // `nx value` in project run-many, or an option's value
     // nx: -t values are whole target names, split at commas.
     const auto nx = task_run(simple_commands("npx nx run-many -t db:reset --targets=lint,\"db:seed\" -p api,web").front());
     REQUIRE(nx);
