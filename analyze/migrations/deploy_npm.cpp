@@ -203,7 +203,7 @@ bool one_of(std::string_view w, std::initializer_list<std::string_view> list) { 
 // task in each workspace package: its script of that name, and for turbo the tasks turbo.json's
 // dependsOn adds, for nx a project.json target's command (deploy_workspaces.cpp follows them).
 std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
-    for (std::size_t k = 0; k + 1 < words.size(); ++k) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
         // A comment runs nothing from its '#' on (a workflow's `# not via turbo, so ...`: the
         // stranger review of rallly read "so" as a task).
         if (words[k].starts_with("#")) return std::nullopt;
@@ -232,7 +232,10 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
                 const bool value = eq == std::string::npos &&
                                    one_of(words[v], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--cache-dir", "--cwd", "--env-mode",
                                                      "--log-order", "--output-logs", "--log-prefix", "--ui", "--profile", "--graph", "--since",
-                                                     "--projects", "-p", "--exclude", "--configuration", "-c", "--parallel", "--base", "--head"});
+                                                     "--projects", "-p", "--exclude", "--configuration", "-c", "--parallel", "--base", "--head",
+                                                     // lerna-lite 3's global options with a value (cli/dist/global-options.js:
+                                                     // loglevel is a string yargs gives the next word) and run's
+                                                     "--loglevel", "--max-buffer", "--npm-client", "--profile-location"});
                 if (eq != std::string::npos) note(std::string_view(words[v]).substr(0, eq), std::string_view(words[v]).substr(eq + 1));
                 else if (value && v + 1 < words.size()) note(words[v], words[v + 1]);
                 v += value ? 2 : 1;
@@ -240,7 +243,19 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
             return v;
         };
         std::size_t v = skip(k + 1);
-        if (v >= words.size()) return std::nullopt;
+        // The runner run (`npx lerna`, `- run: nx ...`, `FOO=1 yarn nx`), not a word of another
+        // command (`npm install -D lerna`, `cd packages/nx`): what pgfence does not find after its
+        // options is unknown.
+        const std::string before = k == 0 ? std::string() : words[k - 1];
+        const bool command = k == 0 || before.ends_with(":") || (before.find('=') != std::string::npos && !flag_word(before)) ||
+                             one_of(before, {"-", "--", "npx", "pnpx", "bunx", "exec", "dlx", "yarn", "pnpm", "bun", "-y", "--yes", "time",
+                                             "env", "nice", "sudo", "then", "do", "&&", "||"});
+        if (v >= words.size() || words[v].starts_with("#")) {
+            const auto asks = [](const std::string& w) { return one_of(w, {"-h", "--help", "-v", "--version"}); };
+            if (!command || std::any_of(words.begin() + static_cast<std::ptrdiff_t>(k + 1), words.begin() + static_cast<std::ptrdiff_t>(std::min(v, words.size())), asks)) return std::nullopt;
+            out.unknown = runner + " with no subcommand pgfence found after its options";
+            return out;
+        }
         auto take = [&](std::size_t from) {
             for (std::size_t t = from; t < words.size() && words[t] != "--" && out.tasks.size() < 16; ++t) {
                 if (words[t].starts_with("#")) break;
@@ -248,47 +263,65 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
                     out.tasks.push_back(words[t]);
                 } else if (const std::size_t eq = words[t].find('='); eq != std::string::npos) {
                     note(std::string_view(words[t]).substr(0, eq), std::string_view(words[t]).substr(eq + 1));
-                } else if (one_of(words[t], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--since", "--projects", "-p", "--exclude"})) {
+                } else if (one_of(words[t], {"--filter", "-F", "--scope", "--ignore", "--concurrency", "--since", "--projects", "-p", "--exclude",
+                                             "--npm-client", "--profile-location", "--loglevel", "--max-buffer"})) {
                     if (t + 1 < words.size()) note(words[t], words[t + 1]);
                     ++t;
                 }
             }
         };
         const std::string& sub = words[v];
+        // `nx <target>` and `turbo <task>`: an option before it that pgfence does not know may take
+        // the next word as its value, so the target read may be that value.
+        const auto unsure = std::find_if(words.begin() + static_cast<std::ptrdiff_t>(k + 1), words.begin() + static_cast<std::ptrdiff_t>(v), [](const std::string& w) {
+            return flag_word(w) && w.find('=') == std::string::npos &&
+                   !one_of(w, {"--filter", "-F", "--concurrency", "--cache-dir", "--cwd", "--env-mode", "--log-order", "--output-logs",
+                               "--log-prefix", "--ui", "--profile", "--graph", "--since", "--projects", "-p", "--exclude", "--configuration",
+                               "-c", "--parallel", "--base", "--head", "--verbose", "--skip-nx-cache", "--no-cloud", "--nx-bail", "--color",
+                               "--no-color", "--continue", "--dry-run", "--force", "--no-daemon", "--no-cache", "--only", "--affected",
+                               "--summarize", "--framework-inference", "--experimental-write-cache"});
+        });
+        auto infix = [&]() -> std::optional<TaskRun> {
+            if (unsure == words.begin() + static_cast<std::ptrdiff_t>(v) || !command) return std::nullopt;
+            out.unknown = runner + " " + printable(*unsure) + " " + printable(sub) + ", an option pgfence does not know before the task";
+            return out;
+        };
         if (runner == "turbo") {
             if (sub == "run" || sub == "watch") take(skip(v + 1));
+            else if (auto u = infix(); u && !one_of(sub, {"login", "logout", "link", "unlink", "prune", "daemon", "gen", "generate", "info", "ls",
+                                                           "query", "scan", "telemetry", "boundaries", "bin", "completion", "devtools", "docs", "config"})) return u;
             else if (!one_of(sub, {"login", "logout", "link", "unlink", "prune", "daemon", "gen", "generate", "info", "ls", "query", "scan",
                                    "telemetry", "boundaries", "bin", "completion", "devtools", "docs", "config"})) take(v);
+            else return std::nullopt;
         } else if (runner == "lerna") {
+            // lerna-lite 3's commands (cli/dist/cli-commands: `run <script>`, exec, version, publish,
+            // changed, diff, init, list and its aliases, watch) and lerna's own others.
             if (sub == "run") take(skip(v + 1));
-        } else if (sub == "run-many" || sub == "affected" || sub == "run") {
-            for (std::size_t t = v + 1; t < words.size() && out.tasks.size() < 16; ++t) {
-                const std::string& w = words[t];
-                if (w == "-t" || w == "--target" || w == "--targets") {
-                    for (++t; t < words.size() && !flag_word(words[t]) && out.tasks.size() < 16; ++t) out.tasks.push_back(words[t]);
-                    --t;
-                } else if (w.starts_with("--target=") || w.starts_with("--targets=")) {
-                    out.tasks.push_back(w.substr(w.find('=') + 1));
-                } else if ((w == "-p" || w == "--projects") && t + 1 < words.size()) {
-                    note(w, words[++t]);
-                } else if (w.starts_with("--projects=")) {
-                    note("--projects", std::string_view(w).substr(11));
-                } else if (sub == "run" && !flag_word(w)) {
-                    out.tasks.push_back(w);  // project:target[:configuration]
-                    break;
-                }
+            else if (!one_of(sub, {"exec", "version", "publish", "changed", "diff", "init", "list", "ls", "la", "ll", "watch", "info", "import",
+                                   "create", "clean", "add", "add-caching", "bootstrap", "link", "repair"})) {
+                if (!command) return std::nullopt;
+                out.unknown = "lerna " + printable(sub) + ", a subcommand pgfence does not know (after options it may misread)";
+                return out;
+            } else {
+                return std::nullopt;
             }
-            // nx affected: the projects a change touches, which pgfence does not work out (all of them is more).
-            if (out.tasks.empty()) out.tasks.emplace_back(sub);
-        } else if (!one_of(sub, {"add", "connect", "connect-to-nx-cloud", "daemon", "graph", "dep-graph", "exec", "format", "format:check",
-                                 "format:write", "generate", "g", "import", "init", "list", "migrate", "new", "release", "repair", "report",
-                                 "reset", "show", "sync", "sync:check", "view-logs", "watch", "login", "logout", "mcp", "print-affected",
-                                 "workspace-lint", "configure-ai-agents"})) {
-            // `nx <target> <project>`: the project after the target.
-            out.tasks.push_back(sub);
-            if (v + 1 < words.size() && !flag_word(words[v + 1])) out.filters.push_back(words[v + 1]);
+        } else if (one_of(sub, {"add", "connect", "connect-to-nx-cloud", "daemon", "graph", "dep-graph", "exec", "format", "format:check",
+                                "format:write", "generate", "g", "import", "init", "list", "migrate", "new", "release", "repair", "report",
+                                "reset", "show", "sync", "sync:check", "view-logs", "watch", "login", "logout", "mcp", "print-affected",
+                                "workspace-lint", "configure-ai-agents"})) {
+            return std::nullopt;
+        } else {
+            if (!one_of(sub, {"run", "run-many", "affected"})) {
+                if (auto u = infix()) return u;
+            }
+            nx_task_run(words, v, out);
+            if (!out.unknown.empty()) return command ? std::optional<TaskRun>(out) : std::nullopt;
         }
-        if (out.tasks.empty()) return std::nullopt;
+        if (out.tasks.empty() && !command) return std::nullopt;
+        if (out.tasks.empty()) {
+            out.unknown = runner + " " + printable(sub) + " with no task pgfence found";
+            return out;
+        }
         return out;
     }
     return std::nullopt;
@@ -297,6 +330,9 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
 std::string task_runner_unknown(const std::vector<std::string>& words) {
     const auto run = task_run(words);
     if (!run) return "";
+    if (!run->unknown.empty()) {
+        return "this command runs " + run->unknown + ": which workspace tasks it runs (the down direction, a reset) is not known";
+    }
     for (const std::string& task : run->tasks) {
         if (run->runner != "nx" && deploy_task_name(task)) continue;
         return "this command runs the task " + printable(task) + " of each workspace package through " + run->runner +

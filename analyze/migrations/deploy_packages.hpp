@@ -73,8 +73,13 @@ struct TaskRun {
     std::string runner;  // turbo, lerna or nx
     std::vector<std::string> tasks;
     std::vector<std::string> filters;
+    // What pgfence did not find after the runner's options (its subcommand, its tasks): the
+    // command is unknown, never clean.
+    std::string unknown;
 };
 std::optional<TaskRun> task_run(const std::vector<std::string>& words);
+// The nx part of task_run: the tasks of the nx command whose subcommand is words[v] (deploy_nx.cpp).
+void nx_task_run(const std::vector<std::string>& words, std::size_t v, TaskRun& out);
 // Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
 bool deploy_task_name(std::string_view name);
 

@@ -268,12 +268,12 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
         if (queue.size() > 32) return "it runs more than 32 tasks (with the ones dependsOn adds), past pgfence's limit: what the rest run is not known";
         std::string task = queue[q].first;
         std::vector<std::string> in = queue[q].second;
-        // `web#build` (turbo), `web:build` (nx run): one package's task, by its name.
-        const std::size_t mark = runner == "turbo" ? task.find('#') : runner == "nx" ? task.find(':') : std::string::npos;
+        // `web#build` (turbo): one package's task, by its name. nx's tasks are whole target names
+        // (`db:reset`), its `nx run project:target` split by task_run.
+        const std::size_t mark = runner == "turbo" ? task.find('#') : std::string::npos;
         if (mark != std::string::npos) {
             const std::string pkg = task.substr(0, mark);
             task = task.substr(mark + 1);
-            if (runner == "nx") task = task.substr(0, task.find(':'));  // project:target:configuration
             if (pkg == "//") in = {root.folder};  // turbo's root task
             else in = select(root, {pkg}, root.folder);
         }
@@ -306,7 +306,12 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
         for (std::string d : deps) {
             if (d.starts_with("^")) d.erase(0, 1);  // the dependencies' task: read in every package
             if (d.starts_with("$") || d.empty()) continue;  // `$TURBO_DEFAULT$` and the like are inputs, not tasks
-            if (queued.insert(d).second) queue.emplace_back(d, d.find('#') == std::string::npos ? root.folders : std::vector<std::string>{});
+            if (!queued.insert(d).second) continue;
+            queue.emplace_back(d, d.find('#') == std::string::npos ? root.folders : std::vector<std::string>{});
+            // nx: a dependsOn `project:target` string, read as the target of that project too.
+            if (const std::size_t colon = d.find(':'); runner == "nx" && colon != std::string::npos && colon > 0) {
+                queue.emplace_back(d.substr(colon + 1), select(root, {d.substr(0, colon)}, root.folder));
+            }
         }
     }
     return "";
@@ -318,6 +323,7 @@ std::optional<std::string> Workspaces::why(const std::vector<std::string>& words
     std::string runner;
     std::vector<std::string> tasks, filters;
     if (auto t = task_run(words)) {
+        if (!t->unknown.empty()) return task_runner_unknown(words);
         runner = t->runner;
         tasks = std::move(t->tasks);
         filters = std::move(t->filters);

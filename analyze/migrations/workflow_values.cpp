@@ -23,6 +23,10 @@ std::string_view trim(std::string_view v) {
 // or the shell computes it (`${{ }}`, `$X`, a backquote) or it is a block (`|`, `>`), a flow mapping.
 std::optional<std::string> literal(std::string_view v) {
     v = trim(v);
+    // A tag (`!!str "a\nb"`, `!!str |`), an anchor (`&a`) or an alias (`*a`) before the value: the
+    // runner takes the parser's decoded scalar (actions/runner YamlObjectReader.cs, AllowLiteral
+    // accepts the str tag and returns scalar.Value), which is not the text after it: not literal.
+    if (!v.empty() && (v.front() == '!' || v.front() == '&' || v.front() == '*')) return std::nullopt;
     if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
         const std::size_t end = v.find(v.front(), 1);
         if (end == std::string_view::npos) return std::nullopt;
@@ -79,7 +83,9 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         } else if (m.opener == "matrix" && parent >= 0 && m_nodes[static_cast<std::size_t>(parent)].parent >= 0 && key != "include" && key != "exclude") {
             Node& job = m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(parent)].parent)];
             value = trim(value);
-            if (value.starts_with("[") && value.find(']') == std::string_view::npos) {
+            if (key == "<<") {
+                job.matrix_computed = true;  // a merge key brings names pgfence does not see
+            } else if (value.starts_with("[") && value.find(']') == std::string_view::npos) {
                 bind(job.matrix, key, line, std::nullopt);  // a list that goes on to the next lines
             } else if (value.starts_with("[")) {
                 std::string_view list = value.substr(1, value.find(']') == std::string_view::npos ? std::string_view::npos : value.find(']') - 1);
@@ -95,7 +101,9 @@ WorkflowValues::WorkflowValues(std::string_view text) : m_text(text) {
         } else if (m.opener == "include" && parent >= 0 && m_nodes[static_cast<std::size_t>(parent)].opener == "matrix") {
             // strategy.matrix.include's entries add combinations (docs.github.com, "Expanding or adding matrix configurations").
             const int strategy = m_nodes[static_cast<std::size_t>(parent)].parent;
-            if (strategy >= 0 && m_nodes[static_cast<std::size_t>(strategy)].parent >= 0) {
+            if (strategy >= 0 && m_nodes[static_cast<std::size_t>(strategy)].parent >= 0 && key == "<<") {
+                m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(strategy)].parent)].matrix_computed = true;
+            } else if (strategy >= 0 && m_nodes[static_cast<std::size_t>(strategy)].parent >= 0) {
                 bind(m_nodes[static_cast<std::size_t>(m_nodes[static_cast<std::size_t>(strategy)].parent)].matrix, key, line, literal(value));
             }
         } else if (key == "working-directory") {

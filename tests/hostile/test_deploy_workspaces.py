@@ -465,6 +465,46 @@ def control_pr_release_assets_clean(s):
     pr = s.run_pr("--ci", "--unknown", "block", "--max-risk", "low")
     check(pr.returncode == 0, f"pr passes: exit {pr.returncode}\n{pr.stderr[-800:]}")
 
+# R88 F4: nx reads a -t/--targets value as whole target names split at commas (`db:reset` is one
+# target), `nx run P:T:C` by the project's targets; lerna's global options take a value. On
+# 36c1dfba `-t db:reset` was project db's target reset, `--targets=lint,dbreset` one task, and
+# `lerna --loglevel warn run` ran the task `warn`'s nothing: clean.
+def nx_lerna_repo(scripts, *steps):
+    return {"package.json": json.dumps({"name": "mono", "private": True, "workspaces": ["packages/*"]}) + "\n",
+            "lerna.json": json.dumps({"packages": ["packages/*"], "version": "1.0.0"}) + "\n",
+            "nx.json": "{}\n",
+            "packages/api/package.json": app(scripts).replace('"name": "app"', '"name": "api"'),
+            "packages/api/knexfile.js": 'module.exports = { client: "pg", connection: process.env.DATABASE_URL };\n',
+            "packages/web/package.json": app({"build": "tsc", "lint": "eslint ."}).replace('"name": "app"', '"name": "web"'),
+            WF: workflow(*steps)}
+
+
+def nx_colon_target_reset(s):
+    scripts = {"build": "tsc", "lint": "eslint .", "db:reset": ROLLBACK, "dbreset": ROLLBACK}
+    unknown_lines(s, nx_lerna_repo(scripts, "npx nx run-many -t db:reset", "npx nx run api:db:reset", "npx nx affected -t lint db:reset",
+                                   "npx nx db:reset api", "npx nx run-many --targets=lint,dbreset", "npx nx run-many -t=db:reset",
+                                   'npx nx run api:"db:reset":production'),
+                  {7: ["db:reset", "packages/api"], 8: ["db:reset", "packages/api"], 9: ["db:reset", "packages/api"],
+                   10: ["db:reset", "packages/api"], 11: ["dbreset", "packages/api"], 12: ["db:reset", "packages/api"],
+                   13: ["db:reset", "packages/api"]})
+
+
+def lerna_global_option_reset(s):
+    """lerna-lite's --loglevel and --max-buffer take a value; a subcommand pgfence does not know is unknown."""
+    scripts = {"build": "tsc", "db:reset": ROLLBACK}
+    unknown_lines(s, nx_lerna_repo(scripts, "npx lerna --loglevel warn run db:reset", "npx lerna --max-buffer 100000 run db:reset",
+                                   "npx lerna --some-new-option value run db:reset", "npx nx --some-new-option value run-many"),
+                  {7: ["db:reset", "packages/api"], 8: ["db:reset", "packages/api"], 9: ["lerna", "value"], 10: ["nx"]})
+
+
+def control_nx_lerna_clean(s):
+    """Ordinary nx and lerna steps over harmless scripts: clean."""
+    scripts = {"build": "tsc", "lint": "eslint .", "test:unit": "vitest run"}
+    clean(s, nx_lerna_repo(scripts, "npx nx run-many -t build", "npx lerna run build --loglevel warn", "npx lerna --loglevel warn run build",
+                           "npx nx run api:build:production", "npx nx build api", "npx nx run-many --targets=lint,build",
+                           "npx nx affected -t lint test:unit", "npx nx run api:test:unit", "npx lerna version --yes --no-push",
+                           "npx nx graph", "npm install -D lerna nx"))
+
 
 SCENARIOS = {
     "turbo_ci_clean": turbo_ci_clean,
@@ -518,6 +558,9 @@ SCENARIOS = {
     "control_release_extends_clean": control_release_extends_clean,
     "pr_releaserc_exec_added": pr_releaserc_exec_added,
     "pr_release_config_js_changed": pr_release_config_js_changed,
+    "nx_colon_target_reset": nx_colon_target_reset,
+    "lerna_global_option_reset": lerna_global_option_reset,
+    "control_nx_lerna_clean": control_nx_lerna_clean,
 }
 
 if __name__ == "__main__":

@@ -133,5 +133,46 @@ def matrix_combination_control(s):
 SCENARIOS.update({n: escaped(n) for n in ESCAPED})
 SCENARIOS.update({f.__name__: f for f in (single_quote_doubled_control, matrix_combination, matrix_combination_control)})
 
+# R88 F5: a tag before a value (`!!str "..."`, `!!str |`): the runner takes the value the YAML parser
+# decodes (actions/runner YamlObjectReader.cs accepts the str tag), not the text after the tag. On
+# 36c1dfba the text was read as written: `-- !!str "a\nDROP TABLE users; --"` is one SQL comment, the
+# decoded value a DROP on the next line.
+NOTE_SQL = "SELECT 1; -- ${{ env.SEED_NOTE }}"
+TAGGED = {
+    "tag_escape": "  SEED_NOTE: !!str \"seeded by CI\\nDROP TABLE users; --\"\n",
+}
+
+
+def tagged(name):
+    def scenario(s):
+        files = dict(BASE)
+        files[WF] = workflow(NOTE_SQL, env=TAGGED[name])
+        check(unknown_lines(s, files), f"{name}: a tagged value is not read as written")
+    scenario.__name__ = name
+    return scenario
+
+
+def tag_matrix(s):
+    files = dict(BASE)
+    files[WF] = ("name: e2e\non:\n  push:\n    branches: [main]\njobs:\n  e2e:\n    runs-on: ubuntu-22.04\n"
+                 "    strategy:\n      matrix:\n        note: [ci, !!str \"x\\nDROP TABLE users; --\"]\n"
+                 "        include:\n          - note: !!str \"y\\nDROP TABLE users; --\"\n"
+                 "    steps:\n      - uses: actions/checkout@v4\n"
+                 "      - run: psql -h localhost -U postgres -d postgres -c \"SELECT 1; -- ${{ matrix.note }}\"\n")
+    check(unknown_lines(s, files), "a tagged matrix value is not read as written")
+
+
+def tag_control_quoted(s):
+    """An ordinary quoted env value, the same comment: read, clean."""
+    files = dict(BASE)
+    files[WF] = workflow(NOTE_SQL, env="  SEED_NOTE: \"seeded by CI\"\n")
+    found = unknown_lines(s, files)
+    check(not found, f"an ordinary quoted value is read: {found}")
+
+
+SCENARIOS.update({n: tagged(n) for n in TAGGED})
+SCENARIOS.update({f.__name__: f for f in (tag_matrix, tag_control_quoted)})
+
+
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -158,6 +158,28 @@ TEST_CASE("turbo, lerna and nx tasks: unknown unless named as a deploy's step") 
     CHECK(why("turbo build").empty());
     CHECK(why("turbo login").empty());
     CHECK(why("npx nx reset").empty());
+    // R88 F4: lerna's options with a value; a subcommand or task not found after the options is unknown.
+    CHECK(why("npx lerna --loglevel warn run build").empty());
+    CHECK(why("npx lerna --max-buffer 1000 run build --concurrency 2").empty());
+    CHECK_FALSE(why("npx lerna --loglevel warn run db:seed").empty());
+    CHECK_FALSE(why("npx lerna --new-option x run build").empty());
+    CHECK_FALSE(why("npx nx run-many --parallel").empty());
+    CHECK(why("npx lerna version --yes").empty());
+    CHECK(why("npm install -D lerna nx turbo").empty());
+    CHECK(why("npx turbo --version").empty());
+    CHECK(why("cd packages/nx").empty());
+    CHECK(why("npm i -D lerna").empty());
+    CHECK_FALSE(why("npx lerna").empty());
+    CHECK_FALSE(why("npx nx --new-option value run-many").empty());  // `nx value` in project run-many, or an option's value
+    // nx: -t values are whole target names, split at commas.
+    const auto nx = task_run(simple_commands("npx nx run-many -t db:reset --targets=lint,\"db:seed\" -p api,web").front());
+    REQUIRE(nx);
+    CHECK(nx->tasks == std::vector<std::string>{"db:reset", "lint", "db:seed"});
+    CHECK(nx->filters == std::vector<std::string>{"api", "web"});
+    const auto one = task_run(simple_commands("nx run api:db:reset").front());
+    REQUIRE(one);
+    CHECK(one->tasks == std::vector<std::string>{"db", "db:reset"});
+    CHECK(one->filters == std::vector<std::string>{"api"});
 }
 
 TEST_CASE("workspace tasks: each package's script, filters, turbo.json dependsOn (deploy_workspaces.cpp)") {
