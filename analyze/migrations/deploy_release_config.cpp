@@ -5,6 +5,10 @@
 #include <cctype>
 #include <functional>
 #include <initializer_list>
+#include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
@@ -78,9 +82,10 @@ std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey i
         at = nl + 1;
     }
     std::vector<Keyed> out;
+    std::size_t resume = 0;  // where a line's reading goes on after a list that closed on it
     for (std::size_t i = 0; i < lines.size() && out.size() < 64; ++i) {
         const auto [n, l] = lines[i];
-        for (std::size_t p = 0; p < l.size() && out.size() < 64;) {
+        for (std::size_t p = std::exchange(resume, 0); p < l.size() && out.size() < 64;) {
             // A key: quoted, or a bare word that a `:` and a blank (or the line's end) follow.
             std::size_t key_end = 0, after = 0;
             std::string key;
@@ -136,7 +141,9 @@ std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey i
                         }
                     }
                     if (closed) {
-                        i = k;
+                        // The keys after the `]` on its line (`"before:init": ["npm test"], "after:bump": ...`).
+                        resume = at;
+                        i = k - 1;
                         break;
                     }
                 }
@@ -296,6 +303,29 @@ bool known_plugin(std::string_view name) {
     return one_of(name, {"@semantic-release/commit-analyzer", "@semantic-release/release-notes-generator", "@semantic-release/changelog",
                          "@semantic-release/npm", "@semantic-release/github", "@semantic-release/git", "@semantic-release/gitlab",
                          "@semantic-release/exec", "@semantic-release/apm"});
+}
+
+// The keys `is_key` accepts that a JSON text sets, as JSON.parse reads them (nlohmann::json decodes
+// keys as it does), each with a string or a non-empty list as its value; walked without recursion.
+template <class IsKey>
+std::set<std::string> json_keys(std::string_view text, IsKey is_key) {
+    std::set<std::string> out;
+    const nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) return out;
+    std::vector<const nlohmann::json*> todo = {&doc};
+    for (std::size_t seen = 0; !todo.empty() && seen < (1u << 20); ++seen) {
+        const nlohmann::json* node = todo.back();
+        todo.pop_back();
+        if (node->is_array()) {
+            for (const auto& item : *node) todo.push_back(&item);
+        } else if (node->is_object()) {
+            for (auto it = node->begin(); it != node->end(); ++it) {
+                if (is_key(it.key()) && (it->is_string() || (it->is_array() && !it->empty()))) out.insert(it.key());
+                todo.push_back(&*it);
+            }
+        }
+    }
+    return out;
 }
 
 bool local_path(std::string_view name) { return name.starts_with("./") || name.starts_with("../") || name.starts_with("/") || name == "." || name == ".."; }
@@ -473,6 +503,19 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
                                ", which pgfence does not read: what it runs is not known";
                     }
                     at = nl + 1;
+                }
+            }
+            // A JSON config: a key that runs something as JSON.parse reads it that the line reader
+            // below did not see (red team R88 F1) is unknown.
+            if (path.ends_with(".json")) {
+                auto runs = [&](const std::string& k) { return is_key(k) || k == "extends" || k == "$import" || k == "pkgRoot"; };
+                std::set<std::string> read;
+                for (const Keyed& c : keyed_commands(text, line, runs)) read.insert(c.key);
+                for (const std::string& k : json_keys(text, runs)) {
+                    if (!read.contains(k)) {
+                        return "this command runs a release tool whose config " + where + " sets " + printable(k) +
+                               " where pgfence's reader does not find it: what it runs is not known";
+                    }
                 }
             }
             if (std::string w = read_keyed(path, text, line); !w.empty()) return w;
