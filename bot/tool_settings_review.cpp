@@ -629,13 +629,14 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (listed.contains(changed.path)) continue;
         diff::ChangedFile file = changed;
         // A rename (red team R88 F3, S1): a settings file moved to a name no tool reads is that
-        // settings file removed; a file moved into a settings name from any other (a
-        // docs/releaserc.example.json made .releaserc.json, a .env.example made .env) is read by
-        // the tool in full for the first time, so every line of it is new.
+        // settings file removed; a file moved to a settings path (a docs/releaserc.example.json made
+        // .releaserc.json, a .env.example made .env, a docs/deploy.yml made a workflow, a knexfile
+        // moved to the folder a tool runs in) is read there in full for the first time, so every
+        // line of it is new: which tool reads a file, and from where, depends on its whole path.
         if (!file.old_path.empty() && file.old_path != file.path) {
             if (!other_tool_lines(file.path)) {
                 file.status = diff::ChangeStatus::Deleted;
-            } else if (!other_tool_lines(file.old_path) || analyze::path_name(file.old_path) != analyze::path_name(file.path)) {
+            } else {
                 file.all_lines_new = true;
             }
         }
