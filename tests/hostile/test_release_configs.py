@@ -43,6 +43,11 @@ def release_json_value_escape(s):
     escaped(s, ".releaserc.json", rc_with('      "prepareCmd": "npx kne\\u0078 migrate:rollback --all",'), rc_with('      "verifyConditionsCmd": "true",'), 6)
 
 
+def release_json_key_split(s):
+    """JSON allows a line break between a key and its `:`: JSON.parse still reads prepareCmd."""
+    escaped(s, ".releaserc.json", rc_with(f'      "prepareCmd"\n        : "{ROLLBACK}",'), rc_with('      "verifyConditionsCmd": "true",'), 6)
+
+
 def release_yaml_key_escape(s):
     base = "branches: [main]\nplugins:\n  - \"@semantic-release/commit-analyzer\"\n  - - \"@semantic-release/exec\"\n    - successCmd: \"echo released\"\n"
     escaped(s, ".releaserc.yml", base + f'      "prepare\\x43md": "{ROLLBACK}"\n', base, 6)
@@ -59,6 +64,15 @@ def release_it_hook_escape(s):
     base = {**KNEX, WF: workflow("npx knex migrate:latest", "npx release-it --ci")}
     escaped(s, ".release-it.json", '{\n  "hooks": {\n    "before:init": "npm test",\n    "\\u0061fter:bump": "' + ROLLBACK + '"\n  }\n}\n',
             '{\n  "hooks": {\n    "before:init": "npm test"\n  }\n}\n', 4, base=base)
+
+
+def release_it_hook_after_list(s):
+    """A hook after a list on the same line (the line reader stopped at the list's `]`)."""
+    base = {**KNEX, WF: workflow("npx knex migrate:latest", "npx release-it --ci")}
+    escaped(s, ".release-it.json", '{"hooks": {"before:init": ["npm test"], "after:bump": "' + ROLLBACK + '"}}\n',
+            '{"hooks": {"before:init": ["npm test"]}}\n', 1, base=base)
+    _, found = analyze(s)
+    check(any(f["line"] == 8 and "after:bump" in f["message"] and "migrate:rollback" in f["message"] for f in found), f"after:bump is read: {found}")
 
 
 def control_release_escapes_clean(s):
@@ -149,6 +163,13 @@ def pr_rename_into_env(s):
     check(pr.returncode == 1 and '"uri": ".env"' in sarif.replace('":"', '": "'), f"pr fails at .env: {pr.returncode}\n{sarif[-1500:]}")
 
 
+def pr_rename_into_workflow(s):
+    """A YAML file kept under docs/ moved, same name, into .github/workflows: the runner now runs it."""
+    pr, sarif = renamed(s, {**BASE, "docs/deploy.yml": workflow(ROLLBACK)}, [("docs/deploy.yml", ".github/workflows/deploy.yml")])
+    check(pr.returncode == 1 and '"uri": ".github/workflows/deploy.yml"' in sarif.replace('":"', '": "'),
+          f"pr fails at the workflow: {pr.returncode}\n{sarif[-1500:]}")
+
+
 def pr_rename_releaserc_away(s):
     """S1: the release config moved to a name no tool reads: pr reviews it (it was a crash)."""
     renamed(s, {**BASE, ".releaserc.json": EXEC_RC}, [(".releaserc.json", "d/other.json")])
@@ -162,9 +183,11 @@ def control_pr_rename_unrelated(s):
 SCENARIOS = {
     "release_json_key_escape": release_json_key_escape,
     "release_json_value_escape": release_json_value_escape,
+    "release_json_key_split": release_json_key_split,
     "release_yaml_key_escape": release_yaml_key_escape,
     "release_yaml_alias": release_yaml_alias,
     "release_it_hook_escape": release_it_hook_escape,
+    "release_it_hook_after_list": release_it_hook_after_list,
     "control_release_escapes_clean": control_release_escapes_clean,
     "release_dotconfig": release_dotconfig,
     "release_import": release_import,
@@ -173,6 +196,7 @@ SCENARIOS = {
     "control_release_cli_clean": control_release_cli_clean,
     "pr_rename_into_releaserc": pr_rename_into_releaserc,
     "pr_rename_into_env": pr_rename_into_env,
+    "pr_rename_into_workflow": pr_rename_into_workflow,
     "pr_rename_releaserc_away": pr_rename_releaserc_away,
     "control_pr_rename_unrelated": control_pr_rename_unrelated,
 }
