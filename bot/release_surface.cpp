@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/release_text.hpp"
 #include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
@@ -67,7 +68,12 @@ std::vector<std::pair<int, std::string>> loaded_names(std::string_view text, int
             continue;
         }
         const std::string_view s = text.substr(i + 1, e - i - 1);
-        if (loadable(s)) out.emplace_back(line, std::string(s));
+        // cosmiconfig's `$import` takes a path relative to the config's folder without `./`
+        // (dist/Explorer.js: path.resolve(fileDirectory, importPath)).
+        const std::size_t from = text.rfind('\n', i) == std::string_view::npos ? 0 : text.rfind('\n', i);
+        const bool imported = text.substr(from, i - from).find("$import") != std::string_view::npos && !s.starts_with("/") &&
+                              loadable("./" + std::string(s));
+        if (loadable(s) || imported) out.emplace_back(line, loadable(s) ? std::string(s) : "./" + std::string(s));
         i = e;
     }
     // A YAML value left bare (`extends: ./release/base.yml`, `- ./plugins/notes.js`).
@@ -90,15 +96,32 @@ std::vector<std::pair<int, std::string>> loaded_names(std::string_view text, int
     return out;
 }
 
-bool release_config(std::string_view name) { return release_config_name(name); }
-
 }  // namespace
+
+bool release_config_path(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    if (name.starts_with(".releaserc") || name.starts_with("release.config.") || name.starts_with(".release-it.")) return true;
+    // cosmiconfig 9's .config/ search places (dist/defaults.js getDefaultSearchPlaces), which
+    // semantic-release 24 searches (lib/get-config.js): .config/releaserc and releaserc.{json,yaml,...}.
+    return analyze::path_name(analyze::path_folder(path)) == ".config" && (name == "releaserc" || name.starts_with("releaserc."));
+}
+
+bool release_settings_line(std::string_view line) {
+    for (std::string_view key : {"Cmd", "before:", "after:", "\"hooks\"", "hooks:", "extends", "import", "\"./", "'./", "\"../", "'../", "- ./", "- ../"}) {
+        if (line.find(key) != std::string_view::npos) return true;
+    }
+    // A line the tool reads otherwise than it looks (an escape, a YAML tag, anchor, alias or merge
+    // key: red team R88 F1), and any `\`.
+    if (line.find('\\') != std::string_view::npos || !analyze::tools::release_line_opaque(line).empty()) return true;
+    const std::size_t tool = line.find("semantic-release");
+    return tool != std::string_view::npos && (tool == 0 || line[tool - 1] != '/') && line.find("@semantic-release/") == std::string_view::npos;
+}
 
 analyze::Result<std::vector<ReleaseLoaded>> release_loaded_files(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
     std::vector<ReleaseLoaded> out;
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
-        return !vendored(p) && (release_config(name) || name == "package.json");
+        return !vendored(p) && (release_config_path(p) || name == "package.json");
     });
     if (!roots) return roots.error();
     struct Step {

@@ -625,8 +625,21 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         }
         return mikro_named->contains(path);
     };
-    for (const auto& file : *others) {
-        if (listed.contains(file.path)) continue;
+    for (const auto& changed : *others) {
+        if (listed.contains(changed.path)) continue;
+        diff::ChangedFile file = changed;
+        // A rename (red team R88 F3, S1): a settings file moved to a name no tool reads is that
+        // settings file removed; a file moved to a settings path (a docs/releaserc.example.json made
+        // .releaserc.json, a .env.example made .env, a docs/deploy.yml made a workflow, a knexfile
+        // moved to the folder a tool runs in) is read there in full for the first time, so every
+        // line of it is new: which tool reads a file, and from where, depends on its whole path.
+        if (!file.old_path.empty() && file.old_path != file.path) {
+            if (!other_tool_lines(file.path)) {
+                file.status = diff::ChangeStatus::Deleted;
+            } else {
+                file.all_lines_new = true;
+            }
+        }
         bool named = false;  // a MikroORM configuration another setting names
         if (node_config_only(file.path)) {
             if (!runs_node_pg_migrate) {
@@ -663,7 +676,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
         if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) &&
-            !release_config_name(name) && !tools::node_config_file(file.path) &&
+            !release_config_path(file.path) && !tools::node_config_file(file.path) &&
             !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             auto is_named = mikro_config(file.path);

@@ -115,20 +115,7 @@ std::vector<int> context_lines(std::string_view path, std::string_view text) {
     return out;
 }
 
-// A line of a release tool's settings that may run something (see other_tool_lines).
-bool release_line(std::string_view line) {
-    for (std::string_view key : {"Cmd", "before:", "after:", "\"hooks\"", "hooks:", "extends", "\"./", "'./", "\"../", "'../", "- ./", "- ../"}) {
-        if (line.find(key) != std::string_view::npos) return true;
-    }
-    const std::size_t tool = line.find("semantic-release");
-    return tool != std::string_view::npos && (tool == 0 || line[tool - 1] != '/') && line.find("@semantic-release/") == std::string_view::npos;
-}
-
 }  // namespace
-
-bool release_config_name(std::string_view name) {
-    return name.starts_with(".releaserc") || name.starts_with("release.config.") || name.starts_with(".release-it.");
-}
 
 bool node_config_only(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
@@ -255,9 +242,9 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // A release tool's settings (analyze/migrations/deploy_release_config.cpp reads them for the
     // deploy commands that run the tool): a line that sets a command, a hook, `extends` or a
     // plugin other than semantic-release's own (red team R87b F5). A JS config: every line.
-    if (release_config_name(name)) {
+    if (release_config_path(path)) {
         if (name.ends_with("js") || name.ends_with("ts")) return any;
-        return release_line;
+        return release_settings_line;
     }
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
     // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a

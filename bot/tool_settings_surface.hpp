@@ -26,8 +26,11 @@ namespace pgfence::bot {
 
 // Whether `path` is sequelize-cli's default configuration (config/config.json or config.js).
 [[nodiscard]] bool sequelize_config_name(std::string_view path);
-// semantic-release's and release-it's settings files, by name (.releaserc*, release.config.*, .release-it.*).
-[[nodiscard]] bool release_config_name(std::string_view name);
+// semantic-release's and release-it's settings files (.releaserc*, release.config.*, .release-it.*,
+// .config/releaserc*), by their path (bot/release_surface.cpp).
+[[nodiscard]] bool release_config_path(std::string_view path);
+// A line of a release tool's JSON or YAML settings that may change what it runs (other_tool_lines).
+[[nodiscard]] bool release_settings_line(std::string_view line);
 
 // Whether `path` is one of node-config's files and no other tool's (a Spring Boot
 // config/application.yml, a sequelize config/config.json are theirs).

@@ -5,11 +5,16 @@
 #include <cctype>
 #include <functional>
 #include <initializer_list>
+#include <set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
+#include "analyze/migrations/release_text.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 namespace {
@@ -23,7 +28,7 @@ struct Keyed {
     std::string command;
 };
 
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '@'; }
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '@' || c == '$'; }
 
 std::string_view trim(std::string_view t) {
     while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
@@ -31,15 +36,16 @@ std::string_view trim(std::string_view t) {
     return t;
 }
 
-// A quoted string at `at` (`"` with JSON's escapes, `'` with YAML's ''), its end past the quote.
+// A quoted string at `at` (`"` with JSON's and YAML's escapes, decoded as their parsers do: the
+// key `"prepare\u0043md"` is prepareCmd, red team R88 F1; `'` with YAML's ''), its end past the
+// quote. An escape neither knows stays as written (read_config reports its line unknown).
 std::string quoted(std::string_view l, std::size_t at, std::size_t& end) {
     const char q = l[at];
     std::string v;
     std::size_t j = at + 1;
     for (; j < l.size(); ++j) {
         if (q == '"' && l[j] == '\\' && j + 1 < l.size()) {
-            ++j;
-            v += l[j] == 'n' ? '\n' : l[j] == 't' ? '\t' : l[j];
+            if (!decode_escape(l, j, v)) v += l[++j];
             continue;
         }
         if (l[j] == q) {
@@ -76,9 +82,10 @@ std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey i
         at = nl + 1;
     }
     std::vector<Keyed> out;
+    std::size_t resume = 0;  // where a line's reading goes on after a list that closed on it
     for (std::size_t i = 0; i < lines.size() && out.size() < 64; ++i) {
         const auto [n, l] = lines[i];
-        for (std::size_t p = 0; p < l.size() && out.size() < 64;) {
+        for (std::size_t p = std::exchange(resume, 0); p < l.size() && out.size() < 64;) {
             // A key: quoted, or a bare word that a `:` and a blank (or the line's end) follow.
             std::size_t key_end = 0, after = 0;
             std::string key;
@@ -134,14 +141,27 @@ std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey i
                         }
                     }
                     if (closed) {
-                        i = k;
+                        // The keys after the `]` on its line (`"before:init": ["npm test"], "after:bump": ...`).
+                        resume = at;
+                        i = k - 1;
                         break;
                     }
                 }
                 break;
             }
             if (v < l.size() && l[v] != '|' && l[v] != '>') {
-                add(n, bare(l.substr(v)));
+                // A plain YAML scalar goes on over the lines indented past its key's (YAML 1.2
+                // 7.3.3, folded with a space): `prepareCmd: npx knex` then `  migrate:rollback`.
+                std::string value = bare(l.substr(v));
+                std::size_t k = i + 1;
+                for (; l[v] != '{' && l[v] != '[' && k < lines.size() && k < i + 64; ++k) {
+                    const std::string_view t = lines[k].second;
+                    const std::size_t ind = std::min(t.find_first_not_of(" \t"), t.size());
+                    if (trim(t).empty() || ind <= indent_of(l) || trim(t).starts_with("#")) break;
+                    value += " " + bare(t);
+                }
+                add(n, value);
+                i = k - 1;
                 break;
             }
             // YAML: `- ` items or a block, the lines indented past the key's.
@@ -285,6 +305,29 @@ bool known_plugin(std::string_view name) {
                          "@semantic-release/exec", "@semantic-release/apm"});
 }
 
+// The keys `is_key` accepts that a JSON text sets, as JSON.parse reads them (nlohmann::json decodes
+// keys as it does), each with a string or a non-empty list as its value; walked without recursion.
+template <class IsKey>
+std::set<std::string> json_keys(std::string_view text, IsKey is_key) {
+    std::set<std::string> out;
+    const nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded()) return out;
+    std::vector<const nlohmann::json*> todo = {&doc};
+    for (std::size_t seen = 0; !todo.empty() && seen < (1u << 20); ++seen) {
+        const nlohmann::json* node = todo.back();
+        todo.pop_back();
+        if (node->is_array()) {
+            for (const auto& item : *node) todo.push_back(&item);
+        } else if (node->is_object()) {
+            for (auto it = node->begin(); it != node->end(); ++it) {
+                if (is_key(it.key()) && (it->is_string() || (it->is_array() && !it->empty()))) out.insert(it.key());
+                todo.push_back(&*it);
+            }
+        }
+    }
+    return out;
+}
+
 bool local_path(std::string_view name) { return name.starts_with("./") || name.starts_with("../") || name.starts_with("/") || name == "." || name == ".."; }
 
 }  // namespace
@@ -351,8 +394,12 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
         std::vector<std::string> files;
         const char* const names_it[] = {".release-it.json", ".release-it.js", ".release-it.cjs", ".release-it.mjs", ".release-it.ts",
                                         ".release-it.yaml", ".release-it.yml", ".release-it.toml", ".release-it.json5", ".release-it.jsonc"};
+        // cosmiconfig 9 also searches .config/ (dist/defaults.js getDefaultSearchPlaces: `.config/${moduleName}rc`
+        // and rc.{json,yaml,yml,js,ts,cjs,mjs}; red team R88 F2).
         const char* const names_sr[] = {".releaserc", ".releaserc.json", ".releaserc.yaml", ".releaserc.yml", ".releaserc.js", ".releaserc.cjs",
-                                        ".releaserc.mjs", ".releaserc.ts", "release.config.js", "release.config.cjs", "release.config.mjs", "release.config.ts"};
+                                        ".releaserc.mjs", ".releaserc.ts", "release.config.js", "release.config.cjs", "release.config.mjs", "release.config.ts",
+                                        ".config/releaserc", ".config/releaserc.json", ".config/releaserc.yaml", ".config/releaserc.yml",
+                                        ".config/releaserc.js", ".config/releaserc.ts", ".config/releaserc.cjs", ".config/releaserc.mjs"};
         if (release_it) {
             for (const char* name : names_it) files.push_back(at + name);
         } else {
@@ -419,7 +466,7 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
                            (release_it ? "hooks" : "@semantic-release/exec") + ": the commands they run are not known";
                 }
                 // Code that loads other files or settings pgfence does not follow (red team R87b F4).
-                for (std::string_view word : {"require", "import", "extends", "plugins"}) {
+                for (std::string_view word : {"require", "import", "$import", "extends", "plugins"}) {
                     bool named = false;
                     for (std::size_t w = text.find(word); w != std::string_view::npos && !named; w = text.find(word, w + 1)) {
                         const std::size_t end = w + word.size();
@@ -445,7 +492,45 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
                 }
                 return "";
             }
+            // A line the line reader below cannot read soundly (an escape it does not decode, a YAML
+            // tag, anchor, alias or merge key: red team R88 F1).
+            {
+                int n = line;
+                for (std::size_t at = 0; at <= text.size(); ++n) {
+                    const std::size_t nl = std::min(text.find('\n', at), text.size());
+                    if (const std::string o = release_line_opaque(text.substr(at, nl - at)); !o.empty()) {
+                        return "this command runs a release tool whose config " + where + " line " + std::to_string(n) + " holds " + o +
+                               ", which pgfence does not read: what it runs is not known";
+                    }
+                    at = nl + 1;
+                }
+            }
+            // A JSON config: a key that runs something as JSON.parse reads it that the line reader
+            // below did not see (red team R88 F1) is unknown.
+            if (path.ends_with(".json")) {
+                auto runs = [&](const std::string& k) { return is_key(k) || k == "extends" || k == "$import" || k == "pkgRoot"; };
+                std::set<std::string> read;
+                for (const Keyed& c : keyed_commands(text, line, runs)) read.insert(c.key);
+                for (const std::string& k : json_keys(text, runs)) {
+                    if (!read.contains(k)) {
+                        return "this command runs a release tool whose config " + where + " sets " + printable(k) +
+                               " where pgfence's reader does not find it: what it runs is not known";
+                    }
+                }
+            }
             if (std::string w = read_keyed(path, text, line); !w.empty()) return w;
+            // cosmiconfig 9, semantic-release's loader, merges the files a config's `$import` names (a
+            // path or a list of them, path.resolve(the config's folder, it): dist/Explorer.js
+            // #loadConfigFileWithImports), read as `extends` (release-it's files too: a superset).
+            for (const Keyed& e : keyed_commands(text, line, [](const std::string& k) { return k == "$import"; })) {
+                const auto next = join_folder(analyze::path_folder(path), e.command);
+                const auto next_text = next ? this->text(*next) : std::nullopt;
+                if (!next_text || depth >= 8) {
+                    return "this command runs a release tool whose config " + where + " line " + std::to_string(e.line) + " imports " +
+                           printable(e.command) + ", which pgfence does not find or read: what it runs is not known";
+                }
+                if (std::string w = read_config(*next, *next_text, 1, depth + 1); !w.empty()) return w;
+            }
             if (semantic) {
                 for (const Keyed& r : keyed_commands(text, line, [](const std::string& k) { return k == "pkgRoot"; })) {
                     if (std::string w = pkg_root_why(path, r); !w.empty()) return w;
@@ -473,6 +558,50 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             }
             return "";
         };
+        // semantic-release's command line (cli.js, yargs with .strict(false)): -e/--extends loads
+        // shareable configs (a list, each also split at `,`), followed here; -p/--plugins and the
+        // step options (--prepare ...) load plugins; any option it does not declare is passed to
+        // every plugin as a global option (`--prepare-cmd` is exec's prepareCmd). -b, -r, -t take a
+        // value; --ci, --no-ci, --debug, -d/--dry-run, -h/--help, --version none.
+        for (std::size_t f = k + 1; semantic && f < words.size(); ++f) {
+            const std::string& w = words[f];
+            if (w.empty() || w[0] != '-') continue;
+            const std::size_t eq = w.find('=');
+            const std::string flag = w.substr(0, eq);
+            if (one_of(flag, {"--ci", "--no-ci", "--debug", "-d", "--dry-run", "--no-dry-run", "-h", "--help", "--version"})) continue;
+            if (one_of(flag, {"-b", "--branches", "-r", "--repository-url", "-t", "--tag-format"})) {
+                if (eq == std::string::npos) {
+                    while (f + 1 < words.size() && !words[f + 1].starts_with("-")) ++f;
+                }
+                continue;
+            }
+            const std::string said = "this command runs semantic-release with " + printable(w);
+            if (flag != "-e" && flag != "--extends") {
+                return said + ", an option that loads plugins or that pgfence does not know (semantic-release passes it to every plugin): "
+                              "what it runs is not known";
+            }
+            std::vector<std::string> values;
+            if (eq != std::string::npos) values.push_back(w.substr(eq + 1));
+            while (eq == std::string::npos && f + 1 < words.size() && !words[f + 1].starts_with("-")) values.push_back(words[++f]);
+            std::vector<std::string> each;
+            for (const std::string& v : values) {
+                for (std::size_t at = 0; at <= v.size();) {
+                    const std::size_t comma = std::min(v.find(',', at), v.size());
+                    if (const std::string_view one = trim(std::string_view(v).substr(at, comma - at)); !one.empty()) each.emplace_back(one);
+                    at = comma + 1;
+                }
+            }
+            if (each.empty()) return said + ", whose shareable configs pgfence does not see: what they run is not known";
+            for (const std::string& e : each) {
+                const auto path = local_path(e) ? join_folder(here, e) : std::nullopt;
+                const auto text = path ? this->text(*path) : std::nullopt;
+                if (!text) {
+                    return said + ": it extends " + printable(e) + (local_path(e) ? ", which pgfence does not find" : ", a package pgfence does not read") +
+                           ": what it runs is not known";
+                }
+                if (std::string why = read_config(*path, *text, 1, 1); !why.empty()) return why;
+            }
+        }
         for (const std::string& path : files) {
             const auto text = this->text(path);
             if (!text) continue;

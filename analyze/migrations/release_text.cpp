@@ -1,0 +1,126 @@
+#include "analyze/migrations/release_text.hpp"
+
+#include <cctype>
+#include <cstdint>
+
+namespace pgfence::analyze::tools {
+namespace {
+
+void utf8(std::uint32_t c, std::string& out) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+bool hex(std::string_view s, std::size_t from, std::size_t n, std::uint32_t& v) {
+    if (from + n > s.size()) return false;
+    v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+        const char c = s[i];
+        if (std::isxdigit(static_cast<unsigned char>(c)) == 0) return false;
+        v = v * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c)) != 0 ? c - '0' : (std::tolower(c) - 'a' + 10));
+    }
+    return true;
+}
+
+}  // namespace
+
+bool decode_escape(std::string_view s, std::size_t& at, std::string& out) {
+    if (at + 1 >= s.size()) return false;
+    const char e = s[at + 1];
+    // JSON (RFC 8259 section 7) and YAML 1.2 (section 5.7, escaped characters).
+    const std::string_view from = "ntrbf/\"\\0av e\t", to = "\n\t\r\b\f/\"\\\0\a\v \x1b\t";
+    if (const std::size_t k = from.find(e); k != std::string_view::npos) {
+        out += to[k];
+        ++at;
+        return true;
+    }
+    std::uint32_t c = 0;
+    switch (e) {
+        case 'N': utf8(0x85, out); ++at; return true;
+        case '_': utf8(0xA0, out); ++at; return true;
+        case 'L': utf8(0x2028, out); ++at; return true;
+        case 'P': utf8(0x2029, out); ++at; return true;
+        case 'x':
+            if (!hex(s, at + 2, 2, c)) return false;
+            utf8(c, out);
+            at += 3;
+            return true;
+        case 'U':
+            if (!hex(s, at + 2, 8, c) || c > 0x10FFFF) return false;
+            utf8(c, out);
+            at += 9;
+            return true;
+        case 'u': {
+            if (!hex(s, at + 2, 4, c)) return false;
+            at += 5;
+            // A surrogate pair (`\uD83D\uDE00`), as JSON.parse joins it.
+            std::uint32_t low = 0;
+            if (c >= 0xD800 && c < 0xDC00 && at + 2 < s.size() && s[at + 1] == '\\' && s[at + 2] == 'u' && hex(s, at + 3, 4, low) &&
+                low >= 0xDC00 && low < 0xE000) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+                at += 6;
+            }
+            utf8(c, out);
+            return true;
+        }
+        default: return false;
+    }
+}
+
+std::string release_line_opaque(std::string_view l) {
+    bool token = true;  // at the start of a YAML node: the line's start, after `- `, `: `, `[`, `{`, `,`
+    bool quote_ended = false;  // the last thing read was a quoted string (`"a":"b"`: its `:` starts a node)
+    for (std::size_t i = 0; i < l.size(); ++i) {
+        const char c = l[i];
+        // A quote inside a plain YAML scalar (`message: don't`) is a character of it.
+        if (token && (c == '"' || c == '\'')) {
+            std::size_t j = i + 1;
+            std::string sink;
+            for (; j < l.size() && l[j] != c; ++j) {
+                if (c == '\'' || l[j] != '\\') continue;
+                if (!decode_escape(l, j, sink)) return "an escape pgfence does not decode";
+            }
+            if (j >= l.size()) {
+                // YAML's `''` inside single quotes is two strings back to back here; a string open at
+                // the line's end goes on to the next line.
+                return "a quoted value that goes on past its line";
+            }
+            i = j;
+            token = false;
+            quote_ended = true;
+            continue;
+        }
+        if (c == '#' && (i == 0 || l[i - 1] == ' ' || l[i - 1] == '\t')) break;  // a YAML comment
+        if (c == ' ' || c == '\t' || c == '\r') continue;
+        if (token && c == '!') return "a YAML tag";
+        if (token && (c == '&' || c == '*') && i + 1 < l.size() && l[i + 1] != ' ') return "a YAML anchor or alias";
+        if (token && c == '?' && (i + 1 == l.size() || l[i + 1] == ' ')) return "a YAML explicit key";
+        if (token && c == '<' && l.substr(i).starts_with("<<")) {
+            const std::size_t k = l.find_first_not_of(" \t", i + 2);
+            if (k != std::string_view::npos && l[k] == ':') return "a YAML merge key";
+        }
+        if (c == '-' && (i + 1 == l.size() || l[i + 1] == ' ')) {
+            token = true;
+            quote_ended = false;
+            continue;
+        }
+        token = c == '[' || c == '{' || c == ',' || (c == ':' && (quote_ended || i + 1 == l.size() || l[i + 1] == ' ' || l[i + 1] == '\t'));
+        quote_ended = false;
+    }
+    return "";
+}
+
+}  // namespace pgfence::analyze::tools
