@@ -164,10 +164,14 @@ std::vector<FileReport> set_aside_loose_sql(std::vector<std::string>& files, con
         const std::string self = normal(f);
         std::error_code ec;
         const bool sql = lowered(fs::path(f).extension().string()) == ".sql";
-        if (!sql || given.contains(self) || named.contains(self) || fs::is_symlink(f, ec) || (scope.run_by_tool && scope.run_by_tool(f))) {
+        // Only a file the project's own words claim (a script migration its tool reads, a folder a
+        // tool's settings name, a deploy command that runs it) says where its migrations are; SQL
+        // kept for its folder's name or its markers is kept without saying the rest is no migration.
+        if (!sql || named.contains(self) || (scope.run_by_tool && scope.run_by_tool(f))) {
             keep(f);
             continue;
         }
+        if (given.contains(self) || fs::is_symlink(f, ec)) continue;
         std::string top;
         for (const auto& t : tops) {
             if (inside(self, t) && t.size() > top.size()) top = t;
@@ -185,18 +189,13 @@ std::vector<FileReport> set_aside_loose_sql(std::vector<std::string>& files, con
             is_init[i] = 1;
             continue;
         }
-        if (top.empty() || convention_folder(fs::path(self))) {
-            keep(f);
-            continue;
-        }
+        if (top.empty() || convention_folder(fs::path(self))) continue;
         auto text = read_regular_file(f, k_config_max_bytes, "a SQL file");
-        if (!text || prepare_source(f, *text, Direction::Up).tool != MigrationTool::Plain) {
-            keep(f);
-            continue;
-        }
+        if (!text || prepare_source(f, *text, Direction::Up).tool != MigrationTool::Plain) continue;
         is_loose[i] = 1;
     }
-    // A folder of loose SQL and nothing else is what was asked for: read.
+    // Where no settings or deploy command of the project names its migrations, the SQL found is
+    // what was asked for: read.
     if (!any_kept) std::fill(is_loose.begin(), is_loose.end(), 0);
     std::vector<std::string> kept;
     for (std::size_t i = 0; i < files.size(); ++i) {
