@@ -419,31 +419,70 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, max_bytes);
     if (!head_dirs) return head_dirs.error();
     // The migrations the pull request changed in those folders, which no glob may have picked, and
-    // those the settings' suffixes make migrations.
+    // those the settings' suffixes make migrations. A file is matched at its own path and at each
+    // path it is reached by through a link inside the repository (as the default globs are,
+    // diff/changes.cpp): `db -> vendor/schema`, unchanged, with the knexfile naming `db/changes`,
+    // puts a file added under vendor/schema/changes among knex's (red team R88 F6).
+    auto links = diff::links_of(repo, changes.merge_base_sha, changes.head_sha);
+    if (!links) return links.error();
+    auto located = [&](std::string_view p) {
+        if (configured_suffix(p)) return true;
+        if (in_followed_dir(*head_dirs, p)) return true;
+        if (!sql_migration(p)) return false;
+        return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
+    };
     auto in_locations = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) {
-            if (configured_suffix(p)) return true;
-            if (in_followed_dir(*head_dirs, p)) return true;
-            if (!sql_migration(p)) return false;
-            return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
+            if (located(p)) return true;
+            for (const auto& alias : diff::paths_through_links_deep(*links, p)) {
+                if (located(alias)) return true;
+            }
+            return false;
         },
         // A submodule or a link at, in or above one of those folders is listed too (then judged
         // migration-not-a-file, as at a glob's folder): the tool reads through it, and a bump of
         // the submodule is the whole change (red team R87 F1: knex's `vendor/schema`).
         [&](std::string_view p) {
-            auto near = [&](std::string_view folder) {
-                if (folder == ".") return p.find('/') == std::string_view::npos;  // the top folder's own entries
-                return !folder.empty() && (p == folder || inside(p, folder) || inside(folder, p));
+            auto near_of = [&](std::string_view q, std::string_view folder) {
+                if (folder == ".") return q.find('/') == std::string_view::npos;  // the top folder's own entries
+                return !folder.empty() && (q == folder || inside(q, folder) || inside(folder, q));
             };
-            return std::any_of(head_dirs->begin(), head_dirs->end(),
-                               [&](const auto& d) { return d.second.loads_unread.empty() && d.second.tool != "psql" && near(d.second.folder); }) ||
-                   std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return near(f); });
+            auto listed = [&](std::string_view q) {
+                return std::any_of(head_dirs->begin(), head_dirs->end(),
+                                   [&](const auto& d) { return d.second.loads_unread.empty() && d.second.tool != "psql" && near_of(q, d.second.folder); }) ||
+                       std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return near_of(q, f); });
+            };
+            if (listed(p)) return true;
+            for (const auto& alias : diff::paths_through_links_deep(*links, p)) {
+                if (listed(alias)) return true;
+            }
+            return false;
         },
         max_bytes);
     if (!in_locations) return in_locations.error();
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));
+    }
+    // A link of the head at or above such a folder that leaves the repository (absolute, or `..`
+    // above the top): the tool runs what is there, which no pull request shows. Changed or not,
+    // it is listed (then judged migration-not-a-file): the folder is unknown.
+    auto head_links = repo.list_links(changes.head_sha);
+    if (!head_links) return head_links.error();
+    const auto kept_inside = diff::links_inside(*head_links);
+    for (const auto& [link, text] : *head_links) {
+        if (std::any_of(kept_inside.begin(), kept_inside.end(), [&](const diff::LinkInside& l) { return l.link == link; })) continue;
+        const bool above = std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return f == link || inside(f, link); }) ||
+                           std::any_of(head_dirs->begin(), head_dirs->end(), [&](const auto& d) {
+                               return d.second.tool != "psql" && (d.second.folder == link || inside(d.second.folder, link));
+                           });
+        if (!above || !have.insert(link).second) continue;
+        diff::ChangedFile change;
+        change.path = change.old_path = link;
+        change.kind = diff::EntryKind::link;
+        change.target = text;
+        change.all_lines_new = true;
+        changes.files.push_back(std::move(change));
     }
     // A Flyway script whose own configuration (V2__x.sql.conf) the pull request added, changed or
     // removed runs differently (in or out of a transaction, its placeholders replaced or not): all

@@ -1,5 +1,7 @@
 #include "diff/link_targets.hpp"
 
+#include <algorithm>
+
 namespace pgfence::diff {
 
 namespace {
@@ -61,6 +63,24 @@ std::vector<std::string> paths_through_links(const std::vector<LinkInside>& link
         } else if (path.size() > l.target.size() && path.starts_with(l.target) && path[l.target.size()] == '/') {
             out.push_back(l.link + std::string(path.substr(l.target.size())));
         }
+    }
+    return out;
+}
+
+std::vector<std::string> paths_through_links_deep(const std::vector<LinkInside>& links, std::string_view path) {
+    std::vector<std::string> out;
+    std::vector<std::string> frontier{std::string(path)};
+    for (int hop = 0; hop < k_link_hops && !frontier.empty(); ++hop) {
+        std::vector<std::string> next;
+        for (const auto& from : frontier) {
+            for (auto& alias : paths_through_links(links, from)) {
+                if (alias == path || std::find(out.begin(), out.end(), alias) != out.end()) continue;  // a loop
+                if (out.size() >= k_most_link_paths) return out;
+                out.push_back(alias);
+                next.push_back(std::move(alias));
+            }
+        }
+        frontier = std::move(next);
     }
     return out;
 }

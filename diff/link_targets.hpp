@@ -27,6 +27,13 @@ struct LinkInside {
 // holding `path`, the link's path joined with the rest; for a link to `path` itself, the link.
 [[nodiscard]] std::vector<std::string> paths_through_links(const std::vector<LinkInside>& links, std::string_view path);
 
+// paths_through_links, then again from each path found, as a path walk follows a link that
+// leads through another (`db -> vendor/schema`, `vendor -> third_party`): at most
+// k_link_hops links deep and k_most_link_paths paths, so no set of links costs more.
+inline constexpr int k_link_hops = 8;
+inline constexpr std::size_t k_most_link_paths = 64;
+[[nodiscard]] std::vector<std::string> paths_through_links_deep(const std::vector<LinkInside>& links, std::string_view path);
+
 // links_inside of both commits' links (the base's, which the merged setup reads through, and the head's).
 [[nodiscard]] Result<std::vector<LinkInside>> links_of(const Repository& repo, const std::string& base, const std::string& head);
 

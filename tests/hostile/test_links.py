@@ -207,6 +207,85 @@ def pr_settings_link_flip(s):
     check_pr_blocks(s, "vendor/schema", "../shared/v2")
 
 
+DROP_USERS = 'exports.up = (knex) => knex.schema.dropTable("users");\nexports.down = () => {};\n'
+USERS = 'exports.up = (knex) => knex.schema.createTable("users", (t) => { t.bigIncrements("id"); });\nexports.down = () => {};\n'
+
+
+def behind_link(s, folder, links, real):
+    """Red team R88 F6: the knexfile names `folder`; `links` ((path, text), unchanged) lead there;
+    the pull request adds a dropTable under `real`, where knex reads it through the links."""
+    os.makedirs(s.repo, exist_ok=True)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "knexfile.js"), KNEXFILE.replace("./vendor/schema", "./" + folder))
+    write(os.path.join(s.repo, "package.json"), KNEX_PACKAGE)
+    write(os.path.join(s.repo, real, "20240101000000_users.js"), USERS)
+    for path, text in links:
+        os.makedirs(os.path.dirname(os.path.join(s.repo, path)), exist_ok=True)
+        os.symlink(text, os.path.join(s.repo, path))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, real, "20240102000000_cleanup.js"), DROP_USERS)
+    commit_head(s)
+    s.start_double()
+    return s.run_pr("--max-risk", "low")
+
+
+def check_reviewed(proc, what):
+    check(proc.returncode == 1 and "20240102000000_cleanup" in proc.stdout and "drop-table" in proc.stdout,
+          f"{what}: the dropTable is reviewed and fails the run: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+def pr_settings_link_unchanged(s):
+    """`db -> vendor/schema`, unchanged; the knexfile names db/changes; the new file is under vendor/schema/changes."""
+    check_reviewed(behind_link(s, "db/changes", [("db", "vendor/schema")], "vendor/schema/changes"), "a link above the folder")
+
+
+def pr_settings_link_two_up(s):
+    """The link is two levels above the folder, and leads through another link (`app -> srv`, `srv/db -> ../pkg/db`)."""
+    check_reviewed(behind_link(s, "app/db/pg/changes", [("app", "srv"), ("srv/db", "../pkg/db")], "pkg/db/pg/changes"),
+                   "links two levels up, one through another")
+
+
+def pr_settings_link_outside(s):
+    """`db -> ../../srv/schema` leaves the repository, unchanged: knex runs what is there, which no
+    pull request shows; the link is migration-not-a-file in every pull request, not a clean run."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "knexfile.js"), KNEXFILE.replace("./vendor/schema", "./db/changes"))
+    write(os.path.join(s.repo, "package.json"), KNEX_PACKAGE)
+    os.symlink("../../srv/schema", os.path.join(s.repo, "db"))
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "README.md"), "app\n")
+    commit_head(s)
+    s.start_double()
+    proc = s.run_pr("--max-risk", "low")
+    check(proc.returncode == 1 and RULE in proc.stdout and "../../srv/schema" in proc.stdout,
+          f"a link leaving the repository above the knexfile's folder: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+def pr_settings_link_plain_control(s):
+    """No link: the same file added in the knexfile's folder is reviewed (on every build)."""
+    check_reviewed(behind_link(s, "db/changes", [], "db/changes"), "no link")
+
+
+def pr_settings_link_elsewhere_control(s):
+    """A link to an unrelated folder (`docs/latest -> docs/v2`) with a change under it is no migration: clean."""
+    os.makedirs(os.path.join(s.repo, "docs/v2"))
+    write(os.path.join(s.repo, "docs/v2/notes.js"), "module.exports = 1;\n")
+    proc = behind_link(s, "db/changes", [("docs/latest", "v2")], "db/changes")
+    check_reviewed(proc, "the migration itself")
+    write(os.path.join(s.repo, "docs/v2/guide.js"), 'module.exports = "DROP TABLE posts";\n')
+    commit_head(s)
+    proc = s.run_pr("--max-risk", "low")
+    check("docs/v2/guide.js" not in proc.stdout and "docs/latest" not in proc.stdout,
+          f"a file under a link to an unrelated folder is not a migration:\n{proc.stdout}")
+
+
 def pr_settings_submodule_elsewhere_control(s):
     """A submodule the tools' folders do not hold (docs/theme) is no migration: the run is clean."""
     settings_repo(s)
@@ -457,6 +536,8 @@ def stdin_in_actions(s):
 
 SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration,
                                      pr_prisma_dir_link, pr_submodule_folder, pr_settings_submodule_bump, pr_settings_link_flip,
+                                     pr_settings_link_unchanged, pr_settings_link_two_up, pr_settings_link_outside, pr_settings_link_plain_control,
+                                     pr_settings_link_elsewhere_control,
                                      pr_settings_submodule_elsewhere_control, analyze_links, analyze_folder_links,
                                      plans_through_links, plan_out_of_band_link, report_through_link, sarif_through_link, init_through_link,
                                      stdin_in_actions)}
