@@ -226,7 +226,7 @@ bool raw_link(const Link& l, const Node*& sql, const Node*& bindings, bool* nega
 // top-level OR in it binds over the whole where. Its `?` bindings are $n (raw.js
 // replaceRawArrBindings(), then the pg client's positionBindings()). nullopt when the text or a
 // binding cannot be placed: `??` (an identifier), `\?`, named bindings (an object), a binding
-// that is not a plain value (a knex.raw is inlined), a count that does not match (knex throws).
+// that may be a knex.raw (a call or a const of one: knex inlines it), a count that does not match (knex throws).
 std::optional<std::string> raw_condition(const Node* sql, const Node* bindings, const Emitter& e, int& next) {
     auto text = sql ? e.string_of(*sql) : std::nullopt;
     if (!text) return std::nullopt;
@@ -235,7 +235,11 @@ std::optional<std::string> raw_condition(const Node* sql, const Node* bindings, 
     std::size_t given = list ? list->kids.size() : 0;
     if (list) {
         for (const Node& k : list->kids) {
-            if (!bound_value(k, e)) return std::nullopt;
+            // a literal, a const of one, a name or a property read (`[userId]`, `[row.id]`), as
+            // scan_arg() takes a where value: bound. A call may return a knex.raw, which knex inlines.
+            bool plain = bound_value(k, e) || (k.kind == NodeKind::Ident && !e.global_name(k.name) && e.const_value(k) == nullptr) ||
+                         k.kind == NodeKind::Member;
+            if (!plain || (k.kind == NodeKind::Other && k.name == "...")) return std::nullopt;
         }
     }
     std::string out;

@@ -90,8 +90,18 @@ def where_raw_control(s):
     check(proc.returncode == 0, f"the gate passes: {proc.returncode} {found}")
 
 
+def where_raw_variable_control(s):
+    """A binding in a variable (`[cutoff]`, `[row.id]`) is a parameter, as knex binds it: no unknown."""
+    proc, found, sql = analyze(s, {"migrations/20230330082209_stricter_uploads.js": migration(
+        "  const cutoff = process.env.CUTOFF;\n"
+        "  await knex('sessions').where('id', 5).whereRaw('expires_at < ?', [cutoff]).del();")})
+    check(any('where "id" = $1 and expires_at < $2' in q for q in sql), f"rendered: {sql}")
+    check(not unknown_lines(found), f"nothing unknown: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in (
-    where_raw_or, and_where_raw_binding_or, where_knex_raw_or_update, or_where_raw, where_not_raw_or, where_raw_unplaced, where_raw_unparsable, where_raw_control)}
+    where_raw_or, and_where_raw_binding_or, where_knex_raw_or_update, or_where_raw, where_not_raw_or, where_raw_unplaced, where_raw_unparsable, where_raw_control,
+    where_raw_variable_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
