@@ -6,7 +6,8 @@
 // insert() `insert into ${tableName} (columns) values (...)`). The where conditions are rendered
 // as knex compiles them (querycompiler.js where(): each condition after the first joined by its
 // `and`/`or`, no parentheses added; `where("a", v)` is `"a" = ?`, whereIn `"a" in (?, ?)`,
-// whereNotIn `"a" not in (...)`, whereNull `"a" is null`), a bound value a parameter $n. A
+// whereNotIn `"a" not in (...)`, whereNull `"a" is null`, whereRaw its text as is, unparenthesized:
+// raw_condition()), a bound value a parameter $n. A
 // condition pgfence does not render is a parameter of its own, which pins no row; one it does not
 // read (a variable that is not a const of a literal, a spread, a subquery of whereNotIn) may keep
 // every row, and OR-ed, or alone, it makes the statement one of every row (no where clause).
@@ -124,9 +125,9 @@ Filter where_filter(const Link& l, const Emitter& e) {
         // where(knex.raw('true')) is whereRaw; where(() => {}) wraps nothing (querycompiler.js
         // whereWrapped() writes no clause for an empty group).
         if (first->kind == NodeKind::Call && !first->kids.empty() && first->kids[0].kind == NodeKind::Member &&
-            first->kids[0].name == "raw" && arg(*first, 0) != nullptr && arg_count(*first) == 1) {
+            first->kids[0].name == "raw" && arg(*first, 0) != nullptr && arg_count(*first) <= 2) {
             auto sql = e.string_of(*arg(*first, 0));
-            return !sql ? Filter::Unresolved : always_true(*arg(*first, 0), e) ? Filter::EveryRow : Filter::Narrow;
+            return !sql ? Filter::Unresolved : arg_count(*first) == 1 && always_true(*arg(*first, 0), e) ? Filter::EveryRow : Filter::Narrow;
         }
         if (first->kind == NodeKind::Func) return first->kids.empty() ? Filter::EveryRow : Filter::Narrow;
         const Node* value = e.literal_of(*first);
@@ -194,11 +195,85 @@ std::optional<std::string> column_sql(const Node* n, const Emitter& e) {
     return quote_qualified(*name);
 }
 
+// One where link that is a raw condition: whereRaw(sql, bindings?) / andWhereRaw / orWhereRaw, or
+// where(knex.raw(sql, bindings?)) (querybuilder.js where(): a raw column is whereRaw), or
+// whereNot(knex.raw(...)) (`this._not(true).where(...)`: whereRaw writes `not ` before it). Its
+// SQL and bindings arguments, or false.
+bool raw_link(const Link& l, const Node*& sql, const Node*& bindings, bool* negated = nullptr) {
+    std::string lower = l.name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") {
+        sql = arg(*l.call, 0);
+        bindings = arg(*l.call, 1);
+        return sql != nullptr && arg_count(*l.call) <= 2;
+    }
+    const Node* first = arg(*l.call, 0);
+    const bool negates = lower == "wherenot" || lower == "andwherenot" || lower == "orwherenot";
+    if (negated != nullptr) *negated = negates;
+    if ((lower == "where" || lower == "andwhere" || lower == "orwhere" || negates) && arg_count(*l.call) == 1 && first->kind == NodeKind::Call &&
+        !first->kids.empty() && first->kids[0].kind == NodeKind::Member && first->kids[0].name == "raw" && arg(*first, 0) != nullptr &&
+        arg_count(*first) <= 2) {
+        sql = arg(*first, 0);
+        bindings = arg(*first, 1);
+        return true;
+    }
+    return false;
+}
+
+// A raw condition as knex writes it: querycompiler.js whereRaw() is `this._not(statement, '') +
+// unwrapRaw_(statement.value, ...)`, the raw's text as is, with no parentheses (only
+// whereWrapped() adds them), joined to the others by its and/or (where(): `sql.push(bool)`), so a
+// top-level OR in it binds over the whole where. Its `?` bindings are $n (raw.js
+// replaceRawArrBindings(), then the pg client's positionBindings()). nullopt when the text or a
+// binding cannot be placed: `??` (an identifier), `\?`, named bindings (an object), a binding
+// that may be a knex.raw (a call or a const of one: knex inlines it), a count that does not match (knex throws).
+std::optional<std::string> raw_condition(const Node* sql, const Node* bindings, const Emitter& e, int& next) {
+    auto text = sql ? e.string_of(*sql) : std::nullopt;
+    if (!text) return std::nullopt;
+    const Node* list = bindings ? e.literal_of(*bindings) : nullptr;
+    if (bindings != nullptr && (list == nullptr || list->kind != NodeKind::Array)) return std::nullopt;
+    std::size_t given = list ? list->kids.size() : 0;
+    if (list) {
+        for (const Node& k : list->kids) {
+            // a literal, a const of one, a name or a property read (`[userId]`, `[row.id]`), as
+            // scan_arg() takes a where value: bound. A call may return a knex.raw, which knex inlines.
+            bool plain = bound_value(k, e) || (k.kind == NodeKind::Ident && !e.global_name(k.name) && e.const_value(k) == nullptr) ||
+                         k.kind == NodeKind::Member;
+            if (!plain || (k.kind == NodeKind::Other && k.name == "...")) return std::nullopt;
+        }
+    }
+    std::string out;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < text->size(); ++i) {
+        char c = (*text)[i];
+        if (c == '\\') return std::nullopt;
+        if (c != '?') {
+            out += c;
+            continue;
+        }
+        if (i + 1 < text->size() && (*text)[i + 1] == '?') return std::nullopt;
+        if (++used > given) return std::nullopt;
+        out += "$" + std::to_string(next++);
+    }
+    if (used != given) return std::nullopt;
+    return out;
+}
+
 // One where link as knex compiles it, its bound values numbered from `next`; "$n" (a parameter of
 // its own) when it is not one of the forms read here.
 std::string condition_sql(const Link& l, Filter f, const Emitter& e, int& next) {
     auto param = [&] { return "$" + std::to_string(next++); };
     if (f != Filter::Narrow) return param();
+    const Node *raw_sql = nullptr, *raw_bindings = nullptr;
+    bool negated = false;
+    if (raw_link(l, raw_sql, raw_bindings, &negated)) {
+        int at = next;
+        if (auto text = raw_condition(raw_sql, raw_bindings, e, at)) {
+            next = at;
+            return (negated ? "not " : "") + *text;
+        }
+        return param();
+    }
     std::string m = l.name;
     if (m.starts_with("and") && m.size() > 3) m = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(m[3])))) + m.substr(4);
     if (m.starts_with("or") && m.size() > 2) m = std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(m[2])))) + m.substr(3);
@@ -616,6 +691,18 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         }
         return out;
     };
+    // A raw condition is written as knex writes it, and the statement judged as SQL; one whose text
+    // or bindings pgfence cannot place is not known: its where may keep any rows.
+    for (const auto& [at, f] : conditions) {
+        const Node *raw_sql = nullptr, *raw_bindings = nullptr;
+        int scratch = 1;
+        if (where && f == Filter::Narrow && raw_link(links[at], raw_sql, raw_bindings) && !raw_condition(raw_sql, raw_bindings, e, scratch)) {
+            e.unknown(call, index, "knex query builder ." + op + "() on " + table + " filtered by ." + links[at].name + "(" +
+                                       shown(e.source(*raw_sql)) + "), a raw condition whose text or bindings pgfence does not place "
+                                       "(knex writes it as is, unparenthesized): which rows it reaches is not known");
+            return true;
+        }
+    }
     std::string filter = where_sql(1);
     if (where) notes.push_back("knex where(...) conditions as knex renders them, a condition not read as a parameter of its own");
     if (dropped && !where) {
