@@ -8,6 +8,7 @@ unknown at its line; a Prisma project that runs `prisma migrate deploy` stays cl
 
     test_own_runner.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import sys
 
@@ -114,7 +115,58 @@ def control_prisma(s):
     check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
 
 
-SCENARIOS = {f.__name__: f for f in [data_migration, dist_runner, tsx_runner, formbricks_shape, wf_runner, control_prisma]}
+def review(s, base, head):
+    """`pgfence pr --ci --unknown block` over a real base and head: its exit and (rule, path, line) findings."""
+    pull_request(s, head, base)
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--sarif", os.path.join(s.tmp, "pr.sarif"))
+    s.all_requests_valid()
+    with open(os.path.join(s.tmp, "pr.sarif")) as f:
+        sarif = json.load(f)
+    found = [{"rule": r["ruleId"], "path": r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              "line": r["locations"][0]["physicalLocation"]["region"]["startLine"], "message": r["message"]["text"]}
+             for r in sarif["runs"][0]["results"]]
+    return proc, found
+
+
+BASE = {**PRISMA, "package.json": '{"name":"root","private":true}\n', DB + "/package.json": package({"db:migrate:deploy": "prisma migrate deploy"})}
+
+
+def pr_data_migration(s):
+    """A pull request adding a data migration (migration.ts, with its helper and test) to a Prisma folder."""
+    utils = DATA.replace("migration.ts", "utils.ts")
+    proc, found = review(s, BASE, {DATA: DATA_TEXT, utils: "export const tables = ['Survey'];\n",
+                                   utils.replace(".ts", ".test.ts"): "import { tables } from './utils';\n"})
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stderr[-800:]}")
+    check(unknown_at(found, DATA, 1), f"pr: unknown at {DATA}:1: {found}")
+    msg = " ".join(f["message"] for f in found if f["path"] == DATA)
+    check("prisma migrate deploy" in msg and "migration.sql" in msg, f"the unknown says why: {msg}")
+    check(not [f for f in found if f["path"] != DATA and f["rule"] == "unknown-statement"], f"only migration.ts is unknown: {found}")
+    comment = "\n".join(c["body"] for c in s.comments())
+    check("unknown-statement" in comment and "0 unknown" not in comment, f"the comment reports the unknown:\n{comment[:1500]}")
+
+
+def pr_data_migration_changed(s):
+    """A pull request changing an existing data migration's script."""
+    proc, found = review(s, {**BASE, DATA: DATA_TEXT}, {DATA: DATA_TEXT.replace("'Contact'", "'Contact', 'Response'")})
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stderr[-800:]}")
+    check(unknown_at(found, DATA, 1), f"pr: unknown at {DATA}:1: {found}")
+
+
+def pr_control_sql(s):
+    """A pull request adding only a migration.sql folder is reviewed as before: read, nothing unknown.
+    (pr's default selection is **/migrations/**: the folder is Prisma's usual prisma/migrations here.)"""
+    mig = "prisma/migrations"
+    sql = mig + "/20260401000003_add_note/migration.sql"
+    base = {**{k.replace(MIG, mig): v for k, v in PRISMA.items()}, "package.json": package({"migrate": "prisma migrate deploy"})}
+    proc, found = review(s, base, {sql: "SET lock_timeout = '2s';\n" 'ALTER TABLE "Survey" ADD COLUMN "note" TEXT;\n'})
+    check(not [f for f in found if f["rule"] == "unknown-statement"], f"pr: nothing is unknown: {found}")
+    check(proc.returncode == 0, f"pr --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+    check("summary: 1 file, 2 statements" in proc.stdout, f"the migration is reviewed:\n{proc.stdout[-800:]}")
+
+
+SCENARIOS = {f.__name__: f for f in [data_migration, dist_runner, tsx_runner, formbricks_shape, wf_runner, control_prisma,
+                                      pr_data_migration, pr_data_migration_changed, pr_control_sql]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
