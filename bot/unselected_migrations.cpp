@@ -52,8 +52,19 @@ analyze::Result<bool> add_unselected_migration_reports(const diff::Repository& r
             if (!files) return failed = files.error(), "";
             for (const auto& f : *files) names.emplace_back(analyze::path_name(f));
         }
-        if (!analyze::tools::prisma_folder_script(analyze::path_name(path), names)) return "";
-        return analyze::tools::prisma_folder_why(analyze::path_name(folder));
+        const std::string_view name = analyze::path_name(path);
+        if (analyze::tools::prisma_folder_script(name, names)) return analyze::tools::prisma_folder_why(analyze::path_name(folder));
+        if (!analyze::tools::prisma_folder_helper(name, names)) return "";
+        // A module of the folder's data migration: unknown unless its migration.* is in the pull request too.
+        const std::string under = std::string(folder) + "/";
+        auto files = repo.changed_files(changes.merge_base_sha, changes.head_sha, [&](std::string_view p) {
+            return p.starts_with(under) && p.find('/', under.size()) == std::string_view::npos;
+        });
+        if (!files) return failed = files.error(), "";
+        for (const auto& f : *files) {
+            if (f.status != diff::ChangeStatus::Deleted && analyze::tools::prisma_folder_script(analyze::path_name(f.path), names)) return "";
+        }
+        return "this module of the data migration beside it changed: " + analyze::tools::prisma_folder_why(analyze::path_name(folder));
     };
     auto done = each_changed_text(repo, changes, select, options.max_file_bytes, listed, [&](const diff::ChangedFile& file, std::optional<std::string_view> read) {
         const bool too_large = !read;

@@ -70,6 +70,10 @@ bool prisma_folder_script(std::string_view name, const std::vector<std::string>&
     return std::none_of(folder_names.begin(), folder_names.end(), [](const std::string& n) { return runnable(n) && own(n); });
 }
 
+bool prisma_folder_helper(std::string_view name, const std::vector<std::string>& folder_names) {
+    return runnable(name) && !own(name) && !prisma_folder_script(name, folder_names);
+}
+
 std::string prisma_folder_why(std::string_view folder) {
     return "this script is in a Prisma migration folder (" + printable(folder) +
            "), where `prisma migrate deploy` runs only migration.sql: something else runs it (the "

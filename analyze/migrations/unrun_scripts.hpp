@@ -27,5 +27,8 @@ struct UnrunScript {
 // has one), and the message for it.
 [[nodiscard]] bool prisma_folder_script(std::string_view name, const std::vector<std::string>& folder_names);
 [[nodiscard]] std::string prisma_folder_why(std::string_view folder);
+// Whether `name` is a module of such a folder's migration.* (`utils.ts` beside `migration.ts`): a
+// change to it alone is a change to that data migration.
+[[nodiscard]] bool prisma_folder_helper(std::string_view name, const std::vector<std::string>& folder_names);
 
 }  // namespace pgfence::analyze::tools
