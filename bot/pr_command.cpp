@@ -266,6 +266,16 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             if (!excluded(settings.exclude, f.path)) report.files.push_back(std::move(f));
         }
     }
+    // A change to the project's own migration runner or a module it loads (bot/own_runner_review.hpp).
+    {
+        std::set<std::string> seen;
+        for (const auto& f : report.files) seen.insert(f.path);
+        std::vector<analyze::FileReport> more;
+        if (auto found = add_own_runner_reports(*repo, *changes, settings.options, seen, more); !found) return git_failed(found.error());
+        for (auto& f : more) {
+            if (!excluded(settings.exclude, f.path)) report.files.push_back(std::move(f));
+        }
+    }
     // What the project's migrate command sent, as an earlier step recorded it (bot/pr_capture.hpp):
     // it never hides what pgfence read from them (bot/capture_merge.hpp).
     PrCapture captured;

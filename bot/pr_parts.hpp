@@ -5,6 +5,7 @@
 #include "bot/pr_command.hpp"
 #include "analyze/migrations/migration_names.hpp"
 #include "bot/tool_settings_review.hpp"
+#include "bot/own_runner_review.hpp"
 #include "bot/unselected_migrations.hpp"
 #include "analyze/migrations/conventions.hpp"
 #include "analyze/base/path_parts.hpp"

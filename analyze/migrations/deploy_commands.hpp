@@ -53,4 +53,15 @@ struct ScriptRunByName {
 };
 [[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text);
 
+// The project's own programs that migrate (own_runners.cpp: review87 miss 1) the command lines of
+// `path` run: in a package.json a script named to migrate (`db:migrate:deploy: node
+// dist/scripts/apply-migrations.js`), in a command file a program so named; a built one's
+// TypeScript source too. `pr` reviews a change to one, or to a module it loads. At most 64.
+struct OwnRunner {
+    int line = 1;
+    std::string path;  // repository-relative
+    std::string how;   // "script db:migrate:deploy", printable
+};
+[[nodiscard]] std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_view text, const ReadFile& read);
+
 }  // namespace pgfence::analyze::tools

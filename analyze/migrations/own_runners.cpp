@@ -2,34 +2,47 @@
 // `db:migrate:deploy: node ./dist/scripts/apply-migrations.js`, which runs Prisma's SQL folders and
 // its own data migrations). pgfence models the migration tools' commands, not such a program: the
 // migrations it runs, in what order and transaction, are not seen.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/tool_runners.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 
-std::string own_program_unknown(std::string_view script, std::string_view base, const ReadFile& read) {
-    if (script.empty() || script.find('$') != std::string_view::npos) return "";
+namespace {
+
+// The project's program a command's script word runs (a Node or Python file of the repository
+// that loads no migration tool pgfence follows), and the TypeScript source of a built one.
+struct OwnProgram {
+    std::string file;
+    std::string src;  // "" when not a build output of one
+};
+
+std::optional<OwnProgram> own_program(std::string_view script, std::string_view base, const ReadFile& read) {
+    if (script.empty() || script.find('$') != std::string_view::npos) return std::nullopt;
     // A Node or Python program (script_word gives its file); shell scripts are read as command files.
     const std::string_view last = path_name(script);
     const std::size_t dot = last.rfind('.');
-    if (dot == std::string_view::npos) return "";
+    if (dot == std::string_view::npos) return std::nullopt;
     const std::string_view ext = last.substr(dot + 1);
     const bool js = ext == "js" || ext == "mjs" || ext == "cjs";
-    if (!js && ext != "ts" && ext != "mts" && ext != "cts" && ext != "py") return "";
+    if (!js && ext != "ts" && ext != "mts" && ext != "cts" && ext != "py") return std::nullopt;
     const auto top = from_top_path(script);
     const std::string file = top ? *top : repository_path(base, script);
-    if (file.empty()) return "";  // outside the repository: script_unknown reports it
+    if (file.empty()) return std::nullopt;  // outside the repository: script_unknown reports it
     // A runner of a tool pgfence follows (knex.migrate.latest(), umzug, TypeORM's
     // runMigrations()): read default-deny as the tool's process (tool_runners.hpp).
     if (read) {
-        if (const auto text = read(file); text && loads_migration_tool(*text)) return "";
+        if (const auto text = read(file); text && loads_migration_tool(*text)) return std::nullopt;
     }
-    std::string built;
+    OwnProgram prog{file, {}};
     // A build output (dist/, build/, out/) of a TypeScript source the repository holds.
     for (std::string_view out : {"dist/", "build/", "out/"}) {
         const std::size_t at = file.starts_with(out) ? 0 : file.find("/" + std::string(out));
@@ -38,26 +51,41 @@ std::string own_program_unknown(std::string_view script, std::string_view base, 
         std::string src = file.substr(0, from) + "src/" + file.substr(from + out.size());
         src = src.substr(0, src.size() - ext.size()) + "ts";
         if (read(src)) {
-            built = ", built from " + printable(src);
+            prog.src = std::move(src);
             break;
         }
     }
-    return "this command migrates with the project's own program " + printable(file) + built +
+    return prog;
+}
+
+// A script name that says it migrates, not a developer's tool around migrations.
+bool migrating_name(std::string_view name) {
+    const std::string n = lower(name);
+    if (n.find("migrat") == std::string::npos) return false;
+    // npm's `premigrate` / `postmigrate` run around the migration (tool_runners.hpp reads them).
+    if (n.starts_with("pre") || n.starts_with("post")) return false;
+    // A developer's tool that writes or inspects migrations (`generate-data-migration`,
+    // `create-migration`, `migrate:status`): it runs none.
+    for (std::string_view w : {"generat", "create", "new", "make", "scaffold", "status", "check", "lint", "diff"}) {
+        if (n.find(w) != std::string::npos) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string own_program_unknown(std::string_view script, std::string_view base, const ReadFile& read) {
+    const auto p = own_program(script, base, read);
+    if (!p) return "";
+    return "this command migrates with the project's own program " + printable(p->file) +
+           (p->src.empty() ? std::string() : ", built from " + printable(p->src)) +
            ", which pgfence does not model: the migrations it runs, in what order and transaction, are not seen";
 }
 
 std::string own_runner_unknown(std::string_view name, std::string_view command, std::string_view base, const ReadFile& read) {
     // Only a script whose name says it migrates: a deploy's `start: node server.js` or `build:
     // node scripts/build.js` runs the application or its build, not its migrations.
-    const std::string n = lower(name);
-    if (n.find("migrat") == std::string::npos) return "";
-    // npm's `premigrate` / `postmigrate` run around the migration (tool_runners.hpp reads them).
-    if (n.starts_with("pre") || n.starts_with("post")) return "";
-    // A developer's tool that writes or inspects migrations (`generate-data-migration`,
-    // `create-migration`, `migrate:status`): it runs none.
-    for (std::string_view w : {"generat", "create", "new", "make", "scaffold", "status", "check", "lint", "diff"}) {
-        if (n.find(w) != std::string::npos) return "";
-    }
+    if (!migrating_name(name)) return "";
     for (const auto& words : simple_commands(command)) {
         if (std::string why = own_program_unknown(script_word(words), base, read); !why.empty()) return why;
     }
@@ -65,3 +93,35 @@ std::string own_runner_unknown(std::string_view name, std::string_view command, 
 }
 
 }  // namespace pgfence::analyze::tools::deploy_detail
+
+namespace pgfence::analyze::tools {
+
+using namespace deploy_detail;
+
+std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_view text, const ReadFile& read) {
+    constexpr std::size_t k_most = 64;
+    std::vector<OwnRunner> out;
+    const auto push = [&](int line, std::string how, const OwnProgram& p) {
+        for (const std::string* f : {&p.file, &p.src}) {
+            if (!f->empty() && out.size() < k_most) out.push_back(OwnRunner{line, *f, how});
+        }
+    };
+    if (path_name(path) == "package.json") {
+        for (const auto& s : package_scripts(text)) {
+            if (!migrating_name(s.name)) continue;
+            for (const auto& words : simple_commands(s.command)) {
+                if (auto p = own_program(script_word(words), path_folder(path), read)) push(s.line, "script " + printable(s.name), *p);
+            }
+        }
+        return out;
+    }
+    // A command file's line that runs a program named to migrate (`node dist/migrate.js`).
+    for (const auto& r : scripts_run_by_name(path, text)) {
+        const std::string_view n = path_name(r.path);
+        if (!migrating_name(n.substr(0, n.find('.')))) continue;
+        if (auto p = own_program(r.path, "", read)) push(r.line, "its line", *p);
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

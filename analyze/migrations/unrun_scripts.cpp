@@ -16,6 +16,15 @@ bool script_name(std::string_view name) {
     return false;
 }
 
+// A test of the migration's helpers is not run by the runner (`utils.test.ts`).
+bool runnable(std::string_view name) {
+    return script_name(name) && name.find(".test.") == std::string_view::npos && name.find(".spec.") == std::string_view::npos;
+}
+
+// A folder whose migration is `migration.ts` (named as Prisma's migration.sql): the runner runs
+// that one, and the others (`types.ts`, `utils.ts`) are modules it loads: it stands for them.
+bool own(std::string_view n) { return n.starts_with("migration."); }
+
 std::string printable(std::string_view s) {
     std::string out;
     for (char c : s.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
@@ -41,25 +50,35 @@ std::vector<UnrunScript> prisma_folder_scripts(const std::string& dir) {
         for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator() && ++seen < k_most_entries; it.increment(ec)) {
             if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
             const std::string name = it->path().filename().string();
-            // A test of the migration's helpers is not run by the runner (`utils.test.ts`).
-            if (script_name(name) && name.find(".test.") == std::string::npos && name.find(".spec.") == std::string::npos) names.push_back(name);
+            if (runnable(name)) names.push_back(name);
         }
         ec.clear();
         std::sort(names.begin(), names.end());
-        // A folder whose migration is `migration.ts` (named as Prisma's migration.sql): the runner runs
-        // that one, and the others (`types.ts`, `utils.ts`) are modules it loads: it stands for them.
-        const auto own = [](const std::string& n) { return n.starts_with("migration."); };
         if (std::any_of(names.begin(), names.end(), own)) std::erase_if(names, [&](const std::string& n) { return !own(n); });
         for (const auto& name : names) {
             if (out.size() >= k_most) return out;
             const std::string path = (folder / name).generic_string();
-            out.push_back(UnrunScript{path, "this script is in a Prisma migration folder (" + printable(folder.filename().string()) +
-                                                "), where `prisma migrate deploy` runs only migration.sql: something else runs it (the "
-                                                "project's own runner), which pgfence does not follow, so the SQL it and the modules it "
-                                                "loads send is not seen"});
+            out.push_back(UnrunScript{path, prisma_folder_why(folder.filename().string())});
         }
     }
     return out;
+}
+
+bool prisma_folder_script(std::string_view name, const std::vector<std::string>& folder_names) {
+    if (!runnable(name)) return false;
+    if (own(name)) return true;
+    return std::none_of(folder_names.begin(), folder_names.end(), [](const std::string& n) { return runnable(n) && own(n); });
+}
+
+bool prisma_folder_helper(std::string_view name, const std::vector<std::string>& folder_names) {
+    return runnable(name) && !own(name) && !prisma_folder_script(name, folder_names);
+}
+
+std::string prisma_folder_why(std::string_view folder) {
+    return "this script is in a Prisma migration folder (" + printable(folder) +
+           "), where `prisma migrate deploy` runs only migration.sql: something else runs it (the "
+           "project's own runner), which pgfence does not follow, so the SQL it and the modules it "
+           "loads send is not seen";
 }
 
 }  // namespace pgfence::analyze::tools

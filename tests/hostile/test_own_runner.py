@@ -8,6 +8,7 @@ unknown at its line; a Prisma project that runs `prisma migrate deploy` stays cl
 
     test_own_runner.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import sys
 
@@ -114,7 +115,101 @@ def control_prisma(s):
     check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
 
 
-SCENARIOS = {f.__name__: f for f in [data_migration, dist_runner, tsx_runner, formbricks_shape, wf_runner, control_prisma]}
+def review(s, base, head):
+    """`pgfence pr --ci --unknown block` over a real base and head: its exit and (rule, path, line) findings."""
+    pull_request(s, head, base)
+    s.start_double()
+    proc = s.run_pr("--ci", "--unknown", "block", "--sarif", os.path.join(s.tmp, "pr.sarif"))
+    s.all_requests_valid()
+    with open(os.path.join(s.tmp, "pr.sarif")) as f:
+        sarif = json.load(f)
+    found = [{"rule": r["ruleId"], "path": r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              "line": r["locations"][0]["physicalLocation"]["region"]["startLine"], "message": r["message"]["text"]}
+             for r in sarif["runs"][0]["results"]]
+    return proc, found
+
+
+BASE = {**PRISMA, "package.json": '{"name":"root","private":true}\n', DB + "/package.json": package({"db:migrate:deploy": "prisma migrate deploy"})}
+
+
+def pr_data_migration(s):
+    """A pull request adding a data migration (migration.ts, with its helper and test) to a Prisma folder."""
+    utils = DATA.replace("migration.ts", "utils.ts")
+    proc, found = review(s, BASE, {DATA: DATA_TEXT, utils: "export const tables = ['Survey'];\n",
+                                   utils.replace(".ts", ".test.ts"): "import { tables } from './utils';\n"})
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stderr[-800:]}")
+    check(unknown_at(found, DATA, 1), f"pr: unknown at {DATA}:1: {found}")
+    msg = " ".join(f["message"] for f in found if f["path"] == DATA)
+    check("prisma migrate deploy" in msg and "migration.sql" in msg, f"the unknown says why: {msg}")
+    check(not [f for f in found if f["path"] != DATA and f["rule"] == "unknown-statement"], f"only migration.ts is unknown: {found}")
+    comment = "\n".join(c["body"] for c in s.comments())
+    check("unknown-statement" in comment and "0 unknown" not in comment, f"the comment reports the unknown:\n{comment[:1500]}")
+
+
+def pr_data_migration_changed(s):
+    """A pull request changing an existing data migration's script."""
+    proc, found = review(s, {**BASE, DATA: DATA_TEXT}, {DATA: DATA_TEXT.replace("'Contact'", "'Contact', 'Response'")})
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stderr[-800:]}")
+    check(unknown_at(found, DATA, 1), f"pr: unknown at {DATA}:1: {found}")
+
+
+def pr_gate(s, base, head, path, words):
+    proc, found = review(s, base, head)
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-800:]}")
+    check(unknown_at(found, path, 1), f"pr: unknown at {path}:1: {found}")
+    msg = " ".join(f["message"] for f in found if f["path"] == path)
+    for w in words:
+        check(w in msg, f"the unknown at {path} says {w!r}: {msg}")
+    return found
+
+
+def pr_helper_changed(s):
+    """A pull request changing only the helper module a data migration imports."""
+    utils = DATA.replace("migration.ts", "utils.ts")
+    pr_gate(s, {**BASE, DATA: DATA_TEXT, utils: "export const tables = ['Survey'];\n"}, {utils: "export const tables = ['Survey', 'Contact'];\n"},
+            utils, ["data migration", "migration.sql"])
+
+
+RUNNER_BASE = {**BASE, **RUNNER, DB + "/package.json": package({"build": "tsc", "start": "node server.js",
+                                                                "db:migrate:deploy": "node ./dist/scripts/apply-migrations.js"})}
+
+
+def pr_runner_changed(s):
+    """A pull request changing the module the built runner's source imports (src/scripts/migration-runner.ts)."""
+    path = DB + "/src/scripts/migration-runner.ts"
+    pr_gate(s, RUNNER_BASE, {path: RUNNER[path].replace("readdirSync('migration')", "readdirSync('migration').reverse()")},
+            path, ["the project's own runner changed", "db:migrate:deploy", "apply-migrations.ts"])
+
+
+def pr_runner_source_changed(s):
+    """A pull request changing the TypeScript source of the built runner the script runs."""
+    path = DB + "/src/scripts/apply-migrations.ts"
+    pr_gate(s, RUNNER_BASE, {path: RUNNER[path] + "console.log('done');\n"}, path, ["the project's own runner changed", "db:migrate:deploy"])
+
+
+def pr_control_app(s):
+    """A pull request changing the application's code beside the runner, which no migrating script runs: quiet."""
+    path = DB + "/src/index.ts"
+    proc, found = review(s, {**RUNNER_BASE, path: "export const db = 1;\n"}, {path: "export const db = 2;\n"})
+    check(not [f for f in found if f["rule"] == "unknown-statement"], f"pr: nothing is unknown: {found}")
+    check(proc.returncode == 0, f"pr --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+
+
+def pr_control_sql(s):
+    """A pull request adding only a migration.sql folder is reviewed as before: read, nothing unknown.
+    (pr's default selection is **/migrations/**: the folder is Prisma's usual prisma/migrations here.)"""
+    mig = "prisma/migrations"
+    sql = mig + "/20260401000003_add_note/migration.sql"
+    base = {**{k.replace(MIG, mig): v for k, v in PRISMA.items()}, "package.json": package({"migrate": "prisma migrate deploy"})}
+    proc, found = review(s, base, {sql: "SET lock_timeout = '2s';\n" 'ALTER TABLE "Survey" ADD COLUMN "note" TEXT;\n'})
+    check(not [f for f in found if f["rule"] == "unknown-statement"], f"pr: nothing is unknown: {found}")
+    check(proc.returncode == 0, f"pr --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+    check("summary: 1 file, 2 statements" in proc.stdout, f"the migration is reviewed:\n{proc.stdout[-800:]}")
+
+
+SCENARIOS = {f.__name__: f for f in [data_migration, dist_runner, tsx_runner, formbricks_shape, wf_runner, control_prisma,
+                                      pr_data_migration, pr_data_migration_changed, pr_control_sql, pr_helper_changed,
+                                      pr_runner_changed, pr_runner_source_changed, pr_control_app]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
