@@ -502,10 +502,10 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     // Yarn's settings from the environment a command file gives (yarn_release.hpp, red team R88b F3):
     // as the rc file's, the code they name runs in every `yarn <script>`.
     if (name != "package.json") {
-        for (const auto& [line, value] : yarn_env_settings(text)) {
+        for (const auto& [line, setting, value] : yarn_env_settings(text)) {
             if (out.size() >= 256) break;
-            out.emplace_back(line, value ? "this line sets a Yarn setting from the environment (YARN_<SETTING>: yarnPath, plugins, injectEnvironmentFiles, "
-                                           "or the rc file's name) to " + printable(value->substr(0, 120)) +
+            out.emplace_back(line, value ? "this line sets " + printable(setting) + ", a Yarn setting from the environment (YARN_<SETTING>: yarnPath, plugins, "
+                                           "injectEnvironmentFiles, or the rc file's name), to " + printable(value->substr(0, 120)) +
                                            ": Yarn runs the code it names in place of itself or in every script, and pgfence does not read it"
                                          : "this line sets Yarn's environment (a YARN_<SETTING> naming code Yarn runs, or a $GITHUB_ENV write pgfence "
                                            "does not read) to a value pgfence does not know: the code it names may replace the migration tool's process");

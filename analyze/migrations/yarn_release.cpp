@@ -62,8 +62,9 @@ std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_
     std::vector<std::pair<int, std::string>> out;
     if (path_name(rc_path) != ".yarnrc.yml") {
         // A command file's YARN_YARN_PATH, as the rc file's yarnPath, from the top of the checkout.
-        for (const auto& [line, value] : yarn_env_settings(text)) {
-            if (auto release = value ? release_path(*value, "") : std::nullopt; release && out.size() < 16) out.emplace_back(line, *release);
+        for (const auto& s : yarn_env_settings(text)) {
+            if (lowered(s.name) != "yarn_yarn_path" || !s.value || out.size() >= 16) continue;
+            if (auto release = release_path(*s.value, "")) out.emplace_back(s.line, *release);
         }
         return out;
     }
@@ -75,8 +76,8 @@ std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_
     return out;
 }
 
-std::vector<std::pair<int, std::optional<std::string>>> yarn_env_settings(std::string_view text) {
-    std::vector<std::pair<int, std::optional<std::string>>> out;
+std::vector<YarnEnvSetting> yarn_env_settings(std::string_view text) {
+    std::vector<YarnEnvSetting> out;
     const std::string low = lowered(text);
     if (low.find("yarn_") == std::string::npos && low.find("github_env") == std::string::npos) return out;
     // An `env:` map's key (`YARN_YARN_PATH: x`): the value YAML gives, literal when plain.
@@ -86,14 +87,14 @@ std::vector<std::pair<int, std::optional<std::string>>> yarn_env_settings(std::s
         if (colon == std::string_view::npos || !yarn_code_setting(body.substr(0, colon))) return;
         std::string_view v = trim_blanks(body.substr(colon + 1));
         const bool plain = !v.empty() && v.find_first_of("$`\\#&*!|>%@{}[],") == std::string_view::npos;
-        out.emplace_back(n, plain ? std::optional<std::string>(std::string(v)) : std::nullopt);
+        out.push_back(YarnEnvSetting{n, std::string(body.substr(0, colon)), plain ? std::optional<std::string>(std::string(v)) : std::nullopt});
     });
     // Assignments and $GITHUB_ENV writes in commands (workflow_env_writes.hpp); a $GITHUB_ENV
     // write pgfence cannot read counts where the file runs yarn.
     const bool yarn = runs_yarn(text);
     for (auto& w : deploy_detail::workflow_env_writes(text, 0, yarn_code_setting)) {
         if (w.name.empty() && !yarn) continue;
-        out.emplace_back(w.line, w.name.empty() ? std::nullopt : w.value);
+        out.push_back(YarnEnvSetting{w.line, w.name, w.name.empty() ? std::nullopt : w.value});
     }
     return out;
 }

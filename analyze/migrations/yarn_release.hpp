@@ -24,6 +24,11 @@ namespace pgfence::analyze::tools {
 // YARN_RC_FILENAME, YARN_PLUGINS, YARN_INJECT_ENVIRONMENT_FILES, any case) in an `env:` map, an
 // assignment or a $GITHUB_ENV write, with the literal value (nullopt: computed); and, where the file
 // runs yarn, each $GITHUB_ENV write pgfence cannot read (red team R88b F3).
-[[nodiscard]] std::vector<std::pair<int, std::optional<std::string>>> yarn_env_settings(std::string_view text);
+struct YarnEnvSetting {
+    int line = 0;
+    std::string name;                  // as written; empty: a $GITHUB_ENV write pgfence cannot read
+    std::optional<std::string> value;  // nullopt: computed
+};
+[[nodiscard]] std::vector<YarnEnvSetting> yarn_env_settings(std::string_view text);
 
 }  // namespace pgfence::analyze::tools

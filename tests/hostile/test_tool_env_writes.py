@@ -75,7 +75,9 @@ def yarn_setting(binary, tmp):
              "export": ("      - run: |\n          export YARN_YARN_PATH=tools/ci-yarn.cjs\n          yarn migrate\n", 8),
              "ghenv": ("      - run: echo \"YARN_YARN_PATH=tools/ci-yarn.cjs\" >> $GITHUB_ENV\n      - run: yarn migrate\n", 7),
              "ghenv_cat": ("      - run: cat ci.env >> $GITHUB_ENV\n      - run: yarn migrate\n", 7),
-             "rcname": ("      - run: yarn migrate\n        env:\n          YARN_RC_FILENAME: ci.yarnrc.yml\n", 9)}
+             "rcname": ("      - run: yarn migrate\n        env:\n          YARN_RC_FILENAME: ci.yarnrc.yml\n", 9),
+             # Only yarnPath may name the checked-in release: a plugin there is not Yarn.
+             "plugins": ("      - run: yarn migrate\n        env:\n          YARN_PLUGINS: .yarn/releases/yarn-4.1.0.cjs\n", 9)}
     for name, (steps, line) in forms.items():
         r = Repo(binary, os.path.join(tmp, name))
         b = r.commit({**KNEX, WFP: workflow("      - run: yarn migrate\n")})
