@@ -19,6 +19,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/workflow_env_writes.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 
 namespace pgfence::analyze::tools::tool_dirs_detail {
@@ -135,24 +136,44 @@ void read_mikro_orm_env(std::string_view path, std::string_view text, std::vecto
 }
 
 void read_mikro_orm_workflow_env(int line, std::string_view workflow, std::string_view base, std::vector<ToolDir>& out, const ReadFile& read) {
-    if (workflow.find("MIKRO_ORM_") == std::string_view::npos) return;
     // The variables the runner gives the step's shell (the workflow's, the job's and the step's
-    // `env:`), as a .env of the folder the CLI runs in says them: the same keys count
-    // (read_mikro_orm_env), each at the line of the workflow that binds it. @mikro-orm/core 6.6.16
-    // utils/ConfigurationLoader.js: MIKRO_ORM_CLI_CONFIG (getConfigPaths), MIKRO_ORM_ENV
-    // (registerDotenv), loadEnvironmentVars: MIKRO_ORM_BASE_DIR, MIKRO_ORM_MIGRATIONS_PATH, _PATH_TS, _GLOB.
-    const deploy_detail::WorkflowValues values(workflow);
+    // `env:`), and those the commands before this one set (`export`, an assignment, an earlier
+    // step's $GITHUB_ENV write: workflow_env_writes.hpp, red team R88b F4), as a .env of the folder
+    // the CLI runs in says them: the same keys count (read_mikro_orm_env), each at the line that
+    // sets it. @mikro-orm/core 6.6.16 utils/ConfigurationLoader.js: MIKRO_ORM_CLI_CONFIG
+    // (getConfigPaths), MIKRO_ORM_ENV (registerDotenv), loadEnvironmentVars: MIKRO_ORM_BASE_DIR,
+    // MIKRO_ORM_MIGRATIONS_PATH, _PATH_TS, _GLOB.
+    static constexpr std::string_view k_keys[] = {"MIKRO_ORM_MIGRATIONS_PATH", "MIKRO_ORM_MIGRATIONS_PATH_TS", "MIKRO_ORM_MIGRATIONS_GLOB",
+                                                  "MIKRO_ORM_BASE_DIR", "MIKRO_ORM_ENV", "MIKRO_ORM_CLI_CONFIG"};
+    const auto key_of = [](std::string_view name) { return std::find(std::begin(k_keys), std::end(k_keys), name) != std::end(k_keys); };
     std::string env;
     std::vector<int> at;
-    for (std::string_view key : {"MIKRO_ORM_MIGRATIONS_PATH", "MIKRO_ORM_MIGRATIONS_PATH_TS", "MIKRO_ORM_MIGRATIONS_GLOB", "MIKRO_ORM_BASE_DIR",
-                                 "MIKRO_ORM_ENV", "MIKRO_ORM_CLI_CONFIG"}) {
-        std::vector<int> uses;
-        const auto expanded = values.expand(line, "$" + std::string(key), uses);
-        if (uses.empty()) continue;
-        for (const auto& v : expanded) {
-            if (v.find_first_of("\n\r") != std::string::npos) continue;
-            env += std::string(key) + "=" + v + "\n";
-            at.push_back(uses.front());
+    if (workflow.find("MIKRO_ORM_") != std::string_view::npos) {
+        const deploy_detail::WorkflowValues values(workflow);
+        for (std::string_view key : k_keys) {
+            std::vector<int> uses;
+            const auto expanded = values.expand(line, "$" + std::string(key), uses);
+            if (uses.empty()) continue;
+            for (const auto& v : expanded) {
+                if (v.find_first_of("\n\r") != std::string::npos) continue;
+                env += std::string(key) + "=" + v + "\n";
+                at.push_back(uses.front());
+            }
+        }
+    }
+    if (workflow.find("MIKRO_ORM_") != std::string_view::npos || workflow.find("GITHUB_ENV") != std::string_view::npos) {
+        for (const auto& w : deploy_detail::workflow_env_writes(workflow, line, key_of)) {
+            if (w.name.empty()) {
+                out.push_back(computed("mikro-orm", "$GITHUB_ENV", w.line,
+                                       "this line writes " + shown(w.raw) + " into $GITHUB_ENV, which pgfence does not read: it may set a MIKRO_ORM_ "
+                                       "variable that moves the migrations folder MikroORM's CLI runs",
+                                       true));
+            } else if (!w.value || w.value->find_first_of("#= \t") != std::string::npos) {
+                out.push_back(computed("mikro-orm", w.name, w.line, "a command sets it to " + shown(w.raw) + ", which pgfence does not read", true));
+            } else {
+                env += w.name + "=" + *w.value + "\n";
+                at.push_back(w.line);
+            }
         }
     }
     if (env.empty()) return;

@@ -9,6 +9,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/yarn_release.hpp"
 #include "analyze/migrations/spring_env.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/rebinding.hpp"
@@ -497,6 +498,19 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
     for (const auto& l : logical_lines(text, name.ends_with(".yml") || name.ends_with(".yaml"))) {
         if (std::string why = preload_line(l.text, false); !why.empty()) out.emplace_back(l.number, std::move(why));
         if (out.size() >= 256) break;
+    }
+    // Yarn's settings from the environment a command file gives (yarn_release.hpp, red team R88b F3):
+    // as the rc file's, the code they name runs in every `yarn <script>`.
+    if (name != "package.json") {
+        for (const auto& [line, setting, value] : yarn_env_settings(text)) {
+            if (out.size() >= 256) break;
+            out.emplace_back(line, value ? "this line sets " + printable(setting) + ", a Yarn setting from the environment (YARN_<SETTING>: yarnPath, plugins, "
+                                           "injectEnvironmentFiles, or the rc file's name), to " + printable(value->substr(0, 120)) +
+                                           ": Yarn runs the code it names in place of itself or in every script, and pgfence does not read it"
+                                         : "this line sets Yarn's environment (a YARN_<SETTING> naming code Yarn runs, or a $GITHUB_ENV write pgfence "
+                                           "does not read) to a value pgfence does not know: the code it names may replace the migration tool's process");
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     // package.json's values as npm hands them to the shell: JSON strings, however the file is laid
     // out (`"migrate":"node --env-file=…"` has no blank to split the line at; red team R82a B11).

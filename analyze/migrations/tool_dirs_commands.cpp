@@ -174,9 +174,8 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                                        true));
                 break;
             }
-            if (path.starts_with(".github/workflows/") || path.find("/.github/workflows/") != std::string_view::npos) {
-                read_mikro_orm_workflow_env(n, text, base, out, read);
-            }
+            // A workflow's env: and its commands' writes, or a script's exports before the command.
+            if (name != "package.json") read_mikro_orm_workflow_env(n, text, base, out, read);
             read_mikro_orm_command(n, rest, base, out, read);
             break;
         }

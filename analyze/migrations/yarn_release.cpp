@@ -3,37 +3,98 @@
 #include <cctype>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/workflow_env_writes.hpp"
 
 namespace pgfence::analyze::tools {
+namespace {
+
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// `v` (a yarnPath value) when it is a literal relative path, one folder deep in .yarn/releases/ of
+// `folder`: no environment variable (Yarn expands `${X}` in rc values), no `..`, no comment, no
+// escape, nothing YAML would read otherwise.
+std::optional<std::string> release_path(std::string_view v, std::string_view folder) {
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    if (v.starts_with("./")) v.remove_prefix(2);
+    constexpr std::string_view k_releases = ".yarn/releases/";
+    if (!v.starts_with(k_releases)) return std::nullopt;
+    const std::string_view file = v.substr(k_releases.size());
+    if (file.empty() || file == "." || file == "..") return std::nullopt;
+    for (char c : file) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_')) return std::nullopt;
+    }
+    return (folder.empty() ? std::string() : std::string(folder) + "/") + std::string(v);
+}
+
+// Yarn 2+ takes every setting from an environment variable `YARN_<SETTING>` (any case) and the rc
+// file's name from YARN_RC_FILENAME (@yarnpkg/cli-dist 4.1.0 bin/yarn.js: `for (let [e, r] of
+// Object.entries(process.env)) e = e.toLowerCase(), e.startsWith("yarn_") && (e = camelcase(
+// e.slice(5)), t[e] = r)`, and G4(): `${prefix}rc_filename`; yarnpkg.com/configuration/yarnrc). The
+// settings that name code Yarn runs, or the environment of every script: yarnPath, plugins,
+// injectEnvironmentFiles, and the rc file that may set them.
+bool yarn_code_setting(std::string_view name) {
+    const std::string low = lowered(name);
+    return low == "yarn_yarn_path" || low == "yarn_rc_filename" || low == "yarn_plugins" || low == "yarn_inject_environment_files";
+}
+
+// Whether a line of `text` runs `yarn` (a word, not a part of a name).
+bool runs_yarn(std::string_view text) {
+    const std::string low = lowered(text);
+    for (std::size_t at = low.find("yarn"); at != std::string::npos; at = low.find("yarn", at + 1)) {
+        const char before = at > 0 ? low[at - 1] : ' ';
+        const char after = at + 4 < low.size() ? low[at + 4] : '\n';
+        if ((before == ' ' || before == '\t' || before == ';' || before == '&' || before == '|' || before == '(' || before == '"') &&
+            (after == ' ' || after == '\n' || after == '\r' || after == ';' || after == '&')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
 
 std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_path, std::string_view text) {
     std::vector<std::pair<int, std::string>> out;
-    if (path_name(rc_path) != ".yarnrc.yml") return out;
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size() && out.size() < 16;) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        // A top-level key only (an indented one is another key's), as `yarn set version` writes it.
-        if (!line.starts_with("yarnPath:")) continue;
-        std::string_view v = line.substr(9);
-        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-        while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
-        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
-        if (v.starts_with("./")) v.remove_prefix(2);
-        // A literal relative path, one folder deep in .yarn/releases/: no environment variable
-        // (Yarn expands `${X}` in rc values), no `..`, no comment, no escape, nothing YAML would read otherwise.
-        constexpr std::string_view k_releases = ".yarn/releases/";
-        if (!v.starts_with(k_releases)) continue;
-        const std::string_view file = v.substr(k_releases.size());
-        bool literal = !file.empty() && file != "." && file != "..";
-        for (char c : file) {
-            if (!(std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_')) literal = false;
+    if (path_name(rc_path) != ".yarnrc.yml") {
+        // A command file's YARN_YARN_PATH, as the rc file's yarnPath, from the top of the checkout.
+        for (const auto& s : yarn_env_settings(text)) {
+            if (lowered(s.name) != "yarn_yarn_path" || !s.value || out.size() >= 16) continue;
+            if (auto release = release_path(*s.value, "")) out.emplace_back(s.line, *release);
         }
-        if (!literal) continue;
-        const std::string_view folder = path_folder(rc_path);
-        out.emplace_back(n, (folder.empty() ? std::string() : std::string(folder) + "/") + std::string(v));
+        return out;
+    }
+    each_line(text, [&](int n, std::string_view line) {
+        // A top-level key only (an indented one is another key's), as `yarn set version` writes it.
+        if (out.size() >= 16 || !line.starts_with("yarnPath:")) return;
+        if (auto release = release_path(trim_blanks(line.substr(9)), path_folder(rc_path))) out.emplace_back(n, *release);
+    });
+    return out;
+}
+
+std::vector<YarnEnvSetting> yarn_env_settings(std::string_view text) {
+    std::vector<YarnEnvSetting> out;
+    const std::string low = lowered(text);
+    if (low.find("yarn_") == std::string::npos && low.find("github_env") == std::string::npos) return out;
+    // An `env:` map's key (`YARN_YARN_PATH: x`): the value YAML gives, literal when plain.
+    each_yaml_line(text, [&](int n, std::size_t, std::string_view body) {
+        if (out.size() >= 64) return;
+        const std::size_t colon = body.find(':');
+        if (colon == std::string_view::npos || !yarn_code_setting(body.substr(0, colon))) return;
+        std::string_view v = trim_blanks(body.substr(colon + 1));
+        const bool plain = !v.empty() && v.find_first_of("$`\\#&*!|>%@{}[],") == std::string_view::npos;
+        out.push_back(YarnEnvSetting{n, std::string(body.substr(0, colon)), plain ? std::optional<std::string>(std::string(v)) : std::nullopt});
+    });
+    // Assignments and $GITHUB_ENV writes in commands (workflow_env_writes.hpp); a $GITHUB_ENV
+    // write pgfence cannot read counts where the file runs yarn.
+    const bool yarn = runs_yarn(text);
+    for (auto& w : deploy_detail::workflow_env_writes(text, 0, yarn_code_setting)) {
+        if (w.name.empty() && !yarn) continue;
+        out.push_back(YarnEnvSetting{w.line, w.name, w.name.empty() ? std::nullopt : w.value});
     }
     return out;
 }

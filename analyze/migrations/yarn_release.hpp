@@ -5,6 +5,7 @@
 // such a release as an assumption (a note); a yarnPath anywhere else, computed, or through a link
 // stays unknown (preload_lines), and `pr` reviews any change to .yarnrc.yml or .yarn/releases/.
 // Not for use outside analyze.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,19 @@ namespace pgfence::analyze::tools {
 // In a .yarnrc.yml at `rc_path` (repository-relative), the `yarnPath:` lines whose value is a
 // literal path under the rc file's own .yarn/releases/ folder (Yarn resolves it from the rc file's
 // folder): (line, repository path). The caller checks that the file is a regular file and no link.
+// In a workflow or script (not named .yarnrc.yml), the lines whose YARN_YARN_PATH names such a release
+// from the top of the checkout (red team R88b F3).
 [[nodiscard]] std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_path, std::string_view text);
+
+// In a workflow or script, the lines that set a Yarn setting naming code Yarn runs (YARN_YARN_PATH,
+// YARN_RC_FILENAME, YARN_PLUGINS, YARN_INJECT_ENVIRONMENT_FILES, any case) in an `env:` map, an
+// assignment or a $GITHUB_ENV write, with the literal value (nullopt: computed); and, where the file
+// runs yarn, each $GITHUB_ENV write pgfence cannot read (red team R88b F3).
+struct YarnEnvSetting {
+    int line = 0;
+    std::string name;                  // as written; empty: a $GITHUB_ENV write pgfence cannot read
+    std::optional<std::string> value;  // nullopt: computed
+};
+[[nodiscard]] std::vector<YarnEnvSetting> yarn_env_settings(std::string_view text);
 
 }  // namespace pgfence::analyze::tools
