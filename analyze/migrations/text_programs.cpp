@@ -152,18 +152,28 @@ ProgramEffect awk_program(std::string_view p) {
     for (std::size_t at = p.find('@'); at != std::string_view::npos; at = p.find('@', at + 1)) {
         if (at + 1 < p.size() && (std::isalpha(static_cast<unsigned char>(p[at + 1])) != 0 || p[at + 1] == '_')) return ProgramEffect::runs;
     }
-    // A pipe to a command: after print or printf, or next to a string (`print | "cmd"`, `"cmd" | ...`).
-    for (std::size_t at = p.find('|'); at != std::string_view::npos; at = p.find('|', at + 1)) {
-        if (at + 1 < p.size() && p[at + 1] == '|') {
-            ++at;
-            continue;
+    // A pipe to a command: after print or printf in its statement, or next to a string (`print |
+    // "cmd"`, `"cmd" | ...`). One pass: the statement's start and whether print was seen move forward.
+    std::size_t stmt = 0;
+    bool print = false;
+    for (std::size_t at = 0; at < p.size(); ++at) {
+        const char c = p[at];
+        if (c == ';' || c == '{' || c == '}' || c == '\n') {
+            stmt = at + 1;
+            print = false;
+        } else if (c == 't' && at + 1 >= stmt + 5 && p.substr(at - 4, 5) == "print") {
+            print = true;
+        } else if (c == '|') {
+            if (at + 1 < p.size() && p[at + 1] == '|') {
+                ++at;
+                continue;
+            }
+            std::size_t before = at;
+            while (before > stmt && (p[before - 1] == ' ' || p[before - 1] == '\t')) --before;
+            std::size_t after = at + 1;
+            while (after < p.size() && (p[after] == ' ' || p[after] == '\t')) ++after;
+            if (print || (before > stmt && p[before - 1] == '"') || (after < p.size() && p[after] == '"')) return ProgramEffect::runs;
         }
-        const std::size_t before = p.find_last_not_of(" \t", at == 0 ? 0 : at - 1);
-        const std::size_t after = p.find_first_not_of(" \t", at + 1);
-        if ((before != std::string_view::npos && at > 0 && p[before] == '"') || (after != std::string_view::npos && p[after] == '"')) return ProgramEffect::runs;
-        const std::size_t stmt = p.find_last_of(";{}\n", at);
-        const std::string_view head = p.substr(stmt == std::string_view::npos ? 0 : stmt + 1, at - (stmt == std::string_view::npos ? 0 : stmt + 1));
-        if (head.find("print") != std::string_view::npos) return ProgramEffect::runs;
     }
     if (p.find_first_of("|>`") != std::string_view::npos) return ProgramEffect::unsure;
     return ProgramEffect::text;
@@ -185,27 +195,33 @@ std::string text_program_why(std::string_view line) {
     auto check = [&](std::string_view program, std::string_view text, char quote) {
         if (why.empty()) why = text_program_line_why(program, text, quote);
     };
-    // Each quoted string in a command of sed or awk (from the last `;`, `|` or `&` before it).
+    // Each quoted string in a command of sed or awk: the program is the first sed or awk word since the
+    // last `;`, `|`, `&` or `(` outside quotes, each byte looked at once.
+    std::size_t scanned = 0;  // the command's words before here are looked at
+    std::string_view program;
     for (std::size_t i = 0; i < line.size() && why.empty(); ++i) {
+        if (line[i] == ';' || line[i] == '|' || line[i] == '&' || line[i] == '(') {
+            scanned = i + 1;
+            program = {};
+            continue;
+        }
         if (line[i] != '\'' && line[i] != '"') continue;
+        while (program.empty() && scanned < i) {
+            std::string_view head = line.substr(scanned, i - scanned);
+            const std::size_t b = head.find_first_not_of(" \t");
+            if (b == std::string_view::npos) break;
+            const std::size_t e = std::min(head.find_first_of(" \t", b), head.size());
+            const std::string_view w = base_name(head.substr(b, e - b));
+            if (sed_name(w) || awk_name(w)) program = w;
+            scanned += e;
+        }
         std::size_t j = i + 1;
         for (; j < line.size() && line[j] != line[i]; ++j) {
             if (line[i] == '"' && line[j] == '\\') ++j;
         }
-        const std::size_t from = line.find_last_of(";|&(", i);
-        std::string_view head = line.substr(from == std::string_view::npos ? 0 : from + 1, i - (from == std::string_view::npos ? 0 : from + 1));
-        std::string_view program;
-        while (!head.empty() && program.empty()) {
-            const std::size_t b = head.find_first_not_of(" \t");
-            if (b == std::string_view::npos) break;
-            head.remove_prefix(b);
-            const std::size_t e = std::min(head.find_first_of(" \t"), head.size());
-            const std::string_view w = base_name(head.substr(0, e));
-            if (sed_name(w) || awk_name(w)) program = w;
-            head.remove_prefix(e);
-        }
         if (!program.empty()) check(program, line.substr(i + 1, std::min(j, line.size()) - i - 1), line[i]);
         i = j;
+        scanned = std::min(j + 1, line.size());
     }
     // An unquoted script (`sed s:x:y:e`): the words after sed or awk in its command.
     for (const auto& words : simple_commands(line)) {
