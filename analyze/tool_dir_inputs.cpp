@@ -546,7 +546,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
         }
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
-        for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        for (auto& s : schema_sync_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
         for (auto& s : session_setup_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
         // Code node preloads into every process a script or command starts (.npmrc node-options,

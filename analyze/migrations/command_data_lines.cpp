@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/text_programs.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 
@@ -416,31 +417,15 @@ std::size_t quote_end(std::string_view line, char quote) {
     return std::string_view::npos;
 }
 
-bool quoted_text_line(std::string_view program, std::string_view line) {
+bool quoted_text_line(std::string_view program, std::string_view line, char quote) {
     const std::string_view p = program.substr(program.rfind('/') == std::string_view::npos ? 0 : program.rfind('/') + 1);
     if (p == "grep" || p == "egrep" || p == "fgrep" || p == "jq" || p == "echo" || p == "printf") return true;
-    // awk runs a shell command through system(), a pipe to or from a command (`print | "cmd"`,
-    // `"cmd" | getline`, gawk's `|&`) and nothing else (POSIX awk, "Output Statements", "getline";
-    // gawk manual, "Getline/Pipe", "Redirection"): a line with none of them is the program's text.
-    if (p == "awk" || p == "gawk" || p == "mawk" || p == "nawk" || p == "busybox-awk") {
-        return line.find("system") == std::string_view::npos && line.find("getline") == std::string_view::npos &&
-               line.find('|') == std::string_view::npos && line.find('`') == std::string_view::npos;
-    }
-    if (p != "sed" && p != "gsed") return false;
-    // GNU sed's `e` command (`e`, `e command`) and the `e` flag of `s` (`s/x/y/e`) run a shell
-    // command: a line that may hold either is read as before.
-    const std::string_view t = trim(line);
-    if (t.starts_with("e") || t.find("/e") != std::string_view::npos || t.find("|e") != std::string_view::npos || t.find(",e") != std::string_view::npos ||
-        t.find("#e") != std::string_view::npos) {
-        return false;
-    }
-    for (std::string_view sep : {";", "{", "}"}) {
-        for (std::size_t at = t.find(sep); at != std::string_view::npos; at = t.find(sep, at + 1)) {
-            const std::size_t next = t.find_first_not_of(" \t", at + 1);
-            if (next != std::string_view::npos && t[next] == 'e') return false;
-        }
-    }
-    return true;
+    // awk and sed only where their program is proven to print text (text_programs.hpp, red team
+    // R88b F1): no sed `e` command or `s///e` flag, whatever the delimiter or the flags before it,
+    // no file it writes or reads; no awk system(), getline, pipe or output file.
+    if (p == "awk" || p == "gawk" || p == "mawk" || p == "nawk" || p == "busybox-awk") return awk_program(line) == ProgramEffect::text;
+    if (p == "sed" || p == "gsed") return sed_script(line, quote) == ProgramEffect::text;
+    return false;
 }
 
 }  // namespace pgfence::analyze::tools::deploy_detail

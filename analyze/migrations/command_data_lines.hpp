@@ -54,11 +54,11 @@ char shell_quote_state(std::string_view line, char quote, std::string& program);
 [[nodiscard]] std::size_t quote_end(std::string_view line, char quote);
 
 // Whether a line inside a quoted argument that `program` opened on an earlier line is that
-// program's text and no command: the program of a sed without its `e` command (GNU sed manual,
-// "Extended Commands": `e command` and the `s///e` flag run the shell), of grep or jq, the text of
-// echo or printf, of awk where the line has no system(), getline or pipe. Any other program's
+// program's text and no command: the program of a sed or awk proven to only print (sed_script,
+// awk_program: no sed `e`, no awk system()), of grep or jq, the text of echo or printf (`quote`:
+// the shell quote around it). Any other program's
 // (`bash -c "`, `ssh host "`, an awk line that runs a command) is read as before. simple_commands
 // keeps such a program's quoted text closed on its line as one word, as the shell does.
-[[nodiscard]] bool quoted_text_line(std::string_view program, std::string_view line);
+[[nodiscard]] bool quoted_text_line(std::string_view program, std::string_view line, char quote = '\'');
 
 }  // namespace pgfence::analyze::tools::deploy_detail

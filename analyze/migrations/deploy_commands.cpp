@@ -13,6 +13,7 @@
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/workflow_values.hpp"
@@ -395,6 +396,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // echo is no command (review84 FU-5); another program's (`bash -c "`, `ssh host "`) is read.
         std::size_t quoted_text = 0;  // bytes of the line that are such text
         bool heredoc_text = false;    // a line of a here-document cat or tee is given (heredoc_is_data)
+        std::string program_why;      // the line runs a command through sed's `e` or awk's system() (text_programs.hpp)
         if (!heredoc_end.empty()) {
             // A here-document's body is text, no quoting (bash manual, "Here Documents").
             std::string_view body = l.text;
@@ -407,7 +409,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             open_quote = shell_quote_state(l.text, open_quote, program);
             if (was != 0) {
                 const std::size_t end = quote_end(l.text, was);
-                if (quoted_text_line(quote_program, l.text.substr(0, end))) quoted_text = end == std::string_view::npos ? l.text.size() : end;
+                if (quoted_text_line(quote_program, l.text.substr(0, end), was)) quoted_text = end == std::string_view::npos ? l.text.size() : end;
+                else program_why = text_program_line_why(quote_program, l.text.substr(0, end), was);
             }
             quote_program = std::move(program);
             heredoc_end = open_quote == 0 ? heredoc_word(l.text) : std::string();
@@ -485,6 +488,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             why = dotenv ? std::string() : destructive_command(t);
             if (dotenv) break;
             if (why.empty()) why = recipe_why;
+            if (why.empty()) why = !program_why.empty() ? program_why : no_command ? std::string() : text_program_why(t);
+            if (why.empty() && !no_command) why = computed_program_why(t);
             std::size_t index = 0;
             std::vector<std::vector<std::string>> patterns;
             const auto commands = no_command ? std::vector<std::vector<std::string>>{} : simple_commands(t, &patterns);

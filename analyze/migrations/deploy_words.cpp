@@ -77,7 +77,7 @@ std::size_t closing_quote(std::string_view line, std::size_t open) {
 bool text_argument(std::string_view program, std::string_view quoted, char quote) {
     if (program.empty() || program == "echo" || program == "printf") return false;
     if (quote == '"' && (quoted.find("$(") != std::string_view::npos || quoted.find('`') != std::string_view::npos)) return false;
-    return quoted_text_line(program, quoted);
+    return quoted_text_line(program, quoted, quote);
 }
 
 }  // namespace
@@ -116,6 +116,15 @@ std::vector<std::vector<std::string>> simple_commands(std::string_view line, std
                 i = close;
                 continue;
             }
+        }
+        if (c == '$' && quote == 0 && (line.substr(i).starts_with("${IFS}") || (line.substr(i).starts_with("$IFS") &&
+                                                                                  (i + 4 >= line.size() || (std::isalnum(static_cast<unsigned char>(line[i + 4])) == 0 && line[i + 4] != '_'))))) {
+            // An unquoted `${IFS}` or `$IFS`: bash splits the results of unquoted expansions into
+            // words at IFS's characters (bash manual, "Word Splitting"), so `psql${IFS}"$URL"` is psql
+            // and its argument (red team R88b F5). IFS's own value splits whatever it holds.
+            end_word();
+            i += line[i + 1] == '{' ? 5 : 3;
+            continue;
         }
         if (c == '$' && quote != '\'' && i + 1 < line.size() && line[i + 1] == '{') {
             // `${NAME}`: a parameter expansion inside the word, as `$NAME` is (bash manual, "Shell

@@ -82,6 +82,11 @@ std::vector<Command> shell_commands(std::string_view l) {
             } else {
                 next = Next::stdin_file;
             }
+        } else if (c == '$' && (l.substr(i).starts_with("${IFS}") ||
+                                (l.substr(i).starts_with("$IFS") && (i + 4 >= l.size() || (std::isalnum(static_cast<unsigned char>(l[i + 4])) == 0 && l[i + 4] != '_'))))) {
+            // An unquoted `${IFS}`/`$IFS` splits the word there (bash manual, "Word Splitting"; R88b F5).
+            end_word();
+            i += l[i + 1] == '{' ? 5 : 3;
         } else {
             if (c == '$' || c == '`') computed = true;
             word += c;

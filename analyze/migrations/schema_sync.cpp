@@ -1,6 +1,9 @@
 #include "analyze/migrations/schema_sync.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <iterator>
 #include <initializer_list>
 #include <set>
 #include <string>
@@ -132,8 +135,14 @@ std::size_t words_at(std::string_view text, std::size_t at, std::initializer_lis
     bool first = true;
     for (std::string_view w : words) {
         if (!first) {
+            // Blanks, or an unquoted `${IFS}`/`$IFS` that bash splits at (bash manual, "Word Splitting"; R88b F5).
             std::size_t gap = at;
-            while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+            while (at < text.size()) {
+                if (text[at] == ' ' || text[at] == '\t') ++at;
+                else if (text.substr(at).starts_with("${IFS}")) at += 6;
+                else if (text.substr(at).starts_with("$IFS") && (at + 4 >= text.size() || !word_char(text[at + 4]))) at += 4;
+                else break;
+            }
             if (at == gap) return std::string_view::npos;
         }
         first = false;
@@ -223,40 +232,88 @@ void read_hibernate(std::string_view text, std::vector<SchemaSync>& out, std::st
     }
 }
 
-// Whether a line (the text from its start) is a comment that names no command (review87 C: a test file's
-// `//   Runs \`prisma db push\``): its first word starts with `#` but not `#!` (a comment in the
-// shell, YAML, a Dockerfile, a Makefile, Python), or is `//` alone before a blank or the end
-// (JavaScript's; in a shell `//` is the root folder, which no command runs). A `/*` block's lines
-// are not passed over: a shell line `* x` runs the first file the glob matches.
-bool comment_line(std::string_view line) {
-    const std::size_t b = line.find_first_not_of(" \t");
-    if (b == std::string_view::npos) return false;
-    line.remove_prefix(b);
-    if (line.starts_with("#")) return !line.starts_with("#!");
-    return line.starts_with("//") && (line.size() == 2 || line[2] == ' ' || line[2] == '\t' || line[2] == '\r' || line[2] == '\n');
+// Whether `path` is a JavaScript or TypeScript source, where `//` starts a comment to the end of its line.
+bool js_source(std::string_view path) {
+    const std::size_t dot = path.rfind('.');
+    if (dot == std::string_view::npos || path.find('/', dot) != std::string_view::npos) return false;
+    const std::string_view ext = path.substr(dot);
+    for (std::string_view e : {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"}) {
+        if (ext == e) return true;
+    }
+    return false;
+}
+
+// The lines of `text` that are comments naming no command (review87 C: a test file's `//   Runs
+// \`prisma db push\``), as [start, end) spans in order. By the file's language (red team R88b F6):
+// - JavaScript/TypeScript: a line whose first word is `//` alone, not inside a template literal a
+//   line above opened (its text may be a shell command; the backquotes counted, escaped ones not).
+// - any other file (a shell script, a workflow's run block, a Makefile, a Dockerfile): a line that
+//   starts with `#` (not `#!`), a comment at a word's start (bash manual, "Comments"), unless the line
+//   continues the one above: that ends in a backslash (bash manual, "Escape Character": a
+//   backslash-newline joins the lines) or leaves a quote open (the `#` is then inside a word; the
+//   quote state is the shell's over the whole file, an apostrophe in YAML text errs toward reading).
+// There `//` is the root folder, a command that fails, so `// || npx drizzle-kit push` runs the push.
+// A `/*` block's lines are never passed over: a shell line `* x` runs the first file the glob matches.
+std::vector<std::pair<std::size_t, std::size_t>> comment_spans(std::string_view text, std::string_view path) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    const bool js = js_source(path);
+    bool in_template = false;  // JS: inside a template literal
+    char quote = 0;            // shell: the quote open at the line's start
+    bool continued = false;    // shell: the line above ended in a backslash
+    for (std::size_t start = 0; start <= text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (line.ends_with("\r")) line.remove_suffix(1);
+        const std::size_t b = line.find_first_not_of(" \t");
+        const std::string_view first = b == std::string_view::npos ? std::string_view() : line.substr(b);
+        bool comment = false;
+        if (js) {
+            comment = !in_template && first.starts_with("//") && (first.size() == 2 || first[2] == ' ' || first[2] == '\t');
+            if (!comment) {
+                for (std::size_t i = 0; i < line.size(); ++i) {
+                    if (line[i] == '\\') ++i;
+                    else if (line[i] == '`') in_template = !in_template;
+                }
+            }
+        } else {
+            comment = quote == 0 && !continued && first.starts_with("#") && !first.starts_with("#!");
+            if (!comment) {
+                for (std::size_t i = 0; i < line.size(); ++i) {
+                    const char c = line[i];
+                    if (quote == '\'') {
+                        if (c == '\'') quote = 0;
+                    } else if (c == '\\') {
+                        ++i;
+                    } else if (quote == '"') {
+                        if (c == '"') quote = 0;
+                    } else if (c == '"' || c == '\'') {
+                        quote = c;
+                    } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                        break;  // a comment to the end of the line
+                    }
+                }
+            }
+            continued = !comment && quote != '\'' && line.ends_with("\\");
+        }
+        if (comment) out.emplace_back(start, end);
+        start = end + 1;
+    }
+    return out;
 }
 
 }  // namespace
 
-std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
+std::vector<SchemaSync> schema_sync_commands(std::string_view text, std::string_view path) {
     std::vector<SchemaSync> out;
+    const auto comments = comment_spans(text, path);
     for (const SyncCommand& c : k_sync_commands) {
         const std::string_view first = *c.words.begin();
-        // The line the last match was on, and whether it is a comment: each line looked at once.
-        std::size_t line_start = std::string_view::npos, seen = 0;
-        bool comment = false;
         for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + first.size())) {
             std::size_t end = words_at(text, at, c.words);
             if (end == std::string_view::npos) continue;
-            bool moved = line_start == std::string_view::npos;
-            for (std::size_t nl = text.find('\n', seen); nl != std::string_view::npos && nl < at; nl = text.find('\n', nl + 1)) {
-                line_start = nl + 1;
-                moved = true;
-            }
-            if (line_start == std::string_view::npos) line_start = 0;
-            seen = at;
-            if (moved) comment = comment_line(text.substr(line_start));
-            if (comment) continue;
+            const auto in = std::upper_bound(comments.begin(), comments.end(), std::pair<std::size_t, std::size_t>(at, SIZE_MAX));
+            if (in != comments.begin() && std::prev(in)->first <= at && at < std::prev(in)->second) continue;
             out.push_back(SchemaSync{line_at(text, at),
                                      std::string(c.what) + " when this command runs (DDL computed from the models at run time, "
                                                            "dropped columns and tables included): pgfence does not see it",
@@ -266,8 +323,8 @@ std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
     return out;
 }
 
-std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
-    std::vector<SchemaSync> out = schema_sync_commands(text);
+std::vector<SchemaSync> schema_sync_settings(std::string_view text, std::string_view path) {
+    std::vector<SchemaSync> out = schema_sync_commands(text, path);
     // TypeORM: DataSource.initialize() runs synchronize() when options.synchronize is set and
     // dropDatabase() first when options.dropSchema is (typeorm/typeorm src/data-source/DataSource.ts
     // initialize; BaseDataSourceOptions.ts: "Indicates if database schema should be auto created on

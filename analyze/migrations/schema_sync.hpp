@@ -18,15 +18,16 @@ struct SchemaSync {
     std::string tool;  // "typeorm", "sequelize", "prisma", "drizzle": whose models it applies
 };
 
-// The schema synchronisation commands of `text` (a workflow, package.json script, Procfile,
+// The schema synchronisation commands of `text` (the file `path`: its language says which lines are
+// comments; a workflow, package.json script, Procfile,
 // Dockerfile, compose file, shell script): `prisma db push`, `drizzle-kit push`, `typeorm
 // schema:sync`. Every command that applies models to the database is one class with the settings
 // below: the models it reads are unknown statements when a pull request changes them.
-[[nodiscard]] std::vector<SchemaSync> schema_sync_commands(std::string_view text);
+[[nodiscard]] std::vector<SchemaSync> schema_sync_commands(std::string_view text, std::string_view path = {});
 
 // The settings of `text` that make an ORM change the schema when the application starts, and the
 // commands above.
-[[nodiscard]] std::vector<SchemaSync> schema_sync_settings(std::string_view text);
+[[nodiscard]] std::vector<SchemaSync> schema_sync_settings(std::string_view text, std::string_view path = {});
 
 // The line of the entity or model `text` (at `path`) declares, and whose: TypeORM @Entity /
 // @ViewEntity ("typeorm"), Sequelize define() or Model.init() ("sequelize"), a Prisma schema

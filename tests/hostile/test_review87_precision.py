@@ -198,12 +198,79 @@ def push_shell_control(s):
     gate_analyze(s, {"scripts/deploy.sh": "#!/bin/sh\n//usr/local/bin/prisma db push --accept-data-loss\n"}, "scripts/deploy.sh", 2, PRISMA)
 
 
+# Red team R88b F1: sed's `e` (the s flag with any delimiter or flags before it, the command after an
+# address) and awk's system() run a shell command: unknown at the line, never the program's text.
+HEAD = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+DROP = 'psql \\"$DATABASE_URL\\" -c \\"DROP TABLE users\\"'
+
+
+def sed_e_colon(s):
+    gate_analyze(s, {WF: HEAD + "      - run: sed 's:.*:psql \"$DATABASE_URL\" -c \"DROP TABLE users\":e' VERSION\n"}, WF, 7)
+
+
+def sed_e_flags(s):
+    """`e` after another flag (`ge`), in a second script given as --expression=."""
+    gate_analyze(s, {WF: HEAD + "      - run: sed -e 's/a/b/' --expression='s@.*@npx knex migrate:rollback --all@ge' VERSION\n"}, WF, 7)
+
+
+def sed_e_command(s):
+    """GNU sed's `e command` after an address, on a line of a program quoted over several lines."""
+    gate_analyze(s, deploy_script("sed -n '\n  /^v/p\n  1e npx knex migrate:rollback --all\n' VERSION\n"), "docker/install.sh", 9)
+
+
+def awk_system_oneline(s):
+    gate_analyze(s, {WF: HEAD + "      - run: awk 'BEGIN { system(\"" + DROP + "\") }'\n"}, WF, 7)
+
+
+def sed_program_text(s):
+    """A sed program of labels, addresses, any delimiter and flags with no `e` or `w` is text."""
+    clean(s, {WF: steps("      - run: |\n          v=$(sed -e ':a;N;$!ba;s/\\n/ /g' -e 's|x|y|2' -e '/^#/d' notes.txt)\n"
+                        "          sed -i.bak 's:a:b:gI; 2,/end/{s/q/r/p}' VERSION\n")})
+
+
+# Red team R88b F5: an unquoted ${IFS} splits the word; an expansion glued to a tool's name is computed.
+def ifs_psql(s):
+    gate_analyze(s, {WF: HEAD + "      - run: psql${IFS}\"$DATABASE_URL\"${IFS}-c${IFS}\"DROP TABLE users\"\n"}, WF, 7)
+
+
+def ifs_prisma_push(s):
+    gate_analyze(s, {WF: HEAD + "      - run: npx prisma${IFS}db push --accept-data-loss\n"}, WF, 7, PRISMA)
+
+
+def pgbin_psql(s):
+    gate_analyze(s, {WF: HEAD + "      - run: ${PGBIN}psql \"$DATABASE_URL\" -c \"DROP TABLE users\"\n"}, WF, 7)
+
+
+# Red team R88b F6: a "comment" the shell runs. `//` is a command in a shell (a folder: it fails, so
+# `||` runs what follows); `#` after a backslash-newline or inside an open quote starts no comment.
+def slash_line_push(s):
+    gate_analyze(s, {WF: HEAD + "      - run: |\n          // || npx prisma db push --accept-data-loss\n"}, WF, 8, PRISMA)
+
+
+def continued_hash_push(s):
+    gate_analyze(s, {WF: HEAD + "      - run: |\n          echo \"syncing the schema\"\\\n          # ; npx prisma db push --accept-data-loss\n"},
+                 WF, 9, PRISMA)
+
+
+def quoted_hash_push(s):
+    gate_analyze(s, {"scripts/deploy.sh": "#!/bin/sh\necho \"syncing\n#\"; npx prisma db push --accept-data-loss\n",
+                     WF: HEAD + "      - run: sh scripts/deploy.sh\n"}, "scripts/deploy.sh", 3, PRISMA)
+
+
+def template_slash_push(s):
+    """In JavaScript a `//` line inside a template literal is the string's text: here a shell line."""
+    gate_analyze(s, {"scripts/sync.ts": "import { execSync } from 'child_process';\nexecSync(`echo syncing\n// || npx prisma db push`);\n"},
+                 "scripts/sync.ts", 3, PRISMA)
+
+
 SCENARIOS = {f.__name__: f for f in (
     comment_names_push, push_command_control, push_shell_control, npx_scoped_package, scoped_folder_script_control,
     yarn_release, yarn_outside_control, yarn_escape_control, yarn_missing_control, yarn_link_control, yarn_pr_path_control,
     yarn_pr_release_control,
     sed_alternation, sed_pipe_control, awk_program, awk_system_control, heredoc_to_file, heredoc_bash_control, heredoc_pipe_control,
-    heredoc_script_file_control, string_assignment, computed_script_control)}
+    heredoc_script_file_control, string_assignment, computed_script_control,
+    sed_e_colon, sed_e_flags, sed_e_command, awk_system_oneline, sed_program_text, ifs_psql, ifs_prisma_push, pgbin_psql,
+    slash_line_push, continued_hash_push, quoted_hash_push, template_slash_push)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
