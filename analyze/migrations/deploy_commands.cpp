@@ -555,7 +555,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
-                    const std::string script = script_word(words);
+                    std::string script = script_word(words);
+                    // `npx @acme/db-tools`: a bin of the repository's own package (deploy_npx_bins.cpp).
+                    if (script.empty() && read) script = workspaces.npx_bin(words, here.value_or(base));
                     if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
                         why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
                               "which pgfence cannot tell: the migration commands in it are not seen";

@@ -51,6 +51,7 @@ struct ScriptRunByName {
     int line = 1;
     std::string path;
 };
-[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text);
+// `read`, when given, also finds the bin an `npx` of the repository's own package runs (deploy_npx_bins.cpp).
+[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text, const ReadFile& read = {});
 
 }  // namespace pgfence::analyze::tools
