@@ -220,6 +220,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 for (const auto& words : simple_commands(s.command)) {
                     const std::string script = script_word(words);
                     if (!script.empty()) why = script_unknown(script, path_folder(path), read, follow);
+                    // Its program not in the repository: the build's output or the app's own (`start:
+                    // node dist/main.js`), as below for package.json's lines.
+                    if (why.ends_with(k_not_in_repository)) why.clear();
                     if (!why.empty()) break;
                 }
             }
@@ -568,6 +571,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         if (sourced && carries) follow.dirs = own_dirs;
                         why = script_unknown(script, here.value_or(""), read, follow);
                         follow.dirs.clear();
+                        // A package.json script's program that is not in the repository is the build's
+                        // output or the app's own (`start: node dist/main.js`), run by whoever runs the
+                        // script: a deploy step that writes and runs a file is read where it does so.
+                        if (why.ends_with(k_not_in_repository) && path_name(path) == "package.json") why.clear();
                         // A program of the project's own whose name says it migrates (`node dist/migrate.js`;
                         // review87 miss 1): not a tool pgfence models. A developer's (`migrate-dev.ts`) is passed over.
                         if (const std::string_view n = path_name(script); why.empty() && lower(n).find("migrat") != std::string::npos &&

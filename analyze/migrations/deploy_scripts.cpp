@@ -149,11 +149,12 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     auto text = read(file);
     // Not a file of the repository: one the deploy writes, downloads or builds when it runs (a
     // `dist/` a compiler fills too), which pgfence cannot see (red team R88b F2). A tool's own
-    // (node_modules/, an absolute path) never gets here.
-    if (!text) {
-        return "this command runs " + printable(file.substr(0, 120)) + ", which is not a file of the repository (the deploy writes, "
-               "downloads or builds it when it runs): pgfence does not see what it runs";
-    }
+    // (node_modules/, an absolute path) never gets here; a program of no extension (`./dist/server`,
+    // a Go or Rust build's binary) is the build's output of the repository's own code, as before.
+    if (!text && path_name(file).find('.') == std::string_view::npos) return "";
+    // One whose name says it migrates is the project's own runner, read by its source (own_runners.cpp).
+    if (!text && lower(path_name(file)).find("migrat") != std::string::npos) return "";
+    if (!text) return "this command runs " + printable(file.substr(0, 120)) + std::string(k_not_in_repository);
     ++follow.scripts;
     follow.bytes += text->size();
     if (text->find('\0') != std::string::npos) {
