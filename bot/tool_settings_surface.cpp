@@ -16,6 +16,7 @@
 #include "analyze/migrations/config_dirs.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/compose_files.hpp"
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/graphile_settings.hpp"
@@ -370,6 +371,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         out.emplace(path, SurfaceFile{std::move(why), storage});
         if (script_name(analyze::path_name(path))) scripts.push_back(path);
     };
+    std::optional<std::string> package_files;  // tools::k_package_files, listed once
     std::set<std::string> reached_compose;  // compose files read as one (by name, extends, include, COMPOSE_FILE, -f)
     for (const auto& path : *roots) {
         const std::string_view name = analyze::path_name(path);
@@ -465,7 +467,28 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
             // A script of the repository it runs by name (issue #53): its lines are commands too.
-            for (const auto& r : tools::scripts_run_by_name(path, **text)) {
+            const tools::ReadFile read_plain = [&](const std::string& p) -> std::optional<std::string> {
+                // The commit's package.json files, for the workspace packages an npx may name (tools::k_package_files).
+                if (p == tools::k_package_files) {
+                    if (!package_files) {
+                        std::string listed;
+                        if (auto files = repo.list_files(commit, [](std::string_view f) { return tools::package_file_listed(f); })) {
+                            for (std::size_t i = 0; i < files->size() && i < 4096; ++i) {
+                                if ((*files)[i].find('\n') == std::string::npos) listed += (*files)[i] + "\n";
+                            }
+                            package_files = std::move(listed);
+                        } else {
+                            package_files = std::string("\x01");
+                        }
+                    }
+                    if (*package_files == "\x01") return std::nullopt;
+                    return *package_files;
+                }
+                auto t = read(p);
+                if (!t || !*t) return std::nullopt;
+                return std::move(**t);
+            };
+            for (const auto& r : tools::scripts_run_by_name(path, **text, read_plain)) {
                 if (out.size() >= k_most_modules || out.contains(r.path) || tools::command_file(r.path)) continue;
                 SurfaceFile f;
                 f.why = path + ":" + std::to_string(r.line) + " runs it";
@@ -475,11 +498,6 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             // The project's own runner of the tool and npm's pre/post scripts around it
             // (tools/tool_runners.hpp, red team R79 B11): they run in the tool's process, so a
             // change to one, or to a module it loads, is a change to how the migrations run.
-            const tools::ReadFile read_plain = [&](const std::string& p) -> std::optional<std::string> {
-                auto t = read(p);
-                if (!t || !*t) return std::nullopt;
-                return std::move(**t);
-            };
             for (const auto& r : tools::tool_runners(path, **text, read_plain)) {
                 add(r.path, path + ":" + std::to_string(r.line) + " runs it (" + r.how + ")", false);
             }

@@ -221,6 +221,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 for (const auto& words : simple_commands(s.command)) {
                     const std::string script = script_word(words);
                     if (!script.empty()) why = script_unknown(script, path_folder(path), read, follow);
+                    // Its program not in the repository: the build's output or the app's own (`start:
+                    // node dist/main.js`), as below for package.json's lines.
+                    if (why.ends_with(k_not_in_repository)) why.clear();
                     if (!why.empty()) break;
                 }
             }
@@ -560,7 +563,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // A script of the repository the command runs by name: its lines are commands too.
                 if (why.empty()) {
-                    const std::string script = script_word(words);
+                    std::string script = script_word(words);
+                    // `npx @acme/db-tools`: a bin of the repository's own package (deploy_npx_bins.cpp).
+                    if (script.empty() && read) script = workspaces.npx_bin(words, here.value_or(base));
                     if (!script.empty() && !here && !script.starts_with("/") && !script.starts_with("~") && !script.starts_with(k_from_top)) {
                         why = "this command runs the script " + printable(script) + " from a folder a `cd` or `working-directory` computes, "
                               "which pgfence cannot tell: the migration commands in it are not seen";
@@ -571,6 +576,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         if (sourced && carries) follow.dirs = own_dirs;
                         why = script_unknown(script, here.value_or(""), read, follow);
                         follow.dirs.clear();
+                        // A package.json script's program that is not in the repository is the build's
+                        // output or the app's own (`start: node dist/main.js`), run by whoever runs the
+                        // script: a deploy step that writes and runs a file is read where it does so.
+                        if (why.ends_with(k_not_in_repository) && path_name(path) == "package.json") why.clear();
                         // A program of the project's own whose name says it migrates (`node dist/migrate.js`;
                         // review87 miss 1): not a tool pgfence models. A developer's (`migrate-dev.ts`) is passed over.
                         if (const std::string_view n = path_name(script); why.empty() && lower(n).find("migrat") != std::string::npos &&

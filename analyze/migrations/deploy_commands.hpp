@@ -51,7 +51,8 @@ struct ScriptRunByName {
     int line = 1;
     std::string path;
 };
-[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text);
+// `read`, when given, also finds the bin an `npx` of the repository's own package runs (deploy_npx_bins.cpp).
+[[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text, const ReadFile& read = {});
 
 // The project's own programs that migrate (own_runners.cpp: review87 miss 1) the command lines of
 // `path` run: in a package.json a script named to migrate (`db:migrate:deploy: node

@@ -6,6 +6,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -146,7 +147,14 @@ std::string script_unknown(std::string_view word, std::string_view base, const R
     }
     follow.seen.insert(file);
     auto text = read(file);
-    if (!text) return "";  // not a file of the repository (one the build makes, a tool's own)
+    // Not a file of the repository: one the deploy writes, downloads or builds when it runs (a
+    // `dist/` a compiler fills too), which pgfence cannot see (red team R88b F2). A tool's own
+    // (node_modules/, an absolute path) never gets here; a program of no extension (`./dist/server`,
+    // a Go or Rust build's binary) is the build's output of the repository's own code, as before.
+    if (!text && path_name(file).find('.') == std::string_view::npos) return "";
+    // One whose name says it migrates is the project's own runner, read by its source (own_runners.cpp).
+    if (!text && lower(path_name(file)).find("migrat") != std::string::npos) return "";
+    if (!text) return "this command runs " + printable(file.substr(0, 120)) + std::string(k_not_in_repository);
     ++follow.scripts;
     follow.bytes += text->size();
     if (text->find('\0') != std::string::npos) {
@@ -322,7 +330,7 @@ std::optional<std::string> from_top_path(std::string_view word) {
 
 using namespace deploy_detail;
 
-std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text) {
+std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text, const ReadFile& read) {
     std::vector<ScriptRunByName> out;
     const std::string_view name = path_name(path);
     if (!command_file(path) || name == "Tiltfile") return out;
@@ -336,6 +344,13 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
         for (const auto& words : simple_commands(l.text)) {
             std::string w = script_word(words);
             if (w.empty()) w = bash_env_file(words);  // a change to it is a change to every script bash runs
+            // `npx @acme/db-tools`: its bin, a file of the repository (deploy_npx_bins.cpp).
+            if (w.empty() && read) {
+                if (const auto top = from_top_path(npx_workspace_bin(words, read)); top && !top->empty() && out.size() < k_most_scripts) {
+                    out.push_back(ScriptRunByName{l.number, *top});
+                }
+                continue;
+            }
             if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
             std::string file = repository_path(base, w);
             if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});

@@ -70,6 +70,9 @@ std::string script_word(const std::vector<std::string>& words);
 // its own lines read as a command file's are (destructive verbs, unread settings, the scripts they
 // run in turn), or it cannot be read (a computed name, a path leaving the repository).
 std::string script_unknown(std::string_view word, std::string_view base, const ReadFile& read, Follow& follow);
+// The end of script_unknown's reason for a script that is not a file of the repository.
+inline constexpr std::string_view k_not_in_repository =
+    ", which is not a file of the repository (the deploy writes, downloads or builds it when it runs): pgfence does not see what it runs";
 // Why a package.json script named to migrate (`db:migrate:deploy`) runs the project's own Node or
 // Python program (`node ./dist/scripts/apply-migrations.js`, `tsx src/migrate.ts`), which pgfence
 // does not model (own_runners.cpp); "" for any other (`start: node server.js`).

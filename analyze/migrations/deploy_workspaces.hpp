@@ -42,6 +42,9 @@ public:
     std::optional<std::string> why(const std::vector<std::string>& words, const std::optional<std::string>& here);
     // The same for one npm or pnpm run in every workspace (`every`) or those `filter` selects.
     std::string run_why(const ScriptRun& run, const std::optional<std::string>& filter, const std::string& here);
+    // The bin file of the repository's own package an npx, npm exec, bunx or dlx command runs
+    // (deploy_npx_bins.cpp), marked k_from_top; "" when it names none (a registry package).
+    std::string npx_bin(const std::vector<std::string>& words, const std::string& here);
 
 private:
     struct Root {
@@ -68,5 +71,8 @@ private:
     int m_depth = 0;
     std::size_t m_runs = 0;
 };
+
+// Workspaces::npx_bin from the top, with a Workspaces of its own.
+[[nodiscard]] std::string npx_workspace_bin(const std::vector<std::string>& words, const ReadFile& read);
 
 }  // namespace pgfence::analyze::tools::deploy_detail

@@ -28,6 +28,13 @@ struct Reading {
     std::vector<std::pair<std::string, std::vector<std::string>>> loops;
 };
 
+// A name from the repository as a reason shows it: its first 120 bytes, control characters as '?'.
+std::string shown_name(std::string_view name) {
+    std::string out(name.substr(0, 120));
+    for (char& c : out) c = static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    return out;
+}
+
 constexpr std::string_view k_computed_file =
     "the SQL file psql runs here is computed when the line runs, so pgfence does not see which file it is";
 constexpr std::string_view k_any_sql =
@@ -88,7 +95,24 @@ void add_file(Reading& r, const std::string& setting, int n, std::string_view fi
         return;
     }
     r.out.push_back(folder_dir("psql", setting, n, r.base, file, false));
-    if (!file.starts_with('/')) return;
+    if (!file.starts_with('/')) {
+        // A file that is not the repository's: one the deploy writes, downloads or builds before it
+        // runs it (`echo ... > cleanup.sql`, `prisma migrate diff --script > drift.sql`, `curl -o`),
+        // which pgfence cannot see; never an empty folder (red team R88b F2). A tool's own file
+        // under node_modules/ keeps the folder reading.
+        ToolDir& d = r.out.back();
+        if (r.read && d.unknown.empty() && !glob_word(file) && !d.folder.empty() && d.folder != "." &&
+            d.folder.find("node_modules/") == std::string::npos && !r.read(d.folder)) {
+            const std::string path = d.folder;
+            d = unknown_dir("psql", setting, n,
+                            "this command runs " + shown_name(path) + ", which is not a file of the repository (the deploy writes, downloads "
+                            "or builds it when it runs): pgfence does not see the SQL it runs",
+                            false);
+            d.loads_unread = "a command of the project runs " + shown_name(path) + ", which is not in the repository, so this file may be the one it runs: review it";
+            d.folder = path;
+        }
+        return;
+    }
     const std::size_t entry = r.out.size() - 1;
     bool tail_found = false;
     if (r.read) {
@@ -153,13 +177,6 @@ bool may_change_reading(std::string_view text) {
         }
     }
     return false;
-}
-
-// A name from the repository as a reason shows it: its first 120 bytes, control characters as '?'.
-std::string shown_name(std::string_view name) {
-    std::string out(name.substr(0, 120));
-    for (char& c : out) c = static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
-    return out;
 }
 
 // Whether an entry add_file added names one file of the repository, not a glob.
