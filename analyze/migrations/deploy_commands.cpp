@@ -576,6 +576,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         if (sourced && carries) follow.dirs = own_dirs;
                         why = script_unknown(script, here.value_or(""), read, follow);
                         follow.dirs.clear();
+                        // A Dockerfile runs the image's paths, where COPY and ADD put the repository's
+                        // files elsewhere (Dockerfile reference, "COPY"): one not at the repository's
+                        // path is the image's, as before red team R88b F2 (dittofeed: install-deps.sh).
+                        if (dockerfile && why.ends_with(k_not_in_repository)) why.clear();
                         // A package.json script's program that is not in the repository is the build's
                         // output or the app's own (`start: node dist/main.js`), run by whoever runs the
                         // script: a deploy step that writes and runs a file is read where it does so.

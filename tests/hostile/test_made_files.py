@@ -69,6 +69,17 @@ def made_dist(s):
     made(s, 9, "dist/cleanup.js", "npx tsc -p .", "node dist/cleanup.js")
 
 
+def control_dockerfile_image_path(s):
+    """A Dockerfile runs the image's paths: `COPY scripts/install-deps.sh ./` then `RUN ./install-deps.sh`
+    and `CMD node server.js` name files COPY put there, not missing ones (dittofeed's admin-cli): no unknown."""
+    head = {**PRISMA, "scripts/install-deps.sh": "#!/bin/sh\nnpm ci\n",
+            "Dockerfile": ("FROM node:20\nWORKDIR /app\nCOPY scripts/install-deps.sh ./\nRUN ./install-deps.sh\n"
+                           "COPY . .\nCMD [\"sh\", \"-c\", \"bash install-deps.sh && node server.js\"]\n")}
+    pull_request(s, head, PRISMA)
+    _, found = analyze(s)
+    check(not [f for f in found if f["rule"] == "unknown-statement" and f["path"] == "Dockerfile"], f"nothing in the Dockerfile is unknown: {found}")
+
+
 def control_repo_file_read(s):
     """`psql -f db/seed.sql` of a repository file: read as before (its DROP is a finding, nothing unknown)."""
     head = {**PRISMA, "db/seed.sql": "DROP TABLE users;\n", WF: block('psql "$DATABASE_URL" -f db/seed.sql')}
@@ -121,5 +132,5 @@ def control_npx_clean(s):
 
 
 if __name__ == "__main__":
-    sys.exit(main({f.__name__: f for f in [made_echo, made_heredoc, made_diff, made_curl, made_execute, made_script, made_dist, control_repo_file_read,
+    sys.exit(main({f.__name__: f for f in [made_echo, made_heredoc, made_diff, made_curl, made_execute, made_script, made_dist, control_repo_file_read, control_dockerfile_image_path,
                                   npx_scoped, npx_bin_name, npx_file_dependency, pr_npx_bin_changed, control_npx_clean]}))
