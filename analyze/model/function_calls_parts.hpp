@@ -31,7 +31,7 @@ class BodyWalk : public BodyHooks {
 public:
     explicit BodyWalk(CallFollower& follower) : m_follower(follower) {}
     const std::shared_ptr<void>& arena() const override { return m_follower.m_arena; }
-    void statement(const pg::Node* stmt, StatementFacts& inner, int line) override {
+    void statement(const pg::Node* stmt, StatementFacts& inner, int line, bool branch) override {
         ++m_follower.m_body_statements;
         // DDL of the body into the catalog as at top level (analyzer.cpp: model, record_function,
         // follow), so that a CREATE OR REPLACE FUNCTION in a DO block, through EXECUTE or in a
@@ -41,7 +41,7 @@ public:
         m_follower.follow(stmt, inner, *m_follower.m_ctx);
         if (m_follower.m_out == nullptr) return;
         if (m_follower.m_stack.empty()) {
-            m_follower.m_out->push_back(rules::CalledStatement{inner.index, "DO block", inner, stmt, line});
+            m_follower.m_out->push_back(rules::CalledStatement{inner.index, "DO block", inner, stmt, line, false, branch});
         } else {
             m_follower.m_out->push_back(rules::CalledStatement{inner.index, m_follower.m_stack.back().chain, inner, stmt});
         }

@@ -59,15 +59,16 @@ void name_relations_once(DoBlockView& view) {
 }  // namespace
 
 std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vector<const pg::Node*>& stmts,
-                                         const std::vector<CalledStatement>& called) {
+                                         const std::vector<CalledStatement>& called, bool every_block) {
     std::vector<std::vector<std::size_t>> blocks = block_statements(file, called);
     auto whole = [&](std::size_t i) {
         const StatementFacts& s = file.statements[i];
+        if (every_block) return s.tag == "DO" && !blocks[i].empty();
         return s.tag == "DO" && s.status == StatementStatus::Analyzed && blocks[i].size() >= 2;
     };
     bool any = false;
     for (std::size_t i = 0; i < file.statements.size() && !any; ++i) {
-        any = whole(i) || (i < stmts.size() && renamed_relation(stmts[i]).has_value());
+        any = whole(i) || (!every_block && i < stmts.size() && renamed_relation(stmts[i]).has_value());
     }
     if (!any) return std::nullopt;
 
@@ -96,7 +97,7 @@ std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vect
             inner.span.start = Position{c.line, 1};
             inner.span.stop = Position{c.line, 1};
             if (own_transaction) inner.transaction = Transaction::Implicit;
-            add(std::move(inner), c.stmt, {static_cast<int>(i), static_cast<int>(k), c.line, own_transaction});
+            add(std::move(inner), c.stmt, {static_cast<int>(i), static_cast<int>(k), c.line, own_transaction, c.branch});
         }
         if (own_transaction) {
             if (commit == nullptr) {
@@ -126,7 +127,7 @@ bool map_to_file(const DoBlockView& view, Finding& f) {
     f.subcommand = -1;
     f.start = f.stop = Position{o.line, 1};
     f.edit.reset();
-    f.message = "inside DO block: " + f.message;
+    f.message = std::string(o.branch ? "inside DO block, when the condition holds: " : "inside DO block: ") + f.message;
     // A block that is its own transaction ends where the block does: split the block.
     for (std::string_view from : {std::string_view("commit after line "), std::string_view("end the transaction after line ")}) {
         if (o.own_transaction && f.fix.rfind(from, 0) == 0) f.fix.replace(0, from.size(), "end the DO block after line ");

@@ -22,17 +22,20 @@ struct DoBlockView {
         int called = -1;
         int line = 0;
         bool own_transaction = false;  // the block is a transaction of its own (autocommit)
+        bool branch = false;           // in a branch of an IF or CASE of the block
     };
     std::vector<Origin> origin;
     std::shared_ptr<void> arena;  // owns the COMMIT's tree
 };
 
 // The view, or nullopt when no DO block of the file has two or more statements pgfence reads whole.
+// `every_block`: each DO block with a statement pgfence reads stands as its statements, whether or
+// not it reads the whole block (the view the other file rules judge a block's statements on).
 [[nodiscard]] std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vector<const pg::Node*>& stmts,
-                                                       const std::vector<CalledStatement>& called);
+                                                       const std::vector<CalledStatement>& called, bool every_block = false);
 
 // Moves a finding made on the view to the file: at the block's statement's line, "inside DO
-// block: ...", with no recipe (its statements are the block's, not the file's). False for a
+// block: ..." ("inside DO block, when the condition holds: ..." in a branch), with no recipe (its statements are the block's, not the file's). False for a
 // finding on a statement of the view's own, which is dropped.
 [[nodiscard]] bool map_to_file(const DoBlockView& view, Finding& f);
 

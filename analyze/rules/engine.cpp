@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
 #include <tuple>
 
 #include "analyze/model/if_not_exists.hpp"
@@ -190,7 +191,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 bool repeated = std::any_of(findings.begin() + static_cast<long>(own), findings.begin() + static_cast<long>(own_end),
                                             [&](const Finding& o) { return o.rule == f.rule; });
                 if (repeated) continue;
-                f.message = "inside " + c.function + ": " + f.message;
+                f.message = "inside " + c.function + (c.branch ? ", when the condition holds: " : ": ") + f.message;
                 f.statement = static_cast<int>(i);
                 f.subcommand = -1;
                 f.called = static_cast<int>(next_called);
@@ -213,6 +214,9 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     // The transaction rules see a DO block's statements one after another (do_block_view.hpp).
     std::optional<DoBlockView> view = do_block_view(report, stmts, called);
     FileMemo view_memo;
+    // The other file rules judge each DO block's statements too (issue #34), on a view of their own.
+    std::optional<DoBlockView> judged = do_block_view(report, stmts, called, true);
+    FileMemo judged_memo;
     for (const Rule* rule : active) {
         if (rule->file_check == nullptr) continue;
         if (view && transaction_rule(rule->id)) {
@@ -228,6 +232,28 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
         Sink sink(rule->id, rule->default_risk, findings);
         rule->file_check(FileContext{report, options, stmts, &memo, text}, sink);
+        if (!judged || transaction_rule(rule->id)) continue;
+        // The rule again with each DO block as its statements: what it finds on a statement of a
+        // block, at that statement's line, unless it found it on the block itself (review 88: SET NOT
+        // NULL in a DO block had the lock and the scan, and no set-not-null-scan).
+        std::vector<Finding> found;
+        Sink inner_sink(rule->id, rule->default_risk, found);
+        rule->file_check(FileContext{judged->file, options, judged->stmts, &judged_memo, text}, inner_sink);
+        if (found.empty()) continue;
+        std::set<int> had_called, had_statement;  // where the rule found something already
+        for (const Finding& e : findings) {
+            if (e.rule != rule->id) continue;
+            if (e.called >= 0) had_called.insert(e.called);
+            else had_statement.insert(e.statement);
+        }
+        for (Finding& f : found) {
+            if (f.statement < 0 || static_cast<std::size_t>(f.statement) >= judged->origin.size()) continue;
+            const DoBlockView::Origin& o = judged->origin[static_cast<std::size_t>(f.statement)];
+            if (o.called < 0) continue;  // the file's own statement: judged on the file above
+            if (had_called.contains(o.called) || had_statement.contains(o.statement) || !map_to_file(*judged, f)) continue;
+            make_room_for_one(findings);
+            findings.push_back(std::move(f));
+        }
     }
     for (auto& f : findings) {
         if (f.edit && !edit_fits(*f.edit, f.statement, report, text)) f.edit.reset();

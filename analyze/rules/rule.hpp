@@ -76,6 +76,7 @@ struct CalledStatement {
     // application's own transactions. Rules about the migration's transaction (its held locks,
     // its COMMIT, its timeouts: migration_transaction_rule) do not apply to it.
     bool apart = false;
+    bool branch = false;  // a DO block's statement in a branch of an IF or CASE: it runs when the condition holds
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).

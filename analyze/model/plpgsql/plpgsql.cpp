@@ -36,6 +36,7 @@ struct Walk {
     // Inside a branch, a loop's body or a block that catches errors: what runs there may not
     // run, or its locks go with the error (LockFact::conditional).
     int conditional = 0;
+    int branches = 0;  // of those, the branches of an IF or CASE around the statement walked
     // Constant folding (plpgsql_fold.hpp): the datums' names by number, the variables the walk
     // may follow (see foldable_variables) and the constant text they hold where the walk is.
     std::vector<std::string> datum_names;
@@ -139,7 +140,7 @@ void model_sql(Walk& w, const std::string& sql, const json& where, ParsedStateme
         model::add_scan(inner, table, inner.tag + " runs once for every row of " + table + " (a FOR loop over them)");
         for (auto& e : inner.scans.edit()) e.per_row = e.per_row || e.relation == table;
     }
-    if (w.hooks) w.hooks->statement(parsed.stmt, inner, w.what == "DO block" ? file_line(w, where) : 0);
+    if (w.hooks) w.hooks->statement(parsed.stmt, inner, w.what == "DO block" ? file_line(w, where) : 0, w.branches > 0);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
         w.hidden.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where));
@@ -629,11 +630,14 @@ int walk(Walk& w, const json& node) {
             if (key == "PLpgSQL_stmt_forc") model_cursor(w, value);  // FOR r IN c(args) LOOP
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
+                const bool branch = maybe && (key == "PLpgSQL_stmt_if" || key == "PLpgSQL_stmt_case");
                 const std::size_t created = w.ctx.catalog.added().size();
                 w.conditional += maybe ? 1 : 0;
+                w.branches += branch ? 1 : 0;
                 int left = walk(w, inner);
                 leaves |= loop ? (left & k_returns) : left;
                 w.conditional -= maybe ? 1 : 0;
+                w.branches -= branch ? 1 : 0;
                 if (maybe) forget_new(w, created);
             }
             if (!table.empty()) w.loops.pop_back();
@@ -707,7 +711,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}, {}, {}, {}, {}, {}, nullptr};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, 0, {}, {}, {}, {}, {}, {}, nullptr};
     w.budget.bytes = 4 * (definition.empty() ? body.size() : definition.size()) + 65536;
     w.text = definition.empty() ? body : definition;
     foldable_variables(w, member(parsed.node, "PLpgSQL_function"));

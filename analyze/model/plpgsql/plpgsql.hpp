@@ -16,8 +16,9 @@ public:
     virtual ~BodyHooks() = default;
     [[nodiscard]] virtual const std::shared_ptr<void>& arena() const = 0;
     // A statement of the body, modelled into `inner` (its own facts, before they join the body's);
-    // `line` is its line in the file when the body is a DO block's, 0 when unknown.
-    virtual void statement(const pg::Node* stmt, StatementFacts& inner, int line) = 0;
+    // `line` is its line in the file when the body is a DO block's, 0 when unknown; `branch`: it is in
+    // a branch of an IF or CASE, so it runs only when the condition holds.
+    virtual void statement(const pg::Node* stmt, StatementFacts& inner, int line, bool branch) = 0;
     // An expression of the body (a condition, PERFORM, an assignment), parsed as a statement;
     // what it does goes into `body`, the facts of the whole body.
     virtual void expression(const pg::Node* stmt, StatementFacts& body) = 0;
