@@ -29,30 +29,6 @@ bool loadable(std::string_view s) {
     return false;
 }
 
-// The object a package.json key opens (`"release": {...}`), or "".
-std::string_view json_object(std::string_view text, std::string_view key) {
-    const std::string quoted = "\"" + std::string(key) + "\"";
-    for (std::size_t at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
-        std::size_t v = text.find_first_not_of(" \t\r\n", at + quoted.size());
-        if (v == std::string_view::npos || text[v] != ':') continue;
-        v = text.find_first_not_of(" \t\r\n", v + 1);
-        if (v == std::string_view::npos || text[v] != '{') continue;
-        int level = 0;
-        std::size_t end = v;
-        for (; end < text.size(); ++end) {
-            if (text[end] == '"') {
-                for (++end; end < text.size() && text[end] != '"'; ++end) end += text[end] == '\\' ? 1 : 0;
-            } else if (text[end] == '{') {
-                ++level;
-            } else if (text[end] == '}' && --level == 0) {
-                break;
-            }
-        }
-        return text.substr(v, std::min(end + 1, text.size()) - v);
-    }
-    return {};
-}
-
 // Each quoted string of `text` that is `loadable`, with its line (counted from `first_line`).
 std::vector<std::pair<int, std::string>> loaded_names(std::string_view text, int first_line) {
     std::vector<std::pair<int, std::string>> out;
@@ -141,10 +117,9 @@ analyze::Result<std::vector<ReleaseLoaded>> release_loaded_files(const diff::Rep
         std::vector<std::pair<int, std::string>> names;
         if (step.depth == 0 && analyze::path_name(step.path) == "package.json") {
             for (std::string_view key : {"release", "release-it"}) {
-                const std::string_view object = json_object(text, key);
-                if (object.empty()) continue;
-                const int first = 1 + static_cast<int>(std::count(text.data(), object.data(), '\n'));
-                for (auto& n : loaded_names(object, first)) names.push_back(std::move(n));
+                const auto object = analyze::tools::package_json_object(text, key);
+                if (!object) continue;
+                for (auto& n : loaded_names(object->first, object->second)) names.push_back(std::move(n));
             }
         } else {
             names = loaded_names(text, 1);

@@ -191,30 +191,6 @@ std::vector<Keyed> keyed_commands(std::string_view text, int first_line, IsKey i
     return out;
 }
 
-// The object a package.json's key opens (`"release-it": {...}`), and the line it starts on.
-std::optional<std::pair<std::string_view, int>> json_object(std::string_view text, std::string_view key) {
-    const std::string quoted_key = "\"" + std::string(key) + "\"";
-    for (std::size_t at = text.find(quoted_key); at != std::string_view::npos; at = text.find(quoted_key, at + 1)) {
-        std::size_t v = text.find_first_not_of(" \t\r\n", at + quoted_key.size());
-        if (v == std::string_view::npos || text[v] != ':') continue;
-        v = text.find_first_not_of(" \t\r\n", v + 1);
-        if (v == std::string_view::npos || text[v] != '{') continue;
-        int level = 0;
-        std::size_t end = v;
-        for (; end < text.size(); ++end) {
-            if (text[end] == '"') {
-                for (++end; end < text.size() && text[end] != '"'; ++end) end += text[end] == '\\' ? 1 : 0;
-            } else if (text[end] == '{') {
-                ++level;
-            } else if (text[end] == '}' && --level == 0) {
-                break;
-            }
-        }
-        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(v), '\n'));
-        return std::make_pair(text.substr(v, std::min(end + 1, text.size()) - v), line);
-    }
-    return std::nullopt;
-}
 
 bool code_config(std::string_view name) {
     for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"}) {
@@ -608,7 +584,7 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             if (std::string w = read_config(path, *text, 1, 0); !w.empty()) return w;
         }
         if (const auto pj = text(at + "package.json")) {
-            if (const auto object = json_object(*pj, release_it ? "release-it" : "release")) {
+            if (const auto object = package_json_object(*pj, release_it ? "release-it" : "release")) {
                 if (std::string w = read_config(at + "package.json", object->first, object->second, 0); !w.empty()) return w;
             }
         }

@@ -1,5 +1,6 @@
 #include "analyze/migrations/release_text.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -121,6 +122,30 @@ std::string release_line_opaque(std::string_view l) {
         quote_ended = false;
     }
     return "";
+}
+
+std::optional<std::pair<std::string_view, int>> package_json_object(std::string_view text, std::string_view key) {
+    const std::string quoted_key = "\"" + std::string(key) + "\"";
+    for (std::size_t at = text.find(quoted_key); at != std::string_view::npos; at = text.find(quoted_key, at + 1)) {
+        std::size_t v = text.find_first_not_of(" \t\r\n", at + quoted_key.size());
+        if (v == std::string_view::npos || text[v] != ':') continue;
+        v = text.find_first_not_of(" \t\r\n", v + 1);
+        if (v == std::string_view::npos || text[v] != '{') continue;
+        int level = 0;
+        std::size_t end = v;
+        for (; end < text.size(); ++end) {
+            if (text[end] == '"') {
+                for (++end; end < text.size() && text[end] != '"'; ++end) end += text[end] == '\\' ? 1 : 0;
+            } else if (text[end] == '{') {
+                ++level;
+            } else if (text[end] == '}' && --level == 0) {
+                break;
+            }
+        }
+        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(v), '\n'));
+        return std::make_pair(text.substr(v, std::min(end + 1, text.size()) - v), line);
+    }
+    return std::nullopt;
 }
 
 }  // namespace pgfence::analyze::tools

@@ -2,8 +2,10 @@
 // The text of a release tool's JSON or YAML settings (.releaserc*, .release-it.*, red team R88 F1):
 // decoding a quoted string's escapes as the tools' parsers do (JSON.parse, the yaml package
 // cosmiconfig loads YAML with), and the lines pgfence's line reader cannot read soundly.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace pgfence::analyze::tools {
 
@@ -18,5 +20,9 @@ namespace pgfence::analyze::tools {
 // outside quotes, a YAML tag (`!!str`, `!x`), anchor (`&a`), alias (`*a`), merge key (`<<`) or
 // explicit key (`? `), each of which changes what the tool reads. "" for an ordinary line.
 [[nodiscard]] std::string release_line_opaque(std::string_view line);
+
+// The object a package.json's key opens (`"release": {...}`, `"release-it": {...}`), and the
+// line it starts on; nullopt where the key holds no object.
+[[nodiscard]] std::optional<std::pair<std::string_view, int>> package_json_object(std::string_view text, std::string_view key);
 
 }  // namespace pgfence::analyze::tools
