@@ -47,6 +47,18 @@ bool convention_folder(const fs::path& path) {
     return false;
 }
 
+// A Liquibase formatted SQL changelog: its first line is `--liquibase formatted sql` (Liquibase's
+// FormattedSqlChangeLogParser.supports(): `--\s*liquibase formatted.*`, case-insensitive, on the
+// first line). A changelog's include or liquibase.properties names it; either way it is Liquibase's
+// (red team R88c F5: one set aside as loose SQL hid its DROP TABLE).
+bool liquibase_formatted(std::string_view text) {
+    std::size_t at = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (at == std::string_view::npos || text.substr(at, 2) != "--") return false;
+    at = text.find_first_not_of(" \t", at + 2);
+    if (at == std::string_view::npos) return false;
+    return lowered(std::string(text.substr(at, std::min<std::size_t>(text.size() - at, 20)))).starts_with("liquibase formatted");
+}
+
 bool compose_file_name(std::string_view name) {
     return (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"));
 }
@@ -191,7 +203,7 @@ std::vector<FileReport> set_aside_loose_sql(std::vector<std::string>& files, con
         }
         if (top.empty() || convention_folder(fs::path(self))) continue;
         auto text = read_regular_file(f, k_config_max_bytes, "a SQL file");
-        if (!text || prepare_source(f, *text, Direction::Up).tool != MigrationTool::Plain) continue;
+        if (!text || prepare_source(f, *text, Direction::Up).tool != MigrationTool::Plain || liquibase_formatted(*text)) continue;
         is_loose[i] = 1;
     }
     // Where no settings or deploy command of the project names its migrations, the SQL found is

@@ -100,6 +100,18 @@ ONE_OFF = ("import { knex } from '@/db/knex'\n\nconst Users = () => knex('users'
            "export async function duplicateUsers() {\n  return Users().select('id').where({ suspended: true })\n}\n")
 
 
+def liquibase_changelog_kept(s):
+    """A Liquibase formatted SQL changelog beside a knex project (red team R88c F5): its first line
+    makes it Liquibase's, so it is read and its DROP TABLE is a finding, not set aside as loose SQL."""
+    files = dict(KNEX)
+    files["liquibase.properties"] = "changeLogFile: db/changelog.sql\n"
+    files["db/changelog.sql"] = "-- Liquibase Formatted SQL\n\n--changeset ops:1\nDROP TABLE users;\n"
+    repository(s, files, {"README.md": "app\n"})
+    found, _ = analyze(s)
+    f = found.get("db/changelog.sql", {})
+    check(not f.get("skipped") and any(x["rule"] == "drop-table" for x in f.get("findings", [])), f"the changelog is read: {json.dumps(f)[:1500]}")
+
+
 def knex_runner_not_migration(s):
     files = dict(KNEX)
     files["db/migrations.ts"] = RUNNER
@@ -154,7 +166,7 @@ def settings_large_script(s):
     check("web/lib/generated/graphql.ts" not in found, f"not an unread settings file: {json.dumps(found.get('web/lib/generated/graphql.ts'))[:800]}")
 
 
-SCENARIOS = {f.__name__: f for f in (loose_benchmark_query, loose_compose_initdb, loose_psql_workflow_control, knex_runner_not_migration,
+SCENARIOS = {f.__name__: f for f in (loose_benchmark_query, loose_compose_initdb, loose_psql_workflow_control, liquibase_changelog_kept, knex_runner_not_migration,
                                      knex_named_folder_control, settings_type_member, settings_large_script)}
 
 if __name__ == "__main__":
