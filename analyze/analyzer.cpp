@@ -136,12 +136,24 @@ FileReport analyze_tool_settings(const std::string& path, std::vector<SettingCha
         while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
         std::size_t first = begin;
         while (first < end && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
+        // A blank line (a reading that counts lines inside a string's escapes lands past its own):
+        // the nearest line above with text, so the statement keeps something to show and a span.
+        int line = u.line;
+        while (first == end && begin > 0) {
+            end = begin - 1;
+            begin = text.rfind('\n', end == 0 ? 0 : end - 1);
+            begin = begin == std::string_view::npos || end == 0 ? 0 : begin + 1;
+            while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+            first = begin;
+            while (first < end && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
+            --line;
+        }
         StatementFacts s;
         s.status = StatementStatus::Unknown;
         s.span.begin = first;
         s.span.end = end;
-        s.span.start = Position{u.line, static_cast<int>(first - begin) + 1};
-        s.span.stop = Position{u.line, static_cast<int>(end > first ? end - begin : first - begin + 1)};
+        s.span.start = Position{line, static_cast<int>(first - begin) + 1};
+        s.span.stop = Position{line, static_cast<int>(end > first ? end - begin : first - begin + 1)};
         s.sql = std::string(text.substr(first, std::min<std::size_t>(end - first, 200)));
         s.tag = u.tag.empty() ? std::string("migration tool setting") : u.tag;
         s.notes.push_back("not visible to static analysis: " + u.why);
