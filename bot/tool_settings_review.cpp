@@ -464,26 +464,6 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));
     }
-    // A link of the head at or above such a folder that leaves the repository (absolute, or `..`
-    // above the top): the tool runs what is there, which no pull request shows. Changed or not,
-    // it is listed (then judged migration-not-a-file): the folder is unknown.
-    auto head_links = repo.list_links(changes.head_sha);
-    if (!head_links) return head_links.error();
-    const auto kept_inside = diff::links_inside(*head_links);
-    for (const auto& [link, text] : *head_links) {
-        if (std::any_of(kept_inside.begin(), kept_inside.end(), [&](const diff::LinkInside& l) { return l.link == link; })) continue;
-        const bool above = std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return f == link || inside(f, link); }) ||
-                           std::any_of(head_dirs->begin(), head_dirs->end(), [&](const auto& d) {
-                               return d.second.tool != "psql" && (d.second.folder == link || inside(d.second.folder, link));
-                           });
-        if (!above || !have.insert(link).second) continue;
-        diff::ChangedFile change;
-        change.path = change.old_path = link;
-        change.kind = diff::EntryKind::link;
-        change.target = text;
-        change.all_lines_new = true;
-        changes.files.push_back(std::move(change));
-    }
     // A Flyway script whose own configuration (V2__x.sql.conf) the pull request added, changed or
     // removed runs differently (in or out of a transaction, its placeholders replaced or not): all
     // of it is judged again, as the pull request's.

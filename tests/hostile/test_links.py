@@ -248,26 +248,6 @@ def pr_settings_link_two_up(s):
                    "links two levels up, one through another")
 
 
-def pr_settings_link_outside(s):
-    """`db -> ../../srv/schema` leaves the repository, unchanged: knex runs what is there, which no
-    pull request shows; the link is migration-not-a-file in every pull request, not a clean run."""
-    os.makedirs(s.repo)
-    git(s.repo, "init", "-q", "-b", "main")
-    write(os.path.join(s.repo, "knexfile.js"), KNEXFILE.replace("./vendor/schema", "./db/changes"))
-    write(os.path.join(s.repo, "package.json"), KNEX_PACKAGE)
-    os.symlink("../../srv/schema", os.path.join(s.repo, "db"))
-    git(s.repo, "add", "-A")
-    git(s.repo, "commit", "-qm", "base")
-    s.base = git(s.repo, "rev-parse", "HEAD")
-    git(s.repo, "checkout", "-qb", "feature")
-    write(os.path.join(s.repo, "README.md"), "app\n")
-    commit_head(s)
-    s.start_double()
-    proc = s.run_pr("--max-risk", "low")
-    check(proc.returncode == 1 and RULE in proc.stdout and "../../srv/schema" in proc.stdout,
-          f"a link leaving the repository above the knexfile's folder: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
-
-
 def pr_settings_link_plain_control(s):
     """No link: the same file added in the knexfile's folder is reviewed (on every build)."""
     check_reviewed(behind_link(s, "db/changes", [], "db/changes"), "no link")
@@ -536,7 +516,7 @@ def stdin_in_actions(s):
 
 SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration,
                                      pr_prisma_dir_link, pr_submodule_folder, pr_settings_submodule_bump, pr_settings_link_flip,
-                                     pr_settings_link_unchanged, pr_settings_link_two_up, pr_settings_link_outside, pr_settings_link_plain_control,
+                                     pr_settings_link_unchanged, pr_settings_link_two_up, pr_settings_link_plain_control,
                                      pr_settings_link_elsewhere_control,
                                      pr_settings_submodule_elsewhere_control, analyze_links, analyze_folder_links,
                                      plans_through_links, plan_out_of_band_link, report_through_link, sarif_through_link, init_through_link,
