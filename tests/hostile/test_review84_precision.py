@@ -8,6 +8,7 @@ benign forms were each an unknown (or exit 2) on b5a80b38.
 
     test_review84_precision.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import subprocess
 import sys
@@ -207,9 +208,13 @@ def psql_init_script(s):
     proc = run_plain(s)
     check(proc.returncode == 0, f"analyze exits 0: {proc.returncode}\n{proc.stderr}")
     check("syntax error" not in proc.stderr, f"no syntax error: {proc.stderr}")
-    _, found = analyze(s)
-    init = [(f["rule"], f["line"]) for f in found if f["path"] == "docker/db/init-app.sql"]
-    check(("unknown-statement", 14) in init and not any(r == "unparsable-statement" for r, _ in init), f"init-app.sql: \\gexec unknown, nothing unparsable: {init}")
+    # The knexfile names the project's migrations; this image's init script is set aside as loose SQL
+    # (review 87: no tool runs it on the database the migrations change), saying why. Read, its
+    # \\gexec would be unknown at its line and nothing unparsable.
+    report = json.loads(proc.stdout)
+    entry = [f for f in report["files"] if f["path"].lstrip("./") == "docker/db/init-app.sql"]
+    check(len(entry) == 1 and entry[0].get("skipped") and "not a migration" in entry[0].get("skip_reason", ""),
+          f"init-app.sql is set aside, saying why: {json.dumps(entry)[:1500]}")
 
 
 def psql_meta_migration_control(s):
