@@ -4,26 +4,10 @@
 #include <cctype>
 #include <cstdint>
 
+#include "analyze/base/utf8.hpp"
+
 namespace pgfence::analyze::tools {
 namespace {
-
-void utf8(std::uint32_t c, std::string& out) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
 bool hex(std::string_view s, std::size_t from, std::size_t n, std::uint32_t& v) {
     if (from + n > s.size()) return false;
@@ -50,18 +34,18 @@ bool decode_escape(std::string_view s, std::size_t& at, std::string& out) {
     }
     std::uint32_t c = 0;
     switch (e) {
-        case 'N': utf8(0x85, out); ++at; return true;
-        case '_': utf8(0xA0, out); ++at; return true;
-        case 'L': utf8(0x2028, out); ++at; return true;
-        case 'P': utf8(0x2029, out); ++at; return true;
+        case 'N': append_utf8(out, 0x85); ++at; return true;
+        case '_': append_utf8(out, 0xA0); ++at; return true;
+        case 'L': append_utf8(out, 0x2028); ++at; return true;
+        case 'P': append_utf8(out, 0x2029); ++at; return true;
         case 'x':
             if (!hex(s, at + 2, 2, c)) return false;
-            utf8(c, out);
+            append_utf8(out, c);
             at += 3;
             return true;
         case 'U':
             if (!hex(s, at + 2, 8, c) || c > 0x10FFFF) return false;
-            utf8(c, out);
+            append_utf8(out, c);
             at += 9;
             return true;
         case 'u': {
@@ -74,7 +58,7 @@ bool decode_escape(std::string_view s, std::size_t& at, std::string& out) {
                 c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
                 at += 6;
             }
-            utf8(c, out);
+            append_utf8(out, c);
             return true;
         }
         default: return false;
