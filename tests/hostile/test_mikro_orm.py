@@ -176,9 +176,12 @@ SCENARIOS = {"path": mikro_path, "path_ts": mikro_path_ts, "config_paths": mikro
              "config_change": mikro_config_change, "default_control": mikro_default_control}
 
 
-def main():
+def main(scenarios=None):
+    """Runs one scenario (a function of the binary and a temporary folder); the MikroORM tests beside
+    this one pass their own."""
+    scenarios = SCENARIOS if scenarios is None else scenarios
     p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
+    p.add_argument("scenario", choices=sorted(scenarios))
     p.add_argument("--binary", required=True)
     p.add_argument("--double")
     p.add_argument("--schemas")
@@ -187,7 +190,7 @@ def main():
     args.binary = os.path.abspath(args.binary)
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            SCENARIOS[args.scenario](args.binary, tmp)
+            scenarios[args.scenario](args.binary, tmp)
         except AssertionError as e:
             print(f"FAIL {args.scenario}: {e}")
             return 1

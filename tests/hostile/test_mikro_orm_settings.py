@@ -7,15 +7,13 @@ step that runs `mikro-orm migration:up` is read, or unknown at its line when com
 
     test_mikro_orm_settings.py SCENARIO --binary B [--double ... --schemas ... --sarif-schema ...]
 """
-import argparse
 import json
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_tool_settings import Repo, check, findings, git  # noqa: E402
-from test_mikro_orm import CREATE, DROP, PACKAGE, pr  # noqa: E402
+from test_mikro_orm import CREATE, DROP, PACKAGE, main, pr  # noqa: E402
 
 
 def analyze(r):
@@ -143,24 +141,5 @@ SCENARIOS = {"spread": mikro_spread, "spread_control": mikro_spread_control,
              "workflow_env": mikro_workflow_env, "workflow_env_control": mikro_workflow_env_control}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
-    p.add_argument("--binary", required=True)
-    p.add_argument("--double")
-    p.add_argument("--schemas")
-    p.add_argument("--sarif-schema")
-    args = p.parse_args()
-    args.binary = os.path.abspath(args.binary)
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            SCENARIOS[args.scenario](args.binary, tmp)
-        except AssertionError as e:
-            print(f"FAIL {args.scenario}: {e}")
-            return 1
-    print(f"ok {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))

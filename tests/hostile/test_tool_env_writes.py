@@ -7,14 +7,12 @@ setting, and a $GITHUB_ENV write pgfence cannot read, are unknown at their line.
 
     test_tool_env_writes.py SCENARIO --binary B [--double ... --schemas ... --sarif-schema ...]
 """
-import argparse
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_tool_settings import Repo, check, findings, git  # noqa: E402
-from test_mikro_orm import CREATE, DROP, PACKAGE, pr  # noqa: E402
+from test_mikro_orm import CREATE, DROP, PACKAGE, main, pr  # noqa: E402
 from test_mikro_orm_settings import PLAIN, WFP, analyze, unknowns  # noqa: E402
 
 
@@ -111,24 +109,5 @@ def env_control(binary, tmp):
 SCENARIOS = {"mikro_export": mikro_export, "mikro_github_env": mikro_github_env, "yarn_setting": yarn_setting, "env_control": env_control}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
-    p.add_argument("--binary", required=True)
-    p.add_argument("--double")
-    p.add_argument("--schemas")
-    p.add_argument("--sarif-schema")
-    args = p.parse_args()
-    args.binary = os.path.abspath(args.binary)
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            SCENARIOS[args.scenario](args.binary, tmp)
-        except AssertionError as e:
-            print(f"FAIL {args.scenario}: {e}")
-            return 1
-    print(f"ok {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))
