@@ -33,6 +33,7 @@
 #include "analyze/migrations/session_setup.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/migrations/yarn_release.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
@@ -416,6 +417,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::map<std::size_t, ComposeFollow> compose_followed;
     std::set<std::string> settings_modules_read;  // read by orm/settings_module.hpp, each once
     std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
+    // The entries a command file runs as shell scripts, whatever their names (tools/shell_scripts.hpp,
+    // red team R88c F1): read as command files, under tools::shell_view's name.
+    std::set<std::size_t> shell_at;
+    constexpr std::size_t k_most_shell_scripts = 256;
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
     std::vector<std::string> folders;
@@ -449,9 +454,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         const bool extended = follow != compose_followed.end();
         const auto env_read = compose_env_read.find(at);
         const bool compose_env = env_read != compose_env_read.end();
+        const bool shell = shell_at.contains(at);
         const std::string key = extended      ? "compose:" + normal + "@" + follow->second.project
                                 : compose_env ? "compose-env:" + normal + "@" + env_read->second
+                                : shell       ? "shell:" + normal
                                               : normal;
+        // Read as a file of its own name already (a `#!` script's psql lines: tools/psql_scripts.hpp):
+        // what that reading found is not said twice.
+        const bool read_plain = shell && read.contains(normal);
         // From an unreached compose file: read once per such file, and not at all where it already
         // applies (read from a reached one, or on its own: a dotenv file, a compose file by name).
         if (from != nullptr && (read.contains(key) || ((!extended || compose_name(path)) && read.contains(normal)))) return;
@@ -485,6 +495,25 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             return;
         }
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
+        // A shell script a command file runs is read as a command file (tools/shell_scripts.hpp).
+        const std::string view = shell ? shell_view(rel) : rel;
+        if (!extended && !compose_env && from == nullptr && command_file(view)) {
+            for (const auto& s : shell_scripts_run(view, *text, [&](const std::string& other) -> std::optional<std::string> {
+                     std::error_code e;
+                     const fs::path file = root / other;
+                     for (fs::path p = fs::path(other); !p.empty(); p = p.parent_path()) {
+                         if (fs::is_symlink(root / p, e)) return std::nullopt;  // reached through no link
+                     }
+                     if (!fs::is_regular_file(file, e)) return std::nullopt;
+                     auto t = read_regular_file(file.generic_string(), std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a script a command runs");
+                     if (!t) return std::nullopt;
+                     return std::move(*t);
+                 })) {
+                if (shell_at.size() >= k_most_shell_scripts) break;
+                shell_at.insert(settings.size());
+                add_setting((root / s.path).lexically_normal().generic_string(), root, s.line);
+            }
+        }
         // The files a compose file's env_file, a `--env-file`, a systemd unit's EnvironmentFile or a
         // kustomization's envs load into a program's environment (tools/env_files.hpp) are read as
         // settings files in turn, as `pgfence pr` reads them (red team R72 L2): Spring's and the
@@ -645,7 +674,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         // A deploy command that runs the down direction or resets the database, or names settings
         // pgfence does not read as the tool's (tools/deploy_commands.hpp, red team R79 B9).
-        for (auto& c : deploy_command_unknowns(rel, *text, read_other)) unknown.push_back(SettingUnknown{c.line, std::move(c.why), "deploy command"});
+        for (auto& c : deploy_command_unknowns(view, *text, read_other)) unknown.push_back(SettingUnknown{c.line, std::move(c.why), "deploy command"});
         // The configuration .sequelizerc's `config` names, whatever its name: sequelize-cli loads it
         // (src/helpers/config-helper.js getConfigFile: args.config), so it is read as config/config.*
         // is (red team R78b B6: src/db/sequelize.js ran `require('pg')` and a DROP TABLE at load).
@@ -742,7 +771,14 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 }
             }
         }
-        for (auto d : read_tool_dirs(rel, *text, read_other)) {
+        std::vector<ToolDir> plain_dirs;
+        if (read_plain) plain_dirs = read_tool_dirs(rel, *text, read_other);
+        for (auto d : read_tool_dirs(view, *text, read_other)) {
+            if (std::any_of(plain_dirs.begin(), plain_dirs.end(), [&](const ToolDir& p) {
+                    return p.line == d.line && p.tool == d.tool && p.setting == d.setting && p.folder == d.folder && p.unknown == d.unknown;
+                })) {
+                continue;
+            }
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));
             if (!d.unknown.empty()) {

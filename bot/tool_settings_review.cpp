@@ -1,6 +1,7 @@
 #include "bot/tool_settings_review.hpp"
 #include "bot/changed_texts.hpp"
 #include "bot/psql_includes_review.hpp"
+#include "bot/shell_script_files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +31,7 @@
 #include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/migrations/spring_flyway.hpp"
 #include "analyze/migrations/psql_scripts.hpp"
+#include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
 #include "bot/schema_sync_review.hpp"
@@ -199,6 +201,23 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         if (!text) return text.error();
         if (!*text) continue;
         for (auto& d : tools::read_tool_dirs(path, **text, reader_at(repo, commit, max_bytes))) out.emplace_back(path, std::move(d));
+    }
+    // The files the command files run as shell scripts whatever their names (tools/shell_scripts.hpp,
+    // red team R88c F1), read as command files; what a `#!` script's own reading found is not said twice.
+    auto shell = shell_scripts_at(repo, commit, max_bytes);
+    if (!shell) return shell.error();
+    const std::size_t plain = out.size();
+    for (const auto& path : *shell) {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        for (auto& d : tools::read_tool_dirs(tools::shell_view(path), **text, reader_at(repo, commit, max_bytes))) {
+            const auto same = [&](const auto& o) {
+                return o.first == path && o.second.line == d.line && o.second.tool == d.tool && o.second.setting == d.setting &&
+                       o.second.folder == d.folder && o.second.unknown == d.unknown;
+            };
+            if (std::none_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(plain), same)) out.emplace_back(path, std::move(d));
+        }
     }
     // A module a knexfile loads may hold its migrations.directory (`module.exports =
     // require('./config/knex')`), relative to the knexfile's folder.
@@ -621,8 +640,31 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         auto found = tools::flyway_setting_changes(name, base_text, head_text->value_or(""));
         if (listed.insert(settings.path).second) added.push_back(analyze::analyze_tool_settings(settings.path, std::move(found), options));
     }
+    // The files a command file of the base or the head runs as a shell script, and the files the pull
+    // request changes that start with a shell's `#!`: reviewed as command files whatever their names
+    // (tools/shell_scripts.hpp, red team R88c F1).
+    std::set<std::string> shell;
+    for (const std::string* commit : {&changes.merge_base_sha, &changes.head_sha}) {
+        auto run = shell_scripts_at(repo, *commit, options.max_file_bytes);
+        if (!run) return run.error();
+        shell.insert(run->begin(), run->end());
+    }
+    auto unnamed = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) { return not_vendored(p) && !tools::command_file(p) && !shell.contains(std::string(p)); }, {},
+        options.max_file_bytes);
+    if (!unnamed) return unnamed.error();
+    for (const auto& f : *unnamed) {
+        if (f.status == diff::ChangeStatus::Deleted) continue;
+        auto text = text_at(repo, changes.head_sha, f.path, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (*text && tools::shell_shebang(**text)) shell.insert(f.path);
+    }
+    // The name a changed file is read under.
+    const auto view_of = [&](const std::string& p) { return shell.contains(p) ? tools::shell_view(p) : p; };
     auto others = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha, [](std::string_view p) { return static_cast<bool>(other_tool_lines(p)); }, {},
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) { return static_cast<bool>(other_tool_lines(p)) || shell.contains(std::string(p)); }, {},
         options.max_file_bytes);
     if (!others) return others.error();
     // node-config's files speak for node-pg-migrate only in a project that runs it.
@@ -652,8 +694,9 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // .releaserc.json, a .env.example made .env, a docs/deploy.yml made a workflow, a knexfile
         // moved to the folder a tool runs in) is read there in full for the first time, so every
         // line of it is new: which tool reads a file, and from where, depends on its whole path.
+        const std::string view = view_of(file.path);
         if (!file.old_path.empty() && file.old_path != file.path) {
-            if (!other_tool_lines(file.path)) {
+            if (!other_tool_lines(view)) {
                 file.status = diff::ChangeStatus::Deleted;
             } else {
                 file.all_lines_new = true;
@@ -682,7 +725,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             base_text = std::move(*old);
         }
         if (file.status == diff::ChangeStatus::Deleted) {
-            auto gone = removed_tool_settings(file.old_path, base_text.value_or(""), "", other_tool_lines(file.old_path));
+            auto gone = removed_tool_settings(file.old_path, base_text.value_or(""), "", other_tool_lines(view_of(file.old_path)));
             if (!gone.empty() && listed.insert(file.old_path).second) {
                 added.push_back(analyze::analyze_tool_settings(file.old_path, std::move(gone), options, "", {}));
             }
@@ -691,7 +734,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
         if (!text) return text.error();
         if (!*text) continue;
-        const std::string_view name = analyze::path_name(file.path);
+        const std::string_view name = analyze::path_name(view);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
         if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) &&
@@ -703,7 +746,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             if (!*is_named) continue;
             named = true;
         }
-        std::function<bool(std::string_view)> counts = other_tool_lines(file.path);
+        std::function<bool(std::string_view)> counts = other_tool_lines(view);
         if (named) counts = [](std::string_view line) { return !line.empty() && !line.starts_with("//"); };
         auto found = other_tool_changes(file, **text, counts);
         // A removed setting, when no added line already says the settings changed.
@@ -712,7 +755,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         }
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;
-        for (const auto& d : tools::read_tool_dirs(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
+        for (const auto& d : tools::read_tool_dirs(view, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
             if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d), {}});
         }
         // A changed line of a settings script the tool runs in its own process that writes another
@@ -754,8 +797,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // A changed deploy command, with the repository scripts it runs read as command lines
         // (tools/deploy_commands.hpp): `run: ./scripts/reset.sh` names no tool itself, the script
         // runs `knex migrate:rollback` (left81's gap; analyze reported it, pr did not).
-        if (tools::command_file(file.path) || analyze::path_name(file.path) == "package.json") {
-            for (auto& c : tools::deploy_command_unknowns(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
+        if (tools::command_file(view) || analyze::path_name(file.path) == "package.json") {
+            for (auto& c : tools::deploy_command_unknowns(view, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
                 // The line, or a value it is read with (a workflow's env, matrix, working-directory: red team R81a B4).
                 const bool touched = file.all_lines_new || file.touches(c.line, c.line) ||
                                      std::any_of(c.uses.begin(), c.uses.end(), [&](int u) { return file.touches(u, u); });
