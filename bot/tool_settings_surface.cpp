@@ -772,9 +772,11 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
         else s.why = node_config_why;
         const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
+        // A script a command runs, or sources (`. ./ci.env`, `set -a; source tools/db.conf`): also the
+        // lines that set a tool's variables, which the commands after it see (red team R88c F7).
         auto counts = s.command_script ? std::function<bool(std::string_view)>([](std::string_view l) {
                                                 return tools::tool_command_line(l) || tools::container_tool_line(l) ||
-                                                       !tools::preload_line(l, false).empty() || tools::deploy_command_line(l);
+                                                       !tools::preload_line(l, false).empty() || tools::deploy_command_line(l) || dotenv_line(l);
                                             })
                       : s.npmrc ? std::function<bool(std::string_view)>([](std::string_view l) { return !tools::preload_line(l, true).empty(); })
                       : s.loaded_module ? std::function<bool(std::string_view)>([](std::string_view) { return false; })

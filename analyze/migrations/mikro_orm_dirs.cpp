@@ -161,20 +161,52 @@ void read_mikro_orm_workflow_env(int line, std::string_view workflow, std::strin
             }
         }
     }
-    if (workflow.find("MIKRO_ORM_") != std::string_view::npos || workflow.find("GITHUB_ENV") != std::string_view::npos) {
-        for (const auto& w : deploy_detail::workflow_env_writes(workflow, line, key_of)) {
-            if (w.name.empty()) {
-                out.push_back(computed("mikro-orm", "$GITHUB_ENV", w.line,
-                                       "this line writes " + shown(w.raw) + " into $GITHUB_ENV, which pgfence does not read: it may set a MIKRO_ORM_ "
-                                       "variable that moves the migrations folder MikroORM's CLI runs",
-                                       true));
-            } else if (!w.value || w.value->find_first_of("#= \t") != std::string::npos) {
-                out.push_back(computed("mikro-orm", w.name, w.line, "a command sets it to " + shown(w.raw) + ", which pgfence does not read", true));
-            } else {
-                env += w.name + "=" + *w.value + "\n";
-                at.push_back(w.line);
-            }
+    // The commands' writes, and the files the shell sources (`set -a; . ./ci.env; set +a`, `source
+    // ci.env` then `export NAME`; red team R88c F7), in the order the lines run. A sourced file of
+    // the repository is read as the shell reads it (its assignments and exports, as the run block's);
+    // one by a computed name, outside the repository or not in it is unknown at the line. The
+    // runner's and the image's own files (`. ~/.nvm/nvm.sh`, `. /etc/os-release`) are not the repository's.
+    std::vector<std::pair<int, std::string>> sets;  // (the line that sets it, NAME=value)
+    const auto apply = [&](const deploy_detail::EnvWrite& w, int at_line, const std::string& where) {
+        if (w.name.empty()) {
+            out.push_back(computed("mikro-orm", "$GITHUB_ENV", at_line,
+                                   where + "writes " + shown(w.raw) + " into $GITHUB_ENV, which pgfence does not read: it may set a MIKRO_ORM_ "
+                                   "variable that moves the migrations folder MikroORM's CLI runs",
+                                   true));
+        } else if (!w.value || w.value->find_first_of("#= \t") != std::string::npos) {
+            out.push_back(computed("mikro-orm", w.name, at_line, where + "sets it to " + shown(w.raw) + ", which pgfence does not read", true));
+        } else {
+            sets.emplace_back(at_line, w.name + "=" + *w.value);
         }
+    };
+    if (workflow.find("MIKRO_ORM_") != std::string_view::npos || workflow.find("GITHUB_ENV") != std::string_view::npos) {
+        for (const auto& w : deploy_detail::workflow_env_writes(workflow, line, key_of)) apply(w, w.line, "a command ");
+    }
+    for (const auto& f : deploy_detail::sourced_files(workflow, line)) {
+        const std::string_view word = f.word;
+        if (word.starts_with("/") || word.starts_with("~") || word.starts_with("$HOME") || word.starts_with("${HOME}")) continue;
+        const bool plain = word.find_first_of("$`*?[{") == std::string_view::npos;
+        const auto file = plain ? repository_join(base, word) : std::nullopt;
+        const auto text = file && read ? read(*file) : std::nullopt;
+        if (!text) {
+            out.push_back(computed("mikro-orm", ". " + std::string(word), f.line,
+                                   "this line sources " + shown(word) + ", which pgfence cannot read in the repository: the MIKRO_ORM_ variables it "
+                                   "may set (the migrations folder MikroORM's CLI runs) are not known",
+                                   true));
+            continue;
+        }
+        const std::string from = "the file it sources (" + shown(*file) + ") ";
+        for (const auto& w : deploy_detail::workflow_env_writes(*text, 0, key_of)) apply(w, f.line, from);
+        for (const auto& inner : deploy_detail::sourced_files(*text, 0)) {
+            out.push_back(computed("mikro-orm", ". " + std::string(word), f.line,
+                                   from + "sources " + shown(inner.word) + " in turn, which pgfence does not follow: the MIKRO_ORM_ variables it may set are not known",
+                                   true));
+        }
+    }
+    std::stable_sort(sets.begin(), sets.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& [set_at, pair] : sets) {
+        env += pair + "\n";
+        at.push_back(set_at);
     }
     if (env.empty()) return;
     std::vector<ToolDir> found;

@@ -1,8 +1,10 @@
 #include "analyze/migrations/workflow_env_writes.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 namespace {
@@ -104,6 +106,24 @@ std::vector<EnvWrite> workflow_env_writes(std::string_view text, int before, con
             const std::string_view raw = l.substr(j + 1, end - j - 1);
             out.push_back(EnvWrite{n, std::string(l.substr(i, j - i)), literal(raw), std::string(raw)});
             i = end;
+        }
+    });
+    return out;
+}
+
+std::vector<SourcedFile> sourced_files(std::string_view text, int before) {
+    std::vector<SourcedFile> out;
+    each_line(text, [&](int n, std::string_view l) {
+        if ((before > 0 && n >= before) || out.size() >= 64) return;
+        if (l.find("source") == std::string_view::npos && l.find('.') == std::string_view::npos) return;
+        if (trim_blanks(l).starts_with("#")) return;
+        for (const auto& words : simple_commands(l)) {
+            // script_word gives the file `.` or `source` is given (deploy_scripts.hpp).
+            const std::string w = script_word(words);
+            if (w.empty()) continue;
+            const auto at = std::find(words.begin(), words.end(), w);
+            if (at == words.begin() || at == words.end() || (*(at - 1) != "source" && *(at - 1) != ".")) continue;
+            if (out.size() < 64) out.push_back(SourcedFile{n, w});
         }
     });
     return out;

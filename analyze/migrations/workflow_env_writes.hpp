@@ -27,4 +27,14 @@ struct EnvWrite {
 // "$X" >> ...`, a here-document), with name empty. One pass, at most 64 writes.
 [[nodiscard]] std::vector<EnvWrite> workflow_env_writes(std::string_view text, int before, const std::function<bool(std::string_view)>& wanted);
 
+// The files the lines before `before` (0: every line) of a workflow or shell script read into its
+// shell with `.` or `source` (red team R88c F7): they run in this shell, so what they set (with
+// `set -a`, or a later `export NAME`) the commands after them see (bash manual, "Bourne Shell
+// Builtins": `.`). The file's word as written. At most 64.
+struct SourcedFile {
+    int line = 0;
+    std::string word;
+};
+[[nodiscard]] std::vector<SourcedFile> sourced_files(std::string_view text, int before);
+
 }  // namespace pgfence::analyze::tools::deploy_detail
