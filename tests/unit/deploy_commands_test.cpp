@@ -7,6 +7,8 @@
 
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/shell_scripts.hpp"
+#include "analyze/migrations/workflow_env_writes.hpp"
 
 using namespace pgfence::analyze::tools;
 
@@ -123,4 +125,37 @@ TEST_CASE("deploy commands: escapes, Makefile variables and spawns, bounded on h
         return std::nullopt;
     };
     CHECK_FALSE(deploy_command_unknowns("Procfile", "release: node deploy.js\n", script).empty());
+}
+
+// Red team R88c F1: the files a command file runs as shell scripts, whatever their names.
+TEST_CASE("shell scripts a command file runs whatever their names") {
+    CHECK(shell_shebang("#!/bin/sh\necho"));
+    CHECK(shell_shebang("#!/usr/bin/env bash\n"));
+    CHECK(shell_shebang("#!/usr/bin/env -S bash -e\n"));
+    CHECK(shell_shebang("#! /bin/dash\r\n"));
+    CHECK_FALSE(shell_shebang("#!/usr/bin/env ruby\n"));
+    CHECK_FALSE(shell_shebang("#!/usr/bin/env node\n"));
+    CHECK_FALSE(shell_shebang("echo\n"));
+    CHECK(shell_view("bin/db-maintenance") == "bin/db-maintenance.sh");
+    CHECK(shell_view("scripts/x.sh") == "scripts/x.sh");
+    const ReadFile read = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "bin/setup") return std::string("#!/usr/bin/env bash\nbundle install\n");
+        if (p == "bin/rails") return std::string("#!/usr/bin/env ruby\nrequire 'x'\n");
+        if (p == "bin/plain") return std::string("psql -c 'select 1'\n");
+        return std::nullopt;
+    };
+    const std::string workflow = "jobs:\n  a:\n    steps:\n      - run: ./bin/setup\n      - run: bin/rails db:migrate\n      - run: ./bin/plain\n"
+                                 "      - run: sh tools/reset.txt && . tools/db.conf\n      - run: node scripts/x.js\n      - run: bash scripts/y.sh\n";
+    std::string got;
+    for (const auto& s : shell_scripts_run(".github/workflows/d.yml", workflow, read)) got += std::to_string(s.line) + ":" + s.path + " ";
+    CHECK(got == "4:bin/setup 6:bin/plain 7:tools/reset.txt 7:tools/db.conf ");
+}
+
+// Red team R88c F7: the files a run block sources.
+TEST_CASE("files a run block sources") {
+    std::string got;
+    for (const auto& f : deploy_detail::sourced_files("- run: |\n    set -a; . ./ci.env; set +a\n    source \"$X\"\n    bash x.sh\n    npx mikro-orm migration:up\n", 5)) {
+        got += std::to_string(f.line) + ":" + f.word + " ";
+    }
+    CHECK(got == "2:./ci.env 3:$X ");
 }
