@@ -62,12 +62,12 @@ std::optional<std::string> Workspaces::nx_release_why(const std::vector<std::str
     if (k >= words.size() || v >= words.size() || words[v] != "release") return std::nullopt;
     std::size_t s = v + 1;
     while (s < words.size() && flag_word(words[s]) && words[s] != "--") ++s;
-    const std::string sub = s < words.size() && !words[s].starts_with("#") ? words[s] : "";
+    // release/command-object.js: `release [specifier]` (`nx release minor`: every step), `version
+    // [specifier]`, `changelog [version]`, `publish`, `plan [bump]`, `plan:check`.
+    std::string sub = s < words.size() && !words[s].starts_with("#") ? words[s] : "";
     if (one_of(sub, {"plan", "plan:check"})) return "";
-    const bool version = sub.empty() || sub == "version" || sub == "--", publish = sub.empty() || sub == "publish" || sub == "--";
-    if (!version && !publish && sub != "changelog") {
-        return "this command runs nx release " + printable(sub) + ", a subcommand pgfence does not know: what it runs is not known";
-    }
+    if (!one_of(sub, {"version", "publish", "changelog"})) sub.clear();
+    const bool version = sub.empty() || sub == "version", publish = sub.empty() || sub == "publish";
     const Root& root = root_of(here, false);
     if (!root.unknown.empty()) return "this command runs nx release, and " + root.unknown + ": what it runs is not known";
     const std::string top = root.folder.empty() ? "" : root.folder + "/";

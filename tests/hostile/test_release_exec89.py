@@ -126,7 +126,8 @@ def nx_release_publish_script(s):
 
 def control_nx_release_clean(s):
     head = nx_repo({"build": "tsc", "prepublishOnly": "npm run build"}, "npm ci", "npx nx release --yes", "npx nx release publish --tag next",
-                   "npx nx release changelog 1.2.0", "npx nx release plan minor")
+                   "npx nx release changelog 1.2.0", "npx nx release plan minor",
+                   "npx nx release minor --skip-publish", "npx nx release version 1.2.0")
     head["nx.json"] = json.dumps({"release": {"projects": ["packages/*"], "version": {"preVersionCommand": "npx nx run-many -t build"}},
                                   "targetDefaults": {"build": {"executor": "nx:run-script", "dependsOn": ["^build"]}}}, indent=2) + "\n"
     clean(s, head, KNEX)
