@@ -1,6 +1,7 @@
 #include "bot/release_surface.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <set>
 
@@ -83,7 +84,15 @@ bool release_config_path(std::string_view path) {
 }
 
 bool release_settings_line(std::string_view line) {
-    for (std::string_view key : {"Cmd", "before:", "after:", "\"hooks\"", "hooks:", "extends", "import", "\"./", "'./", "\"../", "'../", "- ./", "- ../"}) {
+    // @semantic-release/exec's `cmd` (run at every step), `shell` and `execCwd` (red team R88c F3):
+    // "cmd" in any case.
+    for (std::size_t at = 0; at + 3 <= line.size(); ++at) {
+        if (std::tolower(static_cast<unsigned char>(line[at])) == 'c' && std::tolower(static_cast<unsigned char>(line[at + 1])) == 'm' &&
+            std::tolower(static_cast<unsigned char>(line[at + 2])) == 'd') {
+            return true;
+        }
+    }
+    for (std::string_view key : {"shell", "execCwd", "before:", "after:", "\"hooks\"", "hooks:", "extends", "import", "\"./", "'./", "\"../", "'../", "- ./", "- ../"}) {
         if (line.find(key) != std::string_view::npos) return true;
     }
     // A line the tool reads otherwise than it looks (an escape, a YAML tag, anchor, alias or merge

@@ -305,6 +305,13 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words) {
             } else {
                 return std::nullopt;
             }
+        } else if (const auto nx = one_of(sub, {"exec", "watch"}) ? nx_command(words) : std::nullopt) {
+            // The command after `--` (nx_command): read by Workspaces::release_why where pgfence knows
+            // the workspace's projects; here it is not followed.
+            if (!command) return std::nullopt;
+            out.unknown = "nx " + sub + " -- " + printable(nx->command) + ", a command pgfence does not follow " +
+                          (nx->each ? "in each nx project's folder" : "where nx runs");
+            return out;
         } else if (one_of(sub, {"add", "connect", "connect-to-nx-cloud", "daemon", "graph", "dep-graph", "exec", "format", "format:check",
                                 "format:write", "generate", "g", "import", "init", "list", "migrate", "new", "release", "repair", "report",
                                 "reset", "show", "sync", "sync:check", "view-logs", "watch", "login", "logout", "mcp", "print-affected",

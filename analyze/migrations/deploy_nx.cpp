@@ -59,6 +59,29 @@ bool run_spec(std::string_view spec, std::vector<std::string>& projects, std::ve
 
 }  // namespace
 
+// nx 21 `exec` (src/command-line/exec/exec.js runScriptAsNxTarget): the words after the first `--`
+// (readScriptArgV), each put in `"..."` and run by execSync, a shell, in each selected project's
+// root (`cwd: joinPathFragments(workspaceRoot, root)`; every project when no --projects). `watch`
+// (watch/watch.js): `spawn(this.command, {shell: true, cwd: process.cwd()})` at each change. The
+// words are joined with blanks: a shell reads `$(...)` inside `"..."` as it does outside.
+std::optional<NxCommand> nx_command(const std::vector<std::string>& words) {
+    for (std::size_t k = 0; k < words.size(); ++k) {
+        if (words[k].starts_with("#")) return std::nullopt;
+        if (tool_word(words[k]) != "nx") continue;
+        std::size_t v = k + 1;
+        while (v < words.size() && flag_word(words[v]) && words[v] != "--") ++v;
+        if (v >= words.size() || !one_of(words[v], {"exec", "watch"})) return std::nullopt;
+        const auto dash = std::find(words.begin() + static_cast<std::ptrdiff_t>(v), words.end(), std::string("--"));
+        if (dash == words.end()) return std::nullopt;  // nx exits: "`nx exec` requires passing in a command after `--`"
+        NxCommand out;
+        out.each = words[v] == "exec";
+        for (auto w = dash + 1; w != words.end() && out.command.size() < 4096; ++w) out.command += (out.command.empty() ? "" : " ") + *w;
+        if (out.command.empty()) return std::nullopt;
+        return out;
+    }
+    return std::nullopt;
+}
+
 void nx_task_run(const std::vector<std::string>& words, std::size_t v, TaskRun& out) {
     const std::string& sub = words[v];
     std::vector<std::string> projects;

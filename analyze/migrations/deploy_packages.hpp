@@ -80,6 +80,13 @@ struct TaskRun {
 std::optional<TaskRun> task_run(const std::vector<std::string>& words);
 // The nx part of task_run: the tasks of the nx command whose subcommand is words[v] (deploy_nx.cpp).
 void nx_task_run(const std::vector<std::string>& words, std::size_t v, TaskRun& out);
+// The command `nx exec [options] -- COMMAND` runs in each nx project's folder (each = true) or
+// `nx watch [options] -- COMMAND` where nx runs, its words joined; nullopt for another (deploy_nx.cpp).
+struct NxCommand {
+    std::string command;
+    bool each = false;
+};
+std::optional<NxCommand> nx_command(const std::vector<std::string>& words);
 // Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
 bool deploy_task_name(std::string_view name);
 

@@ -203,10 +203,56 @@ bool code_config(std::string_view name) {
 // `after:git:release`, ... each a shell command or a list of them).
 bool hook_key(std::string_view k) { return (k.starts_with("before:") || k.starts_with("after:")) && k.size() > 7; }
 
-// @semantic-release/exec's options that are commands (its README: verifyConditionsCmd ... failCmd).
+// @semantic-release/exec's options that are commands (its README: verifyConditionsCmd ... failCmd),
+// and `cmd`, which exec 6 runs at every step that has no command of its own (index.js: `if
+// (!isNil(pluginConfig.prepareCmd) || !isNil(pluginConfig.cmd))`, lib/exec.js: `const cmd =
+// config[cmdProp] ? cmdProp : 'cmd'`; red team R88c F3).
 bool exec_key(std::string_view k) {
     return one_of(k, {"verifyConditionsCmd", "analyzeCommitsCmd", "verifyReleaseCmd", "generateNotesCmd", "prepareCmd", "addChannelCmd",
-                      "publishCmd", "successCmd", "failCmd"});
+                      "publishCmd", "successCmd", "failCmd", "cmd"});
+}
+
+// exec renders each command as a lodash 4 template before its shell reads it (lib/exec.js:
+// `template(config[cmd])({config, ...context})`): `<% code %>` runs JavaScript, and `<%= x %>`,
+// `<%- x %>` and `${x}` put x's value in the text. The value of a release's version (semver's digits
+// and [0-9A-Za-z-.+]), commit or bump type is read as a plain word; any other is computed (a tag or
+// channel comes from the config's tagFormat or branches, which may hold `;` or `$(`). Why the
+// command is not known, "" with `rendered` the text the shell reads.
+std::string exec_template_why(std::string_view command, std::string& rendered) {
+    rendered.clear();
+    for (std::size_t at = 0; at < command.size();) {
+        const std::size_t open = std::min(command.find("<%", at), command.find("${", at));
+        const std::size_t close = command.find("%>", at);
+        if (open == std::string_view::npos) {
+            if (close != std::string_view::npos) return "it holds `%>` (exec renders it as a lodash template): what it runs is not known";
+            rendered += command.substr(at);
+            break;
+        }
+        if (close < open) return "it holds `%>` (exec renders it as a lodash template): what it runs is not known";
+        rendered += command.substr(at, open - at);
+        const bool es = command[open] == '$';
+        const std::size_t end = es ? command.find('}', open) : command.find("%>", open + 2);
+        if (end == std::string_view::npos) {
+            return std::string("it holds `") + (es ? "${" : "<%") + "` with no end (exec renders it as a lodash template): what it runs is not known";
+        }
+        std::string_view expr = command.substr(open + 2, end - open - 2);
+        if (!es && (expr.starts_with("=") || expr.starts_with("-"))) expr.remove_prefix(1);
+        else if (!es) return "it holds a lodash `<% %>` block, JavaScript exec runs when it renders the command: what it runs is not known";
+        expr = trim(expr);
+        if (!one_of(expr, {"nextRelease.version", "nextRelease.gitHead", "nextRelease.type", "lastRelease.version", "lastRelease.gitHead"})) {
+            return "exec renders it as a lodash template, and " + printable(std::string(expr)) +
+                   " is a value JavaScript computes when it runs: what it runs is not known";
+        }
+        rendered += "0.0.0";
+        at = end + (es ? 1 : 2);
+    }
+    return "";
+}
+
+// exec's `shell` runs each command (lib/exec.js: execa(script, {shell: shell || true}), spawned as
+// `shell -c script`): a plain sh or bash reads it as pgfence does; another program is not known.
+bool plain_shell(std::string_view s) {
+    return one_of(s, {"true", "false", "sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/sh", "/usr/bin/bash"});
 }
 
 // The plugins a semantic-release config lists (its README "plugins": a name, or `[name, options]`),
@@ -339,6 +385,39 @@ std::string Workspaces::release_command_why(const std::string& command, const st
 std::optional<std::string> Workspaces::release_why(const std::vector<std::string>& words, const std::string& here) {
     const std::string at = here.empty() ? "" : here + "/";
     Follow follow;
+    // `nx exec -- COMMAND` runs COMMAND in each nx project's folder, `nx watch -- COMMAND` where nx
+    // runs (nx_command, deploy_nx.cpp; red team R88c F4). nx's projects: the package manager's
+    // workspaces and lerna.json's packages (nx 21 plugins/package-json/create-nodes.js
+    // getGlobPatternsFromPackageManagerWorkspaces), project.json folders, and the root when its
+    // package.json has "nx" or it has a project.json.
+    if (const auto nx = nx_command(words)) {
+        std::vector<std::string> folders;
+        if (nx->each) {
+            for (const bool lerna : {false, true}) {
+                const Root& root = root_of(here, lerna);
+                if (!root.unknown.empty()) {
+                    return "this command runs `" + printable(nx->command) + "` in each nx project, and " + root.unknown + ": what it runs is not known";
+                }
+                for (const std::string& f : root.folders) {
+                    if (std::find(folders.begin(), folders.end(), f) == folders.end()) folders.push_back(f);
+                }
+                const std::string top = root.folder.empty() ? "" : root.folder + "/";
+                const auto pj = text(top + "package.json");
+                const bool nx_root = text(top + "project.json") || (pj && package_json_object(*pj, "nx"));
+                if (nx_root && std::find(folders.begin(), folders.end(), root.folder) == folders.end()) folders.push_back(root.folder);
+            }
+        } else {
+            folders.push_back(here);
+        }
+        for (const std::string& folder : folders) {
+            if (++m_runs > 4096) return "it runs workspace commands past pgfence's limit for following them: what they run is not known";
+            if (const std::string w = release_command_why(nx->command, folder, follow); !w.empty()) {
+                return "this command runs `" + printable(nx->command) + "` " +
+                       (nx->each ? "in the nx project " + printable(folder.empty() ? "." : folder) : std::string("through nx watch")) + ": " + w;
+            }
+        }
+        return "";
+    }
     for (std::size_t k = 0; k < words.size(); ++k) {
         const std::string tool = tool_word(words[k]);
         const bool release_it = tool == "release-it", semantic = tool == "semantic-release";
@@ -392,10 +471,41 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
         }
         auto is_key = [&](const std::string& key) { return release_it ? hook_key(key) : exec_key(key); };
         const std::string what = release_it ? "release-it runs the hook " : "semantic-release runs @semantic-release/exec's ";
+        // exec's execCwd: its commands run in path.resolve(cwd, execCwd) (lib/exec.js), read there
+        // as well as where the tool runs.
+        std::vector<std::string> exec_dirs = {here};
         auto read_keyed = [&](const std::string& path, std::string_view text, int line) -> std::string {
+            if (semantic) {
+                for (const Keyed& s : keyed_commands(text, line, [](const std::string& k) { return k == "shell"; })) {
+                    std::string_view value = trim(s.command);
+                    while (!value.empty() && (value.back() == ',' || value.back() == '}' || value.back() == ']' || value.back() == ' ')) {
+                        value.remove_suffix(1);  // `"shell": true},` read bare
+                    }
+                    if (plain_shell(trim(value))) continue;
+                    return "this command runs semantic-release, whose config " + printable(path) + " line " + std::to_string(s.line) +
+                           " sets @semantic-release/exec's shell " + printable(s.command) +
+                           ", the program that runs each of its commands: what it runs is not known";
+                }
+                for (const Keyed& d : keyed_commands(text, line, [](const std::string& k) { return k == "execCwd"; })) {
+                    const auto folder = join_folder(here, trim(d.command));
+                    if (!folder) {
+                        return "this command runs semantic-release, whose config " + printable(path) + " line " + std::to_string(d.line) +
+                               " sets @semantic-release/exec's execCwd " + printable(d.command) +
+                               ", a folder pgfence cannot name in the repository: what its commands run there is not known";
+                    }
+                    if (std::find(exec_dirs.begin(), exec_dirs.end(), *folder) == exec_dirs.end() && exec_dirs.size() < 16) exec_dirs.push_back(*folder);
+                }
+            }
             for (const Keyed& c : keyed_commands(text, line, is_key)) {
-                if (std::string w = release_command_why(c.command, here, follow); !w.empty()) {
-                    return "this command runs a release tool: " + what + printable(c.key) + " (" + printable(path) + " line " + std::to_string(c.line) + "): " + w;
+                const std::string said = "this command runs a release tool: " + what + printable(c.key) + " (" + printable(path) + " line " + std::to_string(c.line) + "): ";
+                std::string command = c.command;
+                if (semantic) {
+                    if (std::string w = exec_template_why(c.command, command); !w.empty()) return said + w;
+                }
+                for (const std::string& folder : semantic ? exec_dirs : std::vector<std::string>{here}) {
+                    if (std::string w = release_command_why(command, folder, follow); !w.empty()) {
+                        return said + (folder == here ? "" : "in its execCwd " + printable(folder) + ", ") + w;
+                    }
                 }
             }
             return "";
@@ -432,7 +542,8 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             if (code_config(path)) {
                 const bool may = release_it ? (text.find("hooks") != std::string::npos || text.find("before:") != std::string::npos ||
                                                text.find("after:") != std::string::npos)
-                                            : (text.find("semantic-release/exec") != std::string::npos || text.find("Cmd") != std::string::npos);
+                                            : (text.find("semantic-release/exec") != std::string::npos || text.find("Cmd") != std::string::npos ||
+                                               text.find("cmd") != std::string::npos);
                 if (semantic && text.find("pkgRoot") != std::string::npos) {
                     return "this command runs semantic-release, whose config " + where + " is code pgfence does not run, and sets pkgRoot: "
                            "the folder whose lifecycle scripts npm version and npm publish run is not known";
@@ -484,7 +595,9 @@ std::optional<std::string> Workspaces::release_why(const std::vector<std::string
             // A JSON config: a key that runs something as JSON.parse reads it that the line reader
             // below did not see (red team R88 F1) is unknown.
             if (path.ends_with(".json")) {
-                auto runs = [&](const std::string& k) { return is_key(k) || k == "extends" || k == "$import" || k == "pkgRoot"; };
+                auto runs = [&](const std::string& k) {
+                    return is_key(k) || k == "extends" || k == "$import" || k == "pkgRoot" || (semantic && (k == "shell" || k == "execCwd"));
+                };
                 std::set<std::string> read;
                 for (const Keyed& c : keyed_commands(text, line, runs)) read.insert(c.key);
                 for (const std::string& k : json_keys(text, runs)) {

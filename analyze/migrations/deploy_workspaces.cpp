@@ -319,7 +319,9 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
 
 std::optional<std::string> Workspaces::why(const std::vector<std::string>& words, const std::optional<std::string>& here_or) {
     const std::string here = here_or.value_or("");
-    if (auto r = release_why(words, here); r && !r->empty()) return r;
+    if (auto r = nx_release_why(words, here)) return r;
+    // An nx exec or watch command is read there whole (its command is not a task to run).
+    if (auto r = release_why(words, here); r && (!r->empty() || nx_command(words))) return r;
     std::string runner;
     std::vector<std::string> tasks, filters;
     if (auto t = task_run(words)) {

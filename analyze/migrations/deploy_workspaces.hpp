@@ -61,6 +61,9 @@ private:
     // commands) and `lerna exec`'s command in each package; nullopt for another command (deploy_release_config.cpp).
     std::optional<std::string> release_why(const std::vector<std::string>& words, const std::string& here);
     std::string release_command_why(const std::string& command, const std::string& here, Follow& follow);
+    // What `nx release` runs: nx.json's preVersionCommand, each project's publish and its lifecycle
+    // scripts; nullopt for another command (deploy_nx_release.cpp).
+    std::optional<std::string> nx_release_why(const std::vector<std::string>& words, const std::string& here);
 
     const ReadFile& m_read;
     std::map<std::string, std::optional<std::string>> m_texts;             // every file read, once
