@@ -70,7 +70,10 @@ Filter where_filter(const Link& l, const Emitter& e) {
             // where(column, value) / where(column, op, value): a condition on a column named here;
             // a column that is not a string (knex.raw('1'), a variable) may be anything.
             // A knex.raw column is written as its text (wrappingFormatter.js wrap(): unwrapRaw first).
-            return e.string_of(*first) || raw_of(first, e) != nullptr ? Filter::Narrow : Filter::Unresolved;
+            // Compared with a bound value it may hold for every row (`where(knex.raw('1'), 1)`); only
+            // one compared with a knex.raw (automatisch: `conditions::text = '{}'::text`) is judged as written.
+            if (e.string_of(*first)) return Filter::Narrow;
+            return raw_of(first, e) != nullptr && raw_of(arg(*l.call, arg_count(*l.call) - 1), e) != nullptr ? Filter::Narrow : Filter::Unresolved;
         }
         // where(knex.raw('true')) is whereRaw; where(() => {}) wraps nothing (querycompiler.js
         // whereWrapped() writes no clause for an empty group).
