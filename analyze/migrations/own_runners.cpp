@@ -2,6 +2,7 @@
 // `db:migrate:deploy: node ./dist/scripts/apply-migrations.js`, which runs Prisma's SQL folders and
 // its own data migrations). pgfence models the migration tools' commands, not such a program: the
 // migrations it runs, in what order and transaction, are not seen.
+#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,18 +59,48 @@ std::optional<OwnProgram> own_program(std::string_view script, std::string_view 
     return prog;
 }
 
-// A script name that says it migrates, not a developer's tool around migrations.
+// A name's words: split at any other character and at a camelCase step (`createMigration`).
+std::vector<std::string> words_of(std::string_view name) {
+    std::vector<std::string> out;
+    std::string word;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (!std::isalnum(c) || (i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1])))) {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        }
+        if (std::isalnum(c)) word += static_cast<char>(std::tolower(c));
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    return out;
+}
+
+// A developer's command around migrations, as the tools name theirs (`knex migrate:make`,
+// `typeorm migration:create`, `prisma migrate status`, `drizzle-kit check`): it writes or
+// inspects migrations and runs none.
+bool developer_word(std::string_view w) {
+    for (std::string_view d : {"generate", "generator", "gen", "create", "new", "make", "scaffold", "status", "check", "lint", "diff"}) {
+        if (w == d) return true;
+    }
+    return false;
+}
+
+// A script name that says it migrates, not a developer's tool around migrations. The tool is
+// named by whole words (review87's formbricks: `generate-data-migration`, `create-migration`;
+// `migrate:status`): its last word is such a command, or its first is and its last is
+// "migration(s)". A word of a longer command (`migrate:create-tables`, `migrate:check-and-apply`)
+// is no such tool: those migrate (red team R88c F6). A tool's own generator (`knex migrate:make`,
+// `typeorm migration:generate`, `drizzle-kit generate`, also `node ./node_modules/typeorm/cli.js`)
+// is never a program of the project's: script_word() gives no file for a bin or node_modules/.
 bool migrating_name(std::string_view name) {
     const std::string n = lower(name);
     if (n.find("migrat") == std::string::npos) return false;
     // npm's `premigrate` / `postmigrate` run around the migration (tool_runners.hpp reads them).
     if (n.starts_with("pre") || n.starts_with("post")) return false;
-    // A developer's tool that writes or inspects migrations (`generate-data-migration`,
-    // `create-migration`, `migrate:status`): it runs none.
-    for (std::string_view w : {"generat", "create", "new", "make", "scaffold", "status", "check", "lint", "diff"}) {
-        if (n.find(w) != std::string::npos) return false;
-    }
-    return true;
+    const auto w = words_of(name);
+    if (w.empty()) return true;
+    if (developer_word(w.back())) return false;
+    return !(developer_word(w.front()) && (w.back() == "migration" || w.back() == "migrations"));
 }
 
 }  // namespace
@@ -110,7 +141,7 @@ std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_vi
         for (const auto& s : package_scripts(text)) {
             if (!migrating_name(s.name)) continue;
             for (const auto& words : simple_commands(s.command)) {
-                if (auto p = own_program(script_word(words), path_folder(path), read)) push(s.line, "script " + printable(s.name), *p);
+                        if (auto p = own_program(script_word(words), path_folder(path), read)) push(s.line, "script " + printable(s.name), *p);
             }
         }
         return out;

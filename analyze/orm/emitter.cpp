@@ -37,6 +37,20 @@ void collect_constants(const std::vector<Node>& nodes, const Emitter& e, std::ma
     }
 }
 
+// `const [a, b] = <value>` / `const { a, b: c } = <value>` anywhere in the file: each plain name the
+// pattern binds -> the value (Emitter::destructured_value); a name bound more than once is dropped.
+void collect_patterns(const Node& n, std::map<std::string, const Node*, std::less<>>& out, const BindingCounts& bindings) {
+    if (n.kind == NodeKind::Binary && n.name == "=" && n.context == "const" && n.kids.size() == 2 &&
+        (n.kids[0].kind == NodeKind::Array || n.kids[0].kind == NodeKind::Object)) {
+        for (std::size_t k = 0; k < n.kids[0].kids.size(); ++k) {
+            const Node& p = n.kids[0].kids[k];
+            const bool spread = k < n.kids[0].keys.size() && n.kids[0].keys[k] == "...";
+            if (p.kind == NodeKind::Ident && !spread && !rebound(bindings, p.name)) out.insert_or_assign(p.name, &n.kids[1]);
+        }
+    }
+    for (const Node& k : n.kids) collect_patterns(k, out, bindings);
+}
+
 bool literal_node(const Node& n) {
     return n.kind == NodeKind::Object || n.kind == NodeKind::Array ||
            (n.kind == NodeKind::Ident && (n.name == "true" || n.name == "false" || n.name == "null" || n.name == "undefined"));
@@ -179,6 +193,7 @@ Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m
     collect_constants(file.statements, *this, m_constants, m_numbers, seen, bindings);
     seen.clear();
     for (const Node& n : file.statements) collect_literals(n, m_literals, m_values, seen, bindings);
+    for (const Node& n : file.statements) collect_patterns(n, m_patterns, bindings);
     count_uses(text, file.tokens, m_uses, 0);
     collect_loop_literals(file.tokens, m_loop_literals);
 }
@@ -187,6 +202,12 @@ const Node* Emitter::const_value(const Node& n) const {
     if (n.kind != NodeKind::Ident || scope.contains(n.name)) return nullptr;
     auto it = m_values.find(n.name);
     return it == m_values.end() ? nullptr : it->second;
+}
+
+const Node* Emitter::destructured_value(const Node& n) const {
+    if (n.kind != NodeKind::Ident || scope.contains(n.name) || rebound(m_bindings, n.name)) return nullptr;
+    auto it = m_patterns.find(n.name);
+    return it == m_patterns.end() ? nullptr : it->second;
 }
 
 bool Emitter::literal_loop_variable(const Node& n) const {

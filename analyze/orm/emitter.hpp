@@ -35,6 +35,9 @@ public:
     // Date()`; nullptr otherwise (also when a helper's parameter hides it). Such a value cannot
     // change after its declaration.
     [[nodiscard]] const Node* const_value(const Node& n) const;
+    // What a name destructured once by a `const` stands in: `const [row] = <value>`, `const { id } =
+    // <value>`: the value's node; nullptr otherwise (a name bound elsewhere too, a helper's parameter).
+    [[nodiscard]] const Node* destructured_value(const Node& n) const;
     // A name that is the file's one binding, the variable of `for (const NAME of [...])` over an
     // array literal of strings, numbers, booleans and nulls.
     [[nodiscard]] bool literal_loop_variable(const Node& n) const;
@@ -98,6 +101,7 @@ private:
     std::map<std::string, std::size_t, std::less<>> m_uses;      // identifier tokens (not after '.') by name
     std::map<std::string, std::string, std::less<>> m_numbers;   // const NAME = <number>: as JavaScript prints it
     std::map<std::string, const Node*, std::less<>> m_values;    // const NAME = <anything else> (const_value)
+    std::map<std::string, const Node*, std::less<>> m_patterns;  // const [NAME] / { NAME } = <value> (destructured_value)
     std::map<std::string, std::size_t, std::less<>> m_bindings;  // how often the file binds each name
     std::map<std::string, bool, std::less<>> m_loop_literals;    // for (const NAME of [literals])
     std::set<std::pair<std::size_t, std::size_t>> m_read_inside;  // read_inside()
