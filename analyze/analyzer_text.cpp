@@ -882,7 +882,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
             LentTrees lent(parsed);
-            compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get());
+            compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get(),
+                         !psql_runs_of(path, options).empty());
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_statement_findings(report.findings, text);

@@ -674,9 +674,18 @@ Plan Composer::compose() {
                        " as the original does; by hand: write the migrations so that each object is created and dropped as the file does");
     }
     // Plain SQL that no known tool runs: how the runner wraps files is unknown (plan_runner.hpp).
-    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql") {
+    // psql running it (a command of the project) is a known runner: statement by statement, outside
+    // any transaction unless the file opens one.
+    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" && !m_psql_runs) {
         if (std::string why = plan_runner::unknown_runner_decline(steps); !why.empty()) return no_plan(why);
+        if (std::string why = plan_runner::unknown_runner_outside_decline(steps, path_folder(m_report.path)); !why.empty()) {
+            return no_plan(why);
+        }
         if (std::string note = plan_runner::unknown_runner_note(steps); !note.empty()) m_notes.push_back(note);
+    }
+    // A tool that sends a file as one query never gets two CONCURRENTLY statements in one file.
+    if (m_layout.one_query) {
+        if (std::string why = plan_runner::one_query_concurrent_decline(steps); !why.empty()) return no_plan(why);
     }
     Plan plan;
     plan.steps = std::move(steps);
