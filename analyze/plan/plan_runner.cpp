@@ -42,8 +42,8 @@ std::string unknown_runner_outside_decline(const std::vector<PlanStep>& steps, s
         if (step.run != PlanRun::no_transaction) continue;
         const int concurrent = concurrent_statements(step.sql);
         return "the tool that runs " + std::string(folder.empty() ? "these files" : std::string(folder) + "/") +
-               " is not known (no migration tool detected, and no command of the project runs them with psql; `tool = ...` "
-               "in the configuration names one): pgfence cannot prove a plan deploys. Its migration " + std::to_string(migration) +
+               " is not known (no migration tool detected, and no command of the project runs them with psql; where psql -f "
+               "runs them, one file a run, say so with `tool = \"psql\"` in .pgfence.toml): pgfence cannot prove a plan deploys. Its migration " + std::to_string(migration) +
                " runs outside a transaction" + (concurrent > 1 ? " (" + std::to_string(concurrent) + " CONCURRENTLY statements in one file)" : "") +
                ", which a runner that wraps each file in a transaction (golang-migrate, dbmate, most own runners: BEGIN, the "
                "whole file, COMMIT) fails with \"cannot run inside a transaction block\"; only one that sends the file statement "

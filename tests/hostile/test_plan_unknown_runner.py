@@ -15,6 +15,11 @@ Scenarios:
                      index built CONCURRENTLY outside a transaction
   golang_one_query   a golang-migrate folder (which sends a file as one query), two CREATE INDEX: a plan
                      whose files hold one CONCURRENTLY statement each
+  psql_config        a plain folder nothing runs, with `tool = "psql"` in .pgfence.toml: the plan is offered,
+                     each index CONCURRENTLY outside a transaction, no unknown-runner note; --no-config: declined
+  trace_config       the same folder under `trace --plan`: with `--config` naming `tool = "psql"` (and with the
+                     .pgfence.toml found from the repository) the plan is rehearsed and proven; --no-config: declined
+                     (skipped without PostgreSQL's server binaries)
 """
 import json
 import os
@@ -50,9 +55,9 @@ UNKNOWN = "is not known"
 PROVE = "cannot prove a plan deploys"
 
 
-def plan_of(s, path):
+def plan_of(s, path, config=("--no-config",)):
     # The repository, not the one file: its workflows are the project's words about the runner.
-    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", "json", "."],
+    proc = subprocess.run([s.args.binary, "analyze", *config, "--format", "json", "."],
                           cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
     check(proc.returncode in (0, 1), f"analyze: exit {proc.returncode}: {proc.stderr}")
     files = [f for f in json.loads(proc.stdout)["files"] if os.path.normpath(f["path"]) == path]
@@ -70,6 +75,7 @@ def declined_for_runner(s, path):
     check(UNKNOWN in why and PROVE in why and "migrations/" in why,
           f"{path}: the plan is declined for the unknown runner, naming the folder: {json.dumps(plan)[:1200]}")
     check("cannot run inside a transaction block" in why, f"{path}: the decline says why the plan would fail: {why}")
+    check('tool = "psql"' in why, f"{path}: the decline says how to name psql as the runner: {why}")
     steps = plan.get("steps") or []
     check(not any(concurrent_lines(st.get("sql", "")) for st in steps), f"{path}: no CONCURRENTLY step is offered: {steps}")
 
@@ -115,8 +121,65 @@ def golang_one_query(s):
     check(sum(counts) == 2 and max(counts) == 1, f"golang-migrate sends a file as one query: one CONCURRENTLY a file: {counts}")
 
 
+PLAIN = {"migrations/201701010000_init.sql": INIT, "migrations/202105161823_create_indexes.sql": TWO,
+         ".pgfence.toml": 'tool = "psql"\n'}
+
+
+def psql_config(s):
+    path = "migrations/202105161823_create_indexes.sql"
+    repository(s, PLAIN)
+    plan = plan_of(s, path, config=())
+    check(not plan.get("declined"), f'tool = "psql": the plan is offered: {json.dumps(plan)[:1200]}')
+    steps = plan.get("steps") or []
+    outside = [st for st in steps if st.get("run") == "no transaction"]
+    check(len(sum((concurrent_lines(st.get("sql", "")) for st in steps), [])) == 2 and outside,
+          f"both indexes are built CONCURRENTLY outside a transaction: {steps}")
+    check(not any(n.startswith("pgfence does not know how the project's runner") for n in plan.get("notes", [])),
+          f"the runner is named: no note says it is not known: {plan.get('notes')}")
+    declined_for_runner(s, path)  # without the configuration the same folder's runner is not known
+
+
+def trace_config(s):
+    import glob
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        print("SKIP: no PostgreSQL server binaries")
+        return
+    path = "migrations/202105161823_create_indexes.sql"
+    os.chmod(s.tmp, 0o755)  # the server's folder goes there, and a root run starts it as another user
+    repository(s, PLAIN)
+    setup = os.path.join(s.tmp, "setup.sql")
+    with open(setup, "w") as f:
+        f.write(INIT + "INSERT INTO posts (tenant_id, user_id) SELECT 1, g FROM generate_series(1, 500) g;\n")
+    trace_env = {**env(), "PATH": os.path.dirname(bins[-1]) + ":" + os.environ.get("PATH", ""), "TMPDIR": s.tmp}
+
+    def verdict(*config):
+        out = os.path.join(s.tmp, "trace.json")
+        proc = subprocess.run([s.args.binary, "trace", "--plan", *config, "--format", "json", "-o", out, "--setup", setup, path],
+                              cwd=s.repo, env=trace_env, capture_output=True, text=True, timeout=600)
+        check(proc.returncode in (0, 1), f"trace {config}: exit {proc.returncode}: {proc.stderr[-800:]}")
+        plans = json.load(open(out)).get("plans", [])
+        check(len(plans) == 1, f"trace {config}: one plan: {plans}")
+        return (plans[0].get("verdict") or {}).get("result"), json.dumps(plans[0])[:1500]
+
+    other = os.path.join(s.tmp, "psql.toml")
+    with open(other, "w") as f:
+        f.write('tool = "psql"\n')
+    os.remove(os.path.join(s.repo, ".pgfence.toml"))
+    got, text = verdict("--config", other)
+    check(got == "proven", f"trace --config (tool = psql): the plan is rehearsed and proven: {text}")
+    got, text = verdict()
+    check(got == "declined", f"trace with no configuration: the plan is declined: {text}")
+    with open(os.path.join(s.repo, ".pgfence.toml"), "w") as f:
+        f.write('tool = "psql"\n')
+    got, text = verdict()
+    check(got == "proven", f"trace finds .pgfence.toml as analyze does: the plan is proven: {text}")
+    got, text = verdict("--no-config")
+    check(got == "declined", f"trace --no-config: the plan is declined: {text}")
+
+
 SCENARIOS = {"fider_indexes": fider_indexes, "fider_one_index": fider_one_index, "psql_control": psql_control,
-             "golang_one_query": golang_one_query}
+             "golang_one_query": golang_one_query, "psql_config": psql_config, "trace_config": trace_config}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
