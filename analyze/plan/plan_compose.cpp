@@ -11,6 +11,9 @@
 
 namespace pgfence::analyze {
 
+// A file of a Temporal version its manifest lists, which temporal-sql-tool runs (plan_temporal.cpp).
+bool temporal_file(const FileReport& report);
+
 namespace plan_detail {
 namespace {
 const std::vector<std::string> k_no_siblings;  // for `cond ? siblings() : k_no_siblings`, a reference either way
@@ -676,7 +679,8 @@ Plan Composer::compose() {
     // Plain SQL that no known tool runs: how the runner wraps files is unknown (plan_runner.hpp).
     // psql running it (a command of the project) is a known runner: statement by statement, outside
     // any transaction unless the file opens one.
-    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" && !m_psql_runs) {
+    // So is temporal-sql-tool, for a file its version's manifest lists (plan_temporal.hpp).
+    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" && !m_psql_runs && !temporal_file(m_report)) {
         if (std::string why = plan_runner::unknown_runner_decline(steps); !why.empty()) return no_plan(why);
         if (std::string why = plan_runner::unknown_runner_outside_decline(steps, path_folder(m_report.path)); !why.empty()) {
             return no_plan(why);
