@@ -103,7 +103,10 @@ struct AnalyzeOptions {
     const std::vector<tools::GraphileProject>* graphile_projects = nullptr;
     // The configuration's `tool`: which tool runs the project's `<version>_<name>.sql` files when
     // what the project says leaves two readings: "" (read the project: tools/sqlx_crate.hpp),
-    // "sqlx" or "golang-migrate".
+    // "sqlx" or "golang-migrate"; "supabase", "node-pg-migrate", "goose" or "dbmate" for the .sql
+    // files no other tool claims; "psql": those files are run by `psql -f`, one file a run
+    // (statement by statement, in autocommit unless the file opens a transaction), as a file a
+    // command of the project runs with psql is (psql_runs).
     std::string tool;
     // golang-migrate's x-multi-statement as the project's files set it (migrations/
     // golang_migrate_split.hpp): `golang_multi_statement` is "<file>:<line>" where a database URL

@@ -62,6 +62,12 @@ std::vector<const PsqlRun*> psql_runs_of(const std::string& path, const AnalyzeO
     return runs;
 }
 
+// The configuration's `tool = "psql"` names psql as the runner of a plain SQL file (one no
+// migration tool claims, not skipped): read as a file a command of the project runs with psql.
+bool configured_psql(MigrationTool tool, bool skipped, const AnalyzeOptions& options) {
+    return options.tool == "psql" && tool == MigrationTool::Plain && !skipped;
+}
+
 // A meta-command of a file psql runs that only sets how psql prints or reports (`\set
 // ON_ERROR_STOP on`, `\timing on`, `\pset pager off`, `\echo`: tools/psql_settings.hpp): psql
 // carries it out and sends the server nothing, so it is blanked, no statement. Only in a file psql
@@ -282,7 +288,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (!script) refuse_unfollowed_includes(path, source, options);
     if (!script) refuse_psql_connects(source);
     if (!script) {
-        const std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
+        std::vector<const PsqlRun*> runs = psql_runs_of(path, options);
+        // `tool = "psql"`: the configuration says psql runs the plain SQL files, with no -v.
+        static const PsqlRun k_configured_run{};
+        if (runs.empty() && configured_psql(source.tool, source.skipped, options)) runs.push_back(&k_configured_run);
         // psql's own settings in a file it runs: no statement (before the variables: `\echo :x` prints).
         if (!runs.empty()) skip_psql_settings(source);
         // A `:name` psql interpolates in a file it runs: an unknown statement at its line.
@@ -882,7 +891,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
             LentTrees lent(parsed);
-            compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get());
+            compose_plan(report, stmts, down_part, &catalog, options.known_migrations, start.get(),
+                         !psql_runs_of(path, options).empty() || configured_psql(report.tool, false, options));
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_statement_findings(report.findings, text);

@@ -299,6 +299,9 @@ trace options (pgfence trace PATH...):
                             --ci too) saying so (default: 1800)
   --max-file-size MB        as for analyze (also applies to --setup files)
                             (default: 16)
+  --config FILE, --no-config
+                            as for analyze: the configuration's tool, max_risk,
+                            max_file_size and [rules] apply
   --format text|json        output format (default: text); -o FILE and --color
                             as for analyze
   -v, --verbose             every statement's predicted and observed locks, not

@@ -260,8 +260,10 @@ Config interpret(const Value& root) {
             // Which tool runs the versioned files where the project leaves two readings (tools/sqlx_crate.hpp).
             std::string t = expect_string(value, key);
             // Or the tool whose markers alone mark the project's .sql migrations (analyze/tools/folder_tool.hpp).
-            if (t != "sqlx" && t != "golang-migrate" && t != "supabase" && t != "node-pg-migrate" && t != "goose" && t != "dbmate") {
-                throw bad(value, "tool must be \"sqlx\", \"golang-migrate\", \"supabase\", \"node-pg-migrate\", \"goose\" or \"dbmate\"");
+            // Or psql: the project runs its plain .sql files with `psql -f`, one file a run (AnalyzeOptions::tool).
+            if (t != "sqlx" && t != "golang-migrate" && t != "supabase" && t != "node-pg-migrate" && t != "goose" && t != "dbmate" &&
+                t != "psql") {
+                throw bad(value, "tool must be \"sqlx\", \"golang-migrate\", \"supabase\", \"node-pg-migrate\", \"goose\", \"dbmate\" or \"psql\"");
             }
             config.tool = t;
         } else if (key == "max_file_size") {

@@ -361,7 +361,7 @@ TraceOutcome trace_changes(const diff::Repository& repo, const diff::ChangeSet& 
     }
     for (const auto& path : changed) args.push_back((std::filesystem::path(root) / path).string());
     std::ostringstream out;
-    int status = run_trace(args, out, err, nullptr, &t.rehearsals, root);
+    int status = run_trace(args, out, err, nullptr, &t.rehearsals, root, settings.options.tool);
     t.ran = true;
     t.root = root;
     t.failed = status != k_exit_ok;

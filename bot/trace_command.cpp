@@ -22,6 +22,7 @@
 #include "bot/analyze_history.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
+#include "bot/config.hpp"
 #include "bot/progress.hpp"
 #include "trace/interrupt.hpp"
 #include "trace/pg_binaries.hpp"
@@ -54,6 +55,13 @@ struct TraceArgs {
     int budget_seconds = 1800;
     bool verbose = false;
     std::uint64_t max_file_bytes = analyze::k_default_max_file_bytes;
+    bool max_file_given = false;  // --max-file-size: the configuration's max_file_size does not apply
+    // The configuration, found as analyze finds it (--config FILE, else the nearest .pgfence.toml
+    // or .pgfence.json; --no-config: none): its tool, max_risk, max_file_size and [rules].
+    std::string config;
+    bool no_config = false;
+    std::string tool;
+    analyze::rules::Options rules;
 };
 
 TraceArgs parse_trace(const std::vector<std::string>& args) {
@@ -94,6 +102,11 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.max_risk = *risk;
         } else if (is("--max-file-size")) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
+            a.max_file_given = true;
+        } else if (is("--config")) {
+            a.config = value("--config");
+        } else if (arg == "--no-config") {
+            a.no_config = true;
         } else if (arg == "--plan") {
             a.plan = true;
         } else if (arg == "--isolated") {
@@ -115,6 +128,7 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
         }
     }
     if (a.paths.empty()) throw UsageError{"trace needs at least one file, directory or glob"};
+    if (!a.config.empty() && a.no_config) throw UsageError{"--config and --no-config cannot be combined"};
     if (!a.docker_image.empty() && (!a.pg_bin.empty() || a.pg_version != 0)) {
         throw UsageError{"--docker-image cannot be combined with --pg-bin or --pg-version"};
     }
@@ -144,6 +158,26 @@ std::string docker_unavailable() {
         return "no Docker engine is reachable ('docker info' failed)";
     }
     return "";
+}
+
+// The configuration's settings trace uses, where no flag gives them; false (the error said) when
+// the file does not load. `pg_version` is the server's; `paths`, `exclude`, `direction` and the
+// stats are analyze's.
+bool apply_trace_config(TraceArgs& a, std::ostream& err) {
+    std::optional<std::filesystem::path> path;
+    if (!a.config.empty()) path = std::filesystem::path(a.config);
+    else if (!a.no_config) path = find_config(std::filesystem::current_path());
+    if (!path) return true;
+    auto loaded = load_config(*path);
+    if (!loaded) {
+        err << "error: " << annotate::printable(loaded.error().describe()) << "\n";
+        return false;
+    }
+    if (loaded->tool) a.tool = *loaded->tool;
+    if (loaded->max_risk && !a.max_risk) a.max_risk = *loaded->max_risk;
+    if (loaded->max_file_bytes && !a.max_file_given) a.max_file_bytes = *loaded->max_file_bytes;
+    a.rules = loaded->rules;
+    return true;
 }
 
 bool read_text(const std::string& path, std::string& text) {
@@ -229,6 +263,8 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.analyze.run_folder = copy;
         trace_options.statement_limit = std::chrono::seconds(a.timeout_seconds);
         trace_options.analyze.max_file_bytes = a.max_file_bytes;
+        trace_options.analyze.tool = a.tool;
+        trace_options.analyze.rules = a.rules;
         trace_options.tamper = std::move(tamper);
         // The plans' new versions, and the later migrations a later-release step must come after,
         // are those of the sets traced and of their folders, as analyze sees them.
@@ -340,9 +376,12 @@ int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
 int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
               std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals,
-              const std::string& copy) {
+              const std::string& copy, const std::string& tool) {
     try {
-        return trace_command(parse_trace(args), out, err, std::move(tamper), rehearsals, copy);
+        TraceArgs a = parse_trace(args);
+        if (copy.empty() && !apply_trace_config(a, err)) return k_exit_input;
+        if (!copy.empty()) a.tool = tool;
+        return trace_command(a, out, err, std::move(tamper), rehearsals, copy);
     } catch (const UsageError& e) {
         // An unknown option: run_cli adds the nearest one to its line.
         if (!e.unknown_option.empty()) throw;

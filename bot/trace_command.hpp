@@ -32,8 +32,10 @@ struct PlanRehearsal {
 // verdicts added to `rehearsals` when it is given. `copy`, when set, is the folder pgfence made
 // for the files it traces (`pr --trace`'s copy of the head commit): they are read only inside it,
 // as a checkout's are in CI (untrusted_checkout), and run from its top (AnalyzeOptions::run_folder).
+// With a `copy` no configuration is looked for: `tool` is the configuration's (pr's own).
 [[nodiscard]] int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                             std::function<void(analyze::StatementFacts&)> tamper,
-                            std::vector<PlanRehearsal>* rehearsals = nullptr, const std::string& copy = {});
+                            std::vector<PlanRehearsal>* rehearsals = nullptr, const std::string& copy = {},
+                            const std::string& tool = {});
 
 }  // namespace pgfence::bot

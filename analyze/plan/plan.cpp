@@ -92,7 +92,7 @@ bool plan_wanted(const FileReport& report) {
 }
 
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog, const KnownMigrations* known, const Catalog* start) {
+                  const Catalog* catalog, const KnownMigrations* known, const Catalog* start, bool psql_runs) {
     if (!plan_wanted(report)) return;
     // What does not parse cannot be planned around: nothing says what it locks or changes.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
@@ -122,7 +122,7 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
                               "them as SQL, so make this change by hand, with the findings' advice");
         return;
     }
-    report.plan = Composer(report, stmts, down, catalog, known, start).compose();
+    report.plan = Composer(report, stmts, down, catalog, known, start, psql_runs).compose();
     fit_temporal_plan(report);  // a manifest's layout (plan_temporal.hpp)
     // A plan that resolves no finding (the file's are advice it does not follow, or have no safe
     // form) would only move statements apart, each move a chance to differ: none is offered

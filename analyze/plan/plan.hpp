@@ -40,9 +40,11 @@ namespace pgfence::analyze {
 // (migration_names.hpp: plan_versions).
 class Catalog;
 // `start`: the schema the file started from (none: not known), where the plan learns which
-// indexes it drops are unique (plan_index_order.hpp).
+// indexes it drops are unique (plan_index_order.hpp). `psql_runs`: a command of the project runs
+// the file with psql, so a plain SQL file's runner and wrapping are known (plan_runner.hpp).
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog = nullptr, const KnownMigrations* known = nullptr, const Catalog* start = nullptr);
+                  const Catalog* catalog = nullptr, const KnownMigrations* known = nullptr, const Catalog* start = nullptr,
+                  bool psql_runs = false);
 
 // A plan that is not offered: no steps, and `why` (what to do by hand) as Plan::declined.
 [[nodiscard]] Plan no_plan(std::string why);

@@ -11,6 +11,9 @@
 
 namespace pgfence::analyze {
 
+// A file of a Temporal version its manifest lists, which temporal-sql-tool runs (plan_temporal.cpp).
+bool temporal_file(const FileReport& report);
+
 namespace plan_detail {
 namespace {
 const std::vector<std::string> k_no_siblings;  // for `cond ? siblings() : k_no_siblings`, a reference either way
@@ -674,9 +677,19 @@ Plan Composer::compose() {
                        " as the original does; by hand: write the migrations so that each object is created and dropped as the file does");
     }
     // Plain SQL that no known tool runs: how the runner wraps files is unknown (plan_runner.hpp).
-    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql") {
+    // psql running it (a command of the project) is a known runner: statement by statement, outside
+    // any transaction unless the file opens one.
+    // So is temporal-sql-tool, for a file its version's manifest lists (plan_temporal.hpp).
+    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" && !m_psql_runs && !temporal_file(m_report)) {
         if (std::string why = plan_runner::unknown_runner_decline(steps); !why.empty()) return no_plan(why);
+        if (std::string why = plan_runner::unknown_runner_outside_decline(steps, path_folder(m_report.path)); !why.empty()) {
+            return no_plan(why);
+        }
         if (std::string note = plan_runner::unknown_runner_note(steps); !note.empty()) m_notes.push_back(note);
+    }
+    // A tool that sends a file as one query never gets two CONCURRENTLY statements in one file.
+    if (m_layout.one_query) {
+        if (std::string why = plan_runner::one_query_concurrent_decline(steps); !why.empty()) return no_plan(why);
     }
     Plan plan;
     plan.steps = std::move(steps);

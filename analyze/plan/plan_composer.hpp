@@ -185,8 +185,8 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter);
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const Catalog* catalog, const KnownMigrations* known, const Catalog* start = nullptr)
-        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog), m_start(start) {}
+             const Catalog* catalog, const KnownMigrations* known, const Catalog* start = nullptr, bool psql_runs = false)
+        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog), m_start(start), m_psql_runs(psql_runs) {}
 
     Plan compose();
 
@@ -246,6 +246,7 @@ private:
     const KnownMigrations* m_known;  // the repository's other migrations, or none known
     const Catalog* m_catalog;
     const Catalog* m_start;  // the schema the file started from (plan_index_order.hpp), or none
+    bool m_psql_runs;  // a command of the project runs the file with psql: its runner is known
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::string fold_blocker(const std::string& table) const;

@@ -16,7 +16,55 @@ bool contains_ci(std::string_view text, std::string_view needle) {
 constexpr const char* k_unknown = "pgfence does not know how the project's runner runs these files (no migration tool detected; "
                                   "`tool = ...` in the configuration names one)";
 
+// The statements of `sql` that PostgreSQL refuses inside a transaction block, comments left out:
+// each line of code that says CONCURRENTLY (the plan writes one statement a line).
+int concurrent_statements(std::string_view sql) {
+    int n = 0;
+    std::size_t at = 0;
+    while (at < sql.size()) {
+        std::size_t end = sql.find('\n', at);
+        if (end == std::string_view::npos) end = sql.size();
+        std::string_view line = sql.substr(at, end - at);
+        std::size_t start = line.find_first_not_of(" \t\r");
+        if (start != std::string_view::npos && line.substr(start, 2) != "--" && contains_ci(line, "CONCURRENTLY")) ++n;
+        at = end + 1;
+    }
+    return n;
+}
+
 }  // namespace
+
+std::string unknown_runner_outside_decline(const std::vector<PlanStep>& steps, std::string_view folder) {
+    int migration = 0;
+    for (const auto& step : steps) {
+        if (step.run == PlanRun::out_of_band) continue;
+        ++migration;
+        if (step.run != PlanRun::no_transaction) continue;
+        const int concurrent = concurrent_statements(step.sql);
+        return "the tool that runs " + std::string(folder.empty() ? "these files" : std::string(folder) + "/") +
+               " is not known (no migration tool detected, and no command of the project runs them with psql; where psql -f "
+               "runs them, one file a run, say so with `tool = \"psql\"` in .pgfence.toml): pgfence cannot prove a plan deploys. Its migration " + std::to_string(migration) +
+               " runs outside a transaction" + (concurrent > 1 ? " (" + std::to_string(concurrent) + " CONCURRENTLY statements in one file)" : "") +
+               ", which a runner that wraps each file in a transaction (golang-migrate, dbmate, most own runners: BEGIN, the "
+               "whole file, COMMIT) fails with \"cannot run inside a transaction block\"; only one that sends the file statement "
+               "by statement outside any (psql -f) runs it. No plan is offered; by hand: find how your runner runs a file, and "
+               "build the index CONCURRENTLY the way it allows (a file of its own it runs outside a transaction, or out of band)";
+    }
+    return {};
+}
+
+std::string one_query_concurrent_decline(const std::vector<PlanStep>& steps) {
+    int migration = 0;
+    for (const auto& step : steps) {
+        if (step.run == PlanRun::out_of_band) continue;
+        ++migration;
+        if (step.run != PlanRun::no_transaction || concurrent_statements(step.sql) < 2) continue;
+        return "migration " + std::to_string(migration) + " of the plan would hold " + std::to_string(concurrent_statements(step.sql)) +
+               " CONCURRENTLY statements in one file, which the tool sends as one query: PostgreSQL runs that as one implicit "
+               "transaction and refuses them (\"cannot run inside a transaction block\"); by hand: one such statement a file";
+    }
+    return {};
+}
 
 std::string unknown_runner_decline(const std::vector<PlanStep>& steps) {
     bool view_made = false;

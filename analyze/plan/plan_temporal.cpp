@@ -7,17 +7,16 @@
 #include <algorithm>
 
 namespace pgfence::analyze {
-namespace {
 
 // A file prepare_source read as a listed file of a Temporal version (conventions.cpp
-// prepare_temporal): its first statement carries the tool's note.
+// prepare_temporal): its first statement carries the tool's note. Its runner is known:
+// temporal-sql-tool runs each statement by itself, outside a transaction (plan_compose.cpp).
+bool temporal_file(const FileReport& report);
 bool temporal_file(const FileReport& report) {
     if (!tools::temporal_version_file(report.path) || report.statements.empty()) return false;
     const auto& notes = report.statements.front().notes;
     return std::any_of(notes.begin(), notes.end(), [](const std::string& n) { return n.starts_with(tools::k_temporal_note); });
 }
-
-}  // namespace
 
 void fit_temporal_plan(FileReport& report) {
     if (!report.plan || !report.plan->declined.empty() || !temporal_file(report)) return;

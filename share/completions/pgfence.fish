@@ -93,6 +93,8 @@ complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-as-superuser
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-timeout
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l trace-budget
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l max-file-size
+complete -c pgfence -n '__fish_seen_subcommand_from trace' -l config
+complete -c pgfence -n '__fish_seen_subcommand_from trace' -l no-config
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l format
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -s v
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l verbose

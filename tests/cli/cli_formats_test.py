@@ -103,7 +103,10 @@ class Suite(Harness):
                 f.write(RISKY)
             with open(os.path.join(work, "002.sql"), "w") as f:
                 f.write("SET lock_timeout = '2s';\nSELECT 1;\n")
-            code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "001.sql", cwd=work)
+            # psql -f runs the files (`tool = "psql"`): a plain folder's CONCURRENTLY plan needs its runner known.
+            with open(os.path.join(work, ".pgfence.toml"), "w") as f:
+                f.write('tool = "psql"\n')
+            code, out, err = self.run("analyze", "--format", "markdown", "001.sql", cwd=work)
             text = out.decode()
             self.check(code == 0, f"markdown exit code {code}")
             self.check(text.startswith("## pgfence: 🔴 HIGH") and "**Fix before merging:**" in text, "the digest first")

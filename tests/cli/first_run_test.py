@@ -228,7 +228,9 @@ def plan_folder(run, tmp):
     repo = os.path.join(tmp, "planlink")
     write(os.path.join(repo, "migrations/001_init.sql"), "CREATE TABLE users (id int, email text);\n")
     write(os.path.join(repo, "migrations/002_idx.sql"), "CREATE INDEX users_email_idx ON users (email);\n")
-    code, out, err = run(repo, "--format", "plan", "migrations")
+    # psql -f runs the folder (`tool = "psql"`): a plain folder's CONCURRENTLY plan needs its runner known.
+    write(os.path.join(repo, "psql.toml"), 'tool = "psql"\n')
+    code, out, err = run(repo, "--config", "psql.toml", "--format", "plan", "migrations")
     written = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(repo, "pgfence-plan")) for f in fs]
     check(code == 0 and any(f.endswith("migrations/002_idx.sql") for f in written) and "wrote pgfence-plan/" in out,
           f"the plan is written under pgfence-plan/: {code} {written} {out} {err}")
@@ -236,7 +238,7 @@ def plan_folder(run, tmp):
     outside = os.path.join(tmp, "outside")
     os.mkdir(outside)
     os.symlink(outside, os.path.join(repo, "pgfence-plan"))
-    code, out, err = run(repo, "--format", "plan", "migrations")
+    code, out, err = run(repo, "--config", "psql.toml", "--format", "plan", "migrations")
     check(code == 2 and os.listdir(outside) == [] and errors(err), f"a pgfence-plan link: refused: {code} {os.listdir(outside)} {err}")
 
 

@@ -388,6 +388,8 @@ def plans_through_links(s):
     """analyze --format plan -o plans: a committed link at a plan's path, or at a folder under
     plans/, is refused; the rest of the plans are still written."""
     base_repo(s)
+    # psql -f runs the folder: a plain folder's CONCURRENTLY plan needs its runner known.
+    write(os.path.join(s.repo, ".pgfence.toml"), 'tool = "psql"\n')
     write(os.path.join(s.repo, "migrations/0002_orders.sql"), RISKY)
     target = victim(s)
     os.makedirs(os.path.join(s.repo, "plans/migrations"))
@@ -425,6 +427,8 @@ def plan_out_of_band_link(s):
     backfill goes out of band is refused whole (its migrations are not written without that step)
     and counted failed, not analysed clean; another file's plan is still written."""
     base_repo(s)
+    # psql -f runs the folder: a plain folder's CONCURRENTLY plan needs its runner known.
+    write(os.path.join(s.repo, ".pgfence.toml"), 'tool = "psql"\n')
     write(os.path.join(s.repo, "migrations/0002_score.sql"), BACKFILL)
     write(os.path.join(s.repo, "migrations/0003_users_index.sql"), "CREATE INDEX users_id_desc ON users (id DESC);\n")
     target = victim(s)

@@ -1,4 +1,5 @@
 -- path: db/migrations/0007_orders_status.sql
+-- tool: psql
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, status text);
 -- migration
 SET lock_timeout = '5s';

@@ -1,4 +1,5 @@
 -- path: db/migrations/0001_orders.sql
+-- tool: psql
 CREATE SCHEMA a; CREATE SCHEMA b;
 CREATE TABLE a.orders (id bigint PRIMARY KEY, status text CONSTRAINT orders_status_check CHECK (status IN ('x','y')));
 CREATE TABLE b.orders (id bigint PRIMARY KEY, qty int);

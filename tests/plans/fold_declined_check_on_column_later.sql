@@ -1,4 +1,5 @@
 -- path: db/migrations/0005_accounts_tier.sql
+-- tool: psql
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz);
 -- migration
 -- Every account gets a tier; new code always writes one, and the CHECK holds it to that.

@@ -1,4 +1,5 @@
 -- path: db/migrations/0001_tickets.sql
+-- tool: psql
 CREATE TABLE orders (id bigint PRIMARY KEY, v int);
 INSERT INTO orders SELECT g, g FROM generate_series(1, 50) g;
 -- migration

@@ -27,16 +27,21 @@ SKIP = 77
 
 
 def case_parts(path):
-    """(relative path of the file, history SQL, migration SQL) of a golden case."""
+    """(relative path of the file, history SQL, migration SQL, tool) of a golden case. A second
+    line "-- tool: psql" is the `tool` of the project's .pgfence.toml (what runs the file)."""
     text = open(path).read()
     first, _, rest = text.partition("\n")
     m = re.match(r"^-- path: (\S+)$", first)
     if not m:
         raise SystemExit(f"{path}: the first line is not '-- path: ...'")
+    tool = ""
+    t = re.match(r"^-- tool: (\S+)\n", rest)
+    if t:
+        tool, rest = t.group(1), rest[t.end():]
     history, sep, migration = rest.partition("-- migration\n")
     if not sep:
-        return m.group(1), None, rest  # no history: a case of what is not known
-    return m.group(1), history, migration
+        return m.group(1), None, rest, tool  # no history: a case of what is not known
+    return m.group(1), history, migration, tool
 
 
 def expected_kind(path):
@@ -68,8 +73,8 @@ def shapes_of(plan):
     return out
 
 
-def analyze(pgfence, history_files, target, cwd):
-    args = [pgfence, "analyze", "--no-config", "--unparsable", "warn", "--format", "json"]
+def analyze(pgfence, history_files, target, cwd, config=None):
+    args = [pgfence, "analyze"] + (["--config", config] if config else ["--no-config"]) + ["--unparsable", "warn", "--format", "json"]
     for h in history_files:
         args += ["--history", h]
     proc = subprocess.run(args + [target], cwd=cwd, capture_output=True, text=True, timeout=600)
@@ -97,7 +102,7 @@ def main():
         for case in cases:
             name = os.path.basename(case)[:-4]
             want = expected_kind(case)
-            rel, history, migration = case_parts(case)
+            rel, history, migration, tool = case_parts(case)
             if history is None:
                 # A case of a table no history defines: there is nothing to run it on.
                 print(f"-- {name}: no history, not rehearsed")
@@ -111,7 +116,11 @@ def main():
             os.makedirs(os.path.dirname(target))
             with open(target, "w") as f:
                 f.write(migration)
-            static = analyze(pgfence, [setup], target, root)
+            # The project's configuration, at the top of the repository trace runs from.
+            config = os.path.join(root, "repo", ".pgfence.toml")
+            with open(config, "w") as f:
+                f.write(f'tool = "{tool}"\n' if tool else "")
+            static = analyze(pgfence, [setup], target, root, config)
             plan = static["files"][0].get("plan") if static.get("files") else None
             for s in shapes_of(plan):
                 emitted.setdefault(s, f"golden {name}")
@@ -151,7 +160,12 @@ def main():
                 target = os.path.join(root, "0002_case.sql")
                 with open(target, "w") as f:
                     f.write(body)
-                static = analyze(pgfence, [schema], target, root)
+                # Run by psql -f (`tool = "psql"`): every shape the generator has, steps outside a
+                # transaction too, which it declines for a plain folder whose runner is not known.
+                config = os.path.join(root, ".pgfence.toml")
+                with open(config, "w") as f:
+                    f.write('tool = "psql"\n')
+                static = analyze(pgfence, [schema], target, root, config)
                 for f in static.get("files", []):
                     for s in shapes_of(f.get("plan")):
                         emitted.setdefault(s, f"conformance {os.path.basename(path)} case {i + 1}")

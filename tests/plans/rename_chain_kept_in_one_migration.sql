@@ -1,4 +1,5 @@
 -- path: db/migrations/0031_swap_page_texts.sql
+-- tool: psql
 CREATE TABLE cms_pages (id bigserial PRIMARY KEY, title text NOT NULL, description text, sidebar text);
 CREATE TABLE cms_blocks (id bigserial PRIMARY KEY, page_id bigint, body text);
 -- migration

@@ -73,9 +73,11 @@ class Scenario:
 
     # -- the repository ----------------------------------------------------------------
 
-    def make_repo(self, head_002=HEAD_002, head_001=HEAD_001, rename_seed=True):
+    def make_repo(self, head_002=HEAD_002, head_001=HEAD_001, rename_seed=True, base_files=None):
         os.makedirs(self.repo)
         git(self.repo, "init", "-q", "-b", "main")
+        for path, text in (base_files or {}).items():
+            write(os.path.join(self.repo, path), text)
         write(os.path.join(self.repo, "migrations/001_init.sql"), BASE_001)
         write(os.path.join(self.repo, "migrations/000_seed.sql"), SEED_000)
         write(os.path.join(self.repo, "README.md"), "app\n")
@@ -591,17 +593,19 @@ def trace_verdicts(s):
 def plan_rehearsal(s):
     """A plan in the comment says whether it was rehearsed: without --trace it is marked
     composed, not rehearsed; with --trace the oracle's verdict stands beside it (docs/plans.md)."""
-    s.make_repo(head_001=BASE_001, head_002="CREATE INDEX users_email_idx ON users (email);\n")
+    # psql -f runs the folder (`tool = "psql"`): a plain folder's CONCURRENTLY plan needs its runner known.
+    s.make_repo(head_001=BASE_001, head_002="CREATE INDEX users_email_idx ON users (email);\n",
+                base_files={".pgfence.toml": 'tool = "psql"\n'})
     accounts_on_main(s)
     s.start_double()
-    proc = s.run_pr()
+    proc = s.run_pr(no_config=False)
     check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
     body = s.comments()[-1]["body"] if s.comments() else ""
     check("Migration plan" in body and "composed, not rehearsed" in body and "pr --trace" in body,
           f"without --trace the plan is marked unrehearsed: {body[-1500:]}")
     # What a rehearsal would cover, said where no verdict is (issue #54, section 4).
     check("never the application's semantics" in body, f"without --trace the plan says what a rehearsal covers: {body[-1500:]}")
-    proc = s.run_pr("--trace")
+    proc = s.run_pr("--trace", no_config=False)
     check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
     body = s.comments()[-1]["body"] if s.comments() else ""
     check(re.search(r"rehearsed on PostgreSQL 1\d[.\d]* with the old and the new release's writes: proven", body) is not None

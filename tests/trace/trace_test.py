@@ -31,6 +31,9 @@ class Suite:
         os.chmod(self.tmp, 0o755)
         self.env = dict(os.environ, TMPDIR=self.tmp)
         self.env.pop("NO_COLOR", None)
+        # The suite's plain SQL folders are run by psql -f, one file a run: `tool = "psql"` says so,
+        # without which a plan with a step outside a transaction is declined (runner not known).
+        self.psql_config = self.write("psql.pgfence.toml", 'tool = "psql"\n')
 
     def check(self, condition, message):
         self.checks += 1
@@ -46,6 +49,8 @@ class Suite:
         return path
 
     def run(self, *args, binary=None, env=None, timeout=600):
+        if "--plan" in args and "--config" not in args and "--no-config" not in args:
+            args = ("--config", self.psql_config, *args)
         proc = subprocess.run([binary or self.binary, "trace", *args], env=env or self.env, capture_output=True,
                               timeout=timeout)
         return proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")

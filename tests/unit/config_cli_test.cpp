@@ -141,8 +141,11 @@ TEST_CASE("configuration errors name the file and line and exit 2") {
 
 TEST_CASE("markdown output has the digest, the detail and the migration plan as sql blocks, without ANSI escapes") {
     TempDir dir;
-    auto file = dir.write("001.sql", k_risky).string();
-    Run r = run({"analyze", "--no-config", "--format", "markdown", file});
+    dir.write("001.sql", k_risky);
+    // A workflow runs the file with psql: the runner a plain SQL plan needs known (plan_runner.hpp).
+    dir.write(".github/workflows/deploy.yml", "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                              "      - run: psql -f 001.sql\n");
+    Run r = run({"analyze", "--no-config", "--format", "markdown", dir.path.string()});
     CHECK(r.code == 0);
     CHECK(r.out.find("**Fix before merging:**") != std::string::npos);
     CHECK(r.out.find("**[create-index-without-concurrently]**") != std::string::npos);

@@ -271,7 +271,11 @@ TEST_CASE("markdown: a huge report keeps the digest and the HIGH detail, leaving
         for (int k = 0; k < 5; ++k) sql += "CREATE TABLE IF NOT EXISTS t" + std::to_string(k) + " (v varchar(20));\n";
         report.files.push_back(analyze_text("db/" + std::to_string(1000 + i) + "_low.sql", sql, options));
     }
+    // psql runs it (a deploy's `psql -f`): a runner known, so its plan is offered (plan_runner.hpp).
+    const std::vector<PsqlRun> psql{PsqlRun{"db/9000_high.sql", {}}};
+    options.psql_runs = &psql;
     report.files.push_back(analyze_text("db/9000_high.sql", k_risky, options));
+    options.psql_runs = nullptr;
     REQUIRE(report.files[1].risk == Risk::Low);
 
     std::string body = render(report, comment_options(k_sha1));

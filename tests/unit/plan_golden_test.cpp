@@ -5,7 +5,9 @@
 // history (issue #33): a backfill moved out of band, an order-dependent UPDATE batched, a
 // constraint the old release's writes cannot satisfy, a DEFERRABLE constraint, a rename view.
 // The case's first line "-- path: db/migrate/0005_x.sql" names the file (its tool); the lines
-// up to "-- migration" are the schema it starts from (replayed as history).
+// up to "-- migration" are the schema it starts from (replayed as history). A second line
+// "-- tool: psql" says what runs the file, as `tool` in .pgfence.toml does (AnalyzeOptions::tool):
+// a plain SQL file psql -f runs, whose plan may have a step outside a transaction.
 // PGFENCE_UPDATE_GOLDEN=plans rewrites the .expected files from the current output.
 #include <catch2/catch.hpp>
 
@@ -78,6 +80,12 @@ TEST_CASE("golden plans: each shape's plan, or its decline, and what check_plan 
             path = text.substr(9, nl - 9);
             text = text.substr(nl + 1);
         }
+        std::string tool;
+        if (text.rfind("-- tool: ", 0) == 0) {
+            std::size_t nl = text.find('\n');
+            tool = text.substr(9, nl - 9);
+            text = text.substr(nl + 1);
+        }
         std::string schema;
         const std::string marker = "-- migration\n";
         if (std::size_t at = text.find(marker); at != std::string::npos) {
@@ -86,6 +94,7 @@ TEST_CASE("golden plans: each shape's plan, or its decline, and what check_plan 
         }
         AnalyzeOptions options;
         options.threads = 1;
+        options.tool = tool;
         Replay replay(options);
         replay.replay_schema_text("schema.sql", schema);
         options.history = replay.snapshot();

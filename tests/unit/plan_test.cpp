@@ -44,6 +44,14 @@ Planned plan_for(const std::string& path, const std::string& sql, const std::str
     options.history = replay.snapshot();
     Planned p;
     p.report = analyze_text(path, sql, options, metadata);
+    // Plain SQL: these cases stand for a project whose deploy runs the file with psql, a runner
+    // known from its words; with none, a plan with a step outside a transaction is declined
+    // (plan_runner.hpp; tests/hostile/test_plan_unknown_runner.py).
+    const std::vector<PsqlRun> psql{PsqlRun{path, {}}};
+    if (p.report.tool == MigrationTool::Plain && p.report.source_kind == "sql") {
+        options.psql_runs = &psql;
+        p.report = analyze_text(path, sql, options, metadata);
+    }
     if (p.report.plan) p.check = check_plan(p.report, options, options.history);
     return p;
 }
