@@ -6,6 +6,7 @@
 
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_commands.hpp"
+#include "analyze/migrations/shell_forms.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 namespace {
@@ -277,7 +278,8 @@ std::string computed_program_why(std::string_view line) {
             break;
         }
     }
-    return "";
+    // The forms simple_commands splits (`${PGBIN:-}psql`, `"$(command -v psql)"`): read from the raw word.
+    return shell_form_why(line, nullptr, false, false);
 }
 
 }  // namespace pgfence::analyze::tools::deploy_detail
