@@ -375,6 +375,12 @@ std::string inline_program_why(std::string_view line) {
         if (!python && !perl && !node) continue;
         for (std::size_t j = at + 1; j + 1 < w.size(); ++j) {
             const std::string_view o = w[j];
+            // The first word that is no option is the script, whose own arguments follow (`-m`: a module).
+            if (!o.starts_with("-") || o == "-m" || o == "--") break;
+            if (o == "-r" || o == "--require" || o == "--import" || o == "--loader" || o == "-W" || o == "-X" || o == "-I") {
+                ++j;  // an option's value (node's preload, python's warnings and -X, ruby's and perl's include folder)
+                continue;
+            }
             // python's -c, perl's and ruby's -e/-E (alone or after other letters: `-ne`, `-pe`),
             // node's -e/--eval/-p/--print (python -h, perlrun, ruby -h, node --help).
             const bool program = o.starts_with("-") && !o.starts_with("--") ? (python ? o.ends_with("c") : perl ? (o.ends_with("e") || o.ends_with("E")) : (o == "-e" || o == "-p" || o == "-pe"))
