@@ -321,7 +321,10 @@ std::string shell_form_why(std::string_view line, const ShellNames* names, bool 
         const Parts p = parts(h.word);
         // GitHub puts an expression's value in before the shell runs (docs.github.com, "Evaluate
         // expressions in workflows and actions"): one left unresolved at a command's head is its program.
-        if (p.github && workflow && !h.keyed && (h.run_key || run_line)) {
+        // A folder it names (`${{ github.action_path }}/run.sh`) leaves the file's name the program.
+        const std::size_t slash = p.literal.rfind('/');
+        const std::string_view last = std::string_view(p.literal).substr(slash == std::string::npos ? 0 : slash + 1);
+        if (p.github && workflow && !h.keyed && (h.run_key || run_line) && last.find('\1') != std::string_view::npos) {
             return "this command's program " + shown(h.word) +
                    " is a GitHub expression pgfence does not resolve to a literal, substituted before the shell runs: what runs is not read by pgfence";
         }
@@ -340,8 +343,6 @@ std::string shell_form_why(std::string_view line, const ShellNames* names, bool 
             }
         }
         // Every expansion taken out (`${PGBIN:-}psql`, `${PGBIN:+$PGBIN/}psql`), then the last path part.
-        const std::size_t slash = p.literal.rfind('/');
-        const std::string_view last = std::string_view(p.literal).substr(slash == std::string::npos ? 0 : slash + 1);
         if (last.find('\1') != std::string_view::npos) {
             std::string name(last);
             std::erase(name, '\1');
@@ -388,9 +389,20 @@ std::string inline_program_why(std::string_view line) {
             if (!program) continue;
             const std::string_view text = w[j + 1];
             bool runs = names_database_tool(text);
-            for (std::string_view call : {"system", "exec", "spawn", "popen", "Popen", "subprocess", "child_process", "`", "qx", "%x", "psycopg", "asyncpg",
-                                          "sqlalchemy", "pg8000", "DBI", "require('pg')", "require(\"pg\")", "from 'pg'", "PG.connect", "PG::", "eval"}) {
+            // A call that runs a command or a database library, as a word of its own (`os.system(`,
+            // not `platform.system()`; `execSync`, not `sys.executable`).
+            for (std::string_view call : {"os.system", "os.popen", "os.exec", "os.spawn", "subprocess", "pty.spawn", "child_process", "execSync",
+                                          "execFile", "spawn", "Popen", "popen", "psycopg", "asyncpg", "sqlalchemy", "pg8000", "DBI->", "'pg'",
+                                          "\"pg\"", "PG.connect", "PG::", "`", "%x"}) {
                 runs = runs || text.find(call) != std::string_view::npos;
+            }
+            for (std::string_view call : {"system", "exec", "eval", "qx"}) {
+                for (std::size_t f = text.find(call); f != std::string_view::npos && !runs; f = text.find(call, f + 1)) {
+                    const std::size_t e = f + call.size();
+                    const bool before = f == 0 || (!name_char(text[f - 1]) && text[f - 1] != '.' && text[f - 1] != '$');
+                    const bool after = e >= text.size() || text[e] == '(' || text[e] == ' ' || text[e] == '{' || text[e] == '"' || text[e] == '\'';
+                    runs = before && after;
+                }
             }
             if (runs) {
                 return "this line's inline " + std::string(p.substr(0, 16)) + " program runs a command or a database client (" +

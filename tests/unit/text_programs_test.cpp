@@ -82,3 +82,13 @@ TEST_CASE("shell forms: computed program words, functions, arrays, aliases, one-
     CHECK(inline_program_why("python3 scripts/system.py -c exec").empty());  // -c is the script's own
     CHECK_FALSE(inline_program_why("node -r dotenv/config -e \"require('child_process').execSync(process.env.CMD)\"").empty());
 }
+
+TEST_CASE("shell forms: ordinary one-liners and action paths stay clean", "[deploy]") {
+    CHECK(inline_program_why("python3 -c 'import sys, platform; print(sys.executable, platform.system())'").empty());
+    CHECK(inline_program_why("node -e 'console.log(process.execPath)'").empty());
+    CHECK_FALSE(inline_program_why("python -c 'import subprocess; subprocess.run(cmd)'").empty());
+    CHECK_FALSE(inline_program_why("perl -e 'exec $ENV{CMD}'").empty());
+    const ShellNames none;
+    CHECK(shell_form_why("- run: ${{ github.action_path }}/scripts/setup.sh", &none, true, false).empty());
+    CHECK_FALSE(shell_form_why("- run: ${{ github.action_path }}/${{ inputs.tool }}", &none, true, false).empty());
+}
