@@ -307,8 +307,10 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
     // in them, from a function's caller or an array pgfence does not read (red team R88c F2).
     for (std::size_t j = i + 1; j < w.size(); ++j) {
         const std::string& a = w[j];
-        if (a.find("$@") != std::string::npos || a.find("$*") != std::string::npos || a.find("${@") != std::string::npos ||
-            a.find("${*") != std::string::npos || a.find("[@]}") != std::string::npos || a.find("[*]}") != std::string::npos) {
+        // The whole word one list (`-v "ids=${IDS[*]}"` is one value, not arguments).
+        const bool spread = a == "$@" || a == "$*" || a == "${@}" || a == "${*}" ||
+                            (a.starts_with("${") && a.find('}') == a.size() - 1 && (a.ends_with("[@]}") || a.ends_with("[*]}")));
+        if (spread) {
             r.out.push_back(unknown_dir("psql", "psql \"$@\"", n,
                                         "psql takes arguments the shell spreads from a list (" + shown_name(std::string_view(a).substr(0, 40)) +
                                             "): the SQL they give it (-c, -f) is not read by pgfence: review it",

@@ -142,7 +142,8 @@ def control_substitutions(s):
 
 
 def control_args_to_other(s):
-    clean_block(s, ['lint() {', '  npx eslint "$@"', '}', 'lint src', 'CMD=(npx eslint --max-warnings 0)', '"${CMD[@]}" src'])
+    clean_block(s, ['lint() {', '  npx eslint "$@"', '}', 'lint src', 'CMD=(npx eslint --max-warnings 0)', '"${CMD[@]}" src',
+                    'psql "$DATABASE_URL" -v "ids=${IDS[*]}" -c "SELECT 1"'])
 
 
 def control_github_arguments(s):
