@@ -363,6 +363,30 @@ std::string shell_form_why(std::string_view line, const ShellNames* names, bool 
     return "";
 }
 
+bool inline_text_runs(std::string_view text) {
+    bool runs = names_database_tool(text);
+    // A call that runs a command or a database library, as a word of its own (`os.system(`,
+    // not `platform.system()`; `execSync`, not `sys.executable`).
+    for (std::string_view call : {"os.system", "os.popen", "os.exec", "os.spawn", "subprocess", "pty.spawn", "child_process", "execSync",
+                                  "execFile", "spawn", "Popen", "popen", "psycopg", "asyncpg", "sqlalchemy", "pg8000", "DBI->", "'pg'",
+                                  "\"pg\"", "PG.connect", "PG::", "`", "%x"}) {
+        runs = runs || text.find(call) != std::string_view::npos;
+    }
+    for (std::string_view call : {"system", "exec", "eval", "qx"}) {
+        for (std::size_t f = text.find(call); f != std::string_view::npos && !runs; f = text.find(call, f + 1)) {
+            const std::size_t e = f + call.size();
+            const bool before = f == 0 || (!name_char(text[f - 1]) && text[f - 1] != '.' && text[f - 1] != '$');
+            const bool after = e >= text.size() || text[e] == '(' || text[e] == ' ' || text[e] == '{' || text[e] == '"' || text[e] == '\'';
+            runs = before && after;
+        }
+    }
+    return runs;
+}
+
+bool interpreter_name(std::string_view p) {
+    return p.starts_with("python") || p == "perl" || p == "ruby" || p == "node" || p == "nodejs" || p == "bun" || p == "deno";
+}
+
 std::string inline_program_why(std::string_view line) {
     if (line.find(" -") == std::string_view::npos) return "";
     for (const auto& c : psql_detail::shell_commands(line)) {
@@ -388,23 +412,7 @@ std::string inline_program_why(std::string_view line) {
                                                                               : (node && (o == "--eval" || o == "--print"));
             if (!program) continue;
             const std::string_view text = w[j + 1];
-            bool runs = names_database_tool(text);
-            // A call that runs a command or a database library, as a word of its own (`os.system(`,
-            // not `platform.system()`; `execSync`, not `sys.executable`).
-            for (std::string_view call : {"os.system", "os.popen", "os.exec", "os.spawn", "subprocess", "pty.spawn", "child_process", "execSync",
-                                          "execFile", "spawn", "Popen", "popen", "psycopg", "asyncpg", "sqlalchemy", "pg8000", "DBI->", "'pg'",
-                                          "\"pg\"", "PG.connect", "PG::", "`", "%x"}) {
-                runs = runs || text.find(call) != std::string_view::npos;
-            }
-            for (std::string_view call : {"system", "exec", "eval", "qx"}) {
-                for (std::size_t f = text.find(call); f != std::string_view::npos && !runs; f = text.find(call, f + 1)) {
-                    const std::size_t e = f + call.size();
-                    const bool before = f == 0 || (!name_char(text[f - 1]) && text[f - 1] != '.' && text[f - 1] != '$');
-                    const bool after = e >= text.size() || text[e] == '(' || text[e] == ' ' || text[e] == '{' || text[e] == '"' || text[e] == '\'';
-                    runs = before && after;
-                }
-            }
-            if (runs) {
+            if (inline_text_runs(text)) {
                 return "this line's inline " + std::string(p.substr(0, 16)) + " program runs a command or a database client (" +
                        shown(text.substr(0, 60)) + "): what it runs is not read by pgfence";
             }

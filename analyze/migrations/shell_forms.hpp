@@ -34,6 +34,10 @@ struct ShellNames {
 // Why a `python -c`, `perl -e`, `ruby -e` or `node -e` program on the line runs what pgfence does not
 // read: it names a database tool or library, or calls system, exec, spawn or popen. "" when none.
 [[nodiscard]] std::string inline_program_why(std::string_view line);
+// Whether such a program's text (or one line of it) runs a command or a database client.
+[[nodiscard]] bool inline_text_runs(std::string_view text);
+// Whether a program's name is python, perl, ruby or node (bun, deno).
+[[nodiscard]] bool interpreter_name(std::string_view program);
 
 // Why a `sed -f FILE` or `awk -f FILE` on the line runs a command: the file's program (read from the
 // repository in `folder`) runs one, or the file is not the repository's. "" when none.

@@ -93,6 +93,12 @@ def python_system(s):
     one(s, "python3 -c 'import os; os.system(\"psql \\\"$DATABASE_URL\\\" -c \\\"DROP TABLE users\\\"\")'")
 
 
+def python_multiline(s):
+    """A python -c program quoted over several lines of a script: the line that calls os.system is unknown."""
+    script = "#!/bin/sh\npython3 -c '\nimport os\nos.system(\"ps\" + \"ql \\\"$DATABASE_URL\\\" -c \\\"DROP TABLE users\\\"\")\n'\n"
+    gate_analyze(s, {"scripts/check.sh": script, WF: HEAD + "      - run: sh scripts/check.sh\n"}, "scripts/check.sh", 4)
+
+
 def perl_system(s):
     one(s, "perl -e 'system(q{psql \"$DATABASE_URL\" -c \"DROP TABLE users\"})'")
 
@@ -166,7 +172,7 @@ def control_sed_file_text(s):
 SCENARIOS = {f.__name__: f for f in (
     computed_which, computed_command_v, computed_backquote, computed_default, computed_alternate, computed_quoted_default,
     function_call, psql_spread_args, array_program, quoted_program, alias_call, process_substitution,
-    python_system, perl_system, ruby_backquote, node_exec, github_format, github_join, github_glued,
+    python_system, python_multiline, perl_system, ruby_backquote, node_exec, github_format, github_join, github_glued,
     sed_file_e, awk_file_system, sed_file_outside,
     control_substitutions, control_args_to_other, control_github_arguments, control_one_liners, control_sed_file_text)}
 

@@ -89,6 +89,8 @@ TEST_CASE("shell forms: ordinary one-liners and action paths stay clean", "[depl
     CHECK_FALSE(inline_program_why("python -c 'import subprocess; subprocess.run(cmd)'").empty());
     CHECK_FALSE(inline_program_why("perl -e 'exec $ENV{CMD}'").empty());
     const ShellNames none;
+    CHECK_FALSE(text_program_line_why("python3", "os.system(cmd)", '\'').empty());
+    CHECK(text_program_line_why("python3", "print(json.load(sys.stdin))", '\'').empty());
     CHECK(shell_form_why("- run: ${{ github.action_path }}/scripts/setup.sh", &none, true, false).empty());
     CHECK_FALSE(shell_form_why("- run: ${{ github.action_path }}/${{ inputs.tool }}", &none, true, false).empty());
 }
