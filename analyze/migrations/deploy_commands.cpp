@@ -16,6 +16,7 @@
 #include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/shell_forms.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
@@ -317,6 +318,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A workflow's env, matrix and working folders (workflow_values.hpp): its commands as the runner runs them.
     std::optional<WorkflowValues> values;
     if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
+    // The functions, aliases and arrays the text defines that hold a database tool, and a workflow's
+    // `run:` lines (shell_forms.hpp: red team R88c F2, F9).
+    const ShellNames shell_defined = shell_names(text);
     // The shell's working folder: a script's `cd` holds for its following lines, as does a
     // Dockerfile's WORKDIR; a workflow's `run:` block is one shell (its step); nullopt: computed.
     // Only a shell's: a followed script named .js or .py, or whose #! names node or python, is read
@@ -493,6 +497,13 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (why.empty()) why = recipe_why;
             if (why.empty()) why = !program_why.empty() ? program_why : no_command ? std::string() : text_program_why(t);
             if (why.empty() && !no_command) why = computed_program_why(t);
+            if (why.empty() && !no_command) {
+                const bool run_line = l.number > 0 && static_cast<std::size_t>(l.number) < shell_defined.run_lines.size() &&
+                                      shell_defined.run_lines[static_cast<std::size_t>(l.number)] != 0;
+                why = shell_form_why(t, &shell_defined, values.has_value(), run_line);
+                if (why.empty()) why = inline_program_why(t);
+                if (why.empty()) why = program_file_why(t, here ? &*here : nullptr, read);
+            }
             std::size_t index = 0;
             std::vector<std::vector<std::string>> patterns;
             const auto commands = no_command ? std::vector<std::vector<std::string>>{} : simple_commands(t, &patterns);

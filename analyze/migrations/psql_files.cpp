@@ -303,6 +303,21 @@ void read_psql_words(const std::vector<Command>& cmds, std::size_t at, std::size
             break;
         }
     }
+    // Arguments the shell spreads from a list (`"$@"`, `$*`, `"${ARGS[@]}"`): a -c or -f may arrive
+    // in them, from a function's caller or an array pgfence does not read (red team R88c F2).
+    for (std::size_t j = i + 1; j < w.size(); ++j) {
+        const std::string& a = w[j];
+        // The whole word one list (`-v "ids=${IDS[*]}"` is one value, not arguments).
+        const bool spread = a == "$@" || a == "$*" || a == "${@}" || a == "${*}" ||
+                            (a.starts_with("${") && a.find('}') == a.size() - 1 && (a.ends_with("[@]}") || a.ends_with("[*]}")));
+        if (spread) {
+            r.out.push_back(unknown_dir("psql", "psql \"$@\"", n,
+                                        "psql takes arguments the shell spreads from a list (" + shown_name(std::string_view(a).substr(0, 40)) +
+                                            "): the SQL they give it (-c, -f) is not read by pgfence: review it",
+                                        false));
+            return;
+        }
+    }
     bool reads_stdin = commands.empty() && files.empty();
     for (const auto& sql : commands) {
         if (read_only_command(sql)) continue;
@@ -499,6 +514,15 @@ bool read_other_runner(const std::vector<Command>& cmds, std::size_t at, std::si
     return false;
 }
 
+// The text without shell quotes and backslashes, for finding a client's name (`p"s"ql`).
+std::string without_quotes(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c != '"' && c != '\'' && c != '\\') out += c;
+    }
+    return out;
+}
+
 // The words of one command: psql, another client, or a word that is itself a shell line with one
 // of them (`sh -c "psql ..."`, a package.json script, a compose `command:` string).
 void read_words(const std::vector<Command>& cmds, std::size_t at, int n, Reading& r, int depth) {
@@ -525,7 +549,9 @@ void read_words(const std::vector<Command>& cmds, std::size_t at, int n, Reading
 // loops are kept for the lines after.
 void read_line(std::string_view l, int n, Reading& r) {
     const bool loop = l.find("for ") != std::string_view::npos;
-    if (!loop && !mentions_client(l)) return;
+    // The shell takes quotes out of a word before it runs it: `p"s"ql` is psql (bash manual, "Quote Removal").
+    const bool client = mentions_client(l) || (l.find_first_of("\"'\\") != std::string_view::npos && mentions_client(without_quotes(l)));
+    if (!loop && !client) return;
     const auto cmds = shell_commands(l);
     for (const auto& c : cmds) {
         std::size_t k = program_at(c.words);
@@ -542,15 +568,18 @@ void read_line(std::string_view l, int n, Reading& r) {
             r.loops.emplace_back(c.words[k + 1], std::move(words));
         }
     }
-    if (!mentions_client(l)) return;
+    if (!client) return;
     for (std::size_t k = 0; k < cmds.size(); ++k) read_words(cmds, k, n, r, 0);
     // A command substitution's command runs too (`n=$(psql -c "...")`, `` m=`psql ...` ``, quoted or
     // not): read from its start, a few per line (a precision review found `$(psql -tAc ...)` unread).
     int substitutions = 0;
-    for (std::size_t at = l.find_first_of("$`"); at != std::string_view::npos && substitutions < 16; at = l.find_first_of("$`", at + 1)) {
+    // A process substitution's too (`> >(psql "$URL")`, `<(...)`: bash manual, "Process Substitution"),
+    // `>(...)` reading what the outer command writes as its standard input (red team R88c F2).
+    for (std::size_t at = l.find_first_of("$`<>"); at != std::string_view::npos && substitutions < 16; at = l.find_first_of("$`<>", at + 1)) {
         std::size_t from = 0;
         if (l[at] == '`') from = at + 1;
-        else if (at + 1 < l.size() && l[at + 1] == '(' && !(at + 2 < l.size() && l[at + 2] == '(')) from = at + 2;  // not $(( arithmetic
+        else if ((l[at] == '<' || l[at] == '>') && at + 1 < l.size() && l[at + 1] == '(') from = at + 2;
+        else if (l[at] == '$' && at + 1 < l.size() && l[at + 1] == '(' && !(at + 2 < l.size() && l[at + 2] == '(')) from = at + 2;  // not $(( arithmetic
         else continue;
         ++substitutions;
         std::string_view inner = l.substr(from);
@@ -574,8 +603,9 @@ void read_line(std::string_view l, int n, Reading& r) {
                 }
             }
         }
-        if (!mentions_client(inner)) continue;
-        const auto inner_cmds = shell_commands(inner);
+        if (!mentions_client(inner) && !mentions_client(without_quotes(inner))) continue;
+        auto inner_cmds = shell_commands(inner);
+        if (l[at] == '>' && !inner_cmds.empty()) inner_cmds.front().piped = true;
         for (std::size_t k = 0; k < inner_cmds.size(); ++k) read_words(inner_cmds, k, n, r, 1);
     }
 }
@@ -646,7 +676,7 @@ std::vector<LogicalLine> logical_lines(std::string_view text, bool yaml) {
 // --single-transaction wraps the run (startup.c: single_txn).
 std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view text, std::string_view base, const ReadFile& read) {
     std::vector<ToolDir> out;
-    if (!mentions_client(text)) return out;
+    if (!mentions_client(text) && !mentions_client(without_quotes(text))) return out;
     Reading r{base, read, out, {}};
     const std::string_view name = path_name(path);
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");

@@ -6,6 +6,7 @@
 
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_commands.hpp"
+#include "analyze/migrations/shell_forms.hpp"
 
 namespace pgfence::analyze::tools::deploy_detail {
 namespace {
@@ -187,6 +188,10 @@ std::string text_program_line_why(std::string_view program, std::string_view lin
     if (awk_name(p) && awk_program(line) == ProgramEffect::runs) {
         return "this line's awk program runs a shell command (system(), a pipe or getline): the command is not read by pgfence";
     }
+    // A line of a python -c, perl -e, ruby -e or node -e program quoted over several lines (red team R88c F2).
+    if (interpreter_name(p) && inline_text_runs(line)) {
+        return "this line of an inline " + std::string(p.substr(0, 16)) + " program runs a command or a database client: what it runs is not read by pgfence";
+    }
     return "";
 }
 
@@ -277,7 +282,8 @@ std::string computed_program_why(std::string_view line) {
             break;
         }
     }
-    return "";
+    // The forms simple_commands splits (`${PGBIN:-}psql`, `"$(command -v psql)"`): read from the raw word.
+    return shell_form_why(line, nullptr, false, false);
 }
 
 }  // namespace pgfence::analyze::tools::deploy_detail
