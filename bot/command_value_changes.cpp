@@ -187,7 +187,10 @@ void add_caller_values(const diff::ChangedFile& file, std::string_view text, Cal
         }
     });
     if (keys.empty()) return;
-    for (const auto& c : callees) out[c].insert(keys.begin(), keys.end());
+    for (const auto& c : callees) {
+        if (out.size() >= 4 * k_most_callees && !out.contains(c)) break;  // past 256 callees, the rest is not followed
+        out[c].insert(keys.begin(), keys.end());
+    }
 }
 
 std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedFile& file, std::string_view view, std::string_view head,

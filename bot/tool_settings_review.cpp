@@ -832,8 +832,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     }
     // A local action or reusable workflow the pull request does not change, whose input a caller's
     // changed `with:` gives: its commands that read the input run otherwise (red team R89 F4).
+    std::set<std::string> reviewed;
+    for (const auto& f : *others) reviewed.insert(f.path);
     for (const auto& [callee, names] : callers) {
-        if (listed.contains(callee) || std::any_of(others->begin(), others->end(), [&](const diff::ChangedFile& f) { return f.path == callee; })) continue;
+        if (listed.contains(callee) || reviewed.contains(callee)) continue;
         auto text = text_at(repo, changes.head_sha, callee, options.max_file_bytes);
         if (!text) return text.error();
         if (!*text) continue;
