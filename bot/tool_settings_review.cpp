@@ -1,5 +1,6 @@
 #include "bot/tool_settings_review.hpp"
 #include "bot/changed_texts.hpp"
+#include "bot/command_value_changes.hpp"
 #include "bot/psql_includes_review.hpp"
 #include "bot/shell_script_files.hpp"
 
@@ -686,6 +687,16 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         }
         return mikro_named->contains(path);
     };
+    // The inputs changed workflows give the local actions and reusable workflows they call (red team R89 F4).
+    CallerValues callers;
+    for (const auto& changed : *others) {
+        const std::string_view n = analyze::path_name(changed.path);
+        if (changed.status == diff::ChangeStatus::Deleted || !changed.path.starts_with(".github/") || !(n.ends_with(".yml") || n.ends_with(".yaml"))) continue;
+        auto text = text_at(repo, changes.head_sha, changed.path, options.max_file_bytes);
+        if (!text) return text.error();
+        if (*text) add_caller_values(changed, **text, callers);
+    }
+    const auto no_names = std::set<std::string>();
     for (const auto& changed : *others) {
         if (listed.contains(changed.path)) continue;
         diff::ChangedFile file = changed;
@@ -749,6 +760,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         std::function<bool(std::string_view)> counts = other_tool_lines(view);
         if (named) counts = [](std::string_view line) { return !line.empty() && !line.starts_with("//"); };
         auto found = other_tool_changes(file, **text, counts);
+        // A container's or a build step's command that now runs other words (red team R89 F3).
+        for (auto& e : changed_exec_commands(file.path, **text, base_text)) {
+            if (std::none_of(found.begin(), found.end(), [&](const analyze::SettingChange& f) { return f.line == e.line; })) found.push_back(std::move(e));
+        }
         // A removed setting, when no added line already says the settings changed.
         if (base_text && found.empty()) {
             for (auto& g : removed_tool_settings(file.path, *base_text, **text, counts)) found.push_back(std::move(g));
@@ -797,12 +812,15 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // A changed deploy command, with the repository scripts it runs read as command lines
         // (tools/deploy_commands.hpp): `run: ./scripts/reset.sh` names no tool itself, the script
         // runs `knex migrate:rollback` (left81's gap; analyze reported it, pr did not).
-        if (tools::command_file(view) || analyze::path_name(file.path) == "package.json") {
-            for (auto& c : tools::deploy_command_unknowns(view, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
-                // The line, or a value it is read with (a workflow's env, matrix, working-directory: red team R81a B4).
-                const bool touched = file.all_lines_new || file.touches(c.line, c.line) ||
-                                     std::any_of(c.uses.begin(), c.uses.end(), [&](int u) { return file.touches(u, u); });
-                if (!touched) continue;
+        // The commands as analyze reads them, in the base and the head (bot/command_value_changes.hpp):
+        // the line, a value it is read with (a workflow's env, matrix, working-directory: red team
+        // R81a B4), a command that resolves to other words, a value a changed line or a caller sets
+        // (red team R89 F3, F4). A YAML manifest's container commands too (`args:` apart from `command:`).
+        if (tools::command_file(view) || name == "package.json" || name.ends_with(".yml") || name.ends_with(".yaml")) {
+            const auto given = callers.find(file.path);
+            for (auto& c : changed_command_unknowns(file, view, **text, base_text, reader_at(repo, changes.head_sha, options.max_file_bytes),
+                                                    reader_at(repo, changes.merge_base_sha, options.max_file_bytes),
+                                                    given == callers.end() ? no_names : given->second)) {
                 if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == c.line; })) {
                     unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
                 }
@@ -811,6 +829,26 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
+    }
+    // A local action or reusable workflow the pull request does not change, whose input a caller's
+    // changed `with:` gives: its commands that read the input run otherwise (red team R89 F4).
+    std::set<std::string> reviewed;
+    for (const auto& f : *others) reviewed.insert(f.path);
+    for (const auto& [callee, names] : callers) {
+        if (listed.contains(callee) || reviewed.contains(callee)) continue;
+        auto text = text_at(repo, changes.head_sha, callee, options.max_file_bytes);
+        if (!text) return text.error();
+        if (!*text) continue;
+        diff::ChangedFile same;
+        same.path = callee;
+        const auto read = reader_at(repo, changes.head_sha, options.max_file_bytes);
+        std::vector<analyze::SettingUnknown> unknown;
+        for (auto& c : changed_command_unknowns(same, callee, **text, *text, read, read, names)) {
+            unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
+        }
+        if (unknown.empty()) continue;
+        listed.insert(callee);
+        added.push_back(analyze::analyze_tool_settings(callee, {}, options, **text, unknown));
     }
     // The files another settings file makes part of what the tool reads (bot/tool_settings_surface.hpp):
     // a module a knexfile requires, the config file .sequelizerc names, the toml DIESEL_CONFIG_FILE
