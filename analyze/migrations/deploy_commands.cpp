@@ -12,6 +12,7 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
+#include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -240,8 +241,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() < k_most) out.push_back(inc);
         }
     }
-    const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
-                         name == "Justfile" || name == ".justfile" || name.ends_with(".just");
+    const bool targets = !run_script && (make_file_name(name) || just_file_name(name));
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
     const std::string base = run_script ? follow.base
                              : runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string()
@@ -344,7 +344,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
-    const bool makefile = targets && !name.ends_with("justfile") && !name.ends_with("Justfile") && !name.ends_with(".just");
+    const bool makefile = targets && make_file_name(name);
     const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
     // GNU make's .RECIPEPREFIX makes lines that start with another character recipes (GNU make
     // manual, "Special Variables"): then no unindented line is taken for make's own (red team R83b H6).
@@ -610,6 +610,13 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // `fly deploy --config $FILE`: the release_command it runs is in a file pgfence cannot tell (red team R89 F2).
+                for (const auto& f : why.empty() ? files_named(words, here.value_or(base)) : std::vector<CommandFileNamed>{}) {
+                    if (f.kind == CommandKind::fly && f.path.empty()) {
+                        why = "this command gives flyctl a computed configuration file (" + printable(f.word) + "), whose release_command Fly runs "
+                              "at deploy: pgfence does not read it, so what it runs against the database (the down direction, a reset) is not known";
+                    }
+                }
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
                 if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
@@ -646,6 +653,44 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
             out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string(), std::move(uses)});
+        }
+    }
+    // The files a Makefile includes or a justfile imports: their recipes are this file's (red team R89 F1).
+    if (targets) {
+        std::set<int> module_lines;  // a `mod`'s candidates: the first that exists
+        for (const auto& inc : included_files(path, text, makefile)) {
+            if (out.size() >= k_most) break;
+            const bool first_here = std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == inc.line; });
+            if (inc.path.empty()) {
+                if (first_here) {
+                    out.push_back(CommandUnknown{inc.line, "this file includes " + printable(inc.word) + ", a file named by a computed name, whose recipes " +
+                                                               std::string(makefile ? "make" : "just") + " runs as this file's: pgfence does not read them, "
+                                                               "so what they run against the database (the down direction, a reset) is not known", {}, {}});
+                }
+                continue;
+            }
+            if (!inc.module.empty() && module_lines.contains(inc.line)) continue;
+            if (!read || follow.seen.contains(inc.path) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts ||
+                follow.bytes >= k_most_script_bytes) {
+                continue;
+            }
+            const auto body = read(inc.path);
+            // Not in the repository: a file the build writes first (`include .env`, generated), as make remakes it.
+            if (!body) continue;
+            if (!inc.module.empty()) module_lines.insert(inc.line);
+            follow.seen.insert(inc.path);
+            ++follow.scripts;
+            follow.bytes += body->size();
+            ++follow.depth;
+            auto found = command_unknowns(command_view(inc.path, makefile ? CommandKind::make : CommandKind::just), *body, read, follow, false);
+            --follow.depth;
+            for (auto& u : found) {
+                if (out.size() >= k_most) break;
+                // Read for a target (target_unknown): each recipe counts; read on its own, one reason a line.
+                if (!follow.keep_helpers && std::any_of(out.begin(), out.end(), [&](const CommandUnknown& o) { return o.line == inc.line; })) break;
+                out.push_back(CommandUnknown{inc.line, "this file includes " + printable(inc.path) + ", whose line " + std::to_string(u.line) + " says: " + u.why,
+                                             inc.module.empty() || u.target.empty() ? u.target : inc.module + "::" + u.target, {}});
+            }
         }
     }
     // A github-script step's JavaScript, read as JavaScript (review84 FU-4).
