@@ -17,6 +17,7 @@
 #include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/template_vars.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
@@ -346,6 +347,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
     const bool makefile = targets && make_file_name(name);
     const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
+    // A justfile's and a Taskfile's literal variables, put in where `{{ }}` names them (red team R89 F7).
+    const bool taskfile = yaml_file && (name.starts_with("Taskfile") || name.starts_with("taskfile"));
+    const TemplateVars just_vars = targets && !makefile ? just_variables(text) : taskfile ? taskfile_variables(text) : TemplateVars{};
     // GNU make's .RECIPEPREFIX makes lines that start with another character recipes (GNU make
     // manual, "Special Variables"): then no unindented line is taken for make's own (red team R83b H6).
     const bool recipe_prefix = makefile && text.find(".RECIPEPREFIX") != std::string_view::npos;
@@ -425,6 +429,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
         std::fill_n(line_text.begin(), std::min(quoted_text, line_text.size()), ' ');
         if (recipe_char && !line_text.empty() && line_text.front() == *recipe_char) line_text.front() = '\t';
+        if (taskfile && line_text.find("{{") != std::string::npos) line_text = with_template_vars(line_text, just_vars, true, uses);
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.
@@ -438,6 +443,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (makefile) {
                 recipe_why = unresolved_make_program(line_text, make_vars);
                 line_text = with_make_variables(line_text, make_vars);
+            } else if (line_text.find("{{") != std::string::npos) {
+                line_text = with_template_vars(line_text, just_vars, false, uses);  // just's `{{ name }}` (template_vars.hpp)
             }
             // A recipe line's prefixes: `@` (not echoed), `-` (errors ignored), `+` (run under -n) (make
             // manual, "Recipe Echoing", "Errors in Recipes"; just's `@` and `-` the same).
