@@ -34,6 +34,7 @@
 #include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
 #include "bot/tool_settings_surface.hpp"
@@ -800,7 +801,9 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // A changed deploy command, with the repository scripts it runs read as command lines
         // (tools/deploy_commands.hpp): `run: ./scripts/reset.sh` names no tool itself, the script
         // runs `knex migrate:rollback` (left81's gap; analyze reported it, pr did not).
-        if (tools::command_file(view) || analyze::path_name(file.path) == "package.json") {
+        // A Kubernetes manifest's container commands too: a changed `args:` is read with its `command:` (red team R89 F6).
+        const bool yaml_view = name.ends_with(".yml") || name.ends_with(".yaml");
+        if (tools::command_file(view) || analyze::path_name(file.path) == "package.json" || (yaml_view && tools::kubernetes_manifest(**text))) {
             for (auto& c : tools::deploy_command_unknowns(view, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
                 // The line, or a value it is read with (a workflow's env, matrix, working-directory: red team R81a B4).
                 const bool touched = file.all_lines_new || file.touches(c.line, c.line) ||

@@ -12,6 +12,7 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
+#include "analyze/migrations/joined_commands.hpp"
 #include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/text_programs.hpp"
@@ -151,6 +152,54 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
     return out;
 }
 
+// What a container runs from a compose service's `command:` or a Kubernetes container's `args:`
+// given over the image's ENTRYPOINT (red team R89 F6): a compose service with `build:` runs its
+// Dockerfile's exec-form ENTRYPOINT with `command:` as the arguments (Docker docs, "Understand how
+// CMD and ENTRYPOINT interact"; compose spec: `command` overrides CMD only); a Kubernetes
+// container's `args:` without `command:` are arguments to the image's entrypoint (kubernetes
+// core/v1 Container.Args), which pgfence does not see: unknown when they hold a migration verb or
+// the repository's Dockerfile has a migration tool's ENTRYPOINT. "" otherwise.
+std::string container_command_why(std::string_view path, const ExecCommand& c, bool manifest, const ReadFile& read) {
+    if (c.entrypoint || !read) return "";
+    if (!manifest && c.command_key && c.build) {
+        const auto folder = join_folder(path_folder(path), *c.build);
+        if (!folder || c.build->find_first_of("$`") != std::string::npos) return "";
+        const std::string file = (folder->empty() ? std::string() : *folder + "/") + (c.dockerfile.empty() ? std::string("Dockerfile") : c.dockerfile);
+        const auto body = c.dockerfile.find_first_of("$`") == std::string::npos ? read(file) : std::nullopt;
+        const auto entry = body ? dockerfile_entrypoint(*body) : std::nullopt;
+        if (!entry) return "";
+        const std::string why = destructive_command(*entry + " " + c.command);
+        if (why.empty()) return "";
+        return "this service runs " + printable(file) + "'s ENTRYPOINT (" + printable(*entry) + ") with this command as its arguments: " + why;
+    }
+    if (!manifest || c.command_key || !c.args) return "";
+    const auto body = read("Dockerfile");
+    const auto entry = body ? dockerfile_entrypoint(*body) : std::nullopt;
+    bool tool_entry = false;
+    if (entry) {
+        for (const auto& words : simple_commands(*entry)) {
+            tool_entry = tool_entry || std::any_of(words.begin(), words.end(), [](const std::string& w) { return migration_tool_word(w); });
+        }
+        if (const std::string why = destructive_command(*entry + " " + c.command); !why.empty()) {
+            return "this container's args go to its image's entrypoint; with the repository's Dockerfile's (" + printable(*entry) + "): " + why;
+        }
+    }
+    bool verb = false;
+    for (std::size_t i = 0; i < c.words.size() && !verb; ++i) {
+        const std::string w = lower(c.words[i]);
+        if (w.starts_with("migrat") || w.find(":migrat") != std::string::npos) verb = true;
+        for (const std::string& part : name_words(w)) {
+            for (std::string_view v : {"migrate", "migration", "migrations", "rollback", "reset", "down", "undo", "revert", "redo", "fresh"}) {
+                if (part == v) verb = true;
+            }
+        }
+    }
+    if (!verb && !tool_entry) return "";
+    return "this container gives " + std::string(verb ? "a migration verb (" + printable(c.command) + ")" : "arguments") +
+           " to its image's entrypoint, which this file does not name (`args:` without `command:`): which tool runs and in which direction "
+           "(the down direction, a reset) is not known where the manifest is read";
+}
+
 }  // namespace
 
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
@@ -182,9 +231,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     if (yaml_file) {
         for (const auto& c : yaml_exec_commands(text)) {
             if (out.size() >= k_most) break;
-            std::string why = destructive_command(c.command);
+            std::string why = container_command_why(path, c, manifest, read);
+            if (why.empty()) why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
+            // Read with every line of the mapping: `pr` reviews it when the pull request changes any (red team R89 F3, F6).
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, c.lines});
         }
         if (manifest) return out;
     }

@@ -146,8 +146,13 @@ std::optional<std::string> dockerfile_entrypoint(std::string_view text) {
         std::string words;
         for (char ch : *inner) {
             if (ch == '"' || ch == '\'') continue;
-            words += ch == ',' ? ' ' : ch;
+            if (ch == ',' || ch == ' ' || ch == '\t') {
+                if (!words.empty() && words.back() != ' ') words += ' ';
+                continue;
+            }
+            words += ch;
         }
+        while (!words.empty() && words.back() == ' ') words.pop_back();
         out = words.substr(0, 4096);
     }
     return out;
