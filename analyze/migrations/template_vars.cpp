@@ -41,8 +41,8 @@ TemplateVars just_variables(std::string_view text) {
         if (!rest.starts_with(":=")) return;
         rest = trim(rest.substr(2));
         if (const std::size_t hash = rest.find(" #"); hash != std::string_view::npos) rest = trim(rest.substr(0, hash));
-        out.erase(name);  // assigned again: the last literal, or computed
-        if (out.size() >= 256) return;
+        if (out.size() >= 256 && !out.contains(name)) return;
+        out[name] = {std::nullopt, n};  // assigned again: the last literal, or computed
         // One quoted string: just's single quotes are raw, double quotes take escapes (a `\` is left computed).
         if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') && rest.back() == rest.front()) {
             const std::string_view v = rest.substr(1, rest.size() - 2);
@@ -78,8 +78,9 @@ TemplateVars taskfile_variables(std::string_view text) {
         const std::string name(body.substr(0, e));
         std::string_view v = trim(body.substr(e + 1));
         if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = trim(v.substr(0, hash));
-        out.erase(name);
-        if (out.size() >= 256 || v.empty() || v.front() == '{' || v.front() == '[' || v.front() == '|' || v.front() == '>' || v.front() == '&' ||
+        if (out.size() >= 256 && !out.contains(name)) return;
+        out[name] = {std::nullopt, n};
+        if (v.empty() || v.front() == '{' || v.front() == '[' || v.front() == '|' || v.front() == '>' || v.front() == '&' ||
             v.front() == '*' || v.find("{{") != std::string_view::npos) {
             return;  // a mapping (`sh:`), a list, a block, an alias or a template: computed
         }
@@ -100,9 +101,9 @@ std::string with_template_vars(std::string_view line, const TemplateVars& vars, 
         std::string_view inner = trim(line.substr(open + 2, close - open - 2));
         if (task && inner.starts_with(".")) inner.remove_prefix(1);
         const auto it = vars.find(inner);
-        if (it != vars.end() && out.size() < (1u << 16)) {
-            out += it->second.first;
-            if (uses.size() < 16) uses.push_back(it->second.second);
+        if (it != vars.end() && uses.size() < 16) uses.push_back(it->second.second);
+        if (it != vars.end() && it->second.first && out.size() < (1u << 16)) {
+            out += *it->second.first;
         } else {
             out += "$JUST_COMPUTED";
         }

@@ -6,6 +6,7 @@
 // variable the environment or a command gives) becomes a word the shell computes, so a migration
 // tool given it is unknown at its line, as `$(X)` is.
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,8 +14,8 @@
 
 namespace pgfence::analyze::tools {
 
-// name -> (literal value, its line); a name whose value is computed is absent.
-using TemplateVars = std::map<std::string, std::pair<std::string, int>, std::less<>>;
+// name -> (literal value, its line); nullopt: the value is computed (its line still read with the recipe).
+using TemplateVars = std::map<std::string, std::pair<std::optional<std::string>, int>, std::less<>>;
 
 // A justfile's top-level assignments whose value is one quoted string without `{{` or a backtick.
 [[nodiscard]] TemplateVars just_variables(std::string_view text);
