@@ -136,6 +136,10 @@ bool node_pg_migrate_line(std::string_view line) {
 bool make_file_name(std::string_view name) {
     // GNU make's own names ("What Name to Give Your Makefile") and the names projects give the files
     // they name with -f or include ("Including Other Makefiles"): Makefile.deploy, db.Makefile, x.mk, x.make.
+    // Not a document or a copy about one (Makefile.txt, Makefile.md, Makefile.example).
+    for (std::string_view doc : {".txt", ".md", ".rst", ".html", ".example", ".sample", ".orig", ".bak"}) {
+        if (name.ends_with(doc)) return false;
+    }
     return name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.starts_with("Makefile.") || name.starts_with("makefile.") ||
            name.ends_with(".mk") || name.ends_with(".make") || name.ends_with(".Makefile") || name.ends_with(".makefile");
 }
