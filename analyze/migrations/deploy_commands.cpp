@@ -732,21 +732,28 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 follow.bytes >= k_most_script_bytes) {
                 continue;
             }
-            const auto body = read(inc.path);
+            auto body = read(inc.path);
+            // make reads an include from the folder it runs in: the Makefile's own, or the top for a
+            // `make -f sub/x.mk` run there (GNU make manual, "Including Other Makefiles").
+            std::string file = inc.path;
+            if (!body && makefile && !follow.seen.contains(repository_path(follow.base, inc.word))) {
+                file = repository_path(follow.base, inc.word);
+                if (!file.empty()) body = read(file);
+            }
             // Not in the repository: a file the build writes first (`include .env`, generated), as make remakes it.
             if (!body) continue;
             if (!inc.module.empty()) module_lines.insert(inc.line);
-            follow.seen.insert(inc.path);
+            follow.seen.insert(file);
             ++follow.scripts;
             follow.bytes += body->size();
             ++follow.depth;
-            auto found = command_unknowns(command_view(inc.path, makefile ? CommandKind::make : CommandKind::just), *body, read, follow, false);
+            auto found = command_unknowns(command_view(file, makefile ? CommandKind::make : CommandKind::just), *body, read, follow, false);
             --follow.depth;
             for (auto& u : found) {
                 if (out.size() >= k_most) break;
                 // Read for a target (target_unknown): each recipe counts; read on its own, one reason a line.
                 if (!follow.keep_helpers && std::any_of(out.begin(), out.end(), [&](const CommandUnknown& o) { return o.line == inc.line; })) break;
-                out.push_back(CommandUnknown{inc.line, "this file includes " + printable(inc.path) + ", whose line " + std::to_string(u.line) + " says: " + u.why,
+                out.push_back(CommandUnknown{inc.line, "this file includes " + printable(file) + ", whose line " + std::to_string(u.line) + " says: " + u.why,
                                              inc.module.empty() || u.target.empty() ? u.target : inc.module + "::" + u.target, {}});
             }
         }

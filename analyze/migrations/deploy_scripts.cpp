@@ -222,7 +222,9 @@ std::string target_unknown(const std::vector<std::string>& wrapped, std::string_
     ++follow.depth;
     const bool keep = std::exchange(follow.keep_helpers, true);
     // Read as make's or just's file whatever its name (`make -f Makefile.deploy`, `-f db.conf`: red team R89 F1).
+    std::string caller = std::exchange(follow.base, folder);  // where make runs: its includes are read from there
     auto found = command_unknowns(command_view(file, make ? CommandKind::make : CommandKind::just), *text, read, follow, false);
+    follow.base = std::move(caller);
     follow.keep_helpers = keep;
     --follow.depth;
     for (const auto& u : found) {

@@ -61,7 +61,8 @@ std::vector<IncludedFile> included_files(std::string_view path, std::string_view
         l = trim(l);
         if (make) {
             // GNU make manual, "Including Other Makefiles": `include FILENAMES...`, `-include` and
-            // `sinclude` (no error when a file is missing); names relative to the folder make runs in.
+            // `sinclude` (no error when a file is missing); names relative to the folder make runs in:
+            // here the Makefile's own (deploy_commands.cpp and shell_scripts.cpp try the top too).
             std::string_view rest;
             for (std::string_view k : {"include ", "-include ", "sinclude "}) {
                 if (l.starts_with(k)) rest = l.substr(k.size());

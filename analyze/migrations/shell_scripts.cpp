@@ -63,7 +63,12 @@ std::vector<ScriptRunByName> shell_scripts_run(std::string_view path, std::strin
         out.push_back(ScriptRunByName{line, file, view});
     };
     if (make_file_name(name) || just_file_name(name)) {
-        for (const auto& inc : included_files(path, text, make_file_name(name))) named(inc.line, inc.path, make_file_name(name) ? CommandKind::make : CommandKind::just);
+        for (const auto& inc : included_files(path, text, make_file_name(name))) {
+            const CommandKind kind = make_file_name(name) ? CommandKind::make : CommandKind::just;
+            named(inc.line, inc.path, kind);
+            // make reads an include from where it runs: the top, for a `make -f sub/x.mk` run there.
+            if (kind == CommandKind::make && !inc.path.empty()) named(inc.line, repository_path("", inc.word), kind);
+        }
     }
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= deploy_detail::k_most_scripts) break;
