@@ -419,7 +419,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::map<std::size_t, std::string> compose_env_read;  // `docker compose --env-file x`: x, and the folder its COMPOSE_FILE resolves from
     // The entries a command file runs as shell scripts, whatever their names (tools/shell_scripts.hpp,
     // red team R88c F1): read as command files, under tools::shell_view's name.
-    std::set<std::size_t> shell_at;
+    std::map<std::size_t, std::string> shell_at;  // and the name each is read under (tools/named_command_files.hpp command_view)
     constexpr std::size_t k_most_shell_scripts = 256;
     bool multi_off = false;
     std::string multi_computed;  // where a URL is only known at run time
@@ -496,7 +496,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         }
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         // A shell script a command file runs is read as a command file (tools/shell_scripts.hpp).
-        const std::string view = shell ? shell_view(rel) : rel;
+        const std::string view = shell ? shell_at.at(at) : rel;
         if (!extended && !compose_env && from == nullptr && command_file(view)) {
             for (const auto& s : shell_scripts_run(view, *text, [&](const std::string& other) -> std::optional<std::string> {
                      std::error_code e;
@@ -510,7 +510,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                      return std::move(*t);
                  })) {
                 if (shell_at.size() >= k_most_shell_scripts) break;
-                shell_at.insert(settings.size());
+                shell_at.emplace(settings.size(), s.view.empty() ? shell_view(s.path) : s.view);
                 add_setting((root / s.path).lexically_normal().generic_string(), root, s.line);
             }
         }

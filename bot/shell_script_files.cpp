@@ -13,9 +13,9 @@ namespace pgfence::bot {
 
 namespace tools = analyze::tools;
 
-analyze::Result<std::set<std::string>> shell_scripts_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+analyze::Result<std::map<std::string, std::string>> shell_scripts_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
     constexpr std::size_t k_most = 256;
-    std::set<std::string> out;
+    std::map<std::string, std::string> out;
     auto files = repo.list_files(commit, [](std::string_view p) {
         return tools::command_file(p) && p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") &&
                p.find("/target/") == std::string_view::npos;
@@ -39,9 +39,11 @@ analyze::Result<std::set<std::string>> shell_scripts_at(const diff::Repository& 
         const auto text = read(path);
         if (failed) return *failed;
         if (!text) continue;
-        for (auto& s : tools::shell_scripts_run(tools::shell_view(path), *text, read)) {
+        const auto view = out.find(path);
+        for (auto& s : tools::shell_scripts_run(view != out.end() ? view->second : tools::shell_view(path), *text, read)) {
             if (out.size() >= k_most) break;
-            if (out.insert(s.path).second) queue.push_back(std::move(s.path));
+            std::string as = s.view.empty() ? tools::shell_view(s.path) : std::move(s.view);
+            if (out.emplace(s.path, std::move(as)).second) queue.push_back(std::move(s.path));
         }
         if (failed) return *failed;
     }

@@ -35,6 +35,7 @@
 #include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/yaml_exec.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
 #include "bot/tool_settings_surface.hpp"
@@ -208,11 +209,11 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
     auto shell = shell_scripts_at(repo, commit, max_bytes);
     if (!shell) return shell.error();
     const std::size_t plain = out.size();
-    for (const auto& path : *shell) {
+    for (const auto& [path, view] : *shell) {
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
         if (!*text) continue;
-        for (auto& d : tools::read_tool_dirs(tools::shell_view(path), **text, reader_at(repo, commit, max_bytes))) {
+        for (auto& d : tools::read_tool_dirs(view, **text, reader_at(repo, commit, max_bytes))) {
             const auto same = [&](const auto& o) {
                 return o.first == path && o.second.line == d.line && o.second.tool == d.tool && o.second.setting == d.setting &&
                        o.second.folder == d.folder && o.second.unknown == d.unknown;
@@ -644,7 +645,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     // The files a command file of the base or the head runs as a shell script, and the files the pull
     // request changes that start with a shell's `#!`: reviewed as command files whatever their names
     // (tools/shell_scripts.hpp, red team R88c F1).
-    std::set<std::string> shell;
+    std::map<std::string, std::string> shell;
     for (const std::string* commit : {&changes.merge_base_sha, &changes.head_sha}) {
         auto run = shell_scripts_at(repo, *commit, options.max_file_bytes);
         if (!run) return run.error();
@@ -659,10 +660,13 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (f.status == diff::ChangeStatus::Deleted) continue;
         auto text = text_at(repo, changes.head_sha, f.path, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
-        if (*text && tools::shell_shebang(**text)) shell.insert(f.path);
+        if (*text && tools::shell_shebang(**text)) shell.emplace(f.path, tools::shell_view(f.path));
     }
     // The name a changed file is read under.
-    const auto view_of = [&](const std::string& p) { return shell.contains(p) ? tools::shell_view(p) : p; };
+    const auto view_of = [&](const std::string& p) {
+        const auto v = shell.find(p);
+        return v != shell.end() ? v->second : p;
+    };
     auto others = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) { return static_cast<bool>(other_tool_lines(p)) || shell.contains(std::string(p)); }, {},

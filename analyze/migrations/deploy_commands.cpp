@@ -12,11 +12,14 @@
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
+#include "analyze/migrations/joined_commands.hpp"
+#include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/shell_forms.hpp"
+#include "analyze/migrations/template_vars.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
@@ -150,6 +153,54 @@ std::vector<CommandUnknown> gitlab_local_includes(std::string_view text) {
     return out;
 }
 
+// What a container runs from a compose service's `command:` or a Kubernetes container's `args:`
+// given over the image's ENTRYPOINT (red team R89 F6): a compose service with `build:` runs its
+// Dockerfile's exec-form ENTRYPOINT with `command:` as the arguments (Docker docs, "Understand how
+// CMD and ENTRYPOINT interact"; compose spec: `command` overrides CMD only); a Kubernetes
+// container's `args:` without `command:` are arguments to the image's entrypoint (kubernetes
+// core/v1 Container.Args), which pgfence does not see: unknown when they hold a migration verb or
+// the repository's Dockerfile has a migration tool's ENTRYPOINT. "" otherwise.
+std::string container_command_why(std::string_view path, const ExecCommand& c, bool manifest, const ReadFile& read) {
+    if (c.entrypoint || !read) return "";
+    if (!manifest && c.command_key && c.build) {
+        const auto folder = join_folder(path_folder(path), *c.build);
+        if (!folder || c.build->find_first_of("$`") != std::string::npos) return "";
+        const std::string file = (folder->empty() ? std::string() : *folder + "/") + (c.dockerfile.empty() ? std::string("Dockerfile") : c.dockerfile);
+        const auto body = c.dockerfile.find_first_of("$`") == std::string::npos ? read(file) : std::nullopt;
+        const auto entry = body ? dockerfile_entrypoint(*body) : std::nullopt;
+        if (!entry) return "";
+        const std::string why = destructive_command(*entry + " " + c.command);
+        if (why.empty()) return "";
+        return "this service runs " + printable(file) + "'s ENTRYPOINT (" + printable(*entry) + ") with this command as its arguments: " + why;
+    }
+    if (!manifest || c.command_key || !c.args) return "";
+    const auto body = read("Dockerfile");
+    const auto entry = body ? dockerfile_entrypoint(*body) : std::nullopt;
+    bool tool_entry = false;
+    if (entry) {
+        for (const auto& words : simple_commands(*entry)) {
+            tool_entry = tool_entry || std::any_of(words.begin(), words.end(), [](const std::string& w) { return migration_tool_word(w); });
+        }
+        if (const std::string why = destructive_command(*entry + " " + c.command); !why.empty()) {
+            return "this container's args go to its image's entrypoint; with the repository's Dockerfile's (" + printable(*entry) + "): " + why;
+        }
+    }
+    bool verb = false;
+    for (std::size_t i = 0; i < c.words.size() && !verb; ++i) {
+        const std::string w = lower(c.words[i]);
+        if (w.starts_with("migrat") || w.find(":migrat") != std::string::npos) verb = true;
+        for (const std::string& part : name_words(w)) {
+            for (std::string_view v : {"migrate", "migration", "migrations", "rollback", "reset", "down", "undo", "revert", "redo", "fresh"}) {
+                if (part == v) verb = true;
+            }
+        }
+    }
+    if (!verb && !tool_entry) return "";
+    return "this container gives " + std::string(verb ? "a migration verb (" + printable(c.command) + ")" : "arguments") +
+           " to its image's entrypoint, which this file does not name (`args:` without `command:`): which tool runs and in which direction "
+           "(the down direction, a reset) is not known where the manifest is read";
+}
+
 }  // namespace
 
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
@@ -181,9 +232,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     if (yaml_file) {
         for (const auto& c : yaml_exec_commands(text)) {
             if (out.size() >= k_most) break;
-            std::string why = destructive_command(c.command);
+            std::string why = container_command_why(path, c, manifest, read);
+            if (why.empty()) why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
-            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, {}});
+            // Read with every line of the mapping: `pr` reviews it when the pull request changes any (red team R89 F3, F6).
+            if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, c.lines});
         }
         if (manifest) return out;
     }
@@ -241,8 +294,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (out.size() < k_most) out.push_back(inc);
         }
     }
-    const bool targets = name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk") || name == "justfile" ||
-                         name == "Justfile" || name == ".justfile" || name.ends_with(".just");
+    const bool targets = !run_script && (make_file_name(name) || just_file_name(name));
     // Where a command file's commands run: a workflow's from the top, another's from its folder.
     const std::string base = run_script ? follow.base
                              : runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string()
@@ -348,8 +400,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A script's own folder under a name (`DIR=$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`).
     std::vector<std::pair<std::string, std::string>> own_dirs = run_script ? std::exchange(follow.dirs, {}) : decltype(follow.dirs){};
     // A Makefile's literal variables, substituted in its recipes as make does (deploy_wrappers.cpp).
-    const bool makefile = targets && !name.ends_with("justfile") && !name.ends_with("Justfile") && !name.ends_with(".just");
+    const bool makefile = targets && make_file_name(name);
     const MakeVariables make_vars = makefile ? make_variables(text) : MakeVariables{};
+    // A justfile's and a Taskfile's literal variables, put in where `{{ }}` names them (red team R89 F7).
+    const bool taskfile = yaml_file && (name.starts_with("Taskfile") || name.starts_with("taskfile"));
+    const TemplateVars just_vars = targets && !makefile ? just_variables(text) : taskfile ? taskfile_variables(text) : TemplateVars{};
     // GNU make's .RECIPEPREFIX makes lines that start with another character recipes (GNU make
     // manual, "Special Variables"): then no unindented line is taken for make's own (red team R83b H6).
     const bool recipe_prefix = makefile && text.find(".RECIPEPREFIX") != std::string_view::npos;
@@ -429,6 +484,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
         std::fill_n(line_text.begin(), std::min(quoted_text, line_text.size()), ' ');
         if (recipe_char && !line_text.empty() && line_text.front() == *recipe_char) line_text.front() = '\t';
+        if (taskfile && line_text.find("{{") != std::string::npos) line_text = with_template_vars(line_text, just_vars, true, uses);
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.
@@ -442,6 +498,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (makefile) {
                 recipe_why = unresolved_make_program(line_text, make_vars);
                 line_text = with_make_variables(line_text, make_vars);
+            } else if (line_text.find("{{") != std::string::npos) {
+                line_text = with_template_vars(line_text, just_vars, false, uses);  // just's `{{ name }}` (template_vars.hpp)
             }
             // A recipe line's prefixes: `@` (not echoed), `-` (errors ignored), `+` (run under -n) (make
             // manual, "Recipe Echoing", "Errors in Recipes"; just's `@` and `-` the same).
@@ -621,6 +679,13 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // `fly deploy --config $FILE`: the release_command it runs is in a file pgfence cannot tell (red team R89 F2).
+                for (const auto& f : why.empty() ? files_named(words, here.value_or(base)) : std::vector<CommandFileNamed>{}) {
+                    if (f.kind == CommandKind::fly && f.path.empty()) {
+                        why = "this command gives flyctl a computed configuration file (" + printable(f.word) + "), whose release_command Fly runs "
+                              "at deploy: pgfence does not read it, so what it runs against the database (the down direction, a reset) is not known";
+                    }
+                }
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
                 if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
@@ -657,6 +722,51 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         }
         if (!why.empty() && std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == l.number; })) {
             out.push_back(CommandUnknown{l.number, std::move(why), targets ? target : std::string(), std::move(uses)});
+        }
+    }
+    // The files a Makefile includes or a justfile imports: their recipes are this file's (red team R89 F1).
+    if (targets) {
+        std::set<int> module_lines;  // a `mod`'s candidates: the first that exists
+        for (const auto& inc : included_files(path, text, makefile)) {
+            if (out.size() >= k_most) break;
+            const bool first_here = std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == inc.line; });
+            if (inc.path.empty()) {
+                if (first_here) {
+                    out.push_back(CommandUnknown{inc.line, "this file includes " + printable(inc.word) + ", a file named by a computed name, whose recipes " +
+                                                               std::string(makefile ? "make" : "just") + " runs as this file's: pgfence does not read them, "
+                                                               "so what they run against the database (the down direction, a reset) is not known", {}, {}});
+                }
+                continue;
+            }
+            if (!inc.module.empty() && module_lines.contains(inc.line)) continue;
+            if (!read || follow.seen.contains(inc.path) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts ||
+                follow.bytes >= k_most_script_bytes) {
+                continue;
+            }
+            auto body = read(inc.path);
+            // make reads an include from the folder it runs in: the Makefile's own, or the top for a
+            // `make -f sub/x.mk` run there (GNU make manual, "Including Other Makefiles").
+            std::string file = inc.path;
+            if (!body && makefile && !follow.seen.contains(repository_path(follow.base, inc.word))) {
+                file = repository_path(follow.base, inc.word);
+                if (!file.empty()) body = read(file);
+            }
+            // Not in the repository: a file the build writes first (`include .env`, generated), as make remakes it.
+            if (!body) continue;
+            if (!inc.module.empty()) module_lines.insert(inc.line);
+            follow.seen.insert(file);
+            ++follow.scripts;
+            follow.bytes += body->size();
+            ++follow.depth;
+            auto found = command_unknowns(command_view(file, makefile ? CommandKind::make : CommandKind::just), *body, read, follow, false);
+            --follow.depth;
+            for (auto& u : found) {
+                if (out.size() >= k_most) break;
+                // Read for a target (target_unknown): each recipe counts; read on its own, one reason a line.
+                if (!follow.keep_helpers && std::any_of(out.begin(), out.end(), [&](const CommandUnknown& o) { return o.line == inc.line; })) break;
+                out.push_back(CommandUnknown{inc.line, "this file includes " + printable(file) + ", whose line " + std::to_string(u.line) + " says: " + u.why,
+                                             inc.module.empty() || u.target.empty() ? u.target : inc.module + "::" + u.target, {}});
+            }
         }
     }
     // A github-script step's JavaScript, read as JavaScript (review84 FU-4).

@@ -50,6 +50,7 @@ struct CommandUnknown {
 struct ScriptRunByName {
     int line = 1;
     std::string path;
+    std::string view;  // shell_scripts_run: the name it is read under (named_command_files.hpp command_view); "": shell_view's
 };
 // `read`, when given, also finds the bin an `npx` of the repository's own package runs (deploy_npx_bins.cpp).
 [[nodiscard]] std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::string_view text, const ReadFile& read = {});

@@ -7,6 +7,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
+#include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -196,6 +197,8 @@ std::string target_unknown(const std::vector<std::string>& wrapped, std::string_
         if (wanted.size() < 16) wanted.push_back(w);
     }
     if (wanted.empty()) return "";
+    // just's modules' recipes by their path (`just db migrate`, `just db::migrate`: just manual, "Modules").
+    for (std::size_t i = 0, n = wanted.size(); !make && i + 1 < n; ++i) wanted.push_back(wanted[i] + "::" + wanted[i + 1]);
     std::optional<std::string> text;
     if (file.empty()) {
         const std::vector<std::string_view> names = make ? std::vector<std::string_view>{"GNUmakefile", "makefile", "Makefile"}
@@ -218,7 +221,10 @@ std::string target_unknown(const std::vector<std::string>& wrapped, std::string_
     // Read as the file is (its targets), its helper-named targets kept.
     ++follow.depth;
     const bool keep = std::exchange(follow.keep_helpers, true);
-    auto found = command_unknowns(file, *text, read, follow, false);
+    // Read as make's or just's file whatever its name (`make -f Makefile.deploy`, `-f db.conf`: red team R89 F1).
+    std::string caller = std::exchange(follow.base, folder);  // where make runs: its includes are read from there
+    auto found = command_unknowns(command_view(file, make ? CommandKind::make : CommandKind::just), *text, read, follow, false);
+    follow.base = std::move(caller);
     follow.keep_helpers = keep;
     --follow.depth;
     for (const auto& u : found) {
@@ -339,7 +345,7 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
     for (const auto& l : logical_lines(text, yaml)) {
         // A JavaScript action's main, pre and post files: the runner runs them with node.
         if (const std::string f = node_action_file(path, text, l.text); !f.empty() && out.size() < k_most_scripts) {
-            if (const std::string file = repository_path("", f); !file.empty()) out.push_back(ScriptRunByName{l.number, file});
+            if (const std::string file = repository_path("", f); !file.empty()) out.push_back(ScriptRunByName{l.number, file, {}});
         }
         for (const auto& words : simple_commands(l.text)) {
             std::string w = script_word(words);
@@ -347,13 +353,13 @@ std::vector<ScriptRunByName> scripts_run_by_name(std::string_view path, std::str
             // `npx @acme/db-tools`: its bin, a file of the repository (deploy_npx_bins.cpp).
             if (w.empty() && read) {
                 if (const auto top = from_top_path(npx_workspace_bin(words, read)); top && !top->empty() && out.size() < k_most_scripts) {
-                    out.push_back(ScriptRunByName{l.number, *top});
+                    out.push_back(ScriptRunByName{l.number, *top, {}});
                 }
                 continue;
             }
             if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
             std::string file = repository_path(base, w);
-            if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file)});
+            if (!file.empty() && out.size() < k_most_scripts) out.push_back(ScriptRunByName{l.number, std::move(file), {}});
         }
     }
     return out;

@@ -8,6 +8,7 @@
 
 #include "analyze/base/ascii.hpp"
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/joined_commands.hpp"
 #include "analyze/migrations/psql_commands.hpp"
 #include "analyze/migrations/psql_includes.hpp"
 #include "analyze/migrations/workflow_values.hpp"
@@ -666,6 +667,10 @@ std::vector<LogicalLine> logical_lines(std::string_view text, bool yaml) {
             continue;
         }
         fold_indent = column;
+    }
+    // An ENTRYPOINT with its CMD, a docker:// step's entrypoint with its args: one command (joined_commands.hpp).
+    if (yaml ? text.find("docker://") != std::string_view::npos : text.find("ENTRYPOINT") != std::string_view::npos || text.find("entrypoint") != std::string_view::npos) {
+        join_container_commands(out, yaml);
     }
     return out;
 }

@@ -133,11 +133,33 @@ bool node_pg_migrate_line(std::string_view line) {
     return false;
 }
 
+bool make_file_name(std::string_view name) {
+    // GNU make's own names ("What Name to Give Your Makefile") and the names projects give the files
+    // they name with -f or include ("Including Other Makefiles"): Makefile.deploy, db.Makefile, x.mk, x.make.
+    // Not a document or a copy about one (Makefile.txt, Makefile.md, Makefile.example).
+    for (std::string_view doc : {".txt", ".md", ".rst", ".html", ".example", ".sample", ".orig", ".bak"}) {
+        if (name.ends_with(doc)) return false;
+    }
+    return name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.starts_with("Makefile.") || name.starts_with("makefile.") ||
+           name.ends_with(".mk") || name.ends_with(".make") || name.ends_with(".Makefile") || name.ends_with(".makefile");
+}
+
+bool just_file_name(std::string_view name) {
+    // just's names (just manual, "Quick Start": justfile in any case, .justfile) and its modules' (`mod x`: x.just).
+    return name == "justfile" || name == "Justfile" || name == ".justfile" || name.ends_with(".just") || name.ends_with(".justfile");
+}
+
+bool fly_config_name(std::string_view name) {
+    // fly.toml, and the per-environment files `fly deploy --config` takes (fly.io/docs/launch/monorepo:
+    // fly.production.toml, fly.staging.toml); flyctl also reads fly.json and fly.yaml.
+    return name == "fly.toml" || name == "fly.json" || name == "fly.yaml" || name == "fly.yml" ||
+           (name.starts_with("fly.") && name.ends_with(".toml"));
+}
+
 bool command_file(std::string_view path) {
     const std::string_view name = path_name(path);
     const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    if (name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk")) return true;
-    if (name == "justfile" || name == "Justfile" || name == ".justfile" || name.ends_with(".just")) return true;
+    if (make_file_name(name) || just_file_name(name) || fly_config_name(name)) return true;
     if ((name.starts_with("Taskfile") || name.starts_with("taskfile")) && yaml) return true;
     if (name.ends_with(".sh") || name.ends_with(".bash")) return true;
     if ((name.starts_with("docker-compose") || name.starts_with("compose")) && yaml) return true;
@@ -160,7 +182,7 @@ bool command_file(std::string_view path) {
     if (name == "netlify.toml" || name == "vercel.json" || name == "amplify.yml" || name == "amplify.yaml") return true;
     if (yaml && (path.starts_with(".gitlab/") || path.starts_with(".gitlab-ci/") || name.ends_with(".gitlab-ci.yml"))) return true;
     // Deploy platforms' and other CI systems' files that run a release command.
-    for (std::string_view n : {"fly.toml", "render.yaml", "heroku.yml", "app.json", "railway.toml", "railway.json", "nixpacks.toml",
+    for (std::string_view n : {"render.yaml", "heroku.yml", "app.json", "railway.toml", "railway.json", "nixpacks.toml",
                                "Jenkinsfile", "azure-pipelines.yml", ".drone.yml", "cloudbuild.yaml", "cloudbuild.yml", "Earthfile",
                                "Tiltfile", "skaffold.yaml", ".travis.yml", "buildspec.yml", "appveyor.yml"}) {
         if (name == n) return true;

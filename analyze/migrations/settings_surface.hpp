@@ -39,6 +39,11 @@ namespace pgfence::analyze::tools {
 // Buildkite's and Woodpecker's pipelines, Cloud Build's cloudbuild.yaml), a deploy platform's file
 // (fly.toml, render.yaml, Platform.sh's .platform.app.yaml hooks, ...).
 [[nodiscard]] bool command_file(std::string_view path);
+// By its name, a file make reads (Makefile, Makefile.deploy, db.Makefile, *.mk, *.make), just
+// reads (justfile, *.just, *.justfile) or flyctl reads (fly.toml, fly.<env>.toml, fly.json, fly.yaml).
+[[nodiscard]] bool make_file_name(std::string_view name);
+[[nodiscard]] bool just_file_name(std::string_view name);
+[[nodiscard]] bool fly_config_name(std::string_view name);
 
 // Whether such a file's commands run from the repository's top rather than the file's folder
 // (a CI workflow; a shell script may run from either).

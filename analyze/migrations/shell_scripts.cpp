@@ -5,6 +5,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -51,9 +52,28 @@ std::vector<ScriptRunByName> shell_scripts_run(std::string_view path, std::strin
     // Where the lines run, as scripts_run_by_name says: a workflow's from the top, a script's from its folder.
     const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
     std::set<std::string> seen;
+    // The files it names as make's, just's or flyctl's (named_command_files.hpp, red team R89 F1, F2):
+    // read under command_view's name. A `mod`'s candidates: those that exist.
+    auto named = [&](int line, const std::string& file, CommandKind kind) {
+        if (file.empty() || seen.contains(file) || out.size() >= deploy_detail::k_most_scripts) return;
+        const std::string view = command_view(file, kind);
+        if (view == file && command_file(file)) return;  // read by its own name already
+        if (read && !read(file)) return;
+        seen.insert(file);
+        out.push_back(ScriptRunByName{line, file, view});
+    };
+    if (make_file_name(name) || just_file_name(name)) {
+        for (const auto& inc : included_files(path, text, make_file_name(name))) {
+            const CommandKind kind = make_file_name(name) ? CommandKind::make : CommandKind::just;
+            named(inc.line, inc.path, kind);
+            // make reads an include from where it runs: the top, for a `make -f sub/x.mk` run there.
+            if (kind == CommandKind::make && !inc.path.empty()) named(inc.line, repository_path("", inc.word), kind);
+        }
+    }
     for (const auto& l : logical_lines(text, yaml)) {
         if (out.size() >= deploy_detail::k_most_scripts) break;
         for (const auto& words : deploy_detail::simple_commands(l.text)) {
+            for (const auto& f : files_named(words, base)) named(l.number, f.path, f.kind);
             const std::string w = deploy_detail::script_word(words);
             if (w.empty() || w.find_first_of("$`*") != std::string::npos || w.starts_with("/") || w.starts_with("~")) continue;
             std::string file = repository_path(base, w);
@@ -82,7 +102,7 @@ std::vector<ScriptRunByName> shell_scripts_run(std::string_view path, std::strin
             }
             if (!shell) continue;
             seen.insert(file);
-            out.push_back(ScriptRunByName{l.number, std::move(file)});
+            out.push_back(ScriptRunByName{l.number, std::move(file), {}});
             if (out.size() >= deploy_detail::k_most_scripts) break;
         }
     }

@@ -66,6 +66,16 @@ struct Group {
     std::size_t indent = 0;  // the column of its keys
     int line = 1;
     std::vector<std::string> words[3];  // entrypoint, command, args
+    bool given[3] = {false, false, false};
+    std::vector<int> lines;
+};
+
+// A compose service's `build:` (compose spec, "build": a context path, or a mapping with context and dockerfile).
+struct Build {
+    std::size_t column = 0;
+    std::string context = ".";
+    std::string dockerfile;
+    bool block = false;  // a mapping: its context: and dockerfile: lines follow, deeper
 };
 
 std::optional<Key> key_of(std::string_view body, std::string_view& value) {
@@ -84,6 +94,7 @@ std::optional<Key> key_of(std::string_view body, std::string_view& value) {
 std::vector<ExecCommand> yaml_exec_commands(std::string_view text) {
     std::vector<ExecCommand> out;
     std::optional<Group> group;
+    std::optional<Build> build;  // the last `build:` of the mapping being read
     std::vector<std::string>* block = nullptr;  // the key whose block list the next "- " lines fill
     std::size_t block_indent = 0;
     std::vector<std::string>* flow = nullptr;  // the key whose flow list continues on the next lines
@@ -99,7 +110,21 @@ std::vector<ExecCommand> yaml_exec_commands(std::string_view text) {
                     all.push_back(w);
                 }
             }
-            if (!joined.empty()) out.push_back(ExecCommand{group->line, std::move(joined), std::move(all)});
+            if (!joined.empty()) {
+                ExecCommand c;
+                c.line = group->line;
+                c.command = std::move(joined);
+                c.words = std::move(all);
+                c.entrypoint = group->given[0];
+                c.command_key = group->given[1];
+                c.args = group->given[2];
+                c.lines = std::move(group->lines);
+                if (build && build->column == group->indent) {
+                    c.build = build->context;
+                    c.dockerfile = build->dockerfile;
+                }
+                out.push_back(std::move(c));
+            }
         }
         group.reset();
         block = nullptr;
@@ -130,6 +155,7 @@ std::vector<ExecCommand> yaml_exec_commands(std::string_view text) {
         }
         if (block && (body.starts_with("- ") || body == "-") && indent >= block_indent) {
             if (block->size() < k_most_words) block->push_back(scalar(body.substr(1)));
+            if (group && group->lines.size() < 64) group->lines.push_back(n);
             continue;
         }
         block = nullptr;
@@ -143,15 +169,28 @@ std::vector<ExecCommand> yaml_exec_commands(std::string_view text) {
             body = body.substr(skip);
         }
         if (group && (column < group->indent || (column == group->indent && item))) flush();
+        if (build && (column < build->column || (column == build->column && item))) build.reset();
+        if (build && build->block && column > build->column) {
+            if (body.starts_with("context:")) build->context = scalar(trim(body.substr(8)));
+            if (body.starts_with("dockerfile:")) build->dockerfile = scalar(trim(body.substr(11)));
+        }
+        if (body.starts_with("build:")) {
+            const std::string_view v = trim(body.substr(6));
+            build = Build{column, v.empty() ? std::string(".") : scalar(v), {}, v.empty()};
+        }
         std::string_view value;
         auto key = key_of(body, value);
         if (!key) continue;
         if (!group || column != group->indent) {
             flush();
-            group = Group{column, n, {}};
+            group.emplace();
+            group->indent = column;
+            group->line = n;
         }
         auto& words = group->words[static_cast<int>(*key)];
         words.clear();
+        group->given[static_cast<int>(*key)] = true;
+        if (group->lines.size() < 64) group->lines.push_back(n);
         if (value.empty()) {
             block = &words;
             block_indent = column;

@@ -6,6 +6,7 @@
 // service's `entrypoint:` and `command:`. The words of one mapping are joined in the order the
 // program receives them (entrypoint, then command, then args), so a reader of shell lines
 // (psql_files.hpp) reads `entrypoint: psql` + `args: ["-f", "x.sql"]` as `psql -f x.sql`.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,13 @@ struct ExecCommand {
     int line = 1;         // the mapping's first command key
     std::string command;  // its words joined by spaces, each as written without its quotes
     std::vector<std::string> words;  // the same words, one each (the program's arguments)
+    // Which keys the mapping gives, and their lines (a list's items too, at most 64).
+    bool entrypoint = false, command_key = false, args = false;
+    std::vector<int> lines;
+    // A compose service's `build:` context folder as written ("." for `build: .`) and its
+    // `dockerfile:`; nullopt when the mapping has no `build:`.
+    std::optional<std::string> build;
+    std::string dockerfile;
 };
 
 // The exec-form commands of `text`, in line order; a word list longer than 256 words or a flow
