@@ -82,6 +82,8 @@ std::optional<TaskRun> task_run(const std::vector<std::string>& words);
 void nx_task_run(const std::vector<std::string>& words, std::size_t v, TaskRun& out);
 // Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
 bool deploy_task_name(std::string_view name);
+// Whether it is a developer's helper by its name: the destructive direction, a test or development run.
+bool helper_task_name(std::string_view name);
 
 // A task pattern of npm-run-all, run-s or run-p (npm-run-all lib/match-tasks.js: minimatch over
 // the name with `:` and `/` swapped, brace sets expanded), matched against script names

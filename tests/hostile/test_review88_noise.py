@@ -167,6 +167,38 @@ def knex_ref_control(s):
                  ESM_KNEX, FLOWS_PATH, 11)
 
 
+# automatisch packages/backend/package.json:7-20: every script loads its path-alias loader.
+def loader_package(extra=""):
+    return ('{\n  "name": "app",\n  "scripts": {\n    "dev": "nodemon --loader ./alias-loader.mjs src/server.js",\n'
+            '    "pretest": "APP_ENV=test node --loader ./alias-loader.mjs ./test/setup/prepare-test-env.js",\n'
+            '    "test": "APP_ENV=test node --loader ./alias-loader.mjs ./node_modules/.bin/vitest run",\n'
+            '    "db:create": "node --loader ./alias-loader.mjs ./bin/database/create.js",\n'
+            '    "db:rollback": "node --loader ./alias-loader.mjs ./node_modules/.bin/knex migrate:rollback",\n' + extra +
+            '    "db:migrate": "node --loader ./alias-loader.mjs ./node_modules/.bin/knex migrate:latest"\n  },\n'
+            '  "dependencies": {"knex": "2.5.1", "pg": "8.11.0"}\n}\n')
+
+
+LOADER_BASE = {"knexfile.js": 'module.exports = { client: "pg", connection: process.env.DATABASE_URL };\n',
+               "migrations/20240101000000_users.js": 'exports.up = (k) => k.raw("CREATE TABLE users (id bigint PRIMARY KEY)");\n'
+                                                     'exports.down = (k) => k.raw("DROP TABLE users");\n',
+               "alias-loader.mjs": "export async function resolve(s, c, next) { return next(s, c); }\n"}
+
+
+def loader_scripts(s):
+    """Only the script that runs the migration tool (db:migrate) is unknown for its loader."""
+    pull_request(s, {"package.json": loader_package()}, LOADER_BASE)
+    proc, found = analyze(s)
+    here = [f["line"] for f in unknowns(found, "package.json")]
+    check(here == [9], f"package.json: unknown at db:migrate (line 9) only: {unknowns(found)}")
+
+
+def loader_named_control(s):
+    """A script a deploy's step runs by name (`release` runs `npm run setup`) keeps its loader unknown."""
+    gate(s, {"package.json": loader_package('    "release": "npm run setup",\n'
+                                            '    "setup": "node --loader ./alias-loader.mjs scripts/setup.js",\n')},
+         LOADER_BASE, "package.json", 10)
+
+
 # hirosystems/ordinals-api migrations/1677284495299_locations.ts and 1711575178684_brc20-counts-by-operation.ts.
 NPGM = {"package.json": '{"name": "app", "scripts": {"migrate": "node-pg-migrate -m migrations"},'
                         ' "dependencies": {"node-pg-migrate": "6.2.2", "pg": "8.11.0"}}\n',
@@ -207,4 +239,4 @@ if __name__ == "__main__":
     sys.exit(main({f.__name__: f for f in (conditional_settings, conditional_passed_control, conditional_written_control, conditional_querying_control,
                                   models_one_unknown, models_loaded_control, process_exit_stderr, process_stream_control, esm_knexfile,
                                   knexfile_dirname_control, knexfile_constant_control, knex_ref_control, npgm_create_type,
-                                  npgm_shorthand_control)}))
+                                  npgm_shorthand_control, loader_scripts, loader_named_control)}))
