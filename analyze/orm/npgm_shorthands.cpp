@@ -5,6 +5,7 @@
 // (dist/utils.js) then replaces a column type named like one. With none defined anywhere in the
 // folder, a type that is not built in is written as given: an enum of createType, a domain
 // (ordinals-api's `transfer_type`, stranger review 88 F).
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -19,8 +20,22 @@ bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c
 
 // Each `shorthands` in the text is `shorthands = undefined` or `shorthands: <a type on one line>
 // = undefined` (ordinals-api's `export const shorthands: ColumnDefinitions | undefined = undefined`).
-// Anything else, a comment or a string included, may define some.
+// Anything else, a comment or a string included, may define some; so may exports the text does not
+// spell: `export * from`, `module.exports = <not an object literal>` (another module's exports), a
+// spread into them, Object.assign or defineProperty, `exports[<key>]`.
 bool defines_none(std::string_view text) {
+    for (std::string_view form : {"export *", "Object.assign", "defineProperty", "exports[", "exports ["}) {
+        if (text.find(form) != std::string_view::npos) return false;
+    }
+    for (std::size_t at = text.find("module.exports"); at != std::string_view::npos; at = text.find("module.exports", at + 1)) {
+        std::size_t j = at + 14;
+        while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+        if (j < text.size() && text[j] == '=' && (j + 1 >= text.size() || text[j + 1] != '=')) {
+            ++j;
+            while (j < text.size() && std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+            if (j >= text.size() || text[j] != '{' || text.find("...") != std::string_view::npos) return false;
+        }
+    }
     constexpr std::string_view k_word = "shorthands";
     for (std::size_t at = text.find(k_word); at != std::string_view::npos; at = text.find(k_word, at + 1)) {
         if (at > 0 && name_char(text[at - 1])) continue;  // `myshorthands`
