@@ -9,13 +9,25 @@
 
 #include "analyze/orm/load_unknowns.hpp"
 
+#include "analyze/orm/escapes.hpp"
+
 namespace pgfence::analyze::orm {
 namespace {
 
-// The reasons module_loads.cpp (whys_through) and reach.cpp (report_reach) give a load.
+// The reasons module_loads.cpp (whys_through) and reach.cpp (report_reach) give a load, save one
+// that names a driver or a way to run a program (`require of 'pg'`: the load itself may send SQL,
+// so it keeps its own line).
 bool load_reason(const std::string& why) {
-    return why.find(", which this script loads (its code runs in the same process, before the migration's up()): ") != std::string::npos ||
-           why.find(", loaded when the migration is): ") != std::string::npos;
+    const bool load = why.find(", which this script loads (its code runs in the same process, before the migration's up()): ") != std::string::npos ||
+                      why.find(", loaded when the migration is): ") != std::string::npos;
+    if (!load) return false;
+    for (std::string_view how : {"require of '", "import of '"}) {
+        for (std::size_t at = why.find(how); at != std::string::npos; at = why.find(how, at + 1)) {
+            const std::size_t from = at + how.size(), to = why.find('\'', from);
+            if (to != std::string::npos && driver_module(std::string_view(why).substr(from, to - from))) return false;
+        }
+    }
+    return true;
 }
 
 int line_of(std::string_view text, std::size_t at) {
