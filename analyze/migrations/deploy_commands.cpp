@@ -85,6 +85,7 @@ bool deploy_name(std::string_view name) {
 namespace deploy_detail {
 
 bool deploy_task_name(std::string_view name) { return deploy_name(name); }
+bool helper_task_name(std::string_view name) { return helper_name(name); }
 
 }  // namespace deploy_detail
 

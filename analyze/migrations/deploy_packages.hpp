@@ -89,6 +89,8 @@ struct NxCommand {
 std::optional<NxCommand> nx_command(const std::vector<std::string>& words);
 // Whether a script's name is a deploy's migrate step, read in every package.json (deploy_commands.cpp).
 bool deploy_task_name(std::string_view name);
+// Whether it is a developer's helper by its name: the destructive direction, a test or development run.
+bool helper_task_name(std::string_view name);
 
 // A task pattern of npm-run-all, run-s or run-p (npm-run-all lib/match-tasks.js: minimatch over
 // the name with `:` and `/` swapped, brace sets expanded), matched against script names

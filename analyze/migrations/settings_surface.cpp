@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/preload_scripts.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/yarn_release.hpp"
 #include "analyze/migrations/spring_env.hpp"
@@ -548,6 +549,10 @@ std::vector<std::pair<int, std::string>> preload_lines(std::string_view path, st
             if (std::string why = preload_line(t.string.value, false); !why.empty()) out.emplace_back(line, std::move(why));
         }
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        // A preload in a script that runs neither the migration tool nor a deploy's step loads
+        // into a test, a helper or the app, not the tool (preload_scripts.hpp; stranger review 88 C).
+        const std::set<int> quiet = quiet_script_lines(text);
+        std::erase_if(out, [&](const auto& o) { return quiet.contains(o.first); });
     }
     return out;
 }

@@ -38,7 +38,7 @@
 
 namespace pgfence::analyze::tools::tool_dirs_detail {
 
-std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::size_t from, std::size_t to) {
+std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::size_t from, std::size_t to, const AnchorNames& file) {
     const auto punct = [&](std::size_t i, std::string_view p) { return i < to && e[i].kind == orm::TokenKind::Punct && e[i].text == p; };
     const auto ident = [&](std::size_t i, std::string_view n) { return i < to && e[i].kind == orm::TokenKind::Ident && e[i].text == n; };
     const auto plain = [&](std::size_t i) -> std::optional<std::string> {
@@ -51,7 +51,7 @@ std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::
     };
     // __dirname or process.cwd() at i: its anchor and the index after it.
     const auto anchor = [&](std::size_t i, std::size_t& after) -> char {
-        if (ident(i, "__dirname")) {
+        if (ident(i, "__dirname") && file.dirname) {
             after = i + 1;
             return 'D';
         }
@@ -68,11 +68,19 @@ std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::
     };
     std::size_t after = 0;
     // path.join(...) / path.resolve(...): an anchor first, then literals (or literals alone: the run folder).
-    if (ident(from, "path") && punct(from + 1, ".") && (ident(from + 2, "join") || ident(from + 2, "resolve")) && punct(from + 3, "(") &&
+    // `join(...)` / `resolve(...)` taken from path by name (automatisch's `import path, { join } from 'path'`).
+    const bool bare = (ident(from, "join") && file.join) || (ident(from, "resolve") && file.resolve);
+    const std::size_t callee = bare ? from : from + 2;
+    if ((bare || (ident(from, "path") && punct(from + 1, "."))) && (ident(callee, "join") || ident(callee, "resolve")) && punct(callee + 1, "(") &&
         punct(to - 1, ")")) {
-        std::size_t i = from + 4;
+        // path.join joins every part and normalizes: a part's leading `/` is a separator
+        // (nodejs.org/api/path.html, path.join('/foo', 'bar', 'baz/asdf') is '/foo/bar/baz/asdf');
+        // path.resolve starts again at one.
+        const bool join = ident(callee, "join");
+        std::size_t i = callee + 2;
         char a = anchor(i, after);
         bool comma = a != 0;  // a comma comes next
+        bool absolute_ok = join && a != 0;  // join's later parts, after an anchor or another part
         if (a != 0) i = after;
         else a = 'C';
         std::string rel;
@@ -82,7 +90,8 @@ std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::
                 if (++i >= to - 1) break;
             }
             auto lit = plain(i);
-            if (!lit || (!lit->empty() && lit->front() == '/')) return std::nullopt;  // computed, or absolute (path.resolve starts again there)
+            if (!lit || (!absolute_ok && !lit->empty() && lit->front() == '/')) return std::nullopt;  // computed, or absolute (path.resolve starts again there)
+            absolute_ok = join;
             rel = joined(rel, *lit);
             ++i;
             comma = true;

@@ -3,11 +3,13 @@
 // tool_dirs_globs.cpp share (split from tool_dirs.cpp, moves only): JsWalk and walk_keys.
 // Not for use outside analyze/migrations: tool_dirs.hpp is the API.
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyze/migrations/settings_constants.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 #include "analyze/orm/js_lexer.hpp"
 
@@ -37,7 +39,14 @@ bool script_name(std::string_view name);
 // modules.html, "__dirname"): the settings file's own, whatever folder the tool runs in. The
 // result: 'D' (the file's folder) or 'C' (the folder the tool runs in), then the relative path;
 // nothing when any part is computed or absolute.
-std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::size_t from, std::size_t to);
+// `file`: what the whole file says of the names (settings_constants.hpp): whether __dirname is
+// the module's folder, and whether a bare `join(` / `resolve(` is path's.
+struct AnchorNames {
+    bool dirname = true;
+    bool join = false;
+    bool resolve = false;
+};
+std::optional<std::string> fold_anchored(const std::vector<orm::Token>& e, std::size_t from, std::size_t to, const AnchorNames& file = {});
 
 // A walk over JavaScript/TypeScript or JSON text by the script lexer's tokens (orm/js_lexer.hpp):
 // the key each object is the value of, so `migrations: { directory: ... }` is told from
@@ -53,6 +62,9 @@ struct JsWalk {
     // (fold_anchored), each given as k_folded, its anchor and the path.
     bool fold = false;
     static constexpr char k_folded = '\x01';
+    // What the file binds, read once when a value asks (settings_constants.hpp).
+    std::optional<std::map<std::string, std::string>> constants;
+    std::optional<AnchorNames> names;
 
     explicit JsWalk(std::string_view s) : text(s), t(orm::lex_js(s)) {
         if (!t.empty() && !t.back().unreadable.empty()) t.pop_back();
@@ -88,13 +100,21 @@ struct JsWalk {
         };
         const auto folded = [&]() -> std::optional<std::vector<std::string>> {
             if (!fold || k == start) return std::nullopt;
-            auto f = fold_anchored(t, start, k);
+            if (!names) {
+                names = AnchorNames{dirname_is_module_folder(t), named_from(t, "join", "path"), named_from(t, "resolve", "path")};
+            }
+            auto f = fold_anchored(t, start, k, *names);
             if (!f) return std::nullopt;
             return std::vector<std::string>{std::string(1, k_folded) + *f};
         };
         std::vector<std::string> out;
         if (k < t.size() && (t[k].kind == orm::TokenKind::String || t[k].kind == orm::TokenKind::Template)) {
             auto lit = literal_of(t[k]);
+            // `` `.${fileExtension}` `` of `const fileExtension = 'js'` (automatisch's knexfile).
+            if (!lit && t[k].kind == orm::TokenKind::Template) {
+                if (!constants) constants = string_constants(t);
+                lit = constant_template(t[k], *constants);
+            }
             ++k;
             if (lit && !lit->starts_with(k_folded) && (done() || is(",") || is("}") || is("]") || is(";"))) {
                 out.push_back(*lit);

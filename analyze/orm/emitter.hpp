@@ -88,6 +88,9 @@ public:
     // constants of the same name.
     std::map<std::string, std::optional<std::string>, std::less<>> scope;
     bool down = false;    // the calls being read are in the down() function
+    // node-pg-migrate: no migration of the script's folder defines type shorthands, so a column
+    // type that is not built in is written as given (npgm_folder_without_shorthands).
+    bool npgm_types_as_written = false;
 
 private:
     [[nodiscard]] bool string_valued(const Node& n) const;

@@ -9,6 +9,8 @@
 
 #include "analyze/parse/limits.hpp"
 #include "analyze/orm/emitter.hpp"
+#include "analyze/orm/load_unknowns.hpp"
+#include "analyze/orm/node_pg_migrate.hpp"
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_dialects.hpp"
 #include "analyze/orm/js_lexer.hpp"
@@ -583,6 +585,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
     for (auto& note : dialect_notes(file.dialect_skipped, text)) out.notes.push_back(std::move(note));
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
+    if (format == InputFormat::NodePgMigrate) emitter.npgm_types_as_written = npgm_folder_without_shorthands(path);
     // A branch left unread for another database's that drops, truncates or deletes: the dialect
     // value is assumed, not known, so a person confirms it (js_dialects.hpp may_run_on_postgres).
     std::vector<std::pair<std::size_t, std::size_t>> other_half;  // the function not read (down() when reading up)
@@ -632,6 +635,7 @@ Extraction extract_module(std::string_view text, InputFormat format, Direction d
         return std::any_of(hidden.begin(), hidden.end(), [&](const auto& h) { return h.first == w.first; });
     });
     mark_unknown_at(file, writes, "module", emitter);
+    fold_load_unknowns(out, text);
     const bool none_found = !walked.found_function && re.empty() && out.too_deep.empty() && out.unreadable.empty() &&
                             hidden.empty() && unfollowed.empty() && writes.empty();
     // TypeORM runs the classes a file exports and passes over a file with none. The other tools

@@ -136,8 +136,16 @@ private:
     std::string table() const { return quote_qualified(m_table); }
     std::string alter() const { return "alter table " + table() + " "; }
 
-    std::string default_sql(const Node* v) {
+    // `method`: the column's builder method, knex's `type` in formatDefault.
+    std::string default_sql(const Node* v, std::string_view method = {}) {
         if (v == nullptr) return "null";
+        // knex 2.5.1 lib/formatter/formatterUtils.js formatDefault: for a json or jsonb column an
+        // object or array is `'${JSON.stringify(value)}'` (its quotes not doubled): read for the
+        // empty ones, `defaultTo([])` and `defaultTo({})` (automatisch, stranger review 88 E).
+        const Node* lit = (method == "json" || method == "jsonb") ? m_e.literal_of(*v) : nullptr;
+        if (lit != nullptr && lit->kids.empty() && (lit->kind == NodeKind::Array || lit->kind == NodeKind::Object)) {
+            return lit->kind == NodeKind::Array ? "'[]'" : "'{}'";
+        }
         if (auto s = m_e.string_of(*v)) return quote_literal(*s);
         if (auto num = m_e.number_of(*v)) return *num;
         if (v->kind == NodeKind::Ident && (v->name == "true" || v->name == "false" || v->name == "null")) return v->name;
@@ -442,7 +450,7 @@ private:
             else if (m == "nullable") not_null = false;
             else if (m == "defaultTo") {
                 has_default = true;
-                def = default_sql(arg(c, 0));
+                def = default_sql(arg(c, 0), segs[1].name);
             } else if (m == "unique") {
                 unique = true;
                 unique_name = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;

@@ -80,6 +80,16 @@ bool plain_integer(const std::string& s) {
 // columnize(): what an identifier binding becomes, nullopt when its value is not known.
 std::optional<std::string> columnize(const Node& v, Emitter& e) {
     if (auto s = e.string_of(v)) return wrap_string(*s);
+    // `knex.ref('flow_id')` (as raw_value() reads `<x>.raw`): knex 2.5.1 lib/ref.js toSQL() is
+    // `formatter.columnize(this.ref)` without withSchema() or as(), the same as the string's
+    // (automatisch's `knex.raw('? || ??', ['/webhooks/flows/', knex.ref('flow_id')])`).
+    if (v.kind == NodeKind::Call && v.kids.size() == 2 && v.kids[0].kind == NodeKind::Member && v.kids[0].name == "ref" &&
+        !v.kids[0].kids.empty() && v.kids[0].kids[0].kind == NodeKind::Ident) {
+        if (auto s = e.string_of(v.kids[1])) {
+            e.read_inside(v);
+            return wrap_string(*s);
+        }
+    }
     if (v.kind == NodeKind::Number && plain_integer(v.name)) return v.name;
     if (v.kind == NodeKind::Array) {
         std::string out;

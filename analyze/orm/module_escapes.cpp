@@ -18,6 +18,31 @@ bool module_call(const std::vector<Token>& t, std::size_t i) {
            is(t, i + 3, ")");
 }
 
+bool followed_module(std::string_view spec);
+
+// `cond ? require('a') : require('b')` starting at v, the condition made of names, members,
+// literals, comparisons and parentheses only (chartbrew's `process.env.NODE_ENV === "production" ?
+// require("../../settings") : require("../../settings-dev")`): the `?`, else npos. Both modules
+// load as any require() does (module_loads.cpp follows each); the name bound to the choice holds
+// a whole module, so writes through it (module_names) and its passing on (below) are judged.
+std::size_t conditional_require(const std::vector<Token>& t, std::size_t v) {
+    const std::size_t n = t.size();
+    int depth = 0;
+    for (std::size_t j = v; j < n && j < v + 64; ++j) {
+        if (is(t, j, "?")) {
+            const bool whole = depth == 0 && j > v && module_call(t, j + 1) && is(t, j + 5, ":") && module_call(t, j + 6);
+            return whole ? j : n;
+        }
+        if (is(t, j, "(")) ++depth;
+        else if (is(t, j, ")") && --depth < 0) return n;
+        const bool operand = t[j].kind == TokenKind::String || t[j].kind == TokenKind::Number ||
+                             (ident(t, j) && !is(t, j, "require") && !is(t, j, "import") && (!operator_word(t, j) || is(t, j, "typeof")));
+        static const std::set<std::string_view> k_ops = {".", "===", "!==", "==", "!=", "!", "&&", "||", "(", ")"};
+        if (!operand && !(t[j].kind == TokenKind::Punct && k_ops.contains(t[j].text))) return n;
+    }
+    return n;
+}
+
 // The names that hold a whole module, not a part of it: `const h = require('x')`, `import h
 // from 'x'`, `import * as h from 'x'`, `import h = require('x')`, and `const m = h` of one.
 std::map<std::string, std::string, std::less<>> whole_module_names(const std::vector<Token>& t) {
@@ -48,6 +73,13 @@ std::map<std::string, std::string, std::less<>> whole_module_names(const std::ve
             std::size_t after = v + 4;
             while (module_call(t, v) && is(t, after, ".") && ident(t, after + 1)) after += 2;
             if (module_call(t, v) && ends(after) && constant_spec(t, v + 2, &spec)) out.emplace(t[k - 1].text, spec);
+            else if (const std::size_t q = conditional_require(t, v); q < n && stop(q + 10)) {
+                // Either module: the one pgfence follows, if one is (followed_module()).
+                std::string other;
+                constant_spec(t, q + 3, &spec);
+                constant_spec(t, q + 8, &other);
+                out.emplace(t[k - 1].text, followed_module(spec) ? spec : other);
+            }
             else if (ident(t, v) && out.contains(t[v].text) && ends(v + 1)) out.emplace(t[k - 1].text, out.find(t[v].text)->second);
         }
         if (out.size() == before) break;
@@ -177,6 +209,19 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
         }
         return true;
     };
+    // The require() calls of `name = c ? require(a) : require(b)` (conditional_require()).
+    std::set<std::size_t> chosen;
+    for (std::size_t k = 1; k + 1 < n; ++k) {
+        // A declarator only: `f(x = c ? require(a) : require(b))` passes the value on as well.
+        if (!is(t, k, "=") || is(t, k + 1, "=") || !ident(t, k - 1) || member(t, k - 1) || k < 2 ||
+            !(is(t, k - 2, "const") || is(t, k - 2, "let") || is(t, k - 2, "var"))) {
+            continue;
+        }
+        const std::size_t q = conditional_require(t, is(t, k + 1, "await") ? k + 2 : k + 1);
+        if (q >= n || !(q + 10 >= n || is(t, q + 10, ";") || is(t, q + 10, ",") || (ident(t, q + 10) && !operator_word(t, q + 10)))) continue;
+        chosen.insert(q + 1);
+        chosen.insert(q + 6);
+    }
     std::map<std::size_t, std::string> callees;
     std::set<std::size_t> reported;
     std::vector<std::size_t> open;
@@ -243,6 +288,8 @@ void module_escapes(const std::vector<Token>& t, const std::vector<std::size_t>&
             // What a function returns (or yields, or throws) comes back under a name pgfence does not
             // bind: `const m = get(); m.run = ...` (red team R79 B1).
             how = "returned from a function";
+        } else if (chosen.contains(i)) {
+            // `const h = c ? require(a) : require(b)`: h holds the module, judged where h goes.
         } else if (is(t, q, "||") || is(t, q, "??") || is(t, p, "||") || is(t, p, "??") || is(t, p, "?") || is(t, p, ":")) {
             how = "the value of an expression pgfence does not bind";  // `f(require(x) || {})`, `c ? h : o`
             if (is(t, p, "=") || (is(t, p, ":") && literal_brace(o))) how.clear();

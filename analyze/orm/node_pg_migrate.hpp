@@ -3,6 +3,7 @@
 // drops) and node_pg_migrate_tables.cpp (createTable, addColumns, alterColumn, constraints).
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "analyze/orm/emitter.hpp"
 
@@ -17,5 +18,10 @@ namespace pgfence::analyze::orm {
 // alterColumn, addConstraint/createConstraint, dropConstraint, renameTable), its `;` included;
 // or, with `sql` empty, what was not followed in `why`. False when `op` is not one of them.
 bool npgm_table_operation(const std::string& op, const Node& call, Emitter& e, std::string& sql, std::string& why);
+
+// Whether no file of the folder holding `script_path` may define type shorthands (every
+// `shorthands` in them is `= undefined`), read once per folder (npgm_shorthands.cpp); false when
+// the folder cannot be read.
+[[nodiscard]] bool npgm_folder_without_shorthands(std::string_view script_path);
 
 }  // namespace pgfence::analyze::orm

@@ -44,6 +44,27 @@ std::optional<std::string> column_type(const std::string& type) {
     return type;
 }
 
+// A type no shorthand replaces, when no migration of the folder defines any: applyType
+// (dist/utils.js, 6.2.2) replaces only the default `id` and looks names up on a plain object, so
+// one of Object.prototype's (`constructor`, `toString`, ...) is found there too; createTable
+// writes the rest after the column's name as given. Read: a name, a schema-qualified name, `[]`.
+std::optional<std::string> type_as_written(const std::string& type) {
+    static const std::array<std::string_view, 13> k_object = {"id", "constructor", "__proto__", "hasOwnProperty", "isPrototypeOf",
+                                                              "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
+                                                              "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"};
+    if (std::find(k_object.begin(), k_object.end(), type) != k_object.end()) return std::nullopt;
+    std::string_view rest = type;
+    if (rest.ends_with("[]")) rest.remove_suffix(2);
+    bool start = true;
+    for (char c : rest) {
+        const bool letter = (c >= 'a' && c <= 'z') || c == '_';
+        if (start ? !letter : !(letter || (c >= '0' && c <= '9') || c == '.')) return std::nullopt;
+        start = c == '.';
+    }
+    if (rest.empty() || start || rest.find('.') != rest.rfind('.')) return std::nullopt;
+    return type;
+}
+
 // dist/utils/formatLines.js: each line's line breaks made one space, the lines joined by ",\n",
 // `prefix` before each.
 std::string format_lines(const std::vector<std::string>& lines, const std::string& prefix) {
@@ -226,6 +247,7 @@ public:
                 c.primary = *pk;
             }
             auto t = column_type(*type);
+            if (!t && m_e.npgm_types_as_written) t = type_as_written(*type);
             if (!t) {
                 return fail("the type `" + *type + "` of column `" + key +
                             "` is not one built into PostgreSQL: it may be a type shorthand (exports.shorthands)");
@@ -534,6 +556,22 @@ bool npgm_table_operation(const std::string& op, const Node& call, Emitter& e, s
         auto if_exists = r.flag(opts, "ifExists"), cascade = r.flag(opts, "cascade");
         if ((arg(call, 2) != nullptr && opts == nullptr) || !table || !name || !if_exists || !cascade) return true;
         sql = "ALTER TABLE " + *table + " DROP CONSTRAINT" + (*if_exists ? " IF EXISTS" : "") + " " + *name + (*cascade ? " CASCADE" : "") + ";";
+    } else if (op == "createType") {
+        // dist/operations/types.js createType (6.2.2; 7's is the same): an array of values is an
+        // enum, `CREATE TYPE ${literal(name)} AS ENUM (${values.map(escapeValue).join(', ')});`.
+        // A composite type (an object of attributes) is not read here.
+        if (arg_count(call) != 2) return r.fail("not called with a name and the enum's values") || true;
+        auto name = r.name_of(arg(call, 0), "the type");
+        const Node* a = e.literal_of(*arg(call, 1));
+        if (a == nullptr || a->kind != NodeKind::Array || a->kids.empty()) return r.fail("the values are not an array literal") || true;
+        std::string values;
+        for (const Node& k : a->kids) {
+            if (!e.string_of(k)) return r.fail("a value is not a string literal") || true;
+            auto v = r.value(k);
+            if (!v) return true;
+            values += (values.empty() ? "" : ", ") + *v;
+        }
+        if (name) sql = "CREATE TYPE " + *name + " AS ENUM (" + values + ");";
     } else if (op == "renameTable") {
         // dist/operations/tables/renameTable.js: ALTER TABLE t RENAME TO new;
         if (arg_count(call) != 2) return r.fail("not called with a table and its new name") || true;

@@ -39,11 +39,17 @@ bool allowed_module(std::string_view module) {
     // async (caolan/async, 2 and 3) is control flow over the functions it is given: its files
     // load only each other and lodash, and none spawns or evaluates code (review84 FU-9); the
     // calls it runs are the migration's own, read where they are written.
+    // simplecrypt (0.1.0, its only release: lib/simplecrypt.js) loads only Node's crypto and returns
+    // encrypt/decrypt closures. dotenv (10 to 16: lib/main.js) loads fs, path, os and crypto only,
+    // reads a .env file and writes process.env, which settings modules read the same way
+    // (settings_allowlist.cpp); it opens no socket and runs no program (stranger review 88: 23
+    // migrations of chartbrew and automatisch were unknown for these two).
     static const std::string_view k_allowed[] = {
         "knex", "typeorm", "sequelize", "sequelize-cli", "sequelize-typescript", "db-migrate", "db-migrate-shared",
         "node-pg-migrate", "path", "url", "util", "assert", "crypto", "buffer", "events", "querystring", "string_decoder",
         "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "async", "uuid", "nanoid", "moment", "moment-timezone",
         "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata",
+        "simplecrypt", "dotenv",
         // Entity files a TypeORM migration imports for their class carry validation decorators.
         "class-validator", "class-transformer"};
     const bool listed = std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed) ||
@@ -158,7 +164,11 @@ public:
             }
             if ((punct(prev, "{") || punct(prev, ",")) && punct(at(t, i + 1), ":")) continue;  // an object's key
             // `const fetch = require('node-fetch')`: a declaration of its own (what it is set from is judged).
-            if (ident(prev, "const") || ident(prev, "let") || ident(prev, "var") || ident(prev, "function") || ident(prev, "class")) continue;
+            // `import process from 'node:process'` as well (clause() judges the module).
+            if (ident(prev, "const") || ident(prev, "let") || ident(prev, "var") || ident(prev, "function") || ident(prev, "class") ||
+                (ident(prev, "import") && ident(at(t, i + 1), "from"))) {
+                continue;
+            }
             word(t, i);
         }
     }
@@ -179,6 +189,16 @@ private:
                 return;
             }
             if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "cwd") && punct(at(t, i + 3), "(") && punct(at(t, i + 4), ")")) return;
+            // `process.exit(1)` ends the process (a transaction open is rolled back by the server,
+            // as for a thrown error); `process.stderr.write(...)` prints: no connection, no program
+            // (nodejs.org/api/process.html; stranger review 88 A: chartbrew's key check and failure
+            // reports). Only called, so the stream or function goes nowhere else. stdout stays
+            // unknown: the tool's output may be piped on (test_orm_reach reach_knex).
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "exit") && punct(at(t, i + 3), "(")) return;
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "stderr") && punct(at(t, i + 3), ".") &&
+                ident(at(t, i + 4), "write") && punct(at(t, i + 5), "(")) {
+                return;
+            }
             std::string what = punct(at(t, i + 1), ".") && ident(at(t, i + 2)) ? "process." + at(t, i + 2)->text : "process";
             return add(k, shown(what), "`" + shown(what) + "`: pgfence reads only `process.env.NAME` and `process.cwd()`; the rest of `process` "
                                        "reaches Node's modules, internals and native code (a program, a connection of its own)");
@@ -223,6 +243,15 @@ private:
 
     // `import ... from 'x'`, `import 'x'`, `export { a } from 'x'`, `export * from 'x'`.
     void clause(const std::vector<Token>& t, std::size_t i) {
+        // `import process from 'node:process'`: the global `process` itself (nodejs.org/api/
+        // process.html, "it can also be accessed explicitly via require"; a builtin, which no
+        // package of that name replaces), under its own name, so word() judges each use as the
+        // global's (automatisch's config/app.js, stranger review 88 A).
+        if (ident(at(t, i + 1), "process") && ident(at(t, i + 2), "from") && at(t, i + 3) != nullptr && at(t, i + 3)->kind == TokenKind::String &&
+            (at(t, i + 3)->string.value == "node:process" || at(t, i + 3)->string.value == "process") &&
+            (at(t, i + 4) == nullptr || !punct(at(t, i + 4), "."))) {
+            return;
+        }
         if (auto spec = literal(at(t, i + 1)); spec && at(t, i + 1)->kind == TokenKind::String) return load(*at(t, i + 1), *spec, "import");
         for (std::size_t j = i + 1; j < t.size() && j < i + 256; ++j) {
             const Token* k = at(t, j);
