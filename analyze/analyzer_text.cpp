@@ -692,14 +692,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             // and may write any column: no fill holds past it.
             up_ctx.catalog.clear_all_fills();
             if (down_ctx) down_ctx->catalog.clear_all_fills();
-            // and may have made a relation, as in the history's replay (history.cpp): a script not
-            // read, SQL known only when it runs (`query(process.env.SQL)`), or SQL whose readable
-            // text may make one (model::unknown_may_create). An interpolated id in an UPDATE
-            // (chartbrew's `${tempChartId}`) makes none: the later CREATE TABLE IF NOT EXISTS stay new.
-            if (!os.error.empty() || os.sql.empty() || model::unknown_may_create(os.sql)) {
-                up_ctx.catalog.mark_unknown();
-                if (down_ctx) down_ctx->catalog.mark_unknown();
-            }
         }
         if (!os.error.empty()) {
             facts.index = static_cast<int>(report.statements.size());

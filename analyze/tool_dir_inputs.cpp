@@ -549,8 +549,9 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
         }
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
-        if (!test_script(rel)) {
-            for (auto& s : schema_sync_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        // A test script's settings are the test's (tools::test_script); the commands it spawns still run.
+        for (auto& s : test_script(rel) ? schema_sync_commands(*text, rel) : schema_sync_settings(*text, rel)) {
+            unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         }
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
         for (auto& s : session_setup_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});

@@ -8,7 +8,7 @@ false findings on ordinary projects), each with a control that keeps the true fi
 - History taint (chartbrew): one unparsable earlier statement (a MySQL `ALTER TABLE chart MODIFY`)
   made every later `CREATE TABLE IF NOT EXISTS` (Sequelize always writes it) of a table no migration
   made "maybe existing", so its indexes were HIGH. Only a statement that names the table, calls a
-  function, or is dynamic taints it now.
+  function (or a CALL the repository does not hold) taints it now.
 - Test fixtures: fider's app/pkg/dbx/testdata (a broken migration for its runner's test: exit 2),
   automatisch's `createConnection({...})` in a `*.test.js`, chartbrew's `sequelize.sync({ force: true })`
   in its tests: neither migrations nor tool settings, unless the project's own code names them.
@@ -211,15 +211,6 @@ def history_function_control(s):
     check(index_highs(found), f"a function may have made AiUsage: {of(found, AIUSAGE)}\n{err[-1500:]}")
 
 
-def history_dynamic_control(s):
-    """SQL known only when the script runs, earlier in the set, may have made AiUsage."""
-    draft = ("module.exports = {\n  up: async (queryInterface) => {\n    await queryInterface.sequelize.query(process.env.SETUP_SQL);\n"
-             "  },\n  down: async () => {},\n};\n")
-    pull_request(s, {DRAFT: draft, AIUSAGE: AIUSAGE_TEXT}, SEQUELIZE)
-    _, err, found, _ = run(s)
-    check(index_highs(found), f"the dynamic statement may have made AiUsage: {of(found, AIUSAGE)}\n{err[-1500:]}")
-
-
 def history_call_control(s):
     """A CALL of a procedure the repository does not hold, earlier in the set, may have made AiUsage."""
     draft = ("module.exports = {\n  up: async (queryInterface) => {\n    await queryInterface.sequelize.query('CALL make_tables()');\n"
@@ -350,7 +341,7 @@ def unique_rename_control(s):
 
 
 SCENARIOS = {f.__name__: f for f in (dialect_alias, dialect_alias_postgres_control, dialect_reassigned_control,
-                                     history_unparsable, history_names_table_control, history_function_control, history_dynamic_control,
+                                     history_unparsable, history_names_table_control, history_function_control,
                                      history_call_control,
                                      go_testdata, go_testdata_named_control, test_create_connection, test_create_connection_control,
                                      test_sequelize_sync, test_sequelize_sync_control, pkey_rename, unique_rename_control)}
