@@ -121,7 +121,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             unread_siblings = std::any_of(unread->begin(), unread->end(), [&](std::size_t i) { return options.known_migrations->paths()[i] != self; });
         }
     }
-    const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
+    const bool schema_known = !catalog.relations().empty() && !catalog.any_unknown() && !unread_siblings;  // temporary_drops
     FileReport report;
     report.path = path;
     // NUL bytes in the first 8 KB, as git tests for a binary file (eight of them, so that a
@@ -593,10 +593,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         model::track_fills(parsed.failure ? nullptr : parsed.stmt, facts, ctx, facts.span.start.line);
         // SQL whose text shows it changed no relation's existence (model::unknown_may_create: DSpace's
         // DO block that EXECUTEs an ALTER TABLE ... DROP CONSTRAINT) leaves the catalog sure.
-        if (facts.status != StatementStatus::Analyzed &&
-            (script || facts.status == StatementStatus::Unparsable || model::unknown_may_create(facts.sql))) {
-            ctx.catalog.mark_unknown();
-        }
+        // One PostgreSQL cannot parse either leaves unsure only what it names (mark_unparsable).
+        if (facts.status == StatementStatus::Unparsable) model::mark_unparsable(facts.sql, ctx.catalog);
+        else if (facts.status != StatementStatus::Analyzed && (script || model::unknown_may_create(facts.sql))) ctx.catalog.mark_unknown();
         if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unread();
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
         // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules

@@ -1,6 +1,7 @@
 #include "analyze/go_fixture_folders.hpp"
 
 #include <array>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -72,13 +73,8 @@ std::string interpreted(std::string_view text, std::size_t& at) {
 // Which of the fixture names a string literal of `text` may build: one that is a non-empty
 // piece of a name's start or end (`"test"+"data"`, `"test" + suffix`). Comments and rune
 // literals are skipped, so a quote in them starts no string.
-void literal_pieces(std::string_view text, std::set<std::string>& named) {
-    const auto piece = [&](std::string_view lit) {
-        if (lit.empty()) return;
-        for (std::string_view n : k_fixture_names) {
-            if (n.starts_with(lit) || n.ends_with(lit)) named.emplace(n);
-        }
-    };
+template <class F>
+void each_literal(std::string_view text, F piece) {
     for (std::size_t at = 0; at < text.size();) {
         const char c = text[at];
         if (c == '/' && at + 1 < text.size() && text[at + 1] == '/') {
@@ -102,6 +98,25 @@ void literal_pieces(std::string_view text, std::set<std::string>& named) {
         }
         if (at == std::string_view::npos) break;
     }
+}
+
+void literal_pieces(std::string_view text, std::set<std::string>& named) {
+    each_literal(text, [&](std::string_view lit) {
+        if (lit.empty()) return;
+        for (std::string_view n : k_fixture_names) {
+            if (n.starts_with(lit) || n.ends_with(lit)) named.emplace(n);
+        }
+    });
+}
+
+// A string literal of `text` that may start the name `testdata` (`"test"+"data"`, `"te" + rest`):
+// of two letters or more, as a literal "a" or "data" is common and ends nothing built.
+bool may_start_testdata(std::string_view text) {
+    bool found = false;
+    each_literal(text, [&](std::string_view lit) {
+        found = found || (lit.size() >= 2 && std::string_view("testdata").starts_with(lit));
+    });
+    return found;
 }
 
 }  // namespace
@@ -149,6 +164,39 @@ const GoFixtureFolders::Module& GoFixtureFolders::read_module(const fs::path& mo
     return it->second;
 }
 
+bool GoFixtureFolders::package_names(const fs::path& folder, bool embed_only) {
+    const std::string key = folder.generic_string() + (embed_only ? "\n" : "");
+    if (auto it = m_packages.find(key); it != m_packages.end()) return it->second;
+    bool named = false;
+    std::error_code ec;
+    std::size_t seen = 0;
+    for (auto it = fs::directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::directory_iterator() && !named; it.increment(ec)) {
+        if (++seen > k_most_package_entries) {
+            named = true;  // not read whole: it may name it
+            break;
+        }
+        const std::string file = it->path().filename().string();
+        if (!file.ends_with(".go") || file.ends_with("_test.go")) continue;
+        std::error_code e;
+        if (it->is_symlink(e)) {
+            named = true;  // what a link's file names is not known
+            break;
+        }
+        auto text = read_regular_file(it->path().string(), k_go_file_max_bytes, "a Go file");
+        if (!text) {
+            named = true;
+            break;
+        }
+        if (text->find("//go:embed") != std::string::npos) named = true;
+        if (embed_only) continue;
+        named = named || names_word(*text, "testdata") || may_start_testdata(*text);
+    }
+    if (ec) named = true;
+    m_packages.emplace(key, named);
+    return named;
+}
+
 bool GoFixtureFolders::leave_out(const fs::path& dir) {
     const std::string name = dir.filename().string();
     bool fixture = false;
@@ -175,7 +223,23 @@ bool GoFixtureFolders::leave_out(const fs::path& dir) {
         }
         if (up == up.parent_path()) break;
     }
-    return false;
+    // The project's own `testdata` (no go.mod between it and the folder walked; fider's
+    // app/pkg/dbx/testdata/migration_failure, a deliberately broken migration for its runner's
+    // test): the go tool ignores it (`go help packages`: "Directory and file names that begin
+    // with "." or "_" are ignored by the go tool, as are directories named "testdata"."), and
+    // only its package's code may read it at run time. Left out unless a non-test .go file of
+    // the folder that holds it names it (as a word, or a piece of it in a string literal) or a
+    // `//go:embed` line in that folder or one above it within the walk may embed it; a tool whose
+    // settings or command name it still walks it from there (tool_dir_inputs.cpp).
+    if (name != "testdata") return false;
+    const fs::path parent = normal(dir.parent_path());
+    if (package_names(parent, false)) return false;
+    if (parent == walked) return true;
+    for (fs::path up = parent.parent_path(); !up.empty() && up.has_relative_path() && normal(up) != walked; up = up.parent_path()) {
+        if (package_names(up, true)) return false;
+        if (up == up.parent_path()) break;
+    }
+    return !package_names(walked, true);
 }
 
 }  // namespace pgfence::analyze

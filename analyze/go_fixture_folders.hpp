@@ -16,6 +16,8 @@
 //     `//go:embed *` does without naming it.
 // A `stub` folder of the project's own module, or one a library's code names, is still read;
 // and a tool whose settings or command name the folder walks it from there (tool_dir_inputs.cpp).
+// The project's own `testdata` folders are left out too, unless their package names or embeds
+// them (leave_out).
 #include <filesystem>
 #include <map>
 #include <set>
@@ -36,8 +38,13 @@ private:
     };
     // What a module's non-test .go files name and embed, read once.
     const Module& read_module(const std::filesystem::path& module);
+    // Whether a non-test .go file directly in `folder` names `testdata` or has a `//go:embed` line
+    // (`embed_only`: only the latter), read once per folder.
+    bool package_names(const std::filesystem::path& folder, bool embed_only);
+    static constexpr std::size_t k_most_package_entries = 10000;
     std::filesystem::path m_walked;
     std::map<std::string, Module> m_modules;
+    std::map<std::string, bool> m_packages;
 };
 
 }  // namespace pgfence::analyze

@@ -80,7 +80,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     ParsedStatement parsed = parse_statement(sql, arena);
     if (parsed.failure) {
         ctx.catalog.clear_all_fills();
-        ctx.catalog.mark_unknown();
+        model::mark_unparsable(sql, ctx.catalog);
         return false;
     }
     if (const TransactionStmt* t = transactions ? pg::as<TransactionStmt>(parsed.stmt) : nullptr) {

@@ -36,6 +36,7 @@
 #include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/spliced_settings.hpp"
 #include "analyze/migrations/yarn_release.hpp"
+#include "analyze/go_fixture_folders.hpp"
 #include "analyze/psql_includes_on_disk.hpp"
 
 namespace pgfence::analyze::tools {
@@ -140,13 +141,15 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
                    std::vector<std::string>& maybe_compose, std::vector<std::string>& prisma_dirs) {
     std::error_code ec;
     std::size_t seen = 0;
+    GoFixtureFolders go_fixtures(root);  // Go test fixtures: no tool's settings (go_fixture_folders.hpp)
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (++seen > k_most_entries) break;
         const std::string name = it->path().filename().string();
         if (it->is_symlink(ec)) continue;
         if (it->is_directory(ec)) {
-            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != "." && !settings_folder(name))) {
+            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != "." && !settings_folder(name)) ||
+                go_fixtures.leave_out(it->path())) {
                 it.disable_recursion_pending();
             }
             continue;
@@ -575,7 +578,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (l.state == MultiStatementLine::State::Computed && multi_computed.empty()) multi_computed = path + ":" + std::to_string(l.line);
         }
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
-        for (auto& s : schema_sync_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        // A test script's settings are the test's (tools::test_script); the commands it spawns still run.
+        for (auto& s : test_script(rel) ? schema_sync_commands(*text, rel) : schema_sync_settings(*text, rel)) {
+            unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        }
         // Session settings or SQL it gives every connection (tools/session_setup.hpp).
         for (auto& s : session_setup_settings(*text, rel)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
         // Code node preloads into every process a script or command starts (.npmrc node-options,

@@ -383,6 +383,13 @@ bool data_source_text(std::string_view text) {
 
 bool tool_settings_file(std::string_view path) { return named_settings_file(path) || script_name(path_name(path)); }
 
+bool test_script(std::string_view path) {
+    const std::string_view name = path_name(path);
+    if (!script_name(name) && !name.ends_with(".jsx") && !name.ends_with(".tsx")) return false;
+    if (name.find(".test.") != std::string_view::npos || name.find(".spec.") != std::string_view::npos) return true;
+    return path.starts_with("__tests__/") || path.find("/__tests__/") != std::string_view::npos;
+}
+
 bool script_settings_only(std::string_view path) { return !named_settings_file(path) && script_name(path_name(path)) && !psql_script_name(path); }
 
 bool named_settings_file(std::string_view path) {
@@ -536,7 +543,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text, cons
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (name == ".db-migraterc") read_db_migraterc(path, text, out);
     else if (spring_settings_name(name)) read_spring(path, text, out);
-    else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
+    else if (typeorm_name(name) || (script_name(name) && !test_script(path) && data_source_text(text))) read_js(path, text, "typeorm", out);
     else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {
         read_js(path, text, "node-pg-migrate", out);
     } else if (node_config_file(path)) {

@@ -65,6 +65,12 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // config/default.json, package.json, .sequelizerc, a Rust source file, any JavaScript/TypeScript
 // file (read_tool_dirs reads the ones that make a DataSource).
 [[nodiscard]] bool tool_settings_file(std::string_view path);
+// A test runner's script, by the names jest and vitest select by default (jest's testMatch
+// `**/__tests__/**/*.?([mc])[jt]s?(x)` and `**/?(*.)+(spec|test).?([mc])[jt]s?(x)`, vitest's include
+// `**/*.{test,spec}.?(c|m)[jt]s?(x)`): a test, not the tool's settings. Its `createConnection({...})`
+// is a test's factory, its `sequelize.sync({ force: true })` resets the test database (review88:
+// automatisch, chartbrew). What it spawns is still read (test_review87_precision push_command_control).
+[[nodiscard]] bool test_script(std::string_view path);
 // tool_settings_file by its name alone (a script's, any script's, aside).
 [[nodiscard]] bool named_settings_file(std::string_view path);
 // A script read only because any script may make a TypeORM DataSource or set up the tool's

@@ -3,6 +3,7 @@
 #include "analyze/model/domain_defaults.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "analyze/parse/names.hpp"
@@ -306,6 +307,7 @@ void Catalog::overlay(const Catalog& over) {
     // A statement the schema's replay did not follow may have made what neither catalog holds.
     if (over.m_unknown_seen) m_unknown_seen = true;
     if (over.m_unread_seen) m_unread_seen = true;
+    for (const auto& [word, on] : over.m_named_unknown) m_named_unknown.insert_or_assign(word, on);
     for (const auto& [relname, slot] : over.m_relations) {
         remember(relname);
         auto* old_slot = m_relations.get_mut(relname);
@@ -838,6 +840,48 @@ const ColumnFill* Catalog::fill(const std::string& relname, const std::string& c
     if (rel == nullptr) return nullptr;
     auto it = rel->fills.find(column);
     return it == rel->fills.end() ? nullptr : &it->second;
+}
+
+}  // namespace pgfence::analyze
+
+namespace pgfence::analyze {
+
+namespace {
+
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+void Catalog::mark_named_unknown(std::string_view text) {
+    m_unread_seen = true;
+    // Bare words (what PostgreSQL folds to lower case) and quoted names ("AiUsage"), each once.
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '"') {
+            std::size_t end = text.find('"', i + 1);
+            if (end == std::string_view::npos) end = text.size();
+            if (end > i + 1) m_named_unknown.insert_or_assign(lower_ascii(text.substr(i + 1, end - i - 1)), true);
+            i = end + 1;
+        } else if (std::isalnum(c) || c == '_' || c >= 0x80) {
+            std::size_t end = i;
+            while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '$' ||
+                                         static_cast<unsigned char>(text[end]) >= 0x80)) {
+                ++end;
+            }
+            m_named_unknown.insert_or_assign(lower_ascii(text.substr(i, end - i)), true);
+            i = end;
+        } else {
+            ++i;
+        }
+    }
+}
+
+bool Catalog::maybe_made(std::string_view relname) const {
+    return m_unknown_seen || (!m_named_unknown.empty() && m_named_unknown.get(lower_ascii(relname)) != nullptr);
 }
 
 }  // namespace pgfence::analyze

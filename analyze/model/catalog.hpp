@@ -58,6 +58,7 @@ struct IndexDef {
     // sorting behavior", parse_utilcmd.c transformIndexConstraint).
     bool plain = true;
     bool nulls_not_distinct = false;  // UNIQUE NULLS NOT DISTINCT: two rows of NULL keys are duplicates too
+    bool primary = false;             // a PRIMARY KEY's index
 };
 
 // Does the index serve equality lookups by these columns (a foreign key's referential
@@ -305,6 +306,17 @@ public:
     // catalog lacks may still exist.
     void mark_unknown() { m_unknown_seen = m_unread_seen = true; }
     [[nodiscard]] bool unknown_seen() const { return m_unknown_seen; }
+    // A statement pgfence could not parse ran (PostgreSQL most likely refused it too, as a MySQL
+    // `ALTER TABLE chart MODIFY ...` in a Sequelize history): it may have made or changed only a
+    // relation its text names, so only those names are unsure (review88: one such statement made
+    // every later CREATE TABLE IF NOT EXISTS of a table no migration made read as an existing one).
+    // Words as PostgreSQL folds them and quoted names, compared without case (which only over-reports).
+    void mark_named_unknown(std::string_view text);
+    // May a statement pgfence did not follow have made or changed `relname`: one that may have made
+    // anything (mark_unknown), or an unparsable one naming it (mark_named_unknown).
+    [[nodiscard]] bool maybe_made(std::string_view relname) const;
+    // Did any statement pgfence did not follow leave part of the schema unsure.
+    [[nodiscard]] bool any_unknown() const { return m_unknown_seen || !m_named_unknown.empty(); }
     // Any statement the lock model did not read ran (mark_unknown's too, and those whose text
     // spells nothing unknown_may_create looks for): what it did, a type made or a role's
     // search_path set, is not known (a copy-and-swap's proof needs none; rules/renamed_aside.cpp).
@@ -502,6 +514,7 @@ public:
 private:
     bool m_unknown_seen = false;
     bool m_unread_seen = false;
+    PersistentMap<std::string, bool> m_named_unknown;  // mark_named_unknown's words, lower case
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
     RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
     // The same for a relation the catalog holds.

@@ -118,7 +118,10 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
             // USING INDEX: the index is renamed to the constraint's name.
             std::string index(con->indexname);
             if (!name.empty() && name != index) ctx.catalog.rename(index, name);
-            if (RelationInfo* idx = ctx.catalog.find(name.empty() ? index : name); idx != nullptr && idx->kind == "index") idx->owned_by = table;
+            if (RelationInfo* idx = ctx.catalog.find(name.empty() ? index : name); idx != nullptr && idx->kind == "index") {
+                idx->owned_by = table;
+                if (type == CONSTR_PRIMARY && idx->index) idx->index->primary = true;
+            }
             return {};
         }
         if (type == CONSTR_EXCLUSION) {
@@ -183,6 +186,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
             }
         }
         def.unique = true;  // a primary key's, UNIQUE or EXCLUDE constraint's index
+        def.primary = type == CONSTR_PRIMARY;
         def.nulls_not_distinct = con->nulls_not_distinct;
         register_relation(ctx, table, index, "index", def);
         if (RelationInfo* idx = ctx.catalog.find(index)) idx->owned_by = table;  // the constraint's (catalog.hpp)
@@ -299,7 +303,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // CALL made, then `CREATE TABLE IF NOT EXISTS ledger; TRUNCATE ledger` judged as on a new
     // table). A table is the migration's own only where its CREATE certainly made it. Only a
     // statement that may have made relations marks the catalog so (model/unknown_reach.hpp).
-    if (stmt->if_not_exists && !is_temporary(rv) && ctx.catalog.unknown_seen()) {
+    if (stmt->if_not_exists && !is_temporary(rv) && ctx.catalog.maybe_made(relname)) {
         // Either way the CREATE itself harms nothing (it makes an empty table or does nothing):
         // what matters is how the statements after it are judged, so it is no unknown of its
         // own (an unknown would also make the rest of the file read as possibly re-lexed).

@@ -44,7 +44,8 @@ void note_constraint_index(const RangeVar* rv, const std::string& relname, bool 
     const RelationInfo* idx = ctx.catalog.find(relname);
     if (idx != nullptr && idx->kind == "index" && !idx->owned_by.empty()) {  // create.cpp record_constraint
         const RelationInfo* table = ctx.catalog.find(idx->owned_by);
-        facts.notes.push_back(std::string(k_renamed_constraint_note) + "known " + quote_ident(relname) + " of " +
+        const bool primary = idx->index && idx->index->primary;
+        facts.notes.push_back(std::string(k_renamed_constraint_note) + "known " + (primary ? std::string(k_primary_key) : std::string()) + quote_ident(relname) + " of " +
                               (table != nullptr ? table->display : quote_ident(idx->owned_by)));
     } else if (guess && (idx == nullptr || (idx->kind == "index" && !idx->index)) && constraint_index_name(relname)) {
         facts.notes.push_back(std::string(k_renamed_constraint_note) + "maybe " + pg::display_name(rv));
@@ -191,6 +192,10 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
             }
             // A PRIMARY KEY, UNIQUE or EXCLUDE constraint renames its index too.
             if (const RelationInfo* idx = std::as_const(ctx.catalog).find(sub); idx && idx->kind == "index" && idx->index_table == relname) {
+                if (idx->index && idx->index->primary) {
+                    facts.notes.push_back(std::string(k_renamed_constraint_note) + "known " + std::string(k_primary_key) + quote_ident(sub) +
+                                          " of " + pg::display_name(rv));
+                }
                 ctx.catalog.rename(sub, newname);
             }
         }

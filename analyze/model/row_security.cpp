@@ -37,7 +37,7 @@ std::string policies_of(const RelationInfo& info) {
 // Is row security's state on the table known from the migrations pgfence read? Not for a table only
 // the stats snapshot describes, nor after a statement it could not read (which may have turned it on).
 bool state_known(const RelationInfo& info, const Context& ctx) {
-    return info.source != "the stats snapshot" && !ctx.catalog.unknown_seen();
+    return info.source != "the stats snapshot" && !ctx.catalog.maybe_made(info.relname);
 }
 
 const char* const k_changes_nothing = "this changes nothing";

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "analyze/model/catalog.hpp"
+
 namespace pgfence::analyze::model {
 
 namespace unknown_reach_detail {
@@ -67,7 +69,9 @@ inline constexpr std::string_view k_before_relation[] = {"references", "table", 
 // CONSTRAINT IF EXISTS ' || QUOTE_IDENT((SELECT ...)) spells none: it drops a constraint. Text built
 // from pieces that spell none of them ('CRE' || 'ATE') is not seen: the statement is reported
 // unknown all the same.
-[[nodiscard]] inline bool unknown_may_create(std::string_view text) {
+// `calls_only`: only the calls count, not the words (for a statement PostgreSQL refuses, whose
+// words made nothing; Catalog::mark_named_unknown keeps the names it spells).
+[[nodiscard]] inline bool unknown_may_create(std::string_view text, bool calls_only = false) {
     using namespace unknown_reach_detail;
     std::string word;
     std::string prev;  // the last word that was not a qualifier (`app` of app.users)
@@ -80,7 +84,7 @@ inline constexpr std::string_view k_before_relation[] = {"references", "table", 
             continue;
         }
         if (word.empty()) continue;
-        if (is_one_of(word, k_words)) return true;
+        if (!calls_only && is_one_of(word, k_words)) return true;
         // Part of a quoted name ("my_function"(, "Make Thing"(), or of a qualified one (app.identity().
         const bool quoted = (start > 0 && text[start - 1] == '"') || (i < text.size() && text[i] == '"');
         std::size_t next = i;
@@ -97,6 +101,30 @@ inline constexpr std::string_view k_before_relation[] = {"references", "table", 
         word.clear();
     }
     return false;
+}
+
+// A statement pgfence could not parse ran. PostgreSQL most likely refused it too (a MySQL statement
+// in a Sequelize history, review88), and then it made nothing; if it ran, it may have made or
+// changed what its text names, or anything, where it calls a function (which may run any SQL).
+// Text the server may read otherwise than pgfence parses it, a psql variable (`CREATE TABLE :name`,
+// `:'name'`) or a template's placeholder (`{{name}}`, `${name}`), may name anything: as a call.
+inline bool substituted(std::string_view sql) {
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql[i] == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
+            ++i;  // a cast
+            continue;
+        }
+        if (sql[i] == ':' || (sql[i] == '{' && i + 1 < sql.size() && sql[i + 1] == '{') ||
+            (sql[i] == '$' && i + 1 < sql.size() && sql[i + 1] == '{')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+inline void mark_unparsable(std::string_view sql, Catalog& catalog) {
+    if (unknown_may_create(sql, true) || substituted(sql)) catalog.mark_unknown();
+    else catalog.mark_named_unknown(sql);
 }
 
 }  // namespace pgfence::analyze::model

@@ -151,6 +151,7 @@ DialectReader::DialectReader(const std::vector<Token>& tokens, const std::vector
             }
         }
         // A pattern after const/let/var, a function's or a catch's parameters: every name in them.
+        // (Declarations `const x = <chain>` are read for aliases below, once every name is bound.)
         if (is_punct(t, "{") || is_punct(t, "[") || is_punct(t, "(")) {
             const std::size_t close = m_match[k];
             if (close >= n) continue;
@@ -163,6 +164,20 @@ DialectReader::DialectReader(const std::vector<Token>& tokens, const std::vector
                 if (m_t[j].kind == TokenKind::Ident && !is_punct(m_t[j - 1], ".") && !is_punct(m_t[j - 1], "?.")) bind(j);
             }
         }
+    }
+    // `const dialect = queryInterface.sequelize.getDialect();`: the initialiser is a member chain
+    // (and at most Sequelize's getter call), then the declaration ends (`;`, `}`, a new line).
+    for (std::size_t k = 1; k + 2 < n; ++k) {
+        const bool declared = is_word(m_t[k - 1], "const") || is_word(m_t[k - 1], "let") || is_word(m_t[k - 1], "var");
+        if (!declared || m_t[k].kind != TokenKind::Ident || !is_punct(m_t[k + 1], "=")) continue;
+        std::size_t j = k + 2;
+        if (m_t[j].kind == TokenKind::Ident) ++j;
+        while (j + 1 < n && (is_punct(m_t[j], ".") || is_punct(m_t[j], "?.")) && m_t[j + 1].kind == TokenKind::Ident) j += 2;
+        if (j + 1 < n && is_punct(m_t[j], "(") && is_punct(m_t[j + 1], ")")) j += 2;
+        // A name or keyword next can only start the next statement (`a.b c` parses only with a line
+        // break between them); `(`, `[`, an operator or a template would continue the expression.
+        const bool ends = j >= n || is_punct(m_t[j], ";") || is_punct(m_t[j], "}") || m_t[j].kind == TokenKind::Ident;
+        m_aliases[m_t[k].text].push_back(ends && j > k + 2 ? subject(k + 2, j) : std::string());
     }
 }
 
@@ -178,6 +193,16 @@ std::string DialectReader::chain(std::size_t from, std::size_t to) const {
 }
 
 std::string DialectReader::subject(std::size_t from, std::size_t to) const {
+    // A local name every binding of which declares it as the same dialect value.
+    if (to == from + 1 && to <= m_t.size() && m_t[from].kind == TokenKind::Ident && !(from > 0 && (is_punct(m_t[from - 1], ".") || is_punct(m_t[from - 1], "?.")))) {
+        auto alias = m_aliases.find(m_t[from].text);
+        auto bound = m_bound.find(m_t[from].text);
+        if (alias == m_aliases.end() || bound == m_bound.end() || bound->second != static_cast<int>(alias->second.size())) return {};
+        for (const std::string& value : alias->second) {
+            if (value.empty() || value != alias->second.front()) return {};
+        }
+        return alias->second.front();
+    }
     // `queryInterface.sequelize.getDialect()`: the one call read, Sequelize's own getter.
     const bool getter = to >= from + 3 && to <= m_t.size() && is_punct(m_t[to - 2], "(") && is_punct(m_t[to - 1], ")") &&
                         is_word(m_t[to - 3], "getDialect");

@@ -89,6 +89,10 @@ private:
     std::map<std::string, int, std::less<>> m_bound;               // names declared or assigned (count)
     // `const X = {`: each declaration's brace (a name a migration's up() and down() both declare).
     std::map<std::string, std::vector<std::size_t>, std::less<>> m_const_objects;
+    // `const dialect = queryInterface.sequelize.getDialect()` (chartbrew), `const client =
+    // knex.client.config.client`: each declaration's dialect value ("" for another initialiser).
+    // The name stands for that value where every binding of it is such a declaration of the same.
+    std::map<std::string, std::vector<std::string>, std::less<>> m_aliases;
     // A flag's value once read (`dbCompat.charset`), so each is read once however often it is tested.
     mutable std::map<std::string, std::pair<OnPg, std::string>, std::less<>> m_flags;
 };

@@ -52,6 +52,24 @@ bool made_earlier(const StatementContext& ctx, std::string_view table, std::stri
     return made;
 }
 
+// Is `name` a PRIMARY KEY's: the model knows it (renamed_constraint.hpp), or it is the name PostgreSQL
+// gives one (<table>_pkey, with a number after a clash) and the model knows nothing else of it.
+bool primary_key(const StatementContext& ctx, std::string_view name) {
+    const std::string known = std::string(model::k_renamed_constraint_note) + "known " + std::string(model::k_primary_key) + quote_ident(name) + " of ";
+    for (const std::string& note : ctx.statement.notes) {
+        if (note.starts_with(known)) return true;
+    }
+    while (!name.empty() && name.back() >= '0' && name.back() <= '9') name.remove_suffix(1);
+    return name.ends_with("_pkey");
+}
+
+// A PRIMARY KEY's new name is MEDIUM: code reaches a primary key by its columns (ON CONFLICT (id), every
+// ORM's upsert and find by id); naming it (ON CONFLICT ON CONSTRAINT posts_pkey, an error handler
+// matching the name) is rare, and a duplicate key on a generated id rarer (a DBA's review of fider
+// and automatisch: 9 renames of ..._pkey with their tables, none named in code).
+const char* const k_primary_key_harm = " (a PRIMARY KEY: code reaches it by its columns, ON CONFLICT (id) and every ORM's upsert; "
+                                       "what breaks is code that names it, ON CONFLICT ON CONSTRAINT or an error handler matching the name)";
+
 // `table` empty: not known.
 std::string harm(const std::string& constraint, const std::string& table) {
     return "running code that names it fails from the moment it commits: INSERT ... ON CONFLICT ON "
@@ -86,7 +104,9 @@ void check(const StatementContext& ctx, Sink& sink) {
             f.fix = k_fix;
             return;
         }
-        Finding& f = sink.add(ctx.statement, "renaming constraint " + from + " of " + table + " to " + to + ": " + harm(from, table));
+        Finding& f = sink.add(ctx.statement, "renaming constraint " + from + " of " + table + " to " + to + ": " + harm(from, table) +
+                                                 (primary_key(ctx, sub) ? k_primary_key_harm : ""));
+        if (primary_key(ctx, sub)) f.risk = Risk::Medium;
         f.relation = table;
         f.fix = k_fix;
         return;
@@ -109,7 +129,11 @@ void check(const StatementContext& ctx, Sink& sink) {
                                        : ": pgfence does not know the index, and its name is the one PostgreSQL gives the index of a "
                                          "PRIMARY KEY, UNIQUE or EXCLUDE constraint; if it backs one, the constraint is renamed with "
                                          "it, and ";
-        Finding& f = sink.add(ctx.statement, "ALTER INDEX " + index + " RENAME TO " + to + what + harm(from, table));
+        const bool primary = rest.starts_with("known " + std::string(model::k_primary_key)) ||
+                             (!known && primary_key(ctx, pg::relname(rename->relation)));
+        Finding& f = sink.add(ctx.statement, "ALTER INDEX " + index + " RENAME TO " + to + what + harm(from, table) +
+                                                 (primary ? k_primary_key_harm : ""));
+        if (primary) f.risk = Risk::Medium;
         if (known) f.relation = table;
         f.fix = k_fix;
         return;
