@@ -17,6 +17,7 @@
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/workflow_values.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
@@ -164,6 +165,14 @@ namespace deploy_detail {
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
     std::vector<CommandUnknown> out;
     constexpr std::size_t k_most = 64;
+    // A task runner's or Terraform's file: its tasks' commands, as a script's lines run from its
+    // folder (other_runners.hpp; red team R89 F5).
+    if (!run_script && task_file(path)) {
+        std::string caller = std::exchange(follow.base, std::string(path_folder(path)));
+        auto found = command_unknowns(path, task_file_commands(path, text), read, follow, true);
+        follow.base = std::move(caller);
+        return found;
+    }
     // A Node or Python script a command runs: the commands it spawns (deploy_spawns.cpp).
     bool python = false;
     if (!std::exchange(follow.spawns, false) && run_script && code_script(path, text, &python)) return spawn_unknowns(path, text, read, follow, python);
@@ -610,6 +619,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // The project's own Ruby or Go program that connects to PostgreSQL (red team R89 F8).
+                if (why.empty() && here) why = driver_program_unknown(words, *here, read);
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
                 if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.
