@@ -204,6 +204,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     if (!run_script && (name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
     // The packages the lines run scripts of, by folder, each read once (deploy_workspaces.hpp).
     Workspaces workspaces(read);
+    GoBuilds go_builds;  // `go build -o bin/migrate ./cmd/migrate`, then `./bin/migrate` (other_runners.hpp)
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
         PackageScripts scripts(package_scripts(text));
@@ -620,7 +621,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
                 // The project's own Ruby or Go program that connects to PostgreSQL (red team R89 F8).
-                if (why.empty() && here) why = driver_program_unknown(words, *here, read);
+                if (why.empty() && here) why = driver_program_unknown(words, *here, read, &go_builds);
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
                 if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.

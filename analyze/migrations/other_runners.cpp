@@ -497,7 +497,7 @@ std::string go_package_name(std::string_view file) {
 
 }  // namespace
 
-std::optional<std::string> driver_program(const std::vector<std::string>& wrapped, std::string_view base, const ReadFile& read) {
+std::optional<std::string> driver_program(const std::vector<std::string>& wrapped, std::string_view base, const ReadFile& read, GoBuilds* builds) {
     if (!read) return std::nullopt;
     const std::vector<std::string> words = unwrap(wrapped).words;
     std::size_t k = 0;
@@ -506,17 +506,26 @@ std::optional<std::string> driver_program(const std::vector<std::string>& wrappe
         ++k;
     }
     if (k + 1 < words.size() && words[k] == "bundle" && words[k + 1] == "exec") k += 2;
+    if (k >= words.size()) return std::nullopt;
+    // A binary an earlier `go build -o OUT` of such a program made (`./bin/migrate`).
+    if (builds && !builds->empty() && words[k].find('/') != std::string::npos) {
+        if (const auto it = builds->find(repository_path(base, words[k])); it != builds->end()) return it->second;
+    }
     if (k + 1 >= words.size()) return std::nullopt;
     const bool ruby = words[k] == "ruby";
     const bool go = words[k] == "go" && words[k + 1] == "run";
-    if (!ruby && !go) return std::nullopt;
-    // The program: the first word that is no option (go run's -tags, -C take a value; ruby's -I, -r).
-    std::size_t a = k + (go ? 2 : 1);
+    const bool build = builds && words[k] == "go" && words[k + 1] == "build";
+    if (!ruby && !go && !build) return std::nullopt;
+    // The program: the first word that is no option (go's -tags, -C, -o take a value; ruby's -I, -r).
+    std::size_t a = k + (ruby ? 1 : 2);
+    std::string out;
     while (a < words.size() && words[a].starts_with("-")) {
         const std::string& o = words[a];
-        a += (o == "-tags" || o == "-C" || o == "-ldflags" || o == "-mod" || o == "-I" || o == "-r") ? 2 : 1;
+        if (o == "-o" && a + 1 < words.size()) out = words[a + 1];
+        if (o.starts_with("-o=")) out = o.substr(3);
+        a += (o == "-tags" || o == "-C" || o == "-ldflags" || o == "-mod" || o == "-o" || o == "-I" || o == "-r") ? 2 : 1;
     }
-    if (a >= words.size()) return std::nullopt;
+    if (a >= words.size() || (build && (out.empty() || out.find_first_of("$`") != std::string::npos))) return std::nullopt;
     const std::string_view arg = words[a];
     if (arg.find_first_of("$`") != std::string_view::npos) return std::nullopt;
     std::string file;
@@ -535,12 +544,17 @@ std::optional<std::string> driver_program(const std::vector<std::string>& wrappe
     }
     if (file.empty() || serves(ruby ? file : go_package_name(file))) return std::nullopt;
     const auto text = read(file);
-    if (!text || !loads_driver(*text, go)) return std::nullopt;
+    if (!text || !loads_driver(*text, !ruby)) return std::nullopt;
+    if (build) {
+        // Building runs nothing: the binary runs where a later command names it.
+        if (const std::string made = repository_path(base, out); !made.empty() && builds->size() < 64) (*builds)[made] = file;
+        return std::nullopt;
+    }
     return file;
 }
 
-std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read) {
-    const auto file = driver_program(words, base, read);
+std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, GoBuilds* builds) {
+    const auto file = driver_program(words, base, read, builds);
     if (!file) return "";
     const bool go = file->ends_with(".go");
     return "this command runs the project's own " + std::string(go ? "Go" : "Ruby") + " program " + printable(*file) + ", which connects to PostgreSQL (" +

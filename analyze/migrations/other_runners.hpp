@@ -3,6 +3,7 @@
 // Terraform's files, whose commands are read as command lines; the project's own Ruby and Go
 // programs that connect to PostgreSQL; Atlas's declarative apply and Hasura's down verbs.
 // Not for use outside analyze/migrations and bot/own_runner_review.cpp.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,13 +33,20 @@ namespace deploy_detail {
 // `--version V --type down`; "" otherwise.
 [[nodiscard]] std::string other_destructive_words(const std::vector<std::string>& words);
 
+// The binaries `go build -o OUT PKG` made of such a program (below), by repository path: their
+// source file. At most 64.
+using GoBuilds = std::map<std::string, std::string, std::less<>>;
+
 // The repository file of the project's own Ruby or Go program a command runs (`ruby F`, `bundle
-// exec ruby F`, `go run ./cmd/migrate` or `go run F.go`) whose source loads a PostgreSQL driver;
-// nullopt for any other.
-[[nodiscard]] std::optional<std::string> driver_program(const std::vector<std::string>& words, std::string_view base, const ReadFile& read);
+// exec ruby F`, `go run ./cmd/migrate` or `go run F.go`, or a binary an earlier `go build -o OUT`
+// in `builds` made of one) whose source loads a PostgreSQL driver; nullopt for any other, and for a
+// service by its name (`cmd/server`). A `go build -o OUT` of one is added to `builds`.
+[[nodiscard]] std::optional<std::string> driver_program(const std::vector<std::string>& words, std::string_view base, const ReadFile& read,
+                                                        GoBuilds* builds = nullptr);
 
 // The reason such a command is unknown at its line; "".
-[[nodiscard]] std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read);
+[[nodiscard]] std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read,
+                                                 GoBuilds* builds = nullptr);
 
 }  // namespace deploy_detail
 

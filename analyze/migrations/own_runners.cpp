@@ -127,13 +127,14 @@ std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_vi
     // top, another command file's from its folder.
     const std::string base = runs_from_top(path) ? std::string() : std::string(path_folder(path));
     int n = 0;
+    GoBuilds builds;
     for (std::size_t at = 0; at <= text.size() && out.size() < k_most; ++n) {
         const std::size_t nl = text.find('\n', at);
         const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (line.find("ruby") == std::string_view::npos && line.find("go run") == std::string_view::npos) continue;
+        if (line.find("ruby") == std::string_view::npos && line.find("go ") == std::string_view::npos && builds.empty()) continue;
         for (const auto& words : simple_commands(line)) {
-            if (auto f = driver_program(words, base, read)) push(n + 1, "its line", OwnProgram{*f, {}});
+            if (auto f = driver_program(words, base, read, &builds)) push(n + 1, "its line", OwnProgram{*f, {}});
         }
     }
     return out;

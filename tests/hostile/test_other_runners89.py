@@ -106,6 +106,18 @@ def go_runner(s):
     gate_both(s, {WF: workflow("npm ci", "go run ./cmd/migrate"), "cmd/migrate/main.go": GO, "go.mod": "module example.com/app\n\ngo 1.21\n"}, WF, 8)
 
 
+def go_built_runner(s):
+    """`go build -o bin/migrate ./cmd/migrate`, then the binary, in the same step; `pr` changing its source."""
+    step = "go build -o bin/migrate ./cmd/migrate && ./bin/migrate"
+    gate_both(s, {WF: workflow("npm ci", step), "cmd/migrate/main.go": GO}, WF, 8)
+
+
+def pr_go_built_runner_changed(s):
+    base = {**KNEX, WF: workflow("npm ci", "go build -o bin/migrate ./cmd/migrate", "./bin/migrate"), "cmd/migrate/main.go": GO}
+    pr_gate(s, base, {"cmd/migrate/main.go": GO.replace("ANALYZE users", "DROP TABLE users")}, "cmd/migrate/main.go",
+            ["the project's own runner changed", WF + ":9"])
+
+
 def pr_ruby_runner_changed(s):
     """The pull request changes only the Ruby runner's SQL."""
     base = {**KNEX, WF: workflow("npm ci", "ruby scripts/fix_data.rb"), "scripts/fix_data.rb": RUBY}
@@ -123,7 +135,7 @@ def control_own_programs(s):
     """A Go service a deploy starts (`go run ./cmd/server`), a Ruby script with no PostgreSQL driver:
     nothing unknown; a pull request changing the service stays quiet."""
     server = GO.replace("db.Exec(\"ANALYZE users\")", "_ = db")
-    base = {**KNEX, WF: workflow("npm ci", "go run ./cmd/server &", "ruby scripts/notify.rb"),
+    base = {**KNEX, WF: workflow("npm ci", "go run ./cmd/server &", "ruby scripts/notify.rb", "go build -o bin/server ./cmd/server && ./bin/server"),
             "cmd/server/main.go": server, "scripts/notify.rb": 'require "net/http"\nNet::HTTP.get(URI("https://example.com"))\n'}
     proc, found = review(s, base, {"cmd/server/main.go": server + "// v2\n"})
     check(not [f for f in found if f["rule"] == "unknown-statement"], f"pr: nothing is unknown: {found}")
@@ -164,7 +176,8 @@ def hasura_goto(s):
 
 
 SCENARIOS = {f.__name__: f for f in [terraform_local_exec, terraform_heredoc, rake_sh, mise_run, deno_task, composer_event, control_runners,
-                                      ruby_runner, bundle_ruby_runner, go_runner, pr_ruby_runner_changed, pr_go_runner_changed,
+                                      ruby_runner, bundle_ruby_runner, go_runner, go_built_runner, pr_go_built_runner_changed,
+                                      pr_ruby_runner_changed, pr_go_runner_changed,
                                       control_own_programs, atlas_apply, atlas_dry_run_control, hasura_down, hasura_goto]}
 
 if __name__ == "__main__":
