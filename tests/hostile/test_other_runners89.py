@@ -175,10 +175,24 @@ def hasura_goto(s):
     gate_both(s, {WF: workflow("cd hasura && hasura migrate apply --database-name default --version 1700000000000 --type down")}, WF, 7, base=base)
 
 
+# F12: a Dockerfile copies a repository folder elsewhere and runs a file of it by a relative path.
+def dockerfile_copied_sql(s):
+    """`COPY db/ /srv/sql/`, WORKDIR /srv, `psql -f sql/release.sql`: the pull request's DROP TABLE in
+    db/release.sql, the file that runs, needs a person."""
+    base = {"prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+            "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n',
+            "package.json": '{"name":"app","private":true,"scripts":{"migrate":"prisma migrate deploy"},"dependencies":{"prisma":"5.0.0"}}\n',
+            "db/release.sql": "SELECT 1;\n",
+            "Dockerfile": 'FROM node:20\nWORKDIR /srv\nCOPY db/ /srv/sql/\nCOPY . .\nCMD ["sh", "-c", "psql \\"$DATABASE_URL\\" -f sql/release.sql && node server.js"]\n'}
+    proc, found = review(s, base, {"db/release.sql": "DROP TABLE users;\n"})
+    check(proc.returncode == 1, f"pr --ci --unknown block fails: {proc.returncode}\n{proc.stdout[-1500:]}")
+    check(any(f["path"] == "db/release.sql" for f in found), f"pr: a finding on db/release.sql: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in [terraform_local_exec, terraform_heredoc, rake_sh, mise_run, deno_task, composer_event, control_runners,
                                       ruby_runner, bundle_ruby_runner, go_runner, go_built_runner, pr_go_built_runner_changed,
                                       pr_ruby_runner_changed, pr_go_runner_changed,
-                                      control_own_programs, atlas_apply, atlas_dry_run_control, hasura_down, hasura_goto]}
+                                      control_own_programs, atlas_apply, atlas_dry_run_control, hasura_down, hasura_goto, dockerfile_copied_sql]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
