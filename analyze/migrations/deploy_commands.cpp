@@ -593,7 +593,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         // A package.json script's program that is not in the repository is the build's
                         // output or the app's own (`start: node dist/main.js`), run by whoever runs the
                         // script: a deploy step that writes and runs a file is read where it does so.
-                        if (why.ends_with(k_not_in_repository) && path_name(path) == "package.json") why.clear();
+                        // So is a task's of deno.json, composer.json, mise.toml or a Rakefile (other_runners.hpp).
+                        if (why.ends_with(k_not_in_repository) && (path_name(path) == "package.json" || task_file(path))) why.clear();
                         // A program of the project's own whose name says it migrates (`node dist/migrate.js`;
                         // review87 miss 1): not a tool pgfence models. A developer's (`migrate-dev.ts`) is passed over.
                         if (const std::string_view n = path_name(script); why.empty() && lower(n).find("migrat") != std::string::npos &&

@@ -78,7 +78,10 @@ def control_runners(s):
                      'task :migrate do\n  sh "npx knex migrate:latest"\nend\n'),
         "mise.toml": '[tasks.build]\nrun = "npm run build"\n\n[tasks.migrate]\nrun = ["npx knex migrate:latest"]\n',
         "composer.json": '{"scripts": {"post-install-cmd": ["@php artisan package:discover", "Acme\\\\Hooks::done"], "test": "phpunit"}}\n',
-        WF: workflow("npm ci", "terraform -chdir=infra apply -auto-approve", "rake migrate", "mise run migrate", "composer install"),
+        # A task's program the build writes (`deno task start` after a bundle): the app's, as a package.json `start`.
+        "deno.json": '{"tasks": {"build": "deno bundle src/main.ts dist/server.js", "start": "deno run -A dist/server.js"}}\n',
+        WF: workflow("npm ci", "terraform -chdir=infra apply -auto-approve", "rake migrate", "mise run migrate", "composer install",
+                     "deno task build && deno task start"),
     }, KNEX)
     proc, found = analyze(s)
     unknown = [f for f in found if f["rule"] == "unknown-statement"]
