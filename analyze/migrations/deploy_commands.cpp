@@ -621,6 +621,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 }
                 // `make T` / `just T`: the target's recipe, in the Makefile or justfile of the folder it runs in.
                 if (why.empty() && here) why = target_unknown(words, *here, read, follow);
+                // `rake T`, `mise run T`, `deno task T`, `composer run T`: that task's commands (other_runners.hpp).
+                if (why.empty() && here) why = runner_task_unknown(words, *here, read, follow);
                 // The project's own Ruby or Go program that connects to PostgreSQL (red team R89 F8).
                 if (why.empty() && here) why = driver_program_unknown(words, *here, read, &go_builds);
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/text_lines.hpp"
@@ -21,6 +22,9 @@ constexpr std::size_t k_most_command_bytes = 4096;  // one command as read; long
 bool ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
 // The lines of the script task_file_commands makes, each holding what a line of the file runs.
+// Which tasks' commands count, by name.
+using Counts = std::function<bool(std::string_view)>;
+
 class Lines {
 public:
     explicit Lines(std::string_view text) : m_lines(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1) {}
@@ -71,7 +75,7 @@ std::string quoted(std::string_view l, std::size_t& i, bool ruby) {
 // Rake: Rake's `sh` (rake lib/rake/file_utils.rb: `sh(*cmd)`, one string run by the shell or the
 // words of one command), Kernel's `system` and `exec`, backquotes and `%x(...)`. The task a line
 // is in: `task :name`, `task name: deps`, `task "name"`, up to the `end` at its indentation.
-void rake_commands(std::string_view text, Lines& out) {
+void rake_commands(std::string_view text, const Counts& counts, Lines& out) {
     std::string task;
     std::size_t task_indent = 0;
     bool in_task = false;
@@ -95,7 +99,7 @@ void rake_commands(std::string_view text, Lines& out) {
             in_task = true;
         }
         // A task not named as a deploy's (`task :test`, `task :reset_db`) is a developer's.
-        if (in_task && !deploy_task_name(task)) return;
+        if (in_task && !counts(task)) return;
         for (std::size_t i = 0; i < l.size();) {
             const char c = l[i];
             if (c == '#') break;  // a comment (a `#` in a string is passed over below)
@@ -202,7 +206,7 @@ void terraform_commands(std::string_view text, Lines& out) {
 
 // mise: `[tasks.NAME]` with `run = "..."`, `run = ["...", ...]` or a multi-line `run = """..."""`,
 // and the short form `[tasks]` `NAME = "..."` (mise.jdx.dev/tasks/toml-tasks.html).
-void mise_commands(std::string_view text, Lines& out) {
+void mise_commands(std::string_view text, const Counts& counted, Lines& out) {
     std::string task;
     bool short_form = false;
     bool in_tasks = false;
@@ -210,7 +214,7 @@ void mise_commands(std::string_view text, Lines& out) {
     bool array = false;  // in a multi-line `run = [`
     each_line(text, [&](int n, std::string_view raw) {
         const std::string_view l = trim_blanks(raw);
-        const bool counts = in_tasks && deploy_task_name(task);
+        const bool counts = in_tasks && counted(task);
         if (!multi.empty()) {
             const std::size_t end = l.find(multi);
             if (counts) out.add(n, l.substr(0, end));
@@ -263,7 +267,7 @@ void mise_commands(std::string_view text, Lines& out) {
         } else if (key != "run") {
             return;
         }
-        const bool keep = deploy_task_name(task);
+        const bool keep = counted(task);
         for (std::string_view q : {"\"\"\"", "'''"}) {
             if (!value.starts_with(q)) continue;
             const std::string_view rest = value.substr(3);
@@ -307,7 +311,7 @@ bool composer_event(std::string_view name) {
 // {"command": "..."}`) and composer.json's `scripts` (a string or an array of them; `@php X` runs
 // PHP, `@composer X` Composer, another `@name` that script, `Class::method` a PHP callback). One
 // pass over the JSON, comments skipped (deno.jsonc).
-void json_task_commands(std::string_view text, std::string_view key, bool composer, Lines& out) {
+void json_task_commands(std::string_view text, std::string_view key, bool composer, const Counts& counts, Lines& out) {
     std::vector<char> stack;
     int line = 1;
     bool in_key = false;      // inside the key's object
@@ -376,7 +380,7 @@ void json_task_commands(std::string_view text, std::string_view key, bool compos
         const bool value = (stack.size() == key_depth) || (stack.size() == key_depth + 1 && stack.back() == '[') ||
                            (stack.size() == key_depth + 1 && stack.back() == '{' && last_key == "command");
         if (!value) continue;
-        if (!deploy_task_name(task) && !(composer && composer_event(task))) continue;
+        if (!counts(task)) continue;
         std::string_view command = s;
         if (composer) {
             if (command.starts_with("@php ")) command.remove_prefix(1);
@@ -396,14 +400,19 @@ bool task_file(std::string_view path) {
            name == ".mise.toml" || name == "deno.json" || name == "deno.jsonc" || name == "composer.json";
 }
 
-std::string task_file_commands(std::string_view path, std::string_view text) {
+std::string task_file_commands(std::string_view path, std::string_view text, std::optional<std::string_view> only) {
     const std::string_view name = path_name(path);
+    const bool composer = name == "composer.json";
+    const Counts counts = [&](std::string_view task) {
+        if (only) return task == *only;
+        return deploy_task_name(task) || (composer && composer_event(task));
+    };
     Lines out(text);
     if (name.ends_with(".tf")) terraform_commands(text, out);
-    else if (name == "Rakefile" || name == "rakefile" || name.ends_with(".rake")) rake_commands(text, out);
-    else if (name == "mise.toml" || name == ".mise.toml") mise_commands(text, out);
-    else if (name == "composer.json") json_task_commands(text, "scripts", true, out);
-    else json_task_commands(text, "tasks", false, out);
+    else if (name == "Rakefile" || name == "rakefile" || name.ends_with(".rake")) rake_commands(text, counts, out);
+    else if (name == "mise.toml" || name == ".mise.toml") mise_commands(text, counts, out);
+    else if (composer) json_task_commands(text, "scripts", true, counts, out);
+    else json_task_commands(text, "tasks", false, counts, out);
     return out.text();
 }
 
@@ -449,6 +458,75 @@ std::string other_destructive_words(const std::vector<std::string>& words) {
         }
     }
     return "";
+}
+
+std::string runner_task_unknown(const std::vector<std::string>& wrapped, std::string_view base, const ReadFile& read, Follow& follow) {
+    if (!read) return "";
+    const std::vector<std::string> words = unwrap(wrapped).words;
+    std::size_t k = 0;
+    while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo" ||
+                                (!words[k].starts_with("-") && words[k].find('=') != std::string::npos))) {
+        ++k;
+    }
+    if (k + 1 < words.size() && words[k] == "bundle" && words[k + 1] == "exec") k += 2;
+    if (k + 1 >= words.size()) return "";
+    // The runner, its files (from the folder it runs in) and where its task's name is.
+    std::string runner;
+    std::vector<std::string_view> files;
+    std::size_t t = k + 1;
+    if (words[k] == "rake") {
+        runner = "rake";
+        files = {"Rakefile", "rakefile"};
+    } else if (words[k] == "mise" && (words[k + 1] == "run" || words[k + 1] == "r")) {
+        runner = "mise";
+        files = {"mise.toml", ".mise.toml"};
+        t = k + 2;
+    } else if (words[k] == "deno" && words[k + 1] == "task") {
+        runner = "deno";
+        files = {"deno.json", "deno.jsonc"};
+        t = k + 2;
+    } else if (words[k] == "composer" && (words[k + 1] == "run" || words[k + 1] == "run-script")) {
+        runner = "composer";
+        files = {"composer.json"};
+        t = k + 2;
+    } else {
+        return "";
+    }
+    std::string file_given;
+    for (; t < words.size() && words[t].starts_with("-"); ++t) {
+        if ((words[t] == "-f" || words[t] == "--rakefile" || words[t] == "--config") && t + 1 < words.size()) file_given = words[++t];
+    }
+    if (t >= words.size()) return "";
+    const std::string& task = words[t];
+    if (task.find_first_of("$`") != std::string::npos) {
+        return "this command runs a " + runner + " task by a computed name (" + printable(task) + "): the commands it runs are not read by pgfence";
+    }
+    std::string file;
+    std::optional<std::string> text;
+    if (!file_given.empty()) {
+        file = repository_path(base, file_given);
+        if (!file.empty()) text = read(file);
+    } else {
+        for (std::string_view n : files) {
+            file = base.empty() ? std::string(n) : std::string(base) + "/" + std::string(n);
+            if ((text = read(file))) break;
+        }
+    }
+    // No such file: rake's, mise's and deno's other sources (a Rails app's lib/tasks, mise's file
+    // tasks) and a tool's built-in tasks are not read here; what pgfence reads of them is read where it is.
+    if (!text || follow.seen.contains(file) || follow.depth >= k_most_script_depth || follow.scripts >= k_most_scripts) return "";
+    follow.seen.insert(file);
+    ++follow.scripts;
+    follow.bytes += text->size();
+    ++follow.depth;
+    std::string caller = std::exchange(follow.base, std::string(path_folder(file)));
+    auto found = command_unknowns(file, task_file_commands(file, *text, task), read, follow, true);
+    follow.base = std::move(caller);
+    --follow.depth;
+    follow.seen.erase(file);  // read again for another task
+    if (found.empty()) return "";
+    return "this command runs the " + runner + " task " + printable(task) + " of " + printable(file) + ", whose line " +
+           std::to_string(found.front().line) + " says: " + found.front().why;
 }
 
 namespace {

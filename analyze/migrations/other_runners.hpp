@@ -23,9 +23,17 @@ namespace pgfence::analyze::tools {
 // commands written on it (joined by ` ; `), others are empty. Only tasks named as a deploy's are
 // kept (deploy_task_name; a Rakefile's code outside any task runs whenever rake loads it, so it is
 // kept too); every local-exec command of a .tf file is. Linear in the text.
-[[nodiscard]] std::string task_file_commands(std::string_view path, std::string_view text);
+// `only`: that task's commands alone, whatever its name (a command that runs it by name).
+[[nodiscard]] std::string task_file_commands(std::string_view path, std::string_view text, std::optional<std::string_view> only = std::nullopt);
 
 namespace deploy_detail {
+
+struct Follow;
+
+// Why the task a `rake T` (`bundle exec rake T`), `mise run T`, `deno task T` or `composer run T`
+// command runs hides what pgfence must see, "" when it does not: that task's commands, read as
+// command lines, whatever its name (a deploy runs it), from the runner's file in `base` (`-f F`).
+[[nodiscard]] std::string runner_task_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, Follow& follow);
 
 // Why a command's words run a declarative apply or a down verb the verb table cannot spell:
 // `atlas schema apply` without `--dry-run` (it plans the DDL from the desired state, drops

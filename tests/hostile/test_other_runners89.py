@@ -68,6 +68,16 @@ def composer_event(s):
     runner_gate(s, "composer.json", comp("@php artisan migrate --force"), comp("@php artisan migrate:fresh --force"), 6, "composer install --no-dev")
 
 
+def step_runs_helper_task(s):
+    """A deploy step runs a task by a helper's name (`rake db_reset`, `mise run fresh`): that task's
+    commands are read, at the step's line, as a Makefile target's are."""
+    base = {**KNEX, "Rakefile": 'task :db_reset do\n  sh "npx knex migrate:rollback --all"\nend\n',
+            "mise.toml": '[tasks.fresh]\nrun = "npx knex migrate:rollback --all"\n', WF: workflow("npm ci", "npx knex migrate:latest")}
+    gate_both(s, {WF: workflow("npm ci", "bundle exec rake db_reset", "mise run fresh")}, WF, 8, base=base)
+    found = [f for f in analyze(s)[1] if f["path"] == WF]
+    check(any(f["line"] == 9 and "mise task" in f["message"] for f in found), f"the mise step is unknown too: {found}")
+
+
 def control_runners(s):
     """Terraform infrastructure with no database command, a Rakefile's test and build tasks, a mise
     task and a Composer script that run no migration tool's destructive verb: nothing unknown."""
@@ -192,7 +202,7 @@ def dockerfile_copied_sql(s):
     check(any(f["path"] == "db/release.sql" for f in found), f"pr: a finding on db/release.sql: {found}")
 
 
-SCENARIOS = {f.__name__: f for f in [terraform_local_exec, terraform_heredoc, rake_sh, mise_run, deno_task, composer_event, control_runners,
+SCENARIOS = {f.__name__: f for f in [terraform_local_exec, terraform_heredoc, rake_sh, mise_run, deno_task, composer_event, step_runs_helper_task, control_runners,
                                       ruby_runner, bundle_ruby_runner, go_runner, go_built_runner, pr_go_built_runner_changed,
                                       pr_ruby_runner_changed, pr_go_runner_changed,
                                       control_own_programs, atlas_apply, atlas_dry_run_control, hasura_down, hasura_goto, dockerfile_copied_sql]}
