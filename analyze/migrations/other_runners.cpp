@@ -72,6 +72,22 @@ std::string quoted(std::string_view l, std::size_t& i, bool ruby) {
     return v;
 }
 
+// A backquoted Ruby command with each `#{...}` as `$COMPUTED`, as quoted() makes a string's.
+std::string ruby_command(std::string_view c) {
+    std::string out;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        if (c[i] == '#' && i + 1 < c.size() && c[i + 1] == '{') {
+            const std::size_t close = c.find('}', i);
+            out += "$COMPUTED";
+            if (close == std::string_view::npos) break;
+            i = close;
+            continue;
+        }
+        out += c[i];
+    }
+    return out;
+}
+
 // Rake: Rake's `sh` (rake lib/rake/file_utils.rb: `sh(*cmd)`, one string run by the shell or the
 // words of one command), Kernel's `system` and `exec`, backquotes and `%x(...)`. The task a line
 // is in: `task :name`, `task name: deps`, `task "name"`, up to the `end` at its indentation.
@@ -106,7 +122,7 @@ void rake_commands(std::string_view text, const Counts& counts, Lines& out) {
             if (c == '`') {
                 const std::size_t close = l.find('`', i + 1);
                 if (close == std::string_view::npos) break;
-                out.add(n, l.substr(i + 1, close - i - 1));
+                out.add(n, ruby_command(l.substr(i + 1, close - i - 1)));
                 i = close + 1;
                 continue;
             }
@@ -115,7 +131,7 @@ void rake_commands(std::string_view text, const Counts& counts, Lines& out) {
                 const char close_c = open == '(' ? ')' : open == '{' ? '}' : open == '[' ? ']' : open == '<' ? '>' : open;
                 const std::size_t close = l.find(close_c, i + 3);
                 if (close == std::string_view::npos) break;
-                out.add(n, l.substr(i + 3, close - i - 3));
+                out.add(n, ruby_command(l.substr(i + 3, close - i - 3)));
                 i = close + 1;
                 continue;
             }
