@@ -15,7 +15,7 @@ bool vendored(std::string_view p) {
 }
 
 bool program_name(std::string_view n) {
-    for (std::string_view ext : {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".py"}) {
+    for (std::string_view ext : {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".py", ".rb", ".go"}) {
         if (n.ends_with(ext)) return !n.ends_with(".d.ts");
     }
     return false;
@@ -65,7 +65,8 @@ analyze::Result<bool> add_own_runner_reports(const diff::Repository& repo, const
     while (!queue.empty()) {
         const std::string path = queue.front();
         queue.pop_front();
-        if (analyze::path_name(path).ends_with(".py")) continue;  // Python's imports are not followed: the runner itself counts
+        // Python's, Ruby's and Go's imports are not followed: the runner itself counts.
+        if (const std::string_view n = analyze::path_name(path); n.ends_with(".py") || n.ends_with(".rb") || n.ends_with(".go")) continue;
         auto text = read(path);
         if (failed) return *failed;
         if (!text) continue;

@@ -21,6 +21,7 @@
 #include "analyze/migrations/shell_forms.hpp"
 #include "analyze/migrations/template_vars.hpp"
 #include "analyze/migrations/workflow_values.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 
 namespace pgfence::analyze::tools {
@@ -217,6 +218,14 @@ namespace deploy_detail {
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
     std::vector<CommandUnknown> out;
     constexpr std::size_t k_most = 64;
+    // A task runner's or Terraform's file: its tasks' commands, as a script's lines run from its
+    // folder (other_runners.hpp; red team R89 F5).
+    if (!run_script && task_file(path)) {
+        std::string caller = std::exchange(follow.base, std::string(path_folder(path)));
+        auto found = command_unknowns(path, task_file_commands(path, text), read, follow, true);
+        follow.base = std::move(caller);
+        return found;
+    }
     // A Node or Python script a command runs: the commands it spawns (deploy_spawns.cpp).
     bool python = false;
     if (!std::exchange(follow.spawns, false) && run_script && code_script(path, text, &python)) return spawn_unknowns(path, text, read, follow, python);
@@ -250,6 +259,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     if (!run_script && (name.ends_with(".sh") || name.ends_with(".bash") || compose) && helper_name(name.substr(0, name.rfind('.')))) return out;
     // The packages the lines run scripts of, by folder, each read once (deploy_workspaces.hpp).
     Workspaces workspaces(read);
+    GoBuilds go_builds;  // `go build -o bin/migrate ./cmd/migrate`, then `./bin/migrate` (other_runners.hpp)
     if (package) {
         // A script a deploy's migrate step names, or one such a script runs with npm run.
         PackageScripts scripts(package_scripts(text));
@@ -653,7 +663,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                         // A package.json script's program that is not in the repository is the build's
                         // output or the app's own (`start: node dist/main.js`), run by whoever runs the
                         // script: a deploy step that writes and runs a file is read where it does so.
-                        if (why.ends_with(k_not_in_repository) && path_name(path) == "package.json") why.clear();
+                        // So is a task's of deno.json, composer.json, mise.toml or a Rakefile (other_runners.hpp).
+                        if (why.ends_with(k_not_in_repository) && (path_name(path) == "package.json" || task_file(path))) why.clear();
                         // A program of the project's own whose name says it migrates (`node dist/migrate.js`;
                         // review87 miss 1): not a tool pgfence models. A developer's (`migrate-dev.ts`) is passed over.
                         if (const std::string_view n = path_name(script); why.empty() && lower(n).find("migrat") != std::string::npos &&
@@ -687,6 +698,10 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                               "at deploy: pgfence does not read it, so what it runs against the database (the down direction, a reset) is not known";
                     }
                 }
+                // `rake T`, `mise run T`, `deno task T`, `composer run T`: that task's commands (other_runners.hpp).
+                if (why.empty() && here) why = runner_task_unknown(words, *here, read, follow);
+                // The project's own Ruby or Go program that connects to PostgreSQL (red team R89 F8).
+                if (why.empty() && here) why = driver_program_unknown(words, *here, read, &go_builds);
                 // A program a folder the workflow put on PATH holds (`echo "$PWD/bin" >> $GITHUB_PATH`, then `knex ...`).
                 if (why.empty() && values && !path_folders.empty()) why = path_program_unknown(words, path_folders, read, follow);
                 // BASH_ENV: a file bash reads before each script, as a script the deploy runs.

@@ -11,6 +11,7 @@
 
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/psql_files.hpp"
 
 namespace pgfence::analyze::tools {
@@ -226,6 +227,8 @@ std::string destructive_command(std::string_view command) {
     // One pass over each command's words, the tools started so far in a set: linear in the words
     // (times the verbs), whatever a line repeats.
     for (const auto& words : simple_commands(command)) {
+        // Atlas's declarative apply, Hasura's down flags (other_runners.hpp; red team R89 F10, F11).
+        if (std::string why = other_destructive_words(words); !why.empty()) return why;
         const bool golang = golang_migrate(words, 0);
         std::set<std::string, std::less<>> started;
         for (std::size_t v = 0; v < words.size(); ++v) {

@@ -12,6 +12,7 @@
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/tool_runners.hpp"
 
@@ -151,6 +152,21 @@ std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_vi
         const std::string_view n = path_name(r.path);
         if (!migrating_name(n.substr(0, n.find('.')))) continue;
         if (auto p = own_program(r.path, "", read)) push(r.line, "its line", *p);
+    }
+    // A Ruby or Go program of the project's that connects to PostgreSQL (`ruby scripts/fix.rb`,
+    // `go run ./cmd/migrate`; red team R89 F8), whatever its name. A workflow's lines run from the
+    // top, another command file's from its folder.
+    const std::string base = runs_from_top(path) ? std::string() : std::string(path_folder(path));
+    int n = 0;
+    GoBuilds builds;
+    for (std::size_t at = 0; at <= text.size() && out.size() < k_most; ++n) {
+        const std::size_t nl = text.find('\n', at);
+        const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        if (line.find("ruby") == std::string_view::npos && line.find("go ") == std::string_view::npos && builds.empty()) continue;
+        for (const auto& words : simple_commands(line)) {
+            if (auto f = driver_program(words, base, read, &builds)) push(n + 1, "its line", OwnProgram{*f, {}});
+        }
     }
     return out;
 }

@@ -110,7 +110,9 @@ void add_file(Reading& r, const std::string& setting, int n, std::string_view fi
                             "or builds it when it runs): pgfence does not see the SQL it runs",
                             false);
             d.loads_unread = "a command of the project runs " + shown_name(path) + ", which is not in the repository, so this file may be the one it runs: review it";
-            d.folder = path;
+            // A deploy may put a repository file of that name there (a Dockerfile's `COPY db/
+            // /srv/sql/` under WORKDIR /srv, red team R89 F12): any file so named may be it.
+            d.folder = path_name(path).empty() ? path : "**/" + std::string(path_name(path));
         }
         return;
     }

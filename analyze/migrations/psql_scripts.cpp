@@ -4,6 +4,7 @@
 #include <string>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/psql_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
@@ -368,7 +369,8 @@ bool ansible_commands(std::string_view path, std::string_view text) {
 
 bool psql_script_name(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name.empty() || name.front() == '.' || command_file(path)) return false;
+    // A Rakefile is a command file for its tasks' `sh` strings (other_runners.hpp) and a Ruby script still.
+    if (name.empty() || name.front() == '.' || (command_file(path) && !task_file(path))) return false;
     if (name.find('.') == std::string_view::npos) return true;
     return name.ends_with(".py") || name.ends_with(".rb") || name.ends_with(".rake") || name == "Rakefile" || name == "Capfile";
 }

@@ -1,4 +1,6 @@
 #include "analyze/migrations/settings_surface.hpp"
+
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
 #include <algorithm>
@@ -192,6 +194,8 @@ bool command_file(std::string_view path) {
     // the application's folder, the one holding its .platform.app.yaml (docs.platform.sh
     // "Hooks": "The hooks run in the application's root folder").
     if (name == ".platform.app.yaml") return true;
+    // Terraform's, rake's, mise's, deno's and Composer's files: their tasks' commands (other_runners.hpp).
+    if (task_file(path)) return true;
     return runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash");
 }
 
