@@ -2,29 +2,12 @@
 
 #include <cctype>
 
+#include "analyze/base/text_lines.hpp"
+
 namespace pgfence::analyze::tools {
 namespace {
 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
-template <typename F>
-void each_line(std::string_view text, F f) {
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size();) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        f(n, l);
-    }
-}
 
 }  // namespace
 
@@ -37,10 +20,10 @@ TemplateVars just_variables(std::string_view text) {
         while (e < l.size() && name_char(l[e])) ++e;
         if (e == 0) return;
         const std::string name(l.substr(0, e));
-        std::string_view rest = trim(l.substr(e));
+        std::string_view rest = trim_blanks(l.substr(e));
         if (!rest.starts_with(":=")) return;
-        rest = trim(rest.substr(2));
-        if (const std::size_t hash = rest.find(" #"); hash != std::string_view::npos) rest = trim(rest.substr(0, hash));
+        rest = trim_blanks(rest.substr(2));
+        if (const std::size_t hash = rest.find(" #"); hash != std::string_view::npos) rest = trim_blanks(rest.substr(0, hash));
         if (out.size() >= 256 && !out.contains(name)) return;
         out[name] = {std::nullopt, n};  // assigned again: the last literal, or computed
         // One quoted string: just's single quotes are raw, double quotes take escapes (a `\` is left computed).
@@ -62,7 +45,7 @@ TemplateVars taskfile_variables(std::string_view text) {
     each_line(text, [&](int n, std::string_view l) {
         const std::size_t indent = l.find_first_not_of(" \t");
         if (indent == std::string_view::npos) return;
-        std::string_view body = trim(l.substr(indent));
+        std::string_view body = trim_blanks(l.substr(indent));
         if (body.empty() || body.front() == '#') return;
         if (vars_indent != std::string_view::npos && indent <= vars_indent) vars_indent = entry_indent = std::string_view::npos;
         if (body == "vars:") {
@@ -76,8 +59,8 @@ TemplateVars taskfile_variables(std::string_view text) {
         while (e < body.size() && name_char(body[e])) ++e;
         if (e == 0 || e >= body.size() || body[e] != ':') return;
         const std::string name(body.substr(0, e));
-        std::string_view v = trim(body.substr(e + 1));
-        if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = trim(v.substr(0, hash));
+        std::string_view v = trim_blanks(body.substr(e + 1));
+        if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = trim_blanks(v.substr(0, hash));
         if (out.size() >= 256 && !out.contains(name)) return;
         out[name] = {std::nullopt, n};
         if (v.empty() || v.front() == '{' || v.front() == '[' || v.front() == '|' || v.front() == '>' || v.front() == '&' ||
@@ -98,7 +81,7 @@ std::string with_template_vars(std::string_view line, const TemplateVars& vars, 
         if (close == std::string_view::npos) break;
         out += line.substr(at, open - at);
         at = close + 2;
-        std::string_view inner = trim(line.substr(open + 2, close - open - 2));
+        std::string_view inner = trim_blanks(line.substr(open + 2, close - open - 2));
         if (task && inner.starts_with(".")) inner.remove_prefix(1);
         const auto it = vars.find(inner);
         if (it != vars.end() && uses.size() < 16) uses.push_back(it->second.second);
