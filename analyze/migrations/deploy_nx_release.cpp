@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/base/json_members.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/release_text.hpp"
@@ -22,20 +23,10 @@ std::optional<std::vector<std::string>> pre_version_commands(std::string_view te
     const nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false, true);
     if (doc.is_discarded()) return std::nullopt;
     std::vector<std::string> out;
-    std::vector<const nlohmann::json*> todo = {&doc};
-    for (std::size_t seen = 0; !todo.empty() && seen < (1u << 20); ++seen) {
-        const nlohmann::json* node = todo.back();
-        todo.pop_back();
-        if (node->is_array()) {
-            for (const auto& item : *node) todo.push_back(&item);
-        } else if (node->is_object()) {
-            for (auto it = node->begin(); it != node->end(); ++it) {
-                if (it.key() == "preVersionCommand" && it->is_string() && out.size() < 64) out.push_back(it->get<std::string>());
-                else if (it.key() == "preVersionCommand" && !it->is_null()) out.emplace_back("\x01");
-                todo.push_back(&*it);
-            }
-        }
-    }
+    each_json_member(doc, [&](const std::string& key, const nlohmann::json& value) {
+        if (key == "preVersionCommand" && value.is_string() && out.size() < 64) out.push_back(value.get<std::string>());
+        else if (key == "preVersionCommand" && !value.is_null()) out.emplace_back("\x01");
+    });
     return out;
 }
 

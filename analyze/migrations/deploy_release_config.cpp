@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/base/json_members.hpp"
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
@@ -334,19 +335,9 @@ std::set<std::string> json_keys(std::string_view text, IsKey is_key) {
     std::set<std::string> out;
     const nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) return out;
-    std::vector<const nlohmann::json*> todo = {&doc};
-    for (std::size_t seen = 0; !todo.empty() && seen < (1u << 20); ++seen) {
-        const nlohmann::json* node = todo.back();
-        todo.pop_back();
-        if (node->is_array()) {
-            for (const auto& item : *node) todo.push_back(&item);
-        } else if (node->is_object()) {
-            for (auto it = node->begin(); it != node->end(); ++it) {
-                if (is_key(it.key()) && (it->is_string() || (it->is_array() && !it->empty()))) out.insert(it.key());
-                todo.push_back(&*it);
-            }
-        }
-    }
+    each_json_member(doc, [&](const std::string& key, const nlohmann::json& value) {
+        if (is_key(key) && (value.is_string() || (value.is_array() && !value.empty()))) out.insert(key);
+    });
     return out;
 }
 
