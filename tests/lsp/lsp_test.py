@@ -108,7 +108,8 @@ DOC = ("-- add an index: ünïcödé 🎉\n"
 
 def suite_editing(binary):
     """didOpen is analyze's findings; hover, lenses, actions applied and re-analysed; stale results."""
-    repo = make_repo({"db/migrations/0010_users.sql": USERS})
+    # psql -f runs the folder (`tool = "psql"`): a plain folder's CONCURRENTLY plan needs its runner known.
+    repo = make_repo({"db/migrations/0010_users.sql": USERS, ".pgfence.toml": 'tool = "psql"\n'})
     path = "db/migrations/0020_index.sql"
     write(repo, path, DOC)
     uri = uri_of(repo, path)

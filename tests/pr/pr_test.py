@@ -208,9 +208,10 @@ def write_spaces(path, size):
 
 def posts_everything(s):
     """A pull request with new and pre-existing findings: check run, comment, SARIF, summary, outputs."""
-    s.make_repo()
+    # psql -f runs the folder (`tool = "psql"`): the comment's recipe needs the runner known.
+    s.make_repo(base_files={".pgfence.toml": 'tool = "psql"\n'})
     s.start_double()
-    proc = s.run_pr()
+    proc = s.run_pr(no_config=False)
     check(proc.returncode == 1, f"a new HIGH finding must fail the run: exit {proc.returncode}\n{proc.stderr}")
     s.all_requests_valid()
 
@@ -622,12 +623,14 @@ def faults(s):
     """GitHub misbehaves the ways the issue names: 500s on the check run (retried), a 403
     secondary rate limit with Retry-After on the comments (waited out), a 422 on a too-long
     comment (sent again, shorter, with a note of what was left out). Nothing is lost."""
-    s.make_repo(head_002="".join(f"CREATE INDEX i{i} ON orders (c{i});\n" for i in range(80)))
+    # psql -f runs the folder (`tool = "psql"`): each index's recipe, which makes the comment long, needs the runner known.
+    s.make_repo(head_002="".join(f"CREATE INDEX i{i} ON orders (c{i});\n" for i in range(80)),
+                base_files={".pgfence.toml": 'tool = "psql"\n'})
     s.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 2},
                            {"kind": "secondary-rate-limit", "status": 403, "retry_after": 1, "method": "GET",
                             "path": "comments", "times": 1},
                            {"kind": "validation", "method": "POST", "path": "comments", "times": 1}])
-    proc = s.run_pr()
+    proc = s.run_pr(no_config=False)
     check(proc.returncode == 1, f"exit {proc.returncode}\n{proc.stderr}")
     creates = s.requests("checks/create")
     check(len(creates) == 3 and creates[-1]["status"] == 201, f"two 500s, then the check run: {[r['status'] for r in creates]}")
