@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 
+#include "analyze/base/text_lines.hpp"
+#include "analyze/base/yaml_scalar.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/psql_commands.hpp"
 #include "analyze/migrations/settings_surface.hpp"
@@ -315,7 +319,25 @@ ShellNames shell_names(std::string_view text) {
     return out;
 }
 
+// A workflow's `run: "..."` or `run: '...'` on one line: the shell's text is the YAML scalar's
+// value, quotes gone (YAML 1.2.2 §7.3), so `run: "yarn check ${{ github.ref_name }}"` runs yarn;
+// nullopt for any other line.
+static std::optional<std::string> quoted_run_value(std::string_view line) {
+    std::string_view l = trim_blanks(line);
+    if (l.starts_with("- ")) l = trim_blanks(l.substr(2));
+    if (!l.starts_with("run:")) return std::nullopt;
+    const std::string_view rest = trim_blanks(l.substr(4));
+    if (rest.empty() || (rest.front() != '"' && rest.front() != '\'')) return std::nullopt;
+    std::size_t end = 0;
+    std::optional<std::string> value = yaml_quoted(rest, end);
+    const std::string_view after = trim_blanks(rest.substr(end));
+    if (!value || !(after.empty() || after.front() == '#')) return std::nullopt;
+    return "run: " + *value;
+}
+
 std::string shell_form_why(std::string_view line, const ShellNames* names, bool workflow, bool run_line) {
+    const std::optional<std::string> unquoted = workflow && !run_line ? quoted_run_value(line) : std::nullopt;
+    if (unquoted) line = *unquoted;
     if (line.find_first_of("$`\"'\\") == std::string_view::npos && (names == nullptr || (names->functions.empty() && names->aliases.empty()))) return "";
     for (const Head& h : command_heads(line)) {
         const Parts p = parts(h.word);

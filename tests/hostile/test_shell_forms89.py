@@ -117,6 +117,11 @@ def github_format(s):
     one(s, "${{ format('ps{0}', 'ql') }} " + DROP)
 
 
+def github_quoted(s):
+    """A YAML-quoted `run:` value is the shell's text without its quotes: the expression is still the program."""
+    one(s, "\"${{ format('ps{0}', 'ql') }} $DATABASE_URL -c 'DROP TABLE users'\"")
+
+
 def github_join(s):
     one(s, "${{ join(fromJSON('[\"psql\", \"-c\", \"DROP TABLE users\"]'), ' ') }} \"$DATABASE_URL\"")
 
@@ -155,6 +160,9 @@ def control_args_to_other(s):
 def control_github_arguments(s):
     clean(s, {WF: HEAD + "      - run: npm test -- --node ${{ matrix.node }}\n"
                          "      - run: echo ${{ secrets.REGISTRY_TOKEN }} | docker login ghcr.io -u ${{ github.actor }} --password-stdin\n"
+                         # A YAML-quoted run: runs its first word, yarn (medusa's docs-test.yml:84, review 89).
+                         "      - run: \"yarn check:pr-files-count ${{ github.ref_name }}\"\n"
+                         "      - run: 'echo ${{ github.sha }}'\n"
                          "      - uses: actions/github-script@v7\n        with:\n          result-encoding: string\n"
                          "      - uses: softprops/action-gh-release@v2\n        with:\n          body: |\n"
                          "            ${{ steps.notes.outputs.text }}\n"})
@@ -172,7 +180,7 @@ def control_sed_file_text(s):
 SCENARIOS = {f.__name__: f for f in (
     computed_which, computed_command_v, computed_backquote, computed_default, computed_alternate, computed_quoted_default,
     function_call, psql_spread_args, array_program, quoted_program, alias_call, process_substitution,
-    python_system, python_multiline, perl_system, ruby_backquote, node_exec, github_format, github_join, github_glued,
+    python_system, python_multiline, perl_system, ruby_backquote, node_exec, github_format, github_quoted, github_join, github_glued,
     sed_file_e, awk_file_system, sed_file_outside,
     control_substitutions, control_args_to_other, control_github_arguments, control_one_liners, control_sed_file_text)}
 
