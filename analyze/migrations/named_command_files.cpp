@@ -1,6 +1,7 @@
 #include "analyze/migrations/named_command_files.hpp"
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
@@ -29,12 +30,6 @@ std::string command_view(std::string_view path, CommandKind kind) {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
 std::string_view unquote(std::string_view s) {
     if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) return s.substr(1, s.size() - 2);
     return s;
@@ -51,14 +46,9 @@ bool dependency_files(std::string_view word) {
 std::vector<IncludedFile> included_files(std::string_view path, std::string_view text, bool make) {
     std::vector<IncludedFile> out;
     const std::string folder(path_folder(path));
-    int n = 0;
-    for (std::size_t at = 0; at <= text.size() && out.size() < 64;) {
-        ++n;
-        const std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (l.empty() || l.front() == '\t' || l.front() == '#') continue;
-        l = trim(l);
+    each_line(text, [&](int n, std::string_view l) {
+        if (out.size() >= 64 || l.empty() || l.front() == '\t' || l.front() == '#') return;
+        l = trim_blanks(l);
         if (make) {
             // GNU make manual, "Including Other Makefiles": `include FILENAMES...`, `-include` and
             // `sinclude` (no error when a file is missing); names relative to the folder make runs in:
@@ -67,7 +57,7 @@ std::vector<IncludedFile> included_files(std::string_view path, std::string_view
             for (std::string_view k : {"include ", "-include ", "sinclude "}) {
                 if (l.starts_with(k)) rest = l.substr(k.size());
             }
-            if (rest.empty()) continue;
+            if (rest.empty()) return;
             if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
             for (std::size_t w = 0; w < rest.size() && out.size() < 64;) {
                 while (w < rest.size() && (rest[w] == ' ' || rest[w] == '\t')) ++w;
@@ -88,39 +78,39 @@ std::vector<IncludedFile> included_files(std::string_view path, std::string_view
                 const std::string file = repository_path(folder, word);
                 out.push_back(IncludedFile{n, file, std::string(word), ""});
             }
-            continue;
+            return;
         }
         // just manual, "Imports": `import 'path'`, `import? 'path'` (optional), relative to the
         // justfile's folder; "Modules": `mod name`, `mod? name`, `mod name 'path'`; a module
         // without a path is name.just, name/mod.just, name/justfile or name/.justfile.
         if (l.starts_with("import ") || l.starts_with("import? ")) {
-            const std::string_view word = unquote(trim(l.substr(l.find(' ') + 1)));
-            if (word.empty()) continue;
+            const std::string_view word = unquote(trim_blanks(l.substr(l.find(' ') + 1)));
+            if (word.empty()) return;
             if (word.find_first_of("{}$`") != std::string_view::npos || word.starts_with("~")) {
                 out.push_back(IncludedFile{n, "", std::string(word), ""});
-                continue;
+                return;
             }
             out.push_back(IncludedFile{n, repository_path(folder, word), std::string(word), ""});
         } else if (l.starts_with("mod ") || l.starts_with("mod? ")) {
-            std::string_view rest = trim(l.substr(l.find(' ') + 1));
+            std::string_view rest = trim_blanks(l.substr(l.find(' ') + 1));
             const std::size_t space = rest.find_first_of(" \t");
             const std::string module(rest.substr(0, space));
-            const std::string_view word = space == std::string_view::npos ? std::string_view() : unquote(trim(rest.substr(space)));
-            if (module.empty() || module.find_first_of("{}$`'\"") != std::string::npos) continue;
+            const std::string_view word = space == std::string_view::npos ? std::string_view() : unquote(trim_blanks(rest.substr(space)));
+            if (module.empty() || module.find_first_of("{}$`'\"") != std::string::npos) return;
             if (!word.empty()) {
                 if (word.find_first_of("{}$`") != std::string_view::npos || word.starts_with("~")) {
                     out.push_back(IncludedFile{n, "", std::string(word), module});
                 } else {
                     out.push_back(IncludedFile{n, repository_path(folder, word), std::string(word), module});
                 }
-                continue;
+                return;
             }
             // The first that exists is read: listed in just's order, the reader takes the first it finds.
             for (const std::string& candidate : {module + ".just", module + "/mod.just", module + "/justfile", module + "/.justfile"}) {
                 if (out.size() < 64) out.push_back(IncludedFile{n, repository_path(folder, candidate), candidate, module});
             }
         }
-    }
+    });
     return out;
 }
 
