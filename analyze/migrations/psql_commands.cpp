@@ -15,9 +15,39 @@ bool mentions_client(std::string_view text) {
     return false;
 }
 
+namespace {
+
+// Where `$(` ... `)` that opened before `from` ends in `l`: past its `)`, or l.size() when it does not
+// close. Quotes, backslashes and nested parentheses are skipped over; one pass, linear.
+std::size_t substitution_end(std::string_view l, std::size_t from) {
+    int depth = 1;
+    for (std::size_t k = from; k < l.size(); ++k) {
+        const char c = l[k];
+        if (c == '\\') {
+            ++k;
+        } else if (c == '\'') {
+            k = l.find('\'', k + 1);
+            if (k == std::string_view::npos) return l.size();
+        } else if (c == '"') {
+            for (++k; k < l.size() && l[k] != '"'; ++k) {
+                if (l[k] == '\\') ++k;
+            }
+            if (k >= l.size()) return l.size();
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')' && --depth == 0) {
+            return k + 1;
+        }
+    }
+    return l.size();
+}
+
+}  // namespace
+
 // The commands of a shell line as a POSIX shell splits it: words end at unquoted blanks; '...',
 // "..." (with its backslash escapes) and a backslash quote; an unquoted ;, &, &&, || or | ends a
-// command (| pipes into the next); # at a word's start begins a comment. Red team I1: the reader
+// command (| pipes into the next), as does a `)` that closes a subshell or a case pattern; `$(...)`
+// stays in its word; # at a word's start begins a comment. Red team I1: the reader
 // split `psql -c "SELECT 1; DROP TABLE users"` at the quoted ';' and took the command for a read.
 // Linear in the line.
 std::vector<Command> shell_commands(std::string_view l) {
@@ -62,8 +92,18 @@ std::vector<Command> shell_commands(std::string_view l) {
         } else if (c == '\\' && i + 1 < l.size()) {
             word += l[++i];
             in_word = true;
+        } else if (c == '$' && i + 1 < l.size() && l[i + 1] == '(') {
+            // A command substitution or arithmetic (`$(X)`, `$((1+2))`) is part of the word it is in,
+            // up to its own `)` past quotes and nested parentheses (bash manual, "Command
+            // Substitution"): `psql $(heroku config:get DATABASE_URL) -c '...'` is one psql command
+            // (red team R89b F6). read_line reads the substitution's own command from its start.
+            const std::size_t end = substitution_end(l, i + 2);
+            word.append(l.substr(i, end - i));
+            in_word = true;
+            computed = true;
+            i = end - 1;
         } else if (c == ')') {
-            // The end of a subshell, a case pattern, or a command substitution read from its start.
+            // The end of a subshell or a case pattern.
             end_word();
             out.emplace_back();
         } else if (c == ';' || c == '&' || c == '|') {

@@ -8,9 +8,11 @@
 
 #include "analyze/base/ascii.hpp"
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/joined_commands.hpp"
 #include "analyze/migrations/psql_commands.hpp"
 #include "analyze/migrations/psql_includes.hpp"
+#include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/workflow_values.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/parse/lexing_settings.hpp"
@@ -693,8 +695,14 @@ std::vector<ToolDir> read_psql_files(std::string_view path, std::string_view tex
     // A value computed or set by a command is left as written, and the command stays unread.
     std::optional<deploy_detail::WorkflowValues> values;
     if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) values.emplace(text);
+    // A Makefile's recipe lines as make hands them to the shell, its literal variables put in
+    // (`PSQL := psql $(DATABASE_URL)`, then `$(PSQL) -c '...'`: red team R89b F6).
+    const bool makefile = make_file_name(name);
+    const deploy_detail::MakeVariables make_vars = makefile ? deploy_detail::make_variables(text) : deploy_detail::MakeVariables{};
     for (const auto& l : logical_lines(text, yaml)) {
-        if (values && l.text.find('$') != std::string::npos) {
+        if (makefile && l.text.starts_with('\t') && l.text.find('$') != std::string::npos) {
+            read_line(deploy_detail::with_make_variables(l.text, make_vars), l.number, r);
+        } else if (values && l.text.find('$') != std::string::npos) {
             std::vector<int> uses;
             std::vector<ToolDir> more;
             Reading m{base, read, more, std::move(r.loops)};
