@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/ansible_tasks.hpp"
 #include "analyze/migrations/command_data_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
@@ -236,12 +237,16 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext;
     // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
     const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
+    if (!run_script && yaml_file && !manifest && !command_file(path)) return ansible_tasks_file(path, text) ? ansible_task_unknowns(text) : out;
     if (!run_script && !package && !dotenv && !manifest && !command_file(path)) return out;
     // The exec-form commands of a YAML file (`command: ["npx", "knex", "migrate:rollback"]`, one
     // word a line), as the program receives them.
     if (yaml_file) {
-        for (const auto& c : yaml_exec_commands(text)) {
+        for (auto c : yaml_exec_commands(text)) {
             if (out.size() >= k_most) break;
+            // A Helm template's `{{ .Values.x }}`: a value pgfence does not render (template_vars.hpp).
+            c.command = without_template_words(c.command);
+            for (auto& w : c.words) w = without_template_words(w);
             std::string why = container_command_why(path, c, manifest, read);
             if (why.empty()) why = destructive_command(c.command);
             if (why.empty()) why = unread_settings_command(c.command);
@@ -496,6 +501,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         std::fill_n(line_text.begin(), std::min(quoted_text, line_text.size()), ' ');
         if (recipe_char && !line_text.empty() && line_text.front() == *recipe_char) line_text.front() = '\t';
         if (taskfile && line_text.find("{{") != std::string::npos) line_text = with_template_vars(line_text, just_vars, true, uses);
+        else if (yaml_file && line_text.find("{{") != std::string::npos) line_text = without_template_words(line_text);
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.

@@ -249,8 +249,12 @@ std::string destructive_command(std::string_view command) {
                        ": pgfence analyses what the up migrations do, not this, so what it drops or changes is not reviewed";
             }
             if ((started.size() > 1 || (started.size() == 1 && (golang || !started.contains("migrate")))) && computed_word(words, v, started)) {
-                return "this command gives " + *started.begin() + " a word the shell computes (`" + printable(words[v]) +
-                       "`): which verb it runs, the down direction or a reset among them, is not known where the line is read";
+                // without_template_words' mark: a Helm, Ansible, just or Task `{{ }}` (template_vars.hpp).
+                const bool template_value = words[v].find("$JUST_COMPUTED") != std::string::npos;
+                return "this command gives " + *started.begin() +
+                       (template_value ? std::string(" a template value pgfence does not render (`{{ }}`)")
+                                       : " a word the shell computes (`" + printable(words[v]) + "`)") +
+                       ": which verb it runs, the down direction or a reset among them, is not known where the line is read";
             }
             const std::string tool = tool_word(words[v]);
             if (tool == "django" || std::any_of(verbs().begin(), verbs().end(), [&](const Verb& verb) { return verb.tool == tool; })) started.insert(tool);

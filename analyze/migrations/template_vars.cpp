@@ -95,4 +95,24 @@ std::string with_template_vars(std::string_view line, const TemplateVars& vars, 
     return out;
 }
 
+std::string without_template_words(std::string_view line) {
+    std::string out;
+    std::size_t at = 0;
+    for (std::size_t from = 0;;) {
+        const std::size_t open = line.find("{{", from);
+        if (open == std::string_view::npos) break;
+        if (open > 0 && line[open - 1] == '$') {
+            from = open + 2;
+            continue;
+        }
+        const std::size_t close = line.find("}}", open + 2);
+        if (close == std::string_view::npos || out.size() >= (1u << 16)) break;
+        out += line.substr(at, open - at);
+        out += "$JUST_COMPUTED";
+        at = from = close + 2;
+    }
+    out += line.substr(at);
+    return out;
+}
+
 }  // namespace pgfence::analyze::tools
