@@ -8,7 +8,7 @@
 namespace pgfence::analyze::tools {
 namespace {
 
-// The module's key a line opens (`shell:`, `ansible.builtin.command:`, `cmd:` under one), or npos;
+// Whether a line opens a module's key (`shell:`, `ansible.builtin.command:`, `cmd:` under one);
 // `value` is what follows it.
 bool module_key(std::string_view body, bool under_module, std::string_view& value) {
     if (body.starts_with("- ")) body = trim_blanks(body.substr(2));

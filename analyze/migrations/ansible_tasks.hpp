@@ -1,9 +1,10 @@
 #pragma once
 // The commands of Ansible tasks (a playbook, a role's tasks/*.yml): the shell, command and raw
 // modules' lines (docs.ansible.com, ansible.builtin.shell, .command, .raw: `shell: CMD`, `cmd: CMD`
-// under the module, a `|` or `>` block), read as deploy_command_unknowns reads a command file's
-// lines, with each Jinja `{{ }}` a value pgfence does not render (template_vars.hpp). A migration
-// tool given one, or run in its down direction, is unknown at its line (red team R89b F5).
+// under the module, a `|` or `>` block), each read with destructive_command, a Jinja `{{ }}` a
+// value pgfence does not render (template_vars.hpp): a migration tool given one, or run in its down
+// direction, is unknown at its line (red team R89b F5). An Ansible file is no command file, so only
+// these lines are read (no false unknowns from its other keys).
 #include <string_view>
 #include <vector>
 
