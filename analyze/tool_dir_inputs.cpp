@@ -14,6 +14,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/api_specs.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
@@ -159,7 +160,9 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // directory link is not entered), so this is what fs::relative gives, without its real-path
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
-        if (tool_settings_file(rel) || psql_script_name(rel) || env_file_source(rel)) {
+        // A YAML file is one for what it may be (a Kubernetes manifest, a tool's settings); an
+        // OpenAPI document is none of those (tools/api_specs.hpp, review89 G).
+        if ((tool_settings_file(rel) && !openapi_document(it->path().string(), rel)) || psql_script_name(rel) || env_file_source(rel)) {
             out.push_back((root / rel).lexically_normal().generic_string());
         } else if (compose_candidate(rel) && maybe_compose.size() < k_most_compose_candidates) {
             maybe_compose.push_back((root / rel).lexically_normal().generic_string());
