@@ -592,21 +592,30 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // A .yarnrc.yml's yarnPath naming the release checked in under .yarn/releases/ (a regular
         // file, no link on the way): an assumption, printed; any other stays unknown (review87 E).
         const auto releases = tools::yarn_release_lines(rel, *text);
+        // Its plugins, when all are Yarn's own as `yarn plugin import` checks them in (review89 F).
+        const auto plugins = tools::yarn_official_plugins(rel, *text);
+        const auto checked_in = [&](const std::string& file) {
+            std::error_code e;
+            fs::path at = root;
+            for (const auto& part : fs::path(file)) {
+                at /= part;
+                if (fs::is_symlink(at, e)) return false;
+            }
+            return fs::is_regular_file(at, e) && (options.confine_to.empty() || path_inside(at.string(), options.confine_to));
+        };
         for (auto& [line, why] : tools::preload_lines(rel, *text)) {
             const auto release = std::find_if(releases.begin(), releases.end(), [&](const auto& r) { return r.first == line; });
-            if (release != releases.end()) {
-                std::error_code e;
-                bool plain = true;
-                fs::path at = root;
-                for (const auto& part : fs::path(release->second)) {
-                    at /= part;
-                    if (fs::is_symlink(at, e)) plain = false;
-                }
-                if (plain && fs::is_regular_file(at, e) && (options.confine_to.empty() || path_inside(at.string(), options.confine_to))) {
-                    out.notes.push_back(path + ":" + std::to_string(line) + " (yarnPath): assumed " + release->second +
-                                        " is Yarn, the release checked into the repository that runs every `yarn` command");
-                    continue;
-                }
+            if (release != releases.end() && checked_in(release->second)) {
+                out.notes.push_back(path + ":" + std::to_string(line) + " (yarnPath): assumed " + release->second +
+                                    " is Yarn, the release checked into the repository that runs every `yarn` command");
+                continue;
+            }
+            if (plugins && plugins->line == line && std::all_of(plugins->files.begin(), plugins->files.end(), checked_in)) {
+                std::string files;
+                for (const auto& f : plugins->files) files += (files.empty() ? "" : ", ") + f;
+                out.notes.push_back(path + ":" + std::to_string(line) + " (plugins): assumed " + files +
+                                    " are Yarn's own plugins, checked into the repository, that every `yarn` command loads");
+                continue;
             }
             unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});
         }
