@@ -262,6 +262,8 @@ std::vector<CommandUnknown> spawned_unknowns(std::string_view path, const std::v
         for (; at < s.line; ++at) lines += '\n';
         std::string command = s.command;
         std::replace(command.begin(), command.end(), '\n', ' ');
+        // Two on one line are two commands: one shell line of both, never one run-together word.
+        if (!lines.empty() && lines.back() != '\n') lines += " ; ";
         lines += command;
     }
     follow.spawns = true;

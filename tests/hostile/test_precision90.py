@@ -99,19 +99,21 @@ def script_workflow(*lines):
 def github_script_exec(s):
     """A github-script step's literal `exec.exec` / `exec.getExecOutput` command lines are read as
     commands: a snapshot release is clean. In another workflow, the down direction (line 10), a
-    computed command line (11), and options that may change what runs (12) stay unknown."""
+    computed command line (11), options that may change what runs (12), and the down direction as
+    a second call on a line (13) stay unknown."""
     release = script_workflow("await exec.exec('yarn run changeset version --snapshot snapshot')",
                               "const {stdout} = await exec.getExecOutput('npm', ['run', 'build'])",
                               "core.info(stdout)")
     down = script_workflow("await exec.exec('npx knex migrate:rollback --all')",
                            "await exec.exec(process.env.CMD)",
-                           "await exec.exec('npx knex migrate:latest', [], {env: {NODE_OPTIONS: '-r ./x.js'}})")
+                           "await exec.exec('npx knex migrate:latest', [], {env: {NODE_OPTIONS: '-r ./x.js'}})",
+                           "await exec.exec('echo', ['hi']); await exec.exec('npx knex migrate:rollback --all')")
     files = {**KNEX, ".github/workflows/snapshot.yml": release, ".github/workflows/reset.yml": down}
     files["package.json"] = '{"name": "app", "scripts": {"build": "tsc"}, "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}\n'
     pull_request(s, files, {})
     proc, found = analyze(s)
     check(unknown_lines(found, ".github/workflows/snapshot.yml") == [], f"a literal release command is read, not unknown: {found}")
-    check(unknown_lines(found, ".github/workflows/reset.yml") == [10, 11, 12], f"the down verb, a computed command, options: unknown: {found}")
+    check(unknown_lines(found, ".github/workflows/reset.yml") == [10, 11, 12, 13], f"the down verb, a computed command, options, a second call on a line: unknown: {found}")
     check(proc.returncode == 1, f"analyze --ci --unknown block fails: {proc.returncode}")
 
 
