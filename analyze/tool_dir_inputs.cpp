@@ -14,6 +14,7 @@
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/api_specs.hpp"
 #include "analyze/migrations/code_migrations.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_commands.hpp"
@@ -159,7 +160,9 @@ void find_settings(const fs::path& root, std::vector<std::string>& out, std::vec
         // directory link is not entered), so this is what fs::relative gives, without its real-path
         // questions per component of both paths (11% of a 30,000-file run's CPU).
         const std::string rel = it->path().lexically_relative(root).generic_string();
-        if (tool_settings_file(rel) || psql_script_name(rel) || env_file_source(rel)) {
+        // A YAML file is one for what it may be (a Kubernetes manifest, a tool's settings); an
+        // OpenAPI document is none of those (tools/api_specs.hpp, review89 G).
+        if ((tool_settings_file(rel) && !openapi_document(it->path().string(), rel)) || psql_script_name(rel) || env_file_source(rel)) {
             out.push_back((root / rel).lexically_normal().generic_string());
         } else if (compose_candidate(rel) && maybe_compose.size() < k_most_compose_candidates) {
             maybe_compose.push_back((root / rel).lexically_normal().generic_string());
@@ -589,21 +592,30 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         // A .yarnrc.yml's yarnPath naming the release checked in under .yarn/releases/ (a regular
         // file, no link on the way): an assumption, printed; any other stays unknown (review87 E).
         const auto releases = tools::yarn_release_lines(rel, *text);
+        // Its plugins, when all are Yarn's own as `yarn plugin import` checks them in (review89 F).
+        const auto plugins = tools::yarn_official_plugins(rel, *text);
+        const auto checked_in = [&](const std::string& file) {
+            std::error_code e;
+            fs::path at = root;
+            for (const auto& part : fs::path(file)) {
+                at /= part;
+                if (fs::is_symlink(at, e)) return false;
+            }
+            return fs::is_regular_file(at, e) && (options.confine_to.empty() || path_inside(at.string(), options.confine_to));
+        };
         for (auto& [line, why] : tools::preload_lines(rel, *text)) {
             const auto release = std::find_if(releases.begin(), releases.end(), [&](const auto& r) { return r.first == line; });
-            if (release != releases.end()) {
-                std::error_code e;
-                bool plain = true;
-                fs::path at = root;
-                for (const auto& part : fs::path(release->second)) {
-                    at /= part;
-                    if (fs::is_symlink(at, e)) plain = false;
-                }
-                if (plain && fs::is_regular_file(at, e) && (options.confine_to.empty() || path_inside(at.string(), options.confine_to))) {
-                    out.notes.push_back(path + ":" + std::to_string(line) + " (yarnPath): assumed " + release->second +
-                                        " is Yarn, the release checked into the repository that runs every `yarn` command");
-                    continue;
-                }
+            if (release != releases.end() && checked_in(release->second)) {
+                out.notes.push_back(path + ":" + std::to_string(line) + " (yarnPath): assumed " + release->second +
+                                    " is Yarn, the release checked into the repository that runs every `yarn` command");
+                continue;
+            }
+            if (plugins && plugins->line == line && std::all_of(plugins->files.begin(), plugins->files.end(), checked_in)) {
+                std::string files;
+                for (const auto& f : plugins->files) files += (files.empty() ? "" : ", ") + f;
+                out.notes.push_back(path + ":" + std::to_string(line) + " (plugins): assumed " + files +
+                                    " are Yarn's own plugins, checked into the repository, that every `yarn` command loads");
+                continue;
             }
             unknown.push_back(SettingUnknown{line, std::move(why), "preloaded code"});
         }

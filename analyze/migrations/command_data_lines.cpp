@@ -268,7 +268,12 @@ bool builtin_module(std::string_view t, std::size_t at) {
 }  // namespace
 
 std::vector<CommandUnknown> github_script_unknowns(std::string_view path, const ScriptBlock& block, const ReadFile& read, Follow& follow) {
-    std::vector<CommandUnknown> out = spawn_unknowns(path, block.text, read, follow, false);
+    // Its `exec` argument's calls with a literal command line are read as a script's commands
+    // (review89 E); another use of `exec` stays unknown below.
+    std::vector<Spawned> spawned = spawned_commands(block.text, false);
+    for (auto& s : actions_exec_commands(block.text)) spawned.push_back(std::move(s));
+    std::stable_sort(spawned.begin(), spawned.end(), [](const Spawned& a, const Spawned& b) { return a.line < b.line; });
+    std::vector<CommandUnknown> out = spawned_unknowns(path, spawned, read, follow);
     const std::string_view t = block.text;
     const auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$'; };
     int line = 1;
@@ -284,6 +289,7 @@ std::vector<CommandUnknown> github_script_unknowns(std::string_view path, const 
         // A method of another object (`/x/.exec(s)`, a RegExp's) is not github-script's `exec`.
         const bool member = i >= word.size() && t[i - word.size()] == '.';
         std::string_view what;
+        if (!member && word == "exec" && actions_exec_at(t, i + 1) != 0) continue;  // read above
         if (!member && (word == "exec" || word == "execa" || word == "spawn")) what = "runs a program";
         else if (!member && (word == "require" || word == "import") && !builtin_module(t, i + 1)) what = "loads a module";
         else if ((!member && (word == "eval" || word == "Function")) || word == "constructor" || word == "binding" || word == "dlopen" || word == "mainModule") what = "evaluates code";

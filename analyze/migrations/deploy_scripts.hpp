@@ -155,6 +155,14 @@ std::vector<Spawned> spawned_commands(std::string_view text, bool python);
 // The unknowns of a Node or Python script a command runs: its spawned commands read as a script's
 // lines, at their lines; a computed spawn unknown at its line.
 std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool python);
+// The same read from a list of spawned commands in line order (spawned_commands, actions_exec_commands).
+std::vector<CommandUnknown> spawned_unknowns(std::string_view path, const std::vector<Spawned>& spawned, const ReadFile& read, Follow& follow);
+// In an actions/github-script step's JavaScript, its `exec` argument's calls (@actions/exec:
+// exec.exec(commandLine, args?, options?), exec.getExecOutput(...)): the command line with a literal
+// args array joined; `computed` for anything else (a variable, a template with ${}, options).
+std::vector<Spawned> actions_exec_commands(std::string_view text);
+// Where `t[at]` starts `.exec(` or `.getExecOutput(` (after the word `exec`): just past the '('; else 0.
+std::size_t actions_exec_at(std::string_view t, std::size_t at);
 // Whether a file a command runs is a Node or Python script (its extension or its `#!` line).
 bool code_script(std::string_view path, std::string_view text, bool* python);
 

@@ -196,13 +196,61 @@ std::vector<Spawned> spawned_commands(std::string_view t, bool python) {
     return out;
 }
 
+std::size_t actions_exec_at(std::string_view t, std::size_t at) {
+    if (at >= t.size() || t[at] != '.') return 0;
+    std::size_t e = at + 1;
+    while (e < t.size() && ident(t[e])) ++e;
+    const std::string_view method = t.substr(at + 1, e - at - 1);
+    if (method != "exec" && method != "getExecOutput") return 0;
+    const std::size_t open = skip_blank(t, e);
+    return open < t.size() && t[open] == '(' ? open + 1 : 0;
+}
+
+std::vector<Spawned> actions_exec_commands(std::string_view t) {
+    std::vector<Spawned> out;
+    int line = 1;
+    std::size_t counted = 0;
+    for (std::size_t at = t.find("exec."); at != std::string_view::npos && out.size() < 256; at = t.find("exec.", at + 1)) {
+        if (at > 0 && (ident(t[at - 1]) || t[at - 1] == '.')) continue;
+        const std::size_t open = actions_exec_at(t, at + 4);
+        if (open == 0) continue;
+        for (; counted < at; ++counted) line += t[counted] == '\n' ? 1 : 0;
+        Spawned s{line, "", true, std::string(t.substr(at, t.find('(', at) - at))};
+        // exec(commandLine, args?, options?) (@actions/exec 1.1.1 lib/exec.d.ts): a literal command
+        // line and a literal array of arguments; options (env, cwd, input) change what runs, so a
+        // third argument, or anything computed, is not followed.
+        if (auto first = literal(t, skip_blank(t, open))) {
+            std::string command = first->first;
+            std::size_t b = skip_blank(t, first->second);
+            if (b < t.size() && t[b] == ',') {
+                if (auto args = literal_list(t, skip_blank(t, b + 1))) {
+                    command += " " + args->first;
+                    b = skip_blank(t, args->second);
+                } else {
+                    b = std::string_view::npos;
+                }
+            }
+            if (b < t.size() && t[b] == ')') {
+                s.command = std::move(command);
+                s.computed = false;
+            }
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool python) {
+    return spawned_unknowns(path, spawned_commands(text, python), read, follow);
+}
+
+std::vector<CommandUnknown> spawned_unknowns(std::string_view path, const std::vector<Spawned>& spawned, const ReadFile& read, Follow& follow) {
     constexpr std::size_t k_most = 64;
     std::vector<CommandUnknown> out;
     // The literal commands at their lines, read as a script's lines are; a computed one unknown at its line.
     std::string lines;
     int at = 1;
-    for (const auto& s : spawned_commands(text, python)) {
+    for (const auto& s : spawned) {
         if (s.computed) {
             if (out.size() < k_most) {
                 out.push_back(CommandUnknown{s.line, "this script runs a child process (" + printable(s.call) + ") whose command or arguments it computes: "
@@ -214,6 +262,8 @@ std::vector<CommandUnknown> spawn_unknowns(std::string_view path, std::string_vi
         for (; at < s.line; ++at) lines += '\n';
         std::string command = s.command;
         std::replace(command.begin(), command.end(), '\n', ' ');
+        // Two on one line are two commands: one shell line of both, never one run-together word.
+        if (!lines.empty() && lines.back() != '\n') lines += " ; ";
         lines += command;
     }
     follow.spawns = true;

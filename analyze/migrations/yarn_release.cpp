@@ -76,6 +76,77 @@ std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_
     return out;
 }
 
+std::optional<YarnPlugins> yarn_official_plugins(std::string_view rc_path, std::string_view text) {
+    if (path_name(rc_path) != ".yarnrc.yml") return std::nullopt;
+    // The plugin's name from `v` (a path or a spec, unquoted), after `prefix`: letters, digits, '-'.
+    const auto name_after = [](std::string_view v, std::string_view prefix, std::string_view suffix) -> std::optional<std::string> {
+        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+        if (v.starts_with("./")) v.remove_prefix(2);
+        if (!v.starts_with(prefix) || !v.ends_with(suffix) || v.size() <= prefix.size() + suffix.size()) return std::nullopt;
+        const std::string_view name = v.substr(prefix.size(), v.size() - prefix.size() - suffix.size());
+        for (char c : name) {
+            if (!(std::islower(static_cast<unsigned char>(c)) != 0 || std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '-')) return std::nullopt;
+        }
+        return std::string(name);
+    };
+    // `yarn plugin import` writes each entry as `- path: .yarn/plugins/@yarnpkg/plugin-x.cjs` and
+    // `spec: "@yarnpkg/plugin-x"` (Yarn 4 adds `checksum:`); Yarn loads the file at `path`, from the
+    // rc file's folder (yarnpkg.com/configuration/yarnrc#plugins).
+    constexpr std::string_view k_folder = ".yarn/plugins/@yarnpkg/plugin-";
+    YarnPlugins out;
+    bool in = false, ok = true, seen = false;
+    std::size_t entries = 0;           // each must name one path
+    std::optional<std::string> entry;  // the current entry's plugin name
+    each_line(text, [&](int n, std::string_view line) {
+        if (!ok) return;
+        const std::string_view t = trim_blanks(line);
+        if (t.empty() || t.front() == '#') return;
+        const bool top = line.front() != ' ' && line.front() != '\t';
+        if (top) {
+            in = false;
+            if (t == "plugins:") {
+                if (seen) ok = false;  // a second one: not read
+                seen = in = true;
+                out.line = n;
+            } else if (t.starts_with("plugins")) {
+                ok = false;  // a flow list, a value on its line: not read
+            }
+            return;
+        }
+        if (!in) return;
+        std::string_view item = t;
+        const bool starts = item.starts_with("- ");
+        if (starts) item = trim_blanks(item.substr(2));
+        if (starts) ++entries;
+        const std::size_t colon = item.find(": ");
+        const std::string_view key = colon == std::string_view::npos ? std::string_view() : item.substr(0, colon);
+        const std::string_view value = colon == std::string_view::npos ? std::string_view() : trim_blanks(item.substr(colon + 2));
+        if (starts && key.empty()) {
+            // The short form: a path alone.
+            auto name = name_after(item, k_folder, ".cjs");
+            if (!name) ok = false;
+            else out.files.push_back((path_folder(rc_path).empty() ? std::string() : std::string(path_folder(rc_path)) + "/") + std::string(k_folder) + *name + ".cjs");
+            entry.reset();
+            return;
+        }
+        if (starts) entry.reset();
+        if (key == "path") {
+            auto name = name_after(value, k_folder, ".cjs");
+            if (!name || (entry && *entry != *name)) ok = false;
+            else out.files.push_back((path_folder(rc_path).empty() ? std::string() : std::string(path_folder(rc_path)) + "/") + std::string(k_folder) + *name + ".cjs");
+            entry = name;
+        } else if (key == "spec") {
+            auto name = name_after(value, "@yarnpkg/plugin-", "");
+            if (!name || (entry && *entry != *name)) ok = false;
+            entry = name;
+        } else if (key != "checksum" || value.find_first_not_of("0123456789abcdef/") != std::string_view::npos) {
+            ok = false;
+        }
+    });
+    if (!ok || !seen || out.files.empty() || out.files.size() != entries || out.files.size() > 16) return std::nullopt;
+    return out;
+}
+
 std::vector<YarnEnvSetting> yarn_env_settings(std::string_view text) {
     std::vector<YarnEnvSetting> out;
     const std::string low = lowered(text);

@@ -20,6 +20,17 @@ namespace pgfence::analyze::tools {
 // from the top of the checkout (red team R88b F3).
 [[nodiscard]] std::vector<std::pair<int, std::string>> yarn_release_lines(std::string_view rc_path, std::string_view text);
 
+// In a .yarnrc.yml at `rc_path`, the top-level `plugins:` list when every entry names one of Yarn's
+// own plugins as `yarn plugin import` checks it in (.yarn/plugins/@yarnpkg/plugin-<name>.cjs,
+// beside the rc file; `spec:` "@yarnpkg/plugin-<name>", `checksum:`): the `plugins:` line and the
+// plugins' repository paths. Any other entry, form or scope: nullopt, and the line stays unknown.
+// The caller checks that each file is a regular file and no link (review89 F).
+struct YarnPlugins {
+    int line = 0;
+    std::vector<std::string> files;
+};
+[[nodiscard]] std::optional<YarnPlugins> yarn_official_plugins(std::string_view rc_path, std::string_view text);
+
 // In a workflow or script, the lines that set a Yarn setting naming code Yarn runs (YARN_YARN_PATH,
 // YARN_RC_FILENAME, YARN_PLUGINS, YARN_INJECT_ENVIRONMENT_FILES, any case) in an `env:` map, an
 // assignment or a $GITHUB_ENV write, with the literal value (nullopt: computed); and, where the file

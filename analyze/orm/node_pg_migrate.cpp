@@ -64,6 +64,25 @@ bool only_keys(const Node* opts, std::initializer_list<std::string_view> allowed
     return true;
 }
 
+// Whether the capital at `i` of an expression column (written raw, below) means the same SQL
+// whatever the decamelize setting, which pgfence does not read: decamelize 5.0.1 (node-pg-migrate
+// 6.2.2's dist/utils.js createSchemalize) splits `[a-z0-9][A-Z]` and `[A-Z]+[A-Z][a-z]` with `_`
+// and lowercases the rest, so a capital neither after a lowercase letter or digit nor starting
+// `[A-Z][a-z]` after another capital is only lowercased; PostgreSQL folds an unquoted name or
+// keyword to lower case, so `LOWER(name)` is `lower(name)`. Not where case is a value's: a string
+// (') or dollar ($) quote, a non-ASCII byte. The index's default name keeps the capitals
+// (decamelize off, node-pg-migrate's default).
+bool case_folded_capital(const std::string& s, std::size_t i) {
+    if (s.find_first_of("'$\\") != std::string::npos) return false;
+    for (char ch : s) {
+        if (static_cast<unsigned char>(ch) >= 0x80) return false;
+    }
+    const auto lower_or_digit = [&](std::size_t k) { return std::islower(static_cast<unsigned char>(s[k])) != 0 || std::isdigit(static_cast<unsigned char>(s[k])) != 0; };
+    if (i > 0 && lower_or_digit(i - 1)) return false;
+    const bool capital_before = i > 0 && std::isupper(static_cast<unsigned char>(s[i - 1])) != 0;
+    return !(capital_before && i + 1 < s.size() && std::islower(static_cast<unsigned char>(s[i + 1])) != 0);
+}
+
 // An index's columns (src/operations/indexes/shared.ts): a string or an array of strings; the
 // column as written when it has a space, a parenthesis or a dot (an expression, generateColumnString),
 // else quoted. `names`: the part of the default index name (generateIndexName: the names joined
@@ -100,10 +119,12 @@ std::optional<std::string> index_columns(const Node* given, std::string& names, 
         }
         auto s = e.string_of(*c);
         if (!s || s->empty()) return std::nullopt;
-        for (char ch : *s) {
-            if (ch == '"' || std::isupper(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) < 0x20) return std::nullopt;
-        }
         const bool special = s->find_first_of(" ().") != std::string::npos;
+        for (std::size_t i = 0; i < s->size(); ++i) {
+            const auto ch = static_cast<unsigned char>((*s)[i]);
+            if (ch == '"' || ch < 0x20) return std::nullopt;
+            if (std::isupper(ch) && !(special && case_folded_capital(*s, i))) return std::nullopt;
+        }
         out += (out.empty() ? "" : ", ") + (special ? *s : "\"" + *s + "\"") + opclass + sort;
         names += (names.empty() ? "" : "_") + *s;
     }
