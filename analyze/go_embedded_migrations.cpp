@@ -162,7 +162,8 @@ std::string embedded_library_decline(const std::string& sql_path) {
             module = folder;
             break;
         }
-        if (folder == folder.parent_path()) break;
+        // Not above the repository's root: a go.mod there is no module of this repository's.
+        if (folder == folder.parent_path() || fs::exists(folder / ".git", ec)) break;
         folder = folder.parent_path();
     }
     if (module.empty() || found.empty()) return "";

@@ -4,7 +4,8 @@
 // runner (rivermigrate) applies them, in the library's versions. A user of the library cannot add
 // a version, and the library's maintainers would collide with their own next release: no plan of
 // new migrations fits them (review 89). The test, narrow and checkable:
-//   - a non-test .go file in the SQL file's folder or a folder above it, up to the nearest go.mod,
+//   - a non-test .go file in the SQL file's folder or a folder above it, up to the nearest go.mod
+//     (not above a folder holding .git),
 //     has a `//go:embed` line one of whose patterns matches the file's path from that folder (or a
 //     folder of it: a directory pattern embeds its whole tree). Patterns are relative to the
 //     package's folder, path.Match syntax, space-separated, quoted or not, `all:` allowed (package
