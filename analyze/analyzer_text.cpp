@@ -10,6 +10,7 @@
 #include "analyze/model/unknown_reach.hpp"
 #include "analyze/rules/unknown_consequences.hpp"
 #include "analyze/plan/plan_objects.hpp"
+#include "analyze/go_embedded_migrations.hpp"
 #include "analyze/orm/project_tool.hpp"
 
 #include <filesystem>
@@ -865,6 +866,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                        "runs (a branch, a loop, a catch, a conditional operator, an array walk, or a call of the script's own "
                        "function, even where no statement depends on it); a plan lists each statement once, and would run what "
                        "the script skips or repeats: make this change by hand, with the findings' advice";
+        }
+        // A Go library's embedded migrations (go_embedded_migrations.hpp): no new version fits them.
+        if (declined.empty() && options.compose_plans && report.source_kind == "sql" && plan_wanted(report)) {
+            declined = embedded_library_decline(path);
         }
         if (declined.empty() && options.merged != nullptr && !options.merged->empty() &&
             options.merged->count(absolute_path(std::filesystem::path(path)).lexically_normal().generic_string()) > 0) {

@@ -233,12 +233,17 @@ json code_actions(const Analysis& a, const FileContext& context, const ActionReq
     std::optional<FileStart> start;  // made once, for the first edit to prove
     std::set<std::pair<int, std::string>> ignored;
     bool plan_offered = false;
+    // A plan analyze declines (the runner is not known, a library's embedded migrations, a
+    // comment the tool substitutes): no rewrite of the file is offered either. The edit (add
+    // CONCURRENTLY) is the plan's first step; what makes the plan unprovable makes it so too
+    // (fider's runner wraps each file in a transaction, which refuses CONCURRENTLY).
+    const bool declined = r.plan && !r.plan->declined.empty();
     for (const auto& f : r.findings) {
         std::size_t begin = f.start.line < 1 ? 0 : a.index->offset(f.start);
         std::size_t end = f.stop.line < 1 ? begin : a.index->offset(f.stop);
         if (end < from || begin > to) continue;
         const json diagnostic = finding_diagnostic(a, f);
-        if (f.edit && f.statement >= 0) {
+        if (f.edit && f.statement >= 0 && !declined) {
             if (!start) {
                 start.emplace();
                 start->catalog = context.settings.options.history ? *context.settings.options.history : Catalog{};

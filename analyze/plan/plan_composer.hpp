@@ -200,6 +200,7 @@ private:
                        const std::function<bool(const RangeVar*)>& same_table, const std::string& dropped = {});
     std::string copy_split_from_drop(const std::vector<PlanStep>& steps) const;
     void recipe(const Finding& f);
+    void keeps_comments(std::size_t i, std::string_view rebuilt);
     void note(std::size_t i, const std::string& text);
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
     void unit(Unit u) {

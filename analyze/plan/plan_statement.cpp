@@ -1,5 +1,6 @@
 // Composer::statement and catch_up: one statement of the file taken into the plan (split from plan.cpp).
 #include "analyze/plan/plan_composer.hpp"
+#include "analyze/plan/plan_comments.hpp"
 
 namespace pgfence::analyze {
 
@@ -121,6 +122,7 @@ void Composer::statement(std::size_t i) {
             if (role_of(f->rule) == Role::structural || (way == UpdateWay::folded && batching_rule(f->rule))) m_replaced.insert(f->rule);
         }
         if (way == UpdateWay::folded) return;  // its ADD COLUMN does what it did
+        if (instant != m_survey.instant.end()) keeps_comments(i, instant->second);
         for (const Finding* f : m_by_statement[i]) {
             if (batching_rule(f->rule)) m_kept_rules.insert(f->rule);
         }
@@ -273,6 +275,12 @@ void Composer::statement(std::size_t i) {
         unit(std::move(u));
         if (drop_fk) m_dropped_fk = {m_now.size(), pg::display_name(alter_here->relation)};
     } else {
+        // What the plan builds of the statement (the subcommands kept, the recipes' steps, a
+        // batched walk): a comment inside the original must be in it where it was.
+        std::string rebuilt = m_walk;
+        for (const auto& [sub, f] : chosen) {
+            for (const RecipeStep& step : plan_steps(*f->recipe)) rebuilt += "\n" + step.sql;
+        }
         if (per_subcommand) {
             std::string rest;
             for (std::size_t c = 0; c < pieces.size(); ++c) {
@@ -280,6 +288,7 @@ void Composer::statement(std::size_t i) {
             }
             if (!rest.empty()) {
                 Unit u{rules::trim(std::string_view(s.sql).substr(0, head_end)) + " " + rest + ";", true, strong_table(s)};
+                rebuilt += "\n" + u.sql;
                 u.exclusive = true;
                 // What the statement changes in the old release's writes (a DROP DEFAULT beside
                 // an ADD COLUMN whose foreign key the plan takes apart) stays in these subcommands:
@@ -300,10 +309,21 @@ void Composer::statement(std::size_t i) {
                 ++c;
             }
         }
+        keeps_comments(i, rebuilt);
         for (const auto& [sub, f] : chosen) recipe(*f);
         m_readded_here.clear();
     }
     for (const Finding* f : additions) recipe(*f);
+}
+
+// Declines the plan when `rebuilt`, what it runs in place of statement i, loses a comment inside
+// the statement as written (plan_comments.hpp).
+void Composer::keeps_comments(std::size_t i, std::string_view rebuilt) {
+    if (!m_declined.empty()) return;
+    const StatementFacts& s = m_report.statements[i];
+    if (std::string lost = plan_comments::lost_comment(s.sql, rebuilt); !lost.empty()) {
+        m_declined = plan_comments::lost_comment_decline(s.span.start.line, lost);
+    }
 }
 
 // The UPDATEs of f's table kept as written, again for the rows that fail `check`, each a

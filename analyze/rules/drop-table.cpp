@@ -137,9 +137,20 @@ void check(const StatementContext& ctx, Sink& sink) {
             "SELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE relid = " +
                 quote_literal(table) + "::regclass;",
             "pg_dump --table=" + table + " --format=custom <database>"));
+        // The statement as written when it drops this table alone: a comment inside it is a tool's
+        // to substitute (River's `DROP TABLE /* TEMPLATE: schema */river_client_queue`, which
+        // rivermigrate replaces with the schema it migrates: river_migrate.go), and a DROP built
+        // again from the name would drop another schema's table (review 89). Several tables: each
+        // is built again, the plan declines it where that loses a comment (plan_comments.hpp).
+        // No IF EXISTS the original lacked: nothing earlier in the plan drops the table, and a
+        // DROP that finds nothing (the wrong schema) must fail, not pass.
+        const std::string drop_sql = in_file && dropped.size() == 1 && pg::length(drop->objects) == 1
+                                         ? ctx.statement.sql
+                                         : "DROP TABLE " + std::string(drop->stmt->missing_ok ? "IF EXISTS " : "") + table +
+                                               (drop->cascade ? " CASCADE" : "");
         recipe.steps.push_back({"Migration (a later release)",
-                                "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n"
-                                "DROP TABLE IF EXISTS " + table + (drop->cascade ? " CASCADE" : "") + ";",
+                                "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n" +
+                                    drop_sql + ";",
                                 true});
         f.recipe = std::move(recipe);
     }

@@ -4,7 +4,7 @@ in real git repositories: what it publishes is compared with `pgfence analyze --
 same file, its code actions are applied and re-analysed, its workspace context follows files on
 disk, and malformed input gets JSON-RPC errors or a clean exit.
 
-    lsp_test.py SUITE --binary PATH      (suites: editing workspace protocol framing)
+    lsp_test.py SUITE --binary PATH      (suites: editing declined workspace protocol framing)
 """
 import argparse
 import json
@@ -207,6 +207,44 @@ def suite_editing(binary):
     check(code == 0, f"shutdown then exit: exit code 0, not {code}")
     check(not client.violations, f"only LSP frames on standard output: {client.violations}")
     shutil.rmtree(repo)
+
+
+def suite_declined(binary):
+    """Where analyze declines the plan, the editor gets neither the CONCURRENTLY edit nor a plan action
+    (issue #54): a plain folder whose runner pgfence does not know (fider's, one transaction a file),
+    and a Go library's embedded migrations (River's //go:embed); the suppression stays on offer."""
+    index = "CREATE INDEX users_email_idx ON users (email);\n"
+    cases = {
+        "unknown runner": ({"db/migrations/0010_users.sql": USERS}, "db/migrations/0020_index.sql", "is not known"),
+        "embedded in a library": ({"go.mod": "module example.com/jobqueue/driver\n\ngo 1.22\n",
+                                   "driver.go": "package driver\n\nimport \"embed\"\n\n//go:embed migration/*/*.sql\n"
+                                                "var migrationFS embed.FS\n",
+                                   "migration/main/001_users.up.sql": USERS,
+                                   "migration/main/001_users.down.sql": "DROP TABLE users;\n",
+                                   "migration/main/002_index.down.sql": "DROP INDEX users_email_idx;\n"},
+                                  "migration/main/002_index.up.sql", "embedded in a library"),
+    }
+    for name, (files, path, reason) in cases.items():
+        repo = make_repo(files)
+        write(repo, path, index)
+        report = analyze_json(binary, repo, path)
+        plan = (report["files"][0].get("plan") or {}) if report.get("files") else {}
+        check(reason in (plan.get("declined") or ""), f"{name}: analyze declines the plan ({reason}): {json.dumps(plan)[:600]}")
+        uri = uri_of(repo, path)
+        client = Client(binary, cwd=repo)
+        client.initialize("file://" + repo)
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": index}})
+        diags = client.diagnostics(uri, 1)
+        check("create-index-without-concurrently" in codes(diags), f"{name}: the finding is published: {codes(diags)}")
+        actions = code_actions(client, uri, 0)
+        titles = [a["title"] for a in actions]
+        check(not any("CONCURRENTLY" in t for t in titles), f"{name}: no CONCURRENTLY edit: {titles}")
+        check(not any(a.get("command", {}).get("command") == "pgfence.writePlan" for a in actions),
+              f"{name}: no plan action: {titles}")
+        check(any(t.startswith("pgfence: ignore create-index-without-concurrently") for t in titles),
+              f"{name}: the suppression is still offered: {titles}")
+        check(client.close() == 0, f"{name}: shutdown then exit")
+        shutil.rmtree(repo)
 
 
 def suite_workspace(binary):
@@ -419,7 +457,7 @@ def suite_framing(binary):
     check(client.proc.wait(5) == 1, "a body cut short: exit 1")
 
 
-SUITES = {"editing": suite_editing, "workspace": suite_workspace, "stats": suite_stats, "protocol": suite_protocol,
+SUITES = {"editing": suite_editing, "declined": suite_declined, "workspace": suite_workspace, "stats": suite_stats, "protocol": suite_protocol,
           "framing": suite_framing}
 
 
