@@ -150,7 +150,8 @@ ValueSources value_sources(std::string_view path, std::string_view view, std::st
     const bool script = name.ends_with(".sh") || name.ends_with(".bash");
     if (tools::runs_from_top(path) && !script) {
         c.folders = {""};
-    } else if (make || just || (yaml && (name.starts_with("docker-compose") || name.starts_with("compose")))) {
+    } else if (make || just || (yaml && (name.starts_with("docker-compose") || name.starts_with("compose") || name.starts_with("Taskfile") ||
+                                         name.starts_with("taskfile")))) {
         c.folders = {folder};
     } else {
         c.folders = {folder, ""};
@@ -204,10 +205,12 @@ ValueSources value_sources(std::string_view path, std::string_view view, std::st
                 return;
             }
             if (lead <= list_lead) in_env_file = in_include = false;
-            for (std::string_view key : {"env_file:", "include:"}) {
+            // Task's `dotenv:` list, relative to the Taskfile's folder (taskfile.dev, "Environment variables").
+            for (std::string_view key : {"env_file:", "include:", "dotenv:"}) {
                 if (!l.starts_with(key)) continue;
                 const bool inc = key == "include:";
                 if (inc && !(lead == 0 && (path.find("gitlab") != std::string_view::npos))) continue;
+                if (key == "dotenv:" && !(name.starts_with("Taskfile") || name.starts_with("taskfile"))) continue;
                 (inc ? in_include : in_env_file) = true;
                 list_lead = lead;
                 std::string_view v = analyze::trim_blanks(l.substr(key.size()));

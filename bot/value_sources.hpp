@@ -26,7 +26,7 @@ struct ValueSources {
 // with text `text`: make's `include`, `-include`, `sinclude`; just's `.env` (`set dotenv-load`,
 // `dotenv-filename`, `dotenv-path`) and `import`s; the shell's `. F` and `source F`, `$(cat F)`,
 // `$(< F)`, `jq ... F`, `cat F >> $GITHUB_ENV`; `--env-file F`; compose's `env_file:` and the `.env`
-// beside it; GitLab's `include: local:` and its string form. Linear in `text`.
+// beside it; Task's `dotenv:`; GitLab's `include: local:` and its string form. Linear in `text`.
 [[nodiscard]] ValueSources value_sources(std::string_view path, std::string_view view, std::string_view text);
 
 // The files of `command_files` (a head's command files by path, each with the name it is read

@@ -110,6 +110,8 @@ TEST_CASE("pr: the files a command file reads values from") {
           V{"ci/vars.yml", "ci/more.yml"});
     CHECK(bot::value_sources("docker-compose.yml", "docker-compose.yml", "services:\n  m:\n    env_file:\n      - deploy.env\n").files ==
           V{".env", "deploy.env"});
+    CHECK(bot::value_sources("app/Taskfile.yml", "app/Taskfile.yml", "version: '3'\ndotenv: ['.env', 'deploy.env']\ntasks:\n  m:\n    cmds: [x]\n").files ==
+          V{"app/.env", "app/deploy.env"});
     // A path the environment gives is no file of the checkout, and not a computed source.
     CHECK(bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml", "      - run: jq .x \"$GITHUB_EVENT_PATH\"\n").computed_in.empty());
     CHECK(bot::reads_computed_word("npx knex {{task}}"));
