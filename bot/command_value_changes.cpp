@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
+#include "bot/value_sources.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -18,6 +20,10 @@ constexpr std::size_t k_most_callees = 64;
 
 bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.'; }
 bool shell_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+std::string_view trim_end(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
 
 // What one line sets: `KEY: value` (YAML), `"KEY": value` (JSON), `KEY=value` (shell), `KEY :=
 // value` (make), after list dashes and `export `. `key` empty when it sets none; `column` is where
@@ -105,22 +111,89 @@ bool added_line(const diff::ChangedFile& file, std::size_t& next, int no) {
     return next < file.added.size() && file.added[next].first <= no;
 }
 
-// The names the pull request's lines of `text` set: each added line's key and the keys it is
-// nested under (an input's `default:` under `task:`, a GitLab `variables:` entry's `value:`), and
+// The name a list item gives the value under it: Kubernetes' `- name: N` with `value:` or
+// `valueFrom:` (a container's env, kubernetes.io "Define dependent environment variables": the
+// command reads `$N` in a shell, or `$(N)` Kubernetes expands itself). Fed each line in order.
+struct ItemName {
+    std::size_t column = std::string_view::npos;
+    std::string_view name;
+    void see(const LineKey& k, std::string_view line) {
+        const bool item = k.column > k.lead && line[k.lead] == '-';
+        if (item || (column != std::string_view::npos && k.lead < column)) {
+            column = item ? k.column : std::string_view::npos;
+            name = {};
+        }
+        if (k.key == "name" && k.lead <= column && (item || k.column == column)) {
+            name = k.value;
+            if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') && name.back() == name.front()) name = name.substr(1, name.size() - 2);
+        }
+    }
+    // The name a line under the item sets: its `value:`, or a line of its `valueFrom:`.
+    [[nodiscard]] std::string_view sets(const LineKey& k, const std::vector<std::string_view>& ancestors) const {
+        if (name.empty() || k.lead < column) return {};
+        if (k.key == "value" || k.key == "valueFrom" || std::find(ancestors.begin(), ancestors.end(), "valueFrom") != ancestors.end()) return name;
+        return {};
+    }
+};
+
+// Adds the names one line sets to `out`: its key, the keys it is nested under (an input's `default:`
+// under `task:`, a GitLab `variables:` entry's `value:`), its list item's `name:` (ItemName), and
 // npm's `npm_package_config_KEY` for a key of package.json's `config`.
-std::set<std::string> changed_names(const diff::ChangedFile& file, std::string_view text) {
+void add_names(const LineKey& k, const std::vector<std::string_view>& ancestors, std::string_view item, std::set<std::string>& out) {
+    if (k.key == "description") return;  // an input's description changes no value
+    if (!k.key.empty()) out.emplace(k.key);
+    // npm sets each key of package.json's "config" as npm_package_config_KEY (npm's
+    // @npmcli/run-script lib/package-envs.js walks the package's fields, `config` among them).
+    if (!k.key.empty() && !ancestors.empty() && ancestors.front() == "config") out.emplace("npm_package_config_" + std::string(k.key));
+    for (std::string_view a : ancestors) out.emplace(a);
+    if (!item.empty()) out.emplace(item);
+}
+
+// The names the pull request's lines set: each line of the head's `text` it added, and each line
+// of the base's `base` it removed (a deleted `KNEX_TASK:` changes the value as an edited one does).
+// A removed line is one the base has more times than the head: linear in both texts.
+std::set<std::string> changed_names(const diff::ChangedFile& file, std::string_view text, const std::optional<std::string>& base) {
     std::set<std::string> out;
     std::size_t next = 0;
-    each_nested_line(text, [&](int no, std::string_view, const LineKey& k, const std::vector<std::string_view>& ancestors) {
+    ItemName item;
+    each_nested_line(text, [&](int no, std::string_view line, const LineKey& k, const std::vector<std::string_view>& ancestors) {
+        item.see(k, line);
         if (out.size() >= k_most_names || !added_line(file, next, no)) return;
-        if (k.key == "description") return;  // an input's description changes no value
-        if (!k.key.empty()) out.emplace(k.key);
-        // npm sets each key of package.json's "config" as npm_package_config_KEY (npm's
-        // @npmcli/run-script lib/package-envs.js walks the package's fields, `config` among them).
-        if (!k.key.empty() && !ancestors.empty() && ancestors.front() == "config") out.emplace("npm_package_config_" + std::string(k.key));
-        for (std::string_view a : ancestors) out.emplace(a);
+        add_names(k, ancestors, item.sets(k, ancestors), out);
+    });
+    if (!base || file.all_lines_new) return out;
+    std::unordered_map<std::string_view, std::size_t> head_lines;
+    each_nested_line(text, [&](int, std::string_view line, const LineKey&, const std::vector<std::string_view>&) { ++head_lines[trim_end(line)]; });
+    ItemName base_item;
+    each_nested_line(*base, [&](int, std::string_view line, const LineKey& k, const std::vector<std::string_view>& ancestors) {
+        base_item.see(k, line);
+        auto& left = head_lines[trim_end(line)];
+        if (left > 0) {
+            --left;
+            return;
+        }
+        if (out.size() < k_most_names) add_names(k, ancestors, base_item.sets(k, ancestors), out);
     });
     return out;
+}
+
+// Whether the pull request added or removed a line of the file that is not blank or a comment.
+bool changed_any_line(const diff::ChangedFile& file, std::string_view text, const std::optional<std::string>& base) {
+    if (!base || file.all_lines_new) return true;
+    bool changed = false;
+    std::size_t next = 0;
+    std::unordered_map<std::string_view, std::size_t> head_lines;
+    each_nested_line(text, [&](int no, std::string_view line, const LineKey&, const std::vector<std::string_view>&) {
+        ++head_lines[trim_end(line)];
+        if (!changed && added_line(file, next, no)) changed = true;
+    });
+    if (changed) return true;
+    each_nested_line(*base, [&](int, std::string_view line, const LineKey&, const std::vector<std::string_view>&) {
+        auto& left = head_lines[trim_end(line)];
+        if (left == 0) changed = true;
+        else --left;
+    });
+    return changed;
 }
 
 // The names a command line reads: `$NAME`, `${NAME}`, make's `$(NAME)`, and the names after a dot
@@ -195,7 +268,8 @@ void add_caller_values(const diff::ChangedFile& file, std::string_view text, Cal
 
 std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedFile& file, std::string_view view, std::string_view head,
                                                             const std::optional<std::string>& base, const tools::ReadFile& head_read,
-                                                            const tools::ReadFile& base_read, const std::set<std::string>& caller_names) {
+                                                            const tools::ReadFile& base_read, const std::set<std::string>& caller_names,
+                                                            bool values_changed) {
     std::vector<tools::CommandUnknown> out;
     auto found = tools::deploy_command_unknowns(view, head, head_read);
     if (found.empty()) return out;
@@ -205,7 +279,17 @@ std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedF
         for (auto& c : tools::deploy_command_unknowns(view, *base, base_read)) before.push_back(std::move(c.why));
     }
     std::sort(before.begin(), before.end());
-    std::set<std::string> names = changed_names(file, head);
+    std::set<std::string> names = changed_names(file, head, base);
+    // A shell script, Makefile, justfile or Taskfile sets values in more ways than a key reader
+    // follows (`local`, `readonly`, `declare`, `printf -v`, a `case` arm, `set --`, a heredoc, make's
+    // `define` and target-specific variables, a just recipe's parameters: red team R89b F4): any line
+    // the pull request adds or removes may give a computed word its value. So may a file the command
+    // file reads values from (bot/value_sources.hpp, `values_changed`).
+    const std::string_view name = analyze::path_name(view);
+    const bool whole_file = values_changed ||
+                            ((name.ends_with(".sh") || name.ends_with(".bash") || tools::make_file_name(name) || tools::just_file_name(name) ||
+                              ((name.starts_with("Taskfile") || name.starts_with("taskfile")) && (name.ends_with(".yml") || name.ends_with(".yaml")))) &&
+                             changed_any_line(file, head, base));
     names.insert(caller_names.begin(), caller_names.end());
     std::vector<std::size_t> starts{0};
     for (std::size_t i = 0; i < head.size(); ++i) {
@@ -215,11 +299,14 @@ std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedF
         bool report = file.touches(c.line, c.line) || std::any_of(c.uses.begin(), c.uses.end(), [&](int u) { return file.touches(u, u); });
         // New, or resolved to other words (a changed `args:` item, a make variable): it did not run before.
         if (!report) report = !base || !std::binary_search(before.begin(), before.end(), c.why);
-        // It reads a value a changed line sets (or a caller's changed `with:`).
-        if (!report && !names.empty() && c.line >= 1 && static_cast<std::size_t>(c.line) <= starts.size()) {
+        // It reads a value a changed line sets (or a caller's changed `with:`), or a computed word
+        // in a file whose values changed.
+        if (!report && c.line >= 1 && static_cast<std::size_t>(c.line) <= starts.size()) {
             const std::size_t from = starts[static_cast<std::size_t>(c.line) - 1];
             const std::size_t to = head.find('\n', from);
-            for (const auto& n : read_names(head.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from))) {
+            const std::string_view line = head.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from);
+            if (whole_file && reads_computed_word(line)) report = true;
+            for (const auto& n : report ? std::vector<std::string>() : read_names(line)) {
                 if (names.contains(n)) {
                     report = true;
                     break;

@@ -29,10 +29,14 @@ void add_caller_values(const diff::ChangedFile& file, std::string_view text, Cal
 // for a new file) does not have as it is (its command resolves to other words: a changed `args:`
 // item, a make variable); each that reads a name a changed line sets (`TASK=` above `npx knex
 // $TASK`, a `variables:` key, `config.task` for `$npm_package_config_task`, an input's `default:`)
-// or one of `caller_names` (`${{ inputs.task }}`, given by a caller's changed `with:`).
+// or one of `caller_names` (`${{ inputs.task }}`, given by a caller's changed `with:`); in a shell
+// script, Makefile, justfile or Taskfile any added or removed line that is not blank or a comment,
+// and with `values_changed` (a file it reads values from changed: value_sources.hpp), re-reports
+// each unknown whose line reads a computed word (`$X`, `$(X)`, `${{ }}`, `{{ }}`).
 [[nodiscard]] std::vector<analyze::tools::CommandUnknown> changed_command_unknowns(
     const diff::ChangedFile& file, std::string_view view, std::string_view head, const std::optional<std::string>& base,
-    const analyze::tools::ReadFile& head_read, const analyze::tools::ReadFile& base_read, const std::set<std::string>& caller_names);
+    const analyze::tools::ReadFile& head_read, const analyze::tools::ReadFile& base_read, const std::set<std::string>& caller_names,
+    bool values_changed = false);
 
 // The exec-form commands of a changed YAML file (tools/yaml_exec.hpp: a container's `command:` and
 // `args:`, a Cloud Build step's `entrypoint:` and `args:`) that run a migration tool and that the

@@ -3,6 +3,7 @@
 #include "bot/command_value_changes.hpp"
 #include "bot/psql_includes_review.hpp"
 #include "bot/shell_script_files.hpp"
+#include "bot/value_sources.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -700,6 +701,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (!text) return text.error();
         if (*text) add_caller_values(changed, **text, callers);
     }
+    // The command files that read values from a file the pull request changes (bot/value_sources.hpp,
+    // red team R89b F1): an included makefile, a .env, a sourced file, `$(cat F)`, a GitLab include.
+    auto value_read = value_file_readers(repo, changes, shell, options.max_file_bytes);
+    if (!value_read) return value_read.error();
     const auto no_names = std::set<std::string>();
     for (const auto& changed : *others) {
         if (listed.contains(changed.path)) continue;
@@ -824,7 +829,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             const auto given = callers.find(file.path);
             for (auto& c : changed_command_unknowns(file, view, **text, base_text, reader_at(repo, changes.head_sha, options.max_file_bytes),
                                                     reader_at(repo, changes.merge_base_sha, options.max_file_bytes),
-                                                    given == callers.end() ? no_names : given->second)) {
+                                                    given == callers.end() ? no_names : given->second, value_read->contains(file.path))) {
                 if (std::none_of(unknown.begin(), unknown.end(), [&](const analyze::SettingUnknown& u) { return u.line == c.line; })) {
                     unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
                 }
@@ -853,6 +858,24 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (unknown.empty()) continue;
         listed.insert(callee);
         added.push_back(analyze::analyze_tool_settings(callee, {}, options, **text, unknown));
+    }
+    // A command file the pull request does not change whose value file it changes: its unknowns that
+    // read a computed word run with other values (red team R89b F1).
+    for (const auto& reader : *value_read) {
+        if (listed.contains(reader) || reviewed.contains(reader)) continue;
+        auto text = text_at(repo, changes.head_sha, reader, options.max_file_bytes);
+        if (!text) return text.error();
+        if (!*text) continue;
+        diff::ChangedFile same;
+        same.path = reader;
+        const auto read = reader_at(repo, changes.head_sha, options.max_file_bytes);
+        std::vector<analyze::SettingUnknown> unknown;
+        for (auto& c : changed_command_unknowns(same, view_of(reader), **text, *text, read, read, no_names, true)) {
+            unknown.push_back(analyze::SettingUnknown{c.line, std::move(c.why), "deploy command"});
+        }
+        if (unknown.empty()) continue;
+        listed.insert(reader);
+        added.push_back(analyze::analyze_tool_settings(reader, {}, options, **text, unknown));
     }
     // The files another settings file makes part of what the tool reads (bot/tool_settings_surface.hpp):
     // a module a knexfile requires, the config file .sequelizerc names, the toml DIESEL_CONFIG_FILE

@@ -110,8 +110,9 @@ def k8s_setting(binary, tmp):
 def control(binary, tmp):
     """Every file above with a standing unknown (a shell variable, an input, GitLab's and npm's values);
     the pull request changes a step's name, an unrelated step, a cache key, an input's description, a Job's image,
-    a caller's unrelated `with:` key, another GitLab variable and another config key: nothing new,
-    exit 0."""
+    a caller's unrelated `with:` key, another GitLab variable, another config key and a comment in the
+    Makefile: nothing new, exit 0. (Any other line of a Makefile may set the value its unknown reads:
+    test_value_sources90.py.)"""
     wf = lambda name, key, extra: steps(  # noqa: E731
         f"      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: {key}\n",
         f"      - uses: ./.github/actions/migrate\n        with:\n          task: {OLD}\n          verbose: {extra}\n",
@@ -127,7 +128,7 @@ def control(binary, tmp):
     h = r.commit({"package.json": pkg("8080"), ".github/actions/migrate/action.yml": ACTION.replace("the task to run", "which task to run"),
                   WF: wf("run the migrations", "npm-b", "two"), ".gitlab-ci.yml": gl("staging"),
                   "deploy/k8s/migrate-job.yaml": JOB.replace("api:latest", "api:v2") + '          args: ["migrate:latest"]\n',
-                  "Makefile": f"KNEX_TASK = {OLD}\nPORT = 2\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n"})
+                  "Makefile": f"KNEX_TASK = {OLD}\nPORT = 1\n\n# the deploy's step\nmigrate:\n\tnpx knex $(KNEX_TASK)\n"})
     proc, report = pr(r, b, h)
     check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
                                                          f"exit {proc.returncode}\n{proc.stderr}")

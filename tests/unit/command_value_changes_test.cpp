@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bot/command_value_changes.hpp"
+#include "bot/value_sources.hpp"
 
 using namespace pgfence;
 
@@ -64,4 +65,55 @@ TEST_CASE("pr: a Kubernetes container's args change the command it runs") {
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 8);
     CHECK(bot::changed_exec_commands("k8s/job.yaml", job + "          args: [\"migrate:latest\"]\n", job + "          args: [\"migrate:latest\"]\n").empty());
+}
+
+TEST_CASE("pr: a shell script's added or removed line re-reports its unknowns that read a computed word") {
+    const std::string path = "scripts/migrate.sh";
+    const std::string base = "#!/bin/bash\nset -e\nreadonly TASK=\"migrate:latest\"\nnpx knex $TASK\n";
+    const std::string head = "#!/bin/bash\nset -e\nreadonly TASK=\"migrate:rollback\"\nnpx knex $TASK\n";
+    auto found = bot::changed_command_unknowns(changed(path, 3, 3), path, head, base, none, none, {});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 4);
+    // A removed line, no added one.
+    const std::string removed = "#!/bin/bash\nset -e\nnpx knex $TASK\n";
+    diff::ChangedFile none_added;
+    none_added.path = path;
+    CHECK(bot::changed_command_unknowns(none_added, path, removed, base, none, none, {}).size() == 1);
+    // A comment or a blank line: nothing.
+    const std::string commented = "#!/bin/bash\nset -e\n\n# the task\nreadonly TASK=\"migrate:latest\"\nnpx knex $TASK\n";
+    CHECK(bot::changed_command_unknowns(changed(path, 3, 4), path, commented, base, none, none, {}).empty());
+    // Unchanged, but a file it reads values from changed.
+    CHECK(bot::changed_command_unknowns(none_added, path, base, base, none, none, {}, true).size() == 1);
+}
+
+TEST_CASE("pr: a Kubernetes env value sets the name of its list item") {
+    const std::string path = "k8s/job.yaml";
+    const std::string job = "apiVersion: batch/v1\nkind: Job\nspec:\n  containers:\n    - name: m\n      command: [\"sh\", \"-c\", \"npx knex $KNEX_TASK\"]\n      env:\n"
+                            "        - name: NODE_ENV\n          value: production\n        - name: KNEX_TASK\n          value: migrate:latest\n";
+    auto found = bot::changed_command_unknowns(changed(path, 11, 11), path, job, job, none, none, {});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 6);
+    CHECK(bot::changed_command_unknowns(changed(path, 9, 9), path, job, job, none, none, {}).empty());
+}
+
+TEST_CASE("pr: the files a command file reads values from") {
+    using V = std::vector<std::string>;
+    CHECK(bot::value_sources("deploy/Makefile", "deploy/Makefile", "include config.mk\n-include $(ENV).mk\nm:\n\tnpx knex $(T)\n").files ==
+          V{"deploy/config.mk", "config.mk"});
+    CHECK(bot::value_sources("deploy/Makefile", "deploy/Makefile", "-include $(ENV).mk\n").computed_in == V{"deploy"});
+    CHECK(bot::value_sources("a/justfile", "a/justfile", "set dotenv-load\nm:\n    npx knex $T\n").files == V{"a/.env", ".env"});
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", ". ./deploy.env\nnpx knex $(cat task.txt) $(jq -r .t d.json)\n").files ==
+          V{"s/deploy.env", "deploy.env", "s/task.txt", "task.txt", "s/d.json", "d.json"});
+    CHECK(bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml", "      - run: cat deploy.env >> \"$GITHUB_ENV\"\n").files ==
+          V{"deploy.env"});
+    CHECK(bot::value_sources(".gitlab-ci.yml", ".gitlab-ci.yml", "include:\n  - local: /ci/vars.yml\n  - 'ci/more.yml'\nm:\n  script: [x]\n").files ==
+          V{"ci/vars.yml", "ci/more.yml"});
+    CHECK(bot::value_sources("docker-compose.yml", "docker-compose.yml", "services:\n  m:\n    env_file:\n      - deploy.env\n").files ==
+          V{".env", "deploy.env"});
+    CHECK(bot::value_sources("app/Taskfile.yml", "app/Taskfile.yml", "version: '3'\ndotenv: ['.env', 'deploy.env']\ntasks:\n  m:\n    cmds: [x]\n").files ==
+          V{"app/.env", "app/deploy.env"});
+    // A path the environment gives is no file of the checkout, and not a computed source.
+    CHECK(bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml", "      - run: jq .x \"$GITHUB_EVENT_PATH\"\n").computed_in.empty());
+    CHECK(bot::reads_computed_word("npx knex {{task}}"));
+    CHECK(!bot::reads_computed_word("npx knex migrate:latest"));
 }

@@ -1,0 +1,309 @@
+#include "bot/value_sources.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/named_command_files.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace tools = analyze::tools;
+
+constexpr std::size_t k_most_files = 64;
+
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+std::string_view unquote(std::string_view w) {
+    while (!w.empty() && (w.front() == '"' || w.front() == '\'')) w.remove_prefix(1);
+    while (!w.empty() && (w.back() == '"' || w.back() == '\'' || w.back() == ',' || w.back() == ']')) w.remove_suffix(1);
+    return w;
+}
+
+// One line's words, split at blanks, with the shell's separators their own words: `;`, `&&`, `||`,
+// `|`, `>`, `>>`, `<`, `$(`, `(`, `)`, a backtick. Quotes are kept in the word (unquote drops them).
+std::vector<std::string_view> words_of(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < line.size() && out.size() < 256) {
+        const char c = line[i];
+        if (c == ' ' || c == '\t' || c == '\r') {
+            ++i;
+            continue;
+        }
+        std::size_t n = 1;
+        if (line.substr(i).starts_with("$(") || line.substr(i).starts_with("&&") || line.substr(i).starts_with("||") ||
+            line.substr(i).starts_with(">>")) {
+            n = 2;
+        } else if (c != ';' && c != '|' && c != '>' && c != '<' && c != '(' && c != ')' && c != '`') {
+            n = 0;
+            while (i + n < line.size() && line[i + n] != ' ' && line[i + n] != '\t' && line[i + n] != '\r' && line[i + n] != ';' &&
+                   line[i + n] != '|' && line[i + n] != '>' && line[i + n] != '<' && line[i + n] != ')' && line[i + n] != '`' &&
+                   !(line[i + n] == '$' && i + n + 1 < line.size() && line[i + n + 1] == '(') && !(line[i + n] == '(' && n == 0)) {
+                ++n;
+            }
+        }
+        out.push_back(line.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+bool separator(std::string_view w) {
+    return w == ";" || w == "&&" || w == "||" || w == "|" || w == ">" || w == ">>" || w == "<" || w == "$(" || w == "(" || w == ")" || w == "`";
+}
+
+// A word in command position: first on the line (after a YAML list dash or a `run:`/`script:` key), or after a separator.
+bool command_position(const std::vector<std::string_view>& w, std::size_t i) {
+    if (i == 0) return true;
+    const std::string_view p = w[i - 1];
+    if (separator(p) || p == "then" || p == "do" || p == "else" || p == "{") return true;
+    return i <= 2 && (p == "-" || p.ends_with(":")) && (i == 1 || w[0] == "-");
+}
+
+struct Collector {
+    ValueSources& out;
+    std::vector<std::string> folders;  // where a relative path is read from, in order
+    // `computed`: whether a computed path leaves the source unknown (an include, a sourced file), not
+    // a path the environment gives (`jq . "$GITHUB_EVENT_PATH"`, outside the checkout).
+    void add(std::string_view word, bool root_only = false, bool computed = true) {
+        word = unquote(word);
+        if (word.empty() || out.files.size() >= k_most_files) return;
+        if (word.find_first_of("$`*?{") != std::string_view::npos) {
+            if (computed && out.computed_in.empty()) out.computed_in = folders;
+            return;
+        }
+        if (word.front() == '/' || word.front() == '~' || word.front() == '-') return;  // outside the checkout, or an option
+        for (const std::string& f : folders) {
+            if (root_only && !f.empty()) continue;
+            std::string p = tools::repository_path(f, word);
+            if (!p.empty() && std::find(out.files.begin(), out.files.end(), p) == out.files.end() && out.files.size() < k_most_files) {
+                out.files.push_back(std::move(p));
+            }
+        }
+    }
+};
+
+// The shell's and the other commands' value files on one line.
+void shell_line(std::string_view line, Collector& c) {
+    const auto w = words_of(line);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        const std::string_view word = unquote(w[i]);
+        // `. F`, `source F` (POSIX "dot": the file's commands run in the current shell; bash's `source`).
+        if ((word == "." || word == "source") && command_position(w, i) && i + 1 < w.size() && !separator(w[i + 1])) {
+            c.add(w[i + 1]);
+        } else if (word == "cat" || word == "jq") {
+            // `cat F ...` (into $GITHUB_ENV, or `$(cat F)`), and jq's input files after its filter
+            // (jq manual, "Invoking jq": `jq [options] filter [files...]`; `-f F` reads the filter from F).
+            bool filter = word == "cat";
+            for (std::size_t j = i + 1; j < w.size() && !separator(w[j]); ++j) {
+                const std::string_view a = unquote(w[j]);
+                if (word == "jq" && (a == "--arg" || a == "--argjson")) {
+                    j += 2;
+                } else if (word == "jq" && (a == "--slurpfile" || a == "--rawfile")) {
+                    if (j + 2 < w.size()) c.add(w[j + 2], false, false);
+                    j += 2;
+                } else if (word == "jq" && (a == "-f" || a == "--from-file")) {
+                    if (j + 1 < w.size()) c.add(w[j + 1], false, false);
+                    filter = true;
+                    ++j;
+                } else if (!a.starts_with("-")) {
+                    if (filter) c.add(w[j], false, false);
+                    filter = true;
+                }
+            }
+        } else if (word == "$(" && i + 2 < w.size() && w[i + 1] == "<") {
+            c.add(w[i + 2], false, false);  // bash's `$(< F)`: the file's text, as `$(cat F)`
+        } else if (word == "--env-file" && i + 1 < w.size()) {
+            c.add(w[i + 1]);  // docker run, docker compose, node --env-file
+        } else if (word.starts_with("--env-file=")) {
+            c.add(word.substr(11));
+        }
+    }
+}
+
+}  // namespace
+
+bool reads_computed_word(std::string_view line) {
+    for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        const char n = line[i + 1];
+        if (line[i] == '$' && (name_char(n) || n == '{' || n == '(' || n == '@' || n == '*')) return true;
+        if (line[i] == '{' && n == '{') return true;
+    }
+    return false;
+}
+
+ValueSources value_sources(std::string_view path, std::string_view view, std::string_view text) {
+    ValueSources out;
+    const std::string_view name = analyze::path_name(view);
+    const std::string folder(analyze::path_folder(path));
+    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    const bool make = tools::make_file_name(name), just = tools::just_file_name(name);
+    Collector c{out, {}};
+    // Where the commands run: make's and just's in their file's folder (make's include is tried at the
+    // top too, as deploy_commands.cpp reads it); a workflow's at the top; a script's cwd is not known,
+    // so its folder and the top.
+    const bool script = name.ends_with(".sh") || name.ends_with(".bash");
+    if (tools::runs_from_top(path) && !script) {
+        c.folders = {""};
+    } else if (make || just || (yaml && (name.starts_with("docker-compose") || name.starts_with("compose") || name.starts_with("Taskfile") ||
+                                         name.starts_with("taskfile")))) {
+        c.folders = {folder};
+    } else {
+        c.folders = {folder, ""};
+    }
+    if (make || just) {
+        for (const auto& f : tools::included_files(path, text, make)) {
+            if (f.path.empty()) {
+                if (out.computed_in.empty()) out.computed_in = c.folders;
+            } else if (out.files.size() < k_most_files) {
+                out.files.push_back(f.path);
+                if (make) {
+                    c.folders = {""};
+                    c.add(f.word);
+                    c.folders = {folder};
+                }
+            }
+        }
+    }
+    // Compose reads `.env` in the project folder for the `${VAR}` it interpolates (docs.docker.com,
+    // "Set environment variables": "the .env file ... in the project directory").
+    if (yaml && (name.starts_with("docker-compose") || name.starts_with("compose"))) c.add(".env");
+    bool in_env_file = false, in_include = false, dotenv = false;
+    std::size_t list_lead = 0;
+    analyze::each_line(text, [&](int, std::string_view raw) {
+        if (out.files.size() >= k_most_files) return;
+        const std::string_view l = analyze::trim_blanks(raw);
+        if (l.empty() || l.front() == '#') return;
+        const std::size_t lead = raw.find_first_not_of(" \t");
+        if (yaml) {
+            // compose's `env_file: F` or its list; GitLab's `include: F`, `include: [..]`, `- local: F`, `- F`.
+            if ((in_env_file || in_include) && l.starts_with("- ") && lead >= list_lead) {
+                std::string_view item = analyze::trim_blanks(l.substr(2));
+                if (in_include && item.starts_with("local:")) {
+                    item = analyze::trim_blanks(item.substr(6));
+                    while (item.starts_with("/")) item.remove_prefix(1);  // GitLab: a local path is from the top, `/` or not
+                    c.add(item, true);
+                } else if (in_env_file && item.starts_with("path:")) {
+                    c.add(analyze::trim_blanks(item.substr(5)));
+                } else if (in_include && item.find(':') == std::string_view::npos) {
+                    while (!item.empty() && (item.front() == '/' || item.front() == '"' || item.front() == '\'')) item.remove_prefix(1);
+                    c.add(item, true);
+                } else if (in_env_file && item.find(':') == std::string_view::npos) {
+                    c.add(item);
+                }
+                return;
+            }
+            if (in_include && l.starts_with("local:") && lead > list_lead) {
+                std::string_view item = analyze::trim_blanks(l.substr(6));
+                while (!item.empty() && (item.front() == '/' || item.front() == '"' || item.front() == '\'')) item.remove_prefix(1);
+                c.add(item, true);
+                return;
+            }
+            if (lead <= list_lead) in_env_file = in_include = false;
+            // Task's `dotenv:` list, relative to the Taskfile's folder (taskfile.dev, "Environment variables").
+            for (std::string_view key : {"env_file:", "include:", "dotenv:"}) {
+                if (!l.starts_with(key)) continue;
+                const bool inc = key == "include:";
+                if (inc && !(lead == 0 && (path.find("gitlab") != std::string_view::npos))) continue;
+                if (key == "dotenv:" && !(name.starts_with("Taskfile") || name.starts_with("taskfile"))) continue;
+                (inc ? in_include : in_env_file) = true;
+                list_lead = lead;
+                std::string_view v = analyze::trim_blanks(l.substr(key.size()));
+                if (v.starts_with("[")) v.remove_prefix(1);
+                for (std::size_t s = 0; s < v.size() && !v.empty();) {
+                    const std::size_t comma = v.find(',', s);
+                    std::string_view item = analyze::trim_blanks(v.substr(s, comma == std::string_view::npos ? std::string_view::npos : comma - s));
+                    if (inc) {
+                        while (!item.empty() && (item.front() == '/' || item.front() == '"' || item.front() == '\'')) item.remove_prefix(1);
+                    }
+                    if (!item.empty() && item.find(':') == std::string_view::npos) c.add(item, inc);
+                    if (comma == std::string_view::npos) break;
+                    s = comma + 1;
+                }
+            }
+        }
+        // just manual, "Settings": `set dotenv-load` loads `.env`; `dotenv-filename` names another
+        // file and `dotenv-path` a path, both relative to the working directory (the justfile's);
+        // just looks for the file there and in the folders above (src/load_dotenv.rs).
+        if (just && l.starts_with("set ")) {
+            const std::string_view s = analyze::trim_blanks(l.substr(4));
+            const std::size_t assign = s.find(":=");
+            const std::string_view value = assign == std::string_view::npos ? std::string_view() : analyze::trim_blanks(s.substr(assign + 2));
+            if (s.starts_with("dotenv-load")) {
+                dotenv = value.empty() || value == "true";
+            } else if (s.starts_with("dotenv-filename") || s.starts_with("dotenv-path")) {
+                for (std::string f = folder;; f = std::string(analyze::path_folder(f))) {
+                    c.folders = {f};
+                    c.add(value);
+                    if (f.empty() || s.starts_with("dotenv-path")) break;
+                }
+                c.folders = {folder};
+            }
+        }
+        shell_line(l, c);
+    });
+    if (dotenv) {
+        for (std::string f = folder;; f = std::string(analyze::path_folder(f))) {
+            c.folders = {f};
+            c.add(".env");
+            if (f.empty()) break;
+        }
+    }
+    return out;
+}
+
+analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
+                                                          const std::map<std::string, std::string>& command_files, std::uint64_t max_bytes) {
+    constexpr std::size_t k_most_readers = 512;  // command files read: each read once
+    std::set<std::string> out;
+    std::map<std::string, std::vector<std::string>> readers;         // value file -> the command files that read it
+    std::map<std::string, std::vector<std::string>> folder_readers;  // folder of a computed one -> the same
+    // The head's command files by name (tools::command_file), and the scripts they run.
+    auto named = repo.list_files(changes.head_sha, [](std::string_view p) {
+        return tools::command_file(p) && p.find("node_modules/") == std::string_view::npos && p.find("vendor/") == std::string_view::npos;
+    });
+    if (!named) return named.error();
+    std::map<std::string, std::string> files = command_files;
+    for (auto& p : *named) {
+        if (files.size() >= k_most_readers) break;
+        std::string view = p;
+        files.emplace(std::move(p), std::move(view));
+    }
+    std::size_t read = 0;
+    for (const auto& [path, view] : files) {
+        if (read++ >= k_most_readers) break;
+        auto stored = repo.read_file_bounded(changes.head_sha, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!stored) return stored.error();
+        if (!*stored || !(*stored)->text) continue;
+        const ValueSources s = value_sources(path, view, *(*stored)->text);
+        for (const auto& f : s.files) {
+            if (f != path) readers[f].push_back(path);
+        }
+        for (const auto& f : s.computed_in) folder_readers[f].push_back(path);
+    }
+    if (readers.empty() && folder_readers.empty()) return out;
+    const auto wanted = [&](std::string_view p) {
+        return readers.contains(std::string(p)) || folder_readers.contains(std::string(analyze::path_folder(p)));
+    };
+    auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, wanted, {}, max_bytes);
+    if (!changed) return changed.error();
+    for (const auto& f : *changed) {
+        for (const std::string* p : {&f.path, &f.old_path}) {
+            if (p->empty()) continue;
+            if (const auto r = readers.find(*p); r != readers.end()) out.insert(r->second.begin(), r->second.end());
+            if (const auto r = folder_readers.find(std::string(analyze::path_folder(*p))); r != folder_readers.end()) {
+                for (const auto& c : r->second) {
+                    if (c != *p) out.insert(c);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace pgfence::bot

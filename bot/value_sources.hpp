@@ -1,0 +1,43 @@
+#pragma once
+// The files a command file reads values from (issue #53, red team R89b F1): approvals bind to what
+// runs, and a deploy command that reads `$X` runs with the value another file gives X. `pr` reports
+// a command file's unknowns that read a computed word again when the pull request changes one.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/base/error.hpp"
+#include "diff/change_set.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+
+struct ValueSources {
+    std::vector<std::string> files;  // repository-relative, at most 64
+    // With a source whose path the file computes (`include $(ENV).mk`, `. "$DIR/env"`): the folders
+    // it may be in ("" the top); any file in them may be one.
+    std::vector<std::string> computed_in;
+};
+
+// The value files of the command file at `path` (repository-relative) read under the name `view`,
+// with text `text`: make's `include`, `-include`, `sinclude`; just's `.env` (`set dotenv-load`,
+// `dotenv-filename`, `dotenv-path`) and `import`s; the shell's `. F` and `source F`, `$(cat F)`,
+// `$(< F)`, `jq ... F`, `cat F >> $GITHUB_ENV`; `--env-file F`; compose's `env_file:` and the `.env`
+// beside it; Task's `dotenv:`; GitLab's `include: local:` and its string form. Linear in `text`.
+[[nodiscard]] ValueSources value_sources(std::string_view path, std::string_view view, std::string_view text);
+
+// The files of `command_files` (a head's command files by path, each with the name it is read
+// under: shell_script_files.hpp) that read values from a file the pull request `changes` adds,
+// changes or removes: a listed value file, or any file in a folder where a computed one may be.
+// At most 512 command files, each read once, and 64 value files each: linear in what they hold.
+[[nodiscard]] analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
+                                                                       const std::map<std::string, std::string>& command_files,
+                                                                       std::uint64_t max_bytes);
+
+// Whether `line` reads a computed word: `$X`, `${X}`, `$(X)`, `$1`, `$@`, `${{ }}`, `{{ }}`.
+[[nodiscard]] bool reads_computed_word(std::string_view line);
+
+}  // namespace pgfence::bot

@@ -1,0 +1,138 @@
+"""A pull request that changes only where a standing unknown's value comes from (issue #53, red team
+R89b F1, F2, F4): approvals bind to what runs. A deploy command that reads a computed word (`$X`,
+`$(X)`, `{{x}}`) was signed off for the values it had. `pr` reports it again when the pull request
+changes any line of its own shell script, Makefile or justfile (a `local`, `readonly`, `declare`,
+`printf -v`, `case` arm, `set --`, heredoc, `define`, target-specific variable or recipe parameter;
+a removed line too), a Kubernetes env `value:` under `- name: X`, or a file the command file reads
+values from (an included makefile, a `.env` make includes or just loads, a sourced file, `$(cat F)`,
+`jq ... F`, `cat F >> $GITHUB_ENV`, a GitLab `include: local:`). A pull request that changes a file
+no command file names, a README, a comment, or a Makefile with no unknowns reports nothing. `pr`
+with `--ci --unknown block --max-risk low`, on real git repositories and the real binary.
+
+    test_value_sources90.py SCENARIO --binary B [--double ... --schemas ... --sarif-schema ...]
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_tool_settings import Repo, check, findings, git  # noqa: E402
+from test_mikro_orm import main, pr  # noqa: E402
+from test_mikro_orm_settings import unknowns  # noqa: E402
+from test_value_lines89 import KNEX, steps  # noqa: E402
+
+OLD, NEW = "migrate:latest", "migrate:rollback --all"
+WF = ".github/workflows/deploy.yml"
+SH = "scripts/migrate.sh"
+
+
+def run(step):
+    return {WF: steps(f"      - run: {step}\n")}
+
+
+def script(body):
+    """scripts/migrate.sh with `body` (@V@ the value), run by the workflow: base and head texts."""
+    text = "#!/bin/bash\nset -e\n" + body
+    return {SH: text.replace("@V@", OLD), **run(f"bash {SH}")}, {SH: text.replace("@V@", NEW)}
+
+
+# Each: the base's files, the pull request's, and the file and the text of the line reported.
+CASES = {
+    # F1: a value in another file.
+    "mkinclude": ({"Makefile": "include config.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", "config.mk": f"KNEX_TASK = {OLD}\n", **run("make migrate")},
+                  {"config.mk": f"KNEX_TASK = {NEW}\n"}, "Makefile", "npx knex"),
+    "mkdotenv": ({"Makefile": "include .env\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", ".env": f"KNEX_TASK={OLD}\n", **run("make migrate")},
+                 {".env": f"KNEX_TASK={NEW}\n"}, "Makefile", "npx knex"),
+    "justdotenv": ({"justfile": "set dotenv-load\n\nmigrate:\n    npx knex $KNEX_TASK\n", ".env": f"KNEX_TASK={OLD}\n", **run("just migrate")},
+                   {".env": f'KNEX_TASK="{NEW}"\n'}, "justfile", "npx knex"),
+    "shsource": ({SH: "#!/bin/sh\nset -e\n. ./deploy.env\nnpx knex $KNEX_TASK\n", "deploy.env": f"KNEX_TASK={OLD}\n", **run(f"sh {SH}")},
+                 {"deploy.env": f'KNEX_TASK="{NEW}"\n'}, SH, "npx knex"),
+    "ghenv": ({"deploy.env": f"KNEX_TASK={OLD}\n", WF: steps('      - run: cat deploy.env >> "$GITHUB_ENV"\n', "      - run: npx knex $KNEX_TASK\n")},
+              {"deploy.env": f"KNEX_TASK={NEW}\n"}, WF, "npx knex"),
+    "catfile": ({SH: "#!/bin/bash\nset -e\nnpx knex $(cat deploy/knex-task)\n", "deploy/knex-task": f"{OLD}\n", **run(f"bash {SH}")},
+                {"deploy/knex-task": f"{NEW}\n"}, SH, "npx knex"),
+    "jq": ({SH: "#!/bin/bash\nset -e\nnpx knex $(jq -r .knexTask deploy.json)\n", "deploy.json": f'{{"knexTask": "{OLD}"}}\n', **run(f"bash {SH}")},
+           {"deploy.json": f'{{"knexTask": "{NEW}"}}\n'}, SH, "npx knex"),
+    "gitlab_include": ({".gitlab-ci.yml": "include:\n  - local: ci/vars.yml\nmigrate:\n  script:\n    - npx knex $KNEX_TASK\n",
+                        "ci/vars.yml": f"variables:\n  KNEX_TASK: {OLD}\n"},
+                       {"ci/vars.yml": "variables:\n  KNEX_TASK: migrate:rollback\n"}, ".gitlab-ci.yml", "npx knex"),
+    # F2: a Kubernetes env value under `- name: KNEX_TASK`, read by a shell or by Kubernetes' `$(KNEX_TASK)`.
+    **{v: ({"k8s/migrate-job.yaml": "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n"
+                                    "      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: ghcr.io/acme/app:latest\n"
+                                    f"          command: {cmd}\n          env:\n            - name: NODE_ENV\n              value: production\n"
+                                    f"            - name: KNEX_TASK\n              value: {OLD}\n", **run("kubectl apply -f k8s/migrate-job.yaml")},
+               None, "k8s/migrate-job.yaml", "command:")
+       for v, cmd in (("k8s_sh", '["sh", "-c", "npx knex $KNEX_TASK"]'), ("k8s_dollarparen", '["npx", "knex", "$(KNEX_TASK)"]'))},
+    # F4: a value set in a form no key reader takes, in the same file.
+    **{v: (*script(body), SH, "npx knex") for v, body in (
+        ("local", 'migrate() {\n  local task="@V@"\n  npx knex $task\n}\nmigrate\n'),
+        ("case", 'case "${DEPLOY_ENV:-production}" in\n  production) TASK="@V@" ;;\n  *) TASK="migrate:status" ;;\nesac\nnpx knex $TASK\n'),
+        ("readonly", 'readonly TASK="@V@"\nnpx knex $TASK\n'),
+        ("declare", 'declare -r TASK="@V@"\nnpx knex $TASK\n'),
+        ("printfv", 'printf -v TASK "%s" "@V@"\nnpx knex $TASK\n'),
+        ("setargs", 'set -- @V@\nnpx knex "$@"\n'),
+        ("heredoc", 'while read -r t; do npx knex $t; done <<EOF\n@V@\nEOF\n'))},
+    "justparam": ({"justfile": f'migrate task="{OLD}":\n    npx knex {{{{task}}}}\n', **run("just migrate")},
+                  {"justfile": 'migrate task="migrate:rollback":\n    npx knex {{task}}\n'}, "justfile", "npx knex"),
+    "mktargetvar": ({"Makefile": f"migrate: KNEX_TASK = {OLD}\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", **run("make migrate")},
+                    {"Makefile": f"migrate: KNEX_TASK = {NEW}\nmigrate:\n\tnpx knex $(KNEX_TASK)\n"}, "Makefile", "npx knex"),
+    "mkdefine": ({"Makefile": f"define KNEX_TASK\n{OLD}\nendef\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", **run("make migrate")},
+                 {"Makefile": f"define KNEX_TASK\n{NEW}\nendef\nmigrate:\n\tnpx knex $(KNEX_TASK)\n"}, "Makefile", "npx knex"),
+    # A removed line changes the value too: the script's override, a GitLab variable (the job's own
+    # default, `migrate:latest`, then gives way to the project's CI/CD variable).
+    "deleted_line": ({SH: f'#!/bin/bash\nset -e\nTASK="${{KNEX_TASK:-{NEW}}}"\nTASK="{OLD}"\nnpx knex $TASK\n', **run(f"bash {SH}")},
+                     {SH: f'#!/bin/bash\nset -e\nTASK="${{KNEX_TASK:-{NEW}}}"\nnpx knex $TASK\n'}, SH, "npx knex"),
+    "deleted_key": ({".gitlab-ci.yml": f"variables:\n  NODE_ENV: production\n  KNEX_TASK: {OLD}\nmigrate:\n  script:\n    - npx knex $KNEX_TASK\n"},
+                    {".gitlab-ci.yml": "variables:\n  NODE_ENV: production\nmigrate:\n  script:\n    - npx knex $KNEX_TASK\n"},
+                    ".gitlab-ci.yml", "npx knex"),
+}
+# The Kubernetes pull requests change only the `value:` line.
+for _v in ("k8s_sh", "k8s_dollarparen"):
+    _base = CASES[_v][0]
+    CASES[_v] = (_base, {"k8s/migrate-job.yaml": _base["k8s/migrate-job.yaml"].replace(f"value: {OLD}", "value: migrate:rollback")}, *CASES[_v][2:])
+
+
+def line_of(text, needle):
+    return next(i + 1 for i, l in enumerate(text.split("\n")) if needle in l)
+
+
+def value_changed(case):
+    def scenario(binary, tmp):
+        base, change, path, needle = CASES[case]
+        r = Repo(binary, os.path.join(tmp, case))
+        b = r.commit({**KNEX, **base})
+        git(r.dir, "checkout", "-qb", "feature")
+        h = r.commit(change, "deploy: re-run the migrations from scratch")
+        proc, report = pr(r, b, h)
+        at = unknowns(report)
+        where = (path, line_of({**base, **change}[path], needle))
+        check(where in at and proc.returncode == 1, f"unknown at {where[0]}:{where[1]}: {at} exit {proc.returncode}\n{proc.stderr}")
+    return scenario
+
+
+def control(binary, tmp):
+    """The files above with their standing unknowns; the pull request changes a .env and a config
+    file no command file names, a README, a comment and a blank line in the script, the Makefile's
+    comment, a Makefile with no unknown, a compose file's image and another Job env entry: exit 0."""
+    base = {**KNEX, "Makefile": "include config.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", "config.mk": f"KNEX_TASK = {OLD}\n",
+            "tools/Makefile": "build:\n\tnpm run build\n", "README.md": "# app\n", ".env.example": "PORT=3000\n", "other/settings.env": "A=1\n",
+            SH: "#!/bin/sh\nset -e\n. ./deploy.env\n# run the migrations\nnpx knex $KNEX_TASK\n", "deploy.env": f"KNEX_TASK={OLD}\n",
+            "k8s/migrate-job.yaml": CASES["k8s_sh"][0]["k8s/migrate-job.yaml"],
+            WF: steps("      - run: make migrate\n", f"      - run: sh {SH}\n", "      - run: kubectl apply -f k8s/migrate-job.yaml\n")}
+    r = Repo(binary, os.path.join(tmp, "control"))
+    b = r.commit(base)
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"README.md": "# app\n\nDeploys with make.\n", ".env.example": "PORT=8080\n", "other/settings.env": "A=2\n",
+                  "tools/Makefile": "build:\n\tnpm run build -- --prod\n",
+                  "Makefile": "include config.mk\n\n# the deploy's step\nmigrate:\n\tnpx knex $(KNEX_TASK)\n",
+                  SH: "#!/bin/sh\nset -e\n\n. ./deploy.env\n# run the migrations, as deploy.env says\nnpx knex $KNEX_TASK\n",
+                  "k8s/migrate-job.yaml": base["k8s/migrate-job.yaml"].replace("value: production", "value: staging")})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control}
+
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
