@@ -2,6 +2,7 @@
 #include "bot/changed_texts.hpp"
 #include "bot/command_value_changes.hpp"
 #include "bot/psql_includes_review.hpp"
+#include "bot/psql_script_review.hpp"
 #include "bot/shell_script_files.hpp"
 #include "bot/value_sources.hpp"
 
@@ -670,8 +671,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     };
     auto others = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
-        [&](std::string_view p) { return static_cast<bool>(other_tool_lines(p)) || shell.contains(std::string(p)); }, {},
-        options.max_file_bytes);
+        [&](std::string_view p) {
+            return static_cast<bool>(other_tool_lines(p)) || shell.contains(std::string(p)) || (tools::psql_script_name(p) && not_vendored(p));
+        },
+        {}, options.max_file_bytes);
     if (!others) return others.error();
     // node-config's files speak for node-pg-migrate only in a project that runs it.
     std::optional<bool> runs_node_pg_migrate;
@@ -708,6 +711,18 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     const auto no_names = std::set<std::string>();
     for (const auto& changed : *others) {
         if (listed.contains(changed.path)) continue;
+        // A Python or Ruby script whose psql runs analyze reads (tools/psql_scripts.hpp; red team R89b F3).
+        if (!other_tool_lines(view_of(changed.path)) && !shell.contains(changed.path)) {
+            if (changed.status == diff::ChangeStatus::Deleted) continue;
+            auto text = text_at(repo, changes.head_sha, changed.path, options.max_file_bytes);
+            if (!text) return text.error();
+            if (!*text) continue;
+            auto psql = psql_script_report(changed, **text, reader_at(repo, changes.head_sha, options.max_file_bytes), options);
+            if (!psql) continue;
+            listed.insert(changed.path);
+            added.push_back(std::move(*psql));
+            continue;
+        }
         diff::ChangedFile file = changed;
         // A rename (red team R88 F3, S1): a settings file moved to a name no tool reads is that
         // settings file removed; a file moved to a settings path (a docs/releaserc.example.json made
@@ -757,7 +772,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(view);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (!named && script && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) &&
+        if (!named && script && !tools::command_file(view) && !name.starts_with("knexfile.") && !name.starts_with("mikro-orm.config.") && !sequelize_config_name(file.path) &&
             !release_config_path(file.path) && !tools::node_config_file(file.path) &&
             !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {

@@ -223,6 +223,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // folder (other_runners.hpp; red team R89 F5).
     if (!run_script && task_file(path)) {
         std::string caller = std::exchange(follow.base, std::string(path_folder(path)));
+        // A fabfile or an ecosystem.config.js is read as its commands already, not as a script's spawns.
+        follow.spawns = true;
         auto found = command_unknowns(path, task_file_commands(path, text), read, follow, true);
         follow.base = std::move(caller);
         return found;

@@ -9,6 +9,7 @@
 #include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/deploy_tool_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 
 namespace pgfence::analyze::tools {
@@ -412,11 +413,14 @@ void json_task_commands(std::string_view text, std::string_view key, bool compos
 
 bool task_file(std::string_view path) {
     const std::string_view name = path_name(path);
+    // Fabric's, Capistrano's and PM2's files (deploy_tool_files.hpp; red team R89b F9).
+    if (deploy_tool_file(path)) return true;
     return name.ends_with(".tf") || name == "Rakefile" || name == "rakefile" || name.ends_with(".rake") || name == "mise.toml" ||
            name == ".mise.toml" || name == "deno.json" || name == "deno.jsonc" || name == "composer.json";
 }
 
 std::string task_file_commands(std::string_view path, std::string_view text, std::optional<std::string_view> only) {
+    if (deploy_tool_file(path)) return deploy_tool_commands(path, text);
     const std::string_view name = path_name(path);
     const bool composer = name == "composer.json";
     const Counts counts = [&](std::string_view task) {

@@ -16,7 +16,8 @@ namespace pgfence::analyze::tools {
 // A file whose tasks a deploy's command runs by a runner pgfence reads (settings_surface.hpp
 // command_file): Terraform's `*.tf` (`terraform apply` runs its local-exec provisioners), a
 // Rakefile or `*.rake` (`rake T`), mise.toml (`mise run T`), deno.json / deno.jsonc (`deno task
-// T`), composer.json (`composer run T`, and its event scripts on `composer install`).
+// T`), composer.json (`composer run T`, and its event scripts on `composer install`); Fabric's,
+// Capistrano's and PM2's files (deploy_tool_files.hpp: every command of them but a helper's counts).
 [[nodiscard]] bool task_file(std::string_view path);
 
 // The commands such a file runs, as a shell script of the same lines: each line holds the

@@ -63,3 +63,53 @@ TEST_CASE("other_destructive_words: Atlas's declarative apply, Hasura's down fla
     CHECK(destructive("hasura migrate apply --version 17 --type up").empty());
     CHECK(destructive("hasura migrate apply --database-name default").empty());
 }
+
+TEST_CASE("task_file_commands: Fabric's, Capistrano's and PM2's commands at their lines (red team R89b F9)") {
+    CHECK(task_file("fabfile.py"));
+    CHECK(task_file("deploy/fabfile/db.py"));
+    CHECK(task_file("config/deploy.rb"));
+    CHECK(task_file("config/deploy/production.rb"));
+    CHECK(task_file("lib/capistrano/tasks/db.cap"));
+    CHECK(task_file("ecosystem.config.js"));
+    CHECK_FALSE(task_file("app/deploy.py"));
+    CHECK_FALSE(task_file("config/database.rb"));
+    const std::string fab = task_file_commands("fabfile.py",
+                                               "from fabric import task\n@task\ndef deploy(c):\n    c.run(\"npx knex migrate:latest\")\n"
+                                               "    c.sudo(f\"cd {path} && npm ci\", pty=True)\n    subprocess.run([\"npx\", \"knex\", arg])\n"
+                                               "    c.run(cmd)\n    c.run(\n        'npx knex ' + verb\n    )\n"
+                                               "@task\ndef rollback(c):\n    c.run(\"npx knex migrate:rollback\")\n");
+    CHECK(line_of(fab, 4) == "npx knex migrate:latest");
+    CHECK(line_of(fab, 5) == "cd $COMPUTED && npm ci");
+    CHECK(line_of(fab, 6) == "npx knex $COMPUTED");
+    CHECK(line_of(fab, 7).empty());  // a variable: not followed
+    CHECK(line_of(fab, 8) == "npx knex  $COMPUTED");
+    CHECK(line_of(fab, 13).empty());  // a helper named for the down direction
+    const std::string cap = task_file_commands("config/deploy.rb",
+                                               "namespace :deploy do\n  task :migrate do\n    on roles(:db) do\n"
+                                               "      execute :npx, \"knex\", \"migrate:rollback\", raise_on_non_zero_exit: false\n"
+                                               "      execute \"cd #{release_path} && npx knex migrate:latest\"\n      test(\"[ -f x ]\")\n"
+                                               "    end\n  end\nend\n# execute \"npx knex migrate:rollback\"\n");
+    CHECK(line_of(cap, 4) == "npx knex migrate:rollback");
+    CHECK(line_of(cap, 5) == "cd $COMPUTED && npx knex migrate:latest");
+    CHECK(line_of(cap, 6) == "[ -f x ]");
+    CHECK(line_of(cap, 10).empty());  // a comment
+    const std::string pm2 = task_file_commands("ecosystem.config.js",
+                                               "module.exports = {\n  apps: [{ script: \"npm start\" }],\n  deploy: { production: {\n"
+                                               "    'post-deploy': 'npm ci && npx knex migrate:rollback',\n    // \"pre-setup\": \"rm -rf x\",\n"
+                                               "    \"post-setup\":\n      `echo ${HOST}`,\n    \"pre-deploy\": hooks.pre,\n  } }\n};\n");
+    CHECK(line_of(pm2, 2).empty());  // an app's script: pm2 start's, not the deploy's
+    CHECK(line_of(pm2, 4) == "npm ci && npx knex migrate:rollback");
+    CHECK(line_of(pm2, 5).empty());
+    CHECK(line_of(pm2, 7) == "echo $COMPUTED");
+    CHECK(line_of(pm2, 8) == "$COMPUTED");
+}
+
+TEST_CASE("task_file_commands: a deploy tool's file read in linear time, lines kept past unclosed strings") {
+    const std::string fab = task_file_commands("fabfile.py", "x = 'open\nc.run(\"npx knex migrate:latest\")\n");
+    CHECK(line_of(fab, 2) == "npx knex migrate:latest");
+    std::string hostile = "execute \"";
+    for (int i = 0; i < 200000; ++i) hostile += "#{";
+    hostile += "\"\nexecute \"npx knex migrate:latest\"\n";
+    const std::string cap = task_file_commands("Capfile", hostile);
+    CHECK(line_of(cap, 2) == "npx knex migrate:latest");
+}
