@@ -1,0 +1,395 @@
+#include "analyze/migrations/engine_files.hpp"
+
+#include <array>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/base/regular_file.hpp"
+#include "analyze/base/text_lines.hpp"
+#include "analyze/base/yaml_scalar.hpp"
+#include "analyze/model/lock_mode.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+// At most this many folders above a migration are asked for an sqlc config.
+constexpr int k_most_levels = 16;
+// At most this many bytes of a name from the repository are shown.
+constexpr std::size_t k_shown = 60;
+
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string shown(std::string_view text) {
+    std::string out;
+    for (char c : text.substr(0, k_shown)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return text.size() > k_shown ? out + "..." : out;
+}
+
+std::string normal(const std::string& path) {
+    std::error_code ec;
+    std::string out = fs::absolute(path, ec).lexically_normal().generic_string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+}
+
+std::string parent(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return {};
+    return slash == 0 ? std::string("/") : path.substr(0, slash);
+}
+
+bool inside(const std::string& file, const std::string& folder) {
+    return file.size() > folder.size() && file.starts_with(folder) && (folder.ends_with('/') || file[folder.size()] == '/');
+}
+
+// sqlc's engines other than PostgreSQL (sqlc-dev/sqlc internal/config/config.go: EngineMySQL,
+// EngineSQLite, EngineClickhouse); any other value sqlc refuses ("invalid engine").
+bool other_sqlc_engine(std::string_view engine) {
+    const std::string e = lowered(engine);
+    return e == "mysql" || e == "sqlite" || e == "clickhouse";
+}
+
+// A YAML value after `key:`: unquoted, without its comment.
+std::string yaml_value(std::string_view v) {
+    v = trim_blanks(v);
+    if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
+        std::size_t end = 0;
+        auto q = yaml_quoted(v, end);
+        return q ? *q : std::string();
+    }
+    if (const std::size_t hash = v.find(" #"); hash != std::string_view::npos) v = v.substr(0, hash);
+    return std::string(trim_blanks(v));
+}
+
+// `key: value` split at the first ": " (or a final ':'); no key when the line holds none.
+std::pair<std::string, std::string_view> key_value(std::string_view body) {
+    for (std::size_t colon = body.find(':'); colon != std::string_view::npos; colon = body.find(':', colon + 1)) {
+        if (colon + 1 == body.size() || body[colon + 1] == ' ' || body[colon + 1] == '\t') {
+            return {yaml_value(body.substr(0, colon)), body.substr(colon + 1)};
+        }
+    }
+    return {};
+}
+
+// `queries:`'s or `schema:`'s value on its own line: one path, or a flow sequence `[a, "b"]`.
+void add_paths(std::string_view value, int line, std::vector<std::pair<std::string, int>>& to) {
+    value = trim_blanks(value);
+    if (value.starts_with('[')) {
+        const std::size_t close = value.find(']');
+        std::string_view items = value.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+        while (!items.empty()) {
+            const std::size_t comma = items.find(',');
+            std::string item = yaml_value(items.substr(0, comma));
+            if (!item.empty()) to.emplace_back(std::move(item), line);
+            if (comma == std::string_view::npos) break;
+            items.remove_prefix(comma + 1);
+        }
+        return;
+    }
+    std::string item = yaml_value(value);
+    if (!item.empty()) to.emplace_back(std::move(item), line);
+}
+
+// The block-style YAML sqlc's own examples use (docs.sqlc.dev "Configuration"): `version:`, and a
+// top-level `sql:` (v2) or `packages:` (v1) sequence of mappings with `engine:`, `queries:` and
+// `schema:`, each path one value, a flow sequence or a block sequence. Anything else in the file
+// is passed over; what is not read sets nothing aside.
+std::vector<SqlcEntry> read_sqlc_yaml(std::string_view text) {
+    std::vector<SqlcEntry> out;
+    std::string version;
+    std::string list;  // "sql" or "packages" while inside it
+    std::string kind;  // the last such list met
+    long list_indent = -1;
+    long key_indent = -1;
+    std::vector<std::pair<std::string, int>>* items = nullptr;  // a block sequence under queries:/schema:
+    each_yaml_line(text, [&](int n, std::size_t at, std::string_view body) {
+        long indent = static_cast<long>(at);
+        const bool dash = body == "-" || body.starts_with("- ");
+        if (indent == 0 && !dash) {
+            items = nullptr;
+            list.clear();
+            auto [key, value] = key_value(body);
+            if (key == "version") version = yaml_value(value);
+            if ((key == "sql" || key == "packages") && trim_blanks(value).empty()) {
+                list = key;
+                kind = key;
+                list_indent = -1;
+            }
+            return;
+        }
+        if (list.empty()) return;
+        if (dash && items != nullptr && indent >= key_indent) {
+            add_paths(body.substr(1), n, *items);
+            return;
+        }
+        if (dash && (list_indent < 0 || indent == list_indent)) {
+            list_indent = indent;
+            out.emplace_back();
+            items = nullptr;
+            const std::string_view rest = trim_blanks(body.substr(1));
+            if (rest.empty()) {
+                key_indent = -1;
+                return;
+            }
+            indent += static_cast<long>(body.size() - rest.size());
+            key_indent = indent;
+            body = rest;
+        } else if (dash || out.empty()) {
+            return;
+        }
+        if (key_indent < 0 && indent > list_indent) key_indent = indent;
+        if (indent != key_indent) {
+            if (indent < key_indent) items = nullptr;
+            return;  // deeper: another key's value (gen:, overrides:)
+        }
+        items = nullptr;
+        auto [key, value] = key_value(body);
+        SqlcEntry& entry = out.back();
+        if (key == "engine") {
+            entry.engine = yaml_value(value);
+            entry.engine_line = n;
+        } else if (key == "queries" || key == "schema") {
+            auto& to = key == "queries" ? entry.queries : entry.schema;
+            if (trim_blanks(value).empty() || trim_blanks(value).starts_with('#')) {
+                items = &to;
+            } else {
+                add_paths(value, n, to);
+            }
+        }
+    });
+    // sqlc's ParseConfig: version "1" reads `packages:`, "2" reads `sql:`; any other it refuses.
+    if (!((version == "1" && kind == "packages") || (version == "2" && kind == "sql"))) return {};
+    if (version == "1") {
+        // v1's engine defaults to PostgreSQL (sqlc internal/config/v_one.go: `if c.Engine == ""`).
+        for (auto& e : out) {
+            if (e.engine.empty()) e.engine = "postgresql";
+        }
+    }
+    return out;
+}
+
+// The line of the `nth` (0-based) occurrence of `needle` in `text`; 0 when there is none.
+int line_of(std::string_view text, std::string_view needle, std::size_t nth) {
+    std::size_t at = 0;
+    for (std::size_t i = 0;; ++i, ++at) {
+        at = text.find(needle, at);
+        if (at == std::string_view::npos) return 0;
+        if (i == nth) break;
+    }
+    int line = 1;
+    for (std::size_t i = 0; i < at; ++i) line += text[i] == '\n';
+    return line;
+}
+
+std::vector<SqlcEntry> read_sqlc_json(std::string_view text) {
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return {};
+    auto version = doc.find("version");
+    if (version == doc.end() || !version->is_string()) return {};
+    const std::string v = version->get<std::string>();
+    if (v != "1" && v != "2") return {};
+    auto list = doc.find(v == "1" ? "packages" : "sql");
+    if (list == doc.end() || !list->is_array()) return {};
+    std::vector<SqlcEntry> out;
+    std::size_t queries_seen = 0;
+    std::size_t schema_seen = 0;
+    std::size_t engines_seen = 0;
+    for (const auto& item : *list) {
+        if (!item.is_object()) continue;
+        SqlcEntry entry;
+        if (auto engine = item.find("engine"); engine != item.end() && engine->is_string()) {
+            entry.engine = engine->get<std::string>();
+            entry.engine_line = line_of(text, "\"engine\"", engines_seen++);
+        }
+        for (auto [key, to, seen] : {std::tuple{"queries", &entry.queries, &queries_seen}, std::tuple{"schema", &entry.schema, &schema_seen}}) {
+            auto paths = item.find(key);
+            if (paths == item.end()) continue;
+            const int line = line_of(text, std::string("\"") + key + "\"", (*seen)++);
+            if (paths->is_string()) to->emplace_back(paths->get<std::string>(), line);
+            if (!paths->is_array()) continue;
+            for (const auto& p : *paths) {
+                if (p.is_string()) to->emplace_back(p.get<std::string>(), line);
+            }
+        }
+        out.push_back(std::move(entry));
+    }
+    if (v == "1") {
+        // v1's engine defaults to PostgreSQL (sqlc internal/config/v_one.go: `if c.Engine == ""`).
+        for (auto& e : out) {
+            if (e.engine.empty()) e.engine = "postgresql";
+        }
+    }
+    return out;
+}
+
+// The engines (besides PostgreSQL's) a folder's name may give, whole or as its last word's end.
+constexpr std::array<std::string_view, 6> k_engines = {"sqlite", "sqlite3", "mysql", "mariadb", "mssql", "sqlserver"};
+
+struct Config {
+    std::string shown;  // its path as shown
+    std::string dir;    // its folder, absolute and normal
+    std::vector<SqlcEntry> entries;
+};
+
+std::string shown_path(const std::string& absolute) {
+    std::error_code ec;
+    const fs::path rel = fs::path(absolute).lexically_relative(fs::current_path(ec));
+    if (rel.empty() || *rel.begin() == "..") return shown(absolute);
+    return shown(rel.generic_string());
+}
+
+}  // namespace
+
+std::vector<SqlcEntry> read_sqlc_config(std::string_view text, bool json) {
+    return json ? read_sqlc_json(text) : read_sqlc_yaml(text);
+}
+
+std::string engine_folder(std::string_view folders) {
+    // A whole folder name, never part of a file's: `001_remove_sqlite.sql` says nothing. Its words
+    // (split at '-', '_', '.' and blanks) must hold an engine's name as a word (`sqlite`,
+    // `sqlite_migrations`, `db-mysql`) or end the last word with one (river's Go driver packages:
+    // `riversqlite` beside `riverpgxv5`), and none may name PostgreSQL or a move between databases
+    // (`sqlite_to_postgres`, `from_mysql`, `pg2mysql`): such a folder may well hold PostgreSQL's SQL.
+    while (!folders.empty()) {
+        const std::size_t slash = folders.find('/');
+        const std::string name = lowered(folders.substr(0, slash));
+        folders = slash == std::string_view::npos ? std::string_view() : folders.substr(slash + 1);
+        std::vector<std::string> words;
+        std::string word;
+        for (char c : name + "-") {
+            if (c == '-' || c == '_' || c == '.' || c == ' ') {
+                if (!word.empty()) words.push_back(std::move(word));
+                word.clear();
+            } else {
+                word += c;
+            }
+        }
+        bool names_engine = false;
+        bool names_postgres = false;
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            const std::string& w = words[i];
+            if (w == "to" || w == "from" || w == "pg" || w.find("postgres") != std::string::npos || w.find("pg2") != std::string::npos ||
+                w.find("2pg") != std::string::npos || w.starts_with("pgsql")) {
+                names_postgres = true;
+            }
+            for (std::string_view e : k_engines) {
+                if (w == e || (i + 1 == words.size() && w.ends_with(e))) names_engine = true;
+            }
+        }
+        if (names_engine && !names_postgres) return name;
+    }
+    return {};
+}
+
+std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope) {
+    const std::set<std::string, std::less<>> named(scope.named.begin(), scope.named.end());
+    std::set<std::string, std::less<>> given;
+    std::vector<std::string> tops;  // the folders given, where a walk started
+    for (const auto& g : scope.given) {
+        given.insert(normal(g));
+        std::error_code ec;
+        if (fs::is_directory(g, ec)) tops.push_back(normal(g));
+    }
+    std::map<std::string, std::vector<Config>, std::less<>> configs;  // a folder: the sqlc configs in it
+    const auto configs_in = [&](const std::string& folder) -> const std::vector<Config>& {
+        auto [it, first] = configs.try_emplace(folder);
+        if (!first) return it->second;
+        // sqlc's own names for its config (cmd/sqlc: sqlc.yaml, sqlc.yml, sqlc.json).
+        for (std::string_view name : {"sqlc.yaml", "sqlc.yml", "sqlc.json"}) {
+            const std::string path = folder + "/" + std::string(name);
+            std::error_code ec;
+            if (!fs::is_regular_file(path, ec)) continue;
+            auto text = read_regular_file(path, k_config_max_bytes, "an sqlc config");
+            if (!text) continue;
+            auto entries = read_sqlc_config(*text, name.ends_with(".json"));
+            if (!entries.empty()) it->second.push_back(Config{shown_path(path), folder, std::move(entries)});
+        }
+        return it->second;
+    };
+    std::vector<FileReport> out;
+    std::map<std::string, bool, std::less<>> reported;  // a folder named after another engine: reported
+    std::vector<std::string> kept;
+    for (auto& f : files) {
+        const std::string self = normal(f);
+        if (named.contains(self) || given.contains(self) || (scope.run_by_tool && scope.run_by_tool(f))) {
+            kept.push_back(std::move(f));
+            continue;
+        }
+        std::string top;
+        for (const auto& t : tops) {
+            if (inside(self, t) && t.size() > top.size()) top = t;
+        }
+        const std::string own = parent(self);
+        std::string reason;
+        // The sqlc configs in the file's folder and each one above it up to the folder given. sqlc
+        // reads a path as a file, or as a folder's .sql files one level down (internal/sql/sqlpath
+        // Glob: os.ReadDir, not a walk), relative to the config's folder.
+        std::string folder = own;
+        for (int level = 0; reason.empty() && level < k_most_levels && !folder.empty(); ++level) {
+            for (const auto& config : configs_in(folder)) {
+                for (const auto& entry : config.entries) {
+                    const auto names = [&](const std::pair<std::string, int>& p) {
+                        const std::string path = normal(config.dir + "/" + p.first);
+                        return path == self || path == own;
+                    };
+                    for (const auto& q : entry.queries) {
+                        if (reason.empty() && names(q)) {
+                            reason = "an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
+                                     " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)";
+                        }
+                    }
+                    if (!other_sqlc_engine(entry.engine)) continue;
+                    for (const auto& s : entry.schema) {
+                        if (reason.empty() && names(s)) {
+                            reason = with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown +
+                                     ":" + std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " +
+                                     shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")";
+                        }
+                    }
+                }
+            }
+            if (top.empty() || folder == top || !inside(folder, top)) break;
+            folder = parent(folder);
+        }
+        if (!reason.empty()) {
+            FileReport report;
+            report.path = f;
+            report.skipped = true;
+            report.skip_reason = std::move(reason);
+            out.push_back(std::move(report));
+            continue;
+        }
+        // A folder below the one given that names another engine: one report for its migrations.
+        const std::string below = top.empty() || !inside(own, top) ? std::string() : own.substr(top.size() + (top.ends_with('/') ? 0 : 1));
+        const std::string engine = engine_folder(below);
+        if (engine.empty()) {
+            kept.push_back(std::move(f));
+            continue;
+        }
+        const std::string shown_folder = f.rfind('/') == std::string::npos ? std::string(".") : f.substr(0, f.rfind('/'));
+        if (reported.try_emplace(shown_folder, true).second) {
+            FileReport report;
+            report.path = shown_folder;
+            report.skipped = true;
+            report.skip_reason = "another database's migrations, not analysed as PostgreSQL: the folder " + shown(engine) +
+                                 " on their path names another database engine, and no tool's settings or deploy command "
+                                 "pgfence reads runs them; name the folder to pgfence (pgfence analyze " +
+                                 shown(shown_folder) + ") to review it as PostgreSQL";
+            out.push_back(std::move(report));
+        }
+    }
+    files = std::move(kept);
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,43 @@
+#pragma once
+// SQL files that are not PostgreSQL migrations, as the project's own words say (stranger review 89,
+// river): an sqlc config's `queries:` files (the queries sqlc generates code from, never run by a
+// deploy), an sqlc config's `schema:` of another engine (`engine: "sqlite"`: that database's
+// schema), and a migrations folder whose path names another engine (river's
+// riverdriver/riversqlite/migration/main). Each is a skipped report naming what said so; a file a
+// tool's settings name, a psql run or Flyway location runs, or the command line gives stays.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/migrations/other_database.hpp"
+
+namespace pgfence::analyze::tools {
+
+// One entry of an sqlc config (v1 `packages:`, v2 `sql:`): its engine, and its paths with their lines.
+struct SqlcEntry {
+    std::string engine;  // as written; v1's default "postgresql" when the entry names none
+    int engine_line = 0;
+    std::vector<std::pair<std::string, int>> queries;
+    std::vector<std::pair<std::string, int>> schema;
+};
+
+// The entries of an sqlc.yaml / sqlc.yml (`json` false) or sqlc.json text; none when it is no sqlc
+// config pgfence reads (then nothing is set aside for it).
+[[nodiscard]] std::vector<SqlcEntry> read_sqlc_config(std::string_view text, bool json);
+
+// The folder name in `folders` (a relative folder path, '/'-separated) that names another database
+// engine, "" when none: `sqlite`, `riversqlite`, `sqlite_migrations`, `db-mysql`; never one that also
+// names PostgreSQL or a conversion (`sqlite_to_postgres`, `from_mysql`).
+[[nodiscard]] std::string engine_folder(std::string_view folders);
+
+struct EngineScope {
+    std::vector<std::string> named;  // files of the folders the tools' settings name (absolute, normal)
+    std::vector<std::string> given;  // the paths given on the command line or in pgfence's settings
+    RunByTool run_by_tool;
+};
+
+// Takes out of `files` the sqlc query files, other engines' sqlc schema files and the migrations
+// in folders named after another engine, with a skipped report for each.
+[[nodiscard]] std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope);
+
+}  // namespace pgfence::analyze::tools
