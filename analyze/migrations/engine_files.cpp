@@ -235,17 +235,14 @@ std::vector<SqlcEntry> read_sqlc_json(std::string_view text) {
 // The engines (besides PostgreSQL's) a folder's name may give, whole or as its last word's end.
 constexpr std::array<std::string_view, 6> k_engines = {"sqlite", "sqlite3", "mysql", "mariadb", "mssql", "sqlserver"};
 
-struct Config {
-    std::string shown;  // its path as shown
-    std::string dir;    // its folder, absolute and normal
-    std::vector<SqlcEntry> entries;
-};
-
-std::string shown_path(const std::string& absolute) {
-    std::error_code ec;
-    const fs::path rel = fs::path(absolute).lexically_relative(fs::current_path(ec));
-    if (rel.empty() || *rel.begin() == "..") return shown(absolute);
-    return shown(rel.generic_string());
+// `path` joined to `folder` and made normal; "" when it leaves the top or is absolute.
+std::string joined_normal(const std::string& folder, std::string_view path) {
+    if (path.empty() || path.front() == '/') return {};
+    std::string out = (fs::path(folder) / fs::path(std::string(path))).lexically_normal().generic_string();
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    if (out == "." ) return {};
+    if (out == ".." || out.starts_with("../")) return {};
+    return out;
 }
 
 }  // namespace
@@ -291,102 +288,115 @@ std::string engine_folder(std::string_view folders) {
     return {};
 }
 
+const std::vector<EngineFiles::Config>& EngineFiles::configs_in(const std::string& folder) {
+    auto [it, first] = m_configs.try_emplace(folder);
+    if (!first) return it->second;
+    // sqlc's own names for its config, as its readConfig tries them (sqlc-dev/sqlc internal/cmd): sqlc.yaml, sqlc.yml, sqlc.json.
+    for (std::string_view name : {"sqlc.yaml", "sqlc.yml", "sqlc.json"}) {
+        const std::string path = folder.empty() ? std::string(name) : folder + "/" + std::string(name);
+        auto text = m_read(path);
+        if (!text) continue;
+        auto entries = read_sqlc_config(*text, name.ends_with(".json"));
+        if (!entries.empty()) it->second.push_back(Config{shown(m_shown_top + path), folder, std::move(entries)});
+    }
+    return it->second;
+}
+
+std::optional<EngineSkip> EngineFiles::decide(std::string_view path) {
+    const std::string self(path);
+    const std::string own = parent(self);
+    // The sqlc configs in the file's folder and each one above it up to the top. sqlc reads a path
+    // as a file, or as a folder's .sql files one level down (internal/sql/sqlpath Glob: os.ReadDir,
+    // not a walk), relative to the config's folder.
+    std::string folder = own;
+    for (int level = 0; level < k_most_levels; ++level) {
+        for (const auto& config : configs_in(folder)) {
+            for (const auto& entry : config.entries) {
+                const auto names = [&](const std::pair<std::string, int>& p) {
+                    const std::string at = joined_normal(config.folder, p.first);
+                    return !at.empty() && (at == self || at == own);
+                };
+                for (const auto& q : entry.queries) {
+                    if (!names(q)) continue;
+                    return EngineSkip{"an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
+                                          " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)",
+                                      {}};
+                }
+                if (!other_sqlc_engine(entry.engine)) continue;
+                for (const auto& s : entry.schema) {
+                    if (!names(s)) continue;
+                    return EngineSkip{with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown +
+                                          ":" + std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " +
+                                          shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")",
+                                      {}};
+                }
+            }
+        }
+        if (folder.empty()) break;
+        folder = parent(folder);
+    }
+    // A folder below the top that names another engine: one report for its migrations.
+    const std::string engine = engine_folder(own);
+    if (engine.empty()) return std::nullopt;
+    return EngineSkip{"another database's migrations, not analysed as PostgreSQL: the folder " + shown(engine) +
+                          " on their path names another database engine, and no tool's settings or deploy command pgfence "
+                          "reads runs them; name the folder to pgfence (pgfence analyze " + shown(m_shown_top + own) +
+                          ") to review it as PostgreSQL",
+                      own};
+}
+
 std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope) {
     const std::set<std::string, std::less<>> named(scope.named.begin(), scope.named.end());
     std::set<std::string, std::less<>> given;
-    std::vector<std::string> tops;  // the folders given, where a walk started
+    std::vector<std::pair<std::string, std::string>> tops;  // the folders given (absolute, normal; as given)
     for (const auto& g : scope.given) {
         given.insert(normal(g));
         std::error_code ec;
-        if (fs::is_directory(g, ec)) tops.push_back(normal(g));
+        if (fs::is_directory(g, ec)) tops.emplace_back(normal(g), g);
     }
-    std::map<std::string, std::vector<Config>, std::less<>> configs;  // a folder: the sqlc configs in it
-    const auto configs_in = [&](const std::string& folder) -> const std::vector<Config>& {
-        auto [it, first] = configs.try_emplace(folder);
-        if (!first) return it->second;
-        // sqlc's own names for its config (cmd/sqlc: sqlc.yaml, sqlc.yml, sqlc.json).
-        for (std::string_view name : {"sqlc.yaml", "sqlc.yml", "sqlc.json"}) {
-            const std::string path = folder + "/" + std::string(name);
-            std::error_code ec;
-            if (!fs::is_regular_file(path, ec)) continue;
-            auto text = read_regular_file(path, k_config_max_bytes, "an sqlc config");
-            if (!text) continue;
-            auto entries = read_sqlc_config(*text, name.ends_with(".json"));
-            if (!entries.empty()) it->second.push_back(Config{shown_path(path), folder, std::move(entries)});
-        }
-        return it->second;
-    };
+    std::map<std::string, EngineFiles, std::less<>> below;  // a folder given: its decisions
     std::vector<FileReport> out;
-    std::map<std::string, bool, std::less<>> reported;  // a folder named after another engine: reported
+    std::set<std::string, std::less<>> reported;  // a folder named after another engine: reported
     std::vector<std::string> kept;
     for (auto& f : files) {
         const std::string self = normal(f);
-        if (named.contains(self) || given.contains(self) || (scope.run_by_tool && scope.run_by_tool(f))) {
-            kept.push_back(std::move(f));
-            continue;
-        }
-        std::string top;
+        const std::pair<std::string, std::string>* top = nullptr;
         for (const auto& t : tops) {
-            if (inside(self, t) && t.size() > top.size()) top = t;
+            if (inside(self, t.first) && (top == nullptr || t.first.size() > top->first.size())) top = &t;
         }
-        const std::string own = parent(self);
-        std::string reason;
-        // The sqlc configs in the file's folder and each one above it up to the folder given. sqlc
-        // reads a path as a file, or as a folder's .sql files one level down (internal/sql/sqlpath
-        // Glob: os.ReadDir, not a walk), relative to the config's folder.
-        std::string folder = own;
-        for (int level = 0; reason.empty() && level < k_most_levels && !folder.empty(); ++level) {
-            for (const auto& config : configs_in(folder)) {
-                for (const auto& entry : config.entries) {
-                    const auto names = [&](const std::pair<std::string, int>& p) {
-                        const std::string path = normal(config.dir + "/" + p.first);
-                        return path == self || path == own;
-                    };
-                    for (const auto& q : entry.queries) {
-                        if (reason.empty() && names(q)) {
-                            reason = "an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
-                                     " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)";
-                        }
-                    }
-                    if (!other_sqlc_engine(entry.engine)) continue;
-                    for (const auto& s : entry.schema) {
-                        if (reason.empty() && names(s)) {
-                            reason = with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown +
-                                     ":" + std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " +
-                                     shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")";
-                        }
-                    }
-                }
-            }
-            if (top.empty() || folder == top || !inside(folder, top)) break;
-            folder = parent(folder);
-        }
-        if (!reason.empty()) {
-            FileReport report;
-            report.path = f;
-            report.skipped = true;
-            report.skip_reason = std::move(reason);
-            out.push_back(std::move(report));
-            continue;
-        }
-        // A folder below the one given that names another engine: one report for its migrations.
-        const std::string below = top.empty() || !inside(own, top) ? std::string() : own.substr(top.size() + (top.ends_with('/') ? 0 : 1));
-        const std::string engine = engine_folder(below);
-        if (engine.empty()) {
+        // Only the walk of a folder given finds a file here; a file a tool's settings name, a runner
+        // runs or the command line names stays.
+        if (top == nullptr || named.contains(self) || given.contains(self) || (scope.run_by_tool && scope.run_by_tool(f))) {
             kept.push_back(std::move(f));
             continue;
         }
-        const std::string shown_folder = f.rfind('/') == std::string::npos ? std::string(".") : f.substr(0, f.rfind('/'));
-        if (reported.try_emplace(shown_folder, true).second) {
-            FileReport report;
-            report.path = shown_folder;
-            report.skipped = true;
-            report.skip_reason = "another database's migrations, not analysed as PostgreSQL: the folder " + shown(engine) +
-                                 " on their path names another database engine, and no tool's settings or deploy command "
-                                 "pgfence reads runs them; name the folder to pgfence (pgfence analyze " +
-                                 shown(shown_folder) + ") to review it as PostgreSQL";
-            out.push_back(std::move(report));
+        const std::string root = top->first;
+        std::string shown_top = fs::path(top->second).lexically_normal().generic_string();
+        shown_top = shown_top == "." || shown_top == "./" ? std::string() : shown_top + (shown_top.ends_with('/') ? "" : "/");
+        auto [at, first] = below.try_emplace(root, [root](const std::string& rel) -> std::optional<std::string> {
+            const std::string path = root + (root.ends_with('/') ? "" : "/") + rel;
+            std::error_code ec;
+            if (!fs::is_regular_file(path, ec)) return std::nullopt;
+            auto text = read_regular_file(path, k_config_max_bytes, "an sqlc config");
+            if (!text) return std::nullopt;
+            return std::move(*text);
+        }, shown_top);
+        auto skip = at->second.decide(self.substr(root.size() + (root.ends_with('/') ? 0 : 1)));
+        if (!skip) {
+            kept.push_back(std::move(f));
+            continue;
         }
+        FileReport report;
+        report.skipped = true;
+        report.skip_reason = std::move(skip->reason);
+        if (skip->folder.empty()) {
+            report.path = f;
+        } else {
+            // The folder as the file's path gives it.
+            report.path = f.rfind('/') == std::string::npos ? std::string(".") : f.substr(0, f.rfind('/'));
+            if (!reported.insert(report.path).second) continue;
+        }
+        out.push_back(std::move(report));
     }
     files = std::move(kept);
     return out;

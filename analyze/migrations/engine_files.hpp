@@ -5,6 +5,8 @@
 // schema), and a migrations folder whose path names another engine (river's
 // riverdriver/riversqlite/migration/main). Each is a skipped report naming what said so; a file a
 // tool's settings name, a psql run or Flyway location runs, or the command line gives stays.
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,35 @@ struct SqlcEntry {
 // names PostgreSQL or a conversion (`sqlite_to_postgres`, `from_mysql`).
 [[nodiscard]] std::string engine_folder(std::string_view folders);
 
+// Why a migration is not PostgreSQL's: its reason, and the folder one report stands for ("" for
+// the file's own report).
+struct EngineSkip {
+    std::string reason;
+    std::string folder;
+};
+
+// The decisions for the migrations below one folder (the one walked, or the repository's top),
+// the sqlc configs read through `read` once per folder.
+class EngineFiles {
+public:
+    // `read` reads a path relative to the top; `shown_top` is put before a config's path when shown.
+    EngineFiles(ReadFile read, std::string shown_top) : m_read(std::move(read)), m_shown_top(std::move(shown_top)) {}
+    // `path` is '/'-separated, normal and relative to the top. The sqlc configs in its folder and
+    // each one above it decide first, then the folders' names below the top.
+    [[nodiscard]] std::optional<EngineSkip> decide(std::string_view path);
+
+private:
+    struct Config {
+        std::string shown;   // its path as shown
+        std::string folder;  // relative to the top ("" for the top)
+        std::vector<SqlcEntry> entries;
+    };
+    const std::vector<Config>& configs_in(const std::string& folder);
+    ReadFile m_read;
+    std::string m_shown_top;
+    std::map<std::string, std::vector<Config>, std::less<>> m_configs;
+};
+
 struct EngineScope {
     std::vector<std::string> named;  // files of the folders the tools' settings name (absolute, normal)
     std::vector<std::string> given;  // the paths given on the command line or in pgfence's settings
@@ -37,7 +68,8 @@ struct EngineScope {
 };
 
 // Takes out of `files` the sqlc query files, other engines' sqlc schema files and the migrations
-// in folders named after another engine, with a skipped report for each.
+// in folders named after another engine, below a folder given, with a skipped report for each
+// file (one per folder for a folder's name), reading the working tree.
 [[nodiscard]] std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope);
 
 }  // namespace pgfence::analyze::tools
