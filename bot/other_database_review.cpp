@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/engine_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/other_database.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -84,9 +85,20 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
     const auto run_by_tool = [&](std::string_view path) {
         return psql_named(path) || std::any_of(flyway_folders.begin(), flyway_folders.end(), [&](const std::string& f) { return path.starts_with(f); });
     };
+    // sqlc's query files and another engine's sqlc schema (tools/engine_files.hpp), as the base's
+    // sqlc configs say: a pull request cannot list its own migrations under `queries:`.
+    tools::EngineFiles sqlc_at_base(reader_at(repo, changes.merge_base_sha, options.max_file_bytes), "");
     for (auto& change : changes.files) {
         if (run_by_tool(change.path)) {
             kept.push_back(std::move(change));
+            continue;
+        }
+        if (auto skip = sqlc_at_base.decide(change.path); skip && (change.old_path == change.path || sqlc_at_base.decide(change.old_path))) {
+            analyze::FileReport file;
+            file.path = change.path;
+            file.skipped = true;
+            file.skip_reason = std::move(*skip);
+            out.push_back(std::move(file));
             continue;
         }
         // The base commit's files decide, for where the file is and where it was.

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 // At most this many folders above a migration are asked for an sqlc config.
 constexpr int k_most_levels = 16;
 // At most this many bytes of a name from the repository are shown.
-constexpr std::size_t k_shown = 60;
+constexpr std::size_t k_shown = 200;
 
 std::string lowered(std::string_view s) {
     std::string out(s);
@@ -232,9 +232,6 @@ std::vector<SqlcEntry> read_sqlc_json(std::string_view text) {
     return out;
 }
 
-// The engines (besides PostgreSQL's) a folder's name may give, whole or as its last word's end.
-constexpr std::array<std::string_view, 6> k_engines = {"sqlite", "sqlite3", "mysql", "mariadb", "mssql", "sqlserver"};
-
 // `path` joined to `folder` and made normal; "" when it leaves the top or is absolute.
 std::string joined_normal(const std::string& folder, std::string_view path) {
     if (path.empty() || path.front() == '/') return {};
@@ -251,43 +248,6 @@ std::vector<SqlcEntry> read_sqlc_config(std::string_view text, bool json) {
     return json ? read_sqlc_json(text) : read_sqlc_yaml(text);
 }
 
-std::string engine_folder(std::string_view folders) {
-    // A whole folder name, never part of a file's: `001_remove_sqlite.sql` says nothing. Its words
-    // (split at '-', '_', '.' and blanks) must hold an engine's name as a word (`sqlite`,
-    // `sqlite_migrations`, `db-mysql`) or end the last word with one (river's Go driver packages:
-    // `riversqlite` beside `riverpgxv5`), and none may name PostgreSQL or a move between databases
-    // (`sqlite_to_postgres`, `from_mysql`, `pg2mysql`): such a folder may well hold PostgreSQL's SQL.
-    while (!folders.empty()) {
-        const std::size_t slash = folders.find('/');
-        const std::string name = lowered(folders.substr(0, slash));
-        folders = slash == std::string_view::npos ? std::string_view() : folders.substr(slash + 1);
-        std::vector<std::string> words;
-        std::string word;
-        for (char c : name + "-") {
-            if (c == '-' || c == '_' || c == '.' || c == ' ') {
-                if (!word.empty()) words.push_back(std::move(word));
-                word.clear();
-            } else {
-                word += c;
-            }
-        }
-        bool names_engine = false;
-        bool names_postgres = false;
-        for (std::size_t i = 0; i < words.size(); ++i) {
-            const std::string& w = words[i];
-            if (w == "to" || w == "from" || w == "pg" || w.find("postgres") != std::string::npos || w.find("pg2") != std::string::npos ||
-                w.find("2pg") != std::string::npos || w.starts_with("pgsql")) {
-                names_postgres = true;
-            }
-            for (std::string_view e : k_engines) {
-                if (w == e || (i + 1 == words.size() && w.ends_with(e))) names_engine = true;
-            }
-        }
-        if (names_engine && !names_postgres) return name;
-    }
-    return {};
-}
-
 const std::vector<EngineFiles::Config>& EngineFiles::configs_in(const std::string& folder) {
     auto [it, first] = m_configs.try_emplace(folder);
     if (!first) return it->second;
@@ -302,7 +262,7 @@ const std::vector<EngineFiles::Config>& EngineFiles::configs_in(const std::strin
     return it->second;
 }
 
-std::optional<EngineSkip> EngineFiles::decide(std::string_view path) {
+std::optional<std::string> EngineFiles::decide(std::string_view path) {
     const std::string self(path);
     const std::string own = parent(self);
     // The sqlc configs in the file's folder and each one above it up to the top. sqlc reads a path
@@ -318,31 +278,22 @@ std::optional<EngineSkip> EngineFiles::decide(std::string_view path) {
                 };
                 for (const auto& q : entry.queries) {
                     if (!names(q)) continue;
-                    return EngineSkip{"an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
-                                          " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)",
-                                      {}};
+                    return "an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
+                           " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)";
                 }
                 if (!other_sqlc_engine(entry.engine)) continue;
                 for (const auto& s : entry.schema) {
                     if (!names(s)) continue;
-                    return EngineSkip{with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown +
-                                          ":" + std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " +
-                                          shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")",
-                                      {}};
+                    return with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown + ":" +
+                           std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " + shown(entry.engine) +
+                           " (line " + std::to_string(entry.engine_line) + ")";
                 }
             }
         }
         if (folder.empty()) break;
         folder = parent(folder);
     }
-    // A folder below the top that names another engine: one report for its migrations.
-    const std::string engine = engine_folder(own);
-    if (engine.empty()) return std::nullopt;
-    return EngineSkip{"another database's migrations, not analysed as PostgreSQL: the folder " + shown(engine) +
-                          " on their path names another database engine, and no tool's settings or deploy command pgfence "
-                          "reads runs them; name the folder to pgfence (pgfence analyze " + shown(m_shown_top + own) +
-                          ") to review it as PostgreSQL",
-                      own};
+    return std::nullopt;
 }
 
 std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope) {
@@ -356,7 +307,6 @@ std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, 
     }
     std::map<std::string, EngineFiles, std::less<>> below;  // a folder given: its decisions
     std::vector<FileReport> out;
-    std::set<std::string, std::less<>> reported;  // a folder named after another engine: reported
     std::vector<std::string> kept;
     for (auto& f : files) {
         const std::string self = normal(f);
@@ -387,15 +337,9 @@ std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, 
             continue;
         }
         FileReport report;
+        report.path = f;
         report.skipped = true;
-        report.skip_reason = std::move(skip->reason);
-        if (skip->folder.empty()) {
-            report.path = f;
-        } else {
-            // The folder as the file's path gives it.
-            report.path = f.rfind('/') == std::string::npos ? std::string(".") : f.substr(0, f.rfind('/'));
-            if (!reported.insert(report.path).second) continue;
-        }
+        report.skip_reason = std::move(*skip);
         out.push_back(std::move(report));
     }
     files = std::move(kept);

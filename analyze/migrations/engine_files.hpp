@@ -1,10 +1,10 @@
 #pragma once
-// SQL files that are not PostgreSQL migrations, as the project's own words say (stranger review 89,
-// river): an sqlc config's `queries:` files (the queries sqlc generates code from, never run by a
-// deploy), an sqlc config's `schema:` of another engine (`engine: "sqlite"`: that database's
-// schema), and a migrations folder whose path names another engine (river's
-// riverdriver/riversqlite/migration/main). Each is a skipped report naming what said so; a file a
-// tool's settings name, a psql run or Flyway location runs, or the command line gives stays.
+// SQL files that are not PostgreSQL migrations, as sqlc's config says (stranger review 89, river):
+// its `queries:` files (the queries sqlc generates code from, never run by a deploy) and the
+// `schema:` of an entry for another engine (`engine: "sqlite"`: that database's schema). Each is a
+// skipped report naming the config's line; a file a tool's settings name, a psql run or Flyway
+// location runs, or the command line gives stays. (A folder named for another engine beside its
+// PostgreSQL sibling, river's riversqlite beside riverpgxv5, is other_database.hpp's.)
 #include <map>
 #include <optional>
 #include <string>
@@ -27,17 +27,6 @@ struct SqlcEntry {
 // config pgfence reads (then nothing is set aside for it).
 [[nodiscard]] std::vector<SqlcEntry> read_sqlc_config(std::string_view text, bool json);
 
-// The folder name in `folders` (a relative folder path, '/'-separated) that names another database
-// engine, "" when none: `sqlite`, `riversqlite`, `sqlite_migrations`, `db-mysql`; never one that also
-// names PostgreSQL or a conversion (`sqlite_to_postgres`, `from_mysql`).
-[[nodiscard]] std::string engine_folder(std::string_view folders);
-
-// Why a migration is not PostgreSQL's: its reason, and the folder one report stands for ("" for
-// the file's own report).
-struct EngineSkip {
-    std::string reason;
-    std::string folder;
-};
 
 // The decisions for the migrations below one folder (the one walked, or the repository's top),
 // the sqlc configs read through `read` once per folder.
@@ -45,9 +34,9 @@ class EngineFiles {
 public:
     // `read` reads a path relative to the top; `shown_top` is put before a config's path when shown.
     EngineFiles(ReadFile read, std::string shown_top) : m_read(std::move(read)), m_shown_top(std::move(shown_top)) {}
-    // `path` is '/'-separated, normal and relative to the top. The sqlc configs in its folder and
-    // each one above it decide first, then the folders' names below the top.
-    [[nodiscard]] std::optional<EngineSkip> decide(std::string_view path);
+    // Why the file at `path` ('/'-separated, normal, relative to the top) is no PostgreSQL
+    // migration, as the sqlc configs in its folder and each one above it say; nothing when none does.
+    [[nodiscard]] std::optional<std::string> decide(std::string_view path);
 
 private:
     struct Config {
@@ -67,9 +56,8 @@ struct EngineScope {
     RunByTool run_by_tool;
 };
 
-// Takes out of `files` the sqlc query files, other engines' sqlc schema files and the migrations
-// in folders named after another engine, below a folder given, with a skipped report for each
-// file (one per folder for a folder's name), reading the working tree.
+// Takes out of `files` the sqlc query files and other engines' sqlc schema files below a folder
+// given, with a skipped report for each, reading the working tree.
 [[nodiscard]] std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope);
 
 }  // namespace pgfence::analyze::tools

@@ -6,7 +6,9 @@ unknowns from riverdriver/riversqlite and the drivers' internal/dbsqlc query fil
   database's schema: skipped, with a note naming the config and line.
 - An sqlc config's `queries:` files are the queries sqlc generates code from: skipped, never read as
   migrations (river's `sqlc.narg()` read as an unknown function).
-- A migrations folder whose path names another engine (river's `riversqlite`): skipped.
+- A driver's folder named `<prefix><driver>` beside `<prefix><PostgreSQL driver>` (river's
+  `riversqlite` beside `riverpgxv5`): skipped; without that sibling a name says nothing (tested in
+  test_review85_dialects.py and tests/cli/other_databases_test.py).
 - Controls: a postgresql `schema:` migrations folder stays analysed; a `sqlite_to_postgres` folder and
   a file named `..._remove_sqlite.up.sql` are analysed.
 
@@ -117,8 +119,8 @@ def sqlc_queries(s):
 
 
 def riversqlite_folder(s):
-    """River's riverdriver/riversqlite/migration/main: the folder names SQLite; skipped as one entry,
-    while riverpgxv5's migrations are analysed."""
+    """River's riverdriver/riversqlite/migration/main, beside riverdriver/riverpgxv5: SQLite's driver
+    package; skipped as one entry, while riverpgxv5's migrations are analysed."""
     pg = "riverdriver/riverpgxv5/migration/main/"
     lite = "riverdriver/riversqlite/migration/main/"
     pull_request(s, {lite + "002_outbox.up.sql": SQLITE, pg + "002_drop.up.sql": PG_DROP}, dict(GO, **{
@@ -126,8 +128,8 @@ def riversqlite_folder(s):
     rc, err, found, files = run(s)
     check(rc != 2, f"SQLite's SQL is not parsed as PostgreSQL (exit {rc}): {under(found, lite[:-1])}\n{err[-1500:]}")
     check(not under(found, "riverdriver/riversqlite"), f"no finding in riversqlite: {under(found, 'riverdriver/riversqlite')}")
-    reason = skipped(files, lite[:-1])
-    check(reason is not None and "riversqlite" in reason, f"the folder is one skipped entry naming riversqlite: {reason!r}")
+    reason = skipped(files, "riverdriver/riversqlite")
+    check(reason is not None and "riverdriver/riverpgxv5" in reason, f"the driver's folder is one skipped entry naming its sibling: {reason!r}")
     check(at(found, "drop-table", pg + "002_drop.up.sql", 1), f"riverpgxv5 is analysed: {found}")
 
 

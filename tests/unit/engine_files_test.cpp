@@ -1,7 +1,9 @@
-// SQL that is not PostgreSQL's migrations (analyze/migrations/engine_files.hpp): sqlc's config read
-// as sqlc reads it (v1 and v2, YAML and JSON), and the folder names that name another engine.
+// sqlc's query files and other engines' schema (analyze/migrations/engine_files.hpp): sqlc's config
+// read as sqlc reads it (v1 and v2, YAML and JSON), and the decision through a reader.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "analyze/migrations/engine_files.hpp"
@@ -60,20 +62,22 @@ TEST_CASE("engine_files: sqlc v1 packages default to postgresql; JSON; other ver
     CHECK(read_sqlc_config("not: [json", true).empty());
 }
 
-TEST_CASE("engine_files: a folder name that names another engine") {
-    CHECK(engine_folder("riverdriver/riversqlite/migration/main") == "riversqlite");
-    CHECK(engine_folder("db/sqlite") == "sqlite");
-    CHECK(engine_folder("store/migration/mysql") == "mysql");
-    CHECK(engine_folder("db/migrations_sqlite3") == "migrations_sqlite3");
-    CHECK(engine_folder("db/mssql-migrations") == "mssql-migrations");
-    CHECK(engine_folder("internal/store_sqlite/migrations") == "store_sqlite");
-    // Not one: a conversion, PostgreSQL's own, or a word that only holds an engine's name inside it.
-    CHECK(engine_folder("tools/sqlite_to_postgres/migrations").empty());
-    CHECK(engine_folder("db/from_mysql").empty());
-    CHECK(engine_folder("db/pg-mysql-compat").empty());
-    CHECK(engine_folder("db/postgres_sqlite").empty());
-    CHECK(engine_folder("db/migrations").empty());
-    CHECK(engine_folder("db/sqlitebackup/migrations").empty());
-    CHECK(engine_folder("riverdriver/riverpgxv5/migration/main").empty());
-    CHECK(engine_folder("").empty());
+TEST_CASE("engine_files: the configs in the file's folder and above decide, paths relative to them") {
+    const std::map<std::string, std::string> tree = {
+        {"sqlc.yaml", "version: \"2\"\nsql:\n  - engine: postgresql\n    schema: db/migrations\n    queries: db/query\n"
+                      "  - engine: sqlite\n    schema: ../outside\n    queries: []\n"},
+        {"lite/sqlc.json", "{\"version\": \"2\", \"sql\": [{\"engine\": \"sqlite\", \"schema\": \"./schema/\", \"queries\": \"q.sql\"}]}"},
+    };
+    EngineFiles files([&](const std::string& p) -> std::optional<std::string> {
+        auto it = tree.find(p);
+        if (it == tree.end()) return std::nullopt;
+        return it->second;
+    }, "");
+    CHECK(files.decide("db/query/jobs.sql").value_or("").starts_with("an sqlc query file, not a migration: sqlc.yaml:5"));
+    CHECK_FALSE(files.decide("db/query/deeper/jobs.sql"));  // sqlc reads a folder one level down
+    CHECK_FALSE(files.decide("db/migrations/001_init.up.sql"));  // a postgresql schema stays analysed
+    CHECK(files.decide("lite/schema/001.sql").value_or("").starts_with("a sqlite schema, not analysed as PostgreSQL: lite/sqlc.json:1"));
+    CHECK(files.decide("lite/q.sql").has_value());
+    CHECK_FALSE(files.decide("lite/other.sql"));
+    CHECK_FALSE(files.decide("outside/x.sql"));  // `../outside` leaves the top: nothing
 }
