@@ -161,8 +161,47 @@ def sqlite_to_postgres_control(s):
     check(at(found, "drop-table", "migrations/002_remove_sqlite.up.sql", 1), f"a file naming sqlite is analysed: {found}")
 
 
+def pr_findings(s):
+    """`pr` against the test double: (exit code, stderr, findings from its SARIF)."""
+    s.start_double()
+    sarif_path = os.path.join(s.tmp, "pr.sarif")
+    proc = s.run_pr("--ci", "--unknown", "block", "--sarif", sarif_path)
+    with open(sarif_path) as f:
+        sarif = json.load(f)
+    found = [{"rule": r["ruleId"], "path": r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              "line": r["locations"][0]["physicalLocation"]["region"]["startLine"]} for r in sarif["runs"][0]["results"]]
+    return proc.returncode, proc.stderr, found
+
+
+PR_SQLC = ('version: "2"\n'
+           'sql:\n'
+           '  - engine: "sqlite"\n'
+           '    queries: "db/query.sql"\n'
+           '    schema: "migrations"\n')
+
+
+def pr_sqlc_sqlite_schema(s):
+    """`pr` adding a migration to the folder the base's sqlc.yaml names as an sqlite entry's schema:
+    SQLite's, not reviewed as PostgreSQL (no unparsable HIGH, no false drop-table)."""
+    pull_request(s, {"migrations/002_outbox.up.sql": SQLITE}, dict(GO, **{
+        "sqlc.yaml": PR_SQLC, "migrations/001_init.up.sql": "CREATE TABLE river_client_queue (id integer);\n", "db/query.sql": QUERIES}))
+    rc, err, found = pr_findings(s)
+    check(not under(found, "migrations"), f"nothing reported in SQLite's schema: {under(found, 'migrations')}\n{err[-1500:]}")
+    check(rc != 2, f"no parse error: exit {rc}")
+
+
+def pr_sqlc_added_control(s):
+    """A pull request that adds an sqlc.yaml naming its own migrations an sqlite schema: the base
+    decides, so the migrations are still reviewed."""
+    evil = PR_SQLC
+    pull_request(s, {"sqlc.yaml": evil, "migrations/002_drop.up.sql": PG_DROP}, dict(GO, **{"migrations/001_init.up.sql": PG_DROP_DOWN}))
+    rc, err, found = pr_findings(s)
+    check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the migration is reviewed: {found}\n{err[-1500:]}")
+    check(rc == 1, f"the gate fails: {rc}")
+
+
 SCENARIOS = {f.__name__: f for f in [sqlc_sqlite_schema, sqlc_queries, riversqlite_folder, postgres_schema_control,
-                                     sqlite_to_postgres_control]}
+                                     sqlite_to_postgres_control, pr_sqlc_sqlite_schema, pr_sqlc_added_control]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
