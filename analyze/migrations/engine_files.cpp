@@ -178,18 +178,25 @@ std::vector<SqlcEntry> read_sqlc_yaml(std::string_view text) {
     return out;
 }
 
-// The line of the `nth` (0-based) occurrence of `needle` in `text`; 0 when there is none.
-int line_of(std::string_view text, std::string_view needle, std::size_t nth) {
-    std::size_t at = 0;
-    for (std::size_t i = 0;; ++i, ++at) {
-        at = text.find(needle, at);
-        if (at == std::string_view::npos) return 0;
-        if (i == nth) break;
+// The lines of `needle`'s occurrences in `text`, one after the other: each call gives the next
+// one's line (0 when there is none), the text read once over all calls.
+class Occurrences {
+public:
+    Occurrences(std::string_view text, std::string needle) : m_text(text), m_needle(std::move(needle)) {}
+    int next() {
+        const std::size_t found = m_text.find(m_needle, m_at);
+        if (found == std::string_view::npos) return 0;
+        for (; m_at < found; ++m_at) m_line += m_text[m_at] == '\n';
+        m_at = found + 1;
+        return m_line;
     }
-    int line = 1;
-    for (std::size_t i = 0; i < at; ++i) line += text[i] == '\n';
-    return line;
-}
+
+private:
+    std::string_view m_text;
+    std::string m_needle;
+    std::size_t m_at = 0;
+    int m_line = 1;
+};
 
 std::vector<SqlcEntry> read_sqlc_json(std::string_view text) {
     const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
@@ -201,20 +208,20 @@ std::vector<SqlcEntry> read_sqlc_json(std::string_view text) {
     auto list = doc.find(v == "1" ? "packages" : "sql");
     if (list == doc.end() || !list->is_array()) return {};
     std::vector<SqlcEntry> out;
-    std::size_t queries_seen = 0;
-    std::size_t schema_seen = 0;
-    std::size_t engines_seen = 0;
+    Occurrences queries_seen(text, "\"queries\"");
+    Occurrences schema_seen(text, "\"schema\"");
+    Occurrences engines_seen(text, "\"engine\"");
     for (const auto& item : *list) {
         if (!item.is_object()) continue;
         SqlcEntry entry;
         if (auto engine = item.find("engine"); engine != item.end() && engine->is_string()) {
             entry.engine = engine->get<std::string>();
-            entry.engine_line = line_of(text, "\"engine\"", engines_seen++);
+            entry.engine_line = engines_seen.next();
         }
         for (auto [key, to, seen] : {std::tuple{"queries", &entry.queries, &queries_seen}, std::tuple{"schema", &entry.schema, &schema_seen}}) {
             auto paths = item.find(key);
             if (paths == item.end()) continue;
-            const int line = line_of(text, std::string("\"") + key + "\"", (*seen)++);
+            const int line = seen->next();
             if (paths->is_string()) to->emplace_back(paths->get<std::string>(), line);
             if (!paths->is_array()) continue;
             for (const auto& p : *paths) {
@@ -248,48 +255,51 @@ std::vector<SqlcEntry> read_sqlc_config(std::string_view text, bool json) {
     return json ? read_sqlc_json(text) : read_sqlc_yaml(text);
 }
 
-const std::vector<EngineFiles::Config>& EngineFiles::configs_in(const std::string& folder) {
-    auto [it, first] = m_configs.try_emplace(folder);
+const EngineFiles::Skips& EngineFiles::skips_in(const std::string& folder) {
+    auto [it, first] = m_skips.try_emplace(folder);
     if (!first) return it->second;
+    Skips& skips = it->second;
     // sqlc's own names for its config, as its readConfig tries them (sqlc-dev/sqlc internal/cmd): sqlc.yaml, sqlc.yml, sqlc.json.
     for (std::string_view name : {"sqlc.yaml", "sqlc.yml", "sqlc.json"}) {
         const std::string path = folder.empty() ? std::string(name) : folder + "/" + std::string(name);
         auto text = m_read(path);
         if (!text) continue;
-        auto entries = read_sqlc_config(*text, name.ends_with(".json"));
-        if (!entries.empty()) it->second.push_back(Config{shown(m_shown_top + path), folder, std::move(entries)});
+        const std::string config = shown(m_shown_top + path);
+        // A path sqlc reads: a file, or a folder whose .sql files it reads one level down
+        // (internal/sql/sqlpath Glob: os.ReadDir, not a walk), relative to the config's folder.
+        // A `queries:` path first: a file listed under both is a query file.
+        const auto entries = read_sqlc_config(*text, name.ends_with(".json"));
+        for (const auto& entry : entries) {
+            for (const auto& [p, line] : entry.queries) {
+                std::string at = joined_normal(folder, p);
+                if (at.empty()) continue;
+                skips.try_emplace(std::move(at), "an sqlc query file, not a migration: " + config + ":" + std::to_string(line) +
+                                                     " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)");
+            }
+        }
+        for (const auto& entry : entries) {
+            if (!other_sqlc_engine(entry.engine)) continue;
+            for (const auto& [p, line] : entry.schema) {
+                std::string at = joined_normal(folder, p);
+                if (at.empty()) continue;
+                skips.try_emplace(std::move(at), with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " +
+                                                     config + ":" + std::to_string(line) + " lists it under schema: of an sqlc entry with engine: " +
+                                                     shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")");
+            }
+        }
     }
-    return it->second;
+    return skips;
 }
 
 std::optional<std::string> EngineFiles::decide(std::string_view path) {
     const std::string self(path);
     const std::string own = parent(self);
-    // The sqlc configs in the file's folder and each one above it up to the top. sqlc reads a path
-    // as a file, or as a folder's .sql files one level down (internal/sql/sqlpath Glob: os.ReadDir,
-    // not a walk), relative to the config's folder.
+    // The sqlc configs in the file's folder and each one above it up to the top.
     std::string folder = own;
     for (int level = 0; level < k_most_levels; ++level) {
-        for (const auto& config : configs_in(folder)) {
-            for (const auto& entry : config.entries) {
-                const auto names = [&](const std::pair<std::string, int>& p) {
-                    const std::string at = joined_normal(config.folder, p.first);
-                    return !at.empty() && (at == self || at == own);
-                };
-                for (const auto& q : entry.queries) {
-                    if (!names(q)) continue;
-                    return "an sqlc query file, not a migration: " + config.shown + ":" + std::to_string(q.second) +
-                           " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)";
-                }
-                if (!other_sqlc_engine(entry.engine)) continue;
-                for (const auto& s : entry.schema) {
-                    if (!names(s)) continue;
-                    return with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " + config.shown + ":" +
-                           std::to_string(s.second) + " lists it under schema: of an sqlc entry with engine: " + shown(entry.engine) +
-                           " (line " + std::to_string(entry.engine_line) + ")";
-                }
-            }
-        }
+        const Skips& skips = skips_in(folder);
+        if (auto it = skips.find(self); it != skips.end()) return it->second;
+        if (auto it = skips.find(own); !own.empty() && it != skips.end()) return it->second;
         if (folder.empty()) break;
         folder = parent(folder);
     }

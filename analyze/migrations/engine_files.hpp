@@ -39,15 +39,13 @@ public:
     [[nodiscard]] std::optional<std::string> decide(std::string_view path);
 
 private:
-    struct Config {
-        std::string shown;   // its path as shown
-        std::string folder;  // relative to the top ("" for the top)
-        std::vector<SqlcEntry> entries;
-    };
-    const std::vector<Config>& configs_in(const std::string& folder);
+    // The paths (relative to the top) the sqlc configs in a folder set aside, each with why; a
+    // folder's paths are read once, so a file costs a lookup per folder above it.
+    using Skips = std::map<std::string, std::string, std::less<>>;
+    const Skips& skips_in(const std::string& folder);
     ReadFile m_read;
     std::string m_shown_top;
-    std::map<std::string, std::vector<Config>, std::less<>> m_configs;
+    std::map<std::string, Skips, std::less<>> m_skips;
 };
 
 struct EngineScope {
