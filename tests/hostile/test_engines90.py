@@ -169,7 +169,8 @@ def pr_findings(s):
     with open(sarif_path) as f:
         sarif = json.load(f)
     found = [{"rule": r["ruleId"], "path": r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-              "line": r["locations"][0]["physicalLocation"]["region"]["startLine"]} for r in sarif["runs"][0]["results"]]
+              "line": r["locations"][0]["physicalLocation"]["region"]["startLine"], "message": r["message"]["text"][:300]}
+             for r in sarif["runs"][0]["results"]]
     return proc.returncode, proc.stderr, found
 
 
@@ -200,8 +201,31 @@ def pr_sqlc_added_control(s):
     check(rc == 1, f"the gate fails: {rc}")
 
 
+def pr_riversqlite_folder(s):
+    """`pr` changing riversqlite's migration, riverpgxv5 beside it at the base: SQLite's, skipped."""
+    pg = "riverdriver/riverpgxv5/migrations/"
+    lite = "riverdriver/riversqlite/migrations/"
+    pull_request(s, {lite + "002_outbox.up.sql": SQLITE, pg + "002_drop.up.sql": PG_DROP}, dict(GO, **{
+        lite + "001_init.up.sql": "CREATE TABLE river_client_queue (id integer);\n", pg + "001_init.up.sql": PG_DROP_DOWN}))
+    rc, err, found = pr_findings(s)
+    check(not under(found, "riverdriver/riversqlite"), f"nothing reported in riversqlite: {under(found, 'riverdriver/riversqlite')}\n{err[-3000:]}")
+    check(at(found, "drop-table", pg + "002_drop.up.sql", 1), f"riverpgxv5 is reviewed: {found}\n{err[-1500:]}")
+
+
+def pr_driver_sibling_added(s):
+    """A pull request that adds store/apppgx beside store/appmysql (analysed as PostgreSQL at the
+    base) changes what pgfence reads: HIGH migration-tool-settings-changed, and appmysql's migration
+    is still reviewed."""
+    pull_request(s, {"store/apppgx/migrations/001_init.up.sql": PG_DROP_DOWN, "store/appmysql/migrations/002_drop.up.sql": PG_DROP},
+                 dict(GO, **{"store/appmysql/migrations/001_init.up.sql": PG_DROP_DOWN}))
+    rc, err, found = pr_findings(s)
+    check(at(found, "drop-table", "store/appmysql/migrations/002_drop.up.sql", 1), f"appmysql is still reviewed: {found}\n{err[-1500:]}")
+    check(any(f["rule"] == "migration-tool-settings-changed" for f in found), f"the new sibling is reported: {found}")
+
+
 SCENARIOS = {f.__name__: f for f in [sqlc_sqlite_schema, sqlc_queries, riversqlite_folder, postgres_schema_control,
-                                     sqlite_to_postgres_control, pr_sqlc_sqlite_schema, pr_sqlc_added_control]}
+                                     sqlite_to_postgres_control, pr_sqlc_sqlite_schema, pr_sqlc_added_control,
+                                     pr_riversqlite_folder, pr_driver_sibling_added]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
