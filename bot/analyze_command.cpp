@@ -41,6 +41,7 @@
 #include "diff/glob.hpp"
 #include "analyze/flyway_locations.hpp"
 #include "analyze/graphile_inputs.hpp"
+#include "analyze/migrations/engine_files.hpp"
 #include "analyze/migrations/loose_sql.hpp"
 #include "analyze/migrations/manual_scripts.hpp"
 #include "analyze/migrations/other_database.hpp"
@@ -177,6 +178,11 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         return false;
     };
     for (auto& set : analyze::tools::set_aside_other_databases(files, run_by_tool)) followed.unknown.push_back(std::move(set));
+    // sqlc's query files, another engine's sqlc schema, a folder named after another engine
+    // (tools/engine_files.hpp): a skipped entry each.
+    for (auto& other : analyze::tools::set_aside_engine_files(files, {followed.named_files, settings.paths, run_by_tool})) {
+        followed.unknown.push_back(std::move(other));
+    }
     // SQL run by hand beside Prisma's migrations (tools/manual_scripts.hpp): a skipped entry each.
     for (auto& script : analyze::tools::set_aside_manual_scripts(files, run_by_tool)) followed.unknown.push_back(std::move(script));
     // SQL no tool runs, found by walking a folder (tools/loose_sql.hpp): a skipped entry each.

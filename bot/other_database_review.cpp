@@ -6,6 +6,7 @@
 #include <set>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/engine_files.hpp"
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/other_database.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -30,6 +31,17 @@ tools::IsFolder folders_at(const diff::Repository& repo, const std::string& comm
     };
 }
 
+// The PostgreSQL driver a folder's name is or ends with, as other_database's sibling rules read it
+// (a bare postgres / postgresql / pg; `<prefix>` before pg, postgres, postgresql, pq, pgx, pgxv4 or
+// pgxv5); "" when none.
+std::string_view postgres_suffix(std::string_view name) {
+    if (name == "postgres" || name == "postgresql" || name == "pg") return name;
+    for (std::string_view pg : {"postgresql", "postgres", "pgxv4", "pgxv5", "pgx", "pq", "pg"}) {
+        if (name.size() > pg.size() && name.ends_with(pg)) return name.substr(name.size() - pg.size());
+    }
+    return {};
+}
+
 std::optional<tools::OtherDatabase> set_at(const diff::Repository& repo, const std::string& commit, std::string_view path,
                                            std::uint64_t max_bytes) {
     return tools::other_database(path, reader_at(repo, commit, max_bytes), folders_at(repo, commit));
@@ -52,7 +64,7 @@ std::function<bool(std::string_view)> other_database_at(const diff::Repository& 
 }
 
 analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(const diff::Repository& repo, diff::ChangeSet& changes,
-                                                                             const analyze::AnalyzeOptions& options) {
+                                                                             const analyze::AnalyzeOptions& options, std::set<std::string>* aside) {
     std::vector<analyze::FileReport> out;
     std::set<std::string> reported;  // the sets' folders, and the markers reported
     std::vector<diff::ChangedFile> kept;
@@ -84,9 +96,20 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
     const auto run_by_tool = [&](std::string_view path) {
         return psql_named(path) || std::any_of(flyway_folders.begin(), flyway_folders.end(), [&](const std::string& f) { return path.starts_with(f); });
     };
+    // sqlc's query files and another engine's sqlc schema (tools/engine_files.hpp), as the base's
+    // sqlc configs say: a pull request cannot list its own migrations under `queries:`.
+    tools::EngineFiles sqlc_at_base(reader_at(repo, changes.merge_base_sha, options.max_file_bytes), "");
     for (auto& change : changes.files) {
         if (run_by_tool(change.path)) {
             kept.push_back(std::move(change));
+            continue;
+        }
+        if (auto skip = sqlc_at_base.decide(change.path); skip && (change.old_path == change.path || sqlc_at_base.decide(change.old_path))) {
+            analyze::FileReport file;
+            file.path = change.path;
+            file.skipped = true;
+            file.skip_reason = std::move(*skip);
+            out.push_back(std::move(file));
             continue;
         }
         // The base commit's files decide, for where the file is and where it was.
@@ -94,6 +117,7 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
         const bool was_other = change.old_path == change.path ||
                                set_at(repo, changes.merge_base_sha, change.old_path, options.max_file_bytes).has_value();
         if (at_base && was_other) {
+            if (aside != nullptr) aside->insert(change.path);
             if (reported.insert(at_base->folder).second) {
                 analyze::FileReport set;
                 set.path = at_base->folder;
@@ -127,8 +151,10 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
         changes.merge_base_sha, changes.head_sha,
         [](std::string_view p) {
             if (analyze::path_name(p) == "migration_lock.toml") return true;
-            for (std::string_view pg : {"/postgres/", "/postgresql/", "/pg/"}) {
-                if (("/" + std::string(p)).find(pg) != std::string::npos) return true;
+            // A folder on its path named postgres / postgresql / pg, or `<prefix><pg driver>`.
+            for (std::string_view folder = p.substr(0, p.rfind('/') == std::string_view::npos ? 0 : p.rfind('/')); !folder.empty();
+                 folder = folder.substr(0, folder.rfind('/') == std::string_view::npos ? 0 : folder.rfind('/'))) {
+                if (!postgres_suffix(analyze::path_name(folder)).empty()) return true;
             }
             return false;
         },
@@ -141,18 +167,20 @@ analyze::Result<std::vector<analyze::FileReport>> set_aside_other_databases(cons
         if (analyze::path_name(file.path) == "migration_lock.toml") {
             probes.push_back((folder.empty() ? "" : folder + "/") + "x/migration.sql");
         } else {
-            // Each folder above the file named postgres / postgresql / pg that the base lacks:
-            // its driver-named siblings.
+            // Each folder above the file named postgres / postgresql / pg (or `<prefix><pg driver>`)
+            // that the base lacks: its driver-named siblings (`<prefix><driver>`).
             for (std::string f = folder; !f.empty(); f = f.substr(0, f.rfind('/') == std::string::npos ? 0 : f.rfind('/'))) {
                 const std::string_view name = analyze::path_name(f);
-                if (name != "postgres" && name != "postgresql" && name != "pg") continue;
+                const std::string_view pg = postgres_suffix(name);
+                if (pg.empty()) continue;
+                const std::string prefix(name.substr(0, name.size() - pg.size()));
                 auto there = repo.entry_at(changes.merge_base_sha, f);
                 if (!there) return there.error();
                 if (*there) continue;
                 const std::string above = f.rfind('/') == std::string::npos ? "" : f.substr(0, f.rfind('/') + 1);
                 for (std::string_view d : {"sqlite", "sqlite3", "mysql", "mariadb", "mssql", "sqlserver", "cockroachdb", "mongodb", "oracle",
                                            "clickhouse", "libsql"}) {
-                    if (folders_at(repo, changes.head_sha)(above + std::string(d))) probes.push_back(above + std::string(d) + "/x.sql");
+                    if (folders_at(repo, changes.head_sha)(above + prefix + std::string(d))) probes.push_back(above + prefix + std::string(d) + "/x.sql");
                 }
             }
         }

@@ -195,7 +195,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // Another database's sets, as the base's files say (bot/other_database_review.hpp).
-    auto other_databases = set_aside_other_databases(*repo, *changes, settings.options);
+    std::set<std::string> other_database_files;  // set aside: reported with their set's folder
+    auto other_databases = set_aside_other_databases(*repo, *changes, settings.options, &other_database_files);
     if (!other_databases) return git_failed(other_databases.error());
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).
@@ -258,7 +259,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // What looks like a migration where no setting pgfence read runs one (bot/unselected_migrations.hpp),
     // unless the configuration's `paths` or the command's globs say which files are migrations.
     if (settings.paths.empty()) {
-        std::set<std::string> seen;
+        std::set<std::string> seen = other_database_files;
         for (const auto& f : report.files) seen.insert(f.path);
         std::vector<analyze::FileReport> more;
         if (auto found = add_unselected_migration_reports(*repo, *changes, settings.options, seen, more); !found) return git_failed(found.error());
@@ -268,7 +269,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     // A change to the project's own migration runner or a module it loads (bot/own_runner_review.hpp).
     {
-        std::set<std::string> seen;
+        std::set<std::string> seen = other_database_files;
         for (const auto& f : report.files) seen.insert(f.path);
         std::vector<analyze::FileReport> more;
         if (auto found = add_own_runner_reports(*repo, *changes, settings.options, seen, more); !found) return git_failed(found.error());

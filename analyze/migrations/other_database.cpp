@@ -54,6 +54,23 @@ std::string shown(std::string_view text) {
     return text.size() > k_shown ? out + "..." : out;
 }
 
+// The PostgreSQL sibling of a folder named `<prefix><driver>` (a driver other_database_name
+// names, the prefix not empty): `<prefix><pg driver>` in `above`, with the driver; nothing when
+// there is none. PostgreSQL's drivers by the names projects give their packages: pg, postgres,
+// postgresql, Go's pq and pgx (river's riverpgxv5 for pgx/v5).
+std::optional<std::pair<std::string, std::string>> prefixed_postgres_sibling(std::string_view name, std::string_view above,
+                                                                             const IsFolder& is_folder) {
+    const std::string n = lowered(name);
+    for (std::size_t cut = 1; cut < n.size(); ++cut) {
+        if (!other_database_name(std::string_view(n).substr(cut))) continue;
+        for (std::string_view pg : {"pg", "postgres", "postgresql", "pq", "pgx", "pgxv4", "pgxv5"}) {
+            const std::string sibling = joined(above, std::string(name.substr(0, cut)) + std::string(pg));
+            if (is_folder(sibling)) return std::pair{sibling, n.substr(cut)};
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool other_database_name(std::string_view name) {
@@ -127,6 +144,15 @@ std::optional<OtherDatabase> other_database(std::string_view migration, const Re
             if (cut == std::string_view::npos || cut == 0 || !other_database_name(name.substr(cut + 1))) continue;
             const std::string sibling = joined(above, name.substr(0, cut));
             if (is_folder(sibling)) return OtherDatabase{std::string(folder), lowered(name.substr(cut + 1)), std::string(folder), 0, sibling};
+        }
+        // `<prefix><driver>` beside `<prefix><PostgreSQL driver>`: one package per driver, the
+        // prefix shared (riverqueue/river riverdriver/riversqlite beside riverdriver/riverpgxv5 and
+        // riverdatabasesql: riversqlite/migration/main is SQLite's, its sqlc.yaml says `engine:
+        // "sqlite"`). As for the bare names above, the PostgreSQL sibling decides: a folder's name
+        // alone (`sqlite_stuff`, `other/mysql`) says nothing, nor one that only starts with a
+        // driver's name (`sqlite_to_postgres`).
+        if (auto sibling = prefixed_postgres_sibling(name, above, is_folder)) {
+            return OtherDatabase{std::string(folder), sibling->second, std::string(folder), 0, sibling->first};
         }
         if (postgres_name(name)) return std::nullopt;  // inside the PostgreSQL set itself
         folder = above;

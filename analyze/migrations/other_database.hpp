@@ -3,8 +3,10 @@
 // prisma/sqlite/migrations beside prisma/postgres/migrations, memos store/migration/{sqlite,mysql}
 // beside store/migration/postgres. The project's own words decide, never the SQL's shape: Prisma's
 // migration_lock.toml `provider`, a folder named after another database's driver whose parent
-// also holds a folder named postgres, postgresql or pg, or a folder `<name>-<driver>` (or `_`) beside
-// `<name>` (wiki's db/migrations-sqlite beside db/migrations). Such a set is not analysed as PostgreSQL: it
+// also holds a folder named postgres, postgresql or pg, a folder `<prefix><driver>` beside
+// `<prefix><PostgreSQL driver>` (river's riverdriver/riversqlite beside riverdriver/riverpgxv5),
+// or a folder `<name>-<driver>` (or `_`) beside `<name>` (wiki's db/migrations-sqlite beside
+// db/migrations). Such a set is not analysed as PostgreSQL: it
 // is one skipped entry naming the file that said so. A set with no such marker stays PostgreSQL.
 #include <functional>
 #include <optional>

@@ -115,3 +115,22 @@ TEST_CASE("other_database: <name>-<driver> beside <name> (wiki's db/migrations-s
     t.folders.insert("server/db/migrations-legacy");
     CHECK_FALSE(other_database("server/db/migrations-legacy/1.js", t.reader(), t.folder()));
 }
+
+TEST_CASE("other_database: <prefix><driver> beside <prefix><PostgreSQL driver> (river's riversqlite)") {
+    Tree t;
+    t.folders = {"riverdriver/riversqlite", "riverdriver/riverpgxv5", "lone/riversqlite", "tools/sqlite_to_postgres", "tools/sqlite_to_pg",
+                 "x/store_mysql", "x/store_postgres"};
+    auto set = other_database("riverdriver/riversqlite/migration/main/001_a.up.sql", t.reader(), t.folder());
+    REQUIRE(set);
+    CHECK(set->folder == "riverdriver/riversqlite");
+    CHECK(set->database == "sqlite");
+    CHECK(set->sibling == "riverdriver/riverpgxv5");
+    auto store = other_database("x/store_mysql/1.sql", t.reader(), t.folder());
+    REQUIRE(store);
+    CHECK(store->sibling == "x/store_postgres");
+    CHECK_FALSE(other_database("riverdriver/riverpgxv5/migration/main/001_a.up.sql", t.reader(), t.folder()));
+    // Without the PostgreSQL sibling a name says nothing; one that starts with a driver's name is no driver's.
+    CHECK_FALSE(other_database("lone/riversqlite/migration/001_a.up.sql", t.reader(), t.folder()));
+    CHECK_FALSE(other_database("tools/sqlite_to_postgres/migrations/001_a.up.sql", t.reader(), t.folder()));
+    CHECK_FALSE(other_database("migrations/001_remove_sqlite.up.sql", t.reader(), t.folder()));
+}
