@@ -313,7 +313,7 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
                             const auto cwd = c.cwd == "\x01" ? std::nullopt : join_folder(root.folder, c.cwd.empty() ? std::string_view(".") : std::string_view(c.cwd));
                             if (!cwd) return said + ", whose command runs in a folder pgfence does not resolve: what it runs is not known";
                             if (const std::string w = release_command_why(c.command, *cwd, follow); !w.empty()) {
-                                return said + ", whose command `" + printable(c.command) + "` " + w;
+                                return said + ", whose command `" + printable(c.command) + "` nx runs: " + w;
                             }
                         }
                         continue;
