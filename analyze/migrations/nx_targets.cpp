@@ -43,10 +43,25 @@ bool run_commands(std::string_view executor) {
     return one_of(executor, {"nx:run-commands", "@nrwl/workspace:run-commands", "@nx/workspace:run-commands"});
 }
 
-std::optional<Json> parse(std::string_view text) {
+// A text parsed as nx parses it (JSON with comments); nullopt when it does not parse or is no
+// object. The last two texts parsed are kept (a project.json and nx.json read once for each of
+// their targets, and for each project a command runs a target in, cost one parse each).
+const std::optional<Json>& parse(std::string_view text) {
+    struct Kept {
+        std::string text;
+        std::optional<Json> doc;
+    };
+    thread_local Kept kept[2];
+    thread_local std::size_t last = 0;  // the one used last, kept over the other
+    for (std::size_t i = 0; i < 2; ++i) {
+        if (kept[i].text.size() == text.size() && kept[i].text == text) return kept[last = i].doc;
+    }
+    last = 1 - last;
+    Kept& k = kept[last];
+    k.text.assign(text);
     Json doc = Json::parse(text.begin(), text.end(), nullptr, false, true);
-    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-    return doc;
+    k.doc = doc.is_discarded() || !doc.is_object() ? std::nullopt : std::optional<Json>(std::move(doc));
+    return k.doc;
 }
 
 // A scalar option's text as JavaScript's template puts it in; nullopt for an object, an array, null.
@@ -172,7 +187,7 @@ bool nx_file(std::string_view path) {
 
 std::vector<std::string> nx_target_names(std::string_view text, bool defaults) {
     std::vector<std::string> out;
-    const auto doc = parse(text);
+    const auto& doc = parse(text);
     if (!doc) return out;
     const auto it = doc->find(defaults ? "targetDefaults" : "targets");
     if (it == doc->end() || !it->is_object()) return out;
@@ -181,7 +196,7 @@ std::vector<std::string> nx_target_names(std::string_view text, bool defaults) {
 }
 
 std::optional<NxTarget> nx_target(std::string_view project, std::string_view nx_json, std::string_view project_root, std::string_view target) {
-    const auto doc = parse(project);
+    const std::optional<Json>& doc = parse(project);  // kept until nx.json is parsed below: what it needs is copied first
     const std::string name(target);
     if (!doc) {
         // Not JSON pgfence parses: a target of that name may be there.
@@ -192,6 +207,7 @@ std::optional<NxTarget> nx_target(std::string_view project, std::string_view nx_
     if (targets == doc->end() || !targets->is_object() || !targets->contains(name)) return std::nullopt;
     Json t = (*targets)[name];
     if (!t.is_object()) return NxTarget{"its target is not an object pgfence reads", {}};
+    const std::string project_name = doc->contains("name") && (*doc)["name"].is_string() ? (*doc)["name"].get<std::string>() : std::string(path_name(project_root));
     // The command shorthand.
     auto sugar = [](Json& x) {
         if (!x.is_object() || !x.contains("command") || x["command"].is_null()) return true;
@@ -207,7 +223,8 @@ std::optional<NxTarget> nx_target(std::string_view project, std::string_view nx_
     if (!sugar(t)) return NxTarget{"its target sets both command and executor, which nx refuses", {}};
     // nx.json's targetDefaults: by the target's executor, else by its name.
     std::string executor = t.contains("executor") && t["executor"].is_string() ? t["executor"].get<std::string>() : "";
-    if (const auto nx = nx_json.empty() ? std::nullopt : parse(nx_json)) {
+    static const std::optional<Json> none;
+    if (const std::optional<Json>& nx = nx_json.empty() ? none : parse(nx_json)) {
         const auto td = nx->find("targetDefaults");
         if (td != nx->end() && td->is_object()) {
             Json d;
@@ -242,7 +259,6 @@ std::optional<NxTarget> nx_target(std::string_view project, std::string_view nx_
             if (variants.size() < 16) variants.push_back(merged(base, c));
         }
     }
-    const std::string project_name = doc->contains("name") && (*doc)["name"].is_string() ? (*doc)["name"].get<std::string>() : std::string(path_name(project_root));
     NxTarget out;
     for (Json& options : variants) {
         if (!options.is_object()) return NxTarget{"a configuration of it is not an object pgfence reads", {}};
