@@ -148,7 +148,7 @@ void parse_args(std::string_view args, std::map<std::string, std::string>& out) 
 // The line of `needle` (a JSON string's value) in `text`, else of `"key"`, else 1; nullopt when neither is there.
 std::optional<int> line_in(std::string_view text, const std::string& needle, std::string_view key) {
     std::size_t at = text.find(Json(needle).dump(-1, ' ', false, Json::error_handler_t::replace));
-    if (at == std::string_view::npos) at = text.find("\"" + std::string(key) + "\"");
+    if (at == std::string_view::npos && !key.empty()) at = text.find("\"" + std::string(key) + "\"");
     if (at == std::string_view::npos) return std::nullopt;
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
@@ -343,11 +343,13 @@ std::optional<NxTarget> nx_target(std::string_view project, std::string_view nx_
                 command = one.resolved + (one.forward ? forwarded : std::string());
             }
             NxTargetCommand c{1, false, std::move(command), cwd};
-            if (const auto l = line_in(project, one.written, name)) {
+            if (const auto l = line_in(project, one.written, "")) {
                 c.line = *l;
-            } else if (const auto n = line_in(nx_json, one.written, name)) {
+            } else if (const auto n = line_in(nx_json, one.written, "")) {
                 c.line = *n;
                 c.in_nx_json = true;
+            } else if (const auto k = line_in(project, one.written, name)) {
+                c.line = *k;
             }
             const bool seen = std::any_of(out.commands.begin(), out.commands.end(),
                                           [&](const NxTargetCommand& o) { return o.command == c.command && o.cwd == c.cwd && o.line == c.line; });
