@@ -15,6 +15,7 @@
 #include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/joined_commands.hpp"
 #include "analyze/migrations/named_command_files.hpp"
+#include "analyze/migrations/nx_targets.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/text_programs.hpp"
 #include "analyze/migrations/psql_files.hpp"
@@ -222,10 +223,14 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     // A task runner's or Terraform's file: its tasks' commands, as a script's lines run from its
     // folder (other_runners.hpp; red team R89 F5).
     if (!run_script && task_file(path)) {
-        std::string caller = std::exchange(follow.base, std::string(path_folder(path)));
+        // nx's files: their deploy-named targets' commands, run from the workspace root (nx_targets.hpp; red team R89b F7).
+        std::string root(path_folder(path));
+        const std::string commands = nx_file(path) ? nx_file_commands(path, text, read, [](std::string_view t) { return deploy_name(t); }, root)
+                                                   : task_file_commands(path, text);
+        std::string caller = std::exchange(follow.base, root);
         // A fabfile or an ecosystem.config.js is read as its commands already, not as a script's spawns.
         follow.spawns = true;
-        auto found = command_unknowns(path, task_file_commands(path, text), read, follow, true);
+        auto found = command_unknowns(path, commands, read, follow, true);
         follow.base = std::move(caller);
         return found;
     }
@@ -273,6 +278,9 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         if (read) {
             scripts.workspace_run = [&workspaces, folder = std::string(path_folder(path))](const std::vector<std::string>& words) {
                 return workspaces.why(words, folder);
+            };
+            scripts.program_run = [&read, folder = std::string(path_folder(path))](const std::vector<std::string>& words) {
+                return driver_program_unknown(words, folder, read);
             };
         }
         for (const auto& s : scripts.all()) {

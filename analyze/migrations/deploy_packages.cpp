@@ -249,6 +249,13 @@ std::string PackageScripts::why(const std::string& name) {
                 own = std::move(w);
                 break;
             }
+            const std::string n = lower(name);
+            if (program_run && !n.starts_with("start") && !n.starts_with("serve")) {
+                if (std::string w = program_run(words); !w.empty()) {
+                    own = std::move(w);
+                    break;
+                }
+            }
         }
         m_own[i] = std::move(own);
         std::erase_if(m_runs[i] = scripts_run_in(command), [](const ScriptRun& r) { return r.folder || r.workspace || r.every; });

@@ -115,6 +115,10 @@ public:
     // What a script's command that runs tasks across workspace packages (turbo, pnpm -r) runs, from
     // this package's folder (deploy_workspaces.cpp): nullopt when the command runs none.
     std::function<std::optional<std::string>(const std::vector<std::string>& words)> workspace_run;
+    // Why a script's command runs the project's own program that connects to PostgreSQL, from this
+    // package's folder (other_runners.hpp driver_program_unknown), "" when it does not; not asked of
+    // a service's script (`start`, `serve`, `start:prod`).
+    std::function<std::string(const std::vector<std::string>& words)> program_run;
     explicit PackageScripts(std::vector<Script> scripts) : m_scripts(std::move(scripts)), m_why(m_scripts.size()), m_own(m_scripts.size()), m_runs(m_scripts.size()), m_busy(m_scripts.size()) {
         for (std::size_t i = 0; i < m_scripts.size(); ++i) m_by_name.emplace(m_scripts[i].name, i);
     }

@@ -7,6 +7,8 @@
 #include <initializer_list>
 
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/nx_targets.hpp"
+#include "analyze/migrations/other_runners.hpp"
 #include "analyze/orm/workspace_packages.hpp"
 
 namespace pgfence::analyze::tools {
@@ -116,6 +118,10 @@ PackageScripts* Workspaces::package(const std::string& folder) {
         it = m_packages.emplace(folder, pj ? std::optional<PackageScripts>(PackageScripts(package_scripts(*pj))) : std::nullopt).first;
         // A script of it that runs tasks across the workspace (`"type-check": "turbo type-check"`) runs from its folder.
         if (it->second) it->second->workspace_run = [this, folder](const std::vector<std::string>& words) { return why(words, folder); };
+        // One that runs the project's own program connecting to PostgreSQL (red team R89b F8).
+        if (it->second && m_read) {
+            it->second->program_run = [this, folder](const std::vector<std::string>& words) { return driver_program_unknown(words, folder, m_read); };
+        }
     }
     return it->second ? &*it->second : nullptr;
 }
@@ -179,6 +185,11 @@ const Workspaces::Root& Workspaces::root_of(const std::string& here, bool lerna_
             const std::string_view file = std::string_view(*listed).substr(at, nl - at);
             at = nl + 1;
             const std::string_view folder = file.rfind('/') == std::string_view::npos ? std::string_view() : file.substr(0, file.rfind('/'));
+            // The root's own project.json: nx's root project (a standalone workspace).
+            if (folder == root.folder && nx && file.ends_with("project.json")) {
+                if (candidates.empty() || candidates.back() != "") candidates.emplace_back();
+                continue;
+            }
             if (root.folder.empty() ? folder.empty() : !folder.starts_with(root.folder + "/")) continue;
             const std::string rel(root.folder.empty() ? folder : folder.substr(root.folder.size() + 1));
             if (candidates.empty() || candidates.back() != rel) candidates.push_back(rel);
@@ -197,8 +208,8 @@ const Workspaces::Root& Workspaces::root_of(const std::string& here, bool lerna_
             while (p.ends_with("/")) p.pop_back();
             if (glob_matches(p, rel)) in = !negated;
         }
-        const std::string folder = root.folder.empty() ? rel : root.folder + "/" + rel;
-        if (in || (nx && text(folder + "/project.json"))) {
+        const std::string folder = root.folder.empty() || rel.empty() ? (rel.empty() ? root.folder : rel) : root.folder + "/" + rel;
+        if (in || (nx && text((folder.empty() ? "" : folder + "/") + "project.json"))) {
             if (std::find(root.folders.begin(), root.folders.end(), folder) == root.folders.end()) root.folders.push_back(folder);
         }
     }
@@ -212,7 +223,7 @@ std::vector<std::string> Workspaces::select(const Root& root, const std::vector<
     std::vector<std::string> out;
     bool any_positive = false;
     for (const std::string& folder : root.folders) {
-        const auto pj = text(folder + "/package.json");
+        const auto pj = text((folder.empty() ? "" : folder + "/") + "package.json");
         const std::string name = pj ? package_name(*pj) : std::string();
         bool in = false, out_of = false;
         for (std::string_view f : filters) {
@@ -287,15 +298,30 @@ std::string Workspaces::tasks_why(const std::string& runner, const Root& root, s
             deps = *d;
         }
         for (const std::string& folder : in) {
-            // nx: a project.json target of that name runs its executor's command, not read.
+            // nx: a project.json target of that name runs its run-commands commands, each read as a
+            // command line where it runs (nx_targets.hpp); another executor's code is not read. It
+            // stands for a package.json script of that name (nx's project.json targets win).
             if (runner == "nx") {
-                const auto pj = text(folder + "/project.json");
-                if (pj && pj->find("\"" + task + "\"") != std::string::npos) {
-                    return "nx runs the target " + printable(task) + " of " + printable(folder) + "/project.json, whose command pgfence does not read: what it runs is not known";
+                const std::string file = (folder.empty() ? "" : folder + "/") + "project.json";
+                if (const auto pj = text(file)) {
+                    const std::string project_root = folder == root.folder ? "" : root.folder.empty() ? folder : folder.substr(root.folder.size() + 1);
+                    if (const auto target = nx_target(*pj, config.value_or(""), project_root, task)) {
+                        const std::string said = "nx runs the target " + printable(task) + " of " + printable(file);
+                        if (!target->unknown.empty()) return said + ": " + target->unknown + ": what it runs is not known";
+                        Follow follow;
+                        for (const NxTargetCommand& c : target->commands) {
+                            const auto cwd = c.cwd == "\x01" ? std::nullopt : join_folder(root.folder, c.cwd.empty() ? std::string_view(".") : std::string_view(c.cwd));
+                            if (!cwd) return said + ", whose command runs in a folder pgfence does not resolve: what it runs is not known";
+                            if (const std::string w = release_command_why(c.command, *cwd, follow); !w.empty()) {
+                                return said + ", whose command `" + printable(c.command) + "` nx runs: " + w;
+                            }
+                        }
+                        continue;
+                    }
                 }
             }
-            if (runner == "turbo" && text(folder + "/turbo.json")) {
-                const auto d = depends_on(*text(folder + "/turbo.json"), task);
+            if (const std::string tj = (folder.empty() ? "" : folder + "/") + "turbo.json"; runner == "turbo" && text(tj)) {
+                const auto d = depends_on(*text(tj), task);
                 if (!d) return "the turbo.json of " + printable(folder) + " has a dependsOn pgfence does not read: what runs before " + printable(task) + " is not known";
                 deps.insert(deps.end(), d->begin(), d->end());
             }

@@ -7,6 +7,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/nx_targets.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
 #include "analyze/migrations/deploy_tool_files.hpp"
@@ -416,7 +417,7 @@ bool task_file(std::string_view path) {
     // Fabric's, Capistrano's and PM2's files (deploy_tool_files.hpp; red team R89b F9).
     if (deploy_tool_file(path)) return true;
     return name.ends_with(".tf") || name == "Rakefile" || name == "rakefile" || name.ends_with(".rake") || name == "mise.toml" ||
-           name == ".mise.toml" || name == "deno.json" || name == "deno.jsonc" || name == "composer.json";
+           name == ".mise.toml" || name == "deno.json" || name == "deno.jsonc" || name == "composer.json" || nx_file(path);
 }
 
 std::string task_file_commands(std::string_view path, std::string_view text, std::optional<std::string_view> only) {
@@ -605,6 +606,8 @@ std::optional<std::string> driver_program(const std::vector<std::string>& wrappe
     }
     if (k + 1 < words.size() && words[k] == "bundle" && words[k + 1] == "exec") k += 2;
     if (k >= words.size()) return std::nullopt;
+    // A Node program (`node F`, tsx, ts-node, bun, deno run; node_drivers.cpp).
+    if (node_runner_word(words[k])) return node_driver_program(words, k, base, read);
     // A binary an earlier `go build -o OUT` of such a program made (`./bin/migrate`).
     if (builds && !builds->empty() && words[k].find('/') != std::string::npos) {
         if (const auto it = builds->find(repository_path(base, words[k])); it != builds->end()) return it->second;
@@ -651,12 +654,15 @@ std::optional<std::string> driver_program(const std::vector<std::string>& wrappe
     return file;
 }
 
+bool serves_name(std::string_view file) { return serves(file); }
+
 std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read, GoBuilds* builds) {
     const auto file = driver_program(words, base, read, builds);
     if (!file) return "";
-    const bool go = file->ends_with(".go");
-    return "this command runs the project's own " + std::string(go ? "Go" : "Ruby") + " program " + printable(*file) + ", which connects to PostgreSQL (" +
-           (go ? "database/sql, lib/pq or pgx" : "the pg gem") +
+    const bool go = file->ends_with(".go"), ruby = file->ends_with(".rb");
+    return "this command runs the project's own " + std::string(go ? "Go" : ruby ? "Ruby" : "Node") + " program " + printable(*file) +
+           ", which connects to PostgreSQL (" +
+           (go ? "database/sql, lib/pq or pgx" : ruby ? "the pg gem" : "it or a module it loads loads pg, postgres, pg-promise, slonik or another driver") +
            ") and which pgfence does not read: what it runs against the database, in what order and transaction, is not seen";
 }
 

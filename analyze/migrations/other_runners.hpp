@@ -17,7 +17,8 @@ namespace pgfence::analyze::tools {
 // command_file): Terraform's `*.tf` (`terraform apply` runs its local-exec provisioners), a
 // Rakefile or `*.rake` (`rake T`), mise.toml (`mise run T`), deno.json / deno.jsonc (`deno task
 // T`), composer.json (`composer run T`, and its event scripts on `composer install`); Fabric's,
-// Capistrano's and PM2's files (deploy_tool_files.hpp: every command of them but a helper's counts).
+// Capistrano's and PM2's files (deploy_tool_files.hpp: every command of them but a helper's counts);
+// nx's project.json and nx.json (their run-commands targets: nx_targets.hpp, read by command_unknowns).
 [[nodiscard]] bool task_file(std::string_view path);
 
 // The commands such a file runs, as a shell script of the same lines: each line holds the
@@ -48,10 +49,22 @@ using GoBuilds = std::map<std::string, std::string, std::less<>>;
 
 // The repository file of the project's own Ruby or Go program a command runs (`ruby F`, `bundle
 // exec ruby F`, `go run ./cmd/migrate` or `go run F.go`, or a binary an earlier `go build -o OUT`
-// in `builds` made of one) whose source loads a PostgreSQL driver; nullopt for any other, and for a
-// service by its name (`cmd/server`). A `go build -o OUT` of one is added to `builds`.
+// in `builds` made of one) whose source loads a PostgreSQL driver, or such a Node program (below);
+// nullopt for any other, and for a service by its name (`cmd/server`). A `go build -o OUT` of one is added to `builds`.
 [[nodiscard]] std::optional<std::string> driver_program(const std::vector<std::string>& words, std::string_view base, const ReadFile& read,
                                                         GoBuilds* builds = nullptr);
+
+// The same for a Node program (node_drivers.cpp): `node F` (its options, -r/--loader/--import
+// values passed over), tsx, ts-node, `bun [run] F`, `deno run F`, words[k] the runner, whose source
+// or the modules it loads by relative path (at most 32 files) load pg, pg-native, postgres,
+// pg-promise, slonik, @neondatabase/serverless or @vercel/postgres, Kysely with PostgresDialect,
+// or Prisma's client with a raw call; not one named as a service (serves_name, index, start) nor
+// a runner of a migration tool pgfence follows (tool_runners.hpp).
+[[nodiscard]] bool node_runner_word(std::string_view word);
+[[nodiscard]] std::optional<std::string> node_driver_program(const std::vector<std::string>& words, std::size_t k, std::string_view base,
+                                                             const ReadFile& read);
+// A long-running service by its file's name (`cmd/server`, `web.rb`, `app.js`, the module's root `main.go`).
+[[nodiscard]] bool serves_name(std::string_view file);
 
 // The reason such a command is unknown at its line; "".
 [[nodiscard]] std::string driver_program_unknown(const std::vector<std::string>& words, std::string_view base, const ReadFile& read,

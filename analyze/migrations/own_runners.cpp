@@ -153,19 +153,37 @@ std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_vi
         if (!migrating_name(n.substr(0, n.find('.')))) continue;
         if (auto p = own_program(r.path, "", read)) push(r.line, "its line", *p);
     }
-    // A Ruby or Go program of the project's that connects to PostgreSQL (`ruby scripts/fix.rb`,
-    // `go run ./cmd/migrate`; red team R89 F8), whatever its name. A workflow's lines run from the
-    // top, another command file's from its folder.
+    // A Ruby, Go or Node program of the project's that connects to PostgreSQL (`ruby scripts/fix.rb`,
+    // `go run ./cmd/migrate`, `node scripts/cleanup.js`; red team R89 F8, R89b F8), whatever its
+    // name, and one a package.json script it runs by name runs there (`npm run backfill`; one level,
+    // a service's script apart). A workflow's lines run from the top, another command file's from its folder.
     const std::string base = runs_from_top(path) ? std::string() : std::string(path_folder(path));
     int n = 0;
     GoBuilds builds;
+    std::optional<std::vector<Script>> scripts;
+    std::size_t script_reads = 0;
     for (std::size_t at = 0; at <= text.size() && out.size() < k_most; ++n) {
         const std::size_t nl = text.find('\n', at);
         const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        if (line.find("ruby") == std::string_view::npos && line.find("go ") == std::string_view::npos && builds.empty()) continue;
+        bool any = !builds.empty();
+        for (std::string_view w : {"ruby", "go ", "node", "tsx", "ts-node", "bun", "deno", "npm", "yarn", "pnpm"}) any = any || line.find(w) != std::string_view::npos;
+        if (!any) continue;
         for (const auto& words : simple_commands(line)) {
             if (auto f = driver_program(words, base, read, &builds)) push(n + 1, "its line", OwnProgram{*f, {}});
+            for (const auto& run : scripts_run(words)) {
+                if (run.folder || run.workspace || run.every || run.runner || !read || lower(run.name).starts_with("start") || lower(run.name).starts_with("serve")) continue;
+                if (!scripts) {
+                    const auto pj = read(base.empty() ? std::string("package.json") : base + "/package.json");
+                    scripts = pj ? package_scripts(*pj) : std::vector<Script>{};
+                }
+                for (const Script& s : *scripts) {
+                    if (s.name != run.name || ++script_reads > 64) continue;
+                    for (const auto& w : simple_commands(s.command)) {
+                        if (auto f = driver_program(w, base, read)) push(n + 1, "its line, by the package.json script " + printable(s.name), OwnProgram{*f, {}});
+                    }
+                }
+            }
         }
     }
     return out;

@@ -218,6 +218,9 @@ bool runs_from_top(std::string_view path) {
     // Woodpecker: .woodpecker.yml, .woodpecker.yaml or every file of .woodpecker/ (woodpecker-ci
     // server/forge/configFetcher.go, the default config paths); steps run in the checkout.
     if (yaml && (path.starts_with(".woodpecker/") || name == ".woodpecker.yml" || name == ".woodpecker.yaml")) return true;
+    // nx's project.json and nx.json: run-commands runs from the workspace root unless a cwd says
+    // otherwise (nx_targets.hpp), the repository's top in the usual layout.
+    if (name == "project.json" || name == "nx.json") return true;
     // Platform.sh's and Upsun's applications files, whose applications' root is the top by default.
     if (path == ".platform/applications.yaml" || path == ".upsun/config.yaml") return true;
     return name.ends_with(".sh") || name.ends_with(".bash");
