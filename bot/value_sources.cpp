@@ -130,12 +130,12 @@ void shell_line(std::string_view line, Collector& c) {
                 if (helm) {
                     resolved(w[++i], helm_files);
                 } else {
-                    for_templates(w[i + 1]);
+                    for_templates(w[++i]);
                 }
             } else if (helm && !word.starts_with("-") && word != "helm") {
                 resolved(word, helm_words);  // the release, the chart, an option's value: which is a chart's folder is decided later
             } else if (!helm && (word == "-e" || word == "--extra-vars") && i + 1 < w.size() && unquote(w[i + 1]).starts_with("@")) {
-                for_templates(w[i + 1]);
+                for_templates(w[++i]);
             } else if (templating == "ansible-playbook" && !word.starts_with("-") && (word.ends_with(".yml") || word.ends_with(".yaml"))) {
                 for_templates(w[i]);  // the playbook: its `vars:` are its roles' values, and it is read as a task file
             } else if (const std::size_t eq = word.find('='); eq != std::string_view::npos && word.starts_with("--")) {
