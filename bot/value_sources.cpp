@@ -8,6 +8,7 @@
 #include "analyze/migrations/flyway_settings.hpp"
 #include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/settings_surface.hpp"
+#include "bot/template_values.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -91,8 +92,61 @@ struct Collector {
 // The shell's and the other commands' value files on one line.
 void shell_line(std::string_view line, Collector& c) {
     const auto w = words_of(line);
+    // helm's value files (helm.sh/docs/helm/helm_install: `-f, --values`) and ansible-playbook's
+    // inventory and extra-vars files (docs.ansible.com ansible-playbook: `-i, --inventory`, `-e @F`).
+    std::string_view templating;
+    std::vector<std::string> helm_files, helm_words;  // one helm command's -f files, and its other words
+    const auto resolved = [&](std::string_view word, std::vector<std::string>& into) {
+        word = unquote(word);
+        if (word.starts_with("@")) word.remove_prefix(1);
+        if (word.empty() || word.find_first_of("$`*?{") != std::string_view::npos || word.front() == '-') return;
+        for (const std::string& f : c.folders) {
+            std::string p = tools::repository_path(f, word);
+            if (!p.empty() && into.size() < k_most_files) into.push_back(std::move(p));
+        }
+    };
+    const auto for_templates = [&](std::string_view word) { resolved(word, c.out.for_templates); };
+    const auto end_helm = [&] {
+        for (const auto& f : helm_files) {
+            if (c.out.helm_values.size() < k_most_files) c.out.helm_values.emplace_back(f, "");
+            for (const auto& word : helm_words) {
+                if (c.out.helm_values.size() < k_most_files) c.out.helm_values.emplace_back(f, word);
+            }
+        }
+        helm_files.clear();
+        helm_words.clear();
+    };
     for (std::size_t i = 0; i < w.size(); ++i) {
         const std::string_view word = unquote(w[i]);
+        if (separator(word)) {
+            end_helm();
+            templating = {};
+        }
+        if (word == "helm" || word == "ansible-playbook" || word == "ansible") templating = word;
+        if (!templating.empty()) {
+            const bool helm = templating == "helm";
+            const bool takes = helm ? (word == "-f" || word == "--values") : (word == "-i" || word == "--inventory" || word == "--inventory-file");
+            if (takes && i + 1 < w.size()) {
+                if (helm) {
+                    resolved(w[++i], helm_files);
+                } else {
+                    for_templates(w[++i]);
+                }
+            } else if (helm && !word.starts_with("-") && word != "helm") {
+                resolved(word, helm_words);  // the release, the chart, an option's value: which is a chart's folder is decided later
+            } else if (!helm && (word == "-e" || word == "--extra-vars") && i + 1 < w.size() && unquote(w[i + 1]).starts_with("@")) {
+                for_templates(w[++i]);
+            } else if (templating == "ansible-playbook" && !word.starts_with("-") && (word.ends_with(".yml") || word.ends_with(".yaml"))) {
+                for_templates(w[i]);  // the playbook: its `vars:` are its roles' values, and it is read as a task file
+            } else if (const std::size_t eq = word.find('='); eq != std::string_view::npos && word.starts_with("--")) {
+                const std::string_view key = word.substr(0, eq), value = word.substr(eq + 1);
+                if (helm && key == "--values") {
+                    resolved(value, helm_files);
+                } else if (!helm && (key == "--inventory" || key == "--inventory-file" || (key == "--extra-vars" && value.starts_with("@")))) {
+                    for_templates(value);
+                }
+            }
+        }
         // `. F`, `source F` (POSIX "dot": the file's commands run in the current shell; bash's `source`).
         if ((word == "." || word == "source") && command_position(w, i) && i + 1 < w.size() && !separator(w[i + 1])) {
             c.add(w[i + 1]);
@@ -124,6 +178,7 @@ void shell_line(std::string_view line, Collector& c) {
             c.add(word.substr(11));
         }
     }
+    end_helm();
 }
 
 }  // namespace
@@ -274,6 +329,8 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
         std::string view = p;
         files.emplace(std::move(p), std::move(view));
     }
+    std::set<std::string> for_templates;
+    std::vector<std::pair<std::string, std::string>> helm_values;
     std::size_t read = 0;
     for (const auto& [path, view] : files) {
         if (read++ >= k_most_readers) break;
@@ -285,10 +342,27 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
             if (f != path) readers[f].push_back(path);
         }
         for (const auto& f : s.computed_in) folder_readers[f].push_back(path);
+        for_templates.insert(s.for_templates.begin(), s.for_templates.end());
+        for (const auto& h : s.helm_values) {
+            if (helm_values.size() < 4096) helm_values.push_back(h);
+        }
     }
-    if (readers.empty() && folder_readers.empty()) return out;
+    // Helm's chart templates and Ansible's task files, which no command file names (red team R89b F5).
+    auto listed = repo.list_files(changes.head_sha, [](std::string_view p) {
+        return template_values_listed(p) && p.find("node_modules/") == std::string_view::npos && p.find("vendor/") == std::string_view::npos;
+    });
+    if (!listed) return listed.error();
+    const auto read_text = [&](const std::string& p) -> analyze::Result<std::optional<std::string>> {
+        auto stored = repo.read_file_bounded(changes.head_sha, p, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!stored) return stored.error();
+        if (!*stored || !(*stored)->text) return std::optional<std::string>();
+        return std::optional<std::string>(std::move(*(*stored)->text));
+    };
+    auto templates = template_values(*listed, for_templates, helm_values, read_text, k_most_readers - std::min(read, k_most_readers));
+    if (!templates) return templates.error();
+    if (readers.empty() && folder_readers.empty() && templates->readers.empty()) return out;
     const auto wanted = [&](std::string_view p) {
-        return readers.contains(std::string(p)) || folder_readers.contains(std::string(analyze::path_folder(p)));
+        return readers.contains(std::string(p)) || folder_readers.contains(std::string(analyze::path_folder(p))) || templates->wanted(p);
     };
     auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, wanted, {}, max_bytes);
     if (!changed) return changed.error();
@@ -296,6 +370,7 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
         for (const std::string* p : {&f.path, &f.old_path}) {
             if (p->empty()) continue;
             if (const auto r = readers.find(*p); r != readers.end()) out.insert(r->second.begin(), r->second.end());
+            templates->readers_of(*p, out);
             if (const auto r = folder_readers.find(std::string(analyze::path_folder(*p))); r != folder_readers.end()) {
                 for (const auto& c : r->second) {
                     if (c != *p) out.insert(c);

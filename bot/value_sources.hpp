@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyze/base/error.hpp"
@@ -20,6 +21,12 @@ struct ValueSources {
     // With a source whose path the file computes (`include $(ENV).mk`, `. "$DIR/env"`): the folders
     // it may be in ("" the top); any file in them may be one.
     std::vector<std::string> computed_in;
+    // Files a deploy command gives a Helm chart's templates or Ansible's tasks: `helm -f F`,
+    // `--values F` (helm_values); `ansible-playbook -i F`, `--inventory F`, `-e @F` and its playbooks (bot/template_values.hpp).
+    std::vector<std::string> for_templates;
+    // `helm -f F` and `--values F`: F with each word of the command that may be the chart's folder
+    // (F with "" when it names none).
+    std::vector<std::pair<std::string, std::string>> helm_values;
 };
 
 // The value files of the command file at `path` (repository-relative) read under the name `view`,

@@ -35,6 +35,17 @@ def script(body):
     return {SH: text.replace("@V@", OLD), **run(f"bash {SH}")}, {SH: text.replace("@V@", NEW)}
 
 
+# A Helm chart whose migration Job (a pre-upgrade hook) runs the task its values give, and an
+# Ansible play and role task that run the task their variables give.
+TEMPLATE = "chart/templates/migrate-job.yaml"
+CHART = {"chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+         TEMPLATE: "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n"
+                   "    \"helm.sh/hook\": pre-install,pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+                   "      containers:\n        - name: migrate\n          image: \"{{ .Values.image }}\"\n"
+                   "          command: [\"npx\", \"knex\", {{ .Values.migrate.task | quote }}]\n"}
+TASKS = "- name: migrate\n  ansible.builtin.shell: npx knex {{ knex_task }}\n  args:\n    chdir: /srv/app\n"
+PLAY = "- hosts: app\n  tasks:\n" + "".join("    " + l + "\n" for l in TASKS.splitlines())
+
 # Each: the base's files, the pull request's, and the file and the text of the line reported.
 CASES = {
     # F1: a value in another file.
@@ -84,6 +95,24 @@ CASES = {
     "deleted_key": ({".gitlab-ci.yml": f"variables:\n  NODE_ENV: production\n  KNEX_TASK: {OLD}\nmigrate:\n  script:\n    - npx knex $KNEX_TASK\n"},
                     {".gitlab-ci.yml": "variables:\n  NODE_ENV: production\nmigrate:\n  script:\n    - npx knex $KNEX_TASK\n"},
                     ".gitlab-ci.yml", "npx knex"),
+    # F5: a Helm template's or Ansible task's `{{ }}` word, its value in a values file, group_vars or a role's defaults.
+    "helm_values": ({**CHART, "chart/values.yaml": f"image: ghcr.io/acme/app:latest\nmigrate:\n  task: {OLD}\n", **run("helm upgrade --install app ./chart")},
+                    {"chart/values.yaml": "image: ghcr.io/acme/app:latest\nmigrate:\n  task: migrate:rollback\n"}, TEMPLATE, "command:"),
+    "helm_values_env": ({**CHART, "chart/values.yaml": "image: ghcr.io/acme/app:latest\n", "deploy/production.yaml": f"migrate:\n  task: {OLD}\n",
+                         **run("helm upgrade --install app ./chart -f deploy/production.yaml")},
+                        {"deploy/production.yaml": "migrate:\n  task: migrate:rollback\n"}, TEMPLATE, "command:"),
+    "helm_values_folder": ({**CHART, "chart/values.yaml": "image: ghcr.io/acme/app:latest\n", "chart/env/production.yaml": f"migrate:\n  task: {OLD}\n",
+                            **run("helm upgrade --install app ./chart -f \"$VALUES\"")},
+                           {"chart/env/production.yaml": "migrate:\n  task: migrate:rollback\n"}, TEMPLATE, "command:"),
+    "ansible_group_vars": ({"ansible/deploy.yml": PLAY, "ansible/inventory": "[app]\napp1.example.com\n", "ansible/group_vars/all.yml": f"knex_task: {OLD}\n",
+                            **run("ansible-playbook -i ansible/inventory ansible/deploy.yml")},
+                           {"ansible/group_vars/all.yml": "knex_task: migrate:rollback\n"}, "ansible/deploy.yml", "npx knex"),
+    "ansible_role_defaults": ({"site.yml": "- hosts: app\n  roles:\n    - migrate\n", "roles/migrate/tasks/main.yml": TASKS,
+                               "roles/migrate/defaults/main.yml": f"knex_task: {OLD}\n", **run("ansible-playbook -i hosts site.yml")},
+                              {"roles/migrate/defaults/main.yml": "knex_task: migrate:rollback\n"}, "roles/migrate/tasks/main.yml", "npx knex"),
+    "ansible_vars_files": ({"deploy/site.yml": PLAY.replace("  tasks:", "  vars_files:\n    - vars/knex.yml\n  tasks:"), "deploy/vars/knex.yml": f"knex_task: {OLD}\n",
+                            **run("ansible-playbook deploy/site.yml")},
+                           {"deploy/vars/knex.yml": "knex_task: migrate:rollback\n"}, "deploy/site.yml", "npx knex"),
 }
 # The Kubernetes pull requests change only the `value:` line.
 for _v in ("k8s_sh", "k8s_dollarparen"):
@@ -131,7 +160,38 @@ def control(binary, tmp):
                                                          f"exit {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control}
+def control_helm(binary, tmp):
+    """A chart whose templates run no tool with a `{{ }}` word (the migration Job's command is
+    literal) beside a worker chart whose Job does (a standing unknown), and an Ansible role whose
+    task does beside a role with a literal one: the pull request changes the first chart's
+    values.yaml and the env values file `helm -f` gives it, and the other role's defaults: exit 0."""
+    base = {**KNEX, "chart/Chart.yaml": CHART["chart/Chart.yaml"],
+            TEMPLATE: CHART[TEMPLATE].replace("{{ .Values.migrate.task | quote }}", '"migrate:latest"'),
+            "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n"
+                                               "  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n"
+                                               "        - name: web\n          image: \"{{ .Values.image }}\"\n"
+                                               "          command: [\"node\", \"server.js\", {{ .Values.port | quote }}]\n",
+            "chart/values.yaml": "image: ghcr.io/acme/app:latest\nreplicas: 2\nport: \"3000\"\n", "chart/env/production.yaml": "replicas: 3\n",
+            "ansible/deploy.yml": PLAY.replace("{{ knex_task }}", "migrate:latest"), "ansible/inventory": "[app]\napp1.example.com\n",
+            "ansible/group_vars/all.yml": "app_port: 3000\n",
+            "worker/Chart.yaml": CHART["chart/Chart.yaml"].replace("app", "worker"), "worker/values.yaml": f"migrate:\n  task: {OLD}\n",
+            "worker/templates/migrate-job.yaml": CHART[TEMPLATE],
+            "site.yml": "- hosts: app\n  roles:\n    - web\n    - seed\n", "roles/seed/tasks/main.yml": TASKS,
+            "roles/seed/defaults/main.yml": f"knex_task: {OLD}\n", "roles/web/tasks/main.yml": TASKS.replace("{{ knex_task }}", "migrate:latest"),
+            "roles/web/defaults/main.yml": "web_port: 3000\n",
+            WF: steps("      - run: helm upgrade --install app ./chart -f chart/env/production.yaml\n",
+                      "      - run: ansible-playbook -i ansible/inventory ansible/deploy.yml\n")}
+    r = Repo(binary, os.path.join(tmp, "control_helm"))
+    b = r.commit(base)
+    git(r.dir, "checkout", "-qb", "scale")
+    h = r.commit({"chart/values.yaml": "image: ghcr.io/acme/app:v2\nreplicas: 4\nport: \"8080\"\n", "chart/env/production.yaml": "replicas: 6\n",
+                  "roles/web/defaults/main.yml": "web_port: 8080\n"})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // `pr` and the values a command reads (bot/command_value_changes.hpp, red team R89 F3, F4).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -114,6 +115,15 @@ TEST_CASE("pr: the files a command file reads values from") {
           V{"app/.env", "app/deploy.env"});
     // A path the environment gives is no file of the checkout, and not a computed source.
     CHECK(bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml", "      - run: jq .x \"$GITHUB_EVENT_PATH\"\n").computed_in.empty());
+    // helm's -f files with the words that may name the chart; ansible-playbook's inventory, -e @F and playbook.
+    const auto helm = bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml",
+                                         "      - run: helm upgrade --install app ./chart -f deploy/prod.yaml --values=v.yml && make x\n");
+    CHECK(std::count(helm.helm_values.begin(), helm.helm_values.end(), std::pair<std::string, std::string>{"deploy/prod.yaml", "chart"}) == 1);
+    CHECK(std::count(helm.helm_values.begin(), helm.helm_values.end(), std::pair<std::string, std::string>{"v.yml", ""}) == 1);
+    CHECK(std::none_of(helm.helm_values.begin(), helm.helm_values.end(), [](const auto& h) { return h.second == "make"; }));
+    CHECK(bot::value_sources(".github/workflows/d.yml", ".github/workflows/d.yml",
+                             "      - run: ansible-playbook -i ops/hosts -e @ops/extra.yml ops/site.yml\n").for_templates ==
+          V{"ops/hosts", "ops/extra.yml", "ops/site.yml"});
     CHECK(bot::reads_computed_word("npx knex {{task}}"));
     CHECK(!bot::reads_computed_word("npx knex migrate:latest"));
 }
