@@ -135,7 +135,7 @@ analyze::Result<TemplateValues> template_values(const std::vector<std::string>& 
                                                 const std::vector<std::pair<std::string, std::string>>& helm_values,
                                                 const std::function<analyze::Result<std::optional<std::string>>(const std::string&)>& read,
                                                 std::size_t most_reads) {
-    constexpr std::size_t k_most_readers = 512;
+    constexpr std::size_t k_most_readers = 4096;
     TemplateValues out;
     const std::set<std::string> present(listed.begin(), listed.end());
     // The folders that hold group_vars/ or host_vars/, roles/, ansible.cfg: an Ansible project's.
@@ -161,9 +161,12 @@ analyze::Result<TemplateValues> template_values(const std::vector<std::string>& 
     std::size_t reads = 0;
     std::map<std::string, std::vector<std::string>> chart_templates;  // chart folder -> its templates
     for (const auto& p : listed) {
-        if (out.readers.size() >= k_most_readers) break;
         const std::string_view name = analyze::path_name(p), folder = analyze::path_folder(p);
         if (!yaml_name(name) || tools::command_file(p) || name.starts_with("values")) continue;
+        if (out.readers.size() >= k_most_readers) {
+            out.unread.push_back(p);  // one is enough to say so
+            break;
+        }
         // A Helm template: the deepest `templates/` whose folder above holds Chart.yaml.
         std::string chart;
         bool helm = false;
@@ -198,7 +201,10 @@ analyze::Result<TemplateValues> template_values(const std::vector<std::string>& 
                                  deploy_named.contains(p))) {
             continue;
         }
-        if (reads++ >= most_reads) break;
+        if (reads++ >= most_reads) {
+            out.unread.push_back(p);
+            break;
+        }
         auto text = read(p);
         if (!text) return text.error();
         if (!*text || !tools::ansible_tasks_file(p, **text)) continue;
@@ -263,7 +269,11 @@ analyze::Result<TemplateValues> template_values(const std::vector<std::string>& 
     for (const auto& p : listed) {
         const std::string_view name = analyze::path_name(p), folder = analyze::path_folder(p);
         if (inventory_name(name) && (in_root(folder) || p.find("inventor") != std::string::npos)) inventories.push_back(p);
-        if (name != "ansible.cfg" || reads++ >= most_reads) continue;
+        if (name != "ansible.cfg") continue;
+        if (reads++ >= most_reads) {
+            out.unread.push_back(p);
+            continue;
+        }
         auto text = read(p);
         if (!text) return text.error();
         if (!*text) continue;

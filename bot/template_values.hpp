@@ -25,6 +25,7 @@ struct TemplateValues {
     std::vector<std::string> readers;                            // the templates and task files
     std::set<std::string> all_helm_files;                        // `helm -f` files of no known chart: read by every template
     std::vector<std::string> helm_templates;
+    std::vector<std::string> unread;  // a template or task file past the bounds: its value files are not known
 
     // Whether `path` (a changed file) is one of the value files, and the readers it gives.
     [[nodiscard]] bool wanted(std::string_view path) const;

@@ -3,6 +3,7 @@
 #include "bot/command_value_changes.hpp"
 #include "bot/psql_includes_review.hpp"
 #include "bot/psql_script_review.hpp"
+#include "annotate/printable.hpp"
 #include "bot/shell_script_files.hpp"
 #include "bot/value_sources.hpp"
 
@@ -706,8 +707,19 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     }
     // The command files that read values from a file the pull request changes (bot/value_sources.hpp,
     // red team R89b F1): an included makefile, a .env, a sourced file, `$(cat F)`, a GitLab include.
-    auto value_read = value_file_readers(repo, changes, shell, options.max_file_bytes);
+    std::vector<std::string> unread_commands;
+    auto value_read = value_file_readers(repo, changes, shell, options.max_file_bytes, unread_commands);
     if (!value_read) return value_read.error();
+    // A command file pgfence did not read for its values (past the bound, too large): any file the
+    // pull request changes may feed its commands, so that is unknown at it (issue #53: never silent).
+    if (!unread_commands.empty() && (!unnamed->empty() || !others->empty()) && listed.insert(unread_commands.front()).second) {
+        const std::string& first = unread_commands.front();
+        std::string why = "pgfence did not read " + annotate::printable(first) +
+                          (unread_commands.size() > 1 ? " and " + std::to_string(unread_commands.size() - 1) + " other command files" : std::string()) +
+                          " for the files their commands take values from (too many command files, or too large), so whether this pull "
+                          "request's changed files change what they run is not known";
+        added.push_back(analyze::analyze_tool_settings(first, {}, options, "", {analyze::SettingUnknown{1, std::move(why), "deploy command"}}));
+    }
     const auto no_names = std::set<std::string>();
     for (const auto& changed : *others) {
         if (listed.contains(changed.path)) continue;

@@ -313,8 +313,9 @@ ValueSources value_sources(std::string_view path, std::string_view view, std::st
 }
 
 analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
-                                                          const std::map<std::string, std::string>& command_files, std::uint64_t max_bytes) {
-    constexpr std::size_t k_most_readers = 512;  // command files read: each read once
+                                                          const std::map<std::string, std::string>& command_files, std::uint64_t max_bytes,
+                                                          std::vector<std::string>& unread) {
+    constexpr std::size_t k_most_readers = 4096;  // command files read: each read once
     std::set<std::string> out;
     std::map<std::string, std::vector<std::string>> readers;         // value file -> the command files that read it
     std::map<std::string, std::vector<std::string>> folder_readers;  // folder of a computed one -> the same
@@ -325,7 +326,10 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     if (!named) return named.error();
     std::map<std::string, std::string> files = command_files;
     for (auto& p : *named) {
-        if (files.size() >= k_most_readers) break;
+        if (files.size() >= k_most_readers) {
+            if (!files.contains(p)) unread.push_back(p);
+            continue;
+        }
         std::string view = p;
         files.emplace(std::move(p), std::move(view));
     }
@@ -333,10 +337,17 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     std::vector<std::pair<std::string, std::string>> helm_values;
     std::size_t read = 0;
     for (const auto& [path, view] : files) {
-        if (read++ >= k_most_readers) break;
+        if (read++ >= k_most_readers) {
+            unread.push_back(path);
+            continue;
+        }
         auto stored = repo.read_file_bounded(changes.head_sha, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!stored) return stored.error();
-        if (!*stored || !(*stored)->text) continue;
+        if (!*stored) continue;
+        if (!(*stored)->text) {
+            unread.push_back(path);  // larger than pgfence reads
+            continue;
+        }
         const ValueSources s = value_sources(path, view, *(*stored)->text);
         for (const auto& f : s.files) {
             if (f != path) readers[f].push_back(path);
@@ -360,6 +371,7 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     };
     auto templates = template_values(*listed, for_templates, helm_values, read_text, k_most_readers - std::min(read, k_most_readers));
     if (!templates) return templates.error();
+    unread.insert(unread.end(), templates->unread.begin(), templates->unread.end());
     if (readers.empty() && folder_readers.empty() && templates->readers.empty()) return out;
     const auto wanted = [&](std::string_view p) {
         return readers.contains(std::string(p)) || folder_readers.contains(std::string(analyze::path_folder(p))) || templates->wanted(p);

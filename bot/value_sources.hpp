@@ -39,10 +39,12 @@ struct ValueSources {
 // The files of `command_files` (a head's command files by path, each with the name it is read
 // under: shell_script_files.hpp) that read values from a file the pull request `changes` adds,
 // changes or removes: a listed value file, or any file in a folder where a computed one may be.
-// At most 512 command files, each read once, and 64 value files each: linear in what they hold.
+// At most 4096 command files, each read once, and 64 value files each: linear in what they hold.
+// A command file not read (past that bound, or larger than pgfence reads settings files) goes to
+// `unread`: where its values come from is not known (issue #53: never silent).
 [[nodiscard]] analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                                        const std::map<std::string, std::string>& command_files,
-                                                                       std::uint64_t max_bytes);
+                                                                       std::uint64_t max_bytes, std::vector<std::string>& unread);
 
 // Whether `line` reads a computed word: `$X`, `${X}`, `$(X)`, `$1`, `$@`, `${{ }}`, `{{ }}`.
 [[nodiscard]] bool reads_computed_word(std::string_view line);

@@ -120,6 +120,13 @@ for _v in ("k8s_sh", "k8s_dollarparen"):
     CASES[_v] = (_base, {"k8s/migrate-job.yaml": _base["k8s/migrate-job.yaml"].replace(f"value: {OLD}", "value: migrate:rollback")}, *CASES[_v][2:])
 
 
+# A Makefile larger than pgfence reads settings files (1 MiB): whether config.mk, which the pull
+# request changes, feeds its commands is not known, so that is unknown at its line 1.
+CASES["unread_large"] = ({"Makefile": "include config.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n" + "# padding\n" * 120000,
+                          "config.mk": f"KNEX_TASK = {OLD}\n", **run("make migrate")},
+                         {"config.mk": f"KNEX_TASK = {NEW}\n"}, "Makefile", "include config.mk")
+
+
 def line_of(text, needle):
     return next(i + 1 for i, l in enumerate(text.split("\n")) if needle in l)
 
