@@ -742,6 +742,23 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
                      "migrations left them, and a plan is proven only if it ran with rows in every table it touches";
         out.details.clear();
     }
+    // TypeORM's default migrationsTransactionMode, "all" (MigrationExecutor.executePendingMigrations),
+    // runs every pending migration in one transaction, each under the locks of the ones before
+    // it; the rehearsal ran them one at a time, as only `--transaction each` does. trace does not
+    // read the project's settings (pgfence pr does, and declines such a plan under "all"), so a
+    // plan of several is never proven here (issue #54, review 90: laudspeaker's 4-migration plan
+    // under "all" blocked the writer 14.4 s, longer than the original).
+    const auto tool_runs = std::count_if(plan.steps.begin(), plan.steps.end(),
+                                         [](const analyze::PlanStep& s) { return s.run != analyze::PlanRun::out_of_band; });
+    if (report.source_kind == "typeorm" && tool_runs >= 2 && m_options.analyze.typeorm_transaction_all &&
+        out.verdict == "proven") {
+        out.verdict = "unchecked";
+        out.reason = "unsafe as deployed: TypeORM runs every pending migration in one transaction (migrationsTransactionMode "
+                     "\"all\", its default), where the plan's " + std::to_string(tool_runs) + " migrations hold each other's locks "
+                     "until the last commits; they were rehearsed one at a time, as only `typeorm migration:run --transaction each` "
+                     "(or migrationsTransactionMode: \"each\") runs them";
+        out.details.clear();
+    }
     agree_with_steps(out);
     return out;
 }

@@ -440,7 +440,9 @@ Plan Composer::compose() {
             if (auto down = plan_down::down_units(m_units[k])) undo = std::move(*down);
             else empty_downs.push_back(migration);
         }
-        step.file_text = file_text(m_layout, step, m_units[k], step.path, undo);
+        // Knex: every migration after the first opts out of migrate:latest's batch transaction
+        // (plan_layout.cpp file_text), so the batch commits migration by migration.
+        step.file_text = file_text(m_layout, step, m_units[k], step.path, undo, m_layout.source_kind == "knex" && migration >= 2);
         std::vector<std::string>().swap(m_units[k]);  // read only for this step's file
         std::string_view folder = path_folder(step.path);
         if (m_layout.source_kind == "sql" && step.run == PlanRun::no_transaction) {
@@ -606,12 +608,13 @@ Plan Composer::compose() {
                               "other's locks until the last one commits");
         }
         // Knex's migrate:latest (Migrator.latest) runs every pending migration in one
-        // transaction unless one of them opts out; migrate:up runs one at a time.
+        // transaction unless one of them opts out: the plan's later migrations do.
         if (m_layout.source_kind == "knex" &&
             std::none_of(steps.begin(), steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; })) {
-            m_notes.push_back("knex: `knex migrate:latest` runs every pending migration in one transaction when none of them "
-                              "exports `config = { transaction: false }`: deploy the plan's migrations one at a time (`knex "
-                              "migrate:up`), or they hold each other's locks until the last one commits");
+            m_notes.push_back("knex: `knex migrate:latest` runs every pending migration in one transaction unless one exports "
+                              "`config = { transaction: false }`: the plan's migrations after the first do, each running in a "
+                              "transaction of its own (`knex.transaction`), so knex commits the batch migration by migration; "
+                              "keep that line when editing them, or they hold each other's locks until the last one commits");
         }
         // node-pg-migrate's CLI runs every pending migration in one transaction by default
         // (--single-transaction, bin/node-pg-migrate.js; dist/runner.js); a migration that calls

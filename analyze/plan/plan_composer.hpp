@@ -176,9 +176,11 @@ std::string runner_name(const Layout& l);
 std::string written_apart_note(const std::vector<int>& migrations, bool later, const Layout& l);
 bool file_reads_units(const Layout& l);
 
-// `down`: what the migration's down() runs (plan_down.hpp; empty: an empty down()).
+// `down`: what the migration's down() runs (plan_down.hpp; empty: an empty down()). `apart`: a
+// knex migration after the plan's first, which opts out of migrate:latest's batch transaction
+// and runs in one of its own.
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
-                      std::string_view path, const std::vector<std::string>& down = {});
+                      std::string_view path, const std::vector<std::string>& down = {}, bool apart = false);
 
 bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter);
 

@@ -249,7 +249,7 @@ bool file_reads_units(const Layout& l) {
 
 // The text of the file for migration `step`, with the tool's markers; `units` its pieces.
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
-                      std::string_view path, const std::vector<std::string>& down) {
+                      std::string_view path, const std::vector<std::string>& down, bool apart) {
     bool outside = step.run == PlanRun::no_transaction;
     // down()'s body: each statement by the runner's raw call, as up()'s.
     auto undo = [&](std::string_view call, std::string_view indent) {
@@ -291,9 +291,23 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
         std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
         std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
         if (l.source_kind == "knex") {
-            std::string config = outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n" +
-                                               orm::knex_no_transaction(l.script_module) + ";\n"
-                                         : "";
+            // `apart`: knex's migrate:latest runs every pending migration in one transaction
+            // unless one opts out (knex 3.1.0 lib/migrations/migrate/Migrator.js:80-97, latest:
+            // `transactionForAll` unless some migration's `_useTransaction` is false, :478-484);
+            // then each one that does not opt out gets its own (:503-515). This one opts out and
+            // opens its own, so its SET LOCAL holds for its statements and it does not run under
+            // the locks the plan's earlier migrations took.
+            const bool own = apart && !outside;
+            std::string why = own ? "// Out of knex's batch transaction (migrate:latest runs every pending migration in one unless one\n"
+                                    "// opts out): this migration commits on its own, in the transaction it opens.\n"
+                                  : "// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n";
+            std::string config = outside || own ? "\n" + why + orm::knex_no_transaction(l.script_module) + ";\n" : "";
+            if (own) {
+                std::string in_own;
+                const std::string trx_call = orm::raw_call(*orm::script_tool(l.source_kind), "trx") + "(";
+                for (const auto& u : units) in_own += indent + "    await " + trx_call + template_literal(u) + ");\n";
+                calls = indent + "await knex.transaction(async (trx) => {\n" + in_own + indent + "});\n";
+            }
             const std::string param = down.empty() ? "" : "knex";
             const std::string undoes = down.empty() ? "" : "\n" + undo(call, indent);
             if (l.script_module == "esm") {
@@ -302,7 +316,7 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
             if (l.script_module == "esm-default") {
                 return head + "export default {\n  async up(knex) {\n" + calls + "  },\n  async down(" + param + ") {" +
                        (down.empty() ? "" : "\n" + undo(call, "    ") + "  ") + "},\n" +
-                       (outside ? "  // Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n  " +
+                       (outside || own ? "  " + why.substr(0, why.find('\n') + 1) + (own ? "  " + why.substr(why.find('\n') + 1) : "") + "  " +
                                       orm::knex_no_transaction(l.script_module) + ",\n"
                                 : "") +
                        "};\n";

@@ -137,3 +137,36 @@ TEST_CASE("a TypeORM plan with a migration outside the transaction says, and che
     PlanCheck each = check_plan(r, read, nullptr);
     CHECK(std::none_of(each.problems.begin(), each.problems.end(), [](const std::string& p) { return p.find("ForbiddenTransactionModeOverrideError") != std::string::npos; }));
 }
+
+TEST_CASE("a TypeORM plan of several migrations under \"all\" fails its check where pr read the settings") {
+    // laudspeaker's WorkspaceIdForRequeue (issue #54, review 90): the plan's migrations, run in
+    // TypeORM's one transaction, blocked the writer longer than the original.
+    AnalyzeOptions options;
+    const std::string typeorm =
+        "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\n"
+        "export class AddCheck1700000100000 implements MigrationInterface {\n"
+        "    public async up(queryRunner: QueryRunner): Promise<void> {\n"
+        "        await queryRunner.query(`ALTER TABLE \"users\" ADD CONSTRAINT \"users_email_set\" CHECK (\"email\" IS NOT NULL)`);\n"
+        "    }\n"
+        "    public async down(queryRunner: QueryRunner): Promise<void> {}\n"
+        "}\n";
+    Catalog catalog = existing_schema(options);
+    FileReport r = analyze_text("src/migrations/1700000100000-AddCheck.ts", typeorm, options, {}, catalog);
+    REQUIRE(r.plan);
+    REQUIRE(r.plan->declined.empty());
+    REQUIRE(std::count_if(r.plan->steps.begin(), r.plan->steps.end(), [](const PlanStep& s) { return s.run != PlanRun::out_of_band; }) >= 2);
+    auto unsafe = [](const PlanCheck& c) {
+        return std::any_of(c.problems.begin(), c.problems.end(), [](const std::string& p) {
+            return p.find("unsafe as deployed") != std::string::npos && p.find("--transaction each") != std::string::npos;
+        });
+    };
+    const std::vector<std::pair<std::string, std::string>> none;
+    AnalyzeOptions read = options;
+    read.marker_tools = &none;
+    read.typeorm_transaction_all = true;
+    CHECK(unsafe(check_plan(r, read, nullptr)));
+    read.typeorm_transaction_all = false;
+    CHECK_FALSE(unsafe(check_plan(r, read, nullptr)));
+    // analyze reads no settings: the plan is offered with its note; trace never proves it.
+    CHECK_FALSE(unsafe(check_plan(r, options, nullptr)));
+}

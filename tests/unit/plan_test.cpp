@@ -268,7 +268,7 @@ TEST_CASE("plan: the files each tool expects") {
         // A step outside a transaction keeps migrate:latest from running all of them in one.
         for (const auto& note : p.report.plan->notes) CHECK(note.find("knex migrate:up") == std::string::npos);
     }
-    SECTION("knex: migrate:latest runs every pending migration in one transaction, so the plan says to run them one by one") {
+    SECTION("knex: migrate:latest runs every pending migration in one transaction, so the later migrations opt out") {
         Planned p = plan_for("migrations/20240101120000_check.js",
                              "exports.up = async function (knex) {\n"
                              "  await knex.raw(\"SET lock_timeout = '2s'\");\n"
@@ -277,8 +277,19 @@ TEST_CASE("plan: the files each tool expects") {
         REQUIRE(p.report.plan);
         REQUIRE(p.report.plan->steps.size() == 2);
         for (const auto& step : p.report.plan->steps) CHECK(step.run == PlanRun::in_transaction);
+        // knex Migrator.latest: one pending migration with `config.transaction === false` makes
+        // knex give every migration its own transaction (issue #54, review 90: nango's plan).
+        const PlanStep& first = p.report.plan->steps[0];
+        const PlanStep& second = p.report.plan->steps[1];
+        CHECK(first.file_text.find("transaction: false") == std::string::npos);
+        CHECK(first.file_text.find("knex.transaction(") == std::string::npos);
+        CHECK(second.file_text.find("\nmodule.exports.config = { transaction: false };") != std::string::npos);
+        CHECK(second.file_text.find("    await knex.transaction(async (trx) => {\n        await trx.raw(`SET lock_timeout") != std::string::npos);
         bool said = false;
-        for (const auto& note : p.report.plan->notes) said = said || note.find("`knex migrate:up`") != std::string::npos;
+        for (const auto& note : p.report.plan->notes) {
+            said = said || note.find("the plan's migrations after the first do") != std::string::npos;
+            CHECK(note.find("`knex migrate:up`") == std::string::npos);
+        }
         CHECK(said);
     }
     // The plan's files take the script's own module form and up() parameter: a CommonJS file in
