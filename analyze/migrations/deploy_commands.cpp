@@ -499,7 +499,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.
-            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            if (!dir && block == 0) dir = pwd_assignment(line_text, cwd);
             std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
             if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
             line_text = with_own_dirs(line_text, own_dirs, path);
