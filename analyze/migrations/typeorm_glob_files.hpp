@@ -14,7 +14,7 @@ namespace pgfence::analyze::tools {
 [[nodiscard]] std::string typeorm_glob_below(std::string_view glob);
 
 // Whether the script at `file`, relative to the glob's folder, is one `below` (typeorm_glob_below)
-// matches: `*`, `?`, `{a,b}` and `**/` as loaded_by reads them (`*` crossing folders, so a match is
+// matches: `*`, `?`, `{a,b}` as loaded_by reads them, `**/` as `*` (crossing folders, so a match is
 // never narrower than glob's). True for an empty `below`, and for a file that is no script.
 [[nodiscard]] bool typeorm_glob_loads(std::string_view file, std::string_view below);
 

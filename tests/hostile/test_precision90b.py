@@ -199,6 +199,35 @@ def workflow_expression_program_control(s):
     check([u for u in unknowns(found, WORKFLOW) if u[1] == 17], f"the expression's program stays unknown: {unknowns(found, WORKFLOW)}\n{err[-1500:]}")
 
 
+def array_workflow(after):
+    return ("name: deploy\n"
+            "on: [push]\n"
+            "jobs:\n"
+            "  notify:\n"
+            "    runs-on: ubuntu-latest\n"
+            "    steps:\n"
+            "      - run: |\n"
+            "          results=(\n"
+            "            \"${{ needs.deploy_app.result }}\"\n"
+            "            \"${{ needs.deploy.result }}\"\n"
+            "          )\n" + after +
+            "          for r in \"${results[@]}\"; do echo \"$r\"; done\n")
+
+
+def workflow_array_words(s):
+    """nango's `results=(` with a `"${{ needs.x.result }}"` a line: the array's words, no program."""
+    pull_request(s, {WORKFLOW: array_workflow(""), **SQL}, {})
+    _, err, found = run(s)
+    check(not unknowns(found, WORKFLOW), f"no program there: {unknowns(found, WORKFLOW)}\n{err[-1500:]}")
+
+
+def workflow_array_after_control(s):
+    """After the array's `)`, a `${{ }}` at a line's head is a program again: unknown at its line."""
+    pull_request(s, {WORKFLOW: array_workflow("          \"${{ inputs.command }}\" --now\n"), **SQL}, {})
+    _, err, found = run(s)
+    check([u for u in unknowns(found, WORKFLOW) if u[1] == 12], f"stays unknown: {unknowns(found, WORKFLOW)}\n{err[-1500:]}")
+
+
 # ---- I. `dir=$(pwd)` ----
 
 def entry(assign):
@@ -231,7 +260,7 @@ def pwd_reassigned_control(s):
 
 SCENARIOS = {f.__name__: f for f in (ormconfig_glob, ormconfig_glob_control, factory_options, factory_computed_control,
                                      commented_migrations_run, migrations_run_control, workflow_conditional_or,
-                                     workflow_expression_program_control, pwd_dir, pwd_other_command_control, pwd_reassigned_control)}
+                                     workflow_expression_program_control, workflow_array_words, workflow_array_after_control, pwd_dir, pwd_other_command_control, pwd_reassigned_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -133,3 +133,22 @@ TEST_CASE("precision90b: a name set from pwd holds the working directory", "[dep
     }
     CHECK_FALSE(pwd_assignment("dir=$(pwd)", std::nullopt));
 }
+
+TEST_CASE("precision90b: an array assignment's lines are its words", "[deploy]") {
+    using namespace deploy_detail;
+    for (const char* line : {"results=(", "  local xs+=(", "declare -a xs=("}) {
+        INFO(line);
+        CHECK(opens_array(line));
+    }
+    for (const char* line : {"results=(a b)", "1x=(", "x=( # c", "echo x=(", "f() ("}) {
+        INFO(line);
+        CHECK_FALSE(opens_array(line));
+    }
+    CHECK(array_line("    \"${{ needs.deploy.result }}\"") == ArrayLine::words);
+    CHECK(array_line("  a 'b c' \"d\"") == ArrayLine::words);
+    CHECK(array_line("  )") == ArrayLine::closes);
+    for (const char* line : {"  \"$(psql -c x)\"", "  a) b", "  a; psql", "  `psql`", "  \"open", "  a | b"}) {
+        INFO(line);
+        CHECK(array_line(line) == ArrayLine::other);
+    }
+}
