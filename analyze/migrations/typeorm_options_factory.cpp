@@ -34,9 +34,10 @@ struct Lexed {
         return k < t.size() && (t[k].kind == TokenKind::Ident || t[k].kind == TokenKind::Punct) && t[k].text == s;
     }
     bool ident(std::size_t k) const { return k < t.size() && t[k].kind == TokenKind::Ident; }
+    // The uses of the name `s` (a member `x.s` is another name: laudspeaker's `dotenv.config()`).
     std::size_t count(std::string_view s) const {
         std::size_t n = 0;
-        for (std::size_t k = 0; k < t.size(); ++k) n += is(k, s) ? 1 : 0;
+        for (std::size_t k = 0; k < t.size(); ++k) n += is(k, s) && !(k > 0 && (is(k - 1, ".") || is(k - 1, "?."))) ? 1 : 0;
         return n;
     }
 };

@@ -53,7 +53,8 @@ PKG = ('{"name": "server", "scripts": {"typeorm": "typeorm-ts-node-commonjs -d .
        ' "dependencies": {"typeorm": "^0.3.12", "@nestjs/typeorm": "^9.0.1", "pg": "^8.11.0"}}\n')
 DATA_SOURCE = ("import { DataSource, DataSourceOptions } from 'typeorm';\n"
                "import { TypeOrmConfigService } from './shared/typeorm/typeorm.service';\n"
-               "\n"
+               "import * as dotenv from 'dotenv';\n"
+               "dotenv.config();\n"
                "const config = new TypeOrmConfigService().createTypeOrmOptions();\n"
                "const DS = new DataSource(config as DataSourceOptions);\n"
                "\n"

@@ -50,6 +50,7 @@ TEST_CASE("precision90b: a data source's options from a class method returning a
     const std::string ds =
         "import { DataSource, DataSourceOptions } from 'typeorm';\n"
         "import { TypeOrmConfigService } from './shared/typeorm/typeorm.service';\n"
+        "dotenv.config();\n"
         "const config = new TypeOrmConfigService().createTypeOrmOptions();\n"
         "const DS = new DataSource(config as DataSourceOptions);\n"
         "export default DS;\n";
