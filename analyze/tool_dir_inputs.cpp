@@ -1,4 +1,5 @@
 #include "analyze/tool_dir_inputs.hpp"
+#include "analyze/migrations/typeorm_glob_files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -836,6 +837,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                      !ec && it != fs::recursive_directory_iterator() && ++seen <= k_most_entries; it.increment(ec)) {
                     ToolDir here = d;
                     here.folder = ".";
+                    // TypeORM loads only what its glob matches (typeorm_glob_files.hpp).
+                    if (!typeorm_glob_loads(it->path().lexically_relative(folder).generic_string(), d.typeorm_glob)) continue;
                     if (it->is_symlink(ec) && in_tool_dir(it->path().filename().string(), here)) {
                         scripts.push_back(it->path().generic_string());  // a link the tool loads: analyze_file reports it
                         continue;

@@ -454,6 +454,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const DataLines data = run_script ? DataLines{} : data_lines(path, text);
     char open_quote = 0;
     std::string quote_program, heredoc_end;
+    bool array_open = false;  // the last line opened an array assignment's words (shell_arrays.cpp)
     bool heredoc_data = false;  // the open here-document's body is data (heredoc_is_data)
     // A Dockerfile's folder: WORKDIR's; each RUN is a shell of its own, so a `cd` in one holds
     // for that instruction only (Dockerfile reference, "RUN", "WORKDIR").
@@ -484,14 +485,22 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         // echo is no command (review84 FU-5); another program's (`bash -c "`, `ssh host "`) is read.
         std::size_t quoted_text = 0;  // bytes of the line that are such text
         bool heredoc_text = false;    // a line of a here-document cat or tee is given (heredoc_is_data)
+        bool array_text = false;      // a line of an array assignment's words
         std::string program_why;      // the line runs a command through sed's `e` or awk's system() (text_programs.hpp)
-        if (!heredoc_end.empty()) {
+        const bool in_heredoc = !heredoc_end.empty();
+        if (in_heredoc) {
             // A here-document's body is text, no quoting (bash manual, "Here Documents").
             std::string_view body = l.text;
             while (!body.empty() && body.front() == '\t') body.remove_prefix(1);
             heredoc_text = heredoc_data;
             if (body == heredoc_end) heredoc_end.clear();
-        } else if (shell) {
+        } else if ((shell || values) && array_open && open_quote == 0) {
+            // An array's words, or its `)`: no command (review90 D).
+            const ArrayLine a = array_line(l.text);
+            array_open = a == ArrayLine::words;
+            array_text = a != ArrayLine::other;
+        }
+        if (!in_heredoc && shell && !array_text) {
             const char was = open_quote;
             std::string program = quote_program;
             open_quote = shell_quote_state(l.text, open_quote, program);
@@ -503,8 +512,11 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             quote_program = std::move(program);
             heredoc_end = open_quote == 0 ? heredoc_word(l.text) : std::string();
             heredoc_data = !heredoc_end.empty() && heredoc_is_data(l.text);
+            array_open = open_quote == 0 && heredoc_end.empty() && opens_array(l.text);
+        } else if (values && !in_heredoc && !array_text) {
+            array_open = opens_array(l.text);  // a workflow's `run:` block is a shell's text too
         }
-        const bool no_command = data.at(l.number) || heredoc_text || (quoted_text > 0 && quoted_text >= l.text.size());
+        const bool no_command = data.at(l.number) || heredoc_text || array_text || (quoted_text > 0 && quoted_text >= l.text.size());
         // The line's own bytes never carry the from-the-top mark.
         std::string line_text = l.text;
         std::replace(line_text.begin(), line_text.end(), k_from_top, '?');
@@ -515,7 +527,8 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         if (carries) {
             // A name set again (`DIR=/elsewhere`, `read DIR`, in a sourced script) no longer holds the folder;
             // one set inside a block may not be.
-            const auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            auto dir = block == 0 ? own_dir_assignment(line_text, path, own_dirs) : std::nullopt;
+            if (!dir && block == 0) dir = pwd_assignment(line_text, cwd);
             std::erase_if(own_dirs, [&](const auto& d) { return bare_mention(line_text, d.first); });
             if (dir && own_dirs.size() < 16) own_dirs.emplace_back(*dir);
             line_text = with_own_dirs(line_text, own_dirs, path);

@@ -90,6 +90,14 @@ std::string target_unknown(const std::vector<std::string>& words, std::string_vi
 // name, the folder it holds, from the top), folded.
 std::optional<std::pair<std::string, std::string>> own_dir_assignment(std::string_view line, std::string_view script,
                                                                       const std::vector<std::pair<std::string, std::string>>& known);
+// A script line that names the folder the shell runs in (`dir=$(pwd)`, `dir="$PWD"`; deploy_pwd.cpp):
+// (the name, `cwd`, from the top); nullopt for any other value or when `cwd` is not known.
+std::optional<std::pair<std::string, std::string>> pwd_assignment(std::string_view line, const std::optional<std::string>& cwd);
+// A line that opens an array assignment it does not close (`results=(`; shell_arrays.cpp), and what
+// a following line is: words of the array, its `)` alone, or anything else (then read as a command).
+bool opens_array(std::string_view line);
+enum class ArrayLine { words, closes, other };
+ArrayLine array_line(std::string_view line);
 // `line` with those names, and `$(dirname "$0")` itself, replaced by their folder from the top,
 // marked k_from_top: a later `cd` on the line does not move it.
 constexpr char k_from_top = '\x01';

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iterator>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -122,6 +123,23 @@ std::set<std::size_t> other_dialect_keys(std::string_view text) {
         for (std::string_view w : {"synchronize", "dropSchema", "migrationsRun"}) {
             if (key(k, w)) open.back().keys.push_back(t[k].begin + (t[k].kind == orm::TokenKind::String ? 1 : 0));
         }
+    }
+    return out;
+}
+
+// The offsets a key of a script may start at as code: each identifier's, and each string's
+// first character after its quote. A key inside a comment (`// migrationsRun: true,`, laudspeaker's
+// typeorm.service.ts; review90 B) is none: the lexer skips comments as JavaScript does. Nothing
+// (no filter) for a file that is no script, or one the lexer cannot read to its end.
+std::optional<std::set<std::size_t>> code_offsets(std::string_view text, std::string_view path) {
+    bool script = false;
+    for (std::string_view e : {".ts", ".js", ".mts", ".cts", ".mjs", ".cjs"}) script = script || path.ends_with(e);
+    if (!script || text.size() > (1u << 20)) return std::nullopt;
+    std::set<std::size_t> out;
+    for (const orm::Token& t : orm::lex_js(text)) {
+        if (!t.unreadable.empty() || t.unterminated) return std::nullopt;
+        if (t.kind == orm::TokenKind::Ident) out.insert(t.begin);
+        if (t.kind == orm::TokenKind::String) out.insert(t.begin + 1);
     }
     return out;
 }
@@ -334,7 +352,15 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text, std::string_
         const bool typeorm = text.find("DataSource") != std::string_view::npos || text.find("createConnection") != std::string_view::npos ||
                              text.find("typeorm") != std::string_view::npos || text.find("TypeOrm") != std::string_view::npos;
         if (typeorm) {
-            const std::set<std::size_t> elsewhere = other_dialect_keys(text);
+            std::set<std::size_t> elsewhere = other_dialect_keys(text);
+            // A key in a comment is not set: counted as elsewhere.
+            if (const auto code = code_offsets(text, path)) {
+                for (std::string_view key : {"synchronize", "dropSchema", "migrationsRun"}) {
+                    for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+                        if (!code->contains(at)) elsewhere.insert(at);
+                    }
+                }
+            }
             each_on(text, "synchronize", [&](int line, std::string_view v, std::size_t at) {
                 if (elsewhere.contains(at)) return;
                 out.push_back(SchemaSync{line, "TypeORM's synchronize: " + shown(v) + " makes TypeORM change the schema to match the entities "

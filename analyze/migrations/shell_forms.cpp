@@ -100,6 +100,28 @@ bool passed_over(std::string_view w) {
     return false;
 }
 
+// Past the `]]` that closes a `[[` whose words start at `i`: inside it `&&`, `||`, `(`, `)`, `<`
+// and `>` are the conditional expression's operators, not a command's end, and its words are
+// operands (bash manual, "Conditional Constructs": `[[ expression ]]`, "Word splitting and filename
+// expansion are not performed on the words between the [[ and ]]"). openfga's
+// `[[ "${{ needs.a.result }}" != "success" || \ "${{ needs.b.result }}" != ... ]]` runs no
+// `${{ }}` program (review90 D). `i` itself when no `]]` ends a word on the line.
+std::size_t past_conditional(std::string_view l, std::size_t i) {
+    for (std::size_t j = i; j < l.size();) {
+        const char c = l[j];
+        if (c == ';' || c == '\n') return i;  // no `]]` before the command ends (bash: a syntax error)
+        if (blank(c) || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>') {
+            ++j;
+        } else if (l.substr(j).starts_with("]]") && (j + 2 == l.size() || blank(l[j + 2]) || l[j + 2] == ';' || l[j + 2] == '&' ||
+                                                     l[j + 2] == '|' || l[j + 2] == ')')) {
+            return j + 2;
+        } else {
+            j = std::max(word_end(l, j), j + 1);
+        }
+    }
+    return i;
+}
+
 // A command's program word as written (quotes and expansions kept), for each command of the line,
 // and whether a YAML key other than `run:` stands before it on the line.
 struct Head {
@@ -149,6 +171,7 @@ std::vector<Head> command_heads(std::string_view l) {
             }
             out.push_back(Head{w, keyed, run_key});
             start = false;
+            if (w == "[[") i = past_conditional(l, i);
         }
     }
     return out;

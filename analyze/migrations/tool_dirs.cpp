@@ -134,7 +134,7 @@ std::string project_folder(std::string_view path) {
 }
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
-    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}, {}, {}, {}, {}, {}};
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}, {}, {}, {}, {}, {}, {}, {}};
     std::string why;
     d.folder = resolve(base, value, why);
     if (d.folder.empty()) d.unknown = why;
@@ -142,7 +142,7 @@ ToolDir make(std::string tool, std::string setting, int line, std::string_view b
 }
 
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
-    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}, {}, {}, {}, {}, {}};
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}, {}, {}, {}, {}, {}, {}, {}};
 }
 
 // A TOML or .env quoted value: its text, or nothing when it is not one quoted string.

@@ -50,6 +50,10 @@ struct ToolDir {
     // was read from (package.json's configPaths, MIKRO_ORM_CLI_CONFIG, --config): `pr` counts each
     // of its changed lines as a settings change.
     std::string named_file;
+    // typeorm: the part of its `migrations` glob below `folder` ("**/migrations/**/*.ts" for
+    // ormconfig's "**/migrations/**/*.ts", whose folder is "."): TypeORM loads only the files the
+    // glob matches (typeorm_glob_files.hpp), not every script below the folder (review90 A).
+    std::string typeorm_glob;
 };
 
 // The setting of the ToolDir a Cargo.toml that depends on sqlx gives: sqlx-cli's default folder,

@@ -3,6 +3,7 @@
 // cited where each rule is.
 #include "analyze/migrations/env_files.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/typeorm_glob_files.hpp"
 #include "analyze/migrations/tool_runners.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
 
@@ -531,6 +532,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             const std::string v = folded ? written.substr(2) : written;
             const std::string from = folded && written[1] == 'D' ? std::string(path_folder(path)) : base;
             out.push_back(make(std::string(tool), setting, n, from, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
+            if (tool == "typeorm") out.back().typeorm_glob = typeorm_glob_below(v);
         }
         directory = directory || tool == "knex";
         return true;

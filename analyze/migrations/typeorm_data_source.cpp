@@ -1,5 +1,8 @@
 #include "analyze/migrations/typeorm_data_source.hpp"
 #include "analyze/migrations/tool_dirs_parts.hpp"
+#include "analyze/orm/rebinding.hpp"
+#include "analyze/migrations/tool_dirs_walk.hpp"
+#include "analyze/migrations/typeorm_options_factory.hpp"
 
 #include <array>
 #include <vector>
@@ -71,6 +74,25 @@ Found follow(const std::string& path, const std::string& text, const ReadFile& r
     if (data_source_text(text)) {
         for (auto& d : read_tool_dirs(path, text)) {
             if (d.tool == "typeorm") out.dirs.emplace_back(path, std::move(d));
+        }
+        // Options a class method returns (typeorm_options_factory.hpp), read as a literal's are,
+        // from the folder the tool runs in (the data source's project).
+        if (out.dirs.empty()) {
+            const LoadModule load = [&](std::string_view from, std::string_view spec) -> std::optional<std::pair<std::string, std::string>> {
+                std::vector<std::pair<std::string, std::string>> loaded;
+                for (const std::string& c : candidates(from, spec)) {
+                    if (!script_path(c)) continue;
+                    if (auto t = read(c)) loaded.emplace_back(c, std::move(*t));
+                }
+                if (loaded.size() != 1) return std::nullopt;
+                return std::move(loaded.front());
+            };
+            if (auto f = factory_options(path, text, load)) {
+                std::vector<ToolDir> dirs;
+                const std::string run_folder = tool_dirs_detail::project_folder(path);
+                tool_dirs_detail::read_js(f->path, f->masked, "typeorm", dirs, &run_folder);
+                for (auto& d : dirs) out.dirs.emplace_back(f->path, std::move(d));
+            }
         }
         if (out.dirs.empty()) {
             out.why = printable(path) + " builds its DataSource from options pgfence does not read (a variable, a spread, a call or the environment)";
