@@ -82,8 +82,17 @@ bool embeds(std::string pattern, const std::string& rel) {
     }
 }
 
-// The embeds in the non-test .go files directly in `folder` that take `rel`.
-std::vector<Embed> embeds_in(const fs::path& folder, const std::string& rel) {
+// The `//go:embed` patterns of the non-test .go files directly in `folder`: each folder is listed
+// and read once per process (every SQL file of a folder asks about the same folders above it: per
+// file, that would cost the folder's entries each time, the square of a flat history).
+const std::vector<Embed>& folder_embeds(const fs::path& folder) {
+    static std::mutex lock;
+    static std::map<std::string, std::vector<Embed>> known;
+    const std::string key = folder.generic_string();
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        if (auto it = known.find(key); it != known.end()) return it->second;
+    }
     std::vector<Embed> out;
     std::error_code ec;
     std::size_t seen = 0;
@@ -93,6 +102,7 @@ std::vector<Embed> embeds_in(const fs::path& folder, const std::string& rel) {
         if (!name.ends_with(".go") || name.ends_with("_test.go")) continue;
         auto text = read_regular_file(it->path().string(), k_go_file_max_bytes, "a Go file");
         if (!text || text->find("//go:embed") == std::string::npos) continue;
+        const std::string package = package_of(*text);
         int line = 0;
         for (std::size_t at = 0; at < text->size();) {
             std::size_t end = text->find('\n', at);
@@ -101,12 +111,20 @@ std::vector<Embed> embeds_in(const fs::path& folder, const std::string& rel) {
             std::string_view l = std::string_view(*text).substr(at, end - at);
             while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
             if (l.starts_with("//go:embed ") || l.starts_with("//go:embed\t")) {
-                for (const std::string& p : patterns_of(l.substr(10))) {
-                    if (embeds(p, rel)) out.push_back({it->path().string(), line, p, package_of(*text)});
-                }
+                for (std::string& p : patterns_of(l.substr(10))) out.push_back({it->path().string(), line, std::move(p), package});
             }
             at = end + 1;
         }
+    }
+    std::lock_guard<std::mutex> guard(lock);
+    return known.emplace(key, std::move(out)).first->second;
+}
+
+// The embeds in the non-test .go files directly in `folder` that take `rel`.
+std::vector<Embed> embeds_in(const fs::path& folder, const std::string& rel) {
+    std::vector<Embed> out;
+    for (const Embed& e : folder_embeds(folder)) {
+        if (embeds(e.pattern, rel)) out.push_back(e);
     }
     return out;
 }
