@@ -270,10 +270,17 @@ const EngineFiles::Skips& EngineFiles::skips_in(const std::string& folder) {
         // A `queries:` path first: a file listed under both is a query file.
         const auto entries = read_sqlc_config(*text, name.ends_with(".json"));
         for (const auto& entry : entries) {
+            if (other_sqlc_engine(entry.engine)) continue;
+            for (const auto& [p, line] : entry.schema) {
+                std::string at = joined_normal(folder, p);
+                if (!at.empty()) skips.postgres.insert(std::move(at));
+            }
+        }
+        for (const auto& entry : entries) {
             for (const auto& [p, line] : entry.queries) {
                 std::string at = joined_normal(folder, p);
                 if (at.empty()) continue;
-                skips.try_emplace(std::move(at), "an sqlc query file, not a migration: " + config + ":" + std::to_string(line) +
+                skips.why.try_emplace(std::move(at), "an sqlc query file, not a migration: " + config + ":" + std::to_string(line) +
                                                      " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)");
             }
         }
@@ -282,7 +289,7 @@ const EngineFiles::Skips& EngineFiles::skips_in(const std::string& folder) {
             for (const auto& [p, line] : entry.schema) {
                 std::string at = joined_normal(folder, p);
                 if (at.empty()) continue;
-                skips.try_emplace(std::move(at), with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " +
+                skips.why.try_emplace(std::move(at), with_article(shown(lowered(entry.engine))) + " schema, not analysed as PostgreSQL: " +
                                                      config + ":" + std::to_string(line) + " lists it under schema: of an sqlc entry with engine: " +
                                                      shown(entry.engine) + " (line " + std::to_string(entry.engine_line) + ")");
             }
@@ -294,16 +301,21 @@ const EngineFiles::Skips& EngineFiles::skips_in(const std::string& folder) {
 std::optional<std::string> EngineFiles::decide(std::string_view path) {
     const std::string self(path);
     const std::string own = parent(self);
-    // The sqlc configs in the file's folder and each one above it up to the top.
+    // The sqlc configs in the file's folder and each one above it up to the top; the first that
+    // sets it aside says why, unless one of them names it (or its folder) a PostgreSQL schema.
+    std::optional<std::string> why;
     std::string folder = own;
     for (int level = 0; level < k_most_levels; ++level) {
         const Skips& skips = skips_in(folder);
-        if (auto it = skips.find(self); it != skips.end()) return it->second;
-        if (auto it = skips.find(own); !own.empty() && it != skips.end()) return it->second;
+        if (skips.postgres.contains(self) || (!own.empty() && skips.postgres.contains(own))) return std::nullopt;
+        if (!why) {
+            if (auto it = skips.why.find(self); it != skips.why.end()) why = it->second;
+            else if (auto at = skips.why.find(own); !own.empty() && at != skips.why.end()) why = at->second;
+        }
         if (folder.empty()) break;
         folder = parent(folder);
     }
-    return std::nullopt;
+    return why;
 }
 
 std::vector<FileReport> set_aside_engine_files(std::vector<std::string>& files, const EngineScope& scope) {

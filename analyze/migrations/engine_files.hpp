@@ -7,6 +7,7 @@
 // PostgreSQL sibling, river's riversqlite beside riverpgxv5, is other_database.hpp's.)
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,12 @@ public:
 private:
     // The paths (relative to the top) the sqlc configs in a folder set aside, each with why; a
     // folder's paths are read once, so a file costs a lookup per folder above it.
-    using Skips = std::map<std::string, std::string, std::less<>>;
+    // A path a PostgreSQL entry's `schema:` also names is PostgreSQL's (red team R90 F8): it is in
+    // `postgres` and never set aside, whatever another entry or config says of it.
+    struct Skips {
+        std::map<std::string, std::string, std::less<>> why;
+        std::set<std::string, std::less<>> postgres;
+    };
     const Skips& skips_in(const std::string& folder);
     ReadFile m_read;
     std::string m_shown_top;

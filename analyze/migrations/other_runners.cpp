@@ -602,6 +602,8 @@ std::optional<std::string> driver_program(const std::vector<std::string>& wrappe
     std::size_t k = 0;
     while (k < words.size() && (words[k] == "-" || words[k].ends_with(":") || words[k] == "RUN" || words[k] == "sudo" || words[k] == "exec" ||
                                 (!words[k].starts_with("-") && words[k].find('=') != std::string::npos))) {
+        // A Procfile's `web:` process is the application itself (Heroku: the one that takes HTTP).
+        if (words[k] == "web:") return std::nullopt;
         ++k;
     }
     if (k + 1 < words.size() && words[k] == "bundle" && words[k + 1] == "exec") k += 2;

@@ -56,10 +56,11 @@ using GoBuilds = std::map<std::string, std::string, std::less<>>;
 
 // The same for a Node program (node_drivers.cpp): `node F` (its options, -r/--loader/--import
 // values passed over), tsx, ts-node, `bun [run] F`, `deno run F`, words[k] the runner, whose source
-// or the modules it loads by relative path (at most 32 files) load pg, pg-native, postgres,
-// pg-promise, slonik, @neondatabase/serverless or @vercel/postgres, Kysely with PostgresDialect,
-// or Prisma's client with a raw call; not one named as a service (serves_name, index, start) nor
-// a runner of a migration tool pgfence follows (tool_runners.hpp).
+// or the modules it loads by relative path or by a bare specifier naming the repository's own code
+// (at most 32 files) load a PostgreSQL driver, an ORM or query builder (knex, Sequelize, TypeORM,
+// MikroORM, Objection, Kysely, Drizzle's PostgreSQL adapters), or Prisma's client with a raw call;
+// not a service (serves_name by the name the command gives, a package's own entry) nor a runner of
+// a migration tool pgfence follows (tool_runners.hpp).
 [[nodiscard]] bool node_runner_word(std::string_view word);
 [[nodiscard]] std::optional<std::string> node_driver_program(const std::vector<std::string>& words, std::size_t k, std::string_view base,
                                                              const ReadFile& read);

@@ -223,9 +223,43 @@ def pr_driver_sibling_added(s):
     check(any(f["rule"] == "migration-tool-settings-changed" for f in found), f"the new sibling is reported: {found}")
 
 
+# red team R90 F8: a postgresql entry and an sqlite entry (for tests) naming one folder.
+SHARED_SQLC = ('version: "2"\n'
+               'sql:\n'
+               '  - engine: "postgresql"\n'
+               '    schema: "db/migrations"\n'
+               '    queries: "db/queries"\n'
+               '    gen: {go: {package: "db", out: "internal/db"}}\n'
+               '  - engine: "sqlite"\n'
+               '    schema: "db/migrations"\n'
+               '    queries: "db/queries"\n'
+               '    gen: {go: {package: "dbtest", out: "internal/dbtest"}}\n')
+SHARED_BASE = dict(GO, **{"sqlc.yaml": SHARED_SQLC, "db/migrations/001_users.sql": "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n",
+                          "db/queries/users.sql": "-- name: GetUser :one\nSELECT * FROM users WHERE id = $1;\n"})
+
+
+def sqlc_shared_schema(s):
+    """A folder the postgresql entry and an sqlite entry both name as `schema:` is PostgreSQL's:
+    analysed, never set aside (red team R90 F8); the queries folder is still skipped."""
+    pull_request(s, {"db/migrations/002_drop_users.sql": "-- +goose Up\nDROP TABLE users;\n"}, SHARED_BASE)
+    rc, err, found, files = run(s)
+    check(at(found, "drop-table", "db/migrations/002_drop_users.sql", 2), f"the shared schema is analysed: {found}\n{err[-1500:]}")
+    check(skipped(files, "db/migrations/002_drop_users.sql") is None, "not set aside as sqlite's")
+    check(skipped(files, "db/queries/users.sql") is not None, f"the query file is still skipped: {files}")
+
+
+def pr_sqlc_shared_schema(s):
+    """`pr` adding a migration to the folder the base's postgresql and sqlite entries share: reviewed."""
+    pull_request(s, {"db/migrations/002_drop_users.sql": "-- +goose Up\nDROP TABLE users;\n"}, SHARED_BASE)
+    rc, err, found = pr_findings(s)
+    check(at(found, "drop-table", "db/migrations/002_drop_users.sql", 2), f"the migration is reviewed: {found}\n{err[-1500:]}")
+    check(rc == 1, f"the gate fails: {rc}")
+
+
 SCENARIOS = {f.__name__: f for f in [sqlc_sqlite_schema, sqlc_queries, riversqlite_folder, postgres_schema_control,
                                      sqlite_to_postgres_control, pr_sqlc_sqlite_schema, pr_sqlc_added_control,
-                                     pr_riversqlite_folder, pr_driver_sibling_added]}
+                                     pr_riversqlite_folder, pr_driver_sibling_added, sqlc_shared_schema,
+                                     pr_sqlc_shared_schema]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -124,7 +124,86 @@ def control_node_nx(s):
     check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
 
 
-SCENARIOS = {f.__name__: f for f in [nx_apps, nx_root, nx_target_defaults, nx_configuration, node_cleanup, node_backfill, control_node_nx]}
+# Red team R90 F5: drivers through an ORM or query builder, a folder's index.js, and bare
+# specifiers that name the repository's own code.
+USE = ('const pool = require("%s");\n\n// refresh planner statistics after the deploy\n(async () => {\n'
+       '  await pool.query("ANALYZE users");\n  await pool.end();\n})();\n')
+POOL = 'const { Pool } = require("pg");\nmodule.exports = new Pool({ connectionString: process.env.DATABASE_URL });\n'
+
+
+def gate_program(s, files, step, changed, pkg=None):
+    """The deploy step `step` runs a program whose `changed` file the pull request turns to DROP TABLE."""
+    base = {**KNEX, **files, WF: workflow("npm ci", "npx knex migrate:latest", step)}
+    if pkg:
+        base["package.json"] = json.dumps(pkg) + "\n"
+    gate_both(s, {changed: base[changed].replace("ANALYZE users", "DROP TABLE users")}, WF, 9, base=base, pr_at=(changed, 1))
+
+
+def node_knex_raw(s):
+    """A deploy script that loads knex with the knexfile and runs knex.raw(), no migration: unknown."""
+    cleanup = ('const knex = require("knex")(require("../knexfile"));\n\n(async () => {\n'
+               '  await knex.raw("ANALYZE users");\n  await knex.destroy();\n})();\n')
+    gate_program(s, {"scripts/cleanup.js": cleanup}, "node scripts/cleanup.js", "scripts/cleanup.js")
+
+
+def node_pg_pool(s):
+    """pg-pool, node-postgres' own pool package."""
+    cleanup = ('const Pool = require("pg-pool");\nconst pool = new Pool({ connectionString: process.env.DATABASE_URL });\n\n'
+               '(async () => {\n  await pool.query("ANALYZE users");\n  await pool.end();\n})();\n')
+    gate_program(s, {"scripts/cleanup.js": cleanup}, "node scripts/cleanup.js", "scripts/cleanup.js")
+
+
+def node_index_dir(s):
+    """`node scripts/cleanup` loads scripts/cleanup/index.js: named `cleanup`, no service."""
+    gate_program(s, {"scripts/cleanup/db.js": POOL, "scripts/cleanup/index.js": USE % "./db"}, "node scripts/cleanup", "scripts/cleanup/index.js")
+
+
+def node_workspace(s):
+    """The driver is loaded through `@acme/db`, an npm workspace package (packages/db)."""
+    pkg = {"name": "app", "workspaces": ["packages/*"], "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}
+    files = {"packages/db/package.json": '{"name": "@acme/db", "version": "1.0.0", "main": "lib/pool.js"}\n', "packages/db/lib/pool.js": POOL,
+             "scripts/cleanup.js": USE % "@acme/db"}
+    gate_program(s, files, "node scripts/cleanup.js", "scripts/cleanup.js", pkg)
+
+
+def node_subpath(s):
+    """The driver is loaded through `#db`, a package.json `imports` entry (Node's subpath imports)."""
+    pkg = {"name": "app", "imports": {"#db": "./lib/db.js"}, "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}
+    gate_program(s, {"lib/db.js": POOL, "scripts/cleanup.js": USE % "#db"}, "node scripts/cleanup.js", "scripts/cleanup.js", pkg)
+
+
+def node_ts_paths(s):
+    """The driver is loaded through `@/lib/db`, a tsconfig.json `compilerOptions.paths` alias (tsx reads it)."""
+    ts = '{\n  // path aliases\n  "compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["src/*"]}}\n}\n'
+    gate_program(s, {"tsconfig.json": ts, "src/lib/db.ts": POOL, "scripts/cleanup.ts": USE % "@/lib/db"}, "npx tsx scripts/cleanup.ts", "scripts/cleanup.ts")
+
+
+def control_node_knex_app(s):
+    """The application's own start, which loads knex: a package's `main` a step runs (`node apps/backend`),
+    its start script, a Procfile's web, a Dockerfile's CMD; a script whose workspace package has no
+    driver; a script that runs knex's migrations. Nothing is unknown."""
+    app = 'const knex = require("knex")(require("../../../knexfile"));\nrequire("http").createServer(async (q, r) => r.end(String(await knex.raw("SELECT 1")))).listen(3000);\n'
+    pkg = {"name": "app", "workspaces": ["packages/*"], "scripts": {"start": "node apps/backend/lib/index.js"},
+           "dependencies": {"knex": "3.1.0", "pg": "8.11.0"}}
+    base = {**KNEX, "package.json": json.dumps(pkg) + "\n", "apps/backend/package.json": '{"name": "backend", "main": "lib/index.js"}\n',
+            "apps/backend/lib/index.js": app, "src/main.js": app.replace("../../../knexfile", "../knexfile"),
+            "packages/util/package.json": '{"name": "@acme/util", "main": "index.js"}\n', "packages/util/index.js": "module.exports = (x) => x;\n",
+            "scripts/build.js": 'const id = require("@acme/util");\nrequire("fs").mkdirSync(id("dist"), { recursive: true });\n',
+            "scripts/migrate.js": 'const knex = require("knex")(require("../knexfile"));\nknex.migrate.latest().then(() => knex.destroy());\n',
+            "Dockerfile": 'FROM node:20\nCOPY . .\nCMD ["node", "src/main.js"]\n', "Procfile": "web: node src/main.js\n",
+            WF: workflow("npm ci", "node scripts/build.js", "node scripts/migrate.js", "npm start &", "node apps/backend &")}
+    proc, found = review(s, base, {"apps/backend/lib/index.js": app.replace("SELECT 1", "SELECT 2"), "src/main.js": base["src/main.js"].replace("SELECT 1", "SELECT 2")})
+    check(not [f for f in found if f["rule"] in ("unknown-statement", "migration-tool-settings-changed")], f"pr: nothing needs a person: {found}")
+    check(proc.returncode == 0, f"pr --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+    proc, found = analyze(s)
+    unknown = [f for f in found if f["rule"] == "unknown-statement"]
+    check(not unknown, f"analyze: nothing is unknown: {unknown}")
+    check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
+
+
+SCENARIOS = {f.__name__: f for f in [nx_apps, nx_root, nx_target_defaults, nx_configuration, node_cleanup, node_backfill, control_node_nx,
+                                     node_knex_raw, node_pg_pool, node_index_dir, node_workspace, node_subpath, node_ts_paths,
+                                     control_node_knex_app]}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

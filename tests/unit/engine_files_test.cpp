@@ -81,3 +81,21 @@ TEST_CASE("engine_files: the configs in the file's folder and above decide, path
     CHECK_FALSE(files.decide("lite/other.sql"));
     CHECK_FALSE(files.decide("outside/x.sql"));  // `../outside` leaves the top: nothing
 }
+
+TEST_CASE("engine_files: a schema a postgresql entry also names is PostgreSQL's (red team R90 F8)") {
+    const std::map<std::string, std::string> tree = {
+        {"sqlc.yaml", "version: \"2\"\nsql:\n  - engine: postgresql\n    schema: db/migrations\n    queries: db/queries\n"
+                      "  - engine: sqlite\n    schema: db/migrations\n    queries: db/queries\n"},
+        {"svc/sqlc.yaml", "version: \"2\"\nsql:\n  - engine: mysql\n    schema: lite\n    queries: q.sql\n"},
+        {"db/sqlc.json", "{\"version\": \"2\", \"sql\": [{\"engine\": \"sqlite\", \"schema\": \"migrations/003.sql\", \"queries\": \"q.sql\"}]}"},
+    };
+    EngineFiles files([&](const std::string& p) -> std::optional<std::string> {
+        auto it = tree.find(p);
+        if (it == tree.end()) return std::nullopt;
+        return it->second;
+    }, "");
+    CHECK_FALSE(files.decide("db/migrations/002_drop_users.sql"));  // the same config
+    CHECK_FALSE(files.decide("db/migrations/003.sql"));             // a config below names it sqlite's; the top's postgresql entry wins
+    CHECK(files.decide("db/queries/users.sql").has_value());        // its queries are still set aside
+    CHECK(files.decide("svc/lite/001.sql").has_value());            // another engine's own folder
+}
