@@ -16,6 +16,9 @@
 namespace pgfence::analyze::tools {
 namespace {
 
+constexpr std::string_view k_query_file = "an sqlc query file";
+
+
 namespace fs = std::filesystem;
 
 // At most this many folders above a migration are asked for an sqlc config.
@@ -280,7 +283,7 @@ const EngineFiles::Skips& EngineFiles::skips_in(const std::string& folder) {
             for (const auto& [p, line] : entry.queries) {
                 std::string at = joined_normal(folder, p);
                 if (at.empty()) continue;
-                skips.why.try_emplace(std::move(at), "an sqlc query file, not a migration: " + config + ":" + std::to_string(line) +
+                skips.why.try_emplace(std::move(at), std::string(k_query_file) + ", not a migration: " + config + ":" + std::to_string(line) +
                                                      " lists it under queries: (the queries sqlc generates code from; no migration tool runs them)");
             }
         }
@@ -307,11 +310,13 @@ std::optional<std::string> EngineFiles::decide(std::string_view path) {
     std::string folder = own;
     for (int level = 0; level < k_most_levels; ++level) {
         const Skips& skips = skips_in(folder);
+        std::optional<std::string> here;
+        if (auto it = skips.why.find(self); it != skips.why.end()) here = it->second;
+        else if (auto at = skips.why.find(own); !own.empty() && at != skips.why.end()) here = at->second;
+        // A query file stays one whatever schema: names it too (river's dbsqlc lists each file under both).
+        if (here && here->starts_with(k_query_file)) return here;
         if (skips.postgres.contains(self) || (!own.empty() && skips.postgres.contains(own))) return std::nullopt;
-        if (!why) {
-            if (auto it = skips.why.find(self); it != skips.why.end()) why = it->second;
-            else if (auto at = skips.why.find(own); !own.empty() && at != skips.why.end()) why = at->second;
-        }
+        if (!why) why = std::move(here);
         if (folder.empty()) break;
         folder = parent(folder);
     }

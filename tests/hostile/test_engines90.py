@@ -118,6 +118,25 @@ def sqlc_queries(s):
     check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the postgresql schema folder is analysed: {found}")
 
 
+def sqlc_queries_in_schema(s):
+    """A file sqlc.yaml lists under both `queries:` and the postgresql entry's `schema:` (river's
+    dbsqlc lists each file so) is a query file: skipped, while a postgresql schema that is only a
+    schema (the migrations folder) is analysed."""
+    sqlc = ('version: "2"\n'
+            'sql:\n'
+            '  - engine: "postgresql"\n'
+            '    queries: ["internal/db/query.sql"]\n'
+            '    schema: ["internal/db/query.sql", "migrations"]\n'
+            '    gen: {go: {package: "db", out: "internal/db"}}\n')
+    pull_request(s, {"internal/db/query.sql": QUERIES, "migrations/002_drop.up.sql": PG_DROP}, dict(GO, **{
+        "sqlc.yaml": sqlc, "migrations/001_init.up.sql": PG_DROP_DOWN}))
+    rc, err, found, files = run(s)
+    check(not under(found, "internal/db"), f"no finding or unknown in the query file: {under(found, 'internal/db')}\n{err[-1500:]}")
+    reason = skipped(files, "internal/db/query.sql")
+    check(reason is not None and "queries" in reason, f"skipped as a query file: {reason!r}")
+    check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the postgresql schema folder is analysed: {found}")
+
+
 def riversqlite_folder(s):
     """River's riverdriver/riversqlite/migration/main, beside riverdriver/riverpgxv5: SQLite's driver
     package; skipped as one entry, while riverpgxv5's migrations are analysed."""
@@ -256,7 +275,7 @@ def pr_sqlc_shared_schema(s):
     check(rc == 1, f"the gate fails: {rc}")
 
 
-SCENARIOS = {f.__name__: f for f in [sqlc_sqlite_schema, sqlc_queries, riversqlite_folder, postgres_schema_control,
+SCENARIOS = {f.__name__: f for f in [sqlc_sqlite_schema, sqlc_queries, sqlc_queries_in_schema, riversqlite_folder, postgres_schema_control,
                                      sqlite_to_postgres_control, pr_sqlc_sqlite_schema, pr_sqlc_added_control,
                                      pr_riversqlite_folder, pr_driver_sibling_added, sqlc_shared_schema,
                                      pr_sqlc_shared_schema]}
