@@ -1,6 +1,7 @@
 #include "analyze/migrations/manifest_templates.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "analyze/base/text_lines.hpp"
 
@@ -9,8 +10,10 @@ namespace {
 
 constexpr std::string_view k_computed = "$JUST_COMPUTED";
 
-// Whether `v` is one whole `{{ }}` (quoted or not), or holds a `{{ include }}` or `{{ template }}`.
-bool unrendered_value(std::string_view v) {
+// Whether `v` holds a `{{ include }}` or `{{ template }}`, or, as the program's place (`first`: the
+// value, a block's first item), is one whole `{{ }}` (quoted or not) or a flow list whose first item is:
+// `["node", "server.js", {{ .Values.port }}]` names its program (red team R89b F5 reads a tool's).
+bool unrendered_value(std::string_view v, bool first) {
     for (std::size_t open = v.find("{{"); open != std::string_view::npos; open = v.find("{{", open + 2)) {
         const std::size_t close = v.find("}}", open + 2);
         if (close == std::string_view::npos) break;
@@ -19,7 +22,8 @@ bool unrendered_value(std::string_view v) {
         inner = trim_blanks(inner);
         if (inner.starts_with("include ") || inner.starts_with("template ") || inner.starts_with("include\t") || inner.starts_with("template\t")) return true;
     }
-    // The items of a flow list (`["npx", {{ .Values.task }}]`) and the value itself.
+    if (!first) return false;
+    // The first item of a flow list (`[{{ .Values.program }}, "x"]`) and the value itself.
     std::size_t depth = 0, from = 0;
     auto whole = [](std::string_view item) {
         item = trim_blanks(item);
@@ -30,7 +34,9 @@ bool unrendered_value(std::string_view v) {
         if (i + 1 < v.size() && v[i] == '{' && v[i + 1] == '{') ++depth, ++i;
         else if (i + 1 < v.size() && v[i] == '}' && v[i + 1] == '}' && depth > 0) --depth, ++i;
         else if (i == v.size() || (depth == 0 && (v[i] == ',' || v[i] == '[' || v[i] == ']'))) {
-            if (whole(v.substr(from, i - from))) return true;
+            const std::string_view item = trim_blanks(v.substr(from, i - from));
+            if (whole(item)) return true;
+            if (!item.empty()) return false;  // past the first item
             from = i + 1;
         }
     }
@@ -93,6 +99,7 @@ std::vector<UnrenderedCommand> unrendered_helm_commands(std::string_view text) {
     constexpr std::size_t k_none = std::string_view::npos;
     std::size_t key_at = k_none;  // the column of the `command:` or `args:` whose block is being read
     bool first = false;           // the first line after it: `{{- include ... | nindent 12 }}` may start at any column
+    bool first_item = false;      // no item of its block read yet
     each_line(text, [&](int n, std::string_view raw) {
         if (out.size() >= 64) return;
         const std::size_t indent = raw.find_first_not_of(" \t");
@@ -103,7 +110,7 @@ std::vector<UnrenderedCommand> unrendered_helm_commands(std::string_view text) {
             if (indent > key_at || (indent == key_at && body.starts_with("- ")) || (first && body.starts_with("{{"))) {
                 first = false;
                 const std::string_view v = body.starts_with("- ") ? trim_blanks(body.substr(2)) : body;
-                if (unrendered_value(v)) out.push_back(UnrenderedCommand{n, std::string(v.substr(0, 200))});
+                if (unrendered_value(v, std::exchange(first_item, false))) out.push_back(UnrenderedCommand{n, std::string(v.substr(0, 200))});
                 return;
             }
             key_at = k_none;
@@ -121,9 +128,9 @@ std::vector<UnrenderedCommand> unrendered_helm_commands(std::string_view text) {
         rest = trim_blanks(rest);
         if (rest.empty() || rest.front() == '|' || rest.front() == '>' || (rest.front() == '[' && rest.find(']') == k_none)) {
             key_at = column;
-            first = true;
+            first = first_item = true;
         }
-        if (!rest.empty() && unrendered_value(rest)) out.push_back(UnrenderedCommand{n, std::string(rest.substr(0, 200))});
+        if (!rest.empty() && unrendered_value(rest, true)) out.push_back(UnrenderedCommand{n, std::string(rest.substr(0, 200))});
     });
     return out;
 }
@@ -197,10 +204,13 @@ StdinManifest kubectl_stdin_manifest(std::string_view line) {
             out.source = "(no command before it)";
             return out;
         }
-        // The command that feeds the pipe, past `VAR=value` assignments.
         const auto& f = stages[s - 1];
         std::size_t c = 0;
-        while (c < f.size() && ((f[c].find('=') != std::string::npos && f[c].front() != '-') || f[c] == "&" || f[c] == ";" || f[c] == "||")) ++c;
+        // The command that feeds the pipe, past `VAR=value` assignments and a YAML key or list dash (`- run:`).
+        while (c < f.size() && ((f[c].find('=') != std::string::npos && f[c].front() != '-') || f[c] == "&" || f[c] == ";" || f[c] == "||" ||
+                                f[c] == "-" || f[c].ends_with(":"))) {
+            ++c;
+        }
         if (c >= f.size()) return out;
         const std::string& program = f[c];
         for (std::size_t i = c; i < f.size() && i < c + 8; ++i) out.source += (i == c ? "" : " ") + f[i];

@@ -78,6 +78,9 @@ def stdin_named(binary, tmp):
                       {path: MANIFEST.format("${IMAGE}", '"migrate:rollback", "--all"'),
                        WFP: workflow(f"envsubst < {path} | kubectl apply -f -")})
     caught("stdin_named", r, b, h, WFP, 10)
+    proc, report = pr(r, b, h)
+    said = [f.get("message", "") for p, f in findings(report) if p == WFP]
+    check(any(path in m and "rollback" in m for m in said), f"stdin_named: the unknown reads {path}: {said}")
 
 
 def stdin_unnamed(binary, tmp):
@@ -89,15 +92,18 @@ def stdin_unnamed(binary, tmp):
 
 def control(binary, tmp):
     """No false unknowns: the chart's _helpers.tpl (labels) changes under a Job with a literal `npx knex
-    migrate:latest`; `kustomize build k8s | kubectl apply -f -` and `kubectl create secret ... --dry-run=client -o
+    migrate:latest` and a Deployment running `node server.js {{ .Values.port }}`; `kustomize build k8s | kubectl apply -f -` and `kubectl create secret ... --dry-run=client -o
     yaml | kubectl apply -f -`; a `.yaml.tmpl` Job running `migrate:latest` whose `${IMAGE}` line changes."""
     labels = "{{{{- define \"app.labels\" -}}}}\napp: {}\n{{{{- end }}}}\n"
     run = ("helm upgrade --install app ./chart && kustomize build k8s | kubectl apply -f - && kubectl create secret generic app "
            "--from-literal=a=b --dry-run=client -o yaml | kubectl apply -f - && envsubst < k8s/migrate-job.yaml.tmpl | kubectl apply -f -")
     base = {**CHART, "chart/templates/_helpers.tpl": labels.format("app"),
             "chart/templates/migrate-job.yaml": JOB + "          command: [\"npx\", \"knex\", \"migrate:latest\"]\n",
+            "chart/templates/web.yaml": JOB.replace("kind: Job", "kind: Deployment") + "          command:\n            - node\n"
+                                        "            - server.js\n            - {{ .Values.port | quote }}\n",
             "k8s/kustomization.yaml": "resources:\n  - deployment.yaml\n",
-            "k8s/migrate-job.yaml.tmpl": MANIFEST.format("${IMAGE}", '"migrate:latest"'), WFP: workflow(run)}
+            "k8s/migrate-job.yaml.tmpl": MANIFEST.format("${IMAGE}", '"migrate:latest"'),
+            WFP: workflow(run, "      - run: envsubst < k8s/migrate-job.yaml.tmpl | kubectl apply -f -\n")}
     r, b, h = changed(binary, tmp, "control", base, {"chart/templates/_helpers.tpl": labels.format("api"),
                                                      "k8s/migrate-job.yaml.tmpl": MANIFEST.format("${IMAGE}:v2", '"migrate:latest"')})
     proc, report = pr(r, b, h)
