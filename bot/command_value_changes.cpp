@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/manifest_templates.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "bot/value_sources.hpp"
@@ -321,13 +322,16 @@ std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedF
 std::vector<analyze::SettingChange> changed_exec_commands(std::string_view path, std::string_view head, const std::optional<std::string>& base) {
     std::vector<analyze::SettingChange> out;
     const std::string_view name = analyze::path_name(path);
-    if (!name.ends_with(".yml") && !name.ends_with(".yaml")) return out;
+    // A manifest under a template's name, its tags as computed words (manifest_templates.hpp, red team R90 F7).
+    const bool template_file = tools::manifest_template_name(name);
+    if (!name.ends_with(".yml") && !name.ends_with(".yaml") && !template_file) return out;
+    const auto untag = [&](std::string_view t) { return template_file ? tools::without_manifest_template_tags(t) : std::string(t); };
     std::vector<std::string> before;
     if (base) {
-        for (auto& c : tools::yaml_exec_commands(*base)) before.push_back(std::move(c.command));
+        for (auto& c : tools::yaml_exec_commands(untag(*base))) before.push_back(std::move(c.command));
     }
     std::sort(before.begin(), before.end());
-    for (const auto& c : tools::yaml_exec_commands(head)) {
+    for (const auto& c : tools::yaml_exec_commands(untag(head))) {
         if (!tools::tool_command_line(c.command) || std::binary_search(before.begin(), before.end(), c.command)) continue;
         std::string shown;
         for (char ch : std::string_view(c.command).substr(0, 120)) shown += static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F ? '?' : ch;

@@ -188,7 +188,12 @@ analyze::Result<TemplateValues> template_values(const std::vector<std::string>& 
             if (analyze::path_name(up) == "charts" && present.contains(join(analyze::path_folder(up), "Chart.yaml"))) {
                 charts.emplace_back(analyze::path_folder(up));
             }
+            // Every file of a chart's templates/ (`_helpers.tpl` too) may define a named template it
+            // includes; Helm's named templates are global to a chart and its subcharts (helm.sh/docs
+            // chart_template_guide/named_templates): red team R90 F3.
+            out.folders[join(chart, "charts")].push_back(p);
             for (const auto& c : charts) {
+                out.folders[join(c, "templates")].push_back(p);
                 out.values_in[c].push_back(p);
                 for (std::string_view base : {std::string_view(c), analyze::path_folder(c)}) {
                     for (std::string_view sub : {"values", "env"}) out.folders[join(base, sub)].push_back(p);

@@ -38,6 +38,7 @@
 #include "analyze/migrations/shell_scripts.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
 #include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/manifest_templates.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/session_setup_review.hpp"
@@ -852,7 +853,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         // the line, a value it is read with (a workflow's env, matrix, working-directory: red team
         // R81a B4), a command that resolves to other words, a value a changed line or a caller sets
         // (red team R89 F3, F4). A YAML manifest's container commands too (`args:` apart from `command:`).
-        if (tools::command_file(view) || name == "package.json" || name.ends_with(".yml") || name.ends_with(".yaml")) {
+        if (tools::command_file(view) || name == "package.json" || name.ends_with(".yml") || name.ends_with(".yaml") || tools::manifest_template_name(name)) {
             const auto given = callers.find(file.path);
             for (auto& c : changed_command_unknowns(file, view, **text, base_text, reader_at(repo, changes.head_sha, options.max_file_bytes),
                                                     reader_at(repo, changes.merge_base_sha, options.max_file_bytes),

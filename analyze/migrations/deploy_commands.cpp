@@ -14,6 +14,7 @@
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/joined_commands.hpp"
+#include "analyze/migrations/manifest_templates.hpp"
 #include "analyze/migrations/named_command_files.hpp"
 #include "analyze/migrations/nx_targets.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
@@ -215,6 +216,36 @@ std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::
 
 namespace deploy_detail {
 
+// A manifest a line feeds to `kubectl apply -f -` (manifest_templates.hpp kubectl_stdin_manifest,
+// red team R90 F7): read as one whatever its name, its template tags computed words; one pgfence
+// cannot name or read is unknown at the line.
+static std::string stdin_manifest_why(std::string_view line, const std::optional<std::string>& here, const ReadFile& read) {
+    const StdinManifest m = kubectl_stdin_manifest(line);
+    if (m.kind == StdinManifest::Kind::none) return "";
+    const std::string unnamed = "this command applies a Kubernetes manifest kubectl reads from its input (`-f -`)";
+    if (m.kind == StdinManifest::Kind::unnamed) {
+        return unnamed + ", given by " + printable(m.source) + ": pgfence does not read it, so what its containers run against the database "
+               "(the down direction, a reset) is not known";
+    }
+    const auto file = here && m.file.find_first_of("$`~") == std::string::npos ? join_folder(*here, m.file) : std::nullopt;
+    const auto body = file && read ? read(*file) : std::nullopt;
+    if (!body) {
+        return unnamed + ", the file " + printable(m.file) + ", which pgfence cannot read (computed, outside the repository, or from a folder it "
+               "does not follow): what its containers run against the database (the down direction, a reset) is not known";
+    }
+    const std::string text = without_manifest_template_tags(*body);
+    if (!kubernetes_manifest(text)) return "";
+    for (auto c : yaml_exec_commands(text)) {
+        c.command = without_template_words(c.command);
+        for (auto& w : c.words) w = without_template_words(w);
+        std::string why = container_command_why(*file, c, true, read);
+        if (why.empty()) why = destructive_command(c.command);
+        if (why.empty()) why = unread_settings_command(c.command);
+        if (!why.empty()) return "this command applies " + printable(*file) + " (line " + std::to_string(c.line) + "): " + why;
+    }
+    return "";
+}
+
 // `run_script`: the text is a script a deploy's command runs by name, read as a shell script
 // whatever its name (and not passed over as a developer's helper by its name: a deploy runs it).
 std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_view text, const ReadFile& read, Follow& follow, bool run_script) {
@@ -241,9 +272,18 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
     const bool package = name == "package.json";
     const bool dotenv = name == ".env" || name.starts_with(".env.") || name.ends_with(".env");
     const bool ebext = path.starts_with(".ebextensions/") && name.ends_with(".config");  // YAML or JSON
-    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext;
+    // A manifest under a template's name (`migrate-job.yaml.tmpl`, `.yml.erb`): read with its
+    // template tags as computed words (manifest_templates.hpp; red team R90 F7).
+    const bool template_file = !run_script && manifest_template_name(name);
+    std::string untagged;
+    if (template_file) {
+        untagged = without_manifest_template_tags(text);
+        text = untagged;
+        if (!kubernetes_manifest(text)) return out;
+    }
+    const bool yaml_file = name.ends_with(".yml") || name.ends_with(".yaml") || ebext || template_file;
     // A Kubernetes Job's or Pod's container command (yaml_exec.hpp), whatever the file's name.
-    const bool manifest = yaml_file && !command_file(path) && kubernetes_manifest(text);
+    const bool manifest = yaml_file && (template_file || !command_file(path)) && kubernetes_manifest(text);
     if (!run_script && yaml_file && !manifest && !command_file(path)) return ansible_tasks_file(path, text) ? ansible_task_unknowns(text) : out;
     if (!run_script && !package && !dotenv && !manifest && !command_file(path)) return out;
     // The exec-form commands of a YAML file (`command: ["npx", "knex", "migrate:rollback"]`, one
@@ -259,6 +299,21 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
             if (why.empty()) why = unread_settings_command(c.command);
             // Read with every line of the mapping: `pr` reviews it when the pull request changes any (red team R89 F3, F6).
             if (!why.empty()) out.push_back(CommandUnknown{c.line, std::move(why), {}, c.lines});
+        }
+        // A chart template's container command that Helm renders from a named template or one whole
+        // `{{ }}`: no tool's name need be in sight (manifest_templates.hpp; red team R90 F3).
+        if (manifest && read && chart_template_path(path, [&](const std::string& chart) { return read(chart.empty() ? std::string("Chart.yaml") : chart + "/Chart.yaml").has_value(); })) {
+            for (const auto& u : unrendered_helm_commands(text)) {
+                if (out.size() >= k_most) break;
+                const bool said = std::any_of(out.begin(), out.end(), [&](const CommandUnknown& o) {
+                    return o.line == u.line || std::find(o.uses.begin(), o.uses.end(), u.line) != o.uses.end();
+                });
+                if (said) continue;
+                out.push_back(CommandUnknown{u.line, "a Helm template pgfence does not render: this container's command is given by " + printable(u.text) +
+                                                         " (a named template of the chart's templates/, or a value), so which tool runs and in "
+                                                         "which direction (the down direction, a reset) is not known",
+                                             {}, {}});
+            }
         }
         if (manifest) return out;
     }
@@ -601,6 +656,7 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
                 why = shell_form_why(t, &shell_defined, values.has_value(), run_line);
                 if (why.empty()) why = inline_program_why(t);
                 if (why.empty()) why = program_file_why(t, here ? &*here : nullptr, read);
+                if (why.empty()) why = stdin_manifest_why(t, here, read);
             }
             std::size_t index = 0;
             std::vector<std::vector<std::string>> patterns;

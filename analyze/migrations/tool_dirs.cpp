@@ -23,6 +23,7 @@
 #include "analyze/migrations/psql_scripts.hpp"
 #include "analyze/migrations/psqlrc_files.hpp"
 #include "analyze/migrations/changelog_dirs.hpp"
+#include "analyze/migrations/manifest_templates.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
 #include "analyze/migrations/seed_dirs.hpp"
 #include "analyze/migrations/sequelize_rc.hpp"
@@ -406,6 +407,8 @@ bool named_settings_file(std::string_view path) {
     if (flyway_build_name(path)) return true;
     // Any YAML file may be a Kubernetes manifest whose Job runs psql (read_tool_dirs reads those).
     if (name.ends_with(".yml") || name.ends_with(".yaml")) return true;
+    // So may a manifest under a template's name (`migrate-job.yaml.tmpl`: manifest_templates.hpp, red team R90 F7).
+    if (manifest_template_name(name)) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     // A tsconfig's "ts-node" section preloads code (settings_surface.hpp preload_lines).
     if (tsconfig_name(name)) return true;
