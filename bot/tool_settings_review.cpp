@@ -700,10 +700,13 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     CallerValues callers;
     for (const auto& changed : *others) {
         const std::string_view n = analyze::path_name(changed.path);
-        if (changed.status == diff::ChangeStatus::Deleted || !changed.path.starts_with(".github/") || !(n.ends_with(".yml") || n.ends_with(".yaml"))) continue;
+        const bool npm = n == "package.json";
+        if (changed.status == diff::ChangeStatus::Deleted || (!npm && (!changed.path.starts_with(".github/") || !(n.ends_with(".yml") || n.ends_with(".yaml"))))) {
+            continue;
+        }
         auto text = text_at(repo, changes.head_sha, changed.path, options.max_file_bytes);
         if (!text) return text.error();
-        if (*text) add_caller_values(changed, **text, callers);
+        if (*text) (npm ? add_npm_config_values : add_caller_values)(changed, **text, callers);
     }
     // The command files that read values from a file the pull request changes (bot/value_sources.hpp,
     // red team R89b F1): an included makefile, a .env, a sourced file, `$(cat F)`, a GitLab include.
