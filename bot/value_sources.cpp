@@ -330,6 +330,12 @@ ValueSources value_sources(std::string_view path, std::string_view view, std::st
             }
         }
     }
+    // nx loads `.env`, `.env.local` and `.local.env` at the workspace's root and in the project's
+    // root for each task (nx.dev, "Define Environment Variables"; red team R90 F2).
+    if (name == "project.json" || name == "nx.json") {
+        c.folders = name == "nx.json" ? std::vector<std::string>{folder} : std::vector<std::string>{folder, ""};
+        for (std::string_view f : {".env", ".env.local", ".local.env"}) c.add(f);
+    }
     // Compose reads `.env` in the project folder for the `${VAR}` it interpolates (docs.docker.com,
     // "Set environment variables": "the .env file ... in the project directory").
     if (yaml && (name.starts_with("docker-compose") || name.starts_with("compose"))) c.add(".env");
@@ -439,6 +445,10 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     });
     if (!named) return named.error();
     std::map<std::string, std::string> files = command_files;
+    for (const auto& p : *tree_files) {
+        const std::string_view n = analyze::path_name(p);
+        if ((n == "project.json" || n == "nx.json") && files.size() < k_most_readers) files.emplace(p, p);  // nx's targets
+    }
     for (auto& p : *named) {
         if (files.size() >= k_most_readers) {
             if (!files.contains(p)) unread.push_back(p);

@@ -184,6 +184,27 @@ def _pkg(task):
 CASES["npmconfig"] = ({"package.json": _pkg(OLD), SH: "#!/bin/sh\nset -e\nnpx knex $npm_package_config_knexTask\n", **run("npm run migrate")},
                       {"package.json": _pkg("migrate:rollback")}, SH, "npx knex")
 
+# nx loads the project root's `.env` for its tasks (red team R90 F2).
+NX_PROJECT = ('{\n  "name": "api",\n  "targets": {\n    "migrate": {\n      "command": "knex $KNEX_TASK",\n'
+              '      "options": { "cwd": "apps/api" }\n    }\n  }\n}\n')
+NX = {"nx.json": '{"installation": {"version": "20.0.0"}}\n', "apps/api/project.json": NX_PROJECT,
+      "apps/api/package.json": '{\n  "name": "api",\n  "private": true\n}\n', **run("npx nx run api:migrate")}
+CASES["nxenv"] = ({**NX, "apps/api/.env": f"KNEX_TASK={OLD}\n"}, {"apps/api/.env": "KNEX_TASK=migrate:rollback\n"},
+                  "apps/api/project.json", "knex $KNEX_TASK")
+
+
+def control_nx(binary, tmp):
+    """The nx project's `.env` gives KNEX_TASK; the pull request changes a README and a `.env` of a
+    folder that is no nx project, and `.env.example` at the top: exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_nx"))
+    b = r.commit({**KNEX, **NX, "apps/api/.env": f"KNEX_TASK={OLD}\n", "apps/api/README.md": "# api\n", "tools/seed/.env": "A=1\n",
+                  ".env.example": "PORT=3000\n"})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"apps/api/README.md": "# api\n\nnx run api:migrate\n", "tools/seed/.env": "A=2\n", ".env.example": "PORT=8080\n"})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
 
 def control_wfenv(binary, tmp):
     """The job's `env:` gives KNEX_TASK, which the script reads; the pull request changes another
@@ -328,7 +349,7 @@ def control_helm(binary, tmp):
 
 SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm, "symlink": symlink,
              "submodule": submodule, "control_named": control_named, "control_wfenv": control_wfenv,
-             "control_helmset": control_helmset}
+             "control_helmset": control_helmset, "control_nx": control_nx}
 
 
 if __name__ == "__main__":
