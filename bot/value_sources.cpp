@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <unordered_set>
 
 #include "analyze/base/path_parts.hpp"
@@ -284,6 +285,90 @@ void shell_line(std::string_view line, Collector& c) {
     end_helm();
 }
 
+// The `name:` values of a YAML text, at most 16: a ConfigMap's or Secret's own, a generator's.
+std::vector<std::string> yaml_names(std::string_view text) {
+    std::vector<std::string> out;
+    analyze::each_line(text, [&](int, std::string_view raw) {
+        std::string_view l = analyze::trim_blanks(raw);
+        if (l.starts_with("- ")) l = analyze::trim_blanks(l.substr(2));
+        if (!l.starts_with("name:") || out.size() >= 16) return;
+        const std::string_view v = unquote(analyze::trim_blanks(l.substr(5)));
+        if (!v.empty()) out.emplace_back(v);
+    });
+    return out;
+}
+
+bool yaml_path(std::string_view p) { return p.ends_with(".yaml") || p.ends_with(".yml"); }
+
+// A manifest whose container takes `envFrom: - configMapRef: name: X` (or `secretRef:`) reads its
+// values from the ConfigMap or Secret X: a manifest of its folder, or a kustomization's
+// `configMapGenerator`/`secretGenerator` with `envs:`, `files:` or `literals:` (kubernetes.io,
+// "Configure a Pod to Use a ConfigMap"; kubectl.docs.kubernetes.io, configMapGenerator; red team
+// R90 F2). For each such file the pull request changes, the manifests of its folder that take one
+// of its names are readers. At most 256 manifests read.
+analyze::Result<bool> env_from_readers(const diff::Repository& repo, const diff::ChangeSet& changes, const std::vector<std::string>& tree_files,
+                                       const std::function<bool(std::string_view)>& in_tree, std::uint64_t max_bytes, std::set<std::string>& out,
+                                       std::vector<std::string>& unread) {
+    const auto kustomization = [&](std::string_view folder) -> std::string {
+        for (std::string_view n : {"kustomization.yaml", "kustomization.yml", "Kustomization"}) {
+            std::string p = folder.empty() ? std::string(n) : std::string(folder) + "/" + std::string(n);
+            if (in_tree(p)) return p;
+        }
+        return {};
+    };
+    const auto wanted = [&](std::string_view p) { return yaml_path(p) || !kustomization(analyze::path_folder(p)).empty(); };
+    auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, wanted, {}, max_bytes);
+    if (!changed) return changed.error();
+    const auto read = [&](const std::string& p) -> analyze::Result<std::optional<std::string>> {
+        auto stored = repo.read_file_bounded(changes.head_sha, p, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!stored) return stored.error();
+        if (!*stored || !(*stored)->text) return std::optional<std::string>();
+        return std::optional<std::string>(std::move(*(*stored)->text));
+    };
+    std::map<std::string, std::set<std::string>> names_in;  // folder -> the ConfigMap and Secret names changed there
+    for (const auto& f : *changed) {
+        if (f.kind != diff::EntryKind::file || f.path.empty()) continue;
+        const std::string folder(analyze::path_folder(f.path));
+        std::vector<std::string> names;
+        if (yaml_path(f.path)) {
+            auto text = read(f.path);
+            if (!text) return text.error();
+            if (*text && ((*text)->find("kind: ConfigMap") != std::string::npos || (*text)->find("kind: Secret") != std::string::npos)) {
+                names = yaml_names(**text);
+            }
+        }
+        if (const std::string k = kustomization(folder); !k.empty()) {
+            auto text = read(k);
+            if (!text) return text.error();
+            if (*text && ((*text)->find("Generator") != std::string::npos)) {
+                for (auto& n : yaml_names(**text)) names.push_back(std::move(n));
+            }
+        }
+        if (!names.empty() && names_in.size() < 64) names_in[folder].insert(names.begin(), names.end());
+    }
+    std::size_t reads = 0;
+    for (const auto& [folder, names] : names_in) {
+        const std::string prefix = folder.empty() ? std::string() : folder + "/";
+        for (auto t = std::lower_bound(tree_files.begin(), tree_files.end(), prefix); t != tree_files.end() && t->starts_with(prefix); ++t) {
+            if (!yaml_path(*t) || t->find('/', prefix.size()) != std::string::npos) continue;
+            if (reads++ >= 256) {
+                unread.push_back(*t);
+                continue;
+            }
+            auto text = read(*t);
+            if (!text) return text.error();
+            if (!*text || ((*text)->find("configMapRef:") == std::string::npos && (*text)->find("secretRef:") == std::string::npos)) continue;
+            for (const auto& n : yaml_names(**text)) {
+                if (names.contains(n)) {
+                    out.insert(*t);
+                    break;
+                }
+            }
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 bool reads_computed_word(std::string_view line) {
@@ -504,6 +589,7 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     auto templates = template_values(*listed, for_templates, helm_values, read_text, k_most_readers - std::min(read, k_most_readers));
     if (!templates) return templates.error();
     unread.insert(unread.end(), templates->unread.begin(), templates->unread.end());
+    if (auto env_from = env_from_readers(repo, changes, *tree_files, in_tree, max_bytes, out, unread); !env_from) return env_from.error();
     if (readers.empty() && folder_readers.empty() && under_readers.empty() && templates->readers.empty()) return out;
     // A value file that is a symbolic link reads its target (red team R90 F1).
     auto links = repo.list_links(changes.head_sha);

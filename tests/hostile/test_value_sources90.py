@@ -205,6 +205,36 @@ def control_nx(binary, tmp):
     check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
                                                          f"exit {proc.returncode}\n{proc.stderr}")
 
+# A Job's `envFrom: configMapRef:` takes its values from a ConfigMap of its folder, or a kustomize
+# configMapGenerator's env file (red team R90 F2).
+ENV_JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+           "      containers:\n        - name: migrate\n          image: ghcr.io/acme/app:latest\n"
+           "          command: [\"sh\", \"-c\", \"npx knex $KNEX_TASK\"]\n          envFrom:\n            - configMapRef:\n                name: migrate-env\n")
+
+
+def _config_map(name, task):
+    return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  KNEX_TASK: {task}\n"
+
+
+KUSTOMIZATION = ("resources:\n  - migrate-job.yaml\nconfigMapGenerator:\n  - name: migrate-env\n    envs:\n      - migrate.env\n"
+                 "generatorOptions:\n  disableNameSuffixHash: true\n")
+CASES["configmap"] = ({"k8s/migrate-job.yaml": ENV_JOB, "k8s/migrate-config.yaml": _config_map("migrate-env", OLD), **run("kubectl apply -f k8s/")},
+                      {"k8s/migrate-config.yaml": _config_map("migrate-env", "migrate:rollback")}, "k8s/migrate-job.yaml", "command:")
+CASES["kustenv"] = ({"k8s/migrate-job.yaml": ENV_JOB, "k8s/kustomization.yaml": KUSTOMIZATION, "k8s/migrate.env": f"KNEX_TASK={OLD}\n",
+                     **run("kubectl apply -k k8s")}, {"k8s/migrate.env": "KNEX_TASK=migrate:rollback\n"}, "k8s/migrate-job.yaml", "command:")
+
+
+def control_configmap(binary, tmp):
+    """The Job takes migrate-env; the pull request changes another ConfigMap of its folder (web-env): exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_configmap"))
+    b = r.commit({**KNEX, "k8s/migrate-job.yaml": ENV_JOB, "k8s/migrate-config.yaml": _config_map("migrate-env", OLD),
+                  "k8s/web-config.yaml": _config_map("web-env", "x"), **run("kubectl apply -f k8s/")})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"k8s/web-config.yaml": _config_map("web-env", "y")})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
 
 def control_wfenv(binary, tmp):
     """The job's `env:` gives KNEX_TASK, which the script reads; the pull request changes another
@@ -349,7 +379,8 @@ def control_helm(binary, tmp):
 
 SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm, "symlink": symlink,
              "submodule": submodule, "control_named": control_named, "control_wfenv": control_wfenv,
-             "control_helmset": control_helmset, "control_nx": control_nx}
+             "control_helmset": control_helmset, "control_nx": control_nx,
+             "control_configmap": control_configmap}
 
 
 if __name__ == "__main__":
