@@ -269,6 +269,7 @@ void add_npm_config_values(const diff::ChangedFile& file, std::string_view text,
         if (!k.key.empty() && names.size() < k_most_names) names.insert("npm_package_config_" + std::string(k.key));
     });
     if (names.empty()) return;
+    out[file.path].insert(names.begin(), names.end());  // its own scripts: `"db": "knex $npm_package_config_task"`
     for (const auto& c : named_callees(text, file.path)) {
         if (out.size() >= 4 * k_most_callees && !out.contains(c)) break;
         out[c].insert(names.begin(), names.end());
@@ -365,10 +366,14 @@ std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedF
             const std::size_t to = head.find('\n', from);
             const std::string_view line = head.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from);
             if (whole_file && reads_computed_word(line)) report = true;
-            for (const auto& n : report ? std::vector<std::string>() : read_names(line)) {
-                if (names.contains(n)) {
-                    report = true;
-                    break;
+            // The line's words, and those the unknown was read with (a package script `npm run db`
+            // runs: `$npm_package_config_task`).
+            for (const std::string_view text : {line, std::string_view(c.why)}) {
+                for (const auto& n : report || names.empty() ? std::vector<std::string>() : read_names(text)) {
+                    if (names.contains(n)) {
+                        report = true;
+                        break;
+                    }
                 }
             }
         }

@@ -265,6 +265,15 @@ void shell_line(std::string_view line, Collector& c) {
                     filter = true;
                 }
             }
+        } else if ((word == "npm" || word == "yarn" || word == "pnpm") && command_position(w, i)) {
+            // npm gives a package script `npm_package_config_<key>` from package.json's `config`
+            // (docs.npmjs.com, "scripts", "package.json vars"; red team R90 F2).
+            for (const std::string& f : c.folders) {
+                std::string p = tools::repository_path(f, "package.json");
+                if (!p.empty() && c.out.npm_files.size() < 8 && std::find(c.out.npm_files.begin(), c.out.npm_files.end(), p) == c.out.npm_files.end()) {
+                    c.out.npm_files.push_back(std::move(p));
+                }
+            }
         } else if (word == "$(" && i + 2 < w.size() && w[i + 1] == "<") {
             c.add(w[i + 2], false, false);  // bash's `$(< F)`: the file's text, as `$(cat F)`
         } else if (word == "<" && i + 1 < w.size() && !separator(w[i + 1])) {
@@ -296,6 +305,30 @@ std::vector<std::string> yaml_names(std::string_view text) {
         if (!v.empty()) out.emplace_back(v);
     });
     return out;
+}
+
+// Whether the pull request added a line inside package.json's top-level `"config": {` block.
+bool npm_config_changed(const diff::ChangedFile& f, std::string_view text) {
+    bool in = false;
+    std::size_t lead = 0;
+    bool found = false;
+    analyze::each_line(text, [&](int no, std::string_view raw) {
+        if (found) return;
+        const std::size_t l = raw.find_first_not_of(" \t");
+        const std::string_view t = analyze::trim_blanks(raw);
+        if (!in && t.starts_with("\"config\"") && t.ends_with("{") && l <= 2) {
+            in = true;
+            lead = l;
+            return;
+        }
+        if (!in) return;
+        if (t.starts_with("}") && l <= lead) {
+            in = false;
+            return;
+        }
+        if (f.all_lines_new || f.touches(no, no)) found = true;
+    });
+    return found;
 }
 
 bool yaml_path(std::string_view p) { return p.ends_with(".yaml") || p.ends_with(".yml"); }
@@ -511,12 +544,14 @@ ValueSources value_sources(std::string_view path, std::string_view view, std::st
 
 analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                           const std::map<std::string, std::string>& command_files, std::uint64_t max_bytes,
-                                                          std::vector<std::string>& unread) {
+                                                          std::vector<std::string>& unread,
+                                                          std::map<std::string, std::set<std::string>>& npm_runs) {
     constexpr std::size_t k_most_readers = 4096;  // command files read: each read once
     std::set<std::string> out;
     std::map<std::string, std::vector<std::string>> readers;         // value file -> the command files that read it
     std::map<std::string, std::vector<std::string>> folder_readers;  // folder of a computed one -> the same
     std::map<std::string, std::vector<std::string>> under_readers;   // a computed one's literal folder, and below -> the same
+    std::map<std::string, std::vector<std::string>> npm_readers;     // a package.json whose scripts they run -> the same
     // The head's regular files, listed once: a command file's word that names one is a value file.
     auto tree_files = repo.list_files(changes.head_sha, [](std::string_view p) {
         return p.find("node_modules/") == std::string_view::npos && p.find("vendor/") == std::string_view::npos;
@@ -566,6 +601,7 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
         }
         for (const auto& f : s.computed_in) folder_readers[f].push_back(path);
         for (const auto& f : s.computed_under) under_readers[f].push_back(path);
+        for (const auto& f : s.npm_files) npm_readers[f].push_back(path);
         for_templates.insert(s.for_templates.begin(), s.for_templates.end());
         for (const auto& h : s.helm_values) {
             if (helm_values.size() < 4096) helm_values.push_back(h);
@@ -590,7 +626,7 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     if (!templates) return templates.error();
     unread.insert(unread.end(), templates->unread.begin(), templates->unread.end());
     if (auto env_from = env_from_readers(repo, changes, *tree_files, in_tree, max_bytes, out, unread); !env_from) return env_from.error();
-    if (readers.empty() && folder_readers.empty() && under_readers.empty() && templates->readers.empty()) return out;
+    if (readers.empty() && folder_readers.empty() && under_readers.empty() && npm_readers.empty() && templates->readers.empty()) return out;
     // A value file that is a symbolic link reads its target (red team R90 F1).
     auto links = repo.list_links(changes.head_sha);
     if (!links) return links.error();
@@ -621,12 +657,18 @@ analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository
     const auto wanted = [&](std::string_view p) {
         bool under = false;
         under_of(p, [&](const auto&) { under = true; });
-        return under || above.contains(std::string(p)) || helm_set.contains(std::string(p)) || readers.contains(std::string(p)) ||
+        return under || above.contains(std::string(p)) || npm_readers.contains(std::string(p)) || helm_set.contains(std::string(p)) || readers.contains(std::string(p)) ||
                folder_readers.contains(std::string(analyze::path_folder(p))) || templates->wanted(p);
     };
     auto changed = repo.changed_files(changes.merge_base_sha, changes.head_sha, wanted, {}, max_bytes);
     if (!changed) return changed.error();
     for (const auto& f : *changed) {
+        // A package.json whose `config` block changed: the command files that run its scripts.
+        if (const auto n = npm_readers.find(f.path); n != npm_readers.end() && f.status != diff::ChangeStatus::Deleted) {
+            auto text = repo.read_file_bounded(changes.head_sha, f.path, std::min(max_bytes, tools::k_most_settings_bytes));
+            if (!text) return text.error();
+            if (*text && (*text)->text && npm_config_changed(f, *(*text)->text)) npm_runs[f.path].insert(n->second.begin(), n->second.end());
+        }
         for (const std::string* p : {&f.path, &f.old_path}) {
             if (p->empty()) continue;
             if (const auto r = readers.find(*p); r != readers.end()) out.insert(r->second.begin(), r->second.end());

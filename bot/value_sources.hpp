@@ -32,6 +32,8 @@ struct ValueSources {
     std::vector<std::pair<std::string, std::string>> helm_values;
     // A helm command with `--set`/`--set-string`/`--set-file`: its line, with each word that may be the chart's folder.
     std::vector<std::pair<int, std::string>> helm_set;
+    // The package.json whose scripts `npm`, `yarn` or `pnpm` runs (its `config` gives them values).
+    std::vector<std::string> npm_files;
 };
 
 // The value files of the command file at `path` (repository-relative) read under the name `view`,
@@ -49,10 +51,12 @@ struct ValueSources {
 // changes or removes: a listed value file, or any file in a folder where a computed one may be.
 // At most 4096 command files, each read once, and 64 value files each: linear in what they hold.
 // A command file not read (past that bound, or larger than pgfence reads settings files) goes to
-// `unread`: where its values come from is not known (issue #53: never silent).
+// `unread`: where its values come from is not known (issue #53: never silent). `npm_runs`: each
+// changed package.json whose `config` block changed, with the command files that run its scripts.
 [[nodiscard]] analyze::Result<std::set<std::string>> value_file_readers(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                                        const std::map<std::string, std::string>& command_files,
-                                                                       std::uint64_t max_bytes, std::vector<std::string>& unread);
+                                                                       std::uint64_t max_bytes, std::vector<std::string>& unread,
+                                                                       std::map<std::string, std::set<std::string>>& npm_runs);
 
 // Whether `line` reads a computed word: `$X`, `${X}`, `$(X)`, `$1`, `$@`, `${{ }}`, `{{ }}`.
 [[nodiscard]] bool reads_computed_word(std::string_view line);

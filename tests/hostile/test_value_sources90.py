@@ -181,6 +181,26 @@ def _pkg(task):
             '  "scripts": {\n    "migrate": "sh scripts/migrate.sh"\n  },\n  "dependencies": {\n    "knex": "3.1.0",\n    "pg": "8.11.0"\n  }\n}\n')
 
 
+def _pkg_db(task):
+    return _pkg(task).replace('"migrate": "sh scripts/migrate.sh"', '"db": "knex $npm_package_config_knexTask"')
+
+
+CASES["npmconfig_run"] = ({"package.json": _pkg_db(OLD), **run("npm run db")}, {"package.json": _pkg_db("migrate:rollback")}, WF, "npm run db")
+
+
+def control_npm(binary, tmp):
+    """`npm run db` runs `knex $npm_package_config_knexTask` (a standing unknown); the pull
+    request bumps a dependency and the package's version, not its `config`: exit 0."""
+    pkg = _pkg_db(OLD)
+    r = Repo(binary, os.path.join(tmp, "control_npm"))
+    b = r.commit({**KNEX, "package.json": pkg, **run("npm run db")})
+    git(r.dir, "checkout", "-qb", "deps")
+    h = r.commit({"package.json": pkg.replace('"pg": "8.11.0"', '"pg": "8.12.0"').replace('"private": true', '"version": "1.1.0",\n  "private": true')})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
 CASES["npmconfig"] = ({"package.json": _pkg(OLD), SH: "#!/bin/sh\nset -e\nnpx knex $npm_package_config_knexTask\n", **run("npm run migrate")},
                       {"package.json": _pkg("migrate:rollback")}, SH, "npx knex")
 
@@ -380,7 +400,8 @@ def control_helm(binary, tmp):
 SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm, "symlink": symlink,
              "submodule": submodule, "control_named": control_named, "control_wfenv": control_wfenv,
              "control_helmset": control_helmset, "control_nx": control_nx,
-             "control_configmap": control_configmap}
+             "control_configmap": control_configmap,
+             "control_npm": control_npm}
 
 
 if __name__ == "__main__":
