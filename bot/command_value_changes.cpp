@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/base/text_lines.hpp"
 #include "analyze/migrations/manifest_templates.hpp"
 #include "analyze/migrations/settings_surface.hpp"
 #include "analyze/migrations/yaml_exec.hpp"
@@ -226,11 +227,59 @@ std::vector<std::string> read_names(std::string_view line) {
     return out;
 }
 
+// The files a workflow's or package.json's lines may run: each word with a `/` or ending `.sh` or
+// `.bash` (a script, a manifest `kubectl apply -f` takes), and the Makefile or justfile for `make`,
+// `just`. One that is no file of the head is not read. At most 64.
+std::vector<std::string> named_callees(std::string_view text, std::string_view self) {
+    std::vector<std::string> run;
+    const auto path_char = [](char c) { return shell_name_char(c) || c == '.' || c == '/' || c == '-'; };
+    analyze::each_line(text, [&](int, std::string_view line) {
+        for (std::size_t i = 0; i < line.size() && run.size() < k_most_callees;) {
+            if (!path_char(line[i])) {
+                ++i;
+                continue;
+            }
+            std::size_t e = i;
+            while (e < line.size() && path_char(line[e])) ++e;
+            std::string_view w = line.substr(i, e - i);
+            i = e;
+            while (w.starts_with("./")) w.remove_prefix(2);
+            if (w == "make") {
+                run.emplace_back("Makefile");
+            } else if (w == "just") {
+                run.emplace_back("justfile");
+            } else if (!w.empty() && w.front() != '/' && w.front() != '.' && w.find("..") == std::string_view::npos &&
+                       (w.find('/') != std::string_view::npos || w.ends_with(".sh") || w.ends_with(".bash")) && w != self) {
+                run.emplace_back(w);
+            }
+        }
+    });
+    return run;
+}
+
 }  // namespace
+
+void add_npm_config_values(const diff::ChangedFile& file, std::string_view text, CallerValues& out) {
+    // npm gives a script `npm_package_config_<key>` for each key of package.json's `config`
+    // (docs.npmjs.com, "scripts": "package.json vars"; red team R90 F2): a changed key's name goes
+    // to the command files its scripts run.
+    std::set<std::string> names;
+    std::size_t next = 0;
+    each_nested_line(text, [&](int no, std::string_view, const LineKey& k, const std::vector<std::string_view>& ancestors) {
+        if (!added_line(file, next, no) || ancestors.empty() || ancestors.front() != "config" || ancestors.size() > 2) return;
+        if (!k.key.empty() && names.size() < k_most_names) names.insert("npm_package_config_" + std::string(k.key));
+    });
+    if (names.empty()) return;
+    out[file.path].insert(names.begin(), names.end());  // its own scripts: `"db": "knex $npm_package_config_task"`
+    for (const auto& c : named_callees(text, file.path)) {
+        if (out.size() >= 4 * k_most_callees && !out.contains(c)) break;
+        out[c].insert(names.begin(), names.end());
+    }
+}
 
 void add_caller_values(const diff::ChangedFile& file, std::string_view text, CallerValues& out) {
     std::vector<std::string> callees;
-    std::set<std::string> keys;
+    std::set<std::string> keys, env_keys;
     std::size_t next = 0;
     each_nested_line(text, [&](int no, std::string_view, const LineKey& k, const std::vector<std::string_view>& ancestors) {
         if (k.key == "uses" && callees.size() < 2 * k_most_callees) {
@@ -253,13 +302,24 @@ void add_caller_values(const diff::ChangedFile& file, std::string_view text, Cal
         // The key directly under a `with:` this line is, or is nested in.
         std::string_view under_with = k.key;
         for (std::string_view a : ancestors) {
-            if (a == "with") {
-                if (!under_with.empty() && keys.size() < k_most_names) keys.emplace(under_with);
+            if (a == "with" || a == "env") {
+                auto& into = a == "with" ? keys : env_keys;
+                if (!under_with.empty() && into.size() < k_most_names) into.emplace(under_with);
                 break;
             }
             under_with = a;
         }
     });
+    // A workflow's `env:` (workflow, job or step) gives its names to the command files its steps run
+    // (red team R90 F2): a script, a Makefile or justfile (`make`, `just`), a manifest applied. Each
+    // word of the file that may name one; one that is no file of the head is not read.
+    if (!env_keys.empty()) {
+        const std::vector<std::string> run = named_callees(text, file.path);
+        for (const auto& c : run) {
+            if (out.size() >= 4 * k_most_callees && !out.contains(c)) break;
+            out[c].insert(env_keys.begin(), env_keys.end());
+        }
+    }
     if (keys.empty()) return;
     for (const auto& c : callees) {
         if (out.size() >= 4 * k_most_callees && !out.contains(c)) break;  // past 256 callees, the rest is not followed
@@ -307,10 +367,14 @@ std::vector<tools::CommandUnknown> changed_command_unknowns(const diff::ChangedF
             const std::size_t to = head.find('\n', from);
             const std::string_view line = head.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from);
             if (whole_file && reads_computed_word(line)) report = true;
-            for (const auto& n : report ? std::vector<std::string>() : read_names(line)) {
-                if (names.contains(n)) {
-                    report = true;
-                    break;
+            // The line's words, and those the unknown was read with (a package script `npm run db`
+            // runs: `$npm_package_config_task`).
+            for (const std::string_view text : {line, std::string_view(c.why)}) {
+                for (const auto& n : report || names.empty() ? std::vector<std::string>() : read_names(text)) {
+                    if (names.contains(n)) {
+                        report = true;
+                        break;
+                    }
                 }
             }
         }

@@ -22,6 +22,8 @@ namespace pgfence::bot {
 // `with:` keys on the pull request's lines. At most 64 callees a file.
 using CallerValues = std::map<std::string, std::set<std::string>>;
 void add_caller_values(const diff::ChangedFile& file, std::string_view text, CallerValues& out);
+// A changed package.json `config` key: `npm_package_config_<key>` for the command files its scripts run.
+void add_npm_config_values(const diff::ChangedFile& file, std::string_view text, CallerValues& out);
 
 // The deploy-command unknowns (tools::deploy_command_unknowns) of the head's `head` text of a
 // command file, a package.json or a YAML manifest `pr` reports: each whose line or whose values'

@@ -701,16 +701,28 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     CallerValues callers;
     for (const auto& changed : *others) {
         const std::string_view n = analyze::path_name(changed.path);
-        if (changed.status == diff::ChangeStatus::Deleted || !changed.path.starts_with(".github/") || !(n.ends_with(".yml") || n.ends_with(".yaml"))) continue;
+        const bool npm = n == "package.json";
+        if (changed.status == diff::ChangeStatus::Deleted || (!npm && (!changed.path.starts_with(".github/") || !(n.ends_with(".yml") || n.ends_with(".yaml"))))) {
+            continue;
+        }
         auto text = text_at(repo, changes.head_sha, changed.path, options.max_file_bytes);
         if (!text) return text.error();
-        if (*text) add_caller_values(changed, **text, callers);
+        if (*text) (npm ? add_npm_config_values : add_caller_values)(changed, **text, callers);
     }
     // The command files that read values from a file the pull request changes (bot/value_sources.hpp,
     // red team R89b F1): an included makefile, a .env, a sourced file, `$(cat F)`, a GitLab include.
     std::vector<std::string> unread_commands;
-    auto value_read = value_file_readers(repo, changes, shell, options.max_file_bytes, unread_commands);
+    std::map<std::string, std::set<std::string>> npm_runs;
+    auto value_read = value_file_readers(repo, changes, shell, options.max_file_bytes, unread_commands, npm_runs);
     if (!value_read) return value_read.error();
+    // A changed package.json `config` key's `npm_package_config_<key>` goes to the command files
+    // that run its scripts (`npm run db`; red team R90 F2).
+    for (const auto& [pkg, runs] : npm_runs) {
+        const auto names = callers.find(pkg);
+        if (names == callers.end()) continue;
+        const std::set<std::string> given = names->second;
+        for (const auto& r : runs) callers[r].insert(given.begin(), given.end());
+    }
     // A command file pgfence did not read for its values (past the bound, too large): any file the
     // pull request changes may feed its commands, so that is unknown at it (issue #53: never silent).
     if (!unread_commands.empty() && (!unnamed->empty() || !others->empty()) && listed.insert(unread_commands.front()).second) {

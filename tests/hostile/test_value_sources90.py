@@ -120,6 +120,205 @@ for _v in ("k8s_sh", "k8s_dollarparen"):
     CASES[_v] = (_base, {"k8s/migrate-job.yaml": _base["k8s/migrate-job.yaml"].replace(f"value: {OLD}", "value: migrate:rollback")}, *CASES[_v][2:])
 
 
+
+# Red team R90 F1: a value file the script names in another form, or a computed path's folder.
+def _sh(body, files, change):
+    return ({SH: "#!/bin/bash\nset -e\n" + body + "npx knex $KNEX_TASK\n", **files, **run(f"bash {SH}")}, change, SH, "npx knex")
+
+
+CASES.update({
+    "grepxargs": _sh("export $(grep -v '^#' .env | xargs)\n", {".env": f"# deploy\nKNEX_TASK={OLD}\n"}, {".env": f"# deploy\nKNEX_TASK={NEW}\n"}),
+    "dirsubst": _sh('. "$(dirname "$0")/../config/deploy.env"\n', {"config/deploy.env": f"KNEX_TASK={OLD}\n"},
+                    {"config/deploy.env": f'KNEX_TASK="{NEW}"\n'}),
+    "scriptdir": _sh('SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"\n. "$SCRIPT_DIR/../config/deploy.env"\n',
+                     {"config/deploy.env": f"KNEX_TASK={OLD}\n"}, {"config/deploy.env": f'KNEX_TASK="{NEW}"\n'}),
+    "shloop": _sh('for f in config/env/*.env; do . "./$f"; done\n', {"config/env/deploy.env": f"KNEX_TASK={OLD}\n"},
+                  {"config/env/deploy.env": f'KNEX_TASK="{NEW}"\n'}),
+    "readfile": _sh("read -r KNEX_TASK < deploy/knex-task\n", {"deploy/knex-task": f"{OLD}\n"}, {"deploy/knex-task": "migrate:rollback\n"}),
+    "nodep": ({SH: "#!/bin/bash\nset -e\nnpx knex $(node -p \"require('./config/deploy.json').knexTask\")\n",
+               "config/deploy.json": f'{{"knexTask": "{OLD}"}}\n', **run(f"bash {SH}")},
+              {"config/deploy.json": '{"knexTask": "migrate:rollback"}\n'}, SH, "npx knex"),
+    "mkcomputed": ({"Makefile": "ENV ?= production\ninclude config/$(ENV).mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n",
+                    "config/production.mk": f"KNEX_TASK = {OLD}\n", **run("make migrate")},
+                   {"config/production.mk": f"KNEX_TASK = {NEW}\n"}, "Makefile", "npx knex"),
+    "mkglob": ({"Makefile": "include mk/*.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n", "mk/deploy.mk": f"KNEX_TASK = {OLD}\n", **run("make migrate")},
+               {"mk/deploy.mk": f"KNEX_TASK = {NEW}\n"}, "Makefile", "npx knex"),
+})
+
+
+# Red team R90 F2: the workflow job's `env:` gives the value a script or a Makefile recipe reads.
+def _job_env(step, value, more=""):
+    return steps(f"      - run: {step}\n").replace("    runs-on: ubuntu-22.04\n", f"    runs-on: ubuntu-22.04\n    env:\n{more}      KNEX_TASK: {value}\n")
+
+
+CASES.update({
+    "wfenv_sh": ({SH: "#!/bin/sh\nset -e\nnpx knex $KNEX_TASK\n", WF: _job_env(f"sh {SH}", OLD)}, {WF: _job_env(f"sh {SH}", "migrate:rollback")},
+                 SH, "npx knex"),
+    "wfenv_make": ({"Makefile": "migrate:\n\tnpx knex $(KNEX_TASK)\n", WF: _job_env("make migrate", OLD)},
+                   {WF: _job_env("make migrate", "migrate:rollback")}, "Makefile", "npx knex"),
+})
+
+# helm's `--set` on the deploy's line gives the chart's template its value (red team R90 F2).
+HELM_SET = "helm upgrade --install app ./chart --set migrate.task={}"
+CASES["helmset"] = ({**CHART, "chart/values.yaml": "image: ghcr.io/acme/app:latest\n", **run(HELM_SET.format("migrate:latest"))},
+                    run(HELM_SET.format("migrate:rollback")), TEMPLATE, "command:")
+
+
+def control_helmset(binary, tmp):
+    """The deploy gives the chart `--set migrate.task=...`; the pull request adds another step to the
+    workflow and leaves the helm line as it was: exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_helmset"))
+    b = r.commit({**KNEX, **CHART, "chart/values.yaml": "image: ghcr.io/acme/app:latest\n", **run(HELM_SET.format("migrate:latest"))})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({WF: steps(f"      - run: {HELM_SET.format('migrate:latest')}\n", "      - run: echo deployed\n")})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+# npm gives a script `npm_package_config_<key>` from package.json's `config` (red team R90 F2).
+def _pkg(task):
+    return ('{\n  "name": "app",\n  "private": true,\n  "config": {\n    "knexTask": "' + task + '"\n  },\n'
+            '  "scripts": {\n    "migrate": "sh scripts/migrate.sh"\n  },\n  "dependencies": {\n    "knex": "3.1.0",\n    "pg": "8.11.0"\n  }\n}\n')
+
+
+def _pkg_db(task):
+    return _pkg(task).replace('"migrate": "sh scripts/migrate.sh"', '"db": "knex $npm_package_config_knexTask"')
+
+
+CASES["npmconfig_run"] = ({"package.json": _pkg_db(OLD), **run("npm run db")}, {"package.json": _pkg_db("migrate:rollback")}, WF, "npm run db")
+
+
+def control_npm(binary, tmp):
+    """`npm run db` runs `knex $npm_package_config_knexTask` (a standing unknown); the pull
+    request bumps a dependency and the package's version, not its `config`: exit 0."""
+    pkg = _pkg_db(OLD)
+    r = Repo(binary, os.path.join(tmp, "control_npm"))
+    b = r.commit({**KNEX, "package.json": pkg, **run("npm run db")})
+    git(r.dir, "checkout", "-qb", "deps")
+    h = r.commit({"package.json": pkg.replace('"pg": "8.11.0"', '"pg": "8.12.0"').replace('"private": true', '"version": "1.1.0",\n  "private": true')})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
+CASES["npmconfig"] = ({"package.json": _pkg(OLD), SH: "#!/bin/sh\nset -e\nnpx knex $npm_package_config_knexTask\n", **run("npm run migrate")},
+                      {"package.json": _pkg("migrate:rollback")}, SH, "npx knex")
+
+# nx loads the project root's `.env` for its tasks (red team R90 F2).
+NX_PROJECT = ('{\n  "name": "api",\n  "targets": {\n    "migrate": {\n      "command": "knex $KNEX_TASK",\n'
+              '      "options": { "cwd": "apps/api" }\n    }\n  }\n}\n')
+NX = {"nx.json": '{"installation": {"version": "20.0.0"}}\n', "apps/api/project.json": NX_PROJECT,
+      "apps/api/package.json": '{\n  "name": "api",\n  "private": true\n}\n', **run("npx nx run api:migrate")}
+CASES["nxenv"] = ({**NX, "apps/api/.env": f"KNEX_TASK={OLD}\n"}, {"apps/api/.env": "KNEX_TASK=migrate:rollback\n"},
+                  "apps/api/project.json", "knex $KNEX_TASK")
+
+
+def control_nx(binary, tmp):
+    """The nx project's `.env` gives KNEX_TASK; the pull request changes a README and a `.env` of a
+    folder that is no nx project, and `.env.example` at the top: exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_nx"))
+    b = r.commit({**KNEX, **NX, "apps/api/.env": f"KNEX_TASK={OLD}\n", "apps/api/README.md": "# api\n", "tools/seed/.env": "A=1\n",
+                  ".env.example": "PORT=3000\n"})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"apps/api/README.md": "# api\n\nnx run api:migrate\n", "tools/seed/.env": "A=2\n", ".env.example": "PORT=8080\n"})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+# A Job's `envFrom: configMapRef:` takes its values from a ConfigMap of its folder, or a kustomize
+# configMapGenerator's env file (red team R90 F2).
+ENV_JOB = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n"
+           "      containers:\n        - name: migrate\n          image: ghcr.io/acme/app:latest\n"
+           "          command: [\"sh\", \"-c\", \"npx knex $KNEX_TASK\"]\n          envFrom:\n            - configMapRef:\n                name: migrate-env\n")
+
+
+def _config_map(name, task):
+    return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  KNEX_TASK: {task}\n"
+
+
+KUSTOMIZATION = ("resources:\n  - migrate-job.yaml\nconfigMapGenerator:\n  - name: migrate-env\n    envs:\n      - migrate.env\n"
+                 "generatorOptions:\n  disableNameSuffixHash: true\n")
+CASES["configmap"] = ({"k8s/migrate-job.yaml": ENV_JOB, "k8s/migrate-config.yaml": _config_map("migrate-env", OLD), **run("kubectl apply -f k8s/")},
+                      {"k8s/migrate-config.yaml": _config_map("migrate-env", "migrate:rollback")}, "k8s/migrate-job.yaml", "command:")
+CASES["kustenv"] = ({"k8s/migrate-job.yaml": ENV_JOB, "k8s/kustomization.yaml": KUSTOMIZATION, "k8s/migrate.env": f"KNEX_TASK={OLD}\n",
+                     **run("kubectl apply -k k8s")}, {"k8s/migrate.env": "KNEX_TASK=migrate:rollback\n"}, "k8s/migrate-job.yaml", "command:")
+
+
+def control_configmap(binary, tmp):
+    """The Job takes migrate-env; the pull request changes another ConfigMap of its folder (web-env): exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_configmap"))
+    b = r.commit({**KNEX, "k8s/migrate-job.yaml": ENV_JOB, "k8s/migrate-config.yaml": _config_map("migrate-env", OLD),
+                  "k8s/web-config.yaml": _config_map("web-env", "x"), **run("kubectl apply -f k8s/")})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"k8s/web-config.yaml": _config_map("web-env", "y")})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
+def control_wfenv(binary, tmp):
+    """The job's `env:` gives KNEX_TASK, which the script reads; the pull request changes another
+    name of it (NODE_OPTIONS), which no command reads: exit 0."""
+    r = Repo(binary, os.path.join(tmp, "control_wfenv"))
+    b = r.commit({**KNEX, SH: "#!/bin/sh\nset -e\nnpx knex $KNEX_TASK\n", WF: _job_env(f"sh {SH}", OLD, "      NODE_OPTIONS: --max-old-space-size=2048\n")})
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({WF: _job_env(f"sh {SH}", OLD, "      NODE_OPTIONS: --max-old-space-size=4096\n")})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
+def symlink(binary, tmp):
+    """scripts/migrate.sh sources ./deploy.env, a symbolic link to config/production.env; the pull
+    request changes only the link's target: the script's unknown again, exit 1."""
+    r = Repo(binary, os.path.join(tmp, "symlink"))
+    os.makedirs(os.path.join(r.dir, "config"), exist_ok=True)
+    os.symlink("config/production.env", os.path.join(r.dir, "deploy.env"))
+    body = "#!/bin/sh\nset -e\n. ./deploy.env\nnpx knex $KNEX_TASK\n"
+    b = r.commit({**KNEX, SH: body, "config/production.env": f"KNEX_TASK={OLD}\n", **run(f"sh {SH}")})
+    git(r.dir, "checkout", "-qb", "feature")
+    h = r.commit({"config/production.env": f'KNEX_TASK="{NEW}"\n'}, "deploy: re-run the migrations from scratch")
+    proc, report = pr(r, b, h)
+    at = unknowns(report)
+    check((SH, 4) in at and proc.returncode == 1, f"unknown at {SH}:4: {at} exit {proc.returncode}\n{proc.stderr}")
+
+
+def submodule(binary, tmp):
+    """config/ is a git submodule holding deploy.env, which scripts/migrate.sh sources; the pull
+    request bumps the submodule: the script's unknown again, exit 1."""
+    sub = Repo(binary, os.path.join(tmp, "submodule-settings"))
+    sub.commit({"deploy.env": f"KNEX_TASK={OLD}\n"})
+    r = Repo(binary, os.path.join(tmp, "submodule"))
+    git(r.dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.dir, "config")
+    b = r.commit({**KNEX, SH: "#!/bin/sh\nset -e\n. ./config/deploy.env\nnpx knex $KNEX_TASK\n", **run(f"sh {SH}")})
+    git(r.dir, "checkout", "-qb", "feature")
+    sub.commit({"deploy.env": f'KNEX_TASK="{NEW}"\n'})
+    git(os.path.join(r.dir, "config"), "-c", "protocol.file.allow=always", "pull", "-q", "origin", git(sub.dir, "rev-parse", "--abbrev-ref", "HEAD"))
+    h = r.commit({}, "deploy: bump the settings")
+    proc, report = pr(r, b, h)
+    at = unknowns(report)
+    check((SH, 4) in at and proc.returncode == 1, f"unknown at {SH}:4: {at} exit {proc.returncode}\n{proc.stderr}")
+
+
+def control_named(binary, tmp):
+    """Scripts and a Makefile that read values from config/ and mk/ (computed paths) and a lint
+    script that names its settings file: the pull request changes files outside those folders, a
+    README, and the lint settings (its script has no unknown): exit 0."""
+    base = {**KNEX, SH: '#!/bin/bash\nset -e\n. "$(dirname "$0")/../config/deploy.env"\nnpx knex $KNEX_TASK\n',
+            "config/deploy.env": f"KNEX_TASK={OLD}\n", "Makefile": "include mk/*.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n",
+            "mk/deploy.mk": f"KNEX_TASK = {OLD}\n", "scripts/lint.sh": "#!/bin/sh\nnpx eslint -c .eslintrc.json src\n",
+            ".eslintrc.json": '{"root": true}\n', "docs/config.md": "# config\n", "other/settings.env": "A=1\n", "README.md": "# app\n",
+            WF: steps("      - run: make migrate\n", f"      - run: bash {SH}\n", "      - run: sh scripts/lint.sh\n")}
+    r = Repo(binary, os.path.join(tmp, "control_named"))
+    b = r.commit(base)
+    git(r.dir, "checkout", "-qb", "tidy")
+    h = r.commit({"docs/config.md": "# config\n\nSee config/deploy.env.\n", "other/settings.env": "A=2\n", "README.md": "# app\n\nmake migrate\n",
+                  ".eslintrc.json": '{"root": true, "env": {"node": true}}\n'})
+    proc, report = pr(r, b, h)
+    check(proc.returncode == 0 and not findings(report), f"pr clean: {[(p, f['start']['line'], f['rule']) for p, f in findings(report)]} "
+                                                         f"exit {proc.returncode}\n{proc.stderr}")
+
+
 # A Makefile larger than pgfence reads settings files (1 MiB): whether config.mk, which the pull
 # request changes, feeds its commands is not known, so that is unknown at its line 1.
 CASES["unread_large"] = ({"Makefile": "include config.mk\n\nmigrate:\n\tnpx knex $(KNEX_TASK)\n" + "# padding\n" * 120000,
@@ -198,7 +397,11 @@ def control_helm(binary, tmp):
                                                          f"exit {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm}
+SCENARIOS = {**{c: value_changed(c) for c in CASES}, "control": control, "control_helm": control_helm, "symlink": symlink,
+             "submodule": submodule, "control_named": control_named, "control_wfenv": control_wfenv,
+             "control_helmset": control_helmset, "control_nx": control_nx,
+             "control_configmap": control_configmap,
+             "control_npm": control_npm}
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -126,4 +127,14 @@ TEST_CASE("pr: the files a command file reads values from") {
           V{"ops/hosts", "ops/extra.yml", "ops/site.yml"});
     CHECK(bot::reads_computed_word("npx knex {{task}}"));
     CHECK(!bot::reads_computed_word("npx knex migrate:latest"));
+    // Red team R90 F1: a computed path's literal folder; the script's folder as `$(dirname "$0")` or a
+    // name set from it; any word naming a file of the tree, and a word after `<`.
+    CHECK(bot::value_sources("Makefile", "Makefile", "include config/$(ENV).mk\n").computed_under == V{"config"});
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", "for f in config/env/*.env; do . \"./$f\"; done\n").computed_under == V{"s/config/env", "config/env"});
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", ". \"$(dirname \"$0\")/../config/d.env\"\n").files == V{"config/d.env"});
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", "D=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\n. \"$D/x.env\"\n").files == V{"s/x.env", "x.env"});
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", "read -r T < deploy/task\n").files == V{"s/deploy/task", "deploy/task"});
+    const std::function<bool(std::string_view)> tree = [](std::string_view p) { return p == ".env" || p == "config/d.json"; };
+    CHECK(bot::value_sources("s/m.sh", "s/m.sh", "export $(grep -v '^#' .env | xargs)\nnpx knex $(node -p \"require('./config/d.json').t\")\n", tree)
+              .files == V{".env", "config/d.json"});
 }
