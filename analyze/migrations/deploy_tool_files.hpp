@@ -1,6 +1,7 @@
 #pragma once
 // Deploy tools whose files hold command lines in an interpreter's strings (red team R89b F3, F9):
-// Fabric's fabfile, Capistrano's Capfile, config/deploy.rb and task files, PM2's ecosystem file.
+// Fabric's fabfile, Capistrano's Capfile, config/deploy.rb and task files, PM2's ecosystem file,
+// pyinvoke's tasks.py, shipit's shipitfile, Deployer's deploy.php, Envoy's Envoy.blade.php (R90 F4).
 // They are task files (other_runners.hpp task_file): command files whose commands
 // deploy_tool_commands gives, read as a Rakefile's are. Not for use outside analyze/migrations.
 #include <string>
