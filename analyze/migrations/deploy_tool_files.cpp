@@ -206,6 +206,7 @@ private:
             } else {
                 // A keyword argument (`shell=True`, `raise_on_non_zero_exit: false`) ends the words;
                 // another value is computed.
+                if (n == 0 && t.substr(a, 1) == "*") a += t.substr(a, 2) == "**" ? 2 : 1;  // a splat: `system(*args)`
                 std::size_t e = a;
                 while (e < t.size() && ident(t[e])) ++e;
                 const bool keyword = e > a && e < t.size() && (t[e] == '=' || t[e] == ':') && !(e + 1 < t.size() && t[e + 1] == ':');
@@ -290,7 +291,7 @@ private:
     // `NAME(a, b)` or Ruby's `NAME a, b`: the function's name and its parameters' names.
     void signature(std::string_view s) {
         std::size_t e = 0;
-        while (e < s.size() && (ident(s[e]) || s[e] == '.')) ++e;
+        while (e < s.size() && (ident(s[e]) || s[e] == '.' || s[e] == '!' || s[e] == '?')) ++e;
         function = std::string(s.substr(0, e));
         parameters.clear();
         for (std::size_t k = e; k < s.size() && s[k] != ')' && s[k] != ':' && s[k] != '#' && parameters.size() < 16;) {
@@ -380,6 +381,8 @@ private:
         }
         std::size_t e = i;
         while (e < t.size() && ident(t[e])) ++e;
+        // Ruby's `system!` and `ok?` are other methods' names (Rails' bin/setup defines `system!`).
+        if (lang == Lang::ruby && e < t.size() && (t[e] == '!' || t[e] == '?') && !(e + 1 < t.size() && t[e + 1] == '=')) ++e;
         const std::string_view word = t.substr(i, e - i);
         std::string_view object;
         if (i > 0 && t[i - 1] == '.') {

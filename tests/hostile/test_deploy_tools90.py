@@ -114,7 +114,8 @@ def computed_call(binary, tmp):
 def control(binary, tmp):
     """No false unknowns: an invoke tasks.py that builds and tests (and defines `run`), a Celery
     tasks.py (no invoke) that calls subprocess.run on a variable, a shipitfile and a deploy.php that
-    restart the app, an Envoy task that pulls, a Ruby script and a Mina deploy that install; the pull
+    restart the app, an Envoy task that pulls, a Ruby script and a Mina deploy that install, Rails'
+    bin/setup (its `system!` wrapper of `system(*args)`); the pull
     request changes harmless lines of each: pr clean, exit 0; analyze has no unknown."""
     inv = ('from invoke import task\n\n\ndef run(c, cmd):\n    return c.run(cmd)\n\n\n@task\ndef build(c):\n'
            '    c.run("npm run {}", pty=True)\n    c.run("npx tsc -p .")\n')
@@ -126,10 +127,13 @@ def control(binary, tmp):
     envoy = ENVOY.replace("    {}\n", "    pm2 restart {}\n")
     rb = '#!/usr/bin/env ruby\nsystem("git log -1 --oneline") or abort\nout, _ = Open3.capture2("git rev-parse {}")\n'
     mina = 'require "mina/git"\n\ntask :deploy do\n  deploy do\n    command "npm ci"\n    command "pm2 restart {}"\n  end\nend\n'
-    files = {"tasks.py": inv, "app/tasks.py": celery, "shipitfile.js": shipit, "deploy.php": deployer, "Envoy.blade.php": envoy,
+    setup = ('#!/usr/bin/env ruby\nrequire "fileutils"\n\nAPP_ROOT = File.expand_path("..", __dir__)\n\ndef system!(*args)\n'
+             '  system(*args, exception: true)\nend\n\nFileUtils.chdir APP_ROOT do\n  # {}\n'
+             '  system("bundle check") || system!("bundle install")\n  system! "bin/rails log:clear tmp:clear"\nend\n')
+    files = {"bin/setup": setup, "tasks.py": inv, "app/tasks.py": celery, "shipitfile.js": shipit, "deploy.php": deployer, "Envoy.blade.php": envoy,
              "script/deploy.rb": rb, "config/deploy.rb": mina}
     run = (UP + " && inv build && npx shipit production restart && vendor/bin/dep deploy && php vendor/bin/envoy run deploy"
-           " && ruby script/deploy.rb && mina deploy")
+           " && ruby script/deploy.rb && mina deploy && bin/setup")
     r, b, h = changed(binary, tmp, "control", {WFP: workflow(run), **{p: t.format("web") for p, t in files.items()}},
                       {p: t.format("api") for p, t in files.items()})
     proc, report = pr(r, b, h)

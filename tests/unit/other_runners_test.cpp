@@ -139,6 +139,13 @@ TEST_CASE("task_file_commands: invoke, shipit, Deployer, Envoy, Mina, Open3; con
     CHECK(line_of(rb, 4) == "npm ci");
     CHECK(line_of(rb, 5) == "npx knex migrate:up");
     CHECK(line_of(rb, 6) == "$PGFENCE_COMPUTED_CALL");
+    // Rails' own bin/setup (rails/rails railties .../templates/bin/setup.tt): `system!` is its wrapper.
+    const std::string setup = ruby_program_commands("#!/usr/bin/env ruby\nrequire \"fileutils\"\nAPP_ROOT = File.expand_path(\"..\", __dir__)\n\n"
+                                                    "def system!(*args)\n  system(*args, exception: true)\nend\n\nFileUtils.chdir APP_ROOT do\n"
+                                                    "  system(\"bundle check\") || system!(\"bundle install\")\n  system! \"bin/rails db:prepare\"\nend\n");
+    CHECK(line_of(setup, 6).empty());
+    CHECK(line_of(setup, 10) == "bundle check ; bundle install");
+    CHECK(line_of(setup, 11) == "bin/rails db:prepare");
     CHECK(ruby_program("bin/release", "#!/usr/bin/env ruby\n"));
     CHECK_FALSE(ruby_program("bin/release", "#!/bin/sh\n"));
 }
