@@ -534,6 +534,8 @@ std::string deploy_tool_commands(std::string_view path, std::string_view text) {
         const bool invoke = text.find("from invoke") != std::string_view::npos || text.find("import invoke") != std::string_view::npos;
         if (!invoke) return Lines(text).text();
     }
+    // Deployer's recipes are in its namespace (`namespace Deployer;`, `use function Deployer\run;`).
+    if (name == "deploy.php" && text.find("Deployer") == std::string_view::npos) return Lines(text).text();
     const bool shipit = name.starts_with("shipitfile.");
     const Lang lang = name.ends_with(".py") ? Lang::python : name.ends_with(".php") ? Lang::php : name.starts_with("ecosystem.") || shipit ? Lang::js : Lang::ruby;
     return Scanner::read(text, lang, shipit);

@@ -125,10 +125,11 @@ TEST_CASE("task_file_commands: invoke, shipit, Deployer, Envoy, Mina, Open3; con
     CHECK(line_of(ship, 2) == "cd $COMPUTED && npx knex migrate:latest");
     CHECK(line_of(ship, 3) == "$PGFENCE_COMPUTED_CALL");
     CHECK(line_of(ship, 4).empty());
-    const std::string php = task_file_commands("deploy.php", "<?php\ntask('m', function () {\n    run(\"cd $dir && npx knex migrate:latest\");\n"
+    const std::string php = task_file_commands("deploy.php", "<?php namespace Deployer;\ntask('m', function () {\n    run(\"cd $dir && npx knex migrate:latest\");\n"
                                                               "    runLocally('npm ci', ['timeout' => 60]);\n});\n");
     CHECK(line_of(php, 3) == "cd $COMPUTED && npx knex migrate:latest");
     CHECK(line_of(php, 4) == "npm ci");
+    CHECK(line_of(task_file_commands("deploy.php", "<?php\nrun(\"npm ci\");\n"), 2).empty());  // not Deployer's
     const std::string envoy = task_file_commands("Envoy.blade.php", "@servers(['web' => 'x'])\n@task('deploy')\n    cd {{ $dir }}\n    npx knex migrate:latest\n@endtask\necho no\n");
     CHECK(line_of(envoy, 3) == "cd $COMPUTED");
     CHECK(line_of(envoy, 4) == "npx knex migrate:latest");
