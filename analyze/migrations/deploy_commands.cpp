@@ -12,6 +12,7 @@
 #include "analyze/migrations/command_data_lines.hpp"
 #include "analyze/migrations/container_settings.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
+#include "analyze/migrations/deploy_tool_files.hpp"
 #include "analyze/migrations/deploy_workspaces.hpp"
 #include "analyze/migrations/joined_commands.hpp"
 #include "analyze/migrations/manifest_templates.hpp"
@@ -206,6 +207,22 @@ std::string container_command_why(std::string_view path, const ExecCommand& c, b
            "(the down direction, a reset) is not known where the manifest is read";
 }
 
+// A deploy tool's or a Ruby program's call whose command is a variable or an expression
+// (deploy_tool_files.hpp k_computed_call): unknown at its line (red team R90 F6).
+void computed_calls(std::string_view commands, std::vector<CommandUnknown>& out) {
+    int line = 1;
+    for (std::size_t b = 0; b < commands.size() && out.size() < 256; ++line) {
+        std::size_t e = commands.find('\n', b);
+        if (e == std::string_view::npos) e = commands.size();
+        if (commands.substr(b, e - b).find(k_computed_call) != std::string_view::npos &&
+            std::none_of(out.begin(), out.end(), [&](const CommandUnknown& u) { return u.line == line; })) {
+            out.push_back(CommandUnknown{line, "this call runs a command given by a variable or an expression, not a literal string, which pgfence "
+                                               "does not follow: what it runs (a migration tool, its direction) is not known", {}, {}});
+        }
+        b = e + 1;
+    }
+}
+
 }  // namespace
 
 std::vector<CommandUnknown> deploy_command_unknowns(std::string_view path, std::string_view text, const ReadFile& read) {
@@ -263,6 +280,15 @@ std::vector<CommandUnknown> command_unknowns(std::string_view path, std::string_
         follow.spawns = true;
         auto found = command_unknowns(path, commands, read, follow, true);
         follow.base = std::move(caller);
+        computed_calls(commands, found);
+        return found;
+    }
+    // A Ruby program a command runs: the commands it runs, as a Capistrano file's (deploy_tool_files.hpp).
+    if (!follow.spawns && run_script && ruby_program(path, text)) {
+        follow.spawns = true;
+        const std::string commands = ruby_program_commands(text);
+        auto found = command_unknowns(path, commands, read, follow, true);
+        computed_calls(commands, found);
         return found;
     }
     // A Node or Python script a command runs: the commands it spawns (deploy_spawns.cpp).

@@ -52,6 +52,8 @@ std::string script_word(const std::vector<std::string>& wrapped) {
     }
     if (k >= words.size()) return "";
     std::string_view w = words[k];
+    // Bundler's `bundle exec ruby F` runs ruby with the bundle's gems (bundler.io/man/bundle-exec.1).
+    if (w == "bundle" && k + 2 < words.size() && words[k + 1] == "exec" && words[k + 2] == "ruby") w = words[k += 2];
     // What npx, bunx, pnpx or a package manager's dlx runs by a scoped name (`npx --yes
     // @datadog/datadog-ci`) is a package's bin, resolved by the package manager, not a file of the
     // repository (review87: met once `${NAME}` was read as one word).
@@ -86,7 +88,7 @@ std::string script_word(const std::vector<std::string>& wrapped) {
     // `python3 deploy.py`): the commands it spawns are read (deploy_spawns.cpp). Not `node -e`, `python
     // -m`, `-c`: code on the line, or a module; not `node .` or `bun run build` (no script file).
     static const std::set<std::string_view> k_interpreters = {"node", "nodejs", "tsx", "ts-node", "ts-node-esm", "babel-node", "bun", "deno",
-                                                              "python", "python3", "python2", "pypy3"};
+                                                              "python", "python3", "python2", "pypy3", "ruby"};
     if (k_interpreters.contains(w) || (w.starts_with("python3.") && w.size() < 12)) {
         static const std::set<std::string_view> k_valued = {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
                                                             "--env-file", "-W", "-X", "--project", "-P", "--tsconfig"};
@@ -106,7 +108,7 @@ std::string script_word(const std::vector<std::string>& wrapped) {
         const std::string_view last = file.substr(file.rfind('/') == std::string_view::npos ? 0 : file.rfind('/') + 1);
         const std::size_t dot = last.rfind('.');
         if (dot == std::string_view::npos || dot == 0 || file.find_first_of(":*#") != std::string_view::npos || file.find("node_modules/") != std::string_view::npos) return "";
-        static const std::set<std::string_view> k_code_ext = {"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "py"};
+        static const std::set<std::string_view> k_code_ext = {"js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx", "py", "rb"};
         if (!k_code_ext.contains(last.substr(dot + 1))) return "";
         return std::string(file);
     }

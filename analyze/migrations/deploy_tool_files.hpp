@@ -1,6 +1,7 @@
 #pragma once
 // Deploy tools whose files hold command lines in an interpreter's strings (red team R89b F3, F9):
-// Fabric's fabfile, Capistrano's Capfile, config/deploy.rb and task files, PM2's ecosystem file.
+// Fabric's fabfile, Capistrano's Capfile, config/deploy.rb and task files, PM2's ecosystem file,
+// pyinvoke's tasks.py, shipit's shipitfile, Deployer's deploy.php, Envoy's Envoy.blade.php (R90 F4).
 // They are task files (other_runners.hpp task_file): command files whose commands
 // deploy_tool_commands gives, read as a Rakefile's are. Not for use outside analyze/migrations.
 #include <string>
@@ -21,6 +22,15 @@ namespace pgfence::analyze::tools {
 // backquotes and `%x(...)`; PM2's deploy hooks. A computed part (`#{...}`, an f-string's field, a
 // joined value) is `$COMPUTED`. A function or task named for a developer's helper (`rollback`,
 // `reset_db`: deploy_packages.hpp helper_task_name) is passed over. Linear in the text.
+// A call whose command is no literal (`c.run(MIGRATE)`, `system(cmd)`) is this word in the script:
+// deploy_commands.cpp reports it unknown at its line.
+inline constexpr std::string_view k_computed_call = "$PGFENCE_COMPUTED_CALL";
 [[nodiscard]] std::string deploy_tool_commands(std::string_view path, std::string_view text);
+
+// A Ruby program a deploy's step runs (`ruby script/deploy.rb`, `bin/release` with a ruby #!):
+// whether `path` is one (by its .rb name or #! line), and the commands it runs, read as a Capistrano
+// file's are (Kernel's system, exec, spawn, backquotes, %x(), Open3's and IO.popen's; red team R90 F4).
+[[nodiscard]] bool ruby_program(std::string_view path, std::string_view text);
+[[nodiscard]] std::string ruby_program_commands(std::string_view text);
 
 }  // namespace pgfence::analyze::tools

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analyze/migrations/deploy_scripts.hpp"
+#include "analyze/migrations/deploy_tool_files.hpp"
 #include "analyze/migrations/other_runners.hpp"
 
 using namespace pgfence::analyze::tools;
@@ -81,7 +82,7 @@ TEST_CASE("task_file_commands: Fabric's, Capistrano's and PM2's commands at thei
     CHECK(line_of(fab, 4) == "npx knex migrate:latest");
     CHECK(line_of(fab, 5) == "cd $COMPUTED && npm ci");
     CHECK(line_of(fab, 6) == "npx knex $COMPUTED");
-    CHECK(line_of(fab, 7).empty());  // a variable: not followed
+    CHECK(line_of(fab, 7) == "$PGFENCE_COMPUTED_CALL");  // a variable: unknown (red team R90 F6)
     CHECK(line_of(fab, 8) == "npx knex  $COMPUTED");
     CHECK(line_of(fab, 13).empty());  // a helper named for the down direction
     const std::string cap = task_file_commands("config/deploy.rb",
@@ -102,6 +103,52 @@ TEST_CASE("task_file_commands: Fabric's, Capistrano's and PM2's commands at thei
     CHECK(line_of(pm2, 5).empty());
     CHECK(line_of(pm2, 7) == "echo $COMPUTED");
     CHECK(line_of(pm2, 8) == "$COMPUTED");
+}
+
+TEST_CASE("task_file_commands: invoke, shipit, Deployer, Envoy, Mina, Open3; constants and wrappers (red team R90 F4, F6)") {
+    CHECK(task_file("tasks.py"));
+    CHECK(task_file("shipitfile.js"));
+    CHECK(task_file("deploy.php"));
+    CHECK(task_file("Envoy.blade.php"));
+    // A Celery tasks.py: no invoke, no commands.
+    CHECK(line_of(task_file_commands("app/tasks.py", "import subprocess\nsubprocess.run(cmd)\n"), 2).empty());
+    const std::string inv = task_file_commands("tasks.py",
+                                               "from invoke import task\nMIGRATE = \"npx knex migrate:latest\"\n\ndef sh(c, cmd):\n    c.run(cmd)\n\n"
+                                               "@task\ndef deploy(c):\n    c.run(MIGRATE)\n    sh(c, \"npm ci\")\n    ctx.run(cmd_for(x))\n    c.run()\n");
+    CHECK(line_of(inv, 5).empty());  // the wrapper's body: its callers are read
+    CHECK(line_of(inv, 9) == "npx knex migrate:latest");
+    CHECK(line_of(inv, 10) == "npm ci");
+    CHECK(line_of(inv, 11) == "$PGFENCE_COMPUTED_CALL");
+    CHECK(line_of(inv, 12).empty());
+    const std::string ship = task_file_commands("shipitfile.js", "module.exports = (shipit) => {\n  shipit.remote(`cd ${dir} && npx knex migrate:latest`, { cwd: x });\n"
+                                                                 "  shipit.local(cmd);\n  // shipit.local(\"no\")\n};\n");
+    CHECK(line_of(ship, 2) == "cd $COMPUTED && npx knex migrate:latest");
+    CHECK(line_of(ship, 3) == "$PGFENCE_COMPUTED_CALL");
+    CHECK(line_of(ship, 4).empty());
+    const std::string php = task_file_commands("deploy.php", "<?php namespace Deployer;\ntask('m', function () {\n    run(\"cd $dir && npx knex migrate:latest\");\n"
+                                                              "    runLocally('npm ci', ['timeout' => 60]);\n});\n");
+    CHECK(line_of(php, 3) == "cd $COMPUTED && npx knex migrate:latest");
+    CHECK(line_of(php, 4) == "npm ci");
+    CHECK(line_of(task_file_commands("deploy.php", "<?php\nrun(\"npm ci\");\n"), 2).empty());  // not Deployer's
+    const std::string envoy = task_file_commands("Envoy.blade.php", "@servers(['web' => 'x'])\n@task('deploy')\n    cd {{ $dir }}\n    npx knex migrate:latest\n@endtask\necho no\n");
+    CHECK(line_of(envoy, 3) == "cd $COMPUTED");
+    CHECK(line_of(envoy, 4) == "npx knex migrate:latest");
+    CHECK(line_of(envoy, 6).empty());
+    const std::string rb = task_file_commands("config/deploy.rb", "require 'mina/git'\ntask :deploy do\n  command \"npx knex migrate:latest\"\n"
+                                                                  "  Open3.capture2e(\"npm ci\")\n  IO.popen([\"npx\", \"knex\", \"migrate:up\"])\n  Kernel.system(cmd)\nend\n");
+    CHECK(line_of(rb, 3) == "npx knex migrate:latest");
+    CHECK(line_of(rb, 4) == "npm ci");
+    CHECK(line_of(rb, 5) == "npx knex migrate:up");
+    CHECK(line_of(rb, 6) == "$PGFENCE_COMPUTED_CALL");
+    // Rails' own bin/setup (rails/rails railties .../templates/bin/setup.tt): `system!` is its wrapper.
+    const std::string setup = ruby_program_commands("#!/usr/bin/env ruby\nrequire \"fileutils\"\nAPP_ROOT = File.expand_path(\"..\", __dir__)\n\n"
+                                                    "def system!(*args)\n  system(*args, exception: true)\nend\n\nFileUtils.chdir APP_ROOT do\n"
+                                                    "  system(\"bundle check\") || system!(\"bundle install\")\n  system! \"bin/rails db:prepare\"\nend\n");
+    CHECK(line_of(setup, 6).empty());
+    CHECK(line_of(setup, 10) == "bundle check ; bundle install");
+    CHECK(line_of(setup, 11) == "bin/rails db:prepare");
+    CHECK(ruby_program("bin/release", "#!/usr/bin/env ruby\n"));
+    CHECK_FALSE(ruby_program("bin/release", "#!/bin/sh\n"));
 }
 
 TEST_CASE("task_file_commands: a deploy tool's file read in linear time, lines kept past unclosed strings") {
