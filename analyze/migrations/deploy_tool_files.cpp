@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/command_lines.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 
 namespace pgfence::analyze::tools {
@@ -15,7 +16,6 @@ namespace {
 
 enum class Lang { python, ruby, js, php };
 
-constexpr std::size_t k_most_command_bytes = 4096;  // one line's commands as read; longer is cut
 constexpr std::size_t k_most_words = 64;            // the arguments of one call read
 
 bool ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
@@ -25,27 +25,8 @@ bool under(std::string_view path, std::string_view folder) {
     return f == folder || (f.size() > folder.size() && f.ends_with(folder) && f[f.size() - folder.size() - 1] == '/');
 }
 
-// The lines of the script deploy_tool_commands makes, each holding what a line of the file runs.
-class Lines {
-public:
-    explicit Lines(std::string_view text) : m_lines(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1) {}
-    void add(int line, std::string_view command) {
-        if (line < 1 || static_cast<std::size_t>(line) > m_lines.size() || command.empty()) return;
-        std::string& l = m_lines[static_cast<std::size_t>(line) - 1];
-        if (l.size() >= k_most_command_bytes) return;
-        if (!l.empty()) l += " ; ";
-        // A newline inside one string ends a command as the shell's does.
-        for (char c : command.substr(0, k_most_command_bytes)) l += c == '\n' || c == '\r' ? ';' : c;
-    }
-    std::string text() const {
-        std::string out;
-        for (const auto& l : m_lines) out += l + "\n";
-        return out;
-    }
-
-private:
-    std::vector<std::string> m_lines;
-};
+// The lines of the script deploy_tool_commands makes (command_lines.hpp).
+using Lines = CommandLines;
 
 class Scanner {
 public:

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/base/ascii.hpp"
 #include "analyze/base/regular_file.hpp"
 #include "analyze/base/text_lines.hpp"
 #include "analyze/base/yaml_scalar.hpp"
@@ -25,12 +26,6 @@ namespace fs = std::filesystem;
 constexpr int k_most_levels = 16;
 // At most this many bytes of a name from the repository are shown.
 constexpr std::size_t k_shown = 200;
-
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string shown(std::string_view text) {
     std::string out;

@@ -7,6 +7,7 @@
 
 #include "analyze/base/path_parts.hpp"
 #include "analyze/base/text_lines.hpp"
+#include "analyze/migrations/command_lines.hpp"
 #include "analyze/migrations/nx_targets.hpp"
 #include "analyze/migrations/deploy_packages.hpp"
 #include "analyze/migrations/deploy_scripts.hpp"
@@ -19,34 +20,14 @@ using namespace deploy_detail;
 
 namespace {
 
-constexpr std::size_t k_most_command_bytes = 4096;  // one command as read; longer is cut
 
 bool ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
-// The lines of the script task_file_commands makes, each holding what a line of the file runs.
+// The lines of the script task_file_commands makes: command_lines.hpp.
 // Which tasks' commands count, by name.
 using Counts = std::function<bool(std::string_view)>;
 
-class Lines {
-public:
-    explicit Lines(std::string_view text) : m_lines(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1) {}
-    void add(int line, std::string_view command) {
-        if (line < 1 || static_cast<std::size_t>(line) > m_lines.size()) return;
-        std::string& l = m_lines[static_cast<std::size_t>(line) - 1];
-        if (l.size() >= k_most_command_bytes) return;
-        if (!l.empty()) l += " ; ";
-        // A newline inside one string value (`\n` in JSON, HCL) ends a command as the shell's does.
-        for (char c : command.substr(0, k_most_command_bytes)) l += c == '\n' || c == '\r' ? ';' : c;
-    }
-    std::string text() const {
-        std::string out;
-        for (const auto& l : m_lines) out += l + "\n";
-        return out;
-    }
-
-private:
-    std::vector<std::string> m_lines;
-};
+using Lines = CommandLines;
 
 // A double- or single-quoted literal at `l[i]` (a quote): its text and the index past it. In a
 // double-quoted one, `\x` is x, and an interpolation (Ruby's `#{...}`, HCL's `${...}` and
