@@ -120,6 +120,26 @@ const std::vector<Embed>& folder_embeds(const fs::path& folder) {
     return known.emplace(key, std::move(out)).first->second;
 }
 
+// Whether `folder` holds a go.mod, and whether it holds .git (the repository's root): asked once
+// per folder per process, not once per SQL file under it.
+struct FolderMarks {
+    bool go_mod = false, git = false;
+};
+FolderMarks folder_marks(const fs::path& folder) {
+    static std::mutex lock;
+    static std::map<std::string, FolderMarks> known;
+    const std::string key = folder.generic_string();
+    {
+        std::lock_guard<std::mutex> guard(lock);
+        if (auto it = known.find(key); it != known.end()) return it->second;
+    }
+    std::error_code ec;
+    FolderMarks marks{fs::exists(folder / "go.mod", ec), fs::exists(folder / ".git", ec)};
+    std::lock_guard<std::mutex> guard(lock);
+    known.emplace(key, marks);
+    return marks;
+}
+
 // The embeds in the non-test .go files directly in `folder` that take `rel`.
 std::vector<Embed> embeds_in(const fs::path& folder, const std::string& rel) {
     std::vector<Embed> out;
@@ -176,12 +196,13 @@ std::string embedded_library_decline(const std::string& sql_path) {
     fs::path folder = file.parent_path();
     for (int level = 0; level < k_most_levels && !folder.empty(); ++level) {
         for (Embed& e : embeds_in(folder, file.lexically_relative(folder).generic_string())) found.push_back(std::move(e));
-        if (fs::exists(folder / "go.mod", ec)) {
+        const FolderMarks marks = folder_marks(folder);
+        if (marks.go_mod) {
             module = folder;
             break;
         }
         // Not above the repository's root: a go.mod there is no module of this repository's.
-        if (folder == folder.parent_path() || fs::exists(folder / ".git", ec)) break;
+        if (folder == folder.parent_path() || marks.git) break;
         folder = folder.parent_path();
     }
     if (module.empty() || found.empty()) return "";
