@@ -184,9 +184,43 @@ bool has_program(const fs::path& root) {
     return program;
 }
 
+
+// Whether a folder between `folder` (absolute) and the nearest go.mod holds a `//go:embed` at all:
+// where none does (every project without Go, most with it), no SQL file under it is embedded.
+bool may_embed(const fs::path& start) {
+    fs::path module, folder = start;
+    bool any = false;
+    for (int level = 0; level < k_most_levels && !folder.empty(); ++level) {
+        any = any || !folder_embeds(folder).empty();
+        const FolderMarks marks = folder_marks(folder);
+        if (marks.go_mod) return any;
+        if (folder == folder.parent_path() || marks.git) return false;
+        folder = folder.parent_path();
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string embedded_library_decline(const std::string& sql_path) {
+    // Asked once per folder as given (the SQL files of a folder share the answer).
+    {
+        static std::mutex lock;
+        static std::map<std::string, bool> known;
+        const std::size_t slash = sql_path.rfind('/');
+        const std::string key = slash == std::string::npos ? std::string() : sql_path.substr(0, slash);
+        std::unique_lock<std::mutex> guard(lock);
+        auto it = known.find(key);
+        if (it == known.end()) {
+            guard.unlock();
+            std::error_code e;
+            const fs::path start = fs::absolute(fs::path(key.empty() ? "." : key), e).lexically_normal();
+            const bool may = !e && may_embed(start);
+            guard.lock();
+            it = known.emplace(key, may).first;
+        }
+        if (!it->second) return "";
+    }
     std::error_code ec;
     const fs::path file = fs::absolute(fs::path(sql_path), ec).lexically_normal();
     if (ec || !fs::is_regular_file(file, ec)) return "";
