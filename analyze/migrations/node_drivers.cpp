@@ -282,7 +282,9 @@ bool code_file(std::string_view f) {
 
 bool node_runner_word(std::string_view w) {
     const std::string t = tool_word(w);
-    return t == "node" || t == "nodejs" || t == "tsx" || t == "ts-node" || t == "ts-node-esm" || t == "bun" || t == "deno" || t == "babel-node";
+    // esno/esmo (tsx's old names), vite-node, jiti, sucrase-node: TypeScript runners as tsx is (red team R90b G10).
+    return t == "node" || t == "nodejs" || t == "tsx" || t == "ts-node" || t == "ts-node-esm" || t == "bun" || t == "deno" || t == "babel-node" ||
+           t == "esno" || t == "esmo" || t == "vite-node" || t == "jiti" || t == "sucrase-node";
 }
 
 std::optional<std::string> node_driver_program(const std::vector<std::string>& words, std::size_t k, std::string_view base, const ReadFile& read) {

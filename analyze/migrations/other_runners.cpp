@@ -548,22 +548,23 @@ bool loads_driver(std::string_view text, bool go) {
     return false;
 }
 
-// A long-running service by its name (`cmd/server`, `web.rb`, the module's root `main.go`): the
-// application a deploy starts, which connects to its database as any does, not a migration run.
+// A long-running service by its name (`cmd/server`, `web.rb`, `api-server.js`, the module's root
+// `main.go`): the application a deploy starts, which connects to its database as any does, not a
+// migration run. The service word is the name's first or last part: `purge-api-tokens` and
+// `sync-web-data` are one-off programs that name what they work on (red team R90b G1).
 bool serves(std::string_view file) {
     std::string_view name = path_name(file);
     name = name.substr(0, name.find('.'));
     if (name.empty() || name == "main") return true;
-    std::string part;
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-        if (i < name.size() && std::isalnum(static_cast<unsigned char>(name[i])) != 0) {
-            part += static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-            continue;
-        }
-        for (std::string_view w : {"server", "serve", "web", "api", "app", "worker", "daemon", "service"}) {
-            if (part == w) return true;
-        }
-        part.clear();
+    std::vector<std::string> parts(1);
+    for (char c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0) parts.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!parts.back().empty()) parts.emplace_back();
+    }
+    if (parts.back().empty()) parts.pop_back();
+    if (parts.empty()) return false;
+    for (std::string_view w : {"server", "serve", "web", "api", "app", "worker", "daemon", "service"}) {
+        if (parts.front() == w || parts.back() == w) return true;
     }
     return false;
 }

@@ -167,7 +167,7 @@ std::vector<OwnRunner> own_runner_programs(std::string_view path, std::string_vi
         const std::string_view line = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
         bool any = !builds.empty();
-        for (std::string_view w : {"ruby", "go ", "node", "tsx", "ts-node", "bun", "deno", "npm", "yarn", "pnpm"}) any = any || line.find(w) != std::string_view::npos;
+        for (std::string_view w : {"ruby", "go ", "node", "tsx", "ts-node", "bun", "deno", "npm", "yarn", "pnpm", "esno", "esmo", "jiti"}) any = any || line.find(w) != std::string_view::npos;
         if (!any) continue;
         for (const auto& words : simple_commands(line)) {
             if (auto f = driver_program(words, base, read, &builds)) push(n + 1, "its line", OwnProgram{*f, {}});

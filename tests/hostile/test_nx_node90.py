@@ -201,7 +201,19 @@ def control_node_knex_app(s):
     check(proc.returncode == 0, f"analyze --ci exits 0: {proc.returncode}\n{proc.stderr[-800:]}")
 
 
-SCENARIOS = {f.__name__: f for f in [nx_apps, nx_root, nx_target_defaults, nx_configuration, node_cleanup, node_backfill, control_node_nx,
+def node_api_named_script(s):
+    """`node scripts/purge-api-tokens.js`: a one-off program that names what it works on, not a
+    service (a service word is a name's first or last part: red team R90b G1)."""
+    gate_program(s, {"scripts/db.js": POOL, "scripts/purge-api-tokens.js": USE % "./db"}, "node scripts/purge-api-tokens.js",
+                 "scripts/purge-api-tokens.js")
+
+
+def node_esno_runner(s):
+    """`npx esno scripts/cleanup.ts` and `npx vite-node ...`: TypeScript runners as tsx is (red team R90b G10)."""
+    gate_program(s, {"scripts/db.js": POOL, "scripts/cleanup.ts": USE % "./db"}, "npx esno scripts/cleanup.ts", "scripts/cleanup.ts")
+
+
+SCENARIOS = {f.__name__: f for f in [node_api_named_script, node_esno_runner, nx_apps, nx_root, nx_target_defaults, nx_configuration, node_cleanup, node_backfill, control_node_nx,
                                      node_knex_raw, node_pg_pool, node_index_dir, node_workspace, node_subpath, node_ts_paths,
                                      control_node_knex_app]}
 
