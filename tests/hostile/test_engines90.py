@@ -100,41 +100,36 @@ def sqlc_sqlite_schema(s):
     check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the postgresql schema folder is analysed: {found}")
 
 
-def sqlc_queries(s):
-    """sqlc.yaml's `queries:` file is no migration: no unknown for sqlc.arg(), one skipped entry
-    naming the config; the postgresql `schema:` migrations folder is analysed."""
+def query_file_skipped(s, schema, named):
+    """sqlc.yaml's `queries:` file, with the postgresql entry's `schema:` given as `schema`: no
+    finding or unknown in it, one skipped entry whose reason holds each of `named`; the
+    postgresql `schema:` migrations folder is analysed."""
     sqlc = ('version: "2"\n'
             'sql:\n'
             '  - engine: "postgresql"\n'
             '    queries: ["internal/db/query.sql"]\n'
-            '    schema: "migrations"\n'
+            f'    schema: {schema}\n'
             '    gen: {go: {package: "db", out: "internal/db"}}\n')
     pull_request(s, {"internal/db/query.sql": QUERIES, "migrations/002_drop.up.sql": PG_DROP}, dict(GO, **{
         "sqlc.yaml": sqlc, "migrations/001_init.up.sql": PG_DROP_DOWN}))
     rc, err, found, files = run(s)
     check(not under(found, "internal/db"), f"no finding or unknown in the query file: {under(found, 'internal/db')}\n{err[-1500:]}")
     reason = skipped(files, "internal/db/query.sql")
-    check(reason is not None and "sqlc.yaml:4" in reason and "queries" in reason, f"skipped naming sqlc.yaml:4: {reason!r}")
+    check(reason is not None and all(n in reason for n in named), f"skipped naming {named}: {reason!r}")
     check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the postgresql schema folder is analysed: {found}")
+
+
+def sqlc_queries(s):
+    """sqlc.yaml's `queries:` file is no migration: no unknown for sqlc.arg(), one skipped entry
+    naming the config; the postgresql `schema:` migrations folder is analysed."""
+    query_file_skipped(s, '"migrations"', ("sqlc.yaml:4", "queries"))
 
 
 def sqlc_queries_in_schema(s):
     """A file sqlc.yaml lists under both `queries:` and the postgresql entry's `schema:` (river's
     dbsqlc lists each file so) is a query file: skipped, while a postgresql schema that is only a
     schema (the migrations folder) is analysed."""
-    sqlc = ('version: "2"\n'
-            'sql:\n'
-            '  - engine: "postgresql"\n'
-            '    queries: ["internal/db/query.sql"]\n'
-            '    schema: ["internal/db/query.sql", "migrations"]\n'
-            '    gen: {go: {package: "db", out: "internal/db"}}\n')
-    pull_request(s, {"internal/db/query.sql": QUERIES, "migrations/002_drop.up.sql": PG_DROP}, dict(GO, **{
-        "sqlc.yaml": sqlc, "migrations/001_init.up.sql": PG_DROP_DOWN}))
-    rc, err, found, files = run(s)
-    check(not under(found, "internal/db"), f"no finding or unknown in the query file: {under(found, 'internal/db')}\n{err[-1500:]}")
-    reason = skipped(files, "internal/db/query.sql")
-    check(reason is not None and "queries" in reason, f"skipped as a query file: {reason!r}")
-    check(at(found, "drop-table", "migrations/002_drop.up.sql", 1), f"the postgresql schema folder is analysed: {found}")
+    query_file_skipped(s, '["internal/db/query.sql", "migrations"]', ("queries",))
 
 
 def riversqlite_folder(s):
